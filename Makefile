@@ -1,0 +1,42 @@
+# canhgac: the README's commands. Each target installs what is missing
+# (scripts/setup-deps.sh, idempotent) and then does its job.
+#
+#   make test      install, build (normal + ASan/UBSan), run every test
+#   make           build build/canhgac
+#   make asan      ASan+UBSan build in build-asan/
+#   make fuzz      libFuzzer build in build-fuzz/ (clang)
+#   make fuzz-run FUZZ=fuzz_config SECONDS=60
+#   make format    clang-format the C sources
+.PHONY: all deps build asan fuzz fuzz-run test format clean
+
+all: build
+
+deps:
+	@scripts/setup-deps.sh
+
+build: deps
+	@[ -f build/build.ninja ] || meson setup build
+	ninja -C build
+
+asan: deps
+	@[ -f build-asan/build.ninja ] || meson setup build-asan -Dbuildtype=debug -Db_sanitize=address,undefined
+	ninja -C build-asan
+
+fuzz: deps
+	@[ -f build-fuzz/build.ninja ] || meson setup build-fuzz --native-file scripts/clang.ini \
+		-Dfuzz=true -Db_sanitize=address,undefined
+	ninja -C build-fuzz
+
+FUZZ ?= fuzz_config
+SECONDS ?= 60
+fuzz-run: fuzz
+	scripts/fuzz-run.sh $(FUZZ) $(SECONDS)
+
+test: deps
+	tests/run.sh
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build build-asan build-fuzz

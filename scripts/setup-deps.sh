@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Install every Debian package canhgac needs to build, test and benchmark.
+# Idempotent: packages already installed are skipped, so a second run costs
+# one dpkg query. Runs apt-get as root (or through sudo when available).
+set -euo pipefail
+
+# Build toolchain and libraries linked into the binary.
+build_pkgs=(
+  build-essential meson ninja-build pkg-config clang libclang-rt-14-dev
+  clang-format
+  libjansson-dev libsqlite3-dev sqlite3 libmicrohttpd-dev libgnutls28-dev
+  libsodium-dev libcurl4-openssl-dev libxml2-dev libyara-dev libarchive-dev
+  libpsl-dev libpcap-dev zlib1g-dev libutf8proc-dev libpoppler-glib-dev
+  libgsf-1-dev libssl-dev
+)
+# Tools the tests and benchmarks run against (anchors, real servers, browser).
+test_pkgs=(
+  python3 curl openssl ca-certificates nginx-light chromium nodejs npm
+  yara clamav poppler-utils catdoc unzip zip p7zip-full time hyperfine
+  libreoffice-writer-nogui libreoffice-calc-nogui iproute2 procps
+)
+
+missing=()
+for p in "${build_pkgs[@]}" "${test_pkgs[@]}"; do
+  st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+  [ "$st" = installed ] || missing+=("$p")
+done
+# node and npm may come from outside Debian on some machines: accept those.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  keep=(); for p in "${missing[@]}"; do
+    case "$p" in nodejs|npm) ;; *) keep+=("$p") ;; esac
+  done; missing=("${keep[@]+"${keep[@]}"}")
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+echo "setup: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

@@ -1,0 +1,75 @@
+/*
+ * cli.h - the command table and the option parser every command uses.
+ *
+ * canhgac is one binary; its commands are rows of one table (commands.c),
+ * like git's commands[]. A row's name may have two words ("scan malware"):
+ * dispatch picks the longest name that matches the arguments.
+ *
+ * Each command parses its own options with cg_cli_parse, giving a table of
+ * the options it adds; the common ones (--json, --data-dir, -q, -v, -h)
+ * are understood everywhere. Exit codes are those of grep and clamscan:
+ * 0 nothing found, 1 found, 2 error or bad usage.
+ */
+#ifndef CG_CLI_H
+#define CG_CLI_H
+
+#include <stdbool.h>
+
+enum {
+	CG_EXIT_OK = 0,
+	CG_EXIT_FOUND = 1,
+	CG_EXIT_ERROR = 2,
+};
+
+typedef struct cg_cli {
+	const struct cg_command *cmd;
+	int argc;        /* arguments after the command name */
+	char **argv;
+	/* common options, filled by cg_cli_parse */
+	bool json;
+	int verbosity;   /* -1 quiet, 0 default, 1+ verbose */
+	const char *data_dir;
+	/* positional arguments left after parsing */
+	char **pos;
+	int npos;
+} cg_cli;
+
+typedef struct cg_command {
+	const char *name;    /* "serve", "scan malware" */
+	int (*run)(cg_cli *cli);
+	const char *summary; /* one line for `canhgac help` */
+	const char *usage;   /* synopsis after "canhgac NAME " */
+	const char *help;    /* option list and notes for `canhgac help NAME` */
+} cg_command;
+
+extern const cg_command cg_commands[];
+extern const int cg_ncommands;
+
+typedef struct cg_opt {
+	const char *name; /* long name without "--"; NULL ends the table */
+	char short_name;  /* 0 for none */
+	bool has_arg;
+	int id;           /* handed to the callback */
+} cg_opt;
+
+/* Called once per occurrence (repeatable options are called repeatedly).
+ * Return 0, or non-zero after printing an error to stop with exit 2. */
+typedef int (*cg_opt_fn)(void *ctx, int id, const char *value);
+
+/* Parses cli->argv. Returns -1 when parsing succeeded and the command
+ * should go on, or an exit status (0 after --help, 2 after a usage error
+ * that has been reported). */
+int cg_cli_parse(cg_cli *cli, const cg_opt *opts, cg_opt_fn fn, void *ctx);
+
+/* Prints "usage: canhgac NAME USAGE" (and on stderr, with a hint) and
+ * returns CG_EXIT_ERROR, for commands that find their arguments wrong. */
+int cg_cli_usage_error(const cg_cli *cli, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void cg_cli_print_help(const cg_command *cmd);
+
+/* Strict whole-string integer option value in [min,max]; reports the
+ * option by name on failure. */
+bool cg_cli_int(const cg_cli *cli, const char *opt, const char *val,
+		long long min, long long max, long long *out);
+
+#endif

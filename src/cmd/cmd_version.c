@@ -1,0 +1,70 @@
+/*
+ * cmd_version.c - `canhgac version`: what this binary is and what it was
+ * built from, so a bug report or an audit can say exactly which code ran.
+ * Each library linked into canhgac has a row in libraries[] reporting the
+ * version it runs with (not only the one it was compiled against).
+ */
+#include <jansson.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "core/buf.h"
+#include "core/json.h"
+#include "version.h"
+
+typedef struct library {
+	const char *name;
+	const char *(*version)(void);
+} library;
+
+static const char *jansson_version(void)
+{
+	return jansson_version_str();
+}
+
+static const library libraries[] = {
+	{ "jansson", jansson_version },
+};
+
+static const char *build_options(void)
+{
+	return CG_BUILD_TYPE
+#if defined(__SANITIZE_ADDRESS__)
+		" asan"
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+		" asan"
+#endif
+#endif
+		;
+}
+
+int cmd_version(cg_cli *cli)
+{
+	int rc = cg_cli_parse(cli, NULL, NULL, NULL);
+	if (rc >= 0)
+		return rc;
+	size_t nlib = sizeof libraries / sizeof libraries[0];
+	if (cli->json) {
+		json_t *o = json_pack("{s:s,s:s,s:s}", "version", CG_VERSION,
+				      "build", build_options(), "compiler",
+				      __VERSION__);
+		json_t *libs = json_object();
+		for (size_t i = 0; i < nlib; i++)
+			json_object_set_new(libs, libraries[i].name,
+					    cg_json_cstr(libraries[i].version()));
+		json_object_set_new(o, "libraries", libs);
+		cg_buf out;
+		cg_buf_init(&out, 1 << 16);
+		cg_json_encode(&out, o);
+		puts(cg_buf_cstr(&out));
+		cg_buf_free(&out);
+		json_decref(o);
+		return CG_EXIT_OK;
+	}
+	printf("canhgac %s\nbuild: %s\ncompiler: %s\nlibraries:\n", CG_VERSION,
+	       build_options(), __VERSION__);
+	for (size_t i = 0; i < nlib; i++)
+		printf("  %-12s %s\n", libraries[i].name, libraries[i].version());
+	return CG_EXIT_OK;
+}

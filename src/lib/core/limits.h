@@ -1,0 +1,44 @@
+/*
+ * limits.h - every bound canhgac puts on outside input, in one place.
+ *
+ * Everything canhgac reads is written by someone else, some of it by
+ * attackers. Each buffer that holds input is created with one of these as
+ * its maximum (see buf.h), so a hostile file, page or request can cost at
+ * most this much memory. Engines add their bounds here, grouped by area,
+ * with a comment saying why the number is what it is. Never inline a limit
+ * in the code that enforces it: name it here.
+ */
+#ifndef CG_LIMITS_H
+#define CG_LIMITS_H
+
+/* ---- core ---------------------------------------------------------- */
+
+/* One line of any line-oriented input (config, logs, CSV). Longer lines
+ * are reported and skipped, never truncated silently. */
+#define CG_MAX_LINE (64u * 1024u)
+
+/* A configuration file. Real ones are a few KiB. */
+#define CG_MAX_CONFIG_BYTES (1u * 1024u * 1024u)
+
+/* Nesting depth accepted in any JSON document we parse. */
+#define CG_MAX_JSON_DEPTH 32
+
+/* ---- events (the common shape every engine emits) ------------------ */
+
+/* A sender-chosen event id: printable, no spaces. */
+#define CG_MAX_EVENT_ID 64
+/* Short fields: host, agency, source, kind, subject. */
+#define CG_MAX_EVENT_FIELD 512
+/* The human summary line. */
+#define CG_MAX_EVENT_SUMMARY 4096
+/* One event encoded as JSON, evidence included. */
+#define CG_MAX_EVENT_JSON (256u * 1024u)
+
+/* ---- server -------------------------------------------------------- */
+
+/* One HTTP request body, after decompression. */
+#define CG_MAX_REQUEST_BODY (16u * 1024u * 1024u)
+/* Events in one ingest batch. */
+#define CG_MAX_BATCH_EVENTS 10000
+
+#endif

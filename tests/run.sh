@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# The whole test run: what `make test` and CI execute.
+#
+#   1. the banned-function check over src/
+#   2. two builds: build/ (normal) and build-asan/ (ASan+UBSan)
+#   3. unit tests (tests/unit, TAP) in both builds
+#   4. integration tests (tests/integration/*.sh|*.py, TAP) against the
+#      ASan+UBSan binary, so hostile inputs meet the sanitizers
+#   5. browser tests (tests/browser/*.mjs, TAP) in headless Chromium
+#   6. a fuzz smoke run: every libFuzzer target builds and runs briefly
+#
+# Every suite speaks TAP; this script counts "ok"/"not ok" lines and ends
+# with the line "N passed, N failed". A suite that exits non-zero without a
+# failing line counts as one failure, as does one that runs no test.
+# Environment: TEST_FILTER=REGEX runs only matching suites; FUZZ_SECONDS
+# (default 5) bounds each fuzz smoke run; SKIP_FUZZ=1 skips it.
+set -u
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export LOGDIR=$ROOT/build/test-logs
+mkdir -p "$LOGDIR"
+passed=0 failed=0 skipped=0
+failures=()
+
+# run_suite NAME TIMEOUT CMD... : runs a TAP producer and tallies it.
+run_suite() {
+	local name=$1 limit=$2; shift 2
+	if [ -n "${TEST_FILTER:-}" ] && ! [[ $name =~ $TEST_FILTER ]]; then
+		return
+	fi
+	local log="$LOGDIR/${name//\//_}.log" t0=$SECONDS
+	if declare -F "$1" >/dev/null; then # a function of this script
+		timeout --kill-after=10 "$limit" bash -c "$1" >"$log" 2>&1
+	else
+		timeout --kill-after=10 "$limit" "$@" >"$log" 2>&1
+	fi
+	local rc=$?
+	local p f s
+	p=$(grep -E '^ok [0-9]+' "$log" | grep -vciE '# *skip' || true)
+	s=$(grep -E '^ok [0-9]+' "$log" | grep -ciE '# *skip' || true)
+	f=$(grep -cE '^not ok [0-9]+' "$log" || true)
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		echo "not ok - $name exited with status $rc" >>"$log"
+	fi
+	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ] && [ "$s" -eq 0 ]; then
+		f=1
+		echo "not ok - $name ran no test" >>"$log"
+	fi
+	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+	printf '%-40s %4d passed %3d failed %3d skipped  %4ds\n' "$name" "$p" "$f" "$s" $((SECONDS - t0))
+	if [ "$f" -gt 0 ]; then
+		failures+=("$name")
+		# show what failed, with its diagnostics, and the tail of stderr
+		grep -E -A12 '^not ok' "$log" | head -60 | sed 's/^/    /'
+		[ "$rc" -ne 0 ] && tail -15 "$log" | sed 's/^/    | /'
+	fi
+}
+
+finish() {
+	echo
+	[ ${#failures[@]} -gt 0 ] && echo "failed suites: ${failures[*]} (logs in build/test-logs/)"
+	if [ "$skipped" -gt 0 ]; then
+		echo "$passed passed, $failed failed, $skipped skipped"
+	else
+		echo "$passed passed, $failed failed"
+	fi
+	[ "$failed" -eq 0 ]
+	exit $?
+}
+
+build_dir() { # build_dir DIR [meson options...]
+	local dir=$1; shift
+	if [ ! -f "$dir/build.ninja" ]; then
+		meson setup "$dir" "$@" >"$LOGDIR/setup-$dir.log" 2>&1 || return 1
+	fi
+	ninja -C "$dir" >"$LOGDIR/ninja-$dir.log" 2>&1
+}
+
+banned_check() {
+	if scripts/check-banned.sh; then echo "ok 1 - no banned functions in src/"
+	else echo "not ok 1 - banned functions in src/"; fi
+}
+export -f banned_check build_dir
+
+echo "== build"
+for spec in "build" "build-asan -Dbuildtype=debug -Db_sanitize=address,undefined"; do
+	set -- $spec
+	if ! build_dir "$@"; then
+		echo "build of $1 failed:"; tail -40 "$LOGDIR/ninja-$1.log" "$LOGDIR/setup-$1.log" 2>/dev/null
+		failed=$((failed + 1)); failures+=("build:$1"); finish
+	fi
+done
+
+echo "== tests"
+run_suite banned 60 banned_check
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:halt_on_error=1:detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+for exe in build/tests/unit/test_*; do
+	[ -f "$exe" ] && [ -x "$exe" ] || continue
+	t=$(basename "$exe")
+	run_suite "unit/$t" 300 "$exe"
+	run_suite "unit-asan/$t" 600 "build-asan/tests/unit/$t"
+done
+
+# Integration and browser tests drive the sanitized binary.
+export CANHGAC="$ROOT/build-asan/canhgac"
+export CANHGAC_RELEASE="$ROOT/build/canhgac"
+export CANHGAC_SRC="$ROOT"
+export ASAN_OPTIONS="halt_on_error=1:detect_leaks=0"
+for t in tests/integration/*.sh tests/integration/*.py; do
+	[ -f "$t" ] || continue
+	case "$t" in */lib*|*/_*) continue ;; esac
+	name=integration/$(basename "${t%.*}")
+	case "$t" in
+	*.sh) run_suite "$name" 900 bash "$t" ;;
+	*.py) run_suite "$name" 900 python3 "$t" ;;
+	esac
+done
+
+if ls tests/browser/*.mjs >/dev/null 2>&1; then
+	if [ ! -d tests/browser/node_modules/playwright-core ]; then
+		(cd tests/browser && npm install --no-audit --no-fund --loglevel=error) \
+			>"$LOGDIR/npm.log" 2>&1 || { echo "npm install failed"; tail "$LOGDIR/npm.log"; }
+	fi
+	for t in tests/browser/*.mjs; do
+		case "$t" in */lib*|*/_*) continue ;; esac
+		run_suite "browser/$(basename "${t%.mjs}")" 900 node "$t"
+	done
+fi
+
+if [ "${SKIP_FUZZ:-0}" != 1 ]; then
+	fuzz_smoke() {
+		if ! build_dir build-fuzz --native-file scripts/clang.ini -Dfuzz=true \
+			-Dbuildtype=debugoptimized -Db_sanitize=address,undefined; then
+			echo "not ok 1 - fuzz build"; tail -30 "$LOGDIR/ninja-build-fuzz.log"; return
+		fi
+		local n=0
+		for f in build-fuzz/fuzz/fuzz_*; do
+			[ -f "$f" ] && [ -x "$f" ] || continue
+			n=$((n + 1))
+			local t; t=$(basename "$f")
+			if scripts/fuzz-run.sh "$t" "${FUZZ_SECONDS:-5}" >"$LOGDIR/$t.log" 2>&1; then
+				echo "ok $n - $t runs ${FUZZ_SECONDS:-5}s clean"
+			else
+				echo "not ok $n - $t (see build/test-logs/$t.log)"; tail -30 "$LOGDIR/$t.log"
+			fi
+		done
+	}
+	export -f fuzz_smoke
+	run_suite fuzz-smoke 1800 fuzz_smoke
+fi
+finish
