@@ -97,11 +97,11 @@ run_suite banned 60 banned_check
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:halt_on_error=1:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
-for exe in build/tests/unit/test_*; do
+for exe in $(find build/tests/unit -type f -executable -name "test_*" | sort); do
 	[ -f "$exe" ] && [ -x "$exe" ] || continue
 	t=$(basename "$exe")
 	run_suite "unit/$t" 300 "$exe"
-	run_suite "unit-asan/$t" 600 "build-asan/tests/unit/$t"
+	run_suite "unit-asan/$t" 600 "build-asan/${exe#build/}"
 done
 
 # Integration and browser tests drive the sanitized binary.
