@@ -41,4 +41,30 @@
 /* Events in one ingest batch. */
 #define CG_MAX_BATCH_EVENTS 10000
 
+/* ---- secrets (state-secret document scan) -------------------------- */
+
+/* One unit of text weighed as a possible marking: a line, a table cell, a
+ * paragraph, a text box. A stamp is one to three words; a longer unit is
+ * prose, so its text is dropped as it arrives instead of being held. */
+#define CG_SEC_MAX_UNIT 512u
+/* A document read whole into memory to be parsed (PDF, OLE2, RTF, e-mail,
+ * HTML). Office files are far smaller; a bigger one is reported
+ * uninspectable, never silently skipped. */
+#define CG_SEC_MAX_DOC_BYTES (128u * 1024u * 1024u)
+/* One decoded part: an XML part of an office file, a MIME part, an OLE2
+ * stream. Bounded separately so one part cannot take the whole budget. */
+#define CG_SEC_MAX_PART_BYTES (64u * 1024u * 1024u)
+/* Containers inside containers (zip in mail in zip in ...). */
+#define CG_SEC_MAX_DEPTH 4
+/* MIME parts in one message (a bomb of empty parts costs CPU only). */
+#define CG_SEC_MAX_MIME_PARTS 512
+/* Nesting of RTF groups; deeper groups are skipped, not recursed. */
+#define CG_SEC_MAX_RTF_DEPTH 256
+/* Pages of one PDF whose text is read. */
+#define CG_SEC_MAX_PDF_PAGES 5000
+/* Pieces in a Word piece table, records in an Excel SST. */
+#define CG_SEC_MAX_PIECES 100000
+/* One evidence string in a finding (the unit is already bounded). */
+#define CG_SEC_MAX_EVIDENCE 600u
+
 #endif

@@ -1,0 +1,234 @@
+/*
+ * cmd_scan_secrets.c - `canhgac scan secrets [--threads N] [--json] PATH...`:
+ * find documents carrying a state-secret marking (MẬT, TỐI MẬT, TUYỆT MẬT)
+ * and documents that cannot be inspected, under the given paths.
+ *
+ * The parallel walker (fs/walk.h) hands files to N workers, each with its
+ * own cg_sec_scanner; findings are printed under one mutex, one line (or
+ * one JSON object) per finding, and a summary ends the output. Exit
+ * status: 0 nothing found, 1 findings (markings or uninspectable
+ * documents), 2 when a path could not be scanned at all.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "fs/walk.h"
+#include "secrets/secrets.h"
+
+enum { OPT_THREADS = 1 };
+
+typedef struct run {
+	const cg_cli *cli;
+	bool json;
+	long long threads;
+	pthread_mutex_t mu;
+	cg_sec_scanner **scanners;
+	int nscanners;
+	uint64_t errors;
+	uint64_t walk_problems;
+} run;
+
+static int on_opt(void *ctx, int id, const char *value)
+{
+	run *r = ctx;
+	if (id == OPT_THREADS &&
+	    !cg_cli_int(r->cli, "--threads", value, 1, 256, &r->threads))
+		return 1;
+	return 0;
+}
+
+static void print_finding(run *r, const cg_sec_finding *f)
+{
+	cg_buf out;
+	cg_buf_init(&out, 64 * 1024);
+	if (r->json) {
+		json_t *o = json_object();
+		bool marked = f->kind == CG_SEC_MARKED;
+		json_object_set_new(o, "type", json_string("finding"));
+		json_object_set_new(o, "kind", json_string(marked ? "marking" : "uninspectable"));
+		json_object_set_new(o, "path", cg_json_cstr(f->path));
+		json_object_set_new(o, "format", cg_json_cstr(f->format));
+		json_object_set_new(o, "level", marked ? json_string(cg_sec_level_name(f->level))
+						       : json_null());
+		if (marked) {
+			json_object_set_new(o, "level_id", json_string(cg_sec_level_id(f->level)));
+			json_object_set_new(o, "location", cg_json_cstr(f->location));
+		} else {
+			json_object_set_new(o, "reason", cg_json_cstr(f->evidence));
+		}
+		json_object_set_new(o, "evidence", cg_json_cstr(f->evidence));
+		cg_json_encode(&out, o);
+		json_decref(o);
+	} else if (f->kind == CG_SEC_MARKED) {
+		cg_buf_printf(&out, "%s: %s [%s, %s] \"", f->path,
+			      cg_sec_level_name(f->level), f->format, f->location);
+		cg_utf8_sanitize(&out, cg_slice_cstr(f->evidence));
+		cg_buf_puts(&out, "\"");
+	} else {
+		cg_buf_printf(&out, "%s: KHÔNG KIỂM TRA ĐƯỢC [%s] ", f->path,
+			      f->format[0] ? f->format : "?");
+		cg_utf8_sanitize(&out, cg_slice_cstr(f->evidence));
+	}
+	pthread_mutex_lock(&r->mu);
+	puts(cg_buf_cstr(&out));
+	pthread_mutex_unlock(&r->mu);
+	cg_buf_free(&out);
+}
+
+static void on_finding(void *ctx, const cg_sec_finding *f)
+{
+	print_finding(ctx, f);
+}
+
+static void on_file(void *ctx, int worker, const char *path,
+		    const struct stat *st)
+{
+	(void)st;
+	run *r = ctx;
+	if (worker < 0 || worker >= r->nscanners)
+		worker = 0;
+	if (cg_sec_scan_path(r->scanners[worker], path) != CG_OK) {
+		pthread_mutex_lock(&r->mu);
+		r->errors++;
+		pthread_mutex_unlock(&r->mu);
+		cg_error("%s: out of memory while scanning", path);
+	}
+}
+
+static void on_problem(void *ctx, const char *path, cg_walk_problem kind,
+		       const char *reason)
+{
+	run *r = ctx;
+	switch (kind) {
+	case CG_WALK_UNREADABLE: {
+		/* a file or folder we cannot read may hold anything */
+		char why[512];
+		snprintf(why, sizeof why, "cannot read: %s", reason ? reason : "");
+		cg_sec_finding f = { CG_SEC_UNINSPECTABLE, path, "", CG_SEC_NONE, "", why };
+		pthread_mutex_lock(&r->mu);
+		r->walk_problems++;
+		pthread_mutex_unlock(&r->mu);
+		print_finding(r, &f);
+		break;
+	}
+	default:
+		cg_debug("%s: skipped (%s%s%s)", path, cg_walk_problem_name(kind),
+			 reason ? ": " : "", reason ? reason : "");
+		break;
+	}
+}
+
+static int finish(run *r, double secs)
+{
+	cg_sec_stats t = { 0 };
+	for (int i = 0; i < r->nscanners; i++) {
+		const cg_sec_stats *s = cg_sec_scanner_stats(r->scanners[i]);
+		t.files += s->files;
+		t.documents += s->documents;
+		t.marked += s->marked;
+		t.uninspectable += s->uninspectable;
+		t.skipped += s->skipped;
+		t.bytes += s->bytes;
+	}
+	t.uninspectable += r->walk_problems;
+	if (r->json) {
+		json_t *o = json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f}",
+				      "type", "summary",
+				      "files", (json_int_t)t.files,
+				      "documents", (json_int_t)t.documents,
+				      "marked", (json_int_t)t.marked,
+				      "uninspectable", (json_int_t)t.uninspectable,
+				      "skipped", (json_int_t)t.skipped,
+				      "bytes", (json_int_t)t.bytes,
+				      "errors", (json_int_t)r->errors,
+				      "seconds", secs);
+		cg_buf out;
+		cg_buf_init(&out, 4096);
+		cg_json_encode(&out, o);
+		puts(cg_buf_cstr(&out));
+		cg_buf_free(&out);
+		json_decref(o);
+	} else {
+		printf("Đã quét %llu tệp (%llu tài liệu) trong %.2f s: %llu tài liệu "
+		       "mang dấu mật, %llu không kiểm tra được.\n",
+		       (unsigned long long)t.files, (unsigned long long)t.documents,
+		       secs, (unsigned long long)t.marked,
+		       (unsigned long long)t.uninspectable);
+	}
+	if (r->errors)
+		return CG_EXIT_ERROR;
+	return t.marked || t.uninspectable ? CG_EXIT_FOUND : CG_EXIT_OK;
+}
+
+int cmd_scan_secrets(cg_cli *cli)
+{
+	static const cg_opt opts[] = {
+		{ "threads", 'j', true, OPT_THREADS },
+		{ NULL, 0, false, 0 },
+	};
+	run r = { .cli = cli, .threads = 0 };
+	int rc = cg_cli_parse(cli, opts, on_opt, &r);
+	if (rc >= 0)
+		return rc;
+	if (cli->npos < 1)
+		return cg_cli_usage_error(cli, "no PATH to scan");
+	r.json = cli->json;
+	pthread_mutex_init(&r.mu, NULL);
+	int threads = r.threads > 0 ? (int)r.threads : cg_ncpu();
+	/* every root must exist: a mistyped path is an error, not "clean" */
+	const char **roots = calloc((size_t)cli->npos, sizeof *roots);
+	int nroots = 0;
+	for (int i = 0; roots && i < cli->npos; i++) {
+		struct stat st;
+		if (lstat(cli->pos[i], &st) != 0) {
+			cg_error("%s: cannot scan: %s", cli->pos[i], strerror(errno));
+			r.errors++;
+			continue;
+		}
+		roots[nroots++] = cli->pos[i];
+	}
+	r.scanners = calloc((size_t)threads, sizeof *r.scanners);
+	if (!roots || !r.scanners) {
+		cg_error("out of memory");
+		free(roots);
+		free(r.scanners);
+		return CG_EXIT_ERROR;
+	}
+	for (int i = 0; i < threads; i++) {
+		r.scanners[i] = cg_sec_scanner_new(on_finding, &r);
+		if (!r.scanners[i]) {
+			cg_error("out of memory");
+			r.errors++;
+			break;
+		}
+		r.nscanners++;
+	}
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (nroots > 0 && r.nscanners == threads) {
+		cg_walk_opts wo = { .threads = threads };
+		cg_err err = cg_walk(roots, nroots, &wo, on_file, on_problem, &r);
+		if (err) {
+			cg_error("scan failed: %s", cg_strerror(err));
+			r.errors++;
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double secs = (double)(t1.tv_sec - t0.tv_sec) +
+		      (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	rc = finish(&r, secs);
+	for (int i = 0; i < r.nscanners; i++)
+		cg_sec_scanner_free(r.scanners[i]);
+	free(r.scanners);
+	free(roots);
+	pthread_mutex_destroy(&r.mu);
+	return rc;
+}
