@@ -189,7 +189,8 @@ int cg_sec_decode_byte(cg_sec_enc e, unsigned char b, uint32_t out[3])
 		case 0xFE: out[0] = 0x20AB; return 1;
 		default: break;
 		}
-		/* fall through: the rest is as in 1252 */
+		out[0] = b < 0xA0 ? cp1252_80[b - 0x80] : b; /* as in 1252 */
+		return 1;
 	default:
 		out[0] = b < 0xA0 ? cp1252_80[b - 0x80] : b;
 		return 1;

@@ -1,0 +1,455 @@
+#!/usr/bin/env python3
+"""Builds the secrets-scan test corpus in a directory (python3 stdlib only).
+
+OOXML and ODF packages are written here with zipfile; legacy OLE2 files
+that must be encrypted (a password-protected .docx is an OLE2 file with an
+EncryptedPackage stream; an encrypted .doc has the FIB flag; an encrypted
+.xls a FILEPASS record) come from a tiny compound-file writer below; PDF,
+.doc and .xls come from LibreOffice headless (soffice), one invocation per
+target format, with a private profile so parallel runs never collide.
+
+build(dir) returns {relative path: expected} where expected is a level
+("MẬT", "TỐI MẬT", "TUYỆT MẬT"), None (clean) or "uninspectable";
+optional extra expectations live in EXPECT_LOC.
+
+Run directly: _secrets_corpus.py DIR  (used by bench/secrets.sh too).
+"""
+import base64
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import unicodedata
+import zipfile
+
+NEGATIVES = [
+    "Không chia sẻ mật khẩu cho người khác.",
+    "Công tác bảo mật thông tin",
+    "Thuật toán mật mã",
+    "mật độ dân số",
+    "mật ong",
+    "MẬT ONG BẠC HÀ",
+    "Luật quy định ba mức: Tuyệt mật, Tối mật và Mật.",
+    "Bảo vệ bí mật nhà nước",
+    "mặt trời",
+]
+
+EXPECT_LOC = {}
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+
+
+def esc(t):
+    return t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def wp(text, runs=None):
+    runs = runs or [text]
+    rs = "".join('<w:r><w:t xml:space="preserve">%s</w:t></w:r>' % esc(r) for r in runs)
+    return "<w:p>%s</w:p>" % rs
+
+
+def docx(path, body_paras, header=None, textbox=None):
+    ct = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+          '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+          '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+          '<Default Extension="xml" ContentType="application/xml"/>'
+          '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+          '<Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/>'
+          '</Types>')
+    rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
+            '</Relationships>')
+    drels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+             '<Relationship Id="rIdH1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header1.xml"/>'
+             '</Relationships>')
+    body = "".join(body_paras)
+    if textbox:
+        body += ('<w:p><w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml">'
+                 '<v:textbox><w:txbxContent>%s</w:txbxContent></v:textbox></v:shape>'
+                 '</w:pict></w:r></w:p>' % wp(textbox))
+    sect = ('<w:sectPr><w:headerReference w:type="default" r:id="rIdH1"/></w:sectPr>'
+            if header else '<w:sectPr/>')
+    doc = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+           '<w:document %s %s><w:body>%s%s</w:body></w:document>' % (W, R, body, sect))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", ct)
+        z.writestr("_rels/.rels", rels)
+        z.writestr("word/document.xml", doc)
+        if header:
+            z.writestr("word/_rels/document.xml.rels", drels)
+            z.writestr("word/header1.xml",
+                       '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                       '<w:hdr %s %s>%s</w:hdr>' % (W, R, wp(header)))
+
+
+def xlsx(path, strings, inline=None, header=None):
+    ct = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+          '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+          '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+          '<Default Extension="xml" ContentType="application/xml"/>'
+          '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+          '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+          '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+          '</Types>')
+    rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+            '</Relationships>')
+    wb = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+          '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" %s>'
+          '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>' % R)
+    wbrels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+              '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+              '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+              '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+              '</Relationships>')
+    sst = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+           '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">%s</sst>'
+           % (len(strings), len(strings), "".join("<si><t>%s</t></si>" % esc(s) for s in strings)))
+    rows = "".join('<row r="%d"><c r="A%d" t="s"><v>%d</v></c></row>' % (i + 1, i + 1, i)
+                   for i in range(len(strings)))
+    if inline:
+        n = len(strings) + 1
+        rows += '<row r="%d"><c r="B%d" t="inlineStr"><is><t>%s</t></is></c></row>' % (n, n, esc(inline))
+    hf = ""
+    if header:
+        hf = '<headerFooter><oddHeader>&amp;C&amp;"Times New Roman,Bold"%s</oddHeader></headerFooter>' % esc(header)
+    sheet = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             '<sheetData>%s</sheetData>%s</worksheet>' % (rows, hf))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", ct)
+        z.writestr("_rels/.rels", rels)
+        z.writestr("xl/workbook.xml", wb)
+        z.writestr("xl/_rels/workbook.xml.rels", wbrels)
+        z.writestr("xl/sharedStrings.xml", sst)
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+
+
+def pptx(path, slides):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml",
+                   '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+        for i, texts in enumerate(slides, 1):
+            ps = "".join('<a:p><a:r><a:t>%s</a:t></a:r></a:p>' % esc(t) for t in texts)
+            z.writestr("ppt/slides/slide%d.xml" % i,
+                       '<?xml version="1.0"?><p:sld xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" '
+                       'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><p:cSld><p:spTree>'
+                       '<p:sp><p:txBody>%s</p:txBody></p:sp></p:spTree></p:cSld></p:sld>' % ps)
+
+
+def odf(path, kind, paras, header=None, cells=None):
+    mt = {"odt": "text", "ods": "spreadsheet", "odp": "presentation"}[kind]
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+          'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"')
+    body = "".join("<text:p>%s</text:p>" % esc(p) for p in paras)
+    if cells:
+        body += "<table:table>%s</table:table>" % "".join(
+            '<table:table-row><table:table-cell><text:p>%s</text:p></table:table-cell></table:table-row>' % esc(c)
+            for c in cells)
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content %s>'
+               '<office:body><office:%s>%s</office:%s></office:body></office:document-content>'
+               % (ns, mt, body, mt))
+    hdr = ""
+    if header:
+        hdr = ('<office:master-styles><style:master-page style:name="Standard">'
+               '<style:header><text:p>%s</text:p></style:header></style:master-page>'
+               '</office:master-styles>' % esc(header))
+    styles = ('<?xml version="1.0" encoding="UTF-8"?><office:document-styles %s>%s'
+              '</office:document-styles>' % (ns, hdr))
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument." + mt)
+        z.writestr("META-INF/manifest.xml", '<?xml version="1.0"?><manifest/>', zipfile.ZIP_DEFLATED)
+        z.writestr("styles.xml", styles, zipfile.ZIP_DEFLATED)
+        z.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+
+
+def cfb(path, streams):
+    """A minimal OLE2 compound file: 512-byte sectors, no mini stream
+    (every stream padded to >= 4096 bytes), one FAT sector."""
+    sec = 512
+    datas = []
+    for name, data in streams:
+        if len(data) < 4096:
+            data = data + b"\0" * (4096 - len(data))
+        datas.append((name, data))
+    nent = len(datas) + 1
+    ndir = (nent * 128 + sec - 1) // sec
+    fat = [0xFFFFFFFD]  # sector 0 is the FAT
+    dir_start = 1
+    for i in range(ndir):
+        fat.append(dir_start + i + 1 if i + 1 < ndir else 0xFFFFFFFE)
+    starts = []
+    nxt = 1 + ndir
+    for _, data in datas:
+        n = (len(data) + sec - 1) // sec
+        starts.append(nxt)
+        for i in range(n):
+            fat.append(nxt + i + 1 if i + 1 < n else 0xFFFFFFFE)
+        nxt += n
+    assert len(fat) <= 128
+    fat += [0xFFFFFFFF] * (128 - len(fat))
+    hdr = bytearray(512)
+    hdr[0:8] = bytes.fromhex("D0CF11E0A1B11AE1")
+    struct.pack_into("<HHHHH", hdr, 24, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<I", hdr, 44, 1)           # FAT sectors
+    struct.pack_into("<I", hdr, 48, dir_start)   # first directory sector
+    struct.pack_into("<I", hdr, 56, 4096)        # mini stream cutoff
+    struct.pack_into("<I", hdr, 60, 0xFFFFFFFE)  # no mini FAT
+    struct.pack_into("<I", hdr, 68, 0xFFFFFFFE)  # no DIFAT sectors
+    struct.pack_into("<I", hdr, 76, 0)           # DIFAT[0] = sector 0
+    for i in range(1, 109):
+        struct.pack_into("<I", hdr, 76 + 4 * i, 0xFFFFFFFF)
+
+    def entry(name, typ, child, right, start, size):
+        e = bytearray(128)
+        n = name.encode("utf-16-le") + b"\0\0"
+        e[0:len(n)] = n
+        struct.pack_into("<HBB", e, 64, len(n), typ, 1)
+        struct.pack_into("<III", e, 68, 0xFFFFFFFF, right, child)
+        struct.pack_into("<II", e, 116, start, size)
+        return e
+    ents = [entry("Root Entry", 5, 1 if datas else 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFE, 0)]
+    for i, (name, data) in enumerate(datas):
+        right = i + 2 if i + 1 < len(datas) else 0xFFFFFFFF
+        ents.append(entry(name, 2, 0xFFFFFFFF, right, starts[i], len(data)))
+    d = b"".join(ents)
+    d += b"\0" * (ndir * sec - len(d))
+    out = bytes(hdr) + struct.pack("<128I", *fat) + d
+    for _, data in datas:
+        out += data + b"\0" * (-len(data) % sec)
+    with open(path, "wb") as f:
+        f.write(out)
+
+
+def mail(path, subject, body, attachments=(), qp=False):
+    b = "=_cg_boundary_42"
+    lines = ["From: a@example.invalid", "To: b@example.invalid",
+             "Subject: =?UTF-8?B?%s?=" % base64.b64encode(subject.encode()).decode(),
+             "MIME-Version: 1.0",
+             'Content-Type: multipart/mixed; boundary="%s"' % b, "", "--" + b]
+    if qp:
+        enc = "".join("=%02X" % c if c > 127 or c == 61 else chr(c) for c in body.encode())
+        lines += ["Content-Type: text/plain; charset=utf-8",
+                  "Content-Transfer-Encoding: quoted-printable", "", enc]
+    else:
+        lines += ["Content-Type: text/plain; charset=utf-8", "", body]
+    for name, data in attachments:
+        lines += ["--" + b, "Content-Type: application/octet-stream",
+                  'Content-Disposition: attachment; filename="%s"' % name,
+                  "Content-Transfer-Encoding: base64", ""]
+        enc = base64.b64encode(data).decode()
+        lines += [enc[i:i + 76] for i in range(0, len(enc), 76)]
+    lines += ["--" + b + "--", ""]
+    with open(path, "w", newline="") as f:
+        f.write("\r\n".join(lines))
+
+
+def soffice(outdir, fmt, files, profile):
+    os.makedirs(outdir, exist_ok=True)
+    r = subprocess.run(["soffice", "--headless", "--norestore",
+                        "-env:UserInstallation=file://" + profile,
+                        "--convert-to", fmt, "--outdir", outdir] + files,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=150)
+    return r.returncode == 0
+
+
+def word_fib_encrypted():
+    fib = bytearray(1024)
+    struct.pack_into("<HH", fib, 0, 0xA5EC, 0xC1)
+    struct.pack_into("<H", fib, 0x0A, 0x0100 | 0x0200)
+    return bytes(fib)
+
+
+def xls_filepass():
+    bof = struct.pack("<HH", 0x0809, 16) + struct.pack("<HHHHII", 0x0600, 5, 0, 0, 0, 0)
+    fp = struct.pack("<HH", 0x002F, 6) + b"\1\0\1\0\1\0"
+    eof = struct.pack("<HH", 0x000A, 0)
+    return bof + fp + eof
+
+
+def build(d, with_soffice=True):
+    exp = {}
+    os.makedirs(d, exist_ok=True)
+    src = os.path.join(d, "_src")
+    os.makedirs(src, exist_ok=True)
+    neg = [wp(t) for t in NEGATIVES]
+
+    def put(name, data, e, loc=None):
+        p = os.path.join(d, name)
+        os.makedirs(os.path.dirname(p), exist_ok=True)
+        with open(p, "wb") as f:
+            f.write(data if isinstance(data, bytes) else data.encode())
+        exp[name] = e
+        if loc:
+            EXPECT_LOC[name] = loc
+
+    # ---- plain text in every encoding
+    put("text/nfc.txt", "Số: 12/QĐ-UBND\nMẬT\nVề việc...\n", "MẬT", "body")
+    put("text/nfd.txt", unicodedata.normalize("NFD", "Kính gửi\nTỐI MẬT\n"), "TỐI MẬT")
+    put("text/spaces.txt", "T UYỆT  M ẬT\n", "TUYỆT MẬT")
+    put("text/field.txt", "Số: 5\nĐộ mật: Mật\n", "MẬT")
+    put("text/quoted.txt", "  «(“TỐI MẬT”)»  \n", "TỐI MẬT")
+    put("text/lower.txt", "tuyệt mật\n", "TUYỆT MẬT")
+    put("text/utf16le.txt", "\ufeffVăn bản\r\nTUYỆT MẬT\r\n".encode("utf-16-le"), "TUYỆT MẬT")
+    put("text/utf16be.txt", "\ufeffMẬT\n".encode("utf-16-be"), "MẬT")
+    put("text/tcvn3.txt", b"C\xa7ng v\xaen s\xe8 12\nm\xcbt\nh\xe6i ngh\xd6\n", "MẬT")
+    put("text/tcvn3_toimat.txt", b"UBND t\xbanh\nt\xe8i m\xcbt\n", "TỐI MẬT")
+    put("text/vni.txt", "Coâng vaên soá 12\nTOÁI MAÄT\nnoäi dung hoäi nghò\n".encode("latin-1"), "TỐI MẬT")
+    put("text/vni_neg.txt", "Khoâng chia seû maät khaåu\nbaûo maät\n".encode("latin-1"), None)
+    put("text/tcvn3_neg.txt", b"b\xb6o m\xcbt\nm\xcbt kh\xc8u\n", None)
+    for i, t in enumerate(NEGATIVES):
+        put("text/neg%d.txt" % i, "Văn bản hướng dẫn\n%s\n" % t, None)
+    put("text/neg_nfd.txt", unicodedata.normalize("NFD", "mật khẩu\nMẬT ONG BẠC HÀ\n"), None)
+    put("web/page.html", '<!DOCTYPE html><html><body><p align="center"><b>TỐI</b> <b>MẬT</b></p><p>Nội dung</p></body></html>', "TỐI MẬT")
+    put("web/neg.html", '<html><body><p>Đổi mật khẩu</p><script>var s="MẬT";</script><td>mật ong</td></body></html>', None)
+
+    # ---- OOXML / ODF built here
+    docx(os.path.join(src, "hdr.docx"), neg[:3], header="MẬT")
+    docx(os.path.join(src, "runs.docx"), [wp("", ["TỐI ", "M", "ẬT"])] + neg)
+    docx(os.path.join(src, "neg.docx"), neg)
+    docx(os.path.join(src, "tbox.docx"), neg[:2], textbox="TUYỆT MẬT")
+    docx(os.path.join(src, "tcvn3.docx"), [wp("m\u00cbt")] + neg[:2])
+    xlsx(os.path.join(src, "cell.xlsx"), ["Họ tên", "Đơn vị", "TUYỆT MẬT", "mật khẩu"])
+    xlsx(os.path.join(src, "neg.xlsx"), ["Họ tên", "mật khẩu", "MẬT ONG BẠC HÀ"])
+    xlsx(os.path.join(src, "inline.xlsx"), ["Họ tên"], inline="MẬT")
+    xlsx(os.path.join(src, "hf.xlsx"), ["Họ tên"], header="TỐI MẬT")
+    pptx(os.path.join(src, "slide.pptx"), [["Báo cáo", "MẬT"], ["mật khẩu"]])
+    pptx(os.path.join(src, "neg.pptx"), [["Báo cáo", "bảo mật"], ["mật mã"]])
+    odf(os.path.join(src, "hdr.odt"), "odt", NEGATIVES[:3], header="TỐI MẬT")
+    odf(os.path.join(src, "neg.odt"), "odt", NEGATIVES)
+    odf(os.path.join(src, "cell.ods"), "ods", [], cells=["Số liệu", "MẬT"])
+    odf(os.path.join(src, "slide.odp"), "odp", ["Trình bày", "TUYỆT MẬT"])
+    office = {"hdr.docx": ("MẬT", "header"), "runs.docx": ("TỐI MẬT", "body"),
+              "neg.docx": (None, None), "tbox.docx": ("TUYỆT MẬT", "text_box"),
+              "tcvn3.docx": ("MẬT", "body"),
+              "cell.xlsx": ("TUYỆT MẬT", "cell"), "neg.xlsx": (None, None),
+              "inline.xlsx": ("MẬT", "cell"), "hf.xlsx": ("TỐI MẬT", "header"),
+              "slide.pptx": ("MẬT", "first_page"), "neg.pptx": (None, None),
+              "hdr.odt": ("TỐI MẬT", "header"), "neg.odt": (None, None),
+              "cell.ods": ("MẬT", "cell"), "slide.odp": ("TUYỆT MẬT", "body")}
+    for name, (lvl, loc) in office.items():
+        with open(os.path.join(src, name), "rb") as f:
+            put("office/" + name, f.read(), lvl, loc)
+
+    # ---- RTF (own parser), e-mail
+    put("rtf/hdr.rtf", r"{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0 Times;}}{\header \pard\qc M\u7852?T\par}\pard Noi dung \u273?i\par}", "MẬT", "header")
+    put("rtf/body.rtf", r"{\rtf1\ansi{\fonttbl{\f0 Arial;}}\pard T\u7888?I M\u7852?T\par\pard b\'e1o c\'e1o\par}", "TỐI MẬT", "body")
+    put("rtf/tcvn3.rtf", r"{\rtf1\ansi{\fonttbl{\f0 .VnTimeH;}}\pard\f0 m\'cbt\par}", "MẬT")
+    put("rtf/neg.rtf", r"{\rtf1\ansi{\fonttbl{\f0 MẬT;}}{\*\generator MẬT}\pard m\u7853?t kh\u7849?u\par{\pict MẬT}}", None)
+    docx_bytes = open(os.path.join(src, "hdr.docx"), "rb").read()
+    mail(os.path.join(d, "mail_att.eml"), "Gửi tài liệu", "Xem tệp đính kèm.\n", [("baocao.docx", docx_bytes)])
+    exp["mail_att.eml!baocao.docx"] = "MẬT"
+    exp["mail_att.eml"] = None
+    mail(os.path.join(d, "mail_qp.eml"), "Công văn", "Kính gửi\nTUYỆT MẬT\n", qp=True)
+    exp["mail_qp.eml"] = "TUYỆT MẬT"
+    mail(os.path.join(d, "mail_subject.eml"), "MẬT", "nội dung\n")
+    exp["mail_subject.eml"] = "MẬT"
+    EXPECT_LOC["mail_subject.eml"] = "subject"
+    mail(os.path.join(d, "mail_neg.eml"), "Đổi mật khẩu", "bảo mật\nmật ong\n",
+         [("neg.docx", open(os.path.join(src, "neg.docx"), "rb").read())])
+    exp["mail_neg.eml"] = None
+
+    # ---- OLE2 encrypted, built with the writer above
+    cfb(os.path.join(src, "enc.docx"),
+        [("EncryptionInfo", b"\4\0\4\0" + b"\0" * 100), ("EncryptedPackage", os.urandom(5000))])
+    cfb(os.path.join(src, "enc.doc"), [("WordDocument", word_fib_encrypted()), ("1Table", b"\0" * 64)])
+    cfb(os.path.join(src, "enc.xls"), [("Workbook", xls_filepass())])
+    for n in ("enc.docx", "enc.doc", "enc.xls"):
+        put("ole/" + n, open(os.path.join(src, n), "rb").read(), "uninspectable")
+
+    # ---- archives
+    with zipfile.ZipFile(os.path.join(src, "inner.zip"), "w") as z:
+        z.writestr("docs/hdr.docx", docx_bytes)
+    os.makedirs(os.path.join(d, "arch"), exist_ok=True)
+    with zipfile.ZipFile(os.path.join(d, "arch/nested.zip"), "w") as z:
+        z.write(os.path.join(src, "inner.zip"), "inner.zip")
+        z.writestr("readme.txt", "mật khẩu wifi\n")
+    exp["arch/nested.zip!inner.zip!docs/hdr.docx"] = "MẬT"
+    exp["arch/nested.zip"] = None
+    tgz_dir = os.path.join(src, "tgz")
+    os.makedirs(tgz_dir, exist_ok=True)
+    with open(os.path.join(tgz_dir, "cv.txt"), "w") as f:
+        f.write("Số 1\nTỐI MẬT\n")
+    subprocess.run(["tar", "-czf", os.path.join(d, "arch/docs.tar.gz"), "-C", tgz_dir, "cv.txt"], check=True)
+    exp["arch/docs.tar.gz!cv.txt"] = "TỐI MẬT"
+    exp["arch/docs.tar.gz"] = None
+    # encrypted zip (zip -P): uninspectable, never clean
+    encsrc = os.path.join(src, "secret.txt")
+    with open(encsrc, "w") as f:
+        f.write("TUYỆT MẬT\n")
+    subprocess.run(["zip", "-q", "-j", "-P", "matkhau", os.path.join(d, "arch/encrypted.zip"), encsrc], check=True)
+    exp["arch/encrypted.zip"] = "uninspectable"
+    # truncated zip
+    docx(os.path.join(src, "long.docx"), neg * 200 + [wp("MẬT")])
+    data = open(os.path.join(src, "long.docx"), "rb").read()
+    put("bad/truncated.docx", data[: len(data) // 2], "uninspectable")
+    # zip bomb: 400 MB of zeros in one member (ratio ~1000)
+    with zipfile.ZipFile(os.path.join(d, "bad/bomb.zip"), "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        with z.open("zeros.txt", "w") as m:
+            chunk = b"\0" * (1 << 20)
+            for _ in range(400):
+                m.write(chunk)
+    exp["bad/bomb.zip"] = "uninspectable"
+    # PDF that is not one
+    put("bad/garbage.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage\n" + os.urandom(2000), "uninspectable")
+    # 2 GB sparse files: a "PDF" over the size limit, and zeros
+    with open(os.path.join(d, "bad/huge.pdf"), "wb") as f:
+        f.write(b"%PDF-1.4\n")
+    os.truncate(os.path.join(d, "bad/huge.pdf"), 2 * 1024 ** 3)
+    exp["bad/huge.pdf"] = "uninspectable"
+    with open(os.path.join(d, "bad/huge.bin"), "wb") as f:
+        pass
+    os.truncate(os.path.join(d, "bad/huge.bin"), 2 * 1024 ** 3)
+    exp["bad/huge.bin"] = None
+
+    if with_soffice:
+        prof = tempfile.mkdtemp(prefix="cg-lo-")
+        try:
+            lo = os.path.join(src, "lo")
+            ok = soffice(lo, "pdf", [os.path.join(src, n) for n in ("hdr.docx", "neg.docx", "runs.docx")], prof)
+            ok = soffice(lo, "doc", [os.path.join(src, n) for n in ("hdr.docx", "neg.docx", "runs.docx")], prof) and ok
+            ok = soffice(lo, "xls", [os.path.join(src, n) for n in ("cell.xlsx", "neg.xlsx", "hf.xlsx")], prof) and ok
+        finally:
+            shutil.rmtree(prof, ignore_errors=True)
+        conv = {"hdr.pdf": "MẬT", "neg.pdf": None, "runs.pdf": "TỐI MẬT",
+                "hdr.doc": "MẬT", "neg.doc": None, "runs.doc": "TỐI MẬT",
+                "cell.xls": "TUYỆT MẬT", "neg.xls": None, "hf.xls": "TỐI MẬT"}
+        for n, lvl in conv.items():
+            p = os.path.join(lo, n)
+            if os.path.exists(p):
+                put("lo/" + n, open(p, "rb").read(), lvl)
+        EXPECT_LOC["lo/hdr.pdf"] = "first_page"
+        EXPECT_LOC["lo/hdr.doc"] = "header"
+        EXPECT_LOC["lo/hf.xls"] = "header"
+        EXPECT_LOC["lo/cell.xls"] = "cell"
+        if os.path.exists(os.path.join(lo, "hdr.pdf")):
+            with zipfile.ZipFile(os.path.join(d, "arch/pdfs.zip"), "w", zipfile.ZIP_DEFLATED) as z:
+                z.write(os.path.join(lo, "hdr.pdf"), "2024/cv-mat.pdf")
+                z.write(os.path.join(lo, "neg.pdf"), "2024/cv.pdf")
+            exp["arch/pdfs.zip!2024/cv-mat.pdf"] = "MẬT"
+            exp["arch/pdfs.zip"] = None
+            pdf = open(os.path.join(lo, "hdr.pdf"), "rb").read()
+            i = pdf.rfind(b"startxref")
+            broken = pdf[:i] + b"startxref\n999999\n%%EOF\n"
+            xi = broken.find(b"\nxref")
+            if xi > 0:
+                broken = broken[:xi] + b"\nXREF" + broken[xi + 5:]
+            put("bad/brokenxref.pdf", broken, "MẬT|uninspectable")
+    shutil.rmtree(src, ignore_errors=True)
+    return exp
+
+
+if __name__ == "__main__":
+    e = build(sys.argv[1], with_soffice="--no-soffice" not in sys.argv)
+    for k in sorted(e):
+        print(k, e[k])
