@@ -110,6 +110,10 @@ cg_err cg_sec_decode_all(cg_sec_enc e, const unsigned char *p, size_t n,
 
 /* ---- extractors ------------------------------------------------------ */
 
+/* Registers the GObject types of libgsf and poppler once; call before
+ * starting threads (cg_sec_scanner_new does). */
+void cg_sec_libs_init(void);
+
 /* XML (OOXML/ODF parts) or HTML: text nodes, entities decoded, block
  * elements end units. Returns found. */
 bool cg_sec_xml_text(cg_sec_sink *s, cg_slice x, bool html);

@@ -26,7 +26,10 @@
 #include <gsf/gsf-infile-msole.h>
 #include <gsf/gsf-infile.h>
 #include <gsf/gsf-input-memory.h>
+#include <gsf/gsf-input-proxy.h>
 #include <gsf/gsf-utils.h>
+#include <poppler.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "core/limits.h"
@@ -423,6 +426,29 @@ static void ppt_text(cg_sec_sink *s, cg_slice d)
 		}
 		pos += 8 + (size_t)len;
 	}
+}
+
+/* ---- library set-up ------------------------------------------------- */
+
+/* libgsf registers its GObject types lazily and not thread-safely (two
+ * workers opening their first .doc at once corrupt the type table), so
+ * every type the workers use is registered once, up front. */
+static void libs_init_once(void)
+{
+	gsf_init();
+	(void)gsf_input_get_type();
+	(void)gsf_input_memory_get_type();
+	(void)gsf_input_proxy_get_type();
+	(void)gsf_infile_get_type();
+	(void)gsf_infile_msole_get_type();
+	(void)poppler_document_get_type();
+	(void)poppler_page_get_type();
+}
+
+void cg_sec_libs_init(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, libs_init_once);
 }
 
 /* ---- the compound file ----------------------------------------------- */

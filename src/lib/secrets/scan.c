@@ -57,6 +57,7 @@ static void scan_mem_at(cg_sec_scanner *s, const unsigned char *d, size_t n,
 
 cg_sec_scanner *cg_sec_scanner_new(cg_sec_finding_fn fn, void *ctx)
 {
+	cg_sec_libs_init();
 	cg_sec_scanner *s = calloc(1, sizeof *s);
 	if (!s)
 		return NULL;
