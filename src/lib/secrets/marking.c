@@ -27,6 +27,9 @@ static const int32_t W_TUYET[] = { 't', 'u', 'y', 0x1EC7, 't' }; /* tuyệt */
 static const int32_t W_DO[] = { 0x0111, 0x1ED9 };                 /* độ */
 static const int32_t W_MUC[] = { 'm', 0x1EE9, 'c' };             /* mức */
 #define WLEN(w) (sizeof(w) / sizeof((w)[0]))
+/* ASCII letters in the longest marking ("mức độ mật: tuyệt mật" has 12),
+ * with room for doubled letters; more means prose. */
+#define MAX_ASCII_LETTERS 24
 
 void cg_sec_marker_init(cg_sec_marker *m)
 {
@@ -121,6 +124,28 @@ static cg_sec_level field_of(const int32_t *s, size_t n)
 	return level_of(s, n);
 }
 
+/* The cheap test before any Unicode work: a marking contains an 'm'
+ * (NFC or NFD), no ASCII digit (digits are word characters, never trimmed,
+ * so they can never match), and few ASCII letters: the longest accepted
+ * form, "mức độ mật: tuyệt mật", has 12. Prose lines fail here in one
+ * pass over their bytes. */
+static bool plausible(cg_slice u)
+{
+	int letters = 0;
+	bool m = false;
+	for (size_t i = 0; i < u.len; i++) {
+		unsigned char c = (unsigned char)u.ptr[i];
+		if (c >= '0' && c <= '9')
+			return false;
+		if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') {
+			if (++letters > MAX_ASCII_LETTERS)
+				return false;
+			m |= (c | 0x20) == 'm';
+		}
+	}
+	return m;
+}
+
 /* Decodes folded UTF-8 into cps without gaps. Returns the count, or
  * (size_t)-1 when there are too many; *marks tells whether a lone
  * combining mark is left (so a second fold is needed). */
@@ -165,7 +190,7 @@ cg_sec_level cg_sec_marking(cg_sec_marker *m, cg_slice u)
 {
 	if (u.len == 0 || u.len > CG_SEC_MAX_UNIT)
 		return CG_SEC_NONE;
-	if (!memchr(u.ptr, 'm', u.len) && !memchr(u.ptr, 'M', u.len))
+	if (!plausible(u))
 		return CG_SEC_NONE;
 	cg_buf_reset(&m->a);
 	if (cg_text_fold(u, CG_FOLD_CASE, &m->a) != CG_OK)

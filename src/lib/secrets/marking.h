@@ -13,6 +13,9 @@
  * of those. Anything else around the words - "mật khẩu", "bảo mật",
  * "Tuyệt mật, Tối mật và Mật" - makes it prose, not a marking.
  *
+ * A unit with an ASCII digit or more than 24 ASCII letters is rejected
+ * before any Unicode work (no marking can have either).
+ *
  * The marker owns two scratch buffers so that checking a unit allocates
  * nothing after warm-up; one marker per thread.
  */
