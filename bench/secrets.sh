@@ -96,23 +96,24 @@ pipeline() { find "$DOCS" -type f -print0 | xargs -0 -n 1 -P "$NPROC" "$WORK/one
 secrets() { "$BIN" scan secrets --json --threads "$NPROC" "$DOCS" || [ $? -eq 1 ]; }
 
 now() { date +%s.%N; }
+calc() { awk "BEGIN { printf \"%.6f\", $1 }"; }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 pipeline >/dev/null; secrets >/dev/null # warm-up, untimed
 ts=() tp=()
 for r in $(seq "$RUNS"); do
 	t0=$(now); secrets >"$WORK/secrets.out"; t1=$(now)
-	ts+=("$(echo "$t1 - $t0" | bc -l)")
+	ts+=("$(calc "$t1 - $t0")")
 	t0=$(now); pipeline >"$WORK/pipeline.out"; t1=$(now)
-	tp+=("$(echo "$t1 - $t0" | bc -l)")
+	tp+=("$(calc "$t1 - $t0")")
 done
 S=$(printf '%s\n' "${ts[@]}" | median)
 P=$(printf '%s\n' "${tp[@]}" | median)
-FS=$(echo "$NF / $S" | bc -l)
-FP=$(echo "$NF / $P" | bc -l)
+FS=$(calc "$NF / $S")
+FP=$(calc "$NF / $P")
 marked=$(grep -c '"kind":"marking"' "$WORK/secrets.out" || true)
 unins=$(grep -c '"kind":"uninspectable"' "$WORK/secrets.out" || true)
 flagged=$(wc -l <"$WORK/pipeline.out")
 printf 'canhgac scan secrets: %.2f s median, %.0f files/s; %d marked, %d uninspectable\n' "$S" "$FS" "$marked" "$unins"
 printf 'grep pipeline       : %.2f s median, %.0f files/s; %d files flagged (XML and PDF layout hide most stamps from it)\n' "$P" "$FP" "$flagged"
-printf 'ratio secrets-vs-grep-pipeline %.2f\n' "$(echo "$FS / $FP" | bc -l)"
+printf 'ratio secrets-vs-grep-pipeline %.2f\n' "$(calc "$FS / $FP")"

@@ -4,7 +4,9 @@
  * Each library linked into canhgac has a row in libraries[] reporting the
  * version it runs with (not only the one it was compiled against).
  */
+#include <gsf/gsf-utils.h>
 #include <jansson.h>
+#include <poppler.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -22,8 +24,23 @@ static const char *jansson_version(void)
 	return jansson_version_str();
 }
 
+static const char *poppler_version(void)
+{
+	return poppler_get_version();
+}
+
+static const char *gsf_version(void)
+{
+	static char v[32];
+	snprintf(v, sizeof v, "%d.%d.%d", libgsf_major_version,
+		 libgsf_minor_version, libgsf_micro_version);
+	return v;
+}
+
 static const library libraries[] = {
 	{ "jansson", jansson_version },
+	{ "poppler", poppler_version },
+	{ "libgsf", gsf_version },
 };
 
 static const char *build_options(void)
