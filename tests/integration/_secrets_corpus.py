@@ -389,6 +389,24 @@ def build(d, with_soffice=True):
         f.write("TUYỆT MẬT\n")
     subprocess.run(["zip", "-q", "-j", "-P", "matkhau", os.path.join(d, "arch/encrypted.zip"), encsrc], check=True)
     exp["arch/encrypted.zip"] = "uninspectable"
+    # 7z
+    subprocess.run(["7z", "a", "-bso0", "-bsp0", os.path.join(d, "arch/docs.7z"), encsrc], check=True,
+                   stdout=subprocess.DEVNULL)
+    exp["arch/docs.7z!secret.txt"] = "TUYỆT MẬT"
+    exp["arch/docs.7z"] = None
+    # password-protected OpenDocument: readable zip, encrypted parts
+    with zipfile.ZipFile(os.path.join(d, "ole/enc.odt"), "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.text")
+        z.writestr("META-INF/manifest.xml",
+                   '<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+                   '<manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data manifest:checksum-type="SHA1/1K"/>'
+                   '</manifest:file-entry></manifest:manifest>')
+        z.writestr("content.xml", os.urandom(3000))
+    exp["ole/enc.odt"] = "uninspectable"
+    # Word 2003 XML and a generic XML file: tags stripped, paragraphs kept
+    put("text/word2003.xml", '<?xml version="1.0"?><w:wordDocument %s><w:body><w:p><w:r><w:t>TỐI</w:t></w:r>'
+        '<w:r><w:t> MẬT</w:t></w:r></w:p><w:p><w:r><w:t>mật khẩu</w:t></w:r></w:p></w:body></w:wordDocument>' % W,
+        "TỐI MẬT")
     # truncated zip
     docx(os.path.join(src, "long.docx"), neg * 200 + [wp("MẬT")])
     data = open(os.path.join(src, "long.docx"), "rb").read()
@@ -419,11 +437,18 @@ def build(d, with_soffice=True):
             ok = soffice(lo, "pdf", [os.path.join(src, n) for n in ("hdr.docx", "neg.docx", "runs.docx")], prof)
             ok = soffice(lo, "doc", [os.path.join(src, n) for n in ("hdr.docx", "neg.docx", "runs.docx")], prof) and ok
             ok = soffice(lo, "xls", [os.path.join(src, n) for n in ("cell.xlsx", "neg.xlsx", "hf.xlsx")], prof) and ok
+            pw = os.path.join(src, "pw")
+            os.makedirs(pw)
+            shutil.copy(os.path.join(src, "hdr.docx"), os.path.join(pw, "enc.docx"))
+            ok = soffice(lo, 'pdf:writer_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},'
+                         '"DocumentOpenPassword":{"type":"string","value":"matkhau"}}',
+                         [os.path.join(pw, "enc.docx")], prof) and ok
         finally:
             shutil.rmtree(prof, ignore_errors=True)
         conv = {"hdr.pdf": "MẬT", "neg.pdf": None, "runs.pdf": "TỐI MẬT",
                 "hdr.doc": "MẬT", "neg.doc": None, "runs.doc": "TỐI MẬT",
-                "cell.xls": "TUYỆT MẬT", "neg.xls": None, "hf.xls": "TỐI MẬT"}
+                "cell.xls": "TUYỆT MẬT", "neg.xls": None, "hf.xls": "TỐI MẬT",
+                "enc.pdf": "uninspectable"}
         for n, lvl in conv.items():
             p = os.path.join(lo, n)
             if os.path.exists(p):

@@ -277,6 +277,7 @@ typedef struct arc {
 	part *parts;
 	size_t nparts, cap;
 	bool stop;
+	bool encrypted; /* ODF manifest lists encrypted parts */
 } arc;
 
 static const char *inner_of(const arc *a, const char *path)
@@ -409,7 +410,7 @@ static cg_archive_action ar_want(void *ctx, const char *path, int64_t size,
 	const char *loc, *fmt;
 	if (office_part(a, in, &prio, &loc, &fmt))
 		return CG_AR_READ;
-	if (!strcmp(in, "mimetype"))
+	if (!strcmp(in, "mimetype") || !strcmp(in, "META-INF/manifest.xml"))
 		return CG_AR_READ;
 	if (!strcmp(in, "[Content_Types].xml")) {
 		a->office_ext = true; /* an OOXML package */
@@ -472,6 +473,13 @@ static cg_archive_action ar_member(void *ctx, const char *path,
 				a->format = odf[i].f;
 		return CG_AR_READ;
 	}
+	if (!strcmp(in, "META-INF/manifest.xml")) {
+		/* a password-protected OpenDocument keeps its zip readable but
+		 * encrypts the parts; the manifest says so */
+		if (memmem(data, len, "encryption-data", 15))
+			a->encrypted = true;
+		return CG_AR_READ;
+	}
 	if (office_part(a, in, &prio, &loc, &fmt)) {
 		if (fmt)
 			a->format = fmt;
@@ -521,12 +529,17 @@ static void finish_archive(arc *a, cg_err err)
 		snprintf(why, sizeof why, "unreadable archive: %s", cg_strerror(err));
 		uninspectable(s, a->disp, ext_of(a->disp), why);
 	}
+	if (a->encrypted) {
+		uninspectable(s, a->disp, a->format ? a->format : "odf",
+			      "encrypted OpenDocument (password-protected)");
+		a->stop = true;
+	}
 	if (a->parts)
 		qsort(a->parts, a->nparts, sizeof *a->parts, part_cmp);
 	for (size_t i = 0; i < a->nparts && !a->stop; i++)
 		if (run_part(a, a->parts[i].data, a->parts[i].len, a->parts[i].loc))
 			a->stop = true;
-	if (a->format) {
+	if (a->format && !a->encrypted) {
 		s->st.documents++;
 		report_sink(s, k, a->disp, a->format);
 	}

@@ -64,12 +64,13 @@ static tag_class classify(cg_slice local, bool html)
 	static const char *const hf[] = { "oddHeader", "evenHeader",
 					  "firstHeader", "oddFooter",
 					  "evenFooter", "firstFooter", NULL };
+	/* HTML mode knows the XML names too: a standalone .xml file (Word
+	 * 2003 XML, an exported ODF part) goes through it. */
 	if (html) {
 		if (in_list(local, html_block, true))
 			return T_BLOCK;
 		if (in_list(local, html_hide, true))
 			return T_HIDE;
-		return T_NONE;
 	}
 	if (in_list(local, xml_block, false))
 		return T_BLOCK;
