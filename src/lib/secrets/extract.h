@@ -117,6 +117,9 @@ void cg_sec_libs_init(void);
 /* XML (OOXML/ODF parts) or HTML: text nodes, entities decoded, block
  * elements end units. Returns found. */
 bool cg_sec_xml_text(cg_sec_sink *s, cg_slice x, bool html);
+/* The same, but only the text inside text boxes (w:txbxContent,
+ * draw:text-box), labelled "text_box". Returns found. */
+bool cg_sec_xml_text_boxes(cg_sec_sink *s, cg_slice x);
 /* RTF: control words, groups, \uN, \'hh in the document's code page;
  * headers/footers are pushed with location "header". Returns found. */
 bool cg_sec_rtf_text(cg_sec_sink *s, cg_slice rtf);

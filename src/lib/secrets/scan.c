@@ -536,6 +536,14 @@ static void finish_archive(arc *a, cg_err err)
 	}
 	if (a->parts)
 		qsort(a->parts, a->nparts, sizeof *a->parts, part_cmp);
+	/* text boxes first (stamps are often drawn in one), then in order */
+	for (size_t i = 0; i < a->nparts && !a->stop; i++) {
+		cg_sec_sink_loc(k, "text_box");
+		cg_sec_sink_end(k);
+		if (cg_sec_xml_text_boxes(k, cg_slice_from((const char *)a->parts[i].data,
+							   a->parts[i].len)))
+			a->stop = true;
+	}
 	for (size_t i = 0; i < a->nparts && !a->stop; i++)
 		if (run_part(a, a->parts[i].data, a->parts[i].len, a->parts[i].loc))
 			a->stop = true;

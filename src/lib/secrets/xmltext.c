@@ -12,7 +12,9 @@
  * marks a text box. Comments, CDATA, processing instructions and DOCTYPE
  * are handled; entity definitions are never expanded (no billion laughs).
  * Excel header/footer elements hold format codes and are decoded by
- * cg_sec_sink_excel_hf. Work is linear in the input; memory is the sink's.
+ * cg_sec_sink_excel_hf. A second entry point collects only the text of
+ * text boxes, so that a stamp drawn in a box is found before the body is
+ * read. Work is linear in the input; memory is the sink's.
  */
 #include <string.h>
 #include <strings.h>
@@ -185,6 +187,7 @@ typedef struct xstate {
 	int hide;      /* depth inside hidden elements */
 	int textbox;   /* depth inside text boxes */
 	bool hf;       /* inside an Excel header/footer element */
+	bool boxes;    /* collect text-box text only */
 	char hfbuf[CG_SEC_MAX_UNIT];
 	size_t hflen;
 } xstate;
@@ -245,6 +248,8 @@ static bool on_tag(xstate *st, cg_slice local, bool close, bool selfclose,
 		cg_sec_sink_loc(s, st->textbox ? "text_box" : st->base_loc);
 		return false;
 	case T_HF:
+		if (st->boxes)
+			return false;
 		if (cg_sec_sink_end(s))
 			return true;
 		if (!close && !selfclose) {
@@ -274,16 +279,16 @@ static bool is_end_of_hidden(const char *q, const char *end)
 	       (avail >= 7 && strncasecmp(q, "</style", 7) == 0);
 }
 
-bool cg_sec_xml_text(cg_sec_sink *s, cg_slice x, bool html)
+static bool xml_run(cg_sec_sink *s, cg_slice x, bool html, bool boxes)
 {
-	xstate st = { .s = s, .base_loc = s->loc };
+	xstate st = { .s = s, .base_loc = s->loc, .boxes = boxes };
 	const char *p = x.ptr, *end = x.ptr + x.len;
 	while (p < end) {
 		const char *lt = memchr(p, '<', (size_t)(end - p));
 		const char *te = lt ? lt : end;
 		if (st.hf)
 			hf_put(&st, p, te);
-		else if (!st.hide)
+		else if (!st.hide && (!st.boxes || st.textbox > 0))
 			put_text(s, p, te);
 		if (!lt)
 			break;
@@ -296,7 +301,7 @@ bool cg_sec_xml_text(cg_sec_sink *s, cg_slice x, bool html)
 		if (end - p >= 8 && memcmp(p, "![CDATA[", 8) == 0) {
 			const char *q = find(p + 8, end, "]]>");
 			const char *stop = q ? q : end;
-			if (!st.hide && !st.hf)
+			if (!st.hide && !st.hf && (!st.boxes || st.textbox > 0))
 				cg_sec_sink_put(s, p + 8, (size_t)(stop - p - 8));
 			p = q ? q + 3 : end;
 			continue;
@@ -331,11 +336,21 @@ bool cg_sec_xml_text(cg_sec_sink *s, cg_slice x, bool html)
 			p = q ? q : end;
 		}
 	}
-	if (st.hf) {
+	if (st.hf && !st.boxes) {
 		cg_sec_sink_loc(s, "header");
 		if (cg_sec_sink_excel_hf(s, cg_slice_from(st.hfbuf, st.hflen)))
 			return true;
 	}
 	cg_sec_sink_loc(s, st.base_loc);
 	return cg_sec_sink_end(s);
+}
+
+bool cg_sec_xml_text(cg_sec_sink *s, cg_slice x, bool html)
+{
+	return xml_run(s, x, html, false);
+}
+
+bool cg_sec_xml_text_boxes(cg_sec_sink *s, cg_slice x)
+{
+	return xml_run(s, x, false, true);
 }

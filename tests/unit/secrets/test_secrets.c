@@ -140,6 +140,11 @@ TEST(xml_text)
 	CHECK_STR(S.found_loc, "text_box");
 	CHECK(xml("<oddHeader>&amp;L&amp;D&amp;C&amp;\"Times,Bold\"&amp;14TỐI MẬT&amp;R&amp;P</oddHeader>", false) == CG_SEC_TOI_MAT);
 	CHECK_STR(S.found_loc, "header");
+	/* the text-box-only pass sees boxes and nothing else */
+	cg_sec_sink_reset(&S);
+	CHECK(!cg_sec_xml_text_boxes(&S, cg_slice_cstr("<w:p><w:t>MẬT</w:t></w:p>")));
+	CHECK(cg_sec_xml_text_boxes(&S, cg_slice_cstr("<w:p>x</w:p><v:textbox><w:txbxContent><w:p><w:t>TỐI MẬT</w:t></w:p></w:txbxContent></v:textbox>")));
+	CHECK(S.level == CG_SEC_TOI_MAT);
 	CHECK(xml("<p>MẬT", false) == CG_SEC_MAT);      /* truncated */
 	CHECK(xml("<p>M<", false) == CG_SEC_NONE);
 	CHECK(xml("<w:p><w:t>m\xc3\x8bt</w:t></w:p>", false) == CG_SEC_MAT); /* .VnTime */
