@@ -323,6 +323,11 @@ def build(d, with_soffice=True):
     xlsx(os.path.join(src, "neg.xlsx"), ["Họ tên", "mật khẩu", "MẬT ONG BẠC HÀ"])
     xlsx(os.path.join(src, "inline.xlsx"), ["Họ tên"], inline="MẬT")
     xlsx(os.path.join(src, "hf.xlsx"), ["Họ tên"], header="TỐI MẬT")
+    # enough strings that the .xls shared-string table spills into
+    # CONTINUE records, with the stamp after the spill
+    many = ["Cán bộ số %d phụ trách mật khẩu" % i if i % 2 else "Officer number %d" % i
+            for i in range(1500)]
+    xlsx(os.path.join(src, "bigsst.xlsx"), many + ["TUYỆT MẬT"])
     pptx(os.path.join(src, "slide.pptx"), [["Báo cáo", "MẬT"], ["mật khẩu"]])
     pptx(os.path.join(src, "neg.pptx"), [["Báo cáo", "bảo mật"], ["mật mã"]])
     odf(os.path.join(src, "hdr.odt"), "odt", NEGATIVES[:3], header="TỐI MẬT")
@@ -436,7 +441,7 @@ def build(d, with_soffice=True):
             lo = os.path.join(src, "lo")
             ok = soffice(lo, "pdf", [os.path.join(src, n) for n in ("hdr.docx", "neg.docx", "runs.docx")], prof)
             ok = soffice(lo, "doc", [os.path.join(src, n) for n in ("hdr.docx", "neg.docx", "runs.docx")], prof) and ok
-            ok = soffice(lo, "xls", [os.path.join(src, n) for n in ("cell.xlsx", "neg.xlsx", "hf.xlsx")], prof) and ok
+            ok = soffice(lo, "xls", [os.path.join(src, n) for n in ("cell.xlsx", "neg.xlsx", "hf.xlsx", "bigsst.xlsx")], prof) and ok
             pw = os.path.join(src, "pw")
             os.makedirs(pw)
             shutil.copy(os.path.join(src, "hdr.docx"), os.path.join(pw, "enc.docx"))
@@ -448,7 +453,7 @@ def build(d, with_soffice=True):
         conv = {"hdr.pdf": "MẬT", "neg.pdf": None, "runs.pdf": "TỐI MẬT",
                 "hdr.doc": "MẬT", "neg.doc": None, "runs.doc": "TỐI MẬT",
                 "cell.xls": "TUYỆT MẬT", "neg.xls": None, "hf.xls": "TỐI MẬT",
-                "enc.pdf": "uninspectable"}
+                "enc.pdf": "uninspectable", "bigsst.xls": "TUYỆT MẬT"}
         for n, lvl in conv.items():
             p = os.path.join(lo, n)
             if os.path.exists(p):
