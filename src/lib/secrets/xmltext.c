@@ -188,14 +188,12 @@ typedef struct xstate {
 	int textbox;   /* depth inside text boxes */
 	bool hf;       /* inside an Excel header/footer element */
 	bool boxes;    /* collect text-box text only */
-	char hfbuf[CG_SEC_MAX_UNIT];
-	size_t hflen;
+	cg_buf hfbuf;  /* the header/footer string, max CG_SEC_MAX_UNIT */
 } xstate;
 
 static void hf_byte(xstate *st, char c)
 {
-	if (st->hflen < sizeof st->hfbuf)
-		st->hfbuf[st->hflen++] = c;
+	cg_buf_putc(&st->hfbuf, c); /* past the maximum: cut, a stamp is short */
 }
 
 /* Collects a header/footer string, references decoded (the format codes
@@ -254,14 +252,13 @@ static bool on_tag(xstate *st, cg_slice local, bool close, bool selfclose,
 			return true;
 		if (!close && !selfclose) {
 			st->hf = true;
-			st->hflen = 0;
+			cg_buf_reset(&st->hfbuf);
 			return false;
 		}
 		if (close && st->hf) {
 			st->hf = false;
 			cg_sec_sink_loc(s, "header");
-			bool f = cg_sec_sink_excel_hf(
-				s, cg_slice_from(st->hfbuf, st->hflen));
+			bool f = cg_sec_sink_excel_hf(s, cg_buf_slice(&st->hfbuf));
 			cg_sec_sink_loc(s, st->base_loc);
 			return f;
 		}
@@ -279,16 +276,28 @@ static bool is_end_of_hidden(const char *q, const char *end)
 	       (avail >= 7 && strncasecmp(q, "</style", 7) == 0);
 }
 
+static bool xml_scan(xstate *st, cg_slice x, bool html);
+
 static bool xml_run(cg_sec_sink *s, cg_slice x, bool html, bool boxes)
 {
 	xstate st = { .s = s, .base_loc = s->loc, .boxes = boxes };
+	cg_buf_init(&st.hfbuf, CG_SEC_MAX_UNIT);
+	bool found = xml_scan(&st, x, html);
+	cg_buf_free(&st.hfbuf);
+	cg_sec_sink_loc(s, st.base_loc);
+	return found;
+}
+
+static bool xml_scan(xstate *st, cg_slice x, bool html)
+{
+	cg_sec_sink *s = st->s;
 	const char *p = x.ptr, *end = x.ptr + x.len;
 	while (p < end) {
 		const char *lt = memchr(p, '<', (size_t)(end - p));
 		const char *te = lt ? lt : end;
-		if (st.hf)
-			hf_put(&st, p, te);
-		else if (!st.hide && (!st.boxes || st.textbox > 0))
+		if (st->hf)
+			hf_put(st, p, te);
+		else if (!st->hide && (!st->boxes || st->textbox > 0))
 			put_text(s, p, te);
 		if (!lt)
 			break;
@@ -301,7 +310,7 @@ static bool xml_run(cg_sec_sink *s, cg_slice x, bool html, bool boxes)
 		if (end - p >= 8 && memcmp(p, "![CDATA[", 8) == 0) {
 			const char *q = find(p + 8, end, "]]>");
 			const char *stop = q ? q : end;
-			if (!st.hide && !st.hf && (!st.boxes || st.textbox > 0))
+			if (!st->hide && !st->hf && (!st->boxes || st->textbox > 0))
 				cg_sec_sink_put(s, p + 8, (size_t)(stop - p - 8));
 			p = q ? q + 3 : end;
 			continue;
@@ -324,11 +333,11 @@ static bool xml_run(cg_sec_sink *s, cg_slice x, bool html, bool boxes)
 				colon = c + 1;
 		bool selfclose = gt > p && gt[-1] == '/';
 		p = gt + 1;
-		if (on_tag(&st, cg_slice_from(colon, (size_t)(n1 - colon)), close,
+		if (on_tag(st, cg_slice_from(colon, (size_t)(n1 - colon)), close,
 			   selfclose, html))
 			return true;
 		/* HTML script/style: skip to the matching end tag at once */
-		if (html && st.hide && !close) {
+		if (html && st->hide && !close) {
 			const char *q = p;
 			while ((q = memchr(q, '<', (size_t)(end - q))) != NULL &&
 			       !is_end_of_hidden(q, end))
@@ -336,12 +345,12 @@ static bool xml_run(cg_sec_sink *s, cg_slice x, bool html, bool boxes)
 			p = q ? q : end;
 		}
 	}
-	if (st.hf && !st.boxes) {
+	if (st->hf && !st->boxes) {
 		cg_sec_sink_loc(s, "header");
-		if (cg_sec_sink_excel_hf(s, cg_slice_from(st.hfbuf, st.hflen)))
+		if (cg_sec_sink_excel_hf(s, cg_buf_slice(&st->hfbuf)))
 			return true;
 	}
-	cg_sec_sink_loc(s, st.base_loc);
+	cg_sec_sink_loc(s, st->base_loc);
 	return cg_sec_sink_end(s);
 }
 
