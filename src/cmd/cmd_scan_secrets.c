@@ -45,6 +45,17 @@ static int on_opt(void *ctx, int id, const char *value)
 	return 0;
 }
 
+/* A file name or text is attacker-chosen: on a terminal, control bytes
+ * (escape sequences) are shown as '?', invalid UTF-8 as U+FFFD. */
+static void put_safe(cg_buf *out, const char *s)
+{
+	size_t start = out->len;
+	cg_utf8_sanitize(out, cg_slice_cstr(s));
+	for (size_t i = start; i < out->len; i++)
+		if ((unsigned char)out->ptr[i] < 0x20 || out->ptr[i] == 0x7F)
+			out->ptr[i] = '?';
+}
+
 static void print_finding(run *r, const cg_sec_finding *f)
 {
 	cg_buf out;
@@ -68,14 +79,16 @@ static void print_finding(run *r, const cg_sec_finding *f)
 		cg_json_encode(&out, o);
 		json_decref(o);
 	} else if (f->kind == CG_SEC_MARKED) {
-		cg_buf_printf(&out, "%s: %s [%s, %s] \"", f->path,
-			      cg_sec_level_name(f->level), f->format, f->location);
-		cg_utf8_sanitize(&out, cg_slice_cstr(f->evidence));
+		put_safe(&out, f->path);
+		cg_buf_printf(&out, ": %s [%s, %s] \"", cg_sec_level_name(f->level),
+			      f->format, f->location);
+		put_safe(&out, f->evidence);
 		cg_buf_puts(&out, "\"");
 	} else {
-		cg_buf_printf(&out, "%s: KHÔNG KIỂM TRA ĐƯỢC [%s] ", f->path,
+		put_safe(&out, f->path);
+		cg_buf_printf(&out, ": KHÔNG KIỂM TRA ĐƯỢC [%s] ",
 			      f->format[0] ? f->format : "?");
-		cg_utf8_sanitize(&out, cg_slice_cstr(f->evidence));
+		put_safe(&out, f->evidence);
 	}
 	pthread_mutex_lock(&r->mu);
 	puts(cg_buf_cstr(&out));

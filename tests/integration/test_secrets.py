@@ -129,6 +129,17 @@ def main():
         ok(rc == 2 and "does-not-exist" in err, "a missing path is an error (exit 2) naming it", err)
         rc, out, err = run(["scan", "secrets"])
         ok(rc == 2, "no path is a usage error")
+        # a hostile file name cannot inject terminal escapes or break lines
+        evil = os.path.join(tmp, "evil")
+        os.makedirs(evil)
+        with open(os.path.join(evil.encode(), b"a\x1b[31mred\nb\xff.txt"), "w") as f:
+            f.write("MẬT\n")
+        rc, out, err = run(["scan", "secrets", evil])
+        ok(rc == 1 and "\x1b" not in out and len(out.splitlines()) == 2 and "MẬT" in out,
+           "control bytes in a file name are neutralised in human output", repr(out))
+        rc, out, err = run(["scan", "secrets", "--json", evil])
+        objs = [json.loads(line) for line in out.splitlines()]
+        ok(rc == 1 and len(objs) == 2 and "\n" in objs[0]["path"], "and escaped in JSON", repr(out))
         # the same result with one thread as with two
         rc1, out1, _ = run(["scan", "secrets", "--json", "--threads", "1", os.path.join(d, "office"),
                             os.path.join(d, "text")])
