@@ -173,6 +173,29 @@ def odf(path, kind, paras, header=None, cells=None):
         z.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
 
 
+def odp_frames(path, pages):
+    """An ODF presentation as Impress writes it: pages of frames with text boxes."""
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+          'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+          'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"')
+    body = "".join('<draw:page draw:name="p%d"><draw:frame svg:x="2cm" svg:y="2cm"><draw:text-box>%s'
+                   '</draw:text-box></draw:frame></draw:page>'
+                   % (i, "".join("<text:p>%s</text:p>" % esc(t) for t in texts)) for i, texts in enumerate(pages))
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content %s><office:body>'
+               '<office:presentation>%s</office:presentation></office:body></office:document-content>' % (ns, body))
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.presentation")
+        z.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+
+
+def ppt_stream(paras):
+    """A PowerPoint Document stream: a container holding TextCharsAtoms."""
+    atoms = b"".join(struct.pack("<HHI", 0, 0x0FA0, len(t.encode("utf-16-le"))) + t.encode("utf-16-le")
+                     for t in paras)
+    return struct.pack("<HHI", 0x000F, 0x03E8, len(atoms)) + atoms
+
+
 def cfb(path, streams):
     """A minimal OLE2 compound file: 512-byte sectors, no mini stream
     (every stream padded to >= 4096 bytes), one FAT sector."""
@@ -334,7 +357,8 @@ def build(d, with_soffice=True):
     odf(os.path.join(src, "neg.odt"), "odt", NEGATIVES)
     odf(os.path.join(src, "cell.ods"), "ods", [], cells=["Số liệu", "MẬT"])
     odf(os.path.join(src, "slide.odp"), "odp", ["Trình bày", "TUYỆT MẬT"])
-    office = {"hdr.docx": ("MẬT", "header"), "runs.docx": ("TỐI MẬT", "body"),
+    odp_frames(os.path.join(src, "frames.odp"), [["Báo cáo", "mật khẩu"], ["TỐI MẬT"]])
+    office = {"frames.odp": ("TỐI MẬT", "text_box"), "hdr.docx": ("MẬT", "header"), "runs.docx": ("TỐI MẬT", "body"),
               "neg.docx": (None, None), "tbox.docx": ("TUYỆT MẬT", "text_box"),
               "tcvn3.docx": ("MẬT", "body"),
               "cell.xlsx": ("TUYỆT MẬT", "cell"), "neg.xlsx": (None, None),
@@ -369,6 +393,10 @@ def build(d, with_soffice=True):
         [("EncryptionInfo", b"\4\0\4\0" + b"\0" * 100), ("EncryptedPackage", os.urandom(5000))])
     cfb(os.path.join(src, "enc.doc"), [("WordDocument", word_fib_encrypted()), ("1Table", b"\0" * 64)])
     cfb(os.path.join(src, "enc.xls"), [("Workbook", xls_filepass())])
+    cfb(os.path.join(src, "slides.ppt"), [("PowerPoint Document", ppt_stream(["Báo cáo\rmật khẩu", "TUYỆT MẬT"]))])
+    cfb(os.path.join(src, "neg.ppt"), [("PowerPoint Document", ppt_stream(["Báo cáo\rbảo mật"]))])
+    put("ole/slides.ppt", open(os.path.join(src, "slides.ppt"), "rb").read(), "TUYỆT MẬT", "slide")
+    put("ole/neg.ppt", open(os.path.join(src, "neg.ppt"), "rb").read(), None)
     for n in ("enc.docx", "enc.doc", "enc.xls"):
         put("ole/" + n, open(os.path.join(src, n), "rb").read(), "uninspectable")
 
