@@ -13,7 +13,8 @@
  * Units that look like Latin-1 text with a few high letters get a second
  * chance: their bytes are re-read as TCVN3 and as VNI, the 8-bit encodings
  * of the .VnTime and VNI-Times fonts that old Vietnamese documents use in
- * every container (a .doc, a .docx, an .xls cell, an RTF run, a PDF).
+ * every container (a .doc, a .docx, an .xls cell, an RTF run, a PDF), and
+ * as Windows-1258.
  */
 #ifndef CG_SECRETS_EXTRACT_H
 #define CG_SECRETS_EXTRACT_H

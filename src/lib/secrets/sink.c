@@ -109,11 +109,14 @@ static bool latin1_bytes(cg_slice u, unsigned char *out, size_t *n)
 	return high;
 }
 
-/* Re-reads a Latin-1 unit as TCVN3, then as VNI: a document typed with
- * the .VnTime or VNI-Times fonts stores its Vietnamese that way. */
+/* Re-reads a Latin-1 unit as TCVN3, then VNI, then Windows-1258: a
+ * document typed with the .VnTime or VNI-Times fonts stores its Vietnamese
+ * that way, and an 8-bit file in code page 1258 is read as 1252 unless
+ * it says otherwise. */
 static cg_sec_level second_chance(cg_sec_sink *s, const char **enc)
 {
-	static const cg_sec_enc encs[] = { CG_ENC_TCVN3, CG_ENC_VNI };
+	static const cg_sec_enc encs[] = { CG_ENC_TCVN3, CG_ENC_VNI,
+					   CG_ENC_CP1258 };
 	unsigned char bytes[CG_SEC_MAX_UNIT];
 	size_t n;
 	if (!latin1_bytes(cg_buf_slice(&s->unit), bytes, &n))

@@ -149,6 +149,9 @@ TEST(xml_text)
 	CHECK(xml("<p>M<", false) == CG_SEC_NONE);
 	CHECK(xml("<w:p><w:t>m\xc3\x8bt</w:t></w:p>", false) == CG_SEC_MAT); /* .VnTime */
 	CHECK_STR(S.found_enc, "tcvn3");
+	/* Windows-1258 bytes read as Latin-1: "M\xc2\xf2T" is M, Â, dot below, T */
+	CHECK(xml("<p>M\xc3\x82\xc3\xb2T</p>", true) == CG_SEC_MAT);
+	CHECK_STR(S.found_enc, "windows-1258");
 }
 
 static cg_sec_level rtf(const char *r)
