@@ -462,6 +462,12 @@ def build(d, with_soffice=True):
         pass
     os.truncate(os.path.join(d, "bad/huge.bin"), 2 * 1024 ** 3)
     exp["bad/huge.bin"] = None
+    # 2 GB of text (mostly sparse) with the stamp on its last line: streamed
+    with open(os.path.join(d, "bad/huge.txt"), "wb") as f:
+        f.write("Nhật ký hệ thống\n".encode() * 1000)
+        f.seek(2 * 1024 ** 3 - 64)
+        f.write("\nTỐI MẬT\n".encode())
+    exp["bad/huge.txt"] = "TỐI MẬT"
 
     if with_soffice:
         prof = tempfile.mkdtemp(prefix="cg-lo-")

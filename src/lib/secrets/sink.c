@@ -175,18 +175,32 @@ bool cg_sec_sink_end(cg_sec_sink *s)
 	return s->level != CG_SEC_NONE;
 }
 
-static inline bool is_break(unsigned char c)
+/* Next line break at or after p: the nearest of the next '\n', '\r',
+ * '\f', '\v', each found with memchr and remembered until p passes it,
+ * so the whole text is scanned once per break character (linear, at
+ * memchr speed, whatever the mix of line endings). */
+static const char *next_break(const char *p, const char *end,
+			      const char *next[4])
 {
-	return c == '\n' || c == '\r' || c == '\f' || c == '\v';
+	static const char br[4] = { '\n', '\r', '\f', '\v' };
+	const char *q = end;
+	for (int i = 0; i < 4; i++) {
+		if (next[i] < p) {
+			const char *r = memchr(p, br[i], (size_t)(end - p));
+			next[i] = r ? r : end;
+		}
+		if (next[i] < q)
+			q = next[i];
+	}
+	return q;
 }
 
 bool cg_sec_sink_lines(cg_sec_sink *s, const char *p, size_t n)
 {
 	const char *end = p + n;
+	const char *next[4] = { NULL, NULL, NULL, NULL };
 	while (p < end) {
-		const char *q = p;
-		while (q < end && !is_break((unsigned char)*q))
-			q++;
+		const char *q = next_break(p, end, next);
 		cg_sec_sink_put(s, p, (size_t)(q - p));
 		if (q == end)
 			break;
