@@ -211,7 +211,7 @@ cg_err cg_sec_doc_text(cg_sec_sink *s, cg_slice word, cg_slice t0,
 		  .plc = (const unsigned char *)clx.ptr + pos + 5,
 		  .npieces = (uint32_t)((plcn - 4) / 12) };
 	uint64_t hdr = (uint64_t)ccp[0] + ccp[1];
-	uint64_t txbx = hdr + ccp[2] + ccp[4] + ccp[5];
+	uint64_t txbx = hdr + ccp[2] + ccp[3] + ccp[4] + ccp[5];
 	uint64_t hdrtxbx = txbx + ccp[6];
 	uint64_t total = hdrtxbx + ccp[7];
 	if (total > UINT32_MAX) {
@@ -308,11 +308,20 @@ static bool rr_string(rr *r, cg_sec_sink *s, bool *found)
 	return rr_skip(r, 4 * runs) && rr_skip(r, ext);
 }
 
-/* A short XLUnicodeString inside one record, into buf as UTF-8. */
-static void xl_short_string(cg_slice rec, size_t off, bool biff8, cg_buf *out)
+/* A short XLUnicodeString inside one record, into buf as UTF-8. BIFF5
+ * strings are 8-bit with a 16-bit count (cells) or an 8-bit one
+ * (headers: short_count). */
+static void xl_short_string(cg_slice rec, size_t off, bool biff8,
+			    bool short_count, cg_buf *out)
 {
-	size_t cch = u16(rec, off);
-	off += 2;
+	size_t cch;
+	if (short_count && !biff8) {
+		cch = off < rec.len ? (unsigned char)rec.ptr[off] : 0;
+		off += 1;
+	} else {
+		cch = u16(rec, off);
+		off += 2;
+	}
 	bool high = false;
 	if (biff8) {
 		if (off >= rec.len)
@@ -367,7 +376,7 @@ cg_err cg_sec_xls_text(cg_sec_sink *s, cg_slice book, cg_buf *why)
 		}
 		if ((type == 0x0014 || type == 0x0015) && rec.len > 0) {
 			cg_buf_reset(&str);
-			xl_short_string(rec, 0, biff8, &str);
+			xl_short_string(rec, 0, biff8, true, &str);
 			cg_sec_sink_loc(s, type == 0x0014 ? "header" : "footer");
 			found = cg_sec_sink_excel_hf(s, cg_buf_slice(&str));
 		}
@@ -391,7 +400,7 @@ cg_err cg_sec_xls_text(cg_sec_sink *s, cg_slice book, cg_buf *why)
 		} else if (type == 0x0204 && len > 8) {
 			cg_buf_reset(&str);
 			xl_short_string(cg_slice_from(book.ptr + pos + 4, len), 6,
-					biff8, &str);
+					biff8, false, &str);
 			cg_sec_sink_put(s, str.ptr ? str.ptr : "", str.len);
 			found = cg_sec_sink_end(s);
 		}
