@@ -473,8 +473,10 @@ def build(d, with_soffice=True):
         prof = tempfile.mkdtemp(prefix="cg-lo-")
         try:
             lo = os.path.join(src, "lo")
-            ok = soffice(lo, "pdf", [os.path.join(src, n) for n in ("hdr.docx", "neg.docx", "runs.docx")], prof)
-            ok = soffice(lo, "doc", [os.path.join(src, n) for n in ("hdr.docx", "neg.docx", "runs.docx")], prof) and ok
+            ok = soffice(lo, "pdf", [os.path.join(src, n) for n in ("hdr.docx", "neg.docx", "runs.docx",
+                                                                    "tcvn3.docx")], prof)
+            ok = soffice(lo, "doc", [os.path.join(src, n) for n in ("hdr.docx", "neg.docx", "runs.docx",
+                                                                    "tbox.docx", "tcvn3.docx")], prof) and ok
             ok = soffice(lo, "xls", [os.path.join(src, n) for n in ("cell.xlsx", "neg.xlsx", "hf.xlsx", "bigsst.xlsx")], prof) and ok
             pw = os.path.join(src, "pw")
             os.makedirs(pw)
@@ -487,13 +489,15 @@ def build(d, with_soffice=True):
         conv = {"hdr.pdf": "MẬT", "neg.pdf": None, "runs.pdf": "TỐI MẬT",
                 "hdr.doc": "MẬT", "neg.doc": None, "runs.doc": "TỐI MẬT",
                 "cell.xls": "TUYỆT MẬT", "neg.xls": None, "hf.xls": "TỐI MẬT",
-                "enc.pdf": "uninspectable", "bigsst.xls": "TUYỆT MẬT"}
+                "enc.pdf": "uninspectable", "bigsst.xls": "TUYỆT MẬT",
+                "tbox.doc": "TUYỆT MẬT", "tcvn3.doc": "MẬT", "tcvn3.pdf": "MẬT"}
         for n, lvl in conv.items():
             p = os.path.join(lo, n)
             if os.path.exists(p):
                 put("lo/" + n, open(p, "rb").read(), lvl)
         EXPECT_LOC["lo/hdr.pdf"] = "first_page"
         EXPECT_LOC["lo/hdr.doc"] = "header"
+        EXPECT_LOC["lo/tbox.doc"] = "text_box"
         EXPECT_LOC["lo/hf.xls"] = "header"
         EXPECT_LOC["lo/cell.xls"] = "cell"
         if os.path.exists(os.path.join(lo, "hdr.pdf")):
