@@ -40,7 +40,7 @@ static int on_opt(void *ctx, int id, const char *value)
 {
 	run *r = ctx;
 	if (id == OPT_THREADS &&
-	    !cg_cli_int(r->cli, "--threads", value, 1, 256, &r->threads))
+	    !cg_cli_int(r->cli, "threads", value, 1, 256, &r->threads))
 		return 1;
 	return 0;
 }
