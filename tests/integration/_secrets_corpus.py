@@ -254,6 +254,36 @@ def cfb(path, streams):
         f.write(out)
 
 
+def pdf_annot(path, page_text, annot_text):
+    """A hand-written PDF: one page of text and a FreeText annotation
+    (an electronic stamp) carrying annot_text in its /Contents."""
+    def pdfstr(t):
+        return "<FEFF%s>" % t.encode("utf-16-be").hex().upper()
+    content = "BT /F1 12 Tf 72 720 Td (%s) Tj ET" % page_text
+    objs = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        "/Resources << /Font << /F1 5 0 R >> >> /Annots [6 0 R] >>",
+        "<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        "<< /Type /Annot /Subtype /FreeText /Rect [400 700 550 760] /Contents %s /DA (/Helv 14 Tf 1 0 0 rg) >>"
+        % pdfstr(annot_text),
+    ]
+    out = b"%PDF-1.4\n"
+    offs = []
+    for i, o in enumerate(objs, 1):
+        offs.append(len(out))
+        out += ("%d 0 obj\n%s\nendobj\n" % (i, o)).encode()
+    xref = len(out)
+    out += ("xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)).encode()
+    for o in offs:
+        out += ("%010d 00000 n \n" % o).encode()
+    out += ("trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)).encode()
+    with open(path, "wb") as f:
+        f.write(out)
+
+
 def mail(path, subject, body, attachments=(), qp=False):
     b = "=_cg_boundary_42"
     lines = ["From: a@example.invalid", "To: b@example.invalid",
@@ -369,6 +399,14 @@ def build(d, with_soffice=True):
     for name, (lvl, loc) in office.items():
         with open(os.path.join(src, name), "rb") as f:
             put("office/" + name, f.read(), lvl, loc)
+
+    # ---- PDF written by hand: an electronic stamp as an annotation
+    os.makedirs(os.path.join(d, "pdf"), exist_ok=True)
+    pdf_annot(os.path.join(d, "pdf/annot.pdf"), "Bao cao tong hop", "TỐI MẬT")
+    exp["pdf/annot.pdf"] = "TỐI MẬT"
+    EXPECT_LOC["pdf/annot.pdf"] = "first_page"
+    pdf_annot(os.path.join(d, "pdf/annot_neg.pdf"), "Bao cao", "Ghi chú: đổi mật khẩu")
+    exp["pdf/annot_neg.pdf"] = None
 
     # ---- RTF (own parser), e-mail
     put("rtf/hdr.rtf", r"{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0 Times;}}{\header \pard\qc M\u7852?T\par}\pard Noi dung \u273?i\par}", "MẬT", "header")

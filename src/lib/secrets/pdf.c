@@ -5,7 +5,9 @@
  * CG_SEC_MAX_DOC_BYTES). Page 1 is read first and labelled "first_page":
  * the marking stamp sits at the top of the first page; the other pages
  * follow in order until a marking is found, at most CG_SEC_MAX_PDF_PAGES.
- * Each line of poppler's reading-order text is a unit. A password-protected
+ * Each line of poppler's reading-order text is a unit, and so is each
+ * line of the page's annotations (an electronic stamp is an annotation,
+ * not page content). A password-protected
  * PDF fails to open with POPPLER_ERROR_ENCRYPTED and is reported as such;
  * poppler repairs broken cross-reference tables itself, and what it cannot
  * open is reported as corrupt.
@@ -15,6 +17,28 @@
 
 #include "core/limits.h"
 #include "secrets/extract.h"
+
+/* Text of the page's annotations: a stamp added electronically (a
+ * Stamp or FreeText annotation, a sticky note) is not page content. */
+static bool annot_text(cg_sec_sink *s, PopplerPage *pg)
+{
+	bool found = false;
+	GList *list = poppler_page_get_annot_mapping(pg);
+	for (GList *l = list; l && !found; l = l->next) {
+		PopplerAnnotMapping *m = l->data;
+		if (!m || !m->annot)
+			continue;
+		char *c = poppler_annot_get_contents(m->annot);
+		if (c) {
+			cg_sec_sink_end(s);
+			found = cg_sec_sink_lines(s, c, strlen(c)) ||
+				cg_sec_sink_end(s);
+			g_free(c);
+		}
+	}
+	poppler_page_free_annot_mapping(list);
+	return found;
+}
 
 cg_err cg_sec_pdf_text(cg_sec_sink *s, const unsigned char *p, size_t n,
 		       cg_buf *why)
@@ -53,6 +77,8 @@ cg_err cg_sec_pdf_text(cg_sec_sink *s, const unsigned char *p, size_t n,
 				cg_sec_sink_end(s);
 			g_free(text);
 		}
+		if (!found)
+			found = annot_text(s, pg);
 		g_object_unref(pg);
 	}
 	g_object_unref(d);
