@@ -418,9 +418,12 @@ static cg_archive_action ar_want(void *ctx, const char *path, int64_t size,
 	}
 	if (media_ext(in))
 		return CG_AR_SKIP;
+	/* the package's own machinery; embedded documents are still read */
 	if ((a->format || a->office_ext) &&
 	    (ends_with(in, ".xml") || ends_with(in, ".rels") ||
-	     has_prefix(in, "META-INF/") || has_prefix(in, "Thumbnails/")))
+	     ends_with(in, ".rdf") || !strcmp(in, "layout-cache") ||
+	     has_prefix(in, "META-INF/") || has_prefix(in, "Thumbnails/") ||
+	     has_prefix(in, "Configurations2/")))
 		return CG_AR_SKIP;
 	return CG_AR_READ;
 }
