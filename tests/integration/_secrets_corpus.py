@@ -517,6 +517,7 @@ def build(d, with_soffice=True):
                                                                     "tbox.docx", "tcvn3.docx")], prof) and ok
             ok = soffice(lo, "xls", [os.path.join(src, n) for n in ("cell.xlsx", "neg.xlsx", "hf.xlsx", "bigsst.xlsx")], prof) and ok
             ok = soffice(lo, "rtf", [os.path.join(src, n) for n in ("hdr.docx", "neg.docx")], prof) and ok
+            ok = soffice(lo, "odt", [os.path.join(src, n) for n in ("hdr.docx", "neg.docx")], prof) and ok
             pw = os.path.join(src, "pw")
             os.makedirs(pw)
             shutil.copy(os.path.join(src, "hdr.docx"), os.path.join(pw, "enc.docx"))
@@ -529,7 +530,7 @@ def build(d, with_soffice=True):
                 "hdr.doc": "MẬT", "neg.doc": None, "runs.doc": "TỐI MẬT",
                 "cell.xls": "TUYỆT MẬT", "neg.xls": None, "hf.xls": "TỐI MẬT",
                 "enc.pdf": "uninspectable", "bigsst.xls": "TUYỆT MẬT",
-                "hdr.rtf": "MẬT", "neg.rtf": None, "tbox.doc": "TUYỆT MẬT", "tcvn3.doc": "MẬT", "tcvn3.pdf": "MẬT"}
+                "hdr.rtf": "MẬT", "neg.rtf": None, "hdr.odt": "MẬT", "neg.odt": None, "tbox.doc": "TUYỆT MẬT", "tcvn3.doc": "MẬT", "tcvn3.pdf": "MẬT"}
         for n, lvl in conv.items():
             p = os.path.join(lo, n)
             if os.path.exists(p):
@@ -538,6 +539,7 @@ def build(d, with_soffice=True):
         EXPECT_LOC["lo/hdr.doc"] = "header"
         EXPECT_LOC["lo/tbox.doc"] = "text_box"
         EXPECT_LOC["lo/hdr.rtf"] = "header"
+        EXPECT_LOC["lo/hdr.odt"] = "header"
         EXPECT_LOC["lo/hf.xls"] = "header"
         EXPECT_LOC["lo/cell.xls"] = "cell"
         if os.path.exists(os.path.join(lo, "hdr.pdf")):
