@@ -39,6 +39,10 @@ typedef struct cg_sec_sink {
 	const char *found_loc;
 	const char *found_enc; /* "tcvn3"/"vni" when re-decoded, else NULL */
 	char evidence[CG_SEC_MAX_EVIDENCE];
+	/* the previous unit was "tối"/"tuyệt" alone: a stamp wrapped over
+	 * two lines if this one is "mật" */
+	cg_sec_level half;
+	cg_buf half_text;
 	uint64_t units;     /* units checked (for tests and stats) */
 } cg_sec_sink;
 

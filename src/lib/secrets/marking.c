@@ -129,10 +129,10 @@ static cg_sec_level field_of(const int32_t *s, size_t n)
  * so they can never match), and few ASCII letters: the longest accepted
  * form, "mức độ mật: tuyệt mật", has 12. Prose lines fail here in one
  * pass over their bytes. */
-static bool plausible(cg_slice u)
+static bool plausible(cg_slice u, bool *maybe_half)
 {
 	int letters = 0;
-	bool m = false;
+	bool m = false, t = false;
 	for (size_t i = 0; i < u.len; i++) {
 		unsigned char c = (unsigned char)u.ptr[i];
 		if (c >= '0' && c <= '9')
@@ -141,9 +141,12 @@ static bool plausible(cg_slice u)
 			if (++letters > MAX_ASCII_LETTERS)
 				return false;
 			m |= (c | 0x20) == 'm';
+			t |= (c | 0x20) == 't';
 		}
 	}
-	return m;
+	/* "tối" / "tuyệt" alone: the first line of a stamp that wrapped */
+	*maybe_half = !m && t && letters <= 5;
+	return m || *maybe_half;
 }
 
 /* Decodes folded UTF-8 into cps without gaps. Returns the count, or
@@ -186,11 +189,12 @@ static cg_err encode_cps(const int32_t *cps, size_t n, cg_buf *out)
 	return CG_OK;
 }
 
-cg_sec_level cg_sec_marking(cg_sec_marker *m, cg_slice u)
+cg_sec_level cg_sec_marking_ex(cg_sec_marker *m, cg_slice u,
+				cg_sec_level *half)
 {
-	if (u.len == 0 || u.len > CG_SEC_MAX_UNIT)
-		return CG_SEC_NONE;
-	if (!plausible(u))
+	*half = CG_SEC_NONE;
+	bool maybe_half;
+	if (u.len == 0 || u.len > CG_SEC_MAX_UNIT || !plausible(u, &maybe_half))
 		return CG_SEC_NONE;
 	cg_buf_reset(&m->a);
 	if (cg_text_fold(u, CG_FOLD_CASE, &m->a) != CG_OK)
@@ -215,8 +219,24 @@ cg_sec_level cg_sec_marking(cg_sec_marker *m, cg_slice u)
 		lo++;
 	while (hi > lo && !is_word_cp(cps[hi - 1]))
 		hi--;
-	cg_sec_level l = level_of(cps + lo, hi - lo);
+	const int32_t *w = cps + lo;
+	size_t wn = hi - lo;
+	if (maybe_half) {
+		if (wn == WLEN(W_TOI) && has_prefix(w, wn, W_TOI, WLEN(W_TOI)))
+			*half = CG_SEC_TOI_MAT;
+		else if (wn == WLEN(W_TUYET) &&
+			 has_prefix(w, wn, W_TUYET, WLEN(W_TUYET)))
+			*half = CG_SEC_TUYET_MAT;
+		return CG_SEC_NONE;
+	}
+	cg_sec_level l = level_of(w, wn);
 	if (l == CG_SEC_NONE)
-		l = field_of(cps + lo, hi - lo);
+		l = field_of(w, wn);
 	return l;
+}
+
+cg_sec_level cg_sec_marking(cg_sec_marker *m, cg_slice u)
+{
+	cg_sec_level half;
+	return cg_sec_marking_ex(m, u, &half);
 }

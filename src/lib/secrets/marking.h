@@ -42,6 +42,12 @@ void cg_sec_marker_free(cg_sec_marker *m);
  * than CG_SEC_MAX_UNIT bytes are never markings. */
 cg_sec_level cg_sec_marking(cg_sec_marker *m, cg_slice unit);
 
+/* The same; besides, when the unit is exactly "tối" or "tuyệt" (the first
+ * line of a stamp that wrapped in a narrow box), *half gets the level the
+ * stamp has if the next unit is "mật". */
+cg_sec_level cg_sec_marking_ex(cg_sec_marker *m, cg_slice unit,
+				cg_sec_level *half);
+
 /* "MẬT", "TỐI MẬT", "TUYỆT MẬT" (or "" for none). */
 const char *cg_sec_level_name(cg_sec_level l);
 /* "mat", "toi-mat", "tuyet-mat" for machine fields (or "none"). */

@@ -17,6 +17,7 @@ void cg_sec_sink_init(cg_sec_sink *s)
 	cg_sec_marker_init(&s->marker);
 	cg_buf_init(&s->unit, CG_SEC_MAX_UNIT);
 	cg_buf_init(&s->alt, 4 * CG_SEC_MAX_UNIT);
+	cg_buf_init(&s->half_text, CG_SEC_MAX_UNIT);
 	s->loc = "body";
 }
 
@@ -25,6 +26,7 @@ void cg_sec_sink_free(cg_sec_sink *s)
 	cg_sec_marker_free(&s->marker);
 	cg_buf_free(&s->unit);
 	cg_buf_free(&s->alt);
+	cg_buf_free(&s->half_text);
 }
 
 void cg_sec_sink_reset(cg_sec_sink *s)
@@ -36,6 +38,8 @@ void cg_sec_sink_reset(cg_sec_sink *s)
 	s->found_loc = NULL;
 	s->found_enc = NULL;
 	s->evidence[0] = '\0';
+	s->half = CG_SEC_NONE;
+	cg_buf_reset(&s->half_text);
 }
 
 void cg_sec_sink_put(cg_sec_sink *s, const char *p, size_t n)
@@ -145,14 +149,31 @@ static void set_evidence(cg_sec_sink *s, cg_slice t)
 	s->evidence[n] = '\0';
 }
 
+static bool blank(cg_slice u)
+{
+	for (size_t i = 0; i < u.len; i++)
+		if (u.ptr[i] != ' ' && u.ptr[i] != '\t')
+			return false;
+	return true;
+}
+
 static void check_unit(cg_sec_sink *s)
 {
 	cg_slice u = cg_buf_slice(&s->unit);
-	if (!memchr(u.ptr, 'm', u.len) && !memchr(u.ptr, 'M', u.len))
-		return;
+	if (blank(u))
+		return; /* blank lines do not separate a wrapped stamp */
+	cg_sec_level prev_half = s->half;
+	s->half = CG_SEC_NONE;
 	const char *enc = NULL;
-	cg_sec_level l = cg_sec_marking(&s->marker, u);
-	if (l == CG_SEC_NONE) {
+	cg_sec_level half;
+	cg_sec_level l = cg_sec_marking_ex(&s->marker, u, &half);
+	if (half != CG_SEC_NONE) { /* "TỐI" alone: remember it */
+		s->half = half;
+		cg_buf_reset(&s->half_text);
+		cg_buf_append(&s->half_text, u.ptr, u.len);
+		return;
+	}
+	if (l == CG_SEC_NONE && (memchr(u.ptr, 'm', u.len) || memchr(u.ptr, 'M', u.len))) {
 		l = second_chance(s, &enc);
 		if (l != CG_SEC_NONE)
 			u = cg_buf_slice(&s->alt);
@@ -162,6 +183,18 @@ static void check_unit(cg_sec_sink *s)
 	s->level = l;
 	s->found_loc = s->loc;
 	s->found_enc = enc;
+	if (l == CG_SEC_MAT && prev_half != CG_SEC_NONE && !enc) {
+		/* "TỐI" then "MẬT": one stamp over two lines */
+		char two[2 * CG_SEC_MAX_UNIT + 2];
+		cg_slice h = cg_slice_trim(cg_buf_slice(&s->half_text));
+		cg_slice t = cg_slice_trim(u);
+		memcpy(two, h.ptr, h.len);
+		two[h.len] = ' ';
+		memcpy(two + h.len + 1, t.ptr, t.len);
+		s->level = prev_half;
+		set_evidence(s, cg_slice_from(two, h.len + 1 + t.len));
+		return;
+	}
 	set_evidence(s, u);
 }
 
@@ -169,6 +202,8 @@ bool cg_sec_sink_end(cg_sec_sink *s)
 {
 	if (!s->overflow && s->unit.len > 0 && s->level == CG_SEC_NONE)
 		check_unit(s);
+	else if (s->overflow)
+		s->half = CG_SEC_NONE; /* prose between "TỐI" and "MẬT" */
 	cg_buf_reset(&s->unit);
 	s->overflow = false;
 	s->units++;

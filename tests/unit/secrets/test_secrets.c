@@ -240,6 +240,31 @@ TEST(eml_parse)
 	CHECK(cg_sec_eml_parse(cg_slice_cstr(""), &gv) == CG_OK);
 }
 
+static cg_sec_level lines(const char *t)
+{
+	cg_sec_sink_reset(&S);
+	if (!cg_sec_sink_lines(&S, t, strlen(t)))
+		cg_sec_sink_end(&S);
+	return S.level;
+}
+
+TEST(wrapped_stamp)
+{
+	/* a stamp box too narrow for "TỐI MẬT" wraps it over two lines */
+	CHECK(lines("Số: 1\nTỐI\nMẬT\n") == CG_SEC_TOI_MAT);
+	CHECK_STR(S.evidence, "TỐI MẬT");
+	CHECK(lines("TUYỆT\n\n  MẬT") == CG_SEC_TUYET_MAT);
+	CHECK(lines("tối\nnội dung\nMẬT") == CG_SEC_MAT);
+	CHECK(lines("tối\n") == CG_SEC_NONE);
+	CHECK(lines("tuyệt\nmật khẩu\n") == CG_SEC_NONE);
+	CHECK(lines("MẬT\n") == CG_SEC_MAT);
+	char prose[1200];
+	memset(prose, 'x', sizeof prose);
+	memcpy(prose, "TỐI\n", strlen("TỐI\n"));
+	memcpy(prose + sizeof prose - 7, "\nMẬT", strlen("\nMẬT") + 1);
+	CHECK(lines(prose) == CG_SEC_MAT); /* a long unit in between */
+}
+
 TEST(sink_bounds)
 {
 	cg_sec_sink_reset(&S);
@@ -321,6 +346,7 @@ int main(void)
 	RUN(xml_text);
 	RUN(rtf_text);
 	RUN(eml_parse);
+	RUN(wrapped_stamp);
 	RUN(sink_bounds);
 	RUN(scan_memory_and_event);
 	cg_buf_free(&DEC);
