@@ -13,8 +13,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cg_sec_marker_init(&m);
 		init = 1;
 	}
-	cg_sec_level l = cg_sec_marking(&m, cg_slice_from((const char *)data, size));
-	if (l > CG_SEC_TUYET_MAT)
+	cg_sec_level half;
+	cg_sec_level l = cg_sec_marking_ex(&m, cg_slice_from((const char *)data, size), &half);
+	if (l > CG_SEC_TUYET_MAT || half > CG_SEC_TUYET_MAT || (l && half))
 		__builtin_trap();
 	return 0;
 }
