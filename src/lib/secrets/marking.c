@@ -124,6 +124,24 @@ static cg_sec_level field_of(const int32_t *s, size_t n)
 	return level_of(s, n);
 }
 
+/* A form line with several fields ends with the classification one:
+ * "Độ khẩn: Hỏa tốc   Độ mật: Tối mật". Here the colon is required. */
+static cg_sec_level field_at_end(const int32_t *s, size_t n)
+{
+	size_t head = WLEN(W_DO) + WLEN(W_MAT);
+	for (size_t i = 1; i + head < n; i++) {
+		if (!has_prefix(s + i, n - i, W_DO, WLEN(W_DO)) ||
+		    !has_prefix(s + i + WLEN(W_DO), n - i - WLEN(W_DO), W_MAT,
+				WLEN(W_MAT)) ||
+		    s[i + head] != ':')
+			continue;
+		cg_sec_level l = field_of(s + i, n - i);
+		if (l != CG_SEC_NONE)
+			return l;
+	}
+	return CG_SEC_NONE;
+}
+
 /* The cheap test before any Unicode work: a marking contains an 'm'
  * (NFC or NFD), no ASCII digit (digits are word characters, never trimmed,
  * so they can never match), and few ASCII letters: the longest accepted
@@ -232,6 +250,8 @@ cg_sec_level cg_sec_marking_ex(cg_sec_marker *m, cg_slice u,
 	cg_sec_level l = level_of(w, wn);
 	if (l == CG_SEC_NONE)
 		l = field_of(w, wn);
+	if (l == CG_SEC_NONE)
+		l = field_at_end(w, wn);
 	return l;
 }
 

@@ -44,6 +44,9 @@ TEST(marking_stamps)
 	CHECK(lv("Độ mật: Mật") == CG_SEC_MAT);
 	CHECK(lv("ĐỘ MẬT: TỐI MẬT") == CG_SEC_TOI_MAT);
 	CHECK(lv("Mức độ mật - Tuyệt mật") == CG_SEC_TUYET_MAT);
+	/* the field last on a form line of several fields */
+	CHECK(lv("Độ khẩn: Hỏa tốc     Độ mật: Tối mật") == CG_SEC_TOI_MAT);
+	CHECK(lv("Độ khẩn: Thượng khẩn; Độ mật: Mật.") == CG_SEC_MAT);
 }
 
 TEST(marking_prose)
@@ -62,6 +65,9 @@ TEST(marking_prose)
 	CHECK(lv("tối mặt") == CG_SEC_NONE);
 	CHECK(lv("Độ mật") == CG_SEC_NONE);
 	CHECK(lv("Độ mật: thường") == CG_SEC_NONE);
+	CHECK(lv("Quy định độ mật: Mật, Tối mật, Tuyệt mật") == CG_SEC_NONE);
+	CHECK(lv("Độ khẩn: Hỏa tốc  Độ mật Tối mật") == CG_SEC_NONE); /* no colon */
+	CHECK(lv("Độ mật: Tối mật và các quy định") == CG_SEC_NONE);
 	CHECK(lv("TỐI-MẬT") == CG_SEC_NONE);
 	CHECK(lv("bí mật") == CG_SEC_NONE);
 	CHECK(lv("") == CG_SEC_NONE);
