@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *fmt;
 	switch (data[0] % 3) {
 	case 0:
-		cg_sec_ole2_text(&s, data + 1, size - 1, &fmt, &why);
+		cg_sec_ole2_text(&s, data + 1, size - 1, &fmt, &why, NULL, NULL);
 		break;
 	case 1: {
 		size_t half = rest.len / 2;

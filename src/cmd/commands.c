@@ -18,8 +18,8 @@ const cg_command cg_commands[] = {
 	  "[--threads N] [--json] PATH...",
 	  "  -j, --threads N  worker threads (default: number of cores)\n"
 	  "  --json           one JSON object per finding, then a summary object\n"
-	  "Formats: docx xlsx pptx odt ods odp pdf doc xls ppt rtf eml html, text in\n"
-	  "UTF-8, UTF-16 (BOM), TCVN3 (.VnTime) and VNI; zip/7z/tar/rar archives.\n"
+	  "Formats: docx xlsx pptx odt ods odp pdf doc xls ppt rtf eml msg html, text\n"
+	  "in UTF-8, UTF-16 (BOM), TCVN3 (.VnTime) and VNI; zip/7z/tar/rar archives.\n"
 	  "Encrypted, corrupt or oversized documents are reported as uninspectable.\n"
 	  "Exit: 0 none found, 1 markings or uninspectable documents, 2 error.\n" },
 	{ "version", cmd_version,

@@ -198,24 +198,38 @@ def ppt_stream(paras):
 
 def cfb(path, streams):
     """A minimal OLE2 compound file: 512-byte sectors, no mini stream
-    (every stream padded to >= 4096 bytes), one FAT sector."""
+    (every stream padded to >= 4096 bytes), one FAT sector. An entry is
+    (name, bytes) for a stream or (name, [entries]) for a storage."""
     sec = 512
-    datas = []
-    for name, data in streams:
-        if len(data) < 4096:
-            data = data + b"\0" * (4096 - len(data))
-        datas.append((name, data))
-    nent = len(datas) + 1
+    flat = []  # [name, type, data, child_ids]
+
+    def add(entries):
+        ids = []
+        for name, data in entries:
+            i = len(flat) + 1
+            ids.append(i)
+            if isinstance(data, list):
+                flat.append([name, 1, b"", None])
+                flat[i - 1][3] = add(data)
+            else:
+                if len(data) < 4096:
+                    data = data + b"\0" * (4096 - len(data))
+                flat.append([name, 2, data, []])
+        return ids
+    top = add(streams)
+    nent = len(flat) + 1
     ndir = (nent * 128 + sec - 1) // sec
     fat = [0xFFFFFFFD]  # sector 0 is the FAT
     dir_start = 1
     for i in range(ndir):
         fat.append(dir_start + i + 1 if i + 1 < ndir else 0xFFFFFFFE)
-    starts = []
+    starts = {}
     nxt = 1 + ndir
-    for _, data in datas:
+    for idx, (name, typ, data, _) in enumerate(flat, 1):
+        if typ != 2:
+            continue
         n = (len(data) + sec - 1) // sec
-        starts.append(nxt)
+        starts[idx] = nxt
         for i in range(n):
             fat.append(nxt + i + 1 if i + 1 < n else 0xFFFFFFFE)
         nxt += n
@@ -241,18 +255,43 @@ def cfb(path, streams):
         struct.pack_into("<III", e, 68, 0xFFFFFFFF, right, child)
         struct.pack_into("<II", e, 116, start, size)
         return e
-    ents = [entry("Root Entry", 5, 1 if datas else 0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFE, 0)]
-    for i, (name, data) in enumerate(datas):
-        right = i + 2 if i + 1 < len(datas) else 0xFFFFFFFF
-        ents.append(entry(name, 2, 0xFFFFFFFF, right, starts[i], len(data)))
+    right = {}
+
+    def chain(ids):
+        for a, b in zip(ids, ids[1:]):
+            right[a] = b
+        return ids[0] if ids else 0xFFFFFFFF
+    root_child = chain(top)
+    child = {}
+    for idx, (_, typ, _, kids) in enumerate(flat, 1):
+        if typ == 1:
+            child[idx] = chain(kids)
+    ents = [entry("Root Entry", 5, root_child, 0xFFFFFFFF, 0xFFFFFFFE, 0)]
+    for idx, (name, typ, data, _) in enumerate(flat, 1):
+        ents.append(entry(name, typ, child.get(idx, 0xFFFFFFFF), right.get(idx, 0xFFFFFFFF),
+                          starts.get(idx, 0), len(data) if typ == 2 else 0))
     d = b"".join(ents)
     d += b"\0" * (ndir * sec - len(d))
     out = bytes(hdr) + struct.pack("<128I", *fat) + d
-    for _, data in datas:
-        out += data + b"\0" * (-len(data) % sec)
+    for name, typ, data, _ in flat:
+        if typ == 2:
+            out += data + b"\0" * (-len(data) % sec)
     with open(path, "wb") as f:
         f.write(out)
 
+
+def msg(path, subject, body, attachments=()):
+    """An Outlook .msg: property streams and attachment storages."""
+    u = lambda t: t.encode("utf-16-le")
+    entries = [("__properties_version1.0", b"\0" * 32),
+               ("__substg1.0_0037001F", u(subject)),
+               ("__substg1.0_1000001F", u(body))]
+    for i, (name, data) in enumerate(attachments):
+        entries.append(("__attach_version1.0_#%08X" % i,
+                        [("__properties_version1.0", b"\0" * 16),
+                         ("__substg1.0_3707001F", u(name)),
+                         ("__substg1.0_37010102", data)]))
+    cfb(path, entries)
 
 def pdf_annot(path, page_text, annot_text):
     """A hand-written PDF: one page of text and a FreeText annotation
@@ -435,6 +474,11 @@ def build(d, with_soffice=True):
     cfb(os.path.join(src, "neg.ppt"), [("PowerPoint Document", ppt_stream(["Báo cáo\rbảo mật"]))])
     put("ole/slides.ppt", open(os.path.join(src, "slides.ppt"), "rb").read(), "TUYỆT MẬT", "slide")
     put("ole/neg.ppt", open(os.path.join(src, "neg.ppt"), "rb").read(), None)
+    msg(os.path.join(src, "mail.msg"), "Báo cáo", "Kính gửi\r\nmật khẩu", [("hdr.docx", open(os.path.join(src, "hdr.docx"), "rb").read())])
+    msg(os.path.join(src, "subject.msg"), "TỐI MẬT", "nội dung")
+    put("ole/mail.msg", open(os.path.join(src, "mail.msg"), "rb").read(), None)
+    exp["ole/mail.msg!hdr.docx"] = "MẬT"
+    put("ole/subject.msg", open(os.path.join(src, "subject.msg"), "rb").read(), "TỐI MẬT", "subject")
     for n in ("enc.docx", "enc.doc", "enc.xls"):
         put("ole/" + n, open(os.path.join(src, n), "rb").read(), "uninspectable")
 

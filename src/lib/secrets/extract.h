@@ -128,11 +128,16 @@ bool cg_sec_xml_text_boxes(cg_sec_sink *s, cg_slice x);
 /* RTF: control words, groups, \uN, \'hh in the document's code page;
  * headers/footers are pushed with location "header". Returns found. */
 bool cg_sec_rtf_text(cg_sec_sink *s, cg_slice rtf);
-/* OLE2 compound files (legacy .doc, .xls, encrypted OOXML). *fmt gets
- * "doc"/"xls"/"ppt"/"ole2". Returns CG_OK (check the sink),
- * CG_EENCRYPTED, CG_EPARSE or CG_EUNSUPPORTED with *why explaining. */
+/* An attachment found inside a document (an Outlook .msg). */
+typedef void (*cg_sec_attach_fn)(void *ctx, const char *name,
+				 const unsigned char *data, size_t len);
+/* OLE2 compound files (legacy .doc, .xls, .ppt, Outlook .msg, encrypted
+ * OOXML). *fmt gets "doc"/"xls"/"ppt"/"msg"/"ooxml"/"ole2". Attachments go
+ * to fn (may be NULL). Returns CG_OK (check the sink), CG_EENCRYPTED,
+ * CG_EPARSE or CG_EUNSUPPORTED with *why explaining. */
 cg_err cg_sec_ole2_text(cg_sec_sink *s, const unsigned char *p, size_t n,
-			const char **fmt, cg_buf *why);
+			const char **fmt, cg_buf *why, cg_sec_attach_fn fn,
+			void *ctx);
 /* Word binary stream parsing, split out for the fuzzer: word is the
  * WordDocument stream, table the 0Table/1Table stream chosen by the FIB
  * (pass both tables; the parser picks). */

@@ -21,6 +21,11 @@
  * PowerPoint: the "PowerPoint Document" stream is a tree of records; the
  * text sits in TextCharsAtom (UTF-16) and TextBytesAtom (8-bit) records.
  *
+ * Outlook .msg: property streams __substg1.0_TTTTYYYY (0037 subject, 1000
+ * plain body, 1013 HTML body); each __attach_version1.0_#N storage holds
+ * an attachment's bytes (37010102) and name (3707/3704), handed back to
+ * the scanner as a document of its own.
+ *
  * Every offset read from the file is bounds-checked against its stream.
  */
 #include <gsf/gsf-infile-msole.h>
@@ -30,6 +35,7 @@
 #include <gsf/gsf-utils.h>
 #include <poppler.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/limits.h"
@@ -483,6 +489,96 @@ static cg_err read_stream(GsfInfile *ole, const char *name, cg_buf *out,
 	return err;
 }
 
+/* ---- Outlook .msg --------------------------------------------------- */
+
+/* A string property stream (…001F UTF-16, …001E 8-bit) into the sink. */
+static bool msg_text(cg_sec_sink *s, GsfInfile *dir, const char *base,
+		     const char *loc, cg_buf *tmp)
+{
+	char name[64];
+	static const struct { const char *suffix; cg_sec_enc enc; } kinds[] = {
+		{ "001F", CG_ENC_UTF16LE }, { "001E", CG_ENC_CP1252 },
+	};
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+		bool present;
+		snprintf(name, sizeof name, "%s%s", base, kinds[i].suffix);
+		cg_buf_reset(tmp);
+		if (read_stream(dir, name, tmp, &present) != CG_OK || !present)
+			continue;
+		/* the property ends at its NUL terminator */
+		size_t len = 0, step = kinds[i].enc == CG_ENC_UTF16LE ? 2 : 1;
+		while (len + step <= tmp->len &&
+		       (tmp->ptr[len] || (step == 2 && tmp->ptr[len + 1])))
+			len += step;
+		tmp->len = len;
+		cg_sec_sink_loc(s, loc);
+		cg_sec_sink_end(s);
+		cg_sec_textdec dec;
+		cg_sec_textdec_init(&dec, kinds[i].enc);
+		return cg_sec_textdec_feed(&dec, s, (const unsigned char *)tmp->ptr,
+					   tmp->len) ||
+		       cg_sec_textdec_end(&dec, s);
+	}
+	return false;
+}
+
+/* One attachment storage: its data stream and file name. */
+static void msg_attachment(GsfInfile *att, int n, cg_sec_attach_fn fn,
+			   void *ctx)
+{
+	cg_buf data, nm, name;
+	cg_buf_init(&data, CG_SEC_MAX_PART_BYTES);
+	cg_buf_init(&nm, 4096);
+	cg_buf_init(&name, 1024);
+	bool present;
+	if (read_stream(att, "__substg1.0_37010102", &data, &present) == CG_OK &&
+	    present) {
+		if ((read_stream(att, "__substg1.0_3707001F", &nm, &present) == CG_OK &&
+		     present) ||
+		    (read_stream(att, "__substg1.0_3704001F", &nm, &present) == CG_OK &&
+		     present))
+			cg_sec_decode_all(CG_ENC_UTF16LE, (const unsigned char *)nm.ptr,
+					  nm.len, &name);
+		if (!name.len)
+			cg_buf_printf(&name, "attachment-%d", n);
+		fn(ctx, cg_buf_cstr(&name), (const unsigned char *)data.ptr, data.len);
+	}
+	cg_buf_free(&data);
+	cg_buf_free(&nm);
+	cg_buf_free(&name);
+}
+
+/* Subject, plain and HTML bodies, then the attachments. */
+static void msg_read(cg_sec_sink *s, GsfInfile *ole, cg_sec_attach_fn fn,
+		     void *ctx)
+{
+	cg_buf tmp, html;
+	cg_buf_init(&tmp, CG_SEC_MAX_PART_BYTES);
+	cg_buf_init(&html, CG_SEC_MAX_PART_BYTES);
+	bool found = msg_text(s, ole, "__substg1.0_0037", "subject", &tmp) ||
+		     msg_text(s, ole, "__substg1.0_1000", "body", &tmp);
+	bool present;
+	if (!found && read_stream(ole, "__substg1.0_10130102", &html, &present) == CG_OK &&
+	    present) {
+		cg_sec_sink_loc(s, "body");
+		cg_sec_sink_end(s);
+		found = cg_sec_xml_text(s, cg_buf_slice(&html), true);
+	}
+	int n = gsf_infile_num_children(ole), natt = 0;
+	for (int i = 0; fn && i < n && natt < CG_SEC_MAX_MIME_PARTS; i++) {
+		const char *nm = gsf_infile_name_by_index(ole, i);
+		if (!nm || strncmp(nm, "__attach_version1.0_#", 21) != 0)
+			continue;
+		GsfInput *c = gsf_infile_child_by_index(ole, i);
+		if (c && GSF_IS_INFILE(c))
+			msg_attachment(GSF_INFILE(c), natt++, fn, ctx);
+		if (c)
+			g_object_unref(c);
+	}
+	cg_buf_free(&tmp);
+	cg_buf_free(&html);
+}
+
 static bool has_stream(GsfInfile *ole, const char *name)
 {
 	GsfInput *in = gsf_infile_child_by_name(ole, name);
@@ -492,7 +588,7 @@ static bool has_stream(GsfInfile *ole, const char *name)
 }
 
 static cg_err ole2_dispatch(cg_sec_sink *s, GsfInfile *ole, const char **fmt,
-			    cg_buf *why)
+			    cg_buf *why, cg_sec_attach_fn fn, void *ctx)
 {
 	cg_buf a, b, c;
 	cg_buf_init(&a, CG_SEC_MAX_PART_BYTES);
@@ -535,6 +631,9 @@ static cg_err ole2_dispatch(cg_sec_sink *s, GsfInfile *ole, const char **fmt,
 		} else {
 			cg_buf_puts(why, "PowerPoint stream unreadable or over the size limit");
 		}
+	} else if (has_stream(ole, "__properties_version1.0")) {
+		*fmt = "msg";
+		msg_read(s, ole, fn, ctx);
 	} else {
 		*fmt = "ole2";
 		err = CG_EUNSUPPORTED;
@@ -546,7 +645,8 @@ static cg_err ole2_dispatch(cg_sec_sink *s, GsfInfile *ole, const char **fmt,
 }
 
 cg_err cg_sec_ole2_text(cg_sec_sink *s, const unsigned char *p, size_t n,
-			const char **fmt, cg_buf *why)
+			const char **fmt, cg_buf *why, cg_sec_attach_fn fn,
+			void *ctx)
 {
 	*fmt = "ole2";
 	GsfInput *in = gsf_input_memory_new(p, (gsf_off_t)n, FALSE);
@@ -562,7 +662,7 @@ cg_err cg_sec_ole2_text(cg_sec_sink *s, const unsigned char *p, size_t n,
 			g_error_free(gerr);
 		return CG_EPARSE;
 	}
-	cg_err err = ole2_dispatch(s, ole, fmt, why);
+	cg_err err = ole2_dispatch(s, ole, fmt, why, fn, ctx);
 	g_object_unref(ole);
 	return err;
 }

@@ -617,6 +617,12 @@ static bool mail_attachment(void *ctx, const char *name, cg_slice data)
 	return false;
 }
 
+static void msg_attachment(void *ctx, const char *name,
+			   const unsigned char *data, size_t len)
+{
+	mail_attachment(ctx, name, cg_slice_from((const char *)data, len));
+}
+
 static void scan_parsed(cg_sec_scanner *s, sfmt f, cg_sec_enc enc, size_t bom,
 			const unsigned char *d, size_t n, const char *path,
 			int depth)
@@ -633,14 +639,16 @@ static void scan_parsed(cg_sec_scanner *s, sfmt f, cg_sec_enc enc, size_t bom,
 		format = "pdf";
 		err = cg_sec_pdf_text(k, d, n, &why);
 		break;
-	case F_OLE2:
-		err = cg_sec_ole2_text(k, d, n, &format, &why);
+	case F_OLE2: {
+		mailctx m = { s, path, depth };
+		err = cg_sec_ole2_text(k, d, n, &format, &why, msg_attachment, &m);
 		if (err == CG_EUNSUPPORTED) { /* Thumbs.db and friends */
 			s->st.documents--;
 			s->st.skipped++;
 			err = CG_OK;
 		}
 		break;
+	}
 	case F_RTF:
 		format = "rtf";
 		cg_sec_rtf_text(k, cg_slice_from((const char *)d, n));
