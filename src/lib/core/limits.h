@@ -74,5 +74,10 @@
  * lock held by another process (canhgac user add while serving). */
 #define CG_STORE_READERS 4
 #define CG_STORE_BUSY_MS 10000
+/* SQLite page cache per connection: the writer's holds the indexes that
+ * ingest touches (the event-id index is written at random places), the
+ * readers' the recent pages of the events list. */
+#define CG_STORE_WRITER_CACHE_KIB (64 * 1024)
+#define CG_STORE_READER_CACHE_KIB (16 * 1024)
 
 #endif
