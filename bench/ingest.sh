@@ -8,12 +8,14 @@
 #   2. the anchor: python3's sqlite3 inserting the same rows into a copy of
 #      the server's events schema (same indexes), one transaction per batch
 #      of 1,000, same pragmas.
-# Prints events/s for both and `ratio ingest-vs-sqlite VALUE`. Then fills
+# Prints events/s for both (canhgac with 1 client, then 2 concurrent
+# clients) and `ratio ingest-vs-sqlite VALUE` (2 clients) and
+# `ratio ingest-1client-vs-sqlite VALUE`. Then fills
 # the store to BENCH_TOTAL events (default 1,000,000) and measures the p95
 # latency of GET /api/v1/events (a mix of filters and cursor pages).
 #
 # Environment: BENCH_BATCHES (batches for the timed comparison, default
-# 200), BENCH_TOTAL, BENCH_CLIENTS (concurrent HTTP clients, default 1).
+# 200), BENCH_TOTAL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 make -s build >/dev/null
@@ -29,4 +31,4 @@ for _ in $(seq 100); do grep -q listening "$work/out" 2>/dev/null && break; slee
 addr=$(sed -n 's#.*listening on http://##p' "$work/out")
 echo "server: $addr (pid $pid), data in $work/data"
 python3 bench/ingest_client.py "$addr" "$work" \
-	"${BENCH_BATCHES:-200}" "${BENCH_TOTAL:-1000000}" "${BENCH_CLIENTS:-1}"
+	"${BENCH_BATCHES:-200}" "${BENCH_TOTAL:-1000000}"

@@ -1193,6 +1193,40 @@ cg_err cg_store_agency_map(cg_store *st, json_t **out)
 	return CG_OK;
 }
 
+static const char SQL_SYS_MAP[] =
+	"SELECT id, agency_id, urls, domains, ips FROM systems";
+
+cg_err cg_store_system_map(cg_store *st, json_t **out)
+{
+	*out = NULL;
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_SYS_MAP);
+	cg_err err = s ? CG_OK : CG_EDB;
+	json_t *arr = json_array();
+	if (!err) {
+		int rc;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			json_t *o = json_object();
+			json_object_set_new(o, "id", json_integer(sqlite3_column_int64(s, 0)));
+			json_object_set_new(o, "agency_id", json_integer(sqlite3_column_int64(s, 1)));
+			json_object_set_new(o, "urls", col_json(s, 2));
+			json_object_set_new(o, "domains", col_json(s, 3));
+			json_object_set_new(o, "ips", col_json(s, 4));
+			json_array_append_new(arr, o);
+		}
+		if (rc != SQLITE_DONE)
+			err = db_err(c->db, sqlite3_extended_errcode(c->db));
+		sqlite3_reset(s);
+	}
+	reader_put(st, c);
+	if (err) {
+		json_decref(arr);
+		return err;
+	}
+	*out = arr;
+	return CG_OK;
+}
+
 /* ---- overview --------------------------------------------------------- */
 
 static const char SQL_OV_AGENCIES[] =
@@ -2005,8 +2039,8 @@ static void events_sql(const cg_scope *scope, const cg_event_query *q,
 	cg_buf_printf(sql, " ORDER BY seq DESC LIMIT %lld", (long long)q->limit + 1);
 }
 
-/* Progress budget of the seq walk, in SQLite VM steps (about 20 ms). */
-#define WALK_BUDGET_STEPS 2000000
+/* Progress budget of the seq walk, in SQLite VM steps (a few milliseconds). */
+#define WALK_BUDGET_STEPS 500000
 
 static int walk_budget(void *p)
 {
