@@ -1906,6 +1906,7 @@ static const char SQL_EV_GET[] =
 	"SELECT seq,id,time,received_at,host,agency,agency_id,system_id,"
 	"source,kind,severity,subject,summary,evidence FROM events WHERE seq=?";
 static const char SQL_EV_COUNT[] = "SELECT count(*) FROM events";
+static const char SQL_EV_MAX[] = "SELECT max(seq) FROM events";
 
 cg_err cg_store_events_insert(cg_store *st, cg_event_in *evs, size_t n,
 			      int64_t received_ms, size_t *accepted,
@@ -1994,7 +1995,7 @@ static json_t *row_event(sqlite3_stmt *s)
  * planner may use the time and severity indexes and sort the matches:
  * right when they are rare (an old time window, a rare level). */
 static void events_sql(const cg_scope *scope, const cg_event_query *q,
-		       bool walk_seq, cg_buf *sql, binds *b)
+		       bool walk_seq, int64_t min_seq, cg_buf *sql, binds *b)
 {
 	const char *plus = walk_seq ? "+" : "";
 	cg_buf_puts(sql, SQL_EV_COLS);
@@ -2039,6 +2040,10 @@ static void events_sql(const cg_scope *scope, const cg_event_query *q,
 		cg_buf_puts(sql, " AND seq<?");
 		binds_int(b, q->before_seq);
 	}
+	if (min_seq > 0) {
+		cg_buf_puts(sql, " AND seq>=?");
+		binds_int(b, min_seq);
+	}
 	/* last: a numbered parameter after all the anonymous ones */
 	if (q->q && *q->q)
 		cg_buf_puts(sql, " AND (summary LIKE ?100 ESCAPE '\\' OR"
@@ -2047,7 +2052,7 @@ static void events_sql(const cg_scope *scope, const cg_event_query *q,
 }
 
 /* Progress budget of the seq walk, in SQLite VM steps (a few milliseconds). */
-#define WALK_BUDGET_STEPS 500000
+#define WALK_BUDGET_STEPS 100000
 
 static int walk_budget(void *p)
 {
@@ -2058,13 +2063,13 @@ static int walk_budget(void *p)
 
 /* Runs one plan; CG_ETIMEOUT when the budget ran out (nothing added). */
 static cg_err events_run(conn *c, const cg_scope *scope,
-			 const cg_event_query *q, bool walk_seq, json_t *arr,
-			 int64_t *next)
+			 const cg_event_query *q, bool walk_seq, int64_t min_seq,
+			 json_t *arr, int64_t *next)
 {
 	binds b = { 0 };
 	cg_buf sql;
 	cg_buf_init(&sql, 4096);
-	events_sql(scope, q, walk_seq, &sql, &b);
+	events_sql(scope, q, walk_seq, min_seq, &sql, &b);
 	sqlite3_stmt *s = stmt_dyn(c, cg_buf_cstr(&sql));
 	cg_err err = s ? CG_OK : CG_EDB;
 	int64_t left = WALK_BUDGET_STEPS;
@@ -2117,13 +2122,34 @@ cg_err cg_store_events_query(cg_store *st, const cg_scope *scope,
 		return CG_OK;
 	}
 	conn *c = reader_get(st);
+	/* Text search has no index: it looks at a window of the
+	 * CG_EVENTS_TEXT_WINDOW events below the cursor, and when the page is
+	 * not full says where to go on (next = the window's bottom), so one
+	 * request never scans the whole table. */
+	int64_t min_seq = 0;
+	if (q->q && *q->q) {
+		int64_t top = q->before_seq;
+		if (top <= 0) {
+			sqlite3_stmt *m = stmt(c, SQL_EV_MAX);
+			top = 1;
+			if (m && sqlite3_step(m) == SQLITE_ROW)
+				top = sqlite3_column_int64(m, 0) + 1;
+			if (m)
+				sqlite3_reset(m);
+		}
+		min_seq = top - CG_EVENTS_TEXT_WINDOW;
+		if (min_seq < 1)
+			min_seq = 0;
+	}
 	/* the seq walk first (a page of common matches is found at once);
 	 * when it runs out of budget the matches are rare: let the time and
 	 * severity indexes find them */
 	bool selective = q->severity_min > 0 || q->since_ms > 0 || q->until_ms > 0;
-	cg_err err = events_run(c, scope, q, selective, arr, next);
+	cg_err err = events_run(c, scope, q, selective, min_seq, arr, next);
 	if (err == CG_ETIMEOUT)
-		err = events_run(c, scope, q, false, arr, next);
+		err = events_run(c, scope, q, false, min_seq, arr, next);
+	if (!err && !*next && min_seq > 1)
+		*next = min_seq;
 	reader_put(st, c);
 	if (err) {
 		json_decref(arr);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "core/json.h"
+#include "core/limits.h"
 #include "core/timeutil.h"
 #include "store/store.h"
 #include "../test.h"
@@ -301,6 +302,40 @@ TEST(events_dedup_and_query)
 	done(st);
 }
 
+TEST(text_search_window)
+{
+	cg_store *st = fresh();
+	enum { N = CG_EVENTS_TEXT_WINDOW + 5000 };
+	static cg_event evs[1000];
+	static cg_event_in in[1000];
+	char id[40];
+	for (int done = 0; done < N; done += 1000) {
+		for (int i = 0; i < 1000; i++) {
+			snprintf(id, sizeof id, "w-%d", done + i);
+			mk_event(&evs[i], id, 0, "web");
+			if (done + i == 10) /* one old match, below the first window */
+				cg_event_set(&evs[i], CG_EV_SUMMARY, CG_SLICE("needle here"));
+			in[i] = (cg_event_in){ .ev = &evs[i] };
+		}
+		size_t acc, dup;
+		CHECK(cg_store_events_insert(st, in, 1000, 0, &acc, &dup) == CG_OK);
+		for (int i = 0; i < 1000; i++)
+			cg_event_clear(&evs[i]);
+	}
+	cg_event_query q = { .q = "needle", .limit = 50 };
+	json_t *items;
+	int64_t next;
+	CHECK(cg_store_events_query(st, &ALL, &q, &items, &next) == CG_OK);
+	CHECK(json_array_size(items) == 0 && next == N + 1 - CG_EVENTS_TEXT_WINDOW);
+	json_decref(items);
+	q.before_seq = next;
+	CHECK(cg_store_events_query(st, &ALL, &q, &items, &next) == CG_OK);
+	CHECK(json_array_size(items) == 1 && next == 0);
+	CHECK_STR(cg_json_get_str(json_array_get(items, 0), "id"), "w-10");
+	json_decref(items);
+	done(st);
+}
+
 int main(void)
 {
 	RUN(migrations_and_reopen);
@@ -308,5 +343,6 @@ int main(void)
 	RUN(audit_with_changes);
 	RUN(users_sessions_tokens);
 	RUN(events_dedup_and_query);
+	RUN(text_search_window);
 	return test_done();
 }
