@@ -324,7 +324,11 @@ static unsigned authorize(cg_req *req, const cg_route *r, const char **why)
 			return strcmp(w->scope, "read") == 0 ? 0 : 403;
 		return 0;
 	case CG_AUTH_USER:
-		return tok ? 403 : 0;
+		if (tok) {
+			*why = "no session: this route is for signed-in users";
+			return 401;
+		}
+		return 0;
 	case CG_AUTH_WRITE:
 		if (tok)
 			return 403;
