@@ -133,6 +133,28 @@ static const char *const migrations[] = {
     "CREATE INDEX events_kind ON events(kind, seq);"
     "CREATE INDEX events_severity ON events(severity, seq);"
     "CREATE INDEX events_time ON events(time);",
+    /* 2: running totals for the overview, kept by the ingest
+     * transaction: events per agency, UTC day and severity, and the
+     * hosts seen by agents per agency (a scan of a million events per
+     * overview page would take seconds) */
+    "CREATE TABLE event_counts ("
+    " agency_id INTEGER NOT NULL REFERENCES agencies(id) ON DELETE CASCADE,"
+    " day INTEGER NOT NULL,"
+    " severity INTEGER NOT NULL,"
+    " n INTEGER NOT NULL,"
+    " PRIMARY KEY (agency_id, day, severity)) WITHOUT ROWID;"
+    "CREATE TABLE event_hosts ("
+    " agency_id INTEGER NOT NULL REFERENCES agencies(id) ON DELETE CASCADE,"
+    " host TEXT NOT NULL,"
+    " last_seen INTEGER NOT NULL,"
+    " PRIMARY KEY (agency_id, host)) WITHOUT ROWID;"
+    "INSERT INTO event_counts(agency_id, day, severity, n)"
+    " SELECT agency_id, time / 86400000, severity, count(*) FROM events"
+    " WHERE agency_id IS NOT NULL GROUP BY 1, 2, 3;"
+    "INSERT INTO event_hosts(agency_id, host, last_seen)"
+    " SELECT agency_id, host, max(time) FROM events"
+    " WHERE source='agent' AND agency_id IS NOT NULL AND host IS NOT NULL"
+    " GROUP BY 1, 2;",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -1204,14 +1226,12 @@ static const char SQL_OV_AGENCIES[] = "SELECT id,name,kind,declared_endpoints FR
 static const char SQL_OV_SYSTEMS[] = "SELECT agency_id, count(*), sum(kind='portal'),"
                                      " sum(dossier_status='approved') FROM systems"
                                      " WHERE ?1=0 OR agency_id=?1 GROUP BY agency_id";
-static const char SQL_OV_FINDINGS[] =
-    "SELECT agency_id, severity, count(*) FROM events"
-    " WHERE time>=?2 AND (?1=0 OR agency_id=?1) AND agency_id IS NOT NULL"
-    " GROUP BY agency_id, severity";
-static const char SQL_OV_ENDPOINTS[] =
-    "SELECT agency_id, count(DISTINCT host) FROM events"
-    " WHERE source='agent' AND time>=?2 AND (?1=0 OR agency_id=?1)"
-    " AND agency_id IS NOT NULL GROUP BY agency_id";
+static const char SQL_OV_FINDINGS[] = "SELECT agency_id, severity, sum(n) FROM event_counts"
+                                      " WHERE day>=?2/86400000 AND (?1=0 OR agency_id=?1)"
+                                      " GROUP BY agency_id, severity";
+static const char SQL_OV_ENDPOINTS[] = "SELECT agency_id, count(*) FROM event_hosts"
+                                       " WHERE last_seen>=?2 AND (?1=0 OR agency_id=?1)"
+                                       " GROUP BY agency_id";
 
 static json_t *zero_findings(void)
 {
@@ -1857,6 +1877,66 @@ static const char SQL_EV_GET[] =
 static const char SQL_EV_COUNT[] = "SELECT count(*) FROM events";
 static const char SQL_EV_MAX[] = "SELECT max(seq) FROM events";
 
+static const char SQL_COUNT_ADD[] =
+    "INSERT INTO event_counts(agency_id, day, severity, n) VALUES(?,?,?,?)"
+    " ON CONFLICT(agency_id, day, severity) DO UPDATE SET n = n + excluded.n";
+static const char SQL_HOST_SEEN[] =
+    "INSERT INTO event_hosts(agency_id, host, last_seen) VALUES(?,?,?)"
+    " ON CONFLICT(agency_id, host) DO UPDATE SET"
+    " last_seen = max(last_seen, excluded.last_seen)";
+
+/* One running total of a batch. */
+typedef struct tally {
+	int64_t agency_id, day, n;
+	int severity;
+} tally;
+
+/* Adds the stored (not duplicate) events of the batch to the overview's
+ * running totals, in the batch's transaction. */
+static cg_err update_totals(conn *c, const cg_event_in *evs, size_t n)
+{
+	tally *t = calloc(n ? n : 1, sizeof *t);
+	if (!t)
+		return CG_ENOMEM;
+	size_t nt = 0;
+	cg_err err = CG_OK;
+	sqlite3_stmt *h = stmt(c, SQL_HOST_SEEN);
+	if (!h)
+		err = CG_EDB;
+	for (size_t i = 0; !err && i < n; i++) {
+		const cg_event *e = evs[i].ev;
+		if (evs[i].duplicate || evs[i].agency_id <= 0)
+			continue;
+		int64_t day = e->time_ms >= 0 ? e->time_ms / 86400000 : 0;
+		size_t k = 0;
+		while (k < nt && !(t[k].agency_id == evs[i].agency_id && t[k].day == day &&
+		                   t[k].severity == (int)e->severity))
+			k++;
+		if (k == nt)
+			t[nt++] = (tally){evs[i].agency_id, day, 0, (int)e->severity};
+		t[k].n++;
+		if (e->host && e->source && strcmp(e->source, "agent") == 0) {
+			sqlite3_reset(h);
+			sqlite3_bind_int64(h, 1, evs[i].agency_id);
+			sqlite3_bind_text(h, 2, e->host, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(h, 3, e->time_ms);
+			err = step_done(c, h);
+		}
+	}
+	sqlite3_stmt *s = err ? NULL : stmt(c, SQL_COUNT_ADD);
+	if (!err && !s)
+		err = CG_EDB;
+	for (size_t k = 0; !err && k < nt; k++) {
+		sqlite3_bind_int64(s, 1, t[k].agency_id);
+		sqlite3_bind_int64(s, 2, t[k].day);
+		sqlite3_bind_int(s, 3, t[k].severity);
+		sqlite3_bind_int64(s, 4, t[k].n);
+		err = step_done(c, s);
+	}
+	free(t);
+	return err;
+}
+
 cg_err cg_store_events_insert(cg_store *st, cg_event_in *evs, size_t n, int64_t received_ms,
                               size_t *accepted, size_t *duplicates)
 {
@@ -1903,6 +1983,8 @@ cg_err cg_store_events_insert(cg_store *st, cg_event_in *evs, size_t n, int64_t 
 	}
 	if (s)
 		sqlite3_clear_bindings(s);
+	if (!err)
+		err = update_totals(c, evs, n);
 	err = finish(c, err);
 	writer_put(st);
 	cg_buf_free(&ev);

@@ -2,6 +2,7 @@
  * with scope, audit in the same transaction, users/sessions/tokens, event
  * insert with dedup, queries and the cursor. Each test uses a fresh
  * database in a temporary directory. */
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -338,6 +339,57 @@ TEST(text_search_window)
 	done(st);
 }
 
+/* A database of schema 1 with events gets the overview totals of
+ * migration 2 filled from its events. */
+TEST(migration_backfill)
+{
+	cg_store *st = fresh();
+	int64_t a = mk_agency(st, "A", "a");
+	cg_event evs[3];
+	cg_event_in in[3];
+	for (int i = 0; i < 3; i++) {
+		char id[16];
+		snprintf(id, sizeof id, "m-%d", i);
+		mk_event(&evs[i], id, i == 2 ? 4 : 0, "agent");
+		cg_event_set(&evs[i], CG_EV_HOST, i ? CG_SLICE("h1") : CG_SLICE("h2"));
+		evs[i].time_ms = cg_time_now_ms();
+		in[i] = (cg_event_in){.ev = &evs[i], .agency_id = a};
+	}
+	size_t acc, dup;
+	CHECK(cg_store_events_insert(st, in, 3, 0, &acc, &dup) == CG_OK && acc == 3);
+	for (int i = 0; i < 3; i++)
+		cg_event_clear(&evs[i]);
+	json_t *ov;
+	CHECK(cg_store_overview(st, &ALL, cg_time_now_ms(), &ov) == CG_OK);
+	json_t *ag = json_array_get(json_object_get(ov, "agencies"), 0);
+	CHECK(json_integer_value(json_object_get(ag, "endpoints")) == 2);
+	CHECK(json_integer_value(json_object_get(json_object_get(ag, "open_findings"), "info")) ==
+	      2);
+	json_decref(ov);
+	cg_store_close(st);
+	/* back to schema 1 */
+	char path[300];
+	snprintf(path, sizeof path, "%s/t.db", dir);
+	sqlite3 *db;
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db,
+	                   "DROP TABLE event_counts; DROP TABLE event_hosts;"
+	                   " DELETE FROM schema_version WHERE version >= 2",
+	                   NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+	st = NULL;
+	CHECK(cg_store_open(path, &st, NULL) == CG_OK);
+	CHECK(cg_store_overview(st, &ALL, cg_time_now_ms(), &ov) == CG_OK);
+	ag = json_array_get(json_object_get(ov, "agencies"), 0);
+	CHECK(json_integer_value(json_object_get(ag, "endpoints")) == 2);
+	CHECK(json_integer_value(json_object_get(json_object_get(ag, "open_findings"), "info")) ==
+	      2);
+	CHECK(json_integer_value(
+	          json_object_get(json_object_get(ag, "open_findings"), "critical")) == 1);
+	json_decref(ov);
+	done(st);
+}
+
 int main(void)
 {
 	RUN(migrations_and_reopen);
@@ -346,5 +398,6 @@ int main(void)
 	RUN(users_sessions_tokens);
 	RUN(events_dedup_and_query);
 	RUN(text_search_window);
+	RUN(migration_backfill);
 	return test_done();
 }
