@@ -15,7 +15,7 @@ const ROUTES = [
 	{ path: "people", label: "nav_people", page: pagePeople, section: "nav_section_inventory", icon: "☎" },
 	{ path: "import", label: "nav_import", page: pageImport, section: "nav_section_inventory", icon: "⇪", roles: ["admin", "analyst", "officer"] },
 	{ path: "users", label: "nav_users", page: pageUsers, section: "nav_section_admin", icon: "☺", roles: ["admin"] },
-	{ path: "tokens", label: "nav_tokens", page: pageTokens, section: "nav_section_admin", icon: "⚿", roles: ["admin"] },
+	{ path: "tokens", label: "nav_tokens", page: pageTokens, section: "nav_section_admin", icon: "✱", roles: ["admin"] },
 	{ path: "audit", label: "nav_audit", page: pageAudit, section: "nav_section_admin", icon: "☰", roles: ["admin"] },
 ];
 

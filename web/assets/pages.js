@@ -313,7 +313,7 @@ function localToRfc3339(v) {
 function evidenceView(ev) {
 	const rows = [
 		[t("event_id"), ev.id], [t("time"), fmtTime(ev.time)], [t("received_at"), fmtTime(ev.received_at)],
-		[t("host"), ev.host], [t("agency"), ev.agency], [t("source"), ev.source], [t("event_kind"), ev.kind],
+		[t("host"), ev.host], [t("agency"), ev.agency], [t("source"), tEnum("source", ev.source)], [t("event_kind"), tEnum("event_kind", ev.kind)],
 		[t("subject"), ev.subject], [t("summary"), ev.summary],
 	];
 	return el("div", { class: "event-detail" },
