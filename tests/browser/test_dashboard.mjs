@@ -1,0 +1,190 @@
+/*
+ * test_dashboard.mjs - the dashboard in headless Chromium against a real
+ * `canhgac serve` (the ASan build under tests/run.sh): log in, add an
+ * agency, import a CSV with one bad row, see an event posted with an API
+ * token, show hostile event text as text without running it, switch to
+ * English. Screenshots at 1366x768 go to build/test-logs/browser-*.png.
+ */
+import { tap, startServer, launchBrowser, newPage, uiLogin, apiLogin, call, screenshot } from "./lib.mjs";
+
+const T = tap();
+const cleanups = [];
+let srv;
+try {
+	srv = await startServer();
+	cleanups.push(() => srv.stop());
+} catch (e) {
+	T.ok(false, "server starts", e.stack);
+	await T.done(cleanups);
+}
+const adminPw = srv.addUser("quantri", "admin");
+const admin = await apiLogin(srv.url, "quantri", adminPw);
+const tok = await call(srv.url, admin, "POST", "/tokens", { name: "browser-test", scope: "ingest" });
+T.ok(tok.status === 201 && typeof tok.json.token === "string", "an ingest token is created through the API", tok.text);
+const token = tok.json && tok.json.token;
+
+const { context, close } = await launchBrowser();
+cleanups.unshift(close);
+const { page, log } = await newPage(context);
+
+/* ---- login ---- */
+await T.step("login page is in Vietnamese by default", async () => {
+	await page.goto(srv.url + "/");
+	await page.waitForSelector("#login-form");
+	const h = await page.textContent("#login-form h1");
+	await screenshot(page, "login");
+	return h === "Đăng nhập";
+});
+await T.step("a wrong password shows an error and stays on the login page", async () => {
+	await page.fill("#username", "quantri");
+	await page.fill("#password", "not-the-password");
+	await page.click("#login-submit");
+	await page.waitForFunction(() => document.querySelector("#login-error").textContent.length > 0);
+	const msg = await page.textContent("#login-error");
+	return msg.includes("không đúng") && (await page.$("#user-name")) === null;
+});
+await T.step("log in as the admin: overview with the user's name", async () => {
+	await uiLogin(page, srv.url, "quantri", adminPw);
+	await page.waitForSelector("#content h1");
+	await page.waitForSelector("table.data");
+	const h = await page.textContent("#content h1");
+	await screenshot(page, "overview-empty");
+	return h.includes("Tổng quan") && (await page.textContent("#user-name")).length > 0;
+});
+
+/* ---- add an agency ---- */
+const agencyName = "Sở Tài chính (kiểm thử)";
+await T.step("add an agency through the form", async () => {
+	await page.click("#nav-agencies");
+	await page.waitForSelector("table.data");
+	await page.click(".page-actions .btn-primary");
+	await page.fill("#f-name", agencyName);
+	await page.selectOption("#f-kind", "so_ban_nganh");
+	await page.fill("#f-code", "STC-T");
+	await page.fill("#f-declared_endpoints", "42");
+	await page.fill("#f-ip_ranges", "10.12.20.0/24\n10.12.21.0/24");
+	await screenshot(page, "agency-form");
+	await page.click(".dialog button[type=submit]");
+	await page.waitForSelector(".overlay", { state: "detached" });
+	await page.waitForSelector(`table.data td:has-text("${agencyName}")`);
+	return true;
+});
+await T.step("the new agency is stored with its IP ranges", async () => {
+	const r = await call(srv.url, admin, "GET", "/agencies?q=" + encodeURIComponent("kiểm thử"));
+	const a = r.json && r.json.items.find((x) => x.name === agencyName);
+	if (!a) throw new Error("not found: " + r.text);
+	return a.declared_endpoints === 42 && a.ip_ranges.join(",") === "10.12.20.0/24,10.12.21.0/24" && a.code === "STC-T";
+});
+await T.step("editing the agency keeps it in the list with the new value", async () => {
+	await page.click(`tr:has-text("${agencyName}") button:has-text("Sửa")`);
+	await page.fill("#f-declared_endpoints", "50");
+	await page.click(".dialog button[type=submit]");
+	await page.waitForSelector(".overlay", { state: "detached" });
+	await page.waitForSelector(`tr:has-text("${agencyName}") td:has-text("50")`);
+	return true;
+});
+
+/* ---- CSV import ---- */
+await T.step("CSV import: good rows kept, the bad row's error shown with row and field", async () => {
+	await page.click("#nav-import");
+	await page.waitForSelector("#csv-agencies");
+	const csv = "\ufeffname,kind,parent,code,ip_ranges,declared_endpoints\n" +
+		"UBND huyện Tam Đường (CSV),huyen,,H-TD-CSV,10.21.0.0/16,90\n" +
+		"Sở Y tế (CSV),so_ban_nganh,,SYT-CSV,10.12.30.0/24;10.12.31.0/24,95\n" +
+		"Dòng sai,khong_phai_loai,,BAD,,1\n";
+	await page.fill("#csv-agencies", csv);
+	await page.click("#import-agencies .btn-primary");
+	await page.waitForSelector("#import-agencies .notice");
+	const notice = await page.textContent("#import-agencies .notice");
+	const errRows = await page.$$eval("#import-agencies tr.import-error", (rs) => rs.map((r) => r.textContent));
+	await screenshot(page, "import");
+	if (!notice.includes("2")) throw new Error("notice: " + notice);
+	if (errRows.length !== 1 || !errRows[0].includes("kind")) throw new Error("error rows: " + JSON.stringify(errRows));
+	const r = await call(srv.url, admin, "GET", "/agencies?q=" + encodeURIComponent("(CSV)"));
+	const names = r.json.items.map((a) => a.name).sort();
+	if (names.length !== 2) throw new Error("stored: " + JSON.stringify(names));
+	return true;
+});
+
+/* ---- events ---- */
+const hostile = "<script>window.__pwned=1;alert('xss')</script><img src=x onerror=\"window.__pwned=2;alert(2)\">";
+await T.step("events posted with the API token are accepted", async () => {
+	const now = new Date().toISOString();
+	const r = await call(srv.url, { token }, "POST", "/events", [
+		{ id: "bt-evt-1", time: now, host: "web01.laichau.gov.vn", agency: agencyName, source: "web", kind: "defacement", severity: "critical",
+			subject: "https://sotc.laichau.gov.vn/", summary: "Trang chủ bị thay đổi giao diện (kiểm thử)", evidence: { changed_ratio: 0.91 } },
+		{ id: "bt-evt-2", time: now, host: "web01.laichau.gov.vn", agency: agencyName, source: "web", kind: "defacement", severity: "high",
+			subject: "<img src=x onerror=alert(3)>", summary: hostile, evidence: { title: hostile } },
+	]);
+	if (r.status !== 200 || r.json.accepted !== 2) throw new Error(r.status + " " + r.text);
+	return true;
+});
+await T.step("the event is on the events page", async () => {
+	await page.click("#nav-events");
+	await page.waitForSelector(`.event-summary:has-text("Trang chủ bị thay đổi giao diện (kiểm thử)")`);
+	return true;
+});
+await T.step("hostile event text is shown literally and no script runs", async () => {
+	const texts = await page.$$eval(".event-summary", (ns) => ns.map((n) => n.textContent));
+	if (!texts.includes(hostile)) throw new Error("summary not literal: " + JSON.stringify(texts));
+	await page.click(`tr:has(.event-summary:text-is(${JSON.stringify(hostile)}))`);
+	await page.waitForSelector("pre.evidence");
+	const evidence = await page.textContent("pre.evidence");
+	await page.waitForTimeout(500);
+	await screenshot(page, "events");
+	const injected = await page.$$eval("#content img, #content script", (ns) => ns.length);
+	const pwned = await page.evaluate(() => window.__pwned);
+	if (!evidence.includes("<script>window.__pwned=1")) throw new Error("evidence: " + evidence);
+	if (injected !== 0 || pwned !== undefined || log.dialogs.length !== 0) {
+		throw new Error(`injected=${injected} pwned=${pwned} dialogs=${JSON.stringify(log.dialogs)}`);
+	}
+	return true;
+});
+await T.step("the severity filter narrows the list", async () => {
+	await page.selectOption("#flt-severity", "critical");
+	await page.click(".filters button[type=submit]");
+	await page.waitForFunction(() => document.querySelectorAll(".event-summary").length === 1);
+	return (await page.textContent(".event-summary")).includes("kiểm thử");
+});
+
+/* ---- English ---- */
+await T.step("the English switch translates the page and is remembered", async () => {
+	await page.click("#lang-switch");
+	await page.waitForSelector("#nav-events:has-text('Events')");
+	await page.reload();
+	await page.waitForSelector("#nav-events:has-text('Events')");
+	const h = await page.textContent("#content h1");
+	await page.click("#nav-overview");
+	await page.waitForSelector("table.data");
+	await screenshot(page, "overview-en");
+	await page.click("#lang-switch");
+	await page.waitForSelector("#nav-events:has-text('Sự kiện')");
+	return h === "Events and findings";
+});
+
+/* ---- the other pages draw without errors ---- */
+for (const p of ["overview", "systems", "people", "users", "tokens", "audit"]) {
+	await T.step(`page ${p} draws`, async () => {
+		await page.click("#nav-" + p);
+		await page.waitForSelector("#content .panel, #content table.data");
+		await page.waitForTimeout(200);
+		await screenshot(page, p);
+		if ((await page.$("#content .notice-error")) !== null) throw new Error(await page.textContent("#content .notice-error"));
+		return true;
+	});
+}
+await T.step("the audit log lists the agency creation", async () => {
+	await page.click("#nav-audit");
+	await page.waitForSelector("table.data tbody tr");
+	const text = await page.textContent("table.data");
+	return text.includes("quantri");
+});
+await T.step("logging out returns to the login page", async () => {
+	await page.click("#logout");
+	await page.waitForSelector("#login-form");
+	const r = await page.evaluate(() => fetch("/api/v1/session").then((x) => x.status));
+	return r === 401;
+});
+T.ok(log.pageErrors.length === 0, "no JavaScript errors in the page", log.pageErrors.join("\n"));
+T.ok(log.dialogs.length === 0, "no dialog was opened by page content", log.dialogs.join("\n"));
+await T.done(cleanups);
