@@ -17,6 +17,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/buf.h"
+#include "store/store.h"
+
 typedef struct cg_demo_agency {
 	const char *code;
 	const char *name;
@@ -69,5 +72,23 @@ extern const cg_demo_person cg_demo_people[];
 extern const int cg_demo_npeople;
 extern const cg_demo_event cg_demo_events[];
 extern const int cg_demo_nevents;
+
+/* The most events the demo table may hold (they go in one batch). */
+#define CG_DEMO_MAX_EVENTS 64
+
+/* What one seeding created (records already there are not counted). */
+typedef struct cg_demo_counts {
+	int agencies, systems, people, events;
+} cg_demo_counts;
+
+/* Writes the demo province into st, leaving records that exist alone.
+ * Event times are now_ms minus each event's age. On failure *why (may be
+ * NULL) names the record and the reason. */
+cg_err cg_demo_seed(cg_store *st, int64_t now_ms, cg_demo_counts *counts,
+		    cg_buf *why);
+/* Creates the admin user `username` with `password` unless a user of that
+ * name exists (then *created stays false and nothing changes). */
+cg_err cg_demo_ensure_admin(cg_store *st, const char *username,
+			    const char *password, bool *created);
 
 #endif
