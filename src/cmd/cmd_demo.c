@@ -7,6 +7,9 @@
  * generated password is kept in DATA_DIR/demo-admin.txt (mode 0600) so
  * that every run can print the same login; delete the file and the user
  * to get a new one. The password is never written anywhere else.
+ *
+ * --if-empty seeds only a store without agencies, so `make run` never
+ * mixes demo records into a province's real inventory.
  */
 #include <stdio.h>
 #include <string.h>
@@ -41,6 +44,39 @@ static bool read_kept_password(const char *path, char *pw, size_t size)
 	cg_buf_free(&b);
 	cg_buf_free(&why);
 	return ok;
+}
+
+typedef struct demo_opts {
+	bool if_empty;
+} demo_opts;
+
+enum { OPT_IF_EMPTY = 1 };
+
+static const cg_opt demo_optv[] = {
+	{ "if-empty", 0, false, OPT_IF_EMPTY },
+	{ NULL, 0, false, 0 },
+};
+
+static int demo_opt(void *ctx, int id, const char *value)
+{
+	(void)value;
+	if (id == OPT_IF_EMPTY)
+		((demo_opts *)ctx)->if_empty = true;
+	return 0;
+}
+
+/* Does the store hold any agency already? */
+static cg_err store_has_agencies(cg_store *st, bool *has)
+{
+	const cg_scope all = { 0 };
+	json_t *filters = json_object(), *items = NULL;
+	int64_t total = 0;
+	cg_err err = cg_store_inv_list(st, &all, CG_RES_AGENCY, filters, 1, 0,
+				       &items, &total);
+	json_decref(filters);
+	json_decref(items);
+	*has = total > 0;
+	return err;
 }
 
 static int demo_fail(const char *what, cg_err err, const cg_buf *why)
@@ -80,7 +116,7 @@ static void print_result(const cg_cli *cli, const cg_demo_counts *c,
 		       DEMO_ADMIN);
 }
 
-static int demo_seed(cg_cli *cli)
+static int demo_seed(cg_cli *cli, const demo_opts *o)
 {
 	cg_buf why, path, pwpath;
 	cg_buf_init(&why, 4096);
@@ -99,7 +135,22 @@ static int demo_seed(cg_cli *cli)
 		rc = demo_fail("store", err, &why);
 		goto out;
 	}
-	cg_demo_counts counts;
+	cg_demo_counts counts = { 0, 0, 0, 0 };
+	bool has = false;
+	if (o->if_empty && (err = store_has_agencies(st, &has))) {
+		rc = demo_fail("store", err, NULL);
+		goto out;
+	}
+	if (has) {
+		char kept[64];
+		if (read_kept_password(cg_buf_cstr(&pwpath), kept, sizeof kept))
+			print_result(cli, &counts, false, true, kept);
+		else if (!cli->json)
+			printf("%s already holds an inventory: demo not seeded.\n",
+			       cli->data_dir);
+		rc = CG_EXIT_OK;
+		goto out;
+	}
 	if ((err = cg_demo_seed(st, cg_time_now_ms(), &counts, &why))) {
 		rc = demo_fail("seed", err, &why);
 		goto out;
@@ -141,10 +192,11 @@ out:
 
 int cmd_demo_seed(cg_cli *cli)
 {
-	int rc = cg_cli_parse(cli, NULL, NULL, NULL);
+	demo_opts o = { false };
+	int rc = cg_cli_parse(cli, demo_optv, demo_opt, &o);
 	if (rc >= 0)
 		return rc;
 	if (cli->npos != 0)
 		return cg_cli_usage_error(cli, "unexpected argument '%s'", cli->pos[0]);
-	return demo_seed(cli);
+	return demo_seed(cli, &o);
 }
