@@ -86,6 +86,8 @@ const CG_STRINGS = {
 		col_open_findings: "Cảnh báo chưa xử lý theo mức độ",
 		col_classification: "Tiến độ phê duyệt cấp độ",
 		classified_of: "{a}/{b} đã phê duyệt",
+		recent_findings: "Cảnh báo mức Cao và Nghiêm trọng mới nhất",
+		by_agency: "Theo cơ quan, đơn vị",
 
 		// agencies
 		agencies_title: "Cơ quan, đơn vị",
@@ -266,6 +268,8 @@ const CG_STRINGS = {
 		col_open_findings: "Open findings by severity",
 		col_classification: "Classification progress",
 		classified_of: "{a}/{b} approved",
+		recent_findings: "Latest high and critical findings",
+		by_agency: "By agency",
 
 		agencies_title: "Agencies",
 		agency_new: "New agency",

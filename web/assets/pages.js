@@ -59,9 +59,28 @@ async function pageOverview(main) {
 		{ label: t("col_classification"), value: (a) => bar((a.classified || {}).approved || 0, (a.classified || {}).total || 0,
 			t("classified_of", { a: (a.classified || {}).approved || 0, b: (a.classified || {}).total || 0 })) },
 	];
+	body.appendChild(await recentEventsPanel());
 	body.appendChild(el("section", { class: "panel" },
+		el("h2", null, t("by_agency")),
 		el("div", { class: "legend" }, t("col_open_findings") + ":", SEVERITIES.map((s) => sevBadge(s))),
 		table(cols, ags, { onRow: (a) => { location.hash = "#/events?agency_id=" + encodeURIComponent(a.id); } })));
+}
+
+/* The latest high and critical findings, for the overview. */
+async function recentEventsPanel() {
+	const panel = el("section", { class: "panel" }, el("h2", null, t("recent_findings")));
+	try {
+		const res = await api("GET", "/events", { query: { severity: "high", limit: 5 } });
+		panel.appendChild(table([
+			{ label: t("time"), class: "nowrap", value: (e) => fmtTime(e.time) },
+			{ label: t("severity"), value: (e) => sevBadge(e.severity) },
+			{ label: t("agency"), value: (e) => e.agency || "" },
+			{ label: t("summary"), class: "summary", value: (e) => el("span", { class: "event-summary" }, e.summary || "") },
+		], res.items, { rowClass: (e) => "sev-row-" + e.severity, onRow: () => { location.hash = "#/events?severity=high"; } }));
+	} catch (e) {
+		panel.appendChild(notice("error", errorText(e)));
+	}
+	return panel;
 }
 
 /* ---- agencies ------------------------------------------------------ */
