@@ -21,11 +21,13 @@
 #include "core/limits.h"
 #include "core/timeutil.h"
 #include "demo/demo.h"
-#include "server/auth.h"
+#include "api/auth.h"
 #include "store/store.h"
 
 #define DEMO_ADMIN "admin"
 #define DEMO_PASSWORD_FILE "demo-admin.txt"
+/* The database file `canhgac serve` opens in the data dir. */
+#define DEMO_STORE_FILE "canhgac.db"
 
 /* Reads a password kept by an earlier run into pw; false when there is
  * none (or it is unusable). */
@@ -129,7 +131,7 @@ static int demo_seed(cg_cli *cli, const demo_opts *o)
 		rc = demo_fail(cli->data_dir, err, &why);
 		goto out;
 	}
-	cg_buf_printf(&path, "%s/%s", cli->data_dir, CG_STORE_FILE);
+	cg_buf_printf(&path, "%s/%s", cli->data_dir, DEMO_STORE_FILE);
 	cg_buf_printf(&pwpath, "%s/%s", cli->data_dir, DEMO_PASSWORD_FILE);
 	if ((err = cg_store_open(cg_buf_cstr(&path), &st, &why))) {
 		rc = demo_fail("store", err, &why);

@@ -20,8 +20,8 @@
 #include "core/event.h"
 #include "core/json.h"
 #include "core/timeutil.h"
-#include "server/auth.h"
-#include "server/inventory.h"
+#include "api/auth.h"
+#include "api/inventory.h"
 
 static const cg_actor demo_actor = { "demo" };
 static const cg_scope province = { 0 };

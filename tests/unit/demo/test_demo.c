@@ -11,7 +11,7 @@
 
 #include "core/buf.h"
 #include "demo/demo.h"
-#include "server/inventory.h"
+#include "api/inventory.h"
 #include "store/store.h"
 #include "../test.h"
 
