@@ -40,7 +40,7 @@ LISTEN ?= 127.0.0.1:8080
 run: build
 	@build/canhgac demo seed --if-empty --data-dir $(DATA)
 	@echo "Dashboard: http://$(LISTEN)/"
-	@exec build/canhgac serve --data-dir $(DATA) --listen $(LISTEN)
+	@exec build/canhgac serve --no-tls --data-dir $(DATA) --listen $(LISTEN)
 
 test: deps
 	tests/run.sh

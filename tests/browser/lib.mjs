@@ -92,7 +92,7 @@ export async function startServer() {
 		const port = await freePort();
 		const url = `http://127.0.0.1:${port}`;
 		let stderr = "";
-		const proc = spawn(CANHGAC, ["serve", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`], {
+		const proc = spawn(CANHGAC, ["serve", "--no-tls", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`], {
 			stdio: ["ignore", "ignore", "pipe"],
 		});
 		proc.stderr.on("data", (d) => { stderr = (stderr + d).slice(-8000); });

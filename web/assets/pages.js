@@ -544,6 +544,20 @@ async function pageTokens(main) {
 
 /* ---- audit log ----------------------------------------------------- */
 
+/* An audit detail in one short line: the record's name first, then the
+ * other members as key=value; the whole JSON is in the tooltip. */
+function auditDetail(a) {
+	const d = a.detail;
+	if (d === null || d === undefined || d === "") return "";
+	if (typeof d !== "object") return el("span", { class: "small" }, String(d));
+	const full = JSON.stringify(d);
+	const name = d.name || d.username || null;
+	const rest = Object.entries(d).filter(([k, v]) => k !== "name" && k !== "username" && v !== null && v !== "" && !(Array.isArray(v) && v.length === 0))
+		.map(([k, v]) => k + "=" + (typeof v === "object" ? JSON.stringify(v) : String(v))).join("; ");
+	const short = rest.length > 140 ? rest.slice(0, 140) + "…" : rest;
+	return el("div", { title: full }, name ? el("div", { class: "strong" }, String(name)) : null, short ? el("small", { class: "mono muted" }, short) : null);
+}
+
 async function pageAudit(main) {
 	const state = { q: {}, offset: 0, limit: 50 };
 	const list = el("div");
@@ -562,9 +576,9 @@ async function pageAudit(main) {
 			clear(list).append(el("section", { class: "panel" }, table([
 				{ label: t("time"), class: "nowrap", value: (a) => fmtTime(a.time) },
 				{ label: t("actor"), value: (a) => el("span", { class: "mono" }, a.actor || "") },
-				{ label: t("action"), value: (a) => a.action || "" },
-				{ label: t("object"), value: (a) => (a.object_type || "") + (a.object_id !== null && a.object_id !== undefined ? " #" + a.object_id : "") },
-				{ label: t("detail"), class: "summary", value: (a) => el("span", { class: "mono small" }, typeof a.detail === "string" ? a.detail : JSON.stringify(a.detail || "")) },
+				{ label: t("action"), value: (a) => tEnum("audit_action", a.action) },
+				{ label: t("object"), class: "nowrap", value: (a) => tEnum("object_type", a.object_type) + (a.object_id !== null && a.object_id !== undefined ? " #" + a.object_id : "") },
+				{ label: t("detail"), class: "summary", value: auditDetail },
 			], res.items), pager(state.offset, state.limit, res.total, (o) => { state.offset = o; load(); })));
 		} catch (e) {
 			clear(list).appendChild(notice("error", errorText(e)));

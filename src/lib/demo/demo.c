@@ -223,6 +223,19 @@ static cg_err build_event(const cg_demo_event *d, const char *agency_name,
 	return err;
 }
 
+/* Indexes of the demo events from the oldest to the newest: the store
+ * lists events by arrival, so inserting them in time order makes the
+ * dashboard's "newest first" agree with their times. */
+static void oldest_first(int order[CG_DEMO_MAX_EVENTS])
+{
+	for (int i = 0; i < cg_demo_nevents; i++) {
+		int j = i;
+		for (; j > 0 && cg_demo_events[order[j - 1]].age_min < cg_demo_events[i].age_min; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+}
+
 static cg_err seed_events(cg_store *st, int64_t now_ms, cg_demo_counts *c,
 			  cg_buf *why)
 {
@@ -232,8 +245,10 @@ static cg_err seed_events(cg_store *st, int64_t now_ms, cg_demo_counts *c,
 	cg_err err = CG_OK;
 	if (cg_demo_nevents > CG_DEMO_MAX_EVENTS)
 		return CG_EINTERNAL;
+	int order[CG_DEMO_MAX_EVENTS];
+	oldest_first(order);
 	for (; n < cg_demo_nevents && !err; n++) {
-		const cg_demo_event *d = &cg_demo_events[n];
+		const cg_demo_event *d = &cg_demo_events[order[n]];
 		int64_t agency = 0;
 		const char *agency_name = d->agency_code;
 		for (int i = 0; i < cg_demo_nagencies; i++)
