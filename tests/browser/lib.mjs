@@ -77,7 +77,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /* canhgac CLI in the test's data dir; returns {status, stdout, stderr}. */
 export function cli(dataDir, args, input) {
-	const r = spawnSync(CANHGAC, ["--data-dir", dataDir, ...args], {
+	const r = spawnSync(CANHGAC, [...args, "--data-dir", dataDir], {
 		input: input === undefined ? "" : input, encoding: "utf8", timeout: 60000,
 	});
 	return { status: r.status, stdout: r.stdout || "", stderr: r.stderr || "" };

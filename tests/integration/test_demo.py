@@ -39,7 +39,7 @@ def ok(cond, desc, diag=""):
 
 
 def run(*args, data):
-    return subprocess.run([CANHGAC, "--data-dir", data, *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run([CANHGAC, *args, "--data-dir", data], capture_output=True, text=True, timeout=120)
 
 
 def free_port():
