@@ -111,9 +111,9 @@ const hostile = "<script>window.__pwned=1;alert('xss')</script><img src=x onerro
 await T.step("events posted with the API token are accepted", async () => {
 	const now = new Date().toISOString();
 	const r = await call(srv.url, { token }, "POST", "/events", [
-		{ id: "bt-evt-1", time: now, host: "web01.laichau.gov.vn", agency: agencyName, source: "web", kind: "defacement", severity: "critical",
+		{ id: "bt-evt-1", time: now, host: "web01.laichau.gov.vn", agency: "STC-T", source: "web", kind: "defacement", severity: "critical",
 			subject: "https://sotc.laichau.gov.vn/", summary: "Trang chủ bị thay đổi giao diện (kiểm thử)", evidence: { changed_ratio: 0.91 } },
-		{ id: "bt-evt-2", time: now, host: "web01.laichau.gov.vn", agency: agencyName, source: "web", kind: "defacement", severity: "high",
+		{ id: "bt-evt-2", time: now, host: "web01.laichau.gov.vn", agency: "STC-T", source: "web", kind: "defacement", severity: "high",
 			subject: "<img src=x onerror=alert(3)>", summary: hostile, evidence: { title: hostile } },
 	]);
 	if (r.status !== 200 || r.json.accepted !== 2) throw new Error(r.status + " " + r.text);
@@ -147,8 +147,20 @@ await T.step("the severity filter narrows the list", async () => {
 	return (await page.textContent(".event-summary")).includes("kiểm thử");
 });
 
+await T.step("the overview counts the agency's open findings by severity", async () => {
+	await page.click("#nav-overview");
+	const row = `tr:has(td .strong:text-is(${JSON.stringify(agencyName)}))`;
+	await page.waitForSelector(row);
+	const crit = await page.textContent(`${row} .sev-count.sev-critical`);
+	const high = await page.textContent(`${row} .sev-count.sev-high`);
+	await screenshot(page, "overview");
+	return crit === "1" && high === "1";
+});
+
 /* ---- English ---- */
 await T.step("the English switch translates the page and is remembered", async () => {
+	await page.click("#nav-events");
+	await page.waitForSelector(".event-summary");
 	await page.click("#lang-switch");
 	await page.waitForSelector("#nav-events:has-text('Events')");
 	await page.reload();
@@ -163,7 +175,7 @@ await T.step("the English switch translates the page and is remembered", async (
 });
 
 /* ---- the other pages draw without errors ---- */
-for (const p of ["overview", "systems", "people", "users", "tokens", "audit"]) {
+for (const p of ["systems", "people", "users", "tokens", "audit"]) {
 	await T.step(`page ${p} draws`, async () => {
 		await page.click("#nav-" + p);
 		await page.waitForSelector("#content .panel, #content table.data");

@@ -146,6 +146,7 @@ const CG_STRINGS = {
 		evidence: "Bằng chứng",
 		received_at: "Thời điểm nhận",
 		event_id: "Mã sự kiện",
+		event_agency: "Cơ quan, đơn vị",
 		event_detail: "Chi tiết sự kiện",
 		show_evidence: "Xem bằng chứng",
 
@@ -324,6 +325,7 @@ const CG_STRINGS = {
 		evidence: "Evidence",
 		received_at: "Received",
 		event_id: "Event id",
+		event_agency: "Agency",
 		event_detail: "Event detail",
 		show_evidence: "Show evidence",
 

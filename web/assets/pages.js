@@ -59,7 +59,8 @@ async function pageOverview(main) {
 		{ label: t("col_classification"), value: (a) => bar((a.classified || {}).approved || 0, (a.classified || {}).total || 0,
 			t("classified_of", { a: (a.classified || {}).approved || 0, b: (a.classified || {}).total || 0 })) },
 	];
-	body.appendChild(await recentEventsPanel());
+	const names = new Map(ags.map((a) => [String(a.id), a.name]));
+	body.appendChild(await recentEventsPanel(names));
 	body.appendChild(el("section", { class: "panel" },
 		el("h2", null, t("by_agency")),
 		el("div", { class: "legend" }, t("col_open_findings") + ":", SEVERITIES.map((s) => sevBadge(s))),
@@ -67,14 +68,14 @@ async function pageOverview(main) {
 }
 
 /* The latest high and critical findings, for the overview. */
-async function recentEventsPanel() {
+async function recentEventsPanel(names) {
 	const panel = el("section", { class: "panel" }, el("h2", null, t("recent_findings")));
 	try {
 		const res = await api("GET", "/events", { query: { severity: "high", limit: 5 } });
 		panel.appendChild(table([
 			{ label: t("time"), class: "nowrap", value: (e) => fmtTime(e.time) },
 			{ label: t("severity"), value: (e) => sevBadge(e.severity) },
-			{ label: t("agency"), value: (e) => e.agency || "" },
+			{ label: t("event_agency"), value: (e) => names.get(String(e.agency_id)) || e.agency || "" },
 			{ label: t("summary"), class: "summary", value: (e) => el("span", { class: "event-summary" }, e.summary || "") },
 		], res.items, { rowClass: (e) => "sev-row-" + e.severity, onRow: () => { location.hash = "#/events?severity=high"; } }));
 	} catch (e) {
@@ -332,7 +333,7 @@ function localToRfc3339(v) {
 function evidenceView(ev) {
 	const rows = [
 		[t("event_id"), ev.id], [t("time"), fmtTime(ev.time)], [t("received_at"), fmtTime(ev.received_at)],
-		[t("host"), ev.host], [t("agency"), ev.agency], [t("source"), tEnum("source", ev.source)], [t("event_kind"), tEnum("event_kind", ev.kind)],
+		[t("host"), ev.host], [t("event_agency"), ev.agency], [t("source"), tEnum("source", ev.source)], [t("event_kind"), tEnum("event_kind", ev.kind)],
 		[t("subject"), ev.subject], [t("summary"), ev.summary],
 	];
 	return el("div", { class: "event-detail" },
@@ -369,7 +370,7 @@ async function pageEvents(main, params) {
 			const cols = [
 				{ label: t("time"), class: "nowrap", value: (e) => fmtTime(e.time) },
 				{ label: t("severity"), value: (e) => sevBadge(e.severity) },
-				{ label: t("agency"), value: (e) => e.agency_id !== null && e.agency_id !== undefined ? idx.name(e.agency_id) : (e.agency || "") },
+				{ label: t("event_agency"), value: (e) => e.agency_id !== null && e.agency_id !== undefined ? idx.name(e.agency_id) : (e.agency || "") },
 				{ label: t("source"), value: (e) => el("div", null, el("div", null, tEnum("source", e.source)), el("small", { class: "muted" }, tEnum("event_kind", e.kind))) },
 				{ label: t("summary"), class: "summary", value: (e) => el("div", null, el("div", { class: "event-summary" }, e.summary || ""), e.subject ? el("small", { class: "mono muted subject" }, e.subject) : null) },
 				{ label: t("host"), value: (e) => el("span", { class: "mono" }, e.host || "") },
