@@ -185,6 +185,42 @@ for (const p of ["systems", "people", "users", "tokens", "audit"]) {
 		return true;
 	});
 }
+await T.step("an admin creates a user through the form", async () => {
+	await page.click("#nav-users");
+	await page.waitForSelector("table.data");
+	await page.click(".page-actions .btn-primary");
+	await page.fill("#f-username", "xem.baocao");
+	await page.fill("#f-display_name", "Lãnh đạo xem báo cáo");
+	await page.selectOption("#f-role", "viewer");
+	await page.fill("#f-password", "mat-khau-rat-dai-123");
+	await page.click(".dialog button[type=submit]");
+	await page.waitForSelector(".overlay", { state: "detached" });
+	await page.waitForSelector(`td:has-text("xem.baocao")`);
+	const r = await apiLogin(srv.url, "xem.baocao", "mat-khau-rat-dai-123");
+	return r.user.role === "viewer";
+});
+await T.step("an API token created in the dashboard is shown once and works", async () => {
+	await page.click("#nav-tokens");
+	await page.waitForSelector("table.data");
+	await page.click(".page-actions .btn-primary");
+	await page.fill("#f-name", "agent web02");
+	await page.selectOption("#f-scope", "ingest");
+	await page.click(".dialog button[type=submit]");
+	await page.waitForSelector(".token-secret");
+	const secret = await page.textContent(".token-secret");
+	await screenshot(page, "token-created");
+	const r = await call(srv.url, { token: secret }, "POST", "/events", [{ id: "bt-evt-3", time: new Date().toISOString(), source: "agent", kind: "offline", severity: "low", summary: "token from the dashboard" }]);
+	if (r.status !== 200) throw new Error(r.status + " " + r.text);
+	return secret.startsWith("cgt_");
+});
+await T.step("revoking the token in the dashboard stops it", async () => {
+	await page.click(`tr:has-text("agent web02") button:has-text("Thu hồi")`);
+	await page.click(".dialog-small .btn-danger:has-text(\"Thu hồi\")");
+	await page.waitForSelector(`tr:has-text("agent web02") .badge.warn`);
+	const secret = await page.textContent(".token-secret");
+	const r = await call(srv.url, { token: secret }, "POST", "/events", [{ id: "bt-evt-4", time: new Date().toISOString(), source: "agent", kind: "offline", severity: "low", summary: "revoked" }]);
+	return r.status === 401;
+});
 await T.step("the audit log lists the agency creation", async () => {
 	await page.click("#nav-audit");
 	await page.waitForSelector("table.data tbody tr");

@@ -146,7 +146,8 @@ const CG_STRINGS = {
 		evidence: "Bằng chứng",
 		received_at: "Thời điểm nhận",
 		event_id: "Mã sự kiện",
-		event_agency: "Cơ quan, đơn vị",
+		agency_unit: "Cơ quan, đơn vị",
+		province_wide: "Toàn tỉnh",
 		event_detail: "Chi tiết sự kiện",
 		show_evidence: "Xem bằng chứng",
 
@@ -325,7 +326,8 @@ const CG_STRINGS = {
 		evidence: "Evidence",
 		received_at: "Received",
 		event_id: "Event id",
-		event_agency: "Agency",
+		agency_unit: "Agency",
+		province_wide: "Whole province",
 		event_detail: "Event detail",
 		show_evidence: "Show evidence",
 

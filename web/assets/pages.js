@@ -75,7 +75,7 @@ async function recentEventsPanel(names) {
 		panel.appendChild(table([
 			{ label: t("time"), class: "nowrap", value: (e) => fmtTime(e.time) },
 			{ label: t("severity"), value: (e) => sevBadge(e.severity) },
-			{ label: t("event_agency"), value: (e) => names.get(String(e.agency_id)) || e.agency || "" },
+			{ label: t("agency_unit"), value: (e) => names.get(String(e.agency_id)) || e.agency || "" },
 			{ label: t("summary"), class: "summary", value: (e) => el("span", { class: "event-summary" }, e.summary || "") },
 		], res.items, { rowClass: (e) => "sev-row-" + e.severity, onRow: () => { location.hash = "#/events?severity=high"; } }));
 	} catch (e) {
@@ -267,12 +267,12 @@ async function pagePeople(main) {
 	main.append(pageHeader(t("people_title"), canWrite() ? button(t("add"), () => openForm(null), "btn-primary") : null),
 		filterBar([
 			{ name: "q", label: t("search") },
-			{ name: "agency_id", label: t("agency"), type: "select", options: idx.options() },
+			{ name: "agency_id", label: t("agency_unit"), type: "select", options: idx.options() },
 		], state.q, (q) => { state.q = q; state.offset = 0; load(); }),
 		list);
 	const fields = [
 		{ name: "name", label: t("person_name"), required: true },
-		{ name: "agency_id", label: t("agency"), type: "select", options: idx.options(), required: true },
+		{ name: "agency_id", label: t("agency_unit"), type: "select", options: idx.options(), required: true },
 		{ name: "role", label: t("person_role"), type: "select", options: enumValues("person_role").map((k) => [k, tEnum("person_role", k)]), default: "contact_point" },
 		{ name: "title", label: t("title") },
 		{ name: "phone", label: t("phone"), type: "tel" },
@@ -297,7 +297,7 @@ async function pagePeople(main) {
 			const res = await api("GET", "/people", { query: Object.assign({ limit: state.limit, offset: state.offset }, state.q) });
 			const cols = [
 				{ label: t("person_name"), value: (p) => el("div", null, el("div", { class: "strong" }, p.name), el("small", { class: "muted" }, p.title || "")) },
-				{ label: t("agency"), value: (p) => idx.name(p.agency_id) },
+				{ label: t("agency_unit"), value: (p) => idx.name(p.agency_id) },
 				{ label: t("person_role"), value: (p) => tEnum("person_role", p.role) },
 				{ label: t("phone"), value: (p) => el("span", { class: "mono" }, p.phone || "") },
 				{ label: t("email"), value: (p) => el("span", { class: "mono" }, p.email || "") },
@@ -333,7 +333,7 @@ function localToRfc3339(v) {
 function evidenceView(ev) {
 	const rows = [
 		[t("event_id"), ev.id], [t("time"), fmtTime(ev.time)], [t("received_at"), fmtTime(ev.received_at)],
-		[t("host"), ev.host], [t("event_agency"), ev.agency], [t("source"), tEnum("source", ev.source)], [t("event_kind"), tEnum("event_kind", ev.kind)],
+		[t("host"), ev.host], [t("agency_unit"), ev.agency], [t("source"), tEnum("source", ev.source)], [t("event_kind"), tEnum("event_kind", ev.kind)],
 		[t("subject"), ev.subject], [t("summary"), ev.summary],
 	];
 	return el("div", { class: "event-detail" },
@@ -349,7 +349,7 @@ async function pageEvents(main, params) {
 	const list = el("div");
 	main.append(pageHeader(t("events_title")),
 		filterBar([
-			{ name: "agency_id", label: t("agency"), type: "select", options: idx.options() },
+			{ name: "agency_id", label: t("agency_unit"), type: "select", options: idx.options() },
 			{ name: "source", label: t("source"), type: "select", options: enumValues("source").map((k) => [k, tEnum("source", k)]) },
 			{ name: "kind", label: t("event_kind"), type: "select", options: enumValues("event_kind").map((k) => [k, tEnum("event_kind", k)]) },
 			{ name: "severity", label: t("severity_min"), type: "select", options: SEVERITIES.slice().reverse().map((s) => [s, tEnum("severity", s)]) },
@@ -370,7 +370,7 @@ async function pageEvents(main, params) {
 			const cols = [
 				{ label: t("time"), class: "nowrap", value: (e) => fmtTime(e.time) },
 				{ label: t("severity"), value: (e) => sevBadge(e.severity) },
-				{ label: t("event_agency"), value: (e) => e.agency_id !== null && e.agency_id !== undefined ? idx.name(e.agency_id) : (e.agency || "") },
+				{ label: t("agency_unit"), value: (e) => e.agency_id !== null && e.agency_id !== undefined ? idx.name(e.agency_id) : (e.agency || "") },
 				{ label: t("source"), value: (e) => el("div", null, el("div", null, tEnum("source", e.source)), el("small", { class: "muted" }, tEnum("event_kind", e.kind))) },
 				{ label: t("summary"), class: "summary", value: (e) => el("div", null, el("div", { class: "event-summary" }, e.summary || ""), e.subject ? el("small", { class: "mono muted subject" }, e.subject) : null) },
 				{ label: t("host"), value: (e) => el("span", { class: "mono" }, e.host || "") },
@@ -453,7 +453,7 @@ async function pageUsers(main) {
 			{ name: "username", label: t("username"), required: !u },
 			{ name: "display_name", label: t("display_name") },
 			{ name: "role", label: t("role"), type: "select", options: roleOpts, default: "viewer" },
-			{ name: "agency_id", label: t("agency"), type: "select", options: [["", t("none_option")]].concat(idx.options()) },
+			{ name: "agency_id", label: t("agency_unit"), type: "select", options: [["", t("none_option")]].concat(idx.options()) },
 			{ name: "password", label: t("password_new"), type: "password", required: !u, hint: u ? t("password_keep") : null },
 			u ? { name: "disabled", label: t("disabled"), type: "checkbox" } : null,
 		].filter(Boolean),
@@ -480,7 +480,7 @@ async function pageUsers(main) {
 				{ label: t("username"), value: (u) => el("span", { class: "mono strong" }, u.username) },
 				{ label: t("display_name"), value: (u) => u.display_name || "" },
 				{ label: t("role"), value: (u) => tEnum("role", u.role) },
-				{ label: t("agency"), value: (u) => idx.name(u.agency_id) },
+				{ label: t("agency_unit"), value: (u) => (u.agency_id === null || u.agency_id === undefined ? el("span", { class: "muted" }, t("province_wide")) : idx.name(u.agency_id)) },
 				{ label: t("status"), value: (u) => (u.disabled ? badge(t("disabled"), "warn") : badge(t("active"), "ok")) },
 				{ label: t("actions"), class: "actions", value: (u) => [
 					button(t("edit"), () => openForm(u), "btn-small"),
@@ -508,7 +508,7 @@ async function pageTokens(main) {
 		fields: [
 			{ name: "name", label: t("name"), required: true, wide: true },
 			{ name: "scope", label: t("scope"), type: "select", options: enumValues("scope").map((k) => [k, tEnum("scope", k)]), default: "ingest" },
-			{ name: "agency_id", label: t("agency"), type: "select", options: [["", t("none_option")]].concat(idx.options()) },
+			{ name: "agency_id", label: t("agency_unit"), type: "select", options: [["", t("none_option")]].concat(idx.options()) },
 		],
 		onSubmit: async (v) => {
 			const body = { name: v.name.trim(), scope: v.scope };
@@ -527,14 +527,14 @@ async function pageTokens(main) {
 			clear(list).append(el("section", { class: "panel" }, table([
 				{ label: t("name"), value: (x) => el("span", { class: "strong" }, x.name) },
 				{ label: t("scope"), value: (x) => tEnum("scope", x.scope) },
-				{ label: t("agency"), value: (x) => idx.name(x.agency_id) },
+				{ label: t("agency_unit"), value: (x) => (x.agency_id === null || x.agency_id === undefined ? el("span", { class: "muted" }, t("province_wide")) : idx.name(x.agency_id)) },
 				{ label: t("created_at"), class: "nowrap", value: (x) => fmtTime(x.created_at) },
 				{ label: t("last_used_at"), class: "nowrap", value: (x) => (x.last_used_at ? fmtTime(x.last_used_at) : t("never")) },
 				{ label: t("status"), value: (x) => (x.revoked_at ? badge(t("revoked") + " " + fmtTime(x.revoked_at), "warn") : badge(t("active"), "ok")) },
 				{ label: t("actions"), class: "actions", value: (x) => (x.revoked_at ? null : button(t("revoke"), () => confirmDialog(t("confirm_revoke", { name: x.name }), async () => {
 					await api("DELETE", "/tokens/" + x.id);
 					load();
-				}), "btn-small btn-danger-outline")) },
+				}, t("revoke")), "btn-small btn-danger-outline")) },
 			], res.items)));
 		} catch (e) {
 			clear(list).appendChild(notice("error", errorText(e)));

@@ -177,8 +177,8 @@ function formDialog(spec) {
 
 /* A confirm dialog that does not block the page (no window.confirm, so
  * the browser tests and keyboard users see the same thing). */
-function confirmDialog(text, onYes) {
-	const yes = el("button", { type: "button", class: "btn btn-danger" }, t("delete"));
+function confirmDialog(text, onYes, label) {
+	const yes = el("button", { type: "button", class: "btn btn-danger" }, label || t("delete"));
 	const overlay = el("div", { class: "overlay" },
 		el("div", { class: "dialog dialog-small", role: "alertdialog", "aria-modal": "true" },
 			el("p", null, text),
