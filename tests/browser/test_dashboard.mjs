@@ -84,6 +84,68 @@ await T.step("editing the agency keeps it in the list with the new value", async
 	return true;
 });
 
+/* ---- systems and contact points ---- */
+await T.step("add an information system with its level and dossier dates", async () => {
+	await page.click("#nav-systems");
+	await page.waitForSelector("table.data");
+	await page.click(".page-actions .btn-primary");
+	await page.fill("#f-name", "Phần mềm quản lý ngân sách (kiểm thử)");
+	await page.selectOption("#f-agency_id", { label: agencyName });
+	await page.selectOption("#f-kind", "application");
+	await page.selectOption("#f-level", "3");
+	await page.selectOption("#f-dossier_status", "appraised");
+	await page.fill("#f-date_draft", "2025-01-06");
+	await page.fill("#f-date_submitted", "2025-02-10");
+	await page.fill("#f-date_appraised", "2025-04-21");
+	await page.fill("#f-urls", "https://qlns.laichau.gov.vn");
+	await page.fill("#f-ips", "10.12.20.15");
+	await screenshot(page, "system-form");
+	await page.click(".dialog button[type=submit]");
+	await page.waitForSelector(".overlay", { state: "detached" });
+	await page.waitForSelector(`td:has-text("Phần mềm quản lý ngân sách (kiểm thử)")`);
+	const r = await call(srv.url, admin, "GET", "/systems?q=" + encodeURIComponent("kiểm thử"));
+	const sys = r.json.items[0];
+	if (!sys) throw new Error(r.text);
+	return sys.level === 3 && sys.dossier_status === "appraised" && sys.dossier_dates.appraised === "2025-04-21" &&
+		sys.dossier_dates.approved === null && sys.urls[0] === "https://qlns.laichau.gov.vn";
+});
+await T.step("the systems page filters by level", async () => {
+	await page.selectOption("#flt-level", "4");
+	await page.click(".filters button[type=submit]");
+	await page.waitForSelector("td.empty");
+	await page.selectOption("#flt-level", "3");
+	await page.click(".filters button[type=submit]");
+	await page.waitForSelector(`td:has-text("Phần mềm quản lý ngân sách (kiểm thử)")`);
+	return true;
+});
+await T.step("an invalid value is refused with the server's reason and the form stays open", async () => {
+	await page.click(".page-actions .btn-primary");
+	await page.fill("#f-name", "Hệ thống sai");
+	await page.fill("#f-ips", "not-an-ip");
+	await page.click(".dialog button[type=submit]");
+	await page.waitForSelector(".dialog .form-error div");
+	const msg = await page.textContent(".dialog .form-error");
+	await page.click(".dialog button:has-text('Huỷ')");
+	return msg.includes("400") && msg.includes("ips");
+});
+await T.step("add a contact point", async () => {
+	await page.click("#nav-people");
+	await page.waitForSelector("table.data");
+	await page.click(".page-actions .btn-primary");
+	await page.fill("#f-name", "Đỗ Thu Trang");
+	await page.selectOption("#f-agency_id", { label: agencyName });
+	await page.selectOption("#f-role", "contact_point");
+	await page.fill("#f-phone", "0977 512 630");
+	await page.fill("#f-email", "trangdt.stc@laichau.gov.vn");
+	await page.check("#f-published_on_portal");
+	await page.click(".dialog button[type=submit]");
+	await page.waitForSelector(".overlay", { state: "detached" });
+	await page.waitForSelector(`td:has-text("Đỗ Thu Trang")`);
+	const r = await call(srv.url, admin, "GET", "/people");
+	const p = r.json.items.find((x) => x.name === "Đỗ Thu Trang");
+	return p && p.published_on_portal === true && p.role === "contact_point";
+});
+
 /* ---- CSV import ---- */
 await T.step("CSV import: good rows kept, the bad row's error shown with row and field", async () => {
 	await page.click("#nav-import");
