@@ -84,5 +84,17 @@ await T.step("the other agency's record cannot be fetched from the page", async 
 	const st = await page.evaluate(async (id) => (await fetch("/api/v1/agencies/" + id)).status, otherId);
 	return st === 403 || st === 404;
 });
+await T.step("a viewer sees every agency but is offered no change", async () => {
+	const viewerPw = srv.addUser("lanhdao", "viewer");
+	await page.click("#logout");
+	await page.waitForSelector("#login-form");
+	await uiLogin(page, srv.url, "lanhdao", viewerPw);
+	await page.click("#nav-agencies");
+	await page.waitForSelector(`#content table.data:has-text("Sở Y tế")`);
+	const text = await page.textContent("#content");
+	const buttons = await page.$$eval("#content .page-actions button, #content td.actions button", (bs) => bs.length);
+	await screenshot(page, "viewer-agencies");
+	return text.includes("UBND huyện Phong Thổ") && buttons === 0 && (await page.$("#nav-import")) === null;
+});
 T.ok(log.pageErrors.length === 0, "no JavaScript errors in the page", log.pageErrors.join("\n"));
 await T.done(cleanups);

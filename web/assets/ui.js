@@ -206,7 +206,7 @@ function filterBar(fields, values, onApply) {
 		} else {
 			input = el("input", { id, name: f.name, type: f.type || "search", value: values[f.name] || "", placeholder: f.placeholder || "" });
 		}
-		form.appendChild(el("div", { class: "filter" }, el("label", { for: id }, f.label), input));
+		form.appendChild(el("div", { class: "filter filter-" + (f.type || "search") }, el("label", { for: id }, f.label), input));
 	}
 	form.appendChild(el("div", { class: "filter filter-buttons" },
 		el("button", { type: "submit", class: "btn btn-primary" }, t("filter")),
