@@ -4,8 +4,13 @@
  * Each library linked into canhgac has a row in libraries[] reporting the
  * version it runs with (not only the one it was compiled against).
  */
+#include <gnutls/gnutls.h>
 #include <jansson.h>
+#include <microhttpd.h>
+#include <sodium.h>
+#include <sqlite3.h>
 #include <stdio.h>
+#include <zlib.h>
 
 #include "cli.h"
 #include "core/buf.h"
@@ -22,8 +27,18 @@ static const char *jansson_version(void)
 	return jansson_version_str();
 }
 
+static const char *gnutls_version(void)
+{
+	return gnutls_check_version(NULL);
+}
+
 static const library libraries[] = {
 	{ "jansson", jansson_version },
+	{ "sqlite3", sqlite3_libversion },
+	{ "libmicrohttpd", MHD_get_version },
+	{ "gnutls", gnutls_version },
+	{ "libsodium", sodium_version_string },
+	{ "zlib", zlibVersion },
 };
 
 static const char *build_options(void)

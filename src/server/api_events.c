@@ -13,6 +13,12 @@
  * an agency's ip_ranges (the longest prefix wins); else the API token's
  * agency. A token bound to an agency can only file events under that
  * agency: whatever the event claims, it lands there.
+ *
+ * System mapping: the host of the event's `subject` (when it is a URL) or
+ * its `host` field, compared with each system's domains, URL hosts and
+ * IPs (case-insensitive); the first system that matches within the
+ * event's agency (or any agency when the event has none yet, which then
+ * takes the system's agency).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +44,7 @@ typedef struct range {
 
 typedef struct agmap {
 	json_t *agencies; /* [{id, code, ip_ranges}] */
+	json_t *systems;  /* [{id, agency_id, urls, domains, ips}] */
 	range *ranges;
 	size_t nranges;
 } agmap;
@@ -46,6 +53,8 @@ static cg_err agmap_load(cg_store *st, agmap *m)
 {
 	memset(m, 0, sizeof *m);
 	cg_err err = cg_store_agency_map(st, &m->agencies);
+	if (!err)
+		err = cg_store_system_map(st, &m->systems);
 	if (err)
 		return err;
 	size_t cap = 0, i;
@@ -77,6 +86,7 @@ static cg_err agmap_load(cg_store *st, agmap *m)
 static void agmap_free(agmap *m)
 {
 	json_decref(m->agencies);
+	json_decref(m->systems);
 	free(m->ranges);
 }
 
@@ -115,6 +125,81 @@ static int64_t map_agency(const agmap *m, const cg_event *ev, int64_t token_agen
 		}
 	}
 	return 0;
+}
+
+/* The host part of "scheme://host[:port]/..." (or s itself when it has no
+ * scheme), into out. */
+static void host_of(const char *s, char *out, size_t n)
+{
+	out[0] = '\0';
+	if (!s)
+		return;
+	const char *p = strstr(s, "://");
+	p = p ? p + 3 : s;
+	const char *at = strpbrk(p, "@/");
+	if (at && *at == '@')
+		p = at + 1;
+	size_t len = 0;
+	if (*p == '[') { /* [v6]:port */
+		p++;
+		while (p[len] && p[len] != ']')
+			len++;
+	} else {
+		while (p[len] && p[len] != '/' && p[len] != ':' && p[len] != '?' &&
+		       p[len] != '#')
+			len++;
+	}
+	if (len >= n)
+		return;
+	memcpy(out, p, len);
+	out[len] = '\0';
+}
+
+static bool system_has(const json_t *sys, const char *host)
+{
+	if (!*host)
+		return false;
+	static const char *const lists[] = { "domains", "ips", "urls" };
+	char h[300];
+	for (int k = 0; k < 3; k++) {
+		size_t i;
+		json_t *v;
+		json_array_foreach(json_object_get(sys, lists[k]), i, v) {
+			const char *x = json_string_value(v);
+			if (!x)
+				continue;
+			if (k == 2) {
+				host_of(x, h, sizeof h);
+				x = h;
+			}
+			if (strcasecmp(x, host) == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Sets *system (and *agency when it was 0) from the event's subject/host. */
+static void map_system(const agmap *m, const cg_event *ev, int64_t *agency,
+		       int64_t *system)
+{
+	char hosts[2][300];
+	host_of(ev->subject && strstr(ev->subject, "://") ? ev->subject : NULL,
+		hosts[0], sizeof hosts[0]);
+	host_of(ev->host, hosts[1], sizeof hosts[1]);
+	size_t i;
+	json_t *sys;
+	json_array_foreach(m->systems, i, sys) {
+		int64_t ag = json_integer_value(json_object_get(sys, "agency_id"));
+		if (*agency && ag != *agency)
+			continue;
+		if (system_has(sys, hosts[0]) || system_has(sys, hosts[1])) {
+			*system = json_integer_value(json_object_get(sys, "id"));
+			if (!*agency)
+				*agency = ag;
+			return;
+		}
+	}
 }
 
 static void reject(json_t *rejected, size_t index, const json_t *v,
@@ -172,6 +257,7 @@ void api_events_ingest(cg_req *req, cg_resp *resp)
 		}
 		ins[n].ev = &evs[n];
 		ins[n].agency_id = map_agency(&m, &evs[n], req->who.agency_id);
+		map_system(&m, &evs[n], &ins[n].agency_id, &ins[n].system_id);
 		n++;
 	}
 	size_t accepted = 0, dups = 0;

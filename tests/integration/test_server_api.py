@@ -29,6 +29,15 @@ try:
         if st != 401:
             bad.append(f"{method} {path} -> {st}")
     t.ok(not bad, "every non-public route answers 401 without credentials", bad)
+    spec = open(os.path.join(os.environ.get("CANHGAC_SRC", os.path.join(os.path.dirname(__file__), "..", "..")),
+                             "docs", "openapi.yaml"), encoding="utf-8").read()
+    undocumented = []
+    for method, pattern, auth in routes:
+        p = pattern.replace("*", "{path}")
+        block = spec.split(f'"{p}":', 1)
+        if len(block) < 2 or f"\n    {method.lower()}:" not in block[1].split('\n  "/', 1)[0]:
+            undocumented.append(f"{method} {pattern}")
+    t.ok(not undocumented, "docs/openapi.yaml describes every route", undocumented)
     st, body, _ = anon.req("POST", "/api/v1/session", {"username": "admin", "password": "wrong-password"})
     t.ok(st == 401, "login with a wrong password is 401", body)
 

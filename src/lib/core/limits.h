@@ -74,5 +74,28 @@
  * lock held by another process (canhgac user add while serving). */
 #define CG_STORE_READERS 4
 #define CG_STORE_BUSY_MS 10000
+/* SQLite page cache per connection: the writer's holds the indexes that
+ * ingest touches (the event-id index is written at random places), the
+ * readers' the recent pages of the events list. */
+#define CG_STORE_WRITER_CACHE_KIB (64 * 1024)
+#define CG_STORE_READER_CACHE_KIB (16 * 1024)
+
+/* ---- files and archives (fs/) --------------------------------------- */
+
+/* Directory entries queued between the walker and its workers. */
+#define CG_WALK_QUEUE 4096
+/* Archives inside archives, below the file on disk. */
+#define CG_ARCHIVE_MAX_DEPTH 5
+/* Members of one archive. */
+#define CG_ARCHIVE_MAX_ENTRIES 100000u
+/* One member, decompressed: members are held in memory while inspected. */
+#define CG_ARCHIVE_MAX_ENTRY_BYTES (128u * 1024u * 1024u)
+/* Everything expanded from one file on disk, nested members included. */
+#define CG_ARCHIVE_MAX_TOTAL_BYTES (1024ull * 1024u * 1024u)
+/* Expanded / compressed size of one file on disk. Real documents and logs
+ * stay under ~100; zip bombs are in the thousands. Only checked once the
+ * expansion passes CG_ARCHIVE_RATIO_FLOOR, so tiny files never trip it. */
+#define CG_ARCHIVE_MAX_RATIO 250u
+#define CG_ARCHIVE_RATIO_FLOOR (16u * 1024u * 1024u)
 
 #endif

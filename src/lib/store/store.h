@@ -104,6 +104,9 @@ cg_err cg_store_agency_lookup(cg_store *st, const cg_scope *scope,
 /* For mapping events to agencies: [{id, code, ip_ranges:[...]}, ...]. */
 cg_err cg_store_agency_map(cg_store *st, json_t **out);
 
+/* For mapping events to systems: [{id, agency_id, urls, domains, ips}]. */
+cg_err cg_store_system_map(cg_store *st, json_t **out);
+
 /* The overview: see the API contract. */
 cg_err cg_store_overview(cg_store *st, const cg_scope *scope, int64_t now_ms,
 			 json_t **out);
