@@ -168,6 +168,19 @@ await T.step("CSV import: good rows kept, the bad row's error shown with row and
 	return true;
 });
 
+await T.step("CSV import of systems: the bad level is reported, the good row kept", async () => {
+	const csv = "agency,name,kind,urls,domains,ips,level,dossier_status\n" +
+		"STC-T,Cổng TTĐT Sở Tài chính (CSV),portal,https://sotc.laichau.gov.vn,sotc.laichau.gov.vn,10.12.200.40,2,approved\n" +
+		"STC-T,Hệ thống cấp độ sai,application,,,,9,draft\n";
+	await page.fill("#csv-systems", csv);
+	await page.click("#import-systems .btn-primary");
+	await page.waitForSelector("#import-systems .notice");
+	const errRows = await page.$$eval("#import-systems tr.import-error", (rs) => rs.map((r) => r.textContent));
+	const r = await call(srv.url, admin, "GET", "/systems?q=" + encodeURIComponent("(CSV)"));
+	if (errRows.length !== 1 || !errRows[0].includes("level") || !errRows[0].startsWith("3")) throw new Error("error rows: " + JSON.stringify(errRows));
+	return r.json.items.length === 1 && r.json.items[0].level === 2;
+});
+
 /* ---- events ---- */
 const hostile = "<script>window.__pwned=1;alert('xss')</script><img src=x onerror=\"window.__pwned=2;alert(2)\">";
 await T.step("events posted with the API token are accepted", async () => {
@@ -217,6 +230,27 @@ await T.step("the overview counts the agency's open findings by severity", async
 	const high = await page.textContent(`${row} .sev-count.sev-high`);
 	await screenshot(page, "overview");
 	return crit === "1" && high === "1";
+});
+
+await T.step("events page in pages of 50, older and back to the newest", async () => {
+	const batch = [];
+	for (let i = 0; i < 60; i++) {
+		batch.push({ id: "bt-page-" + i, time: new Date(Date.now() - (60 - i) * 1000).toISOString(), host: "pc-" + i, agency: "STC-T",
+			source: "agent", kind: "offline", severity: "info", subject: "pc-" + i, summary: "Máy pc-" + i + " mất kết nối", evidence: {} });
+	}
+	const r = await call(srv.url, { token }, "POST", "/events", batch);
+	if (r.status !== 200 || r.json.accepted !== 60) throw new Error(r.text);
+	await page.click("#nav-events");
+	await page.selectOption("#flt-source", "agent");
+	await page.click(".filters button[type=submit]");
+	await page.waitForFunction(() => document.querySelectorAll(".event-summary").length === 50);
+	const first = await page.textContent(".event-summary");
+	await page.click("button:has-text('Cũ hơn')");
+	await page.waitForFunction(() => document.querySelectorAll(".event-summary").length === 10);
+	const last = await page.$$eval(".event-summary", (ns) => ns[ns.length - 1].textContent);
+	await page.click("button:has-text('Mới nhất')");
+	await page.waitForFunction(() => document.querySelectorAll(".event-summary").length === 50);
+	return first === "Máy pc-59 mất kết nối" && last === "Máy pc-0 mất kết nối";
 });
 
 /* ---- English ---- */
