@@ -299,7 +299,7 @@ async function pagePeople(main) {
 				{ label: t("person_name"), value: (p) => el("div", null, el("div", { class: "strong" }, p.name), el("small", { class: "muted" }, p.title || "")) },
 				{ label: t("agency_unit"), value: (p) => idx.name(p.agency_id) },
 				{ label: t("person_role"), value: (p) => tEnum("person_role", p.role) },
-				{ label: t("phone"), value: (p) => el("span", { class: "mono" }, p.phone || "") },
+				{ label: t("phone"), class: "nowrap", value: (p) => el("span", { class: "mono" }, p.phone || "") },
 				{ label: t("email"), value: (p) => el("span", { class: "mono" }, p.email || "") },
 				{ label: t("published"), value: (p) => (p.published_on_portal ? badge(t("yes"), "ok") : badge(t("no"), "warn")) },
 			];
