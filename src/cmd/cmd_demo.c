@@ -24,7 +24,7 @@
 #include "api/auth.h"
 #include "store/store.h"
 
-#define DEMO_ADMIN "admin"
+#define DEMO_ADMIN         "admin"
 #define DEMO_PASSWORD_FILE "demo-admin.txt"
 /* The database file `canhgac serve` opens in the data dir. */
 #define DEMO_STORE_FILE "canhgac.db"
@@ -55,8 +55,8 @@ typedef struct demo_opts {
 enum { OPT_IF_EMPTY = 1 };
 
 static const cg_opt demo_optv[] = {
-	{ "if-empty", 0, false, OPT_IF_EMPTY },
-	{ NULL, 0, false, 0 },
+    {"if-empty", 0, false, OPT_IF_EMPTY},
+    {NULL, 0, false, 0},
 };
 
 static int demo_opt(void *ctx, int id, const char *value)
@@ -70,11 +70,10 @@ static int demo_opt(void *ctx, int id, const char *value)
 /* Does the store hold any agency already? */
 static cg_err store_has_agencies(cg_store *st, bool *has)
 {
-	const cg_scope all = { 0 };
+	const cg_scope all = {0};
 	json_t *filters = json_object(), *items = NULL;
 	int64_t total = 0;
-	cg_err err = cg_store_inv_list(st, &all, CG_RES_AGENCY, filters, 1, 0,
-				       &items, &total);
+	cg_err err = cg_store_inv_list(st, &all, CG_RES_AGENCY, filters, 1, 0, &items, &total);
 	json_decref(filters);
 	json_decref(items);
 	*has = total > 0;
@@ -84,19 +83,18 @@ static cg_err store_has_agencies(cg_store *st, bool *has)
 static int demo_fail(const char *what, cg_err err, const cg_buf *why)
 {
 	fprintf(stderr, "canhgac demo seed: %s: %s\n", what,
-		why && why->len ? cg_buf_cstr(why) : cg_strerror(err));
+	        why && why->len ? cg_buf_cstr(why) : cg_strerror(err));
 	return CG_EXIT_ERROR;
 }
 
-static void print_result(const cg_cli *cli, const cg_demo_counts *c,
-			 bool created, bool have_pw, const char *pw)
+static void print_result(const cg_cli *cli, const cg_demo_counts *c, bool created, bool have_pw,
+                         const char *pw)
 {
 	if (cli->json) {
-		json_t *o = json_pack("{s:s,s:i,s:i,s:i,s:i,s:s,s:b}", "data_dir",
-				      cli->data_dir, "agencies", c->agencies,
-				      "systems", c->systems, "people", c->people,
-				      "events", c->events, "admin", DEMO_ADMIN,
-				      "admin_created", created);
+		json_t *o =
+		    json_pack("{s:s,s:i,s:i,s:i,s:i,s:s,s:b}", "data_dir", cli->data_dir,
+		              "agencies", c->agencies, "systems", c->systems, "people", c->people,
+		              "events", c->events, "admin", DEMO_ADMIN, "admin_created", created);
 		if (have_pw)
 			json_object_set_new(o, "password", cg_json_cstr(pw));
 		cg_buf out;
@@ -111,11 +109,9 @@ static void print_result(const cg_cli *cli, const cg_demo_counts *c,
 	       "%d đầu mối, %d sự kiện\n",
 	       cli->data_dir, c->agencies, c->systems, c->people, c->events);
 	if (have_pw)
-		printf("Đăng nhập / login: %s  mật khẩu / password: %s\n",
-		       DEMO_ADMIN, pw);
+		printf("Đăng nhập / login: %s  mật khẩu / password: %s\n", DEMO_ADMIN, pw);
 	else
-		printf("User %s already exists; its password was not changed.\n",
-		       DEMO_ADMIN);
+		printf("User %s already exists; its password was not changed.\n", DEMO_ADMIN);
 }
 
 static int demo_seed(cg_cli *cli, const demo_opts *o)
@@ -137,7 +133,7 @@ static int demo_seed(cg_cli *cli, const demo_opts *o)
 		rc = demo_fail("store", err, &why);
 		goto out;
 	}
-	cg_demo_counts counts = { 0, 0, 0, 0 };
+	cg_demo_counts counts = {0, 0, 0, 0};
 	bool has = false;
 	if (o->if_empty && (err = store_has_agencies(st, &has))) {
 		rc = demo_fail("store", err, NULL);
@@ -148,8 +144,7 @@ static int demo_seed(cg_cli *cli, const demo_opts *o)
 		if (read_kept_password(cg_buf_cstr(&pwpath), kept, sizeof kept))
 			print_result(cli, &counts, false, true, kept);
 		else if (!cli->json)
-			printf("%s already holds an inventory: demo not seeded.\n",
-			       cli->data_dir);
+			printf("%s already holds an inventory: demo not seeded.\n", cli->data_dir);
 		rc = CG_EXIT_OK;
 		goto out;
 	}
@@ -173,8 +168,7 @@ static int demo_seed(cg_cli *cli, const demo_opts *o)
 		cg_buf line;
 		cg_buf_init(&line, 128);
 		cg_buf_printf(&line, "%s\n", pw);
-		err = cg_write_file_atomic(cg_buf_cstr(&pwpath), line.ptr, line.len,
-					   0600, &why);
+		err = cg_write_file_atomic(cg_buf_cstr(&pwpath), line.ptr, line.len, 0600, &why);
 		cg_buf_free(&line);
 		if (err) {
 			rc = demo_fail(cg_buf_cstr(&pwpath), err, &why);
@@ -194,7 +188,7 @@ out:
 
 int cmd_demo_seed(cg_cli *cli)
 {
-	demo_opts o = { false };
+	demo_opts o = {false};
 	int rc = cg_cli_parse(cli, demo_optv, demo_opt, &o);
 	if (rc >= 0)
 		return rc;

@@ -23,8 +23,8 @@
 #include "api/auth.h"
 #include "api/inventory.h"
 
-static const cg_actor demo_actor = { "demo" };
-static const cg_scope province = { 0 };
+static const cg_actor demo_actor = {"demo"};
+static const cg_scope province = {0};
 
 /* "a;b" -> ["a","b"]; NULL -> []. */
 static json_t *list_of(const char *s)
@@ -39,26 +39,22 @@ static json_t *str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-static void set_why(cg_buf *why, const char *what, const char *name,
-		    const cg_inv_error *e)
+static void set_why(cg_buf *why, const char *what, const char *name, const cg_inv_error *e)
 {
 	if (why == NULL)
 		return;
 	cg_buf_reset(why);
 	if (e && e->field[0])
-		cg_buf_printf(why, "demo %s \"%s\": %s: %s", what, name,
-			      e->field, e->message);
+		cg_buf_printf(why, "demo %s \"%s\": %s: %s", what, name, e->field, e->message);
 	else
-		cg_buf_printf(why, "demo %s \"%s\": %s", what, name,
-			      cg_store_errmsg());
+		cg_buf_printf(why, "demo %s \"%s\": %s", what, name, cg_store_errmsg());
 }
 
 /* Normalizes rec and creates it; the record reference is consumed. */
-static cg_err create_record(cg_store *st, cg_resource r, json_t *rec,
-			    const char *name, cg_buf *why)
+static cg_err create_record(cg_store *st, cg_resource r, json_t *rec, const char *name, cg_buf *why)
 {
 	json_t *norm = NULL;
-	cg_inv_error e = { "", "" };
+	cg_inv_error e = {"", ""};
 	cg_err err = cg_inv_normalize(r, rec, NULL, &norm, &e);
 	json_decref(rec);
 	if (err) {
@@ -74,24 +70,24 @@ static cg_err create_record(cg_store *st, cg_resource r, json_t *rec,
 }
 
 /* Is there already a record of resource r in agency_id named name? */
-static cg_err exists_in_agency(cg_store *st, cg_resource r, int64_t agency_id,
-			       const char *name, bool *found)
+static cg_err exists_in_agency(cg_store *st, cg_resource r, int64_t agency_id, const char *name,
+                               bool *found)
 {
-	json_t *filters = json_pack("{s:I,s:s}", "agency_id",
-				    (json_int_t)agency_id, "q", name);
+	json_t *filters = json_pack("{s:I,s:s}", "agency_id", (json_int_t)agency_id, "q", name);
 	json_t *items = NULL;
 	int64_t total = 0;
 	*found = false;
 	if (filters == NULL)
 		return CG_ENOMEM;
-	cg_err err = cg_store_inv_list(st, &province, r, filters,
-				       CG_MAX_LIST_LIMIT, 0, &items, &total);
+	cg_err err =
+	    cg_store_inv_list(st, &province, r, filters, CG_MAX_LIST_LIMIT, 0, &items, &total);
 	json_decref(filters);
 	if (err)
 		return err;
 	size_t i;
 	json_t *it;
-	json_array_foreach(items, i, it) {
+	json_array_foreach(items, i, it)
+	{
 		const char *n = json_string_value(json_object_get(it, "name"));
 		if (n && strcmp(n, name) == 0)
 			*found = true;
@@ -117,10 +113,9 @@ static cg_err seed_agencies(cg_store *st, cg_demo_counts *c, cg_buf *why)
 			return err;
 		if (a->parent_code && (err = agency_id_of(st, a->parent_code, &parent)))
 			return err;
-		json_t *rec = json_pack("{s:s,s:s,s:s,s:o,s:i}", "name", a->name,
-					"kind", a->kind, "code", a->code,
-					"ip_ranges", list_of(a->ip_ranges),
-					"declared_endpoints", a->declared_endpoints);
+		json_t *rec = json_pack("{s:s,s:s,s:s,s:o,s:i}", "name", a->name, "kind", a->kind,
+		                        "code", a->code, "ip_ranges", list_of(a->ip_ranges),
+		                        "declared_endpoints", a->declared_endpoints);
 		if (rec == NULL)
 			return CG_ENOMEM;
 		if (parent > 0)
@@ -134,10 +129,9 @@ static cg_err seed_agencies(cg_store *st, cg_demo_counts *c, cg_buf *why)
 
 static json_t *dossier_dates(const cg_demo_system *s)
 {
-	return json_pack("{s:o,s:o,s:o,s:o}", "draft", str_or_null(s->dates[0]),
-			 "submitted", str_or_null(s->dates[1]), "appraised",
-			 str_or_null(s->dates[2]), "approved",
-			 str_or_null(s->dates[3]));
+	return json_pack("{s:o,s:o,s:o,s:o}", "draft", str_or_null(s->dates[0]), "submitted",
+	                 str_or_null(s->dates[1]), "appraised", str_or_null(s->dates[2]),
+	                 "approved", str_or_null(s->dates[3]));
 }
 
 static cg_err seed_systems(cg_store *st, cg_demo_counts *c, cg_buf *why)
@@ -153,13 +147,12 @@ static cg_err seed_systems(cg_store *st, cg_demo_counts *c, cg_buf *why)
 			return err;
 		if (found)
 			continue;
-		json_t *rec = json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:i,s:s,s:o,s:i}",
-					"agency_id", (json_int_t)agency, "name", s->name,
-					"kind", s->kind, "urls", list_of(s->urls),
-					"domains", list_of(s->domains), "ips", list_of(s->ips),
-					"level", s->level, "dossier_status", s->dossier_status,
-					"dossier_dates", dossier_dates(s),
-					"monitor_interval_s", 300);
+		json_t *rec = json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:i,s:s,s:o,s:i}", "agency_id",
+		                        (json_int_t)agency, "name", s->name, "kind", s->kind,
+		                        "urls", list_of(s->urls), "domains", list_of(s->domains),
+		                        "ips", list_of(s->ips), "level", s->level, "dossier_status",
+		                        s->dossier_status, "dossier_dates", dossier_dates(s),
+		                        "monitor_interval_s", 300);
 		if (rec == NULL)
 			return CG_ENOMEM;
 		if ((err = create_record(st, CG_RES_SYSTEM, rec, s->name, why)))
@@ -182,11 +175,10 @@ static cg_err seed_people(cg_store *st, cg_demo_counts *c, cg_buf *why)
 			return err;
 		if (found)
 			continue;
-		json_t *rec = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:b}",
-					"agency_id", (json_int_t)agency, "name", p->name,
-					"role", p->role, "title", p->title, "phone", p->phone,
-					"email", p->email, "published_on_portal",
-					p->published_on_portal);
+		json_t *rec = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:b}", "agency_id",
+		                        (json_int_t)agency, "name", p->name, "role", p->role,
+		                        "title", p->title, "phone", p->phone, "email", p->email,
+		                        "published_on_portal", p->published_on_portal);
 		if (rec == NULL)
 			return CG_ENOMEM;
 		if ((err = create_record(st, CG_RES_PERSON, rec, p->name, why)))
@@ -198,8 +190,8 @@ static cg_err seed_people(cg_store *st, cg_demo_counts *c, cg_buf *why)
 
 /* The demo event as an ingest client would send it, decoded and checked
  * by cg_event_decode. */
-static cg_err build_event(const cg_demo_event *d, const char *agency_name,
-			  int64_t now_ms, cg_event *ev, cg_buf *why)
+static cg_err build_event(const cg_demo_event *d, const char *agency_name, int64_t now_ms,
+                          cg_event *ev, cg_buf *why)
 {
 	json_error_t jerr;
 	json_t *evidence = json_loads(d->evidence_json, 0, &jerr);
@@ -210,12 +202,10 @@ static cg_err build_event(const cg_demo_event *d, const char *agency_name,
 	}
 	char when[40];
 	cg_time_format(now_ms - (int64_t)d->age_min * 60000, when, sizeof when);
-	json_t *obj = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o}",
-				"id", d->id, "time", when, "host", d->host,
-				"agency", agency_name, "source", d->source, "kind",
-				d->kind, "severity", d->severity, "subject",
-				d->subject, "summary", d->summary, "evidence",
-				evidence);
+	json_t *obj = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o}", "id", d->id, "time",
+	                        when, "host", d->host, "agency", agency_name, "source", d->source,
+	                        "kind", d->kind, "severity", d->severity, "subject", d->subject,
+	                        "summary", d->summary, "evidence", evidence);
 	if (obj == NULL)
 		return CG_ENOMEM;
 	cg_err err = cg_event_decode(obj, ev, false, why);
@@ -230,14 +220,14 @@ static void oldest_first(int order[CG_DEMO_MAX_EVENTS])
 {
 	for (int i = 0; i < cg_demo_nevents; i++) {
 		int j = i;
-		for (; j > 0 && cg_demo_events[order[j - 1]].age_min < cg_demo_events[i].age_min; j--)
+		for (; j > 0 && cg_demo_events[order[j - 1]].age_min < cg_demo_events[i].age_min;
+		     j--)
 			order[j] = order[j - 1];
 		order[j] = i;
 	}
 }
 
-static cg_err seed_events(cg_store *st, int64_t now_ms, cg_demo_counts *c,
-			  cg_buf *why)
+static cg_err seed_events(cg_store *st, int64_t now_ms, cg_demo_counts *c, cg_buf *why)
 {
 	cg_event evs[CG_DEMO_MAX_EVENTS];
 	cg_event_in in[CG_DEMO_MAX_EVENTS];
@@ -259,7 +249,7 @@ static cg_err seed_events(cg_store *st, int64_t now_ms, cg_demo_counts *c,
 			err = build_event(d, agency_name, now_ms, &evs[n], why);
 		if (err)
 			break;
-		in[n] = (cg_event_in){ .ev = &evs[n], .agency_id = agency };
+		in[n] = (cg_event_in){.ev = &evs[n], .agency_id = agency};
 	}
 	if (!err) {
 		size_t accepted = 0, dups = 0;
@@ -273,21 +263,17 @@ static cg_err seed_events(cg_store *st, int64_t now_ms, cg_demo_counts *c,
 	return err;
 }
 
-cg_err cg_demo_seed(cg_store *st, int64_t now_ms, cg_demo_counts *counts,
-		    cg_buf *why)
+cg_err cg_demo_seed(cg_store *st, int64_t now_ms, cg_demo_counts *counts, cg_buf *why)
 {
 	cg_err err;
 	memset(counts, 0, sizeof *counts);
-	if ((err = seed_agencies(st, counts, why)) ||
-	    (err = seed_systems(st, counts, why)) ||
-	    (err = seed_people(st, counts, why)) ||
-	    (err = seed_events(st, now_ms, counts, why)))
+	if ((err = seed_agencies(st, counts, why)) || (err = seed_systems(st, counts, why)) ||
+	    (err = seed_people(st, counts, why)) || (err = seed_events(st, now_ms, counts, why)))
 		return err;
 	return CG_OK;
 }
 
-cg_err cg_demo_ensure_admin(cg_store *st, const char *username,
-			    const char *password, bool *created)
+cg_err cg_demo_ensure_admin(cg_store *st, const char *username, const char *password, bool *created)
 {
 	json_t *user = NULL;
 	char *hash = NULL;
@@ -301,12 +287,11 @@ cg_err cg_demo_ensure_admin(cg_store *st, const char *username,
 	if (err != CG_ENOTFOUND)
 		return err;
 	char pw_hash[CG_PWHASH_MAX];
-	if ((err = cg_auth_init()) ||
-	    (err = cg_password_hash(password, strlen(password), pw_hash)))
+	if ((err = cg_auth_init()) || (err = cg_password_hash(password, strlen(password), pw_hash)))
 		return err;
-	json_t *rec = json_pack("{s:s,s:s,s:s,s:n,s:b}", "username", username,
-				"display_name", "Quản trị viên (demo)", "role",
-				"admin", "agency_id", "disabled", 0);
+	json_t *rec =
+	    json_pack("{s:s,s:s,s:s,s:n,s:b}", "username", username, "display_name",
+	              "Quản trị viên (demo)", "role", "admin", "agency_id", "disabled", 0);
 	if (rec == NULL)
 		return CG_ENOMEM;
 	int64_t id = 0;

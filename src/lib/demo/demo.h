@@ -84,11 +84,10 @@ typedef struct cg_demo_counts {
 /* Writes the demo province into st, leaving records that exist alone.
  * Event times are now_ms minus each event's age. On failure *why (may be
  * NULL) names the record and the reason. */
-cg_err cg_demo_seed(cg_store *st, int64_t now_ms, cg_demo_counts *counts,
-		    cg_buf *why);
+cg_err cg_demo_seed(cg_store *st, int64_t now_ms, cg_demo_counts *counts, cg_buf *why);
 /* Creates the admin user `username` with `password` unless a user of that
  * name exists (then *created stays false and nothing changes). */
-cg_err cg_demo_ensure_admin(cg_store *st, const char *username,
-			    const char *password, bool *created);
+cg_err cg_demo_ensure_admin(cg_store *st, const char *username, const char *password,
+                            bool *created);
 
 #endif

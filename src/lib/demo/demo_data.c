@@ -13,6 +13,9 @@
  */
 #include "demo.h"
 
+/* One row per record reads best as a table: keep clang-format out. */
+// clang-format off
+
 const cg_demo_agency cg_demo_agencies[] = {
 	{ "VP-UBND", "Văn phòng UBND tỉnh Lai Châu", "so_ban_nganh", NULL, "10.12.1.0/24;10.12.2.0/24", 140 },
 	{ "SKHCN", "Sở Khoa học và Công nghệ", "so_ban_nganh", NULL, "10.12.10.0/24", 85 },
@@ -171,3 +174,4 @@ const cg_demo_event cg_demo_events[] = {
 	  "{\"url\":\"https://namnhun.laichau.gov.vn/\",\"new_title\":\"<script>alert('XSS')</script>\",\"note\":\"nội dung do kẻ tấn công viết: hiển thị nguyên văn, không thực thi\"}" },
 };
 const int cg_demo_nevents = (int)(sizeof cg_demo_events / sizeof cg_demo_events[0]);
+// clang-format on

@@ -73,7 +73,7 @@ TEST(ip_ranges_are_private)
 
 static int dossier_rank(const char *s)
 {
-	static const char *order[] = { "none", "draft", "submitted", "appraised", "approved" };
+	static const char *order[] = {"none", "draft", "submitted", "appraised", "approved"};
 	for (int i = 0; i < 5; i++)
 		if (strcmp(order[i], s) == 0)
 			return i;
@@ -115,7 +115,7 @@ TEST(people_and_events_refer_to_agencies)
 
 static int64_t count(cg_store *st, cg_resource r)
 {
-	const cg_scope all = { 0 };
+	const cg_scope all = {0};
 	json_t *f = json_object(), *items = NULL;
 	int64_t total = -1;
 	if (cg_store_inv_list(st, &all, r, f, 1, 0, &items, &total))
@@ -157,12 +157,13 @@ TEST(seeding_is_idempotent)
 	CHECK(cg_store_events_count(st, &nev) == CG_OK && nev == cg_demo_nevents);
 	bool created = false;
 	CHECK(cg_demo_ensure_admin(st, "admin", "demo-password-123", &created) == CG_OK && created);
-	CHECK(cg_demo_ensure_admin(st, "admin", "other-password-456", &created) == CG_OK && !created);
+	CHECK(cg_demo_ensure_admin(st, "admin", "other-password-456", &created) == CG_OK &&
+	      !created);
 	cg_store_close(st);
 	cg_buf_free(&path);
 	cg_buf_free(&why);
 	/* remove the store files */
-	const char *suffix[] = { "store.db", "store.db-wal", "store.db-shm" };
+	const char *suffix[] = {"store.db", "store.db-wal", "store.db-shm"};
 	for (int i = 0; i < 3; i++) {
 		cg_buf f;
 		cg_buf_init(&f, 4096);
