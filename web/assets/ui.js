@@ -20,9 +20,13 @@ function table(columns, rows, opts) {
 			columns.map((c) => el("td", { class: c.class || null }, c.value(r))));
 		if (opts.onRow) {
 			tr.classList.add("clickable");
+			tr.tabIndex = 0; /* reachable and opened from the keyboard too */
 			tr.addEventListener("click", (ev) => {
 				if (ev.target.closest("button")) return;
 				opts.onRow(r, tr);
+			});
+			tr.addEventListener("keydown", (ev) => {
+				if (ev.key === "Enter" && ev.target === tr) opts.onRow(r, tr);
 			});
 		}
 		body.appendChild(tr);
