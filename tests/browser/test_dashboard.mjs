@@ -168,6 +168,20 @@ await T.step("CSV import: good rows kept, the bad row's error shown with row and
 	return true;
 });
 
+await T.step("delete an agency after confirming", async () => {
+	await page.click("#nav-agencies");
+	const row = `tr:has-text("Sở Y tế (CSV)")`;
+	await page.waitForSelector(row);
+	await page.click(`${row} button:has-text("Xoá")`);
+	await page.waitForSelector(".dialog-small");
+	await screenshot(page, "confirm-delete");
+	await page.click(".dialog-small .btn-danger");
+	await page.waitForSelector(row, { state: "detached" });
+	const r = await call(srv.url, admin, "GET", "/agencies?q=" + encodeURIComponent("Sở Y tế (CSV)"));
+	await page.click("#nav-import");
+	await page.waitForSelector("#csv-systems");
+	return r.json.total === 0;
+});
 await T.step("CSV import of systems: the bad level is reported, the good row kept", async () => {
 	const csv = "agency,name,kind,urls,domains,ips,level,dossier_status\n" +
 		"STC-T,Cổng TTĐT Sở Tài chính (CSV),portal,https://sotc.laichau.gov.vn,sotc.laichau.gov.vn,10.12.200.40,2,approved\n" +
