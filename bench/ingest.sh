@@ -9,8 +9,9 @@
 #      the server's events schema (same indexes), one transaction per batch
 #      of 1,000, same pragmas.
 # Prints events/s for both (canhgac with 1 client, then 2 concurrent
-# clients) and `ratio ingest-vs-sqlite VALUE` (2 clients) and
-# `ratio ingest-1client-vs-sqlite VALUE`. Then fills
+# clients) and `ratio ingest-vs-sqlite VALUE` (1 client: each batch waits
+# for the previous answer) and `ratio ingest-2clients-vs-sqlite VALUE`.
+# Then fills
 # the store to BENCH_TOTAL events (default 1,000,000) and measures the p95
 # latency of GET /api/v1/events (a mix of filters and cursor pages).
 #

@@ -186,8 +186,8 @@ print(f"plain sqlite3 inserts:         {rate_sql:,.0f} events/s")
 clients = 2
 rate_2, _, lat = http_ingest(token, batches + 2, batches)
 print(f"canhgac HTTP ingest, 2 clients: {rate_2:,.0f} events/s (batch latency p50 {pct(lat,.5)*1000:.1f} ms, p95 {pct(lat,.95)*1000:.1f} ms)")
-print(f"ratio ingest-1client-vs-sqlite {rate_1 / rate_sql:.2f}")
-print(f"ratio ingest-vs-sqlite {rate_2 / rate_sql:.2f}")
+print(f"ratio ingest-vs-sqlite {rate_1 / rate_sql:.2f}")
+print(f"ratio ingest-2clients-vs-sqlite {rate_2 / rate_sql:.2f}")
 batches = 2 * batches + 1
 del bodies
 

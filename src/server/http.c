@@ -464,7 +464,7 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, const char *url,
 	cg_req req = { .srv = &g_srv, .conn = c, .method = method, .path = url };
 	cg_resp resp = { .status = 200 };
 	cg_buf_init(&req.body, CG_MAX_REQUEST_BODY);
-	cg_buf_init(&resp.body, CG_MAX_REQUEST_BODY);
+	cg_buf_init(&resp.body, CG_MAX_RESPONSE_BODY);
 	client_ip(c, req.client_ip, sizeof req.client_ip);
 	enum MHD_Result ret;
 	bool known;

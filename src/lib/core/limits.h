@@ -40,6 +40,8 @@
 #define CG_MAX_REQUEST_BODY (16u * 1024u * 1024u)
 /* Events in one ingest batch. */
 #define CG_MAX_BATCH_EVENTS 10000
+/* One HTTP response body (a page of 500 events with large evidence). */
+#define CG_MAX_RESPONSE_BODY (64u * 1024u * 1024u)
 /* Items in one list page (?limit=); the default page is 50. */
 #define CG_MAX_LIST_LIMIT 500
 #define CG_DEFAULT_LIST_LIMIT 50

@@ -792,7 +792,7 @@ static cg_err check_scope(conn *c, cg_store *st, const cg_scope *scope,
 	if (rc != SQLITE_ROW)
 		err = rc == SQLITE_DONE ? CG_ENOTFOUND
 					: db_err(c->db, sqlite3_extended_errcode(c->db));
-	else if (scope->agency_id > 0) {
+	else if (scope->agency_id != 0) {
 		/* the scope column is "id" for agencies, else agency_id (col 1) */
 		int64_t owner = r == CG_RES_AGENCY ? sqlite3_column_int64(s, 0)
 						   : sqlite3_column_int64(s, 1);
@@ -809,7 +809,7 @@ cg_err cg_store_inv_create(cg_store *st, const cg_scope *scope,
 {
 	if ((unsigned)r >= N_RES)
 		return CG_EINVAL;
-	if (scope->agency_id > 0 &&
+	if (scope->agency_id != 0 &&
 	    (r == CG_RES_AGENCY || rec_agency(r, rec) != scope->agency_id))
 		return CG_EPERM;
 	const resdef *d = &resdefs[r];
@@ -844,7 +844,7 @@ cg_err cg_store_inv_update(cg_store *st, const cg_scope *scope,
 {
 	if ((unsigned)r >= N_RES)
 		return CG_EINVAL;
-	if (scope->agency_id > 0 && r != CG_RES_AGENCY &&
+	if (scope->agency_id != 0 && r != CG_RES_AGENCY &&
 	    rec_agency(r, rec) != scope->agency_id)
 		return CG_EPERM;
 	const resdef *d = &resdefs[r];
@@ -853,7 +853,7 @@ cg_err cg_store_inv_update(cg_store *st, const cg_scope *scope,
 	cg_err err = begin(c);
 	if (!err) {
 		err = check_scope(c, st, scope, r, id);
-		if (!err && scope->agency_id > 0 && r == CG_RES_AGENCY &&
+		if (!err && scope->agency_id != 0 && r == CG_RES_AGENCY &&
 		    id != scope->agency_id)
 			err = CG_ENOTFOUND;
 		sqlite3_stmt *s = err ? NULL : stmt(c, st->sql[r].update);
@@ -879,7 +879,7 @@ cg_err cg_store_inv_delete(cg_store *st, const cg_scope *scope,
 {
 	if ((unsigned)r >= N_RES)
 		return CG_EINVAL;
-	if (scope->agency_id > 0 && r == CG_RES_AGENCY)
+	if (scope->agency_id != 0 && r == CG_RES_AGENCY)
 		return CG_EPERM;
 	conn *c = writer_get(st);
 	cg_err err = begin(c);
@@ -921,7 +921,7 @@ cg_err cg_store_inv_get(cg_store *st, const cg_scope *scope, cg_resource r,
 			int64_t owner = r == CG_RES_AGENCY
 						? sqlite3_column_int64(s, 0)
 						: sqlite3_column_int64(s, 1);
-			if (scope->agency_id > 0 && owner != scope->agency_id)
+			if (scope->agency_id != 0 && owner != scope->agency_id)
 				err = CG_ENOTFOUND;
 			else if (!(*out = row_record(&resdefs[r], s)))
 				err = CG_ENOMEM;
@@ -1018,7 +1018,7 @@ static cg_err build_where(const resdef *d, const cg_scope *scope,
 			  const json_t *filters, cg_buf *where, binds *b)
 {
 	cg_err err = cg_buf_puts(where, " WHERE 1=1");
-	if (scope->agency_id > 0) {
+	if (scope->agency_id != 0) {
 		cg_buf_printf(where, " AND %s=?", d->scope_col);
 		binds_int(b, scope->agency_id);
 	}
@@ -1154,7 +1154,7 @@ cg_err cg_store_agency_lookup(cg_store *st, const cg_scope *scope,
 		sqlite3_reset(s);
 	}
 	reader_put(st, c);
-	if (!err && scope->agency_id > 0 && *id != scope->agency_id) {
+	if (!err && scope->agency_id != 0 && *id != scope->agency_id) {
 		*id = 0;
 		err = CG_ENOTFOUND;
 	}
@@ -1998,9 +1998,16 @@ static void events_sql(const cg_scope *scope, const cg_event_query *q,
 {
 	const char *plus = walk_seq ? "+" : "";
 	cg_buf_puts(sql, SQL_EV_COLS);
+	/* the planner prefers walking seq for ORDER BY ... LIMIT; when that
+	 * walk has already run out of budget, name the index that finds the
+	 * rare matches */
+	if (!walk_seq && (q->since_ms > 0 || q->until_ms > 0))
+		cg_buf_puts(sql, " INDEXED BY events_time");
+	else if (!walk_seq && q->severity_min > 0)
+		cg_buf_puts(sql, " INDEXED BY events_severity");
 	cg_buf_puts(sql, " WHERE 1=1");
-	int64_t ag = scope->agency_id > 0 ? scope->agency_id : q->agency_id;
-	if (ag > 0) {
+	int64_t ag = scope->agency_id != 0 ? scope->agency_id : q->agency_id;
+	if (ag != 0) {
 		cg_buf_puts(sql, " AND agency_id=?");
 		binds_int(b, ag);
 	}
@@ -2103,7 +2110,7 @@ cg_err cg_store_events_query(cg_store *st, const cg_scope *scope,
 	json_t *arr = json_array();
 	if (!arr)
 		return CG_ENOMEM;
-	if (scope->agency_id > 0 && q->agency_id > 0 &&
+	if (scope->agency_id != 0 && q->agency_id > 0 &&
 	    q->agency_id != scope->agency_id) {
 		/* another agency's events: an empty page, not an error */
 		*items = arr;
@@ -2136,7 +2143,7 @@ cg_err cg_store_event_get(cg_store *st, const cg_scope *scope, int64_t seq,
 	if (!err) {
 		sqlite3_bind_int64(s, 1, seq);
 		if (sqlite3_step(s) == SQLITE_ROW &&
-		    (scope->agency_id <= 0 ||
+		    (scope->agency_id == 0 ||
 		     sqlite3_column_int64(s, 6) == scope->agency_id))
 			*out = row_event(s);
 		else

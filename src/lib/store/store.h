@@ -42,8 +42,9 @@
 typedef struct cg_store cg_store;
 
 /* Which agencies the caller may see. agency_id 0 = the whole province
- * (admin, analyst, viewer); > 0 = only that agency (agency officer, or an
- * API token bound to an agency). */
+ * (admin, analyst, viewer); any other value = only that agency (agency
+ * officer, or an API token bound to an agency); a negative value matches
+ * no agency at all (an officer whose agency is unknown sees nothing). */
 typedef struct cg_scope {
 	int64_t agency_id;
 } cg_scope;

@@ -101,6 +101,15 @@ TEST(inventory_scope)
 	CHECK(cg_store_inv_list(st, &only_a, CG_RES_SYSTEM, NULL, 50, 0, &items, &total) == CG_OK);
 	CHECK(total == 1 && json_array_size(items) == 1);
 	json_decref(items);
+	/* a scope naming no agency sees nothing */
+	cg_scope none = { -1 };
+	CHECK(cg_store_inv_list(st, &none, CG_RES_SYSTEM, NULL, 50, 0, &items, &total) == CG_OK);
+	CHECK(total == 0 && json_array_size(items) == 0);
+	json_decref(items);
+	CHECK(cg_store_inv_list(st, &none, CG_RES_AGENCY, NULL, 50, 0, &items, &total) == CG_OK);
+	CHECK(total == 0);
+	json_decref(items);
+	CHECK(cg_store_inv_get(st, &none, CG_RES_AGENCY, a, &out) == CG_ENOTFOUND);
 	/* writes outside the scope */
 	int64_t id;
 	CHECK(cg_store_inv_create(st, &only_a, &ACTOR, CG_RES_SYSTEM, rb, &id) == CG_EPERM);
@@ -276,6 +285,10 @@ TEST(events_dedup_and_query)
 	json_array_foreach(items, i, e)
 		mine &= json_integer_value(json_object_get(e, "agency_id")) == a;
 	CHECK(mine && json_array_size(items) > 0 && json_array_size(items) < 250);
+	json_decref(items);
+	cg_scope none = { -1 };
+	CHECK(cg_store_events_query(st, &none, &all, &items, &next) == CG_OK);
+	CHECK(json_array_size(items) == 0);
 	json_decref(items);
 	json_t *one;
 	CHECK(cg_store_event_get(st, &ALL, 1, &one) == CG_OK);
