@@ -6,12 +6,22 @@
  */
 #include "cli.h"
 
+int cmd_demo_seed(cg_cli *cli);
 int cmd_help(cg_cli *cli);
 int cmd_serve(cg_cli *cli);
 int cmd_user_add(cg_cli *cli);
 int cmd_version(cg_cli *cli);
 
 const cg_command cg_commands[] = {
+	{ "demo seed", cmd_demo_seed,
+	  "Fill the data dir with the demo province (Lai Châu) and a demo admin.",
+	  "[--if-empty]",
+	  "options:\n"
+	  "  --if-empty              seed only when the store holds no agency yet\n"
+	  "Adds about 20 agencies, 40 information systems, contact points and\n"
+	  "findings of every kind; records already there are left alone. Prints\n"
+	  "the login of the demo admin (user \"admin\"), whose generated password\n"
+	  "is kept in DATA_DIR/demo-admin.txt (mode 0600).\n" },
 	{ "help", cmd_help, "Show the commands, or one command's options.",
 	  "[COMMAND]", "" },
 	{ "serve", cmd_serve,
