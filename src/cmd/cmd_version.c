@@ -4,10 +4,15 @@
  * Each library linked into canhgac has a row in libraries[] reporting the
  * version it runs with (not only the one it was compiled against).
  */
+#include <gnutls/gnutls.h>
 #include <gsf/gsf-utils.h>
 #include <jansson.h>
+#include <microhttpd.h>
 #include <poppler.h>
+#include <sodium.h>
+#include <sqlite3.h>
 #include <stdio.h>
+#include <zlib.h>
 
 #include "cli.h"
 #include "core/buf.h"
@@ -37,8 +42,18 @@ static const char *gsf_version(void)
 	return v;
 }
 
+static const char *gnutls_version(void)
+{
+	return gnutls_check_version(NULL);
+}
+
 static const library libraries[] = {
 	{ "jansson", jansson_version },
+	{ "sqlite3", sqlite3_libversion },
+	{ "libmicrohttpd", MHD_get_version },
+	{ "gnutls", gnutls_version },
+	{ "libsodium", sodium_version_string },
+	{ "zlib", zlibVersion },
 	{ "poppler", poppler_version },
 	{ "libgsf", gsf_version },
 };
