@@ -3,9 +3,10 @@
  * find documents carrying a state-secret marking (MẬT, TỐI MẬT, TUYỆT MẬT)
  * and documents that cannot be inspected, under the given paths.
  *
- * The parallel walker (fs/walk.h) hands files to N workers, each with its
- * own cg_sec_scanner; findings are printed under one mutex, one line (or
- * one JSON object) per finding, and a summary ends the output. Exit
+ * cg_sec_scan_tree walks the paths with N workers, each with its own
+ * scanner; findings arrive on the worker threads and are printed under one
+ * mutex, one line (or one JSON object) per finding; a summary ends the
+ * output. Exit
  * status: 0 nothing found, 1 findings (markings or uninspectable
  * documents), 2 when a path could not be scanned at all.
  */
@@ -20,7 +21,6 @@
 #include "cli.h"
 #include "core/json.h"
 #include "core/log.h"
-#include "fs/walk.h"
 #include "secrets/secrets.h"
 
 enum { OPT_THREADS = 1 };
@@ -30,10 +30,7 @@ typedef struct run {
 	bool json;
 	long long threads;
 	pthread_mutex_t mu;
-	cg_sec_scanner **scanners;
-	int nscanners;
 	uint64_t errors;
-	uint64_t walk_problems;
 } run;
 
 static int on_opt(void *ctx, int id, const char *value)
@@ -101,57 +98,9 @@ static void on_finding(void *ctx, const cg_sec_finding *f)
 	print_finding(ctx, f);
 }
 
-static void on_file(void *ctx, int worker, const char *path,
-		    const struct stat *st)
+static int finish(run *r, const cg_sec_stats *st, double secs)
 {
-	(void)st;
-	run *r = ctx;
-	if (worker < 0 || worker >= r->nscanners)
-		worker = 0;
-	if (cg_sec_scan_path(r->scanners[worker], path) != CG_OK) {
-		pthread_mutex_lock(&r->mu);
-		r->errors++;
-		pthread_mutex_unlock(&r->mu);
-		cg_error("%s: out of memory while scanning", path);
-	}
-}
-
-static void on_problem(void *ctx, const char *path, cg_walk_problem kind,
-		       const char *reason)
-{
-	run *r = ctx;
-	switch (kind) {
-	case CG_WALK_UNREADABLE: {
-		/* a file or folder we cannot read may hold anything */
-		char why[512];
-		snprintf(why, sizeof why, "cannot read: %s", reason ? reason : "");
-		cg_sec_finding f = { CG_SEC_UNINSPECTABLE, path, "", CG_SEC_NONE, "", why };
-		pthread_mutex_lock(&r->mu);
-		r->walk_problems++;
-		pthread_mutex_unlock(&r->mu);
-		print_finding(r, &f);
-		break;
-	}
-	default:
-		cg_debug("%s: skipped (%s%s%s)", path, cg_walk_problem_name(kind),
-			 reason ? ": " : "", reason ? reason : "");
-		break;
-	}
-}
-
-static int finish(run *r, double secs)
-{
-	cg_sec_stats t = { 0 };
-	for (int i = 0; i < r->nscanners; i++) {
-		const cg_sec_stats *s = cg_sec_scanner_stats(r->scanners[i]);
-		t.files += s->files;
-		t.documents += s->documents;
-		t.marked += s->marked;
-		t.uninspectable += s->uninspectable;
-		t.skipped += s->skipped;
-		t.bytes += s->bytes;
-	}
-	t.uninspectable += r->walk_problems;
+	cg_sec_stats t = *st;
 	if (r->json) {
 		json_t *o = json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:f}",
 				      "type", "summary",
@@ -195,11 +144,15 @@ int cmd_scan_secrets(cg_cli *cli)
 		return cg_cli_usage_error(cli, "no PATH to scan");
 	r.json = cli->json;
 	pthread_mutex_init(&r.mu, NULL);
-	int threads = r.threads > 0 ? (int)r.threads : cg_ncpu();
+	int threads = (int)r.threads; /* 0: one worker per core */
 	/* every root must exist: a mistyped path is an error, not "clean" */
 	const char **roots = calloc((size_t)cli->npos, sizeof *roots);
+	if (!roots) {
+		cg_error("out of memory");
+		return CG_EXIT_ERROR;
+	}
 	int nroots = 0;
-	for (int i = 0; roots && i < cli->npos; i++) {
+	for (int i = 0; i < cli->npos; i++) {
 		struct stat st;
 		if (lstat(cli->pos[i], &st) != 0) {
 			cg_error("%s: cannot scan: %s", cli->pos[i], strerror(errno));
@@ -208,27 +161,12 @@ int cmd_scan_secrets(cg_cli *cli)
 		}
 		roots[nroots++] = cli->pos[i];
 	}
-	r.scanners = calloc((size_t)threads, sizeof *r.scanners);
-	if (!roots || !r.scanners) {
-		cg_error("out of memory");
-		free(roots);
-		free(r.scanners);
-		return CG_EXIT_ERROR;
-	}
-	for (int i = 0; i < threads; i++) {
-		r.scanners[i] = cg_sec_scanner_new(on_finding, &r);
-		if (!r.scanners[i]) {
-			cg_error("out of memory");
-			r.errors++;
-			break;
-		}
-		r.nscanners++;
-	}
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (nroots > 0 && r.nscanners == threads) {
-		cg_walk_opts wo = { .threads = threads };
-		cg_err err = cg_walk(roots, nroots, &wo, on_file, on_problem, &r);
+	cg_sec_stats total = { 0 };
+	if (nroots > 0) {
+		cg_err err = cg_sec_scan_tree(roots, nroots, threads, on_finding,
+					      &r, &total);
 		if (err) {
 			cg_error("scan failed: %s", cg_strerror(err));
 			r.errors++;
@@ -237,10 +175,7 @@ int cmd_scan_secrets(cg_cli *cli)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double secs = (double)(t1.tv_sec - t0.tv_sec) +
 		      (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	rc = finish(&r, secs);
-	for (int i = 0; i < r.nscanners; i++)
-		cg_sec_scanner_free(r.scanners[i]);
-	free(r.scanners);
+	rc = finish(&r, &total, secs);
 	free(roots);
 	pthread_mutex_destroy(&r.mu);
 	return rc;

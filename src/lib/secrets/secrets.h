@@ -70,6 +70,14 @@ cg_err cg_sec_scan_path(cg_sec_scanner *s, const char *path);
 cg_err cg_sec_scan_mem(cg_sec_scanner *s, const unsigned char *data,
 		       size_t len, const char *path);
 
+/* Scans files and folders (recursively, symlinks not followed) with
+ * `threads` workers (0 = one per core), one scanner each. fn is called
+ * from the worker threads, concurrently: it must lock what it shares.
+ * *total gets the counters of all workers. Returns CG_OK, or CG_ENOMEM /
+ * CG_EINTERNAL when the scan itself could not run to the end. */
+cg_err cg_sec_scan_tree(const char *const *roots, int nroots, int threads,
+			cg_sec_finding_fn fn, void *ctx, cg_sec_stats *total);
+
 /* Fills ev (already cg_event_init'ed) from a finding: source "secrets",
  * kind "marking" or "uninspectable", subject the path, a Vietnamese
  * summary, evidence {path, format, level, location, evidence|reason}. */

@@ -4,7 +4,10 @@
  * decoders and their detection, the XML/HTML, RTF, e-mail and Excel
  * header extractors, in-memory scanning and the cg_event form.
  */
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../test.h"
 #include "core/event.h"
@@ -339,6 +342,53 @@ TEST(scan_memory_and_event)
 	cg_sec_scanner_free(s);
 }
 
+static int tree_marked, tree_unins;
+static pthread_mutex_t tree_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void on_tree(void *ctx, const cg_sec_finding *f)
+{
+	(void)ctx;
+	pthread_mutex_lock(&tree_mu);
+	if (f->kind == CG_SEC_MARKED)
+		tree_marked++;
+	else
+		tree_unins++;
+	pthread_mutex_unlock(&tree_mu);
+}
+
+static void put_file(const char *dir, const char *name, const char *text)
+{
+	char p[512];
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	FILE *f = fopen(p, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+TEST(scan_tree)
+{
+	char dir[] = "/tmp/cg-sec-tree.XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char sub[600];
+	snprintf(sub, sizeof sub, "%s/sub", dir);
+	CHECK(mkdir(sub, 0700) == 0);
+	put_file(dir, "a.txt", "Số 1\nTUYỆT MẬT\n");
+	put_file(dir, "b.txt", "mật khẩu\n");
+	put_file(sub, "c.html", "<p>MẬT</p>");
+	put_file(sub, "d.pdf", "%PDF-1.4 broken");
+	cg_sec_stats t;
+	const char *roots[] = { dir };
+	CHECK(cg_sec_scan_tree(roots, 1, 2, on_tree, NULL, &t) == CG_OK);
+	CHECK(t.files == 4);
+	CHECK(t.marked == 2 && tree_marked == 2);
+	CHECK(t.uninspectable == 1 && tree_unins == 1);
+	char cmd[700];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	CHECK(system(cmd) == 0);
+}
+
 int main(void)
 {
 	cg_sec_marker_init(&M);
@@ -355,6 +405,7 @@ int main(void)
 	RUN(wrapped_stamp);
 	RUN(sink_bounds);
 	RUN(scan_memory_and_event);
+	RUN(scan_tree);
 	cg_buf_free(&DEC);
 	cg_sec_sink_free(&S);
 	cg_sec_marker_free(&M);
