@@ -6,10 +6,27 @@
  */
 #include "cli.h"
 
+int cmd_bundle_keygen(cg_cli *cli);
+int cmd_bundle_sign(cg_cli *cli);
+int cmd_bundle_verify(cg_cli *cli);
 int cmd_help(cg_cli *cli);
 int cmd_version(cg_cli *cli);
 
 const cg_command cg_commands[] = {
+	{ "bundle keygen", cmd_bundle_keygen,
+	  "Make an Ed25519 key pair for signing rule bundles.", "NAME",
+	  "Writes NAME.pub (give it to agents) and NAME.key (secret, mode 0600).\n" },
+	{ "bundle sign", cmd_bundle_sign,
+	  "Sign a rule bundle directory (writes MANIFEST and MANIFEST.sig).",
+	  "DIR --key NAME.key --version N",
+	  "  -k, --key FILE    the secret key from 'bundle keygen'\n"
+	  "  --version N       bundle version; agents refuse any lower one\n" },
+	{ "bundle verify", cmd_bundle_verify,
+	  "Verify a signed rule bundle; refuse unsigned, tampered, wrong-key or older ones.",
+	  "DIR --key NAME.pub [--accept]",
+	  "  -k, --key FILE    the trusted public key\n"
+	  "  --accept          record the version in DATA/bundle/version (no rollback below it)\n"
+	  "exit status: 0 valid, 1 refused (reason given), 2 error\n" },
 	{ "help", cmd_help, "Show the commands, or one command's options.",
 	  "[COMMAND]", "" },
 	{ "version", cmd_version,
