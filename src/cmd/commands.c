@@ -6,6 +6,7 @@
  */
 #include "cli.h"
 
+int cmd_audit_accounts(cg_cli *cli);
 int cmd_bundle_keygen(cg_cli *cli);
 int cmd_bundle_sign(cg_cli *cli);
 int cmd_bundle_verify(cg_cli *cli);
@@ -13,6 +14,18 @@ int cmd_help(cg_cli *cli);
 int cmd_version(cg_cli *cli);
 
 const cg_command cg_commands[] = {
+	{ "audit accounts", cmd_audit_accounts,
+	  "Audit Linux accounts: UID 0, empty or old passwords, sudoers, SSH keys, login bursts.",
+	  "[--root DIR] [--max-age-days N] [--unused-days N]",
+	  "  --root DIR            prefix every path (a mounted image, or test fixtures)\n"
+	  "  --max-age-days N      password age limit (default 90)\n"
+	  "  --unused-days N       login-capable accounts unused this long (default 90)\n"
+	  "  --burst-failures N    failed logins that make a burst (default 5) ...\n"
+	  "  --burst-minutes M     ... within M minutes, per source or per user (default 10)\n"
+	  "  --now TIME            judge as of this RFC 3339 time (default: now)\n"
+	  "reads etc/passwd, etc/shadow, etc/group, etc/sudoers(.d), var/log/wtmp,\n"
+	  "var/log/lastlog, var/log/auth.log and ~/.ssh/authorized_keys; SSH key\n"
+	  "history in DATA/accounts/authorized_keys.json.\n" },
 	{ "bundle keygen", cmd_bundle_keygen,
 	  "Make an Ed25519 key pair for signing rule bundles.", "NAME",
 	  "Writes NAME.pub (give it to agents) and NAME.key (secret, mode 0600).\n" },
