@@ -53,6 +53,7 @@ struct cg_spool {
 	cg_spool_pos cursor;
 	uint64_t corrupt, lost, pending_loss;
 	bool in_loss;
+	bool unsynced; /* appended without fdatasync yet (append_nosync) */
 };
 
 static cg_err fail(cg_buf *why, const char *path, const char *what)
@@ -400,8 +401,15 @@ static uint64_t total_bytes(const cg_spool *sp)
 
 static cg_err roll(cg_spool *sp)
 {
-	if (sp->cur_fd >= 0)
+	if (sp->cur_fd >= 0) {
+		if (sp->unsynced && fdatasync(sp->cur_fd) != 0) {
+			close(sp->cur_fd);
+			sp->cur_fd = -1;
+			return CG_EIO;
+		}
+		sp->unsynced = false;
 		close(sp->cur_fd);
+	}
 	sp->cur_fd = -1;
 	uint64_t num = sp->next_num++;
 	char path[PATH_MAX + 32];
@@ -449,9 +457,9 @@ static uint64_t drop_oldest(cg_spool *sp)
 	return lost + carried;
 }
 
-static cg_err append_loss_event(cg_spool *sp);
+static cg_err append_loss_event(cg_spool *sp, bool sync);
 
-static cg_err append_locked(cg_spool *sp, cg_slice json)
+static cg_err append_locked(cg_spool *sp, cg_slice json, bool sync)
 {
 	if (sp->opts.read_only)
 		return CG_EINVAL;
@@ -494,7 +502,8 @@ static cg_err append_locked(cg_spool *sp, cg_slice json)
 		done += (size_t)w;
 	}
 	cur->size += done;
-	bool ok = done == rec.len && fdatasync(sp->cur_fd) == 0;
+	bool ok = done == rec.len && (!sync || fdatasync(sp->cur_fd) == 0);
+	sp->unsynced = ok && !sync;
 	cg_buf_free(&rec);
 	if (!ok) {
 		/* A partial record may be on disk: never append after it. */
@@ -503,11 +512,11 @@ static cg_err append_locked(cg_spool *sp, cg_slice json)
 		return CG_EIO;
 	}
 	if (sp->pending_loss && !sp->in_loss)
-		return append_loss_event(sp);
+		return append_loss_event(sp, sync);
 	return CG_OK;
 }
 
-static cg_err append_loss_event(cg_spool *sp)
+static cg_err append_loss_event(cg_spool *sp, bool sync)
 {
 	cg_event ev;
 	cg_err err = cg_event_init(&ev);
@@ -530,7 +539,7 @@ static cg_err append_loss_event(cg_spool *sp)
 	err = cg_event_encode(&ev, &b);
 	if (!err) {
 		sp->in_loss = true;
-		err = append_locked(sp, cg_buf_slice(&b));
+		err = append_locked(sp, cg_buf_slice(&b), sync);
 		sp->in_loss = false;
 		if (!err)
 			sp->pending_loss -= n;
@@ -543,7 +552,31 @@ static cg_err append_loss_event(cg_spool *sp)
 cg_err cg_spool_append(cg_spool *sp, cg_slice json)
 {
 	pthread_mutex_lock(&sp->mu);
-	cg_err err = append_locked(sp, json);
+	cg_err err = append_locked(sp, json, true);
+	pthread_mutex_unlock(&sp->mu);
+	return err;
+}
+
+cg_err cg_spool_append_nosync(cg_spool *sp, cg_slice json)
+{
+	pthread_mutex_lock(&sp->mu);
+	cg_err err = append_locked(sp, json, false);
+	pthread_mutex_unlock(&sp->mu);
+	return err;
+}
+
+cg_err cg_spool_sync(cg_spool *sp)
+{
+	pthread_mutex_lock(&sp->mu);
+	cg_err err = CG_OK;
+	if (sp->unsynced && sp->cur_fd >= 0) {
+		if (fdatasync(sp->cur_fd) != 0) {
+			close(sp->cur_fd);
+			sp->cur_fd = -1;
+			err = CG_EIO;
+		}
+	}
+	sp->unsynced = false;
 	pthread_mutex_unlock(&sp->mu);
 	return err;
 }

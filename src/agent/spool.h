@@ -69,6 +69,11 @@ void cg_spool_close(cg_spool *sp);
 /* Appends one JSON object (no newline inside). Durable when it returns
  * CG_OK. CG_ETOOBIG for a record over CG_MAX_SPOOL_RECORD. */
 cg_err cg_spool_append(cg_spool *sp, cg_slice json);
+/* For bursts (a pass that finds a thousand new uploads): appends without
+ * fdatasync; nothing appended this way is acknowledged until
+ * cg_spool_sync returns CG_OK (one fdatasync for the lot). */
+cg_err cg_spool_append_nosync(cg_spool *sp, cg_slice json);
+cg_err cg_spool_sync(cg_spool *sp);
 /* Encodes and appends an event. */
 cg_err cg_spool_append_event(cg_spool *sp, const cg_event *ev);
 

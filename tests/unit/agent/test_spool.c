@@ -244,10 +244,29 @@ static void writer(const char *dir, long base, int fd)
 	cg_buf out;
 	cg_buf_init(&out, 1 << 20);
 	for (long i = 0;; i++) {
+		char msg[32];
+		int n;
+		if (i % 4 == 3) { /* a burst: ten appends, one sync, then acked */
+			long k;
+			for (k = 0; k < 10; k++) {
+				char line[128];
+				snprintf(line, sizeof line, "{\"seq\":%ld,\"burst\":1}", base + i + k);
+				if (cg_spool_append_nosync(sp, cg_slice_cstr(line)) != CG_OK)
+					_exit(4);
+			}
+			if (cg_spool_sync(sp) != CG_OK)
+				_exit(4);
+			for (k = 0; k < 10; k++) {
+				n = snprintf(msg, sizeof msg, "A %ld\n", base + i + k);
+				if (write(fd, msg, (size_t)n) != n)
+					_exit(5);
+			}
+			i += 10;
+			continue;
+		}
 		if (put(sp, base + i, (size_t)(i % 300)) != CG_OK)
 			_exit(4);
-		char msg[32];
-		int n = snprintf(msg, sizeof msg, "A %ld\n", base + i);
+		n = snprintf(msg, sizeof msg, "A %ld\n", base + i);
 		if (write(fd, msg, (size_t)n) != n)
 			_exit(5);
 		if (i % 37 == 36) {
