@@ -6,6 +6,9 @@
  */
 #include "cli.h"
 
+int cmd_agent_enroll(cg_cli *cli);
+int cmd_agent_run(cg_cli *cli);
+int cmd_agent_status(cg_cli *cli);
 int cmd_audit_accounts(cg_cli *cli);
 int cmd_bundle_keygen(cg_cli *cli);
 int cmd_bundle_sign(cg_cli *cli);
@@ -14,6 +17,21 @@ int cmd_help(cg_cli *cli);
 int cmd_version(cg_cli *cli);
 
 const cg_command cg_commands[] = {
+	{ "agent enroll", cmd_agent_enroll,
+	  "Enrol this endpoint with the canhgac server (one-time token, pins the server key).",
+	  "--server URL --token T [--pin sha256//...] [--ca FILE]",
+	  "  --server URL      https://server:port of canhgac serve\n"
+	  "  --token T         the one-time enrolment token from the dashboard\n"
+	  "  --pin PIN         refuse unless the server key has this pin (else trust on first use)\n"
+	  "  --ca FILE         also verify the server certificate against this CA\n" },
+	{ "agent run", cmd_agent_run,
+	  "Run the endpoint agent (file integrity, account audit, spool, upload).",
+	  "[--once] [--run-for SECONDS]",
+	  "  --once            one round of every task, then exit\n"
+	  "  --run-for S       stop after S seconds\n"
+	  "the daemon of dist/canhgac-agent.service; SIGTERM stops it cleanly\n" },
+	{ "agent status", cmd_agent_status,
+	  "Show the agent's enrolment, last contact with the server and spool depth.", "", "" },
 	{ "audit accounts", cmd_audit_accounts,
 	  "Audit Linux accounts: UID 0, empty or old passwords, sudoers, SSH keys, login bursts.",
 	  "[--root DIR] [--max-age-days N] [--unused-days N]",
