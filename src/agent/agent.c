@@ -363,6 +363,11 @@ static void on_engine_event(void *ctx, cg_event *ev)
 	spool_event(ctx, ev);
 }
 
+static void on_engine_sync(void *ctx)
+{
+	sync_spool(ctx);
+}
+
 static void on_fim_problem(void *ctx, const char *path, const char *reason)
 {
 	(void)ctx;
@@ -467,6 +472,7 @@ static void start_fim(rt *r)
 				   .baseline_path = base,
 				   .threads = 2,
 				   .emit = on_engine_event,
+				   .sync = on_engine_sync,
 				   .scan_hook = on_script,
 				   .on_problem = on_fim_problem,
 				   .ctx = r };

@@ -424,6 +424,22 @@ static void make_event(cg_fim *f, cg_event *ev, const char *kind, cg_severity se
 								 : "file removed";
 	snprintf(line, sizeof line, "%s: %s", what, path);
 	cg_event_set(ev, CG_EV_SUMMARY, cg_slice_cstr(line));
+	/* A stable id: the same change seen twice (a pass re-run after a
+	 * crash, before the baseline was saved) is one event at the server. */
+	char idsrc[PATH_MAX + 256], hx[65] = "-", ho[65] = "-";
+	if (now)
+		tohex(now->sha, 32, hx);
+	if (old)
+		tohex(old->sha, 32, ho);
+	int n = snprintf(idsrc, sizeof idsrc, "%s|%s|%s|%s|%" PRId64, kind, path, hx, ho,
+			 now ? now->mtime_ns : old ? old->mtime_ns : 0);
+	unsigned char d[32];
+	unsigned int dl = 0;
+	if (n > 0 && EVP_Digest(idsrc, (size_t)n < sizeof idsrc ? (size_t)n : sizeof idsrc - 1, d,
+				&dl, EVP_sha256(), NULL)) {
+		tohex(d, 16, hx);
+		snprintf(ev->id, sizeof ev->id, "fim-%s", hx);
+	}
 	json_t *e = ev->evidence;
 	json_object_set_new(e, "path", cg_json_cstr(path));
 	const char *root = root_of(f, path);
@@ -467,6 +483,13 @@ static void flush_pending(cg_fim *f)
 		pending *p = &f->pend[i];
 		if (f->o.emit)
 			f->o.emit(f->o.ctx, &p->ev);
+	}
+	/* the findings are durable before anything else happens (and before
+	 * the baseline that no longer shows the change is saved) */
+	if (f->npend && f->o.sync)
+		f->o.sync(f->o.ctx);
+	for (size_t i = 0; i < f->npend; i++) {
+		pending *p = &f->pend[i];
 		if (p->scan_path && f->o.scan_hook)
 			f->o.scan_hook(f->o.ctx, p->scan_path);
 		cg_event_clear(&p->ev);

@@ -22,6 +22,10 @@
  * Everything else (images, uploaded documents) is recorded quietly:
  * "file_added" / "file_changed" / "file_removed", severity info.
  *
+ * Event ids are derived from (kind, path, hashes, mtime), so the same
+ * change reported twice (a crash after the report, before the baseline
+ * was saved) is stored once by the server.
+ *
  * The very first pass (no baseline yet) records without reporting: there
  * is nothing to compare with.
  *
@@ -52,6 +56,9 @@ typedef struct cg_fim_opts {
 	uint64_t max_file_size; /* 0 = no cap */
 	/* Each finding; the event is lent for the call (set host etc.). */
 	void (*emit)(void *ctx, cg_event *ev);
+	/* After a batch of emits: make them durable (spool sync). Called
+	 * before the baseline that reflects them is saved. */
+	void (*sync)(void *ctx);
 	/* A new or changed script, to scan now. */
 	void (*scan_hook)(void *ctx, const char *path);
 	/* A file or directory that could not be handled (pass goes on). */
