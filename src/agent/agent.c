@@ -21,6 +21,7 @@
 
 #include "accounts/accounts.h"
 #include "agent/http.h"
+#include "agent/sandbox.h"
 #include "agent/spool.h"
 #include "agent/upload.h"
 #include "core/config.h"
@@ -583,15 +584,61 @@ static void do_heartbeat(rt *r, int64_t now)
 	save_state(r);
 }
 
-static void do_audit(rt *r, int64_t now)
+/* The audit in the sandboxed child: findings go out as JSON lines. */
+typedef struct audit_job {
+	rt *r;
+	int fd;
+	int failed;
+} audit_job;
+
+static void audit_emit_line(void *ctx, cg_event *ev)
 {
-	r->next_audit = r->pol.accounts_s ? now + (int64_t)r->pol.accounts_s * 1000 : INT64_MAX;
+	audit_job *j = ctx;
+	cg_buf b;
+	cg_buf_init(&b, CG_MAX_EVENT_JSON);
+	if (cg_event_encode(ev, &b) == CG_OK && cg_buf_putc(&b, '\n') == CG_OK) {
+		size_t done = 0;
+		while (done < b.len) {
+			ssize_t w = write(j->fd, b.ptr + done, b.len - done);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				j->failed = 1;
+				break;
+			}
+			done += (size_t)w;
+		}
+	}
+	cg_buf_free(&b);
+}
+
+static int audit_job_run(void *ctx, int fd)
+{
+	audit_job *j = ctx;
+	rt *r = j->r;
+	j->fd = fd;
 	char state[PATH_MAX];
 	snprintf(state, sizeof state, "%s/accounts", r->o->data_dir);
 	cg_acct_policy ap = { .max_age_days = r->pol.max_age_days,
 			      .unused_days = r->pol.unused_days };
 	const char *root = r->pol.accounts_root[0] ? r->pol.accounts_root : NULL;
-	cg_accounts_audit(root, state, &ap, on_engine_event, on_audit_error, r);
+	cg_err err = cg_accounts_audit(root, state, &ap, audit_emit_line, on_audit_error, j);
+	return err || j->failed;
+}
+
+static void do_audit(rt *r, int64_t now)
+{
+	r->next_audit = r->pol.accounts_s ? now + (int64_t)r->pol.accounts_s * 1000 : INT64_MAX;
+	audit_job j = { .r = r };
+	uint64_t bad = 0;
+	cg_buf why;
+	cg_buf_init(&why, 1024);
+	cg_err err = cg_sandbox_run(NULL, audit_job_run, &j, on_engine_event, r, &bad, &why);
+	if (err)
+		set_error(r, "account audit", &why);
+	if (bad)
+		cg_warn("accounts: %" PRIu64 " malformed lines from the audit child dropped", bad);
+	cg_buf_free(&why);
 	sync_spool(r);
 }
 

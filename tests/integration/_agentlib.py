@@ -126,10 +126,14 @@ class TlsServer:
 
 
 class Agent:
-    def __init__(self, data_dir, webroot=None, extra_conf=""):
+    def __init__(self, data_dir, webroot=None, extra_conf="", accounts_root=None):
         self.data_dir = data_dir
         os.makedirs(data_dir, exist_ok=True)
-        conf = "[agent]\nheartbeat_s = 2\nupload_s = 1\n[accounts]\ninterval_s = 0\n"
+        conf = "[agent]\nheartbeat_s = 2\nupload_s = 1\n"
+        if accounts_root:
+            conf += f"[accounts]\ninterval_s = 3600\nroot = {accounts_root}\n"
+        else:
+            conf += "[accounts]\ninterval_s = 0\n"
         if webroot:
             conf += f"[fim]\nweb_roots = {webroot}\npass_interval_s = 3600\n"
         with open(os.path.join(data_dir, "agent.conf"), "w") as f:

@@ -7,6 +7,7 @@ upload loses nothing; a wrong pin is refused."""
 import os
 import random
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -28,12 +29,20 @@ try:
     os.makedirs(os.path.join(www, "uploads"))
     with open(os.path.join(www, "index.php"), "w") as f:
         f.write("<?php echo 'Cổng thông tin'; ?>\n")
-    a = Agent(os.path.join(tmp, "agent"), webroot=www)
+    fixture = os.path.join(tmp, "root")
+    subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "accounts_fixture.py"),
+                    fixture, str(int(time.time()))], check=True)
+    a = Agent(os.path.join(tmp, "agent"), webroot=www, accounts_root=fixture)
     agents.append(a)
     a.write_creds(srv.url, tok["token"], srv.pin)
     a.start()
     t.ok(wait_for(lambda: os.path.exists(os.path.join(a.data_dir, "fim", "baseline")), 30),
          "agent ran its first integrity pass (baseline)")
+
+    # 0. the account audit ran (in its sandboxed child) and its findings
+    # reached the server
+    acc = wait_for(lambda: [e for e in srv.events(source="accounts") if e["kind"] == "uid0_account"], 30)
+    t.ok(bool(acc) and acc[0]["subject"] == "toor", "account audit finding (UID 0 'toor') at the server", acc)
 
     # 1. a web shell planted in the watched root reaches the server fast
     t0 = time.time()
