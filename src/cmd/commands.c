@@ -13,6 +13,7 @@ int cmd_audit_accounts(cg_cli *cli);
 int cmd_bundle_keygen(cg_cli *cli);
 int cmd_bundle_sign(cg_cli *cli);
 int cmd_bundle_verify(cg_cli *cli);
+int cmd_fim_scan(cg_cli *cli);
 int cmd_help(cg_cli *cli);
 int cmd_serve(cg_cli *cli);
 int cmd_user_add(cg_cli *cli);
@@ -60,6 +61,13 @@ const cg_command cg_commands[] = {
 	  "  -k, --key FILE    the trusted public key\n"
 	  "  --accept          record the version in DATA/bundle/version (no rollback below it)\n"
 	  "exit status: 0 valid, 1 refused (reason given), 2 error\n" },
+	{ "fim scan", cmd_fim_scan,
+	  "File integrity of web roots: hash every file, report new or changed scripts.",
+	  "ROOT... [-j N]",
+	  "  -j, --threads N   hashing threads (default: the number of cores)\n"
+	  "baseline in DATA/fim/baseline; the first run records it and reports nothing.\n"
+	  "new/changed .php .phtml .asp(x) .ashx .asmx .jsp(x) .htaccess ... are alerts\n"
+	  "(high, exit 1); other files are recorded as info.\n" },
 	{ "help", cmd_help, "Show the commands, or one command's options.",
 	  "[COMMAND]", "" },
 	{ "serve", cmd_serve,
