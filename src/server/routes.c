@@ -28,6 +28,9 @@ H(api_users_update); H(api_users_delete);
 H(api_tokens_list); H(api_tokens_create); H(api_tokens_get);
 H(api_tokens_revoke);
 H(api_audit_list);
+H(api_enroll_tokens_create); H(api_enroll_tokens_list); H(api_agent_enroll);
+H(api_agent_heartbeat); H(api_agent_policy_get); H(api_agent_policies_get);
+H(api_agent_policies_put); H(api_endpoints_list); H(api_coverage);
 H(static_index); H(static_asset);
 
 #define V1 "/api/v1"
@@ -66,6 +69,16 @@ const cg_route cg_routes[] = {
 	{ "POST", V1 "/events", api_events_ingest, CG_AUTH_INGEST },
 	{ "GET", V1 "/events", api_events_list, CG_AUTH_READ },
 	{ "GET", V1 "/events/{id}", api_events_get, CG_AUTH_READ },
+
+	{ "POST", V1 "/enroll-tokens", api_enroll_tokens_create, CG_AUTH_WRITE },
+	{ "GET", V1 "/enroll-tokens", api_enroll_tokens_list, CG_AUTH_READ },
+	{ "POST", V1 "/agent/enroll", api_agent_enroll, CG_AUTH_PUBLIC },
+	{ "POST", V1 "/agent/heartbeat", api_agent_heartbeat, CG_AUTH_AGENT },
+	{ "GET", V1 "/agent/policy", api_agent_policy_get, CG_AUTH_AGENT },
+	{ "GET", V1 "/agent-policies/{id}", api_agent_policies_get, CG_AUTH_READ },
+	{ "PUT", V1 "/agent-policies/{id}", api_agent_policies_put, CG_AUTH_WRITE },
+	{ "GET", V1 "/endpoints", api_endpoints_list, CG_AUTH_READ },
+	{ "GET", V1 "/coverage", api_coverage, CG_AUTH_READ },
 
 	{ "GET", V1 "/users", api_users_list, CG_AUTH_ADMIN },
 	{ "POST", V1 "/users", api_users_create, CG_AUTH_ADMIN },
