@@ -438,7 +438,7 @@ static void make_event(cg_fim *f, cg_event *ev, const char *kind, cg_severity se
 	if (n > 0 && EVP_Digest(idsrc, (size_t)n < sizeof idsrc ? (size_t)n : sizeof idsrc - 1, d,
 				&dl, EVP_sha256(), NULL)) {
 		tohex(d, 16, hx);
-		snprintf(ev->id, sizeof ev->id, "fim-%s", hx);
+		snprintf(ev->id, sizeof ev->id, "fim-%.32s", hx);
 	}
 	json_t *e = ev->evidence;
 	json_object_set_new(e, "path", cg_json_cstr(path));
