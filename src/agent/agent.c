@@ -10,6 +10,8 @@
 #include "agent/agent.h"
 
 #include <errno.h>
+#include <ftw.h>
+#include <sodium.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
@@ -22,6 +24,7 @@
 #include "accounts/accounts.h"
 #include "agent/http.h"
 #include "agent/sandbox.h"
+#include "bundle/bundle.h"
 #include "agent/spool.h"
 #include "agent/upload.h"
 #include "core/config.h"
@@ -325,6 +328,7 @@ typedef struct rt {
 	char last_error[512];
 	cg_upload_stats up;
 	uint64_t spooled;
+	int64_t refused_bundle; /* version refused: not fetched again */
 } rt;
 
 static void spool_event(rt *r, cg_event *ev)
@@ -532,6 +536,194 @@ static void fetch_policy(rt *r)
 	cg_buf_free(&why);
 }
 
+/* ---- rule bundles ------------------------------------------------------ */
+
+static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st;
+	(void)flag;
+	(void)f;
+	return remove(p) == 0 || errno == ENOENT ? 0 : -1;
+}
+
+static void rm_tree(const char *dir)
+{
+	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int64_t installed_bundle(const char *data_dir)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/bundle/version", data_dir);
+	cg_buf b;
+	cg_buf_init(&b, 64);
+	int64_t v = 0;
+	if (cg_read_file(path, &b, NULL) == CG_OK) {
+		cg_slice rest, s = cg_slice_cut(cg_buf_slice(&b), '\n', &rest);
+		if (cg_parse_i64(s, 0, INT64_MAX, &v))
+			v = 0;
+	}
+	cg_buf_free(&b);
+	return v;
+}
+
+/* A path from the server: relative, no "..", no empty component. */
+static bool safe_rel(const char *p)
+{
+	if (!*p || *p == '/' || strlen(p) > 1024)
+		return false;
+	cg_slice rest = cg_slice_cstr(p);
+	while (rest.ptr) {
+		cg_slice c = cg_slice_cut(rest, '/', &rest);
+		if (c.len == 0 || cg_slice_eq_cstr(c, ".") || cg_slice_eq_cstr(c, ".."))
+			return false;
+	}
+	return true;
+}
+
+static cg_err write_rel(const char *dir, const char *rel, cg_slice data, cg_buf *why)
+{
+	char path[PATH_MAX * 2];
+	snprintf(path, sizeof path, "%s/%s", dir, rel);
+	char *slash = strrchr(path, '/');
+	*slash = '\0';
+	cg_err err = cg_mkdir_p(path, 0700, why);
+	*slash = '/';
+	if (!err)
+		err = cg_write_file_atomic(path, data.ptr, data.len, 0600, why);
+	return err;
+}
+
+/* Writes the downloaded bundle into dir. */
+static cg_err unpack_bundle(const json_t *j, const char *dir, cg_buf *why)
+{
+	const char *man = cg_json_get_str(j, "manifest"), *sig = cg_json_get_str(j, "signature");
+	json_t *files = json_object_get(j, "files");
+	if (!man || !json_is_array(files)) {
+		cg_buf_printf(why, "bundle download: no manifest or files");
+		return CG_EPARSE;
+	}
+	cg_err err = write_rel(dir, "MANIFEST", cg_slice_cstr(man), why);
+	if (!err && sig)
+		err = write_rel(dir, "MANIFEST.sig", cg_slice_cstr(sig), why);
+	size_t i;
+	json_t *f;
+	json_array_foreach(files, i, f) {
+		if (err)
+			break;
+		const char *path = cg_json_get_str(f, "path"), *data = cg_json_get_str(f, "data");
+		if (!path || !data || !safe_rel(path) || strcmp(path, "MANIFEST") == 0 ||
+		    strcmp(path, "MANIFEST.sig") == 0) {
+			cg_buf_printf(why, "bundle download: unsafe or missing file entry");
+			return CG_EPARSE;
+		}
+		size_t n = strlen(data), len = 0;
+		unsigned char *bin = malloc(n + 1);
+		if (!bin)
+			return CG_ENOMEM;
+		if (sodium_base642bin(bin, n + 1, data, n, NULL, &len, NULL,
+				      sodium_base64_VARIANT_ORIGINAL) != 0) {
+			free(bin);
+			cg_buf_printf(why, "bundle download: %s is not base64", path);
+			return CG_EPARSE;
+		}
+		err = write_rel(dir, path, cg_slice_from((const char *)bin, len), why);
+		free(bin);
+	}
+	return err;
+}
+
+static void bundle_refused(rt *r, int64_t offered, const char *reason)
+{
+	r->refused_bundle = offered;
+	cg_event ev;
+	if (cg_event_init(&ev))
+		return;
+	char line[1024];
+	snprintf(line, sizeof line, "rule bundle version %" PRId64 " refused: %s", offered, reason);
+	ev.severity = CG_SEV_HIGH;
+	cg_event_set(&ev, CG_EV_SOURCE, CG_SLICE("agent"));
+	cg_event_set(&ev, CG_EV_KIND, CG_SLICE("bundle_refused"));
+	cg_event_set(&ev, CG_EV_SUBJECT, CG_SLICE("rule bundle"));
+	cg_event_set(&ev, CG_EV_SUMMARY, cg_slice_cstr(line));
+	json_object_set_new(ev.evidence, "offered_version", json_integer(offered));
+	json_object_set_new(ev.evidence, "installed_version",
+			    json_integer(installed_bundle(r->o->data_dir)));
+	json_object_set_new(ev.evidence, "reason", cg_json_cstr(reason));
+	spool_event(r, &ev);
+	cg_event_clear(&ev);
+	sync_spool(r);
+	cg_warn("agent: %s", line);
+}
+
+/* Downloads the published bundle, verifies it against the trusted key
+ * (DATA/bundle-key.pub) and the installed version, and installs it as
+ * DATA/bundle/current; a refusal is reported as an event. */
+static void fetch_bundle(rt *r, int64_t offered)
+{
+	const char *d = r->o->data_dir;
+	char key[PATH_MAX], bdir[PATH_MAX], incoming[PATH_MAX + 32], current[PATH_MAX + 32],
+		old[PATH_MAX + 32];
+	snprintf(key, sizeof key, "%s/bundle-key.pub", d);
+	snprintf(bdir, sizeof bdir, "%s/bundle", d);
+	snprintf(incoming, sizeof incoming, "%s/incoming", bdir);
+	snprintf(current, sizeof current, "%s/current", bdir);
+	snprintf(old, sizeof old, "%s/old", bdir);
+	cg_buf resp, why;
+	cg_buf_init(&resp, CG_MAX_BUNDLE_DOWNLOAD);
+	cg_buf_init(&why, 4096);
+	long status = 0;
+	json_t *j = NULL;
+	cg_err err = cg_http_request(&r->http, "GET", "/api/v1/agent/bundle", NULL, CG_SLICE(""),
+				     false, NULL, &status, &resp, &why);
+	if (err || status != 200) {
+		if (!err)
+			cg_buf_printf(&why, "GET /api/v1/agent/bundle answered %ld", status);
+		set_error(r, "bundle", &why);
+		goto out;
+	}
+	rm_tree(incoming);
+	if (cg_json_parse(cg_buf_slice(&resp), &j, &why) || cg_mkdir_p(incoming, 0700, &why) ||
+	    unpack_bundle(j, incoming, &why)) {
+		bundle_refused(r, offered, cg_buf_cstr(&why));
+		goto out;
+	}
+	int64_t have = installed_bundle(d), version = 0;
+	cg_buf_reset(&why);
+	if (access(key, R_OK) != 0) {
+		bundle_refused(r, offered, "no trusted bundle key (DATA/bundle-key.pub)");
+		goto out;
+	}
+	err = cg_bundle_verify(incoming, key, have, &version, &why);
+	if (!err && version == have) {
+		cg_buf_printf(&why, "version %" PRId64 " is already installed", version);
+		err = CG_ECONFLICT;
+	}
+	if (err) {
+		bundle_refused(r, offered, cg_buf_cstr(&why));
+		goto out;
+	}
+	rm_tree(old);
+	rename(current, old);
+	char text[32];
+	int n = snprintf(text, sizeof text, "%" PRId64 "\n", version);
+	char vpath[PATH_MAX + 32];
+	snprintf(vpath, sizeof vpath, "%s/version", bdir);
+	if (rename(incoming, current) != 0 ||
+	    cg_write_file_atomic(vpath, text, (size_t)n, 0600, &why)) {
+		cg_buf_printf(&why, "cannot install the bundle in %s", current);
+		set_error(r, "bundle", &why);
+		goto out;
+	}
+	rm_tree(old);
+	cg_info("agent: rule bundle version %" PRId64 " verified and installed", version);
+out:
+	rm_tree(incoming);
+	json_decref(j);
+	cg_buf_free(&resp);
+	cg_buf_free(&why);
+}
+
 static void do_heartbeat(rt *r, int64_t now)
 {
 	r->next_heartbeat = now + (int64_t)r->pol.heartbeat_s * 1000;
@@ -570,6 +762,11 @@ static void do_heartbeat(rt *r, int64_t now)
 			json_t *pv = json_object_get(rj, "policy_version");
 			if (json_is_integer(pv) && json_integer_value(pv) != r->pol.version)
 				fetch_policy(r);
+			json_t *bv = json_object_get(rj, "bundle_version");
+			if (json_is_integer(bv) &&
+			    json_integer_value(bv) > installed_bundle(r->o->data_dir) &&
+			    json_integer_value(bv) != r->refused_bundle)
+				fetch_bundle(r, json_integer_value(bv));
 		}
 		json_decref(rj);
 	} else if (!err) {

@@ -17,12 +17,12 @@
 #include "core/json.h"
 
 typedef struct agent_opts {
-	const char *server, *token, *pin, *ca;
+	const char *server, *token, *pin, *ca, *bundle_key;
 	bool once;
 	long long run_for;
 } agent_opts;
 
-enum { O_SERVER = 1, O_TOKEN, O_PIN, O_CA, O_ONCE, O_RUN_FOR };
+enum { O_SERVER = 1, O_TOKEN, O_PIN, O_CA, O_ONCE, O_RUN_FOR, O_BUNDLE_KEY };
 
 static int on_opt(void *ctx, int id, const char *val)
 {
@@ -39,6 +39,9 @@ static int on_opt(void *ctx, int id, const char *val)
 		break;
 	case O_CA:
 		o->ca = val;
+		break;
+	case O_BUNDLE_KEY:
+		o->bundle_key = val;
 		break;
 	case O_ONCE:
 		o->once = true;
@@ -61,8 +64,29 @@ static const cg_opt enroll_opts[] = {
 	{ "token", 0, true, O_TOKEN },
 	{ "pin", 0, true, O_PIN },
 	{ "ca", 0, true, O_CA },
+	{ "bundle-key", 0, true, O_BUNDLE_KEY },
 	{ NULL, 0, false, 0 },
 };
+
+/* Installs the public key that rule bundles must be signed with. */
+static cg_err install_bundle_key(const char *data_dir, const char *file, cg_buf *why)
+{
+	cg_buf b;
+	cg_buf_init(&b, 1024);
+	cg_err err = cg_read_file(file, &b, why);
+	if (!err && !cg_slice_starts_with(cg_buf_slice(&b), CG_SLICE("canhgac-ed25519-public "))) {
+		cg_buf_printf(why, "%s: not a public key from 'canhgac bundle keygen'", file);
+		err = CG_EPARSE;
+	}
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/bundle-key.pub", data_dir);
+	if (!err)
+		err = cg_mkdir_p(data_dir, 0700, why);
+	if (!err)
+		err = cg_write_file_atomic(path, b.ptr, b.len, 0644, why);
+	cg_buf_free(&b);
+	return err;
+}
 
 int cmd_agent_enroll(cg_cli *cli)
 {
@@ -75,7 +99,12 @@ int cmd_agent_enroll(cg_cli *cli)
 	cg_agent_creds c;
 	cg_buf why;
 	cg_buf_init(&why, 4096);
-	cg_err err = cg_agent_enroll(cli->data_dir, o.server, o.token, o.pin, o.ca, &c, &why);
+	cg_err err = CG_OK;
+	/* the key first: a bad key file must not spend the one-time token */
+	if (o.bundle_key)
+		err = install_bundle_key(cli->data_dir, o.bundle_key, &why);
+	if (!err)
+		err = cg_agent_enroll(cli->data_dir, o.server, o.token, o.pin, o.ca, &c, &why);
 	if (err) {
 		fprintf(stderr, "canhgac agent enroll: %s\n", cg_buf_cstr(&why));
 	} else if (cli->json) {

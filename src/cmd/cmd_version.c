@@ -4,7 +4,11 @@
  * Each library linked into canhgac has a row in libraries[] reporting the
  * version it runs with (not only the one it was compiled against).
  */
+#include <curl/curl.h>
 #include <jansson.h>
+#include <openssl/crypto.h>
+#include <sodium.h>
+#include <zlib.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -22,8 +26,22 @@ static const char *jansson_version(void)
 	return jansson_version_str();
 }
 
+static const char *curl_version_str(void)
+{
+	return curl_version_info(CURLVERSION_NOW)->version;
+}
+
+static const char *openssl_version(void)
+{
+	return OpenSSL_version(OPENSSL_VERSION_STRING);
+}
+
 static const library libraries[] = {
 	{ "jansson", jansson_version },
+	{ "libcurl", curl_version_str },
+	{ "libsodium", sodium_version_string },
+	{ "openssl", openssl_version },
+	{ "zlib", zlibVersion },
 };
 
 static const char *build_options(void)

@@ -22,11 +22,13 @@ int cmd_version(cg_cli *cli);
 const cg_command cg_commands[] = {
 	{ "agent enroll", cmd_agent_enroll,
 	  "Enrol this endpoint with the canhgac server (one-time token, pins the server key).",
-	  "--server URL --token T [--pin sha256//...] [--ca FILE]",
+	  "--server URL --token T [--pin sha256//...] [--ca FILE] [--bundle-key FILE]",
 	  "  --server URL      https://server:port of canhgac serve\n"
 	  "  --token T         the one-time enrolment token from the dashboard\n"
 	  "  --pin PIN         refuse unless the server key has this pin (else trust on first use)\n"
-	  "  --ca FILE         also verify the server certificate against this CA\n" },
+	  "  --ca FILE         also verify the server certificate against this CA\n"
+	  "  --bundle-key FILE the public key rule bundles must be signed with\n"
+	  "                    (from 'bundle keygen'); without it bundles are refused\n" },
 	{ "agent run", cmd_agent_run,
 	  "Run the endpoint agent (file integrity, account audit, spool, upload).",
 	  "[--once] [--run-for SECONDS]",

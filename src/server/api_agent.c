@@ -14,6 +14,11 @@
  *   GET  /api/v1/endpoints            inventory with offline flags (read)
  *   GET  /api/v1/coverage             per agency: enrolled vs declared
  *                                     endpoints, infection index (read)
+ *   GET  /api/v1/agent/bundle         agent token: the signed rule bundle
+ *                                     in DATA_DIR/bundle (signed offline
+ *                                     with `canhgac bundle sign`; the
+ *                                     server never holds the key, and
+ *                                     agents verify before use)
  *
  * The agent's credentials are an ordinary API token with scope "agent",
  * bound to the agency of the enrolment token: everything the agent sends
@@ -31,15 +36,21 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "server.h"
+#include "bundle/bundle.h"
+#include "core/fileio.h"
+#include "core/limits.h"
 #include "store/agents.h"
+#include <sodium.h>
 
 #define ENROLL_MAX_FAIL_IP 20 /* failed enrolments per client per window */
 #define DEFAULT_OFFLINE_S 180 /* three missed one-minute heartbeats */
 
 static cg_agents *g_agents;
+static char g_dir[PATH_MAX];
 
 cg_err cg_agent_api_init(const char *data_dir, cg_buf *why)
 {
+	snprintf(g_dir, sizeof g_dir, "%s", data_dir);
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s/agents.db", data_dir);
 	return cg_agents_open(path, &g_agents, why);
@@ -122,8 +133,8 @@ static const char *check_policy(const json_t *b)
 			return "policy: members are heartbeat_s upload_s fim accounts malware secrets";
 	}
 	json_t *hb = json_object_get(b, "heartbeat_s");
-	if (hb && (!json_is_integer(hb) || json_integer_value(hb) < 10 || json_integer_value(hb) > 3600))
-		return "heartbeat_s: 10..3600";
+	if (hb && (!json_is_integer(hb) || json_integer_value(hb) < 2 || json_integer_value(hb) > 3600))
+		return "heartbeat_s: 2..3600";
 	json_t *roots = json_object_get(json_object_get(b, "fim"), "web_roots");
 	if (roots) {
 		size_t i;
@@ -311,6 +322,93 @@ void api_agent_enroll(cg_req *req, cg_resp *resp)
 					  "policy", effective_policy(agency, &v)));
 }
 
+/* ---- rule bundles ----------------------------------------------------- */
+
+/* The published bundle's manifest (text in *man) and parsed form. */
+static cg_err published(cg_buf *man, cg_bundle_manifest *m)
+{
+	char path[PATH_MAX + 32];
+	snprintf(path, sizeof path, "%s/bundle/MANIFEST", g_dir);
+	cg_buf_init(man, CG_MAX_BUNDLE_MANIFEST);
+	cg_err err = cg_read_file(path, man, NULL);
+	if (!err)
+		err = cg_bundle_manifest_parse(cg_buf_slice(man), m, NULL);
+	if (err)
+		cg_buf_free(man);
+	return err;
+}
+
+static int64_t published_version(void)
+{
+	cg_buf man;
+	cg_bundle_manifest m;
+	if (published(&man, &m))
+		return 0;
+	int64_t v = m.version;
+	cg_bundle_manifest_free(&m);
+	cg_buf_free(&man);
+	return v;
+}
+
+static json_t *b64(const cg_buf *b)
+{
+	size_t n = sodium_base64_encoded_len(b->len, sodium_base64_VARIANT_ORIGINAL);
+	char *out = malloc(n);
+	if (!out)
+		return NULL;
+	sodium_bin2base64(out, n, (const unsigned char *)(b->ptr ? b->ptr : ""), b->len,
+			  sodium_base64_VARIANT_ORIGINAL);
+	json_t *j = json_string(out);
+	free(out);
+	return j;
+}
+
+void api_agent_bundle_get(cg_req *req, cg_resp *resp)
+{
+	(void)req;
+	cg_buf man, f;
+	cg_bundle_manifest m;
+	if (published(&man, &m)) {
+		cg_resp_error(resp, 404, "no rule bundle published", NULL);
+		return;
+	}
+	json_t *files = json_array();
+	char path[PATH_MAX * 2];
+	size_t total = 0;
+	cg_err err = CG_OK;
+	/* files as listed: whatever else lies in the directory is not sent,
+	 * and a changed file is sent as it is (the agent's check refuses it) */
+	for (size_t i = 0; !err && i < m.nfiles; i++) {
+		snprintf(path, sizeof path, "%s/bundle/%s", g_dir, m.files[i].path);
+		cg_buf_init(&f, CG_MAX_BUNDLE_DOWNLOAD);
+		err = cg_read_file(path, &f, NULL);
+		total += f.len;
+		if (!err && total > CG_MAX_BUNDLE_DOWNLOAD / 2)
+			err = CG_ETOOBIG;
+		if (!err)
+			json_array_append_new(files, json_pack("{s:s,s:o}", "path", m.files[i].path,
+							       "data", b64(&f)));
+		cg_buf_free(&f);
+	}
+	cg_buf sig;
+	cg_buf_init(&sig, 4096);
+	snprintf(path, sizeof path, "%s/bundle/MANIFEST.sig", g_dir);
+	bool has_sig = cg_read_file(path, &sig, NULL) == CG_OK;
+	if (err) {
+		json_decref(files);
+		cg_resp_error(resp, 500, "published bundle unreadable or too big", NULL);
+	} else {
+		json_t *out = json_pack("{s:I,s:o,s:o}", "version", (json_int_t)m.version, "manifest",
+					cg_json_str(cg_buf_slice(&man)), "files", files);
+		if (has_sig)
+			json_object_set_new(out, "signature", cg_json_str(cg_buf_slice(&sig)));
+		cg_resp_json(resp, 200, out);
+	}
+	cg_buf_free(&sig);
+	cg_bundle_manifest_free(&m);
+	cg_buf_free(&man);
+}
+
 /* ---- heartbeat, inventory, coverage ----------------------------------- */
 
 void api_agent_heartbeat(cg_req *req, cg_resp *resp)
@@ -340,7 +438,8 @@ void api_agent_heartbeat(cg_req *req, cg_resp *resp)
 	json_decref(p);
 	char t[32];
 	cg_time_format(cg_time_now_ms(), t, sizeof t);
-	cg_resp_json(resp, 200, json_pack("{s:I,s:s}", "policy_version", (json_int_t)v,
+	cg_resp_json(resp, 200, json_pack("{s:I,s:I,s:s}", "policy_version", (json_int_t)v,
+					  "bundle_version", (json_int_t)published_version(),
 					  "server_time", t));
 }
 

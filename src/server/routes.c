@@ -31,6 +31,7 @@ H(api_audit_list);
 H(api_enroll_tokens_create); H(api_enroll_tokens_list); H(api_agent_enroll);
 H(api_agent_heartbeat); H(api_agent_policy_get); H(api_agent_policies_get);
 H(api_agent_policies_put); H(api_endpoints_list); H(api_coverage);
+H(api_agent_bundle_get);
 H(static_index); H(static_asset);
 
 #define V1 "/api/v1"
@@ -75,6 +76,7 @@ const cg_route cg_routes[] = {
 	{ "POST", V1 "/agent/enroll", api_agent_enroll, CG_AUTH_PUBLIC },
 	{ "POST", V1 "/agent/heartbeat", api_agent_heartbeat, CG_AUTH_AGENT },
 	{ "GET", V1 "/agent/policy", api_agent_policy_get, CG_AUTH_AGENT },
+	{ "GET", V1 "/agent/bundle", api_agent_bundle_get, CG_AUTH_AGENT },
 	{ "GET", V1 "/agent-policies/{id}", api_agent_policies_get, CG_AUTH_READ },
 	{ "PUT", V1 "/agent-policies/{id}", api_agent_policies_put, CG_AUTH_WRITE },
 	{ "GET", V1 "/endpoints", api_endpoints_list, CG_AUTH_READ },

@@ -120,6 +120,9 @@
 /* A bundle manifest and its number of files. */
 #define CG_MAX_BUNDLE_MANIFEST (4u * 1024u * 1024u)
 #define CG_MAX_BUNDLE_FILES 100000
+/* A bundle as the server sends it to an agent (files base64 in JSON):
+ * YARA rules, hash lists and lexicons are a few MiB. */
+#define CG_MAX_BUNDLE_DOWNLOAD (64u * 1024u * 1024u)
 /* The FIM baseline file (one line per file under the web roots). */
 #define CG_MAX_FIM_BASELINE (512u * 1024u * 1024u)
 /* inotify watches the agent adds before giving up on live watching of a
