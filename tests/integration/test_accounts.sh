@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# The account audit on a fixture root (accounts_fixture.py): each finding
+# The account audit on a fixture root (_accounts_fixture.py): each finding
 # the issue lists, and none where there should be none.
 . "$(dirname "$0")/lib.sh"
 T=$(tmpdir)
 NOW=1795000000   # 2026-11-18T07:46:40Z
-python3 "$(dirname "$0")/accounts_fixture.py" "$T/root" $NOW
+python3 "$(dirname "$0")/_accounts_fixture.py" "$T/root" $NOW
 D=$T/data
 run() { "$CANHGAC" audit accounts --root "$T/root" --data-dir "$D" --now 2026-11-18T07:46:40Z --json "$@"; }
 out=$(run 2>"$T/err"); rc=$?

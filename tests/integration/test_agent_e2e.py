@@ -30,7 +30,7 @@ try:
     with open(os.path.join(www, "index.php"), "w") as f:
         f.write("<?php echo 'Cổng thông tin'; ?>\n")
     fixture = os.path.join(tmp, "root")
-    subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "accounts_fixture.py"),
+    subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "_accounts_fixture.py"),
                     fixture, str(int(time.time()))], check=True)
     a = Agent(os.path.join(tmp, "agent"), webroot=www, accounts_root=fixture)
     agents.append(a)

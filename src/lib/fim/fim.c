@@ -359,6 +359,11 @@ void cg_fim_close(cg_fim *f)
 	for (size_t i = 0; i < f->nwd; i++)
 		free(f->wd_dir[i]);
 	free(f->wd_dir);
+	for (size_t i = 0; i < f->npend; i++) {
+		cg_event_clear(&f->pend[i].ev);
+		free(f->pend[i].scan_path);
+	}
+	free(f->pend);
 	if (f->ifd >= 0)
 		close(f->ifd);
 	pthread_mutex_destroy(&f->mu);
