@@ -53,7 +53,11 @@ static void child(const cg_sandbox_limits *lim, cg_sandbox_job job, void *ctx, i
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	drop_caps();
+#if !defined(__SANITIZE_ADDRESS__)
+	/* (not under AddressSanitizer, whose shadow memory needs terabytes
+	 * of address space) */
 	limit(RLIMIT_AS, lim && lim->max_memory ? lim->max_memory : (1ull << 30));
+#endif
 	limit(RLIMIT_CPU, (rlim_t)(lim && lim->cpu_seconds ? lim->cpu_seconds : 300));
 	limit(RLIMIT_CORE, 0);
 	limit(RLIMIT_NPROC, 0); /* no further processes */

@@ -214,7 +214,11 @@ void api_enroll_tokens_create(cg_req *req, cg_resp *resp)
 	}
 	int64_t agency = json_integer_value(ag);
 	int64_t h = hours ? json_integer_value(hours) : 72;
-	json_decref(body);
+	char note_copy[260] = "";
+	if (note)
+		snprintf(note_copy, sizeof note_copy, "%s", note);
+	note = note ? note_copy : NULL;
+	json_decref(body); /* note points at note_copy from here on */
 	if (!in_scope(req, resp, agency))
 		return;
 	char secret[CG_SECRET_TEXT], token[CG_SECRET_TEXT + 8];
@@ -272,6 +276,9 @@ void api_agent_enroll(cg_req *req, cg_resp *resp)
 	}
 	uint8_t hash[32];
 	cg_sha256(token, strlen(token), hash);
+	char host_copy[260];
+	snprintf(host_copy, sizeof host_copy, "%s", host);
+	host = host_copy; /* outlives body */
 	int64_t agency = 0;
 	cg_err err = cg_agents_etoken_consume(g_agents, hash, now, host, &agency);
 	if (err) {
