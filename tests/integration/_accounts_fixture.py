@@ -29,6 +29,8 @@ w('/etc/passwd', '\n'.join([
     'olduser:x:1003:1003::/home/olduser:/bin/bash',   # locked, no keys: not login-capable
     'emptyguy:x:1004:1004::/home/emptyguy:/bin/sh',   # empty password
     'svc:x:999:999::/var/lib/svc:/usr/sbin/nologin',  # service account
+    'dave:x:1005:1005::/home/dave:/bin/bash',         # last login only in lastlog: recent
+    'erin:x:1006:1006::/home/erin:/bin/bash',         # lastlog: 400 days ago -> unused
     'this line is broken',
 ]) + '\n')
 h = '$6$salt$' + 'A' * 86
@@ -43,6 +45,8 @@ w('/etc/shadow', '\n'.join([
     f'olduser:!{h}:{today-900}:0:90:7:::',
     f'emptyguy::{today-1}:0:90:7:::',
     'svc:!:19000::::::',
+    f'dave:{h}:{today-3}:0:90:7:::',
+    f'erin:{h}:{today-3}:0:90:7:::',
 ]) + '\n', 0o640)
 w('/etc/group', 'root:x:0:\nsudo:x:27:alice,admin\nalice:x:1000:\n')
 w('/etc/sudoers', 'Defaults env_reset\nroot ALL=(ALL:ALL) ALL\n%sudo ALL=(ALL:ALL) ALL\n'
@@ -57,6 +61,14 @@ def utmp(user, t, typ=7):
 w('/var/log/wtmp', utmp('alice', now - 2 * day) + utmp('bob', now - 200 * day) +
   utmp('toor', now - day) + utmp('carol', now - day) + utmp('admin', now - day) +
   utmp('root', now - day) + utmp('emptyguy', now - day) + utmp('reboot', now, 2) + b'\x01\x02truncated')
+
+def lastlog(entries):  # struct lastlog: int32 time, char line[32], char host[256]
+    out = bytearray()
+    for uid in range(max(entries) + 1):
+        t = entries.get(uid, 0)
+        out += struct.pack('<i32s256s', t, b'pts/1' if t else b'', b'192.0.2.9' if t else b'')
+    return bytes(out)
+w('/var/log/lastlog', lastlog({1005: now - 10 * day, 1006: now - 400 * day}))
 
 import time
 def classic(t):

@@ -9,7 +9,7 @@ D=$T/data
 run() { "$CANHGAC" audit accounts --root "$T/root" --data-dir "$D" --now 2026-11-18T07:46:40Z --json "$@"; }
 out=$(run 2>"$T/err"); rc=$?
 check "exit 2: a bad line was reported (findings still printed)" test $rc -eq 2
-check "the broken passwd line is reported with file and line" grep -q "etc/passwd:11: not a passwd line" "$T/err"
+check "the broken passwd line is reported with file and line" grep -q "etc/passwd:13: not a passwd line" "$T/err"
 has() { # has KIND SUBJECT
 	printf '%s\n' "$out" | python3 -c '
 import json,sys
@@ -31,6 +31,8 @@ expect password_never_expires root
 expect_not password_never_expires alice
 expect account_unused bob
 expect_not account_unused alice
+expect_not account_unused dave
+expect account_unused erin
 expect default_account_name admin
 expect_not default_account_name olduser
 expect_not account_unused olduser
