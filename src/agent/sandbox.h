@@ -5,7 +5,8 @@
  * contents, sudoers.d drop-ins) run there, so a parser bug is contained.
  *
  * The child: PR_SET_NO_NEW_PRIVS, rlimits (address space, CPU seconds,
- * open files, no core dumps), the parent's capabilities dropped except
+ * no core dumps, no further processes), a seccomp filter refusing exec,
+ * sockets, ptrace, mounts, modules and identity changes, the parent's capabilities dropped except
  * CAP_DAC_READ_SEARCH (kept only when the job must read protected files),
  * and it talks to the parent only through a pipe: the job writes JSON
  * lines (cg_event objects) to out_fd, the parent validates each with
