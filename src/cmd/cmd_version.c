@@ -5,11 +5,14 @@
  * version it runs with (not only the one it was compiled against).
  */
 #include <curl/curl.h>
+#include <gnutls/gnutls.h>
 #include <jansson.h>
+#include <microhttpd.h>
 #include <openssl/crypto.h>
 #include <sodium.h>
-#include <zlib.h>
+#include <sqlite3.h>
 #include <stdio.h>
+#include <zlib.h>
 
 #include "cli.h"
 #include "core/buf.h"
@@ -36,10 +39,18 @@ static const char *openssl_version(void)
 	return OpenSSL_version(OPENSSL_VERSION_STRING);
 }
 
+static const char *gnutls_version(void)
+{
+	return gnutls_check_version(NULL);
+}
+
 static const library libraries[] = {
 	{ "jansson", jansson_version },
-	{ "libcurl", curl_version_str },
+	{ "sqlite3", sqlite3_libversion },
+	{ "libmicrohttpd", MHD_get_version },
+	{ "gnutls", gnutls_version },
 	{ "libsodium", sodium_version_string },
+	{ "libcurl", curl_version_str },
 	{ "openssl", openssl_version },
 	{ "zlib", zlibVersion },
 };

@@ -13,6 +13,12 @@
  * an agency's ip_ranges (the longest prefix wins); else the API token's
  * agency. A token bound to an agency can only file events under that
  * agency: whatever the event claims, it lands there.
+ *
+ * System mapping: the host of the event's `subject` (when it is a URL) or
+ * its `host` field, compared with each system's domains, URL hosts and
+ * IPs (case-insensitive); the first system that matches within the
+ * event's agency (or any agency when the event has none yet, which then
+ * takes the system's agency).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,16 +42,33 @@ typedef struct range {
 	int64_t agency_id;
 } range;
 
+/* One name of a system (a domain, an IP, a URL's host), lowercased. */
+typedef struct sysname {
+	char host[256];
+	int64_t system_id;
+	int64_t agency_id;
+} sysname;
+
 typedef struct agmap {
 	json_t *agencies; /* [{id, code, ip_ranges}] */
+	json_t *systems;  /* [{id, agency_id, urls, domains, ips}] */
 	range *ranges;
 	size_t nranges;
+	sysname *names;   /* sorted by host, then system id */
+	size_t nnames;
 } agmap;
+
+static void host_of(const char *s, char *out, size_t n);
+static cg_err names_build(agmap *m);
 
 static cg_err agmap_load(cg_store *st, agmap *m)
 {
 	memset(m, 0, sizeof *m);
 	cg_err err = cg_store_agency_map(st, &m->agencies);
+	if (!err)
+		err = cg_store_system_map(st, &m->systems);
+	if (!err)
+		err = names_build(m);
 	if (err)
 		return err;
 	size_t cap = 0, i;
@@ -74,9 +97,68 @@ static cg_err agmap_load(cg_store *st, agmap *m)
 	return CG_OK;
 }
 
+static int cmp_name(const void *a, const void *b)
+{
+	const sysname *x = a, *y = b;
+	int c = strcmp(x->host, y->host);
+	if (c)
+		return c;
+	return x->system_id < y->system_id ? -1 : x->system_id > y->system_id;
+}
+
+static void lower(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s = (char)(*s - 'A' + 'a');
+}
+
+/* The sorted index of every system's names, so mapping an event is a
+ * binary search, not a loop over all systems. */
+static cg_err names_build(agmap *m)
+{
+	static const char *const lists[] = { "domains", "ips", "urls" };
+	size_t cap = 0, i;
+	json_t *sys;
+	json_array_foreach(m->systems, i, sys) {
+		for (int k = 0; k < 3; k++) {
+			size_t j;
+			json_t *v;
+			json_array_foreach(json_object_get(sys, lists[k]), j, v) {
+				const char *x = json_string_value(v);
+				if (!x)
+					continue;
+				if (m->nnames == cap) {
+					cap = cap ? cap * 2 : 64;
+					sysname *p = realloc(m->names, cap * sizeof *p);
+					if (!p)
+						return CG_ENOMEM;
+					m->names = p;
+				}
+				sysname *e = &m->names[m->nnames];
+				if (k == 2)
+					host_of(x, e->host, sizeof e->host);
+				else
+					snprintf(e->host, sizeof e->host, "%s", x);
+				if (!e->host[0])
+					continue;
+				lower(e->host);
+				e->system_id = json_integer_value(json_object_get(sys, "id"));
+				e->agency_id = json_integer_value(json_object_get(sys, "agency_id"));
+				m->nnames++;
+			}
+		}
+	}
+	if (m->nnames)
+		qsort(m->names, m->nnames, sizeof *m->names, cmp_name);
+	return CG_OK;
+}
+
 static void agmap_free(agmap *m)
 {
+	free(m->names);
 	json_decref(m->agencies);
+	json_decref(m->systems);
 	free(m->ranges);
 }
 
@@ -115,6 +197,74 @@ static int64_t map_agency(const agmap *m, const cg_event *ev, int64_t token_agen
 		}
 	}
 	return 0;
+}
+
+/* The host part of "scheme://host[:port]/..." (or s itself when it has no
+ * scheme), into out. */
+static void host_of(const char *s, char *out, size_t n)
+{
+	out[0] = '\0';
+	if (!s)
+		return;
+	const char *p = strstr(s, "://");
+	p = p ? p + 3 : s;
+	const char *at = strpbrk(p, "@/");
+	if (at && *at == '@')
+		p = at + 1;
+	size_t len = 0;
+	if (*p == '[') { /* [v6]:port */
+		p++;
+		while (p[len] && p[len] != ']')
+			len++;
+	} else {
+		while (p[len] && p[len] != '/' && p[len] != ':' && p[len] != '?' &&
+		       p[len] != '#')
+			len++;
+	}
+	if (len >= n)
+		return;
+	memcpy(out, p, len);
+	out[len] = '\0';
+}
+
+/* The first system named `host` (lowercased) within agency (0 = any). */
+static const sysname *find_name(const agmap *m, const char *host,
+				int64_t agency)
+{
+	if (!*host || !m->nnames)
+		return NULL;
+	size_t lo = 0, hi = m->nnames;
+	while (lo < hi) { /* first entry >= host */
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(m->names[mid].host, host) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < m->nnames && strcmp(m->names[lo].host, host) == 0; lo++)
+		if (!agency || m->names[lo].agency_id == agency)
+			return &m->names[lo];
+	return NULL;
+}
+
+/* Sets *system (and *agency when it was 0) from the event's subject/host. */
+static void map_system(const agmap *m, const cg_event *ev, int64_t *agency,
+		       int64_t *system)
+{
+	char hosts[2][256];
+	host_of(ev->subject && strstr(ev->subject, "://") ? ev->subject : NULL,
+		hosts[0], sizeof hosts[0]);
+	host_of(ev->host, hosts[1], sizeof hosts[1]);
+	for (int k = 0; k < 2; k++) {
+		lower(hosts[k]);
+		const sysname *e = find_name(m, hosts[k], *agency);
+		if (e) {
+			*system = e->system_id;
+			if (!*agency)
+				*agency = e->agency_id;
+			return;
+		}
+	}
 }
 
 static void reject(json_t *rejected, size_t index, const json_t *v,
@@ -172,6 +322,7 @@ void api_events_ingest(cg_req *req, cg_resp *resp)
 		}
 		ins[n].ev = &evs[n];
 		ins[n].agency_id = map_agency(&m, &evs[n], req->who.agency_id);
+		map_system(&m, &evs[n], &ins[n].agency_id, &ins[n].system_id);
 		n++;
 	}
 	size_t accepted = 0, dups = 0;

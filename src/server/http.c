@@ -464,7 +464,7 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, const char *url,
 	cg_req req = { .srv = &g_srv, .conn = c, .method = method, .path = url };
 	cg_resp resp = { .status = 200 };
 	cg_buf_init(&req.body, CG_MAX_REQUEST_BODY);
-	cg_buf_init(&resp.body, CG_MAX_REQUEST_BODY);
+	cg_buf_init(&resp.body, CG_MAX_RESPONSE_BODY);
 	client_ip(c, req.client_ip, sizeof req.client_ip);
 	enum MHD_Result ret;
 	bool known;
@@ -484,7 +484,9 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, const char *url,
 		ret = send_error(c, st, why);
 		goto out;
 	}
-	if (req.who.is_user && is_state_change(method)) {
+	/* public routes (the login) do not act on the cookie: no CSRF check,
+	 * so a stale session never blocks logging in again */
+	if (req.who.is_user && is_state_change(method) && r->auth != CG_AUTH_PUBLIC) {
 		const char *t = cg_req_header(&req, "X-CSRF-Token");
 		if (!cg_secret_eq(t, req.who.csrf)) {
 			ret = send_error(c, 403, "missing or wrong X-CSRF-Token");

@@ -64,6 +64,22 @@ try:
                  "m-none": None, "m-unknown": None},
          "events map to agencies by code, id, then the longest matching IP range", got)
 
+    # --- system mapping: subject URL host or host address ---
+    _, sy, _ = admin.req("POST", "/api/v1/systems", {"agency_id": a1["id"], "name": "Cổng Sở Y tế", "kind": "portal",
+                                                     "level": 2, "urls": ["https://syt.example.vn:8443/home"],
+                                                     "domains": ["syt.laichau.gov.vn"], "ips": ["10.5.0.10"]})
+    ing.req("POST", "/api/v1/events", [event("sys-url", subject="https://SYT.laichau.gov.vn/tin-tuc?x=1"),
+                                       event("sys-ip", host="10.5.0.10"),
+                                       event("sys-urlhost", subject="https://syt.example.vn/other"),
+                                       event("sys-other", agency="pr", subject="https://syt.laichau.gov.vn/")])
+    _, body, _ = admin.req("GET", "/api/v1/events?q=sys-")
+    got = {x["id"]: (x["agency_id"], x["system_id"]) for x in body["items"]}
+    t.ok(got == {"sys-url": (a1["id"], sy["id"]), "sys-ip": (a1["id"], sy["id"]),
+                 "sys-urlhost": (a1["id"], sy["id"]), "sys-other": (a2["id"], None)},
+         "events map to systems by URL host, domain or IP, within their agency", got)
+    _, body, _ = admin.req("GET", f"/api/v1/events?system_id={sy['id']}")
+    t.ok(sorted(x["id"] for x in body["items"]) == ["sys-ip", "sys-url", "sys-urlhost"], "filter events by system_id")
+
     # --- hostile text is stored as data and served JSON-escaped ---
     evil = "<script>alert(1)</script> \u00e9 nổ hũ"
     st, body, _ = ing.req("POST", "/api/v1/events", [event("x-1", summary=evil, subject="https://x/\"><img>",
@@ -157,7 +173,7 @@ try:
     t.ok(st == 400 and "UTF-8" in body["error"], "a non-UTF-8 CSV is 400")
     _, ov, _ = admin.req("GET", "/api/v1/overview")
     syt = [a for a in ov["agencies"] if a["id"] == a1["id"]][0]
-    t.ok(syt["portals"] == 1 and syt["classified"]["approved"] == 1 and syt["open_findings"]["high"] >= 1,
+    t.ok(syt["portals"] == 2 and syt["classified"]["approved"] == 1 and syt["open_findings"]["high"] >= 1,
          "overview reflects imported systems and events", syt)
 finally:
     srv.cleanup()

@@ -58,10 +58,11 @@ bool cg_cidr_contains(const cg_cidr *c, const cg_ip *ip)
 	if (c->net.v4 != ip->v4)
 		return false;
 	int bits = (c->net.v4 ? 96 : 0) + c->prefix;
-	for (int i = 0; i < bits; i++) {
-		uint8_t m = (uint8_t)(0x80u >> (i % 8));
-		if ((c->net.b[i / 8] & m) != (ip->b[i / 8] & m))
-			return false;
-	}
-	return true;
+	int whole = bits / 8;
+	if (memcmp(c->net.b, ip->b, (size_t)whole) != 0)
+		return false;
+	if (bits % 8 == 0)
+		return true;
+	uint8_t m = (uint8_t)(0xffu << (8 - bits % 8));
+	return (c->net.b[whole] & m) == (ip->b[whole] & m);
 }

@@ -40,6 +40,12 @@
 #define CG_MAX_REQUEST_BODY (16u * 1024u * 1024u)
 /* Events in one ingest batch. */
 #define CG_MAX_BATCH_EVENTS 10000
+/* One HTTP response body (a page of 500 events with large evidence). */
+#define CG_MAX_RESPONSE_BODY (64u * 1024u * 1024u)
+/* Events one text search (GET /events?q=) looks at per request: the
+ * newest this many below the cursor; the answer's `next` goes on from
+ * there. Bounds the cost of a search without an index. */
+#define CG_EVENTS_TEXT_WINDOW 50000
 /* Items in one list page (?limit=); the default page is 50. */
 #define CG_MAX_LIST_LIMIT 500
 #define CG_DEFAULT_LIST_LIMIT 50
@@ -74,6 +80,11 @@
  * lock held by another process (canhgac user add while serving). */
 #define CG_STORE_READERS 4
 #define CG_STORE_BUSY_MS 10000
+/* SQLite page cache per connection: the writer's holds the indexes that
+ * ingest touches (the event-id index is written at random places), the
+ * readers' the recent pages of the events list. */
+#define CG_STORE_WRITER_CACHE_KIB (64 * 1024)
+#define CG_STORE_READER_CACHE_KIB (16 * 1024)
 
 /* ---- files and archives (fs/) --------------------------------------- */
 

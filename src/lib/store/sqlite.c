@@ -349,7 +349,7 @@ static void conn_close(conn *c)
 	c->db = NULL;
 }
 
-static cg_err conn_open(conn *c, const char *path, cg_buf *why)
+static cg_err conn_open(conn *c, const char *path, int cache_kib, cg_buf *why)
 {
 	memset(c, 0, sizeof *c);
 	int rc = sqlite3_open_v2(path, &c->db,
@@ -369,6 +369,13 @@ static cg_err conn_open(conn *c, const char *path, cg_buf *why)
 			     "PRAGMA synchronous=NORMAL;"
 			     "PRAGMA foreign_keys=ON;"
 			     "PRAGMA temp_store=MEMORY;");
+	if (!err) {
+		/* random event ids make the dedup index write everywhere: a
+		 * page cache that holds it saves a read per insert */
+		char pragma[64];
+		snprintf(pragma, sizeof pragma, "PRAGMA cache_size=-%d", cache_kib);
+		err = exec(c, pragma);
+	}
 	if (err) {
 		if (why)
 			cg_buf_printf(why, "%s: %s", path, g_errmsg);
@@ -649,11 +656,11 @@ cg_err cg_store_open(const char *path, cg_store **out, cg_buf *why)
 	pthread_cond_init(&st->rcv, NULL);
 	cg_err err = st->path ? build_sql(st) : CG_ENOMEM;
 	if (!err)
-		err = conn_open(&st->writer, path, why);
+		err = conn_open(&st->writer, path, CG_STORE_WRITER_CACHE_KIB, why);
 	if (!err)
 		err = migrate(st, why);
 	for (int i = 0; !err && i < CG_STORE_READERS; i++)
-		err = conn_open(&st->readers[i], path, why);
+		err = conn_open(&st->readers[i], path, CG_STORE_READER_CACHE_KIB, why);
 	if (err) {
 		cg_store_close(st);
 		return err;
@@ -785,7 +792,7 @@ static cg_err check_scope(conn *c, cg_store *st, const cg_scope *scope,
 	if (rc != SQLITE_ROW)
 		err = rc == SQLITE_DONE ? CG_ENOTFOUND
 					: db_err(c->db, sqlite3_extended_errcode(c->db));
-	else if (scope->agency_id > 0) {
+	else if (scope->agency_id != 0) {
 		/* the scope column is "id" for agencies, else agency_id (col 1) */
 		int64_t owner = r == CG_RES_AGENCY ? sqlite3_column_int64(s, 0)
 						   : sqlite3_column_int64(s, 1);
@@ -802,7 +809,7 @@ cg_err cg_store_inv_create(cg_store *st, const cg_scope *scope,
 {
 	if ((unsigned)r >= N_RES)
 		return CG_EINVAL;
-	if (scope->agency_id > 0 &&
+	if (scope->agency_id != 0 &&
 	    (r == CG_RES_AGENCY || rec_agency(r, rec) != scope->agency_id))
 		return CG_EPERM;
 	const resdef *d = &resdefs[r];
@@ -837,7 +844,7 @@ cg_err cg_store_inv_update(cg_store *st, const cg_scope *scope,
 {
 	if ((unsigned)r >= N_RES)
 		return CG_EINVAL;
-	if (scope->agency_id > 0 && r != CG_RES_AGENCY &&
+	if (scope->agency_id != 0 && r != CG_RES_AGENCY &&
 	    rec_agency(r, rec) != scope->agency_id)
 		return CG_EPERM;
 	const resdef *d = &resdefs[r];
@@ -846,7 +853,7 @@ cg_err cg_store_inv_update(cg_store *st, const cg_scope *scope,
 	cg_err err = begin(c);
 	if (!err) {
 		err = check_scope(c, st, scope, r, id);
-		if (!err && scope->agency_id > 0 && r == CG_RES_AGENCY &&
+		if (!err && scope->agency_id != 0 && r == CG_RES_AGENCY &&
 		    id != scope->agency_id)
 			err = CG_ENOTFOUND;
 		sqlite3_stmt *s = err ? NULL : stmt(c, st->sql[r].update);
@@ -872,7 +879,7 @@ cg_err cg_store_inv_delete(cg_store *st, const cg_scope *scope,
 {
 	if ((unsigned)r >= N_RES)
 		return CG_EINVAL;
-	if (scope->agency_id > 0 && r == CG_RES_AGENCY)
+	if (scope->agency_id != 0 && r == CG_RES_AGENCY)
 		return CG_EPERM;
 	conn *c = writer_get(st);
 	cg_err err = begin(c);
@@ -914,7 +921,7 @@ cg_err cg_store_inv_get(cg_store *st, const cg_scope *scope, cg_resource r,
 			int64_t owner = r == CG_RES_AGENCY
 						? sqlite3_column_int64(s, 0)
 						: sqlite3_column_int64(s, 1);
-			if (scope->agency_id > 0 && owner != scope->agency_id)
+			if (scope->agency_id != 0 && owner != scope->agency_id)
 				err = CG_ENOTFOUND;
 			else if (!(*out = row_record(&resdefs[r], s)))
 				err = CG_ENOMEM;
@@ -1011,7 +1018,7 @@ static cg_err build_where(const resdef *d, const cg_scope *scope,
 			  const json_t *filters, cg_buf *where, binds *b)
 {
 	cg_err err = cg_buf_puts(where, " WHERE 1=1");
-	if (scope->agency_id > 0) {
+	if (scope->agency_id != 0) {
 		cg_buf_printf(where, " AND %s=?", d->scope_col);
 		binds_int(b, scope->agency_id);
 	}
@@ -1147,7 +1154,7 @@ cg_err cg_store_agency_lookup(cg_store *st, const cg_scope *scope,
 		sqlite3_reset(s);
 	}
 	reader_put(st, c);
-	if (!err && scope->agency_id > 0 && *id != scope->agency_id) {
+	if (!err && scope->agency_id != 0 && *id != scope->agency_id) {
 		*id = 0;
 		err = CG_ENOTFOUND;
 	}
@@ -1171,6 +1178,40 @@ cg_err cg_store_agency_map(cg_store *st, json_t **out)
 					    json_integer(sqlite3_column_int64(s, 0)));
 			json_object_set_new(o, "code", col_str(s, 1));
 			json_object_set_new(o, "ip_ranges", col_json(s, 2));
+			json_array_append_new(arr, o);
+		}
+		if (rc != SQLITE_DONE)
+			err = db_err(c->db, sqlite3_extended_errcode(c->db));
+		sqlite3_reset(s);
+	}
+	reader_put(st, c);
+	if (err) {
+		json_decref(arr);
+		return err;
+	}
+	*out = arr;
+	return CG_OK;
+}
+
+static const char SQL_SYS_MAP[] =
+	"SELECT id, agency_id, urls, domains, ips FROM systems";
+
+cg_err cg_store_system_map(cg_store *st, json_t **out)
+{
+	*out = NULL;
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_SYS_MAP);
+	cg_err err = s ? CG_OK : CG_EDB;
+	json_t *arr = json_array();
+	if (!err) {
+		int rc;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			json_t *o = json_object();
+			json_object_set_new(o, "id", json_integer(sqlite3_column_int64(s, 0)));
+			json_object_set_new(o, "agency_id", json_integer(sqlite3_column_int64(s, 1)));
+			json_object_set_new(o, "urls", col_json(s, 2));
+			json_object_set_new(o, "domains", col_json(s, 3));
+			json_object_set_new(o, "ips", col_json(s, 4));
 			json_array_append_new(arr, o);
 		}
 		if (rc != SQLITE_DONE)
@@ -1865,6 +1906,7 @@ static const char SQL_EV_GET[] =
 	"SELECT seq,id,time,received_at,host,agency,agency_id,system_id,"
 	"source,kind,severity,subject,summary,evidence FROM events WHERE seq=?";
 static const char SQL_EV_COUNT[] = "SELECT count(*) FROM events";
+static const char SQL_EV_MAX[] = "SELECT max(seq) FROM events";
 
 cg_err cg_store_events_insert(cg_store *st, cg_event_in *evs, size_t n,
 			      int64_t received_ms, size_t *accepted,
@@ -1946,71 +1988,93 @@ static json_t *row_event(sqlite3_stmt *s)
 	return o;
 }
 
-cg_err cg_store_events_query(cg_store *st, const cg_scope *scope,
-			     const cg_event_query *q, json_t **items,
-			     int64_t *next)
+/* Builds the events list query. walk_seq: severity and time are filtered
+ * with a unary '+' (no index), so the planner walks seq DESC (or an
+ * equality filter's (column, seq) index, which gives the same order) and
+ * stops after one page: right when matches are common. Otherwise the
+ * planner may use the time and severity indexes and sort the matches:
+ * right when they are rare (an old time window, a rare level). */
+static void events_sql(const cg_scope *scope, const cg_event_query *q,
+		       bool walk_seq, int64_t min_seq, cg_buf *sql, binds *b)
 {
-	*items = NULL;
-	*next = 0;
-	if (scope->agency_id > 0 && q->agency_id > 0 &&
-	    q->agency_id != scope->agency_id) {
-		/* another agency's events: an empty page, not an error */
-		*items = json_array();
-		return *items ? CG_OK : CG_ENOMEM;
+	const char *plus = walk_seq ? "+" : "";
+	cg_buf_puts(sql, SQL_EV_COLS);
+	/* the planner prefers walking seq for ORDER BY ... LIMIT; when that
+	 * walk has already run out of budget, name the index that finds the
+	 * rare matches */
+	if (!walk_seq && (q->since_ms > 0 || q->until_ms > 0))
+		cg_buf_puts(sql, " INDEXED BY events_time");
+	else if (!walk_seq && q->severity_min > 0)
+		cg_buf_puts(sql, " INDEXED BY events_severity");
+	cg_buf_puts(sql, " WHERE 1=1");
+	int64_t ag = scope->agency_id != 0 ? scope->agency_id : q->agency_id;
+	if (ag != 0) {
+		cg_buf_puts(sql, " AND agency_id=?");
+		binds_int(b, ag);
 	}
+	if (q->system_id > 0) {
+		cg_buf_puts(sql, " AND system_id=?");
+		binds_int(b, q->system_id);
+	}
+	if (q->source && *q->source) {
+		cg_buf_puts(sql, " AND source=?");
+		binds_str(b, strdup(q->source));
+	}
+	if (q->kind && *q->kind) {
+		cg_buf_puts(sql, " AND kind=?");
+		binds_str(b, strdup(q->kind));
+	}
+	if (q->severity_min > 0) {
+		cg_buf_printf(sql, " AND %sseverity>=?", plus);
+		binds_int(b, q->severity_min);
+	}
+	if (q->since_ms > 0) {
+		cg_buf_printf(sql, " AND %stime>=?", plus);
+		binds_int(b, q->since_ms);
+	}
+	if (q->until_ms > 0) {
+		cg_buf_printf(sql, " AND %stime<?", plus);
+		binds_int(b, q->until_ms);
+	}
+	if (q->before_seq > 0) {
+		cg_buf_puts(sql, " AND seq<?");
+		binds_int(b, q->before_seq);
+	}
+	if (min_seq > 0) {
+		cg_buf_puts(sql, " AND seq>=?");
+		binds_int(b, min_seq);
+	}
+	/* last: a numbered parameter after all the anonymous ones */
+	if (q->q && *q->q)
+		cg_buf_puts(sql, " AND (summary LIKE ?100 ESCAPE '\\' OR"
+				 " subject LIKE ?100 ESCAPE '\\')");
+	cg_buf_printf(sql, " ORDER BY seq DESC LIMIT %lld", (long long)q->limit + 1);
+}
+
+/* Progress budget of the seq walk, in SQLite VM steps (a few milliseconds). */
+#define WALK_BUDGET_STEPS 100000
+
+static int walk_budget(void *p)
+{
+	int64_t *left = p;
+	*left -= 1000;
+	return *left <= 0;
+}
+
+/* Runs one plan; CG_ETIMEOUT when the budget ran out (nothing added). */
+static cg_err events_run(conn *c, const cg_scope *scope,
+			 const cg_event_query *q, bool walk_seq, int64_t min_seq,
+			 json_t *arr, int64_t *next)
+{
 	binds b = { 0 };
 	cg_buf sql;
 	cg_buf_init(&sql, 4096);
-	cg_buf_puts(&sql, SQL_EV_COLS);
-	cg_buf_puts(&sql, " WHERE 1=1");
-	/* Equality filters use their (column, seq) index, which also gives
-	 * the order; severity and time are filtered with a unary '+' so the
-	 * planner walks seq DESC and stops after one page instead of sorting
-	 * every matching row (newest-first paging). */
-	int64_t ag = scope->agency_id > 0 ? scope->agency_id : q->agency_id;
-	if (ag > 0) {
-		cg_buf_puts(&sql, " AND agency_id=?");
-		binds_int(&b, ag);
-	}
-	if (q->system_id > 0) {
-		cg_buf_puts(&sql, " AND system_id=?");
-		binds_int(&b, q->system_id);
-	}
-	if (q->source && *q->source) {
-		cg_buf_puts(&sql, " AND source=?");
-		binds_str(&b, strdup(q->source));
-	}
-	if (q->kind && *q->kind) {
-		cg_buf_puts(&sql, " AND kind=?");
-		binds_str(&b, strdup(q->kind));
-	}
-	if (q->severity_min > 0) {
-		cg_buf_puts(&sql, " AND +severity>=?");
-		binds_int(&b, q->severity_min);
-	}
-	if (q->since_ms > 0) {
-		cg_buf_puts(&sql, " AND +time>=?");
-		binds_int(&b, q->since_ms);
-	}
-	if (q->until_ms > 0) {
-		cg_buf_puts(&sql, " AND +time<?");
-		binds_int(&b, q->until_ms);
-	}
-	if (q->before_seq > 0) {
-		cg_buf_puts(&sql, " AND seq<?");
-		binds_int(&b, q->before_seq);
-	}
-	/* last: a numbered parameter after all the anonymous ones */
-	if (q->q && *q->q) {
-		cg_buf_puts(&sql, " AND (summary LIKE ?100 ESCAPE '\\' OR"
-				  " subject LIKE ?100 ESCAPE '\\')");
-	}
-	cg_buf_printf(&sql, " ORDER BY seq DESC LIMIT %lld",
-		      (long long)q->limit + 1);
-	conn *c = reader_get(st);
+	events_sql(scope, q, walk_seq, min_seq, &sql, &b);
 	sqlite3_stmt *s = stmt_dyn(c, cg_buf_cstr(&sql));
 	cg_err err = s ? CG_OK : CG_EDB;
-	json_t *arr = json_array();
+	int64_t left = WALK_BUDGET_STEPS;
+	if (walk_seq)
+		sqlite3_progress_handler(c->db, 1000, walk_budget, &left);
 	if (!err) {
 		binds_apply(&b, s);
 		char *pat = q->q && *q->q ? like_pattern(q->q) : NULL;
@@ -2028,13 +2092,65 @@ cg_err cg_store_events_query(cg_store *st, const cg_scope *scope,
 			json_array_append_new(arr, row_event(s));
 			count++;
 		}
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		if (rc == SQLITE_INTERRUPT) {
+			json_array_clear(arr);
+			*next = 0;
+			err = CG_ETIMEOUT;
+		} else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 			err = db_err(c->db, sqlite3_extended_errcode(c->db));
 		sqlite3_finalize(s);
 	}
-	reader_put(st, c);
+	sqlite3_progress_handler(c->db, 0, NULL, NULL);
 	binds_free(&b);
 	cg_buf_free(&sql);
+	return err;
+}
+
+cg_err cg_store_events_query(cg_store *st, const cg_scope *scope,
+			     const cg_event_query *q, json_t **items,
+			     int64_t *next)
+{
+	*items = NULL;
+	*next = 0;
+	json_t *arr = json_array();
+	if (!arr)
+		return CG_ENOMEM;
+	if (scope->agency_id != 0 && q->agency_id > 0 &&
+	    q->agency_id != scope->agency_id) {
+		/* another agency's events: an empty page, not an error */
+		*items = arr;
+		return CG_OK;
+	}
+	conn *c = reader_get(st);
+	/* Text search has no index: it looks at a window of the
+	 * CG_EVENTS_TEXT_WINDOW events below the cursor, and when the page is
+	 * not full says where to go on (next = the window's bottom), so one
+	 * request never scans the whole table. */
+	int64_t min_seq = 0;
+	if (q->q && *q->q) {
+		int64_t top = q->before_seq;
+		if (top <= 0) {
+			sqlite3_stmt *m = stmt(c, SQL_EV_MAX);
+			top = 1;
+			if (m && sqlite3_step(m) == SQLITE_ROW)
+				top = sqlite3_column_int64(m, 0) + 1;
+			if (m)
+				sqlite3_reset(m);
+		}
+		min_seq = top - CG_EVENTS_TEXT_WINDOW;
+		if (min_seq < 1)
+			min_seq = 0;
+	}
+	/* the seq walk first (a page of common matches is found at once);
+	 * when it runs out of budget the matches are rare: let the time and
+	 * severity indexes find them */
+	bool selective = q->severity_min > 0 || q->since_ms > 0 || q->until_ms > 0;
+	cg_err err = events_run(c, scope, q, selective, min_seq, arr, next);
+	if (err == CG_ETIMEOUT)
+		err = events_run(c, scope, q, false, min_seq, arr, next);
+	if (!err && !*next && min_seq > 1)
+		*next = min_seq;
+	reader_put(st, c);
 	if (err) {
 		json_decref(arr);
 		return err;
@@ -2053,7 +2169,7 @@ cg_err cg_store_event_get(cg_store *st, const cg_scope *scope, int64_t seq,
 	if (!err) {
 		sqlite3_bind_int64(s, 1, seq);
 		if (sqlite3_step(s) == SQLITE_ROW &&
-		    (scope->agency_id <= 0 ||
+		    (scope->agency_id == 0 ||
 		     sqlite3_column_int64(s, 6) == scope->agency_id))
 			*out = row_event(s);
 		else

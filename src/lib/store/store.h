@@ -42,8 +42,9 @@
 typedef struct cg_store cg_store;
 
 /* Which agencies the caller may see. agency_id 0 = the whole province
- * (admin, analyst, viewer); > 0 = only that agency (agency officer, or an
- * API token bound to an agency). */
+ * (admin, analyst, viewer); any other value = only that agency (agency
+ * officer, or an API token bound to an agency); a negative value matches
+ * no agency at all (an officer whose agency is unknown sees nothing). */
 typedef struct cg_scope {
 	int64_t agency_id;
 } cg_scope;
@@ -103,6 +104,9 @@ cg_err cg_store_agency_lookup(cg_store *st, const cg_scope *scope,
 
 /* For mapping events to agencies: [{id, code, ip_ranges:[...]}, ...]. */
 cg_err cg_store_agency_map(cg_store *st, json_t **out);
+
+/* For mapping events to systems: [{id, agency_id, urls, domains, ips}]. */
+cg_err cg_store_system_map(cg_store *st, json_t **out);
 
 /* The overview: see the API contract. */
 cg_err cg_store_overview(cg_store *st, const cg_scope *scope, int64_t now_ms,
