@@ -4,9 +4,11 @@
  * Each library linked into canhgac has a row in libraries[] reporting the
  * version it runs with (not only the one it was compiled against).
  */
+#include <curl/curl.h>
 #include <gnutls/gnutls.h>
 #include <jansson.h>
 #include <microhttpd.h>
+#include <openssl/crypto.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -27,6 +29,16 @@ static const char *jansson_version(void)
 	return jansson_version_str();
 }
 
+static const char *curl_version_str(void)
+{
+	return curl_version_info(CURLVERSION_NOW)->version;
+}
+
+static const char *openssl_version(void)
+{
+	return OpenSSL_version(OPENSSL_VERSION_STRING);
+}
+
 static const char *gnutls_version(void)
 {
 	return gnutls_check_version(NULL);
@@ -38,6 +50,8 @@ static const library libraries[] = {
 	{ "libmicrohttpd", MHD_get_version },
 	{ "gnutls", gnutls_version },
 	{ "libsodium", sodium_version_string },
+	{ "libcurl", curl_version_str },
+	{ "openssl", openssl_version },
 	{ "zlib", zlibVersion },
 };
 
