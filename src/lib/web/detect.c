@@ -270,6 +270,9 @@ static double containment(const cg_baseline *b, const cg_view *v)
 	return (double)cg_u32set_common(&b->stable, &v->sh) / (double)b->stable.n;
 }
 
+/* Defacement look: a replaced page styled like a defacement (dark
+ * background, marquee, autoplaying music) and stripped of the portal's
+ * structure. A merely wiped page has no styling features: score 0. */
 static int look_score(const cg_baseline *b, const cg_view *v, json_t *why)
 {
 	int s = 0;
@@ -286,6 +289,8 @@ static int look_score(const cg_baseline *b, const cg_view *v, json_t *why)
 		s++;
 		json_array_append_new(why, json_string("autoplay audio"));
 	}
+	if (s == 0)
+		return 0;
 	if (b->n_elements >= 50 && p->n_elements * 5 < b->n_elements) {
 		s++;
 		json_array_append_new(why, json_string("page structure mostly gone"));

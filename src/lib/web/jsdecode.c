@@ -173,7 +173,7 @@ static void try_base64(scan *S, const char *s, size_t n)
 {
 	while (n && s[n - 1] == '=')
 		n--;
-	if (n < 12 || n > 8192)
+	if (n < 8 || n > 8192)
 		return;
 	char out[6200];
 	size_t o = 0;
