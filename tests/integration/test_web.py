@@ -208,6 +208,50 @@ def make_cert(d, sh, fname, cn, days=None, expired=False):
     os.replace(crt + ".new", crt)
 
 
+class Trickle:
+    """A tiny loopback HTTP server: serves a page normally, or (trickle
+    mode) sends the headers and then one byte every 0.2 s."""
+
+    def __init__(self, page):
+        import socketserver
+        import threading
+        outer = self
+        self.mode = "normal"
+        body = page.encode()
+
+        class H(socketserver.BaseRequestHandler):
+            def handle(self):
+                import time
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    chunk = self.request.recv(4096)
+                    if not chunk:
+                        return
+                    data += chunk
+                try:
+                    if outer.mode == "normal":
+                        self.request.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+                                             b"Connection: close\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+                        return
+                    self.request.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n")
+                    for i in range(300):
+                        self.request.sendall(body[i:i + 1])
+                        time.sleep(0.2)
+                except OSError:
+                    return
+
+        class S(socketserver.ThreadingTCPServer):
+            daemon_threads = True
+            allow_reuse_address = True
+        self.srv = S(("127.0.0.1", 0), H)
+        self.port = self.srv.server_address[1]
+        threading.Thread(target=self.srv.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.srv.shutdown()
+        self.srv.server_close()
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="canhgac-web-")
     ngx = W.Nginx(tmp, locations=LOCATIONS, extra_servers=EXTRA)
@@ -378,6 +422,22 @@ def main():
                "50 MB page x 5 views: too_large, memory bounded (%s KiB)" % (rss[0] if rss else "?"), p.stderr)
         rc, out, err = run(["web", "check", "--json", "--data-dir", data, "--lexicon", "/nonexistent/lex.txt", ngx.url("c/same/")])
         ok(rc == 2 and "/nonexistent/lex.txt" in err, "missing --lexicon file named in the error", err)
+        tr = Trickle(BASE)
+        try:
+            u = f"http://127.0.0.1:{tr.port}/trickle"
+            rc, out, err = run(["web", "baseline", "--data-dir", data, u])
+            ok(rc == 0, "baseline from the small python server", err)
+            tr.mode = "trickle"
+            import time
+            t0 = time.monotonic()
+            rc, out, err = run(["web", "check", "--json", "--timeout", "2", "--data-dir", data, u])
+            el = time.monotonic() - t0
+            ok(rc == 1 and '"timeout"' in out and el < 20,
+               "a server trickling bytes: timeout finding within the total timeout (%.1fs)" % el, out + err)
+            rc, out, err = run(["web", "baseline", "--timeout", "2", "--data-dir", data, u])
+            ok(rc == 2 and "timeout" in err, "baseline of a trickling server: clear error", err)
+        finally:
+            tr.stop()
         closed = W.free_port()
         u = f"http://127.0.0.1:{closed}/"
         rc, out, err = run(["web", "baseline", "--data-dir", data, u])
