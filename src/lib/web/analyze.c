@@ -127,9 +127,19 @@ void cg_strset_add(cg_strset *s, const char *x)
 
 /* ---- sites ------------------------------------------------------------- */
 
+static bool is_ip(const char *h)
+{
+	if (h[0] == '[')
+		return true;
+	for (; *h; h++)
+		if (!((*h >= '0' && *h <= '9') || *h == '.'))
+			return false;
+	return true;
+}
+
 void cg_web_site_of(const char *host, char *dst, size_t dstsize)
 {
-	const char *rd = psl_registrable_domain(psl_builtin(), host);
+	const char *rd = is_ip(host) ? NULL : psl_registrable_domain(psl_builtin(), host);
 	const char *s = rd ? rd : host;
 	if (cg_slice_copy(cg_slice_cstr(s), dst, dstsize) != CG_OK)
 		dst[0] = '\0';
