@@ -272,6 +272,34 @@ cg_err cg_view_build(cg_view *v, cg_view_kind kind, const cg_web_req *r,
 	return CG_OK;
 }
 
+static bool alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+uint64_t cg_body_shape_hash(cg_slice b)
+{
+	const unsigned char *p = (const unsigned char *)b.ptr;
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < b.len;) {
+		if (!alnum(p[i])) {
+			h = (h ^ p[i++]) * 1099511628211ull;
+			continue;
+		}
+		size_t j = i;
+		bool digit = false;
+		while (j < b.len && alnum(p[j]))
+			digit |= p[j++] <= '9';
+		if (digit)
+			h = (h ^ '#') * 1099511628211ull;
+		else
+			for (size_t k = i; k < j; k++)
+				h = (h ^ p[k]) * 1099511628211ull;
+		i = j;
+	}
+	return h;
+}
+
 void cg_view_free(cg_view *v)
 {
 	cg_web_page_free(&v->page);

@@ -71,6 +71,8 @@ typedef struct cg_lexicons {
 typedef struct cg_view {
 	cg_view_kind kind;
 	bool html;
+	bool same_as_browser;  /* check: body equal to the browser's but for
+				  numbers; not digested again (see engine.c) */
 	cg_web_page page;
 	cg_u32set sh;          /* all shingles, sorted unique */
 	uint32_t *spam;        /* counts per spam term (text) */
@@ -86,6 +88,10 @@ typedef struct cg_view {
 cg_err cg_view_build(cg_view *v, cg_view_kind kind, const cg_web_req *r,
 		     const cg_lexicons *lx);
 void cg_view_free(cg_view *v);
+/* Hash of a body with every run of letters and digits that holds a digit
+ * counted as one '#': two loads that differ only in dates, counters and
+ * tokens hash equal. */
+uint64_t cg_body_shape_hash(cg_slice body);
 
 /* Registrable domain of a host (eTLD+1 by the public suffix list; the
  * host itself for IP addresses and bare suffixes). */

@@ -541,6 +541,8 @@ static void cloaking(dctx *d)
 	json_t *views = json_array();
 	const char *first = NULL;
 	for (size_t i = 1; i < s->nviews; i++) {
+		if (s->views[i].same_as_browser)
+			continue;
 		json_t *why = cloak_reasons(d, &s->views[0], &s->reqs[0], &s->views[i], &s->reqs[i]);
 		if (!why)
 			continue;

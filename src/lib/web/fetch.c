@@ -142,7 +142,6 @@ static CURL *make_handle(xfer *x, const cg_web_fetch_opts *o)
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, o->timeout_ms);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, r->user_agent);
-	curl_easy_setopt(h, CURLOPT_PIPEWAIT, 1L);
 	if (r->referer)
 		curl_easy_setopt(h, CURLOPT_REFERER, r->referer);
 	if (o->ca_file)

@@ -119,6 +119,8 @@ static cg_err add_term(cg_lex *lx, cg_slice term, int weight)
 	t->weight = weight;
 	size_t fw = strcspn(f, " ");
 	t->first = hash_word(f, fw);
+	uint32_t bit = t->first & (CG_LEX_FILTER_BITS - 1);
+	lx->filter[bit / 64] |= 1ull << (bit % 64);
 	lx->n++;
 	return CG_OK;
 }
@@ -210,6 +212,11 @@ void cg_lex_count(const cg_lex *lx, cg_slice s, uint32_t *counts)
 		while (j < s.len && word_ch((unsigned char)s.ptr[j]))
 			j++;
 		uint32_t h = hash_word(s.ptr + i, j - i);
+		uint32_t bit = h & (CG_LEX_FILTER_BITS - 1);
+		if (!(lx->filter[bit / 64] & (1ull << (bit % 64)))) {
+			i = j;
+			continue;
+		}
 		for (size_t k = 0; k < lx->n; k++)
 			if (lx->t[k].first == h && match_at(lx->t[k].folded, s, i))
 				counts[k]++;

@@ -26,9 +26,14 @@ typedef struct cg_lex_term {
 	uint32_t first;   /* hash of the first word */
 } cg_lex_term;
 
+#define CG_LEX_FILTER_BITS 4096
+
 typedef struct cg_lex {
 	cg_lex_term *t;
 	size_t n, cap;
+	/* bit (first & (BITS-1)) set for each term's first word: most words
+	 * of a page start no term and are skipped after one lookup */
+	uint64_t filter[CG_LEX_FILTER_BITS / 64];
 } cg_lex;
 
 void cg_lex_init(cg_lex *lx);
