@@ -4,6 +4,7 @@
 #include "analyze.h"
 
 #include <libpsl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -277,6 +278,9 @@ static bool alnum(unsigned char c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* Digit runs count as '#'; so does a whole run of letters and digits of
+ * 12 or more that holds a digit (tokens, hashes). Short labels keep their
+ * letters: "cdn2" and "cdx2" differ, "x1" and "x2" do not. */
 uint64_t cg_body_shape_hash(cg_slice b)
 {
 	const unsigned char *p = (const unsigned char *)b.ptr;
@@ -290,11 +294,19 @@ uint64_t cg_body_shape_hash(cg_slice b)
 		bool digit = false;
 		while (j < b.len && alnum(p[j]))
 			digit |= p[j++] <= '9';
-		if (digit)
+		if (digit && j - i >= 12) {
 			h = (h ^ '#') * 1099511628211ull;
-		else
-			for (size_t k = i; k < j; k++)
+			i = j;
+			continue;
+		}
+		for (size_t k = i; k < j; k++) {
+			if (p[k] <= '9') {
+				while (k + 1 < j && p[k + 1] <= '9')
+					k++;
+				h = (h ^ '#') * 1099511628211ull;
+			} else
 				h = (h ^ p[k]) * 1099511628211ull;
+		}
 		i = j;
 	}
 	return h;
@@ -321,6 +333,7 @@ void cg_baseline_free(cg_baseline *b)
 	cg_u32set_free(&b->stable);
 	cg_u32set_free(&b->volatil);
 	cg_strset_free(&b->domains);
+	cg_strset_free(&b->shapes);
 	json_decref(b->spam);
 	json_decref(b->spam_meta);
 	json_decref(b->deface);
@@ -441,6 +454,11 @@ cg_err cg_baseline_learn(cg_baseline *b, const char *url, const cg_view *views,
 			nc++;
 		}
 	}
+	for (size_t i = 0; i < nviews && b->shapes.n < CG_MAX_WEB_SHAPES; i++) {
+		char key[64];
+		cg_web_shape_key(views[i].kind, cg_body_shape_hash(cg_buf_slice(&reqs[i].body)), key);
+		cg_strset_add(&b->shapes, key);
+	}
 	char host[256];
 	if (b->final_url && cg_web_url_host(b->final_url, host, sizeof host))
 		cg_web_site_of(host, b->final_site, sizeof b->final_site);
@@ -451,6 +469,11 @@ cg_err cg_baseline_learn(cg_baseline *b, const char *url, const cg_view *views,
 	b->description = first->page.description ? strdup(first->page.description) : NULL;
 	b->keywords = first->page.keywords ? strdup(first->page.keywords) : NULL;
 	return CG_OK;
+}
+
+void cg_web_shape_key(cg_view_kind kind, uint64_t shape, char out[64])
+{
+	snprintf(out, 64, "%s:%016llx", cg_view_name(kind), (unsigned long long)shape);
 }
 
 static uint64_t fnv64(const char *s)
@@ -511,6 +534,10 @@ cg_err cg_baseline_save(const cg_baseline *b, const char *data_dir, cg_buf *why)
 	json_object_set_new(o, "n_elements", json_integer((json_int_t)b->n_elements));
 	json_object_set_new(o, "n_links", json_integer((json_int_t)b->n_links));
 	json_object_set_new(o, "domains", dom);
+	json_t *shapes = json_array();
+	for (size_t i = 0; i < b->shapes.n; i++)
+		json_array_append_new(shapes, cg_json_cstr(b->shapes.v[i]));
+	json_object_set_new(o, "shapes", shapes);
 	json_object_set(o, "spam", b->spam);
 	json_object_set(o, "spam_meta", b->spam_meta);
 	json_object_set(o, "deface", b->deface);
@@ -603,6 +630,9 @@ cg_err cg_baseline_load(cg_baseline *b, const char *data_dir, const char *url,
 		json_t *d;
 		json_array_foreach(dom, i, d) if (json_is_string(d))
 			cg_strset_add(&b->domains, json_string_value(d));
+		json_t *sh = json_object_get(o, "shapes");
+		json_array_foreach(sh, i, d) if (json_is_string(d) && b->shapes.n < CG_MAX_WEB_SHAPES)
+			cg_strset_add(&b->shapes, json_string_value(d));
 		b->url = strdup(url);
 		b->final_url = dup_str(o, "final_url");
 		const char *fs = cg_json_get_str(o, "final_site");

@@ -73,6 +73,8 @@ typedef struct cg_view {
 	bool html;
 	bool same_as_browser;  /* check: body equal to the browser's but for
 				  numbers; not digested again (see engine.c) */
+	bool same_as_baseline; /* check: body equal to one the baseline learned
+				  from (same view) but for numbers */
 	cg_web_page page;
 	cg_u32set sh;          /* all shingles, sorted unique */
 	uint32_t *spam;        /* counts per spam term (text) */
@@ -92,6 +94,9 @@ void cg_view_free(cg_view *v);
  * counted as one '#': two loads that differ only in dates, counters and
  * tokens hash equal. */
 uint64_t cg_body_shape_hash(cg_slice body);
+/* "googlebot:0123456789abcdef" */
+void cg_web_shape_key(cg_view_kind kind, uint64_t shape, char out[64]);
+#define CG_MAX_WEB_SHAPES 64
 
 /* Registrable domain of a host (eTLD+1 by the public suffix list; the
  * host itself for IP addresses and bare suffixes). */
@@ -107,6 +112,7 @@ typedef struct cg_baseline {
 	char final_site[256];
 	cg_u32set stable, volatil;
 	cg_strset domains;
+	cg_strset shapes;     /* "view:shape-hash" of every load learned from */
 	json_t *spam;         /* {folded term: max count} */
 	json_t *spam_meta;
 	json_t *deface;

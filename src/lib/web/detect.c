@@ -541,7 +541,7 @@ static void cloaking(dctx *d)
 	json_t *views = json_array();
 	const char *first = NULL;
 	for (size_t i = 1; i < s->nviews; i++) {
-		if (s->views[i].same_as_browser)
+		if (s->views[i].same_as_browser || s->views[i].same_as_baseline)
 			continue;
 		json_t *why = cloak_reasons(d, &s->views[0], &s->reqs[0], &s->views[i], &s->reqs[i]);
 		if (!why)
@@ -572,6 +572,8 @@ void cg_web_detect(const cg_web_subject *s, const cg_web_opts *o, const cg_web_s
 		return;
 	const cg_view *B = &s->views[0];
 	redirects(&d, B, &s->reqs[0]);
+	if (B->same_as_baseline)
+		return; /* the page the baseline learned from, numbers aside */
 	content(&d, B);
 	if (!B->html)
 		return;

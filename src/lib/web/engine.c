@@ -117,34 +117,60 @@ static void learn(run *R, job *j, cg_web_group *g, cg_view *views)
 	cg_baseline_free(&b);
 }
 
+/* Which views must be digested. A check's views usually hold nothing new:
+ * the browser's page is one the baseline already learned from (equal but
+ * for numbers: the shape hash ignores what the shingles ignore), and the
+ * crawlers get the browser's page. Digesting only what changed is most of
+ * the saving that lets one core watch a province's portals. */
+static void plan(run *R, job *j, cg_web_group *g, cg_view *views, bool *need)
+{
+	int nv = g->nreqs;
+	uint64_t shape0 = 0;
+	bool any = false;
+	for (int i = 0; i < nv; i++) {
+		const cg_web_req *r = &g->reqs[i];
+		memset(&views[i], 0, sizeof views[i]);
+		views[i].kind = j->kinds[i];
+		need[i] = r->fail == CG_FETCH_OK;
+		if (!need[i] || R->baseline)
+			continue;
+		uint64_t shape = cg_body_shape_hash(cg_buf_slice(&r->body));
+		char key[64];
+		cg_web_shape_key(j->kinds[i], shape, key);
+		bool known = cg_strset_has(&j->base.shapes, key) && j->base.final_url &&
+			     strcmp(r->final_url, j->base.final_url) == 0;
+		if (i == 0) {
+			shape0 = shape;
+			views[0].same_as_baseline = known;
+			continue;
+		}
+		const cg_web_req *r0 = &g->reqs[0];
+		views[i].same_as_browser = r0->fail == CG_FETCH_OK && shape == shape0 &&
+					   r->status == r0->status &&
+					   strcmp(r->final_url, r0->final_url) == 0;
+		views[i].same_as_baseline = known;
+		need[i] = !views[i].same_as_browser && !known;
+		any |= need[i];
+	}
+	if (!R->baseline && nv > 0 && g->reqs[0].fail == CG_FETCH_OK) {
+		need[0] = any || !views[0].same_as_baseline;
+		if (any)
+			views[0].same_as_baseline = false;
+	}
+}
+
 static void on_group(cg_web_group *g, void *ctx)
 {
 	run *R = ctx;
 	job *j = g->user;
 	cg_view views[16];
 	int nv = g->nreqs;
-	uint64_t shape0 = 0;
+	bool need[16];
+	plan(R, j, g, views, need);
 	for (int i = 0; i < nv; i++) {
-		cg_err err = CG_OK;
-		const cg_web_req *r = &g->reqs[i];
-		memset(&views[i], 0, sizeof views[i]);
-		views[i].kind = j->kinds[i];
-		if (r->fail != CG_FETCH_OK)
+		if (!need[i])
 			continue;
-		/* A check's crawler and search views are usually the browser's
-		 * page with other numbers in it: then digesting it again can
-		 * find nothing new (the shape hash ignores exactly what the
-		 * shingles ignore), and most of the CPU of a check is saved. */
-		uint64_t shape = cg_body_shape_hash(cg_buf_slice(&r->body));
-		if (i == 0)
-			shape0 = shape;
-		else if (!R->baseline && shape == shape0 && g->reqs[0].fail == CG_FETCH_OK &&
-			 r->status == g->reqs[0].status &&
-			 strcmp(r->final_url, g->reqs[0].final_url) == 0) {
-			views[i].same_as_browser = true;
-			continue;
-		}
-		err = cg_view_build(&views[i], j->kinds[i], r, R->o->lex);
+		cg_err err = cg_view_build(&views[i], j->kinds[i], &g->reqs[i], R->o->lex);
 		if (err)
 			report_error(R, j->url, cg_strerror(err));
 	}
