@@ -395,6 +395,9 @@ def main():
         rc2, out, _ = run(["web", "check", "--data-dir", data, ngx.url("c/replaced/")])
         ok(rc == 0 and rc2 == 0, "re-baselining a redesigned page makes it quiet", out)
 
+        rc, out, err = run(["web", "baseline", "--data-dir", data, f"http://nhacai88.localhost:{port}/"])
+        ok(rc == 0 and "already holds spam vocabulary" in err, "baseline of a page already full of spam warns", err)
+
         # errors and bad inputs
         rc, out, err = run(["web", "check", "--data-dir", data, ngx.url("never-baselined/")])
         ok(rc == 2 and "no baseline" in err, "check without a baseline: exit 2 with a clear error", err)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/limits.h"
+#include "core/log.h"
 #include "web.h"
 
 void cg_web_opts_default(cg_web_opts *o)
@@ -72,6 +73,26 @@ static void report_error(const run *R, const char *url, const char *msg)
 		R->sink->error(url, msg, R->sink->ctx);
 }
 
+/* A baseline learns what is there: a page already full of spam would be
+ * learned as normal. Say so loudly (the operator decides). */
+static void warn_if_dirty(run *R, const char *url, const cg_baseline *b)
+{
+	const cg_lex *lx = &R->o->lex->spam;
+	int score = 0;
+	cg_buf terms;
+	cg_buf_init(&terms, 1024);
+	for (size_t k = 0; k < lx->n; k++)
+		if (json_object_get(b->spam, lx->t[k].folded) ||
+		    json_object_get(b->spam_meta, lx->t[k].folded)) {
+			score += lx->t[k].weight;
+			cg_buf_printf(&terms, "%s\"%s\"", terms.len ? ", " : "", lx->t[k].original);
+		}
+	if (score >= 3)
+		cg_warn("%s: the page already holds spam vocabulary (%s); the baseline "
+			"treats it as normal - check the page", url, cg_buf_cstr(&terms));
+	cg_buf_free(&terms);
+}
+
 static void learn(run *R, job *j, cg_web_group *g, cg_view *views)
 {
 	const cg_web_req *r0 = &g->reqs[0];
@@ -111,8 +132,11 @@ static void learn(run *R, job *j, cg_web_group *g, cg_view *views)
 		err = cg_baseline_save(&b, R->o->data_dir, &why);
 	if (err)
 		report_error(R, j->url, why.len ? cg_buf_cstr(&why) : cg_strerror(err));
-	else if (R->sink->stored)
-		R->sink->stored(j->url, &b, R->sink->ctx);
+	else {
+		warn_if_dirty(R, j->url, &b);
+		if (R->sink->stored)
+			R->sink->stored(j->url, &b, R->sink->ctx);
+	}
 	cg_buf_free(&why);
 	cg_baseline_free(&b);
 }

@@ -267,6 +267,17 @@ TEST(shingles_ignore_numbers_and_track_text)
 	cg_lex_free(&lx.deface);
 }
 
+TEST(shape_hash_ignores_numbers_and_tokens_only)
+{
+#define SH(x) cg_body_shape_hash(cg_slice_cstr(x))
+	CHECK(SH("Ngày 21/11/2026 04:33, lượt 1234") == SH("Ngày 1/1/2027 23:59, lượt 99"));
+	CHECK(SH("t=5ea3eb7ce6638d52a9ee1a90cfa6c09d;") == SH("t=0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e;"));
+	CHECK(SH("app.abc123.js") == SH("app.abc124.js"));
+	CHECK(SH("https://cdn.a.top/") != SH("https://cdx.a.top/"));
+	CHECK(SH("<p>tin mới</p>") != SH("<p>tin cũ</p>"));
+#undef SH
+}
+
 int main(void)
 {
 	RUN(js_plain_and_obfuscated_redirects);
@@ -279,5 +290,6 @@ int main(void)
 	RUN(charset_conversion);
 	RUN(url_hosts_and_sites);
 	RUN(shingles_ignore_numbers_and_track_text);
+	RUN(shape_hash_ignores_numbers_and_tokens_only);
 	return test_done();
 }
