@@ -4,7 +4,10 @@
  * Each library linked into canhgac has a row in libraries[] reporting the
  * version it runs with (not only the one it was compiled against).
  */
+#include <curl/curl.h>
 #include <jansson.h>
+#include <libpsl.h>
+#include <libxml/globals.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -22,8 +25,21 @@ static const char *jansson_version(void)
 	return jansson_version_str();
 }
 
+static const char *curl_version_str(void)
+{
+	return curl_version_info(CURLVERSION_NOW)->version;
+}
+
+static const char *libxml2_version(void)
+{
+	return xmlParserVersion; /* "20914" for 2.9.14 */
+}
+
 static const library libraries[] = {
 	{ "jansson", jansson_version },
+	{ "libcurl", curl_version_str },
+	{ "libpsl", psl_get_version },
+	{ "libxml2", libxml2_version },
 };
 
 static const char *build_options(void)
