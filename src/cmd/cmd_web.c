@@ -31,6 +31,9 @@ enum {
 	OPT_URL_FILE,
 	OPT_LOADS,
 	OPT_THRESHOLD,
+	OPT_RENDER,
+	OPT_CHROMIUM,
+	OPT_CHROMIUM_ARGS,
 };
 
 static const cg_opt web_opts[] = {
@@ -43,6 +46,9 @@ static const cg_opt web_opts[] = {
 	{ "url-file", 0, true, OPT_URL_FILE },
 	{ "loads", 0, true, OPT_LOADS },
 	{ "threshold", 0, true, OPT_THRESHOLD },
+	{ "render", 0, false, OPT_RENDER },
+	{ "chromium", 0, true, OPT_CHROMIUM },
+	{ "chromium-args", 0, true, OPT_CHROMIUM_ARGS },
 	{ NULL, 0, false, 0 },
 };
 
@@ -102,6 +108,15 @@ static int on_opt(void *ctx, int id, const char *v)
 		if (!cg_cli_int(w->cli, "threshold", v, 1, 99, &n))
 			return 1;
 		w->o.replaced_below = (double)n / 100.0;
+		return 0;
+	case OPT_RENDER:
+		w->o.render = true;
+		return 0;
+	case OPT_CHROMIUM:
+		w->o.chromium = v;
+		return 0;
+	case OPT_CHROMIUM_ARGS:
+		w->o.chromium_args = v;
 		return 0;
 	}
 	return 1;

@@ -18,7 +18,10 @@ int cmd_web_check(cg_cli *cli);
 	  "  --parallel N           pages fetched at once, 1-64 (default 16)\n"\
 	  "  --url-file FILE        more URLs, one a line ('#' comments)\n"\
 	  "  --rules DIR            rules directory (default $CANHGAC_RULES_DIR or the shipped rules/)\n"\
-	  "  --lexicon FILE         extra spam terms, one a line, optional weight: '3 no hu' (repeatable)\n"
+	  "  --lexicon FILE         extra spam terms, one a line, optional weight: '3 no hu' (repeatable)\n"\
+	  "  --render               also compare the DOM headless Chromium renders (use for baseline and check)\n"\
+	  "  --chromium PROG        browser for --render (default chromium)\n"\
+	  "  --chromium-args ARGS   extra space-separated arguments for it\n"
 
 const cg_command cg_commands[] = {
 	{ "help", cmd_help, "Show the commands, or one command's options.",

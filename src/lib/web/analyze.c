@@ -17,13 +17,14 @@
 #define SHINGLE_WORDS 4
 
 static const char *const view_names[CG_VIEW_COUNT] = {
-	"browser", "googlebot", "bingbot", "coccocbot", "search-visitor",
+	"browser", "googlebot", "bingbot", "coccocbot", "search-visitor", "rendered",
 };
 static const char *const view_uas[CG_VIEW_COUNT] = {
 	"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
 	"Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
 	"Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
 	"Mozilla/5.0 (compatible; coccocbot-web/1.0; +http://help.coccoc.com/searchengine)",
+	"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
 	"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
 };
 

@@ -37,8 +37,11 @@ typedef enum cg_view_kind {
 	CG_VIEW_BINGBOT,
 	CG_VIEW_COCCOC,
 	CG_VIEW_SEARCH,  /* browser arriving from a Google result */
+	CG_VIEW_RENDERED, /* the DOM headless Chromium built (--render) */
 	CG_VIEW_COUNT
 } cg_view_kind;
+/* the views fetched with libcurl: all but the rendered one */
+#define CG_VIEW_FETCHED CG_VIEW_RENDERED
 
 const char *cg_view_name(cg_view_kind v);
 const char *cg_view_user_agent(cg_view_kind v);

@@ -349,20 +349,26 @@ static void content(dctx *d, const cg_view *v)
 	json_decref(look);
 }
 
-static void spam(dctx *d, const cg_view *v)
+/* B: when v is the rendered DOM, the browser view whose findings are
+ * already reported (only what scripts added counts). */
+static void spam(dctx *d, const cg_view *v, const cg_view *B)
 {
 	const cg_baseline *b = d->s->base;
 	const cg_lexicons *lx = d->o->lex;
 	json_t *terms = json_array();
-	int score = new_hits(&lx->spam, v->spam, b->spam, NULL, terms);
+	int score = new_hits(&lx->spam, v->spam, b->spam, B ? B->spam : NULL, terms);
 	if (score >= LEX_SCORE_FINDING) {
-		json_t *ev = json_pack("{s:o,s:i,s:o}", "terms", terms, "score", (int)score,
-				       "hidden_text_sample",
+		json_t *ev = json_pack("{s:o,s:i,s:s,s:o}", "terms", terms, "score", (int)score,
+				       "view", cg_view_name(v->kind), "hidden_text_sample",
 				       snippet(cg_buf_slice(&v->page.hidden_text)));
-		emit(d, "spam", CG_SEV_HIGH, ev, "Trang chứa nội dung quảng cáo cờ bạc/spam: %s",
+		emit(d, "spam", CG_SEV_HIGH, ev,
+		     B ? "Mã JavaScript chèn nội dung cờ bạc/spam vào trang: %s"
+		       : "Trang chứa nội dung quảng cáo cờ bạc/spam: %s",
 		     json_string_value(json_object_get(json_array_get(terms, 0), "term")));
 	} else
 		json_decref(terms);
+	if (B)
+		return;
 	terms = json_array();
 	score = new_hits(&lx->spam, v->spam_meta, b->spam_meta, NULL, terms);
 	if (score >= META_SCORE_FINDING) {
@@ -404,7 +410,9 @@ static bool spammy(dctx *d, const char *text, const char *host)
 	return score >= 2;
 }
 
-static void hidden_and_new(dctx *d, const cg_view *v)
+/* skip: for the rendered view, the sites the fetched page itself already
+ * loads or links to (reported, if at all, from the browser view). */
+static void hidden_and_new(dctx *d, const cg_view *v, const cg_strset *skip)
 {
 	const cg_web_page *p = &v->page;
 	json_t *hidden = json_array(), *res = json_array(), *links = json_array();
@@ -414,7 +422,7 @@ static void hidden_and_new(dctx *d, const cg_view *v)
 	char site[256];
 	for (size_t i = 0; i < p->nres; i++) {
 		const cg_web_res *x = &p->res[i];
-		if (!foreign(d, x->host, site))
+		if (!foreign(d, x->host, site) || (skip && cg_strset_has(skip, site)))
 			continue;
 		if (x->kind == CG_RES_LINK && x->hidden) {
 			nhidden++;
@@ -445,13 +453,15 @@ static void hidden_and_new(dctx *d, const cg_view *v)
 	for (int i = 0; i < v->js.nurls; i++) {
 		const cg_js_url *u = &v->js.urls[i];
 		if (u->in_markup && foreign_url(d, u->url, site) &&
+		    !(skip && cg_strset_has(skip, site)) &&
 		    json_array_size(res) < MAX_EVIDENCE_ITEMS)
 			json_array_append_new(res, json_pack("{s:s,s:o,s:s,s:s}", "kind",
 							     "script-written", "url", cg_json_cstr(u->url),
 							     "domain", site, "decoded_from", u->how));
 	}
 	if (nhidden) {
-		json_t *ev = json_pack("{s:o,s:I}", "links", hidden, "count", (json_int_t)nhidden);
+		json_t *ev = json_pack("{s:o,s:I,s:s}", "links", hidden, "count", (json_int_t)nhidden,
+				       "view", cg_view_name(v->kind));
 		emit(d, "hidden_links", CG_SEV_HIGH, ev, "Trang chứa %zu liên kết ẩn tới trang ngoài (%s)",
 		     nhidden, json_string_value(json_object_get(json_array_get(hidden, 0), "href")));
 	} else
@@ -462,7 +472,7 @@ static void hidden_and_new(dctx *d, const cg_view *v)
 	}
 	if (json_array_size(res)) {
 		json_t *first = json_array_get(res, 0);
-		json_t *ev = json_pack("{s:O}", "resources", res);
+		json_t *ev = json_pack("{s:O,s:s}", "resources", res, "view", cg_view_name(v->kind));
 		emit(d, "new_external_resource", CG_SEV_HIGH, ev,
 		     "Trang tải/nhúng tài nguyên từ tên miền lạ: %s (%s)",
 		     json_string_value(json_object_get(first, "domain")),
@@ -541,7 +551,8 @@ static void cloaking(dctx *d)
 	json_t *views = json_array();
 	const char *first = NULL;
 	for (size_t i = 1; i < s->nviews; i++) {
-		if (s->views[i].same_as_browser || s->views[i].same_as_baseline)
+		if (s->views[i].same_as_browser || s->views[i].same_as_baseline ||
+		    s->views[i].kind == CG_VIEW_RENDERED)
 			continue;
 		json_t *why = cloak_reasons(d, &s->views[0], &s->reqs[0], &s->views[i], &s->reqs[i]);
 		if (!why)
@@ -562,6 +573,33 @@ static void cloaking(dctx *d)
 	     "Trang hiển thị nội dung khác cho %s so với trình duyệt (cloaking)", first);
 }
 
+/* --render: what scripts did to the page at run time. Compared with the
+ * browser view (fetched now) so only what JavaScript added is reported. */
+static void rendered(dctx *d, const cg_view *B, const cg_view *v)
+{
+	const cg_baseline *b = d->s->base;
+	double sim_b = containment(b, B), sim_r = containment(b, v);
+	if (sim_r < d->o->replaced_below && sim_b >= d->o->replaced_below) {
+		json_t *ev = json_pack("{s:s,s:f,s:f,s:o,s:o}", "view", "rendered", "similarity", sim_r,
+				       "browser_similarity", sim_b, "title", str_or_null(v->page.title),
+				       "text_sample", snippet(cg_buf_slice(&v->page.text)));
+		emit(d, "content_replaced", CG_SEV_HIGH, ev,
+		     "Mã JavaScript thay thế nội dung trang khi hiển thị (còn %.0f%% nội dung ổn định)",
+		     sim_r * 100);
+	}
+	spam(d, v, B);
+	cg_strset sites = { 0 };
+	for (size_t i = 0; i < B->page.nres; i++) {
+		char site[256];
+		if (B->page.res[i].host) {
+			cg_web_site_of(B->page.res[i].host, site, sizeof site);
+			cg_strset_add(&sites, site);
+		}
+	}
+	hidden_and_new(d, v, &sites);
+	cg_strset_free(&sites);
+}
+
 void cg_web_detect(const cg_web_subject *s, const cg_web_opts *o, const cg_web_sink *sink)
 {
 	dctx d = { .s = s, .o = o, .sink = sink };
@@ -577,7 +615,10 @@ void cg_web_detect(const cg_web_subject *s, const cg_web_opts *o, const cg_web_s
 	content(&d, B);
 	if (!B->html)
 		return;
-	spam(&d, B);
-	hidden_and_new(&d, B);
+	spam(&d, B, NULL);
+	hidden_and_new(&d, B, NULL);
 	cloaking(&d);
+	for (size_t i = 1; i < s->nviews; i++)
+		if (s->views[i].kind == CG_VIEW_RENDERED && s->views[i].html)
+			rendered(&d, B, &s->views[i]);
 }

@@ -8,6 +8,7 @@
 
 #include "core/limits.h"
 #include "core/log.h"
+#include "render.h"
 #include "web.h"
 
 void cg_web_opts_default(cg_web_opts *o)
@@ -93,7 +94,7 @@ static void warn_if_dirty(run *R, const char *url, const cg_baseline *b)
 	cg_buf_free(&terms);
 }
 
-static void learn(run *R, job *j, cg_web_group *g, cg_view *views)
+static void learn(run *R, job *j, cg_web_group *g, cg_view *views, int nv)
 {
 	const cg_web_req *r0 = &g->reqs[0];
 	char msg[512];
@@ -119,7 +120,7 @@ static void learn(run *R, job *j, cg_web_group *g, cg_view *views)
 	cg_view ok[16];
 	cg_web_req okr[16];
 	size_t n = 0;
-	for (int i = 0; i < g->nreqs && n < 16; i++)
+	for (int i = 0; i < nv && n < 16; i++)
 		if (g->reqs[i].fail == CG_FETCH_OK && g->reqs[i].status < 400) {
 			ok[n] = views[i];
 			okr[n] = g->reqs[i];
@@ -183,6 +184,32 @@ static void plan(run *R, job *j, cg_web_group *g, cg_view *views, bool *need)
 	}
 }
 
+/* --render: the DOM from headless Chromium becomes one more request
+ * (slot g->nreqs, reserved in run_all). False when it could not be had;
+ * the page is still checked without it. */
+static bool render(run *R, job *j, cg_web_group *g, int slot)
+{
+	cg_web_req *r = &g->reqs[slot];
+	memset(r, 0, sizeof *r);
+	r->url = j->url;
+	r->user_agent = cg_view_user_agent(CG_VIEW_RENDERED);
+	cg_buf_init(&r->body, CG_MAX_WEB_PAGE);
+	cg_render_opts ro = { R->o->chromium, R->o->chromium_args, r->user_agent,
+			      R->o->fetch.timeout_ms };
+	char msg[256];
+	if (cg_web_render(&ro, j->url, &r->body, msg) != CG_OK) {
+		char line[400];
+		snprintf(line, sizeof line, "--render: %s", msg);
+		report_error(R, j->url, line);
+		cg_buf_free(&r->body);
+		return false;
+	}
+	r->final_url = strdup(g->reqs[0].final_url);
+	r->content_type = strdup("text/html; charset=utf-8");
+	r->status = 200;
+	return true;
+}
+
 static void on_group(cg_web_group *g, void *ctx)
 {
 	run *R = ctx;
@@ -191,6 +218,14 @@ static void on_group(cg_web_group *g, void *ctx)
 	int nv = g->nreqs;
 	bool need[16];
 	plan(R, j, g, views, need);
+	if (R->o->render && g->reqs[0].fail == CG_FETCH_OK && render(R, j, g, nv)) {
+		memset(&views[nv], 0, sizeof views[nv]);
+		j->kinds[nv] = CG_VIEW_RENDERED;
+		need[nv] = true;
+		need[0] = true; /* the rendered DOM is compared with the browser's */
+		views[0].same_as_baseline = false;
+		nv++;
+	}
 	for (int i = 0; i < nv; i++) {
 		if (!need[i])
 			continue;
@@ -199,7 +234,7 @@ static void on_group(cg_web_group *g, void *ctx)
 			report_error(R, j->url, cg_strerror(err));
 	}
 	if (R->baseline)
-		learn(R, j, g, views);
+		learn(R, j, g, views, nv);
 	else if (nv > 0) {
 		cg_web_subject s = { j->url, g->reqs, views, (size_t)nv, &j->base };
 		cg_web_detect(&s, R->o, R->sink);
@@ -216,12 +251,13 @@ static void on_group(cg_web_group *g, void *ctx)
 static cg_err run_all(const char *const *urls, size_t n, const cg_web_opts *o,
 		      const cg_web_sink *sink, bool baseline)
 {
-	size_t per = baseline ? (size_t)o->loads + CG_VIEW_COUNT - 1 : CG_VIEW_COUNT;
-	if (per > 16)
-		per = 16;
+	size_t per = baseline ? (size_t)o->loads + CG_VIEW_FETCHED - 1 : CG_VIEW_FETCHED;
+	if (per > 15)
+		per = 15;
+	size_t slots = per + 1; /* + the rendered view's stand-in request */
 	job *jobs = calloc(n ? n : 1, sizeof *jobs);
 	cg_web_group *groups = calloc(n ? n : 1, sizeof *groups);
-	cg_web_req *reqs = calloc(n * per + 1, sizeof *reqs);
+	cg_web_req *reqs = calloc(n * slots + 1, sizeof *reqs);
 	if (!jobs || !groups || !reqs) {
 		free(jobs);
 		free(groups);
@@ -244,13 +280,13 @@ static cg_err run_all(const char *const *urls, size_t n, const cg_web_opts *o,
 			j->have_base = true;
 		}
 		cg_web_group *g = &groups[ng++];
-		g->reqs = &reqs[i * per];
+		g->reqs = &reqs[i * slots];
 		g->user = j;
 		size_t k = 0;
 		if (baseline)
 			for (int l = 1; l < o->loads && k < per; l++)
 				j->kinds[k++] = CG_VIEW_BROWSER;
-		for (int v = 0; v < CG_VIEW_COUNT && k < per; v++)
+		for (int v = 0; v < CG_VIEW_FETCHED && k < per; v++)
 			j->kinds[k++] = (cg_view_kind)v;
 		if (baseline) { /* browser loads first */
 			j->kinds[0] = CG_VIEW_BROWSER;

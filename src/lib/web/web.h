@@ -32,6 +32,9 @@ typedef struct cg_web_opts {
 	int loads;                /* browser loads for a baseline */
 	double replaced_below;    /* containment of stable text; default 0.35 */
 	int expiry_days;          /* tls_expiry warning window; default 14 */
+	bool render;              /* also compare the DOM Chromium renders */
+	const char *chromium;     /* program for --render (NULL: "chromium") */
+	const char *chromium_args; /* extra arguments for it, or NULL */
 } cg_web_opts;
 
 void cg_web_opts_default(cg_web_opts *o);
