@@ -5,7 +5,8 @@
 # limit; canhgac fetches each page five times (browser, three crawlers,
 # search visitor), parses and compares it. Prints pages/s for both, the
 # CPU canhgac spends per page, the extrapolation to 1,000 portals every 5
-# minutes, and `ratio web-vs-curl VALUE` (canhgac pages/s / curl pages/s).
+# minutes, and `ratio web-vs-curl VALUE` (canhgac pages/s / curl pages/s)
+# and `ratio web-requests-vs-curl VALUE` (the same per HTTP request).
 # Environment: PAGES (default 500), RUNS (default 3, median reported).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +26,7 @@ tmp = tempfile.mkdtemp(prefix="canhgac-bench-web-")
 ngx = W.Nginx(tmp, workers=2)
 try:
     for i in range(pages):
-        ngx.write(f"p{i}/index.html", W.portal(seed=i, articles=22, paragraphs=3))
+        ngx.write(f"p{i}/index.html", W.portal(seed=i, articles=28, paragraphs=3))
     port = ngx.start()
     urls = [ngx.url(f"p{i}/") for i in range(pages)]
     size = len(W.get(urls[0]))
@@ -58,10 +59,11 @@ try:
     if rc != 0:
         print(f"web check found something on unchanged pages (exit {rc})", file=sys.stderr)
         sys.exit(1)
-    ct, wt, wcpu = [], [], []
+    ct, wt, wcpu, ccpu = [], [], [], []
     for _ in range(runs):
-        _, el, _ = timed(curl)
+        _, el, cpu = timed(curl)
         ct.append(el)
+        ccpu.append(cpu)
         _, el, cpu = timed(check)
         wt.append(el)
         wcpu.append(cpu)
@@ -71,9 +73,12 @@ try:
     share = 1000 * per_page / 300 * 100
     print(f"curl --parallel:   {cps:8.0f} pages/s ({c:.2f} s, median of {runs})")
     print(f"canhgac web check: {wps:8.0f} pages/s ({w:.2f} s, 5 views per page)")
-    print(f"canhgac CPU: {per_page * 1000:.2f} ms per page checked (user+sys, 5 fetches + parse + compare)")
+    print(f"canhgac CPU: {per_page * 1000:.2f} ms per page checked (user+sys, 5 fetches + parse + compare); "
+          f"curl: {statistics.median(ccpu) / pages * 1000:.2f} ms per fetch")
     print(f"1,000 portals every 5 minutes: {share:.1f}% of one core (goal < 25%)")
     print(f"ratio web-vs-curl {wps / cps:.2f}")
+    # each check makes 5 requests per page (browser, 3 crawlers, search visitor)
+    print(f"ratio web-requests-vs-curl {5 * wps / cps:.2f}")
 finally:
     ngx.stop()
     shutil.rmtree(tmp, ignore_errors=True)
