@@ -5,10 +5,15 @@
  * version it runs with (not only the one it was compiled against).
  */
 #include <curl/curl.h>
+#include <gnutls/gnutls.h>
 #include <jansson.h>
 #include <libpsl.h>
 #include <libxml/globals.h>
+#include <microhttpd.h>
+#include <sodium.h>
+#include <sqlite3.h>
 #include <stdio.h>
+#include <zlib.h>
 
 #include "cli.h"
 #include "core/buf.h"
@@ -35,11 +40,21 @@ static const char *libxml2_version(void)
 	return xmlParserVersion; /* "20914" for 2.9.14 */
 }
 
+static const char *gnutls_version(void)
+{
+	return gnutls_check_version(NULL);
+}
+
 static const library libraries[] = {
 	{ "jansson", jansson_version },
 	{ "libcurl", curl_version_str },
 	{ "libpsl", psl_get_version },
 	{ "libxml2", libxml2_version },
+	{ "sqlite3", sqlite3_libversion },
+	{ "libmicrohttpd", MHD_get_version },
+	{ "gnutls", gnutls_version },
+	{ "libsodium", sodium_version_string },
+	{ "zlib", zlibVersion },
 };
 
 static const char *build_options(void)
