@@ -57,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cg_view views[2] = { v, v };
 		views[1].kind = CG_VIEW_GOOGLEBOT;
 		cg_web_subject s = { r.url, reqs, views, 2, &b };
-		cg_web_sink sink = { sink_emit, NULL, NULL, NULL };
+		cg_web_sink sink = { sink_emit, NULL, NULL, NULL, NULL };
 		cg_web_detect(&s, &o, &sink);
 		json_decref(b.spam);
 		json_decref(b.spam_meta);

@@ -275,7 +275,7 @@ static int web_main(cg_cli *cli, bool baseline)
 	}
 	w.o.lex = &lx;
 	cg_buf_init(&w.line, CG_MAX_EVENT_JSON + 8192);
-	cg_web_sink sink = { on_event, on_error, on_stored, &w };
+	cg_web_sink sink = { on_event, on_error, on_stored, NULL, &w };
 	cg_err err = baseline ? cg_web_baseline((const char *const *)urls, k, &w.o, &sink)
 			      : cg_web_check((const char *const *)urls, k, &w.o, &sink);
 	if (err)

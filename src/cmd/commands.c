@@ -39,6 +39,9 @@ const cg_command cg_commands[] = {
 	  "  --tls-key FILE          PEM private key\n"
 	  "  --no-tls                plain HTTP: only allowed on a loopback address\n"
 	  "  --routes                print the route table and exit\n"
+	  "  --web-interval SEC      portal watcher wake-up period (default 300, 0 = off);\n"
+	  "                          a portal is checked when its system's\n"
+	  "                          monitor_interval_s has passed (default 300)\n"
 	  "The database is DATA_DIR/canhgac.db (SQLite, WAL). SIGTERM or SIGINT stops\n"
 	  "the server after the requests in flight are answered.\n" },
 	{ "user add", cmd_user_add,

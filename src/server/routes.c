@@ -28,6 +28,7 @@ H(api_users_update); H(api_users_delete);
 H(api_tokens_list); H(api_tokens_create); H(api_tokens_get);
 H(api_tokens_revoke);
 H(api_audit_list);
+H(api_web_status); H(api_web_rebaseline); H(api_web_check);
 H(static_index); H(static_asset);
 
 #define V1 "/api/v1"
@@ -49,6 +50,8 @@ const cg_route cg_routes[] = {
 	{ "GET", V1 "/systems", api_systems_list, CG_AUTH_READ },
 	{ "POST", V1 "/systems", api_systems_create, CG_AUTH_WRITE },
 	{ "GET", V1 "/systems/{id}", api_systems_get, CG_AUTH_READ },
+	{ "POST", V1 "/systems/{id}/web/baseline", api_web_rebaseline, CG_AUTH_WRITE },
+	{ "POST", V1 "/systems/{id}/web/check", api_web_check, CG_AUTH_WRITE },
 	{ "PUT", V1 "/systems/{id}", api_systems_update, CG_AUTH_WRITE },
 	{ "PATCH", V1 "/systems/{id}", api_systems_update, CG_AUTH_WRITE },
 	{ "DELETE", V1 "/systems/{id}", api_systems_delete, CG_AUTH_WRITE },
@@ -66,6 +69,8 @@ const cg_route cg_routes[] = {
 	{ "POST", V1 "/events", api_events_ingest, CG_AUTH_INGEST },
 	{ "GET", V1 "/events", api_events_list, CG_AUTH_READ },
 	{ "GET", V1 "/events/{id}", api_events_get, CG_AUTH_READ },
+
+	{ "GET", V1 "/web/status", api_web_status, CG_AUTH_READ },
 
 	{ "GET", V1 "/users", api_users_list, CG_AUTH_ADMIN },
 	{ "POST", V1 "/users", api_users_create, CG_AUTH_ADMIN },

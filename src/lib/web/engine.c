@@ -238,6 +238,8 @@ static void on_group(cg_web_group *g, void *ctx)
 	else if (nv > 0) {
 		cg_web_subject s = { j->url, g->reqs, views, (size_t)nv, &j->base };
 		cg_web_detect(&s, R->o, R->sink);
+		if (R->sink->checked)
+			R->sink->checked(j->url, &g->reqs[0], R->sink->ctx);
 	}
 	for (int i = 0; i < nv; i++) {
 		cg_view_free(&views[i]);

@@ -44,6 +44,9 @@ typedef struct cg_web_sink {
 	void (*error)(const char *url, const char *msg, void *ctx);
 	/* baseline only: called once per stored baseline */
 	void (*stored)(const char *url, const cg_baseline *b, void *ctx);
+	/* check only (optional): called once per URL checked, after its
+	 * findings, with the browser request (status, time_ms, fail) */
+	void (*checked)(const char *url, const cg_web_req *browser, void *ctx);
 	void *ctx;
 } cg_web_sink;
 
