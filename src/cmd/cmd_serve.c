@@ -10,7 +10,7 @@
 #include "cli.h"
 #include "server/server.h"
 
-enum { O_LISTEN = 1, O_CERT, O_KEY, O_ROUTES, O_PLAIN, O_WEB_INTERVAL };
+enum { O_LISTEN = 1, O_CERT, O_KEY, O_ROUTES, O_PLAIN, O_WEB_INTERVAL, O_ALERT_CONFIG };
 
 static const cg_opt opts[] = {
 	{ "listen", 'l', true, O_LISTEN },
@@ -19,6 +19,7 @@ static const cg_opt opts[] = {
 	{ "no-tls", 0, false, O_PLAIN },
 	{ "routes", 0, false, O_ROUTES },
 	{ "web-interval", 0, true, O_WEB_INTERVAL },
+	{ "alert-config", 0, true, O_ALERT_CONFIG },
 	{ NULL, 0, false, 0 },
 };
 
@@ -46,6 +47,9 @@ static int on_opt(void *p, int id, const char *v)
 		break;
 	case O_ROUTES:
 		c->routes = true;
+		break;
+	case O_ALERT_CONFIG:
+		c->o.alert_config = v;
 		break;
 	case O_WEB_INTERVAL: {
 		long long n;

@@ -42,6 +42,8 @@ const cg_command cg_commands[] = {
 	  "  --web-interval SEC      portal watcher wake-up period (default 300, 0 = off);\n"
 	  "                          a portal is checked when its system's\n"
 	  "                          monitor_interval_s has passed (default 300)\n"
+	  "  --alert-config FILE     e-mail/webhook alerts for new portal findings (INI\n"
+	  "                          [alerts]; default DATA_DIR/alerts.ini when present)\n"
 	  "The database is DATA_DIR/canhgac.db (SQLite, WAL). SIGTERM or SIGINT stops\n"
 	  "the server after the requests in flight are answered.\n" },
 	{ "user add", cmd_user_add,

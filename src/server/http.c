@@ -757,8 +757,13 @@ int cg_serve_run(const cg_serve_opts *o)
 		return 2;
 	}
 	cg_web_watch *watch = NULL;
-	if (cg_web_watch_start(g_srv.store, o->data_dir, o->web_interval_s, &watch))
-		fprintf(stderr, "canhgac serve: web watching disabled (see the log)\n");
+	if (cg_web_watch_start(g_srv.store, o->data_dir, o->web_interval_s, o->alert_config,
+			       &watch)) {
+		fprintf(stderr, "canhgac serve: cannot start watching the portals (see above)\n");
+		MHD_stop_daemon(d);
+		cg_store_close(g_srv.store);
+		return 2;
+	}
 	printf("canhgac: listening on %s://%s\n", tls ? "https" : "http", shown);
 	if (tls)
 		printf("canhgac: TLS certificate pin %s\n", pin);

@@ -28,7 +28,7 @@ H(api_users_update); H(api_users_delete);
 H(api_tokens_list); H(api_tokens_create); H(api_tokens_get);
 H(api_tokens_revoke);
 H(api_audit_list);
-H(api_web_status); H(api_web_rebaseline); H(api_web_check);
+H(api_web_status); H(api_web_alerts); H(api_web_rebaseline); H(api_web_check);
 H(static_index); H(static_asset);
 
 #define V1 "/api/v1"
@@ -71,6 +71,7 @@ const cg_route cg_routes[] = {
 	{ "GET", V1 "/events/{id}", api_events_get, CG_AUTH_READ },
 
 	{ "GET", V1 "/web/status", api_web_status, CG_AUTH_READ },
+	{ "GET", V1 "/web/alerts", api_web_alerts, CG_AUTH_READ },
 
 	{ "GET", V1 "/users", api_users_list, CG_AUTH_ADMIN },
 	{ "POST", V1 "/users", api_users_create, CG_AUTH_ADMIN },

@@ -6,6 +6,8 @@
  *                                           system's URLs (after a redesign)
  *   POST /api/v1/systems/{id}/web/check     check a system's URLs now (after
  *                                           a fix, to see the alert end)
+ *   GET  /api/v1/web/alerts                 notification deliveries: channel,
+ *                                           state, attempts, last error
  * Both respect the caller's agency scope: an officer sees and re-baselines
  * only their agency's portals (the system lookup goes through the store,
  * which applies the scope).
@@ -28,6 +30,14 @@ void api_web_status(cg_req *req, cg_resp *resp)
 	json_t *st = cg_web_watch_status(w, req->scope.agency_id);
 	json_object_set_new(st, "watching", json_true());
 	cg_resp_json(resp, 200, st);
+}
+
+void api_web_alerts(cg_req *req, cg_resp *resp);
+void api_web_alerts(cg_req *req, cg_resp *resp)
+{
+	cg_web_watch *w = cg_web_watch_current();
+	json_t *list = w ? cg_web_watch_alerts(w, req->scope.agency_id) : json_array();
+	cg_resp_json(resp, 200, json_pack("{s:o}", "deliveries", list));
 }
 
 static void queue(cg_req *req, cg_resp *resp, bool rebaseline)

@@ -27,6 +27,7 @@
 #include "core/timeutil.h"
 #include "version.h"
 #include "web/web.h"
+#include "web_alert.h"
 
 #define RT_HISTORY 288 /* a day of 5-minute checks */
 #define MAX_PORTALS 20000
@@ -71,6 +72,7 @@ struct cg_web_watch {
 	bool lex_ok;
 	cg_web_opts opts;
 	int64_t cycles, last_cycle_ms;
+	cg_web_alerts *alerts;
 };
 
 static cg_web_watch *g_watch;
@@ -207,6 +209,7 @@ static void on_finding(const cg_event *ev, void *ctx)
 	portal *p = find_portal(w, ev->subject);
 	json_object_set_new(ev->evidence, "state", json_string("open"));
 	store_event(w, ev, p);
+	cg_web_alerts_new_finding(w->alerts, ev, p ? p->agency_id : 0);
 	add_open(w, ev->subject, ev->kind, ev->summary, ev->severity, ev->time_ms, ev->id);
 	w->open[w->nopen - 1].seen_now = true;
 	pthread_mutex_unlock(&w->mu);
@@ -412,6 +415,7 @@ static void *run(void *arg)
 		w->wake = false;
 		pthread_mutex_unlock(&w->mu);
 		cycle(w);
+		cg_web_alerts_deliver(w->alerts); /* new ones at once, retries when due */
 		pthread_mutex_lock(&w->mu);
 	}
 	pthread_mutex_unlock(&w->mu);
@@ -432,7 +436,7 @@ static const char *rules_dir(void)
 }
 
 cg_err cg_web_watch_start(cg_store *st, const char *data_dir, int interval_s,
-			  cg_web_watch **out)
+			  const char *alert_config, cg_web_watch **out)
 {
 	*out = NULL;
 	if (interval_s <= 0)
@@ -450,6 +454,8 @@ cg_err cg_web_watch_start(cg_store *st, const char *data_dir, int interval_s,
 	cg_err err = cg_mkdir_p(cg_buf_cstr(&d), 0750, &why);
 	if (!err)
 		err = cg_web_lexicons_load(&w->lex, rules_dir(), NULL, 0, &why);
+	if (!err)
+		err = cg_web_alerts_open(st, data_dir, alert_config, &w->alerts, &why);
 	if (err) {
 		cg_error("web watcher: %s", cg_buf_cstr(&why));
 		cg_web_lexicons_free(&w->lex);
@@ -498,6 +504,7 @@ void cg_web_watch_stop(cg_web_watch *w)
 	cg_strset_free(&w->rebase);
 	cg_strset_free(&w->check_now);
 	cg_web_lexicons_free(&w->lex);
+	cg_web_alerts_close(w->alerts);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);
 	free(w->data_dir);
@@ -551,6 +558,11 @@ json_t *cg_web_watch_status(cg_web_watch *w, int64_t agency_id)
 				"portals", portals);
 	pthread_mutex_unlock(&w->mu);
 	return out;
+}
+
+json_t *cg_web_watch_alerts(cg_web_watch *w, int64_t agency_id)
+{
+	return cg_web_alerts_list(w->alerts, agency_id);
 }
 
 void cg_web_watch_check_now(cg_web_watch *w, const char *url)

@@ -27,9 +27,10 @@
 
 typedef struct cg_web_watch cg_web_watch;
 
-/* interval_s 0: no watching (nothing started, *out NULL). */
+/* interval_s 0: no watching (nothing started, *out NULL). alert_config:
+ * see web_alert.h (NULL: DATA/alerts.ini when present). */
 cg_err cg_web_watch_start(cg_store *st, const char *data_dir, int interval_s,
-			  cg_web_watch **out);
+			  const char *alert_config, cg_web_watch **out);
 void cg_web_watch_stop(cg_web_watch *w);
 
 /* The running watcher, for the handlers (NULL when not watching). */
@@ -37,6 +38,8 @@ cg_web_watch *cg_web_watch_current(void);
 /* {"interval_s","cycles","last_cycle","portals":[...]} limited to one
  * agency when agency_id > 0. New reference. */
 json_t *cg_web_watch_status(cg_web_watch *w, int64_t agency_id);
+/* The notification deliveries (web_alert.h), newest first. */
+json_t *cg_web_watch_alerts(cg_web_watch *w, int64_t agency_id);
 /* Queues a check of url at once. */
 void cg_web_watch_check_now(cg_web_watch *w, const char *url);
 /* Queues a new baseline of url and wakes the watcher. */
