@@ -61,6 +61,23 @@ LOCAL_LINKS = ''.join(f'<li><a href="/van-ban/qd-{i}.html">Quyết định số 
                       f'<img src="/uploads/2026/12/vb-{i}.png"></li>' for i in range(6))
 
 
+ROTATED = ["Chiều qua, đoàn công tác của tỉnh đã làm việc với các xã vùng cao về tiến độ xây dựng nông thôn mới.",
+           "Nhiều hộ gia đình đã được hỗ trợ giống cây trồng và vật nuôi để phát triển kinh tế bền vững.",
+           "Lễ hội văn hóa truyền thống thu hút đông đảo du khách trong và ngoài nước tham quan, trải nghiệm.",
+           "Trung tâm y tế huyện triển khai chiến dịch tiêm chủng mở rộng cho trẻ em dưới năm tuổi.",
+           "Các trường học chuẩn bị cơ sở vật chất, đồ dùng dạy học trước thềm năm học mới.",
+           "Hội nông dân tổ chức lớp tập huấn kỹ thuật canh tác chè hữu cơ cho bà con.",
+           "Công trình cầu treo qua suối được khánh thành, giúp người dân đi lại thuận tiện hơn.",
+           "Ban quản lý rừng phòng hộ tăng cường tuần tra, ngăn chặn khai thác gỗ trái phép."]
+
+
+def rotated_news(n=10):
+    rng = __import__("random").Random(4)
+    return "".join(f'<article class="news-item"><h3><a href="/tin-tuc/moi-{i}.html">Tin mới số {i}: '
+                   f'{rng.choice(ROTATED)[:40]}</a></h3><div class="summary"><p>'
+                   + " ".join(rng.choice(ROTATED) for _ in range(12)) + "</p></div></article>" for i in range(n))
+
+
 def routine_cases():
     """name -> (before, after): edits a webmaster makes; must stay quiet."""
     sentence = W.SENTENCES[4]
@@ -76,6 +93,7 @@ def routine_cases():
             f'<a href="https://{h}/">{h}</a> ' for h in
             ["mic.gov.vn", "mps.gov.vn", "baohiemxahoi.gov.vn", "sotttt.hanoi.gov.vn",
              "quangninh.gov.vn", "moet.gov.vn", "ais.gov.vn"]))),
+        "news-rotated": (BASE, W.portal(seed=7, articles=0, extra_articles=rotated_news())),
         "asset-versions": (BASE, W.portal(seed=7, js_version="def456", css_version="124")),
         "crackdown-news": (BASE, W.portal(seed=7, extra_articles=(
             '<article><h3><a href="/tin-tuc/triet-pha.html">Triệt phá đường dây cá độ bóng đá</a></h3>'

@@ -209,6 +209,15 @@ static void shingles(cg_slice t, cg_u32set *out)
 
 /* ---- views ------------------------------------------------------------- */
 
+/* A link URL without its fragment. */
+static uint32_t link_hash(const char *u)
+{
+	uint32_t h = 2166136261u;
+	for (; *u && *u != '#'; u++)
+		h = (h ^ (unsigned char)*u) * 16777619u;
+	return h;
+}
+
 static void add_domain(cg_strset *d, const char *host)
 {
 	char site[256];
@@ -254,12 +263,24 @@ cg_err cg_view_build(cg_view *v, cg_view_kind kind, const cg_web_req *r,
 	cg_lex_count(&lx->spam, cg_buf_slice(&f), v->spam_meta);
 	cg_lex_count(&lx->deface, cg_buf_slice(&f), v->deface);
 	cg_buf_free(&f);
+	char host0[256], site0[256] = "";
+	if (r->final_url && cg_web_url_host(r->final_url, host0, sizeof host0))
+		cg_web_site_of(host0, site0, sizeof site0);
+	v->links.v = malloc((p->nres + 1) * sizeof *v->links.v);
 	for (size_t i = 0; i < p->nres; i++) {
 		if (p->res[i].host)
 			add_domain(&v->domains, p->res[i].host);
-		if (p->res[i].kind == CG_RES_LINK)
-			v->n_links++;
+		if (p->res[i].kind != CG_RES_LINK)
+			continue;
+		v->n_links++;
+		char site[256];
+		if (!v->links.v || !p->res[i].host)
+			continue;
+		cg_web_site_of(p->res[i].host, site, sizeof site);
+		if (strcmp(site, site0) == 0)
+			v->links.v[v->links.n++] = link_hash(p->res[i].url);
 	}
+	sort_unique(&v->links);
 	cg_js_scan(cg_buf_slice(&p->inline_js), &v->js);
 	for (int i = 0; i < v->js.nurls; i++) {
 		char host[256];
@@ -315,6 +336,7 @@ uint64_t cg_body_shape_hash(cg_slice b)
 
 void cg_view_free(cg_view *v)
 {
+	cg_u32set_free(&v->links);
 	cg_web_page_free(&v->page);
 	cg_u32set_free(&v->sh);
 	free(v->spam);
@@ -333,6 +355,7 @@ void cg_baseline_free(cg_baseline *b)
 	free(b->final_url);
 	cg_u32set_free(&b->stable);
 	cg_u32set_free(&b->volatil);
+	cg_u32set_free(&b->links);
 	cg_strset_free(&b->domains);
 	cg_strset_free(&b->shapes);
 	json_decref(b->spam);
@@ -432,6 +455,17 @@ cg_err cg_baseline_learn(cg_baseline *b, const char *url, const cg_view *views,
 				everywhere = false;
 		if (everywhere)
 			b->stable.v[b->stable.n++] = x;
+	}
+	b->links.v = malloc((first->links.n + 1) * sizeof *b->links.v);
+	for (size_t j = 0; b->links.v && j < first->links.n; j++) {
+		uint32_t x = first->links.v[j];
+		bool everywhere = true;
+		for (size_t i = 0; i < nviews && everywhere; i++)
+			if (views[i].kind == CG_VIEW_BROWSER && views[i].html &&
+			    !cg_u32set_has(&views[i].links, x))
+				everywhere = false;
+		if (everywhere && b->links.n < CG_MAX_WEB_SHINGLES)
+			b->links.v[b->links.n++] = x;
 	}
 	for (size_t i = 0; i < nviews; i++)
 		for (size_t j = 0; views[i].html && j < views[i].sh.n; j++)
@@ -544,6 +578,7 @@ cg_err cg_baseline_save(const cg_baseline *b, const char *data_dir, cg_buf *why)
 	json_object_set(o, "deface", b->deface);
 	json_object_set_new(o, "stable", set_json(&b->stable));
 	json_object_set_new(o, "volatile", set_json(&b->volatil));
+	json_object_set_new(o, "links", set_json(&b->links));
 	cg_buf text;
 	cg_buf_init(&text, CG_MAX_WEB_BASELINE_BYTES);
 	err = cg_json_encode(&text, o);
@@ -626,6 +661,8 @@ cg_err cg_baseline_load(cg_baseline *b, const char *data_dir, const char *url,
 			err = set_from_json(json_object_get(o, "stable"), &b->stable);
 		if (!err)
 			err = set_from_json(json_object_get(o, "volatile"), &b->volatil);
+		if (!err && json_object_get(o, "links"))
+			err = set_from_json(json_object_get(o, "links"), &b->links);
 		json_t *dom = json_object_get(o, "domains");
 		size_t i;
 		json_t *d;

@@ -80,6 +80,7 @@ typedef struct cg_view {
 				  from (same view) but for numbers */
 	cg_web_page page;
 	cg_u32set sh;          /* all shingles, sorted unique */
+	cg_u32set links;       /* hashes of same-site link URLs: the template */
 	uint32_t *spam;        /* counts per spam term (text) */
 	uint32_t *spam_meta;   /* counts per spam term (title/description/keywords) */
 	uint32_t *deface;      /* counts per defacement term */
@@ -114,6 +115,7 @@ typedef struct cg_baseline {
 	char *final_url;
 	char final_site[256];
 	cg_u32set stable, volatil;
+	cg_u32set links;      /* same-site links in every browser load */
 	cg_strset domains;
 	cg_strset shapes;     /* "view:shape-hash" of every load learned from */
 	json_t *spam;         /* {folded term: max count} */

@@ -321,7 +321,17 @@ static void content(dctx *d, const cg_view *v)
 	}
 	double sim = containment(b, v);
 	bool wiped = b->text_len >= 200 && v->text_len * 10 < b->text_len;
-	bool replaced = sim < d->o->replaced_below || wiped;
+	/* Low text similarity alone is a busy news portal whose articles all
+	 * rotated; a replaced page has also lost its template: the site's own
+	 * navigation links, or its title. */
+	double kept = b->links.n >= 5 ? (double)cg_u32set_common(&b->links, &v->links) /
+						(double)b->links.n
+				      : 0.0;
+	bool title_changed =
+		b->title && (!v->page.title || cg_body_shape_hash(cg_slice_cstr(b->title)) !=
+							cg_body_shape_hash(cg_slice_cstr(v->page.title)));
+	bool replaced = (sim < d->o->replaced_below && (kept < 0.25 || (title_changed && kept < 0.6))) ||
+			wiped;
 	json_t *look = json_array();
 	int ls = replaced ? look_score(b, v, look) : 0;
 	if (dscore >= LEX_SCORE_FINDING || (replaced && ls >= 2)) {
@@ -334,8 +344,9 @@ static void content(dctx *d, const cg_view *v)
 	}
 	json_decref(dterms);
 	if (replaced) {
-		json_t *ev = json_pack("{s:f,s:f,s:b,s:I,s:I,s:o,s:o,s:o,s:o}", "similarity", sim,
-				       "threshold", d->o->replaced_below, "wiped", wiped, "text_bytes",
+		json_t *ev = json_pack("{s:f,s:f,s:f,s:b,s:I,s:I,s:o,s:o,s:o,s:o}", "similarity", sim,
+				       "threshold", d->o->replaced_below, "template_links_kept", kept,
+				       "wiped", wiped, "text_bytes",
 				       (json_int_t)v->text_len, "baseline_text_bytes",
 				       (json_int_t)b->text_len, "title", str_or_null(v->page.title),
 				       "baseline_title", str_or_null(b->title), "look", look,
