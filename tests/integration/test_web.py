@@ -93,6 +93,9 @@ def routine_cases():
             f'<a href="https://{h}/">{h}</a> ' for h in
             ["mic.gov.vn", "mps.gov.vn", "baohiemxahoi.gov.vn", "sotttt.hanoi.gov.vn",
              "quangninh.gov.vn", "moet.gov.vn", "ais.gov.vn"]))),
+        "hidden-menu-social-link": (BASE, W.portal(seed=7, extra_head='<style>.mobile-nav{display:none}</style>',
+                                                   extra_body='<div class="mobile-nav"><a href="/">Trang chủ</a>'
+                                                              '<a href="https://zalo.me/sotttthagiang">Zalo</a></div>')),
         "news-rotated": (BASE, W.portal(seed=7, articles=0, extra_articles=rotated_news())),
         "asset-versions": (BASE, W.portal(seed=7, js_version="def456", css_version="124")),
         "crackdown-news": (BASE, W.portal(seed=7, extra_articles=(
@@ -112,6 +115,8 @@ def attack_cases(port):
         "spam-visible": (BASE, H(SPAM_BLOCK), {"spam"}),
         "hidden-display-none": (BASE, H('<div style="display:none"><a href="https://nhacai88.top/">nhà cái</a>'
                                         '<a href="https://nohu99.club/">nổ hũ</a></div>'), {"hidden_links"}),
+        "hidden-display-none-plain": (BASE, H('<div style="display:none"><a href="https://example-shop.top/">xem</a>'
+                                              '<a href="https://another-shop.top/">mua</a></div>'), {"hidden_links"}),
         "hidden-offscreen-class": (BASE, W.portal(seed=7, extra_head='<style>.seo-box{position:absolute;left:-9999px;top:0}</style>',
                                                   extra_body='<div class="box seo-box"><a href="https://fb88bet.top/">FB88</a> '
                                                              '<a href="https://sunwin.fun/">cổng game</a></div>'), {"hidden_links"}),

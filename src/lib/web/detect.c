@@ -427,8 +427,8 @@ static void hidden_and_new(dctx *d, const cg_view *v, const cg_strset *skip)
 {
 	const cg_web_page *p = &v->page;
 	json_t *hidden = json_array(), *res = json_array(), *links = json_array();
-	cg_strset link_domains = { 0 };
-	bool spam_link = false;
+	cg_strset link_domains = { 0 }, hidden_domains = { 0 };
+	bool spam_link = false, hidden_strong = false;
 	size_t nhidden = 0;
 	char site[256];
 	for (size_t i = 0; i < p->nres; i++) {
@@ -437,6 +437,13 @@ static void hidden_and_new(dctx *d, const cg_view *v, const cg_strset *skip)
 			continue;
 		if (x->kind == CG_RES_LINK && x->hidden) {
 			nhidden++;
+			cg_strset_add(&hidden_domains, site);
+			/* display:none and hidden also serve menus and tabs; the
+			 * other tricks have no use but hiding from people */
+			hidden_strong |= strcmp(x->hidden, "display:none") != 0 &&
+					 strcmp(x->hidden, "hidden attribute") != 0 &&
+					 strcmp(x->hidden, "visibility:hidden") != 0;
+			hidden_strong |= spammy(d, x->text, x->host);
 			if (json_array_size(hidden) < MAX_EVIDENCE_ITEMS)
 				json_array_append_new(hidden, json_pack("{s:o,s:o,s:s,s:s}", "href",
 									cg_json_cstr(x->url), "text",
@@ -470,7 +477,9 @@ static void hidden_and_new(dctx *d, const cg_view *v, const cg_strset *skip)
 							     "script-written", "url", cg_json_cstr(u->url),
 							     "domain", site, "decoded_from", u->how));
 	}
-	if (nhidden) {
+	/* one menu link to a social site hidden by display:none is routine;
+	 * spam, a hiding trick, or several outside sites are not */
+	if (nhidden && (hidden_strong || hidden_domains.n >= 2)) {
 		json_t *ev = json_pack("{s:o,s:I,s:s}", "links", hidden, "count", (json_int_t)nhidden,
 				       "view", cg_view_name(v->kind));
 		emit(d, "hidden_links", CG_SEV_HIGH, ev, "Trang chứa %zu liên kết ẩn tới trang ngoài (%s)",
@@ -492,6 +501,7 @@ static void hidden_and_new(dctx *d, const cg_view *v, const cg_strset *skip)
 	json_decref(res);
 	json_decref(links);
 	cg_strset_free(&link_domains);
+	cg_strset_free(&hidden_domains);
 }
 
 /* ---- cloaking ----------------------------------------------------------- */
