@@ -369,6 +369,14 @@ def main():
         for name, want in special_want.items():
             got = {f["kind"] for f in by.get(ngx.url(f"c/{name}/"), [])}
             ok(want in got, f"'{name}' reported as {want}", f"got {sorted(got)}")
+        rc2, out2, _ = run(["web", "check", "--json", "--timeout", "20", "--parallel", "1", "--data-dir", data,
+                            "--ca-file", ca_file] + urls + tls_urls)
+        by2 = findings_by_url(out2)
+        same = {u: sorted(f["kind"] for f in fs) for u, fs in by.items()} == \
+            {u: sorted(f["kind"] for f in fs) for u, fs in by2.items()}
+        ok(rc2 == rc and same, "--parallel 1 (URLs in chunks of 16) finds the same as the default run",
+           (sorted(by), sorted(by2)))
+
         # evidence a person can act on
         ev = by.get(ngx.url("c/js-atob/"), [{}])[0].get("evidence", {})
         ok(any(t.get("target") == "https://nhacai.top/" and t.get("decoded_from") == "base64"

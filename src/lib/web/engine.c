@@ -250,8 +250,8 @@ static void on_group(cg_web_group *g, void *ctx)
 	j->have_base = false;
 }
 
-static cg_err run_all(const char *const *urls, size_t n, const cg_web_opts *o,
-		      const cg_web_sink *sink, bool baseline)
+static cg_err run_chunk(const char *const *urls, size_t n, const cg_web_opts *o,
+			const cg_web_sink *sink, bool baseline)
 {
 	size_t per = baseline ? (size_t)o->loads + CG_VIEW_FETCHED - 1 : CG_VIEW_FETCHED;
 	if (per > 15)
@@ -304,6 +304,23 @@ static cg_err run_all(const char *const *urls, size_t n, const cg_web_opts *o,
 	free(groups);
 	free(reqs);
 	return err;
+}
+
+/* URLs go through in chunks of a few times the parallelism: baselines
+ * (up to a few hundred KiB each) and request slots are held for one chunk
+ * at a time, so a list of 100,000 URLs costs what a few hundred do. */
+static cg_err run_all(const char *const *urls, size_t n, const cg_web_opts *o,
+		      const cg_web_sink *sink, bool baseline)
+{
+	size_t chunk = (size_t)(o->fetch.parallel > 0 ? o->fetch.parallel : 1) * 8;
+	if (chunk < 16)
+		chunk = 16;
+	for (size_t i = 0; i < n; i += chunk) {
+		cg_err err = run_chunk(urls + i, n - i < chunk ? n - i : chunk, o, sink, baseline);
+		if (err)
+			return err;
+	}
+	return CG_OK;
 }
 
 cg_err cg_web_baseline(const char *const *urls, size_t n, const cg_web_opts *o,

@@ -87,11 +87,10 @@ static void collect_cert(xfer *x)
 	for (struct curl_slist *s = ci->certinfo[0]; s; s = s->next) {
 		if (strncmp(s->data, "Expire date:", 12) == 0)
 			x->req->cert_expiry_ms = parse_cert_time(s->data + 12);
-		else if (strncmp(s->data, "Subject:", 8) == 0)
-			cg_slice_copy(cg_slice_cstr(s->data + 8), x->req->cert_subject,
-				      sizeof x->req->cert_subject) == CG_OK
-				? (void)0
-				: (void)(x->req->cert_subject[0] = '\0');
+		else if (strncmp(s->data, "Subject:", 8) == 0 &&
+			 cg_slice_copy(cg_slice_cstr(s->data + 8), x->req->cert_subject,
+				       sizeof x->req->cert_subject) != CG_OK)
+			x->req->cert_subject[0] = '\0'; /* too long: leave it out */
 	}
 }
 
@@ -254,18 +253,30 @@ typedef struct run {
 	const cg_web_fetch_opts *o;
 } run;
 
-static void start_group(run *R, size_t gi)
+static void group_done(run *R, size_t gi,
+		       void (*done)(cg_web_group *, void *), void *ctx);
+
+/* Returns true when the group could not start a single transfer (it is
+ * then already finished). */
+static bool start_group(run *R, size_t gi)
 {
 	cg_web_group *g = &R->groups[gi];
 	R->xfers[gi] = calloc((size_t)(g->nreqs > 0 ? g->nreqs : 1), sizeof(xfer));
 	R->left[gi] = g->nreqs;
 	R->active++;
+	if (!R->xfers[gi]) {
+		for (int i = 0; i < g->nreqs; i++) {
+			g->reqs[i].fail = CG_FETCH_UNREACHABLE;
+			snprintf(g->reqs[i].errmsg, sizeof g->reqs[i].errmsg, "out of memory");
+		}
+		R->left[gi] = 0;
+		return true;
+	}
 	for (int i = 0; i < g->nreqs; i++) {
 		xfer *x = &R->xfers[gi][i];
 		x->req = &g->reqs[i];
 		x->group = gi;
-		if (!R->xfers[gi] || !make_handle(x, R->o) ||
-		    curl_multi_add_handle(R->m, x->h) != CURLM_OK) {
+		if (!make_handle(x, R->o) || curl_multi_add_handle(R->m, x->h) != CURLM_OK) {
 			x->req->fail = CG_FETCH_UNREACHABLE;
 			snprintf(x->req->errmsg, sizeof x->req->errmsg, "cannot start transfer");
 			if (x->h)
@@ -273,12 +284,20 @@ static void start_group(run *R, size_t gi)
 			R->left[gi]--;
 		}
 	}
+	return R->left[gi] == 0;
 }
 
-static void fill(run *R)
+static size_t fill(run *R, void (*done)(cg_web_group *, void *), void *ctx)
 {
-	while (R->next < R->ngroups && R->active < (size_t)R->o->parallel)
-		start_group(R, R->next++);
+	size_t finished = 0;
+	while (R->next < R->ngroups && R->active < (size_t)R->o->parallel) {
+		size_t gi = R->next++;
+		if (start_group(R, gi)) {
+			group_done(R, gi, done, ctx);
+			finished++;
+		}
+	}
+	return finished;
 }
 
 static void group_done(run *R, size_t gi,
@@ -315,13 +334,9 @@ cg_err cg_web_fetch_groups(cg_web_group *groups, size_t ngroups,
 			  (long)(o->parallel * 2));
 	size_t finished = 0;
 	while (finished < ngroups) {
-		fill(&R);
-		/* groups that could not start any transfer finish at once */
-		for (size_t gi = 0; gi < R.next; gi++)
-			if (R.xfers[gi] && R.left[gi] == 0) {
-				group_done(&R, gi, done, ctx);
-				finished++;
-			}
+		finished += fill(&R, done, ctx);
+		if (finished >= ngroups)
+			break;
 		int running = 0;
 		curl_multi_perform(R.m, &running);
 		CURLMsg *msg;
