@@ -25,12 +25,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!ready) {
 		cg_lex_init(&lx.spam);
 		cg_lex_init(&lx.deface);
-		cg_lex_add_text(&lx.spam, CG_SLICE("3 nổ hũ\n3 nhà cái\n2 tài xỉu\n3 fb88\n"), "f", NULL);
+		cg_lex_add_text(&lx.spam, CG_SLICE("3 nổ hũ\n3 nhà cái\n2 tài xỉu\n3 fb88\n"), "f",
+		                NULL);
 		cg_lex_add_text(&lx.deface, CG_SLICE("3 hacked by\n2 greetz\n"), "f", NULL);
 		ready = true;
 	}
-	static const char *const types[] = { NULL, "text/html", "text/html; charset=windows-1258",
-					     "text/html; charset=utf-16le", "application/xhtml+xml" };
+	static const char *const types[] = {NULL, "text/html", "text/html; charset=windows-1258",
+	                                    "text/html; charset=utf-16le", "application/xhtml+xml"};
 	const char *ct = size ? types[data[0] % 5] : NULL;
 	cg_web_req r;
 	memset(&r, 0, sizeof r);
@@ -53,11 +54,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cg_web_opts o;
 		cg_web_opts_default(&o);
 		o.lex = &lx;
-		cg_web_req reqs[2] = { r, r };
-		cg_view views[2] = { v, v };
+		cg_web_req reqs[2] = {r, r};
+		cg_view views[2] = {v, v};
 		views[1].kind = CG_VIEW_GOOGLEBOT;
-		cg_web_subject s = { r.url, reqs, views, 2, &b };
-		cg_web_sink sink = { sink_emit, NULL, NULL, NULL, NULL };
+		cg_web_subject s = {r.url, reqs, views, 2, &b};
+		cg_web_sink sink = {sink_emit, NULL, NULL, NULL, NULL};
 		cg_web_detect(&s, &o, &sink);
 		json_decref(b.spam);
 		json_decref(b.spam_meta);

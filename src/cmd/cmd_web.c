@@ -18,7 +18,7 @@
 #include "version.h"
 #include "web/web.h"
 
-#define MAX_URLS 100000
+#define MAX_URLS           100000
 #define MAX_EXTRA_LEXICONS 16
 
 enum {
@@ -37,19 +37,19 @@ enum {
 };
 
 static const cg_opt web_opts[] = {
-	{ "timeout", 0, true, OPT_TIMEOUT },
-	{ "connect-timeout", 0, true, OPT_CONNECT_TIMEOUT },
-	{ "ca-file", 0, true, OPT_CA_FILE },
-	{ "parallel", 0, true, OPT_PARALLEL },
-	{ "rules", 0, true, OPT_RULES },
-	{ "lexicon", 0, true, OPT_LEXICON },
-	{ "url-file", 0, true, OPT_URL_FILE },
-	{ "loads", 0, true, OPT_LOADS },
-	{ "threshold", 0, true, OPT_THRESHOLD },
-	{ "render", 0, false, OPT_RENDER },
-	{ "chromium", 0, true, OPT_CHROMIUM },
-	{ "chromium-args", 0, true, OPT_CHROMIUM_ARGS },
-	{ NULL, 0, false, 0 },
+    {"timeout", 0, true, OPT_TIMEOUT},
+    {"connect-timeout", 0, true, OPT_CONNECT_TIMEOUT},
+    {"ca-file", 0, true, OPT_CA_FILE},
+    {"parallel", 0, true, OPT_PARALLEL},
+    {"rules", 0, true, OPT_RULES},
+    {"lexicon", 0, true, OPT_LEXICON},
+    {"url-file", 0, true, OPT_URL_FILE},
+    {"loads", 0, true, OPT_LOADS},
+    {"threshold", 0, true, OPT_THRESHOLD},
+    {"render", 0, false, OPT_RENDER},
+    {"chromium", 0, true, OPT_CHROMIUM},
+    {"chromium-args", 0, true, OPT_CHROMIUM_ARGS},
+    {NULL, 0, false, 0},
 };
 
 typedef struct wctx {
@@ -91,7 +91,8 @@ static int on_opt(void *ctx, int id, const char *v)
 		return 0;
 	case OPT_LEXICON:
 		if (w->nlex >= MAX_EXTRA_LEXICONS) {
-			cg_cli_usage_error(w->cli, "at most %d --lexicon files", MAX_EXTRA_LEXICONS);
+			cg_cli_usage_error(w->cli, "at most %d --lexicon files",
+			                   MAX_EXTRA_LEXICONS);
 			return 1;
 		}
 		w->lexicons[w->nlex++] = v;
@@ -217,9 +218,9 @@ static void on_stored(const char *url, const cg_baseline *b, void *ctx)
 	w->stored++;
 	if (w->cli->json) {
 		json_t *o = json_pack("{s:s,s:o,s:i,s:I,s:I,s:I}", "type", "baseline", "url",
-				      cg_json_cstr(url), "loads", b->loads, "stable",
-				      (json_int_t)b->stable.n, "volatile", (json_int_t)b->volatil.n,
-				      "domains", (json_int_t)b->domains.n);
+		                      cg_json_cstr(url), "loads", b->loads, "stable",
+		                      (json_int_t)b->stable.n, "volatile", (json_int_t)b->volatil.n,
+		                      "domains", (json_int_t)b->domains.n);
 		cg_buf_reset(&w->line);
 		cg_json_encode(&w->line, o);
 		puts(cg_buf_cstr(&w->line));
@@ -233,7 +234,7 @@ static void on_stored(const char *url, const cg_baseline *b, void *ctx)
 
 static int web_main(cg_cli *cli, bool baseline)
 {
-	wctx w = { .cli = cli };
+	wctx w = {.cli = cli};
 	cg_web_opts_default(&w.o);
 	int rc = cg_cli_parse(cli, web_opts, on_opt, &w);
 	if (rc >= 0)
@@ -275,16 +276,16 @@ static int web_main(cg_cli *cli, bool baseline)
 	}
 	w.o.lex = &lx;
 	cg_buf_init(&w.line, CG_MAX_EVENT_JSON + 8192);
-	cg_web_sink sink = { on_event, on_error, on_stored, NULL, &w };
+	cg_web_sink sink = {on_event, on_error, on_stored, NULL, &w};
 	cg_err err = baseline ? cg_web_baseline((const char *const *)urls, k, &w.o, &sink)
-			      : cg_web_check((const char *const *)urls, k, &w.o, &sink);
+	                      : cg_web_check((const char *const *)urls, k, &w.o, &sink);
 	if (err)
 		on_error("(all)", cg_strerror(err), &w);
 	if (cli->json) {
 		json_t *o = json_pack("{s:s,s:I,s:I,s:I}", "type", "summary", "urls", (json_int_t)n,
-				      baseline ? "baselines" : "findings",
-				      (json_int_t)(baseline ? w.stored : w.findings), "errors",
-				      (json_int_t)w.errors);
+		                      baseline ? "baselines" : "findings",
+		                      (json_int_t)(baseline ? w.stored : w.findings), "errors",
+		                      (json_int_t)w.errors);
 		cg_buf_reset(&w.line);
 		cg_json_encode(&w.line, o);
 		puts(cg_buf_cstr(&w.line));

@@ -17,14 +17,14 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 
-#define MAX_DELIVERIES 5000
+#define MAX_DELIVERIES      5000
 #define DELIVERY_TIMEOUT_MS 15000
-#define MAX_BACKOFF_S 3600
+#define MAX_BACKOFF_S       3600
 
 typedef struct delivery {
 	json_t *rec; /* {id, created, channel, to, agency_id, event_id, kind, severity,
-			url, subject, text, attempts, next_try_ms, state, last_error,
-			delivered} */
+	                url, subject, text, attempts, next_try_ms, state, last_error,
+	                delivered} */
 } delivery;
 
 struct cg_web_alerts {
@@ -59,7 +59,7 @@ static void save(cg_web_alerts *a)
 }
 
 cg_err cg_web_alerts_open(cg_store *st, const char *data_dir, const char *config_path,
-			  cg_web_alerts **out, cg_buf *why)
+                          cg_web_alerts **out, cg_buf *why)
 {
 	*out = NULL;
 	cg_web_alerts *a = calloc(1, sizeof *a);
@@ -70,17 +70,17 @@ cg_err cg_web_alerts_open(cg_store *st, const char *data_dir, const char *config
 	cg_buf_init(&p, 8192);
 	cg_buf_printf(&p, "%s/alerts.ini", data_dir);
 	struct stat sb;
-	const char *cfgp = config_path ? config_path
-				       : (stat(cg_buf_cstr(&p), &sb) == 0 ? cg_buf_cstr(&p) : NULL);
+	const char *cfgp =
+	    config_path ? config_path : (stat(cg_buf_cstr(&p), &sb) == 0 ? cg_buf_cstr(&p) : NULL);
 	cg_config *cfg = NULL;
 	if (cfgp) {
 		cg_err err = cg_config_load(cfgp, &cfg, why);
 		if (!err)
 			err = cg_config_get_int(cfg, "alerts", "max_attempts", 1, 100, 8,
-						&a->max_attempts, why);
+			                        &a->max_attempts, why);
 		if (!err)
 			err = cg_config_get_int(cfg, "alerts", "retry_base_s", 1, 86400, 30,
-						&a->retry_base_s, why);
+			                        &a->retry_base_s, why);
 		if (err) {
 			cg_config_free(cfg);
 			cg_buf_free(&p);
@@ -137,20 +137,19 @@ void cg_web_alerts_close(cg_web_alerts *a)
 /* ---- queueing ------------------------------------------------------------ */
 
 static void push(cg_web_alerts *a, const char *channel, const char *to, const cg_event *ev,
-		 int64_t agency_id, const char *subject, const char *text)
+                 int64_t agency_id, const char *subject, const char *text)
 {
 	char id[33], now[32];
 	cg_event_new_id(id);
 	int64_t t = cg_time_now_ms();
 	cg_time_format(t, now, sizeof now);
-	json_t *r = json_pack("{s:s,s:s,s:s,s:o,s:I,s:o,s:o,s:s,s:o,s:o,s:o,s:i,s:I,s:s,s:n,s:n}",
-			      "id", id, "created", now, "channel", channel, "to", cg_json_cstr(to),
-			      "agency_id", (json_int_t)agency_id, "event_id", cg_json_cstr(ev->id),
-			      "kind", cg_json_cstr(ev->kind), "severity",
-			      cg_severity_name(ev->severity), "url", cg_json_cstr(ev->subject),
-			      "subject", cg_json_cstr(subject), "text", cg_json_cstr(text),
-			      "attempts", 0, "next_try_ms", (json_int_t)t, "state", "pending",
-			      "last_error", "delivered");
+	json_t *r = json_pack(
+	    "{s:s,s:s,s:s,s:o,s:I,s:o,s:o,s:s,s:o,s:o,s:o,s:i,s:I,s:s,s:n,s:n}", "id", id,
+	    "created", now, "channel", channel, "to", cg_json_cstr(to), "agency_id",
+	    (json_int_t)agency_id, "event_id", cg_json_cstr(ev->id), "kind", cg_json_cstr(ev->kind),
+	    "severity", cg_severity_name(ev->severity), "url", cg_json_cstr(ev->subject), "subject",
+	    cg_json_cstr(subject), "text", cg_json_cstr(text), "attempts", 0, "next_try_ms",
+	    (json_int_t)t, "state", "pending", "last_error", "delivered");
 	json_array_append_new(a->queue, r);
 	/* bounded: drop the oldest finished rows first, then the oldest */
 	while (json_array_size(a->queue) > MAX_DELIVERIES) {
@@ -171,14 +170,16 @@ static void contact_emails(cg_web_alerts *a, int64_t agency_id, cg_buf *out)
 {
 	if (agency_id <= 0)
 		return;
-	cg_scope all = { 0 };
-	json_t *f = json_pack("{s:I,s:s}", "agency_id", (json_int_t)agency_id, "role", "contact_point");
+	cg_scope all = {0};
+	json_t *f =
+	    json_pack("{s:I,s:s}", "agency_id", (json_int_t)agency_id, "role", "contact_point");
 	json_t *items = NULL;
 	int64_t total = 0;
 	if (cg_store_inv_list(a->st, &all, CG_RES_PERSON, f, 100, 0, &items, &total) == CG_OK) {
 		size_t i;
 		json_t *p;
-		json_array_foreach(items, i, p) {
+		json_array_foreach(items, i, p)
+		{
 			const char *e = cg_json_get_str(p, "email");
 			if (e && *e && strchr(e, '@') && !strpbrk(e, "\r\n<>;, "))
 				cg_buf_printf(out, "%s;", e);
@@ -199,13 +200,13 @@ void cg_web_alerts_new_finding(cg_web_alerts *a, const cg_event *ev, int64_t age
 	char when[32];
 	cg_time_format(ev->time_ms, when, sizeof when);
 	cg_buf_printf(&subj, "[canhgac] Cảnh báo %s: %s - %s", cg_severity_name(ev->severity),
-		      ev->kind, ev->subject ? ev->subject : "");
+	              ev->kind, ev->subject ? ev->subject : "");
 	cg_buf_printf(&text,
-		      "Cảnh báo mới về trang/cổng thông tin điện tử\n\n"
-		      "Trang: %s\nLoại: %s\nMức độ: %s\nThời điểm phát hiện: %s\n\n%s\n\n"
-		      "Mã sự kiện: %s. Xem bằng chứng chi tiết trên bảng điều khiển canhgac.\n",
-		      ev->subject ? ev->subject : "", ev->kind, cg_severity_name(ev->severity), when,
-		      ev->summary ? ev->summary : "", ev->id);
+	              "Cảnh báo mới về trang/cổng thông tin điện tử\n\n"
+	              "Trang: %s\nLoại: %s\nMức độ: %s\nThời điểm phát hiện: %s\n\n%s\n\n"
+	              "Mã sự kiện: %s. Xem bằng chứng chi tiết trên bảng điều khiển canhgac.\n",
+	              ev->subject ? ev->subject : "", ev->kind, cg_severity_name(ev->severity),
+	              when, ev->summary ? ev->summary : "", ev->id);
 	pthread_mutex_lock(&a->mu);
 	if (a->smtp_url && a->smtp_from) {
 		if (a->province_emails)
@@ -289,9 +290,10 @@ static CURLcode send_email(cg_web_alerts *a, const json_t *r, char *err)
 	cg_time_format(cg_time_now_ms(), date, sizeof date);
 	cg_buf_printf(&msg, "From: %s\r\nTo: %s\r\nSubject: =?UTF-8?B?", a->smtp_from, to);
 	b64(&msg, cg_json_get_str(r, "subject"));
-	cg_buf_printf(&msg, "?=\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
-			    "Content-Transfer-Encoding: 8bit\r\nX-Canhgac-Event: %s\r\n\r\n",
-		      cg_json_get_str(r, "event_id"));
+	cg_buf_printf(&msg,
+	              "?=\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+	              "Content-Transfer-Encoding: 8bit\r\nX-Canhgac-Event: %s\r\n\r\n",
+	              cg_json_get_str(r, "event_id"));
 	/* body lines with CRLF; a lone "." line is doubled (dot-stuffing is
 	 * done by libcurl, so only line ends matter here) */
 	for (const char *p = cg_json_get_str(r, "text"); p && *p; p++) {
@@ -301,7 +303,7 @@ static CURLcode send_email(cg_web_alerts *a, const json_t *r, char *err)
 	}
 	CURL *h = curl_easy_init();
 	struct curl_slist *rcpt = curl_slist_append(NULL, to);
-	reader rd = { msg.ptr, msg.len };
+	reader rd = {msg.ptr, msg.len};
 	curl_easy_setopt(h, CURLOPT_URL, a->smtp_url);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
 	curl_easy_setopt(h, CURLOPT_MAIL_FROM, a->smtp_from);
@@ -326,11 +328,11 @@ static CURLcode send_email(cg_web_alerts *a, const json_t *r, char *err)
 
 static CURLcode send_webhook(cg_web_alerts *a, const json_t *r, char *err, long *status)
 {
-	json_t *body = json_pack("{s:O,s:{s:O,s:O,s:O,s:O,s:O}}", "text", json_object_get(r, "text"),
-				 "event", "id", json_object_get(r, "event_id"), "kind",
-				 json_object_get(r, "kind"), "severity", json_object_get(r, "severity"),
-				 "url", json_object_get(r, "url"), "subject",
-				 json_object_get(r, "subject"));
+	json_t *body =
+	    json_pack("{s:O,s:{s:O,s:O,s:O,s:O,s:O}}", "text", json_object_get(r, "text"), "event",
+	              "id", json_object_get(r, "event_id"), "kind", json_object_get(r, "kind"),
+	              "severity", json_object_get(r, "severity"), "url", json_object_get(r, "url"),
+	              "subject", json_object_get(r, "subject"));
 	if (a->webhook_chat_id)
 		json_object_set_new(body, "chat_id", cg_json_cstr(a->webhook_chat_id));
 	cg_buf text;
@@ -391,7 +393,8 @@ size_t cg_web_alerts_deliver(cg_web_alerts *a)
 	json_t *due = json_array();
 	size_t i;
 	json_t *r;
-	json_array_foreach(a->queue, i, r) {
+	json_array_foreach(a->queue, i, r)
+	{
 		const char *st = cg_json_get_str(r, "state");
 		if (st && strcmp(st, "pending") == 0 &&
 		    json_integer_value(json_object_get(r, "next_try_ms")) <= now)
@@ -399,7 +402,8 @@ size_t cg_web_alerts_deliver(cg_web_alerts *a)
 	}
 	pthread_mutex_unlock(&a->mu);
 	bool changed = false;
-	json_array_foreach(due, i, r) {
+	json_array_foreach(due, i, r)
+	{
 		json_t *upd = json_object();
 		attempt(a, r, upd);
 		pthread_mutex_lock(&a->mu);
@@ -416,14 +420,15 @@ size_t cg_web_alerts_deliver(cg_web_alerts *a)
 			if (n >= a->max_attempts) {
 				json_object_set_new(r, "state", json_string("failed"));
 				cg_warn("alerts: %s to %s failed after %lld attempts: %s",
-					cg_json_get_str(r, "channel"), cg_json_get_str(r, "to"),
-					(long long)n, json_string_value(json_object_get(upd, "error")));
+				        cg_json_get_str(r, "channel"), cg_json_get_str(r, "to"),
+				        (long long)n,
+				        json_string_value(json_object_get(upd, "error")));
 			} else {
 				int64_t back = a->retry_base_s << (n - 1 < 20 ? n - 1 : 20);
 				if (back > MAX_BACKOFF_S)
 					back = MAX_BACKOFF_S;
 				json_object_set_new(r, "next_try_ms",
-						    json_integer(cg_time_now_ms() + back * 1000));
+				                    json_integer(cg_time_now_ms() + back * 1000));
 			}
 		}
 		changed = true;
@@ -434,7 +439,8 @@ size_t cg_web_alerts_deliver(cg_web_alerts *a)
 	pthread_mutex_lock(&a->mu);
 	if (changed)
 		save(a);
-	json_array_foreach(a->queue, i, r) {
+	json_array_foreach(a->queue, i, r)
+	{
 		const char *st = cg_json_get_str(r, "state");
 		pending += st && strcmp(st, "pending") == 0;
 	}
@@ -450,7 +456,8 @@ json_t *cg_web_alerts_list(cg_web_alerts *a, int64_t agency_id)
 	pthread_mutex_lock(&a->mu);
 	for (size_t i = json_array_size(a->queue); i-- > 0;) {
 		json_t *r = json_array_get(a->queue, i);
-		if (agency_id > 0 && json_integer_value(json_object_get(r, "agency_id")) != agency_id)
+		if (agency_id > 0 &&
+		    json_integer_value(json_object_get(r, "agency_id")) != agency_id)
 			continue;
 		json_t *c = json_deep_copy(r);
 		json_object_del(c, "text");
@@ -461,8 +468,10 @@ json_t *cg_web_alerts_list(cg_web_alerts *a, int64_t agency_id)
 			json_object_set_new(c, "next_try", json_string(t));
 		}
 		json_object_del(c, "next_try_ms");
-		if (strcmp(cg_json_get_str(c, "channel") ? cg_json_get_str(c, "channel") : "", "webhook") == 0)
-			json_object_set_new(c, "to", json_string("(webhook)")); /* the URL may hold a bot token */
+		if (strcmp(cg_json_get_str(c, "channel") ? cg_json_get_str(c, "channel") : "",
+		           "webhook") == 0)
+			json_object_set_new(
+			    c, "to", json_string("(webhook)")); /* the URL may hold a bot token */
 		json_array_append_new(out, c);
 	}
 	pthread_mutex_unlock(&a->mu);

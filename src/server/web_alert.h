@@ -38,7 +38,7 @@ typedef struct cg_web_alerts cg_web_alerts;
 /* config_path NULL: DATA/alerts.ini if it exists, else alerts off (the
  * queue is still listed). A bad file is an error naming it. */
 cg_err cg_web_alerts_open(cg_store *st, const char *data_dir, const char *config_path,
-			  cg_web_alerts **out, cg_buf *why);
+                          cg_web_alerts **out, cg_buf *why);
 void cg_web_alerts_close(cg_web_alerts *a);
 /* Queues the notifications of a newly opened finding. */
 void cg_web_alerts_new_finding(cg_web_alerts *a, const cg_event *ev, int64_t agency_id);

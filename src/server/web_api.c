@@ -23,8 +23,9 @@ void api_web_status(cg_req *req, cg_resp *resp)
 {
 	cg_web_watch *w = cg_web_watch_current();
 	if (!w) {
-		cg_resp_json(resp, 200, json_pack("{s:b,s:i,s:[]}", "watching", 0, "interval_s", 0,
-						  "portals"));
+		cg_resp_json(
+		    resp, 200,
+		    json_pack("{s:b,s:i,s:[]}", "watching", 0, "interval_s", 0, "portals"));
 		return;
 	}
 	json_t *st = cg_web_watch_status(w, req->scope.agency_id);
@@ -51,13 +52,15 @@ static void queue(cg_req *req, cg_resp *resp, bool rebaseline)
 	}
 	if (!w) {
 		json_decref(sys);
-		cg_resp_error(resp, 409, "web watching is off (canhgac serve --web-interval 0)", NULL);
+		cg_resp_error(resp, 409, "web watching is off (canhgac serve --web-interval 0)",
+		              NULL);
 		return;
 	}
 	json_t *queued = json_array();
 	size_t i;
 	json_t *u;
-	json_array_foreach(json_object_get(sys, "urls"), i, u) {
+	json_array_foreach(json_object_get(sys, "urls"), i, u)
+	{
 		const char *url = json_string_value(u);
 		if (url && (strncmp(url, "http://", 7) == 0 || strncmp(url, "https://", 8) == 0)) {
 			if (rebaseline)
@@ -71,7 +74,7 @@ static void queue(cg_req *req, cg_resp *resp, bool rebaseline)
 	if (rebaseline) {
 		json_t *detail = json_pack("{s:O}", "urls", queued);
 		cg_store_audit(req->srv->store, &req->actor, "web.rebaseline", "system", req->id,
-			       detail);
+		               detail);
 		json_decref(detail);
 	}
 	cg_resp_json(resp, 202, json_pack("{s:o}", "queued", queued));

@@ -29,14 +29,14 @@
 #include "web/web.h"
 #include "web_alert.h"
 
-#define RT_HISTORY 288 /* a day of 5-minute checks */
+#define RT_HISTORY  288 /* a day of 5-minute checks */
 #define MAX_PORTALS 20000
-#define MAX_OPEN 100000
+#define MAX_OPEN    100000
 
 typedef struct portal {
 	char *url;
 	int64_t system_id, agency_id;
-	int64_t interval_s;   /* the system's monitor_interval_s */
+	int64_t interval_s; /* the system's monitor_interval_s */
 	int64_t last_check_ms;
 	long status;
 	char outcome[256];
@@ -66,8 +66,8 @@ struct cg_web_watch {
 	size_t np;
 	open_f *open;
 	size_t nopen;
-	cg_strset rebase;     /* URLs to baseline again, then check */
-	cg_strset check_now;  /* URLs to check at the next wake-up */
+	cg_strset rebase;    /* URLs to baseline again, then check */
+	cg_strset check_now; /* URLs to check at the next wake-up */
 	cg_lexicons lex;
 	bool lex_ok;
 	cg_web_opts opts;
@@ -111,11 +111,11 @@ static void save_state(cg_web_watch *w)
 	json_t *arr = json_array();
 	for (size_t i = 0; i < w->nopen; i++) {
 		open_f *o = &w->open[i];
-		json_array_append_new(arr, json_pack("{s:o,s:o,s:o,s:s,s:I,s:s}", "url",
-						     cg_json_cstr(o->url), "kind", cg_json_cstr(o->kind),
-						     "summary", cg_json_cstr(o->summary), "severity",
-						     cg_severity_name(o->severity), "since",
-						     (json_int_t)o->since_ms, "event_id", o->event_id));
+		json_array_append_new(
+		    arr, json_pack("{s:o,s:o,s:o,s:s,s:I,s:s}", "url", cg_json_cstr(o->url), "kind",
+		                   cg_json_cstr(o->kind), "summary", cg_json_cstr(o->summary),
+		                   "severity", cg_severity_name(o->severity), "since",
+		                   (json_int_t)o->since_ms, "event_id", o->event_id));
 	}
 	json_t *doc = json_pack("{s:i,s:o}", "version", 1, "open", arr);
 	cg_buf text, path, why;
@@ -133,7 +133,7 @@ static void save_state(cg_web_watch *w)
 }
 
 static void add_open(cg_web_watch *w, const char *url, const char *kind, const char *summary,
-		     cg_severity sev, int64_t since, const char *id)
+                     cg_severity sev, int64_t since, const char *id)
 {
 	if (w->nopen >= MAX_OPEN)
 		return;
@@ -169,14 +169,18 @@ static void load_state(cg_web_watch *w)
 	    cg_json_parse(cg_buf_slice(&text), &doc, NULL) == CG_OK) {
 		size_t i;
 		json_t *o;
-		json_array_foreach(json_object_get(doc, "open"), i, o) {
-			const char *url = cg_json_get_str(o, "url"), *kind = cg_json_get_str(o, "kind");
+		json_array_foreach(json_object_get(doc, "open"), i, o)
+		{
+			const char *url = cg_json_get_str(o, "url"),
+			           *kind = cg_json_get_str(o, "kind");
 			cg_severity sev = CG_SEV_INFO;
 			cg_severity_parse(cg_json_get_str(o, "severity"), &sev);
 			if (url && kind)
 				add_open(w, url, kind, cg_json_get_str(o, "summary"), sev,
-					 json_integer_value(json_object_get(o, "since")),
-					 cg_json_get_str(o, "event_id") ? cg_json_get_str(o, "event_id") : "");
+				         json_integer_value(json_object_get(o, "since")),
+				         cg_json_get_str(o, "event_id")
+				             ? cg_json_get_str(o, "event_id")
+				             : "");
 		}
 	}
 	json_decref(doc);
@@ -188,11 +192,11 @@ static void load_state(cg_web_watch *w)
 
 static void store_event(cg_web_watch *w, const cg_event *ev, const portal *p)
 {
-	cg_event_in in = { ev, p ? p->agency_id : 0, p ? p->system_id : 0, false };
+	cg_event_in in = {ev, p ? p->agency_id : 0, p ? p->system_id : 0, false};
 	size_t acc = 0, dup = 0;
 	if (cg_store_events_insert(w->st, &in, 1, cg_time_now_ms(), &acc, &dup))
 		cg_error("web watcher: cannot store a %s event for %s: %s", ev->kind, ev->subject,
-			 cg_store_errmsg());
+		         cg_store_errmsg());
 }
 
 /* A finding of this check: a new alert when (URL, kind) is not open. */
@@ -234,7 +238,8 @@ static void resolve(cg_web_watch *w, open_f *o)
 	json_object_set_new(ev.evidence, "url", cg_json_cstr(o->url));
 	json_object_set_new(ev.evidence, "opened", json_string(since));
 	json_object_set_new(ev.evidence, "open_event_id", cg_json_cstr(o->event_id));
-	json_object_set_new(ev.evidence, "open_severity", json_string(cg_severity_name(o->severity)));
+	json_object_set_new(ev.evidence, "open_severity",
+	                    json_string(cg_severity_name(o->severity)));
 	store_event(w, &ev, find_portal(w, o->url));
 	cg_event_clear(&ev);
 	cg_buf_free(&sum);
@@ -294,7 +299,7 @@ static const char **refresh(cg_web_watch *w, size_t *n)
 {
 	json_t *map = NULL;
 	int64_t total = 0;
-	cg_scope all = { 0 };
+	cg_scope all = {0};
 	*n = 0;
 	if (cg_store_inv_list(w->st, &all, CG_RES_SYSTEM, NULL, MAX_PORTALS, 0, &map, &total)) {
 		cg_error("web watcher: cannot read the inventory: %s", cg_store_errmsg());
@@ -303,10 +308,12 @@ static const char **refresh(cg_web_watch *w, size_t *n)
 	pthread_mutex_lock(&w->mu);
 	size_t i;
 	json_t *sys;
-	json_array_foreach(map, i, sys) {
+	json_array_foreach(map, i, sys)
+	{
 		size_t k;
 		json_t *u;
-		json_array_foreach(json_object_get(sys, "urls"), k, u) {
+		json_array_foreach(json_object_get(sys, "urls"), k, u)
+		{
 			const char *url = json_string_value(u);
 			if (!http_url(url) || w->np >= MAX_PORTALS)
 				continue;
@@ -323,7 +330,8 @@ static const char **refresh(cg_web_watch *w, size_t *n)
 			}
 			p->system_id = json_integer_value(json_object_get(sys, "id"));
 			p->agency_id = json_integer_value(json_object_get(sys, "agency_id"));
-			p->interval_s = json_integer_value(json_object_get(sys, "monitor_interval_s"));
+			p->interval_s =
+			    json_integer_value(json_object_get(sys, "monitor_interval_s"));
 			if (p->interval_s <= 0)
 				p->interval_s = 300;
 		}
@@ -375,7 +383,7 @@ static void cycle(cg_web_watch *w)
 			nb[k++] = urls[i];
 	cg_strset_free(&w->rebase);
 	pthread_mutex_unlock(&w->mu);
-	cg_web_sink sink = { on_finding, on_error, NULL, on_checked, w };
+	cg_web_sink sink = {on_finding, on_error, NULL, on_checked, w};
 	if (k)
 		cg_web_baseline(nb, k, &w->opts, &sink);
 	cg_web_check(urls, n, &w->opts, &sink);
@@ -436,7 +444,7 @@ static const char *rules_dir(void)
 }
 
 cg_err cg_web_watch_start(cg_store *st, const char *data_dir, int interval_s,
-			  const char *alert_config, cg_web_watch **out)
+                          const char *alert_config, cg_web_watch **out)
 {
 	*out = NULL;
 	if (interval_s <= 0)
@@ -531,31 +539,33 @@ json_t *cg_web_watch_status(cg_web_watch *w, int64_t agency_id)
 		json_t *rt = json_array();
 		for (size_t k = 0; k < p->nrt; k++) {
 			size_t at = (p->rt_pos + RT_HISTORY - p->nrt + k) % RT_HISTORY;
-			json_array_append_new(rt, json_pack("{s:o,s:f}", "at", time_or_null(p->rt_at[at]),
-							    "ms", p->rt_ms[at]));
+			json_array_append_new(rt, json_pack("{s:o,s:f}", "at",
+			                                    time_or_null(p->rt_at[at]), "ms",
+			                                    p->rt_ms[at]));
 		}
 		json_t *open = json_array();
 		for (size_t k = 0; k < w->nopen; k++) {
 			open_f *o = &w->open[k];
 			if (strcmp(o->url, p->url) == 0)
-				json_array_append_new(open, json_pack("{s:o,s:s,s:o,s:o,s:s}", "kind",
-								      cg_json_cstr(o->kind), "severity",
-								      cg_severity_name(o->severity),
-								      "summary", cg_json_cstr(o->summary),
-								      "since", time_or_null(o->since_ms),
-								      "event_id", o->event_id));
+				json_array_append_new(open,
+				                      json_pack("{s:o,s:s,s:o,s:o,s:s}", "kind",
+				                                cg_json_cstr(o->kind), "severity",
+				                                cg_severity_name(o->severity),
+				                                "summary", cg_json_cstr(o->summary),
+				                                "since", time_or_null(o->since_ms),
+				                                "event_id", o->event_id));
 		}
-		json_array_append_new(portals,
-				      json_pack("{s:o,s:I,s:I,s:o,s:I,s:o,s:o,s:o}", "url",
-						cg_json_cstr(p->url), "system_id", (json_int_t)p->system_id,
-						"agency_id", (json_int_t)p->agency_id, "last_check",
-						time_or_null(p->last_check_ms), "http_status",
-						(json_int_t)p->status, "outcome", cg_json_cstr(p->outcome),
-						"response_times", rt, "open_findings", open));
+		json_array_append_new(
+		    portals, json_pack("{s:o,s:I,s:I,s:o,s:I,s:o,s:o,s:o}", "url",
+		                       cg_json_cstr(p->url), "system_id", (json_int_t)p->system_id,
+		                       "agency_id", (json_int_t)p->agency_id, "last_check",
+		                       time_or_null(p->last_check_ms), "http_status",
+		                       (json_int_t)p->status, "outcome", cg_json_cstr(p->outcome),
+		                       "response_times", rt, "open_findings", open));
 	}
 	json_t *out = json_pack("{s:i,s:I,s:o,s:o}", "interval_s", w->interval_s, "cycles",
-				(json_int_t)w->cycles, "last_cycle", time_or_null(w->last_cycle_ms),
-				"portals", portals);
+	                        (json_int_t)w->cycles, "last_cycle", time_or_null(w->last_cycle_ms),
+	                        "portals", portals);
 	pthread_mutex_unlock(&w->mu);
 	return out;
 }

@@ -30,7 +30,7 @@ typedef struct cg_web_watch cg_web_watch;
 /* interval_s 0: no watching (nothing started, *out NULL). alert_config:
  * see web_alert.h (NULL: DATA/alerts.ini when present). */
 cg_err cg_web_watch_start(cg_store *st, const char *data_dir, int interval_s,
-			  const char *alert_config, cg_web_watch **out);
+                          const char *alert_config, cg_web_watch **out);
 void cg_web_watch_stop(cg_web_watch *w);
 
 /* The running watcher, for the handlers (NULL when not watching). */

@@ -17,22 +17,32 @@
 #define SHINGLE_WORDS 4
 
 static const char *const view_names[CG_VIEW_COUNT] = {
-	"browser", "googlebot", "bingbot", "coccocbot", "search-visitor", "rendered",
+    "browser", "googlebot", "bingbot", "coccocbot", "search-visitor", "rendered",
 };
 static const char *const view_uas[CG_VIEW_COUNT] = {
-	"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
-	"Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
-	"Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
-	"Mozilla/5.0 (compatible; coccocbot-web/1.0; +http://help.coccoc.com/searchengine)",
-	"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
-	"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/120.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+    "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
+    "Mozilla/5.0 (compatible; coccocbot-web/1.0; +http://help.coccoc.com/searchengine)",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/120.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/120.0.0.0 Safari/537.36",
 };
 
-const char *cg_view_name(cg_view_kind v) { return view_names[v]; }
-const char *cg_view_user_agent(cg_view_kind v) { return view_uas[v]; }
+const char *cg_view_name(cg_view_kind v)
+{
+	return view_names[v];
+}
+const char *cg_view_user_agent(cg_view_kind v)
+{
+	return view_uas[v];
+}
 const char *cg_view_referer(cg_view_kind v)
 {
-	return v == CG_VIEW_SEARCH ? "https://www.google.com/search?q=cong+thong+tin+dien+tu" : NULL;
+	return v == CG_VIEW_SEARCH ? "https://www.google.com/search?q=cong+thong+tin+dien+tu"
+	                           : NULL;
 }
 
 /* ---- sets -------------------------------------------------------------- */
@@ -168,7 +178,7 @@ static void shingles(cg_slice t, cg_u32set *out)
 	out->n = 0;
 	if (!out->v)
 		return;
-	uint64_t win[SHINGLE_WORDS] = { 0 };
+	uint64_t win[SHINGLE_WORDS] = {0};
 	size_t nw = 0;
 	for (size_t i = 0; i < t.len;) {
 		if (!word_ch((unsigned char)t.ptr[i])) {
@@ -226,8 +236,7 @@ static void add_domain(cg_strset *d, const char *host)
 		cg_strset_add(d, site);
 }
 
-cg_err cg_view_build(cg_view *v, cg_view_kind kind, const cg_web_req *r,
-		     const cg_lexicons *lx)
+cg_err cg_view_build(cg_view *v, cg_view_kind kind, const cg_web_req *r, const cg_lexicons *lx)
 {
 	memset(v, 0, sizeof *v);
 	v->kind = kind;
@@ -254,7 +263,7 @@ cg_err cg_view_build(cg_view *v, cg_view_kind kind, const cg_web_req *r,
 	cg_lex_count(&lx->spam, cg_buf_slice(&f), v->spam);
 	cg_lex_count(&lx->deface, cg_buf_slice(&f), v->deface);
 	cg_buf_reset(&f);
-	const char *meta[3] = { p->title, p->description, p->keywords };
+	const char *meta[3] = {p->title, p->description, p->keywords};
 	for (int i = 0; i < 3; i++)
 		if (meta[i]) {
 			cg_lex_fold(cg_slice_cstr(meta[i]), &f);
@@ -401,9 +410,8 @@ static size_t median3(size_t *a, size_t n)
 	return n ? a[n / 2] : 0;
 }
 
-cg_err cg_baseline_learn(cg_baseline *b, const char *url, const cg_view *views,
-			 size_t nviews, const cg_web_req *reqs,
-			 const cg_lexicons *lx)
+cg_err cg_baseline_learn(cg_baseline *b, const char *url, const cg_view *views, size_t nviews,
+                         const cg_web_req *reqs, const cg_lexicons *lx)
 {
 	memset(b, 0, sizeof *b);
 	b->url = strdup(url);
@@ -435,7 +443,7 @@ cg_err cg_baseline_learn(cg_baseline *b, const char *url, const cg_view *views,
 	b->text_len = median3(tl, k);
 	b->n_elements = median3(ne, k);
 	b->n_links = median3(nl, k);
-	cg_u32set all = { 0 };
+	cg_u32set all = {0};
 	size_t cap = 0;
 	for (size_t i = 0; i < nviews; i++)
 		if (views[i].html)
@@ -491,7 +499,8 @@ cg_err cg_baseline_learn(cg_baseline *b, const char *url, const cg_view *views,
 	}
 	for (size_t i = 0; i < nviews && b->shapes.n < CG_MAX_WEB_SHAPES; i++) {
 		char key[64];
-		cg_web_shape_key(views[i].kind, cg_body_shape_hash(cg_buf_slice(&reqs[i].body)), key);
+		cg_web_shape_key(views[i].kind, cg_body_shape_hash(cg_buf_slice(&reqs[i].body)),
+		                 key);
 		cg_strset_add(&b->shapes, key);
 	}
 	char host[256];
@@ -522,7 +531,7 @@ static uint64_t fnv64(const char *s)
 void cg_baseline_path(const char *data_dir, const char *url, cg_buf *out)
 {
 	cg_buf_printf(out, "%s/web/baselines/%016llx.json", data_dir,
-		      (unsigned long long)fnv64(url));
+	              (unsigned long long)fnv64(url));
 }
 
 static json_t *set_json(const cg_u32set *s)
@@ -632,8 +641,7 @@ static json_t *obj_or_empty(json_t *o, const char *k)
 	return json_is_object(v) ? json_incref(v) : json_object();
 }
 
-cg_err cg_baseline_load(cg_baseline *b, const char *data_dir, const char *url,
-			cg_buf *why)
+cg_err cg_baseline_load(cg_baseline *b, const char *data_dir, const char *url, cg_buf *why)
 {
 	memset(b, 0, sizeof *b);
 	cg_buf path, text;
@@ -644,11 +652,12 @@ cg_err cg_baseline_load(cg_baseline *b, const char *data_dir, const char *url,
 	json_t *o = NULL;
 	if (err == CG_ENOTFOUND) {
 		if (why)
-			cg_buf_printf(why, "%s: no baseline (run 'canhgac web baseline' first)", url);
+			cg_buf_printf(why, "%s: no baseline (run 'canhgac web baseline' first)",
+			              url);
 	} else if (err) {
 		if (why)
 			cg_buf_printf(why, "%s: cannot read baseline %s: %s", url,
-				      cg_buf_cstr(&path), cg_strerror(err));
+			              cg_buf_cstr(&path), cg_strerror(err));
 	} else if ((err = cg_json_parse(cg_buf_slice(&text), &o, NULL)) || !json_is_object(o)) {
 		err = CG_EPARSE;
 		if (why)
@@ -667,10 +676,11 @@ cg_err cg_baseline_load(cg_baseline *b, const char *data_dir, const char *url,
 		size_t i;
 		json_t *d;
 		json_array_foreach(dom, i, d) if (json_is_string(d))
-			cg_strset_add(&b->domains, json_string_value(d));
+		    cg_strset_add(&b->domains, json_string_value(d));
 		json_t *sh = json_object_get(o, "shapes");
-		json_array_foreach(sh, i, d) if (json_is_string(d) && b->shapes.n < CG_MAX_WEB_SHAPES)
-			cg_strset_add(&b->shapes, json_string_value(d));
+		json_array_foreach(sh, i,
+		                   d) if (json_is_string(d) && b->shapes.n < CG_MAX_WEB_SHAPES)
+		    cg_strset_add(&b->shapes, json_string_value(d));
 		b->url = strdup(url);
 		b->final_url = dup_str(o, "final_url");
 		const char *fs = cg_json_get_str(o, "final_site");

@@ -36,7 +36,7 @@ typedef enum cg_view_kind {
 	CG_VIEW_GOOGLEBOT,
 	CG_VIEW_BINGBOT,
 	CG_VIEW_COCCOC,
-	CG_VIEW_SEARCH,  /* browser arriving from a Google result */
+	CG_VIEW_SEARCH,   /* browser arriving from a Google result */
 	CG_VIEW_RENDERED, /* the DOM headless Chromium built (--render) */
 	CG_VIEW_COUNT
 } cg_view_kind;
@@ -48,7 +48,7 @@ const char *cg_view_user_agent(cg_view_kind v);
 const char *cg_view_referer(cg_view_kind v);
 
 typedef struct cg_u32set {
-	uint32_t *v;  /* sorted, unique */
+	uint32_t *v; /* sorted, unique */
 	size_t n;
 } cg_u32set;
 
@@ -75,24 +75,23 @@ typedef struct cg_view {
 	cg_view_kind kind;
 	bool html;
 	bool same_as_browser;  /* check: body equal to the browser's but for
-				  numbers; not digested again (see engine.c) */
+	                          numbers; not digested again (see engine.c) */
 	bool same_as_baseline; /* check: body equal to one the baseline learned
-				  from (same view) but for numbers */
+	                          from (same view) but for numbers */
 	cg_web_page page;
-	cg_u32set sh;          /* all shingles, sorted unique */
-	cg_u32set links;       /* hashes of same-site link URLs: the template */
-	uint32_t *spam;        /* counts per spam term (text) */
-	uint32_t *spam_meta;   /* counts per spam term (title/description/keywords) */
-	uint32_t *deface;      /* counts per defacement term */
-	cg_strset domains;     /* registrable domains of resources and links */
+	cg_u32set sh;        /* all shingles, sorted unique */
+	cg_u32set links;     /* hashes of same-site link URLs: the template */
+	uint32_t *spam;      /* counts per spam term (text) */
+	uint32_t *spam_meta; /* counts per spam term (title/description/keywords) */
+	uint32_t *deface;    /* counts per defacement term */
+	cg_strset domains;   /* registrable domains of resources and links */
 	cg_js_result js;
 	size_t text_len;
 	size_t n_links;
 } cg_view;
 
 /* Digest a fetched body. `site` is the registrable domain of the URL. */
-cg_err cg_view_build(cg_view *v, cg_view_kind kind, const cg_web_req *r,
-		     const cg_lexicons *lx);
+cg_err cg_view_build(cg_view *v, cg_view_kind kind, const cg_web_req *r, const cg_lexicons *lx);
 void cg_view_free(cg_view *v);
 /* Hash of a body with every run of letters and digits that holds a digit
  * counted as one '#': two loads that differ only in dates, counters and
@@ -115,10 +114,10 @@ typedef struct cg_baseline {
 	char *final_url;
 	char final_site[256];
 	cg_u32set stable, volatil;
-	cg_u32set links;      /* same-site links in every browser load */
+	cg_u32set links; /* same-site links in every browser load */
 	cg_strset domains;
-	cg_strset shapes;     /* "view:shape-hash" of every load learned from */
-	json_t *spam;         /* {folded term: max count} */
+	cg_strset shapes; /* "view:shape-hash" of every load learned from */
+	json_t *spam;     /* {folded term: max count} */
 	json_t *spam_meta;
 	json_t *deface;
 	char *title, *description, *keywords;
@@ -126,12 +125,10 @@ typedef struct cg_baseline {
 } cg_baseline;
 
 /* Learns a baseline from views (browser loads first: nbrowser of them). */
-cg_err cg_baseline_learn(cg_baseline *b, const char *url, const cg_view *views,
-			 size_t nviews, const cg_web_req *reqs,
-			 const cg_lexicons *lx);
+cg_err cg_baseline_learn(cg_baseline *b, const char *url, const cg_view *views, size_t nviews,
+                         const cg_web_req *reqs, const cg_lexicons *lx);
 cg_err cg_baseline_save(const cg_baseline *b, const char *data_dir, cg_buf *why);
-cg_err cg_baseline_load(cg_baseline *b, const char *data_dir, const char *url,
-			cg_buf *why);
+cg_err cg_baseline_load(cg_baseline *b, const char *data_dir, const char *url, cg_buf *why);
 void cg_baseline_free(cg_baseline *b);
 /* DATA/web/baselines/<hash>.json */
 void cg_baseline_path(const char *data_dir, const char *url, cg_buf *out);

@@ -19,8 +19,8 @@
 
 static bool is_tok(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '-' || c == '_' || c == ':' || c == '.';
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '_' || c == ':' || c == '.';
 }
 
 /* Finds "charset=NAME" (case-insensitive) in s; copies NAME. */
@@ -65,7 +65,7 @@ static void detect(cg_slice body, const char *content_type, char cs[32])
 	}
 	if (content_type && find_charset(cg_slice_cstr(content_type), cs))
 		return;
-	cg_slice head = { body.ptr, body.len < 4096 ? body.len : 4096 };
+	cg_slice head = {body.ptr, body.len < 4096 ? body.len : 4096};
 	if (find_charset(head, cs))
 		return;
 	memcpy(cs, "utf-8", 6);
@@ -109,8 +109,8 @@ static cg_err convert(iconv_t cd, cg_slice in, cg_buf *out)
 	return cg_buf_append(out, chunk, sizeof chunk - ol);
 }
 
-cg_err cg_web_to_utf8(cg_slice body, const char *content_type, cg_buf *out,
-		      char charset[32], bool *converted)
+cg_err cg_web_to_utf8(cg_slice body, const char *content_type, cg_buf *out, char charset[32],
+                      bool *converted)
 {
 	detect(body, content_type, charset);
 	*converted = false;
@@ -149,8 +149,8 @@ bool cg_web_is_html(cg_slice body, const char *content_type)
 	}
 	size_t n = body.len < 1024 ? body.len : 1024;
 	for (size_t i = 0; i + 1 < n; i++)
-		if (body.ptr[i] == '<' && (body.ptr[i + 1] == '!' || body.ptr[i + 1] == 'h' ||
-					   body.ptr[i + 1] == 'H'))
+		if (body.ptr[i] == '<' &&
+		    (body.ptr[i + 1] == '!' || body.ptr[i + 1] == 'h' || body.ptr[i + 1] == 'H'))
 			return true;
 	return false;
 }

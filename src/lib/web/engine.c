@@ -20,8 +20,8 @@ void cg_web_opts_default(cg_web_opts *o)
 	o->expiry_days = 14;
 }
 
-cg_err cg_web_lexicons_load(cg_lexicons *lx, const char *rules_dir,
-			    const char *const *extra, size_t nextra, cg_buf *why)
+cg_err cg_web_lexicons_load(cg_lexicons *lx, const char *rules_dir, const char *const *extra,
+                            size_t nextra, cg_buf *why)
 {
 	cg_lex_init(&lx->spam);
 	cg_lex_init(&lx->deface);
@@ -90,7 +90,8 @@ static void warn_if_dirty(run *R, const char *url, const cg_baseline *b)
 		}
 	if (score >= 3)
 		cg_warn("%s: the page already holds spam vocabulary (%s); the baseline "
-			"treats it as normal - check the page", url, cg_buf_cstr(&terms));
+		        "treats it as normal - check the page",
+		        url, cg_buf_cstr(&terms));
 	cg_buf_free(&terms);
 }
 
@@ -100,7 +101,7 @@ static void learn(run *R, job *j, cg_web_group *g, cg_view *views, int nv)
 	char msg[512];
 	if (r0->fail != CG_FETCH_OK) {
 		snprintf(msg, sizeof msg, "cannot take a baseline: %s: %s",
-			 cg_fetch_fail_name(r0->fail), r0->errmsg);
+		         cg_fetch_fail_name(r0->fail), r0->errmsg);
 		report_error(R, j->url, msg);
 		return;
 	}
@@ -111,7 +112,7 @@ static void learn(run *R, job *j, cg_web_group *g, cg_view *views, int nv)
 	}
 	if (!views[0].html) {
 		snprintf(msg, sizeof msg, "cannot take a baseline: not an HTML page (%s)",
-			 r0->content_type ? r0->content_type : "no content type");
+		         r0->content_type ? r0->content_type : "no content type");
 		report_error(R, j->url, msg);
 		return;
 	}
@@ -163,7 +164,7 @@ static void plan(run *R, job *j, cg_web_group *g, cg_view *views, bool *need)
 		char key[64];
 		cg_web_shape_key(j->kinds[i], shape, key);
 		bool known = cg_strset_has(&j->base.shapes, key) && j->base.final_url &&
-			     strcmp(r->final_url, j->base.final_url) == 0;
+		             strcmp(r->final_url, j->base.final_url) == 0;
 		if (i == 0) {
 			shape0 = shape;
 			views[0].same_as_baseline = known;
@@ -171,8 +172,8 @@ static void plan(run *R, job *j, cg_web_group *g, cg_view *views, bool *need)
 		}
 		const cg_web_req *r0 = &g->reqs[0];
 		views[i].same_as_browser = r0->fail == CG_FETCH_OK && shape == shape0 &&
-					   r->status == r0->status &&
-					   strcmp(r->final_url, r0->final_url) == 0;
+		                           r->status == r0->status &&
+		                           strcmp(r->final_url, r0->final_url) == 0;
 		views[i].same_as_baseline = known;
 		need[i] = !views[i].same_as_browser && !known;
 		any |= need[i];
@@ -194,8 +195,8 @@ static bool render(run *R, job *j, cg_web_group *g, int slot)
 	r->url = j->url;
 	r->user_agent = cg_view_user_agent(CG_VIEW_RENDERED);
 	cg_buf_init(&r->body, CG_MAX_WEB_PAGE);
-	cg_render_opts ro = { R->o->chromium, R->o->chromium_args, r->user_agent,
-			      R->o->fetch.timeout_ms };
+	cg_render_opts ro = {R->o->chromium, R->o->chromium_args, r->user_agent,
+	                     R->o->fetch.timeout_ms};
 	char msg[256];
 	if (cg_web_render(&ro, j->url, &r->body, msg) != CG_OK) {
 		char line[400];
@@ -236,7 +237,7 @@ static void on_group(cg_web_group *g, void *ctx)
 	if (R->baseline)
 		learn(R, j, g, views, nv);
 	else if (nv > 0) {
-		cg_web_subject s = { j->url, g->reqs, views, (size_t)nv, &j->base };
+		cg_web_subject s = {j->url, g->reqs, views, (size_t)nv, &j->base};
 		cg_web_detect(&s, R->o, R->sink);
 		if (R->sink->checked)
 			R->sink->checked(j->url, &g->reqs[0], R->sink->ctx);
@@ -251,7 +252,7 @@ static void on_group(cg_web_group *g, void *ctx)
 }
 
 static cg_err run_chunk(const char *const *urls, size_t n, const cg_web_opts *o,
-			const cg_web_sink *sink, bool baseline)
+                        const cg_web_sink *sink, bool baseline)
 {
 	size_t per = baseline ? (size_t)o->loads + CG_VIEW_FETCHED - 1 : CG_VIEW_FETCHED;
 	if (per > 15)
@@ -266,7 +267,7 @@ static cg_err run_chunk(const char *const *urls, size_t n, const cg_web_opts *o,
 		free(reqs);
 		return CG_ENOMEM;
 	}
-	run R = { .o = o, .sink = sink, .jobs = jobs, .baseline = baseline };
+	run R = {.o = o, .sink = sink, .jobs = jobs, .baseline = baseline};
 	size_t ng = 0;
 	cg_buf why;
 	cg_buf_init(&why, 4096);
@@ -310,7 +311,7 @@ static cg_err run_chunk(const char *const *urls, size_t n, const cg_web_opts *o,
  * (up to a few hundred KiB each) and request slots are held for one chunk
  * at a time, so a list of 100,000 URLs costs what a few hundred do. */
 static cg_err run_all(const char *const *urls, size_t n, const cg_web_opts *o,
-		      const cg_web_sink *sink, bool baseline)
+                      const cg_web_sink *sink, bool baseline)
 {
 	size_t chunk = (size_t)(o->fetch.parallel > 0 ? o->fetch.parallel : 1) * 8;
 	if (chunk < 16)
@@ -324,13 +325,13 @@ static cg_err run_all(const char *const *urls, size_t n, const cg_web_opts *o,
 }
 
 cg_err cg_web_baseline(const char *const *urls, size_t n, const cg_web_opts *o,
-		       const cg_web_sink *sink)
+                       const cg_web_sink *sink)
 {
 	return run_all(urls, n, o, sink, true);
 }
 
 cg_err cg_web_check(const char *const *urls, size_t n, const cg_web_opts *o,
-		    const cg_web_sink *sink)
+                    const cg_web_sink *sink)
 {
 	return run_all(urls, n, o, sink, false);
 }

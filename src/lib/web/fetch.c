@@ -27,12 +27,18 @@ void cg_web_fetch_opts_default(cg_web_fetch_opts *o)
 const char *cg_fetch_fail_name(cg_fetch_fail f)
 {
 	switch (f) {
-	case CG_FETCH_OK: return "ok";
-	case CG_FETCH_UNREACHABLE: return "unreachable";
-	case CG_FETCH_TIMEOUT: return "timeout";
-	case CG_FETCH_TLS: return "tls_error";
-	case CG_FETCH_TOO_LARGE: return "too_large";
-	case CG_FETCH_REDIRECTS: return "redirect_loop";
+	case CG_FETCH_OK:
+		return "ok";
+	case CG_FETCH_UNREACHABLE:
+		return "unreachable";
+	case CG_FETCH_TIMEOUT:
+		return "timeout";
+	case CG_FETCH_TLS:
+		return "tls_error";
+	case CG_FETCH_TOO_LARGE:
+		return "too_large";
+	case CG_FETCH_REDIRECTS:
+		return "redirect_loop";
 	}
 	return "unknown";
 }
@@ -88,8 +94,8 @@ static void collect_cert(xfer *x)
 		if (strncmp(s->data, "Expire date:", 12) == 0)
 			x->req->cert_expiry_ms = parse_cert_time(s->data + 12);
 		else if (strncmp(s->data, "Subject:", 8) == 0 &&
-			 cg_slice_copy(cg_slice_cstr(s->data + 8), x->req->cert_subject,
-				       sizeof x->req->cert_subject) != CG_OK)
+		         cg_slice_copy(cg_slice_cstr(s->data + 8), x->req->cert_subject,
+		                       sizeof x->req->cert_subject) != CG_OK)
 			x->req->cert_subject[0] = '\0'; /* too long: leave it out */
 	}
 }
@@ -155,8 +161,8 @@ static CURL *make_handle(xfer *x, const cg_web_fetch_opts *o)
 		curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
 	}
 	static const char *const hdrs[] = {
-		"Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
-		"Accept-Language: vi-VN,vi;q=0.9,en;q=0.5",
+	    "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+	    "Accept-Language: vi-VN,vi;q=0.9,en;q=0.5",
 	};
 	struct curl_slist *sl = NULL;
 	for (size_t i = 0; i < sizeof hdrs / sizeof hdrs[0]; i++)
@@ -195,7 +201,7 @@ static bool follow(xfer *x)
 	if (r->nchain >= CG_MAX_WEB_REDIRECTS) {
 		r->fail = CG_FETCH_REDIRECTS;
 		snprintf(r->errmsg, sizeof r->errmsg, "more than %d redirects",
-			 CG_MAX_WEB_REDIRECTS);
+		         CG_MAX_WEB_REDIRECTS);
 		return false;
 	}
 	char *next = strdup(loc);
@@ -221,8 +227,8 @@ static bool finish(xfer *x, CURLcode rc)
 	if (rc != CURLE_OK) {
 		r->fail = classify(rc, x);
 		if (r->fail == CG_FETCH_TOO_LARGE)
-			snprintf(r->errmsg, sizeof r->errmsg,
-				 "body larger than the %u-byte limit", CG_MAX_WEB_PAGE);
+			snprintf(r->errmsg, sizeof r->errmsg, "body larger than the %u-byte limit",
+			         CG_MAX_WEB_PAGE);
 		else if (!r->errmsg[0])
 			snprintf(r->errmsg, sizeof r->errmsg, "%s", curl_easy_strerror(rc));
 		return false;
@@ -247,14 +253,13 @@ typedef struct run {
 	CURLM *m;
 	cg_web_group *groups;
 	size_t ngroups, next;
-	int *left;      /* requests still running, per group */
-	xfer **xfers;   /* per group */
+	int *left;    /* requests still running, per group */
+	xfer **xfers; /* per group */
 	size_t active;
 	const cg_web_fetch_opts *o;
 } run;
 
-static void group_done(run *R, size_t gi,
-		       void (*done)(cg_web_group *, void *), void *ctx);
+static void group_done(run *R, size_t gi, void (*done)(cg_web_group *, void *), void *ctx);
 
 /* Returns true when the group could not start a single transfer (it is
  * then already finished). */
@@ -300,8 +305,7 @@ static size_t fill(run *R, void (*done)(cg_web_group *, void *), void *ctx)
 	return finished;
 }
 
-static void group_done(run *R, size_t gi,
-		       void (*done)(cg_web_group *, void *), void *ctx)
+static void group_done(run *R, size_t gi, void (*done)(cg_web_group *, void *), void *ctx)
 {
 	free(R->xfers[gi]);
 	R->xfers[gi] = NULL;
@@ -309,9 +313,8 @@ static void group_done(run *R, size_t gi,
 	done(&R->groups[gi], ctx);
 }
 
-cg_err cg_web_fetch_groups(cg_web_group *groups, size_t ngroups,
-			   const cg_web_fetch_opts *o,
-			   void (*done)(cg_web_group *g, void *ctx), void *ctx)
+cg_err cg_web_fetch_groups(cg_web_group *groups, size_t ngroups, const cg_web_fetch_opts *o,
+                           void (*done)(cg_web_group *g, void *ctx), void *ctx)
 {
 	static bool inited;
 	if (!inited) {
@@ -319,7 +322,7 @@ cg_err cg_web_fetch_groups(cg_web_group *groups, size_t ngroups,
 			return CG_ENET;
 		inited = true;
 	}
-	run R = { .groups = groups, .ngroups = ngroups, .o = o };
+	run R = {.groups = groups, .ngroups = ngroups, .o = o};
 	R.m = curl_multi_init();
 	R.left = calloc(ngroups ? ngroups : 1, sizeof *R.left);
 	R.xfers = calloc(ngroups ? ngroups : 1, sizeof *R.xfers);
@@ -330,8 +333,7 @@ cg_err cg_web_fetch_groups(cg_web_group *groups, size_t ngroups,
 		return CG_ENOMEM;
 	}
 	curl_multi_setopt(R.m, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
-	curl_multi_setopt(R.m, CURLMOPT_MAX_TOTAL_CONNECTIONS,
-			  (long)(o->parallel * 2));
+	curl_multi_setopt(R.m, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)(o->parallel * 2));
 	size_t finished = 0;
 	while (finished < ngroups) {
 		finished += fill(&R, done, ctx);

@@ -38,18 +38,18 @@ typedef struct cg_web_req {
 	/* in */
 	const char *url;
 	const char *user_agent;
-	const char *referer;  /* NULL for none */
-	bool want_cert;       /* collect the server certificate's expiry */
+	const char *referer; /* NULL for none */
+	bool want_cert;      /* collect the server certificate's expiry */
 	/* out */
 	cg_fetch_fail fail;
-	char errmsg[256];     /* curl's reason when fail != OK */
-	long status;          /* last HTTP status, 0 when none */
-	char *final_url;      /* after redirects */
-	char *content_type;   /* NULL when absent */
+	char errmsg[256];                      /* curl's reason when fail != OK */
+	long status;                           /* last HTTP status, 0 when none */
+	char *final_url;                       /* after redirects */
+	char *content_type;                    /* NULL when absent */
 	char *chain[CG_MAX_WEB_REDIRECTS + 1]; /* URLs redirected from, in order */
 	int nchain;
-	cg_buf body;          /* decoded (gzip/br) body, max CG_MAX_WEB_PAGE */
-	double time_ms;       /* whole fetch, redirects included */
+	cg_buf body;            /* decoded (gzip/br) body, max CG_MAX_WEB_PAGE */
+	double time_ms;         /* whole fetch, redirects included */
 	int64_t cert_expiry_ms; /* 0 when unknown */
 	char cert_subject[256];
 	/* private */
@@ -65,11 +65,11 @@ typedef struct cg_web_group {
 } cg_web_group;
 
 typedef struct cg_web_fetch_opts {
-	int parallel;           /* groups in flight, 1..CG_MAX_WEB_PARALLEL */
+	int parallel; /* groups in flight, 1..CG_MAX_WEB_PARALLEL */
 	long connect_timeout_ms;
 	long timeout_ms;
-	const char *ca_file;    /* NULL: system store */
-	bool insecure;          /* skip verification (tests only) */
+	const char *ca_file; /* NULL: system store */
+	bool insecure;       /* skip verification (tests only) */
 } cg_web_fetch_opts;
 
 void cg_web_fetch_opts_default(cg_web_fetch_opts *o);
@@ -79,8 +79,7 @@ const char *cg_fetch_fail_name(cg_fetch_fail f);
 /* Fetches every group; calls done(group, ctx) once per group as soon as
  * its requests are finished (successfully or not). Returns an error only
  * when libcurl itself cannot be set up. */
-cg_err cg_web_fetch_groups(cg_web_group *groups, size_t ngroups,
-			   const cg_web_fetch_opts *o,
-			   void (*done)(cg_web_group *g, void *ctx), void *ctx);
+cg_err cg_web_fetch_groups(cg_web_group *groups, size_t ngroups, const cg_web_fetch_opts *o,
+                           void (*done)(cg_web_group *g, void *ctx), void *ctx);
 
 #endif

@@ -90,10 +90,18 @@ static size_t unescape(const char *s, size_t n, size_t i, cg_buf *out, bool *esc
 		return j - i;
 	}
 	switch (c) {
-	case 'n': cg_buf_putc(out, '\n'); break;
-	case 't': cg_buf_putc(out, '\t'); break;
-	case 'r': cg_buf_putc(out, '\r'); break;
-	default: cg_buf_putc(out, c); break;
+	case 'n':
+		cg_buf_putc(out, '\n');
+		break;
+	case 't':
+		cg_buf_putc(out, '\t');
+		break;
+	case 'r':
+		cg_buf_putc(out, '\r');
+		break;
+	default:
+		cg_buf_putc(out, c);
+		break;
 	}
 	return 2;
 }
@@ -105,8 +113,8 @@ typedef struct scan {
 
 static bool url_char(char c)
 {
-	return c > ' ' && c != '"' && c != '\'' && c != '<' && c != '>' && c != '\\' &&
-	       c != ')' && c != '`' && (unsigned char)c < 0x7F;
+	return c > ' ' && c != '"' && c != '\'' && c != '<' && c != '>' && c != '\\' && c != ')' &&
+	       c != '`' && (unsigned char)c < 0x7F;
 }
 
 static void add_url(scan *S, const char *u, size_t n, const char *how, bool markup)
@@ -120,7 +128,7 @@ static void add_url(scan *S, const char *u, size_t n, const char *how, bool mark
 	char *d = strndup(u, n);
 	if (!d)
 		return;
-	r->urls[r->nurls++] = (cg_js_url){ d, how, markup };
+	r->urls[r->nurls++] = (cg_js_url){d, how, markup};
 }
 
 /* URLs ("http(s)://..." or "//host...") in a decoded string. */
@@ -129,7 +137,8 @@ static void find_urls(scan *S, const char *s, size_t n, const char *how)
 	bool markup = false;
 	for (size_t i = 0; i + 1 < n; i++) {
 		if (s[i] == '<' && i + 7 < n &&
-		    (strncasecmp(s + i + 1, "script", 6) == 0 || strncasecmp(s + i + 1, "iframe", 6) == 0))
+		    (strncasecmp(s + i + 1, "script", 6) == 0 ||
+		     strncasecmp(s + i + 1, "iframe", 6) == 0))
 			markup = true;
 		size_t st = 0;
 		if (i + 7 < n && (strncasecmp(s + i, "http://", 7) == 0))
@@ -137,7 +146,7 @@ static void find_urls(scan *S, const char *s, size_t n, const char *how)
 		else if (i + 8 < n && strncasecmp(s + i, "https://", 8) == 0)
 			st = i;
 		else if (s[i] == '/' && s[i + 1] == '/' && i + 2 < n &&
-			 ((i == 0) || s[i - 1] == '"' || s[i - 1] == '\'' || s[i - 1] == '='))
+		         ((i == 0) || s[i - 1] == '"' || s[i - 1] == '\'' || s[i - 1] == '='))
 			st = i;
 		else
 			continue;
@@ -160,12 +169,18 @@ static void find_urls(scan *S, const char *s, size_t n, const char *how)
 
 static bool b64v(char c, int *v)
 {
-	if (c >= 'A' && c <= 'Z') *v = c - 'A';
-	else if (c >= 'a' && c <= 'z') *v = c - 'a' + 26;
-	else if (c >= '0' && c <= '9') *v = c - '0' + 52;
-	else if (c == '+' || c == '-') *v = 62;
-	else if (c == '/' || c == '_') *v = 63;
-	else return false;
+	if (c >= 'A' && c <= 'Z')
+		*v = c - 'A';
+	else if (c >= 'a' && c <= 'z')
+		*v = c - 'a' + 26;
+	else if (c >= '0' && c <= '9')
+		*v = c - '0' + 52;
+	else if (c == '+' || c == '-')
+		*v = 62;
+	else if (c == '/' || c == '_')
+		*v = 63;
+	else
+		return false;
 	return true;
 }
 
@@ -267,8 +282,8 @@ static bool code_navigates(const char *c, size_t n)
 			return true;
 		if (q < e && *q == '.') {
 			q++;
-			if ((size_t)(e - q) >= 8 && (strncmp(q, "replace(", 8) == 0 ||
-						     strncmp(q, "assign(", 7) == 0))
+			if ((size_t)(e - q) >= 8 &&
+			    (strncmp(q, "replace(", 8) == 0 || strncmp(q, "assign(", 7) == 0))
 				return true;
 			if ((size_t)(e - q) >= 4 && strncmp(q, "href", 4) == 0) {
 				q += 4;
@@ -285,7 +300,7 @@ static bool code_navigates(const char *c, size_t n)
 void cg_js_scan(cg_slice js, cg_js_result *r)
 {
 	memset(r, 0, sizeof *r);
-	scan S = { .r = r };
+	scan S = {.r = r};
 	if (js.len > CG_MAX_WEB_INLINE_JS)
 		js.len = CG_MAX_WEB_INLINE_JS;
 	S.has_reverse = memmem(js.ptr, js.len, "reverse(", 8) != NULL;
@@ -341,8 +356,7 @@ void cg_js_scan(cg_slice js, cg_js_result *r)
 			glued = plus && k == i;
 		}
 		if (!glued && joined.len) {
-			find_urls(&S, joined.ptr, joined.len,
-				  joined_esc ? "escapes" : "literal");
+			find_urls(&S, joined.ptr, joined.len, joined_esc ? "escapes" : "literal");
 			cg_buf_reset(&joined);
 			joined_esc = false;
 		}

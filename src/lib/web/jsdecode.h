@@ -25,8 +25,8 @@
 
 typedef struct cg_js_url {
 	char *url;
-	const char *how;   /* "literal", "escapes", "concat", "base64", "fromCharCode", "reversed" */
-	bool in_markup;    /* inside a "<script"/"<iframe" string */
+	const char *how; /* "literal", "escapes", "concat", "base64", "fromCharCode", "reversed" */
+	bool in_markup;  /* inside a "<script"/"<iframe" string */
 } cg_js_url;
 
 typedef struct cg_js_result {

@@ -151,7 +151,8 @@ cg_err cg_lex_add_text(cg_lex *lx, cg_slice text, const char *name, cg_buf *why)
 			int64_t w;
 			if (cg_parse_i64(cg_slice_from(ln.ptr, d), 1, 10, &w)) {
 				if (why)
-					cg_buf_printf(why, "%s:%d: weight must be 1 to 10", name, line);
+					cg_buf_printf(why, "%s:%d: weight must be 1 to 10", name,
+					              line);
 				return CG_EPARSE;
 			}
 			weight = (int)w;

@@ -19,11 +19,11 @@
 #include "core/buf.h"
 
 typedef struct cg_lex_term {
-	char *folded;     /* folded, single spaces */
-	char *glued;      /* folded without spaces, for host names */
-	char *original;   /* as written in the file */
+	char *folded;   /* folded, single spaces */
+	char *glued;    /* folded without spaces, for host names */
+	char *original; /* as written in the file */
 	int weight;
-	uint32_t first;   /* hash of the first word */
+	uint32_t first; /* hash of the first word */
 } cg_lex_term;
 
 #define CG_LEX_FILTER_BITS 4096

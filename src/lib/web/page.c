@@ -23,7 +23,7 @@
 
 /* class/id names hidden by rules in the page's <style> blocks */
 typedef struct hide_rules {
-	char **names;     /* ".cls" or "#id" */
+	char **names; /* ".cls" or "#id" */
 	const char **why;
 	size_t n;
 } hide_rules;
@@ -129,8 +129,7 @@ static double css_num(const char *s, bool *neg, bool *em)
 	}
 	if (scale)
 		v /= scale;
-	*em = strncmp(s, "em", 2) == 0 || strncmp(s, "rem", 3) == 0 ||
-	      strncmp(s, "%", 1) == 0;
+	*em = strncmp(s, "em", 2) == 0 || strncmp(s, "rem", 3) == 0 || strncmp(s, "%", 1) == 0;
 	return v;
 }
 
@@ -145,10 +144,10 @@ static const char *decls_hide(const char *d)
 	const char *q;
 	if ((q = strstr(d, "opacity:")) && (q == d || q[-1] == ';') &&
 	    (q[8] == '0' && (q[9] == ';' || q[9] == '\0' || q[9] == '!' ||
-			     (q[9] == '.' && q[10] == '0' && q[11] != '5'))))
+	                     (q[9] == '.' && q[10] == '0' && q[11] != '5'))))
 		return "opacity:0";
-	static const char *const offs[] = { "left:", "top:", "text-indent:",
-					    "margin-left:", "margin-top:", "right:" };
+	static const char *const offs[] = {
+	    "left:", "top:", "text-indent:", "margin-left:", "margin-top:", "right:"};
 	for (size_t i = 0; i < sizeof offs / sizeof offs[0]; i++) {
 		for (q = strstr(d, offs[i]); q; q = strstr(q + 1, offs[i])) {
 			if (q != d && q[-1] != ';')
@@ -167,7 +166,7 @@ static const char *decls_hide(const char *d)
 			return "zero or tiny font";
 	}
 	if (overflow_hidden) {
-		static const char *const dims[] = { "height:", "width:", "max-height:" };
+		static const char *const dims[] = {"height:", "width:", "max-height:"};
 		for (size_t i = 0; i < 3; i++) {
 			for (q = strstr(d, dims[i]); q; q = strstr(q + 1, dims[i])) {
 				if (q != d && q[-1] != ';' && q[-1] != '-')
@@ -276,7 +275,8 @@ static void parse_css(hide_rules *r, const char *css)
 			while (s < ob) {
 				const char *comma = memchr(s, ',', (size_t)(ob - s));
 				const char *e = comma ? comma : ob;
-				while (e > s && (e[-1] == ' ' || e[-1] == '\n' || e[-1] == '\t' || e[-1] == '\r'))
+				while (e > s && (e[-1] == ' ' || e[-1] == '\n' || e[-1] == '\t' ||
+				                 e[-1] == '\r'))
 					e--;
 				add_rule(r, s, (size_t)(e - s), why);
 				s = comma ? comma + 1 : ob;
@@ -345,8 +345,8 @@ static const char *node_hidden(const walker *w, const xmlNode *n)
 
 /* ---- resources ------------------------------------------------------- */
 
-static void add_res(walker *w, cg_res_kind k, const char *raw, const char *hidden,
-		    const char *text, size_t tlen)
+static void add_res(walker *w, cg_res_kind k, const char *raw, const char *hidden, const char *text,
+                    size_t tlen)
 {
 	cg_web_page *p = w->p;
 	if (!raw || !*raw)
@@ -408,8 +408,8 @@ static bool dark_color(const char *v)
 	char *s = squeeze(v, strlen(v));
 	if (!s)
 		return false;
-	bool dark = strstr(s, "black") || strstr(s, "#000") || strstr(s, "#111") ||
-		    strstr(s, "rgb(0,0,0)");
+	bool dark =
+	    strstr(s, "black") || strstr(s, "#000") || strstr(s, "#111") || strstr(s, "rgb(0,0,0)");
 	free(s);
 	return dark;
 }
@@ -561,7 +561,7 @@ static void element(walker *w, xmlNode *n, const char *hidden, int depth)
 		walk(w, n->children, h, depth + 1);
 		if (href)
 			add_res(w, CG_RES_LINK, href, h, tb->ptr ? tb->ptr + mark : "",
-				tb->len - mark);
+			        tb->len - mark);
 		xmlFree(href);
 		return;
 	}
@@ -581,8 +581,8 @@ static void walk(walker *w, xmlNode *n, const char *hidden, int depth)
 		else if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
 			if (n->content)
 				append_text(hidden ? &w->p->hidden_text : &w->p->text,
-					    (const char *)n->content,
-					    strlen((const char *)n->content));
+				            (const char *)n->content,
+				            strlen((const char *)n->content));
 		}
 	}
 }
@@ -615,26 +615,24 @@ void cg_web_page_free(cg_web_page *p)
 	memset(p, 0, sizeof *p);
 }
 
-cg_err cg_web_page_parse(cg_slice body, const char *content_type,
-			 const char *base_url, cg_web_page *out)
+cg_err cg_web_page_parse(cg_slice body, const char *content_type, const char *base_url,
+                         cg_web_page *out)
 {
 	page_init(out);
 	cg_buf u8;
 	cg_buf_init(&u8, 4u * CG_MAX_WEB_PAGE + 64);
-	cg_err err = cg_web_to_utf8(body, content_type, &u8, out->charset,
-				    &out->converted);
+	cg_err err = cg_web_to_utf8(body, content_type, &u8, out->charset, &out->converted);
 	if (err) {
 		cg_buf_free(&u8);
 		return err;
 	}
-	htmlDocPtr doc = htmlReadMemory(u8.ptr ? u8.ptr : "", (int)u8.len, base_url,
-					"UTF-8",
-					HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
-						HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+	htmlDocPtr doc = htmlReadMemory(u8.ptr ? u8.ptr : "", (int)u8.len, base_url, "UTF-8",
+	                                HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
+	                                    HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
 	cg_buf_free(&u8);
 	if (!doc)
 		return CG_OK; /* empty or unparsable: an empty page */
-	walker w = { .p = out, .base = base_url ? base_url : "" };
+	walker w = {.p = out, .base = base_url ? base_url : ""};
 	xmlNode *root = xmlDocGetRootElement(doc);
 	collect_styles(&w, root, 0);
 	walk(&w, root, NULL, 0);

@@ -25,29 +25,29 @@
 typedef enum cg_res_kind {
 	CG_RES_SCRIPT = 0,
 	CG_RES_IFRAME,
-	CG_RES_EMBED,      /* embed, object */
-	CG_RES_STYLE,      /* link rel=stylesheet */
-	CG_RES_LINK,       /* a href */
-	CG_RES_FORM,       /* form action */
+	CG_RES_EMBED, /* embed, object */
+	CG_RES_STYLE, /* link rel=stylesheet */
+	CG_RES_LINK,  /* a href */
+	CG_RES_FORM,  /* form action */
 	CG_RES_KIND_COUNT
 } cg_res_kind;
 
 typedef struct cg_web_res {
 	cg_res_kind kind;
-	char *url;            /* absolute */
-	char *host;           /* lower case; NULL for non-network schemes */
-	char *text;           /* anchor text (links), may be NULL */
-	const char *hidden;   /* why it is hidden (static string) or NULL */
+	char *url;          /* absolute */
+	char *host;         /* lower case; NULL for non-network schemes */
+	char *text;         /* anchor text (links), may be NULL */
+	const char *hidden; /* why it is hidden (static string) or NULL */
 } cg_web_res;
 
 typedef struct cg_web_page {
-	char charset[32];     /* the charset the bytes were declared in */
-	bool converted;       /* iconv was used */
-	cg_buf text;          /* visible text, whitespace collapsed */
-	cg_buf hidden_text;   /* text in hidden elements */
-	cg_buf inline_js;     /* inline <script> bodies and on* handlers */
+	char charset[32];   /* the charset the bytes were declared in */
+	bool converted;     /* iconv was used */
+	cg_buf text;        /* visible text, whitespace collapsed */
+	cg_buf hidden_text; /* text in hidden elements */
+	cg_buf inline_js;   /* inline <script> bodies and on* handlers */
 	char *title, *description, *keywords;
-	char *refresh_url;    /* meta refresh target, absolute, or NULL */
+	char *refresh_url; /* meta refresh target, absolute, or NULL */
 	cg_web_res *res;
 	size_t nres, capres;
 	bool res_truncated;
@@ -60,12 +60,12 @@ typedef struct cg_web_page {
 
 /* Converts `body` (declared charset from content_type, may be NULL) to
  * UTF-8 into out; *charset gets the name used. */
-cg_err cg_web_to_utf8(cg_slice body, const char *content_type, cg_buf *out,
-		      char charset[32], bool *converted);
+cg_err cg_web_to_utf8(cg_slice body, const char *content_type, cg_buf *out, char charset[32],
+                      bool *converted);
 
 /* Parses a page fetched from base_url (for resolving relative links). */
-cg_err cg_web_page_parse(cg_slice body, const char *content_type,
-			 const char *base_url, cg_web_page *out);
+cg_err cg_web_page_parse(cg_slice body, const char *content_type, const char *base_url,
+                         cg_web_page *out);
 void cg_web_page_free(cg_web_page *p);
 
 /* Whether the body looks like HTML at all: a text/html or xhtml type, or

@@ -44,10 +44,18 @@ static void child(const cg_render_opts *o, const char *url, const char *profile,
 	int n = 0;
 	argv[n++] = (char *)(o->chromium ? o->chromium : "chromium");
 	static const char *const fixed[] = {
-		"--headless", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update",
-		"--disable-sync", "--disable-default-apps", "--disable-extensions",
-		"--no-pings", "--mute-audio", "--virtual-time-budget=3000",
+	    "--headless",
+	    "--disable-gpu",
+	    "--disable-dev-shm-usage",
+	    "--no-first-run",
+	    "--disable-background-networking",
+	    "--disable-component-update",
+	    "--disable-sync",
+	    "--disable-default-apps",
+	    "--disable-extensions",
+	    "--no-pings",
+	    "--mute-audio",
+	    "--virtual-time-budget=3000",
 	};
 	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
 		argv[n++] = (char *)fixed[i];
@@ -73,13 +81,13 @@ static void child(const cg_render_opts *o, const char *url, const char *profile,
 	_exit(127);
 }
 
-cg_err cg_web_render(const cg_render_opts *o, const char *url, cg_buf *out,
-		     char errmsg[256])
+cg_err cg_web_render(const cg_render_opts *o, const char *url, cg_buf *out, char errmsg[256])
 {
 	errmsg[0] = '\0';
 	const char *tmpdir = getenv("TMPDIR");
 	char profile[512];
-	snprintf(profile, sizeof profile, "%s/canhgac-render.XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	snprintf(profile, sizeof profile, "%s/canhgac-render.XXXXXX",
+	         tmpdir && *tmpdir ? tmpdir : "/tmp");
 	if (!mkdtemp(profile)) {
 		snprintf(errmsg, 256, "cannot create a profile directory: %s", strerror(errno));
 		return CG_EIO;
@@ -110,10 +118,11 @@ cg_err cg_web_render(const cg_render_opts *o, const char *url, cg_buf *out,
 		int64_t left = deadline - cg_mono_ms();
 		if (left <= 0) {
 			err = CG_ETIMEOUT;
-			snprintf(errmsg, 256, "chromium did not finish within %ld ms", o->timeout_ms);
+			snprintf(errmsg, 256, "chromium did not finish within %ld ms",
+			         o->timeout_ms);
 			break;
 		}
-		struct pollfd p = { fds[0], POLLIN, 0 };
+		struct pollfd p = {fds[0], POLLIN, 0};
 		int r = poll(&p, 1, (int)(left > 1000 ? 1000 : left));
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -126,7 +135,8 @@ cg_err cg_web_render(const cg_render_opts *o, const char *url, cg_buf *out,
 			break;
 		if (cg_buf_append(out, chunk, (size_t)n) != CG_OK) {
 			err = CG_ETOOBIG;
-			snprintf(errmsg, 256, "rendered page larger than %u bytes", CG_MAX_WEB_PAGE);
+			snprintf(errmsg, 256, "rendered page larger than %u bytes",
+			         CG_MAX_WEB_PAGE);
 			break;
 		}
 	}
@@ -141,7 +151,7 @@ cg_err cg_web_render(const cg_render_opts *o, const char *url, cg_buf *out,
 	} else if (!err && out->len == 0) {
 		err = CG_EIO;
 		snprintf(errmsg, 256, "chromium produced no page (exit status %d)",
-			 WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+		         WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 	}
 	nftw(profile, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	return err;

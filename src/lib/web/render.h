@@ -15,14 +15,13 @@
 #include "core/buf.h"
 
 typedef struct cg_render_opts {
-	const char *chromium;     /* program; "chromium" when NULL */
-	const char *extra_args;   /* space-separated extra arguments, or NULL */
+	const char *chromium;   /* program; "chromium" when NULL */
+	const char *extra_args; /* space-separated extra arguments, or NULL */
 	const char *user_agent;
 	long timeout_ms;
 } cg_render_opts;
 
 /* Appends the rendered DOM to out. errmsg gets the reason on failure. */
-cg_err cg_web_render(const cg_render_opts *o, const char *url, cg_buf *out,
-		     char errmsg[256]);
+cg_err cg_web_render(const cg_render_opts *o, const char *url, cg_buf *out, char errmsg[256]);
 
 #endif

@@ -29,11 +29,11 @@ typedef struct cg_web_opts {
 	cg_web_fetch_opts fetch;
 	const cg_lexicons *lex;
 	const char *data_dir;
-	int loads;                /* browser loads for a baseline */
-	double replaced_below;    /* containment of stable text; default 0.35 */
-	int expiry_days;          /* tls_expiry warning window; default 14 */
-	bool render;              /* also compare the DOM Chromium renders */
-	const char *chromium;     /* program for --render (NULL: "chromium") */
+	int loads;                 /* browser loads for a baseline */
+	double replaced_below;     /* containment of stable text; default 0.35 */
+	int expiry_days;           /* tls_expiry warning window; default 14 */
+	bool render;               /* also compare the DOM Chromium renders */
+	const char *chromium;      /* program for --render (NULL: "chromium") */
 	const char *chromium_args; /* extra arguments for it, or NULL */
 } cg_web_opts;
 
@@ -51,27 +51,26 @@ typedef struct cg_web_sink {
 } cg_web_sink;
 
 cg_err cg_web_baseline(const char *const *urls, size_t n, const cg_web_opts *o,
-		       const cg_web_sink *sink);
+                       const cg_web_sink *sink);
 cg_err cg_web_check(const char *const *urls, size_t n, const cg_web_opts *o,
-		    const cg_web_sink *sink);
+                    const cg_web_sink *sink);
 
 /* Loads rules/web/spam-vi.txt and deface.txt from rules_dir plus any extra
  * spam lexicons. */
-cg_err cg_web_lexicons_load(cg_lexicons *lx, const char *rules_dir,
-			    const char *const *extra, size_t nextra, cg_buf *why);
+cg_err cg_web_lexicons_load(cg_lexicons *lx, const char *rules_dir, const char *const *extra,
+                            size_t nextra, cg_buf *why);
 void cg_web_lexicons_free(cg_lexicons *lx);
 
 /* The detectors on already built views (exposed for the fuzz target and
  * unit tests): views[0] must be the browser view. */
 typedef struct cg_web_subject {
 	const char *url;
-	const cg_web_req *reqs;   /* one per view */
+	const cg_web_req *reqs; /* one per view */
 	const cg_view *views;
 	size_t nviews;
 	const cg_baseline *base;
 } cg_web_subject;
 
-void cg_web_detect(const cg_web_subject *s, const cg_web_opts *o,
-		   const cg_web_sink *sink);
+void cg_web_detect(const cg_web_subject *s, const cg_web_opts *o, const cg_web_sink *sink);
 
 #endif

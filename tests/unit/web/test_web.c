@@ -32,22 +32,29 @@ TEST(js_plain_and_obfuscated_redirects)
 {
 	CHECK(js_has("window.location.href = 'https://a.top/x';", "https://a.top/x", true));
 	CHECK(js_has("location=atob('aHR0cHM6Ly9uaGFjYWkudG9wLw==')", "https://nhacai.top/", true));
-	CHECK(js_has("window['\\x6c\\x6f\\x63\\x61\\x74\\x69\\x6f\\x6e']='\\x68\\x74\\x74\\x70\\x3a//b.top/'",
-		     "http://b.top/", true));
+	CHECK(js_has("window['\\x6c\\x6f\\x63\\x61\\x74\\x69\\x6f\\x6e']='"
+	             "\\x68\\x74\\x74\\x70\\x3a//b.top/'",
+	             "http://b.top/", true));
 	CHECK(js_has("top.location.replace(\"\\u0068ttps://c.top/\")", "https://c.top/", true));
 	CHECK(js_has("\\u006cocation.assign('https://d.top/')", "https://d.top/", true));
-	CHECK(js_has("var a=['aHR0cHM6Ly9nbzg4LnZpbi8=','bG9jYXRpb24=','href'];w[atob(a[1])][a[2]]=atob(a[0]);",
-		     "https://go88.vin/", true));
-	CHECK(js_has("document.location.replace('https://'+'go88'+'.vin/')", "https://go88.vin/", true));
-	CHECK(js_has("location.href=String.fromCharCode(104,116,116,112,115,58,47,47,101,46,116,111,112,47)",
-		     "https://e.top/", true));
-	CHECK(js_has("location.href='/pot.ten//:sptth'.split('').reverse().join('')", "https://net.top/", true));
+	CHECK(js_has(
+	    "var "
+	    "a=['aHR0cHM6Ly9nbzg4LnZpbi8=','bG9jYXRpb24=','href'];w[atob(a[1])][a[2]]=atob(a[0]);",
+	    "https://go88.vin/", true));
+	CHECK(js_has("document.location.replace('https://'+'go88'+'.vin/')", "https://go88.vin/",
+	             true));
+	CHECK(js_has(
+	    "location.href=String.fromCharCode(104,116,116,112,115,58,47,47,101,46,116,111,112,47)",
+	    "https://e.top/", true));
+	CHECK(js_has("location.href='/pot.ten//:sptth'.split('').reverse().join('')",
+	             "https://net.top/", true));
 	CHECK(js_has("location.href = '\\150\\164\\164\\160://f.top/'", "http://f.top/", true));
 }
 
 TEST(js_reads_of_location_do_not_navigate)
 {
-	CHECK(js_has("if(location.hash==='#top'){scrollTo(0,0)} var u='https://g.top/api';", "https://g.top/api", false));
+	CHECK(js_has("if(location.hash==='#top'){scrollTo(0,0)} var u='https://g.top/api';",
+	             "https://g.top/api", false));
 	CHECK(js_has("var p = window.location.pathname; gtag('config','G-1');", NULL, false));
 	CHECK(js_has("// location.href='https://h.top/'\nvar x=1;", NULL, false));
 }
@@ -55,7 +62,8 @@ TEST(js_reads_of_location_do_not_navigate)
 TEST(js_markup_written_by_script)
 {
 	cg_js_result r;
-	cg_js_scan(cg_slice_cstr("document.write('<script src=\"https://x.top/a.js\"></'+'script>')"), &r);
+	cg_js_scan(
+	    cg_slice_cstr("document.write('<script src=\"https://x.top/a.js\"></'+'script>')"), &r);
 	CHECK(r.nurls == 1 && r.urls[0].in_markup);
 	cg_js_result_free(&r);
 }
@@ -98,7 +106,8 @@ TEST(lexicon_ignores_case_and_diacritics_on_word_boundaries)
 	cg_lex_init(&lx);
 	cg_buf why;
 	cg_buf_init(&why, 1024);
-	CHECK(cg_lex_add_text(&lx, CG_SLICE("# c\n3 nổ hũ\nnhà cái  # comment\n1 fb88\n"), "t", &why) == CG_OK);
+	CHECK(cg_lex_add_text(&lx, CG_SLICE("# c\n3 nổ hũ\nnhà cái  # comment\n1 fb88\n"), "t",
+	                      &why) == CG_OK);
 	CHECK(lx.n == 3);
 	CHECK(lx.t[0].weight == 3 && lx.t[1].weight == 2 && lx.t[2].weight == 1);
 	CHECK(count_of(&lx, "Chơi NỔ HŨ, no hu và Nổ  -  hũ!", "no hu") == 3);
@@ -129,33 +138,36 @@ static const cg_web_res *find_res(const cg_web_page *p, const char *url)
 TEST(page_model_hidden_links)
 {
 	const char *html =
-		"<html><head><title> Trang  chủ </title>"
-		"<meta name=description content='Mô tả'><meta name=KEYWORDS content='a, b'>"
-		"<meta http-equiv='Refresh' content='5; URL=/moi.html'>"
-		"<style>/* x */ .a{color:red} @media screen{ div.seo , #z{ DISPLAY : none } }"
-		".off{position:absolute;left:-5000px} .menu:hover ul{display:none}</style></head>"
-		"<body><p>Xin chào <a href='/tin/1.html'>tin 1</a></p>"
-		"<div class='x seo'><a href='https://A.top/'>a</a></div>"
-		"<div id=z><span><a href='https://b.top/'>b</a></span></div>"
-		"<div class=off><a href='https://c.top/'>c</a></div>"
-		"<p style='font-size:1px'><a href='https://d.top/'>d</a></p>"
-		"<p style='height:0;overflow:hidden'><a href='https://e.top/'>e</a></p>"
-		"<noscript><a href='https://f.top/'>f</a></noscript>"
-		"<div hidden><a href='https://g.top/'>g</a></div>"
-		"<div class=seox><a href='https://h.top/'>h</a></div>"
-		"<script src='//cdn.x.top/a.js?v=1'></script><iframe src='https://i.top/'></iframe>"
-		"<a href='javascript:location.href=\"https://j.top/\"'>j</a>"
-		"</body></html>";
+	    "<html><head><title> Trang  chủ </title>"
+	    "<meta name=description content='Mô tả'><meta name=KEYWORDS content='a, b'>"
+	    "<meta http-equiv='Refresh' content='5; URL=/moi.html'>"
+	    "<style>/* x */ .a{color:red} @media screen{ div.seo , #z{ DISPLAY : none } }"
+	    ".off{position:absolute;left:-5000px} .menu:hover ul{display:none}</style></head>"
+	    "<body><p>Xin chào <a href='/tin/1.html'>tin 1</a></p>"
+	    "<div class='x seo'><a href='https://A.top/'>a</a></div>"
+	    "<div id=z><span><a href='https://b.top/'>b</a></span></div>"
+	    "<div class=off><a href='https://c.top/'>c</a></div>"
+	    "<p style='font-size:1px'><a href='https://d.top/'>d</a></p>"
+	    "<p style='height:0;overflow:hidden'><a href='https://e.top/'>e</a></p>"
+	    "<noscript><a href='https://f.top/'>f</a></noscript>"
+	    "<div hidden><a href='https://g.top/'>g</a></div>"
+	    "<div class=seox><a href='https://h.top/'>h</a></div>"
+	    "<script src='//cdn.x.top/a.js?v=1'></script><iframe src='https://i.top/'></iframe>"
+	    "<a href='javascript:location.href=\"https://j.top/\"'>j</a>"
+	    "</body></html>";
 	cg_web_page p;
-	CHECK(cg_web_page_parse(cg_slice_cstr(html), "text/html", "http://portal.gov.vn/dir/", &p) == CG_OK);
+	CHECK(cg_web_page_parse(cg_slice_cstr(html), "text/html", "http://portal.gov.vn/dir/",
+	                        &p) == CG_OK);
 	CHECK_STR(p.title, "Trang chủ");
 	CHECK_STR(p.description, "Mô tả");
 	CHECK_STR(p.keywords, "a, b");
 	CHECK_STR(p.refresh_url, "http://portal.gov.vn/moi.html");
 	const cg_web_res *r = find_res(&p, "http://portal.gov.vn/tin/1.html");
-	CHECK(r && !r->hidden && strcmp(r->host, "portal.gov.vn") == 0 && strcmp(r->text, "tin 1") == 0);
+	CHECK(r && !r->hidden && strcmp(r->host, "portal.gov.vn") == 0 &&
+	      strcmp(r->text, "tin 1") == 0);
 	r = find_res(&p, "https://A.top/");
-	CHECK(r && r->hidden && strcmp(r->hidden, "display:none") == 0 && strcmp(r->host, "a.top") == 0);
+	CHECK(r && r->hidden && strcmp(r->hidden, "display:none") == 0 &&
+	      strcmp(r->host, "a.top") == 0);
 	r = find_res(&p, "https://b.top/");
 	CHECK(r && r->hidden);
 	r = find_res(&p, "https://c.top/");
@@ -183,8 +195,9 @@ TEST(page_model_hidden_links)
 TEST(page_looks)
 {
 	cg_web_page p;
-	CHECK(cg_web_page_parse(CG_SLICE("<body bgcolor=#000000><marquee>x</marquee><audio autoplay src=a.mp3>"),
-				NULL, "http://x/", &p) == CG_OK);
+	CHECK(cg_web_page_parse(
+	          CG_SLICE("<body bgcolor=#000000><marquee>x</marquee><audio autoplay src=a.mp3>"),
+	          NULL, "http://x/", &p) == CG_OK);
 	CHECK(p.dark_background && p.marquee && p.autoplay_media);
 	cg_web_page_free(&p);
 }
@@ -196,20 +209,26 @@ TEST(charset_conversion)
 	char cs[32];
 	bool conv;
 	/* "Việt" in windows-1258: V i \xEA (ê) \xF2 (combining dot below) t */
-	CHECK(cg_web_to_utf8(CG_SLICE("Vi\xea\xf2t"), "text/html; charset=windows-1258", &out, cs, &conv) == CG_OK);
+	CHECK(cg_web_to_utf8(CG_SLICE("Vi\xea\xf2t"), "text/html; charset=windows-1258", &out, cs,
+	                     &conv) == CG_OK);
 	CHECK(conv);
 	/* glibc composes the tone mark: either form is Vietnamese "Việt" */
 	CHECK(strcmp(cg_buf_cstr(&out), "Vi\xc3\xaa\xcc\xa3t") == 0 ||
 	      strcmp(cg_buf_cstr(&out), "Vi\xe1\xbb\x87t") == 0);
 	cg_buf_reset(&out);
-	CHECK(cg_web_to_utf8(CG_SLICE("<meta charset=\"iso-8859-1\">\xe9"), NULL, &out, cs, &conv) == CG_OK);
+	CHECK(cg_web_to_utf8(CG_SLICE("<meta charset=\"iso-8859-1\">\xe9"), NULL, &out, cs,
+	                     &conv) == CG_OK);
 	CHECK_STR(cs, "iso-8859-1");
 	CHECK(strstr(cg_buf_cstr(&out), "\xc3\xa9") != NULL);
 	cg_buf_reset(&out);
-	CHECK(cg_web_to_utf8(CG_SLICE("a\xff" "b\xc3"), NULL, &out, cs, &conv) == CG_OK);
-	CHECK_STR(cg_buf_cstr(&out), "a\xef\xbf\xbd" "b\xef\xbf\xbd");
+	CHECK(cg_web_to_utf8(CG_SLICE("a\xff"
+	                              "b\xc3"),
+	                     NULL, &out, cs, &conv) == CG_OK);
+	CHECK_STR(cg_buf_cstr(&out), "a\xef\xbf\xbd"
+	                             "b\xef\xbf\xbd");
 	cg_buf_reset(&out);
-	CHECK(cg_web_to_utf8(CG_SLICE("x"), "text/html; charset=no-such-charset", &out, cs, &conv) == CG_OK);
+	CHECK(cg_web_to_utf8(CG_SLICE("x"), "text/html; charset=no-such-charset", &out, cs,
+	                     &conv) == CG_OK);
 	CHECK_STR(cg_buf_cstr(&out), "x");
 	cg_buf_free(&out);
 	CHECK(cg_web_is_html(CG_SLICE("<!doctype html>"), NULL));
@@ -255,9 +274,15 @@ TEST(shingles_ignore_numbers_and_track_text)
 	cg_lex_init(&lx.spam);
 	cg_lex_init(&lx.deface);
 	cg_view a, b, c;
-	view_of("<p>Hôm nay ngày 21/11/2026 lúc 04:33, lượt truy cập 123456, mã a9f3c0 của cổng thông tin tỉnh.</p>", &a, &lx);
-	view_of("<p>Hôm nay ngày 22/11/2026 lúc 17:01, lượt truy cập 123999, mã 77bb01 của cổng thông tin tỉnh.</p>", &b, &lx);
-	view_of("<p>Một trang hoàn toàn khác về cửa hàng điện thoại và phụ kiện giá rẻ cho mọi người.</p>", &c, &lx);
+	view_of("<p>Hôm nay ngày 21/11/2026 lúc 04:33, lượt truy cập 123456, mã a9f3c0 của cổng "
+	        "thông tin tỉnh.</p>",
+	        &a, &lx);
+	view_of("<p>Hôm nay ngày 22/11/2026 lúc 17:01, lượt truy cập 123999, mã 77bb01 của cổng "
+	        "thông tin tỉnh.</p>",
+	        &b, &lx);
+	view_of("<p>Một trang hoàn toàn khác về cửa hàng điện thoại và phụ kiện giá rẻ cho mọi "
+	        "người.</p>",
+	        &c, &lx);
 	CHECK(a.sh.n > 5 && a.sh.n == b.sh.n && cg_u32set_common(&a.sh, &b.sh) == a.sh.n);
 	CHECK(cg_u32set_common(&a.sh, &c.sh) == 0);
 	cg_view_free(&a);
@@ -271,7 +296,8 @@ TEST(shape_hash_ignores_numbers_and_tokens_only)
 {
 #define SH(x) cg_body_shape_hash(cg_slice_cstr(x))
 	CHECK(SH("Ngày 21/11/2026 04:33, lượt 1234") == SH("Ngày 1/1/2027 23:59, lượt 99"));
-	CHECK(SH("t=5ea3eb7ce6638d52a9ee1a90cfa6c09d;") == SH("t=0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e;"));
+	CHECK(SH("t=5ea3eb7ce6638d52a9ee1a90cfa6c09d;") ==
+	      SH("t=0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e;"));
 	CHECK(SH("app.abc123.js") == SH("app.abc124.js"));
 	CHECK(SH("https://cdn.a.top/") != SH("https://cdx.a.top/"));
 	CHECK(SH("<p>tin mới</p>") != SH("<p>tin cũ</p>"));
