@@ -304,43 +304,156 @@ cg_err cg_view_build(cg_view *v, cg_view_kind kind, const cg_web_req *r, const c
 	return CG_OK;
 }
 
-static bool alnum(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 /* Digit runs count as '#'; so does a whole run of letters and digits of
  * 12 or more that holds a digit (tokens, hashes). Short labels keep their
- * letters: "cdn2" and "cdx2" differ, "x1" and "x2" do not. */
+ * letters: "cdn2" and "cdx2" differ, "x1" and "x2" do not.
+ *
+ * It runs on every body a check fetches, so it is written for speed: a
+ * class table, the normalized bytes gathered in a small block, and the
+ * block hashed 8 bytes at a time (the block boundaries depend only on the
+ * normalized stream, so equal streams hash equal). */
+enum { CL_OTHER = 0, CL_ALPHA = 1, CL_DIGIT = 2 };
+
+/* Built per call (256 steps, nothing next to a page) so that no shared
+ * state is written from several threads. */
+static void char_classes(unsigned char t[256])
+{
+	for (int c = 0; c < 256; c++)
+		t[c] = (c >= '0' && c <= '9')                               ? CL_DIGIT
+		       : ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) ? CL_ALPHA
+		                                                            : CL_OTHER;
+}
+
+static uint64_t block_hash(uint64_t h, const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+		h ^= h >> 29;
+	}
+	for (; i < n; i++)
+		h = (h ^ p[i]) * 1099511628211ull;
+	return (h ^ n) * 0x9E3779B97F4A7C15ull;
+}
+
 uint64_t cg_body_shape_hash(cg_slice b)
 {
+	unsigned char cls[256];
+	char_classes(cls);
 	const unsigned char *p = (const unsigned char *)b.ptr;
+	unsigned char blk[4096 + 8];
+	size_t n = 0;
 	uint64_t h = 1469598103934665603ull;
 	for (size_t i = 0; i < b.len;) {
-		if (!alnum(p[i])) {
-			h = (h ^ p[i++]) * 1099511628211ull;
+		if (n >= 4096) {
+			h = block_hash(h, blk, n);
+			n = 0;
+		}
+		unsigned char k = cls[p[i]];
+		if (k == CL_OTHER) {
+			blk[n++] = p[i++];
 			continue;
 		}
 		size_t j = i;
 		bool digit = false;
-		while (j < b.len && alnum(p[j]))
-			digit |= p[j++] <= '9';
+		while (j < b.len && cls[p[j]] != CL_OTHER)
+			digit |= cls[p[j++]] == CL_DIGIT;
 		if (digit && j - i >= 12) {
-			h = (h ^ '#') * 1099511628211ull;
+			blk[n++] = '#';
 			i = j;
 			continue;
 		}
-		for (size_t k = i; k < j; k++) {
-			if (p[k] <= '9') {
-				while (k + 1 < j && p[k + 1] <= '9')
-					k++;
-				h = (h ^ '#') * 1099511628211ull;
+		for (size_t q = i; q < j;) {
+			if (n >= 4096) { /* long runs: flush as we go */
+				h = block_hash(h, blk, n);
+				n = 0;
+			}
+			if (cls[p[q]] == CL_DIGIT) {
+				while (q < j && cls[p[q]] == CL_DIGIT)
+					q++;
+				blk[n++] = '#';
 			} else
-				h = (h ^ p[k]) * 1099511628211ull;
+				blk[n++] = p[q++];
 		}
 		i = j;
 	}
-	return h;
+	return block_hash(h, blk, n);
+}
+
+/* The next token of the normalized stream at s[*i]: one byte outside
+ * runs, else the run's normalized form (as cg_body_shape_hash makes it). */
+static size_t next_token(const unsigned char *cls, cg_slice s, size_t *i, unsigned char *out)
+{
+	const unsigned char *p = (const unsigned char *)s.ptr;
+	size_t a = *i;
+	if (cls[p[a]] == CL_OTHER) {
+		out[0] = p[a];
+		*i = a + 1;
+		return 1;
+	}
+	size_t j = a;
+	bool digit = false;
+	while (j < s.len && cls[p[j]] != CL_OTHER)
+		digit |= cls[p[j++]] == CL_DIGIT;
+	*i = j;
+	if (digit && j - a >= 12) {
+		out[0] = '#';
+		return 1;
+	}
+	size_t n = 0;
+	for (size_t q = a; q < j && n < 64;) {
+		if (cls[p[q]] == CL_DIGIT) {
+			while (q < j && cls[p[q]] == CL_DIGIT)
+				q++;
+			out[n++] = '#';
+		} else
+			out[n++] = p[q++];
+	}
+	return j - a > 64 ? (size_t)-1 : n; /* long letter runs: compare bytes */
+}
+
+bool cg_body_shape_equal(cg_slice a, cg_slice b)
+{
+	unsigned char cls[256];
+	char_classes(cls);
+	const unsigned char *pa = (const unsigned char *)a.ptr, *pb = (const unsigned char *)b.ptr;
+	size_t i = 0, j = 0;
+	size_t fi = 0; /* a token boundary: never back up before it */
+	for (;;) {
+		/* identical stretches go at memcmp speed */
+		while (i < a.len && j < b.len) {
+			size_t m = a.len - i < b.len - j ? a.len - i : b.len - j;
+			size_t step = m < 256 ? m : 256;
+			if (memcmp(pa + i, pb + j, step) != 0)
+				break;
+			i += step;
+			j += step;
+		}
+		while (i < a.len && j < b.len && pa[i] == pb[j]) {
+			i++;
+			j++;
+		}
+		if (i == a.len && j == b.len)
+			return true;
+		/* back to the start of the run both are in (equal bytes so far) */
+		while (i > fi && cls[pa[i - 1]] != CL_OTHER) {
+			i--;
+			j--;
+		}
+		if (i >= a.len || j >= b.len)
+			return false;
+		size_t ia = i, jb = j;
+		unsigned char ta[64], tb[64];
+		size_t na = next_token(cls, a, &i, ta), nb = next_token(cls, b, &j, tb);
+		if (na == (size_t)-1 || nb == (size_t)-1) {
+			if (i - ia != j - jb || memcmp(pa + ia, pb + jb, i - ia) != 0)
+				return false;
+		} else if (na != nb || memcmp(ta, tb, na) != 0)
+			return false;
+		fi = i;
+	}
 }
 
 void cg_view_free(cg_view *v)

@@ -97,6 +97,9 @@ void cg_view_free(cg_view *v);
  * counted as one '#': two loads that differ only in dates, counters and
  * tokens hash equal. */
 uint64_t cg_body_shape_hash(cg_slice body);
+/* shape_hash(a) == shape_hash(b), decided mostly at memcmp speed: only
+ * the runs around differing bytes are normalized. */
+bool cg_body_shape_equal(cg_slice a, cg_slice b);
 /* "googlebot:0123456789abcdef" */
 void cg_web_shape_key(cg_view_kind kind, uint64_t shape, char out[64]);
 #define CG_MAX_WEB_SHAPES 64

@@ -151,7 +151,6 @@ static void learn(run *R, job *j, cg_web_group *g, cg_view *views, int nv)
 static void plan(run *R, job *j, cg_web_group *g, cg_view *views, bool *need)
 {
 	int nv = g->nreqs;
-	uint64_t shape0 = 0;
 	bool any = false;
 	for (int i = 0; i < nv; i++) {
 		const cg_web_req *r = &g->reqs[i];
@@ -160,22 +159,22 @@ static void plan(run *R, job *j, cg_web_group *g, cg_view *views, bool *need)
 		need[i] = r->fail == CG_FETCH_OK;
 		if (!need[i] || R->baseline)
 			continue;
-		uint64_t shape = cg_body_shape_hash(cg_buf_slice(&r->body));
-		char key[64];
-		cg_web_shape_key(j->kinds[i], shape, key);
-		bool known = cg_strset_has(&j->base.shapes, key) && j->base.final_url &&
-		             strcmp(r->final_url, j->base.final_url) == 0;
-		if (i == 0) {
-			shape0 = shape;
-			views[0].same_as_baseline = known;
+		const cg_web_req *r0 = &g->reqs[0];
+		if (i > 0 && r0->fail == CG_FETCH_OK && r->status == r0->status &&
+		    strcmp(r->final_url, r0->final_url) == 0 &&
+		    cg_body_shape_equal(cg_buf_slice(&r->body), cg_buf_slice(&r0->body))) {
+			views[i].same_as_browser = true;
+			need[i] = false;
 			continue;
 		}
-		const cg_web_req *r0 = &g->reqs[0];
-		views[i].same_as_browser = r0->fail == CG_FETCH_OK && shape == shape0 &&
-		                           r->status == r0->status &&
-		                           strcmp(r->final_url, r0->final_url) == 0;
+		char key[64];
+		cg_web_shape_key(j->kinds[i], cg_body_shape_hash(cg_buf_slice(&r->body)), key);
+		bool known = cg_strset_has(&j->base.shapes, key) && j->base.final_url &&
+		             strcmp(r->final_url, j->base.final_url) == 0;
 		views[i].same_as_baseline = known;
-		need[i] = !views[i].same_as_browser && !known;
+		if (i == 0)
+			continue;
+		need[i] = !known;
 		any |= need[i];
 	}
 	if (!R->baseline && nv > 0 && g->reqs[0].fail == CG_FETCH_OK) {

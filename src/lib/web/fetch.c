@@ -172,6 +172,7 @@ static CURL *make_handle(xfer *x, const cg_web_fetch_opts *o)
 	r->final_url = strdup(r->url);
 	set_url(x, r->url);
 	cg_buf_init(&r->body, CG_MAX_WEB_PAGE);
+	cg_buf_reserve(&r->body, 96u * 1024u); /* one allocation for most pages */
 	return h;
 }
 

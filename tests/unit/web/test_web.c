@@ -292,6 +292,66 @@ TEST(shingles_ignore_numbers_and_track_text)
 	cg_lex_free(&lx.deface);
 }
 
+static bool eq_both_ways(const char *a, const char *b)
+{
+	bool e = cg_body_shape_equal(cg_slice_cstr(a), cg_slice_cstr(b));
+	bool h = cg_body_shape_hash(cg_slice_cstr(a)) == cg_body_shape_hash(cg_slice_cstr(b));
+	if (e != h)
+		printf("# equal %d but hash %d: '%s' vs '%s'\n", e, h, a, b);
+	return e && h;
+}
+
+TEST(shape_equal_agrees_with_the_hash)
+{
+	static const char *const pairs[][2] = {
+	    {"Ngày 21/11/2026 04:33", "Ngày 1/1/2027 23:59"},
+	    {"t=5ea3eb7ce6638d52a9ee1a90cfa6c09d;", "t=0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e;"},
+	    {"app.abc123.js", "app.abc124.js"},
+	    {"https://cdn.a.top/", "https://cdx.a.top/"},
+	    {"abc", "abcd"},
+	    {"abc1", "abc"},
+	    {"x 12 y", "x 12345 y"},
+	    {"x12y", "x1y"},
+	    {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	     "aaa1",
+	     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	     "aaa2"},
+	    {"", ""},
+	    {"", "1"},
+	    {"tin mới", "tin cũ"},
+	    {"a1b2c3d4e5f6g7 z", "a1b2c3d4e5f6 z"},
+	    {"abc1def", "abc22def"},
+	    /* letter runs longer than 64 (compared as bytes) */
+	    {"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb 1 x",
+	     "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb 2 x"},
+	    {"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb 1 x",
+	     "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb 2 y"},
+	    {"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbc",
+	     "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbd"},
+	};
+	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+		bool e =
+		    cg_body_shape_equal(cg_slice_cstr(pairs[i][0]), cg_slice_cstr(pairs[i][1]));
+		bool h = cg_body_shape_hash(cg_slice_cstr(pairs[i][0])) ==
+		         cg_body_shape_hash(cg_slice_cstr(pairs[i][1]));
+		CHECK(e == h);
+		if (e != h)
+			printf("# pair %zu: equal %d hash %d\n", i, e, h);
+	}
+	/* a big page differing in its tokens only */
+	char *a = malloc(200000), *b = malloc(200000);
+	for (int i = 0; i < 199999; i++)
+		a[i] = b[i] = "Trang tin 0123 abc "[i % 19];
+	a[199999] = b[199999] = '\0';
+	b[5007] = '7'; /* digits of "0123" */
+	b[149997] = '9';
+	CHECK(eq_both_ways(a, b));
+	b[100000] = 'x';
+	CHECK(!cg_body_shape_equal(cg_slice_cstr(a), cg_slice_cstr(b)));
+	free(a);
+	free(b);
+}
+
 TEST(shape_hash_ignores_numbers_and_tokens_only)
 {
 #define SH(x) cg_body_shape_hash(cg_slice_cstr(x))
@@ -317,5 +377,6 @@ int main(void)
 	RUN(url_hosts_and_sites);
 	RUN(shingles_ignore_numbers_and_track_text);
 	RUN(shape_hash_ignores_numbers_and_tokens_only);
+	RUN(shape_equal_agrees_with_the_hash);
 	return test_done();
 }
