@@ -7,6 +7,8 @@
 #include <curl/curl.h>
 #include <gnutls/gnutls.h>
 #include <jansson.h>
+#include <libpsl.h>
+#include <libxml/globals.h>
 #include <microhttpd.h>
 #include <openssl/crypto.h>
 #include <sodium.h>
@@ -39,6 +41,11 @@ static const char *openssl_version(void)
 	return OpenSSL_version(OPENSSL_VERSION_STRING);
 }
 
+static const char *libxml2_version(void)
+{
+	return xmlParserVersion; /* "20914" for 2.9.14 */
+}
+
 static const char *gnutls_version(void)
 {
 	return gnutls_check_version(NULL);
@@ -46,6 +53,9 @@ static const char *gnutls_version(void)
 
 static const library libraries[] = {
 	{ "jansson", jansson_version },
+	{ "libcurl", curl_version_str },
+	{ "libpsl", psl_get_version },
+	{ "libxml2", libxml2_version },
 	{ "sqlite3", sqlite3_libversion },
 	{ "libmicrohttpd", MHD_get_version },
 	{ "gnutls", gnutls_version },

@@ -57,6 +57,10 @@ H(api_agent_policies_put);
 H(api_endpoints_list);
 H(api_coverage);
 H(api_agent_bundle_get);
+H(api_web_status);
+H(api_web_alerts);
+H(api_web_rebaseline);
+H(api_web_check);
 H(static_index);
 H(static_asset);
 
@@ -79,6 +83,8 @@ const cg_route cg_routes[] = {
     {"GET", V1 "/systems", api_systems_list, CG_AUTH_READ},
     {"POST", V1 "/systems", api_systems_create, CG_AUTH_WRITE},
     {"GET", V1 "/systems/{id}", api_systems_get, CG_AUTH_READ},
+    {"POST", V1 "/systems/{id}/web/baseline", api_web_rebaseline, CG_AUTH_WRITE},
+    {"POST", V1 "/systems/{id}/web/check", api_web_check, CG_AUTH_WRITE},
     {"PUT", V1 "/systems/{id}", api_systems_update, CG_AUTH_WRITE},
     {"PATCH", V1 "/systems/{id}", api_systems_update, CG_AUTH_WRITE},
     {"DELETE", V1 "/systems/{id}", api_systems_delete, CG_AUTH_WRITE},
@@ -96,6 +102,9 @@ const cg_route cg_routes[] = {
     {"POST", V1 "/events", api_events_ingest, CG_AUTH_INGEST},
     {"GET", V1 "/events", api_events_list, CG_AUTH_READ},
     {"GET", V1 "/events/{id}", api_events_get, CG_AUTH_READ},
+
+    {"GET", V1 "/web/status", api_web_status, CG_AUTH_READ},
+    {"GET", V1 "/web/alerts", api_web_alerts, CG_AUTH_READ},
 
     {"GET", V1 "/users", api_users_list, CG_AUTH_ADMIN},
     {"POST", V1 "/users", api_users_create, CG_AUTH_ADMIN},
