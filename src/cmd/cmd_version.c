@@ -4,11 +4,15 @@
  * Each library linked into canhgac has a row in libraries[] reporting the
  * version it runs with (not only the one it was compiled against).
  */
+#include <curl/curl.h>
 #include <gnutls/gnutls.h>
 #include <gsf/gsf-utils.h>
 #include <jansson.h>
+#include <libpsl.h>
+#include <libxml/globals.h>
 #include <microhttpd.h>
 #include <poppler.h>
+#include <openssl/crypto.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -42,6 +46,21 @@ static const char *gsf_version(void)
 	return v;
 }
 
+static const char *curl_version_str(void)
+{
+	return curl_version_info(CURLVERSION_NOW)->version;
+}
+
+static const char *openssl_version(void)
+{
+	return OpenSSL_version(OPENSSL_VERSION_STRING);
+}
+
+static const char *libxml2_version(void)
+{
+	return xmlParserVersion; /* "20914" for 2.9.14 */
+}
+
 static const char *gnutls_version(void)
 {
 	return gnutls_check_version(NULL);
@@ -49,10 +68,15 @@ static const char *gnutls_version(void)
 
 static const library libraries[] = {
 	{ "jansson", jansson_version },
+	{ "libcurl", curl_version_str },
+	{ "libpsl", psl_get_version },
+	{ "libxml2", libxml2_version },
 	{ "sqlite3", sqlite3_libversion },
 	{ "libmicrohttpd", MHD_get_version },
 	{ "gnutls", gnutls_version },
 	{ "libsodium", sodium_version_string },
+	{ "libcurl", curl_version_str },
+	{ "openssl", openssl_version },
 	{ "zlib", zlibVersion },
 	{ "poppler", poppler_version },
 	{ "libgsf", gsf_version },
