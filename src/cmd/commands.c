@@ -5,11 +5,31 @@
  * the file in meson.build.
  */
 #include "cli.h"
+#include "cmd_dns_common.h"
 
+int cmd_dns_analyze(cg_cli *cli);
+int cmd_dns_dga_train(cg_cli *cli);
 int cmd_help(cg_cli *cli);
 int cmd_version(cg_cli *cli);
 
 const cg_command cg_commands[] = {
+	{ "dns analyze", cmd_dns_analyze,
+	  "Find infected clients in DNS resolver logs.",
+	  "[OPTIONS] LOG...",
+	  "Reads BIND, Unbound, dnsmasq, Windows DNS, Zeek, Suricata, CoreDNS\n"
+	  "logs and pcap captures (gzip accepted, - is standard input) and\n"
+	  "reports clients that query blocklisted names, DGA-like names,\n"
+	  "tunnel through DNS or beacon. Exit 0 none, 1 flagged, 2 error.\n"
+	  DNS_COMMON_HELP },
+	{ "dns dga-train", cmd_dns_dga_train,
+	  "Rebuild the DGA model from benign and DGA name lists.",
+	  "--words FILE --out MODEL [--report FILE] --benign FILE... --dga FILE...",
+	  "  --benign FILE   benign registrable domains, one a line (repeatable)\n"
+	  "  --dga FILE      one DGA family's domains, one a line (repeatable;\n"
+	  "                  the family is named after the file: dga-NAME.txt)\n"
+	  "  --words FILE    the word list for dictionary segmentation\n"
+	  "  --out FILE      where to write the model\n"
+	  "  --report FILE   the held-out precision/recall table (Markdown)\n" },
 	{ "help", cmd_help, "Show the commands, or one command's options.",
 	  "[COMMAND]", "" },
 	{ "version", cmd_version,

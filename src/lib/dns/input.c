@@ -1,0 +1,238 @@
+/*
+ * input.c - opening, decompressing, detecting and splitting DNS logs (see
+ * input.h).
+ *
+ * One buffer of CG_DNS_READ_CHUNK + CG_DNS_MAX_LINE bytes per input: data is
+ * read after the unfinished tail of the previous read, lines are cut with
+ * memchr and handed to the parser in place. A line that outgrows the buffer
+ * without a newline is counted as too long and the reader drops bytes until
+ * the next newline, so a 1 GB line costs no more memory than a short one.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "dns/input.h"
+
+void cg_dns_count_skip(cg_dns_stats *st, cg_dns_skip why, uint64_t line_no,
+		       const char *file)
+{
+	cg_dns_skipstat *s = &st->skip[why];
+	if (s->count++ == 0) {
+		s->first_line = line_no;
+		s->file = file;
+	}
+	st->skipped++;
+}
+
+int cg_dns_feed_line(cg_dns_parser *p, cg_slice line, uint64_t line_no,
+		     const char *file, cg_dns_stats *st, cg_dns_rec_fn fn,
+		     void *ctx)
+{
+	st->lines++;
+	if (line.len > CG_DNS_MAX_LINE) {
+		cg_dns_count_skip(st, CG_DNS_SKIP_TOO_LONG, line_no, file);
+		return 0;
+	}
+	cg_dns_rec rec;
+	cg_dns_skip why = CG_DNS_SKIP_FORMAT;
+	switch (cg_dns_parse_line(p, line, &rec, &why)) {
+	case CG_DNS_LINE_QUERY:
+		st->queries++;
+		return fn(ctx, &rec);
+	case CG_DNS_LINE_OTHER:
+		st->other++;
+		return 0;
+	default:
+		cg_dns_count_skip(st, why, line_no, file);
+		return 0;
+	}
+}
+
+/* ---- a FILE* over a gzFile, replaying the bytes already read ----------- */
+
+typedef struct gz_cookie {
+	gzFile gz;
+	const char *pre;
+	size_t pre_len, pre_pos;
+} gz_cookie;
+
+static ssize_t gz_cookie_read(void *c, char *buf, size_t size)
+{
+	gz_cookie *k = c;
+	if (k->pre_pos < k->pre_len) {
+		size_t n = k->pre_len - k->pre_pos;
+		if (n > size)
+			n = size;
+		memcpy(buf, k->pre + k->pre_pos, n);
+		k->pre_pos += n;
+		return (ssize_t)n;
+	}
+	if (size > INT32_MAX)
+		size = INT32_MAX;
+	int n = gzread(k->gz, buf, (unsigned)size);
+	return n < 0 ? -1 : n;
+}
+
+static cg_err read_pcap_gz(gzFile gz, const char *pre, size_t pre_len,
+			   const char *path, cg_dns_stats *st, cg_dns_rec_fn fn,
+			   void *ctx, cg_buf *why)
+{
+	gz_cookie k = { gz, pre, pre_len, 0 };
+	cookie_io_functions_t io = { .read = gz_cookie_read };
+	FILE *fp = fopencookie(&k, "r", io);
+	if (!fp) {
+		if (why)
+			cg_buf_printf(why, "%s: %s", path, strerror(errno));
+		return CG_ENOMEM;
+	}
+	return cg_dns_read_pcap(fp, path, st, fn, ctx, why); /* closes fp */
+}
+
+/* ---- text ---------------------------------------------------------------- */
+
+typedef struct reader {
+	gzFile gz;
+	char *buf;
+	size_t cap, have;
+	bool eof, failed;
+	const char *gzmsg;
+} reader;
+
+static void fill(reader *r)
+{
+	while (!r->eof && r->have < r->cap) {
+		size_t want = r->cap - r->have;
+		if (want > INT32_MAX)
+			want = INT32_MAX;
+		int n = gzread(r->gz, r->buf + r->have, (unsigned)want);
+		if (n < 0) {
+			int errnum;
+			r->gzmsg = gzerror(r->gz, &errnum);
+			r->failed = r->eof = true;
+			return;
+		}
+		if (n == 0) {
+			int errnum;
+			const char *m = gzerror(r->gz, &errnum);
+			if (errnum != Z_OK && errnum != Z_STREAM_END) {
+				r->gzmsg = m;
+				r->failed = true;
+			}
+			r->eof = true;
+			return;
+		}
+		r->have += (size_t)n;
+		if ((size_t)n < want)
+			return; /* a pipe: handle what came */
+	}
+}
+
+static cg_err read_lines(reader *r, cg_dns_parser *p, const char *path,
+			 cg_dns_stats *st, cg_dns_rec_fn fn, void *ctx)
+{
+	uint64_t line_no = 0;
+	bool discarding = false; /* inside a line already counted as too long */
+	for (;;) {
+		size_t pos = 0;
+		for (;;) {
+			char *nl = memchr(r->buf + pos, '\n', r->have - pos);
+			if (!nl)
+				break;
+			size_t len = (size_t)(nl - (r->buf + pos));
+			if (discarding) {
+				discarding = false;
+			} else {
+				line_no++;
+				if (cg_dns_feed_line(p, (cg_slice){ r->buf + pos, len },
+						     line_no, path, st, fn, ctx))
+					return CG_OK;
+			}
+			pos += len + 1;
+		}
+		/* keep the unfinished line */
+		size_t tail = r->have - pos;
+		if (tail > CG_DNS_MAX_LINE) {
+			if (!discarding) {
+				line_no++;
+				st->lines++;
+				cg_dns_count_skip(st, CG_DNS_SKIP_TOO_LONG, line_no, path);
+				discarding = true;
+			}
+			tail = 0;
+		}
+		memmove(r->buf, r->buf + r->have - tail, tail);
+		r->have = tail;
+		if (r->eof) {
+			if (tail && !discarding) {
+				line_no++;
+				cg_dns_feed_line(p, (cg_slice){ r->buf, tail }, line_no,
+						 path, st, fn, ctx);
+			}
+			return CG_OK;
+		}
+		fill(r);
+	}
+}
+
+cg_err cg_dns_read_path(const char *path, cg_dns_fmt fmt, cg_dns_stats *st,
+			cg_dns_rec_fn fn, void *ctx, cg_dns_fmt *detected,
+			cg_buf *why)
+{
+	int fd = strcmp(path, "-") == 0 ? dup(0) : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (why)
+			cg_buf_printf(why, "%s: %s", path, strerror(errno));
+		return errno == ENOENT ? CG_ENOTFOUND : CG_EIO;
+	}
+	reader r = { 0 };
+	r.gz = gzdopen(fd, "rb");
+	r.cap = CG_DNS_READ_CHUNK + CG_DNS_MAX_LINE;
+	r.buf = malloc(r.cap);
+	if (!r.gz || !r.buf) {
+		if (r.gz)
+			gzclose(r.gz);
+		else
+			close(fd);
+		free(r.buf);
+		if (why)
+			cg_buf_printf(why, "%s: out of memory", path);
+		return CG_ENOMEM;
+	}
+	gzbuffer(r.gz, 256 * 1024);
+	/* a first read large enough to see several lines */
+	while (!r.eof && r.have < 64 * 1024)
+		fill(&r);
+	cg_err err = CG_OK;
+	if (fmt == CG_DNS_FMT_AUTO)
+		fmt = cg_dns_detect((cg_slice){ r.buf, r.have < 64 * 1024 ? r.have : 64 * 1024 });
+	if (detected)
+		*detected = fmt;
+	if (fmt == CG_DNS_FMT_AUTO) {
+		if (r.have == 0)
+			goto out; /* an empty file is not an error */
+		if (why)
+			cg_buf_printf(why, "%s: unrecognised DNS log format "
+				      "(use --format)", path);
+		err = CG_EUNSUPPORTED;
+	} else if (fmt == CG_DNS_FMT_PCAP) {
+		err = read_pcap_gz(r.gz, r.buf, r.have, path, st, fn, ctx, why);
+	} else {
+		cg_dns_parser p;
+		cg_dns_parser_init(&p, fmt);
+		err = read_lines(&r, &p, path, st, fn, ctx);
+		if (!err && r.failed) {
+			if (why)
+				cg_buf_printf(why, "%s: %s (input cut short)", path,
+					      r.gzmsg ? r.gzmsg : "read error");
+			err = CG_EIO;
+		}
+	}
+out:
+	gzclose(r.gz);
+	free(r.buf);
+	return err;
+}
