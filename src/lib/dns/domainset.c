@@ -249,6 +249,8 @@ static cg_slice csv_field(cg_slice line, int idx)
 {
 	size_t i = 0;
 	for (int f = 0; i <= line.len; f++) {
+		while (i < line.len && line.ptr[i] == ' ')
+			i++; /* ThreatFox writes ", " between fields */
 		size_t start = i, end;
 		if (i < line.len && line.ptr[i] == '"') {
 			start = ++i;
