@@ -182,14 +182,19 @@ typedef struct tpair {
 	double sumlen;
 } tpair;
 
+/* 40 bytes: there can be millions. The key is the 64-bit hash of (name,
+ * client) plus the client: two names of one client colliding in 64 bits
+ * is not a practical worry. Interval sums in float are precise enough for
+ * a coefficient of variation (relative error ~1e-7 per sample). */
 typedef struct bpair {
-	uint64_t hash, qhash;
+	uint64_t hash;
 	uint32_t client, dom;
-	uint32_t count, name_off;
+	int64_t last;
+	float sum, sum2; /* of intervals, seconds */
+	uint32_t name_off;
+	uint16_t count;
 	uint8_t name_len;
 	bool flagged;
-	int64_t last;
-	double sum, sum2; /* of intervals, seconds */
 } bpair;
 
 struct cg_dns_analyzer {
@@ -532,6 +537,26 @@ static void domain_client(doment *d, uint32_t cid)
 
 /* ---- tunnelling ------------------------------------------------------------------ */
 
+static bool uniq_grow(tpair *p)
+{
+	size_t cap = p->uniq ? (p->umask + 1) * 2 : 8;
+	uint64_t *u = calloc(cap, sizeof *u);
+	if (!u)
+		return false;
+	for (size_t k = 0; p->uniq && k <= p->umask; k++) {
+		if (!p->uniq[k])
+			continue;
+		size_t j = p->uniq[k] & (cap - 1);
+		while (u[j])
+			j = (j + 1) & (cap - 1);
+		u[j] = p->uniq[k];
+	}
+	free(p->uniq);
+	p->uniq = u;
+	p->umask = cap - 1;
+	return true;
+}
+
 static void tunnel(cg_dns_analyzer *a, uint32_t cid, const nament *n,
 		   cg_slice q, uint16_t qtype)
 {
@@ -553,14 +578,8 @@ static void tunnel(cg_dns_analyzer *a, uint32_t cid, const nament *n,
 	if (!p) {
 		if (a->ttun.n >= CG_DNS_MAX_TUNNEL_PAIRS)
 			return;
-		size_t cap = 1;
-		while (cap < (size_t)a->o.tunnel_min_unique * 2 + 2)
-			cap *= 2;
-		tpair e = { .hash = h, .client = cid, .dom = n->dom, .umask = cap - 1 };
-		e.uniq = calloc(cap, sizeof *e.uniq);
-		if (!e.uniq ||
-		    !vec_grow((void **)&a->tun, &a->captun, a->ttun.n + 1, sizeof e)) {
-			free(e.uniq);
+		tpair e = { .hash = h, .client = cid, .dom = n->dom };
+		if (!vec_grow((void **)&a->tun, &a->captun, a->ttun.n + 1, sizeof e)) {
 			a->oom = true;
 			return;
 		}
@@ -576,8 +595,13 @@ static void tunnel(cg_dns_analyzer *a, uint32_t cid, const nament *n,
 	}
 	p->queries++;
 	p->txt += txt;
-	/* distinct names, counted until the threshold is passed */
-	if (p->nuniq <= p->umask / 2) {
+	/* distinct names, counted until the threshold is passed; the set
+	 * starts small (most pairs see a handful of names) and doubles */
+	if (p->nuniq < (uint32_t)a->o.tunnel_min_unique) {
+		if ((p->nuniq + 1) * 2 > (p->uniq ? p->umask + 1 : 0) && !uniq_grow(p)) {
+			a->oom = true;
+			return;
+		}
 		uint64_t nh = cg_dns_hash(q.ptr, q.len) | 1;
 		size_t k;
 		for (k = nh & p->umask; p->uniq[k] && p->uniq[k] != nh; k = (k + 1) & p->umask)
@@ -628,7 +652,7 @@ static void beacon(cg_dns_analyzer *a, uint32_t cid, const nament *n,
 		if (SLOT_HI(s) != SLOT_HI(h))
 			continue;
 		bpair *e = &a->bea[SLOT_IDX(s)];
-		if (e->client == cid && e->qhash == n->hash) {
+		if (e->client == cid && e->hash == h) {
 			p = e;
 			break;
 		}
@@ -636,8 +660,8 @@ static void beacon(cg_dns_analyzer *a, uint32_t cid, const nament *n,
 	if (!p) {
 		if (a->tbea.n >= CG_DNS_MAX_BEACON_PAIRS)
 			return;
-		bpair e = { .hash = h, .qhash = n->hash, .client = cid, .dom = n->dom,
-			    .count = 1, .last = t };
+		bpair e = { .hash = h, .client = cid, .dom = n->dom, .count = 1,
+			    .last = t };
 		if (!vec_grow((void **)&a->bea, &a->capbea, a->tbea.n + 1, sizeof e)) {
 			a->oom = true;
 			return;
@@ -653,7 +677,9 @@ static void beacon(cg_dns_analyzer *a, uint32_t cid, const nament *n,
 	int64_t dt = t - p->last;
 	if (dt < 1000)
 		return; /* A and AAAA together, retries: one event */
-	double d = (double)dt / 1000.0;
+	if (p->count == UINT16_MAX)
+		return; /* plenty of samples */
+	float d = (float)dt / 1000.0f;
 	p->last = t;
 	p->count++;
 	p->sum += d;
@@ -709,7 +735,9 @@ int cg_dns_analyzer_add(void *ctx, const cg_dns_rec *r)
 	if (d->dga)
 		dga_hit(a, (uint32_t)cid, ncopy.dom);
 	tunnel(a, (uint32_t)cid, &ncopy, r->qname, r->qtype);
-	if (r->time_ms >= 0)
+	/* A name many clients query is not a beacon (see analyze.h): once its
+	 * domain has more clients than that, new pairs are not tracked. */
+	if (r->time_ms >= 0 && d->nclients <= a->o.beacon_max_clients)
 		beacon(a, (uint32_t)cid, &ncopy, r->qname, r->time_ms);
 	return 0;
 }

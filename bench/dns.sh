@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# bench/dns.sh - `canhgac dns analyze` against `grep -F -f blocklist` on the
+# same generated BIND querylog, in one run (bench/README.md).
+#
+# Input (deterministic, bench/dns_gen.py, cached in build/bench-dns/):
+# LINES lines (default 10,000,000) and a 100,000-domain blocklist.
+# canhgac does full parsing, label-suffix matching against the blocklist,
+# DGA scoring (cached per registrable domain), tunnelling and beaconing
+# state and the per-client roll-up; grep only finds substrings, with no
+# attribution. Both read the file once untimed (page cache warm), then
+# each runs RUNS times (default 3) and the median counts.
+# Prints lines/s, peak memory (GNU time) and `ratio dns-vs-grep VALUE`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+LINES=${LINES:-10000000}
+BL=${BL:-100000}
+RUNS=${RUNS:-3}
+make -s build >/dev/null
+dir=build/bench-dns
+mkdir -p "$dir"
+log=$dir/bind-$LINES.log
+bl=$dir/blocklist-$BL.txt
+if [ ! -s "$log" ] || [ ! -s "$bl" ]; then
+	echo "generating $LINES lines and $BL blocklist entries..."
+	python3 bench/dns_gen.py "$LINES" "$BL" "$log.tmp" "$bl"
+	mv "$log.tmp" "$log"
+fi
+size=$(stat -c %s "$log")
+echo "input: $log ($((size / 1048576)) MiB, $LINES lines), blocklist $BL names"
+cat "$log" >/dev/null
+
+TIME=/usr/bin/time
+[ -x "$TIME" ] || { echo "needs GNU time (apt-get install time)" >&2; exit 2; }
+
+run() { # run NAME CMD... -> prints seconds and max RSS KiB
+	local t0 t1 rss
+	t0=$(date +%s.%N)
+	$TIME -f '%M' -o "$dir/rss" "$@" >/dev/null 2>"$dir/err" || [ $? -le 1 ]
+	t1=$(date +%s.%N)
+	rss=$(tail -1 "$dir/rss")
+	echo "$(echo "$t1 - $t0" | bc -l) $rss"
+}
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+dns_t=() grep_t=() dns_rss=0 grep_rss=0
+for i in $(seq "$RUNS"); do
+	read -r t m < <(run dns build/canhgac dns analyze --json --blocklist "$bl" "$log")
+	dns_t+=("$t"); dns_rss=$m
+	read -r t m < <(run grep grep -F -c -f "$bl" "$log")
+	grep_t+=("$t"); grep_rss=$m
+	echo "run $i: canhgac ${dns_t[-1]}s, grep ${grep_t[-1]}s"
+done
+dt=$(printf '%s\n' "${dns_t[@]}" | median)
+gt=$(printf '%s\n' "${grep_t[@]}" | median)
+printf 'canhgac dns analyze: %.2fs  %.0f lines/s  peak %d MiB\n' "$dt" "$(echo "$LINES / $dt" | bc -l)" $((dns_rss / 1024))
+printf 'grep -F -f:          %.2fs  %.0f lines/s  peak %d MiB\n' "$gt" "$(echo "$LINES / $gt" | bc -l)" $((grep_rss / 1024))
+build/canhgac dns analyze --json --blocklist "$bl" "$log" | tail -1 | cut -c1-300 || true
+printf 'ratio dns-vs-grep %.2f\n' "$(echo "$gt / $dt" | bc -l)"
