@@ -54,8 +54,10 @@ static bool set_client(cg_dns_parser *p, cg_slice c, cg_dns_rec *rec)
 	return true;
 }
 
-/* Any leading stamp a resolver or syslog may put on the line. */
-static size_t leading_time(cg_dns_parser *p, cg_slice s, int64_t *ms)
+/* Any leading stamp a resolver or syslog may put on the line; Unbound's
+ * "[1700000000]" only when `bracket_epoch`. */
+static size_t leading_time(cg_dns_parser *p, cg_slice s, int64_t *ms,
+			   bool bracket_epoch)
 {
 	size_t n;
 	*ms = -1;
@@ -64,7 +66,7 @@ static size_t leading_time(cg_dns_parser *p, cg_slice s, int64_t *ms)
 	if ((n = pu_time_bind(s, ms)) || (n = pu_time_iso(s, ms)) ||
 	    (n = pu_time_syslog(s, p->year, ms)))
 		return n;
-	if (s.ptr[0] == '[') { /* unbound: [1700000000] */
+	if (bracket_epoch && s.ptr[0] == '[') {
 		cg_slice in = { s.ptr + 1, s.len - 1 };
 		if ((n = pu_time_epoch(in, ms)) && n + 1 < s.len &&
 		    s.ptr[n + 1] == ']')
@@ -92,7 +94,7 @@ static cg_dns_line finish(cg_dns_parser *p, cg_dns_rec *rec, cg_slice client,
 static cg_dns_line parse_bind(cg_dns_parser *p, cg_slice s, cg_dns_rec *rec,
 			      cg_dns_skip *why)
 {
-	size_t i = leading_time(p, s, &rec->time_ms);
+	size_t i = leading_time(p, s, &rec->time_ms, false);
 	const char *c = PU_FIND(s, i, "client ");
 	if (!c)
 		return (i && PU_FIND(s, i, ": ")) ? CG_DNS_LINE_OTHER
@@ -101,13 +103,15 @@ static cg_dns_line parse_bind(cg_dns_parser *p, cg_slice s, cg_dns_rec *rec,
 	cg_slice tok = pu_token(s, &j);
 	if (tok.len && tok.ptr[0] == '@')
 		tok = pu_token(s, &j);
+	const char *hash = tok.len ? memrchr(tok.ptr, '#', tok.len) : NULL;
+	if (!hash)
+		return bad(why, CG_DNS_SKIP_FORMAT); /* cut before the address */
 	/* from the token: BIND 9.9 writes "client 10.1.2.3#53535: query: " */
 	const char *q = PU_FIND(s, (size_t)(tok.ptr - s.ptr), ": query: ");
 	if (!q)
-		return CG_DNS_LINE_OTHER; /* other client messages */
-	const char *hash = tok.len ? memrchr(tok.ptr, '#', tok.len) : NULL;
-	if (!hash)
-		return bad(why, CG_DNS_SKIP_FORMAT);
+		return PU_FIND(s, (size_t)(tok.ptr - s.ptr), ": ")
+			       ? CG_DNS_LINE_OTHER /* other client messages */
+			       : bad(why, CG_DNS_SKIP_FORMAT);
 	cg_slice client = { tok.ptr, (size_t)(hash - tok.ptr) };
 	size_t k = (size_t)(q - s.ptr) + 9;
 	cg_slice name = pu_token(s, &k);
@@ -123,7 +127,7 @@ static cg_dns_line parse_bind(cg_dns_parser *p, cg_slice s, cg_dns_rec *rec,
 static cg_dns_line parse_unbound(cg_dns_parser *p, cg_slice s, cg_dns_rec *rec,
 				 cg_dns_skip *why)
 {
-	size_t i = leading_time(p, s, &rec->time_ms);
+	size_t i = leading_time(p, s, &rec->time_ms, true);
 	const char *u = PU_FIND(s, i, "unbound");
 	if (!u)
 		return bad(why, CG_DNS_SKIP_FORMAT);
@@ -153,7 +157,7 @@ static cg_dns_line parse_unbound(cg_dns_parser *p, cg_slice s, cg_dns_rec *rec,
 static cg_dns_line parse_dnsmasq(cg_dns_parser *p, cg_slice s, cg_dns_rec *rec,
 				 cg_dns_skip *why)
 {
-	size_t i = leading_time(p, s, &rec->time_ms);
+	size_t i = leading_time(p, s, &rec->time_ms, false);
 	const char *d = PU_FIND(s, i, "dnsmasq");
 	if (!d)
 		return bad(why, CG_DNS_SKIP_FORMAT);
@@ -296,7 +300,7 @@ static cg_dns_line parse_windows(cg_dns_parser *p, cg_slice s, cg_dns_rec *rec,
 static cg_dns_line parse_coredns(cg_dns_parser *p, cg_slice s, cg_dns_rec *rec,
 				 cg_dns_skip *why)
 {
-	size_t i = leading_time(p, s, &rec->time_ms);
+	size_t i = leading_time(p, s, &rec->time_ms, false);
 	while (i < s.len && s.ptr[i] == ' ')
 		i++;
 	if (i >= s.len || s.ptr[i] != '[')
