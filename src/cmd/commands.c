@@ -9,6 +9,7 @@
 
 int cmd_dns_analyze(cg_cli *cli);
 int cmd_dns_dga_train(cg_cli *cli);
+int cmd_dns_watch(cg_cli *cli);
 int cmd_help(cg_cli *cli);
 int cmd_version(cg_cli *cli);
 
@@ -30,6 +31,15 @@ const cg_command cg_commands[] = {
 	  "  --words FILE    the word list for dictionary segmentation\n"
 	  "  --out FILE      where to write the model\n"
 	  "  --report FILE   the held-out precision/recall table (Markdown)\n" },
+	{ "dns watch", cmd_dns_watch,
+	  "Follow growing DNS logs and report infected clients as they appear.",
+	  "[OPTIONS] LOG...",
+	  "Follows logs like tail -F (surviving rotation and truncation) and\n"
+	  "writes one event (JSON) per new reason a client gains.\n"
+	  "  --from-start          read existing content too (default: only new)\n"
+	  "  --interval MS         poll interval (500)\n"
+	  "  --duration SECONDS    stop after this long (default: until signalled)\n"
+	  DNS_COMMON_HELP },
 	{ "help", cmd_help, "Show the commands, or one command's options.",
 	  "[COMMAND]", "" },
 	{ "version", cmd_version,
