@@ -5,7 +5,10 @@
  * version it runs with (not only the one it was compiled against).
  */
 #include <jansson.h>
+#include <libpsl.h>
+#include <pcap/pcap.h>
 #include <stdio.h>
+#include <zlib.h>
 
 #include "cli.h"
 #include "core/buf.h"
@@ -22,8 +25,26 @@ static const char *jansson_version(void)
 	return jansson_version_str();
 }
 
+static const char *libpsl_version(void)
+{
+	return psl_get_version();
+}
+
+static const char *libpcap_version(void)
+{
+	return pcap_lib_version();
+}
+
+static const char *zlib_ver(void)
+{
+	return zlibVersion();
+}
+
 static const library libraries[] = {
 	{ "jansson", jansson_version },
+	{ "libpcap", libpcap_version },
+	{ "libpsl", libpsl_version },
+	{ "zlib", zlib_ver },
 };
 
 static const char *build_options(void)

@@ -222,6 +222,10 @@ static void skip_line(intel *in)
 
 static void add(intel *in, cg_slice name, unsigned flags)
 {
+	if (!name.ptr || name.len == 0) {
+		skip_line(in); /* a missing column */
+		return;
+	}
 	name = cg_slice_trim(name);
 	if (name.len >= 2 && name.ptr[0] == '*' && name.ptr[1] == '.') {
 		name.ptr += 2;
