@@ -560,7 +560,9 @@ static bool uniq_grow(tpair *p)
 static void tunnel(cg_dns_analyzer *a, uint32_t cid, const nament *n,
 		   cg_slice q, uint16_t qtype)
 {
-	bool txt = qtype == 16 || qtype == 10;
+	/* TXT/NULL count only with a subdomain that can carry data (half the
+	 * long length): a tunnel's client sends its bytes in the name */
+	bool txt = (qtype == 16 || qtype == 10) && n->sublen >= a->o.tunnel_min_len / 2;
 	bool longsub = n->sublen >= a->o.tunnel_min_len &&
 		       n->subent10 >= 10 * a->o.tunnel_min_entropy;
 	if (!txt && !longsub)

@@ -20,7 +20,8 @@
  *   tunnel     under one registrable domain, at least tunnel_min_unique
  *              distinct subdomains of tunnel_min_len+ characters with
  *              entropy >= tunnel_min_entropy bits/char, or tunnel_min_txt
- *              TXT/NULL queries with tunnel_min_unique/4 distinct names;
+ *              TXT/NULL queries (with subdomains of tunnel_min_len/2+
+ *              characters) with tunnel_min_unique/4 distinct names;
  *   beacon     one name queried at least beacon_min_count times at a mean
  *              interval >= beacon_min_interval with a coefficient of
  *              variation <= beacon_max_cv, by at most beacon_max_clients
