@@ -35,7 +35,9 @@ TIME=/usr/bin/time
 run() { # run NAME CMD... -> prints wall seconds, CPU seconds, max RSS KiB
 	shift # the name is for the reader of this script
 	local rc=0
-	$TIME -f '%e %U %S %M' -o "$dir/time" "$@" >/dev/null 2>"$dir/err" || rc=$?
+	# not >/dev/null: GNU grep stops at the first match when its output is
+	# /dev/null, which would measure nothing
+	$TIME -f '%e %U %S %M' -o "$dir/time" "$@" >"$dir/out" 2>"$dir/err" || rc=$?
 	[ "$rc" -le 1 ] || { echo "failed ($rc): $* $(cat "$dir/err")" >&2; exit 2; }
 	tail -1 "$dir/time" | awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}'
 }

@@ -14,8 +14,10 @@
  *     "dns":{"version":3,"type":"request","queries":[{"rrname":..,"rrtype":..}]}
  * Answers are OTHER: the query event of the same transaction counted it.
  *
- * jansson decodes the line (depth-limited by CG_MAX_JSON_DEPTH's spirit:
- * one object, flags JSON_REJECT_DUPLICATES off, JSON_DISABLE_EOF_CHECK off).
+ * jansson decodes the line (bounded by CG_DNS_MAX_LINE before it gets
+ * here; jansson limits nesting itself). These formats allocate per line,
+ * unlike the text readers: they are the formats of sensors, not of
+ * resolver farms.
  */
 #include <jansson.h>
 #include <string.h>
