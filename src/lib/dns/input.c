@@ -7,9 +7,18 @@
  * memchr and handed to the parser in place. A line that outgrows the buffer
  * without a newline is counted as too long and the reader drops bytes until
  * the next newline, so a 1 GB line costs no more memory than a short one.
+ *
+ * With `threaded` (cg_dns_read_path_mt), reading and parsing stay on the
+ * calling thread and the records go, in batches of BATCH_RECS with their
+ * text copied into the batch, to one consumer thread that runs fn: a
+ * two-stage pipeline, so parsing and the caller's analysis overlap. Four
+ * batches circulate (a few MiB), so a slow consumer stalls the reader
+ * rather than growing memory.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -178,9 +187,163 @@ static cg_err read_lines(reader *r, cg_dns_parser *p, const char *path,
 	}
 }
 
+/* ---- the two-stage pipeline ---------------------------------------------- */
+
+#define BATCH_RECS 4096
+#define BATCH_TEXT (BATCH_RECS * 64)
+#define NBATCH 4
+
+typedef struct batch {
+	struct batch *next;
+	size_t n, used;
+	cg_dns_rec rec[BATCH_RECS];
+	char text[BATCH_TEXT];
+} batch;
+
+typedef struct pipeline {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	batch *free, *head, *tail; /* free list; full queue */
+	batch *cur;                /* being filled by the reader */
+	bool done;
+	atomic_bool stop; /* fn asked to stop */
+	cg_dns_rec_fn fn;
+	void *ctx;
+	batch mem[NBATCH];
+} pipeline;
+
+static void pipe_submit(pipeline *pl)
+{
+	batch *b = pl->cur;
+	pl->cur = NULL;
+	pthread_mutex_lock(&pl->mu);
+	if (b && b->n) {
+		b->next = NULL;
+		if (pl->tail)
+			pl->tail->next = b;
+		else
+			pl->head = b;
+		pl->tail = b;
+	} else if (b) {
+		b->next = pl->free;
+		pl->free = b;
+	}
+	pthread_cond_broadcast(&pl->cv);
+	pthread_mutex_unlock(&pl->mu);
+}
+
+static batch *pipe_take_free(pipeline *pl)
+{
+	pthread_mutex_lock(&pl->mu);
+	while (!pl->free)
+		pthread_cond_wait(&pl->cv, &pl->mu);
+	batch *b = pl->free;
+	pl->free = b->next;
+	pthread_mutex_unlock(&pl->mu);
+	b->n = b->used = 0;
+	return b;
+}
+
+/* The reader's callback: copy the record into the current batch. */
+static int pipe_push(void *ctx, const cg_dns_rec *r)
+{
+	pipeline *pl = ctx;
+	size_t need = r->client.len + r->qname.len;
+	if (pl->cur && (pl->cur->n == BATCH_RECS || pl->cur->used + need > BATCH_TEXT))
+		pipe_submit(pl);
+	if (!pl->cur)
+		pl->cur = pipe_take_free(pl);
+	batch *b = pl->cur;
+	char *t = b->text + b->used;
+	memcpy(t, r->client.ptr, r->client.len);
+	memcpy(t + r->client.len, r->qname.ptr, r->qname.len);
+	b->rec[b->n++] = (cg_dns_rec){ r->time_ms, { t, r->client.len },
+				       { t + r->client.len, r->qname.len }, r->qtype };
+	b->used += need;
+	return atomic_load(&pl->stop);
+}
+
+static void *pipe_consumer(void *arg)
+{
+	pipeline *pl = arg;
+	for (;;) {
+		pthread_mutex_lock(&pl->mu);
+		while (!pl->head && !pl->done)
+			pthread_cond_wait(&pl->cv, &pl->mu);
+		batch *b = pl->head;
+		if (b) {
+			pl->head = b->next;
+			if (!pl->head)
+				pl->tail = NULL;
+		}
+		pthread_mutex_unlock(&pl->mu);
+		if (!b)
+			return NULL; /* done and drained */
+		for (size_t i = 0; i < b->n && !atomic_load(&pl->stop); i++)
+			if (pl->fn(pl->ctx, &b->rec[i]))
+				atomic_store(&pl->stop, true);
+		pthread_mutex_lock(&pl->mu);
+		b->next = pl->free;
+		pl->free = b;
+		pthread_cond_broadcast(&pl->cv);
+		pthread_mutex_unlock(&pl->mu);
+	}
+}
+
+static cg_err read_lines_mt(reader *r, cg_dns_parser *p, const char *path,
+			    cg_dns_stats *st, cg_dns_rec_fn fn, void *ctx)
+{
+	pipeline *pl = calloc(1, sizeof *pl);
+	if (!pl)
+		return read_lines(r, p, path, st, fn, ctx);
+	pthread_mutex_init(&pl->mu, NULL);
+	pthread_cond_init(&pl->cv, NULL);
+	for (int i = 0; i < NBATCH; i++) {
+		pl->mem[i].next = pl->free;
+		pl->free = &pl->mem[i];
+	}
+	pl->fn = fn;
+	pl->ctx = ctx;
+	pthread_t th;
+	cg_err err;
+	if (pthread_create(&th, NULL, pipe_consumer, pl) != 0) {
+		err = read_lines(r, p, path, st, fn, ctx);
+	} else {
+		err = read_lines(r, p, path, st, pipe_push, pl);
+		pipe_submit(pl);
+		pthread_mutex_lock(&pl->mu);
+		pl->done = true;
+		pthread_cond_broadcast(&pl->cv);
+		pthread_mutex_unlock(&pl->mu);
+		pthread_join(th, NULL);
+	}
+	pthread_cond_destroy(&pl->cv);
+	pthread_mutex_destroy(&pl->mu);
+	free(pl);
+	return err;
+}
+
+static cg_err read_path(const char *path, cg_dns_fmt fmt, cg_dns_stats *st,
+			cg_dns_rec_fn fn, void *ctx, cg_dns_fmt *detected,
+			cg_buf *why, bool threaded);
+
 cg_err cg_dns_read_path(const char *path, cg_dns_fmt fmt, cg_dns_stats *st,
 			cg_dns_rec_fn fn, void *ctx, cg_dns_fmt *detected,
 			cg_buf *why)
+{
+	return read_path(path, fmt, st, fn, ctx, detected, why, false);
+}
+
+cg_err cg_dns_read_path_mt(const char *path, cg_dns_fmt fmt, cg_dns_stats *st,
+			   cg_dns_rec_fn fn, void *ctx, cg_dns_fmt *detected,
+			   cg_buf *why)
+{
+	return read_path(path, fmt, st, fn, ctx, detected, why, true);
+}
+
+static cg_err read_path(const char *path, cg_dns_fmt fmt, cg_dns_stats *st,
+			cg_dns_rec_fn fn, void *ctx, cg_dns_fmt *detected,
+			cg_buf *why, bool threaded)
 {
 	int fd = strcmp(path, "-") == 0 ? dup(0) : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -223,7 +386,8 @@ cg_err cg_dns_read_path(const char *path, cg_dns_fmt fmt, cg_dns_stats *st,
 	} else {
 		cg_dns_parser p;
 		cg_dns_parser_init(&p, fmt);
-		err = read_lines(&r, &p, path, st, fn, ctx);
+		err = threaded ? read_lines_mt(&r, &p, path, st, fn, ctx)
+			       : read_lines(&r, &p, path, st, fn, ctx);
 		if (!err && r.failed) {
 			if (why)
 				cg_buf_printf(why, "%s: %s (input cut short)", path,

@@ -46,6 +46,13 @@ cg_err cg_dns_read_path(const char *path, cg_dns_fmt fmt, cg_dns_stats *st,
 			cg_dns_rec_fn fn, void *ctx, cg_dns_fmt *detected,
 			cg_buf *why);
 
+/* The same, with fn run on a second thread while this one reads and
+ * parses (text formats; captures are read on one thread). fn is never
+ * called concurrently with itself, and not after this returns. */
+cg_err cg_dns_read_path_mt(const char *path, cg_dns_fmt fmt, cg_dns_stats *st,
+			   cg_dns_rec_fn fn, void *ctx, cg_dns_fmt *detected,
+			   cg_buf *why);
+
 /* Feeds one line (without its newline) through parser p, counting it in
  * st; line_no and file are kept for the first occurrence of a skip reason.
  * Used by cg_dns_read_path and by `dns watch`. Returns fn's result. */
