@@ -4,9 +4,13 @@
  * Each library linked into canhgac has a row in libraries[] reporting the
  * version it runs with (not only the one it was compiled against).
  */
+#include <gnutls/gnutls.h>
 #include <jansson.h>
 #include <libpsl.h>
 #include <pcap/pcap.h>
+#include <microhttpd.h>
+#include <sodium.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <zlib.h>
 
@@ -35,16 +39,20 @@ static const char *libpcap_version(void)
 	return pcap_lib_version();
 }
 
-static const char *zlib_ver(void)
+static const char *gnutls_version(void)
 {
-	return zlibVersion();
+	return gnutls_check_version(NULL);
 }
 
 static const library libraries[] = {
 	{ "jansson", jansson_version },
 	{ "libpcap", libpcap_version },
 	{ "libpsl", libpsl_version },
-	{ "zlib", zlib_ver },
+	{ "sqlite3", sqlite3_libversion },
+	{ "libmicrohttpd", MHD_get_version },
+	{ "gnutls", gnutls_version },
+	{ "libsodium", sodium_version_string },
+	{ "zlib", zlibVersion },
 };
 
 static const char *build_options(void)

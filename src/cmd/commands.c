@@ -11,6 +11,8 @@ int cmd_dns_analyze(cg_cli *cli);
 int cmd_dns_dga_train(cg_cli *cli);
 int cmd_dns_watch(cg_cli *cli);
 int cmd_help(cg_cli *cli);
+int cmd_serve(cg_cli *cli);
+int cmd_user_add(cg_cli *cli);
 int cmd_version(cg_cli *cli);
 
 const cg_command cg_commands[] = {
@@ -42,6 +44,29 @@ const cg_command cg_commands[] = {
 	  DNS_COMMON_HELP },
 	{ "help", cmd_help, "Show the commands, or one command's options.",
 	  "[COMMAND]", "" },
+	{ "serve", cmd_serve,
+	  "Run the central server: HTTP API and dashboard.",
+	  "[--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE] [--no-tls] [--routes]",
+	  "options:\n"
+	  "  -l, --listen ADDR:PORT  address to listen on (default 127.0.0.1:8443;\n"
+	  "                          port 0 picks a free port; the address is printed)\n"
+	  "  --tls-cert FILE         PEM certificate (with --tls-key); without them a\n"
+	  "                          self-signed one is made in DATA_DIR/tls/ on first run\n"
+	  "  --tls-key FILE          PEM private key\n"
+	  "  --no-tls                plain HTTP: only allowed on a loopback address\n"
+	  "  --routes                print the route table and exit\n"
+	  "The database is DATA_DIR/canhgac.db (SQLite, WAL). SIGTERM or SIGINT stops\n"
+	  "the server after the requests in flight are answered.\n" },
+	{ "user add", cmd_user_add,
+	  "Create a dashboard/API account.",
+	  "NAME --role admin|analyst|officer|viewer [--agency ID] [--generate]",
+	  "options:\n"
+	  "  -r, --role ROLE         admin, analyst, officer or viewer\n"
+	  "  -a, --agency ID         the officer's agency (id, code or exact name)\n"
+	  "  --display-name TEXT     the name shown in the dashboard\n"
+	  "  --generate              generate and print a password (also when stdin\n"
+	  "                          is a terminal); otherwise the first line of\n"
+	  "                          standard input is the password (10+ characters)\n" },
 	{ "version", cmd_version,
 	  "Show the version, build options and library versions.", "", "" },
 };
