@@ -23,6 +23,8 @@ H(api_people_list); H(api_people_create); H(api_people_get);
 H(api_people_update); H(api_people_delete);
 H(api_import_agencies); H(api_import_systems);
 H(api_events_ingest); H(api_events_list); H(api_events_get);
+H(api_dns_upload_create); H(api_dns_upload_get); H(api_dns_upload_put);
+H(api_dns_upload_analyze); H(api_dns_infections);
 H(api_users_list); H(api_users_create); H(api_users_get);
 H(api_users_update); H(api_users_delete);
 H(api_tokens_list); H(api_tokens_create); H(api_tokens_get);
@@ -66,6 +68,12 @@ const cg_route cg_routes[] = {
 	{ "POST", V1 "/events", api_events_ingest, CG_AUTH_INGEST },
 	{ "GET", V1 "/events", api_events_list, CG_AUTH_READ },
 	{ "GET", V1 "/events/{id}", api_events_get, CG_AUTH_READ },
+
+	{ "POST", V1 "/dns/uploads", api_dns_upload_create, CG_AUTH_INGEST },
+	{ "GET", V1 "/dns/uploads/{id}", api_dns_upload_get, CG_AUTH_INGEST },
+	{ "PUT", V1 "/dns/uploads/{id}", api_dns_upload_put, CG_AUTH_INGEST },
+	{ "POST", V1 "/dns/uploads/{id}/analyze", api_dns_upload_analyze, CG_AUTH_INGEST },
+	{ "GET", V1 "/dns/infections", api_dns_infections, CG_AUTH_READ },
 
 	{ "GET", V1 "/users", api_users_list, CG_AUTH_ADMIN },
 	{ "POST", V1 "/users", api_users_create, CG_AUTH_ADMIN },

@@ -118,6 +118,11 @@
 #define CG_DNS_MAX_PER_CLIENT 256
 /* Lines of a --subnets file. */
 #define CG_DNS_MAX_SUBNETS 100000
+/* Server: DNS log uploads remembered, the size of one, and analyses
+ * running at once (each holds an analyzer: ~100 MB for 10M lines). */
+#define CG_DNS_MAX_UPLOADS 10000
+#define CG_DNS_MAX_UPLOAD_BYTES (64ll * 1024 * 1024 * 1024)
+#define CG_DNS_MAX_JOBS_RUNNING 2
 /* ---- files and archives (fs/) --------------------------------------- */
 
 /* Directory entries queued between the walker and its workers. */

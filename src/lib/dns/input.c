@@ -42,6 +42,7 @@ int cg_dns_feed_line(cg_dns_parser *p, cg_slice line, uint64_t line_no,
 		     void *ctx)
 {
 	st->lines++;
+	st->bytes += line.len + 1;
 	if (line.len > CG_DNS_MAX_LINE) {
 		cg_dns_count_skip(st, CG_DNS_SKIP_TOO_LONG, line_no, file);
 		return 0;

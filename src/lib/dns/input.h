@@ -33,6 +33,7 @@ typedef struct cg_dns_stats {
 	uint64_t queries; /* handed to the callback */
 	uint64_t other;   /* well-formed, but not a client query */
 	uint64_t skipped; /* sum of skip[].count */
+	uint64_t bytes;   /* bytes of the lines read (text formats) */
 	cg_dns_skipstat skip[CG_DNS_SKIP_COUNT];
 } cg_dns_stats;
 
