@@ -284,6 +284,8 @@ p = write("cut.log.gz", raw[: len(raw) // 2], "wb")
 rc, clients, summary, err = jrun("--no-dga", "--blocklist", bl, p)
 ok(rc == 2 and "cut short" in err and summary.get("queries", 0) > 0,
    "truncated gzip: error named, what was read is kept", (rc, err, summary.get("queries")))
+rc, clients, summary, err = jrun("--no-dga", d)
+ok(rc == 2 and "is a directory" in err, "a directory as input: exit 2 naming it", (rc, err))
 p = write("empty.log", "")
 rc, clients, summary, err = jrun("--no-dga", p)
 ok(rc == 0 and summary.get("lines_read") == 0, "empty log: nothing to report, exit 0", (rc, err))

@@ -769,10 +769,10 @@ static reasons count_reasons(const cg_dns_analyzer *a, const client *c)
 	return r;
 }
 
-static const cg_dns_analyzer *sort_a;
-
-static int cmp_flagged(const void *x, const void *y)
+/* qsort_r: several analyzers may sort at once (the server's jobs). */
+static int cmp_flagged(const void *x, const void *y, void *arg)
 {
+	const cg_dns_analyzer *sort_a = arg;
 	const client *c1 = &sort_a->clients[*(const uint32_t *)x];
 	const client *c2 = &sort_a->clients[*(const uint32_t *)y];
 	reasons r1 = count_reasons(sort_a, c1), r2 = count_reasons(sort_a, c2);
@@ -799,9 +799,8 @@ cg_err cg_dns_analyzer_flagged(cg_dns_analyzer *a, const uint32_t **ids, size_t 
 			return CG_ENOMEM;
 		a->flagged[a->nflagged++] = (uint32_t)i;
 	}
-	sort_a = a;
 	if (a->nflagged)
-		qsort(a->flagged, a->nflagged, sizeof *a->flagged, cmp_flagged);
+		qsort_r(a->flagged, a->nflagged, sizeof *a->flagged, cmp_flagged, a);
 	*ids = a->flagged;
 	*n = a->nflagged;
 	return a->oom ? CG_ENOMEM : CG_OK;

@@ -21,6 +21,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -352,6 +353,13 @@ static cg_err read_path(const char *path, cg_dns_fmt fmt, cg_dns_stats *st,
 			cg_buf_printf(why, "%s: %s", path, strerror(errno));
 		return errno == ENOENT ? CG_ENOTFOUND : CG_EIO;
 	}
+	struct stat fst;
+	if (fstat(fd, &fst) == 0 && S_ISDIR(fst.st_mode)) {
+		close(fd);
+		if (why)
+			cg_buf_printf(why, "%s: is a directory", path);
+		return CG_EIO;
+	}
 	reader r = { 0 };
 	r.gz = gzdopen(fd, "rb");
 	r.cap = CG_DNS_READ_CHUNK + CG_DNS_MAX_LINE;
@@ -375,7 +383,11 @@ static cg_err read_path(const char *path, cg_dns_fmt fmt, cg_dns_stats *st,
 		fmt = cg_dns_detect((cg_slice){ r.buf, r.have < 64 * 1024 ? r.have : 64 * 1024 });
 	if (detected)
 		*detected = fmt;
-	if (fmt == CG_DNS_FMT_AUTO) {
+	if (r.failed && r.have == 0) {
+		if (why)
+			cg_buf_printf(why, "%s: %s", path, r.gzmsg ? r.gzmsg : "read error");
+		err = CG_EIO;
+	} else if (fmt == CG_DNS_FMT_AUTO) {
 		if (r.have == 0)
 			goto out; /* an empty file is not an error */
 		if (why)
