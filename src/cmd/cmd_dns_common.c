@@ -128,6 +128,11 @@ int dns_setup_option(dns_setup *s, int id, const char *val)
 	case 18:
 		s->events = true;
 		return 0;
+	case 19:
+		if (!real_opt(s, "dga-min-ratio", val, 0, 1, &d))
+			return 1;
+		o->dga_min_ratio = d;
+		return 0;
 	}
 	return -1;
 }

@@ -47,7 +47,8 @@ typedef struct dns_setup {
 	{ "beacon-max-cv", 0, true, 15 },                           \
 	{ "beacon-min-interval", 0, true, 16 },                     \
 	{ "beacon-max-clients", 0, true, 17 },                      \
-	{ "events", 0, false, 18 }
+	{ "events", 0, false, 18 },                                 \
+	{ "dga-min-ratio", 0, true, 19 }
 #define DNS_COMMON_HELP                                                        \
 	"  --format FMT          auto (default) bind unbound dnsmasq windows zeek\n" \
 	"                        zeek-json suricata coredns pcap\n"                  \
@@ -61,6 +62,8 @@ typedef struct dns_setup {
 	"                        the rules/ of the source tree)\n"                   \
 	"  --no-dga              skip DGA scoring\n"                                 \
 	"  --dga-min-names N     DGA-like domains to flag a client (5)\n"            \
+	"  --dga-min-ratio X     and this share of the client's rarely-queried\n"   \
+	"                        domains (0.1)\n"                                   \
 	"  --dga-max-clients N   ignore DGA-like domains queried by more clients (3)\n" \
 	"  --tunnel-min-unique N distinct long subdomains under one domain (50)\n"   \
 	"  --tunnel-min-length N subdomain length counted as long (30)\n"            \

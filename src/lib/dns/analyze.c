@@ -34,6 +34,7 @@ void cg_dns_opts_default(cg_dns_opts *o)
 		.since_ms = INT64_MIN,
 		.until_ms = INT64_MAX,
 		.dga_min_names = 5,
+		.dga_min_ratio = 0.1,
 		.dga_max_clients = 3,
 		.tunnel_min_unique = 50,
 		.tunnel_min_len = 30,
@@ -169,6 +170,7 @@ typedef struct client {
 	uint8_t len;
 	int64_t first, last;
 	uint64_t queries;
+	uint32_t rare_domains; /* distinct domains it was among the first 8 clients of */
 	evidence *ev;
 } client;
 
@@ -506,6 +508,16 @@ static size_t dga_count(const cg_dns_analyzer *a, const evidence *e)
 	return n;
 }
 
+/* Enough DGA-like names, absolutely and as a share of the rarely-queried
+ * domains the client visits: the model flags ~3% of benign names, so a
+ * busy benign client reaches any fixed count by chance; infected ones
+ * query DGA names by the dozen among few others. */
+static bool dga_enough(const cg_dns_analyzer *a, const client *c, size_t nd)
+{
+	return nd >= (size_t)a->o.dga_min_names &&
+	       (double)nd >= a->o.dga_min_ratio * (double)c->rare_domains;
+}
+
 static void dga_hit(cg_dns_analyzer *a, uint32_t cid, uint32_t dom)
 {
 	evidence *e = ev_of(a, cid);
@@ -518,21 +530,24 @@ static void dga_hit(cg_dns_analyzer *a, uint32_t cid, uint32_t dom)
 	    !vec_grow((void **)&e->dga, &e->capdga, e->ndga + 1, sizeof *e->dga))
 		return;
 	e->dga[e->ndga++] = dom;
-	if (!e->dga_announced && dga_count(a, e) >= (size_t)a->o.dga_min_names) {
+	if (!e->dga_announced && dga_enough(a, &a->clients[cid], dga_count(a, e))) {
 		e->dga_announced = true;
 		announce(a, cid, "dga");
 	}
 }
 
-static void domain_client(doment *d, uint32_t cid)
+/* True when cid is new among the domain's first DOM_CLIENTS clients. */
+static bool domain_client(doment *d, uint32_t cid)
 {
 	for (int k = 0; k < d->nclients && k < DOM_CLIENTS; k++)
 		if (d->cl[k] == cid)
-			return;
-	if (d->nclients < DOM_CLIENTS)
+			return false;
+	bool fresh = d->nclients < DOM_CLIENTS;
+	if (fresh)
 		d->cl[d->nclients] = cid;
 	if (d->nclients <= DOM_CLIENTS)
 		d->nclients++; /* DOM_CLIENTS+1 means "more than DOM_CLIENTS" */
+	return fresh;
 }
 
 /* ---- tunnelling ------------------------------------------------------------------ */
@@ -733,7 +748,8 @@ int cg_dns_analyzer_add(void *ctx, const cg_dns_rec *r)
 		return 0;
 	nament ncopy = *n; /* the name cache may move below */
 	doment *d = &a->doms[ncopy.dom];
-	domain_client(d, (uint32_t)cid);
+	if (domain_client(d, (uint32_t)cid))
+		a->clients[cid].rare_domains++;
 	if (d->dga)
 		dga_hit(a, (uint32_t)cid, ncopy.dom);
 	tunnel(a, (uint32_t)cid, &ncopy, r->qname, r->qtype);
@@ -758,7 +774,7 @@ static reasons count_reasons(const cg_dns_analyzer *a, const client *c)
 		return r;
 	r.bl = e->nbl;
 	size_t nd = dga_count(a, e);
-	r.dga = nd >= (size_t)a->o.dga_min_names ? nd : 0;
+	r.dga = dga_enough(a, c, nd) ? nd : 0;
 	r.tun = e->ntun;
 	for (size_t i = 0; i < e->nbea; i++) {
 		const bpair *p = &a->bea[e->bea[i]];

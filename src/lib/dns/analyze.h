@@ -16,7 +16,10 @@
  *   blocklist  any query matching a listed name (exact label semantics);
  *   dga        at least dga_min_names distinct registrable domains scored
  *              DGA-like, not allow-listed, each queried by at most
- *              dga_max_clients clients (popular names are not DGA output);
+ *              dga_max_clients clients (popular names are not DGA output),
+ *              and at least dga_min_ratio of the rarely-queried domains
+ *              the client visits (a busy benign client meets any fixed
+ *              count through the model's ~3% false positives);
  *   tunnel     under one registrable domain, at least tunnel_min_unique
  *              distinct subdomains of tunnel_min_len+ characters with
  *              entropy >= tunnel_min_entropy bits/char, or tunnel_min_txt
@@ -43,6 +46,7 @@
 typedef struct cg_dns_opts {
 	int64_t since_ms, until_ms; /* queries outside [since, until) dropped */
 	int dga_min_names;
+	double dga_min_ratio;
 	int dga_max_clients;
 	int tunnel_min_unique;
 	int tunnel_min_len;

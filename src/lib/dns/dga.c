@@ -37,6 +37,7 @@ struct cg_dns_dga {
 	uint32_t *dcnt;
 	double mean[CG_DNS_DGA_NFEAT], sd[CG_DNS_DGA_NFEAT];
 	double w[CG_DNS_DGA_NFEAT + 1]; /* w[0] bias */
+	double w2[CG_DNS_DGA_NFEAT];    /* of the squared standardised features */
 	double threshold;
 	cg_dns_set *words;
 };
@@ -170,11 +171,21 @@ void cg_dns_dga_features(const cg_dns_dga *m, cg_slice l, double f[CG_DNS_DGA_NF
 	f[11] = (dll - ll) / (dn + 1);
 }
 
+/* Standardised, and clamped to +-4 deviations so that one odd label
+ * cannot dominate the squared terms. */
+static double std_feature(const cg_dns_dga *m, const double *f, int k)
+{
+	double x = (f[k] - m->mean[k]) / m->sd[k];
+	return x > 4 ? 4 : x < -4 ? -4 : x;
+}
+
 static double linear(const cg_dns_dga *m, const double *f)
 {
 	double z = m->w[0];
-	for (int k = 0; k < CG_DNS_DGA_NFEAT; k++)
-		z += m->w[k + 1] * (f[k] - m->mean[k]) / m->sd[k];
+	for (int k = 0; k < CG_DNS_DGA_NFEAT; k++) {
+		double x = std_feature(m, f, k);
+		z += m->w[k + 1] * x + m->w2[k] * x * x;
+	}
 	return z;
 }
 
@@ -307,7 +318,7 @@ static cg_err parse_model(cg_dns_dga *m, cg_slice text)
 	cg_slice line = cg_slice_cut(rest, '\n', &rest);
 	if (!cg_slice_eq_cstr(line, "canhgac-dga-model 1"))
 		return CG_EPARSE;
-	bool have[4] = { false };
+	bool have[5] = { false };
 	while (rest.ptr && rest.len) {
 		line = cg_slice_cut(rest, '\n', &rest);
 		if (line.len == 0 || line.ptr[0] == '#')
@@ -318,6 +329,8 @@ static cg_err parse_model(cg_dns_dga *m, cg_slice text)
 			have[1] = true;
 		else if (read_doubles(line, "weights", m->w, CG_DNS_DGA_NFEAT + 1))
 			have[2] = true;
+		else if (read_doubles(line, "weights2", m->w2, CG_DNS_DGA_NFEAT))
+			have[4] = true;
 		else if (read_doubles(line, "threshold", &m->threshold, 1))
 			have[3] = true;
 		else if (line.len > 8 && memcmp(line.ptr, "dga ", 4) == 0 &&
@@ -334,7 +347,7 @@ static cg_err parse_model(cg_dns_dga *m, cg_slice text)
 	for (int k = 0; k < CG_DNS_DGA_NFEAT; k++)
 		if (!(m->sd[k] > 0))
 			return CG_EPARSE;
-	if (!have[0] || !have[1] || !have[2] || !have[3])
+	if (!have[0] || !have[1] || !have[2] || !have[3] || !have[4])
 		return CG_EPARSE;
 	build_logprob(m);
 	return CG_OK;
@@ -461,8 +474,9 @@ static void fit(cg_dns_dga *m, sample *s, size_t n)
 			*(s[i].family < 0 ? &nb : &nd) += 1;
 	/* full-batch gradient descent, classes weighted equally */
 	memset(m->w, 0, sizeof m->w);
-	for (int it = 0; it < 600; it++) {
-		double g[CG_DNS_DGA_NFEAT + 1] = { 0 };
+	memset(m->w2, 0, sizeof m->w2);
+	for (int it = 0; it < 4000; it++) {
+		double g[CG_DNS_DGA_NFEAT + 1] = { 0 }, g2[CG_DNS_DGA_NFEAT] = { 0 };
 		for (size_t i = 0; i < n; i++) {
 			if (!s[i].fit)
 				continue;
@@ -471,11 +485,16 @@ static void fit(cg_dns_dga *m, sample *s, size_t n)
 			double wt = y ? 0.5 / nd : 0.5 / nb;
 			double e = (p - y) * wt;
 			g[0] += e;
-			for (int k = 0; k < CG_DNS_DGA_NFEAT; k++)
-				g[k + 1] += e * (s[i].f[k] - m->mean[k]) / m->sd[k];
+			for (int k = 0; k < CG_DNS_DGA_NFEAT; k++) {
+				double x = std_feature(m, s[i].f, k);
+				g[k + 1] += e * x;
+				g2[k] += e * x * x;
+			}
 		}
 		for (int k = 0; k <= CG_DNS_DGA_NFEAT; k++)
-			m->w[k] -= 2.0 * (g[k] + (k ? 1e-4 * m->w[k] : 0));
+			m->w[k] -= 1.0 * (g[k] + (k ? 1e-4 * m->w[k] : 0));
+		for (int k = 0; k < CG_DNS_DGA_NFEAT; k++)
+			m->w2[k] -= 0.3 * (g2[k] + 1e-4 * m->w2[k]);
 	}
 	/* threshold: ~3% of the benign training names above it; a client is
 	 * flagged only for several such names, which absorbs these */
@@ -514,6 +533,9 @@ static void write_model(const cg_dns_dga *m, cg_buf *out)
 	cg_buf_puts(out, "weights");
 	for (int k = 0; k <= CG_DNS_DGA_NFEAT; k++)
 		cg_buf_printf(out, " %.9g", m->w[k]);
+	cg_buf_puts(out, "\nweights2");
+	for (int k = 0; k < CG_DNS_DGA_NFEAT; k++)
+		cg_buf_printf(out, " %.9g", m->w2[k]);
 	cg_buf_printf(out, "\nthreshold %.9g\n", m->threshold);
 	for (int i = 0; i < NTRI; i++)
 		if (m->cnt[i])

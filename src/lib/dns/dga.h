@@ -13,7 +13,8 @@
  *             the label a dictionary segmentation covers, how many words it
  *             takes, and the long-all-words combination that marks
  *             word-based DGAs (matsnu, rovnix)
- *   combiner  logistic regression on standardised features; a threshold
+ *   combiner  logistic regression on standardised features and their
+ *             squares; a threshold
  *             chosen on the training split for about 3% benign false
  *             positives
  *

@@ -103,6 +103,22 @@ TEST(dga_needs_several_names)
 	cg_dns_analyzer_free(a);
 }
 
+TEST(dga_busy_benign_client)
+{
+	/* the same 8 DGA-like names, but among 300 other rarely-queried
+	 * domains: about what the model's false-positive rate produces */
+	cg_dns_analyzer *a = fresh(NULL);
+	char name[64];
+	for (int i = 0; i < 300; i++) {
+		snprintf(name, sizeof name, "shop%dnews.com", i);
+		q(a, "10.0.0.10", name, 1, 1000 + i);
+	}
+	for (int i = 0; i < 8; i++)
+		q(a, "10.0.0.10", dga_names[i], 1, 5000 + i);
+	CHECK_STR(kinds(a, "10.0.0.10"), "");
+	cg_dns_analyzer_free(a);
+}
+
 TEST(dga_not_under_cdns)
 {
 	cg_dns_analyzer *a = fresh(NULL);
@@ -229,6 +245,7 @@ int main(void)
 	RUN(model_scores);
 	RUN(blocklist_client);
 	RUN(dga_needs_several_names);
+	RUN(dga_busy_benign_client);
 	RUN(dga_not_under_cdns);
 	RUN(dga_popular_names_are_not_dga);
 	RUN(tunnel);
