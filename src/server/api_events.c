@@ -42,12 +42,24 @@ typedef struct range {
 	int64_t agency_id;
 } range;
 
+/* One name of a system (a domain, an IP, a URL's host), lowercased. */
+typedef struct sysname {
+	char host[256];
+	int64_t system_id;
+	int64_t agency_id;
+} sysname;
+
 typedef struct agmap {
 	json_t *agencies; /* [{id, code, ip_ranges}] */
 	json_t *systems;  /* [{id, agency_id, urls, domains, ips}] */
 	range *ranges;
 	size_t nranges;
+	sysname *names;   /* sorted by host, then system id */
+	size_t nnames;
 } agmap;
+
+static void host_of(const char *s, char *out, size_t n);
+static cg_err names_build(agmap *m);
 
 static cg_err agmap_load(cg_store *st, agmap *m)
 {
@@ -55,6 +67,8 @@ static cg_err agmap_load(cg_store *st, agmap *m)
 	cg_err err = cg_store_agency_map(st, &m->agencies);
 	if (!err)
 		err = cg_store_system_map(st, &m->systems);
+	if (!err)
+		err = names_build(m);
 	if (err)
 		return err;
 	size_t cap = 0, i;
@@ -83,8 +97,66 @@ static cg_err agmap_load(cg_store *st, agmap *m)
 	return CG_OK;
 }
 
+static int cmp_name(const void *a, const void *b)
+{
+	const sysname *x = a, *y = b;
+	int c = strcmp(x->host, y->host);
+	if (c)
+		return c;
+	return x->system_id < y->system_id ? -1 : x->system_id > y->system_id;
+}
+
+static void lower(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s = (char)(*s - 'A' + 'a');
+}
+
+/* The sorted index of every system's names, so mapping an event is a
+ * binary search, not a loop over all systems. */
+static cg_err names_build(agmap *m)
+{
+	static const char *const lists[] = { "domains", "ips", "urls" };
+	size_t cap = 0, i;
+	json_t *sys;
+	json_array_foreach(m->systems, i, sys) {
+		for (int k = 0; k < 3; k++) {
+			size_t j;
+			json_t *v;
+			json_array_foreach(json_object_get(sys, lists[k]), j, v) {
+				const char *x = json_string_value(v);
+				if (!x)
+					continue;
+				if (m->nnames == cap) {
+					cap = cap ? cap * 2 : 64;
+					sysname *p = realloc(m->names, cap * sizeof *p);
+					if (!p)
+						return CG_ENOMEM;
+					m->names = p;
+				}
+				sysname *e = &m->names[m->nnames];
+				if (k == 2)
+					host_of(x, e->host, sizeof e->host);
+				else
+					snprintf(e->host, sizeof e->host, "%s", x);
+				if (!e->host[0])
+					continue;
+				lower(e->host);
+				e->system_id = json_integer_value(json_object_get(sys, "id"));
+				e->agency_id = json_integer_value(json_object_get(sys, "agency_id"));
+				m->nnames++;
+			}
+		}
+	}
+	if (m->nnames)
+		qsort(m->names, m->nnames, sizeof *m->names, cmp_name);
+	return CG_OK;
+}
+
 static void agmap_free(agmap *m)
 {
+	free(m->names);
 	json_decref(m->agencies);
 	json_decref(m->systems);
 	free(m->ranges);
@@ -155,48 +227,41 @@ static void host_of(const char *s, char *out, size_t n)
 	out[len] = '\0';
 }
 
-static bool system_has(const json_t *sys, const char *host)
+/* The first system named `host` (lowercased) within agency (0 = any). */
+static const sysname *find_name(const agmap *m, const char *host,
+				int64_t agency)
 {
-	if (!*host)
-		return false;
-	static const char *const lists[] = { "domains", "ips", "urls" };
-	char h[300];
-	for (int k = 0; k < 3; k++) {
-		size_t i;
-		json_t *v;
-		json_array_foreach(json_object_get(sys, lists[k]), i, v) {
-			const char *x = json_string_value(v);
-			if (!x)
-				continue;
-			if (k == 2) {
-				host_of(x, h, sizeof h);
-				x = h;
-			}
-			if (strcasecmp(x, host) == 0)
-				return true;
-		}
+	if (!*host || !m->nnames)
+		return NULL;
+	size_t lo = 0, hi = m->nnames;
+	while (lo < hi) { /* first entry >= host */
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(m->names[mid].host, host) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return false;
+	for (; lo < m->nnames && strcmp(m->names[lo].host, host) == 0; lo++)
+		if (!agency || m->names[lo].agency_id == agency)
+			return &m->names[lo];
+	return NULL;
 }
 
 /* Sets *system (and *agency when it was 0) from the event's subject/host. */
 static void map_system(const agmap *m, const cg_event *ev, int64_t *agency,
 		       int64_t *system)
 {
-	char hosts[2][300];
+	char hosts[2][256];
 	host_of(ev->subject && strstr(ev->subject, "://") ? ev->subject : NULL,
 		hosts[0], sizeof hosts[0]);
 	host_of(ev->host, hosts[1], sizeof hosts[1]);
-	size_t i;
-	json_t *sys;
-	json_array_foreach(m->systems, i, sys) {
-		int64_t ag = json_integer_value(json_object_get(sys, "agency_id"));
-		if (*agency && ag != *agency)
-			continue;
-		if (system_has(sys, hosts[0]) || system_has(sys, hosts[1])) {
-			*system = json_integer_value(json_object_get(sys, "id"));
+	for (int k = 0; k < 2; k++) {
+		lower(hosts[k]);
+		const sysname *e = find_name(m, hosts[k], *agency);
+		if (e) {
+			*system = e->system_id;
 			if (!*agency)
-				*agency = ag;
+				*agency = e->agency_id;
 			return;
 		}
 	}

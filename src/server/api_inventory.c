@@ -136,11 +136,27 @@ static void inv_update(cg_req *req, cg_resp *resp, cg_resource r)
 	cg_inv_error e;
 	err = cg_inv_normalize(r, body, old, &rec, &e);
 	json_decref(body);
-	json_decref(old);
 	if (err) {
+		json_decref(old);
 		cg_resp_invalid(resp, &e);
 		return;
 	}
+	/* An officer's own agency: the fields that decide what belongs to
+	 * the agency (IP ranges map events to it) or where it sits are the
+	 * province's to change. */
+	static const char *const guarded[] = { "ip_ranges", "code", "parent_id",
+					       "kind", NULL };
+	for (const char *const *g = guarded; officer(req) && r == CG_RES_AGENCY && *g; g++) {
+		if (!json_equal(json_object_get(rec, *g), json_object_get(old, *g))) {
+			char msg[128];
+			snprintf(msg, sizeof msg, "%s: only province users may change it", *g);
+			json_decref(rec);
+			json_decref(old);
+			cg_resp_error(resp, 403, msg, NULL);
+			return;
+		}
+	}
+	json_decref(old);
 	if (r == CG_RES_AGENCY && json_integer_value(json_object_get(rec, "parent_id")) == req->id) {
 		json_decref(rec);
 		cg_resp_error(resp, 400, "parent_id: an agency cannot be its own parent", NULL);

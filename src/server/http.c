@@ -484,7 +484,9 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, const char *url,
 		ret = send_error(c, st, why);
 		goto out;
 	}
-	if (req.who.is_user && is_state_change(method)) {
+	/* public routes (the login) do not act on the cookie: no CSRF check,
+	 * so a stale session never blocks logging in again */
+	if (req.who.is_user && is_state_change(method) && r->auth != CG_AUTH_PUBLIC) {
 		const char *t = cg_req_header(&req, "X-CSRF-Token");
 		if (!cg_secret_eq(t, req.who.csrf)) {
 			ret = send_error(c, 403, "missing or wrong X-CSRF-Token");

@@ -72,6 +72,11 @@ try:
     st, body, _ = c.req("POST", "/api/v1/agencies", {"name": "A", "kind": "xa"},
                         headers={"X-CSRF-Token": "wrong"})
     t.ok(st == 403, "cookie POST with a wrong X-CSRF-Token is 403")
+    st, body, h = c.req("POST", "/api/v1/session", {"username": "admin", "password": ADMIN_PW}, csrf=False)
+    t.ok(st == 200, "logging in again with a live session cookie needs no CSRF token", body)
+    if st == 200:
+        c.cookie = h["set-cookie"].split(";")[0].split("=", 1)[1]
+        c.csrf = body["csrf_token"]
     st, body, _ = c.req("DELETE", "/api/v1/session", csrf=False)
     t.ok(st == 403, "logout without the CSRF token is refused")
     st, body, _ = c.req("DELETE", "/api/v1/session")

@@ -43,6 +43,9 @@ try:
     t.ok(st == 403, "agencies create: refused for an officer")
     st, body, _ = off.req("PATCH", f"/api/v1/agencies/{a1['id']}", {"declared_endpoints": 42})
     t.ok(st == 200 and body["declared_endpoints"] == 42, "the officer updates their own agency")
+    for field, value in (("ip_ranges", ["10.2.0.0/16"]), ("code", "two2"), ("parent_id", a2["id"]), ("kind", "xa")):
+        st, body, _ = off.req("PATCH", f"/api/v1/agencies/{a1['id']}", {field: value})
+        t.ok(st == 403 and field in body["error"], f"the officer cannot change their agency's {field} (it decides what maps to it)", body)
 
     # --- systems ---
     st, body, _ = off.req("GET", "/api/v1/systems")
