@@ -7,6 +7,8 @@
 #                            trigram counts, trained by `canhgac dns dga-train`
 #                            on 80% of ../shared/data/dns (split by name hash)
 #   docs/dns-dga-eval.md     precision/recall on the held-out 20%
+#   docs/dns-client-eval.md  client-level flagging on the held-out names
+#                            (scripts/dns-eval-clients.py)
 # Usage: scripts/dns-build-dga-model.sh [DATA_DIR]   (after `make`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,5 +23,6 @@ benign=() dga=()
 for f in "$data"/benign-*.txt; do benign+=(--benign "$f"); done
 for f in "$data"/dga-*.txt; do dga+=(--dga "$f"); done
 "$bin" dns dga-train --words rules/dns/words.txt --out rules/dns/dga-model.txt \
-	--report docs/dns-dga-eval.md "${benign[@]}" "${dga[@]}"
-cat docs/dns-dga-eval.md
+	--report docs/dns-dga-eval.md --heldout build/dns-heldout.txt "${benign[@]}" "${dga[@]}"
+scripts/dns-eval-clients.py build/dns-heldout.txt >docs/dns-client-eval.md
+cat docs/dns-dga-eval.md docs/dns-client-eval.md

@@ -32,7 +32,8 @@ const cg_command cg_commands[] = {
 	  "                  the family is named after the file: dga-NAME.txt)\n"
 	  "  --words FILE    the word list for dictionary segmentation\n"
 	  "  --out FILE      where to write the model\n"
-	  "  --report FILE   the held-out precision/recall table (Markdown)\n" },
+	  "  --report FILE   the held-out precision/recall table (Markdown)\n"
+	  "  --heldout FILE  the held-out names, 'FAMILY<TAB>domain' lines\n" },
 	{ "dns watch", cmd_dns_watch,
 	  "Follow growing DNS logs and report infected clients as they appear.",
 	  "[OPTIONS] LOG...",

@@ -394,6 +394,7 @@ typedef struct sample {
 
 typedef struct names {
 	char **v;
+	char **full; /* the registrable domain */
 	int *family;
 	size_t n, cap;
 } names;
@@ -420,18 +421,21 @@ static cg_err read_list(const char *path, int family, psl_ctx_t *psl,
 		if (out->n == out->cap) {
 			size_t cap = out->cap ? out->cap * 2 : 4096;
 			char **v = realloc(out->v, cap * sizeof *v);
-			int *f = v ? realloc(out->family, cap * sizeof *f) : NULL;
-			if (!v || !f) {
-				if (v)
-					out->v = v;
+			if (v)
+				out->v = v;
+			char **full = v ? realloc(out->full, cap * sizeof *full) : NULL;
+			if (full)
+				out->full = full;
+			int *f = full ? realloc(out->family, cap * sizeof *f) : NULL;
+			if (!f) {
 				cg_buf_free(&b);
 				return CG_ENOMEM;
 			}
-			out->v = v;
 			out->family = f;
 			out->cap = cap;
 		}
 		out->v[out->n] = strndup(label.ptr, label.len);
+		out->full[out->n] = strndup(dom.ptr, dom.len);
 		out->family[out->n++] = family;
 	}
 	cg_buf_free(&b);
@@ -596,7 +600,8 @@ static void report_table(const cg_dns_dga *m, const sample *s, size_t n,
 
 cg_err cg_dns_dga_train(const char *const *benign, int nbenign,
 			const char *const *dga, int ndga, const char *words_path,
-			cg_buf *model_out, cg_buf *report, cg_buf *why)
+			cg_buf *model_out, cg_buf *report, cg_buf *heldout,
+			cg_buf *why)
 {
 	psl_ctx_t *psl = cg_dns_psl_open();
 	cg_dns_dga *m = dga_new();
@@ -635,10 +640,20 @@ cg_err cg_dns_dga_train(const char *const *benign, int nbenign,
 		fit(m, s, nm.n);
 		write_model(m, model_out);
 		report_table(m, s, nm.n, dga, ndga, report);
+		for (size_t i = 0; heldout && i < nm.n; i++) {
+			char fam[128];
+			if (s[i].test)
+				cg_buf_printf(heldout, "%s\t%s\n", s[i].family < 0 ? "benign"
+					      : family_name(dga[s[i].family], fam, sizeof fam),
+					      nm.full[i]);
+		}
 	}
-	for (size_t i = 0; i < nm.n; i++)
+	for (size_t i = 0; i < nm.n; i++) {
 		free(nm.v[i]);
+		free(nm.full[i]);
+	}
 	free(nm.v);
+	free(nm.full);
 	free(nm.family);
 	free(s);
 	cg_dns_dga_free(m);

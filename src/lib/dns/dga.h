@@ -58,9 +58,12 @@ bool cg_dns_registrable(const psl_ctx_t *psl, const char *name, size_t len,
 /* Builds a model: benign and DGA name lists (one registrable domain a
  * line); a deterministic 80/20 split by name hash. Appends the model file
  * text to model_out and a Markdown precision/recall table of the held-out
- * 20% (per DGA family, named after the file) to report. */
+ * 20% (per DGA family, named after the file) to report; heldout (may
+ * be NULL) gets "FAMILY<TAB>domain" lines of the held-out names ("benign"
+ * for benign ones), for client-level evaluations. */
 cg_err cg_dns_dga_train(const char *const *benign, int nbenign,
 			const char *const *dga, int ndga, const char *words_path,
-			cg_buf *model_out, cg_buf *report, cg_buf *why);
+			cg_buf *model_out, cg_buf *report, cg_buf *heldout,
+			cg_buf *why);
 
 #endif
