@@ -13,6 +13,7 @@
  * Unbound log-queries / log-replies:
  *   [1700000000] unbound[1234:0] info: 10.1.2.3 example.com. A IN
  *   [1700000000] unbound[1234:0] reply: 10.1.2.3 example.com. A IN NOERROR 0.000 0 45
+ *   [1700000000] unbound[1234:0] query: 10.1.2.3 example.com. A IN  (log-tag-queryreply)
  * dnsmasq log-queries (and log-queries=extra, with serial and source port):
  *   Nov 21 04:25:01 dnsmasq[1234]: query[A] example.com from 10.1.2.3
  *   Nov 21 04:25:01 dnsmasq[1234]: 17 10.1.2.3/53535 query[A] example.com from 10.1.2.3
@@ -132,11 +133,15 @@ static cg_dns_line parse_unbound(cg_dns_parser *p, cg_slice s, cg_dns_rec *rec,
 	if (!u)
 		return bad(why, CG_DNS_SKIP_FORMAT);
 	size_t j = (size_t)(u - s.ptr);
+	/* "info:" by default; "query:" with log-tag-queryreply: yes */
 	const char *info = PU_FIND(s, j, "] info: ");
+	size_t skip = 8;
+	if (!info && (info = PU_FIND(s, j, "] query: ")))
+		skip = 9;
 	const char *reply = info ? NULL : PU_FIND(s, j, "] reply: ");
 	if (!info && !reply)
 		return CG_DNS_LINE_OTHER;
-	size_t k = (size_t)((info ? info : reply) - s.ptr) + (info ? 8 : 9);
+	size_t k = (size_t)((info ? info : reply) - s.ptr) + (info ? skip : 9);
 	cg_slice client = pu_token(s, &k);
 	if (!cg_dns_is_ip(client))
 		return info ? CG_DNS_LINE_OTHER : bad(why, CG_DNS_SKIP_CLIENT);
@@ -260,6 +265,7 @@ static cg_dns_line parse_windows(cg_dns_parser *p, cg_slice s, cg_dns_rec *rec,
 		/* the header block and other event lines */
 		return (s.len == 0 || (s.ptr[0] >= '0' && s.ptr[0] <= '9') ||
 			PU_FIND(s, 0, "DNS Server") || PU_FIND(s, 0, "Message logging") ||
+			PU_FIND(s, 0, "Log file") ||
 			s.ptr[0] == '\t' || s.ptr[0] == ' ')
 			       ? CG_DNS_LINE_OTHER
 			       : bad(why, CG_DNS_SKIP_FORMAT);

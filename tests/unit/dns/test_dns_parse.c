@@ -75,6 +75,8 @@ TEST(unbound)
 	EXPECT_Q(&p, "Nov 21 04:25:01 resolver unbound: [1234:1] info: ::1 tunnel.example. TXT IN",
 		 "::1", "tunnel.example", 16);
 	CHECK(parse(&p, "[1795235101] unbound[1234:0] info: start of service (unbound 1.17.1).") == CG_DNS_LINE_OTHER);
+	EXPECT_Q(&p, "[1795235101] unbound[1234:0] query: 10.1.2.7 tagged.example. AAAA IN",
+		 "10.1.2.7", "tagged.example", 28);
 	CHECK(parse(&p, "some other program: hello") == CG_DNS_LINE_BAD);
 }
 
@@ -105,6 +107,8 @@ TEST(windows)
 	CHECK(rec.time_ms == T0 + 12 * 3600000LL);
 	CHECK(parse(&p, "11/21/2026 4:25:01 AM 0A2C PACKET  000000D7A6F3B1C0 UDP Snd 10.1.2.3        c1d2 R Q [8081   DR  NOERROR] A      (7)example(3)com(0)") == CG_DNS_LINE_OTHER);
 	CHECK(parse(&p, "DNS Server log file creation at 11/21/2026 4:25:00 AM") == CG_DNS_LINE_OTHER);
+	CHECK(parse(&p, "Log file wrap at 11/21/2026 4:25:00 AM") == CG_DNS_LINE_OTHER);
+	CHECK(parse(&p, "11/21/2026 4:25:00 AM 0A2C EVENT   The DNS server has started.") == CG_DNS_LINE_OTHER);
 	CHECK(parse(&p, "11/21/2026 4:25:01 AM 0A2C PACKET  000000D7A6F3B1C0 UDP Rcv 10.1.2.3 c1d2   Q [0001   D   NOERROR] A      (9)example(3)com(0)") == CG_DNS_LINE_BAD);
 	CHECK(why == CG_DNS_SKIP_NAME);
 }
