@@ -167,6 +167,12 @@ def query_p95(cookie):
             st, body, _ = call(c, "GET", "/api/v1/events" + (f"?before={nxt}" if nxt else ""), headers=cookie)
             pages.append(time.perf_counter() - t0)
             nxt = json.loads(body)["next"]
+    ov = []
+    for _ in range(20):
+        t0 = time.perf_counter()
+        call(c, "GET", "/api/v1/overview", headers=cookie)
+        ov.append(time.perf_counter() - t0)
+    print(f"  GET /api/v1/overview (not in the events p95)            p95 {pct(ov, .95)*1000:7.1f} ms")
     allv = [x for v in lat.values() for x in v] + pages
     for p, v in lat.items():
         print(f"  GET {p:50s} p50 {pct(v, .5)*1000:7.1f} ms  p95 {pct(v, .95)*1000:7.1f} ms")

@@ -13,12 +13,8 @@
 enum { O_LISTEN = 1, O_CERT, O_KEY, O_ROUTES, O_PLAIN };
 
 static const cg_opt opts[] = {
-	{ "listen", 'l', true, O_LISTEN },
-	{ "tls-cert", 0, true, O_CERT },
-	{ "tls-key", 0, true, O_KEY },
-	{ "no-tls", 0, false, O_PLAIN },
-	{ "routes", 0, false, O_ROUTES },
-	{ NULL, 0, false, 0 },
+    {"listen", 'l', true, O_LISTEN}, {"tls-cert", 0, true, O_CERT},  {"tls-key", 0, true, O_KEY},
+    {"no-tls", 0, false, O_PLAIN},   {"routes", 0, false, O_ROUTES}, {NULL, 0, false, 0},
 };
 
 typedef struct ctx {
@@ -52,7 +48,7 @@ static int on_opt(void *p, int id, const char *v)
 int cmd_serve(cg_cli *cli);
 int cmd_serve(cg_cli *cli)
 {
-	ctx c = { .o = { .listen = "127.0.0.1:8443" } };
+	ctx c = {.o = {.listen = "127.0.0.1:8443"}};
 	int rc = cg_cli_parse(cli, opts, on_opt, &c);
 	if (rc >= 0)
 		return rc;
@@ -60,8 +56,8 @@ int cmd_serve(cg_cli *cli)
 		return cg_cli_usage_error(cli, "unexpected argument '%s'", cli->pos[0]);
 	if (c.routes) {
 		for (int i = 0; i < cg_nroutes; i++)
-			printf("%-6s %-28s %s\n", cg_routes[i].method,
-			       cg_routes[i].pattern, cg_auth_name(cg_routes[i].auth));
+			printf("%-6s %-28s %s\n", cg_routes[i].method, cg_routes[i].pattern,
+			       cg_auth_name(cg_routes[i].auth));
 		return CG_EXIT_OK;
 	}
 	if ((c.o.tls_cert == NULL) != (c.o.tls_key == NULL))

@@ -22,11 +22,11 @@
 enum { O_ROLE = 1, O_AGENCY, O_GENERATE, O_DISPLAY };
 
 static const cg_opt opts[] = {
-	{ "role", 'r', true, O_ROLE },
-	{ "agency", 'a', true, O_AGENCY },
-	{ "display-name", 0, true, O_DISPLAY },
-	{ "generate", 0, false, O_GENERATE },
-	{ NULL, 0, false, 0 },
+    {"role", 'r', true, O_ROLE},
+    {"agency", 'a', true, O_AGENCY},
+    {"display-name", 0, true, O_DISPLAY},
+    {"generate", 0, false, O_GENERATE},
+    {NULL, 0, false, 0},
 };
 
 typedef struct ctx {
@@ -73,7 +73,7 @@ static bool read_password(char *out, size_t size)
 int cmd_user_add(cg_cli *cli);
 int cmd_user_add(cg_cli *cli)
 {
-	ctx c = { 0 };
+	ctx c = {0};
 	int rc = cg_cli_parse(cli, opts, on_opt, &c);
 	if (rc >= 0)
 		return rc;
@@ -98,7 +98,7 @@ int cmd_user_add(cg_cli *cli)
 	}
 	if (strlen(pw) < CG_MIN_PASSWORD) {
 		fprintf(stderr, "canhgac user add: the password needs at least %d characters\n",
-			CG_MIN_PASSWORD);
+		        CG_MIN_PASSWORD);
 		return CG_EXIT_ERROR;
 	}
 	cg_buf why;
@@ -113,17 +113,18 @@ int cmd_user_add(cg_cli *cli)
 	}
 	int status = CG_EXIT_ERROR;
 	int64_t agency_id = 0;
-	cg_scope all = { 0 };
+	cg_scope all = {0};
 	if (c.agency && cg_store_agency_lookup(st, &all, c.agency, &agency_id)) {
-		fprintf(stderr, "canhgac user add: --agency %s: no such agency (id, code or name)\n",
-			c.agency);
+		fprintf(stderr,
+		        "canhgac user add: --agency %s: no such agency (id, code or name)\n",
+		        c.agency);
 		goto out;
 	}
-	json_t *rec = json_pack("{s:s,s:s,s:s}", "username", name, "role", c.role,
-				"display_name", c.display ? c.display : name);
+	json_t *rec = json_pack("{s:s,s:s,s:s}", "username", name, "role", c.role, "display_name",
+	                        c.display ? c.display : name);
 	json_object_set_new(rec, "agency_id", agency_id ? json_integer(agency_id) : json_null());
 	char hash[CG_PWHASH_MAX];
-	cg_actor actor = { "cli" };
+	cg_actor actor = {"cli"};
 	int64_t id = 0;
 	cg_err err = cg_password_hash(pw, strlen(pw), hash);
 	if (!err)
@@ -134,13 +135,12 @@ int cmd_user_add(cg_cli *cli)
 		goto out;
 	}
 	if (err) {
-		fprintf(stderr, "canhgac user add: %s (%s)\n", cg_strerror(err),
-			cg_store_errmsg());
+		fprintf(stderr, "canhgac user add: %s (%s)\n", cg_strerror(err), cg_store_errmsg());
 		goto out;
 	}
 	if (cli->json) {
-		json_t *o = json_pack("{s:I,s:s,s:s}", "id", (json_int_t)id, "username",
-				      name, "role", c.role);
+		json_t *o = json_pack("{s:I,s:s,s:s}", "id", (json_int_t)id, "username", name,
+		                      "role", c.role);
 		if (generated)
 			json_object_set_new(o, "password", json_string(pw));
 		cg_buf b;

@@ -33,9 +33,8 @@ static bool valid_username(const char *s)
 		return false;
 	for (; *s; s++) {
 		char c = *s;
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' ||
-		      c == '@'))
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '_' || c == '-' || c == '@'))
 			return false;
 	}
 	return true;
@@ -43,31 +42,39 @@ static bool valid_username(const char *s)
 
 /* Checks the members a create or update may set; builds the store's
  * record in *rec. On failure sets a 400 and returns false. */
-static bool user_fields(cg_resp *resp, const json_t *body, bool create,
-			json_t *rec, const char **password)
+static bool user_fields(cg_resp *resp, const json_t *body, bool create, json_t *rec,
+                        const char **password)
 {
 	*password = NULL;
 	const char *k;
 	json_t *v;
-	json_object_foreach((json_t *)body, k, v) {
+	json_object_foreach((json_t *)body, k, v)
+	{
 		if (!strcmp(k, "username")) {
-			if (!create || !json_is_string(v) || !valid_username(json_string_value(v))) {
-				cg_resp_error(resp, 400, create ? "username: 1-64 of a-z A-Z 0-9 . _ - @"
-								: "username: cannot be changed", NULL);
+			if (!create || !json_is_string(v) ||
+			    !valid_username(json_string_value(v))) {
+				cg_resp_error(resp, 400,
+				              create ? "username: 1-64 of a-z A-Z 0-9 . _ - @"
+				                     : "username: cannot be changed",
+				              NULL);
 				return false;
 			}
 		} else if (!strcmp(k, "display_name")) {
 			if (!json_is_string(v) || json_string_length(v) > 256) {
-				cg_resp_error(resp, 400, "display_name: a string of at most 256 bytes", NULL);
+				cg_resp_error(resp, 400,
+				              "display_name: a string of at most 256 bytes", NULL);
 				return false;
 			}
 		} else if (!strcmp(k, "role")) {
-			if (!json_is_string(v) || cg_role_parse(json_string_value(v)) == CG_ROLE_NONE) {
-				cg_resp_error(resp, 400, "role: one of admin analyst officer viewer", NULL);
+			if (!json_is_string(v) ||
+			    cg_role_parse(json_string_value(v)) == CG_ROLE_NONE) {
+				cg_resp_error(resp, 400,
+				              "role: one of admin analyst officer viewer", NULL);
 				return false;
 			}
 		} else if (!strcmp(k, "agency_id")) {
-			if (!json_is_null(v) && (!json_is_integer(v) || json_integer_value(v) <= 0)) {
+			if (!json_is_null(v) &&
+			    (!json_is_integer(v) || json_integer_value(v) <= 0)) {
 				cg_resp_error(resp, 400, "agency_id: an agency id or null", NULL);
 				return false;
 			}
@@ -94,8 +101,8 @@ static bool user_fields(cg_resp *resp, const json_t *body, bool create,
 		}
 		json_object_set(rec, k, v);
 	}
-	if (create && (!json_object_get(rec, "username") || !json_object_get(rec, "role") ||
-		       !*password)) {
+	if (create &&
+	    (!json_object_get(rec, "username") || !json_object_get(rec, "role") || !*password)) {
 		cg_resp_error(resp, 400, "username, role and password are required", NULL);
 		return false;
 	}
@@ -217,7 +224,7 @@ void api_users_update(cg_req *req, cg_resp *resp)
 	}
 	if (ok) {
 		err = cg_store_user_update(req->srv->store, &req->actor, req->id, rec,
-					   pw ? hash : NULL);
+		                           pw ? hash : NULL);
 		if (err)
 			cg_resp_store_error(resp, err, "user");
 		else
@@ -277,19 +284,18 @@ void api_tokens_create(cg_req *req, cg_resp *resp)
 	const char *bad = NULL;
 	if (!name || !*name || strlen(name) > 128)
 		bad = "name: required, at most 128 bytes";
-	else if (!scope || (strcmp(scope, "ingest") && strcmp(scope, "read") &&
-			    strcmp(scope, "agent")))
+	else if (!scope ||
+	         (strcmp(scope, "ingest") && strcmp(scope, "read") && strcmp(scope, "agent")))
 		bad = "scope: one of ingest read agent";
-	else if (ag && !json_is_null(ag) &&
-		 (!json_is_integer(ag) || json_integer_value(ag) <= 0))
+	else if (ag && !json_is_null(ag) && (!json_is_integer(ag) || json_integer_value(ag) <= 0))
 		bad = "agency_id: an agency id or null";
 	if (bad) {
 		json_decref(body);
 		cg_resp_error(resp, 400, bad, NULL);
 		return;
 	}
-	json_t *rec = json_pack("{s:s,s:s,s:O}", "name", name, "scope", scope,
-				"agency_id", ag ? ag : json_null());
+	json_t *rec = json_pack("{s:s,s:s,s:O}", "name", name, "scope", scope, "agency_id",
+	                        ag ? ag : json_null());
 	char token[CG_TOKEN_TEXT];
 	cg_new_api_token(token);
 	uint8_t h[32];
@@ -311,8 +317,7 @@ void api_tokens_create(cg_req *req, cg_resp *resp)
 
 void api_tokens_revoke(cg_req *req, cg_resp *resp)
 {
-	cg_err err = cg_store_token_revoke(req->srv->store, &req->actor, req->id,
-					   cg_time_now_ms());
+	cg_err err = cg_store_token_revoke(req->srv->store, &req->actor, req->id, cg_time_now_ms());
 	if (err)
 		cg_resp_store_error(resp, err, "token (or already revoked)");
 	else
@@ -332,8 +337,8 @@ void api_audit_list(cg_req *req, cg_resp *resp)
 		return;
 	}
 	json_t *items;
-	cg_err err = cg_store_audit_list(req->srv->store, cg_req_arg(req, "actor"),
-					 since, limit, offset, &items, &total);
+	cg_err err = cg_store_audit_list(req->srv->store, cg_req_arg(req, "actor"), since, limit,
+	                                 offset, &items, &total);
 	if (err)
 		cg_resp_store_error(resp, err, "audit");
 	else

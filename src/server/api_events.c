@@ -54,7 +54,7 @@ typedef struct agmap {
 	json_t *systems;  /* [{id, agency_id, urls, domains, ips}] */
 	range *ranges;
 	size_t nranges;
-	sysname *names;   /* sorted by host, then system id */
+	sysname *names; /* sorted by host, then system id */
 	size_t nnames;
 } agmap;
 
@@ -73,10 +73,12 @@ static cg_err agmap_load(cg_store *st, agmap *m)
 		return err;
 	size_t cap = 0, i;
 	json_t *a;
-	json_array_foreach(m->agencies, i, a) {
+	json_array_foreach(m->agencies, i, a)
+	{
 		size_t j;
 		json_t *r;
-		json_array_foreach(json_object_get(a, "ip_ranges"), j, r) {
+		json_array_foreach(json_object_get(a, "ip_ranges"), j, r)
+		{
 			cg_cidr c;
 			if (!json_is_string(r) ||
 			    cg_cidr_parse(cg_slice_cstr(json_string_value(r)), &c))
@@ -90,7 +92,7 @@ static cg_err agmap_load(cg_store *st, agmap *m)
 			}
 			m->ranges[m->nranges].c = c;
 			m->ranges[m->nranges].agency_id =
-				json_integer_value(json_object_get(a, "id"));
+			    json_integer_value(json_object_get(a, "id"));
 			m->nranges++;
 		}
 	}
@@ -117,14 +119,16 @@ static void lower(char *s)
  * binary search, not a loop over all systems. */
 static cg_err names_build(agmap *m)
 {
-	static const char *const lists[] = { "domains", "ips", "urls" };
+	static const char *const lists[] = {"domains", "ips", "urls"};
 	size_t cap = 0, i;
 	json_t *sys;
-	json_array_foreach(m->systems, i, sys) {
+	json_array_foreach(m->systems, i, sys)
+	{
 		for (int k = 0; k < 3; k++) {
 			size_t j;
 			json_t *v;
-			json_array_foreach(json_object_get(sys, lists[k]), j, v) {
+			json_array_foreach(json_object_get(sys, lists[k]), j, v)
+			{
 				const char *x = json_string_value(v);
 				if (!x)
 					continue;
@@ -144,7 +148,8 @@ static cg_err names_build(agmap *m)
 					continue;
 				lower(e->host);
 				e->system_id = json_integer_value(json_object_get(sys, "id"));
-				e->agency_id = json_integer_value(json_object_get(sys, "agency_id"));
+				e->agency_id =
+				    json_integer_value(json_object_get(sys, "agency_id"));
 				m->nnames++;
 			}
 		}
@@ -168,15 +173,14 @@ static int64_t map_agency(const agmap *m, const cg_event *ev, int64_t token_agen
 		return token_agency;
 	if (ev->agency && *ev->agency) {
 		int64_t n = 0;
-		bool numeric = cg_parse_i64(cg_slice_cstr(ev->agency), 1, INT64_MAX,
-					    &n) == CG_OK;
+		bool numeric = cg_parse_i64(cg_slice_cstr(ev->agency), 1, INT64_MAX, &n) == CG_OK;
 		size_t i;
 		json_t *a;
-		json_array_foreach(m->agencies, i, a) {
+		json_array_foreach(m->agencies, i, a)
+		{
 			int64_t id = json_integer_value(json_object_get(a, "id"));
 			const char *code = cg_json_get_str(a, "code");
-			if ((numeric && id == n) ||
-			    (code && strcasecmp(code, ev->agency) == 0))
+			if ((numeric && id == n) || (code && strcasecmp(code, ev->agency) == 0))
 				return id;
 		}
 	}
@@ -217,8 +221,7 @@ static void host_of(const char *s, char *out, size_t n)
 		while (p[len] && p[len] != ']')
 			len++;
 	} else {
-		while (p[len] && p[len] != '/' && p[len] != ':' && p[len] != '?' &&
-		       p[len] != '#')
+		while (p[len] && p[len] != '/' && p[len] != ':' && p[len] != '?' && p[len] != '#')
 			len++;
 	}
 	if (len >= n)
@@ -228,8 +231,7 @@ static void host_of(const char *s, char *out, size_t n)
 }
 
 /* The first system named `host` (lowercased) within agency (0 = any). */
-static const sysname *find_name(const agmap *m, const char *host,
-				int64_t agency)
+static const sysname *find_name(const agmap *m, const char *host, int64_t agency)
 {
 	if (!*host || !m->nnames)
 		return NULL;
@@ -248,12 +250,11 @@ static const sysname *find_name(const agmap *m, const char *host,
 }
 
 /* Sets *system (and *agency when it was 0) from the event's subject/host. */
-static void map_system(const agmap *m, const cg_event *ev, int64_t *agency,
-		       int64_t *system)
+static void map_system(const agmap *m, const cg_event *ev, int64_t *agency, int64_t *system)
 {
 	char hosts[2][256];
-	host_of(ev->subject && strstr(ev->subject, "://") ? ev->subject : NULL,
-		hosts[0], sizeof hosts[0]);
+	host_of(ev->subject && strstr(ev->subject, "://") ? ev->subject : NULL, hosts[0],
+	        sizeof hosts[0]);
 	host_of(ev->host, hosts[1], sizeof hosts[1]);
 	for (int k = 0; k < 2; k++) {
 		lower(hosts[k]);
@@ -267,8 +268,7 @@ static void map_system(const agmap *m, const cg_event *ev, int64_t *agency,
 	}
 }
 
-static void reject(json_t *rejected, size_t index, const json_t *v,
-		   const char *why)
+static void reject(json_t *rejected, size_t index, const json_t *v, const char *why)
 {
 	const char *id = json_is_object(v) ? cg_json_get_str(v, "id") : NULL;
 	json_t *o = json_pack("{s:I}", "index", (json_int_t)index);
@@ -292,8 +292,8 @@ void api_events_ingest(cg_req *req, cg_resp *resp)
 	cg_err err = cg_ingest_split(cg_buf_slice(&req->body), &b, &why);
 	if (err) {
 		char msg[1200];
-		snprintf(msg, sizeof msg, "%s%s", err == CG_ETOOBIG ? "" : "invalid JSON: ",
-			 cg_buf_cstr(&why));
+		snprintf(msg, sizeof msg, "%s%s",
+		         err == CG_ETOOBIG ? "" : "invalid JSON: ", cg_buf_cstr(&why));
 		cg_resp_error(resp, err == CG_ETOOBIG ? 413 : 400, msg, NULL);
 		cg_buf_free(&why);
 		return;
@@ -312,7 +312,8 @@ void api_events_ingest(cg_req *req, cg_resp *resp)
 	size_t n = 0;
 	for (size_t i = 0; evs && ins && i < b.n; i++) {
 		if (!b.items[i].value) {
-			reject(rejected, i, NULL, b.items[i].error ? b.items[i].error : "invalid JSON");
+			reject(rejected, i, NULL,
+			       b.items[i].error ? b.items[i].error : "invalid JSON");
 			continue;
 		}
 		cg_buf_reset(&why);
@@ -329,14 +330,14 @@ void api_events_ingest(cg_req *req, cg_resp *resp)
 	if (!evs || !ins)
 		err = CG_ENOMEM;
 	else if (n)
-		err = cg_store_events_insert(req->srv->store, ins, n, cg_time_now_ms(),
-					     &accepted, &dups);
+		err = cg_store_events_insert(req->srv->store, ins, n, cg_time_now_ms(), &accepted,
+		                             &dups);
 	if (err)
 		cg_resp_store_error(resp, err, "events");
 	else
 		cg_resp_json(resp, 200,
-			     json_pack("{s:I,s:I,s:O}", "accepted", (json_int_t)accepted,
-				       "duplicates", (json_int_t)dups, "rejected", rejected));
+		             json_pack("{s:I,s:I,s:O}", "accepted", (json_int_t)accepted,
+		                       "duplicates", (json_int_t)dups, "rejected", rejected));
 	for (size_t i = 0; evs && i < n; i++)
 		cg_event_clear(&evs[i]);
 	free(evs);
@@ -364,7 +365,7 @@ static bool time_arg(cg_req *req, cg_resp *resp, const char *name, int64_t *out)
 
 void api_events_list(cg_req *req, cg_resp *resp)
 {
-	cg_event_query q = { 0 };
+	cg_event_query q = {0};
 	int64_t sev = 0;
 	if (!cg_req_int_arg(req, resp, "agency_id", 1, INT64_MAX, &q.agency_id) ||
 	    !cg_req_int_arg(req, resp, "system_id", 1, INT64_MAX, &q.system_id) ||
@@ -379,7 +380,8 @@ void api_events_list(cg_req *req, cg_resp *resp)
 	if (s && *s) {
 		cg_severity level;
 		if (cg_severity_parse(s, &level) != CG_OK) {
-			cg_resp_error(resp, 400, "severity: one of info low medium high critical", NULL);
+			cg_resp_error(resp, 400, "severity: one of info low medium high critical",
+			              NULL);
 			return;
 		}
 		sev = level;

@@ -24,13 +24,24 @@
 #define MAX_REPORTED_ERRORS 1000
 
 typedef enum col {
-	C_NAME, C_KIND, C_PARENT, C_CODE, C_IP_RANGES, C_DECLARED, C_AGENCY,
-	C_URLS, C_DOMAINS, C_IPS, C_LEVEL, C_DOSSIER, C_COUNT
+	C_NAME,
+	C_KIND,
+	C_PARENT,
+	C_CODE,
+	C_IP_RANGES,
+	C_DECLARED,
+	C_AGENCY,
+	C_URLS,
+	C_DOMAINS,
+	C_IPS,
+	C_LEVEL,
+	C_DOSSIER,
+	C_COUNT
 } col;
 
 static const char *const col_names[C_COUNT] = {
-	"name", "kind", "parent", "code", "ip_ranges", "declared_endpoints",
-	"agency", "urls", "domains", "ips", "level", "dossier_status",
+    "name",   "kind", "parent",  "code", "ip_ranges", "declared_endpoints",
+    "agency", "urls", "domains", "ips",  "level",     "dossier_status",
 };
 
 typedef struct importer {
@@ -41,14 +52,12 @@ typedef struct importer {
 	int64_t imported;
 } importer;
 
-static void row_error(importer *im, int64_t row, const char *field,
-		      const char *msg)
+static void row_error(importer *im, int64_t row, const char *field, const char *msg)
 {
 	if (json_array_size(im->errors) >= MAX_REPORTED_ERRORS)
 		return;
-	json_array_append_new(im->errors,
-			      json_pack("{s:I,s:s,s:o}", "row", (json_int_t)row,
-					"field", field, "message", cg_json_cstr(msg)));
+	json_array_append_new(im->errors, json_pack("{s:I,s:s,s:o}", "row", (json_int_t)row,
+	                                            "field", field, "message", cg_json_cstr(msg)));
 }
 
 static bool allowed(cg_resource r, col c)
@@ -82,8 +91,8 @@ static bool read_header(importer *im, cg_csv *p)
 		}
 		im->where[found] = (int)i;
 	}
-	const col need_ag[] = { C_NAME, C_KIND };
-	const col need_sys[] = { C_AGENCY, C_NAME, C_KIND, C_LEVEL };
+	const col need_ag[] = {C_NAME, C_KIND};
+	const col need_sys[] = {C_AGENCY, C_NAME, C_KIND, C_LEVEL};
 	const col *need = im->r == CG_RES_AGENCY ? need_ag : need_sys;
 	int nneed = im->r == CG_RES_AGENCY ? 2 : 4;
 	bool ok = true;
@@ -116,8 +125,7 @@ static void put_list(json_t *rec, const char *key, cg_slice v)
 		json_object_set_new(rec, key, cg_inv_split_list(v));
 }
 
-static bool put_int(importer *im, int64_t row, json_t *rec, const char *key,
-		    cg_slice v)
+static bool put_int(importer *im, int64_t row, json_t *rec, const char *key, cg_slice v)
 {
 	if (!v.len)
 		return true;
@@ -130,8 +138,8 @@ static bool put_int(importer *im, int64_t row, json_t *rec, const char *key,
 	return true;
 }
 
-static bool put_ref(importer *im, int64_t row, json_t *rec, const char *key,
-		    const char *field, cg_slice v)
+static bool put_ref(importer *im, int64_t row, json_t *rec, const char *key, const char *field,
+                    cg_slice v)
 {
 	if (!v.len)
 		return true;
@@ -141,13 +149,13 @@ static bool put_ref(importer *im, int64_t row, json_t *rec, const char *key,
 		return false;
 	}
 	int64_t id;
-	cg_scope all = { 0 };
+	cg_scope all = {0};
 	/* an officer may name only their own agency */
-	if (cg_store_agency_lookup(im->req->srv->store,
-				   key[0] == 'p' ? &all : &im->req->scope, k, &id)) {
+	if (cg_store_agency_lookup(im->req->srv->store, key[0] == 'p' ? &all : &im->req->scope, k,
+	                           &id)) {
 		char msg[600];
 		snprintf(msg, sizeof msg, "no agency '%.500s'%s", k,
-			 im->req->scope.agency_id && key[0] != 'p' ? " in your scope" : "");
+		         im->req->scope.agency_id && key[0] != 'p' ? " in your scope" : "");
 		row_error(im, row, field, msg);
 		return false;
 	}
@@ -194,8 +202,8 @@ static void import_row(importer *im, const cg_csv *p)
 	}
 	json_decref(rec);
 	int64_t id;
-	cg_err err = cg_store_inv_create(im->req->srv->store, &im->req->scope,
-					 &im->req->actor, im->r, norm, &id);
+	cg_err err = cg_store_inv_create(im->req->srv->store, &im->req->scope, &im->req->actor,
+	                                 im->r, norm, &id);
 	json_decref(norm);
 	if (err == CG_ECONFLICT)
 		row_error(im, row, "code", "an agency with this code already exists");
@@ -222,10 +230,11 @@ static void import(cg_req *req, cg_resp *resp, cg_resource r)
 	}
 	cg_slice body = cg_buf_slice(&req->body);
 	if (!cg_utf8_valid(body)) {
-		cg_resp_error(resp, 400, "the CSV is not UTF-8 (in Excel: Save As, CSV UTF-8)", NULL);
+		cg_resp_error(resp, 400, "the CSV is not UTF-8 (in Excel: Save As, CSV UTF-8)",
+		              NULL);
 		return;
 	}
-	importer im = { .req = req, .r = r, .errors = json_array() };
+	importer im = {.req = req, .r = r, .errors = json_array()};
 	cg_csv p;
 	cg_csv_init(&p, body, ',');
 	bool got, header = false;
@@ -254,9 +263,9 @@ static void import(cg_req *req, cg_resp *resp, cg_resource r)
 	cg_csv_free(&p);
 	if (!header && json_array_size(im.errors) == 0)
 		row_error(&im, 1, "", "empty file: a header row is required");
-	cg_resp_json(resp, 200,
-		     json_pack("{s:I,s:o}", "imported", (json_int_t)im.imported,
-			       "errors", im.errors));
+	cg_resp_json(
+	    resp, 200,
+	    json_pack("{s:I,s:o}", "imported", (json_int_t)im.imported, "errors", im.errors));
 }
 
 void api_import_agencies(cg_req *req, cg_resp *resp);

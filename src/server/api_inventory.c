@@ -18,9 +18,8 @@
 #include "core/timeutil.h"
 #include "server.h"
 
-static const char *const filter_params[] = { "q", "kind", "parent_id",
-					     "agency_id", "level", "role",
-					     "dossier_status", "code", NULL };
+static const char *const filter_params[] = {
+    "q", "kind", "parent_id", "agency_id", "level", "role", "dossier_status", "code", NULL};
 
 static void inv_list(cg_req *req, cg_resp *resp, cg_resource r)
 {
@@ -35,8 +34,8 @@ static void inv_list(cg_req *req, cg_resp *resp, cg_resource r)
 	}
 	json_t *items = NULL;
 	int64_t total = 0;
-	cg_err err = cg_store_inv_list(req->srv->store, &req->scope, r, filters,
-				       limit, offset, &items, &total);
+	cg_err err = cg_store_inv_list(req->srv->store, &req->scope, r, filters, limit, offset,
+	                               &items, &total);
 	json_decref(filters);
 	if (err == CG_EINVAL) {
 		cg_resp_error(resp, 400, cg_store_errmsg(), NULL);
@@ -68,8 +67,7 @@ void cg_resp_invalid(cg_resp *resp, const cg_inv_error *e)
 		snprintf(msg, sizeof msg, "%s: %s", e->field, e->message);
 	else
 		snprintf(msg, sizeof msg, "%s", e->message);
-	json_t *d = json_pack("[{s:s,s:s}]", "field", e->field, "message",
-			      e->message);
+	json_t *d = json_pack("[{s:s,s:s}]", "field", e->field, "message", e->message);
 	cg_resp_error(resp, 400, msg, d);
 }
 
@@ -102,8 +100,7 @@ static void inv_create(cg_req *req, cg_resp *resp, cg_resource r)
 	}
 	json_decref(body);
 	int64_t id = 0;
-	cg_err err = cg_store_inv_create(req->srv->store, &req->scope, &req->actor,
-					 r, rec, &id);
+	cg_err err = cg_store_inv_create(req->srv->store, &req->scope, &req->actor, r, rec, &id);
 	json_decref(rec);
 	if (err) {
 		cg_resp_store_error(resp, err, cg_resource_name(r));
@@ -144,8 +141,7 @@ static void inv_update(cg_req *req, cg_resp *resp, cg_resource r)
 	/* An officer's own agency: the fields that decide what belongs to
 	 * the agency (IP ranges map events to it) or where it sits are the
 	 * province's to change. */
-	static const char *const guarded[] = { "ip_ranges", "code", "parent_id",
-					       "kind", NULL };
+	static const char *const guarded[] = {"ip_ranges", "code", "parent_id", "kind", NULL};
 	for (const char *const *g = guarded; officer(req) && r == CG_RES_AGENCY && *g; g++) {
 		if (!json_equal(json_object_get(rec, *g), json_object_get(old, *g))) {
 			char msg[128];
@@ -157,13 +153,13 @@ static void inv_update(cg_req *req, cg_resp *resp, cg_resource r)
 		}
 	}
 	json_decref(old);
-	if (r == CG_RES_AGENCY && json_integer_value(json_object_get(rec, "parent_id")) == req->id) {
+	if (r == CG_RES_AGENCY &&
+	    json_integer_value(json_object_get(rec, "parent_id")) == req->id) {
 		json_decref(rec);
 		cg_resp_error(resp, 400, "parent_id: an agency cannot be its own parent", NULL);
 		return;
 	}
-	err = cg_store_inv_update(req->srv->store, &req->scope, &req->actor, r,
-				  req->id, rec);
+	err = cg_store_inv_update(req->srv->store, &req->scope, &req->actor, r, req->id, rec);
 	json_decref(rec);
 	if (err) {
 		cg_resp_store_error(resp, err, cg_resource_name(r));
@@ -180,10 +176,12 @@ static void inv_delete(cg_req *req, cg_resp *resp, cg_resource r)
 		cg_resp_error(resp, 403, "agency officers cannot delete agencies", NULL);
 		return;
 	}
-	cg_err err = cg_store_inv_delete(req->srv->store, &req->scope, &req->actor,
-					 r, req->id);
+	cg_err err = cg_store_inv_delete(req->srv->store, &req->scope, &req->actor, r, req->id);
 	if (err == CG_ECONFLICT) {
-		cg_resp_error(resp, 409, "other records still refer to it (systems, people, users, tokens or child agencies)", NULL);
+		cg_resp_error(resp, 409,
+		              "other records still refer to it (systems, people, users, tokens or "
+		              "child agencies)",
+		              NULL);
 		return;
 	}
 	if (err) {
@@ -193,33 +191,33 @@ static void inv_delete(cg_req *req, cg_resp *resp, cg_resource r)
 	resp->status = 204;
 }
 
-#define RESOURCE(prefix, R)                                                   \
-	void api_##prefix##_list(cg_req *req, cg_resp *resp)                  \
-	{                                                                     \
-		inv_list(req, resp, R);                                       \
-	}                                                                     \
-	void api_##prefix##_get(cg_req *req, cg_resp *resp)                   \
-	{                                                                     \
-		inv_get(req, resp, R);                                        \
-	}                                                                     \
-	void api_##prefix##_create(cg_req *req, cg_resp *resp)                \
-	{                                                                     \
-		inv_create(req, resp, R);                                     \
-	}                                                                     \
-	void api_##prefix##_update(cg_req *req, cg_resp *resp)                \
-	{                                                                     \
-		inv_update(req, resp, R);                                     \
-	}                                                                     \
-	void api_##prefix##_delete(cg_req *req, cg_resp *resp)                \
-	{                                                                     \
-		inv_delete(req, resp, R);                                     \
+#define RESOURCE(prefix, R)                                                                        \
+	void api_##prefix##_list(cg_req *req, cg_resp *resp)                                       \
+	{                                                                                          \
+		inv_list(req, resp, R);                                                            \
+	}                                                                                          \
+	void api_##prefix##_get(cg_req *req, cg_resp *resp)                                        \
+	{                                                                                          \
+		inv_get(req, resp, R);                                                             \
+	}                                                                                          \
+	void api_##prefix##_create(cg_req *req, cg_resp *resp)                                     \
+	{                                                                                          \
+		inv_create(req, resp, R);                                                          \
+	}                                                                                          \
+	void api_##prefix##_update(cg_req *req, cg_resp *resp)                                     \
+	{                                                                                          \
+		inv_update(req, resp, R);                                                          \
+	}                                                                                          \
+	void api_##prefix##_delete(cg_req *req, cg_resp *resp)                                     \
+	{                                                                                          \
+		inv_delete(req, resp, R);                                                          \
 	}
 
-#define DECL(prefix)                                                   \
-	void api_##prefix##_list(cg_req *, cg_resp *);                 \
-	void api_##prefix##_get(cg_req *, cg_resp *);                  \
-	void api_##prefix##_create(cg_req *, cg_resp *);               \
-	void api_##prefix##_update(cg_req *, cg_resp *);               \
+#define DECL(prefix)                                                                               \
+	void api_##prefix##_list(cg_req *, cg_resp *);                                             \
+	void api_##prefix##_get(cg_req *, cg_resp *);                                              \
+	void api_##prefix##_create(cg_req *, cg_resp *);                                           \
+	void api_##prefix##_update(cg_req *, cg_resp *);                                           \
 	void api_##prefix##_delete(cg_req *, cg_resp *);
 DECL(agencies)
 DECL(systems)
@@ -233,8 +231,7 @@ void api_overview(cg_req *req, cg_resp *resp);
 void api_overview(cg_req *req, cg_resp *resp)
 {
 	json_t *out = NULL;
-	cg_err err = cg_store_overview(req->srv->store, &req->scope,
-				       cg_time_now_ms(), &out);
+	cg_err err = cg_store_overview(req->srv->store, &req->scope, cg_time_now_ms(), &out);
 	if (err)
 		cg_resp_store_error(resp, err, "overview");
 	else

@@ -19,17 +19,16 @@
 
 static json_t *session_body(json_t *user, const char *csrf)
 {
-	json_t *u = json_pack("{s:O,s:O,s:O,s:O,s:O}", "id",
-			      json_object_get(user, "id"), "username",
-			      json_object_get(user, "username"), "role",
-			      json_object_get(user, "role"), "agency_id",
-			      json_object_get(user, "agency_id"), "display_name",
-			      json_object_get(user, "display_name"));
+	json_t *u =
+	    json_pack("{s:O,s:O,s:O,s:O,s:O}", "id", json_object_get(user, "id"), "username",
+	              json_object_get(user, "username"), "role", json_object_get(user, "role"),
+	              "agency_id", json_object_get(user, "agency_id"), "display_name",
+	              json_object_get(user, "display_name"));
 	return json_pack("{s:o,s:s}", "user", u, "csrf_token", csrf);
 }
 
-static void throttle_keys(cg_req *req, const char *username, char *ukey,
-			  size_t un, char *ikey, size_t in)
+static void throttle_keys(cg_req *req, const char *username, char *ukey, size_t un, char *ikey,
+                          size_t in)
 {
 	snprintf(ukey, un, "u:%.128s", username);
 	for (char *p = ukey; *p; p++)
@@ -75,9 +74,9 @@ void api_session_create(cg_req *req, cg_resp *resp)
 	if (!ok) {
 		cg_throttle_fail(&srv->throttle, ukey, now);
 		cg_throttle_fail(&srv->throttle, ikey, now);
-		json_t *d = json_pack("{s:o,s:s}", "username", cg_json_cstr(username),
-				      "ip", req->client_ip);
-		cg_actor anon = { "anonymous" };
+		json_t *d = json_pack("{s:o,s:s}", "username", cg_json_cstr(username), "ip",
+		                      req->client_ip);
+		cg_actor anon = {"anonymous"};
 		cg_store_audit(srv->store, &anon, "login_failed", "session", 0, d);
 		json_decref(d);
 		json_decref(user);
@@ -93,7 +92,7 @@ void api_session_create(cg_req *req, cg_resp *resp)
 	cg_sha256(cookie, strlen(cookie), h);
 	int64_t uid = json_integer_value(json_object_get(user, "id"));
 	cg_err err = cg_store_session_create(srv->store, h, uid, csrf,
-					     now + (int64_t)CG_SESSION_TTL_S * 1000);
+	                                     now + (int64_t)CG_SESSION_TTL_S * 1000);
 	if (err) {
 		json_decref(user);
 		json_decref(body);
@@ -102,13 +101,13 @@ void api_session_create(cg_req *req, cg_resp *resp)
 	}
 	char actor[192];
 	snprintf(actor, sizeof actor, "user:%.160s", cg_json_get_str(user, "username"));
-	cg_actor a = { actor };
+	cg_actor a = {actor};
 	json_t *d = json_pack("{s:s}", "ip", req->client_ip);
 	cg_store_audit(srv->store, &a, "login", "session", uid, d);
 	json_decref(d);
 	snprintf(resp->set_cookie, sizeof resp->set_cookie,
-		 "cg_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
-		 cookie, CG_SESSION_TTL_S, srv->tls ? "; Secure" : "");
+	         "cg_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", cookie,
+	         CG_SESSION_TTL_S, srv->tls ? "; Secure" : "");
 	cg_resp_json(resp, 200, session_body(user, csrf));
 	json_decref(user);
 	json_decref(body);
@@ -127,10 +126,9 @@ void api_session_delete(cg_req *req, cg_resp *resp)
 		cg_sha256(cookie, strlen(cookie), h);
 		cg_store_session_delete(req->srv->store, h);
 	}
-	cg_store_audit(req->srv->store, &req->actor, "logout", "session",
-		       req->who.id, NULL);
+	cg_store_audit(req->srv->store, &req->actor, "logout", "session", req->who.id, NULL);
 	snprintf(resp->set_cookie, sizeof resp->set_cookie,
-		 "cg_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
-		 req->srv->tls ? "; Secure" : "");
+	         "cg_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
+	         req->srv->tls ? "; Secure" : "");
 	resp->status = 204;
 }

@@ -36,8 +36,7 @@
 
 /* ---- roles and auth names -------------------------------------------- */
 
-static const char *const role_names[] = { "", "admin", "analyst", "officer",
-					  "viewer" };
+static const char *const role_names[] = {"", "admin", "analyst", "officer", "viewer"};
 
 cg_role cg_role_parse(const char *s)
 {
@@ -54,9 +53,8 @@ const char *cg_role_name(cg_role r)
 
 const char *cg_auth_name(cg_auth a)
 {
-	static const char *const names[] = { "public", "read",   "write",
-					     "admin",  "ingest", "agent",
-					     "user" };
+	static const char *const names[] = {"public", "read",  "write", "admin",
+	                                    "ingest", "agent", "user"};
 	return (unsigned)a <= CG_AUTH_USER ? names[a] : "?";
 }
 
@@ -75,8 +73,7 @@ void cg_resp_json(cg_resp *r, unsigned status, json_t *body)
 	json_decref(body);
 }
 
-void cg_resp_error(cg_resp *r, unsigned status, const char *msg,
-		   json_t *details)
+void cg_resp_error(cg_resp *r, unsigned status, const char *msg, json_t *details)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "error", cg_json_cstr(msg));
@@ -94,13 +91,12 @@ void cg_resp_store_error(cg_resp *r, cg_err err, const char *what)
 		cg_resp_error(r, 404, msg, NULL);
 		return;
 	case CG_ECONFLICT:
-		snprintf(msg, sizeof msg, "%s: conflict (%s)", what,
-			 cg_store_errmsg());
+		snprintf(msg, sizeof msg, "%s: conflict (%s)", what, cg_store_errmsg());
 		cg_resp_error(r, 409, msg, NULL);
 		return;
 	case CG_EINVAL:
-		snprintf(msg, sizeof msg, "%s: refers to a record that does not exist (%s)",
-			 what, cg_store_errmsg());
+		snprintf(msg, sizeof msg, "%s: refers to a record that does not exist (%s)", what,
+		         cg_store_errmsg());
 		cg_resp_error(r, 400, msg, NULL);
 		return;
 	case CG_EPERM:
@@ -108,17 +104,15 @@ void cg_resp_store_error(cg_resp *r, cg_err err, const char *what)
 		cg_resp_error(r, 403, msg, NULL);
 		return;
 	default:
-		cg_error("store: %s: %s (%s)", what, cg_strerror(err),
-			 cg_store_errmsg());
-		cg_resp_error(r, err == CG_ETIMEOUT ? 503 : 500,
-			      "internal storage error", NULL);
+		cg_error("store: %s: %s (%s)", what, cg_strerror(err), cg_store_errmsg());
+		cg_resp_error(r, err == CG_ETIMEOUT ? 503 : 500, "internal storage error", NULL);
 	}
 }
 
 json_t *cg_list_body(json_t *items, int64_t total)
 {
-	return json_pack("{s:o,s:I}", "items", items ? items : json_array(),
-			 "total", (json_int_t)total);
+	return json_pack("{s:o,s:I}", "items", items ? items : json_array(), "total",
+	                 (json_int_t)total);
 }
 
 /* ---- request helpers -------------------------------------------------- */
@@ -154,8 +148,8 @@ bool cg_req_json(cg_req *req, cg_resp *resp, json_t **out)
 	return true;
 }
 
-bool cg_req_int_arg(cg_req *req, cg_resp *resp, const char *name,
-		    int64_t min, int64_t max, int64_t *out)
+bool cg_req_int_arg(cg_req *req, cg_resp *resp, const char *name, int64_t min, int64_t max,
+                    int64_t *out)
 {
 	*out = 0;
 	const char *v = cg_req_arg(req, name);
@@ -163,8 +157,8 @@ bool cg_req_int_arg(cg_req *req, cg_resp *resp, const char *name,
 		return true;
 	if (cg_parse_i64(cg_slice_cstr(v), min, max, out)) {
 		char msg[128];
-		snprintf(msg, sizeof msg, "%s: must be a whole number from %lld to %lld",
-			 name, (long long)min, (long long)max);
+		snprintf(msg, sizeof msg, "%s: must be a whole number from %lld to %lld", name,
+		         (long long)min, (long long)max);
 		cg_resp_error(resp, 400, msg, NULL);
 		return false;
 	}
@@ -183,9 +177,9 @@ bool cg_req_paging(cg_req *req, cg_resp *resp, int64_t *limit, int64_t *offset)
 
 bool cg_req_can_write(cg_req *req, cg_resp *resp)
 {
-	if (req->who.is_user && (req->who.role == CG_ROLE_ADMIN ||
-				 req->who.role == CG_ROLE_ANALYST ||
-				 req->who.role == CG_ROLE_OFFICER))
+	if (req->who.is_user &&
+	    (req->who.role == CG_ROLE_ADMIN || req->who.role == CG_ROLE_ANALYST ||
+	     req->who.role == CG_ROLE_OFFICER))
 		return true;
 	cg_resp_error(resp, 403, "your role may not change records", NULL);
 	return false;
@@ -194,8 +188,7 @@ bool cg_req_can_write(cg_req *req, cg_resp *resp)
 /* ---- routing ---------------------------------------------------------- */
 
 /* Does path match pattern? Fills *id and *tail. */
-static bool match_route(const char *pattern, const char *path, int64_t *id,
-			const char **tail)
+static bool match_route(const char *pattern, const char *path, int64_t *id, const char **tail)
 {
 	const char *p = pattern, *s = path;
 	*id = 0;
@@ -209,8 +202,8 @@ static bool match_route(const char *pattern, const char *path, int64_t *id,
 			const char *e = s;
 			while (*e >= '0' && *e <= '9')
 				e++;
-			if (e == s || cg_parse_i64(cg_slice_from(s, (size_t)(e - s)), 1,
-						   INT64_MAX, id))
+			if (e == s ||
+			    cg_parse_i64(cg_slice_from(s, (size_t)(e - s)), 1, INT64_MAX, id))
 				return false;
 			s = e;
 			p += 4;
@@ -225,9 +218,8 @@ static bool match_route(const char *pattern, const char *path, int64_t *id,
 }
 
 /* The route for method+path; *path_known tells a 405 from a 404. */
-static const cg_route *find_route(const char *method, const char *path,
-				  int64_t *id, const char **tail,
-				  bool *path_known)
+static const cg_route *find_route(const char *method, const char *path, int64_t *id,
+                                  const char **tail, bool *path_known)
 {
 	*path_known = false;
 	for (int i = 0; i < cg_nroutes; i++) {
@@ -252,8 +244,7 @@ static void principal_clear(cg_principal *p)
 
 bool cg_req_cookie(cg_req *req, const char *name, char *out, size_t outsize)
 {
-	const char *v = MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND,
-						    name);
+	const char *v = MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
 	if (!v || !*v || strlen(v) >= outsize)
 		return false;
 	snprintf(out, outsize, "%s", v);
@@ -277,11 +268,10 @@ static unsigned authenticate(cg_req *req)
 		w->is_token = true;
 		w->id = json_integer_value(json_object_get(rec, "id"));
 		snprintf(w->scope, sizeof w->scope, "%s",
-			 cg_json_get_str(rec, "scope") ? cg_json_get_str(rec, "scope") : "");
+		         cg_json_get_str(rec, "scope") ? cg_json_get_str(rec, "scope") : "");
 		w->agency_id = json_integer_value(json_object_get(rec, "agency_id"));
-		snprintf(w->actor, sizeof w->actor, "token:%lld:%.120s",
-			 (long long)w->id,
-			 cg_json_get_str(rec, "name") ? cg_json_get_str(rec, "name") : "");
+		snprintf(w->actor, sizeof w->actor, "token:%lld:%.120s", (long long)w->id,
+		         cg_json_get_str(rec, "name") ? cg_json_get_str(rec, "name") : "");
 		json_decref(rec);
 		return 0;
 	}
@@ -300,8 +290,7 @@ static unsigned authenticate(cg_req *req)
 	w->role = cg_role_parse(cg_json_get_str(user, "role"));
 	w->agency_id = json_integer_value(json_object_get(user, "agency_id"));
 	snprintf(w->csrf, sizeof w->csrf, "%s", csrf);
-	snprintf(w->actor, sizeof w->actor, "user:%.160s",
-		 cg_json_get_str(user, "username"));
+	snprintf(w->actor, sizeof w->actor, "user:%.160s", cg_json_get_str(user, "username"));
 	free(csrf);
 	return 0;
 }
@@ -324,7 +313,11 @@ static unsigned authorize(cg_req *req, const cg_route *r, const char **why)
 			return strcmp(w->scope, "read") == 0 ? 0 : 403;
 		return 0;
 	case CG_AUTH_USER:
-		return tok ? 403 : 0;
+		if (tok) {
+			*why = "no session: this route is for signed-in users";
+			return 401;
+		}
+		return 0;
 	case CG_AUTH_WRITE:
 		if (tok)
 			return 403;
@@ -332,10 +325,9 @@ static unsigned authorize(cg_req *req, const cg_route *r, const char **why)
 	case CG_AUTH_ADMIN:
 		return !tok && w->role == CG_ROLE_ADMIN ? 0 : 403;
 	case CG_AUTH_INGEST:
-		return tok && (strcmp(w->scope, "ingest") == 0 ||
-			       strcmp(w->scope, "agent") == 0)
-			       ? 0
-			       : 403;
+		return tok && (strcmp(w->scope, "ingest") == 0 || strcmp(w->scope, "agent") == 0)
+		           ? 0
+		           : 403;
 	case CG_AUTH_AGENT:
 		return tok && strcmp(w->scope, "agent") == 0 ? 0 : 403;
 	default:
@@ -345,46 +337,42 @@ static unsigned authorize(cg_req *req, const cg_route *r, const char **why)
 
 static bool is_state_change(const char *m)
 {
-	return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0 &&
-	       strcmp(m, "OPTIONS") != 0;
+	return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0 && strcmp(m, "OPTIONS") != 0;
 }
 
 /* ---- the per-request state kept by MHD ------------------------------- */
 
 typedef struct reqctx {
-	cg_buf raw;      /* the body as received */
+	cg_buf raw; /* the body as received */
 	bool too_big;
-	bool counted;    /* in the in-flight counter */
+	bool counted; /* in the in-flight counter */
 } reqctx;
 
 static atomic_int g_inflight;
 static cg_server g_srv;
 
-static void add_security_headers(struct MHD_Response *mr, bool tls,
-				 bool cacheable)
+static void add_security_headers(struct MHD_Response *mr, bool tls, bool cacheable)
 {
 	MHD_add_response_header(mr, "Content-Security-Policy",
-				"default-src 'self'; script-src 'self'; style-src 'self';"
-				" img-src 'self' data:; connect-src 'self';"
-				" object-src 'none'; base-uri 'none';"
-				" frame-ancestors 'none'; form-action 'self'");
+	                        "default-src 'self'; script-src 'self'; style-src 'self';"
+	                        " img-src 'self' data:; connect-src 'self';"
+	                        " object-src 'none'; base-uri 'none';"
+	                        " frame-ancestors 'none'; form-action 'self'");
 	MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(mr, "X-Frame-Options", "DENY");
 	MHD_add_response_header(mr, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(mr, "Cache-Control",
-				cacheable ? "private, max-age=300" : "no-store");
+	                        cacheable ? "private, max-age=300" : "no-store");
 	if (tls)
-		MHD_add_response_header(mr, "Strict-Transport-Security",
-					"max-age=31536000");
+		MHD_add_response_header(mr, "Strict-Transport-Security", "max-age=31536000");
 }
 
 static enum MHD_Result send_resp(struct MHD_Connection *c, cg_resp *r)
 {
 	struct MHD_Response *mr;
 	if (r->static_data) {
-		mr = MHD_create_response_from_buffer(r->static_len,
-						     (void *)r->static_data,
-						     MHD_RESPMEM_PERSISTENT);
+		mr = MHD_create_response_from_buffer(r->static_len, (void *)r->static_data,
+		                                     MHD_RESPMEM_PERSISTENT);
 	} else {
 		size_t len = 0;
 		char *p = cg_buf_detach(&r->body, &len);
@@ -404,10 +392,9 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, cg_resp *r)
 	return ret;
 }
 
-static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status,
-				  const char *msg)
+static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char *msg)
 {
-	cg_resp r = { 0 };
+	cg_resp r = {0};
 	cg_buf_init(&r.body, 4096);
 	cg_resp_error(&r, status, msg, NULL);
 	enum MHD_Result ret = send_resp(c, &r);
@@ -419,24 +406,22 @@ static void client_ip(struct MHD_Connection *c, char *out, size_t n)
 {
 	snprintf(out, n, "?");
 	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (!ci || !ci->client_addr)
 		return;
 	const struct sockaddr *sa = ci->client_addr;
 	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out,
-			  (socklen_t)n);
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)n);
 	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
-			  out, (socklen_t)n);
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
+		          (socklen_t)n);
 }
 
 /* Decompresses the body when needed; 0 or an HTTP status + message. */
-static unsigned decode_body(struct MHD_Connection *c, reqctx *x, cg_buf *body,
-			    char *msg, size_t msgsize)
+static unsigned decode_body(struct MHD_Connection *c, reqctx *x, cg_buf *body, char *msg,
+                            size_t msgsize)
 {
-	const char *enc = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-						      "Content-Encoding");
+	const char *enc = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Encoding");
 	if (!enc || !*enc || strcasecmp(enc, "identity") == 0) {
 		/* hand the buffer over without a copy */
 		*body = x->raw;
@@ -458,11 +443,11 @@ static unsigned decode_body(struct MHD_Connection *c, reqctx *x, cg_buf *body,
 	return err ? 400 : 0;
 }
 
-static enum MHD_Result dispatch(struct MHD_Connection *c, const char *url,
-				const char *method, reqctx *x)
+static enum MHD_Result dispatch(struct MHD_Connection *c, const char *url, const char *method,
+                                reqctx *x)
 {
-	cg_req req = { .srv = &g_srv, .conn = c, .method = method, .path = url };
-	cg_resp resp = { .status = 200 };
+	cg_req req = {.srv = &g_srv, .conn = c, .method = method, .path = url};
+	cg_resp resp = {.status = 200};
 	cg_buf_init(&req.body, CG_MAX_REQUEST_BODY);
 	cg_buf_init(&resp.body, CG_MAX_RESPONSE_BODY);
 	client_ip(c, req.client_ip, sizeof req.client_ip);
@@ -470,8 +455,7 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, const char *url,
 	bool known;
 	const cg_route *r = find_route(method, url, &req.id, &req.tail, &known);
 	if (!r) {
-		ret = send_error(c, known ? 405 : 404,
-				 known ? "method not allowed" : "not found");
+		ret = send_error(c, known ? 405 : 404, known ? "method not allowed" : "not found");
 		goto out;
 	}
 	unsigned st = authenticate(&req);
@@ -499,12 +483,10 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, const char *url,
 		goto out;
 	}
 	req.scope.agency_id =
-		(req.who.is_user && req.who.role == CG_ROLE_OFFICER) ||
-				req.who.is_token
-			? req.who.agency_id
-			: 0;
-	if (req.who.is_user && req.who.role == CG_ROLE_OFFICER &&
-	    req.scope.agency_id <= 0)
+	    (req.who.is_user && req.who.role == CG_ROLE_OFFICER) || req.who.is_token
+	        ? req.who.agency_id
+	        : 0;
+	if (req.who.is_user && req.who.role == CG_ROLE_OFFICER && req.scope.agency_id <= 0)
 		req.scope.agency_id = -1; /* an officer without agency sees nothing */
 	req.actor.name = req.who.actor[0] ? req.who.actor : "anonymous";
 	r->fn(&req, &resp);
@@ -516,10 +498,9 @@ out:
 	return ret;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
-				  const char *url, const char *method,
-				  const char *version, const char *upload,
-				  size_t *upload_size, void **con_cls)
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls)
 {
 	(void)cls;
 	(void)version;
@@ -534,8 +515,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		*con_cls = x;
 		if (strlen(url) > CG_MAX_URL)
 			return send_error(c, 414, "URL too long");
-		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-							     "Content-Length");
+		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 		int64_t n;
 		if (cl && cg_parse_i64(cg_slice_cstr(cl), 0, INT64_MAX, &n) == CG_OK &&
 		    n > (int64_t)CG_MAX_REQUEST_BODY)
@@ -543,8 +523,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (!x->too_big &&
-		    cg_buf_append(&x->raw, upload, *upload_size) != CG_OK) {
+		if (!x->too_big && cg_buf_append(&x->raw, upload, *upload_size) != CG_OK) {
 			x->too_big = true;
 			cg_buf_free(&x->raw);
 		}
@@ -557,7 +536,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
-			 enum MHD_RequestTerminationCode toe)
+                         enum MHD_RequestTerminationCode toe)
 {
 	(void)cls;
 	(void)c;
@@ -586,8 +565,7 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 /* ---- listening -------------------------------------------------------- */
 
 /* Parses "ADDR:PORT" / "[V6]:PORT" into a sockaddr. */
-static bool parse_listen(const char *s, struct sockaddr_storage *ss,
-			 socklen_t *len, bool *loopback)
+static bool parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len, bool *loopback)
 {
 	char host[128];
 	const char *colon;
@@ -630,8 +608,8 @@ static bool parse_listen(const char *s, struct sockaddr_storage *ss,
 	return false;
 }
 
-static int open_listener(const struct sockaddr_storage *ss, socklen_t len,
-			 char *shown, size_t shown_size)
+static int open_listener(const struct sockaddr_storage *ss, socklen_t len, char *shown,
+                         size_t shown_size)
 {
 	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
@@ -668,15 +646,15 @@ int cg_serve_run(const cg_serve_opts *o)
 	socklen_t sslen;
 	bool loopback;
 	if (!parse_listen(o->listen, &ss, &sslen, &loopback)) {
-		fprintf(stderr, "canhgac serve: --listen %s: expected ADDR:PORT\n",
-			o->listen);
+		fprintf(stderr, "canhgac serve: --listen %s: expected ADDR:PORT\n", o->listen);
 		return 2;
 	}
 	bool tls = !o->plain || o->tls_cert;
 	if (!tls && !loopback) {
-		fprintf(stderr, "canhgac serve: refusing plain HTTP on %s: plain HTTP"
-				" is only allowed on a loopback address; use TLS\n",
-			o->listen);
+		fprintf(stderr,
+		        "canhgac serve: refusing plain HTTP on %s: plain HTTP"
+		        " is only allowed on a loopback address; use TLS\n",
+		        o->listen);
 		return 2;
 	}
 	cg_buf why;
@@ -694,8 +672,8 @@ int cg_serve_run(const cg_serve_opts *o)
 	cg_buf_init(&cert, 1 << 20);
 	cg_buf_init(&key, 1 << 20);
 	char pin[128] = "";
-	if (tls && cg_tls_setup(o->data_dir, o->tls_cert, o->tls_key, &cert, &key,
-				pin, sizeof pin, &why)) {
+	if (tls && cg_tls_setup(o->data_dir, o->tls_cert, o->tls_key, &cert, &key, pin, sizeof pin,
+	                        &why)) {
 		fprintf(stderr, "canhgac serve: TLS: %s\n", cg_buf_cstr(&why));
 		cg_buf_free(&why);
 		return 2;
@@ -711,8 +689,7 @@ int cg_serve_run(const cg_serve_opts *o)
 		cg_buf_free(&why);
 		return 2;
 	}
-	cg_throttle_init(&g_srv.throttle, CG_LOGIN_TRACKED,
-			 (int64_t)CG_LOGIN_WINDOW_S * 1000);
+	cg_throttle_init(&g_srv.throttle, CG_LOGIN_TRACKED, (int64_t)CG_LOGIN_WINDOW_S * 1000);
 
 	/* every thread started from here on inherits the blocked signals */
 	sigset_t sigs;
@@ -726,34 +703,31 @@ int cg_serve_run(const cg_serve_opts *o)
 	int lfd = open_listener(&ss, sslen, shown, sizeof shown);
 	if (lfd < 0) {
 		fprintf(stderr, "canhgac serve: cannot listen on %s: %s\n", o->listen,
-			strerror(errno));
+		        strerror(errno));
 		cg_store_close(g_srv.store);
 		return 2;
 	}
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-			 MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	unsigned flags =
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	if (tls)
 		flags |= MHD_USE_TLS;
 	struct MHD_OptionItem opts[] = {
-		{ MHD_OPTION_LISTEN_SOCKET, lfd, NULL },
-		{ MHD_OPTION_THREAD_POOL_SIZE, CG_HTTP_THREADS, NULL },
-		{ MHD_OPTION_CONNECTION_LIMIT, CG_HTTP_MAX_CONNECTIONS, NULL },
-		{ MHD_OPTION_CONNECTION_TIMEOUT, CG_HTTP_TIMEOUT_S, NULL },
-		{ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL },
-		{ MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL },
-		{ tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0,
-		  (void *)cg_buf_cstr(&cert) },
-		{ MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)cg_buf_cstr(&key) },
-		{ MHD_OPTION_END, 0, NULL },
+	    {MHD_OPTION_LISTEN_SOCKET, lfd, NULL},
+	    {MHD_OPTION_THREAD_POOL_SIZE, CG_HTTP_THREADS, NULL},
+	    {MHD_OPTION_CONNECTION_LIMIT, CG_HTTP_MAX_CONNECTIONS, NULL},
+	    {MHD_OPTION_CONNECTION_TIMEOUT, CG_HTTP_TIMEOUT_S, NULL},
+	    {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL},
+	    {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL},
+	    {tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, (void *)cg_buf_cstr(&cert)},
+	    {MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)cg_buf_cstr(&key)},
+	    {MHD_OPTION_END, 0, NULL},
 	};
-	struct MHD_Daemon *d = MHD_start_daemon(flags, 0, NULL, NULL, on_request,
-						NULL, MHD_OPTION_ARRAY, opts,
-						MHD_OPTION_END);
+	struct MHD_Daemon *d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL,
+	                                        MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
 	if (!d) {
-		fprintf(stderr, "canhgac serve: the HTTP server failed to start on %s\n",
-			shown);
+		fprintf(stderr, "canhgac serve: the HTTP server failed to start on %s\n", shown);
 		close(lfd);
 		cg_store_close(g_srv.store);
 		return 2;

@@ -52,7 +52,7 @@ typedef enum cg_auth {
 	CG_AUTH_PUBLIC = 0, /* anyone (login, the dashboard's files) */
 	CG_AUTH_READ,       /* any signed-in user; tokens with scope read */
 	CG_AUTH_WRITE,      /* users who may change things: admin, analyst,
-			       officer (within their agency) */
+	                       officer (within their agency) */
 	CG_AUTH_ADMIN,      /* users with role admin */
 	CG_AUTH_INGEST,     /* tokens with scope ingest or agent */
 	CG_AUTH_AGENT,      /* tokens with scope agent */
@@ -79,7 +79,7 @@ typedef struct cg_principal {
 	int64_t agency_id; /* 0 = province-wide */
 	json_t *user;      /* users: the user record (owned) */
 	char csrf[CG_SECRET_TEXT + 8];
-	char actor[192];   /* audit name: "user:NAME" or "token:ID:NAME" */
+	char actor[192]; /* audit name: "user:NAME" or "token:ID:NAME" */
 } cg_principal;
 
 typedef struct cg_req {
@@ -87,12 +87,12 @@ typedef struct cg_req {
 	struct MHD_Connection *conn;
 	const char *method;
 	const char *path;
-	int64_t id;        /* the {id} of the route pattern, 0 when none */
-	const char *tail;  /* what "*" matched, "" when none */
-	cg_buf body;       /* the request body, decompressed */
+	int64_t id;       /* the {id} of the route pattern, 0 when none */
+	const char *tail; /* what "*" matched, "" when none */
+	cg_buf body;      /* the request body, decompressed */
 	cg_principal who;
-	cg_scope scope;    /* the caller's agency scope: pass it to the store */
-	cg_actor actor;    /* the caller for the audit log */
+	cg_scope scope; /* the caller's agency scope: pass it to the store */
+	cg_actor actor; /* the caller for the audit log */
 	char client_ip[64];
 } cg_req;
 
@@ -103,7 +103,7 @@ typedef struct cg_resp {
 	const void *static_data; /* for embedded assets: sent without copy */
 	size_t static_len;
 	char set_cookie[256];
-	bool cacheable;          /* static assets may be cached */
+	bool cacheable; /* static assets may be cached */
 } cg_resp;
 
 typedef void (*cg_handler)(cg_req *req, cg_resp *resp);
@@ -121,11 +121,11 @@ extern const int cg_nroutes;
 /* ---- running ---------------------------------------------------------- */
 
 typedef struct cg_serve_opts {
-	const char *listen;    /* "127.0.0.1:8080", "[::1]:0", "0.0.0.0:8443" */
+	const char *listen; /* "127.0.0.1:8080", "[::1]:0", "0.0.0.0:8443" */
 	const char *data_dir;
-	const char *tls_cert;  /* PEM files, or NULL: generated in data dir */
+	const char *tls_cert; /* PEM files, or NULL: generated in data dir */
 	const char *tls_key;
-	bool plain;            /* no TLS (only allowed on loopback) */
+	bool plain; /* no TLS (only allowed on loopback) */
 } cg_serve_opts;
 
 /* Runs until SIGTERM/SIGINT; returns an exit status. Prints the address
@@ -141,8 +141,7 @@ void dns_jobs_shutdown(void);
 /* Sets a JSON body (takes the reference). */
 void cg_resp_json(cg_resp *r, unsigned status, json_t *body);
 /* {"error": msg} (+ "details": details when non-NULL; reference taken). */
-void cg_resp_error(cg_resp *r, unsigned status, const char *msg,
-		   json_t *details);
+void cg_resp_error(cg_resp *r, unsigned status, const char *msg, json_t *details);
 /* Maps a store error to the HTTP answer (404, 409, 400, 403, 500). */
 void cg_resp_store_error(cg_resp *r, cg_err err, const char *what);
 
@@ -156,11 +155,10 @@ const char *cg_req_header(cg_req *req, const char *name);
  * with the parser's reason) and false returned. */
 bool cg_req_json(cg_req *req, cg_resp *resp, json_t **out);
 /* ?limit=&offset= with the contract's defaults; false after a 400. */
-bool cg_req_paging(cg_req *req, cg_resp *resp, int64_t *limit,
-		   int64_t *offset);
+bool cg_req_paging(cg_req *req, cg_resp *resp, int64_t *limit, int64_t *offset);
 /* An integer query argument (0 when absent); false after a 400. */
-bool cg_req_int_arg(cg_req *req, cg_resp *resp, const char *name,
-		    int64_t min, int64_t max, int64_t *out);
+bool cg_req_int_arg(cg_req *req, cg_resp *resp, const char *name, int64_t min, int64_t max,
+                    int64_t *out);
 /* May the caller change things (role admin/analyst/officer)? Sets 403. */
 bool cg_req_can_write(cg_req *req, cg_resp *resp);
 
@@ -185,8 +183,7 @@ extern const int cg_nassets;
  * loads or creates a self-signed pair in DATA_DIR/tls/. *pin gets the
  * certificate's public-key pin "sha256//BASE64" (curl's
  * CURLOPT_PINNEDPUBLICKEY form). */
-cg_err cg_tls_setup(const char *data_dir, const char *cert_file,
-		    const char *key_file, cg_buf *cert_pem, cg_buf *key_pem,
-		    char *pin, size_t pin_size, cg_buf *why);
+cg_err cg_tls_setup(const char *data_dir, const char *cert_file, const char *key_file,
+                    cg_buf *cert_pem, cg_buf *key_pem, char *pin, size_t pin_size, cg_buf *why);
 
 #endif

@@ -28,18 +28,17 @@ static cg_err gt(int rc, const char *what, cg_buf *why)
 	return CG_ETLS;
 }
 
-static cg_err generate(const char *dir, cg_buf *cert_pem, cg_buf *key_pem,
-		       cg_buf *why)
+static cg_err generate(const char *dir, cg_buf *cert_pem, cg_buf *key_pem, cg_buf *why)
 {
 	gnutls_x509_privkey_t key = NULL;
 	gnutls_x509_crt_t crt = NULL;
-	gnutls_datum_t out = { 0 };
+	gnutls_datum_t out = {0};
 	cg_err err = gt(gnutls_x509_privkey_init(&key), "key", why);
 	if (!err)
-		err = gt(gnutls_x509_privkey_generate(
-				 key, GNUTLS_PK_ECDSA,
-				 GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0),
-			 "key generation", why);
+		err = gt(
+		    gnutls_x509_privkey_generate(
+		        key, GNUTLS_PK_ECDSA, GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0),
+		    "key generation", why);
 	if (!err)
 		err = gt(gnutls_x509_crt_init(&crt), "certificate", why);
 	if (!err) {
@@ -50,8 +49,8 @@ static cg_err generate(const char *dir, cg_buf *cert_pem, cg_buf *key_pem,
 		char host[256] = "localhost";
 		gethostname(host, sizeof host - 1);
 		host[sizeof host - 1] = '\0';
-		static const unsigned char lo4[4] = { 127, 0, 0, 1 };
-		static const unsigned char lo6[16] = { [15] = 1 };
+		static const unsigned char lo4[4] = {127, 0, 0, 1};
+		static const unsigned char lo6[16] = {[15] = 1};
 		int rc = gnutls_x509_crt_set_version(crt, 3);
 		if (rc >= 0)
 			rc = gnutls_x509_crt_set_serial(crt, serial, sizeof serial);
@@ -60,21 +59,21 @@ static cg_err generate(const char *dir, cg_buf *cert_pem, cg_buf *key_pem,
 		if (rc >= 0)
 			rc = gnutls_x509_crt_set_expiration_time(crt, now + 10L * 365 * 86400);
 		if (rc >= 0)
-			rc = gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME,
-							   0, "canhgac", 7);
+			rc = gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0,
+			                                   "canhgac", 7);
 		if (rc >= 0)
 			rc = gnutls_x509_crt_set_subject_alt_name(
-				crt, GNUTLS_SAN_DNSNAME, "localhost", 9, GNUTLS_FSAN_APPEND);
+			    crt, GNUTLS_SAN_DNSNAME, "localhost", 9, GNUTLS_FSAN_APPEND);
 		if (rc >= 0 && strcmp(host, "localhost") != 0)
-			rc = gnutls_x509_crt_set_subject_alt_name(
-				crt, GNUTLS_SAN_DNSNAME, host, (unsigned)strlen(host),
-				GNUTLS_FSAN_APPEND);
+			rc = gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_DNSNAME, host,
+			                                          (unsigned)strlen(host),
+			                                          GNUTLS_FSAN_APPEND);
 		if (rc >= 0)
-			rc = gnutls_x509_crt_set_subject_alt_name(
-				crt, GNUTLS_SAN_IPADDRESS, lo4, 4, GNUTLS_FSAN_APPEND);
+			rc = gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_IPADDRESS, lo4, 4,
+			                                          GNUTLS_FSAN_APPEND);
 		if (rc >= 0)
-			rc = gnutls_x509_crt_set_subject_alt_name(
-				crt, GNUTLS_SAN_IPADDRESS, lo6, 16, GNUTLS_FSAN_APPEND);
+			rc = gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_IPADDRESS, lo6,
+			                                          16, GNUTLS_FSAN_APPEND);
 		if (rc >= 0)
 			rc = gnutls_x509_crt_set_key(crt, key);
 		if (rc >= 0)
@@ -89,15 +88,15 @@ static cg_err generate(const char *dir, cg_buf *cert_pem, cg_buf *key_pem,
 	}
 	if (!err)
 		err = gt(gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_PEM, &out),
-			 "certificate export", why);
+		         "certificate export", why);
 	if (!err) {
 		err = cg_buf_append(cert_pem, out.data, out.size);
 		gnutls_free(out.data);
 		out.data = NULL;
 	}
 	if (!err)
-		err = gt(gnutls_x509_privkey_export2(key, GNUTLS_X509_FMT_PEM, &out),
-			 "key export", why);
+		err = gt(gnutls_x509_privkey_export2(key, GNUTLS_X509_FMT_PEM, &out), "key export",
+		         why);
 	if (!err) {
 		err = cg_buf_append(key_pem, out.data, out.size);
 		gnutls_free(out.data);
@@ -118,30 +117,26 @@ static cg_err generate(const char *dir, cg_buf *cert_pem, cg_buf *key_pem,
 	return err;
 }
 
-static cg_err compute_pin(const cg_buf *cert_pem, char *pin, size_t pin_size,
-			  cg_buf *why)
+static cg_err compute_pin(const cg_buf *cert_pem, char *pin, size_t pin_size, cg_buf *why)
 {
 	gnutls_x509_crt_t crt = NULL;
 	gnutls_pubkey_t pub = NULL;
-	gnutls_datum_t in = { (unsigned char *)cert_pem->ptr, (unsigned)cert_pem->len };
-	gnutls_datum_t der = { 0 };
+	gnutls_datum_t in = {(unsigned char *)cert_pem->ptr, (unsigned)cert_pem->len};
+	gnutls_datum_t der = {0};
 	cg_err err = gt(gnutls_x509_crt_init(&crt), "certificate", why);
 	if (!err)
-		err = gt(gnutls_x509_crt_import(crt, &in, GNUTLS_X509_FMT_PEM),
-			 "certificate", why);
+		err = gt(gnutls_x509_crt_import(crt, &in, GNUTLS_X509_FMT_PEM), "certificate", why);
 	if (!err)
 		err = gt(gnutls_pubkey_init(&pub), "public key", why);
 	if (!err)
 		err = gt(gnutls_pubkey_import_x509(pub, crt, 0), "public key", why);
 	if (!err)
-		err = gt(gnutls_pubkey_export2(pub, GNUTLS_X509_FMT_DER, &der),
-			 "public key", why);
+		err = gt(gnutls_pubkey_export2(pub, GNUTLS_X509_FMT_DER, &der), "public key", why);
 	if (!err) {
 		unsigned char h[32];
 		crypto_hash_sha256(h, der.data, der.size);
 		char b64[64];
-		sodium_bin2base64(b64, sizeof b64, h, sizeof h,
-				  sodium_base64_VARIANT_ORIGINAL);
+		sodium_bin2base64(b64, sizeof b64, h, sizeof h, sodium_base64_VARIANT_ORIGINAL);
 		snprintf(pin, pin_size, "sha256//%s", b64);
 		gnutls_free(der.data);
 	}
@@ -152,9 +147,8 @@ static cg_err compute_pin(const cg_buf *cert_pem, char *pin, size_t pin_size,
 	return err;
 }
 
-cg_err cg_tls_setup(const char *data_dir, const char *cert_file,
-		    const char *key_file, cg_buf *cert_pem, cg_buf *key_pem,
-		    char *pin, size_t pin_size, cg_buf *why)
+cg_err cg_tls_setup(const char *data_dir, const char *cert_file, const char *key_file,
+                    cg_buf *cert_pem, cg_buf *key_pem, char *pin, size_t pin_size, cg_buf *why)
 {
 	char dir[2048], cpath[4096], kpath[4096];
 	snprintf(dir, sizeof dir, "%.2000s/tls", data_dir);

@@ -175,6 +175,27 @@ try:
     syt = [a for a in ov["agencies"] if a["id"] == a1["id"]][0]
     t.ok(syt["portals"] == 2 and syt["classified"]["approved"] == 1 and syt["open_findings"]["high"] >= 1,
          "overview reflects imported systems and events", syt)
+
+    # --- the overview's running totals agree with the stored events ---
+    ing.req("POST", "/api/v1/events", [event("ag-1", source="agent", kind="heartbeat", host="10.5.0.1", severity="info"),
+                                       event("ag-2", source="agent", kind="heartbeat", host="10.5.0.1", severity="info"),
+                                       event("ag-3", source="agent", kind="heartbeat", host="10.5.0.2", severity="low"),
+                                       event("ag-1", source="agent", kind="heartbeat", host="10.5.0.9", severity="info")])
+    counts, before = {}, None
+    while True:
+        _, body, _ = admin.req("GET", f"/api/v1/events?agency_id={a1['id']}&limit=500" + (f"&before={before}" if before else ""))
+        for x in body["items"]:
+            counts[x["severity"]] = counts.get(x["severity"], 0) + 1
+        before = body["next"]
+        if not before:
+            break
+    _, ov, _ = admin.req("GET", "/api/v1/overview")
+    syt = [a for a in ov["agencies"] if a["id"] == a1["id"]][0]
+    want = {k: counts.get(k, 0) for k in ("critical", "high", "medium", "low", "info")}
+    t.ok(syt["open_findings"] == want, "overview findings = the agency's stored events by severity (duplicates not counted)",
+         (syt["open_findings"], want))
+    t.ok(syt["endpoints"] == 2, "overview endpoints = distinct hosts of agent events", syt)
+    t.ok(ov["totals"]["endpoints"] >= 2 and ov["totals"]["open_findings"]["info"] >= want["info"], "totals add up")
 finally:
     srv.cleanup()
 t.done()

@@ -23,7 +23,7 @@ cg_err cg_password_hash(const char *pw, size_t len, char out[CG_PWHASH_MAX])
 	if (len > CG_MAX_PASSWORD)
 		return CG_ETOOBIG;
 	if (crypto_pwhash_str(out, pw, len, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+	                      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
 		return CG_ENOMEM;
 	return CG_OK;
 }
@@ -55,7 +55,7 @@ void cg_random_secret(char out[CG_SECRET_TEXT])
 	unsigned char r[32];
 	randombytes_buf(r, sizeof r);
 	sodium_bin2base64(out, CG_SECRET_TEXT, r, sizeof r,
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_memzero(r, sizeof r);
 }
 
@@ -144,13 +144,11 @@ static cg_throttle_entry *slot(cg_throttle *t, const char *key, bool create)
 	return victim;
 }
 
-bool cg_throttle_blocked(cg_throttle *t, const char *key, int limit,
-			 int64_t now_ms)
+bool cg_throttle_blocked(cg_throttle *t, const char *key, int limit, int64_t now_ms)
 {
 	pthread_mutex_lock(&t->mu);
 	cg_throttle_entry *e = slot(t, key, false);
-	bool blocked = e && now_ms - e->window_start_ms < t->window_ms &&
-		       e->fails >= limit;
+	bool blocked = e && now_ms - e->window_start_ms < t->window_ms && e->fails >= limit;
 	pthread_mutex_unlock(&t->mu);
 	return blocked;
 }

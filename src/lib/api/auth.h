@@ -24,9 +24,9 @@
 
 #include "core/buf.h"
 
-#define CG_PWHASH_MAX 128 /* >= crypto_pwhash_STRBYTES */
-#define CG_SECRET_TEXT 48 /* 43 base64url chars + NUL, rounded */
-#define CG_TOKEN_TEXT 52  /* "cgt_" + 43 + NUL */
+#define CG_PWHASH_MAX  128 /* >= crypto_pwhash_STRBYTES */
+#define CG_SECRET_TEXT 48  /* 43 base64url chars + NUL, rounded */
+#define CG_TOKEN_TEXT  52  /* "cgt_" + 43 + NUL */
 
 cg_err cg_auth_init(void);
 cg_err cg_password_hash(const char *pw, size_t len, char out[CG_PWHASH_MAX]);
@@ -53,15 +53,14 @@ typedef struct cg_throttle_entry {
 typedef struct cg_throttle {
 	pthread_mutex_t mu;
 	cg_throttle_entry *e;
-	size_t n;      /* table size */
+	size_t n; /* table size */
 	int64_t window_ms;
 } cg_throttle;
 
 cg_err cg_throttle_init(cg_throttle *t, size_t size, int64_t window_ms);
 void cg_throttle_free(cg_throttle *t);
 /* True when key has had >= limit failures in the current window. */
-bool cg_throttle_blocked(cg_throttle *t, const char *key, int limit,
-			 int64_t now_ms);
+bool cg_throttle_blocked(cg_throttle *t, const char *key, int limit, int64_t now_ms);
 void cg_throttle_fail(cg_throttle *t, const char *key, int64_t now_ms);
 void cg_throttle_reset(cg_throttle *t, const char *key);
 

@@ -80,8 +80,7 @@ static cg_err quoted(cg_csv *p)
 				continue;
 			}
 			p->pos++;
-			if (p->pos < p->in.len && s[p->pos] != p->sep &&
-			    !at_eol(p, p->pos))
+			if (p->pos < p->in.len && s[p->pos] != p->sep && !at_eol(p, p->pos))
 				return fail(p, "text after a closing quote");
 			return CG_OK;
 		}
@@ -121,9 +120,8 @@ cg_err cg_csv_next(cg_csv *p, bool *got)
 		if (p->nfields >= CG_MAX_CSV_FIELDS)
 			return fail(p, "too many fields");
 		p->off[p->nfields] = p->data.len;
-		cg_err err = (p->pos < p->in.len && p->in.ptr[p->pos] == '"')
-				     ? quoted(p)
-				     : plain(p);
+		cg_err err =
+		    (p->pos < p->in.len && p->in.ptr[p->pos] == '"') ? quoted(p) : plain(p);
 		if (err)
 			return err;
 		p->nfields++;

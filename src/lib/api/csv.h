@@ -30,11 +30,11 @@ typedef struct cg_csv {
 	cg_slice in;
 	size_t pos;
 	char sep;
-	int64_t record;     /* number of the record just read (1 = first) */
-	cg_buf data;        /* unquoted field bytes of the current record */
+	int64_t record; /* number of the record just read (1 = first) */
+	cg_buf data;    /* unquoted field bytes of the current record */
 	size_t off[CG_MAX_CSV_FIELDS + 1];
 	size_t nfields;
-	char error[128];    /* why the last record failed */
+	char error[128]; /* why the last record failed */
 } cg_csv;
 
 void cg_csv_init(cg_csv *p, cg_slice input, char sep);

@@ -45,7 +45,7 @@ cg_err cg_gunzip(cg_slice in, cg_buf *out, cg_buf *why)
 			err = CG_EPARSE;
 			if (why)
 				cg_buf_printf(why, "bad gzip data: %s",
-					      z.msg ? z.msg : "truncated");
+				              z.msg ? z.msg : "truncated");
 			break;
 		}
 		if (z.avail_in == 0 && got == 0) {
@@ -107,13 +107,13 @@ static cg_err split_array(cg_slice body, cg_ingest_batch *out, cg_buf *why)
 	if (json_array_size(arr) > CG_MAX_BATCH_EVENTS) {
 		json_decref(arr);
 		if (why)
-			cg_buf_printf(why, "more than %d events in one batch",
-				      CG_MAX_BATCH_EVENTS);
+			cg_buf_printf(why, "more than %d events in one batch", CG_MAX_BATCH_EVENTS);
 		return CG_ETOOBIG;
 	}
 	size_t cap = 0, i;
 	json_t *v;
-	json_array_foreach(arr, i, v) {
+	json_array_foreach(arr, i, v)
+	{
 		if ((err = push(out, &cap, json_incref(v), NULL)))
 			break;
 	}
@@ -147,8 +147,7 @@ static cg_err split_lines(cg_slice body, cg_ingest_batch *out, cg_buf *why)
 	}
 	cg_buf_free(&msg);
 	if (err == CG_ETOOBIG && why)
-		cg_buf_printf(why, "more than %d events in one batch",
-			      CG_MAX_BATCH_EVENTS);
+		cg_buf_printf(why, "more than %d events in one batch", CG_MAX_BATCH_EVENTS);
 	return err;
 }
 
@@ -156,12 +155,11 @@ cg_err cg_ingest_split(cg_slice body, cg_ingest_batch *out, cg_buf *why)
 {
 	memset(out, 0, sizeof *out);
 	size_t i = 0;
-	while (i < body.len && (body.ptr[i] == ' ' || body.ptr[i] == '\t' ||
-				body.ptr[i] == '\r' || body.ptr[i] == '\n'))
+	while (i < body.len && (body.ptr[i] == ' ' || body.ptr[i] == '\t' || body.ptr[i] == '\r' ||
+	                        body.ptr[i] == '\n'))
 		i++;
-	cg_err err = (i < body.len && body.ptr[i] == '[')
-			     ? split_array(body, out, why)
-			     : split_lines(body, out, why);
+	cg_err err = (i < body.len && body.ptr[i] == '[') ? split_array(body, out, why)
+	                                                  : split_lines(body, out, why);
 	if (err)
 		cg_ingest_batch_free(out);
 	return err;

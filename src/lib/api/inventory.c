@@ -12,14 +12,12 @@
 #include "core/timeutil.h"
 #include "netaddr.h"
 
-static const char *const agency_kinds[] = { "so_ban_nganh", "huyen", "xa",
-					    "doanh_nghiep", NULL };
-static const char *const system_kinds[] = { "portal", "application",
-					    "datacenter", "mail", "other", NULL };
-static const char *const dossier_states[] = { "none", "draft", "submitted",
-					      "appraised", "approved", NULL };
-static const char *const person_roles[] = { "responsible_officer",
-					    "contact_point", "other", NULL };
+static const char *const agency_kinds[] = {"so_ban_nganh", "huyen", "xa", "doanh_nghiep", NULL};
+static const char *const system_kinds[] = {"portal", "application", "datacenter",
+                                           "mail",   "other",       NULL};
+static const char *const dossier_states[] = {"none",      "draft",    "submitted",
+                                             "appraised", "approved", NULL};
+static const char *const person_roles[] = {"responsible_officer", "contact_point", "other", NULL};
 
 static bool in_enum(const char *const *set, const char *s)
 {
@@ -43,19 +41,19 @@ bool cg_inv_valid_dossier(const char *s)
 }
 
 typedef enum vtype {
-	V_NAME,       /* required non-empty text */
-	V_TEXT,       /* optional text, default "" */
-	V_CODE,       /* null or [A-Za-z0-9._-]{1,64} */
-	V_ENUM,       /* one of set; default set[0] unless required */
-	V_REF,        /* integer id > 0, required */
-	V_REF_NULL,   /* integer id > 0 or null */
-	V_INT,        /* integer in [min,max], default def */
+	V_NAME,     /* required non-empty text */
+	V_TEXT,     /* optional text, default "" */
+	V_CODE,     /* null or [A-Za-z0-9._-]{1,64} */
+	V_ENUM,     /* one of set; default set[0] unless required */
+	V_REF,      /* integer id > 0, required */
+	V_REF_NULL, /* integer id > 0 or null */
+	V_INT,      /* integer in [min,max], default def */
 	V_BOOL,
-	V_CIDRS,      /* list of CIDR ranges */
-	V_URLS,       /* list of http(s) URLs */
-	V_DOMAINS,    /* list of host names */
-	V_IPS,        /* list of IP addresses */
-	V_DATES,      /* dossier_dates object */
+	V_CIDRS,   /* list of CIDR ranges */
+	V_URLS,    /* list of http(s) URLs */
+	V_DOMAINS, /* list of host names */
+	V_IPS,     /* list of IP addresses */
+	V_DATES,   /* dossier_dates object */
 } vtype;
 
 typedef struct vfield {
@@ -67,36 +65,36 @@ typedef struct vfield {
 } vfield;
 
 static const vfield agency_v[] = {
-	{ "name", V_NAME, NULL, 0, 0, 0, true },
-	{ "kind", V_ENUM, agency_kinds, 0, 0, 0, true },
-	{ "parent_id", V_REF_NULL, NULL, 0, 0, 0, false },
-	{ "code", V_CODE, NULL, 0, 0, 0, false },
-	{ "ip_ranges", V_CIDRS, NULL, 0, 0, 0, false },
-	{ "declared_endpoints", V_INT, NULL, 0, 10000000, 0, false },
-	{ NULL, V_TEXT, NULL, 0, 0, 0, false },
+    {"name", V_NAME, NULL, 0, 0, 0, true},
+    {"kind", V_ENUM, agency_kinds, 0, 0, 0, true},
+    {"parent_id", V_REF_NULL, NULL, 0, 0, 0, false},
+    {"code", V_CODE, NULL, 0, 0, 0, false},
+    {"ip_ranges", V_CIDRS, NULL, 0, 0, 0, false},
+    {"declared_endpoints", V_INT, NULL, 0, 10000000, 0, false},
+    {NULL, V_TEXT, NULL, 0, 0, 0, false},
 };
 static const vfield system_v[] = {
-	{ "agency_id", V_REF, NULL, 0, 0, 0, true },
-	{ "name", V_NAME, NULL, 0, 0, 0, true },
-	{ "kind", V_ENUM, system_kinds, 0, 0, 0, true },
-	{ "urls", V_URLS, NULL, 0, 0, 0, false },
-	{ "domains", V_DOMAINS, NULL, 0, 0, 0, false },
-	{ "ips", V_IPS, NULL, 0, 0, 0, false },
-	{ "level", V_INT, NULL, 1, 5, 1, true },
-	{ "dossier_status", V_ENUM, dossier_states, 0, 0, 0, false },
-	{ "dossier_dates", V_DATES, NULL, 0, 0, 0, false },
-	{ "monitor_interval_s", V_INT, NULL, 30, 86400, 300, false },
-	{ NULL, V_TEXT, NULL, 0, 0, 0, false },
+    {"agency_id", V_REF, NULL, 0, 0, 0, true},
+    {"name", V_NAME, NULL, 0, 0, 0, true},
+    {"kind", V_ENUM, system_kinds, 0, 0, 0, true},
+    {"urls", V_URLS, NULL, 0, 0, 0, false},
+    {"domains", V_DOMAINS, NULL, 0, 0, 0, false},
+    {"ips", V_IPS, NULL, 0, 0, 0, false},
+    {"level", V_INT, NULL, 1, 5, 1, true},
+    {"dossier_status", V_ENUM, dossier_states, 0, 0, 0, false},
+    {"dossier_dates", V_DATES, NULL, 0, 0, 0, false},
+    {"monitor_interval_s", V_INT, NULL, 30, 86400, 300, false},
+    {NULL, V_TEXT, NULL, 0, 0, 0, false},
 };
 static const vfield person_v[] = {
-	{ "agency_id", V_REF, NULL, 0, 0, 0, true },
-	{ "name", V_NAME, NULL, 0, 0, 0, true },
-	{ "role", V_ENUM, person_roles, 0, 0, 0, true },
-	{ "title", V_TEXT, NULL, 0, 0, 0, false },
-	{ "phone", V_TEXT, NULL, 0, 0, 0, false },
-	{ "email", V_TEXT, NULL, 0, 0, 0, false },
-	{ "published_on_portal", V_BOOL, NULL, 0, 0, 0, false },
-	{ NULL, V_TEXT, NULL, 0, 0, 0, false },
+    {"agency_id", V_REF, NULL, 0, 0, 0, true},
+    {"name", V_NAME, NULL, 0, 0, 0, true},
+    {"role", V_ENUM, person_roles, 0, 0, 0, true},
+    {"title", V_TEXT, NULL, 0, 0, 0, false},
+    {"phone", V_TEXT, NULL, 0, 0, 0, false},
+    {"email", V_TEXT, NULL, 0, 0, 0, false},
+    {"published_on_portal", V_BOOL, NULL, 0, 0, 0, false},
+    {NULL, V_TEXT, NULL, 0, 0, 0, false},
 };
 
 static const vfield *vfields(cg_resource r)
@@ -121,8 +119,8 @@ static cg_err bad(cg_inv_error *e, const char *field, const char *msg)
 
 static bool is_host_char(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '-' || c == '.';
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '.';
 }
 
 static bool valid_domain(const char *s)
@@ -161,8 +159,7 @@ static bool valid_date(const char *s)
 
 /* A checked list: each element a string passing the type's check,
  * normalised (CIDRs canonical), duplicates dropped. */
-static cg_err check_list(const vfield *f, json_t *v, json_t **out,
-			 cg_inv_error *e)
+static cg_err check_list(const vfield *f, json_t *v, json_t **out, cg_inv_error *e)
 {
 	if (!json_is_array(v))
 		return bad(e, f->name, "must be a list of strings");
@@ -171,7 +168,8 @@ static cg_err check_list(const vfield *f, json_t *v, json_t **out,
 	json_t *res = json_array();
 	size_t i;
 	json_t *x;
-	json_array_foreach(v, i, x) {
+	json_array_foreach(v, i, x)
+	{
 		if (!json_is_string(x)) {
 			json_decref(res);
 			return bad(e, f->name, "must be a list of strings");
@@ -196,14 +194,14 @@ static cg_err check_list(const vfield *f, json_t *v, json_t **out,
 		}
 		if (!okv) {
 			static const char *const what[] = {
-				[V_CIDRS] = "not an IP range (a.b.c.d/n)",
-				[V_URLS] = "not an http(s) URL",
-				[V_DOMAINS] = "not a domain name",
-				[V_IPS] = "not an IP address",
+			    [V_CIDRS] = "not an IP range (a.b.c.d/n)",
+			    [V_URLS] = "not an http(s) URL",
+			    [V_DOMAINS] = "not a domain name",
+			    [V_IPS] = "not an IP address",
 			};
 			char shown[48];
-			cg_slice_copy(cg_slice_from(s, strlen(s) > 40 ? 40 : strlen(s)),
-				      shown, sizeof shown);
+			cg_slice_copy(cg_slice_from(s, strlen(s) > 40 ? 40 : strlen(s)), shown,
+			              sizeof shown);
 			snprintf(msg, sizeof msg, "'%s' is %s", shown, what[f->type]);
 			json_decref(res);
 			return bad(e, f->name, msg);
@@ -211,9 +209,8 @@ static cg_err check_list(const vfield *f, json_t *v, json_t **out,
 		bool dup = false;
 		size_t j;
 		json_t *y;
-		json_array_foreach(res, j, y)
-			if (strcmp(json_string_value(y), norm) == 0)
-				dup = true;
+		json_array_foreach(res, j, y) if (strcmp(json_string_value(y), norm) == 0) dup =
+		    true;
 		if (!dup)
 			json_array_append_new(res, json_string(norm));
 	}
@@ -223,26 +220,26 @@ static cg_err check_list(const vfield *f, json_t *v, json_t **out,
 
 static cg_err check_dates(json_t *v, json_t **out, cg_inv_error *e)
 {
-	static const char *const keys[] = { "draft", "submitted", "appraised",
-					    "approved" };
+	static const char *const keys[] = {"draft", "submitted", "appraised", "approved"};
 	if (!json_is_object(v))
 		return bad(e, "dossier_dates", "must be an object of dates");
 	json_t *res = json_object();
 	const char *k;
 	json_t *x;
-	json_object_foreach(v, k, x) {
+	json_object_foreach(v, k, x)
+	{
 		bool known = false;
 		for (int i = 0; i < 4; i++)
 			known |= strcmp(k, keys[i]) == 0;
 		if (!known) {
 			json_decref(res);
-			return bad(e, "dossier_dates", "unknown stage (draft, submitted, appraised, approved)");
+			return bad(e, "dossier_dates",
+			           "unknown stage (draft, submitted, appraised, approved)");
 		}
 	}
 	for (int i = 0; i < 4; i++) {
 		x = json_object_get(v, keys[i]);
-		if (!x || json_is_null(x) ||
-		    (json_is_string(x) && !*json_string_value(x))) {
+		if (!x || json_is_null(x) || (json_is_string(x) && !*json_string_value(x))) {
 			json_object_set_new(res, keys[i], json_null());
 			continue;
 		}
@@ -312,7 +309,7 @@ static cg_err check(const vfield *f, json_t *v, json_t **out, cg_inv_error *e)
 		    json_integer_value(v) > f->max) {
 			char msg[96];
 			snprintf(msg, sizeof msg, "must be a whole number from %lld to %lld",
-				 (long long)f->min, (long long)f->max);
+			         (long long)f->min, (long long)f->max);
 			return bad(e, f->name, msg);
 		}
 		*out = json_incref(v);
@@ -344,8 +341,8 @@ static json_t *default_for(const vfield *f)
 	case V_BOOL:
 		return json_false();
 	case V_DATES:
-		return json_pack("{s:n,s:n,s:n,s:n}", "draft", "submitted",
-				 "appraised", "approved");
+		return json_pack("{s:n,s:n,s:n,s:n}", "draft", "submitted", "appraised",
+		                 "approved");
 	case V_CIDRS:
 	case V_URLS:
 	case V_DOMAINS:
@@ -356,8 +353,8 @@ static json_t *default_for(const vfield *f)
 	}
 }
 
-cg_err cg_inv_normalize(cg_resource r, const json_t *in, const json_t *base,
-			json_t **out, cg_inv_error *e)
+cg_err cg_inv_normalize(cg_resource r, const json_t *in, const json_t *base, json_t **out,
+                        cg_inv_error *e)
 {
 	*out = NULL;
 	memset(e, 0, sizeof *e);
@@ -368,17 +365,17 @@ cg_err cg_inv_normalize(cg_resource r, const json_t *in, const json_t *base,
 		return bad(e, "", "the body must be a JSON object");
 	const char *k;
 	json_t *v;
-	json_object_foreach((json_t *)in, k, v) {
-		if (!strcmp(k, "id") || !strcmp(k, "created_at") ||
-		    !strcmp(k, "updated_at"))
+	json_object_foreach((json_t *)in, k, v)
+	{
+		if (!strcmp(k, "id") || !strcmp(k, "created_at") || !strcmp(k, "updated_at"))
 			continue;
 		bool known = false;
 		for (const vfield *f = fs; f->name; f++)
 			known |= strcmp(f->name, k) == 0;
 		if (!known) {
 			char key[40];
-			cg_slice_copy(cg_slice_from(k, strlen(k) > 32 ? 32 : strlen(k)),
-				      key, sizeof key);
+			cg_slice_copy(cg_slice_from(k, strlen(k) > 32 ? 32 : strlen(k)), key,
+			              sizeof key);
 			return bad(e, key, "unknown field");
 		}
 	}
@@ -388,8 +385,7 @@ cg_err cg_inv_normalize(cg_resource r, const json_t *in, const json_t *base,
 		if (!src && base)
 			src = json_object_get(base, f->name);
 		json_t *val = NULL;
-		if (!src || (json_is_null(src) && f->type != V_CODE &&
-			     f->type != V_REF_NULL)) {
+		if (!src || (json_is_null(src) && f->type != V_CODE && f->type != V_REF_NULL)) {
 			if (f->required) {
 				json_decref(res);
 				return bad(e, f->name, "is required");

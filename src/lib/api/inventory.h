@@ -28,8 +28,8 @@ typedef struct cg_inv_error {
 /* base: the existing record for an update, NULL for a create. Members of
  * `in` that are read-only (id, created_at, updated_at) are ignored;
  * unknown members are an error. */
-cg_err cg_inv_normalize(cg_resource r, const json_t *in, const json_t *base,
-			json_t **out, cg_inv_error *e);
+cg_err cg_inv_normalize(cg_resource r, const json_t *in, const json_t *base, json_t **out,
+                        cg_inv_error *e);
 
 /* Splits a CSV cell "a; b;c" into a JSON array of trimmed non-empty
  * strings. */

@@ -39,7 +39,7 @@ cg_err cg_cidr_parse(cg_slice s, cg_cidr *out)
 	out->prefix = (int)p;
 	int bits = (out->net.v4 ? 96 : 0) + out->prefix;
 	for (int i = bits; i < 128; i++)
-		out->net.b[i / 8] &= (uint8_t)~(0x80u >> (i % 8));
+		out->net.b[i / 8] &= (uint8_t) ~(0x80u >> (i % 8));
 	return CG_OK;
 }
 

@@ -18,8 +18,8 @@ typedef struct cg_ip {
 } cg_ip;
 
 typedef struct cg_cidr {
-	cg_ip net;   /* host bits cleared */
-	int prefix;  /* 0..32 for IPv4, 0..128 for IPv6 */
+	cg_ip net;  /* host bits cleared */
+	int prefix; /* 0..32 for IPv4, 0..128 for IPv6 */
 } cg_cidr;
 
 cg_err cg_ip_parse(cg_slice s, cg_ip *out);

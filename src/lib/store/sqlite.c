@@ -35,116 +35,138 @@
 /* ---- migrations ------------------------------------------------------ */
 
 static const char *const migrations[] = {
-	/* 1: inventory, accounts, audit, events */
-	"CREATE TABLE agencies ("
-	" id INTEGER PRIMARY KEY,"
-	" name TEXT NOT NULL,"
-	" kind TEXT NOT NULL,"
-	" parent_id INTEGER REFERENCES agencies(id) ON DELETE RESTRICT,"
-	" code TEXT UNIQUE,"
-	" ip_ranges TEXT NOT NULL DEFAULT '[]',"
-	" declared_endpoints INTEGER NOT NULL DEFAULT 0,"
-	" created_at INTEGER NOT NULL,"
-	" updated_at INTEGER NOT NULL);"
-	"CREATE INDEX agencies_parent ON agencies(parent_id);"
-	"CREATE TABLE systems ("
-	" id INTEGER PRIMARY KEY,"
-	" agency_id INTEGER NOT NULL REFERENCES agencies(id) ON DELETE RESTRICT,"
-	" name TEXT NOT NULL,"
-	" kind TEXT NOT NULL,"
-	" urls TEXT NOT NULL DEFAULT '[]',"
-	" domains TEXT NOT NULL DEFAULT '[]',"
-	" ips TEXT NOT NULL DEFAULT '[]',"
-	" level INTEGER NOT NULL,"
-	" dossier_status TEXT NOT NULL,"
-	" dossier_dates TEXT NOT NULL DEFAULT '{}',"
-	" monitor_interval_s INTEGER NOT NULL DEFAULT 300,"
-	" created_at INTEGER NOT NULL,"
-	" updated_at INTEGER NOT NULL);"
-	"CREATE INDEX systems_agency ON systems(agency_id);"
-	"CREATE TABLE people ("
-	" id INTEGER PRIMARY KEY,"
-	" agency_id INTEGER NOT NULL REFERENCES agencies(id) ON DELETE RESTRICT,"
-	" name TEXT NOT NULL,"
-	" role TEXT NOT NULL,"
-	" title TEXT NOT NULL DEFAULT '',"
-	" phone TEXT NOT NULL DEFAULT '',"
-	" email TEXT NOT NULL DEFAULT '',"
-	" published_on_portal INTEGER NOT NULL DEFAULT 0,"
-	" created_at INTEGER NOT NULL,"
-	" updated_at INTEGER NOT NULL);"
-	"CREATE INDEX people_agency ON people(agency_id);"
-	"CREATE TABLE users ("
-	" id INTEGER PRIMARY KEY,"
-	" username TEXT NOT NULL UNIQUE COLLATE NOCASE,"
-	" display_name TEXT NOT NULL DEFAULT '',"
-	" role TEXT NOT NULL,"
-	" agency_id INTEGER REFERENCES agencies(id) ON DELETE RESTRICT,"
-	" pw_hash TEXT NOT NULL,"
-	" disabled INTEGER NOT NULL DEFAULT 0,"
-	" created_at INTEGER NOT NULL,"
-	" updated_at INTEGER NOT NULL);"
-	"CREATE INDEX users_agency ON users(agency_id);"
-	"CREATE TABLE sessions ("
-	" token_hash BLOB PRIMARY KEY,"
-	" user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
-	" csrf TEXT NOT NULL,"
-	" created_at INTEGER NOT NULL,"
-	" expires_at INTEGER NOT NULL) WITHOUT ROWID;"
-	"CREATE INDEX sessions_user ON sessions(user_id);"
-	"CREATE TABLE api_tokens ("
-	" id INTEGER PRIMARY KEY,"
-	" name TEXT NOT NULL,"
-	" scope TEXT NOT NULL,"
-	" agency_id INTEGER REFERENCES agencies(id) ON DELETE RESTRICT,"
-	" token_hash BLOB NOT NULL UNIQUE,"
-	" created_at INTEGER NOT NULL,"
-	" last_used_at INTEGER,"
-	" revoked_at INTEGER);"
-	"CREATE INDEX api_tokens_agency ON api_tokens(agency_id);"
-	"CREATE TABLE audit ("
-	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
-	" time INTEGER NOT NULL,"
-	" actor TEXT NOT NULL,"
-	" action TEXT NOT NULL,"
-	" object_type TEXT NOT NULL,"
-	" object_id INTEGER,"
-	" detail TEXT);"
-	"CREATE INDEX audit_actor ON audit(actor, id);"
-	"CREATE INDEX audit_time ON audit(time);"
-	"CREATE TABLE events ("
-	" seq INTEGER PRIMARY KEY AUTOINCREMENT,"
-	" id TEXT NOT NULL UNIQUE,"
-	" time INTEGER NOT NULL,"
-	" received_at INTEGER NOT NULL,"
-	" host TEXT,"
-	" agency TEXT,"
-	" agency_id INTEGER REFERENCES agencies(id) ON DELETE SET NULL,"
-	" system_id INTEGER REFERENCES systems(id) ON DELETE SET NULL,"
-	" source TEXT NOT NULL,"
-	" kind TEXT NOT NULL,"
-	" severity INTEGER NOT NULL,"
-	" subject TEXT,"
-	" summary TEXT NOT NULL,"
-	" evidence TEXT NOT NULL);"
-	"CREATE INDEX events_agency ON events(agency_id, seq);"
-	"CREATE INDEX events_system ON events(system_id, seq);"
-	"CREATE INDEX events_source ON events(source, seq);"
-	"CREATE INDEX events_kind ON events(kind, seq);"
-	"CREATE INDEX events_severity ON events(severity, seq);"
-	"CREATE INDEX events_time ON events(time);",
+    /* 1: inventory, accounts, audit, events */
+    "CREATE TABLE agencies ("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " parent_id INTEGER REFERENCES agencies(id) ON DELETE RESTRICT,"
+    " code TEXT UNIQUE,"
+    " ip_ranges TEXT NOT NULL DEFAULT '[]',"
+    " declared_endpoints INTEGER NOT NULL DEFAULT 0,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL);"
+    "CREATE INDEX agencies_parent ON agencies(parent_id);"
+    "CREATE TABLE systems ("
+    " id INTEGER PRIMARY KEY,"
+    " agency_id INTEGER NOT NULL REFERENCES agencies(id) ON DELETE RESTRICT,"
+    " name TEXT NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " urls TEXT NOT NULL DEFAULT '[]',"
+    " domains TEXT NOT NULL DEFAULT '[]',"
+    " ips TEXT NOT NULL DEFAULT '[]',"
+    " level INTEGER NOT NULL,"
+    " dossier_status TEXT NOT NULL,"
+    " dossier_dates TEXT NOT NULL DEFAULT '{}',"
+    " monitor_interval_s INTEGER NOT NULL DEFAULT 300,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL);"
+    "CREATE INDEX systems_agency ON systems(agency_id);"
+    "CREATE TABLE people ("
+    " id INTEGER PRIMARY KEY,"
+    " agency_id INTEGER NOT NULL REFERENCES agencies(id) ON DELETE RESTRICT,"
+    " name TEXT NOT NULL,"
+    " role TEXT NOT NULL,"
+    " title TEXT NOT NULL DEFAULT '',"
+    " phone TEXT NOT NULL DEFAULT '',"
+    " email TEXT NOT NULL DEFAULT '',"
+    " published_on_portal INTEGER NOT NULL DEFAULT 0,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL);"
+    "CREATE INDEX people_agency ON people(agency_id);"
+    "CREATE TABLE users ("
+    " id INTEGER PRIMARY KEY,"
+    " username TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    " display_name TEXT NOT NULL DEFAULT '',"
+    " role TEXT NOT NULL,"
+    " agency_id INTEGER REFERENCES agencies(id) ON DELETE RESTRICT,"
+    " pw_hash TEXT NOT NULL,"
+    " disabled INTEGER NOT NULL DEFAULT 0,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL);"
+    "CREATE INDEX users_agency ON users(agency_id);"
+    "CREATE TABLE sessions ("
+    " token_hash BLOB PRIMARY KEY,"
+    " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " csrf TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " expires_at INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX sessions_user ON sessions(user_id);"
+    "CREATE TABLE api_tokens ("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " scope TEXT NOT NULL,"
+    " agency_id INTEGER REFERENCES agencies(id) ON DELETE RESTRICT,"
+    " token_hash BLOB NOT NULL UNIQUE,"
+    " created_at INTEGER NOT NULL,"
+    " last_used_at INTEGER,"
+    " revoked_at INTEGER);"
+    "CREATE INDEX api_tokens_agency ON api_tokens(agency_id);"
+    "CREATE TABLE audit ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " time INTEGER NOT NULL,"
+    " actor TEXT NOT NULL,"
+    " action TEXT NOT NULL,"
+    " object_type TEXT NOT NULL,"
+    " object_id INTEGER,"
+    " detail TEXT);"
+    "CREATE INDEX audit_actor ON audit(actor, id);"
+    "CREATE INDEX audit_time ON audit(time);"
+    "CREATE TABLE events ("
+    " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " id TEXT NOT NULL UNIQUE,"
+    " time INTEGER NOT NULL,"
+    " received_at INTEGER NOT NULL,"
+    " host TEXT,"
+    " agency TEXT,"
+    " agency_id INTEGER REFERENCES agencies(id) ON DELETE SET NULL,"
+    " system_id INTEGER REFERENCES systems(id) ON DELETE SET NULL,"
+    " source TEXT NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " severity INTEGER NOT NULL,"
+    " subject TEXT,"
+    " summary TEXT NOT NULL,"
+    " evidence TEXT NOT NULL);"
+    "CREATE INDEX events_agency ON events(agency_id, seq);"
+    "CREATE INDEX events_system ON events(system_id, seq);"
+    "CREATE INDEX events_source ON events(source, seq);"
+    "CREATE INDEX events_kind ON events(kind, seq);"
+    "CREATE INDEX events_severity ON events(severity, seq);"
+    "CREATE INDEX events_time ON events(time);",
+    /* 2: running totals for the overview, kept by the ingest
+     * transaction: events per agency, UTC day and severity, and the
+     * hosts seen by agents per agency (a scan of a million events per
+     * overview page would take seconds) */
+    "CREATE TABLE event_counts ("
+    " agency_id INTEGER NOT NULL REFERENCES agencies(id) ON DELETE CASCADE,"
+    " day INTEGER NOT NULL,"
+    " severity INTEGER NOT NULL,"
+    " n INTEGER NOT NULL,"
+    " PRIMARY KEY (agency_id, day, severity)) WITHOUT ROWID;"
+    "CREATE TABLE event_hosts ("
+    " agency_id INTEGER NOT NULL REFERENCES agencies(id) ON DELETE CASCADE,"
+    " host TEXT NOT NULL,"
+    " last_seen INTEGER NOT NULL,"
+    " PRIMARY KEY (agency_id, host)) WITHOUT ROWID;"
+    "INSERT INTO event_counts(agency_id, day, severity, n)"
+    " SELECT agency_id, time / 86400000, severity, count(*) FROM events"
+    " WHERE agency_id IS NOT NULL GROUP BY 1, 2, 3;"
+    "INSERT INTO event_hosts(agency_id, host, last_seen)"
+    " SELECT agency_id, host, max(time) FROM events"
+    " WHERE source='agent' AND agency_id IS NOT NULL AND host IS NOT NULL"
+    " GROUP BY 1, 2;",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 /* ---- resources -------------------------------------------------------- */
 
 typedef enum ftype {
-	F_TEXT,     /* string, required */
+	F_TEXT,      /* string, required */
 	F_TEXT_NULL, /* string or null */
-	F_INT,      /* integer */
-	F_INT_NULL, /* integer or null (a reference) */
-	F_BOOL,     /* true/false, stored 0/1 */
-	F_JSON,     /* array or object, stored as JSON text */
+	F_INT,       /* integer */
+	F_INT_NULL,  /* integer or null (a reference) */
+	F_BOOL,      /* true/false, stored 0/1 */
+	F_JSON,      /* array or object, stored as JSON text */
 } ftype;
 
 typedef struct field {
@@ -169,53 +191,59 @@ typedef struct resdef {
 } resdef;
 
 static const field agency_fields[] = {
-	{ "name", F_TEXT },     { "kind", F_TEXT },
-	{ "parent_id", F_INT_NULL }, { "code", F_TEXT_NULL },
-	{ "ip_ranges", F_JSON }, { "declared_endpoints", F_INT },
-	{ NULL, F_TEXT },
+    {"name", F_TEXT},      {"kind", F_TEXT},      {"parent_id", F_INT_NULL},
+    {"code", F_TEXT_NULL}, {"ip_ranges", F_JSON}, {"declared_endpoints", F_INT},
+    {NULL, F_TEXT},
 };
 static const field system_fields[] = {
-	{ "agency_id", F_INT },      { "name", F_TEXT },
-	{ "kind", F_TEXT },          { "urls", F_JSON },
-	{ "domains", F_JSON },       { "ips", F_JSON },
-	{ "level", F_INT },          { "dossier_status", F_TEXT },
-	{ "dossier_dates", F_JSON }, { "monitor_interval_s", F_INT },
-	{ NULL, F_TEXT },
+    {"agency_id", F_INT},
+    {"name", F_TEXT},
+    {"kind", F_TEXT},
+    {"urls", F_JSON},
+    {"domains", F_JSON},
+    {"ips", F_JSON},
+    {"level", F_INT},
+    {"dossier_status", F_TEXT},
+    {"dossier_dates", F_JSON},
+    {"monitor_interval_s", F_INT},
+    {NULL, F_TEXT},
 };
 static const field person_fields[] = {
-	{ "agency_id", F_INT }, { "name", F_TEXT },  { "role", F_TEXT },
-	{ "title", F_TEXT },    { "phone", F_TEXT }, { "email", F_TEXT },
-	{ "published_on_portal", F_BOOL }, { NULL, F_TEXT },
+    {"agency_id", F_INT},
+    {"name", F_TEXT},
+    {"role", F_TEXT},
+    {"title", F_TEXT},
+    {"phone", F_TEXT},
+    {"email", F_TEXT},
+    {"published_on_portal", F_BOOL},
+    {NULL, F_TEXT},
 };
 static const filter agency_filters[] = {
-	{ "q", "name", OP_LIKE },
-	{ "kind", "kind", OP_EQ_TEXT },
-	{ "parent_id", "parent_id", OP_EQ_INT },
-	{ "code", "code", OP_EQ_TEXT },
-	{ NULL, NULL, OP_EQ_TEXT },
+    {"q", "name", OP_LIKE},
+    {"kind", "kind", OP_EQ_TEXT},
+    {"parent_id", "parent_id", OP_EQ_INT},
+    {"code", "code", OP_EQ_TEXT},
+    {NULL, NULL, OP_EQ_TEXT},
 };
 static const filter system_filters[] = {
-	{ "q", "name", OP_LIKE },
-	{ "agency_id", "agency_id", OP_EQ_INT },
-	{ "kind", "kind", OP_EQ_TEXT },
-	{ "level", "level", OP_EQ_INT },
-	{ "dossier_status", "dossier_status", OP_EQ_TEXT },
-	{ NULL, NULL, OP_EQ_TEXT },
+    {"q", "name", OP_LIKE},
+    {"agency_id", "agency_id", OP_EQ_INT},
+    {"kind", "kind", OP_EQ_TEXT},
+    {"level", "level", OP_EQ_INT},
+    {"dossier_status", "dossier_status", OP_EQ_TEXT},
+    {NULL, NULL, OP_EQ_TEXT},
 };
 static const filter person_filters[] = {
-	{ "q", "name", OP_LIKE },
-	{ "agency_id", "agency_id", OP_EQ_INT },
-	{ "role", "role", OP_EQ_TEXT },
-	{ NULL, NULL, OP_EQ_TEXT },
+    {"q", "name", OP_LIKE},
+    {"agency_id", "agency_id", OP_EQ_INT},
+    {"role", "role", OP_EQ_TEXT},
+    {NULL, NULL, OP_EQ_TEXT},
 };
 
 static const resdef resdefs[] = {
-	[CG_RES_AGENCY] = { "agencies", "agency", "id", agency_fields,
-			    agency_filters },
-	[CG_RES_SYSTEM] = { "systems", "system", "agency_id", system_fields,
-			    system_filters },
-	[CG_RES_PERSON] = { "people", "person", "agency_id", person_fields,
-			    person_filters },
+    [CG_RES_AGENCY] = {"agencies", "agency", "id", agency_fields, agency_filters},
+    [CG_RES_SYSTEM] = {"systems", "system", "agency_id", system_fields, system_filters},
+    [CG_RES_PERSON] = {"people", "person", "agency_id", person_fields, person_filters},
 };
 #define N_RES 3
 
@@ -272,8 +300,7 @@ static cg_err db_err(sqlite3 *db, int rc)
 	case SQLITE_CONSTRAINT:
 		if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
 			return CG_EINVAL;
-		if (rc == SQLITE_CONSTRAINT_UNIQUE ||
-		    rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+		if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
 			return CG_ECONFLICT;
 		return CG_EINVAL;
 	case SQLITE_BUSY:
@@ -317,8 +344,7 @@ static sqlite3_stmt *stmt(conn *c, const char *sql)
 		return NULL;
 	}
 	sqlite3_stmt *s = NULL;
-	if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s,
-			       NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
 		db_err(c->db, sqlite3_extended_errcode(c->db));
 		return NULL;
 	}
@@ -352,23 +378,20 @@ static void conn_close(conn *c)
 static cg_err conn_open(conn *c, const char *path, int cache_kib, cg_buf *why)
 {
 	memset(c, 0, sizeof *c);
-	int rc = sqlite3_open_v2(path, &c->db,
-				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-					 SQLITE_OPEN_NOMUTEX,
-				 NULL);
+	int rc = sqlite3_open_v2(
+	    path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		if (why)
 			cg_buf_printf(why, "%s: %s", path,
-				      c->db ? sqlite3_errmsg(c->db)
-					    : sqlite3_errstr(rc));
+			              c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
 		conn_close(c);
 		return CG_EDB;
 	}
 	sqlite3_busy_timeout(c->db, CG_STORE_BUSY_MS);
 	cg_err err = exec(c, "PRAGMA journal_mode=WAL;"
-			     "PRAGMA synchronous=NORMAL;"
-			     "PRAGMA foreign_keys=ON;"
-			     "PRAGMA temp_store=MEMORY;");
+	                     "PRAGMA synchronous=NORMAL;"
+	                     "PRAGMA foreign_keys=ON;"
+	                     "PRAGMA temp_store=MEMORY;");
 	if (!err) {
 		/* random event ids make the dedup index write everywhere: a
 		 * page cache that holds it saves a read per insert */
@@ -431,8 +454,8 @@ static cg_err run(conn *c, const char *sql)
 	int rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW
-		       ? CG_OK
-		       : db_err(c->db, sqlite3_extended_errcode(c->db));
+	           ? CG_OK
+	           : db_err(c->db, sqlite3_extended_errcode(c->db));
 }
 
 static cg_err begin(conn *c)
@@ -457,9 +480,7 @@ static cg_err finish(conn *c, cg_err err)
 static cg_err step_done(conn *c, sqlite3_stmt *s)
 {
 	int rc = sqlite3_step(s);
-	cg_err err = rc == SQLITE_DONE
-			     ? CG_OK
-			     : db_err(c->db, sqlite3_extended_errcode(c->db));
+	cg_err err = rc == SQLITE_DONE ? CG_OK : db_err(c->db, sqlite3_extended_errcode(c->db));
 	sqlite3_reset(s);
 	return err;
 }
@@ -487,8 +508,7 @@ static json_t *col_str(sqlite3_stmt *s, int i)
 	if (sqlite3_column_type(s, i) == SQLITE_NULL)
 		return json_null();
 	const char *t = (const char *)sqlite3_column_text(s, i);
-	return cg_json_str(cg_slice_from(t ? t : "",
-					 (size_t)sqlite3_column_bytes(s, i)));
+	return cg_json_str(cg_slice_from(t ? t : "", (size_t)sqlite3_column_bytes(s, i)));
 }
 
 static json_t *col_int_null(sqlite3_stmt *s, int i)
@@ -510,9 +530,7 @@ static json_t *col_time(sqlite3_stmt *s, int i)
 static json_t *col_json(sqlite3_stmt *s, int i)
 {
 	const char *t = (const char *)sqlite3_column_text(s, i);
-	json_t *v = t ? json_loadb(t, (size_t)sqlite3_column_bytes(s, i), 0,
-				   NULL)
-		      : NULL;
+	json_t *v = t ? json_loadb(t, (size_t)sqlite3_column_bytes(s, i), 0, NULL) : NULL;
 	return v ? v : json_null();
 }
 
@@ -523,12 +541,11 @@ static char *dup_col(sqlite3_stmt *s, int i)
 }
 
 /* The audit row of a change, inside the caller's transaction. */
-static const char SQL_AUDIT[] =
-	"INSERT INTO audit(time,actor,action,object_type,object_id,detail)"
-	" VALUES(?,?,?,?,?,?)";
+static const char SQL_AUDIT[] = "INSERT INTO audit(time,actor,action,object_type,object_id,detail)"
+                                " VALUES(?,?,?,?,?,?)";
 
-static cg_err audit_row(conn *c, const cg_actor *actor, const char *action,
-			const char *otype, int64_t oid, const json_t *detail)
+static cg_err audit_row(conn *c, const cg_actor *actor, const char *action, const char *otype,
+                        int64_t oid, const json_t *detail)
 {
 	sqlite3_stmt *s = stmt(c, SQL_AUDIT);
 	if (!s)
@@ -551,7 +568,7 @@ static cg_err migrate(cg_store *st, cg_buf *why)
 {
 	conn *c = &st->writer;
 	cg_err err = exec(c, "CREATE TABLE IF NOT EXISTS schema_version"
-			     " (version INTEGER NOT NULL)");
+	                     " (version INTEGER NOT NULL)");
 	if (err)
 		goto fail;
 	sqlite3_stmt *s = stmt_dyn(c, "SELECT max(version) FROM schema_version");
@@ -565,15 +582,13 @@ static cg_err migrate(cg_store *st, cg_buf *why)
 	sqlite3_finalize(s);
 	if (v > N_MIGRATIONS) {
 		snprintf(g_errmsg, sizeof g_errmsg,
-			 "schema version %d is newer than this canhgac (%d)", v,
-			 N_MIGRATIONS);
+		         "schema version %d is newer than this canhgac (%d)", v, N_MIGRATIONS);
 		err = CG_EUNSUPPORTED;
 		goto fail;
 	}
 	for (; v < N_MIGRATIONS; v++) {
 		char upd[96];
-		snprintf(upd, sizeof upd,
-			 "INSERT INTO schema_version(version) VALUES(%d)", v + 1);
+		snprintf(upd, sizeof upd, "INSERT INTO schema_version(version) VALUES(%d)", v + 1);
 		err = exec(c, "BEGIN IMMEDIATE");
 		if (!err)
 			err = exec(c, migrations[v]);
@@ -585,8 +600,7 @@ static cg_err migrate(cg_store *st, cg_buf *why)
 			char saved[200];
 			snprintf(saved, sizeof saved, "%.199s", g_errmsg);
 			exec(c, "ROLLBACK");
-			snprintf(g_errmsg, sizeof g_errmsg, "migration %d: %.199s",
-				 v + 1, saved);
+			snprintf(g_errmsg, sizeof g_errmsg, "migration %d: %.199s", v + 1, saved);
 			goto fail;
 		}
 	}
@@ -618,13 +632,11 @@ static cg_err build_sql(cg_store *st)
 			cg_buf_printf(&upd, "%s=?,", f->name);
 		}
 		cg_buf_puts(&cols, ",created_at,updated_at");
-		cg_buf_printf(&ins, "created_at,updated_at) VALUES(%s?,?)",
-			      cg_buf_cstr(&qs));
+		cg_buf_printf(&ins, "created_at,updated_at) VALUES(%s?,?)", cg_buf_cstr(&qs));
 		err = cg_buf_puts(&upd, "updated_at=? WHERE id=?");
 		cg_buf sel;
 		cg_buf_init(&sel, 4096);
-		cg_buf_printf(&sel, "SELECT %s FROM %s", cg_buf_cstr(&cols),
-			      d->table);
+		cg_buf_printf(&sel, "SELECT %s FROM %s", cg_buf_cstr(&cols), d->table);
 		st->sql[r].select = strdup(cg_buf_cstr(&sel));
 		cg_buf_puts(&sel, " WHERE id=?");
 		st->sql[r].get = cg_buf_detach(&sel, NULL);
@@ -637,8 +649,8 @@ static cg_err build_sql(cg_store *st)
 		cg_buf_free(&cols);
 		cg_buf_free(&qs);
 		cg_buf_free(&sel);
-		if (err || !st->sql[r].select || !st->sql[r].get ||
-		    !st->sql[r].insert || !st->sql[r].update || !st->sql[r].del)
+		if (err || !st->sql[r].select || !st->sql[r].get || !st->sql[r].insert ||
+		    !st->sql[r].update || !st->sql[r].del)
 			return CG_ENOMEM;
 	}
 	return CG_OK;
@@ -732,8 +744,7 @@ static json_t *row_record(const resdef *d, sqlite3_stmt *s)
 }
 
 /* Binds the record's fields to ?1..?n; returns the next index. */
-static int bind_record(const resdef *d, sqlite3_stmt *s, const json_t *rec,
-		       char **tofree)
+static int bind_record(const resdef *d, sqlite3_stmt *s, const json_t *rec, char **tofree)
 {
 	int i = 1, nf = 0;
 	for (const field *f = d->fields; f->name; f++, i++) {
@@ -780,8 +791,7 @@ static int64_t rec_agency(cg_resource r, const json_t *rec)
 }
 
 /* Is the record (by id) visible in scope? Within the writer's transaction. */
-static cg_err check_scope(conn *c, cg_store *st, const cg_scope *scope,
-			  cg_resource r, int64_t id)
+static cg_err check_scope(conn *c, cg_store *st, const cg_scope *scope, cg_resource r, int64_t id)
 {
 	sqlite3_stmt *s = stmt(c, st->sql[r].get);
 	if (!s)
@@ -791,11 +801,11 @@ static cg_err check_scope(conn *c, cg_store *st, const cg_scope *scope,
 	cg_err err = CG_OK;
 	if (rc != SQLITE_ROW)
 		err = rc == SQLITE_DONE ? CG_ENOTFOUND
-					: db_err(c->db, sqlite3_extended_errcode(c->db));
+		                        : db_err(c->db, sqlite3_extended_errcode(c->db));
 	else if (scope->agency_id != 0) {
 		/* the scope column is "id" for agencies, else agency_id (col 1) */
-		int64_t owner = r == CG_RES_AGENCY ? sqlite3_column_int64(s, 0)
-						   : sqlite3_column_int64(s, 1);
+		int64_t owner =
+		    r == CG_RES_AGENCY ? sqlite3_column_int64(s, 0) : sqlite3_column_int64(s, 1);
 		if (owner != scope->agency_id)
 			err = CG_ENOTFOUND;
 	}
@@ -803,17 +813,15 @@ static cg_err check_scope(conn *c, cg_store *st, const cg_scope *scope,
 	return err;
 }
 
-cg_err cg_store_inv_create(cg_store *st, const cg_scope *scope,
-			   const cg_actor *actor, cg_resource r,
-			   const json_t *rec, int64_t *id)
+cg_err cg_store_inv_create(cg_store *st, const cg_scope *scope, const cg_actor *actor,
+                           cg_resource r, const json_t *rec, int64_t *id)
 {
 	if ((unsigned)r >= N_RES)
 		return CG_EINVAL;
-	if (scope->agency_id != 0 &&
-	    (r == CG_RES_AGENCY || rec_agency(r, rec) != scope->agency_id))
+	if (scope->agency_id != 0 && (r == CG_RES_AGENCY || rec_agency(r, rec) != scope->agency_id))
 		return CG_EPERM;
 	const resdef *d = &resdefs[r];
-	char *tofree[16] = { 0 };
+	char *tofree[16] = {0};
 	conn *c = writer_get(st);
 	cg_err err = begin(c);
 	if (!err) {
@@ -838,23 +846,20 @@ cg_err cg_store_inv_create(cg_store *st, const cg_scope *scope,
 	return err;
 }
 
-cg_err cg_store_inv_update(cg_store *st, const cg_scope *scope,
-			   const cg_actor *actor, cg_resource r, int64_t id,
-			   const json_t *rec)
+cg_err cg_store_inv_update(cg_store *st, const cg_scope *scope, const cg_actor *actor,
+                           cg_resource r, int64_t id, const json_t *rec)
 {
 	if ((unsigned)r >= N_RES)
 		return CG_EINVAL;
-	if (scope->agency_id != 0 && r != CG_RES_AGENCY &&
-	    rec_agency(r, rec) != scope->agency_id)
+	if (scope->agency_id != 0 && r != CG_RES_AGENCY && rec_agency(r, rec) != scope->agency_id)
 		return CG_EPERM;
 	const resdef *d = &resdefs[r];
-	char *tofree[16] = { 0 };
+	char *tofree[16] = {0};
 	conn *c = writer_get(st);
 	cg_err err = begin(c);
 	if (!err) {
 		err = check_scope(c, st, scope, r, id);
-		if (!err && scope->agency_id != 0 && r == CG_RES_AGENCY &&
-		    id != scope->agency_id)
+		if (!err && scope->agency_id != 0 && r == CG_RES_AGENCY && id != scope->agency_id)
 			err = CG_ENOTFOUND;
 		sqlite3_stmt *s = err ? NULL : stmt(c, st->sql[r].update);
 		if (!err && !s)
@@ -874,8 +879,8 @@ cg_err cg_store_inv_update(cg_store *st, const cg_scope *scope,
 	return err;
 }
 
-cg_err cg_store_inv_delete(cg_store *st, const cg_scope *scope,
-			   const cg_actor *actor, cg_resource r, int64_t id)
+cg_err cg_store_inv_delete(cg_store *st, const cg_scope *scope, const cg_actor *actor,
+                           cg_resource r, int64_t id)
 {
 	if ((unsigned)r >= N_RES)
 		return CG_EINVAL;
@@ -897,16 +902,15 @@ cg_err cg_store_inv_delete(cg_store *st, const cg_scope *scope,
 				err = CG_ECONFLICT;
 		}
 		if (!err)
-			err = audit_row(c, actor, "delete", resdefs[r].type, id,
-					NULL);
+			err = audit_row(c, actor, "delete", resdefs[r].type, id, NULL);
 		err = finish(c, err);
 	}
 	writer_put(st);
 	return err;
 }
 
-cg_err cg_store_inv_get(cg_store *st, const cg_scope *scope, cg_resource r,
-			int64_t id, json_t **out)
+cg_err cg_store_inv_get(cg_store *st, const cg_scope *scope, cg_resource r, int64_t id,
+                        json_t **out)
 {
 	*out = NULL;
 	if ((unsigned)r >= N_RES)
@@ -918,17 +922,15 @@ cg_err cg_store_inv_get(cg_store *st, const cg_scope *scope, cg_resource r,
 		sqlite3_bind_int64(s, 1, id);
 		int rc = sqlite3_step(s);
 		if (rc == SQLITE_ROW) {
-			int64_t owner = r == CG_RES_AGENCY
-						? sqlite3_column_int64(s, 0)
-						: sqlite3_column_int64(s, 1);
+			int64_t owner = r == CG_RES_AGENCY ? sqlite3_column_int64(s, 0)
+			                                   : sqlite3_column_int64(s, 1);
 			if (scope->agency_id != 0 && owner != scope->agency_id)
 				err = CG_ENOTFOUND;
 			else if (!(*out = row_record(&resdefs[r], s)))
 				err = CG_ENOMEM;
 		} else
-			err = rc == SQLITE_DONE
-				      ? CG_ENOTFOUND
-				      : db_err(c->db, sqlite3_extended_errcode(c->db));
+			err = rc == SQLITE_DONE ? CG_ENOTFOUND
+			                        : db_err(c->db, sqlite3_extended_errcode(c->db));
 		sqlite3_reset(s);
 	}
 	reader_put(st, c);
@@ -1009,13 +1011,13 @@ static cg_err filter_int(const json_t *v, int64_t *out)
 		return CG_OK;
 	}
 	if (json_is_string(v))
-		return cg_parse_i64(cg_slice_cstr(json_string_value(v)),
-				    INT64_MIN + 1, INT64_MAX, out);
+		return cg_parse_i64(cg_slice_cstr(json_string_value(v)), INT64_MIN + 1, INT64_MAX,
+		                    out);
 	return CG_EINVAL;
 }
 
-static cg_err build_where(const resdef *d, const cg_scope *scope,
-			  const json_t *filters, cg_buf *where, binds *b)
+static cg_err build_where(const resdef *d, const cg_scope *scope, const json_t *filters,
+                          cg_buf *where, binds *b)
 {
 	cg_err err = cg_buf_puts(where, " WHERE 1=1");
 	if (scope->agency_id != 0) {
@@ -1031,8 +1033,7 @@ static cg_err build_where(const resdef *d, const cg_scope *scope,
 		if (f->op == OP_EQ_INT) {
 			int64_t n;
 			if (filter_int(v, &n)) {
-				snprintf(g_errmsg, sizeof g_errmsg,
-					 "%s: not an integer", f->param);
+				snprintf(g_errmsg, sizeof g_errmsg, "%s: not an integer", f->param);
 				return CG_EINVAL;
 			}
 			cg_buf_printf(where, " AND %s=?", f->column);
@@ -1040,8 +1041,7 @@ static cg_err build_where(const resdef *d, const cg_scope *scope,
 		} else if (json_is_string(v)) {
 			const char *sv = json_string_value(v);
 			if (f->op == OP_LIKE) {
-				cg_buf_printf(where, " AND %s LIKE ? ESCAPE '\\'",
-					      f->column);
+				cg_buf_printf(where, " AND %s LIKE ? ESCAPE '\\'", f->column);
 				binds_str(b, like_pattern(sv));
 			} else {
 				cg_buf_printf(where, " AND %s=?", f->column);
@@ -1053,9 +1053,8 @@ static cg_err build_where(const resdef *d, const cg_scope *scope,
 	return err;
 }
 
-cg_err cg_store_inv_list(cg_store *st, const cg_scope *scope, cg_resource r,
-			 const json_t *filters, int64_t limit, int64_t offset,
-			 json_t **items, int64_t *total)
+cg_err cg_store_inv_list(cg_store *st, const cg_scope *scope, cg_resource r, const json_t *filters,
+                         int64_t limit, int64_t offset, json_t **items, int64_t *total)
 {
 	*items = NULL;
 	*total = 0;
@@ -1065,7 +1064,7 @@ cg_err cg_store_inv_list(cg_store *st, const cg_scope *scope, cg_resource r,
 	cg_buf where, sql;
 	cg_buf_init(&where, 4096);
 	cg_buf_init(&sql, 8192);
-	binds b = { 0 };
+	binds b = {0};
 	cg_err err = build_where(d, scope, filters, &where, &b);
 	if (err) {
 		cg_buf_free(&where);
@@ -1076,8 +1075,7 @@ cg_err cg_store_inv_list(cg_store *st, const cg_scope *scope, cg_resource r,
 	conn *c = reader_get(st);
 	/* one read transaction so total and items agree */
 	exec(c, "BEGIN");
-	cg_buf_printf(&sql, "SELECT count(*) FROM %s%s", d->table,
-		      cg_buf_cstr(&where));
+	cg_buf_printf(&sql, "SELECT count(*) FROM %s%s", d->table, cg_buf_cstr(&where));
 	sqlite3_stmt *s = stmt_dyn(c, cg_buf_cstr(&sql));
 	if (!s)
 		err = CG_EDB;
@@ -1090,9 +1088,8 @@ cg_err cg_store_inv_list(cg_store *st, const cg_scope *scope, cg_resource r,
 	json_t *arr = json_array();
 	if (!err) {
 		cg_buf_reset(&sql);
-		cg_buf_printf(&sql, "%s%s ORDER BY id LIMIT %lld OFFSET %lld",
-			      st->sql[r].select, cg_buf_cstr(&where),
-			      (long long)limit, (long long)offset);
+		cg_buf_printf(&sql, "%s%s ORDER BY id LIMIT %lld OFFSET %lld", st->sql[r].select,
+		              cg_buf_cstr(&where), (long long)limit, (long long)offset);
 		s = stmt_dyn(c, cg_buf_cstr(&sql));
 		if (!s)
 			err = CG_EDB;
@@ -1120,19 +1117,15 @@ cg_err cg_store_inv_list(cg_store *st, const cg_scope *scope, cg_resource r,
 }
 
 static const char SQL_AG_BY_ID[] = "SELECT id FROM agencies WHERE id=?";
-static const char SQL_AG_BY_CODE[] =
-	"SELECT id FROM agencies WHERE code=? COLLATE NOCASE";
-static const char SQL_AG_BY_NAME[] =
-	"SELECT id FROM agencies WHERE name=? ORDER BY id LIMIT 1";
+static const char SQL_AG_BY_CODE[] = "SELECT id FROM agencies WHERE code=? COLLATE NOCASE";
+static const char SQL_AG_BY_NAME[] = "SELECT id FROM agencies WHERE name=? ORDER BY id LIMIT 1";
 
-cg_err cg_store_agency_lookup(cg_store *st, const cg_scope *scope,
-			      const char *key, int64_t *id)
+cg_err cg_store_agency_lookup(cg_store *st, const cg_scope *scope, const char *key, int64_t *id)
 {
 	*id = 0;
 	int64_t n = 0;
 	bool numeric = cg_parse_i64(cg_slice_cstr(key), 1, INT64_MAX, &n) == CG_OK;
-	const char *order[3] = { numeric ? SQL_AG_BY_ID : NULL, SQL_AG_BY_CODE,
-				 SQL_AG_BY_NAME };
+	const char *order[3] = {numeric ? SQL_AG_BY_ID : NULL, SQL_AG_BY_CODE, SQL_AG_BY_NAME};
 	conn *c = reader_get(st);
 	cg_err err = CG_ENOTFOUND;
 	for (int k = 0; k < 3 && err == CG_ENOTFOUND; k++) {
@@ -1174,8 +1167,7 @@ cg_err cg_store_agency_map(cg_store *st, json_t **out)
 		int rc;
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 			json_t *o = json_object();
-			json_object_set_new(o, "id",
-					    json_integer(sqlite3_column_int64(s, 0)));
+			json_object_set_new(o, "id", json_integer(sqlite3_column_int64(s, 0)));
 			json_object_set_new(o, "code", col_str(s, 1));
 			json_object_set_new(o, "ip_ranges", col_json(s, 2));
 			json_array_append_new(arr, o);
@@ -1193,8 +1185,7 @@ cg_err cg_store_agency_map(cg_store *st, json_t **out)
 	return CG_OK;
 }
 
-static const char SQL_SYS_MAP[] =
-	"SELECT id, agency_id, urls, domains, ips FROM systems";
+static const char SQL_SYS_MAP[] = "SELECT id, agency_id, urls, domains, ips FROM systems";
 
 cg_err cg_store_system_map(cg_store *st, json_t **out)
 {
@@ -1208,7 +1199,8 @@ cg_err cg_store_system_map(cg_store *st, json_t **out)
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 			json_t *o = json_object();
 			json_object_set_new(o, "id", json_integer(sqlite3_column_int64(s, 0)));
-			json_object_set_new(o, "agency_id", json_integer(sqlite3_column_int64(s, 1)));
+			json_object_set_new(o, "agency_id",
+			                    json_integer(sqlite3_column_int64(s, 1)));
 			json_object_set_new(o, "urls", col_json(s, 2));
 			json_object_set_new(o, "domains", col_json(s, 3));
 			json_object_set_new(o, "ips", col_json(s, 4));
@@ -1229,26 +1221,22 @@ cg_err cg_store_system_map(cg_store *st, json_t **out)
 
 /* ---- overview --------------------------------------------------------- */
 
-static const char SQL_OV_AGENCIES[] =
-	"SELECT id,name,kind,declared_endpoints FROM agencies"
-	" WHERE ?1=0 OR id=?1 ORDER BY name";
-static const char SQL_OV_SYSTEMS[] =
-	"SELECT agency_id, count(*), sum(kind='portal'),"
-	" sum(dossier_status='approved') FROM systems"
-	" WHERE ?1=0 OR agency_id=?1 GROUP BY agency_id";
-static const char SQL_OV_FINDINGS[] =
-	"SELECT agency_id, severity, count(*) FROM events"
-	" WHERE time>=?2 AND (?1=0 OR agency_id=?1) AND agency_id IS NOT NULL"
-	" GROUP BY agency_id, severity";
-static const char SQL_OV_ENDPOINTS[] =
-	"SELECT agency_id, count(DISTINCT host) FROM events"
-	" WHERE source='agent' AND time>=?2 AND (?1=0 OR agency_id=?1)"
-	" AND agency_id IS NOT NULL GROUP BY agency_id";
+static const char SQL_OV_AGENCIES[] = "SELECT id,name,kind,declared_endpoints FROM agencies"
+                                      " WHERE ?1=0 OR id=?1 ORDER BY name";
+static const char SQL_OV_SYSTEMS[] = "SELECT agency_id, count(*), sum(kind='portal'),"
+                                     " sum(dossier_status='approved') FROM systems"
+                                     " WHERE ?1=0 OR agency_id=?1 GROUP BY agency_id";
+static const char SQL_OV_FINDINGS[] = "SELECT agency_id, severity, sum(n) FROM event_counts"
+                                      " WHERE day>=?2/86400000 AND (?1=0 OR agency_id=?1)"
+                                      " GROUP BY agency_id, severity";
+static const char SQL_OV_ENDPOINTS[] = "SELECT agency_id, count(*) FROM event_hosts"
+                                       " WHERE last_seen>=?2 AND (?1=0 OR agency_id=?1)"
+                                       " GROUP BY agency_id";
 
 static json_t *zero_findings(void)
 {
-	return json_pack("{s:i,s:i,s:i,s:i,s:i}", "critical", 0, "high", 0,
-			 "medium", 0, "low", 0, "info", 0);
+	return json_pack("{s:i,s:i,s:i,s:i,s:i}", "critical", 0, "high", 0, "medium", 0, "low", 0,
+	                 "info", 0);
 }
 
 static void add_int(json_t *o, const char *key, json_int_t n)
@@ -1257,8 +1245,7 @@ static void add_int(json_t *o, const char *key, json_int_t n)
 	json_object_set_new(o, key, json_integer(json_integer_value(v) + n));
 }
 
-cg_err cg_store_overview(cg_store *st, const cg_scope *scope, int64_t now_ms,
-			 json_t **out)
+cg_err cg_store_overview(cg_store *st, const cg_scope *scope, int64_t now_ms, json_t **out)
 {
 	*out = NULL;
 	/* "open findings": events of the last 30 days (until incidents track
@@ -1282,10 +1269,10 @@ cg_err cg_store_overview(cg_store *st, const cg_scope *scope, int64_t now_ms,
 			json_object_set_new(a, "systems", json_integer(0));
 			json_object_set_new(a, "endpoints", json_integer(0));
 			json_object_set_new(a, "declared_endpoints",
-					    json_integer(sqlite3_column_int64(s, 3)));
+			                    json_integer(sqlite3_column_int64(s, 3)));
 			json_object_set_new(a, "open_findings", zero_findings());
 			json_object_set_new(a, "classified",
-					    json_pack("{s:i,s:i}", "approved", 0, "total", 0));
+			                    json_pack("{s:i,s:i}", "approved", 0, "total", 0));
 			json_object_set(byid, (const char *)sqlite3_column_text(s, 0), a);
 			json_array_append_new(list, a);
 		}
@@ -1300,7 +1287,8 @@ cg_err cg_store_overview(cg_store *st, const cg_scope *scope, int64_t now_ms,
 			json_object_set_new(a, "systems", json_integer(sqlite3_column_int64(s, 1)));
 			json_object_set_new(a, "portals", json_integer(sqlite3_column_int64(s, 2)));
 			json_t *cl = json_object_get(a, "classified");
-			json_object_set_new(cl, "approved", json_integer(sqlite3_column_int64(s, 3)));
+			json_object_set_new(cl, "approved",
+			                    json_integer(sqlite3_column_int64(s, 3)));
 			json_object_set_new(cl, "total", json_integer(sqlite3_column_int64(s, 1)));
 		}
 		sqlite3_reset(s);
@@ -1314,8 +1302,8 @@ cg_err cg_store_overview(cg_store *st, const cg_scope *scope, int64_t now_ms,
 			if (!a)
 				continue;
 			add_int(json_object_get(a, "open_findings"),
-				cg_severity_name((cg_severity)sqlite3_column_int(s, 1)),
-				sqlite3_column_int64(s, 2));
+			        cg_severity_name((cg_severity)sqlite3_column_int(s, 1)),
+			        sqlite3_column_int64(s, 2));
 		}
 		sqlite3_reset(s);
 	} else if (!err)
@@ -1327,7 +1315,7 @@ cg_err cg_store_overview(cg_store *st, const cg_scope *scope, int64_t now_ms,
 			json_t *a = json_object_get(byid, (const char *)sqlite3_column_text(s, 0));
 			if (a)
 				json_object_set_new(a, "endpoints",
-						    json_integer(sqlite3_column_int64(s, 1)));
+				                    json_integer(sqlite3_column_int64(s, 1)));
 		}
 		sqlite3_reset(s);
 	} else if (!err)
@@ -1340,29 +1328,25 @@ cg_err cg_store_overview(cg_store *st, const cg_scope *scope, int64_t now_ms,
 		return err;
 	}
 	/* totals over the listed agencies */
-	json_t *tot = json_pack("{s:i,s:i,s:i,s:i,s:i}", "agencies",
-				(json_int_t)json_array_size(list), "portals", 0,
-				"systems", 0, "endpoints", 0,
-				"declared_endpoints", 0);
+	json_t *tot =
+	    json_pack("{s:i,s:i,s:i,s:i,s:i}", "agencies", (json_int_t)json_array_size(list),
+	              "portals", 0, "systems", 0, "endpoints", 0, "declared_endpoints", 0);
 	json_object_set_new(tot, "open_findings", zero_findings());
-	json_object_set_new(tot, "classified",
-			    json_pack("{s:i,s:i}", "approved", 0, "total", 0));
+	json_object_set_new(tot, "classified", json_pack("{s:i,s:i}", "approved", 0, "total", 0));
 	size_t i;
 	json_t *a;
-	json_array_foreach(list, i, a) {
-		static const char *const nums[] = { "portals", "systems", "endpoints",
-						    "declared_endpoints" };
+	json_array_foreach(list, i, a)
+	{
+		static const char *const nums[] = {"portals", "systems", "endpoints",
+		                                   "declared_endpoints"};
 		for (int k = 0; k < 4; k++)
-			add_int(tot, nums[k],
-				json_integer_value(json_object_get(a, nums[k])));
+			add_int(tot, nums[k], json_integer_value(json_object_get(a, nums[k])));
 		const char *key;
 		json_t *v;
 		json_object_foreach(json_object_get(a, "open_findings"), key, v)
-			add_int(json_object_get(tot, "open_findings"), key,
-				json_integer_value(v));
+		    add_int(json_object_get(tot, "open_findings"), key, json_integer_value(v));
 		json_object_foreach(json_object_get(a, "classified"), key, v)
-			add_int(json_object_get(tot, "classified"), key,
-				json_integer_value(v));
+		    add_int(json_object_get(tot, "classified"), key, json_integer_value(v));
 	}
 	*out = json_pack("{s:o,s:o}", "agencies", list, "totals", tot);
 	return *out ? CG_OK : CG_ENOMEM;
@@ -1371,16 +1355,16 @@ cg_err cg_store_overview(cg_store *st, const cg_scope *scope, int64_t now_ms,
 /* ---- users ------------------------------------------------------------ */
 
 static const char SQL_USER_COLS[] =
-	"SELECT id,username,display_name,role,agency_id,disabled FROM users";
+    "SELECT id,username,display_name,role,agency_id,disabled FROM users";
 static const char SQL_USER_GET[] =
-	"SELECT id,username,display_name,role,agency_id,disabled FROM users"
-	" WHERE id=?";
+    "SELECT id,username,display_name,role,agency_id,disabled FROM users"
+    " WHERE id=?";
 static const char SQL_USER_AUTH[] =
-	"SELECT id,username,display_name,role,agency_id,disabled,pw_hash"
-	" FROM users WHERE username=?";
+    "SELECT id,username,display_name,role,agency_id,disabled,pw_hash"
+    " FROM users WHERE username=?";
 static const char SQL_USER_INSERT[] =
-	"INSERT INTO users(username,display_name,role,agency_id,pw_hash,"
-	"disabled,created_at,updated_at) VALUES(?,?,?,?,?,?,?,?)";
+    "INSERT INTO users(username,display_name,role,agency_id,pw_hash,"
+    "disabled,created_at,updated_at) VALUES(?,?,?,?,?,?,?,?)";
 static const char SQL_USER_DELETE[] = "DELETE FROM users WHERE id=?";
 static const char SQL_SESS_DEL_USER[] = "DELETE FROM sessions WHERE user_id=?";
 
@@ -1396,8 +1380,8 @@ static json_t *row_user(sqlite3_stmt *s)
 	return o;
 }
 
-cg_err cg_store_user_create(cg_store *st, const cg_actor *actor,
-			    const json_t *rec, const char *pw_hash, int64_t *id)
+cg_err cg_store_user_create(cg_store *st, const cg_actor *actor, const json_t *rec,
+                            const char *pw_hash, int64_t *id)
 {
 	conn *c = writer_get(st);
 	cg_err err = begin(c);
@@ -1429,11 +1413,10 @@ cg_err cg_store_user_create(cg_store *st, const cg_actor *actor,
 	return err;
 }
 
-cg_err cg_store_user_update(cg_store *st, const cg_actor *actor, int64_t id,
-			    const json_t *rec, const char *pw_hash)
+cg_err cg_store_user_update(cg_store *st, const cg_actor *actor, int64_t id, const json_t *rec,
+                            const char *pw_hash)
 {
-	static const char *const cols[] = { "display_name", "role", "agency_id",
-					    "disabled" };
+	static const char *const cols[] = {"display_name", "role", "agency_id", "disabled"};
 	cg_buf sql;
 	cg_buf_init(&sql, 1024);
 	cg_buf_puts(&sql, "UPDATE users SET updated_at=?");
@@ -1457,7 +1440,8 @@ cg_err cg_store_user_update(cg_store *st, const cg_actor *actor, int64_t id,
 				if (!v)
 					continue;
 				if (k == 2)
-					bind_id(s, i++, json_is_integer(v) ? json_integer_value(v) : 0);
+					bind_id(s, i++,
+					        json_is_integer(v) ? json_integer_value(v) : 0);
 				else if (k == 3)
 					sqlite3_bind_int(s, i++, json_is_true(v));
 				else
@@ -1473,8 +1457,7 @@ cg_err cg_store_user_update(cg_store *st, const cg_actor *actor, int64_t id,
 		}
 		/* a disabled account or a new password ends its sessions */
 		if (!err && (pw_hash || json_is_true(json_object_get(rec, "disabled")) ||
-			     json_object_get(rec, "role") ||
-			     json_object_get(rec, "agency_id"))) {
+		             json_object_get(rec, "role") || json_object_get(rec, "agency_id"))) {
 			sqlite3_stmt *d = stmt(c, SQL_SESS_DEL_USER);
 			if (!d)
 				err = CG_EDB;
@@ -1538,11 +1521,9 @@ cg_err cg_store_user_get(cg_store *st, int64_t id, json_t **out)
 }
 
 /* A paged list of a whole table: count + rows converted by fn. */
-static cg_err list_table(cg_store *st, const char *cols_sql, const char *table,
-			 const char *where, const binds *b, const char *order,
-			 int64_t limit, int64_t offset,
-			 json_t *(*fn)(sqlite3_stmt *), json_t **items,
-			 int64_t *total)
+static cg_err list_table(cg_store *st, const char *cols_sql, const char *table, const char *where,
+                         const binds *b, const char *order, int64_t limit, int64_t offset,
+                         json_t *(*fn)(sqlite3_stmt *), json_t **items, int64_t *total)
 {
 	*items = NULL;
 	*total = 0;
@@ -1564,9 +1545,8 @@ static cg_err list_table(cg_store *st, const char *cols_sql, const char *table,
 	json_t *arr = json_array();
 	if (!err) {
 		cg_buf_reset(&sql);
-		cg_buf_printf(&sql, "%s%s ORDER BY %s LIMIT %lld OFFSET %lld",
-			      cols_sql, where, order, (long long)limit,
-			      (long long)offset);
+		cg_buf_printf(&sql, "%s%s ORDER BY %s LIMIT %lld OFFSET %lld", cols_sql, where,
+		              order, (long long)limit, (long long)offset);
 		s = stmt_dyn(c, cg_buf_cstr(&sql));
 		if (!s)
 			err = CG_EDB;
@@ -1591,16 +1571,15 @@ static cg_err list_table(cg_store *st, const char *cols_sql, const char *table,
 	return CG_OK;
 }
 
-cg_err cg_store_user_list(cg_store *st, int64_t limit, int64_t offset,
-			  json_t **items, int64_t *total)
+cg_err cg_store_user_list(cg_store *st, int64_t limit, int64_t offset, json_t **items,
+                          int64_t *total)
 {
-	binds b = { 0 };
-	return list_table(st, SQL_USER_COLS, "users", "", &b, "id", limit,
-			  offset, row_user, items, total);
+	binds b = {0};
+	return list_table(st, SQL_USER_COLS, "users", "", &b, "id", limit, offset, row_user, items,
+	                  total);
 }
 
-cg_err cg_store_user_auth_info(cg_store *st, const char *username,
-			       json_t **user, char **pw_hash)
+cg_err cg_store_user_auth_info(cg_store *st, const char *username, json_t **user, char **pw_hash)
 {
 	*user = NULL;
 	*pw_hash = NULL;
@@ -1623,18 +1602,17 @@ cg_err cg_store_user_auth_info(cg_store *st, const char *username,
 /* ---- sessions --------------------------------------------------------- */
 
 static const char SQL_SESS_INSERT[] =
-	"INSERT INTO sessions(token_hash,user_id,csrf,created_at,expires_at)"
-	" VALUES(?,?,?,?,?)";
+    "INSERT INTO sessions(token_hash,user_id,csrf,created_at,expires_at)"
+    " VALUES(?,?,?,?,?)";
 static const char SQL_SESS_PURGE[] = "DELETE FROM sessions WHERE expires_at<?";
 static const char SQL_SESS_GET[] =
-	"SELECT u.id,u.username,u.display_name,u.role,u.agency_id,u.disabled,"
-	"s.csrf FROM sessions s JOIN users u ON u.id=s.user_id"
-	" WHERE s.token_hash=? AND s.expires_at>? AND u.disabled=0";
+    "SELECT u.id,u.username,u.display_name,u.role,u.agency_id,u.disabled,"
+    "s.csrf FROM sessions s JOIN users u ON u.id=s.user_id"
+    " WHERE s.token_hash=? AND s.expires_at>? AND u.disabled=0";
 static const char SQL_SESS_DELETE[] = "DELETE FROM sessions WHERE token_hash=?";
 
-cg_err cg_store_session_create(cg_store *st, const uint8_t token_hash[32],
-			       int64_t user_id, const char *csrf,
-			       int64_t expires_ms)
+cg_err cg_store_session_create(cg_store *st, const uint8_t token_hash[32], int64_t user_id,
+                               const char *csrf, int64_t expires_ms)
 {
 	conn *c = writer_get(st);
 	cg_err err = begin(c);
@@ -1663,8 +1641,8 @@ cg_err cg_store_session_create(cg_store *st, const uint8_t token_hash[32],
 	return err;
 }
 
-cg_err cg_store_session_get(cg_store *st, const uint8_t token_hash[32],
-			    int64_t now_ms, json_t **user, char **csrf)
+cg_err cg_store_session_get(cg_store *st, const uint8_t token_hash[32], int64_t now_ms,
+                            json_t **user, char **csrf)
 {
 	*user = NULL;
 	*csrf = NULL;
@@ -1701,21 +1679,20 @@ cg_err cg_store_session_delete(cg_store *st, const uint8_t token_hash[32])
 /* ---- API tokens ------------------------------------------------------- */
 
 static const char SQL_TOK_COLS[] =
-	"SELECT id,name,scope,agency_id,created_at,last_used_at,revoked_at"
-	" FROM api_tokens";
+    "SELECT id,name,scope,agency_id,created_at,last_used_at,revoked_at"
+    " FROM api_tokens";
 static const char SQL_TOK_GET[] =
-	"SELECT id,name,scope,agency_id,created_at,last_used_at,revoked_at"
-	" FROM api_tokens WHERE id=?";
+    "SELECT id,name,scope,agency_id,created_at,last_used_at,revoked_at"
+    " FROM api_tokens WHERE id=?";
 static const char SQL_TOK_AUTH[] =
-	"SELECT id,name,scope,agency_id,created_at,last_used_at,revoked_at"
-	" FROM api_tokens WHERE token_hash=? AND revoked_at IS NULL";
+    "SELECT id,name,scope,agency_id,created_at,last_used_at,revoked_at"
+    " FROM api_tokens WHERE token_hash=? AND revoked_at IS NULL";
 static const char SQL_TOK_INSERT[] =
-	"INSERT INTO api_tokens(name,scope,agency_id,token_hash,created_at)"
-	" VALUES(?,?,?,?,?)";
+    "INSERT INTO api_tokens(name,scope,agency_id,token_hash,created_at)"
+    " VALUES(?,?,?,?,?)";
 static const char SQL_TOK_REVOKE[] =
-	"UPDATE api_tokens SET revoked_at=? WHERE id=? AND revoked_at IS NULL";
-static const char SQL_TOK_USED[] =
-	"UPDATE api_tokens SET last_used_at=? WHERE id=?";
+    "UPDATE api_tokens SET revoked_at=? WHERE id=? AND revoked_at IS NULL";
+static const char SQL_TOK_USED[] = "UPDATE api_tokens SET last_used_at=? WHERE id=?";
 
 static json_t *row_token(sqlite3_stmt *s)
 {
@@ -1730,9 +1707,8 @@ static json_t *row_token(sqlite3_stmt *s)
 	return o;
 }
 
-cg_err cg_store_token_create(cg_store *st, const cg_actor *actor,
-			     const json_t *rec, const uint8_t token_hash[32],
-			     int64_t *id)
+cg_err cg_store_token_create(cg_store *st, const cg_actor *actor, const json_t *rec,
+                             const uint8_t token_hash[32], int64_t *id)
 {
 	conn *c = writer_get(st);
 	cg_err err = begin(c);
@@ -1759,12 +1735,12 @@ cg_err cg_store_token_create(cg_store *st, const cg_actor *actor,
 	return err;
 }
 
-cg_err cg_store_token_list(cg_store *st, int64_t limit, int64_t offset,
-			   json_t **items, int64_t *total)
+cg_err cg_store_token_list(cg_store *st, int64_t limit, int64_t offset, json_t **items,
+                           int64_t *total)
 {
-	binds b = { 0 };
-	return list_table(st, SQL_TOK_COLS, "api_tokens", "", &b, "id", limit,
-			  offset, row_token, items, total);
+	binds b = {0};
+	return list_table(st, SQL_TOK_COLS, "api_tokens", "", &b, "id", limit, offset, row_token,
+	                  items, total);
 }
 
 cg_err cg_store_token_get(cg_store *st, int64_t id, json_t **out)
@@ -1785,8 +1761,7 @@ cg_err cg_store_token_get(cg_store *st, int64_t id, json_t **out)
 	return err;
 }
 
-cg_err cg_store_token_revoke(cg_store *st, const cg_actor *actor, int64_t id,
-			     int64_t now_ms)
+cg_err cg_store_token_revoke(cg_store *st, const cg_actor *actor, int64_t id, int64_t now_ms)
 {
 	conn *c = writer_get(st);
 	cg_err err = begin(c);
@@ -1809,8 +1784,7 @@ cg_err cg_store_token_revoke(cg_store *st, const cg_actor *actor, int64_t id,
 	return err;
 }
 
-cg_err cg_store_token_auth(cg_store *st, const uint8_t token_hash[32],
-			   int64_t now_ms, json_t **out)
+cg_err cg_store_token_auth(cg_store *st, const uint8_t token_hash[32], int64_t now_ms, json_t **out)
 {
 	*out = NULL;
 	int64_t id = 0, last = 0;
@@ -1844,7 +1818,7 @@ cg_err cg_store_token_auth(cg_store *st, const uint8_t token_hash[32],
 /* ---- audit ------------------------------------------------------------ */
 
 static const char SQL_AUDIT_COLS[] =
-	"SELECT id,time,actor,action,object_type,object_id,detail FROM audit";
+    "SELECT id,time,actor,action,object_type,object_id,detail FROM audit";
 
 static json_t *row_audit(sqlite3_stmt *s)
 {
@@ -1860,8 +1834,7 @@ static json_t *row_audit(sqlite3_stmt *s)
 }
 
 cg_err cg_store_audit(cg_store *st, const cg_actor *actor, const char *action,
-		      const char *object_type, int64_t object_id,
-		      const json_t *detail)
+                      const char *object_type, int64_t object_id, const json_t *detail)
 {
 	conn *c = writer_get(st);
 	cg_err err = audit_row(c, actor, action, object_type, object_id, detail);
@@ -1869,11 +1842,10 @@ cg_err cg_store_audit(cg_store *st, const cg_actor *actor, const char *action,
 	return err;
 }
 
-cg_err cg_store_audit_list(cg_store *st, const char *actor, int64_t since_ms,
-			   int64_t limit, int64_t offset, json_t **items,
-			   int64_t *total)
+cg_err cg_store_audit_list(cg_store *st, const char *actor, int64_t since_ms, int64_t limit,
+                           int64_t offset, json_t **items, int64_t *total)
 {
-	binds b = { 0 };
+	binds b = {0};
 	cg_buf where;
 	cg_buf_init(&where, 256);
 	cg_buf_puts(&where, " WHERE 1=1");
@@ -1885,9 +1857,8 @@ cg_err cg_store_audit_list(cg_store *st, const char *actor, int64_t since_ms,
 		cg_buf_puts(&where, " AND time>=?");
 		binds_int(&b, since_ms);
 	}
-	cg_err err = list_table(st, SQL_AUDIT_COLS, "audit", cg_buf_cstr(&where),
-				&b, "id DESC", limit, offset, row_audit, items,
-				total);
+	cg_err err = list_table(st, SQL_AUDIT_COLS, "audit", cg_buf_cstr(&where), &b, "id DESC",
+	                        limit, offset, row_audit, items, total);
 	binds_free(&b);
 	cg_buf_free(&where);
 	return err;
@@ -1895,22 +1866,79 @@ cg_err cg_store_audit_list(cg_store *st, const char *actor, int64_t since_ms,
 
 /* ---- events ----------------------------------------------------------- */
 
-static const char SQL_EV_INSERT[] =
-	"INSERT INTO events(id,time,received_at,host,agency,agency_id,"
-	"system_id,source,kind,severity,subject,summary,evidence)"
-	" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING";
-static const char SQL_EV_COLS[] =
-	"SELECT seq,id,time,received_at,host,agency,agency_id,system_id,"
-	"source,kind,severity,subject,summary,evidence FROM events";
+static const char SQL_EV_INSERT[] = "INSERT INTO events(id,time,received_at,host,agency,agency_id,"
+                                    "system_id,source,kind,severity,subject,summary,evidence)"
+                                    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING";
+static const char SQL_EV_COLS[] = "SELECT seq,id,time,received_at,host,agency,agency_id,system_id,"
+                                  "source,kind,severity,subject,summary,evidence FROM events";
 static const char SQL_EV_GET[] =
-	"SELECT seq,id,time,received_at,host,agency,agency_id,system_id,"
-	"source,kind,severity,subject,summary,evidence FROM events WHERE seq=?";
+    "SELECT seq,id,time,received_at,host,agency,agency_id,system_id,"
+    "source,kind,severity,subject,summary,evidence FROM events WHERE seq=?";
 static const char SQL_EV_COUNT[] = "SELECT count(*) FROM events";
 static const char SQL_EV_MAX[] = "SELECT max(seq) FROM events";
 
-cg_err cg_store_events_insert(cg_store *st, cg_event_in *evs, size_t n,
-			      int64_t received_ms, size_t *accepted,
-			      size_t *duplicates)
+static const char SQL_COUNT_ADD[] =
+    "INSERT INTO event_counts(agency_id, day, severity, n) VALUES(?,?,?,?)"
+    " ON CONFLICT(agency_id, day, severity) DO UPDATE SET n = n + excluded.n";
+static const char SQL_HOST_SEEN[] =
+    "INSERT INTO event_hosts(agency_id, host, last_seen) VALUES(?,?,?)"
+    " ON CONFLICT(agency_id, host) DO UPDATE SET"
+    " last_seen = max(last_seen, excluded.last_seen)";
+
+/* One running total of a batch. */
+typedef struct tally {
+	int64_t agency_id, day, n;
+	int severity;
+} tally;
+
+/* Adds the stored (not duplicate) events of the batch to the overview's
+ * running totals, in the batch's transaction. */
+static cg_err update_totals(conn *c, const cg_event_in *evs, size_t n)
+{
+	tally *t = calloc(n ? n : 1, sizeof *t);
+	if (!t)
+		return CG_ENOMEM;
+	size_t nt = 0;
+	cg_err err = CG_OK;
+	sqlite3_stmt *h = stmt(c, SQL_HOST_SEEN);
+	if (!h)
+		err = CG_EDB;
+	for (size_t i = 0; !err && i < n; i++) {
+		const cg_event *e = evs[i].ev;
+		if (evs[i].duplicate || evs[i].agency_id <= 0)
+			continue;
+		int64_t day = e->time_ms >= 0 ? e->time_ms / 86400000 : 0;
+		size_t k = 0;
+		while (k < nt && !(t[k].agency_id == evs[i].agency_id && t[k].day == day &&
+		                   t[k].severity == (int)e->severity))
+			k++;
+		if (k == nt)
+			t[nt++] = (tally){evs[i].agency_id, day, 0, (int)e->severity};
+		t[k].n++;
+		if (e->host && e->source && strcmp(e->source, "agent") == 0) {
+			sqlite3_reset(h);
+			sqlite3_bind_int64(h, 1, evs[i].agency_id);
+			sqlite3_bind_text(h, 2, e->host, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(h, 3, e->time_ms);
+			err = step_done(c, h);
+		}
+	}
+	sqlite3_stmt *s = err ? NULL : stmt(c, SQL_COUNT_ADD);
+	if (!err && !s)
+		err = CG_EDB;
+	for (size_t k = 0; !err && k < nt; k++) {
+		sqlite3_bind_int64(s, 1, t[k].agency_id);
+		sqlite3_bind_int64(s, 2, t[k].day);
+		sqlite3_bind_int(s, 3, t[k].severity);
+		sqlite3_bind_int64(s, 4, t[k].n);
+		err = step_done(c, s);
+	}
+	free(t);
+	return err;
+}
+
+cg_err cg_store_events_insert(cg_store *st, cg_event_in *evs, size_t n, int64_t received_ms,
+                              size_t *accepted, size_t *duplicates)
 {
 	*accepted = 0;
 	*duplicates = 0;
@@ -1942,10 +1970,8 @@ cg_err cg_store_events_insert(cg_store *st, cg_event_in *evs, size_t n,
 			sqlite3_bind_text(s, 11, e->subject, -1, SQLITE_STATIC);
 		else
 			sqlite3_bind_null(s, 11);
-		sqlite3_bind_text(s, 12, e->summary ? e->summary : "", -1,
-				  SQLITE_STATIC);
-		sqlite3_bind_text(s, 13, cg_buf_cstr(&ev), (int)ev.len,
-				  SQLITE_STATIC);
+		sqlite3_bind_text(s, 12, e->summary ? e->summary : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 13, cg_buf_cstr(&ev), (int)ev.len, SQLITE_STATIC);
 		err = step_done(c, s);
 		if (err)
 			break;
@@ -1957,6 +1983,8 @@ cg_err cg_store_events_insert(cg_store *st, cg_event_in *evs, size_t n,
 	}
 	if (s)
 		sqlite3_clear_bindings(s);
+	if (!err)
+		err = update_totals(c, evs, n);
 	err = finish(c, err);
 	writer_put(st);
 	cg_buf_free(&ev);
@@ -1981,7 +2009,7 @@ static json_t *row_event(sqlite3_stmt *s)
 	json_object_set_new(o, "source", col_str(s, 8));
 	json_object_set_new(o, "kind", col_str(s, 9));
 	json_object_set_new(o, "severity",
-			    json_string(cg_severity_name((cg_severity)sqlite3_column_int(s, 10))));
+	                    json_string(cg_severity_name((cg_severity)sqlite3_column_int(s, 10))));
 	json_object_set_new(o, "subject", col_str(s, 11));
 	json_object_set_new(o, "summary", col_str(s, 12));
 	json_object_set_new(o, "evidence", col_json(s, 13));
@@ -1994,8 +2022,8 @@ static json_t *row_event(sqlite3_stmt *s)
  * stops after one page: right when matches are common. Otherwise the
  * planner may use the time and severity indexes and sort the matches:
  * right when they are rare (an old time window, a rare level). */
-static void events_sql(const cg_scope *scope, const cg_event_query *q,
-		       bool walk_seq, int64_t min_seq, cg_buf *sql, binds *b)
+static void events_sql(const cg_scope *scope, const cg_event_query *q, bool walk_seq,
+                       int64_t min_seq, cg_buf *sql, binds *b)
 {
 	const char *plus = walk_seq ? "+" : "";
 	cg_buf_puts(sql, SQL_EV_COLS);
@@ -2047,7 +2075,7 @@ static void events_sql(const cg_scope *scope, const cg_event_query *q,
 	/* last: a numbered parameter after all the anonymous ones */
 	if (q->q && *q->q)
 		cg_buf_puts(sql, " AND (summary LIKE ?100 ESCAPE '\\' OR"
-				 " subject LIKE ?100 ESCAPE '\\')");
+		                 " subject LIKE ?100 ESCAPE '\\')");
 	cg_buf_printf(sql, " ORDER BY seq DESC LIMIT %lld", (long long)q->limit + 1);
 }
 
@@ -2062,11 +2090,10 @@ static int walk_budget(void *p)
 }
 
 /* Runs one plan; CG_ETIMEOUT when the budget ran out (nothing added). */
-static cg_err events_run(conn *c, const cg_scope *scope,
-			 const cg_event_query *q, bool walk_seq, int64_t min_seq,
-			 json_t *arr, int64_t *next)
+static cg_err events_run(conn *c, const cg_scope *scope, const cg_event_query *q, bool walk_seq,
+                         int64_t min_seq, json_t *arr, int64_t *next)
 {
-	binds b = { 0 };
+	binds b = {0};
 	cg_buf sql;
 	cg_buf_init(&sql, 4096);
 	events_sql(scope, q, walk_seq, min_seq, &sql, &b);
@@ -2106,17 +2133,15 @@ static cg_err events_run(conn *c, const cg_scope *scope,
 	return err;
 }
 
-cg_err cg_store_events_query(cg_store *st, const cg_scope *scope,
-			     const cg_event_query *q, json_t **items,
-			     int64_t *next)
+cg_err cg_store_events_query(cg_store *st, const cg_scope *scope, const cg_event_query *q,
+                             json_t **items, int64_t *next)
 {
 	*items = NULL;
 	*next = 0;
 	json_t *arr = json_array();
 	if (!arr)
 		return CG_ENOMEM;
-	if (scope->agency_id != 0 && q->agency_id > 0 &&
-	    q->agency_id != scope->agency_id) {
+	if (scope->agency_id != 0 && q->agency_id > 0 && q->agency_id != scope->agency_id) {
 		/* another agency's events: an empty page, not an error */
 		*items = arr;
 		return CG_OK;
@@ -2159,8 +2184,7 @@ cg_err cg_store_events_query(cg_store *st, const cg_scope *scope,
 	return CG_OK;
 }
 
-cg_err cg_store_event_get(cg_store *st, const cg_scope *scope, int64_t seq,
-			  json_t **out)
+cg_err cg_store_event_get(cg_store *st, const cg_scope *scope, int64_t seq, json_t **out)
 {
 	*out = NULL;
 	conn *c = reader_get(st);
@@ -2169,8 +2193,7 @@ cg_err cg_store_event_get(cg_store *st, const cg_scope *scope, int64_t seq,
 	if (!err) {
 		sqlite3_bind_int64(s, 1, seq);
 		if (sqlite3_step(s) == SQLITE_ROW &&
-		    (scope->agency_id == 0 ||
-		     sqlite3_column_int64(s, 6) == scope->agency_id))
+		    (scope->agency_id == 0 || sqlite3_column_int64(s, 6) == scope->agency_id))
 			*out = row_event(s);
 		else
 			err = CG_ENOTFOUND;

@@ -57,7 +57,7 @@ TEST(gunzip_bounded)
 TEST(inventory_validation)
 {
 	json_t *in = json_pack("{s:s,s:s,s:[s,s,s]}", "name", "Sở", "kind", "so_ban_nganh",
-			       "ip_ranges", "10.1.2.3/16", "10.1.0.0/16", "2001:db8::1/32");
+	                       "ip_ranges", "10.1.2.3/16", "10.1.0.0/16", "2001:db8::1/32");
 	json_t *out;
 	cg_inv_error e;
 	CHECK(cg_inv_normalize(CG_RES_AGENCY, in, NULL, &out, &e) == CG_OK);
@@ -77,12 +77,12 @@ TEST(inventory_validation)
 	json_decref(out2);
 	json_decref(out);
 	in = json_pack("{s:i,s:s,s:s,s:i,s:[s]}", "agency_id", 1, "name", "p", "kind", "portal",
-		       "level", 2, "urls", "javascript:alert(1)");
+	               "level", 2, "urls", "javascript:alert(1)");
 	CHECK(cg_inv_normalize(CG_RES_SYSTEM, in, NULL, &out, &e) == CG_EINVAL);
 	CHECK_STR(e.field, "urls");
 	json_decref(in);
 	in = json_pack("{s:i,s:s,s:s,s:i,s:{s:s}}", "agency_id", 1, "name", "p", "kind", "portal",
-		       "level", 2, "dossier_dates", "approved", "2025-02-30x");
+	               "level", 2, "dossier_dates", "approved", "2025-02-30x");
 	CHECK(cg_inv_normalize(CG_RES_SYSTEM, in, NULL, &out, &e) == CG_EINVAL);
 	CHECK_STR(e.field, "dossier_dates");
 	json_decref(in);
@@ -106,11 +106,12 @@ TEST(cidr)
 	CHECK(cg_cidr_parse(CG_SLICE("10.12.0.0/16"), &c) == CG_OK);
 	CHECK(cg_ip_parse(CG_SLICE("10.12.255.1"), &ip) == CG_OK && cg_cidr_contains(&c, &ip));
 	CHECK(cg_ip_parse(CG_SLICE("10.13.0.1"), &ip) == CG_OK && !cg_cidr_contains(&c, &ip));
-	CHECK(cg_ip_parse(CG_SLICE("::ffff:10.12.0.1"), &ip) == CG_OK && !cg_cidr_contains(&c, &ip));
+	CHECK(cg_ip_parse(CG_SLICE("::ffff:10.12.0.1"), &ip) == CG_OK &&
+	      !cg_cidr_contains(&c, &ip));
 	CHECK(cg_cidr_parse(CG_SLICE("10.12.0.0/33"), &c) != CG_OK);
 	CHECK(cg_cidr_parse(CG_SLICE("10.12.0/16"), &c) != CG_OK);
-	CHECK(cg_cidr_parse(CG_SLICE("0.0.0.0/0"), &c) == CG_OK && cg_ip_parse(CG_SLICE("1.2.3.4"), &ip) == CG_OK &&
-	      cg_cidr_contains(&c, &ip));
+	CHECK(cg_cidr_parse(CG_SLICE("0.0.0.0/0"), &c) == CG_OK &&
+	      cg_ip_parse(CG_SLICE("1.2.3.4"), &ip) == CG_OK && cg_cidr_contains(&c, &ip));
 	CHECK(cg_cidr_parse(CG_SLICE("fe80::/10"), &c) == CG_OK);
 	CHECK(cg_ip_parse(CG_SLICE("fe80::1"), &ip) == CG_OK && cg_cidr_contains(&c, &ip));
 }

@@ -5,8 +5,7 @@
 #include "api/csv.h"
 #include "../test.h"
 
-static int rows(const char *text, char sep, char out[][8][32], int *nf, int max,
-		int *errors)
+static int rows(const char *text, char sep, char out[][8][32], int *nf, int max, int *errors)
 {
 	cg_csv p;
 	cg_csv_init(&p, cg_slice_cstr(text), sep);
@@ -34,8 +33,9 @@ TEST(basic_and_quotes)
 {
 	char f[8][8][32];
 	int nf[8], errs;
-	int n = rows("\xEF\xBB\xBFname,kind\r\n\"a, b\",\"say \"\"hi\"\"\"\r\n\n x ,\r\nlast,no-eol", ',',
-		     f, nf, 8, &errs);
+	int n =
+	    rows("\xEF\xBB\xBFname,kind\r\n\"a, b\",\"say \"\"hi\"\"\"\r\n\n x ,\r\nlast,no-eol",
+	         ',', f, nf, 8, &errs);
 	CHECK(n == 4 && errs == 0);
 	CHECK_STR(f[0][0], "name");
 	CHECK_STR(f[1][0], "a, b");

@@ -2,6 +2,7 @@
  * with scope, audit in the same transaction, users/sessions/tokens, event
  * insert with dedup, queries and the cursor. Each test uses a fresh
  * database in a temporary directory. */
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,8 +14,8 @@
 #include "../test.h"
 
 static char dir[256];
-static const cg_scope ALL = { 0 };
-static const cg_actor ACTOR = { "test" };
+static const cg_scope ALL = {0};
+static const cg_actor ACTOR = {"test"};
 
 static cg_store *fresh(void)
 {
@@ -43,9 +44,9 @@ static void done(cg_store *st)
 
 static int64_t mk_agency(cg_store *st, const char *name, const char *code)
 {
-	json_t *rec = json_pack("{s:s,s:s,s:n,s:s,s:[s],s:i}", "name", name, "kind",
-				"xa", "parent_id", "code", code, "ip_ranges",
-				"10.0.0.0/8", "declared_endpoints", 3);
+	json_t *rec =
+	    json_pack("{s:s,s:s,s:n,s:s,s:[s],s:i}", "name", name, "kind", "xa", "parent_id",
+	              "code", code, "ip_ranges", "10.0.0.0/8", "declared_endpoints", 3);
 	int64_t id = 0;
 	CHECK(cg_store_inv_create(st, &ALL, &ACTOR, CG_RES_AGENCY, rec, &id) == CG_OK);
 	json_decref(rec);
@@ -55,9 +56,9 @@ static int64_t mk_agency(cg_store *st, const char *name, const char *code)
 static json_t *system_rec(int64_t agency, const char *name)
 {
 	return json_pack("{s:I,s:s,s:s,s:[],s:[],s:[],s:i,s:s,s:{},s:i}", "agency_id",
-			 (json_int_t)agency, "name", name, "kind", "portal", "urls",
-			 "domains", "ips", "level", 2, "dossier_status", "none",
-			 "dossier_dates", "monitor_interval_s", 300);
+	                 (json_int_t)agency, "name", name, "kind", "portal", "urls", "domains",
+	                 "ips", "level", 2, "dossier_status", "none", "dossier_dates",
+	                 "monitor_interval_s", 300);
 }
 
 TEST(migrations_and_reopen)
@@ -91,7 +92,7 @@ TEST(inventory_scope)
 	int64_t sa, sb;
 	CHECK(cg_store_inv_create(st, &ALL, &ACTOR, CG_RES_SYSTEM, ra, &sa) == CG_OK);
 	CHECK(cg_store_inv_create(st, &ALL, &ACTOR, CG_RES_SYSTEM, rb, &sb) == CG_OK);
-	cg_scope only_a = { a };
+	cg_scope only_a = {a};
 	json_t *out = NULL;
 	CHECK(cg_store_inv_get(st, &only_a, CG_RES_SYSTEM, sa, &out) == CG_OK);
 	json_decref(out);
@@ -103,7 +104,7 @@ TEST(inventory_scope)
 	CHECK(total == 1 && json_array_size(items) == 1);
 	json_decref(items);
 	/* a scope naming no agency sees nothing */
-	cg_scope none = { -1 };
+	cg_scope none = {-1};
 	CHECK(cg_store_inv_list(st, &none, CG_RES_SYSTEM, NULL, 50, 0, &items, &total) == CG_OK);
 	CHECK(total == 0 && json_array_size(items) == 0);
 	json_decref(items);
@@ -126,7 +127,8 @@ TEST(inventory_scope)
 	json_t *bad = system_rec(9999, "orphan");
 	CHECK(cg_store_inv_create(st, &ALL, &ACTOR, CG_RES_SYSTEM, bad, &id) == CG_EINVAL);
 	json_decref(bad);
-	json_t *dup = json_pack("{s:s,s:s,s:s,s:[]}", "name", "C", "kind", "xa", "code", "a", "ip_ranges");
+	json_t *dup =
+	    json_pack("{s:s,s:s,s:s,s:[]}", "name", "C", "kind", "xa", "code", "a", "ip_ranges");
 	CHECK(cg_store_inv_create(st, &ALL, &ACTOR, CG_RES_AGENCY, dup, &id) == CG_ECONFLICT);
 	json_decref(dup);
 	/* filters */
@@ -148,7 +150,7 @@ TEST(audit_with_changes)
 	cg_store *st = fresh();
 	int64_t a = mk_agency(st, "A", "a");
 	json_t *rec = json_pack("{s:s,s:s,s:n,s:n,s:[],s:i}", "name", "A2", "kind", "huyen",
-				"parent_id", "code", "ip_ranges", "declared_endpoints", 0);
+	                        "parent_id", "code", "ip_ranges", "declared_endpoints", 0);
 	CHECK(cg_store_inv_update(st, &ALL, &ACTOR, CG_RES_AGENCY, a, rec) == CG_OK);
 	json_decref(rec);
 	CHECK(cg_store_inv_delete(st, &ALL, &ACTOR, CG_RES_AGENCY, a) == CG_OK);
@@ -167,7 +169,7 @@ TEST(users_sessions_tokens)
 {
 	cg_store *st = fresh();
 	json_t *u = json_pack("{s:s,s:s,s:s,s:n}", "username", "Alice", "role", "admin",
-			      "display_name", "alice", "agency_id");
+	                      "display_name", "alice", "agency_id");
 	int64_t uid;
 	CHECK(cg_store_user_create(st, &ACTOR, u, "HASH", &uid) == CG_OK);
 	int64_t id2;
@@ -180,7 +182,7 @@ TEST(users_sessions_tokens)
 	CHECK_STR(hash, "HASH");
 	free(hash);
 	json_decref(rec);
-	uint8_t h[32] = { 1, 2, 3 };
+	uint8_t h[32] = {1, 2, 3};
 	int64_t now = cg_time_now_ms();
 	CHECK(cg_store_session_create(st, h, uid, "csrf", now + 1000) == CG_OK);
 	char *csrf;
@@ -196,7 +198,7 @@ TEST(users_sessions_tokens)
 	CHECK(cg_store_session_get(st, h, now, &rec, &csrf) == CG_ENOTFOUND);
 	/* tokens */
 	json_t *t = json_pack("{s:s,s:s,s:n}", "name", "agent", "scope", "agent", "agency_id");
-	uint8_t th[32] = { 9 };
+	uint8_t th[32] = {9};
 	int64_t tid;
 	CHECK(cg_store_token_create(st, &ACTOR, t, th, &tid) == CG_OK);
 	json_decref(t);
@@ -232,7 +234,7 @@ TEST(events_dedup_and_query)
 	for (int i = 0; i < N; i++) {
 		snprintf(id, sizeof id, "ev-%d", i % 250); /* 50 repeats */
 		mk_event(&evs[i], id, i % 5, i % 2 ? "web" : "dns");
-		in[i] = (cg_event_in){ .ev = &evs[i], .agency_id = i % 3 ? a : 0 };
+		in[i] = (cg_event_in){.ev = &evs[i], .agency_id = i % 3 ? a : 0};
 	}
 	size_t acc, dup;
 	CHECK(cg_store_events_insert(st, in, N, cg_time_now_ms(), &acc, &dup) == CG_OK);
@@ -243,7 +245,7 @@ TEST(events_dedup_and_query)
 	int64_t count;
 	CHECK(cg_store_events_count(st, &count) == CG_OK && count == 250);
 	/* paging through web events, high and above */
-	cg_event_query q = { .source = "web", .severity_min = 3, .limit = 7 };
+	cg_event_query q = {.source = "web", .severity_min = 3, .limit = 7};
 	int seen = 0, pages = 0;
 	int64_t last = INT64_MAX;
 	bool ordered = true;
@@ -253,7 +255,8 @@ TEST(events_dedup_and_query)
 		CHECK(cg_store_events_query(st, &ALL, &q, &items, &next) == CG_OK);
 		size_t i;
 		json_t *e;
-		json_array_foreach(items, i, e) {
+		json_array_foreach(items, i, e)
+		{
 			int64_t s = json_integer_value(json_object_get(e, "seq"));
 			ordered &= s < last;
 			last = s;
@@ -275,19 +278,19 @@ TEST(events_dedup_and_query)
 	CHECK(ordered);
 	CHECK(pages == (want + 6) / 7);
 	/* scope */
-	cg_scope sa = { a };
-	cg_event_query all = { .limit = 500 };
+	cg_scope sa = {a};
+	cg_event_query all = {.limit = 500};
 	json_t *items;
 	int64_t next;
 	CHECK(cg_store_events_query(st, &sa, &all, &items, &next) == CG_OK);
 	size_t i;
 	json_t *e;
 	bool mine = true;
-	json_array_foreach(items, i, e)
-		mine &= json_integer_value(json_object_get(e, "agency_id")) == a;
+	json_array_foreach(items, i, e) mine &=
+	    json_integer_value(json_object_get(e, "agency_id")) == a;
 	CHECK(mine && json_array_size(items) > 0 && json_array_size(items) < 250);
 	json_decref(items);
-	cg_scope none = { -1 };
+	cg_scope none = {-1};
 	CHECK(cg_store_events_query(st, &none, &all, &items, &next) == CG_OK);
 	CHECK(json_array_size(items) == 0);
 	json_decref(items);
@@ -315,14 +318,14 @@ TEST(text_search_window)
 			mk_event(&evs[i], id, 0, "web");
 			if (done + i == 10) /* one old match, below the first window */
 				cg_event_set(&evs[i], CG_EV_SUMMARY, CG_SLICE("needle here"));
-			in[i] = (cg_event_in){ .ev = &evs[i] };
+			in[i] = (cg_event_in){.ev = &evs[i]};
 		}
 		size_t acc, dup;
 		CHECK(cg_store_events_insert(st, in, 1000, 0, &acc, &dup) == CG_OK);
 		for (int i = 0; i < 1000; i++)
 			cg_event_clear(&evs[i]);
 	}
-	cg_event_query q = { .q = "needle", .limit = 50 };
+	cg_event_query q = {.q = "needle", .limit = 50};
 	json_t *items;
 	int64_t next;
 	CHECK(cg_store_events_query(st, &ALL, &q, &items, &next) == CG_OK);
@@ -336,6 +339,57 @@ TEST(text_search_window)
 	done(st);
 }
 
+/* A database of schema 1 with events gets the overview totals of
+ * migration 2 filled from its events. */
+TEST(migration_backfill)
+{
+	cg_store *st = fresh();
+	int64_t a = mk_agency(st, "A", "a");
+	cg_event evs[3];
+	cg_event_in in[3];
+	for (int i = 0; i < 3; i++) {
+		char id[16];
+		snprintf(id, sizeof id, "m-%d", i);
+		mk_event(&evs[i], id, i == 2 ? 4 : 0, "agent");
+		cg_event_set(&evs[i], CG_EV_HOST, i ? CG_SLICE("h1") : CG_SLICE("h2"));
+		evs[i].time_ms = cg_time_now_ms();
+		in[i] = (cg_event_in){.ev = &evs[i], .agency_id = a};
+	}
+	size_t acc, dup;
+	CHECK(cg_store_events_insert(st, in, 3, 0, &acc, &dup) == CG_OK && acc == 3);
+	for (int i = 0; i < 3; i++)
+		cg_event_clear(&evs[i]);
+	json_t *ov;
+	CHECK(cg_store_overview(st, &ALL, cg_time_now_ms(), &ov) == CG_OK);
+	json_t *ag = json_array_get(json_object_get(ov, "agencies"), 0);
+	CHECK(json_integer_value(json_object_get(ag, "endpoints")) == 2);
+	CHECK(json_integer_value(json_object_get(json_object_get(ag, "open_findings"), "info")) ==
+	      2);
+	json_decref(ov);
+	cg_store_close(st);
+	/* back to schema 1 */
+	char path[300];
+	snprintf(path, sizeof path, "%s/t.db", dir);
+	sqlite3 *db;
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db,
+	                   "DROP TABLE event_counts; DROP TABLE event_hosts;"
+	                   " DELETE FROM schema_version WHERE version >= 2",
+	                   NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+	st = NULL;
+	CHECK(cg_store_open(path, &st, NULL) == CG_OK);
+	CHECK(cg_store_overview(st, &ALL, cg_time_now_ms(), &ov) == CG_OK);
+	ag = json_array_get(json_object_get(ov, "agencies"), 0);
+	CHECK(json_integer_value(json_object_get(ag, "endpoints")) == 2);
+	CHECK(json_integer_value(json_object_get(json_object_get(ag, "open_findings"), "info")) ==
+	      2);
+	CHECK(json_integer_value(
+	          json_object_get(json_object_get(ag, "open_findings"), "critical")) == 1);
+	json_decref(ov);
+	done(st);
+}
+
 int main(void)
 {
 	RUN(migrations_and_reopen);
@@ -344,5 +398,6 @@ int main(void)
 	RUN(users_sessions_tokens);
 	RUN(events_dedup_and_query);
 	RUN(text_search_window);
+	RUN(migration_backfill);
 	return test_done();
 }
