@@ -10,6 +10,7 @@
 int cmd_dns_analyze(cg_cli *cli);
 int cmd_dns_dga_train(cg_cli *cli);
 int cmd_dns_watch(cg_cli *cli);
+int cmd_demo_seed(cg_cli *cli);
 int cmd_help(cg_cli *cli);
 int cmd_serve(cg_cli *cli);
 int cmd_user_add(cg_cli *cli);
@@ -43,6 +44,15 @@ const cg_command cg_commands[] = {
 	  "  --interval MS         poll interval (500)\n"
 	  "  --duration SECONDS    stop after this long (default: until signalled)\n"
 	  DNS_COMMON_HELP },
+	{ "demo seed", cmd_demo_seed,
+	  "Fill the data dir with the demo province (Lai Châu) and a demo admin.",
+	  "[--if-empty]",
+	  "options:\n"
+	  "  --if-empty              seed only when the store holds no agency yet\n"
+	  "Adds about 20 agencies, 40 information systems, contact points and\n"
+	  "findings of every kind; records already there are left alone. Prints\n"
+	  "the login of the demo admin (user \"admin\"), whose generated password\n"
+	  "is kept in DATA_DIR/demo-admin.txt (mode 0600).\n" },
 	{ "help", cmd_help, "Show the commands, or one command's options.",
 	  "[COMMAND]", "" },
 	{ "serve", cmd_serve,

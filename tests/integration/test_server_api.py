@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(__file__))
 from _serverlib import ADMIN_PW, BIN, Server, Tap, event, gz, ndjson  # noqa: E402
 

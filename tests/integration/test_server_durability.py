@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(__file__))
 from _serverlib import BIN, Server, Tap, event  # noqa: E402
 
@@ -121,6 +122,36 @@ try:
     t.ok(r.status == 200 and "; Secure" in cookie and r.getheader("Strict-Transport-Security"),
          "TLS: the certificate verifies for 127.0.0.1; the cookie is Secure", cookie)
     conn.close()
+    # concurrent ingest over TLS (what agents do)
+    conn = http.client.HTTPSConnection("127.0.0.1", srv.port, context=ctx, timeout=60)
+    conn.request("POST", "/api/v1/session", body=json.dumps({"username": "admin", "password": "admin-password-123"}),
+                 headers={"Content-Type": "application/json"})
+    r = conn.getresponse()
+    csrf = json.loads(r.read())["csrf_token"]
+    sess = r.getheader("Set-Cookie").split(";")[0]
+    conn.request("POST", "/api/v1/tokens", body=json.dumps({"name": "tls", "scope": "ingest"}),
+                 headers={"Content-Type": "application/json", "Cookie": sess, "X-CSRF-Token": csrf})
+    r = conn.getresponse()
+    tls_token = json.loads(r.read())["token"]
+    conn.close()
+    accepted = []
+
+    def tls_worker(k):
+        c = http.client.HTTPSConnection("127.0.0.1", srv.port, context=ctx, timeout=60)
+        for b in range(3):
+            c.request("POST", "/api/v1/events", body=json.dumps([event(f"tls-{k}-{b}-{i}") for i in range(500)]),
+                      headers={"Content-Type": "application/json", "Authorization": "Bearer " + tls_token})
+            resp = c.getresponse()
+            body = resp.read()
+            if resp.status == 200:
+                accepted.append(json.loads(body)["accepted"])
+        c.close()
+    th = [threading.Thread(target=tls_worker, args=(k,)) for k in range(3)]
+    for x in th:
+        x.start()
+    for x in th:
+        x.join()
+    t.ok(sum(accepted) == 4500 and len(accepted) == 9, "TLS: concurrent ingest on kept-alive connections", accepted)
     pin = srv.pin
     srv.stop()
     srv.start()

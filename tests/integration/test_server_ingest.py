@@ -7,6 +7,7 @@ import os
 import sys
 import urllib.parse
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(__file__))
 from _serverlib import Server, Tap, event, gz, ndjson  # noqa: E402
 

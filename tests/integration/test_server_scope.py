@@ -5,6 +5,7 @@ and an agency-bound token only its agency's events."""
 import os
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(__file__))
 from _serverlib import Server, Tap, event, ndjson  # noqa: E402
 
