@@ -939,14 +939,22 @@ cg_err cg_dns_client_event(const cg_dns_analyzer *a, uint32_t id,
 	cg_buf_init(&sum, CG_MAX_EVENT_SUMMARY);
 	cg_buf_printf(&sum, "Máy %.*s có dấu hiệu nhiễm mã độc qua truy vấn DNS:",
 		      (int)ip.len, ip.ptr);
-	if (r.bl)
-		cg_buf_printf(&sum, " %zu tên miền trong danh sách đen;", r.bl);
-	if (r.dga)
-		cg_buf_printf(&sum, " %zu tên miền sinh tự động (DGA);", r.dga);
-	if (r.tun)
-		cg_buf_printf(&sum, " đường hầm DNS;");
+	const char *sep = " ";
+	if (r.bl) {
+		cg_buf_printf(&sum, "%s%zu tên miền trong danh sách đen", sep, r.bl);
+		sep = "; ";
+	}
+	if (r.dga) {
+		cg_buf_printf(&sum, "%s%zu tên miền sinh tự động (DGA)", sep, r.dga);
+		sep = "; ";
+	}
+	if (r.tun) {
+		cg_buf_printf(&sum, "%sđường hầm DNS", sep);
+		sep = "; ";
+	}
 	if (r.bea)
-		cg_buf_printf(&sum, " truy vấn định kỳ (beaconing);");
+		cg_buf_printf(&sum, "%struy vấn định kỳ (beaconing)", sep);
+	cg_buf_putc(&sum, '.');
 	err = cg_event_set(ev, CG_EV_SUMMARY, cg_buf_slice(&sum));
 	cg_buf_free(&sum);
 	if (err)
