@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "core/fileio.h"
+#include "server/api_agent.h"
 #include "server/server.h"
 
 enum { O_LISTEN = 1, O_CERT, O_KEY, O_ROUTES, O_PLAIN };
@@ -65,5 +67,16 @@ int cmd_serve(cg_cli *cli)
 	if (c.o.plain && c.o.tls_cert)
 		return cg_cli_usage_error(cli, "--no-tls and --tls-cert contradict each other");
 	c.o.data_dir = cli->data_dir;
-	return cg_serve_run(&c.o);
+	/* the endpoint-agent registry (DATA_DIR/agents.db, api_agent.c) */
+	cg_buf why;
+	cg_buf_init(&why, 4096);
+	if (cg_mkdir_p(cli->data_dir, 0700, &why) || cg_agent_api_init(cli->data_dir, &why)) {
+		fprintf(stderr, "canhgac serve: %s\n", cg_buf_cstr(&why));
+		cg_buf_free(&why);
+		return CG_EXIT_ERROR;
+	}
+	cg_buf_free(&why);
+	rc = cg_serve_run(&c.o);
+	cg_agent_api_shutdown();
+	return rc;
 }

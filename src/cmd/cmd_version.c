@@ -4,11 +4,13 @@
  * Each library linked into canhgac has a row in libraries[] reporting the
  * version it runs with (not only the one it was compiled against).
  */
+#include <curl/curl.h>
 #include <gnutls/gnutls.h>
 #include <jansson.h>
 #include <libpsl.h>
 #include <pcap/pcap.h>
 #include <microhttpd.h>
+#include <openssl/crypto.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -39,6 +41,16 @@ static const char *libpcap_version(void)
 	return pcap_lib_version();
 }
 
+static const char *curl_version_str(void)
+{
+	return curl_version_info(CURLVERSION_NOW)->version;
+}
+
+static const char *openssl_version(void)
+{
+	return OpenSSL_version(OPENSSL_VERSION_STRING);
+}
+
 static const char *gnutls_version(void)
 {
 	return gnutls_check_version(NULL);
@@ -52,6 +64,8 @@ static const library libraries[] = {
 	{ "libmicrohttpd", MHD_get_version },
 	{ "gnutls", gnutls_version },
 	{ "libsodium", sodium_version_string },
+	{ "libcurl", curl_version_str },
+	{ "openssl", openssl_version },
 	{ "zlib", zlibVersion },
 };
 

@@ -11,6 +11,14 @@ int cmd_dns_analyze(cg_cli *cli);
 int cmd_dns_dga_train(cg_cli *cli);
 int cmd_dns_watch(cg_cli *cli);
 int cmd_demo_seed(cg_cli *cli);
+int cmd_agent_enroll(cg_cli *cli);
+int cmd_agent_run(cg_cli *cli);
+int cmd_agent_status(cg_cli *cli);
+int cmd_audit_accounts(cg_cli *cli);
+int cmd_bundle_keygen(cg_cli *cli);
+int cmd_bundle_sign(cg_cli *cli);
+int cmd_bundle_verify(cg_cli *cli);
+int cmd_fim_scan(cg_cli *cli);
 int cmd_help(cg_cli *cli);
 int cmd_serve(cg_cli *cli);
 int cmd_user_add(cg_cli *cli);
@@ -53,6 +61,56 @@ const cg_command cg_commands[] = {
 	  "findings of every kind; records already there are left alone. Prints\n"
 	  "the login of the demo admin (user \"admin\"), whose generated password\n"
 	  "is kept in DATA_DIR/demo-admin.txt (mode 0600).\n" },
+	{ "agent enroll", cmd_agent_enroll,
+	  "Enrol this endpoint with the canhgac server (one-time token, pins the server key).",
+	  "--server URL --token T [--pin sha256//...] [--ca FILE] [--bundle-key FILE]",
+	  "  --server URL      https://server:port of canhgac serve\n"
+	  "  --token T         the one-time enrolment token from the dashboard\n"
+	  "  --pin PIN         refuse unless the server key has this pin (else trust on first use)\n"
+	  "  --ca FILE         also verify the server certificate against this CA\n"
+	  "  --bundle-key FILE the public key rule bundles must be signed with\n"
+	  "                    (from 'bundle keygen'); without it bundles are refused\n" },
+	{ "agent run", cmd_agent_run,
+	  "Run the endpoint agent (file integrity, account audit, spool, upload).",
+	  "[--once] [--run-for SECONDS]",
+	  "  --once            one round of every task, then exit\n"
+	  "  --run-for S       stop after S seconds\n"
+	  "the daemon of dist/canhgac-agent.service; SIGTERM stops it cleanly\n" },
+	{ "agent status", cmd_agent_status,
+	  "Show the agent's enrolment, last contact with the server and spool depth.", "", "" },
+	{ "audit accounts", cmd_audit_accounts,
+	  "Audit Linux accounts: UID 0, empty or old passwords, sudoers, SSH keys, login bursts.",
+	  "[--root DIR] [--max-age-days N] [--unused-days N]",
+	  "  --root DIR            prefix every path (a mounted image, or test fixtures)\n"
+	  "  --max-age-days N      password age limit (default 90)\n"
+	  "  --unused-days N       login-capable accounts unused this long (default 90)\n"
+	  "  --burst-failures N    failed logins that make a burst (default 5) ...\n"
+	  "  --burst-minutes M     ... within M minutes, per source or per user (default 10)\n"
+	  "  --now TIME            judge as of this RFC 3339 time (default: now)\n"
+	  "reads etc/passwd, etc/shadow, etc/group, etc/sudoers(.d), var/log/wtmp,\n"
+	  "var/log/lastlog, var/log/auth.log and ~/.ssh/authorized_keys; SSH key\n"
+	  "history in DATA/accounts/authorized_keys.json.\n" },
+	{ "bundle keygen", cmd_bundle_keygen,
+	  "Make an Ed25519 key pair for signing rule bundles.", "NAME",
+	  "Writes NAME.pub (give it to agents) and NAME.key (secret, mode 0600).\n" },
+	{ "bundle sign", cmd_bundle_sign,
+	  "Sign a rule bundle directory (writes MANIFEST and MANIFEST.sig).",
+	  "DIR --key NAME.key --version N",
+	  "  -k, --key FILE    the secret key from 'bundle keygen'\n"
+	  "  --version N       bundle version; agents refuse any lower one\n" },
+	{ "bundle verify", cmd_bundle_verify,
+	  "Verify a signed rule bundle; refuse unsigned, tampered, wrong-key or older ones.",
+	  "DIR --key NAME.pub [--accept]",
+	  "  -k, --key FILE    the trusted public key\n"
+	  "  --accept          record the version in DATA/bundle/version (no rollback below it)\n"
+	  "exit status: 0 valid, 1 refused (reason given), 2 error\n" },
+	{ "fim scan", cmd_fim_scan,
+	  "File integrity of web roots: hash every file, report new or changed scripts.",
+	  "ROOT... [-j N]",
+	  "  -j, --threads N   hashing threads (default: the number of cores)\n"
+	  "baseline in DATA/fim/baseline; the first run records it and reports nothing.\n"
+	  "new/changed .php .phtml .asp(x) .ashx .asmx .jsp(x) .htaccess ... are alerts\n"
+	  "(high, exit 1); other files are recorded as info.\n" },
 	{ "help", cmd_help, "Show the commands, or one command's options.",
 	  "[COMMAND]", "" },
 	{ "serve", cmd_serve,

@@ -52,6 +52,16 @@ H(api_tokens_create);
 H(api_tokens_get);
 H(api_tokens_revoke);
 H(api_audit_list);
+H(api_enroll_tokens_create);
+H(api_enroll_tokens_list);
+H(api_agent_enroll);
+H(api_agent_heartbeat);
+H(api_agent_policy_get);
+H(api_agent_policies_get);
+H(api_agent_policies_put);
+H(api_endpoints_list);
+H(api_coverage);
+H(api_agent_bundle_get);
 H(static_index);
 H(static_asset);
 
@@ -111,6 +121,17 @@ const cg_route cg_routes[] = {
     {"DELETE", V1 "/tokens/{id}", api_tokens_revoke, CG_AUTH_ADMIN},
 
     {"GET", V1 "/audit", api_audit_list, CG_AUTH_ADMIN},
+
+    {"POST", V1 "/enroll-tokens", api_enroll_tokens_create, CG_AUTH_WRITE},
+    {"GET", V1 "/enroll-tokens", api_enroll_tokens_list, CG_AUTH_READ},
+    {"POST", V1 "/agent/enroll", api_agent_enroll, CG_AUTH_PUBLIC},
+    {"POST", V1 "/agent/heartbeat", api_agent_heartbeat, CG_AUTH_AGENT},
+    {"GET", V1 "/agent/policy", api_agent_policy_get, CG_AUTH_AGENT},
+    {"GET", V1 "/agent/bundle", api_agent_bundle_get, CG_AUTH_AGENT},
+    {"GET", V1 "/agent-policies/{id}", api_agent_policies_get, CG_AUTH_READ},
+    {"PUT", V1 "/agent-policies/{id}", api_agent_policies_put, CG_AUTH_WRITE},
+    {"GET", V1 "/endpoints", api_endpoints_list, CG_AUTH_READ},
+    {"GET", V1 "/coverage", api_coverage, CG_AUTH_READ},
 
     /* the dashboard (embedded web/ files) */
     {"GET", "/", static_index, CG_AUTH_PUBLIC},

@@ -141,4 +141,40 @@
 #define CG_ARCHIVE_MAX_RATIO 250u
 #define CG_ARCHIVE_RATIO_FLOOR (16u * 1024u * 1024u)
 
+/* ---- agent (spool, upload, file integrity, accounts, bundles) ------- */
+
+/* One spooled record: an encoded event plus its framing ("crc32 " + \n). */
+#define CG_MAX_SPOOL_RECORD (CG_MAX_EVENT_JSON + 16u)
+/* Default bound of the disk spool: days of events from a busy endpoint
+ * while the server is unreachable, small next to any disk. */
+#define CG_SPOOL_DEFAULT_MAX_BYTES (256ull * 1024u * 1024u)
+/* Largest spool segment file; older segments are dropped whole. */
+#define CG_SPOOL_MAX_SEGMENT (4u * 1024u * 1024u)
+/* One upload batch (before gzip) and its number of events. */
+#define CG_MAX_UPLOAD_BATCH_BYTES (4u * 1024u * 1024u)
+#define CG_MAX_UPLOAD_BATCH_EVENTS 1000
+/* A server response to the agent (ack, policy, enrolment). */
+#define CG_MAX_AGENT_RESPONSE (1u * 1024u * 1024u)
+/* Account files: /etc/passwd, shadow, group, sudoers, one authorized_keys. */
+#define CG_MAX_ACCOUNT_FILE (16u * 1024u * 1024u)
+/* wtmp/lastlog are binary and grow for years; read at most this much. */
+#define CG_MAX_WTMP_BYTES (256u * 1024u * 1024u)
+/* The auth log read per audit. */
+#define CG_MAX_AUTHLOG_BYTES (256u * 1024u * 1024u)
+/* Accounts (passwd lines) kept in one audit. */
+#define CG_MAX_ACCOUNTS 100000
+/* sudoers #include / #includedir nesting. */
+#define CG_MAX_SUDOERS_DEPTH 8
+/* A bundle manifest and its number of files. */
+#define CG_MAX_BUNDLE_MANIFEST (4u * 1024u * 1024u)
+#define CG_MAX_BUNDLE_FILES 100000
+/* A bundle as the server sends it to an agent (files base64 in JSON):
+ * YARA rules, hash lists and lexicons are a few MiB. */
+#define CG_MAX_BUNDLE_DOWNLOAD (64u * 1024u * 1024u)
+/* The FIM baseline file (one line per file under the web roots). */
+#define CG_MAX_FIM_BASELINE (512u * 1024u * 1024u)
+/* inotify watches the agent adds before giving up on live watching of a
+ * tree (the periodic hash pass still covers it). */
+#define CG_MAX_FIM_WATCHES 200000
+
 #endif
