@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <libpsl.h>
 #include <pcap/pcap.h>
+#include <libxml/globals.h>
 #include <microhttpd.h>
 #include <openssl/crypto.h>
 #include <sodium.h>
@@ -31,11 +32,6 @@ static const char *jansson_version(void)
 	return jansson_version_str();
 }
 
-static const char *libpsl_version(void)
-{
-	return psl_get_version();
-}
-
 static const char *libpcap_version(void)
 {
 	return pcap_lib_version();
@@ -51,6 +47,11 @@ static const char *openssl_version(void)
 	return OpenSSL_version(OPENSSL_VERSION_STRING);
 }
 
+static const char *libxml2_version(void)
+{
+	return xmlParserVersion; /* "20914" for 2.9.14 */
+}
+
 static const char *gnutls_version(void)
 {
 	return gnutls_check_version(NULL);
@@ -59,7 +60,9 @@ static const char *gnutls_version(void)
 static const library libraries[] = {
 	{ "jansson", jansson_version },
 	{ "libpcap", libpcap_version },
-	{ "libpsl", libpsl_version },
+	{ "libcurl", curl_version_str },
+	{ "libpsl", psl_get_version },
+	{ "libxml2", libxml2_version },
 	{ "sqlite3", sqlite3_libversion },
 	{ "libmicrohttpd", MHD_get_version },
 	{ "gnutls", gnutls_version },

@@ -62,6 +62,10 @@ H(api_agent_policies_put);
 H(api_endpoints_list);
 H(api_coverage);
 H(api_agent_bundle_get);
+H(api_web_status);
+H(api_web_alerts);
+H(api_web_rebaseline);
+H(api_web_check);
 H(static_index);
 H(static_asset);
 
@@ -84,6 +88,8 @@ const cg_route cg_routes[] = {
     {"GET", V1 "/systems", api_systems_list, CG_AUTH_READ},
     {"POST", V1 "/systems", api_systems_create, CG_AUTH_WRITE},
     {"GET", V1 "/systems/{id}", api_systems_get, CG_AUTH_READ},
+    {"POST", V1 "/systems/{id}/web/baseline", api_web_rebaseline, CG_AUTH_WRITE},
+    {"POST", V1 "/systems/{id}/web/check", api_web_check, CG_AUTH_WRITE},
     {"PUT", V1 "/systems/{id}", api_systems_update, CG_AUTH_WRITE},
     {"PATCH", V1 "/systems/{id}", api_systems_update, CG_AUTH_WRITE},
     {"DELETE", V1 "/systems/{id}", api_systems_delete, CG_AUTH_WRITE},
@@ -107,6 +113,8 @@ const cg_route cg_routes[] = {
     {"PUT", V1 "/dns/uploads/{id}", api_dns_upload_put, CG_AUTH_INGEST},
     {"POST", V1 "/dns/uploads/{id}/analyze", api_dns_upload_analyze, CG_AUTH_INGEST},
     {"GET", V1 "/dns/infections", api_dns_infections, CG_AUTH_READ},
+    {"GET", V1 "/web/status", api_web_status, CG_AUTH_READ},
+    {"GET", V1 "/web/alerts", api_web_alerts, CG_AUTH_READ},
 
     {"GET", V1 "/users", api_users_list, CG_AUTH_ADMIN},
     {"POST", V1 "/users", api_users_create, CG_AUTH_ADMIN},

@@ -126,6 +126,8 @@ typedef struct cg_serve_opts {
 	const char *tls_cert; /* PEM files, or NULL: generated in data dir */
 	const char *tls_key;
 	bool plain; /* no TLS (only allowed on loopback) */
+	int web_interval_s; /* portal watching period; 0 = off */
+	const char *alert_config; /* alerts INI (web_alert.h), or NULL */
 } cg_serve_opts;
 
 /* Runs until SIGTERM/SIGINT; returns an exit status. Prints the address

@@ -123,6 +123,34 @@
 #define CG_DNS_MAX_UPLOADS 10000
 #define CG_DNS_MAX_UPLOAD_BYTES (64ll * 1024 * 1024 * 1024)
 #define CG_DNS_MAX_JOBS_RUNNING 2
+/* ---- web (portal monitoring) --------------------------------------- */
+
+/* One fetched page body, after decompression. Government portal pages are
+ * 50-500 KiB; 8 MiB leaves room for heavy ones while a hostile or broken
+ * server (or a compression bomb) can cost at most this per transfer. */
+#define CG_MAX_WEB_PAGE (8u * 1024u * 1024u)
+/* HTTP redirects followed per fetch (browsers allow ~20; portals use 1-3). */
+#define CG_MAX_WEB_REDIRECTS 8
+/* Default connect and total timeouts of one fetch; a server trickling
+ * bytes is cut off by the total. Both can be lowered per run. */
+#define CG_WEB_CONNECT_TIMEOUT_MS 10000
+#define CG_WEB_TOTAL_TIMEOUT_MS 30000
+/* Pages fetched at the same time (all their views); bounds memory at
+ * CG_MAX_WEB_PARALLEL * views * CG_MAX_WEB_PAGE in the worst case. */
+#define CG_MAX_WEB_PARALLEL 64
+/* Links, scripts, iframes kept per page; a page with more is noted. */
+#define CG_MAX_WEB_RESOURCES 20000
+/* Bytes of inline JavaScript examined per page for redirects. */
+#define CG_MAX_WEB_INLINE_JS (1u * 1024u * 1024u)
+/* Text shingle hashes kept per page and per baseline (sampled). */
+#define CG_MAX_WEB_SHINGLES 16384
+/* A stored baseline file and a lexicon file. */
+#define CG_MAX_WEB_BASELINE_BYTES (4u * 1024u * 1024u)
+#define CG_MAX_WEB_LEXICON_BYTES (1u * 1024u * 1024u)
+/* Element nesting depth walked in a page (libxml2 itself caps at 256). */
+#define CG_MAX_WEB_DEPTH 256
+/* Browser fetches taken to learn a baseline (the crawlers add one each). */
+#define CG_WEB_BASELINE_LOADS 3
 /* ---- files and archives (fs/) --------------------------------------- */
 
 /* Directory entries queued between the walker and its workers. */
