@@ -8,6 +8,7 @@
 #include <gnutls/gnutls.h>
 #include <jansson.h>
 #include <libpsl.h>
+#include <pcap/pcap.h>
 #include <libxml/globals.h>
 #include <microhttpd.h>
 #include <openssl/crypto.h>
@@ -29,6 +30,11 @@ typedef struct library {
 static const char *jansson_version(void)
 {
 	return jansson_version_str();
+}
+
+static const char *libpcap_version(void)
+{
+	return pcap_lib_version();
 }
 
 static const char *curl_version_str(void)
@@ -53,6 +59,7 @@ static const char *gnutls_version(void)
 
 static const library libraries[] = {
 	{ "jansson", jansson_version },
+	{ "libpcap", libpcap_version },
 	{ "libcurl", curl_version_str },
 	{ "libpsl", psl_get_version },
 	{ "libxml2", libxml2_version },
