@@ -9,6 +9,7 @@
 #include <gsf/gsf-utils.h>
 #include <jansson.h>
 #include <libpsl.h>
+#include <pcap/pcap.h>
 #include <libxml/globals.h>
 #include <microhttpd.h>
 #include <poppler.h>
@@ -46,6 +47,11 @@ static const char *gsf_version(void)
 	return v;
 }
 
+static const char *libpcap_version(void)
+{
+	return pcap_lib_version();
+}
+
 static const char *curl_version_str(void)
 {
 	return curl_version_info(CURLVERSION_NOW)->version;
@@ -68,6 +74,7 @@ static const char *gnutls_version(void)
 
 static const library libraries[] = {
 	{ "jansson", jansson_version },
+	{ "libpcap", libpcap_version },
 	{ "libcurl", curl_version_str },
 	{ "libpsl", psl_get_version },
 	{ "libxml2", libxml2_version },

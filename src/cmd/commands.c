@@ -5,7 +5,11 @@
  * the file in meson.build.
  */
 #include "cli.h"
+#include "cmd_dns_common.h"
 
+int cmd_dns_analyze(cg_cli *cli);
+int cmd_dns_dga_train(cg_cli *cli);
+int cmd_dns_watch(cg_cli *cli);
 int cmd_demo_seed(cg_cli *cli);
 int cmd_agent_enroll(cg_cli *cli);
 int cmd_agent_run(cg_cli *cli);
@@ -88,6 +92,33 @@ const cg_command cg_commands[] = {
 	  "  -k, --key FILE    the trusted public key\n"
 	  "  --accept          record the version in DATA/bundle/version (no rollback below it)\n"
 	  "exit status: 0 valid, 1 refused (reason given), 2 error\n" },
+	{ "dns analyze", cmd_dns_analyze,
+	  "Find infected clients in DNS resolver logs.",
+	  "[OPTIONS] LOG...",
+	  "Reads BIND, Unbound, dnsmasq, Windows DNS, Zeek, Suricata, CoreDNS\n"
+	  "logs and pcap captures (gzip accepted, - is standard input) and\n"
+	  "reports clients that query blocklisted names, DGA-like names,\n"
+	  "tunnel through DNS or beacon. Exit 0 none, 1 flagged, 2 error.\n"
+	  DNS_COMMON_HELP },
+	{ "dns dga-train", cmd_dns_dga_train,
+	  "Rebuild the DGA model from benign and DGA name lists.",
+	  "--words FILE --out MODEL [--report FILE] --benign FILE... --dga FILE...",
+	  "  --benign FILE   benign registrable domains, one a line (repeatable)\n"
+	  "  --dga FILE      one DGA family's domains, one a line (repeatable;\n"
+	  "                  the family is named after the file: dga-NAME.txt)\n"
+	  "  --words FILE    the word list for dictionary segmentation\n"
+	  "  --out FILE      where to write the model\n"
+	  "  --report FILE   the held-out precision/recall table (Markdown)\n"
+	  "  --heldout FILE  the held-out names, 'FAMILY<TAB>domain' lines\n" },
+	{ "dns watch", cmd_dns_watch,
+	  "Follow growing DNS logs and report infected clients as they appear.",
+	  "[OPTIONS] LOG...",
+	  "Follows logs like tail -F (surviving rotation and truncation) and\n"
+	  "writes one event (JSON) per new reason a client gains.\n"
+	  "  --from-start          read existing content too (default: only new)\n"
+	  "  --interval MS         poll interval (500)\n"
+	  "  --duration SECONDS    stop after this long (default: until signalled)\n"
+	  DNS_COMMON_HELP },
 	{ "fim scan", cmd_fim_scan,
 	  "File integrity of web roots: hash every file, report new or changed scripts.",
 	  "ROOT... [-j N]",

@@ -683,6 +683,7 @@ int cg_serve_run(const cg_serve_opts *o)
 	snprintf(dbpath, sizeof dbpath, "%s/canhgac.db", o->data_dir);
 	memset(&g_srv, 0, sizeof g_srv);
 	g_srv.tls = tls;
+	g_srv.data_dir = o->data_dir;
 	g_srv.started_ms = cg_time_now_ms();
 	if (cg_store_open(dbpath, &g_srv.store, &why)) {
 		fprintf(stderr, "canhgac serve: %s\n", cg_buf_cstr(&why));
@@ -756,6 +757,7 @@ int cg_serve_run(const cg_serve_opts *o)
 	while (atomic_load(&g_inflight) > 0 && cg_mono_ms() < until)
 		usleep(10000);
 	MHD_stop_daemon(d);
+	dns_jobs_shutdown();
 	cg_web_watch_stop(watch);
 	cg_store_close(g_srv.store);
 	cg_throttle_free(&g_srv.throttle);

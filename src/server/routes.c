@@ -37,6 +37,11 @@ H(api_import_systems);
 H(api_events_ingest);
 H(api_events_list);
 H(api_events_get);
+H(api_dns_upload_create);
+H(api_dns_upload_get);
+H(api_dns_upload_put);
+H(api_dns_upload_analyze);
+H(api_dns_infections);
 H(api_users_list);
 H(api_users_create);
 H(api_users_get);
@@ -103,6 +108,11 @@ const cg_route cg_routes[] = {
     {"GET", V1 "/events", api_events_list, CG_AUTH_READ},
     {"GET", V1 "/events/{id}", api_events_get, CG_AUTH_READ},
 
+    {"POST", V1 "/dns/uploads", api_dns_upload_create, CG_AUTH_INGEST},
+    {"GET", V1 "/dns/uploads/{id}", api_dns_upload_get, CG_AUTH_INGEST},
+    {"PUT", V1 "/dns/uploads/{id}", api_dns_upload_put, CG_AUTH_INGEST},
+    {"POST", V1 "/dns/uploads/{id}/analyze", api_dns_upload_analyze, CG_AUTH_INGEST},
+    {"GET", V1 "/dns/infections", api_dns_infections, CG_AUTH_READ},
     {"GET", V1 "/web/status", api_web_status, CG_AUTH_READ},
     {"GET", V1 "/web/alerts", api_web_alerts, CG_AUTH_READ},
 

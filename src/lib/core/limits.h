@@ -86,6 +86,43 @@
 #define CG_STORE_WRITER_CACHE_KIB (64 * 1024)
 #define CG_STORE_READER_CACHE_KIB (16 * 1024)
 
+/* ---- dns (log analysis) --------------------------------------------- */
+
+/* One log line. Resolver log lines are ~200 bytes; JSON events (eve.json
+ * with answers) a few KiB. Longer lines are skipped and counted. */
+#define CG_DNS_MAX_LINE (64u * 1024u)
+/* Bytes read from a log at a time; lines are split inside this buffer. */
+#define CG_DNS_READ_CHUNK (1u * 1024u * 1024u)
+/* A query name in text form (RFC 1035: 253 plus the trailing dot). */
+#define CG_DNS_MAX_NAME 255
+/* A client address in text form (IPv6 with zone fits easily). */
+#define CG_DNS_MAX_CLIENT 63
+/* Compression pointers followed in one DNS message name (loop guard). */
+#define CG_DNS_MAX_POINTERS 16
+/* One threat-intelligence file. 1M domains in a hosts file is ~40 MiB. */
+#define CG_DNS_MAX_INTEL_ENTRIES (16u * 1024u * 1024u)
+/* One threat-intelligence file, decompressed (held whole while parsed). */
+#define CG_DNS_MAX_INTEL_BYTES (512u * 1024u * 1024u)
+/* Distinct clients tracked in one analysis; past it new clients are
+ * counted but not rolled up (reported in the summary). */
+#define CG_DNS_MAX_CLIENTS (4u * 1024u * 1024u)
+/* Distinct registrable domains scored and tracked. */
+#define CG_DNS_MAX_DOMAINS (8u * 1024u * 1024u)
+/* Query-name cache entries before it is flushed (a cache, not state). */
+#define CG_DNS_NAME_CACHE (1u * 1024u * 1024u)
+/* (client, name) pairs tracked for beaconing. */
+#define CG_DNS_MAX_BEACON_PAIRS (4u * 1024u * 1024u)
+/* (client, domain) pairs tracked for tunnelling. */
+#define CG_DNS_MAX_TUNNEL_PAIRS (1u * 1024u * 1024u)
+/* Distinct listed names / DGA domains remembered per client. */
+#define CG_DNS_MAX_PER_CLIENT 256
+/* Lines of a --subnets file. */
+#define CG_DNS_MAX_SUBNETS 100000
+/* Server: DNS log uploads remembered, the size of one, and analyses
+ * running at once (each holds an analyzer: ~100 MB for 10M lines). */
+#define CG_DNS_MAX_UPLOADS 10000
+#define CG_DNS_MAX_UPLOAD_BYTES (64ll * 1024 * 1024 * 1024)
+#define CG_DNS_MAX_JOBS_RUNNING 2
 /* ---- web (portal monitoring) --------------------------------------- */
 
 /* One fetched page body, after decompression. Government portal pages are
