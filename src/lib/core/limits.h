@@ -41,6 +41,24 @@
 /* Events in one ingest batch. */
 #define CG_MAX_BATCH_EVENTS 10000
 
+/* ---- files and archives (fs/) --------------------------------------- */
+
+/* Directory entries queued between the walker and its workers. */
+#define CG_WALK_QUEUE 4096
+/* Archives inside archives, below the file on disk. */
+#define CG_ARCHIVE_MAX_DEPTH 5
+/* Members of one archive. */
+#define CG_ARCHIVE_MAX_ENTRIES 100000u
+/* One member, decompressed: members are held in memory while inspected. */
+#define CG_ARCHIVE_MAX_ENTRY_BYTES (128u * 1024u * 1024u)
+/* Everything expanded from one file on disk, nested members included. */
+#define CG_ARCHIVE_MAX_TOTAL_BYTES (1024ull * 1024u * 1024u)
+/* Expanded / compressed size of one file on disk. Real documents and logs
+ * stay under ~100; zip bombs are in the thousands. Only checked once the
+ * expansion passes CG_ARCHIVE_RATIO_FLOOR, so tiny files never trip it. */
+#define CG_ARCHIVE_MAX_RATIO 250u
+#define CG_ARCHIVE_RATIO_FLOOR (16u * 1024u * 1024u)
+
 /* ---- malware (src/lib/malware) ------------------------------------ */
 
 /* One YARA rule file. Big public rule sets are a few MiB per file. */

@@ -48,8 +48,9 @@ typedef struct cg_archive_visitor {
 	cg_archive_action (*want)(void *ctx, const char *path, int64_t size,
 				  int depth);
 	/* A member's content. Return CG_AR_READ to go on, CG_AR_STOP to
-	 * stop. Nested archives are recursed into automatically (before
-	 * this call, which is not made for them) when `recurse` is set. */
+	 * stop. With `recurse`, a member that is itself an archive is read
+	 * first (its members visited with depth + 1), then handed here too
+	 * (so its own bytes can be hashed or matched). */
 	cg_archive_action (*member)(void *ctx, const char *path,
 				    const unsigned char *data, size_t len,
 				    int depth);
