@@ -5,11 +5,13 @@
  * version it runs with (not only the one it was compiled against).
  */
 #include <jansson.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 
 #include "cli.h"
 #include "core/buf.h"
 #include "core/json.h"
+#include "malware/rules.h"
 #include "version.h"
 
 typedef struct library {
@@ -22,8 +24,22 @@ static const char *jansson_version(void)
 	return jansson_version_str();
 }
 
+/* libyara has no run-time version call: this is the version compiled
+ * against (Debian's libyara9 keeps the ABI within 4.2.x). */
+static const char *yara_version(void)
+{
+	return cg_mw_yara_version();
+}
+
+static const char *openssl_version(void)
+{
+	return OpenSSL_version(OPENSSL_VERSION);
+}
+
 static const library libraries[] = {
 	{ "jansson", jansson_version },
+	{ "libcrypto", openssl_version },
+	{ "libyara", yara_version },
 };
 
 static const char *build_options(void)
