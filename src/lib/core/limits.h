@@ -69,6 +69,11 @@
  * are mmap'ed (libyara guards its own accesses against SIGBUS when a file
  * shrinks under it). Bounds each worker's buffer. */
 #define CG_MW_READ_MAX (8u * 1024u * 1024u)
+/* Files up to this size get a SHA-256 for the scan cache's "content
+ * known clean" index (a rewritten but identical PHP file is not rescanned).
+ * Web content is small; hashing large binaries on every first scan would
+ * cost more than the rare identical rewrite saves. */
+#define CG_MW_CONTENT_HASH_MAX (1u * 1024u * 1024u)
 /* Default --max-size: larger files are reported as skipped, not scanned.
  * Web shells and injectors are small; a 256 MiB cap still covers
  * installers and most binaries. */
