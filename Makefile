@@ -1,13 +1,16 @@
 # canhgac: the README's commands. Each target installs what is missing
 # (scripts/setup-deps.sh, idempotent) and then does its job.
 #
+#   make run       install, build, seed the demo province into ./canhgac-data
+#                  (only when it holds no inventory yet) and serve the
+#                  dashboard on http://127.0.0.1:8080/ (Ctrl-C stops it)
 #   make test      install, build (normal + ASan/UBSan), run every test
 #   make           build build/canhgac
 #   make asan      ASan+UBSan build in build-asan/
 #   make fuzz      libFuzzer build in build-fuzz/ (clang)
 #   make fuzz-run FUZZ=fuzz_config SECONDS=60
 #   make format    clang-format the C sources
-.PHONY: all deps build asan fuzz fuzz-run test format clean
+.PHONY: all deps build asan fuzz fuzz-run run test format clean
 
 all: build
 
@@ -31,6 +34,13 @@ FUZZ ?= fuzz_config
 SECONDS ?= 60
 fuzz-run: fuzz
 	scripts/fuzz-run.sh $(FUZZ) $(SECONDS)
+
+DATA ?= canhgac-data
+LISTEN ?= 127.0.0.1:8080
+run: build
+	@build/canhgac demo seed --if-empty --data-dir $(DATA)
+	@echo "Dashboard: http://$(LISTEN)/"
+	@exec build/canhgac serve --no-tls --data-dir $(DATA) --listen $(LISTEN)
 
 test: deps
 	tests/run.sh

@@ -4,9 +4,14 @@
  * Each library linked into canhgac has a row in libraries[] reporting the
  * version it runs with (not only the one it was compiled against).
  */
+#include <gnutls/gnutls.h>
 #include <jansson.h>
+#include <microhttpd.h>
 #include <openssl/crypto.h>
+#include <sodium.h>
+#include <sqlite3.h>
 #include <stdio.h>
+#include <zlib.h>
 
 #include "cli.h"
 #include "core/buf.h"
@@ -24,6 +29,11 @@ static const char *jansson_version(void)
 	return jansson_version_str();
 }
 
+static const char *gnutls_version(void)
+{
+	return gnutls_check_version(NULL);
+}
+
 /* libyara has no run-time version call: this is the version compiled
  * against (Debian's libyara9 keeps the ABI within 4.2.x). */
 static const char *yara_version(void)
@@ -38,6 +48,11 @@ static const char *openssl_version(void)
 
 static const library libraries[] = {
 	{ "jansson", jansson_version },
+	{ "sqlite3", sqlite3_libversion },
+	{ "libmicrohttpd", MHD_get_version },
+	{ "gnutls", gnutls_version },
+	{ "libsodium", sodium_version_string },
+	{ "zlib", zlibVersion },
 	{ "libcrypto", openssl_version },
 	{ "libyara", yara_version },
 };

@@ -40,6 +40,51 @@
 #define CG_MAX_REQUEST_BODY (16u * 1024u * 1024u)
 /* Events in one ingest batch. */
 #define CG_MAX_BATCH_EVENTS 10000
+/* One HTTP response body (a page of 500 events with large evidence). */
+#define CG_MAX_RESPONSE_BODY (64u * 1024u * 1024u)
+/* Events one text search (GET /events?q=) looks at per request: the
+ * newest this many below the cursor; the answer's `next` goes on from
+ * there. Bounds the cost of a search without an index. */
+#define CG_EVENTS_TEXT_WINDOW 50000
+/* Items in one list page (?limit=); the default page is 50. */
+#define CG_MAX_LIST_LIMIT 500
+#define CG_DEFAULT_LIST_LIMIT 50
+/* Entries in one list-valued inventory field (ip_ranges, urls, domains,
+ * ips): a large agency has a few dozen ranges. */
+#define CG_MAX_INV_LIST 256
+/* One inventory text field (name, title, URL, ...). */
+#define CG_MAX_INV_FIELD 1024
+/* A CSV import: rows and columns per row; a field is at most CG_MAX_LINE. */
+#define CG_MAX_CSV_ROWS 100000
+#define CG_MAX_CSV_FIELDS 64
+/* A session cookie lives this long (a working day plus margin). */
+#define CG_SESSION_TTL_S (12 * 3600)
+/* Login throttling: failures allowed in the window, per username and per
+ * client address, before 429; the table of tracked keys is bounded. */
+#define CG_LOGIN_WINDOW_S 900
+#define CG_LOGIN_MAX_FAIL_USER 5
+#define CG_LOGIN_MAX_FAIL_IP 30
+#define CG_LOGIN_TRACKED 4096
+/* Passwords: bytes accepted (argon2id input) and the minimum length. */
+#define CG_MAX_PASSWORD 1024
+#define CG_MIN_PASSWORD 10
+/* HTTP: simultaneous connections, idle timeout, worker threads, the
+ * longest URL (path + query) and the seconds shutdown waits for requests
+ * in flight. */
+#define CG_HTTP_MAX_CONNECTIONS 512
+#define CG_HTTP_TIMEOUT_S 60
+#define CG_HTTP_THREADS 4
+#define CG_MAX_URL 8192
+#define CG_HTTP_DRAIN_S 10
+/* Store: SQLite reader connections, and how long a writer waits for a
+ * lock held by another process (canhgac user add while serving). */
+#define CG_STORE_READERS 4
+#define CG_STORE_BUSY_MS 10000
+/* SQLite page cache per connection: the writer's holds the indexes that
+ * ingest touches (the event-id index is written at random places), the
+ * readers' the recent pages of the events list. */
+#define CG_STORE_WRITER_CACHE_KIB (64 * 1024)
+#define CG_STORE_READER_CACHE_KIB (16 * 1024)
 
 /* ---- files and archives (fs/) --------------------------------------- */
 

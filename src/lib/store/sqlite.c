@@ -1,0 +1,2219 @@
+/*
+ * sqlite.c - the SQLite backend of store.h, the embedded default.
+ *
+ * Design:
+ *  - WAL journal, synchronous=NORMAL, foreign keys on, a busy timeout. In
+ *    WAL mode with synchronous=NORMAL a commit is durable against a crash
+ *    of the process (kill -9: the WAL is in the OS page cache and is
+ *    replayed on the next open); only an OS crash or power cut can lose
+ *    the last transactions. docs/storage.md explains the choice.
+ *  - One writer connection behind a mutex (SQLite serialises writers
+ *    anyway; waiting on our mutex is cheaper than busy-retrying) and a
+ *    small pool of reader connections: WAL readers never block on the
+ *    writer. Connections are opened NOMUTEX: each is used by one thread
+ *    at a time.
+ *  - Statements are prepared once per connection and cached by the
+ *    address of their SQL text (static strings, or strings built once at
+ *    open); only list queries with optional filters are prepared per call.
+ *  - Migrations are an ordered array of SQL scripts; schema_version holds
+ *    how many have been applied. Never edit a shipped migration: append.
+ *  - Inventory resources are described by tables of fields (name, type),
+ *    so create/read/update/delete/list are written once for all three.
+ */
+#include "store.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/json.h"
+#include "core/limits.h"
+#include "core/timeutil.h"
+
+/* ---- migrations ------------------------------------------------------ */
+
+static const char *const migrations[] = {
+    /* 1: inventory, accounts, audit, events */
+    "CREATE TABLE agencies ("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " parent_id INTEGER REFERENCES agencies(id) ON DELETE RESTRICT,"
+    " code TEXT UNIQUE,"
+    " ip_ranges TEXT NOT NULL DEFAULT '[]',"
+    " declared_endpoints INTEGER NOT NULL DEFAULT 0,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL);"
+    "CREATE INDEX agencies_parent ON agencies(parent_id);"
+    "CREATE TABLE systems ("
+    " id INTEGER PRIMARY KEY,"
+    " agency_id INTEGER NOT NULL REFERENCES agencies(id) ON DELETE RESTRICT,"
+    " name TEXT NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " urls TEXT NOT NULL DEFAULT '[]',"
+    " domains TEXT NOT NULL DEFAULT '[]',"
+    " ips TEXT NOT NULL DEFAULT '[]',"
+    " level INTEGER NOT NULL,"
+    " dossier_status TEXT NOT NULL,"
+    " dossier_dates TEXT NOT NULL DEFAULT '{}',"
+    " monitor_interval_s INTEGER NOT NULL DEFAULT 300,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL);"
+    "CREATE INDEX systems_agency ON systems(agency_id);"
+    "CREATE TABLE people ("
+    " id INTEGER PRIMARY KEY,"
+    " agency_id INTEGER NOT NULL REFERENCES agencies(id) ON DELETE RESTRICT,"
+    " name TEXT NOT NULL,"
+    " role TEXT NOT NULL,"
+    " title TEXT NOT NULL DEFAULT '',"
+    " phone TEXT NOT NULL DEFAULT '',"
+    " email TEXT NOT NULL DEFAULT '',"
+    " published_on_portal INTEGER NOT NULL DEFAULT 0,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL);"
+    "CREATE INDEX people_agency ON people(agency_id);"
+    "CREATE TABLE users ("
+    " id INTEGER PRIMARY KEY,"
+    " username TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    " display_name TEXT NOT NULL DEFAULT '',"
+    " role TEXT NOT NULL,"
+    " agency_id INTEGER REFERENCES agencies(id) ON DELETE RESTRICT,"
+    " pw_hash TEXT NOT NULL,"
+    " disabled INTEGER NOT NULL DEFAULT 0,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL);"
+    "CREATE INDEX users_agency ON users(agency_id);"
+    "CREATE TABLE sessions ("
+    " token_hash BLOB PRIMARY KEY,"
+    " user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    " csrf TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " expires_at INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX sessions_user ON sessions(user_id);"
+    "CREATE TABLE api_tokens ("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " scope TEXT NOT NULL,"
+    " agency_id INTEGER REFERENCES agencies(id) ON DELETE RESTRICT,"
+    " token_hash BLOB NOT NULL UNIQUE,"
+    " created_at INTEGER NOT NULL,"
+    " last_used_at INTEGER,"
+    " revoked_at INTEGER);"
+    "CREATE INDEX api_tokens_agency ON api_tokens(agency_id);"
+    "CREATE TABLE audit ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " time INTEGER NOT NULL,"
+    " actor TEXT NOT NULL,"
+    " action TEXT NOT NULL,"
+    " object_type TEXT NOT NULL,"
+    " object_id INTEGER,"
+    " detail TEXT);"
+    "CREATE INDEX audit_actor ON audit(actor, id);"
+    "CREATE INDEX audit_time ON audit(time);"
+    "CREATE TABLE events ("
+    " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " id TEXT NOT NULL UNIQUE,"
+    " time INTEGER NOT NULL,"
+    " received_at INTEGER NOT NULL,"
+    " host TEXT,"
+    " agency TEXT,"
+    " agency_id INTEGER REFERENCES agencies(id) ON DELETE SET NULL,"
+    " system_id INTEGER REFERENCES systems(id) ON DELETE SET NULL,"
+    " source TEXT NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " severity INTEGER NOT NULL,"
+    " subject TEXT,"
+    " summary TEXT NOT NULL,"
+    " evidence TEXT NOT NULL);"
+    "CREATE INDEX events_agency ON events(agency_id, seq);"
+    "CREATE INDEX events_system ON events(system_id, seq);"
+    "CREATE INDEX events_source ON events(source, seq);"
+    "CREATE INDEX events_kind ON events(kind, seq);"
+    "CREATE INDEX events_severity ON events(severity, seq);"
+    "CREATE INDEX events_time ON events(time);",
+    /* 2: running totals for the overview, kept by the ingest
+     * transaction: events per agency, UTC day and severity, and the
+     * hosts seen by agents per agency (a scan of a million events per
+     * overview page would take seconds) */
+    "CREATE TABLE event_counts ("
+    " agency_id INTEGER NOT NULL REFERENCES agencies(id) ON DELETE CASCADE,"
+    " day INTEGER NOT NULL,"
+    " severity INTEGER NOT NULL,"
+    " n INTEGER NOT NULL,"
+    " PRIMARY KEY (agency_id, day, severity)) WITHOUT ROWID;"
+    "CREATE TABLE event_hosts ("
+    " agency_id INTEGER NOT NULL REFERENCES agencies(id) ON DELETE CASCADE,"
+    " host TEXT NOT NULL,"
+    " last_seen INTEGER NOT NULL,"
+    " PRIMARY KEY (agency_id, host)) WITHOUT ROWID;"
+    "INSERT INTO event_counts(agency_id, day, severity, n)"
+    " SELECT agency_id, time / 86400000, severity, count(*) FROM events"
+    " WHERE agency_id IS NOT NULL GROUP BY 1, 2, 3;"
+    "INSERT INTO event_hosts(agency_id, host, last_seen)"
+    " SELECT agency_id, host, max(time) FROM events"
+    " WHERE source='agent' AND agency_id IS NOT NULL AND host IS NOT NULL"
+    " GROUP BY 1, 2;",
+};
+#define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+/* ---- resources -------------------------------------------------------- */
+
+typedef enum ftype {
+	F_TEXT,      /* string, required */
+	F_TEXT_NULL, /* string or null */
+	F_INT,       /* integer */
+	F_INT_NULL,  /* integer or null (a reference) */
+	F_BOOL,      /* true/false, stored 0/1 */
+	F_JSON,      /* array or object, stored as JSON text */
+} ftype;
+
+typedef struct field {
+	const char *name; /* JSON member and column */
+	ftype type;
+} field;
+
+typedef enum fop { OP_EQ_TEXT, OP_EQ_INT, OP_LIKE } fop;
+
+typedef struct filter {
+	const char *param;  /* query member */
+	const char *column; /* for OP_LIKE: "name" searched (and code) */
+	fop op;
+} filter;
+
+typedef struct resdef {
+	const char *table;
+	const char *type;      /* audit object_type */
+	const char *scope_col; /* column compared with the scope's agency */
+	const field *fields;
+	const filter *filters;
+} resdef;
+
+static const field agency_fields[] = {
+    {"name", F_TEXT},      {"kind", F_TEXT},      {"parent_id", F_INT_NULL},
+    {"code", F_TEXT_NULL}, {"ip_ranges", F_JSON}, {"declared_endpoints", F_INT},
+    {NULL, F_TEXT},
+};
+static const field system_fields[] = {
+    {"agency_id", F_INT},
+    {"name", F_TEXT},
+    {"kind", F_TEXT},
+    {"urls", F_JSON},
+    {"domains", F_JSON},
+    {"ips", F_JSON},
+    {"level", F_INT},
+    {"dossier_status", F_TEXT},
+    {"dossier_dates", F_JSON},
+    {"monitor_interval_s", F_INT},
+    {NULL, F_TEXT},
+};
+static const field person_fields[] = {
+    {"agency_id", F_INT},
+    {"name", F_TEXT},
+    {"role", F_TEXT},
+    {"title", F_TEXT},
+    {"phone", F_TEXT},
+    {"email", F_TEXT},
+    {"published_on_portal", F_BOOL},
+    {NULL, F_TEXT},
+};
+static const filter agency_filters[] = {
+    {"q", "name", OP_LIKE},
+    {"kind", "kind", OP_EQ_TEXT},
+    {"parent_id", "parent_id", OP_EQ_INT},
+    {"code", "code", OP_EQ_TEXT},
+    {NULL, NULL, OP_EQ_TEXT},
+};
+static const filter system_filters[] = {
+    {"q", "name", OP_LIKE},
+    {"agency_id", "agency_id", OP_EQ_INT},
+    {"kind", "kind", OP_EQ_TEXT},
+    {"level", "level", OP_EQ_INT},
+    {"dossier_status", "dossier_status", OP_EQ_TEXT},
+    {NULL, NULL, OP_EQ_TEXT},
+};
+static const filter person_filters[] = {
+    {"q", "name", OP_LIKE},
+    {"agency_id", "agency_id", OP_EQ_INT},
+    {"role", "role", OP_EQ_TEXT},
+    {NULL, NULL, OP_EQ_TEXT},
+};
+
+static const resdef resdefs[] = {
+    [CG_RES_AGENCY] = {"agencies", "agency", "id", agency_fields, agency_filters},
+    [CG_RES_SYSTEM] = {"systems", "system", "agency_id", system_fields, system_filters},
+    [CG_RES_PERSON] = {"people", "person", "agency_id", person_fields, person_filters},
+};
+#define N_RES 3
+
+const char *cg_resource_name(cg_resource r)
+{
+	return (unsigned)r < N_RES ? resdefs[r].type : "?";
+}
+
+/* ---- connections ------------------------------------------------------ */
+
+#define STMT_CACHE 48
+
+typedef struct conn {
+	sqlite3 *db;
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+	} cache[STMT_CACHE];
+	int ncache;
+	bool in_use;
+} conn;
+
+/* Per-resource SQL built once at open, so it can be cached by address. */
+typedef struct ressql {
+	char *select; /* "SELECT cols FROM t" */
+	char *get;    /* select + " WHERE id=?" */
+	char *insert;
+	char *update; /* "UPDATE t SET f=?,...,updated_at=? WHERE id=?" */
+	char *del;
+} ressql;
+
+struct cg_store {
+	char *path;
+	conn writer;
+	pthread_mutex_t wmu;
+	conn readers[CG_STORE_READERS];
+	pthread_mutex_t rmu;
+	pthread_cond_t rcv;
+	int version;
+	ressql sql[N_RES];
+};
+
+static _Thread_local char g_errmsg[256];
+
+const char *cg_store_errmsg(void)
+{
+	return g_errmsg;
+}
+
+static cg_err db_err(sqlite3 *db, int rc)
+{
+	snprintf(g_errmsg, sizeof g_errmsg, "%s", sqlite3_errmsg(db));
+	switch (rc & 0xff) {
+	case SQLITE_CONSTRAINT:
+		if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+			return CG_EINVAL;
+		if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+			return CG_ECONFLICT;
+		return CG_EINVAL;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return CG_ETIMEOUT;
+	case SQLITE_NOMEM:
+		return CG_ENOMEM;
+	case SQLITE_TOOBIG:
+		return CG_ETOOBIG;
+	default:
+		return CG_EDB;
+	}
+}
+
+static cg_err exec(conn *c, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		snprintf(g_errmsg, sizeof g_errmsg, "%s", msg ? msg : "?");
+		sqlite3_free(msg);
+		return db_err(c->db, sqlite3_extended_errcode(c->db));
+	}
+	return CG_OK;
+}
+
+/* A cached prepared statement for sql (which must outlive the store),
+ * reset and unbound. NULL on error (g_errmsg says why). */
+static sqlite3_stmt *stmt(conn *c, const char *sql)
+{
+	for (int i = 0; i < c->ncache; i++) {
+		if (c->cache[i].sql == sql) {
+			sqlite3_stmt *s = c->cache[i].st;
+			sqlite3_reset(s);
+			sqlite3_clear_bindings(s);
+			return s;
+		}
+	}
+	if (c->ncache >= STMT_CACHE) {
+		snprintf(g_errmsg, sizeof g_errmsg, "statement cache full");
+		return NULL;
+	}
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
+		db_err(c->db, sqlite3_extended_errcode(c->db));
+		return NULL;
+	}
+	c->cache[c->ncache].sql = sql;
+	c->cache[c->ncache].st = s;
+	c->ncache++;
+	return s;
+}
+
+/* A one-off statement (dynamic SQL); finalize it. */
+static sqlite3_stmt *stmt_dyn(conn *c, const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(c->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		db_err(c->db, sqlite3_extended_errcode(c->db));
+		return NULL;
+	}
+	return s;
+}
+
+static void conn_close(conn *c)
+{
+	for (int i = 0; i < c->ncache; i++)
+		sqlite3_finalize(c->cache[i].st);
+	c->ncache = 0;
+	if (c->db)
+		sqlite3_close(c->db);
+	c->db = NULL;
+}
+
+static cg_err conn_open(conn *c, const char *path, int cache_kib, cg_buf *why)
+{
+	memset(c, 0, sizeof *c);
+	int rc = sqlite3_open_v2(
+	    path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		if (why)
+			cg_buf_printf(why, "%s: %s", path,
+			              c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+		conn_close(c);
+		return CG_EDB;
+	}
+	sqlite3_busy_timeout(c->db, CG_STORE_BUSY_MS);
+	cg_err err = exec(c, "PRAGMA journal_mode=WAL;"
+	                     "PRAGMA synchronous=NORMAL;"
+	                     "PRAGMA foreign_keys=ON;"
+	                     "PRAGMA temp_store=MEMORY;");
+	if (!err) {
+		/* random event ids make the dedup index write everywhere: a
+		 * page cache that holds it saves a read per insert */
+		char pragma[64];
+		snprintf(pragma, sizeof pragma, "PRAGMA cache_size=-%d", cache_kib);
+		err = exec(c, pragma);
+	}
+	if (err) {
+		if (why)
+			cg_buf_printf(why, "%s: %s", path, g_errmsg);
+		conn_close(c);
+	}
+	return err;
+}
+
+static conn *writer_get(cg_store *st)
+{
+	pthread_mutex_lock(&st->wmu);
+	return &st->writer;
+}
+
+static void writer_put(cg_store *st)
+{
+	pthread_mutex_unlock(&st->wmu);
+}
+
+static conn *reader_get(cg_store *st)
+{
+	pthread_mutex_lock(&st->rmu);
+	for (;;) {
+		for (int i = 0; i < CG_STORE_READERS; i++) {
+			if (!st->readers[i].in_use) {
+				st->readers[i].in_use = true;
+				pthread_mutex_unlock(&st->rmu);
+				return &st->readers[i];
+			}
+		}
+		pthread_cond_wait(&st->rcv, &st->rmu);
+	}
+}
+
+static void reader_put(cg_store *st, conn *c)
+{
+	/* leave no read transaction open: it would pin the WAL */
+	pthread_mutex_lock(&st->rmu);
+	c->in_use = false;
+	pthread_cond_signal(&st->rcv);
+	pthread_mutex_unlock(&st->rmu);
+}
+
+static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
+static const char SQL_COMMIT[] = "COMMIT";
+static const char SQL_ROLLBACK[] = "ROLLBACK";
+
+static cg_err run(conn *c, const char *sql)
+{
+	sqlite3_stmt *s = stmt(c, sql);
+	if (!s)
+		return CG_EDB;
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW
+	           ? CG_OK
+	           : db_err(c->db, sqlite3_extended_errcode(c->db));
+}
+
+static cg_err begin(conn *c)
+{
+	return run(c, SQL_BEGIN);
+}
+
+/* Commits when err is CG_OK, else rolls back; returns the first error. */
+static cg_err finish(conn *c, cg_err err)
+{
+	if (!err) {
+		err = run(c, SQL_COMMIT);
+		if (!err)
+			return CG_OK;
+	}
+	if (!sqlite3_get_autocommit(c->db))
+		run(c, SQL_ROLLBACK);
+	return err;
+}
+
+/* Steps a statement expected to finish (INSERT/UPDATE/DELETE). */
+static cg_err step_done(conn *c, sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+	cg_err err = rc == SQLITE_DONE ? CG_OK : db_err(c->db, sqlite3_extended_errcode(c->db));
+	sqlite3_reset(s);
+	return err;
+}
+
+/* ---- binding and reading helpers ------------------------------------- */
+
+static void bind_str(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+static void bind_id(sqlite3_stmt *s, int i, int64_t v)
+{
+	if (v > 0)
+		sqlite3_bind_int64(s, i, v);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+static json_t *col_str(sqlite3_stmt *s, int i)
+{
+	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+		return json_null();
+	const char *t = (const char *)sqlite3_column_text(s, i);
+	return cg_json_str(cg_slice_from(t ? t : "", (size_t)sqlite3_column_bytes(s, i)));
+}
+
+static json_t *col_int_null(sqlite3_stmt *s, int i)
+{
+	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+		return json_null();
+	return json_integer(sqlite3_column_int64(s, i));
+}
+
+static json_t *col_time(sqlite3_stmt *s, int i)
+{
+	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+		return json_null();
+	char ts[32];
+	cg_time_format(sqlite3_column_int64(s, i), ts, sizeof ts);
+	return json_string(ts);
+}
+
+static json_t *col_json(sqlite3_stmt *s, int i)
+{
+	const char *t = (const char *)sqlite3_column_text(s, i);
+	json_t *v = t ? json_loadb(t, (size_t)sqlite3_column_bytes(s, i), 0, NULL) : NULL;
+	return v ? v : json_null();
+}
+
+static char *dup_col(sqlite3_stmt *s, int i)
+{
+	const char *t = (const char *)sqlite3_column_text(s, i);
+	return strdup(t ? t : "");
+}
+
+/* The audit row of a change, inside the caller's transaction. */
+static const char SQL_AUDIT[] = "INSERT INTO audit(time,actor,action,object_type,object_id,detail)"
+                                " VALUES(?,?,?,?,?,?)";
+
+static cg_err audit_row(conn *c, const cg_actor *actor, const char *action, const char *otype,
+                        int64_t oid, const json_t *detail)
+{
+	sqlite3_stmt *s = stmt(c, SQL_AUDIT);
+	if (!s)
+		return CG_EDB;
+	char *d = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
+	sqlite3_bind_int64(s, 1, cg_time_now_ms());
+	bind_str(s, 2, actor && actor->name ? actor->name : "system");
+	bind_str(s, 3, action);
+	bind_str(s, 4, otype);
+	bind_id(s, 5, oid);
+	bind_str(s, 6, d);
+	cg_err err = step_done(c, s);
+	free(d);
+	return err;
+}
+
+/* ---- open / close ----------------------------------------------------- */
+
+static cg_err migrate(cg_store *st, cg_buf *why)
+{
+	conn *c = &st->writer;
+	cg_err err = exec(c, "CREATE TABLE IF NOT EXISTS schema_version"
+	                     " (version INTEGER NOT NULL)");
+	if (err)
+		goto fail;
+	sqlite3_stmt *s = stmt_dyn(c, "SELECT max(version) FROM schema_version");
+	if (!s) {
+		err = CG_EDB;
+		goto fail;
+	}
+	int v = 0;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (v > N_MIGRATIONS) {
+		snprintf(g_errmsg, sizeof g_errmsg,
+		         "schema version %d is newer than this canhgac (%d)", v, N_MIGRATIONS);
+		err = CG_EUNSUPPORTED;
+		goto fail;
+	}
+	for (; v < N_MIGRATIONS; v++) {
+		char upd[96];
+		snprintf(upd, sizeof upd, "INSERT INTO schema_version(version) VALUES(%d)", v + 1);
+		err = exec(c, "BEGIN IMMEDIATE");
+		if (!err)
+			err = exec(c, migrations[v]);
+		if (!err)
+			err = exec(c, upd);
+		if (!err)
+			err = exec(c, "COMMIT");
+		if (err) {
+			char saved[200];
+			snprintf(saved, sizeof saved, "%.199s", g_errmsg);
+			exec(c, "ROLLBACK");
+			snprintf(g_errmsg, sizeof g_errmsg, "migration %d: %.199s", v + 1, saved);
+			goto fail;
+		}
+	}
+	st->version = v;
+	return CG_OK;
+fail:
+	if (why)
+		cg_buf_printf(why, "%s: %s", st->path, g_errmsg);
+	return err;
+}
+
+static cg_err build_sql(cg_store *st)
+{
+	for (int r = 0; r < N_RES; r++) {
+		const resdef *d = &resdefs[r];
+		cg_buf cols, ins, qs, upd;
+		cg_buf_init(&cols, 4096);
+		cg_buf_init(&ins, 4096);
+		cg_buf_init(&qs, 4096);
+		cg_buf_init(&upd, 4096);
+		cg_err err = CG_OK;
+		cg_buf_puts(&cols, "id");
+		cg_buf_printf(&ins, "INSERT INTO %s(", d->table);
+		cg_buf_printf(&upd, "UPDATE %s SET ", d->table);
+		for (const field *f = d->fields; f->name; f++) {
+			cg_buf_printf(&cols, ",%s", f->name);
+			cg_buf_printf(&ins, "%s,", f->name);
+			cg_buf_puts(&qs, "?,");
+			cg_buf_printf(&upd, "%s=?,", f->name);
+		}
+		cg_buf_puts(&cols, ",created_at,updated_at");
+		cg_buf_printf(&ins, "created_at,updated_at) VALUES(%s?,?)", cg_buf_cstr(&qs));
+		err = cg_buf_puts(&upd, "updated_at=? WHERE id=?");
+		cg_buf sel;
+		cg_buf_init(&sel, 4096);
+		cg_buf_printf(&sel, "SELECT %s FROM %s", cg_buf_cstr(&cols), d->table);
+		st->sql[r].select = strdup(cg_buf_cstr(&sel));
+		cg_buf_puts(&sel, " WHERE id=?");
+		st->sql[r].get = cg_buf_detach(&sel, NULL);
+		st->sql[r].insert = cg_buf_detach(&ins, NULL);
+		st->sql[r].update = cg_buf_detach(&upd, NULL);
+		cg_buf del;
+		cg_buf_init(&del, 256);
+		cg_buf_printf(&del, "DELETE FROM %s WHERE id=?", d->table);
+		st->sql[r].del = cg_buf_detach(&del, NULL);
+		cg_buf_free(&cols);
+		cg_buf_free(&qs);
+		cg_buf_free(&sel);
+		if (err || !st->sql[r].select || !st->sql[r].get || !st->sql[r].insert ||
+		    !st->sql[r].update || !st->sql[r].del)
+			return CG_ENOMEM;
+	}
+	return CG_OK;
+}
+
+cg_err cg_store_open(const char *path, cg_store **out, cg_buf *why)
+{
+	*out = NULL;
+	cg_store *st = calloc(1, sizeof *st);
+	if (!st)
+		return CG_ENOMEM;
+	st->path = strdup(path);
+	pthread_mutex_init(&st->wmu, NULL);
+	pthread_mutex_init(&st->rmu, NULL);
+	pthread_cond_init(&st->rcv, NULL);
+	cg_err err = st->path ? build_sql(st) : CG_ENOMEM;
+	if (!err)
+		err = conn_open(&st->writer, path, CG_STORE_WRITER_CACHE_KIB, why);
+	if (!err)
+		err = migrate(st, why);
+	for (int i = 0; !err && i < CG_STORE_READERS; i++)
+		err = conn_open(&st->readers[i], path, CG_STORE_READER_CACHE_KIB, why);
+	if (err) {
+		cg_store_close(st);
+		return err;
+	}
+	*out = st;
+	return CG_OK;
+}
+
+void cg_store_close(cg_store *st)
+{
+	if (!st)
+		return;
+	for (int i = 0; i < CG_STORE_READERS; i++)
+		conn_close(&st->readers[i]);
+	if (st->writer.db)
+		exec(&st->writer, "PRAGMA optimize");
+	conn_close(&st->writer);
+	for (int r = 0; r < N_RES; r++) {
+		free(st->sql[r].select);
+		free(st->sql[r].get);
+		free(st->sql[r].insert);
+		free(st->sql[r].update);
+		free(st->sql[r].del);
+	}
+	pthread_mutex_destroy(&st->wmu);
+	pthread_mutex_destroy(&st->rmu);
+	pthread_cond_destroy(&st->rcv);
+	free(st->path);
+	free(st);
+}
+
+int cg_store_schema_version(cg_store *st)
+{
+	return st->version;
+}
+
+/* ---- inventory -------------------------------------------------------- */
+
+static json_t *row_record(const resdef *d, sqlite3_stmt *s)
+{
+	json_t *o = json_object();
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "id", json_integer(sqlite3_column_int64(s, 0)));
+	int i = 1;
+	for (const field *f = d->fields; f->name; f++, i++) {
+		json_t *v;
+		switch (f->type) {
+		case F_TEXT:
+		case F_TEXT_NULL:
+			v = col_str(s, i);
+			break;
+		case F_INT:
+		case F_INT_NULL:
+			v = col_int_null(s, i);
+			break;
+		case F_BOOL:
+			v = json_boolean(sqlite3_column_int(s, i) != 0);
+			break;
+		default:
+			v = col_json(s, i);
+			break;
+		}
+		json_object_set_new(o, f->name, v);
+	}
+	json_object_set_new(o, "created_at", col_time(s, i));
+	json_object_set_new(o, "updated_at", col_time(s, i + 1));
+	return o;
+}
+
+/* Binds the record's fields to ?1..?n; returns the next index. */
+static int bind_record(const resdef *d, sqlite3_stmt *s, const json_t *rec, char **tofree)
+{
+	int i = 1, nf = 0;
+	for (const field *f = d->fields; f->name; f++, i++) {
+		json_t *v = json_object_get(rec, f->name);
+		switch (f->type) {
+		case F_TEXT:
+			bind_str(s, i, json_is_string(v) ? json_string_value(v) : "");
+			break;
+		case F_TEXT_NULL:
+			bind_str(s, i, json_is_string(v) ? json_string_value(v) : NULL);
+			break;
+		case F_INT:
+			sqlite3_bind_int64(s, i, json_integer_value(v));
+			break;
+		case F_INT_NULL:
+			bind_id(s, i, json_is_integer(v) ? json_integer_value(v) : 0);
+			break;
+		case F_BOOL:
+			sqlite3_bind_int(s, i, json_is_true(v));
+			break;
+		default: {
+			char *t = v ? json_dumps(v, JSON_COMPACT) : NULL;
+			tofree[nf++] = t;
+			bind_str(s, i, t ? t : "[]");
+			break;
+		}
+		}
+	}
+	return i;
+}
+
+static void free_all(char **p)
+{
+	for (int i = 0; i < 16; i++)
+		free(p[i]);
+}
+
+/* The agency a record belongs to (for scope checks). */
+static int64_t rec_agency(cg_resource r, const json_t *rec)
+{
+	if (r == CG_RES_AGENCY)
+		return 0;
+	return json_integer_value(json_object_get(rec, "agency_id"));
+}
+
+/* Is the record (by id) visible in scope? Within the writer's transaction. */
+static cg_err check_scope(conn *c, cg_store *st, const cg_scope *scope, cg_resource r, int64_t id)
+{
+	sqlite3_stmt *s = stmt(c, st->sql[r].get);
+	if (!s)
+		return CG_EDB;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	cg_err err = CG_OK;
+	if (rc != SQLITE_ROW)
+		err = rc == SQLITE_DONE ? CG_ENOTFOUND
+		                        : db_err(c->db, sqlite3_extended_errcode(c->db));
+	else if (scope->agency_id != 0) {
+		/* the scope column is "id" for agencies, else agency_id (col 1) */
+		int64_t owner =
+		    r == CG_RES_AGENCY ? sqlite3_column_int64(s, 0) : sqlite3_column_int64(s, 1);
+		if (owner != scope->agency_id)
+			err = CG_ENOTFOUND;
+	}
+	sqlite3_reset(s);
+	return err;
+}
+
+cg_err cg_store_inv_create(cg_store *st, const cg_scope *scope, const cg_actor *actor,
+                           cg_resource r, const json_t *rec, int64_t *id)
+{
+	if ((unsigned)r >= N_RES)
+		return CG_EINVAL;
+	if (scope->agency_id != 0 && (r == CG_RES_AGENCY || rec_agency(r, rec) != scope->agency_id))
+		return CG_EPERM;
+	const resdef *d = &resdefs[r];
+	char *tofree[16] = {0};
+	conn *c = writer_get(st);
+	cg_err err = begin(c);
+	if (!err) {
+		sqlite3_stmt *s = stmt(c, st->sql[r].insert);
+		if (!s)
+			err = CG_EDB;
+		else {
+			int i = bind_record(d, s, rec, tofree);
+			int64_t now = cg_time_now_ms();
+			sqlite3_bind_int64(s, i, now);
+			sqlite3_bind_int64(s, i + 1, now);
+			err = step_done(c, s);
+		}
+		if (!err) {
+			*id = sqlite3_last_insert_rowid(c->db);
+			err = audit_row(c, actor, "create", d->type, *id, rec);
+		}
+		err = finish(c, err);
+	}
+	writer_put(st);
+	free_all(tofree);
+	return err;
+}
+
+cg_err cg_store_inv_update(cg_store *st, const cg_scope *scope, const cg_actor *actor,
+                           cg_resource r, int64_t id, const json_t *rec)
+{
+	if ((unsigned)r >= N_RES)
+		return CG_EINVAL;
+	if (scope->agency_id != 0 && r != CG_RES_AGENCY && rec_agency(r, rec) != scope->agency_id)
+		return CG_EPERM;
+	const resdef *d = &resdefs[r];
+	char *tofree[16] = {0};
+	conn *c = writer_get(st);
+	cg_err err = begin(c);
+	if (!err) {
+		err = check_scope(c, st, scope, r, id);
+		if (!err && scope->agency_id != 0 && r == CG_RES_AGENCY && id != scope->agency_id)
+			err = CG_ENOTFOUND;
+		sqlite3_stmt *s = err ? NULL : stmt(c, st->sql[r].update);
+		if (!err && !s)
+			err = CG_EDB;
+		if (!err) {
+			int i = bind_record(d, s, rec, tofree);
+			sqlite3_bind_int64(s, i, cg_time_now_ms());
+			sqlite3_bind_int64(s, i + 1, id);
+			err = step_done(c, s);
+		}
+		if (!err)
+			err = audit_row(c, actor, "update", d->type, id, rec);
+		err = finish(c, err);
+	}
+	writer_put(st);
+	free_all(tofree);
+	return err;
+}
+
+cg_err cg_store_inv_delete(cg_store *st, const cg_scope *scope, const cg_actor *actor,
+                           cg_resource r, int64_t id)
+{
+	if ((unsigned)r >= N_RES)
+		return CG_EINVAL;
+	if (scope->agency_id != 0 && r == CG_RES_AGENCY)
+		return CG_EPERM;
+	conn *c = writer_get(st);
+	cg_err err = begin(c);
+	if (!err) {
+		err = check_scope(c, st, scope, r, id);
+		sqlite3_stmt *s = err ? NULL : stmt(c, st->sql[r].del);
+		if (!err && !s)
+			err = CG_EDB;
+		if (!err) {
+			sqlite3_bind_int64(s, 1, id);
+			err = step_done(c, s);
+			/* a reference still pointing here: a conflict, not a
+			 * bad argument */
+			if (err == CG_EINVAL)
+				err = CG_ECONFLICT;
+		}
+		if (!err)
+			err = audit_row(c, actor, "delete", resdefs[r].type, id, NULL);
+		err = finish(c, err);
+	}
+	writer_put(st);
+	return err;
+}
+
+cg_err cg_store_inv_get(cg_store *st, const cg_scope *scope, cg_resource r, int64_t id,
+                        json_t **out)
+{
+	*out = NULL;
+	if ((unsigned)r >= N_RES)
+		return CG_EINVAL;
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = stmt(c, st->sql[r].get);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		sqlite3_bind_int64(s, 1, id);
+		int rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			int64_t owner = r == CG_RES_AGENCY ? sqlite3_column_int64(s, 0)
+			                                   : sqlite3_column_int64(s, 1);
+			if (scope->agency_id != 0 && owner != scope->agency_id)
+				err = CG_ENOTFOUND;
+			else if (!(*out = row_record(&resdefs[r], s)))
+				err = CG_ENOMEM;
+		} else
+			err = rc == SQLITE_DONE ? CG_ENOTFOUND
+			                        : db_err(c->db, sqlite3_extended_errcode(c->db));
+		sqlite3_reset(s);
+	}
+	reader_put(st, c);
+	return err;
+}
+
+/* Up to 16 bound values of a dynamic WHERE clause. */
+typedef struct binds {
+	int n;
+	struct {
+		bool is_int;
+		int64_t i;
+		char *s;
+	} v[16];
+} binds;
+
+static void binds_int(binds *b, int64_t v)
+{
+	if (b->n < 16) {
+		b->v[b->n].is_int = true;
+		b->v[b->n].i = v;
+		b->v[b->n].s = NULL;
+		b->n++;
+	}
+}
+
+static void binds_str(binds *b, char *v)
+{
+	if (b->n < 16) {
+		b->v[b->n].is_int = false;
+		b->v[b->n].s = v;
+		b->n++;
+	} else
+		free(v);
+}
+
+static void binds_apply(const binds *b, sqlite3_stmt *s)
+{
+	for (int i = 0; i < b->n; i++) {
+		if (b->v[i].is_int)
+			sqlite3_bind_int64(s, i + 1, b->v[i].i);
+		else
+			bind_str(s, i + 1, b->v[i].s);
+	}
+}
+
+static void binds_free(binds *b)
+{
+	for (int i = 0; i < b->n; i++)
+		free(b->v[i].s);
+	b->n = 0;
+}
+
+/* "%text%" with LIKE's wildcards escaped by backslash. */
+static char *like_pattern(const char *q)
+{
+	size_t n = strlen(q);
+	char *p = malloc(2 * n + 3);
+	if (!p)
+		return NULL;
+	size_t j = 0;
+	p[j++] = '%';
+	for (size_t i = 0; i < n; i++) {
+		if (q[i] == '%' || q[i] == '_' || q[i] == '\\')
+			p[j++] = '\\';
+		p[j++] = q[i];
+	}
+	p[j++] = '%';
+	p[j] = '\0';
+	return p;
+}
+
+/* Value of a filter member as integer (accepts "12" or 12). */
+static cg_err filter_int(const json_t *v, int64_t *out)
+{
+	if (json_is_integer(v)) {
+		*out = json_integer_value(v);
+		return CG_OK;
+	}
+	if (json_is_string(v))
+		return cg_parse_i64(cg_slice_cstr(json_string_value(v)), INT64_MIN + 1, INT64_MAX,
+		                    out);
+	return CG_EINVAL;
+}
+
+static cg_err build_where(const resdef *d, const cg_scope *scope, const json_t *filters,
+                          cg_buf *where, binds *b)
+{
+	cg_err err = cg_buf_puts(where, " WHERE 1=1");
+	if (scope->agency_id != 0) {
+		cg_buf_printf(where, " AND %s=?", d->scope_col);
+		binds_int(b, scope->agency_id);
+	}
+	for (const filter *f = d->filters; !err && f->param; f++) {
+		json_t *v = json_object_get(filters, f->param);
+		if (!v || json_is_null(v))
+			continue;
+		if (json_is_string(v) && !*json_string_value(v))
+			continue;
+		if (f->op == OP_EQ_INT) {
+			int64_t n;
+			if (filter_int(v, &n)) {
+				snprintf(g_errmsg, sizeof g_errmsg, "%s: not an integer", f->param);
+				return CG_EINVAL;
+			}
+			cg_buf_printf(where, " AND %s=?", f->column);
+			binds_int(b, n);
+		} else if (json_is_string(v)) {
+			const char *sv = json_string_value(v);
+			if (f->op == OP_LIKE) {
+				cg_buf_printf(where, " AND %s LIKE ? ESCAPE '\\'", f->column);
+				binds_str(b, like_pattern(sv));
+			} else {
+				cg_buf_printf(where, " AND %s=?", f->column);
+				binds_str(b, strdup(sv));
+			}
+		}
+		err = where->len >= where->max ? CG_ETOOBIG : CG_OK;
+	}
+	return err;
+}
+
+cg_err cg_store_inv_list(cg_store *st, const cg_scope *scope, cg_resource r, const json_t *filters,
+                         int64_t limit, int64_t offset, json_t **items, int64_t *total)
+{
+	*items = NULL;
+	*total = 0;
+	if ((unsigned)r >= N_RES)
+		return CG_EINVAL;
+	const resdef *d = &resdefs[r];
+	cg_buf where, sql;
+	cg_buf_init(&where, 4096);
+	cg_buf_init(&sql, 8192);
+	binds b = {0};
+	cg_err err = build_where(d, scope, filters, &where, &b);
+	if (err) {
+		cg_buf_free(&where);
+		cg_buf_free(&sql);
+		binds_free(&b);
+		return err;
+	}
+	conn *c = reader_get(st);
+	/* one read transaction so total and items agree */
+	exec(c, "BEGIN");
+	cg_buf_printf(&sql, "SELECT count(*) FROM %s%s", d->table, cg_buf_cstr(&where));
+	sqlite3_stmt *s = stmt_dyn(c, cg_buf_cstr(&sql));
+	if (!s)
+		err = CG_EDB;
+	else {
+		binds_apply(&b, s);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			*total = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+	}
+	json_t *arr = json_array();
+	if (!err) {
+		cg_buf_reset(&sql);
+		cg_buf_printf(&sql, "%s%s ORDER BY id LIMIT %lld OFFSET %lld", st->sql[r].select,
+		              cg_buf_cstr(&where), (long long)limit, (long long)offset);
+		s = stmt_dyn(c, cg_buf_cstr(&sql));
+		if (!s)
+			err = CG_EDB;
+		else {
+			binds_apply(&b, s);
+			int rc;
+			while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+				json_array_append_new(arr, row_record(d, s));
+			if (rc != SQLITE_DONE)
+				err = db_err(c->db, sqlite3_extended_errcode(c->db));
+			sqlite3_finalize(s);
+		}
+	}
+	exec(c, "COMMIT");
+	reader_put(st, c);
+	cg_buf_free(&where);
+	cg_buf_free(&sql);
+	binds_free(&b);
+	if (err) {
+		json_decref(arr);
+		return err;
+	}
+	*items = arr;
+	return CG_OK;
+}
+
+static const char SQL_AG_BY_ID[] = "SELECT id FROM agencies WHERE id=?";
+static const char SQL_AG_BY_CODE[] = "SELECT id FROM agencies WHERE code=? COLLATE NOCASE";
+static const char SQL_AG_BY_NAME[] = "SELECT id FROM agencies WHERE name=? ORDER BY id LIMIT 1";
+
+cg_err cg_store_agency_lookup(cg_store *st, const cg_scope *scope, const char *key, int64_t *id)
+{
+	*id = 0;
+	int64_t n = 0;
+	bool numeric = cg_parse_i64(cg_slice_cstr(key), 1, INT64_MAX, &n) == CG_OK;
+	const char *order[3] = {numeric ? SQL_AG_BY_ID : NULL, SQL_AG_BY_CODE, SQL_AG_BY_NAME};
+	conn *c = reader_get(st);
+	cg_err err = CG_ENOTFOUND;
+	for (int k = 0; k < 3 && err == CG_ENOTFOUND; k++) {
+		if (!order[k])
+			continue;
+		sqlite3_stmt *s = stmt(c, order[k]);
+		if (!s) {
+			err = CG_EDB;
+			break;
+		}
+		if (k == 0)
+			sqlite3_bind_int64(s, 1, n);
+		else
+			bind_str(s, 1, key);
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			*id = sqlite3_column_int64(s, 0);
+			err = CG_OK;
+		}
+		sqlite3_reset(s);
+	}
+	reader_put(st, c);
+	if (!err && scope->agency_id != 0 && *id != scope->agency_id) {
+		*id = 0;
+		err = CG_ENOTFOUND;
+	}
+	return err;
+}
+
+static const char SQL_AG_MAP[] = "SELECT id, code, ip_ranges FROM agencies";
+
+cg_err cg_store_agency_map(cg_store *st, json_t **out)
+{
+	*out = NULL;
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_AG_MAP);
+	cg_err err = s ? CG_OK : CG_EDB;
+	json_t *arr = json_array();
+	if (!err) {
+		int rc;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			json_t *o = json_object();
+			json_object_set_new(o, "id", json_integer(sqlite3_column_int64(s, 0)));
+			json_object_set_new(o, "code", col_str(s, 1));
+			json_object_set_new(o, "ip_ranges", col_json(s, 2));
+			json_array_append_new(arr, o);
+		}
+		if (rc != SQLITE_DONE)
+			err = db_err(c->db, sqlite3_extended_errcode(c->db));
+		sqlite3_reset(s);
+	}
+	reader_put(st, c);
+	if (err) {
+		json_decref(arr);
+		return err;
+	}
+	*out = arr;
+	return CG_OK;
+}
+
+static const char SQL_SYS_MAP[] = "SELECT id, agency_id, urls, domains, ips FROM systems";
+
+cg_err cg_store_system_map(cg_store *st, json_t **out)
+{
+	*out = NULL;
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_SYS_MAP);
+	cg_err err = s ? CG_OK : CG_EDB;
+	json_t *arr = json_array();
+	if (!err) {
+		int rc;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			json_t *o = json_object();
+			json_object_set_new(o, "id", json_integer(sqlite3_column_int64(s, 0)));
+			json_object_set_new(o, "agency_id",
+			                    json_integer(sqlite3_column_int64(s, 1)));
+			json_object_set_new(o, "urls", col_json(s, 2));
+			json_object_set_new(o, "domains", col_json(s, 3));
+			json_object_set_new(o, "ips", col_json(s, 4));
+			json_array_append_new(arr, o);
+		}
+		if (rc != SQLITE_DONE)
+			err = db_err(c->db, sqlite3_extended_errcode(c->db));
+		sqlite3_reset(s);
+	}
+	reader_put(st, c);
+	if (err) {
+		json_decref(arr);
+		return err;
+	}
+	*out = arr;
+	return CG_OK;
+}
+
+/* ---- overview --------------------------------------------------------- */
+
+static const char SQL_OV_AGENCIES[] = "SELECT id,name,kind,declared_endpoints FROM agencies"
+                                      " WHERE ?1=0 OR id=?1 ORDER BY name";
+static const char SQL_OV_SYSTEMS[] = "SELECT agency_id, count(*), sum(kind='portal'),"
+                                     " sum(dossier_status='approved') FROM systems"
+                                     " WHERE ?1=0 OR agency_id=?1 GROUP BY agency_id";
+static const char SQL_OV_FINDINGS[] = "SELECT agency_id, severity, sum(n) FROM event_counts"
+                                      " WHERE day>=?2/86400000 AND (?1=0 OR agency_id=?1)"
+                                      " GROUP BY agency_id, severity";
+static const char SQL_OV_ENDPOINTS[] = "SELECT agency_id, count(*) FROM event_hosts"
+                                       " WHERE last_seen>=?2 AND (?1=0 OR agency_id=?1)"
+                                       " GROUP BY agency_id";
+
+static json_t *zero_findings(void)
+{
+	return json_pack("{s:i,s:i,s:i,s:i,s:i}", "critical", 0, "high", 0, "medium", 0, "low", 0,
+	                 "info", 0);
+}
+
+static void add_int(json_t *o, const char *key, json_int_t n)
+{
+	json_t *v = json_object_get(o, key);
+	json_object_set_new(o, key, json_integer(json_integer_value(v) + n));
+}
+
+cg_err cg_store_overview(cg_store *st, const cg_scope *scope, int64_t now_ms, json_t **out)
+{
+	*out = NULL;
+	/* "open findings": events of the last 30 days (until incidents track
+	 * a state of their own) */
+	int64_t since = now_ms - 30LL * 86400 * 1000;
+	conn *c = reader_get(st);
+	exec(c, "BEGIN");
+	json_t *byid = json_object(), *list = json_array();
+	cg_err err = CG_OK;
+	sqlite3_stmt *s = stmt(c, SQL_OV_AGENCIES);
+	if (!s)
+		err = CG_EDB;
+	else {
+		sqlite3_bind_int64(s, 1, scope->agency_id);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			json_t *a = json_object();
+			json_object_set_new(a, "id", json_integer(sqlite3_column_int64(s, 0)));
+			json_object_set_new(a, "name", col_str(s, 1));
+			json_object_set_new(a, "kind", col_str(s, 2));
+			json_object_set_new(a, "portals", json_integer(0));
+			json_object_set_new(a, "systems", json_integer(0));
+			json_object_set_new(a, "endpoints", json_integer(0));
+			json_object_set_new(a, "declared_endpoints",
+			                    json_integer(sqlite3_column_int64(s, 3)));
+			json_object_set_new(a, "open_findings", zero_findings());
+			json_object_set_new(a, "classified",
+			                    json_pack("{s:i,s:i}", "approved", 0, "total", 0));
+			json_object_set(byid, (const char *)sqlite3_column_text(s, 0), a);
+			json_array_append_new(list, a);
+		}
+		sqlite3_reset(s);
+	}
+	if (!err && (s = stmt(c, SQL_OV_SYSTEMS))) {
+		sqlite3_bind_int64(s, 1, scope->agency_id);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			json_t *a = json_object_get(byid, (const char *)sqlite3_column_text(s, 0));
+			if (!a)
+				continue;
+			json_object_set_new(a, "systems", json_integer(sqlite3_column_int64(s, 1)));
+			json_object_set_new(a, "portals", json_integer(sqlite3_column_int64(s, 2)));
+			json_t *cl = json_object_get(a, "classified");
+			json_object_set_new(cl, "approved",
+			                    json_integer(sqlite3_column_int64(s, 3)));
+			json_object_set_new(cl, "total", json_integer(sqlite3_column_int64(s, 1)));
+		}
+		sqlite3_reset(s);
+	} else if (!err)
+		err = CG_EDB;
+	if (!err && (s = stmt(c, SQL_OV_FINDINGS))) {
+		sqlite3_bind_int64(s, 1, scope->agency_id);
+		sqlite3_bind_int64(s, 2, since);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			json_t *a = json_object_get(byid, (const char *)sqlite3_column_text(s, 0));
+			if (!a)
+				continue;
+			add_int(json_object_get(a, "open_findings"),
+			        cg_severity_name((cg_severity)sqlite3_column_int(s, 1)),
+			        sqlite3_column_int64(s, 2));
+		}
+		sqlite3_reset(s);
+	} else if (!err)
+		err = CG_EDB;
+	if (!err && (s = stmt(c, SQL_OV_ENDPOINTS))) {
+		sqlite3_bind_int64(s, 1, scope->agency_id);
+		sqlite3_bind_int64(s, 2, since);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			json_t *a = json_object_get(byid, (const char *)sqlite3_column_text(s, 0));
+			if (a)
+				json_object_set_new(a, "endpoints",
+				                    json_integer(sqlite3_column_int64(s, 1)));
+		}
+		sqlite3_reset(s);
+	} else if (!err)
+		err = CG_EDB;
+	exec(c, "COMMIT");
+	reader_put(st, c);
+	json_decref(byid);
+	if (err) {
+		json_decref(list);
+		return err;
+	}
+	/* totals over the listed agencies */
+	json_t *tot =
+	    json_pack("{s:i,s:i,s:i,s:i,s:i}", "agencies", (json_int_t)json_array_size(list),
+	              "portals", 0, "systems", 0, "endpoints", 0, "declared_endpoints", 0);
+	json_object_set_new(tot, "open_findings", zero_findings());
+	json_object_set_new(tot, "classified", json_pack("{s:i,s:i}", "approved", 0, "total", 0));
+	size_t i;
+	json_t *a;
+	json_array_foreach(list, i, a)
+	{
+		static const char *const nums[] = {"portals", "systems", "endpoints",
+		                                   "declared_endpoints"};
+		for (int k = 0; k < 4; k++)
+			add_int(tot, nums[k], json_integer_value(json_object_get(a, nums[k])));
+		const char *key;
+		json_t *v;
+		json_object_foreach(json_object_get(a, "open_findings"), key, v)
+		    add_int(json_object_get(tot, "open_findings"), key, json_integer_value(v));
+		json_object_foreach(json_object_get(a, "classified"), key, v)
+		    add_int(json_object_get(tot, "classified"), key, json_integer_value(v));
+	}
+	*out = json_pack("{s:o,s:o}", "agencies", list, "totals", tot);
+	return *out ? CG_OK : CG_ENOMEM;
+}
+
+/* ---- users ------------------------------------------------------------ */
+
+static const char SQL_USER_COLS[] =
+    "SELECT id,username,display_name,role,agency_id,disabled FROM users";
+static const char SQL_USER_GET[] =
+    "SELECT id,username,display_name,role,agency_id,disabled FROM users"
+    " WHERE id=?";
+static const char SQL_USER_AUTH[] =
+    "SELECT id,username,display_name,role,agency_id,disabled,pw_hash"
+    " FROM users WHERE username=?";
+static const char SQL_USER_INSERT[] =
+    "INSERT INTO users(username,display_name,role,agency_id,pw_hash,"
+    "disabled,created_at,updated_at) VALUES(?,?,?,?,?,?,?,?)";
+static const char SQL_USER_DELETE[] = "DELETE FROM users WHERE id=?";
+static const char SQL_SESS_DEL_USER[] = "DELETE FROM sessions WHERE user_id=?";
+
+static json_t *row_user(sqlite3_stmt *s)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(sqlite3_column_int64(s, 0)));
+	json_object_set_new(o, "username", col_str(s, 1));
+	json_object_set_new(o, "display_name", col_str(s, 2));
+	json_object_set_new(o, "role", col_str(s, 3));
+	json_object_set_new(o, "agency_id", col_int_null(s, 4));
+	json_object_set_new(o, "disabled", json_boolean(sqlite3_column_int(s, 5)));
+	return o;
+}
+
+cg_err cg_store_user_create(cg_store *st, const cg_actor *actor, const json_t *rec,
+                            const char *pw_hash, int64_t *id)
+{
+	conn *c = writer_get(st);
+	cg_err err = begin(c);
+	if (!err) {
+		sqlite3_stmt *s = stmt(c, SQL_USER_INSERT);
+		if (!s)
+			err = CG_EDB;
+		else {
+			int64_t now = cg_time_now_ms();
+			json_t *ag = json_object_get(rec, "agency_id");
+			bind_str(s, 1, cg_json_get_str(rec, "username"));
+			const char *dn = cg_json_get_str(rec, "display_name");
+			bind_str(s, 2, dn ? dn : "");
+			bind_str(s, 3, cg_json_get_str(rec, "role"));
+			bind_id(s, 4, json_is_integer(ag) ? json_integer_value(ag) : 0);
+			bind_str(s, 5, pw_hash);
+			sqlite3_bind_int(s, 6, json_is_true(json_object_get(rec, "disabled")));
+			sqlite3_bind_int64(s, 7, now);
+			sqlite3_bind_int64(s, 8, now);
+			err = step_done(c, s);
+		}
+		if (!err) {
+			*id = sqlite3_last_insert_rowid(c->db);
+			err = audit_row(c, actor, "create", "user", *id, rec);
+		}
+		err = finish(c, err);
+	}
+	writer_put(st);
+	return err;
+}
+
+cg_err cg_store_user_update(cg_store *st, const cg_actor *actor, int64_t id, const json_t *rec,
+                            const char *pw_hash)
+{
+	static const char *const cols[] = {"display_name", "role", "agency_id", "disabled"};
+	cg_buf sql;
+	cg_buf_init(&sql, 1024);
+	cg_buf_puts(&sql, "UPDATE users SET updated_at=?");
+	for (int k = 0; k < 4; k++)
+		if (json_object_get(rec, cols[k]))
+			cg_buf_printf(&sql, ",%s=?", cols[k]);
+	if (pw_hash)
+		cg_buf_puts(&sql, ",pw_hash=?");
+	cg_buf_puts(&sql, " WHERE id=?");
+	conn *c = writer_get(st);
+	cg_err err = begin(c);
+	if (!err) {
+		sqlite3_stmt *s = stmt_dyn(c, cg_buf_cstr(&sql));
+		if (!s)
+			err = CG_EDB;
+		else {
+			int i = 1;
+			sqlite3_bind_int64(s, i++, cg_time_now_ms());
+			for (int k = 0; k < 4; k++) {
+				json_t *v = json_object_get(rec, cols[k]);
+				if (!v)
+					continue;
+				if (k == 2)
+					bind_id(s, i++,
+					        json_is_integer(v) ? json_integer_value(v) : 0);
+				else if (k == 3)
+					sqlite3_bind_int(s, i++, json_is_true(v));
+				else
+					bind_str(s, i++, json_string_value(v));
+			}
+			if (pw_hash)
+				bind_str(s, i++, pw_hash);
+			sqlite3_bind_int64(s, i, id);
+			err = step_done(c, s);
+			if (!err && sqlite3_changes(c->db) == 0)
+				err = CG_ENOTFOUND;
+			sqlite3_finalize(s);
+		}
+		/* a disabled account or a new password ends its sessions */
+		if (!err && (pw_hash || json_is_true(json_object_get(rec, "disabled")) ||
+		             json_object_get(rec, "role") || json_object_get(rec, "agency_id"))) {
+			sqlite3_stmt *d = stmt(c, SQL_SESS_DEL_USER);
+			if (!d)
+				err = CG_EDB;
+			else {
+				sqlite3_bind_int64(d, 1, id);
+				err = step_done(c, d);
+			}
+		}
+		if (!err) {
+			json_t *detail = json_deep_copy(rec);
+			if (pw_hash)
+				json_object_set_new(detail, "password_changed", json_true());
+			err = audit_row(c, actor, "update", "user", id, detail);
+			json_decref(detail);
+		}
+		err = finish(c, err);
+	}
+	writer_put(st);
+	cg_buf_free(&sql);
+	return err;
+}
+
+cg_err cg_store_user_delete(cg_store *st, const cg_actor *actor, int64_t id)
+{
+	conn *c = writer_get(st);
+	cg_err err = begin(c);
+	if (!err) {
+		sqlite3_stmt *s = stmt(c, SQL_USER_DELETE);
+		if (!s)
+			err = CG_EDB;
+		else {
+			sqlite3_bind_int64(s, 1, id);
+			err = step_done(c, s);
+			if (!err && sqlite3_changes(c->db) == 0)
+				err = CG_ENOTFOUND;
+		}
+		if (!err)
+			err = audit_row(c, actor, "delete", "user", id, NULL);
+		err = finish(c, err);
+	}
+	writer_put(st);
+	return err;
+}
+
+cg_err cg_store_user_get(cg_store *st, int64_t id, json_t **out)
+{
+	*out = NULL;
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_USER_GET);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		sqlite3_bind_int64(s, 1, id);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			*out = row_user(s);
+		else
+			err = CG_ENOTFOUND;
+		sqlite3_reset(s);
+	}
+	reader_put(st, c);
+	return err;
+}
+
+/* A paged list of a whole table: count + rows converted by fn. */
+static cg_err list_table(cg_store *st, const char *cols_sql, const char *table, const char *where,
+                         const binds *b, const char *order, int64_t limit, int64_t offset,
+                         json_t *(*fn)(sqlite3_stmt *), json_t **items, int64_t *total)
+{
+	*items = NULL;
+	*total = 0;
+	cg_buf sql;
+	cg_buf_init(&sql, 4096);
+	conn *c = reader_get(st);
+	exec(c, "BEGIN");
+	cg_err err = CG_OK;
+	cg_buf_printf(&sql, "SELECT count(*) FROM %s%s", table, where);
+	sqlite3_stmt *s = stmt_dyn(c, cg_buf_cstr(&sql));
+	if (!s)
+		err = CG_EDB;
+	else {
+		binds_apply(b, s);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			*total = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+	}
+	json_t *arr = json_array();
+	if (!err) {
+		cg_buf_reset(&sql);
+		cg_buf_printf(&sql, "%s%s ORDER BY %s LIMIT %lld OFFSET %lld", cols_sql, where,
+		              order, (long long)limit, (long long)offset);
+		s = stmt_dyn(c, cg_buf_cstr(&sql));
+		if (!s)
+			err = CG_EDB;
+		else {
+			binds_apply(b, s);
+			int rc;
+			while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+				json_array_append_new(arr, fn(s));
+			if (rc != SQLITE_DONE)
+				err = db_err(c->db, sqlite3_extended_errcode(c->db));
+			sqlite3_finalize(s);
+		}
+	}
+	exec(c, "COMMIT");
+	reader_put(st, c);
+	cg_buf_free(&sql);
+	if (err) {
+		json_decref(arr);
+		return err;
+	}
+	*items = arr;
+	return CG_OK;
+}
+
+cg_err cg_store_user_list(cg_store *st, int64_t limit, int64_t offset, json_t **items,
+                          int64_t *total)
+{
+	binds b = {0};
+	return list_table(st, SQL_USER_COLS, "users", "", &b, "id", limit, offset, row_user, items,
+	                  total);
+}
+
+cg_err cg_store_user_auth_info(cg_store *st, const char *username, json_t **user, char **pw_hash)
+{
+	*user = NULL;
+	*pw_hash = NULL;
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_USER_AUTH);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		bind_str(s, 1, username);
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			*user = row_user(s);
+			*pw_hash = dup_col(s, 6);
+		} else
+			err = CG_ENOTFOUND;
+		sqlite3_reset(s);
+	}
+	reader_put(st, c);
+	return err;
+}
+
+/* ---- sessions --------------------------------------------------------- */
+
+static const char SQL_SESS_INSERT[] =
+    "INSERT INTO sessions(token_hash,user_id,csrf,created_at,expires_at)"
+    " VALUES(?,?,?,?,?)";
+static const char SQL_SESS_PURGE[] = "DELETE FROM sessions WHERE expires_at<?";
+static const char SQL_SESS_GET[] =
+    "SELECT u.id,u.username,u.display_name,u.role,u.agency_id,u.disabled,"
+    "s.csrf FROM sessions s JOIN users u ON u.id=s.user_id"
+    " WHERE s.token_hash=? AND s.expires_at>? AND u.disabled=0";
+static const char SQL_SESS_DELETE[] = "DELETE FROM sessions WHERE token_hash=?";
+
+cg_err cg_store_session_create(cg_store *st, const uint8_t token_hash[32], int64_t user_id,
+                               const char *csrf, int64_t expires_ms)
+{
+	conn *c = writer_get(st);
+	cg_err err = begin(c);
+	if (!err) {
+		int64_t now = cg_time_now_ms();
+		sqlite3_stmt *s = stmt(c, SQL_SESS_PURGE);
+		if (!s)
+			err = CG_EDB;
+		else {
+			sqlite3_bind_int64(s, 1, now);
+			err = step_done(c, s);
+		}
+		if (!err && !(s = stmt(c, SQL_SESS_INSERT)))
+			err = CG_EDB;
+		if (!err) {
+			sqlite3_bind_blob(s, 1, token_hash, 32, SQLITE_STATIC);
+			sqlite3_bind_int64(s, 2, user_id);
+			bind_str(s, 3, csrf);
+			sqlite3_bind_int64(s, 4, now);
+			sqlite3_bind_int64(s, 5, expires_ms);
+			err = step_done(c, s);
+		}
+		err = finish(c, err);
+	}
+	writer_put(st);
+	return err;
+}
+
+cg_err cg_store_session_get(cg_store *st, const uint8_t token_hash[32], int64_t now_ms,
+                            json_t **user, char **csrf)
+{
+	*user = NULL;
+	*csrf = NULL;
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_SESS_GET);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		sqlite3_bind_blob(s, 1, token_hash, 32, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, now_ms);
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			*user = row_user(s);
+			*csrf = dup_col(s, 6);
+		} else
+			err = CG_ENOTFOUND;
+		sqlite3_reset(s);
+	}
+	reader_put(st, c);
+	return err;
+}
+
+cg_err cg_store_session_delete(cg_store *st, const uint8_t token_hash[32])
+{
+	conn *c = writer_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_SESS_DELETE);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		sqlite3_bind_blob(s, 1, token_hash, 32, SQLITE_STATIC);
+		err = step_done(c, s);
+	}
+	writer_put(st);
+	return err;
+}
+
+/* ---- API tokens ------------------------------------------------------- */
+
+static const char SQL_TOK_COLS[] =
+    "SELECT id,name,scope,agency_id,created_at,last_used_at,revoked_at"
+    " FROM api_tokens";
+static const char SQL_TOK_GET[] =
+    "SELECT id,name,scope,agency_id,created_at,last_used_at,revoked_at"
+    " FROM api_tokens WHERE id=?";
+static const char SQL_TOK_AUTH[] =
+    "SELECT id,name,scope,agency_id,created_at,last_used_at,revoked_at"
+    " FROM api_tokens WHERE token_hash=? AND revoked_at IS NULL";
+static const char SQL_TOK_INSERT[] =
+    "INSERT INTO api_tokens(name,scope,agency_id,token_hash,created_at)"
+    " VALUES(?,?,?,?,?)";
+static const char SQL_TOK_REVOKE[] =
+    "UPDATE api_tokens SET revoked_at=? WHERE id=? AND revoked_at IS NULL";
+static const char SQL_TOK_USED[] = "UPDATE api_tokens SET last_used_at=? WHERE id=?";
+
+static json_t *row_token(sqlite3_stmt *s)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(sqlite3_column_int64(s, 0)));
+	json_object_set_new(o, "name", col_str(s, 1));
+	json_object_set_new(o, "scope", col_str(s, 2));
+	json_object_set_new(o, "agency_id", col_int_null(s, 3));
+	json_object_set_new(o, "created_at", col_time(s, 4));
+	json_object_set_new(o, "last_used_at", col_time(s, 5));
+	json_object_set_new(o, "revoked_at", col_time(s, 6));
+	return o;
+}
+
+cg_err cg_store_token_create(cg_store *st, const cg_actor *actor, const json_t *rec,
+                             const uint8_t token_hash[32], int64_t *id)
+{
+	conn *c = writer_get(st);
+	cg_err err = begin(c);
+	if (!err) {
+		sqlite3_stmt *s = stmt(c, SQL_TOK_INSERT);
+		if (!s)
+			err = CG_EDB;
+		else {
+			json_t *ag = json_object_get(rec, "agency_id");
+			bind_str(s, 1, cg_json_get_str(rec, "name"));
+			bind_str(s, 2, cg_json_get_str(rec, "scope"));
+			bind_id(s, 3, json_is_integer(ag) ? json_integer_value(ag) : 0);
+			sqlite3_bind_blob(s, 4, token_hash, 32, SQLITE_STATIC);
+			sqlite3_bind_int64(s, 5, cg_time_now_ms());
+			err = step_done(c, s);
+		}
+		if (!err) {
+			*id = sqlite3_last_insert_rowid(c->db);
+			err = audit_row(c, actor, "create", "token", *id, rec);
+		}
+		err = finish(c, err);
+	}
+	writer_put(st);
+	return err;
+}
+
+cg_err cg_store_token_list(cg_store *st, int64_t limit, int64_t offset, json_t **items,
+                           int64_t *total)
+{
+	binds b = {0};
+	return list_table(st, SQL_TOK_COLS, "api_tokens", "", &b, "id", limit, offset, row_token,
+	                  items, total);
+}
+
+cg_err cg_store_token_get(cg_store *st, int64_t id, json_t **out)
+{
+	*out = NULL;
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_TOK_GET);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		sqlite3_bind_int64(s, 1, id);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			*out = row_token(s);
+		else
+			err = CG_ENOTFOUND;
+		sqlite3_reset(s);
+	}
+	reader_put(st, c);
+	return err;
+}
+
+cg_err cg_store_token_revoke(cg_store *st, const cg_actor *actor, int64_t id, int64_t now_ms)
+{
+	conn *c = writer_get(st);
+	cg_err err = begin(c);
+	if (!err) {
+		sqlite3_stmt *s = stmt(c, SQL_TOK_REVOKE);
+		if (!s)
+			err = CG_EDB;
+		else {
+			sqlite3_bind_int64(s, 1, now_ms);
+			sqlite3_bind_int64(s, 2, id);
+			err = step_done(c, s);
+			if (!err && sqlite3_changes(c->db) == 0)
+				err = CG_ENOTFOUND;
+		}
+		if (!err)
+			err = audit_row(c, actor, "revoke", "token", id, NULL);
+		err = finish(c, err);
+	}
+	writer_put(st);
+	return err;
+}
+
+cg_err cg_store_token_auth(cg_store *st, const uint8_t token_hash[32], int64_t now_ms, json_t **out)
+{
+	*out = NULL;
+	int64_t id = 0, last = 0;
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_TOK_AUTH);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		sqlite3_bind_blob(s, 1, token_hash, 32, SQLITE_STATIC);
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			*out = row_token(s);
+			id = sqlite3_column_int64(s, 0);
+			last = sqlite3_column_int64(s, 5);
+		} else
+			err = CG_ENOTFOUND;
+		sqlite3_reset(s);
+	}
+	reader_put(st, c);
+	if (!err && now_ms - last >= 60000) {
+		c = writer_get(st);
+		s = stmt(c, SQL_TOK_USED);
+		if (s) {
+			sqlite3_bind_int64(s, 1, now_ms);
+			sqlite3_bind_int64(s, 2, id);
+			step_done(c, s); /* best effort: auth does not fail on it */
+		}
+		writer_put(st);
+	}
+	return err;
+}
+
+/* ---- audit ------------------------------------------------------------ */
+
+static const char SQL_AUDIT_COLS[] =
+    "SELECT id,time,actor,action,object_type,object_id,detail FROM audit";
+
+static json_t *row_audit(sqlite3_stmt *s)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(sqlite3_column_int64(s, 0)));
+	json_object_set_new(o, "time", col_time(s, 1));
+	json_object_set_new(o, "actor", col_str(s, 2));
+	json_object_set_new(o, "action", col_str(s, 3));
+	json_object_set_new(o, "object_type", col_str(s, 4));
+	json_object_set_new(o, "object_id", col_int_null(s, 5));
+	json_object_set_new(o, "detail", col_json(s, 6));
+	return o;
+}
+
+cg_err cg_store_audit(cg_store *st, const cg_actor *actor, const char *action,
+                      const char *object_type, int64_t object_id, const json_t *detail)
+{
+	conn *c = writer_get(st);
+	cg_err err = audit_row(c, actor, action, object_type, object_id, detail);
+	writer_put(st);
+	return err;
+}
+
+cg_err cg_store_audit_list(cg_store *st, const char *actor, int64_t since_ms, int64_t limit,
+                           int64_t offset, json_t **items, int64_t *total)
+{
+	binds b = {0};
+	cg_buf where;
+	cg_buf_init(&where, 256);
+	cg_buf_puts(&where, " WHERE 1=1");
+	if (actor && *actor) {
+		cg_buf_puts(&where, " AND actor=?");
+		binds_str(&b, strdup(actor));
+	}
+	if (since_ms > 0) {
+		cg_buf_puts(&where, " AND time>=?");
+		binds_int(&b, since_ms);
+	}
+	cg_err err = list_table(st, SQL_AUDIT_COLS, "audit", cg_buf_cstr(&where), &b, "id DESC",
+	                        limit, offset, row_audit, items, total);
+	binds_free(&b);
+	cg_buf_free(&where);
+	return err;
+}
+
+/* ---- events ----------------------------------------------------------- */
+
+static const char SQL_EV_INSERT[] = "INSERT INTO events(id,time,received_at,host,agency,agency_id,"
+                                    "system_id,source,kind,severity,subject,summary,evidence)"
+                                    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING";
+static const char SQL_EV_COLS[] = "SELECT seq,id,time,received_at,host,agency,agency_id,system_id,"
+                                  "source,kind,severity,subject,summary,evidence FROM events";
+static const char SQL_EV_GET[] =
+    "SELECT seq,id,time,received_at,host,agency,agency_id,system_id,"
+    "source,kind,severity,subject,summary,evidence FROM events WHERE seq=?";
+static const char SQL_EV_COUNT[] = "SELECT count(*) FROM events";
+static const char SQL_EV_MAX[] = "SELECT max(seq) FROM events";
+
+static const char SQL_COUNT_ADD[] =
+    "INSERT INTO event_counts(agency_id, day, severity, n) VALUES(?,?,?,?)"
+    " ON CONFLICT(agency_id, day, severity) DO UPDATE SET n = n + excluded.n";
+static const char SQL_HOST_SEEN[] =
+    "INSERT INTO event_hosts(agency_id, host, last_seen) VALUES(?,?,?)"
+    " ON CONFLICT(agency_id, host) DO UPDATE SET"
+    " last_seen = max(last_seen, excluded.last_seen)";
+
+/* One running total of a batch. */
+typedef struct tally {
+	int64_t agency_id, day, n;
+	int severity;
+} tally;
+
+/* Adds the stored (not duplicate) events of the batch to the overview's
+ * running totals, in the batch's transaction. */
+static cg_err update_totals(conn *c, const cg_event_in *evs, size_t n)
+{
+	tally *t = calloc(n ? n : 1, sizeof *t);
+	if (!t)
+		return CG_ENOMEM;
+	size_t nt = 0;
+	cg_err err = CG_OK;
+	sqlite3_stmt *h = stmt(c, SQL_HOST_SEEN);
+	if (!h)
+		err = CG_EDB;
+	for (size_t i = 0; !err && i < n; i++) {
+		const cg_event *e = evs[i].ev;
+		if (evs[i].duplicate || evs[i].agency_id <= 0)
+			continue;
+		int64_t day = e->time_ms >= 0 ? e->time_ms / 86400000 : 0;
+		size_t k = 0;
+		while (k < nt && !(t[k].agency_id == evs[i].agency_id && t[k].day == day &&
+		                   t[k].severity == (int)e->severity))
+			k++;
+		if (k == nt)
+			t[nt++] = (tally){evs[i].agency_id, day, 0, (int)e->severity};
+		t[k].n++;
+		if (e->host && e->source && strcmp(e->source, "agent") == 0) {
+			sqlite3_reset(h);
+			sqlite3_bind_int64(h, 1, evs[i].agency_id);
+			sqlite3_bind_text(h, 2, e->host, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(h, 3, e->time_ms);
+			err = step_done(c, h);
+		}
+	}
+	sqlite3_stmt *s = err ? NULL : stmt(c, SQL_COUNT_ADD);
+	if (!err && !s)
+		err = CG_EDB;
+	for (size_t k = 0; !err && k < nt; k++) {
+		sqlite3_bind_int64(s, 1, t[k].agency_id);
+		sqlite3_bind_int64(s, 2, t[k].day);
+		sqlite3_bind_int(s, 3, t[k].severity);
+		sqlite3_bind_int64(s, 4, t[k].n);
+		err = step_done(c, s);
+	}
+	free(t);
+	return err;
+}
+
+cg_err cg_store_events_insert(cg_store *st, cg_event_in *evs, size_t n, int64_t received_ms,
+                              size_t *accepted, size_t *duplicates)
+{
+	*accepted = 0;
+	*duplicates = 0;
+	cg_buf ev;
+	cg_buf_init(&ev, CG_MAX_EVENT_JSON);
+	conn *c = writer_get(st);
+	cg_err err = begin(c);
+	sqlite3_stmt *s = err ? NULL : stmt(c, SQL_EV_INSERT);
+	if (!err && !s)
+		err = CG_EDB;
+	size_t acc = 0, dup = 0;
+	for (size_t i = 0; !err && i < n; i++) {
+		const cg_event *e = evs[i].ev;
+		cg_buf_reset(&ev);
+		err = cg_json_encode(&ev, e->evidence);
+		if (err)
+			break;
+		sqlite3_bind_text(s, 1, e->id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, e->time_ms);
+		sqlite3_bind_int64(s, 3, received_ms);
+		bind_str(s, 4, e->host);
+		bind_str(s, 5, e->agency);
+		bind_id(s, 6, evs[i].agency_id);
+		bind_id(s, 7, evs[i].system_id);
+		sqlite3_bind_text(s, 8, e->source, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 9, e->kind, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 10, (int)e->severity);
+		if (e->subject)
+			sqlite3_bind_text(s, 11, e->subject, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(s, 11);
+		sqlite3_bind_text(s, 12, e->summary ? e->summary : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 13, cg_buf_cstr(&ev), (int)ev.len, SQLITE_STATIC);
+		err = step_done(c, s);
+		if (err)
+			break;
+		evs[i].duplicate = sqlite3_changes(c->db) == 0;
+		if (evs[i].duplicate)
+			dup++;
+		else
+			acc++;
+	}
+	if (s)
+		sqlite3_clear_bindings(s);
+	if (!err)
+		err = update_totals(c, evs, n);
+	err = finish(c, err);
+	writer_put(st);
+	cg_buf_free(&ev);
+	if (!err) {
+		*accepted = acc;
+		*duplicates = dup;
+	}
+	return err;
+}
+
+static json_t *row_event(sqlite3_stmt *s)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "seq", json_integer(sqlite3_column_int64(s, 0)));
+	json_object_set_new(o, "id", col_str(s, 1));
+	json_object_set_new(o, "time", col_time(s, 2));
+	json_object_set_new(o, "received_at", col_time(s, 3));
+	json_object_set_new(o, "host", col_str(s, 4));
+	json_object_set_new(o, "agency", col_str(s, 5));
+	json_object_set_new(o, "agency_id", col_int_null(s, 6));
+	json_object_set_new(o, "system_id", col_int_null(s, 7));
+	json_object_set_new(o, "source", col_str(s, 8));
+	json_object_set_new(o, "kind", col_str(s, 9));
+	json_object_set_new(o, "severity",
+	                    json_string(cg_severity_name((cg_severity)sqlite3_column_int(s, 10))));
+	json_object_set_new(o, "subject", col_str(s, 11));
+	json_object_set_new(o, "summary", col_str(s, 12));
+	json_object_set_new(o, "evidence", col_json(s, 13));
+	return o;
+}
+
+/* Builds the events list query. walk_seq: severity and time are filtered
+ * with a unary '+' (no index), so the planner walks seq DESC (or an
+ * equality filter's (column, seq) index, which gives the same order) and
+ * stops after one page: right when matches are common. Otherwise the
+ * planner may use the time and severity indexes and sort the matches:
+ * right when they are rare (an old time window, a rare level). */
+static void events_sql(const cg_scope *scope, const cg_event_query *q, bool walk_seq,
+                       int64_t min_seq, cg_buf *sql, binds *b)
+{
+	const char *plus = walk_seq ? "+" : "";
+	cg_buf_puts(sql, SQL_EV_COLS);
+	/* the planner prefers walking seq for ORDER BY ... LIMIT; when that
+	 * walk has already run out of budget, name the index that finds the
+	 * rare matches */
+	if (!walk_seq && (q->since_ms > 0 || q->until_ms > 0))
+		cg_buf_puts(sql, " INDEXED BY events_time");
+	else if (!walk_seq && q->severity_min > 0)
+		cg_buf_puts(sql, " INDEXED BY events_severity");
+	cg_buf_puts(sql, " WHERE 1=1");
+	int64_t ag = scope->agency_id != 0 ? scope->agency_id : q->agency_id;
+	if (ag != 0) {
+		cg_buf_puts(sql, " AND agency_id=?");
+		binds_int(b, ag);
+	}
+	if (q->system_id > 0) {
+		cg_buf_puts(sql, " AND system_id=?");
+		binds_int(b, q->system_id);
+	}
+	if (q->source && *q->source) {
+		cg_buf_puts(sql, " AND source=?");
+		binds_str(b, strdup(q->source));
+	}
+	if (q->kind && *q->kind) {
+		cg_buf_puts(sql, " AND kind=?");
+		binds_str(b, strdup(q->kind));
+	}
+	if (q->severity_min > 0) {
+		cg_buf_printf(sql, " AND %sseverity>=?", plus);
+		binds_int(b, q->severity_min);
+	}
+	if (q->since_ms > 0) {
+		cg_buf_printf(sql, " AND %stime>=?", plus);
+		binds_int(b, q->since_ms);
+	}
+	if (q->until_ms > 0) {
+		cg_buf_printf(sql, " AND %stime<?", plus);
+		binds_int(b, q->until_ms);
+	}
+	if (q->before_seq > 0) {
+		cg_buf_puts(sql, " AND seq<?");
+		binds_int(b, q->before_seq);
+	}
+	if (min_seq > 0) {
+		cg_buf_puts(sql, " AND seq>=?");
+		binds_int(b, min_seq);
+	}
+	/* last: a numbered parameter after all the anonymous ones */
+	if (q->q && *q->q)
+		cg_buf_puts(sql, " AND (summary LIKE ?100 ESCAPE '\\' OR"
+		                 " subject LIKE ?100 ESCAPE '\\')");
+	cg_buf_printf(sql, " ORDER BY seq DESC LIMIT %lld", (long long)q->limit + 1);
+}
+
+/* Progress budget of the seq walk, in SQLite VM steps (a few milliseconds). */
+#define WALK_BUDGET_STEPS 100000
+
+static int walk_budget(void *p)
+{
+	int64_t *left = p;
+	*left -= 1000;
+	return *left <= 0;
+}
+
+/* Runs one plan; CG_ETIMEOUT when the budget ran out (nothing added). */
+static cg_err events_run(conn *c, const cg_scope *scope, const cg_event_query *q, bool walk_seq,
+                         int64_t min_seq, json_t *arr, int64_t *next)
+{
+	binds b = {0};
+	cg_buf sql;
+	cg_buf_init(&sql, 4096);
+	events_sql(scope, q, walk_seq, min_seq, &sql, &b);
+	sqlite3_stmt *s = stmt_dyn(c, cg_buf_cstr(&sql));
+	cg_err err = s ? CG_OK : CG_EDB;
+	int64_t left = WALK_BUDGET_STEPS;
+	if (walk_seq)
+		sqlite3_progress_handler(c->db, 1000, walk_budget, &left);
+	if (!err) {
+		binds_apply(&b, s);
+		char *pat = q->q && *q->q ? like_pattern(q->q) : NULL;
+		if (pat)
+			sqlite3_bind_text(s, 100, pat, -1, SQLITE_TRANSIENT);
+		free(pat);
+		int rc;
+		int64_t count = 0, last = 0;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			if (count == q->limit) {
+				*next = last;
+				break;
+			}
+			last = sqlite3_column_int64(s, 0);
+			json_array_append_new(arr, row_event(s));
+			count++;
+		}
+		if (rc == SQLITE_INTERRUPT) {
+			json_array_clear(arr);
+			*next = 0;
+			err = CG_ETIMEOUT;
+		} else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			err = db_err(c->db, sqlite3_extended_errcode(c->db));
+		sqlite3_finalize(s);
+	}
+	sqlite3_progress_handler(c->db, 0, NULL, NULL);
+	binds_free(&b);
+	cg_buf_free(&sql);
+	return err;
+}
+
+cg_err cg_store_events_query(cg_store *st, const cg_scope *scope, const cg_event_query *q,
+                             json_t **items, int64_t *next)
+{
+	*items = NULL;
+	*next = 0;
+	json_t *arr = json_array();
+	if (!arr)
+		return CG_ENOMEM;
+	if (scope->agency_id != 0 && q->agency_id > 0 && q->agency_id != scope->agency_id) {
+		/* another agency's events: an empty page, not an error */
+		*items = arr;
+		return CG_OK;
+	}
+	conn *c = reader_get(st);
+	/* Text search has no index: it looks at a window of the
+	 * CG_EVENTS_TEXT_WINDOW events below the cursor, and when the page is
+	 * not full says where to go on (next = the window's bottom), so one
+	 * request never scans the whole table. */
+	int64_t min_seq = 0;
+	if (q->q && *q->q) {
+		int64_t top = q->before_seq;
+		if (top <= 0) {
+			sqlite3_stmt *m = stmt(c, SQL_EV_MAX);
+			top = 1;
+			if (m && sqlite3_step(m) == SQLITE_ROW)
+				top = sqlite3_column_int64(m, 0) + 1;
+			if (m)
+				sqlite3_reset(m);
+		}
+		min_seq = top - CG_EVENTS_TEXT_WINDOW;
+		if (min_seq < 1)
+			min_seq = 0;
+	}
+	/* the seq walk first (a page of common matches is found at once);
+	 * when it runs out of budget the matches are rare: let the time and
+	 * severity indexes find them */
+	bool selective = q->severity_min > 0 || q->since_ms > 0 || q->until_ms > 0;
+	cg_err err = events_run(c, scope, q, selective, min_seq, arr, next);
+	if (err == CG_ETIMEOUT)
+		err = events_run(c, scope, q, false, min_seq, arr, next);
+	if (!err && !*next && min_seq > 1)
+		*next = min_seq;
+	reader_put(st, c);
+	if (err) {
+		json_decref(arr);
+		return err;
+	}
+	*items = arr;
+	return CG_OK;
+}
+
+cg_err cg_store_event_get(cg_store *st, const cg_scope *scope, int64_t seq, json_t **out)
+{
+	*out = NULL;
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_EV_GET);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		sqlite3_bind_int64(s, 1, seq);
+		if (sqlite3_step(s) == SQLITE_ROW &&
+		    (scope->agency_id == 0 || sqlite3_column_int64(s, 6) == scope->agency_id))
+			*out = row_event(s);
+		else
+			err = CG_ENOTFOUND;
+		sqlite3_reset(s);
+	}
+	reader_put(st, c);
+	return err;
+}
+
+cg_err cg_store_events_count(cg_store *st, int64_t *count)
+{
+	*count = 0;
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_EV_COUNT);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			*count = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+	}
+	reader_put(st, c);
+	return err;
+}

@@ -1,0 +1,201 @@
+/*
+ * store.h - the storage interface of the central server.
+ *
+ * Everything the server keeps (inventory, users, sessions, API tokens, the
+ * audit log, events) goes through these functions; no SQL lives outside the
+ * backend (sqlite.c today, postgres.c later: see docs/storage.md). The
+ * interface is deliberately narrow and record-shaped:
+ *
+ *  - Records cross the interface as jansson objects whose members are the
+ *    API contract's field names (docs/openapi.yaml). A backend maps them to
+ *    its columns; callers validate them first (server/inventory.h), so the
+ *    store only enforces what the database must: scope, uniqueness,
+ *    references.
+ *  - Every read and write of agency-owned data takes the caller's scope
+ *    (cg_scope). An agency officer's scope names their agency and the
+ *    backend adds the agency condition to the query itself, so no handler
+ *    can forget it: a record of another agency is simply "not found", and
+ *    a write that would move a record into another agency is CG_EPERM.
+ *  - Every change takes an actor and writes its audit row in the same
+ *    transaction as the change: no change without its audit entry.
+ *  - Event batches are committed in one transaction before the call
+ *    returns; a sender id already stored is counted as a duplicate.
+ *
+ * Thread safety: one cg_store is shared by all server threads. The SQLite
+ * backend keeps one writer connection (writes are serialised, as SQLite
+ * does anyway) and a small pool of reader connections (WAL readers never
+ * wait for the writer).
+ *
+ * Ownership: json_t results (*out, *items) are new references the caller
+ * json_decref()s. Input records are borrowed.
+ */
+#ifndef CG_STORE_H
+#define CG_STORE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/event.h"
+
+typedef struct cg_store cg_store;
+
+/* Which agencies the caller may see. agency_id 0 = the whole province
+ * (admin, analyst, viewer); any other value = only that agency (agency
+ * officer, or an API token bound to an agency); a negative value matches
+ * no agency at all (an officer whose agency is unknown sees nothing). */
+typedef struct cg_scope {
+	int64_t agency_id;
+} cg_scope;
+
+/* Who makes a change, for the audit log ("user:admin", "token:3 agent-x",
+ * "cli"). */
+typedef struct cg_actor {
+	const char *name;
+} cg_actor;
+
+/* Opens (creating if needed) the database in path, applies pending
+ * migrations. *why gets "PATH: reason" on failure. */
+cg_err cg_store_open(const char *path, cg_store **out, cg_buf *why);
+/* Waits for nothing: callers stop using the store first. NULL is a no-op. */
+void cg_store_close(cg_store *st);
+int cg_store_schema_version(cg_store *st);
+/* The backend's last error text for logs ("" when none). Thread-local. */
+const char *cg_store_errmsg(void);
+
+/* ---- inventory: agencies, systems, people --------------------------- */
+
+typedef enum cg_resource {
+	CG_RES_AGENCY = 0,
+	CG_RES_SYSTEM = 1,
+	CG_RES_PERSON = 2,
+} cg_resource;
+
+/* "agency", "system", "person": the audit log's object_type. */
+const char *cg_resource_name(cg_resource r);
+
+/* Filters: members of `filters` (strings or integers), per resource:
+ * agencies q,kind,parent_id; systems q,agency_id,kind,level; people
+ * q,agency_id,role. Unknown members are ignored. */
+cg_err cg_store_inv_list(cg_store *st, const cg_scope *scope, cg_resource r, const json_t *filters,
+                         int64_t limit, int64_t offset, json_t **items, int64_t *total);
+cg_err cg_store_inv_get(cg_store *st, const cg_scope *scope, cg_resource r, int64_t id,
+                        json_t **out);
+/* rec is a full validated record (no id/created_at/updated_at). Returns
+ * CG_ECONFLICT for a duplicate code, CG_EINVAL for an unknown
+ * agency/parent, CG_EPERM outside scope. */
+cg_err cg_store_inv_create(cg_store *st, const cg_scope *scope, const cg_actor *actor,
+                           cg_resource r, const json_t *rec, int64_t *id);
+/* Replaces the record's fields with rec (a full validated record). */
+cg_err cg_store_inv_update(cg_store *st, const cg_scope *scope, const cg_actor *actor,
+                           cg_resource r, int64_t id, const json_t *rec);
+/* CG_ECONFLICT when other records still refer to it. */
+cg_err cg_store_inv_delete(cg_store *st, const cg_scope *scope, const cg_actor *actor,
+                           cg_resource r, int64_t id);
+
+/* Finds an agency by id (decimal text), code or exact name within scope:
+ * used by CSV import ("parent", "agency" columns). */
+cg_err cg_store_agency_lookup(cg_store *st, const cg_scope *scope, const char *key, int64_t *id);
+
+/* For mapping events to agencies: [{id, code, ip_ranges:[...]}, ...]. */
+cg_err cg_store_agency_map(cg_store *st, json_t **out);
+
+/* For mapping events to systems: [{id, agency_id, urls, domains, ips}]. */
+cg_err cg_store_system_map(cg_store *st, json_t **out);
+
+/* The overview: see the API contract. */
+cg_err cg_store_overview(cg_store *st, const cg_scope *scope, int64_t now_ms, json_t **out);
+
+/* ---- users ----------------------------------------------------------- */
+
+/* User records: {id, username, display_name, role, agency_id|null,
+ * disabled}. The password hash never leaves the store except through
+ * cg_store_user_auth_info. */
+cg_err cg_store_user_create(cg_store *st, const cg_actor *actor, const json_t *rec,
+                            const char *pw_hash, int64_t *id);
+/* rec holds the members to change (display_name, role, agency_id,
+ * disabled); pw_hash non-NULL changes the password. */
+cg_err cg_store_user_update(cg_store *st, const cg_actor *actor, int64_t id, const json_t *rec,
+                            const char *pw_hash);
+cg_err cg_store_user_delete(cg_store *st, const cg_actor *actor, int64_t id);
+cg_err cg_store_user_get(cg_store *st, int64_t id, json_t **out);
+cg_err cg_store_user_list(cg_store *st, int64_t limit, int64_t offset, json_t **items,
+                          int64_t *total);
+/* The user record of username plus its hash (caller frees *pw_hash). */
+cg_err cg_store_user_auth_info(cg_store *st, const char *username, json_t **user, char **pw_hash);
+
+/* ---- sessions (cookie logins) ---------------------------------------- */
+
+/* token_hash is the SHA-256 of the cookie value; the cookie itself is
+ * never stored. */
+cg_err cg_store_session_create(cg_store *st, const uint8_t token_hash[32], int64_t user_id,
+                               const char *csrf, int64_t expires_ms);
+/* The live session's user record and csrf token (caller frees *csrf);
+ * CG_ENOTFOUND when unknown, expired, or the user is disabled. */
+cg_err cg_store_session_get(cg_store *st, const uint8_t token_hash[32], int64_t now_ms,
+                            json_t **user, char **csrf);
+cg_err cg_store_session_delete(cg_store *st, const uint8_t token_hash[32]);
+
+/* ---- API tokens ------------------------------------------------------- */
+
+/* rec {name, scope, agency_id|null}; token records out: {id, name, scope,
+ * agency_id, created_at, last_used_at, revoked_at}. */
+cg_err cg_store_token_create(cg_store *st, const cg_actor *actor, const json_t *rec,
+                             const uint8_t token_hash[32], int64_t *id);
+cg_err cg_store_token_list(cg_store *st, int64_t limit, int64_t offset, json_t **items,
+                           int64_t *total);
+cg_err cg_store_token_get(cg_store *st, int64_t id, json_t **out);
+cg_err cg_store_token_revoke(cg_store *st, const cg_actor *actor, int64_t id, int64_t now_ms);
+/* The live (not revoked) token's record; updates last_used_at at most once
+ * a minute (a write per request would serialise reads behind the writer). */
+cg_err cg_store_token_auth(cg_store *st, const uint8_t token_hash[32], int64_t now_ms,
+                           json_t **out);
+
+/* ---- audit log -------------------------------------------------------- */
+
+/* For changes that happen outside the store's own writes (login, logout,
+ * failed login). detail may be NULL. */
+cg_err cg_store_audit(cg_store *st, const cg_actor *actor, const char *action,
+                      const char *object_type, int64_t object_id, const json_t *detail);
+/* actor NULL = any; since_ms 0 = all. */
+cg_err cg_store_audit_list(cg_store *st, const char *actor, int64_t since_ms, int64_t limit,
+                           int64_t offset, json_t **items, int64_t *total);
+
+/* ---- events ----------------------------------------------------------- */
+
+/* One event to store: the decoded event plus what the server mapped. */
+typedef struct cg_event_in {
+	const cg_event *ev;
+	int64_t agency_id; /* 0 = unknown */
+	int64_t system_id; /* 0 = none */
+	/* filled by cg_store_events_insert: */
+	bool duplicate;
+} cg_event_in;
+
+/* Commits all n events in one transaction (durable when it returns
+ * CG_OK); ids already stored set .duplicate and are not stored again. */
+cg_err cg_store_events_insert(cg_store *st, cg_event_in *evs, size_t n, int64_t received_ms,
+                              size_t *accepted, size_t *duplicates);
+
+typedef struct cg_event_query {
+	int64_t agency_id;  /* 0 = any (scope still applies) */
+	int64_t system_id;  /* 0 = any */
+	const char *source; /* NULL = any */
+	const char *kind;   /* NULL = any */
+	int severity_min;   /* 0 = any */
+	int64_t since_ms;   /* 0 = no bound */
+	int64_t until_ms;   /* 0 = no bound */
+	const char *q;      /* substring of subject or summary; NULL = any */
+	int64_t before_seq; /* cursor: only seq < before; 0 = newest */
+	int64_t limit;
+} cg_event_query;
+
+/* Newest first; *next = the seq to pass as before_seq for the next page,
+ * or 0 when this is the last page. */
+cg_err cg_store_events_query(cg_store *st, const cg_scope *scope, const cg_event_query *q,
+                             json_t **items, int64_t *next);
+cg_err cg_store_event_get(cg_store *st, const cg_scope *scope, int64_t seq, json_t **out);
+cg_err cg_store_events_count(cg_store *st, int64_t *count);
+
+#endif

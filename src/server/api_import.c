@@ -1,0 +1,282 @@
+/*
+ * api_import.c - CSV import of agencies and systems (provinces keep their
+ * inventory in Excel).
+ *
+ * The body is text/csv, UTF-8 (a BOM is fine), with a header row naming
+ * the columns in any order:
+ *   agencies: name,kind,parent,code,ip_ranges,declared_endpoints
+ *   systems:  agency,name,kind,urls,domains,ips,level,dossier_status
+ * "parent" and "agency" name an agency by id, code or exact name (rows
+ * earlier in the same file count); list cells are separated by ';'. Each
+ * row is validated by the same rules as the API and stored on its own, so
+ * good rows are kept and each bad one is reported with its row number
+ * (header = row 1) and the field at fault.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "api/csv.h"
+#include "api/inventory.h"
+#include "core/json.h"
+#include "core/limits.h"
+#include "server.h"
+
+#define MAX_REPORTED_ERRORS 1000
+
+typedef enum col {
+	C_NAME,
+	C_KIND,
+	C_PARENT,
+	C_CODE,
+	C_IP_RANGES,
+	C_DECLARED,
+	C_AGENCY,
+	C_URLS,
+	C_DOMAINS,
+	C_IPS,
+	C_LEVEL,
+	C_DOSSIER,
+	C_COUNT
+} col;
+
+static const char *const col_names[C_COUNT] = {
+    "name",   "kind", "parent",  "code", "ip_ranges", "declared_endpoints",
+    "agency", "urls", "domains", "ips",  "level",     "dossier_status",
+};
+
+typedef struct importer {
+	cg_req *req;
+	cg_resource r;
+	int where[C_COUNT]; /* column index of each known column, -1 absent */
+	json_t *errors;
+	int64_t imported;
+} importer;
+
+static void row_error(importer *im, int64_t row, const char *field, const char *msg)
+{
+	if (json_array_size(im->errors) >= MAX_REPORTED_ERRORS)
+		return;
+	json_array_append_new(im->errors, json_pack("{s:I,s:s,s:o}", "row", (json_int_t)row,
+	                                            "field", field, "message", cg_json_cstr(msg)));
+}
+
+static bool allowed(cg_resource r, col c)
+{
+	if (r == CG_RES_AGENCY)
+		return c <= C_DECLARED;
+	return c == C_NAME || c == C_KIND || c >= C_AGENCY;
+}
+
+static bool read_header(importer *im, cg_csv *p)
+{
+	for (int c = 0; c < C_COUNT; c++)
+		im->where[c] = -1;
+	for (size_t i = 0; i < cg_csv_nfields(p); i++) {
+		cg_slice f = cg_slice_trim(cg_csv_field(p, i));
+		char name[64];
+		if (cg_slice_copy(f, name, sizeof name))
+			name[0] = '\0';
+		for (char *q = name; *q; q++)
+			if (*q >= 'A' && *q <= 'Z')
+				*q = (char)(*q - 'A' + 'a');
+		int found = -1;
+		for (int c = 0; c < C_COUNT; c++)
+			if (allowed(im->r, (col)c) && strcmp(name, col_names[c]) == 0)
+				found = c;
+		if (found < 0) {
+			char msg[128];
+			snprintf(msg, sizeof msg, "unknown column '%.60s' (ignored)", name);
+			row_error(im, 1, name, msg);
+			continue;
+		}
+		im->where[found] = (int)i;
+	}
+	const col need_ag[] = {C_NAME, C_KIND};
+	const col need_sys[] = {C_AGENCY, C_NAME, C_KIND, C_LEVEL};
+	const col *need = im->r == CG_RES_AGENCY ? need_ag : need_sys;
+	int nneed = im->r == CG_RES_AGENCY ? 2 : 4;
+	bool ok = true;
+	for (int k = 0; k < nneed; k++) {
+		if (im->where[need[k]] < 0) {
+			row_error(im, 1, col_names[need[k]], "required column missing");
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+static cg_slice cell(const importer *im, const cg_csv *p, col c)
+{
+	if (im->where[c] < 0)
+		return cg_slice_from("", 0);
+	return cg_slice_trim(cg_csv_field(p, (size_t)im->where[c]));
+}
+
+/* A text cell into the record (empty cells are left out: defaults). */
+static void put_text(json_t *rec, const char *key, cg_slice v)
+{
+	if (v.len)
+		json_object_set_new(rec, key, cg_json_str(v));
+}
+
+static void put_list(json_t *rec, const char *key, cg_slice v)
+{
+	if (v.len)
+		json_object_set_new(rec, key, cg_inv_split_list(v));
+}
+
+static bool put_int(importer *im, int64_t row, json_t *rec, const char *key, cg_slice v)
+{
+	if (!v.len)
+		return true;
+	int64_t n;
+	if (cg_parse_i64(v, INT32_MIN, INT32_MAX, &n)) {
+		row_error(im, row, key, "not a whole number");
+		return false;
+	}
+	json_object_set_new(rec, key, json_integer(n));
+	return true;
+}
+
+static bool put_ref(importer *im, int64_t row, json_t *rec, const char *key, const char *field,
+                    cg_slice v)
+{
+	if (!v.len)
+		return true;
+	char k[512];
+	if (cg_slice_copy(v, k, sizeof k)) {
+		row_error(im, row, field, "too long");
+		return false;
+	}
+	int64_t id;
+	cg_scope all = {0};
+	/* an officer may name only their own agency */
+	if (cg_store_agency_lookup(im->req->srv->store, key[0] == 'p' ? &all : &im->req->scope, k,
+	                           &id)) {
+		char msg[600];
+		snprintf(msg, sizeof msg, "no agency '%.500s'%s", k,
+		         im->req->scope.agency_id && key[0] != 'p' ? " in your scope" : "");
+		row_error(im, row, field, msg);
+		return false;
+	}
+	json_object_set_new(rec, key, json_integer(id));
+	return true;
+}
+
+static void import_row(importer *im, const cg_csv *p)
+{
+	int64_t row = p->record;
+	json_t *rec = json_object();
+	bool ok = true;
+	put_text(rec, "name", cell(im, p, C_NAME));
+	put_text(rec, "kind", cell(im, p, C_KIND));
+	if (im->r == CG_RES_AGENCY) {
+		ok = put_ref(im, row, rec, "parent_id", "parent", cell(im, p, C_PARENT));
+		put_text(rec, "code", cell(im, p, C_CODE));
+		put_list(rec, "ip_ranges", cell(im, p, C_IP_RANGES));
+		ok = ok && put_int(im, row, rec, "declared_endpoints", cell(im, p, C_DECLARED));
+	} else {
+		ok = put_ref(im, row, rec, "agency_id", "agency", cell(im, p, C_AGENCY));
+		put_list(rec, "urls", cell(im, p, C_URLS));
+		put_list(rec, "domains", cell(im, p, C_DOMAINS));
+		put_list(rec, "ips", cell(im, p, C_IPS));
+		ok = ok && put_int(im, row, rec, "level", cell(im, p, C_LEVEL));
+		put_text(rec, "dossier_status", cell(im, p, C_DOSSIER));
+	}
+	if (!ok) {
+		json_decref(rec);
+		return;
+	}
+	json_t *norm = NULL;
+	cg_inv_error e;
+	if (cg_inv_normalize(im->r, rec, NULL, &norm, &e)) {
+		/* report the CSV column, not the API member */
+		const char *f = e.field;
+		if (strcmp(f, "agency_id") == 0)
+			f = "agency";
+		else if (strcmp(f, "parent_id") == 0)
+			f = "parent";
+		row_error(im, row, f, e.message);
+		json_decref(rec);
+		return;
+	}
+	json_decref(rec);
+	int64_t id;
+	cg_err err = cg_store_inv_create(im->req->srv->store, &im->req->scope, &im->req->actor,
+	                                 im->r, norm, &id);
+	json_decref(norm);
+	if (err == CG_ECONFLICT)
+		row_error(im, row, "code", "an agency with this code already exists");
+	else if (err == CG_EPERM)
+		row_error(im, row, "agency", "outside your agency");
+	else if (err)
+		row_error(im, row, "", "could not be stored");
+	else
+		im->imported++;
+}
+
+static void import(cg_req *req, cg_resp *resp, cg_resource r)
+{
+	if (!cg_req_can_write(req, resp))
+		return;
+	if (r == CG_RES_AGENCY && req->who.role == CG_ROLE_OFFICER) {
+		cg_resp_error(resp, 403, "agency officers cannot create agencies", NULL);
+		return;
+	}
+	const char *ct = cg_req_header(req, "Content-Type");
+	if (ct && strncmp(ct, "text/csv", 8) != 0 && strncmp(ct, "text/plain", 10) != 0) {
+		cg_resp_error(resp, 415, "expected Content-Type: text/csv", NULL);
+		return;
+	}
+	cg_slice body = cg_buf_slice(&req->body);
+	if (!cg_utf8_valid(body)) {
+		cg_resp_error(resp, 400, "the CSV is not UTF-8 (in Excel: Save As, CSV UTF-8)",
+		              NULL);
+		return;
+	}
+	importer im = {.req = req, .r = r, .errors = json_array()};
+	cg_csv p;
+	cg_csv_init(&p, body, ',');
+	bool got, header = false;
+	for (;;) {
+		cg_err err = cg_csv_next(&p, &got);
+		if (err == CG_EPARSE) {
+			row_error(&im, p.record, "", p.error);
+			if (p.record == 1)
+				break;
+			continue;
+		}
+		if (err || !got)
+			break;
+		if (p.record > CG_MAX_CSV_ROWS) {
+			row_error(&im, p.record, "", "too many rows; the rest was not read");
+			break;
+		}
+		if (!header) {
+			header = true;
+			if (!read_header(&im, &p))
+				break;
+			continue;
+		}
+		import_row(&im, &p);
+	}
+	cg_csv_free(&p);
+	if (!header && json_array_size(im.errors) == 0)
+		row_error(&im, 1, "", "empty file: a header row is required");
+	cg_resp_json(
+	    resp, 200,
+	    json_pack("{s:I,s:o}", "imported", (json_int_t)im.imported, "errors", im.errors));
+}
+
+void api_import_agencies(cg_req *req, cg_resp *resp);
+void api_import_systems(cg_req *req, cg_resp *resp);
+
+void api_import_agencies(cg_req *req, cg_resp *resp)
+{
+	import(req, resp, CG_RES_AGENCY);
+}
+
+void api_import_systems(cg_req *req, cg_resp *resp)
+{
+	import(req, resp, CG_RES_SYSTEM);
+}

@@ -1,0 +1,403 @@
+/* Unit tests for the store (SQLite backend): migrations, inventory CRUD
+ * with scope, audit in the same transaction, users/sessions/tokens, event
+ * insert with dedup, queries and the cursor. Each test uses a fresh
+ * database in a temporary directory. */
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/json.h"
+#include "core/limits.h"
+#include "core/timeutil.h"
+#include "store/store.h"
+#include "../test.h"
+
+static char dir[256];
+static const cg_scope ALL = {0};
+static const cg_actor ACTOR = {"test"};
+
+static cg_store *fresh(void)
+{
+	snprintf(dir, sizeof dir, "/tmp/canhgac-store.XXXXXX");
+	if (!mkdtemp(dir))
+		return NULL;
+	char path[300];
+	snprintf(path, sizeof path, "%s/t.db", dir);
+	cg_store *st = NULL;
+	cg_buf why;
+	cg_buf_init(&why, 1024);
+	if (cg_store_open(path, &st, &why))
+		printf("# open: %s\n", cg_buf_cstr(&why));
+	cg_buf_free(&why);
+	return st;
+}
+
+static void done(cg_store *st)
+{
+	cg_store_close(st);
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		printf("# cleanup failed\n");
+}
+
+static int64_t mk_agency(cg_store *st, const char *name, const char *code)
+{
+	json_t *rec =
+	    json_pack("{s:s,s:s,s:n,s:s,s:[s],s:i}", "name", name, "kind", "xa", "parent_id",
+	              "code", code, "ip_ranges", "10.0.0.0/8", "declared_endpoints", 3);
+	int64_t id = 0;
+	CHECK(cg_store_inv_create(st, &ALL, &ACTOR, CG_RES_AGENCY, rec, &id) == CG_OK);
+	json_decref(rec);
+	return id;
+}
+
+static json_t *system_rec(int64_t agency, const char *name)
+{
+	return json_pack("{s:I,s:s,s:s,s:[],s:[],s:[],s:i,s:s,s:{},s:i}", "agency_id",
+	                 (json_int_t)agency, "name", name, "kind", "portal", "urls", "domains",
+	                 "ips", "level", 2, "dossier_status", "none", "dossier_dates",
+	                 "monitor_interval_s", 300);
+}
+
+TEST(migrations_and_reopen)
+{
+	cg_store *st = fresh();
+	CHECK(st != NULL);
+	if (!st)
+		return;
+	CHECK(cg_store_schema_version(st) >= 1);
+	int v = cg_store_schema_version(st);
+	mk_agency(st, "A", "a");
+	cg_store_close(st);
+	char path[300];
+	snprintf(path, sizeof path, "%s/t.db", dir);
+	st = NULL;
+	CHECK(cg_store_open(path, &st, NULL) == CG_OK);
+	CHECK(cg_store_schema_version(st) == v);
+	json_t *items;
+	int64_t total;
+	CHECK(cg_store_inv_list(st, &ALL, CG_RES_AGENCY, NULL, 10, 0, &items, &total) == CG_OK);
+	CHECK(total == 1);
+	json_decref(items);
+	done(st);
+}
+
+TEST(inventory_scope)
+{
+	cg_store *st = fresh();
+	int64_t a = mk_agency(st, "A", "a"), b = mk_agency(st, "B", "b");
+	json_t *ra = system_rec(a, "sys-a"), *rb = system_rec(b, "sys-b");
+	int64_t sa, sb;
+	CHECK(cg_store_inv_create(st, &ALL, &ACTOR, CG_RES_SYSTEM, ra, &sa) == CG_OK);
+	CHECK(cg_store_inv_create(st, &ALL, &ACTOR, CG_RES_SYSTEM, rb, &sb) == CG_OK);
+	cg_scope only_a = {a};
+	json_t *out = NULL;
+	CHECK(cg_store_inv_get(st, &only_a, CG_RES_SYSTEM, sa, &out) == CG_OK);
+	json_decref(out);
+	CHECK(cg_store_inv_get(st, &only_a, CG_RES_SYSTEM, sb, &out) == CG_ENOTFOUND);
+	CHECK(cg_store_inv_get(st, &only_a, CG_RES_AGENCY, b, &out) == CG_ENOTFOUND);
+	json_t *items;
+	int64_t total;
+	CHECK(cg_store_inv_list(st, &only_a, CG_RES_SYSTEM, NULL, 50, 0, &items, &total) == CG_OK);
+	CHECK(total == 1 && json_array_size(items) == 1);
+	json_decref(items);
+	/* a scope naming no agency sees nothing */
+	cg_scope none = {-1};
+	CHECK(cg_store_inv_list(st, &none, CG_RES_SYSTEM, NULL, 50, 0, &items, &total) == CG_OK);
+	CHECK(total == 0 && json_array_size(items) == 0);
+	json_decref(items);
+	CHECK(cg_store_inv_list(st, &none, CG_RES_AGENCY, NULL, 50, 0, &items, &total) == CG_OK);
+	CHECK(total == 0);
+	json_decref(items);
+	CHECK(cg_store_inv_get(st, &none, CG_RES_AGENCY, a, &out) == CG_ENOTFOUND);
+	/* writes outside the scope */
+	int64_t id;
+	CHECK(cg_store_inv_create(st, &only_a, &ACTOR, CG_RES_SYSTEM, rb, &id) == CG_EPERM);
+	CHECK(cg_store_inv_update(st, &only_a, &ACTOR, CG_RES_SYSTEM, sb, ra) == CG_ENOTFOUND);
+	CHECK(cg_store_inv_update(st, &only_a, &ACTOR, CG_RES_SYSTEM, sa, rb) == CG_EPERM);
+	CHECK(cg_store_inv_delete(st, &only_a, &ACTOR, CG_RES_SYSTEM, sb) == CG_ENOTFOUND);
+	CHECK(cg_store_inv_delete(st, &only_a, &ACTOR, CG_RES_AGENCY, a) == CG_EPERM);
+	CHECK(cg_store_inv_get(st, &ALL, CG_RES_SYSTEM, sb, &out) == CG_OK);
+	CHECK_STR(cg_json_get_str(out, "name"), "sys-b");
+	json_decref(out);
+	/* references */
+	CHECK(cg_store_inv_delete(st, &ALL, &ACTOR, CG_RES_AGENCY, b) == CG_ECONFLICT);
+	json_t *bad = system_rec(9999, "orphan");
+	CHECK(cg_store_inv_create(st, &ALL, &ACTOR, CG_RES_SYSTEM, bad, &id) == CG_EINVAL);
+	json_decref(bad);
+	json_t *dup =
+	    json_pack("{s:s,s:s,s:s,s:[]}", "name", "C", "kind", "xa", "code", "a", "ip_ranges");
+	CHECK(cg_store_inv_create(st, &ALL, &ACTOR, CG_RES_AGENCY, dup, &id) == CG_ECONFLICT);
+	json_decref(dup);
+	/* filters */
+	json_t *f = json_pack("{s:s}", "q", "sys-%");
+	CHECK(cg_store_inv_list(st, &ALL, CG_RES_SYSTEM, f, 50, 0, &items, &total) == CG_OK);
+	CHECK(total == 0); /* % is literal */
+	json_decref(items);
+	json_decref(f);
+	f = json_pack("{s:s}", "agency_id", "x");
+	CHECK(cg_store_inv_list(st, &ALL, CG_RES_SYSTEM, f, 50, 0, &items, &total) == CG_EINVAL);
+	json_decref(f);
+	json_decref(ra);
+	json_decref(rb);
+	done(st);
+}
+
+TEST(audit_with_changes)
+{
+	cg_store *st = fresh();
+	int64_t a = mk_agency(st, "A", "a");
+	json_t *rec = json_pack("{s:s,s:s,s:n,s:n,s:[],s:i}", "name", "A2", "kind", "huyen",
+	                        "parent_id", "code", "ip_ranges", "declared_endpoints", 0);
+	CHECK(cg_store_inv_update(st, &ALL, &ACTOR, CG_RES_AGENCY, a, rec) == CG_OK);
+	json_decref(rec);
+	CHECK(cg_store_inv_delete(st, &ALL, &ACTOR, CG_RES_AGENCY, a) == CG_OK);
+	json_t *items;
+	int64_t total;
+	CHECK(cg_store_audit_list(st, "test", 0, 50, 0, &items, &total) == CG_OK);
+	CHECK(total == 3);
+	CHECK_STR(cg_json_get_str(json_array_get(items, 0), "action"), "delete");
+	CHECK_STR(cg_json_get_str(json_array_get(items, 2), "action"), "create");
+	CHECK_STR(cg_json_get_str(json_array_get(items, 1), "object_type"), "agency");
+	json_decref(items);
+	done(st);
+}
+
+TEST(users_sessions_tokens)
+{
+	cg_store *st = fresh();
+	json_t *u = json_pack("{s:s,s:s,s:s,s:n}", "username", "Alice", "role", "admin",
+	                      "display_name", "alice", "agency_id");
+	int64_t uid;
+	CHECK(cg_store_user_create(st, &ACTOR, u, "HASH", &uid) == CG_OK);
+	int64_t id2;
+	json_object_set_new(u, "username", json_string("alice"));
+	CHECK(cg_store_user_create(st, &ACTOR, u, "HASH", &id2) == CG_ECONFLICT);
+	json_decref(u);
+	json_t *rec;
+	char *hash;
+	CHECK(cg_store_user_auth_info(st, "ALICE", &rec, &hash) == CG_OK);
+	CHECK_STR(hash, "HASH");
+	free(hash);
+	json_decref(rec);
+	uint8_t h[32] = {1, 2, 3};
+	int64_t now = cg_time_now_ms();
+	CHECK(cg_store_session_create(st, h, uid, "csrf", now + 1000) == CG_OK);
+	char *csrf;
+	CHECK(cg_store_session_get(st, h, now, &rec, &csrf) == CG_OK);
+	CHECK_STR(csrf, "csrf");
+	free(csrf);
+	json_decref(rec);
+	CHECK(cg_store_session_get(st, h, now + 2000, &rec, &csrf) == CG_ENOTFOUND);
+	/* disabling ends sessions */
+	json_t *upd = json_pack("{s:b}", "disabled", 1);
+	CHECK(cg_store_user_update(st, &ACTOR, uid, upd, NULL) == CG_OK);
+	json_decref(upd);
+	CHECK(cg_store_session_get(st, h, now, &rec, &csrf) == CG_ENOTFOUND);
+	/* tokens */
+	json_t *t = json_pack("{s:s,s:s,s:n}", "name", "agent", "scope", "agent", "agency_id");
+	uint8_t th[32] = {9};
+	int64_t tid;
+	CHECK(cg_store_token_create(st, &ACTOR, t, th, &tid) == CG_OK);
+	json_decref(t);
+	CHECK(cg_store_token_auth(st, th, now, &rec) == CG_OK);
+	json_decref(rec);
+	CHECK(cg_store_token_get(st, tid, &rec) == CG_OK);
+	CHECK(json_is_string(json_object_get(rec, "last_used_at")));
+	json_decref(rec);
+	CHECK(cg_store_token_revoke(st, &ACTOR, tid, now) == CG_OK);
+	CHECK(cg_store_token_revoke(st, &ACTOR, tid, now) == CG_ENOTFOUND);
+	CHECK(cg_store_token_auth(st, th, now, &rec) == CG_ENOTFOUND);
+	done(st);
+}
+
+static void mk_event(cg_event *ev, const char *id, int sev, const char *source)
+{
+	cg_event_init(ev);
+	snprintf(ev->id, sizeof ev->id, "%s", id);
+	ev->severity = (cg_severity)sev;
+	cg_event_set(ev, CG_EV_SOURCE, cg_slice_cstr(source));
+	cg_event_set(ev, CG_EV_KIND, CG_SLICE("k"));
+	cg_event_set(ev, CG_EV_SUMMARY, CG_SLICE("summary <b>"));
+}
+
+TEST(events_dedup_and_query)
+{
+	cg_store *st = fresh();
+	int64_t a = mk_agency(st, "A", "a");
+	enum { N = 300 };
+	cg_event evs[N];
+	cg_event_in in[N];
+	char id[40];
+	for (int i = 0; i < N; i++) {
+		snprintf(id, sizeof id, "ev-%d", i % 250); /* 50 repeats */
+		mk_event(&evs[i], id, i % 5, i % 2 ? "web" : "dns");
+		in[i] = (cg_event_in){.ev = &evs[i], .agency_id = i % 3 ? a : 0};
+	}
+	size_t acc, dup;
+	CHECK(cg_store_events_insert(st, in, N, cg_time_now_ms(), &acc, &dup) == CG_OK);
+	CHECK(acc == 250 && dup == 50);
+	CHECK(in[260].duplicate && !in[10].duplicate);
+	CHECK(cg_store_events_insert(st, in, 10, cg_time_now_ms(), &acc, &dup) == CG_OK);
+	CHECK(acc == 0 && dup == 10);
+	int64_t count;
+	CHECK(cg_store_events_count(st, &count) == CG_OK && count == 250);
+	/* paging through web events, high and above */
+	cg_event_query q = {.source = "web", .severity_min = 3, .limit = 7};
+	int seen = 0, pages = 0;
+	int64_t last = INT64_MAX;
+	bool ordered = true;
+	for (;;) {
+		json_t *items;
+		int64_t next;
+		CHECK(cg_store_events_query(st, &ALL, &q, &items, &next) == CG_OK);
+		size_t i;
+		json_t *e;
+		json_array_foreach(items, i, e)
+		{
+			int64_t s = json_integer_value(json_object_get(e, "seq"));
+			ordered &= s < last;
+			last = s;
+			const char *sev = cg_json_get_str(e, "severity");
+			ordered &= strcmp(sev, "high") == 0 || strcmp(sev, "critical") == 0;
+			ordered &= strcmp(cg_json_get_str(e, "source"), "web") == 0;
+			seen++;
+		}
+		json_decref(items);
+		pages++;
+		if (!next)
+			break;
+		q.before_seq = next;
+	}
+	int want = 0;
+	for (int i = 0; i < 250; i++)
+		want += (i % 2) && (i % 5 >= 3);
+	CHECK(seen == want);
+	CHECK(ordered);
+	CHECK(pages == (want + 6) / 7);
+	/* scope */
+	cg_scope sa = {a};
+	cg_event_query all = {.limit = 500};
+	json_t *items;
+	int64_t next;
+	CHECK(cg_store_events_query(st, &sa, &all, &items, &next) == CG_OK);
+	size_t i;
+	json_t *e;
+	bool mine = true;
+	json_array_foreach(items, i, e) mine &=
+	    json_integer_value(json_object_get(e, "agency_id")) == a;
+	CHECK(mine && json_array_size(items) > 0 && json_array_size(items) < 250);
+	json_decref(items);
+	cg_scope none = {-1};
+	CHECK(cg_store_events_query(st, &none, &all, &items, &next) == CG_OK);
+	CHECK(json_array_size(items) == 0);
+	json_decref(items);
+	json_t *one;
+	CHECK(cg_store_event_get(st, &ALL, 1, &one) == CG_OK);
+	CHECK_STR(cg_json_get_str(one, "summary"), "summary <b>");
+	bool first_is_a = json_integer_value(json_object_get(one, "agency_id")) == a;
+	json_decref(one);
+	CHECK(!first_is_a && cg_store_event_get(st, &sa, 1, &one) == CG_ENOTFOUND);
+	for (int k = 0; k < N; k++)
+		cg_event_clear(&evs[k]);
+	done(st);
+}
+
+TEST(text_search_window)
+{
+	cg_store *st = fresh();
+	enum { N = CG_EVENTS_TEXT_WINDOW + 5000 };
+	static cg_event evs[1000];
+	static cg_event_in in[1000];
+	char id[40];
+	for (int done = 0; done < N; done += 1000) {
+		for (int i = 0; i < 1000; i++) {
+			snprintf(id, sizeof id, "w-%d", done + i);
+			mk_event(&evs[i], id, 0, "web");
+			if (done + i == 10) /* one old match, below the first window */
+				cg_event_set(&evs[i], CG_EV_SUMMARY, CG_SLICE("needle here"));
+			in[i] = (cg_event_in){.ev = &evs[i]};
+		}
+		size_t acc, dup;
+		CHECK(cg_store_events_insert(st, in, 1000, 0, &acc, &dup) == CG_OK);
+		for (int i = 0; i < 1000; i++)
+			cg_event_clear(&evs[i]);
+	}
+	cg_event_query q = {.q = "needle", .limit = 50};
+	json_t *items;
+	int64_t next;
+	CHECK(cg_store_events_query(st, &ALL, &q, &items, &next) == CG_OK);
+	CHECK(json_array_size(items) == 0 && next == N + 1 - CG_EVENTS_TEXT_WINDOW);
+	json_decref(items);
+	q.before_seq = next;
+	CHECK(cg_store_events_query(st, &ALL, &q, &items, &next) == CG_OK);
+	CHECK(json_array_size(items) == 1 && next == 0);
+	CHECK_STR(cg_json_get_str(json_array_get(items, 0), "id"), "w-10");
+	json_decref(items);
+	done(st);
+}
+
+/* A database of schema 1 with events gets the overview totals of
+ * migration 2 filled from its events. */
+TEST(migration_backfill)
+{
+	cg_store *st = fresh();
+	int64_t a = mk_agency(st, "A", "a");
+	cg_event evs[3];
+	cg_event_in in[3];
+	for (int i = 0; i < 3; i++) {
+		char id[16];
+		snprintf(id, sizeof id, "m-%d", i);
+		mk_event(&evs[i], id, i == 2 ? 4 : 0, "agent");
+		cg_event_set(&evs[i], CG_EV_HOST, i ? CG_SLICE("h1") : CG_SLICE("h2"));
+		evs[i].time_ms = cg_time_now_ms();
+		in[i] = (cg_event_in){.ev = &evs[i], .agency_id = a};
+	}
+	size_t acc, dup;
+	CHECK(cg_store_events_insert(st, in, 3, 0, &acc, &dup) == CG_OK && acc == 3);
+	for (int i = 0; i < 3; i++)
+		cg_event_clear(&evs[i]);
+	json_t *ov;
+	CHECK(cg_store_overview(st, &ALL, cg_time_now_ms(), &ov) == CG_OK);
+	json_t *ag = json_array_get(json_object_get(ov, "agencies"), 0);
+	CHECK(json_integer_value(json_object_get(ag, "endpoints")) == 2);
+	CHECK(json_integer_value(json_object_get(json_object_get(ag, "open_findings"), "info")) ==
+	      2);
+	json_decref(ov);
+	cg_store_close(st);
+	/* back to schema 1 */
+	char path[300];
+	snprintf(path, sizeof path, "%s/t.db", dir);
+	sqlite3 *db;
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db,
+	                   "DROP TABLE event_counts; DROP TABLE event_hosts;"
+	                   " DELETE FROM schema_version WHERE version >= 2",
+	                   NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+	st = NULL;
+	CHECK(cg_store_open(path, &st, NULL) == CG_OK);
+	CHECK(cg_store_overview(st, &ALL, cg_time_now_ms(), &ov) == CG_OK);
+	ag = json_array_get(json_object_get(ov, "agencies"), 0);
+	CHECK(json_integer_value(json_object_get(ag, "endpoints")) == 2);
+	CHECK(json_integer_value(json_object_get(json_object_get(ag, "open_findings"), "info")) ==
+	      2);
+	CHECK(json_integer_value(
+	          json_object_get(json_object_get(ag, "open_findings"), "critical")) == 1);
+	json_decref(ov);
+	done(st);
+}
+
+int main(void)
+{
+	RUN(migrations_and_reopen);
+	RUN(inventory_scope);
+	RUN(audit_with_changes);
+	RUN(users_sessions_tokens);
+	RUN(events_dedup_and_query);
+	RUN(text_search_window);
+	RUN(migration_backfill);
+	return test_done();
+}

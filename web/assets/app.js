@@ -1,0 +1,157 @@
+/*
+ * app.js - start-up, the login page, the frame (sidebar, top bar) and the
+ * hash router (#/events?severity=high). On load it asks GET /session: a
+ * 401 shows the login page, otherwise the user and the CSRF token are kept
+ * in memory (never in storage) and the page named by the hash is drawn.
+ * Changing the language redraws the whole frame from the i18n table.
+ */
+"use strict";
+
+const ROUTES = [
+	{ path: "overview", label: "nav_overview", page: pageOverview, section: "nav_section_monitor", icon: "◫" },
+	{ path: "events", label: "nav_events", page: pageEvents, section: "nav_section_monitor", icon: "⚠" },
+	{ path: "agencies", label: "nav_agencies", page: pageAgencies, section: "nav_section_inventory", icon: "⌂" },
+	{ path: "systems", label: "nav_systems", page: pageSystems, section: "nav_section_inventory", icon: "▤" },
+	{ path: "people", label: "nav_people", page: pagePeople, section: "nav_section_inventory", icon: "☎" },
+	{ path: "import", label: "nav_import", page: pageImport, section: "nav_section_inventory", icon: "⇪", roles: ["admin", "analyst", "officer"] },
+	{ path: "users", label: "nav_users", page: pageUsers, section: "nav_section_admin", icon: "☺", roles: ["admin"] },
+	{ path: "tokens", label: "nav_tokens", page: pageTokens, section: "nav_section_admin", icon: "✱", roles: ["admin"] },
+	{ path: "audit", label: "nav_audit", page: pageAudit, section: "nav_section_admin", icon: "☰", roles: ["admin"] },
+];
+
+function allowed(r) {
+	return !r.roles || isRole(...r.roles);
+}
+
+function parseHash() {
+	const h = location.hash.replace(/^#\/?/, "");
+	const qi = h.indexOf("?");
+	const path = qi < 0 ? h : h.slice(0, qi);
+	return { path, params: new URLSearchParams(qi < 0 ? "" : h.slice(qi + 1)) };
+}
+
+function langButton(cls) {
+	return el("button", {
+		type: "button", class: "btn lang-switch " + (cls || ""), id: "lang-switch",
+		title: t("lang_switch_title"),
+		onclick: () => { setLang(getLang() === "vi" ? "en" : "vi"); render(); },
+	}, t("lang_switch"));
+}
+
+function brand() {
+	return el("div", { class: "brand" },
+		el("img", { src: "/assets/logo.svg", alt: "", class: "brand-logo", width: "36", height: "36" }),
+		el("div", null, el("div", { class: "brand-name" }, t("app_name")), el("div", { class: "brand-sub" }, t("province"))));
+}
+
+/* ---- login --------------------------------------------------------- */
+
+function renderLogin(message) {
+	const root = clear(document.getElementById("app"));
+	const err = el("div", { class: "form-error", role: "alert", id: "login-error" }, message || "");
+	const user = el("input", { id: "username", name: "username", autocomplete: "username", required: true });
+	const pass = el("input", { id: "password", name: "password", type: "password", autocomplete: "current-password", required: true });
+	const submit = el("button", { type: "submit", class: "btn btn-primary btn-block", id: "login-submit" }, t("login_button"));
+	const form = el("form", { class: "login-form", id: "login-form" },
+		el("h1", null, t("login_title")),
+		el("p", { class: "muted" }, t("login_intro")),
+		err,
+		el("div", { class: "form-row" }, el("label", { for: "username" }, t("username")), user),
+		el("div", { class: "form-row" }, el("label", { for: "password" }, t("password")), pass),
+		submit);
+	form.addEventListener("submit", async (e) => {
+		e.preventDefault();
+		clear(err);
+		submit.disabled = true;
+		try {
+			const res = await api("POST", "/session", { body: { username: user.value, password: pass.value }, noAuthRedirect: true });
+			session.user = res.user;
+			session.csrf = res.csrf_token;
+			if (!parseHash().path) location.hash = "#/overview";
+			render();
+		} catch (ex) {
+			err.textContent = ex.status === 401 ? t("login_failed") : ex.status === 429 ? t("login_throttled") : errorText(ex);
+			submit.disabled = false;
+			pass.value = "";
+			pass.focus();
+		}
+	});
+	root.appendChild(el("div", { class: "login-page" },
+		el("div", { class: "login-top" }, langButton("btn-ghost-light")),
+		el("div", { class: "login-box" },
+			el("div", { class: "login-brand" }, brand(), el("div", { class: "login-tagline" }, t("app_tagline"))),
+			form)));
+	user.focus();
+}
+
+/* ---- the frame ----------------------------------------------------- */
+
+function sidebar(current) {
+	const nav = el("nav", { class: "sidebar", "aria-label": t("app_name") }, brand());
+	let section = null;
+	for (const r of ROUTES) {
+		if (!allowed(r)) continue;
+		if (r.section !== section) {
+			section = r.section;
+			nav.appendChild(el("div", { class: "nav-section" }, t(section)));
+		}
+		nav.appendChild(el("a", { href: "#/" + r.path, class: "nav-link" + (r.path === current ? " active" : ""), "aria-current": r.path === current ? "page" : null, id: "nav-" + r.path },
+			el("span", { class: "nav-icon", "aria-hidden": "true" }, r.icon), t(r.label)));
+	}
+	return nav;
+}
+
+function topbar() {
+	const u = session.user;
+	return el("header", { class: "topbar" },
+		el("div", { class: "topbar-title" }, t("app_tagline") + " — " + t("province")),
+		el("div", { class: "topbar-user" },
+			el("span", { class: "user-name", id: "user-name" }, u.display_name || u.username),
+			el("span", { class: "user-role" }, tEnum("role", u.role)),
+			langButton("btn-small"),
+			el("button", { type: "button", class: "btn btn-small", id: "logout", onclick: logout }, t("logout"))));
+}
+
+async function logout() {
+	try { await api("DELETE", "/session", { noAuthRedirect: true }); } catch (e) { /* already gone */ }
+	session.user = null;
+	session.csrf = null;
+	renderLogin();
+}
+
+let renderSeq = 0;
+
+async function render() {
+	if (!session.user) { renderLogin(); return; }
+	const { path, params } = parseHash();
+	let route = ROUTES.find((r) => r.path === path && allowed(r));
+	if (!route) { route = ROUTES[0]; if (path !== route.path) { location.replace("#/" + route.path); return; } }
+	document.title = t(route.label) + " · " + t("app_name");
+	const main = el("main", { class: "content", id: "content" });
+	const root = clear(document.getElementById("app"));
+	root.appendChild(el("div", { class: "frame" }, sidebar(route.path),
+		el("div", { class: "main-col" }, topbar(), main)));
+	const seq = ++renderSeq;
+	try {
+		await route.page(main, params);
+	} catch (e) {
+		if (seq === renderSeq && !(e instanceof ApiError && e.status === 401)) main.appendChild(notice("error", errorText(e)));
+	}
+}
+
+async function boot() {
+	setUnauthorizedHandler(() => {
+		if (session.user) { session.user = null; session.csrf = null; renderLogin(t("session_expired")); }
+	});
+	window.addEventListener("hashchange", () => { if (session.user) render(); });
+	try {
+		const res = await api("GET", "/session", { noAuthRedirect: true });
+		session.user = res.user;
+		session.csrf = res.csrf_token;
+	} catch (e) {
+		session.user = null;
+	}
+	render();
+}
+
+document.addEventListener("DOMContentLoaded", boot);
