@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cg_buf why;
 	cg_buf_init(&why, 4096);
 	cg_hashset_parse(s, cg_slice_from((const char *)data, size), "fuzz", &why);
-	unsigned char d[32] = { 0 }, dig[32];
+	unsigned char d[32] = {0}, dig[32];
 	for (size_t i = 0; i < 32 && i < size; i++)
 		d[i] = data[i];
 	cg_hashset_lookup(s, CG_HASH_SHA256, d, size);

@@ -34,8 +34,7 @@ static void print_entry(const cg_cli *cli, json_t *m)
 		print_json(m);
 		return;
 	}
-	static const char *const keys[] = { "id", "quarantined_at", "path", "mode",
-					    "sha256" };
+	static const char *const keys[] = {"id", "quarantined_at", "path", "mode", "sha256"};
 	const char *v[5];
 	for (int k = 0; k < 5; k++)
 		v[k] = cg_json_get_str(m, keys[k]) ? cg_json_get_str(m, keys[k]) : "-";
@@ -43,7 +42,7 @@ static void print_entry(const cg_cli *cli, json_t *m)
 	size_t i;
 	json_t *r;
 	json_array_foreach(json_object_get(m, "rules"), i, r)
-		printf(" %s", json_is_string(r) ? json_string_value(r) : "?");
+	    printf(" %s", json_is_string(r) ? json_string_value(r) : "?");
 	printf("\n");
 }
 
@@ -60,8 +59,7 @@ int cmd_quarantine_list(cg_cli *cli)
 	cg_err err = cg_quarantine_list(cli->data_dir, &list, &why);
 	size_t i;
 	json_t *m;
-	json_array_foreach(list, i, m)
-		print_entry(cli, m);
+	json_array_foreach(list, i, m) print_entry(cli, m);
 	if (!cli->json && json_array_size(list) == 0)
 		printf("quarantine is empty (%s/quarantine)\n", cli->data_dir);
 	json_decref(list);
