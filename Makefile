@@ -37,10 +37,14 @@ fuzz-run: fuzz
 
 DATA ?= canhgac-data
 LISTEN ?= 127.0.0.1:8080
+# The demo province's portals carry the province's real addresses: the demo
+# does not watch them unless asked (make run WEB_INTERVAL=300).
+WEB_INTERVAL ?= 0
 run: build
 	@build/canhgac demo seed --if-empty --data-dir $(DATA)
 	@echo "Dashboard: http://$(LISTEN)/"
-	@exec build/canhgac serve --no-tls --data-dir $(DATA) --listen $(LISTEN)
+	@exec build/canhgac serve --no-tls --data-dir $(DATA) --listen $(LISTEN) \
+		--web-interval $(WEB_INTERVAL)
 
 test: deps
 	tests/run.sh

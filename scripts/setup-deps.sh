@@ -17,7 +17,8 @@ build_pkgs=(
 test_pkgs=(
   python3 curl openssl ca-certificates nginx-light chromium nodejs npm
   yara clamav poppler-utils catdoc unzip zip p7zip-full time hyperfine
-  libreoffice-writer-nogui libreoffice-calc-nogui iproute2 procps
+  libreoffice-writer-nogui libreoffice-calc-nogui iproute2 procps bc
+  wamerican
 )
 
 missing=()

@@ -4,8 +4,12 @@
  * Each library linked into canhgac has a row in libraries[] reporting the
  * version it runs with (not only the one it was compiled against).
  */
+#include <curl/curl.h>
 #include <gnutls/gnutls.h>
 #include <jansson.h>
+#include <libpsl.h>
+#include <pcap/pcap.h>
+#include <libxml/globals.h>
 #include <microhttpd.h>
 #include <openssl/crypto.h>
 #include <sodium.h>
@@ -29,6 +33,26 @@ static const char *jansson_version(void)
 	return jansson_version_str();
 }
 
+static const char *libpcap_version(void)
+{
+	return pcap_lib_version();
+}
+
+static const char *curl_version_str(void)
+{
+	return curl_version_info(CURLVERSION_NOW)->version;
+}
+
+static const char *openssl_version(void)
+{
+	return OpenSSL_version(OPENSSL_VERSION_STRING);
+}
+
+static const char *libxml2_version(void)
+{
+	return xmlParserVersion; /* "20914" for 2.9.14 */
+}
+
 static const char *gnutls_version(void)
 {
 	return gnutls_check_version(NULL);
@@ -48,10 +72,16 @@ static const char *openssl_version(void)
 
 static const library libraries[] = {
 	{ "jansson", jansson_version },
+	{ "libpcap", libpcap_version },
+	{ "libcurl", curl_version_str },
+	{ "libpsl", psl_get_version },
+	{ "libxml2", libxml2_version },
 	{ "sqlite3", sqlite3_libversion },
 	{ "libmicrohttpd", MHD_get_version },
 	{ "gnutls", gnutls_version },
 	{ "libsodium", sodium_version_string },
+	{ "libcurl", curl_version_str },
+	{ "openssl", openssl_version },
 	{ "zlib", zlibVersion },
 	{ "libcrypto", openssl_version },
 	{ "libyara", yara_version },

@@ -5,8 +5,20 @@
  * the file in meson.build.
  */
 #include "cli.h"
+#include "cmd_dns_common.h"
 
+int cmd_dns_analyze(cg_cli *cli);
+int cmd_dns_dga_train(cg_cli *cli);
+int cmd_dns_watch(cg_cli *cli);
 int cmd_demo_seed(cg_cli *cli);
+int cmd_agent_enroll(cg_cli *cli);
+int cmd_agent_run(cg_cli *cli);
+int cmd_agent_status(cg_cli *cli);
+int cmd_audit_accounts(cg_cli *cli);
+int cmd_bundle_keygen(cg_cli *cli);
+int cmd_bundle_sign(cg_cli *cli);
+int cmd_bundle_verify(cg_cli *cli);
+int cmd_fim_scan(cg_cli *cli);
 int cmd_help(cg_cli *cli);
 int cmd_quarantine_delete(cg_cli *cli);
 int cmd_quarantine_list(cg_cli *cli);
@@ -15,6 +27,20 @@ int cmd_scan_malware(cg_cli *cli);
 int cmd_serve(cg_cli *cli);
 int cmd_user_add(cg_cli *cli);
 int cmd_version(cg_cli *cli);
+int cmd_web_baseline(cg_cli *cli);
+int cmd_web_check(cg_cli *cli);
+
+#define HELP_COMMON \
+	"  --timeout SEC          total time allowed per fetch (default 30)\n"\
+	  "  --connect-timeout SEC  time allowed to connect (default 10)\n"\
+	  "  --ca-file FILE         trust these CA certificates instead of the system's\n"\
+	  "  --parallel N           pages fetched at once, 1-64 (default 16)\n"\
+	  "  --url-file FILE        more URLs, one a line ('#' comments)\n"\
+	  "  --rules DIR            rules directory (default $CANHGAC_RULES_DIR or the shipped rules/)\n"\
+	  "  --lexicon FILE         extra spam terms, one a line, optional weight: '3 no hu' (repeatable)\n"\
+	  "  --render               also compare the DOM headless Chromium renders (use for baseline and check)\n"\
+	  "  --chromium PROG        browser for --render (default chromium)\n"\
+	  "  --chromium-args ARGS   extra space-separated arguments for it\n"
 
 const cg_command cg_commands[] = {
 	{ "demo seed", cmd_demo_seed,
@@ -26,6 +52,83 @@ const cg_command cg_commands[] = {
 	  "findings of every kind; records already there are left alone. Prints\n"
 	  "the login of the demo admin (user \"admin\"), whose generated password\n"
 	  "is kept in DATA_DIR/demo-admin.txt (mode 0600).\n" },
+	{ "agent enroll", cmd_agent_enroll,
+	  "Enrol this endpoint with the canhgac server (one-time token, pins the server key).",
+	  "--server URL --token T [--pin sha256//...] [--ca FILE] [--bundle-key FILE]",
+	  "  --server URL      https://server:port of canhgac serve\n"
+	  "  --token T         the one-time enrolment token from the dashboard\n"
+	  "  --pin PIN         refuse unless the server key has this pin (else trust on first use)\n"
+	  "  --ca FILE         also verify the server certificate against this CA\n"
+	  "  --bundle-key FILE the public key rule bundles must be signed with\n"
+	  "                    (from 'bundle keygen'); without it bundles are refused\n" },
+	{ "agent run", cmd_agent_run,
+	  "Run the endpoint agent (file integrity, account audit, spool, upload).",
+	  "[--once] [--run-for SECONDS]",
+	  "  --once            one round of every task, then exit\n"
+	  "  --run-for S       stop after S seconds\n"
+	  "the daemon of dist/canhgac-agent.service; SIGTERM stops it cleanly\n" },
+	{ "agent status", cmd_agent_status,
+	  "Show the agent's enrolment, last contact with the server and spool depth.", "", "" },
+	{ "audit accounts", cmd_audit_accounts,
+	  "Audit Linux accounts: UID 0, empty or old passwords, sudoers, SSH keys, login bursts.",
+	  "[--root DIR] [--max-age-days N] [--unused-days N]",
+	  "  --root DIR            prefix every path (a mounted image, or test fixtures)\n"
+	  "  --max-age-days N      password age limit (default 90)\n"
+	  "  --unused-days N       login-capable accounts unused this long (default 90)\n"
+	  "  --burst-failures N    failed logins that make a burst (default 5) ...\n"
+	  "  --burst-minutes M     ... within M minutes, per source or per user (default 10)\n"
+	  "  --now TIME            judge as of this RFC 3339 time (default: now)\n"
+	  "reads etc/passwd, etc/shadow, etc/group, etc/sudoers(.d), var/log/wtmp,\n"
+	  "var/log/lastlog, var/log/auth.log and ~/.ssh/authorized_keys; SSH key\n"
+	  "history in DATA/accounts/authorized_keys.json.\n" },
+	{ "bundle keygen", cmd_bundle_keygen,
+	  "Make an Ed25519 key pair for signing rule bundles.", "NAME",
+	  "Writes NAME.pub (give it to agents) and NAME.key (secret, mode 0600).\n" },
+	{ "bundle sign", cmd_bundle_sign,
+	  "Sign a rule bundle directory (writes MANIFEST and MANIFEST.sig).",
+	  "DIR --key NAME.key --version N",
+	  "  -k, --key FILE    the secret key from 'bundle keygen'\n"
+	  "  --version N       bundle version; agents refuse any lower one\n" },
+	{ "bundle verify", cmd_bundle_verify,
+	  "Verify a signed rule bundle; refuse unsigned, tampered, wrong-key or older ones.",
+	  "DIR --key NAME.pub [--accept]",
+	  "  -k, --key FILE    the trusted public key\n"
+	  "  --accept          record the version in DATA/bundle/version (no rollback below it)\n"
+	  "exit status: 0 valid, 1 refused (reason given), 2 error\n" },
+	{ "dns analyze", cmd_dns_analyze,
+	  "Find infected clients in DNS resolver logs.",
+	  "[OPTIONS] LOG...",
+	  "Reads BIND, Unbound, dnsmasq, Windows DNS, Zeek, Suricata, CoreDNS\n"
+	  "logs and pcap captures (gzip accepted, - is standard input) and\n"
+	  "reports clients that query blocklisted names, DGA-like names,\n"
+	  "tunnel through DNS or beacon. Exit 0 none, 1 flagged, 2 error.\n"
+	  DNS_COMMON_HELP },
+	{ "dns dga-train", cmd_dns_dga_train,
+	  "Rebuild the DGA model from benign and DGA name lists.",
+	  "--words FILE --out MODEL [--report FILE] --benign FILE... --dga FILE...",
+	  "  --benign FILE   benign registrable domains, one a line (repeatable)\n"
+	  "  --dga FILE      one DGA family's domains, one a line (repeatable;\n"
+	  "                  the family is named after the file: dga-NAME.txt)\n"
+	  "  --words FILE    the word list for dictionary segmentation\n"
+	  "  --out FILE      where to write the model\n"
+	  "  --report FILE   the held-out precision/recall table (Markdown)\n"
+	  "  --heldout FILE  the held-out names, 'FAMILY<TAB>domain' lines\n" },
+	{ "dns watch", cmd_dns_watch,
+	  "Follow growing DNS logs and report infected clients as they appear.",
+	  "[OPTIONS] LOG...",
+	  "Follows logs like tail -F (surviving rotation and truncation) and\n"
+	  "writes one event (JSON) per new reason a client gains.\n"
+	  "  --from-start          read existing content too (default: only new)\n"
+	  "  --interval MS         poll interval (500)\n"
+	  "  --duration SECONDS    stop after this long (default: until signalled)\n"
+	  DNS_COMMON_HELP },
+	{ "fim scan", cmd_fim_scan,
+	  "File integrity of web roots: hash every file, report new or changed scripts.",
+	  "ROOT... [-j N]",
+	  "  -j, --threads N   hashing threads (default: the number of cores)\n"
+	  "baseline in DATA/fim/baseline; the first run records it and reports nothing.\n"
+	  "new/changed .php .phtml .asp(x) .ashx .asmx .jsp(x) .htaccess ... are alerts\n"
+	  "(high, exit 1); other files are recorded as info.\n" },
 	{ "help", cmd_help, "Show the commands, or one command's options.",
 	  "[COMMAND]", "" },
 	{ "quarantine delete", cmd_quarantine_delete,
@@ -62,6 +165,11 @@ const cg_command cg_commands[] = {
 	  "  --tls-key FILE          PEM private key\n"
 	  "  --no-tls                plain HTTP: only allowed on a loopback address\n"
 	  "  --routes                print the route table and exit\n"
+	  "  --web-interval SEC      portal watcher wake-up period (default 300, 0 = off);\n"
+	  "                          a portal is checked when its system's\n"
+	  "                          monitor_interval_s has passed (default 300)\n"
+	  "  --alert-config FILE     e-mail/webhook alerts for new portal findings (INI\n"
+	  "                          [alerts]; default DATA_DIR/alerts.ini when present)\n"
 	  "The database is DATA_DIR/canhgac.db (SQLite, WAL). SIGTERM or SIGINT stops\n"
 	  "the server after the requests in flight are answered.\n" },
 	{ "user add", cmd_user_add,
@@ -76,6 +184,27 @@ const cg_command cg_commands[] = {
 	  "                          standard input is the password (10+ characters)\n" },
 	{ "version", cmd_version,
 	  "Show the version, build options and library versions.", "", "" },
+	{ "web baseline", cmd_web_baseline,
+	  "Learn what each web page normally looks like (stored in the data dir).",
+	  "[OPTIONS] URL...",
+	  "Fetches each page several times as a browser and once as Googlebot, Bingbot,\n"
+	  "Coc Coc's crawler and a search visitor; learns its stable and changing parts\n"
+	  "and the domains it uses. Run again after a legitimate redesign.\n\n"
+	  "options:\n"
+	  "  --loads N              browser loads to learn from, 2-10 (default 3)\n"
+	  HELP_COMMON },
+	{ "web check", cmd_web_check,
+	  "Check web pages against their baseline: outages, defacement, spam, cloaking.",
+	  "[OPTIONS] URL...",
+	  "Fetches each page now as a browser, as the crawlers and as a search visitor and\n"
+	  "reports: unreachable, timeout, http_status, tls_error, tls_expiry, too_large,\n"
+	  "redirect, content_replaced, defacement, spam, hidden_links,\n"
+	  "new_external_resource, cloaking, meta_spam. Exit 0 nothing found, 1 findings,\n"
+	  "2 error (no baseline, bad URL).\n\n"
+	  "options:\n"
+	  "  --threshold PCT        content_replaced when less than PCT% of the page's stable\n"
+	  "                         text remains (default 35)\n"
+	  HELP_COMMON },
 };
 
 const int cg_ncommands = (int)(sizeof cg_commands / sizeof cg_commands[0]);

@@ -33,6 +33,7 @@
 #include "core/timeutil.h"
 #include "api/ingest.h"
 #include "server.h"
+#include "web_watch.h"
 
 /* ---- roles and auth names -------------------------------------------- */
 
@@ -682,6 +683,7 @@ int cg_serve_run(const cg_serve_opts *o)
 	snprintf(dbpath, sizeof dbpath, "%s/canhgac.db", o->data_dir);
 	memset(&g_srv, 0, sizeof g_srv);
 	g_srv.tls = tls;
+	g_srv.data_dir = o->data_dir;
 	g_srv.started_ms = cg_time_now_ms();
 	if (cg_store_open(dbpath, &g_srv.store, &why)) {
 		fprintf(stderr, "canhgac serve: %s\n", cg_buf_cstr(&why));
@@ -731,6 +733,14 @@ int cg_serve_run(const cg_serve_opts *o)
 		cg_store_close(g_srv.store);
 		return 2;
 	}
+	cg_web_watch *watch = NULL;
+	if (cg_web_watch_start(g_srv.store, o->data_dir, o->web_interval_s, o->alert_config,
+			       &watch)) {
+		fprintf(stderr, "canhgac serve: cannot start watching the portals (see above)\n");
+		MHD_stop_daemon(d);
+		cg_store_close(g_srv.store);
+		return 2;
+	}
 	printf("canhgac: listening on %s://%s\n", tls ? "https" : "http", shown);
 	if (tls)
 		printf("canhgac: TLS certificate pin %s\n", pin);
@@ -747,6 +757,8 @@ int cg_serve_run(const cg_serve_opts *o)
 	while (atomic_load(&g_inflight) > 0 && cg_mono_ms() < until)
 		usleep(10000);
 	MHD_stop_daemon(d);
+	dns_jobs_shutdown();
+	cg_web_watch_stop(watch);
 	cg_store_close(g_srv.store);
 	cg_throttle_free(&g_srv.throttle);
 	cg_buf_free(&cert);

@@ -37,6 +37,11 @@ H(api_import_systems);
 H(api_events_ingest);
 H(api_events_list);
 H(api_events_get);
+H(api_dns_upload_create);
+H(api_dns_upload_get);
+H(api_dns_upload_put);
+H(api_dns_upload_analyze);
+H(api_dns_infections);
 H(api_users_list);
 H(api_users_create);
 H(api_users_get);
@@ -47,6 +52,20 @@ H(api_tokens_create);
 H(api_tokens_get);
 H(api_tokens_revoke);
 H(api_audit_list);
+H(api_enroll_tokens_create);
+H(api_enroll_tokens_list);
+H(api_agent_enroll);
+H(api_agent_heartbeat);
+H(api_agent_policy_get);
+H(api_agent_policies_get);
+H(api_agent_policies_put);
+H(api_endpoints_list);
+H(api_coverage);
+H(api_agent_bundle_get);
+H(api_web_status);
+H(api_web_alerts);
+H(api_web_rebaseline);
+H(api_web_check);
 H(static_index);
 H(static_asset);
 
@@ -69,6 +88,8 @@ const cg_route cg_routes[] = {
     {"GET", V1 "/systems", api_systems_list, CG_AUTH_READ},
     {"POST", V1 "/systems", api_systems_create, CG_AUTH_WRITE},
     {"GET", V1 "/systems/{id}", api_systems_get, CG_AUTH_READ},
+    {"POST", V1 "/systems/{id}/web/baseline", api_web_rebaseline, CG_AUTH_WRITE},
+    {"POST", V1 "/systems/{id}/web/check", api_web_check, CG_AUTH_WRITE},
     {"PUT", V1 "/systems/{id}", api_systems_update, CG_AUTH_WRITE},
     {"PATCH", V1 "/systems/{id}", api_systems_update, CG_AUTH_WRITE},
     {"DELETE", V1 "/systems/{id}", api_systems_delete, CG_AUTH_WRITE},
@@ -87,6 +108,14 @@ const cg_route cg_routes[] = {
     {"GET", V1 "/events", api_events_list, CG_AUTH_READ},
     {"GET", V1 "/events/{id}", api_events_get, CG_AUTH_READ},
 
+    {"POST", V1 "/dns/uploads", api_dns_upload_create, CG_AUTH_INGEST},
+    {"GET", V1 "/dns/uploads/{id}", api_dns_upload_get, CG_AUTH_INGEST},
+    {"PUT", V1 "/dns/uploads/{id}", api_dns_upload_put, CG_AUTH_INGEST},
+    {"POST", V1 "/dns/uploads/{id}/analyze", api_dns_upload_analyze, CG_AUTH_INGEST},
+    {"GET", V1 "/dns/infections", api_dns_infections, CG_AUTH_READ},
+    {"GET", V1 "/web/status", api_web_status, CG_AUTH_READ},
+    {"GET", V1 "/web/alerts", api_web_alerts, CG_AUTH_READ},
+
     {"GET", V1 "/users", api_users_list, CG_AUTH_ADMIN},
     {"POST", V1 "/users", api_users_create, CG_AUTH_ADMIN},
     {"GET", V1 "/users/{id}", api_users_get, CG_AUTH_ADMIN},
@@ -100,6 +129,17 @@ const cg_route cg_routes[] = {
     {"DELETE", V1 "/tokens/{id}", api_tokens_revoke, CG_AUTH_ADMIN},
 
     {"GET", V1 "/audit", api_audit_list, CG_AUTH_ADMIN},
+
+    {"POST", V1 "/enroll-tokens", api_enroll_tokens_create, CG_AUTH_WRITE},
+    {"GET", V1 "/enroll-tokens", api_enroll_tokens_list, CG_AUTH_READ},
+    {"POST", V1 "/agent/enroll", api_agent_enroll, CG_AUTH_PUBLIC},
+    {"POST", V1 "/agent/heartbeat", api_agent_heartbeat, CG_AUTH_AGENT},
+    {"GET", V1 "/agent/policy", api_agent_policy_get, CG_AUTH_AGENT},
+    {"GET", V1 "/agent/bundle", api_agent_bundle_get, CG_AUTH_AGENT},
+    {"GET", V1 "/agent-policies/{id}", api_agent_policies_get, CG_AUTH_READ},
+    {"PUT", V1 "/agent-policies/{id}", api_agent_policies_put, CG_AUTH_WRITE},
+    {"GET", V1 "/endpoints", api_endpoints_list, CG_AUTH_READ},
+    {"GET", V1 "/coverage", api_coverage, CG_AUTH_READ},
 
     /* the dashboard (embedded web/ files) */
     {"GET", "/", static_index, CG_AUTH_PUBLIC},

@@ -63,6 +63,7 @@ const char *cg_auth_name(cg_auth a);
 
 typedef struct cg_server {
 	cg_store *store;
+	const char *data_dir; /* DNS log uploads live below it */
 	cg_throttle throttle;
 	bool tls;
 	int64_t started_ms;
@@ -125,11 +126,17 @@ typedef struct cg_serve_opts {
 	const char *tls_cert; /* PEM files, or NULL: generated in data dir */
 	const char *tls_key;
 	bool plain; /* no TLS (only allowed on loopback) */
+	int web_interval_s; /* portal watching period; 0 = off */
+	const char *alert_config; /* alerts INI (web_alert.h), or NULL */
 } cg_serve_opts;
 
 /* Runs until SIGTERM/SIGINT; returns an exit status. Prints the address
  * and (under TLS) the certificate pin on stdout. */
 int cg_serve_run(const cg_serve_opts *o);
+
+/* Stops and joins the DNS log analyses still running (dns_upload.c);
+ * called before the store is closed. */
+void dns_jobs_shutdown(void);
 
 /* ---- handler helpers -------------------------------------------------- */
 

@@ -33,6 +33,12 @@ async function pageOverview(main) {
 	loadingInto(body);
 	const ov = await api("GET", "/overview");
 	const ags = ov.agencies || [];
+	/* infected clients per agency from DNS log analysis (dns_upload.c) */
+	const dnsInfected = new Map();
+	try {
+		const inf = await api("GET", "/dns/infections");
+		for (const i of (inf && inf.items) || []) dnsInfected.set(String(i.agency_id), i.infected_clients);
+	} catch (e) { /* the column shows 0: the overview stays usable */ }
 	const sum = (f) => ags.reduce((n, a) => n + (Number(f(a)) || 0), 0);
 	const openBy = (s) => sum((a) => (a.open_findings || {})[s]);
 	const classified = sum((a) => (a.classified || {}).approved);
@@ -56,6 +62,7 @@ async function pageOverview(main) {
 			const n = (a.open_findings || {})[s] || 0;
 			return el("span", { class: "sev-count sev-" + s + (n === 0 ? " zero" : ""), title: tEnum("severity", s) }, fmtNum(n));
 		})) },
+		{ label: t("col_dns_infected"), class: "num dns-infected", value: (a) => fmtNum(dnsInfected.get(String(a.id)) || 0) },
 		{ label: t("col_classification"), value: (a) => bar((a.classified || {}).approved || 0, (a.classified || {}).total || 0,
 			t("classified_of", { a: (a.classified || {}).approved || 0, b: (a.classified || {}).total || 0 })) },
 	];

@@ -86,6 +86,71 @@
 #define CG_STORE_WRITER_CACHE_KIB (64 * 1024)
 #define CG_STORE_READER_CACHE_KIB (16 * 1024)
 
+/* ---- dns (log analysis) --------------------------------------------- */
+
+/* One log line. Resolver log lines are ~200 bytes; JSON events (eve.json
+ * with answers) a few KiB. Longer lines are skipped and counted. */
+#define CG_DNS_MAX_LINE (64u * 1024u)
+/* Bytes read from a log at a time; lines are split inside this buffer. */
+#define CG_DNS_READ_CHUNK (1u * 1024u * 1024u)
+/* A query name in text form (RFC 1035: 253 plus the trailing dot). */
+#define CG_DNS_MAX_NAME 255
+/* A client address in text form (IPv6 with zone fits easily). */
+#define CG_DNS_MAX_CLIENT 63
+/* Compression pointers followed in one DNS message name (loop guard). */
+#define CG_DNS_MAX_POINTERS 16
+/* One threat-intelligence file. 1M domains in a hosts file is ~40 MiB. */
+#define CG_DNS_MAX_INTEL_ENTRIES (16u * 1024u * 1024u)
+/* One threat-intelligence file, decompressed (held whole while parsed). */
+#define CG_DNS_MAX_INTEL_BYTES (512u * 1024u * 1024u)
+/* Distinct clients tracked in one analysis; past it new clients are
+ * counted but not rolled up (reported in the summary). */
+#define CG_DNS_MAX_CLIENTS (4u * 1024u * 1024u)
+/* Distinct registrable domains scored and tracked. */
+#define CG_DNS_MAX_DOMAINS (8u * 1024u * 1024u)
+/* Query-name cache entries before it is flushed (a cache, not state). */
+#define CG_DNS_NAME_CACHE (1u * 1024u * 1024u)
+/* (client, name) pairs tracked for beaconing. */
+#define CG_DNS_MAX_BEACON_PAIRS (4u * 1024u * 1024u)
+/* (client, domain) pairs tracked for tunnelling. */
+#define CG_DNS_MAX_TUNNEL_PAIRS (1u * 1024u * 1024u)
+/* Distinct listed names / DGA domains remembered per client. */
+#define CG_DNS_MAX_PER_CLIENT 256
+/* Lines of a --subnets file. */
+#define CG_DNS_MAX_SUBNETS 100000
+/* Server: DNS log uploads remembered, the size of one, and analyses
+ * running at once (each holds an analyzer: ~100 MB for 10M lines). */
+#define CG_DNS_MAX_UPLOADS 10000
+#define CG_DNS_MAX_UPLOAD_BYTES (64ll * 1024 * 1024 * 1024)
+#define CG_DNS_MAX_JOBS_RUNNING 2
+/* ---- web (portal monitoring) --------------------------------------- */
+
+/* One fetched page body, after decompression. Government portal pages are
+ * 50-500 KiB; 8 MiB leaves room for heavy ones while a hostile or broken
+ * server (or a compression bomb) can cost at most this per transfer. */
+#define CG_MAX_WEB_PAGE (8u * 1024u * 1024u)
+/* HTTP redirects followed per fetch (browsers allow ~20; portals use 1-3). */
+#define CG_MAX_WEB_REDIRECTS 8
+/* Default connect and total timeouts of one fetch; a server trickling
+ * bytes is cut off by the total. Both can be lowered per run. */
+#define CG_WEB_CONNECT_TIMEOUT_MS 10000
+#define CG_WEB_TOTAL_TIMEOUT_MS 30000
+/* Pages fetched at the same time (all their views); bounds memory at
+ * CG_MAX_WEB_PARALLEL * views * CG_MAX_WEB_PAGE in the worst case. */
+#define CG_MAX_WEB_PARALLEL 64
+/* Links, scripts, iframes kept per page; a page with more is noted. */
+#define CG_MAX_WEB_RESOURCES 20000
+/* Bytes of inline JavaScript examined per page for redirects. */
+#define CG_MAX_WEB_INLINE_JS (1u * 1024u * 1024u)
+/* Text shingle hashes kept per page and per baseline (sampled). */
+#define CG_MAX_WEB_SHINGLES 16384
+/* A stored baseline file and a lexicon file. */
+#define CG_MAX_WEB_BASELINE_BYTES (4u * 1024u * 1024u)
+#define CG_MAX_WEB_LEXICON_BYTES (1u * 1024u * 1024u)
+/* Element nesting depth walked in a page (libxml2 itself caps at 256). */
+#define CG_MAX_WEB_DEPTH 256
+/* Browser fetches taken to learn a baseline (the crawlers add one each). */
+#define CG_WEB_BASELINE_LOADS 3
 /* ---- files and archives (fs/) --------------------------------------- */
 
 /* Directory entries queued between the walker and its workers. */
@@ -103,6 +168,42 @@
  * expansion passes CG_ARCHIVE_RATIO_FLOOR, so tiny files never trip it. */
 #define CG_ARCHIVE_MAX_RATIO 250u
 #define CG_ARCHIVE_RATIO_FLOOR (16u * 1024u * 1024u)
+
+/* ---- agent (spool, upload, file integrity, accounts, bundles) ------- */
+
+/* One spooled record: an encoded event plus its framing ("crc32 " + \n). */
+#define CG_MAX_SPOOL_RECORD (CG_MAX_EVENT_JSON + 16u)
+/* Default bound of the disk spool: days of events from a busy endpoint
+ * while the server is unreachable, small next to any disk. */
+#define CG_SPOOL_DEFAULT_MAX_BYTES (256ull * 1024u * 1024u)
+/* Largest spool segment file; older segments are dropped whole. */
+#define CG_SPOOL_MAX_SEGMENT (4u * 1024u * 1024u)
+/* One upload batch (before gzip) and its number of events. */
+#define CG_MAX_UPLOAD_BATCH_BYTES (4u * 1024u * 1024u)
+#define CG_MAX_UPLOAD_BATCH_EVENTS 1000
+/* A server response to the agent (ack, policy, enrolment). */
+#define CG_MAX_AGENT_RESPONSE (1u * 1024u * 1024u)
+/* Account files: /etc/passwd, shadow, group, sudoers, one authorized_keys. */
+#define CG_MAX_ACCOUNT_FILE (16u * 1024u * 1024u)
+/* wtmp/lastlog are binary and grow for years; read at most this much. */
+#define CG_MAX_WTMP_BYTES (256u * 1024u * 1024u)
+/* The auth log read per audit. */
+#define CG_MAX_AUTHLOG_BYTES (256u * 1024u * 1024u)
+/* Accounts (passwd lines) kept in one audit. */
+#define CG_MAX_ACCOUNTS 100000
+/* sudoers #include / #includedir nesting. */
+#define CG_MAX_SUDOERS_DEPTH 8
+/* A bundle manifest and its number of files. */
+#define CG_MAX_BUNDLE_MANIFEST (4u * 1024u * 1024u)
+#define CG_MAX_BUNDLE_FILES 100000
+/* A bundle as the server sends it to an agent (files base64 in JSON):
+ * YARA rules, hash lists and lexicons are a few MiB. */
+#define CG_MAX_BUNDLE_DOWNLOAD (64u * 1024u * 1024u)
+/* The FIM baseline file (one line per file under the web roots). */
+#define CG_MAX_FIM_BASELINE (512u * 1024u * 1024u)
+/* inotify watches the agent adds before giving up on live watching of a
+ * tree (the periodic hash pass still covers it). */
+#define CG_MAX_FIM_WATCHES 200000
 
 /* ---- malware (src/lib/malware) ------------------------------------ */
 

@@ -1,0 +1,552 @@
+/*
+ * api_agent.c - the endpoint-agent routes (docs/agent.md):
+ *
+ *   POST /api/v1/enroll-tokens        one-time token for an agency (write)
+ *   GET  /api/v1/enroll-tokens        list (read, scoped)
+ *   POST /api/v1/agent/enroll         token -> agent credentials (public,
+ *                                     throttled; a used token is refused)
+ *   POST /api/v1/agent/heartbeat      agent token: inventory, last seen
+ *   GET  /api/v1/agent/policy         agent token: its agency's policy
+ *   GET  /api/v1/agent-policies/{id}  an agency's policy (read)
+ *   PUT  /api/v1/agent-policies/{id}  set it; the version goes up and
+ *                                     agents pick it up at their next
+ *                                     heartbeat (write, scoped)
+ *   GET  /api/v1/endpoints            inventory with offline flags (read)
+ *   GET  /api/v1/coverage             per agency: enrolled vs declared
+ *                                     endpoints, infection index (read)
+ *   GET  /api/v1/agent/bundle         agent token: the signed rule bundle
+ *                                     in DATA_DIR/bundle (signed offline
+ *                                     with `canhgac bundle sign`; the
+ *                                     server never holds the key, and
+ *                                     agents verify before use)
+ *
+ * The agent's credentials are an ordinary API token with scope "agent",
+ * bound to the agency of the enrolment token: everything the agent sends
+ * lands in that agency, whatever the events claim.
+ */
+#include "server/api_agent.h"
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "core/json.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "server.h"
+#include "bundle/bundle.h"
+#include "core/fileio.h"
+#include "core/limits.h"
+#include "store/agents.h"
+#include <sodium.h>
+
+#define ENROLL_MAX_FAIL_IP 20 /* failed enrolments per client per window */
+#define DEFAULT_OFFLINE_S 180 /* three missed one-minute heartbeats */
+
+static cg_agents *g_agents;
+static char g_dir[PATH_MAX];
+
+cg_err cg_agent_api_init(const char *data_dir, cg_buf *why)
+{
+	snprintf(g_dir, sizeof g_dir, "%s", data_dir);
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/agents.db", data_dir);
+	return cg_agents_open(path, &g_agents, why);
+}
+
+void cg_agent_api_shutdown(void)
+{
+	cg_agents_close(g_agents);
+	g_agents = NULL;
+}
+
+static bool ready(cg_resp *resp)
+{
+	if (!g_agents)
+		cg_resp_error(resp, 503, "agent registry not open", NULL);
+	return g_agents != NULL;
+}
+
+/* The caller may act for agency_id (its scope is the province or it). */
+static bool in_scope(cg_req *req, cg_resp *resp, int64_t agency_id)
+{
+	if (req->scope.agency_id != 0 && req->scope.agency_id != agency_id) {
+		cg_resp_error(resp, 403, "agency_id: outside your agency", NULL);
+		return false;
+	}
+	json_t *rec = NULL;
+	cg_err err = cg_store_inv_get(req->srv->store, &req->scope, CG_RES_AGENCY, agency_id, &rec);
+	json_decref(rec);
+	if (err) {
+		cg_resp_store_error(resp, err, "agency");
+		return false;
+	}
+	return true;
+}
+
+/* ---- policy ----------------------------------------------------------- */
+
+static json_t *default_policy(void)
+{
+	return json_pack("{s:i,s:i,s:{s:[],s:i},s:{s:i,s:i,s:i},s:{s:s,s:s},s:{s:s}}",
+			 "heartbeat_s", 60, "upload_s", 5, "fim", "web_roots", "pass_interval_s",
+			 21600, "accounts", "interval_s", 86400, "max_age_days", 90, "unused_days",
+			 90, "malware", "incremental", "daily", "full", "weekly", "secrets",
+			 "interval", "monthly");
+}
+
+/* Stored members over the defaults, one level deep. */
+static json_t *effective_policy(int64_t agency_id, int64_t *version)
+{
+	json_t *stored = NULL, *p = default_policy();
+	if (cg_agents_policy_get(g_agents, agency_id, &stored, version) == CG_OK) {
+		const char *k;
+		json_t *v;
+		json_object_foreach(stored, k, v) {
+			json_t *d = json_object_get(p, k);
+			if (json_is_object(d) && json_is_object(v))
+				json_object_update(d, v);
+			else
+				json_object_set(p, k, v);
+		}
+	}
+	json_decref(stored);
+	json_object_set_new(p, "version", json_integer(*version));
+	return p;
+}
+
+static const char *check_policy(const json_t *b)
+{
+	static const char *const known[] = { "heartbeat_s", "upload_s", "fim", "accounts",
+					     "malware", "secrets" };
+	if (!json_is_object(b))
+		return "policy: a JSON object";
+	const char *k;
+	json_t *v;
+	json_object_foreach((json_t *)b, k, v) {
+		bool ok = false;
+		for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+			ok |= strcmp(k, known[i]) == 0;
+		if (!ok)
+			return "policy: members are heartbeat_s upload_s fim accounts malware secrets";
+	}
+	json_t *hb = json_object_get(b, "heartbeat_s");
+	if (hb && (!json_is_integer(hb) || json_integer_value(hb) < 2 || json_integer_value(hb) > 3600))
+		return "heartbeat_s: 2..3600";
+	json_t *roots = json_object_get(json_object_get(b, "fim"), "web_roots");
+	if (roots) {
+		size_t i;
+		json_t *r;
+		if (!json_is_array(roots) || json_array_size(roots) > 64)
+			return "fim.web_roots: an array of at most 64 absolute paths";
+		json_array_foreach(roots, i, r) {
+			if (!json_is_string(r) || json_string_value(r)[0] != '/' ||
+			    json_string_length(r) > 1024)
+				return "fim.web_roots: absolute paths";
+		}
+	}
+	return NULL;
+}
+
+void api_agent_policy_get(cg_req *req, cg_resp *resp)
+{
+	if (!ready(resp))
+		return;
+	int64_t v;
+	cg_resp_json(resp, 200, effective_policy(req->who.agency_id, &v));
+}
+
+void api_agent_policies_get(cg_req *req, cg_resp *resp)
+{
+	if (!ready(resp) || !in_scope(req, resp, req->id))
+		return;
+	int64_t v;
+	cg_resp_json(resp, 200, effective_policy(req->id, &v));
+}
+
+void api_agent_policies_put(cg_req *req, cg_resp *resp)
+{
+	if (!ready(resp) || !in_scope(req, resp, req->id))
+		return;
+	json_t *body;
+	if (!cg_req_json(req, resp, &body))
+		return;
+	json_object_del(body, "version");
+	const char *bad = check_policy(body);
+	int64_t v = 0;
+	if (bad) {
+		cg_resp_error(resp, 400, bad, NULL);
+	} else if (cg_agents_policy_set(g_agents, req->id, body, cg_time_now_ms(), &v)) {
+		cg_resp_error(resp, 500, "cannot store the policy", NULL);
+	} else {
+		cg_info("agent policy of agency %lld set to version %lld by %s", (long long)req->id,
+			(long long)v, req->actor.name);
+		cg_resp_json(resp, 200, effective_policy(req->id, &v));
+	}
+	json_decref(body);
+}
+
+/* ---- enrolment -------------------------------------------------------- */
+
+void api_enroll_tokens_create(cg_req *req, cg_resp *resp)
+{
+	if (!ready(resp))
+		return;
+	json_t *body;
+	if (!cg_req_json(req, resp, &body))
+		return;
+	json_t *ag = json_object_get(body, "agency_id"), *hours = json_object_get(body, "expires_hours");
+	const char *note = cg_json_get_str(body, "note");
+	const char *bad = NULL;
+	if (!json_is_integer(ag) || json_integer_value(ag) <= 0)
+		bad = "agency_id: an agency id";
+	else if (hours && (!json_is_integer(hours) || json_integer_value(hours) < 1 ||
+			   json_integer_value(hours) > 24 * 90))
+		bad = "expires_hours: 1..2160";
+	else if (note && strlen(note) > 256)
+		bad = "note: at most 256 bytes";
+	if (bad) {
+		cg_resp_error(resp, 400, bad, NULL);
+		json_decref(body);
+		return;
+	}
+	int64_t agency = json_integer_value(ag);
+	int64_t h = hours ? json_integer_value(hours) : 72;
+	char note_copy[260] = "";
+	if (note)
+		snprintf(note_copy, sizeof note_copy, "%s", note);
+	note = note ? note_copy : NULL;
+	json_decref(body); /* note points at note_copy from here on */
+	if (!in_scope(req, resp, agency))
+		return;
+	char secret[CG_SECRET_TEXT], token[CG_SECRET_TEXT + 8];
+	cg_random_secret(secret);
+	snprintf(token, sizeof token, "cge_%s", secret);
+	uint8_t hash[32];
+	cg_sha256(token, strlen(token), hash);
+	int64_t id = 0, exp = cg_time_now_ms() + h * 3600000;
+	if (cg_agents_etoken_create(g_agents, hash, agency, note, req->actor.name, exp, &id)) {
+		cg_resp_error(resp, 500, "cannot store the enrolment token", NULL);
+		return;
+	}
+	cg_info("enrolment token %lld for agency %lld created by %s", (long long)id,
+		(long long)agency, req->actor.name);
+	char t[32];
+	cg_time_format(exp, t, sizeof t);
+	cg_resp_json(resp, 201, json_pack("{s:I,s:I,s:s,s:s}", "id", (json_int_t)id, "agency_id",
+					  (json_int_t)agency, "expires_at", t, "token", token));
+}
+
+void api_enroll_tokens_list(cg_req *req, cg_resp *resp)
+{
+	if (!ready(resp))
+		return;
+	json_t *items;
+	if (cg_agents_etoken_list(g_agents, req->scope.agency_id, &items)) {
+		json_decref(items);
+		cg_resp_error(resp, 500, "cannot list enrolment tokens", NULL);
+		return;
+	}
+	cg_resp_json(resp, 200, cg_list_body(items, (int64_t)json_array_size(items)));
+}
+
+void api_agent_enroll(cg_req *req, cg_resp *resp)
+{
+	if (!ready(resp))
+		return;
+	char ikey[96];
+	snprintf(ikey, sizeof ikey, "enroll-ip:%s", req->client_ip);
+	int64_t now = cg_time_now_ms();
+	if (cg_throttle_blocked(&req->srv->throttle, ikey, ENROLL_MAX_FAIL_IP, now)) {
+		cg_resp_error(resp, 429, "too many failed enrolments from this address", NULL);
+		return;
+	}
+	json_t *body;
+	if (!cg_req_json(req, resp, &body))
+		return;
+	const char *token = cg_json_get_str(body, "token");
+	const char *host = cg_json_get_str(body, "host");
+	if (!token || strncmp(token, "cge_", 4) != 0 || strlen(token) > 128 || !host ||
+	    !*host || strlen(host) > 256) {
+		cg_resp_error(resp, 400, "token and host: an enrolment token (cge_...) and a host name", NULL);
+		json_decref(body);
+		return;
+	}
+	uint8_t hash[32];
+	cg_sha256(token, strlen(token), hash);
+	char host_copy[260];
+	snprintf(host_copy, sizeof host_copy, "%s", host);
+	host = host_copy; /* outlives body */
+	int64_t agency = 0;
+	cg_err err = cg_agents_etoken_consume(g_agents, hash, now, host, &agency);
+	if (err) {
+		cg_throttle_fail(&req->srv->throttle, ikey, now);
+		cg_warn("enrolment refused for host %s from %s: %s", host, req->client_ip,
+			err == CG_ECONFLICT ? "token already used" : err == CG_ETIMEOUT ? "expired" : "unknown token");
+		if (err == CG_ECONFLICT)
+			cg_resp_error(resp, 409, "enrolment token already used", NULL);
+		else if (err == CG_ETIMEOUT)
+			cg_resp_error(resp, 410, "enrolment token expired", NULL);
+		else if (err == CG_ENOTFOUND)
+			cg_resp_error(resp, 401, "unknown enrolment token", NULL);
+		else
+			cg_resp_error(resp, 500, "enrolment failed", NULL);
+		json_decref(body);
+		return;
+	}
+	/* the agent's own credentials: an API token with scope agent */
+	char name[300], atok[CG_TOKEN_TEXT], agent_id[40];
+	snprintf(name, sizeof name, "agent %s", host);
+	cg_new_api_token(atok);
+	uint8_t ah[32];
+	cg_sha256(atok, strlen(atok), ah);
+	unsigned char rnd[8] = { 0 };
+	if (getrandom(rnd, sizeof rnd, 0) != sizeof rnd)
+		memset(rnd, 0, sizeof rnd);
+	snprintf(agent_id, sizeof agent_id, "ag-%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1],
+		 rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+	json_t *rec = json_pack("{s:s,s:s,s:I}", "name", name, "scope", "agent", "agency_id",
+				(json_int_t)agency);
+	cg_actor actor = { "enrolment" };
+	int64_t tid = 0;
+	err = cg_store_token_create(req->srv->store, &actor, rec, ah, &tid);
+	json_decref(rec);
+	if (!err)
+		err = cg_agents_register(g_agents, agent_id, tid, agency, body, now);
+	json_decref(body);
+	if (err) {
+		cg_resp_error(resp, 500, "enrolment failed (token consumed: issue a new one)", NULL);
+		return;
+	}
+	cg_info("agent %s (%s) enrolled for agency %lld", agent_id, host, (long long)agency);
+	int64_t v;
+	char agtext[32];
+	snprintf(agtext, sizeof agtext, "%lld", (long long)agency);
+	cg_resp_json(resp, 200, json_pack("{s:s,s:s,s:s,s:I,s:o}", "agent_id", agent_id, "token",
+					  atok, "agency", agtext, "agency_id", (json_int_t)agency,
+					  "policy", effective_policy(agency, &v)));
+}
+
+/* ---- rule bundles ----------------------------------------------------- */
+
+/* The published bundle's manifest (text in *man) and parsed form. */
+static cg_err published(cg_buf *man, cg_bundle_manifest *m)
+{
+	char path[PATH_MAX + 32];
+	snprintf(path, sizeof path, "%s/bundle/MANIFEST", g_dir);
+	cg_buf_init(man, CG_MAX_BUNDLE_MANIFEST);
+	cg_err err = cg_read_file(path, man, NULL);
+	if (!err)
+		err = cg_bundle_manifest_parse(cg_buf_slice(man), m, NULL);
+	if (err)
+		cg_buf_free(man);
+	return err;
+}
+
+static int64_t published_version(void)
+{
+	cg_buf man;
+	cg_bundle_manifest m;
+	if (published(&man, &m))
+		return 0;
+	int64_t v = m.version;
+	cg_bundle_manifest_free(&m);
+	cg_buf_free(&man);
+	return v;
+}
+
+static json_t *b64(const cg_buf *b)
+{
+	size_t n = sodium_base64_encoded_len(b->len, sodium_base64_VARIANT_ORIGINAL);
+	char *out = malloc(n);
+	if (!out)
+		return NULL;
+	sodium_bin2base64(out, n, (const unsigned char *)(b->ptr ? b->ptr : ""), b->len,
+			  sodium_base64_VARIANT_ORIGINAL);
+	json_t *j = json_string(out);
+	free(out);
+	return j;
+}
+
+void api_agent_bundle_get(cg_req *req, cg_resp *resp)
+{
+	(void)req;
+	cg_buf man, f;
+	cg_bundle_manifest m;
+	if (published(&man, &m)) {
+		cg_resp_error(resp, 404, "no rule bundle published", NULL);
+		return;
+	}
+	json_t *files = json_array();
+	char path[PATH_MAX * 2];
+	size_t total = 0;
+	cg_err err = CG_OK;
+	/* files as listed: whatever else lies in the directory is not sent,
+	 * and a changed file is sent as it is (the agent's check refuses it) */
+	for (size_t i = 0; !err && i < m.nfiles; i++) {
+		snprintf(path, sizeof path, "%s/bundle/%s", g_dir, m.files[i].path);
+		cg_buf_init(&f, CG_MAX_BUNDLE_DOWNLOAD);
+		err = cg_read_file(path, &f, NULL);
+		total += f.len;
+		if (!err && total > CG_MAX_BUNDLE_DOWNLOAD / 2)
+			err = CG_ETOOBIG;
+		if (!err)
+			json_array_append_new(files, json_pack("{s:s,s:o}", "path", m.files[i].path,
+							       "data", b64(&f)));
+		cg_buf_free(&f);
+	}
+	cg_buf sig;
+	cg_buf_init(&sig, 4096);
+	snprintf(path, sizeof path, "%s/bundle/MANIFEST.sig", g_dir);
+	bool has_sig = cg_read_file(path, &sig, NULL) == CG_OK;
+	if (err) {
+		json_decref(files);
+		cg_resp_error(resp, 500, "published bundle unreadable or too big", NULL);
+	} else {
+		json_t *out = json_pack("{s:I,s:o,s:o}", "version", (json_int_t)m.version, "manifest",
+					cg_json_str(cg_buf_slice(&man)), "files", files);
+		if (has_sig)
+			json_object_set_new(out, "signature", cg_json_str(cg_buf_slice(&sig)));
+		cg_resp_json(resp, 200, out);
+	}
+	cg_buf_free(&sig);
+	cg_bundle_manifest_free(&m);
+	cg_buf_free(&man);
+}
+
+/* ---- heartbeat, inventory, coverage ----------------------------------- */
+
+void api_agent_heartbeat(cg_req *req, cg_resp *resp)
+{
+	if (!ready(resp))
+		return;
+	json_t *body;
+	if (!cg_req_json(req, resp, &body))
+		return;
+	if (!json_is_object(body)) {
+		json_decref(body);
+		cg_resp_error(resp, 400, "heartbeat: a JSON object", NULL);
+		return;
+	}
+	cg_err err = cg_agents_heartbeat(g_agents, req->who.id, body, cg_time_now_ms());
+	json_decref(body);
+	if (err == CG_ENOTFOUND) {
+		cg_resp_error(resp, 404, "this token belongs to no enrolled agent", NULL);
+		return;
+	}
+	if (err) {
+		cg_resp_error(resp, 500, "cannot record the heartbeat", NULL);
+		return;
+	}
+	int64_t v;
+	json_t *p = effective_policy(req->who.agency_id, &v);
+	json_decref(p);
+	char t[32];
+	cg_time_format(cg_time_now_ms(), t, sizeof t);
+	cg_resp_json(resp, 200, json_pack("{s:I,s:I,s:s}", "policy_version", (json_int_t)v,
+					  "bundle_version", (json_int_t)published_version(),
+					  "server_time", t));
+}
+
+void api_endpoints_list(cg_req *req, cg_resp *resp)
+{
+	if (!ready(resp))
+		return;
+	int64_t off_s = 0;
+	if (!cg_req_int_arg(req, resp, "offline_after_s", 1, 86400 * 365, &off_s))
+		return;
+	json_t *items;
+	if (cg_agents_list(g_agents, req->scope.agency_id, (off_s ? off_s : DEFAULT_OFFLINE_S) * 1000,
+			   cg_time_now_ms(), &items)) {
+		json_decref(items);
+		cg_resp_error(resp, 500, "cannot list endpoints", NULL);
+		return;
+	}
+	cg_resp_json(resp, 200, cg_list_body(items, (int64_t)json_array_size(items)));
+}
+
+/* Distinct hosts with a malware finding (high or worse) in the period. */
+static int64_t infected_hosts(cg_req *req, int64_t agency, int64_t since, json_t *hosts)
+{
+	cg_event_query q = { .agency_id = agency, .source = "malware", .severity_min = 3,
+			     .since_ms = since, .limit = 500 };
+	for (int page = 0; page < 200; page++) {
+		json_t *items = NULL;
+		int64_t next = 0;
+		if (cg_store_events_query(req->srv->store, &req->scope, &q, &items, &next))
+			break;
+		size_t i;
+		json_t *e;
+		json_array_foreach(items, i, e) {
+			const char *h = cg_json_get_str(e, "host");
+			if (h && *h)
+				json_object_set_new(hosts, h, json_true());
+		}
+		json_decref(items);
+		if (!next)
+			break;
+		q.before_seq = next;
+	}
+	return (int64_t)json_object_size(hosts);
+}
+
+void api_coverage(cg_req *req, cg_resp *resp)
+{
+	if (!ready(resp))
+		return;
+	int64_t days = 0;
+	if (!cg_req_int_arg(req, resp, "days", 1, 3660, &days))
+		return;
+	if (!days)
+		days = 30;
+	int64_t now = cg_time_now_ms(), since = now - days * 86400000LL;
+	json_t *agencies = NULL, *agents = NULL;
+	int64_t total = 0;
+	if (cg_store_inv_list(req->srv->store, &req->scope, CG_RES_AGENCY, NULL, 500, 0, &agencies,
+			      &total) ||
+	    cg_agents_list(g_agents, req->scope.agency_id, DEFAULT_OFFLINE_S * 1000, now, &agents)) {
+		json_decref(agencies);
+		json_decref(agents);
+		cg_resp_error(resp, 500, "cannot compute coverage", NULL);
+		return;
+	}
+	json_t *out = json_array();
+	size_t i, j;
+	json_t *ag, *a;
+	int64_t t_decl = 0, t_enr = 0, t_inf = 0;
+	json_array_foreach(agencies, i, ag) {
+		int64_t id = json_integer_value(json_object_get(ag, "id"));
+		int64_t declared = json_integer_value(json_object_get(ag, "declared_endpoints"));
+		int64_t enrolled = 0, online = 0;
+		json_array_foreach(agents, j, a) {
+			if (json_integer_value(json_object_get(a, "agency_id")) != id)
+				continue;
+			enrolled++;
+			online += !json_is_true(json_object_get(a, "offline"));
+		}
+		json_t *hosts = json_object();
+		int64_t infected = infected_hosts(req, id, since, hosts);
+		json_decref(hosts);
+		t_decl += declared;
+		t_enr += enrolled;
+		t_inf += infected;
+		json_array_append_new(out, json_pack(
+			"{s:I,s:O,s:I,s:I,s:I,s:o,s:I,s:o}", "agency_id", (json_int_t)id, "name",
+			json_object_get(ag, "name"), "declared_endpoints", (json_int_t)declared,
+			"enrolled", (json_int_t)enrolled, "online", (json_int_t)online, "coverage",
+			declared > 0 ? json_real((double)enrolled / (double)declared) : json_null(),
+			"infected", (json_int_t)infected, "infection_index",
+			enrolled > 0 ? json_real((double)infected / (double)enrolled) : json_null()));
+	}
+	json_decref(agencies);
+	json_decref(agents);
+	cg_resp_json(resp, 200, json_pack("{s:I,s:o,s:{s:I,s:I,s:I,s:o,s:o}}", "days",
+					  (json_int_t)days, "items", out, "totals",
+					  "declared_endpoints", (json_int_t)t_decl, "enrolled",
+					  (json_int_t)t_enr, "infected", (json_int_t)t_inf, "coverage",
+					  t_decl > 0 ? json_real((double)t_enr / (double)t_decl) : json_null(),
+					  "infection_index",
+					  t_enr > 0 ? json_real((double)t_inf / (double)t_enr) : json_null()));
+}

@@ -1,0 +1,479 @@
+/*
+ * web_alert.c - the notification queue and its two channels (see
+ * web_alert.h). Deliveries are made one at a time from the watcher's
+ * thread with a short timeout, so a dead relay slows nothing but itself.
+ */
+#include "web_alert.h"
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/config.h"
+#include "core/fileio.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+
+#define MAX_DELIVERIES      5000
+#define DELIVERY_TIMEOUT_MS 15000
+#define MAX_BACKOFF_S       3600
+
+typedef struct delivery {
+	json_t *rec; /* {id, created, channel, to, agency_id, event_id, kind, severity,
+	                url, subject, text, attempts, next_try_ms, state, last_error,
+	                delivered} */
+} delivery;
+
+struct cg_web_alerts {
+	cg_store *st;
+	char *path; /* DATA/web/alerts.json */
+	pthread_mutex_t mu;
+	json_t *queue; /* array of records, oldest first */
+	/* configuration */
+	bool enabled;
+	char *smtp_url, *smtp_from, *smtp_user, *smtp_password;
+	char *province_emails;
+	char *webhook_url, *webhook_chat_id;
+	int64_t max_attempts, retry_base_s;
+};
+
+static char *dup_opt(const cg_config *c, const char *k)
+{
+	const char *v = c ? cg_config_get(c, "alerts", k) : NULL;
+	return v && *v ? strdup(v) : NULL;
+}
+
+static void save(cg_web_alerts *a)
+{
+	cg_buf text, why;
+	cg_buf_init(&text, 256u * 1024u * 1024u);
+	cg_buf_init(&why, 1024);
+	if (cg_json_encode(&text, a->queue) ||
+	    cg_write_file_atomic(a->path, text.ptr, text.len, 0640, &why))
+		cg_error("alerts: cannot save %s: %s", a->path, cg_buf_cstr(&why));
+	cg_buf_free(&text);
+	cg_buf_free(&why);
+}
+
+cg_err cg_web_alerts_open(cg_store *st, const char *data_dir, const char *config_path,
+                          cg_web_alerts **out, cg_buf *why)
+{
+	*out = NULL;
+	cg_web_alerts *a = calloc(1, sizeof *a);
+	if (!a)
+		return CG_ENOMEM;
+	a->st = st;
+	cg_buf p;
+	cg_buf_init(&p, 8192);
+	cg_buf_printf(&p, "%s/alerts.ini", data_dir);
+	struct stat sb;
+	const char *cfgp =
+	    config_path ? config_path : (stat(cg_buf_cstr(&p), &sb) == 0 ? cg_buf_cstr(&p) : NULL);
+	cg_config *cfg = NULL;
+	if (cfgp) {
+		cg_err err = cg_config_load(cfgp, &cfg, why);
+		if (!err)
+			err = cg_config_get_int(cfg, "alerts", "max_attempts", 1, 100, 8,
+			                        &a->max_attempts, why);
+		if (!err)
+			err = cg_config_get_int(cfg, "alerts", "retry_base_s", 1, 86400, 30,
+			                        &a->retry_base_s, why);
+		if (err) {
+			cg_config_free(cfg);
+			cg_buf_free(&p);
+			free(a);
+			return err;
+		}
+		a->enabled = true;
+	}
+	a->smtp_url = dup_opt(cfg, "smtp_url");
+	a->smtp_from = dup_opt(cfg, "smtp_from");
+	a->smtp_user = dup_opt(cfg, "smtp_user");
+	a->smtp_password = dup_opt(cfg, "smtp_password");
+	a->province_emails = dup_opt(cfg, "province_emails");
+	a->webhook_url = dup_opt(cfg, "webhook_url");
+	a->webhook_chat_id = dup_opt(cfg, "webhook_chat_id");
+	cg_config_free(cfg);
+	cg_buf_reset(&p);
+	cg_buf_printf(&p, "%s/web/alerts.json", data_dir);
+	a->path = strdup(cg_buf_cstr(&p));
+	cg_buf_free(&p);
+	pthread_mutex_init(&a->mu, NULL);
+	cg_buf text;
+	cg_buf_init(&text, 256u * 1024u * 1024u);
+	if (cg_read_file(a->path, &text, NULL) == CG_OK)
+		cg_json_parse(cg_buf_slice(&text), &a->queue, NULL);
+	cg_buf_free(&text);
+	if (!json_is_array(a->queue)) {
+		json_decref(a->queue);
+		a->queue = json_array();
+	}
+	*out = a;
+	return CG_OK;
+}
+
+void cg_web_alerts_close(cg_web_alerts *a)
+{
+	if (!a)
+		return;
+	json_decref(a->queue);
+	free(a->smtp_url);
+	free(a->smtp_from);
+	free(a->smtp_user);
+	if (a->smtp_password) /* wipe the secret before freeing it */
+		memset(a->smtp_password, 0, strlen(a->smtp_password));
+	free(a->smtp_password);
+	free(a->province_emails);
+	free(a->webhook_url);
+	free(a->webhook_chat_id);
+	free(a->path);
+	pthread_mutex_destroy(&a->mu);
+	free(a);
+}
+
+/* ---- queueing ------------------------------------------------------------ */
+
+static void push(cg_web_alerts *a, const char *channel, const char *to, const cg_event *ev,
+                 int64_t agency_id, const char *subject, const char *text)
+{
+	char id[33], now[32];
+	cg_event_new_id(id);
+	int64_t t = cg_time_now_ms();
+	cg_time_format(t, now, sizeof now);
+	json_t *r = json_pack(
+	    "{s:s,s:s,s:s,s:o,s:I,s:o,s:o,s:s,s:o,s:o,s:o,s:i,s:I,s:s,s:n,s:n}", "id", id,
+	    "created", now, "channel", channel, "to", cg_json_cstr(to), "agency_id",
+	    (json_int_t)agency_id, "event_id", cg_json_cstr(ev->id), "kind", cg_json_cstr(ev->kind),
+	    "severity", cg_severity_name(ev->severity), "url", cg_json_cstr(ev->subject), "subject",
+	    cg_json_cstr(subject), "text", cg_json_cstr(text), "attempts", 0, "next_try_ms",
+	    (json_int_t)t, "state", "pending", "last_error", "delivered");
+	json_array_append_new(a->queue, r);
+	/* bounded: drop the oldest finished rows first, then the oldest */
+	while (json_array_size(a->queue) > MAX_DELIVERIES) {
+		size_t drop = 0;
+		for (size_t i = 0; i < json_array_size(a->queue); i++) {
+			const char *st = cg_json_get_str(json_array_get(a->queue, i), "state");
+			if (st && strcmp(st, "pending") != 0) {
+				drop = i;
+				break;
+			}
+		}
+		json_array_remove(a->queue, drop);
+	}
+}
+
+/* Emails of the agency's contact points. */
+static void contact_emails(cg_web_alerts *a, int64_t agency_id, cg_buf *out)
+{
+	if (agency_id <= 0)
+		return;
+	cg_scope all = {0};
+	json_t *f =
+	    json_pack("{s:I,s:s}", "agency_id", (json_int_t)agency_id, "role", "contact_point");
+	json_t *items = NULL;
+	int64_t total = 0;
+	if (cg_store_inv_list(a->st, &all, CG_RES_PERSON, f, 100, 0, &items, &total) == CG_OK) {
+		size_t i;
+		json_t *p;
+		json_array_foreach(items, i, p)
+		{
+			const char *e = cg_json_get_str(p, "email");
+			if (e && *e && strchr(e, '@') && !strpbrk(e, "\r\n<>;, "))
+				cg_buf_printf(out, "%s;", e);
+		}
+	}
+	json_decref(items);
+	json_decref(f);
+}
+
+void cg_web_alerts_new_finding(cg_web_alerts *a, const cg_event *ev, int64_t agency_id)
+{
+	if (!a || !a->enabled)
+		return;
+	cg_buf subj, text, to;
+	cg_buf_init(&subj, 2048);
+	cg_buf_init(&text, 16384);
+	cg_buf_init(&to, 8192);
+	char when[32];
+	cg_time_format(ev->time_ms, when, sizeof when);
+	cg_buf_printf(&subj, "[canhgac] Cảnh báo %s: %s - %s", cg_severity_name(ev->severity),
+	              ev->kind, ev->subject ? ev->subject : "");
+	cg_buf_printf(&text,
+	              "Cảnh báo mới về trang/cổng thông tin điện tử\n\n"
+	              "Trang: %s\nLoại: %s\nMức độ: %s\nThời điểm phát hiện: %s\n\n%s\n\n"
+	              "Mã sự kiện: %s. Xem bằng chứng chi tiết trên bảng điều khiển canhgac.\n",
+	              ev->subject ? ev->subject : "", ev->kind, cg_severity_name(ev->severity),
+	              when, ev->summary ? ev->summary : "", ev->id);
+	pthread_mutex_lock(&a->mu);
+	if (a->smtp_url && a->smtp_from) {
+		if (a->province_emails)
+			cg_buf_printf(&to, "%s;", a->province_emails);
+		contact_emails(a, agency_id, &to);
+		/* one delivery per address: a bad address fails alone */
+		char *list = strdup(cg_buf_cstr(&to));
+		for (char *s = list; s && *s;) {
+			size_t n = strcspn(s, ";,");
+			char save = s[n];
+			s[n] = '\0';
+			cg_slice addr = cg_slice_trim(cg_slice_cstr(s));
+			if (addr.len) {
+				char one[320];
+				if (cg_slice_copy(addr, one, sizeof one) == CG_OK)
+					push(a, "email", one, ev, agency_id, cg_buf_cstr(&subj),
+					     cg_buf_cstr(&text));
+			}
+			s += n + (save ? 1 : 0);
+		}
+		free(list);
+	}
+	if (a->webhook_url)
+		push(a, "webhook", a->webhook_url, ev, agency_id, cg_buf_cstr(&subj),
+		     cg_buf_cstr(&text));
+	save(a);
+	pthread_mutex_unlock(&a->mu);
+	cg_buf_free(&subj);
+	cg_buf_free(&text);
+	cg_buf_free(&to);
+}
+
+/* ---- delivery ------------------------------------------------------------ */
+
+typedef struct reader {
+	const char *p;
+	size_t left;
+} reader;
+
+static size_t on_read(char *buf, size_t size, size_t n, void *ud)
+{
+	reader *r = ud;
+	size_t k = size * n < r->left ? size * n : r->left;
+	memcpy(buf, r->p, k);
+	r->p += k;
+	r->left -= k;
+	return k;
+}
+
+static size_t on_discard(char *p, size_t s, size_t n, void *ud)
+{
+	(void)p;
+	(void)ud;
+	return s * n;
+}
+
+/* RFC 2047 encoded-word for a UTF-8 subject. */
+static void b64(cg_buf *out, const char *s)
+{
+	static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = (unsigned char)s[i] << 16;
+		if (i + 1 < n)
+			v |= (unsigned char)s[i + 1] << 8;
+		if (i + 2 < n)
+			v |= (unsigned char)s[i + 2];
+		cg_buf_putc(out, t[(v >> 18) & 63]);
+		cg_buf_putc(out, t[(v >> 12) & 63]);
+		cg_buf_putc(out, i + 1 < n ? t[(v >> 6) & 63] : '=');
+		cg_buf_putc(out, i + 2 < n ? t[v & 63] : '=');
+	}
+}
+
+static CURLcode send_email(cg_web_alerts *a, const json_t *r, char *err)
+{
+	const char *to = cg_json_get_str(r, "to");
+	cg_buf msg;
+	cg_buf_init(&msg, 1 << 20);
+	char date[32];
+	cg_time_format(cg_time_now_ms(), date, sizeof date);
+	cg_buf_printf(&msg, "From: %s\r\nTo: %s\r\nSubject: =?UTF-8?B?", a->smtp_from, to);
+	b64(&msg, cg_json_get_str(r, "subject"));
+	cg_buf_printf(&msg,
+	              "?=\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+	              "Content-Transfer-Encoding: 8bit\r\nX-Canhgac-Event: %s\r\n\r\n",
+	              cg_json_get_str(r, "event_id"));
+	/* body lines with CRLF; a lone "." line is doubled (dot-stuffing is
+	 * done by libcurl, so only line ends matter here) */
+	for (const char *p = cg_json_get_str(r, "text"); p && *p; p++) {
+		if (*p == '\n')
+			cg_buf_putc(&msg, '\r');
+		cg_buf_putc(&msg, *p);
+	}
+	CURL *h = curl_easy_init();
+	struct curl_slist *rcpt = curl_slist_append(NULL, to);
+	reader rd = {msg.ptr, msg.len};
+	curl_easy_setopt(h, CURLOPT_URL, a->smtp_url);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	curl_easy_setopt(h, CURLOPT_MAIL_FROM, a->smtp_from);
+	curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt);
+	curl_easy_setopt(h, CURLOPT_READFUNCTION, on_read);
+	curl_easy_setopt(h, CURLOPT_READDATA, &rd);
+	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)DELIVERY_TIMEOUT_MS);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, err);
+	if (a->smtp_user)
+		curl_easy_setopt(h, CURLOPT_USERNAME, a->smtp_user);
+	if (a->smtp_password)
+		curl_easy_setopt(h, CURLOPT_PASSWORD, a->smtp_password);
+	CURLcode rc = curl_easy_perform(h);
+	curl_slist_free_all(rcpt);
+	curl_easy_cleanup(h);
+	cg_buf_free(&msg);
+	return rc;
+}
+
+static CURLcode send_webhook(cg_web_alerts *a, const json_t *r, char *err, long *status)
+{
+	json_t *body =
+	    json_pack("{s:O,s:{s:O,s:O,s:O,s:O,s:O}}", "text", json_object_get(r, "text"), "event",
+	              "id", json_object_get(r, "event_id"), "kind", json_object_get(r, "kind"),
+	              "severity", json_object_get(r, "severity"), "url", json_object_get(r, "url"),
+	              "subject", json_object_get(r, "subject"));
+	if (a->webhook_chat_id)
+		json_object_set_new(body, "chat_id", cg_json_cstr(a->webhook_chat_id));
+	cg_buf text;
+	cg_buf_init(&text, 1 << 20);
+	cg_json_encode(&text, body);
+	json_decref(body);
+	CURL *h = curl_easy_init();
+	struct curl_slist *hd = curl_slist_append(NULL, "Content-Type: application/json");
+	curl_easy_setopt(h, CURLOPT_URL, cg_json_get_str(r, "to"));
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, text.ptr);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)text.len);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_discard);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)DELIVERY_TIMEOUT_MS);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, err);
+	CURLcode rc = curl_easy_perform(h);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
+	curl_slist_free_all(hd);
+	curl_easy_cleanup(h);
+	cg_buf_free(&text);
+	return rc;
+}
+
+/* One attempt; records the outcome in r. Called without the mutex (the
+ * network may take seconds); r stays valid: only this thread removes. */
+static void attempt(cg_web_alerts *a, json_t *r, json_t *upd)
+{
+	char err[CURL_ERROR_SIZE] = "";
+	const char *ch = cg_json_get_str(r, "channel");
+	bool ok = false;
+	if (ch && strcmp(ch, "email") == 0) {
+		CURLcode rc = send_email(a, r, err);
+		ok = rc == CURLE_OK;
+		if (!ok && !err[0])
+			snprintf(err, sizeof err, "%s", curl_easy_strerror(rc));
+	} else {
+		long status = 0;
+		CURLcode rc = send_webhook(a, r, err, &status);
+		ok = rc == CURLE_OK && status >= 200 && status < 300;
+		if (rc == CURLE_OK && !ok)
+			snprintf(err, sizeof err, "HTTP status %ld", status);
+		else if (!ok && !err[0])
+			snprintf(err, sizeof err, "%s", curl_easy_strerror(rc));
+	}
+	json_object_set_new(upd, "ok", json_boolean(ok));
+	json_object_set_new(upd, "error", cg_json_cstr(err));
+}
+
+size_t cg_web_alerts_deliver(cg_web_alerts *a)
+{
+	if (!a)
+		return 0;
+	size_t pending = 0;
+	int64_t now = cg_time_now_ms();
+	pthread_mutex_lock(&a->mu);
+	json_t *due = json_array();
+	size_t i;
+	json_t *r;
+	json_array_foreach(a->queue, i, r)
+	{
+		const char *st = cg_json_get_str(r, "state");
+		if (st && strcmp(st, "pending") == 0 &&
+		    json_integer_value(json_object_get(r, "next_try_ms")) <= now)
+			json_array_append(due, r);
+	}
+	pthread_mutex_unlock(&a->mu);
+	bool changed = false;
+	json_array_foreach(due, i, r)
+	{
+		json_t *upd = json_object();
+		attempt(a, r, upd);
+		pthread_mutex_lock(&a->mu);
+		json_int_t n = json_integer_value(json_object_get(r, "attempts")) + 1;
+		json_object_set_new(r, "attempts", json_integer(n));
+		if (json_is_true(json_object_get(upd, "ok"))) {
+			char t[32];
+			cg_time_format(cg_time_now_ms(), t, sizeof t);
+			json_object_set_new(r, "state", json_string("delivered"));
+			json_object_set_new(r, "delivered", json_string(t));
+			json_object_set_new(r, "last_error", json_null());
+		} else {
+			json_object_set(r, "last_error", json_object_get(upd, "error"));
+			if (n >= a->max_attempts) {
+				json_object_set_new(r, "state", json_string("failed"));
+				cg_warn("alerts: %s to %s failed after %lld attempts: %s",
+				        cg_json_get_str(r, "channel"), cg_json_get_str(r, "to"),
+				        (long long)n,
+				        json_string_value(json_object_get(upd, "error")));
+			} else {
+				int64_t back = a->retry_base_s << (n - 1 < 20 ? n - 1 : 20);
+				if (back > MAX_BACKOFF_S)
+					back = MAX_BACKOFF_S;
+				json_object_set_new(r, "next_try_ms",
+				                    json_integer(cg_time_now_ms() + back * 1000));
+			}
+		}
+		changed = true;
+		pthread_mutex_unlock(&a->mu);
+		json_decref(upd);
+	}
+	json_decref(due);
+	pthread_mutex_lock(&a->mu);
+	if (changed)
+		save(a);
+	json_array_foreach(a->queue, i, r)
+	{
+		const char *st = cg_json_get_str(r, "state");
+		pending += st && strcmp(st, "pending") == 0;
+	}
+	pthread_mutex_unlock(&a->mu);
+	return pending;
+}
+
+json_t *cg_web_alerts_list(cg_web_alerts *a, int64_t agency_id)
+{
+	json_t *out = json_array();
+	if (!a)
+		return out;
+	pthread_mutex_lock(&a->mu);
+	for (size_t i = json_array_size(a->queue); i-- > 0;) {
+		json_t *r = json_array_get(a->queue, i);
+		if (agency_id > 0 &&
+		    json_integer_value(json_object_get(r, "agency_id")) != agency_id)
+			continue;
+		json_t *c = json_deep_copy(r);
+		json_object_del(c, "text");
+		json_t *nt = json_object_get(c, "next_try_ms");
+		if (json_is_integer(nt)) {
+			char t[32];
+			cg_time_format(json_integer_value(nt), t, sizeof t);
+			json_object_set_new(c, "next_try", json_string(t));
+		}
+		json_object_del(c, "next_try_ms");
+		if (strcmp(cg_json_get_str(c, "channel") ? cg_json_get_str(c, "channel") : "",
+		           "webhook") == 0)
+			json_object_set_new(
+			    c, "to", json_string("(webhook)")); /* the URL may hold a bot token */
+		json_array_append_new(out, c);
+	}
+	pthread_mutex_unlock(&a->mu);
+	return out;
+}

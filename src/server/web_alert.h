@@ -1,0 +1,50 @@
+/*
+ * web_alert.h - notifying people of new portal findings.
+ *
+ * When the watcher opens an alert (web_watch.h), a notification goes to
+ * the provincial team's addresses, to the e-mail of every contact point
+ * (person with role contact_point) of the portal's agency, and to a
+ * webhook: e-mail by SMTP through libcurl to the configured relay, the
+ * webhook as a JSON POST ({"text", "chat_id"?, "event"}) which is what a
+ * Telegram bot's sendMessage URL expects. Every delivery is a row in a
+ * queue kept in DATA/web/alerts.json (atomic writes): a failed delivery is
+ * retried with exponential backoff up to max_attempts, then marked failed;
+ * GET /api/v1/web/alerts shows each row with its attempts and last error.
+ *
+ * Configuration (INI, `canhgac serve --alert-config FILE`, default
+ * DATA/alerts.ini when present):
+ *   [alerts]
+ *   smtp_url = smtp://relay.tinh.gov.vn:25     (smtps:// for TLS)
+ *   smtp_from = canhgac@tinh.gov.vn
+ *   smtp_user = ... / smtp_password = ...      (optional)
+ *   province_emails = ucsc@tinh.gov.vn; soc@tinh.gov.vn
+ *   webhook_url = https://api.telegram.org/bot<TOKEN>/sendMessage
+ *   webhook_chat_id = -1001234567              (optional)
+ *   max_attempts = 8                           retry_base_s = 30
+ *
+ * Thread safety: all functions are called from the watcher thread except
+ * cg_web_alerts_list (handlers), which takes the module's mutex.
+ */
+#ifndef CG_SERVER_WEB_ALERT_H
+#define CG_SERVER_WEB_ALERT_H
+
+#include <jansson.h>
+
+#include "core/event.h"
+#include "store/store.h"
+
+typedef struct cg_web_alerts cg_web_alerts;
+
+/* config_path NULL: DATA/alerts.ini if it exists, else alerts off (the
+ * queue is still listed). A bad file is an error naming it. */
+cg_err cg_web_alerts_open(cg_store *st, const char *data_dir, const char *config_path,
+                          cg_web_alerts **out, cg_buf *why);
+void cg_web_alerts_close(cg_web_alerts *a);
+/* Queues the notifications of a newly opened finding. */
+void cg_web_alerts_new_finding(cg_web_alerts *a, const cg_event *ev, int64_t agency_id);
+/* Attempts the deliveries that are due; returns how many remain pending. */
+size_t cg_web_alerts_deliver(cg_web_alerts *a);
+/* Deliveries, newest first; agency_id > 0 limits to one agency. */
+json_t *cg_web_alerts_list(cg_web_alerts *a, int64_t agency_id);
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * web_watch.h - the server watches every portal in the inventory.
+ *
+ * One thread runs the web engine (src/lib/web) over the URLs of every
+ * system in the inventory, each as often as its system's
+ * monitor_interval_s says (the thread wakes every `interval_s`): a URL without a
+ * baseline gets one first (so a system is baselined when it is added),
+ * then all are checked. Findings become events in the store, mapped to
+ * the system and its agency, and an alert is a *state*: a finding (URL +
+ * kind) that persists across checks is stored once when it opens, and
+ * once more, with evidence.state "resolved", when a later check no longer
+ * sees it. Open findings are kept in DATA/web/watch.json (atomic writes)
+ * so a restart neither repeats nor forgets them. Per URL the watcher keeps
+ * the last check, its outcome and the browser fetch's response time
+ * history, for GET /api/v1/web/status.
+ *
+ * Thread safety: the status and the re-baseline queue are guarded by one
+ * mutex; the handlers call the functions below from server threads.
+ */
+#ifndef CG_SERVER_WEB_WATCH_H
+#define CG_SERVER_WEB_WATCH_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+typedef struct cg_web_watch cg_web_watch;
+
+/* interval_s 0: no watching (nothing started, *out NULL). alert_config:
+ * see web_alert.h (NULL: DATA/alerts.ini when present). */
+cg_err cg_web_watch_start(cg_store *st, const char *data_dir, int interval_s,
+                          const char *alert_config, cg_web_watch **out);
+void cg_web_watch_stop(cg_web_watch *w);
+
+/* The running watcher, for the handlers (NULL when not watching). */
+cg_web_watch *cg_web_watch_current(void);
+/* {"interval_s","cycles","last_cycle","portals":[...]} limited to one
+ * agency when agency_id > 0. New reference. */
+json_t *cg_web_watch_status(cg_web_watch *w, int64_t agency_id);
+/* The notification deliveries (web_alert.h), newest first. */
+json_t *cg_web_watch_alerts(cg_web_watch *w, int64_t agency_id);
+/* Queues a check of url at once. */
+void cg_web_watch_check_now(cg_web_watch *w, const char *url);
+/* Queues a new baseline of url and wakes the watcher. */
+void cg_web_watch_rebaseline(cg_web_watch *w, const char *url);
+
+#endif

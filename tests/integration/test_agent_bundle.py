@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Signed rule bundles end to end: the server publishes a bundle signed
+offline (the server never holds the key); an enrolled agent downloads it
+at a heartbeat, verifies it with the key given at enrolment and installs
+it (rule version visible in the inventory). A tampered bundle (one byte of
+one file changed on the server) is refused and the refusal reported to
+the server as an event; the installed version stays."""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(__file__))
+from _agentlib import BIN, Agent, Tap, TlsServer, wait_for  # noqa: E402
+
+t = Tap()
+tmp = tempfile.mkdtemp(prefix="canhgac-agent-bundle.")
+srv = TlsServer()
+agents = []
+
+
+def publish(version, tamper=False):
+    d = os.path.join(tmp, f"b{version}")
+    os.makedirs(os.path.join(d, "yara"))
+    with open(os.path.join(d, "yara", "webshell.yar"), "w") as f:
+        f.write('rule webshell_eval { strings: $a = "eval($_POST" condition: $a }\n')
+    with open(os.path.join(d, "lexicon.txt"), "w") as f:
+        f.write(f"nổ hũ\nnhà cái\nv{version}\n")
+    r = subprocess.run([BIN, "bundle", "sign", d, "--key", os.path.join(tmp, "k.key"),
+                        "--version", str(version)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    if tamper:
+        p = os.path.join(d, "yara", "webshell.yar")
+        b = bytearray(open(p, "rb").read())
+        b[10] ^= 0x20
+        open(p, "wb").write(bytes(b))
+    dst = os.path.join(srv.data_dir, "bundle")
+    shutil.rmtree(dst, ignore_errors=True)
+    shutil.copytree(d, dst)
+
+
+try:
+    subprocess.run([BIN, "bundle", "keygen", os.path.join(tmp, "k")], check=True, stdout=subprocess.DEVNULL)
+    st, ag, _ = srv.req("POST", "/api/v1/agencies", {"name": "Sở Nội vụ", "kind": "so_ban_nganh"})
+    srv.req("PUT", f"/api/v1/agent-policies/{ag['id']}", {"heartbeat_s": 2, "accounts": {"interval_s": 0}})
+    st, et, _ = srv.req("POST", "/api/v1/enroll-tokens", {"agency_id": ag["id"]})
+    A = os.path.join(tmp, "agent")
+    r = subprocess.run([BIN, "agent", "enroll", "--server", srv.url, "--token", et["token"],
+                        "--pin", srv.pin, "--bundle-key", os.path.join(tmp, "k.pub"), "--data-dir", A],
+                       capture_output=True, text=True)
+    t.ok(r.returncode == 0 and os.path.exists(os.path.join(A, "bundle-key.pub")),
+         "enrolled with the bundle key", r.stderr)
+    st, _, _ = srv.req("GET", "/api/v1/agent/bundle")
+    t.ok(st == 403, "bundle download needs an agent token (an admin session gets 403)", st)
+    publish(1)
+    a = Agent(A)
+    os.remove(os.path.join(A, "agent.conf"))
+    agents.append(a)
+    a.start()
+    t.ok(wait_for(lambda: os.path.exists(os.path.join(A, "bundle", "current", "yara", "webshell.yar")), 30),
+         "bundle v1 downloaded, verified and installed")
+    t.ok(open(os.path.join(A, "bundle", "version")).read().strip() == "1", "installed version 1 recorded")
+    t.ok(wait_for(lambda: [e for e in srv.req("GET", "/api/v1/endpoints")[1]["items"]
+                           if e["rule_version"] == "1"], 20), "rule version 1 in the inventory")
+
+    publish(2, tamper=True)
+    ev = wait_for(lambda: srv.events(source="agent", kind="bundle_refused"), 30)
+    t.ok(bool(ev), "tampered bundle v2 refused and reported", ev)
+    if ev:
+        t.ok("webshell.yar was changed after signing" in ev[0]["evidence"]["reason"] and
+             ev[0]["severity"] == "high" and ev[0]["evidence"]["offered_version"] == 2,
+             "the refusal names the changed file", ev[0])
+    t.ok(open(os.path.join(A, "bundle", "version")).read().strip() == "1", "version 1 stays installed")
+    t.ok(b"v1" in open(os.path.join(A, "bundle", "current", "lexicon.txt"), "rb").read(),
+         "the installed files are v1's")
+
+    # a bundle signed by another key
+    subprocess.run([BIN, "bundle", "keygen", os.path.join(tmp, "evil")], check=True, stdout=subprocess.DEVNULL)
+    d = os.path.join(tmp, "b3")
+    os.makedirs(d)
+    open(os.path.join(d, "rules.yar"), "w").write("rule x { condition: true }\n")
+    subprocess.run([BIN, "bundle", "sign", d, "--key", os.path.join(tmp, "evil.key"), "--version", "3"],
+                   check=True, stdout=subprocess.DEVNULL)
+    shutil.rmtree(os.path.join(srv.data_dir, "bundle"))
+    shutil.copytree(d, os.path.join(srv.data_dir, "bundle"))
+    ev = wait_for(lambda: [e for e in srv.events(source="agent", kind="bundle_refused")
+                           if e["evidence"]["offered_version"] == 3], 30)
+    t.ok(bool(ev) and "another key" in ev[0]["evidence"]["reason"], "wrong-key bundle v3 refused", ev)
+
+    publish(4)
+    t.ok(wait_for(lambda: open(os.path.join(A, "bundle", "version")).read().strip() == "4", 30),
+         "a good v4 is accepted after the refusals")
+finally:
+    for x in agents:
+        x.stop()
+    srv.cleanup()
+    shutil.rmtree(tmp, ignore_errors=True)
+t.done()

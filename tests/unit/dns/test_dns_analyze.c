@@ -1,0 +1,259 @@
+/* Unit tests: the per-client roll-up with the shipped DGA model and
+ * allow-list (rules/dns/): blocklist, DGA (several names, not one; not
+ * under allow-listed domains; not when many clients query them),
+ * tunnelling, beaconing, and the cg_event a flagged client becomes. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/json.h"
+#include "dns/analyze.h"
+#include "test.h"
+
+static cg_dns_dga *model;
+static cg_dns_set *allow;
+static psl_ctx_t *psl;
+
+static void q(cg_dns_analyzer *a, const char *client, const char *name,
+	      uint16_t type, int64_t t)
+{
+	cg_dns_rec r = { t, cg_slice_cstr(client), cg_slice_cstr(name), type };
+	cg_dns_analyzer_add(a, &r);
+}
+
+static cg_dns_analyzer *fresh(const cg_dns_set *bl)
+{
+	cg_dns_opts o;
+	cg_dns_opts_default(&o);
+	cg_dns_analyzer *a = NULL;
+	CHECK(cg_dns_analyzer_new(&o, bl, allow, model, psl, &a) == CG_OK);
+	return a;
+}
+
+/* The reason kinds of a client, "blocklist,dga" style, or "" when the
+ * client is not flagged. */
+static const char *kinds(cg_dns_analyzer *a, const char *client)
+{
+	static char buf[256];
+	buf[0] = '\0';
+	const uint32_t *ids;
+	size_t n;
+	CHECK(cg_dns_analyzer_flagged(a, &ids, &n) == CG_OK);
+	for (size_t i = 0; i < n; i++) {
+		if (!cg_slice_eq_cstr(cg_dns_client_ip(a, ids[i]), client))
+			continue;
+		json_t *o = cg_dns_client_json(a, ids[i], NULL);
+		size_t k;
+		json_t *r;
+		json_array_foreach(json_object_get(o, "reasons"), k, r) {
+			if (buf[0])
+				strcat(buf, ",");
+			strcat(buf, json_string_value(json_object_get(r, "kind")));
+		}
+		json_decref(o);
+	}
+	return buf;
+}
+
+static double score(const char *label)
+{
+	return cg_dns_dga_score(model, cg_slice_cstr(label));
+}
+
+TEST(model_scores)
+{
+	double t = cg_dns_dga_threshold(model);
+	CHECK(t > 0.3 && t < 1);
+	CHECK(score("google") < t);
+	CHECK(score("facebook") < t);
+	CHECK(score("wikipedia") < t);
+	CHECK(score("xkqjzvbnwpfhgt") >= t);
+	CHECK(score("1vz89zm5b2e981bgfhqdzbke3m") >= t);
+	CHECK(score("ofdhiydrrttpblp") >= t);
+}
+
+TEST(blocklist_client)
+{
+	cg_dns_set *bl = cg_dns_set_new();
+	cg_dns_set_add(bl, CG_SLICE("evil.example"), CG_DNS_MATCH_BOTH);
+	cg_dns_analyzer *a = fresh(bl);
+	q(a, "10.0.0.1", "a.evil.example", 1, 1000);
+	q(a, "10.0.0.1", "evil.example", 1, 2000);
+	q(a, "10.0.0.2", "notevil.example", 1, 3000);
+	CHECK_STR(kinds(a, "10.0.0.1"), "blocklist");
+	CHECK_STR(kinds(a, "10.0.0.2"), "");
+	cg_dns_analyzer_free(a);
+	cg_dns_set_free(bl);
+}
+
+static const char *dga_names[] = {
+	"ofdhiydrrttpblp.com", "puciftnfkplcbhp.net", "bowjjxxnhkyvygk.biz",
+	"xkqjzvbnwpfhgt.org", "gllcsbqrbfch.com", "hkgjjokkwodt.com",
+	"jjnehudfmclq.com", "qwxzkvbnmplkjh.info",
+};
+
+TEST(dga_needs_several_names)
+{
+	cg_dns_analyzer *a = fresh(NULL);
+	for (int i = 0; i < 8; i++)
+		q(a, "10.0.0.9", dga_names[i], 1, 1000 + i);
+	q(a, "10.0.0.8", dga_names[0], 1, 5000);
+	CHECK_STR(kinds(a, "10.0.0.9"), "dga");
+	CHECK_STR(kinds(a, "10.0.0.8"), "");
+	cg_dns_analyzer_free(a);
+}
+
+TEST(dga_busy_benign_client)
+{
+	/* the same 8 DGA-like names, but among 300 other rarely-queried
+	 * domains: about what the model's false-positive rate produces */
+	cg_dns_analyzer *a = fresh(NULL);
+	char name[64];
+	for (int i = 0; i < 300; i++) {
+		snprintf(name, sizeof name, "shop%dnews.com", i);
+		q(a, "10.0.0.10", name, 1, 1000 + i);
+	}
+	for (int i = 0; i < 8; i++)
+		q(a, "10.0.0.10", dga_names[i], 1, 5000 + i);
+	CHECK_STR(kinds(a, "10.0.0.10"), "");
+	cg_dns_analyzer_free(a);
+}
+
+TEST(dga_not_under_cdns)
+{
+	cg_dns_analyzer *a = fresh(NULL);
+	const char *cdn[] = {
+		"r3---sn-8qj-i5ozr.googlevideo.com", "d1a2b3c4d5e6f7.cloudfront.net",
+		"e1234.dscb.akamaiedge.net", "scontent-xyz1-1.xx.fbcdn.net",
+		"ec2-203-0-113-7.compute-1.amazonaws.com", "xq7zk2v9.blob.core.windows.net",
+		"kqzjxvw8p2.cloudfront.net", "zq9xk3v7w2.cloudfront.net",
+	};
+	for (int i = 0; i < 8; i++)
+		q(a, "10.0.0.7", cdn[i], 1, 1000 + i);
+	CHECK_STR(kinds(a, "10.0.0.7"), "");
+	cg_dns_analyzer_free(a);
+}
+
+TEST(dga_popular_names_are_not_dga)
+{
+	cg_dns_analyzer *a = fresh(NULL);
+	char ip[32];
+	/* the same random-looking names queried by 20 clients */
+	for (int c = 0; c < 20; c++) {
+		snprintf(ip, sizeof ip, "10.0.1.%d", c);
+		for (int i = 0; i < 8; i++)
+			q(a, ip, dga_names[i], 1, 1000 + i);
+	}
+	CHECK_STR(kinds(a, "10.0.1.3"), "");
+	cg_dns_analyzer_free(a);
+}
+
+TEST(tunnel)
+{
+	cg_dns_analyzer *a = fresh(NULL);
+	char name[256];
+	for (int i = 0; i < 80; i++) {
+		snprintf(name, sizeof name, "%08x%08x%08x%08x.%04x.t.tunnel-example.com",
+			 (unsigned)i * 2654435761u, (unsigned)i * 40503u + 7,
+			 (unsigned)i ^ 0xdeadbeefu, (unsigned)i * 2246822519u, i);
+		q(a, "10.0.0.5", name, 16, 1000 + i * 10);
+	}
+	/* long but repeated: one name, no tunnel */
+	for (int i = 0; i < 80; i++)
+		q(a, "10.0.0.6", "0123456789abcdef0123456789abcdef.t.tunnel-example.com", 1, 1000 + i * 10);
+	CHECK_STR(kinds(a, "10.0.0.5"), "tunnel");
+	CHECK_STR(kinds(a, "10.0.0.6"), "");
+	cg_dns_analyzer_free(a);
+}
+
+TEST(beacon)
+{
+	cg_dns_analyzer *a = fresh(NULL);
+	int64_t t = 1795235101000LL;
+	for (int i = 0; i < 20; i++)
+		q(a, "10.0.0.4", "update.c2-example.com", 1, t + i * 60000 + (i % 3) * 500);
+	/* irregular */
+	int64_t u = t;
+	for (int i = 0; i < 20; i++) {
+		u += 5000 + (i * 7919 % 13) * 20000;
+		q(a, "10.0.0.3", "news.example.com", 1, u);
+	}
+	CHECK_STR(kinds(a, "10.0.0.4"), "beacon");
+	CHECK_STR(kinds(a, "10.0.0.3"), "");
+	cg_dns_analyzer_free(a);
+}
+
+TEST(event_and_window)
+{
+	cg_dns_set *bl = cg_dns_set_new();
+	cg_dns_set_add(bl, CG_SLICE("evil.example"), CG_DNS_MATCH_BOTH);
+	cg_dns_opts o;
+	cg_dns_opts_default(&o);
+	o.since_ms = 2000;
+	o.until_ms = 3000;
+	cg_dns_analyzer *a = NULL;
+	CHECK(cg_dns_analyzer_new(&o, bl, allow, model, psl, &a) == CG_OK);
+	q(a, "10.0.0.1", "evil.example", 1, 1000); /* before */
+	q(a, "10.0.0.2", "evil.example", 1, 2500); /* inside */
+	cg_dns_counts c;
+	cg_dns_analyzer_counts(a, &c);
+	CHECK(c.out_of_window == 1);
+	const uint32_t *ids;
+	size_t n;
+	CHECK(cg_dns_analyzer_flagged(a, &ids, &n) == CG_OK && n == 1);
+	if (n == 1) {
+		cg_event ev;
+		CHECK(cg_event_init(&ev) == CG_OK);
+		CHECK(cg_dns_client_event(a, ids[0], "Sở Y tế", &ev) == CG_OK);
+		CHECK_STR(ev.source, "dns");
+		CHECK_STR(ev.kind, "infected_client");
+		CHECK_STR(ev.subject, "10.0.0.2");
+		CHECK_STR(ev.agency, "Sở Y tế");
+		CHECK(ev.severity == CG_SEV_HIGH);
+		CHECK(json_array_size(json_object_get(ev.evidence, "reasons")) == 1);
+		cg_buf b;
+		cg_buf_init(&b, CG_MAX_EVENT_JSON);
+		CHECK(cg_event_encode(&ev, &b) == CG_OK);
+		json_t *back = NULL;
+		CHECK(cg_json_parse(cg_buf_slice(&b), &back, NULL) == CG_OK);
+		cg_event ev2;
+		CHECK(cg_event_decode(back, &ev2, false, NULL) == CG_OK);
+		cg_event_clear(&ev2);
+		json_decref(back);
+		cg_buf_free(&b);
+		cg_event_clear(&ev);
+	}
+	cg_dns_analyzer_free(a);
+	cg_dns_set_free(bl);
+}
+
+int main(void)
+{
+	cg_buf why;
+	cg_buf_init(&why, 4096);
+	psl = cg_dns_psl_open();
+	if (cg_dns_dga_load(CG_SOURCE_ROOT "/rules/dns", &model, &why) != CG_OK) {
+		printf("not ok 1 - load the model: %s\n", cg_buf_cstr(&why));
+		return 1;
+	}
+	allow = cg_dns_set_new();
+	cg_dns_intel_stats st = { 0 };
+	if (cg_dns_intel_load(allow, CG_SOURCE_ROOT "/rules/dns/allow.txt", &st, &why)) {
+		printf("not ok 1 - load the allow-list: %s\n", cg_buf_cstr(&why));
+		return 1;
+	}
+	RUN(model_scores);
+	RUN(blocklist_client);
+	RUN(dga_needs_several_names);
+	RUN(dga_busy_benign_client);
+	RUN(dga_not_under_cdns);
+	RUN(dga_popular_names_are_not_dga);
+	RUN(tunnel);
+	RUN(beacon);
+	RUN(event_and_window);
+	cg_dns_dga_free(model);
+	cg_dns_set_free(allow);
+	psl_free(psl);
+	cg_buf_free(&why);
+	return test_done();
+}
