@@ -65,10 +65,6 @@ static const char *yara_version(void)
 	return cg_mw_yara_version();
 }
 
-static const char *openssl_version(void)
-{
-	return OpenSSL_version(OPENSSL_VERSION);
-}
 
 static const library libraries[] = {
 	{ "jansson", jansson_version },
@@ -83,7 +79,6 @@ static const library libraries[] = {
 	{ "libcurl", curl_version_str },
 	{ "openssl", openssl_version },
 	{ "zlib", zlibVersion },
-	{ "libcrypto", openssl_version },
 	{ "libyara", yara_version },
 };
 
