@@ -76,7 +76,6 @@ static const library libraries[] = {
 	{ "libmicrohttpd", MHD_get_version },
 	{ "gnutls", gnutls_version },
 	{ "libsodium", sodium_version_string },
-	{ "libcurl", curl_version_str },
 	{ "openssl", openssl_version },
 	{ "zlib", zlibVersion },
 	{ "libyara", yara_version },
