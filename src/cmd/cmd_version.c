@@ -22,6 +22,7 @@
 #include "cli.h"
 #include "core/buf.h"
 #include "core/json.h"
+#include "malware/rules.h"
 #include "version.h"
 
 typedef struct library {
@@ -72,6 +73,14 @@ static const char *gnutls_version(void)
 	return gnutls_check_version(NULL);
 }
 
+/* libyara has no run-time version call: this is the version compiled
+ * against (Debian's libyara9 keeps the ABI within 4.2.x). */
+static const char *yara_version(void)
+{
+	return cg_mw_yara_version();
+}
+
+
 static const library libraries[] = {
 	{ "jansson", jansson_version },
 	{ "libpcap", libpcap_version },
@@ -82,9 +91,9 @@ static const library libraries[] = {
 	{ "libmicrohttpd", MHD_get_version },
 	{ "gnutls", gnutls_version },
 	{ "libsodium", sodium_version_string },
-	{ "libcurl", curl_version_str },
 	{ "openssl", openssl_version },
 	{ "zlib", zlibVersion },
+	{ "libyara", yara_version },
 	{ "poppler", poppler_version },
 	{ "libgsf", gsf_version },
 };

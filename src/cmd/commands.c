@@ -20,6 +20,10 @@ int cmd_bundle_sign(cg_cli *cli);
 int cmd_bundle_verify(cg_cli *cli);
 int cmd_fim_scan(cg_cli *cli);
 int cmd_help(cg_cli *cli);
+int cmd_quarantine_delete(cg_cli *cli);
+int cmd_quarantine_list(cg_cli *cli);
+int cmd_quarantine_restore(cg_cli *cli);
+int cmd_scan_malware(cg_cli *cli);
 int cmd_scan_secrets(cg_cli *cli);
 int cmd_serve(cg_cli *cli);
 int cmd_user_add(cg_cli *cli);
@@ -128,6 +132,29 @@ const cg_command cg_commands[] = {
 	  "(high, exit 1); other files are recorded as info.\n" },
 	{ "help", cmd_help, "Show the commands, or one command's options.",
 	  "[COMMAND]", "" },
+	{ "quarantine delete", cmd_quarantine_delete,
+	  "Delete a quarantined file for good.", "ID", "" },
+	{ "quarantine list", cmd_quarantine_list,
+	  "List the files moved into quarantine by scan malware --quarantine.", "",
+	  "" },
+	{ "quarantine restore", cmd_quarantine_restore,
+	  "Put a quarantined file back where it was, with its owner and mode.",
+	  "ID", "" },
+	{ "scan malware", cmd_scan_malware,
+	  "Scan files for web shells and malware (YARA rules, hash signatures).",
+	  "[OPTIONS] PATH...",
+	  "options:\n"
+	  "  --rules PATH      YARA rule file or directory of *.yar (repeatable;\n"
+	  "                    default: the shipped rules/malware)\n"
+	  "  --hashes FILE     hash signatures: SHA-256/MD5 list, ClamAV .hdb/.hsb,\n"
+	  "                    MalwareBazaar CSV (repeatable)\n"
+	  "  -j, --threads N   scanning threads (default: number of cores)\n"
+	  "  --no-cache        read every file (no incremental scan cache)\n"
+	  "  --archives        look inside zip, tar, gz, bz2, xz, 7z (bounded)\n"
+	  "  --quarantine      move matching files into DATA_DIR/quarantine\n"
+	  "  --max-size BYTES  skip (and report) larger files (default 256 MiB)\n"
+	  "  --events          print findings as cg_event JSON lines\n"
+	  "exit status: 0 clean, 1 matches, 2 error (a file could not be checked)\n" },
 	{ "scan secrets", cmd_scan_secrets,
 	  "Find documents marked MẬT / TỐI MẬT / TUYỆT MẬT (and uninspectable ones).",
 	  "[--threads N] [--json] PATH...",

@@ -333,9 +333,13 @@ await T.step("revoking the token in the dashboard stops it", async () => {
 });
 await T.step("the audit log lists the agency creation", async () => {
 	await page.click("#nav-audit");
-	await page.waitForSelector("table.data tbody tr");
-	const text = await page.textContent("table.data");
-	return text.includes("quantri");
+	// The previous page's table may still be on screen for a moment: wait
+	// for the audit rows themselves, not for any table.
+	await page.waitForFunction(() => {
+		const t = document.querySelector("table.data");
+		return t && t.textContent.includes("quantri") && t.textContent.includes("agency");
+	}, null, { timeout: 10000 });
+	return true;
 });
 await T.step("logging out returns to the login page", async () => {
 	await page.click("#logout");

@@ -205,6 +205,33 @@
  * tree (the periodic hash pass still covers it). */
 #define CG_MAX_FIM_WATCHES 200000
 
+/* ---- malware (src/lib/malware) ------------------------------------ */
+
+/* One YARA rule file. Big public rule sets are a few MiB per file. */
+#define CG_MW_MAX_RULE_FILE_BYTES (64u * 1024u * 1024u)
+/* Rule files taken from one --rules directory. */
+#define CG_MW_MAX_RULE_FILES 4096
+/* Files up to this size are read() into a per-worker buffer; larger ones
+ * are mmap'ed (libyara guards its own accesses against SIGBUS when a file
+ * shrinks under it). Bounds each worker's buffer. */
+#define CG_MW_READ_MAX (8u * 1024u * 1024u)
+/* Files up to this size get a SHA-256 for the scan cache's "content
+ * known clean" index (a rewritten but identical PHP file is not rescanned).
+ * Web content is small; hashing large binaries on every first scan would
+ * cost more than the rare identical rewrite saves. */
+#define CG_MW_CONTENT_HASH_MAX (1u * 1024u * 1024u)
+/* Default --max-size: larger files are reported as skipped, not scanned.
+ * Web shells and injectors are small; a 256 MiB cap still covers
+ * installers and most binaries. */
+#define CG_MW_DEFAULT_MAX_SIZE (256ull * 1024ull * 1024ull)
+/* Entries accepted from all --hashes files together (the full
+ * MalwareBazaar export is under a million). */
+#define CG_MW_MAX_HASHES 20000000u
+/* A scan cache file: 80 bytes a file; 16M files is 1.3 GB. */
+#define CG_MW_MAX_CACHE_ENTRIES (16u * 1024u * 1024u)
+/* A quarantine metadata file. */
+#define CG_MW_MAX_QMETA_BYTES (64u * 1024u)
+
 /* ---- secrets (state-secret document scan) -------------------------- */
 
 /* One unit of text weighed as a possible marking: a line, a table cell, a
