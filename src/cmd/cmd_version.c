@@ -7,6 +7,7 @@
 #include <curl/curl.h>
 #include <gnutls/gnutls.h>
 #include <gsf/gsf-utils.h>
+#include <archive.h>
 #include <jansson.h>
 #include <libpsl.h>
 #include <pcap/pcap.h>
@@ -17,6 +18,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <utf8proc.h>
 #include <zlib.h>
 
 #include "cli.h"
@@ -81,8 +83,20 @@ static const char *yara_version(void)
 }
 
 
+static const char *libarchive_version(void)
+{
+	return archive_version_details();
+}
+
+static const char *utf8proc_version_str(void)
+{
+	return utf8proc_version();
+}
+
 static const library libraries[] = {
 	{ "jansson", jansson_version },
+	{ "libarchive", libarchive_version },
+	{ "utf8proc", utf8proc_version_str },
 	{ "libpcap", libpcap_version },
 	{ "libcurl", curl_version_str },
 	{ "libpsl", psl_get_version },

@@ -44,15 +44,6 @@ int cmd_web_check(cg_cli *cli);
 	  "  --chromium-args ARGS   extra space-separated arguments for it\n"
 
 const cg_command cg_commands[] = {
-	{ "demo seed", cmd_demo_seed,
-	  "Fill the data dir with the demo province (Lai Châu) and a demo admin.",
-	  "[--if-empty]",
-	  "options:\n"
-	  "  --if-empty              seed only when the store holds no agency yet\n"
-	  "Adds about 20 agencies, 40 information systems, contact points and\n"
-	  "findings of every kind; records already there are left alone. Prints\n"
-	  "the login of the demo admin (user \"admin\"), whose generated password\n"
-	  "is kept in DATA_DIR/demo-admin.txt (mode 0600).\n" },
 	{ "agent enroll", cmd_agent_enroll,
 	  "Enrol this endpoint with the canhgac server (one-time token, pins the server key).",
 	  "--server URL --token T [--pin sha256//...] [--ca FILE] [--bundle-key FILE]",
@@ -96,6 +87,15 @@ const cg_command cg_commands[] = {
 	  "  -k, --key FILE    the trusted public key\n"
 	  "  --accept          record the version in DATA/bundle/version (no rollback below it)\n"
 	  "exit status: 0 valid, 1 refused (reason given), 2 error\n" },
+	{ "demo seed", cmd_demo_seed,
+	  "Fill the data dir with the demo province (Lai Châu) and a demo admin.",
+	  "[--if-empty]",
+	  "options:\n"
+	  "  --if-empty              seed only when the store holds no agency yet\n"
+	  "Adds about 20 agencies, 40 information systems, contact points and\n"
+	  "findings of every kind; records already there are left alone. Prints\n"
+	  "the login of the demo admin (user \"admin\"), whose generated password\n"
+	  "is kept in DATA_DIR/demo-admin.txt (mode 0600).\n" },
 	{ "dns analyze", cmd_dns_analyze,
 	  "Find infected clients in DNS resolver logs.",
 	  "[OPTIONS] LOG...",
