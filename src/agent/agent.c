@@ -24,6 +24,7 @@
 #include "accounts/accounts.h"
 #include "agent/http.h"
 #include "agent/sandbox.h"
+#include "agent/scans.h"
 #include "bundle/bundle.h"
 #include "agent/spool.h"
 #include "agent/upload.h"
@@ -96,16 +97,37 @@ cg_err cg_agent_save_creds(const char *data_dir, const cg_agent_creds *c, cg_buf
 
 /* ---- policy ----------------------------------------------------------- */
 
+static void free_list(char **list, int *n)
+{
+	for (int i = 0; i < *n; i++)
+		free(list[i]);
+	*n = 0;
+}
+
 void cg_agent_policy_free(cg_agent_policy *p)
 {
-	for (int i = 0; i < p->nroots; i++)
-		free(p->web_roots[i]);
-	p->nroots = 0;
+	free_list(p->web_roots, &p->nroots);
+	free_list(p->scan_paths, &p->nscan);
+	free_list(p->doc_paths, &p->ndocs);
+}
+
+/* An array of absolute paths from the policy replaces list. */
+static void set_paths(char **list, int *n, const json_t *arr)
+{
+	if (!json_is_array(arr))
+		return;
+	free_list(list, n);
+	size_t i;
+	json_t *r;
+	json_array_foreach(arr, i, r) {
+		if (json_is_string(r) && *n < 64 && json_string_value(r)[0] == '/')
+			list[(*n)++] = strdup(json_string_value(r));
+	}
 }
 
 static void set_roots_words(cg_agent_policy *p, const char *text)
 {
-	cg_agent_policy_free(p);
+	free_list(p->web_roots, &p->nroots);
 	cg_slice rest = cg_slice_cstr(text);
 	while (rest.ptr && rest.len && p->nroots < 64) {
 		cg_slice w = cg_slice_trim(cg_slice_cut(rest, ' ', &rest));
@@ -137,16 +159,7 @@ cg_err cg_agent_policy_apply(cg_agent_policy *p, const json_t *j, cg_buf *why)
 	p->upload_s = get_int(j, "upload_s", p->upload_s);
 	json_t *fim = json_object_get(j, "fim");
 	p->fim_pass_s = get_int(fim, "pass_interval_s", p->fim_pass_s);
-	json_t *roots = json_object_get(fim, "web_roots");
-	if (json_is_array(roots)) {
-		cg_agent_policy_free(p);
-		size_t i;
-		json_t *r;
-		json_array_foreach(roots, i, r) {
-			if (json_is_string(r) && p->nroots < 64 && json_string_value(r)[0] == '/')
-				p->web_roots[p->nroots++] = strdup(json_string_value(r));
-		}
-	}
+	set_paths(p->web_roots, &p->nroots, json_object_get(fim, "web_roots"));
 	json_t *acc = json_object_get(j, "accounts");
 	p->accounts_s = get_int(acc, "interval_s", p->accounts_s);
 	p->max_age_days = get_int(acc, "max_age_days", p->max_age_days);
@@ -157,9 +170,11 @@ cg_err cg_agent_policy_apply(cg_agent_policy *p, const json_t *j, cg_buf *why)
 			 cg_json_get_str(mw, "incremental"));
 	if (cg_json_get_str(mw, "full"))
 		copy_str(p->malware_full, sizeof p->malware_full, cg_json_get_str(mw, "full"));
+	set_paths(p->scan_paths, &p->nscan, json_object_get(mw, "scan_paths"));
 	json_t *sec = json_object_get(j, "secrets");
 	if (cg_json_get_str(sec, "interval"))
 		copy_str(p->secrets, sizeof p->secrets, cg_json_get_str(sec, "interval"));
+	set_paths(p->doc_paths, &p->ndocs, json_object_get(sec, "paths"));
 	return CG_OK;
 }
 
@@ -329,6 +344,10 @@ typedef struct rt {
 	cg_upload_stats up;
 	uint64_t spooled;
 	int64_t refused_bundle; /* version refused: not fetched again */
+	cg_agent_scans *scans;
+	char **queue; /* scripts FIM reported, to scan (owned) */
+	int nqueue;
+	uint64_t queue_dropped;
 } rt;
 
 static void spool_event(rt *r, cg_event *ev)
@@ -373,18 +392,91 @@ static void on_engine_sync(void *ctx)
 	sync_spool(ctx);
 }
 
+static void set_error(rt *r, const char *what, const cg_buf *why);
+
 static void on_fim_problem(void *ctx, const char *path, const char *reason)
 {
 	(void)ctx;
 	cg_warn("fim: %s: %s", path, reason);
 }
 
-/* The malware scanner plugs in here: a new or changed script under a web
- * root is handed over for an immediate scan. */
+/* A new or changed script under a web root: queued, and scanned as soon
+ * as the FIM batch that reported it is done (scan_queued). */
 static void on_script(void *ctx, const char *path)
 {
-	(void)ctx;
-	cg_info("fim: script to scan: %s", path);
+	rt *r = ctx;
+	if (!r->queue)
+		r->queue = calloc(CG_MAX_AGENT_SCAN_QUEUE, sizeof *r->queue);
+	char *p = r->queue && r->nqueue < CG_MAX_AGENT_SCAN_QUEUE ? strdup(path) : NULL;
+	if (p)
+		r->queue[r->nqueue++] = p;
+	else
+		r->queue_dropped++;
+}
+
+static void scan_queued(rt *r)
+{
+	if (r->queue_dropped) {
+		cg_warn("agent: %llu scripts not scanned at once (queue full): left to the "
+			"scheduled scan", (unsigned long long)r->queue_dropped);
+		r->queue_dropped = 0;
+	}
+	if (!r->nqueue)
+		return;
+	cg_buf why;
+	cg_buf_init(&why, 4096);
+	if (cg_agent_scans_run(r->scans, CG_SCAN_MW_INCREMENTAL, true,
+			       (const char *const *)r->queue, r->nqueue, on_engine_event, r, &why))
+		cg_warn("agent: scan of %d new scripts: %s", r->nqueue, cg_buf_cstr(&why));
+	for (int i = 0; i < r->nqueue; i++)
+		free(r->queue[i]);
+	r->nqueue = 0;
+	cg_buf_free(&why);
+	sync_spool(r);
+}
+
+/* The interval of a policy string; an unknown one falls back to def. */
+static int64_t interval_ms(const char *text, int64_t def_s)
+{
+	int64_t s = cg_agent_interval_s(text);
+	return (s < 0 ? def_s : s) * 1000;
+}
+
+static void run_scan(rt *r, cg_agent_scan_kind kind, char *const *paths, int n)
+{
+	cg_buf why;
+	cg_buf_init(&why, 4096);
+	if (cg_agent_scans_run(r->scans, kind, false, (const char *const *)paths, n,
+			       on_engine_event, r, &why))
+		set_error(r, kind == CG_SCAN_SECRETS ? "secrets scan" : "malware scan", &why);
+	cg_buf_free(&why);
+	sync_spool(r);
+}
+
+/* The scheduled scans that are due, one after the other (never two at
+ * once: the loop waits for each). Times are wall-clock, kept in
+ * DATA/scans.json, so a restart does not rescan at once. A full scan that
+ * never ran counts from the first incremental one (which had no cache,
+ * so it was a full one). */
+static void do_scans(rt *r)
+{
+	int64_t now = cg_time_now_ms();
+	int64_t inc = interval_ms(r->pol.malware_incremental, 86400);
+	int64_t full = interval_ms(r->pol.malware_full, 604800);
+	int64_t sec = interval_ms(r->pol.secrets, 2592000);
+	char *const *mp = r->pol.nscan ? r->pol.scan_paths : r->pol.web_roots;
+	int mn = r->pol.nscan ? r->pol.nscan : r->pol.nroots;
+	int64_t li = cg_agent_scans_last(r->scans, CG_SCAN_MW_INCREMENTAL);
+	int64_t lf = cg_agent_scans_last(r->scans, CG_SCAN_MW_FULL);
+	int64_t ls = cg_agent_scans_last(r->scans, CG_SCAN_SECRETS);
+	int64_t full_base = lf ? lf : inc ? li : 0;
+	bool full_counts = lf || !inc || li; /* else the first incremental comes first */
+	if (mn && full && full_counts && now >= full_base + full)
+		run_scan(r, CG_SCAN_MW_FULL, mp, mn);
+	if (mn && inc && now >= li + inc)
+		run_scan(r, CG_SCAN_MW_INCREMENTAL, mp, mn);
+	if (r->pol.ndocs && sec && now >= ls + sec)
+		run_scan(r, CG_SCAN_SECRETS, r->pol.doc_paths, r->pol.ndocs);
 }
 
 static void on_audit_error(void *ctx, const char *msg)
@@ -492,6 +584,11 @@ static void start_fim(rt *r)
 	cg_buf_free(&why);
 }
 
+static int64_t min64(int64_t a, int64_t b)
+{
+	return a < b ? a : b;
+}
+
 static bool same_roots(const cg_agent_policy *a, const cg_agent_policy *b)
 {
 	if (a->nroots != b->nroots)
@@ -522,6 +619,11 @@ static void fetch_policy(rt *r)
 			cg_agent_policy_free(&r->pol);
 			r->pol = np;
 			cg_info("agent: policy version %" PRId64 " applied", r->pol.version);
+			/* a shorter heartbeat or upload interval counts from now */
+			int64_t hb = cg_mono_ms() + (int64_t)r->pol.heartbeat_s * 1000;
+			int64_t up = cg_mono_ms() + (int64_t)r->pol.upload_s * 1000;
+			r->next_heartbeat = min64(r->next_heartbeat, hb);
+			r->next_upload = min64(r->next_upload, up);
 			if (restart)
 				start_fim(r);
 		}
@@ -855,11 +957,6 @@ static void do_pass(rt *r, int64_t now)
 	sync_spool(r);
 }
 
-static int64_t min64(int64_t a, int64_t b)
-{
-	return a < b ? a : b;
-}
-
 cg_err cg_agent_run(const cg_agent_run_opts *o, cg_buf *why)
 {
 	rt r;
@@ -884,6 +981,12 @@ cg_err cg_agent_run(const cg_agent_run_opts *o, cg_buf *why)
 		cg_agent_policy_free(&r.pol);
 		return err;
 	}
+	r.scans = cg_agent_scans_open(o->data_dir);
+	if (!r.scans) {
+		cg_spool_close(r.spool);
+		cg_agent_policy_free(&r.pol);
+		return CG_ENOMEM;
+	}
 	start_fim(&r);
 	int64_t t0 = cg_mono_ms();
 	save_state(&r);
@@ -893,6 +996,8 @@ cg_err cg_agent_run(const cg_agent_run_opts *o, cg_buf *why)
 			break;
 		if (now >= r.next_pass)
 			do_pass(&r, now);
+		scan_queued(&r);
+		do_scans(&r);
 		if (now >= r.next_audit)
 			do_audit(&r, now);
 		if (now >= r.next_heartbeat)
@@ -919,6 +1024,7 @@ cg_err cg_agent_run(const cg_agent_run_opts *o, cg_buf *why)
 			bool need_pass = false;
 			cg_fim_watch_process(r.fim, &need_pass);
 			sync_spool(&r);
+			scan_queued(&r);
 			if (need_pass) {
 				cg_info("fim: events lost (queue overflow or watch limit): full pass");
 				r.next_pass = 0;
@@ -926,6 +1032,9 @@ cg_err cg_agent_run(const cg_agent_run_opts *o, cg_buf *why)
 		}
 	}
 	stop_fim(&r);
+	scan_queued(&r);
+	free(r.queue);
+	cg_agent_scans_close(r.scans);
 	save_state(&r);
 	cg_spool_close(r.spool);
 	cg_agent_policy_free(&r.pol);

@@ -13,6 +13,9 @@
  *   fim/baseline    web-root integrity baseline (fim/fim.h)
  *   accounts/       SSH key history of the account audit
  *   bundle/         accepted rule-bundle version (bundle/bundle.h)
+ *   malware/        compiled rules and the incremental scan cache
+ *   scans.json      last run of each scheduled scan, findings reported
+ *                   (agent/scans.h)
  *
  * The run loop is one thread: poll() on the inotify descriptor with a
  * timeout until the next due task (upload, heartbeat, account audit, full
@@ -49,6 +52,12 @@ typedef struct cg_agent_policy {
 	char accounts_root[512]; /* "" = "/" */
 	char *web_roots[64];
 	int nroots;
+	/* malware.scan_paths (default: the web roots), secrets.paths
+	 * (default: none, no secrets scan) */
+	char *scan_paths[64];
+	int nscan;
+	char *doc_paths[64];
+	int ndocs;
 } cg_agent_policy;
 
 cg_err cg_agent_load_creds(const char *data_dir, cg_agent_creds *c, cg_buf *why);

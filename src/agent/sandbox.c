@@ -108,7 +108,11 @@ static void child(const cg_sandbox_limits *lim, cg_sandbox_job job, void *ctx, i
 #endif
 	limit(RLIMIT_CPU, (rlim_t)(lim && lim->cpu_seconds ? lim->cpu_seconds : 300));
 	limit(RLIMIT_CORE, 0);
-	limit(RLIMIT_NPROC, 0); /* no further processes */
+	/* no further processes; a threaded job (the scanners walk trees with
+	 * worker threads) keeps NPROC, since it also counts threads: the
+	 * seccomp filter still refuses fork, vfork and process clones */
+	if (!(lim && lim->threads))
+		limit(RLIMIT_NPROC, 0);
 	deny_syscalls();
 	_exit(job(ctx, fd) == 0 ? 0 : 1);
 }

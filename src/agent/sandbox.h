@@ -25,6 +25,7 @@
 typedef struct cg_sandbox_limits {
 	uint64_t max_memory;  /* RLIMIT_AS bytes; 0 = 1 GiB */
 	int cpu_seconds;      /* RLIMIT_CPU; 0 = 300 */
+	bool threads;         /* the job starts threads (no RLIMIT_NPROC) */
 } cg_sandbox_limits;
 
 /* The job, in the child: write JSON lines to out_fd, return 0 on success. */

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The agent against a real `canhgac serve` over TLS on loopback, with an
 agent token and the server's pinned key: a web shell planted in a watched
-web root reaches the server within a minute; the server stopped and
+web root reaches the server within a minute, as a FIM alert and as the
+malware engine's finding; the server stopped and
 restarted receives every event exactly once; kill -9 of the agent during
 upload loses nothing; a wrong pin is refused."""
 import os
@@ -58,6 +59,18 @@ try:
         t.ok(e["kind"] == "script_added" and e["severity"] == "high", "kind script_added, high", e)
         t.ok(e["agency_id"] == ag["id"], "filed under the token's agency", e)
         t.ok(e["evidence"]["detected_by"] == "inotify", "seen by inotify", e)
+
+    # 1b. ...and the immediate scan of that script found the web shell
+    mw = wait_for(lambda: [e for e in srv.events(source="malware") if e["subject"] == shell],
+                  max(1, 60 - (time.time() - t0)))
+    dt = time.time() - t0
+    t.ok(bool(mw) and dt < 60, f"malware finding for the planted shell at the server ({dt:.1f}s)", mw)
+    if mw:
+        t.ok(mw[0]["kind"] == "webshell" and mw[0]["evidence"]["rule"] == "php_eval_request_input",
+             "kind webshell, rule php_eval_request_input in the evidence", mw[0])
+    idx = [e for e in srv.events(source="malware") if e["subject"] == os.path.join(www, "index.php")]
+    t.ok(not idx, "the clean index.php is no finding", idx)
+
 
     # 2. server stopped: events wait in the spool; restarted: each once
     srv.stop()

@@ -204,6 +204,14 @@
 /* inotify watches the agent adds before giving up on live watching of a
  * tree (the periodic hash pass still covers it). */
 #define CG_MAX_FIM_WATCHES 200000
+/* Scripts FIM hands to the malware scan between two loop turns; more are
+ * left to the next scheduled scan (and logged). */
+#define CG_MAX_AGENT_SCAN_QUEUE 4096
+/* Findings of scheduled scans remembered (DATA/scans.json) so each is
+ * reported once, not at every run. */
+#define CG_MAX_AGENT_REPORTED 100000
+/* DATA/scans.json itself. */
+#define CG_MAX_AGENT_SCANS_STATE (64u * 1024u * 1024u)
 
 /* ---- malware (src/lib/malware) ------------------------------------ */
 
