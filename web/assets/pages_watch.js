@@ -1,0 +1,141 @@
+/*
+ * pages_watch.js - the pages of the watching engines (kept apart from
+ * pages.js, which holds the inventory pages):
+ *   portals  GET /web/status + /web/alerts: per portal its outcome, last
+ *            check, a response-time sparkline and the open findings with
+ *            their evidence (from GET /events); "check now" and
+ *            "re-baseline" for roles that may write.
+ * Same rules as everywhere: markup only through el() / svgEl(), data only
+ * as text nodes or attribute values, never as HTML. The sparkline is
+ * built with createElementNS and its points are numbers we compute, so no
+ * text from the API reaches SVG markup at all.
+ */
+"use strict";
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+/* svgEl("polyline", {points: "0,1 2,3"}): el() for the SVG namespace. */
+function svgEl(tag, attrs, ...children) {
+	const node = document.createElementNS(SVG_NS, tag);
+	for (const [k, v] of Object.entries(attrs || {})) {
+		if (v !== null && v !== undefined) node.setAttribute(k, String(v));
+	}
+	for (const c of children) {
+		if (c instanceof Node) node.appendChild(c);
+		else if (c !== null && c !== undefined) node.appendChild(document.createTextNode(String(c)));
+	}
+	return node;
+}
+
+/* A small line chart of response times (ms); the title names the last,
+ * lowest and highest value for screen readers and hover. */
+function sparkline(samples) {
+	const w = 160, h = 32, pad = 2;
+	const vals = (samples || []).map((s) => Number(s.ms)).filter((v) => isFinite(v) && v >= 0);
+	if (vals.length === 0) return el("span", { class: "muted" }, t("no_samples"));
+	const max = Math.max(...vals), min = Math.min(...vals);
+	const span = max - min || 1;
+	const step = vals.length > 1 ? (w - 2 * pad) / (vals.length - 1) : 0;
+	const pts = vals.map((v, i) => {
+		const x = pad + i * step;
+		const y = h - pad - ((v - min) / span) * (h - 2 * pad);
+		return x.toFixed(1) + "," + y.toFixed(1);
+	});
+	const last = vals[vals.length - 1];
+	const label = t("rt_summary", { last: fmtNum(Math.round(last)), min: fmtNum(Math.round(min)), max: fmtNum(Math.round(max)) });
+	const svg = svgEl("svg", { class: "sparkline", width: w, height: h, viewBox: `0 0 ${w} ${h}`, role: "img", "aria-label": label },
+		svgEl("title", null, label),
+		svgEl("polyline", { points: pts.join(" "), class: "spark-line" }),
+		svgEl("circle", { cx: pts[pts.length - 1].split(",")[0], cy: pts[pts.length - 1].split(",")[1], r: 2.5, class: "spark-dot" }));
+	return el("div", { class: "spark-cell" }, svg, el("small", { class: "muted" }, fmtNum(Math.round(last)) + " ms"));
+}
+
+function outcomeBadge(p) {
+	const o = String(p.outcome || "");
+	if (o === "ok") return badge(t("outcome_ok"), "ok");
+	if (o === "findings") return badge(t("outcome_findings"), "sev-high");
+	if (o === "not checked yet") return badge(t("outcome_pending"), "");
+	if (o.startsWith("error")) return el("span", null, badge(t("outcome_error"), "sev-critical"), " ", el("small", { class: "muted" }, o.replace(/^error:\s*/, "")));
+	return badge(o, "");
+}
+
+/* One open finding: severity, kind, since, summary; its evidence is
+ * fetched from the event on demand. */
+function findingView(f) {
+	const ev = el("div", { class: "finding-evidence" });
+	let shown = false;
+	const toggle = button(t("show_evidence"), async () => {
+		if (shown) { clear(ev); shown = false; toggle.textContent = t("show_evidence"); return; }
+		shown = true;
+		toggle.textContent = t("hide_evidence");
+		loadingInto(ev);
+		try {
+			/* the status names the event by its event id, the store by its
+			 * sequence number: find it among the web events of that kind */
+			const res = await api("GET", "/events", { query: { source: "web", kind: f.kind, limit: 500 } });
+			const e = ((res && res.items) || []).find((x) => x.id === f.event_id);
+			if (!e) throw new ApiError(404, "event " + f.event_id);
+			clear(ev).appendChild(el("pre", { class: "evidence" }, JSON.stringify(e.evidence || {}, null, 2)));
+		} catch (e) {
+			clear(ev).appendChild(notice("error", errorText(e)));
+		}
+	}, "btn-small finding-toggle");
+	return el("li", { class: "finding" },
+		el("div", { class: "finding-head" }, sevBadge(f.severity), " ", el("span", { class: "strong" }, tEnum("event_kind", f.kind)),
+			" ", el("small", { class: "muted" }, t("since") + " " + fmtTime(f.since)), " ", toggle),
+		el("div", { class: "finding-summary" }, f.summary || ""),
+		ev);
+}
+
+async function pagePortals(main) {
+	main.appendChild(pageHeader(t("portals_title")));
+	const body = el("div", { id: "portals-body" });
+	main.appendChild(body);
+	loadingInto(body);
+	const [st, idx, alerts, systems] = await Promise.all([
+		api("GET", "/web/status"),
+		agencyIndex(),
+		api("GET", "/web/alerts").catch(() => ({ deliveries: [] })),
+		api("GET", "/systems", { query: { limit: 500 } }).catch(() => ({ items: [] })),
+	]);
+	const sysName = new Map(((systems && systems.items) || []).map((s) => [String(s.id), s.name]));
+	const portals = (st && st.portals) || [];
+	clear(body);
+	if (!st.watching) body.appendChild(notice("info", t("watch_off")));
+	else body.appendChild(el("p", { class: "muted", id: "watch-info" },
+		t("watch_info", { n: fmtNum(portals.length), s: fmtNum(st.interval_s), at: st.last_cycle ? fmtTime(st.last_cycle) : t("never") })));
+	const act = async (p, what) => {
+		try {
+			await api("POST", "/systems/" + encodeURIComponent(p.system_id) + "/web/" + what);
+			toast(what === "check" ? t("check_queued") : t("baseline_queued"));
+		} catch (e) { toast(errorText(e), "error"); }
+	};
+	const cols = [
+		{ label: t("portal"), value: (p) => el("div", null,
+			el("div", { class: "strong" }, sysName.get(String(p.system_id)) || "#" + p.system_id),
+			el("div", { class: "url-text" }, p.url),
+			el("small", { class: "muted" }, idx.name(p.agency_id))) },
+		{ label: t("status"), class: "portal-status", value: (p) => el("div", null, outcomeBadge(p),
+			p.http_status ? el("div", null, el("small", { class: "muted" }, "HTTP " + p.http_status)) : null) },
+		{ label: t("last_check"), value: (p) => p.last_check ? fmtTime(p.last_check) : t("never") },
+		{ label: t("response_time"), value: (p) => sparkline(p.response_times) },
+		{ label: t("open_findings"), class: "portal-findings", value: (p) => (p.open_findings || []).length === 0
+			? el("span", { class: "muted" }, t("none"))
+			: el("ul", { class: "findings" }, p.open_findings.map(findingView)) },
+	];
+	if (canWrite()) cols.push({ label: "", class: "actions", value: (p) => el("div", { class: "btn-col" },
+		button(t("check_now"), () => act(p, "check"), "btn-small btn-check"),
+		button(t("rebaseline"), () => confirmDialog(t("confirm_rebaseline", { url: p.url }), () => act(p, "baseline"), t("rebaseline")), "btn-small btn-rebaseline")) });
+	body.appendChild(el("section", { class: "panel" }, table(cols, portals)));
+	const dl = (alerts && alerts.deliveries) || [];
+	body.appendChild(el("section", { class: "panel" }, el("h2", null, t("alert_deliveries")),
+		table([
+			{ label: t("created_at"), value: (d) => fmtTime(d.created) },
+			{ label: t("channel"), value: (d) => d.channel },
+			{ label: t("recipient"), value: (d) => d.to || "" },
+			{ label: t("subject"), value: (d) => el("div", null, sevBadge(d.severity), " ", d.subject || "") },
+			{ label: t("state"), value: (d) => tEnum("delivery_state", d.state) },
+			{ label: t("attempts"), class: "num", value: (d) => fmtNum(d.attempts) },
+			{ label: t("last_error"), value: (d) => d.last_error || "" },
+		], dl.slice(0, 50))));
+}
