@@ -5,6 +5,10 @@
  *            check, a response-time sparkline and the open findings with
  *            their evidence (from GET /events); "check now" and
  *            "re-baseline" for roles that may write.
+ *   endpoints GET /coverage (enrolled vs declared hosts, infection index
+ *            per agency), GET /endpoints (agents: host, OS, versions, last
+ *            seen, offline) and the one-time enrolment tokens (GET/POST
+ *            /enroll-tokens; a new token is shown once and never stored).
  * Same rules as everywhere: markup only through el() / svgEl(), data only
  * as text nodes or attribute values, never as HTML. The sparkline is
  * built with createElementNS and its points are numbers we compute, so no
@@ -138,4 +142,91 @@ async function pagePortals(main) {
 			{ label: t("attempts"), class: "num", value: (d) => fmtNum(d.attempts) },
 			{ label: t("last_error"), value: (d) => d.last_error || "" },
 		], dl.slice(0, 50))));
+}
+
+/* ---- endpoints, coverage and enrolment tokens ----------------------- */
+
+const pct = (x) => (x === null || x === undefined ? "–" : fmtNum(Math.round(Number(x) * 1000) / 10) + " %");
+
+async function pageEndpoints(main) {
+	const idx = await agencyIndex();
+	const secretBox = el("div", { id: "enroll-secret" });
+	const coverageBox = el("div"), listBox = el("div"), tokenBox = el("div");
+	main.append(pageHeader(t("endpoints_title"),
+		canWrite() && idx.items.length > 0 ? button(t("enroll_new"), () => openForm(), "btn-primary btn-enroll") : null),
+		secretBox, coverageBox, listBox, tokenBox);
+	const openForm = () => formDialog({
+		title: t("enroll_new"),
+		fields: [
+			{ name: "agency_id", label: t("agency_unit"), type: "select", options: idx.options(), required: true },
+			{ name: "expires_hours", label: t("expires_hours"), type: "number", min: 1, max: 2160, default: 72 },
+			{ name: "note", label: t("note"), wide: true },
+		],
+		onSubmit: async (v) => {
+			const body = { agency_id: Number(v.agency_id) };
+			if (v.expires_hours !== null) body.expires_hours = v.expires_hours;
+			if (v.note.trim() !== "") body.note = v.note.trim();
+			const res = await api("POST", "/enroll-tokens", { body });
+			/* the secret exists only in this answer: shown once, never stored */
+			clear(secretBox).appendChild(el("div", { class: "notice notice-ok secret" },
+				el("div", null, t("enroll_created", { agency: idx.name(res.agency_id), at: fmtTime(res.expires_at) })),
+				el("code", { class: "token-secret", id: "enroll-token" }, res.token),
+				button(t("close"), () => clear(secretBox), "btn-small")));
+			loadTokens();
+		},
+	});
+	const loadCoverage = async () => {
+		loadingInto(coverageBox);
+		try {
+			const cov = await api("GET", "/coverage");
+			const tot = cov.totals || {};
+			clear(coverageBox).appendChild(el("section", { class: "panel", id: "coverage" },
+				el("h2", null, t("coverage_title", { days: cov.days })),
+				el("div", { class: "cards" },
+					el("div", { class: "card" }, el("div", { class: "card-value" }, fmtNum(tot.enrolled) + " / " + fmtNum(tot.declared_endpoints)), el("div", { class: "card-label" }, t("enrolled_of_declared"))),
+					el("div", { class: "card" }, el("div", { class: "card-value" }, pct(tot.coverage)), el("div", { class: "card-label" }, t("coverage"))),
+					el("div", { class: "card" + (tot.infected > 0 ? " card-alert" : "") }, el("div", { class: "card-value" }, fmtNum(tot.infected)), el("div", { class: "card-label" }, t("infected_hosts"))),
+					el("div", { class: "card" }, el("div", { class: "card-value" }, pct(tot.infection_index)), el("div", { class: "card-label" }, t("infection_index")))),
+				table([
+					{ label: t("col_agency"), value: (a) => el("span", { class: "strong" }, a.name) },
+					{ label: t("coverage"), value: (a) => bar(a.enrolled || 0, a.declared_endpoints || 0, fmtNum(a.enrolled) + " / " + fmtNum(a.declared_endpoints) + " (" + pct(a.coverage) + ")") },
+					{ label: t("online"), class: "num", value: (a) => fmtNum(a.online) },
+					{ label: t("infected_hosts"), class: "num", value: (a) => fmtNum(a.infected) },
+					{ label: t("infection_index"), class: "num infection-index", value: (a) => pct(a.infection_index) },
+				], cov.items || [])));
+		} catch (e) { clear(coverageBox).appendChild(notice("error", errorText(e))); }
+	};
+	const loadList = async () => {
+		loadingInto(listBox);
+		try {
+			const res = await api("GET", "/endpoints");
+			clear(listBox).appendChild(el("section", { class: "panel", id: "endpoints" }, el("h2", null, t("endpoints_list")), table([
+				{ label: t("host"), value: (x) => el("div", null, el("div", { class: "strong" }, x.host || ""), el("small", { class: "muted" }, x.agent_id || "")) },
+				{ label: t("agency_unit"), value: (x) => idx.name(x.agency_id) },
+				{ label: t("os"), value: (x) => x.os || "" },
+				{ label: t("agent_version"), value: (x) => x.agent_version || "" },
+				{ label: t("rule_version"), value: (x) => x.rule_version || "" },
+				{ label: t("last_seen"), class: "nowrap", value: (x) => (x.last_seen ? fmtTime(x.last_seen) : t("never")) },
+				{ label: t("status"), class: "endpoint-state", value: (x) => (x.offline ? badge(t("offline"), "warn") : badge(t("online"), "ok")) },
+			], res.items || [], { rowClass: (x) => (x.offline ? "row-offline" : "") })));
+		} catch (e) { clear(listBox).appendChild(notice("error", errorText(e))); }
+	};
+	const loadTokens = async () => {
+		loadingInto(tokenBox);
+		try {
+			const res = await api("GET", "/enroll-tokens");
+			const now = Date.now();
+			clear(tokenBox).appendChild(el("section", { class: "panel", id: "enroll-tokens" }, el("h2", null, t("enroll_tokens")), table([
+				{ label: "#", class: "num", value: (x) => String(x.id) },
+				{ label: t("agency_unit"), value: (x) => idx.name(x.agency_id) },
+				{ label: t("note"), value: (x) => x.note || "" },
+				{ label: t("created_by"), value: (x) => x.created_by || "" },
+				{ label: t("created_at"), class: "nowrap", value: (x) => fmtTime(x.created_at) },
+				{ label: t("expires_at"), class: "nowrap", value: (x) => fmtTime(x.expires_at) },
+				{ label: t("status"), class: "enroll-state", value: (x) => (x.used_at ? badge(t("enroll_used", { host: x.used_by || "", at: fmtTime(x.used_at) }), "")
+					: new Date(x.expires_at).getTime() < now ? badge(t("enroll_expired"), "warn") : badge(t("enroll_unused"), "ok")) },
+			], res.items || [])));
+		} catch (e) { clear(tokenBox).appendChild(notice("error", errorText(e))); }
+	};
+	await Promise.all([loadCoverage(), loadList(), loadTokens()]);
 }
