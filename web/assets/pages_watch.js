@@ -9,6 +9,10 @@
  *            per agency), GET /endpoints (agents: host, OS, versions, last
  *            seen, offline) and the one-time enrolment tokens (GET/POST
  *            /enroll-tokens; a new token is shown once and never stored).
+ *   dns      a resolver log uploaded in chunks (Blob.slice) through the
+ *            resumable upload API, analysed on the server with progress
+ *            polled, then infected hosts per agency (GET /dns/infections)
+ *            and the recently flagged clients. Upload for admin/analyst.
  * Same rules as everywhere: markup only through el() / svgEl(), data only
  * as text nodes or attribute values, never as HTML. The sparkline is
  * built with createElementNS and its points are numbers we compute, so no
@@ -229,4 +233,116 @@ async function pageEndpoints(main) {
 		} catch (e) { clear(tokenBox).appendChild(notice("error", errorText(e))); }
 	};
 	await Promise.all([loadCoverage(), loadList(), loadTokens()]);
+}
+
+/* ---- DNS: resolver-log upload, analysis progress, infections -------- */
+
+/* 1 MiB per PUT: well under the server's 16 MiB cap, small enough that a
+ * broken connection loses little. */
+const DNS_CHUNK = 1024 * 1024;
+const sleepMs = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/* Sends a File in chunks (Blob.slice) to the resumable upload API. The
+ * server's offset is the truth: a 409 carries it in details.offset and a
+ * network error asks GET .../uploads/{id}; both resume from there. */
+async function dnsUploadFile(file, onProgress) {
+	const up = await api("POST", "/dns/uploads", { body: { name: file.name || "resolver.log" } });
+	let off = Number(up.offset) || 0, retries = 0;
+	onProgress(off, file.size);
+	while (off < file.size) {
+		try {
+			const r = await api("PUT", "/dns/uploads/" + encodeURIComponent(up.id),
+				{ query: { offset: off }, raw: file.slice(off, off + DNS_CHUNK), type: "application/octet-stream" });
+			off = Number(r.offset);
+			retries = 0;
+		} catch (e) {
+			if (++retries > 5) throw e;
+			if (e instanceof ApiError && e.status === 409 && e.details && typeof e.details.offset === "number") {
+				off = e.details.offset;
+			} else if (e instanceof ApiError && (e.status === 0 || e.status >= 500)) {
+				await sleepMs(500 * retries);
+				off = Number((await api("GET", "/dns/uploads/" + encodeURIComponent(up.id))).offset);
+			} else {
+				throw e;
+			}
+		}
+		onProgress(off, file.size);
+	}
+	return up.id;
+}
+
+async function pageDns(main) {
+	const idx = await agencyIndex();
+	const infBox = el("div"), flaggedBox = el("div");
+	const mayUpload = isRole("admin", "analyst");
+	main.append(pageHeader(t("dns_title")));
+	if (mayUpload) main.append(dnsUploadPanel(() => { loadInfections(); loadFlagged(); }));
+	main.append(infBox, flaggedBox);
+	const loadInfections = async () => {
+		loadingInto(infBox);
+		try {
+			const res = await api("GET", "/dns/infections");
+			const items = ((res && res.items) || []).slice().sort((a, b) => b.infected_clients - a.infected_clients);
+			clear(infBox).appendChild(el("section", { class: "panel", id: "dns-infections" }, el("h2", null, t("dns_infections")),
+				table([
+					{ label: t("col_agency"), value: (x) => (x.agency_id === null || x.agency_id === undefined ? el("span", { class: "muted" }, t("dns_unmapped")) : el("span", { class: "strong" }, idx.name(x.agency_id))) },
+					{ label: t("infected_hosts"), class: "num dns-count", value: (x) => fmtNum(x.infected_clients) },
+				], items)));
+		} catch (e) { clear(infBox).appendChild(notice("error", errorText(e))); }
+	};
+	const loadFlagged = async () => {
+		loadingInto(flaggedBox);
+		try {
+			const res = await api("GET", "/events", { query: { source: "dns", kind: "infected_client", limit: 50 } });
+			clear(flaggedBox).appendChild(el("section", { class: "panel", id: "dns-flagged" }, el("h2", null, t("dns_flagged")),
+				table([
+					{ label: t("time"), class: "nowrap", value: (x) => fmtTime(x.time) },
+					{ label: t("dns_client"), value: (x) => el("span", { class: "strong" }, x.subject || "") },
+					{ label: t("agency_unit"), value: (x) => (x.agency_id ? idx.name(x.agency_id) : t("dns_unmapped")) },
+					{ label: t("summary"), value: (x) => x.summary || "" },
+				], (res && res.items) || [])));
+		} catch (e) { clear(flaggedBox).appendChild(notice("error", errorText(e))); }
+	};
+	await Promise.all([loadInfections(), loadFlagged()]);
+}
+
+/* The upload form: file -> chunks -> analyse -> poll until done. */
+function dnsUploadPanel(onDone) {
+	const input = el("input", { type: "file", id: "dns-file", name: "dns-file" });
+	const status = el("div", { id: "dns-status", class: "dns-status", role: "status" });
+	const go = el("button", { type: "button", class: "btn btn-primary", id: "dns-upload" }, t("dns_upload"));
+	const show = (label, a, b, extra) => {
+		clear(status).append(el("div", null, label), bar(a, b, extra));
+	};
+	go.addEventListener("click", async () => {
+		const file = input.files && input.files[0];
+		if (!file) { clear(status).appendChild(notice("error", t("dns_pick_file"))); return; }
+		go.disabled = true;
+		try {
+			const id = await dnsUploadFile(file, (off, size) =>
+				show(t("dns_uploading", { name: file.name }), off, size, fmtNum(off) + " / " + fmtNum(size) + " B"));
+			await api("POST", "/dns/uploads/" + encodeURIComponent(id) + "/analyze");
+			for (;;) {
+				const st = await api("GET", "/dns/uploads/" + encodeURIComponent(id));
+				const p = st.progress || {};
+				if (st.state === "done") {
+					const r = st.result || {};
+					clear(status).append(el("div", { class: "notice notice-ok", id: "dns-result" },
+						t("dns_done", { name: st.name, lines: fmtNum(p.lines_read), queries: fmtNum(p.queries), flagged: fmtNum(r.clients_flagged), stored: fmtNum(r.events_stored) })));
+					onDone();
+					break;
+				}
+				if (st.state === "failed") throw new Error(st.error || "analysis failed");
+				show(t("dns_analyzing", { lines: fmtNum(p.lines_read), queries: fmtNum(p.queries) }), Math.round(Number(p.percent) || 0), 100, (Math.round((Number(p.percent) || 0) * 10) / 10) + " %");
+				await sleepMs(400);
+			}
+		} catch (e) {
+			clear(status).appendChild(notice("error", e instanceof ApiError ? errorText(e) : t("error_prefix") + ": " + e.message));
+		} finally {
+			go.disabled = false;
+		}
+	});
+	return el("section", { class: "panel", id: "dns-upload-panel" }, el("h2", null, t("dns_upload_title")),
+		el("p", { class: "muted" }, t("dns_upload_help")),
+		el("div", { class: "dns-form" }, input, go), status);
 }
