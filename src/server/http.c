@@ -331,6 +331,12 @@ static unsigned authorize(cg_req *req, const cg_route *r, const char **why)
 		           : 403;
 	case CG_AUTH_AGENT:
 		return tok && strcmp(w->scope, "agent") == 0 ? 0 : 403;
+	case CG_AUTH_UPLOAD:
+		/* DNS logs: a provider's token, or the province's staff in the
+		 * dashboard; not an agency officer (uploads are province-wide) */
+		if (tok)
+			return strcmp(w->scope, "ingest") == 0 || strcmp(w->scope, "agent") == 0 ? 0 : 403;
+		return w->role == CG_ROLE_ADMIN || w->role == CG_ROLE_ANALYST ? 0 : 403;
 	default:
 		return 403;
 	}

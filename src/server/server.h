@@ -57,6 +57,8 @@ typedef enum cg_auth {
 	CG_AUTH_INGEST,     /* tokens with scope ingest or agent */
 	CG_AUTH_AGENT,      /* tokens with scope agent */
 	CG_AUTH_USER,       /* any signed-in user, no tokens (session info) */
+	CG_AUTH_UPLOAD,     /* as CG_AUTH_INGEST, and province-level users
+	                       (admin, analyst) from the dashboard */
 } cg_auth;
 
 const char *cg_auth_name(cg_auth a);

@@ -84,15 +84,16 @@ export function cli(dataDir, args, input) {
 }
 
 /* Starts `canhgac serve` on a free loopback port (retrying if another
- * process takes it first). Returns {url, dataDir, stop(), addUser()}. */
-export async function startServer() {
+ * process takes it first); extraArgs go to `serve` (e.g. --web-interval 1).
+ * Returns {url, dataDir, stop(), addUser()}. */
+export async function startServer(extraArgs) {
 	const dataDir = mkdtempSync(join(tmpdir(), "canhgac-browser-"));
 	let lastErr = "";
 	for (let attempt = 0; attempt < 5; attempt++) {
 		const port = await freePort();
 		const url = `http://127.0.0.1:${port}`;
 		let stderr = "";
-		const proc = spawn(CANHGAC, ["serve", "--no-tls", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`], {
+		const proc = spawn(CANHGAC, ["serve", "--no-tls", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`, ...(extraArgs || [])], {
 			stdio: ["ignore", "ignore", "pipe"],
 		});
 		proc.stderr.on("data", (d) => { stderr = (stderr + d).slice(-8000); });

@@ -45,7 +45,10 @@ try:
     st, body, _ = isp.req("PUT", "/api/v1/dns/uploads/999999?offset=0", raw=b"x", ctype="application/octet-stream")
     t.ok(st == 404, "unknown upload: 404", body)
     st, body, _ = admin.req("POST", "/api/v1/dns/uploads", {"name": "x"})
-    t.ok(st == 403, "a user session may not upload (ingest tokens only)", body)
+    t.ok(st == 201, "a province admin may upload from the dashboard (session)", body)
+    _, rtok, _ = admin.req("POST", "/api/v1/tokens", {"name": "reader", "scope": "read"})
+    st, body, _ = srv.client(token=rtok["token"]).req("POST", "/api/v1/dns/uploads", {"name": "x"})
+    t.ok(st == 403, "a read token may not upload (ingest tokens and admins/analysts only)", body)
 
     st, body, _ = isp.req("POST", "/api/v1/dns/uploads/%d/analyze" % uid)
     t.ok(st == 202 and body["state"] in ("analyzing", "done"), "analysis starts in the background (202)", body)

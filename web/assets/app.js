@@ -10,6 +10,9 @@
 const ROUTES = [
 	{ path: "overview", label: "nav_overview", page: pageOverview, section: "nav_section_monitor", icon: "◫" },
 	{ path: "events", label: "nav_events", page: pageEvents, section: "nav_section_monitor", icon: "⚠" },
+	{ path: "portals", label: "nav_portals", page: pagePortals, section: "nav_section_monitor", icon: "◎" },
+	{ path: "endpoints", label: "nav_endpoints", page: pageEndpoints, section: "nav_section_monitor", icon: "▣" },
+	{ path: "dns", label: "nav_dns", page: pageDns, section: "nav_section_monitor", icon: "⌘" },
 	{ path: "agencies", label: "nav_agencies", page: pageAgencies, section: "nav_section_inventory", icon: "⌂" },
 	{ path: "systems", label: "nav_systems", page: pageSystems, section: "nav_section_inventory", icon: "▤" },
 	{ path: "people", label: "nav_people", page: pagePeople, section: "nav_section_inventory", icon: "☎" },
