@@ -818,6 +818,8 @@ static void fetch_bundle(rt *r, int64_t offered)
 		goto out;
 	}
 	rm_tree(old);
+	if (r->scans)
+		cg_agent_scans_rules_changed(r->scans);
 	cg_info("agent: rule bundle version %" PRId64 " verified and installed", version);
 out:
 	rm_tree(incoming);

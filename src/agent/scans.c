@@ -145,20 +145,37 @@ static void save_state(const cg_agent_scans *s)
 
 /* ---- rules ------------------------------------------------------------ */
 
-/* $CANHGAC_RULES_DIR/malware, the source tree, the installed copy: the
+static bool is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The malware/ directory of the installed, verified rule bundle (signed
+ * by the provincial team, see fetch_bundle in agent.c) comes first; then
+ * $CANHGAC_RULES_DIR/malware, the source tree, the installed copy: the
  * same order as `canhgac scan malware`. */
-static void rules_dir(char *buf, size_t size)
+static void rules_dir(const char *data_dir, char *buf, size_t size)
 {
 	const char *env = getenv("CANHGAC_RULES_DIR");
-	struct stat st;
+	int n = snprintf(buf, size, "%s/bundle/current/malware", data_dir);
+	if (n > 0 && (size_t)n < size && is_dir(buf))
+		return;
 	if (env && *env) {
 		snprintf(buf, size, "%s/malware", env);
 		return;
 	}
 	snprintf(buf, size, "%s/rules/malware", CG_SOURCE_DIR);
-	if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
+	if (is_dir(buf))
 		return;
 	snprintf(buf, size, "%s/malware", CG_RULES_DIR);
+}
+
+void cg_agent_scans_rules_changed(cg_agent_scans *s)
+{
+	cg_mw_rules_free(s->rules);
+	s->rules = NULL;
+	s->rules_tried = false;
 }
 
 /* Compiles (or loads the compiled form of) the rules once per process. */
@@ -171,8 +188,8 @@ static cg_err load_rules(cg_agent_scans *s, cg_buf *why)
 		return CG_EINVAL;
 	}
 	s->rules_tried = true;
-	char dir[PATH_MAX], cache[PATH_MAX + 16];
-	rules_dir(dir, sizeof dir);
+	char dir[PATH_MAX + 32], cache[PATH_MAX + 16];
+	rules_dir(s->data_dir, dir, sizeof dir);
 	snprintf(cache, sizeof cache, "%s/malware", s->data_dir);
 	const char *paths[1] = { dir };
 	bool from_cache = false;

@@ -48,6 +48,9 @@ typedef struct cg_agent_scans cg_agent_scans;
 /* Loads DATA/scans.json (missing or damaged: fresh state). NULL on
  * out of memory. */
 cg_agent_scans *cg_agent_scans_open(const char *data_dir);
+/* A new rule bundle was installed: the rules are compiled again (from the
+ * bundle's malware/ directory, when it has one) at the next scan. */
+void cg_agent_scans_rules_changed(cg_agent_scans *s);
 void cg_agent_scans_close(cg_agent_scans *s);
 
 /* Wall-clock ms of the last run of kind; 0 = never. */

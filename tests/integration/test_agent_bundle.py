@@ -27,6 +27,11 @@ def publish(version, tamper=False):
         f.write('rule webshell_eval { strings: $a = "eval($_POST" condition: $a }\n')
     with open(os.path.join(d, "lexicon.txt"), "w") as f:
         f.write(f"nổ hũ\nnhà cái\nv{version}\n")
+    # malware/ holds the YARA rules the agent's scanner uses
+    os.makedirs(os.path.join(d, "malware"))
+    with open(os.path.join(d, "malware", "bundle.yar"), "w") as f:
+        f.write(f'rule bundle_marker_v{version} {{ meta: kind = "webshell" '
+                f'strings: $a = "CANHGAC-BUNDLE-MARKER" condition: $a }}\n')
     r = subprocess.run([BIN, "bundle", "sign", d, "--key", os.path.join(tmp, "k.key"),
                         "--version", str(version)], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
@@ -91,6 +96,19 @@ try:
     publish(4)
     t.ok(wait_for(lambda: open(os.path.join(A, "bundle", "version")).read().strip() == "4", 30),
          "a good v4 is accepted after the refusals")
+
+    # the scanner uses the installed bundle's rules (v4's, not v1's)
+    scand = os.path.join(tmp, "apps")
+    os.makedirs(scand)
+    marked = os.path.join(scand, "x.txt")
+    with open(marked, "w") as f:
+        f.write("harmless text with CANHGAC-BUNDLE-MARKER inside\n")
+    st, _, _ = srv.req("PUT", f"/api/v1/agent-policies/{ag['id']}", {
+        "heartbeat_s": 2, "accounts": {"interval_s": 0},
+        "malware": {"incremental": "2s", "full": "off", "scan_paths": [scand]}})
+    m = wait_for(lambda: [e for e in srv.events(source="malware") if e["subject"] == marked], 60)
+    t.ok(bool(m) and m[0]["evidence"]["rule"] == "bundle_marker_v4",
+         "the scheduled scan matched with the bundle's v4 rule", m)
 finally:
     for x in agents:
         x.stop()
