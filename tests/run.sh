@@ -78,8 +78,8 @@ build_dir() { # build_dir DIR [meson options...]
 }
 
 banned_check() {
-	if scripts/check-banned.sh; then echo "ok 1 - no banned functions in src/"
-	else echo "not ok 1 - banned functions in src/"; fi
+	if scripts/check-banned.sh; then echo "ok 1 - no banned functions in src/, tests/, fuzz/"
+	else echo "not ok 1 - banned functions in src/, tests/, fuzz/"; fi
 }
 export -f banned_check build_dir
 

@@ -653,22 +653,6 @@ static void rm_tree(const char *dir)
 	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-static int64_t installed_bundle(const char *data_dir)
-{
-	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/bundle/version", data_dir);
-	cg_buf b;
-	cg_buf_init(&b, 64);
-	int64_t v = 0;
-	if (cg_read_file(path, &b, NULL) == CG_OK) {
-		cg_slice rest, s = cg_slice_cut(cg_buf_slice(&b), '\n', &rest);
-		if (cg_parse_i64(s, 0, INT64_MAX, &v))
-			v = 0;
-	}
-	cg_buf_free(&b);
-	return v;
-}
-
 /* A path from the server: relative, no "..", no empty component. */
 static bool safe_rel(const char *p)
 {
@@ -750,7 +734,7 @@ static void bundle_refused(rt *r, int64_t offered, const char *reason)
 	cg_event_set(&ev, CG_EV_SUMMARY, cg_slice_cstr(line));
 	json_object_set_new(ev.evidence, "offered_version", json_integer(offered));
 	json_object_set_new(ev.evidence, "installed_version",
-			    json_integer(installed_bundle(r->o->data_dir)));
+			    json_integer(cg_bundle_accepted_version(r->o->data_dir)));
 	json_object_set_new(ev.evidence, "reason", cg_json_cstr(reason));
 	spool_event(r, &ev);
 	cg_event_clear(&ev);
@@ -790,7 +774,7 @@ static void fetch_bundle(rt *r, int64_t offered)
 		bundle_refused(r, offered, cg_buf_cstr(&why));
 		goto out;
 	}
-	int64_t have = installed_bundle(d), version = 0;
+	int64_t have = cg_bundle_accepted_version(d), version = 0;
 	cg_buf_reset(&why);
 	if (access(key, R_OK) != 0) {
 		bundle_refused(r, offered, "no trusted bundle key (DATA/bundle-key.pub)");
@@ -868,7 +852,7 @@ static void do_heartbeat(rt *r, int64_t now)
 				fetch_policy(r);
 			json_t *bv = json_object_get(rj, "bundle_version");
 			if (json_is_integer(bv) &&
-			    json_integer_value(bv) > installed_bundle(r->o->data_dir) &&
+			    json_integer_value(bv) > cg_bundle_accepted_version(r->o->data_dir) &&
 			    json_integer_value(bv) != r->refused_bundle)
 				fetch_bundle(r, json_integer_value(bv));
 		}

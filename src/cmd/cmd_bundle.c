@@ -93,23 +93,6 @@ int cmd_bundle_sign(cg_cli *cli)
 	return err ? CG_EXIT_ERROR : CG_EXIT_OK;
 }
 
-/* The last accepted version, 0 when none. */
-static int64_t accepted_version(const char *data_dir)
-{
-	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/bundle/version", data_dir);
-	cg_buf b;
-	cg_buf_init(&b, 64);
-	int64_t v = 0;
-	if (cg_read_file(path, &b, NULL) == CG_OK) {
-		cg_slice rest, s = cg_slice_cut(cg_buf_slice(&b), '\n', &rest);
-		if (cg_parse_i64(s, 0, INT64_MAX, &v))
-			v = 0;
-	}
-	cg_buf_free(&b);
-	return v;
-}
-
 static cg_err record_version(const char *data_dir, int64_t v, cg_buf *why)
 {
 	char path[PATH_MAX], text[32];
@@ -131,7 +114,7 @@ int cmd_bundle_verify(cg_cli *cli)
 	if (cli->npos != 1 || !o.key)
 		return cg_cli_usage_error(cli, "want DIR and --key PUBLIC");
 	const char *dir = cli->pos[0];
-	int64_t have = accepted_version(cli->data_dir), version = 0;
+	int64_t have = cg_bundle_accepted_version(cli->data_dir), version = 0;
 	cg_buf why;
 	cg_buf_init(&why, 4096);
 	cg_err err = cg_bundle_verify(dir, o.key, have, &version, &why);

@@ -527,3 +527,21 @@ out:
 	close(dfd);
 	return err;
 }
+
+int64_t cg_bundle_accepted_version(const char *data_dir)
+{
+	char path[PATH_MAX];
+	int n = snprintf(path, sizeof path, "%s/bundle/version", data_dir);
+	if (n < 0 || (size_t)n >= sizeof path)
+		return 0;
+	cg_buf b;
+	cg_buf_init(&b, 64);
+	int64_t v = 0;
+	if (cg_read_file(path, &b, NULL) == CG_OK) {
+		cg_slice rest, s = cg_slice_cut(cg_buf_slice(&b), '\n', &rest);
+		if (cg_parse_i64(s, 0, INT64_MAX, &v))
+			v = 0;
+	}
+	cg_buf_free(&b);
+	return v;
+}

@@ -57,4 +57,8 @@ cg_err cg_bundle_sign(const char *dir, int64_t version, const char *sec_path,
 cg_err cg_bundle_verify(const char *dir, const char *pub_path,
 			int64_t min_version, int64_t *version, cg_buf *why);
 
+/* The last bundle version accepted into DATA_DIR (DATA_DIR/bundle/version),
+ * 0 when none or unreadable: the floor below which bundles are rollbacks. */
+int64_t cg_bundle_accepted_version(const char *data_dir);
+
 #endif

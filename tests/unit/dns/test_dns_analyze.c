@@ -34,8 +34,9 @@ static cg_dns_analyzer *fresh(const cg_dns_set *bl)
  * client is not flagged. */
 static const char *kinds(cg_dns_analyzer *a, const char *client)
 {
-	static char buf[256];
-	buf[0] = '\0';
+	static cg_buf buf; /* lives for the test program; bounded */
+	cg_buf_free(&buf);
+	cg_buf_init(&buf, 256);
 	const uint32_t *ids;
 	size_t n;
 	CHECK(cg_dns_analyzer_flagged(a, &ids, &n) == CG_OK);
@@ -46,13 +47,13 @@ static const char *kinds(cg_dns_analyzer *a, const char *client)
 		size_t k;
 		json_t *r;
 		json_array_foreach(json_object_get(o, "reasons"), k, r) {
-			if (buf[0])
-				strcat(buf, ",");
-			strcat(buf, json_string_value(json_object_get(r, "kind")));
+			if (buf.len)
+				CHECK(cg_buf_putc(&buf, ',') == CG_OK);
+			CHECK(cg_buf_puts(&buf, json_string_value(json_object_get(r, "kind"))) == CG_OK);
 		}
 		json_decref(o);
 	}
-	return buf;
+	return cg_buf_cstr(&buf);
 }
 
 static double score(const char *label)
