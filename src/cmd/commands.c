@@ -92,7 +92,9 @@ const cg_command cg_commands[] = {
 	  "[--if-empty]",
 	  "options:\n"
 	  "  --if-empty              seed only when the store holds no agency yet\n"
-	  "Adds about 20 agencies, 40 information systems, contact points and\n"
+	  "Adds 52 agencies (provincial departments, the 38 communes and wards\n"
+	  "of Lai Châu since 1 July 2025, a state enterprise), 40 information\n"
+	  "systems, contact points and\n"
 	  "findings of every kind; records already there are left alone. Prints\n"
 	  "the login of the demo admin (user \"admin\"), whose generated password\n"
 	  "is kept in DATA_DIR/demo-admin.txt (mode 0600).\n" },

@@ -30,7 +30,7 @@ def enroll(data_dir, token, *extra):
 
 try:
     st, ag, _ = srv.req("POST", "/api/v1/agencies",
-                        {"name": "UBND huyện Ba Vì", "kind": "huyen", "declared_endpoints": 2})
+                        {"name": "UBND xã Ba Vì", "kind": "xa", "declared_endpoints": 2})
     t.ok(st == 201, "agency with 2 declared endpoints", (st, ag))
     st, other, _ = srv.req("POST", "/api/v1/agencies", {"name": "Sở Tài chính", "kind": "so_ban_nganh"})
     aid = ag["id"]

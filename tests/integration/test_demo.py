@@ -124,8 +124,14 @@ def main():
             return
         ov = get("/overview")
         names = [a["name"] for a in ov["agencies"]]
-        ok(len(names) >= 20 and "UBND huyện Mường Tè" in names and "Sở Tài chính" in names,
+        ok(len(names) >= 20 and "UBND xã Mường Tè" in names and "Sở Tài chính" in names,
            "the overview lists Lai Chau's agencies", names)
+        communes = [a for a in get("/agencies?limit=500")["items"] if a["kind"] == "xa"]
+        ok(len(communes) == 38 and sum(a["name"].startswith("UBND phường ") for a in communes) == 2
+           and not any("huyện" in n or "thành phố" in n for n in names)
+           and not any(a["kind"] == "huyen" for a in get("/agencies?limit=500")["items"]),
+           "the demo is today's Lai Chau: 38 communes and wards, no districts",
+           [a["name"] for a in communes])
         portals = sum(a.get("portals", 0) for a in ov["agencies"])
         ok(portals >= 20, f"the overview counts the portals ({portals})")
         opened = sum(sum(a.get("open_findings", {}).values()) for a in ov["agencies"])

@@ -115,7 +115,7 @@ try:
 
     # --- inventory CRUD ---
     st, ag, _ = admin.req("POST", "/api/v1/agencies", {
-        "name": "Sở Thông tin và Truyền thông", "kind": "so_ban_nganh",
+        "name": "Sở Khoa học và Công nghệ", "kind": "so_ban_nganh",
         "code": "stttt", "ip_ranges": ["10.12.1.9/16", "10.12.0.0/16"], "declared_endpoints": 120})
     t.ok(st == 201 and ag["ip_ranges"] == ["10.12.0.0/16"] and ag["id"] > 0,
          "create an agency: ranges normalised and deduplicated", ag)
@@ -138,7 +138,7 @@ try:
     t.ok(st == 201 and person["published_on_portal"] is True, "create a person", person)
     st, body, _ = admin.req("GET", "/api/v1/systems?agency_id=%d&kind=portal" % ag["id"])
     t.ok(st == 200 and body["total"] == 1 and body["items"][0]["id"] == sysrec["id"], "list systems with filters", body)
-    st, body, _ = admin.req("GET", "/api/v1/agencies?q=Th%C3%B4ng")
+    st, body, _ = admin.req("GET", "/api/v1/agencies?q=C%C3%B4ng%20ngh%E1%BB%87")
     t.ok(st == 200 and body["total"] == 1, "agency text search (q)", body)
     st, body, _ = admin.req("DELETE", f"/api/v1/agencies/{ag['id']}")
     t.ok(st == 409, "deleting an agency that still has systems is 409", body)
@@ -169,8 +169,11 @@ try:
     st, analyst, _ = admin.req("POST", "/api/v1/users", {"username": "an1", "role": "analyst", "password": "analyst-password-1"})
     an = srv.client()
     an.login("an1", "analyst-password-1")
-    st, body, _ = an.req("POST", "/api/v1/agencies", {"name": "Huyện Tam Đường", "kind": "huyen"})
+    st, body, _ = an.req("POST", "/api/v1/agencies", {"name": "UBND xã Bình Lư", "kind": "xa"})
     t.ok(st == 201, "an analyst creates agencies")
+    st, body, _ = an.req("POST", "/api/v1/agencies", {"name": "UBND huyện Tam Đường", "kind": "huyen"})
+    t.ok(st == 400 and "1 July 2025" in json.dumps(body),
+         "a new district (huyen) is refused: districts were abolished on 1 July 2025", body)
     st, body, _ = an.req("GET", "/api/v1/tokens")
     t.ok(st == 403, "an analyst cannot manage tokens")
     st, body, _ = admin.req("PATCH", f"/api/v1/users/{viewer['id']}", {"disabled": True})

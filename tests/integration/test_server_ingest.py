@@ -131,23 +131,24 @@ try:
 
     # --- CSV import: agencies ---
     csv = ("\ufeffname,kind,parent,code,ip_ranges,declared_endpoints\r\n"
-           "\"Huyện Phong Thổ\",huyen,,pt,\"10.20.0.0/16; 10.21.0.0/16\",300\r\n"
-           "\"Xã Mường So, Phong Thổ\",xa,pt,mso,10.20.5.0/24,12\r\n"
+           "\"UBND xã Phong Thổ\",xa,,pt,\"10.20.0.0/16; 10.21.0.0/16\",300\r\n"
+           "\"Trạm y tế, xã Phong Thổ\",khac,pt,mso,10.20.5.0/24,12\r\n"
            "Bad Kind,tinh,,bk,,\r\n"
            "Bad Range,xa,,br,10.300.0.0/16,\r\n"
            "No Parent,xa,nosuch,np,,\r\n"
            "\"Quoted \"\"name\"\"\nwith break\",xa,pt,qn,,\r\n"
            "Dup Code,xa,,pt,,\r\n"
-           "Bad Count,xa,,bc,,many\r\n")
+           "Bad Count,xa,,bc,,many\r\n"
+           "UBND huyện cũ,huyen,,hc,,\r\n")
     st, body, _ = admin.req("POST", "/api/v1/import/agencies", raw=csv.encode(), ctype="text/csv")
     errs = {(e["row"], e["field"]) for e in body["errors"]}
     t.ok(st == 200 and body["imported"] == 3, "agency CSV: the good rows are imported", body)
-    t.ok(errs == {(4, "kind"), (5, "ip_ranges"), (6, "parent"), (8, "code"), (9, "declared_endpoints")},
+    t.ok(errs == {(4, "kind"), (5, "ip_ranges"), (6, "parent"), (8, "code"), (9, "declared_endpoints"), (10, "kind")},
          "agency CSV: each bad row is reported with its row and field", body["errors"])
     _, body, _ = admin.req("GET", "/api/v1/agencies?code=mso")
     x = body["items"][0]
     _, pt, _ = admin.req("GET", "/api/v1/agencies?code=pt")
-    t.ok(x["name"] == "Xã Mường So, Phong Thổ" and x["parent_id"] == pt["items"][0]["id"]
+    t.ok(x["name"] == "Trạm y tế, xã Phong Thổ" and x["parent_id"] == pt["items"][0]["id"]
          and pt["items"][0]["ip_ranges"] == ["10.20.0.0/16", "10.21.0.0/16"],
          "quoted commas, parents named by code and ';' lists", (x, pt))
     _, body, _ = admin.req("GET", "/api/v1/agencies?code=qn")
@@ -156,7 +157,7 @@ try:
     # --- CSV import: systems ---
     csv = ("agency,name,kind,urls,domains,ips,level,dossier_status\n"
            "syt,Cổng TTĐT Sở Y tế,portal,https://syt.laichau.gov.vn/,syt.laichau.gov.vn,10.5.0.10,2,approved\n"
-           "Huyện Phong Thổ,Một cửa,application,,,,3,submitted\n"
+           "UBND xã Phong Thổ,Một cửa,application,,,,3,submitted\n"
            "syt,No Level,portal,,,,,\n"
            "syt,Bad URL,portal,ftp://x,,,1,\n"
            "syt,Bad Level,portal,,,,9,\n"

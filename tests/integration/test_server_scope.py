@@ -14,7 +14,7 @@ srv = Server()
 try:
     admin = srv.login_admin()
     _, a1, _ = admin.req("POST", "/api/v1/agencies", {"name": "Agency One", "kind": "so_ban_nganh", "code": "one", "ip_ranges": ["10.1.0.0/16"]})
-    _, a2, _ = admin.req("POST", "/api/v1/agencies", {"name": "Agency Two", "kind": "huyen", "code": "two", "ip_ranges": ["10.2.0.0/16"]})
+    _, a2, _ = admin.req("POST", "/api/v1/agencies", {"name": "Agency Two", "kind": "xa", "code": "two", "ip_ranges": ["10.2.0.0/16"]})
     _, s1, _ = admin.req("POST", "/api/v1/systems", {"agency_id": a1["id"], "name": "Portal One", "kind": "portal", "level": 2})
     _, s2, _ = admin.req("POST", "/api/v1/systems", {"agency_id": a2["id"], "name": "Portal Two", "kind": "portal", "level": 2})
     _, p1, _ = admin.req("POST", "/api/v1/people", {"agency_id": a1["id"], "name": "Person One", "role": "contact_point"})

@@ -517,7 +517,7 @@ const CG_STRINGS = {
 /* Labels of the API's enumerated values, by group. */
 const CG_ENUMS = {
 	vi: {
-		agency_kind: { so_ban_nganh: "Sở, ban, ngành", huyen: "Huyện, thành phố", xa: "Xã, phường, thị trấn", doanh_nghiep: "Doanh nghiệp nhà nước" },
+		agency_kind: { so_ban_nganh: "Sở, ban, ngành tỉnh", xa: "Xã, phường, đặc khu", doanh_nghiep: "Doanh nghiệp nhà nước", khac: "Khác", huyen: "Huyện (trước 01/7/2025)" },
 		system_kind: { portal: "Cổng/Trang TTĐT", application: "Ứng dụng", datacenter: "Trung tâm dữ liệu", mail: "Thư điện tử", other: "Khác" },
 		dossier: { none: "Chưa có", draft: "Đang xây dựng", submitted: "Đã trình", appraised: "Đã thẩm định", approved: "Đã phê duyệt" },
 		severity: { critical: "Nghiêm trọng", high: "Cao", medium: "Trung bình", low: "Thấp", info: "Thông tin" },
@@ -531,7 +531,7 @@ const CG_ENUMS = {
 		delivery_state: { pending: "Đang chờ gửi", delivered: "Đã gửi", failed: "Gửi thất bại" },
 	},
 	en: {
-		agency_kind: { so_ban_nganh: "Department", huyen: "District", xa: "Commune", doanh_nghiep: "State enterprise" },
+		agency_kind: { so_ban_nganh: "Provincial department or board", xa: "Commune, ward, special zone", doanh_nghiep: "State enterprise", khac: "Other", huyen: "District (before 1 July 2025)" },
 		system_kind: { portal: "Web portal", application: "Application", datacenter: "Data centre", mail: "Mail", other: "Other" },
 		dossier: { none: "None", draft: "Draft", submitted: "Submitted", appraised: "Appraised", approved: "Approved" },
 		severity: { critical: "Critical", high: "High", medium: "Medium", low: "Low", info: "Info" },
@@ -583,8 +583,14 @@ function tEnum(group, value) {
 	return Object.prototype.hasOwnProperty.call(g, value) ? g[value] : String(value);
 }
 
-function enumValues(group) {
-	return Object.keys(CG_ENUMS.vi[group] || {});
+/* Values kept only to read old records: districts were abolished on
+ * 1 July 2025 (the server refuses "huyen" on new records). */
+const CG_RETIRED = { agency_kind: ["huyen"] };
+
+/* The values a form offers; a retired one only when the record has it. */
+function enumValues(group, current) {
+	const retired = CG_RETIRED[group] || [];
+	return Object.keys(CG_ENUMS.vi[group] || {}).filter((k) => !retired.includes(k) || k === current);
 }
 
 document.documentElement.lang = cgLang;

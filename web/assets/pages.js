@@ -96,7 +96,7 @@ async function recentEventsPanel(names) {
 function agencyFields(idx, self) {
 	return [
 		{ name: "name", label: t("name"), required: true, wide: true },
-		{ name: "kind", label: t("kind"), type: "select", options: enumValues("agency_kind").map((k) => [k, tEnum("agency_kind", k)]), default: "so_ban_nganh" },
+		{ name: "kind", label: t("kind"), type: "select", options: enumValues("agency_kind", self && self.kind).map((k) => [k, tEnum("agency_kind", k)]), default: "so_ban_nganh" },
 		{ name: "parent_id", label: t("parent"), type: "select", options: [["", t("none_option")]].concat(idx.options().filter(([id]) => !self || id !== String(self.id))) },
 		{ name: "code", label: t("code") },
 		{ name: "declared_endpoints", label: t("declared_endpoints"), type: "number", min: 0, default: 0 },

@@ -12,7 +12,14 @@
 #include "core/timeutil.h"
 #include "netaddr.h"
 
-static const char *const agency_kinds[] = {"so_ban_nganh", "huyen", "xa", "doanh_nghiep", NULL};
+/* Agency kinds for the two-tier local government in force since 1 July
+ * 2025: provincial departments and boards, commune-level units (xã,
+ * phường, đặc khu), state enterprises, others. Districts (huyen) were
+ * abolished that day: the value is kept only so that records made before
+ * still read and can be edited (retired_agency_kinds); no new record, and
+ * no record of another kind, may take it. */
+static const char *const agency_kinds[] = {"so_ban_nganh", "xa", "doanh_nghiep", "khac", NULL};
+static const char *const retired_agency_kinds[] = {"huyen", NULL};
 static const char *const system_kinds[] = {"portal", "application", "datacenter",
                                            "mail",   "other",       NULL};
 static const char *const dossier_states[] = {"none",      "draft",    "submitted",
@@ -30,6 +37,10 @@ static bool in_enum(const char *const *set, const char *s)
 bool cg_inv_valid_agency_kind(const char *s)
 {
 	return in_enum(agency_kinds, s);
+}
+bool cg_inv_retired_agency_kind(const char *s)
+{
+	return in_enum(retired_agency_kinds, s);
 }
 bool cg_inv_valid_system_kind(const char *s)
 {
@@ -253,6 +264,18 @@ static cg_err check_dates(json_t *v, json_t **out, cg_inv_error *e)
 	return CG_OK;
 }
 
+/* A retired enum value (a district, before the 2025 reform) stays only on
+ * the record that already had it: true when f is the agency kind, v is
+ * retired and base holds the same value. */
+static bool keeps_retired(const vfield *f, const json_t *v, const json_t *base)
+{
+	if (f->set != agency_kinds || !json_is_string(v) ||
+	    !in_enum(retired_agency_kinds, json_string_value(v)) || !base)
+		return false;
+	const json_t *old = json_object_get(base, f->name);
+	return json_is_string(old) && strcmp(json_string_value(old), json_string_value(v)) == 0;
+}
+
 /* Checks one present value; *out gets the normalised value. */
 static cg_err check(const vfield *f, json_t *v, json_t **out, cg_inv_error *e)
 {
@@ -391,6 +414,14 @@ cg_err cg_inv_normalize(cg_resource r, const json_t *in, const json_t *base, jso
 				return bad(e, f->name, "is required");
 			}
 			val = default_for(f);
+		} else if (keeps_retired(f, src, base)) {
+			val = json_incref(src);
+		} else if (f->set == agency_kinds && json_is_string(src) &&
+		           in_enum(retired_agency_kinds, json_string_value(src))) {
+			json_decref(res);
+			return bad(e, f->name,
+			           "districts (huyen) were abolished on 1 July 2025: use xa "
+			           "(commune, ward, special zone), so_ban_nganh, doanh_nghiep or khac");
 		} else if (check(f, src, &val, e)) {
 			json_decref(res);
 			return CG_EINVAL;

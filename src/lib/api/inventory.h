@@ -37,6 +37,9 @@ json_t *cg_inv_split_list(cg_slice cell);
 
 /* Enum checks shared with the API (NULL-safe). */
 bool cg_inv_valid_agency_kind(const char *s);
+/* "huyen": a district, abolished on 1 July 2025; readable on old records,
+ * refused on new ones (cg_inv_valid_agency_kind says false). */
+bool cg_inv_retired_agency_kind(const char *s);
 bool cg_inv_valid_system_kind(const char *s);
 bool cg_inv_valid_dossier(const char *s);
 

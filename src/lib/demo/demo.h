@@ -23,7 +23,7 @@
 typedef struct cg_demo_agency {
 	const char *code;
 	const char *name;
-	const char *kind;        /* so_ban_nganh | huyen | xa | doanh_nghiep */
+	const char *kind;        /* so_ban_nganh | xa | doanh_nghiep | khac */
 	const char *parent_code; /* NULL for none */
 	const char *ip_ranges;   /* ';'-separated CIDRs (RFC 1918 only) */
 	int declared_endpoints;

@@ -99,6 +99,62 @@ TEST(inventory_validation)
 	json_decref(l);
 }
 
+/* Since 1 July 2025 there are no districts: "huyen" is refused on a new
+ * agency and as a change of kind, and still reads and edits on a record
+ * made before (the base already has it). */
+TEST(agency_kinds_after_2025_reform)
+{
+	cg_inv_error e;
+	json_t *out = NULL;
+	const char *current[] = {"so_ban_nganh", "xa", "doanh_nghiep", "khac"};
+	for (int i = 0; i < 4; i++) {
+		json_t *in = json_pack("{s:s,s:s}", "name", "A", "kind", current[i]);
+		CHECK(cg_inv_valid_agency_kind(current[i]));
+		CHECK(cg_inv_normalize(CG_RES_AGENCY, in, NULL, &out, &e) == CG_OK);
+		json_decref(out);
+		json_decref(in);
+	}
+	CHECK(!cg_inv_valid_agency_kind("huyen"));
+	CHECK(cg_inv_retired_agency_kind("huyen"));
+	json_t *in = json_pack("{s:s,s:s}", "name", "UBND huyện X", "kind", "huyen");
+	out = NULL;
+	CHECK(cg_inv_normalize(CG_RES_AGENCY, in, NULL, &out, &e) == CG_EINVAL);
+	CHECK(out == NULL);
+	CHECK_STR(e.field, "kind");
+	CHECK(strstr(e.message, "1 July 2025") != NULL);
+	json_decref(in);
+	/* an old record keeps its kind through an edit of another field ... */
+	json_t *old = json_pack("{s:s,s:s,s:n,s:n,s:[],s:i}", "name", "UBND huyện X", "kind",
+	                        "huyen", "parent_id", "code", "ip_ranges", "declared_endpoints", 3);
+	in = json_pack("{s:i}", "declared_endpoints", 9);
+	CHECK(cg_inv_normalize(CG_RES_AGENCY, in, old, &out, &e) == CG_OK);
+	CHECK_STR(cg_json_get_str(out, "kind"), "huyen");
+	json_decref(out);
+	json_decref(in);
+	/* ... and when the client sends the whole record back (PUT) */
+	in = json_pack("{s:s,s:s}", "name", "UBND huyện X", "kind", "huyen");
+	CHECK(cg_inv_normalize(CG_RES_AGENCY, in, old, &out, &e) == CG_OK);
+	json_decref(out);
+	json_decref(in);
+	/* it can move to a current kind, never back, and no other record
+	 * may become a district */
+	in = json_pack("{s:s}", "kind", "xa");
+	CHECK(cg_inv_normalize(CG_RES_AGENCY, in, old, &out, &e) == CG_OK);
+	json_t *in2 = json_pack("{s:s}", "kind", "huyen");
+	json_t *out2 = NULL;
+	CHECK(cg_inv_normalize(CG_RES_AGENCY, in2, out, &out2, &e) == CG_EINVAL);
+	CHECK_STR(e.field, "kind");
+	json_decref(in2);
+	json_decref(out);
+	json_decref(in);
+	json_decref(old);
+	/* the enum error lists only the current kinds */
+	in = json_pack("{s:s,s:s}", "name", "A", "kind", "tinh");
+	CHECK(cg_inv_normalize(CG_RES_AGENCY, in, NULL, &out, &e) == CG_EINVAL);
+	CHECK(strstr(e.message, "khac") != NULL && strstr(e.message, "huyen") == NULL);
+	json_decref(in);
+}
+
 TEST(cidr)
 {
 	cg_cidr c;
@@ -160,6 +216,7 @@ int main(void)
 	RUN(ingest_split);
 	RUN(gunzip_bounded);
 	RUN(inventory_validation);
+	RUN(agency_kinds_after_2025_reform);
 	RUN(cidr);
 	RUN(credentials);
 	RUN(throttle);

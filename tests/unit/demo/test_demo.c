@@ -113,6 +113,54 @@ TEST(people_and_events_refer_to_agencies)
 	}
 }
 
+static bool has_word(const char *s, const char *w)
+{
+	return s && strcasestr(s, w) != NULL;
+}
+
+/* The demo is Lai Châu since 1 July 2025: no districts, the 38
+ * commune-level units of Resolution 1670/NQ-UBTVQH15 (36 xã, 2 phường),
+ * and information security under Sở Khoa học và Công nghệ. */
+TEST(structure_after_2025_reform)
+{
+	int xa = 0, phuong = 0, skhcn = 0;
+	bool tan_phong = false, doan_ket = false, mu_ca = false, ta_tong = false;
+	for (int i = 0; i < cg_demo_nagencies; i++) {
+		const cg_demo_agency *a = &cg_demo_agencies[i];
+		CHECK(!has_word(a->name, "huyện") && !has_word(a->name, "thành phố"));
+		CHECK(strcmp(a->kind, "huyen") != 0);
+		CHECK(!has_word(a->name, "Thông tin và Truyền thông") || a->parent_code);
+		skhcn += strcmp(a->name, "Sở Khoa học và Công nghệ") == 0;
+		if (strcmp(a->kind, "xa") != 0)
+			continue;
+		if (strncmp(a->name, "UBND xã ", strlen("UBND xã ")) == 0)
+			xa++;
+		else if (strncmp(a->name, "UBND phường ", strlen("UBND phường ")) == 0)
+			phuong++;
+		else
+			CHECK(!"a commune-level unit is a xã or a phường");
+		tan_phong |= strcmp(a->name, "UBND phường Tân Phong") == 0;
+		doan_ket |= strcmp(a->name, "UBND phường Đoàn Kết") == 0;
+		mu_ca |= strcmp(a->name, "UBND xã Mù Cả") == 0;
+		ta_tong |= strcmp(a->name, "UBND xã Tà Tổng") == 0;
+	}
+	CHECK(xa == 36);
+	CHECK(phuong == 2);
+	CHECK(tan_phong && doan_ket && mu_ca && ta_tong);
+	CHECK(skhcn == 1);
+	for (int i = 0; i < cg_demo_nsystems; i++) {
+		const cg_demo_system *s = &cg_demo_systems[i];
+		CHECK(!has_word(s->name, "huyện") && !has_word(s->urls, "huyen"));
+	}
+	for (int i = 0; i < cg_demo_npeople; i++)
+		CHECK(!has_word(cg_demo_people[i].title, "huyện"));
+	for (int i = 0; i < cg_demo_nevents; i++) {
+		const cg_demo_event *e = &cg_demo_events[i];
+		CHECK(!has_word(e->summary, "huyện") && !has_word(e->subject, "huyện") &&
+		      !has_word(e->evidence_json, "huyện"));
+	}
+}
+
 static int64_t count(cg_store *st, cg_resource r)
 {
 	const cg_scope all = {0};
@@ -180,6 +228,7 @@ int main(void)
 	RUN(ip_ranges_are_private);
 	RUN(systems_valid_and_dates_follow_status);
 	RUN(people_and_events_refer_to_agencies);
+	RUN(structure_after_2025_reform);
 	RUN(seeding_is_idempotent);
 	return test_done();
 }
