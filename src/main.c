@@ -1,7 +1,7 @@
 /*
  * main.c - dispatch: find the command named by the first argument(s) in
- * the command table and run it. An unknown command prints the list on
- * stderr and exits 2.
+ * the command table and run it. An unknown command, or a group named
+ * without one of its commands, is one line on stderr and exit 2.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cmd/cli.h"
+#include "core/msg.h"
 
 void cg_print_command_list(FILE *out);
 
@@ -29,24 +30,38 @@ static int match(const char *name, int argc, char **argv)
 	return words;
 }
 
-/* "canhgac scan" alone: list the group's commands on stderr. */
-static bool print_group(const char *group)
+/* "canhgac scan", "canhgac scan --bogus": a group named without one of
+ * its commands. One line on stderr saying which word was not understood
+ * (or that none was given) and the group's commands; false when `group`
+ * is no group. */
+static bool group_error(const char *group, const char *next)
 {
 	size_t n = strlen(group);
-	int shown = 0;
+	char members[512] = "";
+	size_t used = 0;
 	for (int i = 0; i < cg_ncommands; i++) {
 		const char *name = cg_commands[i].name;
 		if (strncmp(name, group, n) == 0 && name[n] == ' ') {
-			if (!shown++)
-				fprintf(stderr, "canhgac %s: missing subcommand; one of:\n", group);
-			fprintf(stderr, "  %-18s %s\n", name, cg_commands[i].summary);
+			int w = snprintf(members + used, sizeof members - used, "%s%s",
+			                 used ? ", " : "", name + n + 1);
+			if (w > 0 && (size_t)w < sizeof members - used)
+				used += (size_t)w;
 		}
 	}
-	return shown > 0;
+	if (!used)
+		return false;
+	if (next)
+		fprintf(stderr, cg_tr("canhgac %s: '%s' is not a %s command (one of: %s)\n"), group,
+		        next, group, members);
+	else
+		fprintf(stderr, cg_tr("canhgac %s: missing subcommand (one of: %s)\n"), group,
+		        members);
+	return true;
 }
 
 int main(int argc, char **argv)
 {
+	cg_cli_pick_lang(argc, argv);
 	if (argc < 2) {
 		cg_print_command_list(stderr);
 		return CG_EXIT_ERROR;
@@ -64,11 +79,22 @@ int main(int argc, char **argv)
 			best_words = w;
 		}
 	}
+	/* "canhgac scan --help" lists the group, like "canhgac help scan" */
+	char *group_help[] = {argv[0], "help", argv[1], NULL};
+	if (!best && argc > 2 &&
+	    (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
+		argv = group_help;
+		argc = 3;
+		for (int i = 0; i < cg_ncommands && !best; i++)
+			if (strcmp(cg_commands[i].name, "help") == 0) {
+				best = &cg_commands[i];
+				best_words = 1;
+			}
+	}
 	if (!best) {
-		if (!print_group(argv[1])) {
-			fprintf(stderr, "canhgac: unknown command '%s'\n\n", argv[1]);
-			cg_print_command_list(stderr);
-		}
+		if (!group_error(argv[1], argc > 2 ? argv[2] : NULL))
+			fprintf(stderr, cg_tr("canhgac: unknown command '%s' (see 'canhgac help')\n"),
+			        argv[1]);
 		return CG_EXIT_ERROR;
 	}
 	cg_cli cli = {

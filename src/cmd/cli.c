@@ -13,12 +13,14 @@
 
 #include "core/buf.h"
 #include "core/log.h"
+#include "core/msg.h"
 
-enum { OPT_JSON = -100, OPT_DATA_DIR, OPT_QUIET, OPT_VERBOSE, OPT_HELP };
+enum { OPT_JSON = -100, OPT_DATA_DIR, OPT_QUIET, OPT_VERBOSE, OPT_HELP, OPT_LANG };
 
 static const cg_opt common_opts[] = {
 	{ "json", 0, false, OPT_JSON },
 	{ "data-dir", 0, true, OPT_DATA_DIR },
+	{ "lang", 0, true, OPT_LANG },
 	{ "quiet", 'q', false, OPT_QUIET },
 	{ "verbose", 'v', false, OPT_VERBOSE },
 	{ "help", 'h', false, OPT_HELP },
@@ -27,27 +29,78 @@ static const cg_opt common_opts[] = {
 
 void cg_cli_print_help(const cg_command *cmd)
 {
-	printf("usage: canhgac %s %s\n\n%s\n", cmd->name, cmd->usage, cmd->summary);
+	printf(cg_tr("usage: canhgac %s %s\n\n%s\n"), cmd->name, cmd->usage,
+	       cg_tr(cmd->summary));
 	if (cmd->help && *cmd->help)
 		printf("\n%s", cmd->help);
-	printf("\ncommon options:\n"
-	       "  --json            machine-readable output: one JSON object a line\n"
-	       "  --data-dir DIR    state directory (default $CANHGAC_DATA_DIR or ./canhgac-data)\n"
-	       "  -q, --quiet       only errors on stderr\n"
-	       "  -v, --verbose     more detail on stderr (repeat for debug)\n"
-	       "  -h, --help        this help\n");
+	fputs(cg_tr("\ncommon options:\n"
+		    "  --json            machine-readable output: one JSON object a line\n"
+		    "  --data-dir DIR    state directory (default $CANHGAC_DATA_DIR or ./canhgac-data)\n"
+		    "  --lang vi|en      language of the messages (default: from LC_ALL, LC_MESSAGES, LANG)\n"
+		    "  -q, --quiet       only errors on stderr\n"
+		    "  -v, --verbose     more detail on stderr (repeat for debug)\n"
+		    "  -h, --help        this help\n"),
+	      stdout);
+}
+
+/* One write of one line: the message, made safe for a terminal (an
+ * argument echoed back may hold control bytes). */
+static void put_line(const char *prefix, const char *fmt, va_list ap, const char *suffix)
+{
+	cg_buf msg, line;
+	cg_buf_init(&msg, 4096);
+	cg_buf_init(&line, 8192);
+	cg_buf_vprintf(&msg, fmt, ap);
+	cg_buf_puts(&line, prefix);
+	for (size_t i = 0; i < msg.len; i++) {
+		unsigned char c = (unsigned char)msg.ptr[i];
+		if (c == '\n' || c == '\t')
+			c = ' ';
+		cg_buf_putc(&line, c < 0x20 || c == 0x7f ? '?' : (char)c);
+	}
+	cg_buf_puts(&line, suffix);
+	cg_buf_putc(&line, '\n');
+	fwrite(line.ptr, 1, line.len, stderr);
+	cg_buf_free(&msg);
+	cg_buf_free(&line);
 }
 
 int cg_cli_usage_error(const cg_cli *cli, const char *fmt, ...)
 {
+	char prefix[128], suffix[160];
+	snprintf(prefix, sizeof prefix, "canhgac %s: ", cli->cmd->name);
+	snprintf(suffix, sizeof suffix, cg_tr(" (see 'canhgac help %s')"), cli->cmd->name);
 	va_list ap;
 	va_start(ap, fmt);
-	fprintf(stderr, "canhgac %s: ", cli->cmd->name);
-	vfprintf(stderr, fmt, ap);
+	put_line(prefix, cg_tr(fmt), ap, suffix);
 	va_end(ap);
-	fprintf(stderr, "\nusage: canhgac %s %s\n(see 'canhgac help %s')\n",
-		cli->cmd->name, cli->cmd->usage, cli->cmd->name);
 	return CG_EXIT_ERROR;
+}
+
+int cg_cli_error(const cg_cli *cli, const char *fmt, ...)
+{
+	char prefix[128];
+	snprintf(prefix, sizeof prefix, "canhgac %s: ", cli->cmd->name);
+	va_list ap;
+	va_start(ap, fmt);
+	put_line(prefix, cg_tr(fmt), ap, "");
+	va_end(ap);
+	return CG_EXIT_ERROR;
+}
+
+void cg_cli_pick_lang(int argc, char **argv)
+{
+	cg_lang_set(cg_lang_from_env());
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		cg_lang l;
+		if (strcmp(a, "--") == 0)
+			return;
+		if (strcmp(a, "--lang") == 0 && i + 1 < argc && cg_lang_parse(argv[i + 1], &l))
+			cg_lang_set(l);
+		else if (strncmp(a, "--lang=", 7) == 0 && cg_lang_parse(a + 7, &l))
+			cg_lang_set(l);
+	}
 }
 
 static const cg_opt *find_long(const cg_opt *opts, const char *name, size_t n)
@@ -94,6 +147,13 @@ static int apply(cg_cli *cli, const cg_opt *o, const char *val, cg_opt_fn fn,
 	case OPT_HELP:
 		cg_cli_print_help(cli->cmd);
 		return CG_EXIT_OK;
+	case OPT_LANG: {
+		cg_lang l;
+		if (!cg_lang_parse(val, &l))
+			return cg_cli_usage_error(cli, "--lang must be vi or en, not '%s'", val);
+		cg_lang_set(l);
+		return -1;
+	}
 	}
 	if (!fn)
 		return cg_cli_usage_error(cli, "option --%s not handled", o->name);

@@ -6,14 +6,22 @@
  * dispatch picks the longest name that matches the arguments.
  *
  * Each command parses its own options with cg_cli_parse, giving a table of
- * the options it adds; the common ones (--json, --data-dir, -q, -v, -h)
- * are understood everywhere. Exit codes are those of grep and clamscan:
- * 0 nothing found, 1 found, 2 error or bad usage.
+ * the options it adds; the common ones (--json, --data-dir, --lang, -q,
+ * -v, -h) are understood everywhere. Exit codes are those of grep and
+ * clamscan: 0 nothing found, 1 found, 2 error or bad usage.
+ *
+ * A command refused for bad usage or a bad option says so in one line on
+ * stderr, exits 2 and has written nothing anywhere: commands check every
+ * option and argument before they create a directory or open a store.
+ * Messages go through the catalogue (core/msg.h) in the language chosen
+ * by the locale or --lang.
  */
 #ifndef CG_CLI_H
 #define CG_CLI_H
 
 #include <stdbool.h>
+
+#include "core/msg.h"
 
 enum {
 	CG_EXIT_OK = 0,
@@ -61,10 +69,18 @@ typedef int (*cg_opt_fn)(void *ctx, int id, const char *value);
  * that has been reported). */
 int cg_cli_parse(cg_cli *cli, const cg_opt *opts, cg_opt_fn fn, void *ctx);
 
-/* Prints "usage: canhgac NAME USAGE" (and on stderr, with a hint) and
- * returns CG_EXIT_ERROR, for commands that find their arguments wrong. */
+/* Prints "canhgac NAME: MESSAGE (see 'canhgac help NAME')" on one line
+ * of stderr, the message translated, and returns CG_EXIT_ERROR, for
+ * commands that find their arguments wrong. */
 int cg_cli_usage_error(const cg_cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Prints "canhgac NAME: MESSAGE" (translated) on stderr and returns
+ * CG_EXIT_ERROR: a failure that is not the user's wording. */
+int cg_cli_error(const cg_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Sets the language of the messages from the environment, then from a
+ * --lang vi|en among the arguments (before any "--"); main calls it before
+ * dispatch so that even an unknown command is answered in it. */
+void cg_cli_pick_lang(int argc, char **argv);
 void cg_cli_print_help(const cg_command *cmd);
 
 /* Strict whole-string integer option value in [min,max]; reports the

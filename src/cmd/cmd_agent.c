@@ -15,8 +15,10 @@
 #include "cli.h"
 #include "core/fileio.h"
 #include "core/json.h"
+#include "core/msg.h"
 
 typedef struct agent_opts {
+	const cg_cli *cli;
 	const char *server, *token, *pin, *ca, *bundle_key;
 	bool once;
 	long long run_for;
@@ -49,7 +51,7 @@ static int on_opt(void *ctx, int id, const char *val)
 	case O_RUN_FOR: {
 		int64_t v;
 		if (cg_parse_i64(cg_slice_cstr(val), 1, 86400 * 365, &v)) {
-			fprintf(stderr, "canhgac agent run: --run-for wants seconds, not '%s'\n", val);
+			cg_cli_usage_error(o->cli, "--run-for wants seconds, not '%s'", val);
 			return 1;
 		}
 		o->run_for = v;
@@ -90,7 +92,7 @@ static cg_err install_bundle_key(const char *data_dir, const char *file, cg_buf 
 
 int cmd_agent_enroll(cg_cli *cli)
 {
-	agent_opts o = { 0 };
+	agent_opts o = { .cli = cli };
 	int rc = cg_cli_parse(cli, enroll_opts, on_opt, &o);
 	if (rc >= 0)
 		return rc;
@@ -106,7 +108,7 @@ int cmd_agent_enroll(cg_cli *cli)
 	if (!err)
 		err = cg_agent_enroll(cli->data_dir, o.server, o.token, o.pin, o.ca, &c, &why);
 	if (err) {
-		fprintf(stderr, "canhgac agent enroll: %s\n", cg_buf_cstr(&why));
+		cg_cli_error(cli, "%s", cg_buf_cstr(&why));
 	} else if (cli->json) {
 		json_t *j = json_pack("{s:s,s:s,s:s,s:s}", "server", c.server, "agent_id",
 				      c.agent_id, "pin", c.pin, "agency", c.agency);
@@ -117,9 +119,10 @@ int cmd_agent_enroll(cg_cli *cli)
 		cg_buf_free(&out);
 		json_decref(j);
 	} else {
-		printf("enrolled with %s as agent %s%s%s\nserver key pin: %s\n"
-		       "(compare the pin with the one the server shows; credentials in %s/agent.json)\n",
-		       c.server, c.agent_id, c.agency[0] ? ", agency " : "", c.agency, c.pin,
+		printf(cg_tr("enrolled with %s as agent %s%s%s\nserver key pin: %s\n"
+		             "(compare the pin with the one the server shows; credentials in "
+		             "%s/agent.json)\n"),
+		       c.server, c.agent_id, c.agency[0] ? cg_tr(", agency ") : "", c.agency, c.pin,
 		       cli->data_dir);
 	}
 	cg_buf_free(&why);
@@ -142,7 +145,7 @@ static const cg_opt run_opts[] = {
 
 int cmd_agent_run(cg_cli *cli)
 {
-	agent_opts o = { 0 };
+	agent_opts o = { .cli = cli };
 	int rc = cg_cli_parse(cli, run_opts, on_opt, &o);
 	if (rc >= 0)
 		return rc;
@@ -161,7 +164,7 @@ int cmd_agent_run(cg_cli *cli)
 	cg_buf_init(&why, 4096);
 	cg_err err = cg_agent_run(&ro, &why);
 	if (err)
-		fprintf(stderr, "canhgac agent run: %s\n", why.len ? cg_buf_cstr(&why) : cg_strerror(err));
+		cg_cli_error(cli, "%s", why.len ? cg_buf_cstr(&why) : cg_tr(cg_strerror(err)));
 	cg_buf_free(&why);
 	return err ? CG_EXIT_ERROR : CG_EXIT_OK;
 }
@@ -184,11 +187,11 @@ int cmd_agent_status(cg_cli *cli)
 	int rc = cg_cli_parse(cli, NULL, NULL, NULL);
 	if (rc >= 0)
 		return rc;
+	if (cli->npos)
+		return cg_cli_usage_error(cli, "unexpected argument '%s'", cli->pos[0]);
 	json_t *creds = read_json(cli->data_dir, "agent.json");
-	if (!creds) {
-		fprintf(stderr, "canhgac agent status: %s: not enrolled (no agent.json)\n", cli->data_dir);
-		return CG_EXIT_ERROR;
-	}
+	if (!creds)
+		return cg_cli_error(cli, "%s: not enrolled (no agent.json)", cli->data_dir);
 	json_t *state = read_json(cli->data_dir, "state.json");
 	json_t *out = json_object();
 	json_object_set_new(out, "server", cg_json_cstr(cg_json_get_str(creds, "server")));
@@ -222,16 +225,16 @@ int cmd_agent_status(cg_cli *cli)
 		cg_buf_free(&b);
 	} else {
 		json_t *spool = json_object_get(out, "spool");
-		printf("server:        %s\nagent id:      %s\nagency:        %s\nenrolled at:   %s\n"
-		       "running:       %s\nlast heartbeat: %s\nlast upload:   %s\nlast error:    %s\n"
-		       "spool pending: %" JSON_INTEGER_FORMAT " events\n",
+		printf(cg_tr("server:        %s\nagent id:      %s\nagency:        %s\n"
+		             "enrolled at:   %s\nrunning:       %s\nlast heartbeat: %s\n"
+		             "last upload:   %s\nlast error:    %s\nspool pending: %lld events\n"),
 		       cg_json_get_str(out, "server"), cg_json_get_str(out, "agent_id"),
 		       cg_json_get_str(out, "agency"), cg_json_get_str(out, "enrolled_at"),
-		       running ? "yes" : "no",
-		       cg_json_get_str(state, "last_heartbeat") ? cg_json_get_str(state, "last_heartbeat") : "never",
-		       cg_json_get_str(state, "last_upload") ? cg_json_get_str(state, "last_upload") : "never",
-		       cg_json_get_str(state, "last_error") && *cg_json_get_str(state, "last_error") ? cg_json_get_str(state, "last_error") : "none",
-		       json_integer_value(json_object_get(spool, "pending")));
+		       running ? cg_tr("yes") : cg_tr("no"),
+		       cg_json_get_str(state, "last_heartbeat") ? cg_json_get_str(state, "last_heartbeat") : cg_tr("never"),
+		       cg_json_get_str(state, "last_upload") ? cg_json_get_str(state, "last_upload") : cg_tr("never"),
+		       cg_json_get_str(state, "last_error") && *cg_json_get_str(state, "last_error") ? cg_json_get_str(state, "last_error") : cg_tr("none"),
+		       (long long)json_integer_value(json_object_get(spool, "pending")));
 	}
 	json_decref(out);
 	json_decref(state);

@@ -9,11 +9,13 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "accounts/accounts.h"
 #include "cli.h"
 #include "core/json.h"
+#include "core/msg.h"
 #include "core/timeutil.h"
 
 typedef struct aa {
@@ -23,6 +25,7 @@ typedef struct aa {
 	char host[256];
 	long counts[5];
 	long errors;
+	const cg_cli *cli;
 } aa;
 
 enum { O_ROOT = 1, O_MAXAGE, O_UNUSED, O_BURSTN, O_BURSTM, O_NOW };
@@ -37,13 +40,13 @@ static int on_opt(void *ctx, int id, const char *val)
 	}
 	if (id == O_NOW) {
 		if (cg_time_parse(cg_slice_cstr(val), &a->p.now_ms)) {
-			fprintf(stderr, "canhgac audit accounts: --now: not an RFC 3339 time: '%s'\n", val);
+			cg_cli_usage_error(a->cli, "--now: not an RFC 3339 time: '%s'", val);
 			return 1;
 		}
 		return 0;
 	}
 	if (cg_parse_i64(cg_slice_cstr(val), 1, 100000, &v)) {
-		fprintf(stderr, "canhgac audit accounts: want a number from 1 to 100000, not '%s'\n", val);
+		cg_cli_usage_error(a->cli, "want a number from 1 to 100000, not '%s'", val);
 		return 1;
 	}
 	if (id == O_MAXAGE)
@@ -89,28 +92,31 @@ static void on_error(void *ctx, const char *msg)
 {
 	aa *a = ctx;
 	a->errors++;
-	fprintf(stderr, "canhgac audit accounts: %s\n", msg);
+	cg_cli_error(a->cli, "%s", msg);
 }
 
 int cmd_audit_accounts(cg_cli *cli)
 {
-	aa a = { 0 };
+	aa a = { .cli = cli };
 	int rc = cg_cli_parse(cli, opts, on_opt, &a);
 	if (rc >= 0)
 		return rc;
 	if (cli->npos)
 		return cg_cli_usage_error(cli, "unexpected argument '%s'", cli->pos[0]);
+	struct stat rst;
+	if (a.root && (stat(a.root, &rst) != 0 || !S_ISDIR(rst.st_mode)))
+		return cg_cli_usage_error(cli, "--root %s: not a directory", a.root);
 	a.json = cli->json;
 	if (gethostname(a.host, sizeof a.host - 1) != 0)
 		snprintf(a.host, sizeof a.host, "localhost");
 	char state[PATH_MAX];
 	snprintf(state, sizeof state, "%s/accounts", cli->data_dir);
 	if (!a.json)
-		printf("%-8s  %-22s  %-16s  %s\n", "SEVERITY", "KIND", "SUBJECT", "SUMMARY");
+		printf("%-8s  %-22s  %-16s  %s\n", cg_tr("SEVERITY"), cg_tr("KIND"), cg_tr("SUBJECT"),
+		       cg_tr("SUMMARY"));
 	cg_err err = cg_accounts_audit(a.root, state, &a.p, emit, on_error, &a);
 	if (err) {
-		fprintf(stderr, "canhgac audit accounts: %s\n", cg_strerror(err));
-		return CG_EXIT_ERROR;
+		return cg_cli_error(cli, "%s", cg_tr(cg_strerror(err)));
 	}
 	long real = a.counts[1] + a.counts[2] + a.counts[3] + a.counts[4];
 	if (a.json)
@@ -119,7 +125,7 @@ int cmd_audit_accounts(cg_cli *cli)
 		       a.root ? "given" : "/", real + a.counts[0], a.counts[4], a.counts[3],
 		       a.counts[2], a.counts[1], a.counts[0], a.errors);
 	else
-		printf("\n%ld finding(s): %ld critical, %ld high, %ld medium, %ld low, %ld info\n",
+		printf(cg_tr("\n%ld finding(s): %ld critical, %ld high, %ld medium, %ld low, %ld info\n"),
 		       real + a.counts[0], a.counts[4], a.counts[3], a.counts[2], a.counts[1],
 		       a.counts[0]);
 	if (a.errors)

@@ -15,10 +15,12 @@
 
 #include "bundle/bundle.h"
 #include "cli.h"
+#include "core/msg.h"
 #include "core/fileio.h"
 #include "core/json.h"
 
 typedef struct bundle_opts {
+	const cg_cli *cli;
 	const char *key;
 	long long version;
 	bool accept;
@@ -34,7 +36,7 @@ static int on_opt(void *ctx, int id, const char *val)
 	else if (id == O_VERSION) {
 		int64_t v;
 		if (cg_parse_i64(cg_slice_cstr(val), 1, INT64_MAX, &v)) {
-			fprintf(stderr, "canhgac bundle sign: --version wants a positive integer, not '%s'\n", val);
+			cg_cli_usage_error(o->cli, "--version wants a positive integer, not '%s'", val);
 			return 1;
 		}
 		o->version = v;
@@ -52,7 +54,7 @@ static const cg_opt opts[] = {
 
 int cmd_bundle_keygen(cg_cli *cli)
 {
-	bundle_opts o = { 0 };
+	bundle_opts o = { .cli = cli };
 	int rc = cg_cli_parse(cli, opts, on_opt, &o);
 	if (rc >= 0)
 		return rc;
@@ -65,9 +67,9 @@ int cmd_bundle_keygen(cg_cli *cli)
 	cg_buf_init(&why, 4096);
 	cg_err err = cg_bundle_keygen(pub, sec, &why);
 	if (err)
-		fprintf(stderr, "canhgac bundle keygen: %s\n", cg_buf_cstr(&why));
+		cg_cli_error(cli, "%s", cg_buf_cstr(&why));
 	else if (!cli->json)
-		printf("public key: %s\nsecret key: %s (keep it offline)\n", pub, sec);
+		printf(cg_tr("public key: %s\nsecret key: %s (keep it offline)\n"), pub, sec);
 	else
 		printf("{\"public\":\"%s\",\"secret\":\"%s\"}\n", pub, sec);
 	cg_buf_free(&why);
@@ -76,7 +78,7 @@ int cmd_bundle_keygen(cg_cli *cli)
 
 int cmd_bundle_sign(cg_cli *cli)
 {
-	bundle_opts o = { 0 };
+	bundle_opts o = { .cli = cli };
 	int rc = cg_cli_parse(cli, opts, on_opt, &o);
 	if (rc >= 0)
 		return rc;
@@ -86,9 +88,9 @@ int cmd_bundle_sign(cg_cli *cli)
 	cg_buf_init(&why, 4096);
 	cg_err err = cg_bundle_sign(cli->pos[0], o.version, o.key, &why);
 	if (err)
-		fprintf(stderr, "canhgac bundle sign: %s\n", cg_buf_cstr(&why));
+		cg_cli_error(cli, "%s", cg_buf_cstr(&why));
 	else if (!cli->json)
-		printf("signed %s version %lld\n", cli->pos[0], o.version);
+		printf(cg_tr("signed %s version %lld\n"), cli->pos[0], o.version);
 	cg_buf_free(&why);
 	return err ? CG_EXIT_ERROR : CG_EXIT_OK;
 }
@@ -107,7 +109,7 @@ static cg_err record_version(const char *data_dir, int64_t v, cg_buf *why)
 
 int cmd_bundle_verify(cg_cli *cli)
 {
-	bundle_opts o = { 0 };
+	bundle_opts o = { .cli = cli };
 	int rc = cg_cli_parse(cli, opts, on_opt, &o);
 	if (rc >= 0)
 		return rc;
@@ -133,10 +135,10 @@ int cmd_bundle_verify(cg_cli *cli)
 		cg_buf_free(&out);
 		json_decref(j);
 	} else if (err) {
-		fprintf(stderr, "canhgac bundle verify: refused: %s\n", cg_buf_cstr(&why));
+		cg_cli_error(cli, "refused: %s", cg_buf_cstr(&why));
 	} else {
-		printf("%s: valid, version %" PRId64 "%s\n", dir, version,
-		       o.accept ? " (accepted)" : "");
+		printf(cg_tr("%s: valid, version %lld%s\n"), dir, (long long)version,
+		       o.accept ? cg_tr(" (accepted)") : "");
 	}
 	cg_buf_free(&why);
 	return status;

@@ -19,6 +19,7 @@
 #include "core/fileio.h"
 #include "core/json.h"
 #include "core/limits.h"
+#include "core/msg.h"
 #include "core/timeutil.h"
 #include "demo/demo.h"
 #include "api/auth.h"
@@ -80,11 +81,10 @@ static cg_err store_has_agencies(cg_store *st, bool *has)
 	return err;
 }
 
-static int demo_fail(const char *what, cg_err err, const cg_buf *why)
+static int demo_fail(const cg_cli *cli, const char *what, cg_err err, const cg_buf *why)
 {
-	fprintf(stderr, "canhgac demo seed: %s: %s\n", what,
-	        why && why->len ? cg_buf_cstr(why) : cg_strerror(err));
-	return CG_EXIT_ERROR;
+	return cg_cli_error(cli, "%s: %s", what,
+	                    why && why->len ? cg_buf_cstr(why) : cg_tr(cg_strerror(err)));
 }
 
 static void print_result(const cg_cli *cli, const cg_demo_counts *c, bool created, bool have_pw,
@@ -105,13 +105,13 @@ static void print_result(const cg_cli *cli, const cg_demo_counts *c, bool create
 		json_decref(o);
 		return;
 	}
-	printf("Tỉnh Lai Châu (demo) trong %s: thêm %d cơ quan, %d hệ thống, "
-	       "%d đầu mối, %d sự kiện\n",
+	printf(cg_tr("Lai Châu demo province in %s: added %d agencies, %d systems, "
+	             "%d contact points, %d events\n"),
 	       cli->data_dir, c->agencies, c->systems, c->people, c->events);
 	if (have_pw)
-		printf("Đăng nhập / login: %s  mật khẩu / password: %s\n", DEMO_ADMIN, pw);
+		printf(cg_tr("login: %s  password: %s\n"), DEMO_ADMIN, pw);
 	else
-		printf("User %s already exists; its password was not changed.\n", DEMO_ADMIN);
+		printf(cg_tr("User %s already exists; its password was not changed.\n"), DEMO_ADMIN);
 }
 
 static int demo_seed(cg_cli *cli, const demo_opts *o)
@@ -124,19 +124,19 @@ static int demo_seed(cg_cli *cli, const demo_opts *o)
 	cg_store *st = NULL;
 	cg_err err = cg_mkdir_p(cli->data_dir, 0700, &why);
 	if (err) {
-		rc = demo_fail(cli->data_dir, err, &why);
+		rc = demo_fail(cli, cli->data_dir, err, &why);
 		goto out;
 	}
 	cg_buf_printf(&path, "%s/%s", cli->data_dir, DEMO_STORE_FILE);
 	cg_buf_printf(&pwpath, "%s/%s", cli->data_dir, DEMO_PASSWORD_FILE);
 	if ((err = cg_store_open(cg_buf_cstr(&path), &st, &why))) {
-		rc = demo_fail("store", err, &why);
+		rc = demo_fail(cli, cg_tr("store"), err, &why);
 		goto out;
 	}
 	cg_demo_counts counts = {0, 0, 0, 0};
 	bool has = false;
 	if (o->if_empty && (err = store_has_agencies(st, &has))) {
-		rc = demo_fail("store", err, NULL);
+		rc = demo_fail(cli, cg_tr("store"), err, NULL);
 		goto out;
 	}
 	if (has) {
@@ -144,12 +144,12 @@ static int demo_seed(cg_cli *cli, const demo_opts *o)
 		if (read_kept_password(cg_buf_cstr(&pwpath), kept, sizeof kept))
 			print_result(cli, &counts, false, true, kept);
 		else if (!cli->json)
-			printf("%s already holds an inventory: demo not seeded.\n", cli->data_dir);
+			printf(cg_tr("%s already holds an inventory: demo not seeded.\n"), cli->data_dir);
 		rc = CG_EXIT_OK;
 		goto out;
 	}
 	if ((err = cg_demo_seed(st, cg_time_now_ms(), &counts, &why))) {
-		rc = demo_fail("seed", err, &why);
+		rc = demo_fail(cli, cg_tr("seed"), err, &why);
 		goto out;
 	}
 	char pw[64] = "";
@@ -161,7 +161,7 @@ static int demo_seed(cg_cli *cli, const demo_opts *o)
 		memcpy(pw, gen, sizeof gen);
 	}
 	if ((err = cg_demo_ensure_admin(st, DEMO_ADMIN, pw, &created))) {
-		rc = demo_fail("admin user", err, NULL);
+		rc = demo_fail(cli, cg_tr("admin user"), err, NULL);
 		goto out;
 	}
 	if (created && !have_pw) {
@@ -171,7 +171,7 @@ static int demo_seed(cg_cli *cli, const demo_opts *o)
 		err = cg_write_file_atomic(cg_buf_cstr(&pwpath), line.ptr, line.len, 0600, &why);
 		cg_buf_free(&line);
 		if (err) {
-			rc = demo_fail(cg_buf_cstr(&pwpath), err, &why);
+			rc = demo_fail(cli, cg_buf_cstr(&pwpath), err, &why);
 			goto out;
 		}
 		have_pw = true;

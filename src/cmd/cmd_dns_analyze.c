@@ -61,19 +61,19 @@ static json_t *summary_json(const cg_dns_stats *st, const cg_dns_counts *c,
 static void print_summary_text(const cg_dns_stats *st, const cg_dns_counts *c,
 			       size_t flagged)
 {
-	printf("%llu lines read, %llu queries, %llu clients seen, %zu flagged\n",
+	printf(cg_tr("%llu lines read, %llu queries, %llu clients seen, %zu flagged\n"),
 	       (unsigned long long)st->lines, (unsigned long long)st->queries,
 	       (unsigned long long)c->clients, flagged);
 	for (int r = 0; r < CG_DNS_SKIP_COUNT; r++) {
 		const cg_dns_skipstat *k = &st->skip[r];
 		if (k->count)
-			printf("%llu lines skipped: %s, first at %s:%llu\n",
+			printf(cg_tr("%llu lines skipped: %s, first at %s:%llu\n"),
 			       (unsigned long long)k->count,
 			       cg_dns_skip_name((cg_dns_skip)r), k->file,
 			       (unsigned long long)k->first_line);
 	}
 	if (c->out_of_window)
-		printf("%llu queries outside --since/--until\n",
+		printf(cg_tr("%llu queries outside --since/--until\n"),
 		       (unsigned long long)c->out_of_window);
 }
 
@@ -83,7 +83,7 @@ static int report(dns_setup *s, cg_dns_analyzer *a, const cg_dns_stats *st,
 	const uint32_t *ids;
 	size_t n;
 	if (cg_dns_analyzer_flagged(a, &ids, &n)) {
-		fprintf(stderr, "canhgac dns analyze: out of memory\n");
+		cg_cli_error(s->cli, "out of memory");
 		json_decref(inputs);
 		json_decref(errors);
 		return CG_EXIT_ERROR;
@@ -163,7 +163,7 @@ int cmd_dns_analyze(cg_cli *cli)
 			cg_json_cstr(cli->pos[i]), "format", cg_dns_fmt_name(used)));
 		if (err) {
 			failed = true;
-			fprintf(stderr, "canhgac dns analyze: %s\n", cg_buf_cstr(&why));
+			cg_cli_error(cli, "%s", cg_buf_cstr(&why));
 			json_array_append_new(errors, cg_json_str(cg_buf_slice(&why)));
 		}
 		cg_buf_free(&why);

@@ -67,8 +67,8 @@ int dns_setup_option(dns_setup *s, int id, const char *val)
 	case 6: {
 		int64_t ms;
 		if (cg_time_parse(cg_slice_cstr(val), &ms)) {
-			cg_cli_usage_error(s->cli, "--%s: '%s' is not a time (RFC 3339 "
-					   "or YYYY-MM-DD)", id == 5 ? "since" : "until", val);
+			cg_cli_usage_error(s->cli, "--%s: '%s' is not a time (RFC 3339 or YYYY-MM-DD)",
+			                   id == 5 ? "since" : "until", val);
 			return 1;
 		}
 		*(id == 5 ? &o->since_ms : &o->until_ms) = ms;
@@ -169,21 +169,18 @@ static bool load_set(dns_setup *s, cg_dns_set *set, const char *path)
 	cg_buf_init(&why, 4096);
 	cg_err err = cg_dns_intel_load(set, path, &st, &why);
 	if (err)
-		fprintf(stderr, "canhgac %s: %s\n", s->cli->cmd->name, cg_buf_cstr(&why));
+		cg_cli_error(s->cli, "%s", cg_buf_cstr(&why));
 	else if (st.skipped)
-		fprintf(stderr, "canhgac %s: %s: %llu lines without a usable domain "
-			"skipped, first at line %llu\n", s->cli->cmd->name, path,
-			(unsigned long long)st.skipped,
-			(unsigned long long)st.first_bad);
+		cg_cli_error(s->cli, "%s: %llu lines without a usable domain skipped, first at line %llu",
+		             path, (unsigned long long)st.skipped, (unsigned long long)st.first_bad);
 	cg_buf_free(&why);
 	return !err;
 }
 
 bool dns_setup_load(dns_setup *s)
 {
-	const char *cmd = s->cli->cmd->name;
 	if (!s->blocklists || !s->allows) {
-		fprintf(stderr, "canhgac %s: out of memory\n", cmd);
+		cg_cli_error(s->cli, "out of memory");
 		return false;
 	}
 	if (s->nblocklists) {
@@ -196,7 +193,7 @@ bool dns_setup_load(dns_setup *s)
 	}
 	s->psl = cg_dns_psl_open();
 	if (!s->psl) {
-		fprintf(stderr, "canhgac %s: no Public Suffix List (libpsl) data\n", cmd);
+		cg_cli_error(s->cli, "no Public Suffix List (libpsl) data");
 		return false;
 	}
 	s->allow = cg_dns_set_new();
@@ -206,15 +203,14 @@ bool dns_setup_load(dns_setup *s)
 	const char *rules = find_rules(s, dir, sizeof dir);
 	if (!s->no_dga) {
 		if (!rules) {
-			fprintf(stderr, "canhgac %s: no rules directory with dns/ "
-				"(use --rules-dir or --no-dga)\n", cmd);
+			cg_cli_error(s->cli, "no rules directory with dns/ (use --rules-dir or --no-dga)");
 			return false;
 		}
 		cg_buf why;
 		cg_buf_init(&why, 4096);
 		cg_err err = cg_dns_dga_load(rules, &s->dga, &why);
 		if (err)
-			fprintf(stderr, "canhgac %s: DGA model: %s\n", cmd, cg_buf_cstr(&why));
+			cg_cli_error(s->cli, "DGA model: %s", cg_buf_cstr(&why));
 		cg_buf_free(&why);
 		if (err)
 			return false;
@@ -234,7 +230,7 @@ bool dns_setup_load(dns_setup *s)
 		cg_buf_init(&why, 4096);
 		cg_err err = cg_dns_subnets_load(s->subnets_path, &s->subnets, &why);
 		if (err)
-			fprintf(stderr, "canhgac %s: %s\n", cmd, cg_buf_cstr(&why));
+			cg_cli_error(s->cli, "%s", cg_buf_cstr(&why));
 		cg_buf_free(&why);
 		if (err)
 			return false;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "core/msg.h"
 #include "core/fileio.h"
 #include "dns/dga.h"
 
@@ -64,8 +65,7 @@ int cmd_dns_dga_train(cg_cli *cli)
 	if (!err && t.heldout)
 		err = cg_write_file_atomic(t.heldout, held.ptr, held.len, 0644, &why);
 	if (err)
-		fprintf(stderr, "canhgac dns dga-train: %s\n",
-			why.len ? cg_buf_cstr(&why) : cg_strerror(err));
+		cg_cli_error(cli, "%s", why.len ? cg_buf_cstr(&why) : cg_tr(cg_strerror(err)));
 	else if (!t.report)
 		fputs(cg_buf_cstr(&rep), stdout);
 	cg_buf_free(&model);

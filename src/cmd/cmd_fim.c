@@ -7,10 +7,12 @@
  * Exit status: 0 no alert (info records only), 1 a new or changed
  * server-side script, 2 error.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -23,6 +25,7 @@ typedef struct fo {
 	long long threads;
 	char host[256];
 	uint64_t problems;
+	const cg_cli *cli;
 } fo;
 
 static int on_opt(void *ctx, int id, const char *val)
@@ -31,7 +34,7 @@ static int on_opt(void *ctx, int id, const char *val)
 	int64_t v;
 	(void)id;
 	if (cg_parse_i64(cg_slice_cstr(val), 1, 256, &v)) {
-		fprintf(stderr, "canhgac fim scan: --threads wants 1..256, not '%s'\n", val);
+		cg_cli_usage_error(o->cli, "--threads wants 1..256, not '%s'", val);
 		return 1;
 	}
 	o->threads = v;
@@ -62,17 +65,25 @@ static void problem(void *ctx, const char *path, const char *reason)
 {
 	fo *o = ctx;
 	o->problems++;
-	fprintf(stderr, "canhgac fim scan: %s: %s\n", path, reason);
+	cg_cli_error(o->cli, "%s: %s", path, reason);
 }
 
 int cmd_fim_scan(cg_cli *cli)
 {
-	fo o = { 0 };
+	fo o = { .cli = cli };
 	int rc = cg_cli_parse(cli, opts, on_opt, &o);
 	if (rc >= 0)
 		return rc;
 	if (cli->npos < 1)
 		return cg_cli_usage_error(cli, "want at least one web root");
+	/* a mistyped root must not start (or rewrite) a baseline */
+	for (int i = 0; i < cli->npos; i++) {
+		struct stat rst;
+		if (stat(cli->pos[i], &rst) != 0)
+			return cg_cli_usage_error(cli, "%s: %s", cli->pos[i], strerror(errno));
+		if (!S_ISDIR(rst.st_mode))
+			return cg_cli_usage_error(cli, "%s: not a directory", cli->pos[i]);
+	}
 	o.json = cli->json;
 	if (gethostname(o.host, sizeof o.host - 1) != 0)
 		snprintf(o.host, sizeof o.host, "localhost");
@@ -89,7 +100,7 @@ int cmd_fim_scan(cg_cli *cli)
 	if (!err)
 		err = cg_fim_open(&fopts, &f, &why);
 	if (err) {
-		fprintf(stderr, "canhgac fim scan: %s\n", cg_buf_cstr(&why));
+		cg_cli_error(cli, "%s", cg_buf_cstr(&why));
 		cg_buf_free(&why);
 		return CG_EXIT_ERROR;
 	}
@@ -98,8 +109,7 @@ int cmd_fim_scan(cg_cli *cli)
 	cg_fim_close(f);
 	cg_buf_free(&why);
 	if (err) {
-		fprintf(stderr, "canhgac fim scan: %s\n", cg_strerror(err));
-		return CG_EXIT_ERROR;
+		return cg_cli_error(cli, "%s", cg_tr(cg_strerror(err)));
 	}
 	if (o.json)
 		printf("{\"summary\":{\"files\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"added\":%" PRIu64
@@ -108,10 +118,11 @@ int cmd_fim_scan(cg_cli *cli)
 		       st.files, st.bytes, st.added, st.changed, st.removed, st.alerts, st.problems,
 		       st.first ? "true" : "false");
 	else
-		printf("%s%" PRIu64 " files hashed; %" PRIu64 " added, %" PRIu64 " changed, %" PRIu64
-		       " removed; %" PRIu64 " alert(s)\n",
-		       st.first ? "baseline created: " : "", st.files, st.added, st.changed,
-		       st.removed, st.alerts);
+		printf(cg_tr("%s%llu files hashed; %llu added, %llu changed, %llu removed; %llu "
+		             "alert(s)\n"),
+		       st.first ? cg_tr("baseline created: ") : "", (unsigned long long)st.files,
+		       (unsigned long long)st.added, (unsigned long long)st.changed,
+		       (unsigned long long)st.removed, (unsigned long long)st.alerts);
 	if (st.alerts)
 		return CG_EXIT_FOUND;
 	return st.problems ? CG_EXIT_ERROR : CG_EXIT_OK;

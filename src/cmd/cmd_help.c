@@ -6,16 +6,18 @@
 #include <string.h>
 
 #include "cli.h"
+#include "core/msg.h"
 
 void cg_print_command_list(FILE *out)
 {
-	fprintf(out, "usage: canhgac COMMAND [OPTIONS] [ARGS]\n\n"
-		     "canhgac keeps watch over a province's networks: portals,\n"
-		     "endpoints, documents, DNS, incidents.\n\ncommands:\n");
+	fputs(cg_tr("usage: canhgac COMMAND [OPTIONS] [ARGS]\n\n"
+		    "canhgac keeps watch over a province's networks: portals,\n"
+		    "endpoints, documents, DNS, incidents.\n\ncommands:\n"),
+	      out);
 	for (int i = 0; i < cg_ncommands; i++)
 		fprintf(out, "  %-18s %s\n", cg_commands[i].name,
-			cg_commands[i].summary);
-	fprintf(out, "\nRun 'canhgac help COMMAND' for a command's options.\n");
+			cg_tr(cg_commands[i].summary));
+	fputs(cg_tr("\nRun 'canhgac help COMMAND' for a command's options.\n"), out);
 }
 
 int cmd_help(cg_cli *cli)
@@ -34,7 +36,7 @@ int cmd_help(cg_cli *cli)
 		int n = snprintf(name + used, sizeof name - used, "%s%s",
 				 i ? " " : "", cli->pos[i]);
 		if (n < 0 || (size_t)n >= sizeof name - used)
-			return cg_cli_usage_error(cli, "no such command");
+			return cg_cli_usage_error(cli, "no such command '%s'", cli->pos[0]);
 		used += (size_t)n;
 	}
 	for (int i = 0; i < cg_ncommands; i++) {
@@ -49,14 +51,12 @@ int cmd_help(cg_cli *cli)
 		if (strncmp(cg_commands[i].name, name, n) == 0 &&
 		    cg_commands[i].name[n] == ' ') {
 			if (!shown++)
-				printf("canhgac %s commands:\n", name);
+				printf(cg_tr("canhgac %s commands:\n"), name);
 			printf("  %-18s %s\n", cg_commands[i].name,
-			       cg_commands[i].summary);
+			       cg_tr(cg_commands[i].summary));
 		}
 	}
 	if (shown)
 		return CG_EXIT_OK;
-	fprintf(stderr, "canhgac: no such command '%s'\n", name);
-	cg_print_command_list(stderr);
-	return CG_EXIT_ERROR;
+	return cg_cli_usage_error(cli, "no such command '%s'", name);
 }

@@ -23,7 +23,7 @@ static void print_json(json_t *o)
 
 static int fail(const cg_cli *cli, cg_buf *why)
 {
-	fprintf(stderr, "canhgac %s: %s\n", cli->cmd->name, cg_buf_cstr(why));
+	cg_cli_error(cli, "%s", cg_buf_cstr(why));
 	cg_buf_free(why);
 	return CG_EXIT_ERROR;
 }
@@ -38,7 +38,7 @@ static void print_entry(const cg_cli *cli, json_t *m)
 	const char *v[5];
 	for (int k = 0; k < 5; k++)
 		v[k] = cg_json_get_str(m, keys[k]) ? cg_json_get_str(m, keys[k]) : "-";
-	printf("%s  %s  %s  mode %s  sha256 %s\n  rules:", v[0], v[1], v[2], v[3], v[4]);
+	printf(cg_tr("%s  %s  %s  mode %s  sha256 %s\n  rules:"), v[0], v[1], v[2], v[3], v[4]);
 	size_t i;
 	json_t *r;
 	json_array_foreach(json_object_get(m, "rules"), i, r)
@@ -61,7 +61,7 @@ int cmd_quarantine_list(cg_cli *cli)
 	json_t *m;
 	json_array_foreach(list, i, m) print_entry(cli, m);
 	if (!cli->json && json_array_size(list) == 0)
-		printf("quarantine is empty (%s/quarantine)\n", cli->data_dir);
+		printf(cg_tr("quarantine is empty (%s/quarantine)\n"), cli->data_dir);
 	json_decref(list);
 	if (err)
 		return fail(cli, &why);
@@ -92,12 +92,12 @@ int cmd_quarantine_restore(cg_cli *cli)
 	if (cg_quarantine_restore(cli->data_dir, id, &m, &why))
 		return fail(cli, &why);
 	if (why.len) /* restored, with a note (owner not restored) */
-		fprintf(stderr, "canhgac %s: warning: %s\n", cli->cmd->name, cg_buf_cstr(&why));
+		cg_cli_error(cli, "warning: %s", cg_buf_cstr(&why));
 	if (cli->json) {
 		json_object_set_new(m, "type", json_string("restored"));
 		print_json(m);
 	} else {
-		printf("restored %s to %s\n", id, cg_json_get_str(m, "path"));
+		printf(cg_tr("restored %s to %s\n"), id, cg_json_get_str(m, "path"));
 	}
 	json_decref(m);
 	cg_buf_free(&why);
@@ -119,7 +119,7 @@ int cmd_quarantine_delete(cg_cli *cli)
 		print_json(o);
 		json_decref(o);
 	} else {
-		printf("deleted %s\n", id);
+		printf(cg_tr("deleted %s\n"), id);
 	}
 	cg_buf_free(&why);
 	return CG_EXIT_OK;

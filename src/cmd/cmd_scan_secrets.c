@@ -6,7 +6,7 @@
  * cg_sec_scan_tree walks the paths with N workers, each with its own
  * scanner; findings arrive on the worker threads and are printed under one
  * mutex, one line (or one JSON object) per finding; a summary ends the
- * output. Exit
+ * output, in the language of the messages (core/msg.h). Exit
  * status: 0 nothing found, 1 findings (markings or uninspectable
  * documents), 2 when a path could not be scanned at all.
  */
@@ -83,7 +83,7 @@ static void print_finding(run *r, const cg_sec_finding *f)
 		cg_buf_puts(&out, "\"");
 	} else {
 		put_safe(&out, f->path);
-		cg_buf_printf(&out, ": KHÔNG KIỂM TRA ĐƯỢC [%s] ",
+		cg_buf_printf(&out, cg_tr(": UNINSPECTABLE [%s] "),
 			      f->format[0] ? f->format : "?");
 		put_safe(&out, f->evidence);
 	}
@@ -119,8 +119,8 @@ static int finish(run *r, const cg_sec_stats *st, double secs)
 		cg_buf_free(&out);
 		json_decref(o);
 	} else {
-		printf("Đã quét %llu tệp (%llu tài liệu) trong %.2f s: %llu tài liệu "
-		       "mang dấu mật, %llu không kiểm tra được.\n",
+		printf(cg_tr("Scanned %llu files (%llu documents) in %.2f s: %llu documents "
+		             "with a secrecy marking, %llu uninspectable.\n"),
 		       (unsigned long long)t.files, (unsigned long long)t.documents,
 		       secs, (unsigned long long)t.marked,
 		       (unsigned long long)t.uninspectable);

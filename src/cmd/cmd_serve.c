@@ -4,8 +4,10 @@
  * `--routes` prints the route table (method, path, who may call it) so
  * tests and operators can see every route the binary serves.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "core/fileio.h"
@@ -80,11 +82,30 @@ int cmd_serve(cg_cli *cli)
 	if (c.o.plain && c.o.tls_cert)
 		return cg_cli_usage_error(cli, "--no-tls and --tls-cert contradict each other");
 	c.o.data_dir = cli->data_dir;
+	/* Every option is checked before the data dir is created or a store
+	 * opened: a refused start leaves nothing behind. */
+	switch (cg_serve_check_opts(&c.o)) {
+	case CG_SERVE_BAD_LISTEN:
+		return cg_cli_usage_error(cli, "--listen %s: expected ADDR:PORT", c.o.listen);
+	case CG_SERVE_PLAIN_NOT_LOOPBACK:
+		return cg_cli_usage_error(cli,
+		                          "refusing plain HTTP on %s: --no-tls is only allowed on "
+		                          "a loopback address; use TLS",
+		                          c.o.listen);
+	case CG_SERVE_OPTS_OK:
+		break;
+	}
+	const char *files[][2] = {
+	    {"tls-cert", c.o.tls_cert}, {"tls-key", c.o.tls_key}, {"alert-config", c.o.alert_config}};
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+		if (files[i][1] && access(files[i][1], R_OK) != 0)
+			return cg_cli_usage_error(cli, "--%s %s: %s", files[i][0], files[i][1],
+			                          strerror(errno));
 	/* the endpoint-agent registry (DATA_DIR/agents.db, api_agent.c) */
 	cg_buf why;
 	cg_buf_init(&why, 4096);
 	if (cg_mkdir_p(cli->data_dir, 0700, &why) || cg_agent_api_init(cli->data_dir, &why)) {
-		fprintf(stderr, "canhgac serve: %s\n", cg_buf_cstr(&why));
+		cg_cli_error(cli, "%s", cg_buf_cstr(&why));
 		cg_buf_free(&why);
 		return CG_EXIT_ERROR;
 	}

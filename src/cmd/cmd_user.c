@@ -16,6 +16,7 @@
 #include "core/fileio.h"
 #include "core/json.h"
 #include "core/limits.h"
+#include "core/msg.h"
 #include "server/server.h"
 #include "store/store.h"
 
@@ -85,7 +86,7 @@ int cmd_user_add(cg_cli *cli)
 	if (cg_role_parse(c.role) == CG_ROLE_OFFICER && !c.agency)
 		return cg_cli_usage_error(cli, "an officer needs --agency ID");
 	if (cg_auth_init())
-		return CG_EXIT_ERROR;
+		return cg_cli_error(cli, "libsodium failed to initialise");
 	char pw[CG_MAX_PASSWORD + 1];
 	bool generated = c.generate || isatty(STDIN_FILENO);
 	if (generated) {
@@ -93,21 +94,26 @@ int cmd_user_add(cg_cli *cli)
 		cg_generate_password(g);
 		snprintf(pw, sizeof pw, "%s", g);
 	} else if (!read_password(pw, sizeof pw)) {
-		fprintf(stderr, "canhgac user add: the password on standard input is too long\n");
-		return CG_EXIT_ERROR;
+		return cg_cli_usage_error(cli, "the password on standard input is too long");
 	}
 	if (strlen(pw) < CG_MIN_PASSWORD) {
-		fprintf(stderr, "canhgac user add: the password needs at least %d characters\n",
-		        CG_MIN_PASSWORD);
-		return CG_EXIT_ERROR;
+		return cg_cli_usage_error(cli, "the password needs at least %d characters",
+		                          CG_MIN_PASSWORD);
 	}
 	cg_buf why;
 	cg_buf_init(&why, 1024);
 	char path[4096];
 	snprintf(path, sizeof path, "%s/canhgac.db", cli->data_dir);
+	/* An officer's agency can only be in a store that exists: never
+	 * create one just to find the agency missing. */
+	if (c.agency && access(path, F_OK) != 0) {
+		cg_buf_free(&why);
+		return cg_cli_usage_error(cli, "--agency %s: no such agency (id, code or name)",
+		                          c.agency);
+	}
 	cg_store *st = NULL;
 	if (cg_mkdir_p(cli->data_dir, 0700, &why) || cg_store_open(path, &st, &why)) {
-		fprintf(stderr, "canhgac user add: %s\n", cg_buf_cstr(&why));
+		cg_cli_error(cli, "%s", cg_buf_cstr(&why));
 		cg_buf_free(&why);
 		return CG_EXIT_ERROR;
 	}
@@ -115,9 +121,7 @@ int cmd_user_add(cg_cli *cli)
 	int64_t agency_id = 0;
 	cg_scope all = {0};
 	if (c.agency && cg_store_agency_lookup(st, &all, c.agency, &agency_id)) {
-		fprintf(stderr,
-		        "canhgac user add: --agency %s: no such agency (id, code or name)\n",
-		        c.agency);
+		cg_cli_usage_error(cli, "--agency %s: no such agency (id, code or name)", c.agency);
 		goto out;
 	}
 	json_t *rec = json_pack("{s:s,s:s,s:s}", "username", name, "role", c.role, "display_name",
@@ -131,11 +135,11 @@ int cmd_user_add(cg_cli *cli)
 		err = cg_store_user_create(st, &actor, rec, hash, &id);
 	json_decref(rec);
 	if (err == CG_ECONFLICT) {
-		fprintf(stderr, "canhgac user add: user '%s' already exists\n", name);
+		cg_cli_error(cli, "user '%s' already exists", name);
 		goto out;
 	}
 	if (err) {
-		fprintf(stderr, "canhgac user add: %s (%s)\n", cg_strerror(err), cg_store_errmsg());
+		cg_cli_error(cli, "%s (%s)", cg_tr(cg_strerror(err)), cg_store_errmsg());
 		goto out;
 	}
 	if (cli->json) {
@@ -150,9 +154,9 @@ int cmd_user_add(cg_cli *cli)
 		cg_buf_free(&b);
 		json_decref(o);
 	} else {
-		printf("created user %s (id %lld, role %s)\n", name, (long long)id, c.role);
+		printf(cg_tr("created user %s (id %lld, role %s)\n"), name, (long long)id, c.role);
 		if (generated)
-			printf("password: %s\n", pw);
+			printf(cg_tr("password: %s\n"), pw);
 	}
 	status = CG_EXIT_OK;
 out:

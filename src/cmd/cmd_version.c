@@ -130,6 +130,8 @@ int cmd_version(cg_cli *cli)
 	int rc = cg_cli_parse(cli, NULL, NULL, NULL);
 	if (rc >= 0)
 		return rc;
+	if (cli->npos)
+		return cg_cli_usage_error(cli, "unexpected argument '%s'", cli->pos[0]);
 	size_t nlib = sizeof libraries / sizeof libraries[0];
 	if (cli->json) {
 		json_t *o = json_pack("{s:s,s:s,s:s}", "version", CG_VERSION,

@@ -154,7 +154,7 @@ static int gather_urls(wctx *w, char ***out, size_t *n, cg_buf *file)
 		cg_buf why;
 		cg_buf_init(&why, 4096);
 		if (cg_read_file(w->url_file, file, &why)) {
-			fprintf(stderr, "canhgac %s: %s\n", cli->cmd->name, cg_buf_cstr(&why));
+			cg_cli_usage_error(cli, "--url-file %s", cg_buf_cstr(&why));
 			cg_buf_free(&why);
 			free(urls);
 			return CG_EXIT_ERROR;
@@ -188,7 +188,7 @@ static void on_error(const char *url, const char *msg, void *ctx)
 {
 	wctx *w = ctx;
 	w->errors++;
-	fprintf(stderr, "canhgac %s: %s: %s\n", w->cli->cmd->name, url, msg);
+	cg_cli_error(w->cli, "%s: %s", url, cg_tr(msg));
 }
 
 static void on_event(const cg_event *ev, void *ctx)
@@ -227,8 +227,8 @@ static void on_stored(const char *url, const cg_baseline *b, void *ctx)
 		json_decref(o);
 		return;
 	}
-	printf("baseline stored: %s (%d loads, %zu stable and %zu changing text shingles, "
-	       "%zu known domains)\n",
+	printf(cg_tr("baseline stored: %s (%d loads, %zu stable and %zu changing text shingles, "
+	             "%zu known domains)\n"),
 	       url, b->loads, b->stable.n, b->volatil.n, b->domains.n);
 }
 
@@ -254,8 +254,22 @@ static int web_main(cg_cli *cli, bool baseline)
 		cg_buf_free(&file);
 		return cg_cli_usage_error(cli, "no URL given");
 	}
-	/* bad URLs are errors for themselves; the rest still run */
-	size_t k = 0;
+	/* A bad URL among good ones is an error for itself, the rest still
+	 * run; with no good URL at all it is bad usage: nothing runs and
+	 * nothing is written. */
+	size_t k = 0, bad = n;
+	for (size_t i = 0; i < n; i++)
+		if (url_ok(urls[i]))
+			k++;
+		else if (bad == n)
+			bad = i;
+	if (k == 0) {
+		rc = cg_cli_usage_error(cli, "'%s' is not an http:// or https:// URL", urls[bad]);
+		free(urls);
+		cg_buf_free(&file);
+		return rc;
+	}
+	k = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (url_ok(urls[i]))
 			urls[k++] = urls[i];
@@ -267,7 +281,7 @@ static int web_main(cg_cli *cli, bool baseline)
 	cg_buf_init(&why, 4096);
 	const char *rules = w.rules ? w.rules : default_rules();
 	if (cg_web_lexicons_load(&lx, rules, w.lexicons, w.nlex, &why)) {
-		fprintf(stderr, "canhgac %s: %s\n", cli->cmd->name, cg_buf_cstr(&why));
+		cg_cli_error(cli, "%s", cg_buf_cstr(&why));
 		cg_web_lexicons_free(&lx);
 		cg_buf_free(&why);
 		cg_buf_free(&file);
@@ -291,7 +305,7 @@ static int web_main(cg_cli *cli, bool baseline)
 		puts(cg_buf_cstr(&w.line));
 		json_decref(o);
 	} else if (!baseline && w.findings == 0 && w.errors == 0) {
-		printf("%zu page(s) checked, nothing found\n", k);
+		printf(cg_tr("%zu page(s) checked, nothing found\n"), k);
 	}
 	fflush(stdout);
 	cg_buf_free(&w.line);

@@ -615,6 +615,17 @@ static bool parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *
 	return false;
 }
 
+cg_serve_problem cg_serve_check_opts(const cg_serve_opts *o)
+{
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	bool loopback;
+	if (!parse_listen(o->listen, &ss, &sslen, &loopback))
+		return CG_SERVE_BAD_LISTEN;
+	bool tls = !o->plain || o->tls_cert;
+	return !tls && !loopback ? CG_SERVE_PLAIN_NOT_LOOPBACK : CG_SERVE_OPTS_OK;
+}
+
 static int open_listener(const struct sockaddr_storage *ss, socklen_t len, char *shown,
                          size_t shown_size)
 {
@@ -657,7 +668,7 @@ int cg_serve_run(const cg_serve_opts *o)
 		return 2;
 	}
 	bool tls = !o->plain || o->tls_cert;
-	if (!tls && !loopback) {
+	if (cg_serve_check_opts(o) == CG_SERVE_PLAIN_NOT_LOOPBACK) {
 		fprintf(stderr,
 		        "canhgac serve: refusing plain HTTP on %s: plain HTTP"
 		        " is only allowed on a loopback address; use TLS\n",

@@ -132,6 +132,16 @@ typedef struct cg_serve_opts {
 	const char *alert_config; /* alerts INI (web_alert.h), or NULL */
 } cg_serve_opts;
 
+/* What is wrong with the options before anything is opened or created:
+ * the listen address, or plain HTTP off loopback. cg_serve_run refuses
+ * the same; `canhgac serve` asks first so a refused start writes nothing. */
+typedef enum cg_serve_problem {
+	CG_SERVE_OPTS_OK = 0,
+	CG_SERVE_BAD_LISTEN,       /* not ADDR:PORT / [V6]:PORT */
+	CG_SERVE_PLAIN_NOT_LOOPBACK, /* --no-tls on an address off loopback */
+} cg_serve_problem;
+cg_serve_problem cg_serve_check_opts(const cg_serve_opts *o);
+
 /* Runs until SIGTERM/SIGINT; returns an exit status. Prints the address
  * and (under TLS) the certificate pin on stdout. */
 int cg_serve_run(const cg_serve_opts *o);

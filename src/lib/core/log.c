@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "json.h"
+#include "msg.h"
 #include "timeutil.h"
 
 #define LOG_MAX_LINE 8192
@@ -40,7 +41,8 @@ void cg_log(cg_log_level level, const char *fmt, ...)
 	cg_buf_init(&line, LOG_MAX_LINE * 2);
 	va_list ap;
 	va_start(ap, fmt);
-	if (cg_buf_vprintf(&msg, fmt, ap) == CG_ETOOBIG)
+	/* the message in the chosen language (msg.h); the key when untranslated */
+	if (cg_buf_vprintf(&msg, cg_tr(fmt), ap) == CG_ETOOBIG)
 		cg_buf_puts(&msg, "[message too long]");
 	va_end(ap);
 	if (log_json) {
@@ -55,7 +57,7 @@ void cg_log(cg_log_level level, const char *fmt, ...)
 		cg_buf_puts(&line, "}\n");
 	} else {
 		cg_buf_printf(&line, "canhgac: %s%s%s\n",
-			      level == CG_LOG_INFO ? "" : level_names[level],
+			      level == CG_LOG_INFO ? "" : cg_tr(level_names[level]),
 			      level == CG_LOG_INFO ? "" : ": ",
 			      cg_buf_cstr(&msg));
 	}

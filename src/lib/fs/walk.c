@@ -51,6 +51,7 @@ static const char *const problem_names[] = {
 	[CG_WALK_UNREADABLE] = "unreadable", [CG_WALK_VANISHED] = "vanished",
 	[CG_WALK_SPECIAL] = "special file",  [CG_WALK_SYMLINK] = "symbolic link",
 	[CG_WALK_TOO_BIG] = "too big",       [CG_WALK_OTHER_FS] = "other filesystem",
+	[CG_WALK_MISSING] = "does not exist",
 };
 
 const char *cg_walk_problem_name(cg_walk_problem kind)
@@ -214,7 +215,8 @@ static void walk_root(walk *w, const char *root)
 	/* A root named on the command line is followed if it is a link, as
 	 * `find -H` does; nothing below it is. */
 	if (stat(root, &st) != 0) {
-		problem(w, root, errno == ENOENT ? CG_WALK_VANISHED : CG_WALK_UNREADABLE,
+		/* a root was never listed: if it is not there, it never was */
+		problem(w, root, errno == ENOENT ? CG_WALK_MISSING : CG_WALK_UNREADABLE,
 			strerror(errno));
 		return;
 	}

@@ -30,6 +30,7 @@ typedef enum cg_walk_problem {
 	CG_WALK_SYMLINK,      /* symbolic link: not followed */
 	CG_WALK_TOO_BIG,      /* regular file over max_file_size: skipped */
 	CG_WALK_OTHER_FS,     /* mount point skipped with one_filesystem */
+	CG_WALK_MISSING,      /* a root that does not exist (never "vanished") */
 } cg_walk_problem;
 
 typedef struct cg_walk_opts {

@@ -754,6 +754,7 @@ static json_t *obj_or_empty(json_t *o, const char *k)
 	return json_is_object(v) ? json_incref(v) : json_object();
 }
 
+/* *why does not repeat the URL: every caller reports it next to it. */
 cg_err cg_baseline_load(cg_baseline *b, const char *data_dir, const char *url, cg_buf *why)
 {
 	memset(b, 0, sizeof *b);
@@ -765,16 +766,14 @@ cg_err cg_baseline_load(cg_baseline *b, const char *data_dir, const char *url, c
 	json_t *o = NULL;
 	if (err == CG_ENOTFOUND) {
 		if (why)
-			cg_buf_printf(why, "%s: no baseline (run 'canhgac web baseline' first)",
-			              url);
+			cg_buf_puts(why, "no baseline (run 'canhgac web baseline' first)");
 	} else if (err) {
 		if (why)
-			cg_buf_printf(why, "%s: cannot read baseline %s: %s", url,
-			              cg_buf_cstr(&path), cg_strerror(err));
+			cg_buf_printf(why, "cannot read baseline %s: %s", cg_buf_cstr(&path), cg_strerror(err));
 	} else if ((err = cg_json_parse(cg_buf_slice(&text), &o, NULL)) || !json_is_object(o)) {
 		err = CG_EPARSE;
 		if (why)
-			cg_buf_printf(why, "%s: baseline %s is corrupt", url, cg_buf_cstr(&path));
+			cg_buf_printf(why, "baseline %s is corrupt", cg_buf_cstr(&path));
 	} else {
 		const char *u = cg_json_get_str(o, "url");
 		if (!u || strcmp(u, url) != 0)
@@ -810,7 +809,7 @@ cg_err cg_baseline_load(cg_baseline *b, const char *data_dir, const char *url, c
 		b->spam_meta = obj_or_empty(o, "spam_meta");
 		b->deface = obj_or_empty(o, "deface");
 		if (err && why)
-			cg_buf_printf(why, "%s: baseline %s is corrupt", url, cg_buf_cstr(&path));
+			cg_buf_printf(why, "baseline %s is corrupt", cg_buf_cstr(&path));
 	}
 	json_decref(o);
 	cg_buf_free(&path);
