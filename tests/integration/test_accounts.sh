@@ -71,8 +71,11 @@ C=$T/clean; mkdir -p "$C/etc"
 printf 'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/:/usr/sbin/nologin\n' >"$C/etc/passwd"
 printf 'root:!:20000:0:90:7:::\ndaemon:*:20000:0:99999:7:::\n' >"$C/etc/shadow"
 expect_rc 0 "a clean root exits 0" "$CANHGAC" audit accounts --root "$C" --data-dir "$T/d2"
+mkdir -p "$T/nothing"
 expect_rc 2 "a root with no passwd exits 2" "$CANHGAC" audit accounts --root "$T/nothing" --data-dir "$T/d3"
 case "$err" in *"nothing/etc/passwd"*) ok "the missing file is named" ;; *) not_ok "the missing file is named"; diag "$err" ;; esac
+expect_rc 2 "a --root that does not exist is a usage error" "$CANHGAC" audit accounts --root "$T/no-such-root" --data-dir "$T/d5"
+[ ! -e "$T/d5" ] && ok "... and nothing is written" || not_ok "... and nothing is written"
 expect_rc 2 "table output without --json (exit 2: the bad passwd line)" "$CANHGAC" audit accounts --root "$T/root" --data-dir "$T/d4" --now 2026-11-18T07:46:40Z
 case "$out" in *SEVERITY*uid0_account*toor*) ok "table lists findings" ;; *) not_ok "table lists findings" ;; esac
 done_testing
