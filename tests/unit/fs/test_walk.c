@@ -12,7 +12,7 @@
 
 typedef struct seen {
 	pthread_mutex_t mu;
-	int files, symlinks, special, too_big, unreadable;
+	int files, symlinks, special, too_big, unreadable, missing, vanished;
 	long long bytes;
 	int max_worker;
 } seen;
@@ -41,6 +41,10 @@ static void on_problem(void *ctx, const char *path, cg_walk_problem kind, const 
 		s->special++;
 	else if (kind == CG_WALK_TOO_BIG)
 		s->too_big++;
+	else if (kind == CG_WALK_MISSING && ++s->missing)
+		s->unreadable++;
+	else if (kind == CG_WALK_VANISHED && ++s->vanished)
+		s->unreadable++;
 	else
 		s->unreadable++;
 	pthread_mutex_unlock(&s->mu);
@@ -106,6 +110,9 @@ TEST(single_file_and_missing_roots)
 	CHECK(cg_walk(roots, 2, NULL, on_file, on_problem, &s) == CG_OK);
 	CHECK(s.files == 1);
 	CHECK(s.unreadable == 1);
+	/* a root that was never there "does not exist": it did not vanish */
+	CHECK(s.missing == 1 && s.vanished == 0);
+	CHECK_STR(cg_walk_problem_name(CG_WALK_MISSING), "does not exist");
 }
 
 TEST(open_refuses_symlink)
