@@ -2,6 +2,7 @@
  * cmd_agent.c - `canhgac agent enroll|run|status`: the endpoint agent's
  * commands, thin over src/agent/agent.h (protocol: docs/agent.md).
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
@@ -98,6 +99,11 @@ int cmd_agent_enroll(cg_cli *cli)
 		return rc;
 	if (!o.server || !o.token || cli->npos)
 		return cg_cli_usage_error(cli, "want --server URL and --token T");
+	/* files named by options exist before the server is asked anything */
+	if (o.ca && access(o.ca, R_OK) != 0)
+		return cg_cli_usage_error(cli, "--ca %s: %s", o.ca, strerror(errno));
+	if (o.bundle_key && access(o.bundle_key, R_OK) != 0)
+		return cg_cli_usage_error(cli, "--bundle-key %s: %s", o.bundle_key, strerror(errno));
 	cg_agent_creds c;
 	cg_buf why;
 	cg_buf_init(&why, 4096);

@@ -5,10 +5,12 @@
  * the engine reports: a table, or with --json one object per finding
  * (a cg_event with a top-level "url") and a final summary object.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "core/event.h"
@@ -240,6 +242,15 @@ static int web_main(cg_cli *cli, bool baseline)
 	if (rc >= 0)
 		return rc;
 	w.o.data_dir = cli->data_dir;
+	/* files named by options exist before anything is fetched or stored */
+	if (w.o.fetch.ca_file && access(w.o.fetch.ca_file, R_OK) != 0)
+		return cg_cli_usage_error(cli, "--ca-file %s: %s", w.o.fetch.ca_file, strerror(errno));
+	for (size_t i = 0; i < w.nlex; i++)
+		if (access(w.lexicons[i], R_OK) != 0)
+			return cg_cli_usage_error(cli, "--lexicon %s: %s", w.lexicons[i],
+			                          strerror(errno));
+	if (w.rules && access(w.rules, R_OK) != 0)
+		return cg_cli_usage_error(cli, "--rules %s: %s", w.rules, strerror(errno));
 	cg_buf file;
 	cg_buf_init(&file, 64u * 1024u * 1024u);
 	char **urls = NULL;

@@ -60,6 +60,7 @@ def tree(d):
 # row here, so a new command gets this test the day it is added.
 BAD_USAGE = {
     "agent enroll": [["--server", "https://127.0.0.1:9"],
+                     ["--server", "https://127.0.0.1:9", "--token", "t", "--ca", "no-such-ca.pem"],
                      ["--server", "https://127.0.0.1:9", "--token", "t", "--bundle-key", "no-such.pub"]],
     "agent run": [["extra"], ["--run-for", "soon"]],
     "agent status": [["extra"]],
@@ -86,7 +87,10 @@ BAD_USAGE = {
                  ["alice", "--role", "officer", "--agency", "nosuch"]],
     "version": [["extra"]],
     "web baseline": [[], ["ftp://example.invalid/"], ["--url-file", "no-such.txt"]],
-    "web check": [[], ["--threshold", "0", "https://example.invalid/"]],
+    "web check": [[], ["--threshold", "0", "https://example.invalid/"],
+                  ["--ca-file", "no-such-ca.pem", "https://example.invalid/"],
+                  ["--lexicon", "no-such-lexicon.txt", "https://example.invalid/"],
+                  ["--rules", "no-such-rules", "https://example.invalid/"]],
 }
 
 

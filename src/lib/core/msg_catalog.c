@@ -337,6 +337,14 @@ const cg_msg cg_msgs[] = {
 	  "đã lưu mẫu chuẩn: %s (%d lần tải, %zu đoạn văn bản ổn định và %zu đoạn thay đổi, %zu tên miền đã biết)\n" },
 	{ "--url-file %s",
 	  "--url-file %s" },
+	{ "--ca-file %s: %s",
+	  "--ca-file %s: %s" },
+	{ "--lexicon %s: %s",
+	  "--lexicon %s: %s" },
+	{ "--ca %s: %s",
+	  "--ca %s: %s" },
+	{ "--bundle-key %s: %s",
+	  "--bundle-key %s: %s" },
 };
 // clang-format on
 const size_t cg_nmsgs = sizeof cg_msgs / sizeof cg_msgs[0];
