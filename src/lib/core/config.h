@@ -6,7 +6,7 @@
  *   # comment            ; comment too
  *   [server]
  *   listen = 127.0.0.1:8080
- *   banner = "Sở Thông tin và Truyền thông"   # quotes keep spaces and #
+ *   banner = "Sở Khoa học và Công nghệ"   # quotes keep spaces and #
  *
  * Keys are [A-Za-z0-9_.-]; a key outside any section lives in section "".
  * A duplicate key, a line that is not one of the above, an unterminated

@@ -129,7 +129,8 @@ TEST(structure_after_2025_reform)
 		const cg_demo_agency *a = &cg_demo_agencies[i];
 		CHECK(!has_word(a->name, "huyện") && !has_word(a->name, "thành phố"));
 		CHECK(strcmp(a->kind, "huyen") != 0);
-		CHECK(!has_word(a->name, "Thông tin và Truyền thông") || a->parent_code);
+		/* the former department and its centre are gone since the 2025 merger */
+		CHECK(!has_word(a->name, "Truyền thông"));
 		skhcn += strcmp(a->name, "Sở Khoa học và Công nghệ") == 0;
 		if (strcmp(a->kind, "xa") != 0)
 			continue;
@@ -148,6 +149,8 @@ TEST(structure_after_2025_reform)
 	CHECK(phuong == 2);
 	CHECK(tan_phong && doan_ket && mu_ca && ta_tong);
 	CHECK(skhcn == 1);
+	for (int i = 0; i < cg_demo_npeople; i++)
+		CHECK(!has_word(cg_demo_people[i].title, "Truyền thông"));
 	for (int i = 0; i < cg_demo_nsystems; i++) {
 		const cg_demo_system *s = &cg_demo_systems[i];
 		CHECK(!has_word(s->name, "huyện") && !has_word(s->urls, "huyen"));
