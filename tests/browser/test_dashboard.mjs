@@ -59,6 +59,11 @@ await T.step("add an agency through the form", async () => {
 	await page.waitForSelector("table.data");
 	await page.click(".page-actions .btn-primary");
 	await page.fill("#f-name", agencyName);
+	/* kinds of today's two-tier local government; no district (abolished
+	 * on 1 July 2025) is offered for a new agency */
+	const kinds = await page.$$eval("#f-kind option", (os) => os.map((o) => o.value + "=" + o.textContent));
+	if (kinds.join("|") !== "so_ban_nganh=Sở, ban, ngành tỉnh|xa=Xã, phường, đặc khu|doanh_nghiep=Doanh nghiệp nhà nước|khac=Khác")
+		throw new Error("kinds offered: " + kinds.join("|"));
 	await page.selectOption("#f-kind", "so_ban_nganh");
 	await page.fill("#f-code", "STC-T");
 	await page.fill("#f-declared_endpoints", "42");
@@ -68,6 +73,10 @@ await T.step("add an agency through the form", async () => {
 	await page.waitForSelector(".overlay", { state: "detached" });
 	await page.waitForSelector(`table.data td:has-text("${agencyName}")`);
 	return true;
+});
+await T.step("a district (huyen) from before 1 July 2025 still reads, and only its own form offers it", async () => {
+	const r = await page.evaluate(() => [enumValues("agency_kind").join(","), enumValues("agency_kind", "huyen").join(","), tEnum("agency_kind", "huyen")]);
+	return r[0] === "so_ban_nganh,xa,doanh_nghiep,khac" && r[1] === "so_ban_nganh,xa,doanh_nghiep,khac,huyen" && r[2] === "Huyện (trước 01/7/2025)";
 });
 await T.step("the new agency is stored with its IP ranges", async () => {
 	const r = await call(srv.url, admin, "GET", "/agencies?q=" + encodeURIComponent("kiểm thử"));
@@ -151,7 +160,7 @@ await T.step("CSV import: good rows kept, the bad row's error shown with row and
 	await page.click("#nav-import");
 	await page.waitForSelector("#csv-agencies");
 	const csv = "\ufeffname,kind,parent,code,ip_ranges,declared_endpoints\n" +
-		"UBND huyện Tam Đường (CSV),huyen,,H-TD-CSV,10.21.0.0/16,90\n" +
+		"UBND xã Bình Lư (CSV),xa,,X-BL-CSV,10.21.0.0/16,90\n" +
 		"Sở Y tế (CSV),so_ban_nganh,,SYT-CSV,10.12.30.0/24;10.12.31.0/24,95\n" +
 		"Dòng sai,khong_phai_loai,,BAD,,1\n";
 	await page.fill("#csv-agencies", csv);

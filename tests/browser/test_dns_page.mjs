@@ -27,7 +27,7 @@ try {
 const adminPw = srv.addUser("quantri", "admin");
 const admin = await apiLogin(srv.url, "quantri", adminPw);
 const ag1 = await call(srv.url, admin, "POST", "/agencies", { name: "Sở Giáo dục", kind: "so_ban_nganh", code: "sgd", ip_ranges: ["10.5.0.0/16"] });
-const ag2 = await call(srv.url, admin, "POST", "/agencies", { name: "UBND huyện Tam Đường", kind: "huyen", code: "td", ip_ranges: ["10.7.0.0/16"] });
+const ag2 = await call(srv.url, admin, "POST", "/agencies", { name: "UBND xã Bình Lư", kind: "xa", code: "td", ip_ranges: ["10.7.0.0/16"] });
 T.ok(ag1.status === 201 && ag2.status === 201, "two agencies with IP ranges", ag1.text + ag2.text);
 mkdirSync(join(srv.dataDir, "dns-intel"), { recursive: true });
 writeFileSync(join(srv.dataDir, "dns-intel", "feed.txt"), "evil.example\n");
@@ -82,7 +82,7 @@ await T.step("the server holds the file byte for byte (no chunk sent twice)", as
 await T.step("infected hosts per agency and the flagged clients are shown", async () => {
 	await page.waitForSelector("#dns-infections tr:has-text('Sở Giáo dục')");
 	const n1 = (await page.textContent("#dns-infections tr:has-text('Sở Giáo dục') td.dns-count")).trim();
-	const n2 = (await page.textContent("#dns-infections tr:has-text('Tam Đường') td.dns-count")).trim();
+	const n2 = (await page.textContent("#dns-infections tr:has-text('Bình Lư') td.dns-count")).trim();
 	await page.waitForSelector("#dns-flagged td:has-text('10.5.1.2')");
 	await screenshot(page, "dns-page");
 	if (n1 !== "2" || n2 !== "1") throw new Error(`counts ${n1} ${n2}`);
@@ -106,7 +106,7 @@ const { page: p2, log: log2 } = await newPage(b2.context);
 await T.step("an agency officer sees only their agency's count and no upload form", async () => {
 	await uiLogin(p2, srv.url, "canbo.td", officerPw);
 	await p2.click("#nav-dns");
-	await p2.waitForSelector("#dns-infections tr:has-text('Tam Đường')");
+	await p2.waitForSelector("#dns-infections tr:has-text('Bình Lư')");
 	await p2.waitForSelector("#dns-flagged td:has-text('10.7.3.3')");
 	const text = await p2.textContent("#content");
 	await screenshot(p2, "dns-page-officer");

@@ -20,11 +20,11 @@ const adminPw = srv.addUser("quantri", "admin");
 const admin = await apiLogin(srv.url, "quantri", adminPw);
 
 /* two agencies, each with a system, a contact and an event */
-const mine = await call(srv.url, admin, "POST", "/agencies", { name: "UBND huyện Phong Thổ", kind: "huyen", code: "H-PT", ip_ranges: ["10.22.0.0/16"], declared_endpoints: 95 });
+const mine = await call(srv.url, admin, "POST", "/agencies", { name: "UBND xã Phong Thổ", kind: "xa", code: "H-PT", ip_ranges: ["10.22.0.0/16"], declared_endpoints: 95 });
 const other = await call(srv.url, admin, "POST", "/agencies", { name: "Sở Y tế", kind: "so_ban_nganh", code: "SYT", ip_ranges: ["10.12.30.0/24"], declared_endpoints: 95 });
 T.ok(mine.status === 201 && other.status === 201, "the admin creates two agencies", mine.text + " " + other.text);
 const mineId = mine.json.id, otherId = other.json.id;
-for (const [id, name] of [[mineId, "Trang TTĐT huyện Phong Thổ"], [otherId, "Hệ thống hồ sơ sức khoẻ điện tử"]]) {
+for (const [id, name] of [[mineId, "Trang TTĐT xã Phong Thổ"], [otherId, "Hệ thống hồ sơ sức khoẻ điện tử"]]) {
 	const r = await call(srv.url, admin, "POST", "/systems", { agency_id: id, name, kind: "portal", urls: [], domains: [], ips: [], level: 2, dossier_status: "draft", dossier_dates: { draft: "2025-01-02", submitted: null, appraised: null, approved: null } });
 	T.ok(r.status === 201, "system " + name + " created", r.text);
 	const p = await call(srv.url, admin, "POST", "/people", { agency_id: id, name: "Đầu mối " + name, role: "contact_point", title: "Chuyên viên", phone: "0912 000 000", email: "x@laichau.gov.vn", published_on_portal: true });
@@ -46,7 +46,7 @@ const { page, log } = await newPage(context);
 
 await T.step("the officer logs in", async () => {
 	await uiLogin(page, srv.url, "canbo.phongtho", officerPw);
-	await page.waitForSelector("#content table.data:has-text('UBND huyện Phong Thổ')");
+	await page.waitForSelector("#content table.data:has-text('UBND xã Phong Thổ')");
 	await screenshot(page, "officer-overview");
 	return true;
 });
@@ -58,8 +58,8 @@ await T.step("the admin pages are not offered", async () => {
 	return (await page.$("#nav-users")) === null && (await page.$("#nav-tokens")) === null && (await page.$("#nav-audit")) === null;
 });
 const pages = [
-	["agencies", "UBND huyện Phong Thổ", "Sở Y tế"],
-	["systems", "Trang TTĐT huyện Phong Thổ", "hồ sơ sức khoẻ"],
+	["agencies", "UBND xã Phong Thổ", "Sở Y tế"],
+	["systems", "Trang TTĐT xã Phong Thổ", "hồ sơ sức khoẻ"],
 	["people", "Đầu mối Trang TTĐT", "Đầu mối Hệ thống hồ sơ"],
 	["events", "Sự kiện của Phong Thổ", "Sự kiện của Sở Y tế"],
 ];
@@ -78,7 +78,7 @@ await T.step("the agency filter of the events page offers only the own agency", 
 	await page.click("#nav-events");
 	await page.waitForSelector("#flt-agency_id");
 	const opts = await page.$$eval("#flt-agency_id option", (os) => os.map((o) => o.textContent));
-	return opts.length === 2 && opts[1] === "UBND huyện Phong Thổ";
+	return opts.length === 2 && opts[1] === "UBND xã Phong Thổ";
 });
 await T.step("the other agency's record cannot be fetched from the page", async () => {
 	const st = await page.evaluate(async (id) => (await fetch("/api/v1/agencies/" + id)).status, otherId);
@@ -94,7 +94,7 @@ await T.step("a viewer sees every agency but is offered no change", async () => 
 	const text = await page.textContent("#content");
 	const buttons = await page.$$eval("#content .page-actions button, #content td.actions button", (bs) => bs.length);
 	await screenshot(page, "viewer-agencies");
-	return text.includes("UBND huyện Phong Thổ") && buttons === 0 && (await page.$("#nav-import")) === null;
+	return text.includes("UBND xã Phong Thổ") && buttons === 0 && (await page.$("#nav-import")) === null;
 });
 T.ok(log.pageErrors.length === 0, "no JavaScript errors in the page", log.pageErrors.join("\n"));
 await T.done(cleanups);
