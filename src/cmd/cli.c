@@ -32,7 +32,7 @@ void cg_cli_print_help(const cg_command *cmd)
 	printf(cg_tr("usage: canhgac %s %s\n\n%s\n"), cmd->name, cmd->usage,
 	       cg_tr(cmd->summary));
 	if (cmd->help && *cmd->help)
-		printf("\n%s", cmd->help);
+		printf("\n%s", cg_tr(cmd->help));
 	fputs(cg_tr("\ncommon options:\n"
 		    "  --json            machine-readable output: one JSON object a line\n"
 		    "  --data-dir DIR    state directory (default $CANHGAC_DATA_DIR or ./canhgac-data)\n"

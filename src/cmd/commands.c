@@ -94,10 +94,10 @@ const cg_command cg_commands[] = {
 	  "  --if-empty              seed only when the store holds no agency yet\n"
 	  "Adds 52 agencies (provincial departments, the 38 communes and wards\n"
 	  "of Lai Châu since 1 July 2025, a state enterprise), 40 information\n"
-	  "systems, contact points and\n"
-	  "findings of every kind; records already there are left alone. Prints\n"
-	  "the login of the demo admin (user \"admin\"), whose generated password\n"
-	  "is kept in DATA_DIR/demo-admin.txt (mode 0600).\n" },
+	  "systems, contact points and findings of every kind; records already\n"
+	  "there are left alone. Prints the login of the demo admin (user\n"
+	  "\"admin\"), whose generated password is kept in\n"
+	  "DATA_DIR/demo-admin.txt (mode 0600).\n" },
 	{ "dns analyze", cmd_dns_analyze,
 	  "Find infected clients in DNS resolver logs.",
 	  "[OPTIONS] LOG...",
@@ -214,8 +214,8 @@ const cg_command cg_commands[] = {
 	  "new_external_resource, cloaking, meta_spam. Exit 0 nothing found, 1 findings,\n"
 	  "2 error (no baseline, bad URL).\n\n"
 	  "options:\n"
-	  "  --threshold PCT        content_replaced when less than PCT% of the page's stable\n"
-	  "                         text remains (default 35)\n"
+	  "  --threshold PCT        content_replaced when less than PCT percent of the page's\n"
+	  "                         stable text remains (default 35)\n"
 	  HELP_COMMON },
 };
 

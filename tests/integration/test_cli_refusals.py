@@ -195,6 +195,17 @@ def main():
         rows_en = [l for l in en.splitlines() if l.startswith("  ")]
         ok(len(rows_vi) == len(rows_en) and all(a != b for a, b in zip(rows_vi, rows_en)),
            "every command's summary is translated", [a for a, b in zip(rows_vi, rows_en) if a == b])
+        untranslated = []
+        for name in names:
+            _, h_en, _ = run(["help"] + name.split(), cwd=d)
+            _, h_vi, _ = run(["help"] + name.split() + ["--lang", "vi"], cwd=d)
+            body_en = h_en.split("\n\n", 2)[2:]
+            body_vi = h_vi.split("\n\n", 2)[2:]
+            if not h_vi.startswith("cách dùng: canhgac " + name) or "tùy chọn chung:" not in h_vi or \
+                    (body_en and body_vi and body_en[0].split("\ncommon options:")[0].strip()
+                     and body_en[0].split("\ncommon options:")[0] == body_vi[0].split("\ntùy chọn chung:")[0]):
+                untranslated.append(name)
+        ok(not untranslated, "every command's help is in Vietnamese with --lang vi", untranslated)
         docs = os.path.join(d, "docs")
         os.mkdir(docs)
         rc, out, err = run(["scan", "secrets", docs], cwd=d)
