@@ -150,7 +150,7 @@ int cmd_version(cg_cli *cli)
 		json_decref(o);
 		return CG_EXIT_OK;
 	}
-	printf("canhgac %s\nbuild: %s\ncompiler: %s\nlibraries:\n", CG_VERSION,
+	printf(cg_tr("canhgac %s\nbuild: %s\ncompiler: %s\nlibraries:\n"), CG_VERSION,
 	       build_options(), __VERSION__);
 	for (size_t i = 0; i < nlib; i++)
 		printf("  %-12s %s\n", libraries[i].name, libraries[i].version());

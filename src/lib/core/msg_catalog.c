@@ -153,6 +153,8 @@ const cg_msg cg_msgs[] = {
 	  "quá lớn" },
 	{ "other filesystem",
 	  "hệ thống tệp khác" },
+	{ "canhgac %s\nbuild: %s\ncompiler: %s\nlibraries:\n",
+	  "canhgac %s\nbản dựng: %s\ntrình biên dịch: %s\nthư viện:\n" },
 	{ "--run-for wants seconds, not '%s'",
 	  "--run-for cần số giây, không phải '%s'" },
 	{ "want --server URL and --token T",
