@@ -31,8 +31,26 @@ void cg_cli_print_help(const cg_command *cmd)
 {
 	printf(cg_tr("usage: canhgac %s %s\n\n%s\n"), cmd->name, cmd->usage,
 	       cg_tr(cmd->summary));
-	if (cmd->help && *cmd->help)
-		printf("\n%s", cg_tr(cmd->help));
+	if (cmd->help && *cmd->help) {
+		/* Line by line: an option line added later and not yet in the
+		 * catalogue shows in English, the rest is still translated. */
+		putchar('\n');
+		for (const char *p = cmd->help; *p;) {
+			const char *nl = strchr(p, '\n');
+			size_t n = nl ? (size_t)(nl - p) : strlen(p);
+			char line[512];
+			if (n < sizeof line) {
+				memcpy(line, p, n);
+				line[n] = '\0';
+				fputs(cg_tr(line), stdout);
+			} else {
+				fwrite(p, 1, n, stdout);
+			}
+			if (nl)
+				putchar('\n');
+			p += n + (nl ? 1 : 0);
+		}
+	}
 	fputs(cg_tr("\ncommon options:\n"
 		    "  --json            machine-readable output: one JSON object a line\n"
 		    "  --data-dir DIR    state directory (default $CANHGAC_DATA_DIR or ./canhgac-data)\n"
