@@ -101,9 +101,9 @@ int cmd_agent_enroll(cg_cli *cli)
 		return cg_cli_usage_error(cli, "want --server URL and --token T");
 	/* files named by options exist before the server is asked anything */
 	if (o.ca && access(o.ca, R_OK) != 0)
-		return cg_cli_usage_error(cli, "--ca %s: %s", o.ca, strerror(errno));
+		return cg_cli_usage_error(cli, "--ca %s: %s", o.ca, cg_tr(strerror(errno)));
 	if (o.bundle_key && access(o.bundle_key, R_OK) != 0)
-		return cg_cli_usage_error(cli, "--bundle-key %s: %s", o.bundle_key, strerror(errno));
+		return cg_cli_usage_error(cli, "--bundle-key %s: %s", o.bundle_key, cg_tr(strerror(errno)));
 	cg_agent_creds c;
 	cg_buf why;
 	cg_buf_init(&why, 4096);

@@ -265,7 +265,7 @@ int cmd_dns_watch(cg_cli *cli)
 		}
 		open_file(&fs[i], !w.from_start);
 		if (fs[i].fd < 0)
-			cg_cli_error(cli, "%s: %s (waiting for it)", fs[i].path, strerror(errno));
+			cg_cli_error(cli, "%s: %s (waiting for it)", fs[i].path, cg_tr(strerror(errno)));
 	}
 	int64_t end = w.duration_s ? cg_mono_ms() + w.duration_s * 1000 : INT64_MAX;
 	while (!stop && cg_mono_ms() < end) {

@@ -80,7 +80,7 @@ int cmd_fim_scan(cg_cli *cli)
 	for (int i = 0; i < cli->npos; i++) {
 		struct stat rst;
 		if (stat(cli->pos[i], &rst) != 0)
-			return cg_cli_usage_error(cli, "%s: %s", cli->pos[i], strerror(errno));
+			return cg_cli_usage_error(cli, "%s: %s", cli->pos[i], cg_tr(strerror(errno)));
 		if (!S_ISDIR(rst.st_mode))
 			return cg_cli_usage_error(cli, "%s: not a directory", cli->pos[i]);
 	}

@@ -155,7 +155,7 @@ int cmd_scan_secrets(cg_cli *cli)
 	for (int i = 0; i < cli->npos; i++) {
 		struct stat st;
 		if (lstat(cli->pos[i], &st) != 0) {
-			cg_error("%s: cannot scan: %s", cli->pos[i], strerror(errno));
+			cg_error("%s: cannot scan: %s", cli->pos[i], cg_tr(strerror(errno)));
 			r.errors++;
 			continue;
 		}

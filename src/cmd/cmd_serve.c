@@ -100,7 +100,7 @@ int cmd_serve(cg_cli *cli)
 	for (size_t i = 0; i < sizeof files / sizeof *files; i++)
 		if (files[i][1] && access(files[i][1], R_OK) != 0)
 			return cg_cli_usage_error(cli, "--%s %s: %s", files[i][0], files[i][1],
-			                          strerror(errno));
+			                          cg_tr(strerror(errno)));
 	/* the endpoint-agent registry (DATA_DIR/agents.db, api_agent.c) */
 	cg_buf why;
 	cg_buf_init(&why, 4096);

@@ -244,13 +244,13 @@ static int web_main(cg_cli *cli, bool baseline)
 	w.o.data_dir = cli->data_dir;
 	/* files named by options exist before anything is fetched or stored */
 	if (w.o.fetch.ca_file && access(w.o.fetch.ca_file, R_OK) != 0)
-		return cg_cli_usage_error(cli, "--ca-file %s: %s", w.o.fetch.ca_file, strerror(errno));
+		return cg_cli_usage_error(cli, "--ca-file %s: %s", w.o.fetch.ca_file, cg_tr(strerror(errno)));
 	for (size_t i = 0; i < w.nlex; i++)
 		if (access(w.lexicons[i], R_OK) != 0)
 			return cg_cli_usage_error(cli, "--lexicon %s: %s", w.lexicons[i],
-			                          strerror(errno));
+			                          cg_tr(strerror(errno)));
 	if (w.rules && access(w.rules, R_OK) != 0)
-		return cg_cli_usage_error(cli, "--rules %s: %s", w.rules, strerror(errno));
+		return cg_cli_usage_error(cli, "--rules %s: %s", w.rules, cg_tr(strerror(errno)));
 	cg_buf file;
 	cg_buf_init(&file, 64u * 1024u * 1024u);
 	char **urls = NULL;

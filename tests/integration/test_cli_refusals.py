@@ -154,6 +154,8 @@ def main():
     line = refused_cleanly(["scan", "secrets", "--threads", "0", "."], "scan secrets in Vietnamese",
                            lang="vi_VN.UTF-8")
     ok("phải là số nguyên từ 1 đến 256" in line, "scan secrets follows the same language", line)
+    line = refused_cleanly(["scan", "malware", "no-such-path"], "a missing path in Vietnamese", lang="vi_VN.UTF-8")
+    ok("no-such-path: Không có tệp hoặc thư mục này" in line, "... the system's reason too", line)
 
     # Groups and unknown commands say which word was not understood.
     line = refused_cleanly(["scan", "--bogus"], "scan --bogus")
