@@ -427,9 +427,8 @@ static nament *name_get(cg_dns_analyzer *a, cg_slice q, uint64_t h)
 
 /* ---- clients ------------------------------------------------------------------ */
 
-static int64_t client_get(cg_dns_analyzer *a, cg_slice ip)
+static int64_t client_get(cg_dns_analyzer *a, cg_slice ip, uint64_t h)
 {
-	uint64_t h = cg_dns_hash(ip.ptr, ip.len);
 	size_t i;
 	for (i = h & a->tclients.mask; a->tclients.slots[i];
 	     i = (i + 1) & a->tclients.mask) {
@@ -658,10 +657,15 @@ static bool beacon_regular(const cg_dns_analyzer *a, const bpair *p, double *mea
 	       *cv <= a->o.beacon_max_cv;
 }
 
+static uint64_t beacon_hash(uint64_t name_hash, uint32_t cid)
+{
+	return cg_dns_mix(name_hash ^ ((uint64_t)cid * 0x9e3779b97f4a7c15ULL));
+}
+
 static void beacon(cg_dns_analyzer *a, uint32_t cid, const nament *n,
 		   cg_slice q, int64_t t)
 {
-	uint64_t h = cg_dns_mix(n->hash ^ ((uint64_t)cid * 0x9e3779b97f4a7c15ULL));
+	uint64_t h = beacon_hash(n->hash, cid);
 	size_t i;
 	bpair *p = NULL;
 	for (i = h & a->tbea.mask; a->tbea.slots[i]; i = (i + 1) & a->tbea.mask) {
@@ -717,20 +721,101 @@ static void beacon(cg_dns_analyzer *a, uint32_t cid, const nament *n,
 
 /* ---- the hot path ------------------------------------------------------------------ */
 
+static void add_one(cg_dns_analyzer *a, const cg_dns_rec *r, uint64_t nh,
+		    uint64_t ch);
+
 int cg_dns_analyzer_add(void *ctx, const cg_dns_rec *r)
 {
+	add_one(ctx, r, cg_dns_hash(r->qname.ptr, r->qname.len),
+		cg_dns_hash(r->client.ptr, r->client.len));
+	return 0;
+}
+
+/* The tables outgrow the caches on a big log (a quarter of a million
+ * names: several MB of slots and entries), and a record costs a few cache
+ * misses one after the other: the client's slot and entry, the name's
+ * slot, its entry, the entry's string and domain, the beacon pair's slot.
+ * So a batch is walked with three look-aheads: the hashes are computed
+ * and the slots prefetched PF_SLOT records ahead, the slots read and the
+ * entries prefetched PF_ENT ahead, the entries read and the name's
+ * string, its domain and the beacon slot prefetched PF_STR ahead. Only
+ * reads, bounds
+ * checked against the current tables (which may grow or be flushed in
+ * between: a stale hint costs a miss, never a wrong answer). */
+#define PF_SLOT 16
+#define PF_ENT 8
+#define PF_STR 4
+
+static uint32_t peek(const tab *t, uint64_t h)
+{
+	uint64_t s = t->slots[h & t->mask];
+	if (!s || SLOT_HI(s) != SLOT_HI(h) || SLOT_IDX(s) >= t->n)
+		return UINT32_MAX;
+	return SLOT_IDX(s);
+}
+
+#define RING (PF_SLOT * 2)
+
+int cg_dns_analyzer_add_batch(void *ctx, const cg_dns_rec *r, size_t n)
+{
 	cg_dns_analyzer *a = ctx;
+	uint64_t hr[RING], cr[RING]; /* rings of name and client hashes */
+	for (size_t i = 0; i < n && i < PF_SLOT; i++) {
+		hr[i] = cg_dns_hash(r[i].qname.ptr, r[i].qname.len);
+		cr[i] = cg_dns_hash(r[i].client.ptr, r[i].client.len);
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t k = i + PF_SLOT;
+		if (k < n) {
+			uint64_t h = cg_dns_hash(r[k].qname.ptr, r[k].qname.len);
+			uint64_t c = cg_dns_hash(r[k].client.ptr, r[k].client.len);
+			hr[k % RING] = h;
+			cr[k % RING] = c;
+			__builtin_prefetch(&a->tnames.slots[h & a->tnames.mask]);
+			__builtin_prefetch(&a->tclients.slots[c & a->tclients.mask]);
+		}
+		if ((k = i + PF_ENT) < n) {
+			uint32_t id = peek(&a->tnames, hr[k % RING]);
+			if (id != UINT32_MAX)
+				__builtin_prefetch(&a->names[id]);
+			id = peek(&a->tclients, cr[k % RING]);
+			if (id != UINT32_MAX)
+				__builtin_prefetch(&a->clients[id]);
+		}
+		if ((k = i + PF_STR) < n) {
+			uint32_t id = peek(&a->tnames, hr[k % RING]);
+			uint32_t cid = peek(&a->tclients, cr[k % RING]);
+			if (id != UINT32_MAX) {
+				const nament *e = &a->names[id];
+				if (e->off < a->namestr.len)
+					__builtin_prefetch(a->namestr.p + e->off);
+				if ((e->flags & NF_DOM) && e->dom < a->tdoms.n)
+					__builtin_prefetch(&a->doms[e->dom]);
+				if (cid != UINT32_MAX) {
+					uint64_t bh = beacon_hash(e->hash, cid);
+					__builtin_prefetch(&a->tbea.slots[bh & a->tbea.mask]);
+				}
+			}
+		}
+		add_one(a, &r[i], hr[i % RING], cr[i % RING]);
+	}
+	return 0;
+}
+
+static void add_one(cg_dns_analyzer *a, const cg_dns_rec *r, uint64_t nh,
+		    uint64_t ch)
+{
 	if (r->time_ms >= 0 && (r->time_ms < a->o.since_ms || r->time_ms >= a->o.until_ms)) {
 		a->c.out_of_window++;
-		return 0;
+		return;
 	}
 	if (r->qname.len == 0 || r->qname.len > CG_DNS_MAX_NAME ||
 	    r->client.len == 0 || r->client.len > CG_DNS_MAX_CLIENT)
-		return 0;
+		return;
 	a->c.queries++;
-	int64_t cid = client_get(a, r->client);
+	int64_t cid = client_get(a, r->client, ch);
 	if (cid < 0)
-		return 0;
+		return;
 	client *c = &a->clients[cid];
 	c->queries++;
 	if (r->time_ms >= 0) {
@@ -739,13 +824,13 @@ int cg_dns_analyzer_add(void *ctx, const cg_dns_rec *r)
 		if (r->time_ms > c->last)
 			c->last = r->time_ms;
 	}
-	nament *n = name_get(a, r->qname, cg_dns_hash(r->qname.ptr, r->qname.len));
+	nament *n = name_get(a, r->qname, nh);
 	if (!n)
-		return 0;
+		return;
 	if (n->listed >= 0)
 		blocklist_hit(a, (uint32_t)cid, n->listed, r->qname);
 	if (!(n->flags & NF_DOM) || (n->flags & NF_ALLOW))
-		return 0;
+		return;
 	nament ncopy = *n; /* the name cache may move below */
 	doment *d = &a->doms[ncopy.dom];
 	if (domain_client(d, (uint32_t)cid))
@@ -757,7 +842,6 @@ int cg_dns_analyzer_add(void *ctx, const cg_dns_rec *r)
 	 * domain has more clients than that, new pairs are not tracked. */
 	if (r->time_ms >= 0 && d->nclients <= a->o.beacon_max_clients)
 		beacon(a, (uint32_t)cid, &ncopy, r->qname, r->time_ms);
-	return 0;
 }
 
 /* ---- results ---------------------------------------------------------------------- */

@@ -77,6 +77,10 @@ void cg_dns_analyzer_on_reason(cg_dns_analyzer *a, cg_dns_reason_fn fn,
 			       void *ctx);
 /* cg_dns_rec_fn: ctx is the analyzer. Always returns 0. */
 int cg_dns_analyzer_add(void *analyzer, const cg_dns_rec *rec);
+/* cg_dns_batch_fn: the same for n records, with the tables prefetched
+ * ahead of the record being added (the same result as n calls of
+ * cg_dns_analyzer_add). Always returns 0. */
+int cg_dns_analyzer_add_batch(void *analyzer, const cg_dns_rec *recs, size_t n);
 
 typedef struct cg_dns_counts {
 	uint64_t queries;       /* added */
