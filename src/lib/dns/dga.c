@@ -242,7 +242,8 @@ void cg_dns_dga_features(const cg_dns_dga *m, cg_slice l, double f[CG_DNS_DGA_NF
 			digits++;
 		if (c >= 'a' && c <= 'z') {
 			letters++;
-			if (strchr("aeiouy", c)) {
+			/* a, e, i, o, u, y as bits of the letter's index */
+			if ((0x1104111u >> (c - 'a')) & 1) {
 				vowels++;
 				run = 0;
 			} else if (++run > maxrun) {
