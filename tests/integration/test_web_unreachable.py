@@ -143,7 +143,7 @@ def main():
 
         for n in names:
             open(os.path.join(ngx.www, "flags", n), "w").close()
-        rc, out, err = run(["web", "check", "--json", "--timeout", "4", "--data-dir", data] + urls)
+        rc, out, err = run(["web", "check", "--json", "--timeout", "10", "--data-dir", data] + urls)
         ok(rc == 1, "check after the redirects exits 1", err)
         by = {}
         for line in out.splitlines():

@@ -44,6 +44,9 @@ void cg_dns_opts_default(cg_dns_opts *o)
 		.beacon_max_cv = 0.1,
 		.beacon_min_interval_ms = 10000,
 		.beacon_max_clients = 3,
+		.words_min_names = 8,
+		.words_max_queries = 2,
+		.words_window_ms = 3600 * 1000,
 		.samples = 10,
 	};
 }
@@ -143,6 +146,10 @@ typedef struct doment {
 	uint64_t hash;
 	uint32_t off;
 	uint8_t len, nclients, dga;
+	uint8_t wordy;   /* label made of dictionary words */
+	uint8_t nnames;  /* distinct names seen under it (to 255) */
+	uint16_t qevents; /* queries, repeats < 1 s apart as one (to 65535) */
+	uint32_t last_s; /* time of the last counted query, seconds */
 	float score;
 	uint32_t cl[DOM_CLIENTS];
 } doment;
@@ -152,7 +159,15 @@ typedef struct blhit {
 	uint8_t sample_len;
 } blhit;
 
+typedef struct wdent {
+	uint32_t dom;
+	int64_t t; /* first query, ms (-1 unknown) */
+} wdent;
+
 typedef struct evidence {
+	wdent *wd; /* wordy domains this client was the first to ask for */
+	size_t nwd, capwd;
+	bool wd_announced;
 	blhit *bl;
 	size_t nbl, capbl;
 	uint32_t *dga; /* domain ids */
@@ -265,6 +280,7 @@ static void free_evidence(evidence *e)
 {
 	if (!e)
 		return;
+	free(e->wd);
 	free(e->bl);
 	free(e->dga);
 	free(e->tun);
@@ -355,8 +371,10 @@ static int64_t domain_get(cg_dns_analyzer *a, cg_slice d, cg_slice label,
 		return -1;
 	}
 	if (a->dga && !allowed) {
-		e.score = (float)cg_dns_dga_score(a->dga, label);
+		double f[CG_DNS_DGA_NFEAT];
+		e.score = (float)cg_dns_dga_score_f(a->dga, label, f);
 		e.dga = e.score >= a->dga_threshold;
+		e.wordy = cg_dns_dga_wordy(f);
 	}
 	uint32_t id = (uint32_t)a->tdoms.n;
 	a->doms[id] = e;
@@ -410,6 +428,8 @@ static nament *name_get(cg_dns_analyzer *a, cg_slice q, uint64_t h)
 		if (d >= 0) {
 			e.flags |= NF_DOM;
 			e.dom = (uint32_t)d;
+			if (a->doms[d].nnames < 255)
+				a->doms[d].nnames++;
 			size_t sub = q.len - dom.len;
 			sub = sub ? sub - 1 : 0; /* without the dot */
 			e.sublen = (uint8_t)(sub > 255 ? 255 : sub);
@@ -547,6 +567,63 @@ static bool domain_client(doment *d, uint32_t cid)
 	if (d->nclients <= DOM_CLIENTS)
 		d->nclients++; /* DOM_CLIENTS+1 means "more than DOM_CLIENTS" */
 	return fresh;
+}
+
+/* ---- word-based DGAs ------------------------------------------------------------ */
+
+static int cmp_wd(const void *x, const void *y)
+{
+	const wdent *p = x, *q = y;
+	return p->t < q->t ? -1 : p->t > q->t ? 1 : (p->dom > q->dom) - (p->dom < q->dom);
+}
+
+/* The most wordy domains of e that still qualify (asked by this client
+ * only, few queries, one or two names) with first queries inside one
+ * window; *at gets the index in `tmp` (sorted by time) where that window
+ * starts. tmp holds up to CG_DNS_MAX_PER_CLIENT entries. */
+static size_t words_count(const cg_dns_analyzer *a, const evidence *e, wdent *tmp,
+			  size_t *at)
+{
+	size_t n = 0;
+	*at = 0;
+	if (!e || a->o.words_min_names <= 0)
+		return 0;
+	for (size_t i = 0; i < e->nwd; i++) {
+		const doment *d = &a->doms[e->wd[i].dom];
+		if (d->nclients == 1 && d->qevents <= a->o.words_max_queries &&
+		    d->nnames <= 2)
+			tmp[n++] = e->wd[i];
+	}
+	if (n < (size_t)a->o.words_min_names)
+		return 0;
+	qsort(tmp, n, sizeof *tmp, cmp_wd);
+	size_t best = 0;
+	for (size_t lo = 0, hi = 0; hi < n; hi++) {
+		while (tmp[hi].t - tmp[lo].t > a->o.words_window_ms)
+			lo++;
+		if (hi - lo + 1 > best) {
+			best = hi - lo + 1;
+			*at = lo;
+		}
+	}
+	return best >= (size_t)a->o.words_min_names ? best : 0;
+}
+
+static void words_hit(cg_dns_analyzer *a, uint32_t cid, uint32_t dom, int64_t t)
+{
+	evidence *e = ev_of(a, cid);
+	if (!e || e->nwd >= CG_DNS_MAX_PER_CLIENT ||
+	    !vec_grow((void **)&e->wd, &e->capwd, e->nwd + 1, sizeof *e->wd))
+		return;
+	e->wd[e->nwd++] = (wdent){ dom, t };
+	if (!e->wd_announced && e->nwd >= (size_t)a->o.words_min_names) {
+		wdent tmp[CG_DNS_MAX_PER_CLIENT];
+		size_t at;
+		if (words_count(a, e, tmp, &at)) {
+			e->wd_announced = true;
+			announce(a, cid, "dga_words");
+		}
+	}
 }
 
 /* ---- tunnelling ------------------------------------------------------------------ */
@@ -833,8 +910,17 @@ static void add_one(cg_dns_analyzer *a, const cg_dns_rec *r, uint64_t nh,
 		return;
 	nament ncopy = *n; /* the name cache may move below */
 	doment *d = &a->doms[ncopy.dom];
+	bool first_client = d->nclients == 0;
 	if (domain_client(d, (uint32_t)cid))
 		a->clients[cid].rare_domains++;
+	/* query events: a retry or the A+AAAA pair within a second is one */
+	uint32_t ts = r->time_ms >= 0 ? (uint32_t)(r->time_ms / 1000) : 0;
+	if (d->qevents < UINT16_MAX && (d->qevents == 0 || r->time_ms < 0 || ts > d->last_s))
+		d->qevents++;
+	if (ts > d->last_s)
+		d->last_s = ts;
+	if (d->wordy && first_client)
+		words_hit(a, (uint32_t)cid, ncopy.dom, r->time_ms);
 	if (d->dga)
 		dga_hit(a, (uint32_t)cid, ncopy.dom);
 	tunnel(a, (uint32_t)cid, &ncopy, r->qname, r->qtype);
@@ -847,7 +933,7 @@ static void add_one(cg_dns_analyzer *a, const cg_dns_rec *r, uint64_t nh,
 /* ---- results ---------------------------------------------------------------------- */
 
 typedef struct reasons {
-	size_t bl, dga, tun, bea;
+	size_t bl, dga, words, tun, bea;
 } reasons;
 
 static reasons count_reasons(const cg_dns_analyzer *a, const client *c)
@@ -859,6 +945,9 @@ static reasons count_reasons(const cg_dns_analyzer *a, const client *c)
 	r.bl = e->nbl;
 	size_t nd = dga_count(a, e);
 	r.dga = dga_enough(a, c, nd) ? nd : 0;
+	wdent tmp[CG_DNS_MAX_PER_CLIENT];
+	size_t at;
+	r.words = words_count(a, e, tmp, &at);
 	r.tun = e->ntun;
 	for (size_t i = 0; i < e->nbea; i++) {
 		const bpair *p = &a->bea[e->bea[i]];
@@ -876,8 +965,10 @@ static int cmp_flagged(const void *x, const void *y, void *arg)
 	const client *c1 = &sort_a->clients[*(const uint32_t *)x];
 	const client *c2 = &sort_a->clients[*(const uint32_t *)y];
 	reasons r1 = count_reasons(sort_a, c1), r2 = count_reasons(sort_a, c2);
-	int k1 = (r1.bl > 0) * 8 + (r1.tun > 0) * 4 + (r1.dga > 0) * 2 + (r1.bea > 0);
-	int k2 = (r2.bl > 0) * 8 + (r2.tun > 0) * 4 + (r2.dga > 0) * 2 + (r2.bea > 0);
+	int k1 = (r1.bl > 0) * 8 + (r1.tun > 0) * 4 + (r1.dga > 0 || r1.words > 0) * 2 +
+		 (r1.bea > 0);
+	int k2 = (r2.bl > 0) * 8 + (r2.tun > 0) * 4 + (r2.dga > 0 || r2.words > 0) * 2 +
+		 (r2.bea > 0);
 	if (k1 != k2)
 		return k2 - k1;
 	size_t n = c1->len < c2->len ? c1->len : c2->len;
@@ -893,7 +984,7 @@ cg_err cg_dns_analyzer_flagged(cg_dns_analyzer *a, const uint32_t **ids, size_t 
 	size_t cap = 0;
 	for (size_t i = 0; i < a->tclients.n; i++) {
 		reasons r = count_reasons(a, &a->clients[i]);
-		if (!r.bl && !r.dga && !r.tun && !r.bea)
+		if (!r.bl && !r.dga && !r.words && !r.tun && !r.bea)
 			continue;
 		if (!vec_grow((void **)&a->flagged, &cap, a->nflagged + 1, sizeof *a->flagged))
 			return CG_ENOMEM;
@@ -951,6 +1042,25 @@ static json_t *reasons_json(const cg_dns_analyzer *a, const client *c)
 		}
 		json_object_set_new(o, "kind", json_string("dga"));
 		json_object_set_new(o, "count", json_integer((json_int_t)r.dga));
+		json_object_set_new(o, "names", names);
+		json_array_append_new(arr, o);
+	}
+	if (r.words) {
+		wdent tmp[CG_DNS_MAX_PER_CLIENT];
+		size_t at;
+		size_t nw = words_count(a, e, tmp, &at);
+		json_t *o = json_object(), *names = json_array();
+		for (size_t i = 0; i < nw && i < (size_t)a->o.samples; i++) {
+			const doment *d = &a->doms[tmp[at + i].dom];
+			json_array_append_new(names, cg_json_str((cg_slice){
+				a->domstr.p + d->off, d->len }));
+		}
+		json_object_set_new(o, "kind", json_string("dga_words"));
+		json_object_set_new(o, "count", json_integer((json_int_t)nw));
+		json_object_set_new(o, "window_s",
+				    json_integer((json_int_t)(a->o.words_window_ms / 1000)));
+		json_object_set_new(o, "first", time_json(tmp[at].t));
+		json_object_set_new(o, "last", time_json(tmp[at + nw - 1].t));
 		json_object_set_new(o, "names", names);
 		json_array_append_new(arr, o);
 	}
@@ -1032,6 +1142,11 @@ cg_err cg_dns_client_event(const cg_dns_analyzer *a, uint32_t id,
 		cg_buf_printf(&sum, "%s%zu tên miền sinh tự động (DGA)", sep, r.dga);
 		sep = "; ";
 	}
+	if (r.words) {
+		cg_buf_printf(&sum, "%s%zu tên miền ghép từ từ điển chỉ máy này truy vấn "
+				    "(DGA dạng từ ghép)", sep, r.words);
+		sep = "; ";
+	}
 	if (r.tun) {
 		cg_buf_printf(&sum, "%sđường hầm DNS", sep);
 		sep = "; ";
@@ -1080,6 +1195,16 @@ cg_err cg_dns_client_text(const cg_dns_analyzer *a, uint32_t id,
 		} else if (strcmp(k, "dga") == 0) {
 			cg_buf_printf(out, "  dga        %lld DGA-like domains:",
 				      (long long)json_integer_value(json_object_get(r, "count")));
+			size_t j;
+			json_t *nm;
+			json_array_foreach(json_object_get(r, "names"), j, nm)
+				cg_buf_printf(out, " %s", json_string_value(nm));
+			cg_buf_putc(out, '\n');
+		} else if (strcmp(k, "dga_words") == 0) {
+			cg_buf_printf(out, "  dga_words  %lld dictionary-word domains only it asked for, "
+					   "within %llds:",
+				      (long long)json_integer_value(json_object_get(r, "count")),
+				      (long long)json_integer_value(json_object_get(r, "window_s")));
 			size_t j;
 			json_t *nm;
 			json_array_foreach(json_object_get(r, "names"), j, nm)

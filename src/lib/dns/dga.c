@@ -316,13 +316,28 @@ static double linear(const cg_dns_dga *m, const double *f)
 	return z;
 }
 
-double cg_dns_dga_score(const cg_dns_dga *m, cg_slice label)
+double cg_dns_dga_score_f(const cg_dns_dga *m, cg_slice label,
+			  double f[CG_DNS_DGA_NFEAT])
 {
-	double f[CG_DNS_DGA_NFEAT];
-	if (label.len == 0)
+	double tmp[CG_DNS_DGA_NFEAT];
+	if (!f)
+		f = tmp;
+	if (label.len == 0) {
+		memset(f, 0, CG_DNS_DGA_NFEAT * sizeof *f);
 		return 0;
+	}
 	cg_dns_dga_features(m, label, f);
 	return 1.0 / (1.0 + exp(-linear(m, f)));
+}
+
+double cg_dns_dga_score(const cg_dns_dga *m, cg_slice label)
+{
+	return cg_dns_dga_score_f(m, label, NULL);
+}
+
+bool cg_dns_dga_wordy(const double f[CG_DNS_DGA_NFEAT])
+{
+	return f[1] >= 8 && f[3] == 0 && f[7] >= 0.85 && f[8] >= 2;
 }
 
 double cg_dns_dga_threshold(const cg_dns_dga *m)
