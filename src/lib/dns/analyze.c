@@ -46,7 +46,8 @@ void cg_dns_opts_default(cg_dns_opts *o)
 		.beacon_max_clients = 3,
 		.words_min_names = 8,
 		.words_max_queries = 2,
-		.words_window_ms = 3600 * 1000,
+		.words_window_ms = 120 * 1000,
+		.words_min_share = 0.75,
 		.samples = 10,
 	};
 }
@@ -161,7 +162,8 @@ typedef struct blhit {
 
 typedef struct wdent {
 	uint32_t dom;
-	int64_t t; /* first query, ms (-1 unknown) */
+	uint32_t seq; /* the client's first_domains when it was added */
+	int64_t t;    /* first query, ms (-1 unknown) */
 } wdent;
 
 typedef struct evidence {
@@ -186,6 +188,7 @@ typedef struct client {
 	int64_t first, last;
 	uint64_t queries;
 	uint32_t rare_domains; /* distinct domains it was among the first 8 clients of */
+	uint32_t first_domains; /* distinct domains it was the first client of */
 	evidence *ev;
 } client;
 
@@ -579,8 +582,11 @@ static int cmp_wd(const void *x, const void *y)
 
 /* The most wordy domains of e that still qualify (asked by this client
  * only, few queries, one or two names) with first queries inside one
- * window; *at gets the index in `tmp` (sorted by time) where that window
- * starts. tmp holds up to CG_DNS_MAX_PER_CLIENT entries. */
+ * window, and making up at least words_min_share of all the domains the
+ * client was first to ask for in that stretch (a DGA burst is nearly all
+ * such names; a person's search session mixes them with sites that load
+ * several names). *at gets the index in `tmp` (sorted by time) where that
+ * window starts. tmp holds up to CG_DNS_MAX_PER_CLIENT entries. */
 static size_t words_count(const cg_dns_analyzer *a, const evidence *e, wdent *tmp,
 			  size_t *at)
 {
@@ -594,19 +600,25 @@ static size_t words_count(const cg_dns_analyzer *a, const evidence *e, wdent *tm
 		    d->nnames <= 2)
 			tmp[n++] = e->wd[i];
 	}
-	if (n < (size_t)a->o.words_min_names)
+	size_t min = (size_t)a->o.words_min_names;
+	if (n < min)
 		return 0;
 	qsort(tmp, n, sizeof *tmp, cmp_wd);
 	size_t best = 0;
-	for (size_t lo = 0, hi = 0; hi < n; hi++) {
-		while (tmp[hi].t - tmp[lo].t > a->o.words_window_ms)
-			lo++;
-		if (hi - lo + 1 > best) {
-			best = hi - lo + 1;
-			*at = lo;
+	for (size_t lo = 0; lo + min <= n; lo++) {
+		uint32_t smin = UINT32_MAX, smax = 0;
+		for (size_t hi = lo; hi < n && tmp[hi].t - tmp[lo].t <= a->o.words_window_ms; hi++) {
+			smin = tmp[hi].seq < smin ? tmp[hi].seq : smin;
+			smax = tmp[hi].seq > smax ? tmp[hi].seq : smax;
+			size_t cnt = hi - lo + 1;
+			if (cnt >= min && cnt > best &&
+			    (double)cnt >= a->o.words_min_share * (double)(smax - smin + 1)) {
+				best = cnt;
+				*at = lo;
+			}
 		}
 	}
-	return best >= (size_t)a->o.words_min_names ? best : 0;
+	return best;
 }
 
 static void words_hit(cg_dns_analyzer *a, uint32_t cid, uint32_t dom, int64_t t)
@@ -615,7 +627,7 @@ static void words_hit(cg_dns_analyzer *a, uint32_t cid, uint32_t dom, int64_t t)
 	if (!e || e->nwd >= CG_DNS_MAX_PER_CLIENT ||
 	    !vec_grow((void **)&e->wd, &e->capwd, e->nwd + 1, sizeof *e->wd))
 		return;
-	e->wd[e->nwd++] = (wdent){ dom, t };
+	e->wd[e->nwd++] = (wdent){ dom, a->clients[cid].first_domains, t };
 	if (!e->wd_announced && e->nwd >= (size_t)a->o.words_min_names) {
 		wdent tmp[CG_DNS_MAX_PER_CLIENT];
 		size_t at;
@@ -913,6 +925,8 @@ static void add_one(cg_dns_analyzer *a, const cg_dns_rec *r, uint64_t nh,
 	bool first_client = d->nclients == 0;
 	if (domain_client(d, (uint32_t)cid))
 		a->clients[cid].rare_domains++;
+	if (first_client)
+		a->clients[cid].first_domains++;
 	/* query events: a retry or the A+AAAA pair within a second is one */
 	uint32_t ts = r->time_ms >= 0 ? (uint32_t)(r->time_ms / 1000) : 0;
 	if (d->qevents < UINT16_MAX && (d->qevents == 0 || r->time_ms < 0 || ts > d->last_s))

@@ -31,7 +31,9 @@
  *              (cg_dns_dga_wordy), each asked by this client only, at most
  *              words_max_queries times (repeats < 1 s apart are one) and
  *              under at most two names, first queried within
- *              words_window_ms of each other;
+ *              words_window_ms of each other, and at least
+ *              words_min_share of the domains the client was first to ask
+ *              for in that time;
  *   beacon     one name queried at least beacon_min_count times at a mean
  *              interval >= beacon_min_interval with a coefficient of
  *              variation <= beacon_max_cv, by at most beacon_max_clients
@@ -66,6 +68,7 @@ typedef struct cg_dns_opts {
 	int words_min_names;     /* dga_words: 0 turns it off */
 	int words_max_queries;
 	int64_t words_window_ms;
+	double words_min_share;
 	int samples; /* names shown per reason */
 } cg_dns_opts;
 
