@@ -11,9 +11,9 @@ Generates one BIND querylog of a working day (08:00-17:00) of an office:
   client visits: mostly several names and revisits, but a share are a
   single name asked once (a site served from one host, a result clicked once),
   bunched into search sessions of several sites within minutes. Long-tail
-  names come from a benign list (--benign FILE, one domain a line), else
-  from word pairs and Vietnamese syllables, which is harder: they look
-  like word DGAs;
+  names come from a benign list (--benign FILE, one domain a line), English
+  word pairs (they look exactly like word DGAs), Vietnamese syllables and
+  names with digits (see longtail_names);
 - infected clients do the same and, in one burst, query N domains of a
   word-based DGA made from the word list (wamerican): suppobox style
   (two words + .net/.com) or matsnu style (2-4 words + .com), each asked
@@ -102,15 +102,25 @@ class Log:
 
 
 def longtail_names(r, benign, wl, n):
+    """Sites only one client visits. With a benign list: 60% from it, 20%
+    English word pairs (exactly what a word DGA makes), 20% Vietnamese
+    shop and company names. Without: 35% word pairs, 40% Vietnamese, 25%
+    names with digits or hyphens."""
     out = set()
     while len(out) < n:
         k = r.random()
-        if benign and k < 0.6:
+        if benign:
+            kind = "list" if k < 0.6 else "pair" if k < 0.8 else "viet"
+        else:
+            kind = "pair" if k < 0.35 else "viet" if k < 0.75 else "mixed"
+        if kind == "list":
             d = r.choice(benign)
-        elif k < 0.8:  # English word pairs: the hard negatives
+        elif kind == "pair":
             d = r.choice(wl) + r.choice(wl) + "." + r.choice(["com", "net", "org", "info"])
-        else:  # Vietnamese shop and company names
+        elif kind == "viet":
             d = "".join(r.choice(SYLL) for _ in range(r.randint(2, 3))) + "." + r.choice(TLDS_LT)
+        else:
+            d = r.choice(wl) + r.choice(["-", ""]) + r.choice(SYLL) + str(r.randint(1, 999)) + "." + r.choice(TLDS_LT)
         out.add(d)
     return list(out)
 

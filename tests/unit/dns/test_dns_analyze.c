@@ -391,6 +391,83 @@ TEST(batch_equals_single)
 	cg_dns_set_free(bl);
 }
 
+/* Word-based DGAs: ten dictionary-word domains in a minute from one
+ * client are dga_words (the per-name model lets them pass); not when
+ * another client asks for them too, not when each is queried again and
+ * again, not when spread over an hour, not when they are a small share of
+ * the new sites the client opened at the time. */
+static const char *const wordy[] = {
+	"yellowisland.net", "windowsignal.com", "quietharbor.net", "silverbucket.com",
+	"gardenpilot.net",  "mountainfable.com", "orangeticket.net", "paperlantern.com",
+	"riverkitten.net",  "summerwallet.com",
+};
+
+static const char *words_kind(int variant)
+{
+	cg_dns_analyzer *a = fresh(NULL);
+	int64_t t0 = 1795235101000;
+	for (int i = 0; i < 10; i++) {
+		int64_t t = variant == 3 ? t0 + (int64_t)i * 400000 : t0 + (int64_t)i * 6000;
+		q(a, "10.0.0.9", wordy[i], 1, t);
+		if (variant == 1)
+			q(a, "10.0.0.10", wordy[i], 1, t + 3000);
+		if (variant == 2)
+			for (int k = 1; k <= 3; k++)
+				q(a, "10.0.0.9", wordy[i], 1, t + k * 2000);
+		if (variant == 4) /* a person's session: sites that load several names */
+			for (int k = 0; k < 3; k++) {
+				char n[64], m[64];
+				snprintf(n, sizeof n, "shop%d%d.vn", i, k);
+				snprintf(m, sizeof m, "www.shop%d%d.vn", i, k);
+				q(a, "10.0.0.9", n, 1, t + 100 + k);
+				q(a, "10.0.0.9", m, 1, t + 200 + k);
+			}
+	}
+	const char *k = kinds(a, "10.0.0.9");
+	static char out[64];
+	snprintf(out, sizeof out, "%s", k);
+	cg_dns_analyzer_free(a);
+	return out;
+}
+
+TEST(dga_words)
+{
+	/* the per-name model lets every one of them pass */
+	double t = cg_dns_dga_threshold(model);
+	CHECK(score("yellowisland") < t && score("windowsignal") < t && score("quietharbor") < t);
+	CHECK_STR(words_kind(0), "dga_words");
+	CHECK_STR(words_kind(1), "");
+	CHECK_STR(words_kind(2), "");
+	CHECK_STR(words_kind(3), "");
+	CHECK_STR(words_kind(4), "");
+	/* the evidence names the domains */
+	cg_dns_analyzer *a = fresh(NULL);
+	for (int i = 0; i < 10; i++)
+		q(a, "10.0.0.9", wordy[i], 1, 1795235101000 + i * 1000);
+	const uint32_t *ids;
+	size_t n;
+	CHECK(cg_dns_analyzer_flagged(a, &ids, &n) == CG_OK && n == 1);
+	if (n == 1) {
+		json_t *o = cg_dns_client_json(a, ids[0], NULL);
+		json_t *r = json_array_get(json_object_get(o, "reasons"), 0);
+		CHECK_STR(json_string_value(json_object_get(r, "kind")), "dga_words");
+		CHECK(json_integer_value(json_object_get(r, "count")) == 10);
+		CHECK_STR(json_string_value(json_array_get(json_object_get(r, "names"), 0)),
+			  "yellowisland.net");
+		json_decref(o);
+	}
+	cg_dns_analyzer_free(a);
+	/* words_min_names 0: off */
+	cg_dns_opts o;
+	cg_dns_opts_default(&o);
+	o.words_min_names = 0;
+	CHECK(cg_dns_analyzer_new(&o, NULL, allow, model, psl, &a) == CG_OK);
+	for (int i = 0; i < 10; i++)
+		q(a, "10.0.0.9", wordy[i], 1, 1795235101000 + i * 1000);
+	CHECK_STR(kinds(a, "10.0.0.9"), "");
+	cg_dns_analyzer_free(a);
+}
+
 int main(void)
 {
 	cg_buf why;
@@ -417,6 +494,7 @@ int main(void)
 	RUN(event_and_window);
 	RUN(segmentation_matches_reference);
 	RUN(batch_equals_single);
+	RUN(dga_words);
 	cg_dns_dga_free(model);
 	cg_dns_set_free(allow);
 	psl_free(psl);
