@@ -148,6 +148,7 @@ typedef struct doment {
 	uint32_t off;
 	uint8_t len, nclients, dga;
 	uint8_t wordy;   /* label made of dictionary words */
+	uint8_t answers; /* bits: 1 << CG_DNS_ANS_* seen for its names */
 	uint8_t nnames;  /* distinct names seen under it (to 255) */
 	uint16_t qevents; /* queries, repeats < 1 s apart as one (to 65535) */
 	uint32_t last_s; /* time of the last counted query, seconds */
@@ -253,6 +254,7 @@ struct cg_dns_analyzer {
 	uint32_t *flagged;
 	size_t nflagged;
 	cg_dns_counts c;
+	bool answers_seen; /* the log carries response codes */
 	bool oom;
 };
 
@@ -596,8 +598,11 @@ static size_t words_count(const cg_dns_analyzer *a, const evidence *e, wdent *tm
 		return 0;
 	for (size_t i = 0; i < e->nwd; i++) {
 		const doment *d = &a->doms[e->wd[i].dom];
+		/* a name that resolved is a site (or the one registered C2
+		 * domain of the burst): where the log has answers, only the
+		 * names that did not resolve count */
 		if (d->nclients == 1 && d->qevents <= a->o.words_max_queries &&
-		    d->nnames <= 2)
+		    d->nnames <= 2 && !(d->answers & (1u << CG_DNS_ANS_NOERROR)))
 			tmp[n++] = e->wd[i];
 	}
 	size_t min = (size_t)a->o.words_min_names;
@@ -933,6 +938,10 @@ static void add_one(cg_dns_analyzer *a, const cg_dns_rec *r, uint64_t nh,
 		d->qevents++;
 	if (ts > d->last_s)
 		d->last_s = ts;
+	if (r->answer) {
+		d->answers |= (uint8_t)(1u << r->answer);
+		a->answers_seen = true;
+	}
 	if (d->wordy && first_client)
 		words_hit(a, (uint32_t)cid, ncopy.dom, r->time_ms);
 	if (d->dga)
@@ -1073,6 +1082,13 @@ static json_t *reasons_json(const cg_dns_analyzer *a, const client *c)
 		json_object_set_new(o, "count", json_integer((json_int_t)nw));
 		json_object_set_new(o, "window_s",
 				    json_integer((json_int_t)(a->o.words_window_ms / 1000)));
+		if (a->answers_seen) {
+			json_int_t nx = 0;
+			for (size_t i = 0; i < nw; i++)
+				nx += (a->doms[tmp[at + i].dom].answers &
+				       (1u << CG_DNS_ANS_NXDOMAIN)) != 0;
+			json_object_set_new(o, "nxdomain", json_integer(nx));
+		}
 		json_object_set_new(o, "first", time_json(tmp[at].t));
 		json_object_set_new(o, "last", time_json(tmp[at + nw - 1].t));
 		json_object_set_new(o, "names", names);

@@ -261,7 +261,8 @@ static int pipe_push(void *ctx, const cg_dns_rec *r)
 	memcpy(t, r->client.ptr, r->client.len);
 	memcpy(t + r->client.len, r->qname.ptr, r->qname.len);
 	b->rec[b->n++] = (cg_dns_rec){ r->time_ms, { t, r->client.len },
-				       { t + r->client.len, r->qname.len }, r->qtype };
+				       { t + r->client.len, r->qname.len }, r->qtype,
+				       r->answer };
 	b->used += need;
 	return atomic_load(&pl->stop);
 }

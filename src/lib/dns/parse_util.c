@@ -165,6 +165,20 @@ uint16_t cg_dns_qtype_parse(cg_slice s)
 	return 0;
 }
 
+uint8_t cg_dns_answer_parse(cg_slice s)
+{
+	if (cg_slice_eq_cstr(s, "NOERROR"))
+		return CG_DNS_ANS_NOERROR;
+	if (cg_slice_eq_cstr(s, "NXDOMAIN"))
+		return CG_DNS_ANS_NXDOMAIN;
+	if (s.len < 3 || s.len > 16)
+		return CG_DNS_ANS_UNKNOWN;
+	for (size_t i = 0; i < s.len; i++)
+		if (s.ptr[i] < 'A' || s.ptr[i] > 'Z')
+			return CG_DNS_ANS_UNKNOWN;
+	return CG_DNS_ANS_OTHER;
+}
+
 const char *cg_dns_qtype_name(uint16_t t)
 {
 	for (size_t i = 0; i < sizeof qtypes / sizeof qtypes[0]; i++)

@@ -17,7 +17,7 @@ static psl_ctx_t *psl;
 static void q(cg_dns_analyzer *a, const char *client, const char *name,
 	      uint16_t type, int64_t t)
 {
-	cg_dns_rec r = { t, cg_slice_cstr(client), cg_slice_cstr(name), type };
+	cg_dns_rec r = { t, cg_slice_cstr(client), cg_slice_cstr(name), type, CG_DNS_ANS_UNKNOWN };
 	cg_dns_analyzer_add(a, &r);
 }
 
@@ -367,7 +367,7 @@ TEST(batch_equals_single)
 		CHECK(snprintf(clients[i], 24, "10.1.%d.%d", cl / 200, cl % 200) < 24);
 		recs[i] = (cg_dns_rec){ 1795235101000 + (int64_t)i * 700,
 					cg_slice_cstr(clients[i]), cg_slice_cstr(names[i]),
-					(uint16_t)(r % 11 == 0 ? 16 : 1) };
+					(uint16_t)(r % 11 == 0 ? 16 : 1), CG_DNS_ANS_UNKNOWN };
 	}
 	for (int i = 0; i < N; i++)
 		cg_dns_analyzer_add(one, &recs[i]);
@@ -457,6 +457,28 @@ TEST(dga_words)
 		json_decref(o);
 	}
 	cg_dns_analyzer_free(a);
+	/* where the log has answers: names that resolved are sites, those
+	 * that did not are the burst (counted as nxdomain) */
+	for (int variant = 0; variant < 2; variant++) {
+		a = fresh(NULL);
+		for (int i = 0; i < 10; i++) {
+			cg_dns_rec r = { 1795235101000 + i * 1000, CG_SLICE("10.0.0.9"),
+					 cg_slice_cstr(wordy[i]), 1,
+					 variant ? CG_DNS_ANS_NOERROR : CG_DNS_ANS_NXDOMAIN };
+			cg_dns_analyzer_add(a, &r);
+		}
+		CHECK_STR(kinds(a, "10.0.0.9"), variant ? "" : "dga_words");
+		if (!variant) {
+			const uint32_t *ids2;
+			size_t n2;
+			CHECK(cg_dns_analyzer_flagged(a, &ids2, &n2) == CG_OK && n2 == 1);
+			json_t *o2 = n2 ? cg_dns_client_json(a, ids2[0], NULL) : NULL;
+			json_t *r2 = json_array_get(json_object_get(o2, "reasons"), 0);
+			CHECK(json_integer_value(json_object_get(r2, "nxdomain")) == 10);
+			json_decref(o2);
+		}
+		cg_dns_analyzer_free(a);
+	}
 	/* words_min_names 0: off */
 	cg_dns_opts o;
 	cg_dns_opts_default(&o);
