@@ -240,12 +240,13 @@ def evaluate(benign_file):
                     inf = sum(1 for v in labels.values() if v != "benign")
                     ben = len(labels) - inf
                     any_fp = sum(1 for c in fl if labels[c] == "benign")
-                    prec = tp / (tp + fp) if tp + fp else float("nan")
+                    prec = tp / (tp + fp) if tp + fp else None
                     rows.append((family, n, "heavy" if heavy else "normal", tp, inf, fp, ben, prec, tp / inf, any_fp))
     print("| family | DGA names in the burst | benign browsing | infected flagged (dga_words) | benign flagged (dga_words) | precision | recall | benign flagged (any reason) |")
     print("|---|---:|---|---:|---:|---:|---:|---:|")
     for fam, n, h, tp, inf, fp, ben, prec, rec, anyfp in rows:
-        print(f"| {fam} | {n} | {h} | {tp}/{inf} | {fp}/{ben} | {prec:.2f} | {rec:.2f} | {anyfp}/{ben} |")
+        ps = "–" if prec is None else f"{prec:.2f}"
+        print(f"| {fam} | {n} | {h} | {tp}/{inf} | {fp}/{ben} | {ps} | {rec:.2f} | {anyfp}/{ben} |")
 
 
 def main():
