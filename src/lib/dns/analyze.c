@@ -633,7 +633,16 @@ static void words_hit(cg_dns_analyzer *a, uint32_t cid, uint32_t dom, int64_t t)
 	    !vec_grow((void **)&e->wd, &e->capwd, e->nwd + 1, sizeof *e->wd))
 		return;
 	e->wd[e->nwd++] = (wdent){ dom, a->clients[cid].first_domains, t };
-	if (!e->wd_announced && e->nwd >= (size_t)a->o.words_min_names) {
+	if (e->wd_announced || e->nwd < (size_t)a->o.words_min_names)
+		return;
+	/* the full judgement sorts; a busy client gathers many candidates
+	 * over a day, so first a linear count of those near this one */
+	size_t near = 0;
+	for (size_t i = 0; i < e->nwd; i++) {
+		int64_t dt = e->wd[i].t - t;
+		near += dt <= a->o.words_window_ms && dt >= -a->o.words_window_ms;
+	}
+	if (near >= (size_t)a->o.words_min_names) {
 		wdent tmp[CG_DNS_MAX_PER_CLIENT];
 		size_t at;
 		if (words_count(a, e, tmp, &at)) {
@@ -981,19 +990,23 @@ static reasons count_reasons(const cg_dns_analyzer *a, const client *c)
 	return r;
 }
 
+/* A flagged client with its seriousness, computed once before sorting
+ * (judging the reasons in the comparison made sorting thousands of
+ * flagged clients cost far more than the analysis). */
+typedef struct flagent {
+	uint32_t id;
+	int key; /* blocklist 8, tunnel 4, dga or dga_words 2, beacon 1 */
+} flagent;
+
 /* qsort_r: several analyzers may sort at once (the server's jobs). */
 static int cmp_flagged(const void *x, const void *y, void *arg)
 {
 	const cg_dns_analyzer *sort_a = arg;
-	const client *c1 = &sort_a->clients[*(const uint32_t *)x];
-	const client *c2 = &sort_a->clients[*(const uint32_t *)y];
-	reasons r1 = count_reasons(sort_a, c1), r2 = count_reasons(sort_a, c2);
-	int k1 = (r1.bl > 0) * 8 + (r1.tun > 0) * 4 + (r1.dga > 0 || r1.words > 0) * 2 +
-		 (r1.bea > 0);
-	int k2 = (r2.bl > 0) * 8 + (r2.tun > 0) * 4 + (r2.dga > 0 || r2.words > 0) * 2 +
-		 (r2.bea > 0);
-	if (k1 != k2)
-		return k2 - k1;
+	const flagent *f1 = x, *f2 = y;
+	const client *c1 = &sort_a->clients[f1->id];
+	const client *c2 = &sort_a->clients[f2->id];
+	if (f1->key != f2->key)
+		return f2->key - f1->key;
 	size_t n = c1->len < c2->len ? c1->len : c2->len;
 	int m = memcmp(sort_a->clientstr.p + c1->off, sort_a->clientstr.p + c2->off, n);
 	return m ? m : (int)c1->len - (int)c2->len;
@@ -1004,17 +1017,31 @@ cg_err cg_dns_analyzer_flagged(cg_dns_analyzer *a, const uint32_t **ids, size_t 
 	free(a->flagged);
 	a->flagged = NULL;
 	a->nflagged = 0;
-	size_t cap = 0;
+	flagent *fl = NULL;
+	size_t cap = 0, nfl = 0;
 	for (size_t i = 0; i < a->tclients.n; i++) {
 		reasons r = count_reasons(a, &a->clients[i]);
 		if (!r.bl && !r.dga && !r.words && !r.tun && !r.bea)
 			continue;
-		if (!vec_grow((void **)&a->flagged, &cap, a->nflagged + 1, sizeof *a->flagged))
+		if (!vec_grow((void **)&fl, &cap, nfl + 1, sizeof *fl)) {
+			free(fl);
 			return CG_ENOMEM;
-		a->flagged[a->nflagged++] = (uint32_t)i;
+		}
+		fl[nfl++] = (flagent){ (uint32_t)i, (r.bl > 0) * 8 + (r.tun > 0) * 4 +
+						     (r.dga > 0 || r.words > 0) * 2 + (r.bea > 0) };
 	}
-	if (a->nflagged)
-		qsort_r(a->flagged, a->nflagged, sizeof *a->flagged, cmp_flagged, a);
+	if (nfl) {
+		qsort_r(fl, nfl, sizeof *fl, cmp_flagged, a);
+		a->flagged = malloc(nfl * sizeof *a->flagged);
+		if (!a->flagged) {
+			free(fl);
+			return CG_ENOMEM;
+		}
+		for (size_t i = 0; i < nfl; i++)
+			a->flagged[i] = fl[i].id;
+		a->nflagged = nfl;
+	}
+	free(fl);
 	*ids = a->flagged;
 	*n = a->nflagged;
 	return a->oom ? CG_ENOMEM : CG_OK;

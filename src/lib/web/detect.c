@@ -197,8 +197,9 @@ static bool fetch_findings(dctx *d)
 	json_t *ev;
 	char site[256];
 	if (failed_outside(d, r, site)) {
-		ev = json_pack("{s:s,s:s,s:o,s:s,s:o}", "via", "http", "view", "browser", "chain",
-		               chain_json(r), "to_domain", site, "target_fetch", fetch_fail_json(r));
+		ev =
+		    json_pack("{s:s,s:s,s:o,s:s,s:o}", "via", "http", "view", "browser", "chain",
+		              chain_json(r), "to_domain", site, "target_fetch", fetch_fail_json(r));
 		emit(d, "redirect", CG_SEV_CRITICAL, ev,
 		     "Trang chuyển hướng sang trang ngoài (không tải được: %s): %s", r->errmsg,
 		     r->final_url);
@@ -633,18 +634,19 @@ static void cloaking(dctx *d, bool B_digested, bool B_fetched)
 		if (s->views[i].same_as_browser || s->views[i].same_as_baseline ||
 		    s->views[i].kind == CG_VIEW_RENDERED)
 			continue;
-		json_t *why = cloak_reasons(d, &s->views[0], &s->reqs[0], &s->views[i], r,
-		                            B_digested);
+		json_t *why =
+		    cloak_reasons(d, &s->views[0], &s->reqs[0], &s->views[i], r, B_digested);
 		if (!why) {
 			if (r->fail != CG_FETCH_OK && B_fetched) {
 				if (!first_failed)
 					first_failed = cg_view_name(s->views[i].kind);
 				json_array_append_new(
-				    failed, json_pack("{s:s,s:s,s:o,s:o,s:o}", "view",
-				                      cg_view_name(s->views[i].kind), "user_agent",
-				                      r->user_agent, "referer", str_or_null(r->referer),
-				                      "chain", chain_json(r), "target_fetch",
-				                      fetch_fail_json(r)));
+				    failed,
+				    json_pack("{s:s,s:s,s:o,s:o,s:o}", "view",
+				              cg_view_name(s->views[i].kind), "user_agent",
+				              r->user_agent, "referer", str_or_null(r->referer),
+				              "chain", chain_json(r), "target_fetch",
+				              fetch_fail_json(r)));
 			}
 			continue;
 		}

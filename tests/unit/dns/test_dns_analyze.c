@@ -402,6 +402,15 @@ static const char *const wordy[] = {
 	"riverkitten.net",  "summerwallet.com",
 };
 
+static void count_words_reason(void *ctx, cg_dns_analyzer *a, uint32_t client,
+			       const char *kind)
+{
+	(void)a;
+	(void)client;
+	if (strcmp(kind, "dga_words") == 0)
+		(*(int *)ctx)++;
+}
+
 static const char *words_kind(int variant)
 {
 	cg_dns_analyzer *a = fresh(NULL);
@@ -479,6 +488,14 @@ TEST(dga_words)
 		}
 		cg_dns_analyzer_free(a);
 	}
+	/* streaming (dns watch): the reason is announced once */
+	a = fresh(NULL);
+	int announced = 0;
+	cg_dns_analyzer_on_reason(a, count_words_reason, &announced);
+	for (int i = 0; i < 10; i++)
+		q(a, "10.0.0.9", wordy[i], 1, 1795235101000 + i * 1000);
+	CHECK(announced == 1);
+	cg_dns_analyzer_free(a);
 	/* words_min_names 0: off */
 	cg_dns_opts o;
 	cg_dns_opts_default(&o);
