@@ -41,6 +41,13 @@ struct cg_dns_dga {
 	uint32_t *cnt;  /* trigram counts (kept for training / saving) */
 	float *dtri;    /* the same for DGA training names */
 	uint32_t *dcnt;
+	/* what scoring reads, packed: tri and dtri side by side and a bit per
+	 * trigram never counted, so a character costs one cache line rather
+	 * than three (scoring runs once per new domain: 7% of `dns analyze`) */
+	struct tri_pair {
+		float ll, dll;
+	} *pair;
+	uint64_t *unseen; /* NTRI bits */
 	double mean[CG_DNS_DGA_NFEAT], sd[CG_DNS_DGA_NFEAT];
 	double w[CG_DNS_DGA_NFEAT + 1]; /* w[0] bias */
 	double w2[CG_DNS_DGA_NFEAT];    /* of the squared standardised features */
@@ -85,6 +92,13 @@ static void build_logprob(cg_dns_dga *m)
 {
 	logprob(m->cnt, m->tri);
 	logprob(m->dcnt, m->dtri);
+	for (int i = 0; i < NTRI; i++) {
+		m->pair[i] = (struct tri_pair){ m->tri[i], m->dtri[i] };
+		if (m->cnt[i] == 0)
+			m->unseen[i / 64] |= 1ULL << (i % 64);
+		else
+			m->unseen[i / 64] &= ~(1ULL << (i % 64));
+	}
 }
 
 static void count_trigrams(uint32_t *cnt, const char *label)
@@ -226,9 +240,9 @@ void cg_dns_dga_features(const cg_dns_dga *m, cg_slice l, double f[CG_DNS_DGA_NF
 	for (size_t i = 0; i <= n; i++) {
 		int c = i < n ? sym(s[i]) : SYM_EDGE;
 		int idx = (a * V + b) * V + c;
-		ll += m->tri[idx];
-		dll += m->dtri[idx];
-		rare += m->cnt[idx] == 0;
+		ll += m->pair[idx].ll;
+		dll += m->pair[idx].dll;
+		rare += (int)((m->unseen[idx / 64] >> (idx % 64)) & 1);
 		a = b;
 		b = c;
 	}
@@ -354,7 +368,9 @@ static cg_dns_dga *dga_new(void)
 	m->cnt = calloc(NTRI, sizeof *m->cnt);
 	m->dtri = calloc(NTRI, sizeof *m->dtri);
 	m->dcnt = calloc(NTRI, sizeof *m->dcnt);
-	if (!m->tri || !m->cnt || !m->dtri || !m->dcnt) {
+	m->pair = calloc(NTRI, sizeof *m->pair);
+	m->unseen = calloc((NTRI + 63) / 64, sizeof *m->unseen);
+	if (!m->tri || !m->cnt || !m->dtri || !m->dcnt || !m->pair || !m->unseen) {
 		cg_dns_dga_free(m);
 		return NULL;
 	}
@@ -370,6 +386,8 @@ void cg_dns_dga_free(cg_dns_dga *m)
 	free(m->tri);
 	free(m->cnt);
 	free(m->dtri);
+	free(m->pair);
+	free(m->unseen);
 	free(m->dcnt);
 	free(m->trie);
 	free(m);
