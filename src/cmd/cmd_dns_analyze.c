@@ -157,8 +157,8 @@ int cmd_dns_analyze(cg_cli *cli)
 		cg_buf why;
 		cg_buf_init(&why, 4096);
 		cg_dns_fmt used = s.fmt;
-		cg_err err = cg_dns_read_path_mt(cli->pos[i], s.fmt, &st,
-					      cg_dns_analyzer_add, a, &used, &why);
+		cg_err err = cg_dns_read_path_batch(cli->pos[i], s.fmt, &st,
+						 cg_dns_analyzer_add_batch, a, &used, &why);
 		json_array_append_new(inputs, json_pack("{s:o,s:s}", "file",
 			cg_json_cstr(cli->pos[i]), "format", cg_dns_fmt_name(used)));
 		if (err) {

@@ -133,6 +133,21 @@ int dns_setup_option(dns_setup *s, int id, const char *val)
 			return 1;
 		o->dga_min_ratio = d;
 		return 0;
+	case 20:
+		if (!cg_cli_int(s->cli, "dga-words-min", val, 0, 100000, &n))
+			return 1;
+		o->words_min_names = (int)n;
+		return 0;
+	case 21:
+		if (!cg_cli_int(s->cli, "dga-words-window", val, 1, 30 * 86400, &n))
+			return 1;
+		o->words_window_ms = (int64_t)n * 1000;
+		return 0;
+	case 22:
+		if (!cg_cli_int(s->cli, "dga-words-max-queries", val, 1, 1000, &n))
+			return 1;
+		o->words_max_queries = (int)n;
+		return 0;
 	}
 	return -1;
 }

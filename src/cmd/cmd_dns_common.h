@@ -48,7 +48,10 @@ typedef struct dns_setup {
 	{ "beacon-min-interval", 0, true, 16 },                     \
 	{ "beacon-max-clients", 0, true, 17 },                      \
 	{ "events", 0, false, 18 },                                 \
-	{ "dga-min-ratio", 0, true, 19 }
+	{ "dga-min-ratio", 0, true, 19 },                           \
+	{ "dga-words-min", 0, true, 20 },                           \
+	{ "dga-words-window", 0, true, 21 },                        \
+	{ "dga-words-max-queries", 0, true, 22 }
 #define DNS_COMMON_HELP                                                        \
 	"  --format FMT          auto (default) bind unbound dnsmasq windows zeek\n" \
 	"                        zeek-json suricata coredns pcap\n"                  \
@@ -65,6 +68,10 @@ typedef struct dns_setup {
 	"  --dga-min-ratio X     and this share of the client's rarely-queried\n"   \
 	"                        domains (0.1)\n"                                   \
 	"  --dga-max-clients N   ignore DGA-like domains queried by more clients (3)\n" \
+	"  --dga-words-min N     dictionary-word domains only one client asks for,\n" \
+	"                        each rarely, to flag it (8; 0 turns it off)\n"    \
+	"  --dga-words-window SECONDS  ... first asked within this time (120)\n"   \
+	"  --dga-words-max-queries N   ... each queried at most N times (2)\n"     \
 	"  --tunnel-min-unique N distinct long subdomains under one domain (50)\n"   \
 	"  --tunnel-min-length N subdomain length counted as long (30)\n"            \
 	"  --tunnel-min-txt N    TXT/NULL queries to one domain (100)\n"             \

@@ -44,6 +44,10 @@ void cg_dns_opts_default(cg_dns_opts *o)
 		.beacon_max_cv = 0.1,
 		.beacon_min_interval_ms = 10000,
 		.beacon_max_clients = 3,
+		.words_min_names = 8,
+		.words_max_queries = 2,
+		.words_window_ms = 120 * 1000,
+		.words_min_share = 0.75,
 		.samples = 10,
 	};
 }
@@ -143,6 +147,11 @@ typedef struct doment {
 	uint64_t hash;
 	uint32_t off;
 	uint8_t len, nclients, dga;
+	uint8_t wordy;   /* label made of dictionary words */
+	uint8_t answers; /* bits: 1 << CG_DNS_ANS_* seen for its names */
+	uint8_t nnames;  /* distinct names seen under it (to 255) */
+	uint16_t qevents; /* queries, repeats < 1 s apart as one (to 65535) */
+	uint32_t last_s; /* time of the last counted query, seconds */
 	float score;
 	uint32_t cl[DOM_CLIENTS];
 } doment;
@@ -152,7 +161,16 @@ typedef struct blhit {
 	uint8_t sample_len;
 } blhit;
 
+typedef struct wdent {
+	uint32_t dom;
+	uint32_t seq; /* the client's first_domains when it was added */
+	int64_t t;    /* first query, ms (-1 unknown) */
+} wdent;
+
 typedef struct evidence {
+	wdent *wd; /* wordy domains this client was the first to ask for */
+	size_t nwd, capwd;
+	bool wd_announced;
 	blhit *bl;
 	size_t nbl, capbl;
 	uint32_t *dga; /* domain ids */
@@ -171,6 +189,7 @@ typedef struct client {
 	int64_t first, last;
 	uint64_t queries;
 	uint32_t rare_domains; /* distinct domains it was among the first 8 clients of */
+	uint32_t first_domains; /* distinct domains it was the first client of */
 	evidence *ev;
 } client;
 
@@ -235,6 +254,7 @@ struct cg_dns_analyzer {
 	uint32_t *flagged;
 	size_t nflagged;
 	cg_dns_counts c;
+	bool answers_seen; /* the log carries response codes */
 	bool oom;
 };
 
@@ -265,6 +285,7 @@ static void free_evidence(evidence *e)
 {
 	if (!e)
 		return;
+	free(e->wd);
 	free(e->bl);
 	free(e->dga);
 	free(e->tun);
@@ -355,8 +376,10 @@ static int64_t domain_get(cg_dns_analyzer *a, cg_slice d, cg_slice label,
 		return -1;
 	}
 	if (a->dga && !allowed) {
-		e.score = (float)cg_dns_dga_score(a->dga, label);
+		double f[CG_DNS_DGA_NFEAT];
+		e.score = (float)cg_dns_dga_score_f(a->dga, label, f);
 		e.dga = e.score >= a->dga_threshold;
+		e.wordy = cg_dns_dga_wordy(f);
 	}
 	uint32_t id = (uint32_t)a->tdoms.n;
 	a->doms[id] = e;
@@ -410,6 +433,8 @@ static nament *name_get(cg_dns_analyzer *a, cg_slice q, uint64_t h)
 		if (d >= 0) {
 			e.flags |= NF_DOM;
 			e.dom = (uint32_t)d;
+			if (a->doms[d].nnames < 255)
+				a->doms[d].nnames++;
 			size_t sub = q.len - dom.len;
 			sub = sub ? sub - 1 : 0; /* without the dot */
 			e.sublen = (uint8_t)(sub > 255 ? 255 : sub);
@@ -427,9 +452,8 @@ static nament *name_get(cg_dns_analyzer *a, cg_slice q, uint64_t h)
 
 /* ---- clients ------------------------------------------------------------------ */
 
-static int64_t client_get(cg_dns_analyzer *a, cg_slice ip)
+static int64_t client_get(cg_dns_analyzer *a, cg_slice ip, uint64_t h)
 {
-	uint64_t h = cg_dns_hash(ip.ptr, ip.len);
 	size_t i;
 	for (i = h & a->tclients.mask; a->tclients.slots[i];
 	     i = (i + 1) & a->tclients.mask) {
@@ -550,6 +574,84 @@ static bool domain_client(doment *d, uint32_t cid)
 	return fresh;
 }
 
+/* ---- word-based DGAs ------------------------------------------------------------ */
+
+static int cmp_wd(const void *x, const void *y)
+{
+	const wdent *p = x, *q = y;
+	return p->t < q->t ? -1 : p->t > q->t ? 1 : (p->dom > q->dom) - (p->dom < q->dom);
+}
+
+/* The most wordy domains of e that still qualify (asked by this client
+ * only, few queries, one or two names) with first queries inside one
+ * window, and making up at least words_min_share of all the domains the
+ * client was first to ask for in that stretch (a DGA burst is nearly all
+ * such names; a person's search session mixes them with sites that load
+ * several names). *at gets the index in `tmp` (sorted by time) where that
+ * window starts. tmp holds up to CG_DNS_MAX_PER_CLIENT entries. */
+static size_t words_count(const cg_dns_analyzer *a, const evidence *e, wdent *tmp,
+			  size_t *at)
+{
+	size_t n = 0;
+	*at = 0;
+	if (!e || a->o.words_min_names <= 0)
+		return 0;
+	for (size_t i = 0; i < e->nwd; i++) {
+		const doment *d = &a->doms[e->wd[i].dom];
+		/* a name that resolved is a site (or the one registered C2
+		 * domain of the burst): where the log has answers, only the
+		 * names that did not resolve count */
+		if (d->nclients == 1 && d->qevents <= a->o.words_max_queries &&
+		    d->nnames <= 2 && !(d->answers & (1u << CG_DNS_ANS_NOERROR)))
+			tmp[n++] = e->wd[i];
+	}
+	size_t min = (size_t)a->o.words_min_names;
+	if (n < min)
+		return 0;
+	qsort(tmp, n, sizeof *tmp, cmp_wd);
+	size_t best = 0;
+	for (size_t lo = 0; lo + min <= n; lo++) {
+		uint32_t smin = UINT32_MAX, smax = 0;
+		for (size_t hi = lo; hi < n && tmp[hi].t - tmp[lo].t <= a->o.words_window_ms; hi++) {
+			smin = tmp[hi].seq < smin ? tmp[hi].seq : smin;
+			smax = tmp[hi].seq > smax ? tmp[hi].seq : smax;
+			size_t cnt = hi - lo + 1;
+			if (cnt >= min && cnt > best &&
+			    (double)cnt >= a->o.words_min_share * (double)(smax - smin + 1)) {
+				best = cnt;
+				*at = lo;
+			}
+		}
+	}
+	return best;
+}
+
+static void words_hit(cg_dns_analyzer *a, uint32_t cid, uint32_t dom, int64_t t)
+{
+	evidence *e = ev_of(a, cid);
+	if (!e || e->nwd >= CG_DNS_MAX_PER_CLIENT ||
+	    !vec_grow((void **)&e->wd, &e->capwd, e->nwd + 1, sizeof *e->wd))
+		return;
+	e->wd[e->nwd++] = (wdent){ dom, a->clients[cid].first_domains, t };
+	if (e->wd_announced || e->nwd < (size_t)a->o.words_min_names)
+		return;
+	/* the full judgement sorts; a busy client gathers many candidates
+	 * over a day, so first a linear count of those near this one */
+	size_t near = 0;
+	for (size_t i = 0; i < e->nwd; i++) {
+		int64_t dt = e->wd[i].t - t;
+		near += dt <= a->o.words_window_ms && dt >= -a->o.words_window_ms;
+	}
+	if (near >= (size_t)a->o.words_min_names) {
+		wdent tmp[CG_DNS_MAX_PER_CLIENT];
+		size_t at;
+		if (words_count(a, e, tmp, &at)) {
+			e->wd_announced = true;
+			announce(a, cid, "dga_words");
+		}
+	}
+}
+
 /* ---- tunnelling ------------------------------------------------------------------ */
 
 static bool uniq_grow(tpair *p)
@@ -658,10 +760,15 @@ static bool beacon_regular(const cg_dns_analyzer *a, const bpair *p, double *mea
 	       *cv <= a->o.beacon_max_cv;
 }
 
+static uint64_t beacon_hash(uint64_t name_hash, uint32_t cid)
+{
+	return cg_dns_mix(name_hash ^ ((uint64_t)cid * 0x9e3779b97f4a7c15ULL));
+}
+
 static void beacon(cg_dns_analyzer *a, uint32_t cid, const nament *n,
 		   cg_slice q, int64_t t)
 {
-	uint64_t h = cg_dns_mix(n->hash ^ ((uint64_t)cid * 0x9e3779b97f4a7c15ULL));
+	uint64_t h = beacon_hash(n->hash, cid);
 	size_t i;
 	bpair *p = NULL;
 	for (i = h & a->tbea.mask; a->tbea.slots[i]; i = (i + 1) & a->tbea.mask) {
@@ -717,20 +824,101 @@ static void beacon(cg_dns_analyzer *a, uint32_t cid, const nament *n,
 
 /* ---- the hot path ------------------------------------------------------------------ */
 
+static void add_one(cg_dns_analyzer *a, const cg_dns_rec *r, uint64_t nh,
+		    uint64_t ch);
+
 int cg_dns_analyzer_add(void *ctx, const cg_dns_rec *r)
 {
+	add_one(ctx, r, cg_dns_hash(r->qname.ptr, r->qname.len),
+		cg_dns_hash(r->client.ptr, r->client.len));
+	return 0;
+}
+
+/* The tables outgrow the caches on a big log (a quarter of a million
+ * names: several MB of slots and entries), and a record costs a few cache
+ * misses one after the other: the client's slot and entry, the name's
+ * slot, its entry, the entry's string and domain, the beacon pair's slot.
+ * So a batch is walked with three look-aheads: the hashes are computed
+ * and the slots prefetched PF_SLOT records ahead, the slots read and the
+ * entries prefetched PF_ENT ahead, the entries read and the name's
+ * string, its domain and the beacon slot prefetched PF_STR ahead. Only
+ * reads, bounds
+ * checked against the current tables (which may grow or be flushed in
+ * between: a stale hint costs a miss, never a wrong answer). */
+#define PF_SLOT 16
+#define PF_ENT 8
+#define PF_STR 4
+
+static uint32_t peek(const tab *t, uint64_t h)
+{
+	uint64_t s = t->slots[h & t->mask];
+	if (!s || SLOT_HI(s) != SLOT_HI(h) || SLOT_IDX(s) >= t->n)
+		return UINT32_MAX;
+	return SLOT_IDX(s);
+}
+
+#define RING (PF_SLOT * 2)
+
+int cg_dns_analyzer_add_batch(void *ctx, const cg_dns_rec *r, size_t n)
+{
 	cg_dns_analyzer *a = ctx;
+	uint64_t hr[RING], cr[RING]; /* rings of name and client hashes */
+	for (size_t i = 0; i < n && i < PF_SLOT; i++) {
+		hr[i] = cg_dns_hash(r[i].qname.ptr, r[i].qname.len);
+		cr[i] = cg_dns_hash(r[i].client.ptr, r[i].client.len);
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t k = i + PF_SLOT;
+		if (k < n) {
+			uint64_t h = cg_dns_hash(r[k].qname.ptr, r[k].qname.len);
+			uint64_t c = cg_dns_hash(r[k].client.ptr, r[k].client.len);
+			hr[k % RING] = h;
+			cr[k % RING] = c;
+			__builtin_prefetch(&a->tnames.slots[h & a->tnames.mask]);
+			__builtin_prefetch(&a->tclients.slots[c & a->tclients.mask]);
+		}
+		if ((k = i + PF_ENT) < n) {
+			uint32_t id = peek(&a->tnames, hr[k % RING]);
+			if (id != UINT32_MAX)
+				__builtin_prefetch(&a->names[id]);
+			id = peek(&a->tclients, cr[k % RING]);
+			if (id != UINT32_MAX)
+				__builtin_prefetch(&a->clients[id]);
+		}
+		if ((k = i + PF_STR) < n) {
+			uint32_t id = peek(&a->tnames, hr[k % RING]);
+			uint32_t cid = peek(&a->tclients, cr[k % RING]);
+			if (id != UINT32_MAX) {
+				const nament *e = &a->names[id];
+				if (e->off < a->namestr.len)
+					__builtin_prefetch(a->namestr.p + e->off);
+				if ((e->flags & NF_DOM) && e->dom < a->tdoms.n)
+					__builtin_prefetch(&a->doms[e->dom]);
+				if (cid != UINT32_MAX) {
+					uint64_t bh = beacon_hash(e->hash, cid);
+					__builtin_prefetch(&a->tbea.slots[bh & a->tbea.mask]);
+				}
+			}
+		}
+		add_one(a, &r[i], hr[i % RING], cr[i % RING]);
+	}
+	return 0;
+}
+
+static void add_one(cg_dns_analyzer *a, const cg_dns_rec *r, uint64_t nh,
+		    uint64_t ch)
+{
 	if (r->time_ms >= 0 && (r->time_ms < a->o.since_ms || r->time_ms >= a->o.until_ms)) {
 		a->c.out_of_window++;
-		return 0;
+		return;
 	}
 	if (r->qname.len == 0 || r->qname.len > CG_DNS_MAX_NAME ||
 	    r->client.len == 0 || r->client.len > CG_DNS_MAX_CLIENT)
-		return 0;
+		return;
 	a->c.queries++;
-	int64_t cid = client_get(a, r->client);
+	int64_t cid = client_get(a, r->client, ch);
 	if (cid < 0)
-		return 0;
+		return;
 	client *c = &a->clients[cid];
 	c->queries++;
 	if (r->time_ms >= 0) {
@@ -739,17 +927,32 @@ int cg_dns_analyzer_add(void *ctx, const cg_dns_rec *r)
 		if (r->time_ms > c->last)
 			c->last = r->time_ms;
 	}
-	nament *n = name_get(a, r->qname, cg_dns_hash(r->qname.ptr, r->qname.len));
+	nament *n = name_get(a, r->qname, nh);
 	if (!n)
-		return 0;
+		return;
 	if (n->listed >= 0)
 		blocklist_hit(a, (uint32_t)cid, n->listed, r->qname);
 	if (!(n->flags & NF_DOM) || (n->flags & NF_ALLOW))
-		return 0;
+		return;
 	nament ncopy = *n; /* the name cache may move below */
 	doment *d = &a->doms[ncopy.dom];
+	bool first_client = d->nclients == 0;
 	if (domain_client(d, (uint32_t)cid))
 		a->clients[cid].rare_domains++;
+	if (first_client)
+		a->clients[cid].first_domains++;
+	/* query events: a retry or the A+AAAA pair within a second is one */
+	uint32_t ts = r->time_ms >= 0 ? (uint32_t)(r->time_ms / 1000) : 0;
+	if (d->qevents < UINT16_MAX && (d->qevents == 0 || r->time_ms < 0 || ts > d->last_s))
+		d->qevents++;
+	if (ts > d->last_s)
+		d->last_s = ts;
+	if (r->answer) {
+		d->answers |= (uint8_t)(1u << r->answer);
+		a->answers_seen = true;
+	}
+	if (d->wordy && first_client)
+		words_hit(a, (uint32_t)cid, ncopy.dom, r->time_ms);
 	if (d->dga)
 		dga_hit(a, (uint32_t)cid, ncopy.dom);
 	tunnel(a, (uint32_t)cid, &ncopy, r->qname, r->qtype);
@@ -757,13 +960,12 @@ int cg_dns_analyzer_add(void *ctx, const cg_dns_rec *r)
 	 * domain has more clients than that, new pairs are not tracked. */
 	if (r->time_ms >= 0 && d->nclients <= a->o.beacon_max_clients)
 		beacon(a, (uint32_t)cid, &ncopy, r->qname, r->time_ms);
-	return 0;
 }
 
 /* ---- results ---------------------------------------------------------------------- */
 
 typedef struct reasons {
-	size_t bl, dga, tun, bea;
+	size_t bl, dga, words, tun, bea;
 } reasons;
 
 static reasons count_reasons(const cg_dns_analyzer *a, const client *c)
@@ -775,6 +977,9 @@ static reasons count_reasons(const cg_dns_analyzer *a, const client *c)
 	r.bl = e->nbl;
 	size_t nd = dga_count(a, e);
 	r.dga = dga_enough(a, c, nd) ? nd : 0;
+	wdent tmp[CG_DNS_MAX_PER_CLIENT];
+	size_t at;
+	r.words = words_count(a, e, tmp, &at);
 	r.tun = e->ntun;
 	for (size_t i = 0; i < e->nbea; i++) {
 		const bpair *p = &a->bea[e->bea[i]];
@@ -785,17 +990,23 @@ static reasons count_reasons(const cg_dns_analyzer *a, const client *c)
 	return r;
 }
 
+/* A flagged client with its seriousness, computed once before sorting
+ * (judging the reasons in the comparison made sorting thousands of
+ * flagged clients cost far more than the analysis). */
+typedef struct flagent {
+	uint32_t id;
+	int key; /* blocklist 8, tunnel 4, dga or dga_words 2, beacon 1 */
+} flagent;
+
 /* qsort_r: several analyzers may sort at once (the server's jobs). */
 static int cmp_flagged(const void *x, const void *y, void *arg)
 {
 	const cg_dns_analyzer *sort_a = arg;
-	const client *c1 = &sort_a->clients[*(const uint32_t *)x];
-	const client *c2 = &sort_a->clients[*(const uint32_t *)y];
-	reasons r1 = count_reasons(sort_a, c1), r2 = count_reasons(sort_a, c2);
-	int k1 = (r1.bl > 0) * 8 + (r1.tun > 0) * 4 + (r1.dga > 0) * 2 + (r1.bea > 0);
-	int k2 = (r2.bl > 0) * 8 + (r2.tun > 0) * 4 + (r2.dga > 0) * 2 + (r2.bea > 0);
-	if (k1 != k2)
-		return k2 - k1;
+	const flagent *f1 = x, *f2 = y;
+	const client *c1 = &sort_a->clients[f1->id];
+	const client *c2 = &sort_a->clients[f2->id];
+	if (f1->key != f2->key)
+		return f2->key - f1->key;
 	size_t n = c1->len < c2->len ? c1->len : c2->len;
 	int m = memcmp(sort_a->clientstr.p + c1->off, sort_a->clientstr.p + c2->off, n);
 	return m ? m : (int)c1->len - (int)c2->len;
@@ -806,17 +1017,31 @@ cg_err cg_dns_analyzer_flagged(cg_dns_analyzer *a, const uint32_t **ids, size_t 
 	free(a->flagged);
 	a->flagged = NULL;
 	a->nflagged = 0;
-	size_t cap = 0;
+	flagent *fl = NULL;
+	size_t cap = 0, nfl = 0;
 	for (size_t i = 0; i < a->tclients.n; i++) {
 		reasons r = count_reasons(a, &a->clients[i]);
-		if (!r.bl && !r.dga && !r.tun && !r.bea)
+		if (!r.bl && !r.dga && !r.words && !r.tun && !r.bea)
 			continue;
-		if (!vec_grow((void **)&a->flagged, &cap, a->nflagged + 1, sizeof *a->flagged))
+		if (!vec_grow((void **)&fl, &cap, nfl + 1, sizeof *fl)) {
+			free(fl);
 			return CG_ENOMEM;
-		a->flagged[a->nflagged++] = (uint32_t)i;
+		}
+		fl[nfl++] = (flagent){ (uint32_t)i, (r.bl > 0) * 8 + (r.tun > 0) * 4 +
+						     (r.dga > 0 || r.words > 0) * 2 + (r.bea > 0) };
 	}
-	if (a->nflagged)
-		qsort_r(a->flagged, a->nflagged, sizeof *a->flagged, cmp_flagged, a);
+	if (nfl) {
+		qsort_r(fl, nfl, sizeof *fl, cmp_flagged, a);
+		a->flagged = malloc(nfl * sizeof *a->flagged);
+		if (!a->flagged) {
+			free(fl);
+			return CG_ENOMEM;
+		}
+		for (size_t i = 0; i < nfl; i++)
+			a->flagged[i] = fl[i].id;
+		a->nflagged = nfl;
+	}
+	free(fl);
 	*ids = a->flagged;
 	*n = a->nflagged;
 	return a->oom ? CG_ENOMEM : CG_OK;
@@ -867,6 +1092,32 @@ static json_t *reasons_json(const cg_dns_analyzer *a, const client *c)
 		}
 		json_object_set_new(o, "kind", json_string("dga"));
 		json_object_set_new(o, "count", json_integer((json_int_t)r.dga));
+		json_object_set_new(o, "names", names);
+		json_array_append_new(arr, o);
+	}
+	if (r.words) {
+		wdent tmp[CG_DNS_MAX_PER_CLIENT];
+		size_t at;
+		size_t nw = words_count(a, e, tmp, &at);
+		json_t *o = json_object(), *names = json_array();
+		for (size_t i = 0; i < nw && i < (size_t)a->o.samples; i++) {
+			const doment *d = &a->doms[tmp[at + i].dom];
+			json_array_append_new(names, cg_json_str((cg_slice){
+				a->domstr.p + d->off, d->len }));
+		}
+		json_object_set_new(o, "kind", json_string("dga_words"));
+		json_object_set_new(o, "count", json_integer((json_int_t)nw));
+		json_object_set_new(o, "window_s",
+				    json_integer((json_int_t)(a->o.words_window_ms / 1000)));
+		if (a->answers_seen) {
+			json_int_t nx = 0;
+			for (size_t i = 0; i < nw; i++)
+				nx += (a->doms[tmp[at + i].dom].answers &
+				       (1u << CG_DNS_ANS_NXDOMAIN)) != 0;
+			json_object_set_new(o, "nxdomain", json_integer(nx));
+		}
+		json_object_set_new(o, "first", time_json(tmp[at].t));
+		json_object_set_new(o, "last", time_json(tmp[at + nw - 1].t));
 		json_object_set_new(o, "names", names);
 		json_array_append_new(arr, o);
 	}
@@ -948,6 +1199,11 @@ cg_err cg_dns_client_event(const cg_dns_analyzer *a, uint32_t id,
 		cg_buf_printf(&sum, "%s%zu tên miền sinh tự động (DGA)", sep, r.dga);
 		sep = "; ";
 	}
+	if (r.words) {
+		cg_buf_printf(&sum, "%s%zu tên miền ghép từ từ điển chỉ máy này truy vấn "
+				    "(DGA dạng từ ghép)", sep, r.words);
+		sep = "; ";
+	}
 	if (r.tun) {
 		cg_buf_printf(&sum, "%sđường hầm DNS", sep);
 		sep = "; ";
@@ -996,6 +1252,16 @@ cg_err cg_dns_client_text(const cg_dns_analyzer *a, uint32_t id,
 		} else if (strcmp(k, "dga") == 0) {
 			cg_buf_printf(out, "  dga        %lld DGA-like domains:",
 				      (long long)json_integer_value(json_object_get(r, "count")));
+			size_t j;
+			json_t *nm;
+			json_array_foreach(json_object_get(r, "names"), j, nm)
+				cg_buf_printf(out, " %s", json_string_value(nm));
+			cg_buf_putc(out, '\n');
+		} else if (strcmp(k, "dga_words") == 0) {
+			cg_buf_printf(out, "  dga_words  %lld dictionary-word domains only it asked for, "
+					   "within %llds:",
+				      (long long)json_integer_value(json_object_get(r, "count")),
+				      (long long)json_integer_value(json_object_get(r, "window_s")));
 			size_t j;
 			json_t *nm;
 			json_array_foreach(json_object_get(r, "names"), j, nm)

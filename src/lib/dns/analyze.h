@@ -25,6 +25,15 @@
  *              entropy >= tunnel_min_entropy bits/char, or tunnel_min_txt
  *              TXT/NULL queries (with subdomains of tunnel_min_len/2+
  *              characters) with tunnel_min_unique/4 distinct names;
+ *   dga_words  (word-based DGAs, whose names the per-name model lets
+ *              pass: yellowisland.net) at least words_min_names
+ *              registrable domains made of dictionary words
+ *              (cg_dns_dga_wordy), each asked by this client only, at most
+ *              words_max_queries times (repeats < 1 s apart are one) and
+ *              under at most two names, first queried within
+ *              words_window_ms of each other, and at least
+ *              words_min_share of the domains the client was first to ask
+ *              for in that time;
  *   beacon     one name queried at least beacon_min_count times at a mean
  *              interval >= beacon_min_interval with a coefficient of
  *              variation <= beacon_max_cv, by at most beacon_max_clients
@@ -56,6 +65,10 @@ typedef struct cg_dns_opts {
 	double beacon_max_cv;
 	int64_t beacon_min_interval_ms;
 	int beacon_max_clients;
+	int words_min_names;     /* dga_words: 0 turns it off */
+	int words_max_queries;
+	int64_t words_window_ms;
+	double words_min_share;
 	int samples; /* names shown per reason */
 } cg_dns_opts;
 
@@ -63,8 +76,8 @@ void cg_dns_opts_default(cg_dns_opts *o);
 
 typedef struct cg_dns_analyzer cg_dns_analyzer;
 
-/* A client gained a reason (kind: "blocklist", "dga", "tunnel",
- * "beacon"), for streaming use (dns watch). */
+/* A client gained a reason (kind: "blocklist", "dga", "dga_words",
+ * "tunnel", "beacon"), for streaming use (dns watch). */
 typedef void (*cg_dns_reason_fn)(void *ctx, cg_dns_analyzer *a,
 				 uint32_t client, const char *kind);
 
@@ -77,6 +90,10 @@ void cg_dns_analyzer_on_reason(cg_dns_analyzer *a, cg_dns_reason_fn fn,
 			       void *ctx);
 /* cg_dns_rec_fn: ctx is the analyzer. Always returns 0. */
 int cg_dns_analyzer_add(void *analyzer, const cg_dns_rec *rec);
+/* cg_dns_batch_fn: the same for n records, with the tables prefetched
+ * ahead of the record being added (the same result as n calls of
+ * cg_dns_analyzer_add). Always returns 0. */
+int cg_dns_analyzer_add_batch(void *analyzer, const cg_dns_rec *recs, size_t n);
 
 typedef struct cg_dns_counts {
 	uint64_t queries;       /* added */

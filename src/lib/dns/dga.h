@@ -41,6 +41,13 @@ cg_err cg_dns_dga_load(const char *rules_dir, cg_dns_dga **out, cg_buf *why);
 void cg_dns_dga_free(cg_dns_dga *m);
 /* Probability-like score in [0,1] for one label (lower-case). */
 double cg_dns_dga_score(const cg_dns_dga *m, cg_slice label);
+/* The same, and the features it was computed from (f may be NULL). */
+double cg_dns_dga_score_f(const cg_dns_dga *m, cg_slice label,
+			  double f[CG_DNS_DGA_NFEAT]);
+/* True when a label is made of dictionary words, as word-based DGAs
+ * (suppobox, matsnu) make them: at least 8 characters, no digit, at
+ * least 85% covered by at least two words. From cg_dns_dga_features. */
+bool cg_dns_dga_wordy(const double f[CG_DNS_DGA_NFEAT]);
 /* Scores at or above this are DGA-like. */
 double cg_dns_dga_threshold(const cg_dns_dga *m);
 void cg_dns_dga_features(const cg_dns_dga *m, cg_slice label,

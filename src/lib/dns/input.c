@@ -210,6 +210,7 @@ typedef struct pipeline {
 	bool done;
 	atomic_bool stop; /* fn asked to stop */
 	cg_dns_rec_fn fn;
+	cg_dns_batch_fn bfn; /* instead of fn when set */
 	void *ctx;
 	batch mem[NBATCH];
 } pipeline;
@@ -260,7 +261,8 @@ static int pipe_push(void *ctx, const cg_dns_rec *r)
 	memcpy(t, r->client.ptr, r->client.len);
 	memcpy(t + r->client.len, r->qname.ptr, r->qname.len);
 	b->rec[b->n++] = (cg_dns_rec){ r->time_ms, { t, r->client.len },
-				       { t + r->client.len, r->qname.len }, r->qtype };
+				       { t + r->client.len, r->qname.len }, r->qtype,
+				       r->answer };
 	b->used += need;
 	return atomic_load(&pl->stop);
 }
@@ -281,9 +283,14 @@ static void *pipe_consumer(void *arg)
 		pthread_mutex_unlock(&pl->mu);
 		if (!b)
 			return NULL; /* done and drained */
-		for (size_t i = 0; i < b->n && !atomic_load(&pl->stop); i++)
-			if (pl->fn(pl->ctx, &b->rec[i]))
+		if (pl->bfn) {
+			if (!atomic_load(&pl->stop) && pl->bfn(pl->ctx, b->rec, b->n))
 				atomic_store(&pl->stop, true);
+		} else {
+			for (size_t i = 0; i < b->n && !atomic_load(&pl->stop); i++)
+				if (pl->fn(pl->ctx, &b->rec[i]))
+					atomic_store(&pl->stop, true);
+		}
 		pthread_mutex_lock(&pl->mu);
 		b->next = pl->free;
 		pl->free = b;
@@ -292,8 +299,21 @@ static void *pipe_consumer(void *arg)
 	}
 }
 
+/* fn for the single-threaded paths when the caller gave a batch fn */
+typedef struct one_rec {
+	cg_dns_batch_fn bfn;
+	void *ctx;
+} one_rec;
+
+static int one_rec_fn(void *ctx, const cg_dns_rec *r)
+{
+	one_rec *o = ctx;
+	return o->bfn(o->ctx, r, 1);
+}
+
 static cg_err read_lines_mt(reader *r, cg_dns_parser *p, const char *path,
-			    cg_dns_stats *st, cg_dns_rec_fn fn, void *ctx)
+			    cg_dns_stats *st, cg_dns_rec_fn fn,
+			    cg_dns_batch_fn bfn, void *ctx)
 {
 	pipeline *pl = calloc(1, sizeof *pl);
 	if (!pl)
@@ -305,7 +325,9 @@ static cg_err read_lines_mt(reader *r, cg_dns_parser *p, const char *path,
 		pl->free = &pl->mem[i];
 	}
 	pl->fn = fn;
-	pl->ctx = ctx;
+	pl->bfn = bfn;
+	/* with bfn, ctx is the one_rec the single-threaded fallbacks use */
+	pl->ctx = bfn ? ((one_rec *)ctx)->ctx : ctx;
 	pthread_t th;
 	cg_err err;
 	if (pthread_create(&th, NULL, pipe_consumer, pl) != 0) {
@@ -326,26 +348,36 @@ static cg_err read_lines_mt(reader *r, cg_dns_parser *p, const char *path,
 }
 
 static cg_err read_path(const char *path, cg_dns_fmt fmt, cg_dns_stats *st,
-			cg_dns_rec_fn fn, void *ctx, cg_dns_fmt *detected,
-			cg_buf *why, bool threaded);
+			cg_dns_rec_fn fn, cg_dns_batch_fn bfn, void *ctx,
+			cg_dns_fmt *detected, cg_buf *why, bool threaded);
+
+cg_err cg_dns_read_path_batch(const char *path, cg_dns_fmt fmt,
+			      cg_dns_stats *st, cg_dns_batch_fn bfn, void *ctx,
+			      cg_dns_fmt *detected, cg_buf *why)
+{
+	one_rec o = { bfn, ctx };
+	return read_path(path, fmt, st, one_rec_fn, bfn, &o, detected, why, true);
+}
 
 cg_err cg_dns_read_path(const char *path, cg_dns_fmt fmt, cg_dns_stats *st,
 			cg_dns_rec_fn fn, void *ctx, cg_dns_fmt *detected,
 			cg_buf *why)
 {
-	return read_path(path, fmt, st, fn, ctx, detected, why, false);
+	return read_path(path, fmt, st, fn, NULL, ctx, detected, why, false);
 }
 
 cg_err cg_dns_read_path_mt(const char *path, cg_dns_fmt fmt, cg_dns_stats *st,
 			   cg_dns_rec_fn fn, void *ctx, cg_dns_fmt *detected,
 			   cg_buf *why)
 {
-	return read_path(path, fmt, st, fn, ctx, detected, why, true);
+	return read_path(path, fmt, st, fn, NULL, ctx, detected, why, true);
 }
 
+/* With bfn, ctx is a one_rec wrapping the batch fn and its context: the
+ * single-threaded paths call fn with it, the pipeline calls bfn. */
 static cg_err read_path(const char *path, cg_dns_fmt fmt, cg_dns_stats *st,
-			cg_dns_rec_fn fn, void *ctx, cg_dns_fmt *detected,
-			cg_buf *why, bool threaded)
+			cg_dns_rec_fn fn, cg_dns_batch_fn bfn, void *ctx,
+			cg_dns_fmt *detected, cg_buf *why, bool threaded)
 {
 	int fd = strcmp(path, "-") == 0 ? dup(0) : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -399,7 +431,7 @@ static cg_err read_path(const char *path, cg_dns_fmt fmt, cg_dns_stats *st,
 	} else {
 		cg_dns_parser p;
 		cg_dns_parser_init(&p, fmt);
-		err = threaded ? read_lines_mt(&r, &p, path, st, fn, ctx)
+		err = threaded ? read_lines_mt(&r, &p, path, st, fn, bfn, ctx)
 			       : read_lines(&r, &p, path, st, fn, ctx);
 		if (!err && r.failed) {
 			if (why)

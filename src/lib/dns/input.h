@@ -54,6 +54,17 @@ cg_err cg_dns_read_path_mt(const char *path, cg_dns_fmt fmt, cg_dns_stats *st,
 			   cg_dns_rec_fn fn, void *ctx, cg_dns_fmt *detected,
 			   cg_buf *why);
 
+/* A consumer of records in batches (one call per batch of up to a few
+ * thousand records): lets the analyzer prefetch its tables ahead of the
+ * record it works on. Return 0 to go on, non-zero to stop. */
+typedef int (*cg_dns_batch_fn)(void *ctx, const cg_dns_rec *recs, size_t n);
+
+/* cg_dns_read_path_mt with a batch consumer on the second thread.
+ * Captures (read on one thread) give batches of one record. */
+cg_err cg_dns_read_path_batch(const char *path, cg_dns_fmt fmt,
+			      cg_dns_stats *st, cg_dns_batch_fn bfn, void *ctx,
+			      cg_dns_fmt *detected, cg_buf *why);
+
 /* Feeds one line (without its newline) through parser p, counting it in
  * st; line_no and file are kept for the first occurrence of a skip reason.
  * Used by cg_dns_read_path and by `dns watch`. Returns fn's result. */

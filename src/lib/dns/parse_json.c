@@ -88,6 +88,9 @@ static cg_dns_line zeek_json(cg_dns_parser *p, json_t *o, cg_dns_rec *rec,
 					 json_integer_value(qt) <= 65535
 				 ? (uint16_t)json_integer_value(qt)
 				 : 0;
+	cg_slice rc = jstr(o, "rcode_name");
+	if (rc.ptr)
+		rec->answer = cg_dns_answer_parse(rc);
 	return fill(p, rec, jstr(o, "id.orig_h"), jstr(o, "query"), qtype, why);
 }
 

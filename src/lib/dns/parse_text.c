@@ -338,6 +338,12 @@ static cg_dns_line parse_coredns(cg_dns_parser *p, cg_slice s, cg_dns_rec *rec,
 		const char *col = addr.len ? memrchr(addr.ptr, ':', addr.len) : NULL;
 		client = col ? (cg_slice){ addr.ptr, (size_t)(col - addr.ptr) } : addr;
 	}
+	/* "... udp 29 false 512" NXDOMAIN qr,rd,ra 68 0.0001s */
+	const char *quote = k < s.len ? memchr(s.ptr + k, '"', s.len - k) : NULL;
+	if (quote) {
+		size_t j = (size_t)(quote - s.ptr) + 1;
+		rec->answer = cg_dns_answer_parse(pu_token(s, &j));
+	}
 	return finish(p, rec, client, name, type, why);
 }
 
@@ -358,7 +364,7 @@ static cg_slice tsv_field(cg_slice s, int col)
 
 static void zeek_fields(cg_dns_parser *p, cg_slice s)
 {
-	p->z_ts = p->z_client = p->z_query = p->z_qtype = -1;
+	p->z_ts = p->z_client = p->z_query = p->z_qtype = p->z_rcode = -1;
 	cg_slice rest = s, f;
 	cg_slice_cut(rest, '\t', &rest); /* "#fields" */
 	for (int col = 0; rest.ptr; col++) {
@@ -371,6 +377,8 @@ static void zeek_fields(cg_dns_parser *p, cg_slice s)
 			p->z_query = col;
 		else if (cg_slice_eq_cstr(f, "qtype"))
 			p->z_qtype = col;
+		else if (cg_slice_eq_cstr(f, "rcode_name"))
+			p->z_rcode = col;
 	}
 }
 
@@ -406,6 +414,8 @@ static cg_dns_line parse_zeek(cg_dns_parser *p, cg_slice s, cg_dns_rec *rec,
 		if (cg_parse_i64(tsv_field(s, p->z_qtype), 0, 65535, &t) == CG_OK)
 			rec->qtype = (uint16_t)t;
 	}
+	if (p->z_rcode >= 0)
+		rec->answer = cg_dns_answer_parse(tsv_field(s, p->z_rcode));
 	return CG_DNS_LINE_QUERY;
 }
 
@@ -427,6 +437,7 @@ void cg_dns_parser_init(cg_dns_parser *p, cg_dns_fmt fmt)
 	p->z_client = 2;
 	p->z_query = 9;
 	p->z_qtype = 12;
+	p->z_rcode = 15;
 }
 
 cg_dns_line cg_dns_parse_line(cg_dns_parser *p, cg_slice line, cg_dns_rec *rec,
@@ -434,6 +445,7 @@ cg_dns_line cg_dns_parse_line(cg_dns_parser *p, cg_slice line, cg_dns_rec *rec,
 {
 	rec->time_ms = -1;
 	rec->qtype = 0;
+	rec->answer = CG_DNS_ANS_UNKNOWN;
 	if (line.len && line.ptr[line.len - 1] == '\r')
 		line.len--;
 	if (line.len && memchr(line.ptr, '\0', line.len))

@@ -127,22 +127,26 @@ bool cg_dns_is_ip(cg_slice s)
 	return colons >= 2 && colons <= 7;
 }
 
+/* QT: the length with the name, so that parsing a type (once per log
+ * line) compares lengths before bytes. */
+#define QT(n, t) { n, sizeof(n) - 1, t }
 static const struct {
 	const char *name;
+	uint8_t len;
 	uint16_t type;
 } qtypes[] = {
-	{ "A", 1 },       { "NS", 2 },      { "CNAME", 5 },  { "SOA", 6 },
-	{ "NULL", 10 },   { "WKS", 11 },    { "PTR", 12 },   { "HINFO", 13 },
-	{ "MX", 15 },     { "TXT", 16 },    { "AAAA", 28 },  { "SRV", 33 },
-	{ "NAPTR", 35 },  { "DS", 43 },     { "RRSIG", 46 }, { "DNSKEY", 48 },
-	{ "SVCB", 64 },   { "HTTPS", 65 },  { "AXFR", 252 }, { "ANY", 255 },
-	{ "*", 255 },     { "CAA", 257 },
+	QT("A", 1), QT("NS", 2), QT("CNAME", 5), QT("SOA", 6),
+	QT("NULL", 10), QT("WKS", 11), QT("PTR", 12), QT("HINFO", 13),
+	QT("MX", 15), QT("TXT", 16), QT("AAAA", 28), QT("SRV", 33),
+	QT("NAPTR", 35), QT("DS", 43), QT("RRSIG", 46), QT("DNSKEY", 48),
+	QT("SVCB", 64), QT("HTTPS", 65), QT("AXFR", 252), QT("ANY", 255),
+	QT("*", 255), QT("CAA", 257),
 };
 
 uint16_t cg_dns_qtype_parse(cg_slice s)
 {
 	for (size_t i = 0; i < sizeof qtypes / sizeof qtypes[0]; i++) {
-		size_t n = strlen(qtypes[i].name);
+		size_t n = qtypes[i].len;
 		if (n != s.len)
 			continue;
 		size_t j = 0;
@@ -159,6 +163,20 @@ uint16_t cg_dns_qtype_parse(cg_slice s)
 			return (uint16_t)v;
 	}
 	return 0;
+}
+
+uint8_t cg_dns_answer_parse(cg_slice s)
+{
+	if (cg_slice_eq_cstr(s, "NOERROR"))
+		return CG_DNS_ANS_NOERROR;
+	if (cg_slice_eq_cstr(s, "NXDOMAIN"))
+		return CG_DNS_ANS_NXDOMAIN;
+	if (s.len < 3 || s.len > 16)
+		return CG_DNS_ANS_UNKNOWN;
+	for (size_t i = 0; i < s.len; i++)
+		if (s.ptr[i] < 'A' || s.ptr[i] > 'Z')
+			return CG_DNS_ANS_UNKNOWN;
+	return CG_DNS_ANS_OTHER;
 }
 
 const char *cg_dns_qtype_name(uint16_t t)

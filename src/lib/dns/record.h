@@ -70,18 +70,28 @@ typedef enum cg_dns_skip {
 
 const char *cg_dns_skip_name(cg_dns_skip s);
 
+/* The response code, for the formats whose query line also carries it
+ * (Zeek dns.log, CoreDNS); UNKNOWN (0) for the others. */
+enum {
+	CG_DNS_ANS_UNKNOWN = 0,
+	CG_DNS_ANS_NOERROR = 1,
+	CG_DNS_ANS_NXDOMAIN = 2,
+	CG_DNS_ANS_OTHER = 3, /* SERVFAIL, REFUSED, ... */
+};
+
 typedef struct cg_dns_rec {
 	int64_t time_ms; /* -1 when the format has no time on the line */
 	cg_slice client; /* IP address text */
 	cg_slice qname;  /* lower case, no trailing dot, never empty */
 	uint16_t qtype;  /* 1 A, 16 TXT, ...; 0 when unknown */
+	uint8_t answer;  /* CG_DNS_ANS_* */
 } cg_dns_rec;
 
 typedef struct cg_dns_parser {
 	cg_dns_fmt fmt;
 	int year;           /* for syslog stamps that carry no year */
 	/* Zeek TSV: column of each field (from #fields, or Zeek's default) */
-	int z_ts, z_client, z_query, z_qtype;
+	int z_ts, z_client, z_query, z_qtype, z_rcode;
 	bool unbound_queries; /* saw log-queries lines: ignore log-replies */
 	char name[CG_DNS_MAX_NAME + 1];
 	char client[CG_DNS_MAX_CLIENT + 1];
@@ -107,6 +117,9 @@ bool cg_dns_norm_name(cg_slice in, char *out, size_t *outlen);
 bool cg_dns_is_ip(cg_slice s);
 /* "A" -> 1, "TXT" -> 16, "TYPE65" -> 65; 0 when unknown. */
 uint16_t cg_dns_qtype_parse(cg_slice s);
+/* "NOERROR" -> CG_DNS_ANS_NOERROR, "NXDOMAIN" -> CG_DNS_ANS_NXDOMAIN,
+ * another upper-case word -> CG_DNS_ANS_OTHER, "-" or "" -> UNKNOWN. */
+uint8_t cg_dns_answer_parse(cg_slice s);
 /* "A", "TXT", ... or NULL for a type without a mnemonic here. */
 const char *cg_dns_qtype_name(uint16_t t);
 /* Days since 1970-01-01 of a proleptic Gregorian date. */

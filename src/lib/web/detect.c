@@ -15,6 +15,15 @@
  *  - a new ordinary link to an outside site (a news article citing a
  *    newspaper) is not a finding unless it is hidden, spammy, or one of
  *    many new outside domains at once (a link farm).
+ *
+ * A failed fetch is evidence, never silence. A view redirected to an
+ * outside site that then cannot be fetched (no such name, refused,
+ * timeout, TLS error: gambling sites blocked in Vietnam look exactly like
+ * this from inside the country) is judged by its redirect chain: a
+ * `redirect` for the browser view, `cloaking` for a crawler or search
+ * visitor view. A crawler or search visitor view that fails on its own
+ * while the browser's page loads is reported as `view_failed` (low): that
+ * view could not be checked for cloaking.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -146,6 +155,22 @@ static json_t *chain_json(const cg_web_req *r)
 	return a;
 }
 
+/* {"fail": "timeout", "reason": "..."}: why a view's last hop failed. */
+static json_t *fetch_fail_json(const cg_web_req *r)
+{
+	return json_pack("{s:s,s:o}", "fail", cg_fetch_fail_name(r->fail), "reason",
+	                 cg_json_cstr(r->errmsg));
+}
+
+/* Redirected to an outside site whose fetch then failed: the chain is the
+ * evidence; the outside site's own problem (its certificate, its DNS) is
+ * not the portal's. */
+static bool failed_outside(dctx *d, const cg_web_req *r, char site[256])
+{
+	return r->fail != CG_FETCH_OK && r->nchain > 0 && r->final_url &&
+	       foreign_url(d, r->final_url, site);
+}
+
 /* ---- fetch-level findings ---------------------------------------------- */
 
 static void tls_failure(dctx *d, const cg_web_req *r)
@@ -170,6 +195,16 @@ static bool fetch_findings(dctx *d)
 {
 	const cg_web_req *r = &d->s->reqs[0];
 	json_t *ev;
+	char site[256];
+	if (failed_outside(d, r, site)) {
+		ev =
+		    json_pack("{s:s,s:s,s:o,s:s,s:o}", "via", "http", "view", "browser", "chain",
+		              chain_json(r), "to_domain", site, "target_fetch", fetch_fail_json(r));
+		emit(d, "redirect", CG_SEV_CRITICAL, ev,
+		     "Trang chuyển hướng sang trang ngoài (không tải được: %s): %s", r->errmsg,
+		     r->final_url);
+		return false;
+	}
 	switch (r->fail) {
 	case CG_FETCH_OK:
 		break;
@@ -515,19 +550,27 @@ static void hidden_and_new(dctx *d, const cg_view *v, const cg_strset *skip)
 
 /* ---- cloaking ----------------------------------------------------------- */
 
-/* Why view v differs materially from the browser view B, or NULL. */
+/* Why view v differs materially from the browser view B, or NULL.
+ * B_digested: B's digest is there (otherwise only the redirect counts:
+ * the browser's fetch failed, or its page is the baseline's and was not
+ * parsed). */
 static json_t *cloak_reasons(dctx *d, const cg_view *B, const cg_web_req *rB, const cg_view *v,
-                             const cg_web_req *r)
+                             const cg_web_req *r, bool B_digested)
 {
 	json_t *why = json_array();
 	char site[256];
 	const cg_lexicons *lx = d->o->lex;
-	if (r->fail != CG_FETCH_OK || !v->html)
+	if (r->final_url && (!rB->final_url || strcmp(r->final_url, rB->final_url) != 0) &&
+	    foreign_url(d, r->final_url, site)) {
+		json_t *o = json_pack("{s:s,s:o,s:o,s:s}", "what", "redirected", "to",
+		                      cg_json_cstr(r->final_url), "chain", chain_json(r),
+		                      "to_domain", site);
+		if (r->fail != CG_FETCH_OK)
+			json_object_set_new(o, "target_fetch", fetch_fail_json(r));
+		json_array_append_new(why, o);
+	}
+	if (r->fail != CG_FETCH_OK || !v->html || !B_digested)
 		goto out;
-	if (strcmp(r->final_url, rB->final_url) != 0 && foreign_url(d, r->final_url, site))
-		json_array_append_new(why, json_pack("{s:s,s:o,s:o}", "what", "redirected", "to",
-		                                     cg_json_cstr(r->final_url), "chain",
-		                                     chain_json(r)));
 	json_t *terms = json_array();
 	if (new_hits(&lx->spam, v->spam, d->s->base->spam, B->spam, terms) >= LEX_SCORE_FINDING)
 		json_array_append_new(
@@ -579,26 +622,49 @@ out:
 	return why;
 }
 
-static void cloaking(dctx *d)
+/* B_digested: see cloak_reasons. B_fetched: the browser's page loaded (a
+ * crawler view failing with it is the same outage, already reported). */
+static void cloaking(dctx *d, bool B_digested, bool B_fetched)
 {
 	const cg_web_subject *s = d->s;
-	json_t *views = json_array();
-	const char *first = NULL;
+	json_t *views = json_array(), *failed = json_array();
+	const char *first = NULL, *first_failed = NULL;
 	for (size_t i = 1; i < s->nviews; i++) {
+		const cg_web_req *r = &s->reqs[i];
 		if (s->views[i].same_as_browser || s->views[i].same_as_baseline ||
 		    s->views[i].kind == CG_VIEW_RENDERED)
 			continue;
 		json_t *why =
-		    cloak_reasons(d, &s->views[0], &s->reqs[0], &s->views[i], &s->reqs[i]);
-		if (!why)
+		    cloak_reasons(d, &s->views[0], &s->reqs[0], &s->views[i], r, B_digested);
+		if (!why) {
+			if (r->fail != CG_FETCH_OK && B_fetched) {
+				if (!first_failed)
+					first_failed = cg_view_name(s->views[i].kind);
+				json_array_append_new(
+				    failed,
+				    json_pack("{s:s,s:s,s:o,s:o,s:o}", "view",
+				              cg_view_name(s->views[i].kind), "user_agent",
+				              r->user_agent, "referer", str_or_null(r->referer),
+				              "chain", chain_json(r), "target_fetch",
+				              fetch_fail_json(r)));
+			}
 			continue;
+		}
 		if (!first)
 			first = cg_view_name(s->views[i].kind);
 		json_array_append_new(
 		    views, json_pack("{s:s,s:s,s:o,s:o}", "view", cg_view_name(s->views[i].kind),
-		                     "user_agent", s->reqs[i].user_agent, "referer",
-		                     str_or_null(s->reqs[i].referer), "differences", why));
+		                     "user_agent", r->user_agent, "referer",
+		                     str_or_null(r->referer), "differences", why));
 	}
+	if (first_failed) {
+		json_t *ev = json_pack("{s:o}", "views", failed);
+		emit(d, "view_failed", CG_SEV_LOW, ev,
+		     "Không tải được trang dưới vai trò %s (trình duyệt tải được): chưa kiểm tra "
+		     "được cloaking cho vai trò này",
+		     first_failed);
+	} else
+		json_decref(failed);
 	if (!first) {
 		json_decref(views);
 		return;
@@ -643,18 +709,30 @@ void cg_web_detect(const cg_web_subject *s, const cg_web_opts *o, const cg_web_s
 	char host[256];
 	if (cg_web_url_host(s->url, host, sizeof host))
 		cg_web_site_of(host, d.site, sizeof d.site);
-	if (s->nviews == 0 || !fetch_findings(&d))
+	if (s->nviews == 0)
 		return;
+	if (!fetch_findings(&d)) {
+		/* a crawler sent to an outside site is still reported */
+		cloaking(&d, false, false);
+		return;
+	}
 	const cg_view *B = &s->views[0];
 	redirects(&d, B, &s->reqs[0]);
-	if (B->same_as_baseline)
-		return; /* the page the baseline learned from, numbers aside */
-	content(&d, B);
-	if (!B->html)
+	if (B->same_as_baseline) {
+		/* the page the baseline learned from, numbers aside: every view
+		 * that loaded is the same too (else the browser's page would
+		 * have been parsed), but the views that failed are still judged */
+		cloaking(&d, false, true);
 		return;
+	}
+	content(&d, B);
+	if (!B->html) {
+		cloaking(&d, false, true);
+		return;
+	}
 	spam(&d, B, NULL);
 	hidden_and_new(&d, B, NULL);
-	cloaking(&d);
+	cloaking(&d, true, true);
 	for (size_t i = 1; i < s->nviews; i++)
 		if (s->views[i].kind == CG_VIEW_RENDERED && s->views[i].html)
 			rendered(&d, B, &s->views[i]);

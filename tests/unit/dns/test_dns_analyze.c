@@ -17,7 +17,7 @@ static psl_ctx_t *psl;
 static void q(cg_dns_analyzer *a, const char *client, const char *name,
 	      uint16_t type, int64_t t)
 {
-	cg_dns_rec r = { t, cg_slice_cstr(client), cg_slice_cstr(name), type };
+	cg_dns_rec r = { t, cg_slice_cstr(client), cg_slice_cstr(name), type, CG_DNS_ANS_UNKNOWN };
 	cg_dns_analyzer_add(a, &r);
 }
 
@@ -228,6 +228,285 @@ TEST(event_and_window)
 	cg_dns_set_free(bl);
 }
 
+/* The segmentation features (coverage, words) from the trie equal a plain
+ * dynamic programme with a hash-set lookup per (end, length), on labels
+ * made of words, of words and noise, and of noise. */
+static uint32_t rng_state = 12345;
+static uint32_t rnd(void)
+{
+	rng_state = rng_state * 1103515245u + 12345u;
+	return rng_state >> 8;
+}
+
+static void reference_segment(const cg_dns_set *words, const char *l, size_t n,
+			      int *cov_out, int *nw_out)
+{
+	int cov[64] = { 0 }, nw[64] = { 0 };
+	for (size_t i = 1; i <= n; i++) {
+		cov[i] = cov[i - 1];
+		nw[i] = nw[i - 1];
+		for (size_t w = 3; w <= 12 && w <= i; w++) {
+			int c2 = cov[i - w] + (int)w;
+			if ((c2 > cov[i] || (c2 == cov[i] && nw[i - w] + 1 < nw[i])) &&
+			    cg_dns_set_match(words, (cg_slice){ l + i - w, w }) >= 0) {
+				cov[i] = c2;
+				nw[i] = nw[i - w] + 1;
+			}
+		}
+	}
+	*cov_out = cov[n];
+	*nw_out = nw[n];
+}
+
+TEST(segmentation_matches_reference)
+{
+	cg_dns_set *words = cg_dns_set_new();
+	cg_dns_intel_stats st = { 0 };
+	cg_buf why;
+	cg_buf_init(&why, 1024);
+	CHECK(cg_dns_intel_load(words, CG_SOURCE_ROOT "/rules/dns/words.txt", &st, &why) == CG_OK);
+	size_t nwords = cg_dns_set_count(words);
+	CHECK(nwords > 10000);
+	const char *fixed[] = { "yellowisland", "windowsignal", "google", "xkqjzvbnwpfhgt",
+				"a", "ab", "abc", "thequickbrownfox", "cat-dog", "q1w2e3" };
+	int bad = 0;
+	for (int t = 0; t < 4000 + 10; t++) {
+		char l[64];
+		size_t n = 0;
+		if (t < 10) {
+			n = strlen(fixed[t]);
+			memcpy(l, fixed[t], n);
+		} else {
+			int parts = 1 + (int)(rnd() % 4);
+			for (int k = 0; k < parts; k++) {
+				cg_slice w = cg_dns_set_name(words, rnd() % (uint32_t)nwords);
+				if (rnd() % 4 == 0) { /* noise */
+					static const char al[] = "abcdefghijklmnopqrstuvwxyz0123456789-";
+					w = (cg_slice){ &al[rnd() % 30], 1 + rnd() % 6 };
+				}
+				if (n + w.len > 63)
+					break;
+				memcpy(l + n, w.ptr, w.len);
+				n += w.len;
+			}
+		}
+		if (n == 0)
+			continue;
+		double f[CG_DNS_DGA_NFEAT];
+		cg_dns_dga_features(model, (cg_slice){ l, n }, f);
+		int cov, nw;
+		reference_segment(words, l, n, &cov, &nw);
+		if ((int)(f[7] * (double)n + 0.5) != cov || (int)f[8] != nw) {
+			if (bad++ < 5)
+				printf("# %.*s: trie %g/%g, reference %d/%d\n", (int)n, l,
+				       f[7] * (double)n, f[8], cov, nw);
+		}
+	}
+	CHECK(bad == 0);
+	double f[CG_DNS_DGA_NFEAT];
+	cg_dns_dga_features(model, CG_SLICE("yellowisland"), f);
+	CHECK(f[7] == 1.0 && f[8] == 2);
+	cg_buf_free(&why);
+	cg_dns_set_free(words);
+}
+
+/* cg_dns_analyzer_add_batch (with its prefetching) decides exactly what
+ * record-by-record adding decides, on traffic with every reason kind, a
+ * table that grows and a name cache that fills. */
+static char *flagged_json(cg_dns_analyzer *a)
+{
+	const uint32_t *ids;
+	size_t n;
+	CHECK(cg_dns_analyzer_flagged(a, &ids, &n) == CG_OK);
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, cg_dns_client_json(a, ids[i], NULL));
+	cg_dns_counts c;
+	cg_dns_analyzer_counts(a, &c);
+	json_array_append_new(arr, json_pack("{s:I,s:I,s:I}", "q", (json_int_t)c.queries,
+		"c", (json_int_t)c.clients, "d", (json_int_t)c.domains));
+	char *s = json_dumps(arr, JSON_COMPACT);
+	json_decref(arr);
+	return s;
+}
+
+TEST(batch_equals_single)
+{
+	cg_dns_set *bl = cg_dns_set_new();
+	cg_dns_set_add(bl, CG_SLICE("evil.example"), CG_DNS_MATCH_BOTH);
+	cg_dns_analyzer *one = fresh(bl), *many = fresh(bl);
+	enum { N = 60000 };
+	cg_dns_rec *recs = calloc(N, sizeof *recs);
+	char (*names)[64] = calloc(N, 64);
+	char (*clients)[24] = calloc(N, 24);
+	CHECK(recs && names && clients);
+	rng_state = 777;
+	for (int i = 0; i < N; i++) {
+		uint32_t r = rnd();
+		int cl = (int)(r % 300);
+		int len;
+		switch (r % 7) {
+		case 0: /* DGA-like names of a few clients */
+			cl = (int)(r % 3);
+			len = snprintf(names[i], 64, "%c%c%c%c%c%c%c%c%c%c%c.com",
+				       'a' + rnd() % 26, 'q' + rnd() % 9, 'a' + rnd() % 26, 'x',
+				       'z' - rnd() % 5, 'k', 'a' + rnd() % 26, 'j', 'v' + rnd() % 4,
+				       'a' + rnd() % 26, 'b' + rnd() % 20);
+			break;
+		case 1:
+			len = snprintf(names[i], 64, "h%u.evil.example", rnd() % 50);
+			break;
+		case 2: /* tunnel-ish */
+			cl = 7;
+			len = snprintf(names[i], 64, "%08x%08x%08x%08x.t.example", rnd(), rnd(), rnd(), rnd());
+			break;
+		default:
+			len = snprintf(names[i], 64, "www.site%u.vn", rnd() % 20000);
+		}
+		CHECK(len > 0 && len < 64);
+		CHECK(snprintf(clients[i], 24, "10.1.%d.%d", cl / 200, cl % 200) < 24);
+		recs[i] = (cg_dns_rec){ 1795235101000 + (int64_t)i * 700,
+					cg_slice_cstr(clients[i]), cg_slice_cstr(names[i]),
+					(uint16_t)(r % 11 == 0 ? 16 : 1), CG_DNS_ANS_UNKNOWN };
+	}
+	for (int i = 0; i < N; i++)
+		cg_dns_analyzer_add(one, &recs[i]);
+	for (size_t i = 0; i < N;) {
+		size_t k = 1 + rnd() % 5000;
+		if (k > N - i)
+			k = N - i;
+		cg_dns_analyzer_add_batch(many, recs + i, k);
+		i += k;
+	}
+	char *a = flagged_json(one), *b = flagged_json(many);
+	CHECK(a && b && strcmp(a, b) == 0);
+	CHECK(strstr(a, "\"blocklist\"") && strstr(a, "\"tunnel\""));
+	free(a);
+	free(b);
+	free(recs);
+	free(names);
+	free(clients);
+	cg_dns_analyzer_free(one);
+	cg_dns_analyzer_free(many);
+	cg_dns_set_free(bl);
+}
+
+/* Word-based DGAs: ten dictionary-word domains in a minute from one
+ * client are dga_words (the per-name model lets them pass); not when
+ * another client asks for them too, not when each is queried again and
+ * again, not when spread over an hour, not when they are a small share of
+ * the new sites the client opened at the time. */
+static const char *const wordy[] = {
+	"yellowisland.net", "windowsignal.com", "quietharbor.net", "silverbucket.com",
+	"gardenpilot.net",  "mountainfable.com", "orangeticket.net", "paperlantern.com",
+	"riverkitten.net",  "summerwallet.com",
+};
+
+static void count_words_reason(void *ctx, cg_dns_analyzer *a, uint32_t client,
+			       const char *kind)
+{
+	(void)a;
+	(void)client;
+	if (strcmp(kind, "dga_words") == 0)
+		(*(int *)ctx)++;
+}
+
+static const char *words_kind(int variant)
+{
+	cg_dns_analyzer *a = fresh(NULL);
+	int64_t t0 = 1795235101000;
+	for (int i = 0; i < 10; i++) {
+		int64_t t = variant == 3 ? t0 + (int64_t)i * 400000 : t0 + (int64_t)i * 6000;
+		q(a, "10.0.0.9", wordy[i], 1, t);
+		if (variant == 1)
+			q(a, "10.0.0.10", wordy[i], 1, t + 3000);
+		if (variant == 2)
+			for (int k = 1; k <= 3; k++)
+				q(a, "10.0.0.9", wordy[i], 1, t + k * 2000);
+		if (variant == 4) /* a person's session: sites that load several names */
+			for (int k = 0; k < 3; k++) {
+				char n[64], m[64];
+				snprintf(n, sizeof n, "shop%d%d.vn", i, k);
+				snprintf(m, sizeof m, "www.shop%d%d.vn", i, k);
+				q(a, "10.0.0.9", n, 1, t + 100 + k);
+				q(a, "10.0.0.9", m, 1, t + 200 + k);
+			}
+	}
+	const char *k = kinds(a, "10.0.0.9");
+	static char out[64];
+	snprintf(out, sizeof out, "%s", k);
+	cg_dns_analyzer_free(a);
+	return out;
+}
+
+TEST(dga_words)
+{
+	/* the per-name model lets every one of them pass */
+	double t = cg_dns_dga_threshold(model);
+	CHECK(score("yellowisland") < t && score("windowsignal") < t && score("quietharbor") < t);
+	CHECK_STR(words_kind(0), "dga_words");
+	CHECK_STR(words_kind(1), "");
+	CHECK_STR(words_kind(2), "");
+	CHECK_STR(words_kind(3), "");
+	CHECK_STR(words_kind(4), "");
+	/* the evidence names the domains */
+	cg_dns_analyzer *a = fresh(NULL);
+	for (int i = 0; i < 10; i++)
+		q(a, "10.0.0.9", wordy[i], 1, 1795235101000 + i * 1000);
+	const uint32_t *ids;
+	size_t n;
+	CHECK(cg_dns_analyzer_flagged(a, &ids, &n) == CG_OK && n == 1);
+	if (n == 1) {
+		json_t *o = cg_dns_client_json(a, ids[0], NULL);
+		json_t *r = json_array_get(json_object_get(o, "reasons"), 0);
+		CHECK_STR(json_string_value(json_object_get(r, "kind")), "dga_words");
+		CHECK(json_integer_value(json_object_get(r, "count")) == 10);
+		CHECK_STR(json_string_value(json_array_get(json_object_get(r, "names"), 0)),
+			  "yellowisland.net");
+		json_decref(o);
+	}
+	cg_dns_analyzer_free(a);
+	/* where the log has answers: names that resolved are sites, those
+	 * that did not are the burst (counted as nxdomain) */
+	for (int variant = 0; variant < 2; variant++) {
+		a = fresh(NULL);
+		for (int i = 0; i < 10; i++) {
+			cg_dns_rec r = { 1795235101000 + i * 1000, CG_SLICE("10.0.0.9"),
+					 cg_slice_cstr(wordy[i]), 1,
+					 variant ? CG_DNS_ANS_NOERROR : CG_DNS_ANS_NXDOMAIN };
+			cg_dns_analyzer_add(a, &r);
+		}
+		CHECK_STR(kinds(a, "10.0.0.9"), variant ? "" : "dga_words");
+		if (!variant) {
+			const uint32_t *ids2;
+			size_t n2;
+			CHECK(cg_dns_analyzer_flagged(a, &ids2, &n2) == CG_OK && n2 == 1);
+			json_t *o2 = n2 ? cg_dns_client_json(a, ids2[0], NULL) : NULL;
+			json_t *r2 = json_array_get(json_object_get(o2, "reasons"), 0);
+			CHECK(json_integer_value(json_object_get(r2, "nxdomain")) == 10);
+			json_decref(o2);
+		}
+		cg_dns_analyzer_free(a);
+	}
+	/* streaming (dns watch): the reason is announced once */
+	a = fresh(NULL);
+	int announced = 0;
+	cg_dns_analyzer_on_reason(a, count_words_reason, &announced);
+	for (int i = 0; i < 10; i++)
+		q(a, "10.0.0.9", wordy[i], 1, 1795235101000 + i * 1000);
+	CHECK(announced == 1);
+	cg_dns_analyzer_free(a);
+	/* words_min_names 0: off */
+	cg_dns_opts o;
+	cg_dns_opts_default(&o);
+	o.words_min_names = 0;
+	CHECK(cg_dns_analyzer_new(&o, NULL, allow, model, psl, &a) == CG_OK);
+	for (int i = 0; i < 10; i++)
+		q(a, "10.0.0.9", wordy[i], 1, 1795235101000 + i * 1000);
+	CHECK_STR(kinds(a, "10.0.0.9"), "");
+	cg_dns_analyzer_free(a);
+}
+
 int main(void)
 {
 	cg_buf why;
@@ -252,6 +531,9 @@ int main(void)
 	RUN(tunnel);
 	RUN(beacon);
 	RUN(event_and_window);
+	RUN(segmentation_matches_reference);
+	RUN(batch_equals_single);
+	RUN(dga_words);
 	cg_dns_dga_free(model);
 	cg_dns_set_free(allow);
 	psl_free(psl);

@@ -119,9 +119,14 @@ TEST(coredns)
 	cg_dns_parser_init(&p, CG_DNS_FMT_COREDNS);
 	EXPECT_Q(&p, "[INFO] 10.1.2.3:53535 - 12345 \"A IN example.com. udp 29 false 512\" NOERROR qr,rd,ra 68 0.000123456s",
 		 "10.1.2.3", "example.com", 1);
+	CHECK(rec.answer == CG_DNS_ANS_NOERROR);
 	EXPECT_Q(&p, "2026-11-21T04:25:01.000Z [INFO] [2001:db8::3]:40000 - 7 \"TXT IN t.example. tcp 40 false 65535\" NXDOMAIN qr,aa,rd 100 0.0001s",
 		 "2001:db8::3", "t.example", 16);
 	CHECK(rec.time_ms == T0);
+	CHECK(rec.answer == CG_DNS_ANS_NXDOMAIN);
+	EXPECT_Q(&p, "[INFO] 10.1.2.3:53535 - 12345 \"A IN example.com. udp 29 false 512\" SERVFAIL qr,rd 29 5.0s",
+		 "10.1.2.3", "example.com", 1);
+	CHECK(rec.answer == CG_DNS_ANS_OTHER);
 	CHECK(parse(&p, "[INFO] plugin/reload: Running configuration SHA512 = abc") == CG_DNS_LINE_OTHER);
 	CHECK(parse(&p, "[WARNING] No files matching import glob pattern") == CG_DNS_LINE_OTHER);
 	CHECK(parse(&p, ".:53") == CG_DNS_LINE_BAD);
@@ -136,10 +141,15 @@ TEST(zeek_tsv)
 	EXPECT_Q(&p, "1795235101.123456\tCHhAvVGS1DHFjwGM9\t10.1.2.3\t53535\t10.0.0.1\t53\tudp\t8237\t0.001\texample.com\t1\tC_INTERNET\t1\tA\t0\tNOERROR\tF\tF\tT\tT\t0\t93.184.216.34\t60.0\tF",
 		 "10.1.2.3", "example.com", 1);
 	CHECK(rec.time_ms == T0 + 123);
+	CHECK(rec.answer == CG_DNS_ANS_NOERROR);
+	EXPECT_Q(&p, "1795235101.123456\tC2\t10.1.2.3\t53535\t10.0.0.1\t53\tudp\t8238\t0.001\tyellowisland.net\t1\tC_INTERNET\t1\tA\t3\tNXDOMAIN\tF\tF\tT\tT\t0\t-\t-\tF",
+		 "10.1.2.3", "yellowisland.net", 1);
+	CHECK(rec.answer == CG_DNS_ANS_NXDOMAIN);
 	CHECK(parse(&p, "1795235101.1\tC1\t10.1.2.3\t53535\t10.0.0.1\t53\tudp\t1\t-\t-\t-\t-\t-\t-\t-\t-\tF\tF\tF\tF\t0\t-\t-\tF") == CG_DNS_LINE_OTHER);
 	/* a reordered header is honoured */
 	parse(&p, "#fields\tquery\tid.orig_h\tts\tqtype");
 	EXPECT_Q(&p, "b.example\t10.9.9.9\t1795235101.0\t16", "10.9.9.9", "b.example", 16);
+	CHECK(rec.answer == CG_DNS_ANS_UNKNOWN); /* no rcode_name column */
 	CHECK(parse(&p, "no tabs here") == CG_DNS_LINE_BAD);
 }
 
@@ -150,6 +160,10 @@ TEST(json_formats)
 	EXPECT_Q(&p, "{\"ts\":1795235101.5,\"uid\":\"C1\",\"id.orig_h\":\"10.1.2.3\",\"id.orig_p\":53535,\"id.resp_h\":\"10.0.0.1\",\"id.resp_p\":53,\"proto\":\"udp\",\"trans_id\":1,\"query\":\"Example.com\",\"qclass\":1,\"qclass_name\":\"C_INTERNET\",\"qtype\":28,\"qtype_name\":\"AAAA\",\"rcode\":0}",
 		 "10.1.2.3", "example.com", 28);
 	CHECK(rec.time_ms == T0 + 500);
+	CHECK(rec.answer == CG_DNS_ANS_UNKNOWN);
+	EXPECT_Q(&p, "{\"ts\":1795235101.5,\"id.orig_h\":\"10.1.2.3\",\"query\":\"quietharbor.net\",\"qtype\":1,\"rcode\":3,\"rcode_name\":\"NXDOMAIN\"}",
+		 "10.1.2.3", "quietharbor.net", 1);
+	CHECK(rec.answer == CG_DNS_ANS_NXDOMAIN);
 	EXPECT_Q(&p, "{\"ts\":\"2026-11-21T04:25:01.000000Z\",\"id.orig_h\":\"10.1.2.4\",\"query\":\"x.example\"}",
 		 "10.1.2.4", "x.example", 0);
 	CHECK(rec.time_ms == T0);
