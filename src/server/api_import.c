@@ -10,7 +10,9 @@
  * earlier in the same file count); list cells are separated by ';'. Each
  * row is validated by the same rules as the API and stored on its own, so
  * good rows are kept and each bad one is reported with its row number
- * (header = row 1) and the field at fault.
+ * (header = row 1) and the field at fault. An agency row whose name or IP
+ * ranges collide with another agency's (earlier rows included) is refused
+ * like the API refuses it, naming the other agency.
  */
 #include <stdio.h>
 #include <string.h>
@@ -201,6 +203,19 @@ static void import_row(importer *im, const cg_csv *p)
 		return;
 	}
 	json_decref(rec);
+	if (im->r == CG_RES_AGENCY) { /* the same collision rule as the API */
+		cg_agency_table *t = NULL;
+		cg_err cerr = cg_agency_cache_get(&im->req->srv->agencies, im->req->srv->store, &t);
+		if (!cerr)
+			cerr = cg_agency_table_check(t, 0, norm, NULL, &e);
+		cg_agency_table_release(t);
+		if (cerr) {
+			row_error(im, row, cerr == CG_ECONFLICT ? e.field : "",
+			          cerr == CG_ECONFLICT ? e.message : "could not be checked");
+			json_decref(norm);
+			return;
+		}
+	}
 	int64_t id;
 	cg_err err = cg_store_inv_create(im->req->srv->store, &im->req->scope, &im->req->actor,
 	                                 im->r, norm, &id);

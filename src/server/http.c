@@ -697,6 +697,7 @@ int cg_serve_run(const cg_serve_opts *o)
 		return 2;
 	}
 	cg_throttle_init(&g_srv.throttle, CG_LOGIN_TRACKED, (int64_t)CG_LOGIN_WINDOW_S * 1000);
+	cg_agency_cache_init(&g_srv.agencies);
 
 	/* every thread started from here on inherits the blocked signals */
 	sigset_t sigs;
@@ -767,6 +768,7 @@ int cg_serve_run(const cg_serve_opts *o)
 	cg_web_watch_stop(watch);
 	cg_store_close(g_srv.store);
 	cg_throttle_free(&g_srv.throttle);
+	cg_agency_cache_free(&g_srv.agencies);
 	cg_buf_free(&cert);
 	cg_buf_free(&key);
 	cg_buf_free(&why);

@@ -31,6 +31,7 @@
 #include <stdint.h>
 
 #include "core/buf.h"
+#include "api/agencytable.h"
 #include "api/auth.h"
 #include "store/store.h"
 
@@ -67,6 +68,7 @@ typedef struct cg_server {
 	cg_store *store;
 	const char *data_dir; /* DNS log uploads live below it */
 	cg_throttle throttle;
+	cg_agency_cache agencies; /* address plan: rebuilt when agencies change */
 	bool tls;
 	int64_t started_ms;
 } cg_server;

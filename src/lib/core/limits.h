@@ -118,6 +118,9 @@
 #define CG_DNS_MAX_PER_CLIENT 256
 /* Lines of a --subnets file. */
 #define CG_DNS_MAX_SUBNETS 100000
+/* Ranges in one longest-prefix table (every agency's ip_ranges, or a
+ * --subnets file): a province declares hundreds. */
+#define CG_MAX_PREFIX_RANGES (1u << 20)
 /* Server: DNS log uploads remembered, the size of one, and analyses
  * running at once (each holds an analyzer: ~100 MB for 10M lines). */
 #define CG_DNS_MAX_UPLOADS 10000
