@@ -12,7 +12,8 @@
  * good rows are kept and each bad one is reported with its row number
  * (header = row 1) and the field at fault. An agency row whose name or IP
  * ranges collide with another agency's (earlier rows included) is refused
- * like the API refuses it, naming the other agency.
+ * like the API refuses it, naming the other agency; ?confirm_overlap=1
+ * accepts ranges nested in another agency's, as the API does.
  */
 #include <stdio.h>
 #include <string.h>
@@ -52,6 +53,7 @@ typedef struct importer {
 	int where[C_COUNT]; /* column index of each known column, -1 absent */
 	json_t *errors;
 	int64_t imported;
+	bool confirm_overlap; /* ?confirm_overlap=1: nested ranges accepted */
 } importer;
 
 static void row_error(importer *im, int64_t row, const char *field, const char *msg)
@@ -207,7 +209,7 @@ static void import_row(importer *im, const cg_csv *p)
 		cg_agency_table *t = NULL;
 		cg_err cerr = cg_agency_cache_get(&im->req->srv->agencies, im->req->srv->store, &t);
 		if (!cerr)
-			cerr = cg_agency_table_check(t, 0, norm, NULL, &e);
+			cerr = cg_agency_table_check(t, 0, norm, NULL, im->confirm_overlap, &e);
 		cg_agency_table_release(t);
 		if (cerr) {
 			row_error(im, row, cerr == CG_ECONFLICT ? e.field : "",
@@ -249,7 +251,11 @@ static void import(cg_req *req, cg_resp *resp, cg_resource r)
 		              NULL);
 		return;
 	}
-	importer im = {.req = req, .r = r, .errors = json_array()};
+	const char *co = cg_req_arg(req, "confirm_overlap");
+	importer im = {.req = req,
+	               .r = r,
+	               .errors = json_array(),
+	               .confirm_overlap = co && strcmp(co, "1") == 0};
 	cg_csv p;
 	cg_csv_init(&p, body, ',');
 	bool got, header = false;

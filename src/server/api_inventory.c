@@ -73,22 +73,32 @@ void cg_resp_invalid(cg_resp *resp, const cg_inv_error *e)
 
 /* Issue 18.14: an agency whose name or IP ranges collide with another
  * agency's is refused (409, naming the other agency and the field), since
- * it would leave unclear where an infected host belongs. The decision is
- * the agency table's (api/agencytable.h). True when rec may be stored. */
+ * it would leave unclear where an infected host belongs. A range nested in
+ * another agency's (a unit inside its department's block) is a warning:
+ * the 409's detail then carries "confirm": "confirm_overlap", and the same
+ * request with ?confirm_overlap=1 stores it. The decision is the agency
+ * table's (api/agencytable.h). True when rec may be stored. */
 static bool agency_distinct(cg_req *req, cg_resp *resp, int64_t self, const json_t *rec,
                             const json_t *base)
 {
+	const char *co = cg_req_arg(req, "confirm_overlap");
+	bool confirmed = co && strcmp(co, "1") == 0;
 	cg_agency_table *t = NULL;
 	cg_err err = cg_agency_cache_get(&req->srv->agencies, req->srv->store, &t);
-	cg_inv_error e;
+	cg_inv_error e, e2;
+	bool askable = false;
 	if (!err)
-		err = cg_agency_table_check(t, self, rec, base, &e);
+		err = cg_agency_table_check(t, self, rec, base, confirmed, &e);
+	if (err == CG_ECONFLICT && !confirmed)
+		askable = cg_agency_table_check(t, self, rec, base, true, &e2) == CG_OK;
 	cg_agency_table_release(t);
 	if (err == CG_ECONFLICT) {
 		char msg[512];
 		snprintf(msg, sizeof msg, "%s: %s", e.field, e.message);
-		cg_resp_error(resp, 409, msg,
-		              json_pack("[{s:s,s:s}]", "field", e.field, "message", e.message));
+		json_t *d = json_pack("{s:s,s:s}", "field", e.field, "message", e.message);
+		if (askable)
+			json_object_set_new(d, "confirm", json_string("confirm_overlap"));
+		cg_resp_error(resp, 409, msg, json_pack("[o]", d));
 		return false;
 	}
 	if (err) {

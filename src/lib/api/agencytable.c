@@ -194,6 +194,7 @@ const cg_agency_ref *cg_agency_table_route_text(const cg_agency_table *t, cg_sli
 	cg_ip addr;
 	if (cg_ip_parse(ip, &addr))
 		return NULL;
+	cg_ip_unmap(&addr);
 	return cg_agency_table_route(t, &addr);
 }
 
@@ -226,6 +227,8 @@ const cg_agency_ref *cg_agency_table_find(const cg_agency_table *t, const char *
 typedef struct overlap_ctx {
 	const cg_agency_table *t;
 	int64_t self_id;
+	const cg_cidr *range;
+	bool allow_nesting;
 	const cg_prefix_entry *hit;
 } overlap_ctx;
 
@@ -234,6 +237,8 @@ static int first_other(const cg_prefix_entry *e, void *p)
 	overlap_ctx *x = p;
 	if (x->t->a[e->value].id == x->self_id)
 		return 0;
+	if (x->allow_nesting && e->range.prefix != x->range->prefix)
+		return 0; /* overlapping ranges of different sizes nest */
 	x->hit = e;
 	return 1;
 }
@@ -261,7 +266,7 @@ static bool in_base(const json_t *base, const char *key, const json_t *v)
 }
 
 cg_err cg_agency_table_check(const cg_agency_table *t, int64_t self_id, const json_t *rec,
-                             const json_t *base, cg_inv_error *e)
+                             const json_t *base, bool allow_nesting, cg_inv_error *e)
 {
 	memset(e, 0, sizeof *e);
 	if (!t)
@@ -293,7 +298,8 @@ cg_err cg_agency_table_check(const cg_agency_table *t, int64_t self_id, const js
 		if (!json_is_string(v) || cg_cidr_parse(cg_slice_cstr(json_string_value(v)), &c) ||
 		    (base && in_base(base, "ip_ranges", v)))
 			continue;
-		overlap_ctx x = {.t = t, .self_id = self_id};
+		overlap_ctx x = {
+		    .t = t, .self_id = self_id, .range = &c, .allow_nesting = allow_nesting};
 		if (!cg_prefix_table_overlaps(t->ranges, &c, first_other, &x))
 			continue;
 		char mine[52], theirs[52];
@@ -302,8 +308,9 @@ cg_err cg_agency_table_check(const cg_agency_table *t, int64_t self_id, const js
 		const cg_agency_ref *o = &t->a[x.hit->value];
 		describe(o, who, sizeof who);
 		snprintf(e->field, sizeof e->field, "ip_ranges");
-		snprintf(e->message, sizeof e->message, "%s overlaps %s of agency %s (id %lld)", mine,
-		         theirs, who, (long long)o->id);
+		snprintf(e->message, sizeof e->message, "%s %s %s of agency %s (id %lld)", mine,
+		         x.hit->range.prefix == c.prefix ? "is the same range as" : "overlaps", theirs,
+		         who, (long long)o->id);
 		return CG_ECONFLICT;
 	}
 	return CG_OK;

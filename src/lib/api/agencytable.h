@@ -48,7 +48,8 @@ size_t cg_agency_table_count(const cg_agency_table *t);
 
 /* The agency whose most specific range holds ip, or NULL. */
 const cg_agency_ref *cg_agency_table_route(const cg_agency_table *t, const cg_ip *ip);
-/* Same, from text ("10.1.2.3", "2001:db8::1"); NULL when not an address. */
+/* Same, from text ("10.1.2.3", "2001:db8::1"; "::ffff:10.1.2.3" is taken
+ * as the IPv4 address it carries); NULL when not an address. */
 const cg_agency_ref *cg_agency_table_route_text(const cg_agency_table *t, cg_slice ip);
 /* The agency named by key: its id in decimal or its code (any case). */
 const cg_agency_ref *cg_agency_table_find(const cg_agency_table *t, const char *key);
@@ -61,9 +62,16 @@ const cg_agency_ref *cg_agency_table_find(const cg_agency_table *t, const char *
  * a range collides when it contains, equals or lies inside another
  * agency's range. base (the stored record for an update, else NULL):
  * only what rec changes is checked, so a collision stored before this
- * rule existed does not block every later edit of the agency. */
+ * rule existed does not block every later edit of the agency.
+ *
+ * allow_nesting: a range strictly inside or around another agency's is
+ * accepted (a unit using part of its parent department's block is real,
+ * and longest-prefix routing gives each address to the most specific
+ * one); the API passes it only after the user confirmed the warning.
+ * An equal range and a duplicate name are refused even then: nothing
+ * would tell the two agencies apart. */
 cg_err cg_agency_table_check(const cg_agency_table *t, int64_t self_id, const json_t *rec,
-                             const json_t *base, cg_inv_error *e);
+                             const json_t *base, bool allow_nesting, cg_inv_error *e);
 
 /* ---- the cache a server keeps ---------------------------------------- */
 

@@ -181,6 +181,7 @@ TEST(agency_table_lookups)
 	CHECK(cg_agency_table_route_text(t, cg_slice_cstr("10.7.1.1"))->id == 7);
 	CHECK(cg_agency_table_route_text(t, cg_slice_cstr("2001:db8:7::1"))->id == 7);
 	CHECK(cg_agency_table_route_text(t, cg_slice_cstr("10.8.0.1")) == NULL);
+	CHECK(cg_agency_table_route_text(t, cg_slice_cstr("::ffff:10.7.9.20"))->id == 3);
 	CHECK(cg_agency_table_route_text(t, cg_slice_cstr("not an ip")) == NULL);
 	CHECK_STR(cg_agency_table_route_text(t, cg_slice_cstr("10.7.9.20"))->name,
 	          "UBND xã Bum Nưa");
@@ -196,44 +197,58 @@ TEST(agency_collisions)
 	cg_inv_error e;
 	/* the same name in another case and spacing */
 	json_t *r = json_pack("{s:s,s:[]}", "name", "  SỞ  Y TẾ ", "ip_ranges");
-	CHECK(cg_agency_table_check(t, 0, r, NULL, &e) == CG_ECONFLICT);
+	CHECK(cg_agency_table_check(t, 0, r, NULL, false, &e) == CG_ECONFLICT);
 	CHECK_STR(e.field, "name");
 	CHECK(strstr(e.message, "Sở Y tế") && strstr(e.message, "SYT"));
-	CHECK(cg_agency_table_check(t, 7, r, NULL, &e) == CG_OK); /* itself */
+	CHECK(cg_agency_table_check(t, 7, r, NULL, false, &e) == CG_OK); /* itself */
 	json_decref(r);
 	/* diacritics carry meaning: Sổ is not Sở */
 	r = json_pack("{s:s,s:[]}", "name", "Sổ Y tế", "ip_ranges");
-	CHECK(cg_agency_table_check(t, 0, r, NULL, &e) == CG_OK);
+	CHECK(cg_agency_table_check(t, 0, r, NULL, false, &e) == CG_OK);
 	json_decref(r);
 	/* a range inside another agency's, one containing it, one equal */
 	const char *bad[] = {"10.7.200.0/24", "10.0.0.0/8", "10.7.9.0/24", "2001:db8::/32",
 	                     "10.7.9.5"};
 	for (int i = 0; i < 5; i++) {
 		r = json_pack("{s:s,s:[s,s]}", "name", "Mới", "ip_ranges", "192.0.2.0/24", bad[i]);
-		CHECK(cg_agency_table_check(t, 0, r, NULL, &e) == CG_ECONFLICT);
+		CHECK(cg_agency_table_check(t, 0, r, NULL, false, &e) == CG_ECONFLICT);
 		CHECK_STR(e.field, "ip_ranges");
 		json_decref(r);
 	}
 	r = json_pack("{s:s,s:[s]}", "name", "Mới", "ip_ranges", "10.7.200.0/24");
-	cg_agency_table_check(t, 0, r, NULL, &e);
+	cg_agency_table_check(t, 0, r, NULL, false, &e);
 	CHECK(strstr(e.message, "10.7.200.0/24 overlaps 10.7.0.0/16") != NULL);
 	CHECK(strstr(e.message, "'Sở Y tế' (SYT)") != NULL);
+	json_decref(r);
+	/* confirmed nesting: inside or around passes, an equal range and a
+	 * duplicate name never do */
+	r = json_pack("{s:s,s:[s,s]}", "name", "Bệnh viện", "ip_ranges", "10.7.200.0/24",
+	              "2001:db8::/32");
+	CHECK(cg_agency_table_check(t, 0, r, NULL, true, &e) == CG_OK);
+	json_decref(r);
+	r = json_pack("{s:s,s:[s]}", "name", "Bệnh viện", "ip_ranges", "10.7.9.0/24");
+	CHECK(cg_agency_table_check(t, 0, r, NULL, true, &e) == CG_ECONFLICT);
+	CHECK(strstr(e.message, "is the same range as 10.7.9.0/24") != NULL);
+	CHECK(strstr(e.message, "'UBND xã Bum Nưa' (id 3)") != NULL);
+	json_decref(r);
+	r = json_pack("{s:s,s:[]}", "name", "sở y tế", "ip_ranges");
+	CHECK(cg_agency_table_check(t, 0, r, NULL, true, &e) == CG_ECONFLICT);
 	json_decref(r);
 	/* disjoint and neighbouring ranges are fine */
 	r = json_pack("{s:s,s:[s,s,s]}", "name", "Mới", "ip_ranges", "10.8.0.0/16", "10.6.255.0/24",
 	              "2001:db8:8::/48");
-	CHECK(cg_agency_table_check(t, 0, r, NULL, &e) == CG_OK);
+	CHECK(cg_agency_table_check(t, 0, r, NULL, false, &e) == CG_OK);
 	json_decref(r);
 	/* agency 3 sits inside agency 7: editing 3 with its old ranges and
 	 * name passes (only changes are checked); adding one more clash fails */
 	json_t *base = json_pack("{s:s,s:[s]}", "name", "UBND xã Bum Nưa", "ip_ranges", "10.7.9.0/24");
 	r = json_pack("{s:s,s:[s]}", "name", "UBND xã Bum Nưa", "ip_ranges", "10.7.9.0/24");
-	CHECK(cg_agency_table_check(t, 3, r, base, &e) == CG_OK);
-	CHECK(cg_agency_table_check(t, 3, r, NULL, &e) == CG_ECONFLICT);
+	CHECK(cg_agency_table_check(t, 3, r, base, false, &e) == CG_OK);
+	CHECK(cg_agency_table_check(t, 3, r, NULL, false, &e) == CG_ECONFLICT);
 	json_decref(r);
 	r = json_pack("{s:s,s:[s,s]}", "name", "UBND xã Bum Nưa", "ip_ranges", "10.7.9.0/24",
 	              "10.7.10.0/24");
-	CHECK(cg_agency_table_check(t, 3, r, base, &e) == CG_ECONFLICT);
+	CHECK(cg_agency_table_check(t, 3, r, base, false, &e) == CG_ECONFLICT);
 	json_decref(r);
 	json_decref(base);
 	cg_agency_table_release(t);

@@ -176,6 +176,9 @@ TEST(subnets)
 	CHECK_STR(cg_dns_subnets_lookup(s, CG_SLICE("10.1.2.3")), "one host");
 	CHECK_STR(cg_dns_subnets_lookup(s, CG_SLICE("2001:db8::5")), "Sở Tài chính");
 	CHECK(cg_dns_subnets_lookup(s, CG_SLICE("192.0.2.1")) == NULL);
+	/* dual-stack resolvers log IPv4 clients mapped, link-local with a zone */
+	CHECK_STR(cg_dns_subnets_lookup(s, CG_SLICE("::ffff:10.1.9.9")), "Sở Y tế");
+	CHECK_STR(cg_dns_subnets_lookup(s, CG_SLICE("2001:db8::5%eth0")), "Sở Tài chính");
 	cg_dns_subnets_free(s);
 	s = NULL;
 	CHECK(cg_dns_subnets_parse(CG_SLICE("10.0.0.0/33 x\n"), "bad.txt", &s, &why) == CG_EPARSE);
