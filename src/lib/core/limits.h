@@ -199,6 +199,8 @@
 /* A bundle manifest and its number of files. */
 #define CG_MAX_BUNDLE_MANIFEST (4u * 1024u * 1024u)
 #define CG_MAX_BUNDLE_FILES 100000
+/* A relative path named by a bundle (core/relpath.h). */
+#define CG_MAX_REL_PATH 1024
 /* A bundle as the server sends it to an agent (files base64 in JSON):
  * YARA rules, hash lists and lexicons are a few MiB. */
 #define CG_MAX_BUNDLE_DOWNLOAD (64u * 1024u * 1024u)
