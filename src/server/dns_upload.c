@@ -42,6 +42,7 @@
 #include "api/netaddr.h"
 #include "core/fileio.h"
 #include "core/json.h"
+#include "core/rulesdir.h"
 #include "core/limits.h"
 #include "core/log.h"
 #include "core/timeutil.h"
@@ -200,13 +201,6 @@ static int progress_add(void *c, const cg_dns_rec *rec)
 	return atomic_load(&g.stop) ? 1 : 0;
 }
 
-static const char *rules_dir(char *buf, size_t n)
-{
-	const char *env = getenv("CANHGAC_RULES_DIR");
-	snprintf(buf, n, "%s/dns", env && *env ? env : CG_SOURCE_DIR "/rules");
-	return buf;
-}
-
 /* Loads DATA_DIR/dns-intel/ * into bl. */
 static void load_intel(const char *data_dir, cg_dns_set *bl)
 {
@@ -307,7 +301,9 @@ static void *job_run(void *p)
 	cg_dns_analyzer *a = NULL;
 	cg_err err = psl && bl && allow ? CG_OK : CG_ENOMEM;
 	if (!err)
-		err = cg_dns_dga_load(rules_dir(rules, sizeof rules), &dga, &why);
+		cg_rules_dir("dns", rules, sizeof rules); /* a missing one fails the load */
+	if (!err)
+		err = cg_dns_dga_load(rules, &dga, &why);
 	if (!err) {
 		char path[4300];
 		cg_dns_intel_stats st = { 0 };
