@@ -96,9 +96,20 @@ int cmd_user_add(cg_cli *cli)
 		fprintf(stderr, "canhgac user add: the password on standard input is too long\n");
 		return CG_EXIT_ERROR;
 	}
-	if (strlen(pw) < CG_MIN_PASSWORD) {
-		fprintf(stderr, "canhgac user add: the password needs at least %d characters\n",
-		        CG_MIN_PASSWORD);
+	/* the same rules as the API (api/users.h): username, role, password
+	 * length; checked before anything is written */
+	json_t *in = json_pack("{s:s,s:s,s:s,s:s}", "username", name, "role", c.role,
+	                       "display_name", c.display ? c.display : name, "password", pw);
+	json_t *scratch = json_object();
+	const char *unused;
+	cg_inv_error e;
+	cg_err err = in && scratch ? cg_user_fields(in, true, scratch, &unused, &e) : CG_ENOMEM;
+	json_decref(scratch);
+	if (err) {
+		if (err == CG_EINVAL)
+			fprintf(stderr, "canhgac user add: %s%s%s\n", e.field, e.field[0] ? ": " : "",
+			        e.message);
+		json_decref(in);
 		return CG_EXIT_ERROR;
 	}
 	cg_buf why;
@@ -109,6 +120,7 @@ int cmd_user_add(cg_cli *cli)
 	if (cg_mkdir_p(cli->data_dir, 0700, &why) || cg_store_open(path, &st, &why)) {
 		fprintf(stderr, "canhgac user add: %s\n", cg_buf_cstr(&why));
 		cg_buf_free(&why);
+		json_decref(in);
 		return CG_EXIT_ERROR;
 	}
 	int status = CG_EXIT_ERROR;
@@ -120,18 +132,17 @@ int cmd_user_add(cg_cli *cli)
 		        c.agency);
 		goto out;
 	}
-	json_t *rec = json_pack("{s:s,s:s,s:s}", "username", name, "role", c.role, "display_name",
-	                        c.display ? c.display : name);
-	json_object_set_new(rec, "agency_id", agency_id ? json_integer(agency_id) : json_null());
-	char hash[CG_PWHASH_MAX];
+	json_object_set_new(in, "agency_id", agency_id ? json_integer(agency_id) : json_null());
 	cg_actor actor = {"cli"};
 	int64_t id = 0;
-	cg_err err = cg_password_hash(pw, strlen(pw), hash);
-	if (!err)
-		err = cg_store_user_create(st, &actor, rec, hash, &id);
-	json_decref(rec);
+	err = cg_user_create(st, &actor, in, &id, &e);
 	if (err == CG_ECONFLICT) {
 		fprintf(stderr, "canhgac user add: user '%s' already exists\n", name);
+		goto out;
+	}
+	if (err == CG_EINVAL) {
+		fprintf(stderr, "canhgac user add: %s%s%s\n", e.field, e.field[0] ? ": " : "",
+		        e.message);
 		goto out;
 	}
 	if (err) {
@@ -156,6 +167,7 @@ int cmd_user_add(cg_cli *cli)
 	}
 	status = CG_EXIT_OK;
 out:
+	json_decref(in);
 	cg_store_close(st);
 	cg_buf_free(&why);
 	return status;

@@ -37,21 +37,6 @@
 
 /* ---- roles and auth names -------------------------------------------- */
 
-static const char *const role_names[] = {"", "admin", "analyst", "officer", "viewer"};
-
-cg_role cg_role_parse(const char *s)
-{
-	for (int i = 1; i <= CG_ROLE_VIEWER; i++)
-		if (s && strcmp(s, role_names[i]) == 0)
-			return (cg_role)i;
-	return CG_ROLE_NONE;
-}
-
-const char *cg_role_name(cg_role r)
-{
-	return (unsigned)r <= CG_ROLE_VIEWER ? role_names[r] : "";
-}
-
 const char *cg_auth_name(cg_auth a)
 {
 	static const char *const names[] = {"public", "read",  "write", "admin",
