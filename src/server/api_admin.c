@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/schema.h"
 #include "core/json.h"
 #include "core/limits.h"
 #include "core/timeutil.h"
@@ -184,8 +185,7 @@ void api_tokens_create(cg_req *req, cg_resp *resp)
 	const char *bad = NULL;
 	if (!name || !*name || strlen(name) > 128)
 		bad = "name: required, at most 128 bytes";
-	else if (!scope ||
-	         (strcmp(scope, "ingest") && strcmp(scope, "read") && strcmp(scope, "agent")))
+	else if (!cg_enum_has(&cg_enum_token_scope, scope))
 		bad = "scope: one of ingest read agent";
 	else if (ag && !json_is_null(ag) && (!json_is_integer(ag) || json_integer_value(ag) <= 0))
 		bad = "agency_id: an agency id or null";

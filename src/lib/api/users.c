@@ -8,22 +8,23 @@
 #include <string.h>
 
 #include "api/auth.h"
+#include "api/schema.h"
 #include "core/json.h"
 #include "core/limits.h"
 
-static const char *const role_names[] = {"", "admin", "analyst", "officer", "viewer"};
-
+/* The role names are the schema's user_role enumeration (api/schema.h),
+ * in cg_role order from CG_ROLE_ADMIN. */
 cg_role cg_role_parse(const char *s)
 {
-	for (int i = 1; i <= CG_ROLE_VIEWER; i++)
-		if (s && strcmp(s, role_names[i]) == 0)
+	for (int i = CG_ROLE_ADMIN; i <= CG_ROLE_VIEWER; i++)
+		if (s && strcmp(s, cg_enum_user_role.values[i - 1]) == 0)
 			return (cg_role)i;
 	return CG_ROLE_NONE;
 }
 
 const char *cg_role_name(cg_role r)
 {
-	return (unsigned)r <= CG_ROLE_VIEWER ? role_names[r] : "";
+	return r >= CG_ROLE_ADMIN && r <= CG_ROLE_VIEWER ? cg_enum_user_role.values[r - 1] : "";
 }
 
 static cg_err fail(cg_inv_error *e, const char *field, const char *msg)
@@ -67,8 +68,14 @@ cg_err cg_user_fields(const json_t *in, bool create, json_t *rec, const char **p
 			if (!json_is_string(v) || json_string_length(v) > 256)
 				return fail(e, k, "a string of at most 256 bytes");
 		} else if (!strcmp(k, "role")) {
-			if (!json_is_string(v) || cg_role_parse(json_string_value(v)) == CG_ROLE_NONE)
-				return fail(e, k, "one of admin analyst officer viewer");
+			if (!json_is_string(v) || cg_role_parse(json_string_value(v)) == CG_ROLE_NONE) {
+				char msg[96] = "one of";
+				size_t n = strlen(msg);
+				for (const char *const *r = cg_enum_user_role.values; *r; r++)
+					n += (size_t)snprintf(msg + n, n < sizeof msg ? sizeof msg - n : 0,
+					                      " %s", *r);
+				return fail(e, k, msg);
+			}
 		} else if (!strcmp(k, "agency_id")) {
 			if (!json_is_null(v) && (!json_is_integer(v) || json_integer_value(v) <= 0))
 				return fail(e, k, "an agency id or null");
