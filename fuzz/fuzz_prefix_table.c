@@ -55,7 +55,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cg_ip ip = k < na ? a[k] : r[k - na].net;
 		int best = -1;
 		for (size_t i = 0; i < nr; i++)
-			if (cg_cidr_contains(&r[i], &ip) && (best < 0 || r[i].prefix > r[best].prefix))
+			if (cg_cidr_contains(&r[i], &ip) &&
+			    (best < 0 || r[i].prefix > r[best].prefix))
 				best = (int)i;
 		const cg_prefix_entry *e = cg_prefix_table_lookup(t, &ip);
 		if ((best < 0) != (e == NULL) || (e && e->value != best))

@@ -107,8 +107,8 @@ int cmd_user_add(cg_cli *cli)
 	json_decref(scratch);
 	if (err) {
 		if (err == CG_EINVAL)
-			fprintf(stderr, "canhgac user add: %s%s%s\n", e.field, e.field[0] ? ": " : "",
-			        e.message);
+			fprintf(stderr, "canhgac user add: %s%s%s\n", e.field,
+			        e.field[0] ? ": " : "", e.message);
 		json_decref(in);
 		return CG_EXIT_ERROR;
 	}

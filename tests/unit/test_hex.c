@@ -30,7 +30,8 @@ TEST(decode)
 	CHECK(cg_hex_decode(CG_SLICE(""), b, 0));
 	int bad = 0;
 	for (int c = 0; c < 256; c++) {
-		bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+		bool hex =
+		    (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 		if ((cg_hex_digit((char)c) >= 0) != hex)
 			bad++;
 	}

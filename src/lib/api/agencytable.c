@@ -28,7 +28,7 @@ struct cg_agency_table {
 	size_t n;
 	code_ix *by_code; /* agencies with a code, by code (any case), then id */
 	size_t ncode;
-	char **folded; /* normalized names, for the duplicate check */
+	char **folded;           /* normalized names, for the duplicate check */
 	cg_prefix_table *ranges; /* value = index into a */
 };
 
@@ -156,7 +156,8 @@ cg_err cg_agency_table_build(const json_t *agencies, cg_agency_table **out)
 		json_array_foreach(json_object_get(ix[i].o, "ip_ranges"), k, v)
 		{
 			cg_cidr c;
-			if (!json_is_string(v) || cg_cidr_parse(cg_slice_cstr(json_string_value(v)), &c))
+			if (!json_is_string(v) ||
+			    cg_cidr_parse(cg_slice_cstr(json_string_value(v)), &c))
 				continue;
 			if ((err = cg_prefix_table_add(t->ranges, &c, (int64_t)i)))
 				break;
@@ -284,7 +285,8 @@ cg_err cg_agency_table_check(const cg_agency_table *t, int64_t self_id, const js
 			describe(&t->a[i], who, sizeof who);
 			snprintf(e->field, sizeof e->field, "name");
 			snprintf(e->message, sizeof e->message,
-			         "agency %s (id %lld) already has this name", who, (long long)t->a[i].id);
+			         "agency %s (id %lld) already has this name", who,
+			         (long long)t->a[i].id);
 			free(f);
 			return CG_ECONFLICT;
 		}
@@ -309,8 +311,8 @@ cg_err cg_agency_table_check(const cg_agency_table *t, int64_t self_id, const js
 		describe(o, who, sizeof who);
 		snprintf(e->field, sizeof e->field, "ip_ranges");
 		snprintf(e->message, sizeof e->message, "%s %s %s of agency %s (id %lld)", mine,
-		         x.hit->range.prefix == c.prefix ? "is the same range as" : "overlaps", theirs,
-		         who, (long long)o->id);
+		         x.hit->range.prefix == c.prefix ? "is the same range as" : "overlaps",
+		         theirs, who, (long long)o->id);
 		return CG_ECONFLICT;
 	}
 	return CG_OK;

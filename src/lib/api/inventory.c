@@ -309,7 +309,8 @@ cg_err cg_inv_normalize(cg_resource r, const json_t *in, const json_t *base, jso
 		if (!src && base)
 			src = json_object_get(base, f->name);
 		json_t *val = NULL;
-		if (!src || (json_is_null(src) && f->type != CG_F_CODE && f->type != CG_F_REF_NULL)) {
+		if (!src ||
+		    (json_is_null(src) && f->type != CG_F_CODE && f->type != CG_F_REF_NULL)) {
 			if (f->required) {
 				json_decref(res);
 				return bad(e, f->name, "is required");

@@ -93,9 +93,8 @@ cg_err cg_prefix_table_build(cg_prefix_table *t)
 			if (!p)
 				return CG_ENOMEM;
 			t->g = p;
-			t->g[t->ng++] = (group){.v4 = t->e[i].range.net.v4,
-			                        .prefix = t->e[i].range.prefix,
-			                        .start = i};
+			t->g[t->ng++] = (group){
+			    .v4 = t->e[i].range.net.v4, .prefix = t->e[i].range.prefix, .start = i};
 		}
 		t->g[t->ng - 1].end = i + 1;
 	}

@@ -24,8 +24,12 @@ const cg_enum_desc cg_enum_user_role = {"user_role", user_roles, "role"};
 const cg_enum_desc cg_enum_token_scope = {"token_scope", token_scopes, "scope"};
 
 static const cg_enum_desc *const enums[] = {
-    &cg_enum_agency_kind, &cg_enum_system_kind, &cg_enum_dossier_status,
-    &cg_enum_person_role, &cg_enum_user_role,   &cg_enum_token_scope,
+    &cg_enum_agency_kind,
+    &cg_enum_system_kind,
+    &cg_enum_dossier_status,
+    &cg_enum_person_role,
+    &cg_enum_user_role,
+    &cg_enum_token_scope,
     NULL,
 };
 

@@ -55,9 +55,9 @@ typedef struct cg_field_desc {
 } cg_field_desc;
 
 typedef struct cg_resource_desc {
-	const char *name;          /* "agency" */
-	const char *table;         /* "agencies" */
-	const char *api_input;     /* its request schema in docs/openapi.yaml */
+	const char *name;            /* "agency" */
+	const char *table;           /* "agencies" */
+	const char *api_input;       /* its request schema in docs/openapi.yaml */
 	const cg_field_desc *fields; /* ends with name == NULL */
 } cg_resource_desc;
 

@@ -68,11 +68,13 @@ cg_err cg_user_fields(const json_t *in, bool create, json_t *rec, const char **p
 			if (!json_is_string(v) || json_string_length(v) > 256)
 				return fail(e, k, "a string of at most 256 bytes");
 		} else if (!strcmp(k, "role")) {
-			if (!json_is_string(v) || cg_role_parse(json_string_value(v)) == CG_ROLE_NONE) {
+			if (!json_is_string(v) ||
+			    cg_role_parse(json_string_value(v)) == CG_ROLE_NONE) {
 				char msg[96] = "one of";
 				size_t n = strlen(msg);
 				for (const char *const *r = cg_enum_user_role.values; *r; r++)
-					n += (size_t)snprintf(msg + n, n < sizeof msg ? sizeof msg - n : 0,
+					n += (size_t)snprintf(msg + n,
+					                      n < sizeof msg ? sizeof msg - n : 0,
 					                      " %s", *r);
 				return fail(e, k, msg);
 			}
@@ -98,8 +100,8 @@ cg_err cg_user_fields(const json_t *in, bool create, json_t *rec, const char **p
 		}
 		json_object_set(rec, k, v);
 	}
-	if (create && (!json_object_get(rec, "username") || !json_object_get(rec, "role") ||
-	               !*password))
+	if (create &&
+	    (!json_object_get(rec, "username") || !json_object_get(rec, "role") || !*password))
 		return fail(e, "", "username, role and password are required");
 	if (create && !json_object_get(rec, "display_name"))
 		json_object_set(rec, "display_name", json_object_get(rec, "username"));

@@ -32,8 +32,8 @@ static cg_ip ip(const char *s)
 TEST(lookup_longest_prefix)
 {
 	cg_prefix_table *t = cg_prefix_table_new();
-	const char *r[] = {"10.0.0.0/8", "10.12.0.0/16", "10.12.5.0/24", "2001:db8::/32",
-	                   "2001:db8:1::/48", "0.0.0.0/0"};
+	const char *r[] = {"10.0.0.0/8",    "10.12.0.0/16",    "10.12.5.0/24",
+	                   "2001:db8::/32", "2001:db8:1::/48", "0.0.0.0/0"};
 	for (int i = 0; i < 6; i++) {
 		cg_cidr c = cidr(r[i]);
 		CHECK(cg_prefix_table_add(t, &c, i) == CG_OK);
@@ -137,7 +137,8 @@ TEST(lookup_matches_brute_force)
 			    (e && (e->value != best && r[e->value].prefix != r[best].prefix)))
 				mismatches++;
 			/* equal ranges: the first added wins */
-			if (e && e->value != best && memcmp(&r[e->value].net, &r[best].net, 16) == 0)
+			if (e && e->value != best &&
+			    memcmp(&r[e->value].net, &r[best].net, 16) == 0)
 				mismatches++;
 			if (k % 10 == 0) {
 				collect c = {.q = &q};
@@ -241,7 +242,8 @@ TEST(agency_collisions)
 	json_decref(r);
 	/* agency 3 sits inside agency 7: editing 3 with its old ranges and
 	 * name passes (only changes are checked); adding one more clash fails */
-	json_t *base = json_pack("{s:s,s:[s]}", "name", "UBND xã Bum Nưa", "ip_ranges", "10.7.9.0/24");
+	json_t *base =
+	    json_pack("{s:s,s:[s]}", "name", "UBND xã Bum Nưa", "ip_ranges", "10.7.9.0/24");
 	r = json_pack("{s:s,s:[s]}", "name", "UBND xã Bum Nưa", "ip_ranges", "10.7.9.0/24");
 	CHECK(cg_agency_table_check(t, 3, r, base, false, &e) == CG_OK);
 	CHECK(cg_agency_table_check(t, 3, r, NULL, false, &e) == CG_ECONFLICT);
@@ -276,9 +278,9 @@ TEST(cache_follows_agency_changes)
 	CHECK(cg_agency_cache_get(&c, st, &t2) == CG_OK);
 	CHECK(t1 == t2); /* no change, no rebuild */
 	cg_agency_table_release(t2);
-	json_t *rec = json_pack("{s:s,s:s,s:n,s:s,s:[s],s:i}", "name", "Sở Y tế", "kind", "so",
-	                        "parent_id", "code", "SYT", "ip_ranges", "10.7.0.0/16",
-	                        "declared_endpoints", 3);
+	json_t *rec =
+	    json_pack("{s:s,s:s,s:n,s:s,s:[s],s:i}", "name", "Sở Y tế", "kind", "so", "parent_id",
+	              "code", "SYT", "ip_ranges", "10.7.0.0/16", "declared_endpoints", 3);
 	int64_t id = 0;
 	CHECK(cg_store_inv_create(st, &ALL, &ACTOR, CG_RES_AGENCY, rec, &id) == CG_OK);
 	CHECK(cg_agency_cache_get(&c, st, &t3) == CG_OK);

@@ -84,15 +84,19 @@ static json_t *openapi_schema(const char *name)
 			section = cg_slice_eq_cstr(body, "required:")     ? "required"
 			          : cg_slice_eq_cstr(body, "properties:") ? "properties"
 			                                                  : NULL;
-			list = section && !strcmp(section, "required") ? json_object_get(out, "required")
-			                                               : NULL;
+			list = section && !strcmp(section, "required")
+			           ? json_object_get(out, "required")
+			           : NULL;
 			prop = NULL;
-		} else if (in == 8 && section && !strcmp(section, "required") && body.ptr[0] == '-') {
-			json_array_append_new(list, scalar(cg_slice_from(body.ptr + 1, body.len - 1)));
+		} else if (in == 8 && section && !strcmp(section, "required") &&
+		           body.ptr[0] == '-') {
+			json_array_append_new(list,
+			                      scalar(cg_slice_from(body.ptr + 1, body.len - 1)));
 		} else if (in == 8 && section && !strcmp(section, "properties")) {
 			cg_slice key = cg_slice_cut(body, ':', NULL);
 			prop = json_object();
-			json_object_setn_new(json_object_get(out, "properties"), key.ptr, key.len, prop);
+			json_object_setn_new(json_object_get(out, "properties"), key.ptr, key.len,
+			                     prop);
 			list = NULL;
 		} else if (in == 10 && prop) {
 			cg_slice val, key = cg_slice_cut(body, ':', &val);
@@ -100,11 +104,13 @@ static json_t *openapi_schema(const char *name)
 			if (cg_slice_eq_cstr(key, "enum")) {
 				list = json_array();
 				json_object_set_new(prop, "enum", list);
-			} else if (cg_slice_eq_cstr(key, "minimum") || cg_slice_eq_cstr(key, "maximum")) {
+			} else if (cg_slice_eq_cstr(key, "minimum") ||
+			           cg_slice_eq_cstr(key, "maximum")) {
 				json_object_setn_new(prop, key.ptr, key.len, scalar(val));
 			}
 		} else if (in == 12 && list && body.ptr[0] == '-') {
-			json_array_append_new(list, scalar(cg_slice_from(body.ptr + 1, body.len - 1)));
+			json_array_append_new(list,
+			                      scalar(cg_slice_from(body.ptr + 1, body.len - 1)));
 		}
 	}
 	return out;
@@ -159,7 +165,8 @@ TEST(openapi_inputs_follow_the_schema)
 			    (en && !same_values(en, f->enumeration->values)))
 				note("enum differs", d->api_input, f->name);
 			if (f->type == CG_F_INT) {
-				json_t *mn = json_object_get(p, "minimum"), *mx = json_object_get(p, "maximum");
+				json_t *mn = json_object_get(p, "minimum"),
+				       *mx = json_object_get(p, "maximum");
 				if (!mn || json_integer_value(mn) != f->min || !mx ||
 				    json_integer_value(mx) != f->max)
 					note("integer bounds differ", d->api_input, f->name);
@@ -185,9 +192,8 @@ TEST(openapi_user_and_token_enums)
 	};
 	for (size_t i = 0; i < sizeof uses / sizeof uses[0]; i++) {
 		json_t *s = openapi_schema(uses[i].schema);
-		json_t *en = json_object_get(json_object_get(json_object_get(s, "properties"),
-		                                             uses[i].field),
-		                             "enum");
+		json_t *en = json_object_get(
+		    json_object_get(json_object_get(s, "properties"), uses[i].field), "enum");
 		if (!en || !same_values(en, uses[i].e->values))
 			note("enum differs", uses[i].schema, uses[i].field);
 		json_decref(s);
@@ -256,9 +262,8 @@ TEST(the_readers_see_what_they_check)
 	/* guards against a reader that silently finds nothing */
 	json_t *s = openapi_schema("SystemInput");
 	CHECK(s && json_object_size(json_object_get(s, "properties")) >= 10);
-	CHECK(json_array_size(json_object_get(json_object_get(json_object_get(s, "properties"),
-	                                                      "kind"),
-	                                      "enum")) == 5);
+	CHECK(json_array_size(json_object_get(
+	          json_object_get(json_object_get(s, "properties"), "kind"), "enum")) == 5);
 	json_decref(s);
 	CHECK(openapi_schema("NoSuchSchema") == NULL);
 	json_t *k = js_enum("vi", "severity");

@@ -31,10 +31,12 @@ TEST(field_table)
 		bool create;
 		const char *field; /* NULL = accepted */
 	} cases[] = {
-	    {"{\"username\":\"nguyen.van-a_1@syt\",\"role\":\"viewer\",\"password\":\"0123456789\"}",
+	    {"{\"username\":\"nguyen.van-a_1@syt\",\"role\":\"viewer\",\"password\":"
+	     "\"0123456789\"}",
 	     true, NULL},
 	    {"{\"username\":\"a\",\"role\":\"admin\",\"password\":\"0123456789\"}", true, NULL},
-	    {"{\"username\":\"\",\"role\":\"admin\",\"password\":\"0123456789\"}", true, "username"},
+	    {"{\"username\":\"\",\"role\":\"admin\",\"password\":\"0123456789\"}", true,
+	     "username"},
 	    {"{\"username\":\"a b\",\"role\":\"admin\",\"password\":\"0123456789\"}", true,
 	     "username"},
 	    {"{\"username\":\"a/b\",\"role\":\"admin\",\"password\":\"0123456789\"}", true,
@@ -46,8 +48,10 @@ TEST(field_table)
 	     true, "username"}, /* 65 */
 	    {"{\"username\":7,\"role\":\"admin\",\"password\":\"0123456789\"}", true, "username"},
 	    {"{\"username\":\"a\",\"role\":\"root\",\"password\":\"0123456789\"}", true, "role"},
-	    {"{\"username\":\"a\",\"role\":\"admin\",\"password\":\"012345678\"}", true, "password"},
-	    {"{\"username\":\"a\",\"role\":\"admin\",\"password\":\"0123456789\",\"x\":1}", true, "x"},
+	    {"{\"username\":\"a\",\"role\":\"admin\",\"password\":\"012345678\"}", true,
+	     "password"},
+	    {"{\"username\":\"a\",\"role\":\"admin\",\"password\":\"0123456789\",\"x\":1}", true,
+	     "x"},
 	    {"{\"username\":\"a\",\"role\":\"admin\",\"password\":\"0123456789\",\"agency_id\":0}",
 	     true, "agency_id"},
 	    {"{\"username\":\"a\",\"role\":\"admin\",\"password\":\"0123456789\",\"disabled\":1}",
@@ -80,7 +84,8 @@ TEST(officer_needs_agency)
 	json_object_set_new(u, "agency_id", json_null());
 	CHECK(cg_user_check_role(u, &e) == CG_OK);
 	json_decref(u);
-	CHECK(cg_role_parse("analyst") == CG_ROLE_ANALYST && cg_role_parse("Admin") == CG_ROLE_NONE);
+	CHECK(cg_role_parse("analyst") == CG_ROLE_ANALYST &&
+	      cg_role_parse("Admin") == CG_ROLE_NONE);
 	CHECK_STR(cg_role_name(CG_ROLE_OFFICER), "officer");
 }
 
