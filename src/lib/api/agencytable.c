@@ -28,6 +28,8 @@ struct cg_agency_table {
 	size_t n;
 	code_ix *by_code; /* agencies with a code, by code (any case), then id */
 	size_t ncode;
+	size_t nbuilt; /* a[nbuilt..n): added later (not in by_code, not in id order) */
+	size_t cap;
 	char **folded;           /* normalized names, for the duplicate check */
 	cg_prefix_table *ranges; /* value = index into a */
 };
@@ -125,8 +127,9 @@ cg_err cg_agency_table_build(const json_t *agencies, cg_agency_table **out)
 		return CG_ENOMEM;
 	atomic_init(&t->refs, 1);
 	size_t n = json_array_size(agencies);
-	t->a = calloc(n ? n : 1, sizeof *t->a);
-	t->folded = calloc(n ? n : 1, sizeof *t->folded);
+	t->cap = n ? n : 1;
+	t->a = calloc(t->cap, sizeof *t->a);
+	t->folded = calloc(t->cap, sizeof *t->folded);
 	t->by_code = calloc(n ? n : 1, sizeof *t->by_code);
 	t->ranges = cg_prefix_table_new();
 	json_ix *ix = calloc(n ? n : 1, sizeof *ix);
@@ -172,6 +175,7 @@ cg_err cg_agency_table_build(const json_t *agencies, cg_agency_table **out)
 				    (code_ix){.code = t->a[i].code, .id = t->a[i].id, .i = i};
 		if (t->ncode)
 			qsort(t->by_code, t->ncode, sizeof *t->by_code, cmp_code);
+		t->nbuilt = t->n;
 	}
 	free(ix);
 	if (err) {
@@ -206,9 +210,12 @@ const cg_agency_ref *cg_agency_table_find(const cg_agency_table *t, const char *
 	int64_t id;
 	if (cg_parse_i64(cg_slice_cstr(key), 1, INT64_MAX, &id) == CG_OK) {
 		cg_agency_ref k = {.id = id};
-		const cg_agency_ref *r = bsearch(&k, t->a, t->n, sizeof *t->a, cmp_ref_id);
+		const cg_agency_ref *r = bsearch(&k, t->a, t->nbuilt, sizeof *t->a, cmp_ref_id);
 		if (r)
 			return r;
+		for (size_t i = t->nbuilt; i < t->n; i++)
+			if (t->a[i].id == id)
+				return &t->a[i];
 	}
 	size_t lo = 0, hi = t->ncode;
 	while (lo < hi) {
@@ -220,7 +227,58 @@ const cg_agency_ref *cg_agency_table_find(const cg_agency_table *t, const char *
 	}
 	if (lo < t->ncode && strcasecmp(t->by_code[lo].code, key) == 0)
 		return &t->a[t->by_code[lo].i];
+	for (size_t i = t->nbuilt; i < t->n; i++) /* added after the build */
+		if (t->a[i].code[0] && strcasecmp(t->a[i].code, key) == 0)
+			return &t->a[i];
 	return NULL;
+}
+
+cg_err cg_agency_table_add(cg_agency_table *t, const json_t *agency)
+{
+	if (t->n == t->cap) {
+		size_t cap = t->cap * 2;
+		cg_agency_ref *a = realloc(t->a, cap * sizeof *a);
+		if (!a)
+			return CG_ENOMEM;
+		t->a = a;
+		char **f = realloc(t->folded, cap * sizeof *f);
+		if (!f)
+			return CG_ENOMEM;
+		t->folded = f;
+		t->cap = cap;
+	}
+	const char *code = cg_json_get_str(agency, "code"), *name = cg_json_get_str(agency, "name");
+	cg_agency_ref *r = &t->a[t->n];
+	r->id = json_integer_value(json_object_get(agency, "id"));
+	r->code = strdup(code ? code : "");
+	r->name = strdup(name ? name : "");
+	t->folded[t->n] = r->name ? fold_name(r->name) : NULL;
+	size_t i = t->n++;
+	if (!r->code || !r->name || !t->folded[i])
+		return CG_ENOMEM;
+	size_t k;
+	json_t *v;
+	json_array_foreach(json_object_get(agency, "ip_ranges"), k, v)
+	{
+		cg_cidr c;
+		if (!json_is_string(v) || cg_cidr_parse(cg_slice_cstr(json_string_value(v)), &c))
+			continue;
+		cg_err err = cg_prefix_table_add(t->ranges, &c, (int64_t)i);
+		if (err)
+			return err;
+	}
+	return CG_OK;
+}
+
+cg_err cg_agency_table_load(cg_store *st, cg_agency_table **out)
+{
+	*out = NULL;
+	json_t *map = NULL;
+	cg_err err = cg_store_agency_map(st, &map);
+	if (!err)
+		err = cg_agency_table_build(map, out);
+	json_decref(map);
+	return err;
 }
 
 /* ---- collisions -------------------------------------------------------- */
@@ -347,12 +405,8 @@ cg_err cg_agency_cache_get(cg_agency_cache *c, cg_store *st, cg_agency_table **o
 		pthread_mutex_unlock(&c->mu);
 		return CG_OK;
 	}
-	json_t *map = NULL;
 	cg_agency_table *t = NULL;
-	cg_err err = cg_store_agency_map(st, &map);
-	if (!err)
-		err = cg_agency_table_build(map, &t);
-	json_decref(map);
+	cg_err err = cg_agency_table_load(st, &t);
 	if (!err) {
 		cg_agency_table_release(c->table);
 		c->table = t;

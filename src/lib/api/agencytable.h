@@ -43,6 +43,12 @@ typedef struct cg_agency_table cg_agency_table;
  * that do not parse are skipped (the validator refused them on the way
  * in; the table must not fail because of an old record). */
 cg_err cg_agency_table_build(const json_t *agencies, cg_agency_table **out);
+/* A new table of every agency in st (not cached: see cg_agency_cache). */
+cg_err cg_agency_table_load(cg_store *st, cg_agency_table **out);
+/* Adds one agency ({id, code, name, ip_ranges}) to a table the caller
+ * alone holds (from _build or _load, never from the cache): a CSV import
+ * checks each row against the rows before it without reloading. */
+cg_err cg_agency_table_add(cg_agency_table *t, const json_t *agency);
 void cg_agency_table_release(cg_agency_table *t);
 size_t cg_agency_table_count(const cg_agency_table *t);
 

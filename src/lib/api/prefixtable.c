@@ -24,10 +24,17 @@ typedef struct group {
 struct cg_prefix_table {
 	cg_prefix_entry *e;
 	size_t n, cap;
+	size_t nsorted; /* e[0..nsorted) is grouped; e[nsorted..n) the tail */
 	group *g;
 	size_t ng;
 	bool built;
 };
+
+/* Ranges added after a build wait in an unsorted tail, searched linearly,
+ * until there are this many: then the whole table is sorted again. An
+ * import that checks each row against the rows before it stays
+ * O(n log n * n / TAIL_MAX) instead of rebuilding per row. */
+#define TAIL_MAX 256
 
 cg_prefix_table *cg_prefix_table_new(void)
 {
@@ -48,10 +55,10 @@ size_t cg_prefix_table_size(const cg_prefix_table *t)
 	return t ? t->n : 0;
 }
 
+static cg_err sort_groups(cg_prefix_table *t);
+
 cg_err cg_prefix_table_add(cg_prefix_table *t, const cg_cidr *range, int64_t value)
 {
-	if (t->built)
-		return CG_EINTERNAL;
 	if (t->n >= CG_MAX_PREFIX_RANGES)
 		return CG_ETOOBIG;
 	if (t->n == t->cap) {
@@ -64,6 +71,8 @@ cg_err cg_prefix_table_add(cg_prefix_table *t, const cg_cidr *range, int64_t val
 	}
 	t->e[t->n] = (cg_prefix_entry){.range = *range, .value = value, .order = t->n};
 	t->n++;
+	if (t->built && t->n - t->nsorted > TAIL_MAX)
+		return sort_groups(t);
 	return CG_OK;
 }
 
@@ -80,12 +89,11 @@ static int cmp_entry(const void *pa, const void *pb)
 	return a->order < b->order ? -1 : a->order > b->order;
 }
 
-cg_err cg_prefix_table_build(cg_prefix_table *t)
+static cg_err sort_groups(cg_prefix_table *t)
 {
-	if (t->built)
-		return CG_OK;
 	if (t->n)
 		qsort(t->e, t->n, sizeof *t->e, cmp_entry);
+	t->ng = 0;
 	for (size_t i = 0; i < t->n; i++) {
 		if (i == 0 || t->e[i].range.net.v4 != t->e[i - 1].range.net.v4 ||
 		    t->e[i].range.prefix != t->e[i - 1].range.prefix) {
@@ -98,8 +106,16 @@ cg_err cg_prefix_table_build(cg_prefix_table *t)
 		}
 		t->g[t->ng - 1].end = i + 1;
 	}
+	t->nsorted = t->n;
 	t->built = true;
 	return CG_OK;
+}
+
+cg_err cg_prefix_table_build(cg_prefix_table *t)
+{
+	if (t->built && t->nsorted == t->n)
+		return CG_OK;
+	return sort_groups(t);
 }
 
 /* a with every bit after `bits` (of the 128-bit form) cleared. */
@@ -134,12 +150,21 @@ static int bits128(bool v4, int prefix)
 	return (v4 ? 96 : 0) + prefix;
 }
 
+/* Is a a better answer than b (more specific, or as specific and added
+ * earlier)? */
+static bool better(const cg_prefix_entry *a, const cg_prefix_entry *b)
+{
+	return !b || a->range.prefix > b->range.prefix ||
+	       (a->range.prefix == b->range.prefix && a->order < b->order);
+}
+
 const cg_prefix_entry *cg_prefix_table_lookup(const cg_prefix_table *t, const cg_ip *ip)
 {
 	if (!t || !t->built)
 		return NULL;
+	const cg_prefix_entry *best = NULL;
 	/* groups are in (family, longest first) order: the first hit wins */
-	for (size_t k = 0; k < t->ng; k++) {
+	for (size_t k = 0; k < t->ng && !best; k++) {
 		const group *g = &t->g[k];
 		if (g->v4 != ip->v4)
 			continue;
@@ -147,9 +172,12 @@ const cg_prefix_entry *cg_prefix_table_lookup(const cg_prefix_table *t, const cg
 		mask(ip->b, bits128(g->v4, g->prefix), key);
 		size_t i = lower_bound(t, g, key);
 		if (i < g->end && memcmp(t->e[i].range.net.b, key, 16) == 0)
-			return &t->e[i];
+			best = &t->e[i];
 	}
-	return NULL;
+	for (size_t i = t->nsorted; i < t->n; i++)
+		if (cg_cidr_contains(&t->e[i].range, ip) && better(&t->e[i], best))
+			best = &t->e[i];
+	return best;
 }
 
 int cg_prefix_table_overlaps(const cg_prefix_table *t, const cg_cidr *range,
@@ -179,6 +207,14 @@ int cg_prefix_table_overlaps(const cg_prefix_table *t, const cg_cidr *range,
 				if (rc)
 					return rc;
 			}
+		}
+	}
+	for (size_t i = t->nsorted; i < t->n; i++) {
+		const cg_prefix_entry *e = &t->e[i];
+		if (cg_cidr_contains(&e->range, &range->net) || cg_cidr_contains(range, &e->range.net)) {
+			int rc = fn(e, ctx);
+			if (rc)
+				return rc;
 		}
 	}
 	return 0;

@@ -34,7 +34,10 @@ typedef struct cg_prefix_entry {
 
 cg_prefix_table *cg_prefix_table_new(void);
 void cg_prefix_table_free(cg_prefix_table *t);
-/* CG_ETOOBIG past CG_MAX_PREFIX_RANGES. Only before build. */
+/* CG_ETOOBIG past CG_MAX_PREFIX_RANGES. After a build, the range is
+ * searchable at once (a short unsorted tail, merged as it grows); entries
+ * returned earlier may move: only a table no other thread reads may be
+ * added to. */
 cg_err cg_prefix_table_add(cg_prefix_table *t, const cg_cidr *range, int64_t value);
 cg_err cg_prefix_table_build(cg_prefix_table *t);
 size_t cg_prefix_table_size(const cg_prefix_table *t);
@@ -43,8 +46,8 @@ size_t cg_prefix_table_size(const cg_prefix_table *t);
 const cg_prefix_entry *cg_prefix_table_lookup(const cg_prefix_table *t, const cg_ip *ip);
 
 /* Calls fn for every range that overlaps `range` (contains it, is inside
- * it, or equals it), most specific last; stops early when fn returns
- * non-zero and returns that value. */
+ * it, or equals it); stops early when fn returns non-zero and returns
+ * that value. */
 int cg_prefix_table_overlaps(const cg_prefix_table *t, const cg_cidr *range,
                              int (*fn)(const cg_prefix_entry *e, void *ctx), void *ctx);
 

@@ -120,8 +120,11 @@ TEST(lookup_matches_brute_force)
 		for (int i = 0; i < 500; i++) {
 			r[i] = random_cidr(&s, fam == 0);
 			CHECK(cg_prefix_table_add(t, &r[i], i) == CG_OK);
+			/* 100 built at once, the rest added to a built table
+			 * (an unsorted tail, merged past 256) */
+			if (i == 99)
+				CHECK(cg_prefix_table_build(t) == CG_OK);
 		}
-		CHECK(cg_prefix_table_build(t) == CG_OK);
 		int mismatches = 0, overlap_errors = 0;
 		for (int k = 0; k < 5000; k++) {
 			cg_cidr q = random_cidr(&s, fam == 0);
@@ -256,6 +259,39 @@ TEST(agency_collisions)
 	cg_agency_table_release(t);
 }
 
+TEST(agency_table_grows)
+{
+	json_t *j = agencies();
+	cg_agency_table *t = NULL;
+	CHECK(cg_agency_table_build(j, &t) == CG_OK);
+	json_decref(j);
+	cg_inv_error e;
+	/* rows of an import: each checked against the ones before */
+	for (int i = 0; i < 600; i++) {
+		char name[32], range[32];
+		snprintf(name, sizeof name, "Xã %d", i);
+		snprintf(range, sizeof range, "10.50.%d.%d/32", i / 256, i % 256);
+		json_t *a = json_pack("{s:i,s:s,s:s,s:[s]}", "id", 100 + i, "code", "", "name", name,
+		                      "ip_ranges", range);
+		CHECK(cg_agency_table_check(t, 0, a, NULL, false, &e) == CG_OK);
+		CHECK(cg_agency_table_add(t, a) == CG_OK);
+		CHECK(cg_agency_table_check(t, 0, a, NULL, true, &e) == CG_ECONFLICT);
+		json_decref(a);
+	}
+	CHECK(cg_agency_table_count(t) == 603);
+	CHECK(cg_agency_table_route_text(t, cg_slice_cstr("10.50.1.44"))->id == 100 + 300);
+	CHECK(cg_agency_table_find(t, "650")->id == 650);
+	CHECK(cg_agency_table_find(t, "7")->id == 7);
+	json_t *r = json_pack("{s:s,s:[]}", "name", "xã 599", "ip_ranges");
+	CHECK(cg_agency_table_check(t, 0, r, NULL, true, &e) == CG_ECONFLICT);
+	json_decref(r);
+	r = json_pack("{s:s,s:[s]}", "name", "Mới", "ip_ranges", "10.50.0.0/16");
+	CHECK(cg_agency_table_check(t, 0, r, NULL, false, &e) == CG_ECONFLICT);
+	CHECK(cg_agency_table_check(t, 0, r, NULL, true, &e) == CG_OK); /* nesting, confirmed */
+	json_decref(r);
+	cg_agency_table_release(t);
+}
+
 static char dir[256];
 static const cg_scope ALL = {0};
 static const cg_actor ACTOR = {"test"};
@@ -315,6 +351,7 @@ int main(void)
 	RUN(lookup_matches_brute_force);
 	RUN(agency_table_lookups);
 	RUN(agency_collisions);
+	RUN(agency_table_grows);
 	RUN(cache_follows_agency_changes);
 	return test_done();
 }
