@@ -12,8 +12,9 @@
  * (its code, or its id in decimal); else the `host` address inside one of
  * an agency's ip_ranges (the longest prefix wins); else the API token's
  * agency. Both questions go to the server's cached agency table
- * (api/agencytable.h), rebuilt only when agencies change. A token bound to an agency can only file
- * events under that agency: whatever the event claims, it lands there.
+ * (api/agencytable.h), rebuilt only when agencies change. A token bound
+ * to an agency can only file events under that agency: whatever the
+ * event claims, it lands there.
  *
  * System mapping: the host of the event's `subject` (when it is a URL) or
  * its `host` field, compared with each system's domains, URL hosts and
