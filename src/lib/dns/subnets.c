@@ -5,6 +5,7 @@
  * decide "whose address is this" the same way; this file only reads the
  * "CIDR name" lines.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,11 +68,16 @@ cg_err cg_dns_subnets_parse(cg_slice text, const char *name,
 		cg_slice ip = unzoned(cg_slice_cut(text_cidr, '/', &plen));
 		cg_ip addr;
 		cg_cidr c;
+		char canon[128]; /* the range without its zone */
+		int cn = snprintf(canon, sizeof canon, "%.*s%s%.*s", (int)ip.len, ip.ptr,
+				  plen.ptr ? "/" : "", plen.ptr ? (int)plen.len : 0,
+				  plen.ptr ? plen.ptr : "");
 		if (!agency.len) {
 			msg = "expected 'CIDR agency-name'";
 		} else if (cg_ip_parse(ip, &addr)) {
 			msg = "not an IP address";
-		} else if (cg_cidr_parse(plen.ptr ? text_cidr : ip, &c)) {
+		} else if (cn < 0 || (size_t)cn >= sizeof canon ||
+			   cg_cidr_parse(cg_slice_from(canon, (size_t)cn), &c)) {
 			msg = "bad prefix length";
 		} else if (s->n >= CG_DNS_MAX_SUBNETS) {
 			msg = "too many ranges";
