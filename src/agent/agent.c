@@ -31,6 +31,7 @@
 #include "core/config.h"
 #include "core/fileio.h"
 #include "core/json.h"
+#include "core/relpath.h"
 #include "core/limits.h"
 #include "core/log.h"
 #include "core/timeutil.h"
@@ -653,20 +654,6 @@ static void rm_tree(const char *dir)
 	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* A path from the server: relative, no "..", no empty component. */
-static bool safe_rel(const char *p)
-{
-	if (!*p || *p == '/' || strlen(p) > 1024)
-		return false;
-	cg_slice rest = cg_slice_cstr(p);
-	while (rest.ptr) {
-		cg_slice c = cg_slice_cut(rest, '/', &rest);
-		if (c.len == 0 || cg_slice_eq_cstr(c, ".") || cg_slice_eq_cstr(c, ".."))
-			return false;
-	}
-	return true;
-}
-
 static cg_err write_rel(const char *dir, const char *rel, cg_slice data, cg_buf *why)
 {
 	char path[PATH_MAX * 2];
@@ -698,7 +685,7 @@ static cg_err unpack_bundle(const json_t *j, const char *dir, cg_buf *why)
 		if (err)
 			break;
 		const char *path = cg_json_get_str(f, "path"), *data = cg_json_get_str(f, "data");
-		if (!path || !data || !safe_rel(path) || strcmp(path, "MANIFEST") == 0 ||
+		if (!path || !data || !cg_rel_path_safe(cg_slice_cstr(path)) || strcmp(path, "MANIFEST") == 0 ||
 		    strcmp(path, "MANIFEST.sig") == 0) {
 			cg_buf_printf(why, "bundle download: unsafe or missing file entry");
 			return CG_EPARSE;

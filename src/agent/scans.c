@@ -23,6 +23,7 @@
 #include "core/limits.h"
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "core/rulesdir.h"
 #include "malware/rules.h"
 #include "malware/scan.h"
 #include "secrets/secrets.h"
@@ -153,22 +154,13 @@ static bool is_dir(const char *path)
 
 /* The malware/ directory of the installed, verified rule bundle (signed
  * by the provincial team, see fetch_bundle in agent.c) comes first; then
- * $CANHGAC_RULES_DIR/malware, the source tree, the installed copy: the
- * same order as `canhgac scan malware`. */
+ * the shipped rules (core/rulesdir.h), as `canhgac scan malware` finds them. */
 static void rules_dir(const char *data_dir, char *buf, size_t size)
 {
-	const char *env = getenv("CANHGAC_RULES_DIR");
 	int n = snprintf(buf, size, "%s/bundle/current/malware", data_dir);
 	if (n > 0 && (size_t)n < size && is_dir(buf))
 		return;
-	if (env && *env) {
-		snprintf(buf, size, "%s/malware", env);
-		return;
-	}
-	snprintf(buf, size, "%s/rules/malware", CG_SOURCE_DIR);
-	if (is_dir(buf))
-		return;
-	snprintf(buf, size, "%s/malware", CG_RULES_DIR);
+	cg_rules_dir("malware", buf, size); /* a missing one fails the load */
 }
 
 void cg_agent_scans_rules_changed(cg_agent_scans *s)

@@ -30,6 +30,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "core/hex.h"
 #include "core/fileio.h"
 #include "core/json.h"
 #include "core/limits.h"
@@ -72,15 +73,6 @@ static void seg_path(const cg_spool *sp, uint64_t num, char *dst, size_t n)
 
 /* ---- the record format ------------------------------------------------ */
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 cg_err cg_spool_parse_record(cg_slice buf, cg_slice *json, size_t *used)
 {
 	*json = (cg_slice){ NULL, 0 };
@@ -94,7 +86,7 @@ cg_err cg_spool_parse_record(cg_slice buf, cg_slice *json, size_t *used)
 		return CG_EPARSE;
 	uint32_t want = 0;
 	for (int i = 0; i < 8; i++) {
-		int v = hexval(buf.ptr[i]);
+		int v = cg_hex_digit(buf.ptr[i]);
 		if (v < 0)
 			return CG_EPARSE;
 		want = (want << 4) | (uint32_t)v;

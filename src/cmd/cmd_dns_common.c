@@ -3,9 +3,8 @@
  * `dns watch` (see cmd_dns_common.h).
  *
  * The rules directory holds the DGA model, its word list and the DGA
- * allow-list (rules/dns/). It is found, in order, from --rules-dir,
- * $CANHGAC_RULES_DIR, the source tree the binary was built from, and
- * /usr/share/canhgac/rules.
+ * allow-list (rules/dns/). It is found from --rules-dir, else where every
+ * engine finds its rules (core/rulesdir.h).
  */
 #include <math.h>
 #include <stdio.h>
@@ -14,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "cmd_dns_common.h"
+#include "core/rulesdir.h"
 #include "core/timeutil.h"
 #include "version.h"
 
@@ -164,17 +164,9 @@ static const char *find_rules(dns_setup *s, char *buf, size_t size)
 		snprintf(buf, size, "%s/dns", s->rules_dir);
 		return buf;
 	}
-	const char *env = getenv("CANHGAC_RULES_DIR");
-	const char *cands[] = { env && *env ? env : NULL, CG_SOURCE_DIR "/rules",
-				"/usr/share/canhgac/rules" };
-	for (size_t i = 0; i < sizeof cands / sizeof cands[0]; i++) {
-		if (!cands[i])
-			continue;
-		snprintf(buf, size, "%s/dns", cands[i]);
-		if (is_dir(buf))
-			return buf;
-	}
-	return NULL;
+	if (cg_rules_dir("dns", buf, size) || !is_dir(buf))
+		return NULL;
+	return buf;
 }
 
 static bool load_set(dns_setup *s, cg_dns_set *set, const char *path)

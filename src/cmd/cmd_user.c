@@ -96,9 +96,21 @@ int cmd_user_add(cg_cli *cli)
 	} else if (!read_password(pw, sizeof pw)) {
 		return cg_cli_usage_error(cli, "the password on standard input is too long");
 	}
-	if (strlen(pw) < CG_MIN_PASSWORD) {
-		return cg_cli_usage_error(cli, "the password needs at least %d characters",
-		                          CG_MIN_PASSWORD);
+	/* the same rules as the API (api/users.h): username, role, password
+	 * length; checked before anything is written */
+	json_t *in = json_pack("{s:s,s:s,s:s,s:s}", "username", name, "role", c.role,
+	                       "display_name", c.display ? c.display : name, "password", pw);
+	json_t *scratch = json_object();
+	const char *unused;
+	cg_inv_error e;
+	cg_err err = in && scratch ? cg_user_fields(in, true, scratch, &unused, &e) : CG_ENOMEM;
+	json_decref(scratch);
+	if (err) {
+		json_decref(in);
+		if (err == CG_EINVAL)
+			return cg_cli_usage_error(cli, "%s%s%s", e.field, e.field[0] ? ": " : "",
+			                          cg_tr(e.message));
+		return CG_EXIT_ERROR;
 	}
 	cg_buf why;
 	cg_buf_init(&why, 1024);
@@ -115,6 +127,7 @@ int cmd_user_add(cg_cli *cli)
 	if (cg_mkdir_p(cli->data_dir, 0700, &why) || cg_store_open(path, &st, &why)) {
 		cg_cli_error(cli, "%s", cg_buf_cstr(&why));
 		cg_buf_free(&why);
+		json_decref(in);
 		return CG_EXIT_ERROR;
 	}
 	int status = CG_EXIT_ERROR;
@@ -124,18 +137,16 @@ int cmd_user_add(cg_cli *cli)
 		cg_cli_usage_error(cli, "--agency %s: no such agency (id, code or name)", c.agency);
 		goto out;
 	}
-	json_t *rec = json_pack("{s:s,s:s,s:s}", "username", name, "role", c.role, "display_name",
-	                        c.display ? c.display : name);
-	json_object_set_new(rec, "agency_id", agency_id ? json_integer(agency_id) : json_null());
-	char hash[CG_PWHASH_MAX];
+	json_object_set_new(in, "agency_id", agency_id ? json_integer(agency_id) : json_null());
 	cg_actor actor = {"cli"};
 	int64_t id = 0;
-	cg_err err = cg_password_hash(pw, strlen(pw), hash);
-	if (!err)
-		err = cg_store_user_create(st, &actor, rec, hash, &id);
-	json_decref(rec);
+	err = cg_user_create(st, &actor, in, &id, &e);
 	if (err == CG_ECONFLICT) {
 		cg_cli_error(cli, "user '%s' already exists", name);
+		goto out;
+	}
+	if (err == CG_EINVAL) {
+		cg_cli_usage_error(cli, "%s%s%s", e.field, e.field[0] ? ": " : "", cg_tr(e.message));
 		goto out;
 	}
 	if (err) {
@@ -160,6 +171,7 @@ int cmd_user_add(cg_cli *cli)
 	}
 	status = CG_EXIT_OK;
 out:
+	json_decref(in);
 	cg_store_close(st);
 	cg_buf_free(&why);
 	return status;

@@ -17,6 +17,7 @@
 #include "core/fileio.h"
 #include "core/json.h"
 #include "core/limits.h"
+#include "core/rulesdir.h"
 #include "version.h"
 #include "web/web.h"
 
@@ -125,15 +126,13 @@ static int on_opt(void *ctx, int id, const char *v)
 	return 1;
 }
 
+/* The shipped rules (core/rulesdir.h); a missing web/ is reported by the
+ * lexicon loader, naming it. */
 static const char *default_rules(void)
 {
-	const char *env = getenv("CANHGAC_RULES_DIR");
-	if (env && *env)
-		return env;
-	struct stat st;
-	if (stat("/usr/share/canhgac/rules/web", &st) == 0)
-		return "/usr/share/canhgac/rules";
-	return CG_SOURCE_DIR "/rules";
+	static char buf[4096];
+	cg_rules_base("web", buf, sizeof buf);
+	return buf;
 }
 
 static bool url_ok(const char *u)

@@ -2,7 +2,8 @@
  * api_admin.c - users, API tokens and the audit log (role admin only: the
  * route table says so).
  *
- * Passwords are hashed here (argon2id) and never stored or echoed. API
+ * The user rules (fields, roles, password length, hashing) are the
+ * library's (api/users.h); passwords are never stored or echoed. API
  * tokens are shown once, in the 201 answer to their creation; the store
  * keeps their SHA-256. Revoking a token stops it at once (the next
  * request looks it up again).
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/schema.h"
 #include "core/json.h"
 #include "core/limits.h"
 #include "core/timeutil.h"
@@ -26,88 +28,8 @@ void api_tokens_get(cg_req *req, cg_resp *resp);
 void api_tokens_revoke(cg_req *req, cg_resp *resp);
 void api_audit_list(cg_req *req, cg_resp *resp);
 
-static bool valid_username(const char *s)
-{
-	size_t n = s ? strlen(s) : 0;
-	if (n == 0 || n > 64)
-		return false;
-	for (; *s; s++) {
-		char c = *s;
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '.' || c == '_' || c == '-' || c == '@'))
-			return false;
-	}
-	return true;
-}
-
-/* Checks the members a create or update may set; builds the store's
- * record in *rec. On failure sets a 400 and returns false. */
-static bool user_fields(cg_resp *resp, const json_t *body, bool create, json_t *rec,
-                        const char **password)
-{
-	*password = NULL;
-	const char *k;
-	json_t *v;
-	json_object_foreach((json_t *)body, k, v)
-	{
-		if (!strcmp(k, "username")) {
-			if (!create || !json_is_string(v) ||
-			    !valid_username(json_string_value(v))) {
-				cg_resp_error(resp, 400,
-				              create ? "username: 1-64 of a-z A-Z 0-9 . _ - @"
-				                     : "username: cannot be changed",
-				              NULL);
-				return false;
-			}
-		} else if (!strcmp(k, "display_name")) {
-			if (!json_is_string(v) || json_string_length(v) > 256) {
-				cg_resp_error(resp, 400,
-				              "display_name: a string of at most 256 bytes", NULL);
-				return false;
-			}
-		} else if (!strcmp(k, "role")) {
-			if (!json_is_string(v) ||
-			    cg_role_parse(json_string_value(v)) == CG_ROLE_NONE) {
-				cg_resp_error(resp, 400,
-				              "role: one of admin analyst officer viewer", NULL);
-				return false;
-			}
-		} else if (!strcmp(k, "agency_id")) {
-			if (!json_is_null(v) &&
-			    (!json_is_integer(v) || json_integer_value(v) <= 0)) {
-				cg_resp_error(resp, 400, "agency_id: an agency id or null", NULL);
-				return false;
-			}
-		} else if (!strcmp(k, "disabled")) {
-			if (!json_is_boolean(v)) {
-				cg_resp_error(resp, 400, "disabled: true or false", NULL);
-				return false;
-			}
-		} else if (!strcmp(k, "password")) {
-			if (!json_is_string(v) || json_string_length(v) < CG_MIN_PASSWORD ||
-			    json_string_length(v) > CG_MAX_PASSWORD) {
-				cg_resp_error(resp, 400, "password: at least 10 characters", NULL);
-				return false;
-			}
-			*password = json_string_value(v);
-			continue;
-		} else if (!strcmp(k, "id")) {
-			continue;
-		} else {
-			char msg[96];
-			snprintf(msg, sizeof msg, "%.40s: unknown field", k);
-			cg_resp_error(resp, 400, msg, NULL);
-			return false;
-		}
-		json_object_set(rec, k, v);
-	}
-	if (create &&
-	    (!json_object_get(rec, "username") || !json_object_get(rec, "role") || !*password)) {
-		cg_resp_error(resp, 400, "username, role and password are required", NULL);
-		return false;
-	}
-	return true;
-}
+/* cg_resp_invalid (api_inventory.c): 400 naming the field. */
+void cg_resp_invalid(cg_resp *resp, const cg_inv_error *e);
 
 void api_users_list(cg_req *req, cg_resp *resp)
 {
@@ -132,43 +54,25 @@ void api_users_get(cg_req *req, cg_resp *resp)
 		cg_resp_json(resp, 200, u);
 }
 
-/* An officer must belong to an agency. */
-static bool officer_has_agency(cg_resp *resp, const json_t *merged)
-{
-	if (cg_role_parse(cg_json_get_str(merged, "role")) == CG_ROLE_OFFICER &&
-	    json_integer_value(json_object_get(merged, "agency_id")) <= 0) {
-		cg_resp_error(resp, 400, "agency_id: an officer needs an agency", NULL);
-		return false;
-	}
-	return true;
-}
-
+/* The user rules are the library's (api/users.h), shared with `canhgac
+ * user add` and the demo seed. */
 void api_users_create(cg_req *req, cg_resp *resp)
 {
 	json_t *body;
 	if (!cg_req_json(req, resp, &body))
 		return;
-	if (!json_is_object(body)) {
-		json_decref(body);
-		cg_resp_error(resp, 400, "the body must be a JSON object", NULL);
-		return;
-	}
-	json_t *rec = json_object();
-	const char *pw;
-	if (!user_fields(resp, body, true, rec, &pw) || !officer_has_agency(resp, rec)) {
-		json_decref(rec);
-		json_decref(body);
-		return;
-	}
-	char hash[CG_PWHASH_MAX];
-	cg_err err = cg_password_hash(pw, strlen(pw), hash);
 	int64_t id = 0;
-	if (!err)
-		err = cg_store_user_create(req->srv->store, &req->actor, rec, hash, &id);
-	json_decref(rec);
+	cg_inv_error e;
+	cg_err err = cg_user_create(req->srv->store, &req->actor, body, &id, &e);
 	json_decref(body);
 	if (err == CG_ECONFLICT) {
-		cg_resp_error(resp, 409, "username: already taken", NULL);
+		char msg[512];
+		snprintf(msg, sizeof msg, "%s: %s", e.field, e.message);
+		cg_resp_error(resp, 409, msg, NULL);
+		return;
+	}
+	if (err == CG_EINVAL) {
+		cg_resp_invalid(resp, &e);
 		return;
 	}
 	if (err) {
@@ -195,21 +99,18 @@ void api_users_update(cg_req *req, cg_resp *resp)
 		json_decref(old);
 		return;
 	}
-	if (!json_is_object(body)) {
-		json_decref(old);
-		json_decref(body);
-		cg_resp_error(resp, 400, "the body must be a JSON object", NULL);
-		return;
-	}
 	json_t *rec = json_object();
 	const char *pw;
-	bool ok = user_fields(resp, body, false, rec, &pw);
+	cg_inv_error e;
+	bool ok = cg_user_fields(body, false, rec, &pw, &e) == CG_OK;
 	if (ok) {
 		json_t *merged = json_deep_copy(old);
 		json_object_update(merged, rec);
-		ok = officer_has_agency(resp, merged);
+		ok = cg_user_check_role(merged, &e) == CG_OK;
 		json_decref(merged);
 	}
+	if (!ok)
+		cg_resp_invalid(resp, &e);
 	if (ok && req->id == req->who.id &&
 	    (json_is_true(json_object_get(rec, "disabled")) ||
 	     (json_object_get(rec, "role") &&
@@ -284,8 +185,7 @@ void api_tokens_create(cg_req *req, cg_resp *resp)
 	const char *bad = NULL;
 	if (!name || !*name || strlen(name) > 128)
 		bad = "name: required, at most 128 bytes";
-	else if (!scope ||
-	         (strcmp(scope, "ingest") && strcmp(scope, "read") && strcmp(scope, "agent")))
+	else if (!cg_enum_has(&cg_enum_token_scope, scope))
 		bad = "scope: one of ingest read agent";
 	else if (ag && !json_is_null(ag) && (!json_is_integer(ag) || json_integer_value(ag) <= 0))
 		bad = "agency_id: an agency id or null";

@@ -11,8 +11,10 @@
  * Agency mapping, in order: the event's `agency` naming a known agency
  * (its code, or its id in decimal); else the `host` address inside one of
  * an agency's ip_ranges (the longest prefix wins); else the API token's
- * agency. A token bound to an agency can only file events under that
- * agency: whatever the event claims, it lands there.
+ * agency. Both questions go to the server's cached agency table
+ * (api/agencytable.h), rebuilt only when agencies change. A token bound
+ * to an agency can only file events under that agency: whatever the
+ * event claims, it lands there.
  *
  * System mapping: the host of the event's `subject` (when it is a URL) or
  * its `host` field, compared with each system's domains, URL hosts and
@@ -23,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "api/ingest.h"
 #include "api/netaddr.h"
@@ -37,11 +38,6 @@ void api_events_ingest(cg_req *req, cg_resp *resp);
 void api_events_list(cg_req *req, cg_resp *resp);
 void api_events_get(cg_req *req, cg_resp *resp);
 
-typedef struct range {
-	cg_cidr c;
-	int64_t agency_id;
-} range;
-
 /* One name of a system (a domain, an IP, a URL's host), lowercased. */
 typedef struct sysname {
 	char host[256];
@@ -50,53 +46,24 @@ typedef struct sysname {
 } sysname;
 
 typedef struct agmap {
-	json_t *agencies; /* [{id, code, ip_ranges}] */
-	json_t *systems;  /* [{id, agency_id, urls, domains, ips}] */
-	range *ranges;
-	size_t nranges;
-	sysname *names; /* sorted by host, then system id */
+	cg_agency_table *agencies; /* the server's cached address plan */
+	json_t *systems;           /* [{id, agency_id, urls, domains, ips}] */
+	sysname *names;            /* sorted by host, then system id */
 	size_t nnames;
 } agmap;
 
 static void host_of(const char *s, char *out, size_t n);
 static cg_err names_build(agmap *m);
 
-static cg_err agmap_load(cg_store *st, agmap *m)
+static cg_err agmap_load(cg_server *srv, agmap *m)
 {
 	memset(m, 0, sizeof *m);
-	cg_err err = cg_store_agency_map(st, &m->agencies);
+	cg_err err = cg_agency_cache_get(&srv->agencies, srv->store, &m->agencies);
 	if (!err)
-		err = cg_store_system_map(st, &m->systems);
+		err = cg_store_system_map(srv->store, &m->systems);
 	if (!err)
 		err = names_build(m);
-	if (err)
-		return err;
-	size_t cap = 0, i;
-	json_t *a;
-	json_array_foreach(m->agencies, i, a)
-	{
-		size_t j;
-		json_t *r;
-		json_array_foreach(json_object_get(a, "ip_ranges"), j, r)
-		{
-			cg_cidr c;
-			if (!json_is_string(r) ||
-			    cg_cidr_parse(cg_slice_cstr(json_string_value(r)), &c))
-				continue;
-			if (m->nranges == cap) {
-				cap = cap ? cap * 2 : 64;
-				range *p = realloc(m->ranges, cap * sizeof *p);
-				if (!p)
-					return CG_ENOMEM;
-				m->ranges = p;
-			}
-			m->ranges[m->nranges].c = c;
-			m->ranges[m->nranges].agency_id =
-			    json_integer_value(json_object_get(a, "id"));
-			m->nranges++;
-		}
-	}
-	return CG_OK;
+	return err;
 }
 
 static int cmp_name(const void *a, const void *b)
@@ -162,45 +129,18 @@ static cg_err names_build(agmap *m)
 static void agmap_free(agmap *m)
 {
 	free(m->names);
-	json_decref(m->agencies);
+	cg_agency_table_release(m->agencies);
 	json_decref(m->systems);
-	free(m->ranges);
 }
 
 static int64_t map_agency(const agmap *m, const cg_event *ev, int64_t token_agency)
 {
 	if (token_agency > 0)
 		return token_agency;
-	if (ev->agency && *ev->agency) {
-		int64_t n = 0;
-		bool numeric = cg_parse_i64(cg_slice_cstr(ev->agency), 1, INT64_MAX, &n) == CG_OK;
-		size_t i;
-		json_t *a;
-		json_array_foreach(m->agencies, i, a)
-		{
-			int64_t id = json_integer_value(json_object_get(a, "id"));
-			const char *code = cg_json_get_str(a, "code");
-			if ((numeric && id == n) || (code && strcasecmp(code, ev->agency) == 0))
-				return id;
-		}
-	}
-	if (ev->host && *ev->host) {
-		cg_ip ip;
-		if (cg_ip_parse(cg_slice_cstr(ev->host), &ip) == CG_OK) {
-			int best = -1;
-			int64_t id = 0;
-			for (size_t i = 0; i < m->nranges; i++) {
-				if (m->ranges[i].c.prefix > best &&
-				    cg_cidr_contains(&m->ranges[i].c, &ip)) {
-					best = m->ranges[i].c.prefix;
-					id = m->ranges[i].agency_id;
-				}
-			}
-			if (id)
-				return id;
-		}
-	}
-	return 0;
+	const cg_agency_ref *a = cg_agency_table_find(m->agencies, ev->agency);
+	if (!a && ev->host && *ev->host)
+		a = cg_agency_table_route_text(m->agencies, cg_slice_cstr(ev->host));
+	return a ? a->id : 0;
 }
 
 /* The host part of "scheme://host[:port]/..." (or s itself when it has no
@@ -299,7 +239,7 @@ void api_events_ingest(cg_req *req, cg_resp *resp)
 		return;
 	}
 	agmap m;
-	if ((err = agmap_load(req->srv->store, &m))) {
+	if ((err = agmap_load(req->srv, &m))) {
 		agmap_free(&m);
 		cg_ingest_batch_free(&b);
 		cg_buf_free(&why);

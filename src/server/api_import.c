@@ -10,7 +10,10 @@
  * earlier in the same file count); list cells are separated by ';'. Each
  * row is validated by the same rules as the API and stored on its own, so
  * good rows are kept and each bad one is reported with its row number
- * (header = row 1) and the field at fault.
+ * (header = row 1) and the field at fault. An agency row whose name or IP
+ * ranges collide with another agency's (earlier rows included) is refused
+ * like the API refuses it, naming the other agency; ?confirm_overlap=1
+ * accepts ranges nested in another agency's, as the API does.
  */
 #include <stdio.h>
 #include <string.h>
@@ -50,6 +53,10 @@ typedef struct importer {
 	int where[C_COUNT]; /* column index of each known column, -1 absent */
 	json_t *errors;
 	int64_t imported;
+	bool confirm_overlap; /* ?confirm_overlap=1: nested ranges accepted */
+	/* agencies: every agency, with the rows imported so far added (a
+	 * private table: one read of the store per import, not per row) */
+	cg_agency_table *agencies;
 } importer;
 
 static void row_error(importer *im, int64_t row, const char *field, const char *msg)
@@ -201,9 +208,28 @@ static void import_row(importer *im, const cg_csv *p)
 		return;
 	}
 	json_decref(rec);
+	if (im->r == CG_RES_AGENCY) { /* the same collision rule as the API */
+		cg_err cerr = im->agencies ? cg_agency_table_check(im->agencies, 0, norm, NULL,
+		                                                   im->confirm_overlap, &e)
+		                           : CG_EDB;
+		if (cerr) {
+			row_error(im, row, cerr == CG_ECONFLICT ? e.field : "",
+			          cerr == CG_ECONFLICT ? e.message : "could not be checked");
+			json_decref(norm);
+			return;
+		}
+	}
 	int64_t id;
 	cg_err err = cg_store_inv_create(im->req->srv->store, &im->req->scope, &im->req->actor,
 	                                 im->r, norm, &id);
+	if (!err && im->r == CG_RES_AGENCY && im->agencies) {
+		/* later rows are checked against this one too */
+		json_object_set_new(norm, "id", json_integer(id));
+		if (cg_agency_table_add(im->agencies, norm)) {
+			cg_agency_table_release(im->agencies);
+			im->agencies = NULL; /* the next rows are refused, not unchecked */
+		}
+	}
 	json_decref(norm);
 	if (err == CG_ECONFLICT)
 		row_error(im, row, "code", "an agency with this code already exists");
@@ -234,7 +260,16 @@ static void import(cg_req *req, cg_resp *resp, cg_resource r)
 		              NULL);
 		return;
 	}
-	importer im = {.req = req, .r = r, .errors = json_array()};
+	const char *co = cg_req_arg(req, "confirm_overlap");
+	importer im = {.req = req,
+	               .r = r,
+	               .errors = json_array(),
+	               .confirm_overlap = co && strcmp(co, "1") == 0};
+	if (r == CG_RES_AGENCY && cg_agency_table_load(req->srv->store, &im.agencies)) {
+		json_decref(im.errors);
+		cg_resp_error(resp, 500, "could not read the agencies", NULL);
+		return;
+	}
 	cg_csv p;
 	cg_csv_init(&p, body, ',');
 	bool got, header = false;
@@ -261,6 +296,7 @@ static void import(cg_req *req, cg_resp *resp, cg_resource r)
 		import_row(&im, &p);
 	}
 	cg_csv_free(&p);
+	cg_agency_table_release(im.agencies);
 	if (!header && json_array_size(im.errors) == 0)
 		row_error(&im, 1, "", "empty file: a header row is required");
 	cg_resp_json(

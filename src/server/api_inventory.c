@@ -62,13 +62,50 @@ static void inv_get(cg_req *req, cg_resp *resp, cg_resource r)
 void cg_resp_invalid(cg_resp *resp, const cg_inv_error *e);
 void cg_resp_invalid(cg_resp *resp, const cg_inv_error *e)
 {
-	char msg[256];
+	char msg[512];
 	if (e->field[0])
 		snprintf(msg, sizeof msg, "%s: %s", e->field, e->message);
 	else
 		snprintf(msg, sizeof msg, "%s", e->message);
 	json_t *d = json_pack("[{s:s,s:s}]", "field", e->field, "message", e->message);
 	cg_resp_error(resp, 400, msg, d);
+}
+
+/* Issue 18.14: an agency whose name or IP ranges collide with another
+ * agency's is refused (409, naming the other agency and the field), since
+ * it would leave unclear where an infected host belongs. A range nested in
+ * another agency's (a unit inside its department's block) is a warning:
+ * the 409's detail then carries "confirm": "confirm_overlap", and the same
+ * request with ?confirm_overlap=1 stores it. The decision is the agency
+ * table's (api/agencytable.h). True when rec may be stored. */
+static bool agency_distinct(cg_req *req, cg_resp *resp, int64_t self, const json_t *rec,
+                            const json_t *base)
+{
+	const char *co = cg_req_arg(req, "confirm_overlap");
+	bool confirmed = co && strcmp(co, "1") == 0;
+	cg_agency_table *t = NULL;
+	cg_err err = cg_agency_cache_get(&req->srv->agencies, req->srv->store, &t);
+	cg_inv_error e, e2;
+	bool askable = false;
+	if (!err)
+		err = cg_agency_table_check(t, self, rec, base, confirmed, &e);
+	if (err == CG_ECONFLICT && !confirmed)
+		askable = cg_agency_table_check(t, self, rec, base, true, &e2) == CG_OK;
+	cg_agency_table_release(t);
+	if (err == CG_ECONFLICT) {
+		char msg[512];
+		snprintf(msg, sizeof msg, "%s: %s", e.field, e.message);
+		json_t *d = json_pack("{s:s,s:s}", "field", e.field, "message", e.message);
+		if (askable)
+			json_object_set_new(d, "confirm", json_string("confirm_overlap"));
+		cg_resp_error(resp, 409, msg, json_pack("[o]", d));
+		return false;
+	}
+	if (err) {
+		cg_resp_store_error(resp, err, "agencies");
+		return false;
+	}
+	return true;
 }
 
 static bool officer(const cg_req *req)
@@ -99,6 +136,10 @@ static void inv_create(cg_req *req, cg_resp *resp, cg_resource r)
 		return;
 	}
 	json_decref(body);
+	if (r == CG_RES_AGENCY && !agency_distinct(req, resp, 0, rec, NULL)) {
+		json_decref(rec);
+		return;
+	}
 	int64_t id = 0;
 	cg_err err = cg_store_inv_create(req->srv->store, &req->scope, &req->actor, r, rec, &id);
 	json_decref(rec);
@@ -152,13 +193,19 @@ static void inv_update(cg_req *req, cg_resp *resp, cg_resource r)
 			return;
 		}
 	}
-	json_decref(old);
 	if (r == CG_RES_AGENCY &&
 	    json_integer_value(json_object_get(rec, "parent_id")) == req->id) {
 		json_decref(rec);
+		json_decref(old);
 		cg_resp_error(resp, 400, "parent_id: an agency cannot be its own parent", NULL);
 		return;
 	}
+	if (r == CG_RES_AGENCY && !agency_distinct(req, resp, req->id, rec, old)) {
+		json_decref(rec);
+		json_decref(old);
+		return;
+	}
+	json_decref(old);
 	err = cg_store_inv_update(req->srv->store, &req->scope, &req->actor, r, req->id, rec);
 	json_decref(rec);
 	if (err) {

@@ -42,6 +42,7 @@
 #include "api/netaddr.h"
 #include "core/fileio.h"
 #include "core/json.h"
+#include "core/rulesdir.h"
 #include "core/limits.h"
 #include "core/log.h"
 #include "core/timeutil.h"
@@ -200,71 +201,6 @@ static int progress_add(void *c, const cg_dns_rec *rec)
 	return atomic_load(&g.stop) ? 1 : 0;
 }
 
-typedef struct agency_ranges {
-	json_t *agencies;
-	struct {
-		cg_cidr c;
-		int64_t id;
-	} *r;
-	size_t n;
-} agency_ranges;
-
-static void ranges_load(cg_store *st, agency_ranges *m)
-{
-	memset(m, 0, sizeof *m);
-	if (cg_store_agency_map(st, &m->agencies))
-		return;
-	size_t cap = 0, i, k;
-	json_t *a, *s;
-	json_array_foreach(m->agencies, i, a) {
-		json_array_foreach(json_object_get(a, "ip_ranges"), k, s) {
-			cg_cidr c;
-			if (!json_is_string(s) ||
-			    cg_cidr_parse(cg_slice_cstr(json_string_value(s)), &c))
-				continue;
-			if (m->n == cap) {
-				cap = cap ? cap * 2 : 64;
-				void *p = realloc(m->r, cap * sizeof *m->r);
-				if (!p)
-					return;
-				m->r = p;
-			}
-			m->r[m->n].c = c;
-			m->r[m->n].id = json_integer_value(json_object_get(a, "id"));
-			m->n++;
-		}
-	}
-}
-
-/* The agency holding ip (longest prefix) and its code for the event. */
-static int64_t ranges_lookup(const agency_ranges *m, cg_slice ip, const char **code)
-{
-	cg_ip addr;
-	int best = -1;
-	int64_t id = 0;
-	*code = NULL;
-	if (cg_ip_parse(ip, &addr))
-		return 0;
-	for (size_t i = 0; i < m->n; i++)
-		if (m->r[i].c.prefix > best && cg_cidr_contains(&m->r[i].c, &addr)) {
-			best = m->r[i].c.prefix;
-			id = m->r[i].id;
-		}
-	size_t i;
-	json_t *a;
-	json_array_foreach(m->agencies, i, a)
-		if (json_integer_value(json_object_get(a, "id")) == id)
-			*code = cg_json_get_str(a, "code");
-	return id;
-}
-
-static const char *rules_dir(char *buf, size_t n)
-{
-	const char *env = getenv("CANHGAC_RULES_DIR");
-	snprintf(buf, n, "%s/dns", env && *env ? env : CG_SOURCE_DIR "/rules");
-	return buf;
-}
-
 /* Loads DATA_DIR/dns-intel/ * into bl. */
 static void load_intel(const char *data_dir, cg_dns_set *bl)
 {
@@ -297,22 +233,24 @@ static cg_err store_events(cg_server *srv, job *j, cg_dns_analyzer *a)
 	if (err)
 		return err;
 	j->flagged = (int64_t)n;
-	agency_ranges m;
-	ranges_load(srv->store, &m);
+	cg_agency_table *m = NULL;
+	if ((err = cg_agency_cache_get(&srv->agencies, srv->store, &m)))
+		return err;
 	cg_event *evs = calloc(n ? n : 1, sizeof *evs);
 	cg_event_in *in = calloc(n ? n : 1, sizeof *in);
 	if (!evs || !in) {
 		free(evs);
 		free(in);
-		json_decref(m.agencies);
-		free(m.r);
+		cg_agency_table_release(m);
 		return CG_ENOMEM;
 	}
 	size_t k = 0;
 	for (size_t i = 0; i < n && !err; i++) {
 		cg_slice ip = cg_dns_client_ip(a, ids[i]);
-		const char *code;
-		int64_t agency = ranges_lookup(&m, ip, &code);
+		/* the agency holding the client's address (longest prefix) */
+		const cg_agency_ref *ag = cg_agency_table_route_text(m, ip);
+		const char *code = ag && ag->code[0] ? ag->code : NULL;
+		int64_t agency = ag ? ag->id : 0;
 		if ((err = cg_event_init(&evs[k])))
 			break;
 		/* same upload, same client: same id, stored once */
@@ -337,8 +275,7 @@ static cg_err store_events(cg_server *srv, job *j, cg_dns_analyzer *a)
 		cg_event_clear(&evs[i]);
 	free(evs);
 	free(in);
-	json_decref(m.agencies);
-	free(m.r);
+	cg_agency_table_release(m);
 	return err;
 }
 
@@ -364,7 +301,9 @@ static void *job_run(void *p)
 	cg_dns_analyzer *a = NULL;
 	cg_err err = psl && bl && allow ? CG_OK : CG_ENOMEM;
 	if (!err)
-		err = cg_dns_dga_load(rules_dir(rules, sizeof rules), &dga, &why);
+		cg_rules_dir("dns", rules, sizeof rules); /* a missing one fails the load */
+	if (!err)
+		err = cg_dns_dga_load(rules, &dga, &why);
 	if (!err) {
 		char path[4300];
 		cg_dns_intel_stats st = { 0 };

@@ -37,21 +37,6 @@
 
 /* ---- roles and auth names -------------------------------------------- */
 
-static const char *const role_names[] = {"", "admin", "analyst", "officer", "viewer"};
-
-cg_role cg_role_parse(const char *s)
-{
-	for (int i = 1; i <= CG_ROLE_VIEWER; i++)
-		if (s && strcmp(s, role_names[i]) == 0)
-			return (cg_role)i;
-	return CG_ROLE_NONE;
-}
-
-const char *cg_role_name(cg_role r)
-{
-	return (unsigned)r <= CG_ROLE_VIEWER ? role_names[r] : "";
-}
-
 const char *cg_auth_name(cg_auth a)
 {
 	static const char *const names[] = {"public", "read",  "write", "admin",
@@ -708,6 +693,7 @@ int cg_serve_run(const cg_serve_opts *o)
 		return 2;
 	}
 	cg_throttle_init(&g_srv.throttle, CG_LOGIN_TRACKED, (int64_t)CG_LOGIN_WINDOW_S * 1000);
+	cg_agency_cache_init(&g_srv.agencies);
 
 	/* every thread started from here on inherits the blocked signals */
 	sigset_t sigs;
@@ -778,6 +764,7 @@ int cg_serve_run(const cg_serve_opts *o)
 	cg_web_watch_stop(watch);
 	cg_store_close(g_srv.store);
 	cg_throttle_free(&g_srv.throttle);
+	cg_agency_cache_free(&g_srv.agencies);
 	cg_buf_free(&cert);
 	cg_buf_free(&key);
 	cg_buf_free(&why);

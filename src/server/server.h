@@ -31,21 +31,14 @@
 #include <stdint.h>
 
 #include "core/buf.h"
+#include "api/agencytable.h"
 #include "api/auth.h"
+#include "api/users.h"
 #include "store/store.h"
 
 struct MHD_Connection;
 
-typedef enum cg_role {
-	CG_ROLE_NONE = 0,
-	CG_ROLE_ADMIN,
-	CG_ROLE_ANALYST,
-	CG_ROLE_OFFICER,
-	CG_ROLE_VIEWER,
-} cg_role;
-
-cg_role cg_role_parse(const char *s);
-const char *cg_role_name(cg_role r);
+/* cg_role, cg_role_parse, cg_role_name: api/users.h */
 
 /* Who may call a route. */
 typedef enum cg_auth {
@@ -67,6 +60,7 @@ typedef struct cg_server {
 	cg_store *store;
 	const char *data_dir; /* DNS log uploads live below it */
 	cg_throttle throttle;
+	cg_agency_cache agencies; /* address plan: rebuilt when agencies change */
 	bool tls;
 	int64_t started_ms;
 } cg_server;

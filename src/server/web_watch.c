@@ -24,6 +24,7 @@
 #include "core/json.h"
 #include "core/limits.h"
 #include "core/log.h"
+#include "core/rulesdir.h"
 #include "core/timeutil.h"
 #include "version.h"
 #include "web/web.h"
@@ -432,17 +433,6 @@ static void *run(void *arg)
 
 /* ---- public -------------------------------------------------------------- */
 
-static const char *rules_dir(void)
-{
-	const char *env = getenv("CANHGAC_RULES_DIR");
-	if (env && *env)
-		return env;
-	struct stat st;
-	if (stat("/usr/share/canhgac/rules/web", &st) == 0)
-		return "/usr/share/canhgac/rules";
-	return CG_SOURCE_DIR "/rules";
-}
-
 cg_err cg_web_watch_start(cg_store *st, const char *data_dir, int interval_s,
                           const char *alert_config, cg_web_watch **out)
 {
@@ -460,8 +450,10 @@ cg_err cg_web_watch_start(cg_store *st, const char *data_dir, int interval_s,
 	cg_buf why;
 	cg_buf_init(&why, 1024);
 	cg_err err = cg_mkdir_p(cg_buf_cstr(&d), 0750, &why);
+	char rules[4096];
+	cg_rules_base("web", rules, sizeof rules); /* a missing one fails the load */
 	if (!err)
-		err = cg_web_lexicons_load(&w->lex, rules_dir(), NULL, 0, &why);
+		err = cg_web_lexicons_load(&w->lex, rules, NULL, 0, &why);
 	if (!err)
 		err = cg_web_alerts_open(st, data_dir, alert_config, &w->alerts, &why);
 	if (err) {

@@ -93,6 +93,39 @@ await T.step("editing the agency keeps it in the list with the new value", async
 	return true;
 });
 
+/* ---- issue 18.14: names and ranges that collide with another agency ---- */
+await T.step("a duplicate agency name is refused in the form, naming the other agency", async () => {
+	await page.click(".page-actions .btn-primary");
+	await page.fill("#f-name", "SỞ TÀI CHÍNH (KIỂM THỬ)");
+	await page.click(".dialog button[type=submit]");
+	await page.waitForFunction(() => document.querySelector(".dialog .form-error").textContent.length > 0);
+	const msg = await page.textContent(".dialog .form-error");
+	await screenshot(page, "agency-duplicate-name");
+	await page.click(".dialog button:has-text(\"Huỷ\")");
+	await page.waitForSelector(".overlay", { state: "detached" });
+	return msg.includes("409") && msg.includes(agencyName);
+});
+await T.step("a range inside another agency's: warned, then stored when saved again", async () => {
+	await page.click(".page-actions .btn-primary");
+	await page.fill("#f-name", "Kho bạc (kiểm thử)");
+	await page.fill("#f-ip_ranges", "10.12.20.128/25");
+	await page.click(".dialog button[type=submit]");
+	await page.waitForFunction(() => document.querySelector(".dialog .form-error").textContent.length > 0);
+	const msg = await page.textContent(".dialog .form-error");
+	await screenshot(page, "agency-overlap-warning");
+	await page.setViewportSize({ width: 390, height: 844 });
+	await screenshot(page, "agency-overlap-warning-390");
+	await page.setViewportSize({ width: 1366, height: 768 });
+	const before = await call(srv.url, admin, "GET", "/agencies?q=" + encodeURIComponent("Kho bạc"));
+	if (!msg.includes("Lưu lần nữa") || !msg.includes(agencyName) || !msg.includes("10.12.20.0/24"))
+		throw new Error("warning: " + msg);
+	if (before.json.items.length !== 0) throw new Error("stored before confirming");
+	await page.click(".dialog button[type=submit]");
+	await page.waitForSelector(".overlay", { state: "detached" });
+	const r = await call(srv.url, admin, "GET", "/agencies?q=" + encodeURIComponent("Kho bạc"));
+	return r.json.items.length === 1 && r.json.items[0].ip_ranges[0] === "10.12.20.128/25";
+});
+
 /* ---- systems and contact points ---- */
 await T.step("add an information system with its level and dossier dates", async () => {
 	await page.click("#nav-systems");

@@ -16,7 +16,7 @@ srv = Server()
 try:
     admin = srv.login_admin()
     _, a1, _ = admin.req("POST", "/api/v1/agencies", {"name": "Sở Y tế", "kind": "so_ban_nganh", "code": "syt", "ip_ranges": ["10.5.0.0/16"]})
-    _, a2, _ = admin.req("POST", "/api/v1/agencies", {"name": "Phòng riêng", "kind": "xa", "code": "pr", "ip_ranges": ["10.5.7.0/24"]})
+    _, a2, _ = admin.req("POST", "/api/v1/agencies?confirm_overlap=1", {"name": "Phòng riêng", "kind": "xa", "code": "pr", "ip_ranges": ["10.5.7.0/24"]})
     _, tok, _ = admin.req("POST", "/api/v1/tokens", {"name": "isp", "scope": "ingest"})
     isp = srv.client(token=tok["token"])
     os.makedirs(os.path.join(srv.data_dir, "dns-intel"), exist_ok=True)

@@ -21,6 +21,13 @@ expect_rc 2 "an officer needs --agency" "$CANHGAC" user add frank --role officer
 expect_rc 2 "an unknown agency is an error" "$CANHGAC" user add frank --role officer --agency nosuch --generate --data-dir "$d"
 [[ $err == *"no such agency"* ]] && ok "the unknown agency is named" || not_ok "the unknown agency is named"
 expect_rc 2 "user add without a name" "$CANHGAC" user add --role admin --data-dir "$d"
+# the API's username rules hold on the command line too (api/users.h)
+expect_rc 2 "a username the API refuses is refused" "$CANHGAC" user add "bad name;x" --role admin --generate --data-dir "$d"
+[[ $err == *"username: 1-64 of"* ]] && ok "the refused username is explained" || { not_ok "the refused username is explained"; diag "$err"; }
+expect_rc 2 "an overlong username is refused" "$CANHGAC" user add "$(printf 'a%.0s' $(seq 65))" --role admin --generate --data-dir "$d"
+e=$d/never
+expect_rc 2 "a refused user writes nothing" "$CANHGAC" user add "x/y" --role admin --generate --data-dir "$e"
+[ ! -e "$e" ] && ok "no data directory is created for a refused user" || not_ok "no data directory is created for a refused user"
 n=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from users').fetchone()[0])" "$d/canhgac.db")
 [ "$n" = 3 ] && ok "exactly the three good users exist" || not_ok "exactly the three good users exist ($n)"
 a=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"select count(*) from audit where actor='cli' and action='create'\").fetchone()[0])" "$d/canhgac.db")

@@ -16,7 +16,7 @@ srv = Server()
 try:
     admin = srv.login_admin()
     _, a1, _ = admin.req("POST", "/api/v1/agencies", {"name": "Sở Y tế", "kind": "so_ban_nganh", "code": "syt", "ip_ranges": ["10.5.0.0/16"]})
-    _, a2, _ = admin.req("POST", "/api/v1/agencies", {"name": "Phòng riêng", "kind": "xa", "code": "pr", "ip_ranges": ["10.5.7.0/24"]})
+    _, a2, _ = admin.req("POST", "/api/v1/agencies?confirm_overlap=1", {"name": "Phòng riêng", "kind": "xa", "code": "pr", "ip_ranges": ["10.5.7.0/24"]})
     _, tok, _ = admin.req("POST", "/api/v1/tokens", {"name": "ing", "scope": "ingest"})
     ing = srv.client(token=tok["token"])
 
@@ -140,7 +140,7 @@ try:
            "Dup Code,xa,,pt,,\r\n"
            "Bad Count,xa,,bc,,many\r\n"
            "UBND huyện cũ,huyen,,hc,,\r\n")
-    st, body, _ = admin.req("POST", "/api/v1/import/agencies", raw=csv.encode(), ctype="text/csv")
+    st, body, _ = admin.req("POST", "/api/v1/import/agencies?confirm_overlap=1", raw=csv.encode(), ctype="text/csv")
     errs = {(e["row"], e["field"]) for e in body["errors"]}
     t.ok(st == 200 and body["imported"] == 3, "agency CSV: the good rows are imported", body)
     t.ok(errs == {(4, "kind"), (5, "ip_ranges"), (6, "parent"), (8, "code"), (9, "declared_endpoints"), (10, "kind")},

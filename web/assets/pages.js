@@ -125,18 +125,34 @@ async function pageAgencies(main) {
 			{ name: "kind", label: t("kind"), type: "select", options: enumValues("agency_kind").map((k) => [k, tEnum("agency_kind", k)]) },
 		], state.q, (q) => { state.q = q; state.offset = 0; load(); }),
 		list);
-	const openForm = (a) => formDialog({
-		title: a ? t("agency_edit") : t("agency_new"),
-		fields: agencyFields(idx, a),
-		values: a ? Object.assign({}, a, { parent_id: a.parent_id === null ? "" : String(a.parent_id) }) : {},
-		onSubmit: async (v) => {
-			if (a) await api(UPDATE_METHOD, "/agencies/" + a.id, { body: agencyBody(v) });
-			else await api("POST", "/agencies", { body: agencyBody(v) });
-			toast(t("saved"));
-			idx = await agencyIndex();
-			load();
-		},
-	});
+	const openForm = (a) => {
+		/* IP ranges nested in another agency's: the server warns (409 with
+		 * confirm_overlap) and the same ranges saved again are confirmed */
+		let confirmed = null;
+		return formDialog({
+			title: a ? t("agency_edit") : t("agency_new"),
+			fields: agencyFields(idx, a),
+			values: a ? Object.assign({}, a, { parent_id: a.parent_id === null ? "" : String(a.parent_id) }) : {},
+			onSubmit: async (v) => {
+				const body = agencyBody(v);
+				const key = JSON.stringify(body.ip_ranges);
+				const query = confirmed === key ? { confirm_overlap: 1 } : undefined;
+				try {
+					if (a) await api(UPDATE_METHOD, "/agencies/" + a.id, { body, query });
+					else await api("POST", "/agencies", { body, query });
+				} catch (e) {
+					if (e instanceof ApiError && e.status === 409 && e.details.some((d) => d && d.confirm === "confirm_overlap")) {
+						confirmed = key;
+						throw new ApiError(409, t("overlap_confirm"), e.details);
+					}
+					throw e;
+				}
+				toast(t("saved"));
+				idx = await agencyIndex();
+				load();
+			},
+		});
+	};
 	const load = async () => {
 		loadingInto(list);
 		try {

@@ -29,6 +29,7 @@
 #include <unistd.h>
 #include <utmp.h>
 
+#include "core/hex.h"
 #include "core/fileio.h"
 #include "core/json.h"
 #include "core/limits.h"
@@ -374,8 +375,7 @@ static void read_keys_file(audit *a, user *u, const char *file)
 		unsigned char h[32];
 		crypto_hash_sha256(h, (const unsigned char *)keytext.ptr, keytext.len);
 		char hex[65];
-		for (int i = 0; i < 32; i++)
-			snprintf(hex + 2 * i, 3, "%02x", h[i]);
+		cg_hex_encode(h, 32, hex);
 		json_t *info = json_object();
 		json_object_set_new(info, "type", cg_json_str(type.ptr ? type : CG_SLICE("unknown")));
 		json_object_set_new(info, "comment", cg_json_str(comment));

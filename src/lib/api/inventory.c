@@ -1,6 +1,6 @@
 /*
- * inventory.c - see inventory.h. One checker per field type, and one
- * table of fields per resource, so the rules read as data.
+ * inventory.c - see inventory.h. One checker per field type; the fields of
+ * each resource are the one description in api/schema.c.
  */
 #include "inventory.h"
 
@@ -10,6 +10,7 @@
 #include "core/json.h"
 #include "core/limits.h"
 #include "core/timeutil.h"
+#include "api/schema.h"
 #include "netaddr.h"
 
 /* Agency kinds for the two-tier local government in force since 1 July
@@ -18,13 +19,7 @@
  * abolished that day: the value is kept only so that records made before
  * still read and can be edited (retired_agency_kinds); no new record, and
  * no record of another kind, may take it. */
-static const char *const agency_kinds[] = {"so_ban_nganh", "xa", "doanh_nghiep", "khac", NULL};
 static const char *const retired_agency_kinds[] = {"huyen", NULL};
-static const char *const system_kinds[] = {"portal", "application", "datacenter",
-                                           "mail",   "other",       NULL};
-static const char *const dossier_states[] = {"none",      "draft",    "submitted",
-                                             "appraised", "approved", NULL};
-static const char *const person_roles[] = {"responsible_officer", "contact_point", "other", NULL};
 
 static bool in_enum(const char *const *set, const char *s)
 {
@@ -36,7 +31,7 @@ static bool in_enum(const char *const *set, const char *s)
 
 bool cg_inv_valid_agency_kind(const char *s)
 {
-	return in_enum(agency_kinds, s);
+	return cg_enum_has(&cg_enum_agency_kind, s);
 }
 bool cg_inv_retired_agency_kind(const char *s)
 {
@@ -44,81 +39,19 @@ bool cg_inv_retired_agency_kind(const char *s)
 }
 bool cg_inv_valid_system_kind(const char *s)
 {
-	return in_enum(system_kinds, s);
+	return cg_enum_has(&cg_enum_system_kind, s);
 }
 bool cg_inv_valid_dossier(const char *s)
 {
-	return in_enum(dossier_states, s);
+	return cg_enum_has(&cg_enum_dossier_status, s);
 }
 
-typedef enum vtype {
-	V_NAME,     /* required non-empty text */
-	V_TEXT,     /* optional text, default "" */
-	V_CODE,     /* null or [A-Za-z0-9._-]{1,64} */
-	V_ENUM,     /* one of set; default set[0] unless required */
-	V_REF,      /* integer id > 0, required */
-	V_REF_NULL, /* integer id > 0 or null */
-	V_INT,      /* integer in [min,max], default def */
-	V_BOOL,
-	V_CIDRS,   /* list of CIDR ranges */
-	V_URLS,    /* list of http(s) URLs */
-	V_DOMAINS, /* list of host names */
-	V_IPS,     /* list of IP addresses */
-	V_DATES,   /* dossier_dates object */
-} vtype;
-
-typedef struct vfield {
-	const char *name;
-	vtype type;
-	const char *const *set;
-	int64_t min, max, def;
-	bool required;
-} vfield;
-
-static const vfield agency_v[] = {
-    {"name", V_NAME, NULL, 0, 0, 0, true},
-    {"kind", V_ENUM, agency_kinds, 0, 0, 0, true},
-    {"parent_id", V_REF_NULL, NULL, 0, 0, 0, false},
-    {"code", V_CODE, NULL, 0, 0, 0, false},
-    {"ip_ranges", V_CIDRS, NULL, 0, 0, 0, false},
-    {"declared_endpoints", V_INT, NULL, 0, 10000000, 0, false},
-    {NULL, V_TEXT, NULL, 0, 0, 0, false},
-};
-static const vfield system_v[] = {
-    {"agency_id", V_REF, NULL, 0, 0, 0, true},
-    {"name", V_NAME, NULL, 0, 0, 0, true},
-    {"kind", V_ENUM, system_kinds, 0, 0, 0, true},
-    {"urls", V_URLS, NULL, 0, 0, 0, false},
-    {"domains", V_DOMAINS, NULL, 0, 0, 0, false},
-    {"ips", V_IPS, NULL, 0, 0, 0, false},
-    {"level", V_INT, NULL, 1, 5, 1, true},
-    {"dossier_status", V_ENUM, dossier_states, 0, 0, 0, false},
-    {"dossier_dates", V_DATES, NULL, 0, 0, 0, false},
-    {"monitor_interval_s", V_INT, NULL, 30, 86400, 300, false},
-    {NULL, V_TEXT, NULL, 0, 0, 0, false},
-};
-static const vfield person_v[] = {
-    {"agency_id", V_REF, NULL, 0, 0, 0, true},
-    {"name", V_NAME, NULL, 0, 0, 0, true},
-    {"role", V_ENUM, person_roles, 0, 0, 0, true},
-    {"title", V_TEXT, NULL, 0, 0, 0, false},
-    {"phone", V_TEXT, NULL, 0, 0, 0, false},
-    {"email", V_TEXT, NULL, 0, 0, 0, false},
-    {"published_on_portal", V_BOOL, NULL, 0, 0, 0, false},
-    {NULL, V_TEXT, NULL, 0, 0, 0, false},
-};
+typedef cg_field_desc vfield;
 
 static const vfield *vfields(cg_resource r)
 {
-	switch (r) {
-	case CG_RES_AGENCY:
-		return agency_v;
-	case CG_RES_SYSTEM:
-		return system_v;
-	case CG_RES_PERSON:
-		return person_v;
-	}
-	return NULL;
+	const cg_resource_desc *d = cg_schema_resource(r);
+	return d ? d->fields : NULL;
 }
 
 static cg_err bad(cg_inv_error *e, const char *field, const char *msg)
@@ -190,25 +123,25 @@ static cg_err check_list(const vfield *f, json_t *v, json_t **out, cg_inv_error 
 		char msg[160];
 		snprintf(norm, sizeof norm, "%s", s);
 		bool okv = strlen(s) <= CG_MAX_INV_FIELD;
-		if (okv && f->type == V_CIDRS) {
+		if (okv && f->type == CG_F_CIDRS) {
 			cg_cidr c;
 			okv = cg_cidr_parse(cg_slice_cstr(s), &c) == CG_OK;
 			if (okv)
 				cg_cidr_format(&c, norm, sizeof norm);
-		} else if (okv && f->type == V_IPS) {
+		} else if (okv && f->type == CG_F_IPS) {
 			cg_ip ip;
 			okv = cg_ip_parse(cg_slice_cstr(s), &ip) == CG_OK;
-		} else if (okv && f->type == V_URLS) {
+		} else if (okv && f->type == CG_F_URLS) {
 			okv = valid_url(s);
-		} else if (okv && f->type == V_DOMAINS) {
+		} else if (okv && f->type == CG_F_DOMAINS) {
 			okv = valid_domain(s);
 		}
 		if (!okv) {
 			static const char *const what[] = {
-			    [V_CIDRS] = "not an IP range (a.b.c.d/n)",
-			    [V_URLS] = "not an http(s) URL",
-			    [V_DOMAINS] = "not a domain name",
-			    [V_IPS] = "not an IP address",
+			    [CG_F_CIDRS] = "not an IP range (a.b.c.d/n)",
+			    [CG_F_URLS] = "not an http(s) URL",
+			    [CG_F_DOMAINS] = "not a domain name",
+			    [CG_F_IPS] = "not an IP address",
 			};
 			char shown[48];
 			cg_slice_copy(cg_slice_from(s, strlen(s) > 40 ? 40 : strlen(s)), shown,
@@ -281,17 +214,17 @@ static cg_err check(const vfield *f, json_t *v, json_t **out, cg_inv_error *e)
 {
 	*out = NULL;
 	switch (f->type) {
-	case V_NAME:
-	case V_TEXT:
+	case CG_F_NAME:
+	case CG_F_TEXT:
 		if (!json_is_string(v))
 			return bad(e, f->name, "must be a string");
 		if (json_string_length(v) > CG_MAX_INV_FIELD)
 			return bad(e, f->name, "too long");
-		if (f->type == V_NAME && !*json_string_value(v))
+		if (f->type == CG_F_NAME && !*json_string_value(v))
 			return bad(e, f->name, "must not be empty");
 		*out = json_incref(v);
 		return CG_OK;
-	case V_CODE:
+	case CG_F_CODE:
 		if (json_is_null(v) || (json_is_string(v) && !*json_string_value(v))) {
 			*out = json_null();
 			return CG_OK;
@@ -303,13 +236,13 @@ static cg_err check(const vfield *f, json_t *v, json_t **out, cg_inv_error *e)
 				return bad(e, f->name, "only letters, digits, '.', '-', '_'");
 		*out = json_incref(v);
 		return CG_OK;
-	case V_ENUM:
-		if (!json_is_string(v) || !in_enum(f->set, json_string_value(v))) {
+	case CG_F_ENUM:
+		if (!json_is_string(v) || !cg_enum_has(f->enumeration, json_string_value(v))) {
 			char msg[160];
 			cg_buf b;
 			cg_buf_init(&b, sizeof msg);
 			cg_buf_puts(&b, "must be one of");
-			for (const char *const *s = f->set; *s; s++)
+			for (const char *const *s = f->enumeration->values; *s; s++)
 				cg_buf_printf(&b, " %s", *s);
 			snprintf(msg, sizeof msg, "%s", cg_buf_cstr(&b));
 			cg_buf_free(&b);
@@ -317,9 +250,9 @@ static cg_err check(const vfield *f, json_t *v, json_t **out, cg_inv_error *e)
 		}
 		*out = json_incref(v);
 		return CG_OK;
-	case V_REF:
-	case V_REF_NULL:
-		if (f->type == V_REF_NULL && json_is_null(v)) {
+	case CG_F_REF:
+	case CG_F_REF_NULL:
+		if (f->type == CG_F_REF_NULL && json_is_null(v)) {
 			*out = json_null();
 			return CG_OK;
 		}
@@ -327,7 +260,7 @@ static cg_err check(const vfield *f, json_t *v, json_t **out, cg_inv_error *e)
 			return bad(e, f->name, "must be an id (a positive integer)");
 		*out = json_incref(v);
 		return CG_OK;
-	case V_INT:
+	case CG_F_INT:
 		if (!json_is_integer(v) || json_integer_value(v) < f->min ||
 		    json_integer_value(v) > f->max) {
 			char msg[96];
@@ -337,12 +270,12 @@ static cg_err check(const vfield *f, json_t *v, json_t **out, cg_inv_error *e)
 		}
 		*out = json_incref(v);
 		return CG_OK;
-	case V_BOOL:
+	case CG_F_BOOL:
 		if (!json_is_boolean(v))
 			return bad(e, f->name, "must be true or false");
 		*out = json_incref(v);
 		return CG_OK;
-	case V_DATES:
+	case CG_F_DATES:
 		return check_dates(v, out, e);
 	default:
 		return check_list(f, v, out, e);
@@ -352,24 +285,24 @@ static cg_err check(const vfield *f, json_t *v, json_t **out, cg_inv_error *e)
 static json_t *default_for(const vfield *f)
 {
 	switch (f->type) {
-	case V_TEXT:
+	case CG_F_TEXT:
 		return json_string("");
-	case V_CODE:
-	case V_REF_NULL:
+	case CG_F_CODE:
+	case CG_F_REF_NULL:
 		return json_null();
-	case V_ENUM:
-		return json_string(f->set[0]);
-	case V_INT:
+	case CG_F_ENUM:
+		return json_string(f->enumeration->values[0]);
+	case CG_F_INT:
 		return json_integer(f->def);
-	case V_BOOL:
+	case CG_F_BOOL:
 		return json_false();
-	case V_DATES:
+	case CG_F_DATES:
 		return json_pack("{s:n,s:n,s:n,s:n}", "draft", "submitted", "appraised",
 		                 "approved");
-	case V_CIDRS:
-	case V_URLS:
-	case V_DOMAINS:
-	case V_IPS:
+	case CG_F_CIDRS:
+	case CG_F_URLS:
+	case CG_F_DOMAINS:
+	case CG_F_IPS:
 		return json_array();
 	default:
 		return NULL;
@@ -408,7 +341,8 @@ cg_err cg_inv_normalize(cg_resource r, const json_t *in, const json_t *base, jso
 		if (!src && base)
 			src = json_object_get(base, f->name);
 		json_t *val = NULL;
-		if (!src || (json_is_null(src) && f->type != V_CODE && f->type != V_REF_NULL)) {
+		if (!src ||
+		    (json_is_null(src) && f->type != CG_F_CODE && f->type != CG_F_REF_NULL)) {
 			if (f->required) {
 				json_decref(res);
 				return bad(e, f->name, "is required");
@@ -416,7 +350,7 @@ cg_err cg_inv_normalize(cg_resource r, const json_t *in, const json_t *base, jso
 			val = default_for(f);
 		} else if (keeps_retired(f, src, base)) {
 			val = json_incref(src);
-		} else if (f->set == agency_kinds && json_is_string(src) &&
+		} else if (f->enumeration == &cg_enum_agency_kind && json_is_string(src) &&
 		           in_enum(retired_agency_kinds, json_string_value(src))) {
 			json_decref(res);
 			return bad(e, f->name,

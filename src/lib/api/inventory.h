@@ -22,7 +22,7 @@
 
 typedef struct cg_inv_error {
 	char field[48];
-	char message[160];
+	char message[448];
 } cg_inv_error;
 
 /* base: the existing record for an update, NULL for a create. Members of

@@ -26,6 +26,13 @@ cg_err cg_ip_parse(cg_slice s, cg_ip *out)
 	return CG_EINVAL;
 }
 
+void cg_ip_unmap(cg_ip *ip)
+{
+	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	if (!ip->v4 && memcmp(ip->b, mapped, 12) == 0)
+		ip->v4 = true;
+}
+
 cg_err cg_cidr_parse(cg_slice s, cg_cidr *out)
 {
 	cg_slice rest;

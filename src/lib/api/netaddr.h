@@ -23,6 +23,10 @@ typedef struct cg_cidr {
 } cg_cidr;
 
 cg_err cg_ip_parse(cg_slice s, cg_ip *out);
+/* An IPv4-mapped IPv6 address (::ffff:a.b.c.d, as dual-stack sockets and
+ * resolvers log IPv4 clients) becomes the IPv4 address it carries. Ranges
+ * never mix families, so routing an address unmaps it first. */
+void cg_ip_unmap(cg_ip *ip);
 /* "10.12.0.0/16", "2001:db8::/32"; a bare address is a /32 or /128.
  * Host bits set after the prefix are cleared ("10.12.1.5/16" ->
  * 10.12.0.0/16). */

@@ -22,6 +22,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/hex.h"
+#include "core/relpath.h"
 #include "core/fileio.h"
 #include "core/limits.h"
 
@@ -43,59 +45,7 @@ static cg_err refuse(cg_buf *why, cg_err err, const char *fmt, ...)
 	return err;
 }
 
-/* ---- hex -------------------------------------------------------------- */
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-static bool unhex(cg_slice s, unsigned char *out, size_t n)
-{
-	if (s.len != 2 * n)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		int a = hexval(s.ptr[2 * i]), b = hexval(s.ptr[2 * i + 1]);
-		if (a < 0 || b < 0)
-			return false;
-		out[i] = (unsigned char)(a << 4 | b);
-	}
-	return true;
-}
-
-static void tohex(const unsigned char *in, size_t n, char *out)
-{
-	static const char h[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = h[in[i] >> 4];
-		out[2 * i + 1] = h[in[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 /* ---- manifest --------------------------------------------------------- */
-
-/* A relative path with no empty, "." or ".." component and no control
- * characters: it cannot leave the bundle directory. */
-static bool path_ok(cg_slice p)
-{
-	if (p.len == 0 || p.len >= PATH_MAX || p.ptr[0] == '/')
-		return false;
-	cg_slice rest = p;
-	while (rest.ptr) {
-		cg_slice c = cg_slice_cut(rest, '/', &rest);
-		if (c.len == 0 || cg_slice_eq_cstr(c, ".") || cg_slice_eq_cstr(c, ".."))
-			return false;
-	}
-	for (size_t i = 0; i < p.len; i++)
-		if ((unsigned char)p.ptr[i] < 0x20 || p.ptr[i] == 0x7f)
-			return false;
-	return true;
-}
 
 void cg_bundle_manifest_free(cg_bundle_manifest *m)
 {
@@ -111,11 +61,11 @@ static cg_err parse_file_line(cg_slice rest, cg_bundle_file *f, cg_buf *why,
 	cg_slice hash = cg_slice_cut(rest, ' ', &rest);
 	cg_slice size = cg_slice_cut(rest, ' ', &rest);
 	int64_t sz;
-	if (!rest.ptr || !unhex(hash, f->sha256, 32))
+	if (!rest.ptr || !cg_hex_decode(hash, f->sha256, 32))
 		return refuse(why, CG_EPARSE, "MANIFEST:%zu: bad file line", lineno);
 	if (cg_parse_i64(size, 0, INT64_MAX, &sz))
 		return refuse(why, CG_EPARSE, "MANIFEST:%zu: bad size", lineno);
-	if (!path_ok(rest))
+	if (!cg_rel_path_safe(rest))
 		return refuse(why, CG_EPARSE, "MANIFEST:%zu: unsafe path", lineno);
 	f->size = (uint64_t)sz;
 	f->path = strndup(rest.ptr, rest.len);
@@ -192,7 +142,7 @@ static cg_err read_key(const char *path, const char *tag, unsigned char *key,
 	if (!err) {
 		cg_slice rest, s = cg_slice_cut(cg_buf_slice(&b), '\n', &rest);
 		cg_slice val, word = cg_slice_cut(s, ' ', &val);
-		if (!cg_slice_eq_cstr(word, tag) || !val.ptr || !unhex(val, key, n))
+		if (!cg_slice_eq_cstr(word, tag) || !val.ptr || !cg_hex_decode(val, key, n))
 			err = refuse(why, CG_EPARSE, "%s: not a %s key file", path, tag);
 	}
 	sodium_memzero(b.ptr ? b.ptr : (char *)"", b.ptr ? b.len : 0);
@@ -204,7 +154,7 @@ static void key_id(const unsigned char pk[32], char out[17])
 {
 	unsigned char h[32];
 	crypto_hash_sha256(h, pk, 32);
-	tohex(h, 8, out);
+	cg_hex_encode(h, 8, out);
 }
 
 cg_err cg_bundle_keygen(const char *pub_path, const char *sec_path, cg_buf *why)
@@ -214,7 +164,7 @@ cg_err cg_bundle_keygen(const char *pub_path, const char *sec_path, cg_buf *why)
 	unsigned char pk[32], sk[64];
 	crypto_sign_keypair(pk, sk);
 	char hex[129], text[200];
-	tohex(sk, 64, hex);
+	cg_hex_encode(sk, 64, hex);
 	int n = snprintf(text, sizeof text, SEC_TAG " %s\n", hex);
 	cg_err err = cg_write_file_atomic(sec_path, text, (size_t)n, 0600, why);
 	sodium_memzero(sk, sizeof sk);
@@ -222,7 +172,7 @@ cg_err cg_bundle_keygen(const char *pub_path, const char *sec_path, cg_buf *why)
 	sodium_memzero(text, sizeof text);
 	if (err)
 		return err;
-	tohex(pk, 32, hex);
+	cg_hex_encode(pk, 32, hex);
 	n = snprintf(text, sizeof text, PUB_TAG " %s\n", hex);
 	return cg_write_file_atomic(pub_path, text, (size_t)n, 0644, why);
 }
@@ -372,13 +322,13 @@ cg_err cg_bundle_sign(const char *dir, int64_t version, const char *sec_path,
 		unsigned char h[32];
 		uint64_t size;
 		char hex[65];
-		if (!path_ok(cg_slice_cstr(l.v[i]))) {
+		if (!cg_rel_path_safe(cg_slice_cstr(l.v[i]))) {
 			err = refuse(why, CG_EINVAL, "%s: unsafe file name", l.v[i]);
 			break;
 		}
 		if ((err = hash_file(dfd, l.v[i], h, &size, why)))
 			break;
-		tohex(h, 32, hex);
+		cg_hex_encode(h, 32, hex);
 		err = cg_buf_printf(&man, "file %s %" PRIu64 " %s\n", hex, size, l.v[i]);
 	}
 	if (!err) {
@@ -386,7 +336,7 @@ cg_err cg_bundle_sign(const char *dir, int64_t version, const char *sec_path,
 		char sighex[129], kid[17], text[200], path[PATH_MAX + 16];
 		crypto_sign_detached(sig, NULL, (const unsigned char *)man.ptr, man.len, sk);
 		key_id(sk + 32, kid); /* libsodium's secret key ends with the public key */
-		tohex(sig, 64, sighex);
+		cg_hex_encode(sig, 64, sighex);
 		int n = snprintf(text, sizeof text, "ed25519 %s %s\n", kid, sighex);
 		snprintf(path, sizeof path, "%s/" MANIFEST_NAME, dir);
 		err = cg_write_file_atomic(path, man.ptr, man.len, 0644, why);
@@ -419,7 +369,7 @@ static cg_err check_signature(int dfd, const char *dir, cg_slice manifest,
 	cg_slice kid = cg_slice_cut(rest, ' ', &rest);
 	unsigned char sig[64];
 	if (!cg_slice_eq_cstr(alg, "ed25519") || !rest.ptr || kid.len != 16 ||
-	    !unhex(rest, sig, sizeof sig))
+	    !cg_hex_decode(rest, sig, sizeof sig))
 		return refuse(why, CG_ECRYPTO, "%s: " SIG_NAME " is not \"ed25519 KEYID SIG\"", dir);
 	char want[17];
 	key_id(pk, want);

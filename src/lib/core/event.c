@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "hex.h"
 #include "json.h"
 #include "timeutil.h"
 
@@ -33,7 +34,6 @@ cg_err cg_severity_parse(const char *name, cg_severity *out)
 
 void cg_event_new_id(char out[33])
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned char r[16];
 	size_t got = 0;
 	while (got < sizeof r) {
@@ -41,11 +41,7 @@ void cg_event_new_id(char out[33])
 		if (n > 0)
 			got += (size_t)n;
 	}
-	for (int i = 0; i < 16; i++) {
-		out[2 * i] = hex[r[i] >> 4];
-		out[2 * i + 1] = hex[r[i] & 15];
-	}
-	out[32] = '\0';
+	cg_hex_encode(r, 16, out);
 }
 
 cg_err cg_event_init(cg_event *ev)

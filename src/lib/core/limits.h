@@ -118,6 +118,9 @@
 #define CG_DNS_MAX_PER_CLIENT 256
 /* Lines of a --subnets file. */
 #define CG_DNS_MAX_SUBNETS 100000
+/* Ranges in one longest-prefix table (every agency's ip_ranges, or a
+ * --subnets file): a province declares hundreds. */
+#define CG_MAX_PREFIX_RANGES (1u << 20)
 /* Server: DNS log uploads remembered, the size of one, and analyses
  * running at once (each holds an analyzer: ~100 MB for 10M lines). */
 #define CG_DNS_MAX_UPLOADS 10000
@@ -196,6 +199,8 @@
 /* A bundle manifest and its number of files. */
 #define CG_MAX_BUNDLE_MANIFEST (4u * 1024u * 1024u)
 #define CG_MAX_BUNDLE_FILES 100000
+/* A relative path named by a bundle (core/relpath.h). */
+#define CG_MAX_REL_PATH 1024
 /* A bundle as the server sends it to an agent (files base64 in JSON):
  * YARA rules, hash lists and lexicons are a few MiB. */
 #define CG_MAX_BUNDLE_DOWNLOAD (64u * 1024u * 1024u)

@@ -13,7 +13,6 @@
  */
 #include "demo.h"
 
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +21,7 @@
 #include "core/timeutil.h"
 #include "api/auth.h"
 #include "api/inventory.h"
+#include "api/users.h"
 
 static const cg_actor demo_actor = {"demo"};
 static const cg_scope province = {0};
@@ -286,18 +286,16 @@ cg_err cg_demo_ensure_admin(cg_store *st, const char *username, const char *pass
 	}
 	if (err != CG_ENOTFOUND)
 		return err;
-	char pw_hash[CG_PWHASH_MAX];
-	if ((err = cg_auth_init()) || (err = cg_password_hash(password, strlen(password), pw_hash)))
-		return err;
-	json_t *rec =
-	    json_pack("{s:s,s:s,s:s,s:n,s:b}", "username", username, "display_name",
-	              "Quản trị viên (demo)", "role", "admin", "agency_id", "disabled", 0);
-	if (rec == NULL)
+	/* the rules every user is made by (api/users.h) */
+	json_t *in = json_pack("{s:s,s:s,s:s,s:n,s:b,s:s}", "username", username, "display_name",
+	                       "Quản trị viên (demo)", "role", "admin", "agency_id", "disabled", 0,
+	                       "password", password);
+	if (in == NULL)
 		return CG_ENOMEM;
 	int64_t id = 0;
-	err = cg_store_user_create(st, &demo_actor, rec, pw_hash, &id);
-	json_decref(rec);
-	sodium_memzero(pw_hash, sizeof pw_hash);
+	cg_inv_error e;
+	err = cg_user_create(st, &demo_actor, in, &id, &e);
+	json_decref(in);
 	if (!err)
 		*created = true;
 	return err;

@@ -1,76 +1,57 @@
 /*
  * subnets.c - CIDR ranges to agency names, longest prefix (see subnets.h).
- * Addresses are held as 16 bytes (IPv4 mapped into ::ffff:0:0/96) so one
- * comparison routine serves both families.
+ * The ranges go into the same longest-prefix table the server routes
+ * events with (api/prefixtable.h), so the command line and the server
+ * decide "whose address is this" the same way; this file only reads the
+ * "CIDR name" lines.
  */
-#include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/netaddr.h"
+#include "api/prefixtable.h"
 #include "core/fileio.h"
 #include "core/limits.h"
 #include "dns/subnets.h"
 
-typedef struct range {
-	uint8_t addr[16];
-	int bits; /* prefix length in the 128-bit space */
-	char *name;
-} range;
-
 struct cg_dns_subnets {
-	range *r;
-	size_t n;
+	char **names; /* the prefix table's values index this */
+	size_t n, cap;
+	cg_prefix_table *t;
 };
-
-static bool to16(cg_slice ip, uint8_t out[16], int *v4)
-{
-	char tmp[64];
-	if (cg_slice_copy(ip, tmp, sizeof tmp))
-		return false;
-	uint8_t a4[4];
-	if (inet_pton(AF_INET, tmp, a4) == 1) {
-		memset(out, 0, 10);
-		out[10] = out[11] = 0xff;
-		memcpy(out + 12, a4, 4);
-		*v4 = 1;
-		return true;
-	}
-	char *pct = strchr(tmp, '%');
-	if (pct)
-		*pct = '\0';
-	*v4 = 0;
-	return inet_pton(AF_INET6, tmp, out) == 1;
-}
-
-static bool in_prefix(const uint8_t *a, const uint8_t *net, int bits)
-{
-	int full = bits / 8, rem = bits % 8;
-	if (memcmp(a, net, (size_t)full) != 0)
-		return false;
-	if (!rem)
-		return true;
-	uint8_t mask = (uint8_t)(0xff << (8 - rem));
-	return (a[full] & mask) == (net[full] & mask);
-}
 
 void cg_dns_subnets_free(cg_dns_subnets *s)
 {
 	if (!s)
 		return;
 	for (size_t i = 0; i < s->n; i++)
-		free(s->r[i].name);
-	free(s->r);
+		free(s->names[i]);
+	free(s->names);
+	cg_prefix_table_free(s->t);
 	free(s);
+}
+
+/* ip without an IPv6 zone ("fe80::1%eth0" -> "fe80::1"): resolver logs
+ * write link-local clients with it. */
+static cg_slice unzoned(cg_slice ip)
+{
+	const char *pct = memchr(ip.ptr, '%', ip.len);
+	if (pct)
+		ip.len = (size_t)(pct - ip.ptr);
+	return ip;
 }
 
 cg_err cg_dns_subnets_parse(cg_slice text, const char *name,
 			    cg_dns_subnets **out, cg_buf *why)
 {
 	cg_dns_subnets *s = calloc(1, sizeof *s);
-	if (!s)
+	if (!s || !(s->t = cg_prefix_table_new())) {
+		free(s);
 		return CG_ENOMEM;
+	}
 	cg_slice rest = text;
-	size_t line_no = 0, cap = 0;
+	size_t line_no = 0;
 	cg_err err = CG_OK;
 	const char *msg = NULL;
 	while (rest.ptr && rest.len) {
@@ -81,18 +62,22 @@ cg_err cg_dns_subnets_parse(cg_slice text, const char *name,
 		size_t k = 0;
 		while (k < line.len && line.ptr[k] != ' ' && line.ptr[k] != '\t')
 			k++;
-		cg_slice cidr = { line.ptr, k };
+		cg_slice text_cidr = { line.ptr, k };
 		cg_slice agency = cg_slice_trim((cg_slice){ line.ptr + k, line.len - k });
 		cg_slice plen;
-		cg_slice ip = cg_slice_cut(cidr, '/', &plen);
-		range r = { 0 };
-		int v4;
-		int64_t bits;
+		cg_slice ip = unzoned(cg_slice_cut(text_cidr, '/', &plen));
+		cg_ip addr;
+		cg_cidr c;
+		char canon[128]; /* the range without its zone */
+		int cn = snprintf(canon, sizeof canon, "%.*s%s%.*s", (int)ip.len, ip.ptr,
+				  plen.ptr ? "/" : "", plen.ptr ? (int)plen.len : 0,
+				  plen.ptr ? plen.ptr : "");
 		if (!agency.len) {
 			msg = "expected 'CIDR agency-name'";
-		} else if (!to16(ip, r.addr, &v4)) {
+		} else if (cg_ip_parse(ip, &addr)) {
 			msg = "not an IP address";
-		} else if (plen.ptr && cg_parse_i64(plen, 0, v4 ? 32 : 128, &bits)) {
+		} else if (cn < 0 || (size_t)cn >= sizeof canon ||
+			   cg_cidr_parse(cg_slice_from(canon, (size_t)cn), &c)) {
 			msg = "bad prefix length";
 		} else if (s->n >= CG_DNS_MAX_SUBNETS) {
 			msg = "too many ranges";
@@ -101,25 +86,27 @@ cg_err cg_dns_subnets_parse(cg_slice text, const char *name,
 			err = CG_EPARSE;
 			break;
 		}
-		if (!plen.ptr)
-			bits = v4 ? 32 : 128;
-		r.bits = (int)bits + (v4 ? 96 : 0);
-		if (s->n == cap) {
-			cap = cap ? cap * 2 : 16;
-			range *nr = realloc(s->r, cap * sizeof *nr);
-			if (!nr) {
+		if (s->n == s->cap) {
+			size_t cap = s->cap ? s->cap * 2 : 16;
+			char **nn = realloc(s->names, cap * sizeof *nn);
+			if (!nn) {
 				err = CG_ENOMEM;
 				break;
 			}
-			s->r = nr;
+			s->names = nn;
+			s->cap = cap;
 		}
-		r.name = strndup(agency.ptr, agency.len);
-		if (!r.name) {
+		char *nm = strndup(agency.ptr, agency.len);
+		if (!nm) {
 			err = CG_ENOMEM;
 			break;
 		}
-		s->r[s->n++] = r;
+		s->names[s->n++] = nm;
+		if ((err = cg_prefix_table_add(s->t, &c, (int64_t)(s->n - 1))))
+			break;
 	}
+	if (!err)
+		err = cg_prefix_table_build(s->t);
 	if (err) {
 		if (why)
 			cg_buf_printf(why, "%s:%zu: %s", name, line_no,
@@ -144,15 +131,10 @@ cg_err cg_dns_subnets_load(const char *path, cg_dns_subnets **out, cg_buf *why)
 
 const char *cg_dns_subnets_lookup(const cg_dns_subnets *s, cg_slice ip)
 {
-	uint8_t a[16];
-	int v4, best = -1;
-	const char *name = NULL;
-	if (!s || !to16(ip, a, &v4))
+	cg_ip a;
+	if (!s || cg_ip_parse(unzoned(ip), &a))
 		return NULL;
-	for (size_t i = 0; i < s->n; i++)
-		if (s->r[i].bits > best && in_prefix(a, s->r[i].addr, s->r[i].bits)) {
-			best = s->r[i].bits;
-			name = s->r[i].name;
-		}
-	return name;
+	cg_ip_unmap(&a); /* "::ffff:10.1.2.3" from a dual-stack resolver */
+	const cg_prefix_entry *e = cg_prefix_table_lookup(s->t, &a);
+	return e ? s->names[e->value] : NULL;
 }

@@ -4,8 +4,9 @@
  * and IPv6, longest prefix wins. # starts a comment. A bare address is a
  * /32 (/128).
  *
- * Lookups scan the list: they happen once per flagged client, not per
- * query, and a province has hundreds of ranges, not millions.
+ * The ranges live in the longest-prefix table the server routes events
+ * with (api/prefixtable.h). IPv4-mapped IPv6 clients ("::ffff:10.1.2.3")
+ * are looked up as IPv4, and an IPv6 zone ("%eth0") is ignored.
  *
  * Ownership: the table owns the names.
  */

@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/hex.h"
 #include "core/fileio.h"
 #include "core/json.h"
 #include "core/limits.h"
@@ -167,21 +168,6 @@ static void remove_entry(cg_fim *f, entry *x)
 
 /* ---- baseline file ---------------------------------------------------- */
 
-static void tohex(const unsigned char *in, size_t n, char *out)
-{
-	static const char h[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = h[in[i] >> 4];
-		out[2 * i + 1] = h[in[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
-static int hexval(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 static cg_err put_path(cg_buf *b, const char *p)
 {
 	cg_err err = CG_OK;
@@ -203,7 +189,7 @@ static bool get_path(cg_slice s, char *out, size_t n)
 		if (c == '%') {
 			if (i + 2 >= s.len)
 				return false;
-			int a = hexval(s.ptr[i + 1]), b = hexval(s.ptr[i + 2]);
+			int a = cg_hex_digit(s.ptr[i + 1]), b = cg_hex_digit(s.ptr[i + 2]);
 			if (a < 0 || b < 0 || (a == 0 && b == 0))
 				return false;
 			c = (char)(a << 4 | b);
@@ -247,7 +233,7 @@ static cg_err load_baseline(cg_fim *f, cg_buf *why)
 		bool ok = r2.ptr && hex.len == 64 && !cg_parse_i64(size, 0, INT64_MAX, &sz) &&
 			  !cg_parse_i64(mt, 0, INT64_MAX, &m) && get_path(r2, path, sizeof path);
 		for (int i = 0; ok && i < 32; i++) {
-			int a = hexval(hex.ptr[2 * i]), c = hexval(hex.ptr[2 * i + 1]);
+			int a = cg_hex_digit(hex.ptr[2 * i]), c = cg_hex_digit(hex.ptr[2 * i + 1]);
 			ok = a >= 0 && c >= 0;
 			sha[i] = (unsigned char)(a << 4 | c);
 		}
@@ -283,7 +269,7 @@ cg_err cg_fim_save(cg_fim *f, cg_buf *why)
 	char hex[65];
 	for (size_t i = 0; i < f->nbuckets && !err; i++)
 		for (entry *e = f->buckets[i]; e && !err; e = e->next) {
-			tohex(e->sha, 32, hex);
+			cg_hex_encode(e->sha, 32, hex);
 			err = cg_buf_printf(&b, "%s %" PRIu64 " %" PRId64 " ", hex, e->size, e->mtime_ns);
 			if (!err)
 				err = put_path(&b, e->path);
@@ -433,16 +419,16 @@ static void make_event(cg_fim *f, cg_event *ev, const char *kind, cg_severity se
 	 * crash, before the baseline was saved) is one event at the server. */
 	char idsrc[PATH_MAX + 256], hx[65] = "-", ho[65] = "-";
 	if (now)
-		tohex(now->sha, 32, hx);
+		cg_hex_encode(now->sha, 32, hx);
 	if (old)
-		tohex(old->sha, 32, ho);
+		cg_hex_encode(old->sha, 32, ho);
 	int n = snprintf(idsrc, sizeof idsrc, "%s|%s|%s|%s|%" PRId64, kind, path, hx, ho,
 			 now ? now->mtime_ns : old ? old->mtime_ns : 0);
 	unsigned char d[32];
 	unsigned int dl = 0;
 	if (n > 0 && EVP_Digest(idsrc, (size_t)n < sizeof idsrc ? (size_t)n : sizeof idsrc - 1, d,
 				&dl, EVP_sha256(), NULL)) {
-		tohex(d, 16, hx);
+		cg_hex_encode(d, 16, hx);
 		snprintf(ev->id, sizeof ev->id, "fim-%.32s", hx);
 	}
 	json_t *e = ev->evidence;
@@ -452,7 +438,7 @@ static void make_event(cg_fim *f, cg_event *ev, const char *kind, cg_severity se
 	json_object_set_new(e, "detected_by", json_string(how));
 	char hex[65];
 	if (now) {
-		tohex(now->sha, 32, hex);
+		cg_hex_encode(now->sha, 32, hex);
 		json_object_set_new(e, "sha256", json_string(hex));
 		json_object_set_new(e, "size", json_integer((json_int_t)now->size));
 		char t[32];
@@ -460,7 +446,7 @@ static void make_event(cg_fim *f, cg_event *ev, const char *kind, cg_severity se
 		json_object_set_new(e, "mtime", json_string(t));
 	}
 	if (old) {
-		tohex(old->sha, 32, hex);
+		cg_hex_encode(old->sha, 32, hex);
 		json_object_set_new(e, "old_sha256", json_string(hex));
 		json_object_set_new(e, "old_size", json_integer((json_int_t)old->size));
 	}

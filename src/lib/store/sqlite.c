@@ -23,6 +23,7 @@
 #include "store.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -284,6 +285,9 @@ struct cg_store {
 	pthread_cond_t rcv;
 	int version;
 	ressql sql[N_RES];
+	/* bumped after every committed agency change: caches of the agency
+	 * table (api/agencytable.h) compare it instead of reloading */
+	_Atomic uint64_t agencies_gen;
 };
 
 static _Thread_local char g_errmsg[256];
@@ -709,6 +713,18 @@ int cg_store_schema_version(cg_store *st)
 	return st->version;
 }
 
+uint64_t cg_store_agencies_generation(cg_store *st)
+{
+	return atomic_load(&st->agencies_gen);
+}
+
+/* After a committed change of resource r. */
+static void changed(cg_store *st, cg_resource r, cg_err err)
+{
+	if (!err && r == CG_RES_AGENCY)
+		atomic_fetch_add(&st->agencies_gen, 1);
+}
+
 /* ---- inventory -------------------------------------------------------- */
 
 static json_t *row_record(const resdef *d, sqlite3_stmt *s)
@@ -841,6 +857,7 @@ cg_err cg_store_inv_create(cg_store *st, const cg_scope *scope, const cg_actor *
 		}
 		err = finish(c, err);
 	}
+	changed(st, r, err);
 	writer_put(st);
 	free_all(tofree);
 	return err;
@@ -874,6 +891,7 @@ cg_err cg_store_inv_update(cg_store *st, const cg_scope *scope, const cg_actor *
 			err = audit_row(c, actor, "update", d->type, id, rec);
 		err = finish(c, err);
 	}
+	changed(st, r, err);
 	writer_put(st);
 	free_all(tofree);
 	return err;
@@ -905,6 +923,7 @@ cg_err cg_store_inv_delete(cg_store *st, const cg_scope *scope, const cg_actor *
 			err = audit_row(c, actor, "delete", resdefs[r].type, id, NULL);
 		err = finish(c, err);
 	}
+	changed(st, r, err);
 	writer_put(st);
 	return err;
 }
@@ -1154,7 +1173,7 @@ cg_err cg_store_agency_lookup(cg_store *st, const cg_scope *scope, const char *k
 	return err;
 }
 
-static const char SQL_AG_MAP[] = "SELECT id, code, ip_ranges FROM agencies";
+static const char SQL_AG_MAP[] = "SELECT id, code, ip_ranges, name FROM agencies ORDER BY id";
 
 cg_err cg_store_agency_map(cg_store *st, json_t **out)
 {
@@ -1170,6 +1189,7 @@ cg_err cg_store_agency_map(cg_store *st, json_t **out)
 			json_object_set_new(o, "id", json_integer(sqlite3_column_int64(s, 0)));
 			json_object_set_new(o, "code", col_str(s, 1));
 			json_object_set_new(o, "ip_ranges", col_json(s, 2));
+			json_object_set_new(o, "name", col_str(s, 3));
 			json_array_append_new(arr, o);
 		}
 		if (rc != SQLITE_DONE)

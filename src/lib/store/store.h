@@ -98,8 +98,15 @@ cg_err cg_store_inv_delete(cg_store *st, const cg_scope *scope, const cg_actor *
  * used by CSV import ("parent", "agency" columns). */
 cg_err cg_store_agency_lookup(cg_store *st, const cg_scope *scope, const char *key, int64_t *id);
 
-/* For mapping events to agencies: [{id, code, ip_ranges:[...]}, ...]. */
+/* For mapping events to agencies: [{id, code, name, ip_ranges:[...]}, ...]
+ * in id order. */
 cg_err cg_store_agency_map(cg_store *st, json_t **out);
+/* A number that changes whenever an agency is created, updated or
+ * deleted through this store (cheap: no query). Caches of
+ * cg_store_agency_map (api/agencytable.h) compare it per request. A
+ * backend shared by several servers must make it see the other servers'
+ * changes too (a counter row bumped in the same transaction). */
+uint64_t cg_store_agencies_generation(cg_store *st);
 
 /* For mapping events to systems: [{id, agency_id, urls, domains, ips}]. */
 cg_err cg_store_system_map(cg_store *st, json_t **out);

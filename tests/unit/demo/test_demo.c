@@ -2,7 +2,9 @@
  * test_demo.c - the demo province tables hold together (every reference
  * names an agency, codes are unique, levels and dossier states are valid
  * and their dates follow the state, evidence is JSON, IP ranges are
- * private), and seeding a real SQLite store is idempotent.
+ * private), seeding a real SQLite store is idempotent, the seeded
+ * agencies pass the API's name and range collision rule, and the demo
+ * admin is made by the user rules.
  */
 #include <jansson.h>
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 
 #include "core/buf.h"
 #include "demo/demo.h"
+#include "api/agencytable.h"
 #include "api/inventory.h"
 #include "store/store.h"
 #include "../test.h"
@@ -206,7 +209,29 @@ TEST(seeding_is_idempotent)
 	CHECK(count(st, CG_RES_PERSON) == cg_demo_npeople);
 	int64_t nev = 0;
 	CHECK(cg_store_events_count(st, &nev) == CG_OK && nev == cg_demo_nevents);
+	/* issue 18.14: the demo's agencies pass the API's collision rule,
+	 * strictly (no nested ranges either) */
+	json_t *map = NULL;
+	cg_agency_table *t = NULL;
+	CHECK(cg_store_agency_map(st, &map) == CG_OK && cg_agency_table_build(map, &t) == CG_OK);
+	size_t i;
+	json_t *a;
+	json_array_foreach(map, i, a)
+	{
+		cg_inv_error e;
+		if (cg_agency_table_check(t, json_integer_value(json_object_get(a, "id")), a, NULL,
+		                          false, &e) != CG_OK) {
+			printf("# %s: %s\n", e.field, e.message);
+			test_cur_failed = 1;
+		}
+	}
+	cg_agency_table_release(t);
+	json_decref(map);
 	bool created = false;
+	/* the admin is made by the user rules every user is made by */
+	CHECK(cg_demo_ensure_admin(st, "bad name", "demo-password-123", &created) == CG_EINVAL &&
+	      !created);
+	CHECK(cg_demo_ensure_admin(st, "admin2", "short", &created) == CG_EINVAL && !created);
 	CHECK(cg_demo_ensure_admin(st, "admin", "demo-password-123", &created) == CG_OK && created);
 	CHECK(cg_demo_ensure_admin(st, "admin", "other-password-456", &created) == CG_OK &&
 	      !created);

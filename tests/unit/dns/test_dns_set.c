@@ -169,13 +169,18 @@ TEST(subnets)
 	cg_buf why;
 	cg_buf_init(&why, 1024);
 	CHECK(cg_dns_subnets_parse(CG_SLICE("# ranges\n10.0.0.0/8 Tỉnh\n10.1.0.0/16 Sở Y tế\n"
-					    "10.1.2.3 one host\n2001:db8::/32 Sở Tài chính\n"),
+					    "10.1.2.3 one host\n2001:db8::/32 Sở Tài chính\n"
+					    "fe80::%eth0/64 link\n"),
 				   "t", &s, &why) == CG_OK);
 	CHECK_STR(cg_dns_subnets_lookup(s, CG_SLICE("10.1.9.9")), "Sở Y tế");
 	CHECK_STR(cg_dns_subnets_lookup(s, CG_SLICE("10.2.0.1")), "Tỉnh");
 	CHECK_STR(cg_dns_subnets_lookup(s, CG_SLICE("10.1.2.3")), "one host");
 	CHECK_STR(cg_dns_subnets_lookup(s, CG_SLICE("2001:db8::5")), "Sở Tài chính");
 	CHECK(cg_dns_subnets_lookup(s, CG_SLICE("192.0.2.1")) == NULL);
+	/* dual-stack resolvers log IPv4 clients mapped, link-local with a zone */
+	CHECK_STR(cg_dns_subnets_lookup(s, CG_SLICE("::ffff:10.1.9.9")), "Sở Y tế");
+	CHECK_STR(cg_dns_subnets_lookup(s, CG_SLICE("2001:db8::5%eth0")), "Sở Tài chính");
+	CHECK_STR(cg_dns_subnets_lookup(s, CG_SLICE("fe80::1%eth1")), "link");
 	cg_dns_subnets_free(s);
 	s = NULL;
 	CHECK(cg_dns_subnets_parse(CG_SLICE("10.0.0.0/33 x\n"), "bad.txt", &s, &why) == CG_EPARSE);
