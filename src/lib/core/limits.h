@@ -64,7 +64,12 @@
 #define CG_LOGIN_WINDOW_S 900
 #define CG_LOGIN_MAX_FAIL_USER 5
 #define CG_LOGIN_MAX_FAIL_IP 30
-#define CG_LOGIN_TRACKED 4096
+#define CG_LOGIN_TRACKED 16384
+/* Slots probed for one throttle key. A key whose run is full of live
+ * counters is treated as over its limit (never evicting a live count);
+ * with a keyed hash an attacker cannot aim at a run, and each address can
+ * add only CG_LOGIN_MAX_FAIL_IP usernames per window. */
+#define CG_LOGIN_PROBE 32
 /* Passwords: bytes accepted (argon2id input) and the minimum length. */
 #define CG_MAX_PASSWORD 1024
 #define CG_MIN_PASSWORD 10
