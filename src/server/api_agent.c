@@ -69,13 +69,13 @@ static bool ready(cg_resp *resp)
 	return g_agents != NULL;
 }
 
-/* The caller may act for agency_id (its scope is the province or it). */
-static bool in_scope(cg_req *req, cg_resp *resp, int64_t agency_id)
+/* The caller may do act on res for agency_id (the policy), and the agency
+ * exists in its scope. */
+static bool in_scope(cg_req *req, cg_resp *resp, cg_pol_action act, cg_pol_resource res,
+                     int64_t agency_id)
 {
-	if (req->scope.agency_id != 0 && req->scope.agency_id != agency_id) {
-		cg_resp_error(resp, 403, "agency_id: outside your agency", NULL);
+	if (!cg_req_allow(req, resp, act, res, agency_id, CG_POL_OWNER_NA))
 		return false;
-	}
 	json_t *rec = NULL;
 	cg_err err = cg_store_inv_get(req->srv->store, &req->scope, CG_RES_AGENCY, agency_id, &rec);
 	json_decref(rec);
@@ -160,7 +160,7 @@ void api_agent_policy_get(cg_req *req, cg_resp *resp)
 
 void api_agent_policies_get(cg_req *req, cg_resp *resp)
 {
-	if (!ready(resp) || !in_scope(req, resp, req->id))
+	if (!ready(resp) || !in_scope(req, resp, CG_ACT_READ, CG_PRES_AGENT_POLICY, req->id))
 		return;
 	int64_t v;
 	cg_resp_json(resp, 200, effective_policy(req->id, &v));
@@ -168,7 +168,7 @@ void api_agent_policies_get(cg_req *req, cg_resp *resp)
 
 void api_agent_policies_put(cg_req *req, cg_resp *resp)
 {
-	if (!ready(resp) || !in_scope(req, resp, req->id))
+	if (!ready(resp) || !in_scope(req, resp, CG_ACT_UPDATE, CG_PRES_AGENT_POLICY, req->id))
 		return;
 	json_t *body;
 	if (!cg_req_json(req, resp, &body))
@@ -219,7 +219,7 @@ void api_enroll_tokens_create(cg_req *req, cg_resp *resp)
 		snprintf(note_copy, sizeof note_copy, "%s", note);
 	note = note ? note_copy : NULL;
 	json_decref(body); /* note points at note_copy from here on */
-	if (!in_scope(req, resp, agency))
+	if (!in_scope(req, resp, CG_ACT_CREATE, CG_PRES_ENROLL_TOKEN, agency))
 		return;
 	char secret[CG_SECRET_TEXT], token[CG_SECRET_TEXT + 8];
 	cg_random_secret(secret);
@@ -550,3 +550,20 @@ void api_coverage(cg_req *req, cg_resp *resp)
 					  "infection_index",
 					  t_enr > 0 ? json_real((double)t_inf / (double)t_enr) : json_null()));
 }
+
+/* ---- routes (gathered by routes.c; who may call each: api/policy.h) --- */
+
+CG_ROUTE_GROUP(api_agent);
+const cg_route api_agent_routes[] = {
+    {"POST", "/api/v1/enroll-tokens", api_enroll_tokens_create, CG_PRES_ENROLL_TOKEN, CG_ACT_CREATE},
+    {"GET", "/api/v1/enroll-tokens", api_enroll_tokens_list, CG_PRES_ENROLL_TOKEN, CG_ACT_READ},
+    {"POST", "/api/v1/agent/enroll", api_agent_enroll, CG_PRES_ENROLMENT, CG_ACT_CREATE},
+    {"POST", "/api/v1/agent/heartbeat", api_agent_heartbeat, CG_PRES_AGENT_SELF, CG_ACT_UPDATE},
+    {"GET", "/api/v1/agent/policy", api_agent_policy_get, CG_PRES_AGENT_SELF, CG_ACT_READ},
+    {"GET", "/api/v1/agent/bundle", api_agent_bundle_get, CG_PRES_AGENT_SELF, CG_ACT_READ},
+    {"GET", "/api/v1/agent-policies/{id}", api_agent_policies_get, CG_PRES_AGENT_POLICY, CG_ACT_READ},
+    {"PUT", "/api/v1/agent-policies/{id}", api_agent_policies_put, CG_PRES_AGENT_POLICY, CG_ACT_UPDATE},
+    {"GET", "/api/v1/endpoints", api_endpoints_list, CG_PRES_ENDPOINT, CG_ACT_READ},
+    {"GET", "/api/v1/coverage", api_coverage, CG_PRES_ENDPOINT, CG_ACT_READ},
+};
+CG_ROUTE_COUNT(api_agent);

@@ -76,14 +76,24 @@ static bool officer(const cg_req *req)
 	return req->who.is_user && req->who.role == CG_ROLE_OFFICER;
 }
 
+static cg_pol_resource pol_res(cg_resource r)
+{
+	return r == CG_RES_AGENCY ? CG_PRES_AGENCY : r == CG_RES_SYSTEM ? CG_PRES_SYSTEM
+	                                                                : CG_PRES_PERSON;
+}
+
+/* The agency a record belongs to, for the policy: an agency record is its
+ * own; a system or person its agency_id (0: none, province level). */
+static int64_t rec_agency(cg_resource r, int64_t id, const json_t *rec)
+{
+	if (r == CG_RES_AGENCY)
+		return id;
+	json_t *a = json_object_get(rec, "agency_id");
+	return json_is_integer(a) ? json_integer_value(a) : 0;
+}
+
 static void inv_create(cg_req *req, cg_resp *resp, cg_resource r)
 {
-	if (!cg_req_can_write(req, resp))
-		return;
-	if (officer(req) && r == CG_RES_AGENCY) {
-		cg_resp_error(resp, 403, "agency officers cannot create agencies", NULL);
-		return;
-	}
 	json_t *body;
 	if (!cg_req_json(req, resp, &body))
 		return;
@@ -99,6 +109,12 @@ static void inv_create(cg_req *req, cg_resp *resp, cg_resource r)
 		return;
 	}
 	json_decref(body);
+	/* a new agency is a province-level record (agency 0) */
+	if (!cg_req_allow(req, resp, CG_ACT_CREATE, pol_res(r), rec_agency(r, 0, rec),
+	                  CG_POL_OWNER_NA)) {
+		json_decref(rec);
+		return;
+	}
 	int64_t id = 0;
 	cg_err err = cg_store_inv_create(req->srv->store, &req->scope, &req->actor, r, rec, &id);
 	json_decref(rec);
@@ -116,12 +132,15 @@ static void inv_create(cg_req *req, cg_resp *resp, cg_resource r)
 
 static void inv_update(cg_req *req, cg_resp *resp, cg_resource r)
 {
-	if (!cg_req_can_write(req, resp))
-		return;
 	json_t *old = NULL;
 	cg_err err = cg_store_inv_get(req->srv->store, &req->scope, r, req->id, &old);
 	if (err) {
 		cg_resp_store_error(resp, err, cg_resource_name(r));
+		return;
+	}
+	if (!cg_req_allow(req, resp, CG_ACT_UPDATE, pol_res(r), rec_agency(r, req->id, old),
+	                  CG_POL_OWNER_NA)) {
+		json_decref(old);
 		return;
 	}
 	json_t *body;
@@ -136,6 +155,13 @@ static void inv_update(cg_req *req, cg_resp *resp, cg_resource r)
 	if (err) {
 		json_decref(old);
 		cg_resp_invalid(resp, &e);
+		return;
+	}
+	/* moved to another agency: the caller must be allowed there too */
+	if (!cg_req_allow(req, resp, CG_ACT_UPDATE, pol_res(r), rec_agency(r, req->id, rec),
+	                  CG_POL_OWNER_NA)) {
+		json_decref(rec);
+		json_decref(old);
 		return;
 	}
 	/* An officer's own agency: the fields that decide what belongs to
@@ -170,13 +196,18 @@ static void inv_update(cg_req *req, cg_resp *resp, cg_resource r)
 
 static void inv_delete(cg_req *req, cg_resp *resp, cg_resource r)
 {
-	if (!cg_req_can_write(req, resp))
-		return;
-	if (officer(req) && r == CG_RES_AGENCY) {
-		cg_resp_error(resp, 403, "agency officers cannot delete agencies", NULL);
+	json_t *old = NULL;
+	cg_err err = cg_store_inv_get(req->srv->store, &req->scope, r, req->id, &old);
+	if (err) {
+		cg_resp_store_error(resp, err, cg_resource_name(r));
 		return;
 	}
-	cg_err err = cg_store_inv_delete(req->srv->store, &req->scope, &req->actor, r, req->id);
+	bool ok = cg_req_allow(req, resp, CG_ACT_DELETE, pol_res(r), rec_agency(r, req->id, old),
+	                       CG_POL_OWNER_NA);
+	json_decref(old);
+	if (!ok)
+		return;
+	err = cg_store_inv_delete(req->srv->store, &req->scope, &req->actor, r, req->id);
 	if (err == CG_ECONFLICT) {
 		cg_resp_error(resp, 409,
 		              "other records still refer to it (systems, people, users, tokens or "
@@ -237,3 +268,29 @@ void api_overview(cg_req *req, cg_resp *resp)
 	else
 		cg_resp_json(resp, 200, out);
 }
+
+/* ---- routes (gathered by routes.c; who may call each: api/policy.h) --- */
+
+CG_ROUTE_GROUP(api_inventory);
+const cg_route api_inventory_routes[] = {
+    {"GET", "/api/v1/overview", api_overview, CG_PRES_OVERVIEW, CG_ACT_READ},
+    {"GET", "/api/v1/agencies", api_agencies_list, CG_PRES_AGENCY, CG_ACT_READ},
+    {"POST", "/api/v1/agencies", api_agencies_create, CG_PRES_AGENCY, CG_ACT_CREATE},
+    {"GET", "/api/v1/agencies/{id}", api_agencies_get, CG_PRES_AGENCY, CG_ACT_READ},
+    {"PUT", "/api/v1/agencies/{id}", api_agencies_update, CG_PRES_AGENCY, CG_ACT_UPDATE},
+    {"PATCH", "/api/v1/agencies/{id}", api_agencies_update, CG_PRES_AGENCY, CG_ACT_UPDATE},
+    {"DELETE", "/api/v1/agencies/{id}", api_agencies_delete, CG_PRES_AGENCY, CG_ACT_DELETE},
+    {"GET", "/api/v1/systems", api_systems_list, CG_PRES_SYSTEM, CG_ACT_READ},
+    {"POST", "/api/v1/systems", api_systems_create, CG_PRES_SYSTEM, CG_ACT_CREATE},
+    {"GET", "/api/v1/systems/{id}", api_systems_get, CG_PRES_SYSTEM, CG_ACT_READ},
+    {"PUT", "/api/v1/systems/{id}", api_systems_update, CG_PRES_SYSTEM, CG_ACT_UPDATE},
+    {"PATCH", "/api/v1/systems/{id}", api_systems_update, CG_PRES_SYSTEM, CG_ACT_UPDATE},
+    {"DELETE", "/api/v1/systems/{id}", api_systems_delete, CG_PRES_SYSTEM, CG_ACT_DELETE},
+    {"GET", "/api/v1/people", api_people_list, CG_PRES_PERSON, CG_ACT_READ},
+    {"POST", "/api/v1/people", api_people_create, CG_PRES_PERSON, CG_ACT_CREATE},
+    {"GET", "/api/v1/people/{id}", api_people_get, CG_PRES_PERSON, CG_ACT_READ},
+    {"PUT", "/api/v1/people/{id}", api_people_update, CG_PRES_PERSON, CG_ACT_UPDATE},
+    {"PATCH", "/api/v1/people/{id}", api_people_update, CG_PRES_PERSON, CG_ACT_UPDATE},
+    {"DELETE", "/api/v1/people/{id}", api_people_delete, CG_PRES_PERSON, CG_ACT_DELETE},
+};
+CG_ROUTE_COUNT(api_inventory);

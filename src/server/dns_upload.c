@@ -654,3 +654,15 @@ void api_dns_infections(cg_req *req, cg_resp *resp)
 	json_decref(per);
 	cg_resp_json(resp, 200, cg_list_body(items, (int64_t)json_array_size(items)));
 }
+
+/* ---- routes (gathered by routes.c; who may call each: api/policy.h) --- */
+
+CG_ROUTE_GROUP(dns_upload);
+const cg_route dns_upload_routes[] = {
+    {"POST", "/api/v1/dns/uploads", api_dns_upload_create, CG_PRES_DNS_UPLOAD, CG_ACT_UPLOAD},
+    {"GET", "/api/v1/dns/uploads/{id}", api_dns_upload_get, CG_PRES_DNS_UPLOAD, CG_ACT_READ},
+    {"PUT", "/api/v1/dns/uploads/{id}", api_dns_upload_put, CG_PRES_DNS_UPLOAD, CG_ACT_UPLOAD},
+    {"POST", "/api/v1/dns/uploads/{id}/analyze", api_dns_upload_analyze, CG_PRES_DNS_UPLOAD, CG_ACT_UPLOAD},
+    {"GET", "/api/v1/dns/infections", api_dns_infections, CG_PRES_DNS_FINDINGS, CG_ACT_READ},
+};
+CG_ROUTE_COUNT(dns_upload);

@@ -52,11 +52,9 @@ const char *cg_role_name(cg_role r)
 	return (unsigned)r <= CG_ROLE_VIEWER ? role_names[r] : "";
 }
 
-const char *cg_auth_name(cg_auth a)
+const char *cg_route_auth_word(const cg_route *r, char *buf, size_t n)
 {
-	static const char *const names[] = {"public", "read",  "write", "admin",
-	                                    "ingest", "agent", "user"};
-	return (unsigned)a <= CG_AUTH_USER ? names[a] : "?";
+	return cg_pol_summary(r->act, r->res, buf, n);
 }
 
 /* ---- responses -------------------------------------------------------- */
@@ -176,38 +174,95 @@ bool cg_req_paging(cg_req *req, cg_resp *resp, int64_t *limit, int64_t *offset)
 	return true;
 }
 
-bool cg_req_can_write(cg_req *req, cg_resp *resp)
+cg_pol_who cg_req_who(const cg_req *req)
 {
-	if (req->who.is_user &&
-	    (req->who.role == CG_ROLE_ADMIN || req->who.role == CG_ROLE_ANALYST ||
-	     req->who.role == CG_ROLE_OFFICER))
+	const cg_principal *w = &req->who;
+	cg_pol_who p = {CG_POL_ANON, 0};
+	if (w->is_user) {
+		p.kind = w->role == CG_ROLE_ADMIN     ? CG_POL_ADMIN
+		         : w->role == CG_ROLE_ANALYST ? CG_POL_ANALYST
+		         : w->role == CG_ROLE_OFFICER ? CG_POL_OFFICER
+		                                      : CG_POL_VIEWER;
+		/* a province user's record may carry an agency: only the
+		 * officer is bound by it (as the store scope, req->scope) */
+		if (p.kind == CG_POL_OFFICER)
+			p.agency_id = w->agency_id > 0 ? w->agency_id : -1;
+	} else if (w->is_token) {
+		p.kind = strcmp(w->scope, "ingest") == 0  ? CG_POL_TOKEN_INGEST
+		         : strcmp(w->scope, "read") == 0  ? CG_POL_TOKEN_READ
+		         : strcmp(w->scope, "agent") == 0 ? CG_POL_TOKEN_AGENT
+		                                          : CG_POL_ANON;
+		p.agency_id = w->agency_id > 0 ? w->agency_id : 0;
+		if (p.kind == CG_POL_ANON) /* an unknown scope may do nothing */
+			p.kind = CG_POL_NKINDS;
+	}
+	return p;
+}
+
+static unsigned verdict_status(cg_pol_verdict v)
+{
+	return v == CG_POL_LOGIN || v == CG_POL_SESSION ? 401 : 403;
+}
+
+bool cg_req_allow(cg_req *req, cg_resp *resp, cg_pol_action act, cg_pol_resource res,
+                  int64_t agency_id, cg_pol_owner owner)
+{
+	cg_pol_who w = cg_req_who(req);
+	cg_pol_verdict v = cg_policy(&w, act, res, agency_id, owner);
+	if (v == CG_POL_ALLOW)
 		return true;
-	cg_resp_error(resp, 403, "your role may not change records", NULL);
+	char msg[160];
+	snprintf(msg, sizeof msg, "%s: %s %s", cg_pol_verdict_text(v), cg_pol_action_name(act),
+	         cg_pol_resource_name(res));
+	cg_resp_error(resp, verdict_status(v), msg, NULL);
 	return false;
+}
+
+int64_t cg_req_param(const cg_req *req, const char *name)
+{
+	for (int i = 0; i < req->nparams; i++)
+		if (strcmp(req->params[i].name, name) == 0)
+			return req->params[i].value;
+	return 0;
 }
 
 /* ---- routing ---------------------------------------------------------- */
 
-/* Does path match pattern? Fills *id and *tail. */
-static bool match_route(const char *pattern, const char *path, int64_t *id, const char **tail)
+/* Does path match pattern? Fills the named parameters and *tail. A
+ * "{name}" segment takes a positive decimal integer (no sign, no leading
+ * "+", within int64): anything else is no match, so a handler never sees
+ * an unvalidated id. */
+static bool match_route(const char *pattern, const char *path, cg_req *req)
 {
 	const char *p = pattern, *s = path;
-	*id = 0;
-	*tail = "";
+	req->nparams = 0;
+	req->id = 0;
+	req->tail = "";
 	while (*p) {
 		if (p[0] == '*' && p[1] == '\0') {
-			*tail = s;
+			req->tail = s;
 			return true;
 		}
-		if (strncmp(p, "{id}", 4) == 0) {
+		if (*p == '{') {
+			const char *close = strchr(p, '}');
+			size_t nl = close ? (size_t)(close - p - 1) : 0;
+			if (!close || nl == 0 || nl >= sizeof req->params[0].name ||
+			    req->nparams >= CG_MAX_ROUTE_PARAMS)
+				return false; /* a malformed pattern matches nothing */
 			const char *e = s;
 			while (*e >= '0' && *e <= '9')
 				e++;
-			if (e == s ||
-			    cg_parse_i64(cg_slice_from(s, (size_t)(e - s)), 1, INT64_MAX, id))
+			int64_t v;
+			if (e == s || cg_parse_i64(cg_slice_from(s, (size_t)(e - s)), 1, INT64_MAX, &v))
 				return false;
+			cg_param *pr = &req->params[req->nparams++];
+			memcpy(pr->name, p + 1, nl);
+			pr->name[nl] = '\0';
+			pr->value = v;
+			if (strcmp(pr->name, "id") == 0)
+				req->id = v;
 			s = e;
-			p += 4;
+			p = close + 1;
 			continue;
 		}
 		if (*p != *s)
@@ -219,13 +274,14 @@ static bool match_route(const char *pattern, const char *path, int64_t *id, cons
 }
 
 /* The route for method+path; *path_known tells a 405 from a 404. */
-static const cg_route *find_route(const char *method, const char *path, int64_t *id,
-                                  const char **tail, bool *path_known)
+static const cg_route *find_route(const char *method, const char *path, cg_req *req,
+                                  bool *path_known)
 {
 	*path_known = false;
-	for (int i = 0; i < cg_nroutes; i++) {
-		const cg_route *r = &cg_routes[i];
-		if (!match_route(r->pattern, path, id, tail))
+	int n = cg_route_count();
+	for (int i = 0; i < n; i++) {
+		const cg_route *r = cg_route_at(i);
+		if (!match_route(r->pattern, path, req))
 			continue;
 		*path_known = true;
 		if (strcmp(r->method, method) == 0 ||
@@ -296,50 +352,23 @@ static unsigned authenticate(cg_req *req)
 	return 0;
 }
 
-/* May this caller use this route? 0, or the refusal status + message. */
+/* May this caller use this route? 0, or the refusal status + message:
+ * the policy's route-level answer (the record's agency not known yet). */
 static unsigned authorize(cg_req *req, const cg_route *r, const char **why)
 {
-	const cg_principal *w = &req->who;
-	if (r->auth == CG_AUTH_PUBLIC)
+	cg_pol_who w = cg_req_who(req);
+	cg_pol_verdict v = cg_policy(&w, r->act, r->res, CG_POL_ANY_AGENCY, CG_POL_OWNER_NA);
+	if (v == CG_POL_ALLOW)
 		return 0;
-	if (!w->is_user && !w->is_token) {
-		*why = "authentication required";
-		return 401;
-	}
-	*why = "not allowed for your role or token scope";
-	bool tok = w->is_token;
-	switch (r->auth) {
-	case CG_AUTH_READ:
-		if (tok)
-			return strcmp(w->scope, "read") == 0 ? 0 : 403;
-		return 0;
-	case CG_AUTH_USER:
-		if (tok) {
-			*why = "no session: this route is for signed-in users";
-			return 401;
-		}
-		return 0;
-	case CG_AUTH_WRITE:
-		if (tok)
-			return 403;
-		return w->role == CG_ROLE_VIEWER ? 403 : 0;
-	case CG_AUTH_ADMIN:
-		return !tok && w->role == CG_ROLE_ADMIN ? 0 : 403;
-	case CG_AUTH_INGEST:
-		return tok && (strcmp(w->scope, "ingest") == 0 || strcmp(w->scope, "agent") == 0)
-		           ? 0
-		           : 403;
-	case CG_AUTH_AGENT:
-		return tok && strcmp(w->scope, "agent") == 0 ? 0 : 403;
-	case CG_AUTH_UPLOAD:
-		/* DNS logs: a provider's token, or the province's staff in the
-		 * dashboard; not an agency officer (uploads are province-wide) */
-		if (tok)
-			return strcmp(w->scope, "ingest") == 0 || strcmp(w->scope, "agent") == 0 ? 0 : 403;
-		return w->role == CG_ROLE_ADMIN || w->role == CG_ROLE_ANALYST ? 0 : 403;
-	default:
-		return 403;
-	}
+	*why = cg_pol_verdict_text(v);
+	return verdict_status(v);
+}
+
+static bool route_public(const cg_route *r)
+{
+	cg_pol_who anon = {CG_POL_ANON, 0};
+	return cg_policy(&anon, r->act, r->res, CG_POL_ANY_AGENCY, CG_POL_OWNER_NA) ==
+	       CG_POL_ALLOW;
 }
 
 static bool is_state_change(const char *m)
@@ -460,7 +489,7 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, const char *url, const
 	client_ip(c, req.client_ip, sizeof req.client_ip);
 	enum MHD_Result ret;
 	bool known;
-	const cg_route *r = find_route(method, url, &req.id, &req.tail, &known);
+	const cg_route *r = find_route(method, url, &req, &known);
 	if (!r) {
 		ret = send_error(c, known ? 405 : 404, known ? "method not allowed" : "not found");
 		goto out;
@@ -477,7 +506,7 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, const char *url, const
 	}
 	/* public routes (the login) do not act on the cookie: no CSRF check,
 	 * so a stale session never blocks logging in again */
-	if (req.who.is_user && is_state_change(method) && r->auth != CG_AUTH_PUBLIC) {
+	if (req.who.is_user && is_state_change(method) && !route_public(r)) {
 		const char *t = cg_req_header(&req, "X-CSRF-Token");
 		if (!cg_secret_eq(t, req.who.csrf)) {
 			ret = send_error(c, 403, "missing or wrong X-CSRF-Token");

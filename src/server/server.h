@@ -6,21 +6,24 @@
  *   1. libmicrohttpd accepts it (thread pool, TLS via GnuTLS); the body is
  *      collected into a cg_buf bounded by CG_MAX_REQUEST_BODY (413 past
  *      it) and gunzipped when Content-Encoding: gzip (bounded the same).
- *   2. The route table (routes.c) is searched by method and path; a
- *      pattern segment "{id}" matches a positive integer (req->id), a
- *      final "*" matches the rest of the path (req->tail).
+ *   2. The route table (routes.c gathers each api_*.c file's rows) is
+ *      searched by method and path; a pattern segment "{name}" matches a
+ *      positive integer (cg_req_param(req, "name"); "{id}" also req->id),
+ *      a final "*" matches the rest of the path (req->tail).
  *   3. Authentication: "Authorization: Bearer cgt_..." (an API token) or
- *      the cg_session cookie. The route's `auth` says who may call it;
- *      cookie-authenticated POST/PUT/PATCH/DELETE also need X-CSRF-Token.
+ *      the cg_session cookie. The policy (api/policy.h) answers whether
+ *      this caller may do the row's action on its resource; handlers ask
+ *      it again with the record's agency and owner (cg_req_allow).
+ *      Cookie-authenticated POST/PUT/PATCH/DELETE also need X-CSRF-Token.
  *      The caller's agency scope (req->scope) is set here, once; handlers
  *      pass it to every store call, and the store applies it in SQL.
  *   4. The handler fills a cg_resp (status + JSON or bytes); http.c adds
  *      the security headers and sends it.
  *
  * Adding an API route: write the handler in src/server/api_NAME.c
- * (void fn(cg_req *, cg_resp *)), declare it in routes.c and add one row
- * to cg_routes[] there; list the file in src/server/meson.build. See
- * docs/server.md.
+ * (void fn(cg_req *, cg_resp *)) and add its row to that file's
+ * api_NAME_routes[] (a new file: its group to routes.c and the file to
+ * src/server/meson.build). See docs/server.md.
  */
 #ifndef CG_SERVER_H
 #define CG_SERVER_H
@@ -31,7 +34,9 @@
 #include <stdint.h>
 
 #include "core/buf.h"
+#include "core/limits.h"
 #include "api/auth.h"
+#include "api/policy.h"
 #include "store/store.h"
 
 struct MHD_Connection;
@@ -46,22 +51,6 @@ typedef enum cg_role {
 
 cg_role cg_role_parse(const char *s);
 const char *cg_role_name(cg_role r);
-
-/* Who may call a route. */
-typedef enum cg_auth {
-	CG_AUTH_PUBLIC = 0, /* anyone (login, the dashboard's files) */
-	CG_AUTH_READ,       /* any signed-in user; tokens with scope read */
-	CG_AUTH_WRITE,      /* users who may change things: admin, analyst,
-	                       officer (within their agency) */
-	CG_AUTH_ADMIN,      /* users with role admin */
-	CG_AUTH_INGEST,     /* tokens with scope ingest or agent */
-	CG_AUTH_AGENT,      /* tokens with scope agent */
-	CG_AUTH_USER,       /* any signed-in user, no tokens (session info) */
-	CG_AUTH_UPLOAD,     /* as CG_AUTH_INGEST, and province-level users
-	                       (admin, analyst) from the dashboard */
-} cg_auth;
-
-const char *cg_auth_name(cg_auth a);
 
 typedef struct cg_server {
 	cg_store *store;
@@ -84,12 +73,21 @@ typedef struct cg_principal {
 	char actor[192]; /* audit name: "user:NAME" or "token:ID:NAME" */
 } cg_principal;
 
+/* A named path parameter: "{task}" in the pattern, a positive integer in
+ * the path. */
+typedef struct cg_param {
+	char name[24];
+	int64_t value;
+} cg_param;
+
 typedef struct cg_req {
 	cg_server *srv;
 	struct MHD_Connection *conn;
 	const char *method;
 	const char *path;
-	int64_t id;       /* the {id} of the route pattern, 0 when none */
+	int64_t id;       /* the "{id}" parameter (cg_req_param(req, "id")), 0 when none */
+	cg_param params[CG_MAX_ROUTE_PARAMS];
+	int nparams;
 	const char *tail; /* what "*" matched, "" when none */
 	cg_buf body;      /* the request body, decompressed */
 	cg_principal who;
@@ -110,15 +108,37 @@ typedef struct cg_resp {
 
 typedef void (*cg_handler)(cg_req *req, cg_resp *resp);
 
+/* One route. Who may call it is not a column: it is the policy's answer
+ * (api/policy.h) for the row's action on its resource, asked before the
+ * handler runs; handlers ask again once the record's agency or owner is
+ * known (cg_req_allow). */
 typedef struct cg_route {
 	const char *method;  /* "GET", "POST", "PUT", "PATCH", "DELETE" */
-	const char *pattern; /* "/api/v1/agencies/{id}" */
+	const char *pattern; /* "/api/v1/incidents/{id}/tasks/{task}" */
 	cg_handler fn;
-	cg_auth auth;
+	cg_pol_resource res;
+	cg_pol_action act;
 } cg_route;
 
-extern const cg_route cg_routes[];
-extern const int cg_nroutes;
+/* Each api_*.c file keeps the rows of its routes next to its handlers:
+ *   const cg_route api_NAME_routes[] = {...};
+ *   const size_t api_NAME_nroutes = sizeof api_NAME_routes / sizeof ...;
+ * routes.c gathers the groups into one table, in order. */
+typedef struct cg_route_group {
+	const cg_route *rows;
+	const size_t *n;
+} cg_route_group;
+
+#define CG_ROUTE_GROUP(name)                                                                    \
+	extern const cg_route name##_routes[];                                                  \
+	extern const size_t name##_nroutes
+#define CG_ROUTE_COUNT(name) const size_t name##_nroutes = sizeof name##_routes / sizeof name##_routes[0]
+
+/* The whole table: routes in match order. */
+int cg_route_count(void);
+const cg_route *cg_route_at(int i);
+/* Who may call the route, in one word (cg_pol_summary). */
+const char *cg_route_auth_word(const cg_route *r, char *buf, size_t n);
 
 /* ---- running ---------------------------------------------------------- */
 
@@ -163,8 +183,16 @@ bool cg_req_paging(cg_req *req, cg_resp *resp, int64_t *limit, int64_t *offset);
 /* An integer query argument (0 when absent); false after a 400. */
 bool cg_req_int_arg(cg_req *req, cg_resp *resp, const char *name, int64_t min, int64_t max,
                     int64_t *out);
-/* May the caller change things (role admin/analyst/officer)? Sets 403. */
-bool cg_req_can_write(cg_req *req, cg_resp *resp);
+/* A named path parameter ("{task}" -> cg_req_param(req, "task")); 0 when
+ * the pattern has none of that name (values are positive integers). */
+int64_t cg_req_param(const cg_req *req, const char *name);
+/* The policy's answer for the caller doing act on res of agency_id
+ * (CG_POL_ANY_AGENCY when not known) and owner; on a refusal the 401/403
+ * is set and false returned. */
+bool cg_req_allow(cg_req *req, cg_resp *resp, cg_pol_action act, cg_pol_resource res,
+                  int64_t agency_id, cg_pol_owner owner);
+/* The caller as the policy sees it. */
+cg_pol_who cg_req_who(const cg_req *req);
 
 /* {"items":[...],"total":N} */
 json_t *cg_list_body(json_t *items, int64_t total);

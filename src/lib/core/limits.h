@@ -80,6 +80,8 @@
 #define CG_HTTP_TIMEOUT_S 60
 #define CG_HTTP_THREADS 4
 #define CG_MAX_URL 8192
+/* Named parameters in one route pattern ("/incidents/{id}/tasks/{task}"). */
+#define CG_MAX_ROUTE_PARAMS 4
 #define CG_HTTP_DRAIN_S 10
 /* Store: SQLite reader connections, and how long a writer waits for a
  * lock held by another process (canhgac user add while serving). */
