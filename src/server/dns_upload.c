@@ -64,12 +64,17 @@ static const char *const state_names[] = { "receiving", "analyzing", "done",
 typedef struct job {
 	int64_t id;
 	char name[256];
+	/* the uploader: "user:ID" or "token:ID", and what the policy knows of
+	 * them when they created it (their kind and agency): findings are
+	 * filed only where that caller may upload */
+	char owner[48];
+	cg_pol_who owner_who;
 	int64_t size;
 	job_state state;
 	char error[512];
 	/* progress, written by the analysis thread */
 	_Atomic uint64_t lines, queries, bytes;
-	int64_t flagged, events_stored, started_ms, finished_ms;
+	int64_t flagged, events_stored, outside_scope, started_ms, finished_ms;
 	pthread_t thread;
 	bool joinable;
 } job;
@@ -87,7 +92,8 @@ static struct {
 
 /* ---- registry ------------------------------------------------------------ */
 
-static job *job_add(int64_t id, const char *name, int64_t size)
+static job *job_add(int64_t id, const char *name, int64_t size, const char *owner,
+                    cg_pol_who owner_who)
 {
 	if (g.n >= CG_DNS_MAX_UPLOADS)
 		return NULL;
@@ -104,6 +110,8 @@ static job *job_add(int64_t id, const char *name, int64_t size)
 		return NULL;
 	j->id = id;
 	snprintf(j->name, sizeof j->name, "%s", name);
+	snprintf(j->owner, sizeof j->owner, "%s", owner);
+	j->owner_who = owner_who;
 	j->size = size;
 	g.jobs[g.n++] = j;
 	if (id >= g.next_id)
@@ -141,7 +149,24 @@ static bool registry_load(cg_server *srv)
 		if (cg_read_file(path, &b, NULL) == CG_OK)
 			cg_slice_copy(cg_buf_slice(&b), name, sizeof name);
 		cg_buf_free(&b);
-		job_add(id, name, st.st_size);
+		/* ID.owner: {"owner","kind","agency_id"}; an upload without one
+		 * (made before owners were recorded) is the admins' alone */
+		char owner[48] = "";
+		cg_pol_who ow = {CG_POL_ADMIN, 0};
+		snprintf(path, sizeof path, "%s/%lld.owner", g.dir, (long long)id);
+		json_t *oj = NULL;
+		cg_buf_init(&b, 4096);
+		if (cg_read_file(path, &b, NULL) == CG_OK &&
+		    cg_json_parse(cg_buf_slice(&b), &oj, NULL) == CG_OK && json_is_object(oj)) {
+			const char *o = cg_json_get_str(oj, "owner");
+			snprintf(owner, sizeof owner, "%s", o ? o : "");
+			json_int_t k = json_integer_value(json_object_get(oj, "kind"));
+			ow.kind = k > 0 && k < CG_POL_NKINDS ? (cg_pol_kind)k : CG_POL_NKINDS;
+			ow.agency_id = json_integer_value(json_object_get(oj, "agency_id"));
+		}
+		json_decref(oj);
+		cg_buf_free(&b);
+		job_add(id, name, st.st_size, owner, ow);
 	}
 	closedir(d);
 	g.loaded = true;
@@ -173,8 +198,10 @@ static json_t *job_json(const job *j)
 	json_object_set_new(p, "percent", json_real(pct > 99.9 && j->state != JOB_DONE ? 99.9 : pct));
 	json_object_set_new(o, "progress", p);
 	if (j->state == JOB_DONE)
-		json_object_set_new(o, "result", json_pack("{s:I,s:I}", "clients_flagged",
-			(json_int_t)j->flagged, "events_stored", (json_int_t)j->events_stored));
+		json_object_set_new(o, "result", json_pack("{s:I,s:I,s:I}", "clients_flagged",
+			(json_int_t)j->flagged, "events_stored", (json_int_t)j->events_stored,
+			"outside_your_agencies", (json_int_t)j->outside_scope));
+	json_object_set_new(o, "owner", cg_json_cstr(j->owner));
 	if (j->state == JOB_FAILED)
 		json_object_set_new(o, "error", cg_json_cstr(j->error));
 	return o;
@@ -313,6 +340,13 @@ static cg_err store_events(cg_server *srv, job *j, cg_dns_analyzer *a)
 		cg_slice ip = cg_dns_client_ip(a, ids[i]);
 		const char *code;
 		int64_t agency = ranges_lookup(&m, ip, &code);
+		/* filed only into an agency the uploader may upload for: an
+		 * officer's log names their agency's clients, not a neighbour's */
+		if (cg_policy(&j->owner_who, CG_ACT_UPLOAD, CG_PRES_DNS_UPLOAD, agency,
+		              CG_POL_OWNER_NA) != CG_POL_ALLOW) {
+			j->outside_scope++;
+			continue;
+		}
 		if ((err = cg_event_init(&evs[k])))
 			break;
 		/* same upload, same client: same id, stored once */
@@ -340,6 +374,28 @@ static cg_err store_events(cg_server *srv, job *j, cg_dns_analyzer *a)
 	json_decref(m.agencies);
 	free(m.r);
 	return err;
+}
+
+/* Replaces every occurrence of needle in msg by with (bounded). */
+static void scrub(char *msg, size_t size, const char *needle, const char *with)
+{
+	size_t nl = needle ? strlen(needle) : 0;
+	if (nl == 0)
+		return;
+	char out[1024];
+	size_t o = 0;
+	for (const char *p = msg; *p && o + 1 < sizeof out;) {
+		if (strncmp(p, needle, nl) == 0) {
+			int w = snprintf(out + o, sizeof out - o, "%s", with);
+			o = w < 0 ? o : o + (size_t)w >= sizeof out ? sizeof out - 1 : o + (size_t)w;
+			p += nl;
+		} else {
+			out[o++] = *p++;
+		}
+	}
+	size_t n = o < size - 1 ? o : size - 1;
+	memcpy(msg, out, n);
+	msg[n] = '\0';
 }
 
 typedef struct job_arg {
@@ -392,8 +448,14 @@ static void *job_run(void *p)
 	j->finished_ms = cg_time_now_ms();
 	if (err) {
 		j->state = JOB_FAILED;
-		snprintf(j->error, sizeof j->error, "%s",
-			 why.len ? cg_buf_cstr(&why) : cg_strerror(err));
+		/* the reason goes to the API caller: never the server's paths */
+		char msg[sizeof j->error];
+		snprintf(msg, sizeof msg, "%s", why.len ? cg_buf_cstr(&why) : cg_strerror(err));
+		scrub(msg, sizeof msg, arg->path, "the uploaded log");
+		scrub(msg, sizeof msg, rules, "the DNS rules");
+		scrub(msg, sizeof msg, srv->data_dir, "the data directory");
+		snprintf(j->error, sizeof j->error, "analysis failed: %.480s", msg);
+		cg_warn("dns upload %lld: %s", (long long)j->id, cg_buf_cstr(&why));
 	} else {
 		j->state = JOB_DONE;
 	}
@@ -441,10 +503,61 @@ void api_dns_upload_create(cg_req *req, cg_resp *resp);
 void api_dns_upload_put(cg_req *req, cg_resp *resp);
 void api_dns_upload_get(cg_req *req, cg_resp *resp);
 void api_dns_upload_analyze(cg_req *req, cg_resp *resp);
+void api_dns_upload_delete(cg_req *req, cg_resp *resp);
 void api_dns_infections(cg_req *req, cg_resp *resp);
+
+/* "user:ID" or "token:ID": who owns what this caller creates. */
+static void owner_of(const cg_req *req, char *out, size_t n)
+{
+	snprintf(out, n, "%s:%lld", req->who.is_user ? "user" : "token", (long long)req->who.id);
+}
+
+/* The caller's uploads: how many and their bytes (g.mu held). */
+static void owner_usage(const char *owner, int64_t *count, int64_t *bytes)
+{
+	*count = *bytes = 0;
+	for (size_t i = 0; i < g.n; i++)
+		if (strcmp(g.jobs[i]->owner, owner) == 0) {
+			(*count)++;
+			*bytes += g.jobs[i]->size;
+		}
+}
+
+/* The upload of the path, if the caller may do act on it (g.mu held).
+ * Another owner's upload answers 404 like a missing one: the policy says
+ * only the owner (or an admin) may see it, so its existence is not told. */
+static job *job_for(cg_req *req, cg_resp *resp, cg_pol_action act)
+{
+	job *j = registry_load(req->srv) ? job_find(req->id) : NULL;
+	if (!j) {
+		cg_resp_error(resp, 404, "no such upload", NULL);
+		return NULL;
+	}
+	char me[48];
+	owner_of(req, me, sizeof me);
+	cg_pol_who w = cg_req_who(req);
+	cg_pol_verdict v =
+	    cg_policy(&w, act, CG_PRES_DNS_UPLOAD, j->owner_who.agency_id,
+	              strcmp(me, j->owner) == 0 ? CG_POL_OWNER_SELF : CG_POL_OWNER_OTHER);
+	if (v == CG_POL_NOT_OWNER || v == CG_POL_OTHER_AGENCY) {
+		cg_resp_error(resp, 404, "no such upload", NULL);
+		return NULL;
+	}
+	if (v != CG_POL_ALLOW) {
+		cg_resp_error(resp, 403, cg_pol_verdict_text(v), NULL);
+		return NULL;
+	}
+	return j;
+}
 
 void api_dns_upload_create(cg_req *req, cg_resp *resp)
 {
+	/* the uploader's own agency (an officer, a bound provider token) or
+	 * the province: an officer without an agency may not upload */
+	cg_pol_who w = cg_req_who(req);
+	if (!cg_req_allow(req, resp, CG_ACT_UPLOAD, CG_PRES_DNS_UPLOAD,
+	                  w.agency_id > 0 ? w.agency_id : 0, CG_POL_OWNER_SELF))
+		return;
 	json_t *body;
 	if (!cg_req_json(req, resp, &body))
 		return;
@@ -454,15 +567,46 @@ void api_dns_upload_create(cg_req *req, cg_resp *resp)
 		cg_resp_error(resp, 400, "name: a file name of 1 to 200 bytes is required", NULL);
 		return;
 	}
+	char me[48];
+	owner_of(req, me, sizeof me);
 	pthread_mutex_lock(&g.mu);
-	job *j = registry_load(req->srv) ? job_add(g.next_id, name, 0) : NULL;
+	if (!registry_load(req->srv)) {
+		pthread_mutex_unlock(&g.mu);
+		json_decref(body);
+		cg_resp_error(resp, 500, "cannot create the upload", NULL);
+		return;
+	}
+	int64_t count, bytes;
+	owner_usage(me, &count, &bytes);
+	if (count >= CG_DNS_MAX_UPLOADS_PER_OWNER) {
+		pthread_mutex_unlock(&g.mu);
+		json_decref(body);
+		char msg[160];
+		snprintf(msg, sizeof msg,
+		         "upload quota reached (%d uploads): delete old uploads first",
+		         CG_DNS_MAX_UPLOADS_PER_OWNER);
+		cg_resp_error(resp, 429, msg, NULL);
+		return;
+	}
+	job *j = job_add(g.next_id, name, 0, me, (cg_pol_who){w.kind, w.agency_id > 0 ? w.agency_id : 0});
 	char path[4400];
 	int fd = -1;
 	if (j) {
+		json_t *oj = json_pack("{s:s,s:i,s:I}", "owner", me, "kind", (int)j->owner_who.kind,
+		                       "agency_id", (json_int_t)j->owner_who.agency_id);
+		cg_buf ob;
+		cg_buf_init(&ob, 4096);
+		cg_err e1 = cg_json_encode(&ob, oj);
+		json_decref(oj);
+		snprintf(path, sizeof path, "%s/%lld.owner", g.dir, (long long)j->id);
+		if (!e1)
+			e1 = cg_write_file_atomic(path, ob.ptr, ob.len, 0600, NULL);
+		cg_buf_free(&ob);
 		snprintf(path, sizeof path, "%s/%lld.name", g.dir, (long long)j->id);
 		cg_write_file_atomic(path, name, strlen(name), 0600, NULL);
 		snprintf(path, sizeof path, "%s/%lld.log", g.dir, (long long)j->id);
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (!e1)
+			fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	}
 	json_t *out = j && fd >= 0 ? job_json(j) : NULL;
 	pthread_mutex_unlock(&g.mu);
@@ -483,10 +627,9 @@ void api_dns_upload_put(cg_req *req, cg_resp *resp)
 	if (!cg_req_int_arg(req, resp, "offset", 0, CG_DNS_MAX_UPLOAD_BYTES, &off))
 		return;
 	pthread_mutex_lock(&g.mu);
-	job *j = registry_load(req->srv) ? job_find(req->id) : NULL;
+	job *j = job_for(req, resp, CG_ACT_UPLOAD);
 	if (!j) {
 		pthread_mutex_unlock(&g.mu);
-		cg_resp_error(resp, 404, "no such upload", NULL);
 		return;
 	}
 	if (j->state != JOB_RECEIVING && j->state != JOB_DONE && j->state != JOB_FAILED) {
@@ -504,6 +647,15 @@ void api_dns_upload_put(cg_req *req, cg_resp *resp)
 	if (j->size + (int64_t)req->body.len > CG_DNS_MAX_UPLOAD_BYTES) {
 		pthread_mutex_unlock(&g.mu);
 		cg_resp_error(resp, 413, "upload larger than the limit", NULL);
+		return;
+	}
+	int64_t count, bytes;
+	owner_usage(j->owner, &count, &bytes);
+	if (bytes + (int64_t)req->body.len > CG_DNS_MAX_OWNER_BYTES) {
+		pthread_mutex_unlock(&g.mu);
+		cg_resp_error(resp, 413,
+		              "your uploads together are over the quota: delete old uploads first",
+		              NULL);
 		return;
 	}
 	char path[4400];
@@ -542,31 +694,61 @@ void api_dns_upload_put(cg_req *req, cg_resp *resp)
 void api_dns_upload_get(cg_req *req, cg_resp *resp)
 {
 	pthread_mutex_lock(&g.mu);
-	job *j = registry_load(req->srv) ? job_find(req->id) : NULL;
+	job *j = job_for(req, resp, CG_ACT_READ);
 	json_t *out = j ? job_json(j) : NULL;
 	pthread_mutex_unlock(&g.mu);
-	if (!out) {
-		cg_resp_error(resp, 404, "no such upload", NULL);
+	if (out)
+		cg_resp_json(resp, 200, out);
+}
+
+void api_dns_upload_delete(cg_req *req, cg_resp *resp)
+{
+	pthread_mutex_lock(&g.mu);
+	job *j = job_for(req, resp, CG_ACT_UPLOAD);
+	if (!j) {
+		pthread_mutex_unlock(&g.mu);
 		return;
 	}
-	cg_resp_json(resp, 200, out);
+	if (j->state == JOB_ANALYZING) {
+		pthread_mutex_unlock(&g.mu);
+		cg_resp_error(resp, 409, "the upload is being analysed", NULL);
+		return;
+	}
+	if (j->joinable) { /* a finished earlier run */
+		pthread_join(j->thread, NULL);
+		j->joinable = false;
+	}
+	static const char *const ext[] = {"log", "name", "owner"};
+	for (size_t e = 0; e < 3; e++) {
+		char path[4400];
+		snprintf(path, sizeof path, "%s/%lld.%s", g.dir, (long long)j->id, ext[e]);
+		unlink(path);
+	}
+	for (size_t i = 0; i < g.n; i++)
+		if (g.jobs[i] == j) {
+			g.jobs[i] = g.jobs[--g.n];
+			break;
+		}
+	free(j);
+	pthread_mutex_unlock(&g.mu);
+	resp->status = 204;
 }
 
 void api_dns_upload_analyze(cg_req *req, cg_resp *resp)
 {
 	pthread_mutex_lock(&g.mu);
-	job *j = registry_load(req->srv) ? job_find(req->id) : NULL;
-	const char *refuse = !j ? NULL
-			     : j->state == JOB_ANALYZING ? "already being analysed"
+	job *j = job_for(req, resp, CG_ACT_UPLOAD);
+	if (!j) {
+		pthread_mutex_unlock(&g.mu);
+		return;
+	}
+	const char *refuse = j->state == JOB_ANALYZING ? "already being analysed"
 			     : j->size == 0 ? "nothing uploaded yet"
 			     : g.running >= CG_DNS_MAX_JOBS_RUNNING ? "too many analyses running"
 			     : NULL;
-	if (!j || refuse) {
+	if (refuse) {
 		pthread_mutex_unlock(&g.mu);
-		if (!j)
-			cg_resp_error(resp, 404, "no such upload", NULL);
-		else
-			cg_resp_error(resp, j->size == 0 ? 409 : 503, refuse, NULL);
+		cg_resp_error(resp, j->size == 0 ? 409 : 503, refuse, NULL);
 		return;
 	}
 	job_arg *arg = calloc(1, sizeof *arg);
@@ -581,7 +763,7 @@ void api_dns_upload_analyze(cg_req *req, cg_resp *resp)
 		snprintf(arg->path, sizeof arg->path, "%s/%lld.log", g.dir, (long long)j->id);
 		j->state = JOB_ANALYZING;
 		j->error[0] = '\0';
-		j->flagged = j->events_stored = 0;
+		j->flagged = j->events_stored = j->outside_scope = 0;
 		atomic_store(&j->lines, 0);
 		atomic_store(&j->queries, 0);
 		atomic_store(&j->bytes, 0);
@@ -662,6 +844,7 @@ const cg_route dns_upload_routes[] = {
     {"POST", "/api/v1/dns/uploads", api_dns_upload_create, CG_PRES_DNS_UPLOAD, CG_ACT_UPLOAD},
     {"GET", "/api/v1/dns/uploads/{id}", api_dns_upload_get, CG_PRES_DNS_UPLOAD, CG_ACT_READ},
     {"PUT", "/api/v1/dns/uploads/{id}", api_dns_upload_put, CG_PRES_DNS_UPLOAD, CG_ACT_UPLOAD},
+    {"DELETE", "/api/v1/dns/uploads/{id}", api_dns_upload_delete, CG_PRES_DNS_UPLOAD, CG_ACT_UPLOAD},
     {"POST", "/api/v1/dns/uploads/{id}/analyze", api_dns_upload_analyze, CG_PRES_DNS_UPLOAD, CG_ACT_UPLOAD},
     {"GET", "/api/v1/dns/infections", api_dns_infections, CG_PRES_DNS_FINDINGS, CG_ACT_READ},
 };

@@ -130,6 +130,11 @@
 #define CG_DNS_MAX_UPLOADS 10000
 #define CG_DNS_MAX_UPLOAD_BYTES (64ll * 1024 * 1024 * 1024)
 #define CG_DNS_MAX_JOBS_RUNNING 2
+/* Per uploader (a user or a token): uploads kept and their bytes together.
+ * A provider sends a day's log or a few; these stop one account from
+ * filling the disk or the registry (delete old uploads to make room). */
+#define CG_DNS_MAX_UPLOADS_PER_OWNER 50
+#define CG_DNS_MAX_OWNER_BYTES (128ll * 1024 * 1024 * 1024)
 /* ---- web (portal monitoring) --------------------------------------- */
 
 /* One fetched page body, after decompression. Government portal pages are
