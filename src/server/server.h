@@ -211,6 +211,17 @@ extern const int cg_nassets;
 
 /* ---- TLS -------------------------------------------------------------- */
 
+/* What `canhgac serve` offers (GnuTLS priority string): TLS 1.3 and 1.2
+ * only, AEAD ciphers only (AES-GCM, ChaCha20-Poly1305), forward-secret key
+ * exchange (ECDHE, and DHE for old 1.2 clients), as Mozilla's
+ * "intermediate" profile. TLS 1.0/1.1 and CBC suites are what the exposure
+ * scanner reports on the province's portals; the server must not offer
+ * them itself (issue 18.7). */
+#define CG_TLS_PRIORITIES                                                                          \
+	"SECURE128:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-CIPHER-ALL:+AES-256-GCM:+AES-128-GCM:"  \
+	"+CHACHA20-POLY1305:-MAC-ALL:+AEAD:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:+DHE-RSA:"          \
+	"%SERVER_PRECEDENCE"
+
 /* Loads cert and key PEM (cert_file/key_file), or when both are NULL
  * loads or creates a self-signed pair in DATA_DIR/tls/. *pin gets the
  * certificate's public-key pin "sha256//BASE64" (curl's
