@@ -35,6 +35,9 @@
 #include "server.h"
 #include "web_watch.h"
 
+/* What a value holding a percent-encoded NUL is replaced with (unescape). */
+#define NUL_MARK '\x01'
+
 /* ---- roles and auth names -------------------------------------------- */
 
 static const char *const role_names[] = {"", "admin", "analyst", "officer", "viewer"};
@@ -59,9 +62,36 @@ const char *cg_route_auth_word(const cg_route *r, char *buf, size_t n)
 
 /* ---- responses -------------------------------------------------------- */
 
+/* Events embedded in a response whose evidence would nest past what the
+ * encoder accepts (stored before the ingest bound, or embedded deeper than
+ * it allows for) get a marker in place of their evidence, so one event can
+ * never take a whole page down (issue 18.3). v is encoded at depth d. */
+static void defuse_deep(json_t *v, int d)
+{
+	if (d > CG_MAX_JSON_DEPTH || (!json_is_object(v) && !json_is_array(v)) ||
+	    d + cg_json_depth(v, CG_MAX_JSON_DEPTH + 1) <= CG_MAX_JSON_DEPTH)
+		return;
+	if (json_is_object(v)) {
+		json_t *ev = json_object_get(v, "evidence");
+		if (ev && d + 1 + cg_json_depth(ev, CG_MAX_JSON_DEPTH + 1) > CG_MAX_JSON_DEPTH) {
+			json_object_set_new(v, "evidence",
+			                    json_pack("{s:s}", "unavailable",
+			                              "nested too deep to be shown here"));
+		}
+		const char *key;
+		json_t *val;
+		json_object_foreach(v, key, val) defuse_deep(val, d + 1);
+		return;
+	}
+	for (size_t i = 0; i < json_array_size(v); i++)
+		defuse_deep(json_array_get(v, i), d + 1);
+}
+
 void cg_resp_json(cg_resp *r, unsigned status, json_t *body)
 {
 	r->status = status;
+	if (body)
+		defuse_deep(body, 0);
 	r->content_type = "application/json; charset=utf-8";
 	cg_buf_reset(&r->body);
 	if (body && cg_json_encode(&r->body, body) != CG_OK) {
@@ -551,6 +581,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*con_cls = x;
 		if (strlen(url) > CG_MAX_URL)
 			return send_error(c, 414, "URL too long");
+		if (url[0] == NUL_MARK)
+			return send_error(c, 400, "a NUL byte (%00) in the path");
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 		int64_t n;
 		if (cl && cg_parse_i64(cg_slice_cstr(cl), 0, INT64_MAX, &n) == CG_OK &&
@@ -585,6 +617,25 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	cg_buf_free(&x->raw);
 	free(x);
 	*con_cls = NULL;
+}
+
+/* Percent-decoding of the path and the query arguments, as MHD's own,
+ * except that a decoded NUL ("%00") does not silently cut the string: the
+ * whole value becomes NUL_MARK (one control byte; the undecoded value held
+ * "%00", so it fits), which on_request() answers with 400 (a path)
+ * and which no route, id or filter accepts (an argument). Without this,
+ * "/assets/app.js%00.png" was served as "/assets/app.js". */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	size_t n = MHD_http_unescape(s);
+	if (strlen(s) != n) {
+		s[0] = NUL_MARK;
+		s[1] = '\0';
+		return 1;
+	}
+	return n;
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -756,6 +807,7 @@ int cg_serve_run(const cg_serve_opts *o)
 	    {MHD_OPTION_CONNECTION_TIMEOUT, CG_HTTP_TIMEOUT_S, NULL},
 	    {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL},
 	    {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL},
+	    {MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)unescape, NULL},
 	    {tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, (void *)cg_buf_cstr(&cert)},
 	    {MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)cg_buf_cstr(&key)},
 	    {MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)CG_TLS_PRIORITIES},

@@ -31,6 +31,11 @@
 #define CG_MAX_EVENT_FIELD 512
 /* The human summary line. */
 #define CG_MAX_EVENT_SUMMARY 4096
+/* Nesting of an event's evidence. Responses embed events (a page: the
+ * answer, its items array, the event: three levels) and are encoded with
+ * CG_MAX_JSON_DEPTH; this leaves eight levels of room so an accepted
+ * event can be shown in every response. Real evidence nests 2-4 levels. */
+#define CG_MAX_EVIDENCE_DEPTH 24
 /* One event encoded as JSON, evidence included. */
 #define CG_MAX_EVENT_JSON (256u * 1024u)
 
