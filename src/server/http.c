@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -564,6 +565,89 @@ out:
 	return ret;
 }
 
+/* ---- slow connections ------------------------------------------------- */
+
+/* libmicrohttpd's connection timeout restarts whenever a byte arrives, so a
+ * client sending one header line every 20 s keeps its connection (and a
+ * slot of CG_HTTP_MAX_CONNECTIONS) forever. Every connection is therefore
+ * listed here with the time its current request head began; a reaper
+ * thread shuts down those whose head is not complete within
+ * CG_HTTP_HEAD_DEADLINE_S (issue 18.4). Together with the per-address
+ * limit (MHD_OPTION_PER_IP_CONNECTION_LIMIT), one address can hold at most
+ * CG_HTTP_MAX_PER_IP slots, each for at most the deadline. */
+typedef struct conn_watch {
+	struct conn_watch *prev, *next;
+	int fd;
+	int64_t head_start_ms; /* cg_mono_ms; 0 while a request is handled */
+} conn_watch;
+
+static pthread_mutex_t g_cw_mu = PTHREAD_MUTEX_INITIALIZER;
+static conn_watch g_cw = {&g_cw, &g_cw, -1, 0};
+static atomic_bool g_cw_stop;
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+	(void)cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+		    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		conn_watch *w = calloc(1, sizeof *w);
+		if (!w || !ci)
+			return free(w);
+		w->fd = ci->connect_fd;
+		w->head_start_ms = cg_mono_ms();
+		pthread_mutex_lock(&g_cw_mu);
+		w->next = g_cw.next;
+		w->prev = &g_cw;
+		g_cw.next->prev = w;
+		g_cw.next = w;
+		pthread_mutex_unlock(&g_cw_mu);
+		*socket_context = w;
+		return;
+	}
+	conn_watch *w = *socket_context;
+	if (!w)
+		return;
+	pthread_mutex_lock(&g_cw_mu);
+	w->prev->next = w->next;
+	w->next->prev = w->prev;
+	pthread_mutex_unlock(&g_cw_mu);
+	free(w);
+	*socket_context = NULL;
+}
+
+/* A request head is complete (start=false) or the next one begins. */
+static void head_mark(struct MHD_Connection *c, bool start)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	conn_watch *w = ci ? ci->socket_context : NULL;
+	if (!w)
+		return;
+	pthread_mutex_lock(&g_cw_mu);
+	w->head_start_ms = start ? cg_mono_ms() : 0;
+	pthread_mutex_unlock(&g_cw_mu);
+}
+
+static void *reaper(void *arg)
+{
+	(void)arg;
+	while (!atomic_load(&g_cw_stop)) {
+		usleep(250 * 1000);
+		int64_t now = cg_mono_ms();
+		pthread_mutex_lock(&g_cw_mu);
+		for (conn_watch *w = g_cw.next; w != &g_cw; w = w->next)
+			if (w->head_start_ms && now - w->head_start_ms > CG_HTTP_HEAD_DEADLINE_S * 1000) {
+				/* MHD sees the end of the stream and closes it */
+				shutdown(w->fd, SHUT_RDWR);
+				w->head_start_ms = 0;
+			}
+		pthread_mutex_unlock(&g_cw_mu);
+	}
+	return NULL;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **con_cls)
@@ -579,6 +663,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		x->counted = true;
 		atomic_fetch_add(&g_inflight, 1);
 		*con_cls = x;
+		head_mark(c, false);
 		if (strlen(url) > CG_MAX_URL)
 			return send_error(c, 414, "URL too long");
 		if (url[0] == NUL_MARK)
@@ -607,11 +692,11 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
 	(void)cls;
-	(void)c;
 	(void)toe;
 	reqctx *x = *con_cls;
 	if (!x)
 		return;
+	head_mark(c, true); /* kept alive: the next request's head starts now */
 	if (x->counted)
 		atomic_fetch_sub(&g_inflight, 1);
 	cg_buf_free(&x->raw);
@@ -804,6 +889,8 @@ int cg_serve_run(const cg_serve_opts *o)
 	    {MHD_OPTION_LISTEN_SOCKET, lfd, NULL},
 	    {MHD_OPTION_THREAD_POOL_SIZE, CG_HTTP_THREADS, NULL},
 	    {MHD_OPTION_CONNECTION_LIMIT, CG_HTTP_MAX_CONNECTIONS, NULL},
+	    {MHD_OPTION_PER_IP_CONNECTION_LIMIT, CG_HTTP_MAX_PER_IP, NULL},
+	    {MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, NULL},
 	    {MHD_OPTION_CONNECTION_TIMEOUT, CG_HTTP_TIMEOUT_S, NULL},
 	    {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL},
 	    {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL},
@@ -821,10 +908,18 @@ int cg_serve_run(const cg_serve_opts *o)
 		cg_store_close(g_srv.store);
 		return 2;
 	}
+	pthread_t reaper_thread;
+	atomic_store(&g_cw_stop, false);
+	bool reaping = pthread_create(&reaper_thread, NULL, reaper, NULL) == 0;
+	if (!reaping)
+		cg_warn("http: no request-head deadline (cannot start its thread)");
 	cg_web_watch *watch = NULL;
 	if (cg_web_watch_start(g_srv.store, o->data_dir, o->web_interval_s, o->alert_config,
 			       &watch)) {
 		fprintf(stderr, "canhgac serve: cannot start watching the portals (see above)\n");
+		atomic_store(&g_cw_stop, true);
+		if (reaping)
+			pthread_join(reaper_thread, NULL);
 		MHD_stop_daemon(d);
 		cg_store_close(g_srv.store);
 		return 2;
@@ -844,6 +939,9 @@ int cg_serve_run(const cg_serve_opts *o)
 	int64_t until = cg_mono_ms() + CG_HTTP_DRAIN_S * 1000;
 	while (atomic_load(&g_inflight) > 0 && cg_mono_ms() < until)
 		usleep(10000);
+	atomic_store(&g_cw_stop, true);
+	if (reaping)
+		pthread_join(reaper_thread, NULL);
 	MHD_stop_daemon(d);
 	dns_jobs_shutdown();
 	cg_web_watch_stop(watch);

@@ -82,6 +82,16 @@
  * longest URL (path + query) and the seconds shutdown waits for requests
  * in flight. */
 #define CG_HTTP_MAX_CONNECTIONS 512
+/* Connections from one client address: an agency's agents may share one
+ * NAT address, but their requests are short; a single address holding
+ * more is an attack on the others (issue 18.4). */
+#define CG_HTTP_MAX_PER_IP 64
+/* The whole request head (request line and headers) must arrive within
+ * this many seconds of the connection (or of the previous request on a
+ * kept-alive one): libmicrohttpd's idle timeout restarts on every byte, so
+ * a client trickling a header line at a time would otherwise keep its slot
+ * forever. Real clients send a head in well under a second. */
+#define CG_HTTP_HEAD_DEADLINE_S 15
 #define CG_HTTP_TIMEOUT_S 60
 #define CG_HTTP_THREADS 4
 #define CG_MAX_URL 8192
