@@ -35,6 +35,7 @@
 #include "core/json.h"
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "api/agent_policy.h"
 #include "server.h"
 #include "bundle/bundle.h"
 #include "core/fileio.h"
@@ -117,37 +118,10 @@ static json_t *effective_policy(int64_t agency_id, int64_t *version)
 	return p;
 }
 
-static const char *check_policy(const json_t *b)
+/* Every field against the schema (api/agent_policy.h); NULL or why. */
+static const char *check_policy(const json_t *b, char *why, size_t n)
 {
-	static const char *const known[] = { "heartbeat_s", "upload_s", "fim", "accounts",
-					     "malware", "secrets" };
-	if (!json_is_object(b))
-		return "policy: a JSON object";
-	const char *k;
-	json_t *v;
-	json_object_foreach((json_t *)b, k, v) {
-		bool ok = false;
-		for (size_t i = 0; i < sizeof known / sizeof *known; i++)
-			ok |= strcmp(k, known[i]) == 0;
-		if (!ok)
-			return "policy: members are heartbeat_s upload_s fim accounts malware secrets";
-	}
-	json_t *hb = json_object_get(b, "heartbeat_s");
-	if (hb && (!json_is_integer(hb) || json_integer_value(hb) < 2 || json_integer_value(hb) > 3600))
-		return "heartbeat_s: 2..3600";
-	json_t *roots = json_object_get(json_object_get(b, "fim"), "web_roots");
-	if (roots) {
-		size_t i;
-		json_t *r;
-		if (!json_is_array(roots) || json_array_size(roots) > 64)
-			return "fim.web_roots: an array of at most 64 absolute paths";
-		json_array_foreach(roots, i, r) {
-			if (!json_is_string(r) || json_string_value(r)[0] != '/' ||
-			    json_string_length(r) > 1024)
-				return "fim.web_roots: absolute paths";
-		}
-	}
-	return NULL;
+	return cg_apol_check(b, why, n) ? why : NULL;
 }
 
 void api_agent_policy_get(cg_req *req, cg_resp *resp)
@@ -174,7 +148,8 @@ void api_agent_policies_put(cg_req *req, cg_resp *resp)
 	if (!cg_req_json(req, resp, &body))
 		return;
 	json_object_del(body, "version");
-	const char *bad = check_policy(body);
+	char why[256];
+	const char *bad = check_policy(body, why, sizeof why);
 	int64_t v = 0;
 	if (bad) {
 		cg_resp_error(resp, 400, bad, NULL);

@@ -72,6 +72,19 @@ try:
     st, body, _ = admin.req("GET", "/api/v1/overview")
     t.ok(st == 200, "the overview still answers 200", body)
 
+    # --- hostile agent policies (issue 18.6) are refused naming the field ---
+    deep = {"a": 1}
+    for _ in range(30):
+        deep = {"a": deep}
+    for pol, field in (({"upload_s": 0}, "upload_s"), ({"upload_s": "abc"}, "upload_s"),
+                       ({"malware": "x"}, "malware"), ({"accounts": [1, 2]}, "accounts"),
+                       ({"malware": deep}, "malware.a"), ({"heartbeat_s": 0}, "heartbeat_s")):
+        st, body, _ = admin.req("PUT", "/api/v1/agent-policies/%d" % a1["id"], pol)
+        t.ok(st == 400 and isinstance(body, dict) and body.get("error", "").startswith(field + ":"),
+             f"policy {str(pol)[:40]} is refused naming {field}", body)
+    st, body, _ = admin.req("GET", "/api/v1/agent-policies/%d" % a1["id"])
+    t.ok(st == 200 and body.get("upload_s") == 5 and body.get("version") == 0, "nothing of them was stored", body)
+
     # --- a NUL in the path ---
     anon = srv.client()
     st, body, _ = anon.req("GET", "/assets/app.js%00.png")

@@ -226,6 +226,17 @@
 /* A bundle as the server sends it to an agent (files base64 in JSON):
  * YARA rules, hash lists and lexicons are a few MiB. */
 #define CG_MAX_BUNDLE_DOWNLOAD (64u * 1024u * 1024u)
+/* Agent policy bounds (api/agent_policy.c): the server refuses a policy
+ * outside them and the agent clamps what it applies, so no policy can make
+ * an agent spin. Intervals in seconds; scan schedules ("2s", "daily") at
+ * least CG_AGENT_MIN_SCHEDULE_S; path lists and one path. */
+#define CG_AGENT_MIN_HEARTBEAT_S 2
+#define CG_AGENT_MIN_UPLOAD_S 1
+#define CG_AGENT_MIN_PASS_S 60
+#define CG_AGENT_MIN_SCHEDULE_S 2
+#define CG_AGENT_MAX_INTERVAL_S (90 * 86400)
+#define CG_AGENT_MAX_POLICY_PATHS 64
+#define CG_AGENT_MAX_POLICY_PATH 1024
 /* The FIM baseline file (one line per file under the web roots). */
 #define CG_MAX_FIM_BASELINE (512u * 1024u * 1024u)
 /* inotify watches the agent adds before giving up on live watching of a
