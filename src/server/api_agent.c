@@ -530,15 +530,15 @@ void api_coverage(cg_req *req, cg_resp *resp)
 
 CG_ROUTE_GROUP(api_agent);
 const cg_route api_agent_routes[] = {
-    {"POST", "/api/v1/enroll-tokens", api_enroll_tokens_create, CG_PRES_ENROLL_TOKEN, CG_ACT_CREATE},
-    {"GET", "/api/v1/enroll-tokens", api_enroll_tokens_list, CG_PRES_ENROLL_TOKEN, CG_ACT_READ},
-    {"POST", "/api/v1/agent/enroll", api_agent_enroll, CG_PRES_ENROLMENT, CG_ACT_CREATE},
-    {"POST", "/api/v1/agent/heartbeat", api_agent_heartbeat, CG_PRES_AGENT_SELF, CG_ACT_UPDATE},
-    {"GET", "/api/v1/agent/policy", api_agent_policy_get, CG_PRES_AGENT_SELF, CG_ACT_READ},
-    {"GET", "/api/v1/agent/bundle", api_agent_bundle_get, CG_PRES_AGENT_SELF, CG_ACT_READ},
-    {"GET", "/api/v1/agent-policies/{id}", api_agent_policies_get, CG_PRES_AGENT_POLICY, CG_ACT_READ},
-    {"PUT", "/api/v1/agent-policies/{id}", api_agent_policies_put, CG_PRES_AGENT_POLICY, CG_ACT_UPDATE},
-    {"GET", "/api/v1/endpoints", api_endpoints_list, CG_PRES_ENDPOINT, CG_ACT_READ},
-    {"GET", "/api/v1/coverage", api_coverage, CG_PRES_ENDPOINT, CG_ACT_READ},
+    {"POST", "/api/v1/enroll-tokens", api_enroll_tokens_create, CG_PRES_ENROLL_TOKEN, CG_ACT_CREATE, NULL},
+    {"GET", "/api/v1/enroll-tokens", api_enroll_tokens_list, CG_PRES_ENROLL_TOKEN, CG_ACT_READ, NULL},
+    {"POST", "/api/v1/agent/enroll", api_agent_enroll, CG_PRES_ENROLMENT, CG_ACT_CREATE, NULL},
+    {"POST", "/api/v1/agent/heartbeat", api_agent_heartbeat, CG_PRES_AGENT_SELF, CG_ACT_UPDATE, NULL},
+    {"GET", "/api/v1/agent/policy", api_agent_policy_get, CG_PRES_AGENT_SELF, CG_ACT_READ, NULL},
+    {"GET", "/api/v1/agent/bundle", api_agent_bundle_get, CG_PRES_AGENT_SELF, CG_ACT_READ, NULL},
+    {"GET", "/api/v1/agent-policies/{id}", api_agent_policies_get, CG_PRES_AGENT_POLICY, CG_ACT_READ, NULL},
+    {"PUT", "/api/v1/agent-policies/{id}", api_agent_policies_put, CG_PRES_AGENT_POLICY, CG_ACT_UPDATE, NULL},
+    {"GET", "/api/v1/endpoints", api_endpoints_list, CG_PRES_ENDPOINT, CG_ACT_READ, NULL},
+    {"GET", "/api/v1/coverage", api_coverage, CG_PRES_ENDPOINT, CG_ACT_READ, NULL},
 };
 CG_ROUTE_COUNT(api_agent);

@@ -281,7 +281,7 @@ void api_import_systems(cg_req *req, cg_resp *resp)
 
 CG_ROUTE_GROUP(api_import);
 const cg_route api_import_routes[] = {
-    {"POST", "/api/v1/import/agencies", api_import_agencies, CG_PRES_AGENCY, CG_ACT_CREATE},
-    {"POST", "/api/v1/import/systems", api_import_systems, CG_PRES_SYSTEM, CG_ACT_CREATE},
+    {"POST", "/api/v1/import/agencies", api_import_agencies, CG_PRES_AGENCY, CG_ACT_CREATE, NULL},
+    {"POST", "/api/v1/import/systems", api_import_systems, CG_PRES_SYSTEM, CG_ACT_CREATE, NULL},
 };
 CG_ROUTE_COUNT(api_import);

@@ -137,8 +137,8 @@ void api_session_delete(cg_req *req, cg_resp *resp)
 
 CG_ROUTE_GROUP(api_session);
 const cg_route api_session_routes[] = {
-    {"POST", "/api/v1/session", api_session_create, CG_PRES_LOGIN, CG_ACT_CREATE},
-    {"GET", "/api/v1/session", api_session_get, CG_PRES_SESSION, CG_ACT_READ},
-    {"DELETE", "/api/v1/session", api_session_delete, CG_PRES_SESSION, CG_ACT_DELETE},
+    {"POST", "/api/v1/session", api_session_create, CG_PRES_LOGIN, CG_ACT_CREATE, NULL},
+    {"GET", "/api/v1/session", api_session_get, CG_PRES_SESSION, CG_ACT_READ, NULL},
+    {"DELETE", "/api/v1/session", api_session_delete, CG_PRES_SESSION, CG_ACT_DELETE, NULL},
 };
 CG_ROUTE_COUNT(api_session);

@@ -70,6 +70,7 @@ typedef struct job {
 	char owner[48];
 	cg_pol_who owner_who;
 	int64_t size;
+	bool writing; /* a PUT is streaming into it */
 	job_state state;
 	char error[512];
 	/* progress, written by the analysis thread */
@@ -621,74 +622,138 @@ void api_dns_upload_create(cg_req *req, cg_resp *resp)
 	cg_resp_json(resp, 201, out);
 }
 
-void api_dns_upload_put(cg_req *req, cg_resp *resp)
+/* PUT .../dns/uploads/{id}?offset=N is a streamed route (server.h,
+ * cg_stream): the bytes go to the file as they arrive, never held whole.
+ * begin() checks the owner, the offset, the upload limit and the owner's
+ * quota and opens the file; data() writes within the room left; end()
+ * makes the bytes durable and moves the offset, or truncates back to it. */
+typedef struct put_state {
+	job *j;
+	int fd;
+	int64_t off, written, room;
+} put_state;
+
+static bool put_begin(cg_req *req, cg_resp *resp, void **state)
 {
-	int64_t off;
+	int64_t off, clen = -1;
 	if (!cg_req_int_arg(req, resp, "offset", 0, CG_DNS_MAX_UPLOAD_BYTES, &off))
-		return;
+		return false;
+	const char *cl = cg_req_header(req, "Content-Length");
+	if (cl && cg_parse_i64(cg_slice_cstr(cl), 0, INT64_MAX, &clen))
+		clen = -1;
 	pthread_mutex_lock(&g.mu);
 	job *j = job_for(req, resp, CG_ACT_UPLOAD);
+	const char *refuse = NULL;
+	unsigned code = 409;
+	json_t *details = NULL;
+	int64_t count, bytes, room = 0;
 	if (!j) {
 		pthread_mutex_unlock(&g.mu);
-		return;
+		return false;
 	}
-	if (j->state != JOB_RECEIVING && j->state != JOB_DONE && j->state != JOB_FAILED) {
-		pthread_mutex_unlock(&g.mu);
-		cg_resp_error(resp, 409, "the upload is being analysed", NULL);
-		return;
-	}
-	if (off != j->size) {
-		json_t *d = json_pack("{s:I}", "offset", (json_int_t)j->size);
-		pthread_mutex_unlock(&g.mu);
-		cg_resp_error(resp, 409, "offset is not where the upload stands: resume "
-					 "from details.offset", d);
-		return;
-	}
-	if (j->size + (int64_t)req->body.len > CG_DNS_MAX_UPLOAD_BYTES) {
-		pthread_mutex_unlock(&g.mu);
-		cg_resp_error(resp, 413, "upload larger than the limit", NULL);
-		return;
-	}
-	int64_t count, bytes;
 	owner_usage(j->owner, &count, &bytes);
-	if (bytes + (int64_t)req->body.len > CG_DNS_MAX_OWNER_BYTES) {
-		pthread_mutex_unlock(&g.mu);
-		cg_resp_error(resp, 413,
-		              "your uploads together are over the quota: delete old uploads first",
-		              NULL);
-		return;
+	room = CG_DNS_MAX_UPLOAD_BYTES - off < CG_DNS_MAX_OWNER_BYTES - bytes
+	           ? CG_DNS_MAX_UPLOAD_BYTES - off
+	           : CG_DNS_MAX_OWNER_BYTES - bytes;
+	if (j->writing) {
+		refuse = "another PUT of this upload is in progress";
+	} else if (j->state != JOB_RECEIVING && j->state != JOB_DONE && j->state != JOB_FAILED) {
+		refuse = "the upload is being analysed";
+	} else if (off != j->size) {
+		refuse = "offset is not where the upload stands: resume from details.offset";
+		details = json_pack("{s:I}", "offset", (json_int_t)j->size);
+	} else if (clen > room) {
+		refuse = "larger than the upload limit or your uploads' quota: delete old uploads first";
+		code = 413;
 	}
-	char path[4400];
-	snprintf(path, sizeof path, "%s/%lld.log", g.dir, (long long)j->id);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	bool ok = fd >= 0 && lseek(fd, off, SEEK_SET) == off;
+	int fd = -1;
+	if (!refuse) {
+		char path[4400];
+		snprintf(path, sizeof path, "%s/%lld.log", g.dir, (long long)j->id);
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || lseek(fd, off, SEEK_SET) != off) {
+			refuse = "cannot store the data";
+			code = 500;
+		}
+	}
+	put_state *st = refuse ? NULL : calloc(1, sizeof *st);
+	if (!refuse && !st) {
+		refuse = "cannot store the data";
+		code = 500;
+	}
+	if (refuse) {
+		pthread_mutex_unlock(&g.mu);
+		if (fd >= 0)
+			close(fd);
+		cg_resp_error(resp, code, refuse, details);
+		return false;
+	}
+	j->writing = true;
+	pthread_mutex_unlock(&g.mu);
+	*st = (put_state){.j = j, .fd = fd, .off = off, .room = room};
+	*state = st;
+	return true;
+}
+
+static bool put_data(void *state, cg_req *req, cg_resp *resp, const char *p, size_t n)
+{
+	(void)req;
+	put_state *st = state;
+	if ((int64_t)n > st->room - st->written) {
+		cg_resp_error(resp, 413,
+		              "larger than the upload limit or your uploads' quota: delete old "
+		              "uploads first",
+		              NULL);
+		return false;
+	}
 	size_t done = 0;
-	while (ok && done < req->body.len) {
-		ssize_t w = write(fd, req->body.ptr + done, req->body.len - done);
+	while (done < n) {
+		ssize_t w = write(st->fd, p + done, n - done);
 		if (w <= 0) {
-			ok = false;
-			break;
+			if (w < 0 && errno == EINTR)
+				continue;
+			cg_resp_error(resp, 500, "cannot store the data", NULL);
+			return false;
 		}
 		done += (size_t)w;
 	}
-	if (ok && fsync(fd) != 0)
+	st->written += (int64_t)n;
+	return true;
+}
+
+static void put_end(void *state, cg_req *req, cg_resp *resp, bool ok)
+{
+	(void)req;
+	put_state *st = state;
+	if (ok && fsync(st->fd) != 0) {
 		ok = false;
-	if (fd >= 0) {
-		if (!ok && ftruncate(fd, off) != 0)
-			cg_warn("dns upload %lld: cannot roll back a failed write", (long long)j->id);
-		close(fd);
-	}
-	if (ok) {
-		j->size = off + (int64_t)req->body.len;
-		j->state = JOB_RECEIVING;
-	}
-	json_t *out = ok ? job_json(j) : NULL;
-	pthread_mutex_unlock(&g.mu);
-	if (!ok) {
 		cg_resp_error(resp, 500, "cannot store the data", NULL);
-		return;
 	}
-	cg_resp_json(resp, 200, out);
+	if (!ok && ftruncate(st->fd, st->off) != 0)
+		cg_warn("dns upload %lld: cannot roll back a failed write", (long long)st->j->id);
+	close(st->fd);
+	pthread_mutex_lock(&g.mu);
+	job *j = st->j;
+	j->writing = false;
+	json_t *out = NULL;
+	if (ok) {
+		j->size = st->off + st->written;
+		j->state = JOB_RECEIVING;
+		out = job_json(j);
+	}
+	pthread_mutex_unlock(&g.mu);
+	if (out)
+		cg_resp_json(resp, 200, out);
+	free(st);
+}
+
+static const cg_stream put_stream = {put_begin, put_data, put_end};
+
+/* Never called: the route is streamed (put_stream). */
+void api_dns_upload_put(cg_req *req, cg_resp *resp)
+{
+	(void)req;
+	cg_resp_error(resp, 500, "internal error: a streamed route was buffered", NULL);
 }
 
 void api_dns_upload_get(cg_req *req, cg_resp *resp)
@@ -709,9 +774,10 @@ void api_dns_upload_delete(cg_req *req, cg_resp *resp)
 		pthread_mutex_unlock(&g.mu);
 		return;
 	}
-	if (j->state == JOB_ANALYZING) {
+	if (j->state == JOB_ANALYZING || j->writing) {
 		pthread_mutex_unlock(&g.mu);
-		cg_resp_error(resp, 409, "the upload is being analysed", NULL);
+		cg_resp_error(resp, 409,
+		              j->writing ? "a PUT is in progress" : "the upload is being analysed", NULL);
 		return;
 	}
 	if (j->joinable) { /* a finished earlier run */
@@ -743,12 +809,13 @@ void api_dns_upload_analyze(cg_req *req, cg_resp *resp)
 		return;
 	}
 	const char *refuse = j->state == JOB_ANALYZING ? "already being analysed"
+			     : j->writing ? "a PUT is in progress"
 			     : j->size == 0 ? "nothing uploaded yet"
 			     : g.running >= CG_DNS_MAX_JOBS_RUNNING ? "too many analyses running"
 			     : NULL;
 	if (refuse) {
 		pthread_mutex_unlock(&g.mu);
-		cg_resp_error(resp, j->size == 0 ? 409 : 503, refuse, NULL);
+		cg_resp_error(resp, j->size == 0 || j->writing ? 409 : 503, refuse, NULL);
 		return;
 	}
 	job_arg *arg = calloc(1, sizeof *arg);
@@ -841,11 +908,12 @@ void api_dns_infections(cg_req *req, cg_resp *resp)
 
 CG_ROUTE_GROUP(dns_upload);
 const cg_route dns_upload_routes[] = {
-    {"POST", "/api/v1/dns/uploads", api_dns_upload_create, CG_PRES_DNS_UPLOAD, CG_ACT_UPLOAD},
-    {"GET", "/api/v1/dns/uploads/{id}", api_dns_upload_get, CG_PRES_DNS_UPLOAD, CG_ACT_READ},
-    {"PUT", "/api/v1/dns/uploads/{id}", api_dns_upload_put, CG_PRES_DNS_UPLOAD, CG_ACT_UPLOAD},
-    {"DELETE", "/api/v1/dns/uploads/{id}", api_dns_upload_delete, CG_PRES_DNS_UPLOAD, CG_ACT_UPLOAD},
-    {"POST", "/api/v1/dns/uploads/{id}/analyze", api_dns_upload_analyze, CG_PRES_DNS_UPLOAD, CG_ACT_UPLOAD},
-    {"GET", "/api/v1/dns/infections", api_dns_infections, CG_PRES_DNS_FINDINGS, CG_ACT_READ},
+    {"POST", "/api/v1/dns/uploads", api_dns_upload_create, CG_PRES_DNS_UPLOAD, CG_ACT_UPLOAD, NULL},
+    {"GET", "/api/v1/dns/uploads/{id}", api_dns_upload_get, CG_PRES_DNS_UPLOAD, CG_ACT_READ, NULL},
+    {"PUT", "/api/v1/dns/uploads/{id}", api_dns_upload_put, CG_PRES_DNS_UPLOAD, CG_ACT_UPLOAD,
+     &put_stream},
+    {"DELETE", "/api/v1/dns/uploads/{id}", api_dns_upload_delete, CG_PRES_DNS_UPLOAD, CG_ACT_UPLOAD, NULL},
+    {"POST", "/api/v1/dns/uploads/{id}/analyze", api_dns_upload_analyze, CG_PRES_DNS_UPLOAD, CG_ACT_UPLOAD, NULL},
+    {"GET", "/api/v1/dns/infections", api_dns_infections, CG_PRES_DNS_FINDINGS, CG_ACT_READ, NULL},
 };
 CG_ROUTE_COUNT(dns_upload);

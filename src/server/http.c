@@ -413,6 +413,14 @@ typedef struct reqctx {
 	cg_buf raw; /* the body as received */
 	bool too_big;
 	bool counted; /* in the in-flight counter */
+	/* a streamed route (cg_route.stream): the request lives across the
+	 * calls of the body, which goes to the stream's callbacks */
+	const cg_route *stream_route;
+	cg_req *sreq;
+	cg_resp sresp;
+	void *sstate;
+	bool sfailed; /* a callback refused: the rest of the body is dropped */
+	bool sended;  /* end() was called */
 } reqctx;
 
 static atomic_int g_inflight;
@@ -510,58 +518,80 @@ static unsigned decode_body(struct MHD_Connection *c, reqctx *x, cg_buf *body, c
 	return err ? 400 : 0;
 }
 
+/* Routing, authentication, authorization, CSRF, scope: 0 with *route set,
+ * or the HTTP status of a refusal with *msg. */
+static unsigned prepare(cg_req *req, const cg_route **route, const char **msg)
+{
+	bool known;
+	const cg_route *r = find_route(req->method, req->path, req, &known);
+	*route = r;
+	if (!r) {
+		*msg = known ? "method not allowed" : "not found";
+		return known ? 405 : 404;
+	}
+	unsigned st = authenticate(req);
+	if (st) {
+		*msg = "invalid or revoked API token";
+		return st;
+	}
+	if ((st = authorize(req, r, msg)))
+		return st;
+	/* public routes (the login) do not act on the cookie: no CSRF check,
+	 * so a stale session never blocks logging in again */
+	if (req->who.is_user && is_state_change(req->method) && !route_public(r)) {
+		const char *t = cg_req_header(req, "X-CSRF-Token");
+		if (!cg_secret_eq(t, req->who.csrf)) {
+			*msg = "missing or wrong X-CSRF-Token";
+			return 403;
+		}
+	}
+	req->scope.agency_id =
+	    (req->who.is_user && req->who.role == CG_ROLE_OFFICER) || req->who.is_token
+	        ? req->who.agency_id
+	        : 0;
+	if (req->who.is_user && req->who.role == CG_ROLE_OFFICER && req->scope.agency_id <= 0)
+		req->scope.agency_id = -1; /* an officer without agency sees nothing */
+	req->actor.name = req->who.actor[0] ? req->who.actor : "anonymous";
+	return 0;
+}
+
+static void req_init(cg_req *req, cg_resp *resp, struct MHD_Connection *c, const char *url,
+                     const char *method)
+{
+	*req = (cg_req){.srv = &g_srv, .conn = c, .method = method, .path = url};
+	*resp = (cg_resp){.status = 200};
+	cg_buf_init(&req->body, CG_MAX_REQUEST_BODY);
+	cg_buf_init(&resp->body, CG_MAX_RESPONSE_BODY);
+	client_ip(c, req->client_ip, sizeof req->client_ip);
+}
+
+static void req_free(cg_req *req, cg_resp *resp)
+{
+	principal_clear(&req->who);
+	cg_buf_free(&req->body);
+	cg_buf_free(&resp->body);
+}
+
 static enum MHD_Result dispatch(struct MHD_Connection *c, const char *url, const char *method,
                                 reqctx *x)
 {
-	cg_req req = {.srv = &g_srv, .conn = c, .method = method, .path = url};
-	cg_resp resp = {.status = 200};
-	cg_buf_init(&req.body, CG_MAX_REQUEST_BODY);
-	cg_buf_init(&resp.body, CG_MAX_RESPONSE_BODY);
-	client_ip(c, req.client_ip, sizeof req.client_ip);
+	cg_req req;
+	cg_resp resp;
+	req_init(&req, &resp, c, url, method);
 	enum MHD_Result ret;
-	bool known;
-	const cg_route *r = find_route(method, url, &req, &known);
-	if (!r) {
-		ret = send_error(c, known ? 405 : 404, known ? "method not allowed" : "not found");
-		goto out;
-	}
-	unsigned st = authenticate(&req);
-	if (st) {
-		ret = send_error(c, st, "invalid or revoked API token");
-		goto out;
-	}
+	const cg_route *r;
 	const char *why = "";
-	if ((st = authorize(&req, r, &why))) {
-		ret = send_error(c, st, why);
-		goto out;
-	}
-	/* public routes (the login) do not act on the cookie: no CSRF check,
-	 * so a stale session never blocks logging in again */
-	if (req.who.is_user && is_state_change(method) && !route_public(r)) {
-		const char *t = cg_req_header(&req, "X-CSRF-Token");
-		if (!cg_secret_eq(t, req.who.csrf)) {
-			ret = send_error(c, 403, "missing or wrong X-CSRF-Token");
-			goto out;
-		}
-	}
 	char msg[300];
-	if ((st = decode_body(c, x, &req.body, msg, sizeof msg))) {
+	unsigned st = prepare(&req, &r, &why);
+	if (st)
+		ret = send_error(c, st, why);
+	else if ((st = decode_body(c, x, &req.body, msg, sizeof msg)))
 		ret = send_error(c, st, msg);
-		goto out;
+	else {
+		r->fn(&req, &resp);
+		ret = send_resp(c, &resp);
 	}
-	req.scope.agency_id =
-	    (req.who.is_user && req.who.role == CG_ROLE_OFFICER) || req.who.is_token
-	        ? req.who.agency_id
-	        : 0;
-	if (req.who.is_user && req.who.role == CG_ROLE_OFFICER && req.scope.agency_id <= 0)
-		req.scope.agency_id = -1; /* an officer without agency sees nothing */
-	req.actor.name = req.who.actor[0] ? req.who.actor : "anonymous";
-	r->fn(&req, &resp);
-	ret = send_resp(c, &resp);
-out:
-	principal_clear(&req.who);
-	cg_buf_free(&req.body);
-	cg_buf_free(&resp.body);
+	req_free(&req, &resp);
 	return ret;
 }
 
@@ -648,6 +678,81 @@ static void *reaper(void *arg)
 	return NULL;
 }
 
+/* ---- streamed request bodies ------------------------------------------ */
+
+/* A route with a cg_stream is prepared (routing, authentication, policy,
+ * CSRF) as soon as its head has arrived, and its body goes to the stream's
+ * callbacks piece by piece as MHD reads it: an upload is written to its
+ * destination without holding it in memory (a DNS log chunk was buffered
+ * whole, up to CG_MAX_REQUEST_BODY, before). The request bound is the same;
+ * the destination applies its own (upload size, quota) in data(). */
+static void stream_free(reqctx *x)
+{
+	if (!x->sreq)
+		return;
+	if (!x->sended && x->stream_route)
+		x->stream_route->stream->end(x->sstate, x->sreq, &x->sresp, false);
+	x->sended = true;
+	req_free(x->sreq, &x->sresp);
+	free(x->sreq);
+	x->sreq = NULL;
+}
+
+static enum MHD_Result stream_start(struct MHD_Connection *c, const char *url, const char *method,
+                                    reqctx *x)
+{
+	cg_req probe = {.method = method, .path = url};
+	bool known;
+	const cg_route *r = find_route(method, url, &probe, &known);
+	if (!r || !r->stream)
+		return MHD_YES; /* buffered: dispatch() once the body is in */
+	x->sreq = calloc(1, sizeof *x->sreq);
+	if (!x->sreq)
+		return MHD_NO;
+	req_init(x->sreq, &x->sresp, c, url, method);
+	const char *why = "";
+	unsigned st = prepare(x->sreq, &r, &why);
+	const char *enc = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Encoding");
+	if (!st && enc && *enc && strcasecmp(enc, "identity") != 0) {
+		st = 415;
+		why = "send the bytes as they are, without Content-Encoding";
+	}
+	if (st) {
+		enum MHD_Result ret = send_error(c, st, why);
+		x->sended = true;
+		stream_free(x);
+		return ret;
+	}
+	x->stream_route = r;
+	if (!r->stream->begin(x->sreq, &x->sresp, &x->sstate)) {
+		/* refused before any byte (offset, owner, quota): answer now */
+		x->sended = true;
+		enum MHD_Result ret = send_resp(c, &x->sresp);
+		stream_free(x);
+		x->stream_route = NULL;
+		x->too_big = false;
+		return ret;
+	}
+	return MHD_YES;
+}
+
+static enum MHD_Result stream_body(struct MHD_Connection *c, reqctx *x, const char *upload,
+                                   size_t *upload_size)
+{
+	const cg_stream *sm = x->stream_route->stream;
+	if (*upload_size) {
+		if (!x->sfailed && !sm->data(x->sstate, x->sreq, &x->sresp, upload, *upload_size))
+			x->sfailed = true;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	sm->end(x->sstate, x->sreq, &x->sresp, !x->sfailed);
+	x->sended = true;
+	enum MHD_Result ret = send_resp(c, &x->sresp);
+	stream_free(x);
+	return ret;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **con_cls)
@@ -673,8 +778,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		if (cl && cg_parse_i64(cg_slice_cstr(cl), 0, INT64_MAX, &n) == CG_OK &&
 		    n > (int64_t)CG_MAX_REQUEST_BODY)
 			return send_error(c, 413, "request body over the limit");
-		return MHD_YES;
+		return stream_start(c, url, method, x);
 	}
+	if (x->stream_route)
+		return stream_body(c, x, upload, upload_size);
 	if (*upload_size) {
 		if (!x->too_big && cg_buf_append(&x->raw, upload, *upload_size) != CG_OK) {
 			x->too_big = true;
@@ -699,6 +806,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	head_mark(c, true); /* kept alive: the next request's head starts now */
 	if (x->counted)
 		atomic_fetch_sub(&g_inflight, 1);
+	stream_free(x); /* a broken connection: the stream is told it failed */
 	cg_buf_free(&x->raw);
 	free(x);
 	*con_cls = NULL;

@@ -108,6 +108,23 @@ typedef struct cg_resp {
 
 typedef void (*cg_handler)(cg_req *req, cg_resp *resp);
 
+/* A route whose body is streamed instead of buffered (uploads): http.c
+ * prepares the request (route, caller, policy, CSRF) once its head is in,
+ * then calls begin() before the first byte, data() for each piece as it
+ * arrives and end() once the body has ended or the connection broke. */
+typedef struct cg_stream {
+	/* Check and open the destination; false with resp set refuses the
+	 * request before its body is read (it is answered at once). */
+	bool (*begin)(cg_req *req, cg_resp *resp, void **state);
+	/* Store one piece; false with resp set stops storing (the rest of the
+	 * body is read and dropped, then resp is sent). */
+	bool (*data)(void *state, cg_req *req, cg_resp *resp, const char *p, size_t n);
+	/* The end: ok when every piece was stored and the body is complete
+	 * (false also for a broken connection: undo). Sets resp when ok,
+	 * releases state always. */
+	void (*end)(void *state, cg_req *req, cg_resp *resp, bool ok);
+} cg_stream;
+
 /* One route. Who may call it is not a column: it is the policy's answer
  * (api/policy.h) for the row's action on its resource, asked before the
  * handler runs; handlers ask again once the record's agency or owner is
@@ -118,6 +135,7 @@ typedef struct cg_route {
 	cg_handler fn;
 	cg_pol_resource res;
 	cg_pol_action act;
+	const cg_stream *stream; /* NULL: the body is buffered (req->body) */
 } cg_route;
 
 /* Each api_*.c file keeps the rows of its routes next to its handlers:

@@ -51,8 +51,8 @@ void static_asset(cg_req *req, cg_resp *resp)
 
 CG_ROUTE_GROUP(static);
 const cg_route static_routes[] = {
-    {"GET", "/", static_index, CG_PRES_DASHBOARD, CG_ACT_READ},
-    {"GET", "/index.html", static_index, CG_PRES_DASHBOARD, CG_ACT_READ},
-    {"GET", "/assets/*", static_asset, CG_PRES_DASHBOARD, CG_ACT_READ},
+    {"GET", "/", static_index, CG_PRES_DASHBOARD, CG_ACT_READ, NULL},
+    {"GET", "/index.html", static_index, CG_PRES_DASHBOARD, CG_ACT_READ, NULL},
+    {"GET", "/assets/*", static_asset, CG_PRES_DASHBOARD, CG_ACT_READ, NULL},
 };
 CG_ROUTE_COUNT(static);
