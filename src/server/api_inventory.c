@@ -168,8 +168,11 @@ static void inv_update(cg_req *req, cg_resp *resp, cg_resource r)
 	 * the agency (IP ranges map events to it) or where it sits are the
 	 * province's to change. */
 	static const char *const guarded[] = {"ip_ranges", "code", "parent_id", "kind", NULL};
-	for (const char *const *g = guarded; officer(req) && r == CG_RES_AGENCY && *g; g++) {
-		if (!json_equal(json_object_get(rec, *g), json_object_get(old, *g))) {
+	cg_pol_who who = cg_req_who(req);
+	for (const char *const *g = guarded; r == CG_RES_AGENCY && *g; g++) {
+		if (!json_equal(json_object_get(rec, *g), json_object_get(old, *g)) &&
+		    cg_policy(&who, CG_ACT_UPDATE, CG_PRES_AGENCY_MAPPING, req->id,
+		              CG_POL_OWNER_NA) != CG_POL_ALLOW) {
 			char msg[128];
 			snprintf(msg, sizeof msg, "%s: only province users may change it", *g);
 			json_decref(rec);

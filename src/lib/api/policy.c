@@ -69,6 +69,8 @@ static unsigned extra(cg_pol_kind k, cg_pol_resource res)
 		case CG_PRES_SYSTEM:
 		case CG_PRES_PERSON:
 			return CRUD;
+		case CG_PRES_AGENCY_MAPPING:
+			return U;
 		case CG_PRES_DNS_UPLOAD:
 			return R | UP;
 		case CG_PRES_ENROLL_TOKEN:
@@ -160,7 +162,7 @@ const char *cg_pol_resource_name(cg_pol_resource r)
 {
 	static const char *const n[] = {
 	    "dashboard", "login",      "session",      "enrolment", "overview",
-	    "agency",    "system",     "person",       "event",     "dns_upload",
+	    "agency",    "agency_mapping", "system",   "person",    "event",     "dns_upload",
 	    "dns_findings", "web",     "user",         "token",     "audit",
 	    "enroll_token", "agent",   "agent_policy", "endpoint"};
 	_Static_assert(sizeof n / sizeof n[0] == CG_PRES_NRESOURCES, "resource names");

@@ -23,8 +23,9 @@
  *  - admin: everything (users, API tokens and the audit log only them);
  *  - analyst: the province team; everything but users, tokens, audit;
  *  - officer: their own agency's systems, people, enrolment tokens, agent
- *    policy and agency record (not create or delete an agency), and DNS
- *    uploads for their agency's ranges; never another agency or none;
+ *    policy and agency record (not create or delete an agency, nor change
+ *    the fields that map events to it), and DNS uploads for their
+ *    agency's ranges; never another agency or none;
  *  - viewer: reads only;
  *  - ingest token: sends events, and DNS logs (a provider account), within
  *    its agency when it is bound to one;
@@ -68,6 +69,8 @@ typedef enum cg_pol_resource {
 	CG_PRES_ENROLMENT,     /* an agent enrolling with a one-time token */
 	CG_PRES_OVERVIEW,
 	CG_PRES_AGENCY,
+	CG_PRES_AGENCY_MAPPING, /* an agency's ip_ranges, code, parent, kind:
+	                           they decide which events map to it */
 	CG_PRES_SYSTEM,
 	CG_PRES_PERSON,
 	CG_PRES_EVENT,

@@ -21,6 +21,7 @@ static const struct {
     {CG_PRES_SESSION, {"", "RD", "RD", "RD", "RD", "", "", ""}},
     {CG_PRES_OVERVIEW, {"", "R", "R", "R", "R", "", "R", ""}},
     {CG_PRES_AGENCY, {"", "RCUD", "RCUD", "RU", "R", "", "R", ""}},
+    {CG_PRES_AGENCY_MAPPING, {"", "U", "U", "", "", "", "", ""}},
     {CG_PRES_SYSTEM, {"", "RCUD", "RCUD", "RCUD", "R", "", "R", ""}},
     {CG_PRES_PERSON, {"", "RCUD", "RCUD", "RCUD", "R", "", "R", ""}},
     {CG_PRES_EVENT, {"", "R", "R", "R", "R", "I", "R", "I"}},
