@@ -78,8 +78,9 @@ static bool officer(const cg_req *req)
 
 static cg_pol_resource pol_res(cg_resource r)
 {
-	return r == CG_RES_AGENCY ? CG_PRES_AGENCY : r == CG_RES_SYSTEM ? CG_PRES_SYSTEM
-	                                                                : CG_PRES_PERSON;
+	return r == CG_RES_AGENCY   ? CG_PRES_AGENCY
+	       : r == CG_RES_SYSTEM ? CG_PRES_SYSTEM
+	                            : CG_PRES_PERSON;
 }
 
 /* The agency a record belongs to, for the policy: an agency record is its

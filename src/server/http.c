@@ -75,9 +75,9 @@ static void defuse_deep(json_t *v, int d)
 	if (json_is_object(v)) {
 		json_t *ev = json_object_get(v, "evidence");
 		if (ev && d + 1 + cg_json_depth(ev, CG_MAX_JSON_DEPTH + 1) > CG_MAX_JSON_DEPTH) {
-			json_object_set_new(v, "evidence",
-			                    json_pack("{s:s}", "unavailable",
-			                              "nested too deep to be shown here"));
+			json_object_set_new(
+			    v, "evidence",
+			    json_pack("{s:s}", "unavailable", "nested too deep to be shown here"));
 		}
 		const char *key;
 		json_t *val;
@@ -284,7 +284,8 @@ static bool match_route(const char *pattern, const char *path, cg_req *req)
 			while (*e >= '0' && *e <= '9')
 				e++;
 			int64_t v;
-			if (e == s || cg_parse_i64(cg_slice_from(s, (size_t)(e - s)), 1, INT64_MAX, &v))
+			if (e == s ||
+			    cg_parse_i64(cg_slice_from(s, (size_t)(e - s)), 1, INT64_MAX, &v))
 				return false;
 			cg_param *pr = &req->params[req->nparams++];
 			memcpy(pr->name, p + 1, nl);
@@ -398,8 +399,7 @@ static unsigned authorize(cg_req *req, const cg_route *r, const char **why)
 static bool route_public(const cg_route *r)
 {
 	cg_pol_who anon = {CG_POL_ANON, 0};
-	return cg_policy(&anon, r->act, r->res, CG_POL_ANY_AGENCY, CG_POL_OWNER_NA) ==
-	       CG_POL_ALLOW;
+	return cg_policy(&anon, r->act, r->res, CG_POL_ANY_AGENCY, CG_POL_OWNER_NA) == CG_POL_ALLOW;
 }
 
 static bool is_state_change(const char *m)
@@ -668,7 +668,8 @@ static void *reaper(void *arg)
 		int64_t now = cg_mono_ms();
 		pthread_mutex_lock(&g_cw_mu);
 		for (conn_watch *w = g_cw.next; w != &g_cw; w = w->next)
-			if (w->head_start_ms && now - w->head_start_ms > CG_HTTP_HEAD_DEADLINE_S * 1000) {
+			if (w->head_start_ms &&
+			    now - w->head_start_ms > CG_HTTP_HEAD_DEADLINE_S * 1000) {
 				/* MHD sees the end of the stream and closes it */
 				shutdown(w->fd, SHUT_RDWR);
 				w->head_start_ms = 0;
@@ -1023,7 +1024,7 @@ int cg_serve_run(const cg_serve_opts *o)
 		cg_warn("http: no request-head deadline (cannot start its thread)");
 	cg_web_watch *watch = NULL;
 	if (cg_web_watch_start(g_srv.store, o->data_dir, o->web_interval_s, o->alert_config,
-			       &watch)) {
+	                       &watch)) {
 		fprintf(stderr, "canhgac serve: cannot start watching the portals (see above)\n");
 		atomic_store(&g_cw_stop, true);
 		if (reaping)

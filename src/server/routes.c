@@ -26,14 +26,10 @@ CG_ROUTE_GROUP(api_agent);
 CG_ROUTE_GROUP(static);
 
 static const cg_route_group groups[] = {
-    {api_session_routes, &api_session_nroutes},
-    {api_inventory_routes, &api_inventory_nroutes},
-    {web_api_routes, &web_api_nroutes},
-    {api_import_routes, &api_import_nroutes},
-    {api_events_routes, &api_events_nroutes},
-    {dns_upload_routes, &dns_upload_nroutes},
-    {api_admin_routes, &api_admin_nroutes},
-    {api_agent_routes, &api_agent_nroutes},
+    {api_session_routes, &api_session_nroutes}, {api_inventory_routes, &api_inventory_nroutes},
+    {web_api_routes, &web_api_nroutes},         {api_import_routes, &api_import_nroutes},
+    {api_events_routes, &api_events_nroutes},   {dns_upload_routes, &dns_upload_nroutes},
+    {api_admin_routes, &api_admin_nroutes},     {api_agent_routes, &api_agent_nroutes},
     {static_routes, &static_nroutes},
 };
 

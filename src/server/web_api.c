@@ -102,7 +102,8 @@ void api_web_check(cg_req *req, cg_resp *resp)
 
 CG_ROUTE_GROUP(web_api);
 const cg_route web_api_routes[] = {
-    {"POST", "/api/v1/systems/{id}/web/baseline", api_web_rebaseline, CG_PRES_SYSTEM, CG_ACT_UPDATE, NULL},
+    {"POST", "/api/v1/systems/{id}/web/baseline", api_web_rebaseline, CG_PRES_SYSTEM, CG_ACT_UPDATE,
+     NULL},
     {"POST", "/api/v1/systems/{id}/web/check", api_web_check, CG_PRES_SYSTEM, CG_ACT_UPDATE, NULL},
     {"GET", "/api/v1/web/status", api_web_status, CG_PRES_WEB, CG_ACT_READ, NULL},
     {"GET", "/api/v1/web/alerts", api_web_alerts, CG_PRES_WEB, CG_ACT_READ, NULL},

@@ -40,7 +40,7 @@ int64_t cg_apol_interval_s(const char *text)
 	static const struct {
 		const char *name;
 		int64_t s;
-	} named[] = {{"off", 0},       {"never", 0},      {"hourly", 3600},
+	} named[] = {{"off", 0},       {"never", 0},       {"hourly", 3600},
 	             {"daily", 86400}, {"weekly", 604800}, {"monthly", 2592000}};
 	if (!text)
 		return -1;
@@ -51,11 +51,24 @@ int64_t cg_apol_interval_s(const char *text)
 	int64_t mult = 1;
 	if (t.len > 1) {
 		switch (t.ptr[t.len - 1]) {
-		case 's': mult = 1; t.len--; break;
-		case 'm': mult = 60; t.len--; break;
-		case 'h': mult = 3600; t.len--; break;
-		case 'd': mult = 86400; t.len--; break;
-		default: break;
+		case 's':
+			mult = 1;
+			t.len--;
+			break;
+		case 'm':
+			mult = 60;
+			t.len--;
+			break;
+		case 'h':
+			mult = 3600;
+			t.len--;
+			break;
+		case 'd':
+			mult = 86400;
+			t.len--;
+			break;
+		default:
+			break;
 		}
 	}
 	int64_t v;
@@ -77,7 +90,8 @@ static const struct field *find(const char *group, const char *name)
 
 static cg_err bad(char *why, size_t n, const struct field *f, const char *what)
 {
-	snprintf(why, n, "%s%s%s: %s", f->group ? f->group : "", f->group ? "." : "", f->name, what);
+	snprintf(why, n, "%s%s%s: %s", f->group ? f->group : "", f->group ? "." : "", f->name,
+	         what);
 	return CG_EINVAL;
 }
 
@@ -101,8 +115,9 @@ static cg_err check_value(const struct field *f, const json_t *v, char *why, siz
 	case F_SCHEDULE:
 		if (!json_is_string(v) || json_string_length(v) > 15 ||
 		    cg_apol_interval_s(json_string_value(v)) < 0)
-			return bad(why, n, f,
-			           "off, hourly, daily, weekly, monthly, or a number with s, m, h or d");
+			return bad(
+			    why, n, f,
+			    "off, hourly, daily, weekly, monthly, or a number with s, m, h or d");
 		return CG_OK;
 	case F_PATHS: {
 		if (!json_is_array(v) || json_array_size(v) > (size_t)f->max) {
@@ -112,7 +127,8 @@ static cg_err check_value(const struct field *f, const json_t *v, char *why, siz
 		}
 		size_t i;
 		json_t *p;
-		json_array_foreach(v, i, p) {
+		json_array_foreach(v, i, p)
+		{
 			const char *s = json_string_value(p);
 			size_t len = json_string_length(p);
 			if (!json_is_string(p) || s[0] != '/' || len > CG_AGENT_MAX_POLICY_PATH ||
@@ -136,7 +152,8 @@ cg_err cg_apol_check(const json_t *p, char *why, size_t n)
 	}
 	const char *k;
 	json_t *v;
-	json_object_foreach((json_t *)p, k, v) {
+	json_object_foreach((json_t *)p, k, v)
+	{
 		const struct field *f = find(NULL, k);
 		if (f) {
 			cg_err err = check_value(f, v, why, n);
@@ -160,7 +177,8 @@ cg_err cg_apol_check(const json_t *p, char *why, size_t n)
 		}
 		const char *m;
 		json_t *mv;
-		json_object_foreach(v, m, mv) {
+		json_object_foreach(v, m, mv)
+		{
 			const struct field *g = find(k, m);
 			if (!g) {
 				snprintf(why, n, "%s.%.64s: not a member of %s", k, m, k);

@@ -11,12 +11,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#define R (1u << CG_ACT_READ)
-#define C (1u << CG_ACT_CREATE)
-#define U (1u << CG_ACT_UPDATE)
-#define D (1u << CG_ACT_DELETE)
-#define I (1u << CG_ACT_INGEST)
-#define UP (1u << CG_ACT_UPLOAD)
+#define R    (1u << CG_ACT_READ)
+#define C    (1u << CG_ACT_CREATE)
+#define U    (1u << CG_ACT_UPDATE)
+#define D    (1u << CG_ACT_DELETE)
+#define I    (1u << CG_ACT_INGEST)
+#define UP   (1u << CG_ACT_UPLOAD)
 #define CRUD (R | C | U | D)
 
 /* Anyone, signed in or not. */
@@ -147,8 +147,8 @@ cg_pol_verdict cg_policy(const cg_pol_who *who, cg_pol_action act, cg_pol_resour
 
 const char *cg_pol_kind_name(cg_pol_kind k)
 {
-	static const char *const n[] = {"anonymous",    "admin",      "analyst",    "officer",
-	                                "viewer",       "token:ingest", "token:read", "token:agent"};
+	static const char *const n[] = {"anonymous", "admin",        "analyst",    "officer",
+	                                "viewer",    "token:ingest", "token:read", "token:agent"};
 	return (unsigned)k < CG_POL_NKINDS ? n[k] : "?";
 }
 
@@ -160,11 +160,11 @@ const char *cg_pol_action_name(cg_pol_action a)
 
 const char *cg_pol_resource_name(cg_pol_resource r)
 {
-	static const char *const n[] = {
-	    "dashboard", "login",      "session",      "enrolment", "overview",
-	    "agency",    "agency_mapping", "system",   "person",    "event",     "dns_upload",
-	    "dns_findings", "web",     "user",         "token",     "audit",
-	    "enroll_token", "agent",   "agent_policy", "endpoint"};
+	static const char *const n[] = {"dashboard",    "login",  "session",        "enrolment",
+	                                "overview",     "agency", "agency_mapping", "system",
+	                                "person",       "event",  "dns_upload",     "dns_findings",
+	                                "web",          "user",   "token",          "audit",
+	                                "enroll_token", "agent",  "agent_policy",   "endpoint"};
 	_Static_assert(sizeof n / sizeof n[0] == CG_PRES_NRESOURCES, "resource names");
 	return (unsigned)r < CG_PRES_NRESOURCES ? n[r] : "?";
 }

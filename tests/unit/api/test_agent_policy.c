@@ -87,9 +87,11 @@ TEST(usual_policies_accepted)
 	CHECK(accepted("{\"heartbeat_s\":2,\"accounts\":{\"interval_s\":0}}"));
 	CHECK(accepted("{\"heartbeat_s\":10,\"upload_s\":1,\"fim\":{\"web_roots\":[\"/var/www\"],"
 	               "\"pass_interval_s\":21600}}"));
-	CHECK(accepted("{\"malware\":{\"incremental\":\"2s\",\"full\":\"off\",\"scan_paths\":[\"/srv\"]},"
-	               "\"secrets\":{\"interval\":\"monthly\",\"paths\":[\"/home/docs\"]}}"));
-	CHECK(accepted("{\"accounts\":{\"interval_s\":86400,\"max_age_days\":90,\"unused_days\":90}}"));
+	CHECK(accepted(
+	    "{\"malware\":{\"incremental\":\"2s\",\"full\":\"off\",\"scan_paths\":[\"/srv\"]},"
+	    "\"secrets\":{\"interval\":\"monthly\",\"paths\":[\"/home/docs\"]}}"));
+	CHECK(accepted(
+	    "{\"accounts\":{\"interval_s\":86400,\"max_age_days\":90,\"unused_days\":90}}"));
 }
 
 TEST(agent_clamps)

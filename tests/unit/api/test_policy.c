@@ -70,34 +70,48 @@ TEST(table)
 				bool agency_bound = bound || k == CG_POL_OFFICER;
 				cg_pol_who w = {(cg_pol_kind)k, agency_bound ? own : 0};
 				for (int a = 0; a < CG_ACT_NACTIONS; a++) {
-					bool role_may = strchr(expect[i].allow[k], act_letter[a]) != NULL;
-					const int64_t agencies[] = {CG_POL_ANY_AGENCY, own, other, 0};
+					bool role_may =
+					    strchr(expect[i].allow[k], act_letter[a]) != NULL;
+					const int64_t agencies[] = {CG_POL_ANY_AGENCY, own, other,
+					                            0};
 					for (int g = 0; g < 4; g++) {
 						for (int o = 0; o < 3; o++) {
-							cg_pol_verdict v = cg_policy(&w, (cg_pol_action)a, res,
-							                             agencies[g], (cg_pol_owner)o);
+							cg_pol_verdict v =
+							    cg_policy(&w, (cg_pol_action)a, res,
+							              agencies[g], (cg_pol_owner)o);
 							cg_pol_verdict want;
 							if (!role_may)
-								want = k == CG_POL_ANON ? CG_POL_LOGIN
-								       : res == CG_PRES_SESSION && k >= CG_POL_TOKEN_INGEST
-								           ? CG_POL_SESSION
-								                                : CG_POL_DENY;
+								want =
+								    k == CG_POL_ANON ? CG_POL_LOGIN
+								    : res == CG_PRES_SESSION &&
+								            k >= CG_POL_TOKEN_INGEST
+								        ? CG_POL_SESSION
+								        : CG_POL_DENY;
 							else if (is_public(res))
 								want = CG_POL_ALLOW;
 							else if (agency_bound && g >= 2)
 								want = CG_POL_OTHER_AGENCY;
-							else if (o == CG_POL_OWNER_OTHER && k != CG_POL_ADMIN)
+							else if (o == CG_POL_OWNER_OTHER &&
+							         k != CG_POL_ADMIN)
 								want = CG_POL_NOT_OWNER;
 							else
 								want = CG_POL_ALLOW;
 							if (v != want) {
 								bad++;
 								if (bad < 20)
-									printf("# %s%s %s %s agency=%lld owner=%d: got %d want %d\n",
-									       cg_pol_kind_name((cg_pol_kind)k), bound ? "(bound)" : "",
-									       cg_pol_action_name((cg_pol_action)a),
-									       cg_pol_resource_name(res), (long long)agencies[g], o,
-									       v, want);
+									printf(
+									    "# %s%s %s %s "
+									    "agency=%lld owner=%d: "
+									    "got %d want %d\n",
+									    cg_pol_kind_name(
+									        (cg_pol_kind)k),
+									    bound ? "(bound)" : "",
+									    cg_pol_action_name(
+									        (cg_pol_action)a),
+									    cg_pol_resource_name(
+									        res),
+									    (long long)agencies[g],
+									    o, v, want);
 							}
 							checked++;
 						}
@@ -119,8 +133,8 @@ TEST(issue18_cases)
 	                CG_POL_OWNER_NA) == CG_POL_DENY);
 	CHECK(cg_policy(&agent, CG_ACT_READ, CG_PRES_DNS_UPLOAD, 1, CG_POL_OWNER_SELF) ==
 	      CG_POL_DENY);
-	CHECK(cg_policy(&agent, CG_ACT_READ, CG_PRES_SYSTEM, CG_POL_ANY_AGENCY,
-	                CG_POL_OWNER_NA) == CG_POL_DENY);
+	CHECK(cg_policy(&agent, CG_ACT_READ, CG_PRES_SYSTEM, CG_POL_ANY_AGENCY, CG_POL_OWNER_NA) ==
+	      CG_POL_DENY);
 	/* an officer files DNS findings only into their own agency */
 	cg_pol_who off = {CG_POL_OFFICER, 1};
 	CHECK(cg_policy(&off, CG_ACT_UPLOAD, CG_PRES_DNS_UPLOAD, 1, CG_POL_OWNER_NA) ==
@@ -159,8 +173,9 @@ TEST(summary_words)
 	/* no action nobody may do prints "?" */
 	for (int r = 0; r < CG_PRES_NRESOURCES; r++)
 		for (int a = 0; a < CG_ACT_NACTIONS; a++)
-			CHECK(strchr(cg_pol_summary((cg_pol_action)a, (cg_pol_resource)r, b, sizeof b),
-			             '?') == NULL);
+			CHECK(strchr(
+			          cg_pol_summary((cg_pol_action)a, (cg_pol_resource)r, b, sizeof b),
+			          '?') == NULL);
 }
 
 int main(void)
