@@ -419,7 +419,8 @@ typedef struct reqctx {
 	cg_req *sreq;
 	cg_resp sresp;
 	void *sstate;
-	bool sfailed; /* a callback refused: the rest of the body is dropped */
+	bool sfailed;  /* a callback refused: the rest of the body is dropped */
+	bool answered; /* a response was queued before the body: ignore it */
 	bool sended;  /* end() was called */
 } reqctx;
 
@@ -721,6 +722,7 @@ static enum MHD_Result stream_start(struct MHD_Connection *c, const char *url, c
 	if (st) {
 		enum MHD_Result ret = send_error(c, st, why);
 		x->sended = true;
+		x->answered = true;
 		stream_free(x);
 		return ret;
 	}
@@ -728,10 +730,10 @@ static enum MHD_Result stream_start(struct MHD_Connection *c, const char *url, c
 	if (!r->stream->begin(x->sreq, &x->sresp, &x->sstate)) {
 		/* refused before any byte (offset, owner, quota): answer now */
 		x->sended = true;
+		x->answered = true;
 		enum MHD_Result ret = send_resp(c, &x->sresp);
 		stream_free(x);
 		x->stream_route = NULL;
-		x->too_big = false;
 		return ret;
 	}
 	return MHD_YES;
@@ -770,16 +772,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		atomic_fetch_add(&g_inflight, 1);
 		*con_cls = x;
 		head_mark(c, false);
-		if (strlen(url) > CG_MAX_URL)
+		if (strlen(url) > CG_MAX_URL) {
+			x->answered = true;
 			return send_error(c, 414, "URL too long");
-		if (url[0] == NUL_MARK)
+		}
+		if (url[0] == NUL_MARK) {
+			x->answered = true;
 			return send_error(c, 400, "a NUL byte (%00) in the path");
+		}
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 		int64_t n;
 		if (cl && cg_parse_i64(cg_slice_cstr(cl), 0, INT64_MAX, &n) == CG_OK &&
-		    n > (int64_t)CG_MAX_REQUEST_BODY)
+		    n > (int64_t)CG_MAX_REQUEST_BODY) {
+			x->answered = true;
 			return send_error(c, 413, "request body over the limit");
+		}
 		return stream_start(c, url, method, x);
+	}
+	if (x->answered) {
+		*upload_size = 0;
+		return MHD_YES;
 	}
 	if (x->stream_route)
 		return stream_body(c, x, upload, upload_size);
