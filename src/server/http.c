@@ -88,6 +88,54 @@ static void defuse_deep(json_t *v, int d)
 		defuse_deep(json_array_get(v, i), d + 1);
 }
 
+/* A page ({"items":[...], ...}) encoded item by item: an item that cannot
+ * be encoded, or no longer fits in the response, is replaced by a small
+ * marker naming it, and the page still answers (a page of 500 events of
+ * CG_MAX_EVENT_JSON each is larger than CG_MAX_RESPONSE_BODY). */
+static cg_err encode_page(cg_buf *out, const json_t *body)
+{
+	/* room kept for the markers and the page's other members */
+	const size_t reserve = 64u * 1024u + 128u * (size_t)CG_MAX_LIST_LIMIT;
+	const json_t *items = json_object_get(body, "items");
+	cg_err err = cg_buf_puts(out, "{\"items\":[");
+	cg_buf one;
+	for (size_t i = 0; !err && i < json_array_size(items); i++) {
+		const json_t *it = json_array_get(items, i);
+		size_t room = out->max > out->len + reserve ? out->max - out->len - reserve : 0;
+		cg_buf_init(&one, room);
+		cg_err e = room ? cg_json_encode(&one, it) : CG_ETOOBIG;
+		if (i)
+			err = cg_buf_putc(out, ',');
+		if (!err && !e) {
+			err = cg_buf_append(out, one.ptr, one.len);
+		} else if (!err) {
+			json_t *m =
+			    json_pack("{s:O?,s:O?,s:s}", "id", json_object_get(it, "id"), "seq",
+			              json_object_get(it, "seq"), "unavailable",
+			              e == CG_ETOOBIG ? "too large or too deep to be shown in "
+			                                "this page: open it alone"
+			                              : "cannot be shown");
+			err = m ? cg_json_encode(out, m) : CG_ENOMEM;
+			json_decref(m);
+		}
+		cg_buf_free(&one);
+	}
+	if (!err)
+		err = cg_buf_putc(out, ']');
+	const char *key;
+	json_t *val;
+	json_object_foreach((json_t *)body, key, val)
+	{
+		if (err || strcmp(key, "items") == 0)
+			continue;
+		if (!(err = cg_buf_putc(out, ',')) &&
+		    !(err = cg_json_quote(out, cg_slice_cstr(key))) &&
+		    !(err = cg_buf_putc(out, ':')))
+			err = cg_json_encode(out, val);
+	}
+	return err ? err : cg_buf_putc(out, '}');
+}
+
 void cg_resp_json(cg_resp *r, unsigned status, json_t *body)
 {
 	r->status = status;
@@ -95,7 +143,9 @@ void cg_resp_json(cg_resp *r, unsigned status, json_t *body)
 		defuse_deep(body, 0);
 	r->content_type = "application/json; charset=utf-8";
 	cg_buf_reset(&r->body);
-	if (body && cg_json_encode(&r->body, body) != CG_OK) {
+	bool page = json_is_object(body) && json_is_array(json_object_get(body, "items"));
+	if (body &&
+	    (page ? encode_page(&r->body, body) : cg_json_encode(&r->body, body)) != CG_OK) {
 		cg_buf_reset(&r->body);
 		r->status = 500;
 		cg_buf_puts(&r->body, "{\"error\":\"response too large\"}");
@@ -421,7 +471,7 @@ typedef struct reqctx {
 	void *sstate;
 	bool sfailed;  /* a callback refused: the rest of the body is dropped */
 	bool answered; /* a response was queued before the body: ignore it */
-	bool sended;  /* end() was called */
+	bool sended;   /* end() was called */
 } reqctx;
 
 static atomic_int g_inflight;
