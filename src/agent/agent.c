@@ -21,6 +21,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "api/agent_policy.h"
 #include "accounts/accounts.h"
 #include "agent/http.h"
 #include "agent/sandbox.h"
@@ -137,13 +138,11 @@ static void set_roots_words(cg_agent_policy *p, const char *text)
 	}
 }
 
-static int get_int(const json_t *o, const char *key, int def)
+/* An integer of the policy, clamped to the schema's bounds whatever the
+ * server sent (api/agent_policy.h): a policy can never make the loop spin. */
+static int get_int(const json_t *o, const char *field, const char *key, int def)
 {
-	json_t *v = json_object_get(o, key);
-	return json_is_integer(v) && json_integer_value(v) >= 0 &&
-			       json_integer_value(v) <= 100000000
-		       ? (int)json_integer_value(v)
-		       : def;
+	return cg_apol_clamp(field, json_object_get(o, key), def);
 }
 
 cg_err cg_agent_policy_apply(cg_agent_policy *p, const json_t *j, cg_buf *why)
@@ -156,15 +155,15 @@ cg_err cg_agent_policy_apply(cg_agent_policy *p, const json_t *j, cg_buf *why)
 	json_t *v = json_object_get(j, "version");
 	if (json_is_integer(v))
 		p->version = json_integer_value(v);
-	p->heartbeat_s = get_int(j, "heartbeat_s", p->heartbeat_s);
-	p->upload_s = get_int(j, "upload_s", p->upload_s);
+	p->heartbeat_s = get_int(j, "heartbeat_s", "heartbeat_s", p->heartbeat_s);
+	p->upload_s = get_int(j, "upload_s", "upload_s", p->upload_s);
 	json_t *fim = json_object_get(j, "fim");
-	p->fim_pass_s = get_int(fim, "pass_interval_s", p->fim_pass_s);
+	p->fim_pass_s = get_int(fim, "fim.pass_interval_s", "pass_interval_s", p->fim_pass_s);
 	set_paths(p->web_roots, &p->nroots, json_object_get(fim, "web_roots"));
 	json_t *acc = json_object_get(j, "accounts");
-	p->accounts_s = get_int(acc, "interval_s", p->accounts_s);
-	p->max_age_days = get_int(acc, "max_age_days", p->max_age_days);
-	p->unused_days = get_int(acc, "unused_days", p->unused_days);
+	p->accounts_s = get_int(acc, "accounts.interval_s", "interval_s", p->accounts_s);
+	p->max_age_days = get_int(acc, "accounts.max_age_days", "max_age_days", p->max_age_days);
+	p->unused_days = get_int(acc, "accounts.unused_days", "unused_days", p->unused_days);
 	json_t *mw = json_object_get(j, "malware");
 	if (cg_json_get_str(mw, "incremental"))
 		copy_str(p->malware_incremental, sizeof p->malware_incremental,

@@ -78,6 +78,9 @@ static cg_err curl_fail(CURLcode rc, const char *errbuf, const char *url, cg_buf
 
 static void set_tls(CURL *c, const char *pin, const char *ca_file)
 {
+	/* the server offers TLS 1.2 and 1.3 only; so does its agent, so a
+	 * downgraded handshake is refused on this side too (issue 18.7) */
+	curl_easy_setopt(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
 	if (ca_file) {
 		curl_easy_setopt(c, CURLOPT_CAINFO, ca_file);
 	} else {

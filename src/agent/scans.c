@@ -7,6 +7,7 @@
  * the scanned files. Runs never overlap: the agent's loop is one thread
  * and a scan returns when its child has exited.
  */
+#include "api/agent_policy.h"
 #include "agent/scans.h"
 
 #include <errno.h>
@@ -42,31 +43,9 @@ struct cg_agent_scans {
 
 int64_t cg_agent_interval_s(const char *text)
 {
-	static const struct {
-		const char *name;
-		int64_t s;
-	} named[] = { { "off", 0 },	       { "never", 0 },	      { "hourly", 3600 },
-		      { "daily", 86400 },      { "weekly", 604800 }, { "monthly", 2592000 } };
-	if (!text)
-		return -1;
-	for (size_t i = 0; i < sizeof named / sizeof *named; i++)
-		if (strcmp(text, named[i].name) == 0)
-			return named[i].s;
-	cg_slice t = cg_slice_cstr(text);
-	int64_t mult = 1;
-	if (t.len > 1) {
-		switch (t.ptr[t.len - 1]) {
-		case 's': mult = 1; t.len--; break;
-		case 'm': mult = 60; t.len--; break;
-		case 'h': mult = 3600; t.len--; break;
-		case 'd': mult = 86400; t.len--; break;
-		default: break;
-		}
-	}
-	int64_t v;
-	if (cg_parse_i64(t, 0, 100000000, &v))
-		return -1;
-	return v * mult;
+	/* one parser for the server's check and the agent (agent_policy.h);
+	 * a positive interval is at least CG_AGENT_MIN_SCHEDULE_S */
+	return cg_apol_interval_s(text);
 }
 
 /* ---- state ------------------------------------------------------------ */

@@ -72,9 +72,12 @@ int cmd_serve(cg_cli *cli)
 	if (cli->npos)
 		return cg_cli_usage_error(cli, "unexpected argument '%s'", cli->pos[0]);
 	if (c.routes) {
-		for (int i = 0; i < cg_nroutes; i++)
-			printf("%-6s %-28s %s\n", cg_routes[i].method, cg_routes[i].pattern,
-			       cg_auth_name(cg_routes[i].auth));
+		for (int i = 0; i < cg_route_count(); i++) {
+			const cg_route *r = cg_route_at(i);
+			char word[128];
+			printf("%-6s %-36s %s\n", r->method, r->pattern,
+			       cg_route_auth_word(r, word, sizeof word));
+		}
 		return CG_EXIT_OK;
 	}
 	if ((c.o.tls_cert == NULL) != (c.o.tls_key == NULL))

@@ -244,3 +244,21 @@ void api_audit_list(cg_req *req, cg_resp *resp)
 	else
 		cg_resp_json(resp, 200, cg_list_body(items, total));
 }
+
+/* ---- routes (gathered by routes.c; who may call each: api/policy.h) --- */
+
+CG_ROUTE_GROUP(api_admin);
+const cg_route api_admin_routes[] = {
+    {"GET", "/api/v1/users", api_users_list, CG_PRES_USER, CG_ACT_READ, NULL},
+    {"POST", "/api/v1/users", api_users_create, CG_PRES_USER, CG_ACT_CREATE, NULL},
+    {"GET", "/api/v1/users/{id}", api_users_get, CG_PRES_USER, CG_ACT_READ, NULL},
+    {"PUT", "/api/v1/users/{id}", api_users_update, CG_PRES_USER, CG_ACT_UPDATE, NULL},
+    {"PATCH", "/api/v1/users/{id}", api_users_update, CG_PRES_USER, CG_ACT_UPDATE, NULL},
+    {"DELETE", "/api/v1/users/{id}", api_users_delete, CG_PRES_USER, CG_ACT_DELETE, NULL},
+    {"GET", "/api/v1/tokens", api_tokens_list, CG_PRES_TOKEN, CG_ACT_READ, NULL},
+    {"POST", "/api/v1/tokens", api_tokens_create, CG_PRES_TOKEN, CG_ACT_CREATE, NULL},
+    {"GET", "/api/v1/tokens/{id}", api_tokens_get, CG_PRES_TOKEN, CG_ACT_READ, NULL},
+    {"DELETE", "/api/v1/tokens/{id}", api_tokens_revoke, CG_PRES_TOKEN, CG_ACT_DELETE, NULL},
+    {"GET", "/api/v1/audit", api_audit_list, CG_PRES_AUDIT, CG_ACT_READ, NULL},
+};
+CG_ROUTE_COUNT(api_admin);

@@ -35,6 +35,7 @@
 #include "core/json.h"
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "api/agent_policy.h"
 #include "server.h"
 #include "bundle/bundle.h"
 #include "core/fileio.h"
@@ -69,13 +70,13 @@ static bool ready(cg_resp *resp)
 	return g_agents != NULL;
 }
 
-/* The caller may act for agency_id (its scope is the province or it). */
-static bool in_scope(cg_req *req, cg_resp *resp, int64_t agency_id)
+/* The caller may do act on res for agency_id (the policy), and the agency
+ * exists in its scope. */
+static bool in_scope(cg_req *req, cg_resp *resp, cg_pol_action act, cg_pol_resource res,
+                     int64_t agency_id)
 {
-	if (req->scope.agency_id != 0 && req->scope.agency_id != agency_id) {
-		cg_resp_error(resp, 403, "agency_id: outside your agency", NULL);
+	if (!cg_req_allow(req, resp, act, res, agency_id, CG_POL_OWNER_NA))
 		return false;
-	}
 	json_t *rec = NULL;
 	cg_err err = cg_store_inv_get(req->srv->store, &req->scope, CG_RES_AGENCY, agency_id, &rec);
 	json_decref(rec);
@@ -117,37 +118,10 @@ static json_t *effective_policy(int64_t agency_id, int64_t *version)
 	return p;
 }
 
-static const char *check_policy(const json_t *b)
+/* Every field against the schema (api/agent_policy.h); NULL or why. */
+static const char *check_policy(const json_t *b, char *why, size_t n)
 {
-	static const char *const known[] = { "heartbeat_s", "upload_s", "fim", "accounts",
-					     "malware", "secrets" };
-	if (!json_is_object(b))
-		return "policy: a JSON object";
-	const char *k;
-	json_t *v;
-	json_object_foreach((json_t *)b, k, v) {
-		bool ok = false;
-		for (size_t i = 0; i < sizeof known / sizeof *known; i++)
-			ok |= strcmp(k, known[i]) == 0;
-		if (!ok)
-			return "policy: members are heartbeat_s upload_s fim accounts malware secrets";
-	}
-	json_t *hb = json_object_get(b, "heartbeat_s");
-	if (hb && (!json_is_integer(hb) || json_integer_value(hb) < 2 || json_integer_value(hb) > 3600))
-		return "heartbeat_s: 2..3600";
-	json_t *roots = json_object_get(json_object_get(b, "fim"), "web_roots");
-	if (roots) {
-		size_t i;
-		json_t *r;
-		if (!json_is_array(roots) || json_array_size(roots) > 64)
-			return "fim.web_roots: an array of at most 64 absolute paths";
-		json_array_foreach(roots, i, r) {
-			if (!json_is_string(r) || json_string_value(r)[0] != '/' ||
-			    json_string_length(r) > 1024)
-				return "fim.web_roots: absolute paths";
-		}
-	}
-	return NULL;
+	return cg_apol_check(b, why, n) ? why : NULL;
 }
 
 void api_agent_policy_get(cg_req *req, cg_resp *resp)
@@ -160,7 +134,7 @@ void api_agent_policy_get(cg_req *req, cg_resp *resp)
 
 void api_agent_policies_get(cg_req *req, cg_resp *resp)
 {
-	if (!ready(resp) || !in_scope(req, resp, req->id))
+	if (!ready(resp) || !in_scope(req, resp, CG_ACT_READ, CG_PRES_AGENT_POLICY, req->id))
 		return;
 	int64_t v;
 	cg_resp_json(resp, 200, effective_policy(req->id, &v));
@@ -168,13 +142,14 @@ void api_agent_policies_get(cg_req *req, cg_resp *resp)
 
 void api_agent_policies_put(cg_req *req, cg_resp *resp)
 {
-	if (!ready(resp) || !in_scope(req, resp, req->id))
+	if (!ready(resp) || !in_scope(req, resp, CG_ACT_UPDATE, CG_PRES_AGENT_POLICY, req->id))
 		return;
 	json_t *body;
 	if (!cg_req_json(req, resp, &body))
 		return;
 	json_object_del(body, "version");
-	const char *bad = check_policy(body);
+	char why[256];
+	const char *bad = check_policy(body, why, sizeof why);
 	int64_t v = 0;
 	if (bad) {
 		cg_resp_error(resp, 400, bad, NULL);
@@ -219,7 +194,7 @@ void api_enroll_tokens_create(cg_req *req, cg_resp *resp)
 		snprintf(note_copy, sizeof note_copy, "%s", note);
 	note = note ? note_copy : NULL;
 	json_decref(body); /* note points at note_copy from here on */
-	if (!in_scope(req, resp, agency))
+	if (!in_scope(req, resp, CG_ACT_CREATE, CG_PRES_ENROLL_TOKEN, agency))
 		return;
 	char secret[CG_SECRET_TEXT], token[CG_SECRET_TEXT + 8];
 	cg_random_secret(secret);
@@ -550,3 +525,20 @@ void api_coverage(cg_req *req, cg_resp *resp)
 					  "infection_index",
 					  t_enr > 0 ? json_real((double)t_inf / (double)t_enr) : json_null()));
 }
+
+/* ---- routes (gathered by routes.c; who may call each: api/policy.h) --- */
+
+CG_ROUTE_GROUP(api_agent);
+const cg_route api_agent_routes[] = {
+    {"POST", "/api/v1/enroll-tokens", api_enroll_tokens_create, CG_PRES_ENROLL_TOKEN, CG_ACT_CREATE, NULL},
+    {"GET", "/api/v1/enroll-tokens", api_enroll_tokens_list, CG_PRES_ENROLL_TOKEN, CG_ACT_READ, NULL},
+    {"POST", "/api/v1/agent/enroll", api_agent_enroll, CG_PRES_ENROLMENT, CG_ACT_CREATE, NULL},
+    {"POST", "/api/v1/agent/heartbeat", api_agent_heartbeat, CG_PRES_AGENT_SELF, CG_ACT_UPDATE, NULL},
+    {"GET", "/api/v1/agent/policy", api_agent_policy_get, CG_PRES_AGENT_SELF, CG_ACT_READ, NULL},
+    {"GET", "/api/v1/agent/bundle", api_agent_bundle_get, CG_PRES_AGENT_SELF, CG_ACT_READ, NULL},
+    {"GET", "/api/v1/agent-policies/{id}", api_agent_policies_get, CG_PRES_AGENT_POLICY, CG_ACT_READ, NULL},
+    {"PUT", "/api/v1/agent-policies/{id}", api_agent_policies_put, CG_PRES_AGENT_POLICY, CG_ACT_UPDATE, NULL},
+    {"GET", "/api/v1/endpoints", api_endpoints_list, CG_PRES_ENDPOINT, CG_ACT_READ, NULL},
+    {"GET", "/api/v1/coverage", api_coverage, CG_PRES_ENDPOINT, CG_ACT_READ, NULL},
+};
+CG_ROUTE_COUNT(api_agent);

@@ -351,3 +351,13 @@ void api_events_get(cg_req *req, cg_resp *resp)
 	else
 		cg_resp_json(resp, 200, ev);
 }
+
+/* ---- routes (gathered by routes.c; who may call each: api/policy.h) --- */
+
+CG_ROUTE_GROUP(api_events);
+const cg_route api_events_routes[] = {
+    {"POST", "/api/v1/events", api_events_ingest, CG_PRES_EVENT, CG_ACT_INGEST, NULL},
+    {"GET", "/api/v1/events", api_events_list, CG_PRES_EVENT, CG_ACT_READ, NULL},
+    {"GET", "/api/v1/events/{id}", api_events_get, CG_PRES_EVENT, CG_ACT_READ, NULL},
+};
+CG_ROUTE_COUNT(api_events);

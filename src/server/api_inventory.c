@@ -113,14 +113,25 @@ static bool officer(const cg_req *req)
 	return req->who.is_user && req->who.role == CG_ROLE_OFFICER;
 }
 
+static cg_pol_resource pol_res(cg_resource r)
+{
+	return r == CG_RES_AGENCY   ? CG_PRES_AGENCY
+	       : r == CG_RES_SYSTEM ? CG_PRES_SYSTEM
+	                            : CG_PRES_PERSON;
+}
+
+/* The agency a record belongs to, for the policy: an agency record is its
+ * own; a system or person its agency_id (0: none, province level). */
+static int64_t rec_agency(cg_resource r, int64_t id, const json_t *rec)
+{
+	if (r == CG_RES_AGENCY)
+		return id;
+	json_t *a = json_object_get(rec, "agency_id");
+	return json_is_integer(a) ? json_integer_value(a) : 0;
+}
+
 static void inv_create(cg_req *req, cg_resp *resp, cg_resource r)
 {
-	if (!cg_req_can_write(req, resp))
-		return;
-	if (officer(req) && r == CG_RES_AGENCY) {
-		cg_resp_error(resp, 403, "agency officers cannot create agencies", NULL);
-		return;
-	}
 	json_t *body;
 	if (!cg_req_json(req, resp, &body))
 		return;
@@ -136,7 +147,10 @@ static void inv_create(cg_req *req, cg_resp *resp, cg_resource r)
 		return;
 	}
 	json_decref(body);
-	if (r == CG_RES_AGENCY && !agency_distinct(req, resp, 0, rec, NULL)) {
+	/* a new agency is a province-level record (agency 0) */
+	if (!cg_req_allow(req, resp, CG_ACT_CREATE, pol_res(r), rec_agency(r, 0, rec),
+	                  CG_POL_OWNER_NA) ||
+	    (r == CG_RES_AGENCY && !agency_distinct(req, resp, 0, rec, NULL))) {
 		json_decref(rec);
 		return;
 	}
@@ -157,12 +171,15 @@ static void inv_create(cg_req *req, cg_resp *resp, cg_resource r)
 
 static void inv_update(cg_req *req, cg_resp *resp, cg_resource r)
 {
-	if (!cg_req_can_write(req, resp))
-		return;
 	json_t *old = NULL;
 	cg_err err = cg_store_inv_get(req->srv->store, &req->scope, r, req->id, &old);
 	if (err) {
 		cg_resp_store_error(resp, err, cg_resource_name(r));
+		return;
+	}
+	if (!cg_req_allow(req, resp, CG_ACT_UPDATE, pol_res(r), rec_agency(r, req->id, old),
+	                  CG_POL_OWNER_NA)) {
+		json_decref(old);
 		return;
 	}
 	json_t *body;
@@ -179,12 +196,22 @@ static void inv_update(cg_req *req, cg_resp *resp, cg_resource r)
 		cg_resp_invalid(resp, &e);
 		return;
 	}
+	/* moved to another agency: the caller must be allowed there too */
+	if (!cg_req_allow(req, resp, CG_ACT_UPDATE, pol_res(r), rec_agency(r, req->id, rec),
+	                  CG_POL_OWNER_NA)) {
+		json_decref(rec);
+		json_decref(old);
+		return;
+	}
 	/* An officer's own agency: the fields that decide what belongs to
 	 * the agency (IP ranges map events to it) or where it sits are the
 	 * province's to change. */
 	static const char *const guarded[] = {"ip_ranges", "code", "parent_id", "kind", NULL};
-	for (const char *const *g = guarded; officer(req) && r == CG_RES_AGENCY && *g; g++) {
-		if (!json_equal(json_object_get(rec, *g), json_object_get(old, *g))) {
+	cg_pol_who who = cg_req_who(req);
+	for (const char *const *g = guarded; r == CG_RES_AGENCY && *g; g++) {
+		if (!json_equal(json_object_get(rec, *g), json_object_get(old, *g)) &&
+		    cg_policy(&who, CG_ACT_UPDATE, CG_PRES_AGENCY_MAPPING, req->id,
+		              CG_POL_OWNER_NA) != CG_POL_ALLOW) {
 			char msg[128];
 			snprintf(msg, sizeof msg, "%s: only province users may change it", *g);
 			json_decref(rec);
@@ -217,13 +244,18 @@ static void inv_update(cg_req *req, cg_resp *resp, cg_resource r)
 
 static void inv_delete(cg_req *req, cg_resp *resp, cg_resource r)
 {
-	if (!cg_req_can_write(req, resp))
-		return;
-	if (officer(req) && r == CG_RES_AGENCY) {
-		cg_resp_error(resp, 403, "agency officers cannot delete agencies", NULL);
+	json_t *old = NULL;
+	cg_err err = cg_store_inv_get(req->srv->store, &req->scope, r, req->id, &old);
+	if (err) {
+		cg_resp_store_error(resp, err, cg_resource_name(r));
 		return;
 	}
-	cg_err err = cg_store_inv_delete(req->srv->store, &req->scope, &req->actor, r, req->id);
+	bool ok = cg_req_allow(req, resp, CG_ACT_DELETE, pol_res(r), rec_agency(r, req->id, old),
+	                       CG_POL_OWNER_NA);
+	json_decref(old);
+	if (!ok)
+		return;
+	err = cg_store_inv_delete(req->srv->store, &req->scope, &req->actor, r, req->id);
 	if (err == CG_ECONFLICT) {
 		cg_resp_error(resp, 409,
 		              "other records still refer to it (systems, people, users, tokens or "
@@ -284,3 +316,29 @@ void api_overview(cg_req *req, cg_resp *resp)
 	else
 		cg_resp_json(resp, 200, out);
 }
+
+/* ---- routes (gathered by routes.c; who may call each: api/policy.h) --- */
+
+CG_ROUTE_GROUP(api_inventory);
+const cg_route api_inventory_routes[] = {
+    {"GET", "/api/v1/overview", api_overview, CG_PRES_OVERVIEW, CG_ACT_READ, NULL},
+    {"GET", "/api/v1/agencies", api_agencies_list, CG_PRES_AGENCY, CG_ACT_READ, NULL},
+    {"POST", "/api/v1/agencies", api_agencies_create, CG_PRES_AGENCY, CG_ACT_CREATE, NULL},
+    {"GET", "/api/v1/agencies/{id}", api_agencies_get, CG_PRES_AGENCY, CG_ACT_READ, NULL},
+    {"PUT", "/api/v1/agencies/{id}", api_agencies_update, CG_PRES_AGENCY, CG_ACT_UPDATE, NULL},
+    {"PATCH", "/api/v1/agencies/{id}", api_agencies_update, CG_PRES_AGENCY, CG_ACT_UPDATE, NULL},
+    {"DELETE", "/api/v1/agencies/{id}", api_agencies_delete, CG_PRES_AGENCY, CG_ACT_DELETE, NULL},
+    {"GET", "/api/v1/systems", api_systems_list, CG_PRES_SYSTEM, CG_ACT_READ, NULL},
+    {"POST", "/api/v1/systems", api_systems_create, CG_PRES_SYSTEM, CG_ACT_CREATE, NULL},
+    {"GET", "/api/v1/systems/{id}", api_systems_get, CG_PRES_SYSTEM, CG_ACT_READ, NULL},
+    {"PUT", "/api/v1/systems/{id}", api_systems_update, CG_PRES_SYSTEM, CG_ACT_UPDATE, NULL},
+    {"PATCH", "/api/v1/systems/{id}", api_systems_update, CG_PRES_SYSTEM, CG_ACT_UPDATE, NULL},
+    {"DELETE", "/api/v1/systems/{id}", api_systems_delete, CG_PRES_SYSTEM, CG_ACT_DELETE, NULL},
+    {"GET", "/api/v1/people", api_people_list, CG_PRES_PERSON, CG_ACT_READ, NULL},
+    {"POST", "/api/v1/people", api_people_create, CG_PRES_PERSON, CG_ACT_CREATE, NULL},
+    {"GET", "/api/v1/people/{id}", api_people_get, CG_PRES_PERSON, CG_ACT_READ, NULL},
+    {"PUT", "/api/v1/people/{id}", api_people_update, CG_PRES_PERSON, CG_ACT_UPDATE, NULL},
+    {"PATCH", "/api/v1/people/{id}", api_people_update, CG_PRES_PERSON, CG_ACT_UPDATE, NULL},
+    {"DELETE", "/api/v1/people/{id}", api_people_delete, CG_PRES_PERSON, CG_ACT_DELETE, NULL},
+};
+CG_ROUTE_COUNT(api_inventory);

@@ -132,3 +132,13 @@ void api_session_delete(cg_req *req, cg_resp *resp)
 	         req->srv->tls ? "; Secure" : "");
 	resp->status = 204;
 }
+
+/* ---- routes (gathered by routes.c; who may call each: api/policy.h) --- */
+
+CG_ROUTE_GROUP(api_session);
+const cg_route api_session_routes[] = {
+    {"POST", "/api/v1/session", api_session_create, CG_PRES_LOGIN, CG_ACT_CREATE, NULL},
+    {"GET", "/api/v1/session", api_session_get, CG_PRES_SESSION, CG_ACT_READ, NULL},
+    {"DELETE", "/api/v1/session", api_session_delete, CG_PRES_SESSION, CG_ACT_DELETE, NULL},
+};
+CG_ROUTE_COUNT(api_session);

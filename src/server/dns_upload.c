@@ -65,12 +65,18 @@ static const char *const state_names[] = { "receiving", "analyzing", "done",
 typedef struct job {
 	int64_t id;
 	char name[256];
+	/* the uploader: "user:ID" or "token:ID", and what the policy knows of
+	 * them when they created it (their kind and agency): findings are
+	 * filed only where that caller may upload */
+	char owner[48];
+	cg_pol_who owner_who;
 	int64_t size;
+	bool writing; /* a PUT is streaming into it */
 	job_state state;
 	char error[512];
 	/* progress, written by the analysis thread */
 	_Atomic uint64_t lines, queries, bytes;
-	int64_t flagged, events_stored, started_ms, finished_ms;
+	int64_t flagged, events_stored, outside_scope, started_ms, finished_ms;
 	pthread_t thread;
 	bool joinable;
 } job;
@@ -88,7 +94,8 @@ static struct {
 
 /* ---- registry ------------------------------------------------------------ */
 
-static job *job_add(int64_t id, const char *name, int64_t size)
+static job *job_add(int64_t id, const char *name, int64_t size, const char *owner,
+                    cg_pol_who owner_who)
 {
 	if (g.n >= CG_DNS_MAX_UPLOADS)
 		return NULL;
@@ -105,6 +112,8 @@ static job *job_add(int64_t id, const char *name, int64_t size)
 		return NULL;
 	j->id = id;
 	snprintf(j->name, sizeof j->name, "%s", name);
+	snprintf(j->owner, sizeof j->owner, "%s", owner);
+	j->owner_who = owner_who;
 	j->size = size;
 	g.jobs[g.n++] = j;
 	if (id >= g.next_id)
@@ -142,7 +151,24 @@ static bool registry_load(cg_server *srv)
 		if (cg_read_file(path, &b, NULL) == CG_OK)
 			cg_slice_copy(cg_buf_slice(&b), name, sizeof name);
 		cg_buf_free(&b);
-		job_add(id, name, st.st_size);
+		/* ID.owner: {"owner","kind","agency_id"}; an upload without one
+		 * (made before owners were recorded) is the admins' alone */
+		char owner[48] = "";
+		cg_pol_who ow = {CG_POL_ADMIN, 0};
+		snprintf(path, sizeof path, "%s/%lld.owner", g.dir, (long long)id);
+		json_t *oj = NULL;
+		cg_buf_init(&b, 4096);
+		if (cg_read_file(path, &b, NULL) == CG_OK &&
+		    cg_json_parse(cg_buf_slice(&b), &oj, NULL) == CG_OK && json_is_object(oj)) {
+			const char *o = cg_json_get_str(oj, "owner");
+			snprintf(owner, sizeof owner, "%s", o ? o : "");
+			json_int_t k = json_integer_value(json_object_get(oj, "kind"));
+			ow.kind = k > 0 && k < CG_POL_NKINDS ? (cg_pol_kind)k : CG_POL_NKINDS;
+			ow.agency_id = json_integer_value(json_object_get(oj, "agency_id"));
+		}
+		json_decref(oj);
+		cg_buf_free(&b);
+		job_add(id, name, st.st_size, owner, ow);
 	}
 	closedir(d);
 	g.loaded = true;
@@ -174,8 +200,10 @@ static json_t *job_json(const job *j)
 	json_object_set_new(p, "percent", json_real(pct > 99.9 && j->state != JOB_DONE ? 99.9 : pct));
 	json_object_set_new(o, "progress", p);
 	if (j->state == JOB_DONE)
-		json_object_set_new(o, "result", json_pack("{s:I,s:I}", "clients_flagged",
-			(json_int_t)j->flagged, "events_stored", (json_int_t)j->events_stored));
+		json_object_set_new(o, "result", json_pack("{s:I,s:I,s:I}", "clients_flagged",
+			(json_int_t)j->flagged, "events_stored", (json_int_t)j->events_stored,
+			"outside_your_agencies", (json_int_t)j->outside_scope));
+	json_object_set_new(o, "owner", cg_json_cstr(j->owner));
 	if (j->state == JOB_FAILED)
 		json_object_set_new(o, "error", cg_json_cstr(j->error));
 	return o;
@@ -251,6 +279,13 @@ static cg_err store_events(cg_server *srv, job *j, cg_dns_analyzer *a)
 		const cg_agency_ref *ag = cg_agency_table_route_text(m, ip);
 		const char *code = ag && ag->code[0] ? ag->code : NULL;
 		int64_t agency = ag ? ag->id : 0;
+		/* filed only into an agency the uploader may upload for: an
+		 * officer's log names their agency's clients, not a neighbour's */
+		if (cg_policy(&j->owner_who, CG_ACT_UPLOAD, CG_PRES_DNS_UPLOAD, agency,
+		              CG_POL_OWNER_NA) != CG_POL_ALLOW) {
+			j->outside_scope++;
+			continue;
+		}
 		if ((err = cg_event_init(&evs[k])))
 			break;
 		/* same upload, same client: same id, stored once */
@@ -277,6 +312,28 @@ static cg_err store_events(cg_server *srv, job *j, cg_dns_analyzer *a)
 	free(in);
 	cg_agency_table_release(m);
 	return err;
+}
+
+/* Replaces every occurrence of needle in msg by with (bounded). */
+static void scrub(char *msg, size_t size, const char *needle, const char *with)
+{
+	size_t nl = needle ? strlen(needle) : 0;
+	if (nl == 0)
+		return;
+	char out[1024];
+	size_t o = 0;
+	for (const char *p = msg; *p && o + 1 < sizeof out;) {
+		if (strncmp(p, needle, nl) == 0) {
+			int w = snprintf(out + o, sizeof out - o, "%s", with);
+			o = w < 0 ? o : o + (size_t)w >= sizeof out ? sizeof out - 1 : o + (size_t)w;
+			p += nl;
+		} else {
+			out[o++] = *p++;
+		}
+	}
+	size_t n = o < size - 1 ? o : size - 1;
+	memcpy(msg, out, n);
+	msg[n] = '\0';
 }
 
 typedef struct job_arg {
@@ -331,8 +388,14 @@ static void *job_run(void *p)
 	j->finished_ms = cg_time_now_ms();
 	if (err) {
 		j->state = JOB_FAILED;
-		snprintf(j->error, sizeof j->error, "%s",
-			 why.len ? cg_buf_cstr(&why) : cg_strerror(err));
+		/* the reason goes to the API caller: never the server's paths */
+		char msg[sizeof j->error];
+		snprintf(msg, sizeof msg, "%s", why.len ? cg_buf_cstr(&why) : cg_strerror(err));
+		scrub(msg, sizeof msg, arg->path, "the uploaded log");
+		scrub(msg, sizeof msg, rules, "the DNS rules");
+		scrub(msg, sizeof msg, srv->data_dir, "the data directory");
+		snprintf(j->error, sizeof j->error, "analysis failed: %.480s", msg);
+		cg_warn("dns upload %lld: %s", (long long)j->id, cg_buf_cstr(&why));
 	} else {
 		j->state = JOB_DONE;
 	}
@@ -380,10 +443,61 @@ void api_dns_upload_create(cg_req *req, cg_resp *resp);
 void api_dns_upload_put(cg_req *req, cg_resp *resp);
 void api_dns_upload_get(cg_req *req, cg_resp *resp);
 void api_dns_upload_analyze(cg_req *req, cg_resp *resp);
+void api_dns_upload_delete(cg_req *req, cg_resp *resp);
 void api_dns_infections(cg_req *req, cg_resp *resp);
+
+/* "user:ID" or "token:ID": who owns what this caller creates. */
+static void owner_of(const cg_req *req, char *out, size_t n)
+{
+	snprintf(out, n, "%s:%lld", req->who.is_user ? "user" : "token", (long long)req->who.id);
+}
+
+/* The caller's uploads: how many and their bytes (g.mu held). */
+static void owner_usage(const char *owner, int64_t *count, int64_t *bytes)
+{
+	*count = *bytes = 0;
+	for (size_t i = 0; i < g.n; i++)
+		if (strcmp(g.jobs[i]->owner, owner) == 0) {
+			(*count)++;
+			*bytes += g.jobs[i]->size;
+		}
+}
+
+/* The upload of the path, if the caller may do act on it (g.mu held).
+ * Another owner's upload answers 404 like a missing one: the policy says
+ * only the owner (or an admin) may see it, so its existence is not told. */
+static job *job_for(cg_req *req, cg_resp *resp, cg_pol_action act)
+{
+	job *j = registry_load(req->srv) ? job_find(req->id) : NULL;
+	if (!j) {
+		cg_resp_error(resp, 404, "no such upload", NULL);
+		return NULL;
+	}
+	char me[48];
+	owner_of(req, me, sizeof me);
+	cg_pol_who w = cg_req_who(req);
+	cg_pol_verdict v =
+	    cg_policy(&w, act, CG_PRES_DNS_UPLOAD, j->owner_who.agency_id,
+	              strcmp(me, j->owner) == 0 ? CG_POL_OWNER_SELF : CG_POL_OWNER_OTHER);
+	if (v == CG_POL_NOT_OWNER || v == CG_POL_OTHER_AGENCY) {
+		cg_resp_error(resp, 404, "no such upload", NULL);
+		return NULL;
+	}
+	if (v != CG_POL_ALLOW) {
+		cg_resp_error(resp, 403, cg_pol_verdict_text(v), NULL);
+		return NULL;
+	}
+	return j;
+}
 
 void api_dns_upload_create(cg_req *req, cg_resp *resp)
 {
+	/* the uploader's own agency (an officer, a bound provider token) or
+	 * the province: an officer without an agency may not upload */
+	cg_pol_who w = cg_req_who(req);
+	if (!cg_req_allow(req, resp, CG_ACT_UPLOAD, CG_PRES_DNS_UPLOAD,
+	                  w.agency_id > 0 ? w.agency_id : 0, CG_POL_OWNER_SELF))
+		return;
 	json_t *body;
 	if (!cg_req_json(req, resp, &body))
 		return;
@@ -393,15 +507,46 @@ void api_dns_upload_create(cg_req *req, cg_resp *resp)
 		cg_resp_error(resp, 400, "name: a file name of 1 to 200 bytes is required", NULL);
 		return;
 	}
+	char me[48];
+	owner_of(req, me, sizeof me);
 	pthread_mutex_lock(&g.mu);
-	job *j = registry_load(req->srv) ? job_add(g.next_id, name, 0) : NULL;
+	if (!registry_load(req->srv)) {
+		pthread_mutex_unlock(&g.mu);
+		json_decref(body);
+		cg_resp_error(resp, 500, "cannot create the upload", NULL);
+		return;
+	}
+	int64_t count, bytes;
+	owner_usage(me, &count, &bytes);
+	if (count >= CG_DNS_MAX_UPLOADS_PER_OWNER) {
+		pthread_mutex_unlock(&g.mu);
+		json_decref(body);
+		char msg[160];
+		snprintf(msg, sizeof msg,
+		         "upload quota reached (%d uploads): delete old uploads first",
+		         CG_DNS_MAX_UPLOADS_PER_OWNER);
+		cg_resp_error(resp, 429, msg, NULL);
+		return;
+	}
+	job *j = job_add(g.next_id, name, 0, me, (cg_pol_who){w.kind, w.agency_id > 0 ? w.agency_id : 0});
 	char path[4400];
 	int fd = -1;
 	if (j) {
+		json_t *oj = json_pack("{s:s,s:i,s:I}", "owner", me, "kind", (int)j->owner_who.kind,
+		                       "agency_id", (json_int_t)j->owner_who.agency_id);
+		cg_buf ob;
+		cg_buf_init(&ob, 4096);
+		cg_err e1 = cg_json_encode(&ob, oj);
+		json_decref(oj);
+		snprintf(path, sizeof path, "%s/%lld.owner", g.dir, (long long)j->id);
+		if (!e1)
+			e1 = cg_write_file_atomic(path, ob.ptr, ob.len, 0600, NULL);
+		cg_buf_free(&ob);
 		snprintf(path, sizeof path, "%s/%lld.name", g.dir, (long long)j->id);
 		cg_write_file_atomic(path, name, strlen(name), 0600, NULL);
 		snprintf(path, sizeof path, "%s/%lld.log", g.dir, (long long)j->id);
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (!e1)
+			fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	}
 	json_t *out = j && fd >= 0 ? job_json(j) : NULL;
 	pthread_mutex_unlock(&g.mu);
@@ -416,96 +561,200 @@ void api_dns_upload_create(cg_req *req, cg_resp *resp)
 	cg_resp_json(resp, 201, out);
 }
 
-void api_dns_upload_put(cg_req *req, cg_resp *resp)
+/* PUT .../dns/uploads/{id}?offset=N is a streamed route (server.h,
+ * cg_stream): the bytes go to the file as they arrive, never held whole.
+ * begin() checks the owner, the offset, the upload limit and the owner's
+ * quota and opens the file; data() writes within the room left; end()
+ * makes the bytes durable and moves the offset, or truncates back to it. */
+typedef struct put_state {
+	job *j;
+	int fd;
+	int64_t off, written, room;
+} put_state;
+
+static bool put_begin(cg_req *req, cg_resp *resp, void **state)
 {
-	int64_t off;
+	int64_t off, clen = -1;
 	if (!cg_req_int_arg(req, resp, "offset", 0, CG_DNS_MAX_UPLOAD_BYTES, &off))
-		return;
+		return false;
+	const char *cl = cg_req_header(req, "Content-Length");
+	if (cl && cg_parse_i64(cg_slice_cstr(cl), 0, INT64_MAX, &clen))
+		clen = -1;
 	pthread_mutex_lock(&g.mu);
-	job *j = registry_load(req->srv) ? job_find(req->id) : NULL;
+	job *j = job_for(req, resp, CG_ACT_UPLOAD);
+	const char *refuse = NULL;
+	unsigned code = 409;
+	json_t *details = NULL;
+	int64_t count, bytes, room = 0;
 	if (!j) {
 		pthread_mutex_unlock(&g.mu);
-		cg_resp_error(resp, 404, "no such upload", NULL);
-		return;
+		return false;
 	}
-	if (j->state != JOB_RECEIVING && j->state != JOB_DONE && j->state != JOB_FAILED) {
+	owner_usage(j->owner, &count, &bytes);
+	room = CG_DNS_MAX_UPLOAD_BYTES - off < CG_DNS_MAX_OWNER_BYTES - bytes
+	           ? CG_DNS_MAX_UPLOAD_BYTES - off
+	           : CG_DNS_MAX_OWNER_BYTES - bytes;
+	if (j->writing) {
+		refuse = "another PUT of this upload is in progress";
+	} else if (j->state != JOB_RECEIVING && j->state != JOB_DONE && j->state != JOB_FAILED) {
+		refuse = "the upload is being analysed";
+	} else if (off != j->size) {
+		refuse = "offset is not where the upload stands: resume from details.offset";
+		details = json_pack("{s:I}", "offset", (json_int_t)j->size);
+	} else if (clen > room) {
+		refuse = "larger than the upload limit or your uploads' quota: delete old uploads first";
+		code = 413;
+	}
+	int fd = -1;
+	if (!refuse) {
+		char path[4400];
+		snprintf(path, sizeof path, "%s/%lld.log", g.dir, (long long)j->id);
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || lseek(fd, off, SEEK_SET) != off) {
+			refuse = "cannot store the data";
+			code = 500;
+		}
+	}
+	put_state *st = refuse ? NULL : calloc(1, sizeof *st);
+	if (!refuse && !st) {
+		refuse = "cannot store the data";
+		code = 500;
+	}
+	if (refuse) {
 		pthread_mutex_unlock(&g.mu);
-		cg_resp_error(resp, 409, "the upload is being analysed", NULL);
-		return;
+		if (fd >= 0)
+			close(fd);
+		cg_resp_error(resp, code, refuse, details);
+		return false;
 	}
-	if (off != j->size) {
-		json_t *d = json_pack("{s:I}", "offset", (json_int_t)j->size);
-		pthread_mutex_unlock(&g.mu);
-		cg_resp_error(resp, 409, "offset is not where the upload stands: resume "
-					 "from details.offset", d);
-		return;
+	j->writing = true;
+	pthread_mutex_unlock(&g.mu);
+	*st = (put_state){.j = j, .fd = fd, .off = off, .room = room};
+	*state = st;
+	return true;
+}
+
+static bool put_data(void *state, cg_req *req, cg_resp *resp, const char *p, size_t n)
+{
+	(void)req;
+	put_state *st = state;
+	if ((int64_t)n > st->room - st->written) {
+		cg_resp_error(resp, 413,
+		              "larger than the upload limit or your uploads' quota: delete old "
+		              "uploads first",
+		              NULL);
+		return false;
 	}
-	if (j->size + (int64_t)req->body.len > CG_DNS_MAX_UPLOAD_BYTES) {
-		pthread_mutex_unlock(&g.mu);
-		cg_resp_error(resp, 413, "upload larger than the limit", NULL);
-		return;
-	}
-	char path[4400];
-	snprintf(path, sizeof path, "%s/%lld.log", g.dir, (long long)j->id);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	bool ok = fd >= 0 && lseek(fd, off, SEEK_SET) == off;
 	size_t done = 0;
-	while (ok && done < req->body.len) {
-		ssize_t w = write(fd, req->body.ptr + done, req->body.len - done);
+	while (done < n) {
+		ssize_t w = write(st->fd, p + done, n - done);
 		if (w <= 0) {
-			ok = false;
-			break;
+			if (w < 0 && errno == EINTR)
+				continue;
+			cg_resp_error(resp, 500, "cannot store the data", NULL);
+			return false;
 		}
 		done += (size_t)w;
 	}
-	if (ok && fsync(fd) != 0)
+	st->written += (int64_t)n;
+	return true;
+}
+
+static void put_end(void *state, cg_req *req, cg_resp *resp, bool ok)
+{
+	(void)req;
+	put_state *st = state;
+	if (ok && fsync(st->fd) != 0) {
 		ok = false;
-	if (fd >= 0) {
-		if (!ok && ftruncate(fd, off) != 0)
-			cg_warn("dns upload %lld: cannot roll back a failed write", (long long)j->id);
-		close(fd);
-	}
-	if (ok) {
-		j->size = off + (int64_t)req->body.len;
-		j->state = JOB_RECEIVING;
-	}
-	json_t *out = ok ? job_json(j) : NULL;
-	pthread_mutex_unlock(&g.mu);
-	if (!ok) {
 		cg_resp_error(resp, 500, "cannot store the data", NULL);
-		return;
 	}
-	cg_resp_json(resp, 200, out);
+	if (!ok && ftruncate(st->fd, st->off) != 0)
+		cg_warn("dns upload %lld: cannot roll back a failed write", (long long)st->j->id);
+	close(st->fd);
+	pthread_mutex_lock(&g.mu);
+	job *j = st->j;
+	j->writing = false;
+	json_t *out = NULL;
+	if (ok) {
+		j->size = st->off + st->written;
+		j->state = JOB_RECEIVING;
+		out = job_json(j);
+	}
+	pthread_mutex_unlock(&g.mu);
+	if (out)
+		cg_resp_json(resp, 200, out);
+	free(st);
+}
+
+static const cg_stream put_stream = {put_begin, put_data, put_end};
+
+/* Never called: the route is streamed (put_stream). */
+void api_dns_upload_put(cg_req *req, cg_resp *resp)
+{
+	(void)req;
+	cg_resp_error(resp, 500, "internal error: a streamed route was buffered", NULL);
 }
 
 void api_dns_upload_get(cg_req *req, cg_resp *resp)
 {
 	pthread_mutex_lock(&g.mu);
-	job *j = registry_load(req->srv) ? job_find(req->id) : NULL;
+	job *j = job_for(req, resp, CG_ACT_READ);
 	json_t *out = j ? job_json(j) : NULL;
 	pthread_mutex_unlock(&g.mu);
-	if (!out) {
-		cg_resp_error(resp, 404, "no such upload", NULL);
+	if (out)
+		cg_resp_json(resp, 200, out);
+}
+
+void api_dns_upload_delete(cg_req *req, cg_resp *resp)
+{
+	pthread_mutex_lock(&g.mu);
+	job *j = job_for(req, resp, CG_ACT_UPLOAD);
+	if (!j) {
+		pthread_mutex_unlock(&g.mu);
 		return;
 	}
-	cg_resp_json(resp, 200, out);
+	if (j->state == JOB_ANALYZING || j->writing) {
+		pthread_mutex_unlock(&g.mu);
+		cg_resp_error(resp, 409,
+		              j->writing ? "a PUT is in progress" : "the upload is being analysed", NULL);
+		return;
+	}
+	if (j->joinable) { /* a finished earlier run */
+		pthread_join(j->thread, NULL);
+		j->joinable = false;
+	}
+	static const char *const ext[] = {"log", "name", "owner"};
+	for (size_t e = 0; e < 3; e++) {
+		char path[4400];
+		snprintf(path, sizeof path, "%s/%lld.%s", g.dir, (long long)j->id, ext[e]);
+		unlink(path);
+	}
+	for (size_t i = 0; i < g.n; i++)
+		if (g.jobs[i] == j) {
+			g.jobs[i] = g.jobs[--g.n];
+			break;
+		}
+	free(j);
+	pthread_mutex_unlock(&g.mu);
+	resp->status = 204;
 }
 
 void api_dns_upload_analyze(cg_req *req, cg_resp *resp)
 {
 	pthread_mutex_lock(&g.mu);
-	job *j = registry_load(req->srv) ? job_find(req->id) : NULL;
-	const char *refuse = !j ? NULL
-			     : j->state == JOB_ANALYZING ? "already being analysed"
+	job *j = job_for(req, resp, CG_ACT_UPLOAD);
+	if (!j) {
+		pthread_mutex_unlock(&g.mu);
+		return;
+	}
+	const char *refuse = j->state == JOB_ANALYZING ? "already being analysed"
+			     : j->writing ? "a PUT is in progress"
 			     : j->size == 0 ? "nothing uploaded yet"
 			     : g.running >= CG_DNS_MAX_JOBS_RUNNING ? "too many analyses running"
 			     : NULL;
-	if (!j || refuse) {
+	if (refuse) {
 		pthread_mutex_unlock(&g.mu);
-		if (!j)
-			cg_resp_error(resp, 404, "no such upload", NULL);
-		else
-			cg_resp_error(resp, j->size == 0 ? 409 : 503, refuse, NULL);
+		cg_resp_error(resp, j->size == 0 || j->writing ? 409 : 503, refuse, NULL);
 		return;
 	}
 	job_arg *arg = calloc(1, sizeof *arg);
@@ -520,7 +769,7 @@ void api_dns_upload_analyze(cg_req *req, cg_resp *resp)
 		snprintf(arg->path, sizeof arg->path, "%s/%lld.log", g.dir, (long long)j->id);
 		j->state = JOB_ANALYZING;
 		j->error[0] = '\0';
-		j->flagged = j->events_stored = 0;
+		j->flagged = j->events_stored = j->outside_scope = 0;
 		atomic_store(&j->lines, 0);
 		atomic_store(&j->queries, 0);
 		atomic_store(&j->bytes, 0);
@@ -593,3 +842,17 @@ void api_dns_infections(cg_req *req, cg_resp *resp)
 	json_decref(per);
 	cg_resp_json(resp, 200, cg_list_body(items, (int64_t)json_array_size(items)));
 }
+
+/* ---- routes (gathered by routes.c; who may call each: api/policy.h) --- */
+
+CG_ROUTE_GROUP(dns_upload);
+const cg_route dns_upload_routes[] = {
+    {"POST", "/api/v1/dns/uploads", api_dns_upload_create, CG_PRES_DNS_UPLOAD, CG_ACT_UPLOAD, NULL},
+    {"GET", "/api/v1/dns/uploads/{id}", api_dns_upload_get, CG_PRES_DNS_UPLOAD, CG_ACT_READ, NULL},
+    {"PUT", "/api/v1/dns/uploads/{id}", api_dns_upload_put, CG_PRES_DNS_UPLOAD, CG_ACT_UPLOAD,
+     &put_stream},
+    {"DELETE", "/api/v1/dns/uploads/{id}", api_dns_upload_delete, CG_PRES_DNS_UPLOAD, CG_ACT_UPLOAD, NULL},
+    {"POST", "/api/v1/dns/uploads/{id}/analyze", api_dns_upload_analyze, CG_PRES_DNS_UPLOAD, CG_ACT_UPLOAD, NULL},
+    {"GET", "/api/v1/dns/infections", api_dns_infections, CG_PRES_DNS_FINDINGS, CG_ACT_READ, NULL},
+};
+CG_ROUTE_COUNT(dns_upload);

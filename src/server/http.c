@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,23 +36,101 @@
 #include "server.h"
 #include "web_watch.h"
 
+/* What a value holding a percent-encoded NUL is replaced with (unescape). */
+#define NUL_MARK '\x01'
+
 /* ---- roles and auth names -------------------------------------------- */
 
-const char *cg_auth_name(cg_auth a)
+const char *cg_route_auth_word(const cg_route *r, char *buf, size_t n)
 {
-	static const char *const names[] = {"public", "read",  "write", "admin",
-	                                    "ingest", "agent", "user"};
-	return (unsigned)a <= CG_AUTH_USER ? names[a] : "?";
+	return cg_pol_summary(r->act, r->res, buf, n);
 }
 
 /* ---- responses -------------------------------------------------------- */
 
+/* Events embedded in a response whose evidence would nest past what the
+ * encoder accepts (stored before the ingest bound, or embedded deeper than
+ * it allows for) get a marker in place of their evidence, so one event can
+ * never take a whole page down (issue 18.3). v is encoded at depth d. */
+static void defuse_deep(json_t *v, int d)
+{
+	if (d > CG_MAX_JSON_DEPTH || (!json_is_object(v) && !json_is_array(v)) ||
+	    d + cg_json_depth(v, CG_MAX_JSON_DEPTH + 1) <= CG_MAX_JSON_DEPTH)
+		return;
+	if (json_is_object(v)) {
+		json_t *ev = json_object_get(v, "evidence");
+		if (ev && d + 1 + cg_json_depth(ev, CG_MAX_JSON_DEPTH + 1) > CG_MAX_JSON_DEPTH) {
+			json_object_set_new(
+			    v, "evidence",
+			    json_pack("{s:s}", "unavailable", "nested too deep to be shown here"));
+		}
+		const char *key;
+		json_t *val;
+		json_object_foreach(v, key, val) defuse_deep(val, d + 1);
+		return;
+	}
+	for (size_t i = 0; i < json_array_size(v); i++)
+		defuse_deep(json_array_get(v, i), d + 1);
+}
+
+/* A page ({"items":[...], ...}) encoded item by item: an item that cannot
+ * be encoded, or no longer fits in the response, is replaced by a small
+ * marker naming it, and the page still answers (a page of 500 events of
+ * CG_MAX_EVENT_JSON each is larger than CG_MAX_RESPONSE_BODY). */
+static cg_err encode_page(cg_buf *out, const json_t *body)
+{
+	/* room kept for the markers and the page's other members */
+	const size_t reserve = 64u * 1024u + 128u * (size_t)CG_MAX_LIST_LIMIT;
+	const json_t *items = json_object_get(body, "items");
+	cg_err err = cg_buf_puts(out, "{\"items\":[");
+	cg_buf one;
+	for (size_t i = 0; !err && i < json_array_size(items); i++) {
+		const json_t *it = json_array_get(items, i);
+		size_t room = out->max > out->len + reserve ? out->max - out->len - reserve : 0;
+		cg_buf_init(&one, room);
+		cg_err e = room ? cg_json_encode(&one, it) : CG_ETOOBIG;
+		if (i)
+			err = cg_buf_putc(out, ',');
+		if (!err && !e) {
+			err = cg_buf_append(out, one.ptr, one.len);
+		} else if (!err) {
+			json_t *m =
+			    json_pack("{s:O?,s:O?,s:s}", "id", json_object_get(it, "id"), "seq",
+			              json_object_get(it, "seq"), "unavailable",
+			              e == CG_ETOOBIG ? "too large or too deep to be shown in "
+			                                "this page: open it alone"
+			                              : "cannot be shown");
+			err = m ? cg_json_encode(out, m) : CG_ENOMEM;
+			json_decref(m);
+		}
+		cg_buf_free(&one);
+	}
+	if (!err)
+		err = cg_buf_putc(out, ']');
+	const char *key;
+	json_t *val;
+	json_object_foreach((json_t *)body, key, val)
+	{
+		if (err || strcmp(key, "items") == 0)
+			continue;
+		if (!(err = cg_buf_putc(out, ',')) &&
+		    !(err = cg_json_quote(out, cg_slice_cstr(key))) &&
+		    !(err = cg_buf_putc(out, ':')))
+			err = cg_json_encode(out, val);
+	}
+	return err ? err : cg_buf_putc(out, '}');
+}
+
 void cg_resp_json(cg_resp *r, unsigned status, json_t *body)
 {
 	r->status = status;
+	if (body)
+		defuse_deep(body, 0);
 	r->content_type = "application/json; charset=utf-8";
 	cg_buf_reset(&r->body);
-	if (body && cg_json_encode(&r->body, body) != CG_OK) {
+	bool page = json_is_object(body) && json_is_array(json_object_get(body, "items"));
+	if (body &&
+	    (page ? encode_page(&r->body, body) : cg_json_encode(&r->body, body)) != CG_OK) {
 		cg_buf_reset(&r->body);
 		r->status = 500;
 		cg_buf_puts(&r->body, "{\"error\":\"response too large\"}");
@@ -161,38 +240,96 @@ bool cg_req_paging(cg_req *req, cg_resp *resp, int64_t *limit, int64_t *offset)
 	return true;
 }
 
-bool cg_req_can_write(cg_req *req, cg_resp *resp)
+cg_pol_who cg_req_who(const cg_req *req)
 {
-	if (req->who.is_user &&
-	    (req->who.role == CG_ROLE_ADMIN || req->who.role == CG_ROLE_ANALYST ||
-	     req->who.role == CG_ROLE_OFFICER))
+	const cg_principal *w = &req->who;
+	cg_pol_who p = {CG_POL_ANON, 0};
+	if (w->is_user) {
+		p.kind = w->role == CG_ROLE_ADMIN     ? CG_POL_ADMIN
+		         : w->role == CG_ROLE_ANALYST ? CG_POL_ANALYST
+		         : w->role == CG_ROLE_OFFICER ? CG_POL_OFFICER
+		                                      : CG_POL_VIEWER;
+		/* a province user's record may carry an agency: only the
+		 * officer is bound by it (as the store scope, req->scope) */
+		if (p.kind == CG_POL_OFFICER)
+			p.agency_id = w->agency_id > 0 ? w->agency_id : -1;
+	} else if (w->is_token) {
+		p.kind = strcmp(w->scope, "ingest") == 0  ? CG_POL_TOKEN_INGEST
+		         : strcmp(w->scope, "read") == 0  ? CG_POL_TOKEN_READ
+		         : strcmp(w->scope, "agent") == 0 ? CG_POL_TOKEN_AGENT
+		                                          : CG_POL_ANON;
+		p.agency_id = w->agency_id > 0 ? w->agency_id : 0;
+		if (p.kind == CG_POL_ANON) /* an unknown scope may do nothing */
+			p.kind = CG_POL_NKINDS;
+	}
+	return p;
+}
+
+static unsigned verdict_status(cg_pol_verdict v)
+{
+	return v == CG_POL_LOGIN || v == CG_POL_SESSION ? 401 : 403;
+}
+
+bool cg_req_allow(cg_req *req, cg_resp *resp, cg_pol_action act, cg_pol_resource res,
+                  int64_t agency_id, cg_pol_owner owner)
+{
+	cg_pol_who w = cg_req_who(req);
+	cg_pol_verdict v = cg_policy(&w, act, res, agency_id, owner);
+	if (v == CG_POL_ALLOW)
 		return true;
-	cg_resp_error(resp, 403, "your role may not change records", NULL);
+	char msg[160];
+	snprintf(msg, sizeof msg, "%s: %s %s", cg_pol_verdict_text(v), cg_pol_action_name(act),
+	         cg_pol_resource_name(res));
+	cg_resp_error(resp, verdict_status(v), msg, NULL);
 	return false;
+}
+
+int64_t cg_req_param(const cg_req *req, const char *name)
+{
+	for (int i = 0; i < req->nparams; i++)
+		if (strcmp(req->params[i].name, name) == 0)
+			return req->params[i].value;
+	return 0;
 }
 
 /* ---- routing ---------------------------------------------------------- */
 
-/* Does path match pattern? Fills *id and *tail. */
-static bool match_route(const char *pattern, const char *path, int64_t *id, const char **tail)
+/* Does path match pattern? Fills the named parameters and *tail. A
+ * "{name}" segment takes a positive decimal integer (no sign, no leading
+ * "+", within int64): anything else is no match, so a handler never sees
+ * an unvalidated id. */
+static bool match_route(const char *pattern, const char *path, cg_req *req)
 {
 	const char *p = pattern, *s = path;
-	*id = 0;
-	*tail = "";
+	req->nparams = 0;
+	req->id = 0;
+	req->tail = "";
 	while (*p) {
 		if (p[0] == '*' && p[1] == '\0') {
-			*tail = s;
+			req->tail = s;
 			return true;
 		}
-		if (strncmp(p, "{id}", 4) == 0) {
+		if (*p == '{') {
+			const char *close = strchr(p, '}');
+			size_t nl = close ? (size_t)(close - p - 1) : 0;
+			if (!close || nl == 0 || nl >= sizeof req->params[0].name ||
+			    req->nparams >= CG_MAX_ROUTE_PARAMS)
+				return false; /* a malformed pattern matches nothing */
 			const char *e = s;
 			while (*e >= '0' && *e <= '9')
 				e++;
+			int64_t v;
 			if (e == s ||
-			    cg_parse_i64(cg_slice_from(s, (size_t)(e - s)), 1, INT64_MAX, id))
+			    cg_parse_i64(cg_slice_from(s, (size_t)(e - s)), 1, INT64_MAX, &v))
 				return false;
+			cg_param *pr = &req->params[req->nparams++];
+			memcpy(pr->name, p + 1, nl);
+			pr->name[nl] = '\0';
+			pr->value = v;
+			if (strcmp(pr->name, "id") == 0)
+				req->id = v;
 			s = e;
-			p += 4;
+			p = close + 1;
 			continue;
 		}
 		if (*p != *s)
@@ -204,13 +341,14 @@ static bool match_route(const char *pattern, const char *path, int64_t *id, cons
 }
 
 /* The route for method+path; *path_known tells a 405 from a 404. */
-static const cg_route *find_route(const char *method, const char *path, int64_t *id,
-                                  const char **tail, bool *path_known)
+static const cg_route *find_route(const char *method, const char *path, cg_req *req,
+                                  bool *path_known)
 {
 	*path_known = false;
-	for (int i = 0; i < cg_nroutes; i++) {
-		const cg_route *r = &cg_routes[i];
-		if (!match_route(r->pattern, path, id, tail))
+	int n = cg_route_count();
+	for (int i = 0; i < n; i++) {
+		const cg_route *r = cg_route_at(i);
+		if (!match_route(r->pattern, path, req))
 			continue;
 		*path_known = true;
 		if (strcmp(r->method, method) == 0 ||
@@ -281,50 +419,22 @@ static unsigned authenticate(cg_req *req)
 	return 0;
 }
 
-/* May this caller use this route? 0, or the refusal status + message. */
+/* May this caller use this route? 0, or the refusal status + message:
+ * the policy's route-level answer (the record's agency not known yet). */
 static unsigned authorize(cg_req *req, const cg_route *r, const char **why)
 {
-	const cg_principal *w = &req->who;
-	if (r->auth == CG_AUTH_PUBLIC)
+	cg_pol_who w = cg_req_who(req);
+	cg_pol_verdict v = cg_policy(&w, r->act, r->res, CG_POL_ANY_AGENCY, CG_POL_OWNER_NA);
+	if (v == CG_POL_ALLOW)
 		return 0;
-	if (!w->is_user && !w->is_token) {
-		*why = "authentication required";
-		return 401;
-	}
-	*why = "not allowed for your role or token scope";
-	bool tok = w->is_token;
-	switch (r->auth) {
-	case CG_AUTH_READ:
-		if (tok)
-			return strcmp(w->scope, "read") == 0 ? 0 : 403;
-		return 0;
-	case CG_AUTH_USER:
-		if (tok) {
-			*why = "no session: this route is for signed-in users";
-			return 401;
-		}
-		return 0;
-	case CG_AUTH_WRITE:
-		if (tok)
-			return 403;
-		return w->role == CG_ROLE_VIEWER ? 403 : 0;
-	case CG_AUTH_ADMIN:
-		return !tok && w->role == CG_ROLE_ADMIN ? 0 : 403;
-	case CG_AUTH_INGEST:
-		return tok && (strcmp(w->scope, "ingest") == 0 || strcmp(w->scope, "agent") == 0)
-		           ? 0
-		           : 403;
-	case CG_AUTH_AGENT:
-		return tok && strcmp(w->scope, "agent") == 0 ? 0 : 403;
-	case CG_AUTH_UPLOAD:
-		/* DNS logs: a provider's token, or the province's staff in the
-		 * dashboard; not an agency officer (uploads are province-wide) */
-		if (tok)
-			return strcmp(w->scope, "ingest") == 0 || strcmp(w->scope, "agent") == 0 ? 0 : 403;
-		return w->role == CG_ROLE_ADMIN || w->role == CG_ROLE_ANALYST ? 0 : 403;
-	default:
-		return 403;
-	}
+	*why = cg_pol_verdict_text(v);
+	return verdict_status(v);
+}
+
+static bool route_public(const cg_route *r)
+{
+	cg_pol_who anon = {CG_POL_ANON, 0};
+	return cg_policy(&anon, r->act, r->res, CG_POL_ANY_AGENCY, CG_POL_OWNER_NA) == CG_POL_ALLOW;
 }
 
 static bool is_state_change(const char *m)
@@ -338,6 +448,15 @@ typedef struct reqctx {
 	cg_buf raw; /* the body as received */
 	bool too_big;
 	bool counted; /* in the in-flight counter */
+	/* a streamed route (cg_route.stream): the request lives across the
+	 * calls of the body, which goes to the stream's callbacks */
+	const cg_route *stream_route;
+	cg_req *sreq;
+	cg_resp sresp;
+	void *sstate;
+	bool sfailed;  /* a callback refused: the rest of the body is dropped */
+	bool answered; /* a response was queued before the body: ignore it */
+	bool sended;   /* end() was called */
 } reqctx;
 
 static atomic_int g_inflight;
@@ -435,58 +554,240 @@ static unsigned decode_body(struct MHD_Connection *c, reqctx *x, cg_buf *body, c
 	return err ? 400 : 0;
 }
 
+/* Routing, authentication, authorization, CSRF, scope: 0 with *route set,
+ * or the HTTP status of a refusal with *msg. */
+static unsigned prepare(cg_req *req, const cg_route **route, const char **msg)
+{
+	bool known;
+	const cg_route *r = find_route(req->method, req->path, req, &known);
+	*route = r;
+	if (!r) {
+		*msg = known ? "method not allowed" : "not found";
+		return known ? 405 : 404;
+	}
+	unsigned st = authenticate(req);
+	if (st) {
+		*msg = "invalid or revoked API token";
+		return st;
+	}
+	if ((st = authorize(req, r, msg)))
+		return st;
+	/* public routes (the login) do not act on the cookie: no CSRF check,
+	 * so a stale session never blocks logging in again */
+	if (req->who.is_user && is_state_change(req->method) && !route_public(r)) {
+		const char *t = cg_req_header(req, "X-CSRF-Token");
+		if (!cg_secret_eq(t, req->who.csrf)) {
+			*msg = "missing or wrong X-CSRF-Token";
+			return 403;
+		}
+	}
+	req->scope.agency_id =
+	    (req->who.is_user && req->who.role == CG_ROLE_OFFICER) || req->who.is_token
+	        ? req->who.agency_id
+	        : 0;
+	if (req->who.is_user && req->who.role == CG_ROLE_OFFICER && req->scope.agency_id <= 0)
+		req->scope.agency_id = -1; /* an officer without agency sees nothing */
+	req->actor.name = req->who.actor[0] ? req->who.actor : "anonymous";
+	return 0;
+}
+
+static void req_init(cg_req *req, cg_resp *resp, struct MHD_Connection *c, const char *url,
+                     const char *method)
+{
+	*req = (cg_req){.srv = &g_srv, .conn = c, .method = method, .path = url};
+	*resp = (cg_resp){.status = 200};
+	cg_buf_init(&req->body, CG_MAX_REQUEST_BODY);
+	cg_buf_init(&resp->body, CG_MAX_RESPONSE_BODY);
+	client_ip(c, req->client_ip, sizeof req->client_ip);
+}
+
+static void req_free(cg_req *req, cg_resp *resp)
+{
+	principal_clear(&req->who);
+	cg_buf_free(&req->body);
+	cg_buf_free(&resp->body);
+}
+
 static enum MHD_Result dispatch(struct MHD_Connection *c, const char *url, const char *method,
                                 reqctx *x)
 {
-	cg_req req = {.srv = &g_srv, .conn = c, .method = method, .path = url};
-	cg_resp resp = {.status = 200};
-	cg_buf_init(&req.body, CG_MAX_REQUEST_BODY);
-	cg_buf_init(&resp.body, CG_MAX_RESPONSE_BODY);
-	client_ip(c, req.client_ip, sizeof req.client_ip);
+	cg_req req;
+	cg_resp resp;
+	req_init(&req, &resp, c, url, method);
 	enum MHD_Result ret;
-	bool known;
-	const cg_route *r = find_route(method, url, &req.id, &req.tail, &known);
-	if (!r) {
-		ret = send_error(c, known ? 405 : 404, known ? "method not allowed" : "not found");
-		goto out;
-	}
-	unsigned st = authenticate(&req);
-	if (st) {
-		ret = send_error(c, st, "invalid or revoked API token");
-		goto out;
-	}
+	const cg_route *r;
 	const char *why = "";
-	if ((st = authorize(&req, r, &why))) {
-		ret = send_error(c, st, why);
-		goto out;
-	}
-	/* public routes (the login) do not act on the cookie: no CSRF check,
-	 * so a stale session never blocks logging in again */
-	if (req.who.is_user && is_state_change(method) && r->auth != CG_AUTH_PUBLIC) {
-		const char *t = cg_req_header(&req, "X-CSRF-Token");
-		if (!cg_secret_eq(t, req.who.csrf)) {
-			ret = send_error(c, 403, "missing or wrong X-CSRF-Token");
-			goto out;
-		}
-	}
 	char msg[300];
-	if ((st = decode_body(c, x, &req.body, msg, sizeof msg))) {
+	unsigned st = prepare(&req, &r, &why);
+	if (st)
+		ret = send_error(c, st, why);
+	else if ((st = decode_body(c, x, &req.body, msg, sizeof msg)))
 		ret = send_error(c, st, msg);
-		goto out;
+	else {
+		r->fn(&req, &resp);
+		ret = send_resp(c, &resp);
 	}
-	req.scope.agency_id =
-	    (req.who.is_user && req.who.role == CG_ROLE_OFFICER) || req.who.is_token
-	        ? req.who.agency_id
-	        : 0;
-	if (req.who.is_user && req.who.role == CG_ROLE_OFFICER && req.scope.agency_id <= 0)
-		req.scope.agency_id = -1; /* an officer without agency sees nothing */
-	req.actor.name = req.who.actor[0] ? req.who.actor : "anonymous";
-	r->fn(&req, &resp);
-	ret = send_resp(c, &resp);
-out:
-	principal_clear(&req.who);
-	cg_buf_free(&req.body);
-	cg_buf_free(&resp.body);
+	req_free(&req, &resp);
+	return ret;
+}
+
+/* ---- slow connections ------------------------------------------------- */
+
+/* libmicrohttpd's connection timeout restarts whenever a byte arrives, so a
+ * client sending one header line every 20 s keeps its connection (and a
+ * slot of CG_HTTP_MAX_CONNECTIONS) forever. Every connection is therefore
+ * listed here with the time its current request head began; a reaper
+ * thread shuts down those whose head is not complete within
+ * CG_HTTP_HEAD_DEADLINE_S (issue 18.4). Together with the per-address
+ * limit (MHD_OPTION_PER_IP_CONNECTION_LIMIT), one address can hold at most
+ * CG_HTTP_MAX_PER_IP slots, each for at most the deadline. */
+typedef struct conn_watch {
+	struct conn_watch *prev, *next;
+	int fd;
+	int64_t head_start_ms; /* cg_mono_ms; 0 while a request is handled */
+} conn_watch;
+
+static pthread_mutex_t g_cw_mu = PTHREAD_MUTEX_INITIALIZER;
+static conn_watch g_cw = {&g_cw, &g_cw, -1, 0};
+static atomic_bool g_cw_stop;
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+	(void)cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+		    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		conn_watch *w = calloc(1, sizeof *w);
+		if (!w || !ci)
+			return free(w);
+		w->fd = ci->connect_fd;
+		w->head_start_ms = cg_mono_ms();
+		pthread_mutex_lock(&g_cw_mu);
+		w->next = g_cw.next;
+		w->prev = &g_cw;
+		g_cw.next->prev = w;
+		g_cw.next = w;
+		pthread_mutex_unlock(&g_cw_mu);
+		*socket_context = w;
+		return;
+	}
+	conn_watch *w = *socket_context;
+	if (!w)
+		return;
+	pthread_mutex_lock(&g_cw_mu);
+	w->prev->next = w->next;
+	w->next->prev = w->prev;
+	pthread_mutex_unlock(&g_cw_mu);
+	free(w);
+	*socket_context = NULL;
+}
+
+/* A request head is complete (start=false) or the next one begins. */
+static void head_mark(struct MHD_Connection *c, bool start)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	conn_watch *w = ci ? ci->socket_context : NULL;
+	if (!w)
+		return;
+	pthread_mutex_lock(&g_cw_mu);
+	w->head_start_ms = start ? cg_mono_ms() : 0;
+	pthread_mutex_unlock(&g_cw_mu);
+}
+
+static void *reaper(void *arg)
+{
+	(void)arg;
+	while (!atomic_load(&g_cw_stop)) {
+		usleep(250 * 1000);
+		int64_t now = cg_mono_ms();
+		pthread_mutex_lock(&g_cw_mu);
+		for (conn_watch *w = g_cw.next; w != &g_cw; w = w->next)
+			if (w->head_start_ms &&
+			    now - w->head_start_ms > CG_HTTP_HEAD_DEADLINE_S * 1000) {
+				/* MHD sees the end of the stream and closes it */
+				shutdown(w->fd, SHUT_RDWR);
+				w->head_start_ms = 0;
+			}
+		pthread_mutex_unlock(&g_cw_mu);
+	}
+	return NULL;
+}
+
+/* ---- streamed request bodies ------------------------------------------ */
+
+/* A route with a cg_stream is prepared (routing, authentication, policy,
+ * CSRF) as soon as its head has arrived, and its body goes to the stream's
+ * callbacks piece by piece as MHD reads it: an upload is written to its
+ * destination without holding it in memory (a DNS log chunk was buffered
+ * whole, up to CG_MAX_REQUEST_BODY, before). The request bound is the same;
+ * the destination applies its own (upload size, quota) in data(). */
+static void stream_free(reqctx *x)
+{
+	if (!x->sreq)
+		return;
+	if (!x->sended && x->stream_route)
+		x->stream_route->stream->end(x->sstate, x->sreq, &x->sresp, false);
+	x->sended = true;
+	req_free(x->sreq, &x->sresp);
+	free(x->sreq);
+	x->sreq = NULL;
+}
+
+static enum MHD_Result stream_start(struct MHD_Connection *c, const char *url, const char *method,
+                                    reqctx *x)
+{
+	cg_req probe = {.method = method, .path = url};
+	bool known;
+	const cg_route *r = find_route(method, url, &probe, &known);
+	if (!r || !r->stream)
+		return MHD_YES; /* buffered: dispatch() once the body is in */
+	x->sreq = calloc(1, sizeof *x->sreq);
+	if (!x->sreq)
+		return MHD_NO;
+	req_init(x->sreq, &x->sresp, c, url, method);
+	const char *why = "";
+	unsigned st = prepare(x->sreq, &r, &why);
+	const char *enc = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Encoding");
+	if (!st && enc && *enc && strcasecmp(enc, "identity") != 0) {
+		st = 415;
+		why = "send the bytes as they are, without Content-Encoding";
+	}
+	if (st) {
+		enum MHD_Result ret = send_error(c, st, why);
+		x->sended = true;
+		x->answered = true;
+		stream_free(x);
+		return ret;
+	}
+	x->stream_route = r;
+	if (!r->stream->begin(x->sreq, &x->sresp, &x->sstate)) {
+		/* refused before any byte (offset, owner, quota): answer now */
+		x->sended = true;
+		x->answered = true;
+		enum MHD_Result ret = send_resp(c, &x->sresp);
+		stream_free(x);
+		x->stream_route = NULL;
+		return ret;
+	}
+	return MHD_YES;
+}
+
+static enum MHD_Result stream_body(struct MHD_Connection *c, reqctx *x, const char *upload,
+                                   size_t *upload_size)
+{
+	const cg_stream *sm = x->stream_route->stream;
+	if (*upload_size) {
+		if (!x->sfailed && !sm->data(x->sstate, x->sreq, &x->sresp, upload, *upload_size))
+			x->sfailed = true;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	sm->end(x->sstate, x->sreq, &x->sresp, !x->sfailed);
+	x->sended = true;
+	enum MHD_Result ret = send_resp(c, &x->sresp);
+	stream_free(x);
 	return ret;
 }
 
@@ -505,15 +806,30 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		x->counted = true;
 		atomic_fetch_add(&g_inflight, 1);
 		*con_cls = x;
-		if (strlen(url) > CG_MAX_URL)
+		head_mark(c, false);
+		if (strlen(url) > CG_MAX_URL) {
+			x->answered = true;
 			return send_error(c, 414, "URL too long");
+		}
+		if (url[0] == NUL_MARK) {
+			x->answered = true;
+			return send_error(c, 400, "a NUL byte (%00) in the path");
+		}
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 		int64_t n;
 		if (cl && cg_parse_i64(cg_slice_cstr(cl), 0, INT64_MAX, &n) == CG_OK &&
-		    n > (int64_t)CG_MAX_REQUEST_BODY)
+		    n > (int64_t)CG_MAX_REQUEST_BODY) {
+			x->answered = true;
 			return send_error(c, 413, "request body over the limit");
+		}
+		return stream_start(c, url, method, x);
+	}
+	if (x->answered) {
+		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (x->stream_route)
+		return stream_body(c, x, upload, upload_size);
 	if (*upload_size) {
 		if (!x->too_big && cg_buf_append(&x->raw, upload, *upload_size) != CG_OK) {
 			x->too_big = true;
@@ -531,16 +847,36 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
 	(void)cls;
-	(void)c;
 	(void)toe;
 	reqctx *x = *con_cls;
 	if (!x)
 		return;
+	head_mark(c, true); /* kept alive: the next request's head starts now */
 	if (x->counted)
 		atomic_fetch_sub(&g_inflight, 1);
+	stream_free(x); /* a broken connection: the stream is told it failed */
 	cg_buf_free(&x->raw);
 	free(x);
 	*con_cls = NULL;
+}
+
+/* Percent-decoding of the path and the query arguments, as MHD's own,
+ * except that a decoded NUL ("%00") does not silently cut the string: the
+ * whole value becomes NUL_MARK (one control byte; the undecoded value held
+ * "%00", so it fits), which on_request() answers with 400 (a path)
+ * and which no route, id or filter accepts (an argument). Without this,
+ * "/assets/app.js%00.png" was served as "/assets/app.js". */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	size_t n = MHD_http_unescape(s);
+	if (strlen(s) != n) {
+		s[0] = NUL_MARK;
+		s[1] = '\0';
+		return 1;
+	}
+	return n;
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -721,11 +1057,15 @@ int cg_serve_run(const cg_serve_opts *o)
 	    {MHD_OPTION_LISTEN_SOCKET, lfd, NULL},
 	    {MHD_OPTION_THREAD_POOL_SIZE, CG_HTTP_THREADS, NULL},
 	    {MHD_OPTION_CONNECTION_LIMIT, CG_HTTP_MAX_CONNECTIONS, NULL},
+	    {MHD_OPTION_PER_IP_CONNECTION_LIMIT, CG_HTTP_MAX_PER_IP, NULL},
+	    {MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, NULL},
 	    {MHD_OPTION_CONNECTION_TIMEOUT, CG_HTTP_TIMEOUT_S, NULL},
 	    {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL},
 	    {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL},
+	    {MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)unescape, NULL},
 	    {tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, (void *)cg_buf_cstr(&cert)},
 	    {MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)cg_buf_cstr(&key)},
+	    {MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)CG_TLS_PRIORITIES},
 	    {MHD_OPTION_END, 0, NULL},
 	};
 	struct MHD_Daemon *d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, NULL,
@@ -736,10 +1076,18 @@ int cg_serve_run(const cg_serve_opts *o)
 		cg_store_close(g_srv.store);
 		return 2;
 	}
+	pthread_t reaper_thread;
+	atomic_store(&g_cw_stop, false);
+	bool reaping = pthread_create(&reaper_thread, NULL, reaper, NULL) == 0;
+	if (!reaping)
+		cg_warn("http: no request-head deadline (cannot start its thread)");
 	cg_web_watch *watch = NULL;
 	if (cg_web_watch_start(g_srv.store, o->data_dir, o->web_interval_s, o->alert_config,
-			       &watch)) {
+	                       &watch)) {
 		fprintf(stderr, "canhgac serve: cannot start watching the portals (see above)\n");
+		atomic_store(&g_cw_stop, true);
+		if (reaping)
+			pthread_join(reaper_thread, NULL);
 		MHD_stop_daemon(d);
 		cg_store_close(g_srv.store);
 		return 2;
@@ -759,6 +1107,9 @@ int cg_serve_run(const cg_serve_opts *o)
 	int64_t until = cg_mono_ms() + CG_HTTP_DRAIN_S * 1000;
 	while (atomic_load(&g_inflight) > 0 && cg_mono_ms() < until)
 		usleep(10000);
+	atomic_store(&g_cw_stop, true);
+	if (reaping)
+		pthread_join(reaper_thread, NULL);
 	MHD_stop_daemon(d);
 	dns_jobs_shutdown();
 	cg_web_watch_stop(watch);

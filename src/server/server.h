@@ -6,21 +6,24 @@
  *   1. libmicrohttpd accepts it (thread pool, TLS via GnuTLS); the body is
  *      collected into a cg_buf bounded by CG_MAX_REQUEST_BODY (413 past
  *      it) and gunzipped when Content-Encoding: gzip (bounded the same).
- *   2. The route table (routes.c) is searched by method and path; a
- *      pattern segment "{id}" matches a positive integer (req->id), a
- *      final "*" matches the rest of the path (req->tail).
+ *   2. The route table (routes.c gathers each api_*.c file's rows) is
+ *      searched by method and path; a pattern segment "{name}" matches a
+ *      positive integer (cg_req_param(req, "name"); "{id}" also req->id),
+ *      a final "*" matches the rest of the path (req->tail).
  *   3. Authentication: "Authorization: Bearer cgt_..." (an API token) or
- *      the cg_session cookie. The route's `auth` says who may call it;
- *      cookie-authenticated POST/PUT/PATCH/DELETE also need X-CSRF-Token.
+ *      the cg_session cookie. The policy (api/policy.h) answers whether
+ *      this caller may do the row's action on its resource; handlers ask
+ *      it again with the record's agency and owner (cg_req_allow).
+ *      Cookie-authenticated POST/PUT/PATCH/DELETE also need X-CSRF-Token.
  *      The caller's agency scope (req->scope) is set here, once; handlers
  *      pass it to every store call, and the store applies it in SQL.
  *   4. The handler fills a cg_resp (status + JSON or bytes); http.c adds
  *      the security headers and sends it.
  *
  * Adding an API route: write the handler in src/server/api_NAME.c
- * (void fn(cg_req *, cg_resp *)), declare it in routes.c and add one row
- * to cg_routes[] there; list the file in src/server/meson.build. See
- * docs/server.md.
+ * (void fn(cg_req *, cg_resp *)) and add its row to that file's
+ * api_NAME_routes[] (a new file: its group to routes.c and the file to
+ * src/server/meson.build). See docs/server.md.
  */
 #ifndef CG_SERVER_H
 #define CG_SERVER_H
@@ -31,30 +34,16 @@
 #include <stdint.h>
 
 #include "core/buf.h"
+#include "core/limits.h"
 #include "api/agencytable.h"
 #include "api/auth.h"
+#include "api/policy.h"
 #include "api/users.h"
 #include "store/store.h"
 
 struct MHD_Connection;
 
 /* cg_role, cg_role_parse, cg_role_name: api/users.h */
-
-/* Who may call a route. */
-typedef enum cg_auth {
-	CG_AUTH_PUBLIC = 0, /* anyone (login, the dashboard's files) */
-	CG_AUTH_READ,       /* any signed-in user; tokens with scope read */
-	CG_AUTH_WRITE,      /* users who may change things: admin, analyst,
-	                       officer (within their agency) */
-	CG_AUTH_ADMIN,      /* users with role admin */
-	CG_AUTH_INGEST,     /* tokens with scope ingest or agent */
-	CG_AUTH_AGENT,      /* tokens with scope agent */
-	CG_AUTH_USER,       /* any signed-in user, no tokens (session info) */
-	CG_AUTH_UPLOAD,     /* as CG_AUTH_INGEST, and province-level users
-	                       (admin, analyst) from the dashboard */
-} cg_auth;
-
-const char *cg_auth_name(cg_auth a);
 
 typedef struct cg_server {
 	cg_store *store;
@@ -78,12 +67,21 @@ typedef struct cg_principal {
 	char actor[192]; /* audit name: "user:NAME" or "token:ID:NAME" */
 } cg_principal;
 
+/* A named path parameter: "{task}" in the pattern, a positive integer in
+ * the path. */
+typedef struct cg_param {
+	char name[24];
+	int64_t value;
+} cg_param;
+
 typedef struct cg_req {
 	cg_server *srv;
 	struct MHD_Connection *conn;
 	const char *method;
 	const char *path;
-	int64_t id;       /* the {id} of the route pattern, 0 when none */
+	int64_t id;       /* the "{id}" parameter (cg_req_param(req, "id")), 0 when none */
+	cg_param params[CG_MAX_ROUTE_PARAMS];
+	int nparams;
 	const char *tail; /* what "*" matched, "" when none */
 	cg_buf body;      /* the request body, decompressed */
 	cg_principal who;
@@ -104,15 +102,55 @@ typedef struct cg_resp {
 
 typedef void (*cg_handler)(cg_req *req, cg_resp *resp);
 
+/* A route whose body is streamed instead of buffered (uploads): http.c
+ * prepares the request (route, caller, policy, CSRF) once its head is in,
+ * then calls begin() before the first byte, data() for each piece as it
+ * arrives and end() once the body has ended or the connection broke. */
+typedef struct cg_stream {
+	/* Check and open the destination; false with resp set refuses the
+	 * request before its body is read (it is answered at once). */
+	bool (*begin)(cg_req *req, cg_resp *resp, void **state);
+	/* Store one piece; false with resp set stops storing (the rest of the
+	 * body is read and dropped, then resp is sent). */
+	bool (*data)(void *state, cg_req *req, cg_resp *resp, const char *p, size_t n);
+	/* The end: ok when every piece was stored and the body is complete
+	 * (false also for a broken connection: undo). Sets resp when ok,
+	 * releases state always. */
+	void (*end)(void *state, cg_req *req, cg_resp *resp, bool ok);
+} cg_stream;
+
+/* One route. Who may call it is not a column: it is the policy's answer
+ * (api/policy.h) for the row's action on its resource, asked before the
+ * handler runs; handlers ask again once the record's agency or owner is
+ * known (cg_req_allow). */
 typedef struct cg_route {
 	const char *method;  /* "GET", "POST", "PUT", "PATCH", "DELETE" */
-	const char *pattern; /* "/api/v1/agencies/{id}" */
+	const char *pattern; /* "/api/v1/incidents/{id}/tasks/{task}" */
 	cg_handler fn;
-	cg_auth auth;
+	cg_pol_resource res;
+	cg_pol_action act;
+	const cg_stream *stream; /* NULL: the body is buffered (req->body) */
 } cg_route;
 
-extern const cg_route cg_routes[];
-extern const int cg_nroutes;
+/* Each api_*.c file keeps the rows of its routes next to its handlers:
+ *   const cg_route api_NAME_routes[] = {...};
+ *   const size_t api_NAME_nroutes = sizeof api_NAME_routes / sizeof ...;
+ * routes.c gathers the groups into one table, in order. */
+typedef struct cg_route_group {
+	const cg_route *rows;
+	const size_t *n;
+} cg_route_group;
+
+#define CG_ROUTE_GROUP(name)                                                                    \
+	extern const cg_route name##_routes[];                                                  \
+	extern const size_t name##_nroutes
+#define CG_ROUTE_COUNT(name) const size_t name##_nroutes = sizeof name##_routes / sizeof name##_routes[0]
+
+/* The whole table: routes in match order. */
+int cg_route_count(void);
+const cg_route *cg_route_at(int i);
+/* Who may call the route, in one word (cg_pol_summary). */
+const char *cg_route_auth_word(const cg_route *r, char *buf, size_t n);
 
 /* ---- running ---------------------------------------------------------- */
 
@@ -167,8 +205,16 @@ bool cg_req_paging(cg_req *req, cg_resp *resp, int64_t *limit, int64_t *offset);
 /* An integer query argument (0 when absent); false after a 400. */
 bool cg_req_int_arg(cg_req *req, cg_resp *resp, const char *name, int64_t min, int64_t max,
                     int64_t *out);
-/* May the caller change things (role admin/analyst/officer)? Sets 403. */
-bool cg_req_can_write(cg_req *req, cg_resp *resp);
+/* A named path parameter ("{task}" -> cg_req_param(req, "task")); 0 when
+ * the pattern has none of that name (values are positive integers). */
+int64_t cg_req_param(const cg_req *req, const char *name);
+/* The policy's answer for the caller doing act on res of agency_id
+ * (CG_POL_ANY_AGENCY when not known) and owner; on a refusal the 401/403
+ * is set and false returned. */
+bool cg_req_allow(cg_req *req, cg_resp *resp, cg_pol_action act, cg_pol_resource res,
+                  int64_t agency_id, cg_pol_owner owner);
+/* The caller as the policy sees it. */
+cg_pol_who cg_req_who(const cg_req *req);
 
 /* {"items":[...],"total":N} */
 json_t *cg_list_body(json_t *items, int64_t total);
@@ -186,6 +232,17 @@ extern const cg_asset cg_assets[];
 extern const int cg_nassets;
 
 /* ---- TLS -------------------------------------------------------------- */
+
+/* What `canhgac serve` offers (GnuTLS priority string): TLS 1.3 and 1.2
+ * only, AEAD ciphers only (AES-GCM, ChaCha20-Poly1305), forward-secret key
+ * exchange (ECDHE, and DHE for old 1.2 clients), as Mozilla's
+ * "intermediate" profile. TLS 1.0/1.1 and CBC suites are what the exposure
+ * scanner reports on the province's portals; the server must not offer
+ * them itself (issue 18.7). */
+#define CG_TLS_PRIORITIES                                                                          \
+	"SECURE128:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-CIPHER-ALL:+AES-256-GCM:+AES-128-GCM:"  \
+	"+CHACHA20-POLY1305:-MAC-ALL:+AEAD:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:+DHE-RSA:"          \
+	"%SERVER_PRECEDENCE"
 
 /* Loads cert and key PEM (cert_file/key_file), or when both are NULL
  * loads or creates a self-signed pair in DATA_DIR/tls/. *pin gets the

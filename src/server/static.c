@@ -46,3 +46,13 @@ void static_asset(cg_req *req, cg_resp *resp)
 	snprintf(path, sizeof path, "/assets/%s", req->tail);
 	serve(resp, find(path));
 }
+
+/* ---- routes (gathered by routes.c; who may call each: api/policy.h) --- */
+
+CG_ROUTE_GROUP(static);
+const cg_route static_routes[] = {
+    {"GET", "/", static_index, CG_PRES_DASHBOARD, CG_ACT_READ, NULL},
+    {"GET", "/index.html", static_index, CG_PRES_DASHBOARD, CG_ACT_READ, NULL},
+    {"GET", "/assets/*", static_asset, CG_PRES_DASHBOARD, CG_ACT_READ, NULL},
+};
+CG_ROUTE_COUNT(static);

@@ -312,6 +312,8 @@ static CURLcode send_email(cg_web_alerts *a, const json_t *r, char *err)
 	curl_easy_setopt(h, CURLOPT_READDATA, &rd);
 	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
 	curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+	/* the watcher's own deliveries: TLS 1.2 at least (issue 18.7) */
+	curl_easy_setopt(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)DELIVERY_TIMEOUT_MS);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, err);
@@ -343,6 +345,7 @@ static CURLcode send_webhook(cg_web_alerts *a, const json_t *r, char *err, long 
 	struct curl_slist *hd = curl_slist_append(NULL, "Content-Type: application/json");
 	curl_easy_setopt(h, CURLOPT_URL, cg_json_get_str(r, "to"));
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
 	curl_easy_setopt(h, CURLOPT_POSTFIELDS, text.ptr);
 	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)text.len);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);

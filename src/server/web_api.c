@@ -50,6 +50,12 @@ static void queue(cg_req *req, cg_resp *resp, bool rebaseline)
 		cg_resp_store_error(resp, err, "system");
 		return;
 	}
+	json_t *ag = json_object_get(sys, "agency_id");
+	if (!cg_req_allow(req, resp, CG_ACT_UPDATE, CG_PRES_SYSTEM,
+	                  json_is_integer(ag) ? json_integer_value(ag) : 0, CG_POL_OWNER_NA)) {
+		json_decref(sys);
+		return;
+	}
 	if (!w) {
 		json_decref(sys);
 		cg_resp_error(resp, 409, "web watching is off (canhgac serve --web-interval 0)",
@@ -91,3 +97,15 @@ void api_web_check(cg_req *req, cg_resp *resp)
 {
 	queue(req, resp, false);
 }
+
+/* ---- routes (gathered by routes.c; who may call each: api/policy.h) --- */
+
+CG_ROUTE_GROUP(web_api);
+const cg_route web_api_routes[] = {
+    {"POST", "/api/v1/systems/{id}/web/baseline", api_web_rebaseline, CG_PRES_SYSTEM, CG_ACT_UPDATE,
+     NULL},
+    {"POST", "/api/v1/systems/{id}/web/check", api_web_check, CG_PRES_SYSTEM, CG_ACT_UPDATE, NULL},
+    {"GET", "/api/v1/web/status", api_web_status, CG_PRES_WEB, CG_ACT_READ, NULL},
+    {"GET", "/api/v1/web/alerts", api_web_alerts, CG_PRES_WEB, CG_ACT_READ, NULL},
+};
+CG_ROUTE_COUNT(web_api);

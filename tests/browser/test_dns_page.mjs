@@ -7,7 +7,8 @@
  * sending the bytes twice. The analysis runs on the server, the page polls
  * its progress and shows the result, the per-agency infected-host counts
  * and the flagged clients. An agency officer sees only their own agency's
- * count and no upload form (the API refuses them too).
+ * count and no upload form in the page (the API lets them upload for
+ * their own agency, and hides the admin's upload from them).
  */
 import { mkdirSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -98,8 +99,12 @@ await T.step("the English switch relabels the page", async () => {
 
 const officerPw = srv.addUser("canbo.td", "officer", ag2.json.id);
 const officer = await apiLogin(srv.url, "canbo.td", officerPw);
-const refused = await call(srv.url, officer, "POST", "/dns/uploads", { name: "x.log" });
-T.ok(refused.status === 403, "an agency officer may not upload (API)", refused.text);
+/* the policy (docs/server.md): an officer may upload for their own
+ * agency's clients, and sees no one else's upload */
+const own = await call(srv.url, officer, "POST", "/dns/uploads", { name: "x.log" });
+T.ok(own.status === 201, "an agency officer may upload for their own agency (API)", own.text);
+const others = await call(srv.url, officer, "GET", "/dns/uploads/1");
+T.ok(others.status === 404, "but cannot see the admin's upload (API)", others.text);
 const b2 = await launchBrowser();
 cleanups.unshift(b2.close);
 const { page: p2, log: log2 } = await newPage(b2.context);

@@ -3,6 +3,7 @@
 request limits and errors, security headers, tokens, audit, throttling."""
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -39,6 +40,21 @@ try:
         if len(block) < 2 or f"\n    {method.lower()}:" not in block[1].split('\n  "/', 1)[0]:
             undocumented.append(f"{method} {pattern}")
     t.ok(not undocumented, "docs/openapi.yaml describes every route", undocumented)
+    # its x-canhgac-auth word is the policy's summary that --routes prints
+    wrong = []
+    for method, pattern, auth in routes:
+        p = pattern.replace("*", "{path}")
+        block = spec.split(f'"{p}":', 1)
+        if len(block) < 2:
+            continue
+        mb = block[1].split('\n  "/', 1)[0].split(f"\n    {method.lower()}:", 1)
+        if len(mb) < 2:
+            continue
+        m = re.search(r'x-canhgac-auth: "([^"]+)"', re.split(r"\n    [a-z]+:\n", mb[1], 1)[0])
+        if not m or m.group(1) != auth:
+            wrong.append(f"{method} {pattern}: spec {m.group(1) if m else None}, routes {auth}")
+    t.ok(not wrong and all(a != "?" for _, _, a in routes),
+         "x-canhgac-auth in docs/openapi.yaml is the policy's word for every route", wrong)
     st, body, _ = anon.req("POST", "/api/v1/session", {"username": "admin", "password": "wrong-password"})
     t.ok(st == 401, "login with a wrong password is 401", body)
 

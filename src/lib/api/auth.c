@@ -1,8 +1,13 @@
 /*
- * auth.c - see auth.h. The throttle table is open-addressed by a hash of
- * the key; when a slot is taken by another live key, the entry with the
- * oldest window in a short probe run is replaced (an attacker filling the
- * table with fresh keys only evicts old, nearly expired entries).
+ * auth.c - see auth.h. The throttle table is open-addressed by a keyed
+ * hash of the key (SipHash through crypto_shorthash, with a random key made
+ * at start), probing CG_LOGIN_PROBE slots. A live counter is never evicted:
+ * an earlier version hashed with plain FNV-1a and evicted the oldest entry
+ * of the run, so eight usernames chosen to land next to "u:officer" reset
+ * that user's count. Now the slots cannot be predicted, only free or
+ * expired slots are taken, and a key that finds its run full of live
+ * counters is treated as over its limit until one expires (fail closed:
+ * refusing a login for a while is better than forgetting failures).
  */
 #include "auth.h"
 
@@ -96,11 +101,15 @@ void cg_generate_password(char out[24])
 cg_err cg_throttle_init(cg_throttle *t, size_t size, int64_t window_ms)
 {
 	memset(t, 0, sizeof *t);
+	if (sodium_init() < 0)
+		return CG_ECRYPTO;
 	t->e = calloc(size, sizeof *t->e);
 	if (!t->e)
 		return CG_ENOMEM;
 	t->n = size;
 	t->window_ms = window_ms;
+	/* a fresh secret per process: slots cannot be predicted from outside */
+	randombytes_buf(t->hkey, sizeof t->hkey);
 	pthread_mutex_init(&t->mu, NULL);
 	return CG_OK;
 }
@@ -111,64 +120,86 @@ void cg_throttle_free(cg_throttle *t)
 		return;
 	pthread_mutex_destroy(&t->mu);
 	free(t->e);
+	sodium_memzero(t->hkey, sizeof t->hkey);
 	t->e = NULL;
 }
 
-static uint64_t fnv(const char *s)
+static bool live(const cg_throttle *t, const cg_throttle_entry *e, int64_t now_ms)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
+	return e->key[0] && now_ms - e->window_start_ms < t->window_ms;
 }
 
-#define PROBE 8
-
-/* The entry for key (existing, or a slot to take); locked. */
-static cg_throttle_entry *slot(cg_throttle *t, const char *key, bool create)
+/* The entry for key, or (create) a free or expired slot in its probe run;
+ * NULL when the key is not tracked and the run is full of live counters.
+ * Locked. A live counter is never given away: forgetting it would reset
+ * someone's failures. */
+static cg_throttle_entry *slot(cg_throttle *t, const char *key, int64_t now_ms, bool create)
 {
-	uint64_t h = fnv(key);
-	cg_throttle_entry *victim = NULL;
-	for (int i = 0; i < PROBE; i++) {
-		cg_throttle_entry *e = &t->e[(h + (uint64_t)i) % t->n];
+	unsigned char hb[crypto_shorthash_BYTES];
+	crypto_shorthash(hb, (const unsigned char *)key, strlen(key), t->hkey);
+	uint64_t h;
+	memcpy(&h, hb, sizeof h);
+	cg_throttle_entry *free_slot = NULL;
+	size_t probe = t->n < CG_LOGIN_PROBE ? t->n : CG_LOGIN_PROBE;
+	for (size_t i = 0; i < probe; i++) {
+		cg_throttle_entry *e = &t->e[(h + i) % t->n];
 		if (e->key[0] && strcmp(e->key, key) == 0)
 			return e;
-		if (!victim || !e->key[0] ||
-		    (victim->key[0] && e->window_start_ms < victim->window_start_ms))
-			victim = e;
+		if (!free_slot && !live(t, e, now_ms))
+			free_slot = e;
 	}
-	if (!create)
+	if (!create || !free_slot)
 		return NULL;
-	memset(victim, 0, sizeof *victim);
-	snprintf(victim->key, sizeof victim->key, "%s", key);
-	return victim;
+	memset(free_slot, 0, sizeof *free_slot);
+	snprintf(free_slot->key, sizeof free_slot->key, "%s", key);
+	free_slot->window_start_ms = now_ms;
+	return free_slot;
 }
 
 bool cg_throttle_blocked(cg_throttle *t, const char *key, int limit, int64_t now_ms)
 {
 	pthread_mutex_lock(&t->mu);
-	cg_throttle_entry *e = slot(t, key, false);
-	bool blocked = e && now_ms - e->window_start_ms < t->window_ms && e->fails >= limit;
+	cg_throttle_entry *e = slot(t, key, now_ms, false);
+	bool blocked;
+	if (e) {
+		blocked = live(t, e, now_ms) && e->fails >= limit;
+	} else {
+		/* untracked: fine while there is room to count it; when its
+		 * probe run is full of live counters it could not be counted,
+		 * so it is treated as over the limit (fail closed) */
+		blocked = true;
+		size_t probe = t->n < CG_LOGIN_PROBE ? t->n : CG_LOGIN_PROBE;
+		unsigned char hb[crypto_shorthash_BYTES];
+		crypto_shorthash(hb, (const unsigned char *)key, strlen(key), t->hkey);
+		uint64_t h;
+		memcpy(&h, hb, sizeof h);
+		for (size_t i = 0; i < probe && blocked; i++)
+			if (!live(t, &t->e[(h + i) % t->n], now_ms))
+				blocked = false;
+	}
 	pthread_mutex_unlock(&t->mu);
 	return blocked;
 }
 
-void cg_throttle_fail(cg_throttle *t, const char *key, int64_t now_ms)
+bool cg_throttle_fail(cg_throttle *t, const char *key, int64_t now_ms)
 {
 	pthread_mutex_lock(&t->mu);
-	cg_throttle_entry *e = slot(t, key, true);
-	if (now_ms - e->window_start_ms >= t->window_ms) {
-		e->window_start_ms = now_ms;
-		e->fails = 0;
+	cg_throttle_entry *e = slot(t, key, now_ms, true);
+	if (e) {
+		if (now_ms - e->window_start_ms >= t->window_ms) {
+			e->window_start_ms = now_ms;
+			e->fails = 0;
+		}
+		e->fails++;
 	}
-	e->fails++;
 	pthread_mutex_unlock(&t->mu);
+	return e != NULL;
 }
 
 void cg_throttle_reset(cg_throttle *t, const char *key)
 {
 	pthread_mutex_lock(&t->mu);
-	cg_throttle_entry *e = slot(t, key, false);
+	cg_throttle_entry *e = slot(t, key, INT64_MAX / 2, false);
 	if (e)
 		memset(e, 0, sizeof *e);
 	pthread_mutex_unlock(&t->mu);

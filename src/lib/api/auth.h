@@ -10,8 +10,9 @@
  *    not give usable cookies or tokens). A token reads "cgt_" + 43
  *    base64url characters so it is easy to spot in logs and configs.
  *  - The throttle counts failed logins per key (a username, a client
- *    address) in a fixed window, in a bounded table: once a key passes its
- *    limit, logins for it are refused with 429 until the window ends.
+ *    address) in a fixed window, in a bounded table keyed by a secret hash:
+ *    once a key passes its limit, logins for it are refused with 429 until
+ *    the window ends; live counters are never evicted (auth.c).
  *
  * Thread safety: cg_throttle has its own lock; the rest is stateless.
  */
@@ -52,6 +53,7 @@ typedef struct cg_throttle_entry {
 
 typedef struct cg_throttle {
 	pthread_mutex_t mu;
+	unsigned char hkey[16]; /* crypto_shorthash key, random per process */
 	cg_throttle_entry *e;
 	size_t n; /* table size */
 	int64_t window_ms;
@@ -59,9 +61,12 @@ typedef struct cg_throttle {
 
 cg_err cg_throttle_init(cg_throttle *t, size_t size, int64_t window_ms);
 void cg_throttle_free(cg_throttle *t);
-/* True when key has had >= limit failures in the current window. */
+/* True when key has had >= limit failures in the current window, or when
+ * it is not tracked and cannot be (its slots are all held by live
+ * counters: treated as limited, never evicting another key's count). */
 bool cg_throttle_blocked(cg_throttle *t, const char *key, int limit, int64_t now_ms);
-void cg_throttle_fail(cg_throttle *t, const char *key, int64_t now_ms);
+/* Counts a failure; false when the key could not be tracked (full run). */
+bool cg_throttle_fail(cg_throttle *t, const char *key, int64_t now_ms);
 void cg_throttle_reset(cg_throttle *t, const char *key);
 
 #endif

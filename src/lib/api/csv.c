@@ -84,6 +84,8 @@ static cg_err quoted(cg_csv *p)
 				return fail(p, "text after a closing quote");
 			return CG_OK;
 		}
+		if (c == '\0')
+			return fail(p, "a NUL byte in a field");
 		if (cg_buf_putc(&p->data, c))
 			return fail(p, "field too long");
 		p->pos++;
@@ -97,6 +99,10 @@ static cg_err plain(cg_csv *p)
 	while (p->pos < p->in.len && s[p->pos] != p->sep && !at_eol(p, p->pos)) {
 		if (s[p->pos] == '"')
 			return fail(p, "quote inside an unquoted field");
+		/* a NUL would cut the value short wherever it becomes a C string:
+		 * the row is refused, never stored truncated */
+		if (s[p->pos] == '\0')
+			return fail(p, "a NUL byte in a field");
 		p->pos++;
 	}
 	if (cg_buf_append(&p->data, s + start, p->pos - start))

@@ -13,6 +13,9 @@
 #include "json.h"
 #include "timeutil.h"
 
+#define EV_STR2(x) #x
+#define EV_STR(x) EV_STR2(x)
+
 static const char *const severity_names[] = { "info", "low", "medium", "high",
 					       "critical" };
 
@@ -295,6 +298,12 @@ cg_err cg_event_decode(const json_t *obj, cg_event *ev, bool allow_no_id,
 		cg_buf_free(&probe);
 		if (err) {
 			err = fail(why, "evidence", "too large or too deep");
+			goto out;
+		}
+		/* the event is embedded in responses (a list page adds three
+		 * levels): keep room so every response that shows it encodes */
+		if (cg_json_depth(evd, CG_MAX_EVIDENCE_DEPTH + 1) > CG_MAX_EVIDENCE_DEPTH) {
+			err = fail(why, "evidence", "nested deeper than " EV_STR(CG_MAX_EVIDENCE_DEPTH) " levels");
 			goto out;
 		}
 		json_decref(ev->evidence);

@@ -205,6 +205,33 @@ static cg_err encode(cg_buf *out, const json_t *v, int depth)
 	return CG_EINTERNAL;
 }
 
+int cg_json_depth(const json_t *v, int cap)
+{
+	if (cap <= 0 || !v || (!json_is_object(v) && !json_is_array(v)))
+		return 0;
+	int best = 0;
+	if (json_is_object(v)) {
+		const char *key;
+		json_t *val;
+		json_object_foreach((json_t *)v, key, val) {
+			int d = 1 + cg_json_depth(val, cap - 1);
+			if (d > best)
+				best = d;
+			if (best >= cap)
+				return cap;
+		}
+		return json_object_size(v) ? (best ? best : 1) : 0;
+	}
+	for (size_t i = 0; i < json_array_size(v); i++) {
+		int d = 1 + cg_json_depth(json_array_get(v, i), cap - 1);
+		if (d > best)
+			best = d;
+		if (best >= cap)
+			return cap;
+	}
+	return best;
+}
+
 cg_err cg_json_encode(cg_buf *out, const json_t *v)
 {
 	size_t mark = out->len;

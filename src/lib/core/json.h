@@ -37,6 +37,11 @@ static inline json_t *cg_json_cstr(const char *s)
 /* Appends the compact JSON text of v, strings encoded as cg_json_quote.
  * Fails with CG_ETOOBIG past the buffer's maximum. */
 cg_err cg_json_encode(cg_buf *out, const json_t *v);
+/* How deep v nests: 0 for a scalar or an empty container, 1 + the deepest
+ * member otherwise; stops counting at cap (returns cap). cg_json_encode
+ * refuses a value whose depth is over CG_MAX_JSON_DEPTH, counting the
+ * levels of whatever it is embedded in. */
+int cg_json_depth(const json_t *v, int cap);
 /* Parses one JSON document; on failure *why gets "line L, column C: text". */
 cg_err cg_json_parse(cg_slice text, json_t **out, cg_buf *why);
 

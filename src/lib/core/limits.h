@@ -31,6 +31,11 @@
 #define CG_MAX_EVENT_FIELD 512
 /* The human summary line. */
 #define CG_MAX_EVENT_SUMMARY 4096
+/* Nesting of an event's evidence. Responses embed events (a page: the
+ * answer, its items array, the event: three levels) and are encoded with
+ * CG_MAX_JSON_DEPTH; this leaves eight levels of room so an accepted
+ * event can be shown in every response. Real evidence nests 2-4 levels. */
+#define CG_MAX_EVIDENCE_DEPTH 24
 /* One event encoded as JSON, evidence included. */
 #define CG_MAX_EVENT_JSON (256u * 1024u)
 
@@ -64,7 +69,12 @@
 #define CG_LOGIN_WINDOW_S 900
 #define CG_LOGIN_MAX_FAIL_USER 5
 #define CG_LOGIN_MAX_FAIL_IP 30
-#define CG_LOGIN_TRACKED 4096
+#define CG_LOGIN_TRACKED 16384
+/* Slots probed for one throttle key. A key whose run is full of live
+ * counters is treated as over its limit (never evicting a live count);
+ * with a keyed hash an attacker cannot aim at a run, and each address can
+ * add only CG_LOGIN_MAX_FAIL_IP usernames per window. */
+#define CG_LOGIN_PROBE 32
 /* Passwords: bytes accepted (argon2id input) and the minimum length. */
 #define CG_MAX_PASSWORD 1024
 #define CG_MIN_PASSWORD 10
@@ -72,9 +82,21 @@
  * longest URL (path + query) and the seconds shutdown waits for requests
  * in flight. */
 #define CG_HTTP_MAX_CONNECTIONS 512
+/* Connections from one client address: an agency's agents may share one
+ * NAT address, but their requests are short; a single address holding
+ * more is an attack on the others (issue 18.4). */
+#define CG_HTTP_MAX_PER_IP 64
+/* The whole request head (request line and headers) must arrive within
+ * this many seconds of the connection (or of the previous request on a
+ * kept-alive one): libmicrohttpd's idle timeout restarts on every byte, so
+ * a client trickling a header line at a time would otherwise keep its slot
+ * forever. Real clients send a head in well under a second. */
+#define CG_HTTP_HEAD_DEADLINE_S 15
 #define CG_HTTP_TIMEOUT_S 60
 #define CG_HTTP_THREADS 4
 #define CG_MAX_URL 8192
+/* Named parameters in one route pattern ("/incidents/{id}/tasks/{task}"). */
+#define CG_MAX_ROUTE_PARAMS 4
 #define CG_HTTP_DRAIN_S 10
 /* Store: SQLite reader connections, and how long a writer waits for a
  * lock held by another process (canhgac user add while serving). */
@@ -126,6 +148,11 @@
 #define CG_DNS_MAX_UPLOADS 10000
 #define CG_DNS_MAX_UPLOAD_BYTES (64ll * 1024 * 1024 * 1024)
 #define CG_DNS_MAX_JOBS_RUNNING 2
+/* Per uploader (a user or a token): uploads kept and their bytes together.
+ * A provider sends a day's log or a few; these stop one account from
+ * filling the disk or the registry (delete old uploads to make room). */
+#define CG_DNS_MAX_UPLOADS_PER_OWNER 50
+#define CG_DNS_MAX_OWNER_BYTES (128ll * 1024 * 1024 * 1024)
 /* ---- web (portal monitoring) --------------------------------------- */
 
 /* One fetched page body, after decompression. Government portal pages are
@@ -204,6 +231,17 @@
 /* A bundle as the server sends it to an agent (files base64 in JSON):
  * YARA rules, hash lists and lexicons are a few MiB. */
 #define CG_MAX_BUNDLE_DOWNLOAD (64u * 1024u * 1024u)
+/* Agent policy bounds (api/agent_policy.c): the server refuses a policy
+ * outside them and the agent clamps what it applies, so no policy can make
+ * an agent spin. Intervals in seconds; scan schedules ("2s", "daily") at
+ * least CG_AGENT_MIN_SCHEDULE_S; path lists and one path. */
+#define CG_AGENT_MIN_HEARTBEAT_S 2
+#define CG_AGENT_MIN_UPLOAD_S 1
+#define CG_AGENT_MIN_PASS_S 60
+#define CG_AGENT_MIN_SCHEDULE_S 2
+#define CG_AGENT_MAX_INTERVAL_S (90 * 86400)
+#define CG_AGENT_MAX_POLICY_PATHS 64
+#define CG_AGENT_MAX_POLICY_PATH 1024
 /* The FIM baseline file (one line per file under the web roots). */
 #define CG_MAX_FIM_BASELINE (512u * 1024u * 1024u)
 /* inotify watches the agent adds before giving up on live watching of a

@@ -8,7 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "agent/agent.h"
 #include "agent/scans.h"
+#include "core/limits.h"
 #include "test.h"
 
 TEST(interval_words)
@@ -31,6 +33,26 @@ TEST(interval_words)
 	CHECK(cg_agent_interval_s("1y") == -1);
 	CHECK(cg_agent_interval_s("99999999999d") == -1);
 	CHECK(cg_agent_interval_s(NULL) == -1);
+}
+
+/* A policy the server should have refused (issue 18.6: upload_s 0 made the
+ * agent spin) is clamped when the agent applies it. */
+TEST(hostile_policy_clamped)
+{
+	cg_agent_policy p;
+	memset(&p, 0, sizeof p);
+	p.heartbeat_s = 60;
+	p.upload_s = 5;
+	p.fim_pass_s = 21600;
+	json_t *j = json_loads("{\"upload_s\":0,\"heartbeat_s\":-3,\"fim\":{\"pass_interval_s\":1},"
+	                       "\"accounts\":{\"interval_s\":\"abc\"}}",
+	                       0, NULL);
+	CHECK(j && cg_agent_policy_apply(&p, j, NULL) == CG_OK);
+	CHECK(p.upload_s == CG_AGENT_MIN_UPLOAD_S);
+	CHECK(p.heartbeat_s == CG_AGENT_MIN_HEARTBEAT_S);
+	CHECK(p.fim_pass_s == CG_AGENT_MIN_PASS_S);
+	json_decref(j);
+	cg_agent_policy_free(&p);
 }
 
 static void noop(void *ctx, cg_event *ev)
@@ -73,6 +95,7 @@ TEST(state_survives_and_damage_starts_afresh)
 int main(void)
 {
 	RUN(interval_words);
+	RUN(hostile_policy_clamped);
 	RUN(state_survives_and_damage_starts_afresh);
 	return test_done();
 }

@@ -95,11 +95,38 @@ TEST(semicolon_and_limits)
 	CHECK(n == 0 && errs == 0);
 }
 
+/* A NUL byte (plain or quoted) refuses its row with its number; the rows
+ * around it are read (issue 18.8: a NUL row was imported truncated). */
+TEST(nul_byte_refused)
+{
+	static const char text[] = "name,code\nok1,a\nbad\0x,b\n\"q\0\",c\nok2,d\n";
+	cg_csv p;
+	cg_csv_init(&p, cg_slice_from(text, sizeof text - 1), ',');
+	bool got;
+	int good = 0, bad_rows[4], nbad = 0;
+	for (;;) {
+		cg_err err = cg_csv_next(&p, &got);
+		if (err == CG_EPARSE) {
+			CHECK(strstr(p.error, "NUL") != NULL);
+			if (nbad < 4)
+				bad_rows[nbad++] = (int)p.record;
+			continue;
+		}
+		if (err || !got)
+			break;
+		good++;
+	}
+	cg_csv_free(&p);
+	CHECK(good == 3); /* header, ok1, ok2 */
+	CHECK(nbad == 2 && bad_rows[0] == 3 && bad_rows[1] == 4);
+}
+
 int main(void)
 {
 	RUN(basic_and_quotes);
 	RUN(newline_in_quotes_and_record_numbers);
 	RUN(errors_skip_one_record);
 	RUN(semicolon_and_limits);
+	RUN(nul_byte_refused);
 	return test_done();
 }

@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Every route with every kind of credential, against the policy table
+(src/lib/api/policy.h; issue 11.5 and the attacker's cases of issue 18):
+anonymous, each role (admin, analyst, officer, viewer), each token scope
+(ingest, read, agent), and an officer of another agency. A caller the
+policy refuses gets 401/403 from every route it should not reach (the
+agent token included); a caller it allows is never refused at the route.
+Records of agency one are then tried by the officer of agency two."""
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from _serverlib import BIN, Server, Tap  # noqa: E402
+
+ROUTE_DENIED = "not allowed for your role or token scope"
+# who the route-level words of `serve --routes` let in (policy.h)
+WORDS = {
+    "public": {"anonymous", "admin", "analyst", "officer", "viewer", "ingest", "read", "agent", "officer2"},
+    "read": {"admin", "analyst", "officer", "viewer", "read", "officer2"},
+    "user": {"admin", "analyst", "officer", "viewer", "officer2"},
+    "write": {"admin", "analyst", "officer", "officer2"},
+    "province": {"admin", "analyst"},
+    "admin": {"admin"},
+    "ingest": {"ingest", "agent"},
+    "agent": {"agent"},
+    "upload": {"admin", "analyst", "officer", "ingest", "officer2"},
+}
+
+t = Tap()
+srv = Server()
+try:
+    admin = srv.login_admin()
+    _, a1, _ = admin.req("POST", "/api/v1/agencies", {"name": "Sở Một", "kind": "so_ban_nganh", "code": "s1", "ip_ranges": ["10.1.0.0/16"]})
+    _, a2, _ = admin.req("POST", "/api/v1/agencies", {"name": "Sở Hai", "kind": "so_ban_nganh", "code": "s2", "ip_ranges": ["10.2.0.0/16"]})
+    _, sys1, _ = admin.req("POST", "/api/v1/systems", {"agency_id": a1["id"], "name": "Cổng một", "kind": "portal", "level": 2})
+    clients = {"admin": admin, "anonymous": srv.client()}
+    for name, role, agency in (("analyst", "analyst", None), ("officer", "officer", a1["id"]),
+                               ("viewer", "viewer", None), ("officer2", "officer", a2["id"])):
+        body = {"username": "u_" + name, "role": role, "password": "password-of-" + name}
+        if agency:
+            body["agency_id"] = agency
+        st, u, _ = admin.req("POST", "/api/v1/users", body)
+        c = srv.client()
+        c.login("u_" + name, "password-of-" + name)
+        clients[name] = c
+    for scope in ("ingest", "read", "agent"):
+        body = {"name": "tok-" + scope, "scope": scope}
+        if scope == "agent":
+            body["agency_id"] = a1["id"]
+        _, tok, _ = admin.req("POST", "/api/v1/tokens", body)
+        clients[scope] = srv.client(token=tok["token"])
+
+    out = subprocess.run([BIN, "serve", "--routes"], capture_output=True, text=True, check=True).stdout
+    routes = [line.split() for line in out.splitlines() if line.strip()]
+    t.ok(all(r[2] in WORDS for r in routes), "every route's auth word is one of the policy's", [r for r in routes if r[2] not in WORDS])
+
+    def path_for(method, pattern):
+        # own-agency records where a change is harmless, else an id that
+        # does not exist (no route may destroy the fixtures)
+        rid = "999999"
+        if method in ("GET", "PUT", "PATCH") and ("/agencies/{id}" in pattern or "/agent-policies/{id}" in pattern):
+            rid = str(a1["id"])
+        return pattern.replace("{id}", rid).replace("*", "x.css")
+
+    bad = {}
+    calls = 0
+    for who, c in clients.items():
+        # DELETE /session logs the client out: it comes last
+        todo = [r for r in routes if not (r[1] == "/api/v1/session" and r[0] == "DELETE")]
+        todo += [r for r in routes if r[1] == "/api/v1/session" and r[0] == "DELETE"]
+        for method, pattern, word in todo:
+            path = path_for(method, pattern)
+            st, body, _ = c.req(method, path, raw=b"{}" if method not in ("GET", "DELETE") else None)
+            calls += 1
+            err = body.get("error", "") if isinstance(body, dict) else ""
+            allowed = who in WORDS[word]
+            if allowed:
+                ok = st != 401 and not (st == 403 and err == ROUTE_DENIED)
+            elif who == "anonymous":
+                ok = st == 401
+            elif word == "user" and who in ("ingest", "read", "agent"):
+                ok = st == 401
+            else:
+                ok = st == 403 and err == ROUTE_DENIED
+            if not ok:
+                bad.setdefault(who, []).append(f"{method} {path} [{word}] -> {st} {err}")
+    t.ok(calls == len(clients) * len(routes), f"{calls} calls: every route with every credential")
+    for who in clients:
+        t.ok(who not in bad, f"{who}: every route answers as the policy says", bad.get(who))
+
+    # records of agency one, tried by the officer of agency two
+    o2 = srv.client()
+    o2.login("u_officer2", "password-of-officer2")
+    tries = [("GET", f"/api/v1/agencies/{a1['id']}", None), ("PUT", f"/api/v1/agencies/{a1['id']}", {"declared_endpoints": 1}),
+             ("GET", f"/api/v1/systems/{sys1['id']}", None), ("PATCH", f"/api/v1/systems/{sys1['id']}", {"name": "x"}),
+             ("DELETE", f"/api/v1/systems/{sys1['id']}", None), ("POST", f"/api/v1/systems/{sys1['id']}/web/check", None),
+             ("GET", f"/api/v1/agent-policies/{a1['id']}", None), ("PUT", f"/api/v1/agent-policies/{a1['id']}", {"heartbeat_s": 30}),
+             ("POST", "/api/v1/enroll-tokens", {"agency_id": a1["id"]}),
+             ("POST", "/api/v1/systems", {"agency_id": a1["id"], "name": "lạ", "kind": "portal", "level": 1}),
+             ("POST", "/api/v1/people", {"agency_id": a1["id"], "name": "Người lạ", "role": "contact_point"})]
+    leaked = []
+    for method, path, body in tries:
+        st, resp, _ = o2.req(method, path, body)
+        if st not in (403, 404):
+            leaked.append(f"{method} {path} -> {st}")
+    t.ok(not leaked, "an officer of another agency reaches none of agency one's records (403/404)", leaked)
+    admin = srv.login_admin()  # the matrix logged it out (DELETE /session)
+    st, s1, _ = admin.req("GET", f"/api/v1/systems/{sys1['id']}")
+    t.ok(st == 200 and s1["name"] == "Cổng một", "agency one's system is untouched", s1)
+    # and the officer of agency one may do the same on their own records
+    o1 = clients["officer"]
+    o1.login("u_officer", "password-of-officer")
+    st, body, _ = o1.req("PATCH", f"/api/v1/systems/{sys1['id']}", {"name": "Cổng một (sửa)"})
+    t.ok(st == 200, "the officer of agency one changes their own system", body)
+    st, body, _ = o1.req("PUT", f"/api/v1/agent-policies/{a1['id']}", {"heartbeat_s": 30})
+    t.ok(st == 200, "and their agency's agent policy", body)
+    st, body, _ = o1.req("POST", "/api/v1/systems", {"agency_id": a2["id"], "name": "lạ", "kind": "portal", "level": 1})
+    t.ok(st == 403, "but not create a system in agency two", body)
+finally:
+    srv.cleanup()
+t.done()
