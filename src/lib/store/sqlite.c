@@ -1352,6 +1352,38 @@ cg_err cg_store_overview(cg_store *st, const cg_scope *scope, int64_t now_ms, js
 	return *out ? CG_OK : CG_ENOMEM;
 }
 
+/* Findings per UTC day and severity from the overview's running totals
+ * (the same table and day bound as the open findings above, so the
+ * overview's chart adds up to its headline). A separate small query so a
+ * second backend ports it on its own. */
+static const char SQL_FINDINGS_BY_DAY[] =
+    "SELECT day, severity, sum(n) FROM event_counts"
+    " WHERE day>=?2 AND (?1=0 OR agency_id=?1) GROUP BY day, severity ORDER BY day";
+
+cg_err cg_store_findings_by_day(cg_store *st, const cg_scope *scope, int64_t since_day,
+                                json_t **out)
+{
+	*out = NULL;
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_FINDINGS_BY_DAY);
+	if (!s) {
+		reader_put(st, c);
+		return CG_EDB;
+	}
+	json_t *list = json_array();
+	sqlite3_bind_int64(s, 1, scope->agency_id);
+	sqlite3_bind_int64(s, 2, since_day);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		json_array_append_new(
+		    list, json_pack("{s:I,s:s,s:I}", "day", (json_int_t)sqlite3_column_int64(s, 0),
+		                    "severity", cg_severity_name((cg_severity)sqlite3_column_int(s, 1)),
+		                    "n", (json_int_t)sqlite3_column_int64(s, 2)));
+	sqlite3_reset(s);
+	reader_put(st, c);
+	*out = list;
+	return CG_OK;
+}
+
 /* ---- users ------------------------------------------------------------ */
 
 static const char SQL_USER_COLS[] =
