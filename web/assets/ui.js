@@ -118,6 +118,13 @@ function selectEl(name, options, value, attrs) {
 let dialogSeq = 0;
 const openDialogs = [];
 
+/* Keys go to the top dialog wherever focus is (a button that turns
+ * disabled while saving drops focus to the body). */
+document.addEventListener("keydown", (e) => {
+	const top = openDialogs[openDialogs.length - 1];
+	if (top) top.onKey(e);
+});
+
 function focusables(node) {
 	return Array.from(node.querySelectorAll("a[href], button, input, select, textarea, [tabindex]"))
 		.filter((x) => !x.disabled && x.tabIndex >= 0 && x.getClientRects().length > 0);
@@ -141,15 +148,16 @@ function openDialog(spec) {
 		if (opener && opener.isConnected && typeof opener.focus === "function") opener.focus();
 	};
 	const d = { overlay, dlg, close, title };
-	overlay.addEventListener("keydown", (e) => {
+	d.onKey = (e) => {
 		if (e.key === "Escape") { e.preventDefault(); e.stopPropagation(); close(); return; }
 		if (e.key !== "Tab") return;
 		const f = focusables(dlg);
 		if (f.length === 0) { e.preventDefault(); dlg.focus(); return; }
 		const first = f[0], last = f[f.length - 1];
-		if (e.shiftKey && (document.activeElement === first || document.activeElement === dlg)) { e.preventDefault(); last.focus(); }
+		if (!dlg.contains(document.activeElement)) { e.preventDefault(); (e.shiftKey ? last : first).focus(); }
+		else if (e.shiftKey && (document.activeElement === first || document.activeElement === dlg)) { e.preventDefault(); last.focus(); }
 		else if (!e.shiftKey && document.activeElement === last) { e.preventDefault(); first.focus(); }
-	});
+	};
 	/* focus never escapes to the page behind, even by a mouse click */
 	overlay.addEventListener("focusout", (e) => {
 		if (e.relatedTarget && !overlay.contains(e.relatedTarget)) dlg.focus();
