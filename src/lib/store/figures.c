@@ -15,8 +15,8 @@
 #include "core/json.h"
 #include "core/timeutil.h"
 
-#define DAY_MS 86400000LL
-#define PAGE 500
+#define DAY_MS    86400000LL
+#define PAGE      500
 #define MAX_PAGES 2000 /* 1,000,000 events: a bound, never reached in a day */
 
 static const char *const SEV[] = {"critical", "high", "medium", "low", "info"};
@@ -70,8 +70,8 @@ cg_err cg_fig_malware_hosts(cg_store *st, const cg_scope *scope, int64_t agency_
 {
 	*count = 0;
 	json_t *hosts = json_object();
-	cg_event_query q = {.agency_id = agency_id, .source = "malware", .severity_min = 3,
-	                    .since_ms = since_ms};
+	cg_event_query q = {
+	    .agency_id = agency_id, .source = "malware", .severity_min = 3, .since_ms = since_ms};
 	cg_err err = each_event(st, scope, q, add_host, hosts);
 	*count = (int64_t)json_object_size(hosts);
 	json_decref(hosts);
@@ -117,7 +117,8 @@ cg_err cg_fig_dns_clients(cg_store *st, const cg_scope *scope, json_t **per_agen
 
 static void add_to(json_t *obj, const char *key, int64_t n)
 {
-	json_object_set_new(obj, key, json_integer(json_integer_value(json_object_get(obj, key)) + n));
+	json_object_set_new(obj, key,
+	                    json_integer(json_integer_value(json_object_get(obj, key)) + n));
 }
 
 static int64_t open_total(const json_t *findings)
@@ -151,8 +152,10 @@ static cg_err trend(cg_store *st, const cg_scope *scope, int64_t today, json_t *
 	json_array_foreach(rows, i, r)
 	{
 		int64_t d = json_integer_value(json_object_get(r, "day"));
-		if (d < first || d > today)
-			continue; /* an event dated in the future stays out of the chart */
+		if (d < first)
+			continue;
+		if (d > today)
+			d = today; /* a sender's clock ahead: counted today, as in the headline */
 		add_to(json_array_get(days, (size_t)(d - first)), cg_json_get_str(r, "severity"),
 		       json_integer_value(json_object_get(r, "n")));
 	}
@@ -181,7 +184,9 @@ cg_err cg_fig_overview(cg_store *st, const cg_scope *scope, const json_t *agents
 		json_object_set_new(tot, "online", json_integer(0));
 		json_object_set_new(tot, "malware_hosts", json_integer(0));
 		json_object_set_new(tot, "dns_clients", json_integer(0));
-		json_object_set_new(tot, "open_total", json_integer(open_total(json_object_get(tot, "open_findings"))));
+		json_object_set_new(
+		    tot, "open_total",
+		    json_integer(open_total(json_object_get(tot, "open_findings"))));
 	}
 	size_t i;
 	json_t *a;
@@ -273,18 +278,31 @@ static void add_web_event(json_t *e, void *vctx)
 		if (!mine)
 			continue;
 		json_t *open = json_object_get(p, "open_findings");
+		json_t *entry = json_pack(
+		    "{s:O,s:O,s:O,s:O,s:O,s:O}", "kind", json_object_get(e, "kind"), "severity",
+		    json_object_get(e, "severity"), "summary", json_object_get(e, "summary"),
+		    "since", json_object_get(e, "time"), "event_id", json_object_get(e, "id"),
+		    "seq", json_object_get(e, "seq"));
+		/* one finding per kind: the latest by event time (the query is in
+		 * arrival order; RFC 3339 UTC texts compare as times) */
 		size_t k;
 		json_t *f;
 		bool seen = false;
-		json_array_foreach(open, k, f) seen |= kind && strcmp(cg_json_get_str(f, "kind"), kind) == 0;
-		if (seen)
-			continue;
-		json_array_append_new(
-		    open, json_pack("{s:O,s:O,s:O,s:O,s:O,s:O}", "kind", json_object_get(e, "kind"),
-		                    "severity", json_object_get(e, "severity"), "summary",
-		                    json_object_get(e, "summary"), "since", json_object_get(e, "time"),
-		                    "event_id", json_object_get(e, "id"), "seq",
-		                    json_object_get(e, "seq")));
+		json_array_foreach(open, k, f)
+		{
+			const char *fk = cg_json_get_str(f, "kind");
+			if (!kind || !fk || strcmp(fk, kind) != 0)
+				continue;
+			seen = true;
+			const char *had = cg_json_get_str(f, "since"),
+			           *t = cg_json_get_str(e, "time");
+			if (had && t && strcmp(t, had) > 0)
+				json_array_set(open, k, entry);
+			break;
+		}
+		if (!seen)
+			json_array_append(open, entry);
+		json_decref(entry);
 	}
 }
 
@@ -297,7 +315,8 @@ cg_err cg_fig_portals(cg_store *st, const cg_scope *scope, int64_t now_ms,
 	for (int64_t off = 0;; off += PAGE) {
 		json_t *items = NULL;
 		int64_t total = 0;
-		if ((err = cg_store_inv_list(st, scope, CG_RES_SYSTEM, NULL, PAGE, off, &items, &total)))
+		if ((err = cg_store_inv_list(st, scope, CG_RES_SYSTEM, NULL, PAGE, off, &items,
+		                             &total)))
 			break;
 		size_t i, k;
 		json_t *s, *u;
@@ -309,13 +328,14 @@ cg_err cg_fig_portals(cg_store *st, const cg_scope *scope, int64_t now_ms,
 				if (!is_web_url(url))
 					continue;
 				json_array_append_new(
-				    list, json_pack("{s:s,s:O,s:O,s:O,s:O,s:b,s:n,s:s,s:i,s:[],s:[]}", "url",
-				                    url, "system_id", json_object_get(s, "id"),
-				                    "system_name", json_object_get(s, "name"), "system_kind",
-				                    json_object_get(s, "kind"), "agency_id",
-				                    json_object_get(s, "agency_id"), "watched", 0,
-				                    "last_check", "outcome", "not watched", "http_status", 0,
-				                    "response_times", "open_findings"));
+				    list,
+				    json_pack("{s:s,s:O,s:O,s:O,s:O,s:b,s:n,s:s,s:i,s:[],s:[]}",
+				              "url", url, "system_id", json_object_get(s, "id"),
+				              "system_name", json_object_get(s, "name"),
+				              "system_kind", json_object_get(s, "kind"),
+				              "agency_id", json_object_get(s, "agency_id"),
+				              "watched", 0, "last_check", "outcome", "not watched",
+				              "http_status", 0, "response_times", "open_findings"));
 			}
 		}
 		size_t got = json_array_size(items);
@@ -336,24 +356,21 @@ cg_err cg_fig_portals(cg_store *st, const cg_scope *scope, int64_t now_ms,
 	/* the watcher's own state wins for the URLs it watches */
 	size_t i, k;
 	json_t *p, *w;
-	json_array_foreach(list, i, p)
-	{
-		json_array_foreach(watch_portals, k, w)
-		{
-			const char *wu = cg_json_get_str(w, "url");
-			if (!wu || strcmp(wu, cg_json_get_str(p, "url")) != 0)
-				continue;
-			static const char *const keep[] = {"last_check", "http_status", "outcome",
-			                                   "response_times", "open_findings"};
-			for (size_t j = 0; j < sizeof keep / sizeof *keep; j++) {
-				json_t *v = json_object_get(w, keep[j]);
-				if (v)
-					json_object_set(p, keep[j], v);
-			}
-			json_object_set_new(p, "watched", json_true());
-			break;
-		}
+	json_array_foreach(list, i, p){
+	    json_array_foreach(watch_portals, k, w){const char *wu = cg_json_get_str(w, "url");
+	if (!wu || strcmp(wu, cg_json_get_str(p, "url")) != 0)
+		continue;
+	static const char *const keep[] = {"last_check", "http_status", "outcome", "response_times",
+	                                   "open_findings"};
+	for (size_t j = 0; j < sizeof keep / sizeof *keep; j++) {
+		json_t *v = json_object_get(w, keep[j]);
+		if (v)
+			json_object_set(p, keep[j], v);
 	}
-	*out = list;
-	return CG_OK;
+	json_object_set_new(p, "watched", json_true());
+	break;
+}
+}
+*out = list;
+return CG_OK;
 }
