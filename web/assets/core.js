@@ -67,8 +67,11 @@ class ApiError extends Error {
 		this.field = field || (m ? m[1] : null);
 		this.code = code || null;
 		this.detail = m ? m[2] : String(message || "");
-		const q = /['"“]([^'"”]{1,120})['"”]/.exec(this.detail);
-		this.value = q ? q[1] : null;
+		/* the quoted parts of the message: the rejected value, then (in a
+		 * conflict) the other record's name */
+		const q = Array.from(this.detail.matchAll(/['"“]([^'"”]{1,120})['"”]/g), (m) => m[1]);
+		this.value = q[0] || null;
+		this.quotedOther = q[1] || null;
 	}
 }
 
@@ -133,7 +136,7 @@ function hasT(key) {
  * the rejected value (Vietnamese) or the server's own words (English). */
 function fieldErrorText(e) {
 	const d = e.details && typeof e.details === "object" && !Array.isArray(e.details) ? e.details : {};
-	const other = [d.other, d.agency, d.agency_name, d.name].find((x) => typeof x === "string" && x !== "") || "";
+	const other = [d.other, d.agency, d.agency_name, d.name, e.quotedOther].find((x) => typeof x === "string" && x !== "") || "";
 	const vars = { value: e.value || "", other, other_sfx: other ? " (" + other + ")" : "" };
 	if (e.code && hasT("err_code_" + e.code)) return t("err_code_" + e.code, vars);
 	if (e.status === 409) return t(vars.other ? "err_conflict_with" : "err_conflict", vars);
@@ -154,7 +157,9 @@ function errorText(e) {
 		if (e.status >= 500) return t("err_server");
 		const label = e.field ? fieldLabel(e.field) : "";
 		if (label) return t("err_in_field", { field: label, message: fieldErrorText(e) });
-		if (e.status === 409) return fieldErrorText(e);
+		/* a 409 that names no field is about the state of things (an
+		 * upload being analysed, watching off), not a duplicate */
+		if (e.status === 409) return e.code ? fieldErrorText(e) : t("err_state");
 		return getLang() === "en" && e.detail ? fieldErrorText(e) : t("err_invalid");
 	}
 	return t("err_unexpected");
