@@ -92,13 +92,13 @@ async function pageOverview(main, params) {
 			{ label: t("col_agency"), sortKey: "name", class: "ov-agency", value: (a) => el("div", null, el("div", { class: "strong" }, a.name), el("small", { class: "muted" }, tEnum("agency_kind", a.kind))) },
 			{ label: t("col_open_findings"), sortKey: "risk", class: "ov-findings", value: (a) => sevLine(a.open_findings,
 				(s) => "#/events?agency_id=" + encodeURIComponent(a.id) + "&severity=" + s + (since ? "&since=" + encodeURIComponent(since) : "")) },
-			{ label: t("col_enrolled_declared"), sortKey: "endpoints", value: (a) => bar(a.enrolled || 0, a.declared_endpoints || 0,
+			{ label: t("col_enrolled_declared"), sortKey: "endpoints", class: "ov-bar", value: (a) => bar(a.enrolled || 0, a.declared_endpoints || 0,
 				fmtNum(a.enrolled || 0) + " / " + fmtNum(a.declared_endpoints || 0) + " · " + t("fig_online_n", { n: fmtNum(a.online || 0) })) },
 			{ label: t("col_malware_hosts"), sortKey: "malware", class: "num malware-hosts", value: (a) => fmtNum(a.malware_hosts || 0) },
 			{ label: t("col_dns_clients"), sortKey: "dns", class: "num dns-infected", value: (a) => fmtNum(a.dns_clients || 0) },
 			{ label: t("col_portals"), sortKey: "portals", class: "num", value: (a) => fmtNum(a.portals) },
 			{ label: t("col_systems"), sortKey: "systems", class: "num", value: (a) => fmtNum(a.systems) },
-			{ label: t("col_classification"), sortKey: "classified", value: (a) => bar((a.classified || {}).approved || 0, (a.classified || {}).total || 0,
+			{ label: t("col_classification"), sortKey: "classified", class: "ov-bar", value: (a) => bar((a.classified || {}).approved || 0, (a.classified || {}).total || 0,
 				t("classified_of", { a: (a.classified || {}).approved || 0, b: (a.classified || {}).total || 0 })) },
 		];
 		const names = new Map(ags.map((a) => [String(a.id), a.name]));
