@@ -506,7 +506,14 @@ void api_coverage(cg_req *req, cg_resp *resp)
 		int64_t declared = json_integer_value(json_object_get(ag, "declared_endpoints"));
 		int64_t enrolled = 0, online = 0, infected = 0;
 		cg_fig_agents(agents, id, &enrolled, &online);
-		cg_fig_malware_hosts(req->srv->store, &req->scope, id, since, &infected);
+		/* a count that could not be made is an error, never a clean 0 */
+		if (cg_fig_malware_hosts(req->srv->store, &req->scope, id, since, &infected)) {
+			json_decref(out);
+			json_decref(agencies);
+			json_decref(agents);
+			cg_resp_error(resp, 500, "cannot compute coverage", NULL);
+			return;
+		}
 		t_decl += declared;
 		t_enr += enrolled;
 		t_onl += online;
@@ -524,7 +531,8 @@ void api_coverage(cg_req *req, cg_resp *resp)
 	cg_resp_json(resp, 200, json_pack("{s:I,s:o,s:{s:I,s:I,s:I,s:I,s:o,s:o}}", "days",
 					  (json_int_t)days, "items", out, "totals",
 					  "declared_endpoints", (json_int_t)t_decl, "enrolled",
-					  (json_int_t)t_enr, "online", (json_int_t)t_onl, "infected", (json_int_t)t_inf, "coverage",
+					  (json_int_t)t_enr, "online", (json_int_t)t_onl,
+					  "infected", (json_int_t)t_inf, "coverage",
 					  t_decl > 0 ? json_real((double)t_enr / (double)t_decl) : json_null(),
 					  "infection_index",
 					  t_enr > 0 ? json_real((double)t_inf / (double)t_enr) : json_null()));

@@ -234,8 +234,12 @@ void api_overview(cg_req *req, cg_resp *resp)
 {
 	json_t *out = NULL, *agents = NULL;
 	int64_t now = cg_time_now_ms();
-	cg_agent_api_list(req->scope.agency_id, now, &agents); /* none: enrolled 0 */
-	cg_err err = cg_fig_overview(req->srv->store, &req->scope, agents, now, &out);
+	/* the registry not open (no agents yet): enrolled 0; unreadable: an error */
+	cg_err err = cg_agent_api_list(req->scope.agency_id, now, &agents);
+	if (err == CG_ENOTFOUND)
+		err = CG_OK;
+	if (!err)
+		err = cg_fig_overview(req->srv->store, &req->scope, agents, now, &out);
 	json_decref(agents);
 	if (err)
 		cg_resp_store_error(resp, err, "overview");

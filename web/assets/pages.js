@@ -481,11 +481,12 @@ async function pageEvents(main, params) {
 	if (openSeq) {
 		try {
 			const ev = await api("GET", "/events/" + encodeURIComponent(openSeq));
-			single.appendChild(el("section", { class: "panel event-single", id: "event-" + ev.seq, "aria-labelledby": "event-single-title" },
+			single.appendChild(el("section", { class: "panel event-single", id: "event-" + ev.seq, "aria-labelledby": "event-single-title", tabindex: "-1" },
 				el("h2", { id: "event-single-title" }, sevBadge(ev.severity), " ", ev.summary || tEnum("event_kind", ev.kind)),
 				el("p", { class: "muted" }, agencyName(ev), " · ", timeEl(ev.time)),
 				evidenceView(ev),
 				el("div", { class: "dialog-actions" }, el("a", { class: "btn", href: "#/events" }, t("all_events")))));
+			single.firstChild.focus(); /* the finding the link named, for screen readers too */
 		} catch (e) {
 			single.appendChild(notice("error", errorText(e)));
 		}
