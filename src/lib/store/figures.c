@@ -58,61 +58,76 @@ static cg_err each_event(cg_store *st, const cg_scope *scope, cg_event_query q,
 	return CG_OK;
 }
 
-static void add_host(json_t *e, void *ctx)
+/* Distinct values of one member per agency: {"<agency id>": {value: true}}
+ * (key "0" for events that map to no agency). */
+typedef struct distinct_ctx {
+	json_t *sets;
+	const char *member;
+} distinct_ctx;
+
+static void add_distinct(json_t *e, void *vctx)
 {
-	const char *h = cg_json_get_str(e, "host");
-	if (h && *h)
-		json_object_set_new((json_t *)ctx, h, json_true());
+	distinct_ctx *ctx = vctx;
+	const char *v = cg_json_get_str(e, ctx->member);
+	if (!v || !*v)
+		return;
+	json_t *ag = json_object_get(e, "agency_id");
+	char key[32];
+	snprintf(key, sizeof key, "%lld",
+	         json_is_integer(ag) ? (long long)json_integer_value(ag) : 0LL);
+	json_t *set = json_object_get(ctx->sets, key);
+	if (!set) {
+		set = json_object();
+		json_object_set_new(ctx->sets, key, set);
+	}
+	json_object_set_new(set, v, json_true());
+}
+
+/* {"<agency id>": number of distinct `member` values among the events}. */
+static cg_err count_distinct(cg_store *st, const cg_scope *scope, cg_event_query q,
+                             const char *member, json_t **per_agency)
+{
+	*per_agency = NULL;
+	distinct_ctx ctx = {json_object(), member};
+	cg_err err = each_event(st, scope, q, add_distinct, &ctx);
+	json_t *out = json_object();
+	const char *key;
+	json_t *set;
+	json_object_foreach(ctx.sets, key, set)
+	    json_object_set_new(out, key, json_integer((json_int_t)json_object_size(set)));
+	json_decref(ctx.sets);
+	if (err) {
+		json_decref(out);
+		return err;
+	}
+	*per_agency = out;
+	return CG_OK;
+}
+
+/* The one definition of "a host with malware": severity high or worse. */
+static cg_event_query malware_query(int64_t agency_id, int64_t since_ms)
+{
+	return (cg_event_query){
+	    .agency_id = agency_id, .source = "malware", .severity_min = 3, .since_ms = since_ms};
 }
 
 cg_err cg_fig_malware_hosts(cg_store *st, const cg_scope *scope, int64_t agency_id,
                             int64_t since_ms, int64_t *count)
 {
 	*count = 0;
-	json_t *hosts = json_object();
-	cg_event_query q = {
-	    .agency_id = agency_id, .source = "malware", .severity_min = 3, .since_ms = since_ms};
-	cg_err err = each_event(st, scope, q, add_host, hosts);
-	*count = (int64_t)json_object_size(hosts);
-	json_decref(hosts);
+	json_t *per = NULL;
+	cg_err err = count_distinct(st, scope, malware_query(agency_id, since_ms), "host", &per);
+	const char *key;
+	json_t *n;
+	json_object_foreach(per, key, n) *count += json_integer_value(n);
+	json_decref(per);
 	return err;
-}
-
-static void add_dns_client(json_t *e, void *ctx)
-{
-	json_t *per = ctx;
-	json_t *ag = json_object_get(e, "agency_id");
-	char key[32];
-	snprintf(key, sizeof key, "%lld",
-	         json_is_integer(ag) ? (long long)json_integer_value(ag) : 0LL);
-	json_t *set = json_object_get(per, key);
-	if (!set) {
-		set = json_object();
-		json_object_set_new(per, key, set);
-	}
-	const char *subj = cg_json_get_str(e, "subject");
-	if (subj && *subj)
-		json_object_set_new(set, subj, json_true());
 }
 
 cg_err cg_fig_dns_clients(cg_store *st, const cg_scope *scope, json_t **per_agency)
 {
-	json_t *sets = json_object();
 	cg_event_query q = {.source = "dns", .kind = "infected_client"};
-	cg_err err = each_event(st, scope, q, add_dns_client, sets);
-	json_t *out = json_object();
-	const char *key;
-	json_t *set;
-	json_object_foreach(sets, key, set)
-	    json_object_set_new(out, key, json_integer((json_int_t)json_object_size(set)));
-	json_decref(sets);
-	if (err) {
-		json_decref(out);
-		*per_agency = NULL;
-		return err;
-	}
-	*per_agency = out;
-	return CG_OK;
+	return count_distinct(st, scope, q, "subject", per_agency);
 }
 
 static void add_to(json_t *obj, const char *key, int64_t n)
@@ -172,9 +187,12 @@ cg_err cg_fig_overview(cg_store *st, const cg_scope *scope, const json_t *agents
 	int64_t today = now_ms / DAY_MS;
 	/* the malware window is the open-findings window: whole UTC days */
 	int64_t since = (today - (CG_FIG_OPEN_DAYS - 1)) * DAY_MS;
+	json_t *malware = NULL;
 	cg_err err = cg_store_overview(st, scope, now_ms, &ov);
 	if (!err)
 		err = cg_fig_dns_clients(st, scope, &dns);
+	if (!err) /* one pass over the window for every agency */
+		err = count_distinct(st, scope, malware_query(0, since), "host", &malware);
 	if (!err)
 		err = trend(st, scope, today, &days);
 	json_t *tot = ov ? json_object_get(ov, "totals") : NULL;
@@ -195,27 +213,27 @@ cg_err cg_fig_overview(cg_store *st, const cg_scope *scope, const json_t *agents
 		if (err)
 			break;
 		int64_t id = json_integer_value(json_object_get(a, "id"));
-		int64_t enrolled = 0, online = 0, malware = 0;
+		int64_t enrolled = 0, online = 0;
 		if (agents)
 			cg_fig_agents(agents, id, &enrolled, &online);
-		if ((err = cg_fig_malware_hosts(st, scope, id, since, &malware)))
-			break;
 		char key[32];
 		snprintf(key, sizeof key, "%lld", (long long)id);
 		int64_t dnsn = json_integer_value(json_object_get(dns, key));
+		int64_t mw = json_integer_value(json_object_get(malware, key));
 		json_object_del(a, "endpoints");
 		json_object_set_new(a, "enrolled", json_integer(enrolled));
 		json_object_set_new(a, "online", json_integer(online));
-		json_object_set_new(a, "malware_hosts", json_integer(malware));
+		json_object_set_new(a, "malware_hosts", json_integer(mw));
 		json_object_set_new(a, "dns_clients", json_integer(dnsn));
 		json_object_set_new(a, "open_total",
 		                    json_integer(open_total(json_object_get(a, "open_findings"))));
 		add_to(tot, "enrolled", enrolled);
 		add_to(tot, "online", online);
-		add_to(tot, "malware_hosts", malware);
+		add_to(tot, "malware_hosts", mw);
 		add_to(tot, "dns_clients", dnsn);
 	}
 	json_decref(dns);
+	json_decref(malware);
 	if (err) {
 		json_decref(ov);
 		json_decref(days);
