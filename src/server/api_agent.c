@@ -497,6 +497,14 @@ void api_coverage(cg_req *req, cg_resp *resp)
 		cg_resp_error(resp, 500, "cannot compute coverage", NULL);
 		return;
 	}
+	/* a count that could not be made is an error, never a clean 0 */
+	json_t *malware = NULL;
+	if (cg_fig_malware_hosts(req->srv->store, &req->scope, since, &malware)) {
+		json_decref(agencies);
+		json_decref(agents);
+		cg_resp_error(resp, 500, "cannot compute coverage", NULL);
+		return;
+	}
 	json_t *out = json_array();
 	size_t i;
 	json_t *ag;
@@ -504,16 +512,11 @@ void api_coverage(cg_req *req, cg_resp *resp)
 	json_array_foreach(agencies, i, ag) {
 		int64_t id = json_integer_value(json_object_get(ag, "id"));
 		int64_t declared = json_integer_value(json_object_get(ag, "declared_endpoints"));
-		int64_t enrolled = 0, online = 0, infected = 0;
+		int64_t enrolled = 0, online = 0;
 		cg_fig_agents(agents, id, &enrolled, &online);
-		/* a count that could not be made is an error, never a clean 0 */
-		if (cg_fig_malware_hosts(req->srv->store, &req->scope, id, since, &infected)) {
-			json_decref(out);
-			json_decref(agencies);
-			json_decref(agents);
-			cg_resp_error(resp, 500, "cannot compute coverage", NULL);
-			return;
-		}
+		char key[32];
+		snprintf(key, sizeof key, "%lld", (long long)id);
+		int64_t infected = json_integer_value(json_object_get(malware, key));
 		t_decl += declared;
 		t_enr += enrolled;
 		t_onl += online;
@@ -528,6 +531,7 @@ void api_coverage(cg_req *req, cg_resp *resp)
 	}
 	json_decref(agencies);
 	json_decref(agents);
+	json_decref(malware);
 	cg_resp_json(resp, 200, json_pack("{s:I,s:o,s:{s:I,s:I,s:I,s:I,s:o,s:o}}", "days",
 					  (json_int_t)days, "items", out, "totals",
 					  "declared_endpoints", (json_int_t)t_decl, "enrolled",

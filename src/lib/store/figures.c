@@ -58,76 +58,21 @@ static cg_err each_event(cg_store *st, const cg_scope *scope, cg_event_query q,
 	return CG_OK;
 }
 
-/* Distinct values of one member per agency: {"<agency id>": {value: true}}
- * (key "0" for events that map to no agency). */
-typedef struct distinct_ctx {
-	json_t *sets;
-	const char *member;
-} distinct_ctx;
+/* The one definition of "a host with malware": a malware finding of
+ * severity high or worse. */
+#define MALWARE_SEV_MIN 3
 
-static void add_distinct(json_t *e, void *vctx)
+cg_err cg_fig_malware_hosts(cg_store *st, const cg_scope *scope, int64_t since_ms,
+                            json_t **per_agency)
 {
-	distinct_ctx *ctx = vctx;
-	const char *v = cg_json_get_str(e, ctx->member);
-	if (!v || !*v)
-		return;
-	json_t *ag = json_object_get(e, "agency_id");
-	char key[32];
-	snprintf(key, sizeof key, "%lld",
-	         json_is_integer(ag) ? (long long)json_integer_value(ag) : 0LL);
-	json_t *set = json_object_get(ctx->sets, key);
-	if (!set) {
-		set = json_object();
-		json_object_set_new(ctx->sets, key, set);
-	}
-	json_object_set_new(set, v, json_true());
-}
-
-/* {"<agency id>": number of distinct `member` values among the events}. */
-static cg_err count_distinct(cg_store *st, const cg_scope *scope, cg_event_query q,
-                             const char *member, json_t **per_agency)
-{
-	*per_agency = NULL;
-	distinct_ctx ctx = {json_object(), member};
-	cg_err err = each_event(st, scope, q, add_distinct, &ctx);
-	json_t *out = json_object();
-	const char *key;
-	json_t *set;
-	json_object_foreach(ctx.sets, key, set)
-	    json_object_set_new(out, key, json_integer((json_int_t)json_object_size(set)));
-	json_decref(ctx.sets);
-	if (err) {
-		json_decref(out);
-		return err;
-	}
-	*per_agency = out;
-	return CG_OK;
-}
-
-/* The one definition of "a host with malware": severity high or worse. */
-static cg_event_query malware_query(int64_t agency_id, int64_t since_ms)
-{
-	return (cg_event_query){
-	    .agency_id = agency_id, .source = "malware", .severity_min = 3, .since_ms = since_ms};
-}
-
-cg_err cg_fig_malware_hosts(cg_store *st, const cg_scope *scope, int64_t agency_id,
-                            int64_t since_ms, int64_t *count)
-{
-	*count = 0;
-	json_t *per = NULL;
-	cg_err err = count_distinct(st, scope, malware_query(agency_id, since_ms), "host", &per);
-	const char *key;
-	json_t *n;
-	json_object_foreach(per, key, n) *count += json_integer_value(n);
-	json_decref(per);
-	return err;
+	return cg_store_events_distinct(st, scope, "malware", NULL, MALWARE_SEV_MIN, since_ms,
+	                                false, per_agency);
 }
 
 cg_err cg_fig_dns_clients(cg_store *st, const cg_scope *scope, json_t **per_agency)
 {
-	cg_event_query q = {.source = "dns", .kind = "infected_client"};
-	return count_distinct(st, scope, q, "subject", per_agency);
+	return cg_store_events_distinct(st, scope, "dns", "infected_client", 0, 0, true,
+	                                per_agency);
 }
 
 static void add_to(json_t *obj, const char *key, int64_t n)
@@ -192,7 +137,7 @@ cg_err cg_fig_overview(cg_store *st, const cg_scope *scope, const json_t *agents
 	if (!err)
 		err = cg_fig_dns_clients(st, scope, &dns);
 	if (!err) /* one pass over the window for every agency */
-		err = count_distinct(st, scope, malware_query(0, since), "host", &malware);
+		err = cg_fig_malware_hosts(st, scope, since, &malware);
 	if (!err)
 		err = trend(st, scope, today, &days);
 	json_t *tot = ov ? json_object_get(ov, "totals") : NULL;

@@ -34,9 +34,10 @@
 /* Counts the agents of agency_id (0 = all) in a cg_agents_list() answer. */
 void cg_fig_agents(const json_t *agents, int64_t agency_id, int64_t *enrolled, int64_t *online);
 
-/* Distinct hosts with a malware finding (high or worse) since since_ms. */
-cg_err cg_fig_malware_hosts(cg_store *st, const cg_scope *scope, int64_t agency_id,
-                            int64_t since_ms, int64_t *count);
+/* {"<agency id>": distinct hosts with a malware finding (high or worse)
+ * since since_ms}. */
+cg_err cg_fig_malware_hosts(cg_store *st, const cg_scope *scope, int64_t since_ms,
+                            json_t **per_agency);
 
 /* {"<agency id>" or "0" (unmapped): number of distinct DNS-flagged clients}. */
 cg_err cg_fig_dns_clients(cg_store *st, const cg_scope *scope, json_t **per_agency);
