@@ -29,8 +29,11 @@ const { context, close } = await launchBrowser();
 cleanups.unshift(close);
 const { page, log } = await newPage(context);
 await uiLogin(page, srv.url, "quantri", pw);
-await page.waitForSelector("#agency-table tbody tr");
-await screenshots(page, "overview-problems");
+await T.step("the overview draws its agency table", async () => {
+	await page.waitForSelector("#agency-table tbody tr");
+	await screenshots(page, "overview-problems");
+	return true;
+});
 const firstRow = () => page.textContent("#agency-table tbody tr:first-child td:first-child");
 await T.step("the agency with a critical finding is first, then the one with high", async () => {
 	const names = await page.$$eval("#agency-table tbody tr td:first-child .strong", (xs) => xs.map((x) => x.textContent));

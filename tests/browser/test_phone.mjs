@@ -35,8 +35,11 @@ await T.step("the login card is not clipped", async () => {
 await page.fill("#username", "quantri");
 await page.fill("#password", pw);
 await page.click("#login-submit");
-await page.waitForSelector("#user-name");
-await page.waitForSelector("#overview-body .cards");
+await T.step("the overview opens after login", async () => {
+	await page.waitForSelector("#user-name");
+	await page.waitForSelector("#overview-body .cards");
+	return true;
+});
 await T.step("the sidebar is a closed drawer; the content has the width of the phone", async () => {
 	const side = await page.locator("#sidebar").isVisible();
 	const main = await page.locator("#content").boundingBox();

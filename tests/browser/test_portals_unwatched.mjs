@@ -32,8 +32,11 @@ cleanups.unshift(close);
 const { page, log } = await newPage(context);
 await uiLogin(page, srv.url, "quantri", pw);
 await page.click("#nav-portals");
-await page.waitForSelector("#portals tbody tr");
-await screenshots(page, "portals-unwatched");
+await T.step("the portals page draws its table", async () => {
+	await page.waitForSelector("#portals tbody tr");
+	await screenshots(page, "portals-unwatched");
+	return true;
+});
 await T.step("every declared portal is listed (not 'no data')", async () => {
 	const rows = await page.$$eval("#portals tbody tr", (trs) => trs.map((tr) => tr.textContent));
 	if (rows.length !== 2) throw new Error(rows.join(" | "));
