@@ -41,10 +41,11 @@
 #include "core/fileio.h"
 #include "core/limits.h"
 #include "store/agents.h"
+#include "store/figures.h"
 #include <sodium.h>
 
 #define ENROLL_MAX_FAIL_IP 20 /* failed enrolments per client per window */
-#define DEFAULT_OFFLINE_S 180 /* three missed one-minute heartbeats */
+#define DEFAULT_OFFLINE_S CG_FIG_OFFLINE_S
 
 static cg_agents *g_agents;
 static char g_dir[PATH_MAX];
@@ -61,6 +62,14 @@ void cg_agent_api_shutdown(void)
 {
 	cg_agents_close(g_agents);
 	g_agents = NULL;
+}
+
+cg_err cg_agent_api_list(int64_t scope_agency, int64_t now_ms, json_t **items)
+{
+	*items = NULL;
+	if (!g_agents)
+		return CG_ENOTFOUND;
+	return cg_agents_list(g_agents, scope_agency, DEFAULT_OFFLINE_S * 1000, now_ms, items);
 }
 
 static bool ready(cg_resp *resp)
@@ -442,31 +451,6 @@ void api_endpoints_list(cg_req *req, cg_resp *resp)
 	cg_resp_json(resp, 200, cg_list_body(items, (int64_t)json_array_size(items)));
 }
 
-/* Distinct hosts with a malware finding (high or worse) in the period. */
-static int64_t infected_hosts(cg_req *req, int64_t agency, int64_t since, json_t *hosts)
-{
-	cg_event_query q = { .agency_id = agency, .source = "malware", .severity_min = 3,
-			     .since_ms = since, .limit = 500 };
-	for (int page = 0; page < 200; page++) {
-		json_t *items = NULL;
-		int64_t next = 0;
-		if (cg_store_events_query(req->srv->store, &req->scope, &q, &items, &next))
-			break;
-		size_t i;
-		json_t *e;
-		json_array_foreach(items, i, e) {
-			const char *h = cg_json_get_str(e, "host");
-			if (h && *h)
-				json_object_set_new(hosts, h, json_true());
-		}
-		json_decref(items);
-		if (!next)
-			break;
-		q.before_seq = next;
-	}
-	return (int64_t)json_object_size(hosts);
-}
-
 void api_coverage(cg_req *req, cg_resp *resp)
 {
 	if (!ready(resp))
@@ -476,7 +460,8 @@ void api_coverage(cg_req *req, cg_resp *resp)
 		return;
 	if (!days)
 		days = 30;
-	int64_t now = cg_time_now_ms(), since = now - days * 86400000LL;
+	/* whole UTC days, today included: the overview's window (figures.h) */
+	int64_t now = cg_time_now_ms(), since = (now / 86400000LL - (days - 1)) * 86400000LL;
 	json_t *agencies = NULL, *agents = NULL;
 	int64_t total = 0;
 	if (cg_store_inv_list(req->srv->store, &req->scope, CG_RES_AGENCY, NULL, 500, 0, &agencies,
@@ -487,25 +472,29 @@ void api_coverage(cg_req *req, cg_resp *resp)
 		cg_resp_error(resp, 500, "cannot compute coverage", NULL);
 		return;
 	}
+	/* a count that could not be made is an error, never a clean 0 */
+	json_t *malware = NULL;
+	if (cg_fig_malware_hosts(req->srv->store, &req->scope, since, &malware)) {
+		json_decref(agencies);
+		json_decref(agents);
+		cg_resp_error(resp, 500, "cannot compute coverage", NULL);
+		return;
+	}
 	json_t *out = json_array();
-	size_t i, j;
-	json_t *ag, *a;
-	int64_t t_decl = 0, t_enr = 0, t_inf = 0;
+	size_t i;
+	json_t *ag;
+	int64_t t_decl = 0, t_enr = 0, t_inf = 0, t_onl = 0;
 	json_array_foreach(agencies, i, ag) {
 		int64_t id = json_integer_value(json_object_get(ag, "id"));
 		int64_t declared = json_integer_value(json_object_get(ag, "declared_endpoints"));
 		int64_t enrolled = 0, online = 0;
-		json_array_foreach(agents, j, a) {
-			if (json_integer_value(json_object_get(a, "agency_id")) != id)
-				continue;
-			enrolled++;
-			online += !json_is_true(json_object_get(a, "offline"));
-		}
-		json_t *hosts = json_object();
-		int64_t infected = infected_hosts(req, id, since, hosts);
-		json_decref(hosts);
+		cg_fig_agents(agents, id, &enrolled, &online);
+		char key[32];
+		snprintf(key, sizeof key, "%lld", (long long)id);
+		int64_t infected = json_integer_value(json_object_get(malware, key));
 		t_decl += declared;
 		t_enr += enrolled;
+		t_onl += online;
 		t_inf += infected;
 		json_array_append_new(out, json_pack(
 			"{s:I,s:O,s:I,s:I,s:I,s:o,s:I,s:o}", "agency_id", (json_int_t)id, "name",
@@ -517,10 +506,12 @@ void api_coverage(cg_req *req, cg_resp *resp)
 	}
 	json_decref(agencies);
 	json_decref(agents);
-	cg_resp_json(resp, 200, json_pack("{s:I,s:o,s:{s:I,s:I,s:I,s:o,s:o}}", "days",
+	json_decref(malware);
+	cg_resp_json(resp, 200, json_pack("{s:I,s:o,s:{s:I,s:I,s:I,s:I,s:o,s:o}}", "days",
 					  (json_int_t)days, "items", out, "totals",
 					  "declared_endpoints", (json_int_t)t_decl, "enrolled",
-					  (json_int_t)t_enr, "infected", (json_int_t)t_inf, "coverage",
+					  (json_int_t)t_enr, "online", (json_int_t)t_onl,
+					  "infected", (json_int_t)t_inf, "coverage",
 					  t_decl > 0 ? json_real((double)t_enr / (double)t_decl) : json_null(),
 					  "infection_index",
 					  t_enr > 0 ? json_real((double)t_inf / (double)t_enr) : json_null()));

@@ -16,7 +16,9 @@
 #include "api/inventory.h"
 #include "core/json.h"
 #include "core/timeutil.h"
+#include "api_agent.h"
 #include "server.h"
+#include "store/figures.h"
 
 static const char *const filter_params[] = {
     "q", "kind", "parent_id", "agency_id", "level", "role", "dossier_status", "code", NULL};
@@ -309,8 +311,15 @@ RESOURCE(people, CG_RES_PERSON)
 void api_overview(cg_req *req, cg_resp *resp);
 void api_overview(cg_req *req, cg_resp *resp)
 {
-	json_t *out = NULL;
-	cg_err err = cg_store_overview(req->srv->store, &req->scope, cg_time_now_ms(), &out);
+	json_t *out = NULL, *agents = NULL;
+	int64_t now = cg_time_now_ms();
+	/* the registry not open (no agents yet): enrolled 0; unreadable: an error */
+	cg_err err = cg_agent_api_list(req->scope.agency_id, now, &agents);
+	if (err == CG_ENOTFOUND)
+		err = CG_OK;
+	if (!err)
+		err = cg_fig_overview(req->srv->store, &req->scope, agents, now, &out);
+	json_decref(agents);
 	if (err)
 		cg_resp_store_error(resp, err, "overview");
 	else

@@ -44,6 +44,7 @@
 #include "core/json.h"
 #include "core/rulesdir.h"
 #include "core/limits.h"
+#include "store/figures.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "dns/analyze.h"
@@ -796,48 +797,20 @@ void api_dns_upload_analyze(cg_req *req, cg_resp *resp)
  * (within the caller's scope): distinct client addresses. */
 void api_dns_infections(cg_req *req, cg_resp *resp)
 {
-	cg_event_query q = { .source = "dns", .kind = "infected_client", .limit = 500 };
-	json_t *per = json_object();   /* agency id (text) -> {ip: true} */
-	int64_t pages = 0;
-	cg_err err = CG_OK;
-	do {
-		json_t *items = NULL;
-		int64_t next = 0;
-		if ((err = cg_store_events_query(req->srv->store, &req->scope, &q, &items, &next)))
-			break;
-		size_t i;
-		json_t *e;
-		json_array_foreach(items, i, e) {
-			json_t *ag = json_object_get(e, "agency_id");
-			char key[32];
-			snprintf(key, sizeof key, "%lld",
-				 json_is_integer(ag) ? (long long)json_integer_value(ag) : 0LL);
-			json_t *set = json_object_get(per, key);
-			if (!set) {
-				set = json_object();
-				json_object_set_new(per, key, set);
-			}
-			const char *subj = cg_json_get_str(e, "subject");
-			if (subj && json_object_size(set) < 1000000)
-				json_object_set_new(set, subj, json_true());
-		}
-		json_decref(items);
-		q.before_seq = next;
-	} while (q.before_seq && ++pages < 2000);
+	json_t *per = NULL; /* agency id (text) -> distinct flagged clients */
+	cg_err err = cg_fig_dns_clients(req->srv->store, &req->scope, &per);
 	if (err) {
-		json_decref(per);
 		cg_resp_store_error(resp, err, "events");
 		return;
 	}
 	json_t *items = json_array();
 	const char *key;
-	json_t *set;
-	json_object_foreach(per, key, set) {
+	json_t *n;
+	json_object_foreach(per, key, n) {
 		int64_t id = 0;
 		cg_parse_i64(cg_slice_cstr(key), 0, INT64_MAX, &id);
-		json_array_append_new(items, json_pack("{s:o,s:I}", "agency_id",
-			id ? json_integer(id) : json_null(), "infected_clients",
-			(json_int_t)json_object_size(set)));
+		json_array_append_new(items, json_pack("{s:o,s:O}", "agency_id",
+			id ? json_integer(id) : json_null(), "infected_clients", n));
 	}
 	json_decref(per);
 	cg_resp_json(resp, 200, cg_list_body(items, (int64_t)json_array_size(items)));

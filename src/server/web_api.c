@@ -15,21 +15,30 @@
 #include <string.h>
 
 #include "core/json.h"
+#include "core/timeutil.h"
 #include "server.h"
+#include "store/figures.h"
 #include "web_watch.h"
 
 void api_web_status(cg_req *req, cg_resp *resp);
 void api_web_status(cg_req *req, cg_resp *resp)
 {
+	/* every declared portal, with what the store knows; the watcher's
+	 * live state on top when it runs (figures.h) */
 	cg_web_watch *w = cg_web_watch_current();
-	if (!w) {
-		cg_resp_json(
-		    resp, 200,
-		    json_pack("{s:b,s:i,s:[]}", "watching", 0, "interval_s", 0, "portals"));
+	json_t *st = w ? cg_web_watch_status(w, req->scope.agency_id)
+	               : json_pack("{s:i,s:i,s:n,s:[]}", "interval_s", 0, "cycles", 0,
+	                           "last_cycle", "portals");
+	json_t *portals = NULL;
+	cg_err err = cg_fig_portals(req->srv->store, &req->scope, cg_time_now_ms(),
+	                            json_object_get(st, "portals"), &portals);
+	if (err) {
+		json_decref(st);
+		cg_resp_store_error(resp, err, "portals");
 		return;
 	}
-	json_t *st = cg_web_watch_status(w, req->scope.agency_id);
-	json_object_set_new(st, "watching", json_true());
+	json_object_set_new(st, "portals", portals);
+	json_object_set_new(st, "watching", json_boolean(w != NULL));
 	cg_resp_json(resp, 200, st);
 }
 

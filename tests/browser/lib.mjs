@@ -221,3 +221,19 @@ export async function screenshot(page, name) {
 	await page.screenshot({ path, fullPage: false });
 	return path;
 }
+
+/* The issue-18 rule: every dashboard test leaves a screenshot at the
+ * office size (1366x768) and the phone size (390x844); the viewport goes
+ * back to 1366x768 afterwards. */
+export async function screenshots(page, name) {
+	const paths = [];
+	for (const [w, h] of [[1366, 768], [390, 844]]) {
+		await page.setViewportSize({ width: w, height: h });
+		await page.waitForTimeout(100);
+		const path = join(LOGDIR, `browser-${name}-${w}.png`);
+		await page.screenshot({ path, fullPage: false });
+		paths.push(path);
+	}
+	await page.setViewportSize({ width: 1366, height: 768 });
+	return paths;
+}

@@ -59,7 +59,7 @@ await T.step("the overview shows the agency's DNS-infected hosts", async () => {
 	const n = await page.textContent(`${row} td.dns-infected`);
 	const head = await page.textContent("#content");
 	await screenshot(page, "overview-dns");
-	if (n !== "2" || !head.includes("Máy nhiễm mã độc (DNS)")) throw new Error(`count=${n} head=${head}`);
+	if (n !== "2" || !head.includes("Máy bị gắn cờ qua nhật ký DNS")) throw new Error(`count=${n} head=${head}`);
 	return true;
 });
 T.ok(plog.pageErrors.length === 0, "no JavaScript errors in the page", plog.pageErrors.join("\n"));

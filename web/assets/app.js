@@ -50,6 +50,7 @@ function brand() {
 /* ---- login --------------------------------------------------------- */
 
 function renderLogin(message) {
+	closeDialogs();
 	const root = clear(document.getElementById("app"));
 	const err = el("div", { class: "form-error", role: "alert", id: "login-error" }, message || "");
 	const user = el("input", { id: "username", name: "username", autocomplete: "username", required: true });
@@ -90,7 +91,7 @@ function renderLogin(message) {
 /* ---- the frame ----------------------------------------------------- */
 
 function sidebar(current) {
-	const nav = el("nav", { class: "sidebar", "aria-label": t("app_name") }, brand());
+	const nav = el("nav", { class: "sidebar", id: "sidebar", "aria-label": t("menu") }, brand());
 	let section = null;
 	for (const r of ROUTES) {
 		if (!allowed(r)) continue;
@@ -98,15 +99,31 @@ function sidebar(current) {
 			section = r.section;
 			nav.appendChild(el("div", { class: "nav-section" }, t(section)));
 		}
-		nav.appendChild(el("a", { href: "#/" + r.path, class: "nav-link" + (r.path === current ? " active" : ""), "aria-current": r.path === current ? "page" : null, id: "nav-" + r.path },
+		nav.appendChild(el("a", { onclick: () => setMenu(false), href: "#/" + r.path, class: "nav-link" + (r.path === current ? " active" : ""), "aria-current": r.path === current ? "page" : null, id: "nav-" + r.path },
 			el("span", { class: "nav-icon", "aria-hidden": "true" }, r.icon), t(r.label)));
 	}
 	return nav;
 }
 
+/* On a phone the menu is a drawer behind a button (the sidebar would
+ * leave the content a few dozen pixels wide); on a desktop the button is
+ * hidden and the sidebar always shown. */
+function setMenu(open) {
+	const frame = document.querySelector(".frame");
+	const btn = document.getElementById("menu-toggle");
+	if (!frame || !btn) return;
+	frame.classList.toggle("menu-open", open);
+	btn.setAttribute("aria-expanded", open ? "true" : "false");
+	if (open) { const a = document.querySelector("#sidebar .nav-link.active") || document.querySelector("#sidebar .nav-link"); if (a) a.focus(); }
+}
+
 function topbar() {
 	const u = session.user;
+	const menuBtn = el("button", { type: "button", class: "btn menu-toggle", id: "menu-toggle", "aria-controls": "sidebar", "aria-expanded": "false",
+		onclick: () => setMenu(!document.querySelector(".frame").classList.contains("menu-open")) },
+	el("span", { "aria-hidden": "true" }, "☰ "), t("menu"));
 	return el("header", { class: "topbar" },
+		menuBtn,
 		el("div", { class: "topbar-title" }, t("app_tagline") + " — " + t("province")),
 		el("div", { class: "topbar-user" },
 			el("span", { class: "user-name", id: "user-name" }, u.display_name || u.username),
@@ -124,17 +141,32 @@ async function logout() {
 
 let renderSeq = 0;
 
+/* Auto-refresh: a page registers what to redo (the overview, the events
+ * list); the timer dies with the page. window.CG_REFRESH_MS lets a test
+ * shorten the minute. */
+let refreshTimer = null;
+function autoRefresh(fn) {
+	if (refreshTimer) clearInterval(refreshTimer);
+	const seq = renderSeq;
+	refreshTimer = setInterval(() => {
+		if (seq !== renderSeq || document.hidden || openDialogs.length > 0) return;
+		fn();
+	}, window.CG_REFRESH_MS || 60000);
+}
+
 async function render() {
+	closeDialogs();
+	if (refreshTimer) { clearInterval(refreshTimer); refreshTimer = null; }
 	if (!session.user) { renderLogin(); return; }
 	const { path, params } = parseHash();
 	let route = ROUTES.find((r) => r.path === path && allowed(r));
 	if (!route) { route = ROUTES[0]; if (path !== route.path) { location.replace("#/" + route.path); return; } }
 	document.title = t(route.label) + " · " + t("app_name");
-	const main = el("main", { class: "content", id: "content" });
+	const seq = ++renderSeq;
+	const main = el("main", { class: "content", id: "content", tabindex: "-1" });
 	const root = clear(document.getElementById("app"));
 	root.appendChild(el("div", { class: "frame" }, sidebar(route.path),
 		el("div", { class: "main-col" }, topbar(), main)));
-	const seq = ++renderSeq;
 	try {
 		await route.page(main, params);
 	} catch (e) {
@@ -146,7 +178,10 @@ async function boot() {
 	setUnauthorizedHandler(() => {
 		if (session.user) { session.user = null; session.csrf = null; renderLogin(t("session_expired")); }
 	});
-	window.addEventListener("hashchange", () => { if (session.user) render(); });
+	window.addEventListener("hashchange", () => { if (session.user) render(); else closeDialogs(); });
+	document.addEventListener("keydown", (e) => {
+		if (e.key === "Escape" && document.querySelector(".frame.menu-open")) { setMenu(false); const b = document.getElementById("menu-toggle"); if (b) b.focus(); }
+	});
 	try {
 		const res = await api("GET", "/session", { noAuthRedirect: true });
 		session.user = res.user;

@@ -26,65 +26,167 @@ function loadingInto(node) {
 
 /* ---- overview ------------------------------------------------------ */
 
-async function pageOverview(main) {
-	main.appendChild(pageHeader(t("overview_title")));
-	const body = el("div");
-	main.appendChild(body);
-	loadingInto(body);
-	const ov = await api("GET", "/overview");
-	const ags = ov.agencies || [];
-	/* infected clients per agency from DNS log analysis (dns_upload.c) */
-	const dnsInfected = new Map();
-	try {
-		const inf = await api("GET", "/dns/infections");
-		for (const i of (inf && inf.items) || []) dnsInfected.set(String(i.agency_id), i.infected_clients);
-	} catch (e) { /* the column shows 0: the overview stays usable */ }
-	const sum = (f) => ags.reduce((n, a) => n + (Number(f(a)) || 0), 0);
-	const openBy = (s) => sum((a) => (a.open_findings || {})[s]);
-	const classified = sum((a) => (a.classified || {}).approved);
-	const classTotal = sum((a) => (a.classified || {}).total);
-	const card = (label, value, cls, sub) => el("div", { class: "card " + (cls || "") },
-		el("div", { class: "card-value" }, value), el("div", { class: "card-label" }, label), sub ? el("div", { class: "card-sub" }, sub) : null);
-	const openTotal = SEVERITIES.reduce((n, s) => n + openBy(s), 0);
-	clear(body).appendChild(el("div", { class: "cards" },
-		card(t("total_agencies"), fmtNum(ags.length)),
-		card(t("total_systems"), fmtNum(sum((a) => a.systems))),
-		card(t("total_portals"), fmtNum(sum((a) => a.portals))),
-		card(t("total_open"), fmtNum(openTotal), openBy("critical") + openBy("high") > 0 ? "card-alert" : "",
-			el("span", { class: "sev-line" }, SEVERITIES.filter((s) => s !== "info").map((s) => el("span", { class: "sev-count sev-" + s, title: tEnum("severity", s) }, fmtNum(openBy(s)))))),
-		card(t("total_classified"), fmtNum(classified) + " / " + fmtNum(classTotal))));
-	const cols = [
-		{ label: t("col_agency"), value: (a) => el("div", null, el("div", { class: "strong" }, a.name), el("small", { class: "muted" }, tEnum("agency_kind", a.kind))) },
-		{ label: t("col_portals"), class: "num", value: (a) => fmtNum(a.portals) },
-		{ label: t("col_systems"), class: "num", value: (a) => fmtNum(a.systems) },
-		{ label: t("col_endpoints"), value: (a) => bar(a.endpoints || 0, a.declared_endpoints || 0, fmtNum(a.endpoints || 0) + " / " + fmtNum(a.declared_endpoints || 0)) },
-		{ label: t("col_open_findings"), value: (a) => el("span", { class: "sev-line" }, SEVERITIES.map((s) => {
-			const n = (a.open_findings || {})[s] || 0;
-			return el("span", { class: "sev-count sev-" + s + (n === 0 ? " zero" : ""), title: tEnum("severity", s) }, fmtNum(n));
-		})) },
-		{ label: t("col_dns_infected"), class: "num dns-infected", value: (a) => fmtNum(dnsInfected.get(String(a.id)) || 0) },
-		{ label: t("col_classification"), value: (a) => bar((a.classified || {}).approved || 0, (a.classified || {}).total || 0,
-			t("classified_of", { a: (a.classified || {}).approved || 0, b: (a.classified || {}).total || 0 })) },
-	];
-	const names = new Map(ags.map((a) => [String(a.id), a.name]));
-	body.appendChild(await recentEventsPanel(names));
-	body.appendChild(el("section", { class: "panel" },
-		el("h2", null, t("by_agency")),
-		el("div", { class: "legend" }, t("col_open_findings") + ":", SEVERITIES.map((s) => sevBadge(s))),
-		table(cols, ags, { onRow: (a) => { location.hash = "#/events?agency_id=" + encodeURIComponent(a.id); } })));
+/* Problems first: agencies with critical, then high open findings on top;
+ * any column can sort the table instead (kept in the address). */
+const OV_SORTS = {
+	risk: (a) => [a.open_findings.critical || 0, a.open_findings.high || 0, a.open_total || 0],
+	name: (a) => a.name,
+	portals: (a) => a.portals || 0,
+	systems: (a) => a.systems || 0,
+	endpoints: (a) => (a.declared_endpoints > 0 ? (a.enrolled || 0) / a.declared_endpoints : -1),
+	malware: (a) => a.malware_hosts || 0,
+	dns: (a) => a.dns_clients || 0,
+	classified: (a) => ((a.classified || {}).total > 0 ? a.classified.approved / a.classified.total : -1),
+};
+
+function compareBy(key, dir) {
+	const f = OV_SORTS[key] || OV_SORTS.risk;
+	const sign = dir === "asc" ? 1 : -1;
+	return (x, y) => {
+		const a = f(x), b = f(y);
+		let c = 0;
+		if (Array.isArray(a)) { for (let i = 0; i < a.length && c === 0; i++) c = a[i] - b[i]; }
+		else if (typeof a === "string") c = a.localeCompare(b, "vi");
+		else c = a - b;
+		return c !== 0 ? sign * c : x.name.localeCompare(y.name, "vi");
+	};
 }
 
-/* The latest high and critical findings, for the overview. */
+/* The overview's first day, as the events filter needs it (the open
+ * findings are counted over whole UTC days, figures.h). */
+function ovSince(ov) {
+	const first = (ov.trend || [])[0];
+	return first ? first.day + "T00:00:00Z" : "";
+}
+
+async function pageOverview(main, params) {
+	const sort = { key: params.get("sort") || "risk", dir: params.get("dir") || (params.get("sort") && params.get("sort") !== "risk" ? "asc" : "desc") };
+	main.appendChild(pageHeader(t("overview_title"), el("span", { class: "muted small", id: "ov-updated", "aria-live": "polite" })));
+	const body = el("div", { id: "overview-body" });
+	main.appendChild(body);
+	loadingInto(body);
+	const draw = async () => {
+		const ov = await api("GET", "/overview");
+		const ags = (ov.agencies || []).map((a) => Object.assign({ open_findings: {} }, a));
+		const tot = ov.totals || {};
+		const of = tot.open_findings || {};
+		const since = ovSince(ov);
+		const card = (id, href, label, value, cls, sub) => el("a", { class: "card card-link " + (cls || ""), href, id },
+			el("div", { class: "card-value" }, value), el("div", { class: "card-label" }, label), sub ? el("div", { class: "card-sub" }, sub) : null);
+		const sevLine = (counts, hrefOf) => el("span", { class: "sev-line" }, SEVERITIES.map((s) => {
+			const n = counts[s] || 0;
+			const label = tEnum("severity", s) + ": " + fmtNum(n);
+			const attrs = { class: "sev-count sev-" + s + (n === 0 ? " zero" : ""), title: label, "aria-label": label, dataset: { sev: s } };
+			return hrefOf ? el("a", Object.assign({ href: hrefOf(s) }, attrs), fmtNum(n)) : el("span", attrs, fmtNum(n));
+		}));
+		const cards = el("div", { class: "cards" },
+			card("card-open", "#/events" + (since ? "?since=" + encodeURIComponent(since) : ""), t("total_open_days", { days: ov.open_days || 30 }), fmtNum(tot.open_total), (of.critical || 0) + (of.high || 0) > 0 ? "card-alert" : "",
+				el("div", null, el("small", { class: "muted" }, t("by_severity")), " ", sevLine(of))),
+			card("card-endpoints", "#/endpoints", t("fig_enrolled_declared"), fmtNum(tot.enrolled) + " / " + fmtNum(tot.declared_endpoints), "",
+				el("small", { class: "muted" }, t("fig_online_n", { n: fmtNum(tot.online) }))),
+			card("card-malware", "#/events?source=malware" + (since ? "&severity=high&since=" + encodeURIComponent(since) : ""), t("fig_malware_hosts"), fmtNum(tot.malware_hosts), tot.malware_hosts > 0 ? "card-alert" : ""),
+			card("card-dns", "#/dns", t("fig_dns_clients"), fmtNum(tot.dns_clients), tot.dns_clients > 0 ? "card-alert" : ""),
+			card("card-portals", "#/portals", t("total_portals"), fmtNum(tot.portals)),
+			card("card-systems", "#/systems", t("total_systems"), fmtNum(tot.systems), "", el("small", { class: "muted" }, t("classified_of", { a: fmtNum((tot.classified || {}).approved || 0), b: fmtNum((tot.classified || {}).total || 0) }))));
+		const cols = [
+			{ label: t("col_agency"), sortKey: "name", class: "ov-agency", value: (a) => el("div", null, el("div", { class: "strong" }, a.name), el("small", { class: "muted" }, tEnum("agency_kind", a.kind))) },
+			{ label: t("col_open_findings"), sortKey: "risk", class: "ov-findings", value: (a) => sevLine(a.open_findings,
+				(s) => "#/events?agency_id=" + encodeURIComponent(a.id) + "&severity=" + s + (since ? "&since=" + encodeURIComponent(since) : "")) },
+			{ label: t("col_enrolled_declared"), sortKey: "endpoints", class: "ov-bar", value: (a) => bar(a.enrolled || 0, a.declared_endpoints || 0,
+				fmtNum(a.enrolled || 0) + " / " + fmtNum(a.declared_endpoints || 0) + " · " + t("fig_online_n", { n: fmtNum(a.online || 0) })) },
+			{ label: t("col_malware_hosts"), sortKey: "malware", class: "num malware-hosts", value: (a) => fmtNum(a.malware_hosts || 0) },
+			{ label: t("col_dns_clients"), sortKey: "dns", class: "num dns-infected", value: (a) => fmtNum(a.dns_clients || 0) },
+			{ label: t("col_portals"), sortKey: "portals", class: "num", value: (a) => fmtNum(a.portals) },
+			{ label: t("col_systems"), sortKey: "systems", class: "num", value: (a) => fmtNum(a.systems) },
+			{ label: t("col_classification"), sortKey: "classified", class: "ov-bar", value: (a) => bar((a.classified || {}).approved || 0, (a.classified || {}).total || 0,
+				t("classified_of", { a: (a.classified || {}).approved || 0, b: (a.classified || {}).total || 0 })) },
+		];
+		const names = new Map(ags.map((a) => [String(a.id), a.name]));
+		const tableBox = el("div", { id: "agency-table" });
+		const drawTable = () => {
+			const rows = ags.slice().sort(compareBy(sort.key, sort.dir));
+			clear(tableBox).appendChild(table(cols, rows, {
+				sort: { key: sort.key, dir: sort.dir, onSort: (k) => {
+					sort.dir = sort.key === k ? (sort.dir === "asc" ? "desc" : "asc") : (k === "name" ? "asc" : "desc");
+					sort.key = k;
+					keepInHash("overview", sort.key === "risk" && sort.dir === "desc" ? {} : { sort: sort.key, dir: sort.dir });
+					drawTable();
+					const b = tableBox.querySelector(`button[data-sort="${k}"]`);
+					if (b) b.focus();
+				} },
+				rowClass: (a) => (a.open_findings.critical > 0 ? "risk-critical" : a.open_findings.high > 0 ? "risk-high" : ""),
+				onRow: (a) => { location.hash = "#/events?agency_id=" + encodeURIComponent(a.id); },
+			}));
+		};
+		drawTable();
+		const recent = await recentEventsPanel(names);
+		clear(body).append(cards,
+			el("div", { class: "ov-row" }, recent, trendPanel(ov.trend || [])),
+			el("section", { class: "panel" },
+				el("h2", null, t("by_agency")),
+				el("p", { class: "muted small" }, t("by_agency_help", { days: ov.open_days || 30 })),
+				tableBox));
+		const upd = document.getElementById("ov-updated");
+		if (upd) upd.textContent = t("updated_at", { at: fmtTime(new Date(), { seconds: true }) });
+	};
+	await draw();
+	autoRefresh(() => draw().catch(() => { /* the next round tries again */ }));
+}
+
+/* Findings per day over the open-findings window, stacked by severity:
+ * an SVG built with createElementNS (no library, nothing inline), each
+ * day's bar titled with its date and counts for hover and screen readers. */
+function trendPanel(days) {
+	const W = 620, H = 180, padL = 30, padB = 22, padT = 8;
+	const sevs = SEVERITIES.slice().reverse(); /* info at the bottom, critical on top */
+	const totals = days.map((d) => SEVERITIES.reduce((n, s) => n + (d[s] || 0), 0));
+	const max = Math.max(1, ...totals);
+	const sum = totals.reduce((a, b) => a + b, 0);
+	const bw = (W - padL - 4) / Math.max(1, days.length);
+	const y = (v) => padT + (H - padT - padB) * (1 - v / max);
+	const label = t("trend_summary", { days: days.length, n: fmtNum(sum) });
+	const svg = svgEl("svg", { class: "trend-chart", viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": label, preserveAspectRatio: "none" },
+		svgEl("title", null, label));
+	for (const v of [0, max]) {
+		svg.appendChild(svgEl("line", { x1: padL, x2: W - 2, y1: y(v), y2: y(v), class: "trend-grid" }));
+		svg.appendChild(svgEl("text", { x: padL - 4, y: y(v) + 4, class: "trend-axis", "text-anchor": "end" }, String(v)));
+	}
+	days.forEach((d, i) => {
+		const g = svgEl("g", { class: "trend-day", "data-day": d.day });
+		const tip = fmtDate(d.day) + ": " + SEVERITIES.filter((s) => d[s]).map((s) => fmtNum(d[s]) + " " + tEnum("severity", s)).join(", ") || fmtDate(d.day) + ": 0";
+		g.appendChild(svgEl("title", null, totals[i] ? tip : fmtDate(d.day) + ": 0"));
+		let acc = 0;
+		for (const s of sevs) {
+			const n = d[s] || 0;
+			if (!n) continue;
+			g.appendChild(svgEl("rect", { x: (padL + i * bw + 1).toFixed(1), width: Math.max(1, bw - 2).toFixed(1), y: y(acc + n).toFixed(1), height: (y(acc) - y(acc + n)).toFixed(1), class: "trend-" + s, "data-n": n }));
+			acc += n;
+		}
+		/* a transparent full-height target so a thin day is still hoverable */
+		g.appendChild(svgEl("rect", { x: (padL + i * bw).toFixed(1), width: bw.toFixed(1), y: padT, height: H - padT - padB, class: "trend-hit" }));
+		svg.appendChild(g);
+		if (i === 0 || i === days.length - 1 || i === Math.floor(days.length / 2)) {
+			svg.appendChild(svgEl("text", { x: (padL + i * bw + bw / 2).toFixed(1), y: H - 6, class: "trend-axis", "text-anchor": i === 0 ? "start" : i === days.length - 1 ? "end" : "middle" }, fmtDate(d.day).slice(0, 5)));
+		}
+	});
+	return el("section", { class: "panel trend-panel", id: "trend" },
+		el("h2", null, t("trend_title", { days: days.length })),
+		svg,
+		el("div", { class: "legend" }, SEVERITIES.map((s) => sevBadge(s))));
+}
+
+/* The latest high and critical findings, for the overview: each row opens
+ * that finding. */
 async function recentEventsPanel(names) {
-	const panel = el("section", { class: "panel" }, el("h2", null, t("recent_findings")));
+	const panel = el("section", { class: "panel", id: "recent" }, el("h2", null, t("recent_findings")));
 	try {
 		const res = await api("GET", "/events", { query: { severity: "high", limit: 5 } });
 		panel.appendChild(table([
-			{ label: t("time"), class: "nowrap", value: (e) => fmtTime(e.time) },
+			{ label: t("time"), class: "nowrap", value: (e) => timeEl(e.time) },
 			{ label: t("severity"), value: (e) => sevBadge(e.severity) },
 			{ label: t("agency_unit"), value: (e) => names.get(String(e.agency_id)) || e.agency || "" },
-			{ label: t("summary"), class: "summary", value: (e) => el("span", { class: "event-summary" }, e.summary || "") },
-		], res.items, { rowClass: (e) => "sev-row-" + e.severity, onRow: () => { location.hash = "#/events?severity=high"; } }));
+			{ label: t("summary"), class: "summary", value: (e) => el("a", { class: "event-summary event-link", href: "#/events?seq=" + encodeURIComponent(e.seq) }, e.summary || "") },
+		], res.items, { rowClass: (e) => "sev-row-" + e.severity, onRow: (e) => { location.hash = "#/events?seq=" + encodeURIComponent(e.seq); } }));
 	} catch (e) {
 		panel.appendChild(notice("error", errorText(e)));
 	}
@@ -114,8 +216,8 @@ function agencyBody(v) {
 	};
 }
 
-async function pageAgencies(main) {
-	const state = { q: {}, offset: 0, limit: 50 };
+async function pageAgencies(main, params) {
+	const state = { q: paramsObject(params, ["q", "kind"]), offset: 0, limit: 50 };
 	let idx = await agencyIndex();
 	const list = el("div");
 	const addBtn = canWrite() && !isRole("officer") ? button(t("add"), () => openForm(null), "btn-primary") : null;
@@ -123,7 +225,7 @@ async function pageAgencies(main) {
 		filterBar([
 			{ name: "q", label: t("search") },
 			{ name: "kind", label: t("kind"), type: "select", options: enumValues("agency_kind").map((k) => [k, tEnum("agency_kind", k)]) },
-		], state.q, (q) => { state.q = q; state.offset = 0; load(); }),
+		], state.q, (q) => { state.q = q; state.offset = 0; keepInHash("agencies", q); load(); }),
 		list);
 	const openForm = (a) => {
 		/* IP ranges nested in another agency's: the server warns (409 with
@@ -223,8 +325,8 @@ function systemValues(s) {
 	});
 }
 
-async function pageSystems(main) {
-	const state = { q: {}, offset: 0, limit: 50 };
+async function pageSystems(main, params) {
+	const state = { q: paramsObject(params, ["q", "agency_id", "kind", "level"]), offset: 0, limit: 50 };
 	const idx = await agencyIndex();
 	const list = el("div");
 	main.append(pageHeader(t("systems_title"), canWrite() ? button(t("add"), () => openForm(null), "btn-primary") : null),
@@ -233,7 +335,7 @@ async function pageSystems(main) {
 			{ name: "agency_id", label: t("agency"), type: "select", options: idx.options() },
 			{ name: "kind", label: t("kind"), type: "select", options: enumValues("system_kind").map((k) => [k, tEnum("system_kind", k)]) },
 			{ name: "level", label: t("level"), type: "select", options: [1, 2, 3, 4, 5].map((n) => [String(n), String(n)]) },
-		], state.q, (q) => { state.q = q; state.offset = 0; load(); }),
+		], state.q, (q) => { state.q = q; state.offset = 0; keepInHash("systems", q); load(); }),
 		list);
 	const openForm = (s) => formDialog({
 		title: s ? t("system_edit") : t("system_new"),
@@ -249,7 +351,7 @@ async function pageSystems(main) {
 	const dossierCell = (s) => {
 		const d = s.dossier_dates || {};
 		const date = d[s.dossier_status];
-		return el("div", null, badge(tEnum("dossier", s.dossier_status), "dossier-" + s.dossier_status), date ? el("small", { class: "muted" }, " " + date) : null);
+		return el("div", null, badge(tEnum("dossier", s.dossier_status), "dossier-" + s.dossier_status), date ? el("small", { class: "muted" }, " " + fmtDate(date)) : null);
 	};
 	const load = async () => {
 		loadingInto(list);
@@ -283,15 +385,15 @@ async function pageSystems(main) {
 
 /* ---- people -------------------------------------------------------- */
 
-async function pagePeople(main) {
-	const state = { q: {}, offset: 0, limit: 50 };
+async function pagePeople(main, params) {
+	const state = { q: paramsObject(params, ["q", "agency_id"]), offset: 0, limit: 50 };
 	const idx = await agencyIndex();
 	const list = el("div");
 	main.append(pageHeader(t("people_title"), canWrite() ? button(t("add"), () => openForm(null), "btn-primary") : null),
 		filterBar([
 			{ name: "q", label: t("search") },
 			{ name: "agency_id", label: t("agency_unit"), type: "select", options: idx.options() },
-		], state.q, (q) => { state.q = q; state.offset = 0; load(); }),
+		], state.q, (q) => { state.q = q; state.offset = 0; keepInHash("people", q); load(); }),
 		list);
 	const fields = [
 		{ name: "name", label: t("person_name"), required: true },
@@ -347,15 +449,21 @@ async function pagePeople(main) {
 
 /* ---- events -------------------------------------------------------- */
 
-/* datetime-local value (province time) -> RFC 3339 with +07:00. */
-function localToRfc3339(v) {
+/* A filter date: yyyy-mm-dd is a day in the province (+07:00), the start
+ * of it for "since" and the end of it for "until"; a full RFC 3339 time
+ * (the overview's links) is passed on as it is. */
+function dayBound(v, end) {
 	if (!v) return "";
-	return (v.length === 16 ? v + ":00" : v) + "+07:00";
+	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+	if (!m) return v;
+	if (!end) return v + "T00:00:00+07:00";
+	const next = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + 1));
+	return next.toISOString().slice(0, 10) + "T00:00:00+07:00";
 }
 
 function evidenceView(ev) {
 	const rows = [
-		[t("event_id"), ev.id], [t("time"), fmtTime(ev.time)], [t("received_at"), fmtTime(ev.received_at)],
+		[t("event_id"), ev.id], [t("time"), fmtTime(ev.time, { seconds: true })], [t("received_at"), fmtTime(ev.received_at, { seconds: true })],
 		[t("host"), ev.host], [t("agency_unit"), ev.agency], [t("source"), tEnum("source", ev.source)], [t("event_kind"), tEnum("event_kind", ev.kind)],
 		[t("subject"), ev.subject], [t("summary"), ev.summary],
 	];
@@ -367,33 +475,51 @@ function evidenceView(ev) {
 
 async function pageEvents(main, params) {
 	const idx = await agencyIndex();
-	const state = { q: {}, cursors: [null], limit: 50 };
-	for (const k of ["agency_id", "source", "kind", "severity", "q"]) if (params.get(k)) state.q[k] = params.get(k);
-	const list = el("div");
-	main.append(pageHeader(t("events_title")),
+	const FILTERS = ["agency_id", "source", "kind", "severity", "since", "until", "q"];
+	const state = { q: paramsObject(params, FILTERS), cursors: [null], limit: 50 };
+	const openSeq = params.get("seq");
+	const list = el("div", { id: "events-list" });
+	const single = el("div", { id: "event-single" });
+	main.append(pageHeader(t("events_title"), el("span", { class: "muted small", id: "ev-updated", "aria-live": "polite" })),
+		single,
 		filterBar([
 			{ name: "agency_id", label: t("agency_unit"), type: "select", options: idx.options() },
 			{ name: "source", label: t("source"), type: "select", options: enumValues("source").map((k) => [k, tEnum("source", k)]) },
 			{ name: "kind", label: t("event_kind"), type: "select", options: enumValues("event_kind").map((k) => [k, tEnum("event_kind", k)]) },
 			{ name: "severity", label: t("severity_min"), type: "select", options: SEVERITIES.slice().reverse().map((s) => [s, tEnum("severity", s)]) },
-			{ name: "since", label: t("since"), type: "datetime-local" },
-			{ name: "until", label: t("until"), type: "datetime-local" },
+			{ name: "since", label: t("since_day"), type: "date" },
+			{ name: "until", label: t("until_day"), type: "date" },
 			{ name: "q", label: t("text") },
-		], state.q, (q) => { state.q = q; state.cursors = [null]; load(); }),
+		], state.q, (q) => { state.q = q; state.cursors = [null]; keepInHash("events", q); clear(single); load(); }),
 		list);
-	const load = async () => {
-		loadingInto(list);
+	const agencyName = (e) => (e.agency_id !== null && e.agency_id !== undefined ? idx.name(e.agency_id) : (e.agency || ""));
+	/* #/events?seq=14 (a link from the overview): that one finding, open */
+	if (openSeq) {
+		try {
+			const ev = await api("GET", "/events/" + encodeURIComponent(openSeq));
+			single.appendChild(el("section", { class: "panel event-single", id: "event-" + ev.seq, "aria-labelledby": "event-single-title", tabindex: "-1" },
+				el("h2", { id: "event-single-title" }, sevBadge(ev.severity), " ", ev.summary || tEnum("event_kind", ev.kind)),
+				el("p", { class: "muted" }, agencyName(ev), " · ", timeEl(ev.time)),
+				evidenceView(ev),
+				el("div", { class: "dialog-actions" }, el("a", { class: "btn", href: "#/events" }, t("all_events")))));
+			single.firstChild.focus(); /* the finding the link named, for screen readers too */
+		} catch (e) {
+			single.appendChild(notice("error", errorText(e)));
+		}
+	}
+	const load = async (quiet) => {
+		if (!quiet) loadingInto(list);
 		try {
 			const q = Object.assign({}, state.q, { limit: state.limit });
-			if (q.since) q.since = localToRfc3339(q.since);
-			if (q.until) q.until = localToRfc3339(q.until);
+			if (q.since) q.since = dayBound(q.since, false);
+			if (q.until) q.until = dayBound(q.until, true);
 			const before = state.cursors[state.cursors.length - 1];
 			if (before !== null) q.before = before;
 			const res = await api("GET", "/events", { query: q });
 			const cols = [
-				{ label: t("time"), class: "nowrap", value: (e) => fmtTime(e.time) },
+				{ label: t("time"), class: "nowrap", value: (e) => timeEl(e.time) },
 				{ label: t("severity"), value: (e) => sevBadge(e.severity) },
-				{ label: t("agency_unit"), value: (e) => e.agency_id !== null && e.agency_id !== undefined ? idx.name(e.agency_id) : (e.agency || "") },
+				{ label: t("agency_unit"), value: agencyName },
 				{ label: t("source"), value: (e) => el("div", null, el("div", null, tEnum("source", e.source)), el("small", { class: "muted" }, tEnum("event_kind", e.kind))) },
 				{ label: t("summary"), class: "summary", value: (e) => el("div", null, el("div", { class: "event-summary" }, e.summary || ""), e.subject ? el("small", { class: "mono muted subject" }, e.subject) : null) },
 				{ label: t("host"), value: (e) => el("span", { class: "mono" }, e.host || "") },
@@ -402,8 +528,9 @@ async function pageEvents(main, params) {
 				rowClass: (e) => "sev-row-" + e.severity,
 				onRow: (e, tr) => {
 					const next = tr.nextElementSibling;
-					if (next && next.classList.contains("detail-row")) { next.remove(); tr.classList.remove("open"); return; }
+					if (next && next.classList.contains("detail-row")) { next.remove(); tr.classList.remove("open"); tr.setAttribute("aria-expanded", "false"); return; }
 					tr.classList.add("open");
+					tr.setAttribute("aria-expanded", "true");
 					tr.after(el("tr", { class: "detail-row" }, el("td", { colspan: String(cols.length) }, evidenceView(e))));
 				},
 			});
@@ -411,11 +538,18 @@ async function pageEvents(main, params) {
 				el("button", { type: "button", class: "btn btn-small", disabled: state.cursors.length <= 1, onclick: () => { state.cursors = [null]; load(); } }, t("newest")),
 				el("button", { type: "button", class: "btn btn-small", disabled: res.next === null || res.next === undefined, onclick: () => { state.cursors.push(res.next); load(); } }, t("older")));
 			clear(list).append(el("section", { class: "panel" }, tbl, nav));
+			const upd = document.getElementById("ev-updated");
+			if (upd) upd.textContent = t("updated_at", { at: fmtTime(new Date(), { seconds: true }) });
 		} catch (e) {
-			clear(list).appendChild(notice("error", errorText(e)));
+			if (!quiet) clear(list).appendChild(notice("error", errorText(e)));
 		}
 	};
 	load();
+	/* new findings appear by themselves on the newest page, unless the
+	 * reader has a finding open */
+	autoRefresh(() => {
+		if (state.cursors.length === 1 && !list.querySelector("tr.detail-row")) load(true);
+	});
 }
 
 /* ---- CSV import ---------------------------------------------------- */
@@ -582,23 +716,23 @@ function auditDetail(a) {
 	return el("div", { title: full }, name ? el("div", { class: "strong" }, String(name)) : null, short ? el("small", { class: "mono muted" }, short) : null);
 }
 
-async function pageAudit(main) {
-	const state = { q: {}, offset: 0, limit: 50 };
+async function pageAudit(main, params) {
+	const state = { q: paramsObject(params, ["actor", "since"]), offset: 0, limit: 50 };
 	const list = el("div");
 	main.append(pageHeader(t("audit_title")),
 		filterBar([
 			{ name: "actor", label: t("actor") },
-			{ name: "since", label: t("since"), type: "datetime-local" },
-		], state.q, (q) => { state.q = q; state.offset = 0; load(); }),
+			{ name: "since", label: t("since_day"), type: "date" },
+		], state.q, (q) => { state.q = q; state.offset = 0; keepInHash("audit", q); load(); }),
 		list);
 	const load = async () => {
 		loadingInto(list);
 		try {
 			const q = Object.assign({ limit: state.limit, offset: state.offset }, state.q);
-			if (q.since) q.since = localToRfc3339(q.since);
+			if (q.since) q.since = dayBound(q.since, false);
 			const res = await api("GET", "/audit", { query: q });
 			clear(list).append(el("section", { class: "panel" }, table([
-				{ label: t("time"), class: "nowrap", value: (a) => fmtTime(a.time) },
+				{ label: t("time"), class: "nowrap", value: (a) => timeEl(a.time) },
 				{ label: t("actor"), value: (a) => el("span", { class: "mono" }, a.actor || "") },
 				{ label: t("action"), value: (a) => tEnum("audit_action", a.action) },
 				{ label: t("object"), class: "nowrap", value: (a) => tEnum("object_type", a.object_type) + (a.object_id !== null && a.object_id !== undefined ? " #" + a.object_id : "") },

@@ -63,6 +63,7 @@ function outcomeBadge(p) {
 	if (o === "ok") return badge(t("outcome_ok"), "ok");
 	if (o === "findings") return badge(t("outcome_findings"), "sev-high");
 	if (o === "not checked yet") return badge(t("outcome_pending"), "");
+	if (o === "not watched") return badge(t("outcome_unwatched"), "");
 	if (o.startsWith("error")) return el("span", null, badge(t("outcome_error"), "sev-critical"), " ", el("small", { class: "muted" }, o.replace(/^error:\s*/, "")));
 	return badge(o, "");
 }
@@ -72,6 +73,14 @@ function outcomeBadge(p) {
 function findingView(f) {
 	const ev = el("div", { class: "finding-evidence" });
 	let shown = false;
+	if (f.seq !== undefined && f.seq !== null) {
+		/* the store knows the event: open it on the events page */
+		return el("li", { class: "finding" },
+			el("div", { class: "finding-head" }, sevBadge(f.severity), " ", el("span", { class: "strong" }, tEnum("event_kind", f.kind)),
+				" ", el("small", { class: "muted" }, t("since") + " "), el("small", { class: "muted" }, timeEl(f.since)), " ",
+				el("a", { class: "btn btn-small finding-open", href: "#/events?seq=" + encodeURIComponent(f.seq) }, t("show_evidence"))),
+			el("div", { class: "finding-summary" }, f.summary || ""));
+	}
 	const toggle = button(t("show_evidence"), async () => {
 		if (shown) { clear(ev); shown = false; toggle.textContent = t("show_evidence"); return; }
 		shown = true;
@@ -90,7 +99,7 @@ function findingView(f) {
 	}, "btn-small finding-toggle");
 	return el("li", { class: "finding" },
 		el("div", { class: "finding-head" }, sevBadge(f.severity), " ", el("span", { class: "strong" }, tEnum("event_kind", f.kind)),
-			" ", el("small", { class: "muted" }, t("since") + " " + fmtTime(f.since)), " ", toggle),
+			" ", el("small", { class: "muted" }, t("since") + " "), el("small", { class: "muted" }, timeEl(f.since)), " ", toggle),
 		el("div", { class: "finding-summary" }, f.summary || ""),
 		ev);
 }
@@ -100,18 +109,24 @@ async function pagePortals(main) {
 	const body = el("div", { id: "portals-body" });
 	main.appendChild(body);
 	loadingInto(body);
-	const [st, idx, alerts, systems] = await Promise.all([
+	const [st, idx, alerts] = await Promise.all([
 		api("GET", "/web/status"),
 		agencyIndex(),
 		api("GET", "/web/alerts").catch(() => ({ deliveries: [] })),
-		api("GET", "/systems", { query: { limit: 500 } }).catch(() => ({ items: [] })),
 	]);
-	const sysName = new Map(((systems && systems.items) || []).map((s) => [String(s.id), s.name]));
-	const portals = (st && st.portals) || [];
+	/* problems first: open findings (worst first), then errors, then the rest */
+	const worst = (p) => Math.min(...(p.open_findings || []).map((f) => SEVERITIES.indexOf(f.severity)).filter((i) => i >= 0), 9);
+	const portals = ((st && st.portals) || []).slice().sort((a, b) => worst(a) - worst(b)
+		|| (String(b.outcome).startsWith("error") - String(a.outcome).startsWith("error"))
+		|| String(a.system_name || "").localeCompare(String(b.system_name || ""), "vi"));
+	const systems = new Set(portals.map((p) => p.system_id));
+	const portalSystems = new Set(portals.filter((p) => p.system_kind === "portal").map((p) => p.system_id));
+	const withFindings = portals.filter((p) => (p.open_findings || []).length > 0).length;
 	clear(body);
-	if (!st.watching) body.appendChild(notice("info", t("watch_off")));
+	if (!st.watching) body.appendChild(el("div", { class: "notice notice-warn", id: "watch-off", role: "status" }, t("watch_off_words")));
 	else body.appendChild(el("p", { class: "muted", id: "watch-info" },
-		t("watch_info", { n: fmtNum(portals.length), s: fmtNum(st.interval_s), at: st.last_cycle ? fmtTime(st.last_cycle) : t("never") })));
+		t("watch_info", { n: fmtNum(portals.filter((p) => p.watched).length), s: fmtNum(st.interval_s), at: st.last_cycle ? fmtTime(st.last_cycle) : t("never") })));
+	body.appendChild(el("p", { id: "portals-summary" }, t("portals_summary", { n: fmtNum(portals.length), s: fmtNum(systems.size), p: fmtNum(portalSystems.size), f: fmtNum(withFindings) })));
 	const act = async (p, what) => {
 		try {
 			await api("POST", "/systems/" + encodeURIComponent(p.system_id) + "/web/" + what);
@@ -120,25 +135,25 @@ async function pagePortals(main) {
 	};
 	const cols = [
 		{ label: t("portal"), value: (p) => el("div", null,
-			el("div", { class: "strong" }, sysName.get(String(p.system_id)) || "#" + p.system_id),
+			el("div", { class: "strong" }, p.system_name || "#" + p.system_id),
 			el("div", { class: "url-text" }, p.url),
 			el("small", { class: "muted" }, idx.name(p.agency_id))) },
 		{ label: t("status"), class: "portal-status", value: (p) => el("div", null, outcomeBadge(p),
 			p.http_status ? el("div", null, el("small", { class: "muted" }, "HTTP " + p.http_status)) : null) },
-		{ label: t("last_check"), value: (p) => p.last_check ? fmtTime(p.last_check) : t("never") },
+		{ label: t("last_check"), value: (p) => p.last_check ? timeEl(p.last_check) : t("never") },
 		{ label: t("response_time"), value: (p) => sparkline(p.response_times) },
 		{ label: t("open_findings"), class: "portal-findings", value: (p) => (p.open_findings || []).length === 0
 			? el("span", { class: "muted" }, t("none"))
 			: el("ul", { class: "findings" }, p.open_findings.map(findingView)) },
 	];
-	if (canWrite()) cols.push({ label: "", class: "actions", value: (p) => el("div", { class: "btn-col" },
+	if (canWrite() && st.watching) cols.push({ label: "", class: "actions", value: (p) => el("div", { class: "btn-col" },
 		button(t("check_now"), () => act(p, "check"), "btn-small btn-check"),
 		button(t("rebaseline"), () => confirmDialog(t("confirm_rebaseline", { url: p.url }), () => act(p, "baseline"), t("rebaseline")), "btn-small btn-rebaseline")) });
-	body.appendChild(el("section", { class: "panel" }, table(cols, portals)));
+	body.appendChild(el("section", { class: "panel", id: "portals" }, table(cols, portals, { rowClass: (p) => "portal-row" + ((p.open_findings || []).length ? " sev-row-" + p.open_findings[0].severity : "") })));
 	const dl = (alerts && alerts.deliveries) || [];
 	body.appendChild(el("section", { class: "panel" }, el("h2", null, t("alert_deliveries")),
 		table([
-			{ label: t("created_at"), value: (d) => fmtTime(d.created) },
+			{ label: t("created_at"), value: (d) => timeEl(d.created) },
 			{ label: t("channel"), value: (d) => d.channel },
 			{ label: t("recipient"), value: (d) => d.to || "" },
 			{ label: t("subject"), value: (d) => el("div", null, sevBadge(d.severity), " ", d.subject || "") },
@@ -187,15 +202,16 @@ async function pageEndpoints(main) {
 			clear(coverageBox).appendChild(el("section", { class: "panel", id: "coverage" },
 				el("h2", null, t("coverage_title", { days: cov.days })),
 				el("div", { class: "cards" },
-					el("div", { class: "card" }, el("div", { class: "card-value" }, fmtNum(tot.enrolled) + " / " + fmtNum(tot.declared_endpoints)), el("div", { class: "card-label" }, t("enrolled_of_declared"))),
+					el("div", { class: "card" }, el("div", { class: "card-value", id: "cov-enrolled" }, fmtNum(tot.enrolled) + " / " + fmtNum(tot.declared_endpoints)), el("div", { class: "card-label" }, t("fig_enrolled_declared"))),
 					el("div", { class: "card" }, el("div", { class: "card-value" }, pct(tot.coverage)), el("div", { class: "card-label" }, t("coverage"))),
-					el("div", { class: "card" + (tot.infected > 0 ? " card-alert" : "") }, el("div", { class: "card-value" }, fmtNum(tot.infected)), el("div", { class: "card-label" }, t("infected_hosts"))),
+					el("div", { class: "card" }, el("div", { class: "card-value", id: "cov-online" }, fmtNum(tot.online !== undefined ? tot.online : (cov.items || []).reduce((n, a) => n + (a.online || 0), 0))), el("div", { class: "card-label" }, t("fig_online"))),
+					el("div", { class: "card" + (tot.infected > 0 ? " card-alert" : "") }, el("div", { class: "card-value", id: "cov-malware" }, fmtNum(tot.infected)), el("div", { class: "card-label" }, t("fig_malware_hosts"))),
 					el("div", { class: "card" }, el("div", { class: "card-value" }, pct(tot.infection_index)), el("div", { class: "card-label" }, t("infection_index")))),
 				table([
 					{ label: t("col_agency"), value: (a) => el("span", { class: "strong" }, a.name) },
 					{ label: t("coverage"), value: (a) => bar(a.enrolled || 0, a.declared_endpoints || 0, fmtNum(a.enrolled) + " / " + fmtNum(a.declared_endpoints) + " (" + pct(a.coverage) + ")") },
-					{ label: t("online"), class: "num", value: (a) => fmtNum(a.online) },
-					{ label: t("infected_hosts"), class: "num", value: (a) => fmtNum(a.infected) },
+					{ label: t("fig_online"), class: "num", value: (a) => fmtNum(a.online) },
+					{ label: t("fig_malware_hosts"), class: "num", value: (a) => fmtNum(a.infected) },
 					{ label: t("infection_index"), class: "num infection-index", value: (a) => pct(a.infection_index) },
 				], cov.items || [])));
 		} catch (e) { clear(coverageBox).appendChild(notice("error", errorText(e))); }
@@ -210,7 +226,7 @@ async function pageEndpoints(main) {
 				{ label: t("os"), value: (x) => x.os || "" },
 				{ label: t("agent_version"), value: (x) => x.agent_version || "" },
 				{ label: t("rule_version"), value: (x) => x.rule_version || "" },
-				{ label: t("last_seen"), class: "nowrap", value: (x) => (x.last_seen ? fmtTime(x.last_seen) : t("never")) },
+				{ label: t("last_seen"), class: "nowrap", value: (x) => (x.last_seen ? timeEl(x.last_seen) : t("never")) },
 				{ label: t("status"), class: "endpoint-state", value: (x) => (x.offline ? badge(t("offline"), "warn") : badge(t("online"), "ok")) },
 			], res.items || [], { rowClass: (x) => (x.offline ? "row-offline" : "") })));
 		} catch (e) { clear(listBox).appendChild(notice("error", errorText(e))); }
@@ -286,7 +302,7 @@ async function pageDns(main) {
 			clear(infBox).appendChild(el("section", { class: "panel", id: "dns-infections" }, el("h2", null, t("dns_infections")),
 				table([
 					{ label: t("col_agency"), value: (x) => (x.agency_id === null || x.agency_id === undefined ? el("span", { class: "muted" }, t("dns_unmapped")) : el("span", { class: "strong" }, idx.name(x.agency_id))) },
-					{ label: t("infected_hosts"), class: "num dns-count", value: (x) => fmtNum(x.infected_clients) },
+					{ label: t("fig_dns_clients"), class: "num dns-count", value: (x) => fmtNum(x.infected_clients) },
 				], items)));
 		} catch (e) { clear(infBox).appendChild(notice("error", errorText(e))); }
 	};
@@ -296,7 +312,7 @@ async function pageDns(main) {
 			const res = await api("GET", "/events", { query: { source: "dns", kind: "infected_client", limit: 50 } });
 			clear(flaggedBox).appendChild(el("section", { class: "panel", id: "dns-flagged" }, el("h2", null, t("dns_flagged")),
 				table([
-					{ label: t("time"), class: "nowrap", value: (x) => fmtTime(x.time) },
+					{ label: t("time"), class: "nowrap", value: (x) => timeEl(x.time) },
 					{ label: t("dns_client"), value: (x) => el("span", { class: "strong" }, x.subject || "") },
 					{ label: t("agency_unit"), value: (x) => (x.agency_id ? idx.name(x.agency_id) : t("dns_unmapped")) },
 					{ label: t("summary"), value: (x) => x.summary || "" },

@@ -1372,6 +1372,81 @@ cg_err cg_store_overview(cg_store *st, const cg_scope *scope, int64_t now_ms, js
 	return *out ? CG_OK : CG_ENOMEM;
 }
 
+/* Findings per UTC day and severity from the overview's running totals
+ * (the same table and day bound as the open findings above, so the
+ * overview's chart adds up to its headline). A separate small query so a
+ * second backend ports it on its own. */
+static const char SQL_FINDINGS_BY_DAY[] =
+    "SELECT day, severity, sum(n) FROM event_counts"
+    " WHERE day>=?2 AND (?1=0 OR agency_id=?1) GROUP BY day, severity ORDER BY day";
+
+cg_err cg_store_findings_by_day(cg_store *st, const cg_scope *scope, int64_t since_day,
+                                json_t **out)
+{
+	*out = NULL;
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_FINDINGS_BY_DAY);
+	if (!s) {
+		reader_put(st, c);
+		return CG_EDB;
+	}
+	json_t *list = json_array();
+	sqlite3_bind_int64(s, 1, scope->agency_id);
+	sqlite3_bind_int64(s, 2, since_day);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		json_array_append_new(
+		    list, json_pack("{s:I,s:s,s:I}", "day", (json_int_t)sqlite3_column_int64(s, 0),
+		                    "severity", cg_severity_name((cg_severity)sqlite3_column_int(s, 1)),
+		                    "n", (json_int_t)sqlite3_column_int64(s, 2)));
+	sqlite3_reset(s);
+	reader_put(st, c);
+	*out = list;
+	return CG_OK;
+}
+
+/* Distinct hosts or subjects per agency for the dashboard's figures
+ * (figures.c): one grouped query instead of decoding every event. */
+#define SQL_DISTINCT(col)                                                                          \
+	"SELECT coalesce(agency_id,0), count(DISTINCT " col ") FROM events"                        \
+	" WHERE source=?1 AND (?2 IS NULL OR kind=?2) AND severity>=?3 AND time>=?4"             \
+	" AND (?5=0 OR agency_id=?5) AND " col " IS NOT NULL AND " col "<>'' GROUP BY 1"
+static const char SQL_DISTINCT_HOST[] = SQL_DISTINCT("host");
+static const char SQL_DISTINCT_SUBJECT[] = SQL_DISTINCT("subject");
+
+cg_err cg_store_events_distinct(cg_store *st, const cg_scope *scope, const char *source,
+                                const char *kind, int severity_min, int64_t since_ms,
+                                bool subject, json_t **out)
+{
+	*out = NULL;
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = stmt(c, subject ? SQL_DISTINCT_SUBJECT : SQL_DISTINCT_HOST);
+	if (!s) {
+		reader_put(st, c);
+		return CG_EDB;
+	}
+	sqlite3_bind_text(s, 1, source, -1, SQLITE_TRANSIENT);
+	if (kind)
+		sqlite3_bind_text(s, 2, kind, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 3, severity_min);
+	sqlite3_bind_int64(s, 4, since_ms);
+	sqlite3_bind_int64(s, 5, scope->agency_id);
+	json_t *res = json_object();
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		char key[32];
+		snprintf(key, sizeof key, "%lld", (long long)sqlite3_column_int64(s, 0));
+		json_object_set_new(res, key, json_integer(sqlite3_column_int64(s, 1)));
+	}
+	sqlite3_reset(s);
+	reader_put(st, c);
+	if (rc != SQLITE_DONE) {
+		json_decref(res);
+		return CG_EDB;
+	}
+	*out = res;
+	return CG_OK;
+}
+
 /* ---- users ------------------------------------------------------------ */
 
 static const char SQL_USER_COLS[] =

@@ -113,6 +113,16 @@ cg_err cg_store_system_map(cg_store *st, json_t **out);
 
 /* The overview: see the API contract. */
 cg_err cg_store_overview(cg_store *st, const cg_scope *scope, int64_t now_ms, json_t **out);
+/* [{day (UTC days since the epoch), severity, n}] for days >= since_day,
+ * from the same totals as the overview's open findings. */
+cg_err cg_store_findings_by_day(cg_store *st, const cg_scope *scope, int64_t since_day,
+                                json_t **out);
+/* {"<agency id>": number of distinct hosts (or subjects) among the events
+ * of `source` (and `kind` unless NULL) with severity >= severity_min and
+ * time >= since_ms}; "0" counts events of no agency. */
+cg_err cg_store_events_distinct(cg_store *st, const cg_scope *scope, const char *source,
+                                const char *kind, int severity_min, int64_t since_ms,
+                                bool subject, json_t **out);
 
 /* ---- users ----------------------------------------------------------- */
 

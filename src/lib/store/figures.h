@@ -1,0 +1,64 @@
+/*
+ * figures.h - one definition of each figure the dashboard shows, computed
+ * here once and read by every page (overview, endpoints, DNS, portals).
+ * Before this file the overview and the endpoints page each counted
+ * "endpoints" their own way and disagreed; now a figure has one name, one
+ * meaning and one function:
+ *
+ *   enrolled        agents registered for the agency (agent registry)
+ *   online          enrolled agents whose last heartbeat is younger than
+ *                   CG_FIG_OFFLINE_S
+ *   declared        endpoints the agency declared (inventory)
+ *   open findings   events of the agency per severity over the last
+ *                   CG_FIG_OPEN_DAYS UTC days (running totals in the store);
+ *                   the headline is the sum of all five severities
+ *   malware hosts   distinct hosts with a malware finding of severity high
+ *                   or worse in the period (agent scans)
+ *   dns clients     distinct client addresses flagged infected by a DNS log
+ *                   analysis (any time: logs are uploaded after the fact)
+ *
+ * Only the public store and registry interfaces are used, so a second
+ * store backend needs nothing here.
+ */
+#ifndef CG_STORE_FIGURES_H
+#define CG_STORE_FIGURES_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "store/store.h"
+
+#define CG_FIG_OFFLINE_S 180 /* three missed one-minute heartbeats */
+#define CG_FIG_OPEN_DAYS 30  /* the window of "open findings" and the trend */
+
+/* Counts the agents of agency_id (0 = all) in a cg_agents_list() answer. */
+void cg_fig_agents(const json_t *agents, int64_t agency_id, int64_t *enrolled, int64_t *online);
+
+/* {"<agency id>": distinct hosts with a malware finding (high or worse)
+ * since since_ms}. */
+cg_err cg_fig_malware_hosts(cg_store *st, const cg_scope *scope, int64_t since_ms,
+                            json_t **per_agency);
+
+/* {"<agency id>" or "0" (unmapped): number of distinct DNS-flagged clients}. */
+cg_err cg_fig_dns_clients(cg_store *st, const cg_scope *scope, json_t **per_agency);
+
+/* The overview: cg_store_overview() plus, per agency and in the totals,
+ * enrolled, online, malware_hosts, dns_clients and open_total, and
+ * "trend": CG_FIG_OPEN_DAYS entries {day: "YYYY-MM-DD", critical, high,
+ * medium, low, info} (UTC days, oldest first). agents is a cg_agents_list()
+ * answer or NULL when the registry is not open (then enrolled/online 0). */
+cg_err cg_fig_overview(cg_store *st, const cg_scope *scope, const json_t *agents, int64_t now_ms,
+                       json_t **out);
+
+/* Every declared portal: each URL (http/https) of every system in scope,
+ * [{url, system_id, system_name, system_kind, agency_id, watched:false, last_check:null,
+ * outcome:"not watched", http_status:0, response_times:[], open_findings}]
+ * where open_findings are the web events of the last CG_FIG_OPEN_DAYS days
+ * on that URL (or a page under it), newest per kind: {kind, severity,
+ * summary, since, event_id, seq}. When the watcher runs, watch_portals (its
+ * status "portals" array) replaces the state of the URLs it watches and
+ * those entries say watched:true. */
+cg_err cg_fig_portals(cg_store *st, const cg_scope *scope, int64_t now_ms,
+                      const json_t *watch_portals, json_t **out);
+
+#endif

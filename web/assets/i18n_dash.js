@@ -1,0 +1,102 @@
+/*
+ * i18n_dash.js - the strings of the dashboard's problem-first overview,
+ * its shared figures, plain-language errors, dates, dialogs and the phone
+ * menu, merged into the table of i18n.js (loaded right after it). Kept in
+ * a file of their own so these pages' wording can be reviewed in one
+ * place; the same rules hold: Vietnamese first, English beside it.
+ */
+"use strict";
+
+Object.assign(CG_STRINGS.vi, {
+	menu: "Menu",
+	date_placeholder: "dd/mm/yyyy",
+	since_day: "Từ ngày",
+	until_day: "Đến ngày",
+	all_events: "Tất cả sự kiện",
+	updated_at: "Cập nhật lúc {at}",
+
+	err_network: "Không kết nối được tới máy chủ. Hãy kiểm tra mạng rồi thử lại.",
+	err_server: "Máy chủ gặp sự cố khi xử lý yêu cầu. Vui lòng thử lại sau ít phút.",
+	err_busy: "Máy chủ đang bận, vui lòng thử lại sau ít phút.",
+	err_too_large: "Dữ liệu gửi lên quá lớn.",
+	err_invalid: "Dữ liệu chưa hợp lệ, vui lòng kiểm tra lại.",
+	err_unexpected: "Đã xảy ra lỗi không mong muốn. Vui lòng tải lại trang.",
+	err_in_field: "{field}: {message}",
+	err_bad_value: "Giá trị “{value}” không hợp lệ.",
+	err_bad_field: "Giá trị không hợp lệ.",
+	err_required: "Vui lòng nhập thông tin này.",
+	err_date: "Ngày phải theo dạng dd/mm/yyyy, ví dụ 02/12/2026.",
+	err_conflict: "Giá trị này trùng với một bản ghi đã có.",
+	err_state: "Chưa thực hiện được thao tác này ở trạng thái hiện tại. Vui lòng tải lại trang rồi thử lại.",
+	err_conflict_with: "Giá trị này trùng với “{other}”.",
+	err_code_duplicate: "Đã có bản ghi trùng: “{value}”.",
+	err_code_duplicate_name: "Đã có cơ quan, đơn vị mang tên này{other_sfx}.",
+	err_code_overlap: "Dải IP “{value}” trùng với dải IP của cơ quan khác{other_sfx}.",
+	err_code_in_use: "Bản ghi đang được dùng ở nơi khác nên không xoá được.",
+	err_code_not_found: "Bản ghi liên quan không còn tồn tại.",
+
+	total_open_days: "Cảnh báo trong {days} ngày",
+	by_severity: "theo mức độ:",
+	fig_enrolled_declared: "Máy trạm đã cài agent / khai báo",
+	fig_online: "Máy trạm đang trực tuyến",
+	fig_online_n: "{n} đang trực tuyến",
+	fig_malware_hosts: "Máy trạm có mã độc (agent quét, 30 ngày)",
+	fig_dns_clients: "Máy bị gắn cờ qua nhật ký DNS",
+	col_enrolled_declared: "Đã cài agent / khai báo",
+	col_malware_hosts: "Có mã độc (agent)",
+	col_dns_clients: "Gắn cờ (DNS)",
+	by_agency_help: "Sắp xếp theo mức rủi ro: cơ quan có cảnh báo Nghiêm trọng, rồi Cao trong {days} ngày lên đầu. Bấm tiêu đề cột để sắp xếp khác.",
+	trend_title: "Cảnh báo theo ngày ({days} ngày)",
+	trend_summary: "Biểu đồ cảnh báo theo ngày trong {days} ngày, tổng cộng {n} cảnh báo",
+
+	outcome_unwatched: "Chưa giám sát",
+	watch_off_words: "Giám sát định kỳ cổng thông tin đang tắt trên máy chủ này: danh sách dưới đây là các cổng đã khai báo cùng các cảnh báo đã ghi nhận, nhưng không có lượt kiểm tra mới. Hãy đề nghị quản trị hệ thống bật giám sát.",
+	portals_summary: "{n} địa chỉ web của {s} hệ thống ({p} cổng/trang TTĐT); {f} địa chỉ đang có cảnh báo.",
+});
+
+Object.assign(CG_STRINGS.en, {
+	menu: "Menu",
+	date_placeholder: "dd/mm/yyyy",
+	since_day: "From (day)",
+	until_day: "Until (day)",
+	all_events: "All events",
+	updated_at: "Updated at {at}",
+
+	err_network: "Cannot reach the server. Check the network and try again.",
+	err_server: "The server could not handle the request. Please try again in a few minutes.",
+	err_busy: "The server is busy; please try again in a few minutes.",
+	err_too_large: "What was sent is too large.",
+	err_invalid: "Some data is not valid; please check it.",
+	err_unexpected: "Something unexpected went wrong. Please reload the page.",
+	err_in_field: "{field}: {message}",
+	err_bad_value: "“{value}” is not valid.",
+	err_bad_field: "This value is not valid.",
+	err_required: "Please fill this in.",
+	err_date: "Dates are dd/mm/yyyy, for example 02/12/2026.",
+	err_conflict: "This value is the same as an existing record's.",
+	err_state: "This cannot be done in the current state. Please reload the page and try again.",
+	err_conflict_with: "This value is the same as “{other}”.",
+	err_code_duplicate: "A record with “{value}” already exists.",
+	err_code_duplicate_name: "An agency with this name already exists{other_sfx}.",
+	err_code_overlap: "The IP range “{value}” overlaps another agency's{other_sfx}.",
+	err_code_in_use: "The record is still used elsewhere and cannot be deleted.",
+	err_code_not_found: "A related record no longer exists.",
+
+	total_open_days: "Findings in {days} days",
+	by_severity: "by severity:",
+	fig_enrolled_declared: "Endpoints with the agent / declared",
+	fig_online: "Endpoints online",
+	fig_online_n: "{n} online",
+	fig_malware_hosts: "Endpoints with malware (agent scans, 30 days)",
+	fig_dns_clients: "Hosts flagged by DNS logs",
+	col_enrolled_declared: "With agent / declared",
+	col_malware_hosts: "Malware (agent)",
+	col_dns_clients: "Flagged (DNS)",
+	by_agency_help: "Sorted by risk: agencies with critical, then high findings in {days} days first. Click a column heading to sort otherwise.",
+	trend_title: "Findings per day ({days} days)",
+	trend_summary: "Chart of findings per day over {days} days, {n} findings in all",
+
+	outcome_unwatched: "Not watched",
+	watch_off_words: "Scheduled portal watching is off on this server: below are the declared portals with the findings recorded so far, but no new checks are made. Ask the system administrator to turn watching on.",
+	portals_summary: "{n} web addresses of {s} systems ({p} web portals); {f} addresses have open findings.",
+});
