@@ -80,6 +80,8 @@ int cmd_serve(cg_cli *cli)
 	if (c.o.plain && c.o.tls_cert)
 		return cg_cli_usage_error(cli, "--no-tls and --tls-cert contradict each other");
 	c.o.data_dir = cli->data_dir;
+	char storebuf[4096];
+	c.o.store = cg_cli_store_url(cli, storebuf, sizeof storebuf);
 	/* the endpoint-agent registry (DATA_DIR/agents.db, api_agent.c) */
 	cg_buf why;
 	cg_buf_init(&why, 4096);

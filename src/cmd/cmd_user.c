@@ -104,9 +104,9 @@ int cmd_user_add(cg_cli *cli)
 	cg_buf why;
 	cg_buf_init(&why, 1024);
 	char path[4096];
-	snprintf(path, sizeof path, "%s/canhgac.db", cli->data_dir);
+	const char *url = cg_cli_store_url(cli, path, sizeof path);
 	cg_store *st = NULL;
-	if (cg_mkdir_p(cli->data_dir, 0700, &why) || cg_store_open(path, &st, &why)) {
+	if (cg_mkdir_p(cli->data_dir, 0700, &why) || cg_store_open(url, &st, &why)) {
 		fprintf(stderr, "canhgac user add: %s\n", cg_buf_cstr(&why));
 		cg_buf_free(&why);
 		return CG_EXIT_ERROR;

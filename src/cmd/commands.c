@@ -180,7 +180,8 @@ const cg_command cg_commands[] = {
 	  "                          monitor_interval_s has passed (default 300)\n"
 	  "  --alert-config FILE     e-mail/webhook alerts for new portal findings (INI\n"
 	  "                          [alerts]; default DATA_DIR/alerts.ini when present)\n"
-	  "The database is DATA_DIR/canhgac.db (SQLite, WAL). SIGTERM or SIGINT stops\n"
+	  "The database is --store URL, $CANHGAC_STORE, or DATA_DIR/canhgac.db (SQLite,\n"
+	  "WAL); PostgreSQL: --store postgresql://HOST/DB. SIGTERM or SIGINT stops\n"
 	  "the server after the requests in flight are answered.\n" },
 	{ "user add", cmd_user_add,
 	  "Create a dashboard/API account.",

@@ -80,6 +80,9 @@
  * lock held by another process (canhgac user add while serving). */
 #define CG_STORE_READERS 4
 #define CG_STORE_BUSY_MS 10000
+/* PostgreSQL backend: connections in the pool (each used by one thread at
+ * a time; the HTTP threads plus background work), opened on first use. */
+#define CG_STORE_PG_CONNS 6
 /* SQLite page cache per connection: the writer's holds the indexes that
  * ingest touches (the event-id index is written at random places), the
  * readers' the recent pages of the events list. */

@@ -20,7 +20,7 @@
  *  - Inventory resources are described by tables of fields (name, type),
  *    so create/read/update/delete/list are written once for all three.
  */
-#include "store.h"
+#include "backend.h"
 
 #include <pthread.h>
 #include <sqlite3.h>
@@ -247,10 +247,6 @@ static const resdef resdefs[] = {
 };
 #define N_RES 3
 
-const char *cg_resource_name(cg_resource r)
-{
-	return (unsigned)r < N_RES ? resdefs[r].type : "?";
-}
 
 /* ---- connections ------------------------------------------------------ */
 
@@ -275,7 +271,7 @@ typedef struct ressql {
 	char *del;
 } ressql;
 
-struct cg_store {
+struct cg_store_impl {
 	char *path;
 	conn writer;
 	pthread_mutex_t wmu;
@@ -286,16 +282,10 @@ struct cg_store {
 	ressql sql[N_RES];
 };
 
-static _Thread_local char g_errmsg[256];
-
-const char *cg_store_errmsg(void)
-{
-	return g_errmsg;
-}
 
 static cg_err db_err(sqlite3 *db, int rc)
 {
-	snprintf(g_errmsg, sizeof g_errmsg, "%s", sqlite3_errmsg(db));
+	cg_store_set_errmsg("%s", sqlite3_errmsg(db));
 	switch (rc & 0xff) {
 	case SQLITE_CONSTRAINT:
 		if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
@@ -320,7 +310,7 @@ static cg_err exec(conn *c, const char *sql)
 	char *msg = NULL;
 	int rc = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
-		snprintf(g_errmsg, sizeof g_errmsg, "%s", msg ? msg : "?");
+		cg_store_set_errmsg("%s", msg ? msg : "?");
 		sqlite3_free(msg);
 		return db_err(c->db, sqlite3_extended_errcode(c->db));
 	}
@@ -328,7 +318,7 @@ static cg_err exec(conn *c, const char *sql)
 }
 
 /* A cached prepared statement for sql (which must outlive the store),
- * reset and unbound. NULL on error (g_errmsg says why). */
+ * reset and unbound. NULL on error (cg_store_errmsg() says why). */
 static sqlite3_stmt *stmt(conn *c, const char *sql)
 {
 	for (int i = 0; i < c->ncache; i++) {
@@ -340,7 +330,7 @@ static sqlite3_stmt *stmt(conn *c, const char *sql)
 		}
 	}
 	if (c->ncache >= STMT_CACHE) {
-		snprintf(g_errmsg, sizeof g_errmsg, "statement cache full");
+		cg_store_set_errmsg("statement cache full");
 		return NULL;
 	}
 	sqlite3_stmt *s = NULL;
@@ -401,24 +391,24 @@ static cg_err conn_open(conn *c, const char *path, int cache_kib, cg_buf *why)
 	}
 	if (err) {
 		if (why)
-			cg_buf_printf(why, "%s: %s", path, g_errmsg);
+			cg_buf_printf(why, "%s: %s", path, cg_store_errmsg());
 		conn_close(c);
 	}
 	return err;
 }
 
-static conn *writer_get(cg_store *st)
+static conn *writer_get(cg_store_impl *st)
 {
 	pthread_mutex_lock(&st->wmu);
 	return &st->writer;
 }
 
-static void writer_put(cg_store *st)
+static void writer_put(cg_store_impl *st)
 {
 	pthread_mutex_unlock(&st->wmu);
 }
 
-static conn *reader_get(cg_store *st)
+static conn *reader_get(cg_store_impl *st)
 {
 	pthread_mutex_lock(&st->rmu);
 	for (;;) {
@@ -433,7 +423,7 @@ static conn *reader_get(cg_store *st)
 	}
 }
 
-static void reader_put(cg_store *st, conn *c)
+static void reader_put(cg_store_impl *st, conn *c)
 {
 	/* leave no read transaction open: it would pin the WAL */
 	pthread_mutex_lock(&st->rmu);
@@ -564,7 +554,9 @@ static cg_err audit_row(conn *c, const cg_actor *actor, const char *action, cons
 
 /* ---- open / close ----------------------------------------------------- */
 
-static cg_err migrate(cg_store *st, cg_buf *why)
+static void sq_close(cg_store_impl *st);
+
+static cg_err migrate(cg_store_impl *st, cg_buf *why)
 {
 	conn *c = &st->writer;
 	cg_err err = exec(c, "CREATE TABLE IF NOT EXISTS schema_version"
@@ -581,7 +573,7 @@ static cg_err migrate(cg_store *st, cg_buf *why)
 		v = sqlite3_column_int(s, 0);
 	sqlite3_finalize(s);
 	if (v > N_MIGRATIONS) {
-		snprintf(g_errmsg, sizeof g_errmsg,
+		cg_store_set_errmsg(
 		         "schema version %d is newer than this canhgac (%d)", v, N_MIGRATIONS);
 		err = CG_EUNSUPPORTED;
 		goto fail;
@@ -598,9 +590,9 @@ static cg_err migrate(cg_store *st, cg_buf *why)
 			err = exec(c, "COMMIT");
 		if (err) {
 			char saved[200];
-			snprintf(saved, sizeof saved, "%.199s", g_errmsg);
+			snprintf(saved, sizeof saved, "%.199s", cg_store_errmsg());
 			exec(c, "ROLLBACK");
-			snprintf(g_errmsg, sizeof g_errmsg, "migration %d: %.199s", v + 1, saved);
+			cg_store_set_errmsg("migration %d: %.199s", v + 1, saved);
 			goto fail;
 		}
 	}
@@ -608,11 +600,11 @@ static cg_err migrate(cg_store *st, cg_buf *why)
 	return CG_OK;
 fail:
 	if (why)
-		cg_buf_printf(why, "%s: %s", st->path, g_errmsg);
+		cg_buf_printf(why, "%s: %s", st->path, cg_store_errmsg());
 	return err;
 }
 
-static cg_err build_sql(cg_store *st)
+static cg_err build_sql(cg_store_impl *st)
 {
 	for (int r = 0; r < N_RES; r++) {
 		const resdef *d = &resdefs[r];
@@ -656,10 +648,10 @@ static cg_err build_sql(cg_store *st)
 	return CG_OK;
 }
 
-cg_err cg_store_open(const char *path, cg_store **out, cg_buf *why)
+static cg_err sq_open(const char *path, cg_store_impl **out, cg_buf *why)
 {
 	*out = NULL;
-	cg_store *st = calloc(1, sizeof *st);
+	cg_store_impl *st = calloc(1, sizeof *st);
 	if (!st)
 		return CG_ENOMEM;
 	st->path = strdup(path);
@@ -674,14 +666,14 @@ cg_err cg_store_open(const char *path, cg_store **out, cg_buf *why)
 	for (int i = 0; !err && i < CG_STORE_READERS; i++)
 		err = conn_open(&st->readers[i], path, CG_STORE_READER_CACHE_KIB, why);
 	if (err) {
-		cg_store_close(st);
+		sq_close(st);
 		return err;
 	}
 	*out = st;
 	return CG_OK;
 }
 
-void cg_store_close(cg_store *st)
+static void sq_close(cg_store_impl *st)
 {
 	if (!st)
 		return;
@@ -704,7 +696,7 @@ void cg_store_close(cg_store *st)
 	free(st);
 }
 
-int cg_store_schema_version(cg_store *st)
+static int sq_schema_version(cg_store_impl *st)
 {
 	return st->version;
 }
@@ -791,7 +783,7 @@ static int64_t rec_agency(cg_resource r, const json_t *rec)
 }
 
 /* Is the record (by id) visible in scope? Within the writer's transaction. */
-static cg_err check_scope(conn *c, cg_store *st, const cg_scope *scope, cg_resource r, int64_t id)
+static cg_err check_scope(conn *c, cg_store_impl *st, const cg_scope *scope, cg_resource r, int64_t id)
 {
 	sqlite3_stmt *s = stmt(c, st->sql[r].get);
 	if (!s)
@@ -813,7 +805,7 @@ static cg_err check_scope(conn *c, cg_store *st, const cg_scope *scope, cg_resou
 	return err;
 }
 
-cg_err cg_store_inv_create(cg_store *st, const cg_scope *scope, const cg_actor *actor,
+static cg_err sq_inv_create(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
                            cg_resource r, const json_t *rec, int64_t *id)
 {
 	if ((unsigned)r >= N_RES)
@@ -846,7 +838,7 @@ cg_err cg_store_inv_create(cg_store *st, const cg_scope *scope, const cg_actor *
 	return err;
 }
 
-cg_err cg_store_inv_update(cg_store *st, const cg_scope *scope, const cg_actor *actor,
+static cg_err sq_inv_update(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
                            cg_resource r, int64_t id, const json_t *rec)
 {
 	if ((unsigned)r >= N_RES)
@@ -879,7 +871,7 @@ cg_err cg_store_inv_update(cg_store *st, const cg_scope *scope, const cg_actor *
 	return err;
 }
 
-cg_err cg_store_inv_delete(cg_store *st, const cg_scope *scope, const cg_actor *actor,
+static cg_err sq_inv_delete(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
                            cg_resource r, int64_t id)
 {
 	if ((unsigned)r >= N_RES)
@@ -909,7 +901,7 @@ cg_err cg_store_inv_delete(cg_store *st, const cg_scope *scope, const cg_actor *
 	return err;
 }
 
-cg_err cg_store_inv_get(cg_store *st, const cg_scope *scope, cg_resource r, int64_t id,
+static cg_err sq_inv_get(cg_store_impl *st, const cg_scope *scope, cg_resource r, int64_t id,
                         json_t **out)
 {
 	*out = NULL;
@@ -1033,7 +1025,7 @@ static cg_err build_where(const resdef *d, const cg_scope *scope, const json_t *
 		if (f->op == OP_EQ_INT) {
 			int64_t n;
 			if (filter_int(v, &n)) {
-				snprintf(g_errmsg, sizeof g_errmsg, "%s: not an integer", f->param);
+				cg_store_set_errmsg("%s: not an integer", f->param);
 				return CG_EINVAL;
 			}
 			cg_buf_printf(where, " AND %s=?", f->column);
@@ -1053,7 +1045,7 @@ static cg_err build_where(const resdef *d, const cg_scope *scope, const json_t *
 	return err;
 }
 
-cg_err cg_store_inv_list(cg_store *st, const cg_scope *scope, cg_resource r, const json_t *filters,
+static cg_err sq_inv_list(cg_store_impl *st, const cg_scope *scope, cg_resource r, const json_t *filters,
                          int64_t limit, int64_t offset, json_t **items, int64_t *total)
 {
 	*items = NULL;
@@ -1120,7 +1112,7 @@ static const char SQL_AG_BY_ID[] = "SELECT id FROM agencies WHERE id=?";
 static const char SQL_AG_BY_CODE[] = "SELECT id FROM agencies WHERE code=? COLLATE NOCASE";
 static const char SQL_AG_BY_NAME[] = "SELECT id FROM agencies WHERE name=? ORDER BY id LIMIT 1";
 
-cg_err cg_store_agency_lookup(cg_store *st, const cg_scope *scope, const char *key, int64_t *id)
+static cg_err sq_agency_lookup(cg_store_impl *st, const cg_scope *scope, const char *key, int64_t *id)
 {
 	*id = 0;
 	int64_t n = 0;
@@ -1156,7 +1148,7 @@ cg_err cg_store_agency_lookup(cg_store *st, const cg_scope *scope, const char *k
 
 static const char SQL_AG_MAP[] = "SELECT id, code, ip_ranges FROM agencies";
 
-cg_err cg_store_agency_map(cg_store *st, json_t **out)
+static cg_err sq_agency_map(cg_store_impl *st, json_t **out)
 {
 	*out = NULL;
 	conn *c = reader_get(st);
@@ -1187,7 +1179,7 @@ cg_err cg_store_agency_map(cg_store *st, json_t **out)
 
 static const char SQL_SYS_MAP[] = "SELECT id, agency_id, urls, domains, ips FROM systems";
 
-cg_err cg_store_system_map(cg_store *st, json_t **out)
+static cg_err sq_system_map(cg_store_impl *st, json_t **out)
 {
 	*out = NULL;
 	conn *c = reader_get(st);
@@ -1245,7 +1237,7 @@ static void add_int(json_t *o, const char *key, json_int_t n)
 	json_object_set_new(o, key, json_integer(json_integer_value(v) + n));
 }
 
-cg_err cg_store_overview(cg_store *st, const cg_scope *scope, int64_t now_ms, json_t **out)
+static cg_err sq_overview(cg_store_impl *st, const cg_scope *scope, int64_t now_ms, json_t **out)
 {
 	*out = NULL;
 	/* "open findings": events of the last 30 days (until incidents track
@@ -1380,7 +1372,7 @@ static json_t *row_user(sqlite3_stmt *s)
 	return o;
 }
 
-cg_err cg_store_user_create(cg_store *st, const cg_actor *actor, const json_t *rec,
+static cg_err sq_user_create(cg_store_impl *st, const cg_actor *actor, const json_t *rec,
                             const char *pw_hash, int64_t *id)
 {
 	conn *c = writer_get(st);
@@ -1413,7 +1405,7 @@ cg_err cg_store_user_create(cg_store *st, const cg_actor *actor, const json_t *r
 	return err;
 }
 
-cg_err cg_store_user_update(cg_store *st, const cg_actor *actor, int64_t id, const json_t *rec,
+static cg_err sq_user_update(cg_store_impl *st, const cg_actor *actor, int64_t id, const json_t *rec,
                             const char *pw_hash)
 {
 	static const char *const cols[] = {"display_name", "role", "agency_id", "disabled"};
@@ -1480,7 +1472,7 @@ cg_err cg_store_user_update(cg_store *st, const cg_actor *actor, int64_t id, con
 	return err;
 }
 
-cg_err cg_store_user_delete(cg_store *st, const cg_actor *actor, int64_t id)
+static cg_err sq_user_delete(cg_store_impl *st, const cg_actor *actor, int64_t id)
 {
 	conn *c = writer_get(st);
 	cg_err err = begin(c);
@@ -1502,7 +1494,7 @@ cg_err cg_store_user_delete(cg_store *st, const cg_actor *actor, int64_t id)
 	return err;
 }
 
-cg_err cg_store_user_get(cg_store *st, int64_t id, json_t **out)
+static cg_err sq_user_get(cg_store_impl *st, int64_t id, json_t **out)
 {
 	*out = NULL;
 	conn *c = reader_get(st);
@@ -1521,7 +1513,7 @@ cg_err cg_store_user_get(cg_store *st, int64_t id, json_t **out)
 }
 
 /* A paged list of a whole table: count + rows converted by fn. */
-static cg_err list_table(cg_store *st, const char *cols_sql, const char *table, const char *where,
+static cg_err list_table(cg_store_impl *st, const char *cols_sql, const char *table, const char *where,
                          const binds *b, const char *order, int64_t limit, int64_t offset,
                          json_t *(*fn)(sqlite3_stmt *), json_t **items, int64_t *total)
 {
@@ -1571,7 +1563,7 @@ static cg_err list_table(cg_store *st, const char *cols_sql, const char *table, 
 	return CG_OK;
 }
 
-cg_err cg_store_user_list(cg_store *st, int64_t limit, int64_t offset, json_t **items,
+static cg_err sq_user_list(cg_store_impl *st, int64_t limit, int64_t offset, json_t **items,
                           int64_t *total)
 {
 	binds b = {0};
@@ -1579,7 +1571,7 @@ cg_err cg_store_user_list(cg_store *st, int64_t limit, int64_t offset, json_t **
 	                  total);
 }
 
-cg_err cg_store_user_auth_info(cg_store *st, const char *username, json_t **user, char **pw_hash)
+static cg_err sq_user_auth_info(cg_store_impl *st, const char *username, json_t **user, char **pw_hash)
 {
 	*user = NULL;
 	*pw_hash = NULL;
@@ -1611,7 +1603,7 @@ static const char SQL_SESS_GET[] =
     " WHERE s.token_hash=? AND s.expires_at>? AND u.disabled=0";
 static const char SQL_SESS_DELETE[] = "DELETE FROM sessions WHERE token_hash=?";
 
-cg_err cg_store_session_create(cg_store *st, const uint8_t token_hash[32], int64_t user_id,
+static cg_err sq_session_create(cg_store_impl *st, const uint8_t token_hash[32], int64_t user_id,
                                const char *csrf, int64_t expires_ms)
 {
 	conn *c = writer_get(st);
@@ -1641,7 +1633,7 @@ cg_err cg_store_session_create(cg_store *st, const uint8_t token_hash[32], int64
 	return err;
 }
 
-cg_err cg_store_session_get(cg_store *st, const uint8_t token_hash[32], int64_t now_ms,
+static cg_err sq_session_get(cg_store_impl *st, const uint8_t token_hash[32], int64_t now_ms,
                             json_t **user, char **csrf)
 {
 	*user = NULL;
@@ -1663,7 +1655,7 @@ cg_err cg_store_session_get(cg_store *st, const uint8_t token_hash[32], int64_t 
 	return err;
 }
 
-cg_err cg_store_session_delete(cg_store *st, const uint8_t token_hash[32])
+static cg_err sq_session_delete(cg_store_impl *st, const uint8_t token_hash[32])
 {
 	conn *c = writer_get(st);
 	sqlite3_stmt *s = stmt(c, SQL_SESS_DELETE);
@@ -1707,7 +1699,7 @@ static json_t *row_token(sqlite3_stmt *s)
 	return o;
 }
 
-cg_err cg_store_token_create(cg_store *st, const cg_actor *actor, const json_t *rec,
+static cg_err sq_token_create(cg_store_impl *st, const cg_actor *actor, const json_t *rec,
                              const uint8_t token_hash[32], int64_t *id)
 {
 	conn *c = writer_get(st);
@@ -1735,7 +1727,7 @@ cg_err cg_store_token_create(cg_store *st, const cg_actor *actor, const json_t *
 	return err;
 }
 
-cg_err cg_store_token_list(cg_store *st, int64_t limit, int64_t offset, json_t **items,
+static cg_err sq_token_list(cg_store_impl *st, int64_t limit, int64_t offset, json_t **items,
                            int64_t *total)
 {
 	binds b = {0};
@@ -1743,7 +1735,7 @@ cg_err cg_store_token_list(cg_store *st, int64_t limit, int64_t offset, json_t *
 	                  items, total);
 }
 
-cg_err cg_store_token_get(cg_store *st, int64_t id, json_t **out)
+static cg_err sq_token_get(cg_store_impl *st, int64_t id, json_t **out)
 {
 	*out = NULL;
 	conn *c = reader_get(st);
@@ -1761,7 +1753,7 @@ cg_err cg_store_token_get(cg_store *st, int64_t id, json_t **out)
 	return err;
 }
 
-cg_err cg_store_token_revoke(cg_store *st, const cg_actor *actor, int64_t id, int64_t now_ms)
+static cg_err sq_token_revoke(cg_store_impl *st, const cg_actor *actor, int64_t id, int64_t now_ms)
 {
 	conn *c = writer_get(st);
 	cg_err err = begin(c);
@@ -1784,7 +1776,7 @@ cg_err cg_store_token_revoke(cg_store *st, const cg_actor *actor, int64_t id, in
 	return err;
 }
 
-cg_err cg_store_token_auth(cg_store *st, const uint8_t token_hash[32], int64_t now_ms, json_t **out)
+static cg_err sq_token_auth(cg_store_impl *st, const uint8_t token_hash[32], int64_t now_ms, json_t **out)
 {
 	*out = NULL;
 	int64_t id = 0, last = 0;
@@ -1833,7 +1825,7 @@ static json_t *row_audit(sqlite3_stmt *s)
 	return o;
 }
 
-cg_err cg_store_audit(cg_store *st, const cg_actor *actor, const char *action,
+static cg_err sq_audit(cg_store_impl *st, const cg_actor *actor, const char *action,
                       const char *object_type, int64_t object_id, const json_t *detail)
 {
 	conn *c = writer_get(st);
@@ -1842,7 +1834,7 @@ cg_err cg_store_audit(cg_store *st, const cg_actor *actor, const char *action,
 	return err;
 }
 
-cg_err cg_store_audit_list(cg_store *st, const char *actor, int64_t since_ms, int64_t limit,
+static cg_err sq_audit_list(cg_store_impl *st, const char *actor, int64_t since_ms, int64_t limit,
                            int64_t offset, json_t **items, int64_t *total)
 {
 	binds b = {0};
@@ -1937,7 +1929,7 @@ static cg_err update_totals(conn *c, const cg_event_in *evs, size_t n)
 	return err;
 }
 
-cg_err cg_store_events_insert(cg_store *st, cg_event_in *evs, size_t n, int64_t received_ms,
+static cg_err sq_events_insert(cg_store_impl *st, cg_event_in *evs, size_t n, int64_t received_ms,
                               size_t *accepted, size_t *duplicates)
 {
 	*accepted = 0;
@@ -2133,7 +2125,7 @@ static cg_err events_run(conn *c, const cg_scope *scope, const cg_event_query *q
 	return err;
 }
 
-cg_err cg_store_events_query(cg_store *st, const cg_scope *scope, const cg_event_query *q,
+static cg_err sq_events_query(cg_store_impl *st, const cg_scope *scope, const cg_event_query *q,
                              json_t **items, int64_t *next)
 {
 	*items = NULL;
@@ -2184,7 +2176,7 @@ cg_err cg_store_events_query(cg_store *st, const cg_scope *scope, const cg_event
 	return CG_OK;
 }
 
-cg_err cg_store_event_get(cg_store *st, const cg_scope *scope, int64_t seq, json_t **out)
+static cg_err sq_event_get(cg_store_impl *st, const cg_scope *scope, int64_t seq, json_t **out)
 {
 	*out = NULL;
 	conn *c = reader_get(st);
@@ -2203,7 +2195,7 @@ cg_err cg_store_event_get(cg_store *st, const cg_scope *scope, int64_t seq, json
 	return err;
 }
 
-cg_err cg_store_events_count(cg_store *st, int64_t *count)
+static cg_err sq_events_count(cg_store_impl *st, int64_t *count)
 {
 	*count = 0;
 	conn *c = reader_get(st);
@@ -2217,3 +2209,39 @@ cg_err cg_store_events_count(cg_store *st, int64_t *count)
 	reader_put(st, c);
 	return err;
 }
+
+const cg_store_ops cg_store_sqlite_ops = {
+	.name = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.schema_version = sq_schema_version,
+	.inv_create = sq_inv_create,
+	.inv_update = sq_inv_update,
+	.inv_delete = sq_inv_delete,
+	.inv_get = sq_inv_get,
+	.inv_list = sq_inv_list,
+	.agency_lookup = sq_agency_lookup,
+	.agency_map = sq_agency_map,
+	.system_map = sq_system_map,
+	.overview = sq_overview,
+	.user_create = sq_user_create,
+	.user_update = sq_user_update,
+	.user_delete = sq_user_delete,
+	.user_get = sq_user_get,
+	.user_list = sq_user_list,
+	.user_auth_info = sq_user_auth_info,
+	.session_create = sq_session_create,
+	.session_get = sq_session_get,
+	.session_delete = sq_session_delete,
+	.token_create = sq_token_create,
+	.token_list = sq_token_list,
+	.token_get = sq_token_get,
+	.token_revoke = sq_token_revoke,
+	.token_auth = sq_token_auth,
+	.audit = sq_audit,
+	.audit_list = sq_audit_list,
+	.events_insert = sq_events_insert,
+	.events_query = sq_events_query,
+	.event_get = sq_event_get,
+	.events_count = sq_events_count,
+};
