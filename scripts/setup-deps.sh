@@ -11,7 +11,7 @@ build_pkgs=(
   libjansson-dev libsqlite3-dev sqlite3 libmicrohttpd-dev libgnutls28-dev
   libsodium-dev libcurl4-openssl-dev libxml2-dev libyara-dev libarchive-dev
   libpsl-dev libpcap-dev zlib1g-dev libutf8proc-dev libpoppler-glib-dev
-  libgsf-1-dev libssl-dev
+  libgsf-1-dev libssl-dev libpq-dev
 )
 # Tools the tests and benchmarks run against (anchors, real servers, browser).
 test_pkgs=(
@@ -19,6 +19,7 @@ test_pkgs=(
   yara clamav poppler-utils catdoc unzip zip p7zip-full time hyperfine
   libreoffice-writer-nogui libreoffice-calc-nogui iproute2 procps bc
   wamerican
+  postgresql-15 postgresql-client-15
 )
 
 missing=()
@@ -37,5 +38,11 @@ fi
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
 echo "setup: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
+# The tests start a private PostgreSQL cluster (scripts/pg-test-cluster.sh):
+# no system cluster or service is wanted from the package.
+if [ ! -e /etc/postgresql-common/createcluster.conf ]; then
+  $SUDO mkdir -p /etc/postgresql-common
+  echo "create_main_cluster = false" | $SUDO tee /etc/postgresql-common/createcluster.conf >/dev/null
+fi
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
