@@ -167,11 +167,7 @@ void api_users_create(cg_req *req, cg_resp *resp)
 		err = cg_store_user_create(req->srv->store, &req->actor, rec, hash, &id);
 	json_decref(rec);
 	json_decref(body);
-	if (err == CG_ECONFLICT) {
-		cg_resp_error(resp, 409, "username: already taken", NULL);
-		return;
-	}
-	if (err) {
+	if (err) { /* a taken username: 409 "duplicate", field "username" */
 		cg_resp_store_error(resp, err, "user");
 		return;
 	}

@@ -33,6 +33,7 @@
 #include "core/timeutil.h"
 #include "api/ingest.h"
 #include "server.h"
+#include "api/violation.h"
 #include "web_watch.h"
 
 /* ---- roles and auth names -------------------------------------------- */
@@ -92,14 +93,17 @@ void cg_resp_store_error(cg_resp *r, cg_err err, const char *what)
 		cg_resp_error(r, 404, msg, NULL);
 		return;
 	case CG_ECONFLICT:
-		snprintf(msg, sizeof msg, "%s: conflict (%s)", what, cg_store_errmsg());
-		cg_resp_error(r, 409, msg, NULL);
+	case CG_EINVAL: {
+		/* the store's violation as data, in the user's words; the
+		 * backend's text goes to the log only */
+		const char *field = NULL;
+		cg_store_violation v = cg_store_last_violation(&field);
+		if (v == CG_VIOL_NONE)
+			v = err == CG_EINVAL ? CG_VIOL_UNKNOWN : CG_VIOL_NONE;
+		cg_info("store: %s: %s (%s)", what, cg_strerror(err), cg_store_errmsg());
+		cg_resp_json(r, err == CG_ECONFLICT ? 409 : 400, cg_violation_body(v, field, what));
 		return;
-	case CG_EINVAL:
-		snprintf(msg, sizeof msg, "%s: refers to a record that does not exist (%s)", what,
-		         cg_store_errmsg());
-		cg_resp_error(r, 400, msg, NULL);
-		return;
+	}
 	case CG_EPERM:
 		snprintf(msg, sizeof msg, "%s: outside your agency", what);
 		cg_resp_error(r, 403, msg, NULL);

@@ -283,15 +283,45 @@ struct cg_store_impl {
 };
 
 
+/* The column of "UNIQUE constraint failed: table.column[, ...]": the API
+ * field (our columns carry the API's names). */
+static void unique_violation(const char *msg)
+{
+	char field[64] = "";
+	const char *p = strstr(msg, "failed: ");
+	const char *dot = p ? strchr(p, '.') : NULL;
+	if (dot) {
+		size_t n = strcspn(dot + 1, ", ");
+		if (n < sizeof field) {
+			memcpy(field, dot + 1, n);
+			field[n] = '\0';
+		}
+	}
+	cg_store_set_violation(CG_VIOL_DUPLICATE, field);
+}
+
+/* SQLite does not say which foreign key failed; each table has one that a
+ * caller can get wrong, so the caller names it when none is recorded. */
+static void fk_field(const char *field)
+{
+	const char *f;
+	if (cg_store_last_violation(&f) == CG_VIOL_UNKNOWN && !*f)
+		cg_store_set_violation(CG_VIOL_UNKNOWN, field);
+}
+
 static cg_err db_err(sqlite3 *db, int rc)
 {
 	cg_store_set_errmsg("%s", sqlite3_errmsg(db));
 	switch (rc & 0xff) {
 	case SQLITE_CONSTRAINT:
-		if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+		if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
+			cg_store_set_violation(CG_VIOL_UNKNOWN, "");
 			return CG_EINVAL;
-		if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+		}
+		if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+			unique_violation(sqlite3_errmsg(db));
 			return CG_ECONFLICT;
+		}
 		return CG_EINVAL;
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
@@ -826,6 +856,8 @@ static cg_err sq_inv_create(cg_store_impl *st, const cg_scope *scope, const cg_a
 			sqlite3_bind_int64(s, i, now);
 			sqlite3_bind_int64(s, i + 1, now);
 			err = step_done(c, s);
+			if (err == CG_EINVAL)
+				fk_field(r == CG_RES_AGENCY ? "parent_id" : "agency_id");
 		}
 		if (!err) {
 			*id = sqlite3_last_insert_rowid(c->db);
@@ -861,6 +893,8 @@ static cg_err sq_inv_update(cg_store_impl *st, const cg_scope *scope, const cg_a
 			sqlite3_bind_int64(s, i, cg_time_now_ms());
 			sqlite3_bind_int64(s, i + 1, id);
 			err = step_done(c, s);
+			if (err == CG_EINVAL)
+				fk_field(r == CG_RES_AGENCY ? "parent_id" : "agency_id");
 		}
 		if (!err)
 			err = audit_row(c, actor, "update", d->type, id, rec);
@@ -890,8 +924,10 @@ static cg_err sq_inv_delete(cg_store_impl *st, const cg_scope *scope, const cg_a
 			err = step_done(c, s);
 			/* a reference still pointing here: a conflict, not a
 			 * bad argument */
-			if (err == CG_EINVAL)
+			if (err == CG_EINVAL) {
 				err = CG_ECONFLICT;
+				cg_store_set_violation(CG_VIOL_IN_USE, "");
+			}
 		}
 		if (!err)
 			err = audit_row(c, actor, "delete", resdefs[r].type, id, NULL);
@@ -1394,6 +1430,8 @@ static cg_err sq_user_create(cg_store_impl *st, const cg_actor *actor, const jso
 			sqlite3_bind_int64(s, 7, now);
 			sqlite3_bind_int64(s, 8, now);
 			err = step_done(c, s);
+			if (err == CG_EINVAL)
+				fk_field("agency_id");
 		}
 		if (!err) {
 			*id = sqlite3_last_insert_rowid(c->db);
@@ -1443,6 +1481,8 @@ static cg_err sq_user_update(cg_store_impl *st, const cg_actor *actor, int64_t i
 				bind_str(s, i++, pw_hash);
 			sqlite3_bind_int64(s, i, id);
 			err = step_done(c, s);
+			if (err == CG_EINVAL)
+				fk_field("agency_id");
 			if (!err && sqlite3_changes(c->db) == 0)
 				err = CG_ENOTFOUND;
 			sqlite3_finalize(s);
@@ -1716,6 +1756,8 @@ static cg_err sq_token_create(cg_store_impl *st, const cg_actor *actor, const js
 			sqlite3_bind_blob(s, 4, token_hash, 32, SQLITE_STATIC);
 			sqlite3_bind_int64(s, 5, cg_time_now_ms());
 			err = step_done(c, s);
+			if (err == CG_EINVAL)
+				fk_field("agency_id");
 		}
 		if (!err) {
 			*id = sqlite3_last_insert_rowid(c->db);

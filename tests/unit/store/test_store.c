@@ -171,13 +171,29 @@ TEST(inventory_scope)
 	CHECK_STR(cg_json_get_str(out, "name"), "sys-b");
 	json_decref(out);
 	/* references */
+	/* ... reported as data: the kind and the API field */
+	const char *field = NULL;
 	CHECK(cg_store_inv_delete(st, &ALL, &ACTOR, CG_RES_AGENCY, b) == CG_ECONFLICT);
+	CHECK(cg_store_last_violation(&field) == CG_VIOL_IN_USE);
 	json_t *bad = system_rec(9999, "orphan");
 	CHECK(cg_store_inv_create(st, &ALL, &ACTOR, CG_RES_SYSTEM, bad, &id) == CG_EINVAL);
+	CHECK(cg_store_last_violation(&field) == CG_VIOL_UNKNOWN);
+	CHECK_STR(field, "agency_id");
 	json_decref(bad);
 	json_t *dup =
 	    json_pack("{s:s,s:s,s:s,s:[]}", "name", "C", "kind", "xa", "code", "a", "ip_ranges");
 	CHECK(cg_store_inv_create(st, &ALL, &ACTOR, CG_RES_AGENCY, dup, &id) == CG_ECONFLICT);
+	CHECK(cg_store_last_violation(&field) == CG_VIOL_DUPLICATE);
+	CHECK_STR(field, "code");
+	json_object_set_new(dup, "code", json_string("c"));
+	json_object_set_new(dup, "parent_id", json_integer(424242));
+	CHECK(cg_store_inv_create(st, &ALL, &ACTOR, CG_RES_AGENCY, dup, &id) == CG_EINVAL);
+	CHECK(cg_store_last_violation(&field) == CG_VIOL_UNKNOWN);
+	CHECK_STR(field, "parent_id");
+	/* a successful write clears it */
+	json_object_set_new(dup, "parent_id", json_null());
+	CHECK(cg_store_inv_create(st, &ALL, &ACTOR, CG_RES_AGENCY, dup, &id) == CG_OK);
+	CHECK(cg_store_last_violation(&field) == CG_VIOL_NONE);
 	json_decref(dup);
 	/* filters */
 	json_t *f = json_pack("{s:s}", "q", "sys-%");
@@ -223,6 +239,9 @@ TEST(users_sessions_tokens)
 	int64_t id2;
 	json_object_set_new(u, "username", json_string("alice"));
 	CHECK(cg_store_user_create(st, &ACTOR, u, "HASH", &id2) == CG_ECONFLICT);
+	const char *field = NULL;
+	CHECK(cg_store_last_violation(&field) == CG_VIOL_DUPLICATE);
+	CHECK_STR(field, "username");
 	json_decref(u);
 	json_t *rec;
 	char *hash;
