@@ -42,10 +42,6 @@
 #define CG_MAX_BATCH_EVENTS 10000
 /* One HTTP response body (a page of 500 events with large evidence). */
 #define CG_MAX_RESPONSE_BODY (64u * 1024u * 1024u)
-/* Events one text search (GET /events?q=) looks at per request: the
- * newest this many below the cursor; the answer's `next` goes on from
- * there. Bounds the cost of a search without an index. */
-#define CG_EVENTS_TEXT_WINDOW 50000
 /* Items in one list page (?limit=); the default page is 50. */
 #define CG_MAX_LIST_LIMIT 500
 #define CG_DEFAULT_LIST_LIMIT 50

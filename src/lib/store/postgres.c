@@ -38,6 +38,7 @@
 
 #include "core/json.h"
 #include "core/limits.h"
+#include "core/text.h"
 #include "core/timeutil.h"
 
 /* ---- migrations ------------------------------------------------------ */
@@ -139,7 +140,12 @@ static const char *const migrations[] = {
     " severity int NOT NULL,"
     " subject text,"
     " summary text NOT NULL,"
-    " evidence jsonb NOT NULL);"
+    " evidence jsonb NOT NULL,"
+    /* text search: the search words of subject and summary
+     * (core/text.h cg_text_search_words, the same folding as SQLite's
+     * index), computed by canhgac at ingest */
+    " search tsvector NOT NULL);"
+    "CREATE INDEX events_search ON events USING gin(search);"
     "CREATE INDEX events_agency ON events(agency_id, seq);"
     "CREATE INDEX events_system ON events(system_id, seq);"
     "CREATE INDEX events_source ON events(source, seq);"
@@ -1794,8 +1800,49 @@ static cg_err pg_audit_list(cg_store_impl *st, const char *actor, int64_t since_
 
 static const char SQL_EV_INSERT[] =
     "INSERT INTO events(id,time,received_at,host,agency,agency_id,system_id,source,kind,"
-    "severity,subject,summary,evidence) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)"
-    " ON CONFLICT (id) DO NOTHING RETURNING seq";
+    "severity,subject,summary,evidence,search) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,"
+    "$13,to_tsvector('simple',$14)) ON CONFLICT (id) DO NOTHING RETURNING seq";
+
+/* The search words of an event's subject and summary into out. */
+static cg_err search_words(const char *a, const char *b, cg_buf *out)
+{
+	cg_buf_reset(out);
+	cg_err err = a ? cg_text_search_words(cg_slice_cstr(a), out) : CG_OK;
+	if (!err && b) {
+		if (out->len)
+			err = cg_buf_putc(out, ' ');
+		if (!err)
+			err = cg_text_search_words(cg_slice_cstr(b), out);
+	}
+	return err;
+}
+
+/* The tsquery of a text search: the search words of q in order, the last
+ * a prefix ('nha' <-> 'ca':*), as SQLite's phrase query. NULL when q has
+ * no word. Words hold only letters and digits: quoting is safe. */
+static char *ts_query(const char *q)
+{
+	cg_buf w, m;
+	cg_buf_init(&w, 4096);
+	cg_buf_init(&m, 16384);
+	char *out = NULL;
+	if (cg_text_search_words(cg_slice_cstr(q), &w) == CG_OK && w.len) {
+		const char *p = cg_buf_cstr(&w);
+		cg_err err = CG_OK;
+		while (!err && *p) {
+			size_t n = strcspn(p, " ");
+			err = cg_buf_printf(&m, "%s'%.*s'", m.len ? " <-> " : "", (int)n, p);
+			p += n;
+			while (*p == ' ')
+				p++;
+		}
+		if (!err && cg_buf_puts(&m, ":*") == CG_OK)
+			out = cg_buf_detach(&m, NULL);
+	}
+	cg_buf_free(&w);
+	cg_buf_free(&m);
+	return out;
+}
 static const char SQL_EV_COLS[] = "SELECT seq,id,time,received_at,host,agency,agency_id,system_id,"
                                   "source,kind,severity,subject,summary,evidence FROM events";
 
@@ -1863,15 +1910,16 @@ static cg_err pg_events_insert(cg_store_impl *st, cg_event_in *evs, size_t n, in
 	if (!c)
 		return err;
 	if (!c->prepared) {
-		PGresult *r = PQprepare(c->c, "ev_insert", SQL_EV_INSERT, 13, NULL);
+		PGresult *r = PQprepare(c->c, "ev_insert", SQL_EV_INSERT, 14, NULL);
 		if (PQresultStatus(r) != PGRES_COMMAND_OK)
 			err = res_err(c->c, r);
 		else
 			c->prepared = true;
 		PQclear(r);
 	}
-	cg_buf ev;
+	cg_buf ev, words;
 	cg_buf_init(&ev, CG_MAX_EVENT_JSON);
+	cg_buf_init(&words, 4 * CG_MAX_EVENT_JSON);
 	if (!err)
 		err = begin(c);
 	size_t acc = 0, dup = 0;
@@ -1879,6 +1927,8 @@ static cg_err pg_events_insert(cg_store_impl *st, cg_event_in *evs, size_t n, in
 		const cg_event *e = evs[i].ev;
 		cg_buf_reset(&ev);
 		err = cg_json_encode(&ev, e->evidence);
+		if (!err)
+			err = search_words(e->subject, e->summary, &words);
 		if (err)
 			break;
 		char t[24], rcv[24], ag[24], sys[24], sev[8];
@@ -1887,7 +1937,7 @@ static cg_err pg_events_insert(cg_store_impl *st, cg_event_in *evs, size_t n, in
 		snprintf(ag, sizeof ag, "%lld", (long long)evs[i].agency_id);
 		snprintf(sys, sizeof sys, "%lld", (long long)evs[i].system_id);
 		snprintf(sev, sizeof sev, "%d", (int)e->severity);
-		const char *v[13] = {e->id,
+		const char *v[14] = {e->id,
 		                     t,
 		                     rcv,
 		                     e->host,
@@ -1899,8 +1949,9 @@ static cg_err pg_events_insert(cg_store_impl *st, cg_event_in *evs, size_t n, in
 		                     sev,
 		                     e->subject,
 		                     e->summary ? e->summary : "",
-		                     cg_buf_cstr(&ev)};
-		PGresult *r = PQexecPrepared(c->c, "ev_insert", 13, v, NULL, NULL, 0);
+		                     cg_buf_cstr(&ev),
+		                     cg_buf_cstr(&words)};
+		PGresult *r = PQexecPrepared(c->c, "ev_insert", 14, v, NULL, NULL, 0);
 		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 			err = res_err(c->c, r);
 			PQclear(r);
@@ -1918,6 +1969,7 @@ static cg_err pg_events_insert(cg_store_impl *st, cg_event_in *evs, size_t n, in
 	err = finish(c, err);
 	conn_put(st, c);
 	cg_buf_free(&ev);
+	cg_buf_free(&words);
 	if (!err) {
 		*accepted = acc;
 		*duplicates = dup;
@@ -1998,10 +2050,15 @@ static cg_err pg_events_query(cg_store_impl *st, const cg_scope *scope, const cg
 		cg_buf_printf(&sql, " AND seq<$%d", p.n);
 	}
 	if (qq->q && *qq->q) {
-		p_own(&p, like_pattern(qq->q));
-		cg_buf_printf(&sql,
-		              " AND (summary ILIKE $%d ESCAPE '\\' OR subject ILIKE $%d ESCAPE '\\')",
-		              p.n, p.n);
+		char *tq = ts_query(qq->q);
+		if (!tq) { /* no word to look for: nothing matches */
+			params_free(&p);
+			cg_buf_free(&sql);
+			*items = arr;
+			return CG_OK;
+		}
+		p_own(&p, tq);
+		cg_buf_printf(&sql, " AND search @@ to_tsquery('simple', $%d)", p.n);
 	}
 	cg_buf_printf(&sql, " ORDER BY seq DESC LIMIT %lld", (long long)qq->limit + 1);
 	PGresult *res = NULL;

@@ -30,6 +30,7 @@
 
 #include "core/json.h"
 #include "core/limits.h"
+#include "core/text.h"
 #include "core/timeutil.h"
 
 /* ---- migrations ------------------------------------------------------ */
@@ -155,6 +156,15 @@ static const char *const migrations[] = {
     " SELECT agency_id, host, max(time) FROM events"
     " WHERE source='agent' AND agency_id IS NOT NULL AND host IS NOT NULL"
     " GROUP BY 1, 2;",
+    /* 3: text search. A contentless FTS5 index over the search words of
+     * subject and summary (core/text.h cg_text_search_words: Vietnamese
+     * folded to ASCII, case folded, one space between words), its rowid
+     * the event's seq, kept by the ingest transaction. Contentless: the
+     * text is in events already; events are never updated. */
+    "CREATE VIRTUAL TABLE events_fts USING fts5(words, content='', columnsize=0,"
+    " tokenize='unicode61 remove_diacritics 0');"
+    "INSERT INTO events_fts(rowid, words)"
+    " SELECT seq, cg_search_words(coalesce(subject, '') || ' ' || summary) FROM events;",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -395,6 +405,35 @@ static void conn_close(conn *c)
 	c->db = NULL;
 }
 
+/* The search words of text (core/text.h) into out (reset first). */
+static cg_err search_words(const char *a, const char *b, cg_buf *out)
+{
+	cg_buf_reset(out);
+	cg_err err = a ? cg_text_search_words(cg_slice_cstr(a), out) : CG_OK;
+	if (!err && b) {
+		if (out->len)
+			err = cg_buf_putc(out, ' ');
+		if (!err)
+			err = cg_text_search_words(cg_slice_cstr(b), out);
+	}
+	return err;
+}
+
+/* SQL function cg_search_words(text), for the migration that builds the
+ * index from stored events. */
+static void sql_search_words(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *t = (const char *)sqlite3_value_text(argv[0]);
+	cg_buf w;
+	cg_buf_init(&w, CG_MAX_EVENT_JSON);
+	if (search_words(t, NULL, &w))
+		sqlite3_result_error(ctx, "cg_search_words failed", -1);
+	else
+		sqlite3_result_text(ctx, cg_buf_cstr(&w), (int)w.len, SQLITE_TRANSIENT);
+	cg_buf_free(&w);
+}
+
 static cg_err conn_open(conn *c, const char *path, int cache_kib, cg_buf *why)
 {
 	memset(c, 0, sizeof *c);
@@ -419,6 +458,11 @@ static cg_err conn_open(conn *c, const char *path, int cache_kib, cg_buf *why)
 		snprintf(pragma, sizeof pragma, "PRAGMA cache_size=-%d", cache_kib);
 		err = exec(c, pragma);
 	}
+	/* migration 3 fills the text index with the same folding as ingest */
+	if (!err && sqlite3_create_function(c->db, "cg_search_words", 1,
+	                                    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+	                                    sql_search_words, NULL, NULL) != SQLITE_OK)
+		err = db_err(c->db, sqlite3_extended_errcode(c->db));
 	if (err) {
 		if (why)
 			cg_buf_printf(why, "%s: %s", path, cg_store_errmsg());
@@ -1909,8 +1953,8 @@ static const char SQL_EV_GET[] =
     "SELECT seq,id,time,received_at,host,agency,agency_id,system_id,"
     "source,kind,severity,subject,summary,evidence FROM events WHERE seq=?";
 static const char SQL_EV_COUNT[] = "SELECT count(*) FROM events";
-static const char SQL_EV_MAX[] = "SELECT max(seq) FROM events";
 
+static const char SQL_FTS_INSERT[] = "INSERT INTO events_fts(rowid, words) VALUES(?,?)";
 static const char SQL_COUNT_ADD[] =
     "INSERT INTO event_counts(agency_id, day, severity, n) VALUES(?,?,?,?)"
     " ON CONFLICT(agency_id, day, severity) DO UPDATE SET n = n + excluded.n";
@@ -1976,12 +2020,14 @@ static cg_err sq_events_insert(cg_store_impl *st, cg_event_in *evs, size_t n, in
 {
 	*accepted = 0;
 	*duplicates = 0;
-	cg_buf ev;
+	cg_buf ev, words;
 	cg_buf_init(&ev, CG_MAX_EVENT_JSON);
+	cg_buf_init(&words, 4 * CG_MAX_EVENT_JSON);
 	conn *c = writer_get(st);
 	cg_err err = begin(c);
 	sqlite3_stmt *s = err ? NULL : stmt(c, SQL_EV_INSERT);
-	if (!err && !s)
+	sqlite3_stmt *fts = err ? NULL : stmt(c, SQL_FTS_INSERT);
+	if (!err && (!s || !fts))
 		err = CG_EDB;
 	size_t acc = 0, dup = 0;
 	for (size_t i = 0; !err && i < n; i++) {
@@ -2010,18 +2056,29 @@ static cg_err sq_events_insert(cg_store_impl *st, cg_event_in *evs, size_t n, in
 		if (err)
 			break;
 		evs[i].duplicate = sqlite3_changes(c->db) == 0;
-		if (evs[i].duplicate)
+		if (evs[i].duplicate) {
 			dup++;
-		else
-			acc++;
+			continue;
+		}
+		acc++;
+		/* the text index, in the same transaction */
+		err = search_words(e->subject, e->summary, &words);
+		if (err)
+			break;
+		sqlite3_bind_int64(fts, 1, sqlite3_last_insert_rowid(c->db));
+		sqlite3_bind_text(fts, 2, cg_buf_cstr(&words), (int)words.len, SQLITE_STATIC);
+		err = step_done(c, fts);
 	}
 	if (s)
 		sqlite3_clear_bindings(s);
+	if (fts)
+		sqlite3_clear_bindings(fts);
 	if (!err)
 		err = update_totals(c, evs, n);
 	err = finish(c, err);
 	writer_put(st);
 	cg_buf_free(&ev);
+	cg_buf_free(&words);
 	if (!err) {
 		*accepted = acc;
 		*duplicates = dup;
@@ -2050,67 +2107,89 @@ static json_t *row_event(sqlite3_stmt *s)
 	return o;
 }
 
+/* The FTS5 query of a text search: the search words of q as one phrase,
+ * the last word a prefix ("nha ca" -> "nha ca"*, matching "nhà cái").
+ * The words hold only letters and digits, so quoting them is safe. NULL
+ * when q has no word (nothing can match). */
+static char *fts_query(const char *q)
+{
+	cg_buf w;
+	cg_buf_init(&w, 4096);
+	char *out = NULL;
+	if (cg_text_search_words(cg_slice_cstr(q), &w) == CG_OK && w.len) {
+		cg_buf m;
+		cg_buf_init(&m, 8192);
+		if (cg_buf_printf(&m, "\"%s\"*", cg_buf_cstr(&w)) == CG_OK)
+			out = cg_buf_detach(&m, NULL);
+		cg_buf_free(&m);
+	}
+	cg_buf_free(&w);
+	return out;
+}
+
 /* Builds the events list query. walk_seq: severity and time are filtered
  * with a unary '+' (no index), so the planner walks seq DESC (or an
  * equality filter's (column, seq) index, which gives the same order) and
  * stops after one page: right when matches are common. Otherwise the
  * planner may use the time and severity indexes and sort the matches:
- * right when they are rare (an old time window, a rare level). */
+ * right when they are rare (an old time window, a rare level).
+ * A text search is driven by the FTS5 index instead, newest match first
+ * (rowid = seq, DESC), each match checked against the other filters:
+ * the page is exact, its cost the matches looked at. */
 static void events_sql(const cg_scope *scope, const cg_event_query *q, bool walk_seq,
-                       int64_t min_seq, cg_buf *sql, binds *b)
+                       cg_buf *sql, binds *b)
 {
 	const char *plus = walk_seq ? "+" : "";
+	bool text = q->q && *q->q;
 	cg_buf_puts(sql, SQL_EV_COLS);
+	if (text)
+		cg_buf_puts(sql, "_fts JOIN events ON events.seq = events_fts.rowid");
 	/* the planner prefers walking seq for ORDER BY ... LIMIT; when that
 	 * walk has already run out of budget, name the index that finds the
 	 * rare matches */
-	if (!walk_seq && (q->since_ms > 0 || q->until_ms > 0))
+	else if (!walk_seq && (q->since_ms > 0 || q->until_ms > 0))
 		cg_buf_puts(sql, " INDEXED BY events_time");
 	else if (!walk_seq && q->severity_min > 0)
 		cg_buf_puts(sql, " INDEXED BY events_severity");
 	cg_buf_puts(sql, " WHERE 1=1");
 	int64_t ag = scope->agency_id != 0 ? scope->agency_id : q->agency_id;
 	if (ag != 0) {
-		cg_buf_puts(sql, " AND agency_id=?");
+		cg_buf_printf(sql, " AND %sagency_id=?", text ? "+" : "");
 		binds_int(b, ag);
 	}
 	if (q->system_id > 0) {
-		cg_buf_puts(sql, " AND system_id=?");
+		cg_buf_printf(sql, " AND %ssystem_id=?", text ? "+" : "");
 		binds_int(b, q->system_id);
 	}
 	if (q->source && *q->source) {
-		cg_buf_puts(sql, " AND source=?");
+		cg_buf_printf(sql, " AND %ssource=?", text ? "+" : "");
 		binds_str(b, strdup(q->source));
 	}
 	if (q->kind && *q->kind) {
-		cg_buf_puts(sql, " AND kind=?");
+		cg_buf_printf(sql, " AND %skind=?", text ? "+" : "");
 		binds_str(b, strdup(q->kind));
 	}
 	if (q->severity_min > 0) {
-		cg_buf_printf(sql, " AND %sseverity>=?", plus);
+		cg_buf_printf(sql, " AND %sseverity>=?", text ? "+" : plus);
 		binds_int(b, q->severity_min);
 	}
 	if (q->since_ms > 0) {
-		cg_buf_printf(sql, " AND %stime>=?", plus);
+		cg_buf_printf(sql, " AND %stime>=?", text ? "+" : plus);
 		binds_int(b, q->since_ms);
 	}
 	if (q->until_ms > 0) {
-		cg_buf_printf(sql, " AND %stime<?", plus);
+		cg_buf_printf(sql, " AND %stime<?", text ? "+" : plus);
 		binds_int(b, q->until_ms);
 	}
 	if (q->before_seq > 0) {
-		cg_buf_puts(sql, " AND seq<?");
+		cg_buf_puts(sql, text ? " AND events_fts.rowid<?" : " AND seq<?");
 		binds_int(b, q->before_seq);
 	}
-	if (min_seq > 0) {
-		cg_buf_puts(sql, " AND seq>=?");
-		binds_int(b, min_seq);
-	}
 	/* last: a numbered parameter after all the anonymous ones */
-	if (q->q && *q->q)
-		cg_buf_puts(sql, " AND (summary LIKE ?100 ESCAPE '\\' OR"
-		                 " subject LIKE ?100 ESCAPE '\\')");
-	cg_buf_printf(sql, " ORDER BY seq DESC LIMIT %lld", (long long)q->limit + 1);
+	if (text)
+		cg_buf_puts(sql, " AND events_fts MATCH ?100");
+	cg_buf_printf(sql, " ORDER BY %s DESC LIMIT %lld", text ? "events_fts.rowid" : "seq",
+	              (long long)q->limit + 1);
 }
 
 /* Progress budget of the seq walk, in SQLite VM steps (a few milliseconds). */
@@ -2125,12 +2204,12 @@ static int walk_budget(void *p)
 
 /* Runs one plan; CG_ETIMEOUT when the budget ran out (nothing added). */
 static cg_err events_run(conn *c, const cg_scope *scope, const cg_event_query *q, bool walk_seq,
-                         int64_t min_seq, json_t *arr, int64_t *next)
+                         json_t *arr, int64_t *next)
 {
 	binds b = {0};
 	cg_buf sql;
 	cg_buf_init(&sql, 4096);
-	events_sql(scope, q, walk_seq, min_seq, &sql, &b);
+	events_sql(scope, q, walk_seq, &sql, &b);
 	sqlite3_stmt *s = stmt_dyn(c, cg_buf_cstr(&sql));
 	cg_err err = s ? CG_OK : CG_EDB;
 	int64_t left = WALK_BUDGET_STEPS;
@@ -2138,10 +2217,10 @@ static cg_err events_run(conn *c, const cg_scope *scope, const cg_event_query *q
 		sqlite3_progress_handler(c->db, 1000, walk_budget, &left);
 	if (!err) {
 		binds_apply(&b, s);
-		char *pat = q->q && *q->q ? like_pattern(q->q) : NULL;
-		if (pat)
-			sqlite3_bind_text(s, 100, pat, -1, SQLITE_TRANSIENT);
-		free(pat);
+		char *m = q->q && *q->q ? fts_query(q->q) : NULL;
+		if (m)
+			sqlite3_bind_text(s, 100, m, -1, SQLITE_TRANSIENT);
+		free(m);
 		int rc;
 		int64_t count = 0, last = 0;
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -2180,35 +2259,24 @@ static cg_err sq_events_query(cg_store_impl *st, const cg_scope *scope, const cg
 		*items = arr;
 		return CG_OK;
 	}
-	conn *c = reader_get(st);
-	/* Text search has no index: it looks at a window of the
-	 * CG_EVENTS_TEXT_WINDOW events below the cursor, and when the page is
-	 * not full says where to go on (next = the window's bottom), so one
-	 * request never scans the whole table. */
-	int64_t min_seq = 0;
 	if (q->q && *q->q) {
-		int64_t top = q->before_seq;
-		if (top <= 0) {
-			sqlite3_stmt *m = stmt(c, SQL_EV_MAX);
-			top = 1;
-			if (m && sqlite3_step(m) == SQLITE_ROW)
-				top = sqlite3_column_int64(m, 0) + 1;
-			if (m)
-				sqlite3_reset(m);
+		char *m = fts_query(q->q);
+		free(m);
+		if (!m) { /* no word to look for: nothing matches */
+			*items = arr;
+			return CG_OK;
 		}
-		min_seq = top - CG_EVENTS_TEXT_WINDOW;
-		if (min_seq < 1)
-			min_seq = 0;
 	}
+	conn *c = reader_get(st);
 	/* the seq walk first (a page of common matches is found at once);
 	 * when it runs out of budget the matches are rare: let the time and
-	 * severity indexes find them */
-	bool selective = q->severity_min > 0 || q->since_ms > 0 || q->until_ms > 0;
-	cg_err err = events_run(c, scope, q, selective, min_seq, arr, next);
+	 * severity indexes find them. A text search is one plan, driven by
+	 * its index. */
+	bool text = q->q && *q->q;
+	bool selective = !text && (q->severity_min > 0 || q->since_ms > 0 || q->until_ms > 0);
+	cg_err err = events_run(c, scope, q, selective, arr, next);
 	if (err == CG_ETIMEOUT)
-		err = events_run(c, scope, q, false, min_seq, arr, next);
-	if (!err && !*next && min_seq > 1)
-		*next = min_seq;
+		err = events_run(c, scope, q, false, arr, next);
 	reader_put(st, c);
 	if (err) {
 		json_decref(arr);
