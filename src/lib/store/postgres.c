@@ -128,7 +128,9 @@ static const char *const migrations[] = {
     "CREATE INDEX audit_time ON audit(time);"
     "CREATE TABLE events ("
     " seq bigserial PRIMARY KEY,"
-    " id text NOT NULL UNIQUE,"
+    /* ids are unique per producer (store.h cg_event_in) */
+    " producer text NOT NULL DEFAULT '',"
+    " id text NOT NULL,"
     " time bigint NOT NULL,"
     " received_at bigint NOT NULL,"
     " host text,"
@@ -144,7 +146,8 @@ static const char *const migrations[] = {
     /* text search: the search words of subject and summary
      * (core/text.h cg_text_search_words, the same folding as SQLite's
      * index), computed by canhgac at ingest */
-    " search tsvector NOT NULL);"
+    " search tsvector NOT NULL,"
+    " CONSTRAINT events_producer_id_key UNIQUE (producer, id));"
     "CREATE INDEX events_search ON events USING gin(search);"
     "CREATE INDEX events_agency ON events(agency_id, seq);"
     "CREATE INDEX events_system ON events(system_id, seq);"
@@ -1800,8 +1803,9 @@ static cg_err pg_audit_list(cg_store_impl *st, const char *actor, int64_t since_
 
 static const char SQL_EV_INSERT[] =
     "INSERT INTO events(id,time,received_at,host,agency,agency_id,system_id,source,kind,"
-    "severity,subject,summary,evidence,search) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,"
-    "$13,to_tsvector('simple',$14)) ON CONFLICT (id) DO NOTHING RETURNING seq";
+    "severity,subject,summary,evidence,search,producer) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,"
+    "$11,$12,$13,to_tsvector('simple',$14),$15) ON CONFLICT (producer, id) DO NOTHING"
+    " RETURNING seq";
 
 /* The search words of an event's subject and summary into out. */
 static cg_err search_words(const char *a, const char *b, cg_buf *out)
@@ -1910,7 +1914,7 @@ static cg_err pg_events_insert(cg_store_impl *st, cg_event_in *evs, size_t n, in
 	if (!c)
 		return err;
 	if (!c->prepared) {
-		PGresult *r = PQprepare(c->c, "ev_insert", SQL_EV_INSERT, 14, NULL);
+		PGresult *r = PQprepare(c->c, "ev_insert", SQL_EV_INSERT, 15, NULL);
 		if (PQresultStatus(r) != PGRES_COMMAND_OK)
 			err = res_err(c->c, r);
 		else
@@ -1937,7 +1941,7 @@ static cg_err pg_events_insert(cg_store_impl *st, cg_event_in *evs, size_t n, in
 		snprintf(ag, sizeof ag, "%lld", (long long)evs[i].agency_id);
 		snprintf(sys, sizeof sys, "%lld", (long long)evs[i].system_id);
 		snprintf(sev, sizeof sev, "%d", (int)e->severity);
-		const char *v[14] = {e->id,
+		const char *v[15] = {e->id,
 		                     t,
 		                     rcv,
 		                     e->host,
@@ -1950,8 +1954,9 @@ static cg_err pg_events_insert(cg_store_impl *st, cg_event_in *evs, size_t n, in
 		                     e->subject,
 		                     e->summary ? e->summary : "",
 		                     cg_buf_cstr(&ev),
-		                     cg_buf_cstr(&words)};
-		PGresult *r = PQexecPrepared(c->c, "ev_insert", 14, v, NULL, NULL, 0);
+		                     cg_buf_cstr(&words),
+		                     evs[i].producer ? evs[i].producer : ""};
+		PGresult *r = PQexecPrepared(c->c, "ev_insert", 15, v, NULL, NULL, 0);
 		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 			err = res_err(c->c, r);
 			PQclear(r);

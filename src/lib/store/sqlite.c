@@ -165,6 +165,41 @@ static const char *const migrations[] = {
     " tokenize='unicode61 remove_diacritics 0');"
     "INSERT INTO events_fts(rowid, words)"
     " SELECT seq, cg_search_words(coalesce(subject, '') || ' ' || summary) FROM events;",
+    /* 4: event ids are unique per producer (the token, user or server
+     * module that made the event), not across the province: one producer
+     * must not be able to pre-file an id that silences another's later
+     * event. SQLite cannot drop a UNIQUE constraint: the table is rebuilt
+     * with the same seq values (the text index keys on them); events
+     * stored before have the producer ''. */
+    "CREATE TABLE events_v4 ("
+    " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " producer TEXT NOT NULL DEFAULT '',"
+    " id TEXT NOT NULL,"
+    " time INTEGER NOT NULL,"
+    " received_at INTEGER NOT NULL,"
+    " host TEXT,"
+    " agency TEXT,"
+    " agency_id INTEGER REFERENCES agencies(id) ON DELETE SET NULL,"
+    " system_id INTEGER REFERENCES systems(id) ON DELETE SET NULL,"
+    " source TEXT NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " severity INTEGER NOT NULL,"
+    " subject TEXT,"
+    " summary TEXT NOT NULL,"
+    " evidence TEXT NOT NULL,"
+    " UNIQUE (producer, id));"
+    "INSERT INTO events_v4(seq,producer,id,time,received_at,host,agency,agency_id,system_id,"
+    "source,kind,severity,subject,summary,evidence)"
+    " SELECT seq,'',id,time,received_at,host,agency,agency_id,system_id,source,kind,"
+    "severity,subject,summary,evidence FROM events;"
+    "DROP TABLE events;"
+    "ALTER TABLE events_v4 RENAME TO events;"
+    "CREATE INDEX events_agency ON events(agency_id, seq);"
+    "CREATE INDEX events_system ON events(system_id, seq);"
+    "CREATE INDEX events_source ON events(source, seq);"
+    "CREATE INDEX events_kind ON events(kind, seq);"
+    "CREATE INDEX events_severity ON events(severity, seq);"
+    "CREATE INDEX events_time ON events(time);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -1944,9 +1979,10 @@ static cg_err sq_audit_list(cg_store_impl *st, const char *actor, int64_t since_
 
 /* ---- events ----------------------------------------------------------- */
 
-static const char SQL_EV_INSERT[] = "INSERT INTO events(id,time,received_at,host,agency,agency_id,"
-                                    "system_id,source,kind,severity,subject,summary,evidence)"
-                                    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING";
+static const char SQL_EV_INSERT[] =
+    "INSERT INTO events(id,time,received_at,host,agency,agency_id,"
+    "system_id,source,kind,severity,subject,summary,evidence,producer)"
+    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(producer, id) DO NOTHING";
 static const char SQL_EV_COLS[] = "SELECT seq,id,time,received_at,host,agency,agency_id,system_id,"
                                   "source,kind,severity,subject,summary,evidence FROM events";
 static const char SQL_EV_GET[] =
@@ -2052,6 +2088,7 @@ static cg_err sq_events_insert(cg_store_impl *st, cg_event_in *evs, size_t n, in
 			sqlite3_bind_null(s, 11);
 		sqlite3_bind_text(s, 12, e->summary ? e->summary : "", -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 13, cg_buf_cstr(&ev), (int)ev.len, SQLITE_STATIC);
+		sqlite3_bind_text(s, 14, evs[i].producer ? evs[i].producer : "", -1, SQLITE_STATIC);
 		err = step_done(c, s);
 		if (err)
 			break;

@@ -187,17 +187,24 @@ cg_err cg_store_audit_list(cg_store *st, const char *actor, int64_t since_ms, in
 
 /* ---- events ----------------------------------------------------------- */
 
-/* One event to store: the decoded event plus what the server mapped. */
+/* One event to store: the decoded event plus what the server mapped.
+ * producer names who made the event: "token:ID" or "user:ID" for what a
+ * caller sent, "server:MODULE" for what the server made ("server:dns",
+ * "server:web"). Event ids are unique per producer only: a producer
+ * re-sending its own event is a duplicate, but no producer can pre-file
+ * an id to silence another's later event. NULL = "". */
 typedef struct cg_event_in {
 	const cg_event *ev;
 	int64_t agency_id; /* 0 = unknown */
 	int64_t system_id; /* 0 = none */
+	const char *producer;
 	/* filled by cg_store_events_insert: */
 	bool duplicate;
 } cg_event_in;
 
 /* Commits all n events in one transaction (durable when it returns
- * CG_OK); ids already stored set .duplicate and are not stored again. */
+ * CG_OK); an id its producer already stored sets .duplicate and is not
+ * stored again. */
 cg_err cg_store_events_insert(cg_store *st, cg_event_in *evs, size_t n, int64_t received_ms,
                               size_t *accepted, size_t *duplicates);
 

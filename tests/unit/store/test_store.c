@@ -372,6 +372,29 @@ TEST(events_dedup_and_query)
 	done(st);
 }
 
+/* Event ids are unique per producer: a token cannot pre-file an id the
+ * server (or another token) will use. */
+TEST(events_dedup_per_producer)
+{
+	cg_store *st = fresh();
+	cg_event ev;
+	mk_event(&ev, "dns-u2-00aa", 3, "dns");
+	cg_event_in in = {.ev = &ev, .producer = "token:7"};
+	size_t acc, dup;
+	CHECK(cg_store_events_insert(st, &in, 1, 0, &acc, &dup) == CG_OK && acc == 1);
+	in = (cg_event_in){.ev = &ev, .producer = "server:dns"};
+	CHECK(cg_store_events_insert(st, &in, 1, 0, &acc, &dup) == CG_OK && acc == 1 && dup == 0);
+	CHECK(!in.duplicate);
+	/* the same producer re-sending is a duplicate */
+	CHECK(cg_store_events_insert(st, &in, 1, 0, &acc, &dup) == CG_OK && acc == 0 && dup == 1);
+	in = (cg_event_in){.ev = &ev, .producer = "token:7"};
+	CHECK(cg_store_events_insert(st, &in, 1, 0, &acc, &dup) == CG_OK && acc == 0 && dup == 1);
+	int64_t n;
+	CHECK(cg_store_events_count(st, &n) == CG_OK && n == 2);
+	cg_event_clear(&ev);
+	done(st);
+}
+
 /* Text search: exact pages through the text index, whatever the number
  * of events between matches; Vietnamese folded the same way on both
  * backends. */
@@ -535,6 +558,7 @@ int main(void)
 		RUN_ON(audit_with_changes);
 		RUN_ON(users_sessions_tokens);
 		RUN_ON(events_dedup_and_query);
+		RUN_ON(events_dedup_per_producer);
 		RUN_ON(text_search);
 		if (!pg_admin) /* SQLite only: a SQLite-file schema downgrade */
 			RUN_ON(migration_backfill);
