@@ -1850,19 +1850,50 @@ static char *ts_query(const char *q)
 static const char SQL_EV_COLS[] = "SELECT seq,id,time,received_at,host,agency,agency_id,system_id,"
                                   "source,kind,severity,subject,summary,evidence FROM events";
 
+/* Event inserts per pipeline round trip. */
+#define PIPE_CHUNK 256
+
 typedef struct tally {
 	int64_t agency_id, day, n;
 	int severity;
 } tally;
 
+/* Running totals are upserted in key order, so two batches committing at
+ * once lock the same rows in the same order (no deadlock). */
+static int tally_cmp(const void *pa, const void *pb)
+{
+	const tally *a = pa, *b = pb;
+	if (a->agency_id != b->agency_id)
+		return a->agency_id < b->agency_id ? -1 : 1;
+	if (a->day != b->day)
+		return a->day < b->day ? -1 : 1;
+	return (a->severity > b->severity) - (a->severity < b->severity);
+}
+
+typedef struct hostseen {
+	int64_t agency_id, last;
+	const char *host;
+} hostseen;
+
+static int host_cmp(const void *pa, const void *pb)
+{
+	const hostseen *a = pa, *b = pb;
+	if (a->agency_id != b->agency_id)
+		return a->agency_id < b->agency_id ? -1 : 1;
+	return strcmp(a->host, b->host);
+}
+
 static cg_err update_totals(pgconn *c, const cg_event_in *evs, size_t n)
 {
 	tally *t = calloc(n ? n : 1, sizeof *t);
-	if (!t)
+	hostseen *h = calloc(n ? n : 1, sizeof *h);
+	if (!t || !h) {
+		free(t);
+		free(h);
 		return CG_ENOMEM;
-	size_t nt = 0;
-	cg_err err = CG_OK;
-	for (size_t i = 0; !err && i < n; i++) {
+	}
+	size_t nt = 0, nh = 0;
+	for (size_t i = 0; i < n; i++) {
 		const cg_event *e = evs[i].ev;
 		if (evs[i].duplicate || evs[i].agency_id <= 0)
 			continue;
@@ -1874,18 +1905,29 @@ static cg_err update_totals(pgconn *c, const cg_event_in *evs, size_t n)
 		if (k == nt)
 			t[nt++] = (tally){evs[i].agency_id, day, 0, (int)e->severity};
 		t[k].n++;
-		if (e->host && e->source && strcmp(e->source, "agent") == 0) {
-			params p = {0};
-			p_int(&p, evs[i].agency_id);
-			p_str(&p, e->host);
-			p_int(&p, e->time_ms);
-			err = q(c,
-			        "INSERT INTO event_hosts(agency_id, host, last_seen) VALUES($1,$2,$3)"
-			        " ON CONFLICT (agency_id, host) DO UPDATE SET last_seen ="
-			        " greatest(event_hosts.last_seen, excluded.last_seen)",
-			        &p, NULL);
-			params_free(&p);
+		if (e->host && e->source && strcmp(e->source, "agent") == 0)
+			h[nh++] = (hostseen){evs[i].agency_id, e->time_ms, e->host};
+	}
+	qsort(t, nt, sizeof *t, tally_cmp);
+	qsort(h, nh, sizeof *h, host_cmp);
+	cg_err err = CG_OK;
+	for (size_t k = 0; !err && k < nh; k++) {
+		/* one row per host: its latest time in the batch */
+		if (k + 1 < nh && host_cmp(&h[k], &h[k + 1]) == 0) {
+			if (h[k].last > h[k + 1].last)
+				h[k + 1].last = h[k].last;
+			continue;
 		}
+		params p = {0};
+		p_int(&p, h[k].agency_id);
+		p_str(&p, h[k].host);
+		p_int(&p, h[k].last);
+		err = q(c,
+		        "INSERT INTO event_hosts(agency_id, host, last_seen) VALUES($1,$2,$3)"
+		        " ON CONFLICT (agency_id, host) DO UPDATE SET last_seen ="
+		        " greatest(event_hosts.last_seen, excluded.last_seen)",
+		        &p, NULL);
+		params_free(&p);
 	}
 	for (size_t k = 0; !err && k < nt; k++) {
 		params p = {0};
@@ -1901,6 +1943,7 @@ static cg_err update_totals(pgconn *c, const cg_event_in *evs, size_t n)
 		params_free(&p);
 	}
 	free(t);
+	free(h);
 	return err;
 }
 
@@ -1926,48 +1969,89 @@ static cg_err pg_events_insert(cg_store_impl *st, cg_event_in *evs, size_t n, in
 	cg_buf_init(&words, 4 * CG_MAX_EVENT_JSON);
 	if (!err)
 		err = begin(c);
+	/* The inserts go out in pipeline mode, PIPE_CHUNK at a time: one
+	 * round trip per chunk instead of one per event. Chunks bound what
+	 * both sides buffer (the server's answers wait in its socket until
+	 * we read them). */
 	size_t acc = 0, dup = 0;
-	for (size_t i = 0; !err && i < n; i++) {
-		const cg_event *e = evs[i].ev;
-		cg_buf_reset(&ev);
-		err = cg_json_encode(&ev, e->evidence);
-		if (!err)
-			err = search_words(e->subject, e->summary, &words);
-		if (err)
-			break;
-		char t[24], rcv[24], ag[24], sys[24], sev[8];
-		snprintf(t, sizeof t, "%lld", (long long)e->time_ms);
-		snprintf(rcv, sizeof rcv, "%lld", (long long)received_ms);
-		snprintf(ag, sizeof ag, "%lld", (long long)evs[i].agency_id);
-		snprintf(sys, sizeof sys, "%lld", (long long)evs[i].system_id);
-		snprintf(sev, sizeof sev, "%d", (int)e->severity);
-		const char *v[15] = {e->id,
-		                     t,
-		                     rcv,
-		                     e->host,
-		                     e->agency,
-		                     evs[i].agency_id > 0 ? ag : NULL,
-		                     evs[i].system_id > 0 ? sys : NULL,
-		                     e->source,
-		                     e->kind,
-		                     sev,
-		                     e->subject,
-		                     e->summary ? e->summary : "",
-		                     cg_buf_cstr(&ev),
-		                     cg_buf_cstr(&words),
-		                     evs[i].producer ? evs[i].producer : ""};
-		PGresult *r = PQexecPrepared(c->c, "ev_insert", 15, v, NULL, NULL, 0);
-		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-			err = res_err(c->c, r);
-			PQclear(r);
+	for (size_t from = 0; !err && from < n; from += PIPE_CHUNK) {
+		size_t to = n - from < PIPE_CHUNK ? n : from + PIPE_CHUNK, sent = from;
+		if (PQenterPipelineMode(c->c) != 1) {
+			err = res_err(c->c, NULL);
 			break;
 		}
-		evs[i].duplicate = PQntuples(r) == 0;
-		PQclear(r);
-		if (evs[i].duplicate)
-			dup++;
-		else
-			acc++;
+		for (size_t i = from; !err && i < to; i++) {
+			const cg_event *e = evs[i].ev;
+			cg_buf_reset(&ev);
+			err = cg_json_encode(&ev, e->evidence);
+			if (!err)
+				err = search_words(e->subject, e->summary, &words);
+			if (err)
+				break;
+			char t[24], rcv[24], ag[24], sys[24], sev[8];
+			snprintf(t, sizeof t, "%lld", (long long)e->time_ms);
+			snprintf(rcv, sizeof rcv, "%lld", (long long)received_ms);
+			snprintf(ag, sizeof ag, "%lld", (long long)evs[i].agency_id);
+			snprintf(sys, sizeof sys, "%lld", (long long)evs[i].system_id);
+			snprintf(sev, sizeof sev, "%d", (int)e->severity);
+			const char *v[15] = {e->id,
+			                     t,
+			                     rcv,
+			                     e->host,
+			                     e->agency,
+			                     evs[i].agency_id > 0 ? ag : NULL,
+			                     evs[i].system_id > 0 ? sys : NULL,
+			                     e->source,
+			                     e->kind,
+			                     sev,
+			                     e->subject,
+			                     e->summary ? e->summary : "",
+			                     cg_buf_cstr(&ev),
+			                     cg_buf_cstr(&words),
+			                     evs[i].producer ? evs[i].producer : ""};
+			/* libpq copies the values into its output buffer */
+			if (!PQsendQueryPrepared(c->c, "ev_insert", 15, v, NULL, NULL, 0))
+				err = res_err(c->c, NULL);
+			else
+				sent++;
+		}
+		if (PQpipelineSync(c->c) != 1 && !err)
+			err = res_err(c->c, NULL);
+		/* every result of what was sent, then the sync point */
+		for (size_t i = from; i < sent; i++) {
+			PGresult *r = PQgetResult(c->c);
+			if (!err && PQresultStatus(r) != PGRES_TUPLES_OK)
+				err = res_err(c->c, r);
+			else if (!err) {
+				evs[i].duplicate = PQntuples(r) == 0;
+				if (evs[i].duplicate)
+					dup++;
+				else
+					acc++;
+			}
+			PQclear(r);
+			PQclear(PQgetResult(c->c)); /* the NULL ending this query */
+		}
+		for (;;) {
+			PGresult *r = PQgetResult(c->c);
+			if (!r) {
+				if (PQstatus(c->c) == CONNECTION_BAD) {
+					err = CG_EDB;
+					break;
+				}
+				continue;
+			}
+			ExecStatusType rs = PQresultStatus(r);
+			PQclear(r);
+			if (rs == PGRES_PIPELINE_SYNC)
+				break;
+			if (rs == PGRES_FATAL_ERROR && PQstatus(c->c) == CONNECTION_BAD) {
+				err = CG_EDB;
+				break;
+			}
+		}
+		if (PQexitPipelineMode(c->c) != 1 && !err)
+			err = res_err(c->c, NULL);
 	}
 	if (!err)
 		err = update_totals(c, evs, n);
