@@ -34,11 +34,12 @@ int main(int argc, char **argv)
 	PGconn *c = PQconnectdb(argv[1]);
 	if (PQstatus(c) != CONNECTION_OK)
 		die(c, "connect");
-	PGresult *r = PQprepare(c, "ins",
-	                        "INSERT INTO events(id,time,received_at,host,source,kind,severity,"
-	                        "subject,summary,evidence,search) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,"
-	                        "$10,to_tsvector('simple',lower($8||' '||$9)))",
-	                        10, NULL);
+	PGresult *r =
+	    PQprepare(c, "ins",
+	              "INSERT INTO events(id,time,received_at,host,source,kind,severity,"
+	              "subject,summary,evidence,search) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,"
+	              "$10,to_tsvector('simple',lower($8||' '||$9)))",
+	              10, NULL);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK)
 		die(c, "prepare");
 	PQclear(r);

@@ -25,8 +25,8 @@ static const struct {
 static const struct {
 	const char *what, *vi, *en;
 } things[] = {
-    {"agency", "cơ quan", "agency"},     {"system", "hệ thống", "system"},
-    {"person", "người phụ trách", "person"}, {"user", "tài khoản", "user"},
+    {"agency", "cơ quan", "agency"},           {"system", "hệ thống", "system"},
+    {"person", "người phụ trách", "person"},   {"user", "tài khoản", "user"},
     {"token", "mã truy cập API", "API token"},
 };
 
@@ -70,10 +70,10 @@ json_t *cg_violation_body(cg_store_violation kind, const char *field, const char
 		break;
 	case CG_VIOL_IN_USE:
 		code = "in_use";
-		snprintf(vi, sizeof vi, "Không xoá được %s này: vẫn còn bản ghi khác tham chiếu tới.",
-		         tvi);
-		snprintf(en, sizeof en, "This %s cannot be deleted: other records still refer to it.",
-		         ten);
+		snprintf(vi, sizeof vi,
+		         "Không xoá được %s này: vẫn còn bản ghi khác tham chiếu tới.", tvi);
+		snprintf(en, sizeof en,
+		         "This %s cannot be deleted: other records still refer to it.", ten);
 		break;
 	default:
 		code = "conflict";

@@ -200,15 +200,27 @@ static const field agency_fields[] = {
     {NULL, F_TEXT},
 };
 static const field system_fields[] = {
-    {"agency_id", F_INT},      {"name", F_TEXT},           {"kind", F_TEXT},
-    {"urls", F_JSON},          {"domains", F_JSON},        {"ips", F_JSON},
-    {"level", F_INT},          {"dossier_status", F_TEXT}, {"dossier_dates", F_JSON},
-    {"monitor_interval_s", F_INT}, {NULL, F_TEXT},
+    {"agency_id", F_INT},
+    {"name", F_TEXT},
+    {"kind", F_TEXT},
+    {"urls", F_JSON},
+    {"domains", F_JSON},
+    {"ips", F_JSON},
+    {"level", F_INT},
+    {"dossier_status", F_TEXT},
+    {"dossier_dates", F_JSON},
+    {"monitor_interval_s", F_INT},
+    {NULL, F_TEXT},
 };
 static const field person_fields[] = {
-    {"agency_id", F_INT}, {"name", F_TEXT},  {"role", F_TEXT},
-    {"title", F_TEXT},    {"phone", F_TEXT}, {"email", F_TEXT},
-    {"published_on_portal", F_BOOL},         {NULL, F_TEXT},
+    {"agency_id", F_INT},
+    {"name", F_TEXT},
+    {"role", F_TEXT},
+    {"title", F_TEXT},
+    {"phone", F_TEXT},
+    {"email", F_TEXT},
+    {"published_on_portal", F_BOOL},
+    {NULL, F_TEXT},
 };
 static const filter agency_filters[] = {
     {"q", "name", OP_LIKE},
@@ -416,9 +428,9 @@ static const char *constraint_field(const char *name)
 	static const struct {
 		const char *constraint, *field;
 	} map[] = {
-	    {"agencies_code_key", "code"},     {"agencies_parent_fk", "parent_id"},
-	    {"systems_agency_fk", "agency_id"}, {"people_agency_fk", "agency_id"},
-	    {"users_agency_fk", "agency_id"},  {"users_username_key", "username"},
+	    {"agencies_code_key", "code"},         {"agencies_parent_fk", "parent_id"},
+	    {"systems_agency_fk", "agency_id"},    {"people_agency_fk", "agency_id"},
+	    {"users_agency_fk", "agency_id"},      {"users_username_key", "username"},
 	    {"api_tokens_agency_fk", "agency_id"},
 	};
 	for (size_t i = 0; name && i < sizeof map / sizeof map[0]; i++)
@@ -539,7 +551,8 @@ static json_t *col_str(const PGresult *r, int row, int col)
 {
 	if (isnull(r, row, col))
 		return json_null();
-	return cg_json_str(cg_slice_from(PQgetvalue(r, row, col), (size_t)PQgetlength(r, row, col)));
+	return cg_json_str(
+	    cg_slice_from(PQgetvalue(r, row, col), (size_t)PQgetlength(r, row, col)));
 }
 
 static json_t *col_int_null(const PGresult *r, int row, int col)
@@ -1021,7 +1034,8 @@ static cg_err build_where(const resdef *d, const cg_scope *scope, const json_t *
 			const char *sv = json_string_value(v);
 			if (f->op == OP_LIKE) {
 				p_own(p, like_pattern(sv));
-				cg_buf_printf(where, " AND %s ILIKE $%d ESCAPE '\\'", f->column, p->n);
+				cg_buf_printf(where, " AND %s ILIKE $%d ESCAPE '\\'", f->column,
+				              p->n);
 			} else {
 				p_str(p, sv);
 				cg_buf_printf(where, " AND %s=$%d", f->column, p->n);
@@ -1098,8 +1112,8 @@ static cg_err pg_inv_list(cg_store_impl *st, const cg_scope *scope, cg_resource 
 	params p = {0};
 	cg_err err = build_where(d, scope, filters, &where, &p);
 	if (!err)
-		err = list_rows(st, st->sql[r].select, d->table, cg_buf_cstr(&where), &p, "id", limit,
-		                offset, row_record_fn, d, items, total);
+		err = list_rows(st, st->sql[r].select, d->table, cg_buf_cstr(&where), &p, "id",
+		                limit, offset, row_record_fn, d, items, total);
 	cg_buf_free(&where);
 	params_free(&p);
 	return err;
@@ -1258,7 +1272,8 @@ static cg_err pg_overview(cg_store_impl *st, const cg_scope *scope, int64_t now_
 			json_object_set_new(a, "portals", json_integer(0));
 			json_object_set_new(a, "systems", json_integer(0));
 			json_object_set_new(a, "endpoints", json_integer(0));
-			json_object_set_new(a, "declared_endpoints", json_integer(col_i64(r, i, 3)));
+			json_object_set_new(a, "declared_endpoints",
+			                    json_integer(col_i64(r, i, 3)));
 			json_object_set_new(a, "open_findings", zero_findings());
 			json_object_set_new(a, "classified",
 			                    json_pack("{s:i,s:i}", "approved", 0, "total", 0));
@@ -1484,7 +1499,8 @@ static cg_err pg_user_delete(cg_store_impl *st, const cg_actor *actor, int64_t i
 {
 	params p = {0};
 	p_int(&p, id);
-	cg_err err = change_by_id(st, "DELETE FROM users WHERE id=$1", &p, actor, "delete", "user", id);
+	cg_err err =
+	    change_by_id(st, "DELETE FROM users WHERE id=$1", &p, actor, "delete", "user", id);
 	params_free(&p);
 	return err;
 }
@@ -1511,8 +1527,8 @@ static cg_err pg_user_get(cg_store_impl *st, int64_t id, json_t **out)
 	params p = {0};
 	p_int(&p, id);
 	cg_err err = get_one(
-	    st, "SELECT id,username,display_name,role,agency_id,disabled FROM users WHERE id=$1", &p,
-	    row_user, out);
+	    st, "SELECT id,username,display_name,role,agency_id,disabled FROM users WHERE id=$1",
+	    &p, row_user, out);
 	params_free(&p);
 	return err;
 }
@@ -1694,8 +1710,7 @@ static cg_err pg_token_get(cg_store_impl *st, int64_t id, json_t **out)
 	return err;
 }
 
-static cg_err pg_token_revoke(cg_store_impl *st, const cg_actor *actor, int64_t id,
-                              int64_t now_ms)
+static cg_err pg_token_revoke(cg_store_impl *st, const cg_actor *actor, int64_t id, int64_t now_ms)
 {
 	params p = {0};
 	p_int(&p, now_ms);
@@ -1791,9 +1806,9 @@ static cg_err pg_audit_list(cg_store_impl *st, const char *actor, int64_t since_
 		p_int(&p, since_ms);
 		cg_buf_printf(&where, " AND time>=$%d", p.n);
 	}
-	cg_err err = list_rows(st, "SELECT id,time,actor,action,object_type,object_id,detail FROM audit",
-	                       "audit", cg_buf_cstr(&where), &p, "id DESC", limit, offset,
-	                       row_audit, NULL, items, total);
+	cg_err err = list_rows(
+	    st, "SELECT id,time,actor,action,object_type,object_id,detail FROM audit", "audit",
+	    cg_buf_cstr(&where), &p, "id DESC", limit, offset, row_audit, NULL, items, total);
 	params_free(&p);
 	cg_buf_free(&where);
 	return err;
