@@ -39,10 +39,14 @@ SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
 echo "setup: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 # The tests start a private PostgreSQL cluster (scripts/pg-test-cluster.sh):
-# no system cluster or service is wanted from the package.
-if [ ! -e /etc/postgresql-common/createcluster.conf ]; then
-  $SUDO mkdir -p /etc/postgresql-common
-  echo "create_main_cluster = false" | $SUDO tee /etc/postgresql-common/createcluster.conf >/dev/null
-fi
+# no system cluster is wanted from the server package, so postgresql-common
+# goes first and is told not to create one.
+case " ${missing[*]} " in *" postgresql-15 "*)
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends postgresql-common >&2
+  $SUDO sed -ri 's/^#? *create_main_cluster *=.*/create_main_cluster = false/' \
+    /etc/postgresql-common/createcluster.conf
+  ;;
+esac
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
