@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """The client half of bench/ingest.sh (python3 stdlib only).
 
-usage: ingest_client.py HOST:PORT WORKDIR BATCHES TOTAL
+usage: ingest_client.py HOST:PORT DATADIR BATCHES TOTAL BACKEND [ANCHOR]
+
+BACKEND sqlite: the anchor is python3's sqlite3 on DATADIR/canhgac.db's
+schema. BACKEND postgresql: ANCHOR is the command (bench/pg_anchor.c and
+its database URL) given a file of the same batches.
 
 The timed comparison posts BATCHES batches with one client (strictly one
 batch after the other), then BATCHES more with two concurrent clients (as
@@ -12,13 +16,16 @@ import json
 import os
 import random
 import sqlite3
+import subprocess
 import sys
 import threading
 import time
 
 host, port = sys.argv[1].rsplit(":", 1)
-work = sys.argv[2]
+data = sys.argv[2]
 batches, total, clients = int(sys.argv[3]), int(sys.argv[4]), 2
+backend = sys.argv[5] if len(sys.argv) > 5 else "sqlite"
+anchor_cmd = sys.argv[6].split() if len(sys.argv) > 6 else []
 BATCH = 1000
 SOURCES = ["web", "malware", "dns", "secrets", "agent"]
 KINDS = ["defacement", "gambling_spam", "webshell", "dga", "state_secret", "heartbeat"]
@@ -105,11 +112,14 @@ def parse_ms(s):
 
 def sqlite_anchor(bodies):
     """The same rows, plain sqlite3, one transaction per batch."""
-    src = sqlite3.connect(os.path.join(work, "data", "canhgac.db"))
+    src = sqlite3.connect(os.path.join(data, "canhgac.db"))
+    # the events table, its indexes and its text index (canhgac keeps it
+    # in the ingest transaction: so does the anchor)
     schema = [r[0] for r in src.execute(
-        "SELECT sql FROM sqlite_master WHERE tbl_name='events' AND sql IS NOT NULL")]
+        "SELECT sql FROM sqlite_master WHERE tbl_name IN ('events', 'events_fts')"
+        " AND type IN ('table', 'index') AND sql IS NOT NULL AND name NOT LIKE 'events_fts_%'")]
     src.close()
-    path = os.path.join(work, "anchor.db")
+    path = os.path.join(data, "anchor.db")
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
@@ -129,12 +139,26 @@ def sqlite_anchor(bodies):
                  sev[e["severity"]], e["subject"], e["summary"],
                  json.dumps(e["evidence"], ensure_ascii=False)) for e in evs]
         db.execute("BEGIN")
+        top = db.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
         db.executemany("INSERT INTO events(id,time,received_at,host,agency,agency_id,system_id,"
                        "source,kind,severity,subject,summary,evidence) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        db.execute("INSERT INTO events_fts(rowid, words) SELECT seq, lower(subject || ' ' || summary)"
+                   " FROM events WHERE seq > ?", (top,))
         db.execute("COMMIT")
     rate = len(bodies) * BATCH / (time.perf_counter() - t0)
     db.close()
     return rate
+
+
+def pg_anchor(bodies):
+    """The same rows, plain libpq (bench/pg_anchor.c), one transaction per batch."""
+    path = os.path.join(data, "batches.ndjson")
+    with open(path, "wb") as f:
+        for b in bodies:
+            f.write(b + b"\n")
+    out = subprocess.run(anchor_cmd + [path], check=True, capture_output=True, text=True).stdout
+    os.unlink(path)
+    return float(out.split()[-1])
 
 
 def pct(xs, p):
@@ -187,13 +211,17 @@ print(f"timed comparison: {batches} batches x {BATCH} events")
 clients = 1
 rate_1, bodies, lat = http_ingest(token, 0, batches)
 print(f"canhgac HTTP ingest, 1 client:  {rate_1:,.0f} events/s (batch latency p50 {pct(lat,.5)*1000:.1f} ms, p95 {pct(lat,.95)*1000:.1f} ms)")
-rate_sql = sqlite_anchor(bodies)
-print(f"plain sqlite3 inserts:         {rate_sql:,.0f} events/s")
+if backend == "postgresql":
+    rate_sql = pg_anchor(bodies)
+    print(f"plain libpq inserts:           {rate_sql:,.0f} events/s")
+else:
+    rate_sql = sqlite_anchor(bodies)
+    print(f"plain sqlite3 inserts:         {rate_sql:,.0f} events/s")
 clients = 2
 rate_2, _, lat = http_ingest(token, batches + 2, batches)
 print(f"canhgac HTTP ingest, 2 clients: {rate_2:,.0f} events/s (batch latency p50 {pct(lat,.5)*1000:.1f} ms, p95 {pct(lat,.95)*1000:.1f} ms)")
-print(f"ratio ingest-vs-sqlite {rate_1 / rate_sql:.2f}")
-print(f"ratio ingest-2clients-vs-sqlite {rate_2 / rate_sql:.2f}")
+print(f"ratio ingest-vs-{backend} {rate_1 / rate_sql:.2f}")
+print(f"ratio ingest-2clients-vs-{backend} {rate_2 / rate_sql:.2f}")
 batches = 2 * batches + 1
 del bodies
 

@@ -11,7 +11,7 @@ build_pkgs=(
   libjansson-dev libsqlite3-dev sqlite3 libmicrohttpd-dev libgnutls28-dev
   libsodium-dev libcurl4-openssl-dev libxml2-dev libyara-dev libarchive-dev
   libpsl-dev libpcap-dev zlib1g-dev libutf8proc-dev libpoppler-glib-dev
-  libgsf-1-dev libssl-dev
+  libgsf-1-dev libssl-dev libpq-dev
 )
 # Tools the tests and benchmarks run against (anchors, real servers, browser).
 test_pkgs=(
@@ -19,6 +19,7 @@ test_pkgs=(
   yara clamav poppler-utils catdoc unzip zip p7zip-full time hyperfine
   libreoffice-writer-nogui libreoffice-calc-nogui iproute2 procps bc
   wamerican
+  postgresql-15 postgresql-client-15
 )
 
 missing=()
@@ -37,5 +38,15 @@ fi
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
 echo "setup: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
+# The tests start a private PostgreSQL cluster (scripts/pg-test-cluster.sh):
+# no system cluster is wanted from the server package, so postgresql-common
+# goes first and is told not to create one.
+case " ${missing[*]} " in *" postgresql-15 "*)
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends postgresql-common >&2
+  $SUDO sed -ri 's/^#? *create_main_cluster *=.*/create_main_cluster = false/' \
+    /etc/postgresql-common/createcluster.conf
+  ;;
+esac
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

@@ -9,6 +9,15 @@
 #   5. browser tests (tests/browser/*.mjs, TAP) in headless Chromium
 #   6. a fuzz smoke run: every libFuzzer target builds and runs briefly
 #
+# The store has two backends. A private PostgreSQL cluster is started once
+# (scripts/pg-test-cluster.sh, removed at exit): unit/test_store runs its
+# cases on both, and every integration and browser suite that uses the
+# store runs a second time on PostgreSQL (named integration@pg/...,
+# browser@pg/...), through tests/pg-store-wrap.sh which gives each data
+# directory a fresh database. The server helpers check the backend the
+# server reports against CANHGAC_TEST_BACKEND. SKIP_PG=1 skips the second
+# pass.
+#
 # Every suite speaks TAP; this script counts "ok"/"not ok" lines and ends
 # with the line "N passed, N failed". A suite that exits non-zero without a
 # failing line counts as one failure, as does one that runs no test.
@@ -95,6 +104,18 @@ done
 echo "== tests"
 run_suite banned 60 banned_check
 
+PGDIR=""
+if [ "${SKIP_PG:-0}" != 1 ]; then
+	PGDIR=$(mktemp -d "${TMPDIR:-/tmp}/canhgac-pg.XXXXXX")
+	trap 'scripts/pg-test-cluster.sh stop "$PGDIR"' EXIT
+	if ! CANHGAC_TEST_PG=$(scripts/pg-test-cluster.sh start "$PGDIR" 2>"$LOGDIR/pg-cluster.log"); then
+		echo "PostgreSQL test cluster did not start:"; tail "$LOGDIR/pg-cluster.log"
+		failed=$((failed + 1)); failures+=("pg-cluster"); PGDIR=""
+	else
+		export CANHGAC_TEST_PG
+	fi
+fi
+
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:halt_on_error=1:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 for exe in $(find build/tests/unit -type f -executable -name "test_*" | sort); do
@@ -128,6 +149,38 @@ if ls tests/browser/*.mjs >/dev/null 2>&1; then
 		case "$t" in */lib*|*/_*) continue ;; esac
 		run_suite "browser/$(basename "${t%.mjs}")" 900 node "$t"
 	done
+fi
+
+# The same suites on PostgreSQL: those that touch the store (start a
+# server, add a user, seed the demo).
+uses_store() { grep -qE 'Server\(|startServer|_agentlib|[" ]serve[" ]|user add|"user", "add"|demo seed' "$1"; }
+if [ -n "$PGDIR" ]; then
+	export CANHGAC_PG_DIR=$PGDIR CANHGAC_TEST_BACKEND=postgresql
+	for b in "$CANHGAC:canhgac" "$CANHGAC_RELEASE:canhgac-release"; do
+		printf '#!/bin/sh\nexec "%s" "%s" "$@"\n' "$ROOT/tests/pg-store-wrap.sh" "${b%%:*}" \
+			>"$PGDIR/${b##*:}"
+		chmod 755 "$PGDIR/${b##*:}"
+	done
+	chmod 755 "$PGDIR"
+	CANHGAC=$PGDIR/canhgac CANHGAC_RELEASE=$PGDIR/canhgac-release
+	for t in tests/integration/*.sh tests/integration/*.py; do
+		[ -f "$t" ] || continue
+		case "$t" in */lib*|*/_*) continue ;; esac
+		uses_store "$t" || continue
+		# copies a SQLite store to PostgreSQL: its own pass is the first
+		case "$t" in */test_store_copy.py) continue ;; esac
+		name=integration@pg/$(basename "${t%.*}")
+		case "$t" in
+		*.sh) run_suite "$name" 900 bash "$t" ;;
+		*.py) run_suite "$name" 900 python3 "$t" ;;
+		esac
+	done
+	for t in tests/browser/*.mjs; do
+		case "$t" in */lib*|*/_*) continue ;; esac
+		uses_store "$t" || continue
+		run_suite "browser@pg/$(basename "${t%.mjs}")" 900 node "$t"
+	done
+	unset CANHGAC_TEST_BACKEND
 fi
 
 if [ "${SKIP_FUZZ:-0}" != 1 ]; then

@@ -15,12 +15,13 @@
 #include "core/log.h"
 #include "core/msg.h"
 
-enum { OPT_JSON = -100, OPT_DATA_DIR, OPT_QUIET, OPT_VERBOSE, OPT_HELP, OPT_LANG };
+enum { OPT_JSON = -100, OPT_DATA_DIR, OPT_QUIET, OPT_VERBOSE, OPT_HELP, OPT_LANG, OPT_STORE };
 
 static const cg_opt common_opts[] = {
 	{ "json", 0, false, OPT_JSON },
 	{ "data-dir", 0, true, OPT_DATA_DIR },
 	{ "lang", 0, true, OPT_LANG },
+	{ "store", 0, true, OPT_STORE },
 	{ "quiet", 'q', false, OPT_QUIET },
 	{ "verbose", 'v', false, OPT_VERBOSE },
 	{ "help", 'h', false, OPT_HELP },
@@ -54,6 +55,8 @@ void cg_cli_print_help(const cg_command *cmd)
 	fputs(cg_tr("\ncommon options:\n"
 		    "  --json            machine-readable output: one JSON object a line\n"
 		    "  --data-dir DIR    state directory (default $CANHGAC_DATA_DIR or ./canhgac-data)\n"
+		    "  --store URL       the database: sqlite:PATH or postgresql://... (default\n"
+		    "                    $CANHGAC_STORE or sqlite:DATA_DIR/canhgac.db)\n"
 		    "  --lang vi|en      language of the messages (default: from LC_ALL, LC_MESSAGES, LANG)\n"
 		    "  -q, --quiet       only errors on stderr\n"
 		    "  -v, --verbose     more detail on stderr (repeat for debug)\n"
@@ -156,6 +159,11 @@ static int apply(cg_cli *cli, const cg_opt *o, const char *val, cg_opt_fn fn,
 			return cg_cli_usage_error(cli, "--data-dir needs a directory");
 		cli->data_dir = val;
 		return -1;
+	case OPT_STORE:
+		if (!*val)
+			return cg_cli_usage_error(cli, "--store needs a URL (sqlite:PATH or postgresql://...)");
+		cli->store = val;
+		return -1;
 	case OPT_QUIET:
 		cli->verbosity = -1;
 		return -1;
@@ -194,6 +202,8 @@ int cg_cli_parse(cg_cli *cli, const cg_opt *opts, cg_opt_fn fn, void *ctx)
 {
 	const char *env = getenv("CANHGAC_DATA_DIR");
 	cli->data_dir = env && *env ? env : "./canhgac-data";
+	const char *senv = getenv("CANHGAC_STORE");
+	cli->store = senv && *senv ? senv : NULL;
 	cli->pos = calloc((size_t)cli->argc + 1, sizeof *cli->pos);
 	if (!cli->pos)
 		return CG_EXIT_ERROR;
@@ -254,4 +264,12 @@ bool cg_cli_int(const cg_cli *cli, const char *opt, const char *val,
 	}
 	*out = (long long)v;
 	return true;
+}
+
+const char *cg_cli_store_url(const cg_cli *cli, char *buf, size_t n)
+{
+	if (cli->store)
+		return cli->store;
+	snprintf(buf, n, "sqlite:%s/canhgac.db", cli->data_dir);
+	return buf;
 }

@@ -20,6 +20,7 @@
 #define CG_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "core/msg.h"
 
@@ -37,6 +38,7 @@ typedef struct cg_cli {
 	bool json;
 	int verbosity;   /* -1 quiet, 0 default, 1+ verbose */
 	const char *data_dir;
+	const char *store; /* --store or $CANHGAC_STORE; NULL = the default */
 	/* positional arguments left after parsing */
 	char **pos;
 	int npos;
@@ -87,5 +89,9 @@ void cg_cli_print_help(const cg_command *cmd);
  * option by name on failure. */
 bool cg_cli_int(const cg_cli *cli, const char *opt, const char *val,
 		long long min, long long max, long long *out);
+
+/* The store URL the command opens: --store, $CANHGAC_STORE, or
+ * sqlite:DATA_DIR/canhgac.db (written into buf). */
+const char *cg_cli_store_url(const cg_cli *cli, char *buf, size_t n);
 
 #endif

@@ -28,7 +28,6 @@
 #define DEMO_ADMIN         "admin"
 #define DEMO_PASSWORD_FILE "demo-admin.txt"
 /* The database file `canhgac serve` opens in the data dir. */
-#define DEMO_STORE_FILE "canhgac.db"
 
 /* Reads a password kept by an earlier run into pw; false when there is
  * none (or it is unusable). */
@@ -127,7 +126,8 @@ static int demo_seed(cg_cli *cli, const demo_opts *o)
 		rc = demo_fail(cli, cli->data_dir, err, &why);
 		goto out;
 	}
-	cg_buf_printf(&path, "%s/%s", cli->data_dir, DEMO_STORE_FILE);
+	char urlbuf[4096];
+	cg_buf_puts(&path, cg_cli_store_url(cli, urlbuf, sizeof urlbuf));
 	cg_buf_printf(&pwpath, "%s/%s", cli->data_dir, DEMO_PASSWORD_FILE);
 	if ((err = cg_store_open(cg_buf_cstr(&path), &st, &why))) {
 		rc = demo_fail(cli, cg_tr("store"), err, &why);

@@ -104,6 +104,8 @@ int cmd_serve(cg_cli *cli)
 		if (files[i][1] && access(files[i][1], R_OK) != 0)
 			return cg_cli_usage_error(cli, "--%s %s: %s", files[i][0], files[i][1],
 			                          cg_tr(strerror(errno)));
+	char storebuf[4096];
+	c.o.store = cg_cli_store_url(cli, storebuf, sizeof storebuf);
 	/* the endpoint-agent registry (DATA_DIR/agents.db, api_agent.c) */
 	cg_buf why;
 	cg_buf_init(&why, 4096);

@@ -115,16 +115,19 @@ int cmd_user_add(cg_cli *cli)
 	cg_buf why;
 	cg_buf_init(&why, 1024);
 	char path[4096];
-	snprintf(path, sizeof path, "%s/canhgac.db", cli->data_dir);
+	const char *url = cg_cli_store_url(cli, path, sizeof path);
 	/* An officer's agency can only be in a store that exists: never
 	 * create one just to find the agency missing. */
-	if (c.agency && access(path, F_OK) != 0) {
+	char dbfile[4096];
+	snprintf(dbfile, sizeof dbfile, "%s/canhgac.db", cli->data_dir);
+	if (c.agency && strncmp(url, "sqlite:", 7) == 0 && access(url + 7, F_OK) != 0) {
 		cg_buf_free(&why);
+		json_decref(in);
 		return cg_cli_usage_error(cli, "--agency %s: no such agency (id, code or name)",
 		                          c.agency);
 	}
 	cg_store *st = NULL;
-	if (cg_mkdir_p(cli->data_dir, 0700, &why) || cg_store_open(path, &st, &why)) {
+	if (cg_mkdir_p(cli->data_dir, 0700, &why) || cg_store_open(url, &st, &why)) {
 		cg_cli_error(cli, "%s", cg_buf_cstr(&why));
 		cg_buf_free(&why);
 		json_decref(in);

@@ -26,6 +26,7 @@ int cmd_quarantine_restore(cg_cli *cli);
 int cmd_scan_malware(cg_cli *cli);
 int cmd_scan_secrets(cg_cli *cli);
 int cmd_serve(cg_cli *cli);
+int cmd_store_copy(cg_cli *cli);
 int cmd_user_add(cg_cli *cli);
 int cmd_version(cg_cli *cli);
 int cmd_web_baseline(cg_cli *cli);
@@ -182,8 +183,19 @@ const cg_command cg_commands[] = {
 	  "                          monitor_interval_s has passed (default 300)\n"
 	  "  --alert-config FILE     e-mail/webhook alerts for new portal findings (INI\n"
 	  "                          [alerts]; default DATA_DIR/alerts.ini when present)\n"
-	  "The database is DATA_DIR/canhgac.db (SQLite, WAL). SIGTERM or SIGINT stops\n"
+	  "The database is --store URL, $CANHGAC_STORE, or DATA_DIR/canhgac.db (SQLite,\n"
+	  "WAL); PostgreSQL: --store postgresql://HOST/DB. SIGTERM or SIGINT stops\n"
 	  "the server after the requests in flight are answered.\n" },
+	{ "store copy", cmd_store_copy,
+	  "Copy the server's store from SQLite to PostgreSQL, and check it.",
+	  "--from sqlite:PATH --to postgresql://...",
+	  "options:\n"
+	  "  --from URL              the SQLite store (sqlite:DATA_DIR/canhgac.db)\n"
+	  "  --to URL                the PostgreSQL database (its schema is created)\n"
+	  "Everything is copied with its ids (users with their password hashes,\n"
+	  "sessions, API tokens, audit log, events). Rows already copied are left\n"
+	  "alone: running it twice is safe. Each table's row count and checksum are\n"
+	  "compared on both sides; exit 2 when any differs. Stop the server first.\n" },
 	{ "user add", cmd_user_add,
 	  "Create a dashboard/API account.",
 	  "NAME --role admin|analyst|officer|viewer [--agency ID] [--generate]",

@@ -65,17 +65,11 @@ void api_users_create(cg_req *req, cg_resp *resp)
 	cg_inv_error e;
 	cg_err err = cg_user_create(req->srv->store, &req->actor, body, &id, &e);
 	json_decref(body);
-	if (err == CG_ECONFLICT) {
-		char msg[512];
-		snprintf(msg, sizeof msg, "%s: %s", e.field, e.message);
-		cg_resp_error(resp, 409, msg, NULL);
-		return;
-	}
 	if (err == CG_EINVAL) {
 		cg_resp_invalid(resp, &e);
 		return;
 	}
-	if (err) {
+	if (err) { /* a taken username: 409 "duplicate", field "username" */
 		cg_resp_store_error(resp, err, "user");
 		return;
 	}

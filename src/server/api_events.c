@@ -246,6 +246,10 @@ void api_events_ingest(cg_req *req, cg_resp *resp)
 		cg_resp_store_error(resp, err, "agencies");
 		return;
 	}
+	/* dedup is per producer: this token or this user */
+	char producer[48];
+	snprintf(producer, sizeof producer, "%s:%lld", req->who.is_token ? "token" : "user",
+	         (long long)req->who.id);
 	cg_event *evs = calloc(b.n ? b.n : 1, sizeof *evs);
 	cg_event_in *ins = calloc(b.n ? b.n : 1, sizeof *ins);
 	json_t *rejected = json_array();
@@ -262,6 +266,7 @@ void api_events_ingest(cg_req *req, cg_resp *resp)
 			continue;
 		}
 		ins[n].ev = &evs[n];
+		ins[n].producer = producer;
 		ins[n].agency_id = map_agency(&m, &evs[n], req->who.agency_id);
 		map_system(&m, &evs[n], &ins[n].agency_id, &ins[n].system_id);
 		n++;

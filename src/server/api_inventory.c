@@ -258,14 +258,7 @@ static void inv_delete(cg_req *req, cg_resp *resp, cg_resource r)
 	if (!ok)
 		return;
 	err = cg_store_inv_delete(req->srv->store, &req->scope, &req->actor, r, req->id);
-	if (err == CG_ECONFLICT) {
-		cg_resp_error(resp, 409,
-		              "other records still refer to it (systems, people, users, tokens or "
-		              "child agencies)",
-		              NULL);
-		return;
-	}
-	if (err) {
+	if (err) { /* a record still referred to: 409 "in_use" */
 		cg_resp_store_error(resp, err, cg_resource_name(r));
 		return;
 	}

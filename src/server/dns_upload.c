@@ -297,7 +297,8 @@ static cg_err store_events(cg_server *srv, job *j, cg_dns_analyzer *a)
 			break;
 		}
 		json_object_set_new(evs[k].evidence, "upload", json_integer(j->id));
-		in[k] = (cg_event_in){ .ev = &evs[k], .agency_id = agency };
+		/* the server's own findings: no caller can pre-file their ids */
+		in[k] = (cg_event_in){ .ev = &evs[k], .agency_id = agency, .producer = "server:dns" };
 		k++;
 	}
 	int64_t now = cg_time_now_ms();

@@ -157,6 +157,7 @@ const char *cg_route_auth_word(const cg_route *r, char *buf, size_t n);
 typedef struct cg_serve_opts {
 	const char *listen; /* "127.0.0.1:8080", "[::1]:0", "0.0.0.0:8443" */
 	const char *data_dir;
+	const char *store;    /* store URL (store.h cg_store_open) */
 	const char *tls_cert; /* PEM files, or NULL: generated in data dir */
 	const char *tls_key;
 	bool plain; /* no TLS (only allowed on loopback) */

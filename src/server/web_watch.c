@@ -193,7 +193,10 @@ static void load_state(cg_web_watch *w)
 
 static void store_event(cg_web_watch *w, const cg_event *ev, const portal *p)
 {
-	cg_event_in in = {ev, p ? p->agency_id : 0, p ? p->system_id : 0, false};
+	cg_event_in in = {.ev = ev,
+	                  .agency_id = p ? p->agency_id : 0,
+	                  .system_id = p ? p->system_id : 0,
+	                  .producer = "server:web"};
 	size_t acc = 0, dup = 0;
 	if (cg_store_events_insert(w->st, &in, 1, cg_time_now_ms(), &acc, &dup))
 		cg_error("web watcher: cannot store a %s event for %s: %s", ev->kind, ev->subject,

@@ -103,6 +103,15 @@ export async function startServer(extraArgs) {
 			try {
 				const r = await fetch(url + "/api/v1/session");
 				if (r.status === 401 || r.status === 200) {
+					/* a suite must never run silently on the other backend */
+					const want = process.env.CANHGAC_TEST_BACKEND || "sqlite";
+					const m = /canhgac serve: store (\S+)/.exec(stderr);
+					if (!m || m[1] !== want) {
+						proc.kill("SIGKILL");
+						const e = new Error(`server runs on store ${m ? m[1] : "?"}, the test asked for ${want}`);
+						e.wrongBackend = true;
+						throw e;
+					}
 					return {
 						url, dataDir, proc,
 						stderr: () => stderr,
@@ -117,7 +126,10 @@ export async function startServer(extraArgs) {
 						},
 					};
 				}
-			} catch (e) { /* not listening yet */ }
+			} catch (e) {
+				if (e.wrongBackend) throw e;
+				/* not listening yet */
+			}
 			await sleep(100);
 		}
 		if (!exited) proc.kill("SIGKILL");

@@ -106,11 +106,14 @@ class Server:
         self.own_dir = data_dir is None
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="canhgac-srv.")
         self.tls = tls
-        if admin and not os.path.exists(os.path.join(self.data_dir, "canhgac.db")):
+        # the admin is made once per data dir (whichever backend holds it)
+        marker = os.path.join(self.data_dir, ".test-admin")
+        if admin and not os.path.exists(marker):
             subprocess.run([BIN, "user", "add", "admin", "--role", "admin",
                             "--data-dir", self.data_dir],
                            input=(ADMIN_PW + "\n").encode(), check=True,
                            stdout=subprocess.DEVNULL)
+            open(marker, "w").close()
         self.start()
 
     def start(self):
@@ -124,6 +127,15 @@ class Server:
         line = self.proc.stdout.readline().decode()
         if "listening on" not in line:
             raise RuntimeError("server did not start: " + line)
+        # a suite must never run silently on the other backend
+        want = os.environ.get("CANHGAC_TEST_BACKEND", "sqlite")
+        with open(os.path.join(self.data_dir, "server.log"), "rb") as f:
+            starts = [l for l in f.read().decode(errors="replace").splitlines()
+                      if l.startswith("canhgac serve: store ")]
+        got = starts[-1].rsplit(" ", 1)[1] if starts else "?"
+        if got != want:
+            self.proc.kill()
+            raise RuntimeError(f"server runs on store {got!r}, the test asked for {want!r}")
         addr = line.strip().rsplit("//", 1)[1]
         self.host, port = addr.rsplit(":", 1)
         self.port = int(port)

@@ -83,6 +83,30 @@ try:
     t.ok(body.get("result", {}).get("events_stored") == 0 and len(evs.get("items", [])) == 3,
          "analysing again stores no duplicate events", body)
 
+    # id squatting (issue 18): an agent token files, before the admin's
+    # next upload, the ids that upload's findings would get; dedup is per
+    # producer, so the server's findings are still stored
+    _, atok, _ = admin.req("POST", "/api/v1/tokens", {"name": "agent-x", "scope": "agent", "agency_id": a1["id"]})
+    agent = srv.client(token=atok["token"])
+    nxt = uid + 2  # the admin's session upload above took uid + 1
+    squat = []
+    for e in items:
+        rest = e["id"].split("-", 2)[2]  # dns-u<upload>-<client hash>
+        squat.append({"id": "dns-u%d-%s" % (nxt, rest), "time": "2026-11-21T04:00:00Z", "source": "dns",
+                      "kind": "infected_client", "severity": "info", "summary": "nothing to see"})
+    st, body, _ = agent.req("POST", "/api/v1/events", squat)
+    t.ok(st == 200 and body.get("accepted") == 3, "an agent token can file events with the next upload's ids", body)
+    st, up2, _ = admin.req("POST", "/api/v1/dns/uploads", {"name": "again.log.gz"})
+    t.ok(st == 201 and up2["id"] == nxt, "the admin's next upload gets the predicted id", up2)
+    admin.req("PUT", "/api/v1/dns/uploads/%d?offset=0" % nxt, raw=data, ctype="application/octet-stream")
+    st, body, _ = admin.req("POST", "/api/v1/dns/uploads/%d/analyze" % nxt)
+    deadline = time.time() + 120
+    while time.time() < deadline and body.get("state") not in ("done", "failed"):
+        time.sleep(0.2)
+        st, body, _ = admin.req("GET", "/api/v1/dns/uploads/%d" % nxt)
+    t.ok(body.get("state") == "done" and body["result"]["clients_flagged"] == 3 and body["result"]["events_stored"] == 3,
+         "the squatted ids do not suppress the admin's DNS findings", body)
+
     # an interrupted upload survives a restart and is resumed
     st, up2, _ = isp.req("POST", "/api/v1/dns/uploads", {"name": "resolver2.log"})
     part = b"21-Nov-2026 04:00:00.000 client 10.5.2.2#1 (c.evil.example): query: c.evil."

@@ -144,6 +144,18 @@ try:
          "create a system with defaults", sysrec)
     st, body, _ = admin.req("POST", "/api/v1/systems", {"agency_id": 999, "name": "x", "kind": "portal", "level": 1})
     t.ok(st == 400, "a system of an unknown agency is 400", body)
+    # constraint failures are data naming the field, never backend text
+    backend_words = ("UNIQUE", "constraint", "duplicate key", "violates", "FOREIGN", "sqlite", "SQLSTATE", "agencies.")
+    clean = lambda b: not any(w.lower() in json.dumps(b, ensure_ascii=False).lower() for w in backend_words)
+    t.ok(body.get("code") == "unknown_reference" and body.get("field") == "agency_id"
+         and "Cơ quan" in body["error"] and "Agency" in body.get("error_en", "") and clean(body),
+         "an unknown agency is named as the field, in Vietnamese and English", body)
+    st, body, _ = admin.req("POST", "/api/v1/agencies", {"name": "Trùng mã", "kind": "so_ban_nganh", "code": ag["code"]})
+    t.ok(st == 409 and body.get("code") == "duplicate" and body.get("field") == "code" and clean(body)
+         and body["error"].startswith("Mã"), "a duplicate agency code is 409 duplicate on field code", body)
+    st, body, _ = admin.req("POST", "/api/v1/agencies", {"name": "Con", "kind": "so_ban_nganh", "parent_id": 987654})
+    t.ok(st == 400 and body.get("code") == "unknown_reference" and body.get("field") == "parent_id" and clean(body),
+         "an unknown parent agency is named as parent_id", body)
     st, body, _ = admin.req("POST", "/api/v1/systems", {"agency_id": ag["id"], "name": "x", "kind": "portal", "level": 7})
     t.ok(st == 400 and "level" in body["error"], "level 7 is refused", body)
     st, body, _ = admin.req("PATCH", f"/api/v1/systems/{sysrec['id']}", {"level": 3})
@@ -157,7 +169,7 @@ try:
     st, body, _ = admin.req("GET", "/api/v1/agencies?q=C%C3%B4ng%20ngh%E1%BB%87")
     t.ok(st == 200 and body["total"] == 1, "agency text search (q)", body)
     st, body, _ = admin.req("DELETE", f"/api/v1/agencies/{ag['id']}")
-    t.ok(st == 409, "deleting an agency that still has systems is 409", body)
+    t.ok(st == 409 and body.get("code") == "in_use" and clean(body), "deleting an agency that still has systems is 409 in_use", body)
     st, body, _ = admin.req("GET", "/api/v1/overview")
     a0 = body["agencies"][0]
     t.ok(st == 200 and a0["portals"] == 1 and a0["classified"] == {"approved": 1, "total": 1}
@@ -169,7 +181,8 @@ try:
     st, viewer, _ = admin.req("POST", "/api/v1/users", {"username": "v1", "role": "viewer", "password": "viewer-password-1"})
     t.ok(st == 201 and "password" not in viewer and "pw_hash" not in json.dumps(viewer), "create a viewer (no hash echoed)", viewer)
     st, body, _ = admin.req("POST", "/api/v1/users", {"username": "v1", "role": "viewer", "password": "viewer-password-1"})
-    t.ok(st == 409, "a duplicate username is 409")
+    t.ok(st == 409 and body.get("code") == "duplicate" and body.get("field") == "username" and clean(body),
+         "a duplicate username is 409 duplicate on field username", body)
     st, body, _ = admin.req("POST", "/api/v1/users", {"username": "o1", "role": "officer", "password": "officer-password-1"})
     t.ok(st == 400 and "agency" in body["error"], "an officer without an agency is refused", body)
     v = srv.client()

@@ -28,11 +28,19 @@ expect_rc 2 "an overlong username is refused" "$CANHGAC" user add "$(printf 'a%.
 e=$d/never
 expect_rc 2 "a refused user writes nothing" "$CANHGAC" user add "x/y" --role admin --generate --data-dir "$e"
 [ ! -e "$e" ] && ok "no data directory is created for a refused user" || not_ok "no data directory is created for a refused user"
-n=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from users').fetchone()[0])" "$d/canhgac.db")
+# db_query SQL: one value from the store the CLI wrote, on its backend
+db_query() {
+	if [ "${CANHGAC_TEST_BACKEND:-sqlite}" = postgresql ]; then
+		psql -XAtq "$("$CANHGAC_SRC/tests/pg-store-wrap.sh" --url "$d")" -c "$1"
+	else
+		python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$d/canhgac.db" "$1"
+	fi
+}
+n=$(db_query 'select count(*) from users')
 [ "$n" = 3 ] && ok "exactly the three good users exist" || not_ok "exactly the three good users exist ($n)"
-a=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"select count(*) from audit where actor='cli' and action='create'\").fetchone()[0])" "$d/canhgac.db")
+a=$(db_query "select count(*) from audit where actor='cli' and action='create'")
 [ "$a" = 3 ] && ok "each creation is audited as cli" || not_ok "each creation is audited as cli ($a)"
-h=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"select pw_hash from users where username='alice'\").fetchone()[0])" "$d/canhgac.db")
+h=$(db_query "select pw_hash from users where username='alice'")
 [[ $h == '$argon2id$'* ]] && ok "passwords are stored as argon2id hashes" || not_ok "passwords are stored as argon2id hashes"
 
 expect_rc 0 "serve --routes" "$CANHGAC" serve --routes

@@ -89,6 +89,9 @@ try:
     item = body["items"][0]
     t.ok(item["summary"] == evil and item["evidence"]["html"] == "<iframe src=//evil>",
          "hostile text round-trips unchanged", item)
+    _, body, _ = admin.req("GET", "/api/v1/events?q=" + urllib.parse.quote("NO HU"))
+    t.ok([x["id"] for x in body["items"]] == ["x-1"] and not body.get("next"),
+         "text search folds Vietnamese diacritics and case (\"NO HU\" finds \"nổ hũ\")", body)
     _, rawbody, _ = admin.req("GET", "/api/v1/events?q=alert", headers={"Accept": "application/json"})
     t.ok(h["content-type"].startswith("application/json"), "events are served as application/json")
 

@@ -47,8 +47,34 @@ TEST(ignorables_spaces_invalid)
 	free(b);
 }
 
+static char *words(const char *s)
+{
+	cg_buf b;
+	cg_buf_init(&b, 1 << 16);
+	CHECK(cg_text_search_words(cg_slice_cstr(s), &b) == CG_OK);
+	return cg_buf_detach(&b, NULL);
+}
+
+TEST(search_words)
+{
+	char *a = words("  Nhà cái: NỔ-HŨ!! 123abc ");
+	CHECK_STR(a, "nha cai no hu 123abc");
+	free(a);
+	char *b = words("Đăng nhập <script>evil.com/x?y=1</script>");
+	CHECK_STR(b, "dang nhap script evil com x y 1 script");
+	free(b);
+	char *c = words("'\"*:&|!()<->");
+	CHECK_STR(c, "");
+	free(c);
+	/* letters of other scripts stay words */
+	char *d = words("Привет, 世界");
+	CHECK_STR(d, "привет 世界");
+	free(d);
+}
+
 int main(void)
 {
+	RUN(search_words);
 	RUN(case_fold_keeps_marks);
 	RUN(ascii_fold_strips_marks_and_d);
 	RUN(ignorables_spaces_invalid);

@@ -47,10 +47,6 @@
 #define CG_MAX_BATCH_EVENTS 10000
 /* One HTTP response body (a page of 500 events with large evidence). */
 #define CG_MAX_RESPONSE_BODY (64u * 1024u * 1024u)
-/* Events one text search (GET /events?q=) looks at per request: the
- * newest this many below the cursor; the answer's `next` goes on from
- * there. Bounds the cost of a search without an index. */
-#define CG_EVENTS_TEXT_WINDOW 50000
 /* Items in one list page (?limit=); the default page is 50. */
 #define CG_MAX_LIST_LIMIT 500
 #define CG_DEFAULT_LIST_LIMIT 50
@@ -102,6 +98,9 @@
  * lock held by another process (canhgac user add while serving). */
 #define CG_STORE_READERS 4
 #define CG_STORE_BUSY_MS 10000
+/* PostgreSQL backend: connections in the pool (each used by one thread at
+ * a time; the HTTP threads plus background work), opened on first use. */
+#define CG_STORE_PG_CONNS 6
 /* SQLite page cache per connection: the writer's holds the indexes that
  * ingest touches (the event-id index is written at random places), the
  * readers' the recent pages of the events list. */

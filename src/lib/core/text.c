@@ -9,6 +9,7 @@
  */
 #include "text.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <utf8proc.h>
 
@@ -76,5 +77,39 @@ cg_err cg_text_fold(cg_slice in, cg_fold mode, cg_buf *out)
 		return n == UTF8PROC_ERROR_NOMEM ? CG_ENOMEM : CG_EINTERNAL;
 	err = post_pass(mapped, n, mode, out);
 	free(mapped);
+	return err;
+}
+
+cg_err cg_text_search_words(cg_slice in, cg_buf *out)
+{
+	cg_buf f;
+	cg_buf_init(&f, in.len * 2 + 16);
+	cg_err err = cg_text_fold(in, CG_FOLD_ASCII, &f);
+	const utf8proc_uint8_t *s = (const utf8proc_uint8_t *)f.ptr;
+	utf8proc_ssize_t len = (utf8proc_ssize_t)f.len, i = 0;
+	bool gap = false, any = false;
+	while (!err && i < len) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate(s + i, len - i, &cp);
+		if (n <= 0) {
+			err = CG_EINTERNAL;
+			break;
+		}
+		utf8proc_category_t c = utf8proc_category(cp);
+		bool word = (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
+			    (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO);
+		if (!word)
+			gap = true;
+		else {
+			if (gap && any)
+				err = cg_buf_putc(out, ' ');
+			if (!err)
+				err = cg_buf_append(out, s + i, (size_t)n);
+			gap = false;
+			any = true;
+		}
+		i += n;
+	}
+	cg_buf_free(&f);
 	return err;
 }

@@ -28,4 +28,11 @@ typedef enum cg_fold {
 /* Appends the folded form of in to out. */
 cg_err cg_text_fold(cg_slice in, cg_fold mode, cg_buf *out);
 
+/* The words of in for text search: CG_FOLD_ASCII, then every code point
+ * that is not a letter or a digit becomes a separator; the words are
+ * appended separated by one space ("Nhà cái: NỔ-HŨ!" -> "nha cai no hu").
+ * Both store backends index and query this form, so "nha cai" finds
+ * "nhà cái" everywhere by one rule. */
+cg_err cg_text_search_words(cg_slice in, cg_buf *out);
+
 #endif

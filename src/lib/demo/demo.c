@@ -249,7 +249,7 @@ static cg_err seed_events(cg_store *st, int64_t now_ms, cg_demo_counts *c, cg_bu
 			err = build_event(d, agency_name, now_ms, &evs[n], why);
 		if (err)
 			break;
-		in[n] = (cg_event_in){.ev = &evs[n], .agency_id = agency};
+		in[n] = (cg_event_in){.ev = &evs[n], .agency_id = agency, .producer = "server:demo"};
 	}
 	if (!err) {
 		size_t accepted = 0, dups = 0;

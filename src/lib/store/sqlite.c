@@ -20,7 +20,7 @@
  *  - Inventory resources are described by tables of fields (name, type),
  *    so create/read/update/delete/list are written once for all three.
  */
-#include "store.h"
+#include "backend.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -31,6 +31,7 @@
 
 #include "core/json.h"
 #include "core/limits.h"
+#include "core/text.h"
 #include "core/timeutil.h"
 
 /* ---- migrations ------------------------------------------------------ */
@@ -156,6 +157,50 @@ static const char *const migrations[] = {
     " SELECT agency_id, host, max(time) FROM events"
     " WHERE source='agent' AND agency_id IS NOT NULL AND host IS NOT NULL"
     " GROUP BY 1, 2;",
+    /* 3: text search. A contentless FTS5 index over the search words of
+     * subject and summary (core/text.h cg_text_search_words: Vietnamese
+     * folded to ASCII, case folded, one space between words), its rowid
+     * the event's seq, kept by the ingest transaction. Contentless: the
+     * text is in events already; events are never updated. */
+    "CREATE VIRTUAL TABLE events_fts USING fts5(words, content='', columnsize=0,"
+    " tokenize='unicode61 remove_diacritics 0');"
+    "INSERT INTO events_fts(rowid, words)"
+    " SELECT seq, cg_search_words(coalesce(subject, '') || ' ' || summary) FROM events;",
+    /* 4: event ids are unique per producer (the token, user or server
+     * module that made the event), not across the province: one producer
+     * must not be able to pre-file an id that silences another's later
+     * event. SQLite cannot drop a UNIQUE constraint: the table is rebuilt
+     * with the same seq values (the text index keys on them); events
+     * stored before have the producer ''. */
+    "CREATE TABLE events_v4 ("
+    " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " producer TEXT NOT NULL DEFAULT '',"
+    " id TEXT NOT NULL,"
+    " time INTEGER NOT NULL,"
+    " received_at INTEGER NOT NULL,"
+    " host TEXT,"
+    " agency TEXT,"
+    " agency_id INTEGER REFERENCES agencies(id) ON DELETE SET NULL,"
+    " system_id INTEGER REFERENCES systems(id) ON DELETE SET NULL,"
+    " source TEXT NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " severity INTEGER NOT NULL,"
+    " subject TEXT,"
+    " summary TEXT NOT NULL,"
+    " evidence TEXT NOT NULL,"
+    " UNIQUE (producer, id));"
+    "INSERT INTO events_v4(seq,producer,id,time,received_at,host,agency,agency_id,system_id,"
+    "source,kind,severity,subject,summary,evidence)"
+    " SELECT seq,'',id,time,received_at,host,agency,agency_id,system_id,source,kind,"
+    "severity,subject,summary,evidence FROM events;"
+    "DROP TABLE events;"
+    "ALTER TABLE events_v4 RENAME TO events;"
+    "CREATE INDEX events_agency ON events(agency_id, seq);"
+    "CREATE INDEX events_system ON events(system_id, seq);"
+    "CREATE INDEX events_source ON events(source, seq);"
+    "CREATE INDEX events_kind ON events(kind, seq);"
+    "CREATE INDEX events_severity ON events(severity, seq);"
+    "CREATE INDEX events_time ON events(time);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -248,10 +293,6 @@ static const resdef resdefs[] = {
 };
 #define N_RES 3
 
-const char *cg_resource_name(cg_resource r)
-{
-	return (unsigned)r < N_RES ? resdefs[r].type : "?";
-}
 
 /* ---- connections ------------------------------------------------------ */
 
@@ -276,7 +317,7 @@ typedef struct ressql {
 	char *del;
 } ressql;
 
-struct cg_store {
+struct cg_store_impl {
 	char *path;
 	conn writer;
 	pthread_mutex_t wmu;
@@ -290,22 +331,46 @@ struct cg_store {
 	_Atomic uint64_t agencies_gen;
 };
 
-static _Thread_local char g_errmsg[256];
 
-const char *cg_store_errmsg(void)
+/* The column of "UNIQUE constraint failed: table.column[, ...]": the API
+ * field (our columns carry the API's names). */
+static void unique_violation(const char *msg)
 {
-	return g_errmsg;
+	char field[64] = "";
+	const char *p = strstr(msg, "failed: ");
+	const char *dot = p ? strchr(p, '.') : NULL;
+	if (dot) {
+		size_t n = strcspn(dot + 1, ", ");
+		if (n < sizeof field) {
+			memcpy(field, dot + 1, n);
+			field[n] = '\0';
+		}
+	}
+	cg_store_set_violation(CG_VIOL_DUPLICATE, field);
+}
+
+/* SQLite does not say which foreign key failed; each table has one that a
+ * caller can get wrong, so the caller names it when none is recorded. */
+static void fk_field(const char *field)
+{
+	const char *f;
+	if (cg_store_last_violation(&f) == CG_VIOL_UNKNOWN && !*f)
+		cg_store_set_violation(CG_VIOL_UNKNOWN, field);
 }
 
 static cg_err db_err(sqlite3 *db, int rc)
 {
-	snprintf(g_errmsg, sizeof g_errmsg, "%s", sqlite3_errmsg(db));
+	cg_store_set_errmsg("%s", sqlite3_errmsg(db));
 	switch (rc & 0xff) {
 	case SQLITE_CONSTRAINT:
-		if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+		if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
+			cg_store_set_violation(CG_VIOL_UNKNOWN, "");
 			return CG_EINVAL;
-		if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+		}
+		if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+			unique_violation(sqlite3_errmsg(db));
 			return CG_ECONFLICT;
+		}
 		return CG_EINVAL;
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
@@ -324,7 +389,7 @@ static cg_err exec(conn *c, const char *sql)
 	char *msg = NULL;
 	int rc = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
-		snprintf(g_errmsg, sizeof g_errmsg, "%s", msg ? msg : "?");
+		cg_store_set_errmsg("%s", msg ? msg : "?");
 		sqlite3_free(msg);
 		return db_err(c->db, sqlite3_extended_errcode(c->db));
 	}
@@ -332,7 +397,7 @@ static cg_err exec(conn *c, const char *sql)
 }
 
 /* A cached prepared statement for sql (which must outlive the store),
- * reset and unbound. NULL on error (g_errmsg says why). */
+ * reset and unbound. NULL on error (cg_store_errmsg() says why). */
 static sqlite3_stmt *stmt(conn *c, const char *sql)
 {
 	for (int i = 0; i < c->ncache; i++) {
@@ -344,7 +409,7 @@ static sqlite3_stmt *stmt(conn *c, const char *sql)
 		}
 	}
 	if (c->ncache >= STMT_CACHE) {
-		snprintf(g_errmsg, sizeof g_errmsg, "statement cache full");
+		cg_store_set_errmsg("statement cache full");
 		return NULL;
 	}
 	sqlite3_stmt *s = NULL;
@@ -379,6 +444,35 @@ static void conn_close(conn *c)
 	c->db = NULL;
 }
 
+/* The search words of text (core/text.h) into out (reset first). */
+static cg_err search_words(const char *a, const char *b, cg_buf *out)
+{
+	cg_buf_reset(out);
+	cg_err err = a ? cg_text_search_words(cg_slice_cstr(a), out) : CG_OK;
+	if (!err && b) {
+		if (out->len)
+			err = cg_buf_putc(out, ' ');
+		if (!err)
+			err = cg_text_search_words(cg_slice_cstr(b), out);
+	}
+	return err;
+}
+
+/* SQL function cg_search_words(text), for the migration that builds the
+ * index from stored events. */
+static void sql_search_words(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *t = (const char *)sqlite3_value_text(argv[0]);
+	cg_buf w;
+	cg_buf_init(&w, CG_MAX_EVENT_JSON);
+	if (search_words(t, NULL, &w))
+		sqlite3_result_error(ctx, "cg_search_words failed", -1);
+	else
+		sqlite3_result_text(ctx, cg_buf_cstr(&w), (int)w.len, SQLITE_TRANSIENT);
+	cg_buf_free(&w);
+}
+
 static cg_err conn_open(conn *c, const char *path, int cache_kib, cg_buf *why)
 {
 	memset(c, 0, sizeof *c);
@@ -403,26 +497,31 @@ static cg_err conn_open(conn *c, const char *path, int cache_kib, cg_buf *why)
 		snprintf(pragma, sizeof pragma, "PRAGMA cache_size=-%d", cache_kib);
 		err = exec(c, pragma);
 	}
+	/* migration 3 fills the text index with the same folding as ingest */
+	if (!err && sqlite3_create_function(c->db, "cg_search_words", 1,
+	                                    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+	                                    sql_search_words, NULL, NULL) != SQLITE_OK)
+		err = db_err(c->db, sqlite3_extended_errcode(c->db));
 	if (err) {
 		if (why)
-			cg_buf_printf(why, "%s: %s", path, g_errmsg);
+			cg_buf_printf(why, "%s: %s", path, cg_store_errmsg());
 		conn_close(c);
 	}
 	return err;
 }
 
-static conn *writer_get(cg_store *st)
+static conn *writer_get(cg_store_impl *st)
 {
 	pthread_mutex_lock(&st->wmu);
 	return &st->writer;
 }
 
-static void writer_put(cg_store *st)
+static void writer_put(cg_store_impl *st)
 {
 	pthread_mutex_unlock(&st->wmu);
 }
 
-static conn *reader_get(cg_store *st)
+static conn *reader_get(cg_store_impl *st)
 {
 	pthread_mutex_lock(&st->rmu);
 	for (;;) {
@@ -437,7 +536,7 @@ static conn *reader_get(cg_store *st)
 	}
 }
 
-static void reader_put(cg_store *st, conn *c)
+static void reader_put(cg_store_impl *st, conn *c)
 {
 	/* leave no read transaction open: it would pin the WAL */
 	pthread_mutex_lock(&st->rmu);
@@ -568,7 +667,9 @@ static cg_err audit_row(conn *c, const cg_actor *actor, const char *action, cons
 
 /* ---- open / close ----------------------------------------------------- */
 
-static cg_err migrate(cg_store *st, cg_buf *why)
+static void sq_close(cg_store_impl *st);
+
+static cg_err migrate(cg_store_impl *st, cg_buf *why)
 {
 	conn *c = &st->writer;
 	cg_err err = exec(c, "CREATE TABLE IF NOT EXISTS schema_version"
@@ -585,7 +686,7 @@ static cg_err migrate(cg_store *st, cg_buf *why)
 		v = sqlite3_column_int(s, 0);
 	sqlite3_finalize(s);
 	if (v > N_MIGRATIONS) {
-		snprintf(g_errmsg, sizeof g_errmsg,
+		cg_store_set_errmsg(
 		         "schema version %d is newer than this canhgac (%d)", v, N_MIGRATIONS);
 		err = CG_EUNSUPPORTED;
 		goto fail;
@@ -602,9 +703,9 @@ static cg_err migrate(cg_store *st, cg_buf *why)
 			err = exec(c, "COMMIT");
 		if (err) {
 			char saved[200];
-			snprintf(saved, sizeof saved, "%.199s", g_errmsg);
+			snprintf(saved, sizeof saved, "%.199s", cg_store_errmsg());
 			exec(c, "ROLLBACK");
-			snprintf(g_errmsg, sizeof g_errmsg, "migration %d: %.199s", v + 1, saved);
+			cg_store_set_errmsg("migration %d: %.199s", v + 1, saved);
 			goto fail;
 		}
 	}
@@ -612,11 +713,11 @@ static cg_err migrate(cg_store *st, cg_buf *why)
 	return CG_OK;
 fail:
 	if (why)
-		cg_buf_printf(why, "%s: %s", st->path, g_errmsg);
+		cg_buf_printf(why, "%s: %s", st->path, cg_store_errmsg());
 	return err;
 }
 
-static cg_err build_sql(cg_store *st)
+static cg_err build_sql(cg_store_impl *st)
 {
 	for (int r = 0; r < N_RES; r++) {
 		const resdef *d = &resdefs[r];
@@ -660,10 +761,10 @@ static cg_err build_sql(cg_store *st)
 	return CG_OK;
 }
 
-cg_err cg_store_open(const char *path, cg_store **out, cg_buf *why)
+static cg_err sq_open(const char *path, cg_store_impl **out, cg_buf *why)
 {
 	*out = NULL;
-	cg_store *st = calloc(1, sizeof *st);
+	cg_store_impl *st = calloc(1, sizeof *st);
 	if (!st)
 		return CG_ENOMEM;
 	st->path = strdup(path);
@@ -678,14 +779,14 @@ cg_err cg_store_open(const char *path, cg_store **out, cg_buf *why)
 	for (int i = 0; !err && i < CG_STORE_READERS; i++)
 		err = conn_open(&st->readers[i], path, CG_STORE_READER_CACHE_KIB, why);
 	if (err) {
-		cg_store_close(st);
+		sq_close(st);
 		return err;
 	}
 	*out = st;
 	return CG_OK;
 }
 
-void cg_store_close(cg_store *st)
+static void sq_close(cg_store_impl *st)
 {
 	if (!st)
 		return;
@@ -708,18 +809,20 @@ void cg_store_close(cg_store *st)
 	free(st);
 }
 
-int cg_store_schema_version(cg_store *st)
+static int sq_schema_version(cg_store_impl *st)
 {
 	return st->version;
 }
 
-uint64_t cg_store_agencies_generation(cg_store *st)
+/* One server per database file: an in-process counter is enough. */
+static cg_err sq_agencies_generation(cg_store_impl *st, uint64_t *gen)
 {
-	return atomic_load(&st->agencies_gen);
+	*gen = atomic_load(&st->agencies_gen);
+	return CG_OK;
 }
 
 /* After a committed change of resource r. */
-static void changed(cg_store *st, cg_resource r, cg_err err)
+static void changed(cg_store_impl *st, cg_resource r, cg_err err)
 {
 	if (!err && r == CG_RES_AGENCY)
 		atomic_fetch_add(&st->agencies_gen, 1);
@@ -807,7 +910,7 @@ static int64_t rec_agency(cg_resource r, const json_t *rec)
 }
 
 /* Is the record (by id) visible in scope? Within the writer's transaction. */
-static cg_err check_scope(conn *c, cg_store *st, const cg_scope *scope, cg_resource r, int64_t id)
+static cg_err check_scope(conn *c, cg_store_impl *st, const cg_scope *scope, cg_resource r, int64_t id)
 {
 	sqlite3_stmt *s = stmt(c, st->sql[r].get);
 	if (!s)
@@ -829,7 +932,7 @@ static cg_err check_scope(conn *c, cg_store *st, const cg_scope *scope, cg_resou
 	return err;
 }
 
-cg_err cg_store_inv_create(cg_store *st, const cg_scope *scope, const cg_actor *actor,
+static cg_err sq_inv_create(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
                            cg_resource r, const json_t *rec, int64_t *id)
 {
 	if ((unsigned)r >= N_RES)
@@ -850,6 +953,8 @@ cg_err cg_store_inv_create(cg_store *st, const cg_scope *scope, const cg_actor *
 			sqlite3_bind_int64(s, i, now);
 			sqlite3_bind_int64(s, i + 1, now);
 			err = step_done(c, s);
+			if (err == CG_EINVAL)
+				fk_field(r == CG_RES_AGENCY ? "parent_id" : "agency_id");
 		}
 		if (!err) {
 			*id = sqlite3_last_insert_rowid(c->db);
@@ -863,7 +968,7 @@ cg_err cg_store_inv_create(cg_store *st, const cg_scope *scope, const cg_actor *
 	return err;
 }
 
-cg_err cg_store_inv_update(cg_store *st, const cg_scope *scope, const cg_actor *actor,
+static cg_err sq_inv_update(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
                            cg_resource r, int64_t id, const json_t *rec)
 {
 	if ((unsigned)r >= N_RES)
@@ -886,6 +991,8 @@ cg_err cg_store_inv_update(cg_store *st, const cg_scope *scope, const cg_actor *
 			sqlite3_bind_int64(s, i, cg_time_now_ms());
 			sqlite3_bind_int64(s, i + 1, id);
 			err = step_done(c, s);
+			if (err == CG_EINVAL)
+				fk_field(r == CG_RES_AGENCY ? "parent_id" : "agency_id");
 		}
 		if (!err)
 			err = audit_row(c, actor, "update", d->type, id, rec);
@@ -897,7 +1004,7 @@ cg_err cg_store_inv_update(cg_store *st, const cg_scope *scope, const cg_actor *
 	return err;
 }
 
-cg_err cg_store_inv_delete(cg_store *st, const cg_scope *scope, const cg_actor *actor,
+static cg_err sq_inv_delete(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
                            cg_resource r, int64_t id)
 {
 	if ((unsigned)r >= N_RES)
@@ -916,8 +1023,10 @@ cg_err cg_store_inv_delete(cg_store *st, const cg_scope *scope, const cg_actor *
 			err = step_done(c, s);
 			/* a reference still pointing here: a conflict, not a
 			 * bad argument */
-			if (err == CG_EINVAL)
+			if (err == CG_EINVAL) {
 				err = CG_ECONFLICT;
+				cg_store_set_violation(CG_VIOL_IN_USE, "");
+			}
 		}
 		if (!err)
 			err = audit_row(c, actor, "delete", resdefs[r].type, id, NULL);
@@ -928,7 +1037,7 @@ cg_err cg_store_inv_delete(cg_store *st, const cg_scope *scope, const cg_actor *
 	return err;
 }
 
-cg_err cg_store_inv_get(cg_store *st, const cg_scope *scope, cg_resource r, int64_t id,
+static cg_err sq_inv_get(cg_store_impl *st, const cg_scope *scope, cg_resource r, int64_t id,
                         json_t **out)
 {
 	*out = NULL;
@@ -1052,7 +1161,7 @@ static cg_err build_where(const resdef *d, const cg_scope *scope, const json_t *
 		if (f->op == OP_EQ_INT) {
 			int64_t n;
 			if (filter_int(v, &n)) {
-				snprintf(g_errmsg, sizeof g_errmsg, "%s: not an integer", f->param);
+				cg_store_set_errmsg("%s: not an integer", f->param);
 				return CG_EINVAL;
 			}
 			cg_buf_printf(where, " AND %s=?", f->column);
@@ -1072,7 +1181,7 @@ static cg_err build_where(const resdef *d, const cg_scope *scope, const json_t *
 	return err;
 }
 
-cg_err cg_store_inv_list(cg_store *st, const cg_scope *scope, cg_resource r, const json_t *filters,
+static cg_err sq_inv_list(cg_store_impl *st, const cg_scope *scope, cg_resource r, const json_t *filters,
                          int64_t limit, int64_t offset, json_t **items, int64_t *total)
 {
 	*items = NULL;
@@ -1139,7 +1248,7 @@ static const char SQL_AG_BY_ID[] = "SELECT id FROM agencies WHERE id=?";
 static const char SQL_AG_BY_CODE[] = "SELECT id FROM agencies WHERE code=? COLLATE NOCASE";
 static const char SQL_AG_BY_NAME[] = "SELECT id FROM agencies WHERE name=? ORDER BY id LIMIT 1";
 
-cg_err cg_store_agency_lookup(cg_store *st, const cg_scope *scope, const char *key, int64_t *id)
+static cg_err sq_agency_lookup(cg_store_impl *st, const cg_scope *scope, const char *key, int64_t *id)
 {
 	*id = 0;
 	int64_t n = 0;
@@ -1175,7 +1284,7 @@ cg_err cg_store_agency_lookup(cg_store *st, const cg_scope *scope, const char *k
 
 static const char SQL_AG_MAP[] = "SELECT id, code, ip_ranges, name FROM agencies ORDER BY id";
 
-cg_err cg_store_agency_map(cg_store *st, json_t **out)
+static cg_err sq_agency_map(cg_store_impl *st, json_t **out)
 {
 	*out = NULL;
 	conn *c = reader_get(st);
@@ -1207,7 +1316,7 @@ cg_err cg_store_agency_map(cg_store *st, json_t **out)
 
 static const char SQL_SYS_MAP[] = "SELECT id, agency_id, urls, domains, ips FROM systems";
 
-cg_err cg_store_system_map(cg_store *st, json_t **out)
+static cg_err sq_system_map(cg_store_impl *st, json_t **out)
 {
 	*out = NULL;
 	conn *c = reader_get(st);
@@ -1265,7 +1374,7 @@ static void add_int(json_t *o, const char *key, json_int_t n)
 	json_object_set_new(o, key, json_integer(json_integer_value(v) + n));
 }
 
-cg_err cg_store_overview(cg_store *st, const cg_scope *scope, int64_t now_ms, json_t **out)
+static cg_err sq_overview(cg_store_impl *st, const cg_scope *scope, int64_t now_ms, json_t **out)
 {
 	*out = NULL;
 	/* "open findings": events of the last 30 days (until incidents track
@@ -1380,8 +1489,8 @@ static const char SQL_FINDINGS_BY_DAY[] =
     "SELECT day, severity, sum(n) FROM event_counts"
     " WHERE day>=?2 AND (?1=0 OR agency_id=?1) GROUP BY day, severity ORDER BY day";
 
-cg_err cg_store_findings_by_day(cg_store *st, const cg_scope *scope, int64_t since_day,
-                                json_t **out)
+static cg_err sq_findings_by_day(cg_store_impl *st, const cg_scope *scope, int64_t since_day,
+                                 json_t **out)
 {
 	*out = NULL;
 	conn *c = reader_get(st);
@@ -1413,9 +1522,9 @@ cg_err cg_store_findings_by_day(cg_store *st, const cg_scope *scope, int64_t sin
 static const char SQL_DISTINCT_HOST[] = SQL_DISTINCT("host");
 static const char SQL_DISTINCT_SUBJECT[] = SQL_DISTINCT("subject");
 
-cg_err cg_store_events_distinct(cg_store *st, const cg_scope *scope, const char *source,
-                                const char *kind, int severity_min, int64_t since_ms,
-                                bool subject, json_t **out)
+static cg_err sq_events_distinct(cg_store_impl *st, const cg_scope *scope, const char *source,
+                                 const char *kind, int severity_min, int64_t since_ms,
+                                 bool subject, json_t **out)
 {
 	*out = NULL;
 	conn *c = reader_get(st);
@@ -1475,7 +1584,7 @@ static json_t *row_user(sqlite3_stmt *s)
 	return o;
 }
 
-cg_err cg_store_user_create(cg_store *st, const cg_actor *actor, const json_t *rec,
+static cg_err sq_user_create(cg_store_impl *st, const cg_actor *actor, const json_t *rec,
                             const char *pw_hash, int64_t *id)
 {
 	conn *c = writer_get(st);
@@ -1497,6 +1606,8 @@ cg_err cg_store_user_create(cg_store *st, const cg_actor *actor, const json_t *r
 			sqlite3_bind_int64(s, 7, now);
 			sqlite3_bind_int64(s, 8, now);
 			err = step_done(c, s);
+			if (err == CG_EINVAL)
+				fk_field("agency_id");
 		}
 		if (!err) {
 			*id = sqlite3_last_insert_rowid(c->db);
@@ -1508,7 +1619,7 @@ cg_err cg_store_user_create(cg_store *st, const cg_actor *actor, const json_t *r
 	return err;
 }
 
-cg_err cg_store_user_update(cg_store *st, const cg_actor *actor, int64_t id, const json_t *rec,
+static cg_err sq_user_update(cg_store_impl *st, const cg_actor *actor, int64_t id, const json_t *rec,
                             const char *pw_hash)
 {
 	static const char *const cols[] = {"display_name", "role", "agency_id", "disabled"};
@@ -1546,6 +1657,8 @@ cg_err cg_store_user_update(cg_store *st, const cg_actor *actor, int64_t id, con
 				bind_str(s, i++, pw_hash);
 			sqlite3_bind_int64(s, i, id);
 			err = step_done(c, s);
+			if (err == CG_EINVAL)
+				fk_field("agency_id");
 			if (!err && sqlite3_changes(c->db) == 0)
 				err = CG_ENOTFOUND;
 			sqlite3_finalize(s);
@@ -1575,7 +1688,7 @@ cg_err cg_store_user_update(cg_store *st, const cg_actor *actor, int64_t id, con
 	return err;
 }
 
-cg_err cg_store_user_delete(cg_store *st, const cg_actor *actor, int64_t id)
+static cg_err sq_user_delete(cg_store_impl *st, const cg_actor *actor, int64_t id)
 {
 	conn *c = writer_get(st);
 	cg_err err = begin(c);
@@ -1597,7 +1710,7 @@ cg_err cg_store_user_delete(cg_store *st, const cg_actor *actor, int64_t id)
 	return err;
 }
 
-cg_err cg_store_user_get(cg_store *st, int64_t id, json_t **out)
+static cg_err sq_user_get(cg_store_impl *st, int64_t id, json_t **out)
 {
 	*out = NULL;
 	conn *c = reader_get(st);
@@ -1616,7 +1729,7 @@ cg_err cg_store_user_get(cg_store *st, int64_t id, json_t **out)
 }
 
 /* A paged list of a whole table: count + rows converted by fn. */
-static cg_err list_table(cg_store *st, const char *cols_sql, const char *table, const char *where,
+static cg_err list_table(cg_store_impl *st, const char *cols_sql, const char *table, const char *where,
                          const binds *b, const char *order, int64_t limit, int64_t offset,
                          json_t *(*fn)(sqlite3_stmt *), json_t **items, int64_t *total)
 {
@@ -1666,7 +1779,7 @@ static cg_err list_table(cg_store *st, const char *cols_sql, const char *table, 
 	return CG_OK;
 }
 
-cg_err cg_store_user_list(cg_store *st, int64_t limit, int64_t offset, json_t **items,
+static cg_err sq_user_list(cg_store_impl *st, int64_t limit, int64_t offset, json_t **items,
                           int64_t *total)
 {
 	binds b = {0};
@@ -1674,7 +1787,7 @@ cg_err cg_store_user_list(cg_store *st, int64_t limit, int64_t offset, json_t **
 	                  total);
 }
 
-cg_err cg_store_user_auth_info(cg_store *st, const char *username, json_t **user, char **pw_hash)
+static cg_err sq_user_auth_info(cg_store_impl *st, const char *username, json_t **user, char **pw_hash)
 {
 	*user = NULL;
 	*pw_hash = NULL;
@@ -1706,7 +1819,7 @@ static const char SQL_SESS_GET[] =
     " WHERE s.token_hash=? AND s.expires_at>? AND u.disabled=0";
 static const char SQL_SESS_DELETE[] = "DELETE FROM sessions WHERE token_hash=?";
 
-cg_err cg_store_session_create(cg_store *st, const uint8_t token_hash[32], int64_t user_id,
+static cg_err sq_session_create(cg_store_impl *st, const uint8_t token_hash[32], int64_t user_id,
                                const char *csrf, int64_t expires_ms)
 {
 	conn *c = writer_get(st);
@@ -1736,7 +1849,7 @@ cg_err cg_store_session_create(cg_store *st, const uint8_t token_hash[32], int64
 	return err;
 }
 
-cg_err cg_store_session_get(cg_store *st, const uint8_t token_hash[32], int64_t now_ms,
+static cg_err sq_session_get(cg_store_impl *st, const uint8_t token_hash[32], int64_t now_ms,
                             json_t **user, char **csrf)
 {
 	*user = NULL;
@@ -1758,7 +1871,7 @@ cg_err cg_store_session_get(cg_store *st, const uint8_t token_hash[32], int64_t 
 	return err;
 }
 
-cg_err cg_store_session_delete(cg_store *st, const uint8_t token_hash[32])
+static cg_err sq_session_delete(cg_store_impl *st, const uint8_t token_hash[32])
 {
 	conn *c = writer_get(st);
 	sqlite3_stmt *s = stmt(c, SQL_SESS_DELETE);
@@ -1802,7 +1915,7 @@ static json_t *row_token(sqlite3_stmt *s)
 	return o;
 }
 
-cg_err cg_store_token_create(cg_store *st, const cg_actor *actor, const json_t *rec,
+static cg_err sq_token_create(cg_store_impl *st, const cg_actor *actor, const json_t *rec,
                              const uint8_t token_hash[32], int64_t *id)
 {
 	conn *c = writer_get(st);
@@ -1819,6 +1932,8 @@ cg_err cg_store_token_create(cg_store *st, const cg_actor *actor, const json_t *
 			sqlite3_bind_blob(s, 4, token_hash, 32, SQLITE_STATIC);
 			sqlite3_bind_int64(s, 5, cg_time_now_ms());
 			err = step_done(c, s);
+			if (err == CG_EINVAL)
+				fk_field("agency_id");
 		}
 		if (!err) {
 			*id = sqlite3_last_insert_rowid(c->db);
@@ -1830,7 +1945,7 @@ cg_err cg_store_token_create(cg_store *st, const cg_actor *actor, const json_t *
 	return err;
 }
 
-cg_err cg_store_token_list(cg_store *st, int64_t limit, int64_t offset, json_t **items,
+static cg_err sq_token_list(cg_store_impl *st, int64_t limit, int64_t offset, json_t **items,
                            int64_t *total)
 {
 	binds b = {0};
@@ -1838,7 +1953,7 @@ cg_err cg_store_token_list(cg_store *st, int64_t limit, int64_t offset, json_t *
 	                  items, total);
 }
 
-cg_err cg_store_token_get(cg_store *st, int64_t id, json_t **out)
+static cg_err sq_token_get(cg_store_impl *st, int64_t id, json_t **out)
 {
 	*out = NULL;
 	conn *c = reader_get(st);
@@ -1856,7 +1971,7 @@ cg_err cg_store_token_get(cg_store *st, int64_t id, json_t **out)
 	return err;
 }
 
-cg_err cg_store_token_revoke(cg_store *st, const cg_actor *actor, int64_t id, int64_t now_ms)
+static cg_err sq_token_revoke(cg_store_impl *st, const cg_actor *actor, int64_t id, int64_t now_ms)
 {
 	conn *c = writer_get(st);
 	cg_err err = begin(c);
@@ -1879,7 +1994,7 @@ cg_err cg_store_token_revoke(cg_store *st, const cg_actor *actor, int64_t id, in
 	return err;
 }
 
-cg_err cg_store_token_auth(cg_store *st, const uint8_t token_hash[32], int64_t now_ms, json_t **out)
+static cg_err sq_token_auth(cg_store_impl *st, const uint8_t token_hash[32], int64_t now_ms, json_t **out)
 {
 	*out = NULL;
 	int64_t id = 0, last = 0;
@@ -1928,7 +2043,7 @@ static json_t *row_audit(sqlite3_stmt *s)
 	return o;
 }
 
-cg_err cg_store_audit(cg_store *st, const cg_actor *actor, const char *action,
+static cg_err sq_audit(cg_store_impl *st, const cg_actor *actor, const char *action,
                       const char *object_type, int64_t object_id, const json_t *detail)
 {
 	conn *c = writer_get(st);
@@ -1937,7 +2052,7 @@ cg_err cg_store_audit(cg_store *st, const cg_actor *actor, const char *action,
 	return err;
 }
 
-cg_err cg_store_audit_list(cg_store *st, const char *actor, int64_t since_ms, int64_t limit,
+static cg_err sq_audit_list(cg_store_impl *st, const char *actor, int64_t since_ms, int64_t limit,
                            int64_t offset, json_t **items, int64_t *total)
 {
 	binds b = {0};
@@ -1961,17 +2076,18 @@ cg_err cg_store_audit_list(cg_store *st, const char *actor, int64_t since_ms, in
 
 /* ---- events ----------------------------------------------------------- */
 
-static const char SQL_EV_INSERT[] = "INSERT INTO events(id,time,received_at,host,agency,agency_id,"
-                                    "system_id,source,kind,severity,subject,summary,evidence)"
-                                    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING";
+static const char SQL_EV_INSERT[] =
+    "INSERT INTO events(id,time,received_at,host,agency,agency_id,"
+    "system_id,source,kind,severity,subject,summary,evidence,producer)"
+    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(producer, id) DO NOTHING";
 static const char SQL_EV_COLS[] = "SELECT seq,id,time,received_at,host,agency,agency_id,system_id,"
                                   "source,kind,severity,subject,summary,evidence FROM events";
 static const char SQL_EV_GET[] =
     "SELECT seq,id,time,received_at,host,agency,agency_id,system_id,"
     "source,kind,severity,subject,summary,evidence FROM events WHERE seq=?";
 static const char SQL_EV_COUNT[] = "SELECT count(*) FROM events";
-static const char SQL_EV_MAX[] = "SELECT max(seq) FROM events";
 
+static const char SQL_FTS_INSERT[] = "INSERT INTO events_fts(rowid, words) VALUES(?,?)";
 static const char SQL_COUNT_ADD[] =
     "INSERT INTO event_counts(agency_id, day, severity, n) VALUES(?,?,?,?)"
     " ON CONFLICT(agency_id, day, severity) DO UPDATE SET n = n + excluded.n";
@@ -2032,17 +2148,19 @@ static cg_err update_totals(conn *c, const cg_event_in *evs, size_t n)
 	return err;
 }
 
-cg_err cg_store_events_insert(cg_store *st, cg_event_in *evs, size_t n, int64_t received_ms,
+static cg_err sq_events_insert(cg_store_impl *st, cg_event_in *evs, size_t n, int64_t received_ms,
                               size_t *accepted, size_t *duplicates)
 {
 	*accepted = 0;
 	*duplicates = 0;
-	cg_buf ev;
+	cg_buf ev, words;
 	cg_buf_init(&ev, CG_MAX_EVENT_JSON);
+	cg_buf_init(&words, 4 * CG_MAX_EVENT_JSON);
 	conn *c = writer_get(st);
 	cg_err err = begin(c);
 	sqlite3_stmt *s = err ? NULL : stmt(c, SQL_EV_INSERT);
-	if (!err && !s)
+	sqlite3_stmt *fts = err ? NULL : stmt(c, SQL_FTS_INSERT);
+	if (!err && (!s || !fts))
 		err = CG_EDB;
 	size_t acc = 0, dup = 0;
 	for (size_t i = 0; !err && i < n; i++) {
@@ -2067,22 +2185,34 @@ cg_err cg_store_events_insert(cg_store *st, cg_event_in *evs, size_t n, int64_t 
 			sqlite3_bind_null(s, 11);
 		sqlite3_bind_text(s, 12, e->summary ? e->summary : "", -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 13, cg_buf_cstr(&ev), (int)ev.len, SQLITE_STATIC);
+		sqlite3_bind_text(s, 14, evs[i].producer ? evs[i].producer : "", -1, SQLITE_STATIC);
 		err = step_done(c, s);
 		if (err)
 			break;
 		evs[i].duplicate = sqlite3_changes(c->db) == 0;
-		if (evs[i].duplicate)
+		if (evs[i].duplicate) {
 			dup++;
-		else
-			acc++;
+			continue;
+		}
+		acc++;
+		/* the text index, in the same transaction */
+		err = search_words(e->subject, e->summary, &words);
+		if (err)
+			break;
+		sqlite3_bind_int64(fts, 1, sqlite3_last_insert_rowid(c->db));
+		sqlite3_bind_text(fts, 2, cg_buf_cstr(&words), (int)words.len, SQLITE_STATIC);
+		err = step_done(c, fts);
 	}
 	if (s)
 		sqlite3_clear_bindings(s);
+	if (fts)
+		sqlite3_clear_bindings(fts);
 	if (!err)
 		err = update_totals(c, evs, n);
 	err = finish(c, err);
 	writer_put(st);
 	cg_buf_free(&ev);
+	cg_buf_free(&words);
 	if (!err) {
 		*accepted = acc;
 		*duplicates = dup;
@@ -2111,67 +2241,89 @@ static json_t *row_event(sqlite3_stmt *s)
 	return o;
 }
 
+/* The FTS5 query of a text search: the search words of q as one phrase,
+ * the last word a prefix ("nha ca" -> "nha ca"*, matching "nhà cái").
+ * The words hold only letters and digits, so quoting them is safe. NULL
+ * when q has no word (nothing can match). */
+static char *fts_query(const char *q)
+{
+	cg_buf w;
+	cg_buf_init(&w, 4096);
+	char *out = NULL;
+	if (cg_text_search_words(cg_slice_cstr(q), &w) == CG_OK && w.len) {
+		cg_buf m;
+		cg_buf_init(&m, 8192);
+		if (cg_buf_printf(&m, "\"%s\"*", cg_buf_cstr(&w)) == CG_OK)
+			out = cg_buf_detach(&m, NULL);
+		cg_buf_free(&m);
+	}
+	cg_buf_free(&w);
+	return out;
+}
+
 /* Builds the events list query. walk_seq: severity and time are filtered
  * with a unary '+' (no index), so the planner walks seq DESC (or an
  * equality filter's (column, seq) index, which gives the same order) and
  * stops after one page: right when matches are common. Otherwise the
  * planner may use the time and severity indexes and sort the matches:
- * right when they are rare (an old time window, a rare level). */
+ * right when they are rare (an old time window, a rare level).
+ * A text search is driven by the FTS5 index instead, newest match first
+ * (rowid = seq, DESC), each match checked against the other filters:
+ * the page is exact, its cost the matches looked at. */
 static void events_sql(const cg_scope *scope, const cg_event_query *q, bool walk_seq,
-                       int64_t min_seq, cg_buf *sql, binds *b)
+                       cg_buf *sql, binds *b)
 {
 	const char *plus = walk_seq ? "+" : "";
+	bool text = q->q && *q->q;
 	cg_buf_puts(sql, SQL_EV_COLS);
+	if (text)
+		cg_buf_puts(sql, "_fts JOIN events ON events.seq = events_fts.rowid");
 	/* the planner prefers walking seq for ORDER BY ... LIMIT; when that
 	 * walk has already run out of budget, name the index that finds the
 	 * rare matches */
-	if (!walk_seq && (q->since_ms > 0 || q->until_ms > 0))
+	else if (!walk_seq && (q->since_ms > 0 || q->until_ms > 0))
 		cg_buf_puts(sql, " INDEXED BY events_time");
 	else if (!walk_seq && q->severity_min > 0)
 		cg_buf_puts(sql, " INDEXED BY events_severity");
 	cg_buf_puts(sql, " WHERE 1=1");
 	int64_t ag = scope->agency_id != 0 ? scope->agency_id : q->agency_id;
 	if (ag != 0) {
-		cg_buf_puts(sql, " AND agency_id=?");
+		cg_buf_printf(sql, " AND %sagency_id=?", text ? "+" : "");
 		binds_int(b, ag);
 	}
 	if (q->system_id > 0) {
-		cg_buf_puts(sql, " AND system_id=?");
+		cg_buf_printf(sql, " AND %ssystem_id=?", text ? "+" : "");
 		binds_int(b, q->system_id);
 	}
 	if (q->source && *q->source) {
-		cg_buf_puts(sql, " AND source=?");
+		cg_buf_printf(sql, " AND %ssource=?", text ? "+" : "");
 		binds_str(b, strdup(q->source));
 	}
 	if (q->kind && *q->kind) {
-		cg_buf_puts(sql, " AND kind=?");
+		cg_buf_printf(sql, " AND %skind=?", text ? "+" : "");
 		binds_str(b, strdup(q->kind));
 	}
 	if (q->severity_min > 0) {
-		cg_buf_printf(sql, " AND %sseverity>=?", plus);
+		cg_buf_printf(sql, " AND %sseverity>=?", text ? "+" : plus);
 		binds_int(b, q->severity_min);
 	}
 	if (q->since_ms > 0) {
-		cg_buf_printf(sql, " AND %stime>=?", plus);
+		cg_buf_printf(sql, " AND %stime>=?", text ? "+" : plus);
 		binds_int(b, q->since_ms);
 	}
 	if (q->until_ms > 0) {
-		cg_buf_printf(sql, " AND %stime<?", plus);
+		cg_buf_printf(sql, " AND %stime<?", text ? "+" : plus);
 		binds_int(b, q->until_ms);
 	}
 	if (q->before_seq > 0) {
-		cg_buf_puts(sql, " AND seq<?");
+		cg_buf_puts(sql, text ? " AND events_fts.rowid<?" : " AND seq<?");
 		binds_int(b, q->before_seq);
 	}
-	if (min_seq > 0) {
-		cg_buf_puts(sql, " AND seq>=?");
-		binds_int(b, min_seq);
-	}
 	/* last: a numbered parameter after all the anonymous ones */
-	if (q->q && *q->q)
-		cg_buf_puts(sql, " AND (summary LIKE ?100 ESCAPE '\\' OR"
-		                 " subject LIKE ?100 ESCAPE '\\')");
-	cg_buf_printf(sql, " ORDER BY seq DESC LIMIT %lld", (long long)q->limit + 1);
+	if (text)
+		cg_buf_puts(sql, " AND events_fts MATCH ?100");
+	cg_buf_printf(sql, " ORDER BY %s DESC LIMIT %lld", text ? "events_fts.rowid" : "seq",
+	              (long long)q->limit + 1);
 }
 
 /* Progress budget of the seq walk, in SQLite VM steps (a few milliseconds). */
@@ -2186,12 +2338,12 @@ static int walk_budget(void *p)
 
 /* Runs one plan; CG_ETIMEOUT when the budget ran out (nothing added). */
 static cg_err events_run(conn *c, const cg_scope *scope, const cg_event_query *q, bool walk_seq,
-                         int64_t min_seq, json_t *arr, int64_t *next)
+                         json_t *arr, int64_t *next)
 {
 	binds b = {0};
 	cg_buf sql;
 	cg_buf_init(&sql, 4096);
-	events_sql(scope, q, walk_seq, min_seq, &sql, &b);
+	events_sql(scope, q, walk_seq, &sql, &b);
 	sqlite3_stmt *s = stmt_dyn(c, cg_buf_cstr(&sql));
 	cg_err err = s ? CG_OK : CG_EDB;
 	int64_t left = WALK_BUDGET_STEPS;
@@ -2199,10 +2351,10 @@ static cg_err events_run(conn *c, const cg_scope *scope, const cg_event_query *q
 		sqlite3_progress_handler(c->db, 1000, walk_budget, &left);
 	if (!err) {
 		binds_apply(&b, s);
-		char *pat = q->q && *q->q ? like_pattern(q->q) : NULL;
-		if (pat)
-			sqlite3_bind_text(s, 100, pat, -1, SQLITE_TRANSIENT);
-		free(pat);
+		char *m = q->q && *q->q ? fts_query(q->q) : NULL;
+		if (m)
+			sqlite3_bind_text(s, 100, m, -1, SQLITE_TRANSIENT);
+		free(m);
 		int rc;
 		int64_t count = 0, last = 0;
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -2228,7 +2380,7 @@ static cg_err events_run(conn *c, const cg_scope *scope, const cg_event_query *q
 	return err;
 }
 
-cg_err cg_store_events_query(cg_store *st, const cg_scope *scope, const cg_event_query *q,
+static cg_err sq_events_query(cg_store_impl *st, const cg_scope *scope, const cg_event_query *q,
                              json_t **items, int64_t *next)
 {
 	*items = NULL;
@@ -2241,35 +2393,24 @@ cg_err cg_store_events_query(cg_store *st, const cg_scope *scope, const cg_event
 		*items = arr;
 		return CG_OK;
 	}
-	conn *c = reader_get(st);
-	/* Text search has no index: it looks at a window of the
-	 * CG_EVENTS_TEXT_WINDOW events below the cursor, and when the page is
-	 * not full says where to go on (next = the window's bottom), so one
-	 * request never scans the whole table. */
-	int64_t min_seq = 0;
 	if (q->q && *q->q) {
-		int64_t top = q->before_seq;
-		if (top <= 0) {
-			sqlite3_stmt *m = stmt(c, SQL_EV_MAX);
-			top = 1;
-			if (m && sqlite3_step(m) == SQLITE_ROW)
-				top = sqlite3_column_int64(m, 0) + 1;
-			if (m)
-				sqlite3_reset(m);
+		char *m = fts_query(q->q);
+		free(m);
+		if (!m) { /* no word to look for: nothing matches */
+			*items = arr;
+			return CG_OK;
 		}
-		min_seq = top - CG_EVENTS_TEXT_WINDOW;
-		if (min_seq < 1)
-			min_seq = 0;
 	}
+	conn *c = reader_get(st);
 	/* the seq walk first (a page of common matches is found at once);
 	 * when it runs out of budget the matches are rare: let the time and
-	 * severity indexes find them */
-	bool selective = q->severity_min > 0 || q->since_ms > 0 || q->until_ms > 0;
-	cg_err err = events_run(c, scope, q, selective, min_seq, arr, next);
+	 * severity indexes find them. A text search is one plan, driven by
+	 * its index. */
+	bool text = q->q && *q->q;
+	bool selective = !text && (q->severity_min > 0 || q->since_ms > 0 || q->until_ms > 0);
+	cg_err err = events_run(c, scope, q, selective, arr, next);
 	if (err == CG_ETIMEOUT)
-		err = events_run(c, scope, q, false, min_seq, arr, next);
-	if (!err && !*next && min_seq > 1)
-		*next = min_seq;
+		err = events_run(c, scope, q, false, arr, next);
 	reader_put(st, c);
 	if (err) {
 		json_decref(arr);
@@ -2279,7 +2420,7 @@ cg_err cg_store_events_query(cg_store *st, const cg_scope *scope, const cg_event
 	return CG_OK;
 }
 
-cg_err cg_store_event_get(cg_store *st, const cg_scope *scope, int64_t seq, json_t **out)
+static cg_err sq_event_get(cg_store_impl *st, const cg_scope *scope, int64_t seq, json_t **out)
 {
 	*out = NULL;
 	conn *c = reader_get(st);
@@ -2298,7 +2439,7 @@ cg_err cg_store_event_get(cg_store *st, const cg_scope *scope, int64_t seq, json
 	return err;
 }
 
-cg_err cg_store_events_count(cg_store *st, int64_t *count)
+static cg_err sq_events_count(cg_store_impl *st, int64_t *count)
 {
 	*count = 0;
 	conn *c = reader_get(st);
@@ -2312,3 +2453,42 @@ cg_err cg_store_events_count(cg_store *st, int64_t *count)
 	reader_put(st, c);
 	return err;
 }
+
+const cg_store_ops cg_store_sqlite_ops = {
+	.name = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.schema_version = sq_schema_version,
+	.inv_create = sq_inv_create,
+	.inv_update = sq_inv_update,
+	.inv_delete = sq_inv_delete,
+	.inv_get = sq_inv_get,
+	.inv_list = sq_inv_list,
+	.agency_lookup = sq_agency_lookup,
+	.agency_map = sq_agency_map,
+	.system_map = sq_system_map,
+	.overview = sq_overview,
+	.user_create = sq_user_create,
+	.user_update = sq_user_update,
+	.user_delete = sq_user_delete,
+	.user_get = sq_user_get,
+	.user_list = sq_user_list,
+	.user_auth_info = sq_user_auth_info,
+	.session_create = sq_session_create,
+	.session_get = sq_session_get,
+	.session_delete = sq_session_delete,
+	.token_create = sq_token_create,
+	.token_list = sq_token_list,
+	.token_get = sq_token_get,
+	.token_revoke = sq_token_revoke,
+	.token_auth = sq_token_auth,
+	.audit = sq_audit,
+	.audit_list = sq_audit_list,
+	.events_insert = sq_events_insert,
+	.events_query = sq_events_query,
+	.event_get = sq_event_get,
+	.events_count = sq_events_count,
+	.agencies_generation = sq_agencies_generation,
+	.findings_by_day = sq_findings_by_day,
+	.events_distinct = sq_events_distinct,
+};

@@ -3,8 +3,11 @@
  *
  * Everything the server keeps (inventory, users, sessions, API tokens, the
  * audit log, events) goes through these functions; no SQL lives outside the
- * backend (sqlite.c today, postgres.c later: see docs/storage.md). The
- * interface is deliberately narrow and record-shaped:
+ * backends: SQLite (sqlite.c, the embedded default) and PostgreSQL
+ * (postgres.c), chosen by the URL given to cg_store_open; store.c
+ * dispatches every call through the chosen backend's table of functions
+ * (backend.h, docs/storage.md). The interface is deliberately narrow and
+ * record-shaped:
  *
  *  - Records cross the interface as jansson objects whose members are the
  *    API contract's field names (docs/openapi.yaml). A backend maps them to
@@ -24,7 +27,8 @@
  * Thread safety: one cg_store is shared by all server threads. The SQLite
  * backend keeps one writer connection (writes are serialised, as SQLite
  * does anyway) and a small pool of reader connections (WAL readers never
- * wait for the writer).
+ * wait for the writer); the PostgreSQL backend keeps a pool of
+ * connections, each used by one thread at a time.
  *
  * Ownership: json_t results (*out, *items) are new references the caller
  * json_decref()s. Input records are borrowed.
@@ -55,14 +59,33 @@ typedef struct cg_actor {
 	const char *name;
 } cg_actor;
 
-/* Opens (creating if needed) the database in path, applies pending
- * migrations. *why gets "PATH: reason" on failure. */
-cg_err cg_store_open(const char *path, cg_store **out, cg_buf *why);
+/* Opens the store named by url, applying pending migrations:
+ *   sqlite:PATH                  a SQLite file (created if needed)
+ *   postgresql://... postgres://...  a PostgreSQL database (libpq URI)
+ *   PATH                         (no scheme) a SQLite file
+ * *why gets a reason on failure (never a password). */
+cg_err cg_store_open(const char *url, cg_store **out, cg_buf *why);
+/* "sqlite" or "postgresql". */
+const char *cg_store_backend(const cg_store *st);
 /* Waits for nothing: callers stop using the store first. NULL is a no-op. */
 void cg_store_close(cg_store *st);
 int cg_store_schema_version(cg_store *st);
 /* The backend's last error text for logs ("" when none). Thread-local. */
 const char *cg_store_errmsg(void);
+
+/* What a refused write violated, as data the API turns into a message
+ * naming the field (never the backend's text). Thread-local; set by the
+ * failing call (CG_ECONFLICT or CG_EINVAL), cleared by every write. */
+typedef enum cg_store_violation {
+	CG_VIOL_NONE = 0,
+	CG_VIOL_DUPLICATE, /* a unique field (field) already has this value */
+	CG_VIOL_UNKNOWN,   /* a reference (field) names no record */
+	CG_VIOL_IN_USE,    /* other records still refer to this one */
+} cg_store_violation;
+/* The kind; *field (may be NULL) gets the API field name or "". */
+cg_store_violation cg_store_last_violation(const char **field);
+/* "duplicate", "unknown_reference", "in_use" (the API's error code). */
+const char *cg_store_violation_code(cg_store_violation v);
 
 /* ---- inventory: agencies, systems, people --------------------------- */
 
@@ -181,17 +204,24 @@ cg_err cg_store_audit_list(cg_store *st, const char *actor, int64_t since_ms, in
 
 /* ---- events ----------------------------------------------------------- */
 
-/* One event to store: the decoded event plus what the server mapped. */
+/* One event to store: the decoded event plus what the server mapped.
+ * producer names who made the event: "token:ID" or "user:ID" for what a
+ * caller sent, "server:MODULE" for what the server made ("server:dns",
+ * "server:web"). Event ids are unique per producer only: a producer
+ * re-sending its own event is a duplicate, but no producer can pre-file
+ * an id to silence another's later event. NULL = "". */
 typedef struct cg_event_in {
 	const cg_event *ev;
 	int64_t agency_id; /* 0 = unknown */
 	int64_t system_id; /* 0 = none */
+	const char *producer;
 	/* filled by cg_store_events_insert: */
 	bool duplicate;
 } cg_event_in;
 
 /* Commits all n events in one transaction (durable when it returns
- * CG_OK); ids already stored set .duplicate and are not stored again. */
+ * CG_OK); an id its producer already stored sets .duplicate and is not
+ * stored again. */
 cg_err cg_store_events_insert(cg_store *st, cg_event_in *evs, size_t n, int64_t received_ms,
                               size_t *accepted, size_t *duplicates);
 

@@ -1,0 +1,93 @@
+/*
+ * backend.h - what a storage backend provides to store.c (not for callers:
+ * they use store.h).
+ *
+ * store.h is an interface with two implementations, SQLite (sqlite.c) and
+ * PostgreSQL (postgres.c). cg_store_open picks one from the URL and keeps
+ * its table of functions; every store.h call dispatches through it. Each
+ * backend defines struct cg_store_impl, its own state, in its own file.
+ *
+ * The error text for logs (cg_store_errmsg) and the last constraint that
+ * failed (cg_store_last_violation) are per thread and shared: a backend
+ * writes them with cg_store_set_errmsg / cg_store_set_violation.
+ */
+#ifndef CG_STORE_BACKEND_H
+#define CG_STORE_BACKEND_H
+
+#include "store.h"
+
+typedef struct cg_store_impl cg_store_impl;
+
+typedef struct cg_store_ops {
+	const char *name; /* "sqlite", "postgresql" */
+	cg_err (*open)(const char *target, cg_store_impl **out, cg_buf *why);
+	void (*close)(cg_store_impl *st);
+	int (*schema_version)(cg_store_impl *st);
+	cg_err (*inv_list)(cg_store_impl *st, const cg_scope *scope, cg_resource r,
+	                   const json_t *filters, int64_t limit, int64_t offset, json_t **items,
+	                   int64_t *total);
+	cg_err (*inv_get)(cg_store_impl *st, const cg_scope *scope, cg_resource r, int64_t id,
+	                  json_t **out);
+	cg_err (*inv_create)(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
+	                     cg_resource r, const json_t *rec, int64_t *id);
+	cg_err (*inv_update)(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
+	                     cg_resource r, int64_t id, const json_t *rec);
+	cg_err (*inv_delete)(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
+	                     cg_resource r, int64_t id);
+	cg_err (*agency_lookup)(cg_store_impl *st, const cg_scope *scope, const char *key,
+	                        int64_t *id);
+	cg_err (*agency_map)(cg_store_impl *st, json_t **out);
+	cg_err (*system_map)(cg_store_impl *st, json_t **out);
+	cg_err (*overview)(cg_store_impl *st, const cg_scope *scope, int64_t now_ms, json_t **out);
+	cg_err (*user_create)(cg_store_impl *st, const cg_actor *actor, const json_t *rec,
+	                      const char *pw_hash, int64_t *id);
+	cg_err (*user_update)(cg_store_impl *st, const cg_actor *actor, int64_t id,
+	                      const json_t *rec, const char *pw_hash);
+	cg_err (*user_delete)(cg_store_impl *st, const cg_actor *actor, int64_t id);
+	cg_err (*user_get)(cg_store_impl *st, int64_t id, json_t **out);
+	cg_err (*user_list)(cg_store_impl *st, int64_t limit, int64_t offset, json_t **items,
+	                    int64_t *total);
+	cg_err (*user_auth_info)(cg_store_impl *st, const char *username, json_t **user,
+	                         char **pw_hash);
+	cg_err (*session_create)(cg_store_impl *st, const uint8_t token_hash[32], int64_t user_id,
+	                         const char *csrf, int64_t expires_ms);
+	cg_err (*session_get)(cg_store_impl *st, const uint8_t token_hash[32], int64_t now_ms,
+	                      json_t **user, char **csrf);
+	cg_err (*session_delete)(cg_store_impl *st, const uint8_t token_hash[32]);
+	cg_err (*token_create)(cg_store_impl *st, const cg_actor *actor, const json_t *rec,
+	                       const uint8_t token_hash[32], int64_t *id);
+	cg_err (*token_list)(cg_store_impl *st, int64_t limit, int64_t offset, json_t **items,
+	                     int64_t *total);
+	cg_err (*token_get)(cg_store_impl *st, int64_t id, json_t **out);
+	cg_err (*token_revoke)(cg_store_impl *st, const cg_actor *actor, int64_t id,
+	                       int64_t now_ms);
+	cg_err (*token_auth)(cg_store_impl *st, const uint8_t token_hash[32], int64_t now_ms,
+	                     json_t **out);
+	cg_err (*audit)(cg_store_impl *st, const cg_actor *actor, const char *action,
+	                const char *object_type, int64_t object_id, const json_t *detail);
+	cg_err (*audit_list)(cg_store_impl *st, const char *actor, int64_t since_ms, int64_t limit,
+	                     int64_t offset, json_t **items, int64_t *total);
+	cg_err (*events_insert)(cg_store_impl *st, cg_event_in *evs, size_t n, int64_t received_ms,
+	                        size_t *accepted, size_t *duplicates);
+	cg_err (*events_query)(cg_store_impl *st, const cg_scope *scope, const cg_event_query *q,
+	                       json_t **items, int64_t *next);
+	cg_err (*event_get)(cg_store_impl *st, const cg_scope *scope, int64_t seq, json_t **out);
+	cg_err (*events_count)(cg_store_impl *st, int64_t *count);
+	cg_err (*agencies_generation)(cg_store_impl *st, uint64_t *gen);
+	cg_err (*findings_by_day)(cg_store_impl *st, const cg_scope *scope, int64_t since_day,
+	                          json_t **out);
+	cg_err (*events_distinct)(cg_store_impl *st, const cg_scope *scope, const char *source,
+	                          const char *kind, int severity_min, int64_t since_ms, bool subject,
+	                          json_t **out);
+} cg_store_ops;
+
+extern const cg_store_ops cg_store_sqlite_ops;
+extern const cg_store_ops cg_store_postgres_ops;
+
+/* printf-style: the thread's error text for logs. */
+void cg_store_set_errmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The thread's last violated constraint (kind NONE clears it); field is
+ * an API field name, copied. */
+void cg_store_set_violation(cg_store_violation kind, const char *field);
+
+#endif

@@ -1,0 +1,317 @@
+/*
+ * store.c - the store interface (store.h) dispatching to a backend.
+ *
+ * cg_store_open reads the scheme of the URL and keeps the backend's table
+ * of functions (backend.h) with the backend's own state; every other
+ * function here is one indirect call. Keeping the dispatch in one place
+ * means a caller never knows which database it talks to, and a backend
+ * only has to implement the table.
+ *
+ * Also here, because both backends share them: the per-thread error text
+ * for logs and the last violated constraint (as data, for the API).
+ */
+#include "backend.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct cg_store {
+	const cg_store_ops *ops;
+	cg_store_impl *impl;
+};
+
+static _Thread_local char g_errmsg[256];
+static _Thread_local cg_store_violation g_viol;
+static _Thread_local char g_viol_field[64];
+
+const char *cg_store_errmsg(void)
+{
+	return g_errmsg;
+}
+
+void cg_store_set_errmsg(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(g_errmsg, sizeof g_errmsg, fmt, ap);
+	va_end(ap);
+}
+
+void cg_store_set_violation(cg_store_violation kind, const char *field)
+{
+	g_viol = kind;
+	snprintf(g_viol_field, sizeof g_viol_field, "%s", field ? field : "");
+}
+
+cg_store_violation cg_store_last_violation(const char **field)
+{
+	if (field)
+		*field = g_viol_field;
+	return g_viol;
+}
+
+const char *cg_store_violation_code(cg_store_violation v)
+{
+	switch (v) {
+	case CG_VIOL_DUPLICATE:
+		return "duplicate";
+	case CG_VIOL_UNKNOWN:
+		return "unknown_reference";
+	case CG_VIOL_IN_USE:
+		return "in_use";
+	default:
+		return "";
+	}
+}
+
+static const char *const resource_names[] = {"agency", "system", "person"};
+
+const char *cg_resource_name(cg_resource r)
+{
+	return (unsigned)r < 3 ? resource_names[r] : "?";
+}
+
+cg_err cg_store_open(const char *url, cg_store **out, cg_buf *why)
+{
+	*out = NULL;
+	const cg_store_ops *ops = &cg_store_sqlite_ops;
+	const char *target = url;
+	if (strncmp(url, "sqlite:", 7) == 0)
+		target = url + 7;
+	else if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
+		ops = &cg_store_postgres_ops;
+	else if (strstr(url, "://")) {
+		if (why)
+			cg_buf_puts(why, "unknown store URL scheme (use sqlite:PATH or "
+			                 "postgresql://...)");
+		return CG_EINVAL;
+	}
+	if (!*target) {
+		if (why)
+			cg_buf_puts(why, "empty store path");
+		return CG_EINVAL;
+	}
+	cg_store *st = calloc(1, sizeof *st);
+	if (!st)
+		return CG_ENOMEM;
+	st->ops = ops;
+	cg_err err = ops->open(target, &st->impl, why);
+	if (err) {
+		free(st);
+		return err;
+	}
+	*out = st;
+	return CG_OK;
+}
+
+void cg_store_close(cg_store *st)
+{
+	if (!st)
+		return;
+	st->ops->close(st->impl);
+	free(st);
+}
+
+const char *cg_store_backend(const cg_store *st)
+{
+	return st->ops->name;
+}
+
+int cg_store_schema_version(cg_store *st)
+{
+	return st->ops->schema_version(st->impl);
+}
+
+/* Every write starts with no violation recorded. */
+#define WRITE(call)                                                                                \
+	do {                                                                                       \
+		cg_store_set_violation(CG_VIOL_NONE, NULL);                                        \
+		return st->ops->call;                                                              \
+	} while (0)
+
+cg_err cg_store_inv_list(cg_store *st, const cg_scope *scope, cg_resource r, const json_t *filters,
+                         int64_t limit, int64_t offset, json_t **items, int64_t *total)
+{
+	return st->ops->inv_list(st->impl, scope, r, filters, limit, offset, items, total);
+}
+
+cg_err cg_store_inv_get(cg_store *st, const cg_scope *scope, cg_resource r, int64_t id,
+                        json_t **out)
+{
+	return st->ops->inv_get(st->impl, scope, r, id, out);
+}
+
+cg_err cg_store_inv_create(cg_store *st, const cg_scope *scope, const cg_actor *actor,
+                           cg_resource r, const json_t *rec, int64_t *id)
+{
+	WRITE(inv_create(st->impl, scope, actor, r, rec, id));
+}
+
+cg_err cg_store_inv_update(cg_store *st, const cg_scope *scope, const cg_actor *actor,
+                           cg_resource r, int64_t id, const json_t *rec)
+{
+	WRITE(inv_update(st->impl, scope, actor, r, id, rec));
+}
+
+cg_err cg_store_inv_delete(cg_store *st, const cg_scope *scope, const cg_actor *actor,
+                           cg_resource r, int64_t id)
+{
+	WRITE(inv_delete(st->impl, scope, actor, r, id));
+}
+
+cg_err cg_store_agency_lookup(cg_store *st, const cg_scope *scope, const char *key, int64_t *id)
+{
+	return st->ops->agency_lookup(st->impl, scope, key, id);
+}
+
+cg_err cg_store_agency_map(cg_store *st, json_t **out)
+{
+	return st->ops->agency_map(st->impl, out);
+}
+
+cg_err cg_store_system_map(cg_store *st, json_t **out)
+{
+	return st->ops->system_map(st->impl, out);
+}
+
+uint64_t cg_store_agencies_generation(cg_store *st)
+{
+	/* an error reads as "changed": the caller rebuilds its table and
+	 * meets the same error there, where it is reported */
+	uint64_t gen = 0;
+	if (st->ops->agencies_generation(st->impl, &gen))
+		return UINT64_MAX;
+	return gen;
+}
+
+cg_err cg_store_findings_by_day(cg_store *st, const cg_scope *scope, int64_t since_day,
+                                json_t **out)
+{
+	return st->ops->findings_by_day(st->impl, scope, since_day, out);
+}
+
+cg_err cg_store_events_distinct(cg_store *st, const cg_scope *scope, const char *source,
+                                const char *kind, int severity_min, int64_t since_ms,
+                                bool subject, json_t **out)
+{
+	return st->ops->events_distinct(st->impl, scope, source, kind, severity_min, since_ms,
+	                                subject, out);
+}
+
+cg_err cg_store_overview(cg_store *st, const cg_scope *scope, int64_t now_ms, json_t **out)
+{
+	return st->ops->overview(st->impl, scope, now_ms, out);
+}
+
+cg_err cg_store_user_create(cg_store *st, const cg_actor *actor, const json_t *rec,
+                            const char *pw_hash, int64_t *id)
+{
+	WRITE(user_create(st->impl, actor, rec, pw_hash, id));
+}
+
+cg_err cg_store_user_update(cg_store *st, const cg_actor *actor, int64_t id, const json_t *rec,
+                            const char *pw_hash)
+{
+	WRITE(user_update(st->impl, actor, id, rec, pw_hash));
+}
+
+cg_err cg_store_user_delete(cg_store *st, const cg_actor *actor, int64_t id)
+{
+	WRITE(user_delete(st->impl, actor, id));
+}
+
+cg_err cg_store_user_get(cg_store *st, int64_t id, json_t **out)
+{
+	return st->ops->user_get(st->impl, id, out);
+}
+
+cg_err cg_store_user_list(cg_store *st, int64_t limit, int64_t offset, json_t **items,
+                          int64_t *total)
+{
+	return st->ops->user_list(st->impl, limit, offset, items, total);
+}
+
+cg_err cg_store_user_auth_info(cg_store *st, const char *username, json_t **user, char **pw_hash)
+{
+	return st->ops->user_auth_info(st->impl, username, user, pw_hash);
+}
+
+cg_err cg_store_session_create(cg_store *st, const uint8_t token_hash[32], int64_t user_id,
+                               const char *csrf, int64_t expires_ms)
+{
+	WRITE(session_create(st->impl, token_hash, user_id, csrf, expires_ms));
+}
+
+cg_err cg_store_session_get(cg_store *st, const uint8_t token_hash[32], int64_t now_ms,
+                            json_t **user, char **csrf)
+{
+	return st->ops->session_get(st->impl, token_hash, now_ms, user, csrf);
+}
+
+cg_err cg_store_session_delete(cg_store *st, const uint8_t token_hash[32])
+{
+	WRITE(session_delete(st->impl, token_hash));
+}
+
+cg_err cg_store_token_create(cg_store *st, const cg_actor *actor, const json_t *rec,
+                             const uint8_t token_hash[32], int64_t *id)
+{
+	WRITE(token_create(st->impl, actor, rec, token_hash, id));
+}
+
+cg_err cg_store_token_list(cg_store *st, int64_t limit, int64_t offset, json_t **items,
+                           int64_t *total)
+{
+	return st->ops->token_list(st->impl, limit, offset, items, total);
+}
+
+cg_err cg_store_token_get(cg_store *st, int64_t id, json_t **out)
+{
+	return st->ops->token_get(st->impl, id, out);
+}
+
+cg_err cg_store_token_revoke(cg_store *st, const cg_actor *actor, int64_t id, int64_t now_ms)
+{
+	WRITE(token_revoke(st->impl, actor, id, now_ms));
+}
+
+cg_err cg_store_token_auth(cg_store *st, const uint8_t token_hash[32], int64_t now_ms, json_t **out)
+{
+	return st->ops->token_auth(st->impl, token_hash, now_ms, out);
+}
+
+cg_err cg_store_audit(cg_store *st, const cg_actor *actor, const char *action,
+                      const char *object_type, int64_t object_id, const json_t *detail)
+{
+	WRITE(audit(st->impl, actor, action, object_type, object_id, detail));
+}
+
+cg_err cg_store_audit_list(cg_store *st, const char *actor, int64_t since_ms, int64_t limit,
+                           int64_t offset, json_t **items, int64_t *total)
+{
+	return st->ops->audit_list(st->impl, actor, since_ms, limit, offset, items, total);
+}
+
+cg_err cg_store_events_insert(cg_store *st, cg_event_in *evs, size_t n, int64_t received_ms,
+                              size_t *accepted, size_t *duplicates)
+{
+	WRITE(events_insert(st->impl, evs, n, received_ms, accepted, duplicates));
+}
+
+cg_err cg_store_events_query(cg_store *st, const cg_scope *scope, const cg_event_query *q,
+                             json_t **items, int64_t *next)
+{
+	return st->ops->events_query(st->impl, scope, q, items, next);
+}
+
+cg_err cg_store_event_get(cg_store *st, const cg_scope *scope, int64_t seq, json_t **out)
+{
+	return st->ops->event_get(st->impl, scope, seq, out);
+}
+
+cg_err cg_store_events_count(cg_store *st, int64_t *count)
+{
+	return st->ops->events_count(st->impl, count);
+}
