@@ -13,13 +13,6 @@
 #include "api/schema.h"
 #include "netaddr.h"
 
-/* Agency kinds for the two-tier local government in force since 1 July
- * 2025: provincial departments and boards, commune-level units (xã,
- * phường, đặc khu), state enterprises, others. Districts (huyen) were
- * abolished that day: the value is kept only so that records made before
- * still read and can be edited (retired_agency_kinds); no new record, and
- * no record of another kind, may take it. */
-static const char *const retired_agency_kinds[] = {"huyen", NULL};
 
 static bool in_enum(const char *const *set, const char *s)
 {
@@ -35,7 +28,7 @@ bool cg_inv_valid_agency_kind(const char *s)
 }
 bool cg_inv_retired_agency_kind(const char *s)
 {
-	return in_enum(retired_agency_kinds, s);
+	return in_enum(cg_enum_agency_kind.retired, s);
 }
 bool cg_inv_valid_system_kind(const char *s)
 {
@@ -203,7 +196,7 @@ static cg_err check_dates(json_t *v, json_t **out, cg_inv_error *e)
 static bool keeps_retired(const vfield *f, const json_t *v, const json_t *base)
 {
 	if (f->enumeration != &cg_enum_agency_kind || !json_is_string(v) ||
-	    !in_enum(retired_agency_kinds, json_string_value(v)) || !base)
+	    !in_enum(cg_enum_agency_kind.retired, json_string_value(v)) || !base)
 		return false;
 	const json_t *old = json_object_get(base, f->name);
 	return json_is_string(old) && strcmp(json_string_value(old), json_string_value(v)) == 0;
@@ -351,7 +344,7 @@ cg_err cg_inv_normalize(cg_resource r, const json_t *in, const json_t *base, jso
 		} else if (keeps_retired(f, src, base)) {
 			val = json_incref(src);
 		} else if (f->enumeration == &cg_enum_agency_kind && json_is_string(src) &&
-		           in_enum(retired_agency_kinds, json_string_value(src))) {
+		           in_enum(cg_enum_agency_kind.retired, json_string_value(src))) {
 			json_decref(res);
 			return bad(e, f->name,
 			           "districts (huyen) were abolished on 1 July 2025: use xa "

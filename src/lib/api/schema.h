@@ -43,6 +43,11 @@ typedef struct cg_enum_desc {
 	const char *name;          /* "agency_kind" */
 	const char *const *values; /* NULL-terminated */
 	const char *dashboard;     /* its group in the dashboard's CG_ENUMS */
+	/* Values kept only so that old records still read and can be edited
+	 * (never accepted on a new record or as a change): districts (huyen)
+	 * after the 2025 reform. NULL or NULL-terminated; documented after
+	 * values in openapi.yaml and the dashboard. */
+	const char *const *retired;
 } cg_enum_desc;
 
 typedef struct cg_field_desc {
