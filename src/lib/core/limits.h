@@ -237,6 +237,9 @@
 #define CG_MW_MAX_HASHES 20000000u
 /* A scan cache file: 80 bytes a file; 16M files is 1.3 GB. */
 #define CG_MW_MAX_CACHE_ENTRIES (16u * 1024u * 1024u)
+/* One value of a YARA external variable (filename, filepath, ...);
+ * longer values (deep archive member paths) are cut. */
+#define CG_MW_MAX_EXTERNAL_LEN 8192u
 /* A quarantine metadata file. */
 #define CG_MW_MAX_QMETA_BYTES (64u * 1024u)
 
