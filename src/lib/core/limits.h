@@ -237,6 +237,8 @@
 #define CG_MW_MAX_HASHES 20000000u
 /* A scan cache file: 80 bytes a file; 16M files is 1.3 GB. */
 #define CG_MW_MAX_CACHE_ENTRIES (16u * 1024u * 1024u)
+/* Nesting of `include` in YARA rule files (libyara's own limit is 16). */
+#define CG_MW_MAX_INCLUDE_DEPTH 16
 /* One value of a YARA external variable (filename, filepath, ...);
  * longer values (deep archive member paths) are cut. */
 #define CG_MW_MAX_EXTERNAL_LEN 8192u
