@@ -161,6 +161,8 @@ const cg_command cg_commands[] = {
 	  "  --quarantine      move matching files into DATA_DIR/quarantine\n"
 	  "  --max-size BYTES  skip (and report) larger files (default 256 MiB)\n"
 	  "  --events          print findings as cg_event JSON lines\n"
+	  "  --obfuscation     also report scripts that look packed or encoded compared\n"
+	  "                    with the other scripts of their root (kind obfuscated)\n"
 	  "exit status: 0 clean, 1 matches, 2 error (a file could not be checked)\n" },
 	{ "scan secrets", cmd_scan_secrets,
 	  "Find documents marked MẬT / TỐI MẬT / TUYỆT MẬT (and uninspectable ones).",
