@@ -4,8 +4,10 @@
 # Debian 12's packages of the applications provincial portals run
 # (WordPress, phpMyAdmin, Roundcube, DokuWiki, MediaWiki, Adminer,
 # phpLDAPadmin), the PHP libraries they depend on, Tomcat's JSP examples
-# and manager, and Mono's ASP.NET examples. Nobody here wrote any of it,
-# so it is the honest test of "no false alarm on a real application".
+# and manager, Mono's ASP.NET examples, and a Perl library whose
+# require_feature("http://...") once looked like a PHP include. Nobody
+# here wrote any of it, so it is the honest test of "no false alarm on a
+# real application".
 #
 # The .debs are fetched with `apt-get download` (no install, no root
 # needed) into a cache (default build/deb-cache, $CLEAN_CORPUS_CACHE) so
@@ -26,6 +28,7 @@ PKGS=(
 	php-google-recaptcha php-masterminds-html5 php-mail-mime php-net-smtp php-net-sieve
 	php-geshi php-tcpdf php-composer-ca-bundle composer
 	tomcat10-examples tomcat10-admin asp.net-examples mono-xsp4
+	libxml-sax-perl
 )
 mkdir -p "$CACHE" "$DEST" || exit 2
 missing=()
