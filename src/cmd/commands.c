@@ -23,6 +23,7 @@ int cmd_help(cg_cli *cli);
 int cmd_quarantine_delete(cg_cli *cli);
 int cmd_quarantine_list(cg_cli *cli);
 int cmd_quarantine_restore(cg_cli *cli);
+int cmd_rules_check(cg_cli *cli);
 int cmd_scan_malware(cg_cli *cli);
 int cmd_scan_secrets(cg_cli *cli);
 int cmd_serve(cg_cli *cli);
@@ -143,6 +144,12 @@ const cg_command cg_commands[] = {
 	{ "quarantine restore", cmd_quarantine_restore,
 	  "Put a quarantined file back where it was, with its owner and mode.",
 	  "ID", "" },
+	{ "rules check", cmd_rules_check,
+	  "Check which YARA rule files compile (community sets too), with FILE:LINE for those that do not.",
+	  "PATH...",
+	  "each *.yar/*.yara file is compiled alone, with the externals filename,\n"
+	  "filepath, extension, filetype and owner defined, includes allowed inside\n"
+	  "the directory; exit 0 all compile, 1 some do not, 2 PATH unreadable.\n" },
 	{ "scan malware", cmd_scan_malware,
 	  "Scan files for web shells and malware (YARA rules, hash signatures).",
 	  "[OPTIONS] PATH...",
@@ -157,6 +164,8 @@ const cg_command cg_commands[] = {
 	  "  --quarantine      move matching files into DATA_DIR/quarantine\n"
 	  "  --max-size BYTES  skip (and report) larger files (default 256 MiB)\n"
 	  "  --events          print findings as cg_event JSON lines\n"
+	  "  --obfuscation     also report scripts that look packed or encoded compared\n"
+	  "                    with the other scripts of their root (kind obfuscated)\n"
 	  "exit status: 0 clean, 1 matches, 2 error (a file could not be checked)\n" },
 	{ "scan secrets", cmd_scan_secrets,
 	  "Find documents marked MẬT / TỐI MẬT / TUYỆT MẬT (and uninspectable ones).",

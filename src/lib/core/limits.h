@@ -279,6 +279,20 @@
 #define CG_MW_MAX_HASHES 20000000u
 /* A scan cache file: 80 bytes a file; 16M files is 1.3 GB. */
 #define CG_MW_MAX_CACHE_ENTRIES (16u * 1024u * 1024u)
+/* The obfuscation detector (malware/obfuscation.h): bytes of a script
+ * deflated to measure its compression ratio (on the stack), the size
+ * below which the ratio is not trusted, and the scripts a web root needs
+ * for its own baseline (fewer: reference values). */
+#define CG_MW_OBF_SAMPLE (64u * 1024u)
+#define CG_MW_OBF_MIN_COMPRESS 1024u
+#define CG_MW_OBF_MIN_ROOT_FILES 20u
+/* A run of non-blank bytes this long is a blob, not code. */
+#define CG_MW_OBF_BLOB_RUN 256u
+/* Nesting of `include` in YARA rule files (libyara's own limit is 16). */
+#define CG_MW_MAX_INCLUDE_DEPTH 16
+/* One value of a YARA external variable (filename, filepath, ...);
+ * longer values (deep archive member paths) are cut. */
+#define CG_MW_MAX_EXTERNAL_LEN 8192u
 /* A quarantine metadata file. */
 #define CG_MW_MAX_QMETA_BYTES (64u * 1024u)
 
