@@ -59,6 +59,8 @@ def tree(d):
 # value that cannot be right. Every command in `canhgac help` must have a
 # row here, so a new command gets this test the day it is added.
 BAD_USAGE = {
+    "rules check": [[]],
+    "store copy": [[], ["--from", "sqlite:x.db"], ["--from", "mysql://x", "--to", "postgresql://127.0.0.1:9/x"]],
     "agent enroll": [["--server", "https://127.0.0.1:9"],
                      ["--server", "https://127.0.0.1:9", "--token", "t", "--ca", "no-such-ca.pem"],
                      ["--server", "https://127.0.0.1:9", "--token", "t", "--bundle-key", "no-such.pub"]],
