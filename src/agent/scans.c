@@ -26,6 +26,7 @@
 #include "malware/rules.h"
 #include "malware/scan.h"
 #include "secrets/secrets.h"
+#include "core/rules_dir.h"
 #include "version.h"
 
 static const char *const kind_names[CG_SCAN_NKINDS] = { "malware_incremental", "malware_full",
@@ -157,18 +158,10 @@ static bool is_dir(const char *path)
  * same order as `canhgac scan malware`. */
 static void rules_dir(const char *data_dir, char *buf, size_t size)
 {
-	const char *env = getenv("CANHGAC_RULES_DIR");
 	int n = snprintf(buf, size, "%s/bundle/current/malware", data_dir);
 	if (n > 0 && (size_t)n < size && is_dir(buf))
 		return;
-	if (env && *env) {
-		snprintf(buf, size, "%s/malware", env);
-		return;
-	}
-	snprintf(buf, size, "%s/rules/malware", CG_SOURCE_DIR);
-	if (is_dir(buf))
-		return;
-	snprintf(buf, size, "%s/malware", CG_RULES_DIR);
+	snprintf(buf, size, "%s/malware", cg_rules_dir());
 }
 
 void cg_agent_scans_rules_changed(cg_agent_scans *s)

@@ -15,6 +15,7 @@
 
 #include "cmd_dns_common.h"
 #include "core/timeutil.h"
+#include "core/rules_dir.h"
 #include "version.h"
 
 void dns_setup_init(dns_setup *s, cg_cli *cli)
@@ -149,17 +150,8 @@ static const char *find_rules(dns_setup *s, char *buf, size_t size)
 		snprintf(buf, size, "%s/dns", s->rules_dir);
 		return buf;
 	}
-	const char *env = getenv("CANHGAC_RULES_DIR");
-	const char *cands[] = { env && *env ? env : NULL, CG_SOURCE_DIR "/rules",
-				"/usr/share/canhgac/rules" };
-	for (size_t i = 0; i < sizeof cands / sizeof cands[0]; i++) {
-		if (!cands[i])
-			continue;
-		snprintf(buf, size, "%s/dns", cands[i]);
-		if (is_dir(buf))
-			return buf;
-	}
-	return NULL;
+	snprintf(buf, size, "%s/dns", cg_rules_dir());
+	return is_dir(buf) ? buf : NULL;
 }
 
 static bool load_set(dns_setup *s, cg_dns_set *set, const char *path)

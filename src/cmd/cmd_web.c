@@ -15,6 +15,7 @@
 #include "core/fileio.h"
 #include "core/json.h"
 #include "core/limits.h"
+#include "core/rules_dir.h"
 #include "version.h"
 #include "web/web.h"
 
@@ -125,13 +126,7 @@ static int on_opt(void *ctx, int id, const char *v)
 
 static const char *default_rules(void)
 {
-	const char *env = getenv("CANHGAC_RULES_DIR");
-	if (env && *env)
-		return env;
-	struct stat st;
-	if (stat("/usr/share/canhgac/rules/web", &st) == 0)
-		return "/usr/share/canhgac/rules";
-	return CG_SOURCE_DIR "/rules";
+	return cg_rules_dir();
 }
 
 static bool url_ok(const char *u)

@@ -49,6 +49,7 @@
 #include "dns/hash.h"
 #include "dns/input.h"
 #include "server.h"
+#include "core/rules_dir.h"
 #include "version.h"
 
 typedef enum job_state {
@@ -260,8 +261,7 @@ static int64_t ranges_lookup(const agency_ranges *m, cg_slice ip, const char **c
 
 static const char *rules_dir(char *buf, size_t n)
 {
-	const char *env = getenv("CANHGAC_RULES_DIR");
-	snprintf(buf, n, "%s/dns", env && *env ? env : CG_SOURCE_DIR "/rules");
+	snprintf(buf, n, "%s/dns", cg_rules_dir());
 	return buf;
 }
 

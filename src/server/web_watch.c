@@ -25,6 +25,7 @@
 #include "core/limits.h"
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "core/rules_dir.h"
 #include "version.h"
 #include "web/web.h"
 #include "web_alert.h"
@@ -434,13 +435,7 @@ static void *run(void *arg)
 
 static const char *rules_dir(void)
 {
-	const char *env = getenv("CANHGAC_RULES_DIR");
-	if (env && *env)
-		return env;
-	struct stat st;
-	if (stat("/usr/share/canhgac/rules/web", &st) == 0)
-		return "/usr/share/canhgac/rules";
-	return CG_SOURCE_DIR "/rules";
+	return cg_rules_dir();
 }
 
 cg_err cg_web_watch_start(cg_store *st, const char *data_dir, int interval_s,
