@@ -25,17 +25,19 @@ static const cg_opt common_opts[] = {
 	{ NULL, 0, false, 0 },
 };
 
+const char cg_cli_common_help[] =
+	"  --json            machine-readable output: one JSON object a line\n"
+	"  --data-dir DIR    state directory (default $CANHGAC_DATA_DIR or ./canhgac-data)\n"
+	"  -q, --quiet       only errors on stderr\n"
+	"  -v, --verbose     more detail on stderr (repeat for debug)\n"
+	"  -h, --help        this help\n";
+
 void cg_cli_print_help(const cg_command *cmd)
 {
 	printf("usage: canhgac %s %s\n\n%s\n", cmd->name, cmd->usage, cmd->summary);
 	if (cmd->help && *cmd->help)
 		printf("\n%s", cmd->help);
-	printf("\ncommon options:\n"
-	       "  --json            machine-readable output: one JSON object a line\n"
-	       "  --data-dir DIR    state directory (default $CANHGAC_DATA_DIR or ./canhgac-data)\n"
-	       "  -q, --quiet       only errors on stderr\n"
-	       "  -v, --verbose     more detail on stderr (repeat for debug)\n"
-	       "  -h, --help        this help\n");
+	printf("\ncommon options:\n%s", cg_cli_common_help);
 }
 
 int cg_cli_usage_error(const cg_cli *cli, const char *fmt, ...)
@@ -84,6 +86,7 @@ static int apply(cg_cli *cli, const cg_opt *o, const char *val, cg_opt_fn fn,
 		if (!*val)
 			return cg_cli_usage_error(cli, "--data-dir needs a directory");
 		cli->data_dir = val;
+		cli->data_dir_given = true;
 		return -1;
 	case OPT_QUIET:
 		cli->verbosity = -1;

@@ -17,12 +17,12 @@
 #include "core/json.h"
 
 typedef struct agent_opts {
-	const char *server, *token, *pin, *ca, *bundle_key;
+	const char *server, *token, *pin, *ca, *bundle_key, *config;
 	bool once;
 	long long run_for;
 } agent_opts;
 
-enum { O_SERVER = 1, O_TOKEN, O_PIN, O_CA, O_ONCE, O_RUN_FOR, O_BUNDLE_KEY };
+enum { O_SERVER = 1, O_TOKEN, O_PIN, O_CA, O_ONCE, O_RUN_FOR, O_BUNDLE_KEY, O_CONFIG };
 
 static int on_opt(void *ctx, int id, const char *val)
 {
@@ -42,6 +42,9 @@ static int on_opt(void *ctx, int id, const char *val)
 		break;
 	case O_BUNDLE_KEY:
 		o->bundle_key = val;
+		break;
+	case O_CONFIG:
+		o->config = val;
 		break;
 	case O_ONCE:
 		o->once = true;
@@ -137,6 +140,7 @@ static void on_signal(int sig)
 static const cg_opt run_opts[] = {
 	{ "once", 0, false, O_ONCE },
 	{ "run-for", 0, true, O_RUN_FOR },
+	{ "config", 'c', true, O_CONFIG },
 	{ NULL, 0, false, 0 },
 };
 
@@ -155,7 +159,7 @@ int cmd_agent_run(cg_cli *cli)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	umask(077);
-	cg_agent_run_opts ro = { .data_dir = cli->data_dir, .once = o.once,
+	cg_agent_run_opts ro = { .data_dir = cli->data_dir, .config = o.config, .once = o.once,
 				 .run_for_ms = o.run_for * 1000, .stop = &stop_flag };
 	cg_buf why;
 	cg_buf_init(&why, 4096);

@@ -130,7 +130,17 @@ typedef struct cg_serve_opts {
 	bool plain; /* no TLS (only allowed on loopback) */
 	int web_interval_s; /* portal watching period; 0 = off */
 	const char *alert_config; /* alerts INI (web_alert.h), or NULL */
+	const char *config;       /* --config FILE, re-read on SIGHUP (serve_config.h) */
+	unsigned fixed;           /* CG_SERVE_FIXED_*: given on the command line,
+	                             which a reload leaves alone */
 } cg_serve_opts;
+
+enum {
+	CG_SERVE_FIXED_WEB_INTERVAL = 1,
+	CG_SERVE_FIXED_ALERTS = 2,
+	CG_SERVE_FIXED_LOG_LEVEL = 4,
+};
+#define CG_SERVE_WEB_INTERVAL_S 300 /* --web-interval default */
 
 /* Runs until SIGTERM/SIGINT; returns an exit status. Prints the address
  * and (under TLS) the certificate pin on stdout. */
