@@ -189,8 +189,9 @@ void cg_serve_reload(cg_serve_opts *live, cg_serve_config *held, cg_store *st,
 	cg_serve_config old = *held;
 	*held = nc;
 	cg_serve_config_free(&old);
-	cg_info("reload: %s applied (web interval %d s, alerts %s, log level %d)", live->config,
+	static const char *const level_names[] = {"error", "warning", "info", "debug"};
+	cg_info("reload: %s applied (web interval %d s, alerts %s, log level %s)", live->config,
 	        interval, alerts ? alerts : "DATA_DIR/alerts.ini if present",
-	        (int)cg_log_threshold());
+	        level_names[cg_log_threshold() & 3]);
 	cg_buf_free(&why);
 }
