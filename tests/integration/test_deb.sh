@@ -35,6 +35,18 @@ lint=$(lintian --fail-on error,warning -I "$changes" 2>&1 | grep -v 'root privil
 check "lintian: no error or warning, info only where overridden ($((SECONDS - t0)) s)" test -z "$lint"
 [ -z "$lint" ] || diag "$lint"
 
+# the units' confinement, as systemd scores it (0 = fully confined, 10 =
+# none): the server must stay "OK" at 2.0 or less, the agent (which must
+# read every file and keeps one capability for it) at 2.5 or less
+for u in server:20 agent:25; do
+	unit=dist/canhgac-${u%%:*}.service
+	score=$(systemd-analyze security --offline=yes "$unit" 2>/dev/null | sed -n 's/.*Overall exposure level for [^:]*: //p')
+	if systemd-analyze security --offline=yes --threshold="${u#*:}" "$unit" >/dev/null 2>&1; then
+		ok "systemd-analyze security $unit: $score (at most $((${u#*:} / 10)).$((${u#*:} % 10)))"
+	else
+		not_ok "systemd-analyze security $unit: $score (at most $((${u#*:} / 10)).$((${u#*:} % 10)))"
+	fi
+done
 # what goes where
 list=$(for d in "${debs[@]}"; do dpkg-deb -c "$d"; done)
 for f in ./usr/bin/canhgac ./usr/share/canhgac/rules/web/spam-vi.txt ./usr/share/canhgac/rules/dns/dga-model.txt \
