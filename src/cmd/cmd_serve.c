@@ -43,9 +43,11 @@ static int on_opt(void *p, int id, const char *v)
 		break;
 	case O_CERT:
 		c->o.tls_cert = v;
+		c->tls_given = true;
 		break;
 	case O_KEY:
 		c->o.tls_key = v;
+		c->tls_given = true;
 		break;
 	case O_PLAIN:
 		c->o.plain = true;
@@ -84,6 +86,12 @@ static int apply_config(ctx *c, cg_serve_config *f)
 		return CG_EXIT_ERROR;
 	}
 	cg_buf_free(&why);
+	if (c->listen_given)
+		c->o.fixed |= CG_SERVE_FIXED_LISTEN;
+	if (c->cli->data_dir_given)
+		c->o.fixed |= CG_SERVE_FIXED_DATA_DIR;
+	if (c->tls_given)
+		c->o.fixed |= CG_SERVE_FIXED_TLS;
 	if (f->listen && !c->listen_given)
 		c->o.listen = f->listen;
 	if (f->data_dir && !c->cli->data_dir_given)

@@ -157,10 +157,12 @@ void cg_serve_reload(cg_serve_opts *live, cg_serve_config *held, cg_store *st,
 		cg_buf_free(&why);
 		return;
 	}
-	if ((nc.listen && !same(nc.listen, live->listen)) ||
-	    (nc.data_dir && !same(nc.data_dir, live->data_dir)) ||
-	    !same(nc.tls_cert, live->tls_cert) || !same(nc.tls_key, live->tls_key) ||
-	    (nc.tls >= 0 && nc.tls == live->plain))
+	unsigned fx = live->fixed;
+	if ((!(fx & CG_SERVE_FIXED_LISTEN) && nc.listen && !same(nc.listen, live->listen)) ||
+	    (!(fx & CG_SERVE_FIXED_DATA_DIR) && nc.data_dir && !same(nc.data_dir, live->data_dir)) ||
+	    (!(fx & CG_SERVE_FIXED_TLS) &&
+	     (!same(nc.tls_cert, live->tls_cert) || !same(nc.tls_key, live->tls_key) ||
+	      (nc.tls >= 0 && nc.tls == live->plain))))
 		cg_warn("reload: listen, data_dir and TLS settings take effect at the next start");
 	if (!(live->fixed & CG_SERVE_FIXED_LOG_LEVEL))
 		cg_log_set_threshold(nc.log_level >= 0 ? (cg_log_level)nc.log_level : CG_LOG_WARN);

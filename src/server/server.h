@@ -139,6 +139,9 @@ enum {
 	CG_SERVE_FIXED_WEB_INTERVAL = 1,
 	CG_SERVE_FIXED_ALERTS = 2,
 	CG_SERVE_FIXED_LOG_LEVEL = 4,
+	CG_SERVE_FIXED_LISTEN = 8, /* (these three need a restart anyway: */
+	CG_SERVE_FIXED_DATA_DIR = 16, /* a reload only says so when the */
+	CG_SERVE_FIXED_TLS = 32,      /* file changed them) */
 };
 #define CG_SERVE_WEB_INTERVAL_S 300 /* --web-interval default */
 

@@ -15,7 +15,8 @@
 # mirror: tests use no network). The previous version N-1 is the same
 # packages repacked with a lower version (0.1.0~prev1), which exercises
 # dpkg's upgrade path (maintainer scripts, conffiles, the state
-# directory) without a second compile.
+# directory) without a second compile; its canhgac.ini differs from N's,
+# so the upgrade of a locally edited one meets dpkg's conffile question.
 . "$(dirname "$0")/lib.sh"
 if [ "$(id -u)" -ne 0 ] || ! command -v dpkg-buildpackage >/dev/null ||
 	! grep -qw overlay /proc/filesystems; then
@@ -67,6 +68,9 @@ for d in "${debs[@]}"; do
 	sed -i -e 's/^Version: 0\.1\.0$/Version: 0.1.0~prev1/' \
 		-e 's/canhgac (>= 0\.1\.0)/canhgac (>= 0.1.0~prev1)/; s/canhgac (<< 0\.1\.0\.1~)/canhgac (<< 0.1.0~prev1.1~)/' \
 		"$x/DEBIAN/control"
+	# N-1 shipped an older canhgac.ini (no log_level line): with a local
+	# edit on top, the upgrade meets dpkg's conffile question
+	[ -f "$x/etc/canhgac/canhgac.ini" ] && sed -i '/^log_level = info$/d' "$x/etc/canhgac/canhgac.ini"
 	dpkg-deb -Zgzip -b "$x" "$w/prev/" >/dev/null
 done
 check "version N-1 repacked" test "$(ls "$w/prev" | wc -l)" -eq 3
@@ -105,17 +109,19 @@ start_server() {
 }
 t "the server starts with /etc/canhgac/canhgac.ini (TLS, portal watcher with the installed rules) and answers" start_server
 t "the TLS key was made in /var/lib/canhgac/tls, owned by canhgac, mode 600" "[ \"\$(stat -c '%U %a' /var/lib/canhgac/tls/server.key)\" = 'canhgac 600' ]"
-t "SIGHUP reloads the config and the server keeps answering" \
-	"kill -HUP $pid; sleep 0.5; grep -q 'reload: /etc/canhgac/canhgac.ini applied' /tmp/serve.out && curl -sk -o /dev/null -w '%{http_code}' \"$url/\" | grep -q 200"
+t "SIGHUP reloads the config (log_level = info added) and the server keeps answering" \
+	"echo 'log_level = info' >>/etc/canhgac/canhgac.ini; kill -HUP $pid; sleep 0.5; grep -q 'reload: /etc/canhgac/canhgac.ini applied' /tmp/serve.out && curl -sk -o /dev/null -w '%{http_code}' \"$url/\" | grep -q 200"
 t "SIGTERM stops it" "kill -TERM $pid; wait $pid"
 users_before=$(sqlite3 /var/lib/canhgac/canhgac.db 'select count(*) from users')
 uid_before=$(id -u canhgac)
 echo "# local edit" >>/etc/canhgac/canhgac.ini
-t "upgrade N-1 -> N (dpkg -i)" "dpkg -i $T/cur/*.deb"
+t "upgrade N-1 -> N (dpkg -i, keeping changed conffiles as apt -o Dpkg::Options::=--force-confold does)" \
+	"dpkg --force-confdef --force-confold -i $T/cur/*.deb"
 t "dpkg says N is installed" \
 	"[ \"\$(dpkg-query -W -f='\${Version} \${db:Status-Status}\n' canhgac canhgac-server canhgac-agent | sort -u)\" = '0.1.0 installed' ]"
-t "the upgrade kept the local edit of canhgac.ini (no .dpkg-new)" \
-	"tail -1 /etc/canhgac/canhgac.ini | grep -q 'local edit' && [ ! -e /etc/canhgac/canhgac.ini.dpkg-new ]"
+t "the upgrade kept the locally edited canhgac.ini, N's version beside it (.dpkg-dist)" \
+	"tail -1 /etc/canhgac/canhgac.ini | grep -q 'local edit' && grep -q '^# Address to listen on' /etc/canhgac/canhgac.ini.dpkg-dist && ! grep -q 'local edit' /etc/canhgac/canhgac.ini.dpkg-dist"
+t "... and still root:canhgac 640" "[ \"\$(stat -c '%U:%G %a' /etc/canhgac/canhgac.ini)\" = 'root:canhgac 640' ]"
 t "the upgrade kept the database ($users_before user) and the user's uid" \
 	"[ \"\$(sqlite3 /var/lib/canhgac/canhgac.db 'select count(*) from users')\" = '$users_before' ] && [ $users_before -ge 1 ] && [ \$(id -u canhgac) = $uid_before ]"
 t "the upgraded server starts on the same data" "start_server && kill -TERM \$pid && wait \$pid"

@@ -145,7 +145,8 @@ proc.stdout.close()
 write(good.format(data=data, interval=3600, level="error", extra=""))
 log.close()
 log = open(log_path, "wb")
-proc = subprocess.Popen([BIN, "serve", "--config", conf, "--web-interval", "1200", "-v"],
+proc = subprocess.Popen([BIN, "serve", "--config", conf, "--web-interval", "1200", "-v",
+                         "--data-dir", data],
                         stdout=subprocess.PIPE, stderr=log)
 line = proc.stdout.readline().decode()
 S.port = int(line.strip().rsplit(":", 1)[1])
@@ -153,10 +154,12 @@ admin = Client(S())
 admin.login("admin", ADMIN_PW)
 t.ok(interval() == 1200, "--web-interval on the command line wins over the file", interval())
 t.ok("serving" in log_text(), "-v wins over log_level = error", log_text())
-write(good.format(data=data, interval=600, level="error", extra=""))
+write(good.format(data=data + "-elsewhere", interval=600, level="error", extra=""))
 proc.send_signal(signal.SIGHUP)
 t.ok(wait_for(lambda: "reload:" in log_text()) and interval() == 1200,
      "a reload keeps what the command line set", (interval(), log_text()[-300:]))
+t.ok("next start" not in log_text(),
+     "no restart warning for a data_dir the command line overrides", log_text()[-300:])
 proc.send_signal(signal.SIGTERM)
 proc.wait(timeout=60)
 proc.stdout.close()
