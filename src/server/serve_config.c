@@ -10,7 +10,7 @@
 #include "core/log.h"
 
 static const char *const server_keys[] = {
-	"listen", "data_dir", "tls_cert", "tls_key", "tls", "web_interval", "alert_config", "log_level",
+    "listen", "data_dir", "tls_cert", "tls_key", "tls", "web_interval", "alert_config", "log_level",
 };
 
 static bool known_key(const char *section, const char *key)
@@ -74,8 +74,8 @@ static cg_err check(cg_serve_config *c, cg_buf *why)
 			cg_buf_printf(why, "%s:%d: '%s' outside a section (put it under [server])",
 			              cg_config_name(ini), line, key);
 		else if (strcmp(sec, "server") == 0)
-			cg_buf_printf(why, "%s:%d: unknown key '%s' in [server]", cg_config_name(ini),
-			              line, key);
+			cg_buf_printf(why, "%s:%d: unknown key '%s' in [server]",
+			              cg_config_name(ini), line, key);
 		else
 			cg_buf_printf(why, "%s:%d: unknown section [%s]", cg_config_name(ini), line,
 			              sec);
@@ -100,7 +100,8 @@ static cg_err check(cg_serve_config *c, cg_buf *why)
 	}
 	const char *lv = cg_config_get(ini, "server", "log_level");
 	if (lv && (c->log_level = cg_serve_log_level_parse(lv)) < 0)
-		return bad(why, ini, "log_level", "log_level must be error, warning, info or debug");
+		return bad(why, ini, "log_level",
+		           "log_level must be error, warning, info or debug");
 	if ((c->tls_cert == NULL) != (c->tls_key == NULL))
 		return bad(why, ini, c->tls_cert ? "tls_cert" : "tls_key",
 		           "tls_cert and tls_key go together");
@@ -142,8 +143,7 @@ static bool same(const char *a, const char *b)
 	return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
-void cg_serve_reload(cg_serve_opts *live, cg_serve_config *held, cg_store *st,
-                     cg_web_watch **watch)
+void cg_serve_reload(cg_serve_opts *live, cg_serve_config *held, cg_store *st, cg_web_watch **watch)
 {
 	if (!live->config) {
 		cg_warn("SIGHUP: no --config file to reload; nothing changed");
@@ -159,7 +159,8 @@ void cg_serve_reload(cg_serve_opts *live, cg_serve_config *held, cg_store *st,
 	}
 	unsigned fx = live->fixed;
 	if ((!(fx & CG_SERVE_FIXED_LISTEN) && nc.listen && !same(nc.listen, live->listen)) ||
-	    (!(fx & CG_SERVE_FIXED_DATA_DIR) && nc.data_dir && !same(nc.data_dir, live->data_dir)) ||
+	    (!(fx & CG_SERVE_FIXED_DATA_DIR) && nc.data_dir &&
+	     !same(nc.data_dir, live->data_dir)) ||
 	    (!(fx & CG_SERVE_FIXED_TLS) &&
 	     (!same(nc.tls_cert, live->tls_cert) || !same(nc.tls_key, live->tls_key) ||
 	      (nc.tls >= 0 && nc.tls == live->plain))))
@@ -181,7 +182,8 @@ void cg_serve_reload(cg_serve_opts *live, cg_serve_config *held, cg_store *st,
 			interval = live->web_interval_s;
 		}
 		cg_web_watch_reconfigure(*watch, interval, alerts);
-	} else if (interval > 0 && cg_web_watch_start(st, live->data_dir, interval, alerts, watch)) {
+	} else if (interval > 0 &&
+	           cg_web_watch_start(st, live->data_dir, interval, alerts, watch)) {
 		cg_error("reload: the portal watcher did not start (see above)");
 		interval = 0;
 	}

@@ -32,7 +32,7 @@ diag "packages: ${debs[*]##*/}"
 
 t0=$SECONDS
 changes=$(ls build/deb/*.changes)
-lint=$(lintian --fail-on error,warning -I "$changes" 2>&1 | grep -v 'root privileges'); rc=$?
+lint=$(lintian --fail-on error,warning -I --pedantic "$changes" 2>&1 | grep -v 'root privileges'); rc=$?
 check "lintian: no error or warning, info only where overridden ($((SECONDS - t0)) s)" test -z "$lint"
 [ -z "$lint" ] || diag "$lint"
 

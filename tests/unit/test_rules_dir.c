@@ -26,7 +26,7 @@ TEST(development_build_uses_the_source_tree)
 	CHECK_STR(cg_rules_dir(), CG_RULES_DIR);
 #endif
 	CHECK(strcmp(CG_RULES_DIR + strlen(CG_RULES_DIR) - strlen("/share/canhgac/rules"),
-		     "/share/canhgac/rules") == 0);
+	             "/share/canhgac/rules") == 0);
 }
 
 int main(void)

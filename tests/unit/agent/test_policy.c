@@ -28,7 +28,8 @@ TEST(config_file_replaces_agent_conf)
 	cg_agent_policy p;
 	CHECK(cg_agent_load_policy(dir, ini, &p, NULL) == CG_OK);
 	CHECK(p.heartbeat_s == 22);
-	CHECK(p.nroots == 2 && !strcmp(p.web_roots[0], "/srv/a") && !strcmp(p.web_roots[1], "/srv/b"));
+	CHECK(p.nroots == 2 && !strcmp(p.web_roots[0], "/srv/a") &&
+	      !strcmp(p.web_roots[1], "/srv/b"));
 	cg_agent_policy_free(&p);
 	CHECK(cg_agent_load_policy(dir, NULL, &p, NULL) == CG_OK);
 	CHECK(p.heartbeat_s == 11);
