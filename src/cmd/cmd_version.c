@@ -25,6 +25,7 @@
 #include "core/buf.h"
 #include "core/json.h"
 #include "malware/rules.h"
+#include "core/rules_dir.h"
 #include "version.h"
 
 typedef struct library {
@@ -132,9 +133,9 @@ int cmd_version(cg_cli *cli)
 		return rc;
 	size_t nlib = sizeof libraries / sizeof libraries[0];
 	if (cli->json) {
-		json_t *o = json_pack("{s:s,s:s,s:s}", "version", CG_VERSION,
+		json_t *o = json_pack("{s:s,s:s,s:s,s:s}", "version", CG_VERSION,
 				      "build", build_options(), "compiler",
-				      __VERSION__);
+				      __VERSION__, "rules", cg_rules_dir());
 		json_t *libs = json_object();
 		for (size_t i = 0; i < nlib; i++)
 			json_object_set_new(libs, libraries[i].name,
@@ -148,8 +149,8 @@ int cmd_version(cg_cli *cli)
 		json_decref(o);
 		return CG_EXIT_OK;
 	}
-	printf("canhgac %s\nbuild: %s\ncompiler: %s\nlibraries:\n", CG_VERSION,
-	       build_options(), __VERSION__);
+	printf("canhgac %s\nbuild: %s\ncompiler: %s\nrules: %s\nlibraries:\n", CG_VERSION,
+	       build_options(), __VERSION__, cg_rules_dir());
 	for (size_t i = 0; i < nlib; i++)
 		printf("  %-12s %s\n", libraries[i].name, libraries[i].version());
 	return CG_EXIT_OK;

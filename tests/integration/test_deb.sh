@@ -93,6 +93,7 @@ t "the server's unit is enabled (multi-user.target)" "[ -L /etc/systemd/system/m
 t "the agent's unit is enabled (it starts once enrolled)" "[ -L /etc/systemd/system/multi-user.target.wants/canhgac-agent.service ]"
 t "systemd-analyze verify accepts both units" \
 	"systemd-analyze verify /lib/systemd/system/canhgac-server.service /lib/systemd/system/canhgac-agent.service"
+t "canhgac version names the installed rules directory" "canhgac version | grep -qx 'rules: /usr/share/canhgac/rules'"
 t "man canhgac-serve renders" "MANWIDTH=100 man canhgac-serve | grep -q -- '--config FILE'"
 t "the installed binary finds the installed rules (scan malware: EICAR found)" \
 	"printf '%s' 'X5O!P%@AP[4\\PZX54(P^)7CC)7}\$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!\$H+H*' >/tmp/eicar.txt; cd /; canhgac scan malware --no-cache --data-dir /tmp/scan /tmp/eicar.txt; [ \$? -eq 1 ]"

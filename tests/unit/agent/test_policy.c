@@ -9,6 +9,7 @@
 #include "agent/agent.h"
 #include "core/fileio.h"
 #include "test.h"
+#include "version.h"
 
 static char dir[] = "/tmp/canhgac-policy-XXXXXX";
 
@@ -57,6 +58,17 @@ TEST(bad_value_names_file_and_line)
 	cg_buf_free(&why);
 }
 
+TEST(shipped_agent_ini_parses)
+{
+	cg_buf why;
+	cg_buf_init(&why, 1024);
+	cg_agent_policy p;
+	CHECK(cg_agent_load_policy(dir, CG_SOURCE_DIR "/dist/agent.ini", &p, &why) == CG_OK);
+	CHECK(p.heartbeat_s == 60 && p.upload_s == 5);
+	cg_agent_policy_free(&p);
+	cg_buf_free(&why);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -64,6 +76,7 @@ int main(void)
 	RUN(config_file_replaces_agent_conf);
 	RUN(absent_file_means_defaults);
 	RUN(bad_value_names_file_and_line);
+	RUN(shipped_agent_ini_parses);
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	if (system(cmd) != 0)
