@@ -19,6 +19,7 @@ test_pkgs=(
   yara clamav poppler-utils catdoc unzip zip p7zip-full time hyperfine
   libreoffice-writer-nogui libreoffice-calc-nogui iproute2 procps bc
   wamerican
+  debhelper dpkg-dev lintian man-db groff-base systemd adduser
 )
 
 missing=()

@@ -202,7 +202,7 @@ static cg_err check_dates(json_t *v, json_t **out, cg_inv_error *e)
  * retired and base holds the same value. */
 static bool keeps_retired(const vfield *f, const json_t *v, const json_t *base)
 {
-	if (f->set != agency_kinds || !json_is_string(v) ||
+	if (f->enumeration != &cg_enum_agency_kind || !json_is_string(v) ||
 	    !in_enum(retired_agency_kinds, json_string_value(v)) || !base)
 		return false;
 	const json_t *old = json_object_get(base, f->name);
