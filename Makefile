@@ -10,7 +10,8 @@
 #   make fuzz      libFuzzer build in build-fuzz/ (clang)
 #   make fuzz-run FUZZ=fuzz_config SECONDS=60
 #   make format    clang-format the C sources
-.PHONY: all deps build asan fuzz fuzz-run run test format clean
+#   make deb       Debian packages in build/deb/ (docs/packaging.md)
+.PHONY: all deps build asan fuzz fuzz-run run test format clean deb
 
 all: build
 
@@ -48,6 +49,9 @@ run: build
 
 test: deps
 	tests/run.sh
+
+deb: deps
+	@scripts/make-deb.sh
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -20,6 +20,7 @@ test_pkgs=(
   libreoffice-writer-nogui libreoffice-calc-nogui iproute2 procps bc
   wamerican
   postgresql-15 postgresql-client-15
+  debhelper dpkg-dev lintian man-db groff-base systemd adduser
 )
 
 missing=()

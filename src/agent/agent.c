@@ -178,7 +178,8 @@ cg_err cg_agent_policy_apply(cg_agent_policy *p, const json_t *j, cg_buf *why)
 	return CG_OK;
 }
 
-cg_err cg_agent_load_policy(const char *data_dir, cg_agent_policy *p, cg_buf *why)
+cg_err cg_agent_load_policy(const char *data_dir, const char *config, cg_agent_policy *p,
+			    cg_buf *why)
 {
 	memset(p, 0, sizeof *p);
 	p->heartbeat_s = 60;
@@ -191,7 +192,10 @@ cg_err cg_agent_load_policy(const char *data_dir, cg_agent_policy *p, cg_buf *wh
 	copy_str(p->malware_full, sizeof p->malware_full, "weekly");
 	copy_str(p->secrets, sizeof p->secrets, "monthly");
 	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/agent.conf", data_dir);
+	if (config)
+		snprintf(path, sizeof path, "%s", config);
+	else
+		snprintf(path, sizeof path, "%s/agent.conf", data_dir);
 	cg_config *cfg = NULL;
 	cg_err err = cg_config_load(path, &cfg, why);
 	if (err == CG_ENOTFOUND) {
@@ -614,7 +618,7 @@ static void fetch_policy(rt *r)
 		snprintf(path, sizeof path, "%s/policy.json", r->o->data_dir);
 		cg_write_file_atomic(path, resp.ptr, resp.len, 0600, NULL);
 		cg_agent_policy np;
-		if (cg_agent_load_policy(r->o->data_dir, &np, &why) == CG_OK) {
+		if (cg_agent_load_policy(r->o->data_dir, r->o->config, &np, &why) == CG_OK) {
 			bool restart = !same_roots(&np, &r->pol);
 			cg_agent_policy_free(&r->pol);
 			r->pol = np;
@@ -940,7 +944,7 @@ cg_err cg_agent_run(const cg_agent_run_opts *o, cg_buf *why)
 	cg_err err = cg_agent_load_creds(o->data_dir, &r.creds, why);
 	if (err)
 		return err;
-	if ((err = cg_agent_load_policy(o->data_dir, &r.pol, why)))
+	if ((err = cg_agent_load_policy(o->data_dir, o->config, &r.pol, why)))
 		return err;
 	host_info(r.host, sizeof r.host, r.os, sizeof r.os);
 	r.http = (cg_http){ .server = r.creds.server,

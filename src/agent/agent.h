@@ -63,9 +63,11 @@ typedef struct cg_agent_policy {
 cg_err cg_agent_load_creds(const char *data_dir, cg_agent_creds *c, cg_buf *why);
 cg_err cg_agent_save_creds(const char *data_dir, const cg_agent_creds *c, cg_buf *why);
 
-/* Defaults, then DATA/agent.conf, then DATA/policy.json (the server's).
+/* Defaults, then the local settings (config, or DATA/agent.conf when
+ * config is NULL; absent is fine), then DATA/policy.json (the server's).
  * Free with cg_agent_policy_free. */
-cg_err cg_agent_load_policy(const char *data_dir, cg_agent_policy *p, cg_buf *why);
+cg_err cg_agent_load_policy(const char *data_dir, const char *config, cg_agent_policy *p,
+			    cg_buf *why);
 /* Applies a policy JSON object over p. */
 cg_err cg_agent_policy_apply(cg_agent_policy *p, const json_t *j, cg_buf *why);
 void cg_agent_policy_free(cg_agent_policy *p);
@@ -79,6 +81,7 @@ cg_err cg_agent_enroll(const char *data_dir, const char *server, const char *tok
 
 typedef struct cg_agent_run_opts {
 	const char *data_dir;
+	const char *config;  /* local settings INI; NULL: DATA/agent.conf */
 	bool once;           /* one round of everything, then exit */
 	int64_t run_for_ms;  /* > 0: stop after this long (tests) */
 	volatile int *stop;  /* set by a signal handler */

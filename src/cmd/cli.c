@@ -28,40 +28,50 @@ static const cg_opt common_opts[] = {
 	{ NULL, 0, false, 0 },
 };
 
+/* English, as the man pages print it (man.c); `help` translates it line
+ * by line like a command's own help. */
+const char cg_cli_common_help[] =
+	"  --json            machine-readable output: one JSON object a line\n"
+	"  --data-dir DIR    state directory (default $CANHGAC_DATA_DIR or ./canhgac-data)\n"
+	"  --store URL       the database: sqlite:PATH or postgresql://... (default\n"
+	"                    $CANHGAC_STORE or sqlite:DATA_DIR/canhgac.db)\n"
+	"  --lang vi|en      language of the messages (default: from LC_ALL, LC_MESSAGES, LANG)\n"
+	"  -q, --quiet       only errors on stderr\n"
+	"  -v, --verbose     more detail on stderr (repeat for debug)\n"
+	"  -h, --help        this help\n";
+
+/* Help text to stdout line by line through the catalogue: an option line
+ * added later and not yet in the catalogue shows in English, the rest is
+ * still translated. */
+static void put_help_lines(const char *text)
+{
+	for (const char *p = text; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char line[512];
+		if (n < sizeof line) {
+			memcpy(line, p, n);
+			line[n] = '\0';
+			fputs(cg_tr(line), stdout);
+		} else {
+			fwrite(p, 1, n, stdout);
+		}
+		if (nl)
+			putchar('\n');
+		p += n + (nl ? 1 : 0);
+	}
+}
+
 void cg_cli_print_help(const cg_command *cmd)
 {
 	printf(cg_tr("usage: canhgac %s %s\n\n%s\n"), cmd->name, cmd->usage,
 	       cg_tr(cmd->summary));
 	if (cmd->help && *cmd->help) {
-		/* Line by line: an option line added later and not yet in the
-		 * catalogue shows in English, the rest is still translated. */
 		putchar('\n');
-		for (const char *p = cmd->help; *p;) {
-			const char *nl = strchr(p, '\n');
-			size_t n = nl ? (size_t)(nl - p) : strlen(p);
-			char line[512];
-			if (n < sizeof line) {
-				memcpy(line, p, n);
-				line[n] = '\0';
-				fputs(cg_tr(line), stdout);
-			} else {
-				fwrite(p, 1, n, stdout);
-			}
-			if (nl)
-				putchar('\n');
-			p += n + (nl ? 1 : 0);
-		}
+		put_help_lines(cmd->help);
 	}
-	fputs(cg_tr("\ncommon options:\n"
-		    "  --json            machine-readable output: one JSON object a line\n"
-		    "  --data-dir DIR    state directory (default $CANHGAC_DATA_DIR or ./canhgac-data)\n"
-		    "  --store URL       the database: sqlite:PATH or postgresql://... (default\n"
-		    "                    $CANHGAC_STORE or sqlite:DATA_DIR/canhgac.db)\n"
-		    "  --lang vi|en      language of the messages (default: from LC_ALL, LC_MESSAGES, LANG)\n"
-		    "  -q, --quiet       only errors on stderr\n"
-		    "  -v, --verbose     more detail on stderr (repeat for debug)\n"
-		    "  -h, --help        this help\n"),
-	      stdout);
+	fputs(cg_tr("\ncommon options:\n"), stdout);
+	put_help_lines(cg_cli_common_help);
 }
 
 /* One write of one line: the message, made safe for a terminal (an
@@ -158,6 +168,7 @@ static int apply(cg_cli *cli, const cg_opt *o, const char *val, cg_opt_fn fn,
 		if (!*val)
 			return cg_cli_usage_error(cli, "--data-dir needs a directory");
 		cli->data_dir = val;
+		cli->data_dir_given = true;
 		return -1;
 	case OPT_STORE:
 		if (!*val)

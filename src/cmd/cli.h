@@ -22,6 +22,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/buf.h"
+
 #include "core/msg.h"
 
 enum {
@@ -39,6 +41,7 @@ typedef struct cg_cli {
 	int verbosity;   /* -1 quiet, 0 default, 1+ verbose */
 	const char *data_dir;
 	const char *store; /* --store or $CANHGAC_STORE; NULL = the default */
+	bool data_dir_given; /* --data-dir was on the command line */
 	/* positional arguments left after parsing */
 	char **pos;
 	int npos;
@@ -84,6 +87,14 @@ int cg_cli_error(const cg_cli *cli, const char *fmt, ...) __attribute__((format(
  * dispatch so that even an unknown command is answered in it. */
 void cg_cli_pick_lang(int argc, char **argv);
 void cg_cli_print_help(const cg_command *cmd);
+/* The option lines of the common options, as `help COMMAND` prints them
+ * (the man pages print the same text). */
+extern const char cg_cli_common_help[];
+/* Man pages (man.c), written from the same fields `help` prints: cmd NULL
+ * gives canhgac(1), else canhgac-NAME(1) with spaces as '-'. */
+int cg_man_page(const cg_command *cmd, cg_buf *out);
+/* The file name of a command's page, "canhgac-scan-malware.1". */
+int cg_man_file_name(const cg_command *cmd, char *buf, size_t size);
 
 /* Strict whole-string integer option value in [min,max]; reports the
  * option by name on failure. */

@@ -20,12 +20,12 @@
 
 typedef struct agent_opts {
 	const cg_cli *cli;
-	const char *server, *token, *pin, *ca, *bundle_key;
+	const char *server, *token, *pin, *ca, *bundle_key, *config;
 	bool once;
 	long long run_for;
 } agent_opts;
 
-enum { O_SERVER = 1, O_TOKEN, O_PIN, O_CA, O_ONCE, O_RUN_FOR, O_BUNDLE_KEY };
+enum { O_SERVER = 1, O_TOKEN, O_PIN, O_CA, O_ONCE, O_RUN_FOR, O_BUNDLE_KEY, O_CONFIG };
 
 static int on_opt(void *ctx, int id, const char *val)
 {
@@ -45,6 +45,9 @@ static int on_opt(void *ctx, int id, const char *val)
 		break;
 	case O_BUNDLE_KEY:
 		o->bundle_key = val;
+		break;
+	case O_CONFIG:
+		o->config = val;
 		break;
 	case O_ONCE:
 		o->once = true;
@@ -146,6 +149,7 @@ static void on_signal(int sig)
 static const cg_opt run_opts[] = {
 	{ "once", 0, false, O_ONCE },
 	{ "run-for", 0, true, O_RUN_FOR },
+	{ "config", 'c', true, O_CONFIG },
 	{ NULL, 0, false, 0 },
 };
 
@@ -157,6 +161,10 @@ int cmd_agent_run(cg_cli *cli)
 		return rc;
 	if (cli->npos)
 		return cg_cli_usage_error(cli, "unexpected argument '%s'", cli->pos[0]);
+	/* a file asked for by name must be there (only the default
+	 * DATA_DIR/agent.conf may be absent) */
+	if (o.config && access(o.config, R_OK) != 0)
+		return cg_cli_usage_error(cli, "--config %s: %s", o.config, cg_tr(strerror(errno)));
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
@@ -164,7 +172,7 @@ int cmd_agent_run(cg_cli *cli)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	umask(077);
-	cg_agent_run_opts ro = { .data_dir = cli->data_dir, .once = o.once,
+	cg_agent_run_opts ro = { .data_dir = cli->data_dir, .config = o.config, .once = o.once,
 				 .run_for_ms = o.run_for * 1000, .stop = &stop_flag };
 	cg_buf why;
 	cg_buf_init(&why, 4096);

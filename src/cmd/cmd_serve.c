@@ -3,6 +3,8 @@
  * dashboard). The work is in src/server/; this file reads the options.
  * `--routes` prints the route table (method, path, who may call it) so
  * tests and operators can see every route the binary serves.
+ * `--config FILE` reads the same options from an INI file
+ * (src/server/serve_config.h); the command line wins over it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,21 +13,25 @@
 
 #include "cli.h"
 #include "core/fileio.h"
+#include "core/log.h"
 #include "server/api_agent.h"
+#include "server/serve_config.h"
 #include "server/server.h"
 
-enum { O_LISTEN = 1, O_CERT, O_KEY, O_ROUTES, O_PLAIN, O_WEB_INTERVAL, O_ALERT_CONFIG };
+enum { O_LISTEN = 1, O_CERT, O_KEY, O_ROUTES, O_PLAIN, O_WEB_INTERVAL, O_ALERT_CONFIG, O_CONFIG };
 
 static const cg_opt opts[] = {
     {"listen", 'l', true, O_LISTEN}, {"tls-cert", 0, true, O_CERT},  {"tls-key", 0, true, O_KEY},
     {"no-tls", 0, false, O_PLAIN},   {"routes", 0, false, O_ROUTES},
     {"web-interval", 0, true, O_WEB_INTERVAL}, {"alert-config", 0, true, O_ALERT_CONFIG},
+    {"config", 'c', true, O_CONFIG},
     {NULL, 0, false, 0},
 };
 
 typedef struct ctx {
 	cg_serve_opts o;
 	bool routes;
+	bool listen_given, tls_given;
 	cg_cli *cli;
 } ctx;
 
@@ -35,42 +41,87 @@ static int on_opt(void *p, int id, const char *v)
 	switch (id) {
 	case O_LISTEN:
 		c->o.listen = v;
+		c->listen_given = true;
 		break;
 	case O_CERT:
 		c->o.tls_cert = v;
+		c->tls_given = true;
 		break;
 	case O_KEY:
 		c->o.tls_key = v;
+		c->tls_given = true;
 		break;
 	case O_PLAIN:
 		c->o.plain = true;
+		c->tls_given = true;
 		break;
 	case O_ROUTES:
 		c->routes = true;
 		break;
 	case O_ALERT_CONFIG:
 		c->o.alert_config = v;
+		c->o.fixed |= CG_SERVE_FIXED_ALERTS;
+		break;
+	case O_CONFIG:
+		c->o.config = v;
 		break;
 	case O_WEB_INTERVAL: {
 		long long n;
 		if (!cg_cli_int(c->cli, "web-interval", v, 0, 86400, &n))
 			return 1;
 		c->o.web_interval_s = (int)n;
+		c->o.fixed |= CG_SERVE_FIXED_WEB_INTERVAL;
 		break;
 	}
 	}
 	return 0;
 }
 
-int cmd_serve(cg_cli *cli);
-int cmd_serve(cg_cli *cli)
+/* Fills what the command line did not say from the --config file. */
+static int apply_config(ctx *c, cg_serve_config *f)
 {
-	ctx c = {.o = {.listen = "127.0.0.1:8443", .web_interval_s = 300}, .cli = cli};
-	int rc = cg_cli_parse(cli, opts, on_opt, &c);
-	if (rc >= 0)
-		return rc;
-	if (cli->npos)
-		return cg_cli_usage_error(cli, "unexpected argument '%s'", cli->pos[0]);
+	cg_buf why;
+	cg_buf_init(&why, 4096);
+	if (cg_serve_config_load(c->o.config, f, &why)) {
+		/* a bad option value: refused before anything is written */
+		cg_cli_usage_error(c->cli, "--config: %s", cg_buf_cstr(&why));
+		cg_buf_free(&why);
+		return CG_EXIT_ERROR;
+	}
+	cg_buf_free(&why);
+	if (c->listen_given)
+		c->o.fixed |= CG_SERVE_FIXED_LISTEN;
+	if (c->cli->data_dir_given)
+		c->o.fixed |= CG_SERVE_FIXED_DATA_DIR;
+	if (c->tls_given)
+		c->o.fixed |= CG_SERVE_FIXED_TLS;
+	if (f->listen && !c->listen_given)
+		c->o.listen = f->listen;
+	if (f->data_dir && !c->cli->data_dir_given)
+		c->cli->data_dir = f->data_dir;
+	if (f->store && !c->cli->store) /* --store, then $CANHGAC_STORE, win */
+		c->cli->store = f->store;
+	if (f->tls_cert && !c->o.tls_cert && !c->tls_given) {
+		c->o.tls_cert = f->tls_cert;
+		c->o.tls_key = f->tls_key;
+	}
+	if (f->tls == 0 && !c->o.tls_cert)
+		c->o.plain = true;
+	if (f->web_interval_s >= 0 && !(c->o.fixed & CG_SERVE_FIXED_WEB_INTERVAL))
+		c->o.web_interval_s = f->web_interval_s;
+	if (f->alert_config && !(c->o.fixed & CG_SERVE_FIXED_ALERTS))
+		c->o.alert_config = f->alert_config;
+	if (c->cli->verbosity != 0)
+		c->o.fixed |= CG_SERVE_FIXED_LOG_LEVEL;
+	else if (f->log_level >= 0)
+		cg_log_set_threshold((cg_log_level)f->log_level);
+	return -1;
+}
+
+static int serve(ctx *cp, cg_cli *cli)
+{
+	ctx c = *cp;
+	int rc;
 	if (c.routes) {
 		for (int i = 0; i < cg_route_count(); i++) {
 			const cg_route *r = cg_route_at(i);
@@ -117,5 +168,24 @@ int cmd_serve(cg_cli *cli)
 	cg_buf_free(&why);
 	rc = cg_serve_run(&c.o);
 	cg_agent_api_shutdown();
+	return rc;
+}
+
+int cmd_serve(cg_cli *cli);
+int cmd_serve(cg_cli *cli)
+{
+	ctx c = {.o = {.listen = "127.0.0.1:8443", .web_interval_s = CG_SERVE_WEB_INTERVAL_S},
+	         .cli = cli};
+	int rc = cg_cli_parse(cli, opts, on_opt, &c);
+	if (rc >= 0)
+		return rc;
+	if (cli->npos)
+		return cg_cli_usage_error(cli, "unexpected argument '%s'", cli->pos[0]);
+	/* the file's strings live until serve returns */
+	cg_serve_config file = {0};
+	if (c.o.config && (rc = apply_config(&c, &file)) >= 0)
+		return rc;
+	rc = serve(&c, cli);
+	cg_serve_config_free(&file);
 	return rc;
 }

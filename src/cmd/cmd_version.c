@@ -24,6 +24,8 @@
 #include "cli.h"
 #include "core/buf.h"
 #include "core/json.h"
+#include "core/msg.h"
+#include "core/rulesdir.h"
 #include "malware/rules.h"
 #include "version.h"
 
@@ -133,10 +135,15 @@ int cmd_version(cg_cli *cli)
 	if (cli->npos)
 		return cg_cli_usage_error(cli, "unexpected argument '%s'", cli->pos[0]);
 	size_t nlib = sizeof libraries / sizeof libraries[0];
+	/* The rules base every engine uses (core/rulesdir.h): all areas ship
+	 * together, so the one holding web/ names it; when none does, the
+	 * last candidate tried (the package's path). */
+	char rules[4096];
+	cg_rules_base("web", rules, sizeof rules);
 	if (cli->json) {
-		json_t *o = json_pack("{s:s,s:s,s:s}", "version", CG_VERSION,
+		json_t *o = json_pack("{s:s,s:s,s:s,s:s}", "version", CG_VERSION,
 				      "build", build_options(), "compiler",
-				      __VERSION__);
+				      __VERSION__, "rules", rules);
 		json_t *libs = json_object();
 		for (size_t i = 0; i < nlib; i++)
 			json_object_set_new(libs, libraries[i].name,
@@ -150,8 +157,8 @@ int cmd_version(cg_cli *cli)
 		json_decref(o);
 		return CG_EXIT_OK;
 	}
-	printf(cg_tr("canhgac %s\nbuild: %s\ncompiler: %s\nlibraries:\n"), CG_VERSION,
-	       build_options(), __VERSION__);
+	printf(cg_tr("canhgac %s\nbuild: %s\ncompiler: %s\nrules: %s\nlibraries:\n"), CG_VERSION,
+	       build_options(), __VERSION__, rules);
 	for (size_t i = 0; i < nlib; i++)
 		printf("  %-12s %s\n", libraries[i].name, libraries[i].version());
 	return CG_EXIT_OK;

@@ -57,9 +57,11 @@ const cg_command cg_commands[] = {
 	  "                    (from 'bundle keygen'); without it bundles are refused\n" },
 	{ "agent run", cmd_agent_run,
 	  "Run the endpoint agent (file integrity, account audit, spool, upload).",
-	  "[--once] [--run-for SECONDS]",
+	  "[--once] [--run-for SECONDS] [--config FILE]",
 	  "  --once            one round of every task, then exit\n"
 	  "  --run-for S       stop after S seconds\n"
+	  "  -c, --config FILE local settings (INI, see docs/agent.md; default\n"
+	  "                    DATA_DIR/agent.conf; the package's is /etc/canhgac/agent.ini)\n"
 	  "the daemon of dist/canhgac-agent.service; SIGTERM stops it cleanly\n" },
 	{ "agent status", cmd_agent_status,
 	  "Show the agent's enrolment, last contact with the server and spool depth.", "", "" },
@@ -135,7 +137,9 @@ const cg_command cg_commands[] = {
 	  "new/changed .php .phtml .asp(x) .ashx .asmx .jsp(x) .htaccess ... are alerts\n"
 	  "(high, exit 1); other files are recorded as info.\n" },
 	{ "help", cmd_help, "Show the commands, or one command's options.",
-	  "[COMMAND]", "" },
+	  "[--man] [COMMAND] | --man-dir DIR",
+	  "  --man            the page as a man page (roff), canhgac(1) without COMMAND\n"
+	  "  --man-dir DIR    write every man page into DIR (as the build installs them)\n" },
 	{ "quarantine delete", cmd_quarantine_delete,
 	  "Delete a quarantined file for good.", "ID", "" },
 	{ "quarantine list", cmd_quarantine_list,
@@ -178,7 +182,7 @@ const cg_command cg_commands[] = {
 	  "Exit: 0 none found, 1 markings or uninspectable documents, 2 error.\n" },
 	{ "serve", cmd_serve,
 	  "Run the central server: HTTP API and dashboard.",
-	  "[--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE] [--no-tls] [--routes]",
+	  "[--config FILE] [--listen ADDR:PORT] [--tls-cert FILE --tls-key FILE] [--no-tls] [--routes]",
 	  "options:\n"
 	  "  -l, --listen ADDR:PORT  address to listen on (default 127.0.0.1:8443;\n"
 	  "                          port 0 picks a free port; the address is printed)\n"
@@ -192,6 +196,12 @@ const cg_command cg_commands[] = {
 	  "                          monitor_interval_s has passed (default 300)\n"
 	  "  --alert-config FILE     e-mail/webhook alerts for new portal findings (INI\n"
 	  "                          [alerts]; default DATA_DIR/alerts.ini when present)\n"
+	  "  -c, --config FILE       these options from an INI file: [server] listen,\n"
+	  "                          data_dir, store, tls_cert, tls_key, tls (false = no TLS),\n"
+	  "                          web_interval, alert_config, log_level (error, warning,\n"
+	  "                          info, debug), and [alerts] itself; the command line\n"
+	  "                          wins. SIGHUP re-reads it: log level, web interval and\n"
+	  "                          alert channels change at once, the rest at restart\n"
 	  "The database is --store URL, $CANHGAC_STORE, or DATA_DIR/canhgac.db (SQLite,\n"
 	  "WAL); PostgreSQL: --store postgresql://HOST/DB. SIGTERM or SIGINT stops\n"
 	  "the server after the requests in flight are answered.\n" },

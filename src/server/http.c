@@ -7,7 +7,8 @@
  * handlers run on those threads and block on the store, which is fine for
  * a server whose requests are short.
  *
- * Shutdown (SIGTERM/SIGINT): the main thread waits in sigwait() with the
+ * SIGHUP re-reads the --config file (serve_config.h). Shutdown
+ * (SIGTERM/SIGINT): the main thread waits in sigwait() with the
  * signals blocked in every thread. On a signal it stops accepting
  * (MHD_quiesce_daemon), waits until the requests in flight have been
  * answered (a counter kept by the access handler and the completion
@@ -35,6 +36,7 @@
 #include "api/ingest.h"
 #include "server.h"
 #include "api/violation.h"
+#include "serve_config.h"
 #include "web_watch.h"
 
 /* What a value holding a percent-encoded NUL is replaced with (unescape). */
@@ -1040,6 +1042,7 @@ int cg_serve_run(const cg_serve_opts *o)
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
@@ -1102,8 +1105,12 @@ int cg_serve_run(const cg_serve_opts *o)
 	fflush(stdout);
 	cg_info("serving %s with data in %s", shown, o->data_dir);
 
+	/* SIGHUP re-reads the configuration file (serve_config.h) */
+	cg_serve_opts live = *o;
+	cg_serve_config held = {0};
 	int sig = 0;
-	sigwait(&sigs, &sig);
+	while (sigwait(&sigs, &sig) == 0 && sig == SIGHUP)
+		cg_serve_reload(&live, &held, g_srv.store, &watch);
 	cg_info("signal %d: stopping", sig);
 	MHD_socket q = MHD_quiesce_daemon(d);
 	if (q != MHD_INVALID_SOCKET)
@@ -1117,6 +1124,7 @@ int cg_serve_run(const cg_serve_opts *o)
 	MHD_stop_daemon(d);
 	dns_jobs_shutdown();
 	cg_web_watch_stop(watch);
+	cg_serve_config_free(&held);
 	cg_store_close(g_srv.store);
 	cg_throttle_free(&g_srv.throttle);
 	cg_agency_cache_free(&g_srv.agencies);

@@ -163,6 +163,9 @@ typedef struct cg_serve_opts {
 	bool plain; /* no TLS (only allowed on loopback) */
 	int web_interval_s; /* portal watching period; 0 = off */
 	const char *alert_config; /* alerts INI (web_alert.h), or NULL */
+	const char *config;       /* --config FILE, re-read on SIGHUP (serve_config.h) */
+	unsigned fixed;           /* CG_SERVE_FIXED_*: given on the command line,
+	                             which a reload leaves alone */
 } cg_serve_opts;
 
 /* What is wrong with the options before anything is opened or created:
@@ -174,6 +177,15 @@ typedef enum cg_serve_problem {
 	CG_SERVE_PLAIN_NOT_LOOPBACK, /* --no-tls on an address off loopback */
 } cg_serve_problem;
 cg_serve_problem cg_serve_check_opts(const cg_serve_opts *o);
+enum {
+	CG_SERVE_FIXED_WEB_INTERVAL = 1,
+	CG_SERVE_FIXED_ALERTS = 2,
+	CG_SERVE_FIXED_LOG_LEVEL = 4,
+	CG_SERVE_FIXED_LISTEN = 8, /* (these three need a restart anyway: */
+	CG_SERVE_FIXED_DATA_DIR = 16, /* a reload only says so when the */
+	CG_SERVE_FIXED_TLS = 32,      /* file changed them) */
+};
+#define CG_SERVE_WEB_INTERVAL_S 300 /* --web-interval default */
 
 /* Runs until SIGTERM/SIGINT; returns an exit status. Prints the address
  * and (under TLS) the certificate pin on stdout. */

@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -29,6 +30,9 @@
 #include "version.h"
 #include "web/web.h"
 #include "web_alert.h"
+
+/* alert-channel reloads (SIGHUP) a watcher accepts before a restart */
+#define WATCH_MAX_RELOADS 64
 
 #define RT_HISTORY  288 /* a day of 5-minute checks */
 #define MAX_PORTALS 20000
@@ -73,10 +77,47 @@ struct cg_web_watch {
 	bool lex_ok;
 	cg_web_opts opts;
 	int64_t cycles, last_cycle_ms;
-	cg_web_alerts *alerts;
+	/* handlers list the deliveries of the current channels while a reload
+	 * (SIGHUP) may replace them: replaced ones are kept, idle, until the
+	 * watcher stops, so a handler never reads freed channels */
+	_Atomic(cg_web_alerts *) alerts;
+	bool new_alerts;      /* a reload asked for new channels ... */
+	char *new_alerts_cfg; /* ... from this file (NULL: DATA/alerts.ini) */
+	cg_web_alerts *retired[WATCH_MAX_RELOADS];
+	size_t nretired;
 };
 
 static cg_web_watch *g_watch;
+
+/* Opens the channels a reload asked for, between cycles (called with mu
+ * held; the watcher thread is the only one that delivers). A file that
+ * does not load keeps the channels in force. */
+static void apply_new_alerts(cg_web_watch *w)
+{
+	if (!w->new_alerts)
+		return;
+	w->new_alerts = false;
+	char *cfg = w->new_alerts_cfg;
+	w->new_alerts_cfg = NULL;
+	pthread_mutex_unlock(&w->mu);
+	cg_web_alerts *na = NULL;
+	cg_buf why;
+	cg_buf_init(&why, 1024);
+	cg_err err = w->nretired < WATCH_MAX_RELOADS
+	                 ? cg_web_alerts_open(w->st, w->data_dir, cfg, &na, &why)
+	                 : CG_ETOOBIG;
+	if (err == CG_ETOOBIG && !why.len)
+		cg_buf_puts(&why, "too many reloads: restart the server to change the alert channels");
+	if (err)
+		cg_error("reload: alert channels unchanged: %s", cg_buf_cstr(&why));
+	else
+		cg_info("reload: alert channels from %s", cfg ? cfg : "DATA_DIR/alerts.ini");
+	cg_buf_free(&why);
+	free(cfg);
+	pthread_mutex_lock(&w->mu);
+	if (!err)
+		w->retired[w->nretired++] = atomic_exchange(&w->alerts, na);
+}
 
 cg_web_watch *cg_web_watch_current(void)
 {
@@ -425,6 +466,7 @@ static void *run(void *arg)
 		if (w->stop)
 			break;
 		w->wake = false;
+		apply_new_alerts(w);
 		pthread_mutex_unlock(&w->mu);
 		cycle(w);
 		cg_web_alerts_deliver(w->alerts); /* new ones at once, retries when due */
@@ -457,8 +499,11 @@ cg_err cg_web_watch_start(cg_store *st, const char *data_dir, int interval_s,
 	cg_rules_base("web", rules, sizeof rules); /* a missing one fails the load */
 	if (!err)
 		err = cg_web_lexicons_load(&w->lex, rules, NULL, 0, &why);
-	if (!err)
-		err = cg_web_alerts_open(st, data_dir, alert_config, &w->alerts, &why);
+	if (!err) {
+		cg_web_alerts *a = NULL;
+		err = cg_web_alerts_open(st, data_dir, alert_config, &a, &why);
+		atomic_store(&w->alerts, a);
+	}
 	if (err) {
 		cg_error("web watcher: %s", cg_buf_cstr(&why));
 		cg_web_lexicons_free(&w->lex);
@@ -508,6 +553,9 @@ void cg_web_watch_stop(cg_web_watch *w)
 	cg_strset_free(&w->check_now);
 	cg_web_lexicons_free(&w->lex);
 	cg_web_alerts_close(w->alerts);
+	for (size_t i = 0; i < w->nretired; i++)
+		cg_web_alerts_close(w->retired[i]);
+	free(w->new_alerts_cfg);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);
 	free(w->data_dir);
@@ -563,6 +611,19 @@ json_t *cg_web_watch_status(cg_web_watch *w, int64_t agency_id)
 	                        "portals", portals);
 	pthread_mutex_unlock(&w->mu);
 	return out;
+}
+
+void cg_web_watch_reconfigure(cg_web_watch *w, int interval_s, const char *alert_config)
+{
+	pthread_mutex_lock(&w->mu);
+	if (interval_s > 0)
+		w->interval_s = interval_s;
+	free(w->new_alerts_cfg);
+	w->new_alerts_cfg = alert_config ? strdup(alert_config) : NULL;
+	w->new_alerts = true;
+	w->wake = true;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
 }
 
 json_t *cg_web_watch_alerts(cg_web_watch *w, int64_t agency_id)

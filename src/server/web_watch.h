@@ -33,6 +33,11 @@ cg_err cg_web_watch_start(cg_store *st, const char *data_dir, int interval_s,
                           const char *alert_config, cg_web_watch **out);
 void cg_web_watch_stop(cg_web_watch *w);
 
+/* SIGHUP (serve_config.h): a new wake-up period (> 0; 0 is ignored, the
+ * watcher is stopped only by a restart) and alert channels (re-read from
+ * alert_config, NULL: DATA/alerts.ini) applied by the watcher thread
+ * before its next cycle, which starts at once. */
+void cg_web_watch_reconfigure(cg_web_watch *w, int interval_s, const char *alert_config);
 /* The running watcher, for the handlers (NULL when not watching). */
 cg_web_watch *cg_web_watch_current(void);
 /* {"interval_s","cycles","last_cycle","portals":[...]} limited to one

@@ -26,6 +26,15 @@ if printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); ass
 	ok "version --json is one JSON object with libraries"
 else not_ok "version --json is one JSON object with libraries"; fi
 
+# the rules directory every command uses (src/lib/core/rulesdir.h)
+out=$("$CANHGAC" version)
+case "$out" in *"rules: $CANHGAC_SRC/rules"*) ok "version names the rules directory (the source tree's, in this build)" ;;
+*) not_ok "version names the rules directory (the source tree's, in this build)"; diag "$out" ;; esac
+out=$(CANHGAC_RULES_DIR=/srv/other-rules "$CANHGAC" version --json)
+if printf '%s' "$out" | python3 -c 'import json,sys; assert json.load(sys.stdin)["rules"] == "/srv/other-rules"'; then
+	ok "CANHGAC_RULES_DIR wins (version --json)"
+else not_ok "CANHGAC_RULES_DIR wins (version --json)"; diag "$out"; fi
+
 expect_rc 0 "common options accepted (-q -v --data-dir=)" "$CANHGAC" version -q -v --data-dir=/tmp/x
 expect_rc 0 "--help after a command" "$CANHGAC" version --help
 expect_rc 0 "canhgac --help" "$CANHGAC" --help

@@ -64,7 +64,7 @@ BAD_USAGE = {
     "agent enroll": [["--server", "https://127.0.0.1:9"],
                      ["--server", "https://127.0.0.1:9", "--token", "t", "--ca", "no-such-ca.pem"],
                      ["--server", "https://127.0.0.1:9", "--token", "t", "--bundle-key", "no-such.pub"]],
-    "agent run": [["extra"], ["--run-for", "soon"]],
+    "agent run": [["extra"], ["--run-for", "soon"], ["--config", "no-such.ini"], ["--config"]],
     "agent status": [["extra"]],
     "audit accounts": [["--max-age-days", "0"], ["--root", "no-such-root"], ["--now", "yesterday"]],
     "bundle keygen": [[], ["a", "b"]],
@@ -75,7 +75,8 @@ BAD_USAGE = {
     "dns dga-train": [["--out", "model.bin"]],
     "dns watch": [[], ["--interval", "x", "log"]],
     "fim scan": [[], ["no-such-root"]],
-    "help": [["no-such-command"]],
+    "help": [["no-such-command"], ["--man", "no-such-command"], ["--man-dir", "man1", "serve"],
+             ["--man-dir"]],
     "quarantine delete": [[]],
     "quarantine list": [["extra"]],
     "quarantine restore": [[], ["a", "b"]],
@@ -84,7 +85,7 @@ BAD_USAGE = {
     "scan secrets": [[], ["--threads", "x", "."]],
     "serve": [["--no-tls", "--listen", "0.0.0.0:0"], ["--listen", "nowhere"], ["--tls-cert", "c.pem"],
               ["--listen", "127.0.0.1:0", "--tls-cert", "no-such.pem", "--tls-key", "no-such.key"],
-              ["--web-interval", "-5"], ["extra"]],
+              ["--web-interval", "-5"], ["extra"], ["--config", "no-such.ini"], ["--config"]],
     "user add": [[], ["alice"], ["alice", "--role", "chief"], ["alice", "--role", "officer"],
                  ["alice", "--role", "officer", "--agency", "nosuch"]],
     "version": [["extra"]],
@@ -140,6 +141,26 @@ def main():
     # The case: plain HTTP off loopback, refused before agents.db.
     line = refused_cleanly(["serve", "--no-tls", "--listen", "0.0.0.0:0"], "serve --no-tls off loopback")
     ok("plain HTTP" in line and "0.0.0.0:0" in line, "the refusal says why", line)
+
+    # serve --config: the file's values pass the same checks as the
+    # command line's (plain HTTP off loopback, an unknown key), before
+    # anything is written.
+    cfgdir = tempfile.mkdtemp(prefix="canhgac-refusal-cfg.")
+    try:
+        cases = [("[server]\nlisten = 0.0.0.0:0\ntls = false\n", "plain HTTP", "off loopback from the file"),
+                 ("[server]\nlisten = nowhere\n", "nowhere", "a bad listen address from the file"),
+                 ("[server]\nno_such_key = 1\n", "no_such_key", "an unknown key, named")]
+        for i, (text, word, what) in enumerate(cases):
+            cfg = os.path.join(cfgdir, "c%d.ini" % i)
+            with open(cfg, "w") as f:
+                f.write(text)
+            line = refused_cleanly(["serve", "--config", cfg], "serve --config: " + what)
+            ok(word in line and "canhgac serve:" in line, "serve --config: the refusal says why (%s)" % what, line)
+            line = refused_cleanly(["serve", "--config", cfg], "serve --config in Vietnamese: " + what,
+                                   lang="vi_VN.UTF-8")
+            ok("xem 'canhgac help serve'" in line, "serve --config: refused in Vietnamese too", line)
+    finally:
+        shutil.rmtree(cfgdir, ignore_errors=True)
 
     # One language, picked by the locale or --lang, for every command.
     for name in names:

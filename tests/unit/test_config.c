@@ -1,6 +1,7 @@
 /* Unit tests for core/config: good files read, every kind of error names
  * the file and line. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/config.h"
 #include "test.h"
@@ -96,6 +97,22 @@ TEST(missing_file_names_path)
 	cg_buf_free(&why);
 }
 
+TEST(entries_in_file_order_with_lines)
+{
+	cg_config *c = parse("top = 1\n[server]\n\nlisten = x\n[alerts]\nsmtp_url = y\n", NULL);
+	CHECK(c != NULL);
+	const char *sec, *key;
+	int line;
+	CHECK(cg_config_entry(c, 0, &sec, &key, &line) && !strcmp(sec, "") && !strcmp(key, "top") &&
+	      line == 1);
+	CHECK(cg_config_entry(c, 1, &sec, &key, &line) && !strcmp(sec, "server") &&
+	      !strcmp(key, "listen") && line == 4);
+	CHECK(cg_config_entry(c, 2, &sec, &key, &line) && !strcmp(sec, "alerts") && line == 6);
+	CHECK(!cg_config_entry(c, 3, &sec, &key, &line));
+	CHECK_STR(cg_config_name(c), "test.conf");
+	cg_config_free(c);
+}
+
 int main(void)
 {
 	RUN(reads_sections_quotes_comments);
@@ -103,5 +120,6 @@ int main(void)
 	RUN(type_errors_name_line);
 	RUN(long_line_and_nul_refused);
 	RUN(missing_file_names_path);
+	RUN(entries_in_file_order_with_lines);
 	return test_done();
 }

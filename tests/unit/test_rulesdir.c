@@ -1,7 +1,9 @@
 /*
  * test_rulesdir.c - core/rulesdir.h: $CANHGAC_RULES_DIR wins as given,
- * otherwise the source tree's rules/ (this test runs from a build of it),
- * a missing area is CG_ENOTFOUND, and a short buffer is CG_ETOOBIG.
+ * otherwise the source tree's rules/ in a development build
+ * (source_rules=true, as this one is by default) and never in a package
+ * build (source_rules=false), a missing area is CG_ENOTFOUND, and a short
+ * buffer is CG_ETOOBIG.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,7 @@ TEST(env_wins)
 TEST(source_tree)
 {
 	char b[4096], want[4096];
+#if CG_SOURCE_RULES
 	snprintf(want, sizeof want, "%s/rules/dns", CG_SOURCE_DIR);
 	CHECK(cg_rules_dir("dns", b, sizeof b) == CG_OK);
 	CHECK_STR(b, want);
@@ -33,6 +36,21 @@ TEST(source_tree)
 	setenv("CANHGAC_RULES_DIR", "", 1); /* empty = unset */
 	CHECK(cg_rules_dir("malware", b, sizeof b) == CG_OK);
 	unsetenv("CANHGAC_RULES_DIR");
+#else
+	/* A package build: whatever it finds, never the source tree. */
+	snprintf(want, sizeof want, "%s/rules", CG_SOURCE_DIR);
+	cg_rules_base("dns", b, sizeof b);
+	CHECK(strcmp(b, want) != 0);
+#endif
+}
+
+/* The installed candidate is PREFIX/share/canhgac/rules (what the Debian
+ * package ships, and what `canhgac version` names there). */
+TEST(installed_path)
+{
+	const char *suffix = "/share/canhgac/rules";
+	size_t n = strlen(CG_RULES_DIR), k = strlen(suffix);
+	CHECK(n >= k && strcmp(CG_RULES_DIR + n - k, suffix) == 0);
 }
 
 TEST(missing_and_short)
@@ -48,5 +66,6 @@ int main(void)
 	RUN(env_wins);
 	RUN(source_tree);
 	RUN(missing_and_short);
+	RUN(installed_path);
 	return test_done();
 }

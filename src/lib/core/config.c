@@ -237,6 +237,22 @@ cg_err cg_config_load(const char *path, cg_config **out, cg_buf *why)
 	return err;
 }
 
+bool cg_config_entry(const cg_config *cfg, size_t i, const char **section,
+		     const char **key, int *line)
+{
+	if (!cfg || i >= cfg->n)
+		return false;
+	*section = cfg->entries[i].section;
+	*key = cfg->entries[i].key;
+	*line = cfg->entries[i].line;
+	return true;
+}
+
+const char *cg_config_name(const cg_config *cfg)
+{
+	return cfg->name;
+}
+
 const char *cg_config_get(const cg_config *cfg, const char *section,
 			  const char *key)
 {

@@ -33,6 +33,13 @@ cg_err cg_config_parse(cg_slice text, const char *name, cg_config **out,
 cg_err cg_config_load(const char *path, cg_config **out, cg_buf *why);
 void cg_config_free(cg_config *cfg);
 
+/* The entries in file order, for checking that every key is known:
+ * false past the end. */
+bool cg_config_entry(const cg_config *cfg, size_t i, const char **section,
+		     const char **key, int *line);
+/* The name the config was parsed under (its path), for messages. */
+const char *cg_config_name(const cg_config *cfg);
+
 /* NULL when absent. */
 const char *cg_config_get(const cg_config *cfg, const char *section,
 			  const char *key);

@@ -15,7 +15,8 @@
 
 #define LOG_MAX_LINE 8192
 
-static cg_log_level log_threshold = CG_LOG_WARN;
+/* atomic: a server changes it on SIGHUP while its threads log */
+static _Atomic int log_threshold = CG_LOG_WARN;
 static bool log_json;
 
 static const char *const level_names[] = { "error", "warning", "info",
@@ -27,14 +28,19 @@ void cg_log_setup(cg_log_level threshold, bool json)
 	log_json = json;
 }
 
+void cg_log_set_threshold(cg_log_level threshold)
+{
+	log_threshold = threshold;
+}
+
 cg_log_level cg_log_threshold(void)
 {
-	return log_threshold;
+	return (cg_log_level)log_threshold;
 }
 
 void cg_log(cg_log_level level, const char *fmt, ...)
 {
-	if (level > log_threshold)
+	if ((int)level > log_threshold)
 		return;
 	cg_buf msg, line;
 	cg_buf_init(&msg, LOG_MAX_LINE);

@@ -21,6 +21,8 @@ typedef enum cg_log_level {
 } cg_log_level;
 
 void cg_log_setup(cg_log_level threshold, bool json);
+/* Changes the level only; safe while other threads log (SIGHUP reload). */
+void cg_log_set_threshold(cg_log_level threshold);
 cg_log_level cg_log_threshold(void);
 void cg_log(cg_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -23,8 +23,13 @@ cg_err cg_rules_base(const char *area, char *buf, size_t size)
 		int n = snprintf(buf, size, "%s", env);
 		return n < 0 || (size_t)n >= size ? CG_ETOOBIG : CG_OK;
 	}
-	static const char *const cands[] = {CG_SOURCE_DIR "/rules", CG_RULES_DIR,
-	                                    "/usr/share/canhgac/rules"};
+	static const char *const cands[] = {
+#if CG_SOURCE_RULES
+		CG_SOURCE_DIR "/rules",
+#endif
+		CG_RULES_DIR,
+		"/usr/share/canhgac/rules"
+	};
 	char probe[4200];
 	for (size_t i = 0; i < sizeof cands / sizeof cands[0]; i++) {
 		int n = snprintf(probe, sizeof probe, "%s/%s", cands[i], area);

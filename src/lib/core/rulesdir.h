@@ -7,9 +7,15 @@
  * for it, and a missing area there is an error to report, not a reason to
  * fall back silently to other content); else the first of these holding
  * AREA/: the source tree the binary was built from (a build run in
- * place), the install prefix chosen at build time (CG_RULES_DIR), and
- * /usr/share/canhgac/rules (the Debian package). The agent looks in its
- * installed signed bundle before asking here.
+ * place; only when built with the meson option source_rules, the
+ * default, CG_SOURCE_RULES in version.h), the install prefix chosen at
+ * build time (CG_RULES_DIR), and /usr/share/canhgac/rules (the Debian
+ * package). The agent looks in its installed signed bundle before asking
+ * here.
+ *
+ * Packages are built with -Dsource_rules=false: their binary must never
+ * look under the build machine's source path, which on the target machine
+ * is an ordinary directory name anybody might create.
  */
 #ifndef CG_RULESDIR_H
 #define CG_RULESDIR_H

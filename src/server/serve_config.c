@@ -1,0 +1,202 @@
+/*
+ * serve_config.c - see serve_config.h. The file is read with the one INI
+ * reader (core/config.c); this file only knows the keys of `serve`, checks
+ * them all (unknown ones included) and applies a reload.
+ */
+#include "serve_config.h"
+
+#include <string.h>
+
+#include "core/log.h"
+
+static const char *const server_keys[] = {
+    "listen", "data_dir", "store", "tls_cert", "tls_key", "tls", "web_interval", "alert_config", "log_level",
+};
+
+static bool known_key(const char *section, const char *key)
+{
+	if (strcmp(section, "alerts") == 0)
+		return true; /* checked by web_alert.c when it reads them */
+	if (strcmp(section, "server") != 0)
+		return false;
+	for (size_t i = 0; i < sizeof server_keys / sizeof server_keys[0]; i++)
+		if (strcmp(server_keys[i], key) == 0)
+			return true;
+	return false;
+}
+
+int cg_serve_log_level_parse(const char *s)
+{
+	static const char *const names[] = {"error", "warning", "info", "debug"};
+	for (int i = 0; i < 4; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+static int line_of(const cg_config *ini, const char *key)
+{
+	const char *sec, *k;
+	int line;
+	for (size_t i = 0; cg_config_entry(ini, i, &sec, &k, &line); i++)
+		if (strcmp(sec, "server") == 0 && strcmp(k, key) == 0)
+			return line;
+	return 0;
+}
+
+static cg_err bad(cg_buf *why, const cg_config *ini, const char *key, const char *reason)
+{
+	cg_buf_reset(why);
+	cg_buf_printf(why, "%s:%d: %s", cg_config_name(ini), line_of(ini, key), reason);
+	return CG_EINVAL;
+}
+
+/* A path or address value: present means non-empty. */
+static cg_err get_str(const cg_config *ini, const char *key, const char **out, cg_buf *why)
+{
+	const char *v = cg_config_get(ini, "server", key);
+	if (v && !*v)
+		return bad(why, ini, key, "empty value (leave the key out for the default)");
+	*out = v;
+	return CG_OK;
+}
+
+static cg_err check(cg_serve_config *c, cg_buf *why)
+{
+	const cg_config *ini = c->ini;
+	const char *sec, *key;
+	int line;
+	for (size_t i = 0; cg_config_entry(ini, i, &sec, &key, &line); i++) {
+		if (known_key(sec, key))
+			continue;
+		cg_buf_reset(why);
+		if (!*sec)
+			cg_buf_printf(why, "%s:%d: '%s' outside a section (put it under [server])",
+			              cg_config_name(ini), line, key);
+		else if (strcmp(sec, "server") == 0)
+			cg_buf_printf(why, "%s:%d: unknown key '%s' in [server]",
+			              cg_config_name(ini), line, key);
+		else
+			cg_buf_printf(why, "%s:%d: unknown section [%s]", cg_config_name(ini), line,
+			              sec);
+		return CG_EINVAL;
+	}
+	cg_err err;
+	if ((err = get_str(ini, "listen", &c->listen, why)) ||
+	    (err = get_str(ini, "data_dir", &c->data_dir, why)) ||
+	    (err = get_str(ini, "store", &c->store, why)) ||
+	    (err = get_str(ini, "tls_cert", &c->tls_cert, why)) ||
+	    (err = get_str(ini, "tls_key", &c->tls_key, why)) ||
+	    (err = get_str(ini, "alert_config", &c->alert_config, why)))
+		return err;
+	int64_t n;
+	if ((err = cg_config_get_int(ini, "server", "web_interval", 0, 86400, -1, &n, why)))
+		return err;
+	c->web_interval_s = (int)n;
+	if (cg_config_get(ini, "server", "tls")) {
+		bool on;
+		if ((err = cg_config_get_bool(ini, "server", "tls", true, &on, why)))
+			return err;
+		c->tls = on;
+	}
+	const char *lv = cg_config_get(ini, "server", "log_level");
+	if (lv && (c->log_level = cg_serve_log_level_parse(lv)) < 0)
+		return bad(why, ini, "log_level",
+		           "log_level must be error, warning, info or debug");
+	if ((c->tls_cert == NULL) != (c->tls_key == NULL))
+		return bad(why, ini, c->tls_cert ? "tls_cert" : "tls_key",
+		           "tls_cert and tls_key go together");
+	if (c->tls == 0 && c->tls_cert)
+		return bad(why, ini, "tls", "tls = false contradicts tls_cert");
+	/* the alert channels may be written in this same file */
+	if (!c->alert_config) {
+		for (size_t i = 0; cg_config_entry(ini, i, &sec, &key, &line); i++)
+			if (strcmp(sec, "alerts") == 0) {
+				c->alert_config = cg_config_name(ini);
+				break;
+			}
+	}
+	return CG_OK;
+}
+
+cg_err cg_serve_config_load(const char *path, cg_serve_config *out, cg_buf *why)
+{
+	memset(out, 0, sizeof *out);
+	out->tls = out->web_interval_s = out->log_level = -1;
+	cg_err err = cg_config_load(path, &out->ini, why);
+	if (err)
+		return err;
+	if ((err = check(out, why))) {
+		cg_serve_config_free(out);
+		out->tls = out->web_interval_s = out->log_level = -1;
+	}
+	return err;
+}
+
+void cg_serve_config_free(cg_serve_config *c)
+{
+	cg_config_free(c->ini);
+	memset(c, 0, sizeof *c);
+}
+
+static bool same(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+void cg_serve_reload(cg_serve_opts *live, cg_serve_config *held, cg_store *st, cg_web_watch **watch)
+{
+	if (!live->config) {
+		cg_warn("SIGHUP: no --config file to reload; nothing changed");
+		return;
+	}
+	cg_serve_config nc;
+	cg_buf why;
+	cg_buf_init(&why, 4096);
+	if (cg_serve_config_load(live->config, &nc, &why)) {
+		cg_error("reload: %s; nothing changed", cg_buf_cstr(&why));
+		cg_buf_free(&why);
+		return;
+	}
+	unsigned fx = live->fixed;
+	if ((!(fx & CG_SERVE_FIXED_LISTEN) && nc.listen && !same(nc.listen, live->listen)) ||
+	    (!(fx & CG_SERVE_FIXED_DATA_DIR) && nc.data_dir &&
+	     !same(nc.data_dir, live->data_dir)) ||
+	    (!(fx & CG_SERVE_FIXED_TLS) &&
+	     (!same(nc.tls_cert, live->tls_cert) || !same(nc.tls_key, live->tls_key) ||
+	      (nc.tls >= 0 && nc.tls == live->plain))))
+		cg_warn("reload: listen, data_dir and TLS settings take effect at the next start");
+	if (!(live->fixed & CG_SERVE_FIXED_LOG_LEVEL))
+		cg_log_set_threshold(nc.log_level >= 0 ? (cg_log_level)nc.log_level : CG_LOG_WARN);
+	int interval = live->web_interval_s;
+	if (!(live->fixed & CG_SERVE_FIXED_WEB_INTERVAL))
+		interval = nc.web_interval_s >= 0 ? nc.web_interval_s : CG_SERVE_WEB_INTERVAL_S;
+	const char *alerts = live->alert_config;
+	if (!(live->fixed & CG_SERVE_FIXED_ALERTS))
+		alerts = nc.alert_config;
+	/* the alert file may have changed even when its name has not: the
+	 * channels are re-read on every reload */
+	if (*watch) {
+		if (interval == 0) {
+			cg_warn("reload: web_interval 0 (portal watching off) takes effect at the "
+			        "next start");
+			interval = live->web_interval_s;
+		}
+		cg_web_watch_reconfigure(*watch, interval, alerts);
+	} else if (interval > 0 &&
+	           cg_web_watch_start(st, live->data_dir, interval, alerts, watch)) {
+		cg_error("reload: the portal watcher did not start (see above)");
+		interval = 0;
+	}
+	live->web_interval_s = interval;
+	live->alert_config = alerts;
+	/* the strings of the previous file are no longer referenced */
+	cg_serve_config old = *held;
+	*held = nc;
+	cg_serve_config_free(&old);
+	static const char *const level_names[] = {"error", "warning", "info", "debug"};
+	cg_info("reload: %s applied (web interval %d s, alerts %s, log level %s)", live->config,
+	        interval, alerts ? alerts : "DATA_DIR/alerts.ini if present",
+	        level_names[cg_log_threshold() & 3]);
+	cg_buf_free(&why);
+}

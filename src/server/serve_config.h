@@ -1,0 +1,60 @@
+/*
+ * serve_config.h - the configuration file of `canhgac serve`.
+ *
+ * `canhgac serve --config FILE` (the Debian package: /etc/canhgac/
+ * canhgac.ini) sets every option of `serve` from an INI file (core/
+ * config.h):
+ *
+ *   [server]
+ *   listen = 0.0.0.0:8443         --listen
+ *   data_dir = /var/lib/canhgac   --data-dir
+ *   store = postgresql://…        --store ($CANHGAC_STORE wins too)
+ *   tls_cert = /etc/...pem        --tls-cert      tls_key = ...  --tls-key
+ *   tls = false                   --no-tls (loopback only)
+ *   web_interval = 300            --web-interval
+ *   alert_config = FILE           --alert-config
+ *   log_level = info              -q / -v: error, warning, info, debug
+ *   [alerts]                      the alert channels (web_alert.h) may
+ *   smtp_url = ...                live in this same file
+ *
+ * An option given on the command line wins over the file. Every error
+ * names FILE:LINE: a bad value, an unknown key or section (a misspelt
+ * security setting must not be silently ignored), tls_cert without
+ * tls_key.
+ *
+ * SIGHUP re-reads the file (cg_serve_reload, called by the server's
+ * signal loop): the log level, the portal watcher's interval and the
+ * alert channels change at once (the watcher is restarted; its open
+ * findings and the alert queue are on disk, so nothing is repeated or
+ * lost). listen, TLS and data_dir need a restart: a reload that changes
+ * them says so in the log and keeps the running values. A file that does
+ * not parse changes nothing.
+ */
+#ifndef CG_SERVER_SERVE_CONFIG_H
+#define CG_SERVER_SERVE_CONFIG_H
+
+#include "core/config.h"
+#include "server.h"
+#include "web_watch.h"
+
+typedef struct cg_serve_config {
+	cg_config *ini; /* owns every string below */
+	const char *listen, *data_dir, *store, *tls_cert, *tls_key, *alert_config;
+	int tls;            /* -1 not set, 0 off, 1 on */
+	int web_interval_s; /* -1 not set */
+	int log_level;      /* -1 not set, else a cg_log_level */
+	int tls_line;       /* lines, for messages about combinations */
+} cg_serve_config;
+
+/* On failure *why holds "FILE:LINE: reason" (or "FILE: reason"). */
+cg_err cg_serve_config_load(const char *path, cg_serve_config *out, cg_buf *why);
+void cg_serve_config_free(cg_serve_config *c);
+/* "error", "warning", "info", "debug" -> level; -1 when unknown. */
+int cg_serve_log_level_parse(const char *s);
+
+/* The SIGHUP reload (see above). live holds the settings in force and is
+ * updated; held keeps the strings of the file in force alive. */
+void cg_serve_reload(cg_serve_opts *live, cg_serve_config *held, cg_store *st,
+                     cg_web_watch **watch);
+
+#endif
