@@ -73,6 +73,15 @@ typedef struct cg_store_ops {
 	                       json_t **items, int64_t *next);
 	cg_err (*event_get)(cg_store_impl *st, const cg_scope *scope, int64_t seq, json_t **out);
 	cg_err (*events_count)(cg_store_impl *st, int64_t *count);
+	/* jobs (store.h): error NULL = success */
+	cg_err (*job_ensure)(cg_store_impl *st, const char *name, const char *kind,
+	                     int64_t first_run_ms);
+	cg_err (*job_claim)(cg_store_impl *st, const char *holder, int64_t now_ms, int64_t lease_ms,
+	                    cg_job *out);
+	cg_err (*job_renew)(cg_store_impl *st, const cg_job *job, int64_t lease_until_ms);
+	cg_err (*job_finish)(cg_store_impl *st, const cg_job *job, int64_t now_ms,
+	                     int64_t next_run_ms, const char *error);
+	cg_err (*job_list)(cg_store_impl *st, json_t **items);
 } cg_store_ops;
 
 extern const cg_store_ops cg_store_sqlite_ops;

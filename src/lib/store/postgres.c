@@ -166,6 +166,19 @@ static const char *const migrations[] = {
     " host text NOT NULL,"
     " last_seen bigint NOT NULL,"
     " PRIMARY KEY (agency_id, host));",
+    /* 2: the job scheduler (store.h cg_job) */
+    "CREATE TABLE jobs ("
+    " name text PRIMARY KEY,"
+    " kind text NOT NULL,"
+    " next_run bigint NOT NULL,"
+    " last_run bigint,"
+    " last_ok bigint,"
+    " last_error text,"
+    " attempts bigint NOT NULL DEFAULT 0,"
+    " lease_holder text,"
+    " lease_until bigint,"
+    " lease_seq bigint NOT NULL DEFAULT 0);"
+    "CREATE INDEX jobs_due ON jobs(next_run);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -2215,6 +2228,160 @@ static cg_err pg_events_count(cg_store_impl *st, int64_t *count)
 	return CG_OK;
 }
 
+/* ---- jobs ------------------------------------------------------------- */
+
+static cg_err pg_job_ensure(cg_store_impl *st, const char *name, const char *kind,
+                            int64_t first_run_ms)
+{
+	params p = {0};
+	p_str(&p, name);
+	p_str(&p, kind);
+	p_int(&p, first_run_ms);
+	cg_err err;
+	pgconn *c = take(st, &err);
+	if (c) {
+		err = q(c,
+		        "INSERT INTO jobs(name,kind,next_run) VALUES($1,$2,$3)"
+		        " ON CONFLICT (name) DO NOTHING",
+		        &p, NULL);
+		conn_put(st, c);
+	}
+	params_free(&p);
+	return err;
+}
+
+static void copy_name(char *dst, const PGresult *r, int col)
+{
+	snprintf(dst, CG_JOB_NAME_MAX, "%s", PQgetvalue(r, 0, col));
+}
+
+/* One statement: the subquery picks the most overdue job without a live
+ * lease FOR UPDATE SKIP LOCKED, so a second server claiming at the same
+ * moment skips the row being leased instead of waiting for it; a row
+ * whose lease was committed meanwhile is re-checked against the
+ * condition (no longer due) and not taken twice. */
+static cg_err pg_job_claim(cg_store_impl *st, const char *holder, int64_t now_ms, int64_t lease_ms,
+                           cg_job *out)
+{
+	params p = {0};
+	p_str(&p, holder);
+	p_int(&p, now_ms);
+	p_int(&p, now_ms + lease_ms);
+	cg_err err;
+	pgconn *c = take(st, &err);
+	if (c) {
+		PGresult *res = NULL;
+		err =
+		    q(c,
+		      "UPDATE jobs j SET lease_holder=$1, lease_until=$3, lease_seq=j.lease_seq+1,"
+		      " attempts=j.attempts+1, last_run=$2"
+		      " FROM (SELECT name FROM jobs WHERE next_run<=$2"
+		      " AND (lease_until IS NULL OR lease_until<=$2)"
+		      " ORDER BY next_run, name LIMIT 1 FOR UPDATE SKIP LOCKED) d"
+		      " WHERE j.name=d.name"
+		      " RETURNING j.name,j.kind,j.lease_seq,j.attempts,j.next_run",
+		      &p, &res);
+		if (!err) {
+			if (PQntuples(res) == 1) {
+				copy_name(out->name, res, 0);
+				copy_name(out->kind, res, 1);
+				out->lease_seq = col_i64(res, 0, 2);
+				out->attempts = col_i64(res, 0, 3);
+				out->due_ms = col_i64(res, 0, 4);
+			} else
+				err = CG_ENOTFOUND;
+			PQclear(res);
+		}
+		conn_put(st, c);
+	}
+	params_free(&p);
+	return err;
+}
+
+/* An UPDATE of one job under its lease; no row = the lease was lost. */
+static cg_err job_update(cg_store_impl *st, const char *sql, params *p)
+{
+	cg_err err;
+	pgconn *c = take(st, &err);
+	if (c) {
+		PGresult *res = NULL;
+		err = q(c, sql, p, &res);
+		if (!err) {
+			if (strcmp(PQcmdTuples(res), "0") == 0)
+				err = CG_ECONFLICT;
+			PQclear(res);
+		}
+		conn_put(st, c);
+	}
+	params_free(p);
+	return err;
+}
+
+static cg_err pg_job_renew(cg_store_impl *st, const cg_job *job, int64_t lease_until_ms)
+{
+	params p = {0};
+	p_int(&p, lease_until_ms);
+	p_str(&p, job->name);
+	p_int(&p, job->lease_seq);
+	return job_update(st,
+	                  "UPDATE jobs SET lease_until=$1 WHERE name=$2 AND lease_seq=$3"
+	                  " AND lease_holder IS NOT NULL",
+	                  &p);
+}
+
+static cg_err pg_job_finish(cg_store_impl *st, const cg_job *job, int64_t now_ms,
+                            int64_t next_run_ms, const char *error)
+{
+	params p = {0};
+	p_int(&p, next_run_ms);
+	if (error)
+		p_str(&p, error);
+	else
+		p_int(&p, now_ms);
+	p_str(&p, job->name);
+	p_int(&p, job->lease_seq);
+	if (error)
+		return job_update(st,
+		                  "UPDATE jobs SET next_run=$1, last_error=$2, lease_holder=NULL,"
+		                  " lease_until=NULL WHERE name=$3 AND lease_seq=$4"
+		                  " AND lease_holder IS NOT NULL",
+		                  &p);
+	return job_update(st,
+	                  "UPDATE jobs SET next_run=$1, last_ok=$2, last_error=NULL, attempts=0,"
+	                  " lease_holder=NULL, lease_until=NULL WHERE name=$3 AND lease_seq=$4"
+	                  " AND lease_holder IS NOT NULL",
+	                  &p);
+}
+
+static cg_err pg_job_list(cg_store_impl *st, json_t **items)
+{
+	*items = NULL;
+	PGresult *res = NULL;
+	cg_err err = read_q(st,
+	                    "SELECT name,kind,next_run,last_run,last_ok,last_error,attempts,"
+	                    "lease_holder,lease_until FROM jobs ORDER BY name COLLATE \"C\"",
+	                    NULL, &res);
+	if (err)
+		return err;
+	json_t *arr = json_array();
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "name", col_str(res, i, 0));
+		json_object_set_new(o, "kind", col_str(res, i, 1));
+		json_object_set_new(o, "next_run", col_time(res, i, 2));
+		json_object_set_new(o, "last_run", col_time(res, i, 3));
+		json_object_set_new(o, "last_ok", col_time(res, i, 4));
+		json_object_set_new(o, "last_error", col_str(res, i, 5));
+		json_object_set_new(o, "attempts", json_integer(col_i64(res, i, 6)));
+		json_object_set_new(o, "lease_holder", col_str(res, i, 7));
+		json_object_set_new(o, "lease_until", col_time(res, i, 8));
+		json_array_append_new(arr, o);
+	}
+	PQclear(res);
+	*items = arr;
+	return CG_OK;
+}
+
 const cg_store_ops cg_store_postgres_ops = {
     .name = "postgresql",
     .open = pg_open,
@@ -2249,4 +2416,9 @@ const cg_store_ops cg_store_postgres_ops = {
     .events_query = pg_events_query,
     .event_get = pg_event_get,
     .events_count = pg_events_count,
+    .job_ensure = pg_job_ensure,
+    .job_claim = pg_job_claim,
+    .job_renew = pg_job_renew,
+    .job_finish = pg_job_finish,
+    .job_list = pg_job_list,
 };

@@ -200,6 +200,19 @@ static const char *const migrations[] = {
     "CREATE INDEX events_kind ON events(kind, seq);"
     "CREATE INDEX events_severity ON events(severity, seq);"
     "CREATE INDEX events_time ON events(time);",
+    /* 5: the job scheduler (store.h cg_job) */
+    "CREATE TABLE jobs ("
+    " name TEXT PRIMARY KEY,"
+    " kind TEXT NOT NULL,"
+    " next_run INTEGER NOT NULL,"
+    " last_run INTEGER,"
+    " last_ok INTEGER,"
+    " last_error TEXT,"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " lease_holder TEXT,"
+    " lease_until INTEGER,"
+    " lease_seq INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX jobs_due ON jobs(next_run);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -295,7 +308,7 @@ static const resdef resdefs[] = {
 
 /* ---- connections ------------------------------------------------------ */
 
-#define STMT_CACHE 48
+#define STMT_CACHE 64
 
 typedef struct conn {
 	sqlite3 *db;
@@ -2357,6 +2370,177 @@ static cg_err sq_events_count(cg_store_impl *st, int64_t *count)
 	return err;
 }
 
+/* ---- jobs ------------------------------------------------------------- */
+
+static const char SQL_JOB_ENSURE[] =
+    "INSERT INTO jobs(name,kind,next_run) VALUES(?,?,?) ON CONFLICT(name) DO NOTHING";
+/* The most overdue job without a live lease. The claim runs in the write
+ * transaction (BEGIN IMMEDIATE holds SQLite's write lock, also against
+ * another process on the same file), so the pick and the lease are one
+ * step for every writer. */
+static const char SQL_JOB_PICK[] =
+    "SELECT name FROM jobs WHERE next_run<=?1 AND (lease_until IS NULL OR lease_until<=?1)"
+    " ORDER BY next_run, name LIMIT 1";
+static const char SQL_JOB_LEASE[] =
+    "UPDATE jobs SET lease_holder=?1, lease_until=?2, lease_seq=lease_seq+1,"
+    " attempts=attempts+1, last_run=?3 WHERE name=?4"
+    " RETURNING name,kind,lease_seq,attempts,next_run";
+static const char SQL_JOB_RENEW[] =
+    "UPDATE jobs SET lease_until=? WHERE name=? AND lease_seq=? AND lease_holder IS NOT NULL";
+static const char SQL_JOB_OK[] =
+    "UPDATE jobs SET next_run=?, last_ok=?, last_error=NULL, attempts=0, lease_holder=NULL,"
+    " lease_until=NULL WHERE name=? AND lease_seq=? AND lease_holder IS NOT NULL";
+static const char SQL_JOB_FAIL[] =
+    "UPDATE jobs SET next_run=?, last_error=?, lease_holder=NULL, lease_until=NULL"
+    " WHERE name=? AND lease_seq=? AND lease_holder IS NOT NULL";
+static const char SQL_JOB_LIST[] =
+    "SELECT name,kind,next_run,last_run,last_ok,last_error,attempts,lease_holder,lease_until"
+    " FROM jobs ORDER BY name";
+
+static cg_err sq_job_ensure(cg_store_impl *st, const char *name, const char *kind,
+                            int64_t first_run_ms)
+{
+	conn *c = writer_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_JOB_ENSURE);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		bind_str(s, 1, name);
+		bind_str(s, 2, kind);
+		sqlite3_bind_int64(s, 3, first_run_ms);
+		err = step_done(c, s);
+	}
+	writer_put(st);
+	return err;
+}
+
+static void copy_name(char *dst, sqlite3_stmt *s, int i)
+{
+	const char *t = (const char *)sqlite3_column_text(s, i);
+	snprintf(dst, CG_JOB_NAME_MAX, "%s", t ? t : "");
+}
+
+static cg_err sq_job_claim(cg_store_impl *st, const char *holder, int64_t now_ms, int64_t lease_ms,
+                           cg_job *out)
+{
+	conn *c = writer_get(st);
+	cg_err err = begin(c);
+	if (!err) {
+		char name[CG_JOB_NAME_MAX] = "";
+		sqlite3_stmt *s = stmt(c, SQL_JOB_PICK);
+		if (!s)
+			err = CG_EDB;
+		else {
+			sqlite3_bind_int64(s, 1, now_ms);
+			int rc = sqlite3_step(s);
+			if (rc == SQLITE_ROW)
+				copy_name(name, s, 0);
+			else if (rc == SQLITE_DONE)
+				err = CG_ENOTFOUND;
+			else
+				err = db_err(c->db, sqlite3_extended_errcode(c->db));
+			sqlite3_reset(s);
+		}
+		if (!err) {
+			s = stmt(c, SQL_JOB_LEASE);
+			if (!s)
+				err = CG_EDB;
+			else {
+				bind_str(s, 1, holder);
+				sqlite3_bind_int64(s, 2, now_ms + lease_ms);
+				sqlite3_bind_int64(s, 3, now_ms);
+				bind_str(s, 4, name);
+				int rc = sqlite3_step(s);
+				if (rc == SQLITE_ROW) {
+					copy_name(out->name, s, 0);
+					copy_name(out->kind, s, 1);
+					out->lease_seq = sqlite3_column_int64(s, 2);
+					out->attempts = sqlite3_column_int64(s, 3);
+					out->due_ms = sqlite3_column_int64(s, 4);
+					rc = sqlite3_step(s);
+				}
+				if (rc != SQLITE_DONE)
+					err = db_err(c->db, sqlite3_extended_errcode(c->db));
+				sqlite3_reset(s);
+			}
+		}
+		err = finish(c, err);
+	}
+	writer_put(st);
+	return err;
+}
+
+/* Runs an UPDATE of one job's lease; no row changed = the lease was lost. */
+static cg_err job_update(cg_store_impl *st, const char *sql, int64_t t, const char *text,
+                         int64_t t2, const cg_job *job)
+{
+	conn *c = writer_get(st);
+	sqlite3_stmt *s = stmt(c, sql);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		int i = 1;
+		sqlite3_bind_int64(s, i++, t);
+		if (sql == SQL_JOB_OK)
+			sqlite3_bind_int64(s, i++, t2);
+		else if (sql == SQL_JOB_FAIL)
+			bind_str(s, i++, text);
+		bind_str(s, i++, job->name);
+		sqlite3_bind_int64(s, i++, job->lease_seq);
+		err = step_done(c, s);
+		if (!err && sqlite3_changes(c->db) == 0)
+			err = CG_ECONFLICT;
+	}
+	writer_put(st);
+	return err;
+}
+
+static cg_err sq_job_renew(cg_store_impl *st, const cg_job *job, int64_t lease_until_ms)
+{
+	return job_update(st, SQL_JOB_RENEW, lease_until_ms, NULL, 0, job);
+}
+
+static cg_err sq_job_finish(cg_store_impl *st, const cg_job *job, int64_t now_ms,
+                            int64_t next_run_ms, const char *error)
+{
+	if (error)
+		return job_update(st, SQL_JOB_FAIL, next_run_ms, error, 0, job);
+	return job_update(st, SQL_JOB_OK, next_run_ms, NULL, now_ms, job);
+}
+
+static cg_err sq_job_list(cg_store_impl *st, json_t **items)
+{
+	*items = NULL;
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_JOB_LIST);
+	cg_err err = s ? CG_OK : CG_EDB;
+	json_t *arr = json_array();
+	if (!err) {
+		int rc;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			json_t *o = json_object();
+			json_object_set_new(o, "name", col_str(s, 0));
+			json_object_set_new(o, "kind", col_str(s, 1));
+			json_object_set_new(o, "next_run", col_time(s, 2));
+			json_object_set_new(o, "last_run", col_time(s, 3));
+			json_object_set_new(o, "last_ok", col_time(s, 4));
+			json_object_set_new(o, "last_error", col_str(s, 5));
+			json_object_set_new(o, "attempts", json_integer(sqlite3_column_int64(s, 6)));
+			json_object_set_new(o, "lease_holder", col_str(s, 7));
+			json_object_set_new(o, "lease_until", col_time(s, 8));
+			json_array_append_new(arr, o);
+		}
+		if (rc != SQLITE_DONE)
+			err = db_err(c->db, sqlite3_extended_errcode(c->db));
+		sqlite3_reset(s);
+	}
+	reader_put(st, c);
+	if (err) {
+		json_decref(arr);
+		return err;
+	}
+	*items = arr;
+	return CG_OK;
+}
+
 const cg_store_ops cg_store_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -2391,4 +2575,9 @@ const cg_store_ops cg_store_sqlite_ops = {
 	.events_query = sq_events_query,
 	.event_get = sq_event_get,
 	.events_count = sq_events_count,
+	.job_ensure = sq_job_ensure,
+	.job_claim = sq_job_claim,
+	.job_renew = sq_job_renew,
+	.job_finish = sq_job_finish,
+	.job_list = sq_job_list,
 };

@@ -291,3 +291,52 @@ cg_err cg_store_events_count(cg_store *st, int64_t *count)
 {
 	return st->ops->events_count(st->impl, count);
 }
+
+/* ---- jobs ------------------------------------------------------------- */
+
+static bool job_name_ok(const char *s)
+{
+	return s && *s && strlen(s) < CG_JOB_NAME_MAX;
+}
+
+int64_t cg_job_backoff_ms(int64_t attempts)
+{
+	int64_t d = CG_JOB_BACKOFF_BASE_MS;
+	for (int64_t i = 1; i < attempts && d < CG_JOB_BACKOFF_MAX_MS; i++)
+		d *= 2;
+	return d < CG_JOB_BACKOFF_MAX_MS ? d : CG_JOB_BACKOFF_MAX_MS;
+}
+
+cg_err cg_store_job_ensure(cg_store *st, const char *name, const char *kind, int64_t first_run_ms)
+{
+	if (!job_name_ok(name) || !job_name_ok(kind))
+		return CG_EINVAL;
+	WRITE(job_ensure(st->impl, name, kind, first_run_ms));
+}
+
+cg_err cg_store_job_claim(cg_store *st, const char *holder, int64_t now_ms, int64_t lease_ms,
+                          cg_job *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!holder || !*holder || lease_ms <= 0)
+		return CG_EINVAL;
+	WRITE(job_claim(st->impl, holder, now_ms, lease_ms, out));
+}
+
+cg_err cg_store_job_renew(cg_store *st, const cg_job *job, int64_t now_ms, int64_t lease_ms)
+{
+	WRITE(job_renew(st->impl, job, now_ms + lease_ms));
+}
+
+cg_err cg_store_job_finish(cg_store *st, const cg_job *job, int64_t now_ms, int64_t next_run_ms,
+                           const char *error)
+{
+	if (error)
+		next_run_ms = now_ms + cg_job_backoff_ms(job->attempts);
+	WRITE(job_finish(st->impl, job, now_ms, next_run_ms, error));
+}
+
+cg_err cg_store_job_list(cg_store *st, json_t **items)
+{
+	return st->ops->job_list(st->impl, items);
+}
