@@ -12,12 +12,14 @@
 #include "server/api_agent.h"
 #include "server/server.h"
 
-enum { O_LISTEN = 1, O_CERT, O_KEY, O_ROUTES, O_PLAIN, O_WEB_INTERVAL, O_ALERT_CONFIG };
+enum { O_LISTEN = 1, O_CERT, O_KEY, O_ROUTES, O_PLAIN, O_WEB_INTERVAL, O_ALERT_CONFIG,
+       O_JOB_LEASE };
 
 static const cg_opt opts[] = {
     {"listen", 'l', true, O_LISTEN}, {"tls-cert", 0, true, O_CERT},  {"tls-key", 0, true, O_KEY},
     {"no-tls", 0, false, O_PLAIN},   {"routes", 0, false, O_ROUTES},
     {"web-interval", 0, true, O_WEB_INTERVAL}, {"alert-config", 0, true, O_ALERT_CONFIG},
+    {"job-lease", 0, true, O_JOB_LEASE},
     {NULL, 0, false, 0},
 };
 
@@ -54,6 +56,13 @@ static int on_opt(void *p, int id, const char *v)
 		if (!cg_cli_int(c->cli, "web-interval", v, 0, 86400, &n))
 			return 1;
 		c->o.web_interval_s = (int)n;
+		break;
+	}
+	case O_JOB_LEASE: {
+		long long n;
+		if (!cg_cli_int(c->cli, "job-lease", v, 2, 3600, &n))
+			return 1;
+		c->o.job_lease_ms = n * 1000;
 		break;
 	}
 	}

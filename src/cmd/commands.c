@@ -181,6 +181,10 @@ const cg_command cg_commands[] = {
 	  "                          monitor_interval_s has passed (default 300)\n"
 	  "  --alert-config FILE     e-mail/webhook alerts for new portal findings (INI\n"
 	  "                          [alerts]; default DATA_DIR/alerts.ini when present)\n"
+	  "  --job-lease SEC         how long a background job (the portal watch) stays\n"
+	  "                          leased to this server without renewal (default 60):\n"
+	  "                          another server on the same database takes it over\n"
+	  "                          that long after this one dies\n"
 	  "The database is --store URL, $CANHGAC_STORE, or DATA_DIR/canhgac.db (SQLite,\n"
 	  "WAL); PostgreSQL: --store postgresql://HOST/DB. SIGTERM or SIGINT stops\n"
 	  "the server after the requests in flight are answered.\n" },

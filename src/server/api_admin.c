@@ -25,6 +25,7 @@ void api_tokens_create(cg_req *req, cg_resp *resp);
 void api_tokens_get(cg_req *req, cg_resp *resp);
 void api_tokens_revoke(cg_req *req, cg_resp *resp);
 void api_audit_list(cg_req *req, cg_resp *resp);
+void api_jobs_list(cg_req *req, cg_resp *resp);
 
 static bool valid_username(const char *s)
 {
@@ -339,4 +340,17 @@ void api_audit_list(cg_req *req, cg_resp *resp)
 		cg_resp_store_error(resp, err, "audit");
 	else
 		cg_resp_json(resp, 200, cg_list_body(items, total));
+}
+
+/* The scheduler's jobs (server/jobs.h) as the store keeps them: which
+ * server holds each, when it runs next, how its last run went. Every
+ * server answers the same list: it is read from the shared store. */
+void api_jobs_list(cg_req *req, cg_resp *resp)
+{
+	json_t *items;
+	cg_err err = cg_store_job_list(req->srv->store, &items);
+	if (err)
+		cg_resp_store_error(resp, err, "jobs");
+	else
+		cg_resp_json(resp, 200, cg_list_body(items, (int64_t)json_array_size(items)));
 }

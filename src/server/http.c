@@ -34,6 +34,7 @@
 #include "api/ingest.h"
 #include "server.h"
 #include "api/violation.h"
+#include "jobs.h"
 #include "web_watch.h"
 
 /* ---- roles and auth names -------------------------------------------- */
@@ -743,14 +744,22 @@ int cg_serve_run(const cg_serve_opts *o)
 		cg_store_close(g_srv.store);
 		return 2;
 	}
+	/* background work runs as jobs in the store (jobs.h), shared by every
+	 * server on the same database */
 	cg_web_watch *watch = NULL;
-	if (cg_web_watch_start(g_srv.store, o->data_dir, o->web_interval_s, o->alert_config,
-			       &watch)) {
+	cg_jobs *jobs = NULL;
+	if (cg_jobs_new(g_srv.store, NULL, o->job_lease_ms, &jobs) ||
+	    cg_web_watch_start(g_srv.store, jobs, o->data_dir, o->web_interval_s, o->alert_config,
+	                       &watch) ||
+	    cg_jobs_start(jobs)) {
 		fprintf(stderr, "canhgac serve: cannot start watching the portals (see above)\n");
+		cg_jobs_free(jobs);
+		cg_web_watch_stop(watch);
 		MHD_stop_daemon(d);
 		cg_store_close(g_srv.store);
 		return 2;
 	}
+	cg_info("jobs: this server is %s", cg_jobs_holder(jobs));
 	printf("canhgac: listening on %s://%s\n", tls ? "https" : "http", shown);
 	if (tls)
 		printf("canhgac: TLS certificate pin %s\n", pin);
@@ -768,6 +777,7 @@ int cg_serve_run(const cg_serve_opts *o)
 		usleep(10000);
 	MHD_stop_daemon(d);
 	dns_jobs_shutdown();
+	cg_jobs_free(jobs); /* a run in progress finishes first */
 	cg_web_watch_stop(watch);
 	cg_store_close(g_srv.store);
 	cg_throttle_free(&g_srv.throttle);

@@ -52,6 +52,7 @@ H(api_tokens_create);
 H(api_tokens_get);
 H(api_tokens_revoke);
 H(api_audit_list);
+H(api_jobs_list);
 H(api_enroll_tokens_create);
 H(api_enroll_tokens_list);
 H(api_agent_enroll);
@@ -129,6 +130,7 @@ const cg_route cg_routes[] = {
     {"DELETE", V1 "/tokens/{id}", api_tokens_revoke, CG_AUTH_ADMIN},
 
     {"GET", V1 "/audit", api_audit_list, CG_AUTH_ADMIN},
+    {"GET", V1 "/jobs", api_jobs_list, CG_AUTH_ADMIN},
 
     {"POST", V1 "/enroll-tokens", api_enroll_tokens_create, CG_AUTH_WRITE},
     {"GET", V1 "/enroll-tokens", api_enroll_tokens_list, CG_AUTH_READ},

@@ -131,6 +131,7 @@ typedef struct cg_serve_opts {
 	bool plain; /* no TLS (only allowed on loopback) */
 	int web_interval_s; /* portal watching period; 0 = off */
 	const char *alert_config; /* alerts INI (web_alert.h), or NULL */
+	int64_t job_lease_ms;     /* job lease (jobs.h); 0 = CG_JOB_LEASE_MS */
 } cg_serve_opts;
 
 /* Runs until SIGTERM/SIGINT; returns an exit status. Prints the address

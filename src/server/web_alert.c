@@ -134,6 +134,30 @@ void cg_web_alerts_close(cg_web_alerts *a)
 	free(a);
 }
 
+cg_err cg_web_alerts_reload(cg_web_alerts *a)
+{
+	if (!a)
+		return CG_OK;
+	cg_buf text;
+	cg_buf_init(&text, 256u * 1024u * 1024u);
+	json_t *q = NULL;
+	cg_err err = cg_read_file(a->path, &text, NULL);
+	if (err == CG_ENOTFOUND) /* nothing queued yet */
+		err = CG_OK;
+	else if (!err && (cg_json_parse(cg_buf_slice(&text), &q, NULL) || !json_is_array(q)))
+		err = CG_EPARSE;
+	cg_buf_free(&text);
+	if (!err && q) {
+		pthread_mutex_lock(&a->mu);
+		json_decref(a->queue);
+		a->queue = q;
+		q = NULL;
+		pthread_mutex_unlock(&a->mu);
+	}
+	json_decref(q);
+	return err;
+}
+
 /* ---- queueing ------------------------------------------------------------ */
 
 static void push(cg_web_alerts *a, const char *channel, const char *to, const cg_event *ev,

@@ -40,6 +40,10 @@ typedef struct cg_web_alerts cg_web_alerts;
 cg_err cg_web_alerts_open(cg_store *st, const char *data_dir, const char *config_path,
                           cg_web_alerts **out, cg_buf *why);
 void cg_web_alerts_close(cg_web_alerts *a);
+/* Reads the queue again from DATA/web/alerts.json: the server that now
+ * holds the portal-watch job (server/jobs.h) continues the queue the
+ * previous holder left in a data directory they share. */
+cg_err cg_web_alerts_reload(cg_web_alerts *a);
 /* Queues the notifications of a newly opened finding. */
 void cg_web_alerts_new_finding(cg_web_alerts *a, const cg_event *ev, int64_t agency_id);
 /* Attempts the deliveries that are due; returns how many remain pending. */

@@ -26,6 +26,7 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "version.h"
+#include "jobs.h"
 #include "web/web.h"
 #include "web_alert.h"
 
@@ -58,10 +59,8 @@ struct cg_web_watch {
 	cg_store *st;
 	char *data_dir;
 	int interval_s;
-	pthread_t th;
+	cg_jobs *jobs;
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	bool stop, wake;
 	portal *p;
 	size_t np;
 	open_f *open;
@@ -410,27 +409,30 @@ static void cycle(cg_web_watch *w)
 	free(urls);
 }
 
-static void *run(void *arg)
+/* The portal-watch job (server/jobs.h): whichever server holds its lease
+ * checks every portal and delivers the alerts. Its state is read again
+ * at each run, so a server taking the job over from another (a shared
+ * data directory) continues its open findings and its alert queue
+ * instead of opening and notifying them a second time. */
+static cg_err watch_job(void *ctx, const cg_job *job, int64_t *next_run_ms, cg_buf *why)
 {
-	cg_web_watch *w = arg;
+	(void)job;
+	(void)next_run_ms; /* the period given at registration */
+	cg_web_watch *w = ctx;
 	pthread_mutex_lock(&w->mu);
-	while (!w->stop) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += w->interval_s;
-		while (!w->stop && !w->wake)
-			if (pthread_cond_timedwait(&w->cv, &w->mu, &ts) == ETIMEDOUT)
-				break;
-		if (w->stop)
-			break;
-		w->wake = false;
-		pthread_mutex_unlock(&w->mu);
-		cycle(w);
-		cg_web_alerts_deliver(w->alerts); /* new ones at once, retries when due */
-		pthread_mutex_lock(&w->mu);
-	}
+	for (size_t i = 0; i < w->nopen; i++)
+		free_open(&w->open[i]);
+	w->nopen = 0;
+	load_state(w);
 	pthread_mutex_unlock(&w->mu);
-	return NULL;
+	cg_err err = cg_web_alerts_reload(w->alerts);
+	if (err) {
+		cg_buf_printf(why, "the alert queue in %s/web/alerts.json is unreadable", w->data_dir);
+		return err;
+	}
+	cycle(w);
+	cg_web_alerts_deliver(w->alerts); /* new ones at once, retries when due */
+	return CG_OK;
 }
 
 /* ---- public -------------------------------------------------------------- */
@@ -446,7 +448,7 @@ static const char *rules_dir(void)
 	return CG_SOURCE_DIR "/rules";
 }
 
-cg_err cg_web_watch_start(cg_store *st, const char *data_dir, int interval_s,
+cg_err cg_web_watch_start(cg_store *st, cg_jobs *jobs, const char *data_dir, int interval_s,
                           const char *alert_config, cg_web_watch **out)
 {
 	*out = NULL;
@@ -456,6 +458,7 @@ cg_err cg_web_watch_start(cg_store *st, const char *data_dir, int interval_s,
 	if (!w)
 		return CG_ENOMEM;
 	w->st = st;
+	w->jobs = jobs;
 	w->interval_s = interval_s;
 	cg_buf d;
 	cg_buf_init(&d, 8192);
@@ -483,13 +486,17 @@ cg_err cg_web_watch_start(cg_store *st, const char *data_dir, int interval_s,
 	w->opts.data_dir = w->data_dir;
 	w->opts.fetch.timeout_ms = 20000;
 	pthread_mutex_init(&w->mu, NULL);
-	pthread_cond_init(&w->cv, NULL);
 	load_state(w);
-	if (pthread_create(&w->th, NULL, run, w) != 0) {
+	err = cg_jobs_add(jobs, CG_WEB_WATCH_JOB, "web-watch", (int64_t)interval_s * 1000, watch_job,
+	                  w);
+	if (err) {
+		cg_error("web watcher: cannot register its job: %s", cg_store_errmsg());
+		cg_web_alerts_close(w->alerts);
 		cg_web_lexicons_free(&w->lex);
+		pthread_mutex_destroy(&w->mu);
 		free(w->data_dir);
 		free(w);
-		return CG_EINTERNAL;
+		return err;
 	}
 	g_watch = w;
 	*out = w;
@@ -500,11 +507,6 @@ void cg_web_watch_stop(cg_web_watch *w)
 {
 	if (!w)
 		return;
-	pthread_mutex_lock(&w->mu);
-	w->stop = true;
-	pthread_cond_signal(&w->cv);
-	pthread_mutex_unlock(&w->mu);
-	pthread_join(w->th, NULL);
 	g_watch = NULL;
 	for (size_t i = 0; i < w->np; i++)
 		free(w->p[i].url);
@@ -517,7 +519,6 @@ void cg_web_watch_stop(cg_web_watch *w)
 	cg_web_lexicons_free(&w->lex);
 	cg_web_alerts_close(w->alerts);
 	pthread_mutex_destroy(&w->mu);
-	pthread_cond_destroy(&w->cv);
 	free(w->data_dir);
 	free(w);
 }
@@ -582,16 +583,14 @@ void cg_web_watch_check_now(cg_web_watch *w, const char *url)
 {
 	pthread_mutex_lock(&w->mu);
 	cg_strset_add(&w->check_now, url);
-	w->wake = true;
-	pthread_cond_signal(&w->cv);
 	pthread_mutex_unlock(&w->mu);
+	cg_jobs_run_soon(w->jobs, CG_WEB_WATCH_JOB);
 }
 
 void cg_web_watch_rebaseline(cg_web_watch *w, const char *url)
 {
 	pthread_mutex_lock(&w->mu);
 	cg_strset_add(&w->rebase, url);
-	w->wake = true;
-	pthread_cond_signal(&w->cv);
 	pthread_mutex_unlock(&w->mu);
+	cg_jobs_run_soon(w->jobs, CG_WEB_WATCH_JOB);
 }

@@ -76,11 +76,13 @@ typedef struct cg_store_ops {
 	/* jobs (store.h): error NULL = success */
 	cg_err (*job_ensure)(cg_store_impl *st, const char *name, const char *kind,
 	                     int64_t first_run_ms);
-	cg_err (*job_claim)(cg_store_impl *st, const char *holder, int64_t now_ms, int64_t lease_ms,
-	                    cg_job *out);
+	/* kinds: a JSON array of kind names, or NULL for any */
+	cg_err (*job_claim)(cg_store_impl *st, const char *holder, const char *kinds,
+	                    int64_t now_ms, int64_t lease_ms, cg_job *out);
 	cg_err (*job_renew)(cg_store_impl *st, const cg_job *job, int64_t lease_until_ms);
 	cg_err (*job_finish)(cg_store_impl *st, const cg_job *job, int64_t now_ms,
 	                     int64_t next_run_ms, const char *error);
+	cg_err (*job_due)(cg_store_impl *st, const char *name, int64_t at_ms);
 	cg_err (*job_list)(cg_store_impl *st, json_t **items);
 } cg_store_ops;
 

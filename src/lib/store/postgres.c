@@ -2260,13 +2260,14 @@ static void copy_name(char *dst, const PGresult *r, int col)
  * moment skips the row being leased instead of waiting for it; a row
  * whose lease was committed meanwhile is re-checked against the
  * condition (no longer due) and not taken twice. */
-static cg_err pg_job_claim(cg_store_impl *st, const char *holder, int64_t now_ms, int64_t lease_ms,
-                           cg_job *out)
+static cg_err pg_job_claim(cg_store_impl *st, const char *holder, const char *kinds, int64_t now_ms,
+                           int64_t lease_ms, cg_job *out)
 {
 	params p = {0};
 	p_str(&p, holder);
 	p_int(&p, now_ms);
 	p_int(&p, now_ms + lease_ms);
+	p_str(&p, kinds);
 	cg_err err;
 	pgconn *c = take(st, &err);
 	if (c) {
@@ -2277,6 +2278,8 @@ static cg_err pg_job_claim(cg_store_impl *st, const char *holder, int64_t now_ms
 		      " attempts=j.attempts+1, last_run=$2"
 		      " FROM (SELECT name FROM jobs WHERE next_run<=$2"
 		      " AND (lease_until IS NULL OR lease_until<=$2)"
+		      " AND ($4::jsonb IS NULL OR kind IN"
+		      " (SELECT jsonb_array_elements_text($4::jsonb)))"
 		      " ORDER BY next_run, name LIMIT 1 FOR UPDATE SKIP LOCKED) d"
 		      " WHERE j.name=d.name"
 		      " RETURNING j.name,j.kind,j.lease_seq,j.attempts,j.next_run",
@@ -2353,6 +2356,28 @@ static cg_err pg_job_finish(cg_store_impl *st, const cg_job *job, int64_t now_ms
 	                  &p);
 }
 
+static cg_err pg_job_due(cg_store_impl *st, const char *name, int64_t at_ms)
+{
+	params p = {0};
+	p_int(&p, at_ms);
+	p_str(&p, name);
+	cg_err err;
+	pgconn *c = take(st, &err);
+	if (c) {
+		PGresult *res = NULL;
+		err = q(c, "UPDATE jobs SET next_run=LEAST(next_run,$1::bigint) WHERE name=$2", &p,
+		        &res);
+		if (!err) {
+			if (strcmp(PQcmdTuples(res), "0") == 0)
+				err = CG_ENOTFOUND;
+			PQclear(res);
+		}
+		conn_put(st, c);
+	}
+	params_free(&p);
+	return err;
+}
+
 static cg_err pg_job_list(cg_store_impl *st, json_t **items)
 {
 	*items = NULL;
@@ -2420,5 +2445,6 @@ const cg_store_ops cg_store_postgres_ops = {
     .job_claim = pg_job_claim,
     .job_renew = pg_job_renew,
     .job_finish = pg_job_finish,
+    .job_due = pg_job_due,
     .job_list = pg_job_list,
 };

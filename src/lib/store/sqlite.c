@@ -2380,6 +2380,7 @@ static const char SQL_JOB_ENSURE[] =
  * step for every writer. */
 static const char SQL_JOB_PICK[] =
     "SELECT name FROM jobs WHERE next_run<=?1 AND (lease_until IS NULL OR lease_until<=?1)"
+    " AND (?2 IS NULL OR kind IN (SELECT value FROM json_each(?2)))"
     " ORDER BY next_run, name LIMIT 1";
 static const char SQL_JOB_LEASE[] =
     "UPDATE jobs SET lease_holder=?1, lease_until=?2, lease_seq=lease_seq+1,"
@@ -2393,6 +2394,8 @@ static const char SQL_JOB_OK[] =
 static const char SQL_JOB_FAIL[] =
     "UPDATE jobs SET next_run=?, last_error=?, lease_holder=NULL, lease_until=NULL"
     " WHERE name=? AND lease_seq=? AND lease_holder IS NOT NULL";
+/* min(next_run, ?): a row is changed (found) even when it is already due */
+static const char SQL_JOB_DUE[] = "UPDATE jobs SET next_run=min(next_run,?1) WHERE name=?2";
 static const char SQL_JOB_LIST[] =
     "SELECT name,kind,next_run,last_run,last_ok,last_error,attempts,lease_holder,lease_until"
     " FROM jobs ORDER BY name";
@@ -2419,8 +2422,8 @@ static void copy_name(char *dst, sqlite3_stmt *s, int i)
 	snprintf(dst, CG_JOB_NAME_MAX, "%s", t ? t : "");
 }
 
-static cg_err sq_job_claim(cg_store_impl *st, const char *holder, int64_t now_ms, int64_t lease_ms,
-                           cg_job *out)
+static cg_err sq_job_claim(cg_store_impl *st, const char *holder, const char *kinds, int64_t now_ms,
+                           int64_t lease_ms, cg_job *out)
 {
 	conn *c = writer_get(st);
 	cg_err err = begin(c);
@@ -2431,6 +2434,7 @@ static cg_err sq_job_claim(cg_store_impl *st, const char *holder, int64_t now_ms
 			err = CG_EDB;
 		else {
 			sqlite3_bind_int64(s, 1, now_ms);
+			bind_str(s, 2, kinds);
 			int rc = sqlite3_step(s);
 			if (rc == SQLITE_ROW)
 				copy_name(name, s, 0);
@@ -2506,6 +2510,22 @@ static cg_err sq_job_finish(cg_store_impl *st, const cg_job *job, int64_t now_ms
 	return job_update(st, SQL_JOB_OK, next_run_ms, NULL, now_ms, job);
 }
 
+static cg_err sq_job_due(cg_store_impl *st, const char *name, int64_t at_ms)
+{
+	conn *c = writer_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_JOB_DUE);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		sqlite3_bind_int64(s, 1, at_ms);
+		bind_str(s, 2, name);
+		err = step_done(c, s);
+		if (!err && sqlite3_changes(c->db) == 0)
+			err = CG_ENOTFOUND;
+	}
+	writer_put(st);
+	return err;
+}
+
 static cg_err sq_job_list(cg_store_impl *st, json_t **items)
 {
 	*items = NULL;
@@ -2579,5 +2599,6 @@ const cg_store_ops cg_store_sqlite_ops = {
 	.job_claim = sq_job_claim,
 	.job_renew = sq_job_renew,
 	.job_finish = sq_job_finish,
+	.job_due = sq_job_due,
 	.job_list = sq_job_list,
 };

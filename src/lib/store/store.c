@@ -314,13 +314,26 @@ cg_err cg_store_job_ensure(cg_store *st, const char *name, const char *kind, int
 	WRITE(job_ensure(st->impl, name, kind, first_run_ms));
 }
 
-cg_err cg_store_job_claim(cg_store *st, const char *holder, int64_t now_ms, int64_t lease_ms,
-                          cg_job *out)
+cg_err cg_store_job_claim(cg_store *st, const char *holder, const char *const *kinds, size_t nkinds,
+                          int64_t now_ms, int64_t lease_ms, cg_job *out)
 {
 	memset(out, 0, sizeof *out);
 	if (!holder || !*holder || lease_ms <= 0)
 		return CG_EINVAL;
-	WRITE(job_claim(st->impl, holder, now_ms, lease_ms, out));
+	char *list = NULL;
+	if (nkinds) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < nkinds; i++)
+			json_array_append_new(a, json_string(kinds[i]));
+		list = json_dumps(a, JSON_COMPACT);
+		json_decref(a);
+		if (!list)
+			return CG_ENOMEM;
+	}
+	cg_store_set_violation(CG_VIOL_NONE, NULL);
+	cg_err err = st->ops->job_claim(st->impl, holder, list, now_ms, lease_ms, out);
+	free(list);
+	return err;
 }
 
 cg_err cg_store_job_renew(cg_store *st, const cg_job *job, int64_t now_ms, int64_t lease_ms)
@@ -334,6 +347,11 @@ cg_err cg_store_job_finish(cg_store *st, const cg_job *job, int64_t now_ms, int6
 	if (error)
 		next_run_ms = now_ms + cg_job_backoff_ms(job->attempts);
 	WRITE(job_finish(st->impl, job, now_ms, next_run_ms, error));
+}
+
+cg_err cg_store_job_due(cg_store *st, const char *name, int64_t at_ms)
+{
+	WRITE(job_due(st->impl, name, at_ms));
 }
 
 cg_err cg_store_job_list(cg_store *st, json_t **items)

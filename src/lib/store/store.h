@@ -252,10 +252,12 @@ typedef struct cg_job {
 /* Makes the job if it does not exist (first run at first_run_ms); an
  * existing job keeps its state (a restart does not reschedule it). */
 cg_err cg_store_job_ensure(cg_store *st, const char *name, const char *kind, int64_t first_run_ms);
-/* Claims the due job (next run <= now, no live lease) that is most
- * overdue, leased to holder until now + lease_ms. CG_ENOTFOUND: none. */
-cg_err cg_store_job_claim(cg_store *st, const char *holder, int64_t now_ms, int64_t lease_ms,
-                          cg_job *out);
+/* Claims the due job (next run <= now, no live lease) of one of the
+ * nkinds kinds (0: any kind) that is most overdue, leased to holder until
+ * now + lease_ms. A server claims only the kinds it can run. CG_ENOTFOUND:
+ * none. */
+cg_err cg_store_job_claim(cg_store *st, const char *holder, const char *const *kinds, size_t nkinds,
+                          int64_t now_ms, int64_t lease_ms, cg_job *out);
 /* Extends the lease of a run still going. CG_ECONFLICT: the lease was lost. */
 cg_err cg_store_job_renew(cg_store *st, const cg_job *job, int64_t now_ms, int64_t lease_ms);
 /* Ends a run and releases the lease. error NULL: success, next run at
@@ -265,6 +267,9 @@ cg_err cg_store_job_renew(cg_store *st, const cg_job *job, int64_t now_ms, int64
  * now; this run's outcome is not recorded). */
 cg_err cg_store_job_finish(cg_store *st, const cg_job *job, int64_t now_ms, int64_t next_run_ms,
                            const char *error);
+/* Brings the job's next run forward to at_ms (a user asked for it now);
+ * a later time changes nothing. CG_ENOTFOUND: no such job. */
+cg_err cg_store_job_due(cg_store *st, const char *name, int64_t at_ms);
 /* Every job, by name: {name, kind, next_run, last_run, last_ok, last_error,
  * attempts, lease_holder, lease_until} (times RFC 3339 or null). */
 cg_err cg_store_job_list(cg_store *st, json_t **items);

@@ -560,14 +560,14 @@ static void jobs_claim_and_finish(void)
 	CHECK(cg_store_job_ensure(st, "portal-watch", "other", t + 99999) == CG_OK);
 	CHECK(cg_store_job_ensure(st, "", "noop", t) == CG_EINVAL);
 	cg_job j, k;
-	CHECK(cg_store_job_claim(st, "srv-a", t - 1, 1000, &j) == CG_ENOTFOUND);
-	CHECK(cg_store_job_claim(st, "srv-a", t, 1000, &j) == CG_OK);
+	CHECK(cg_store_job_claim(st, "srv-a", NULL, 0, t - 1, 1000, &j) == CG_ENOTFOUND);
+	CHECK(cg_store_job_claim(st, "srv-a", NULL, 0, t, 1000, &j) == CG_OK);
 	CHECK_STR(j.name, "portal-watch");
 	CHECK_STR(j.kind, "web-watch");
 	CHECK(j.attempts == 1);
 	CHECK(j.due_ms == t);
 	/* leased: nobody else gets it, and "later" is not due */
-	CHECK(cg_store_job_claim(st, "srv-b", t + 10, 1000, &k) == CG_ENOTFOUND);
+	CHECK(cg_store_job_claim(st, "srv-b", NULL, 0, t + 10, 1000, &k) == CG_ENOTFOUND);
 	json_t *items = NULL;
 	CHECK(cg_store_job_list(st, &items) == CG_OK);
 	CHECK(json_array_size(items) == 2);
@@ -575,7 +575,7 @@ static void jobs_claim_and_finish(void)
 	CHECK(r && strcmp(cg_json_get_str(r, "lease_holder"), "srv-a") == 0);
 	json_decref(items);
 	CHECK(cg_store_job_renew(st, &j, t + 500, 1000) == CG_OK);
-	CHECK(cg_store_job_claim(st, "srv-b", t + 1200, 1000, &k) == CG_ENOTFOUND);
+	CHECK(cg_store_job_claim(st, "srv-b", NULL, 0, t + 1200, 1000, &k) == CG_ENOTFOUND);
 	CHECK(cg_store_job_finish(st, &j, t + 1300, t + 60000, NULL) == CG_OK);
 	/* finished once: a second finish of the same claim is refused */
 	CHECK(cg_store_job_finish(st, &j, t + 1300, t + 60000, NULL) == CG_ECONFLICT);
@@ -587,11 +587,19 @@ static void jobs_claim_and_finish(void)
 	CHECK(r && json_is_null(json_object_get(r, "last_error")));
 	json_decref(items);
 	/* the next due job is "later" */
-	CHECK(cg_store_job_claim(st, "srv-b", t + 5000, 1000, &k) == CG_OK);
+	CHECK(cg_store_job_claim(st, "srv-b", NULL, 0, t + 5000, 1000, &k) == CG_OK);
 	CHECK_STR(k.name, "later");
 	CHECK(cg_store_job_finish(st, &k, t + 5001, t + 10000000, NULL) == CG_OK);
-	CHECK(cg_store_job_claim(st, "srv-b", t + 59999, 1000, &k) == CG_ENOTFOUND);
-	CHECK(cg_store_job_claim(st, "srv-b", t + 60000, 1000, &k) == CG_OK);
+	/* brought forward by a user, not pushed back */
+	CHECK(cg_store_job_due(st, "portal-watch", t + 30000) == CG_OK);
+	CHECK(cg_store_job_due(st, "portal-watch", t + 90000) == CG_OK);
+	CHECK(cg_store_job_due(st, "nope", t) == CG_ENOTFOUND);
+	CHECK(cg_store_job_claim(st, "srv-b", NULL, 0, t + 29999, 1000, &k) == CG_ENOTFOUND);
+	CHECK(cg_store_job_claim(st, "srv-b", NULL, 0, t + 30000, 1000, &k) == CG_OK);
+	CHECK_STR(k.name, "portal-watch");
+	CHECK(cg_store_job_finish(st, &k, t + 30001, t + 60000, NULL) == CG_OK);
+	CHECK(cg_store_job_claim(st, "srv-b", NULL, 0, t + 59999, 1000, &k) == CG_ENOTFOUND);
+	CHECK(cg_store_job_claim(st, "srv-b", NULL, 0, t + 60000, 1000, &k) == CG_OK);
 	CHECK_STR(k.name, "portal-watch");
 	done(st);
 }
@@ -605,10 +613,15 @@ static void jobs_lease_expiry_takeover(void)
 	const int64_t t = 1700000000000;
 	CHECK(cg_store_job_ensure(st, "alerts", "alert-delivery", t) == CG_OK);
 	cg_job a, b;
-	CHECK(cg_store_job_claim(st, "srv-a", t, 30000, &a) == CG_OK);
-	CHECK(cg_store_job_claim(st, "srv-b", t + 29999, 30000, &b) == CG_ENOTFOUND);
+	/* a server claims only the kinds it runs */
+	static const char *const other[] = {"report", "reminder"};
+	static const char *const mine[] = {"report", "alert-delivery"};
+	CHECK(cg_store_job_claim(st, "srv-a", other, 2, t, 30000, &a) == CG_ENOTFOUND);
+	CHECK(cg_store_job_claim(st, "srv-a", mine, 2, t, 30000, &a) == CG_OK);
+	CHECK(cg_store_job_renew(st, &a, t, 30000) == CG_OK);
+	CHECK(cg_store_job_claim(st, "srv-b", NULL, 0, t + 29999, 30000, &b) == CG_ENOTFOUND);
 	/* srv-a died: its lease runs out and srv-b takes the job over */
-	CHECK(cg_store_job_claim(st, "srv-b", t + 30000, 30000, &b) == CG_OK);
+	CHECK(cg_store_job_claim(st, "srv-b", NULL, 0, t + 30000, 30000, &b) == CG_OK);
 	CHECK_STR(b.name, "alerts");
 	CHECK(b.lease_seq > a.lease_seq);
 	CHECK(b.attempts == 2); /* the dead run counts as an attempt */
@@ -638,12 +651,12 @@ static void jobs_backoff(void)
 	CHECK(cg_store_job_ensure(st, "relay", "alert-delivery", t) == CG_OK);
 	cg_job j;
 	for (int64_t n = 1; n <= 3; n++) {
-		CHECK(cg_store_job_claim(st, "srv-a", t, 1000, &j) == CG_OK);
+		CHECK(cg_store_job_claim(st, "srv-a", NULL, 0, t, 1000, &j) == CG_OK);
 		CHECK(j.attempts == n);
 		/* next_run_ms is ignored on failure: the backoff decides */
 		CHECK(cg_store_job_finish(st, &j, t + 10, t + 20, "relay refused") == CG_OK);
 		int64_t due = t + 10 + cg_job_backoff_ms(n);
-		CHECK(cg_store_job_claim(st, "srv-a", due - 1, 1000, &j) == CG_ENOTFOUND);
+		CHECK(cg_store_job_claim(st, "srv-a", NULL, 0, due - 1, 1000, &j) == CG_ENOTFOUND);
 		t = due;
 	}
 	json_t *items = NULL;
@@ -652,7 +665,7 @@ static void jobs_backoff(void)
 	CHECK(r && json_integer_value(json_object_get(r, "attempts")) == 3);
 	CHECK(r && strcmp(cg_json_get_str(r, "last_error"), "relay refused") == 0);
 	json_decref(items);
-	CHECK(cg_store_job_claim(st, "srv-a", t, 1000, &j) == CG_OK);
+	CHECK(cg_store_job_claim(st, "srv-a", NULL, 0, t, 1000, &j) == CG_OK);
 	CHECK(j.attempts == 4);
 	CHECK(cg_store_job_finish(st, &j, t + 5, t + 3600000, NULL) == CG_OK);
 	CHECK(cg_store_job_list(st, &items) == CG_OK);
@@ -682,7 +695,7 @@ static void *race_claim(void *arg)
 	racer *r = arg;
 	for (;;) {
 		cg_job j;
-		cg_err err = cg_store_job_claim(r->st, r->holder, race_now, 60000, &j);
+		cg_err err = cg_store_job_claim(r->st, r->holder, NULL, 0, race_now, 60000, &j);
 		if (err == CG_ENOTFOUND)
 			break;
 		if (err) {
