@@ -94,6 +94,10 @@
 #define CG_JOB_BACKOFF_MAX_MS (60 * 60 * 1000)
 #define CG_JOB_LEASE_MS 60000
 #define CG_JOB_POLL_MS 1000
+/* Blob store (store/blob.h): the largest blob (an uploaded log, a
+ * screenshot, an evidence archive), so one upload cannot fill
+ * the shared disk. */
+#define CG_BLOB_MAX_BYTES (512ull * 1024 * 1024)
 
 /* ---- dns (log analysis) --------------------------------------------- */
 
