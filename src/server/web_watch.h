@@ -10,8 +10,10 @@
  * the system and its agency, and an alert is a *state*: a finding (URL +
  * kind) that persists across checks is stored once when it opens, and
  * once more, with evidence.state "resolved", when a later check no longer
- * sees it. Open findings are kept in DATA/web/watch.json (atomic writes)
- * so a restart neither repeats nor forgets them. Per URL the watcher keeps
+ * sees it. Open findings are rows of the store (cg_store_web_findings),
+ * recorded before the alert is queued and read again at each run, so
+ * neither a restart nor another server taking the job over repeats or
+ * forgets them (an older DATA/web/watch.json is imported once). Per URL the watcher keeps
  * the last check, its outcome and the browser fetch's response time
  * history, for GET /api/v1/web/status.
  *
@@ -35,8 +37,8 @@ struct cg_jobs;
 /* interval_s 0: no watching (nothing registered, *out NULL). Registers
  * the portal-watch job with jobs (before cg_jobs_start). alert_config:
  * see web_alert.h (NULL: DATA/alerts.ini when present). */
-cg_err cg_web_watch_start(cg_store *st, struct cg_jobs *jobs, const char *data_dir,
-                          int interval_s, const char *alert_config, cg_web_watch **out);
+cg_err cg_web_watch_start(cg_store *st, struct cg_jobs *jobs, const char *data_dir, int interval_s,
+                          const char *alert_config, cg_web_watch **out);
 /* After cg_jobs_free (no run in progress). */
 void cg_web_watch_stop(cg_web_watch *w);
 

@@ -141,6 +141,7 @@ retry_base_s = 1
     a = JobServer(data_dir=data)
     b = JobServer(data_dir=data)
     servers = {a.proc.pid: a, b.proc.pid: b}
+    c = None
     try:
         ca, cb = a.login_admin(), b.login_admin()
         st, ag, _ = ca.req("POST", "/api/v1/agencies", {"name": "Sở Tư pháp", "kind": "so_ban_nganh",
@@ -210,8 +211,41 @@ retry_base_s = 1
         opened = [f for p in (wst or {}).get("portals", []) for f in p.get("open_findings", [])]
         t.ok(opened and opened[0]["kind"] == "defacement",
              "the surviving server carries the open finding on", wst)
+        t.ok(not os.path.exists(os.path.join(data, "web", "watch.json")),
+             "open findings are rows of the store, not a file")
+
+        # an older server's DATA/web/watch.json is imported once
+        alive.stop()
+        old = os.path.join(tmp, "old")
+        os.makedirs(os.path.join(old, "web"))
+        with open(os.path.join(old, "web", "watch.json"), "w") as f:
+            json.dump({"version": 1, "open": [{"url": url, "kind": "defacement", "summary": "cũ",
+                                               "severity": "critical", "since": 1700000000000,
+                                               "event_id": "legacy-1"}]}, f)
+        c = JobServer(data_dir=old)
+        servers[c.proc.pid] = c
+        cc = c.login_admin()
+        st, ag2, _ = cc.req("POST", "/api/v1/agencies", {"name": "Sở Tư pháp", "kind": "so_ban_nganh",
+                                                          "code": "stp"})
+        cc.req("POST", "/api/v1/systems", {"agency_id": ag2["id"], "name": "Cổng STP", "kind": "portal",
+                                           "urls": [url], "level": 2, "monitor_interval_s": 30})
+        checked = wait(lambda: [p for p in cc.req("GET", "/api/v1/web/status")[1].get("portals", [])
+                                if p.get("last_check")], 60)
+        # the new data dir has no baseline: the page as it is now becomes the
+        # baseline, so the imported finding ends -- with its own event id
+        def resolved():
+            st, evs, _ = cc.req("GET", "/api/v1/events?source=web&kind=defacement")
+            return [e for e in (evs or {}).get("items", [])
+                    if (e.get("evidence") or {}).get("open_event_id") == "legacy-1"]
+        t.ok(checked and wait(resolved, 30),
+             "an open finding of watch.json is imported into the store (its end names it)",
+             cc.req("GET", "/api/v1/events?source=web")[1])
+        t.ok(len(hook.bodies) == 1, "and is not notified again", hook.bodies)
+        t.ok(os.path.exists(os.path.join(old, "web", "watch.json.imported"))
+             and not os.path.exists(os.path.join(old, "web", "watch.json")),
+             "the file is renamed watch.json.imported")
     finally:
-        for s in (a, b):
+        for s in servers.values():
             s.stop()
         portal.shutdown()
         hook.shutdown()

@@ -84,6 +84,10 @@ typedef struct cg_store_ops {
 	                     int64_t next_run_ms, const char *error);
 	cg_err (*job_due)(cg_store_impl *st, const char *name, int64_t at_ms);
 	cg_err (*job_list)(cg_store_impl *st, json_t **items);
+	/* portal watch (store.h) */
+	cg_err (*web_findings)(cg_store_impl *st, json_t **items);
+	cg_err (*web_finding_open)(cg_store_impl *st, const json_t *rec);
+	cg_err (*web_finding_close)(cg_store_impl *st, const char *url, const char *kind);
 } cg_store_ops;
 
 extern const cg_store_ops cg_store_sqlite_ops;

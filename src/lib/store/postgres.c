@@ -179,6 +179,15 @@ static const char *const migrations[] = {
     " lease_until bigint,"
     " lease_seq bigint NOT NULL DEFAULT 0);"
     "CREATE INDEX jobs_due ON jobs(next_run);",
+    /* 3: the portal watch's open findings (was DATA/web/watch.json) */
+    "CREATE TABLE web_findings ("
+    " url text NOT NULL,"
+    " kind text NOT NULL,"
+    " summary text NOT NULL,"
+    " severity text NOT NULL,"
+    " since bigint NOT NULL,"
+    " event_id text NOT NULL,"
+    " CONSTRAINT web_findings_pkey PRIMARY KEY (url, kind));",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -2407,6 +2416,79 @@ static cg_err pg_job_list(cg_store_impl *st, json_t **items)
 	return CG_OK;
 }
 
+/* ---- portal watch ------------------------------------------------------ */
+
+static cg_err pg_web_findings(cg_store_impl *st, json_t **items)
+{
+	*items = NULL;
+	PGresult *res = NULL;
+	cg_err err = read_q(st,
+	                    "SELECT url,kind,summary,severity,since,event_id FROM web_findings"
+	                    " ORDER BY since, url COLLATE \"C\", kind COLLATE \"C\"",
+	                    NULL, &res);
+	if (err)
+		return err;
+	json_t *arr = json_array();
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "url", col_str(res, i, 0));
+		json_object_set_new(o, "kind", col_str(res, i, 1));
+		json_object_set_new(o, "summary", col_str(res, i, 2));
+		json_object_set_new(o, "severity", col_str(res, i, 3));
+		json_object_set_new(o, "since", json_integer(col_i64(res, i, 4)));
+		json_object_set_new(o, "event_id", col_str(res, i, 5));
+		json_array_append_new(arr, o);
+	}
+	PQclear(res);
+	*items = arr;
+	return CG_OK;
+}
+
+static cg_err pg_web_finding_open(cg_store_impl *st, const json_t *rec)
+{
+	const char *sum = cg_json_get_str(rec, "summary"), *sev = cg_json_get_str(rec, "severity"),
+	           *id = cg_json_get_str(rec, "event_id");
+	params p = {0};
+	p_str(&p, cg_json_get_str(rec, "url"));
+	p_str(&p, cg_json_get_str(rec, "kind"));
+	p_str(&p, sum ? sum : "");
+	p_str(&p, sev ? sev : "info");
+	p_int(&p, json_integer_value(json_object_get(rec, "since")));
+	p_str(&p, id ? id : "");
+	cg_err err;
+	pgconn *c = take(st, &err);
+	if (c) {
+		err = q(c,
+		        "INSERT INTO web_findings(url,kind,summary,severity,since,event_id)"
+		        " VALUES($1,$2,$3,$4,$5,$6)",
+		        &p, NULL);
+		conn_put(st, c);
+	}
+	params_free(&p);
+	return err;
+}
+
+static cg_err pg_web_finding_close(cg_store_impl *st, const char *url, const char *kind)
+{
+	params p = {0};
+	p_str(&p, url);
+	p_str(&p, kind);
+	cg_err err;
+	pgconn *c = take(st, &err);
+	if (c) {
+		PGresult *res = NULL;
+		err = q(c, "DELETE FROM web_findings WHERE url=$1 AND kind=$2", &p, &res);
+		if (!err) {
+			if (strcmp(PQcmdTuples(res), "0") == 0)
+				err = CG_ENOTFOUND;
+			PQclear(res);
+		}
+		conn_put(st, c);
+	}
+	params_free(&p);
+	return err;
+}
+
 const cg_store_ops cg_store_postgres_ops = {
     .name = "postgresql",
     .open = pg_open,
@@ -2447,4 +2529,7 @@ const cg_store_ops cg_store_postgres_ops = {
     .job_finish = pg_job_finish,
     .job_due = pg_job_due,
     .job_list = pg_job_list,
+    .web_findings = pg_web_findings,
+    .web_finding_open = pg_web_finding_open,
+    .web_finding_close = pg_web_finding_close,
 };

@@ -213,6 +213,15 @@ static const char *const migrations[] = {
     " lease_until INTEGER,"
     " lease_seq INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX jobs_due ON jobs(next_run);",
+    /* 6: the portal watch's open findings (was DATA/web/watch.json) */
+    "CREATE TABLE web_findings ("
+    " url TEXT NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " summary TEXT NOT NULL,"
+    " severity TEXT NOT NULL,"
+    " since INTEGER NOT NULL,"
+    " event_id TEXT NOT NULL,"
+    " PRIMARY KEY (url, kind));",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -2561,6 +2570,83 @@ static cg_err sq_job_list(cg_store_impl *st, json_t **items)
 	return CG_OK;
 }
 
+/* ---- portal watch ------------------------------------------------------ */
+
+static const char SQL_WF_LIST[] =
+    "SELECT url,kind,summary,severity,since,event_id FROM web_findings ORDER BY since, url, kind";
+static const char SQL_WF_OPEN[] =
+    "INSERT INTO web_findings(url,kind,summary,severity,since,event_id) VALUES(?,?,?,?,?,?)";
+static const char SQL_WF_CLOSE[] = "DELETE FROM web_findings WHERE url=? AND kind=?";
+
+static cg_err sq_web_findings(cg_store_impl *st, json_t **items)
+{
+	*items = NULL;
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_WF_LIST);
+	cg_err err = s ? CG_OK : CG_EDB;
+	json_t *arr = json_array();
+	if (!err) {
+		int rc;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			json_t *o = json_object();
+			json_object_set_new(o, "url", col_str(s, 0));
+			json_object_set_new(o, "kind", col_str(s, 1));
+			json_object_set_new(o, "summary", col_str(s, 2));
+			json_object_set_new(o, "severity", col_str(s, 3));
+			json_object_set_new(o, "since", json_integer(sqlite3_column_int64(s, 4)));
+			json_object_set_new(o, "event_id", col_str(s, 5));
+			json_array_append_new(arr, o);
+		}
+		if (rc != SQLITE_DONE)
+			err = db_err(c->db, sqlite3_extended_errcode(c->db));
+		sqlite3_reset(s);
+	}
+	reader_put(st, c);
+	if (err) {
+		json_decref(arr);
+		return err;
+	}
+	*items = arr;
+	return CG_OK;
+}
+
+static cg_err sq_web_finding_open(cg_store_impl *st, const json_t *rec)
+{
+	conn *c = writer_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_WF_OPEN);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		const char *sum = cg_json_get_str(rec, "summary");
+		const char *sev = cg_json_get_str(rec, "severity");
+		const char *id = cg_json_get_str(rec, "event_id");
+		bind_str(s, 1, cg_json_get_str(rec, "url"));
+		bind_str(s, 2, cg_json_get_str(rec, "kind"));
+		bind_str(s, 3, sum ? sum : "");
+		bind_str(s, 4, sev ? sev : "info");
+		sqlite3_bind_int64(s, 5, json_integer_value(json_object_get(rec, "since")));
+		bind_str(s, 6, id ? id : "");
+		err = step_done(c, s);
+	}
+	writer_put(st);
+	return err;
+}
+
+static cg_err sq_web_finding_close(cg_store_impl *st, const char *url, const char *kind)
+{
+	conn *c = writer_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_WF_CLOSE);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		bind_str(s, 1, url);
+		bind_str(s, 2, kind);
+		err = step_done(c, s);
+		if (!err && sqlite3_changes(c->db) == 0)
+			err = CG_ENOTFOUND;
+	}
+	writer_put(st);
+	return err;
+}
+
 const cg_store_ops cg_store_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -2601,4 +2687,7 @@ const cg_store_ops cg_store_sqlite_ops = {
 	.job_finish = sq_job_finish,
 	.job_due = sq_job_due,
 	.job_list = sq_job_list,
+	.web_findings = sq_web_findings,
+	.web_finding_open = sq_web_finding_open,
+	.web_finding_close = sq_web_finding_close,
 };

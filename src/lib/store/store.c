@@ -12,6 +12,8 @@
  */
 #include "backend.h"
 
+#include "core/json.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -357,4 +359,25 @@ cg_err cg_store_job_due(cg_store *st, const char *name, int64_t at_ms)
 cg_err cg_store_job_list(cg_store *st, json_t **items)
 {
 	return st->ops->job_list(st->impl, items);
+}
+
+/* ---- portal watch ------------------------------------------------------ */
+
+cg_err cg_store_web_findings(cg_store *st, json_t **items)
+{
+	return st->ops->web_findings(st->impl, items);
+}
+
+cg_err cg_store_web_finding_open(cg_store *st, const json_t *rec)
+{
+	if (!cg_json_get_str(rec, "url") || !cg_json_get_str(rec, "kind"))
+		return CG_EINVAL;
+	WRITE(web_finding_open(st->impl, rec));
+}
+
+cg_err cg_store_web_finding_close(cg_store *st, const char *url, const char *kind)
+{
+	if (!url || !kind)
+		return CG_EINVAL;
+	WRITE(web_finding_close(st->impl, url, kind));
 }

@@ -273,6 +273,19 @@ cg_err cg_store_job_due(cg_store *st, const char *name, int64_t at_ms);
 /* Every job, by name: {name, kind, next_run, last_run, last_ok, last_error,
  * attempts, lease_holder, lease_until} (times RFC 3339 or null). */
 cg_err cg_store_job_list(cg_store *st, json_t **items);
+/* ---- portal watch: its open findings (server/web_watch.h) -------------
+ *
+ * A finding (URL, kind) is open from the check that first sees it until a
+ * check no longer does; the watch records it here before it notifies
+ * anyone, so whichever server runs the portal-watch job next knows it is
+ * already open (and does not notify it again). Records: {url, kind,
+ * summary, severity (name), since (ms), event_id}. */
+cg_err cg_store_web_findings(cg_store *st, json_t **items);
+/* CG_ECONFLICT: (url, kind) is already open. */
+cg_err cg_store_web_finding_open(cg_store *st, const json_t *rec);
+/* CG_ENOTFOUND: it was not open. */
+cg_err cg_store_web_finding_close(cg_store *st, const char *url, const char *kind);
+
 /* Delay before retry number `attempts` (>= 1) after a failure:
  * CG_JOB_BACKOFF_BASE_MS doubled per attempt, at most CG_JOB_BACKOFF_MAX_MS. */
 int64_t cg_job_backoff_ms(int64_t attempts);

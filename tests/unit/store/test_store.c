@@ -507,7 +507,7 @@ TEST(migration_backfill)
 	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
 	CHECK(sqlite3_exec(db,
 	                   "DROP TABLE event_counts; DROP TABLE event_hosts;"
-	                   " DROP TABLE events_fts; DROP TABLE jobs;"
+	                   " DROP TABLE events_fts; DROP TABLE jobs; DROP TABLE web_findings;"
 	                   " DELETE FROM schema_version WHERE version >= 2",
 	                   NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
@@ -752,6 +752,42 @@ static void jobs_run_once_two_claimers(void)
 	done(st);
 }
 
+/* The portal watch's open findings: open once, listed, closed once. */
+static void web_findings(void)
+{
+	cg_store *st = fresh();
+	CHECK(st);
+	if (!st)
+		return;
+	json_t *f = json_pack("{s:s,s:s,s:s,s:s,s:I,s:s}", "url", "https://syt.gov.vn/", "kind",
+	                      "defacement", "summary", "Trang bị thay đổi: Hacked", "severity",
+	                      "critical", "since", (json_int_t)1700000000123, "event_id", "web-1");
+	CHECK(cg_store_web_finding_open(st, f) == CG_OK);
+	CHECK(cg_store_web_finding_open(st, f) == CG_ECONFLICT);
+	json_object_set_new(f, "kind", json_string("gambling"));
+	CHECK(cg_store_web_finding_open(st, f) == CG_OK);
+	json_t *bad = json_pack("{s:s}", "url", "https://x/");
+	CHECK(cg_store_web_finding_open(st, bad) == CG_EINVAL);
+	json_decref(bad);
+	json_t *items = NULL;
+	CHECK(cg_store_web_findings(st, &items) == CG_OK);
+	CHECK(json_array_size(items) == 2);
+	json_t *o = json_array_get(items, 0);
+	CHECK(o && strcmp(cg_json_get_str(o, "summary"), "Trang bị thay đổi: Hacked") == 0);
+	CHECK(o && json_integer_value(json_object_get(o, "since")) == 1700000000123);
+	CHECK(o && strcmp(cg_json_get_str(o, "severity"), "critical") == 0);
+	CHECK(o && strcmp(cg_json_get_str(o, "event_id"), "web-1") == 0);
+	json_decref(items);
+	CHECK(cg_store_web_finding_close(st, "https://syt.gov.vn/", "defacement") == CG_OK);
+	CHECK(cg_store_web_finding_close(st, "https://syt.gov.vn/", "defacement") == CG_ENOTFOUND);
+	CHECK(cg_store_web_findings(st, &items) == CG_OK);
+	CHECK(json_array_size(items) == 1);
+	CHECK(strcmp(cg_json_get_str(json_array_get(items, 0), "kind"), "gambling") == 0);
+	json_decref(items);
+	json_decref(f);
+	done(st);
+}
+
 /* RUN with the backend in the case's name. */
 #define RUN_ON(name)                                                                               \
 	do {                                                                                       \
@@ -784,6 +820,7 @@ int main(void)
 		RUN_ON(jobs_lease_expiry_takeover);
 		RUN_ON(jobs_backoff);
 		RUN_ON(jobs_run_once_two_claimers);
+		RUN_ON(web_findings);
 		if (!pg_admin) /* SQLite only: a SQLite-file schema downgrade */
 			RUN_ON(migration_backfill);
 	}
