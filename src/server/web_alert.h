@@ -6,8 +6,10 @@
  * (person with role contact_point) of the portal's agency, and to a
  * webhook: e-mail by SMTP through libcurl to the configured relay, the
  * webhook as a JSON POST ({"text", "chat_id"?, "event"}) which is what a
- * Telegram bot's sendMessage URL expects. Every delivery is a row in a
- * queue kept in DATA/web/alerts.json (atomic writes): a failed delivery is
+ * Telegram bot's sendMessage URL expects. Every delivery is a row of the
+ * store's alert queue (cg_store_alert_*; an older DATA/web/alerts.json is
+ * imported once), so whichever server runs the portal-watch job delivers
+ * what another queued: a failed delivery is
  * retried with exponential backoff up to max_attempts, then marked failed;
  * GET /api/v1/web/alerts shows each row with its attempts and last error.
  *
@@ -40,10 +42,6 @@ typedef struct cg_web_alerts cg_web_alerts;
 cg_err cg_web_alerts_open(cg_store *st, const char *data_dir, const char *config_path,
                           cg_web_alerts **out, cg_buf *why);
 void cg_web_alerts_close(cg_web_alerts *a);
-/* Reads the queue again from DATA/web/alerts.json: the server that now
- * holds the portal-watch job (server/jobs.h) continues the queue the
- * previous holder left in a data directory they share. */
-cg_err cg_web_alerts_reload(cg_web_alerts *a);
 /* Queues the notifications of a newly opened finding. */
 void cg_web_alerts_new_finding(cg_web_alerts *a, const cg_event *ev, int64_t agency_id);
 /* Attempts the deliveries that are due; returns how many remain pending. */

@@ -439,24 +439,19 @@ static void cycle(cg_web_watch *w)
 }
 
 /* The portal-watch job (server/jobs.h): whichever server holds its lease
- * checks every portal and delivers the alerts. Its state is read again
- * at each run, so a server taking the job over from another (a shared
- * data directory) continues its open findings and its alert queue
- * instead of opening and notifying them a second time. */
+ * checks every portal and delivers the alerts. Its open findings are read
+ * again from the store at each run and its alert queue lives there, so a
+ * server taking the job over from another continues both instead of
+ * opening and notifying them a second time. */
 static cg_err watch_job(void *ctx, const cg_job *job, int64_t *next_run_ms, cg_buf *why)
 {
 	(void)job;
+	(void)why;
 	(void)next_run_ms; /* the period given at registration */
 	cg_web_watch *w = ctx;
 	pthread_mutex_lock(&w->mu);
 	load_state(w);
 	pthread_mutex_unlock(&w->mu);
-	cg_err err = cg_web_alerts_reload(w->alerts);
-	if (err) {
-		cg_buf_printf(why, "the alert queue in %s/web/alerts.json is unreadable",
-		              w->data_dir);
-		return err;
-	}
 	cycle(w);
 	cg_web_alerts_deliver(w->alerts); /* new ones at once, retries when due */
 	return CG_OK;

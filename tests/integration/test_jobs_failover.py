@@ -222,6 +222,13 @@ retry_base_s = 1
             json.dump({"version": 1, "open": [{"url": url, "kind": "defacement", "summary": "cũ",
                                                "severity": "critical", "since": 1700000000000,
                                                "event_id": "legacy-1"}]}, f)
+        # and a delivery an older server had not made yet
+        with open(os.path.join(old, "web", "alerts.json"), "w") as f:
+            json.dump([{"id": "legacy-alert", "created": "2026-12-01T00:00:00Z", "channel": "webhook",
+                        "to": f"http://127.0.0.1:{hook.server_address[1]}/botT/sendMessage", "agency_id": 0, "event_id": "legacy-1", "kind": "defacement",
+                        "severity": "critical", "url": url, "subject": "cũ", "text": "cảnh báo cũ",
+                        "attempts": 1, "next_try_ms": 0, "state": "pending", "last_error": "down",
+                        "delivered": None}], f)
         c = JobServer(data_dir=old)
         servers[c.proc.pid] = c
         cc = c.login_admin()
@@ -240,10 +247,16 @@ retry_base_s = 1
         t.ok(checked and wait(resolved, 30),
              "an open finding of watch.json is imported into the store (its end names it)",
              cc.req("GET", "/api/v1/events?source=web")[1])
-        t.ok(len(hook.bodies) == 1, "and is not notified again", hook.bodies)
-        t.ok(os.path.exists(os.path.join(old, "web", "watch.json.imported"))
-             and not os.path.exists(os.path.join(old, "web", "watch.json")),
-             "the file is renamed watch.json.imported")
+        t.ok(wait(lambda: len(hook.bodies) == 2, 30) and hook.bodies[1].get("text") == "cảnh báo cũ",
+             "the pending delivery of alerts.json is imported and delivered", hook.bodies)
+        time.sleep(2 * INTERVAL_S + 1)
+        t.ok(len(hook.bodies) == 2, "and the imported finding is not notified again", hook.bodies)
+        dl = cc.req("GET", "/api/v1/web/alerts")[1]["deliveries"]
+        t.ok([(d["id"], d["state"], d["attempts"]) for d in dl] == [("legacy-alert", "delivered", 2)],
+             "the imported row keeps its attempts", dl)
+        t.ok(all(os.path.exists(os.path.join(old, "web", n + ".imported"))
+                 and not os.path.exists(os.path.join(old, "web", n)) for n in ("watch.json", "alerts.json")),
+             "the files are renamed *.imported")
     finally:
         for s in servers.values():
             s.stop()

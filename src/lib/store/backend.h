@@ -88,6 +88,11 @@ typedef struct cg_store_ops {
 	cg_err (*web_findings)(cg_store_impl *st, json_t **items);
 	cg_err (*web_finding_open)(cg_store_impl *st, const json_t *rec);
 	cg_err (*web_finding_close)(cg_store_impl *st, const char *url, const char *kind);
+	/* alert queue (store.h); doc = the JSON text of what to send */
+	cg_err (*alert_add)(cg_store_impl *st, const json_t *rec, const char *doc, int64_t keep);
+	cg_err (*alerts_due)(cg_store_impl *st, int64_t now_ms, int64_t limit, json_t **items);
+	cg_err (*alert_update)(cg_store_impl *st, const char *id, const json_t *upd);
+	cg_err (*alerts_list)(cg_store_impl *st, int64_t agency_id, int64_t limit, json_t **items);
 } cg_store_ops;
 
 extern const cg_store_ops cg_store_sqlite_ops;

@@ -188,6 +188,19 @@ static const char *const migrations[] = {
     " since bigint NOT NULL,"
     " event_id text NOT NULL,"
     " CONSTRAINT web_findings_pkey PRIMARY KEY (url, kind));",
+    /* 4: the alert queue (was DATA/web/alerts.json) */
+    "CREATE TABLE alerts ("
+    " id text PRIMARY KEY,"
+    " created bigint NOT NULL,"
+    " agency_id bigint,"
+    " state text NOT NULL,"
+    " attempts bigint NOT NULL,"
+    " next_try bigint NOT NULL,"
+    " last_error text,"
+    " delivered bigint,"
+    " doc jsonb NOT NULL);"
+    "CREATE INDEX alerts_due ON alerts(state, next_try);"
+    "CREATE INDEX alerts_created ON alerts(created);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -2489,6 +2502,138 @@ static cg_err pg_web_finding_close(cg_store_impl *st, const char *url, const cha
 	return err;
 }
 
+/* ---- alert queue -------------------------------------------------------- */
+
+#define PG_AL_COLS                                                                                 \
+	"SELECT id,created,agency_id,state,attempts,next_try,last_error,delivered,doc FROM alerts"
+
+static json_t *row_alert(const PGresult *r, int i, const void *arg)
+{
+	(void)arg;
+	json_t *o = json_object();
+	json_object_set_new(o, "id", col_str(r, i, 0));
+	json_object_set_new(o, "created", json_integer(col_i64(r, i, 1)));
+	json_object_set_new(o, "agency_id", json_integer(col_i64(r, i, 2)));
+	json_object_set_new(o, "state", col_str(r, i, 3));
+	json_object_set_new(o, "attempts", json_integer(col_i64(r, i, 4)));
+	json_object_set_new(o, "next_try_ms", json_integer(col_i64(r, i, 5)));
+	json_object_set_new(o, "last_error", col_str(r, i, 6));
+	json_object_set_new(o, "delivered", col_int_null(r, i, 7));
+	json_object_set_new(o, "doc", col_json(r, i, 8));
+	return o;
+}
+
+static cg_err pg_alert_add(cg_store_impl *st, const json_t *rec, const char *doc, int64_t keep)
+{
+	params p = {0};
+	p_str(&p, cg_json_get_str(rec, "id"));
+	p_int(&p, json_integer_value(json_object_get(rec, "created")));
+	p_int(&p, json_integer_value(json_object_get(rec, "agency_id")));
+	p_int(&p, json_integer_value(json_object_get(rec, "next_try_ms")));
+	p_str(&p, doc);
+	cg_err err;
+	pgconn *c = take(st, &err);
+	if (c) {
+		err = begin(c);
+		if (!err)
+			err = q(c,
+			        "INSERT INTO alerts(id,created,agency_id,state,attempts,next_try,"
+			        "last_error,delivered,doc) "
+			        "VALUES($1,$2,$3,'pending',0,$4,NULL,NULL,$5)",
+			        &p, NULL);
+		if (!err && keep > 0) {
+			params k = {0};
+			p_int(&k, keep);
+			err = q(c,
+			        "DELETE FROM alerts WHERE id IN (SELECT id FROM alerts ORDER BY"
+			        " state='pending', created, id COLLATE \"C\" LIMIT"
+			        " GREATEST(0,(SELECT count(*) FROM alerts)-$1::bigint))",
+			        &k, NULL);
+			params_free(&k);
+		}
+		err = finish(c, err);
+		conn_put(st, c);
+	}
+	params_free(&p);
+	return err;
+}
+
+static cg_err alert_rows_q(cg_store_impl *st, const char *sql, params *p, json_t **items)
+{
+	*items = NULL;
+	PGresult *res = NULL;
+	cg_err err = read_q(st, sql, p, &res);
+	params_free(p);
+	if (err)
+		return err;
+	json_t *arr = json_array();
+	for (int i = 0; i < PQntuples(res); i++)
+		json_array_append_new(arr, row_alert(res, i, NULL));
+	PQclear(res);
+	*items = arr;
+	return CG_OK;
+}
+
+static cg_err pg_alerts_due(cg_store_impl *st, int64_t now_ms, int64_t limit, json_t **items)
+{
+	params p = {0};
+	p_int(&p, now_ms);
+	p_int(&p, limit);
+	return alert_rows_q(st,
+	                    PG_AL_COLS " WHERE state='pending' AND next_try<=$1"
+	                               " ORDER BY created, id COLLATE \"C\" LIMIT $2",
+	                    &p, items);
+}
+
+static cg_err pg_alerts_list(cg_store_impl *st, int64_t agency_id, int64_t limit, json_t **items)
+{
+	params p = {0};
+	p_int(&p, limit);
+	if (agency_id > 0) {
+		p_int(&p, agency_id);
+		return alert_rows_q(st,
+		                    PG_AL_COLS
+		                    " WHERE agency_id=$2"
+		                    " ORDER BY created DESC, id COLLATE \"C\" DESC LIMIT $1",
+		                    &p, items);
+	}
+	return alert_rows_q(st, PG_AL_COLS " ORDER BY created DESC, id COLLATE \"C\" DESC LIMIT $1",
+	                    &p, items);
+}
+
+static cg_err pg_alert_update(cg_store_impl *st, const char *id, const json_t *upd)
+{
+	json_t *dl = json_object_get(upd, "delivered");
+	params p = {0};
+	p_str(&p, cg_json_get_str(upd, "state"));
+	p_int(&p, json_integer_value(json_object_get(upd, "attempts")));
+	p_int(&p, json_integer_value(json_object_get(upd, "next_try_ms")));
+	p_str(&p, cg_json_get_str(upd, "last_error"));
+	if (json_is_integer(dl))
+		p_int(&p, json_integer_value(dl));
+	else
+		p_null(&p);
+	p_str(&p, id);
+	cg_err err;
+	pgconn *c = take(st, &err);
+	if (c) {
+		PGresult *res = NULL;
+		err = q(
+		    c,
+		    "UPDATE alerts SET state=$1,attempts=$2,next_try=$3,last_error=$4,delivered=$5"
+		    " WHERE id=$6",
+		    &p, &res);
+		if (!err) {
+			if (strcmp(PQcmdTuples(res), "0") == 0)
+				err = CG_ENOTFOUND;
+			PQclear(res);
+		}
+		conn_put(st, c);
+	}
+	params_free(&p);
+	return err;
+}
+
 const cg_store_ops cg_store_postgres_ops = {
     .name = "postgresql",
     .open = pg_open,
@@ -2532,4 +2677,8 @@ const cg_store_ops cg_store_postgres_ops = {
     .web_findings = pg_web_findings,
     .web_finding_open = pg_web_finding_open,
     .web_finding_close = pg_web_finding_close,
+    .alert_add = pg_alert_add,
+    .alerts_due = pg_alerts_due,
+    .alert_update = pg_alert_update,
+    .alerts_list = pg_alerts_list,
 };

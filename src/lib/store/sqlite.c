@@ -222,6 +222,19 @@ static const char *const migrations[] = {
     " since INTEGER NOT NULL,"
     " event_id TEXT NOT NULL,"
     " PRIMARY KEY (url, kind));",
+    /* 7: the alert queue (was DATA/web/alerts.json) */
+    "CREATE TABLE alerts ("
+    " id TEXT PRIMARY KEY,"
+    " created INTEGER NOT NULL,"
+    " agency_id INTEGER,"
+    " state TEXT NOT NULL,"
+    " attempts INTEGER NOT NULL,"
+    " next_try INTEGER NOT NULL,"
+    " last_error TEXT,"
+    " delivered INTEGER,"
+    " doc TEXT NOT NULL);"
+    "CREATE INDEX alerts_due ON alerts(state, next_try);"
+    "CREATE INDEX alerts_created ON alerts(created);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -2647,6 +2660,136 @@ static cg_err sq_web_finding_close(cg_store_impl *st, const char *url, const cha
 	return err;
 }
 
+/* ---- alert queue -------------------------------------------------------- */
+
+#define SQL_AL_COLS                                                                                \
+	"SELECT id,created,agency_id,state,attempts,next_try,last_error,delivered,doc FROM alerts"
+static const char SQL_AL_ADD[] =
+    "INSERT INTO alerts(id,created,agency_id,state,attempts,next_try,last_error,delivered,doc)"
+    " VALUES(?,?,?,'pending',0,?,NULL,NULL,?)";
+/* the oldest finished rows beyond `keep`, then the oldest of any state */
+static const char SQL_AL_PRUNE[] =
+    "DELETE FROM alerts WHERE id IN (SELECT id FROM alerts ORDER BY state='pending', created, id"
+    " LIMIT max(0,(SELECT count(*) FROM alerts)-?))";
+static const char SQL_AL_DUE[] =
+    SQL_AL_COLS " WHERE state='pending' AND next_try<=? ORDER BY created, id LIMIT ?";
+static const char SQL_AL_UPD[] = "UPDATE alerts SET state=?,attempts=?,next_try=?,last_error=?,"
+                                 "delivered=? WHERE id=?";
+static const char SQL_AL_LIST[] = SQL_AL_COLS " ORDER BY created DESC, id DESC LIMIT ?";
+static const char SQL_AL_LIST_AG[] =
+    SQL_AL_COLS " WHERE agency_id=? ORDER BY created DESC, id DESC LIMIT ?";
+
+static json_t *row_alert(sqlite3_stmt *s)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", col_str(s, 0));
+	json_object_set_new(o, "created", json_integer(sqlite3_column_int64(s, 1)));
+	json_object_set_new(o, "agency_id", json_integer(sqlite3_column_int64(s, 2)));
+	json_object_set_new(o, "state", col_str(s, 3));
+	json_object_set_new(o, "attempts", json_integer(sqlite3_column_int64(s, 4)));
+	json_object_set_new(o, "next_try_ms", json_integer(sqlite3_column_int64(s, 5)));
+	json_object_set_new(o, "last_error", col_str(s, 6));
+	json_object_set_new(o, "delivered", col_int_null(s, 7));
+	json_object_set_new(o, "doc", col_json(s, 8));
+	return o;
+}
+
+static cg_err sq_alert_add(cg_store_impl *st, const json_t *rec, const char *doc, int64_t keep)
+{
+	conn *c = writer_get(st);
+	cg_err err = begin(c);
+	if (!err) {
+		sqlite3_stmt *s = stmt(c, SQL_AL_ADD);
+		if (!s)
+			err = CG_EDB;
+		else {
+			bind_str(s, 1, cg_json_get_str(rec, "id"));
+			sqlite3_bind_int64(s, 2, json_integer_value(json_object_get(rec, "created")));
+			sqlite3_bind_int64(s, 3, json_integer_value(json_object_get(rec, "agency_id")));
+			sqlite3_bind_int64(s, 4,
+			                   json_integer_value(json_object_get(rec, "next_try_ms")));
+			bind_str(s, 5, doc);
+			err = step_done(c, s);
+		}
+		if (!err && keep > 0) {
+			s = stmt(c, SQL_AL_PRUNE);
+			if (!s)
+				err = CG_EDB;
+			else {
+				sqlite3_bind_int64(s, 1, keep);
+				err = step_done(c, s);
+			}
+		}
+		err = finish(c, err);
+	}
+	writer_put(st);
+	return err;
+}
+
+static cg_err alert_rows_q(cg_store_impl *st, const char *sql, int64_t a, int64_t b, int nb,
+                           json_t **items)
+{
+	*items = NULL;
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = stmt(c, sql);
+	cg_err err = s ? CG_OK : CG_EDB;
+	json_t *arr = json_array();
+	if (!err) {
+		sqlite3_bind_int64(s, 1, a);
+		if (nb == 2)
+			sqlite3_bind_int64(s, 2, b);
+		int rc;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+			json_array_append_new(arr, row_alert(s));
+		if (rc != SQLITE_DONE)
+			err = db_err(c->db, sqlite3_extended_errcode(c->db));
+		sqlite3_reset(s);
+	}
+	reader_put(st, c);
+	if (err) {
+		json_decref(arr);
+		return err;
+	}
+	*items = arr;
+	return CG_OK;
+}
+
+static cg_err sq_alerts_due(cg_store_impl *st, int64_t now_ms, int64_t limit, json_t **items)
+{
+	return alert_rows_q(st, SQL_AL_DUE, now_ms, limit, 2, items);
+}
+
+static cg_err sq_alerts_list(cg_store_impl *st, int64_t agency_id, int64_t limit, json_t **items)
+{
+	if (agency_id > 0)
+		return alert_rows_q(st, SQL_AL_LIST_AG, agency_id, limit, 2, items);
+	return alert_rows_q(st, SQL_AL_LIST, limit, 0, 1, items);
+}
+
+static cg_err sq_alert_update(cg_store_impl *st, const char *id, const json_t *upd)
+{
+	conn *c = writer_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_AL_UPD);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		json_t *dl = json_object_get(upd, "delivered");
+		bind_str(s, 1, cg_json_get_str(upd, "state"));
+		sqlite3_bind_int64(s, 2, json_integer_value(json_object_get(upd, "attempts")));
+		sqlite3_bind_int64(s, 3, json_integer_value(json_object_get(upd, "next_try_ms")));
+		bind_str(s, 4, cg_json_get_str(upd, "last_error"));
+		if (json_is_integer(dl))
+			sqlite3_bind_int64(s, 5, json_integer_value(dl));
+		else
+			sqlite3_bind_null(s, 5);
+		bind_str(s, 6, id);
+		err = step_done(c, s);
+		if (!err && sqlite3_changes(c->db) == 0)
+			err = CG_ENOTFOUND;
+	}
+	writer_put(st);
+	return err;
+}
+
 const cg_store_ops cg_store_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -2690,4 +2833,8 @@ const cg_store_ops cg_store_sqlite_ops = {
 	.web_findings = sq_web_findings,
 	.web_finding_open = sq_web_finding_open,
 	.web_finding_close = sq_web_finding_close,
+	.alert_add = sq_alert_add,
+	.alerts_due = sq_alerts_due,
+	.alert_update = sq_alert_update,
+	.alerts_list = sq_alerts_list,
 };

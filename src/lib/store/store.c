@@ -381,3 +381,67 @@ cg_err cg_store_web_finding_close(cg_store *st, const char *url, const char *kin
 		return CG_EINVAL;
 	WRITE(web_finding_close(st->impl, url, kind));
 }
+
+/* ---- alert queue ------------------------------------------------------- */
+
+/* What to send, kept as one JSON column: the backends index and update
+ * only the queue's own columns. */
+static const char *const ALERT_DOC[] = {"channel",  "to",  "event_id", "kind",
+                                        "severity", "url", "subject",  "text"};
+
+cg_err cg_store_alert_add(cg_store *st, const json_t *rec, int64_t keep)
+{
+	if (!cg_json_get_str(rec, "id") || !cg_json_get_str(rec, "channel"))
+		return CG_EINVAL;
+	json_t *doc = json_object();
+	for (size_t i = 0; i < sizeof ALERT_DOC / sizeof ALERT_DOC[0]; i++) {
+		json_t *v = json_object_get(rec, ALERT_DOC[i]);
+		if (v)
+			json_object_set(doc, ALERT_DOC[i], v);
+	}
+	char *text = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+	if (!text)
+		return CG_ENOMEM;
+	cg_store_set_violation(CG_VIOL_NONE, NULL);
+	cg_err err = st->ops->alert_add(st->impl, rec, text, keep);
+	free(text);
+	return err;
+}
+
+/* Spreads the doc column of each row into the row. */
+static void alert_rows(json_t *items)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(items, i, r)
+	{
+		json_t *doc = json_object_get(r, "doc");
+		if (json_is_object(doc))
+			json_object_update_missing(r, doc);
+		json_object_del(r, "doc");
+	}
+}
+
+cg_err cg_store_alerts_due(cg_store *st, int64_t now_ms, int64_t limit, json_t **items)
+{
+	cg_err err = st->ops->alerts_due(st->impl, now_ms, limit, items);
+	if (!err)
+		alert_rows(*items);
+	return err;
+}
+
+cg_err cg_store_alert_update(cg_store *st, const char *id, const json_t *upd)
+{
+	if (!id)
+		return CG_EINVAL;
+	WRITE(alert_update(st->impl, id, upd));
+}
+
+cg_err cg_store_alerts_list(cg_store *st, int64_t agency_id, int64_t limit, json_t **items)
+{
+	cg_err err = st->ops->alerts_list(st->impl, agency_id, limit, items);
+	if (!err)
+		alert_rows(*items);
+	return err;
+}

@@ -286,6 +286,23 @@ cg_err cg_store_web_finding_open(cg_store *st, const json_t *rec);
 /* CG_ENOTFOUND: it was not open. */
 cg_err cg_store_web_finding_close(cg_store *st, const char *url, const char *kind);
 
+/* ---- alert queue: one row per delivery (server/web_alert.h) ----------
+ *
+ * A row: {id, created (ms), agency_id, state ("pending", "delivered",
+ * "failed"), attempts, next_try_ms, last_error, delivered (ms or null),
+ * and what to send: channel, to, event_id, kind, severity, url, subject,
+ * text}. Rows are kept in the store, so whichever server holds the
+ * portal-watch job delivers what another queued. */
+/* Adds a pending row, then keeps at most `keep` rows (the oldest finished
+ * rows go first). */
+cg_err cg_store_alert_add(cg_store *st, const json_t *rec, int64_t keep);
+/* Pending rows due at now_ms, oldest first (at most limit). Times as ms. */
+cg_err cg_store_alerts_due(cg_store *st, int64_t now_ms, int64_t limit, json_t **items);
+/* Records an attempt: {state, attempts, next_try_ms, last_error, delivered}. */
+cg_err cg_store_alert_update(cg_store *st, const char *id, const json_t *upd);
+/* Newest first; agency_id > 0: that agency's only. Times as ms. */
+cg_err cg_store_alerts_list(cg_store *st, int64_t agency_id, int64_t limit, json_t **items);
+
 /* Delay before retry number `attempts` (>= 1) after a failure:
  * CG_JOB_BACKOFF_BASE_MS doubled per attempt, at most CG_JOB_BACKOFF_MAX_MS. */
 int64_t cg_job_backoff_ms(int64_t attempts);

@@ -508,6 +508,7 @@ TEST(migration_backfill)
 	CHECK(sqlite3_exec(db,
 	                   "DROP TABLE event_counts; DROP TABLE event_hosts;"
 	                   " DROP TABLE events_fts; DROP TABLE jobs; DROP TABLE web_findings;"
+	                   " DROP TABLE alerts;"
 	                   " DELETE FROM schema_version WHERE version >= 2",
 	                   NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
@@ -788,6 +789,80 @@ static void web_findings(void)
 	done(st);
 }
 
+static json_t *alert_rec(const char *id, int64_t created, int64_t agency)
+{
+	return json_pack("{s:s,s:I,s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "id", id, "created",
+	                 (json_int_t)created, "agency_id", (json_int_t)agency, "next_try_ms",
+	                 (json_int_t)created, "channel", "email", "to", "a@syt.gov.vn", "event_id",
+	                 "web-1", "kind", "defacement", "severity", "critical", "url",
+	                 "https://syt.gov.vn/", "subject", "[canhgac] Cảnh báo", "text", "Trang: …");
+}
+
+/* The alert queue: rows with state and attempts, due by time, bounded. */
+static void alert_queue(void)
+{
+	cg_store *st = fresh();
+	CHECK(st);
+	if (!st)
+		return;
+	const int64_t t = 1700000000000;
+	json_t *r = alert_rec("a1", t, 1);
+	CHECK(cg_store_alert_add(st, r, 10) == CG_OK);
+	CHECK(cg_store_alert_add(st, r, 10) == CG_ECONFLICT);
+	json_decref(r);
+	r = alert_rec("a2", t + 1, 2);
+	CHECK(cg_store_alert_add(st, r, 10) == CG_OK);
+	json_decref(r);
+	json_t *items = NULL;
+	CHECK(cg_store_alerts_due(st, t - 1, 100, &items) == CG_OK && json_array_size(items) == 0);
+	json_decref(items);
+	CHECK(cg_store_alerts_due(st, t + 5, 100, &items) == CG_OK);
+	CHECK(json_array_size(items) == 2);
+	json_t *o = json_array_get(items, 0);
+	CHECK(o && strcmp(cg_json_get_str(o, "id"), "a1") == 0);
+	CHECK(o && strcmp(cg_json_get_str(o, "state"), "pending") == 0);
+	CHECK(o && strcmp(cg_json_get_str(o, "text"), "Trang: …") == 0);
+	CHECK(o && strcmp(cg_json_get_str(o, "to"), "a@syt.gov.vn") == 0);
+	CHECK(o && json_integer_value(json_object_get(o, "attempts")) == 0);
+	json_decref(items);
+	/* a failed attempt: retried later */
+	json_t *u = json_pack("{s:s,s:i,s:I,s:s,s:n}", "state", "pending", "attempts", 1,
+	                      "next_try_ms", (json_int_t)(t + 30000), "last_error", "relay down",
+	                      "delivered");
+	CHECK(cg_store_alert_update(st, "a1", u) == CG_OK);
+	CHECK(cg_store_alert_update(st, "nope", u) == CG_ENOTFOUND);
+	json_decref(u);
+	CHECK(cg_store_alerts_due(st, t + 5, 100, &items) == CG_OK && json_array_size(items) == 1);
+	json_decref(items);
+	u = json_pack("{s:s,s:i,s:I,s:n,s:I}", "state", "delivered", "attempts", 2, "next_try_ms",
+	              (json_int_t)(t + 30000), "last_error", "delivered", (json_int_t)(t + 30001));
+	CHECK(cg_store_alert_update(st, "a1", u) == CG_OK);
+	json_decref(u);
+	CHECK(cg_store_alerts_list(st, 0, 100, &items) == CG_OK && json_array_size(items) == 2);
+	o = json_array_get(items, 1); /* newest first: a1 is older */
+	CHECK(o && strcmp(cg_json_get_str(o, "id"), "a1") == 0);
+	CHECK(o && strcmp(cg_json_get_str(o, "state"), "delivered") == 0);
+	CHECK(o && json_integer_value(json_object_get(o, "attempts")) == 2);
+	CHECK(o && json_integer_value(json_object_get(o, "delivered")) == t + 30001);
+	CHECK(o && json_is_null(json_object_get(o, "last_error")));
+	json_decref(items);
+	CHECK(cg_store_alerts_list(st, 2, 100, &items) == CG_OK && json_array_size(items) == 1);
+	json_decref(items);
+	/* bounded: at most 3 rows, the finished ones go first */
+	for (int i = 3; i <= 4; i++) {
+		char id[8];
+		snprintf(id, sizeof id, "a%d", i);
+		r = alert_rec(id, t + i, 1);
+		CHECK(cg_store_alert_add(st, r, 3) == CG_OK);
+		json_decref(r);
+	}
+	CHECK(cg_store_alerts_list(st, 0, 100, &items) == CG_OK && json_array_size(items) == 3);
+	size_t i;
+	json_array_foreach(items, i, o) CHECK(strcmp(cg_json_get_str(o, "id"), "a1") != 0);
+	json_decref(items);
+	done(st);
+}
+
 /* RUN with the backend in the case's name. */
 #define RUN_ON(name)                                                                               \
 	do {                                                                                       \
@@ -821,6 +896,7 @@ int main(void)
 		RUN_ON(jobs_backoff);
 		RUN_ON(jobs_run_once_two_claimers);
 		RUN_ON(web_findings);
+		RUN_ON(alert_queue);
 		if (!pg_admin) /* SQLite only: a SQLite-file schema downgrade */
 			RUN_ON(migration_backfill);
 	}
