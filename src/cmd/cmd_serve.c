@@ -18,13 +18,28 @@
 #include "server/serve_config.h"
 #include "server/server.h"
 
-enum { O_LISTEN = 1, O_CERT, O_KEY, O_ROUTES, O_PLAIN, O_WEB_INTERVAL, O_ALERT_CONFIG, O_CONFIG };
+enum {
+	O_LISTEN = 1,
+	O_CERT,
+	O_KEY,
+	O_ROUTES,
+	O_PLAIN,
+	O_WEB_INTERVAL,
+	O_ALERT_CONFIG,
+	O_CONFIG,
+	O_JOB_LEASE
+};
 
 static const cg_opt opts[] = {
-    {"listen", 'l', true, O_LISTEN}, {"tls-cert", 0, true, O_CERT},  {"tls-key", 0, true, O_KEY},
-    {"no-tls", 0, false, O_PLAIN},   {"routes", 0, false, O_ROUTES},
-    {"web-interval", 0, true, O_WEB_INTERVAL}, {"alert-config", 0, true, O_ALERT_CONFIG},
+    {"listen", 'l', true, O_LISTEN},
+    {"tls-cert", 0, true, O_CERT},
+    {"tls-key", 0, true, O_KEY},
+    {"no-tls", 0, false, O_PLAIN},
+    {"routes", 0, false, O_ROUTES},
+    {"web-interval", 0, true, O_WEB_INTERVAL},
+    {"alert-config", 0, true, O_ALERT_CONFIG},
     {"config", 'c', true, O_CONFIG},
+    {"job-lease", 0, true, O_JOB_LEASE},
     {NULL, 0, false, 0},
 };
 
@@ -71,6 +86,13 @@ static int on_opt(void *p, int id, const char *v)
 			return 1;
 		c->o.web_interval_s = (int)n;
 		c->o.fixed |= CG_SERVE_FIXED_WEB_INTERVAL;
+		break;
+	}
+	case O_JOB_LEASE: {
+		long long n;
+		if (!cg_cli_int(c->cli, "job-lease", v, 2, 3600, &n))
+			return 1;
+		c->o.job_lease_ms = n * 1000;
 		break;
 	}
 	}
@@ -149,8 +171,9 @@ static int serve(ctx *cp, cg_cli *cli)
 	case CG_SERVE_OPTS_OK:
 		break;
 	}
-	const char *files[][2] = {
-	    {"tls-cert", c.o.tls_cert}, {"tls-key", c.o.tls_key}, {"alert-config", c.o.alert_config}};
+	const char *files[][2] = {{"tls-cert", c.o.tls_cert},
+	                          {"tls-key", c.o.tls_key},
+	                          {"alert-config", c.o.alert_config}};
 	for (size_t i = 0; i < sizeof files / sizeof *files; i++)
 		if (files[i][1] && access(files[i][1], R_OK) != 0)
 			return cg_cli_usage_error(cli, "--%s %s: %s", files[i][0], files[i][1],

@@ -202,6 +202,10 @@ const cg_command cg_commands[] = {
 	  "                          info, debug), and [alerts] itself; the command line\n"
 	  "                          wins. SIGHUP re-reads it: log level, web interval and\n"
 	  "                          alert channels change at once, the rest at restart\n"
+	  "  --job-lease SEC         how long a background job (the portal watch) stays\n"
+	  "                          leased to this server without renewal (default 60):\n"
+	  "                          another server on the same database takes it over\n"
+	  "                          that long after this one dies\n"
 	  "The database is --store URL, $CANHGAC_STORE, or DATA_DIR/canhgac.db (SQLite,\n"
 	  "WAL); PostgreSQL: --store postgresql://HOST/DB. SIGTERM or SIGINT stops\n"
 	  "the server after the requests in flight are answered.\n" },

@@ -27,6 +27,7 @@ void api_tokens_create(cg_req *req, cg_resp *resp);
 void api_tokens_get(cg_req *req, cg_resp *resp);
 void api_tokens_revoke(cg_req *req, cg_resp *resp);
 void api_audit_list(cg_req *req, cg_resp *resp);
+void api_jobs_list(cg_req *req, cg_resp *resp);
 
 /* cg_resp_invalid (api_inventory.c): 400 naming the field. */
 void cg_resp_invalid(cg_resp *resp, const cg_inv_error *e);
@@ -239,6 +240,19 @@ void api_audit_list(cg_req *req, cg_resp *resp)
 		cg_resp_json(resp, 200, cg_list_body(items, total));
 }
 
+/* The scheduler's jobs (server/jobs.h) as the store keeps them: which
+ * server holds each, when it runs next, how its last run went. Every
+ * server answers the same list: it is read from the shared store. */
+void api_jobs_list(cg_req *req, cg_resp *resp)
+{
+	json_t *items;
+	cg_err err = cg_store_job_list(req->srv->store, &items);
+	if (err)
+		cg_resp_store_error(resp, err, "jobs");
+	else
+		cg_resp_json(resp, 200, cg_list_body(items, (int64_t)json_array_size(items)));
+}
+
 /* ---- routes (gathered by routes.c; who may call each: api/policy.h) --- */
 
 CG_ROUTE_GROUP(api_admin);
@@ -254,5 +268,6 @@ const cg_route api_admin_routes[] = {
     {"GET", "/api/v1/tokens/{id}", api_tokens_get, CG_PRES_TOKEN, CG_ACT_READ, NULL},
     {"DELETE", "/api/v1/tokens/{id}", api_tokens_revoke, CG_PRES_TOKEN, CG_ACT_DELETE, NULL},
     {"GET", "/api/v1/audit", api_audit_list, CG_PRES_AUDIT, CG_ACT_READ, NULL},
+    {"GET", "/api/v1/jobs", api_jobs_list, CG_PRES_JOB, CG_ACT_READ, NULL},
 };
 CG_ROUTE_COUNT(api_admin);

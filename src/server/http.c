@@ -37,6 +37,7 @@
 #include "server.h"
 #include "api/violation.h"
 #include "serve_config.h"
+#include "jobs.h"
 #include "web_watch.h"
 
 /* What a value holding a percent-encoded NUL is replaced with (unescape). */
@@ -1088,10 +1089,17 @@ int cg_serve_run(const cg_serve_opts *o)
 	bool reaping = pthread_create(&reaper_thread, NULL, reaper, NULL) == 0;
 	if (!reaping)
 		cg_warn("http: no request-head deadline (cannot start its thread)");
+	/* background work runs as jobs in the store (jobs.h), shared by every
+	 * server on the same database */
 	cg_web_watch *watch = NULL;
-	if (cg_web_watch_start(g_srv.store, o->data_dir, o->web_interval_s, o->alert_config,
-	                       &watch)) {
+	cg_jobs *jobs = NULL;
+	if (cg_jobs_new(g_srv.store, NULL, o->job_lease_ms, &jobs) ||
+	    cg_web_watch_start(g_srv.store, jobs, o->data_dir, o->web_interval_s, o->alert_config,
+	                       &watch) ||
+	    cg_jobs_start(jobs)) {
 		fprintf(stderr, "canhgac serve: cannot start watching the portals (see above)\n");
+		cg_jobs_free(jobs);
+		cg_web_watch_stop(watch);
 		atomic_store(&g_cw_stop, true);
 		if (reaping)
 			pthread_join(reaper_thread, NULL);
@@ -1099,6 +1107,7 @@ int cg_serve_run(const cg_serve_opts *o)
 		cg_store_close(g_srv.store);
 		return 2;
 	}
+	cg_info("jobs: this server is %s", cg_jobs_holder(jobs));
 	printf("canhgac: listening on %s://%s\n", tls ? "https" : "http", shown);
 	if (tls)
 		printf("canhgac: TLS certificate pin %s\n", pin);
@@ -1123,6 +1132,7 @@ int cg_serve_run(const cg_serve_opts *o)
 		pthread_join(reaper_thread, NULL);
 	MHD_stop_daemon(d);
 	dns_jobs_shutdown();
+	cg_jobs_free(jobs); /* a run in progress finishes first */
 	cg_web_watch_stop(watch);
 	cg_serve_config_free(&held);
 	cg_store_close(g_srv.store);

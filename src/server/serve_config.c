@@ -10,7 +10,8 @@
 #include "core/log.h"
 
 static const char *const server_keys[] = {
-    "listen", "data_dir", "store", "tls_cert", "tls_key", "tls", "web_interval", "alert_config", "log_level",
+    "listen", "data_dir",     "store",        "tls_cert",  "tls_key",
+    "tls",    "web_interval", "alert_config", "log_level",
 };
 
 static bool known_key(const char *section, const char *key)
@@ -146,6 +147,7 @@ static bool same(const char *a, const char *b)
 
 void cg_serve_reload(cg_serve_opts *live, cg_serve_config *held, cg_store *st, cg_web_watch **watch)
 {
+	(void)st; /* the portal watch is started with the server (jobs.h) */
 	if (!live->config) {
 		cg_warn("SIGHUP: no --config file to reload; nothing changed");
 		return;
@@ -183,9 +185,12 @@ void cg_serve_reload(cg_serve_opts *live, cg_serve_config *held, cg_store *st, c
 			interval = live->web_interval_s;
 		}
 		cg_web_watch_reconfigure(*watch, interval, alerts);
-	} else if (interval > 0 &&
-	           cg_web_watch_start(st, live->data_dir, interval, alerts, watch)) {
-		cg_error("reload: the portal watcher did not start (see above)");
+	} else if (interval > 0) {
+		/* the watch is a job registered before the job runner starts
+		 * (jobs.h): a server started without it registers it at restart */
+		cg_warn(
+		    "reload: web_interval %d (portal watching on) takes effect at the next start",
+		    interval);
 		interval = 0;
 	}
 	live->web_interval_s = interval;

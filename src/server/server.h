@@ -166,6 +166,7 @@ typedef struct cg_serve_opts {
 	const char *config;       /* --config FILE, re-read on SIGHUP (serve_config.h) */
 	unsigned fixed;           /* CG_SERVE_FIXED_*: given on the command line,
 	                             which a reload leaves alone */
+	int64_t job_lease_ms;     /* job lease (jobs.h); 0 = CG_JOB_LEASE_MS */
 } cg_serve_opts;
 
 /* What is wrong with the options before anything is opened or created:

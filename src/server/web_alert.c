@@ -31,7 +31,6 @@ struct cg_web_alerts {
 	cg_store *st;
 	char *path; /* DATA/web/alerts.json */
 	pthread_mutex_t mu;
-	json_t *queue; /* array of records, oldest first */
 	/* configuration */
 	bool enabled;
 	char *smtp_url, *smtp_from, *smtp_user, *smtp_password;
@@ -46,16 +45,57 @@ static char *dup_opt(const cg_config *c, const char *k)
 	return v && *v ? strdup(v) : NULL;
 }
 
-static void save(cg_web_alerts *a)
+/* RFC 3339 text (what alerts.json held) as ms; 0 when absent. */
+static int64_t legacy_time(const json_t *v)
 {
-	cg_buf text, why;
+	int64_t t = 0;
+	if (json_is_string(v))
+		cg_time_parse(cg_slice_cstr(json_string_value(v)), &t);
+	return t;
+}
+
+/* One-time migration: the queue an older canhgac kept in
+ * DATA/web/alerts.json goes into the store, and the file is renamed
+ * alerts.json.imported. */
+static void import_legacy(cg_web_alerts *a)
+{
+	cg_buf text, done;
 	cg_buf_init(&text, 256u * 1024u * 1024u);
-	cg_buf_init(&why, 1024);
-	if (cg_json_encode(&text, a->queue) ||
-	    cg_write_file_atomic(a->path, text.ptr, text.len, 0640, &why))
-		cg_error("alerts: cannot save %s: %s", a->path, cg_buf_cstr(&why));
+	cg_buf_init(&done, 4096);
+	json_t *q = NULL;
+	if (cg_read_file(a->path, &text, NULL) == CG_OK &&
+	    cg_json_parse(cg_buf_slice(&text), &q, NULL) == CG_OK && json_is_array(q)) {
+		size_t i, n = 0;
+		json_t *r;
+		bool ok = true;
+		json_array_foreach(q, i, r)
+		{
+			if (!cg_json_get_str(r, "id") || !cg_json_get_str(r, "channel"))
+				continue;
+			json_object_set_new(
+			    r, "created", json_integer(legacy_time(json_object_get(r, "created"))));
+			json_t *dl = json_object_get(r, "delivered");
+			json_object_set_new(r, "delivered",
+			                    json_is_string(dl) ? json_integer(legacy_time(dl))
+			                                       : json_null());
+			cg_err err = cg_store_alert_add(a->st, r, MAX_DELIVERIES);
+			if (!err)
+				err = cg_store_alert_update(a->st, cg_json_get_str(r, "id"), r);
+			if (err && err != CG_ECONFLICT)
+				ok = false;
+			else
+				n++;
+		}
+		cg_buf_printf(&done, "%s.imported", a->path);
+		if (ok && rename(a->path, cg_buf_cstr(&done)) == 0)
+			cg_info("alerts: %zu deliveries moved from %s into the store", n, a->path);
+		else
+			cg_error("alerts: cannot move %s into the store: %s", a->path,
+			         cg_store_errmsg());
+	}
+	json_decref(q);
 	cg_buf_free(&text);
-	cg_buf_free(&why);
+	cg_buf_free(&done);
 }
 
 cg_err cg_web_alerts_open(cg_store *st, const char *data_dir, const char *config_path,
@@ -102,15 +142,7 @@ cg_err cg_web_alerts_open(cg_store *st, const char *data_dir, const char *config
 	a->path = strdup(cg_buf_cstr(&p));
 	cg_buf_free(&p);
 	pthread_mutex_init(&a->mu, NULL);
-	cg_buf text;
-	cg_buf_init(&text, 256u * 1024u * 1024u);
-	if (cg_read_file(a->path, &text, NULL) == CG_OK)
-		cg_json_parse(cg_buf_slice(&text), &a->queue, NULL);
-	cg_buf_free(&text);
-	if (!json_is_array(a->queue)) {
-		json_decref(a->queue);
-		a->queue = json_array();
-	}
+	import_legacy(a);
 	*out = a;
 	return CG_OK;
 }
@@ -119,7 +151,6 @@ void cg_web_alerts_close(cg_web_alerts *a)
 {
 	if (!a)
 		return;
-	json_decref(a->queue);
 	free(a->smtp_url);
 	free(a->smtp_from);
 	free(a->smtp_user);
@@ -139,30 +170,19 @@ void cg_web_alerts_close(cg_web_alerts *a)
 static void push(cg_web_alerts *a, const char *channel, const char *to, const cg_event *ev,
                  int64_t agency_id, const char *subject, const char *text)
 {
-	char id[33], now[32];
+	char id[33];
 	cg_event_new_id(id);
 	int64_t t = cg_time_now_ms();
-	cg_time_format(t, now, sizeof now);
 	json_t *r = json_pack(
-	    "{s:s,s:s,s:s,s:o,s:I,s:o,s:o,s:s,s:o,s:o,s:o,s:i,s:I,s:s,s:n,s:n}", "id", id,
-	    "created", now, "channel", channel, "to", cg_json_cstr(to), "agency_id",
-	    (json_int_t)agency_id, "event_id", cg_json_cstr(ev->id), "kind", cg_json_cstr(ev->kind),
-	    "severity", cg_severity_name(ev->severity), "url", cg_json_cstr(ev->subject), "subject",
-	    cg_json_cstr(subject), "text", cg_json_cstr(text), "attempts", 0, "next_try_ms",
-	    (json_int_t)t, "state", "pending", "last_error", "delivered");
-	json_array_append_new(a->queue, r);
-	/* bounded: drop the oldest finished rows first, then the oldest */
-	while (json_array_size(a->queue) > MAX_DELIVERIES) {
-		size_t drop = 0;
-		for (size_t i = 0; i < json_array_size(a->queue); i++) {
-			const char *st = cg_json_get_str(json_array_get(a->queue, i), "state");
-			if (st && strcmp(st, "pending") != 0) {
-				drop = i;
-				break;
-			}
-		}
-		json_array_remove(a->queue, drop);
-	}
+	    "{s:s,s:I,s:s,s:o,s:I,s:o,s:o,s:s,s:o,s:o,s:o,s:I}", "id", id, "created", (json_int_t)t,
+	    "channel", channel, "to", cg_json_cstr(to), "agency_id", (json_int_t)agency_id,
+	    "event_id", cg_json_cstr(ev->id), "kind", cg_json_cstr(ev->kind), "severity",
+	    cg_severity_name(ev->severity), "url", cg_json_cstr(ev->subject), "subject",
+	    cg_json_cstr(subject), "text", cg_json_cstr(text), "next_try_ms", (json_int_t)t);
+	/* bounded: the store drops the oldest finished rows first */
+	if (!r || cg_store_alert_add(a->st, r, MAX_DELIVERIES))
+		cg_error("alerts: cannot queue a %s delivery: %s", channel, cg_store_errmsg());
+	json_decref(r);
 }
 
 /* Emails of the agency's contact points. */
@@ -232,7 +252,6 @@ void cg_web_alerts_new_finding(cg_web_alerts *a, const cg_event *ev, int64_t age
 	if (a->webhook_url)
 		push(a, "webhook", a->webhook_url, ev, agency_id, cg_buf_cstr(&subj),
 		     cg_buf_cstr(&text));
-	save(a);
 	pthread_mutex_unlock(&a->mu);
 	cg_buf_free(&subj);
 	cg_buf_free(&text);
@@ -391,37 +410,29 @@ size_t cg_web_alerts_deliver(cg_web_alerts *a)
 	if (!a)
 		return 0;
 	size_t pending = 0;
-	int64_t now = cg_time_now_ms();
-	pthread_mutex_lock(&a->mu);
-	json_t *due = json_array();
+	json_t *due = NULL;
+	if (cg_store_alerts_due(a->st, cg_time_now_ms(), MAX_DELIVERIES, &due)) {
+		cg_error("alerts: cannot read the queue: %s", cg_store_errmsg());
+		return 0;
+	}
 	size_t i;
 	json_t *r;
-	json_array_foreach(a->queue, i, r)
-	{
-		const char *st = cg_json_get_str(r, "state");
-		if (st && strcmp(st, "pending") == 0 &&
-		    json_integer_value(json_object_get(r, "next_try_ms")) <= now)
-			json_array_append(due, r);
-	}
-	pthread_mutex_unlock(&a->mu);
-	bool changed = false;
 	json_array_foreach(due, i, r)
 	{
 		json_t *upd = json_object();
 		attempt(a, r, upd);
-		pthread_mutex_lock(&a->mu);
 		json_int_t n = json_integer_value(json_object_get(r, "attempts")) + 1;
-		json_object_set_new(r, "attempts", json_integer(n));
+		json_t *row =
+		    json_pack("{s:s,s:I,s:I,s:n,s:n}", "state", "pending", "attempts", n,
+		              "next_try_ms", json_integer_value(json_object_get(r, "next_try_ms")),
+		              "last_error", "delivered");
 		if (json_is_true(json_object_get(upd, "ok"))) {
-			char t[32];
-			cg_time_format(cg_time_now_ms(), t, sizeof t);
-			json_object_set_new(r, "state", json_string("delivered"));
-			json_object_set_new(r, "delivered", json_string(t));
-			json_object_set_new(r, "last_error", json_null());
+			json_object_set_new(row, "state", json_string("delivered"));
+			json_object_set_new(row, "delivered", json_integer(cg_time_now_ms()));
 		} else {
-			json_object_set(r, "last_error", json_object_get(upd, "error"));
+			json_object_set(row, "last_error", json_object_get(upd, "error"));
 			if (n >= a->max_attempts) {
-				json_object_set_new(r, "state", json_string("failed"));
+				json_object_set_new(row, "state", json_string("failed"));
 				cg_warn("alerts: %s to %s failed after %lld attempts: %s",
 				        cg_json_get_str(r, "channel"), cg_json_get_str(r, "to"),
 				        (long long)n,
@@ -430,53 +441,53 @@ size_t cg_web_alerts_deliver(cg_web_alerts *a)
 				int64_t back = a->retry_base_s << (n - 1 < 20 ? n - 1 : 20);
 				if (back > MAX_BACKOFF_S)
 					back = MAX_BACKOFF_S;
-				json_object_set_new(r, "next_try_ms",
+				json_object_set_new(row, "next_try_ms",
 				                    json_integer(cg_time_now_ms() + back * 1000));
+				pending++;
 			}
 		}
-		changed = true;
-		pthread_mutex_unlock(&a->mu);
+		if (cg_store_alert_update(a->st, cg_json_get_str(r, "id"), row))
+			cg_error("alerts: cannot record a delivery: %s", cg_store_errmsg());
+		json_decref(row);
 		json_decref(upd);
 	}
 	json_decref(due);
-	pthread_mutex_lock(&a->mu);
-	if (changed)
-		save(a);
-	json_array_foreach(a->queue, i, r)
-	{
-		const char *st = cg_json_get_str(r, "state");
-		pending += st && strcmp(st, "pending") == 0;
-	}
-	pthread_mutex_unlock(&a->mu);
 	return pending;
+}
+
+static json_t *time_or_null(const json_t *ms)
+{
+	if (!json_is_integer(ms))
+		return json_null();
+	char t[32];
+	cg_time_format(json_integer_value(ms), t, sizeof t);
+	return json_string(t);
 }
 
 json_t *cg_web_alerts_list(cg_web_alerts *a, int64_t agency_id)
 {
 	json_t *out = json_array();
-	if (!a)
+	json_t *rows = NULL;
+	if (!a || cg_store_alerts_list(a->st, agency_id, MAX_DELIVERIES, &rows)) {
+		if (a)
+			cg_error("alerts: cannot list the queue: %s", cg_store_errmsg());
 		return out;
-	pthread_mutex_lock(&a->mu);
-	for (size_t i = json_array_size(a->queue); i-- > 0;) {
-		json_t *r = json_array_get(a->queue, i);
-		if (agency_id > 0 &&
-		    json_integer_value(json_object_get(r, "agency_id")) != agency_id)
-			continue;
-		json_t *c = json_deep_copy(r);
+	}
+	size_t i;
+	json_t *c;
+	json_array_foreach(rows, i, c)
+	{
 		json_object_del(c, "text");
-		json_t *nt = json_object_get(c, "next_try_ms");
-		if (json_is_integer(nt)) {
-			char t[32];
-			cg_time_format(json_integer_value(nt), t, sizeof t);
-			json_object_set_new(c, "next_try", json_string(t));
-		}
+		json_object_set_new(c, "created", time_or_null(json_object_get(c, "created")));
+		json_object_set_new(c, "delivered", time_or_null(json_object_get(c, "delivered")));
+		json_object_set_new(c, "next_try", time_or_null(json_object_get(c, "next_try_ms")));
 		json_object_del(c, "next_try_ms");
 		if (strcmp(cg_json_get_str(c, "channel") ? cg_json_get_str(c, "channel") : "",
 		           "webhook") == 0)
 			json_object_set_new(
 			    c, "to", json_string("(webhook)")); /* the URL may hold a bot token */
-		json_array_append_new(out, c);
+		json_array_append(out, c);
 	}
-	pthread_mutex_unlock(&a->mu);
+	json_decref(rows);
 	return out;
 }

@@ -6,8 +6,10 @@
  * (person with role contact_point) of the portal's agency, and to a
  * webhook: e-mail by SMTP through libcurl to the configured relay, the
  * webhook as a JSON POST ({"text", "chat_id"?, "event"}) which is what a
- * Telegram bot's sendMessage URL expects. Every delivery is a row in a
- * queue kept in DATA/web/alerts.json (atomic writes): a failed delivery is
+ * Telegram bot's sendMessage URL expects. Every delivery is a row of the
+ * store's alert queue (cg_store_alert_*; an older DATA/web/alerts.json is
+ * imported once), so whichever server runs the portal-watch job delivers
+ * what another queued: a failed delivery is
  * retried with exponential backoff up to max_attempts, then marked failed;
  * GET /api/v1/web/alerts shows each row with its attempts and last error.
  *

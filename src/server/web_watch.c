@@ -28,6 +28,7 @@
 #include "core/rulesdir.h"
 #include "core/timeutil.h"
 #include "version.h"
+#include "jobs.h"
 #include "web/web.h"
 #include "web_alert.h"
 
@@ -63,10 +64,8 @@ struct cg_web_watch {
 	cg_store *st;
 	char *data_dir;
 	int interval_s;
-	pthread_t th;
+	cg_jobs *jobs;
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	bool stop, wake;
 	portal *p;
 	size_t np;
 	open_f *open;
@@ -107,7 +106,8 @@ static void apply_new_alerts(cg_web_watch *w)
 	                 ? cg_web_alerts_open(w->st, w->data_dir, cfg, &na, &why)
 	                 : CG_ETOOBIG;
 	if (err == CG_ETOOBIG && !why.len)
-		cg_buf_puts(&why, "too many reloads: restart the server to change the alert channels");
+		cg_buf_puts(&why,
+		            "too many reloads: restart the server to change the alert channels");
 	if (err)
 		cg_error("reload: alert channels unchanged: %s", cg_buf_cstr(&why));
 	else
@@ -142,38 +142,6 @@ static open_f *find_open(cg_web_watch *w, const char *url, const char *kind)
 	return NULL;
 }
 
-static void state_path(const cg_web_watch *w, cg_buf *b)
-{
-	cg_buf_printf(b, "%s/web/watch.json", w->data_dir);
-}
-
-/* Persists the open findings; called with mu held. */
-static void save_state(cg_web_watch *w)
-{
-	json_t *arr = json_array();
-	for (size_t i = 0; i < w->nopen; i++) {
-		open_f *o = &w->open[i];
-		json_array_append_new(
-		    arr, json_pack("{s:o,s:o,s:o,s:s,s:I,s:s}", "url", cg_json_cstr(o->url), "kind",
-		                   cg_json_cstr(o->kind), "summary", cg_json_cstr(o->summary),
-		                   "severity", cg_severity_name(o->severity), "since",
-		                   (json_int_t)o->since_ms, "event_id", o->event_id));
-	}
-	json_t *doc = json_pack("{s:i,s:o}", "version", 1, "open", arr);
-	cg_buf text, path, why;
-	cg_buf_init(&text, 64u * 1024u * 1024u);
-	cg_buf_init(&path, 4096);
-	cg_buf_init(&why, 1024);
-	state_path(w, &path);
-	if (cg_json_encode(&text, doc) ||
-	    cg_write_file_atomic(cg_buf_cstr(&path), text.ptr, text.len, 0640, &why))
-		cg_error("web watcher: cannot save %s: %s", cg_buf_cstr(&path), cg_buf_cstr(&why));
-	json_decref(doc);
-	cg_buf_free(&text);
-	cg_buf_free(&path);
-	cg_buf_free(&why);
-}
-
 static void add_open(cg_web_watch *w, const char *url, const char *kind, const char *summary,
                      cg_severity sev, int64_t since, const char *id)
 {
@@ -200,34 +168,73 @@ static void free_open(open_f *o)
 	free(o->summary);
 }
 
+/* The open findings as the store has them (called with mu held): the
+ * server that now holds the portal-watch job continues where the previous
+ * holder stopped. */
 static void load_state(cg_web_watch *w)
 {
-	cg_buf text, path;
+	for (size_t i = 0; i < w->nopen; i++)
+		free_open(&w->open[i]);
+	w->nopen = 0;
+	json_t *items = NULL;
+	if (cg_store_web_findings(w->st, &items)) {
+		cg_error("web watcher: cannot read the open findings: %s", cg_store_errmsg());
+		return;
+	}
+	size_t i;
+	json_t *o;
+	json_array_foreach(items, i, o)
+	{
+		cg_severity sev = CG_SEV_INFO;
+		cg_severity_parse(cg_json_get_str(o, "severity"), &sev);
+		add_open(w, cg_json_get_str(o, "url"), cg_json_get_str(o, "kind"),
+		         cg_json_get_str(o, "summary"), sev,
+		         json_integer_value(json_object_get(o, "since")),
+		         cg_json_get_str(o, "event_id"));
+	}
+	json_decref(items);
+}
+
+/* One-time migration: open findings that an older canhgac kept in
+ * DATA/web/watch.json go into the store, and the file is renamed
+ * watch.json.imported so it is not read again. */
+static void import_legacy(cg_web_watch *w)
+{
+	cg_buf text, path, done;
 	cg_buf_init(&text, 64u * 1024u * 1024u);
 	cg_buf_init(&path, 4096);
-	state_path(w, &path);
+	cg_buf_init(&done, 4096);
+	cg_buf_printf(&path, "%s/web/watch.json", w->data_dir);
 	json_t *doc = NULL;
 	if (cg_read_file(cg_buf_cstr(&path), &text, NULL) == CG_OK &&
 	    cg_json_parse(cg_buf_slice(&text), &doc, NULL) == CG_OK) {
-		size_t i;
+		size_t i, n = 0;
 		json_t *o;
+		bool ok = true;
 		json_array_foreach(json_object_get(doc, "open"), i, o)
 		{
-			const char *url = cg_json_get_str(o, "url"),
-			           *kind = cg_json_get_str(o, "kind");
-			cg_severity sev = CG_SEV_INFO;
-			cg_severity_parse(cg_json_get_str(o, "severity"), &sev);
-			if (url && kind)
-				add_open(w, url, kind, cg_json_get_str(o, "summary"), sev,
-				         json_integer_value(json_object_get(o, "since")),
-				         cg_json_get_str(o, "event_id")
-				             ? cg_json_get_str(o, "event_id")
-				             : "");
+			if (!cg_json_get_str(o, "url") || !cg_json_get_str(o, "kind"))
+				continue;
+			if (!cg_json_get_str(o, "event_id"))
+				json_object_set_new(o, "event_id", json_string(""));
+			cg_err err = cg_store_web_finding_open(w->st, o);
+			if (err && err != CG_ECONFLICT)
+				ok = false;
+			else
+				n++;
 		}
+		cg_buf_printf(&done, "%s.imported", cg_buf_cstr(&path));
+		if (ok && rename(cg_buf_cstr(&path), cg_buf_cstr(&done)) == 0)
+			cg_info("web watcher: %zu open findings moved from %s into the store", n,
+			        cg_buf_cstr(&path));
+		else
+			cg_error("web watcher: cannot move %s into the store: %s",
+			         cg_buf_cstr(&path), cg_store_errmsg());
 	}
 	json_decref(doc);
 	cg_buf_free(&text);
 	cg_buf_free(&path);
+	cg_buf_free(&done);
 }
 
 /* ---- events -------------------------------------------------------------- */
@@ -256,9 +263,27 @@ static void on_finding(const cg_event *ev, void *ctx)
 		return;
 	}
 	portal *p = find_portal(w, ev->subject);
+	/* recorded before anyone is told: a server taking the job over after
+	 * this point knows the finding is open and does not notify it again */
+	json_t *rec =
+	    json_pack("{s:s,s:s,s:s,s:s,s:I,s:s}", "url", ev->subject, "kind", ev->kind, "summary",
+	              ev->summary ? ev->summary : "", "severity", cg_severity_name(ev->severity),
+	              "since", (json_int_t)ev->time_ms, "event_id", ev->id);
+	cg_err err = rec ? cg_store_web_finding_open(w->st, rec) : CG_ENOMEM;
+	json_decref(rec);
+	if (err == CG_ECONFLICT) { /* opened meanwhile by another holder */
+		add_open(w, ev->subject, ev->kind, ev->summary, ev->severity, ev->time_ms, ev->id);
+		if (w->nopen)
+			w->open[w->nopen - 1].seen_now = true;
+		pthread_mutex_unlock(&w->mu);
+		return;
+	}
+	if (err)
+		cg_error("web watcher: cannot record the open finding %s %s: %s", ev->kind,
+		         ev->subject, cg_store_errmsg());
 	json_object_set_new(ev->evidence, "state", json_string("open"));
 	store_event(w, ev, p);
-	cg_web_alerts_new_finding(w->alerts, ev, p ? p->agency_id : 0);
+	cg_web_alerts_new_finding(atomic_load(&w->alerts), ev, p ? p->agency_id : 0);
 	add_open(w, ev->subject, ev->kind, ev->summary, ev->severity, ev->time_ms, ev->id);
 	w->open[w->nopen - 1].seen_now = true;
 	pthread_mutex_unlock(&w->mu);
@@ -438,13 +463,17 @@ static void cycle(cg_web_watch *w)
 		portal *p = find_portal(w, w->open[i].url);
 		if (!w->open[i].seen_now && p && p->checked_now) {
 			resolve(w, &w->open[i]);
+			cg_err err =
+			    cg_store_web_finding_close(w->st, w->open[i].url, w->open[i].kind);
+			if (err && err != CG_ENOTFOUND)
+				cg_error("web watcher: cannot record the end of %s %s: %s",
+				         w->open[i].kind, w->open[i].url, cg_store_errmsg());
 			free_open(&w->open[i]);
 			w->open[i] = w->open[--w->nopen];
 			continue;
 		}
 		i++;
 	}
-	save_state(w);
 	w->cycles++;
 	w->last_cycle_ms = cg_time_now_ms();
 	pthread_mutex_unlock(&w->mu);
@@ -452,33 +481,32 @@ static void cycle(cg_web_watch *w)
 	free(urls);
 }
 
-static void *run(void *arg)
+/* The portal-watch job (server/jobs.h): whichever server holds its lease
+ * checks every portal and delivers the alerts. Its open findings are read
+ * again from the store at each run and its alert queue lives there, so a
+ * server taking the job over from another continues both instead of
+ * opening and notifying them a second time. */
+static cg_err watch_job(void *ctx, const cg_job *job, int64_t *next_run_ms, cg_buf *why)
 {
-	cg_web_watch *w = arg;
+	(void)job;
+	(void)why;
+	cg_web_watch *w = ctx;
 	pthread_mutex_lock(&w->mu);
-	while (!w->stop) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += w->interval_s;
-		while (!w->stop && !w->wake)
-			if (pthread_cond_timedwait(&w->cv, &w->mu, &ts) == ETIMEDOUT)
-				break;
-		if (w->stop)
-			break;
-		w->wake = false;
-		apply_new_alerts(w);
-		pthread_mutex_unlock(&w->mu);
-		cycle(w);
-		cg_web_alerts_deliver(w->alerts); /* new ones at once, retries when due */
-		pthread_mutex_lock(&w->mu);
-	}
+	/* a reload (SIGHUP) asked for other channels: opened here, on the
+	 * runner thread, the only one that delivers */
+	apply_new_alerts(w);
+	load_state(w);
+	/* the interval in force (a reload may have changed it) */
+	*next_run_ms = cg_time_now_ms() + (int64_t)w->interval_s * 1000;
 	pthread_mutex_unlock(&w->mu);
-	return NULL;
+	cycle(w);
+	cg_web_alerts_deliver(atomic_load(&w->alerts)); /* new ones at once, retries when due */
+	return CG_OK;
 }
 
 /* ---- public -------------------------------------------------------------- */
 
-cg_err cg_web_watch_start(cg_store *st, const char *data_dir, int interval_s,
+cg_err cg_web_watch_start(cg_store *st, cg_jobs *jobs, const char *data_dir, int interval_s,
                           const char *alert_config, cg_web_watch **out)
 {
 	*out = NULL;
@@ -488,6 +516,7 @@ cg_err cg_web_watch_start(cg_store *st, const char *data_dir, int interval_s,
 	if (!w)
 		return CG_ENOMEM;
 	w->st = st;
+	w->jobs = jobs;
 	w->interval_s = interval_s;
 	cg_buf d;
 	cg_buf_init(&d, 8192);
@@ -520,13 +549,18 @@ cg_err cg_web_watch_start(cg_store *st, const char *data_dir, int interval_s,
 	w->opts.data_dir = w->data_dir;
 	w->opts.fetch.timeout_ms = 20000;
 	pthread_mutex_init(&w->mu, NULL);
-	pthread_cond_init(&w->cv, NULL);
+	import_legacy(w);
 	load_state(w);
-	if (pthread_create(&w->th, NULL, run, w) != 0) {
+	err = cg_jobs_add(jobs, CG_WEB_WATCH_JOB, "web-watch", (int64_t)interval_s * 1000,
+	                  watch_job, w);
+	if (err) {
+		cg_error("web watcher: cannot register its job: %s", cg_store_errmsg());
+		cg_web_alerts_close(atomic_load(&w->alerts));
 		cg_web_lexicons_free(&w->lex);
+		pthread_mutex_destroy(&w->mu);
 		free(w->data_dir);
 		free(w);
-		return CG_EINTERNAL;
+		return err;
 	}
 	g_watch = w;
 	*out = w;
@@ -537,11 +571,6 @@ void cg_web_watch_stop(cg_web_watch *w)
 {
 	if (!w)
 		return;
-	pthread_mutex_lock(&w->mu);
-	w->stop = true;
-	pthread_cond_signal(&w->cv);
-	pthread_mutex_unlock(&w->mu);
-	pthread_join(w->th, NULL);
 	g_watch = NULL;
 	for (size_t i = 0; i < w->np; i++)
 		free(w->p[i].url);
@@ -552,12 +581,11 @@ void cg_web_watch_stop(cg_web_watch *w)
 	cg_strset_free(&w->rebase);
 	cg_strset_free(&w->check_now);
 	cg_web_lexicons_free(&w->lex);
-	cg_web_alerts_close(w->alerts);
+	cg_web_alerts_close(atomic_load(&w->alerts));
 	for (size_t i = 0; i < w->nretired; i++)
 		cg_web_alerts_close(w->retired[i]);
 	free(w->new_alerts_cfg);
 	pthread_mutex_destroy(&w->mu);
-	pthread_cond_destroy(&w->cv);
 	free(w->data_dir);
 	free(w);
 }
@@ -621,30 +649,29 @@ void cg_web_watch_reconfigure(cg_web_watch *w, int interval_s, const char *alert
 	free(w->new_alerts_cfg);
 	w->new_alerts_cfg = alert_config ? strdup(alert_config) : NULL;
 	w->new_alerts = true;
-	w->wake = true;
-	pthread_cond_signal(&w->cv);
 	pthread_mutex_unlock(&w->mu);
+	/* applied at the job's next run, made due now; on a server that does
+	 * not hold the job's lease they apply when it next runs it here */
+	cg_jobs_run_soon(w->jobs, CG_WEB_WATCH_JOB);
 }
 
 json_t *cg_web_watch_alerts(cg_web_watch *w, int64_t agency_id)
 {
-	return cg_web_alerts_list(w->alerts, agency_id);
+	return cg_web_alerts_list(atomic_load(&w->alerts), agency_id);
 }
 
 void cg_web_watch_check_now(cg_web_watch *w, const char *url)
 {
 	pthread_mutex_lock(&w->mu);
 	cg_strset_add(&w->check_now, url);
-	w->wake = true;
-	pthread_cond_signal(&w->cv);
 	pthread_mutex_unlock(&w->mu);
+	cg_jobs_run_soon(w->jobs, CG_WEB_WATCH_JOB);
 }
 
 void cg_web_watch_rebaseline(cg_web_watch *w, const char *url)
 {
 	pthread_mutex_lock(&w->mu);
 	cg_strset_add(&w->rebase, url);
-	w->wake = true;
-	pthread_cond_signal(&w->cv);
 	pthread_mutex_unlock(&w->mu);
+	cg_jobs_run_soon(w->jobs, CG_WEB_WATCH_JOB);
 }

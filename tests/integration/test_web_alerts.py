@@ -188,9 +188,14 @@ retry_base_s = 1
         time.sleep(3)
         t.ok(len(smtp.mails) == n_mail, "a finding that persists is not notified again")
         alerts_json = os.path.join(srv.data_dir, "web", "alerts.json")
-        t.ok(os.path.exists(alerts_json), "the delivery queue is kept in the data dir")
+        t.ok(not os.path.exists(alerts_json), "the delivery queue is rows of the store, not a file")
         rc = srv.stop()
         t.ok(rc == 0, "the server stops cleanly", rc)
+        srv.start()
+        st, dl2, _ = srv.login_admin().req("GET", "/api/v1/web/alerts")
+        t.ok(st == 200 and len(dl2["deliveries"]) == len(rows) >= 4,
+             "the deliveries survive a restart", (len(rows), dl2))
+        srv.stop()
         with open(os.path.join(tmp, "bad.ini"), "w") as f:
             f.write("[alerts]\nmax_attempts = lots\n")
         p = subprocess.run([S.BIN, "serve", "--listen", "127.0.0.1:0", "--no-tls", "--data-dir", srv.data_dir,

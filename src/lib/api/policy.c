@@ -57,6 +57,7 @@ static unsigned extra(cg_pol_kind k, cg_pol_resource res)
 		case CG_PRES_TOKEN:
 			return CRUD;
 		case CG_PRES_AUDIT:
+		case CG_PRES_JOB:
 			return R;
 		default:
 			break;
@@ -164,7 +165,8 @@ const char *cg_pol_resource_name(cg_pol_resource r)
 	                                "overview",     "agency", "agency_mapping", "system",
 	                                "person",       "event",  "dns_upload",     "dns_findings",
 	                                "web",          "user",   "token",          "audit",
-	                                "enroll_token", "agent",  "agent_policy",   "endpoint"};
+	                                "enroll_token", "agent",  "agent_policy",   "endpoint",
+	                                "job"};
 	_Static_assert(sizeof n / sizeof n[0] == CG_PRES_NRESOURCES, "resource names");
 	return (unsigned)r < CG_PRES_NRESOURCES ? n[r] : "?";
 }

@@ -84,6 +84,7 @@ typedef enum cg_pol_resource {
 	CG_PRES_AGENT_SELF, /* an agent's own heartbeat, policy, bundle */
 	CG_PRES_AGENT_POLICY,
 	CG_PRES_ENDPOINT, /* agents and coverage */
+	CG_PRES_JOB,      /* the background jobs' schedule and leases */
 	CG_PRES_NRESOURCES
 } cg_pol_resource;
 

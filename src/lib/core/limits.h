@@ -106,6 +106,20 @@
  * readers' the recent pages of the events list. */
 #define CG_STORE_WRITER_CACHE_KIB (64 * 1024)
 #define CG_STORE_READER_CACHE_KIB (16 * 1024)
+/* Job scheduler (store.h cg_job): name/kind length, the retry delay after
+ * a failed run (doubled per attempt up to the maximum: a portal or relay
+ * that is down is not hammered, and is retried within the hour once it
+ * is back), how long a claim is leased before another server may take
+ * the job over, and how often an idle runner looks for due jobs. */
+#define CG_JOB_NAME_MAX 64
+#define CG_JOB_BACKOFF_BASE_MS 10000
+#define CG_JOB_BACKOFF_MAX_MS (60 * 60 * 1000)
+#define CG_JOB_LEASE_MS 60000
+#define CG_JOB_POLL_MS 1000
+/* Blob store (store/blob.h): the largest blob (an uploaded log, a
+ * screenshot, an evidence archive), so one upload cannot fill
+ * the shared disk. */
+#define CG_BLOB_MAX_BYTES (512ull * 1024 * 1024)
 
 /* ---- dns (log analysis) --------------------------------------------- */
 

@@ -79,6 +79,26 @@ typedef struct cg_store_ops {
 	cg_err (*events_distinct)(cg_store_impl *st, const cg_scope *scope, const char *source,
 	                          const char *kind, int severity_min, int64_t since_ms, bool subject,
 	                          json_t **out);
+	/* jobs (store.h): error NULL = success */
+	cg_err (*job_ensure)(cg_store_impl *st, const char *name, const char *kind,
+	                     int64_t first_run_ms);
+	/* kinds: a JSON array of kind names, or NULL for any */
+	cg_err (*job_claim)(cg_store_impl *st, const char *holder, const char *kinds,
+	                    int64_t now_ms, int64_t lease_ms, cg_job *out);
+	cg_err (*job_renew)(cg_store_impl *st, const cg_job *job, int64_t lease_until_ms);
+	cg_err (*job_finish)(cg_store_impl *st, const cg_job *job, int64_t now_ms,
+	                     int64_t next_run_ms, const char *error);
+	cg_err (*job_due)(cg_store_impl *st, const char *name, int64_t at_ms);
+	cg_err (*job_list)(cg_store_impl *st, json_t **items);
+	/* portal watch (store.h) */
+	cg_err (*web_findings)(cg_store_impl *st, json_t **items);
+	cg_err (*web_finding_open)(cg_store_impl *st, const json_t *rec);
+	cg_err (*web_finding_close)(cg_store_impl *st, const char *url, const char *kind);
+	/* alert queue (store.h); doc = the JSON text of what to send */
+	cg_err (*alert_add)(cg_store_impl *st, const json_t *rec, const char *doc, int64_t keep);
+	cg_err (*alerts_due)(cg_store_impl *st, int64_t now_ms, int64_t limit, json_t **items);
+	cg_err (*alert_update)(cg_store_impl *st, const char *id, const json_t *upd);
+	cg_err (*alerts_list)(cg_store_impl *st, int64_t agency_id, int64_t limit, json_t **items);
 } cg_store_ops;
 
 extern const cg_store_ops cg_store_sqlite_ops;

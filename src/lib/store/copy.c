@@ -126,8 +126,18 @@ static const col hosts_cols[] = {
     {"last_seen", K_INT},
     {NULL, K_INT},
 };
+static const col findings_cols[] = {
+    {"url", K_TEXT},  {"kind", K_TEXT},     {"summary", K_TEXT}, {"severity", K_TEXT},
+    {"since", K_INT}, {"event_id", K_TEXT}, {NULL, K_INT},
+};
+static const col alerts_cols[] = {
+    {"id", K_TEXT},      {"created", K_INT},  {"agency_id", K_INT},   {"state", K_TEXT},
+    {"attempts", K_INT}, {"next_try", K_INT}, {"last_error", K_TEXT}, {"delivered", K_INT},
+    {"doc", K_JSON},     {NULL, K_INT},
+};
 
-/* In foreign-key order. */
+/* In foreign-key order. The scheduler's jobs are not copied: each server
+ * makes its jobs when it starts. */
 static const table tables[] = {
     {"agencies", "id", "id", agencies_cols},
     {"systems", "id", "id", systems_cols},
@@ -139,6 +149,8 @@ static const table tables[] = {
     {"events", "seq", "seq", events_cols},
     {"event_counts", "agency_id, day, severity", NULL, counts_cols},
     {"event_hosts", "agency_id, host", NULL, hosts_cols},
+    {"web_findings", "url, kind", NULL, findings_cols},
+    {"alerts", "id", NULL, alerts_cols},
 };
 #define N_TABLES (sizeof tables / sizeof tables[0])
 

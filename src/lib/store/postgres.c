@@ -175,6 +175,41 @@ static const char *const migrations[] = {
     " BEGIN UPDATE store_counters SET n = n + 1 WHERE name = 'agencies'; RETURN NULL; END $$;"
     "CREATE TRIGGER agencies_changed AFTER INSERT OR UPDATE OR DELETE ON agencies"
     " FOR EACH STATEMENT EXECUTE FUNCTION bump_agencies();",
+    /* 3: the job scheduler (store.h cg_job) */
+    "CREATE TABLE jobs ("
+    " name text PRIMARY KEY,"
+    " kind text NOT NULL,"
+    " next_run bigint NOT NULL,"
+    " last_run bigint,"
+    " last_ok bigint,"
+    " last_error text,"
+    " attempts bigint NOT NULL DEFAULT 0,"
+    " lease_holder text,"
+    " lease_until bigint,"
+    " lease_seq bigint NOT NULL DEFAULT 0);"
+    "CREATE INDEX jobs_due ON jobs(next_run);",
+    /* 4: the portal watch's open findings (was DATA/web/watch.json) */
+    "CREATE TABLE web_findings ("
+    " url text NOT NULL,"
+    " kind text NOT NULL,"
+    " summary text NOT NULL,"
+    " severity text NOT NULL,"
+    " since bigint NOT NULL,"
+    " event_id text NOT NULL,"
+    " CONSTRAINT web_findings_pkey PRIMARY KEY (url, kind));",
+    /* 5: the alert queue (was DATA/web/alerts.json) */
+    "CREATE TABLE alerts ("
+    " id text PRIMARY KEY,"
+    " created bigint NOT NULL,"
+    " agency_id bigint,"
+    " state text NOT NULL,"
+    " attempts bigint NOT NULL,"
+    " next_try bigint NOT NULL,"
+    " last_error text,"
+    " delivered bigint,"
+    " doc jsonb NOT NULL);"
+    "CREATE INDEX alerts_due ON alerts(state, next_try);"
+    "CREATE INDEX alerts_created ON alerts(created);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -2305,6 +2340,390 @@ static cg_err pg_events_distinct(cg_store_impl *st, const cg_scope *scope, const
 	return CG_OK;
 }
 
+/* ---- jobs ------------------------------------------------------------- */
+
+static cg_err pg_job_ensure(cg_store_impl *st, const char *name, const char *kind,
+                            int64_t first_run_ms)
+{
+	params p = {0};
+	p_str(&p, name);
+	p_str(&p, kind);
+	p_int(&p, first_run_ms);
+	cg_err err;
+	pgconn *c = take(st, &err);
+	if (c) {
+		err = q(c,
+		        "INSERT INTO jobs(name,kind,next_run) VALUES($1,$2,$3)"
+		        " ON CONFLICT (name) DO NOTHING",
+		        &p, NULL);
+		conn_put(st, c);
+	}
+	params_free(&p);
+	return err;
+}
+
+static void copy_name(char *dst, const PGresult *r, int col)
+{
+	snprintf(dst, CG_JOB_NAME_MAX, "%s", PQgetvalue(r, 0, col));
+}
+
+/* One statement: the subquery picks the most overdue job without a live
+ * lease FOR UPDATE SKIP LOCKED, so a second server claiming at the same
+ * moment skips the row being leased instead of waiting for it; a row
+ * whose lease was committed meanwhile is re-checked against the
+ * condition (no longer due) and not taken twice. */
+static cg_err pg_job_claim(cg_store_impl *st, const char *holder, const char *kinds, int64_t now_ms,
+                           int64_t lease_ms, cg_job *out)
+{
+	params p = {0};
+	p_str(&p, holder);
+	p_int(&p, now_ms);
+	p_int(&p, now_ms + lease_ms);
+	p_str(&p, kinds);
+	cg_err err;
+	pgconn *c = take(st, &err);
+	if (c) {
+		PGresult *res = NULL;
+		err =
+		    q(c,
+		      "UPDATE jobs j SET lease_holder=$1, lease_until=$3, lease_seq=j.lease_seq+1,"
+		      " attempts=j.attempts+1, last_run=$2"
+		      " FROM (SELECT name FROM jobs WHERE next_run<=$2"
+		      " AND (lease_until IS NULL OR lease_until<=$2)"
+		      " AND ($4::jsonb IS NULL OR kind IN"
+		      " (SELECT jsonb_array_elements_text($4::jsonb)))"
+		      " ORDER BY next_run, name LIMIT 1 FOR UPDATE SKIP LOCKED) d"
+		      " WHERE j.name=d.name"
+		      " RETURNING j.name,j.kind,j.lease_seq,j.attempts,j.next_run",
+		      &p, &res);
+		if (!err) {
+			if (PQntuples(res) == 1) {
+				copy_name(out->name, res, 0);
+				copy_name(out->kind, res, 1);
+				out->lease_seq = col_i64(res, 0, 2);
+				out->attempts = col_i64(res, 0, 3);
+				out->due_ms = col_i64(res, 0, 4);
+			} else
+				err = CG_ENOTFOUND;
+			PQclear(res);
+		}
+		conn_put(st, c);
+	}
+	params_free(&p);
+	return err;
+}
+
+/* An UPDATE of one job under its lease; no row = the lease was lost. */
+static cg_err job_update(cg_store_impl *st, const char *sql, params *p)
+{
+	cg_err err;
+	pgconn *c = take(st, &err);
+	if (c) {
+		PGresult *res = NULL;
+		err = q(c, sql, p, &res);
+		if (!err) {
+			if (strcmp(PQcmdTuples(res), "0") == 0)
+				err = CG_ECONFLICT;
+			PQclear(res);
+		}
+		conn_put(st, c);
+	}
+	params_free(p);
+	return err;
+}
+
+static cg_err pg_job_renew(cg_store_impl *st, const cg_job *job, int64_t lease_until_ms)
+{
+	params p = {0};
+	p_int(&p, lease_until_ms);
+	p_str(&p, job->name);
+	p_int(&p, job->lease_seq);
+	return job_update(st,
+	                  "UPDATE jobs SET lease_until=$1 WHERE name=$2 AND lease_seq=$3"
+	                  " AND lease_holder IS NOT NULL",
+	                  &p);
+}
+
+static cg_err pg_job_finish(cg_store_impl *st, const cg_job *job, int64_t now_ms,
+                            int64_t next_run_ms, const char *error)
+{
+	params p = {0};
+	p_int(&p, next_run_ms);
+	if (error)
+		p_str(&p, error);
+	else
+		p_int(&p, now_ms);
+	p_str(&p, job->name);
+	p_int(&p, job->lease_seq);
+	if (error)
+		return job_update(st,
+		                  "UPDATE jobs SET next_run=$1, last_error=$2, lease_holder=NULL,"
+		                  " lease_until=NULL WHERE name=$3 AND lease_seq=$4"
+		                  " AND lease_holder IS NOT NULL",
+		                  &p);
+	return job_update(st,
+	                  "UPDATE jobs SET next_run=$1, last_ok=$2, last_error=NULL, attempts=0,"
+	                  " lease_holder=NULL, lease_until=NULL WHERE name=$3 AND lease_seq=$4"
+	                  " AND lease_holder IS NOT NULL",
+	                  &p);
+}
+
+static cg_err pg_job_due(cg_store_impl *st, const char *name, int64_t at_ms)
+{
+	params p = {0};
+	p_int(&p, at_ms);
+	p_str(&p, name);
+	cg_err err;
+	pgconn *c = take(st, &err);
+	if (c) {
+		PGresult *res = NULL;
+		err = q(c, "UPDATE jobs SET next_run=LEAST(next_run,$1::bigint) WHERE name=$2", &p,
+		        &res);
+		if (!err) {
+			if (strcmp(PQcmdTuples(res), "0") == 0)
+				err = CG_ENOTFOUND;
+			PQclear(res);
+		}
+		conn_put(st, c);
+	}
+	params_free(&p);
+	return err;
+}
+
+static cg_err pg_job_list(cg_store_impl *st, json_t **items)
+{
+	*items = NULL;
+	PGresult *res = NULL;
+	cg_err err = read_q(st,
+	                    "SELECT name,kind,next_run,last_run,last_ok,last_error,attempts,"
+	                    "lease_holder,lease_until FROM jobs ORDER BY name COLLATE \"C\"",
+	                    NULL, &res);
+	if (err)
+		return err;
+	json_t *arr = json_array();
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "name", col_str(res, i, 0));
+		json_object_set_new(o, "kind", col_str(res, i, 1));
+		json_object_set_new(o, "next_run", col_time(res, i, 2));
+		json_object_set_new(o, "last_run", col_time(res, i, 3));
+		json_object_set_new(o, "last_ok", col_time(res, i, 4));
+		json_object_set_new(o, "last_error", col_str(res, i, 5));
+		json_object_set_new(o, "attempts", json_integer(col_i64(res, i, 6)));
+		json_object_set_new(o, "lease_holder", col_str(res, i, 7));
+		json_object_set_new(o, "lease_until", col_time(res, i, 8));
+		json_array_append_new(arr, o);
+	}
+	PQclear(res);
+	*items = arr;
+	return CG_OK;
+}
+
+/* ---- portal watch ------------------------------------------------------ */
+
+static cg_err pg_web_findings(cg_store_impl *st, json_t **items)
+{
+	*items = NULL;
+	PGresult *res = NULL;
+	cg_err err = read_q(st,
+	                    "SELECT url,kind,summary,severity,since,event_id FROM web_findings"
+	                    " ORDER BY since, url COLLATE \"C\", kind COLLATE \"C\"",
+	                    NULL, &res);
+	if (err)
+		return err;
+	json_t *arr = json_array();
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "url", col_str(res, i, 0));
+		json_object_set_new(o, "kind", col_str(res, i, 1));
+		json_object_set_new(o, "summary", col_str(res, i, 2));
+		json_object_set_new(o, "severity", col_str(res, i, 3));
+		json_object_set_new(o, "since", json_integer(col_i64(res, i, 4)));
+		json_object_set_new(o, "event_id", col_str(res, i, 5));
+		json_array_append_new(arr, o);
+	}
+	PQclear(res);
+	*items = arr;
+	return CG_OK;
+}
+
+static cg_err pg_web_finding_open(cg_store_impl *st, const json_t *rec)
+{
+	const char *sum = cg_json_get_str(rec, "summary"), *sev = cg_json_get_str(rec, "severity"),
+	           *id = cg_json_get_str(rec, "event_id");
+	params p = {0};
+	p_str(&p, cg_json_get_str(rec, "url"));
+	p_str(&p, cg_json_get_str(rec, "kind"));
+	p_str(&p, sum ? sum : "");
+	p_str(&p, sev ? sev : "info");
+	p_int(&p, json_integer_value(json_object_get(rec, "since")));
+	p_str(&p, id ? id : "");
+	cg_err err;
+	pgconn *c = take(st, &err);
+	if (c) {
+		err = q(c,
+		        "INSERT INTO web_findings(url,kind,summary,severity,since,event_id)"
+		        " VALUES($1,$2,$3,$4,$5,$6)",
+		        &p, NULL);
+		conn_put(st, c);
+	}
+	params_free(&p);
+	return err;
+}
+
+static cg_err pg_web_finding_close(cg_store_impl *st, const char *url, const char *kind)
+{
+	params p = {0};
+	p_str(&p, url);
+	p_str(&p, kind);
+	cg_err err;
+	pgconn *c = take(st, &err);
+	if (c) {
+		PGresult *res = NULL;
+		err = q(c, "DELETE FROM web_findings WHERE url=$1 AND kind=$2", &p, &res);
+		if (!err) {
+			if (strcmp(PQcmdTuples(res), "0") == 0)
+				err = CG_ENOTFOUND;
+			PQclear(res);
+		}
+		conn_put(st, c);
+	}
+	params_free(&p);
+	return err;
+}
+
+/* ---- alert queue -------------------------------------------------------- */
+
+#define PG_AL_COLS                                                                                 \
+	"SELECT id,created,agency_id,state,attempts,next_try,last_error,delivered,doc FROM alerts"
+
+static json_t *row_alert(const PGresult *r, int i, const void *arg)
+{
+	(void)arg;
+	json_t *o = json_object();
+	json_object_set_new(o, "id", col_str(r, i, 0));
+	json_object_set_new(o, "created", json_integer(col_i64(r, i, 1)));
+	json_object_set_new(o, "agency_id", json_integer(col_i64(r, i, 2)));
+	json_object_set_new(o, "state", col_str(r, i, 3));
+	json_object_set_new(o, "attempts", json_integer(col_i64(r, i, 4)));
+	json_object_set_new(o, "next_try_ms", json_integer(col_i64(r, i, 5)));
+	json_object_set_new(o, "last_error", col_str(r, i, 6));
+	json_object_set_new(o, "delivered", col_int_null(r, i, 7));
+	json_object_set_new(o, "doc", col_json(r, i, 8));
+	return o;
+}
+
+static cg_err pg_alert_add(cg_store_impl *st, const json_t *rec, const char *doc, int64_t keep)
+{
+	params p = {0};
+	p_str(&p, cg_json_get_str(rec, "id"));
+	p_int(&p, json_integer_value(json_object_get(rec, "created")));
+	p_int(&p, json_integer_value(json_object_get(rec, "agency_id")));
+	p_int(&p, json_integer_value(json_object_get(rec, "next_try_ms")));
+	p_str(&p, doc);
+	cg_err err;
+	pgconn *c = take(st, &err);
+	if (c) {
+		err = begin(c);
+		if (!err)
+			err = q(c,
+			        "INSERT INTO alerts(id,created,agency_id,state,attempts,next_try,"
+			        "last_error,delivered,doc) "
+			        "VALUES($1,$2,$3,'pending',0,$4,NULL,NULL,$5)",
+			        &p, NULL);
+		if (!err && keep > 0) {
+			params k = {0};
+			p_int(&k, keep);
+			err = q(c,
+			        "DELETE FROM alerts WHERE id IN (SELECT id FROM alerts ORDER BY"
+			        " state='pending', created, id COLLATE \"C\" LIMIT"
+			        " GREATEST(0,(SELECT count(*) FROM alerts)-$1::bigint))",
+			        &k, NULL);
+			params_free(&k);
+		}
+		err = finish(c, err);
+		conn_put(st, c);
+	}
+	params_free(&p);
+	return err;
+}
+
+static cg_err alert_rows_q(cg_store_impl *st, const char *sql, params *p, json_t **items)
+{
+	*items = NULL;
+	PGresult *res = NULL;
+	cg_err err = read_q(st, sql, p, &res);
+	params_free(p);
+	if (err)
+		return err;
+	json_t *arr = json_array();
+	for (int i = 0; i < PQntuples(res); i++)
+		json_array_append_new(arr, row_alert(res, i, NULL));
+	PQclear(res);
+	*items = arr;
+	return CG_OK;
+}
+
+static cg_err pg_alerts_due(cg_store_impl *st, int64_t now_ms, int64_t limit, json_t **items)
+{
+	params p = {0};
+	p_int(&p, now_ms);
+	p_int(&p, limit);
+	return alert_rows_q(st,
+	                    PG_AL_COLS " WHERE state='pending' AND next_try<=$1"
+	                               " ORDER BY created, id COLLATE \"C\" LIMIT $2",
+	                    &p, items);
+}
+
+static cg_err pg_alerts_list(cg_store_impl *st, int64_t agency_id, int64_t limit, json_t **items)
+{
+	params p = {0};
+	p_int(&p, limit);
+	if (agency_id > 0) {
+		p_int(&p, agency_id);
+		return alert_rows_q(st,
+		                    PG_AL_COLS
+		                    " WHERE agency_id=$2"
+		                    " ORDER BY created DESC, id COLLATE \"C\" DESC LIMIT $1",
+		                    &p, items);
+	}
+	return alert_rows_q(st, PG_AL_COLS " ORDER BY created DESC, id COLLATE \"C\" DESC LIMIT $1",
+	                    &p, items);
+}
+
+static cg_err pg_alert_update(cg_store_impl *st, const char *id, const json_t *upd)
+{
+	json_t *dl = json_object_get(upd, "delivered");
+	params p = {0};
+	p_str(&p, cg_json_get_str(upd, "state"));
+	p_int(&p, json_integer_value(json_object_get(upd, "attempts")));
+	p_int(&p, json_integer_value(json_object_get(upd, "next_try_ms")));
+	p_str(&p, cg_json_get_str(upd, "last_error"));
+	if (json_is_integer(dl))
+		p_int(&p, json_integer_value(dl));
+	else
+		p_null(&p);
+	p_str(&p, id);
+	cg_err err;
+	pgconn *c = take(st, &err);
+	if (c) {
+		PGresult *res = NULL;
+		err = q(
+		    c,
+		    "UPDATE alerts SET state=$1,attempts=$2,next_try=$3,last_error=$4,delivered=$5"
+		    " WHERE id=$6",
+		    &p, &res);
+		if (!err) {
+			if (strcmp(PQcmdTuples(res), "0") == 0)
+				err = CG_ENOTFOUND;
+			PQclear(res);
+		}
+		conn_put(st, c);
+	}
+	params_free(&p);
+	return err;
+}
+
 const cg_store_ops cg_store_postgres_ops = {
     .name = "postgresql",
     .open = pg_open,
@@ -2342,4 +2761,17 @@ const cg_store_ops cg_store_postgres_ops = {
     .agencies_generation = pg_agencies_generation,
     .findings_by_day = pg_findings_by_day,
     .events_distinct = pg_events_distinct,
+    .job_ensure = pg_job_ensure,
+    .job_claim = pg_job_claim,
+    .job_renew = pg_job_renew,
+    .job_finish = pg_job_finish,
+    .job_due = pg_job_due,
+    .job_list = pg_job_list,
+    .web_findings = pg_web_findings,
+    .web_finding_open = pg_web_finding_open,
+    .web_finding_close = pg_web_finding_close,
+    .alert_add = pg_alert_add,
+    .alerts_due = pg_alerts_due,
+    .alert_update = pg_alert_update,
+    .alerts_list = pg_alerts_list,
 };

@@ -201,6 +201,41 @@ static const char *const migrations[] = {
     "CREATE INDEX events_kind ON events(kind, seq);"
     "CREATE INDEX events_severity ON events(severity, seq);"
     "CREATE INDEX events_time ON events(time);",
+    /* 5: the job scheduler (store.h cg_job) */
+    "CREATE TABLE jobs ("
+    " name TEXT PRIMARY KEY,"
+    " kind TEXT NOT NULL,"
+    " next_run INTEGER NOT NULL,"
+    " last_run INTEGER,"
+    " last_ok INTEGER,"
+    " last_error TEXT,"
+    " attempts INTEGER NOT NULL DEFAULT 0,"
+    " lease_holder TEXT,"
+    " lease_until INTEGER,"
+    " lease_seq INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX jobs_due ON jobs(next_run);",
+    /* 6: the portal watch's open findings (was DATA/web/watch.json) */
+    "CREATE TABLE web_findings ("
+    " url TEXT NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " summary TEXT NOT NULL,"
+    " severity TEXT NOT NULL,"
+    " since INTEGER NOT NULL,"
+    " event_id TEXT NOT NULL,"
+    " PRIMARY KEY (url, kind));",
+    /* 7: the alert queue (was DATA/web/alerts.json) */
+    "CREATE TABLE alerts ("
+    " id TEXT PRIMARY KEY,"
+    " created INTEGER NOT NULL,"
+    " agency_id INTEGER,"
+    " state TEXT NOT NULL,"
+    " attempts INTEGER NOT NULL,"
+    " next_try INTEGER NOT NULL,"
+    " last_error TEXT,"
+    " delivered INTEGER,"
+    " doc TEXT NOT NULL);"
+    "CREATE INDEX alerts_due ON alerts(state, next_try);"
+    "CREATE INDEX alerts_created ON alerts(created);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -296,7 +331,7 @@ static const resdef resdefs[] = {
 
 /* ---- connections ------------------------------------------------------ */
 
-#define STMT_CACHE 48
+#define STMT_CACHE 64
 
 typedef struct conn {
 	sqlite3 *db;
@@ -2454,6 +2489,404 @@ static cg_err sq_events_count(cg_store_impl *st, int64_t *count)
 	return err;
 }
 
+/* ---- jobs ------------------------------------------------------------- */
+
+static const char SQL_JOB_ENSURE[] =
+    "INSERT INTO jobs(name,kind,next_run) VALUES(?,?,?) ON CONFLICT(name) DO NOTHING";
+/* The most overdue job without a live lease. The claim runs in the write
+ * transaction (BEGIN IMMEDIATE holds SQLite's write lock, also against
+ * another process on the same file), so the pick and the lease are one
+ * step for every writer. */
+static const char SQL_JOB_PICK[] =
+    "SELECT name FROM jobs WHERE next_run<=?1 AND (lease_until IS NULL OR lease_until<=?1)"
+    " AND (?2 IS NULL OR kind IN (SELECT value FROM json_each(?2)))"
+    " ORDER BY next_run, name LIMIT 1";
+static const char SQL_JOB_LEASE[] =
+    "UPDATE jobs SET lease_holder=?1, lease_until=?2, lease_seq=lease_seq+1,"
+    " attempts=attempts+1, last_run=?3 WHERE name=?4"
+    " RETURNING name,kind,lease_seq,attempts,next_run";
+static const char SQL_JOB_RENEW[] =
+    "UPDATE jobs SET lease_until=? WHERE name=? AND lease_seq=? AND lease_holder IS NOT NULL";
+static const char SQL_JOB_OK[] =
+    "UPDATE jobs SET next_run=?, last_ok=?, last_error=NULL, attempts=0, lease_holder=NULL,"
+    " lease_until=NULL WHERE name=? AND lease_seq=? AND lease_holder IS NOT NULL";
+static const char SQL_JOB_FAIL[] =
+    "UPDATE jobs SET next_run=?, last_error=?, lease_holder=NULL, lease_until=NULL"
+    " WHERE name=? AND lease_seq=? AND lease_holder IS NOT NULL";
+/* min(next_run, ?): a row is changed (found) even when it is already due */
+static const char SQL_JOB_DUE[] = "UPDATE jobs SET next_run=min(next_run,?1) WHERE name=?2";
+static const char SQL_JOB_LIST[] =
+    "SELECT name,kind,next_run,last_run,last_ok,last_error,attempts,lease_holder,lease_until"
+    " FROM jobs ORDER BY name";
+
+static cg_err sq_job_ensure(cg_store_impl *st, const char *name, const char *kind,
+                            int64_t first_run_ms)
+{
+	conn *c = writer_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_JOB_ENSURE);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		bind_str(s, 1, name);
+		bind_str(s, 2, kind);
+		sqlite3_bind_int64(s, 3, first_run_ms);
+		err = step_done(c, s);
+	}
+	writer_put(st);
+	return err;
+}
+
+static void copy_name(char *dst, sqlite3_stmt *s, int i)
+{
+	const char *t = (const char *)sqlite3_column_text(s, i);
+	snprintf(dst, CG_JOB_NAME_MAX, "%s", t ? t : "");
+}
+
+static cg_err sq_job_claim(cg_store_impl *st, const char *holder, const char *kinds, int64_t now_ms,
+                           int64_t lease_ms, cg_job *out)
+{
+	conn *c = writer_get(st);
+	cg_err err = begin(c);
+	if (!err) {
+		char name[CG_JOB_NAME_MAX] = "";
+		sqlite3_stmt *s = stmt(c, SQL_JOB_PICK);
+		if (!s)
+			err = CG_EDB;
+		else {
+			sqlite3_bind_int64(s, 1, now_ms);
+			bind_str(s, 2, kinds);
+			int rc = sqlite3_step(s);
+			if (rc == SQLITE_ROW)
+				copy_name(name, s, 0);
+			else if (rc == SQLITE_DONE)
+				err = CG_ENOTFOUND;
+			else
+				err = db_err(c->db, sqlite3_extended_errcode(c->db));
+			sqlite3_reset(s);
+		}
+		if (!err) {
+			s = stmt(c, SQL_JOB_LEASE);
+			if (!s)
+				err = CG_EDB;
+			else {
+				bind_str(s, 1, holder);
+				sqlite3_bind_int64(s, 2, now_ms + lease_ms);
+				sqlite3_bind_int64(s, 3, now_ms);
+				bind_str(s, 4, name);
+				int rc = sqlite3_step(s);
+				if (rc == SQLITE_ROW) {
+					copy_name(out->name, s, 0);
+					copy_name(out->kind, s, 1);
+					out->lease_seq = sqlite3_column_int64(s, 2);
+					out->attempts = sqlite3_column_int64(s, 3);
+					out->due_ms = sqlite3_column_int64(s, 4);
+					rc = sqlite3_step(s);
+				}
+				if (rc != SQLITE_DONE)
+					err = db_err(c->db, sqlite3_extended_errcode(c->db));
+				sqlite3_reset(s);
+			}
+		}
+		err = finish(c, err);
+	}
+	writer_put(st);
+	return err;
+}
+
+/* Runs an UPDATE of one job's lease; no row changed = the lease was lost. */
+static cg_err job_update(cg_store_impl *st, const char *sql, int64_t t, const char *text,
+                         int64_t t2, const cg_job *job)
+{
+	conn *c = writer_get(st);
+	sqlite3_stmt *s = stmt(c, sql);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		int i = 1;
+		sqlite3_bind_int64(s, i++, t);
+		if (sql == SQL_JOB_OK)
+			sqlite3_bind_int64(s, i++, t2);
+		else if (sql == SQL_JOB_FAIL)
+			bind_str(s, i++, text);
+		bind_str(s, i++, job->name);
+		sqlite3_bind_int64(s, i++, job->lease_seq);
+		err = step_done(c, s);
+		if (!err && sqlite3_changes(c->db) == 0)
+			err = CG_ECONFLICT;
+	}
+	writer_put(st);
+	return err;
+}
+
+static cg_err sq_job_renew(cg_store_impl *st, const cg_job *job, int64_t lease_until_ms)
+{
+	return job_update(st, SQL_JOB_RENEW, lease_until_ms, NULL, 0, job);
+}
+
+static cg_err sq_job_finish(cg_store_impl *st, const cg_job *job, int64_t now_ms,
+                            int64_t next_run_ms, const char *error)
+{
+	if (error)
+		return job_update(st, SQL_JOB_FAIL, next_run_ms, error, 0, job);
+	return job_update(st, SQL_JOB_OK, next_run_ms, NULL, now_ms, job);
+}
+
+static cg_err sq_job_due(cg_store_impl *st, const char *name, int64_t at_ms)
+{
+	conn *c = writer_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_JOB_DUE);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		sqlite3_bind_int64(s, 1, at_ms);
+		bind_str(s, 2, name);
+		err = step_done(c, s);
+		if (!err && sqlite3_changes(c->db) == 0)
+			err = CG_ENOTFOUND;
+	}
+	writer_put(st);
+	return err;
+}
+
+static cg_err sq_job_list(cg_store_impl *st, json_t **items)
+{
+	*items = NULL;
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_JOB_LIST);
+	cg_err err = s ? CG_OK : CG_EDB;
+	json_t *arr = json_array();
+	if (!err) {
+		int rc;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			json_t *o = json_object();
+			json_object_set_new(o, "name", col_str(s, 0));
+			json_object_set_new(o, "kind", col_str(s, 1));
+			json_object_set_new(o, "next_run", col_time(s, 2));
+			json_object_set_new(o, "last_run", col_time(s, 3));
+			json_object_set_new(o, "last_ok", col_time(s, 4));
+			json_object_set_new(o, "last_error", col_str(s, 5));
+			json_object_set_new(o, "attempts", json_integer(sqlite3_column_int64(s, 6)));
+			json_object_set_new(o, "lease_holder", col_str(s, 7));
+			json_object_set_new(o, "lease_until", col_time(s, 8));
+			json_array_append_new(arr, o);
+		}
+		if (rc != SQLITE_DONE)
+			err = db_err(c->db, sqlite3_extended_errcode(c->db));
+		sqlite3_reset(s);
+	}
+	reader_put(st, c);
+	if (err) {
+		json_decref(arr);
+		return err;
+	}
+	*items = arr;
+	return CG_OK;
+}
+
+/* ---- portal watch ------------------------------------------------------ */
+
+static const char SQL_WF_LIST[] =
+    "SELECT url,kind,summary,severity,since,event_id FROM web_findings ORDER BY since, url, kind";
+static const char SQL_WF_OPEN[] =
+    "INSERT INTO web_findings(url,kind,summary,severity,since,event_id) VALUES(?,?,?,?,?,?)";
+static const char SQL_WF_CLOSE[] = "DELETE FROM web_findings WHERE url=? AND kind=?";
+
+static cg_err sq_web_findings(cg_store_impl *st, json_t **items)
+{
+	*items = NULL;
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_WF_LIST);
+	cg_err err = s ? CG_OK : CG_EDB;
+	json_t *arr = json_array();
+	if (!err) {
+		int rc;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			json_t *o = json_object();
+			json_object_set_new(o, "url", col_str(s, 0));
+			json_object_set_new(o, "kind", col_str(s, 1));
+			json_object_set_new(o, "summary", col_str(s, 2));
+			json_object_set_new(o, "severity", col_str(s, 3));
+			json_object_set_new(o, "since", json_integer(sqlite3_column_int64(s, 4)));
+			json_object_set_new(o, "event_id", col_str(s, 5));
+			json_array_append_new(arr, o);
+		}
+		if (rc != SQLITE_DONE)
+			err = db_err(c->db, sqlite3_extended_errcode(c->db));
+		sqlite3_reset(s);
+	}
+	reader_put(st, c);
+	if (err) {
+		json_decref(arr);
+		return err;
+	}
+	*items = arr;
+	return CG_OK;
+}
+
+static cg_err sq_web_finding_open(cg_store_impl *st, const json_t *rec)
+{
+	conn *c = writer_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_WF_OPEN);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		const char *sum = cg_json_get_str(rec, "summary");
+		const char *sev = cg_json_get_str(rec, "severity");
+		const char *id = cg_json_get_str(rec, "event_id");
+		bind_str(s, 1, cg_json_get_str(rec, "url"));
+		bind_str(s, 2, cg_json_get_str(rec, "kind"));
+		bind_str(s, 3, sum ? sum : "");
+		bind_str(s, 4, sev ? sev : "info");
+		sqlite3_bind_int64(s, 5, json_integer_value(json_object_get(rec, "since")));
+		bind_str(s, 6, id ? id : "");
+		err = step_done(c, s);
+	}
+	writer_put(st);
+	return err;
+}
+
+static cg_err sq_web_finding_close(cg_store_impl *st, const char *url, const char *kind)
+{
+	conn *c = writer_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_WF_CLOSE);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		bind_str(s, 1, url);
+		bind_str(s, 2, kind);
+		err = step_done(c, s);
+		if (!err && sqlite3_changes(c->db) == 0)
+			err = CG_ENOTFOUND;
+	}
+	writer_put(st);
+	return err;
+}
+
+/* ---- alert queue -------------------------------------------------------- */
+
+#define SQL_AL_COLS                                                                                \
+	"SELECT id,created,agency_id,state,attempts,next_try,last_error,delivered,doc FROM alerts"
+static const char SQL_AL_ADD[] =
+    "INSERT INTO alerts(id,created,agency_id,state,attempts,next_try,last_error,delivered,doc)"
+    " VALUES(?,?,?,'pending',0,?,NULL,NULL,?)";
+/* the oldest finished rows beyond `keep`, then the oldest of any state */
+static const char SQL_AL_PRUNE[] =
+    "DELETE FROM alerts WHERE id IN (SELECT id FROM alerts ORDER BY state='pending', created, id"
+    " LIMIT max(0,(SELECT count(*) FROM alerts)-?))";
+static const char SQL_AL_DUE[] =
+    SQL_AL_COLS " WHERE state='pending' AND next_try<=? ORDER BY created, id LIMIT ?";
+static const char SQL_AL_UPD[] = "UPDATE alerts SET state=?,attempts=?,next_try=?,last_error=?,"
+                                 "delivered=? WHERE id=?";
+static const char SQL_AL_LIST[] = SQL_AL_COLS " ORDER BY created DESC, id DESC LIMIT ?";
+static const char SQL_AL_LIST_AG[] =
+    SQL_AL_COLS " WHERE agency_id=? ORDER BY created DESC, id DESC LIMIT ?";
+
+static json_t *row_alert(sqlite3_stmt *s)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", col_str(s, 0));
+	json_object_set_new(o, "created", json_integer(sqlite3_column_int64(s, 1)));
+	json_object_set_new(o, "agency_id", json_integer(sqlite3_column_int64(s, 2)));
+	json_object_set_new(o, "state", col_str(s, 3));
+	json_object_set_new(o, "attempts", json_integer(sqlite3_column_int64(s, 4)));
+	json_object_set_new(o, "next_try_ms", json_integer(sqlite3_column_int64(s, 5)));
+	json_object_set_new(o, "last_error", col_str(s, 6));
+	json_object_set_new(o, "delivered", col_int_null(s, 7));
+	json_object_set_new(o, "doc", col_json(s, 8));
+	return o;
+}
+
+static cg_err sq_alert_add(cg_store_impl *st, const json_t *rec, const char *doc, int64_t keep)
+{
+	conn *c = writer_get(st);
+	cg_err err = begin(c);
+	if (!err) {
+		sqlite3_stmt *s = stmt(c, SQL_AL_ADD);
+		if (!s)
+			err = CG_EDB;
+		else {
+			bind_str(s, 1, cg_json_get_str(rec, "id"));
+			sqlite3_bind_int64(s, 2, json_integer_value(json_object_get(rec, "created")));
+			sqlite3_bind_int64(s, 3, json_integer_value(json_object_get(rec, "agency_id")));
+			sqlite3_bind_int64(s, 4,
+			                   json_integer_value(json_object_get(rec, "next_try_ms")));
+			bind_str(s, 5, doc);
+			err = step_done(c, s);
+		}
+		if (!err && keep > 0) {
+			s = stmt(c, SQL_AL_PRUNE);
+			if (!s)
+				err = CG_EDB;
+			else {
+				sqlite3_bind_int64(s, 1, keep);
+				err = step_done(c, s);
+			}
+		}
+		err = finish(c, err);
+	}
+	writer_put(st);
+	return err;
+}
+
+static cg_err alert_rows_q(cg_store_impl *st, const char *sql, int64_t a, int64_t b, int nb,
+                           json_t **items)
+{
+	*items = NULL;
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = stmt(c, sql);
+	cg_err err = s ? CG_OK : CG_EDB;
+	json_t *arr = json_array();
+	if (!err) {
+		sqlite3_bind_int64(s, 1, a);
+		if (nb == 2)
+			sqlite3_bind_int64(s, 2, b);
+		int rc;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+			json_array_append_new(arr, row_alert(s));
+		if (rc != SQLITE_DONE)
+			err = db_err(c->db, sqlite3_extended_errcode(c->db));
+		sqlite3_reset(s);
+	}
+	reader_put(st, c);
+	if (err) {
+		json_decref(arr);
+		return err;
+	}
+	*items = arr;
+	return CG_OK;
+}
+
+static cg_err sq_alerts_due(cg_store_impl *st, int64_t now_ms, int64_t limit, json_t **items)
+{
+	return alert_rows_q(st, SQL_AL_DUE, now_ms, limit, 2, items);
+}
+
+static cg_err sq_alerts_list(cg_store_impl *st, int64_t agency_id, int64_t limit, json_t **items)
+{
+	if (agency_id > 0)
+		return alert_rows_q(st, SQL_AL_LIST_AG, agency_id, limit, 2, items);
+	return alert_rows_q(st, SQL_AL_LIST, limit, 0, 1, items);
+}
+
+static cg_err sq_alert_update(cg_store_impl *st, const char *id, const json_t *upd)
+{
+	conn *c = writer_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_AL_UPD);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		json_t *dl = json_object_get(upd, "delivered");
+		bind_str(s, 1, cg_json_get_str(upd, "state"));
+		sqlite3_bind_int64(s, 2, json_integer_value(json_object_get(upd, "attempts")));
+		sqlite3_bind_int64(s, 3, json_integer_value(json_object_get(upd, "next_try_ms")));
+		bind_str(s, 4, cg_json_get_str(upd, "last_error"));
+		if (json_is_integer(dl))
+			sqlite3_bind_int64(s, 5, json_integer_value(dl));
+		else
+			sqlite3_bind_null(s, 5);
+		bind_str(s, 6, id);
+		err = step_done(c, s);
+		if (!err && sqlite3_changes(c->db) == 0)
+			err = CG_ENOTFOUND;
+	}
+	writer_put(st);
+	return err;
+}
+
 const cg_store_ops cg_store_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -2491,4 +2924,17 @@ const cg_store_ops cg_store_sqlite_ops = {
 	.agencies_generation = sq_agencies_generation,
 	.findings_by_day = sq_findings_by_day,
 	.events_distinct = sq_events_distinct,
+	.job_ensure = sq_job_ensure,
+	.job_claim = sq_job_claim,
+	.job_renew = sq_job_renew,
+	.job_finish = sq_job_finish,
+	.job_due = sq_job_due,
+	.job_list = sq_job_list,
+	.web_findings = sq_web_findings,
+	.web_finding_open = sq_web_finding_open,
+	.web_finding_close = sq_web_finding_close,
+	.alert_add = sq_alert_add,
+	.alerts_due = sq_alerts_due,
+	.alert_update = sq_alert_update,
+	.alerts_list = sq_alerts_list,
 };

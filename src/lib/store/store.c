@@ -12,6 +12,8 @@
  */
 #include "backend.h"
 
+#include "core/json.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -314,4 +316,156 @@ cg_err cg_store_event_get(cg_store *st, const cg_scope *scope, int64_t seq, json
 cg_err cg_store_events_count(cg_store *st, int64_t *count)
 {
 	return st->ops->events_count(st->impl, count);
+}
+
+/* ---- jobs ------------------------------------------------------------- */
+
+static bool job_name_ok(const char *s)
+{
+	return s && *s && strlen(s) < CG_JOB_NAME_MAX;
+}
+
+int64_t cg_job_backoff_ms(int64_t attempts)
+{
+	int64_t d = CG_JOB_BACKOFF_BASE_MS;
+	for (int64_t i = 1; i < attempts && d < CG_JOB_BACKOFF_MAX_MS; i++)
+		d *= 2;
+	return d < CG_JOB_BACKOFF_MAX_MS ? d : CG_JOB_BACKOFF_MAX_MS;
+}
+
+cg_err cg_store_job_ensure(cg_store *st, const char *name, const char *kind, int64_t first_run_ms)
+{
+	if (!job_name_ok(name) || !job_name_ok(kind))
+		return CG_EINVAL;
+	WRITE(job_ensure(st->impl, name, kind, first_run_ms));
+}
+
+cg_err cg_store_job_claim(cg_store *st, const char *holder, const char *const *kinds, size_t nkinds,
+                          int64_t now_ms, int64_t lease_ms, cg_job *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!holder || !*holder || lease_ms <= 0)
+		return CG_EINVAL;
+	char *list = NULL;
+	if (nkinds) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < nkinds; i++)
+			json_array_append_new(a, json_string(kinds[i]));
+		list = json_dumps(a, JSON_COMPACT);
+		json_decref(a);
+		if (!list)
+			return CG_ENOMEM;
+	}
+	cg_store_set_violation(CG_VIOL_NONE, NULL);
+	cg_err err = st->ops->job_claim(st->impl, holder, list, now_ms, lease_ms, out);
+	free(list);
+	return err;
+}
+
+cg_err cg_store_job_renew(cg_store *st, const cg_job *job, int64_t now_ms, int64_t lease_ms)
+{
+	WRITE(job_renew(st->impl, job, now_ms + lease_ms));
+}
+
+cg_err cg_store_job_finish(cg_store *st, const cg_job *job, int64_t now_ms, int64_t next_run_ms,
+                           const char *error)
+{
+	if (error)
+		next_run_ms = now_ms + cg_job_backoff_ms(job->attempts);
+	WRITE(job_finish(st->impl, job, now_ms, next_run_ms, error));
+}
+
+cg_err cg_store_job_due(cg_store *st, const char *name, int64_t at_ms)
+{
+	WRITE(job_due(st->impl, name, at_ms));
+}
+
+cg_err cg_store_job_list(cg_store *st, json_t **items)
+{
+	return st->ops->job_list(st->impl, items);
+}
+
+/* ---- portal watch ------------------------------------------------------ */
+
+cg_err cg_store_web_findings(cg_store *st, json_t **items)
+{
+	return st->ops->web_findings(st->impl, items);
+}
+
+cg_err cg_store_web_finding_open(cg_store *st, const json_t *rec)
+{
+	if (!cg_json_get_str(rec, "url") || !cg_json_get_str(rec, "kind"))
+		return CG_EINVAL;
+	WRITE(web_finding_open(st->impl, rec));
+}
+
+cg_err cg_store_web_finding_close(cg_store *st, const char *url, const char *kind)
+{
+	if (!url || !kind)
+		return CG_EINVAL;
+	WRITE(web_finding_close(st->impl, url, kind));
+}
+
+/* ---- alert queue ------------------------------------------------------- */
+
+/* What to send, kept as one JSON column: the backends index and update
+ * only the queue's own columns. */
+static const char *const ALERT_DOC[] = {"channel",  "to",  "event_id", "kind",
+                                        "severity", "url", "subject",  "text"};
+
+cg_err cg_store_alert_add(cg_store *st, const json_t *rec, int64_t keep)
+{
+	if (!cg_json_get_str(rec, "id") || !cg_json_get_str(rec, "channel"))
+		return CG_EINVAL;
+	json_t *doc = json_object();
+	for (size_t i = 0; i < sizeof ALERT_DOC / sizeof ALERT_DOC[0]; i++) {
+		json_t *v = json_object_get(rec, ALERT_DOC[i]);
+		if (v)
+			json_object_set(doc, ALERT_DOC[i], v);
+	}
+	char *text = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+	if (!text)
+		return CG_ENOMEM;
+	cg_store_set_violation(CG_VIOL_NONE, NULL);
+	cg_err err = st->ops->alert_add(st->impl, rec, text, keep);
+	free(text);
+	return err;
+}
+
+/* Spreads the doc column of each row into the row. */
+static void alert_rows(json_t *items)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(items, i, r)
+	{
+		json_t *doc = json_object_get(r, "doc");
+		if (json_is_object(doc))
+			json_object_update_missing(r, doc);
+		json_object_del(r, "doc");
+	}
+}
+
+cg_err cg_store_alerts_due(cg_store *st, int64_t now_ms, int64_t limit, json_t **items)
+{
+	cg_err err = st->ops->alerts_due(st->impl, now_ms, limit, items);
+	if (!err)
+		alert_rows(*items);
+	return err;
+}
+
+cg_err cg_store_alert_update(cg_store *st, const char *id, const json_t *upd)
+{
+	if (!id)
+		return CG_EINVAL;
+	WRITE(alert_update(st->impl, id, upd));
+}
+
+cg_err cg_store_alerts_list(cg_store *st, int64_t agency_id, int64_t limit, json_t **items)
+{
+	cg_err err = st->ops->alerts_list(st->impl, agency_id, limit, items);
+	if (!err)
+		alert_rows(*items);
+	return err;
 }

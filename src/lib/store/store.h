@@ -42,6 +42,7 @@
 
 #include "core/buf.h"
 #include "core/event.h"
+#include "core/limits.h"
 
 typedef struct cg_store cg_store;
 
@@ -244,5 +245,83 @@ cg_err cg_store_events_query(cg_store *st, const cg_scope *scope, const cg_event
                              json_t **items, int64_t *next);
 cg_err cg_store_event_get(cg_store *st, const cg_scope *scope, int64_t seq, json_t **out);
 cg_err cg_store_events_count(cg_store *st, int64_t *count);
+
+/* ---- jobs: the scheduler's state (docs/storage.md "Jobs") -------------
+ *
+ * A job is a named row (name unique, a kind saying which code runs it)
+ * with its next run time. A server claims a due job with a lease: the
+ * claim is one conditional UPDATE (PostgreSQL: the row picked FOR UPDATE
+ * SKIP LOCKED; SQLite: inside the write transaction), so two servers never
+ * hold the same job at once. The claim numbers itself (lease_seq); finish
+ * and renew name that number, so a holder whose lease expired and was
+ * taken over by another server can no longer write the job (CG_ECONFLICT).
+ * A failed run is retried after cg_job_backoff_ms(attempts). Times are
+ * the callers' clocks (ms since the epoch): servers sharing a database
+ * keep their clocks in step (NTP), as they must for sessions anyway. */
+typedef struct cg_job {
+	char name[CG_JOB_NAME_MAX];
+	char kind[CG_JOB_NAME_MAX];
+	int64_t lease_seq; /* this claim */
+	int64_t attempts;  /* runs started since the last success, this one included */
+	int64_t due_ms;    /* the next-run time it was claimed for */
+} cg_job;
+
+/* Makes the job if it does not exist (first run at first_run_ms); an
+ * existing job keeps its state (a restart does not reschedule it). */
+cg_err cg_store_job_ensure(cg_store *st, const char *name, const char *kind, int64_t first_run_ms);
+/* Claims the due job (next run <= now, no live lease) of one of the
+ * nkinds kinds (0: any kind) that is most overdue, leased to holder until
+ * now + lease_ms. A server claims only the kinds it can run. CG_ENOTFOUND:
+ * none. */
+cg_err cg_store_job_claim(cg_store *st, const char *holder, const char *const *kinds, size_t nkinds,
+                          int64_t now_ms, int64_t lease_ms, cg_job *out);
+/* Extends the lease of a run still going. CG_ECONFLICT: the lease was lost. */
+cg_err cg_store_job_renew(cg_store *st, const cg_job *job, int64_t now_ms, int64_t lease_ms);
+/* Ends a run and releases the lease. error NULL: success, next run at
+ * next_run_ms, attempts back to 0. Otherwise the error is kept and the
+ * job is due again at now + cg_job_backoff_ms(attempts) (next_run_ms
+ * ignored). CG_ECONFLICT: the lease was lost (another server owns the job
+ * now; this run's outcome is not recorded). */
+cg_err cg_store_job_finish(cg_store *st, const cg_job *job, int64_t now_ms, int64_t next_run_ms,
+                           const char *error);
+/* Brings the job's next run forward to at_ms (a user asked for it now);
+ * a later time changes nothing. CG_ENOTFOUND: no such job. */
+cg_err cg_store_job_due(cg_store *st, const char *name, int64_t at_ms);
+/* Every job, by name: {name, kind, next_run, last_run, last_ok, last_error,
+ * attempts, lease_holder, lease_until} (times RFC 3339 or null). */
+cg_err cg_store_job_list(cg_store *st, json_t **items);
+/* ---- portal watch: its open findings (server/web_watch.h) -------------
+ *
+ * A finding (URL, kind) is open from the check that first sees it until a
+ * check no longer does; the watch records it here before it notifies
+ * anyone, so whichever server runs the portal-watch job next knows it is
+ * already open (and does not notify it again). Records: {url, kind,
+ * summary, severity (name), since (ms), event_id}. */
+cg_err cg_store_web_findings(cg_store *st, json_t **items);
+/* CG_ECONFLICT: (url, kind) is already open. */
+cg_err cg_store_web_finding_open(cg_store *st, const json_t *rec);
+/* CG_ENOTFOUND: it was not open. */
+cg_err cg_store_web_finding_close(cg_store *st, const char *url, const char *kind);
+
+/* ---- alert queue: one row per delivery (server/web_alert.h) ----------
+ *
+ * A row: {id, created (ms), agency_id, state ("pending", "delivered",
+ * "failed"), attempts, next_try_ms, last_error, delivered (ms or null),
+ * and what to send: channel, to, event_id, kind, severity, url, subject,
+ * text}. Rows are kept in the store, so whichever server holds the
+ * portal-watch job delivers what another queued. */
+/* Adds a pending row, then keeps at most `keep` rows (the oldest finished
+ * rows go first). */
+cg_err cg_store_alert_add(cg_store *st, const json_t *rec, int64_t keep);
+/* Pending rows due at now_ms, oldest first (at most limit). Times as ms. */
+cg_err cg_store_alerts_due(cg_store *st, int64_t now_ms, int64_t limit, json_t **items);
+/* Records an attempt: {state, attempts, next_try_ms, last_error, delivered}. */
+cg_err cg_store_alert_update(cg_store *st, const char *id, const json_t *upd);
+/* Newest first; agency_id > 0: that agency's only. Times as ms. */
+cg_err cg_store_alerts_list(cg_store *st, int64_t agency_id, int64_t limit, json_t **items);
+
+/* Delay before retry number `attempts` (>= 1) after a failure:
+ * CG_JOB_BACKOFF_BASE_MS doubled per attempt, at most CG_JOB_BACKOFF_MAX_MS. */
+int64_t cg_job_backoff_ms(int64_t attempts);
 
 #endif

@@ -35,6 +35,7 @@ static const struct {
     {CG_PRES_AGENT_SELF, {"", "", "", "", "", "", "", "RU"}},
     {CG_PRES_AGENT_POLICY, {"", "RU", "RU", "RU", "R", "", "R", ""}},
     {CG_PRES_ENDPOINT, {"", "R", "R", "R", "R", "", "R", ""}},
+    {CG_PRES_JOB, {"", "R", "", "", "", "", "", ""}},
 };
 
 static const char act_letter[CG_ACT_NACTIONS] = {'R', 'C', 'U', 'D', 'I', 'P'};

@@ -8,6 +8,7 @@
  * "NAME@pg". The tests use only store.h, so both backends pass the same
  * cases. */
 #include <libpq-fe.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -506,7 +507,8 @@ TEST(migration_backfill)
 	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
 	CHECK(sqlite3_exec(db,
 	                   "DROP TABLE event_counts; DROP TABLE event_hosts;"
-	                   " DROP TABLE events_fts;"
+	                   " DROP TABLE events_fts; DROP TABLE jobs; DROP TABLE web_findings;"
+	                   " DROP TABLE alerts;"
 	                   " DELETE FROM schema_version WHERE version >= 2",
 	                   NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
@@ -528,6 +530,335 @@ TEST(migration_backfill)
 	int64_t next;
 	CHECK(cg_store_events_query(st, &ALL, &tq, &items, &next) == CG_OK);
 	CHECK(json_array_size(items) == 3);
+	json_decref(items);
+	done(st);
+}
+
+/* ---- jobs ---------------------------------------------------------- */
+
+static const json_t *job_row(const json_t *items, const char *name)
+{
+	size_t i;
+	const json_t *o;
+	json_array_foreach(items, i, o)
+	{
+		if (strcmp(cg_json_get_str(o, "name"), name) == 0)
+			return o;
+	}
+	return NULL;
+}
+
+static void jobs_claim_and_finish(void)
+{
+	cg_store *st = fresh();
+	CHECK(st);
+	if (!st)
+		return;
+	const int64_t t = 1700000000000;
+	CHECK(cg_store_job_ensure(st, "portal-watch", "web-watch", t) == CG_OK);
+	CHECK(cg_store_job_ensure(st, "later", "noop", t + 5000) == CG_OK);
+	/* ensuring again changes nothing (a restart does not reschedule) */
+	CHECK(cg_store_job_ensure(st, "portal-watch", "other", t + 99999) == CG_OK);
+	CHECK(cg_store_job_ensure(st, "", "noop", t) == CG_EINVAL);
+	cg_job j, k;
+	CHECK(cg_store_job_claim(st, "srv-a", NULL, 0, t - 1, 1000, &j) == CG_ENOTFOUND);
+	CHECK(cg_store_job_claim(st, "srv-a", NULL, 0, t, 1000, &j) == CG_OK);
+	CHECK_STR(j.name, "portal-watch");
+	CHECK_STR(j.kind, "web-watch");
+	CHECK(j.attempts == 1);
+	CHECK(j.due_ms == t);
+	/* leased: nobody else gets it, and "later" is not due */
+	CHECK(cg_store_job_claim(st, "srv-b", NULL, 0, t + 10, 1000, &k) == CG_ENOTFOUND);
+	json_t *items = NULL;
+	CHECK(cg_store_job_list(st, &items) == CG_OK);
+	CHECK(json_array_size(items) == 2);
+	const json_t *r = job_row(items, "portal-watch");
+	CHECK(r && strcmp(cg_json_get_str(r, "lease_holder"), "srv-a") == 0);
+	json_decref(items);
+	CHECK(cg_store_job_renew(st, &j, t + 500, 1000) == CG_OK);
+	CHECK(cg_store_job_claim(st, "srv-b", NULL, 0, t + 1200, 1000, &k) == CG_ENOTFOUND);
+	CHECK(cg_store_job_finish(st, &j, t + 1300, t + 60000, NULL) == CG_OK);
+	/* finished once: a second finish of the same claim is refused */
+	CHECK(cg_store_job_finish(st, &j, t + 1300, t + 60000, NULL) == CG_ECONFLICT);
+	CHECK(cg_store_job_list(st, &items) == CG_OK);
+	r = job_row(items, "portal-watch");
+	CHECK(r && json_is_null(json_object_get(r, "lease_holder")));
+	CHECK(r && json_integer_value(json_object_get(r, "attempts")) == 0);
+	CHECK(r && json_is_string(json_object_get(r, "last_ok")));
+	CHECK(r && json_is_null(json_object_get(r, "last_error")));
+	json_decref(items);
+	/* the next due job is "later" */
+	CHECK(cg_store_job_claim(st, "srv-b", NULL, 0, t + 5000, 1000, &k) == CG_OK);
+	CHECK_STR(k.name, "later");
+	CHECK(cg_store_job_finish(st, &k, t + 5001, t + 10000000, NULL) == CG_OK);
+	/* brought forward by a user, not pushed back */
+	CHECK(cg_store_job_due(st, "portal-watch", t + 30000) == CG_OK);
+	CHECK(cg_store_job_due(st, "portal-watch", t + 90000) == CG_OK);
+	CHECK(cg_store_job_due(st, "nope", t) == CG_ENOTFOUND);
+	CHECK(cg_store_job_claim(st, "srv-b", NULL, 0, t + 29999, 1000, &k) == CG_ENOTFOUND);
+	CHECK(cg_store_job_claim(st, "srv-b", NULL, 0, t + 30000, 1000, &k) == CG_OK);
+	CHECK_STR(k.name, "portal-watch");
+	CHECK(cg_store_job_finish(st, &k, t + 30001, t + 60000, NULL) == CG_OK);
+	CHECK(cg_store_job_claim(st, "srv-b", NULL, 0, t + 59999, 1000, &k) == CG_ENOTFOUND);
+	CHECK(cg_store_job_claim(st, "srv-b", NULL, 0, t + 60000, 1000, &k) == CG_OK);
+	CHECK_STR(k.name, "portal-watch");
+	done(st);
+}
+
+static void jobs_lease_expiry_takeover(void)
+{
+	cg_store *st = fresh();
+	CHECK(st);
+	if (!st)
+		return;
+	const int64_t t = 1700000000000;
+	CHECK(cg_store_job_ensure(st, "alerts", "alert-delivery", t) == CG_OK);
+	cg_job a, b;
+	/* a server claims only the kinds it runs */
+	static const char *const other[] = {"report", "reminder"};
+	static const char *const mine[] = {"report", "alert-delivery"};
+	CHECK(cg_store_job_claim(st, "srv-a", other, 2, t, 30000, &a) == CG_ENOTFOUND);
+	CHECK(cg_store_job_claim(st, "srv-a", mine, 2, t, 30000, &a) == CG_OK);
+	CHECK(cg_store_job_renew(st, &a, t, 30000) == CG_OK);
+	CHECK(cg_store_job_claim(st, "srv-b", NULL, 0, t + 29999, 30000, &b) == CG_ENOTFOUND);
+	/* srv-a died: its lease runs out and srv-b takes the job over */
+	CHECK(cg_store_job_claim(st, "srv-b", NULL, 0, t + 30000, 30000, &b) == CG_OK);
+	CHECK_STR(b.name, "alerts");
+	CHECK(b.lease_seq > a.lease_seq);
+	CHECK(b.attempts == 2); /* the dead run counts as an attempt */
+	/* srv-a coming back can neither extend nor record its stale run */
+	CHECK(cg_store_job_renew(st, &a, t + 30001, 30000) == CG_ECONFLICT);
+	CHECK(cg_store_job_finish(st, &a, t + 30001, t + 90000, NULL) == CG_ECONFLICT);
+	json_t *items = NULL;
+	CHECK(cg_store_job_list(st, &items) == CG_OK);
+	const json_t *r = job_row(items, "alerts");
+	CHECK(r && strcmp(cg_json_get_str(r, "lease_holder"), "srv-b") == 0);
+	json_decref(items);
+	CHECK(cg_store_job_finish(st, &b, t + 30100, t + 90000, NULL) == CG_OK);
+	done(st);
+}
+
+static void jobs_backoff(void)
+{
+	CHECK(cg_job_backoff_ms(1) == CG_JOB_BACKOFF_BASE_MS);
+	CHECK(cg_job_backoff_ms(2) == 2 * CG_JOB_BACKOFF_BASE_MS);
+	CHECK(cg_job_backoff_ms(4) == 8 * CG_JOB_BACKOFF_BASE_MS);
+	CHECK(cg_job_backoff_ms(1000) == CG_JOB_BACKOFF_MAX_MS);
+	cg_store *st = fresh();
+	CHECK(st);
+	if (!st)
+		return;
+	int64_t t = 1700000000000;
+	CHECK(cg_store_job_ensure(st, "relay", "alert-delivery", t) == CG_OK);
+	cg_job j;
+	for (int64_t n = 1; n <= 3; n++) {
+		CHECK(cg_store_job_claim(st, "srv-a", NULL, 0, t, 1000, &j) == CG_OK);
+		CHECK(j.attempts == n);
+		/* next_run_ms is ignored on failure: the backoff decides */
+		CHECK(cg_store_job_finish(st, &j, t + 10, t + 20, "relay refused") == CG_OK);
+		int64_t due = t + 10 + cg_job_backoff_ms(n);
+		CHECK(cg_store_job_claim(st, "srv-a", NULL, 0, due - 1, 1000, &j) == CG_ENOTFOUND);
+		t = due;
+	}
+	json_t *items = NULL;
+	CHECK(cg_store_job_list(st, &items) == CG_OK);
+	const json_t *r = job_row(items, "relay");
+	CHECK(r && json_integer_value(json_object_get(r, "attempts")) == 3);
+	CHECK(r && strcmp(cg_json_get_str(r, "last_error"), "relay refused") == 0);
+	json_decref(items);
+	CHECK(cg_store_job_claim(st, "srv-a", NULL, 0, t, 1000, &j) == CG_OK);
+	CHECK(j.attempts == 4);
+	CHECK(cg_store_job_finish(st, &j, t + 5, t + 3600000, NULL) == CG_OK);
+	CHECK(cg_store_job_list(st, &items) == CG_OK);
+	r = job_row(items, "relay");
+	CHECK(r && json_integer_value(json_object_get(r, "attempts")) == 0);
+	CHECK(r && json_is_null(json_object_get(r, "last_error")));
+	json_decref(items);
+	done(st);
+}
+
+/* Two stores on one database (two servers) and two threads each claim
+ * the same due jobs at once: every job runs exactly once. */
+#define RACE_JOBS 40
+#define RACE_THREADS 4
+static int race_runs[RACE_JOBS];
+static pthread_mutex_t race_mu = PTHREAD_MUTEX_INITIALIZER;
+static int64_t race_now;
+
+typedef struct racer {
+	cg_store *st;
+	char holder[16];
+	int errors;
+} racer;
+
+static void *race_claim(void *arg)
+{
+	racer *r = arg;
+	for (;;) {
+		cg_job j;
+		cg_err err = cg_store_job_claim(r->st, r->holder, NULL, 0, race_now, 60000, &j);
+		if (err == CG_ENOTFOUND)
+			break;
+		if (err) {
+			r->errors++;
+			continue;
+		}
+		int n = (int)strtol(j.name + 4, NULL, 10);
+		pthread_mutex_lock(&race_mu);
+		if (n >= 0 && n < RACE_JOBS)
+			race_runs[n]++;
+		pthread_mutex_unlock(&race_mu);
+		if (cg_store_job_finish(r->st, &j, race_now, race_now + 3600000, NULL))
+			r->errors++;
+	}
+	return NULL;
+}
+
+static void jobs_run_once_two_claimers(void)
+{
+	cg_store *st = fresh();
+	CHECK(st);
+	if (!st)
+		return;
+	cg_store *st2 = NULL;
+	cg_buf why;
+	cg_buf_init(&why, 256);
+	CHECK(cg_store_open(url, &st2, &why) == CG_OK);
+	cg_buf_free(&why);
+	race_now = cg_time_now_ms();
+	memset(race_runs, 0, sizeof race_runs);
+	for (int i = 0; i < RACE_JOBS; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "job-%d", i);
+		CHECK(cg_store_job_ensure(st, name, "noop", race_now - i) == CG_OK);
+	}
+	pthread_t th[RACE_THREADS];
+	racer rs[RACE_THREADS];
+	for (int i = 0; i < RACE_THREADS; i++) {
+		rs[i] = (racer){.st = i % 2 ? st2 : st, .errors = 0};
+		snprintf(rs[i].holder, sizeof rs[i].holder, "srv-%d", i);
+		pthread_create(&th[i], NULL, race_claim, &rs[i]);
+	}
+	int errors = 0;
+	for (int i = 0; i < RACE_THREADS; i++) {
+		pthread_join(th[i], NULL);
+		errors += rs[i].errors;
+	}
+	CHECK(errors == 0);
+	int once = 0;
+	for (int i = 0; i < RACE_JOBS; i++)
+		once += race_runs[i] == 1;
+	CHECK(once == RACE_JOBS);
+	cg_store_close(st2);
+	done(st);
+}
+
+/* The portal watch's open findings: open once, listed, closed once. */
+static void web_findings(void)
+{
+	cg_store *st = fresh();
+	CHECK(st);
+	if (!st)
+		return;
+	json_t *f = json_pack("{s:s,s:s,s:s,s:s,s:I,s:s}", "url", "https://syt.gov.vn/", "kind",
+	                      "defacement", "summary", "Trang bị thay đổi: Hacked", "severity",
+	                      "critical", "since", (json_int_t)1700000000123, "event_id", "web-1");
+	CHECK(cg_store_web_finding_open(st, f) == CG_OK);
+	CHECK(cg_store_web_finding_open(st, f) == CG_ECONFLICT);
+	json_object_set_new(f, "kind", json_string("gambling"));
+	CHECK(cg_store_web_finding_open(st, f) == CG_OK);
+	json_t *bad = json_pack("{s:s}", "url", "https://x/");
+	CHECK(cg_store_web_finding_open(st, bad) == CG_EINVAL);
+	json_decref(bad);
+	json_t *items = NULL;
+	CHECK(cg_store_web_findings(st, &items) == CG_OK);
+	CHECK(json_array_size(items) == 2);
+	json_t *o = json_array_get(items, 0);
+	CHECK(o && strcmp(cg_json_get_str(o, "summary"), "Trang bị thay đổi: Hacked") == 0);
+	CHECK(o && json_integer_value(json_object_get(o, "since")) == 1700000000123);
+	CHECK(o && strcmp(cg_json_get_str(o, "severity"), "critical") == 0);
+	CHECK(o && strcmp(cg_json_get_str(o, "event_id"), "web-1") == 0);
+	json_decref(items);
+	CHECK(cg_store_web_finding_close(st, "https://syt.gov.vn/", "defacement") == CG_OK);
+	CHECK(cg_store_web_finding_close(st, "https://syt.gov.vn/", "defacement") == CG_ENOTFOUND);
+	CHECK(cg_store_web_findings(st, &items) == CG_OK);
+	CHECK(json_array_size(items) == 1);
+	CHECK(strcmp(cg_json_get_str(json_array_get(items, 0), "kind"), "gambling") == 0);
+	json_decref(items);
+	json_decref(f);
+	done(st);
+}
+
+static json_t *alert_rec(const char *id, int64_t created, int64_t agency)
+{
+	return json_pack("{s:s,s:I,s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "id", id, "created",
+	                 (json_int_t)created, "agency_id", (json_int_t)agency, "next_try_ms",
+	                 (json_int_t)created, "channel", "email", "to", "a@syt.gov.vn", "event_id",
+	                 "web-1", "kind", "defacement", "severity", "critical", "url",
+	                 "https://syt.gov.vn/", "subject", "[canhgac] Cảnh báo", "text", "Trang: …");
+}
+
+/* The alert queue: rows with state and attempts, due by time, bounded. */
+static void alert_queue(void)
+{
+	cg_store *st = fresh();
+	CHECK(st);
+	if (!st)
+		return;
+	const int64_t t = 1700000000000;
+	json_t *r = alert_rec("a1", t, 1);
+	CHECK(cg_store_alert_add(st, r, 10) == CG_OK);
+	CHECK(cg_store_alert_add(st, r, 10) == CG_ECONFLICT);
+	json_decref(r);
+	r = alert_rec("a2", t + 1, 2);
+	CHECK(cg_store_alert_add(st, r, 10) == CG_OK);
+	json_decref(r);
+	json_t *items = NULL;
+	CHECK(cg_store_alerts_due(st, t - 1, 100, &items) == CG_OK && json_array_size(items) == 0);
+	json_decref(items);
+	CHECK(cg_store_alerts_due(st, t + 5, 100, &items) == CG_OK);
+	CHECK(json_array_size(items) == 2);
+	json_t *o = json_array_get(items, 0);
+	CHECK(o && strcmp(cg_json_get_str(o, "id"), "a1") == 0);
+	CHECK(o && strcmp(cg_json_get_str(o, "state"), "pending") == 0);
+	CHECK(o && strcmp(cg_json_get_str(o, "text"), "Trang: …") == 0);
+	CHECK(o && strcmp(cg_json_get_str(o, "to"), "a@syt.gov.vn") == 0);
+	CHECK(o && json_integer_value(json_object_get(o, "attempts")) == 0);
+	json_decref(items);
+	/* a failed attempt: retried later */
+	json_t *u = json_pack("{s:s,s:i,s:I,s:s,s:n}", "state", "pending", "attempts", 1,
+	                      "next_try_ms", (json_int_t)(t + 30000), "last_error", "relay down",
+	                      "delivered");
+	CHECK(cg_store_alert_update(st, "a1", u) == CG_OK);
+	CHECK(cg_store_alert_update(st, "nope", u) == CG_ENOTFOUND);
+	json_decref(u);
+	CHECK(cg_store_alerts_due(st, t + 5, 100, &items) == CG_OK && json_array_size(items) == 1);
+	json_decref(items);
+	u = json_pack("{s:s,s:i,s:I,s:n,s:I}", "state", "delivered", "attempts", 2, "next_try_ms",
+	              (json_int_t)(t + 30000), "last_error", "delivered", (json_int_t)(t + 30001));
+	CHECK(cg_store_alert_update(st, "a1", u) == CG_OK);
+	json_decref(u);
+	CHECK(cg_store_alerts_list(st, 0, 100, &items) == CG_OK && json_array_size(items) == 2);
+	o = json_array_get(items, 1); /* newest first: a1 is older */
+	CHECK(o && strcmp(cg_json_get_str(o, "id"), "a1") == 0);
+	CHECK(o && strcmp(cg_json_get_str(o, "state"), "delivered") == 0);
+	CHECK(o && json_integer_value(json_object_get(o, "attempts")) == 2);
+	CHECK(o && json_integer_value(json_object_get(o, "delivered")) == t + 30001);
+	CHECK(o && json_is_null(json_object_get(o, "last_error")));
+	json_decref(items);
+	CHECK(cg_store_alerts_list(st, 2, 100, &items) == CG_OK && json_array_size(items) == 1);
+	json_decref(items);
+	/* bounded: at most 3 rows, the finished ones go first */
+	for (int i = 3; i <= 4; i++) {
+		char id[8];
+		snprintf(id, sizeof id, "a%d", i);
+		r = alert_rec(id, t + i, 1);
+		CHECK(cg_store_alert_add(st, r, 3) == CG_OK);
+		json_decref(r);
+	}
+	CHECK(cg_store_alerts_list(st, 0, 100, &items) == CG_OK && json_array_size(items) == 3);
+	size_t i;
+	json_array_foreach(items, i, o) CHECK(strcmp(cg_json_get_str(o, "id"), "a1") != 0);
 	json_decref(items);
 	done(st);
 }
@@ -560,6 +891,12 @@ int main(void)
 		RUN_ON(events_dedup_and_query);
 		RUN_ON(events_dedup_per_producer);
 		RUN_ON(text_search);
+		RUN_ON(jobs_claim_and_finish);
+		RUN_ON(jobs_lease_expiry_takeover);
+		RUN_ON(jobs_backoff);
+		RUN_ON(jobs_run_once_two_claimers);
+		RUN_ON(web_findings);
+		RUN_ON(alert_queue);
 		if (!pg_admin) /* SQLite only: a SQLite-file schema downgrade */
 			RUN_ON(migration_backfill);
 	}
