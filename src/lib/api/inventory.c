@@ -17,9 +17,9 @@
  * 2025: provincial departments and boards, commune-level units (xã,
  * phường, đặc khu), state enterprises, others. Districts (huyen) were
  * abolished that day: the value is kept only so that records made before
- * still read and can be edited (retired_agency_kinds); no new record, and
- * no record of another kind, may take it. */
-static const char *const retired_agency_kinds[] = {"huyen", NULL};
+ * still read and can be edited (cg_enum_agency_kind.retired, api/schema.c);
+ * no new record, and no record of another kind, may take it. */
+#define retired_agency_kinds (cg_enum_agency_kind.retired)
 
 static bool in_enum(const char *const *set, const char *s)
 {

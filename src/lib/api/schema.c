@@ -7,6 +7,8 @@
 #include <string.h>
 
 static const char *const agency_kinds[] = {"so_ban_nganh", "xa", "doanh_nghiep", "khac", NULL};
+/* districts, abolished on 1 July 2025 (api/inventory.c) */
+static const char *const retired_agency_kinds[] = {"huyen", NULL};
 static const char *const system_kinds[] = {"portal", "application", "datacenter",
                                            "mail",   "other",       NULL};
 static const char *const dossier_states[] = {"none",      "draft",    "submitted",
@@ -16,12 +18,13 @@ static const char *const person_roles[] = {"responsible_officer", "contact_point
 static const char *const user_roles[] = {"admin", "analyst", "officer", "viewer", NULL};
 static const char *const token_scopes[] = {"ingest", "read", "agent", NULL};
 
-const cg_enum_desc cg_enum_agency_kind = {"agency_kind", agency_kinds, "agency_kind"};
-const cg_enum_desc cg_enum_system_kind = {"system_kind", system_kinds, "system_kind"};
-const cg_enum_desc cg_enum_dossier_status = {"dossier_status", dossier_states, "dossier"};
-const cg_enum_desc cg_enum_person_role = {"person_role", person_roles, "person_role"};
-const cg_enum_desc cg_enum_user_role = {"user_role", user_roles, "role"};
-const cg_enum_desc cg_enum_token_scope = {"token_scope", token_scopes, "scope"};
+const cg_enum_desc cg_enum_agency_kind = {"agency_kind", agency_kinds, "agency_kind",
+                                          retired_agency_kinds};
+const cg_enum_desc cg_enum_system_kind = {"system_kind", system_kinds, "system_kind", NULL};
+const cg_enum_desc cg_enum_dossier_status = {"dossier_status", dossier_states, "dossier", NULL};
+const cg_enum_desc cg_enum_person_role = {"person_role", person_roles, "person_role", NULL};
+const cg_enum_desc cg_enum_user_role = {"user_role", user_roles, "role", NULL};
+const cg_enum_desc cg_enum_token_scope = {"token_scope", token_scopes, "scope", NULL};
 
 static const cg_enum_desc *const enums[] = {
     &cg_enum_agency_kind,

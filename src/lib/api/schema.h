@@ -43,6 +43,10 @@ typedef struct cg_enum_desc {
 	const char *name;          /* "agency_kind" */
 	const char *const *values; /* NULL-terminated */
 	const char *dashboard;     /* its group in the dashboard's CG_ENUMS */
+	/* values still read on records made before they were retired (no
+	 * new record or change takes one): NULL-terminated, or NULL; the API
+	 * description and the dashboard's labels list them after values */
+	const char *const *retired;
 } cg_enum_desc;
 
 typedef struct cg_field_desc {
