@@ -136,7 +136,9 @@ function hasT(key) {
  * the rejected value (Vietnamese) or the server's own words (English). */
 function fieldErrorText(e) {
 	const d = e.details && typeof e.details === "object" && !Array.isArray(e.details) ? e.details : {};
-	const other = [d.other, d.agency, d.agency_name, d.name, e.quotedOther].find((x) => typeof x === "string" && x !== "") || "";
+	/* a conflict that quotes one name only quotes the other record's
+	 * ("agency 'X' (id 3) already has this name") */
+	const other = [d.other, d.agency, d.agency_name, d.name, e.quotedOther, e.status === 409 ? e.value : null].find((x) => typeof x === "string" && x !== "") || "";
 	const vars = { value: e.value || "", other, other_sfx: other ? " (" + other + ")" : "" };
 	if (e.code && hasT("err_code_" + e.code)) return t("err_code_" + e.code, vars);
 	if (e.status === 409) return t(vars.other ? "err_conflict_with" : "err_conflict", vars);

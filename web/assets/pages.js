@@ -245,7 +245,11 @@ async function pageAgencies(main, params) {
 				} catch (e) {
 					if (e instanceof ApiError && e.status === 409 && e.details.some((d) => d && d.confirm === "confirm_overlap")) {
 						confirmed = key;
-						throw new ApiError(409, t("overlap_confirm"), e.details);
+						const w = new ApiError(409, t("overlap_confirm"), e.details);
+						/* the question, then the server's account of each overlap
+						 * (the other agency and its range) */
+						w.userText = [t("overlap_confirm")].concat(e.details.map((d) => d && d.message).filter(Boolean)).join(" ");
+						throw w;
 					}
 					throw e;
 				}
