@@ -33,7 +33,9 @@ db_url() { # db_url DATA_DIR: creates the database when new, prints its URL
 	(
 		flock 9
 		if [ ! -e "$CANHGAC_PG_DIR/dbs/$name" ]; then
-			psql -X -q -v ON_ERROR_STOP=1 "$admin" \
+			# psql is a Perl wrapper in Debian: under a locale the
+			# machine lacks (a test's LANG=vi_VN) it warns on stderr
+			LC_ALL=C LANG=C psql -X -q -v ON_ERROR_STOP=1 "$admin" \
 				-c "CREATE DATABASE $name TEMPLATE template0 ENCODING 'UTF8'" >/dev/null
 			: >"$CANHGAC_PG_DIR/dbs/$name"
 		fi

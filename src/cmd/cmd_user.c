@@ -127,7 +127,9 @@ int cmd_user_add(cg_cli *cli)
 		                          c.agency);
 	}
 	cg_store *st = NULL;
-	if (cg_mkdir_p(cli->data_dir, 0700, &why) || cg_store_open(url, &st, &why)) {
+	/* a SQLite store lives in the data dir; a PostgreSQL one needs none */
+	bool local = strncmp(url, "sqlite:", 7) == 0;
+	if ((local && cg_mkdir_p(cli->data_dir, 0700, &why)) || cg_store_open(url, &st, &why)) {
 		cg_cli_error(cli, "%s", cg_buf_cstr(&why));
 		cg_buf_free(&why);
 		json_decref(in);

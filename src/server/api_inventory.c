@@ -97,10 +97,23 @@ static bool agency_distinct(cg_req *req, cg_resp *resp, int64_t self, const json
 	if (err == CG_ECONFLICT) {
 		char msg[512];
 		snprintf(msg, sizeof msg, "%s: %s", e.field, e.message);
-		json_t *d = json_pack("{s:s,s:s}", "field", e.field, "message", e.message);
+		/* field and code at the top like the store's violations, and the
+		 * parts of the message as data for the dashboard to word */
+		json_t *d = json_pack("{s:s,s:s,s:s}", "field", e.field, "code", e.code, "message",
+		                      e.message);
+		json_object_set_new(d, "other", json_string(e.other));
+		if (e.value[0])
+			json_object_set_new(d, "value", json_string(e.value));
+		if (e.other_value[0])
+			json_object_set_new(d, "other_value", json_string(e.other_value));
 		if (askable)
 			json_object_set_new(d, "confirm", json_string("confirm_overlap"));
-		cg_resp_error(resp, 409, msg, json_pack("[o]", d));
+		json_t *o = json_pack("{s:s,s:s,s:s,s:[o]}", "error", msg, "field", e.field, "code",
+		                      e.code, "details", d);
+		if (!o) /* a message that is not UTF-8 (cut names): the codes still are */
+			o = json_pack("{s:s,s:s,s:s}", "error", "agency conflict", "field", e.field,
+			              "code", e.code);
+		cg_resp_json(resp, 409, o);
 		return false;
 	}
 	if (err) {

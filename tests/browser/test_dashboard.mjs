@@ -98,27 +98,44 @@ await T.step("a duplicate agency name is refused in the form, naming the other a
 	await page.click(".page-actions .btn-primary");
 	await page.fill("#f-name", "SỞ TÀI CHÍNH (KIỂM THỬ)");
 	await page.click(".dialog button[type=submit]");
-	await page.waitForFunction(() => document.querySelector(".dialog .form-error").textContent.length > 0);
-	const msg = await page.textContent(".dialog .form-error");
+	/* the message sits under the name field, the one the input points at */
+	await page.waitForFunction(() => {
+		const id = document.querySelector("#f-name").getAttribute("aria-describedby");
+		return id && document.getElementById(id).textContent.length > 0;
+	});
+	const seen = await page.evaluate(() => ({
+		msg: document.getElementById(document.querySelector("#f-name").getAttribute("aria-describedby")).textContent,
+		box: document.querySelector(".dialog .form-error").textContent,
+		all: Array.from(document.querySelectorAll(".dialog .field-error, .dialog .form-error")).filter((x) => x.textContent).length,
+	}));
 	await screenshot(page, "agency-duplicate-name");
 	await page.click(".dialog button:has-text(\"Huỷ\")");
 	await page.waitForSelector(".overlay", { state: "detached" });
-	return msg.includes("409") && msg.includes(agencyName);
+	if (!seen.msg.includes("Đã có cơ quan, đơn vị mang tên này") || !seen.msg.includes(agencyName) || /409|agency|name/.test(seen.msg) || seen.all !== 1)
+		throw new Error("duplicate name: " + JSON.stringify(seen));
+	return true;
 });
 await T.step("a range inside another agency's: warned, then stored when saved again", async () => {
 	await page.click(".page-actions .btn-primary");
 	await page.fill("#f-name", "Kho bạc (kiểm thử)");
 	await page.fill("#f-ip_ranges", "10.12.20.128/25");
 	await page.click(".dialog button[type=submit]");
-	await page.waitForFunction(() => document.querySelector(".dialog .form-error").textContent.length > 0);
-	const msg = await page.textContent(".dialog .form-error");
+	await page.waitForFunction(() => {
+		const id = document.querySelector("#f-ip_ranges").getAttribute("aria-describedby");
+		return id && document.getElementById(id).textContent.length > 0;
+	});
+	const seen = await page.evaluate(() => ({
+		msg: document.getElementById(document.querySelector("#f-ip_ranges").getAttribute("aria-describedby")).textContent,
+		all: Array.from(document.querySelectorAll(".dialog .field-error, .dialog .form-error")).filter((x) => x.textContent).length,
+	}));
+	const msg = seen.msg;
 	await screenshot(page, "agency-overlap-warning");
 	await page.setViewportSize({ width: 390, height: 844 });
 	await screenshot(page, "agency-overlap-warning-390");
 	await page.setViewportSize({ width: 1366, height: 768 });
 	const before = await call(srv.url, admin, "GET", "/agencies?q=" + encodeURIComponent("Kho bạc"));
-	if (!msg.includes("Lưu lần nữa") || !msg.includes(agencyName) || !msg.includes("10.12.20.0/24"))
-		throw new Error("warning: " + msg);
+	if (!msg.includes("Lưu lần nữa") || !msg.includes(agencyName) || !msg.includes("10.12.20.0/24") || !msg.includes("10.12.20.128/25") || seen.all !== 1)
+		throw new Error("warning: " + JSON.stringify(seen));
 	if (before.json.items.length !== 0) throw new Error("stored before confirming");
 	await page.click(".dialog button[type=submit]");
 	await page.waitForSelector(".overlay", { state: "detached" });

@@ -25,6 +25,9 @@ try:
     t.ok(st == 409 and "Sở Y tế" in body["error"] and "SYT" in body["error"]
          and body["details"][0]["field"] == "name" and "confirm" not in body["details"][0],
          "a duplicate name (other case and spacing) is refused, naming the other agency", body)
+    t.ok(body.get("code") == "duplicate_name" and body.get("field") == "name"
+         and body["details"][0].get("code") == "duplicate_name" and body["details"][0].get("other") == "Sở Y tế",
+         "the duplicate name carries the code the dashboard translates and the other agency's name", body)
     st, body, _ = admin.req("POST", "/api/v1/agencies?confirm_overlap=1", {"name": "sở y tế", "kind": "so_ban_nganh"})
     t.ok(st == 409, "a duplicate name cannot be confirmed", body)
     st, body, _ = admin.req("POST", "/api/v1/agencies", {"name": "Sổ Y tế", "kind": "so_ban_nganh"})
@@ -37,6 +40,9 @@ try:
     t.ok(st == 409 and d.get("field") == "ip_ranges" and "10.5.7.0/24 overlaps 10.5.0.0/16" in d.get("message", "")
          and "Sở Y tế" in d["message"] and d.get("confirm") == "confirm_overlap",
          "a range inside another agency's is a 409 naming both ranges and the agency, and asks to confirm", body)
+    t.ok(body.get("code") == "overlap" and body.get("field") == "ip_ranges" and d.get("code") == "overlap"
+         and d.get("other") == "Sở Y tế" and d.get("value") == "10.5.7.0/24" and d.get("other_value") == "10.5.0.0/16",
+         "the overlap carries its code, the other agency and both ranges as data", body)
     st, body, _ = admin.req("POST", "/api/v1/agencies", {"name": "Mạng tỉnh", "kind": "so_ban_nganh", "ip_ranges": ["10.0.0.0/8"]})
     t.ok(st == 409 and "10.0.0.0/8 overlaps 10.5.0.0/16" in body["error"], "a range around another agency's is refused too", body)
     st, body, _ = admin.req("POST", "/api/v1/agencies", {"name": "V6", "kind": "so_ban_nganh", "ip_ranges": ["2001:db8:5:1::/64"]})

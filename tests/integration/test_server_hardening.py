@@ -10,7 +10,7 @@ import sqlite3
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _serverlib import Server, Tap, event  # noqa: E402
+from _serverlib import SRC, Server, Tap, event  # noqa: E402
 
 
 def nest(depth):
@@ -52,11 +52,20 @@ try:
     # an event stored deeper than the bound (as before the fix): put it in
     # the database directly, as an older server would have accepted it
     srv.stop()
-    db = sqlite3.connect(os.path.join(srv.data_dir, "canhgac.db"))
     import json
-    db.execute("UPDATE events SET evidence=? WHERE id='deep24'", (json.dumps(nest(31)),))
-    db.commit()
-    db.close()
+    deep = json.dumps(nest(31))
+    if os.environ.get("CANHGAC_TEST_BACKEND") == "postgresql":
+        import subprocess
+        url = subprocess.run([os.path.join(SRC, "tests", "pg-store-wrap.sh"), "--url", srv.data_dir],
+                             check=True, capture_output=True, text=True).stdout.strip()
+        subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-v", "deep=" + deep, url],
+                       input="UPDATE events SET evidence = :'deep'::jsonb WHERE id = 'deep24';\n",
+                       check=True, text=True, env=dict(os.environ, LC_ALL="C", LANG="C"))
+    else:
+        db = sqlite3.connect(os.path.join(srv.data_dir, "canhgac.db"))
+        db.execute("UPDATE events SET evidence=? WHERE id='deep24'", (deep,))
+        db.commit()
+        db.close()
     srv.start()
     admin = srv.login_admin()
     off = srv.client()

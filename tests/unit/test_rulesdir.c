@@ -49,8 +49,9 @@ TEST(source_tree)
 TEST(installed_path)
 {
 	const char *suffix = "/share/canhgac/rules";
-	size_t n = strlen(CG_RULES_DIR), k = strlen(suffix);
-	CHECK(n >= k && strcmp(CG_RULES_DIR + n - k, suffix) == 0);
+	const char *dir = CG_RULES_DIR;
+	size_t n = strlen(dir), k = strlen(suffix);
+	CHECK(n >= k && strcmp(dir + n - k, suffix) == 0);
 }
 
 TEST(missing_and_short)

@@ -135,9 +135,15 @@ function hasT(key) {
  * the server's code when we know it, otherwise a plain sentence naming
  * the rejected value (Vietnamese) or the server's own words (English). */
 function fieldErrorText(e) {
-	const d = e.details && typeof e.details === "object" && !Array.isArray(e.details) ? e.details : {};
+	/* the detail about this error: an object, or the first of a list
+	 * (an agency conflict: {field, code, other, value, other_value, confirm}) */
+	const ds = Array.isArray(e.details) ? e.details[0] : e.details;
+	const d = ds && typeof ds === "object" ? ds : {};
+	const str = (x) => (typeof x === "string" ? x : "");
 	const other = [d.other, d.agency, d.agency_name, d.name, e.quotedOther].find((x) => typeof x === "string" && x !== "") || "";
-	const vars = { value: e.value || "", other, other_sfx: other ? " (" + other + ")" : "" };
+	const vars = { value: str(d.value) || e.value || "", other, other_value: str(d.other_value), other_sfx: other ? ": “" + other + "”" : "" };
+	/* a warning the user may confirm by saving again has its own wording */
+	if (e.code && d.confirm && hasT("err_code_" + e.code + "_confirm")) return t("err_code_" + e.code + "_confirm", vars);
 	if (e.code && hasT("err_code_" + e.code)) return t("err_code_" + e.code, vars);
 	if (e.status === 409) return t(vars.other ? "err_conflict_with" : "err_conflict", vars);
 	if (getLang() === "en" && e.detail) return e.detail.charAt(0).toUpperCase() + e.detail.slice(1);

@@ -32,7 +32,6 @@ const CG_STRINGS = {
 		forbidden: "Bạn không có quyền thực hiện thao tác này.",
 		not_found: "Không tìm thấy.",
 		saved: "Đã lưu.",
-		overlap_confirm: "Dải IP nằm trong hoặc bao trùm dải của cơ quan khác (xem bên dưới). Nếu đúng là đơn vị này dùng một phần dải đó, bấm Lưu lần nữa để xác nhận: máy trong dải hẹp hơn sẽ thuộc về đơn vị có dải hẹp hơn.",
 		deleted: "Đã xoá.",
 
 		nav_overview: "Tổng quan",
@@ -288,7 +287,6 @@ const CG_STRINGS = {
 		forbidden: "You are not allowed to do this.",
 		not_found: "Not found.",
 		saved: "Saved.",
-		overlap_confirm: "These IP ranges lie inside or around another agency's (see below). If this unit really uses part of that range, press Save again to confirm: a host belongs to the agency with the narrower range.",
 		deleted: "Deleted.",
 
 		nav_overview: "Overview",

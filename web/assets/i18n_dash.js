@@ -31,7 +31,8 @@ Object.assign(CG_STRINGS.vi, {
 	err_conflict_with: "Giá trị này trùng với “{other}”.",
 	err_code_duplicate: "Đã có bản ghi trùng: “{value}”.",
 	err_code_duplicate_name: "Đã có cơ quan, đơn vị mang tên này{other_sfx}.",
-	err_code_overlap: "Dải IP “{value}” trùng với dải IP của cơ quan khác{other_sfx}.",
+	err_code_overlap: "Dải IP “{value}” trùng với dải {other_value} của cơ quan khác{other_sfx}.",
+	err_code_overlap_confirm: "Dải IP “{value}” nằm trong hoặc bao trùm dải {other_value} của “{other}”. Nếu đúng là đơn vị này dùng một phần dải đó, bấm Lưu lần nữa để xác nhận: máy trong dải hẹp hơn sẽ thuộc về đơn vị có dải hẹp hơn.",
 	err_code_in_use: "Bản ghi đang được dùng ở nơi khác nên không xoá được.",
 	err_code_not_found: "Bản ghi liên quan không còn tồn tại.",
 
@@ -78,7 +79,8 @@ Object.assign(CG_STRINGS.en, {
 	err_conflict_with: "This value is the same as “{other}”.",
 	err_code_duplicate: "A record with “{value}” already exists.",
 	err_code_duplicate_name: "An agency with this name already exists{other_sfx}.",
-	err_code_overlap: "The IP range “{value}” overlaps another agency's{other_sfx}.",
+	err_code_overlap: "The IP range “{value}” overlaps {other_value}, another agency's{other_sfx}.",
+	err_code_overlap_confirm: "The IP range “{value}” lies inside or around {other_value}, the range of “{other}”. If this unit really uses part of that range, press Save again to confirm: a host belongs to the agency with the narrower range.",
 	err_code_in_use: "The record is still used elsewhere and cannot be deleted.",
 	err_code_not_found: "A related record no longer exists.",
 

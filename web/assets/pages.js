@@ -243,10 +243,10 @@ async function pageAgencies(main, params) {
 					if (a) await api(UPDATE_METHOD, "/agencies/" + a.id, { body, query });
 					else await api("POST", "/agencies", { body, query });
 				} catch (e) {
-					if (e instanceof ApiError && e.status === 409 && e.details.some((d) => d && d.confirm === "confirm_overlap")) {
-						confirmed = key;
-						throw new ApiError(409, t("overlap_confirm"), e.details);
-					}
+					/* the form shows the warning next to the ranges
+					 * (err_code_overlap_confirm: the other agency, its
+					 * range and "save again") */
+					if (e instanceof ApiError && e.status === 409 && e.details.some((d) => d && d.confirm === "confirm_overlap")) confirmed = key;
 					throw e;
 				}
 				toast(t("saved"));

@@ -297,7 +297,8 @@ function formDialog(spec) {
 				showFieldError(target, fieldErrorText(err));
 				target.input.focus();
 			} else {
-				errBox.textContent = errorText(err);
+				/* a page's own explanation (pages.js) wins over the generic one */
+				errBox.textContent = err && err.userText ? err.userText : errorText(err);
 			}
 			/* per-field details some answers carry ({field, message}) */
 			for (const d of (err && Array.isArray(err.details) ? err.details : [])) {

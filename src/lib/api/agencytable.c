@@ -311,6 +311,20 @@ static void describe(const cg_agency_ref *a, char *dst, size_t n)
 		snprintf(dst, n, "'%.200s'", a->name);
 }
 
+/* Copies src into dst[n], cut (if it must be) before a UTF-8 character
+ * rather than inside one, so the copy is still valid JSON text. */
+static void copy_utf8(char *dst, size_t n, const char *src)
+{
+	size_t len = strlen(src);
+	if (len >= n) {
+		len = n - 1;
+		while (len > 0 && ((unsigned char)src[len] & 0xC0) == 0x80)
+			len--;
+	}
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
 /* Is the string v one of the members of base's array `key`? */
 static bool in_base(const json_t *base, const char *key, const json_t *v)
 {
@@ -342,6 +356,8 @@ cg_err cg_agency_table_check(const cg_agency_table *t, int64_t self_id, const js
 				continue;
 			describe(&t->a[i], who, sizeof who);
 			snprintf(e->field, sizeof e->field, "name");
+			snprintf(e->code, sizeof e->code, "duplicate_name");
+			copy_utf8(e->other, sizeof e->other, t->a[i].name);
 			snprintf(e->message, sizeof e->message,
 			         "agency %s (id %lld) already has this name", who,
 			         (long long)t->a[i].id);
@@ -368,6 +384,10 @@ cg_err cg_agency_table_check(const cg_agency_table *t, int64_t self_id, const js
 		const cg_agency_ref *o = &t->a[x.hit->value];
 		describe(o, who, sizeof who);
 		snprintf(e->field, sizeof e->field, "ip_ranges");
+		snprintf(e->code, sizeof e->code, "overlap");
+		copy_utf8(e->other, sizeof e->other, o->name);
+		snprintf(e->value, sizeof e->value, "%s", mine);
+		snprintf(e->other_value, sizeof e->other_value, "%s", theirs);
 		snprintf(e->message, sizeof e->message, "%s %s %s of agency %s (id %lld)", mine,
 		         x.hit->range.prefix == c.prefix ? "is the same range as" : "overlaps",
 		         theirs, who, (long long)o->id);

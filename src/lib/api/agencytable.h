@@ -63,7 +63,8 @@ const cg_agency_ref *cg_agency_table_find(const cg_agency_table *t, const char *
 /* Would the agency record rec (a normalized agency: name, ip_ranges)
  * stored as agency self_id (0 for a new one) collide with another
  * agency? CG_ECONFLICT with e naming the field ("name" or "ip_ranges"),
- * the other agency and, for ranges, both ranges. Names are compared
+ * the code ("duplicate_name" or "overlap"), the other agency (e->other)
+ * and, for ranges, both ranges (e->value, e->other_value). Names are compared
  * after case folding and whitespace collapsing ("Sở  Y TẾ" = "Sở Y tế");
  * a range collides when it contains, equals or lies inside another
  * agency's range. base (the stored record for an update, else NULL):

@@ -20,9 +20,18 @@
 #include "core/buf.h"
 #include "store/store.h"
 
+/* code (may be empty): what was violated, as the API sends it and the
+ * dashboard translates it ("duplicate_name", "overlap"); other, value,
+ * other_value: for a collision with another record, its name, the
+ * rejected value and the other record's value, so that a client can word
+ * the message itself. */
 typedef struct cg_inv_error {
 	char field[48];
 	char message[448];
+	char code[24];
+	char other[208];
+	char value[52];
+	char other_value[52];
 } cg_inv_error;
 
 /* base: the existing record for an update, NULL for a create. Members of

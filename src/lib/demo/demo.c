@@ -54,7 +54,7 @@ static void set_why(cg_buf *why, const char *what, const char *name, const cg_in
 static cg_err create_record(cg_store *st, cg_resource r, json_t *rec, const char *name, cg_buf *why)
 {
 	json_t *norm = NULL;
-	cg_inv_error e = {"", ""};
+	cg_inv_error e = {0};
 	cg_err err = cg_inv_normalize(r, rec, NULL, &norm, &e);
 	json_decref(rec);
 	if (err) {
