@@ -29,6 +29,7 @@
  *    the server's text.
  */
 #include "backend.h"
+#include "resources.h"
 
 #include <libpq-fe.h>
 #include <pthread.h>
@@ -213,87 +214,9 @@ static const char *const migrations[] = {
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
-/* ---- resources (the same field tables as sqlite.c) -------------------- */
+/* ---- resources -------------------------------------------------------- */
 
-typedef enum ftype { F_TEXT, F_TEXT_NULL, F_INT, F_INT_NULL, F_BOOL, F_JSON } ftype;
-
-typedef struct field {
-	const char *name;
-	ftype type;
-} field;
-
-typedef enum fop { OP_EQ_TEXT, OP_EQ_INT, OP_LIKE } fop;
-
-typedef struct filter {
-	const char *param;
-	const char *column;
-	fop op;
-} filter;
-
-typedef struct resdef {
-	const char *table;
-	const char *type;
-	const char *scope_col;
-	const field *fields;
-	const filter *filters;
-} resdef;
-
-static const field agency_fields[] = {
-    {"name", F_TEXT},      {"kind", F_TEXT},      {"parent_id", F_INT_NULL},
-    {"code", F_TEXT_NULL}, {"ip_ranges", F_JSON}, {"declared_endpoints", F_INT},
-    {NULL, F_TEXT},
-};
-static const field system_fields[] = {
-    {"agency_id", F_INT},
-    {"name", F_TEXT},
-    {"kind", F_TEXT},
-    {"urls", F_JSON},
-    {"domains", F_JSON},
-    {"ips", F_JSON},
-    {"level", F_INT},
-    {"dossier_status", F_TEXT},
-    {"dossier_dates", F_JSON},
-    {"monitor_interval_s", F_INT},
-    {NULL, F_TEXT},
-};
-static const field person_fields[] = {
-    {"agency_id", F_INT},
-    {"name", F_TEXT},
-    {"role", F_TEXT},
-    {"title", F_TEXT},
-    {"phone", F_TEXT},
-    {"email", F_TEXT},
-    {"published_on_portal", F_BOOL},
-    {NULL, F_TEXT},
-};
-static const filter agency_filters[] = {
-    {"q", "name", OP_LIKE},
-    {"kind", "kind", OP_EQ_TEXT},
-    {"parent_id", "parent_id", OP_EQ_INT},
-    {"code", "code", OP_EQ_TEXT},
-    {NULL, NULL, OP_EQ_TEXT},
-};
-static const filter system_filters[] = {
-    {"q", "name", OP_LIKE},
-    {"agency_id", "agency_id", OP_EQ_INT},
-    {"kind", "kind", OP_EQ_TEXT},
-    {"level", "level", OP_EQ_INT},
-    {"dossier_status", "dossier_status", OP_EQ_TEXT},
-    {NULL, NULL, OP_EQ_TEXT},
-};
-static const filter person_filters[] = {
-    {"q", "name", OP_LIKE},
-    {"agency_id", "agency_id", OP_EQ_INT},
-    {"role", "role", OP_EQ_TEXT},
-    {NULL, NULL, OP_EQ_TEXT},
-};
-
-static const resdef resdefs[] = {
-    [CG_RES_AGENCY] = {"agencies", "agency", "id", agency_fields, agency_filters},
-    [CG_RES_SYSTEM] = {"systems", "system", "agency_id", system_fields, system_filters},
-    [CG_RES_PERSON] = {"people", "person", "agency_id", person_fields, person_filters},
-};
-#define N_RES 3
+/* The field tables: resources.h (shared with the other backend). */
 
 /* ---- parameters --------------------------------------------------------- */
 
@@ -707,7 +630,7 @@ static cg_err migrate(cg_store_impl *st, pgconn *c)
 static cg_err build_sql(cg_store_impl *st)
 {
 	for (int r = 0; r < N_RES; r++) {
-		const resdef *d = &resdefs[r];
+		const resdef *d = &cg_store_resdefs[r];
 		cg_buf cols, ins, vals, upd, sel, del;
 		cg_buf_init(&cols, 4096);
 		cg_buf_init(&ins, 4096);
@@ -898,7 +821,7 @@ static cg_err pg_inv_create(cg_store_impl *st, const cg_scope *scope, const cg_a
 		return CG_EINVAL;
 	if (scope->agency_id != 0 && (r == CG_RES_AGENCY || rec_agency(r, rec) != scope->agency_id))
 		return CG_EPERM;
-	const resdef *d = &resdefs[r];
+	const resdef *d = &cg_store_resdefs[r];
 	cg_err err;
 	pgconn *c = take(st, &err);
 	if (!c)
@@ -931,7 +854,7 @@ static cg_err pg_inv_update(cg_store_impl *st, const cg_scope *scope, const cg_a
 		return CG_EINVAL;
 	if (scope->agency_id != 0 && r != CG_RES_AGENCY && rec_agency(r, rec) != scope->agency_id)
 		return CG_EPERM;
-	const resdef *d = &resdefs[r];
+	const resdef *d = &cg_store_resdefs[r];
 	cg_err err;
 	pgconn *c = take(st, &err);
 	if (!c)
@@ -983,7 +906,7 @@ static cg_err pg_inv_delete(cg_store_impl *st, const cg_scope *scope, const cg_a
 			}
 		}
 		if (!err)
-			err = audit_row(c, actor, "delete", resdefs[r].type, id, NULL);
+			err = audit_row(c, actor, "delete", cg_store_resdefs[r].type, id, NULL);
 		err = finish(c, err);
 	}
 	conn_put(st, c);
@@ -1014,7 +937,7 @@ static cg_err pg_inv_get(cg_store_impl *st, const cg_scope *scope, cg_resource r
 		int64_t owner = r == CG_RES_AGENCY ? col_i64(res, 0, 0) : col_i64(res, 0, 1);
 		if (scope->agency_id != 0 && owner != scope->agency_id)
 			err = CG_ENOTFOUND;
-		else if (!(*out = row_record(&resdefs[r], res, 0)))
+		else if (!(*out = row_record(&cg_store_resdefs[r], res, 0)))
 			err = CG_ENOMEM;
 	}
 	PQclear(res);
@@ -1150,7 +1073,7 @@ static cg_err pg_inv_list(cg_store_impl *st, const cg_scope *scope, cg_resource 
 	*total = 0;
 	if ((unsigned)r >= N_RES)
 		return CG_EINVAL;
-	const resdef *d = &resdefs[r];
+	const resdef *d = &cg_store_resdefs[r];
 	cg_buf where;
 	cg_buf_init(&where, 4096);
 	params p = {0};

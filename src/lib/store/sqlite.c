@@ -21,6 +21,7 @@
  *    so create/read/update/delete/list are written once for all three.
  */
 #include "backend.h"
+#include "resources.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -241,92 +242,7 @@ static const char *const migrations[] = {
 
 /* ---- resources -------------------------------------------------------- */
 
-typedef enum ftype {
-	F_TEXT,      /* string, required */
-	F_TEXT_NULL, /* string or null */
-	F_INT,       /* integer */
-	F_INT_NULL,  /* integer or null (a reference) */
-	F_BOOL,      /* true/false, stored 0/1 */
-	F_JSON,      /* array or object, stored as JSON text */
-} ftype;
-
-typedef struct field {
-	const char *name; /* JSON member and column */
-	ftype type;
-} field;
-
-typedef enum fop { OP_EQ_TEXT, OP_EQ_INT, OP_LIKE } fop;
-
-typedef struct filter {
-	const char *param;  /* query member */
-	const char *column; /* for OP_LIKE: "name" searched (and code) */
-	fop op;
-} filter;
-
-typedef struct resdef {
-	const char *table;
-	const char *type;      /* audit object_type */
-	const char *scope_col; /* column compared with the scope's agency */
-	const field *fields;
-	const filter *filters;
-} resdef;
-
-static const field agency_fields[] = {
-    {"name", F_TEXT},      {"kind", F_TEXT},      {"parent_id", F_INT_NULL},
-    {"code", F_TEXT_NULL}, {"ip_ranges", F_JSON}, {"declared_endpoints", F_INT},
-    {NULL, F_TEXT},
-};
-static const field system_fields[] = {
-    {"agency_id", F_INT},
-    {"name", F_TEXT},
-    {"kind", F_TEXT},
-    {"urls", F_JSON},
-    {"domains", F_JSON},
-    {"ips", F_JSON},
-    {"level", F_INT},
-    {"dossier_status", F_TEXT},
-    {"dossier_dates", F_JSON},
-    {"monitor_interval_s", F_INT},
-    {NULL, F_TEXT},
-};
-static const field person_fields[] = {
-    {"agency_id", F_INT},
-    {"name", F_TEXT},
-    {"role", F_TEXT},
-    {"title", F_TEXT},
-    {"phone", F_TEXT},
-    {"email", F_TEXT},
-    {"published_on_portal", F_BOOL},
-    {NULL, F_TEXT},
-};
-static const filter agency_filters[] = {
-    {"q", "name", OP_LIKE},
-    {"kind", "kind", OP_EQ_TEXT},
-    {"parent_id", "parent_id", OP_EQ_INT},
-    {"code", "code", OP_EQ_TEXT},
-    {NULL, NULL, OP_EQ_TEXT},
-};
-static const filter system_filters[] = {
-    {"q", "name", OP_LIKE},
-    {"agency_id", "agency_id", OP_EQ_INT},
-    {"kind", "kind", OP_EQ_TEXT},
-    {"level", "level", OP_EQ_INT},
-    {"dossier_status", "dossier_status", OP_EQ_TEXT},
-    {NULL, NULL, OP_EQ_TEXT},
-};
-static const filter person_filters[] = {
-    {"q", "name", OP_LIKE},
-    {"agency_id", "agency_id", OP_EQ_INT},
-    {"role", "role", OP_EQ_TEXT},
-    {NULL, NULL, OP_EQ_TEXT},
-};
-
-static const resdef resdefs[] = {
-    [CG_RES_AGENCY] = {"agencies", "agency", "id", agency_fields, agency_filters},
-    [CG_RES_SYSTEM] = {"systems", "system", "agency_id", system_fields, system_filters},
-    [CG_RES_PERSON] = {"people", "person", "agency_id", person_fields, person_filters},
-};
-#define N_RES 3
+/* The field tables: resources.h (shared with the other backend). */
 
 
 /* ---- connections ------------------------------------------------------ */
@@ -755,7 +671,7 @@ fail:
 static cg_err build_sql(cg_store_impl *st)
 {
 	for (int r = 0; r < N_RES; r++) {
-		const resdef *d = &resdefs[r];
+		const resdef *d = &cg_store_resdefs[r];
 		cg_buf cols, ins, qs, upd;
 		cg_buf_init(&cols, 4096);
 		cg_buf_init(&ins, 4096);
@@ -974,7 +890,7 @@ static cg_err sq_inv_create(cg_store_impl *st, const cg_scope *scope, const cg_a
 		return CG_EINVAL;
 	if (scope->agency_id != 0 && (r == CG_RES_AGENCY || rec_agency(r, rec) != scope->agency_id))
 		return CG_EPERM;
-	const resdef *d = &resdefs[r];
+	const resdef *d = &cg_store_resdefs[r];
 	char *tofree[16] = {0};
 	conn *c = writer_get(st);
 	cg_err err = begin(c);
@@ -1010,7 +926,7 @@ static cg_err sq_inv_update(cg_store_impl *st, const cg_scope *scope, const cg_a
 		return CG_EINVAL;
 	if (scope->agency_id != 0 && r != CG_RES_AGENCY && rec_agency(r, rec) != scope->agency_id)
 		return CG_EPERM;
-	const resdef *d = &resdefs[r];
+	const resdef *d = &cg_store_resdefs[r];
 	char *tofree[16] = {0};
 	conn *c = writer_get(st);
 	cg_err err = begin(c);
@@ -1064,7 +980,7 @@ static cg_err sq_inv_delete(cg_store_impl *st, const cg_scope *scope, const cg_a
 			}
 		}
 		if (!err)
-			err = audit_row(c, actor, "delete", resdefs[r].type, id, NULL);
+			err = audit_row(c, actor, "delete", cg_store_resdefs[r].type, id, NULL);
 		err = finish(c, err);
 	}
 	changed(st, r, err);
@@ -1089,7 +1005,7 @@ static cg_err sq_inv_get(cg_store_impl *st, const cg_scope *scope, cg_resource r
 			                                   : sqlite3_column_int64(s, 1);
 			if (scope->agency_id != 0 && owner != scope->agency_id)
 				err = CG_ENOTFOUND;
-			else if (!(*out = row_record(&resdefs[r], s)))
+			else if (!(*out = row_record(&cg_store_resdefs[r], s)))
 				err = CG_ENOMEM;
 		} else
 			err = rc == SQLITE_DONE ? CG_ENOTFOUND
@@ -1223,7 +1139,7 @@ static cg_err sq_inv_list(cg_store_impl *st, const cg_scope *scope, cg_resource 
 	*total = 0;
 	if ((unsigned)r >= N_RES)
 		return CG_EINVAL;
-	const resdef *d = &resdefs[r];
+	const resdef *d = &cg_store_resdefs[r];
 	cg_buf where, sql;
 	cg_buf_init(&where, 4096);
 	cg_buf_init(&sql, 8192);
