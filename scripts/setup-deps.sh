@@ -17,7 +17,7 @@ build_pkgs=(
 test_pkgs=(
   python3 curl openssl ca-certificates nginx-light chromium nodejs npm
   yara clamav poppler-utils catdoc unzip zip p7zip-full time hyperfine
-  libreoffice-writer-nogui libreoffice-calc-nogui iproute2 procps bc
+  libreoffice-writer-nogui libreoffice-calc-nogui iproute2 procps bc strace
   wamerican
   postgresql-15 postgresql-client-15
   debhelper dpkg-dev lintian man-db groff-base systemd adduser
