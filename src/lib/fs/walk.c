@@ -205,7 +205,8 @@ static int by_inode(const void *a, const void *b)
 static void list_entries(walker *k, const task *t, int dfd, size_t dlen, size_t n, bool *oom)
 {
 	walk *w = k->w;
-	qsort(k->ents, n, sizeof *k->ents, by_inode);
+	if (n > 1)
+		qsort(k->ents, n, sizeof *k->ents, by_inode);
 	for (size_t i = 0; i < n; i++) {
 		linux_dirent64 *e = k->ents[i];
 		size_t nlen = strlen(e->d_name);

@@ -67,8 +67,8 @@ static void setup_tree(void)
 	snprintf(root, sizeof root, "/tmp/cg-walk-XXXXXX");
 	CHECK(mkdtemp(root) != NULL);
 	char p[512];
-	const char *dirs[] = {"a", "a/b", "a/b/c", "d"};
-	for (int i = 0; i < 4; i++) {
+	const char *dirs[] = {"e", "a", "a/b", "a/b/c", "d"}; /* e stays empty */
+	for (int i = 0; i < 5; i++) {
 		snprintf(p, sizeof p, "%s/%s", root, dirs[i]);
 		mkdir(p, 0755);
 	}
@@ -162,7 +162,7 @@ TEST(settled_files_are_not_handed_on)
 	CHECK(t.settled > 0 && t.settled < 5001);
 	CHECK(t.s.files == 5001 - t.settled);
 	CHECK(t.s.symlinks == 0 && t.s.special == 0); /* all in the skipped d */
-	CHECK(t.dirs_offered == 5);                   /* root, a, a/b, a/b/c, d */
+	CHECK(t.dirs_offered == 6);                   /* root, a, a/b, a/b/c, d, e */
 }
 
 /* Many directories listed by several threads at once: every file once. */
@@ -191,6 +191,18 @@ TEST(many_directories_in_parallel)
 	}
 }
 
+/* A root that is an empty directory: nothing, no problem (the first
+ * listing of a thread has no entries to sort). */
+TEST(empty_root)
+{
+	char e[512];
+	snprintf(e, sizeof e, "%s/e", root);
+	seen s = {.mu = PTHREAD_MUTEX_INITIALIZER};
+	const char *roots[] = {e};
+	CHECK(cg_walk(roots, 1, NULL, on_file, on_problem, &s) == CG_OK);
+	CHECK(s.files == 0 && s.unreadable == 0);
+}
+
 TEST(open_refuses_symlink)
 {
 	char p[512];
@@ -213,6 +225,7 @@ int main(void)
 	RUN(single_file_and_missing_roots);
 	RUN(settled_files_are_not_handed_on);
 	RUN(many_directories_in_parallel);
+	RUN(empty_root);
 	RUN(open_refuses_symlink);
 	return test_done();
 }
