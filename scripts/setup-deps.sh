@@ -11,7 +11,7 @@ build_pkgs=(
   libjansson-dev libsqlite3-dev sqlite3 libmicrohttpd-dev libgnutls28-dev
   libsodium-dev libcurl4-openssl-dev libxml2-dev libyara-dev libarchive-dev
   libpsl-dev libpcap-dev zlib1g-dev libutf8proc-dev libpoppler-glib-dev
-  libgsf-1-dev libssl-dev libpq-dev
+  libgsf-1-dev libssl-dev libpq-dev libclamav-dev
 )
 # Tools the tests and benchmarks run against (anchors, real servers, browser).
 test_pkgs=(

@@ -155,13 +155,16 @@ const cg_command cg_commands[] = {
 	  "filepath, extension, filetype and owner defined, includes allowed inside\n"
 	  "the directory; exit 0 all compile, 1 some do not, 2 PATH unreadable.\n" },
 	{ "scan malware", cmd_scan_malware,
-	  "Scan files for web shells and malware (YARA rules, hash signatures).",
+	  "Scan files for web shells and malware (YARA rules, hash signatures, ClamAV).",
 	  "[OPTIONS] PATH...",
 	  "options:\n"
 	  "  --rules PATH      YARA rule file or directory of *.yar (repeatable;\n"
 	  "                    default: the shipped rules/malware)\n"
 	  "  --hashes FILE     hash signatures: SHA-256/MD5 list, ClamAV .hdb/.hsb,\n"
 	  "                    MalwareBazaar CSV (repeatable)\n"
+	  "  --clamav PATH     ClamAV databases: a directory of .cvd/.cld/.hdb/.hsb/\n"
+	  "                    .ndb/.ldb files (or one such file), in the same scan\n"
+	  "                    (kind known-malware, named as ClamAV names it)\n"
 	  "  -j, --threads N   scanning threads (default: number of cores)\n"
 	  "  --no-cache        read every file (no incremental scan cache)\n"
 	  "  --archives        look inside zip, tar, gz, bz2, xz, 7z (bounded)\n"

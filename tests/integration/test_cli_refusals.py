@@ -81,7 +81,7 @@ BAD_USAGE = {
     "quarantine list": [["extra"]],
     "quarantine restore": [[], ["a", "b"]],
     "scan malware": [[], ["no-such-path"], ["--threads", "0", "."], ["--rules", "no-such.yar", "."],
-                     ["--hashes", "no-such.txt", "."]],
+                     ["--hashes", "no-such.txt", "."], ["--clamav", "no-such-db", "."]],
     "scan secrets": [[], ["--threads", "x", "."]],
     "serve": [["--no-tls", "--listen", "0.0.0.0:0"], ["--listen", "nowhere"], ["--tls-cert", "c.pem"],
               ["--listen", "127.0.0.1:0", "--tls-cert", "no-such.pem", "--tls-key", "no-such.key"],

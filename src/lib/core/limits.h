@@ -291,7 +291,7 @@
 /* Entries accepted from all --hashes files together (the full
  * MalwareBazaar export is under a million). */
 #define CG_MW_MAX_HASHES 20000000u
-/* A scan cache file: 80 bytes a file; 16M files is 1.3 GB. */
+/* A scan cache file: 72 bytes a file; 16M files is 1.2 GB. */
 #define CG_MW_MAX_CACHE_ENTRIES (16u * 1024u * 1024u)
 /* The obfuscation detector (malware/obfuscation.h): bytes of a script
  * deflated to measure its compression ratio (on the stack), the size
@@ -309,6 +309,11 @@
 #define CG_MW_MAX_EXTERNAL_LEN 8192u
 /* A quarantine metadata file. */
 #define CG_MW_MAX_QMETA_BYTES (64u * 1024u)
+/* Database files in one --clamav directory (freshclam keeps a handful). */
+#define CG_MW_MAX_CLAMAV_FILES 4096
+/* File and scan size given to libclamav: above every --max-size that
+ * makes sense, so that ClamAV never silently skips what canhgac reads. */
+#define CG_MW_CLAMAV_MAX_SCAN (4ull * 1024ull * 1024ull * 1024ull)
 
 /* ---- secrets (state-secret document scan) -------------------------- */
 

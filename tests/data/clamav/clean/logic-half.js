@@ -1,0 +1,1 @@
+var a = 'canhgac-ldb-part-one';

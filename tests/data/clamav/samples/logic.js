@@ -1,0 +1,2 @@
+var a = 'canhgac-ldb-part-one';
+var b = 'canhgac-ldb-part-two';
