@@ -10,6 +10,7 @@
 #include "api/agent_policy.h"
 #include "agent/scans.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -25,6 +26,8 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/rulesdir.h"
+#include "malware/clamav.h"
+#include "malware/hashsig.h"
 #include "malware/rules.h"
 #include "malware/scan.h"
 #include "secrets/secrets.h"
@@ -38,6 +41,8 @@ struct cg_agent_scans {
 	int64_t last[CG_SCAN_NKINDS];
 	json_t *reported[2]; /* [0] malware, [1] secrets: key -> true */
 	cg_mw_rules *rules;
+	cg_hashset *hashes;    /* the bundle's hashes/, or NULL */
+	cg_mw_clamav *clamav;  /* the bundle's clamav/, or NULL */
 	bool rules_tried;
 };
 
@@ -96,6 +101,8 @@ void cg_agent_scans_close(cg_agent_scans *s)
 	json_decref(s->reported[0]);
 	json_decref(s->reported[1]);
 	cg_mw_rules_free(s->rules);
+	cg_hashset_free(s->hashes);
+	cg_mw_clamav_free(s->clamav);
 	free(s);
 }
 
@@ -145,8 +152,93 @@ static void rules_dir(const char *data_dir, char *buf, size_t size)
 void cg_agent_scans_rules_changed(cg_agent_scans *s)
 {
 	cg_mw_rules_free(s->rules);
+	cg_hashset_free(s->hashes);
+	cg_mw_clamav_free(s->clamav);
 	s->rules = NULL;
+	s->hashes = NULL;
+	s->clamav = NULL;
 	s->rules_tried = false;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The bundle's hashes/: every regular file in it is a hash list (plain
+ * SHA-256/MD5, ClamAV .hdb/.hsb, MalwareBazaar CSV; hashsig.h), loaded in
+ * name order. No directory: no hash signatures (not an error). */
+static cg_err load_hashes(cg_agent_scans *s, cg_buf *why)
+{
+	char dir[PATH_MAX];
+	int k = snprintf(dir, sizeof dir, "%s/bundle/current/hashes", s->data_dir);
+	if (k < 0 || (size_t)k >= sizeof dir || !is_dir(dir))
+		return CG_OK;
+	DIR *d = opendir(dir);
+	if (!d) {
+		cg_buf_printf(why, "%s: %s", dir, strerror(errno));
+		return CG_EIO;
+	}
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	cg_err err = CG_OK;
+	struct dirent *de;
+	while (!err && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (n == CG_MW_MAX_RULE_FILES) {
+			cg_buf_printf(why, "%s: more than %d files", dir, CG_MW_MAX_RULE_FILES);
+			err = CG_ELIMIT;
+			break;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			char **v = realloc(names, cap * sizeof *v);
+			if (!v) {
+				err = CG_ENOMEM;
+				break;
+			}
+			names = v;
+		}
+		if (!(names[n] = strdup(de->d_name)))
+			err = CG_ENOMEM;
+		else
+			n++;
+	}
+	closedir(d);
+	if (n)
+		qsort(names, n, sizeof *names, by_name);
+	if (!err)
+		err = cg_hashset_new(&s->hashes);
+	char path[PATH_MAX + 256];
+	for (size_t i = 0; !err && i < n; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		struct stat st;
+		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+			err = cg_hashset_load_file(s->hashes, path, why);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	if (!err)
+		cg_info("agent: %zu hash signatures from %s", cg_hashset_count(s->hashes), dir);
+	return err;
+}
+
+/* The bundle's clamav/: ClamAV databases (clamav.h). Only fingerprinted
+ * here; each scan's sandboxed child loads the engine at the first file
+ * that needs it. */
+static cg_err load_clamav(cg_agent_scans *s, cg_buf *why)
+{
+	char dir[PATH_MAX];
+	int k = snprintf(dir, sizeof dir, "%s/bundle/current/clamav", s->data_dir);
+	if (k < 0 || (size_t)k >= sizeof dir || !is_dir(dir))
+		return CG_OK;
+	cg_err err = cg_mw_clamav_open(dir, &s->clamav, why);
+	if (!err)
+		cg_info("agent: ClamAV databases from %s (%zu files)", dir,
+			cg_mw_clamav_files(s->clamav));
+	return err;
 }
 
 /* Compiles (or loads the compiled form of) the rules once per process. */
@@ -170,6 +262,17 @@ static cg_err load_rules(cg_agent_scans *s, cg_buf *why)
 	if (!err)
 		cg_info("agent: %d malware rules from %s%s", cg_mw_rules_count(s->rules), dir,
 			from_cache ? " (compiled form cached)" : "");
+	/* Whatever else the verified bundle installs for the malware scan. */
+	if (!err)
+		err = load_hashes(s, why);
+	if (!err)
+		err = load_clamav(s, why);
+	if (err) {
+		/* all or nothing: a scan without the bundle's signatures would
+		 * look complete and be weaker than the team decided */
+		cg_agent_scans_rules_changed(s);
+		s->rules_tried = true;
+	}
 	return err;
 }
 
@@ -252,6 +355,8 @@ static int job_run(void *ctx, int fd)
 	char cache[PATH_MAX + 32];
 	snprintf(cache, sizeof cache, "%s/malware/scan-cache.bin", j->s->data_dir);
 	cg_mw_opts o = { .rules = j->s->rules,
+			 .hashes = j->s->hashes,
+			 .clamav = j->s->clamav,
 			 .threads = j->hook ? 1 : 2,
 			 .max_size = CG_MW_DEFAULT_MAX_SIZE,
 			 .archives = !j->hook,
@@ -323,6 +428,8 @@ cg_err cg_agent_scans_run(cg_agent_scans *s, cg_agent_scan_kind kind, bool hook,
 	pthread_mutex_init(&j.lock, NULL);
 	feed f = { .seen = s->reported[which], .now = json_object(), .fn = fn, .ctx = ctx };
 	cg_sandbox_limits lim = { .threads = true, .cpu_seconds = hook ? 300 : 86400 };
+	if (kind != CG_SCAN_SECRETS && s->clamav)
+		lim.max_memory = CG_AGENT_CLAMAV_MEMORY; /* the official databases need ~1.5 GB */
 	uint64_t bad = 0;
 	int64_t t0 = cg_mono_ms();
 	cg_err err = n ? cg_sandbox_run(&lim, job_run, &j, on_event, &f, &bad, why) : CG_OK;

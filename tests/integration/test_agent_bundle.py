@@ -4,7 +4,11 @@ offline (the server never holds the key); an enrolled agent downloads it
 at a heartbeat, verifies it with the key given at enrolment and installs
 it (rule version visible in the inventory). A tampered bundle (one byte of
 one file changed on the server) is refused and the refusal reported to
-the server as an event; the installed version stays."""
+the server as an event; the installed version stays. The agent's
+scheduled malware scan uses what the installed bundle brings: its YARA
+rules (malware/), its hash lists (hashes/) and its ClamAV databases
+(clamav/)."""
+import hashlib
 import os
 import shutil
 import subprocess
@@ -15,6 +19,9 @@ sys.path.insert(0, os.path.dirname(__file__))
 from _agentlib import BIN, Agent, Tap, TlsServer, wait_for  # noqa: E402
 
 t = Tap()
+SRC = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+CLAMAV = os.path.join(SRC, "tests", "data", "clamav")
+HASHED = b"a file the bundle's hash list names\n"
 tmp = tempfile.mkdtemp(prefix="canhgac-agent-bundle.")
 srv = TlsServer()
 agents = []
@@ -27,7 +34,13 @@ def publish(version, tamper=False):
         f.write('rule webshell_eval { strings: $a = "eval($_POST" condition: $a }\n')
     with open(os.path.join(d, "lexicon.txt"), "w") as f:
         f.write(f"nổ hũ\nnhà cái\nv{version}\n")
-    # malware/ holds the YARA rules the agent's scanner uses
+    # malware/ holds the YARA rules the agent's scanner uses, hashes/ its
+    # hash lists, clamav/ its ClamAV databases
+    os.makedirs(os.path.join(d, "hashes"))
+    with open(os.path.join(d, "hashes", "known.txt"), "w") as f:
+        f.write(hashlib.sha256(HASHED).hexdigest() + f" Bundle.Hash.Sample-v{version}\n")
+    os.makedirs(os.path.join(d, "clamav"))
+    shutil.copy(os.path.join(CLAMAV, "db", "test.ndb"), os.path.join(d, "clamav", "test.ndb"))
     os.makedirs(os.path.join(d, "malware"))
     with open(os.path.join(d, "malware", "bundle.yar"), "w") as f:
         f.write(f'rule bundle_marker_v{version} {{ meta: kind = "webshell" '
@@ -109,6 +122,22 @@ try:
     m = wait_for(lambda: [e for e in srv.events(source="malware") if e["subject"] == marked], 60)
     t.ok(bool(m) and m[0]["evidence"]["rule"] == "bundle_marker_v4",
          "the scheduled scan matched with the bundle's v4 rule", m)
+
+    # ... and the bundle's hash list and ClamAV database
+    hashed = os.path.join(scand, "hashed.bin")
+    with open(hashed, "wb") as f:
+        f.write(HASHED)
+    dropper = os.path.join(scand, "dropper.exe")
+    shutil.copy(os.path.join(CLAMAV, "samples", "dropper.exe"), dropper)
+    h = wait_for(lambda: [e for e in srv.events(source="malware") if e["subject"] == hashed], 60)
+    t.ok(bool(h) and h[0]["kind"] == "known-malware" and
+         h[0]["evidence"]["rule"] == "Bundle.Hash.Sample-v4" and h[0]["evidence"]["namespace"] == "hash",
+         "a file whose SHA-256 is in the bundle's hashes/ list is found", h)
+    c = wait_for(lambda: [e for e in srv.events(source="malware") if e["subject"] == dropper], 60)
+    t.ok(bool(c) and c[0]["kind"] == "known-malware" and
+         c[0]["evidence"]["rule"] == "Canhgac.Test.Dropper-1.UNOFFICIAL" and
+         c[0]["evidence"]["namespace"] == "clamav",
+         "a file matching the bundle's clamav/ database is found", c)
 finally:
     for x in agents:
         x.stop()

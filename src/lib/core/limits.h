@@ -314,6 +314,9 @@
 /* File and scan size given to libclamav: above every --max-size that
  * makes sense, so that ClamAV never silently skips what canhgac reads. */
 #define CG_MW_CLAMAV_MAX_SCAN (4ull * 1024ull * 1024ull * 1024ull)
+/* Address space of the agent's scan child when a bundle brings ClamAV
+ * databases (the official ones take about 1.5 GB once compiled). */
+#define CG_AGENT_CLAMAV_MEMORY (6ull * 1024ull * 1024ull * 1024ull)
 
 /* ---- secrets (state-secret document scan) -------------------------- */
 
