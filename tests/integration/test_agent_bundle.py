@@ -43,8 +43,13 @@ def publish(version, tamper=False):
     shutil.copy(os.path.join(CLAMAV, "db", "test.ndb"), os.path.join(d, "clamav", "test.ndb"))
     os.makedirs(os.path.join(d, "malware"))
     with open(os.path.join(d, "malware", "bundle.yar"), "w") as f:
-        f.write(f'rule bundle_marker_v{version} {{ meta: kind = "webshell" '
-                f'strings: $a = "CANHGAC-BUNDLE-MARKER" condition: $a }}\n')
+        # a community-style rule: the LOKI externals and an include
+        f.write('include "common.inc"\n'
+                f'rule bundle_marker_v{version} {{ meta: kind = "webshell" '
+                f'strings: $a = "CANHGAC-BUNDLE-MARKER" '
+                f'condition: $a and extension == ".txt" and filename matches /^x\\./ and bundle_common }}\n')
+    with open(os.path.join(d, "malware", "common.inc"), "w") as f:
+        f.write('private rule bundle_common { condition: filesize < 1000000 }\n')
     r = subprocess.run([BIN, "bundle", "sign", d, "--key", os.path.join(tmp, "k.key"),
                         "--version", str(version)], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
