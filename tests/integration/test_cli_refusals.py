@@ -83,6 +83,8 @@ BAD_USAGE = {
     "scan malware": [[], ["no-such-path"], ["--threads", "0", "."], ["--rules", "no-such.yar", "."],
                      ["--hashes", "no-such.txt", "."]],
     "scan secrets": [[], ["--threads", "x", "."]],
+    "scan exposure": [[], ["--rate", "x", "127.0.0.1"], ["not a target!"], ["10.0.0.0/16"],
+                      ["--templates", "no-such-dir", "127.0.0.1"], ["ftp://127.0.0.1/"]],
     "serve": [["--no-tls", "--listen", "0.0.0.0:0"], ["--listen", "nowhere"], ["--tls-cert", "c.pem"],
               ["--listen", "127.0.0.1:0", "--tls-cert", "no-such.pem", "--tls-key", "no-such.key"],
               ["--web-interval", "-5"], ["extra"], ["--config", "no-such.ini"], ["--config"]],
