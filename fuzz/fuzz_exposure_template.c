@@ -13,7 +13,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cg_buf why;
 	cg_buf_init(&why, 4096);
 	cg_xtpl *t = NULL;
-	if (cg_xtpl_parse("fuzz.yaml", cg_slice_from((const char *)data, size), &t, &why) == CG_OK &&
+	if (cg_xtpl_parse("fuzz.yaml", cg_slice_from((const char *)data, size), &t, &why) ==
+	        CG_OK &&
 	    !t->skip[0]) {
 		cg_xresp r = {200, CG_SLICE("HTTP/1.1 200 OK\r\nServer: nginx\r\n"),
 		              CG_SLICE("{\"a\":[1,2]} [core] PHP Version 8.2 <html>")};

@@ -13,10 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "core/json.h"
 #include "core/limits.h"
 #include "match.h"
+#include "tls.h"
 #include "version.h"
 
 typedef struct site {
@@ -26,6 +28,8 @@ typedef struct site {
 
 typedef struct tstate {
 	int tfailed, tried; /* schemes that failed / were tried for a target */
+	bool https_ok;      /* its https site answered */
+	char why[320];      /* the last failure, reported after the TLS check */
 } tstate;
 
 typedef struct job {
@@ -69,6 +73,7 @@ void cg_xp_opts_default(cg_xp_opts *o)
 	memset(o, 0, sizeof *o);
 	cg_xhttp_opts_default(&o->http);
 	o->http.user_agent = cg_xp_user_agent();
+	o->tls = true;
 }
 
 /* ---- templates over a site ----------------------------------------------- */
@@ -446,23 +451,12 @@ static void on_probe(cg_xhttp_req *r, void *ctx)
 	const cg_xtarget *t = &sc->ts->v[c->target];
 	tstate *ts = &sc->tst[c->target];
 	if (r->failed) {
-		if (++ts->tfailed == ts->tried) {
-			if (t->from_range) {
-				sc->st->unreachable++;
-			} else {
-				sc->st->errors++;
-				if (sc->sink->error) {
-					cg_buf m;
-					cg_buf_init(&m, 1024);
-					cg_buf_printf(&m, "%s: %s", r->url, r->errmsg);
-					sc->sink->error(t->input, "no web site answers",
-					                cg_buf_cstr(&m), sc->sink->ctx);
-					cg_buf_free(&m);
-				}
-			}
-		}
+		ts->tfailed++;
+		snprintf(ts->why, sizeof ts->why, "%s: %s", r->url, r->errmsg);
 		goto out;
 	}
+	if (!strcmp(c->scheme, "https"))
+		ts->https_ok = true;
 	site *s = make_site(t, c->scheme);
 	if (!s || sc->nsites == sc->capsites) {
 		size_t nc = sc->capsites ? sc->capsites * 2 : 16;
@@ -527,6 +521,50 @@ cg_err cg_xp_random_shape(const char *path, cg_buf *out)
 	return e;
 }
 
+/* After the HTTP run: the TLS check of each target that may speak TLS,
+ * then the targets nothing answered are reported (a TLS server that
+ * only an old client can talk to still answered). */
+static void after_http(scan *sc)
+{
+	for (size_t i = 0; i < sc->ts->n; i++) {
+		const cg_xtarget *t = &sc->ts->v[i];
+		tstate *ts = &sc->tst[i];
+		bool tls_reached = false;
+		bool https = t->scheme ? !strcmp(t->scheme, "https") : true;
+		if (https && (ts->https_ok || !t->from_range) && sc->o->tls) {
+			int port = t->port ? t->port : 443;
+			bool ip = strchr(t->host, ':') ||
+			          strspn(t->host, "0123456789.") == strlen(t->host);
+			cg_xtls r;
+			cg_xtls_probe(t->host, port, ip ? NULL : t->host, sc->o->http.timeout_ms,
+			              &r);
+			tls_reached = r.reached;
+			if (r.reached) {
+				site *s = make_site(t, "https");
+				cg_xtls_finding f[3];
+				int n = s ? cg_xtls_findings(&r, (int64_t)time(NULL), f) : 0;
+				for (int k = 0; k < n; k++) {
+					json_object_set_new(f[k].evidence, "port",
+					                    json_integer(port));
+					emit(sc, s, "tls", f[k].kind, f[k].severity, s->root,
+					     f[k].summary, f[k].evidence);
+				}
+				free_site(s);
+			}
+		}
+		if (ts->tried && ts->tfailed == ts->tried && !tls_reached) {
+			if (t->from_range) {
+				sc->st->unreachable++;
+			} else {
+				sc->st->errors++;
+				if (sc->sink->error)
+					sc->sink->error(t->input, "no web site answers", ts->why,
+					                sc->sink->ctx);
+			}
+		}
+	}
+}
+
 cg_err cg_xp_scan(const cg_xtargets *ts, const cg_xp_opts *o, const cg_xp_sink *sink,
                   cg_xp_stats *st)
 {
@@ -584,6 +622,8 @@ cg_err cg_xp_scan(const cg_xtargets *ts, const cg_xp_opts *o, const cg_xp_sink *
 	cg_buf_free(&url);
 	if (!e && sc.h)
 		e = cg_xhttp_run(sc.h);
+	if (!e && !o->dry_run)
+		after_http(&sc);
 	if (sc.h)
 		st->requests = cg_xhttp_sent(sc.h);
 	cg_xhttp_free(sc.h);

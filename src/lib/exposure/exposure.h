@@ -36,6 +36,7 @@ typedef struct cg_xp_sink {
 typedef struct cg_xp_opts {
 	cg_xhttp_opts http;
 	bool dry_run;
+	bool tls;       /* the TLS handshake check of https targets */
 	cg_xtpl **tpls; /* loaded, not skipped */
 	size_t ntpls;
 } cg_xp_opts;

@@ -306,6 +306,10 @@ static cg_err start(cg_xhttp *h, cg_xhttp_req *r)
 		curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
 		curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)r->max_redirects);
 	}
+	/* a scanner reads legacy sites too: TLS 1.0 and old ciphers are
+	 * accepted here (the TLS check reports them) */
+	curl_easy_setopt(e, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_0);
+	curl_easy_setopt(e, CURLOPT_SSL_CIPHER_LIST, "ALL:@SECLEVEL=0");
 	if (h->o.insecure) {
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);

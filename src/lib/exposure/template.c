@@ -608,6 +608,10 @@ static void parse_req(ld *l, yaml_node_t *n, cg_xreq *q)
 				break;
 			}
 			bool ism = key[0] == 'm';
+			if ((ism && q->m) || (!ism && q->x)) {
+				err_at(l, k, "%s given twice", key);
+				break;
+			}
 			if (ism && !(q->m = calloc(cnt + 1, sizeof *q->m)))
 				break;
 			if (!ism && !(q->x = calloc(cnt + 1, sizeof *q->x)))
@@ -714,8 +718,10 @@ static void parse_info(ld *l, yaml_node_t *n)
 		if (!key)
 			continue;
 		if (!strcmp(key, "name")) {
+			free(t->name); /* a repeated key: the last one counts */
 			t->name = dup_scalar(l, v, "info.name");
 		} else if (!strcmp(key, "description")) {
+			free(t->description);
 			t->description = dup_scalar(l, v, "info.description");
 		} else if (!strcmp(key, "severity")) {
 			const char *s = scalar(v);
@@ -734,6 +740,7 @@ static void parse_info(ld *l, yaml_node_t *n)
 			for (size_t i = 0; i < nt; i++)
 				cg_buf_printf(&b, "%s%s", i ? "," : "", tg[i]);
 			free_list(tg, nt);
+			free(t->tags);
 			t->tags = cg_buf_detach(&b, NULL);
 		} else if (!strcmp(key, "classification")) {
 			json_decref(t->classification);
@@ -753,8 +760,10 @@ static void parse_info(ld *l, yaml_node_t *n)
 						err_at(l, mv,
 						       "%scanhgac-kind must be a lower-case word",
 						       "");
-					else
+					else {
+						free(t->kind);
 						t->kind = strdup(kd);
+					}
 				}
 			}
 		}
@@ -805,6 +814,7 @@ cg_err cg_xtpl_parse(const char *path, cg_slice text, cg_xtpl **out, cg_buf *why
 				break;
 			}
 			if (!strcmp(key, "id")) {
+				free(t->id);
 				t->id = dup_scalar(&l, v, "id");
 				for (const char *c = t->id; c && *c && !l.err; c++)
 					if (!isalnum((unsigned char)*c) && !strchr("-_.", *c))
@@ -937,6 +947,15 @@ cg_err cg_xtpl_load_dir(const char *dir, void (*ok)(cg_xtpl *t, void *ctx),
 {
 	char **files = NULL;
 	size_t n = 0, cap = 0;
+	struct stat st;
+	if (stat(dir, &st) == 0 && S_ISREG(st.st_mode)) { /* one template file */
+		cg_xtpl *t;
+		if (cg_xtpl_load(dir, &t, why))
+			bad(cg_buf_cstr(why), ctx);
+		else
+			ok(t, ctx);
+		return CG_OK;
+	}
 	cg_err e = walk(dir, 0, &files, &n, &cap);
 	if (e) {
 		cg_buf_reset(why);

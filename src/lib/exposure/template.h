@@ -117,7 +117,8 @@ cg_err cg_xtpl_parse(const char *path, cg_slice text, cg_xtpl **out, cg_buf *why
 cg_err cg_xtpl_load(const char *path, cg_xtpl **out, cg_buf *why);
 void cg_xtpl_free(cg_xtpl *t);
 
-/* Every *.yaml / *.yml below dir (sorted), each loaded or reported: ok()
+/* Every *.yaml / *.yml below dir (sorted; dir may also be one file),
+ * each loaded or reported: ok()
  * gets the loaded ones (and owns them), bad() the ones that did not
  * load. Errors only when dir itself cannot be read. */
 cg_err cg_xtpl_load_dir(const char *dir, void (*ok)(cg_xtpl *t, void *ctx),

@@ -7,6 +7,7 @@
 
 #include "exposure/exposure.h"
 #include "exposure/match.h"
+#include "exposure/tls.h"
 #include "test.h"
 
 static bool add(cg_xtargets *ts, const char *arg, size_t max)
@@ -206,7 +207,8 @@ TEST(template_skips_and_errors)
 	    {"info: {name: A}\n", "t.yaml:1: a template needs an id"},
 	    {"id: a\ninfo: {severity: high}\n", "t.yaml:2: info needs a name"},
 	    {"id: a\ninfo: {name: A, severity: urgent}\n", "severity must be"},
-	    {"id: a\ninfo: {name: A}\nhttp:\n  - path: ['{{BaseURL}}']\n", "matchers or extractors"},
+	    {"id: a\ninfo: {name: A}\nhttp:\n  - path: ['{{BaseURL}}']\n",
+	     "matchers or extractors"},
 	    {"- a\n- b\n", "t.yaml:1: not a template"},
 	    {"id: a\ninfo: {name: A}\nhttp:\n  - path: ['{{BaseURL}}']\n"
 	     "    matchers: [{type: status, status: [abc]}]\n",
@@ -244,8 +246,9 @@ TEST(extractors)
 	                   &why);
 	CHECK(t != NULL);
 	if (t) {
-		cg_xresp r = resp(200, "HTTP/1.1 200 OK\r\nX-Powered-By: PHP/7.4.3\r\n",
-		                  "{\"a\":{\"b\":[1,\"two\"],\"c\":{\"d\":1}}, \"s\":\"v=12 v=34\"}");
+		cg_xresp r =
+		    resp(200, "HTTP/1.1 200 OK\r\nX-Powered-By: PHP/7.4.3\r\n",
+		         "{\"a\":{\"b\":[1,\"two\"],\"c\":{\"d\":1}}, \"s\":\"v=12 v=34\"}");
 		json_t *out = json_array();
 		cg_xextract(&t->reqs[0], &r, out);
 		char *s = json_dumps(out, JSON_COMPACT);
@@ -301,10 +304,11 @@ TEST(dsl)
 TEST(headers_check)
 {
 	json_t *m = json_array();
-	cg_xp_missing_headers(CG_SLICE("HTTP/1.1 200 OK\r\n"
-	                               "Content-Security-Policy: default-src 'self'; frame-ancestors 'none'\r\n"
-	                               "X-Content-Type-Options: nosniff\r\n"),
-	                      false, m);
+	cg_xp_missing_headers(
+	    CG_SLICE("HTTP/1.1 200 OK\r\n"
+	             "Content-Security-Policy: default-src 'self'; frame-ancestors 'none'\r\n"
+	             "X-Content-Type-Options: nosniff\r\n"),
+	    false, m);
 	CHECK(json_array_size(m) == 0); /* frame-ancestors stands for X-Frame-Options */
 	json_array_clear(m);
 	cg_xp_missing_headers(CG_SLICE("HTTP/1.1 200 OK\r\nX-Frame-Options: DENY\r\n"), true, m);
@@ -313,10 +317,61 @@ TEST(headers_check)
 	             "\"X-Content-Type-Options\"]");
 	free(s);
 	json_decref(m);
-	cg_slice v = cg_xheader(CG_SLICE("HTTP/1.1 200 OK\r\nserver:  nginx/1.22.1 \r\n"), "Server");
+	cg_slice v =
+	    cg_xheader(CG_SLICE("HTTP/1.1 200 OK\r\nserver:  nginx/1.22.1 \r\n"), "Server");
 	CHECK(v.ptr && v.len == 12 && memcmp(v.ptr, "nginx/1.22.1", 12) == 0);
 	v = cg_xheader(CG_SLICE("HTTP/1.1 200 OK\r\nX-Serverx: a\r\n"), "X-Server");
 	CHECK(v.ptr == NULL);
+}
+
+static int tls_kinds(const cg_xtls *t, int64_t now, char *kinds, size_t n, char *sum, size_t sn)
+{
+	cg_xtls_finding f[3];
+	int k = cg_xtls_findings(t, now, f);
+	kinds[0] = sum[0] = '\0';
+	for (int i = 0; i < k; i++) {
+		strncat(kinds, f[i].kind, n - strlen(kinds) - 2);
+		strncat(kinds, " ", n - strlen(kinds) - 1);
+		strncat(sum, f[i].summary, sn - strlen(sum) - 2);
+		strncat(sum, "|", sn - strlen(sum) - 1);
+		json_decref(f[i].evidence);
+	}
+	return k;
+}
+
+TEST(tls_verdicts)
+{
+	int64_t now = 1800000000;
+	cg_xtls t = {0};
+	char kinds[256], sum[2048];
+	t.proto[3] = t.proto[4] = true;
+	t.have_cert = true;
+	t.not_before = now - 86400;
+	t.not_after = now + 90 * 86400;
+	t.key_bits = 2048;
+	snprintf(t.key_type, sizeof t.key_type, "RSA");
+	snprintf(t.sig_alg, sizeof t.sig_alg, "sha256WithRSAEncryption");
+	t.name_checked = t.name_ok = true;
+	CHECK(tls_kinds(&t, now, kinds, sizeof kinds, sum, sizeof sum) == 0);
+	/* boundaries both ways */
+	t.key_bits = 2047;
+	CHECK(tls_kinds(&t, now, kinds, sizeof kinds, sum, sizeof sum) == 1);
+	CHECK(strstr(sum, "RSA key of 2047 bits") != NULL);
+	t.key_bits = 2048;
+	t.not_after = now - 1;
+	CHECK(tls_kinds(&t, now, kinds, sizeof kinds, sum, sizeof sum) == 1);
+	CHECK(strstr(sum, "expired") != NULL);
+	t.not_after = now + 29 * 86400;
+	tls_kinds(&t, now, kinds, sizeof kinds, sum, sizeof sum);
+	CHECK(strstr(sum, "expires in 29 days") != NULL);
+	t.not_after = now + 90 * 86400;
+	t.proto[1] = true;
+	t.nweak = 1;
+	snprintf(t.weak_ciphers[0], sizeof t.weak_ciphers[0], "NULL-SHA");
+	t.name_ok = false;
+	CHECK(tls_kinds(&t, now, kinds, sizeof kinds, sum, sizeof sum) == 3);
+	CHECK_STR(kinds, "tls_weak_protocol tls_weak_cipher tls_certificate ");
+	CHECK(strstr(sum, "name mismatch") != NULL && strstr(sum, "TLSv1.0") != NULL);
 }
 
 int main(void)
@@ -328,5 +383,6 @@ int main(void)
 	RUN(extractors);
 	RUN(dsl);
 	RUN(headers_check);
+	RUN(tls_verdicts);
 	return test_done();
 }
