@@ -11,6 +11,7 @@
  * (exit 2) but the others still run.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,13 +34,16 @@ enum {
 	OPT_TIMEOUT,
 	OPT_MAX_HOSTS,
 	OPT_DRY_RUN,
+	OPT_PORTS,
+	OPT_NO_TLS,
 };
 
 static const cg_opt xp_opts[] = {
     {"templates", 0, true, OPT_TEMPLATES}, {"rate", 0, true, OPT_RATE},
     {"host-rate", 0, true, OPT_HOST_RATE}, {"parallel", 0, true, OPT_PARALLEL},
     {"timeout", 0, true, OPT_TIMEOUT},     {"max-hosts", 0, true, OPT_MAX_HOSTS},
-    {"dry-run", 0, false, OPT_DRY_RUN},    {NULL, 0, false, 0},
+    {"dry-run", 0, false, OPT_DRY_RUN},    {"ports", 0, true, OPT_PORTS},
+    {"no-tls", 0, false, OPT_NO_TLS},      {NULL, 0, false, 0},
 };
 
 typedef struct xctx {
@@ -50,6 +54,8 @@ typedef struct xctx {
 	size_t max_hosts;
 	cg_xtpl **tpls;
 	size_t ntpls, cap;
+	const char *ports;
+	uint16_t *portv;
 	size_t skipped, errors, findings, requests;
 	cg_buf line;
 } xctx;
@@ -94,6 +100,12 @@ static int on_opt(void *ctx, int id, const char *v)
 		return 0;
 	case OPT_DRY_RUN:
 		x->o.dry_run = true;
+		return 0;
+	case OPT_PORTS:
+		x->ports = v;
+		return 0;
+	case OPT_NO_TLS:
+		x->o.tls = false;
 		return 0;
 	}
 	return 1;
@@ -171,6 +183,24 @@ static void on_error(const char *target, const char *msg, const char *detail, vo
 	cg_cli_error(x->cli, "%s: %s (%s)", target, cg_tr(msg), detail);
 }
 
+static void on_port(const char *host, const cg_xport_result *r, void *ctx)
+{
+	xctx *x = ctx;
+	if (x->cli->json) {
+		json_t *o = json_pack("{s:s,s:o,s:i,s:s,s:o}", "type", "open_port", "host",
+		                      cg_json_cstr(host), "port", (int)r->port, "service",
+		                      r->service, "banner", cg_json_cstr(r->banner));
+		if (o && r->version[0])
+			json_object_set_new(o, "version", cg_json_cstr(r->version));
+		print_json(x, o);
+	} else {
+		cg_buf_reset(&x->line);
+		cg_utf8_sanitize(&x->line, cg_slice_cstr(r->banner));
+		printf("open      %s:%u  %s  %s\n", host, (unsigned)r->port, r->service,
+		       cg_buf_cstr(&x->line));
+	}
+}
+
 static void on_request(const char *method, const char *url, const char *check, void *ctx)
 {
 	xctx *x = ctx;
@@ -191,6 +221,17 @@ int cmd_scan_exposure(cg_cli *cli)
 		return rc;
 	if (cli->npos == 0)
 		return cg_cli_usage_error(cli, "no target given");
+	if (x.ports) {
+		cg_buf pw;
+		cg_buf_init(&pw, 512);
+		if (cg_xports_parse(x.ports, &x.portv, &x.o.nports, &pw)) {
+			rc = cg_cli_usage_error(cli, "%s", cg_buf_cstr(&pw));
+			cg_buf_free(&pw);
+			return rc;
+		}
+		cg_buf_free(&pw);
+		x.o.ports = x.portv;
+	}
 	for (size_t i = 0; i < x.ndirs; i++)
 		if (access(x.dirs[i], R_OK) != 0)
 			return cg_cli_usage_error(cli, "--templates %s: %s", x.dirs[i],
@@ -214,6 +255,7 @@ int cmd_scan_exposure(cg_cli *cli)
 		rc = cg_cli_usage_error(cli, "%s", cg_buf_cstr(&why));
 		cg_buf_free(&why);
 		cg_xtargets_free(&ts);
+		free(x.portv);
 		return rc;
 	}
 	for (int i = 0; bad && i < cli->npos; i++) {
@@ -240,7 +282,7 @@ int cmd_scan_exposure(cg_cli *cli)
 		}
 	x.o.tpls = x.tpls;
 	x.o.ntpls = x.ntpls;
-	cg_xp_sink sink = {on_finding, on_error, on_request, &x};
+	cg_xp_sink sink = {on_finding, on_error, on_request, on_port, &x};
 	cg_xp_stats st;
 	cg_err err = cg_xp_scan(&ts, &x.o, &sink, &st);
 	if (err) {
@@ -249,13 +291,14 @@ int cmd_scan_exposure(cg_cli *cli)
 	}
 	if (cli->json) {
 		print_json(
-		    &x, json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "type", "summary",
-		                  "targets", (json_int_t)ts.n, "sites", (json_int_t)st.sites,
-		                  "unreachable", (json_int_t)st.unreachable, "templates",
-		                  (json_int_t)x.ntpls, "skipped", (json_int_t)x.skipped, "requests",
-		                  (json_int_t)(x.o.dry_run ? x.requests : st.requests), "findings",
-		                  (json_int_t)x.findings, "soft404", (json_int_t)st.soft404,
-		                  "errors", (json_int_t)x.errors));
+		    &x,
+		    json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "type", "summary",
+		              "targets", (json_int_t)ts.n, "sites", (json_int_t)st.sites,
+		              "unreachable", (json_int_t)st.unreachable, "templates",
+		              (json_int_t)x.ntpls, "skipped", (json_int_t)x.skipped, "requests",
+		              (json_int_t)(x.o.dry_run ? x.requests : st.requests), "findings",
+		              (json_int_t)x.findings, "open_ports", (json_int_t)st.open_ports,
+		              "soft404", (json_int_t)st.soft404, "errors", (json_int_t)x.errors));
 	} else if (!x.o.dry_run) {
 		printf(cg_tr("%zu target(s), %llu site(s), %zu template(s), %llu request(s): %zu "
 		             "finding(s), %llu soft 404(s) dropped, %zu error(s)\n"),
@@ -268,6 +311,7 @@ done:
 	for (size_t i = 0; i < x.ntpls; i++)
 		cg_xtpl_free(x.tpls[i]);
 	free(x.tpls);
+	free(x.portv);
 	cg_buf_free(&x.line);
 	cg_buf_free(&why);
 	cg_xtargets_free(&ts);

@@ -169,6 +169,11 @@ const cg_command cg_commands[] = {
 	  "  --timeout S       seconds for one request (default 10)\n"
 	  "  --max-hosts N     hosts a CIDR range may hold (default 256)\n"
 	  "  --dry-run         print the requests instead of sending them\n"
+	  "  --ports LIST|top  TCP connect scan of these ports (21,22,8000-8100) or of\n"
+	  "                    the shipped list of commonly exposed ones, with banners\n"
+	  "                    and no-password probes (Redis, Memcached, Elasticsearch,\n"
+	  "                    MongoDB, anonymous FTP); --rate and --host-rate apply\n"
+	  "  --no-tls          skip the TLS handshake check of https targets\n"
 	  "A template using a feature canhgac does not run is listed as skipped with\n"
 	  "the feature; one that does not load is an error naming FILE:LINE.\n"
 	  "Exit: 0 nothing found, 1 findings, 2 error (the other targets still run).\n" },

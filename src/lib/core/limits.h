@@ -362,6 +362,10 @@
 #define CG_XP_TIMEOUT_MS 10000
 /* A banner read from a service. */
 #define CG_XP_MAX_BANNER 4096u
+/* Connections in flight during a connect scan, and threads that probe
+ * the open ports afterwards. */
+#define CG_XP_MAX_CONNECTS 1024
+#define CG_XP_PROBE_THREADS 16
 /* Extracted values kept per finding. */
 #define CG_XP_MAX_EXTRACTED 16
 

@@ -552,8 +552,10 @@ static void after_http(scan *sc)
 				free_site(s);
 			}
 		}
+		/* a host given for its ports need not run a web site */
+		bool ports_only = sc->o->nports > 0 && !strstr(t->input, "://");
 		if (ts->tried && ts->tfailed == ts->tried && !tls_reached) {
-			if (t->from_range) {
+			if (t->from_range || ports_only) {
 				sc->st->unreachable++;
 			} else {
 				sc->st->errors++;
@@ -563,6 +565,76 @@ static void after_http(scan *sc)
 			}
 		}
 	}
+}
+
+/* The connect scan of every distinct host of the targets, its probes,
+ * and the findings they make (the verdicts are ports.c's). */
+static cg_err scan_ports(scan *sc)
+{
+	const cg_xtargets *ts = sc->ts;
+	const char **hosts = calloc(ts->n + 1, sizeof *hosts);
+	size_t *owner = calloc(ts->n + 1, sizeof *owner);
+	char(*err)[128] = calloc(ts->n + 1, sizeof *err);
+	size_t nh = 0;
+	cg_err e = (!hosts || !owner || !err) ? CG_ENOMEM : CG_OK;
+	for (size_t i = 0; i < ts->n && !e; i++) {
+		bool dup = false;
+		for (size_t k = 0; k < nh && !dup; k++)
+			dup = !strcmp(hosts[k], ts->v[i].host);
+		if (!dup) {
+			owner[nh] = i;
+			hosts[nh++] = ts->v[i].host;
+		}
+	}
+	cg_xport_opts po = {.rate = sc->o->http.rate,
+	                    .per_host_rate = sc->o->http.per_host_rate,
+	                    .parallel = 0,
+	                    .timeout_ms = sc->o->http.timeout_ms,
+	                    .banner_ms = sc->o->banner_ms > 0 ? sc->o->banner_ms : 1000};
+	cg_xport_result *res = NULL;
+	size_t nres = 0;
+	if (!e)
+		e = cg_xports_scan(hosts, nh, sc->o->ports, sc->o->nports, &po, &res, &nres, err);
+	for (size_t k = 0; k < nh && !e; k++)
+		if (err[k][0] && !ts->v[owner[k]].from_range) {
+			sc->st->errors++;
+			if (sc->sink->error)
+				sc->sink->error(ts->v[owner[k]].input, "cannot resolve the host",
+				                err[k], sc->sink->ctx);
+		}
+	for (size_t i = 0; i < nres && !e; i++) {
+		const cg_xport_result *r = &res[i];
+		const cg_xtarget *t = &ts->v[owner[r->host]];
+		sc->st->open_ports++;
+		if (sc->sink->port)
+			sc->sink->port(t->host, r, sc->sink->ctx);
+		cg_severity sev;
+		char summary[256];
+		const char *kind = cg_xport_verdict(r, &sev, summary, sizeof summary);
+		if (!kind)
+			continue;
+		site *s = make_site(t, "http");
+		if (!s)
+			continue;
+		cg_buf subj;
+		cg_buf_init(&subj, 512);
+		cg_buf_printf(&subj, strchr(t->host, ':') ? "[%s]:%u" : "%s:%u", t->host,
+		              (unsigned)r->port);
+		json_t *evd = json_pack("{s:i,s:s,s:o}", "port", (int)r->port, "service",
+		                        r->service, "banner", cg_json_cstr(r->banner));
+		if (r->version[0])
+			json_object_set_new(evd, "version", cg_json_cstr(r->version));
+		if (r->probe)
+			json_object_set_new(evd, "probe", json_string(r->probe));
+		emit(sc, s, "ports", kind, sev, cg_buf_cstr(&subj), summary, evd);
+		cg_buf_free(&subj);
+		free_site(s);
+	}
+	free(res);
+	free(hosts);
+	free(owner);
+	free(err);
+	return e;
 }
 
 cg_err cg_xp_scan(const cg_xtargets *ts, const cg_xp_opts *o, const cg_xp_sink *sink,
@@ -622,6 +694,8 @@ cg_err cg_xp_scan(const cg_xtargets *ts, const cg_xp_opts *o, const cg_xp_sink *
 	cg_buf_free(&url);
 	if (!e && sc.h)
 		e = cg_xhttp_run(sc.h);
+	if (!e && !o->dry_run && o->nports)
+		e = scan_ports(&sc);
 	if (!e && !o->dry_run)
 		after_http(&sc);
 	if (sc.h)

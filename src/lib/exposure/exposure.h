@@ -22,6 +22,7 @@
 
 #include "core/event.h"
 #include "http.h"
+#include "ports.h"
 #include "target.h"
 #include "template.h"
 
@@ -30,13 +31,18 @@ typedef struct cg_xp_sink {
 	/* msg is a fixed English sentence (translatable), detail the facts */
 	void (*error)(const char *target, const char *msg, const char *detail, void *ctx);
 	void (*request)(const char *method, const char *url, const char *check, void *ctx);
+	/* every open port found, probed (findings are reported apart) */
+	void (*port)(const char *host, const cg_xport_result *r, void *ctx);
 	void *ctx;
 } cg_xp_sink;
 
 typedef struct cg_xp_opts {
 	cg_xhttp_opts http;
 	bool dry_run;
-	bool tls;       /* the TLS handshake check of https targets */
+	bool tls;              /* the TLS handshake check of https targets */
+	const uint16_t *ports; /* the connect scan, when nports > 0 */
+	size_t nports;
+	long banner_ms;
 	cg_xtpl **tpls; /* loaded, not skipped */
 	size_t ntpls;
 } cg_xp_opts;
@@ -48,6 +54,7 @@ typedef struct cg_xp_stats {
 	uint64_t findings;
 	uint64_t soft404; /* matches dropped as soft 404s */
 	uint64_t errors;
+	uint64_t open_ports;
 } cg_xp_stats;
 
 void cg_xp_opts_default(cg_xp_opts *o);

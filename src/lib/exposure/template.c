@@ -965,7 +965,8 @@ cg_err cg_xtpl_load_dir(const char *dir, void (*ok)(cg_xtpl *t, void *ctx),
 		free(files);
 		return e;
 	}
-	qsort(files, n, sizeof *files, cmpstr);
+	if (n)
+		qsort(files, n, sizeof *files, cmpstr);
 	cg_buf w;
 	cg_buf_init(&w, 4096);
 	for (size_t i = 0; i < n; i++) {

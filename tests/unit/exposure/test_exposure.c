@@ -7,6 +7,8 @@
 
 #include "exposure/exposure.h"
 #include "exposure/match.h"
+#include "exposure/ports.h"
+#include "exposure/service.h"
 #include "exposure/tls.h"
 #include "test.h"
 
@@ -374,6 +376,66 @@ TEST(tls_verdicts)
 	CHECK(strstr(sum, "name mismatch") != NULL && strstr(sum, "TLSv1.0") != NULL);
 }
 
+TEST(services)
+{
+	char v[64], b[256];
+	CHECK(
+	    cg_xsvc_redis(CG_SLICE("$100\r\n# Server\r\nredis_version:7.0.15\r\nredis_mode:x\r\n"),
+	                  v, sizeof v) == CG_XSVC_OPEN);
+	CHECK_STR(v, "7.0.15");
+	CHECK(cg_xsvc_redis(CG_SLICE("-NOAUTH Authentication required.\r\n"), v, sizeof v) ==
+	      CG_XSVC_PROTECTED);
+	CHECK(cg_xsvc_redis(CG_SLICE("HTTP/1.1 400 Bad\r\n"), v, sizeof v) == CG_XSVC_UNKNOWN);
+	CHECK(cg_xsvc_memcached(CG_SLICE("STAT pid 1\r\nSTAT version 1.6.18\r\nEND\r\n"), v,
+	                        sizeof v) == CG_XSVC_OPEN);
+	CHECK_STR(v, "1.6.18");
+	CHECK(cg_xsvc_elastic(
+	          CG_SLICE("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\r\n"
+	                   "{\"cluster_name\":\"c\",\"version\":{\"number\":\"7.17.9\"}}"),
+	          v, sizeof v) == CG_XSVC_OPEN);
+	CHECK_STR(v, "7.17.9");
+	CHECK(cg_xsvc_elastic(CG_SLICE("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic "
+	                               "realm=\"security\"\r\n\r\n{\"error\":{\"type\":"
+	                               "\"security_exception\"}}"),
+	                      v, sizeof v) == CG_XSVC_PROTECTED);
+	CHECK(cg_xsvc_elastic(CG_SLICE("HTTP/1.1 200 OK\r\n\r\n<html>"), v, sizeof v) ==
+	      CG_XSVC_UNKNOWN);
+	CHECK(cg_xsvc_ftp_code(CG_SLICE("230 Login successful.\r\n")) == 230);
+	CHECK(cg_xsvc_ftp_code(CG_SLICE("220-Welcome\r\n220 ready\r\n")) == 220);
+	CHECK(cg_xsvc_ftp_code(CG_SLICE("220-Welcome\r\n")) == 0);
+	CHECK(cg_xsvc_ftp_code(CG_SLICE("230 partial")) == 0);
+	unsigned char req[128];
+	size_t n = cg_xsvc_mongo_request(req, sizeof req);
+	CHECK(n > 40 && req[12] == 0xdd && req[13] == 0x07 && req[0] == n);
+	CHECK(cg_xsvc_mongo_request(req, 10) == 0);
+	cg_xsvc_banner_text(CG_SLICE("SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n\x01"), b, sizeof b);
+	CHECK_STR(b, "SSH-2.0-OpenSSH_9.2p1 Debian-2");
+	/* ports: lists, ranges, bounds both ways */
+	uint16_t *p;
+	size_t np;
+	cg_buf why;
+	cg_buf_init(&why, 256);
+	CHECK(cg_xports_parse("22, 80-82,80", &p, &np, &why) == CG_OK && np == 4 && p[3] == 82);
+	free(p);
+	CHECK(cg_xports_parse("1-65535", &p, &np, &why) == CG_OK && np == 65535);
+	free(p);
+	CHECK(cg_xports_parse("0", &p, &np, &why) != CG_OK);
+	CHECK(cg_xports_parse("65536", &p, &np, &why) != CG_OK);
+	CHECK(cg_xports_parse("9-8", &p, &np, &why) != CG_OK);
+	CHECK(cg_xports_parse("top", &p, &np, &why) == CG_OK && np > 50);
+	free(p);
+	cg_buf_free(&why);
+	cg_xport_result r = {.port = 6379, .anon = CG_XSVC_OPEN, .probe = "INFO server"};
+	snprintf(r.service, sizeof r.service, "redis");
+	cg_severity sev;
+	CHECK_STR(cg_xport_verdict(&r, &sev, b, sizeof b), "anonymous_access");
+	r.anon = CG_XSVC_PROTECTED;
+	CHECK_STR(cg_xport_verdict(&r, &sev, b, sizeof b), "open_service");
+	r.port = 22;
+	snprintf(r.service, sizeof r.service, "ssh");
+	CHECK(cg_xport_verdict(&r, &sev, b, sizeof b) == NULL);
+}
+
 int main(void)
 {
 	RUN(targets);
@@ -384,5 +446,6 @@ int main(void)
 	RUN(dsl);
 	RUN(headers_check);
 	RUN(tls_verdicts);
+	RUN(services);
 	return test_done();
 }
