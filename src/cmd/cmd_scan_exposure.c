@@ -36,14 +36,23 @@ enum {
 	OPT_DRY_RUN,
 	OPT_PORTS,
 	OPT_NO_TLS,
+	OPT_VULN_FEED,
+	OPT_KEV,
 };
 
 static const cg_opt xp_opts[] = {
-    {"templates", 0, true, OPT_TEMPLATES}, {"rate", 0, true, OPT_RATE},
-    {"host-rate", 0, true, OPT_HOST_RATE}, {"parallel", 0, true, OPT_PARALLEL},
-    {"timeout", 0, true, OPT_TIMEOUT},     {"max-hosts", 0, true, OPT_MAX_HOSTS},
-    {"dry-run", 0, false, OPT_DRY_RUN},    {"ports", 0, true, OPT_PORTS},
-    {"no-tls", 0, false, OPT_NO_TLS},      {NULL, 0, false, 0},
+    {"templates", 0, true, OPT_TEMPLATES},
+    {"rate", 0, true, OPT_RATE},
+    {"host-rate", 0, true, OPT_HOST_RATE},
+    {"parallel", 0, true, OPT_PARALLEL},
+    {"timeout", 0, true, OPT_TIMEOUT},
+    {"max-hosts", 0, true, OPT_MAX_HOSTS},
+    {"dry-run", 0, false, OPT_DRY_RUN},
+    {"ports", 0, true, OPT_PORTS},
+    {"no-tls", 0, false, OPT_NO_TLS},
+    {"vuln-feed", 0, true, OPT_VULN_FEED},
+    {"kev", 0, true, OPT_KEV},
+    {NULL, 0, false, 0},
 };
 
 typedef struct xctx {
@@ -56,6 +65,10 @@ typedef struct xctx {
 	size_t ntpls, cap;
 	const char *ports;
 	uint16_t *portv;
+	const char *feeds[MAX_TEMPLATE_DIRS];
+	size_t nfeeds;
+	const char *kev;
+	cg_xfeed feed;
 	size_t skipped, errors, findings, requests;
 	cg_buf line;
 } xctx;
@@ -106,6 +119,17 @@ static int on_opt(void *ctx, int id, const char *v)
 		return 0;
 	case OPT_NO_TLS:
 		x->o.tls = false;
+		return 0;
+	case OPT_VULN_FEED:
+		if (x->nfeeds >= MAX_TEMPLATE_DIRS) {
+			cg_cli_usage_error(x->cli, "at most %d --vuln-feed files",
+			                   MAX_TEMPLATE_DIRS);
+			return 1;
+		}
+		x->feeds[x->nfeeds++] = v;
+		return 0;
+	case OPT_KEV:
+		x->kev = v;
 		return 0;
 	}
 	return 1;
@@ -236,6 +260,14 @@ int cmd_scan_exposure(cg_cli *cli)
 		if (access(x.dirs[i], R_OK) != 0)
 			return cg_cli_usage_error(cli, "--templates %s: %s", x.dirs[i],
 			                          cg_tr(strerror(errno)));
+	for (size_t i = 0; i < x.nfeeds; i++)
+		if (access(x.feeds[i], R_OK) != 0)
+			return cg_cli_usage_error(cli, "--vuln-feed %s: %s", x.feeds[i],
+			                          cg_tr(strerror(errno)));
+	if (x.kev && access(x.kev, R_OK) != 0)
+		return cg_cli_usage_error(cli, "--kev %s: %s", x.kev, cg_tr(strerror(errno)));
+	if (x.kev && !x.nfeeds)
+		return cg_cli_usage_error(cli, "--kev needs --vuln-feed");
 	/* targets: a bad one among good ones is an error for itself, the rest
 	 * still run; with no good one at all it is bad usage */
 	cg_xtargets ts = {0};
@@ -280,6 +312,28 @@ int cmd_scan_exposure(cg_cli *cli)
 			x.errors++;
 			cg_cli_error(cli, "%s", cg_buf_cstr(&why));
 		}
+	/* versions: the user's feed, else the shipped list of supported versions */
+	for (size_t i = 0; i < x.nfeeds; i++)
+		if (cg_xfeed_load_nvd(&x.feed, x.feeds[i], &why)) {
+			x.errors++;
+			cg_cli_error(cli, "--vuln-feed %s", cg_buf_cstr(&why));
+		}
+	if (x.kev && cg_xfeed_load_kev(&x.feed, x.kev, &why)) {
+		x.errors++;
+		cg_cli_error(cli, "--kev %s", cg_buf_cstr(&why));
+	}
+	if (!x.nfeeds) {
+		char vb[4096];
+		if (cg_rules_dir("exposure", vb, sizeof vb) == CG_OK &&
+		    strlen(vb) + sizeof "/versions.json" < sizeof vb) {
+			memcpy(vb + strlen(vb), "/versions.json", sizeof "/versions.json");
+			if (cg_xfeed_load_outdated(&x.feed, vb, &why)) {
+				x.errors++;
+				cg_cli_error(cli, "%s", cg_buf_cstr(&why));
+			}
+		}
+	}
+	x.o.feed = &x.feed;
 	x.o.tpls = x.tpls;
 	x.o.ntpls = x.ntpls;
 	cg_xp_sink sink = {on_finding, on_error, on_request, on_port, &x};
@@ -312,6 +366,7 @@ done:
 		cg_xtpl_free(x.tpls[i]);
 	free(x.tpls);
 	free(x.portv);
+	cg_xfeed_free(&x.feed);
 	cg_buf_free(&x.line);
 	cg_buf_free(&why);
 	cg_xtargets_free(&ts);

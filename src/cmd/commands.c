@@ -174,6 +174,10 @@ const cg_command cg_commands[] = {
 	  "                    and no-password probes (Redis, Memcached, Elasticsearch,\n"
 	  "                    MongoDB, anonymous FTP); --rate and --host-rate apply\n"
 	  "  --no-tls          skip the TLS handshake check of https targets\n"
+	  "  --vuln-feed FILE  NVD CVE JSON 2.0 file (repeatable): versions seen are\n"
+	  "                    matched by CPE (known_vulnerability); without it they\n"
+	  "                    are checked against the shipped list (outdated_software)\n"
+	  "  --kev FILE        CISA Known Exploited Vulnerabilities JSON (with --vuln-feed)\n"
 	  "A template using a feature canhgac does not run is listed as skipped with\n"
 	  "the feature; one that does not load is an error naming FILE:LINE.\n"
 	  "Exit: 0 nothing found, 1 findings, 2 error (the other targets still run).\n" },

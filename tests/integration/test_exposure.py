@@ -83,6 +83,7 @@ def main():
     port3 = W.free_port()
     extra = f"""server {{{{
     listen 127.0.0.1:{{port2}};
+    server_tokens off;
     root {catch};
     {SEC_HEADERS.replace('{', '{{').replace('}', '}}')}
     location / {{{{ rewrite ^ /index.html break; }}}}
@@ -182,6 +183,28 @@ def main():
         ok(summ.get("type") == "summary" and summ["sites"] == 1 and summ["errors"] == 0 and
            summ["findings"] == len(fins) and summ["requests"] > 50, "summary counts", summ)
 
+        # versions: nginx's Server header against the shipped list (no feed)
+        nginx_v = subprocess.run([W.NGINX, "-v"], capture_output=True, text=True).stderr.strip().split("/")[-1]
+        outdated = by.get("versions", [])
+        ok(len(outdated) == 1 and outdated[0]["kind"] == "outdated_software" and
+           outdated[0]["evidence"]["product"] == "nginx" and outdated[0]["evidence"]["version"] == nginx_v and
+           outdated[0]["evidence"]["list_date"], f"without a feed: nginx {nginx_v} is outdated_software (dated list)",
+           outdated)
+        feeds = os.path.join(SRC, "tests/data/exposure/feeds")
+        rc3, out3, err3 = run(["--json", "--rate", "0", "--templates", os.path.join(TPL, "t-or.yaml"),
+                               "--vuln-feed", os.path.join(feeds, "nvd-fixture.json"),
+                               "--kev", os.path.join(feeds, "kev-fixture.json"), site])
+        kv = [o for o in objs(out3) if o.get("kind") in ("known_vulnerability", "outdated_software")]
+        ids = sorted(c["id"] for c in kv[0]["evidence"]["cves"]) if kv else []
+        ok(len(kv) == 1 and kv[0]["kind"] == "known_vulnerability" and
+           ids == ["CVE-2099-10001", "CVE-2099-10002"] and kv[0]["evidence"]["cvss_max"] == 9.8 and
+           kv[0]["evidence"]["known_exploited"] is True and kv[0]["severity"] == "critical" and
+           kv[0]["evidence"]["cpe"] == "f5:nginx",
+           "with the CVE JSON 2.0 fixture: the range and the exact-version CVEs, not the one ending before "
+           "nor the non-vulnerable CPE; CVSS 9.8; KEV", (kv, err3))
+        rc3, out3, err3 = run(["--json", "--vuln-feed", os.path.join(feeds, "kev-fixture.json"), site])
+        ok(rc3 == 2 and "not an NVD CVE JSON 2.0 file" in err3, "a file that is not a CVE feed is an error", err3)
+
         # text output: one line per finding and the totals
         rc2, out2, err2 = run(["--rate", "0", site])
         ok(rc2 == 1 and "exposed_file" in out2 and "/.git/config" in out2 and "finding(s)" in out2,
@@ -207,6 +230,7 @@ def main():
         log = os.path.join(d, "req.log")
         extra_log = f"""server {{{{
     listen 127.0.0.1:{{port2}};
+    server_tokens off;
     access_log {log} rq;
     location / {{{{ return 404; }}}}
   }}}}"""

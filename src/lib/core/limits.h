@@ -366,6 +366,8 @@
  * the open ports afterwards. */
 #define CG_XP_MAX_CONNECTS 1024
 #define CG_XP_PROBE_THREADS 16
+/* One vulnerability feed file (NVD publishes a JSON file per year). */
+#define CG_XP_MAX_FEED_BYTES (1024u * 1024u * 1024u)
 /* Extracted values kept per finding. */
 #define CG_XP_MAX_EXTRACTED 16
 

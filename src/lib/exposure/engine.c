@@ -444,6 +444,19 @@ static site *make_site(const cg_xtarget *t, const char *scheme)
 	return s;
 }
 
+/* A fingerprinted version against the feed or the shipped list. */
+static void check_version(scan *sc, const site *s, const char *subject, const cg_xsw *sw)
+{
+	if (!sc->o->feed)
+		return;
+	cg_severity sev;
+	char summary[512];
+	json_t *evd;
+	const char *kind = cg_xver_verdict(sc->o->feed, sw, &sev, summary, sizeof summary, &evd);
+	if (kind)
+		emit(sc, s, "versions", kind, sev, subject, summary, evd);
+}
+
 static void on_probe(cg_xhttp_req *r, void *ctx)
 {
 	rctx *c = ctx;
@@ -472,6 +485,10 @@ static void on_probe(cg_xhttp_req *r, void *ctx)
 	sc->sites[sc->nsites++] = s;
 	sc->st->sites++;
 	check_headers(sc, s, r);
+	cg_xsw sw[8];
+	int nsw = cg_xver_from_http(cg_buf_slice(&r->headers), cg_buf_slice(&r->body), sw, 8);
+	for (int i = 0; i < nsw; i++)
+		check_version(sc, s, s->base, &sw[i]);
 	run_templates(sc, s);
 out:
 	free(c->scheme);
@@ -611,8 +628,6 @@ static cg_err scan_ports(scan *sc)
 		cg_severity sev;
 		char summary[256];
 		const char *kind = cg_xport_verdict(r, &sev, summary, sizeof summary);
-		if (!kind)
-			continue;
 		site *s = make_site(t, "http");
 		if (!s)
 			continue;
@@ -620,6 +635,14 @@ static cg_err scan_ports(scan *sc)
 		cg_buf_init(&subj, 512);
 		cg_buf_printf(&subj, strchr(t->host, ':') ? "[%s]:%u" : "%s:%u", t->host,
 		              (unsigned)r->port);
+		cg_xsw sw;
+		if (cg_xver_from_banner(cg_slice_cstr(r->banner), &sw))
+			check_version(sc, s, cg_buf_cstr(&subj), &sw);
+		if (!kind) {
+			cg_buf_free(&subj);
+			free_site(s);
+			continue;
+		}
 		json_t *evd = json_pack("{s:i,s:s,s:o}", "port", (int)r->port, "service",
 		                        r->service, "banner", cg_json_cstr(r->banner));
 		if (r->version[0])

@@ -23,6 +23,7 @@
 #include "core/event.h"
 #include "http.h"
 #include "ports.h"
+#include "versions.h"
 #include "target.h"
 #include "template.h"
 
@@ -43,7 +44,8 @@ typedef struct cg_xp_opts {
 	const uint16_t *ports; /* the connect scan, when nports > 0 */
 	size_t nports;
 	long banner_ms;
-	cg_xtpl **tpls; /* loaded, not skipped */
+	const cg_xfeed *feed; /* versions: CVE entries or the shipped list */
+	cg_xtpl **tpls;       /* loaded, not skipped */
 	size_t ntpls;
 } cg_xp_opts;
 

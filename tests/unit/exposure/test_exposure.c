@@ -9,8 +9,10 @@
 #include "exposure/match.h"
 #include "exposure/ports.h"
 #include "exposure/service.h"
+#include "exposure/versions.h"
 #include "exposure/tls.h"
 #include "test.h"
+#include "version.h"
 
 static bool add(cg_xtargets *ts, const char *arg, size_t max)
 {
@@ -436,6 +438,57 @@ TEST(services)
 	CHECK(cg_xport_verdict(&r, &sev, b, sizeof b) == NULL);
 }
 
+TEST(versions)
+{
+	CHECK(cg_xver_cmp("1.22.1", "1.26.0") < 0);
+	CHECK(cg_xver_cmp("1.26.0", "1.26.0") == 0);
+	CHECK(cg_xver_cmp("1.26", "1.26.0") < 0);
+	CHECK(cg_xver_cmp("9.2p1", "9.8p1") < 0);
+	CHECK(cg_xver_cmp("9.8p1", "9.8") > 0);
+	CHECK(cg_xver_cmp("10.0", "9.8p1") > 0);
+	CHECK(cg_xver_cmp("2.4.9", "2.4.10") < 0);
+	cg_xsw sw[8];
+	int n = cg_xver_from_http(
+	    CG_SLICE("HTTP/1.1 200 OK\r\nServer: Apache/2.4.57 (Debian)\r\n"
+	             "X-Powered-By: PHP/7.4.33\r\n"),
+	    CG_SLICE("<head><meta name=\"generator\" content=\"WordPress 6.4.2\" />"), sw, 8);
+	CHECK(n == 3);
+	CHECK_STR(sw[0].product, "apache");
+	CHECK_STR(sw[0].version, "2.4.57");
+	CHECK_STR(sw[1].version, "7.4.33");
+	CHECK_STR(sw[2].product, "wordpress");
+	n = cg_xver_from_http(CG_SLICE("Server: Microsoft-IIS/8.5\r\n"),
+	                      CG_SLICE("<meta name='generator' content='Joomla! - Open Source'>"),
+	                      sw, 8);
+	CHECK(n == 1 && !strcmp(sw[0].product, "iis") && !strcmp(sw[0].version, "8.5"));
+	CHECK(cg_xver_from_banner(CG_SLICE("SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3"), sw) == 1);
+	CHECK_STR(sw[0].version, "9.2p1");
+	/* the fixture feed: ranges, exact versions, boundaries both ways */
+	cg_xfeed f = {0};
+	cg_buf why;
+	cg_buf_init(&why, 1024);
+	CHECK(cg_xfeed_load_nvd(&f, CG_SOURCE_DIR "/tests/data/exposure/feeds/nvd-fixture.json",
+	                        &why) == CG_OK);
+	cg_severity sev;
+	char sum[512];
+	json_t *e;
+	cg_xsw ng = {"nginx", "1.20.0", "t"};
+	CHECK_STR(cg_xver_verdict(&f, &ng, &sev, sum, sizeof sum, &e), "known_vulnerability");
+	CHECK(json_array_size(json_object_get(e, "cves")) ==
+	      2); /* 10001 and 10003 (end included) */
+	json_decref(e);
+	snprintf(ng.version, sizeof ng.version, "1.99.0"); /* end excluded */
+	CHECK(cg_xver_verdict(&f, &ng, &sev, sum, sizeof sum, &e) == NULL);
+	snprintf(ng.version, sizeof ng.version, "0.9.9"); /* before 10001's start: 10003 only */
+	CHECK_STR(cg_xver_verdict(&f, &ng, &sev, sum, sizeof sum, &e), "known_vulnerability");
+	CHECK(json_array_size(json_object_get(e, "cves")) == 1);
+	json_decref(e);
+	cg_xfeed_free(&f);
+	CHECK(cg_xfeed_parse_nvd(&f, CG_SLICE("{\"vulnerabilities\":[]}"), &why) != CG_OK);
+	cg_xfeed_free(&f);
+	cg_buf_free(&why);
+}
+
 int main(void)
 {
 	RUN(targets);
@@ -447,5 +500,6 @@ int main(void)
 	RUN(headers_check);
 	RUN(tls_verdicts);
 	RUN(services);
+	RUN(versions);
 	return test_done();
 }
