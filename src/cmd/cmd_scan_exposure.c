@@ -38,6 +38,7 @@ enum {
 	OPT_NO_TLS,
 	OPT_VULN_FEED,
 	OPT_KEV,
+	OPT_CREDENTIALS,
 };
 
 static const cg_opt xp_opts[] = {
@@ -52,6 +53,7 @@ static const cg_opt xp_opts[] = {
     {"no-tls", 0, false, OPT_NO_TLS},
     {"vuln-feed", 0, true, OPT_VULN_FEED},
     {"kev", 0, true, OPT_KEV},
+    {"credentials", 0, false, OPT_CREDENTIALS},
     {NULL, 0, false, 0},
 };
 
@@ -69,6 +71,8 @@ typedef struct xctx {
 	size_t nfeeds;
 	const char *kev;
 	cg_xfeed feed;
+	bool creds;
+	cg_xdevices devices;
 	size_t skipped, errors, findings, requests;
 	cg_buf line;
 } xctx;
@@ -130,6 +134,9 @@ static int on_opt(void *ctx, int id, const char *v)
 		return 0;
 	case OPT_KEV:
 		x->kev = v;
+		return 0;
+	case OPT_CREDENTIALS:
+		x->creds = true;
 		return 0;
 	}
 	return 1;
@@ -334,6 +341,21 @@ int cmd_scan_exposure(cg_cli *cli)
 		}
 	}
 	x.o.feed = &x.feed;
+	if (x.creds) {
+		char cb[4096];
+		if (cg_rules_dir("exposure", cb, sizeof cb) ||
+		    strlen(cb) + sizeof "/credentials/devices.json" > sizeof cb) {
+			rc = cg_cli_error(cli, "no shipped templates (%s)", cb);
+			goto done;
+		}
+		memcpy(cb + strlen(cb), "/credentials/devices.json",
+		       sizeof "/credentials/devices.json");
+		if (cg_xdevices_load(cb, &x.devices, &why)) {
+			rc = cg_cli_error(cli, "%s", cg_buf_cstr(&why));
+			goto done;
+		}
+		x.o.devices = &x.devices;
+	}
 	x.o.tpls = x.tpls;
 	x.o.ntpls = x.ntpls;
 	cg_xp_sink sink = {on_finding, on_error, on_request, on_port, &x};
@@ -367,6 +389,7 @@ done:
 	free(x.tpls);
 	free(x.portv);
 	cg_xfeed_free(&x.feed);
+	cg_xdevices_free(&x.devices);
 	cg_buf_free(&x.line);
 	cg_buf_free(&why);
 	cg_xtargets_free(&ts);

@@ -178,6 +178,10 @@ const cg_command cg_commands[] = {
 	  "                    matched by CPE (known_vulnerability); without it they\n"
 	  "                    are checked against the shipped list (outdated_software)\n"
 	  "  --kev FILE        CISA Known Exploited Vulnerabilities JSON (with --vuln-feed)\n"
+	  "  --credentials     on devices recognised from rules/exposure/credentials\n"
+	  "                    (cameras, routers), try their vendor's factory logins:\n"
+	  "                    a few at most, one at a time, stopping at the first\n"
+	  "                    that works; the password is never printed\n"
 	  "A template using a feature canhgac does not run is listed as skipped with\n"
 	  "the feature; one that does not load is an error naming FILE:LINE.\n"
 	  "Exit: 0 nothing found, 1 findings, 2 error (the other targets still run).\n" },

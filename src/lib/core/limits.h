@@ -368,6 +368,9 @@
 #define CG_XP_PROBE_THREADS 16
 /* One vulnerability feed file (NVD publishes a JSON file per year). */
 #define CG_XP_MAX_FEED_BYTES (1024u * 1024u * 1024u)
+/* Default passwords tried on one device, whatever its data says: few
+ * enough that no lockout policy is reached. */
+#define CG_XP_MAX_CRED_ATTEMPTS 3
 /* Extracted values kept per finding. */
 #define CG_XP_MAX_EXTRACTED 16
 

@@ -52,7 +52,7 @@ typedef struct scan {
 	cg_err err;
 } scan;
 
-enum { R_PROBE, R_TPL, R_SOFT };
+enum { R_PROBE, R_TPL, R_SOFT, R_CRED };
 
 typedef struct rctx {
 	scan *sc;
@@ -61,6 +61,10 @@ typedef struct rctx {
 	char *scheme;
 	job *j;
 	cg_xhttp_req *orig; /* R_SOFT: the matched response */
+	/* R_CRED: the device and which of its defaults this is */
+	site *s;
+	const cg_xdevice *dev;
+	size_t attempt;
 } rctx;
 
 const char *cg_xp_user_agent(void)
@@ -457,6 +461,55 @@ static void check_version(scan *sc, const site *s, const char *subject, const cg
 		emit(sc, s, "versions", kind, sev, subject, summary, evd);
 }
 
+/* ---- default credentials --------------------------------------------------------- */
+
+static void try_cred(scan *sc, site *s, const cg_xdevice *dev, size_t attempt);
+
+static void on_cred(cg_xhttp_req *r, void *ctx)
+{
+	rctx *c = ctx;
+	scan *sc = c->sc;
+	bool in = !r->failed && r->status >= 200 && r->status < 400;
+	if (in) {
+		const cg_xcred *cr = &c->dev->creds[c->attempt];
+		char summary[512];
+		snprintf(summary, sizeof summary, "%s accepts its factory login '%s' (%s)",
+		         c->dev->vendor, cr->user, cr->label);
+		json_t *evd = json_pack(
+		    "{s:s,s:s,s:s,s:s,s:I,s:s,s:I}", "vendor", c->dev->vendor, "user", cr->user,
+		    "default", cr->label, "login", c->dev->digest ? "digest" : "basic", "attempts",
+		    (json_int_t)(c->attempt + 1), "url", r->url, "status", (json_int_t)r->status);
+		emit(sc, c->s, "credentials", "default_credentials", CG_SEV_CRITICAL, r->url,
+		     summary, evd);
+	} else if (c->attempt + 1 < cg_xdevice_attempts(c->dev)) {
+		try_cred(sc, c->s, c->dev, c->attempt + 1);
+	}
+	free(c);
+	cg_xhttp_req_free(r);
+}
+
+/* One attempt at a time: the next is sent only after this one failed. */
+static void try_cred(scan *sc, site *s, const cg_xdevice *dev, size_t attempt)
+{
+	cg_buf u;
+	cg_buf_init(&u, 16384);
+	cg_buf_printf(&u, "%s%s", s->root, dev->path);
+	rctx *c = calloc(1, sizeof *c);
+	cg_xhttp_req *r = c ? new_req(sc, cg_buf_cstr(&u), NULL, s, c, on_cred) : NULL;
+	cg_buf_free(&u);
+	if (!r) {
+		free(c);
+		sc->err = CG_ENOMEM;
+		return;
+	}
+	*c = (rctx){.sc = sc, .what = R_CRED, .s = s, .dev = dev, .attempt = attempt};
+	r->follow = false;
+	r->auth = dev->digest ? 2 : 1;
+	r->auth_user = dev->creds[attempt].user;
+	r->auth_password = dev->creds[attempt].password;
+	submit(sc, r);
+}
+
 static void on_probe(cg_xhttp_req *r, void *ctx)
 {
 	rctx *c = ctx;
@@ -489,6 +542,12 @@ static void on_probe(cg_xhttp_req *r, void *ctx)
 	int nsw = cg_xver_from_http(cg_buf_slice(&r->headers), cg_buf_slice(&r->body), sw, 8);
 	for (int i = 0; i < nsw; i++)
 		check_version(sc, s, s->base, &sw[i]);
+	if (sc->o->devices) {
+		const cg_xdevice *dev = cg_xdevices_identify(
+		    sc->o->devices, cg_buf_slice(&r->headers), cg_buf_slice(&r->body));
+		if (dev && cg_xdevice_attempts(dev))
+			try_cred(sc, s, dev, 0);
+	}
 	run_templates(sc, s);
 out:
 	free(c->scheme);

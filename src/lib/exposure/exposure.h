@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "core/event.h"
+#include "creds.h"
 #include "http.h"
 #include "ports.h"
 #include "versions.h"
@@ -44,8 +45,9 @@ typedef struct cg_xp_opts {
 	const uint16_t *ports; /* the connect scan, when nports > 0 */
 	size_t nports;
 	long banner_ms;
-	const cg_xfeed *feed; /* versions: CVE entries or the shipped list */
-	cg_xtpl **tpls;       /* loaded, not skipped */
+	const cg_xfeed *feed;       /* versions: CVE entries or the shipped list */
+	const cg_xdevices *devices; /* --credentials: NULL = off */
+	cg_xtpl **tpls;             /* loaded, not skipped */
 	size_t ntpls;
 } cg_xp_opts;
 

@@ -302,6 +302,12 @@ static cg_err start(cg_xhttp *h, cg_xhttp_req *r)
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, sl);
 	if (r->head)
 		curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+	if (r->auth) {
+		curl_easy_setopt(e, CURLOPT_HTTPAUTH,
+		                 r->auth == 2 ? CURLAUTH_DIGEST : CURLAUTH_BASIC);
+		curl_easy_setopt(e, CURLOPT_USERNAME, r->auth_user);
+		curl_easy_setopt(e, CURLOPT_PASSWORD, r->auth_password);
+	}
 	if (r->follow) {
 		curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
 		curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)r->max_redirects);

@@ -39,6 +39,9 @@ struct cg_xhttp_req {
 	int nhdrs;
 	bool follow; /* follow redirects */
 	int max_redirects;
+	const char *auth_user;     /* borrowed; with auth != 0 */
+	const char *auth_password; /* borrowed */
+	int auth;                  /* 0 none, 1 basic, 2 digest */
 	void (*done)(cg_xhttp_req *r, void *ctx);
 	void *ctx;
 	void *user; /* the caller's, untouched */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "exposure/exposure.h"
+#include "exposure/creds.h"
 #include "exposure/match.h"
 #include "exposure/ports.h"
 #include "exposure/service.h"
@@ -489,6 +490,41 @@ TEST(versions)
 	cg_buf_free(&why);
 }
 
+TEST(devices)
+{
+	cg_xdevices d;
+	cg_buf why;
+	cg_buf_init(&why, 1024);
+	CHECK(cg_xdevices_load(CG_SOURCE_DIR "/rules/exposure/credentials/devices.json", &d,
+	                       &why) == CG_OK);
+	const cg_xdevice *x = cg_xdevices_identify(
+	    &d,
+	    CG_SLICE(
+	        "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"DS-2CD2T\"\r\n"),
+	    CG_SLICE(""));
+	CHECK(x && strstr(x->vendor, "Hikvision") && x->digest);
+	CHECK(cg_xdevices_identify(&d, CG_SLICE("HTTP/1.1 200 OK\r\nServer: nginx\r\n"),
+	                           CG_SLICE("<title>Cong thong tin</title>")) == NULL);
+	cg_xdevices_free(&d);
+	/* the attempt cap holds whatever the data says */
+	CHECK(
+	    cg_xdevices_parse(CG_SLICE("{\"devices\":[{\"vendor\":\"v\",\"match\":\"x\","
+	                               "\"login\":{\"type\":\"basic\",\"path\":\"/\"},"
+	                               "\"max_attempts\":99,\"credentials\":["
+	                               "{\"user\":\"a\",\"password\":\"1\",\"default\":\"d\"},"
+	                               "{\"user\":\"b\",\"password\":\"2\",\"default\":\"d\"},"
+	                               "{\"user\":\"c\",\"password\":\"3\",\"default\":\"d\"},"
+	                               "{\"user\":\"e\",\"password\":\"4\",\"default\":\"d\"}]}]}"),
+	                      "t", &d, &why) == CG_OK);
+	CHECK(d.n == 1 && cg_xdevice_attempts(&d.v[0]) == CG_XP_MAX_CRED_ATTEMPTS);
+	cg_xdevices_free(&d);
+	CHECK(cg_xdevices_parse(CG_SLICE("{\"devices\":[{\"vendor\":\"v\",\"match\":\"x\","
+	                                 "\"login\":{\"type\":\"form\",\"path\":\"/\"},"
+	                                 "\"max_attempts\":1,\"credentials\":[]}]}"),
+	                        "t", &d, &why) != CG_OK);
+	cg_buf_free(&why);
+}
+
 int main(void)
 {
 	RUN(targets);
@@ -501,5 +537,6 @@ int main(void)
 	RUN(tls_verdicts);
 	RUN(services);
 	RUN(versions);
+	RUN(devices);
 	return test_done();
 }
