@@ -202,6 +202,18 @@ static void set_port(struct sockaddr_storage *sa, uint16_t port)
 		((struct sockaddr_in6 *)sa)->sin6_port = htons(port);
 }
 
+/* A connection to one's own address whose source port happens to be the
+ * destination port connects to itself (TCP simultaneous open): on
+ * loopback, ports in the ephemeral range would look open. */
+static bool self_connect(int fd)
+{
+	struct sockaddr_storage a, b;
+	socklen_t la = sizeof a, lb = sizeof b;
+	if (getsockname(fd, (struct sockaddr *)&a, &la) || getpeername(fd, (struct sockaddr *)&b, &lb))
+		return false;
+	return la == lb && memcmp(&a, &b, la) == 0;
+}
+
 static cg_err push_open(cg_xport_result **out, size_t *n, size_t *cap, size_t host, uint16_t port)
 {
 	if (*n == *cap) {
@@ -270,8 +282,9 @@ static cg_err connect_scan(haddr *ha, size_t nh, const uint16_t *ports, size_t n
 			}
 			int rc = connect(fd, (struct sockaddr *)&sa, ha[h].len);
 			if (rc == 0) {
+				if (!self_connect(fd))
+					err = push_open(out, nout, &cap, h, port);
 				close(fd);
-				err = push_open(out, nout, &cap, h, port);
 				continue;
 			}
 			if (errno != EINPROGRESS) {
@@ -308,7 +321,7 @@ static cg_err connect_scan(haddr *ha, size_t nh, const uint16_t *ports, size_t n
 				int soerr = 0;
 				socklen_t len = sizeof soerr;
 				getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &soerr, &len);
-				if (soerr == 0 && !err)
+				if (soerr == 0 && !err && !self_connect(s->fd))
 					err = push_open(out, nout, &cap, s->host, s->port);
 				done = true;
 			} else if (now >= s->deadline) {
