@@ -85,7 +85,22 @@ try:
     # that speak first (two SSH, one FTP banner), read by canhgac's
     # banner grab; a silent open service would add the banner wait (1 s).
     import threading
-    base = 40000
+
+    def quiet_range(start):
+        """1,000 ports nobody else listens on (the machine is shared)."""
+        for base in range(start, 64000, 1000):
+            busy = False
+            for q in range(base, base + 1000):
+                c = socket.socket()
+                c.settimeout(0.05)
+                busy = c.connect_ex(("127.0.0.1", q)) == 0
+                c.close()
+                if busy:
+                    break
+            if not busy:
+                return base
+        raise SystemExit("no free range of 1,000 loopback ports")
+    base = quiet_range(20000)
     listeners = []
 
     def serve(sock, banner):
