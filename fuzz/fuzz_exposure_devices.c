@@ -1,5 +1,5 @@
 /* libFuzzer target: the default-credentials device table reader
- * (rules/exposure/credentials/*.json) and identification over a fixed
+ * (rules/exposure/credentials/devices.json) and identification over a fixed
  * page. */
 #include <stddef.h>
 #include <stdint.h>
