@@ -209,7 +209,8 @@ static bool self_connect(int fd)
 {
 	struct sockaddr_storage a, b;
 	socklen_t la = sizeof a, lb = sizeof b;
-	if (getsockname(fd, (struct sockaddr *)&a, &la) || getpeername(fd, (struct sockaddr *)&b, &lb))
+	if (getsockname(fd, (struct sockaddr *)&a, &la) ||
+	    getpeername(fd, (struct sockaddr *)&b, &lb))
 		return false;
 	return la == lb && memcmp(&a, &b, la) == 0;
 }
