@@ -156,7 +156,7 @@ const cg_command cg_commands[] = {
 	  "filepath, extension, filetype and owner defined, includes allowed inside\n"
 	  "the directory; exit 0 all compile, 1 some do not, 2 PATH unreadable.\n" },
 	{ "scan exposure", cmd_scan_exposure,
-	  "Scan web sites and hosts for exposed files, admin panels and missing headers (Nuclei-format templates).",
+	  "Scan sites and hosts: exposed files, admin panels, headers, TLS, open services, versions, factory passwords.",
 	  "[OPTIONS] TARGET...",
 	  "TARGET: a URL, a host, host:port, an IP address or a CIDR range (at most\n"
 	  "256 hosts unless --max-hosts says more). Only GET and HEAD are sent.\n\n"
