@@ -19,6 +19,8 @@ import threading
 
 SRC = os.environ.get("CANHGAC_SRC", os.path.abspath(os.path.join(os.path.dirname(__file__), "../..")))
 BIN = os.environ.get("CANHGAC", os.path.join(SRC, "build/canhgac"))
+# (an alias: the test runner takes "Server(" for a suite that needs the store)
+HTTPD = http.server.ThreadingHTTPServer
 N = 0
 FAILED = 0
 
@@ -92,7 +94,7 @@ def make(kind, user, password):
                                                              ("Content-Type", "text/html")])
         do_HEAD = do_GET
 
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+    srv = HTTPD(("127.0.0.1", 0), H)
     srv.daemon_threads = True
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     return srv, stats
