@@ -19,7 +19,8 @@ import threading
 
 SRC = os.environ.get("CANHGAC_SRC", os.path.abspath(os.path.join(os.path.dirname(__file__), "../..")))
 BIN = os.environ.get("CANHGAC", os.path.join(SRC, "build/canhgac"))
-# (an alias: the test runner takes "Server(" for a suite that needs the store)
+# (an alias: tests/run.sh takes a call of a class named ...Server for a
+# suite that needs the store, and would run this one twice)
 HTTPD = http.server.ThreadingHTTPServer
 N = 0
 FAILED = 0

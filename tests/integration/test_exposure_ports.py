@@ -18,7 +18,8 @@ import time
 SRC = os.environ.get("CANHGAC_SRC", os.path.abspath(os.path.join(os.path.dirname(__file__), "../..")))
 BIN = os.environ.get("CANHGAC", os.path.join(SRC, "build/canhgac"))
 REDIS = shutil.which("redis-server") or "/usr/bin/redis-server"
-# (an alias: the test runner takes "Server(" for a suite that needs the store)
+# (an alias: tests/run.sh takes a call of a class named ...Server for a
+# suite that needs the store, and would run this one twice)
 TCPD = socketserver.ThreadingTCPServer
 N = 0
 FAILED = 0
