@@ -289,6 +289,11 @@ def main():
         ex = fins.get("t-extract", {}).get("evidence", {}).get("extracted", [])
         ok("3.2.1" in ex and "7" in ex and "text/html" in " ".join(ex) and "cổng" in ex,
            "extractors: regex group, json path, kval header", ex)
+        ok(fins.get("t-extract", {}).get("kind") == "known_vulnerability" and
+           fins.get("t-extract", {}).get("evidence", {}).get("classification", {}).get("cve-id") == "CVE-2000-0001"
+           and fins.get("t-regex", {}).get("kind") == "template_match",
+           "a template citing a CVE reports known_vulnerability, with its classification; others template_match",
+           (fins.get("t-extract"), fins.get("t-regex")))
         ok(fins.get("t-word-and", {}).get("evidence", {}).get("matched") == ["both-words"],
            "named matchers are named in the evidence", fins.get("t-word-and"))
         reasons = {

@@ -863,8 +863,12 @@ cg_err cg_xtpl_parse(const char *path, cg_slice text, cg_xtpl **out, cg_buf *why
 		cg_xtpl_free(t);
 		return CG_EPARSE;
 	}
+	/* a community template names no kind: one that cites a CVE reports a
+	 * known vulnerability, the others a plain template match */
 	if (!t->kind)
-		t->kind = strdup("template_match");
+		t->kind =
+		    strdup(json_object_get(t->classification, "cve-id") ? "known_vulnerability"
+		                                                        : "template_match");
 	if (!t->file || !t->kind) {
 		cg_xtpl_free(t);
 		return CG_ENOMEM;

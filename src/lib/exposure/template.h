@@ -21,7 +21,8 @@
  *
  * canhgac's own templates say which finding kind they produce with
  * info.metadata.canhgac-kind (exposed_file, directory_listing, ...);
- * others give "template_match".
+ * others give "known_vulnerability" when their classification has a
+ * cve-id, else "template_match".
  *
  * Ownership: cg_xtpl_load returns a template the caller frees with
  * cg_xtpl_free; everything inside belongs to it.
