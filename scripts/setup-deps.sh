@@ -12,6 +12,7 @@ build_pkgs=(
   libsodium-dev libcurl4-openssl-dev libxml2-dev libyara-dev libarchive-dev
   libpsl-dev libpcap-dev zlib1g-dev libutf8proc-dev libpoppler-glib-dev
   libgsf-1-dev libssl-dev libpq-dev libclamav-dev
+  libyaml-dev libpcre2-dev
 )
 # Tools the tests and benchmarks run against (anchors, real servers, browser).
 test_pkgs=(
@@ -20,6 +21,7 @@ test_pkgs=(
   libreoffice-writer-nogui libreoffice-calc-nogui iproute2 procps bc strace
   wamerican
   postgresql-15 postgresql-client-15
+  redis-server nmap
   debhelper dpkg-dev lintian man-db groff-base systemd adduser
 )
 

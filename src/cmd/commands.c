@@ -25,6 +25,7 @@ int cmd_quarantine_list(cg_cli *cli);
 int cmd_quarantine_restore(cg_cli *cli);
 int cmd_rules_check(cg_cli *cli);
 int cmd_scan_malware(cg_cli *cli);
+int cmd_scan_exposure(cg_cli *cli);
 int cmd_scan_secrets(cg_cli *cli);
 int cmd_serve(cg_cli *cli);
 int cmd_store_copy(cg_cli *cli);
@@ -154,6 +155,36 @@ const cg_command cg_commands[] = {
 	  "each *.yar/*.yara file is compiled alone, with the externals filename,\n"
 	  "filepath, extension, filetype and owner defined, includes allowed inside\n"
 	  "the directory; exit 0 all compile, 1 some do not, 2 PATH unreadable.\n" },
+	{ "scan exposure", cmd_scan_exposure,
+	  "Scan sites and hosts: exposed files, admin panels, headers, TLS, open services, versions, factory passwords.",
+	  "[OPTIONS] TARGET...",
+	  "TARGET: a URL, a host, host:port, an IP address or a CIDR range (at most\n"
+	  "256 hosts unless --max-hosts says more). Only GET and HEAD are sent.\n\n"
+	  "options:\n"
+	  "  --templates DIR   Nuclei-format templates (repeatable; default: the\n"
+	  "                    shipped rules/exposure)\n"
+	  "  --rate N          requests a second in all (default 100, 0 = no limit)\n"
+	  "  --host-rate N     requests a second to one host (default 20, 0 = no limit)\n"
+	  "  --parallel N      requests in flight (default 32)\n"
+	  "  --timeout S       seconds for one request (default 10)\n"
+	  "  --max-hosts N     hosts a CIDR range may hold (default 256)\n"
+	  "  --dry-run         print the requests instead of sending them\n"
+	  "  --ports LIST|top  TCP connect scan of these ports (21,22,8000-8100) or of\n"
+	  "                    the shipped list of commonly exposed ones, with banners\n"
+	  "                    and no-password probes (Redis, Memcached, Elasticsearch,\n"
+	  "                    MongoDB, anonymous FTP); --rate and --host-rate apply\n"
+	  "  --no-tls          skip the TLS handshake check of https targets\n"
+	  "  --vuln-feed FILE  NVD CVE JSON 2.0 file (repeatable): versions seen are\n"
+	  "                    matched by CPE (known_vulnerability); without it they\n"
+	  "                    are checked against the shipped list (outdated_software)\n"
+	  "  --kev FILE        CISA Known Exploited Vulnerabilities JSON (with --vuln-feed)\n"
+	  "  --credentials     on devices recognised from rules/exposure/credentials\n"
+	  "                    (cameras, routers), try their vendor's factory logins:\n"
+	  "                    a few at most, one at a time, stopping at the first\n"
+	  "                    that works; the password is never printed\n"
+	  "A template using a feature canhgac does not run is listed as skipped with\n"
+	  "the feature; one that does not load is an error naming FILE:LINE.\n"
+	  "Exit: 0 nothing found, 1 findings, 2 error (the other targets still run).\n" },
 	{ "scan malware", cmd_scan_malware,
 	  "Scan files for web shells and malware (YARA rules, hash signatures, ClamAV).",
 	  "[OPTIONS] PATH...",

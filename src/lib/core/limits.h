@@ -344,4 +344,42 @@
 /* One evidence string in a finding (the unit is already bounded). */
 #define CG_SEC_MAX_EVIDENCE 600u
 
+/* ---- exposure (vulnerability and exposure scan) --------------------- */
+
+/* One response body kept for matching; the rest of a bigger file (a SQL
+ * dump, a backup archive) is not downloaded: its start is what shows it. */
+#define CG_XP_MAX_BODY (1u * 1024u * 1024u)
+/* One response's header block. */
+#define CG_XP_MAX_HEADERS (64u * 1024u)
+/* One template file, and the templates of one run. */
+#define CG_XP_MAX_TEMPLATE_BYTES (512u * 1024u)
+#define CG_XP_MAX_TEMPLATES 20000
+/* Paths, matchers, extractors, values in one template (more is refused). */
+#define CG_XP_MAX_LIST 256
+/* Hosts of one run (a CIDR wider than /24 needs --max-hosts). */
+#define CG_XP_DEFAULT_MAX_HOSTS 256
+#define CG_XP_MAX_HOSTS 65536
+/* Transfers in flight at once, and per host. */
+#define CG_XP_MAX_PARALLEL 256
+#define CG_XP_PER_HOST_PARALLEL 8
+/* Redirects a template may ask to follow. */
+#define CG_XP_MAX_REDIRECTS 10
+/* Nesting of a DSL expression (parentheses, calls). */
+#define CG_XP_MAX_DSL_DEPTH 32
+/* Default timeouts of one request and one connect probe. */
+#define CG_XP_TIMEOUT_MS 10000
+/* A banner read from a service. */
+#define CG_XP_MAX_BANNER 4096u
+/* Connections in flight during a connect scan, and threads that probe
+ * the open ports afterwards. */
+#define CG_XP_MAX_CONNECTS 1024
+#define CG_XP_PROBE_THREADS 16
+/* One vulnerability feed file (NVD publishes a JSON file per year). */
+#define CG_XP_MAX_FEED_BYTES (1024u * 1024u * 1024u)
+/* Default passwords tried on one device, whatever its data says: few
+ * enough that no lockout policy is reached. */
+#define CG_XP_MAX_CRED_ATTEMPTS 3
+/* Extracted values kept per finding. */
+#define CG_XP_MAX_EXTRACTED 16
+
 #endif

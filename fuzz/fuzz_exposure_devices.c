@@ -1,0 +1,24 @@
+/* libFuzzer target: the default-credentials device table reader
+ * (rules/exposure/credentials/devices.json) and identification over a fixed
+ * page. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "exposure/creds.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	cg_xdevices d;
+	cg_buf why;
+	cg_buf_init(&why, 4096);
+	if (cg_xdevices_parse(cg_slice_from((const char *)data, size), "fuzz", &d, &why) == CG_OK) {
+		const cg_xdevice *x = cg_xdevices_identify(
+		    &d, CG_SLICE("HTTP/1.1 401 x\r\nWWW-Authenticate: Basic realm=\"TP-LINK\"\r\n"),
+		    CG_SLICE("<title>RouterOS router configuration page</title>"));
+		if (x)
+			cg_xdevice_attempts(x);
+		cg_xdevices_free(&d);
+	}
+	cg_buf_free(&why);
+	return 0;
+}
