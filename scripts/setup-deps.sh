@@ -19,6 +19,7 @@ test_pkgs=(
   yara clamav poppler-utils catdoc unzip zip p7zip-full time hyperfine
   libreoffice-writer-nogui libreoffice-calc-nogui iproute2 procps bc
   wamerican
+  softhsm2 gnutls-bin p11-kit
   postgresql-15 postgresql-client-15
   debhelper dpkg-dev lintian man-db groff-base systemd adduser
 )

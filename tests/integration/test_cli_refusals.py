@@ -60,6 +60,9 @@ def tree(d):
 # row here, so a new command gets this test the day it is added.
 BAD_USAGE = {
     "rules check": [[]],
+    "sign": [[], ["f.pdf"], ["f.pdf", "--key", "k.pem"],
+             ["f.pdf", "--key", "k.pem", "--cert", "c.pem", "--pin-file", "pin"],
+             ["no-such.pdf", "--key", "k.pem", "--cert", "c.pem"]],
     "store copy": [[], ["--from", "sqlite:x.db"], ["--from", "mysql://x", "--to", "postgresql://127.0.0.1:9/x"]],
     "agent enroll": [["--server", "https://127.0.0.1:9"],
                      ["--server", "https://127.0.0.1:9", "--token", "t", "--ca", "no-such-ca.pem"],
@@ -88,6 +91,7 @@ BAD_USAGE = {
               ["--web-interval", "-5"], ["extra"], ["--config", "no-such.ini"], ["--config"]],
     "user add": [[], ["alice"], ["alice", "--role", "chief"], ["alice", "--role", "officer"],
                  ["alice", "--role", "officer", "--agency", "nosuch"]],
+    "verify": [[], ["a.pdf", "b.pdf"], ["no-such.pdf"]],
     "version": [["extra"]],
     "web baseline": [[], ["ftp://example.invalid/"], ["--url-file", "no-such.txt"]],
     "web check": [[], ["--threshold", "0", "https://example.invalid/"],

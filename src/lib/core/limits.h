@@ -336,4 +336,31 @@
 /* One evidence string in a finding (the unit is already bounded). */
 #define CG_SEC_MAX_EVIDENCE 600u
 
+/* --- signatures (sign/) --- */
+/* A file signed or verified is read whole: reports and exports are far
+ * smaller; a bigger one is refused, not half-signed. */
+#define CG_SIGN_MAX_FILE (256u * 1024u * 1024u)
+/* Bytes kept in a PDF for the CMS signature (written as twice as many hex
+ * digits): the signer's certificate and a chain of two or three fit. */
+#define CG_PDF_SIG_BYTES 16384u
+/* How far from the end "startxref" is looked for. */
+#define CG_PDF_TAIL_SCAN 4096u
+/* Nesting of arrays and dictionaries stepped over. */
+#define CG_PDF_MAX_DEPTH 32
+/* Cross-reference sections followed through /Prev (incremental updates). */
+#define CG_PDF_MAX_XREF_CHAIN 64
+/* Subsections in one cross-reference section. */
+#define CG_PDF_MAX_XREF_SUBSECTIONS 100000
+/* Levels of page-tree nodes walked to the first page. */
+#define CG_PDF_MAX_PAGE_TREE 32
+/* How far before a /ByteRange its object's "N G obj" is looked for (the
+ * /Contents hex string may come first). */
+#define CG_PDF_MAX_SIGDICT_BACK (256u * 1024u)
+/* Signatures checked in one PDF. */
+#define CG_PDF_MAX_SIGNATURES 64
+/* A PIN read from a file or the terminal. */
+#define CG_SIGN_MAX_PIN 256
+/* A certificate or key file (PEM). */
+#define CG_SIGN_MAX_KEYFILE (1u * 1024u * 1024u)
+
 #endif
