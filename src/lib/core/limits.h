@@ -363,4 +363,16 @@
 /* A certificate or key file (PEM). */
 #define CG_SIGN_MAX_KEYFILE (1u * 1024u * 1024u)
 
+/* --- documents (report/) --- */
+/* Blocks (headings, paragraphs, tables, charts) in one document. */
+#define CG_DOC_MAX_BLOCKS 10000
+/* Columns of a table, series of a chart. */
+#define CG_DOC_MAX_COLS 16
+/* Rows of a table, categories of a chart. */
+#define CG_DOC_MAX_ROWS 100000
+/* One recipient line of "Nơi nhận". */
+#define CG_DOC_MAX_CELL 512
+/* Recipients listed. */
+#define CG_DOC_MAX_RECIPIENTS 64
+
 #endif
