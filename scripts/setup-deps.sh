@@ -12,7 +12,7 @@ build_pkgs=(
   libsodium-dev libcurl4-openssl-dev libxml2-dev libyara-dev libarchive-dev
   libpsl-dev libpcap-dev zlib1g-dev libutf8proc-dev libpoppler-glib-dev
   libgsf-1-dev libssl-dev libpq-dev
-  libcairo2-dev libpango1.0-dev fonts-liberation2
+  libcairo2-dev libpango1.0-dev fonts-liberation2 libxlsxwriter-dev
 )
 # Tools the tests and benchmarks run against (anchors, real servers, browser).
 test_pkgs=(

@@ -9,7 +9,8 @@
  * that is a list of blocks: headings, paragraphs, tables and charts. The
  * renderers lay the same model out as PDF (cairo + pango: real shaping of
  * Vietnamese diacritics, Liberation Serif embedded, A4, the margins and
- * page numbers the decree sets).
+ * page numbers the decree sets) and as XLSX (libxlsxwriter: the tables and
+ * the charts' data as sheets, native charts).
  *
  * The model holds text and numbers, never layout: the monthly report
  * builds one from the store's figures, and the incident engineer can
@@ -96,5 +97,10 @@ cg_err cg_doc_chart_add(cg_doc *d, cg_chart_kind kind, const char *title, const 
 
 /* Renders the document as PDF into out. CG_EIO when cairo fails. */
 cg_err cg_doc_render_pdf(const cg_doc *d, cg_buf *out, cg_buf *why);
+
+/* Renders the document as an XLSX workbook at path (libxlsxwriter writes
+ * files, not buffers): a sheet for the text, one per table and one per
+ * chart with a native chart. */
+cg_err cg_doc_render_xlsx(const cg_doc *d, const char *path, cg_buf *why);
 
 #endif

@@ -3,6 +3,8 @@
  * as shaped), a table that spans pages with its header repeated, page
  * numbers from page 2, every font embedded and Liberation Serif. The
  * PDF is left in $LOGDIR (or /tmp) with a PNG of page 1 for a person. */
+#include <archive.h>
+#include <archive_entry.h>
 #include <poppler.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,10 +171,61 @@ TEST(bounds)
 	cg_doc_free(d);
 }
 
+/* The named member of a zip file, NUL-terminated, or NULL. */
+static char *zip_member(const char *path, const char *name)
+{
+	struct archive *a = archive_read_new();
+	archive_read_support_format_zip(a);
+	char *out = NULL;
+	if (archive_read_open_filename(a, path, 65536) == ARCHIVE_OK) {
+		struct archive_entry *e;
+		while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
+			if (strcmp(archive_entry_pathname(e), name) != 0)
+				continue;
+			size_t n = (size_t)archive_entry_size(e);
+			out = calloc(1, n + 1);
+			if (out && archive_read_data(a, out, n) != (la_ssize_t)n) {
+				free(out);
+				out = NULL;
+			}
+			break;
+		}
+	}
+	archive_read_free(a);
+	return out;
+}
+
+TEST(xlsx_sheets_numbers_charts)
+{
+	cg_doc *d = sample(5);
+	const char *dir = getenv("LOGDIR") ? getenv("LOGDIR") : "/tmp";
+	char path[512];
+	snprintf(path, sizeof path, "%s/doc-sample.xlsx", dir);
+	CHECK(cg_doc_render_xlsx(d, path, NULL) == CG_OK);
+	char *wb = zip_member(path, "xl/workbook.xml");
+	CHECK(wb && strstr(wb, "name=\"Báo cáo\"") && strstr(wb, "name=\"Bảng 1\"") &&
+	      strstr(wb, "name=\"Biểu đồ 1\""));
+	free(wb);
+	/* the table's counts are numbers, not text: 28 for the fifth row */
+	char *sh = zip_member(path, "xl/worksheets/sheet2.xml");
+	CHECK(sh && strstr(sh, "<v>28</v>") && strstr(sh, "<pane ") && strstr(sh, "frozen"));
+	free(sh);
+	char *ss = zip_member(path, "xl/sharedStrings.xml");
+	CHECK(ss && strstr(ss, "Ủy ban nhân dân xã 5") && strstr(ss, "CÔNG NGHỆ"));
+	free(ss);
+	char *ch = zip_member(path, "xl/charts/chart1.xml");
+	CHECK(ch && strstr(ch, "<c:barChart>") && strstr(ch, "stacked") &&
+	      strstr(ch, "'Biểu đồ 1'!$B$3:$B$6"));
+	free(ch);
+	CHECK(cg_doc_render_xlsx(d, "/nonexistent-dir/x.xlsx", NULL) == CG_EIO);
+	cg_doc_free(d);
+}
+
 int main(void)
 {
 	RUN(frame_and_text);
 	RUN(long_table_spans_pages);
 	RUN(bounds);
+	RUN(xlsx_sheets_numbers_charts);
 	return test_done();
 }
