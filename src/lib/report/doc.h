@@ -9,7 +9,8 @@
  * that is a list of blocks: headings, paragraphs, tables and charts. The
  * renderers lay the same model out as PDF (cairo + pango: real shaping of
  * Vietnamese diacritics, Liberation Serif embedded, A4, the margins and
- * page numbers the decree sets) and as XLSX (libxlsxwriter: the tables and
+ * page numbers the decree sets), as DOCX (WordprocessingML that LibreOffice
+ * and Word open without repair) and as XLSX (libxlsxwriter: the tables and
  * the charts' data as sheets, native charts).
  *
  * The model holds text and numbers, never layout: the monthly report
@@ -97,6 +98,13 @@ cg_err cg_doc_chart_add(cg_doc *d, cg_chart_kind kind, const char *title, const 
 
 /* Renders the document as PDF into out. CG_EIO when cairo fails. */
 cg_err cg_doc_render_pdf(const cg_doc *d, cg_buf *out, cg_buf *why);
+
+/* Renders the document as DOCX (WordprocessingML in a zip written with
+ * zlib): styles for headings and tables, charts as PNG images. */
+cg_err cg_doc_render_docx(const cg_doc *d, cg_buf *out, cg_buf *why);
+
+/* One chart as a PNG image (for DOCX); *height_pt its height. */
+cg_err cg_doc_chart_png(const cg_doc_chart *c, double width_pt, cg_buf *out, double *height_pt);
 
 /* Renders the document as an XLSX workbook at path (libxlsxwriter writes
  * files, not buffers): a sheet for the text, one per table and one per

@@ -484,3 +484,30 @@ cg_err cg_doc_render_pdf(const cg_doc *d, cg_buf *out, cg_buf *why)
 	}
 	return CG_OK;
 }
+
+/* The chart alone as a PNG of width_pt x height_pt at 2 pixels a point,
+ * drawn by the same code as in the PDF (for the DOCX). */
+cg_err cg_doc_chart_png(const cg_doc_chart *c, double width_pt, cg_buf *out, double *height_pt)
+{
+	const double scale = 2, h = 250;
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)(width_pt * scale),
+	                                                (int)(h * scale));
+	cairo_t *cr = cairo_create(s);
+	cairo_scale(cr, scale, scale);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	R r = {.cr = cr, .s = s, .page = 1};
+	r.left = 4;
+	r.right = width_pt - 4;
+	r.width = r.right - r.left;
+	r.top = r.y = 4;
+	r.bottom = 1e9; /* never a new page */
+	chart(&r, c);
+	cairo_destroy(cr);
+	cairo_surface_flush(s);
+	cairo_status_t st = cairo_surface_write_to_png_stream(s, write_fn, out);
+	cairo_surface_destroy(s);
+	*height_pt = h;
+	return st == CAIRO_STATUS_SUCCESS ? CG_OK : CG_ETOOBIG;
+}

@@ -221,11 +221,56 @@ TEST(xlsx_sheets_numbers_charts)
 	cg_doc_free(d);
 }
 
+TEST(docx_parts)
+{
+	cg_doc *d = sample(30);
+	cg_doc_para(d, "Văn bản có ký tự <lạ> & \"ngoặc\" \x01 và byte hỏng \xC3(.");
+	cg_buf out;
+	cg_buf_init(&out, 64u << 20);
+	CHECK(cg_doc_render_docx(d, &out, NULL) == CG_OK);
+	const char *dir = getenv("LOGDIR") ? getenv("LOGDIR") : "/tmp";
+	char path[512];
+	snprintf(path, sizeof path, "%s/doc-sample.docx", dir);
+	FILE *f = fopen(path, "wb");
+	CHECK(f != NULL);
+	if (f) {
+		fwrite(out.ptr, 1, out.len, f);
+		fclose(f);
+	}
+	char *doc = zip_member(path, "word/document.xml");
+	CHECK(doc && strstr(doc, "Độc lập - Tự do - Hạnh phúc") && strstr(doc, "<w:tblHeader/>"));
+	CHECK(doc && strstr(doc, "&lt;lạ&gt; &amp; &quot;ngoặc&quot;") && !strchr(doc, '\x01'));
+	CHECK(doc && strstr(doc, "r:embed=\"rIdChart1\""));
+	free(doc);
+	char *png = zip_member(path, "word/media/chart1.png");
+	CHECK(png && memcmp(png, "\x89PNG", 4) == 0);
+	free(png);
+	char *ct = zip_member(path, "[Content_Types].xml");
+	CHECK(ct && strstr(ct, "wordprocessingml.document.main+xml"));
+	free(ct);
+	/* LibreOffice opens it without repair and converts it */
+	char cmd[2048], pdf[600];
+	snprintf(cmd, sizeof cmd,
+	         "cd '%s' && rm -rf lo-out && mkdir -p lo-home && HOME=\"$PWD/lo-home\" "
+	         "timeout 180 soffice --headless --convert-to pdf --outdir lo-out doc-sample.docx "
+	         ">lo-docx.log 2>&1",
+	         dir);
+	CHECK(system(cmd) == 0);
+	snprintf(pdf, sizeof pdf, "%s/lo-out/doc-sample.pdf", dir);
+	f = fopen(pdf, "rb");
+	CHECK(f != NULL);
+	if (f)
+		fclose(f);
+	cg_buf_free(&out);
+	cg_doc_free(d);
+}
+
 int main(void)
 {
 	RUN(frame_and_text);
 	RUN(long_table_spans_pages);
 	RUN(bounds);
 	RUN(xlsx_sheets_numbers_charts);
+	RUN(docx_parts);
 	return test_done();
 }
