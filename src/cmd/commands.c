@@ -23,6 +23,7 @@ int cmd_help(cg_cli *cli);
 int cmd_quarantine_delete(cg_cli *cli);
 int cmd_quarantine_list(cg_cli *cli);
 int cmd_quarantine_restore(cg_cli *cli);
+int cmd_report(cg_cli *cli);
 int cmd_rules_check(cg_cli *cli);
 int cmd_scan_malware(cg_cli *cli);
 int cmd_scan_secrets(cg_cli *cli);
@@ -150,6 +151,25 @@ const cg_command cg_commands[] = {
 	{ "quarantine restore", cmd_quarantine_restore,
 	  "Put a quarantined file back where it was, with its owner and mode.",
 	  "ID", "" },
+	{ "report", cmd_report,
+	  "Write the periodic security report (PDF, DOCX, XLSX) from the store, optionally signed.",
+	  "monthly|semiannual|annual|incidents --period P [--agency ID] [--format F]... [--out FILE|DIR]",
+	  "options:\n"
+	  "  -p, --period P          2026-11 (monthly), 2026-H2 (semiannual, incidents)\n"
+	  "                          or 2026 (annual, incidents)\n"
+	  "  -a, --agency ID         one agency's own report (id, code or exact name)\n"
+	  "  -f, --format F          pdf, docx or xlsx; repeat for several (default pdf)\n"
+	  "  -o, --out FILE|DIR      the file, or a directory for several formats\n"
+	  "                          (default: the current directory)\n"
+	  "  --sign KEY              sign: a PEM key (with --cert) or a pkcs11: URI;\n"
+	  "                          the PDF inside (PAdES-B-B), DOCX and XLSX as FILE.p7s\n"
+	  "  --cert FILE             the signer's certificate\n"
+	  "  --pkcs11-module SO      the token's PKCS#11 module\n"
+	  "  --pin-file FILE         the token's PIN (otherwise asked on the terminal)\n"
+	  "  --signer-name NAME      the name printed under the signature\n"
+	  "  --recommendations FILE  recommendation rules (default rules/report/recommendations.tsv)\n"
+	  "Figures are read from the store (--store URL or --data-dir) for the period\n"
+	  "and the one before; --lang en writes the report in English.\n" },
 	{ "rules check", cmd_rules_check,
 	  "Check which YARA rule files compile (community sets too), with FILE:LINE for those that do not.",
 	  "PATH...",

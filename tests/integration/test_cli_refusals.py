@@ -59,6 +59,11 @@ def tree(d):
 # value that cannot be right. Every command in `canhgac help` must have a
 # row here, so a new command gets this test the day it is added.
 BAD_USAGE = {
+    "report": [[], ["weekly", "--period", "2026-11"], ["monthly"], ["monthly", "--period", "2026-13"],
+               ["annual", "--period", "2026-H1"], ["monthly", "--period", "2026-11", "--format", "odt"],
+               ["monthly", "--period", "2026-11", "--format", "pdf", "--format", "docx", "--out", "x.pdf"],
+               ["monthly", "--period", "2026-11", "--sign", "k.pem"],
+               ["monthly", "--period", "2026-11", "--cert", "c.pem"]],
     "rules check": [[]],
     "sign": [[], ["f.pdf"], ["f.pdf", "--key", "k.pem"],
              ["f.pdf", "--key", "k.pem", "--cert", "c.pem", "--pin-file", "pin"],

@@ -374,5 +374,10 @@
 #define CG_DOC_MAX_CELL 512
 /* Recipients listed. */
 #define CG_DOC_MAX_RECIPIENTS 64
+/* Distinct (agency, host) pairs and web findings a report counts; past
+ * it hosts are no longer told apart (counted as seen). */
+#define CG_REPORT_MAX_HOSTS 200000u
+/* Recommendation rules in rules/report/recommendations.tsv. */
+#define CG_REPORT_MAX_RECOS 64
 
 #endif

@@ -191,12 +191,12 @@ static bool numeric(const char *s)
 	return true;
 }
 
-static void table(R *r, const cg_doc_block *b)
+static void table(R *r, const cg_doc_block *b, bool header_only)
 {
 	size_t nc = b->ncols;
 	double natural[CG_DOC_MAX_COLS], total = 0, pad = 3;
 	for (size_t c = 0; c < nc; c++) {
-		natural[c] = 4;
+		natural[c] = 8;
 		for (size_t row = 0; row <= b->nrows; row++) {
 			double n = (double)strlen(b->cells[row * nc + c]);
 			if (n > natural[c])
@@ -204,14 +204,15 @@ static void table(R *r, const cg_doc_block *b)
 		}
 		total += natural[c];
 	}
-	if (b->text && b->text[0]) {
+	if (!header_only && b->text && b->text[0]) {
 		PangoLayout *l = layout(r, b->text, "Italic", 12, r->width, PANGO_ALIGN_CENTER);
 		need(r, height(l) + 40);
 		draw(r, l, r->left, r->y);
 		r->y += height(l) + 3;
 		g_object_unref(l);
 	}
-	for (size_t row = 0; row <= b->nrows; row++) {
+	size_t last = header_only ? 0 : b->nrows;
+	for (size_t row = 0; row <= last; row++) {
 		PangoLayout *ls[CG_DOC_MAX_COLS];
 		double h = 0, w[CG_DOC_MAX_COLS];
 		for (size_t c = 0; c < nc; c++) {
@@ -230,9 +231,7 @@ static void table(R *r, const cg_doc_block *b)
 			if (row > 0) { /* the header again */
 				for (size_t c = 0; c < nc; c++)
 					g_object_unref(ls[c]);
-				const cg_doc_block hdr = {
-				    .kind = CG_BLK_TABLE, .ncols = nc, .cells = b->cells};
-				table(r, &hdr);
+				table(r, b, true);
 				row--;
 				continue;
 			}
@@ -254,7 +253,8 @@ static void table(R *r, const cg_doc_block *b)
 		}
 		r->y += h;
 	}
-	r->y += 8;
+	if (!header_only)
+		r->y += 8;
 }
 
 static const double palette[][3] = {
@@ -460,7 +460,7 @@ cg_err cg_doc_render_pdf(const cg_doc *d, cg_buf *out, cg_buf *why)
 			g_object_unref(l);
 			break;
 		case CG_BLK_TABLE:
-			table(&r, b);
+			table(&r, b, false);
 			break;
 		case CG_BLK_CHART:
 			chart(&r, b->chart);
