@@ -206,9 +206,11 @@ cg_err cg_report_collect(cg_store *st, const cg_scope *scope, cg_report_kind kin
 	if (err)
 		return err;
 	bool weeks = kind == CG_REPORT_MONTHLY;
+	/* weeks from the first day (the last one short), or calendar months */
 	f->nbuckets =
-	    weeks ? (size_t)((p->to_ms - p->from_ms + 7 * 86400000ll - 1) / (7 * 86400000ll))
-	          : (size_t)((p->to_ms - p->from_ms) / (28 * 86400000ll));
+	    weeks     ? (size_t)((p->to_ms - p->from_ms + 7 * 86400000ll - 1) / (7 * 86400000ll))
+	    : p->half ? 6
+	              : 12;
 	if (f->nbuckets > CG_REPORT_MAX_BUCKETS)
 		f->nbuckets = CG_REPORT_MAX_BUCKETS;
 	hostset hs = {calloc(CG_REPORT_MAX_HOSTS * 2, sizeof(uint64_t)), CG_REPORT_MAX_HOSTS * 2,
@@ -259,9 +261,17 @@ cg_err cg_report_collect(cg_store *st, const cg_scope *scope, cg_report_kind kin
 			f->by_sev[sev]++;
 			if (g)
 				g->events++;
-			size_t b = (size_t)((t - p->from_ms) / (weeks ? 7 * 86400000ll
-			                                              : (p->to_ms - p->from_ms) /
-			                                                    (int64_t)f->nbuckets));
+			size_t b;
+			if (weeks) {
+				b = (size_t)((t - p->from_ms) / (7 * 86400000ll));
+			} else {
+				time_t tt = (time_t)(t / 1000);
+				struct tm tm;
+				gmtime_r(&tt, &tm);
+				int first = p->half == 2 ? 7 : 1;
+				b = (size_t)((tm.tm_year + 1900 - p->year) * 12 + tm.tm_mon + 1 -
+				             first);
+			}
 			if (b < f->nbuckets)
 				f->bucket_sev[b][sev]++;
 			if (is(src, "web")) {
