@@ -63,7 +63,7 @@ static cg_doc *sample(size_t rows)
 	const char *hdr[] = {"STT", "Cơ quan", "Số sự kiện"};
 	cg_doc_table(d, "Bảng 1. Sự kiện theo cơ quan", 3, hdr);
 	for (size_t i = 0; i < rows; i++) {
-		char a[16], b[64], c[16];
+		char a[24], b[64], c[24];
 		snprintf(a, sizeof a, "%zu", i + 1);
 		snprintf(b, sizeof b, "Ủy ban nhân dân xã %zu", i + 1);
 		snprintf(c, sizeof c, "%zu", (i * 7) % 50);
