@@ -26,6 +26,7 @@ t = Tap()
 LOG = os.environ.get("LOGDIR") or tempfile.mkdtemp(prefix="canhgac-report-log.")
 tmp = tempfile.mkdtemp(prefix="canhgac-report.")
 data = os.path.join(tmp, "data")
+os.mkdir(data)
 out = os.path.join(tmp, "out")
 os.mkdir(out)
 
