@@ -148,6 +148,10 @@ static void frame_top(R *r)
 	const char *motto =
 	    d->english ? "Independence - Freedom - Happiness" : "Độc lập - Tự do - Hạnh phúc";
 	l = layout(r, nation, "Bold", 12, -1, PANGO_ALIGN_LEFT); /* one line */
+	for (double size = 11.5; text_width(l) > rw - 4 && size >= 10; size -= 0.5) {
+		g_object_unref(l); /* narrower until it fits its column */
+		l = layout(r, nation, "Bold", size, -1, PANGO_ALIGN_LEFT);
+	}
 	draw(r, l, rx + (rw - text_width(l)) / 2, yr);
 	yr += height(l);
 	g_object_unref(l);
@@ -177,7 +181,7 @@ static void frame_top(R *r)
 		r->y += height(l);
 		g_object_unref(l);
 	}
-	hline(r, r->left + r->width * 0.4, r->left + r->width * 0.6, r->y + 6, 0.6);
+	hline(r, r->left + r->width * 0.4, r->left + r->width * 0.6, r->y + 9, 0.6);
 	r->y += 20;
 }
 
