@@ -13,6 +13,7 @@ build_pkgs=(
   libpsl-dev libpcap-dev zlib1g-dev libutf8proc-dev libpoppler-glib-dev
   libgsf-1-dev libssl-dev libpq-dev libclamav-dev
   libyaml-dev libpcre2-dev
+  libcairo2-dev libpango1.0-dev fonts-liberation2 libxlsxwriter-dev
 )
 # Tools the tests and benchmarks run against (anchors, real servers, browser).
 test_pkgs=(
@@ -20,6 +21,7 @@ test_pkgs=(
   yara clamav poppler-utils catdoc unzip zip p7zip-full time hyperfine
   libreoffice-writer-nogui libreoffice-calc-nogui iproute2 procps bc strace
   wamerican
+  softhsm2 gnutls-bin p11-kit
   postgresql-15 postgresql-client-15
   redis-server nmap
   debhelper dpkg-dev lintian man-db groff-base systemd adduser

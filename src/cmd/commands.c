@@ -23,13 +23,16 @@ int cmd_help(cg_cli *cli);
 int cmd_quarantine_delete(cg_cli *cli);
 int cmd_quarantine_list(cg_cli *cli);
 int cmd_quarantine_restore(cg_cli *cli);
+int cmd_report(cg_cli *cli);
 int cmd_rules_check(cg_cli *cli);
 int cmd_scan_malware(cg_cli *cli);
 int cmd_scan_exposure(cg_cli *cli);
 int cmd_scan_secrets(cg_cli *cli);
 int cmd_serve(cg_cli *cli);
+int cmd_sign(cg_cli *cli);
 int cmd_store_copy(cg_cli *cli);
 int cmd_user_add(cg_cli *cli);
+int cmd_verify(cg_cli *cli);
 int cmd_version(cg_cli *cli);
 int cmd_web_baseline(cg_cli *cli);
 int cmd_web_check(cg_cli *cli);
@@ -149,6 +152,25 @@ const cg_command cg_commands[] = {
 	{ "quarantine restore", cmd_quarantine_restore,
 	  "Put a quarantined file back where it was, with its owner and mode.",
 	  "ID", "" },
+	{ "report", cmd_report,
+	  "Write the periodic security report (PDF, DOCX, XLSX) from the store, optionally signed.",
+	  "monthly|semiannual|annual|incidents --period P [--agency ID] [--format F]... [--out FILE|DIR]",
+	  "options:\n"
+	  "  -p, --period P          2026-11 (monthly), 2026-H2 (semiannual, incidents)\n"
+	  "                          or 2026 (annual, incidents)\n"
+	  "  -a, --agency ID         one agency's own report (id, code or exact name)\n"
+	  "  -f, --format F          pdf, docx or xlsx; repeat for several (default pdf)\n"
+	  "  -o, --out FILE|DIR      the file, or a directory for several formats\n"
+	  "                          (default: the current directory)\n"
+	  "  --sign KEY              sign: a PEM key (with --cert) or a pkcs11: URI;\n"
+	  "                          the PDF inside (PAdES-B-B), DOCX and XLSX as FILE.p7s\n"
+	  "  --cert FILE             the signer's certificate\n"
+	  "  --pkcs11-module SO      the token's PKCS#11 module\n"
+	  "  --pin-file FILE         the token's PIN (otherwise asked on the terminal)\n"
+	  "  --signer-name NAME      the name printed under the signature\n"
+	  "  --recommendations FILE  recommendation rules (default rules/report/recommendations.tsv)\n"
+	  "Figures are read from the store (--store URL or --data-dir) for the period\n"
+	  "and the one before; --lang en writes the report in English.\n" },
 	{ "rules check", cmd_rules_check,
 	  "Check which YARA rule files compile (community sets too), with FILE:LINE for those that do not.",
 	  "PATH...",
@@ -243,6 +265,23 @@ const cg_command cg_commands[] = {
 	  "The database is --store URL, $CANHGAC_STORE, or DATA_DIR/canhgac.db (SQLite,\n"
 	  "WAL); PostgreSQL: --store postgresql://HOST/DB. SIGTERM or SIGINT stops\n"
 	  "the server after the requests in flight are answered.\n" },
+	{ "sign", cmd_sign,
+	  "Sign a file: a PDF inside itself (PAdES-B-B), anything else as FILE.p7s (CMS).",
+	  "FILE --key KEY [--cert FILE] [--pkcs11-module SO] [--pin-file FILE] [--out FILE] [--detached]",
+	  "options:\n"
+	  "  -k, --key KEY           PEM private key, or a PKCS#11 token key as a\n"
+	  "                          pkcs11: URI (pkcs11:token=...;object=...)\n"
+	  "  --cert FILE             the signer's PEM certificate (for a token: read\n"
+	  "                          from the token when not given)\n"
+	  "  --pkcs11-module SO      the token's PKCS#11 module (default: the modules\n"
+	  "                          p11-kit knows)\n"
+	  "  --pin-file FILE         the token's PIN (first line); otherwise asked on\n"
+	  "                          the terminal. A wrong PIN is never retried\n"
+	  "  -o, --out FILE          where to write (default: a PDF is replaced by its\n"
+	  "                          signed version; other files get FILE.p7s)\n"
+	  "  --detached              a PDF too gets a detached FILE.p7s\n"
+	  "  --reason TEXT           the reason written in a PDF signature\n"
+	  "Check with 'canhgac verify', pdfsig, or openssl cms -verify -binary -inform DER.\n" },
 	{ "store copy", cmd_store_copy,
 	  "Copy the server's store from SQLite to PostgreSQL, and check it.",
 	  "--from sqlite:PATH --to postgresql://...",
@@ -263,6 +302,15 @@ const cg_command cg_commands[] = {
 	  "  --generate              generate and print a password (also when stdin\n"
 	  "                          is a terminal); otherwise the first line of\n"
 	  "                          standard input is the password (10+ characters)\n" },
+	{ "verify", cmd_verify,
+	  "Check a file's digital signature and say who signed it and when.",
+	  "FILE [--ca FILE] [--signature FILE.p7s]",
+	  "options:\n"
+	  "  --ca FILE               also require the signer's certificate to chain to\n"
+	  "                          these PEM CA certificates\n"
+	  "  --signature FILE        the detached signature (default FILE.p7s)\n"
+	  "A PDF's own signatures are checked; a file named X.p7s checks X.\n"
+	  "Exit: 0 valid, 1 invalid or unsigned, 2 error.\n" },
 	{ "version", cmd_version,
 	  "Show the version, build options and library versions.", "", "" },
 	{ "web baseline", cmd_web_baseline,

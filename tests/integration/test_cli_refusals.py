@@ -59,7 +59,15 @@ def tree(d):
 # value that cannot be right. Every command in `canhgac help` must have a
 # row here, so a new command gets this test the day it is added.
 BAD_USAGE = {
+    "report": [[], ["weekly", "--period", "2026-11"], ["monthly"], ["monthly", "--period", "2026-13"],
+               ["annual", "--period", "2026-H1"], ["monthly", "--period", "2026-11", "--format", "odt"],
+               ["monthly", "--period", "2026-11", "--format", "pdf", "--format", "docx", "--out", "x.pdf"],
+               ["monthly", "--period", "2026-11", "--sign", "k.pem"],
+               ["monthly", "--period", "2026-11", "--cert", "c.pem"]],
     "rules check": [[]],
+    "sign": [[], ["f.pdf"], ["f.pdf", "--key", "k.pem"],
+             ["f.pdf", "--key", "k.pem", "--cert", "c.pem", "--pin-file", "pin"],
+             ["no-such.pdf", "--key", "k.pem", "--cert", "c.pem"]],
     "store copy": [[], ["--from", "sqlite:x.db"], ["--from", "mysql://x", "--to", "postgresql://127.0.0.1:9/x"]],
     "agent enroll": [["--server", "https://127.0.0.1:9"],
                      ["--server", "https://127.0.0.1:9", "--token", "t", "--ca", "no-such-ca.pem"],
@@ -91,6 +99,7 @@ BAD_USAGE = {
               ["--web-interval", "-5"], ["extra"], ["--config", "no-such.ini"], ["--config"]],
     "user add": [[], ["alice"], ["alice", "--role", "chief"], ["alice", "--role", "officer"],
                  ["alice", "--role", "officer", "--agency", "nosuch"]],
+    "verify": [[], ["a.pdf", "b.pdf"], ["no-such.pdf"]],
     "version": [["extra"]],
     "web baseline": [[], ["ftp://example.invalid/"], ["--url-file", "no-such.txt"]],
     "web check": [[], ["--threshold", "0", "https://example.invalid/"],

@@ -381,5 +381,48 @@
 #define CG_XP_MAX_CRED_ATTEMPTS 3
 /* Extracted values kept per finding. */
 #define CG_XP_MAX_EXTRACTED 16
+/* --- signatures (sign/) --- */
+/* A file signed or verified is read whole: reports and exports are far
+ * smaller; a bigger one is refused, not half-signed. */
+#define CG_SIGN_MAX_FILE (256u * 1024u * 1024u)
+/* Bytes kept in a PDF for the CMS signature (written as twice as many hex
+ * digits): the signer's certificate and a chain of two or three fit. */
+#define CG_PDF_SIG_BYTES 16384u
+/* How far from the end "startxref" is looked for. */
+#define CG_PDF_TAIL_SCAN 4096u
+/* Nesting of arrays and dictionaries stepped over. */
+#define CG_PDF_MAX_DEPTH 32
+/* Cross-reference sections followed through /Prev (incremental updates). */
+#define CG_PDF_MAX_XREF_CHAIN 64
+/* Subsections in one cross-reference section. */
+#define CG_PDF_MAX_XREF_SUBSECTIONS 100000
+/* Levels of page-tree nodes walked to the first page. */
+#define CG_PDF_MAX_PAGE_TREE 32
+/* How far before a /ByteRange its object's "N G obj" is looked for (the
+ * /Contents hex string may come first). */
+#define CG_PDF_MAX_SIGDICT_BACK (256u * 1024u)
+/* Signatures checked in one PDF. */
+#define CG_PDF_MAX_SIGNATURES 64
+/* A PIN read from a file or the terminal. */
+#define CG_SIGN_MAX_PIN 256
+/* A certificate or key file (PEM). */
+#define CG_SIGN_MAX_KEYFILE (1u * 1024u * 1024u)
+
+/* --- documents (report/) --- */
+/* Blocks (headings, paragraphs, tables, charts) in one document. */
+#define CG_DOC_MAX_BLOCKS 10000
+/* Columns of a table, series of a chart. */
+#define CG_DOC_MAX_COLS 16
+/* Rows of a table, categories of a chart. */
+#define CG_DOC_MAX_ROWS 100000
+/* One recipient line of "Nơi nhận". */
+#define CG_DOC_MAX_CELL 512
+/* Recipients listed. */
+#define CG_DOC_MAX_RECIPIENTS 64
+/* Distinct (agency, host) pairs and web findings a report counts; past
+ * it hosts are no longer told apart (counted as seen). */
+#define CG_REPORT_MAX_HOSTS 200000u
+/* Recommendation rules in rules/report/recommendations.tsv. */
+#define CG_REPORT_MAX_RECOS 64
 
 #endif

@@ -1,0 +1,109 @@
+/*
+ * report.h - the province's periodic security reports (MISSION R9): the
+ * period, the figures read from the store for it and for the period
+ * before, the recommendations that follow from them (rules as data), and
+ * the document (report/doc.h) that says all of it in Vietnamese or
+ * English.
+ *
+ * Every figure comes from the events of the period, read through the
+ * store interface page by page (so both backends give the same report),
+ * and the inventory; one function computes them (cg_report_collect) and
+ * the document, the XLSX cells and the tests all read that one struct.
+ * Figures for which the store holds no data yet (portal availability
+ * between failures, incident cases and deadlines) are not invented: their
+ * section says in a sentence that the data does not exist yet.
+ */
+#ifndef CG_REPORT_REPORT_H
+#define CG_REPORT_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "report/doc.h"
+#include "store/store.h"
+
+typedef enum cg_report_kind {
+	CG_REPORT_MONTHLY,
+	CG_REPORT_SEMIANNUAL,
+	CG_REPORT_ANNUAL,
+	CG_REPORT_INCIDENTS,
+} cg_report_kind;
+
+typedef struct cg_period {
+	int64_t from_ms, to_ms; /* [from, to), UTC */
+	char name[16];          /* "2026-11", "2026-H2", "2026" */
+	int year, month, half;  /* month 1-12 or 0; half 1-2 or 0 */
+} cg_period;
+
+cg_err cg_report_kind_parse(const char *s, cg_report_kind *k);
+/* The period named by text for kind ("2026-11" monthly, "2026-H2"
+ * semiannual, "2026" annual, "2026-H2" or "2026" incidents) and the one
+ * before it, of the same length. */
+cg_err cg_period_parse(cg_report_kind kind, const char *text, cg_period *cur, cg_period *prev);
+
+#define CG_REPORT_MAX_AGENCIES 512
+#define CG_REPORT_MAX_BUCKETS  27 /* weeks of a month, months of a year */
+
+typedef struct cg_agency_figs {
+	int64_t id;
+	char name[256];
+	int64_t declared; /* endpoints the agency declared */
+	int64_t events;
+	int64_t malware_hosts, dns_hosts, secret_docs, web_findings;
+	double infection_index; /* infected hosts per 100 declared endpoints */
+} cg_agency_figs;
+
+typedef struct cg_report_figs {
+	int64_t events, by_sev[5];
+	int64_t defacements, spam, outages, web_urls;
+	int64_t web_longest_s; /* the longest a finding kept being seen on one URL */
+	int64_t webshells, malware_events, malware_hosts;
+	int64_t secret_docs, secret_hosts;
+	int64_t dns_events, dns_hosts;
+	int64_t account_findings;
+	int64_t systems, systems_approved, portals;
+	size_t nbuckets;
+	int64_t bucket_sev[CG_REPORT_MAX_BUCKETS][5];
+	size_t nagencies;
+	cg_agency_figs agencies[CG_REPORT_MAX_AGENCIES];
+} cg_report_figs;
+
+/* Reads the figures of period p for scope (an agency's own report when
+ * scope->agency_id > 0). monthly buckets are weeks, others months. */
+cg_err cg_report_collect(cg_store *st, const cg_scope *scope, cg_report_kind kind,
+                         const cg_period *p, cg_report_figs *f, cg_buf *why);
+
+/* A figure by its name in the recommendation rules ("defacements", ...);
+ * false for an unknown name. */
+bool cg_report_figure(const cg_report_figs *f, const char *name, int64_t *v);
+
+/* One recommendation: when FIGURE >= MIN, say the text. */
+typedef struct cg_reco {
+	char figure[32];
+	int64_t min;
+	char vi[512], en[512];
+} cg_reco;
+
+/* Parses recommendation rules: one a line, tab-separated
+ * "FIGURE  MIN  VIETNAMESE  ENGLISH"; '#' comments. Errors name
+ * file:line in why. */
+cg_err cg_reco_parse(cg_slice text, const char *file, cg_reco *out, size_t max, size_t *n,
+                     cg_buf *why);
+
+typedef struct cg_report_meta {
+	const char *province; /* "LAI CHÂU" */
+	const char *place;    /* "Lai Châu", in the place and date line */
+	const char *issuer;   /* "SỞ KHOA HỌC VÀ CÔNG NGHỆ" */
+	const char *signer_role, *signer_name, *signed_by;
+	const char *agency_name; /* an agency's own report */
+	bool english;
+	int64_t now_ms;
+} cg_report_meta;
+
+/* The report as a document. */
+cg_err cg_report_build(cg_report_kind kind, const cg_period *cur, const cg_period *prev,
+                       const cg_report_figs *now, const cg_report_figs *before,
+                       const cg_reco *recos, size_t nrecos, const cg_report_meta *m, cg_doc **out);
+
+#endif

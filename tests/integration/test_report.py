@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""test_report.py - `canhgac report` on the demo province: the figures in
+the PDF (pdftotext) and in the XLSX cells equal the counts the API gives
+for the same period, every font of the PDF is embedded (pdffonts),
+LibreOffice converts the DOCX without error, a signed report passes
+pdfsig and its .p7s passes `canhgac verify`, an empty province gets a
+report that says so, --lang en writes English, bad usage writes nothing.
+A PNG of each page of the monthly PDF (pdftoppm) is left in $LOGDIR for a
+person to look at. TAP; python3 stdlib, poppler-utils, LibreOffice."""
+import datetime
+import glob
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(__file__))
+from _serverlib import BIN, Server, Tap  # noqa: E402
+
+t = Tap()
+LOG = os.environ.get("LOGDIR") or tempfile.mkdtemp(prefix="canhgac-report-log.")
+tmp = tempfile.mkdtemp(prefix="canhgac-report.")
+data = os.path.join(tmp, "data")
+os.mkdir(data)
+out = os.path.join(tmp, "out")
+os.mkdir(out)
+
+
+def run(*args, **kw):
+    r = subprocess.run([BIN] + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=600, **kw)
+    return r.returncode, r.stdout.decode("utf-8", "replace"), r.stderr.decode("utf-8", "replace")
+
+
+def text_of(pdf):
+    return subprocess.run(["pdftotext", "-layout", pdf, "-"], stdout=subprocess.PIPE,
+                          check=True).stdout.decode("utf-8")
+
+
+# the test's admin first (the server helper adds it), then the demo
+srv = Server(data_dir=data)
+rc, o, e = run("demo", "seed", "--data-dir", data)
+t.ok(rc == 0, "demo seed", e)
+now = datetime.datetime.now(datetime.timezone.utc)
+period = now.strftime("%Y-%m")
+start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+nxt = (start + datetime.timedelta(days=32)).replace(day=1)
+until = nxt - datetime.timedelta(milliseconds=1)
+
+# The API's view of the same period.
+try:
+    c = srv.login_admin()
+    items, before = [], None
+    while True:
+        q = "/api/v1/events?limit=500&since=%s&until=%s" % (
+            start.strftime("%Y-%m-%dT%H:%M:%SZ"), until.strftime("%Y-%m-%dT%H:%M:%S.999Z"))
+        if before:
+            q += "&before=%d" % before
+        st, body, _ = c.req("GET", q)
+        t.ok(st == 200, "events page from the API") if not before else None
+        items += body["items"]
+        before = body.get("next")
+        if not before:
+            break
+finally:
+    srv.cleanup()
+api = {
+    "events": len(items),
+    "critical": sum(1 for i in items if i["severity"] == "critical"),
+    "defacements": sum(1 for i in items if i["source"] == "web" and i["kind"] in ("defacement", "content_replaced")),
+    "webshells": sum(1 for i in items if i["source"] == "malware" and "webshell" in i["kind"]),
+    "secret": sum(1 for i in items if i["source"] == "secrets"),
+    "dns_hosts": len({(i.get("agency_id"), i["subject"]) for i in items if i["source"] == "dns"}),
+}
+t.ok(api["events"] > 0, "the demo has events in the current month", api)
+
+rc, o, e = run("report", "monthly", "--period", period, "--data-dir", data,
+               "--format", "pdf", "--format", "docx", "--format", "xlsx", "--out", out)
+t.ok(rc == 0, "report monthly in three formats", o + e)
+pdf = os.path.join(out, "bao-cao-thang-%s.pdf" % period)
+docx = pdf[:-3] + "docx"
+xlsx = pdf[:-3] + "xlsx"
+t.ok(all(os.path.getsize(p) > 1000 for p in (pdf, docx, xlsx)), "three documents written",
+     os.listdir(out))
+
+txt = text_of(pdf)
+flat = re.sub(r"\s+", " ", txt)
+for word in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "BÁO CÁO",
+             "Nơi nhận:", "KIẾN NGHỊ"):
+    t.ok(word in flat, "the PDF says " + word, flat[:400])
+m = re.search(r"ghi nhận (\d+) sự kiện an toàn thông tin \((\d+) nghiêm trọng", flat)
+t.ok(m and int(m.group(1)) == api["events"] and int(m.group(2)) == api["critical"],
+     "events and critical events in the PDF equal the API's (%d, %d)" % (api["events"], api["critical"]),
+     m and m.groups())
+
+
+def table_value(label):
+    m = re.search(re.escape(label) + r"\s+(\d+)\s+(\d+)\s+([+-]\d+)", txt)
+    return int(m.group(1)) if m else None
+
+
+t.ok(table_value("Thay đổi giao diện (deface)") == api["defacements"], "defacements in the PDF = API",
+     (table_value("Thay đổi giao diện (deface)"), api))
+t.ok(table_value("Mã độc web shell") == api["webshells"], "web shells in the PDF = API")
+t.ok(table_value("Tài liệu mang dấu mật") == api["secret"], "secret documents in the PDF = API")
+t.ok(table_value("Máy nhiễm phát hiện qua DNS") == api["dns_hosts"], "DNS-infected hosts in the PDF = API")
+
+# The XLSX cells, read back.
+z = zipfile.ZipFile(xlsx)
+ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+shared = [("".join(x.itertext())) for x in ET.fromstring(z.read("xl/sharedStrings.xml")).findall("m:si", ns)]
+wb = ET.fromstring(z.read("xl/workbook.xml"))
+names = [s.get("name") for s in wb.find("m:sheets", ns)]
+t.ok("Bảng 1" in names and "Biểu đồ 1" in names, "XLSX sheets per table and chart", names)
+sheet = ET.fromstring(z.read("xl/worksheets/sheet%d.xml" % (names.index("Bảng 1") + 1)))
+cells = {}
+for row in sheet.iter("{%s}row" % ns["m"]):
+    vals = []
+    for cc in row.findall("m:c", ns):
+        v = cc.find("m:v", ns)
+        vals.append(shared[int(v.text)] if cc.get("t") == "s" else float(v.text) if v is not None else None)
+    if vals and isinstance(vals[0], str):
+        cells[vals[0]] = vals[1:]
+t.ok(cells.get("Tổng số sự kiện", [None])[0] == api["events"], "XLSX: events = API",
+     cells.get("Tổng số sự kiện"))
+t.ok(cells.get("Thay đổi giao diện (deface)", [None])[0] == api["defacements"], "XLSX: defacements = API")
+t.ok(cells.get("Máy nhiễm phát hiện qua DNS", [None])[0] == api["dns_hosts"], "XLSX: DNS hosts = API")
+t.ok(any(n.startswith("xl/charts/chart") for n in z.namelist()), "XLSX has native charts")
+
+fonts = subprocess.run(["pdffonts", pdf], stdout=subprocess.PIPE, check=True).stdout.decode()
+rows = fonts.splitlines()[2:]
+t.ok(rows and all(" yes " in r for r in rows) and any("LiberationSerif" in r for r in rows),
+     "pdffonts: every font embedded, Liberation Serif", fonts)
+
+# Each page as a PNG for a person.
+for old in glob.glob(os.path.join(LOG, "report-monthly-page-*.png")):
+    os.remove(old)
+subprocess.run(["pdftoppm", "-r", "60", "-png", pdf, os.path.join(LOG, "report-monthly-page")], check=True)
+pngs = glob.glob(os.path.join(LOG, "report-monthly-page-*.png"))
+t.ok(len(pngs) >= 2, "a PNG of each page in the test logs (%d)" % len(pngs))
+
+# LibreOffice opens the DOCX.
+lo = os.path.join(tmp, "lo")
+os.mkdir(lo)
+r = subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", lo, docx],
+                   env=dict(os.environ, HOME=lo), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                   timeout=300)
+lop = os.path.join(lo, os.path.basename(docx)[:-4] + "pdf")
+t.ok(r.returncode == 0 and os.path.exists(lop), "LibreOffice converts the DOCX", r.stdout.decode()[-500:])
+if os.path.exists(lop):
+    lt = re.sub(r"\s+", " ", text_of(lop))
+    t.ok("Nơi nhận:" in lt and ("ghi nhận %d sự kiện" % api["events"]) in lt,
+         "the converted DOCX holds the frame and the figures", lt[:300])
+
+# Signed.
+sg = os.path.join(tmp, "sg")
+os.mkdir(sg)
+subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", sg + "/k.pem",
+                "-out", sg + "/c.pem", "-days", "30", "-utf8", "-subj", "/CN=Trần Thị Bình/O=Sở KH&CN/C=VN"],
+               check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+so = os.path.join(tmp, "signed")
+os.mkdir(so)
+rc, o, e = run("report", "monthly", "--period", period, "--data-dir", data, "--format", "pdf",
+               "--format", "docx", "--out", so, "--sign", sg + "/k.pem", "--cert", sg + "/c.pem",
+               "--signer-name", "Trần Thị Bình")
+t.ok(rc == 0, "a signed report", o + e)
+spdf = os.path.join(so, os.path.basename(pdf))
+ps = subprocess.run(["pdfsig", spdf], stdout=subprocess.PIPE, stderr=subprocess.STDOUT).stdout.decode()
+t.ok("Signature is Valid" in ps, "pdfsig: the report's signature is valid", ps)
+t.ok("Trần Thị Bình" in re.sub(r"\s+", " ", text_of(spdf)), "the signer is named in the signature block")
+rc, o, e = run("verify", os.path.join(so, os.path.basename(docx)))
+t.ok(rc == 0 and "Trần Thị Bình" in o, "the DOCX's .p7s verifies", o + e)
+
+# English.
+rc, o, e = run("report", "monthly", "--period", period, "--data-dir", data, "--lang", "en",
+               "--out", os.path.join(tmp, "en.pdf"))
+et = re.sub(r"\s+", " ", text_of(os.path.join(tmp, "en.pdf"))) if rc == 0 else ""
+t.ok(rc == 0 and "REPORT" in et and "SOCIALIST REPUBLIC OF VIET NAM" in et and
+     ("recorded %d security events" % api["events"]) in et, "--lang en writes English", o + e + et[:300])
+
+# One agency's own report.
+rc, o, e = run("report", "monthly", "--period", period, "--data-dir", data, "--agency", "X-MUONGTE",
+               "--out", os.path.join(tmp, "ag.pdf"))
+t.ok(rc == 0 and "Mường Tè" in text_of(os.path.join(tmp, "ag.pdf")), "an agency's own report", o + e)
+
+# An empty province.
+empty = os.path.join(tmp, "empty")
+os.mkdir(empty)
+rc, o, e = run("report", "annual", "--period", "2026", "--data-dir", empty, "--format", "pdf",
+               "--format", "xlsx", "--out", out)
+t.ok(rc == 0, "a report for an empty province", o + e)
+et = re.sub(r"\s+", " ", text_of(os.path.join(out, "bao-cao-nam-2026.pdf"))) if rc == 0 else ""
+t.ok("ghi nhận 0 sự kiện" in et and "Không cơ quan nào có sự kiện trong kỳ" in et and
+     "Chưa có hệ thống thông tin nào được khai báo" in et, "... which says there is nothing, in sentences",
+     et[:500])
+
+# Bad usage writes nothing.
+bad = os.path.join(tmp, "bad")
+os.mkdir(bad)
+for args in (["monthly", "--period", "2026-13"], ["weekly", "--period", "2026-11"],
+             ["annual", "--period", "2026-H1"], ["monthly", "--period", "2026-11", "--format", "odt"]):
+    rc, o, e = run("report", *args, "--data-dir", data, "--out", bad)
+    t.ok(rc == 2 and not os.listdir(bad) and len(e.strip().splitlines()) == 1,
+         "refused: " + " ".join(args), e)
+
+shutil.rmtree(tmp, ignore_errors=True)
+t.done()
