@@ -336,4 +336,13 @@
 /* One evidence string in a finding (the unit is already bounded). */
 #define CG_SEC_MAX_EVIDENCE 600u
 
+/* ---- backups (store/backup.h) -------------------------------------- */
+
+/* The manifest of a backup, read whole to be checked (one line of JSON
+ * per file: a data directory of a million blobs fits). */
+#define CG_BACKUP_MAX_MANIFEST (256u * 1024u * 1024u)
+/* Plaintext bytes per encrypted chunk of an encrypted backup; a chunk
+ * header announcing more than this (+ the tag) is refused unread. */
+#define CG_BACKUP_CHUNK (64u * 1024u)
+
 #endif
