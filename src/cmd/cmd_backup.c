@@ -21,9 +21,9 @@
 enum { O_OUT = 1, O_ENCRYPT_TO, O_SIGN_KEY, O_KEY, O_SIGNER };
 
 static const cg_opt opts[] = {
-    {"out", 'o', true, O_OUT},       {"encrypt-to", 0, true, O_ENCRYPT_TO},
+    {"out", 'o', true, O_OUT},         {"encrypt-to", 0, true, O_ENCRYPT_TO},
     {"sign-key", 0, true, O_SIGN_KEY}, {"key", 'k', true, O_KEY},
-    {"signer", 0, true, O_SIGNER},   {NULL, 0, false, 0},
+    {"signer", 0, true, O_SIGNER},     {NULL, 0, false, 0},
 };
 
 typedef struct ctx {
@@ -71,12 +71,12 @@ static void print_info(const cg_cli *cli, const char *what, const char *file,
 	for (size_t i = 0; i < json_array_size(tables); i++)
 		rows += json_integer_value(json_object_get(json_array_get(tables, i), "rows"));
 	if (cli->json) {
-		json_t *j = json_pack("{s:s, s:o, s:O, s:I, s:I, s:b, s:b, s:o}", "type", what, "file",
-		                      cg_json_cstr(file), "tables", tables, "files", (json_int_t)nfiles,
-		                      "schema_version", json_integer_value(json_object_get(store,
-		                                                                           "schema_version")),
-		                      "encrypted", info->encrypted, "signed", info->signature, "signer",
-		                      cg_json_cstr(info->signer));
+		json_t *j = json_pack("{s:s, s:o, s:O, s:I, s:I, s:b, s:b, s:o}", "type", what,
+		                      "file", cg_json_cstr(file), "tables", tables, "files",
+		                      (json_int_t)nfiles, "schema_version",
+		                      json_integer_value(json_object_get(store, "schema_version")),
+		                      "encrypted", info->encrypted, "signed", info->signature,
+		                      "signer", cg_json_cstr(info->signer));
 		cg_buf out;
 		cg_buf_init(&out, 1u << 24);
 		if (j && !cg_json_encode(&out, j))

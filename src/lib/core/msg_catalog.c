@@ -793,6 +793,8 @@ const cg_msg cg_msgs[] = {
 	  "được ký bằng khóa %s (đã kiểm tra)\n" },
 	{ "signed (not checked: give --signer PUBLIC)\n",
 	  "có chữ ký (chưa kiểm tra: cần --signer PUBLIC)\n" },
+	{ "want --out FILE",
+	  "cần --out FILE" },
 };
 // clang-format on
 const size_t cg_nmsgs = sizeof cg_msgs / sizeof cg_msgs[0];

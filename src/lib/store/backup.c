@@ -258,7 +258,8 @@ static la_ssize_t source_read(struct archive *a, void *ctx, const void **buf)
 		if (s->final) { /* nothing may follow the final chunk */
 			ssize_t r = read_full(s->fd, len4, 1);
 			if (r != 0) {
-				snprintf(s->err, sizeof s->err, "data after the end of the encrypted stream");
+				snprintf(s->err, sizeof s->err,
+				         "data after the end of the encrypted stream");
 				return -1;
 			}
 			return 0;
@@ -268,10 +269,11 @@ static la_ssize_t source_read(struct archive *a, void *ctx, const void **buf)
 			snprintf(s->err, sizeof s->err, "encrypted stream cut short");
 			return -1;
 		}
-		size_t clen = (size_t)len4[0] << 24 | (size_t)len4[1] << 16 | (size_t)len4[2] << 8 |
-		              len4[3];
+		size_t clen =
+		    (size_t)len4[0] << 24 | (size_t)len4[1] << 16 | (size_t)len4[2] << 8 | len4[3];
 		if (clen < SS_ABYTES || clen > CG_BACKUP_CHUNK + SS_ABYTES) {
-			snprintf(s->err, sizeof s->err, "encrypted chunk of impossible length %zu", clen);
+			snprintf(s->err, sizeof s->err, "encrypted chunk of impossible length %zu",
+			         clen);
 			return -1;
 		}
 		if (read_full(s->fd, s->ct, clen) != (ssize_t)clen) {
@@ -280,9 +282,10 @@ static la_ssize_t source_read(struct archive *a, void *ctx, const void **buf)
 		}
 		unsigned long long plen = 0;
 		unsigned char tag = 0;
-		if (crypto_secretstream_xchacha20poly1305_pull(&s->st, s->pt, &plen, &tag, s->ct, clen,
-		                                               NULL, 0) != 0) {
-			snprintf(s->err, sizeof s->err, "encrypted chunk damaged or not in its place");
+		if (crypto_secretstream_xchacha20poly1305_pull(&s->st, s->pt, &plen, &tag, s->ct,
+		                                               clen, NULL, 0) != 0) {
+			snprintf(s->err, sizeof s->err,
+			         "encrypted chunk damaged or not in its place");
 			return -1;
 		}
 		if (tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL)
@@ -316,7 +319,8 @@ static cg_err source_open(source *s, const char *path, const char *key_file, cg_
 	}
 	s->enc = true;
 	if (!key_file)
-		return refuse(why, CG_EENCRYPTED, "%s: encrypted; give the secret key (--key)", path);
+		return refuse(why, CG_EENCRYPTED, "%s: encrypted; give the secret key (--key)",
+		              path);
 	if (read_full(s->fd, head + 8, SEALED_KEY + SS_HEADER) != SEALED_KEY + SS_HEADER)
 		return refuse(why, CG_ECRYPTO, "%s: encrypted header cut short", path);
 	unsigned char sk[crypto_box_SECRETKEYBYTES], pk[crypto_box_PUBLICKEYBYTES];
@@ -351,7 +355,8 @@ static void source_close(source *s)
 
 static json_t *table_row(const char *name, int64_t rows, const char *sum)
 {
-	return json_pack("{s:s, s:I, s:s}", "name", name, "rows", (json_int_t)rows, "checksum", sum);
+	return json_pack("{s:s, s:I, s:s}", "name", name, "rows", (json_int_t)rows, "checksum",
+	                 sum);
 }
 
 static void hash_col(crypto_generichash_state *h, int type, const void *p, size_t n)
@@ -401,13 +406,16 @@ static cg_err sqlite_tables(sqlite3 *db, json_t *out, cg_buf *why)
 					                 (long long)sqlite3_column_int64(s, i));
 					hash_col(&h, t, num, (size_t)n);
 				} else if (t == SQLITE_FLOAT) {
-					int n = snprintf(num, sizeof num, "%.17g", sqlite3_column_double(s, i));
+					int n = snprintf(num, sizeof num, "%.17g",
+					                 sqlite3_column_double(s, i));
 					hash_col(&h, t, num, (size_t)n);
 				} else if (t == SQLITE_NULL) {
 					hash_col(&h, t, NULL, 0);
 				} else {
-					const void *p = t == SQLITE_BLOB ? sqlite3_column_blob(s, i)
-					                                 : (const void *)sqlite3_column_text(s, i);
+					const void *p =
+					    t == SQLITE_BLOB
+					        ? sqlite3_column_blob(s, i)
+					        : (const void *)sqlite3_column_text(s, i);
 					hash_col(&h, t, p, (size_t)sqlite3_column_bytes(s, i));
 				}
 			}
@@ -446,7 +454,8 @@ static int sqlite_schema_version(sqlite3 *db)
 static cg_err sqlite_open(const char *path, int flags, sqlite3 **db, cg_buf *why)
 {
 	if (sqlite3_open_v2(path, db, flags, NULL) != SQLITE_OK) {
-		cg_err err = refuse(why, CG_EDB, "%s: %s", path, *db ? sqlite3_errmsg(*db) : "no memory");
+		cg_err err =
+		    refuse(why, CG_EDB, "%s: %s", path, *db ? sqlite3_errmsg(*db) : "no memory");
 		sqlite3_close(*db);
 		*db = NULL;
 		return err;
@@ -589,7 +598,8 @@ static cg_err pg_connect(const char *url, PGconn **out, cg_buf *why)
 {
 	PGconn *c = PQconnectdb(url);
 	if (PQstatus(c) != CONNECTION_OK) {
-		cg_err err = refuse(why, CG_EDB, "PostgreSQL: cannot connect: %s", PQerrorMessage(c));
+		cg_err err =
+		    refuse(why, CG_EDB, "PostgreSQL: cannot connect: %s", PQerrorMessage(c));
 		PQfinish(c);
 		return err;
 	}
@@ -612,10 +622,11 @@ static cg_err pg_tables(PGconn *c, json_t *out, cg_buf *why)
 		char *id = PQescapeIdentifier(c, name, strlen(name));
 		cg_buf sql;
 		cg_buf_init(&sql, 4096);
-		err = id ? cg_buf_printf(&sql,
-		                         "SELECT count(*), coalesce(sum(('x' || left(md5(t::text), 16))"
-		                         "::bit(64)::bigint::numeric), 0)::text FROM %s t",
-		                         id)
+		err = id ? cg_buf_printf(
+		               &sql,
+		               "SELECT count(*), coalesce(sum(('x' || left(md5(t::text), 16))"
+		               "::bit(64)::bigint::numeric), 0)::text FROM %s t",
+		               id)
 		         : CG_ENOMEM;
 		PQfreemem(id);
 		PGresult *r = NULL;
@@ -774,13 +785,15 @@ static cg_err walk(writer *w, const char *dir, const char *rel, int depth, cg_bu
 		if (lstat(path, &st) != 0)
 			continue; /* gone since the listing (a temporary file) */
 		if (S_ISDIR(st.st_mode)) {
-			if ((w->has_skip && same_file(&st, &w->skip_st)) || strcmp(r, "blobs/tmp") == 0)
+			if ((w->has_skip && same_file(&st, &w->skip_st)) ||
+			    strcmp(r, "blobs/tmp") == 0)
 				continue;
 			err = walk(w, path, r, depth + 1, why);
 		} else if (S_ISREG(st.st_mode)) {
-			if (same_file(&st, &w->out_st) || (w->has_store && same_file(&st, &w->store_st)) ||
-			    ends_with(nm, "-wal") || ends_with(nm, "-shm") || ends_with(nm, "-journal") ||
-			    !cg_rel_path_safe(cg_slice_cstr(r)))
+			if (same_file(&st, &w->out_st) ||
+			    (w->has_store && same_file(&st, &w->store_st)) ||
+			    ends_with(nm, "-wal") || ends_with(nm, "-shm") ||
+			    ends_with(nm, "-journal") || !cg_rel_path_safe(cg_slice_cstr(r)))
 				continue;
 			if (is_sqlite_file(path)) {
 				unlink(w->tmp_db);
@@ -845,9 +858,14 @@ static cg_err backup_store(writer *w, const char *url, const char *tmp, json_t *
 		char snapopt[128], fileopt[PATH_MAX + 8];
 		snprintf(snapopt, sizeof snapopt, "--snapshot=%s", PQgetvalue(snap, 0, 0));
 		snprintf(fileopt, sizeof fileopt, "--file=%s", tmp);
-		char *argv[] = {"pg_dump",  "--format=custom",          "--no-sync",
-		                snapopt,    fileopt,                    "--dbname",
-		                (char *)cg_buf_cstr(&conninfo), NULL};
+		char *argv[] = {"pg_dump",
+		                "--format=custom",
+		                "--no-sync",
+		                snapopt,
+		                fileopt,
+		                "--dbname",
+		                (char *)cg_buf_cstr(&conninfo),
+		                NULL};
 		err = pg_tool(argv, cg_buf_cstr(&pw), why);
 	}
 	sodium_memzero(pw.ptr ? pw.ptr : (char *)"", pw.len);
@@ -870,8 +888,7 @@ static cg_err backup_store(writer *w, const char *url, const char *tmp, json_t *
 	return err;
 }
 
-static cg_err sign_manifest(const char *key_file, const char *m, size_t n, char *line,
-                            cg_buf *why)
+static cg_err sign_manifest(const char *key_file, const char *m, size_t n, char *line, cg_buf *why)
 {
 	unsigned char sk[crypto_sign_SECRETKEYBYTES], sig[crypto_sign_BYTES];
 	cg_err err = cg_keyfile_read(key_file, CG_ED25519_SECRET_TAG, sk, sizeof sk, why);
@@ -925,9 +942,9 @@ cg_err cg_backup_create(const cg_backup_opts *o, const char *out_path, cg_backup
 	if (o->skip_dir && stat(o->skip_dir, &w.skip_st) == 0)
 		w.has_skip = true;
 	sink s;
-	json_t *m = json_pack("{s:s, s:i, s:I, s:{}, s:[]}", "format", FORMAT_NAME, "version",
-	                      FORMAT_VER, "created_ms", (json_int_t)time(NULL) * 1000, "store",
-	                      "files");
+	json_t *m =
+	    json_pack("{s:s, s:i, s:I, s:{}, s:[]}", "format", FORMAT_NAME, "version", FORMAT_VER,
+	              "created_ms", (json_int_t)time(NULL) * 1000, "store", "files");
 	w.files = m ? json_object_get(m, "files") : NULL;
 	err = m ? sink_open(&s, fd, o->encrypt_to, why) : CG_ENOMEM;
 	w.a = archive_write_new();
@@ -936,7 +953,8 @@ cg_err cg_backup_create(const cg_backup_opts *o, const char *out_path, cg_backup
 	             /* no zero padding after the compressed stream */
 	             archive_write_set_bytes_in_last_block(w.a, 1) != ARCHIVE_OK ||
 	             archive_write_open(w.a, &s, NULL, sink_write, NULL) != ARCHIVE_OK))
-		err = refuse(why, CG_EIO, "archive: %s", w.a ? archive_error_string(w.a) : "no memory");
+		err = refuse(why, CG_EIO, "archive: %s",
+		             w.a ? archive_error_string(w.a) : "no memory");
 	if (!err)
 		err = backup_store(&w, o->store_url, tmpstore, json_object_get(m, "store"), why);
 	struct stat dst;
@@ -969,7 +987,7 @@ cg_err cg_backup_create(const cg_backup_opts *o, const char *out_path, cg_backup
 	sink_free(&s);
 	if (!err && link(part, out_path) != 0)
 		err = refuse(why, errno == EEXIST ? CG_ECONFLICT : CG_EIO, "%s: %s", out_path,
-		              strerror(errno));
+		             strerror(errno));
 	unlink(part);
 	unlink(tmpstore);
 	unlink(tmpdb);
@@ -1005,7 +1023,8 @@ static cg_err open_out(const target *t, const char *name, mode_t perm, int *fd, 
 	else if (strcmp(name, "store.pgdump") == 0)
 		p = t->dump_path;
 	else {
-		if ((size_t)snprintf(path, sizeof path, "%s/%s", t->data_dir, name + 5) >= sizeof path)
+		if ((size_t)snprintf(path, sizeof path, "%s/%s", t->data_dir, name + 5) >=
+		    sizeof path)
 			return refuse(why, CG_ETOOBIG, "%s: path too long", name);
 		char parent[PATH_MAX];
 		snprintf(parent, sizeof parent, "%s", path);
@@ -1046,7 +1065,8 @@ static cg_err check_signature(cg_slice manifest, cg_slice sig, const cg_backup_c
 	char id[17];
 	key_id(pk, id);
 	if (memcmp(sig.ptr + 8, id, 16) != 0)
-		return refuse(why, CG_ECRYPTO, "signed by another key (%.16s, not %s)", sig.ptr + 8, id);
+		return refuse(why, CG_ECRYPTO, "signed by another key (%.16s, not %s)", sig.ptr + 8,
+		              id);
 	if (crypto_sign_verify_detached(s, (const unsigned char *)manifest.ptr, manifest.len, pk))
 		return refuse(why, CG_ECRYPTO, "the signature does not match the manifest");
 	memcpy(info->signer, id, 17);
@@ -1057,11 +1077,13 @@ static cg_err check_manifest(json_t *m, json_t *seen, cg_buf *why)
 {
 	const char *fmt = cg_json_get_str(m, "format");
 	json_t *files = json_object_get(m, "files"), *store = json_object_get(m, "store");
-	if (!fmt || strcmp(fmt, FORMAT_NAME) != 0 || !json_is_array(files) || !json_is_object(store))
+	if (!fmt || strcmp(fmt, FORMAT_NAME) != 0 || !json_is_array(files) ||
+	    !json_is_object(store))
 		return refuse(why, CG_ECRYPTO, "not a canhgac backup manifest");
 	if (json_integer_value(json_object_get(m, "version")) != FORMAT_VER)
-		return refuse(why, CG_EUNSUPPORTED, "backup format version %lld (this canhgac reads %d)",
-		              (long long)json_integer_value(json_object_get(m, "version")), FORMAT_VER);
+		return refuse(
+		    why, CG_EUNSUPPORTED, "backup format version %lld (this canhgac reads %d)",
+		    (long long)json_integer_value(json_object_get(m, "version")), FORMAT_VER);
 	const char *be = cg_json_get_str(store, "backend"), *mem = cg_json_get_str(store, "member");
 	if (!be || !mem || !json_is_array(json_object_get(store, "tables")) ||
 	    strcmp(mem, strcmp(be, "sqlite") == 0 ? "store.sqlite" : "store.pgdump") != 0 ||
@@ -1077,11 +1099,10 @@ static cg_err check_manifest(json_t *m, json_t *seen, cg_buf *why)
 		const char *pa = cg_json_get_str(a, "path"), *pb = cg_json_get_str(b, "path");
 		const char *ha = cg_json_get_str(a, "sha256"), *hb = cg_json_get_str(b, "sha256");
 		if (!pa || !ha || strcmp(pa, pb) != 0)
-			return refuse(why, CG_ECRYPTO, "member %zu is %s, the manifest says %s", i + 1, pb,
-			              pa ? pa : "nothing");
-		if (strcmp(ha, hb) != 0 ||
-		    json_integer_value(json_object_get(a, "size")) !=
-		        json_integer_value(json_object_get(b, "size")))
+			return refuse(why, CG_ECRYPTO, "member %zu is %s, the manifest says %s",
+			              i + 1, pb, pa ? pa : "nothing");
+		if (strcmp(ha, hb) != 0 || json_integer_value(json_object_get(a, "size")) !=
+		                               json_integer_value(json_object_get(b, "size")))
 			return refuse(why, CG_ECRYPTO, "%s: content differs from the manifest", pb);
 		if (strcmp(pa, mem) == 0)
 			has_store = true;
@@ -1121,7 +1142,8 @@ static cg_err read_backup(const char *path, const cg_backup_check *c, const targ
 	while (!err && (rc = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
 		const char *name = archive_entry_pathname(e);
 		if (!name || archive_entry_filetype(e) != AE_IFREG) {
-			err = refuse(why, CG_ECRYPTO, "%s: a member that is not a plain file", path);
+			err =
+			    refuse(why, CG_ECRYPTO, "%s: a member that is not a plain file", path);
 			break;
 		}
 		if (have_sig || (have_man && strcmp(name, SIG_NAME) != 0)) {
@@ -1135,7 +1157,8 @@ static cg_err read_backup(const char *path, const cg_backup_check *c, const targ
 			have_man = true;
 		} else if (strcmp(name, SIG_NAME) == 0) {
 			if (!have_man) {
-				err = refuse(why, CG_ECRYPTO, "%s: signature before the manifest", path);
+				err = refuse(why, CG_ECRYPTO, "%s: signature before the manifest",
+				             path);
 				break;
 			}
 			keep = &sig;
@@ -1156,8 +1179,8 @@ static cg_err read_backup(const char *path, const cg_backup_check *c, const targ
 			if (r == 0)
 				break;
 			if (r < 0) {
-				err = refuse(why, CG_ECRYPTO, "%s: %s: damaged (%s%s)", path, name, src.err,
-				             archive_error_string(a));
+				err = refuse(why, CG_ECRYPTO, "%s: %s: damaged (%s%s)", path, name,
+				             src.err, archive_error_string(a));
 				break;
 			}
 			size += (uint64_t)r;
@@ -1167,13 +1190,15 @@ static cg_err read_backup(const char *path, const cg_backup_check *c, const targ
 				break;
 			}
 			if (fd >= 0 && write_all(fd, buf, (size_t)r)) {
-				err = refuse(why, CG_EIO, "restoring %s: %s", name, strerror(errno));
+				err =
+				    refuse(why, CG_EIO, "restoring %s: %s", name, strerror(errno));
 				break;
 			}
 		}
 		if (fd >= 0) {
 			if (!err && fsync(fd) != 0)
-				err = refuse(why, CG_EIO, "restoring %s: %s", name, strerror(errno));
+				err =
+				    refuse(why, CG_EIO, "restoring %s: %s", name, strerror(errno));
 			close(fd);
 		}
 		if (err || keep)
@@ -1246,8 +1271,8 @@ static cg_err dir_empty(const char *dir, cg_buf *why)
 	cg_err err = CG_OK;
 	while ((e = readdir(d)))
 		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
-			err = refuse(why, CG_ECONFLICT, "%s is not empty: restore only into an empty place",
-			             dir);
+			err = refuse(why, CG_ECONFLICT,
+			             "%s is not empty: restore only into an empty place", dir);
 			break;
 		}
 	closedir(d);
@@ -1270,12 +1295,13 @@ static cg_err compare_tables(json_t *want, json_t *got, cg_buf *why)
 			err = refuse(why, CG_ECONFLICT, "table %s is missing after the restore",
 			             name ? name : "?");
 		else if (!json_equal(w, g))
-			err = refuse(why, CG_ECONFLICT,
-			             "table %s: %lld rows (checksum %s) restored, %lld (%s) backed up", name,
-			             (long long)json_integer_value(json_object_get(g, "rows")),
-			             cg_json_get_str(g, "checksum"),
-			             (long long)json_integer_value(json_object_get(w, "rows")),
-			             cg_json_get_str(w, "checksum"));
+			err = refuse(
+			    why, CG_ECONFLICT,
+			    "table %s: %lld rows (checksum %s) restored, %lld (%s) backed up", name,
+			    (long long)json_integer_value(json_object_get(g, "rows")),
+			    cg_json_get_str(g, "checksum"),
+			    (long long)json_integer_value(json_object_get(w, "rows")),
+			    cg_json_get_str(w, "checksum"));
 	}
 	return err;
 }
@@ -1293,15 +1319,17 @@ cg_err cg_backup_restore(const char *path, const cg_backup_check *c, const char 
 	json_t *store = json_object_get(info->manifest, "store");
 	bool pg = strcmp(cg_json_get_str(store, "backend"), "postgresql") == 0;
 	if (pg != is_pg_url(store_url))
-		err = refuse(why, CG_EUNSUPPORTED,
-		             "a %s backup restores into a %s store (then `canhgac store copy` moves it)",
-		             pg ? "PostgreSQL" : "SQLite", pg ? "PostgreSQL" : "SQLite");
+		err = refuse(
+		    why, CG_EUNSUPPORTED,
+		    "a %s backup restores into a %s store (then `canhgac store copy` moves it)",
+		    pg ? "PostgreSQL" : "SQLite", pg ? "PostgreSQL" : "SQLite");
 	if (!err)
 		err = dir_empty(data_dir, why);
 	struct stat st;
 	if (!err && !pg && lstat(sqlite_path(store_url), &st) == 0)
-		err = refuse(why, CG_ECONFLICT, "%s already exists: restore only into an empty place",
-		             sqlite_path(store_url));
+		err =
+		    refuse(why, CG_ECONFLICT, "%s already exists: restore only into an empty place",
+		           sqlite_path(store_url));
 	PGconn *conn = NULL;
 	if (!err && pg) {
 		err = pg_connect(store_url, &conn, why);
@@ -1309,10 +1337,11 @@ cg_err cg_backup_restore(const char *path, const cg_backup_check *c, const char 
 		if (!err)
 			err = pg_exec(conn, pg_tables_sql, &r, why);
 		if (!err && PQntuples(r) > 0)
-			err = refuse(why, CG_ECONFLICT,
-			             "the database already has tables (%s...): restore only into an empty "
-			             "database",
-			             PQgetvalue(r, 0, 0));
+			err = refuse(
+			    why, CG_ECONFLICT,
+			    "the database already has tables (%s...): restore only into an empty "
+			    "database",
+			    PQgetvalue(r, 0, 0));
 		PQclear(r);
 	}
 	char dump[] = "/tmp/canhgac-restore.XXXXXX";

@@ -61,10 +61,10 @@ typedef struct cg_backup_check {
 
 /* What a backup is, as read or written. */
 typedef struct cg_backup_info {
-	json_t *manifest;  /* new reference (the caller decrefs), or NULL */
+	json_t *manifest; /* new reference (the caller decrefs), or NULL */
 	bool encrypted;
-	bool signature;    /* it carries a signature */
-	char signer[17];   /* the signing key's id when the signature was checked, else "" */
+	bool signature;  /* it carries a signature */
+	char signer[17]; /* the signing key's id when the signature was checked, else "" */
 } cg_backup_info;
 
 /* Writes a backup to out_path (refused if it exists; written under a
