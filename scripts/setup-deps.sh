@@ -18,7 +18,7 @@ test_pkgs=(
   python3 curl openssl ca-certificates nginx-light chromium nodejs npm
   yara clamav poppler-utils catdoc unzip zip p7zip-full time hyperfine
   libreoffice-writer-nogui libreoffice-calc-nogui iproute2 procps bc
-  wamerican
+  wamerican zstd
   postgresql-15 postgresql-client-15
   debhelper dpkg-dev lintian man-db groff-base systemd adduser
 )
