@@ -84,3 +84,26 @@ cg_err cg_backup_job_add(cg_jobs *jobs, const cg_serve_opts *o, cg_buf *why)
 		cg_buf_printf(why, "cannot register the backup job: %s", cg_store_errmsg());
 	return err;
 }
+
+cg_err cg_serve_backup_before_upgrade(const cg_serve_opts *o, cg_buf *why)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+	if (o->backup.dir)
+		snprintf(dir, sizeof dir, "%s", o->backup.dir);
+	else if ((size_t)snprintf(dir, sizeof dir, "%s/backups", o->data_dir) >= sizeof dir) {
+		cg_buf_printf(why, "%s: path too long", o->data_dir);
+		return CG_ETOOBIG;
+	}
+	cg_backup_opts bo = {
+	    .store_url = o->store,
+	    .data_dir = o->data_dir,
+	    .encrypt_to = o->backup.encrypt_to,
+	    .sign_key = o->backup.sign_key,
+	};
+	int latest = cg_store_schema_latest(o->store);
+	cg_err err = cg_backup_before_upgrade(&bo, dir, latest, path, sizeof path, why);
+	if (!err && path[0])
+		cg_warn("upgrade: migrating the store to schema version %d; backup taken first: %s",
+		        latest, path);
+	return err;
+}

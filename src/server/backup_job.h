@@ -23,6 +23,12 @@
  * nothing otherwise. The options must outlive the jobs. */
 cg_err cg_backup_job_add(cg_jobs *jobs, const cg_serve_opts *o, cg_buf *why);
 
+/* Before the store is opened (and migrated): a backup when migrations are
+ * pending (store/backup.h cg_backup_before_upgrade), into the [backup]
+ * dir or else DATA_DIR/backups; a store newer than this binary is
+ * refused (CG_EUNSUPPORTED, *why naming both versions). */
+cg_err cg_serve_backup_before_upgrade(const cg_serve_opts *o, cg_buf *why);
+
 /* The next time (ms since the epoch) after now_ms at hour:00 local time. */
 int64_t cg_backup_next_run(int64_t now_ms, int hour);
 

@@ -58,6 +58,7 @@
 #include "core/json.h"
 #include "core/limits.h"
 #include "core/relpath.h"
+#include "core/timeutil.h"
 
 extern char **environ;
 
@@ -451,6 +452,17 @@ static int sqlite_schema_version(sqlite3 *db)
 	return v;
 }
 
+/* Removes a scratch SQLite file and what opening it may have left. */
+static void unlink_db(const char *path)
+{
+	static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
+	for (size_t i = 0; i < sizeof sfx / sizeof *sfx; i++) {
+		char p[PATH_MAX];
+		if ((size_t)snprintf(p, sizeof p, "%s%s", path, sfx[i]) < sizeof p)
+			unlink(p);
+	}
+}
+
 static cg_err sqlite_open(const char *path, int flags, sqlite3 **db, cg_buf *why)
 {
 	if (sqlite3_open_v2(path, db, flags, NULL) != SQLITE_OK) {
@@ -796,11 +808,11 @@ static cg_err walk(writer *w, const char *dir, const char *rel, int depth, cg_bu
 			    ends_with(nm, "-journal") || !cg_rel_path_safe(cg_slice_cstr(r)))
 				continue;
 			if (is_sqlite_file(path)) {
-				unlink(w->tmp_db);
+				unlink_db(w->tmp_db);
 				err = sqlite_snapshot(path, w->tmp_db, why);
 				if (!err)
 					err = add_file(w, member, w->tmp_db, why);
-				unlink(w->tmp_db);
+				unlink_db(w->tmp_db);
 			} else {
 				err = add_file(w, member, path, why);
 			}
@@ -839,7 +851,7 @@ static cg_err backup_store(writer *w, const char *url, const char *tmp, json_t *
 		json_object_set_new(store, "member", json_string("store.sqlite"));
 		if (!err)
 			err = add_file(w, "store.sqlite", tmp, why);
-		unlink(tmp);
+		unlink_db(tmp);
 		return err;
 	}
 	PGconn *c = NULL;
@@ -930,8 +942,8 @@ cg_err cg_backup_create(const cg_backup_opts *o, const char *out_path, cg_backup
 	struct stat st;
 	if (lstat(out_path, &st) == 0)
 		return refuse(why, CG_ECONFLICT, "%s: already exists", out_path);
-	unlink(tmpstore);
-	unlink(tmpdb);
+	unlink_db(tmpstore);
+	unlink_db(tmpdb);
 	int fd = open(part, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return refuse(why, CG_EIO, "%s: %s", part, strerror(errno));
@@ -989,8 +1001,8 @@ cg_err cg_backup_create(const cg_backup_opts *o, const char *out_path, cg_backup
 		err = refuse(why, errno == EEXIST ? CG_ECONFLICT : CG_EIO, "%s: %s", out_path,
 		             strerror(errno));
 	unlink(part);
-	unlink(tmpstore);
-	unlink(tmpdb);
+	unlink_db(tmpstore);
+	unlink_db(tmpdb);
 	if (err)
 		json_decref(m);
 	else
@@ -1410,6 +1422,66 @@ cg_err cg_backup_restore(const char *path, const cg_backup_check *c, const char 
 	PQfinish(conn);
 	if (info == &dummy)
 		json_decref(info->manifest);
+	return err;
+}
+
+/* ---- upgrades --------------------------------------------------------- */
+
+cg_err cg_backup_schema_version(const char *url, int *version, cg_buf *why)
+{
+	*version = 0;
+	if (is_pg_url(url)) {
+		PGconn *c = NULL;
+		cg_err err = pg_connect(url, &c, why);
+		if (!err)
+			*version = pg_schema_version(c);
+		PQfinish(c);
+		return err;
+	}
+	struct stat st;
+	if (stat(sqlite_path(url), &st) != 0)
+		return CG_OK; /* a store not made yet */
+	sqlite3 *db = NULL;
+	cg_err err = sqlite_open(sqlite_path(url), SQLITE_OPEN_READONLY, &db, why);
+	if (!err)
+		*version = sqlite_schema_version(db);
+	sqlite3_close(db);
+	return err;
+}
+
+cg_err cg_backup_before_upgrade(const cg_backup_opts *o, const char *dir, int latest, char *path,
+                                size_t n, cg_buf *why)
+{
+	path[0] = '\0';
+	int v = 0;
+	cg_err err = cg_backup_schema_version(o->store_url, &v, why);
+	if (err)
+		return err;
+	if (v > latest)
+		return refuse(
+		    why, CG_EUNSUPPORTED,
+		    "the store's schema version %d is newer than this canhgac's (%d): it was "
+		    "upgraded by a newer canhgac; install that one again, or restore the "
+		    "backup taken before the upgrade (docs/packaging.md, \"Upgrades\")",
+		    v, latest);
+	if (v == 0 || v == latest)
+		return CG_OK;
+	char stamp[64];
+	if ((err = cg_backup_name(cg_time_now_ms(), stamp, sizeof stamp)))
+		return err;
+	/* canhgac-YYYY...Z.cgbk -> canhgac-pre-upgrade-vA-vB-YYYY...Z.cgbk */
+	if ((size_t)snprintf(path, n, "%s/canhgac-pre-upgrade-v%d-v%d-%s", dir, v, latest,
+	                     stamp + 8) >= n)
+		return refuse(why, CG_ETOOBIG, "%s: path too long", dir);
+	if ((err = cg_mkdir_p(dir, 0700, why)))
+		return err;
+	cg_backup_opts bo = *o;
+	bo.skip_dir = dir;
+	cg_backup_info info;
+	err = cg_backup_create(&bo, path, &info, why);
+	json_decref(info.manifest);
+	if (err)
+		path[0] = '\0';
 	return err;
 }
 

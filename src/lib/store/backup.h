@@ -81,6 +81,17 @@ cg_err cg_backup_verify(const char *path, const cg_backup_check *c, cg_backup_in
  * restore when a table's count or checksum differs from the manifest. */
 cg_err cg_backup_restore(const char *path, const cg_backup_check *c, const char *store_url,
                          const char *data_dir, cg_backup_info *info, cg_buf *why);
+/* The schema version of the store at url as it is, without migrating it
+ * (0: not made yet). */
+cg_err cg_backup_schema_version(const char *url, int *version, cg_buf *why);
+/* Before a start that migrates (docs/packaging.md, "Upgrades"): when the
+ * store at o->store_url exists with a schema older than latest, writes a
+ * backup into dir (made 0700 if needed) named
+ * "canhgac-pre-upgrade-vOLD-vNEW-YYYYMMDDTHHMMSSZ.cgbk" (never pruned)
+ * and puts its path in path ("" when none was needed). CG_EUNSUPPORTED,
+ * naming both versions, when the store is newer than latest. */
+cg_err cg_backup_before_upgrade(const cg_backup_opts *o, const char *dir, int latest, char *path,
+                                size_t n, cg_buf *why);
 /* Writes an X25519 key pair for encrypted backups (secret 0600). */
 cg_err cg_backup_keygen(const char *pub_path, const char *sec_path, cg_buf *why);
 /* Names of the nightly job's backups: "canhgac-YYYYMMDDTHHMMSSZ.cgbk". */
