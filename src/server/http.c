@@ -1030,7 +1030,8 @@ int cg_serve_run(const cg_serve_opts *o)
 	g_srv.data_dir = o->data_dir;
 	g_srv.started_ms = cg_time_now_ms();
 	/* pending migrations: a backup first (docs/packaging.md, "Upgrades") */
-	if (cg_serve_backup_before_upgrade(o, &why) || cg_store_open(o->store, &g_srv.store, &why)) {
+	if (cg_serve_backup_before_upgrade(o, &why) ||
+	    cg_store_open(o->store, &g_srv.store, &why)) {
 		fprintf(stderr, "canhgac serve: %s\n", cg_buf_cstr(&why));
 		cg_buf_free(&why);
 		return 2;

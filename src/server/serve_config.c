@@ -81,7 +81,8 @@ static cg_err check_backup(cg_serve_config *c, cg_buf *why)
 		*outs[i] = v;
 	}
 	int64_t n;
-	cg_err err = cg_config_get_int(ini, "backup", "keep", 1, 10000, CG_SERVE_BACKUP_KEEP, &n, why);
+	cg_err err =
+	    cg_config_get_int(ini, "backup", "keep", 1, 10000, CG_SERVE_BACKUP_KEEP, &n, why);
 	if (err)
 		return err;
 	b->keep = (int)n;

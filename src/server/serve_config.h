@@ -48,7 +48,8 @@ typedef struct cg_serve_config {
 	int web_interval_s; /* -1 not set */
 	int log_level;      /* -1 not set, else a cg_log_level */
 	int tls_line;       /* lines, for messages about combinations */
-	cg_serve_backup backup; /* dir NULL: no [backup] section */
+	/* [backup]; dir NULL: no such section */
+	cg_serve_backup backup;
 } cg_serve_config;
 
 /* On failure *why holds "FILE:LINE: reason" (or "FILE: reason"). */

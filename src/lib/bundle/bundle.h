@@ -53,7 +53,7 @@ cg_err cg_bundle_keygen(const char *pub_path, const char *sec_path, cg_buf *why)
  * sign backups. */
 #define CG_ED25519_PUBLIC_TAG "canhgac-ed25519-public"
 #define CG_ED25519_SECRET_TAG "canhgac-ed25519-secret"
-#define CG_KEYFILE_MAX_KEY 64
+#define CG_KEYFILE_MAX_KEY    64
 /* Reads exactly n key bytes from a key file whose tag is tag. */
 cg_err cg_keyfile_read(const char *path, const char *tag, unsigned char *key, size_t n,
                        cg_buf *why);
