@@ -483,6 +483,9 @@ static cg_err sqlite_snapshot(const char *src, const char *dst, cg_buf *why)
 	cg_err err = sqlite_open(src, SQLITE_OPEN_READWRITE, &s, why);
 	if (!err)
 		err = sqlite_open(dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &d, why);
+	/* a scratch copy: durable only once it is in the backup file */
+	if (!err)
+		sqlite3_exec(d, "PRAGMA synchronous=OFF", NULL, NULL, NULL);
 	if (!err) {
 		sqlite3_backup *b = sqlite3_backup_init(d, "main", s, "main");
 		int rc = b ? sqlite3_backup_step(b, -1) : SQLITE_ERROR;
