@@ -20,7 +20,7 @@ test_pkgs=(
   python3 curl openssl ca-certificates nginx-light chromium nodejs npm
   yara clamav poppler-utils catdoc unzip zip p7zip-full time hyperfine
   libreoffice-writer-nogui libreoffice-calc-nogui iproute2 procps bc strace
-  wamerican
+  wamerican zstd
   softhsm2 gnutls-bin p11-kit
   postgresql-15 postgresql-client-15
   redis-server nmap

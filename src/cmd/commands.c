@@ -15,6 +15,9 @@ int cmd_agent_enroll(cg_cli *cli);
 int cmd_agent_run(cg_cli *cli);
 int cmd_agent_status(cg_cli *cli);
 int cmd_audit_accounts(cg_cli *cli);
+int cmd_backup(cg_cli *cli);
+int cmd_backup_keygen(cg_cli *cli);
+int cmd_backup_verify(cg_cli *cli);
 int cmd_bundle_keygen(cg_cli *cli);
 int cmd_bundle_sign(cg_cli *cli);
 int cmd_bundle_verify(cg_cli *cli);
@@ -24,6 +27,7 @@ int cmd_quarantine_delete(cg_cli *cli);
 int cmd_quarantine_list(cg_cli *cli);
 int cmd_quarantine_restore(cg_cli *cli);
 int cmd_report(cg_cli *cli);
+int cmd_restore(cg_cli *cli);
 int cmd_rules_check(cg_cli *cli);
 int cmd_scan_malware(cg_cli *cli);
 int cmd_scan_exposure(cg_cli *cli);
@@ -81,6 +85,29 @@ const cg_command cg_commands[] = {
 	  "reads etc/passwd, etc/shadow, etc/group, etc/sudoers(.d), var/log/wtmp,\n"
 	  "var/log/lastlog, var/log/auth.log and ~/.ssh/authorized_keys; SSH key\n"
 	  "history in DATA/accounts/authorized_keys.json.\n" },
+	{ "backup", cmd_backup,
+	  "Back up the server's store and data directory while it runs.",
+	  "--out FILE [--encrypt-to PUBLIC] [--sign-key SECRET]",
+	  "options:\n"
+	  "  --out FILE             the backup file to write (refused if it exists)\n"
+	  "  --encrypt-to PUBLIC    encrypt it to this key (from 'backup keygen')\n"
+	  "  --sign-key SECRET      sign its manifest with this key (from 'bundle keygen')\n"
+	  "The store (--store, $CANHGAC_STORE, or DATA_DIR/canhgac.db) is copied in\n"
+	  "one snapshot (SQLite's online backup; pg_dump for PostgreSQL), with every\n"
+	  "file of --data-dir (blobs, keys), compressed, with a manifest of each\n"
+	  "table's rows and checksum and each file's SHA-256.\n" },
+	{ "backup keygen", cmd_backup_keygen,
+	  "Make a key pair to encrypt backups to (NAME.pub, NAME.key).",
+	  "NAME",
+	  "Writes NAME.pub (give it to 'backup --encrypt-to') and NAME.key (mode\n"
+	  "0600; 'restore --key' needs it: keep it away from the server).\n" },
+	{ "backup verify", cmd_backup_verify,
+	  "Check a backup: every byte, the manifest, the signature.",
+	  "FILE [--key SECRET] [--signer PUBLIC]",
+	  "options:\n"
+	  "  --key SECRET           the secret key of an encrypted backup\n"
+	  "  --signer PUBLIC        require a signature by this key ('bundle keygen')\n"
+	  "Exit 0 valid, 1 damaged or not signed by --signer, 2 other errors.\n" },
 	{ "bundle keygen", cmd_bundle_keygen,
 	  "Make an Ed25519 key pair for signing rule bundles.", "NAME",
 	  "Writes NAME.pub (give it to agents) and NAME.key (secret, mode 0600).\n" },
@@ -171,6 +198,16 @@ const cg_command cg_commands[] = {
 	  "  --recommendations FILE  recommendation rules (default rules/report/recommendations.tsv)\n"
 	  "Figures are read from the store (--store URL or --data-dir) for the period\n"
 	  "and the one before; --lang en writes the report in English.\n" },
+	{ "restore", cmd_restore,
+	  "Restore a backup into an empty store and data directory.",
+	  "FILE [--key SECRET] [--signer PUBLIC]",
+	  "  --key SECRET           the secret key of an encrypted backup\n"
+	  "  --signer PUBLIC        require a signature by this key\n"
+	  "The backup is verified whole first; then the store (--store or\n"
+	  "DATA_DIR/canhgac.db; a PostgreSQL database must have no tables) and\n"
+	  "--data-dir (absent or empty) are filled; anything there is refused,\n"
+	  "never overwritten. Every table's rows and checksum are compared with\n"
+	  "the manifest at the end. Start the server afterwards: it migrates.\n" },
 	{ "rules check", cmd_rules_check,
 	  "Check which YARA rule files compile (community sets too), with FILE:LINE for those that do not.",
 	  "PATH...",

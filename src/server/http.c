@@ -37,6 +37,7 @@
 #include "server.h"
 #include "api/violation.h"
 #include "serve_config.h"
+#include "backup_job.h"
 #include "jobs.h"
 #include "web_watch.h"
 
@@ -1028,7 +1029,9 @@ int cg_serve_run(const cg_serve_opts *o)
 	g_srv.tls = tls;
 	g_srv.data_dir = o->data_dir;
 	g_srv.started_ms = cg_time_now_ms();
-	if (cg_store_open(o->store, &g_srv.store, &why)) {
+	/* pending migrations: a backup first (docs/packaging.md, "Upgrades") */
+	if (cg_serve_backup_before_upgrade(o, &why) ||
+	    cg_store_open(o->store, &g_srv.store, &why)) {
 		fprintf(stderr, "canhgac serve: %s\n", cg_buf_cstr(&why));
 		cg_buf_free(&why);
 		return 2;
@@ -1093,11 +1096,15 @@ int cg_serve_run(const cg_serve_opts *o)
 	 * server on the same database */
 	cg_web_watch *watch = NULL;
 	cg_jobs *jobs = NULL;
+	cg_buf bwhy;
+	cg_buf_init(&bwhy, 4096);
 	if (cg_jobs_new(g_srv.store, NULL, o->job_lease_ms, &jobs) ||
 	    cg_web_watch_start(g_srv.store, jobs, o->data_dir, o->web_interval_s, o->alert_config,
 	                       &watch) ||
-	    cg_jobs_start(jobs)) {
-		fprintf(stderr, "canhgac serve: cannot start watching the portals (see above)\n");
+	    cg_backup_job_add(jobs, o, &bwhy) || cg_jobs_start(jobs)) {
+		fprintf(stderr, "canhgac serve: cannot start the background jobs (see above) %s\n",
+		        cg_buf_cstr(&bwhy));
+		cg_buf_free(&bwhy);
 		cg_jobs_free(jobs);
 		cg_web_watch_stop(watch);
 		atomic_store(&g_cw_stop, true);
@@ -1107,6 +1114,7 @@ int cg_serve_run(const cg_serve_opts *o)
 		cg_store_close(g_srv.store);
 		return 2;
 	}
+	cg_buf_free(&bwhy);
 	cg_info("jobs: this server is %s", cg_jobs_holder(jobs));
 	printf("canhgac: listening on %s://%s\n", tls ? "https" : "http", shown);
 	if (tls)

@@ -14,10 +14,18 @@ static const char *const server_keys[] = {
     "tls",    "web_interval", "alert_config", "log_level",
 };
 
+static const char *const backup_keys[] = {"dir", "keep", "hour", "encrypt_to", "sign_key"};
+
 static bool known_key(const char *section, const char *key)
 {
 	if (strcmp(section, "alerts") == 0)
 		return true; /* checked by web_alert.c when it reads them */
+	if (strcmp(section, "backup") == 0) {
+		for (size_t i = 0; i < sizeof backup_keys / sizeof backup_keys[0]; i++)
+			if (strcmp(backup_keys[i], key) == 0)
+				return true;
+		return false;
+	}
 	if (strcmp(section, "server") != 0)
 		return false;
 	for (size_t i = 0; i < sizeof server_keys / sizeof server_keys[0]; i++)
@@ -35,21 +43,58 @@ int cg_serve_log_level_parse(const char *s)
 	return -1;
 }
 
-static int line_of(const cg_config *ini, const char *key)
+static int line_in(const cg_config *ini, const char *section, const char *key)
 {
 	const char *sec, *k;
 	int line;
 	for (size_t i = 0; cg_config_entry(ini, i, &sec, &k, &line); i++)
-		if (strcmp(sec, "server") == 0 && strcmp(k, key) == 0)
+		if (strcmp(sec, section) == 0 && strcmp(k, key) == 0)
 			return line;
 	return 0;
 }
 
-static cg_err bad(cg_buf *why, const cg_config *ini, const char *key, const char *reason)
+static cg_err bad_in(cg_buf *why, const cg_config *ini, const char *section, const char *key,
+                     const char *reason)
 {
 	cg_buf_reset(why);
-	cg_buf_printf(why, "%s:%d: %s", cg_config_name(ini), line_of(ini, key), reason);
+	cg_buf_printf(why, "%s:%d: %s", cg_config_name(ini), line_in(ini, section, key), reason);
 	return CG_EINVAL;
+}
+
+static cg_err bad(cg_buf *why, const cg_config *ini, const char *key, const char *reason)
+{
+	return bad_in(why, ini, "server", key, reason);
+}
+
+/* [backup]: dir names the directory; the other keys need it. */
+static cg_err check_backup(cg_serve_config *c, cg_buf *why)
+{
+	const cg_config *ini = c->ini;
+	cg_serve_backup *b = &c->backup;
+	const char *const paths[] = {"dir", "encrypt_to", "sign_key"};
+	const char **outs[] = {&b->dir, &b->encrypt_to, &b->sign_key};
+	for (int i = 0; i < 3; i++) {
+		const char *v = cg_config_get(ini, "backup", paths[i]);
+		if (v && !*v)
+			return bad_in(why, ini, "backup", paths[i],
+			              "empty value (leave the key out for the default)");
+		*outs[i] = v;
+	}
+	int64_t n;
+	cg_err err =
+	    cg_config_get_int(ini, "backup", "keep", 1, 10000, CG_SERVE_BACKUP_KEEP, &n, why);
+	if (err)
+		return err;
+	b->keep = (int)n;
+	if ((err = cg_config_get_int(ini, "backup", "hour", 0, 23, CG_SERVE_BACKUP_HOUR, &n, why)))
+		return err;
+	b->hour = (int)n;
+	const char *sec, *key;
+	int line;
+	for (size_t i = 0; !b->dir && cg_config_entry(ini, i, &sec, &key, &line); i++)
+		if (strcmp(sec, "backup") == 0)
+			return bad_in(why, ini, "backup", key, "[backup] needs dir");
+	return CG_OK;
 }
 
 /* A path or address value: present means non-empty. */
@@ -74,9 +119,9 @@ static cg_err check(cg_serve_config *c, cg_buf *why)
 		if (!*sec)
 			cg_buf_printf(why, "%s:%d: '%s' outside a section (put it under [server])",
 			              cg_config_name(ini), line, key);
-		else if (strcmp(sec, "server") == 0)
-			cg_buf_printf(why, "%s:%d: unknown key '%s' in [server]",
-			              cg_config_name(ini), line, key);
+		else if (strcmp(sec, "server") == 0 || strcmp(sec, "backup") == 0)
+			cg_buf_printf(why, "%s:%d: unknown key '%s' in [%s]", cg_config_name(ini),
+			              line, key, sec);
 		else
 			cg_buf_printf(why, "%s:%d: unknown section [%s]", cg_config_name(ini), line,
 			              sec);
@@ -109,6 +154,8 @@ static cg_err check(cg_serve_config *c, cg_buf *why)
 		           "tls_cert and tls_key go together");
 	if (c->tls == 0 && c->tls_cert)
 		return bad(why, ini, "tls", "tls = false contradicts tls_cert");
+	if ((err = check_backup(c, why)))
+		return err;
 	/* the alert channels may be written in this same file */
 	if (!c->alert_config) {
 		for (size_t i = 0; cg_config_entry(ini, i, &sec, &key, &line); i++)

@@ -16,6 +16,10 @@
  *   log_level = info              -q / -v: error, warning, info, debug
  *   [alerts]                      the alert channels (web_alert.h) may
  *   smtp_url = ...                live in this same file
+ *   [backup]                      the nightly backup (backup_job.h):
+ *   dir = /var/lib/canhgac/backups  where (no section: no backups)
+ *   keep = 7   hour = 2           how many are kept; local hour of the run
+ *   encrypt_to = FILE  sign_key = FILE   (store/backup.h)
  *
  * An option given on the command line wins over the file. Every error
  * names FILE:LINE: a bad value, an unknown key or section (a misspelt
@@ -26,7 +30,7 @@
  * signal loop): the log level, the portal watcher's interval and the
  * alert channels change at once (the watcher is restarted; its open
  * findings and the alert queue are on disk, so nothing is repeated or
- * lost). listen, TLS and data_dir need a restart: a reload that changes
+ * lost). listen, TLS, data_dir and [backup] need a restart: a reload that changes
  * them says so in the log and keeps the running values. A file that does
  * not parse changes nothing.
  */
@@ -44,6 +48,8 @@ typedef struct cg_serve_config {
 	int web_interval_s; /* -1 not set */
 	int log_level;      /* -1 not set, else a cg_log_level */
 	int tls_line;       /* lines, for messages about combinations */
+	/* [backup]; dir NULL: no such section */
+	cg_serve_backup backup;
 } cg_serve_config;
 
 /* On failure *why holds "FILE:LINE: reason" (or "FILE: reason"). */

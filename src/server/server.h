@@ -154,6 +154,17 @@ const char *cg_route_auth_word(const cg_route *r, char *buf, size_t n);
 
 /* ---- running ---------------------------------------------------------- */
 
+/* Scheduled backups (backup_job.h), from the [backup] section of --config. */
+typedef struct cg_serve_backup {
+	const char *dir;        /* NULL: none scheduled */
+	int keep;               /* newest backups kept */
+	int hour;               /* local hour of the nightly run, 0-23 */
+	const char *encrypt_to; /* X25519 public key file, or NULL */
+	const char *sign_key;   /* Ed25519 secret key file, or NULL */
+} cg_serve_backup;
+#define CG_SERVE_BACKUP_KEEP 7
+#define CG_SERVE_BACKUP_HOUR 2
+
 typedef struct cg_serve_opts {
 	const char *listen; /* "127.0.0.1:8080", "[::1]:0", "0.0.0.0:8443" */
 	const char *data_dir;
@@ -167,6 +178,7 @@ typedef struct cg_serve_opts {
 	unsigned fixed;           /* CG_SERVE_FIXED_*: given on the command line,
 	                             which a reload leaves alone */
 	int64_t job_lease_ms;     /* job lease (jobs.h); 0 = CG_JOB_LEASE_MS */
+	cg_serve_backup backup;
 } cg_serve_opts;
 
 /* What is wrong with the options before anything is opened or created:

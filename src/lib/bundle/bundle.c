@@ -29,8 +29,8 @@
 
 #define MANIFEST_NAME "MANIFEST"
 #define SIG_NAME "MANIFEST.sig"
-#define PUB_TAG "canhgac-ed25519-public"
-#define SEC_TAG "canhgac-ed25519-secret"
+#define PUB_TAG CG_ED25519_PUBLIC_TAG
+#define SEC_TAG CG_ED25519_SECRET_TAG
 
 static cg_err refuse(cg_buf *why, cg_err err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -133,8 +133,8 @@ cg_err cg_bundle_manifest_parse(cg_slice text, cg_bundle_manifest *m, cg_buf *wh
 
 /* ---- keys ------------------------------------------------------------- */
 
-static cg_err read_key(const char *path, const char *tag, unsigned char *key,
-		       size_t n, cg_buf *why)
+cg_err cg_keyfile_read(const char *path, const char *tag, unsigned char *key, size_t n,
+                       cg_buf *why)
 {
 	cg_buf b;
 	cg_buf_init(&b, 1024);
@@ -147,6 +147,20 @@ static cg_err read_key(const char *path, const char *tag, unsigned char *key,
 	}
 	sodium_memzero(b.ptr ? b.ptr : (char *)"", b.ptr ? b.len : 0);
 	cg_buf_free(&b);
+	return err;
+}
+
+cg_err cg_keyfile_write(const char *path, const char *tag, const unsigned char *key, size_t n,
+                        mode_t mode, cg_buf *why)
+{
+	char hex[2 * CG_KEYFILE_MAX_KEY + 1], text[2 * CG_KEYFILE_MAX_KEY + 64];
+	if (n > CG_KEYFILE_MAX_KEY || strlen(tag) > 40)
+		return refuse(why, CG_EINVAL, "%s: key too long", path);
+	cg_hex_encode(key, n, hex);
+	int len = snprintf(text, sizeof text, "%s %s\n", tag, hex);
+	cg_err err = cg_write_file_atomic(path, text, (size_t)len, mode, why);
+	sodium_memzero(hex, sizeof hex);
+	sodium_memzero(text, sizeof text);
 	return err;
 }
 
@@ -163,18 +177,11 @@ cg_err cg_bundle_keygen(const char *pub_path, const char *sec_path, cg_buf *why)
 		return refuse(why, CG_ECRYPTO, "libsodium failed to initialise");
 	unsigned char pk[32], sk[64];
 	crypto_sign_keypair(pk, sk);
-	char hex[129], text[200];
-	cg_hex_encode(sk, 64, hex);
-	int n = snprintf(text, sizeof text, SEC_TAG " %s\n", hex);
-	cg_err err = cg_write_file_atomic(sec_path, text, (size_t)n, 0600, why);
+	cg_err err = cg_keyfile_write(sec_path, SEC_TAG, sk, sizeof sk, 0600, why);
 	sodium_memzero(sk, sizeof sk);
-	sodium_memzero(hex, sizeof hex);
-	sodium_memzero(text, sizeof text);
 	if (err)
 		return err;
-	cg_hex_encode(pk, 32, hex);
-	n = snprintf(text, sizeof text, PUB_TAG " %s\n", hex);
-	return cg_write_file_atomic(pub_path, text, (size_t)n, 0644, why);
+	return cg_keyfile_write(pub_path, PUB_TAG, pk, sizeof pk, 0644, why);
 }
 
 /* ---- the file tree ---------------------------------------------------- */
@@ -302,7 +309,7 @@ cg_err cg_bundle_sign(const char *dir, int64_t version, const char *sec_path,
 	if (version < 1)
 		return refuse(why, CG_EINVAL, "version must be at least 1");
 	unsigned char sk[64];
-	cg_err err = read_key(sec_path, SEC_TAG, sk, sizeof sk, why);
+	cg_err err = cg_keyfile_read(sec_path, SEC_TAG, sk, sizeof sk, why);
 	if (err)
 		return err;
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -427,7 +434,7 @@ cg_err cg_bundle_verify(const char *dir, const char *pub_path,
 	if (sodium_init() < 0)
 		return refuse(why, CG_ECRYPTO, "libsodium failed to initialise");
 	unsigned char pk[32];
-	cg_err err = read_key(pub_path, PUB_TAG, pk, sizeof pk, why);
+	cg_err err = cg_keyfile_read(pub_path, PUB_TAG, pk, sizeof pk, why);
 	if (err)
 		return err;
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

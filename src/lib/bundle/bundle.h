@@ -26,6 +26,7 @@
 #define CG_BUNDLE_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "core/buf.h"
 
@@ -47,6 +48,18 @@ void cg_bundle_manifest_free(cg_bundle_manifest *m);
 
 /* Writes a new key pair as two files (secret 0600). */
 cg_err cg_bundle_keygen(const char *pub_path, const char *sec_path, cg_buf *why);
+/* Key files: one line "TAG HEX\n". The same format carries the X25519
+ * keys of encrypted backups (store/backup.h); the Ed25519 keys above also
+ * sign backups. */
+#define CG_ED25519_PUBLIC_TAG "canhgac-ed25519-public"
+#define CG_ED25519_SECRET_TAG "canhgac-ed25519-secret"
+#define CG_KEYFILE_MAX_KEY    64
+/* Reads exactly n key bytes from a key file whose tag is tag. */
+cg_err cg_keyfile_read(const char *path, const char *tag, unsigned char *key, size_t n,
+                       cg_buf *why);
+/* Writes a key file atomically with mode (0600 for secrets). */
+cg_err cg_keyfile_write(const char *path, const char *tag, const unsigned char *key, size_t n,
+                        mode_t mode, cg_buf *why);
 /* Hashes every file under dir, writes MANIFEST (with version) and
  * MANIFEST.sig signed with the secret key in sec_path. */
 cg_err cg_bundle_sign(const char *dir, int64_t version, const char *sec_path,

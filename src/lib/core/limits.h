@@ -425,4 +425,13 @@
 /* Recommendation rules in rules/report/recommendations.tsv. */
 #define CG_REPORT_MAX_RECOS 64
 
+/* ---- backups (store/backup.h) -------------------------------------- */
+
+/* The manifest of a backup, read whole to be checked (one line of JSON
+ * per file: a data directory of a million blobs fits). */
+#define CG_BACKUP_MAX_MANIFEST (256u * 1024u * 1024u)
+/* Plaintext bytes per encrypted chunk of an encrypted backup; a chunk
+ * header announcing more than this (+ the tag) is refused unread. */
+#define CG_BACKUP_CHUNK (64u * 1024u)
+
 #endif

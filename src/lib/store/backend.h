@@ -103,6 +103,9 @@ typedef struct cg_store_ops {
 
 extern const cg_store_ops cg_store_sqlite_ops;
 extern const cg_store_ops cg_store_postgres_ops;
+/* The schema version each backend's migrations lead to. */
+int cg_store_sqlite_latest(void);
+int cg_store_postgres_latest(void);
 
 /* printf-style: the thread's error text for logs. */
 void cg_store_set_errmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -214,6 +214,11 @@ static const char *const migrations[] = {
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
+int cg_store_postgres_latest(void)
+{
+	return N_MIGRATIONS;
+}
+
 /* ---- resources -------------------------------------------------------- */
 
 /* The field tables: resources.h (shared with the other backend). */

@@ -75,6 +75,13 @@ const char *cg_resource_name(cg_resource r)
 	return (unsigned)r < 3 ? resource_names[r] : "?";
 }
 
+int cg_store_schema_latest(const char *url)
+{
+	if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
+		return cg_store_postgres_latest();
+	return strstr(url, "://") ? 0 : cg_store_sqlite_latest();
+}
+
 cg_err cg_store_open(const char *url, cg_store **out, cg_buf *why)
 {
 	*out = NULL;

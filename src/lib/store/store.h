@@ -71,6 +71,9 @@ const char *cg_store_backend(const cg_store *st);
 /* Waits for nothing: callers stop using the store first. NULL is a no-op. */
 void cg_store_close(cg_store *st);
 int cg_store_schema_version(cg_store *st);
+/* The schema version this canhgac migrates a store at url to (0 for an
+ * unknown scheme), without opening it. */
+int cg_store_schema_latest(const char *url);
 /* The backend's last error text for logs ("" when none). Thread-local. */
 const char *cg_store_errmsg(void);
 
