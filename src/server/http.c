@@ -1035,7 +1035,14 @@ int cg_serve_run(const cg_serve_opts *o)
 	}
 	/* tests read this line to check which backend they run on */
 	fprintf(stderr, "canhgac serve: store %s\n", cg_store_backend(g_srv.store));
-	cg_throttle_init(&g_srv.throttle, CG_LOGIN_TRACKED, (int64_t)CG_LOGIN_WINDOW_S * 1000);
+	/* failed logins are counted in the store: every server shares them */
+	if (cg_throttle_init(&g_srv.throttle, g_srv.store, CG_LOGIN_TRACKED,
+	                     (int64_t)CG_LOGIN_WINDOW_S * 1000)) {
+		fprintf(stderr, "canhgac serve: cannot set up the login throttle: %s\n",
+		        cg_store_errmsg());
+		cg_store_close(g_srv.store);
+		return 2;
+	}
 	cg_agency_cache_init(&g_srv.agencies);
 
 	/* every thread started from here on inherits the blocked signals */

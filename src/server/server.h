@@ -38,6 +38,7 @@
 #include "api/agencytable.h"
 #include "api/auth.h"
 #include "api/policy.h"
+#include "api/throttle.h"
 #include "api/users.h"
 #include "store/store.h"
 

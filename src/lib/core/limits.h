@@ -61,16 +61,14 @@
 /* A session cookie lives this long (a working day plus margin). */
 #define CG_SESSION_TTL_S (12 * 3600)
 /* Login throttling: failures allowed in the window, per username and per
- * client address, before 429; the table of tracked keys is bounded. */
+ * client address, before 429; the store keeps at most CG_LOGIN_TRACKED
+ * live windows (a key that finds them all live is treated as over its
+ * limit, never evicting a live count; each address adds at most
+ * CG_LOGIN_MAX_FAIL_IP usernames per window). api/throttle.h. */
 #define CG_LOGIN_WINDOW_S 900
 #define CG_LOGIN_MAX_FAIL_USER 5
 #define CG_LOGIN_MAX_FAIL_IP 30
 #define CG_LOGIN_TRACKED 16384
-/* Slots probed for one throttle key. A key whose run is full of live
- * counters is treated as over its limit (never evicting a live count);
- * with a keyed hash an attacker cannot aim at a run, and each address can
- * add only CG_LOGIN_MAX_FAIL_IP usernames per window. */
-#define CG_LOGIN_PROBE 32
 /* Passwords: bytes accepted (argon2id input) and the minimum length. */
 #define CG_MAX_PASSWORD 1024
 #define CG_MIN_PASSWORD 10

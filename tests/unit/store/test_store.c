@@ -17,6 +17,7 @@
 #include "core/json.h"
 #include "core/limits.h"
 #include "core/timeutil.h"
+#include "api/throttle.h"
 #include "store/store.h"
 #include "../test.h"
 
@@ -509,6 +510,8 @@ TEST(migration_backfill)
 	                   "DROP TABLE event_counts; DROP TABLE event_hosts;"
 	                   " DROP TABLE events_fts; DROP TABLE jobs; DROP TABLE web_findings;"
 	                   " DROP TABLE alerts;"
+	                   " DROP TABLE store_secrets; DROP TABLE login_throttle;"
+	                   " DROP TABLE agent_policies; DROP TABLE agents; DROP TABLE enroll_tokens;"
 	                   " DELETE FROM schema_version WHERE version >= 2",
 	                   NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
@@ -863,6 +866,97 @@ static void alert_queue(void)
 	done(st);
 }
 
+/* The store's secrets: the first value stays, whoever asks next. */
+static void store_secret(void)
+{
+	cg_store *st = fresh();
+	CHECK(st);
+	if (!st)
+		return;
+	uint8_t a[32], b[32], got1[32], got2[32];
+	memset(a, 0xa5, sizeof a);
+	memset(b, 0x5a, sizeof b);
+	CHECK(cg_store_secret(st, "login-throttle", a, got1) == CG_OK);
+	CHECK(memcmp(got1, a, 32) == 0);
+	CHECK(cg_store_secret(st, "login-throttle", b, got2) == CG_OK);
+	CHECK(memcmp(got2, a, 32) == 0);
+	CHECK(cg_store_secret(st, "other", b, got2) == CG_OK && memcmp(got2, b, 32) == 0);
+	done(st);
+}
+
+/* Counting in a window, its end, reset; two handles on one database (two
+ * servers) share the counts and the hash key. */
+static void login_throttle(void)
+{
+	cg_store *st = fresh();
+	CHECK(st);
+	if (!st)
+		return;
+	cg_store *st2 = NULL;
+	CHECK(cg_store_open(url, &st2, NULL) == CG_OK);
+	cg_throttle t, t2;
+	CHECK(cg_throttle_init(&t, st, 100, 1000) == CG_OK);
+	CHECK(st2 && cg_throttle_init(&t2, st2, 100, 1000) == CG_OK);
+	CHECK(memcmp(t.hkey, t2.hkey, 32) == 0);
+	const int64_t n0 = 1700000000000;
+	CHECK(cg_throttle_fail(&t, "u:x", n0 + 100));
+	CHECK(cg_throttle_fail(&t2, "u:x", n0 + 150));
+	CHECK(cg_throttle_fail(&t, "u:x", n0 + 200));
+	CHECK(cg_throttle_blocked(&t2, "u:x", 3, n0 + 500));
+	CHECK(cg_throttle_blocked(&t, "u:x", 3, n0 + 500));
+	CHECK(!cg_throttle_blocked(&t, "u:x", 4, n0 + 500));
+	CHECK(!cg_throttle_blocked(&t, "u:x", 3, n0 + 1100)); /* window over */
+	CHECK(!cg_throttle_blocked(&t, "u:y", 1, n0 + 500));
+	/* a failure after the window ended starts a new one at 1 */
+	CHECK(cg_throttle_fail(&t2, "u:x", n0 + 1200));
+	CHECK(!cg_throttle_blocked(&t, "u:x", 2, n0 + 1300));
+	CHECK(cg_throttle_blocked(&t, "u:x", 1, n0 + 1300));
+	cg_throttle_reset(&t2, "u:x");
+	CHECK(!cg_throttle_blocked(&t, "u:x", 1, n0 + 1300));
+	cg_throttle_free(&t);
+	cg_throttle_free(&t2);
+	cg_store_close(st2);
+	done(st);
+}
+
+/* Live counters are never evicted: a flood of other keys past the table's
+ * bound leaves the victims' counts, and a key that cannot be counted is
+ * treated as over its limit until windows end. */
+static void login_throttle_no_eviction(void)
+{
+	cg_store *st = fresh();
+	CHECK(st);
+	if (!st)
+		return;
+	cg_throttle t;
+	CHECK(cg_throttle_init(&t, st, 64, 900000) == CG_OK);
+	const int64_t now = 1700000000000;
+	for (int i = 0; i < 5; i++)
+		cg_throttle_fail(&t, "u:off1", now);
+	for (int i = 0; i < 30; i++)
+		cg_throttle_fail(&t, "ip:127.0.0.1", now);
+	CHECK(cg_throttle_blocked(&t, "u:off1", 5, now + 1));
+	char k[32];
+	int counted = 0;
+	for (int i = 0; i < 200; i++) {
+		snprintf(k, sizeof k, "u:flood%d", i);
+		counted += cg_throttle_fail(&t, k, now + 20);
+	}
+	CHECK(counted == 62); /* the table holds 64 live windows */
+	CHECK(cg_throttle_blocked(&t, "u:off1", 5, now + 30));
+	CHECK(cg_throttle_blocked(&t, "ip:127.0.0.1", 30, now + 30));
+	cg_throttle_fail(&t, "u:off1", now + 40); /* still counts up */
+	CHECK(cg_throttle_blocked(&t, "u:off1", 6, now + 41));
+	/* a key that could not be counted: fail closed */
+	CHECK(cg_throttle_blocked(&t, "u:flood199", 5, now + 50));
+	CHECK(cg_throttle_blocked(&t, "u:never", 5, now + 50));
+	/* once the windows end the table frees itself: new keys fit */
+	CHECK(!cg_throttle_blocked(&t, "u:late", 5, now + 900000 + 50));
+	CHECK(cg_throttle_fail(&t, "u:late", now + 900000 + 50));
+	cg_throttle_free(&t);
+	done(st);
+}
+
 /* RUN with the backend in the case's name. */
 #define RUN_ON(name)                                                                               \
 	do {                                                                                       \
@@ -897,6 +991,9 @@ int main(void)
 		RUN_ON(jobs_run_once_two_claimers);
 		RUN_ON(web_findings);
 		RUN_ON(alert_queue);
+		RUN_ON(store_secret);
+		RUN_ON(login_throttle);
+		RUN_ON(login_throttle_no_eviction);
 		if (!pg_admin) /* SQLite only: a SQLite-file schema downgrade */
 			RUN_ON(migration_backfill);
 	}
