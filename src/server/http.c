@@ -37,6 +37,7 @@
 #include "server.h"
 #include "api/violation.h"
 #include "serve_config.h"
+#include "api_agent.h"
 #include "jobs.h"
 #include "web_watch.h"
 
@@ -1040,6 +1041,14 @@ int cg_serve_run(const cg_serve_opts *o)
 	                     (int64_t)CG_LOGIN_WINDOW_S * 1000)) {
 		fprintf(stderr, "canhgac serve: cannot set up the login throttle: %s\n",
 		        cg_store_errmsg());
+		cg_store_close(g_srv.store);
+		return 2;
+	}
+	/* an older server's agent registry file, once */
+	if (cg_agent_api_import(g_srv.store, o->data_dir)) {
+		fprintf(stderr, "canhgac serve: cannot import %s/agents.db (see above)\n",
+		        o->data_dir);
+		cg_throttle_free(&g_srv.throttle);
 		cg_store_close(g_srv.store);
 		return 2;
 	}

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Two `canhgac serve` on one store behave as one server for the state
 that used to live in each process or in files of its own (docs/storage.md
-"Server state"): failed logins sent to A and to B count together.
+"Server state"): failed logins sent to A and to B count together; an agent
+enrolled through A heartbeats and uploads through B.
 
 The servers share one data directory (as test_jobs_failover does), so on
 the PostgreSQL pass tests/pg-store-wrap.sh gives them one database; on the
@@ -27,6 +28,34 @@ def main():
         st, _, _ = ca.req("POST", "/api/v1/users", {"username": "an1", "role": "analyst",
                                                      "password": "analyst-password-1"})
         t.ok(st == 201, "a user made through A", st)
+        # an agent enrolled through A works through B
+        st, ag, _ = ca.req("POST", "/api/v1/agencies", {"name": "Xã Bản Bo", "kind": "xa",
+                                                         "code": "bb"})
+        st, et, _ = ca.req("POST", "/api/v1/enroll-tokens", {"agency_id": ag["id"]})
+        t.ok(st == 201, "an enrolment token made through A", (st, et))
+        cb = b.login_admin()
+        st, ets, _ = cb.req("GET", "/api/v1/enroll-tokens")
+        t.ok(st == 200 and [e["id"] for e in ets["items"]] == [et["id"]], "and listed through B", ets)
+        st, enr, _ = a.client().req("POST", "/api/v1/agent/enroll",
+                                    {"token": et["token"], "host": "web01", "os": "linux"})
+        t.ok(st == 200, "an agent enrols through A", (st, enr))
+        st, _, _ = b.client().req("POST", "/api/v1/agent/enroll", {"token": et["token"], "host": "x"})
+        t.ok(st == 409, "the used token is refused by B", st)
+        st, pol, _ = cb.req("PUT", f"/api/v1/agent-policies/{ag['id']}", {"heartbeat_s": 30})
+        agent_b = b.client(token=enr["token"])
+        st, hb, _ = agent_b.req("POST", "/api/v1/agent/heartbeat", {"spool_pending": 3})
+        t.ok(st == 200 and hb["policy_version"] == pol["version"] == 1,
+             "it heartbeats through B and gets the policy set through B", (st, hb, pol))
+        st, up, _ = agent_b.req("POST", "/api/v1/events",
+                                [S.event("two-1", source="malware", kind="webshell", host="web01")])
+        t.ok(st == 200 and up["accepted"] == 1, "it uploads events through B", (st, up))
+        st, evs, _ = ca.req("GET", "/api/v1/events?source=malware")
+        t.ok(st == 200 and [(e["id"], e["agency_id"]) for e in evs["items"]] == [("two-1", ag["id"])],
+             "A lists the event, in the agent's agency", evs)
+        st, eps, _ = ca.req("GET", "/api/v1/endpoints")
+        t.ok(st == 200 and [(e["agent_id"], e["spool_pending"], e["offline"]) for e in eps["items"]]
+             == [(enr["agent_id"], 3, False)], "A lists the agent with B's heartbeat", eps)
+
         # the limit is 5 failures per username: 3 through A, 2 through B
         codes = [a.client().login("an1", "wrong-password-x")[0] for _ in range(3)]
         codes += [b.client().login("an1", "wrong-password-x")[0] for _ in range(2)]

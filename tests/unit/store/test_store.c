@@ -957,6 +957,171 @@ static void login_throttle_no_eviction(void)
 	done(st);
 }
 
+/* Enrolment tokens, agents and policies: rows with foreign keys to
+ * agencies, scoped, one winner per token. */
+static void agent_registry(void)
+{
+	cg_store *st = fresh();
+	CHECK(st);
+	if (!st)
+		return;
+	int64_t a = mk_agency(st, "Xã A", "xa-a"), b = mk_agency(st, "Xã B", "xa-b");
+	const int64_t now = 1700000000000;
+	uint8_t h1[32], h2[32], h3[32];
+	memset(h1, 1, 32);
+	memset(h2, 2, 32);
+	memset(h3, 3, 32);
+	json_t *rec = json_pack("{s:I,s:s,s:s,s:I}", "agency_id", (json_int_t)a, "note", "web01",
+	                        "created_by", "user:admin", "expires_at", (json_int_t)(now + 3600000));
+	int64_t id1 = 0, id2 = 0, id3 = 0;
+	CHECK(cg_store_etoken_create(st, &ALL, rec, h1, &id1) == CG_OK && id1 > 0);
+	CHECK(cg_store_etoken_create(st, &ALL, rec, h1, &id2) == CG_ECONFLICT);
+	cg_scope sb = {b};
+	CHECK(cg_store_etoken_create(st, &sb, rec, h2, &id2) == CG_EPERM);
+	json_object_set_new(rec, "expires_at", json_integer(now - 1));
+	CHECK(cg_store_etoken_create(st, &ALL, rec, h2, &id2) == CG_OK);
+	json_object_set_new(rec, "agency_id", json_integer(999999));
+	const char *field = NULL;
+	CHECK(cg_store_etoken_create(st, &ALL, rec, h3, &id3) == CG_EINVAL);
+	CHECK(cg_store_last_violation(&field) == CG_VIOL_UNKNOWN && strcmp(field, "agency_id") == 0);
+	json_object_set_new(rec, "agency_id", json_integer(b));
+	json_object_set_new(rec, "expires_at", json_integer(now + 3600000));
+	CHECK(cg_store_etoken_create(st, &ALL, rec, h3, &id3) == CG_OK);
+	json_decref(rec);
+	json_t *items = NULL;
+	CHECK(cg_store_etoken_list(st, &ALL, &items) == CG_OK && json_array_size(items) == 3);
+	CHECK(json_integer_value(json_object_get(json_array_get(items, 0), "id")) == id3);
+	json_decref(items);
+	CHECK(cg_store_etoken_list(st, &sb, &items) == CG_OK && json_array_size(items) == 1);
+	json_decref(items);
+	int64_t ag = 0;
+	CHECK(cg_store_etoken_consume(st, h2, now, "late", &ag) == CG_ETIMEOUT);
+	uint8_t hx[32];
+	memset(hx, 9, 32);
+	CHECK(cg_store_etoken_consume(st, hx, now, "nobody", &ag) == CG_ENOTFOUND);
+	CHECK(cg_store_etoken_consume(st, h1, now, "web01", &ag) == CG_OK && ag == a);
+	CHECK(cg_store_etoken_consume(st, h1, now, "web01", &ag) == CG_ECONFLICT);
+	CHECK(cg_store_etoken_list(st, &ALL, &items) == CG_OK);
+	json_t *t1 = json_array_get(items, 2);
+	CHECK(t1 && strcmp(cg_json_get_str(t1, "used_by"), "web01") == 0 &&
+	      json_is_string(json_object_get(t1, "used_at")));
+	json_decref(items);
+
+	/* an agent bound to its API token */
+	uint8_t th[32];
+	memset(th, 7, 32);
+	json_t *tok = json_pack("{s:s,s:s,s:I}", "name", "agent web01", "scope", "agent", "agency_id",
+	                        (json_int_t)a);
+	int64_t tid = 0;
+	CHECK(cg_store_token_create(st, &ACTOR, tok, th, &tid) == CG_OK);
+	json_decref(tok);
+	json_t *ar = json_pack("{s:s,s:I,s:I,s:s,s:s,s:s,s:I,s:I}", "agent_id", "ag-1",
+	                       "api_token_id", (json_int_t)tid, "agency_id", (json_int_t)a, "host",
+	                       "web01", "os", "linux", "agent_version", "1.0", "enrolled_at",
+	                       (json_int_t)now, "last_seen", (json_int_t)now);
+	CHECK(cg_store_agent_register(st, ar) == CG_OK);
+	CHECK(cg_store_agent_register(st, ar) == CG_ECONFLICT);
+	json_object_set_new(ar, "agent_id", json_string("ag-2"));
+	json_object_set_new(ar, "api_token_id", json_integer(tid + 1000));
+	CHECK(cg_store_agent_register(st, ar) == CG_EINVAL); /* no such API token */
+	json_decref(ar);
+	json_t *hb = json_pack("{s:s,s:i,s:i}", "rule_version", "r7", "policy_version", 2,
+	                       "spool_pending", 12);
+	CHECK(cg_store_agent_heartbeat(st, tid, hb, now + 1000) == CG_OK);
+	CHECK(cg_store_agent_heartbeat(st, tid + 1000, hb, now + 1000) == CG_ENOTFOUND);
+	json_decref(hb);
+	CHECK(cg_store_agents_list(st, &ALL, 60000, now + 2000, &items) == CG_OK);
+	CHECK(json_array_size(items) == 1);
+	json_t *o = json_array_get(items, 0);
+	CHECK(o && strcmp(cg_json_get_str(o, "host"), "web01") == 0);
+	CHECK(o && strcmp(cg_json_get_str(o, "rule_version"), "r7") == 0);
+	CHECK(o && json_integer_value(json_object_get(o, "spool_pending")) == 12);
+	CHECK(o && json_is_false(json_object_get(o, "offline")));
+	json_decref(items);
+	CHECK(cg_store_agents_list(st, &ALL, 60000, now + 100000, &items) == CG_OK);
+	CHECK(json_is_true(json_object_get(json_array_get(items, 0), "offline")));
+	json_decref(items);
+	CHECK(cg_store_agents_list(st, &sb, 60000, now, &items) == CG_OK && json_array_size(items) == 0);
+	json_decref(items);
+
+	/* policies: version 1, 2, an imported version kept */
+	json_t *body = NULL;
+	int64_t v = -1;
+	CHECK(cg_store_agent_policy_get(st, a, &body, &v) == CG_OK && v == 0 &&
+	      json_object_size(body) == 0);
+	json_decref(body);
+	json_t *pol = json_pack("{s:i}", "heartbeat_s", 30);
+	CHECK(cg_store_agent_policy_set(st, a, pol, now, 0, &v) == CG_OK && v == 1);
+	CHECK(cg_store_agent_policy_set(st, a, pol, now, 0, &v) == CG_OK && v == 2);
+	CHECK(cg_store_agent_policy_set(st, b, pol, now, 7, &v) == CG_OK && v == 7);
+	CHECK(cg_store_agent_policy_set(st, 999999, pol, now, 0, &v) == CG_EINVAL);
+	json_decref(pol);
+	CHECK(cg_store_agent_policy_get(st, a, &body, &v) == CG_OK && v == 2 &&
+	      json_integer_value(json_object_get(body, "heartbeat_s")) == 30);
+	json_decref(body);
+
+	/* an agency with an enrolled agent is in use; B's token and policy
+	 * go with B */
+	CHECK(cg_store_inv_delete(st, &ALL, &ACTOR, CG_RES_AGENCY, a) == CG_ECONFLICT);
+	CHECK(cg_store_inv_delete(st, &ALL, &ACTOR, CG_RES_AGENCY, b) == CG_OK);
+	CHECK(cg_store_etoken_list(st, &ALL, &items) == CG_OK && json_array_size(items) == 2);
+	json_decref(items);
+	CHECK(cg_store_agent_policy_get(st, b, &body, &v) == CG_OK && v == 0);
+	json_decref(body);
+	done(st);
+}
+
+/* Two servers consume one token at once: exactly one wins. */
+typedef struct consume_arg {
+	cg_store *st;
+	uint8_t hash[32];
+	int won;
+} consume_arg;
+
+static void *race_consume(void *p)
+{
+	consume_arg *x = p;
+	int64_t ag = 0;
+	x->won = cg_store_etoken_consume(x->st, x->hash, 1700000000000, "racer", &ag) == CG_OK;
+	return NULL;
+}
+
+static void agent_token_one_winner(void)
+{
+	cg_store *st = fresh();
+	CHECK(st);
+	if (!st)
+		return;
+	cg_store *st2 = NULL;
+	CHECK(cg_store_open(url, &st2, NULL) == CG_OK);
+	int64_t a = mk_agency(st, "Xã A", "xa-a");
+	enum { N = 8 };
+	consume_arg args[N];
+	for (int round = 0; round < 5; round++) {
+		uint8_t h[32];
+		memset(h, 0x40 + round, 32);
+		json_t *rec = json_pack("{s:I,s:I}", "agency_id", (json_int_t)a, "expires_at",
+		                        (json_int_t)1700003600000);
+		int64_t id = 0;
+		CHECK(cg_store_etoken_create(st, &ALL, rec, h, &id) == CG_OK);
+		json_decref(rec);
+		pthread_t th[N];
+		for (int i = 0; i < N; i++) {
+			args[i] = (consume_arg){.st = i % 2 ? st2 : st};
+			memcpy(args[i].hash, h, 32);
+			pthread_create(&th[i], NULL, race_consume, &args[i]);
+		}
+		int won = 0;
+		for (int i = 0; i < N; i++) {
+			pthread_join(th[i], NULL);
+			won += args[i].won;
+		}
+		CHECK(won == 1);
+	}
+	cg_store_close(st2);
+	done(st);
+}
+
 /* RUN with the backend in the case's name. */
 #define RUN_ON(name)                                                                               \
 	do {                                                                                       \
@@ -994,6 +1159,8 @@ int main(void)
 		RUN_ON(store_secret);
 		RUN_ON(login_throttle);
 		RUN_ON(login_throttle_no_eviction);
+		RUN_ON(agent_registry);
+		RUN_ON(agent_token_one_winner);
 		if (!pg_admin) /* SQLite only: a SQLite-file schema downgrade */
 			RUN_ON(migration_backfill);
 	}
