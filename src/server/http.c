@@ -1123,6 +1123,9 @@ int cg_serve_run(const cg_serve_opts *o)
 		cg_store_close(g_srv.store);
 		return 2;
 	}
+	if (cg_dns_jobs_start(&g_srv, o->job_lease_ms))
+		cg_warn("jobs: cannot start the DNS analysis runner: uploads are analysed by the"
+		        " other servers only");
 	cg_info("jobs: this server is %s", cg_jobs_holder(jobs));
 	printf("canhgac: listening on %s://%s\n", tls ? "https" : "http", shown);
 	if (tls)

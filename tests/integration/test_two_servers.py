@@ -2,7 +2,9 @@
 """Two `canhgac serve` on one store behave as one server for the state
 that used to live in each process or in files of its own (docs/storage.md
 "Server state"): failed logins sent to A and to B count together; an agent
-enrolled through A heartbeats and uploads through B.
+enrolled through A heartbeats and uploads through B; a DNS log uploaded
+through A is analysed (by whichever server's job runner takes it) and its
+state, result and findings are listed through B.
 
 The servers share one data directory (as test_jobs_failover does), so on
 the PostgreSQL pass tests/pg-store-wrap.sh gives them one database; on the
@@ -11,6 +13,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _serverlib as S  # noqa: E402
@@ -55,6 +58,33 @@ def main():
         st, eps, _ = ca.req("GET", "/api/v1/endpoints")
         t.ok(st == 200 and [(e["agent_id"], e["spool_pending"], e["offline"]) for e in eps["items"]]
              == [(enr["agent_id"], 3, False)], "A lists the agent with B's heartbeat", eps)
+
+        # a DNS log uploaded through A, listed through B
+        os.makedirs(os.path.join(data, "dns-intel"), exist_ok=True)
+        with open(os.path.join(data, "dns-intel", "feed.txt"), "w") as f:
+            f.write("evil.example\n")
+        ca.req("PATCH", f"/api/v1/agencies/{ag['id']}", {"ip_ranges": ["10.5.0.0/16"]})
+        log = "".join("21-Nov-2026 04:00:%02d.000 queries: info: client @0x7f1c %s#5353 (%s): query: %s IN A"
+                      " +E(0)K (10.0.0.1)\n" % (i, c, n, n)
+                      for i, (c, n) in enumerate([("10.9.0.1", "www.example.com"),
+                                                  ("10.5.1.1", "a.evil.example")]))
+        st, up, _ = ca.req("POST", "/api/v1/dns/uploads", {"name": "resolver.log"})
+        st, body, _ = ca.req("PUT", "/api/v1/dns/uploads/%d?offset=0" % up["id"], raw=log.encode(),
+                             ctype="application/octet-stream")
+        st, got, _ = cb.req("GET", "/api/v1/dns/uploads/%d" % up["id"])
+        t.ok(st == 200 and got["offset"] == len(log) and got["name"] == "resolver.log",
+             "an upload made through A is known to B", (st, got))
+        st, body, _ = ca.req("POST", "/api/v1/dns/uploads/%d/analyze" % up["id"])
+        t.ok(st == 202, "its analysis is asked for through A", (st, body))
+        end = time.monotonic() + 60
+        while time.monotonic() < end and got.get("state") not in ("done", "failed"):
+            time.sleep(0.1)
+            st, got, _ = cb.req("GET", "/api/v1/dns/uploads/%d" % up["id"])
+        t.ok(got.get("state") == "done" and got["result"]["clients_flagged"] == 1,
+             "B lists it analysed, with its result", got)
+        st, inf, _ = cb.req("GET", "/api/v1/dns/infections")
+        t.ok(st == 200 and [(i["agency_id"], i["infected_clients"]) for i in inf["items"]]
+             == [(ag["id"], 1)], "and B lists its finding per agency", inf)
 
         # the limit is 5 failures per username: 3 through A, 2 through B
         codes = [a.client().login("an1", "wrong-password-x")[0] for _ in range(3)]

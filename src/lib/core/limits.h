@@ -154,11 +154,15 @@
 /* Ranges in one longest-prefix table (every agency's ip_ranges, or a
  * --subnets file): a province declares hundreds. */
 #define CG_MAX_PREFIX_RANGES (1u << 20)
-/* Server: DNS log uploads remembered, the size of one, and analyses
- * running at once (each holds an analyzer: ~100 MB for 10M lines). */
-#define CG_DNS_MAX_UPLOADS 10000
+/* Server: the size of one DNS log upload. Analyses run one at a time per
+ * server, as the "dns-analysis" job (each holds an analyzer: ~100 MB for
+ * 10M lines); the job also runs every CG_DNS_SWEEP_MS to pick up an
+ * upload whose analyser died. A PUT holds its upload for
+ * CG_DNS_PUT_LEASE_MS, renewed while bytes arrive (a server that dies
+ * mid-PUT frees it after that). */
 #define CG_DNS_MAX_UPLOAD_BYTES (64ll * 1024 * 1024 * 1024)
-#define CG_DNS_MAX_JOBS_RUNNING 2
+#define CG_DNS_SWEEP_MS 60000
+#define CG_DNS_PUT_LEASE_MS 120000
 /* Per uploader (a user or a token): uploads kept and their bytes together.
  * A provider sends a day's log or a few; these stop one account from
  * filling the disk or the registry (delete old uploads to make room). */

@@ -40,6 +40,20 @@ typedef struct cg_store_state_ops {
 	/* body: the JSON text */
 	cg_err (*policy_set)(cg_store_impl *st, int64_t agency_id, const char *body,
 	                     int64_t now_ms, int64_t version_in, int64_t *version);
+	/* DNS uploads; progress and result: JSON text or NULL */
+	cg_err (*dns_create)(cg_store_impl *st, const json_t *rec, int64_t max_per_owner,
+	                     int64_t *id);
+	cg_err (*dns_get)(cg_store_impl *st, int64_t id, json_t **rec);
+	cg_err (*dns_usage)(cg_store_impl *st, const char *owner, int64_t *count, int64_t *bytes);
+	cg_err (*dns_write_begin)(cg_store_impl *st, int64_t id, int64_t expect_size,
+	                          int64_t now_ms, int64_t held_ms, int64_t until_ms);
+	cg_err (*dns_write_end)(cg_store_impl *st, int64_t id, int64_t new_size);
+	cg_err (*dns_queue)(cg_store_impl *st, int64_t id, int64_t now_ms);
+	cg_err (*dns_next)(cg_store_impl *st, int64_t *id);
+	cg_err (*dns_set)(cg_store_impl *st, int64_t id, const char *state, const char *progress,
+	                  const char *result, const char *error, int64_t started,
+	                  int64_t finished);
+	cg_err (*dns_delete)(cg_store_impl *st, int64_t id, int64_t now_ms);
 } cg_store_state_ops;
 
 #endif

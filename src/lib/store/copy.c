@@ -153,6 +153,13 @@ static const col apolicies_cols[] = {
     {NULL, K_INT},
 };
 
+static const col dnsup_cols[] = {
+    {"id", K_INT},         {"name", K_TEXT},     {"owner", K_TEXT},   {"owner_kind", K_INT},
+    {"agency_id", K_INT},  {"state", K_TEXT},    {"size", K_INT},     {"writing_until", K_INT},
+    {"progress", K_TEXT},  {"result", K_TEXT},   {"error", K_TEXT},   {"created", K_INT},
+    {"started", K_INT},    {"finished", K_INT},  {NULL, K_INT},
+};
+
 /* In foreign-key order. The scheduler's jobs are not copied: each server
  * makes its jobs when it starts; nor the login throttle's live counts and
  * its secret (a moved province starts counting afresh). */
@@ -172,6 +179,7 @@ static const table tables[] = {
     {"enroll_tokens", "id", "id", etokens_cols},
     {"agents", "id", "id", agents_cols},
     {"agent_policies", "agency_id", NULL, apolicies_cols},
+    {"dns_uploads", "id", "id", dnsup_cols},
 };
 #define N_TABLES (sizeof tables / sizeof tables[0])
 

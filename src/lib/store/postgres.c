@@ -255,6 +255,24 @@ static const char *const migrations[] = {
     " version bigint NOT NULL,"
     " body jsonb NOT NULL,"
     " updated_at bigint NOT NULL);",
+    /* DNS log uploads (were a registry in memory and DATA_DIR files) */
+    "CREATE TABLE dns_uploads ("
+    " id bigserial PRIMARY KEY,"
+    " name text NOT NULL,"
+    " owner text NOT NULL,"
+    " owner_kind bigint NOT NULL,"
+    " agency_id bigint NOT NULL,"
+    " state text NOT NULL,"
+    " size bigint NOT NULL,"
+    " writing_until bigint,"
+    " progress text,"
+    " result text,"
+    " error text,"
+    " created bigint NOT NULL,"
+    " started bigint,"
+    " finished bigint);"
+    "CREATE INDEX dns_uploads_owner ON dns_uploads(owner);"
+    "CREATE INDEX dns_uploads_state ON dns_uploads(state, id);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -361,6 +361,196 @@ static cg_err pgs_policy_set(cg_store_impl *st, int64_t agency_id, const char *b
 	return err;
 }
 
+/* ---- DNS uploads ------------------------------------------------------- */
+
+static cg_err pgs_dns_create(cg_store_impl *st, const json_t *rec, int64_t max_per_owner,
+                             int64_t *id)
+{
+	cg_err err;
+	pgconn *c = take(st, &err);
+	if (!c)
+		return err;
+	params p = {0};
+	p_str(&p, cg_json_get_str(rec, "owner"));
+	/* the owner's uploads are counted under a lock of the owner's name,
+	 * so two servers cannot both take the last place of the quota */
+	err = begin(c);
+	if (!err)
+		err = q(c, "SELECT pg_advisory_xact_lock(hashtext('dns-upload:' || $1))", &p, NULL);
+	params_free(&p);
+	p_str(&p, cg_json_get_str(rec, "name"));
+	p_str(&p, cg_json_get_str(rec, "owner"));
+	p_int(&p, pgs_int(rec, "owner_kind"));
+	p_int(&p, pgs_int(rec, "agency_id"));
+	p_int(&p, pgs_int(rec, "created"));
+	p_int(&p, max_per_owner);
+	PGresult *r = NULL;
+	if (!err)
+		err = q(c,
+		        "INSERT INTO dns_uploads(name,owner,owner_kind,agency_id,state,size,created)"
+		        " SELECT $1,$2,$3,$4,'receiving',0,$5 WHERE (SELECT count(*) FROM"
+		        " dns_uploads WHERE owner=$2)<$6 RETURNING id",
+		        &p, &r);
+	params_free(&p);
+	if (!err) {
+		if (PQntuples(r) > 0)
+			*id = col_i64(r, 0, 0);
+		else
+			err = CG_ELIMIT;
+	}
+	PQclear(r);
+	cg_err ferr = finish(c, err == CG_ELIMIT ? CG_OK : err);
+	err = ferr ? ferr : err;
+	conn_put(st, c);
+	return err;
+}
+
+static cg_err pgs_dns_get(cg_store_impl *st, int64_t id, json_t **rec)
+{
+	params p = {0};
+	p_int(&p, id);
+	PGresult *r = NULL;
+	cg_err err = pgs_q(st,
+	                   "SELECT id,name,owner,owner_kind,agency_id,state,size,writing_until,"
+	                   "progress,result,error,created,started,finished FROM dns_uploads"
+	                   " WHERE id=$1",
+	                   &p, &r);
+	if (err)
+		return err;
+	if (PQntuples(r) == 0)
+		err = CG_ENOTFOUND;
+	else
+		*rec = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
+		                 col_int_null(r, 0, 0), "name", col_str(r, 0, 1), "owner",
+		                 col_str(r, 0, 2), "owner_kind", col_int_null(r, 0, 3), "agency_id",
+		                 col_int_null(r, 0, 4), "state", col_str(r, 0, 5), "size",
+		                 col_int_null(r, 0, 6), "writing_until", col_int_null(r, 0, 7),
+		                 "progress", col_str(r, 0, 8), "result", col_str(r, 0, 9), "error",
+		                 col_str(r, 0, 10), "created", col_int_null(r, 0, 11), "started",
+		                 col_int_null(r, 0, 12), "finished", col_int_null(r, 0, 13));
+	PQclear(r);
+	return err;
+}
+
+static cg_err pgs_dns_usage(cg_store_impl *st, const char *owner, int64_t *count, int64_t *bytes)
+{
+	params p = {0};
+	p_str(&p, owner);
+	PGresult *r = NULL;
+	cg_err err = pgs_q(st,
+	                   "SELECT count(*),coalesce(sum(size),0) FROM dns_uploads WHERE owner=$1",
+	                   &p, &r);
+	if (!err) {
+		*count = col_i64(r, 0, 0);
+		*bytes = col_i64(r, 0, 1);
+	}
+	PQclear(r);
+	return err;
+}
+
+/* One conditional statement: CG_ECONFLICT when it changed no row. */
+static cg_err pgs_dns_update(cg_store_impl *st, const char *sql, params *p)
+{
+	PGresult *r = NULL;
+	cg_err err = pgs_q(st, sql, p, &r);
+	if (!err && strcmp(PQcmdTuples(r), "0") == 0)
+		err = CG_ECONFLICT;
+	PQclear(r);
+	return err;
+}
+
+static cg_err pgs_dns_write_begin(cg_store_impl *st, int64_t id, int64_t expect_size,
+                                  int64_t now_ms, int64_t held_ms, int64_t until_ms)
+{
+	params p = {0};
+	p_int(&p, id);
+	p_int(&p, expect_size);
+	p_int(&p, now_ms);
+	p_int(&p, until_ms);
+	p_int(&p, held_ms);
+	return pgs_dns_update(st,
+	                      "UPDATE dns_uploads SET writing_until=$4 WHERE id=$1 AND size=$2"
+	                      " AND state IN ('receiving','done','failed')"
+	                      " AND (writing_until IS NULL OR writing_until<$3 OR writing_until=$5)",
+	                      &p);
+}
+
+static cg_err pgs_dns_write_end(cg_store_impl *st, int64_t id, int64_t new_size)
+{
+	params p = {0};
+	p_int(&p, id);
+	if (new_size < 0)
+		return pgs_dns_update(st, "UPDATE dns_uploads SET writing_until=NULL WHERE id=$1", &p);
+	p_int(&p, new_size);
+	return pgs_dns_update(st,
+	                      "UPDATE dns_uploads SET size=$2,state='receiving',writing_until=NULL,"
+	                      "progress=NULL,result=NULL,error=NULL,started=NULL,finished=NULL"
+	                      " WHERE id=$1",
+	                      &p);
+}
+
+static cg_err pgs_dns_queue(cg_store_impl *st, int64_t id, int64_t now_ms)
+{
+	params p = {0};
+	p_int(&p, id);
+	p_int(&p, now_ms);
+	return pgs_dns_update(st,
+	                      "UPDATE dns_uploads SET state='queued',progress=NULL,result=NULL,"
+	                      "error=NULL,started=NULL,finished=NULL WHERE id=$1 AND size>0"
+	                      " AND state IN ('receiving','done','failed')"
+	                      " AND (writing_until IS NULL OR writing_until<$2)",
+	                      &p);
+}
+
+static cg_err pgs_dns_next(cg_store_impl *st, int64_t *id)
+{
+	params p = {0};
+	PGresult *r = NULL;
+	cg_err err = pgs_q(st,
+	                   "SELECT id FROM dns_uploads WHERE state IN ('queued','analyzing')"
+	                   " ORDER BY id LIMIT 1",
+	                   &p, &r);
+	if (!err) {
+		if (PQntuples(r) > 0)
+			*id = col_i64(r, 0, 0);
+		else
+			err = CG_ENOTFOUND;
+	}
+	PQclear(r);
+	return err;
+}
+
+static cg_err pgs_dns_set(cg_store_impl *st, int64_t id, const char *state, const char *progress,
+                          const char *result, const char *error, int64_t started,
+                          int64_t finished)
+{
+	params p = {0};
+	p_int(&p, id);
+	p_id(&p, started);
+	p_id(&p, finished);
+	p_str(&p, state);
+	p_str(&p, progress);
+	p_str(&p, result);
+	p_str(&p, error);
+	cg_err err = pgs_dns_update(st,
+	                            "UPDATE dns_uploads SET started=$2,finished=$3,state=$4,"
+	                            "progress=$5,result=$6,error=$7 WHERE id=$1",
+	                            &p);
+	return err == CG_ECONFLICT ? CG_ENOTFOUND : err;
+}
+
+static cg_err pgs_dns_delete(cg_store_impl *st, int64_t id, int64_t now_ms)
+{
+	params p = {0};
+	p_int(&p, id);
+	p_int(&p, now_ms);
+	return pgs_dns_update(st,
+	                      "DELETE FROM dns_uploads WHERE id=$1 AND state NOT IN"
+	                      " ('queued','analyzing') AND (writing_until IS NULL OR"
+	                      " writing_until<$2)",
+	                      &p);
+}
+
 static const cg_store_state_ops pg_state_ops = {
     .secret = pgs_secret,
     .throttle_get = pgs_throttle_get,
@@ -374,4 +564,13 @@ static const cg_store_state_ops pg_state_ops = {
     .agents_list = pgs_agents_list,
     .policy_get = pgs_policy_get,
     .policy_set = pgs_policy_set,
+    .dns_create = pgs_dns_create,
+    .dns_get = pgs_dns_get,
+    .dns_usage = pgs_dns_usage,
+    .dns_write_begin = pgs_dns_write_begin,
+    .dns_write_end = pgs_dns_write_end,
+    .dns_queue = pgs_dns_queue,
+    .dns_next = pgs_dns_next,
+    .dns_set = pgs_dns_set,
+    .dns_delete = pgs_dns_delete,
 };

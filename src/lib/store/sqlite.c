@@ -277,6 +277,24 @@ static const char *const migrations[] = {
     " version INTEGER NOT NULL,"
     " body TEXT NOT NULL,"
     " updated_at INTEGER NOT NULL);",
+    /* DNS log uploads (were a registry in memory and DATA_DIR files) */
+    "CREATE TABLE dns_uploads ("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " owner TEXT NOT NULL,"
+    " owner_kind INTEGER NOT NULL,"
+    " agency_id INTEGER NOT NULL,"
+    " state TEXT NOT NULL,"
+    " size INTEGER NOT NULL,"
+    " writing_until INTEGER,"
+    " progress TEXT,"
+    " result TEXT,"
+    " error TEXT,"
+    " created INTEGER NOT NULL,"
+    " started INTEGER,"
+    " finished INTEGER);"
+    "CREATE INDEX dns_uploads_owner ON dns_uploads(owner);"
+    "CREATE INDEX dns_uploads_state ON dns_uploads(state, id);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -408,6 +408,180 @@ static cg_err sqs_policy_set(cg_store_impl *st, int64_t agency_id, const char *b
 	return err;
 }
 
+/* ---- DNS uploads ------------------------------------------------------- */
+
+static cg_err sqs_dns_create(cg_store_impl *st, const json_t *rec, int64_t max_per_owner,
+                             int64_t *id)
+{
+	conn *c = writer_get(st);
+	cg_err err = CG_OK;
+	/* the quota and the insert in one statement of the one writer */
+	sqlite3_stmt *s = st_prep(c, "INSERT INTO dns_uploads(name,owner,owner_kind,agency_id,"
+	                             "state,size,created) SELECT ?1,?2,?3,?4,'receiving',0,?5"
+	                             " WHERE (SELECT count(*) FROM dns_uploads WHERE owner=?2)<?6",
+	                          &err);
+	if (s) {
+		bind_str(s, 1, cg_json_get_str(rec, "name"));
+		bind_str(s, 2, cg_json_get_str(rec, "owner"));
+		sqlite3_bind_int64(s, 3, info_int(rec, "owner_kind"));
+		sqlite3_bind_int64(s, 4, info_int(rec, "agency_id"));
+		sqlite3_bind_int64(s, 5, info_int(rec, "created"));
+		sqlite3_bind_int64(s, 6, max_per_owner);
+		err = st_done(c, s);
+		if (!err && sqlite3_changes(c->db) == 0)
+			err = CG_ELIMIT;
+		else if (!err)
+			*id = sqlite3_last_insert_rowid(c->db);
+	}
+	writer_put(st);
+	return err;
+}
+
+static cg_err sqs_dns_get(cg_store_impl *st, int64_t id, json_t **rec)
+{
+	conn *c = reader_get(st);
+	cg_err err = CG_OK;
+	sqlite3_stmt *s = st_prep(c, "SELECT id,name,owner,owner_kind,agency_id,state,size,"
+	                             "writing_until,progress,result,error,created,started,finished"
+	                             " FROM dns_uploads WHERE id=?", &err);
+	if (s) {
+		sqlite3_bind_int64(s, 1, id);
+		int rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW)
+			*rec = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
+			                 "id", col_int_null(s, 0), "name", col_str(s, 1), "owner",
+			                 col_str(s, 2), "owner_kind", col_int_null(s, 3), "agency_id",
+			                 col_int_null(s, 4), "state", col_str(s, 5), "size",
+			                 col_int_null(s, 6), "writing_until", col_int_null(s, 7),
+			                 "progress", col_str(s, 8), "result", col_str(s, 9), "error",
+			                 col_str(s, 10), "created", col_int_null(s, 11), "started",
+			                 col_int_null(s, 12), "finished", col_int_null(s, 13));
+		else
+			err = rc == SQLITE_DONE ? CG_ENOTFOUND
+			                        : db_err(c->db, sqlite3_extended_errcode(c->db));
+		sqlite3_finalize(s);
+	}
+	reader_put(st, c);
+	return err;
+}
+
+static cg_err sqs_dns_usage(cg_store_impl *st, const char *owner, int64_t *count, int64_t *bytes)
+{
+	conn *c = reader_get(st);
+	cg_err err = CG_OK;
+	sqlite3_stmt *s = st_prep(c, "SELECT count(*),coalesce(sum(size),0) FROM dns_uploads"
+	                             " WHERE owner=?", &err);
+	if (s) {
+		bind_str(s, 1, owner);
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			*count = sqlite3_column_int64(s, 0);
+			*bytes = sqlite3_column_int64(s, 1);
+		} else
+			err = db_err(c->db, sqlite3_extended_errcode(c->db));
+		sqlite3_finalize(s);
+	}
+	reader_put(st, c);
+	return err;
+}
+
+/* One conditional UPDATE of dns_uploads: CG_ECONFLICT when it changed no
+ * row (the condition did not hold). */
+static cg_err sqs_dns_update(cg_store_impl *st, const char *sql, const int64_t *v, int nv,
+                             const char *const *t, int nt)
+{
+	conn *c = writer_get(st);
+	cg_err err = CG_OK;
+	sqlite3_stmt *s = st_prep(c, sql, &err);
+	if (s) {
+		for (int i = 0; i < nv; i++)
+			sqlite3_bind_int64(s, i + 1, v[i]);
+		for (int i = 0; i < nt; i++)
+			bind_str(s, nv + i + 1, t[i]);
+		err = st_done(c, s);
+		if (!err && sqlite3_changes(c->db) == 0)
+			err = CG_ECONFLICT;
+	}
+	writer_put(st);
+	return err;
+}
+
+static cg_err sqs_dns_write_begin(cg_store_impl *st, int64_t id, int64_t expect_size,
+                                  int64_t now_ms, int64_t held_ms, int64_t until_ms)
+{
+	int64_t v[] = {id, expect_size, now_ms, until_ms, held_ms};
+	return sqs_dns_update(st,
+	                      "UPDATE dns_uploads SET writing_until=?4 WHERE id=?1 AND size=?2"
+	                      " AND state IN ('receiving','done','failed')"
+	                      " AND (writing_until IS NULL OR writing_until<?3 OR writing_until=?5)",
+	                      v, 5, NULL, 0);
+}
+
+static cg_err sqs_dns_write_end(cg_store_impl *st, int64_t id, int64_t new_size)
+{
+	int64_t v[] = {id, new_size};
+	return sqs_dns_update(st,
+	                      new_size >= 0
+	                          ? "UPDATE dns_uploads SET size=?2,state='receiving',"
+	                            "writing_until=NULL,progress=NULL,result=NULL,error=NULL,"
+	                            "started=NULL,finished=NULL WHERE id=?1"
+	                          : "UPDATE dns_uploads SET writing_until=NULL WHERE id=?1",
+	                      v, new_size >= 0 ? 2 : 1, NULL, 0);
+}
+
+static cg_err sqs_dns_queue(cg_store_impl *st, int64_t id, int64_t now_ms)
+{
+	int64_t v[] = {id, now_ms};
+	return sqs_dns_update(st,
+	                      "UPDATE dns_uploads SET state='queued',progress=NULL,result=NULL,"
+	                      "error=NULL,started=NULL,finished=NULL WHERE id=?1 AND size>0"
+	                      " AND state IN ('receiving','done','failed')"
+	                      " AND (writing_until IS NULL OR writing_until<?2)",
+	                      v, 2, NULL, 0);
+}
+
+static cg_err sqs_dns_next(cg_store_impl *st, int64_t *id)
+{
+	conn *c = reader_get(st);
+	cg_err err = CG_OK;
+	sqlite3_stmt *s = st_prep(c, "SELECT id FROM dns_uploads WHERE state IN"
+	                             " ('queued','analyzing') ORDER BY id LIMIT 1", &err);
+	if (s) {
+		int rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW)
+			*id = sqlite3_column_int64(s, 0);
+		else
+			err = rc == SQLITE_DONE ? CG_ENOTFOUND
+			                        : db_err(c->db, sqlite3_extended_errcode(c->db));
+		sqlite3_finalize(s);
+	}
+	reader_put(st, c);
+	return err;
+}
+
+static cg_err sqs_dns_set(cg_store_impl *st, int64_t id, const char *state, const char *progress,
+                          const char *result, const char *error, int64_t started,
+                          int64_t finished)
+{
+	int64_t v[] = {id, started, finished};
+	const char *t[] = {state, progress, result, error};
+	cg_err err = sqs_dns_update(st,
+	                            "UPDATE dns_uploads SET started=nullif(?2,0),"
+	                            "finished=nullif(?3,0),state=?4,progress=?5,result=?6,"
+	                            "error=?7 WHERE id=?1",
+	                            v, 3, t, 4);
+	return err == CG_ECONFLICT ? CG_ENOTFOUND : err;
+}
+
+static cg_err sqs_dns_delete(cg_store_impl *st, int64_t id, int64_t now_ms)
+{
+	int64_t v[] = {id, now_ms};
+	return sqs_dns_update(st,
+	                      "DELETE FROM dns_uploads WHERE id=?1 AND state NOT IN"
+	                      " ('queued','analyzing') AND (writing_until IS NULL OR"
+	                      " writing_until<?2)",
+	                      v, 2, NULL, 0);
+}
+
 static const cg_store_state_ops sq_state_ops = {
     .secret = sqs_secret,
     .throttle_get = sqs_throttle_get,
@@ -421,4 +595,13 @@ static const cg_store_state_ops sq_state_ops = {
     .agents_list = sqs_agents_list,
     .policy_get = sqs_policy_get,
     .policy_set = sqs_policy_set,
+    .dns_create = sqs_dns_create,
+    .dns_get = sqs_dns_get,
+    .dns_usage = sqs_dns_usage,
+    .dns_write_begin = sqs_dns_write_begin,
+    .dns_write_end = sqs_dns_write_end,
+    .dns_queue = sqs_dns_queue,
+    .dns_next = sqs_dns_next,
+    .dns_set = sqs_dns_set,
+    .dns_delete = sqs_dns_delete,
 };

@@ -384,4 +384,40 @@ cg_err cg_store_agent_policy_get(cg_store *st, int64_t agency_id, json_t **body,
 cg_err cg_store_agent_policy_set(cg_store *st, int64_t agency_id, const json_t *body,
                                  int64_t now_ms, int64_t version_in, int64_t *version);
 
+/* DNS log uploads (server/dns_upload.c): one row per upload, so any
+ * server answers for it and any server's job runner analyses it. A
+ * record: {id, name, owner ("user:ID"/"token:ID"), owner_kind (the
+ * policy's caller kind), agency_id (the owner's agency, 0 = province),
+ * state ("receiving", "queued", "analyzing", "done", "failed"), size,
+ * writing_until (ms or null: a PUT holds it), progress {lines_read,
+ * queries, bytes_read} or null, result {...} or null, error, created,
+ * started, finished (ms or null)}. */
+/* rec {name, owner, owner_kind, agency_id, created}; CG_ELIMIT when the
+ * owner has max_per_owner uploads already (checked in the same write). */
+cg_err cg_store_dns_upload_create(cg_store *st, const json_t *rec, int64_t max_per_owner,
+                                  int64_t *id);
+cg_err cg_store_dns_upload_get(cg_store *st, int64_t id, json_t **rec);
+/* The owner's uploads and their bytes. */
+cg_err cg_store_dns_upload_usage(cg_store *st, const char *owner, int64_t *count,
+                                 int64_t *bytes);
+/* A PUT at offset expect_size takes the upload until until_ms: only when
+ * it stands at that size, is not queued or analysed, and no live PUT
+ * holds it (held_ms: the hold this PUT has, to renew it; -1 for none).
+ * CG_ECONFLICT otherwise. */
+cg_err cg_store_dns_upload_write_begin(cg_store *st, int64_t id, int64_t expect_size,
+                                       int64_t now_ms, int64_t held_ms, int64_t until_ms);
+/* Ends the PUT: new_size >= 0 stores the new size (the upload is
+ * receiving again, with no result); < 0 only releases it. */
+cg_err cg_store_dns_upload_write_end(cg_store *st, int64_t id, int64_t new_size);
+/* Queues it for analysis (not while written, queued or analysed; not when
+ * empty). CG_ECONFLICT otherwise. */
+cg_err cg_store_dns_upload_queue(cg_store *st, int64_t id, int64_t now_ms);
+/* The oldest upload queued or left "analyzing" (its analyser died). */
+cg_err cg_store_dns_upload_next(cg_store *st, int64_t *id);
+/* Sets state, progress, result, error, started, finished from rec (a
+ * member missing = null). */
+cg_err cg_store_dns_upload_set(cg_store *st, int64_t id, const json_t *rec);
+/* CG_ECONFLICT while it is written, queued or analysed. */
+cg_err cg_store_dns_upload_delete(cg_store *st, int64_t id, int64_t now_ms);
+
 #endif

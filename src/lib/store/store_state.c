@@ -11,6 +11,7 @@
  */
 #include "backend_state.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -149,4 +150,103 @@ cg_err cg_store_agent_policy_set(cg_store *st, int64_t agency_id, const json_t *
 	cg_err err = S(st)->policy_set(IMPL, agency_id, text, now_ms, version_in, version);
 	free(text);
 	return err;
+}
+
+/* ---- DNS uploads ------------------------------------------------------- */
+
+cg_err cg_store_dns_upload_create(cg_store *st, const json_t *rec, int64_t max_per_owner,
+                                  int64_t *id)
+{
+	*id = 0;
+	const char *name = cg_json_get_str(rec, "name"), *owner = cg_json_get_str(rec, "owner");
+	if (!name || !*name || strlen(name) > 256 || !owner || !*owner || strlen(owner) > 64 ||
+	    !int_ok(rec, "owner_kind", true) || !int_ok(rec, "agency_id", true) ||
+	    !int_ok(rec, "created", true) || max_per_owner <= 0)
+		return CG_EINVAL;
+	STATE(dns_create(IMPL, rec, max_per_owner, id));
+}
+
+/* progress and result come back as text: objects for the caller */
+static void parse_member(json_t *rec, const char *k)
+{
+	const char *t = cg_json_get_str(rec, k);
+	json_t *v = NULL;
+	if (t && cg_json_parse(cg_slice_cstr(t), &v, NULL) == CG_OK && json_is_object(v))
+		json_object_set_new(rec, k, v);
+	else {
+		json_decref(v);
+		json_object_set_new(rec, k, json_null());
+	}
+}
+
+cg_err cg_store_dns_upload_get(cg_store *st, int64_t id, json_t **rec)
+{
+	*rec = NULL;
+	cg_err err = S(st)->dns_get(IMPL, id, rec);
+	if (!err) {
+		parse_member(*rec, "progress");
+		parse_member(*rec, "result");
+	}
+	return err;
+}
+
+cg_err cg_store_dns_upload_usage(cg_store *st, const char *owner, int64_t *count,
+                                 int64_t *bytes)
+{
+	*count = *bytes = 0;
+	return S(st)->dns_usage(IMPL, owner ? owner : "", count, bytes);
+}
+
+cg_err cg_store_dns_upload_write_begin(cg_store *st, int64_t id, int64_t expect_size,
+                                       int64_t now_ms, int64_t held_ms, int64_t until_ms)
+{
+	STATE(dns_write_begin(IMPL, id, expect_size, now_ms, held_ms, until_ms));
+}
+
+cg_err cg_store_dns_upload_write_end(cg_store *st, int64_t id, int64_t new_size)
+{
+	STATE(dns_write_end(IMPL, id, new_size));
+}
+
+cg_err cg_store_dns_upload_queue(cg_store *st, int64_t id, int64_t now_ms)
+{
+	STATE(dns_queue(IMPL, id, now_ms));
+}
+
+cg_err cg_store_dns_upload_next(cg_store *st, int64_t *id)
+{
+	*id = 0;
+	return S(st)->dns_next(IMPL, id);
+}
+
+static char *member_text(const json_t *rec, const char *k)
+{
+	json_t *v = json_object_get(rec, k);
+	return json_is_object(v) ? json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+}
+
+cg_err cg_store_dns_upload_set(cg_store *st, int64_t id, const json_t *rec)
+{
+	const char *state = cg_json_get_str(rec, "state");
+	if (!state)
+		return CG_EINVAL;
+	char *progress = member_text(rec, "progress"), *result = member_text(rec, "result");
+	const char *error = cg_json_get_str(rec, "error");
+	char cut[600];
+	if (error && strlen(error) >= sizeof cut) { /* bounded: a reason, not a log */
+		snprintf(cut, sizeof cut, "%.590s", error);
+		error = cut;
+	}
+	cg_store_set_violation(CG_VIOL_NONE, NULL);
+	cg_err err = S(st)->dns_set(IMPL, id, state, progress, result, error,
+	                            json_integer_value(json_object_get(rec, "started")),
+	                            json_integer_value(json_object_get(rec, "finished")));
+	free(progress);
+	free(result);
+	return err;
+}
+
+cg_err cg_store_dns_upload_delete(cg_store *st, int64_t id, int64_t now_ms)
+{
+	STATE(dns_delete(IMPL, id, now_ms));
 }

@@ -512,6 +512,7 @@ TEST(migration_backfill)
 	                   " DROP TABLE alerts;"
 	                   " DROP TABLE store_secrets; DROP TABLE login_throttle;"
 	                   " DROP TABLE agent_policies; DROP TABLE agents; DROP TABLE enroll_tokens;"
+	                   " DROP TABLE dns_uploads;"
 	                   " DELETE FROM schema_version WHERE version >= 2",
 	                   NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
@@ -1122,6 +1123,75 @@ static void agent_token_one_winner(void)
 	done(st);
 }
 
+/* DNS uploads: the owner's quota in the same write, one PUT at a time
+ * (renewable hold, expiry), queued then analysed, the oldest unfinished
+ * first, no delete while queued. */
+static void dns_uploads(void)
+{
+	cg_store *st = fresh();
+	CHECK(st);
+	if (!st)
+		return;
+	const int64_t now = 1700000000000;
+	json_t *rec = json_pack("{s:s,s:s,s:i,s:i,s:I}", "name", "r1.log", "owner", "token:4",
+	                        "owner_kind", 3, "agency_id", 0, "created", (json_int_t)now);
+	int64_t id1 = 0, id2 = 0, id3 = 0;
+	CHECK(cg_store_dns_upload_create(st, rec, 2, &id1) == CG_OK && id1 > 0);
+	CHECK(cg_store_dns_upload_create(st, rec, 2, &id2) == CG_OK && id2 > id1);
+	CHECK(cg_store_dns_upload_create(st, rec, 2, &id3) == CG_ELIMIT);
+	json_object_set_new(rec, "owner", json_string("user:1"));
+	CHECK(cg_store_dns_upload_create(st, rec, 2, &id3) == CG_OK);
+	json_decref(rec);
+	/* a PUT holds it; a second one is refused until the hold ends */
+	CHECK(cg_store_dns_upload_write_begin(st, id1, 0, now, -1, now + 100) == CG_OK);
+	CHECK(cg_store_dns_upload_write_begin(st, id1, 0, now + 1, -1, now + 101) == CG_ECONFLICT);
+	CHECK(cg_store_dns_upload_write_begin(st, id1, 0, now + 50, now + 100, now + 150) == CG_OK);
+	CHECK(cg_store_dns_upload_queue(st, id1, now + 60) == CG_ECONFLICT); /* held, empty */
+	CHECK(cg_store_dns_upload_write_end(st, id1, 1000) == CG_OK);
+	CHECK(cg_store_dns_upload_write_begin(st, id1, 0, now + 70, -1, now + 170) == CG_ECONFLICT);
+	CHECK(cg_store_dns_upload_write_begin(st, id1, 1000, now + 70, -1, now + 170) == CG_OK);
+	CHECK(cg_store_dns_upload_write_end(st, id1, -1) == CG_OK);
+	int64_t n = 0, bytes = 0;
+	CHECK(cg_store_dns_upload_usage(st, "token:4", &n, &bytes) == CG_OK && n == 2 && bytes == 1000);
+	/* a hold that ended (its server died) lets the next PUT in */
+	CHECK(cg_store_dns_upload_write_begin(st, id2, 0, now, -1, now + 10) == CG_OK);
+	CHECK(cg_store_dns_upload_write_begin(st, id2, 0, now + 11, -1, now + 20) == CG_OK);
+	CHECK(cg_store_dns_upload_write_end(st, id2, 5) == CG_OK);
+	int64_t next = 0;
+	CHECK(cg_store_dns_upload_next(st, &next) == CG_ENOTFOUND);
+	CHECK(cg_store_dns_upload_queue(st, id2, now + 80) == CG_OK);
+	CHECK(cg_store_dns_upload_queue(st, id1, now + 80) == CG_OK);
+	CHECK(cg_store_dns_upload_queue(st, id1, now + 80) == CG_ECONFLICT);
+	CHECK(cg_store_dns_upload_write_begin(st, id1, 1000, now + 90, -1, now + 190) == CG_ECONFLICT);
+	CHECK(cg_store_dns_upload_delete(st, id1, now + 90) == CG_ECONFLICT);
+	CHECK(cg_store_dns_upload_next(st, &next) == CG_OK && next == id1);
+	json_t *set = json_pack("{s:s,s:I,s:{s:i}}", "state", "analyzing", "started",
+	                        (json_int_t)(now + 100), "progress", "lines_read", 7);
+	CHECK(cg_store_dns_upload_set(st, id1, set) == CG_OK);
+	json_decref(set);
+	/* left "analyzing" (its analyser died): still next */
+	CHECK(cg_store_dns_upload_next(st, &next) == CG_OK && next == id1);
+	set = json_pack("{s:s,s:I,s:I,s:{s:i}}", "state", "done", "started", (json_int_t)(now + 100),
+	                "finished", (json_int_t)(now + 200), "result", "clients_flagged", 2);
+	CHECK(cg_store_dns_upload_set(st, id1, set) == CG_OK);
+	CHECK(cg_store_dns_upload_set(st, 999999, set) == CG_ENOTFOUND);
+	json_decref(set);
+	CHECK(cg_store_dns_upload_next(st, &next) == CG_OK && next == id2);
+	json_t *row = NULL;
+	CHECK(cg_store_dns_upload_get(st, id1, &row) == CG_OK);
+	CHECK(row && strcmp(cg_json_get_str(row, "state"), "done") == 0);
+	CHECK(row && json_integer_value(json_object_get(row, "size")) == 1000);
+	CHECK(row && json_integer_value(json_object_get(row, "owner_kind")) == 3);
+	CHECK(row && json_integer_value(json_object_get(json_object_get(row, "result"),
+	                                                "clients_flagged")) == 2);
+	CHECK(row && json_is_null(json_object_get(row, "progress")));
+	CHECK(row && json_integer_value(json_object_get(row, "finished")) == now + 200);
+	json_decref(row);
+	CHECK(cg_store_dns_upload_delete(st, id1, now + 300) == CG_OK);
+	CHECK(cg_store_dns_upload_get(st, id1, &row) == CG_ENOTFOUND);
+	done(st);
+}
+
 /* RUN with the backend in the case's name. */
 #define RUN_ON(name)                                                                               \
 	do {                                                                                       \
@@ -1161,6 +1231,7 @@ int main(void)
 		RUN_ON(login_throttle_no_eviction);
 		RUN_ON(agent_registry);
 		RUN_ON(agent_token_one_winner);
+		RUN_ON(dns_uploads);
 		if (!pg_admin) /* SQLite only: a SQLite-file schema downgrade */
 			RUN_ON(migration_backfill);
 	}
