@@ -399,11 +399,108 @@ static cg_err dns_job(void *arg, const cg_job *job, int64_t *next_run_ms, cg_buf
 	}
 }
 
+/* An older server's uploads: DATA/dns-uploads/N.log with N.name and
+ * N.owner beside it (its registry was in memory, rebuilt from these).
+ * Each becomes a row (its bytes kept, to be analysed again on request);
+ * the files move to legacy/ first, so a new row's ID.log never lands on
+ * a legacy N.log still waiting. */
+static void import_legacy(cg_server *srv, const char *dir)
+{
+	char sub[4300], from[4400], to[4400];
+	snprintf(sub, sizeof sub, "%s/legacy", dir);
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		int64_t id;
+		if (n < 7 || strcmp(e->d_name + n - 6, ".owner") != 0 ||
+		    cg_parse_i64(cg_slice_from(e->d_name, n - 6), 1, INT64_MAX, &id))
+			continue;
+		if (cg_mkdir_p(sub, 0700, NULL))
+			break;
+		static const char *const ext[] = {"log", "name", "owner"};
+		for (size_t i = 0; i < 3; i++) {
+			snprintf(from, sizeof from, "%s/%lld.%s", dir, (long long)id, ext[i]);
+			snprintf(to, sizeof to, "%s/%lld.%s", sub, (long long)id, ext[i]);
+			if (rename(from, to) != 0 && errno != ENOENT)
+				cg_warn("dns uploads: cannot move %s aside: %s", from, strerror(errno));
+		}
+	}
+	closedir(d);
+	if (!(d = opendir(sub)))
+		return;
+	size_t moved = 0;
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		int64_t id;
+		if (n < 5 || strcmp(e->d_name + n - 4, ".log") != 0 ||
+		    cg_parse_i64(cg_slice_from(e->d_name, n - 4), 1, INT64_MAX, &id))
+			continue;
+		cg_buf b;
+		char name[256] = "upload";
+		snprintf(from, sizeof from, "%s/%lld.name", sub, (long long)id);
+		cg_buf_init(&b, sizeof name - 1);
+		if (cg_read_file(from, &b, NULL) == CG_OK && b.len)
+			cg_slice_copy(cg_buf_slice(&b), name, sizeof name);
+		cg_buf_free(&b);
+		/* {"owner","kind","agency_id"}; none: the admins' alone */
+		json_t *oj = NULL;
+		snprintf(from, sizeof from, "%s/%lld.owner", sub, (long long)id);
+		cg_buf_init(&b, 4096);
+		if (cg_read_file(from, &b, NULL) || cg_json_parse(cg_buf_slice(&b), &oj, NULL) ||
+		    !json_is_object(oj)) {
+			json_decref(oj);
+			oj = json_pack("{s:s,s:i,s:i}", "owner", "", "kind", (int)CG_POL_ADMIN,
+			               "agency_id", 0);
+		}
+		cg_buf_free(&b);
+		struct stat sb;
+		snprintf(from, sizeof from, "%s/%lld.log", sub, (long long)id);
+		if (stat(from, &sb) != 0) {
+			json_decref(oj);
+			continue;
+		}
+		const char *owner = cg_json_get_str(oj, "owner");
+		json_t *rec = json_pack("{s:s,s:s,s:I,s:I,s:I}", "name", name, "owner",
+		                        owner && *owner ? owner : "legacy", "owner_kind",
+		                        (json_int_t)json_integer_value(json_object_get(oj, "kind")),
+		                        "agency_id",
+		                        (json_int_t)json_integer_value(json_object_get(oj, "agency_id")),
+		                        "created",
+		                        (json_int_t)((int64_t)sb.st_mtime * 1000));
+		json_decref(oj);
+		int64_t nid = 0;
+		cg_err err = rec ? cg_store_dns_upload_create(srv->store, rec, INT64_MAX, &nid)
+		                 : CG_ENOMEM;
+		json_decref(rec);
+		if (!err && log_path(srv, nid, to, sizeof to) && rename(from, to) == 0 &&
+		    cg_store_dns_upload_write_end(srv->store, nid, (int64_t)sb.st_size) == CG_OK) {
+			moved++;
+			static const char *const side[] = {"name", "owner"};
+			for (size_t i = 0; i < 2; i++) {
+				snprintf(from, sizeof from, "%s/%lld.%s", sub, (long long)id, side[i]);
+				unlink(from);
+			}
+		} else if (nid) {
+			/* another server took this file first */
+			cg_store_dns_upload_delete(srv->store, nid, cg_time_now_ms());
+		}
+	}
+	closedir(d);
+	rmdir(sub);
+	if (moved)
+		cg_info("dns uploads: %zu uploads of an older server moved into the store", moved);
+}
+
 cg_err cg_dns_jobs_start(cg_server *srv, int64_t lease_ms)
 {
 	char dir[4200];
 	snprintf(dir, sizeof dir, "%s/dns-uploads", srv->data_dir);
 	cg_err err = cg_mkdir_p(dir, 0700, NULL);
+	if (!err)
+		import_legacy(srv, dir);
 	atomic_store(&g.stop, false);
 	cg_jobs *j = NULL;
 	if (!err)

@@ -116,6 +116,36 @@ def main():
         t.ok(dj and dj[0]["kind"] == "dns-analyze", "the analyses run as the dns-analysis job", jobs)
         t.ok(not os.path.exists(os.path.join(srv.data_dir, "dns-uploads", "%d.owner" % ids[0])),
              "the upload's owner and state are rows of the store, not files")
+
+        # an older server's upload (N.log with N.name and N.owner) becomes a row
+        srv.stop()
+        up = os.path.join(srv.data_dir, "dns-uploads")
+        nid = ids[1] + 1  # the id its row gets: its file is moved aside first
+        old_id = 70
+        for oid in (old_id, nid):
+            with open(os.path.join(up, "%d.log" % oid), "w") as f:
+                f.write(line(1, "10.5.4.%d" % (oid % 250), "d.evil.example"))
+            with open(os.path.join(up, "%d.name" % oid), "w") as f:
+                f.write("old-resolver-%d.log" % oid)
+            with open(os.path.join(up, "%d.owner" % oid), "w") as f:
+                f.write('{"owner":"user:1","kind":1,"agency_id":0}')
+        srv.start()
+        admin = srv.login_admin()
+        st, old, _ = admin.req("GET", "/api/v1/dns/uploads/%d" % nid)
+        st, old2, _ = admin.req("GET", "/api/v1/dns/uploads/%d" % (nid + 1))
+        t.ok(st == 200 and sorted([old["name"], old2["name"]]) == ["old-resolver-%d.log" % nid,
+                                                                  "old-resolver-%d.log" % old_id]
+             and old["state"] == "receiving" and old["offset"] > 0,
+             "an older server's uploads are imported as rows", (old, old2))
+        st, first, _ = admin.req("GET", "/api/v1/dns/uploads/%d" % ids[0])
+        t.ok(st == 200 and first["state"] == "done" and first["name"] == "big.log.gz",
+             "without touching the upload that has the same id", first)
+        t.ok(sorted(os.listdir(up)) == sorted("%d.log" % i for i in ids + [nid, nid + 1]),
+             "its side files are gone, its bytes renamed after the row", os.listdir(up))
+        st, body, _ = admin.req("POST", "/api/v1/dns/uploads/%d/analyze" % nid)
+        got = wait(lambda: finished(nid), 60)
+        t.ok(got and got["state"] == "done" and got["result"]["clients_flagged"] == 1,
+             "and is analysed on request", got)
     finally:
         srv.cleanup()
     t.done()
