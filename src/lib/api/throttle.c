@@ -64,8 +64,7 @@ bool cg_throttle_fail(cg_throttle *t, const char *key, int64_t now_ms)
 	uint8_t h[32];
 	key_hash(t, key, h);
 	int64_t fails = 0;
-	return cg_store_throttle_fail(t->st, h, now_ms, t->window_ms, t->max_keys, &fails) ==
-	       CG_OK;
+	return cg_store_throttle_fail(t->st, h, now_ms, t->window_ms, t->max_keys, &fails) == CG_OK;
 }
 
 void cg_throttle_reset(cg_throttle *t, const char *key)

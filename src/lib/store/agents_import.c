@@ -85,11 +85,12 @@ static cg_err import_tokens(sqlite3 *db, cg_store *st, cg_agents_import_stats *n
 static cg_err import_agents(sqlite3 *db, cg_store *st, cg_agents_import_stats *n)
 {
 	sqlite3_stmt *s = NULL;
-	if (sqlite3_prepare_v2(db,
-	                       "SELECT agent_id, api_token_id, agency_id, host, os, agent_version,"
-	                       " rule_version, policy_version, spool_pending, enrolled_at, last_seen"
-	                       " FROM agents ORDER BY id",
-	                       -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+	        db,
+	        "SELECT agent_id, api_token_id, agency_id, host, os, agent_version,"
+	        " rule_version, policy_version, spool_pending, enrolled_at, last_seen"
+	        " FROM agents ORDER BY id",
+	        -1, &s, NULL) != SQLITE_OK)
 		return CG_EDB;
 	cg_err err = CG_OK;
 	int rc;
@@ -108,16 +109,17 @@ static cg_err import_agents(sqlite3 *db, cg_store *st, cg_agents_import_stats *n
 static cg_err import_policies(sqlite3 *db, cg_store *st, cg_agents_import_stats *n)
 {
 	sqlite3_stmt *s = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT agency_id, version, body, updated_at FROM policies",
-	                       -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT agency_id, version, body, updated_at FROM policies", -1,
+	                       &s, NULL) != SQLITE_OK)
 		return CG_EDB;
 	cg_err err = CG_OK;
 	int rc;
 	while (!err && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		json_t *body = NULL;
 		const char *t = (const char *)sqlite3_column_text(s, 2);
-		if (!t || cg_json_parse(cg_slice_from(t, (size_t)sqlite3_column_bytes(s, 2)), &body,
-		                        NULL) ||
+		if (!t ||
+		    cg_json_parse(cg_slice_from(t, (size_t)sqlite3_column_bytes(s, 2)), &body,
+		                  NULL) ||
 		    !json_is_object(body) || sqlite3_column_int64(s, 1) <= 0) {
 			json_decref(body);
 			n->skipped++;

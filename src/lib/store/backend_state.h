@@ -35,11 +35,10 @@ typedef struct cg_store_state_ops {
 	                          int64_t now_ms);
 	cg_err (*agents_list)(cg_store_impl *st, const cg_scope *scope, int64_t offline_after_ms,
 	                      int64_t now_ms, json_t **items);
-	cg_err (*policy_get)(cg_store_impl *st, int64_t agency_id, json_t **body,
-	                     int64_t *version);
+	cg_err (*policy_get)(cg_store_impl *st, int64_t agency_id, json_t **body, int64_t *version);
 	/* body: the JSON text */
-	cg_err (*policy_set)(cg_store_impl *st, int64_t agency_id, const char *body,
-	                     int64_t now_ms, int64_t version_in, int64_t *version);
+	cg_err (*policy_set)(cg_store_impl *st, int64_t agency_id, const char *body, int64_t now_ms,
+	                     int64_t version_in, int64_t *version);
 	/* DNS uploads; progress and result: JSON text or NULL */
 	cg_err (*dns_create)(cg_store_impl *st, const json_t *rec, int64_t max_per_owner,
 	                     int64_t *id);
@@ -51,8 +50,7 @@ typedef struct cg_store_state_ops {
 	cg_err (*dns_queue)(cg_store_impl *st, int64_t id, int64_t now_ms);
 	cg_err (*dns_next)(cg_store_impl *st, int64_t *id);
 	cg_err (*dns_set)(cg_store_impl *st, int64_t id, const char *state, const char *progress,
-	                  const char *result, const char *error, int64_t started,
-	                  int64_t finished);
+	                  const char *result, const char *error, int64_t started, int64_t finished);
 	cg_err (*dns_delete)(cg_store_impl *st, int64_t id, int64_t now_ms);
 } cg_store_state_ops;
 

@@ -181,11 +181,12 @@ static cg_err pgs_etoken_list(cg_store_impl *st, const cg_scope *scope, json_t *
 	*items = json_array();
 	for (int i = 0; i < PQntuples(r); i++)
 		json_array_append_new(
-		    *items, json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", col_int_null(r, i, 0),
-		                      "agency_id", col_int_null(r, i, 1), "note", col_str(r, i, 2),
-		                      "created_by", col_str(r, i, 3), "created_at", col_time(r, i, 4),
-		                      "expires_at", col_time(r, i, 5), "used_at", col_time(r, i, 6),
-		                      "used_by", col_str(r, i, 7)));
+		    *items,
+		    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", col_int_null(r, i, 0),
+		              "agency_id", col_int_null(r, i, 1), "note", col_str(r, i, 2),
+		              "created_by", col_str(r, i, 3), "created_at", col_time(r, i, 4),
+		              "expires_at", col_time(r, i, 5), "used_at", col_time(r, i, 6),
+		              "used_by", col_str(r, i, 7)));
 	PQclear(r);
 	return CG_OK;
 }
@@ -254,11 +255,12 @@ static cg_err pgs_agent_register(cg_store_impl *st, const json_t *rec)
 	p_int(&p, pgs_int(rec, "spool_pending"));
 	p_int(&p, pgs_int(rec, "enrolled_at"));
 	p_int(&p, pgs_int(rec, "last_seen"));
-	cg_err err = pgs_q(st,
-	                   "INSERT INTO agents(agent_id,api_token_id,agency_id,host,os,agent_version,"
-	                   "rule_version,policy_version,spool_pending,enrolled_at,last_seen)"
-	                   " VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
-	                   &p, NULL);
+	cg_err err =
+	    pgs_q(st,
+	          "INSERT INTO agents(agent_id,api_token_id,agency_id,host,os,agent_version,"
+	          "rule_version,policy_version,spool_pending,enrolled_at,last_seen)"
+	          " VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
+	          &p, NULL);
 	pgs_fk(err);
 	return err;
 }
@@ -319,8 +321,7 @@ static cg_err pgs_agents_list(cg_store_impl *st, const cg_scope *scope, int64_t 
 	return CG_OK;
 }
 
-static cg_err pgs_policy_get(cg_store_impl *st, int64_t agency_id, json_t **body,
-                             int64_t *version)
+static cg_err pgs_policy_get(cg_store_impl *st, int64_t agency_id, json_t **body, int64_t *version)
 {
 	params p = {0};
 	p_int(&p, agency_id);
@@ -339,8 +340,8 @@ static cg_err pgs_policy_get(cg_store_impl *st, int64_t agency_id, json_t **body
 	return err;
 }
 
-static cg_err pgs_policy_set(cg_store_impl *st, int64_t agency_id, const char *body,
-                             int64_t now_ms, int64_t version_in, int64_t *version)
+static cg_err pgs_policy_set(cg_store_impl *st, int64_t agency_id, const char *body, int64_t now_ms,
+                             int64_t version_in, int64_t *version)
 {
 	params p = {0};
 	p_int(&p, agency_id);
@@ -386,11 +387,12 @@ static cg_err pgs_dns_create(cg_store_impl *st, const json_t *rec, int64_t max_p
 	p_int(&p, max_per_owner);
 	PGresult *r = NULL;
 	if (!err)
-		err = q(c,
-		        "INSERT INTO dns_uploads(name,owner,owner_kind,agency_id,state,size,created)"
-		        " SELECT $1,$2,$3,$4,'receiving',0,$5 WHERE (SELECT count(*) FROM"
-		        " dns_uploads WHERE owner=$2)<$6 RETURNING id",
-		        &p, &r);
+		err =
+		    q(c,
+		      "INSERT INTO dns_uploads(name,owner,owner_kind,agency_id,state,size,created)"
+		      " SELECT $1,$2,$3,$4,'receiving',0,$5 WHERE (SELECT count(*) FROM"
+		      " dns_uploads WHERE owner=$2)<$6 RETURNING id",
+		      &p, &r);
 	params_free(&p);
 	if (!err) {
 		if (PQntuples(r) > 0)
@@ -437,9 +439,8 @@ static cg_err pgs_dns_usage(cg_store_impl *st, const char *owner, int64_t *count
 	params p = {0};
 	p_str(&p, owner);
 	PGresult *r = NULL;
-	cg_err err = pgs_q(st,
-	                   "SELECT count(*),coalesce(sum(size),0) FROM dns_uploads WHERE owner=$1",
-	                   &p, &r);
+	cg_err err = pgs_q(
+	    st, "SELECT count(*),coalesce(sum(size),0) FROM dns_uploads WHERE owner=$1", &p, &r);
 	if (!err) {
 		*count = col_i64(r, 0, 0);
 		*bytes = col_i64(r, 0, 1);
@@ -468,11 +469,12 @@ static cg_err pgs_dns_write_begin(cg_store_impl *st, int64_t id, int64_t expect_
 	p_int(&p, now_ms);
 	p_int(&p, until_ms);
 	p_int(&p, held_ms);
-	return pgs_dns_update(st,
-	                      "UPDATE dns_uploads SET writing_until=$4 WHERE id=$1 AND size=$2"
-	                      " AND state IN ('receiving','done','failed')"
-	                      " AND (writing_until IS NULL OR writing_until<$3 OR writing_until=$5)",
-	                      &p);
+	return pgs_dns_update(
+	    st,
+	    "UPDATE dns_uploads SET writing_until=$4 WHERE id=$1 AND size=$2"
+	    " AND state IN ('receiving','done','failed')"
+	    " AND (writing_until IS NULL OR writing_until<$3 OR writing_until=$5)",
+	    &p);
 }
 
 static cg_err pgs_dns_write_end(cg_store_impl *st, int64_t id, int64_t new_size)
@@ -480,7 +482,8 @@ static cg_err pgs_dns_write_end(cg_store_impl *st, int64_t id, int64_t new_size)
 	params p = {0};
 	p_int(&p, id);
 	if (new_size < 0)
-		return pgs_dns_update(st, "UPDATE dns_uploads SET writing_until=NULL WHERE id=$1", &p);
+		return pgs_dns_update(st, "UPDATE dns_uploads SET writing_until=NULL WHERE id=$1",
+		                      &p);
 	p_int(&p, new_size);
 	return pgs_dns_update(st,
 	                      "UPDATE dns_uploads SET size=$2,state='receiving',writing_until=NULL,"
@@ -521,8 +524,7 @@ static cg_err pgs_dns_next(cg_store_impl *st, int64_t *id)
 }
 
 static cg_err pgs_dns_set(cg_store_impl *st, int64_t id, const char *state, const char *progress,
-                          const char *result, const char *error, int64_t started,
-                          int64_t finished)
+                          const char *result, const char *error, int64_t started, int64_t finished)
 {
 	params p = {0};
 	p_int(&p, id);

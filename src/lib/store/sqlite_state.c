@@ -37,8 +37,10 @@ static cg_err sqs_secret(cg_store_impl *st, const char *name, const uint8_t fres
 {
 	conn *c = writer_get(st);
 	cg_err err = CG_OK;
-	sqlite3_stmt *s = st_prep(c, "INSERT INTO store_secrets(name,value) VALUES(?,?)"
-	                             " ON CONFLICT(name) DO NOTHING", &err);
+	sqlite3_stmt *s = st_prep(c,
+	                          "INSERT INTO store_secrets(name,value) VALUES(?,?)"
+	                          " ON CONFLICT(name) DO NOTHING",
+	                          &err);
 	if (s) {
 		bind_str(s, 1, name);
 		ST_HASH(s, 2, fresh);
@@ -92,8 +94,8 @@ static cg_err sqs_throttle_fail(cg_store_impl *st, const uint8_t key[32], int64_
 {
 	conn *c = writer_get(st);
 	cg_err err = begin(c);
-	sqlite3_stmt *s = err ? NULL
-	                      : st_prep(c, "DELETE FROM login_throttle WHERE window_start<=?", &err);
+	sqlite3_stmt *s =
+	    err ? NULL : st_prep(c, "DELETE FROM login_throttle WHERE window_start<=?", &err);
 	if (s) {
 		sqlite3_bind_int64(s, 1, live_since_ms);
 		err = st_done(c, s);
@@ -113,8 +115,9 @@ static cg_err sqs_throttle_fail(cg_store_impl *st, const uint8_t key[32], int64_
 		sqlite3_finalize(s);
 	}
 	s = err || counted ? NULL
-	                   : st_prep(c, "INSERT INTO login_throttle(key,window_start,fails)"
-	                                " SELECT ?,?,1 WHERE (SELECT count(*) FROM login_throttle)<?",
+	                   : st_prep(c,
+	                             "INSERT INTO login_throttle(key,window_start,fails)"
+	                             " SELECT ?,?,1 WHERE (SELECT count(*) FROM login_throttle)<?",
 	                             &err);
 	if (s) {
 		ST_HASH(s, 1, key);
@@ -166,9 +169,11 @@ static cg_err sqs_etoken_create(cg_store_impl *st, const cg_scope *scope, const 
 	(void)scope; /* checked by store_state.c against the record's agency */
 	conn *c = writer_get(st);
 	cg_err err = CG_OK;
-	sqlite3_stmt *s = st_prep(c, "INSERT INTO enroll_tokens(token_hash,agency_id,note,"
-	                             "created_by,created_at,expires_at,used_at,used_by)"
-	                             " VALUES(?,?,?,?,?,?,?,?)", &err);
+	sqlite3_stmt *s = st_prep(c,
+	                          "INSERT INTO enroll_tokens(token_hash,agency_id,note,"
+	                          "created_by,created_at,expires_at,used_at,used_by)"
+	                          " VALUES(?,?,?,?,?,?,?,?)",
+	                          &err);
 	if (s) {
 		ST_HASH(s, 1, hash);
 		sqlite3_bind_int64(s, 2, json_integer_value(json_object_get(rec, "agency_id")));
@@ -192,20 +197,23 @@ static cg_err sqs_etoken_list(cg_store_impl *st, const cg_scope *scope, json_t *
 {
 	conn *c = reader_get(st);
 	cg_err err = CG_OK;
-	sqlite3_stmt *s = st_prep(c, "SELECT id,agency_id,note,created_by,created_at,expires_at,"
-	                             "used_at,used_by FROM enroll_tokens WHERE ?1=0 OR agency_id=?1"
-	                             " ORDER BY id DESC LIMIT 500", &err);
+	sqlite3_stmt *s = st_prep(c,
+	                          "SELECT id,agency_id,note,created_by,created_at,expires_at,"
+	                          "used_at,used_by FROM enroll_tokens WHERE ?1=0 OR agency_id=?1"
+	                          " ORDER BY id DESC LIMIT 500",
+	                          &err);
 	if (s) {
 		*items = json_array();
 		sqlite3_bind_int64(s, 1, scope->agency_id);
 		int rc;
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 			json_array_append_new(
-			    *items, json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
-			                      col_int_null(s, 0), "agency_id", col_int_null(s, 1), "note",
-			                      col_str(s, 2), "created_by", col_str(s, 3), "created_at",
-			                      col_time(s, 4), "expires_at", col_time(s, 5), "used_at",
-			                      col_time(s, 6), "used_by", col_str(s, 7)));
+			    *items,
+			    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", col_int_null(s, 0),
+			              "agency_id", col_int_null(s, 1), "note", col_str(s, 2),
+			              "created_by", col_str(s, 3), "created_at", col_time(s, 4),
+			              "expires_at", col_time(s, 5), "used_at", col_time(s, 6),
+			              "used_by", col_str(s, 7)));
 		if (rc != SQLITE_DONE)
 			err = db_err(c->db, sqlite3_extended_errcode(c->db));
 		sqlite3_finalize(s);
@@ -220,8 +228,10 @@ static cg_err sqs_etoken_consume(cg_store_impl *st, const uint8_t hash[32], int6
 	conn *c = writer_get(st);
 	cg_err err = begin(c);
 	sqlite3_stmt *s = err ? NULL
-	                      : st_prep(c, "SELECT agency_id,used_at,expires_at FROM enroll_tokens"
-	                                   " WHERE token_hash=?", &err);
+	                      : st_prep(c,
+	                                "SELECT agency_id,used_at,expires_at FROM enroll_tokens"
+	                                " WHERE token_hash=?",
+	                                &err);
 	if (s) {
 		ST_HASH(s, 1, hash);
 		int rc = sqlite3_step(s);
@@ -239,8 +249,10 @@ static cg_err sqs_etoken_consume(cg_store_impl *st, const uint8_t hash[32], int6
 	/* inside the write transaction, and conditional on used_at: one
 	 * winner, whichever server or thread asks */
 	s = err ? NULL
-	        : st_prep(c, "UPDATE enroll_tokens SET used_at=?,used_by=? WHERE token_hash=?"
-	                     " AND used_at IS NULL", &err);
+	        : st_prep(c,
+	                  "UPDATE enroll_tokens SET used_at=?,used_by=? WHERE token_hash=?"
+	                  " AND used_at IS NULL",
+	                  &err);
 	if (s) {
 		sqlite3_bind_int64(s, 1, now_ms);
 		bind_str(s, 2, used_by);
@@ -273,9 +285,11 @@ static cg_err sqs_agent_register(cg_store_impl *st, const json_t *rec)
 {
 	conn *c = writer_get(st);
 	cg_err err = CG_OK;
-	sqlite3_stmt *s = st_prep(c, "INSERT INTO agents(agent_id,api_token_id,agency_id,host,os,"
-	                             "agent_version,rule_version,policy_version,spool_pending,"
-	                             "enrolled_at,last_seen) VALUES(?,?,?,?,?,?,?,?,?,?,?)", &err);
+	sqlite3_stmt *s = st_prep(c,
+	                          "INSERT INTO agents(agent_id,api_token_id,agency_id,host,os,"
+	                          "agent_version,rule_version,policy_version,spool_pending,"
+	                          "enrolled_at,last_seen) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+	                          &err);
 	if (s) {
 		bind_str(s, 1, cg_json_get_str(rec, "agent_id"));
 		sqlite3_bind_int64(s, 2, info_int(rec, "api_token_id"));
@@ -301,10 +315,12 @@ static cg_err sqs_agent_heartbeat(cg_store_impl *st, int64_t api_token_id, const
 {
 	conn *c = writer_get(st);
 	cg_err err = CG_OK;
-	sqlite3_stmt *s = st_prep(c, "UPDATE agents SET host=coalesce(?,host),os=coalesce(?,os),"
-	                             "agent_version=coalesce(?,agent_version),rule_version=?,"
-	                             "policy_version=?,spool_pending=?,last_seen=?"
-	                             " WHERE api_token_id=?", &err);
+	sqlite3_stmt *s = st_prep(c,
+	                          "UPDATE agents SET host=coalesce(?,host),os=coalesce(?,os),"
+	                          "agent_version=coalesce(?,agent_version),rule_version=?,"
+	                          "policy_version=?,spool_pending=?,last_seen=?"
+	                          " WHERE api_token_id=?",
+	                          &err);
 	if (s) {
 		bind_str(s, 1, info_str(info, "host"));
 		bind_str(s, 2, info_str(info, "os"));
@@ -327,9 +343,10 @@ static cg_err sqs_agents_list(cg_store_impl *st, const cg_scope *scope, int64_t 
 {
 	conn *c = reader_get(st);
 	cg_err err = CG_OK;
-	sqlite3_stmt *s = st_prep(c, "SELECT agent_id,agency_id,host,os,agent_version,rule_version,"
-	                             "policy_version,spool_pending,enrolled_at,last_seen FROM agents"
-	                             " WHERE ?1=0 OR agency_id=?1 ORDER BY agency_id, host, agent_id",
+	sqlite3_stmt *s = st_prep(c,
+	                          "SELECT agent_id,agency_id,host,os,agent_version,rule_version,"
+	                          "policy_version,spool_pending,enrolled_at,last_seen FROM agents"
+	                          " WHERE ?1=0 OR agency_id=?1 ORDER BY agency_id, host, agent_id",
 	                          &err);
 	if (s) {
 		*items = json_array();
@@ -340,11 +357,13 @@ static cg_err sqs_agents_list(cg_store_impl *st, const cg_scope *scope, int64_t 
 			json_array_append_new(
 			    *items,
 			    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b}", "agent_id",
-			              col_str(s, 0), "agency_id", col_int_null(s, 1), "host", col_str(s, 2),
-			              "os", col_str(s, 3), "agent_version", col_str(s, 4), "rule_version",
-			              col_str(s, 5), "policy_version", col_int_null(s, 6), "spool_pending",
-			              col_int_null(s, 7), "enrolled_at", col_time(s, 8), "last_seen",
-			              col_time(s, 9), "offline", now_ms - seen > offline_after_ms));
+			              col_str(s, 0), "agency_id", col_int_null(s, 1), "host",
+			              col_str(s, 2), "os", col_str(s, 3), "agent_version",
+			              col_str(s, 4), "rule_version", col_str(s, 5),
+			              "policy_version", col_int_null(s, 6), "spool_pending",
+			              col_int_null(s, 7), "enrolled_at", col_time(s, 8),
+			              "last_seen", col_time(s, 9), "offline",
+			              now_ms - seen > offline_after_ms));
 		}
 		if (rc != SQLITE_DONE)
 			err = db_err(c->db, sqlite3_extended_errcode(c->db));
@@ -354,8 +373,7 @@ static cg_err sqs_agents_list(cg_store_impl *st, const cg_scope *scope, int64_t 
 	return err;
 }
 
-static cg_err sqs_policy_get(cg_store_impl *st, int64_t agency_id, json_t **body,
-                             int64_t *version)
+static cg_err sqs_policy_get(cg_store_impl *st, int64_t agency_id, json_t **body, int64_t *version)
 {
 	conn *c = reader_get(st);
 	cg_err err = CG_OK;
@@ -377,15 +395,17 @@ static cg_err sqs_policy_get(cg_store_impl *st, int64_t agency_id, json_t **body
 	return err;
 }
 
-static cg_err sqs_policy_set(cg_store_impl *st, int64_t agency_id, const char *body,
-                             int64_t now_ms, int64_t version_in, int64_t *version)
+static cg_err sqs_policy_set(cg_store_impl *st, int64_t agency_id, const char *body, int64_t now_ms,
+                             int64_t version_in, int64_t *version)
 {
 	conn *c = writer_get(st);
 	cg_err err = CG_OK;
-	sqlite3_stmt *s = st_prep(c, "INSERT INTO agent_policies(agency_id,version,body,updated_at)"
-	                             " VALUES(?1,coalesce(?4,1),?2,?3) ON CONFLICT(agency_id) DO"
-	                             " UPDATE SET version=coalesce(?4,version+1),body=?2,"
-	                             "updated_at=?3 RETURNING version", &err);
+	sqlite3_stmt *s = st_prep(c,
+	                          "INSERT INTO agent_policies(agency_id,version,body,updated_at)"
+	                          " VALUES(?1,coalesce(?4,1),?2,?3) ON CONFLICT(agency_id) DO"
+	                          " UPDATE SET version=coalesce(?4,version+1),body=?2,"
+	                          "updated_at=?3 RETURNING version",
+	                          &err);
 	if (s) {
 		sqlite3_bind_int64(s, 1, agency_id);
 		bind_str(s, 2, body);
@@ -416,9 +436,10 @@ static cg_err sqs_dns_create(cg_store_impl *st, const json_t *rec, int64_t max_p
 	conn *c = writer_get(st);
 	cg_err err = CG_OK;
 	/* the quota and the insert in one statement of the one writer */
-	sqlite3_stmt *s = st_prep(c, "INSERT INTO dns_uploads(name,owner,owner_kind,agency_id,"
-	                             "state,size,created) SELECT ?1,?2,?3,?4,'receiving',0,?5"
-	                             " WHERE (SELECT count(*) FROM dns_uploads WHERE owner=?2)<?6",
+	sqlite3_stmt *s = st_prep(c,
+	                          "INSERT INTO dns_uploads(name,owner,owner_kind,agency_id,"
+	                          "state,size,created) SELECT ?1,?2,?3,?4,'receiving',0,?5"
+	                          " WHERE (SELECT count(*) FROM dns_uploads WHERE owner=?2)<?6",
 	                          &err);
 	if (s) {
 		bind_str(s, 1, cg_json_get_str(rec, "name"));
@@ -441,21 +462,23 @@ static cg_err sqs_dns_get(cg_store_impl *st, int64_t id, json_t **rec)
 {
 	conn *c = reader_get(st);
 	cg_err err = CG_OK;
-	sqlite3_stmt *s = st_prep(c, "SELECT id,name,owner,owner_kind,agency_id,state,size,"
-	                             "writing_until,progress,result,error,created,started,finished"
-	                             " FROM dns_uploads WHERE id=?", &err);
+	sqlite3_stmt *s = st_prep(c,
+	                          "SELECT id,name,owner,owner_kind,agency_id,state,size,"
+	                          "writing_until,progress,result,error,created,started,finished"
+	                          " FROM dns_uploads WHERE id=?",
+	                          &err);
 	if (s) {
 		sqlite3_bind_int64(s, 1, id);
 		int rc = sqlite3_step(s);
 		if (rc == SQLITE_ROW)
-			*rec = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
-			                 "id", col_int_null(s, 0), "name", col_str(s, 1), "owner",
-			                 col_str(s, 2), "owner_kind", col_int_null(s, 3), "agency_id",
-			                 col_int_null(s, 4), "state", col_str(s, 5), "size",
-			                 col_int_null(s, 6), "writing_until", col_int_null(s, 7),
-			                 "progress", col_str(s, 8), "result", col_str(s, 9), "error",
-			                 col_str(s, 10), "created", col_int_null(s, 11), "started",
-			                 col_int_null(s, 12), "finished", col_int_null(s, 13));
+			*rec = json_pack(
+			    "{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
+			    col_int_null(s, 0), "name", col_str(s, 1), "owner", col_str(s, 2),
+			    "owner_kind", col_int_null(s, 3), "agency_id", col_int_null(s, 4),
+			    "state", col_str(s, 5), "size", col_int_null(s, 6), "writing_until",
+			    col_int_null(s, 7), "progress", col_str(s, 8), "result", col_str(s, 9),
+			    "error", col_str(s, 10), "created", col_int_null(s, 11), "started",
+			    col_int_null(s, 12), "finished", col_int_null(s, 13));
 		else
 			err = rc == SQLITE_DONE ? CG_ENOTFOUND
 			                        : db_err(c->db, sqlite3_extended_errcode(c->db));
@@ -469,8 +492,10 @@ static cg_err sqs_dns_usage(cg_store_impl *st, const char *owner, int64_t *count
 {
 	conn *c = reader_get(st);
 	cg_err err = CG_OK;
-	sqlite3_stmt *s = st_prep(c, "SELECT count(*),coalesce(sum(size),0) FROM dns_uploads"
-	                             " WHERE owner=?", &err);
+	sqlite3_stmt *s = st_prep(c,
+	                          "SELECT count(*),coalesce(sum(size),0) FROM dns_uploads"
+	                          " WHERE owner=?",
+	                          &err);
 	if (s) {
 		bind_str(s, 1, owner);
 		if (sqlite3_step(s) == SQLITE_ROW) {
@@ -509,11 +534,12 @@ static cg_err sqs_dns_write_begin(cg_store_impl *st, int64_t id, int64_t expect_
                                   int64_t now_ms, int64_t held_ms, int64_t until_ms)
 {
 	int64_t v[] = {id, expect_size, now_ms, until_ms, held_ms};
-	return sqs_dns_update(st,
-	                      "UPDATE dns_uploads SET writing_until=?4 WHERE id=?1 AND size=?2"
-	                      " AND state IN ('receiving','done','failed')"
-	                      " AND (writing_until IS NULL OR writing_until<?3 OR writing_until=?5)",
-	                      v, 5, NULL, 0);
+	return sqs_dns_update(
+	    st,
+	    "UPDATE dns_uploads SET writing_until=?4 WHERE id=?1 AND size=?2"
+	    " AND state IN ('receiving','done','failed')"
+	    " AND (writing_until IS NULL OR writing_until<?3 OR writing_until=?5)",
+	    v, 5, NULL, 0);
 }
 
 static cg_err sqs_dns_write_end(cg_store_impl *st, int64_t id, int64_t new_size)
@@ -543,8 +569,10 @@ static cg_err sqs_dns_next(cg_store_impl *st, int64_t *id)
 {
 	conn *c = reader_get(st);
 	cg_err err = CG_OK;
-	sqlite3_stmt *s = st_prep(c, "SELECT id FROM dns_uploads WHERE state IN"
-	                             " ('queued','analyzing') ORDER BY id LIMIT 1", &err);
+	sqlite3_stmt *s = st_prep(c,
+	                          "SELECT id FROM dns_uploads WHERE state IN"
+	                          " ('queued','analyzing') ORDER BY id LIMIT 1",
+	                          &err);
 	if (s) {
 		int rc = sqlite3_step(s);
 		if (rc == SQLITE_ROW)
@@ -559,8 +587,7 @@ static cg_err sqs_dns_next(cg_store_impl *st, int64_t *id)
 }
 
 static cg_err sqs_dns_set(cg_store_impl *st, int64_t id, const char *state, const char *progress,
-                          const char *result, const char *error, int64_t started,
-                          int64_t finished)
+                          const char *result, const char *error, int64_t started, int64_t finished)
 {
 	int64_t v[] = {id, started, finished};
 	const char *t[] = {state, progress, result, error};

@@ -37,8 +37,8 @@ cg_err cg_store_secret(cg_store *st, const char *name, const uint8_t fresh[32], 
 	STATE(secret(IMPL, name, fresh, out));
 }
 
-cg_err cg_store_throttle_get(cg_store *st, const uint8_t key[32], int64_t now_ms,
-                             int64_t window_ms, int64_t max_keys, int64_t *fails)
+cg_err cg_store_throttle_get(cg_store *st, const uint8_t key[32], int64_t now_ms, int64_t window_ms,
+                             int64_t max_keys, int64_t *fails)
 {
 	*fails = 0;
 	if (window_ms <= 0 || max_keys <= 0)
@@ -126,8 +126,7 @@ cg_err cg_store_agents_list(cg_store *st, const cg_scope *scope, int64_t offline
 	return S(st)->agents_list(IMPL, scope, offline_after_ms, now_ms, items);
 }
 
-cg_err cg_store_agent_policy_get(cg_store *st, int64_t agency_id, json_t **body,
-                                 int64_t *version)
+cg_err cg_store_agent_policy_get(cg_store *st, int64_t agency_id, json_t **body, int64_t *version)
 {
 	*body = NULL;
 	*version = 0;
@@ -190,8 +189,7 @@ cg_err cg_store_dns_upload_get(cg_store *st, int64_t id, json_t **rec)
 	return err;
 }
 
-cg_err cg_store_dns_upload_usage(cg_store *st, const char *owner, int64_t *count,
-                                 int64_t *bytes)
+cg_err cg_store_dns_upload_usage(cg_store *st, const char *owner, int64_t *count, int64_t *bytes)
 {
 	*count = *bytes = 0;
 	return S(st)->dns_usage(IMPL, owner ? owner : "", count, bytes);
