@@ -73,6 +73,10 @@ cg_err cg_agent_api_import(cg_store *st, const char *data_dir)
 	}
 	cg_buf_free(&why);
 	if (rename(path, done) != 0) {
+		/* another server sharing the directory imported it at the same
+		 * time (its rows were already there: nothing was added twice) */
+		if (errno == ENOENT)
+			return CG_OK;
 		cg_error("importing %s: cannot rename it to %s: %s", path, done, strerror(errno));
 		return CG_EIO;
 	}
