@@ -399,8 +399,9 @@ static cg_err dns_job(void *arg, const cg_job *job, int64_t *next_run_ms, cg_buf
 	}
 }
 
-/* An older server's uploads: DATA/dns-uploads/N.log with N.name and
- * N.owner beside it (its registry was in memory, rebuilt from these).
+/* An older server's uploads: DATA/dns-uploads/N.log with N.name (and,
+ * from a later version, N.owner) beside it (its registry was in memory,
+ * rebuilt from these; one without N.owner is the admins' alone).
  * Each becomes a row (its bytes kept, to be analysed again on request);
  * the files move to legacy/ first, so a new row's ID.log never lands on
  * a legacy N.log still waiting. */
@@ -415,8 +416,9 @@ static void import_legacy(cg_server *srv, const char *dir)
 	while ((e = readdir(d))) {
 		size_t n = strlen(e->d_name);
 		int64_t id;
-		if (n < 7 || strcmp(e->d_name + n - 6, ".owner") != 0 ||
-		    cg_parse_i64(cg_slice_from(e->d_name, n - 6), 1, INT64_MAX, &id))
+		/* every older server wrote N.name; N.owner came later */
+		if (n < 6 || strcmp(e->d_name + n - 5, ".name") != 0 ||
+		    cg_parse_i64(cg_slice_from(e->d_name, n - 5), 1, INT64_MAX, &id))
 			continue;
 		if (cg_mkdir_p(sub, 0700, NULL))
 			break;

@@ -127,8 +127,9 @@ def main():
                 f.write(line(1, "10.5.4.%d" % (oid % 250), "d.evil.example"))
             with open(os.path.join(up, "%d.name" % oid), "w") as f:
                 f.write("old-resolver-%d.log" % oid)
-            with open(os.path.join(up, "%d.owner" % oid), "w") as f:
-                f.write('{"owner":"user:1","kind":1,"agency_id":0}')
+            if oid == old_id:  # the oldest servers wrote no owner file
+                with open(os.path.join(up, "%d.owner" % oid), "w") as f:
+                    f.write('{"owner":"user:1","kind":1,"agency_id":0}')
         srv.start()
         admin = srv.login_admin()
         st, old, _ = admin.req("GET", "/api/v1/dns/uploads/%d" % nid)
