@@ -14,7 +14,6 @@
 #include "cli.h"
 #include "core/fileio.h"
 #include "core/log.h"
-#include "server/api_agent.h"
 #include "server/serve_config.h"
 #include "server/server.h"
 
@@ -144,7 +143,6 @@ static int apply_config(ctx *c, cg_serve_config *f)
 static int serve(ctx *cp, cg_cli *cli)
 {
 	ctx c = *cp;
-	int rc;
 	if (c.routes) {
 		for (int i = 0; i < cg_route_count(); i++) {
 			const cg_route *r = cg_route_at(i);
@@ -181,18 +179,7 @@ static int serve(ctx *cp, cg_cli *cli)
 			                          cg_tr(strerror(errno)));
 	char storebuf[4096];
 	c.o.store = cg_cli_store_url(cli, storebuf, sizeof storebuf);
-	/* the endpoint-agent registry (DATA_DIR/agents.db, api_agent.c) */
-	cg_buf why;
-	cg_buf_init(&why, 4096);
-	if (cg_mkdir_p(cli->data_dir, 0700, &why) || cg_agent_api_init(cli->data_dir, &why)) {
-		cg_cli_error(cli, "%s", cg_buf_cstr(&why));
-		cg_buf_free(&why);
-		return CG_EXIT_ERROR;
-	}
-	cg_buf_free(&why);
-	rc = cg_serve_run(&c.o);
-	cg_agent_api_shutdown();
-	return rc;
+	return cg_serve_run(&c.o);
 }
 
 int cmd_serve(cg_cli *cli);

@@ -23,14 +23,21 @@
  * The agent's credentials are an ordinary API token with scope "agent",
  * bound to the agency of the enrolment token: everything the agent sends
  * lands in that agency, whatever the events claim.
+ *
+ * The registry (enrolment tokens, agents, policies) is rows of the store
+ * (store.h), so an agent enrolled through one server heartbeats and
+ * uploads through any other. An older server's DATA_DIR/agents.db is
+ * imported once at start (cg_agent_api_import) and renamed.
  */
 #include "server/api_agent.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
+#include <unistd.h>
 
 #include "core/json.h"
 #include "core/log.h"
@@ -40,43 +47,52 @@
 #include "bundle/bundle.h"
 #include "core/fileio.h"
 #include "core/limits.h"
-#include "store/agents.h"
+#include "store/agents_import.h"
 #include "store/figures.h"
 #include <sodium.h>
 
 #define ENROLL_MAX_FAIL_IP 20 /* failed enrolments per client per window */
 #define DEFAULT_OFFLINE_S CG_FIG_OFFLINE_S
 
-static cg_agents *g_agents;
-static char g_dir[PATH_MAX];
-
-cg_err cg_agent_api_init(const char *data_dir, cg_buf *why)
+cg_err cg_agent_api_import(cg_store *st, const char *data_dir)
 {
-	snprintf(g_dir, sizeof g_dir, "%s", data_dir);
-	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/agents.db", data_dir);
-	return cg_agents_open(path, &g_agents, why);
+	char path[PATH_MAX], done[PATH_MAX + 16];
+	if (snprintf(path, sizeof path, "%s/agents.db", data_dir) >= (int)sizeof path ||
+	    snprintf(done, sizeof done, "%s.imported", path) >= (int)sizeof done)
+		return CG_ETOOBIG;
+	if (access(path, F_OK) != 0)
+		return CG_OK; /* nothing to import: the usual case */
+	cg_agents_import_stats n = {0};
+	cg_buf why;
+	cg_buf_init(&why, 1024);
+	cg_err err = cg_store_agents_import(st, path, &n, &why);
+	if (err) {
+		cg_error("importing %s: %s", path, why.len ? cg_buf_cstr(&why) : cg_strerror(err));
+		cg_buf_free(&why);
+		return err;
+	}
+	cg_buf_free(&why);
+	if (rename(path, done) != 0) {
+		/* another server sharing the directory imported it at the same
+		 * time (its rows were already there: nothing was added twice) */
+		if (errno == ENOENT)
+			return CG_OK;
+		cg_error("importing %s: cannot rename it to %s: %s", path, done, strerror(errno));
+		return CG_EIO;
+	}
+	cg_info("imported %s into the store: %lld enrolment tokens, %lld agents, %lld policies;"
+	        " the file is now %s",
+	        path, (long long)n.tokens, (long long)n.agents, (long long)n.policies, done);
+	if (n.skipped) /* an operator should know what was not carried over */
+		cg_warn("importing %s: %lld rows naming an agency or API token the store does not"
+		        " have were left out (they remain in %s)",
+		        path, (long long)n.skipped, done);
+	return CG_OK;
 }
 
-void cg_agent_api_shutdown(void)
+cg_err cg_agent_api_list(cg_store *st, const cg_scope *scope, int64_t now_ms, json_t **items)
 {
-	cg_agents_close(g_agents);
-	g_agents = NULL;
-}
-
-cg_err cg_agent_api_list(int64_t scope_agency, int64_t now_ms, json_t **items)
-{
-	*items = NULL;
-	if (!g_agents)
-		return CG_ENOTFOUND;
-	return cg_agents_list(g_agents, scope_agency, DEFAULT_OFFLINE_S * 1000, now_ms, items);
-}
-
-static bool ready(cg_resp *resp)
-{
-	if (!g_agents)
-		cg_resp_error(resp, 503, "agent registry not open", NULL);
-	return g_agents != NULL;
+	return cg_store_agents_list(st, scope, DEFAULT_OFFLINE_S * 1000, now_ms, items);
 }
 
 /* The caller may do act on res for agency_id (the policy), and the agency
@@ -108,10 +124,10 @@ static json_t *default_policy(void)
 }
 
 /* Stored members over the defaults, one level deep. */
-static json_t *effective_policy(int64_t agency_id, int64_t *version)
+static json_t *effective_policy(cg_store *st, int64_t agency_id, int64_t *version)
 {
 	json_t *stored = NULL, *p = default_policy();
-	if (cg_agents_policy_get(g_agents, agency_id, &stored, version) == CG_OK) {
+	if (cg_store_agent_policy_get(st, agency_id, &stored, version) == CG_OK) {
 		const char *k;
 		json_t *v;
 		json_object_foreach(stored, k, v) {
@@ -135,23 +151,21 @@ static const char *check_policy(const json_t *b, char *why, size_t n)
 
 void api_agent_policy_get(cg_req *req, cg_resp *resp)
 {
-	if (!ready(resp))
-		return;
 	int64_t v;
-	cg_resp_json(resp, 200, effective_policy(req->who.agency_id, &v));
+	cg_resp_json(resp, 200, effective_policy(req->srv->store, req->who.agency_id, &v));
 }
 
 void api_agent_policies_get(cg_req *req, cg_resp *resp)
 {
-	if (!ready(resp) || !in_scope(req, resp, CG_ACT_READ, CG_PRES_AGENT_POLICY, req->id))
+	if (!in_scope(req, resp, CG_ACT_READ, CG_PRES_AGENT_POLICY, req->id))
 		return;
 	int64_t v;
-	cg_resp_json(resp, 200, effective_policy(req->id, &v));
+	cg_resp_json(resp, 200, effective_policy(req->srv->store, req->id, &v));
 }
 
 void api_agent_policies_put(cg_req *req, cg_resp *resp)
 {
-	if (!ready(resp) || !in_scope(req, resp, CG_ACT_UPDATE, CG_PRES_AGENT_POLICY, req->id))
+	if (!in_scope(req, resp, CG_ACT_UPDATE, CG_PRES_AGENT_POLICY, req->id))
 		return;
 	json_t *body;
 	if (!cg_req_json(req, resp, &body))
@@ -160,14 +174,16 @@ void api_agent_policies_put(cg_req *req, cg_resp *resp)
 	char why[256];
 	const char *bad = check_policy(body, why, sizeof why);
 	int64_t v = 0;
+	cg_err err = CG_OK;
 	if (bad) {
 		cg_resp_error(resp, 400, bad, NULL);
-	} else if (cg_agents_policy_set(g_agents, req->id, body, cg_time_now_ms(), &v)) {
-		cg_resp_error(resp, 500, "cannot store the policy", NULL);
+	} else if ((err = cg_store_agent_policy_set(req->srv->store, req->id, body,
+	                                            cg_time_now_ms(), 0, &v))) {
+		cg_resp_store_error(resp, err, "agent_policy");
 	} else {
 		cg_info("agent policy of agency %lld set to version %lld by %s", (long long)req->id,
 			(long long)v, req->actor.name);
-		cg_resp_json(resp, 200, effective_policy(req->id, &v));
+		cg_resp_json(resp, 200, effective_policy(req->srv->store, req->id, &v));
 	}
 	json_decref(body);
 }
@@ -176,8 +192,6 @@ void api_agent_policies_put(cg_req *req, cg_resp *resp)
 
 void api_enroll_tokens_create(cg_req *req, cg_resp *resp)
 {
-	if (!ready(resp))
-		return;
 	json_t *body;
 	if (!cg_req_json(req, resp, &body))
 		return;
@@ -211,8 +225,13 @@ void api_enroll_tokens_create(cg_req *req, cg_resp *resp)
 	uint8_t hash[32];
 	cg_sha256(token, strlen(token), hash);
 	int64_t id = 0, exp = cg_time_now_ms() + h * 3600000;
-	if (cg_agents_etoken_create(g_agents, hash, agency, note, req->actor.name, exp, &id)) {
-		cg_resp_error(resp, 500, "cannot store the enrolment token", NULL);
+	json_t *rec = json_pack("{s:I,s:o,s:s,s:I}", "agency_id", (json_int_t)agency, "note",
+	                        note ? json_string(note) : json_null(), "created_by",
+	                        req->actor.name, "expires_at", (json_int_t)exp);
+	cg_err err = cg_store_etoken_create(req->srv->store, &req->scope, rec, hash, &id);
+	json_decref(rec);
+	if (err) {
+		cg_resp_store_error(resp, err, "enroll_token");
 		return;
 	}
 	cg_info("enrolment token %lld for agency %lld created by %s", (long long)id,
@@ -225,12 +244,10 @@ void api_enroll_tokens_create(cg_req *req, cg_resp *resp)
 
 void api_enroll_tokens_list(cg_req *req, cg_resp *resp)
 {
-	if (!ready(resp))
-		return;
 	json_t *items;
-	if (cg_agents_etoken_list(g_agents, req->scope.agency_id, &items)) {
-		json_decref(items);
-		cg_resp_error(resp, 500, "cannot list enrolment tokens", NULL);
+	cg_err err = cg_store_etoken_list(req->srv->store, &req->scope, &items);
+	if (err) {
+		cg_resp_store_error(resp, err, "enroll_token");
 		return;
 	}
 	cg_resp_json(resp, 200, cg_list_body(items, (int64_t)json_array_size(items)));
@@ -238,8 +255,6 @@ void api_enroll_tokens_list(cg_req *req, cg_resp *resp)
 
 void api_agent_enroll(cg_req *req, cg_resp *resp)
 {
-	if (!ready(resp))
-		return;
 	char ikey[96];
 	snprintf(ikey, sizeof ikey, "enroll-ip:%s", req->client_ip);
 	int64_t now = cg_time_now_ms();
@@ -264,7 +279,7 @@ void api_agent_enroll(cg_req *req, cg_resp *resp)
 	snprintf(host_copy, sizeof host_copy, "%s", host);
 	host = host_copy; /* outlives body */
 	int64_t agency = 0;
-	cg_err err = cg_agents_etoken_consume(g_agents, hash, now, host, &agency);
+	cg_err err = cg_store_etoken_consume(req->srv->store, hash, now, host, &agency);
 	if (err) {
 		cg_throttle_fail(&req->srv->throttle, ikey, now);
 		cg_warn("enrolment refused for host %s from %s: %s", host, req->client_ip,
@@ -297,8 +312,20 @@ void api_agent_enroll(cg_req *req, cg_resp *resp)
 	int64_t tid = 0;
 	err = cg_store_token_create(req->srv->store, &actor, rec, ah, &tid);
 	json_decref(rec);
-	if (!err)
-		err = cg_agents_register(g_agents, agent_id, tid, agency, body, now);
+	if (!err) {
+		/* the agent's inventory as it enrolled, bound to its token */
+		json_t *ag = json_pack("{s:s,s:I,s:I,s:I,s:I}", "agent_id", agent_id, "api_token_id",
+		                       (json_int_t)tid, "agency_id", (json_int_t)agency,
+		                       "enrolled_at", (json_int_t)now, "last_seen", (json_int_t)now);
+		static const char *const keep[] = {"host", "os", "agent_version"};
+		for (size_t i = 0; ag && i < sizeof keep / sizeof *keep; i++) {
+			json_t *v = json_object_get(body, keep[i]);
+			if (json_is_string(v))
+				json_object_set(ag, keep[i], v);
+		}
+		err = ag ? cg_store_agent_register(req->srv->store, ag) : CG_ENOMEM;
+		json_decref(ag);
+	}
 	json_decref(body);
 	if (err) {
 		cg_resp_error(resp, 500, "enrolment failed (token consumed: issue a new one)", NULL);
@@ -310,16 +337,16 @@ void api_agent_enroll(cg_req *req, cg_resp *resp)
 	snprintf(agtext, sizeof agtext, "%lld", (long long)agency);
 	cg_resp_json(resp, 200, json_pack("{s:s,s:s,s:s,s:I,s:o}", "agent_id", agent_id, "token",
 					  atok, "agency", agtext, "agency_id", (json_int_t)agency,
-					  "policy", effective_policy(agency, &v)));
+					  "policy", effective_policy(req->srv->store, agency, &v)));
 }
 
 /* ---- rule bundles ----------------------------------------------------- */
 
 /* The published bundle's manifest (text in *man) and parsed form. */
-static cg_err published(cg_buf *man, cg_bundle_manifest *m)
+static cg_err published(const char *dir, cg_buf *man, cg_bundle_manifest *m)
 {
 	char path[PATH_MAX + 32];
-	snprintf(path, sizeof path, "%s/bundle/MANIFEST", g_dir);
+	snprintf(path, sizeof path, "%s/bundle/MANIFEST", dir);
 	cg_buf_init(man, CG_MAX_BUNDLE_MANIFEST);
 	cg_err err = cg_read_file(path, man, NULL);
 	if (!err)
@@ -329,11 +356,11 @@ static cg_err published(cg_buf *man, cg_bundle_manifest *m)
 	return err;
 }
 
-static int64_t published_version(void)
+static int64_t published_version(const char *dir)
 {
 	cg_buf man;
 	cg_bundle_manifest m;
-	if (published(&man, &m))
+	if (published(dir, &man, &m))
 		return 0;
 	int64_t v = m.version;
 	cg_bundle_manifest_free(&m);
@@ -356,10 +383,10 @@ static json_t *b64(const cg_buf *b)
 
 void api_agent_bundle_get(cg_req *req, cg_resp *resp)
 {
-	(void)req;
+	const char *dir = req->srv->data_dir;
 	cg_buf man, f;
 	cg_bundle_manifest m;
-	if (published(&man, &m)) {
+	if (published(dir, &man, &m)) {
 		cg_resp_error(resp, 404, "no rule bundle published", NULL);
 		return;
 	}
@@ -370,7 +397,7 @@ void api_agent_bundle_get(cg_req *req, cg_resp *resp)
 	/* files as listed: whatever else lies in the directory is not sent,
 	 * and a changed file is sent as it is (the agent's check refuses it) */
 	for (size_t i = 0; !err && i < m.nfiles; i++) {
-		snprintf(path, sizeof path, "%s/bundle/%s", g_dir, m.files[i].path);
+		snprintf(path, sizeof path, "%s/bundle/%s", dir, m.files[i].path);
 		cg_buf_init(&f, CG_MAX_BUNDLE_DOWNLOAD);
 		err = cg_read_file(path, &f, NULL);
 		total += f.len;
@@ -383,7 +410,7 @@ void api_agent_bundle_get(cg_req *req, cg_resp *resp)
 	}
 	cg_buf sig;
 	cg_buf_init(&sig, 4096);
-	snprintf(path, sizeof path, "%s/bundle/MANIFEST.sig", g_dir);
+	snprintf(path, sizeof path, "%s/bundle/MANIFEST.sig", dir);
 	bool has_sig = cg_read_file(path, &sig, NULL) == CG_OK;
 	if (err) {
 		json_decref(files);
@@ -404,8 +431,6 @@ void api_agent_bundle_get(cg_req *req, cg_resp *resp)
 
 void api_agent_heartbeat(cg_req *req, cg_resp *resp)
 {
-	if (!ready(resp))
-		return;
 	json_t *body;
 	if (!cg_req_json(req, resp, &body))
 		return;
@@ -414,7 +439,7 @@ void api_agent_heartbeat(cg_req *req, cg_resp *resp)
 		cg_resp_error(resp, 400, "heartbeat: a JSON object", NULL);
 		return;
 	}
-	cg_err err = cg_agents_heartbeat(g_agents, req->who.id, body, cg_time_now_ms());
+	cg_err err = cg_store_agent_heartbeat(req->srv->store, req->who.id, body, cg_time_now_ms());
 	json_decref(body);
 	if (err == CG_ENOTFOUND) {
 		cg_resp_error(resp, 404, "this token belongs to no enrolled agent", NULL);
@@ -425,27 +450,26 @@ void api_agent_heartbeat(cg_req *req, cg_resp *resp)
 		return;
 	}
 	int64_t v;
-	json_t *p = effective_policy(req->who.agency_id, &v);
+	json_t *p = effective_policy(req->srv->store, req->who.agency_id, &v);
 	json_decref(p);
 	char t[32];
 	cg_time_format(cg_time_now_ms(), t, sizeof t);
 	cg_resp_json(resp, 200, json_pack("{s:I,s:I,s:s}", "policy_version", (json_int_t)v,
-					  "bundle_version", (json_int_t)published_version(),
+					  "bundle_version", (json_int_t)published_version(req->srv->data_dir),
 					  "server_time", t));
 }
 
 void api_endpoints_list(cg_req *req, cg_resp *resp)
 {
-	if (!ready(resp))
-		return;
 	int64_t off_s = 0;
 	if (!cg_req_int_arg(req, resp, "offline_after_s", 1, 86400 * 365, &off_s))
 		return;
 	json_t *items;
-	if (cg_agents_list(g_agents, req->scope.agency_id, (off_s ? off_s : DEFAULT_OFFLINE_S) * 1000,
-			   cg_time_now_ms(), &items)) {
-		json_decref(items);
-		cg_resp_error(resp, 500, "cannot list endpoints", NULL);
+	cg_err err = cg_store_agents_list(req->srv->store, &req->scope,
+	                                  (off_s ? off_s : DEFAULT_OFFLINE_S) * 1000,
+	                                  cg_time_now_ms(), &items);
+	if (err) {
+		cg_resp_store_error(resp, err, "endpoints");
 		return;
 	}
 	cg_resp_json(resp, 200, cg_list_body(items, (int64_t)json_array_size(items)));
@@ -453,8 +477,6 @@ void api_endpoints_list(cg_req *req, cg_resp *resp)
 
 void api_coverage(cg_req *req, cg_resp *resp)
 {
-	if (!ready(resp))
-		return;
 	int64_t days = 0;
 	if (!cg_req_int_arg(req, resp, "days", 1, 3660, &days))
 		return;
@@ -466,7 +488,7 @@ void api_coverage(cg_req *req, cg_resp *resp)
 	int64_t total = 0;
 	if (cg_store_inv_list(req->srv->store, &req->scope, CG_RES_AGENCY, NULL, 500, 0, &agencies,
 			      &total) ||
-	    cg_agents_list(g_agents, req->scope.agency_id, DEFAULT_OFFLINE_S * 1000, now, &agents)) {
+	    cg_agent_api_list(req->srv->store, &req->scope, now, &agents)) {
 		json_decref(agencies);
 		json_decref(agents);
 		cg_resp_error(resp, 500, "cannot compute coverage", NULL);

@@ -319,10 +319,8 @@ void api_overview(cg_req *req, cg_resp *resp)
 {
 	json_t *out = NULL, *agents = NULL;
 	int64_t now = cg_time_now_ms();
-	/* the registry not open (no agents yet): enrolled 0; unreadable: an error */
-	cg_err err = cg_agent_api_list(req->scope.agency_id, now, &agents);
-	if (err == CG_ENOTFOUND)
-		err = CG_OK;
+	/* an unreadable registry is an error, never "0 enrolled" */
+	cg_err err = cg_agent_api_list(req->srv->store, &req->scope, now, &agents);
 	if (!err)
 		err = cg_fig_overview(req->srv->store, &req->scope, agents, now, &out);
 	json_decref(agents);

@@ -1,32 +1,44 @@
 /*
  * dns_upload.c - DNS resolver logs handed in to the server: resumable
- * upload, analysis in the background with progress, infected clients
- * stored as events mapped to agencies, and per-agency infection counts.
+ * upload, analysis as a job of the scheduler with progress, infected
+ * clients stored as events mapped to agencies, and per-agency infection
+ * counts.
  *
  *   POST /api/v1/dns/uploads               {"name"} -> 201 {"id","offset":0}
  *   PUT  /api/v1/dns/uploads/{id}?offset=N  raw bytes appended at N; N must
  *        equal the bytes received so far (409 {"offset"} otherwise), so a
  *        provider resumes a broken upload from the offset the server has
  *   GET  /api/v1/dns/uploads/{id}           state, bytes, progress, result
- *   POST /api/v1/dns/uploads/{id}/analyze   202: analysis starts on a
- *        background thread (the same engine as `canhgac dns analyze`)
+ *   POST /api/v1/dns/uploads/{id}/analyze   202: the upload is queued and
+ *        the "dns-analysis" job made due (the same engine as `canhgac dns
+ *        analyze`)
  *   GET  /api/v1/dns/infections             per agency: infected clients
  *
- * Storage: DATA_DIR/dns-uploads/ID.log (the bytes, gzip or plain, as
- * sent) and ID.name; the registry of uploads is in memory and rebuilt from
- * that directory on first use, so an upload survives a restart and can be
- * resumed. Blocklists for server-side analysis are the files in
- * DATA_DIR/dns-intel/ (any format `dns analyze --blocklist` reads); the
- * DGA model and allow-list come from the rules directory (as the CLI).
+ * State: every upload is a row of the store (store.h "DNS uploads": owner,
+ * the owner's agency, state, size, progress, result), so any server
+ * answers for it; its bytes are DATA_DIR/dns-uploads/ID.log, which the
+ * servers sharing a store share as they share the blob directory. A PUT
+ * holds the row for CG_DNS_PUT_LEASE_MS (renewed while bytes arrive), so
+ * two PUTs of one upload never write at once, on one server or two.
+ *
+ * Analysis runs as the scheduler's job "dns-analysis" (kind
+ * "dns-analyze", server/jobs.h) on a job runner of its own, so a long
+ * analysis does not hold up the portal watch. A run analyses every queued
+ * upload, oldest first, and also one left "analyzing": only the job's
+ * lease holder analyses, so such a row is one whose server died in the
+ * middle; it is analysed again from the start. Findings have ids derived
+ * from the upload and the client and are stored once per id, so the
+ * repeat stores nothing twice. Clients see a queued upload as
+ * "analyzing" with no progress yet. Progress is written to the row about
+ * once a second.
+ *
+ * Blocklists for server-side analysis are the files in DATA_DIR/dns-intel/
+ * (any format `dns analyze --blocklist` reads); the DGA model and
+ * allow-list come from the rules directory (as the CLI).
  *
  * Each flagged client becomes a cg_event (source "dns", kind
- * "infected_client") with an id derived from the upload and the client, so
- * analysing again does not store it twice; its agency is the one whose IP
- * ranges (inventory) hold the client, longest prefix.
- *
- * Threads: one analysis thread per running job (at most
- * CG_DNS_MAX_JOBS_RUNNING); dns_jobs_shutdown() stops and joins them
- * before the store is closed.
+ * "infected_client"); its agency is the one whose IP ranges (inventory)
+ * hold the client, longest prefix.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -50,182 +62,115 @@
 #include "dns/analyze.h"
 #include "dns/hash.h"
 #include "dns/input.h"
+#include "jobs.h"
 #include "server.h"
 #include "version.h"
 
-typedef enum job_state {
-	JOB_RECEIVING = 0,
-	JOB_ANALYZING,
-	JOB_DONE,
-	JOB_FAILED,
-} job_state;
+#define DNS_JOB_NAME "dns-analysis"
+#define DNS_JOB_KIND "dns-analyze"
 
-static const char *const state_names[] = { "receiving", "analyzing", "done",
-					   "failed" };
-
-typedef struct job {
-	int64_t id;
-	char name[256];
-	/* the uploader: "user:ID" or "token:ID", and what the policy knows of
-	 * them when they created it (their kind and agency): findings are
-	 * filed only where that caller may upload */
-	char owner[48];
-	cg_pol_who owner_who;
-	int64_t size;
-	bool writing; /* a PUT is streaming into it */
-	job_state state;
-	char error[512];
-	/* progress, written by the analysis thread */
-	_Atomic uint64_t lines, queries, bytes;
-	int64_t flagged, events_stored, outside_scope, started_ms, finished_ms;
-	pthread_t thread;
-	bool joinable;
-} job;
-
+/* The job runner of the analyses (set at start) and the stop flag. */
 static struct {
-	pthread_mutex_t mu;
-	bool loaded;
-	job **jobs;
-	size_t n, cap;
-	int64_t next_id;
-	int running;
+	cg_jobs *jobs;
 	atomic_bool stop;
-	char dir[4096];
-} g = { .mu = PTHREAD_MUTEX_INITIALIZER };
+} g;
 
-/* ---- registry ------------------------------------------------------------ */
-
-static job *job_add(int64_t id, const char *name, int64_t size, const char *owner,
-                    cg_pol_who owner_who)
+/* DATA_DIR/dns-uploads/ID.log */
+static bool log_path(const cg_server *srv, int64_t id, char *out, size_t n)
 {
-	if (g.n >= CG_DNS_MAX_UPLOADS)
-		return NULL;
-	if (g.n == g.cap) {
-		size_t cap = g.cap ? g.cap * 2 : 16;
-		job **p = realloc(g.jobs, cap * sizeof *p);
-		if (!p)
-			return NULL;
-		g.jobs = p;
-		g.cap = cap;
-	}
-	job *j = calloc(1, sizeof *j);
-	if (!j)
-		return NULL;
-	j->id = id;
-	snprintf(j->name, sizeof j->name, "%s", name);
-	snprintf(j->owner, sizeof j->owner, "%s", owner);
-	j->owner_who = owner_who;
-	j->size = size;
-	g.jobs[g.n++] = j;
-	if (id >= g.next_id)
-		g.next_id = id + 1;
-	return j;
+	int w = snprintf(out, n, "%s/dns-uploads/%lld.log", srv->data_dir, (long long)id);
+	return w > 0 && (size_t)w < n;
 }
 
-/* Called with g.mu held: the directory, and the uploads already in it. */
-static bool registry_load(cg_server *srv)
+/* The API's view of a row. */
+static json_t *upload_json(const json_t *row)
 {
-	if (g.loaded)
-		return true;
-	snprintf(g.dir, sizeof g.dir, "%s/dns-uploads", srv->data_dir);
-	if (cg_mkdir_p(g.dir, 0700, NULL))
-		return false;
-	g.next_id = 1;
-	DIR *d = opendir(g.dir);
-	if (!d)
-		return false;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		size_t n = strlen(e->d_name);
-		int64_t id;
-		if (n < 5 || strcmp(e->d_name + n - 4, ".log") != 0 ||
-		    cg_parse_i64(cg_slice_from(e->d_name, n - 4), 1, INT64_MAX, &id))
-			continue;
-		char path[4400], name[256] = "";
-		struct stat st;
-		snprintf(path, sizeof path, "%s/%s", g.dir, e->d_name);
-		if (stat(path, &st) != 0)
-			continue;
-		snprintf(path, sizeof path, "%s/%lld.name", g.dir, (long long)id);
-		cg_buf b;
-		cg_buf_init(&b, sizeof name - 1);
-		if (cg_read_file(path, &b, NULL) == CG_OK)
-			cg_slice_copy(cg_buf_slice(&b), name, sizeof name);
-		cg_buf_free(&b);
-		/* ID.owner: {"owner","kind","agency_id"}; an upload without one
-		 * (made before owners were recorded) is the admins' alone */
-		char owner[48] = "";
-		cg_pol_who ow = {CG_POL_ADMIN, 0};
-		snprintf(path, sizeof path, "%s/%lld.owner", g.dir, (long long)id);
-		json_t *oj = NULL;
-		cg_buf_init(&b, 4096);
-		if (cg_read_file(path, &b, NULL) == CG_OK &&
-		    cg_json_parse(cg_buf_slice(&b), &oj, NULL) == CG_OK && json_is_object(oj)) {
-			const char *o = cg_json_get_str(oj, "owner");
-			snprintf(owner, sizeof owner, "%s", o ? o : "");
-			json_int_t k = json_integer_value(json_object_get(oj, "kind"));
-			ow.kind = k > 0 && k < CG_POL_NKINDS ? (cg_pol_kind)k : CG_POL_NKINDS;
-			ow.agency_id = json_integer_value(json_object_get(oj, "agency_id"));
-		}
-		json_decref(oj);
-		cg_buf_free(&b);
-		job_add(id, name, st.st_size, owner, ow);
-	}
-	closedir(d);
-	g.loaded = true;
-	return true;
-}
-
-static job *job_find(int64_t id)
-{
-	for (size_t i = 0; i < g.n; i++)
-		if (g.jobs[i]->id == id)
-			return g.jobs[i];
-	return NULL;
-}
-
-static json_t *job_json(const job *j)
-{
-	uint64_t bytes = atomic_load(&j->bytes);
-	json_t *o = json_pack("{s:I,s:o,s:I,s:s}", "id", (json_int_t)j->id, "name",
-			      cg_json_cstr(j->name), "offset", (json_int_t)j->size,
-			      "state", state_names[j->state]);
+	const char *state = cg_json_get_str(row, "state");
+	if (!state || strcmp(state, "queued") == 0)
+		state = "analyzing"; /* asked for, not finished */
+	int64_t size = json_integer_value(json_object_get(row, "size"));
+	json_t *pr = json_object_get(row, "progress");
+	int64_t bytes = json_integer_value(json_object_get(pr, "bytes_read"));
+	json_t *o = json_pack("{s:O,s:O,s:I,s:s}", "id", json_object_get(row, "id"), "name",
+	                      json_object_get(row, "name"), "offset", (json_int_t)size, "state",
+	                      state);
+	bool done = strcmp(state, "done") == 0;
 	json_t *p = json_pack("{s:I,s:I,s:I}", "lines_read",
-			      (json_int_t)atomic_load(&j->lines), "queries",
-			      (json_int_t)atomic_load(&j->queries), "bytes_read",
-			      (json_int_t)bytes);
+	                      (json_int_t)json_integer_value(json_object_get(pr, "lines_read")),
+	                      "queries",
+	                      (json_int_t)json_integer_value(json_object_get(pr, "queries")),
+	                      "bytes_read", (json_int_t)bytes);
 	/* plain uploads: percent of the file; gzip ones: of the expanded
 	 * bytes, unknown in advance, so capped below 100 until done */
-	double pct = j->state == JOB_DONE ? 100.0
-		     : j->size ? 100.0 * (double)bytes / (double)j->size : 0;
-	json_object_set_new(p, "percent", json_real(pct > 99.9 && j->state != JOB_DONE ? 99.9 : pct));
+	double pct = done ? 100.0 : size ? 100.0 * (double)bytes / (double)size : 0;
+	json_object_set_new(p, "percent", json_real(pct > 99.9 && !done ? 99.9 : pct));
 	json_object_set_new(o, "progress", p);
-	if (j->state == JOB_DONE)
-		json_object_set_new(o, "result", json_pack("{s:I,s:I,s:I}", "clients_flagged",
-			(json_int_t)j->flagged, "events_stored", (json_int_t)j->events_stored,
-			"outside_your_agencies", (json_int_t)j->outside_scope));
-	json_object_set_new(o, "owner", cg_json_cstr(j->owner));
-	if (j->state == JOB_FAILED)
-		json_object_set_new(o, "error", cg_json_cstr(j->error));
+	json_t *res = json_object_get(row, "result");
+	if (done && json_is_object(res))
+		json_object_set(o, "result", res);
+	json_object_set(o, "owner", json_object_get(row, "owner"));
+	if (strcmp(state, "failed") == 0)
+		json_object_set(o, "error", json_object_get(row, "error"));
 	return o;
 }
 
 /* ---- analysis ---------------------------------------------------------------- */
 
+/* One analysis in progress. */
+typedef struct upload {
+	cg_server *srv;
+	int64_t id;
+	/* what the policy knew of the uploader when they made it (their kind
+	 * and agency): findings are filed only where that caller may upload */
+	cg_pol_who owner_who;
+	int64_t flagged, events_stored, outside_scope, started_ms, last_write_ms;
+} upload;
+
 typedef struct ctx {
-	job *j;
+	upload *u;
 	cg_dns_analyzer *a;
 	cg_dns_stats *st;
 } ctx;
+
+static json_t *progress_json(const cg_dns_stats *st)
+{
+	return json_pack("{s:I,s:I,s:I}", "lines_read", (json_int_t)st->lines, "queries",
+	                 (json_int_t)st->queries, "bytes_read", (json_int_t)st->bytes);
+}
+
+/* The row's analysis state; NULL members are null. */
+static cg_err upload_set(upload *u, const char *state, json_t *progress, json_t *result,
+                         const char *error, int64_t finished)
+{
+	json_t *rec = json_pack("{s:s,s:I}", "state", state, "started", (json_int_t)u->started_ms);
+	if (!rec)
+		return CG_ENOMEM;
+	if (progress)
+		json_object_set_new(rec, "progress", progress);
+	if (result)
+		json_object_set_new(rec, "result", result);
+	if (error)
+		json_object_set_new(rec, "error", json_string(error));
+	if (finished)
+		json_object_set_new(rec, "finished", json_integer(finished));
+	cg_err err = cg_store_dns_upload_set(u->srv->store, u->id, rec);
+	json_decref(rec);
+	return err;
+}
 
 static int progress_add(void *c, const cg_dns_rec *rec)
 {
 	ctx *x = c;
 	cg_dns_analyzer_add(x->a, rec);
 	if ((x->st->queries & 1023) == 0) {
-		atomic_store(&x->j->lines, x->st->lines);
-		atomic_store(&x->j->queries, x->st->queries);
-		atomic_store(&x->j->bytes, x->st->bytes);
+		/* about once a second, for whichever server is asked */
+		int64_t now = cg_mono_ms();
+		if (now - x->u->last_write_ms >= 1000) {
+			x->u->last_write_ms = now;
+			if (upload_set(x->u, "analyzing", progress_json(x->st), NULL, NULL, 0))
+				cg_warn("dns upload %lld: progress not stored: %s",
+				        (long long)x->u->id, cg_store_errmsg());
+		}
 	}
 	return atomic_load(&g.stop) ? 1 : 0;
 }
@@ -254,7 +199,7 @@ static void load_intel(const char *data_dir, cg_dns_set *bl)
 	closedir(d);
 }
 
-static cg_err store_events(cg_server *srv, job *j, cg_dns_analyzer *a)
+static cg_err store_events(cg_server *srv, upload *j, cg_dns_analyzer *a)
 {
 	const uint32_t *ids;
 	size_t n;
@@ -338,17 +283,31 @@ static void scrub(char *msg, size_t size, const char *needle, const char *with)
 	msg[n] = '\0';
 }
 
-typedef struct job_arg {
-	cg_server *srv;
-	job *j;
-	char path[4400];
-} job_arg;
-
-static void *job_run(void *p)
+/* Analyses upload id and records the outcome in its row (done, or failed
+ * with a reason for the API caller). An error return leaves the row
+ * "analyzing" for the next run: the server is stopping, or the store
+ * failed. */
+static cg_err analyze_one(cg_server *srv, int64_t id, cg_buf *jwhy)
 {
-	job_arg *arg = p;
-	job *j = arg->j;
-	cg_server *srv = arg->srv;
+	json_t *row = NULL;
+	cg_err err = cg_store_dns_upload_get(srv->store, id, &row);
+	if (err) {
+		cg_buf_printf(jwhy, "upload %lld: %s", (long long)id, cg_store_errmsg());
+		return err;
+	}
+	upload u = {.srv = srv, .id = id, .started_ms = cg_time_now_ms()};
+	json_int_t k = json_integer_value(json_object_get(row, "owner_kind"));
+	u.owner_who.kind = k > 0 && k < CG_POL_NKINDS ? (cg_pol_kind)k : CG_POL_NKINDS;
+	u.owner_who.agency_id = json_integer_value(json_object_get(row, "agency_id"));
+	json_decref(row);
+	char path[4400];
+	if (!log_path(srv, id, path, sizeof path))
+		return CG_ETOOBIG;
+	if ((err = upload_set(&u, "analyzing", NULL, NULL, NULL, 0))) {
+		cg_buf_printf(jwhy, "upload %lld: %s", (long long)id, cg_store_errmsg());
+		return err;
+	}
+	cg_info("dns upload %lld: analysis starts", (long long)id);
 	cg_buf why;
 	cg_buf_init(&why, 1024);
 	cg_dns_opts o;
@@ -358,54 +317,53 @@ static void *job_run(void *p)
 	cg_dns_dga *dga = NULL;
 	cg_dns_set *bl = cg_dns_set_new(), *allow = cg_dns_set_new();
 	cg_dns_analyzer *a = NULL;
-	cg_err err = psl && bl && allow ? CG_OK : CG_ENOMEM;
+	err = psl && bl && allow ? CG_OK : CG_ENOMEM;
 	if (!err)
 		cg_rules_dir("dns", rules, sizeof rules); /* a missing one fails the load */
 	if (!err)
 		err = cg_dns_dga_load(rules, &dga, &why);
 	if (!err) {
-		char path[4300];
-		cg_dns_intel_stats st = { 0 };
-		snprintf(path, sizeof path, "%s/allow.txt", rules);
-		cg_dns_intel_load(allow, path, &st, NULL);
+		char apath[4300];
+		cg_dns_intel_stats ist = {0};
+		snprintf(apath, sizeof apath, "%s/allow.txt", rules);
+		cg_dns_intel_load(allow, apath, &ist, NULL);
 		load_intel(srv->data_dir, bl);
 		err = cg_dns_analyzer_new(&o, bl, allow, dga, psl, &a);
 	}
-	cg_dns_stats st = { 0 };
+	cg_dns_stats st = {0};
 	if (!err) {
-		ctx x = { j, a, &st };
-		err = cg_dns_read_path(arg->path, CG_DNS_FMT_AUTO, &st, progress_add, &x,
-				       NULL, &why);
-		atomic_store(&j->lines, st.lines);
-		atomic_store(&j->queries, st.queries);
-		atomic_store(&j->bytes, st.bytes);
+		ctx x = {&u, a, &st};
+		u.last_write_ms = cg_mono_ms();
+		err = cg_dns_read_path(path, CG_DNS_FMT_AUTO, &st, progress_add, &x, NULL, &why);
 	}
-	if (!err && atomic_load(&g.stop)) {
-		err = CG_EINTERNAL;
-		cg_buf_puts(&why, "server stopping");
-	}
-	if (!err)
-		err = store_events(srv, j, a);
-	pthread_mutex_lock(&g.mu);
-	j->finished_ms = cg_time_now_ms();
-	if (err) {
-		j->state = JOB_FAILED;
+	bool stopping = atomic_load(&g.stop);
+	if (!err && !stopping)
+		err = store_events(srv, &u, a);
+	cg_err out = CG_OK;
+	if (stopping) {
+		/* left "analyzing": whoever runs the job next starts it again */
+		cg_buf_puts(jwhy, "server stopping");
+		out = CG_EINTERNAL;
+	} else if (err) {
 		/* the reason goes to the API caller: never the server's paths */
-		char msg[sizeof j->error];
+		char msg[512], text[600];
 		snprintf(msg, sizeof msg, "%s", why.len ? cg_buf_cstr(&why) : cg_strerror(err));
-		scrub(msg, sizeof msg, arg->path, "the uploaded log");
+		scrub(msg, sizeof msg, path, "the uploaded log");
 		scrub(msg, sizeof msg, rules, "the DNS rules");
 		scrub(msg, sizeof msg, srv->data_dir, "the data directory");
-		snprintf(j->error, sizeof j->error, "analysis failed: %.480s", msg);
-		cg_warn("dns upload %lld: %s", (long long)j->id, cg_buf_cstr(&why));
+		snprintf(text, sizeof text, "analysis failed: %.480s", msg);
+		cg_warn("dns upload %lld: %s", (long long)id, cg_buf_cstr(&why));
+		out = upload_set(&u, "failed", progress_json(&st), NULL, text, cg_time_now_ms());
 	} else {
-		j->state = JOB_DONE;
+		json_t *res = json_pack("{s:I,s:I,s:I}", "clients_flagged", (json_int_t)u.flagged,
+		                        "events_stored", (json_int_t)u.events_stored,
+		                        "outside_your_agencies", (json_int_t)u.outside_scope);
+		out = upload_set(&u, "done", progress_json(&st), res, NULL, cg_time_now_ms());
+		cg_info("dns upload %lld: done, %llu lines, %lld clients flagged", (long long)id,
+		        (unsigned long long)st.lines, (long long)u.flagged);
 	}
-	g.running--;
-	pthread_mutex_unlock(&g.mu);
-	cg_info("dns upload %lld: %s, %llu lines, %lld clients flagged",
-		(long long)j->id, state_names[j->state], (unsigned long long)st.lines,
-		(long long)j->flagged);
+	if (out && !jwhy->len)
+		cg_buf_printf(jwhy, "upload %lld: %s", (long long)id, cg_store_errmsg());
 	cg_dns_analyzer_free(a);
 	cg_dns_set_free(bl);
 	cg_dns_set_free(allow);
@@ -413,30 +371,159 @@ static void *job_run(void *p)
 	if (psl)
 		psl_free(psl);
 	cg_buf_free(&why);
-	free(arg);
-	return NULL;
+	return out;
+}
+
+/* The "dns-analysis" job: every queued upload (and one an analyser that
+ * died left "analyzing"), oldest first. */
+static cg_err dns_job(void *arg, const cg_job *job, int64_t *next_run_ms, cg_buf *why)
+{
+	(void)job;
+	(void)next_run_ms;
+	cg_server *srv = arg;
+	for (;;) {
+		if (atomic_load(&g.stop)) {
+			cg_buf_puts(why, "server stopping");
+			return CG_EINTERNAL;
+		}
+		int64_t id = 0;
+		cg_err err = cg_store_dns_upload_next(srv->store, &id);
+		if (err == CG_ENOTFOUND)
+			return CG_OK;
+		if (!err)
+			err = analyze_one(srv, id, why);
+		else
+			cg_buf_printf(why, "%s", cg_store_errmsg());
+		if (err)
+			return err;
+	}
+}
+
+/* An older server's uploads: DATA/dns-uploads/N.log with N.name (and,
+ * from a later version, N.owner) beside it (its registry was in memory,
+ * rebuilt from these; one without N.owner is the admins' alone).
+ * Each becomes a row (its bytes kept, to be analysed again on request);
+ * the files move to legacy/ first, so a new row's ID.log never lands on
+ * a legacy N.log still waiting. */
+static void import_legacy(cg_server *srv, const char *dir)
+{
+	char sub[4300], from[4400], to[4400];
+	snprintf(sub, sizeof sub, "%s/legacy", dir);
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		int64_t id;
+		/* every older server wrote N.name; N.owner came later */
+		if (n < 6 || strcmp(e->d_name + n - 5, ".name") != 0 ||
+		    cg_parse_i64(cg_slice_from(e->d_name, n - 5), 1, INT64_MAX, &id))
+			continue;
+		if (cg_mkdir_p(sub, 0700, NULL))
+			break;
+		static const char *const ext[] = {"log", "name", "owner"};
+		for (size_t i = 0; i < 3; i++) {
+			snprintf(from, sizeof from, "%s/%lld.%s", dir, (long long)id, ext[i]);
+			snprintf(to, sizeof to, "%s/%lld.%s", sub, (long long)id, ext[i]);
+			if (rename(from, to) != 0 && errno != ENOENT)
+				cg_warn("dns uploads: cannot move %s aside: %s", from, strerror(errno));
+		}
+	}
+	closedir(d);
+	if (!(d = opendir(sub)))
+		return;
+	size_t moved = 0;
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		int64_t id;
+		if (n < 5 || strcmp(e->d_name + n - 4, ".log") != 0 ||
+		    cg_parse_i64(cg_slice_from(e->d_name, n - 4), 1, INT64_MAX, &id))
+			continue;
+		cg_buf b;
+		char name[256] = "upload";
+		snprintf(from, sizeof from, "%s/%lld.name", sub, (long long)id);
+		cg_buf_init(&b, sizeof name - 1);
+		if (cg_read_file(from, &b, NULL) == CG_OK && b.len)
+			cg_slice_copy(cg_buf_slice(&b), name, sizeof name);
+		cg_buf_free(&b);
+		/* {"owner","kind","agency_id"}; none: the admins' alone */
+		json_t *oj = NULL;
+		snprintf(from, sizeof from, "%s/%lld.owner", sub, (long long)id);
+		cg_buf_init(&b, 4096);
+		if (cg_read_file(from, &b, NULL) || cg_json_parse(cg_buf_slice(&b), &oj, NULL) ||
+		    !json_is_object(oj)) {
+			json_decref(oj);
+			oj = json_pack("{s:s,s:i,s:i}", "owner", "", "kind", (int)CG_POL_ADMIN,
+			               "agency_id", 0);
+		}
+		cg_buf_free(&b);
+		struct stat sb;
+		snprintf(from, sizeof from, "%s/%lld.log", sub, (long long)id);
+		if (stat(from, &sb) != 0) {
+			json_decref(oj);
+			continue;
+		}
+		const char *owner = cg_json_get_str(oj, "owner");
+		json_t *rec = json_pack("{s:s,s:s,s:I,s:I,s:I}", "name", name, "owner",
+		                        owner && *owner ? owner : "legacy", "owner_kind",
+		                        (json_int_t)json_integer_value(json_object_get(oj, "kind")),
+		                        "agency_id",
+		                        (json_int_t)json_integer_value(json_object_get(oj, "agency_id")),
+		                        "created",
+		                        (json_int_t)((int64_t)sb.st_mtime * 1000));
+		json_decref(oj);
+		int64_t nid = 0;
+		cg_err err = rec ? cg_store_dns_upload_create(srv->store, rec, INT64_MAX, &nid)
+		                 : CG_ENOMEM;
+		json_decref(rec);
+		if (!err && log_path(srv, nid, to, sizeof to) && rename(from, to) == 0 &&
+		    cg_store_dns_upload_write_end(srv->store, nid, (int64_t)sb.st_size) == CG_OK) {
+			moved++;
+			static const char *const side[] = {"name", "owner"};
+			for (size_t i = 0; i < 2; i++) {
+				snprintf(from, sizeof from, "%s/%lld.%s", sub, (long long)id, side[i]);
+				unlink(from);
+			}
+		} else if (nid) {
+			/* another server took this file first */
+			cg_store_dns_upload_delete(srv->store, nid, cg_time_now_ms());
+		}
+	}
+	closedir(d);
+	rmdir(sub);
+	if (moved)
+		cg_info("dns uploads: %zu uploads of an older server moved into the store", moved);
+}
+
+cg_err cg_dns_jobs_start(cg_server *srv, int64_t lease_ms)
+{
+	char dir[4200];
+	snprintf(dir, sizeof dir, "%s/dns-uploads", srv->data_dir);
+	cg_err err = cg_mkdir_p(dir, 0700, NULL);
+	if (!err)
+		import_legacy(srv, dir);
+	atomic_store(&g.stop, false);
+	cg_jobs *j = NULL;
+	if (!err)
+		err = cg_jobs_new(srv->store, NULL, lease_ms, &j);
+	if (!err)
+		err = cg_jobs_add(j, DNS_JOB_NAME, DNS_JOB_KIND, CG_DNS_SWEEP_MS, dns_job, srv);
+	if (!err)
+		err = cg_jobs_start(j);
+	if (err) {
+		cg_jobs_free(j);
+		return err;
+	}
+	g.jobs = j;
+	return CG_OK;
 }
 
 void dns_jobs_shutdown(void)
 {
 	atomic_store(&g.stop, true);
-	pthread_mutex_lock(&g.mu);
-	for (size_t i = 0; i < g.n; i++) {
-		job *j = g.jobs[i];
-		if (!j->joinable)
-			continue;
-		j->joinable = false;
-		pthread_mutex_unlock(&g.mu);
-		pthread_join(j->thread, NULL);
-		pthread_mutex_lock(&g.mu);
-	}
-	for (size_t i = 0; i < g.n; i++)
-		free(g.jobs[i]);
-	free(g.jobs);
+	cg_jobs_free(g.jobs); /* the run in progress stops at its next record */
 	g.jobs = NULL;
-	g.n = g.cap = 0;
-	g.loaded = false;
-	pthread_mutex_unlock(&g.mu);
 }
 
 /* ---- handlers ------------------------------------------------------------------ */
@@ -454,42 +541,57 @@ static void owner_of(const cg_req *req, char *out, size_t n)
 	snprintf(out, n, "%s:%lld", req->who.is_user ? "user" : "token", (long long)req->who.id);
 }
 
-/* The caller's uploads: how many and their bytes (g.mu held). */
-static void owner_usage(const char *owner, int64_t *count, int64_t *bytes)
+/* The row of the path's upload, if the caller may do act on it (the caller
+ * json_decref()s it). Another owner's upload answers 404 like a missing
+ * one: the policy says only the owner (or an admin) may see it, so its
+ * existence is not told. */
+static json_t *upload_for(cg_req *req, cg_resp *resp, cg_pol_action act)
 {
-	*count = *bytes = 0;
-	for (size_t i = 0; i < g.n; i++)
-		if (strcmp(g.jobs[i]->owner, owner) == 0) {
-			(*count)++;
-			*bytes += g.jobs[i]->size;
-		}
-}
-
-/* The upload of the path, if the caller may do act on it (g.mu held).
- * Another owner's upload answers 404 like a missing one: the policy says
- * only the owner (or an admin) may see it, so its existence is not told. */
-static job *job_for(cg_req *req, cg_resp *resp, cg_pol_action act)
-{
-	job *j = registry_load(req->srv) ? job_find(req->id) : NULL;
-	if (!j) {
-		cg_resp_error(resp, 404, "no such upload", NULL);
+	json_t *row = NULL;
+	cg_err err = cg_store_dns_upload_get(req->srv->store, req->id, &row);
+	if (err) {
+		if (err == CG_ENOTFOUND)
+			cg_resp_error(resp, 404, "no such upload", NULL);
+		else
+			cg_resp_store_error(resp, err, "dns_upload");
 		return NULL;
 	}
 	char me[48];
 	owner_of(req, me, sizeof me);
+	const char *owner = cg_json_get_str(row, "owner");
 	cg_pol_who w = cg_req_who(req);
 	cg_pol_verdict v =
-	    cg_policy(&w, act, CG_PRES_DNS_UPLOAD, j->owner_who.agency_id,
-	              strcmp(me, j->owner) == 0 ? CG_POL_OWNER_SELF : CG_POL_OWNER_OTHER);
+	    cg_policy(&w, act, CG_PRES_DNS_UPLOAD, json_integer_value(json_object_get(row, "agency_id")),
+	              owner && strcmp(me, owner) == 0 ? CG_POL_OWNER_SELF : CG_POL_OWNER_OTHER);
 	if (v == CG_POL_NOT_OWNER || v == CG_POL_OTHER_AGENCY) {
+		json_decref(row);
 		cg_resp_error(resp, 404, "no such upload", NULL);
 		return NULL;
 	}
 	if (v != CG_POL_ALLOW) {
+		json_decref(row);
 		cg_resp_error(resp, 403, cg_pol_verdict_text(v), NULL);
 		return NULL;
 	}
-	return j;
+	return row;
+}
+
+static const char *row_state(const json_t *row)
+{
+	const char *s = cg_json_get_str(row, "state");
+	return s ? s : "";
+}
+
+/* A PUT holds the row until then (renewed while bytes arrive). */
+static bool being_written(const json_t *row, int64_t now)
+{
+	json_t *w = json_object_get(row, "writing_until");
+	return json_is_integer(w) && json_integer_value(w) >= now;
+}
+
+static bool being_analysed(const json_t *row)
+{
+	return strcmp(row_state(row), "queued") == 0 || strcmp(row_state(row), "analyzing") == 0;
 }
 
 void api_dns_upload_create(cg_req *req, cg_resp *resp)
@@ -511,18 +613,16 @@ void api_dns_upload_create(cg_req *req, cg_resp *resp)
 	}
 	char me[48];
 	owner_of(req, me, sizeof me);
-	pthread_mutex_lock(&g.mu);
-	if (!registry_load(req->srv)) {
-		pthread_mutex_unlock(&g.mu);
-		json_decref(body);
-		cg_resp_error(resp, 500, "cannot create the upload", NULL);
-		return;
-	}
-	int64_t count, bytes;
-	owner_usage(me, &count, &bytes);
-	if (count >= CG_DNS_MAX_UPLOADS_PER_OWNER) {
-		pthread_mutex_unlock(&g.mu);
-		json_decref(body);
+	json_t *rec = json_pack("{s:s,s:s,s:i,s:I,s:I}", "name", name, "owner", me, "owner_kind",
+	                        (int)w.kind, "agency_id", (json_int_t)(w.agency_id > 0 ? w.agency_id : 0),
+	                        "created", (json_int_t)cg_time_now_ms());
+	json_decref(body);
+	int64_t id = 0;
+	cg_err err = rec ? cg_store_dns_upload_create(req->srv->store, rec, CG_DNS_MAX_UPLOADS_PER_OWNER,
+	                                              &id)
+	                 : CG_ENOMEM;
+	json_decref(rec);
+	if (err == CG_ELIMIT) {
 		char msg[160];
 		snprintf(msg, sizeof msg,
 		         "upload quota reached (%d uploads): delete old uploads first",
@@ -530,48 +630,35 @@ void api_dns_upload_create(cg_req *req, cg_resp *resp)
 		cg_resp_error(resp, 429, msg, NULL);
 		return;
 	}
-	job *j = job_add(g.next_id, name, 0, me, (cg_pol_who){w.kind, w.agency_id > 0 ? w.agency_id : 0});
 	char path[4400];
 	int fd = -1;
-	if (j) {
-		json_t *oj = json_pack("{s:s,s:i,s:I}", "owner", me, "kind", (int)j->owner_who.kind,
-		                       "agency_id", (json_int_t)j->owner_who.agency_id);
-		cg_buf ob;
-		cg_buf_init(&ob, 4096);
-		cg_err e1 = cg_json_encode(&ob, oj);
-		json_decref(oj);
-		snprintf(path, sizeof path, "%s/%lld.owner", g.dir, (long long)j->id);
-		if (!e1)
-			e1 = cg_write_file_atomic(path, ob.ptr, ob.len, 0600, NULL);
-		cg_buf_free(&ob);
-		snprintf(path, sizeof path, "%s/%lld.name", g.dir, (long long)j->id);
-		cg_write_file_atomic(path, name, strlen(name), 0600, NULL);
-		snprintf(path, sizeof path, "%s/%lld.log", g.dir, (long long)j->id);
-		if (!e1)
-			fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	}
-	json_t *out = j && fd >= 0 ? job_json(j) : NULL;
-	pthread_mutex_unlock(&g.mu);
-	json_decref(body);
-	if (fd >= 0)
-		close(fd);
-	if (!out) {
-		cg_resp_error(resp, j ? 500 : 503, j ? "cannot create the upload"
-						     : "too many uploads", NULL);
+	if (!err && log_path(req->srv, id, path, sizeof path))
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	json_t *row = NULL;
+	if (fd < 0 || cg_store_dns_upload_get(req->srv->store, id, &row)) {
+		if (fd >= 0)
+			close(fd);
+		else if (id)
+			cg_store_dns_upload_delete(req->srv->store, id, cg_time_now_ms());
+		cg_resp_error(resp, 500, "cannot create the upload", NULL);
 		return;
 	}
-	cg_resp_json(resp, 201, out);
+	close(fd);
+	cg_resp_json(resp, 201, upload_json(row));
+	json_decref(row);
 }
 
 /* PUT .../dns/uploads/{id}?offset=N is a streamed route (server.h,
  * cg_stream): the bytes go to the file as they arrive, never held whole.
  * begin() checks the owner, the offset, the upload limit and the owner's
- * quota and opens the file; data() writes within the room left; end()
- * makes the bytes durable and moves the offset, or truncates back to it. */
+ * quota, takes the row for the PUT (store.h) and opens the file; data()
+ * writes within the room left and renews the hold; end() makes the bytes
+ * durable and stores the new size, or truncates back to the offset. */
 typedef struct put_state {
-	job *j;
+	cg_server *srv;
+	int64_t id;
 	int fd;
-	int64_t off, written, room;
+	int64_t off, written, room, until;
 } put_state;
 
 static bool put_begin(cg_req *req, cg_resp *resp, void **state)
@@ -582,56 +669,58 @@ static bool put_begin(cg_req *req, cg_resp *resp, void **state)
 	const char *cl = cg_req_header(req, "Content-Length");
 	if (cl && cg_parse_i64(cg_slice_cstr(cl), 0, INT64_MAX, &clen))
 		clen = -1;
-	pthread_mutex_lock(&g.mu);
-	job *j = job_for(req, resp, CG_ACT_UPLOAD);
+	json_t *row = upload_for(req, resp, CG_ACT_UPLOAD);
+	if (!row)
+		return false;
+	int64_t now = cg_time_now_ms(), count = 0, bytes = 0;
+	int64_t size = json_integer_value(json_object_get(row, "size"));
 	const char *refuse = NULL;
 	unsigned code = 409;
 	json_t *details = NULL;
-	int64_t count, bytes, room = 0;
-	if (!j) {
-		pthread_mutex_unlock(&g.mu);
-		return false;
-	}
-	owner_usage(j->owner, &count, &bytes);
-	room = CG_DNS_MAX_UPLOAD_BYTES - off < CG_DNS_MAX_OWNER_BYTES - bytes
-	           ? CG_DNS_MAX_UPLOAD_BYTES - off
-	           : CG_DNS_MAX_OWNER_BYTES - bytes;
-	if (j->writing) {
-		refuse = "another PUT of this upload is in progress";
-	} else if (j->state != JOB_RECEIVING && j->state != JOB_DONE && j->state != JOB_FAILED) {
-		refuse = "the upload is being analysed";
-	} else if (off != j->size) {
-		refuse = "offset is not where the upload stands: resume from details.offset";
-		details = json_pack("{s:I}", "offset", (json_int_t)j->size);
-	} else if (clen > room) {
-		refuse = "larger than the upload limit or your uploads' quota: delete old uploads first";
-		code = 413;
-	}
-	int fd = -1;
-	if (!refuse) {
-		char path[4400];
-		snprintf(path, sizeof path, "%s/%lld.log", g.dir, (long long)j->id);
-		fd = open(path, O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || lseek(fd, off, SEEK_SET) != off) {
-			refuse = "cannot store the data";
-			code = 500;
-		}
-	}
-	put_state *st = refuse ? NULL : calloc(1, sizeof *st);
-	if (!refuse && !st) {
+	if (cg_store_dns_upload_usage(req->srv->store, cg_json_get_str(row, "owner"), &count,
+	                              &bytes)) {
 		refuse = "cannot store the data";
 		code = 500;
 	}
+	int64_t room = CG_DNS_MAX_UPLOAD_BYTES - off < CG_DNS_MAX_OWNER_BYTES - bytes
+	                   ? CG_DNS_MAX_UPLOAD_BYTES - off
+	                   : CG_DNS_MAX_OWNER_BYTES - bytes;
+	int64_t until = now + CG_DNS_PUT_LEASE_MS;
 	if (refuse) {
-		pthread_mutex_unlock(&g.mu);
-		if (fd >= 0)
-			close(fd);
+	} else if (being_written(row, now)) {
+		refuse = "another PUT of this upload is in progress";
+	} else if (being_analysed(row)) {
+		refuse = "the upload is being analysed";
+	} else if (off != size) {
+		refuse = "offset is not where the upload stands: resume from details.offset";
+		details = json_pack("{s:I}", "offset", (json_int_t)size);
+	} else if (clen > room) {
+		refuse = "larger than the upload limit or your uploads' quota: delete old uploads first";
+		code = 413;
+	} else if (cg_store_dns_upload_write_begin(req->srv->store, req->id, off, now, -1, until)) {
+		/* another PUT or an analysis took it since the row was read */
+		refuse = "another PUT of this upload is in progress";
+	}
+	json_decref(row);
+	if (refuse) {
 		cg_resp_error(resp, code, refuse, details);
 		return false;
 	}
-	j->writing = true;
-	pthread_mutex_unlock(&g.mu);
-	*st = (put_state){.j = j, .fd = fd, .off = off, .room = room};
+	int fd = -1;
+	char path[4400];
+	if (log_path(req->srv, req->id, path, sizeof path))
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+	put_state *st = calloc(1, sizeof *st);
+	if (fd < 0 || lseek(fd, off, SEEK_SET) != off || !st) {
+		if (fd >= 0)
+			close(fd);
+		free(st);
+		cg_store_dns_upload_write_end(req->srv->store, req->id, -1);
+		cg_resp_error(resp, 500, "cannot store the data", NULL);
+		return false;
+	}
+	*st = (put_state){.srv = req->srv, .id = req->id, .fd = fd, .off = off, .room = room,
+	                  .until = until};
 	*state = st;
 	return true;
 }
@@ -646,6 +735,18 @@ static bool put_data(void *state, cg_req *req, cg_resp *resp, const char *p, siz
 		              "uploads first",
 		              NULL);
 		return false;
+	}
+	/* renew the hold well before it ends; losing it means someone else
+	 * may write: stop */
+	int64_t now = cg_time_now_ms();
+	if (st->until - now < CG_DNS_PUT_LEASE_MS / 2) {
+		int64_t until = now + CG_DNS_PUT_LEASE_MS;
+		if (cg_store_dns_upload_write_begin(st->srv->store, st->id, st->off, now, st->until,
+		                                    until)) {
+			cg_resp_error(resp, 409, "the upload was taken over by another PUT", NULL);
+			return false;
+		}
+		st->until = until;
 	}
 	size_t done = 0;
 	while (done < n) {
@@ -671,20 +772,18 @@ static void put_end(void *state, cg_req *req, cg_resp *resp, bool ok)
 		cg_resp_error(resp, 500, "cannot store the data", NULL);
 	}
 	if (!ok && ftruncate(st->fd, st->off) != 0)
-		cg_warn("dns upload %lld: cannot roll back a failed write", (long long)st->j->id);
+		cg_warn("dns upload %lld: cannot roll back a failed write", (long long)st->id);
 	close(st->fd);
-	pthread_mutex_lock(&g.mu);
-	job *j = st->j;
-	j->writing = false;
-	json_t *out = NULL;
-	if (ok) {
-		j->size = st->off + st->written;
-		j->state = JOB_RECEIVING;
-		out = job_json(j);
-	}
-	pthread_mutex_unlock(&g.mu);
-	if (out)
-		cg_resp_json(resp, 200, out);
+	cg_err err = cg_store_dns_upload_write_end(st->srv->store, st->id,
+	                                           ok ? st->off + st->written : -1);
+	json_t *row = NULL;
+	if (ok && !err)
+		err = cg_store_dns_upload_get(st->srv->store, st->id, &row);
+	if (ok && err)
+		cg_resp_store_error(resp, err, "dns_upload");
+	else if (row)
+		cg_resp_json(resp, 200, upload_json(row));
+	json_decref(row);
 	free(st);
 }
 
@@ -699,99 +798,65 @@ void api_dns_upload_put(cg_req *req, cg_resp *resp)
 
 void api_dns_upload_get(cg_req *req, cg_resp *resp)
 {
-	pthread_mutex_lock(&g.mu);
-	job *j = job_for(req, resp, CG_ACT_READ);
-	json_t *out = j ? job_json(j) : NULL;
-	pthread_mutex_unlock(&g.mu);
-	if (out)
-		cg_resp_json(resp, 200, out);
+	json_t *row = upload_for(req, resp, CG_ACT_READ);
+	if (row)
+		cg_resp_json(resp, 200, upload_json(row));
+	json_decref(row);
 }
 
 void api_dns_upload_delete(cg_req *req, cg_resp *resp)
 {
-	pthread_mutex_lock(&g.mu);
-	job *j = job_for(req, resp, CG_ACT_UPLOAD);
-	if (!j) {
-		pthread_mutex_unlock(&g.mu);
+	json_t *row = upload_for(req, resp, CG_ACT_UPLOAD);
+	if (!row)
 		return;
-	}
-	if (j->state == JOB_ANALYZING || j->writing) {
-		pthread_mutex_unlock(&g.mu);
+	int64_t now = cg_time_now_ms();
+	bool writing = being_written(row, now);
+	json_decref(row);
+	cg_err err = cg_store_dns_upload_delete(req->srv->store, req->id, now);
+	if (err == CG_ECONFLICT) {
 		cg_resp_error(resp, 409,
-		              j->writing ? "a PUT is in progress" : "the upload is being analysed", NULL);
+		              writing ? "a PUT is in progress" : "the upload is being analysed", NULL);
 		return;
 	}
-	if (j->joinable) { /* a finished earlier run */
-		pthread_join(j->thread, NULL);
-		j->joinable = false;
+	if (err) {
+		cg_resp_store_error(resp, err, "dns_upload");
+		return;
 	}
-	static const char *const ext[] = {"log", "name", "owner"};
-	for (size_t e = 0; e < 3; e++) {
-		char path[4400];
-		snprintf(path, sizeof path, "%s/%lld.%s", g.dir, (long long)j->id, ext[e]);
+	char path[4400];
+	if (log_path(req->srv, req->id, path, sizeof path))
 		unlink(path);
-	}
-	for (size_t i = 0; i < g.n; i++)
-		if (g.jobs[i] == j) {
-			g.jobs[i] = g.jobs[--g.n];
-			break;
-		}
-	free(j);
-	pthread_mutex_unlock(&g.mu);
 	resp->status = 204;
 }
 
 void api_dns_upload_analyze(cg_req *req, cg_resp *resp)
 {
-	pthread_mutex_lock(&g.mu);
-	job *j = job_for(req, resp, CG_ACT_UPLOAD);
-	if (!j) {
-		pthread_mutex_unlock(&g.mu);
+	json_t *row = upload_for(req, resp, CG_ACT_UPLOAD);
+	if (!row)
 		return;
-	}
-	const char *refuse = j->state == JOB_ANALYZING ? "already being analysed"
-			     : j->writing ? "a PUT is in progress"
-			     : j->size == 0 ? "nothing uploaded yet"
-			     : g.running >= CG_DNS_MAX_JOBS_RUNNING ? "too many analyses running"
-			     : NULL;
+	int64_t now = cg_time_now_ms();
+	const char *refuse = being_analysed(row) ? "already being analysed"
+	                     : being_written(row, now) ? "a PUT is in progress"
+	                     : json_integer_value(json_object_get(row, "size")) == 0
+	                         ? "nothing uploaded yet"
+	                         : NULL;
+	json_decref(row);
+	if (!refuse && cg_store_dns_upload_queue(req->srv->store, req->id, now))
+		refuse = "already being analysed"; /* another request got there first */
 	if (refuse) {
-		pthread_mutex_unlock(&g.mu);
-		cg_resp_error(resp, j->size == 0 || j->writing ? 409 : 503, refuse, NULL);
+		cg_resp_error(resp, strcmp(refuse, "already being analysed") == 0 ? 503 : 409, refuse,
+		              NULL);
 		return;
 	}
-	job_arg *arg = calloc(1, sizeof *arg);
-	if (j->joinable) { /* a finished earlier run */
-		pthread_join(j->thread, NULL);
-		j->joinable = false;
-	}
-	bool ok = arg != NULL;
-	if (ok) {
-		arg->srv = req->srv;
-		arg->j = j;
-		snprintf(arg->path, sizeof arg->path, "%s/%lld.log", g.dir, (long long)j->id);
-		j->state = JOB_ANALYZING;
-		j->error[0] = '\0';
-		j->flagged = j->events_stored = j->outside_scope = 0;
-		atomic_store(&j->lines, 0);
-		atomic_store(&j->queries, 0);
-		atomic_store(&j->bytes, 0);
-		j->started_ms = cg_time_now_ms();
-		ok = pthread_create(&j->thread, NULL, job_run, arg) == 0;
-		if (ok) {
-			j->joinable = true;
-			g.running++;
-		} else {
-			j->state = JOB_FAILED;
-			free(arg);
-		}
-	}
-	json_t *out = ok ? job_json(j) : NULL;
-	pthread_mutex_unlock(&g.mu);
-	if (!ok) {
-		cg_resp_error(resp, 500, "cannot start the analysis", NULL);
+	/* any server's runner may take it; this one is woken at once */
+	if (g.jobs)
+		cg_jobs_run_soon(g.jobs, DNS_JOB_NAME);
+	cg_err err = cg_store_dns_upload_get(req->srv->store, req->id, &row);
+	if (err) {
+		cg_resp_store_error(resp, err, "dns_upload");
 		return;
 	}
-	cg_resp_json(resp, 202, out);
+	cg_resp_json(resp, 202, upload_json(row));
+	json_decref(row);
 }
 
 /* Infected clients per agency, from the stored dns/infected_client events

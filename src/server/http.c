@@ -38,6 +38,7 @@
 #include "api/violation.h"
 #include "serve_config.h"
 #include "backup_job.h"
+#include "api_agent.h"
 #include "jobs.h"
 #include "web_watch.h"
 
@@ -1038,7 +1039,22 @@ int cg_serve_run(const cg_serve_opts *o)
 	}
 	/* tests read this line to check which backend they run on */
 	fprintf(stderr, "canhgac serve: store %s\n", cg_store_backend(g_srv.store));
-	cg_throttle_init(&g_srv.throttle, CG_LOGIN_TRACKED, (int64_t)CG_LOGIN_WINDOW_S * 1000);
+	/* failed logins are counted in the store: every server shares them */
+	if (cg_throttle_init(&g_srv.throttle, g_srv.store, CG_LOGIN_TRACKED,
+	                     (int64_t)CG_LOGIN_WINDOW_S * 1000)) {
+		fprintf(stderr, "canhgac serve: cannot set up the login throttle: %s\n",
+		        cg_store_errmsg());
+		cg_store_close(g_srv.store);
+		return 2;
+	}
+	/* an older server's agent registry file, once */
+	if (cg_agent_api_import(g_srv.store, o->data_dir)) {
+		fprintf(stderr, "canhgac serve: cannot import %s/agents.db (see above)\n",
+		        o->data_dir);
+		cg_throttle_free(&g_srv.throttle);
+		cg_store_close(g_srv.store);
+		return 2;
+	}
 	cg_agency_cache_init(&g_srv.agencies);
 
 	/* every thread started from here on inherits the blocked signals */
@@ -1115,6 +1131,9 @@ int cg_serve_run(const cg_serve_opts *o)
 		return 2;
 	}
 	cg_buf_free(&bwhy);
+	if (cg_dns_jobs_start(&g_srv, o->job_lease_ms))
+		cg_warn("jobs: cannot start the DNS analysis runner: uploads are analysed by the"
+		        " other servers only");
 	cg_info("jobs: this server is %s", cg_jobs_holder(jobs));
 	printf("canhgac: listening on %s://%s\n", tls ? "https" : "http", shown);
 	if (tls)

@@ -38,6 +38,7 @@
 #include "api/agencytable.h"
 #include "api/auth.h"
 #include "api/policy.h"
+#include "api/throttle.h"
 #include "api/users.h"
 #include "store/store.h"
 
@@ -204,7 +205,10 @@ enum {
  * and (under TLS) the certificate pin on stdout. */
 int cg_serve_run(const cg_serve_opts *o);
 
-/* Stops and joins the DNS log analyses still running (dns_upload.c);
+/* Starts the job runner of the DNS log analyses ("dns-analysis",
+ * dns_upload.c); lease_ms 0 = CG_JOB_LEASE_MS. */
+cg_err cg_dns_jobs_start(cg_server *srv, int64_t lease_ms);
+/* Stops it (an analysis in progress stops and is left for the next run);
  * called before the store is closed. */
 void dns_jobs_shutdown(void);
 

@@ -49,8 +49,16 @@ try:
     _, tok2, _ = admin.req("POST", "/api/v1/tokens", {"name": "other", "scope": "ingest"})
     st, body, _ = srv.client(token=tok2["token"]).req("POST", "/api/v1/events", [event("c-1", summary="same id, another producer")])
     t.ok(st == 200 and body["accepted"] == 1, "the same id from another producer is stored", body)
+    # the agent registry: a policy, an enrolled agent, an unused token
+    st, _, _ = admin.req("PUT", f"/api/v1/agent-policies/{child['id']}", {"heartbeat_s": 30})
+    _, et, _ = admin.req("POST", "/api/v1/enroll-tokens", {"agency_id": child["id"], "note": "web01"})
+    st, enr, _ = srv.client().req("POST", "/api/v1/agent/enroll",
+                                  {"token": et["token"], "host": "web01", "os": "linux"})
+    t.ok(st == 200, "an agent enrolled on the SQLite store", (st, enr))
+    _, unused, _ = admin.req("POST", "/api/v1/enroll-tokens", {"agency_id": parent["id"]})
     _, before, _ = admin.req("GET", "/api/v1/events?limit=500")
     _, ov_before, _ = admin.req("GET", "/api/v1/overview")
+    _, ep_before, _ = admin.req("GET", "/api/v1/endpoints")
 finally:
     srv.stop()
 
@@ -68,7 +76,10 @@ r, tables = copy()
 t.ok(r.returncode == 0 and tables and all(x["match"] for x in tables.values()),
      "store copy: every table's rows and checksum match", (r.returncode, r.stderr, tables))
 t.ok(tables.get("events", {}).get("copied") == 1201 and tables.get("users", {}).get("copied") == 2
-     and tables.get("agencies", {}).get("copied") == 2, "all rows copied",
+     and tables.get("agencies", {}).get("copied") == 2
+     and tables.get("enroll_tokens", {}).get("copied") == 2
+     and tables.get("agents", {}).get("copied") == 1
+     and tables.get("agent_policies", {}).get("copied") == 1, "all rows copied",
      {k: v["copied"] for k, v in tables.items()})
 r, tables = copy()
 t.ok(r.returncode == 0 and all(x["match"] and x["copied"] == 0 for x in tables.values()),
@@ -77,6 +88,11 @@ subprocess.run(["psql", "-X", "-q", pg_url, "-c", "UPDATE events SET summary='ta
 r, tables = copy()
 t.ok(r.returncode == 2 and tables["events"]["match"] is False and tables["agencies"]["match"],
      "a row changed in the copy is found by the checksum", (r.returncode, tables.get("events")))
+subprocess.run(["psql", "-X", "-q", pg_url, "-c", "UPDATE agents SET host='tampered'"], check=True)
+r, tables = copy()
+t.ok(r.returncode == 2 and tables["agents"]["match"] is False and tables["agent_policies"]["match"],
+     "a changed agent row is found by the checksum too", (r.returncode, tables.get("agents")))
+subprocess.run(["psql", "-X", "-q", pg_url, "-c", "UPDATE agents SET host='web01'"], check=True)
 r = subprocess.run([BIN, "store", "copy", "--from", pg_url, "--to", src_url], capture_output=True, text=True)
 t.ok(r.returncode == 2 and "only a copy from sqlite" in r.stderr, "other directions are refused", r.stderr)
 
@@ -98,6 +114,16 @@ try:
     t.ok(st == 201 and body["id"] == parent["id"] + 1, "new ids continue after the copied ones", body)
     o = pg.client()
     t.ok(o.login("officer1", "officer-password-1")[0] == 200, "a copied user logs in with the same password")
+    _, ep_after, _ = admin.req("GET", "/api/v1/endpoints")
+    t.ok([(e["agent_id"], e["host"], e["enrolled_at"]) for e in ep_after["items"]]
+         == [(e["agent_id"], e["host"], e["enrolled_at"]) for e in ep_before["items"]],
+         "the copy lists the same enrolled agent", (ep_before, ep_after))
+    st, hb, _ = pg.client(token=enr["token"]).req("POST", "/api/v1/agent/heartbeat", {"spool_pending": 0})
+    t.ok(st == 200 and hb["policy_version"] == 1, "the copied agent heartbeats with its policy", (st, hb))
+    st, enr2, _ = pg.client().req("POST", "/api/v1/agent/enroll", {"token": unused["token"], "host": "pc02"})
+    t.ok(st == 200 and enr2["agency_id"] == parent["id"], "a copied unused enrolment token enrols", (st, enr2))
+    st, _, _ = pg.client().req("POST", "/api/v1/agent/enroll", {"token": et["token"], "host": "again"})
+    t.ok(st == 409, "a copied used token stays used", st)
 finally:
     pg.cleanup()
     subprocess.run(["psql", "-X", "-q", admin_url, "-c", f"DROP DATABASE IF EXISTS {dbname}"])

@@ -1,6 +1,6 @@
 /*
  * auth.h - credentials: password hashing, random secrets, and the login
- * throttle.
+ * throttle (api/throttle.h).
  *
  *  - Passwords: argon2id through libsodium's crypto_pwhash_str (the
  *    interactive limits: 64 MiB, 2 passes), so a stolen database costs an
@@ -9,17 +9,13 @@
  *    the client once and stored as their SHA-256 (a leaked database does
  *    not give usable cookies or tokens). A token reads "cgt_" + 43
  *    base64url characters so it is easy to spot in logs and configs.
- *  - The throttle counts failed logins per key (a username, a client
- *    address) in a fixed window, in a bounded table keyed by a secret hash:
- *    once a key passes its limit, logins for it are refused with 429 until
- *    the window ends; live counters are never evicted (auth.c).
+ *  - The login throttle is api/throttle.h (rows of the store).
  *
- * Thread safety: cg_throttle has its own lock; the rest is stateless.
+ * Thread safety: stateless.
  */
 #ifndef CG_AUTH_H
 #define CG_AUTH_H
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -44,29 +40,5 @@ void cg_sha256(const void *p, size_t n, uint8_t out[32]);
 bool cg_secret_eq(const char *a, const char *b);
 /* A readable generated password (20 chars, ~119 bits). */
 void cg_generate_password(char out[24]);
-
-typedef struct cg_throttle_entry {
-	char key[136];
-	int64_t window_start_ms;
-	int fails;
-} cg_throttle_entry;
-
-typedef struct cg_throttle {
-	pthread_mutex_t mu;
-	unsigned char hkey[16]; /* crypto_shorthash key, random per process */
-	cg_throttle_entry *e;
-	size_t n; /* table size */
-	int64_t window_ms;
-} cg_throttle;
-
-cg_err cg_throttle_init(cg_throttle *t, size_t size, int64_t window_ms);
-void cg_throttle_free(cg_throttle *t);
-/* True when key has had >= limit failures in the current window, or when
- * it is not tracked and cannot be (its slots are all held by live
- * counters: treated as limited, never evicting another key's count). */
-bool cg_throttle_blocked(cg_throttle *t, const char *key, int limit, int64_t now_ms);
-/* Counts a failure; false when the key could not be tracked (full run). */
-bool cg_throttle_fail(cg_throttle *t, const char *key, int64_t now_ms);
-void cg_throttle_reset(cg_throttle *t, const char *key);
 
 #endif

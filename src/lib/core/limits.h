@@ -61,16 +61,14 @@
 /* A session cookie lives this long (a working day plus margin). */
 #define CG_SESSION_TTL_S (12 * 3600)
 /* Login throttling: failures allowed in the window, per username and per
- * client address, before 429; the table of tracked keys is bounded. */
+ * client address, before 429; the store keeps at most CG_LOGIN_TRACKED
+ * live windows (a key that finds them all live is treated as over its
+ * limit, never evicting a live count; each address adds at most
+ * CG_LOGIN_MAX_FAIL_IP usernames per window). api/throttle.h. */
 #define CG_LOGIN_WINDOW_S 900
 #define CG_LOGIN_MAX_FAIL_USER 5
 #define CG_LOGIN_MAX_FAIL_IP 30
 #define CG_LOGIN_TRACKED 16384
-/* Slots probed for one throttle key. A key whose run is full of live
- * counters is treated as over its limit (never evicting a live count);
- * with a keyed hash an attacker cannot aim at a run, and each address can
- * add only CG_LOGIN_MAX_FAIL_IP usernames per window. */
-#define CG_LOGIN_PROBE 32
 /* Passwords: bytes accepted (argon2id input) and the minimum length. */
 #define CG_MAX_PASSWORD 1024
 #define CG_MIN_PASSWORD 10
@@ -156,11 +154,15 @@
 /* Ranges in one longest-prefix table (every agency's ip_ranges, or a
  * --subnets file): a province declares hundreds. */
 #define CG_MAX_PREFIX_RANGES (1u << 20)
-/* Server: DNS log uploads remembered, the size of one, and analyses
- * running at once (each holds an analyzer: ~100 MB for 10M lines). */
-#define CG_DNS_MAX_UPLOADS 10000
+/* Server: the size of one DNS log upload. Analyses run one at a time per
+ * server, as the "dns-analysis" job (each holds an analyzer: ~100 MB for
+ * 10M lines); the job also runs every CG_DNS_SWEEP_MS to pick up an
+ * upload whose analyser died. A PUT holds its upload for
+ * CG_DNS_PUT_LEASE_MS, renewed while bytes arrive (a server that dies
+ * mid-PUT frees it after that). */
 #define CG_DNS_MAX_UPLOAD_BYTES (64ll * 1024 * 1024 * 1024)
-#define CG_DNS_MAX_JOBS_RUNNING 2
+#define CG_DNS_SWEEP_MS 60000
+#define CG_DNS_PUT_LEASE_MS 120000
 /* Per uploader (a user or a token): uploads kept and their bytes together.
  * A provider sends a day's log or a few; these stop one account from
  * filling the disk or the registry (delete old uploads to make room). */

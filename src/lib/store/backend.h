@@ -99,6 +99,8 @@ typedef struct cg_store_ops {
 	cg_err (*alerts_due)(cg_store_impl *st, int64_t now_ms, int64_t limit, json_t **items);
 	cg_err (*alert_update)(cg_store_impl *st, const char *id, const json_t *upd);
 	cg_err (*alerts_list)(cg_store_impl *st, int64_t agency_id, int64_t limit, json_t **items);
+	/* the server state shared by every server: backend_state.h */
+	const struct cg_store_state_ops *state;
 } cg_store_ops;
 
 extern const cg_store_ops cg_store_sqlite_ops;
@@ -106,6 +108,10 @@ extern const cg_store_ops cg_store_postgres_ops;
 /* The schema version each backend's migrations lead to. */
 int cg_store_sqlite_latest(void);
 int cg_store_postgres_latest(void);
+
+/* The backend of an open store (for store_state.c's dispatch). */
+const cg_store_ops *cg_store_ops_of(const cg_store *st);
+cg_store_impl *cg_store_impl_of(const cg_store *st);
 
 /* printf-style: the thread's error text for logs. */
 void cg_store_set_errmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

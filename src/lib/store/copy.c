@@ -136,8 +136,33 @@ static const col alerts_cols[] = {
     {"doc", K_JSON},     {NULL, K_INT},
 };
 
+static const col etokens_cols[] = {
+    {"id", K_INT},         {"token_hash", K_BLOB}, {"agency_id", K_INT}, {"note", K_TEXT},
+    {"created_by", K_TEXT}, {"created_at", K_INT}, {"expires_at", K_INT}, {"used_at", K_INT},
+    {"used_by", K_TEXT},   {NULL, K_INT},
+};
+static const col agents_cols[] = {
+    {"id", K_INT},           {"agent_id", K_TEXT},       {"api_token_id", K_INT},
+    {"agency_id", K_INT},    {"host", K_TEXT},           {"os", K_TEXT},
+    {"agent_version", K_TEXT}, {"rule_version", K_TEXT}, {"policy_version", K_INT},
+    {"spool_pending", K_INT}, {"enrolled_at", K_INT},    {"last_seen", K_INT},
+    {NULL, K_INT},
+};
+static const col apolicies_cols[] = {
+    {"agency_id", K_INT}, {"version", K_INT}, {"body", K_JSON}, {"updated_at", K_INT},
+    {NULL, K_INT},
+};
+
+static const col dnsup_cols[] = {
+    {"id", K_INT},         {"name", K_TEXT},     {"owner", K_TEXT},   {"owner_kind", K_INT},
+    {"agency_id", K_INT},  {"state", K_TEXT},    {"size", K_INT},     {"writing_until", K_INT},
+    {"progress", K_TEXT},  {"result", K_TEXT},   {"error", K_TEXT},   {"created", K_INT},
+    {"started", K_INT},    {"finished", K_INT},  {NULL, K_INT},
+};
+
 /* In foreign-key order. The scheduler's jobs are not copied: each server
- * makes its jobs when it starts. */
+ * makes its jobs when it starts; nor the login throttle's live counts and
+ * its secret (a moved province starts counting afresh). */
 static const table tables[] = {
     {"agencies", "id", "id", agencies_cols},
     {"systems", "id", "id", systems_cols},
@@ -151,6 +176,10 @@ static const table tables[] = {
     {"event_hosts", "agency_id, host", NULL, hosts_cols},
     {"web_findings", "url, kind", NULL, findings_cols},
     {"alerts", "id", NULL, alerts_cols},
+    {"enroll_tokens", "id", "id", etokens_cols},
+    {"agents", "id", "id", agents_cols},
+    {"agent_policies", "agency_id", NULL, apolicies_cols},
+    {"dns_uploads", "id", "id", dnsup_cols},
 };
 #define N_TABLES (sizeof tables / sizeof tables[0])
 

@@ -31,7 +31,7 @@
 #define CG_FIG_OFFLINE_S 180 /* three missed one-minute heartbeats */
 #define CG_FIG_OPEN_DAYS 30  /* the window of "open findings" and the trend */
 
-/* Counts the agents of agency_id (0 = all) in a cg_agents_list() answer. */
+/* Counts the agents of agency_id (0 = all) in a cg_store_agents_list() answer. */
 void cg_fig_agents(const json_t *agents, int64_t agency_id, int64_t *enrolled, int64_t *online);
 
 /* {"<agency id>": distinct hosts with a malware finding (high or worse)
@@ -45,7 +45,7 @@ cg_err cg_fig_dns_clients(cg_store *st, const cg_scope *scope, json_t **per_agen
 /* The overview: cg_store_overview() plus, per agency and in the totals,
  * enrolled, online, malware_hosts, dns_clients and open_total, and
  * "trend": CG_FIG_OPEN_DAYS entries {day: "YYYY-MM-DD", critical, high,
- * medium, low, info} (UTC days, oldest first). agents is a cg_agents_list()
+ * medium, low, info} (UTC days, oldest first). agents is a cg_store_agents_list()
  * answer or NULL when the registry is not open (then enrolled/online 0). */
 cg_err cg_fig_overview(cg_store *st, const cg_scope *scope, const json_t *agents, int64_t now_ms,
                        json_t **out);

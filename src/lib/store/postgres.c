@@ -211,6 +211,68 @@ static const char *const migrations[] = {
     " doc jsonb NOT NULL);"
     "CREATE INDEX alerts_due ON alerts(state, next_try);"
     "CREATE INDEX alerts_created ON alerts(created);",
+    /* the server state that had files or process memory of its own
+     * (postgres_state.c): the store's secrets, the login throttle (was in
+     * each server's memory), the agent registry, enrolment tokens and
+     * agent policies (were DATA_DIR/agents.db) */
+    "CREATE TABLE store_secrets (name text PRIMARY KEY, value bytea NOT NULL);"
+    "CREATE TABLE login_throttle ("
+    " key bytea PRIMARY KEY,"
+    " window_start bigint NOT NULL,"
+    " fails bigint NOT NULL);"
+    "CREATE INDEX login_throttle_window ON login_throttle(window_start);"
+    "CREATE TABLE enroll_tokens ("
+    " id bigserial PRIMARY KEY,"
+    " token_hash bytea NOT NULL CONSTRAINT enroll_tokens_hash_key UNIQUE,"
+    " agency_id bigint NOT NULL CONSTRAINT enroll_tokens_agency_fk"
+    "  REFERENCES agencies(id) ON DELETE CASCADE,"
+    " note text,"
+    " created_by text,"
+    " created_at bigint NOT NULL,"
+    " expires_at bigint NOT NULL,"
+    " used_at bigint,"
+    " used_by text);"
+    "CREATE INDEX enroll_tokens_agency ON enroll_tokens(agency_id);"
+    "CREATE TABLE agents ("
+    " id bigserial PRIMARY KEY,"
+    " agent_id text NOT NULL CONSTRAINT agents_agent_id_key UNIQUE,"
+    " api_token_id bigint NOT NULL CONSTRAINT agents_token_key UNIQUE"
+    "  CONSTRAINT agents_token_fk REFERENCES api_tokens(id) ON DELETE RESTRICT,"
+    " agency_id bigint NOT NULL CONSTRAINT agents_agency_fk"
+    "  REFERENCES agencies(id) ON DELETE RESTRICT,"
+    " host text,"
+    " os text,"
+    " agent_version text,"
+    " rule_version text,"
+    " policy_version bigint,"
+    " spool_pending bigint,"
+    " enrolled_at bigint NOT NULL,"
+    " last_seen bigint NOT NULL);"
+    "CREATE INDEX agents_agency ON agents(agency_id);"
+    "CREATE TABLE agent_policies ("
+    " agency_id bigint PRIMARY KEY CONSTRAINT agent_policies_agency_fk"
+    "  REFERENCES agencies(id) ON DELETE CASCADE,"
+    " version bigint NOT NULL,"
+    " body jsonb NOT NULL,"
+    " updated_at bigint NOT NULL);",
+    /* DNS log uploads (were a registry in memory and DATA_DIR files) */
+    "CREATE TABLE dns_uploads ("
+    " id bigserial PRIMARY KEY,"
+    " name text NOT NULL,"
+    " owner text NOT NULL,"
+    " owner_kind bigint NOT NULL,"
+    " agency_id bigint NOT NULL,"
+    " state text NOT NULL,"
+    " size bigint NOT NULL,"
+    " writing_until bigint,"
+    " progress text,"
+    " result text,"
+    " error text,"
+    " created bigint NOT NULL,"
+    " started bigint,"
+    " finished bigint);"
+    "CREATE INDEX dns_uploads_owner ON dns_uploads(owner);"
+    "CREATE INDEX dns_uploads_state ON dns_uploads(state, id);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -2652,6 +2714,10 @@ static cg_err pg_alert_update(cg_store_impl *st, const char *id, const json_t *u
 	return err;
 }
 
+/* the server-state tables: their own file, in this translation unit */
+#include "backend_state.h"
+#include "postgres_state.c"
+
 const cg_store_ops cg_store_postgres_ops = {
     .name = "postgresql",
     .open = pg_open,
@@ -2702,4 +2768,5 @@ const cg_store_ops cg_store_postgres_ops = {
     .alerts_due = pg_alerts_due,
     .alert_update = pg_alert_update,
     .alerts_list = pg_alerts_list,
+    .state = &pg_state_ops,
 };

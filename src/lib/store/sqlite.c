@@ -237,6 +237,64 @@ static const char *const migrations[] = {
     " doc TEXT NOT NULL);"
     "CREATE INDEX alerts_due ON alerts(state, next_try);"
     "CREATE INDEX alerts_created ON alerts(created);",
+    /* the server state that had files or process memory of its own
+     * (sqlite_state.c): the store's secrets, the login throttle (was in
+     * each server's memory), the agent registry, enrolment tokens and
+     * agent policies (were DATA_DIR/agents.db) */
+    "CREATE TABLE store_secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL);"
+    "CREATE TABLE login_throttle ("
+    " key BLOB PRIMARY KEY,"
+    " window_start INTEGER NOT NULL,"
+    " fails INTEGER NOT NULL);"
+    "CREATE INDEX login_throttle_window ON login_throttle(window_start);"
+    "CREATE TABLE enroll_tokens ("
+    " id INTEGER PRIMARY KEY,"
+    " token_hash BLOB NOT NULL UNIQUE,"
+    " agency_id INTEGER NOT NULL REFERENCES agencies(id) ON DELETE CASCADE,"
+    " note TEXT,"
+    " created_by TEXT,"
+    " created_at INTEGER NOT NULL,"
+    " expires_at INTEGER NOT NULL,"
+    " used_at INTEGER,"
+    " used_by TEXT);"
+    "CREATE INDEX enroll_tokens_agency ON enroll_tokens(agency_id);"
+    "CREATE TABLE agents ("
+    " id INTEGER PRIMARY KEY,"
+    " agent_id TEXT NOT NULL UNIQUE,"
+    " api_token_id INTEGER NOT NULL UNIQUE REFERENCES api_tokens(id) ON DELETE RESTRICT,"
+    " agency_id INTEGER NOT NULL REFERENCES agencies(id) ON DELETE RESTRICT,"
+    " host TEXT,"
+    " os TEXT,"
+    " agent_version TEXT,"
+    " rule_version TEXT,"
+    " policy_version INTEGER,"
+    " spool_pending INTEGER,"
+    " enrolled_at INTEGER NOT NULL,"
+    " last_seen INTEGER NOT NULL);"
+    "CREATE INDEX agents_agency ON agents(agency_id);"
+    "CREATE TABLE agent_policies ("
+    " agency_id INTEGER PRIMARY KEY REFERENCES agencies(id) ON DELETE CASCADE,"
+    " version INTEGER NOT NULL,"
+    " body TEXT NOT NULL,"
+    " updated_at INTEGER NOT NULL);",
+    /* DNS log uploads (were a registry in memory and DATA_DIR files) */
+    "CREATE TABLE dns_uploads ("
+    " id INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " owner TEXT NOT NULL,"
+    " owner_kind INTEGER NOT NULL,"
+    " agency_id INTEGER NOT NULL,"
+    " state TEXT NOT NULL,"
+    " size INTEGER NOT NULL,"
+    " writing_until INTEGER,"
+    " progress TEXT,"
+    " result TEXT,"
+    " error TEXT,"
+    " created INTEGER NOT NULL,"
+    " started INTEGER,"
+    " finished INTEGER);"
+    "CREATE INDEX dns_uploads_owner ON dns_uploads(owner);"
+    "CREATE INDEX dns_uploads_state ON dns_uploads(state, id);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -2808,6 +2866,10 @@ static cg_err sq_alert_update(cg_store_impl *st, const char *id, const json_t *u
 	return err;
 }
 
+/* the server-state tables: their own file, in this translation unit */
+#include "backend_state.h"
+#include "sqlite_state.c"
+
 const cg_store_ops cg_store_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -2858,4 +2920,5 @@ const cg_store_ops cg_store_sqlite_ops = {
 	.alerts_due = sq_alerts_due,
 	.alert_update = sq_alert_update,
 	.alerts_list = sq_alerts_list,
+	.state = &sq_state_ops,
 };

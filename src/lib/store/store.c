@@ -24,6 +24,16 @@ struct cg_store {
 	cg_store_impl *impl;
 };
 
+const cg_store_ops *cg_store_ops_of(const cg_store *st)
+{
+	return st->ops;
+}
+
+cg_store_impl *cg_store_impl_of(const cg_store *st)
+{
+	return st->impl;
+}
+
 static _Thread_local char g_errmsg[256];
 static _Thread_local cg_store_violation g_viol;
 static _Thread_local char g_viol_field[64];

@@ -327,4 +327,100 @@ cg_err cg_store_alerts_list(cg_store *st, int64_t agency_id, int64_t limit, json
  * CG_JOB_BACKOFF_BASE_MS doubled per attempt, at most CG_JOB_BACKOFF_MAX_MS. */
 int64_t cg_job_backoff_ms(int64_t attempts);
 
+/* ---- server state shared by every server (docs/storage.md) ------------
+ * The login throttle, the agent registry and enrolment tokens: rows of the
+ * store, so two servers on one database share them. */
+
+/* The store's named secret (32 bytes): made from `fresh` (random bytes of
+ * the caller) by whichever server asks first, then the same for every
+ * server on the store (the login throttle keys its hash with it). */
+cg_err cg_store_secret(cg_store *st, const char *name, const uint8_t fresh[32], uint8_t out[32]);
+
+/* Failed logins per key (a keyed hash, never a username or an address in
+ * clear) in a fixed window of window_ms that starts at the key's first
+ * failure. *fails = the failures of the key's live window (0: none), or
+ * -1 when it has none and max_keys windows are live: it could not be
+ * counted, so callers treat it as over its limit (fail closed). */
+cg_err cg_store_throttle_get(cg_store *st, const uint8_t key[32], int64_t now_ms,
+                             int64_t window_ms, int64_t max_keys, int64_t *fails);
+/* Counts a failure (a window that ended starts again) and drops the rows
+ * of ended windows. A live counter is never dropped: when max_keys live
+ * windows exist and key has none, nothing is counted and the call returns
+ * CG_ELIMIT (callers treat the key as over its limit). */
+cg_err cg_store_throttle_fail(cg_store *st, const uint8_t key[32], int64_t now_ms,
+                              int64_t window_ms, int64_t max_keys, int64_t *fails);
+cg_err cg_store_throttle_reset(cg_store *st, const uint8_t key[32]);
+
+/* Enrolment tokens: one-time, stored as the SHA-256 of the token. rec
+ * {agency_id, note|null, created_by|null, expires_at (ms)} and, when an
+ * older registry is imported, {created_at, used_at, used_by}. CG_EPERM:
+ * the agency is outside scope; CG_EINVAL: no such agency. */
+cg_err cg_store_etoken_create(cg_store *st, const cg_scope *scope, const json_t *rec,
+                              const uint8_t hash[32], int64_t *id);
+/* Newest first (at most 500): [{id, agency_id, note, created_by,
+ * created_at, expires_at, used_at, used_by}] (times RFC 3339). */
+cg_err cg_store_etoken_list(cg_store *st, const cg_scope *scope, json_t **items);
+/* Marks the token used; only one caller ever succeeds. CG_ENOTFOUND
+ * unknown, CG_ECONFLICT already used, CG_ETIMEOUT expired. */
+cg_err cg_store_etoken_consume(cg_store *st, const uint8_t hash[32], int64_t now_ms,
+                               const char *used_by, int64_t *agency_id);
+
+/* An enrolled agent, bound to its API token (scope "agent"): rec
+ * {agent_id, api_token_id, agency_id, host, os, agent_version,
+ * enrolled_at (ms), last_seen (ms)} and, for an import, {rule_version,
+ * policy_version, spool_pending}. */
+cg_err cg_store_agent_register(cg_store *st, const json_t *rec);
+/* info {host, os, agent_version, rule_version, policy_version,
+ * spool_pending}; CG_ENOTFOUND when the token is no enrolled agent. */
+cg_err cg_store_agent_heartbeat(cg_store *st, int64_t api_token_id, const json_t *info,
+                                int64_t now_ms);
+/* By agency, host: [{agent_id, agency_id, host, os, agent_version,
+ * rule_version, policy_version, spool_pending, enrolled_at, last_seen,
+ * offline}]. */
+cg_err cg_store_agents_list(cg_store *st, const cg_scope *scope, int64_t offline_after_ms,
+                            int64_t now_ms, json_t **items);
+/* The agency's agent policy ({} and version 0 when none is set). */
+cg_err cg_store_agent_policy_get(cg_store *st, int64_t agency_id, json_t **body,
+                                 int64_t *version);
+/* Replaces it; the version goes up by one (version_in > 0: set to that
+ * version, for an import). CG_EINVAL: no such agency. */
+cg_err cg_store_agent_policy_set(cg_store *st, int64_t agency_id, const json_t *body,
+                                 int64_t now_ms, int64_t version_in, int64_t *version);
+
+/* DNS log uploads (server/dns_upload.c): one row per upload, so any
+ * server answers for it and any server's job runner analyses it. A
+ * record: {id, name, owner ("user:ID"/"token:ID"), owner_kind (the
+ * policy's caller kind), agency_id (the owner's agency, 0 = province),
+ * state ("receiving", "queued", "analyzing", "done", "failed"), size,
+ * writing_until (ms or null: a PUT holds it), progress {lines_read,
+ * queries, bytes_read} or null, result {...} or null, error, created,
+ * started, finished (ms or null)}. */
+/* rec {name, owner, owner_kind, agency_id, created}; CG_ELIMIT when the
+ * owner has max_per_owner uploads already (checked in the same write). */
+cg_err cg_store_dns_upload_create(cg_store *st, const json_t *rec, int64_t max_per_owner,
+                                  int64_t *id);
+cg_err cg_store_dns_upload_get(cg_store *st, int64_t id, json_t **rec);
+/* The owner's uploads and their bytes. */
+cg_err cg_store_dns_upload_usage(cg_store *st, const char *owner, int64_t *count,
+                                 int64_t *bytes);
+/* A PUT at offset expect_size takes the upload until until_ms: only when
+ * it stands at that size, is not queued or analysed, and no live PUT
+ * holds it (held_ms: the hold this PUT has, to renew it; -1 for none).
+ * CG_ECONFLICT otherwise. */
+cg_err cg_store_dns_upload_write_begin(cg_store *st, int64_t id, int64_t expect_size,
+                                       int64_t now_ms, int64_t held_ms, int64_t until_ms);
+/* Ends the PUT: new_size >= 0 stores the new size (the upload is
+ * receiving again, with no result); < 0 only releases it. */
+cg_err cg_store_dns_upload_write_end(cg_store *st, int64_t id, int64_t new_size);
+/* Queues it for analysis (not while written, queued or analysed; not when
+ * empty). CG_ECONFLICT otherwise. */
+cg_err cg_store_dns_upload_queue(cg_store *st, int64_t id, int64_t now_ms);
+/* The oldest upload queued or left "analyzing" (its analyser died). */
+cg_err cg_store_dns_upload_next(cg_store *st, int64_t *id);
+/* Sets state, progress, result, error, started, finished from rec (a
+ * member missing = null). */
+cg_err cg_store_dns_upload_set(cg_store *st, int64_t id, const json_t *rec);
+/* CG_ECONFLICT while it is written, queued or analysed. */
+cg_err cg_store_dns_upload_delete(cg_store *st, int64_t id, int64_t now_ms);
+
 #endif

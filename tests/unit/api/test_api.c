@@ -1,6 +1,6 @@
 /* Unit tests for the library half of the API: ingest body splitting and
- * bounded gunzip, inventory validation, CIDR ranges, credentials and the
- * login throttle. */
+ * bounded gunzip, inventory validation, CIDR ranges, credentials. (The
+ * login throttle keeps its counts in the store: tests/unit/store.) */
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -189,116 +189,13 @@ TEST(credentials)
 	CHECK(cg_secret_eq("abc", "abc") && !cg_secret_eq("abc", "abd") && !cg_secret_eq("", ""));
 }
 
-TEST(throttle)
-{
-	cg_throttle t;
-	CHECK(cg_throttle_init(&t, 16, 1000) == CG_OK);
-	for (int i = 0; i < 3; i++)
-		cg_throttle_fail(&t, "u:x", 100);
-	CHECK(cg_throttle_blocked(&t, "u:x", 3, 500));
-	CHECK(!cg_throttle_blocked(&t, "u:x", 4, 500));
-	CHECK(!cg_throttle_blocked(&t, "u:x", 3, 1200)); /* window over */
-	CHECK(!cg_throttle_blocked(&t, "u:y", 1, 500));
-	cg_throttle_reset(&t, "u:x");
-	CHECK(!cg_throttle_blocked(&t, "u:x", 1, 500));
-	/* many keys: the table stays bounded and still works */
-	char k[32];
-	for (int i = 0; i < 1000; i++) {
-		snprintf(k, sizeof k, "ip:%d", i);
-		cg_throttle_fail(&t, k, 600);
-	}
-	cg_throttle_fail(&t, "u:z", 700);
-	cg_throttle_fail(&t, "u:z", 700);
-	CHECK(cg_throttle_blocked(&t, "u:z", 2, 800));
-	cg_throttle_free(&t);
-}
-
-/* The eviction attack of issue 18.5: the old table hashed keys with plain
- * FNV-1a into fixed slots and evicted the oldest entry of an 8-slot probe
- * run, so usernames chosen to hash next to a victim's key pushed the
- * victim's counter out and reset its failures. Here: usernames chosen to
- * collide under that old hash, then a flood of random ones; the victim's
- * user and address counters must still block. */
-static uint64_t old_fnv(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-TEST(throttle_no_eviction)
-{
-	cg_throttle t;
-	const size_t n = 4096;
-	CHECK(cg_throttle_init(&t, n, 900000) == CG_OK);
-	int64_t now = 1000;
-	for (int i = 0; i < 5; i++)
-		cg_throttle_fail(&t, "u:off1", now);
-	for (int i = 0; i < 30; i++)
-		cg_throttle_fail(&t, "ip:127.0.0.1", now);
-	CHECK(cg_throttle_blocked(&t, "u:off1", 5, now + 1));
-	CHECK(cg_throttle_blocked(&t, "ip:127.0.0.1", 30, now + 1));
-	/* usernames whose old FNV slot is within 8 of the victims' slots */
-	uint64_t v1 = old_fnv("u:off1") % n, v2 = old_fnv("ip:127.0.0.1") % n;
-	int chosen = 0;
-	char k[64];
-	for (int i = 0; i < 4000000 && chosen < 64; i++) {
-		snprintf(k, sizeof k, "u:x%d", i);
-		uint64_t s = old_fnv(k) % n;
-		if ((s >= v1 && s < v1 + 8) || (s >= v2 && s < v2 + 8)) {
-			for (int f = 0; f < 5; f++)
-				cg_throttle_fail(&t, k, now + 10);
-			chosen++;
-		}
-	}
-	CHECK(chosen == 64);
-	/* and a flood of random usernames, far more than the table holds */
-	for (int i = 0; i < 50000; i++) {
-		snprintf(k, sizeof k, "u:flood%d", i);
-		cg_throttle_fail(&t, k, now + 20);
-	}
-	CHECK(cg_throttle_blocked(&t, "u:off1", 5, now + 30));
-	CHECK(cg_throttle_blocked(&t, "ip:127.0.0.1", 30, now + 30));
-	/* the victims' counts still go up (not reset to zero) */
-	cg_throttle_fail(&t, "u:off1", now + 40);
-	CHECK(cg_throttle_blocked(&t, "u:off1", 6, now + 41));
-	/* once the window is over the table frees itself: new keys fit */
-	CHECK(!cg_throttle_blocked(&t, "u:late", 5, now + 900000 + 50));
-	CHECK(cg_throttle_fail(&t, "u:late", now + 900000 + 50));
-	cg_throttle_free(&t);
-}
-
-/* Two tables hash the same key to different slots (the key is secret). */
-TEST(throttle_keyed)
-{
-	cg_throttle a, b;
-	CHECK(cg_throttle_init(&a, 1 << 16, 1000) == CG_OK);
-	CHECK(cg_throttle_init(&b, 1 << 16, 1000) == CG_OK);
-	cg_throttle_fail(&a, "u:same", 1);
-	cg_throttle_fail(&b, "u:same", 1);
-	ptrdiff_t ia = -1, ib = -1;
-	for (size_t i = 0; i < a.n; i++) {
-		if (a.e[i].key[0])
-			ia = (ptrdiff_t)i;
-		if (b.e[i].key[0])
-			ib = (ptrdiff_t)i;
-	}
-	CHECK(ia >= 0 && ib >= 0 && ia != ib);
-	cg_throttle_free(&a);
-	cg_throttle_free(&b);
-}
-
 int main(void)
 {
 	RUN(ingest_split);
 	RUN(gunzip_bounded);
-	RUN(throttle_no_eviction);
-	RUN(throttle_keyed);
 	RUN(inventory_validation);
 	RUN(agency_kinds_after_2025_reform);
 	RUN(cidr);
 	RUN(credentials);
-	RUN(throttle);
 	return test_done();
 }

@@ -17,6 +17,7 @@
 #include "core/json.h"
 #include "core/limits.h"
 #include "core/timeutil.h"
+#include "api/throttle.h"
 #include "store/store.h"
 #include "../test.h"
 
@@ -509,6 +510,9 @@ TEST(migration_backfill)
 	                   "DROP TABLE event_counts; DROP TABLE event_hosts;"
 	                   " DROP TABLE events_fts; DROP TABLE jobs; DROP TABLE web_findings;"
 	                   " DROP TABLE alerts;"
+	                   " DROP TABLE store_secrets; DROP TABLE login_throttle;"
+	                   " DROP TABLE agent_policies; DROP TABLE agents; DROP TABLE enroll_tokens;"
+	                   " DROP TABLE dns_uploads;"
 	                   " DELETE FROM schema_version WHERE version >= 2",
 	                   NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
@@ -863,6 +867,331 @@ static void alert_queue(void)
 	done(st);
 }
 
+/* The store's secrets: the first value stays, whoever asks next. */
+static void store_secret(void)
+{
+	cg_store *st = fresh();
+	CHECK(st);
+	if (!st)
+		return;
+	uint8_t a[32], b[32], got1[32], got2[32];
+	memset(a, 0xa5, sizeof a);
+	memset(b, 0x5a, sizeof b);
+	CHECK(cg_store_secret(st, "login-throttle", a, got1) == CG_OK);
+	CHECK(memcmp(got1, a, 32) == 0);
+	CHECK(cg_store_secret(st, "login-throttle", b, got2) == CG_OK);
+	CHECK(memcmp(got2, a, 32) == 0);
+	CHECK(cg_store_secret(st, "other", b, got2) == CG_OK && memcmp(got2, b, 32) == 0);
+	done(st);
+}
+
+/* Counting in a window, its end, reset; two handles on one database (two
+ * servers) share the counts and the hash key. */
+static void login_throttle(void)
+{
+	cg_store *st = fresh();
+	CHECK(st);
+	if (!st)
+		return;
+	cg_store *st2 = NULL;
+	CHECK(cg_store_open(url, &st2, NULL) == CG_OK);
+	cg_throttle t, t2;
+	CHECK(cg_throttle_init(&t, st, 100, 1000) == CG_OK);
+	CHECK(st2 && cg_throttle_init(&t2, st2, 100, 1000) == CG_OK);
+	CHECK(memcmp(t.hkey, t2.hkey, 32) == 0);
+	const int64_t n0 = 1700000000000;
+	CHECK(cg_throttle_fail(&t, "u:x", n0 + 100));
+	CHECK(cg_throttle_fail(&t2, "u:x", n0 + 150));
+	CHECK(cg_throttle_fail(&t, "u:x", n0 + 200));
+	CHECK(cg_throttle_blocked(&t2, "u:x", 3, n0 + 500));
+	CHECK(cg_throttle_blocked(&t, "u:x", 3, n0 + 500));
+	CHECK(!cg_throttle_blocked(&t, "u:x", 4, n0 + 500));
+	CHECK(!cg_throttle_blocked(&t, "u:x", 3, n0 + 1100)); /* window over */
+	CHECK(!cg_throttle_blocked(&t, "u:y", 1, n0 + 500));
+	/* a failure after the window ended starts a new one at 1 */
+	CHECK(cg_throttle_fail(&t2, "u:x", n0 + 1200));
+	CHECK(!cg_throttle_blocked(&t, "u:x", 2, n0 + 1300));
+	CHECK(cg_throttle_blocked(&t, "u:x", 1, n0 + 1300));
+	cg_throttle_reset(&t2, "u:x");
+	CHECK(!cg_throttle_blocked(&t, "u:x", 1, n0 + 1300));
+	cg_throttle_free(&t);
+	cg_throttle_free(&t2);
+	cg_store_close(st2);
+	done(st);
+}
+
+/* Live counters are never evicted: a flood of other keys past the table's
+ * bound leaves the victims' counts, and a key that cannot be counted is
+ * treated as over its limit until windows end. */
+static void login_throttle_no_eviction(void)
+{
+	cg_store *st = fresh();
+	CHECK(st);
+	if (!st)
+		return;
+	cg_throttle t;
+	CHECK(cg_throttle_init(&t, st, 64, 900000) == CG_OK);
+	const int64_t now = 1700000000000;
+	for (int i = 0; i < 5; i++)
+		cg_throttle_fail(&t, "u:off1", now);
+	for (int i = 0; i < 30; i++)
+		cg_throttle_fail(&t, "ip:127.0.0.1", now);
+	CHECK(cg_throttle_blocked(&t, "u:off1", 5, now + 1));
+	char k[32];
+	int counted = 0;
+	for (int i = 0; i < 200; i++) {
+		snprintf(k, sizeof k, "u:flood%d", i);
+		counted += cg_throttle_fail(&t, k, now + 20);
+	}
+	CHECK(counted == 62); /* the table holds 64 live windows */
+	CHECK(cg_throttle_blocked(&t, "u:off1", 5, now + 30));
+	CHECK(cg_throttle_blocked(&t, "ip:127.0.0.1", 30, now + 30));
+	cg_throttle_fail(&t, "u:off1", now + 40); /* still counts up */
+	CHECK(cg_throttle_blocked(&t, "u:off1", 6, now + 41));
+	/* a key that could not be counted: fail closed */
+	CHECK(cg_throttle_blocked(&t, "u:flood199", 5, now + 50));
+	CHECK(cg_throttle_blocked(&t, "u:never", 5, now + 50));
+	/* once the windows end the table frees itself: new keys fit */
+	CHECK(!cg_throttle_blocked(&t, "u:late", 5, now + 900000 + 50));
+	CHECK(cg_throttle_fail(&t, "u:late", now + 900000 + 50));
+	cg_throttle_free(&t);
+	done(st);
+}
+
+/* Enrolment tokens, agents and policies: rows with foreign keys to
+ * agencies, scoped, one winner per token. */
+static void agent_registry(void)
+{
+	cg_store *st = fresh();
+	CHECK(st);
+	if (!st)
+		return;
+	int64_t a = mk_agency(st, "Xã A", "xa-a"), b = mk_agency(st, "Xã B", "xa-b");
+	const int64_t now = 1700000000000;
+	uint8_t h1[32], h2[32], h3[32];
+	memset(h1, 1, 32);
+	memset(h2, 2, 32);
+	memset(h3, 3, 32);
+	json_t *rec = json_pack("{s:I,s:s,s:s,s:I}", "agency_id", (json_int_t)a, "note", "web01",
+	                        "created_by", "user:admin", "expires_at", (json_int_t)(now + 3600000));
+	int64_t id1 = 0, id2 = 0, id3 = 0;
+	CHECK(cg_store_etoken_create(st, &ALL, rec, h1, &id1) == CG_OK && id1 > 0);
+	CHECK(cg_store_etoken_create(st, &ALL, rec, h1, &id2) == CG_ECONFLICT);
+	cg_scope sb = {b};
+	CHECK(cg_store_etoken_create(st, &sb, rec, h2, &id2) == CG_EPERM);
+	json_object_set_new(rec, "expires_at", json_integer(now - 1));
+	CHECK(cg_store_etoken_create(st, &ALL, rec, h2, &id2) == CG_OK);
+	json_object_set_new(rec, "agency_id", json_integer(999999));
+	const char *field = NULL;
+	CHECK(cg_store_etoken_create(st, &ALL, rec, h3, &id3) == CG_EINVAL);
+	CHECK(cg_store_last_violation(&field) == CG_VIOL_UNKNOWN && strcmp(field, "agency_id") == 0);
+	json_object_set_new(rec, "agency_id", json_integer(b));
+	json_object_set_new(rec, "expires_at", json_integer(now + 3600000));
+	CHECK(cg_store_etoken_create(st, &ALL, rec, h3, &id3) == CG_OK);
+	json_decref(rec);
+	json_t *items = NULL;
+	CHECK(cg_store_etoken_list(st, &ALL, &items) == CG_OK && json_array_size(items) == 3);
+	CHECK(json_integer_value(json_object_get(json_array_get(items, 0), "id")) == id3);
+	json_decref(items);
+	CHECK(cg_store_etoken_list(st, &sb, &items) == CG_OK && json_array_size(items) == 1);
+	json_decref(items);
+	int64_t ag = 0;
+	CHECK(cg_store_etoken_consume(st, h2, now, "late", &ag) == CG_ETIMEOUT);
+	uint8_t hx[32];
+	memset(hx, 9, 32);
+	CHECK(cg_store_etoken_consume(st, hx, now, "nobody", &ag) == CG_ENOTFOUND);
+	CHECK(cg_store_etoken_consume(st, h1, now, "web01", &ag) == CG_OK && ag == a);
+	CHECK(cg_store_etoken_consume(st, h1, now, "web01", &ag) == CG_ECONFLICT);
+	CHECK(cg_store_etoken_list(st, &ALL, &items) == CG_OK);
+	json_t *t1 = json_array_get(items, 2);
+	CHECK(t1 && strcmp(cg_json_get_str(t1, "used_by"), "web01") == 0 &&
+	      json_is_string(json_object_get(t1, "used_at")));
+	json_decref(items);
+
+	/* an agent bound to its API token */
+	uint8_t th[32];
+	memset(th, 7, 32);
+	json_t *tok = json_pack("{s:s,s:s,s:I}", "name", "agent web01", "scope", "agent", "agency_id",
+	                        (json_int_t)a);
+	int64_t tid = 0;
+	CHECK(cg_store_token_create(st, &ACTOR, tok, th, &tid) == CG_OK);
+	json_decref(tok);
+	json_t *ar = json_pack("{s:s,s:I,s:I,s:s,s:s,s:s,s:I,s:I}", "agent_id", "ag-1",
+	                       "api_token_id", (json_int_t)tid, "agency_id", (json_int_t)a, "host",
+	                       "web01", "os", "linux", "agent_version", "1.0", "enrolled_at",
+	                       (json_int_t)now, "last_seen", (json_int_t)now);
+	CHECK(cg_store_agent_register(st, ar) == CG_OK);
+	CHECK(cg_store_agent_register(st, ar) == CG_ECONFLICT);
+	json_object_set_new(ar, "agent_id", json_string("ag-2"));
+	json_object_set_new(ar, "api_token_id", json_integer(tid + 1000));
+	CHECK(cg_store_agent_register(st, ar) == CG_EINVAL); /* no such API token */
+	json_decref(ar);
+	json_t *hb = json_pack("{s:s,s:i,s:i}", "rule_version", "r7", "policy_version", 2,
+	                       "spool_pending", 12);
+	CHECK(cg_store_agent_heartbeat(st, tid, hb, now + 1000) == CG_OK);
+	CHECK(cg_store_agent_heartbeat(st, tid + 1000, hb, now + 1000) == CG_ENOTFOUND);
+	json_decref(hb);
+	CHECK(cg_store_agents_list(st, &ALL, 60000, now + 2000, &items) == CG_OK);
+	CHECK(json_array_size(items) == 1);
+	json_t *o = json_array_get(items, 0);
+	CHECK(o && strcmp(cg_json_get_str(o, "host"), "web01") == 0);
+	CHECK(o && strcmp(cg_json_get_str(o, "rule_version"), "r7") == 0);
+	CHECK(o && json_integer_value(json_object_get(o, "spool_pending")) == 12);
+	CHECK(o && json_is_false(json_object_get(o, "offline")));
+	json_decref(items);
+	CHECK(cg_store_agents_list(st, &ALL, 60000, now + 100000, &items) == CG_OK);
+	CHECK(json_is_true(json_object_get(json_array_get(items, 0), "offline")));
+	json_decref(items);
+	CHECK(cg_store_agents_list(st, &sb, 60000, now, &items) == CG_OK && json_array_size(items) == 0);
+	json_decref(items);
+
+	/* policies: version 1, 2, an imported version kept */
+	json_t *body = NULL;
+	int64_t v = -1;
+	CHECK(cg_store_agent_policy_get(st, a, &body, &v) == CG_OK && v == 0 &&
+	      json_object_size(body) == 0);
+	json_decref(body);
+	json_t *pol = json_pack("{s:i}", "heartbeat_s", 30);
+	CHECK(cg_store_agent_policy_set(st, a, pol, now, 0, &v) == CG_OK && v == 1);
+	CHECK(cg_store_agent_policy_set(st, a, pol, now, 0, &v) == CG_OK && v == 2);
+	CHECK(cg_store_agent_policy_set(st, b, pol, now, 7, &v) == CG_OK && v == 7);
+	CHECK(cg_store_agent_policy_set(st, 999999, pol, now, 0, &v) == CG_EINVAL);
+	json_decref(pol);
+	CHECK(cg_store_agent_policy_get(st, a, &body, &v) == CG_OK && v == 2 &&
+	      json_integer_value(json_object_get(body, "heartbeat_s")) == 30);
+	json_decref(body);
+
+	/* an agency with an enrolled agent is in use; B's token and policy
+	 * go with B */
+	CHECK(cg_store_inv_delete(st, &ALL, &ACTOR, CG_RES_AGENCY, a) == CG_ECONFLICT);
+	CHECK(cg_store_inv_delete(st, &ALL, &ACTOR, CG_RES_AGENCY, b) == CG_OK);
+	CHECK(cg_store_etoken_list(st, &ALL, &items) == CG_OK && json_array_size(items) == 2);
+	json_decref(items);
+	CHECK(cg_store_agent_policy_get(st, b, &body, &v) == CG_OK && v == 0);
+	json_decref(body);
+	done(st);
+}
+
+/* Two servers consume one token at once: exactly one wins. */
+typedef struct consume_arg {
+	cg_store *st;
+	uint8_t hash[32];
+	int won;
+} consume_arg;
+
+static void *race_consume(void *p)
+{
+	consume_arg *x = p;
+	int64_t ag = 0;
+	x->won = cg_store_etoken_consume(x->st, x->hash, 1700000000000, "racer", &ag) == CG_OK;
+	return NULL;
+}
+
+static void agent_token_one_winner(void)
+{
+	cg_store *st = fresh();
+	CHECK(st);
+	if (!st)
+		return;
+	cg_store *st2 = NULL;
+	CHECK(cg_store_open(url, &st2, NULL) == CG_OK);
+	int64_t a = mk_agency(st, "Xã A", "xa-a");
+	enum { N = 8 };
+	consume_arg args[N];
+	for (int round = 0; round < 5; round++) {
+		uint8_t h[32];
+		memset(h, 0x40 + round, 32);
+		json_t *rec = json_pack("{s:I,s:I}", "agency_id", (json_int_t)a, "expires_at",
+		                        (json_int_t)1700003600000);
+		int64_t id = 0;
+		CHECK(cg_store_etoken_create(st, &ALL, rec, h, &id) == CG_OK);
+		json_decref(rec);
+		pthread_t th[N];
+		for (int i = 0; i < N; i++) {
+			args[i] = (consume_arg){.st = i % 2 ? st2 : st};
+			memcpy(args[i].hash, h, 32);
+			pthread_create(&th[i], NULL, race_consume, &args[i]);
+		}
+		int won = 0;
+		for (int i = 0; i < N; i++) {
+			pthread_join(th[i], NULL);
+			won += args[i].won;
+		}
+		CHECK(won == 1);
+	}
+	cg_store_close(st2);
+	done(st);
+}
+
+/* DNS uploads: the owner's quota in the same write, one PUT at a time
+ * (renewable hold, expiry), queued then analysed, the oldest unfinished
+ * first, no delete while queued. */
+static void dns_uploads(void)
+{
+	cg_store *st = fresh();
+	CHECK(st);
+	if (!st)
+		return;
+	const int64_t now = 1700000000000;
+	json_t *rec = json_pack("{s:s,s:s,s:i,s:i,s:I}", "name", "r1.log", "owner", "token:4",
+	                        "owner_kind", 3, "agency_id", 0, "created", (json_int_t)now);
+	int64_t id1 = 0, id2 = 0, id3 = 0;
+	CHECK(cg_store_dns_upload_create(st, rec, 2, &id1) == CG_OK && id1 > 0);
+	CHECK(cg_store_dns_upload_create(st, rec, 2, &id2) == CG_OK && id2 > id1);
+	CHECK(cg_store_dns_upload_create(st, rec, 2, &id3) == CG_ELIMIT);
+	json_object_set_new(rec, "owner", json_string("user:1"));
+	CHECK(cg_store_dns_upload_create(st, rec, 2, &id3) == CG_OK);
+	json_decref(rec);
+	/* a PUT holds it; a second one is refused until the hold ends */
+	CHECK(cg_store_dns_upload_write_begin(st, id1, 0, now, -1, now + 100) == CG_OK);
+	CHECK(cg_store_dns_upload_write_begin(st, id1, 0, now + 1, -1, now + 101) == CG_ECONFLICT);
+	CHECK(cg_store_dns_upload_write_begin(st, id1, 0, now + 50, now + 100, now + 150) == CG_OK);
+	CHECK(cg_store_dns_upload_queue(st, id1, now + 60) == CG_ECONFLICT); /* held, empty */
+	CHECK(cg_store_dns_upload_write_end(st, id1, 1000) == CG_OK);
+	CHECK(cg_store_dns_upload_write_begin(st, id1, 0, now + 70, -1, now + 170) == CG_ECONFLICT);
+	CHECK(cg_store_dns_upload_write_begin(st, id1, 1000, now + 70, -1, now + 170) == CG_OK);
+	CHECK(cg_store_dns_upload_write_end(st, id1, -1) == CG_OK);
+	int64_t n = 0, bytes = 0;
+	CHECK(cg_store_dns_upload_usage(st, "token:4", &n, &bytes) == CG_OK && n == 2 && bytes == 1000);
+	/* a hold that ended (its server died) lets the next PUT in */
+	CHECK(cg_store_dns_upload_write_begin(st, id2, 0, now, -1, now + 10) == CG_OK);
+	CHECK(cg_store_dns_upload_write_begin(st, id2, 0, now + 11, -1, now + 20) == CG_OK);
+	CHECK(cg_store_dns_upload_write_end(st, id2, 5) == CG_OK);
+	int64_t next = 0;
+	CHECK(cg_store_dns_upload_next(st, &next) == CG_ENOTFOUND);
+	CHECK(cg_store_dns_upload_queue(st, id2, now + 80) == CG_OK);
+	CHECK(cg_store_dns_upload_queue(st, id1, now + 80) == CG_OK);
+	CHECK(cg_store_dns_upload_queue(st, id1, now + 80) == CG_ECONFLICT);
+	CHECK(cg_store_dns_upload_write_begin(st, id1, 1000, now + 90, -1, now + 190) == CG_ECONFLICT);
+	CHECK(cg_store_dns_upload_delete(st, id1, now + 90) == CG_ECONFLICT);
+	CHECK(cg_store_dns_upload_next(st, &next) == CG_OK && next == id1);
+	json_t *set = json_pack("{s:s,s:I,s:{s:i}}", "state", "analyzing", "started",
+	                        (json_int_t)(now + 100), "progress", "lines_read", 7);
+	CHECK(cg_store_dns_upload_set(st, id1, set) == CG_OK);
+	json_decref(set);
+	/* left "analyzing" (its analyser died): still next */
+	CHECK(cg_store_dns_upload_next(st, &next) == CG_OK && next == id1);
+	set = json_pack("{s:s,s:I,s:I,s:{s:i}}", "state", "done", "started", (json_int_t)(now + 100),
+	                "finished", (json_int_t)(now + 200), "result", "clients_flagged", 2);
+	CHECK(cg_store_dns_upload_set(st, id1, set) == CG_OK);
+	CHECK(cg_store_dns_upload_set(st, 999999, set) == CG_ENOTFOUND);
+	json_decref(set);
+	CHECK(cg_store_dns_upload_next(st, &next) == CG_OK && next == id2);
+	json_t *row = NULL;
+	CHECK(cg_store_dns_upload_get(st, id1, &row) == CG_OK);
+	CHECK(row && strcmp(cg_json_get_str(row, "state"), "done") == 0);
+	CHECK(row && json_integer_value(json_object_get(row, "size")) == 1000);
+	CHECK(row && json_integer_value(json_object_get(row, "owner_kind")) == 3);
+	CHECK(row && json_integer_value(json_object_get(json_object_get(row, "result"),
+	                                                "clients_flagged")) == 2);
+	CHECK(row && json_is_null(json_object_get(row, "progress")));
+	CHECK(row && json_integer_value(json_object_get(row, "finished")) == now + 200);
+	json_decref(row);
+	CHECK(cg_store_dns_upload_delete(st, id1, now + 300) == CG_OK);
+	CHECK(cg_store_dns_upload_get(st, id1, &row) == CG_ENOTFOUND);
+	done(st);
+}
+
 /* RUN with the backend in the case's name. */
 #define RUN_ON(name)                                                                               \
 	do {                                                                                       \
@@ -897,6 +1226,12 @@ int main(void)
 		RUN_ON(jobs_run_once_two_claimers);
 		RUN_ON(web_findings);
 		RUN_ON(alert_queue);
+		RUN_ON(store_secret);
+		RUN_ON(login_throttle);
+		RUN_ON(login_throttle_no_eviction);
+		RUN_ON(agent_registry);
+		RUN_ON(agent_token_one_winner);
+		RUN_ON(dns_uploads);
 		if (!pg_admin) /* SQLite only: a SQLite-file schema downgrade */
 			RUN_ON(migration_backfill);
 	}
