@@ -27,7 +27,8 @@ enum {
 	O_WEB_INTERVAL,
 	O_ALERT_CONFIG,
 	O_CONFIG,
-	O_JOB_LEASE
+	O_JOB_LEASE,
+	O_TRUSTED_PROXY
 };
 
 static const cg_opt opts[] = {
@@ -40,13 +41,14 @@ static const cg_opt opts[] = {
     {"alert-config", 0, true, O_ALERT_CONFIG},
     {"config", 'c', true, O_CONFIG},
     {"job-lease", 0, true, O_JOB_LEASE},
+    {"trusted-proxy", 0, true, O_TRUSTED_PROXY},
     {NULL, 0, false, 0},
 };
 
 typedef struct ctx {
 	cg_serve_opts o;
 	bool routes;
-	bool listen_given, tls_given;
+	bool listen_given, tls_given, lease_given;
 	cg_cli *cli;
 } ctx;
 
@@ -93,8 +95,12 @@ static int on_opt(void *p, int id, const char *v)
 		if (!cg_cli_int(c->cli, "job-lease", v, 2, 3600, &n))
 			return 1;
 		c->o.job_lease_ms = n * 1000;
+		c->lease_given = true;
 		break;
 	}
+	case O_TRUSTED_PROXY:
+		c->o.trusted_proxy = v;
+		break;
 	}
 	return 0;
 }
@@ -131,6 +137,10 @@ static int apply_config(ctx *c, cg_serve_config *f)
 		c->o.plain = true;
 	if (f->web_interval_s >= 0 && !(c->o.fixed & CG_SERVE_FIXED_WEB_INTERVAL))
 		c->o.web_interval_s = f->web_interval_s;
+	if (f->job_lease_s > 0 && !c->lease_given)
+		c->o.job_lease_ms = f->job_lease_s * 1000;
+	if (f->trusted_proxy && !c->o.trusted_proxy)
+		c->o.trusted_proxy = f->trusted_proxy;
 	if (f->alert_config && !(c->o.fixed & CG_SERVE_FIXED_ALERTS))
 		c->o.alert_config = f->alert_config;
 	if (c->cli->verbosity != 0)
@@ -168,8 +178,19 @@ static int serve(ctx *cp, cg_cli *cli)
 		                          "refusing plain HTTP on %s: --no-tls is only allowed on "
 		                          "a loopback address; use TLS",
 		                          c.o.listen);
+	case CG_SERVE_BAD_PROXY:
+		return cg_cli_usage_error(cli,
+		                          "--trusted-proxy %s: expected an address or CIDR range",
+		                          c.o.trusted_proxy);
 	case CG_SERVE_OPTS_OK:
 		break;
+	}
+	/* a valid range fits (the longest IPv6 CIDR is 43 characters); the
+	 * copy outlives a SIGHUP reload, which frees the file's strings */
+	char proxy[64];
+	if (c.o.trusted_proxy) {
+		snprintf(proxy, sizeof proxy, "%s", c.o.trusted_proxy);
+		c.o.trusted_proxy = proxy;
 	}
 	const char *files[][2] = {{"tls-cert", c.o.tls_cert},
 	                          {"tls-key", c.o.tls_key},

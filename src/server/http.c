@@ -520,6 +520,8 @@ static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, con
 	return ret;
 }
 
+/* The client's address: the peer's, or behind the trusted proxy the one
+ * it forwards (api/forwarded.h decides). */
 static void client_ip(struct MHD_Connection *c, char *out, size_t n)
 {
 	snprintf(out, n, "?");
@@ -528,11 +530,23 @@ static void client_ip(struct MHD_Connection *c, char *out, size_t n)
 	if (!ci || !ci->client_addr)
 		return;
 	const struct sockaddr *sa = ci->client_addr;
-	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)n);
-	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
-		          (socklen_t)n);
+	cg_ip peer = {0};
+	if (sa->sa_family == AF_INET) {
+		peer.b[10] = peer.b[11] = 0xff;
+		memcpy(peer.b + 12, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+		peer.v4 = true;
+	} else if (sa->sa_family == AF_INET6) {
+		memcpy(peer.b, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
+	} else {
+		return;
+	}
+	const char *xff = NULL;
+	if (g_srv.has_proxy)
+		xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
+	cg_ip who;
+	cg_forwarded_client(&peer, g_srv.has_proxy ? &g_srv.proxy : NULL,
+	                    xff ? cg_slice_cstr(xff) : (cg_slice){NULL, 0}, &who);
+	cg_ip_text(&who, out, n);
 }
 
 /* Decompresses the body when needed; 0 or an HTTP status + message. */
@@ -951,7 +965,12 @@ cg_serve_problem cg_serve_check_opts(const cg_serve_opts *o)
 	if (!parse_listen(o->listen, &ss, &sslen, &loopback))
 		return CG_SERVE_BAD_LISTEN;
 	bool tls = !o->plain || o->tls_cert;
-	return !tls && !loopback ? CG_SERVE_PLAIN_NOT_LOOPBACK : CG_SERVE_OPTS_OK;
+	if (!tls && !loopback)
+		return CG_SERVE_PLAIN_NOT_LOOPBACK;
+	cg_cidr proxy;
+	if (o->trusted_proxy && cg_cidr_parse(cg_slice_cstr(o->trusted_proxy), &proxy))
+		return CG_SERVE_BAD_PROXY;
+	return CG_SERVE_OPTS_OK;
 }
 
 static int open_listener(const struct sockaddr_storage *ss, socklen_t len, char *shown,
@@ -996,6 +1015,11 @@ int cg_serve_run(const cg_serve_opts *o)
 		return 2;
 	}
 	bool tls = !o->plain || o->tls_cert;
+	if (cg_serve_check_opts(o) == CG_SERVE_BAD_PROXY) {
+		fprintf(stderr, "canhgac serve: --trusted-proxy %s: not an address or range\n",
+		        o->trusted_proxy);
+		return 2;
+	}
 	if (cg_serve_check_opts(o) == CG_SERVE_PLAIN_NOT_LOOPBACK) {
 		fprintf(stderr,
 		        "canhgac serve: refusing plain HTTP on %s: plain HTTP"
@@ -1027,6 +1051,8 @@ int cg_serve_run(const cg_serve_opts *o)
 	memset(&g_srv, 0, sizeof g_srv);
 	g_srv.tls = tls;
 	g_srv.data_dir = o->data_dir;
+	g_srv.has_proxy = o->trusted_proxy &&
+	                  cg_cidr_parse(cg_slice_cstr(o->trusted_proxy), &g_srv.proxy) == CG_OK;
 	g_srv.started_ms = cg_time_now_ms();
 	if (cg_store_open(o->store, &g_srv.store, &why)) {
 		fprintf(stderr, "canhgac serve: %s\n", cg_buf_cstr(&why));

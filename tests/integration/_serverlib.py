@@ -131,6 +131,7 @@ class Server:
                 "--data-dir", self.data_dir]
         if not self.tls:
             args.append("--no-tls")
+        args += list(getattr(self, "extra_args", ()))
         self.log = open(os.path.join(self.data_dir, "server.log"), "ab")
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE,
                                      stderr=self.log)

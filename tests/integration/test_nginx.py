@@ -7,6 +7,9 @@ checking their certificate.
 - a batch ingested through server A is listed through server B;
 - a session made on A works on B, and through nginx, whichever server
   nginx picks (both are used);
+- the servers believe nginx's X-Forwarded-For (--trusted-proxy) and
+  nobody else's: failed logins from one client address lock that
+  address out, not every user behind nginx;
 - 4 clients per server ingest for 30 s, each batch acknowledged or not,
   some batches sent again to the other server (an agent retrying after a
   lost answer); afterwards every acknowledged event id is stored exactly
@@ -42,6 +45,16 @@ def free_port():
     p = s.getsockname()[1]
     s.close()
     return p
+
+
+class ProxiedServer(S.Server):
+    """A server behind nginx, which connects from 127.0.0.1."""
+    extra_args = ("--trusted-proxy", "127.0.0.1")
+
+
+def audit_ips(client, action):
+    st, body, _ = client.req("GET", f"/api/v1/audit?limit=500")
+    return [(x.get("detail") or {}).get("ip") for x in body.get("items", []) if x["action"] == action]
 
 
 class Endpoint:
@@ -140,9 +153,9 @@ def main():
     os.mkdir(data)
     servers, ngx_proc = [], None
     try:
-        a = S.Server(data_dir=data, tls=True)
+        a = ProxiedServer(data_dir=data, tls=True)
         servers.append(a)
-        b = S.Server(data_dir=data, tls=True)
+        b = ProxiedServer(data_dir=data, tls=True)
         servers.append(b)
         crt = os.path.join(data, "tls", "server.crt")
         # the servers' own certificate is the trust anchor for direct calls
@@ -193,6 +206,31 @@ def main():
         st, body, _ = cn.req("POST", "/api/v1/events", raw=b"x" * (17 << 20),
                              ctype="application/x-ndjson")
         t.ok(st == 413, "a body past the servers' limit is refused by nginx", st)
+
+        # the client's address behind nginx: failures from 127.0.0.2 lock
+        # 127.0.0.2 out on both servers, not 127.0.0.5, nor a direct
+        # client that writes X-Forwarded-For itself
+        bad = S.Client(ngx)
+        bad.source = "127.0.0.2"
+        fails = [bad.req("POST", "/api/v1/session", {"username": f"nobody{i}", "password": "wrong-password-1"},
+                         headers={"X-Forwarded-For": "10.9.9.9"})[0] for i in range(64)]
+        t.ok(fails.count(401) >= 60 and fails[-1] == 429,
+             "failed logins through nginx from one address end in 429", fails)
+        ips = audit_ips(ca, "login_failed")
+        t.ok(ips and set(ips) == {"127.0.0.2"},
+             "the servers record the address nginx saw, not one the client wrote", set(ips))
+        good = S.Client(ngx)
+        good.source = "127.0.0.5"
+        st, _, _ = good.login("admin", S.ADMIN_PW)
+        st2, _, _ = good.login("admin", S.ADMIN_PW)
+        t.ok(st == 200 and st2 == 200, "another address logs in through nginx on either server", (st, st2))
+        direct = S.Client(a)
+        direct.source = "127.0.0.3"
+        direct.req("POST", "/api/v1/session", {"username": "nobody", "password": "wrong-password-1"},
+                   headers={"X-Forwarded-For": "127.0.0.5"})
+        ips = audit_ips(ca, "login_failed")
+        t.ok(ips and ips[0] == "127.0.0.3",
+             "X-Forwarded-For from an address that is not the proxy is not believed", ips[:3])
 
         # 4 clients x 2 servers ingest for INGEST_S seconds
         acked = [set() for _ in range(8)]
