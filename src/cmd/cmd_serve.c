@@ -28,7 +28,8 @@ enum {
 	O_ALERT_CONFIG,
 	O_CONFIG,
 	O_JOB_LEASE,
-	O_TRUSTED_PROXY
+	O_TRUSTED_PROXY,
+	O_RETENTION
 };
 
 static const cg_opt opts[] = {
@@ -42,13 +43,14 @@ static const cg_opt opts[] = {
     {"config", 'c', true, O_CONFIG},
     {"job-lease", 0, true, O_JOB_LEASE},
     {"trusted-proxy", 0, true, O_TRUSTED_PROXY},
+    {"retention-months", 0, true, O_RETENTION},
     {NULL, 0, false, 0},
 };
 
 typedef struct ctx {
 	cg_serve_opts o;
 	bool routes;
-	bool listen_given, tls_given, lease_given;
+	bool listen_given, tls_given, lease_given, retention_given;
 	cg_cli *cli;
 } ctx;
 
@@ -101,6 +103,14 @@ static int on_opt(void *p, int id, const char *v)
 	case O_TRUSTED_PROXY:
 		c->o.trusted_proxy = v;
 		break;
+	case O_RETENTION: {
+		long long n;
+		if (!cg_cli_int(c->cli, "retention-months", v, 0, CG_RETENTION_MONTHS_MAX, &n))
+			return 1;
+		c->o.retention_months = (int)n;
+		c->retention_given = true;
+		break;
+	}
 	}
 	return 0;
 }
@@ -139,6 +149,8 @@ static int apply_config(ctx *c, cg_serve_config *f)
 		c->o.web_interval_s = f->web_interval_s;
 	if (f->job_lease_s > 0 && !c->lease_given)
 		c->o.job_lease_ms = f->job_lease_s * 1000;
+	if (f->retention_months >= 0 && !c->retention_given)
+		c->o.retention_months = f->retention_months;
 	if (f->trusted_proxy && !c->o.trusted_proxy)
 		c->o.trusted_proxy = f->trusted_proxy;
 	if (f->alert_config && !(c->o.fixed & CG_SERVE_FIXED_ALERTS))

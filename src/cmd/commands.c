@@ -199,7 +199,7 @@ const cg_command cg_commands[] = {
 	  "  -c, --config FILE       these options from an INI file: [server] listen,\n"
 	  "                          data_dir, store, tls_cert, tls_key, tls (false = no TLS),\n"
 	  "                          web_interval, alert_config, log_level (error, warning,\n"
-	  "                          info, debug), job_lease, trusted_proxy,\n"
+	  "                          info, debug), job_lease, trusted_proxy, retention_months,\n"
 	  "                          and [alerts] itself; the command line\n"
 	  "                          wins. SIGHUP re-reads it: log level, web interval and\n"
 	  "                          alert channels change at once, the rest at restart\n"
@@ -210,6 +210,9 @@ const cg_command cg_commands[] = {
 	  "  --trusted-proxy CIDR    the reverse proxy (nginx) in front of this server:\n"
 	  "                          from it, X-Forwarded-For names the client, whose\n"
 	  "                          address the login and enrolment limits count\n"
+	  "  --retention-months N    keep the events received in the last N whole months\n"
+	  "                          (and this one); older ones are removed by the\n"
+	  "                          events-maintenance job (default 0: keep every event)\n"
 	  "The database is --store URL, $CANHGAC_STORE, or DATA_DIR/canhgac.db (SQLite,\n"
 	  "WAL); PostgreSQL: --store postgresql://HOST/DB. SIGTERM or SIGINT stops\n"
 	  "the server after the requests in flight are answered.\n" },

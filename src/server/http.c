@@ -37,6 +37,7 @@
 #include "server.h"
 #include "api/violation.h"
 #include "serve_config.h"
+#include "events_job.h"
 #include "jobs.h"
 #include "web_watch.h"
 
@@ -1122,7 +1123,7 @@ int cg_serve_run(const cg_serve_opts *o)
 	if (cg_jobs_new(g_srv.store, NULL, o->job_lease_ms, &jobs) ||
 	    cg_web_watch_start(g_srv.store, jobs, o->data_dir, o->web_interval_s, o->alert_config,
 	                       &watch) ||
-	    cg_jobs_start(jobs)) {
+	    cg_events_job_add(jobs, g_srv.store, o->retention_months) || cg_jobs_start(jobs)) {
 		fprintf(stderr, "canhgac serve: cannot start watching the portals (see above)\n");
 		cg_jobs_free(jobs);
 		cg_web_watch_stop(watch);

@@ -172,6 +172,7 @@ typedef struct cg_serve_opts {
 	int64_t job_lease_ms;     /* job lease (jobs.h); 0 = CG_JOB_LEASE_MS */
 	const char *trusted_proxy; /* CIDR whose X-Forwarded-For is believed
 	                              (api/forwarded.h), or NULL */
+	int retention_months;      /* events kept (events_job.h); 0 = all */
 } cg_serve_opts;
 
 /* What is wrong with the options before anything is opened or created:

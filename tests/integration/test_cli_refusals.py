@@ -86,7 +86,7 @@ BAD_USAGE = {
     "serve": [["--no-tls", "--listen", "0.0.0.0:0"], ["--listen", "nowhere"], ["--tls-cert", "c.pem"],
               ["--listen", "127.0.0.1:0", "--tls-cert", "no-such.pem", "--tls-key", "no-such.key"],
               ["--web-interval", "-5"], ["extra"], ["--config", "no-such.ini"], ["--config"],
-              ["--trusted-proxy", "nginx.local"]],
+              ["--trusted-proxy", "nginx.local"], ["--retention-months", "-1"], ["--retention-months", "1201"]],
     "user add": [[], ["alice"], ["alice", "--role", "chief"], ["alice", "--role", "officer"],
                  ["alice", "--role", "officer", "--agency", "nosuch"]],
     "version": [["extra"]],
@@ -152,7 +152,8 @@ def main():
                  ("[server]\nlisten = nowhere\n", "nowhere", "a bad listen address from the file"),
                  ("[server]\nno_such_key = 1\n", "no_such_key", "an unknown key, named"),
                  ("[server]\ntrusted_proxy = nginx.local\n", "nginx.local", "a trusted proxy that is no address"),
-                 ("[server]\njob_lease = 1\n", "job_lease", "a job lease under its bound")]
+                 ("[server]\njob_lease = 1\n", "job_lease", "a job lease under its bound"),
+                 ("[server]\nretention_months = many\n", "retention_months", "a retention that is no number")]
         for i, (text, word, what) in enumerate(cases):
             cfg = os.path.join(cfgdir, "c%d.ini" % i)
             with open(cfg, "w") as f:
