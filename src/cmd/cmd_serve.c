@@ -197,13 +197,6 @@ static int serve(ctx *cp, cg_cli *cli)
 	case CG_SERVE_OPTS_OK:
 		break;
 	}
-	/* a valid range fits (the longest IPv6 CIDR is 43 characters); the
-	 * copy outlives a SIGHUP reload, which frees the file's strings */
-	char proxy[64];
-	if (c.o.trusted_proxy) {
-		snprintf(proxy, sizeof proxy, "%s", c.o.trusted_proxy);
-		c.o.trusted_proxy = proxy;
-	}
 	const char *files[][2] = {{"tls-cert", c.o.tls_cert},
 	                          {"tls-key", c.o.tls_key},
 	                          {"alert-config", c.o.alert_config}};
