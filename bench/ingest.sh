@@ -14,7 +14,8 @@
 # for the previous answer) and `ratio ingest-2clients-vs-sqlite VALUE`.
 # Then fills
 # the store to BENCH_TOTAL events (default 1,000,000) and measures the p95
-# latency of GET /api/v1/events (a mix of filters and cursor pages).
+# latency of GET /api/v1/events (a mix of filters and cursor pages) and,
+# apart, of text search (?q=).
 #
 # The PostgreSQL round: a private cluster (scripts/pg-test-cluster.sh,
 # fsync on, removed at exit), canhgac serve --store postgresql://..., and

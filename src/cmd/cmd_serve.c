@@ -26,7 +26,9 @@ enum {
 	O_WEB_INTERVAL,
 	O_ALERT_CONFIG,
 	O_CONFIG,
-	O_JOB_LEASE
+	O_JOB_LEASE,
+	O_TRUSTED_PROXY,
+	O_RETENTION
 };
 
 static const cg_opt opts[] = {
@@ -39,13 +41,15 @@ static const cg_opt opts[] = {
     {"alert-config", 0, true, O_ALERT_CONFIG},
     {"config", 'c', true, O_CONFIG},
     {"job-lease", 0, true, O_JOB_LEASE},
+    {"trusted-proxy", 0, true, O_TRUSTED_PROXY},
+    {"retention-months", 0, true, O_RETENTION},
     {NULL, 0, false, 0},
 };
 
 typedef struct ctx {
 	cg_serve_opts o;
 	bool routes;
-	bool listen_given, tls_given;
+	bool listen_given, tls_given, lease_given, retention_given;
 	cg_cli *cli;
 } ctx;
 
@@ -92,6 +96,18 @@ static int on_opt(void *p, int id, const char *v)
 		if (!cg_cli_int(c->cli, "job-lease", v, 2, 3600, &n))
 			return 1;
 		c->o.job_lease_ms = n * 1000;
+		c->lease_given = true;
+		break;
+	}
+	case O_TRUSTED_PROXY:
+		c->o.trusted_proxy = v;
+		break;
+	case O_RETENTION: {
+		long long n;
+		if (!cg_cli_int(c->cli, "retention-months", v, 0, CG_RETENTION_MONTHS_MAX, &n))
+			return 1;
+		c->o.retention_months = (int)n;
+		c->retention_given = true;
 		break;
 	}
 	}
@@ -130,6 +146,12 @@ static int apply_config(ctx *c, cg_serve_config *f)
 		c->o.plain = true;
 	if (f->web_interval_s >= 0 && !(c->o.fixed & CG_SERVE_FIXED_WEB_INTERVAL))
 		c->o.web_interval_s = f->web_interval_s;
+	if (f->job_lease_s > 0 && !c->lease_given)
+		c->o.job_lease_ms = f->job_lease_s * 1000;
+	if (f->retention_months >= 0 && !c->retention_given)
+		c->o.retention_months = f->retention_months;
+	if (f->trusted_proxy && !c->o.trusted_proxy)
+		c->o.trusted_proxy = f->trusted_proxy;
 	if (f->alert_config && !(c->o.fixed & CG_SERVE_FIXED_ALERTS))
 		c->o.alert_config = f->alert_config;
 	c->o.backup = f->backup;
@@ -167,6 +189,10 @@ static int serve(ctx *cp, cg_cli *cli)
 		                          "refusing plain HTTP on %s: --no-tls is only allowed on "
 		                          "a loopback address; use TLS",
 		                          c.o.listen);
+	case CG_SERVE_BAD_PROXY:
+		return cg_cli_usage_error(cli,
+		                          "--trusted-proxy %s: expected an address or CIDR range",
+		                          c.o.trusted_proxy);
 	case CG_SERVE_OPTS_OK:
 		break;
 	}

@@ -39,6 +39,7 @@
 #include "serve_config.h"
 #include "backup_job.h"
 #include "api_agent.h"
+#include "events_job.h"
 #include "jobs.h"
 #include "web_watch.h"
 
@@ -522,6 +523,8 @@ static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, con
 	return ret;
 }
 
+/* The client's address: the peer's, or behind the trusted proxy the one
+ * it forwards (api/forwarded.h decides). */
 static void client_ip(struct MHD_Connection *c, char *out, size_t n)
 {
 	snprintf(out, n, "?");
@@ -530,11 +533,23 @@ static void client_ip(struct MHD_Connection *c, char *out, size_t n)
 	if (!ci || !ci->client_addr)
 		return;
 	const struct sockaddr *sa = ci->client_addr;
-	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)n);
-	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
-		          (socklen_t)n);
+	cg_ip peer = {0};
+	if (sa->sa_family == AF_INET) {
+		peer.b[10] = peer.b[11] = 0xff;
+		memcpy(peer.b + 12, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+		peer.v4 = true;
+	} else if (sa->sa_family == AF_INET6) {
+		memcpy(peer.b, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
+	} else {
+		return;
+	}
+	const char *xff = NULL;
+	if (g_srv.has_proxy)
+		xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
+	cg_ip who;
+	cg_forwarded_client(&peer, g_srv.has_proxy ? &g_srv.proxy : NULL,
+	                    xff ? cg_slice_cstr(xff) : (cg_slice){NULL, 0}, &who);
+	cg_ip_text(&who, out, n);
 }
 
 /* Decompresses the body when needed; 0 or an HTTP status + message. */
@@ -953,7 +968,12 @@ cg_serve_problem cg_serve_check_opts(const cg_serve_opts *o)
 	if (!parse_listen(o->listen, &ss, &sslen, &loopback))
 		return CG_SERVE_BAD_LISTEN;
 	bool tls = !o->plain || o->tls_cert;
-	return !tls && !loopback ? CG_SERVE_PLAIN_NOT_LOOPBACK : CG_SERVE_OPTS_OK;
+	if (!tls && !loopback)
+		return CG_SERVE_PLAIN_NOT_LOOPBACK;
+	cg_cidr proxy;
+	if (o->trusted_proxy && cg_cidr_parse(cg_slice_cstr(o->trusted_proxy), &proxy))
+		return CG_SERVE_BAD_PROXY;
+	return CG_SERVE_OPTS_OK;
 }
 
 static int open_listener(const struct sockaddr_storage *ss, socklen_t len, char *shown,
@@ -998,6 +1018,11 @@ int cg_serve_run(const cg_serve_opts *o)
 		return 2;
 	}
 	bool tls = !o->plain || o->tls_cert;
+	if (cg_serve_check_opts(o) == CG_SERVE_BAD_PROXY) {
+		fprintf(stderr, "canhgac serve: --trusted-proxy %s: not an address or range\n",
+		        o->trusted_proxy);
+		return 2;
+	}
 	if (cg_serve_check_opts(o) == CG_SERVE_PLAIN_NOT_LOOPBACK) {
 		fprintf(stderr,
 		        "canhgac serve: refusing plain HTTP on %s: plain HTTP"
@@ -1029,6 +1054,8 @@ int cg_serve_run(const cg_serve_opts *o)
 	memset(&g_srv, 0, sizeof g_srv);
 	g_srv.tls = tls;
 	g_srv.data_dir = o->data_dir;
+	g_srv.has_proxy = o->trusted_proxy &&
+	                  cg_cidr_parse(cg_slice_cstr(o->trusted_proxy), &g_srv.proxy) == CG_OK;
 	g_srv.started_ms = cg_time_now_ms();
 	/* pending migrations: a backup first (docs/packaging.md, "Upgrades") */
 	if (cg_serve_backup_before_upgrade(o, &why) ||
@@ -1117,6 +1144,7 @@ int cg_serve_run(const cg_serve_opts *o)
 	if (cg_jobs_new(g_srv.store, NULL, o->job_lease_ms, &jobs) ||
 	    cg_web_watch_start(g_srv.store, jobs, o->data_dir, o->web_interval_s, o->alert_config,
 	                       &watch) ||
+	    cg_events_job_add(jobs, g_srv.store, o->retention_months) ||
 	    cg_backup_job_add(jobs, o, &bwhy) || cg_jobs_start(jobs)) {
 		fprintf(stderr, "canhgac serve: cannot start the background jobs (see above) %s\n",
 		        cg_buf_cstr(&bwhy));

@@ -70,6 +70,7 @@ cg_err cg_jobs_new(cg_store *st, const char *holder, int64_t lease_ms, cg_jobs *
 			snprintf(host, sizeof host, "localhost");
 		snprintf(j->holder, sizeof j->holder, "%s:%d", host, (int)getpid());
 	}
+	cg_info("jobs: %s, leases of %lld s", j->holder, (long long)(j->lease_ms / 1000));
 	pthread_mutex_init(&j->mu, NULL);
 	pthread_cond_init(&j->cv, NULL);
 	pthread_cond_init(&j->rcv, NULL);

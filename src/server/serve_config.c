@@ -10,8 +10,8 @@
 #include "core/log.h"
 
 static const char *const server_keys[] = {
-    "listen", "data_dir",     "store",        "tls_cert",  "tls_key",
-    "tls",    "web_interval", "alert_config", "log_level",
+    "listen",       "data_dir",     "store",     "tls_cert",  "tls_key",       "tls",
+    "web_interval", "alert_config", "log_level", "job_lease", "trusted_proxy", "retention_months",
 };
 
 static const char *const backup_keys[] = {"dir", "keep", "hour", "encrypt_to", "sign_key"};
@@ -133,9 +133,18 @@ static cg_err check(cg_serve_config *c, cg_buf *why)
 	    (err = get_str(ini, "store", &c->store, why)) ||
 	    (err = get_str(ini, "tls_cert", &c->tls_cert, why)) ||
 	    (err = get_str(ini, "tls_key", &c->tls_key, why)) ||
-	    (err = get_str(ini, "alert_config", &c->alert_config, why)))
+	    (err = get_str(ini, "alert_config", &c->alert_config, why)) ||
+	    (err = get_str(ini, "trusted_proxy", &c->trusted_proxy, why)))
 		return err;
 	int64_t n;
+	/* the same bounds as --job-lease */
+	if ((err =
+	         cg_config_get_int(ini, "server", "job_lease", 2, 3600, -1, &c->job_lease_s, why)))
+		return err;
+	if ((err = cg_config_get_int(ini, "server", "retention_months", 0, CG_RETENTION_MONTHS_MAX,
+	                             -1, &n, why)))
+		return err;
+	c->retention_months = (int)n;
 	if ((err = cg_config_get_int(ini, "server", "web_interval", 0, 86400, -1, &n, why)))
 		return err;
 	c->web_interval_s = (int)n;
@@ -171,6 +180,8 @@ cg_err cg_serve_config_load(const char *path, cg_serve_config *out, cg_buf *why)
 {
 	memset(out, 0, sizeof *out);
 	out->tls = out->web_interval_s = out->log_level = -1;
+	out->job_lease_s = -1;
+	out->retention_months = -1;
 	cg_err err = cg_config_load(path, &out->ini, why);
 	if (err)
 		return err;
@@ -213,8 +224,14 @@ void cg_serve_reload(cg_serve_opts *live, cg_serve_config *held, cg_store *st, c
 	     !same(nc.data_dir, live->data_dir)) ||
 	    (!(fx & CG_SERVE_FIXED_TLS) &&
 	     (!same(nc.tls_cert, live->tls_cert) || !same(nc.tls_key, live->tls_key) ||
-	      (nc.tls >= 0 && nc.tls == live->plain))))
-		cg_warn("reload: listen, data_dir and TLS settings take effect at the next start");
+	      (nc.tls >= 0 && nc.tls == live->plain))) ||
+	    (nc.trusted_proxy && !same(nc.trusted_proxy, live->trusted_proxy)) ||
+	    (nc.retention_months >= 0 && nc.retention_months != live->retention_months) ||
+	    (nc.job_lease_s > 0 &&
+	     nc.job_lease_s * 1000 != (live->job_lease_ms ? live->job_lease_ms : CG_JOB_LEASE_MS)))
+		cg_warn(
+		    "reload: listen, data_dir, TLS, trusted_proxy, job_lease and retention_months "
+		    "take effect at the next start");
 	if (!(live->fixed & CG_SERVE_FIXED_LOG_LEVEL))
 		cg_log_set_threshold(nc.log_level >= 0 ? (cg_log_level)nc.log_level : CG_LOG_WARN);
 	int interval = live->web_interval_s;

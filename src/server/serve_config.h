@@ -14,6 +14,9 @@
  *   web_interval = 300            --web-interval
  *   alert_config = FILE           --alert-config
  *   log_level = info              -q / -v: error, warning, info, debug
+ *   job_lease = 60                --job-lease
+ *   trusted_proxy = 10.0.0.5      --trusted-proxy (address or CIDR)
+ *   retention_months = 24         --retention-months (0 = keep every event)
  *   [alerts]                      the alert channels (web_alert.h) may
  *   smtp_url = ...                live in this same file
  *   [backup]                      the nightly backup (backup_job.h):
@@ -29,8 +32,9 @@
  * SIGHUP re-reads the file (cg_serve_reload, called by the server's
  * signal loop): the log level, the portal watcher's interval and the
  * alert channels change at once (the watcher is restarted; its open
- * findings and the alert queue are on disk, so nothing is repeated or
- * lost). listen, TLS, data_dir and [backup] need a restart: a reload that changes
+ * findings and the alert queue are in the store, so nothing is repeated or
+ * lost). listen, TLS, data_dir, job_lease, trusted_proxy, retention_months
+ * and [backup] need a restart: a reload that changes
  * them says so in the log and keeps the running values. A file that does
  * not parse changes nothing.
  */
@@ -44,10 +48,13 @@
 typedef struct cg_serve_config {
 	cg_config *ini; /* owns every string below */
 	const char *listen, *data_dir, *store, *tls_cert, *tls_key, *alert_config;
-	int tls;            /* -1 not set, 0 off, 1 on */
-	int web_interval_s; /* -1 not set */
-	int log_level;      /* -1 not set, else a cg_log_level */
-	int tls_line;       /* lines, for messages about combinations */
+	const char *trusted_proxy; /* checked by cg_serve_check_opts */
+	int64_t job_lease_s;       /* -1 not set */
+	int retention_months;      /* -1 not set */
+	int tls;                   /* -1 not set, 0 off, 1 on */
+	int web_interval_s;        /* -1 not set */
+	int log_level;             /* -1 not set, else a cg_log_level */
+	int tls_line;              /* lines, for messages about combinations */
 	/* [backup]; dir NULL: no such section */
 	cg_serve_backup backup;
 } cg_serve_config;

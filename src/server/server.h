@@ -37,6 +37,7 @@
 #include "core/limits.h"
 #include "api/agencytable.h"
 #include "api/auth.h"
+#include "api/forwarded.h"
 #include "api/policy.h"
 #include "api/throttle.h"
 #include "api/users.h"
@@ -53,6 +54,8 @@ typedef struct cg_server {
 	cg_agency_cache agencies; /* address plan: rebuilt when agencies change */
 	bool tls;
 	int64_t started_ms;
+	bool has_proxy; /* --trusted-proxy given */
+	cg_cidr proxy;  /* its range (api/forwarded.h) */
 } cg_server;
 
 /* The authenticated caller. */
@@ -180,6 +183,9 @@ typedef struct cg_serve_opts {
 	                             which a reload leaves alone */
 	int64_t job_lease_ms;     /* job lease (jobs.h); 0 = CG_JOB_LEASE_MS */
 	cg_serve_backup backup;
+	const char *trusted_proxy; /* CIDR whose X-Forwarded-For is believed
+	                              (api/forwarded.h), or NULL */
+	int retention_months;      /* events kept (events_job.h); 0 = all */
 } cg_serve_opts;
 
 /* What is wrong with the options before anything is opened or created:
@@ -189,6 +195,7 @@ typedef enum cg_serve_problem {
 	CG_SERVE_OPTS_OK = 0,
 	CG_SERVE_BAD_LISTEN,       /* not ADDR:PORT / [V6]:PORT */
 	CG_SERVE_PLAIN_NOT_LOOPBACK, /* --no-tls on an address off loopback */
+	CG_SERVE_BAD_PROXY,          /* --trusted-proxy is not an address or CIDR */
 } cg_serve_problem;
 cg_serve_problem cg_serve_check_opts(const cg_serve_opts *o);
 enum {

@@ -55,6 +55,7 @@ class Client:
         self.cookie = None
         self.csrf = None
         self.token = token
+        self.source = None
 
     def req(self, method, path, body=None, headers=None, raw=None,
             csrf=True, ctype="application/json"):
@@ -70,8 +71,17 @@ class Client:
                 h.setdefault("X-CSRF-Token", self.csrf)
         if self.token:
             h["Authorization"] = "Bearer " + self.token
-        conn = http.client.HTTPConnection(self.server.host, self.server.port,
-                                          timeout=120)
+        # a server (or a proxy) speaking TLS sets ssl_ctx; source picks the
+        # loopback address the request comes from
+        ctx = getattr(self.server, "ssl_ctx", None)
+        src = (self.source, 0) if getattr(self, "source", None) else None
+        if ctx is not None:
+            conn = http.client.HTTPSConnection(self.server.host, self.server.port,
+                                               timeout=120, context=ctx,
+                                               source_address=src)
+        else:
+            conn = http.client.HTTPConnection(self.server.host, self.server.port,
+                                              timeout=120, source_address=src)
         try:
             try:
                 conn.request(method, path, body=data, headers=h)
@@ -121,6 +131,7 @@ class Server:
                 "--data-dir", self.data_dir]
         if not self.tls:
             args.append("--no-tls")
+        args += list(getattr(self, "extra_args", ()))
         self.log = open(os.path.join(self.data_dir, "server.log"), "ab")
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE,
                                      stderr=self.log)

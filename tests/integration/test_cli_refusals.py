@@ -101,7 +101,8 @@ BAD_USAGE = {
                       ["--ports", "0-5", "127.0.0.1"]],
     "serve": [["--no-tls", "--listen", "0.0.0.0:0"], ["--listen", "nowhere"], ["--tls-cert", "c.pem"],
               ["--listen", "127.0.0.1:0", "--tls-cert", "no-such.pem", "--tls-key", "no-such.key"],
-              ["--web-interval", "-5"], ["extra"], ["--config", "no-such.ini"], ["--config"]],
+              ["--web-interval", "-5"], ["extra"], ["--config", "no-such.ini"], ["--config"],
+              ["--trusted-proxy", "nginx.local"], ["--retention-months", "-1"], ["--retention-months", "1201"]],
     "user add": [[], ["alice"], ["alice", "--role", "chief"], ["alice", "--role", "officer"],
                  ["alice", "--role", "officer", "--agency", "nosuch"]],
     "verify": [[], ["a.pdf", "b.pdf"], ["no-such.pdf"]],
@@ -166,7 +167,10 @@ def main():
     try:
         cases = [("[server]\nlisten = 0.0.0.0:0\ntls = false\n", "plain HTTP", "off loopback from the file"),
                  ("[server]\nlisten = nowhere\n", "nowhere", "a bad listen address from the file"),
-                 ("[server]\nno_such_key = 1\n", "no_such_key", "an unknown key, named")]
+                 ("[server]\nno_such_key = 1\n", "no_such_key", "an unknown key, named"),
+                 ("[server]\ntrusted_proxy = nginx.local\n", "nginx.local", "a trusted proxy that is no address"),
+                 ("[server]\njob_lease = 1\n", "job_lease", "a job lease under its bound"),
+                 ("[server]\nretention_months = many\n", "retention_months", "a retention that is no number")]
         for i, (text, word, what) in enumerate(cases):
             cfg = os.path.join(cfgdir, "c%d.ini" % i)
             with open(cfg, "w") as f:

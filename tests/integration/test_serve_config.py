@@ -142,7 +142,9 @@ t.ok(proc.wait(timeout=60) == 0, "SIGTERM stops it")
 proc.stdout.close()
 
 # ---- the command line wins, also across reloads ----------------------------
-write(good.format(data=data, interval=3600, level="error", extra=""))
+# (job_lease and trusted_proxy come from the file in this run)
+write(good.format(data=data, interval=3600, level="error",
+                  extra="job_lease = 7\ntrusted_proxy = 127.0.0.1\n"))
 log.close()
 log = open(log_path, "wb")
 proc = subprocess.Popen([BIN, "serve", "--config", conf, "--web-interval", "1200", "-v",
@@ -154,6 +156,13 @@ admin = Client(S())
 admin.login("admin", ADMIN_PW)
 t.ok(interval() == 1200, "--web-interval on the command line wins over the file", interval())
 t.ok("serving" in log_text(), "-v wins over log_level = error", log_text())
+t.ok(wait_for(lambda: "leases of 7 s" in log_text()), "job_lease from the file", log_text()[-600:])
+admin.req("POST", "/api/v1/session", {"username": "nobody", "password": "wrong-password-1"},
+          headers={"X-Forwarded-For": "10.7.7.7"})
+st, body, _ = admin.req("GET", "/api/v1/audit?limit=5")
+fails = [x for x in body.get("items", []) if x["action"] == "login_failed"] if st == 200 else []
+t.ok(fails and fails[0].get("detail", {}).get("ip") == "10.7.7.7",
+     "trusted_proxy from the file: X-Forwarded-For from 127.0.0.1 names the client", body)
 write(good.format(data=data + "-elsewhere", interval=600, level="error", extra=""))
 proc.send_signal(signal.SIGHUP)
 t.ok(wait_for(lambda: "reload:" in log_text()) and interval() == 1200,

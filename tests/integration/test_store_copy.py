@@ -63,6 +63,11 @@ finally:
     srv.stop()
 
 src_url = "sqlite:" + os.path.join(srv.data_dir, "canhgac.db")
+# a province's store holds events that arrived months ago: on PostgreSQL
+# they go into the partitions of their months (docs/storage.md)
+import sqlite3  # noqa: E402
+with sqlite3.connect(os.path.join(srv.data_dir, "canhgac.db")) as db:
+    db.execute("UPDATE events SET received_at = 1741564800000 WHERE seq <= 100")  # 2025-03-10
 
 
 def copy():
@@ -75,6 +80,9 @@ def copy():
 r, tables = copy()
 t.ok(r.returncode == 0 and tables and all(x["match"] for x in tables.values()),
      "store copy: every table's rows and checksum match", (r.returncode, r.stderr, tables))
+t.ok(subprocess.run(["psql", "-X", "-At", pg_url, "-c",
+                    "SELECT count(*) FROM events_2025_03"], capture_output=True, text=True).stdout.strip() == "100",
+     "events that arrived in an older month are copied into its partition")
 t.ok(tables.get("events", {}).get("copied") == 1201 and tables.get("users", {}).get("copied") == 2
      and tables.get("agencies", {}).get("copied") == 2
      and tables.get("enroll_tokens", {}).get("copied") == 2

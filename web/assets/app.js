@@ -20,6 +20,7 @@ const ROUTES = [
 	{ path: "users", label: "nav_users", page: pageUsers, section: "nav_section_admin", icon: "☺", roles: ["admin"] },
 	{ path: "tokens", label: "nav_tokens", page: pageTokens, section: "nav_section_admin", icon: "✱", roles: ["admin"] },
 	{ path: "audit", label: "nav_audit", page: pageAudit, section: "nav_section_admin", icon: "☰", roles: ["admin"] },
+	{ path: "jobs", label: "nav_jobs", page: pageJobs, section: "nav_section_admin", icon: "⟳", roles: ["admin"] },
 ];
 
 function allowed(r) {

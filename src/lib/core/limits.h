@@ -114,6 +114,14 @@
 #define CG_JOB_BACKOFF_MAX_MS (60 * 60 * 1000)
 #define CG_JOB_LEASE_MS 60000
 #define CG_JOB_POLL_MS 1000
+/* The events-maintenance job (server/events_job.h): how often it runs,
+ * and how many months of events partitions (PostgreSQL) exist ahead of
+ * the current one, so ingest never meets a month with no partition even
+ * if the job is held up for weeks. */
+#define CG_EVENTS_JOB_PERIOD_MS (6 * 60 * 60 * 1000)
+#define CG_EVENT_MONTHS_AHEAD 2
+/* serve --retention-months: the largest retention (100 years) */
+#define CG_RETENTION_MONTHS_MAX 1200
 /* Blob store (store/blob.h): the largest blob (an uploaded log, a
  * screenshot, an evidence archive), so one upload cannot fill
  * the shared disk. */

@@ -73,6 +73,8 @@ typedef struct cg_store_ops {
 	                       json_t **items, int64_t *next);
 	cg_err (*event_get)(cg_store_impl *st, const cg_scope *scope, int64_t seq, json_t **out);
 	cg_err (*events_count)(cg_store_impl *st, int64_t *count);
+	cg_err (*events_maintain)(cg_store_impl *st, int64_t ahead_ms, int64_t before_ms,
+	                          int64_t *removed);
 	cg_err (*agencies_generation)(cg_store_impl *st, uint64_t *gen);
 	cg_err (*findings_by_day)(cg_store_impl *st, const cg_scope *scope, int64_t since_day,
 	                          json_t **out);
@@ -102,6 +104,10 @@ typedef struct cg_store_ops {
 	/* the server state shared by every server: backend_state.h */
 	const struct cg_store_state_ops *state;
 } cg_store_ops;
+
+/* The PostgreSQL migrations' SQL, i from 0; NULL past the last. For the
+ * test that converts a store made before a migration (test_retention). */
+const char *cg_store_pg_migration(int i);
 
 extern const cg_store_ops cg_store_sqlite_ops;
 extern const cg_store_ops cg_store_postgres_ops;

@@ -548,6 +548,28 @@ static cg_err sum_pg(PGconn *pg, const table *t, int64_t *count, uint64_t *sum, 
 
 /* ---- the copy --------------------------------------------------------- */
 
+/* PostgreSQL keeps events in monthly partitions of their arrival time
+ * (docs/storage.md): the months the source's events arrived in are made
+ * before they are copied. */
+static cg_err event_months(sqlite3 *db, PGconn *pg, cg_buf *why)
+{
+	sqlite3_stmt *s = NULL;
+	cg_err err = CG_OK;
+	if (sqlite3_prepare_v2(db, "SELECT min(received_at), max(received_at) FROM events", -1, &s,
+	                       NULL) != SQLITE_OK) {
+		cg_buf_printf(why, "events: %s", sqlite3_errmsg(db));
+		return CG_EDB;
+	}
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		char sql[160];
+		snprintf(sql, sizeof sql, "SELECT canhgac_event_partitions(%lld, %lld)",
+		         (long long)sqlite3_column_int64(s, 0), (long long)sqlite3_column_int64(s, 1));
+		err = pg_exec(pg, sql, why);
+	}
+	sqlite3_finalize(s);
+	return err;
+}
+
 cg_err cg_store_copy(const char *from, const char *to, cg_store_copy_report *rep, cg_buf *why)
 {
 	memset(rep, 0, sizeof *rep);
@@ -595,7 +617,10 @@ cg_err cg_store_copy(const char *from, const char *to, cg_store_copy_report *rep
 		cg_store_copy_table *ct = &rep->tables[rep->ntables++];
 		snprintf(ct->name, sizeof ct->name, "%s", t->name);
 		bool ag = strcmp(t->name, "agencies") == 0;
-		err = copy_table(db, pg, t, ag, &ct->copied, why);
+		if (strcmp(t->name, "events") == 0)
+			err = event_months(db, pg, why);
+		if (!err)
+			err = copy_table(db, pg, t, ag, &ct->copied, why);
 		if (!err && ag)
 			err = copy_parents(db, pg, why);
 		if (!err && t->serial) {

@@ -273,8 +273,150 @@ static const char *const migrations[] = {
     " finished bigint);"
     "CREATE INDEX dns_uploads_owner ON dns_uploads(owner);"
     "CREATE INDEX dns_uploads_state ON dns_uploads(state, id);",
+    /* events partitioned by month of received_at (docs/storage.md,
+     * "Events by month"). The existing table is converted, keeping every
+     * row, its seq and the sequence. A unique index on a partitioned
+     * table must contain the partition key, which (producer, id) does
+     * not: per-producer dedup moves to event_keys, one row per stored
+     * event, kept by a BEFORE INSERT trigger (a duplicate's row is
+     * skipped, so INSERT ... RETURNING returns nothing for it, as ON
+     * CONFLICT DO NOTHING did). Partitions are made ahead by
+     * canhgac_event_partitions (at open and by the events job) and
+     * dropped by canhgac_events_drop_before (retention). */
+    "CREATE TABLE event_partitions ("
+    " name text PRIMARY KEY, lo bigint NOT NULL, hi bigint NOT NULL);"
+    "CREATE TABLE event_keys ("
+    " producer text NOT NULL,"
+    " id text NOT NULL,"
+    " received_at bigint NOT NULL,"
+    " seq bigint NOT NULL,"
+    " CONSTRAINT event_keys_pkey PRIMARY KEY (producer, id));"
+    "CREATE FUNCTION canhgac_month_start(ms bigint, add int) RETURNS bigint"
+    " LANGUAGE sql IMMUTABLE AS $$ SELECT (extract(epoch FROM date_trunc('month',"
+    " to_timestamp(ms / 1000.0) AT TIME ZONE 'UTC') + make_interval(months => add))"
+    " * 1000)::bigint $$;"
+    "CREATE FUNCTION canhgac_event_partitions(from_ms bigint, to_ms bigint) RETURNS int"
+    " LANGUAGE plpgsql AS $$"
+    " DECLARE m bigint := canhgac_month_start(from_ms, 0); nx bigint; nm text; made int := 0;"
+    " BEGIN"
+    "  PERFORM pg_advisory_xact_lock(7311002612);"
+    "  WHILE m <= to_ms LOOP"
+    "   nx := canhgac_month_start(m, 1);"
+    "   nm := 'events_' || to_char(to_timestamp(m / 1000) AT TIME ZONE 'UTC', 'YYYY_MM');"
+    "   IF NOT EXISTS (SELECT 1 FROM event_partitions WHERE name = nm) THEN"
+    "    EXECUTE format('CREATE TABLE %I PARTITION OF events FOR VALUES FROM (%s) TO (%s)',"
+    "                   nm, m, nx);"
+    "    INSERT INTO event_partitions VALUES (nm, m, nx);"
+    "    made := made + 1;"
+    "   END IF;"
+    "   m := nx;"
+    "  END LOOP;"
+    "  RETURN made;"
+    " END $$;"
+    "CREATE FUNCTION canhgac_event_key() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " DECLARE n int;"
+    " BEGIN"
+    "  INSERT INTO event_keys(producer, id, received_at, seq)"
+    "   VALUES (NEW.producer, NEW.id, NEW.received_at, NEW.seq) ON CONFLICT DO NOTHING;"
+    "  GET DIAGNOSTICS n = ROW_COUNT;"
+    /* the same row again (moved to another month by an UPDATE of
+     * received_at, or copied again by `store copy`) keeps its key */
+    "  IF n = 0 THEN"
+    "   UPDATE event_keys SET received_at = NEW.received_at"
+    "    WHERE producer = NEW.producer AND id = NEW.id AND seq = NEW.seq;"
+    "   GET DIAGNOSTICS n = ROW_COUNT;"
+    "   IF n = 0 THEN RETURN NULL; END IF;"
+    "  END IF;"
+    "  RETURN NEW;"
+    " END $$;"
+    /* the running totals lose what is dropped (the same rules as ingest:
+     * day of the event's time, agent hosts' latest time) */
+    "CREATE FUNCTION canhgac_events_drop_before(cutoff bigint) RETURNS bigint"
+    " LANGUAGE plpgsql AS $$"
+    " DECLARE p record; cnt bigint; total bigint := 0;"
+    " BEGIN"
+    "  PERFORM pg_advisory_xact_lock(7311002612);"
+    "  CREATE TEMP TABLE IF NOT EXISTS canhgac_gone_hosts (agency_id bigint, host text)"
+    "   ON COMMIT DROP;"
+    "  FOR p IN SELECT name, lo, hi FROM event_partitions WHERE hi <= cutoff ORDER BY lo LOOP"
+    "   EXECUTE format('SELECT count(*) FROM %I', p.name) INTO cnt;"
+    "   EXECUTE format('UPDATE event_counts c SET n = c.n - d.n FROM (SELECT agency_id,"
+    "    CASE WHEN time >= 0 THEN time / 86400000 ELSE 0 END AS day, severity, count(*) AS n"
+    "    FROM %I WHERE agency_id IS NOT NULL GROUP BY 1, 2, 3) d WHERE c.agency_id ="
+    "    d.agency_id AND c.day = d.day AND c.severity = d.severity', p.name);"
+    "   EXECUTE format('INSERT INTO canhgac_gone_hosts SELECT DISTINCT agency_id, host"
+    "    FROM %I WHERE source = ''agent'' AND host IS NOT NULL AND agency_id IS NOT NULL',"
+    "    p.name);"
+    "   DELETE FROM event_keys WHERE received_at >= p.lo AND received_at < p.hi;"
+    "   EXECUTE format('DROP TABLE %I', p.name);"
+    "   DELETE FROM event_partitions WHERE name = p.name;"
+    "   total := total + cnt;"
+    "  END LOOP;"
+    "  DELETE FROM event_counts WHERE n <= 0;"
+    "  EXECUTE 'DELETE FROM event_hosts h USING (SELECT DISTINCT agency_id, host FROM"
+    "   canhgac_gone_hosts) g WHERE h.agency_id = g.agency_id AND h.host = g.host AND NOT"
+    "   EXISTS (SELECT 1 FROM events e WHERE e.agency_id = h.agency_id AND e.host = h.host"
+    "   AND e.source = ''agent'')';"
+    "  EXECUTE 'UPDATE event_hosts h SET last_seen = m.last FROM (SELECT e.agency_id, e.host,"
+    "   max(e.time) AS last FROM events e JOIN (SELECT DISTINCT agency_id, host FROM"
+    "   canhgac_gone_hosts) g ON e.agency_id = g.agency_id AND e.host = g.host WHERE"
+    "   e.source = ''agent'' GROUP BY 1, 2) m WHERE h.agency_id = m.agency_id AND"
+    "   h.host = m.host';"
+    "  EXECUTE 'DELETE FROM canhgac_gone_hosts';"
+    "  RETURN total;"
+    " END $$;"
+    /* the conversion: the old table moves aside, its rows go into the
+     * partitions, its names are freed for the new table's */
+    "ALTER TABLE events RENAME TO events_unpartitioned;"
+    "ALTER SEQUENCE events_seq_seq OWNED BY NONE;"
+    "CREATE TABLE events ("
+    " seq bigint NOT NULL DEFAULT nextval('events_seq_seq'),"
+    " producer text NOT NULL DEFAULT '',"
+    " id text NOT NULL,"
+    " time bigint NOT NULL,"
+    " received_at bigint NOT NULL,"
+    " host text,"
+    " agency text,"
+    " agency_id bigint REFERENCES agencies(id) ON DELETE SET NULL,"
+    " system_id bigint REFERENCES systems(id) ON DELETE SET NULL,"
+    " source text NOT NULL,"
+    " kind text NOT NULL,"
+    " severity int NOT NULL,"
+    " subject text,"
+    " summary text NOT NULL,"
+    " evidence jsonb NOT NULL,"
+    " search tsvector NOT NULL"
+    ") PARTITION BY RANGE (received_at);"
+    "SELECT canhgac_event_partitions("
+    " least(coalesce((SELECT min(received_at) FROM events_unpartitioned), n), n),"
+    " greatest(coalesce((SELECT max(received_at) FROM events_unpartitioned), n), n)"
+    " + 62 * 86400000::bigint)"
+    " FROM (SELECT (extract(epoch FROM now()) * 1000)::bigint AS n) t;"
+    "INSERT INTO event_keys(producer, id, received_at, seq)"
+    " SELECT producer, id, received_at, seq FROM events_unpartitioned;"
+    "INSERT INTO events SELECT seq, producer, id, time, received_at, host, agency, agency_id,"
+    " system_id, source, kind, severity, subject, summary, evidence, search"
+    " FROM events_unpartitioned;"
+    "DROP TABLE events_unpartitioned;"
+    "ALTER SEQUENCE events_seq_seq OWNED BY events.seq;"
+    "ALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY (seq, received_at);"
+    "CREATE INDEX events_search ON events USING gin(search);"
+    "CREATE INDEX events_agency ON events(agency_id, seq);"
+    "CREATE INDEX events_system ON events(system_id, seq);"
+    "CREATE INDEX events_source ON events(source, seq);"
+    "CREATE INDEX events_kind ON events(kind, seq);"
+    "CREATE INDEX events_severity ON events(severity, seq);"
+    "CREATE INDEX events_time ON events(time);"
+    "CREATE INDEX event_keys_received ON event_keys(received_at);"
+    "CREATE TRIGGER events_dedup BEFORE INSERT ON events"
+    " FOR EACH ROW EXECUTE FUNCTION canhgac_event_key();",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+const char *cg_store_pg_migration(int i)
+{
+	return i >= 0 && i < N_MIGRATIONS ? migrations[i] : NULL;
+}
 
 int cg_store_postgres_latest(void)
 {
@@ -396,6 +538,9 @@ struct cg_store_impl {
 	struct {
 		char *select, *get, *insert, *update, *del;
 	} sql[N_RES];
+	/* arrival times known to have an events partition: [part_lo, part_hi)
+	 * (under mu); an insert outside makes its month's first */
+	int64_t part_lo, part_hi;
 };
 
 static void quiet_notices(void *arg, const char *msg)
@@ -757,6 +902,24 @@ static void pg_close(cg_store_impl *st)
 	free(st);
 }
 
+/* Makes the monthly partitions of events from from_ms's month to to_ms's,
+ * and remembers them as known. */
+static cg_err partitions_make(cg_store_impl *st, pgconn *c, int64_t from_ms, int64_t to_ms)
+{
+	params p = {0};
+	p_int(&p, from_ms);
+	p_int(&p, to_ms);
+	cg_err err = q(c, "SELECT canhgac_event_partitions($1, $2)", &p, NULL);
+	params_free(&p);
+	if (!err) {
+		pthread_mutex_lock(&st->mu);
+		st->part_lo = cg_store_retention_cutoff(from_ms, 0);
+		st->part_hi = cg_store_retention_cutoff(to_ms, -1);
+		pthread_mutex_unlock(&st->mu);
+	}
+	return err;
+}
+
 static cg_err pg_open(const char *url, cg_store_impl **out, cg_buf *why)
 {
 	*out = NULL;
@@ -773,6 +936,11 @@ static cg_err pg_open(const char *url, cg_store_impl **out, cg_buf *why)
 		err = conn_connect(st, c);
 		if (!err)
 			err = migrate(st, c);
+		/* this month's and the next partitions: ingest must not wait
+		 * for the events job (which keeps CG_EVENT_MONTHS_AHEAD) */
+		if (!err)
+			err = partitions_make(st, c, cg_time_now_ms(),
+			                      cg_time_now_ms() + 31 * 86400000LL);
 	}
 	if (err) {
 		if (why)
@@ -1854,8 +2022,9 @@ static cg_err pg_audit_list(cg_store_impl *st, const char *actor, int64_t since_
 static const char SQL_EV_INSERT[] =
     "INSERT INTO events(id,time,received_at,host,agency,agency_id,system_id,source,kind,"
     "severity,subject,summary,evidence,search,producer) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,"
-    "$11,$12,$13,to_tsvector('simple',$14),$15) ON CONFLICT (producer, id) DO NOTHING"
-    " RETURNING seq";
+    "$11,$12,$13,to_tsvector('simple',$14),$15) RETURNING seq";
+/* (a duplicate (producer, id) returns no row: the events_dedup trigger
+ * skips it, see the partitioning migration) */
 
 /* The search words of an event's subject and summary into out. */
 static cg_err search_words(const char *a, const char *b, cg_buf *out)
@@ -2014,6 +2183,11 @@ static cg_err pg_events_insert(cg_store_impl *st, cg_event_in *evs, size_t n, in
 			c->prepared = true;
 		PQclear(r);
 	}
+	pthread_mutex_lock(&st->mu);
+	bool known = received_ms >= st->part_lo && received_ms < st->part_hi;
+	pthread_mutex_unlock(&st->mu);
+	if (!err && !known) /* a month with no partition yet */
+		err = partitions_make(st, c, received_ms, received_ms);
 	cg_buf ev, words;
 	cg_buf_init(&ev, CG_MAX_EVENT_JSON);
 	cg_buf_init(&words, 4 * CG_MAX_EVENT_JSON);
@@ -2248,6 +2422,37 @@ static cg_err pg_events_count(cg_store_impl *st, int64_t *count)
 	*count = col_i64(res, 0, 0);
 	PQclear(res);
 	return CG_OK;
+}
+
+/* Partitions ahead, then retention (store.h): the SQL functions of the
+ * partitioning migration, in one transaction. */
+static cg_err pg_events_maintain(cg_store_impl *st, int64_t ahead_ms, int64_t before_ms,
+                                 int64_t *removed)
+{
+	cg_err err;
+	pgconn *c = take(st, &err);
+	if (!c)
+		return err;
+	err = begin(c);
+	if (!err)
+		err = partitions_make(st, c, cg_time_now_ms(), ahead_ms);
+	if (!err && before_ms > 0) {
+		pthread_mutex_lock(&st->mu);
+		st->part_lo = st->part_hi = 0; /* months may be gone */
+		pthread_mutex_unlock(&st->mu);
+		params p = {0};
+		p_int(&p, before_ms);
+		PGresult *r = NULL;
+		err = q(c, "SELECT canhgac_events_drop_before($1)", &p, &r);
+		if (!err) {
+			*removed = col_i64(r, 0, 0);
+			PQclear(r);
+		}
+		params_free(&p);
+	}
+	err = finish(c, err);
+	conn_put(st, c);
+	return err;
 }
 
 /* Several servers share the database: the counter row is bumped by a
@@ -2752,6 +2957,7 @@ const cg_store_ops cg_store_postgres_ops = {
     .events_query = pg_events_query,
     .event_get = pg_event_get,
     .events_count = pg_events_count,
+    .events_maintain = pg_events_maintain,
     .agencies_generation = pg_agencies_generation,
     .findings_by_day = pg_findings_by_day,
     .events_distinct = pg_events_distinct,

@@ -295,6 +295,8 @@ static const char *const migrations[] = {
     " finished INTEGER);"
     "CREATE INDEX dns_uploads_owner ON dns_uploads(owner);"
     "CREATE INDEX dns_uploads_state ON dns_uploads(state, id);",
+    /* retention (cg_store_events_maintain) finds old events by arrival */
+    "CREATE INDEX events_received ON events(received_at);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -2468,6 +2470,65 @@ static cg_err sq_events_count(cg_store_impl *st, int64_t *count)
 	return err;
 }
 
+/* Retention (store.h): the events received before before_ms leave the
+ * running totals, the text index and the table in one transaction. The
+ * totals follow the ingest's rules (update_totals): a day of the event's
+ * time per agency and severity; an agent host's latest time. SQLite has
+ * no partitions: ahead_ms has nothing to make. */
+static cg_err sq_events_maintain(cg_store_impl *st, int64_t ahead_ms, int64_t before_ms,
+                                 int64_t *removed)
+{
+	(void)ahead_ms;
+	if (before_ms <= 0)
+		return CG_OK;
+	char sql[3072];
+	int n = snprintf(
+	    sql, sizeof sql,
+	    "CREATE TEMP TABLE IF NOT EXISTS gone(seq INTEGER PRIMARY KEY, agency_id INTEGER,"
+	    " day INTEGER, severity INTEGER, host TEXT, agent INTEGER);"
+	    "DELETE FROM temp.gone;"
+	    "INSERT INTO temp.gone SELECT seq, agency_id,"
+	    " CASE WHEN time >= 0 THEN time / 86400000 ELSE 0 END, severity, host,"
+	    " source = 'agent' FROM events WHERE received_at < %lld;"
+	    "UPDATE event_counts SET n = n - (SELECT count(*) FROM temp.gone g"
+	    " WHERE g.agency_id = event_counts.agency_id AND g.day = event_counts.day"
+	    " AND g.severity = event_counts.severity)"
+	    " WHERE (agency_id, day, severity) IN (SELECT agency_id, day, severity FROM temp.gone);"
+	    "DELETE FROM event_counts WHERE n <= 0;"
+	    /* contentless FTS5: a row leaves the index by its words */
+	    "INSERT INTO events_fts(events_fts, rowid, words) SELECT 'delete', seq,"
+	    " cg_search_words(coalesce(subject, '') || ' ' || summary) FROM events"
+	    " WHERE seq IN (SELECT seq FROM temp.gone);"
+	    "DELETE FROM events WHERE seq IN (SELECT seq FROM temp.gone);"
+	    "DELETE FROM event_hosts WHERE (agency_id, host) IN"
+	    " (SELECT agency_id, host FROM temp.gone WHERE agent AND host IS NOT NULL)"
+	    " AND NOT EXISTS (SELECT 1 FROM events e WHERE e.agency_id = event_hosts.agency_id"
+	    " AND e.host = event_hosts.host AND e.source = 'agent');"
+	    "UPDATE event_hosts SET last_seen = (SELECT max(time) FROM events e"
+	    " WHERE e.agency_id = event_hosts.agency_id AND e.host = event_hosts.host"
+	    " AND e.source = 'agent') WHERE (agency_id, host) IN"
+	    " (SELECT agency_id, host FROM temp.gone WHERE agent AND host IS NOT NULL);",
+	    (long long)before_ms);
+	if (n < 0 || (size_t)n >= sizeof sql)
+		return CG_ETOOBIG;
+	conn *c = writer_get(st);
+	cg_err err = begin(c);
+	if (!err)
+		err = exec(c, sql);
+	sqlite3_stmt *s = NULL;
+	if (!err &&
+	    sqlite3_prepare_v2(c->db, "SELECT count(*) FROM temp.gone", -1, &s, NULL) != SQLITE_OK)
+		err = db_err(c->db, sqlite3_extended_errcode(c->db));
+	if (!err && sqlite3_step(s) == SQLITE_ROW)
+		*removed = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (!err)
+		err = exec(c, "DELETE FROM temp.gone;");
+	err = finish(c, err);
+	writer_put(st);
+	return err;
+}
+
 /* ---- jobs ------------------------------------------------------------- */
 
 static const char SQL_JOB_ENSURE[] =
@@ -2904,6 +2965,7 @@ const cg_store_ops cg_store_sqlite_ops = {
 	.events_query = sq_events_query,
 	.event_get = sq_event_get,
 	.events_count = sq_events_count,
+	.events_maintain = sq_events_maintain,
 	.agencies_generation = sq_agencies_generation,
 	.findings_by_day = sq_findings_by_day,
 	.events_distinct = sq_events_distinct,

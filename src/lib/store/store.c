@@ -330,6 +330,33 @@ cg_err cg_store_event_get(cg_store *st, const cg_scope *scope, int64_t seq, json
 	return st->ops->event_get(st->impl, scope, seq, out);
 }
 
+cg_err cg_store_events_maintain(cg_store *st, int64_t ahead_ms, int64_t before_ms, int64_t *removed)
+{
+	*removed = 0;
+	return st->ops->events_maintain(st->impl, ahead_ms, before_ms, removed);
+}
+
+int64_t cg_store_retention_cutoff(int64_t now_ms, int months)
+{
+	/* civil months in UTC (days from civil, Howard Hinnant's method) */
+	int64_t days = now_ms >= 0 ? now_ms / 86400000 : (now_ms - 86399999) / 86400000;
+	int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+	int64_t m = mp < 10 ? mp + 3 : mp - 9, y = yoe + era * 400 + (m <= 2);
+	/* back `months` months, to the first of that month */
+	int64_t idx = y * 12 + (m - 1) - months;
+	y = idx >= 0 ? idx / 12 : (idx - 11) / 12;
+	m = idx - y * 12 + 1;
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return (era * 146097 + doe - 719468) * 86400000;
+}
+
 cg_err cg_store_events_count(cg_store *st, int64_t *count)
 {
 	return st->ops->events_count(st->impl, count);

@@ -249,6 +249,21 @@ cg_err cg_store_events_query(cg_store *st, const cg_scope *scope, const cg_event
 cg_err cg_store_event_get(cg_store *st, const cg_scope *scope, int64_t seq, json_t **out);
 cg_err cg_store_events_count(cg_store *st, int64_t *count);
 
+/* Event housekeeping, run by the "events" job (server/events_job.c):
+ * on PostgreSQL, makes the monthly partitions of events up to the month
+ * of ahead_ms; then, when before_ms > 0, removes every event received
+ * before before_ms (a month start: cg_store_retention_cutoff) -- its
+ * partitions dropped on PostgreSQL, its rows deleted on SQLite -- and
+ * takes them out of the running totals (event_counts, event_hosts) and
+ * the dedup keys in the same transaction, so the overview and figures
+ * stay the sum of the events that remain. *removed = events removed. */
+cg_err cg_store_events_maintain(cg_store *st, int64_t ahead_ms, int64_t before_ms,
+                                int64_t *removed);
+/* The first instant kept with a retention of `months` (> 0) at now_ms:
+ * the start (UTC) of the month `months` months before now's month. So at
+ * least `months` whole months are kept, at most one more. */
+int64_t cg_store_retention_cutoff(int64_t now_ms, int months);
+
 /* ---- jobs: the scheduler's state (docs/storage.md "Jobs") -------------
  *
  * A job is a named row (name unique, a kind saying which code runs it)
