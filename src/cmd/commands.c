@@ -201,6 +201,7 @@ const cg_command cg_commands[] = {
 	{ "restore", cmd_restore,
 	  "Restore a backup into an empty store and data directory.",
 	  "FILE [--key SECRET] [--signer PUBLIC]",
+	  "options:\n"
 	  "  --key SECRET           the secret key of an encrypted backup\n"
 	  "  --signer PUBLIC        require a signature by this key\n"
 	  "The backup is verified whole first; then the store (--store or\n"
