@@ -72,6 +72,8 @@ static unsigned extra(cg_pol_kind k, cg_pol_resource res)
 			return CRUD;
 		case CG_PRES_AGENCY_MAPPING:
 			return U;
+		case CG_PRES_EVENT: /* triage: state, assignee, note */
+			return U;
 		case CG_PRES_DNS_UPLOAD:
 			return R | UP;
 		case CG_PRES_ENROLL_TOKEN:
@@ -90,6 +92,8 @@ static unsigned extra(cg_pol_kind k, cg_pol_resource res)
 		case CG_PRES_SYSTEM:
 		case CG_PRES_PERSON:
 			return CRUD;
+		case CG_PRES_EVENT: /* triage of their agency's events */
+			return U;
 		case CG_PRES_DNS_UPLOAD:
 			return R | UP;
 		case CG_PRES_ENROLL_TOKEN:

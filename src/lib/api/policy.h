@@ -22,10 +22,12 @@
  *    session; a read-scope token reads the same, no session;
  *  - admin: everything (users, API tokens and the audit log only them);
  *  - analyst: the province team; everything but users, tokens, audit;
+ *    triage of every event (state, assignee, note);
  *  - officer: their own agency's systems, people, enrolment tokens, agent
  *    policy and agency record (not create or delete an agency, nor change
  *    the fields that map events to it), and DNS uploads for their
- *    agency's ranges; never another agency or none;
+ *    agency's ranges, the triage of their agency's events; never
+ *    another agency or none;
  *  - viewer: reads only;
  *  - ingest token: sends events, and DNS logs (a provider account), within
  *    its agency when it is bound to one;

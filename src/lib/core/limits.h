@@ -336,4 +336,12 @@
 /* One evidence string in a finding (the unit is already bounded). */
 #define CG_SEC_MAX_EVIDENCE 600u
 
+/* ---- triage of events (api/triage.h) ---- */
+/* An assignee: a username. */
+#define CG_TRIAGE_MAX_ASSIGNEE 64
+/* A triage note, in bytes of UTF-8. */
+#define CG_TRIAGE_MAX_NOTE 2000
+/* Events changed by one bulk triage request (one transaction). */
+#define CG_TRIAGE_MAX_BULK 500
+
 #endif
