@@ -73,6 +73,14 @@ typedef struct cg_store_ops {
 	                       json_t **items, int64_t *next);
 	cg_err (*event_get)(cg_store_impl *st, const cg_scope *scope, int64_t seq, json_t **out);
 	cg_err (*events_count)(cg_store_impl *st, int64_t *count);
+	/* triage (store.h) */
+	cg_err (*events_triage)(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
+	                        const int64_t *seqs, size_t n, const cg_triage_set *set,
+	                        int64_t now_ms);
+	/* {"<seq>": {state, assignee, note, triaged_at, triaged_by}} */
+	cg_err (*triage_get)(cg_store_impl *st, const int64_t *seqs, size_t n, json_t **out);
+	cg_err (*triage_counts)(cg_store_impl *st, const cg_scope *scope, int64_t since_ms,
+	                        json_t **out);
 	cg_err (*agencies_generation)(cg_store_impl *st, uint64_t *gen);
 	cg_err (*findings_by_day)(cg_store_impl *st, const cg_scope *scope, int64_t since_day,
 	                          json_t **out);

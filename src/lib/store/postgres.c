@@ -211,6 +211,21 @@ static const char *const migrations[] = {
     " doc jsonb NOT NULL);"
     "CREATE INDEX alerts_due ON alerts(state, next_try);"
     "CREATE INDEX alerts_created ON alerts(created);",
+    /* the triage of events (store.h cg_store_events_triage): one row per
+     * event someone triaged, beside the never-changed event; its agency,
+     * UTC day and severity copied so the overview counts what is left
+     * "chưa xử lý" without reading the events */
+    "CREATE TABLE event_triage ("
+    " seq bigint PRIMARY KEY,"
+    " agency_id bigint,"
+    " day bigint NOT NULL,"
+    " severity int NOT NULL,"
+    " state text NOT NULL,"
+    " assignee text,"
+    " note text,"
+    " updated_at bigint NOT NULL,"
+    " updated_by text NOT NULL);"
+    "CREATE INDEX event_triage_day ON event_triage(day, agency_id);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -2647,6 +2662,160 @@ static cg_err pg_alert_update(cg_store_impl *st, const char *id, const json_t *u
 	return err;
 }
 
+/* ---- triage of events ---------------------------------------------------- */
+
+/* One event's change inside the caller's transaction: the event row is
+ * locked (FOR UPDATE) so two servers changing one event apply in turn. */
+static cg_err triage_one(pgconn *c, const cg_scope *scope, const cg_actor *actor, int64_t seq,
+                         const cg_triage_set *set, int64_t now_ms)
+{
+	params p = {0};
+	p_int(&p, seq);
+	PGresult *ev = NULL, *old = NULL;
+	cg_err err = q(c, "SELECT agency_id, time, severity FROM events WHERE seq=$1 FOR UPDATE",
+	               &p, &ev);
+	if (!err && (PQntuples(ev) != 1 ||
+	             (scope->agency_id != 0 && col_i64(ev, 0, 0) != scope->agency_id)))
+		err = CG_ENOTFOUND;
+	if (!err)
+		err = q(c, "SELECT state, assignee, note FROM event_triage WHERE seq=$1", &p, &old);
+	params_free(&p);
+	if (err) {
+		PQclear(ev);
+		return err;
+	}
+	bool had = PQntuples(old) == 1;
+	const char *was[3];
+	for (int k = 0; k < 3; k++)
+		was[k] = had && !isnull(old, 0, k) ? PQgetvalue(old, 0, k) : NULL;
+	const char *state = set->state ? set->state : was[0] ? was[0] : "new";
+	const char *assignee = set->assignee ? set->assignee : was[1];
+	const char *note = set->note ? set->note : was[2];
+	if (assignee && !*assignee)
+		assignee = NULL;
+	if (note && !*note)
+		note = NULL;
+	params w = {0};
+	p_int(&w, seq);
+	if (isnull(ev, 0, 0))
+		p_null(&w);
+	else
+		p_int(&w, col_i64(ev, 0, 0));
+	p_int(&w, col_i64(ev, 0, 1) / 86400000);
+	p_int(&w, col_i64(ev, 0, 2));
+	p_str(&w, state);
+	if (assignee)
+		p_str(&w, assignee);
+	else
+		p_null(&w);
+	if (note)
+		p_str(&w, note);
+	else
+		p_null(&w);
+	p_int(&w, now_ms);
+	p_str(&w, actor && actor->name ? actor->name : "system");
+	err = q(c,
+	        "INSERT INTO event_triage(seq,agency_id,day,severity,state,assignee,note,"
+	        "updated_at,updated_by) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT(seq) DO"
+	        " UPDATE SET state=$5, assignee=$6, note=$7, updated_at=$8, updated_by=$9",
+	        &w, NULL);
+	params_free(&w);
+	if (!err) {
+		json_t *d = json_pack("{s:s,s:s}", "from", was[0] ? was[0] : "new", "state", state);
+		json_object_set_new(d, "assignee", assignee ? cg_json_cstr(assignee) : json_null());
+		json_object_set_new(d, "note", note ? cg_json_cstr(note) : json_null());
+		err = audit_row(c, actor, "triage", "event", seq, d);
+		json_decref(d);
+	}
+	PQclear(old);
+	PQclear(ev);
+	return err;
+}
+
+static cg_err pg_events_triage(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
+                               const int64_t *seqs, size_t n, const cg_triage_set *set,
+                               int64_t now_ms)
+{
+	cg_err err;
+	pgconn *c = take(st, &err);
+	if (!c)
+		return err;
+	err = begin(c);
+	if (!err) {
+		for (size_t i = 0; !err && i < n; i++)
+			err = triage_one(c, scope, actor, seqs[i], set, now_ms);
+		err = finish(c, err);
+	}
+	conn_put(st, c);
+	return err;
+}
+
+static cg_err pg_triage_get(cg_store_impl *st, const int64_t *seqs, size_t n, json_t **out)
+{
+	*out = NULL;
+	cg_buf arr;
+	cg_buf_init(&arr, 32 + n * 21);
+	cg_buf_puts(&arr, "{");
+	for (size_t i = 0; i < n; i++) {
+		char one[24];
+		snprintf(one, sizeof one, "%s%lld", i ? "," : "", (long long)seqs[i]);
+		cg_buf_puts(&arr, one);
+	}
+	cg_buf_puts(&arr, "}");
+	params p = {0};
+	p_str(&p, cg_buf_cstr(&arr));
+	cg_buf_free(&arr);
+	PGresult *res = NULL;
+	cg_err err = read_q(st,
+	                    "SELECT seq, state, assignee, note, updated_at, updated_by FROM"
+	                    " event_triage WHERE seq = ANY($1::bigint[])",
+	                    &p, &res);
+	params_free(&p);
+	if (err)
+		return err;
+	json_t *map = json_object();
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "state", col_str(res, i, 1));
+		json_object_set_new(o, "assignee", col_str(res, i, 2));
+		json_object_set_new(o, "note", col_str(res, i, 3));
+		json_object_set_new(o, "triaged_at", col_time(res, i, 4));
+		json_object_set_new(o, "triaged_by", col_str(res, i, 5));
+		json_object_set_new(map, PQgetvalue(res, i, 0), o);
+	}
+	PQclear(res);
+	*out = map;
+	return CG_OK;
+}
+
+static cg_err pg_triage_counts(cg_store_impl *st, const cg_scope *scope, int64_t since_ms,
+                               json_t **out)
+{
+	*out = NULL;
+	params p = {0};
+	p_int(&p, scope->agency_id);
+	p_int(&p, since_ms / 86400000);
+	PGresult *res = NULL;
+	cg_err err = read_q(st,
+	                    "SELECT agency_id, severity, state, count(*) FROM event_triage"
+	                    " WHERE day>=$2 AND agency_id IS NOT NULL AND ($1=0 OR agency_id=$1)"
+	                    " GROUP BY 1, 2, 3",
+	                    &p, &res);
+	params_free(&p);
+	if (err)
+		return err;
+	json_t *arr = json_array();
+	for (int i = 0; i < PQntuples(res); i++)
+		json_array_append_new(
+		    arr, json_pack("{s:I,s:s,s:s,s:I}", "agency_id", (json_int_t)col_i64(res, i, 0),
+		                   "severity", cg_severity_name((cg_severity)col_i64(res, i, 1)),
+		                   "state", PQgetvalue(res, i, 2), "n",
+		                   (json_int_t)col_i64(res, i, 3)));
+	PQclear(res);
+	*out = arr;
+	return CG_OK;
+}
+
 const cg_store_ops cg_store_postgres_ops = {
     .name = "postgresql",
     .open = pg_open,
@@ -2681,6 +2850,9 @@ const cg_store_ops cg_store_postgres_ops = {
     .events_query = pg_events_query,
     .event_get = pg_event_get,
     .events_count = pg_events_count,
+    .events_triage = pg_events_triage,
+    .triage_get = pg_triage_get,
+    .triage_counts = pg_triage_counts,
     .agencies_generation = pg_agencies_generation,
     .findings_by_day = pg_findings_by_day,
     .events_distinct = pg_events_distinct,

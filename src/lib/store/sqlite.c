@@ -237,6 +237,21 @@ static const char *const migrations[] = {
     " doc TEXT NOT NULL);"
     "CREATE INDEX alerts_due ON alerts(state, next_try);"
     "CREATE INDEX alerts_created ON alerts(created);",
+    /* the triage of events (store.h cg_store_events_triage): one row per
+     * event someone triaged, beside the never-changed event; its agency,
+     * UTC day and severity copied so the overview counts what is left
+     * "chưa xử lý" without reading the events */
+    "CREATE TABLE event_triage ("
+    " seq INTEGER PRIMARY KEY,"
+    " agency_id INTEGER,"
+    " day INTEGER NOT NULL,"
+    " severity INTEGER NOT NULL,"
+    " state TEXT NOT NULL,"
+    " assignee TEXT,"
+    " note TEXT,"
+    " updated_at INTEGER NOT NULL,"
+    " updated_by TEXT NOT NULL);"
+    "CREATE INDEX event_triage_day ON event_triage(day, agency_id);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -2803,6 +2818,166 @@ static cg_err sq_alert_update(cg_store_impl *st, const char *id, const json_t *u
 	return err;
 }
 
+/* ---- triage of events ---------------------------------------------------- */
+
+static const char SQL_TR_EVENT[] = "SELECT agency_id, time, severity FROM events WHERE seq=?";
+static const char SQL_TR_OLD[] = "SELECT state, assignee, note FROM event_triage WHERE seq=?";
+static const char SQL_TR_PUT[] =
+    "INSERT INTO event_triage(seq,agency_id,day,severity,state,assignee,note,updated_at,"
+    "updated_by) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9) ON CONFLICT(seq) DO UPDATE SET"
+    " state=?5, assignee=?6, note=?7, updated_at=?8, updated_by=?9";
+static const char SQL_TR_GET[] =
+    "SELECT seq, state, assignee, note, updated_at, updated_by FROM event_triage"
+    " WHERE seq IN (SELECT value FROM json_each(?))";
+static const char SQL_TR_COUNTS[] =
+    "SELECT agency_id, severity, state, count(*) FROM event_triage"
+    " WHERE day>=?2/86400000 AND agency_id IS NOT NULL AND (?1=0 OR agency_id=?1)"
+    " GROUP BY 1, 2, 3";
+
+/* A text column as an owned copy (NULL for NULL). */
+static char *col_dup(sqlite3_stmt *s, int i)
+{
+	const char *t = (const char *)sqlite3_column_text(s, i);
+	return t ? strdup(t) : NULL;
+}
+
+static cg_err triage_one(conn *c, const cg_scope *scope, const cg_actor *actor, int64_t seq,
+                         const cg_triage_set *set, int64_t now_ms)
+{
+	sqlite3_stmt *s = stmt(c, SQL_TR_EVENT);
+	if (!s)
+		return CG_EDB;
+	sqlite3_bind_int64(s, 1, seq);
+	if (sqlite3_step(s) != SQLITE_ROW ||
+	    (scope->agency_id != 0 && sqlite3_column_int64(s, 0) != scope->agency_id)) {
+		sqlite3_reset(s);
+		return CG_ENOTFOUND;
+	}
+	int64_t agency = sqlite3_column_int64(s, 0), time = sqlite3_column_int64(s, 1);
+	int sev = sqlite3_column_int(s, 2);
+	sqlite3_reset(s);
+	char *old[3] = {NULL, NULL, NULL};
+	if (!(s = stmt(c, SQL_TR_OLD)))
+		return CG_EDB;
+	sqlite3_bind_int64(s, 1, seq);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		for (int k = 0; k < 3; k++)
+			old[k] = col_dup(s, k);
+	sqlite3_reset(s);
+	const char *state = set->state ? set->state : old[0] ? old[0] : "new";
+	const char *assignee = set->assignee ? set->assignee : old[1];
+	const char *note = set->note ? set->note : old[2];
+	if (assignee && !*assignee)
+		assignee = NULL;
+	if (note && !*note)
+		note = NULL;
+	cg_err err = CG_OK;
+	if (!(s = stmt(c, SQL_TR_PUT)))
+		err = CG_EDB;
+	if (!err) {
+		sqlite3_bind_int64(s, 1, seq);
+		bind_id(s, 2, agency);
+		sqlite3_bind_int64(s, 3, time / 86400000);
+		sqlite3_bind_int(s, 4, sev);
+		bind_str(s, 5, state);
+		bind_str(s, 6, assignee);
+		bind_str(s, 7, note);
+		sqlite3_bind_int64(s, 8, now_ms);
+		bind_str(s, 9, actor && actor->name ? actor->name : "system");
+		err = step_done(c, s);
+	}
+	if (!err) {
+		json_t *d = json_pack("{s:s,s:s}", "from", old[0] ? old[0] : "new", "state", state);
+		json_object_set_new(d, "assignee", assignee ? cg_json_cstr(assignee) : json_null());
+		json_object_set_new(d, "note", note ? cg_json_cstr(note) : json_null());
+		err = audit_row(c, actor, "triage", "event", seq, d);
+		json_decref(d);
+	}
+	for (int k = 0; k < 3; k++)
+		free(old[k]);
+	return err;
+}
+
+static cg_err sq_events_triage(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
+                               const int64_t *seqs, size_t n, const cg_triage_set *set,
+                               int64_t now_ms)
+{
+	conn *c = writer_get(st);
+	cg_err err = begin(c);
+	if (!err) {
+		for (size_t i = 0; !err && i < n; i++)
+			err = triage_one(c, scope, actor, seqs[i], set, now_ms);
+		err = finish(c, err);
+	}
+	writer_put(st);
+	return err;
+}
+
+static cg_err sq_triage_get(cg_store_impl *st, const int64_t *seqs, size_t n, json_t **out)
+{
+	*out = NULL;
+	json_t *ids = json_array(), *map = json_object();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(ids, json_integer(seqs[i]));
+	char *text = json_dumps(ids, JSON_COMPACT);
+	json_decref(ids);
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = text ? stmt(c, SQL_TR_GET) : NULL;
+	cg_err err = !text ? CG_ENOMEM : s ? CG_OK : CG_EDB;
+	if (!err) {
+		bind_str(s, 1, text);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			char key[24];
+			snprintf(key, sizeof key, "%lld", (long long)sqlite3_column_int64(s, 0));
+			json_t *o = json_object();
+			json_object_set_new(o, "state", col_str(s, 1));
+			json_object_set_new(o, "assignee", col_str(s, 2));
+			json_object_set_new(o, "note", col_str(s, 3));
+			json_object_set_new(o, "triaged_at", col_time(s, 4));
+			json_object_set_new(o, "triaged_by", col_str(s, 5));
+			json_object_set_new(map, key, o);
+		}
+		sqlite3_reset(s);
+	}
+	reader_put(st, c);
+	free(text);
+	if (err) {
+		json_decref(map);
+		return err;
+	}
+	*out = map;
+	return CG_OK;
+}
+
+static cg_err sq_triage_counts(cg_store_impl *st, const cg_scope *scope, int64_t since_ms,
+                               json_t **out)
+{
+	*out = NULL;
+	json_t *arr = json_array();
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_TR_COUNTS);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		sqlite3_bind_int64(s, 1, scope->agency_id);
+		sqlite3_bind_int64(s, 2, since_ms);
+		while (sqlite3_step(s) == SQLITE_ROW)
+			json_array_append_new(
+			    arr, json_pack("{s:I,s:s,s:s,s:I}", "agency_id",
+			                   (json_int_t)sqlite3_column_int64(s, 0), "severity",
+			                   cg_severity_name((cg_severity)sqlite3_column_int(s, 1)),
+			                   "state", (const char *)sqlite3_column_text(s, 2), "n",
+			                   (json_int_t)sqlite3_column_int64(s, 3)));
+		sqlite3_reset(s);
+	}
+	reader_put(st, c);
+	if (err) {
+		json_decref(arr);
+		return err;
+	}
+	*out = arr;
+	return CG_OK;
+}
+
 const cg_store_ops cg_store_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -2837,6 +3012,9 @@ const cg_store_ops cg_store_sqlite_ops = {
 	.events_query = sq_events_query,
 	.event_get = sq_event_get,
 	.events_count = sq_events_count,
+	.events_triage = sq_events_triage,
+	.triage_get = sq_triage_get,
+	.triage_counts = sq_triage_counts,
 	.agencies_generation = sq_agencies_generation,
 	.findings_by_day = sq_findings_by_day,
 	.events_distinct = sq_events_distinct,

@@ -195,8 +195,8 @@ cg_err cg_store_findings_by_day(cg_store *st, const cg_scope *scope, int64_t sin
 }
 
 cg_err cg_store_events_distinct(cg_store *st, const cg_scope *scope, const char *source,
-                                const char *kind, int severity_min, int64_t since_ms,
-                                bool subject, json_t **out)
+                                const char *kind, int severity_min, int64_t since_ms, bool subject,
+                                json_t **out)
 {
 	return st->ops->events_distinct(st->impl, scope, source, kind, severity_min, since_ms,
 	                                subject, out);
@@ -302,15 +302,78 @@ cg_err cg_store_events_insert(cg_store *st, cg_event_in *evs, size_t n, int64_t 
 	WRITE(events_insert(st->impl, evs, n, received_ms, accepted, duplicates));
 }
 
+/* Sets each event's triage fields from its record (none: new). */
+static cg_err with_triage(cg_store *st, json_t *events)
+{
+	size_t n = json_array_size(events), i;
+	if (!n)
+		return CG_OK;
+	int64_t *seqs = calloc(n, sizeof *seqs);
+	if (!seqs)
+		return CG_ENOMEM;
+	json_t *e;
+	json_array_foreach(events, i, e) seqs[i] = json_integer_value(json_object_get(e, "seq"));
+	json_t *recs = NULL;
+	cg_err err = st->ops->triage_get(st->impl, seqs, n, &recs);
+	free(seqs);
+	if (err)
+		return err;
+	json_array_foreach(events, i, e)
+	{
+		char key[24];
+		snprintf(key, sizeof key, "%lld",
+		         (long long)json_integer_value(json_object_get(e, "seq")));
+		json_t *r = json_object_get(recs, key);
+		static const char *const f[] = {"assignee", "note", "triaged_at", "triaged_by"};
+		json_object_set_new(
+		    e, "state", r ? json_incref(json_object_get(r, "state")) : json_string("new"));
+		for (size_t k = 0; k < sizeof f / sizeof *f; k++) {
+			json_t *v = r ? json_object_get(r, f[k]) : NULL;
+			json_object_set_new(e, f[k], v ? json_incref(v) : json_null());
+		}
+	}
+	json_decref(recs);
+	return CG_OK;
+}
+
 cg_err cg_store_events_query(cg_store *st, const cg_scope *scope, const cg_event_query *q,
                              json_t **items, int64_t *next)
 {
-	return st->ops->events_query(st->impl, scope, q, items, next);
+	cg_err err = st->ops->events_query(st->impl, scope, q, items, next);
+	if (!err && (err = with_triage(st, *items))) {
+		json_decref(*items);
+		*items = NULL;
+	}
+	return err;
 }
 
 cg_err cg_store_event_get(cg_store *st, const cg_scope *scope, int64_t seq, json_t **out)
 {
-	return st->ops->event_get(st->impl, scope, seq, out);
+	cg_err err = st->ops->event_get(st->impl, scope, seq, out);
+	if (err)
+		return err;
+	json_t *one = json_pack("[O]", *out);
+	err = one ? with_triage(st, one) : CG_ENOMEM;
+	json_decref(one);
+	if (err) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return err;
+}
+
+cg_err cg_store_events_triage(cg_store *st, const cg_scope *scope, const cg_actor *actor,
+                              const int64_t *seqs, size_t n, const cg_triage_set *set,
+                              int64_t now_ms)
+{
+	if (!n || !set)
+		return CG_EINVAL;
+	WRITE(events_triage(st->impl, scope, actor, seqs, n, set, now_ms));
+}
+
+cg_err cg_store_triage_counts(cg_store *st, const cg_scope *scope, int64_t since_ms, json_t **out)
+{
+	return st->ops->triage_counts(st->impl, scope, since_ms, out);
 }
 
 cg_err cg_store_events_count(cg_store *st, int64_t *count)

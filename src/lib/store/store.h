@@ -246,6 +246,32 @@ cg_err cg_store_events_query(cg_store *st, const cg_scope *scope, const cg_event
 cg_err cg_store_event_get(cg_store *st, const cg_scope *scope, int64_t seq, json_t **out);
 cg_err cg_store_events_count(cg_store *st, int64_t *count);
 
+/* ---- triage of events (api/triage.h decides what a change may be) -----
+ *
+ * An event's triage record (state, assignee, note, who changed it last
+ * and when) lives beside the event, which itself is never changed; an
+ * event without one is `new`. The events that events_query and event_get
+ * return carry "state", "assignee", "note", "triaged_at" and
+ * "triaged_by". */
+typedef struct cg_triage_set {
+	const char *state;    /* NULL: unchanged */
+	const char *assignee; /* NULL: unchanged; "": none */
+	const char *note;     /* NULL: unchanged; "": none */
+} cg_triage_set;
+
+/* Applies set to the events seqs[0..n), all or none, in one transaction
+ * with one audit row per event (action "triage", object "event", detail
+ * {from, state, assignee, note}). CG_ENOTFOUND (nothing changed) when one
+ * of them is not an event the scope sees. */
+cg_err cg_store_events_triage(cg_store *st, const cg_scope *scope, const cg_actor *actor,
+                              const int64_t *seqs, size_t n, const cg_triage_set *set,
+                              int64_t now_ms);
+/* Within the scope, triage records of events of UTC day >= since_ms's
+ * day, counted: [{agency_id, severity (name), state, n}] (for the
+ * overview: figures.c subtracts what is no longer "chưa xử lý"). */
+cg_err cg_store_triage_counts(cg_store *st, const cg_scope *scope, int64_t since_ms,
+                              json_t **out);
+
 /* ---- jobs: the scheduler's state (docs/storage.md "Jobs") -------------
  *
  * A job is a named row (name unique, a kind saying which code runs it)

@@ -17,6 +17,8 @@
 #include "core/json.h"
 #include "core/limits.h"
 #include "core/timeutil.h"
+#include "api/triage.h"
+#include "store/figures.h"
 #include "store/store.h"
 #include "../test.h"
 
@@ -406,9 +408,14 @@ TEST(text_search)
 	static cg_event evs[B];
 	static cg_event_in in[B];
 	static const char *const texts[] = {
-	    "Phát hiện NHÀ CÁI trên cổng", "Trang có liên kết nhà cái ẩn", "Đăng nhập thất bại",
-	    "nha cai khong dau", "Nổ hũ đổi thưởng", "cái nhà (order differs)",
-	    "Tài xỉu: nhà-cái.vn", "100% ký tự 'đặc biệt' _x_",
+	    "Phát hiện NHÀ CÁI trên cổng",
+	    "Trang có liên kết nhà cái ẩn",
+	    "Đăng nhập thất bại",
+	    "nha cai khong dau",
+	    "Nổ hũ đổi thưởng",
+	    "cái nhà (order differs)",
+	    "Tài xỉu: nhà-cái.vn",
+	    "100% ký tự 'đặc biệt' _x_",
 	};
 	char id[40];
 	for (int done = 0; done < N; done += B) {
@@ -440,12 +447,11 @@ TEST(text_search)
 		const char *q;
 		size_t n;
 	} cases[] = {
-	    {"nha cai", 4},   /* NHÀ CÁI, nhà cái, nha cai, nhà-cái */
-	    {"NHÀ CÁI", 4},   {"nhà c", 4}, /* the last word is a prefix */
-	    {"dang nhap", 1}, /* đ -> d */
-	    {"no hu doi", 1}, {"cai nha", 1}, /* word order counts */
-	    {"'đặc biệt'", 1}, {"100%", 1}, {"ky tu", 1},
-	    {"needl", 1},     {"zzz", 0},   {"%", 0},
+	    {"nha cai", 4},                    /* NHÀ CÁI, nhà cái, nha cai, nhà-cái */
+	    {"NHÀ CÁI", 4},    {"nhà c", 4},   /* the last word is a prefix */
+	    {"dang nhap", 1},                  /* đ -> d */
+	    {"no hu doi", 1},  {"cai nha", 1}, /* word order counts */
+	    {"'đặc biệt'", 1}, {"100%", 1},    {"ky tu", 1}, {"needl", 1}, {"zzz", 0}, {"%", 0},
 	};
 	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
 		cg_event_query t = {.q = cases[k].q, .limit = 50};
@@ -508,7 +514,7 @@ TEST(migration_backfill)
 	CHECK(sqlite3_exec(db,
 	                   "DROP TABLE event_counts; DROP TABLE event_hosts;"
 	                   " DROP TABLE events_fts; DROP TABLE jobs; DROP TABLE web_findings;"
-	                   " DROP TABLE alerts;"
+	                   " DROP TABLE alerts; DROP TABLE event_triage;"
 	                   " DELETE FROM schema_version WHERE version >= 2",
 	                   NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
@@ -679,7 +685,7 @@ static void jobs_backoff(void)
 
 /* Two stores on one database (two servers) and two threads each claim
  * the same due jobs at once: every job runs exactly once. */
-#define RACE_JOBS 40
+#define RACE_JOBS    40
 #define RACE_THREADS 4
 static int race_runs[RACE_JOBS];
 static pthread_mutex_t race_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -795,7 +801,8 @@ static json_t *alert_rec(const char *id, int64_t created, int64_t agency)
 	                 (json_int_t)created, "agency_id", (json_int_t)agency, "next_try_ms",
 	                 (json_int_t)created, "channel", "email", "to", "a@syt.gov.vn", "event_id",
 	                 "web-1", "kind", "defacement", "severity", "critical", "url",
-	                 "https://syt.gov.vn/", "subject", "[canhgac] Cảnh báo", "text", "Trang: …");
+	                 "https://syt.gov.vn/", "subject", "[canhgac] Cảnh báo", "text",
+	                 "Trang: …");
 }
 
 /* The alert queue: rows with state and attempts, due by time, bounded. */
@@ -826,9 +833,9 @@ static void alert_queue(void)
 	CHECK(o && json_integer_value(json_object_get(o, "attempts")) == 0);
 	json_decref(items);
 	/* a failed attempt: retried later */
-	json_t *u = json_pack("{s:s,s:i,s:I,s:s,s:n}", "state", "pending", "attempts", 1,
-	                      "next_try_ms", (json_int_t)(t + 30000), "last_error", "relay down",
-	                      "delivered");
+	json_t *u =
+	    json_pack("{s:s,s:i,s:I,s:s,s:n}", "state", "pending", "attempts", 1, "next_try_ms",
+	              (json_int_t)(t + 30000), "last_error", "relay down", "delivered");
 	CHECK(cg_store_alert_update(st, "a1", u) == CG_OK);
 	CHECK(cg_store_alert_update(st, "nope", u) == CG_ENOTFOUND);
 	json_decref(u);
@@ -875,6 +882,111 @@ static void alert_queue(void)
 		fflush(stdout);                                                                    \
 	} while (0)
 
+static int64_t open_total(cg_store *st, const cg_scope *scope)
+{
+	json_t *ov = NULL;
+	int64_t n = -1;
+	if (cg_fig_overview(st, scope, NULL, cg_time_now_ms(), &ov) == CG_OK)
+		n = json_integer_value(
+		    json_object_get(json_object_get(ov, "totals"), "open_total"));
+	json_decref(ov);
+	return n;
+}
+
+static const char *state_of(cg_store *st, int64_t seq)
+{
+	static char buf[32];
+	json_t *e = NULL;
+	buf[0] = '\0';
+	if (cg_store_event_get(st, &ALL, seq, &e) == CG_OK)
+		snprintf(buf, sizeof buf, "%s", cg_json_get_str(e, "state"));
+	json_decref(e);
+	return buf;
+}
+
+/* Triage: state, assignee and note beside the event; all or none within
+ * the scope; audited; "chưa xử lý" on the overview falls as events leave
+ * `new` and only then. */
+TEST(events_triage)
+{
+	cg_store *st = fresh();
+	int64_t a = mk_agency(st, "A", "a"), b = mk_agency(st, "B", "b");
+	cg_event evs[4];
+	cg_event_in in[4];
+	for (int i = 0; i < 4; i++) {
+		char id[16];
+		snprintf(id, sizeof id, "t-%d", i);
+		mk_event(&evs[i], id, 4, "web");
+		evs[i].time_ms = cg_time_now_ms();
+		in[i] = (cg_event_in){.ev = &evs[i], .agency_id = i < 3 ? a : b};
+	}
+	size_t acc, dup;
+	CHECK(cg_store_events_insert(st, in, 4, cg_time_now_ms(), &acc, &dup) == CG_OK && acc == 4);
+	CHECK(open_total(st, &ALL) == 4);
+	CHECK_STR(state_of(st, 1), "new");
+	cg_scope sa = {a};
+	CHECK(open_total(st, &sa) == 3);
+	/* one event of A acknowledged with an assignee and a note */
+	int64_t one[] = {1};
+	cg_triage_set ack = {.state = "acknowledged", .assignee = "lan", .note = "Đã xem"};
+	CHECK(cg_store_events_triage(st, &sa, &ACTOR, one, 1, &ack, 1000) == CG_OK);
+	json_t *e = NULL;
+	CHECK(cg_store_event_get(st, &ALL, 1, &e) == CG_OK);
+	CHECK_STR(cg_json_get_str(e, "state"), "acknowledged");
+	CHECK_STR(cg_json_get_str(e, "assignee"), "lan");
+	CHECK_STR(cg_json_get_str(e, "note"), "Đã xem");
+	CHECK_STR(cg_json_get_str(e, "triaged_by"), "test");
+	json_decref(e);
+	CHECK(open_total(st, &ALL) == 3 && open_total(st, &sa) == 2);
+	/* a note alone keeps the state and the assignee */
+	cg_triage_set note = {.note = "Chờ đơn vị"};
+	CHECK(cg_store_events_triage(st, &ALL, &ACTOR, one, 1, &note, 2000) == CG_OK);
+	CHECK(cg_store_event_get(st, &ALL, 1, &e) == CG_OK);
+	CHECK_STR(cg_json_get_str(e, "state"), "acknowledged");
+	CHECK_STR(cg_json_get_str(e, "assignee"), "lan");
+	CHECK_STR(cg_json_get_str(e, "note"), "Chờ đơn vị");
+	json_decref(e);
+	/* A's scope naming B's event: nothing changes, not even A's own */
+	int64_t mixed[] = {2, 4};
+	cg_triage_set fp = {.state = "false_positive"};
+	CHECK(cg_store_events_triage(st, &sa, &ACTOR, mixed, 2, &fp, 3000) == CG_ENOTFOUND);
+	CHECK_STR(state_of(st, 2), "new");
+	CHECK_STR(state_of(st, 4), "new");
+	int64_t missing[] = {2, 99};
+	CHECK(cg_store_events_triage(st, &ALL, &ACTOR, missing, 2, &fp, 3000) == CG_ENOTFOUND);
+	CHECK_STR(state_of(st, 2), "new");
+	/* bulk, then back to new: counted as open again */
+	CHECK(cg_store_events_triage(st, &ALL, &ACTOR, mixed, 2, &fp, 4000) == CG_OK);
+	CHECK(open_total(st, &ALL) == 1);
+	cg_triage_set back = {.state = "new", .assignee = ""};
+	CHECK(cg_store_events_triage(st, &ALL, &ACTOR, one, 1, &back, 5000) == CG_OK);
+	CHECK(open_total(st, &ALL) == 2);
+	CHECK(cg_store_event_get(st, &ALL, 1, &e) == CG_OK);
+	CHECK(json_is_null(json_object_get(e, "assignee")));
+	json_decref(e);
+	/* lists carry the state too */
+	cg_event_query q = {.limit = 10};
+	json_t *items = NULL;
+	int64_t next;
+	CHECK(cg_store_events_query(st, &ALL, &q, &items, &next) == CG_OK);
+	int newc = 0;
+	size_t i;
+	json_array_foreach(items, i, e) newc += cg_triage_is_open(cg_json_get_str(e, "state"));
+	CHECK(newc == open_total(st, &ALL));
+	json_decref(items);
+	/* every change audited: 5 (1 + note + 2 bulk + back), none for the refused */
+	int64_t total = 0;
+	CHECK(cg_store_audit_list(st, "test", 0, 50, 0, &items, &total) == CG_OK);
+	int triage = 0;
+	json_array_foreach(items, i, e) triage +=
+	    strcmp(cg_json_get_str(e, "action"), "triage") == 0;
+	CHECK(triage == 5);
+	json_decref(items);
+	for (int k = 0; k < 4; k++)
+		cg_event_clear(&evs[k]);
+	done(st);
+}
+
 int main(void)
 {
 	const char *pg = getenv("CANHGAC_TEST_PG");
@@ -891,6 +1003,7 @@ int main(void)
 		RUN_ON(events_dedup_and_query);
 		RUN_ON(events_dedup_per_producer);
 		RUN_ON(text_search);
+		RUN_ON(events_triage);
 		RUN_ON(jobs_claim_and_finish);
 		RUN_ON(jobs_lease_expiry_takeover);
 		RUN_ON(jobs_backoff);
