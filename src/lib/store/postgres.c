@@ -2120,6 +2120,13 @@ static cg_err pg_events_query(cg_store_impl *st, const cg_scope *scope, const cg
 		p_str(&p, qq->kind);
 		cg_buf_printf(&sql, " AND kind=$%d", p.n);
 	}
+	if (qq->state && *qq->state) { /* no triage record: new */
+		p_str(&p, qq->state);
+		cg_buf_printf(&sql,
+		              " AND coalesce((SELECT t.state FROM event_triage t WHERE"
+		              " t.seq=events.seq), 'new')=$%d",
+		              p.n);
+	}
 	if (qq->severity_min > 0) {
 		p_int(&p, qq->severity_min);
 		cg_buf_printf(&sql, " AND severity>=$%d", p.n);

@@ -2269,6 +2269,11 @@ static void events_sql(const cg_scope *scope, const cg_event_query *q, bool walk
 		cg_buf_printf(sql, " AND %skind=?", text ? "+" : "");
 		binds_str(b, strdup(q->kind));
 	}
+	if (q->state && *q->state) { /* no triage record: new */
+		cg_buf_puts(sql, " AND coalesce((SELECT t.state FROM event_triage t WHERE"
+		                 " t.seq=events.seq), 'new')=?");
+		binds_str(b, strdup(q->state));
+	}
 	if (q->severity_min > 0) {
 		cg_buf_printf(sql, " AND %sseverity>=?", text ? "+" : plus);
 		binds_int(b, q->severity_min);

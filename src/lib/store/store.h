@@ -235,6 +235,7 @@ typedef struct cg_event_query {
 	int64_t since_ms;   /* 0 = no bound */
 	int64_t until_ms;   /* 0 = no bound */
 	const char *q;      /* substring of subject or summary; NULL = any */
+	const char *state;  /* triage state (api/triage.h); NULL = any */
 	int64_t before_seq; /* cursor: only seq < before; 0 = newest */
 	int64_t limit;
 } cg_event_query;

@@ -974,6 +974,21 @@ TEST(events_triage)
 	json_array_foreach(items, i, e) newc += cg_triage_is_open(cg_json_get_str(e, "state"));
 	CHECK(newc == open_total(st, &ALL));
 	json_decref(items);
+	/* the state filter agrees with the overview ("chưa xử lý" = new) */
+	q.state = "new";
+	CHECK(cg_store_events_query(st, &ALL, &q, &items, &next) == CG_OK);
+	CHECK((int64_t)json_array_size(items) == open_total(st, &ALL));
+	json_decref(items);
+	q.state = "false_positive";
+	CHECK(cg_store_events_query(st, &sa, &q, &items, &next) == CG_OK);
+	CHECK(json_array_size(items) == 1);
+	CHECK(json_integer_value(json_object_get(json_array_get(items, 0), "seq")) == 2);
+	json_decref(items);
+	q.state = "acknowledged";
+	q.q = "summary";
+	CHECK(cg_store_events_query(st, &ALL, &q, &items, &next) == CG_OK);
+	CHECK(json_array_size(items) == 0);
+	json_decref(items);
 	/* every change audited: 5 (1 + note + 2 bulk + back), none for the refused */
 	int64_t total = 0;
 	CHECK(cg_store_audit_list(st, "test", 0, 50, 0, &items, &total) == CG_OK);
