@@ -32,6 +32,36 @@ bool cg_triage_is_open(const char *state_name)
 	return cg_triage_state_parse(state_name, &s) != CG_OK || s == CG_TRIAGE_NEW;
 }
 
+bool cg_triage_auto_resolves(const char *state_name)
+{
+	cg_triage_state s;
+	if (cg_triage_state_parse(state_name, &s) != CG_OK)
+		return true; /* no record: new */
+	return s == CG_TRIAGE_NEW || s == CG_TRIAGE_ACKNOWLEDGED;
+}
+
+cg_err cg_triage_resolve_ended(cg_store *st, const char *producer, const char *event_id,
+                               const char *by, int64_t now_ms, bool *changed)
+{
+	*changed = false;
+	int64_t seq = 0;
+	cg_err err = cg_store_event_seq(st, producer, event_id, &seq);
+	json_t *ev = NULL;
+	if (!err)
+		err = cg_store_event_get(st, &(cg_scope){0}, seq, &ev);
+	if (err)
+		return err;
+	bool go = cg_triage_auto_resolves(cg_json_get_str(ev, "state"));
+	json_decref(ev);
+	if (!go)
+		return CG_OK;
+	cg_actor actor = {by};
+	cg_triage_set set = {.state = cg_triage_state_name(CG_TRIAGE_RESOLVED)};
+	err = cg_store_events_triage(st, &(cg_scope){0}, &actor, &seq, 1, &set, now_ms);
+	*changed = err == CG_OK;
+	return err;
+}
+
 static cg_err refuse(cg_inv_error *e, const char *field, const char *msg)
 {
 	memset(e, 0, sizeof *e);

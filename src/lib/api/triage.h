@@ -13,6 +13,11 @@
  * each optional, at least one) by cg_triage_parse, which bounds every
  * field. `in_incident` is set by linking the event to an incident, never
  * by hand: a body naming it is refused.
+ *
+ * An event whose condition a watcher later sees over (the portal watch's
+ * finding ended) moves to `resolved` by itself when nobody has decided
+ * otherwise: from new or acknowledged, never from false_positive or
+ * in_incident (cg_triage_auto_resolves).
  */
 #ifndef CG_API_TRIAGE_H
 #define CG_API_TRIAGE_H
@@ -24,6 +29,7 @@
 #include "api/inventory.h"
 #include "core/error.h"
 #include "core/json.h"
+#include "store/store.h"
 
 typedef enum cg_triage_state {
 	CG_TRIAGE_NEW = 0,
@@ -41,6 +47,15 @@ cg_err cg_triage_state_parse(const char *name, cg_triage_state *out);
 /* The one definition of "chưa xử lý": the state is new. An unknown name
  * (NULL: no triage record) is new. */
 bool cg_triage_is_open(const char *state_name);
+
+/* Whether a watcher seeing the condition over resolves an event in this
+ * state: new (also NULL) and acknowledged. */
+bool cg_triage_auto_resolves(const char *state_name);
+/* The event producer/event_id has ended: resolved, audited as `by`, when
+ * cg_triage_auto_resolves says so; *changed tells whether it was. An
+ * event not stored (CG_ENOTFOUND) changes nothing. */
+cg_err cg_triage_resolve_ended(cg_store *st, const char *producer, const char *event_id,
+                               const char *by, int64_t now_ms, bool *changed);
 
 /* A change to one or many events. has_* say which fields the body named;
  * an empty assignee clears it. */

@@ -2739,6 +2739,26 @@ static cg_err triage_one(pgconn *c, const cg_scope *scope, const cg_actor *actor
 	return err;
 }
 
+static cg_err pg_event_seq(cg_store_impl *st, const char *producer, const char *id,
+                           int64_t *seq)
+{
+	params p = {0};
+	p_str(&p, producer);
+	p_str(&p, id);
+	PGresult *res = NULL;
+	cg_err err =
+	    read_q(st, "SELECT seq FROM events WHERE producer=$1 AND id=$2", &p, &res);
+	params_free(&p);
+	if (err)
+		return err;
+	if (PQntuples(res) == 1)
+		*seq = col_i64(res, 0, 0);
+	else
+		err = CG_ENOTFOUND;
+	PQclear(res);
+	return err;
+}
+
 static cg_err pg_events_triage(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
                                const int64_t *seqs, size_t n, const cg_triage_set *set,
                                int64_t now_ms)
@@ -2857,6 +2877,7 @@ const cg_store_ops cg_store_postgres_ops = {
     .events_query = pg_events_query,
     .event_get = pg_event_get,
     .events_count = pg_events_count,
+    .event_seq = pg_event_seq,
     .events_triage = pg_events_triage,
     .triage_get = pg_triage_get,
     .triage_counts = pg_triage_counts,

@@ -2903,6 +2903,27 @@ static cg_err triage_one(conn *c, const cg_scope *scope, const cg_actor *actor, 
 	return err;
 }
 
+static const char SQL_EV_SEQ[] = "SELECT seq FROM events WHERE producer=? AND id=?";
+
+static cg_err sq_event_seq(cg_store_impl *st, const char *producer, const char *id,
+                           int64_t *seq)
+{
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_EV_SEQ);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		bind_str(s, 1, producer);
+		bind_str(s, 2, id);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			*seq = sqlite3_column_int64(s, 0);
+		else
+			err = CG_ENOTFOUND;
+		sqlite3_reset(s);
+	}
+	reader_put(st, c);
+	return err;
+}
+
 static cg_err sq_events_triage(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
                                const int64_t *seqs, size_t n, const cg_triage_set *set,
                                int64_t now_ms)
@@ -3017,6 +3038,7 @@ const cg_store_ops cg_store_sqlite_ops = {
 	.events_query = sq_events_query,
 	.event_get = sq_event_get,
 	.events_count = sq_events_count,
+	.event_seq = sq_event_seq,
 	.events_triage = sq_events_triage,
 	.triage_get = sq_triage_get,
 	.triage_counts = sq_triage_counts,

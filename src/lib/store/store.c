@@ -371,6 +371,14 @@ cg_err cg_store_events_triage(cg_store *st, const cg_scope *scope, const cg_acto
 	WRITE(events_triage(st->impl, scope, actor, seqs, n, set, now_ms));
 }
 
+cg_err cg_store_event_seq(cg_store *st, const char *producer, const char *id, int64_t *seq)
+{
+	*seq = 0;
+	if (!id)
+		return CG_EINVAL;
+	return st->ops->event_seq(st->impl, producer ? producer : "", id, seq);
+}
+
 cg_err cg_store_triage_counts(cg_store *st, const cg_scope *scope, int64_t since_ms, json_t **out)
 {
 	return st->ops->triage_counts(st->impl, scope, since_ms, out);

@@ -246,6 +246,8 @@ cg_err cg_store_events_query(cg_store *st, const cg_scope *scope, const cg_event
                              json_t **items, int64_t *next);
 cg_err cg_store_event_get(cg_store *st, const cg_scope *scope, int64_t seq, json_t **out);
 cg_err cg_store_events_count(cg_store *st, int64_t *count);
+/* The seq of the event producer stored with this id; CG_ENOTFOUND. */
+cg_err cg_store_event_seq(cg_store *st, const char *producer, const char *id, int64_t *seq);
 
 /* ---- triage of events (api/triage.h decides what a change may be) -----
  *

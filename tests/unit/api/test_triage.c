@@ -38,6 +38,17 @@ TEST(open_is_new_only)
 	CHECK(!cg_triage_is_open("resolved"));
 }
 
+/* A watcher resolves what nobody decided otherwise. */
+TEST(auto_resolves)
+{
+	CHECK(cg_triage_auto_resolves(NULL));
+	CHECK(cg_triage_auto_resolves("new"));
+	CHECK(cg_triage_auto_resolves("acknowledged"));
+	CHECK(!cg_triage_auto_resolves("false_positive"));
+	CHECK(!cg_triage_auto_resolves("in_incident"));
+	CHECK(!cg_triage_auto_resolves("resolved"));
+}
+
 TEST(parse_change)
 {
 	cg_triage_change c;
@@ -115,6 +126,7 @@ int main(void)
 {
 	RUN(states_round_trip);
 	RUN(open_is_new_only);
+	RUN(auto_resolves);
 	RUN(parse_change);
 	RUN(note_bound);
 	RUN(parse_bulk);
