@@ -62,6 +62,22 @@ cg_err cg_triage_resolve_ended(cg_store *st, const char *producer, const char *e
 	return err;
 }
 
+static bool same_text(const char *a, const char *b)
+{
+	if (!a || !*a || !b || !*b)
+		return (!a || !*a) && (!b || !*b);
+	return strcmp(a, b) == 0;
+}
+
+bool cg_suppression_matches(const json_t *rule, const cg_event *ev, int64_t agency_id)
+{
+	return same_text(cg_json_get_str(rule, "source"), ev->source) &&
+	       same_text(cg_json_get_str(rule, "kind"), ev->kind) &&
+	       cg_json_get_str(rule, "source") && cg_json_get_str(rule, "kind") &&
+	       same_text(cg_json_get_str(rule, "subject"), ev->subject) &&
+	       json_integer_value(json_object_get(rule, "agency_id")) == agency_id;
+}
+
 static cg_err refuse(cg_inv_error *e, const char *field, const char *msg)
 {
 	memset(e, 0, sizeof *e);

@@ -28,6 +28,7 @@
 
 #include "api/inventory.h"
 #include "core/error.h"
+#include "core/event.h"
 #include "core/json.h"
 #include "store/store.h"
 
@@ -56,6 +57,11 @@ bool cg_triage_auto_resolves(const char *state_name);
  * event not stored (CG_ENOTFOUND) changes nothing. */
 cg_err cg_triage_resolve_ended(cg_store *st, const char *producer, const char *event_id,
                                const char *by, int64_t now_ms, bool *changed);
+
+/* Whether a suppression rule ({source, kind, subject|null, agency_id|null},
+ * active) covers an event of agency_id (0: none): the same source, kind,
+ * subject (both absent counts as the same) and agency. */
+bool cg_suppression_matches(const json_t *rule, const cg_event *ev, int64_t agency_id);
 
 /* A change to one or many events. has_* say which fields the body named;
  * an empty assignee clears it. */

@@ -74,6 +74,12 @@ typedef struct cg_store_ops {
 	cg_err (*event_get)(cg_store_impl *st, const cg_scope *scope, int64_t seq, json_t **out);
 	cg_err (*events_count)(cg_store_impl *st, int64_t *count);
 	/* triage (store.h) */
+	cg_err (*suppression_create)(cg_store_impl *st, const cg_actor *actor, const json_t *rec,
+	                             int64_t expires_ms, int64_t now_ms, int64_t *id);
+	cg_err (*suppressions_list)(cg_store_impl *st, const cg_scope *scope, bool active_only,
+	                            int64_t now_ms, json_t **items);
+	cg_err (*suppression_revoke)(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
+	                             int64_t id, int64_t now_ms);
 	cg_err (*event_seq)(cg_store_impl *st, const char *producer, const char *id, int64_t *seq);
 	cg_err (*events_triage)(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
 	                        const int64_t *seqs, size_t n, const cg_triage_set *set,

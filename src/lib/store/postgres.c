@@ -225,7 +225,20 @@ static const char *const migrations[] = {
     " note text,"
     " updated_at bigint NOT NULL,"
     " updated_by text NOT NULL);"
-    "CREATE INDEX event_triage_day ON event_triage(day, agency_id);",
+    "CREATE INDEX event_triage_day ON event_triage(day, agency_id);"
+    /* suppression rules made from false positives (store.h) */
+    "CREATE TABLE suppressions ("
+    " id bigserial PRIMARY KEY,"
+    " source text NOT NULL,"
+    " kind text NOT NULL,"
+    " subject text,"
+    " agency_id bigint,"
+    " note text,"
+    " from_event bigint,"
+    " expires_at bigint NOT NULL,"
+    " created_at bigint NOT NULL,"
+    " created_by text NOT NULL,"
+    " revoked_at bigint);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -2843,6 +2856,137 @@ static cg_err pg_triage_counts(cg_store_impl *st, const cg_scope *scope, int64_t
 	return CG_OK;
 }
 
+/* ---- suppression rules --------------------------------------------------- */
+
+static void p_str_or_null(params *p, const char *s)
+{
+	if (s)
+		p_str(p, s);
+	else
+		p_null(p);
+}
+
+static void p_id_or_null(params *p, int64_t v)
+{
+	if (v > 0)
+		p_int(p, v);
+	else
+		p_null(p);
+}
+
+static cg_err pg_suppression_create(cg_store_impl *st, const cg_actor *actor, const json_t *rec,
+                                    int64_t expires_ms, int64_t now_ms, int64_t *id)
+{
+	params p = {0};
+	p_str_or_null(&p, cg_json_get_str(rec, "source"));
+	p_str_or_null(&p, cg_json_get_str(rec, "kind"));
+	p_str_or_null(&p, cg_json_get_str(rec, "subject"));
+	p_id_or_null(&p, json_integer_value(json_object_get(rec, "agency_id")));
+	p_str_or_null(&p, cg_json_get_str(rec, "note"));
+	p_id_or_null(&p, json_integer_value(json_object_get(rec, "from_event")));
+	p_int(&p, expires_ms);
+	p_int(&p, now_ms);
+	p_str(&p, actor && actor->name ? actor->name : "system");
+	cg_err err;
+	pgconn *c = take(st, &err);
+	if (!c) {
+		params_free(&p);
+		return err;
+	}
+	err = begin(c);
+	if (!err) {
+		PGresult *res = NULL;
+		err = q(c,
+		        "INSERT INTO suppressions(source,kind,subject,agency_id,note,from_event,"
+		        "expires_at,created_at,created_by) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9)"
+		        " RETURNING id",
+		        &p, &res);
+		if (!err) {
+			*id = col_i64(res, 0, 0);
+			PQclear(res);
+			err = audit_row(c, actor, "create", "suppression", *id, rec);
+		}
+		err = finish(c, err);
+	}
+	conn_put(st, c);
+	params_free(&p);
+	return err;
+}
+
+static cg_err pg_suppressions_list(cg_store_impl *st, const cg_scope *scope, bool active_only,
+                                   int64_t now_ms, json_t **items)
+{
+	*items = NULL;
+	params p = {0};
+	p_int(&p, scope->agency_id);
+	p_int(&p, active_only);
+	p_int(&p, now_ms);
+	PGresult *res = NULL;
+	cg_err err = read_q(
+	    st,
+	    "SELECT id,source,kind,subject,agency_id,note,from_event,expires_at,created_at,"
+	    "created_by,revoked_at FROM suppressions WHERE ($1=0 OR agency_id=$1)"
+	    " AND ($2=0 OR (revoked_at IS NULL AND expires_at>$3)) ORDER BY id DESC LIMIT 1000",
+	    &p, &res);
+	params_free(&p);
+	if (err)
+		return err;
+	json_t *arr = json_array();
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "id", json_integer(col_i64(res, i, 0)));
+		json_object_set_new(o, "source", col_str(res, i, 1));
+		json_object_set_new(o, "kind", col_str(res, i, 2));
+		json_object_set_new(o, "subject", col_str(res, i, 3));
+		json_object_set_new(o, "agency_id", col_int_null(res, i, 4));
+		json_object_set_new(o, "note", col_str(res, i, 5));
+		json_object_set_new(o, "from_event", col_int_null(res, i, 6));
+		json_object_set_new(o, "expires_at", col_time(res, i, 7));
+		json_object_set_new(o, "created_at", col_time(res, i, 8));
+		json_object_set_new(o, "created_by", col_str(res, i, 9));
+		json_object_set_new(o, "revoked_at",
+		                    isnull(res, i, 10) ? json_null() : col_time(res, i, 10));
+		json_array_append_new(arr, o);
+	}
+	PQclear(res);
+	*items = arr;
+	return CG_OK;
+}
+
+static cg_err pg_suppression_revoke(cg_store_impl *st, const cg_scope *scope,
+                                    const cg_actor *actor, int64_t id, int64_t now_ms)
+{
+	params p = {0};
+	p_int(&p, now_ms);
+	p_int(&p, id);
+	p_int(&p, scope->agency_id);
+	cg_err err;
+	pgconn *c = take(st, &err);
+	if (!c) {
+		params_free(&p);
+		return err;
+	}
+	err = begin(c);
+	if (!err) {
+		PGresult *res = NULL;
+		err = q(c,
+		        "UPDATE suppressions SET revoked_at=$1 WHERE id=$2 AND revoked_at IS NULL"
+		        " AND ($3=0 OR agency_id=$3)",
+		        &p, &res);
+		if (!err) {
+			if (strcmp(PQcmdTuples(res), "0") == 0)
+				err = CG_ENOTFOUND;
+			PQclear(res);
+		}
+		if (!err)
+			err = audit_row(c, actor, "revoke", "suppression", id, NULL);
+		err = finish(c, err);
+	}
+	conn_put(st, c);
+	params_free(&p);
+	return err;
+}
+
 const cg_store_ops cg_store_postgres_ops = {
     .name = "postgresql",
     .open = pg_open,
@@ -2878,6 +3022,9 @@ const cg_store_ops cg_store_postgres_ops = {
     .event_get = pg_event_get,
     .events_count = pg_events_count,
     .event_seq = pg_event_seq,
+    .suppression_create = pg_suppression_create,
+    .suppressions_list = pg_suppressions_list,
+    .suppression_revoke = pg_suppression_revoke,
     .events_triage = pg_events_triage,
     .triage_get = pg_triage_get,
     .triage_counts = pg_triage_counts,

@@ -251,7 +251,20 @@ static const char *const migrations[] = {
     " note TEXT,"
     " updated_at INTEGER NOT NULL,"
     " updated_by TEXT NOT NULL);"
-    "CREATE INDEX event_triage_day ON event_triage(day, agency_id);",
+    "CREATE INDEX event_triage_day ON event_triage(day, agency_id);"
+    /* suppression rules made from false positives (store.h) */
+    "CREATE TABLE suppressions ("
+    " id INTEGER PRIMARY KEY,"
+    " source TEXT NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " subject TEXT,"
+    " agency_id INTEGER,"
+    " note TEXT,"
+    " from_event INTEGER,"
+    " expires_at INTEGER NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " created_by TEXT NOT NULL,"
+    " revoked_at INTEGER);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -3004,6 +3017,115 @@ static cg_err sq_triage_counts(cg_store_impl *st, const cg_scope *scope, int64_t
 	return CG_OK;
 }
 
+/* ---- suppression rules --------------------------------------------------- */
+
+static const char SQL_SUP_ADD[] =
+    "INSERT INTO suppressions(source,kind,subject,agency_id,note,from_event,expires_at,"
+    "created_at,created_by) VALUES(?,?,?,?,?,?,?,?,?)";
+static const char SQL_SUP_LIST[] =
+    "SELECT id,source,kind,subject,agency_id,note,from_event,expires_at,created_at,created_by,"
+    "revoked_at FROM suppressions WHERE (?1=0 OR agency_id=?1)"
+    " AND (?2=0 OR (revoked_at IS NULL AND expires_at>?3)) ORDER BY id DESC LIMIT 1000";
+static const char SQL_SUP_REVOKE[] =
+    "UPDATE suppressions SET revoked_at=?1 WHERE id=?2 AND revoked_at IS NULL"
+    " AND (?3=0 OR agency_id=?3)";
+
+static cg_err sq_suppression_create(cg_store_impl *st, const cg_actor *actor, const json_t *rec,
+                                    int64_t expires_ms, int64_t now_ms, int64_t *id)
+{
+	conn *c = writer_get(st);
+	cg_err err = begin(c);
+	if (!err) {
+		sqlite3_stmt *s = stmt(c, SQL_SUP_ADD);
+		if (!s)
+			err = CG_EDB;
+		else {
+			bind_str(s, 1, cg_json_get_str(rec, "source"));
+			bind_str(s, 2, cg_json_get_str(rec, "kind"));
+			bind_str(s, 3, cg_json_get_str(rec, "subject"));
+			bind_id(s, 4, json_integer_value(json_object_get(rec, "agency_id")));
+			bind_str(s, 5, cg_json_get_str(rec, "note"));
+			bind_id(s, 6, json_integer_value(json_object_get(rec, "from_event")));
+			sqlite3_bind_int64(s, 7, expires_ms);
+			sqlite3_bind_int64(s, 8, now_ms);
+			bind_str(s, 9, actor && actor->name ? actor->name : "system");
+			err = step_done(c, s);
+			if (!err)
+				*id = sqlite3_last_insert_rowid(c->db);
+		}
+		if (!err)
+			err = audit_row(c, actor, "create", "suppression", *id, rec);
+		err = finish(c, err);
+	}
+	writer_put(st);
+	return err;
+}
+
+static cg_err sq_suppressions_list(cg_store_impl *st, const cg_scope *scope, bool active_only,
+                                   int64_t now_ms, json_t **items)
+{
+	*items = NULL;
+	json_t *arr = json_array();
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_SUP_LIST);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		sqlite3_bind_int64(s, 1, scope->agency_id);
+		sqlite3_bind_int(s, 2, active_only);
+		sqlite3_bind_int64(s, 3, now_ms);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			json_t *o = json_object();
+			json_object_set_new(o, "id", json_integer(sqlite3_column_int64(s, 0)));
+			json_object_set_new(o, "source", col_str(s, 1));
+			json_object_set_new(o, "kind", col_str(s, 2));
+			json_object_set_new(o, "subject", col_str(s, 3));
+			json_object_set_new(o, "agency_id", col_int_null(s, 4));
+			json_object_set_new(o, "note", col_str(s, 5));
+			json_object_set_new(o, "from_event", col_int_null(s, 6));
+			json_object_set_new(o, "expires_at", col_time(s, 7));
+			json_object_set_new(o, "created_at", col_time(s, 8));
+			json_object_set_new(o, "created_by", col_str(s, 9));
+			json_object_set_new(o, "revoked_at", sqlite3_column_type(s, 10) == SQLITE_NULL
+			                                         ? json_null()
+			                                         : col_time(s, 10));
+			json_array_append_new(arr, o);
+		}
+		sqlite3_reset(s);
+	}
+	reader_put(st, c);
+	if (err) {
+		json_decref(arr);
+		return err;
+	}
+	*items = arr;
+	return CG_OK;
+}
+
+static cg_err sq_suppression_revoke(cg_store_impl *st, const cg_scope *scope,
+                                    const cg_actor *actor, int64_t id, int64_t now_ms)
+{
+	conn *c = writer_get(st);
+	cg_err err = begin(c);
+	if (!err) {
+		sqlite3_stmt *s = stmt(c, SQL_SUP_REVOKE);
+		if (!s)
+			err = CG_EDB;
+		else {
+			sqlite3_bind_int64(s, 1, now_ms);
+			sqlite3_bind_int64(s, 2, id);
+			sqlite3_bind_int64(s, 3, scope->agency_id);
+			err = step_done(c, s);
+			if (!err && sqlite3_changes(c->db) == 0)
+				err = CG_ENOTFOUND;
+		}
+		if (!err)
+			err = audit_row(c, actor, "revoke", "suppression", id, NULL);
+		err = finish(c, err);
+	}
+	writer_put(st);
+	return err;
+}
+
 const cg_store_ops cg_store_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -3039,6 +3161,9 @@ const cg_store_ops cg_store_sqlite_ops = {
 	.event_get = sq_event_get,
 	.events_count = sq_events_count,
 	.event_seq = sq_event_seq,
+	.suppression_create = sq_suppression_create,
+	.suppressions_list = sq_suppressions_list,
+	.suppression_revoke = sq_suppression_revoke,
 	.events_triage = sq_events_triage,
 	.triage_get = sq_triage_get,
 	.triage_counts = sq_triage_counts,

@@ -11,6 +11,9 @@
  * for logs and the last violated constraint (as data, for the API).
  */
 #include "backend.h"
+#include "api/triage.h"
+#include "core/log.h"
+#include "core/timeutil.h"
 
 #include "core/json.h"
 
@@ -296,10 +299,73 @@ cg_err cg_store_audit_list(cg_store *st, const char *actor, int64_t since_ms, in
 	return st->ops->audit_list(st->impl, actor, since_ms, limit, offset, items, total);
 }
 
+/* After an insert: the new events an active suppression rule covers are
+ * triaged false_positive by the rule (store.h). */
+static cg_err suppress(cg_store *st, const cg_event_in *evs, size_t n, int64_t now_ms)
+{
+	json_t *rules = NULL;
+	cg_err err = st->ops->suppressions_list(st->impl, &(cg_scope){0}, true, now_ms, &rules);
+	for (size_t i = 0; !err && json_array_size(rules) && i < n; i++) {
+		if (evs[i].duplicate)
+			continue;
+		size_t k;
+		json_t *r;
+		json_array_foreach(rules, k, r)
+		{
+			if (!cg_suppression_matches(r, evs[i].ev, evs[i].agency_id))
+				continue;
+			int64_t seq = 0;
+			char by[48];
+			snprintf(by, sizeof by, "system:suppression:%lld",
+			         (long long)json_integer_value(json_object_get(r, "id")));
+			cg_actor actor = {by};
+			cg_triage_set set = {.state =
+			                         cg_triage_state_name(CG_TRIAGE_FALSE_POSITIVE)};
+			err = st->ops->event_seq(st->impl, evs[i].producer ? evs[i].producer : "",
+			                         evs[i].ev->id, &seq);
+			if (!err)
+				err = st->ops->events_triage(st->impl, &(cg_scope){0}, &actor, &seq,
+				                             1, &set, now_ms);
+			break;
+		}
+	}
+	json_decref(rules);
+	return err;
+}
+
 cg_err cg_store_events_insert(cg_store *st, cg_event_in *evs, size_t n, int64_t received_ms,
                               size_t *accepted, size_t *duplicates)
 {
-	WRITE(events_insert(st->impl, evs, n, received_ms, accepted, duplicates));
+	cg_store_set_violation(CG_VIOL_NONE, NULL);
+	cg_err err = st->ops->events_insert(st->impl, evs, n, received_ms, accepted, duplicates);
+	if (err || !*accepted)
+		return err;
+	/* the events are committed: a failure here leaves them new, and the
+	 * caller must not resend them, so it is only logged */
+	if (suppress(st, evs, n, received_ms ? received_ms : cg_time_now_ms()))
+		cg_warn("store: suppression rules not applied to a batch: %s", cg_store_errmsg());
+	return CG_OK;
+}
+
+cg_err cg_store_suppression_create(cg_store *st, const cg_actor *actor, const json_t *rec,
+                                   int64_t expires_ms, int64_t now_ms, int64_t *id)
+{
+	*id = 0;
+	if (!cg_json_get_str(rec, "source") || !cg_json_get_str(rec, "kind"))
+		return CG_EINVAL;
+	WRITE(suppression_create(st->impl, actor, rec, expires_ms, now_ms, id));
+}
+
+cg_err cg_store_suppressions_list(cg_store *st, const cg_scope *scope, bool active_only,
+                                  int64_t now_ms, json_t **items)
+{
+	return st->ops->suppressions_list(st->impl, scope, active_only, now_ms, items);
+}
+
+cg_err cg_store_suppression_revoke(cg_store *st, const cg_scope *scope, const cg_actor *actor,
+                                   int64_t id, int64_t now_ms)
+{
+	WRITE(suppression_revoke(st->impl, scope, actor, id, now_ms));
 }
 
 /* Sets each event's triage fields from its record (none: new). */

@@ -246,6 +246,27 @@ cg_err cg_store_events_query(cg_store *st, const cg_scope *scope, const cg_event
                              json_t **items, int64_t *next);
 cg_err cg_store_event_get(cg_store *st, const cg_scope *scope, int64_t seq, json_t **out);
 cg_err cg_store_events_count(cg_store *st, int64_t *count);
+/* Suppression rules, made from a false positive: later events of the same
+ * source, kind, subject and agency are stored as usual and triaged
+ * false_positive at once (by "system:suppression:ID"), until the rule
+ * expires or is revoked. The triage follows the insert's commit in a
+ * transaction of its own: a crash between the two leaves the event new,
+ * never lost.
+ * Records: {id, source, kind, subject|null, agency_id|null, note|null,
+ * from_event|null, expires_at, created_at, created_by, revoked_at|null}.
+ * create takes {source, kind, subject, agency_id, note, from_event} and
+ * the expiry in ms; audited. */
+cg_err cg_store_suppression_create(cg_store *st, const cg_actor *actor, const json_t *rec,
+                                   int64_t expires_ms, int64_t now_ms, int64_t *id);
+/* Newest first, within the scope; active_only: neither expired at now_ms
+ * nor revoked. */
+cg_err cg_store_suppressions_list(cg_store *st, const cg_scope *scope, bool active_only,
+                                  int64_t now_ms, json_t **items);
+/* Revokes a rule the scope sees (CG_ENOTFOUND otherwise, or when it was
+ * revoked already); audited. */
+cg_err cg_store_suppression_revoke(cg_store *st, const cg_scope *scope, const cg_actor *actor,
+                                   int64_t id, int64_t now_ms);
+
 /* The seq of the event producer stored with this id; CG_ENOTFOUND. */
 cg_err cg_store_event_seq(cg_store *st, const char *producer, const char *id, int64_t *seq);
 

@@ -515,6 +515,7 @@ TEST(migration_backfill)
 	                   "DROP TABLE event_counts; DROP TABLE event_hosts;"
 	                   " DROP TABLE events_fts; DROP TABLE jobs; DROP TABLE web_findings;"
 	                   " DROP TABLE alerts; DROP TABLE event_triage;"
+	                   " DROP TABLE suppressions;"
 	                   " DELETE FROM schema_version WHERE version >= 2",
 	                   NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
@@ -1002,6 +1003,70 @@ TEST(events_triage)
 	done(st);
 }
 
+/* Suppression rules: later events of the same source, kind, subject and
+ * agency are stored and triaged false_positive until the rule expires or
+ * is revoked; others are untouched. */
+TEST(suppressions)
+{
+	cg_store *st = fresh();
+	int64_t a = mk_agency(st, "A", "a"), b = mk_agency(st, "B", "b");
+	int64_t now = cg_time_now_ms();
+	json_t *rule = json_pack("{s:s,s:s,s:s,s:I,s:s}", "source", "web", "kind", "k", "subject",
+	                         "https://x.example/", "agency_id", (json_int_t)a, "note", "thử");
+	int64_t r1 = 0, r2 = 0;
+	CHECK(cg_store_suppression_create(st, &ACTOR, rule, now + 3600000, now, &r1) == CG_OK);
+	json_object_set_new(rule, "subject", json_string("https://old.example/"));
+	CHECK(cg_store_suppression_create(st, &ACTOR, rule, now - 1, now - 10, &r2) == CG_OK);
+	json_decref(rule);
+	cg_scope sa = {a}, sb = {b};
+	json_t *items = NULL;
+	CHECK(cg_store_suppressions_list(st, &ALL, true, now, &items) == CG_OK);
+	CHECK(json_array_size(items) == 1 &&
+	      json_integer_value(json_object_get(json_array_get(items, 0), "id")) == r1);
+	json_decref(items);
+	CHECK(cg_store_suppressions_list(st, &sa, false, now, &items) == CG_OK);
+	CHECK(json_array_size(items) == 2);
+	json_decref(items);
+	CHECK(cg_store_suppressions_list(st, &sb, false, now, &items) == CG_OK);
+	CHECK(json_array_size(items) == 0);
+	json_decref(items);
+	/* 1 covered; 2 another agency; 3 another subject; 4 the expired rule's */
+	static const char *const subj[] = {"https://x.example/", "https://x.example/",
+	                                   "https://y.example/", "https://old.example/"};
+	cg_event evs[4];
+	cg_event_in in[4];
+	for (int i = 0; i < 4; i++) {
+		char id[16];
+		snprintf(id, sizeof id, "s-%d", i);
+		mk_event(&evs[i], id, 3, "web");
+		cg_event_set(&evs[i], CG_EV_SUBJECT, cg_slice_cstr(subj[i]));
+		evs[i].time_ms = now;
+		in[i] = (cg_event_in){.ev = &evs[i], .agency_id = i == 1 ? b : a, .producer = "p"};
+	}
+	size_t acc, dup;
+	CHECK(cg_store_events_insert(st, in, 4, now, &acc, &dup) == CG_OK && acc == 4);
+	CHECK_STR(state_of(st, 1), "false_positive");
+	CHECK_STR(state_of(st, 2), "new");
+	CHECK_STR(state_of(st, 3), "new");
+	CHECK_STR(state_of(st, 4), "new");
+	json_t *e = NULL;
+	CHECK(cg_store_event_get(st, &ALL, 1, &e) == CG_OK);
+	char by[48];
+	snprintf(by, sizeof by, "system:suppression:%lld", (long long)r1);
+	CHECK_STR(cg_json_get_str(e, "triaged_by"), by);
+	json_decref(e);
+	/* B's scope cannot revoke A's rule; A's can, once */
+	CHECK(cg_store_suppression_revoke(st, &sb, &ACTOR, r1, now) == CG_ENOTFOUND);
+	CHECK(cg_store_suppression_revoke(st, &sa, &ACTOR, r1, now) == CG_OK);
+	CHECK(cg_store_suppression_revoke(st, &sa, &ACTOR, r1, now) == CG_ENOTFOUND);
+	snprintf(evs[0].id, sizeof evs[0].id, "s-again");
+	CHECK(cg_store_events_insert(st, in, 1, now, &acc, &dup) == CG_OK && acc == 1);
+	CHECK_STR(state_of(st, 5), "new");
+	for (int k = 0; k < 4; k++)
+		cg_event_clear(&evs[k]);
+	done(st);
+}
+
 int main(void)
 {
 	const char *pg = getenv("CANHGAC_TEST_PG");
@@ -1019,6 +1084,7 @@ int main(void)
 		RUN_ON(events_dedup_per_producer);
 		RUN_ON(text_search);
 		RUN_ON(events_triage);
+		RUN_ON(suppressions);
 		RUN_ON(jobs_claim_and_finish);
 		RUN_ON(jobs_lease_expiry_takeover);
 		RUN_ON(jobs_backoff);
