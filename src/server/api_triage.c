@@ -9,6 +9,11 @@
  * request is judged event by event before anything is written, and the
  * store applies it all or none, one audit row per event. An assignee
  * must be an existing user.
+ *
+ * A false positive can become a suppression rule (POST
+ * /api/v1/suppressions from the event): the same source, kind, subject
+ * and agency, for a number of days; listed, revocable (DELETE). The store
+ * applies active rules to every event it stores (store.h).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +25,9 @@
 
 void api_events_patch(cg_req *req, cg_resp *resp);
 void api_events_triage(cg_req *req, cg_resp *resp);
+void api_suppressions_create(cg_req *req, cg_resp *resp);
+void api_suppressions_list(cg_req *req, cg_resp *resp);
+void api_suppressions_revoke(cg_req *req, cg_resp *resp);
 /* cg_resp_invalid (api_inventory.c): 400 naming the field. */
 void cg_resp_invalid(cg_resp *resp, const cg_inv_error *e);
 
@@ -146,11 +154,134 @@ void api_events_triage(cg_req *req, cg_resp *resp)
 	free(ids);
 }
 
+/* POST /api/v1/suppressions {event_id, days, note}: a rule from the event's
+ * source, kind, subject and agency, lasting `days` (1..limit); the event
+ * itself becomes a false positive in the same request. */
+void api_suppressions_create(cg_req *req, cg_resp *resp)
+{
+	json_t *body;
+	if (!cg_req_json(req, resp, &body))
+		return;
+	json_t *evid = json_object_get(body, "event_id"), *days = json_object_get(body, "days");
+	json_t *note = json_object_get(body, "note");
+	const char *bad = NULL;
+	if (!json_is_object(body))
+		bad = "expected a JSON object";
+	else if (!json_is_integer(evid) || json_integer_value(evid) <= 0)
+		bad = "event_id: the seq of the false positive";
+	else if (!json_is_integer(days) || json_integer_value(days) < 1 ||
+	         json_integer_value(days) > CG_TRIAGE_MAX_SUPPRESS_DAYS)
+		bad = "days: from 1 to 365";
+	else if (note && !json_is_null(note) &&
+	         (!json_is_string(note) || json_string_length(note) > CG_TRIAGE_MAX_NOTE))
+		bad = "note: a string of at most 2000 bytes";
+	if (bad) {
+		json_decref(body);
+		cg_resp_error(resp, 400, bad, NULL);
+		return;
+	}
+	int64_t seq = json_integer_value(evid);
+	json_t *ev = NULL;
+	cg_err err = cg_store_event_get(req->srv->store, &req->scope, seq, &ev);
+	if (err) {
+		json_decref(body);
+		cg_resp_store_error(resp, err, "event");
+		return;
+	}
+	int64_t agency = event_agency(ev);
+	if (!cg_req_allow(req, resp, CG_ACT_CREATE, CG_PRES_SUPPRESSION, agency, CG_POL_OWNER_NA) ||
+	    !cg_req_allow(req, resp, CG_ACT_UPDATE, CG_PRES_EVENT, agency, CG_POL_OWNER_NA)) {
+		json_decref(ev);
+		json_decref(body);
+		return;
+	}
+	json_t *rec = json_pack("{s:O,s:O,s:O,s:I}", "source", json_object_get(ev, "source"),
+	                        "kind", json_object_get(ev, "kind"), "subject",
+	                        json_object_get(ev, "subject"), "from_event", (json_int_t)seq);
+	json_object_set_new(rec, "agency_id", agency ? json_integer(agency) : json_null());
+	json_object_set_new(rec, "note", json_is_string(note) ? json_incref(note) : json_null());
+	int64_t now = cg_time_now_ms(), id = 0;
+	err = cg_store_suppression_create(req->srv->store, &req->actor, rec,
+	                                  now + json_integer_value(days) * 86400000LL, now, &id);
+	cg_triage_set fp = {.state = cg_triage_state_name(CG_TRIAGE_FALSE_POSITIVE)};
+	if (!err)
+		err = cg_store_events_triage(req->srv->store, &req->scope, &req->actor, &seq, 1,
+		                             &fp, now);
+	json_decref(rec);
+	json_decref(ev);
+	json_decref(body);
+	json_t *items = NULL;
+	if (!err)
+		err = cg_store_suppressions_list(req->srv->store, &req->scope, false, now, &items);
+	if (err) {
+		cg_resp_store_error(resp, err, "suppression");
+		return;
+	}
+	size_t i;
+	json_t *r;
+	json_array_foreach(items, i, r)
+	{
+		if (json_integer_value(json_object_get(r, "id")) == id) {
+			cg_resp_json(resp, 201, json_incref(r));
+			break;
+		}
+	}
+	json_decref(items);
+}
+
+void api_suppressions_list(cg_req *req, cg_resp *resp)
+{
+	const char *active = cg_req_arg(req, "active");
+	json_t *items = NULL;
+	cg_err err = cg_store_suppressions_list(req->srv->store, &req->scope,
+	                                        active && strcmp(active, "1") == 0,
+	                                        cg_time_now_ms(), &items);
+	if (err)
+		cg_resp_store_error(resp, err, "suppressions");
+	else
+		cg_resp_json(resp, 200, cg_list_body(items, (int64_t)json_array_size(items)));
+}
+
+void api_suppressions_revoke(cg_req *req, cg_resp *resp)
+{
+	json_t *items = NULL;
+	cg_err err = cg_store_suppressions_list(req->srv->store, &req->scope, false,
+	                                        cg_time_now_ms(), &items);
+	if (err) {
+		cg_resp_store_error(resp, err, "suppression");
+		return;
+	}
+	json_t *found = NULL, *r;
+	size_t i;
+	json_array_foreach(items, i, r) if (json_integer_value(json_object_get(r, "id")) == req->id)
+	    found = r;
+	int64_t agency = found ? json_integer_value(json_object_get(found, "agency_id")) : 0;
+	json_decref(items);
+	if (!found) {
+		cg_resp_store_error(resp, CG_ENOTFOUND, "suppression");
+		return;
+	}
+	if (!cg_req_allow(req, resp, CG_ACT_DELETE, CG_PRES_SUPPRESSION, agency, CG_POL_OWNER_NA))
+		return;
+	err = cg_store_suppression_revoke(req->srv->store, &req->scope, &req->actor, req->id,
+	                                  cg_time_now_ms());
+	if (err)
+		cg_resp_store_error(resp, err, "suppression");
+	else
+		cg_resp_json(resp, 200,
+		             json_pack("{s:I,s:b}", "id", (json_int_t)req->id, "revoked", 1));
+}
+
 /* ---- routes (gathered by routes.c; who may call each: api/policy.h) --- */
 
 CG_ROUTE_GROUP(api_triage);
 const cg_route api_triage_routes[] = {
     {"PATCH", "/api/v1/events/{id}", api_events_patch, CG_PRES_EVENT, CG_ACT_UPDATE, NULL},
     {"POST", "/api/v1/events/triage", api_events_triage, CG_PRES_EVENT, CG_ACT_UPDATE, NULL},
+    {"GET", "/api/v1/suppressions", api_suppressions_list, CG_PRES_SUPPRESSION, CG_ACT_READ, NULL},
+    {"POST", "/api/v1/suppressions", api_suppressions_create, CG_PRES_SUPPRESSION, CG_ACT_CREATE,
+     NULL},
+    {"DELETE", "/api/v1/suppressions/{id}", api_suppressions_revoke, CG_PRES_SUPPRESSION,
+     CG_ACT_DELETE, NULL},
 };
 CG_ROUTE_COUNT(api_triage);

@@ -110,6 +110,44 @@ try:
     last = rows[0]
     t.ok(last["object_type"] == "event" and last["object_id"] == one[0] and last["detail"]["from"] == "acknowledged"
          and last["detail"]["state"] == "new", "the audit row says what changed", last)
+
+    # --- a false positive becomes a suppression rule, listed and revocable ---
+    fresh = [event("sup-0", time=now, host="10.1.0.50", subject="https://cong.s1.example/")]
+    ing.req("POST", "/api/v1/events", fresh)
+    src = listed("new", extra="&q=sup")[0]
+    st, body, _ = o2.req("POST", "/api/v1/suppressions", {"event_id": src["seq"], "days": 7})
+    t.ok(st in (403, 404), "the officer of agency two cannot suppress agency one's findings", (st, body))
+    st, body, _ = o1.req("POST", "/api/v1/suppressions", {"event_id": src["seq"], "days": 400})
+    t.ok(st == 400 and "days" in body["error"], "a rule must expire within a year", body)
+    st, rule, _ = o1.req("POST", "/api/v1/suppressions", {"event_id": src["seq"], "days": 7, "note": "Trang thử nghiệm"})
+    t.ok(st == 201 and rule["source"] == "web" and rule["kind"] == "defacement" and rule["subject"] == "https://cong.s1.example/"
+         and rule["agency_id"] == a1["id"] and rule["revoked_at"] is None, "the officer makes a rule from their false positive", rule)
+    _, ev, _ = admin.req("GET", f"/api/v1/events/{src['seq']}")
+    t.ok(ev["state"] == "false_positive", "and the event itself is a false positive")
+    before = open_total()
+    ing.req("POST", "/api/v1/events", [event("sup-1", time=now, host="10.1.0.51", subject="https://cong.s1.example/"),
+                                       event("sup-2", time=now, host="10.1.0.52", subject="https://khac.s1.example/")])
+    got = {e["id"]: e for e in listed("false_positive", extra="&q=sup") + listed("new", extra="&q=sup")}
+    t.ok(got["sup-1"]["state"] == "false_positive" and got["sup-1"]["triaged_by"] == f"system:suppression:{rule['id']}"
+         and got["sup-2"]["state"] == "new" and open_total() == before + 1,
+         "a later event of the same subject is stored and marked by the rule; another subject is not", got)
+    _, lst, _ = o2.req("GET", "/api/v1/suppressions")
+    t.ok(lst["items"] == [], "agency two's officer does not see agency one's rules", lst)
+    _, lst, _ = xem.req("GET", "/api/v1/suppressions?active=1")
+    t.ok([r["id"] for r in lst["items"]] == [rule["id"]], "the rule is listed as active", lst)
+    st, body, _ = o2.req("DELETE", f"/api/v1/suppressions/{rule['id']}")
+    t.ok(st in (403, 404), "nor revoke them", (st, body))
+    st, body, _ = xem.req("DELETE", f"/api/v1/suppressions/{rule['id']}")
+    t.ok(st == 403, "a viewer cannot revoke a rule", (st, body))
+    st, body, _ = o1.req("DELETE", f"/api/v1/suppressions/{rule['id']}")
+    t.ok(st == 200, "the officer revokes it", body)
+    _, lst, _ = admin.req("GET", "/api/v1/suppressions?active=1")
+    t.ok(lst["items"] == [], "no active rule is left", lst)
+    ing.req("POST", "/api/v1/events", [event("sup-3", time=now, host="10.1.0.53", subject="https://cong.s1.example/")])
+    t.ok(next(e for e in listed("new", extra="&q=sup") if e["id"] == "sup-3"), "after the revocation the finding is new again")
+    _, body, _ = admin.req("GET", "/api/v1/audit?limit=500")
+    t.ok({"create", "revoke"} <= {r["action"] for r in body["items"] if r["object_type"] == "suppression"},
+         "the rule's creation and revocation are audited")
 finally:
     srv.cleanup()
 t.done()

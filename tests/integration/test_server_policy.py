@@ -106,7 +106,8 @@ try:
              ("POST", "/api/v1/systems", {"agency_id": a1["id"], "name": "lạ", "kind": "portal", "level": 1}),
              ("POST", "/api/v1/people", {"agency_id": a1["id"], "name": "Người lạ", "role": "contact_point"}),
              ("PATCH", f"/api/v1/events/{ev1}", {"state": "false_positive"}),
-             ("POST", "/api/v1/events/triage", {"ids": [ev1], "state": "resolved"})]
+             ("POST", "/api/v1/events/triage", {"ids": [ev1], "state": "resolved"}),
+             ("POST", "/api/v1/suppressions", {"event_id": ev1, "days": 1})]
     leaked = []
     for method, path, body in tries:
         st, resp, _ = o2.req(method, path, body)

@@ -22,11 +22,13 @@
  *    session; a read-scope token reads the same, no session;
  *  - admin: everything (users, API tokens and the audit log only them);
  *  - analyst: the province team; everything but users, tokens, audit;
- *    triage of every event (state, assignee, note);
+ *    triage of every event (state, assignee, note) and suppression
+ *    rules;
  *  - officer: their own agency's systems, people, enrolment tokens, agent
  *    policy and agency record (not create or delete an agency, nor change
  *    the fields that map events to it), and DNS uploads for their
- *    agency's ranges, the triage of their agency's events; never
+ *    agency's ranges, the triage of their agency's events and their
+ *    suppression rules; never
  *    another agency or none;
  *  - viewer: reads only;
  *  - ingest token: sends events, and DNS logs (a provider account), within
@@ -87,6 +89,7 @@ typedef enum cg_pol_resource {
 	CG_PRES_AGENT_POLICY,
 	CG_PRES_ENDPOINT, /* agents and coverage */
 	CG_PRES_JOB,      /* the background jobs' schedule and leases */
+	CG_PRES_SUPPRESSION, /* rules that mark later false positives */
 	CG_PRES_NRESOURCES
 } cg_pol_resource;
 

@@ -343,5 +343,7 @@
 #define CG_TRIAGE_MAX_NOTE 2000
 /* Events changed by one bulk triage request (one transaction). */
 #define CG_TRIAGE_MAX_BULK 500
+/* The longest a suppression rule lasts, in days (it must expire). */
+#define CG_TRIAGE_MAX_SUPPRESS_DAYS 365
 
 #endif
