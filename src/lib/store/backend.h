@@ -73,6 +73,13 @@ typedef struct cg_store_ops {
 	                       json_t **items, int64_t *next);
 	cg_err (*event_get)(cg_store_impl *st, const cg_scope *scope, int64_t seq, json_t **out);
 	cg_err (*events_count)(cg_store_impl *st, int64_t *count);
+	/* incident cases (store.h); rows carry year and year_seq, store.c
+	 * makes the number */
+	cg_err (*incident_write)(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
+	                         const cg_inc_write *w, int64_t now_ms, int64_t *id);
+	cg_err (*incident_get)(cg_store_impl *st, const cg_scope *scope, int64_t id, json_t **out);
+	cg_err (*incidents_list)(cg_store_impl *st, const cg_scope *scope, const char *state,
+	                         int64_t limit, int64_t offset, json_t **items, int64_t *total);
 	/* triage (store.h) */
 	cg_err (*suppression_create)(cg_store_impl *st, const cg_actor *actor, const json_t *rec,
 	                             int64_t expires_ms, int64_t now_ms, int64_t *id);

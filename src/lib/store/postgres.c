@@ -238,7 +238,36 @@ static const char *const migrations[] = {
     " expires_at bigint NOT NULL,"
     " created_at bigint NOT NULL,"
     " created_by text NOT NULL,"
-    " revoked_at bigint);",
+    " revoked_at bigint);"
+    /* incident cases (store.h cg_store_incident_*): the columns the
+     * scope and the lists need, the rest of the record as JSON; every
+     * change and comment a timeline row */
+    "CREATE TABLE incidents ("
+    " id bigserial PRIMARY KEY,"
+    " year int NOT NULL,"
+    " year_seq bigint NOT NULL,"
+    " agency_id bigint NOT NULL,"
+    " state text NOT NULL,"
+    " severity text NOT NULL,"
+    " kind text NOT NULL,"
+    " rec jsonb NOT NULL,"
+    " created_at bigint NOT NULL,"
+    " updated_at bigint NOT NULL,"
+    " CONSTRAINT incidents_year_seq_key UNIQUE (year, year_seq));"
+    "CREATE INDEX incidents_agency ON incidents(agency_id, id);"
+    "CREATE TABLE incident_events ("
+    " incident_id bigint NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,"
+    " seq bigint NOT NULL,"
+    " PRIMARY KEY (incident_id, seq));"
+    "CREATE INDEX incident_events_seq ON incident_events(seq);"
+    "CREATE TABLE incident_timeline ("
+    " id bigserial PRIMARY KEY,"
+    " incident_id bigint NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,"
+    " time bigint NOT NULL,"
+    " actor text NOT NULL,"
+    " what text NOT NULL,"
+    " detail jsonb);"
+    "CREATE INDEX incident_timeline_case ON incident_timeline(incident_id, id);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -2987,6 +3016,256 @@ static cg_err pg_suppression_revoke(cg_store_impl *st, const cg_scope *scope,
 	return err;
 }
 
+/* ---- incident cases ------------------------------------------------------ */
+
+#define PG_INC_COLS                                                                                \
+	"SELECT id,year,year_seq,agency_id,state,severity,kind,rec,created_at,updated_at"          \
+	" FROM incidents"
+
+static json_t *row_incident(const PGresult *r, int i)
+{
+	json_t *o = col_json(r, i, 7);
+	if (!json_is_object(o)) {
+		json_decref(o);
+		o = json_object();
+	}
+	json_object_set_new(o, "id", json_integer(col_i64(r, i, 0)));
+	json_object_set_new(o, "year", json_integer(col_i64(r, i, 1)));
+	json_object_set_new(o, "year_seq", json_integer(col_i64(r, i, 2)));
+	json_object_set_new(o, "agency_id", json_integer(col_i64(r, i, 3)));
+	json_object_set_new(o, "state", col_str(r, i, 4));
+	json_object_set_new(o, "severity", col_str(r, i, 5));
+	json_object_set_new(o, "kind", col_str(r, i, 6));
+	json_object_set_new(o, "created_at", col_time(r, i, 8));
+	json_object_set_new(o, "updated_at", col_time(r, i, 9));
+	return o;
+}
+
+static cg_err inc_write_tx(pgconn *c, const cg_scope *scope, const cg_actor *actor,
+                           const cg_inc_write *w, int64_t now_ms, int64_t *id)
+{
+	cg_err err = CG_OK;
+	char *rec = w->rec ? json_dumps(w->rec, JSON_COMPACT) : NULL;
+	if (w->rec && !rec)
+		return CG_ENOMEM;
+	PGresult *res = NULL;
+	if (!w->id) {
+		int64_t agency = json_integer_value(json_object_get(w->rec, "agency_id"));
+		if (scope->agency_id != 0 && agency != scope->agency_id)
+			err = CG_EPERM;
+		/* numbers in order per year: one opener at a time, also across
+		 * servers (readers are not blocked) */
+		if (!err)
+			err = q0(c, "LOCK TABLE incidents IN SHARE ROW EXCLUSIVE MODE");
+		if (!err) {
+			params p = {0};
+			p_int(&p, w->year);
+			p_int(&p, agency);
+			p_str(&p, cg_json_get_str(w->rec, "state"));
+			p_str(&p, cg_json_get_str(w->rec, "severity"));
+			p_str(&p, cg_json_get_str(w->rec, "kind"));
+			p_str(&p, rec);
+			p_int(&p, now_ms);
+			err = q(c,
+			        "INSERT INTO incidents(year,year_seq,agency_id,state,severity,kind,rec,"
+			        "created_at,updated_at) SELECT $1::int, coalesce(max(year_seq),0)+1,"
+			        " $2::bigint, $3, $4, $5, $6::jsonb, $7::bigint, $7::bigint FROM incidents"
+			        " WHERE year=$1::int RETURNING id",
+			        &p, &res);
+			params_free(&p);
+			if (!err) {
+				*id = col_i64(res, 0, 0);
+				PQclear(res);
+			}
+		}
+	} else {
+		*id = w->id;
+		params p = {0};
+		p_int(&p, w->id);
+		err = q(c, "SELECT agency_id, state FROM incidents WHERE id=$1 FOR UPDATE", &p, &res);
+		params_free(&p);
+		if (!err) {
+			if (PQntuples(res) != 1 ||
+			    (scope->agency_id != 0 && col_i64(res, 0, 0) != scope->agency_id))
+				err = CG_ENOTFOUND;
+			PQclear(res);
+		}
+		if (!err && w->rec) {
+			params u = {0};
+			p_str(&u, cg_json_get_str(w->rec, "state"));
+			p_str(&u, cg_json_get_str(w->rec, "severity"));
+			p_str(&u, rec);
+			p_int(&u, now_ms);
+			p_int(&u, w->id);
+			p_str(&u, w->expect_state ? w->expect_state : "");
+			err = q(c,
+			        "UPDATE incidents SET state=$1, severity=$2, rec=$3::jsonb, updated_at=$4"
+			        " WHERE id=$5 AND state=$6",
+			        &u, &res);
+			params_free(&u);
+			if (!err) {
+				if (strcmp(PQcmdTuples(res), "0") == 0)
+					err = CG_ECONFLICT; /* moved by another writer since it was read */
+				PQclear(res);
+			}
+		} else if (!err) {
+			params u = {0};
+			p_int(&u, now_ms);
+			p_int(&u, w->id);
+			err = q(c, "UPDATE incidents SET updated_at=$1 WHERE id=$2", &u, NULL);
+			params_free(&u);
+		}
+	}
+	free(rec);
+	cg_triage_set in_inc = {.state = "in_incident"};
+	for (size_t i = 0; !err && i < w->nlink; i++) {
+		err = triage_one(c, scope, actor, w->link[i], &in_inc, now_ms);
+		if (!err) {
+			params p = {0};
+			p_int(&p, *id);
+			p_int(&p, w->link[i]);
+			err = q(c,
+			        "INSERT INTO incident_events(incident_id, seq) VALUES($1,$2)"
+			        " ON CONFLICT DO NOTHING",
+			        &p, NULL);
+			params_free(&p);
+		}
+	}
+	if (!err) {
+		char *d = w->detail ? json_dumps(w->detail, JSON_COMPACT) : NULL;
+		params p = {0};
+		p_int(&p, *id);
+		p_int(&p, now_ms);
+		p_str(&p, actor && actor->name ? actor->name : "system");
+		p_str(&p, w->what);
+		if (d)
+			p_str(&p, d);
+		else
+			p_null(&p);
+		free(d);
+		err = q(c,
+		        "INSERT INTO incident_timeline(incident_id,time,actor,what,detail)"
+		        " VALUES($1,$2,$3,$4,$5::jsonb)",
+		        &p, NULL);
+		params_free(&p);
+	}
+	if (!err) {
+		char action[48];
+		snprintf(action, sizeof action, "incident.%s", w->what);
+		err = audit_row(c, actor, action, "incident", *id, w->detail);
+	}
+	return err;
+}
+
+static cg_err pg_incident_write(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
+                                const cg_inc_write *w, int64_t now_ms, int64_t *id)
+{
+	cg_err err;
+	pgconn *c = take(st, &err);
+	if (!c)
+		return err;
+	err = begin(c);
+	if (!err) {
+		err = inc_write_tx(c, scope, actor, w, now_ms, id);
+		err = finish(c, err);
+	}
+	conn_put(st, c);
+	if (err)
+		*id = 0;
+	return err;
+}
+
+static cg_err pg_incident_get(cg_store_impl *st, const cg_scope *scope, int64_t id, json_t **out)
+{
+	*out = NULL;
+	params p = {0};
+	p_int(&p, id);
+	PGresult *res = NULL;
+	cg_err err = read_q(st, PG_INC_COLS " WHERE id=$1", &p, &res);
+	if (err) {
+		params_free(&p);
+		return err;
+	}
+	json_t *o = NULL;
+	if (PQntuples(res) == 1 && (scope->agency_id == 0 || col_i64(res, 0, 3) == scope->agency_id))
+		o = row_incident(res, 0);
+	PQclear(res);
+	if (!o) {
+		params_free(&p);
+		return CG_ENOTFOUND;
+	}
+	err = read_q(st, "SELECT seq FROM incident_events WHERE incident_id=$1 ORDER BY seq", &p,
+	             &res);
+	if (!err) {
+		json_t *evs = json_array();
+		for (int i = 0; i < PQntuples(res); i++)
+			json_array_append_new(evs, json_integer(col_i64(res, i, 0)));
+		json_object_set_new(o, "events", evs);
+		PQclear(res);
+		err = read_q(st,
+		             "SELECT time,actor,what,detail FROM incident_timeline WHERE incident_id=$1"
+		             " ORDER BY id",
+		             &p, &res);
+	}
+	if (!err) {
+		json_t *tl = json_array();
+		for (int i = 0; i < PQntuples(res); i++) {
+			json_t *r = json_object();
+			json_object_set_new(r, "time", col_time(res, i, 0));
+			json_object_set_new(r, "actor", col_str(res, i, 1));
+			json_object_set_new(r, "what", col_str(res, i, 2));
+			json_object_set_new(r, "detail", col_json(res, i, 3));
+			json_array_append_new(tl, r);
+		}
+		json_object_set_new(o, "timeline", tl);
+		PQclear(res);
+	}
+	params_free(&p);
+	if (err) {
+		json_decref(o);
+		return err;
+	}
+	*out = o;
+	return CG_OK;
+}
+
+static cg_err pg_incidents_list(cg_store_impl *st, const cg_scope *scope, const char *state,
+                                int64_t limit, int64_t offset, json_t **items, int64_t *total)
+{
+	*items = NULL;
+	*total = 0;
+	params p = {0};
+	p_int(&p, scope->agency_id);
+	if (state)
+		p_str(&p, state);
+	else
+		p_null(&p);
+	PGresult *res = NULL;
+	cg_err err = read_q(st,
+	                    "SELECT count(*) FROM incidents WHERE ($1=0 OR agency_id=$1) AND"
+	                    " ($2::text IS NULL OR state=$2)",
+	                    &p, &res);
+	if (!err) {
+		*total = col_i64(res, 0, 0);
+		PQclear(res);
+		p_int(&p, limit);
+		p_int(&p, offset);
+		err = read_q(st,
+		             PG_INC_COLS " WHERE ($1=0 OR agency_id=$1) AND ($2::text IS NULL OR"
+		                         " state=$2) ORDER BY id DESC LIMIT $3 OFFSET $4",
+		             &p, &res);
+	}
+	params_free(&p);
+	if (err)
+		return err;
+	json_t *arr = json_array();
+	for (int i = 0; i < PQntuples(res); i++)
+		json_array_append_new(arr, row_incident(res, i));
+	PQclear(res);
+	*items = arr;
+	return CG_OK;
+}
+
 const cg_store_ops cg_store_postgres_ops = {
     .name = "postgresql",
     .open = pg_open,
@@ -3022,6 +3301,9 @@ const cg_store_ops cg_store_postgres_ops = {
     .event_get = pg_event_get,
     .events_count = pg_events_count,
     .event_seq = pg_event_seq,
+    .incident_write = pg_incident_write,
+    .incident_get = pg_incident_get,
+    .incidents_list = pg_incidents_list,
     .suppression_create = pg_suppression_create,
     .suppressions_list = pg_suppressions_list,
     .suppression_revoke = pg_suppression_revoke,

@@ -264,7 +264,36 @@ static const char *const migrations[] = {
     " expires_at INTEGER NOT NULL,"
     " created_at INTEGER NOT NULL,"
     " created_by TEXT NOT NULL,"
-    " revoked_at INTEGER);",
+    " revoked_at INTEGER);"
+    /* incident cases (store.h cg_store_incident_*): the columns the
+     * scope and the lists need, the rest of the record as JSON; every
+     * change and comment a timeline row */
+    "CREATE TABLE incidents ("
+    " id INTEGER PRIMARY KEY,"
+    " year INTEGER NOT NULL,"
+    " year_seq INTEGER NOT NULL,"
+    " agency_id INTEGER NOT NULL,"
+    " state TEXT NOT NULL,"
+    " severity TEXT NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " rec TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL,"
+    " UNIQUE (year, year_seq));"
+    "CREATE INDEX incidents_agency ON incidents(agency_id, id);"
+    "CREATE TABLE incident_events ("
+    " incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,"
+    " seq INTEGER NOT NULL,"
+    " PRIMARY KEY (incident_id, seq)) WITHOUT ROWID;"
+    "CREATE INDEX incident_events_seq ON incident_events(seq);"
+    "CREATE TABLE incident_timeline ("
+    " id INTEGER PRIMARY KEY,"
+    " incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,"
+    " time INTEGER NOT NULL,"
+    " actor TEXT NOT NULL,"
+    " what TEXT NOT NULL,"
+    " detail TEXT);"
+    "CREATE INDEX incident_timeline_case ON incident_timeline(incident_id, id);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -3126,6 +3155,268 @@ static cg_err sq_suppression_revoke(cg_store_impl *st, const cg_scope *scope,
 	return err;
 }
 
+/* ---- incident cases ------------------------------------------------------ */
+
+#define SQL_INC_COLS                                                                               \
+	"SELECT id,year,year_seq,agency_id,state,severity,kind,rec,created_at,updated_at"          \
+	" FROM incidents"
+static const char SQL_INC_NEXT[] =
+    "SELECT coalesce(max(year_seq),0)+1 FROM incidents WHERE year=?";
+static const char SQL_INC_ADD[] =
+    "INSERT INTO incidents(year,year_seq,agency_id,state,severity,kind,rec,created_at,"
+    "updated_at) VALUES(?,?,?,?,?,?,?,?,?)";
+static const char SQL_INC_CUR[] = "SELECT agency_id, state FROM incidents WHERE id=?";
+static const char SQL_INC_SET[] =
+    "UPDATE incidents SET state=?, severity=?, rec=?, updated_at=? WHERE id=? AND state=?";
+static const char SQL_INC_TOUCH[] = "UPDATE incidents SET updated_at=? WHERE id=?";
+static const char SQL_INC_LINK[] =
+    "INSERT INTO incident_events(incident_id, seq) VALUES(?,?) ON CONFLICT DO NOTHING";
+static const char SQL_INC_TL[] =
+    "INSERT INTO incident_timeline(incident_id,time,actor,what,detail) VALUES(?,?,?,?,?)";
+static const char SQL_INC_GET[] = SQL_INC_COLS " WHERE id=?";
+static const char SQL_INC_EVENTS[] =
+    "SELECT seq FROM incident_events WHERE incident_id=? ORDER BY seq";
+static const char SQL_INC_TIMELINE[] =
+    "SELECT time,actor,what,detail FROM incident_timeline WHERE incident_id=? ORDER BY id";
+
+static json_t *row_incident(sqlite3_stmt *s)
+{
+	json_t *o = col_json(s, 7);
+	if (!json_is_object(o)) {
+		json_decref(o);
+		o = json_object();
+	}
+	json_object_set_new(o, "id", json_integer(sqlite3_column_int64(s, 0)));
+	json_object_set_new(o, "year", json_integer(sqlite3_column_int64(s, 1)));
+	json_object_set_new(o, "year_seq", json_integer(sqlite3_column_int64(s, 2)));
+	json_object_set_new(o, "agency_id", json_integer(sqlite3_column_int64(s, 3)));
+	json_object_set_new(o, "state", col_str(s, 4));
+	json_object_set_new(o, "severity", col_str(s, 5));
+	json_object_set_new(o, "kind", col_str(s, 6));
+	json_object_set_new(o, "created_at", col_time(s, 8));
+	json_object_set_new(o, "updated_at", col_time(s, 9));
+	return o;
+}
+
+static cg_err inc_write_tx(conn *c, const cg_scope *scope, const cg_actor *actor,
+                           const cg_inc_write *w, int64_t now_ms, int64_t *id)
+{
+	sqlite3_stmt *s;
+	cg_err err = CG_OK;
+	char *rec = w->rec ? json_dumps(w->rec, JSON_COMPACT) : NULL;
+	if (w->rec && !rec)
+		return CG_ENOMEM;
+	if (!w->id) {
+		int64_t agency = json_integer_value(json_object_get(w->rec, "agency_id"));
+		if (scope->agency_id != 0 && agency != scope->agency_id)
+			err = CG_EPERM;
+		int64_t next = 0;
+		if (!err && !(s = stmt(c, SQL_INC_NEXT)))
+			err = CG_EDB;
+		if (!err) {
+			sqlite3_bind_int(s, 1, w->year);
+			if (sqlite3_step(s) == SQLITE_ROW)
+				next = sqlite3_column_int64(s, 0);
+			sqlite3_reset(s);
+		}
+		if (!err && !(s = stmt(c, SQL_INC_ADD)))
+			err = CG_EDB;
+		if (!err) {
+			sqlite3_bind_int(s, 1, w->year);
+			sqlite3_bind_int64(s, 2, next);
+			sqlite3_bind_int64(s, 3, agency);
+			bind_str(s, 4, cg_json_get_str(w->rec, "state"));
+			bind_str(s, 5, cg_json_get_str(w->rec, "severity"));
+			bind_str(s, 6, cg_json_get_str(w->rec, "kind"));
+			bind_str(s, 7, rec);
+			sqlite3_bind_int64(s, 8, now_ms);
+			sqlite3_bind_int64(s, 9, now_ms);
+			err = step_done(c, s);
+			if (err == CG_EINVAL)
+				fk_field("agency_id");
+			if (!err)
+				*id = sqlite3_last_insert_rowid(c->db);
+		}
+	} else {
+		*id = w->id;
+		if (!(s = stmt(c, SQL_INC_CUR)))
+			err = CG_EDB;
+		else {
+			sqlite3_bind_int64(s, 1, w->id);
+			if (sqlite3_step(s) != SQLITE_ROW ||
+			    (scope->agency_id != 0 && sqlite3_column_int64(s, 0) != scope->agency_id))
+				err = CG_ENOTFOUND;
+			sqlite3_reset(s);
+		}
+		if (!err && w->rec) {
+			if (!(s = stmt(c, SQL_INC_SET)))
+				err = CG_EDB;
+			else {
+				bind_str(s, 1, cg_json_get_str(w->rec, "state"));
+				bind_str(s, 2, cg_json_get_str(w->rec, "severity"));
+				bind_str(s, 3, rec);
+				sqlite3_bind_int64(s, 4, now_ms);
+				sqlite3_bind_int64(s, 5, w->id);
+				bind_str(s, 6, w->expect_state);
+				err = step_done(c, s);
+				if (!err && sqlite3_changes(c->db) == 0)
+					err = CG_ECONFLICT; /* moved by another writer since it was read */
+			}
+		} else if (!err) {
+			if (!(s = stmt(c, SQL_INC_TOUCH)))
+				err = CG_EDB;
+			else {
+				sqlite3_bind_int64(s, 1, now_ms);
+				sqlite3_bind_int64(s, 2, w->id);
+				err = step_done(c, s);
+			}
+		}
+	}
+	free(rec);
+	cg_triage_set in_inc = {.state = "in_incident"};
+	for (size_t i = 0; !err && i < w->nlink; i++) {
+		err = triage_one(c, scope, actor, w->link[i], &in_inc, now_ms);
+		if (!err && !(s = stmt(c, SQL_INC_LINK)))
+			err = CG_EDB;
+		if (!err) {
+			sqlite3_bind_int64(s, 1, *id);
+			sqlite3_bind_int64(s, 2, w->link[i]);
+			err = step_done(c, s);
+		}
+	}
+	char *d = !err && w->detail ? json_dumps(w->detail, JSON_COMPACT) : NULL;
+	if (!err && !(s = stmt(c, SQL_INC_TL)))
+		err = CG_EDB;
+	if (!err) {
+		sqlite3_bind_int64(s, 1, *id);
+		sqlite3_bind_int64(s, 2, now_ms);
+		bind_str(s, 3, actor && actor->name ? actor->name : "system");
+		bind_str(s, 4, w->what);
+		bind_str(s, 5, d);
+		err = step_done(c, s);
+	}
+	free(d);
+	if (!err) {
+		char action[48];
+		snprintf(action, sizeof action, "incident.%s", w->what);
+		err = audit_row(c, actor, action, "incident", *id, w->detail);
+	}
+	return err;
+}
+
+static cg_err sq_incident_write(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
+                                const cg_inc_write *w, int64_t now_ms, int64_t *id)
+{
+	conn *c = writer_get(st);
+	cg_err err = begin(c);
+	if (!err) {
+		err = inc_write_tx(c, scope, actor, w, now_ms, id);
+		err = finish(c, err);
+	}
+	writer_put(st);
+	if (err)
+		*id = 0;
+	return err;
+}
+
+static cg_err sq_incident_get(cg_store_impl *st, const cg_scope *scope, int64_t id, json_t **out)
+{
+	*out = NULL;
+	conn *c = reader_get(st);
+	exec(c, "BEGIN");
+	json_t *o = NULL;
+	sqlite3_stmt *s = stmt(c, SQL_INC_GET);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		sqlite3_bind_int64(s, 1, id);
+		if (sqlite3_step(s) == SQLITE_ROW &&
+		    (scope->agency_id == 0 || sqlite3_column_int64(s, 3) == scope->agency_id))
+			o = row_incident(s);
+		else
+			err = CG_ENOTFOUND;
+		sqlite3_reset(s);
+	}
+	if (!err && (s = stmt(c, SQL_INC_EVENTS))) {
+		json_t *evs = json_array();
+		sqlite3_bind_int64(s, 1, id);
+		while (sqlite3_step(s) == SQLITE_ROW)
+			json_array_append_new(evs, json_integer(sqlite3_column_int64(s, 0)));
+		sqlite3_reset(s);
+		json_object_set_new(o, "events", evs);
+	} else if (!err)
+		err = CG_EDB;
+	if (!err && (s = stmt(c, SQL_INC_TIMELINE))) {
+		json_t *tl = json_array();
+		sqlite3_bind_int64(s, 1, id);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			json_t *r = json_object();
+			json_object_set_new(r, "time", col_time(s, 0));
+			json_object_set_new(r, "actor", col_str(s, 1));
+			json_object_set_new(r, "what", col_str(s, 2));
+			json_object_set_new(r, "detail", col_json(s, 3));
+			json_array_append_new(tl, r);
+		}
+		sqlite3_reset(s);
+		json_object_set_new(o, "timeline", tl);
+	} else if (!err)
+		err = CG_EDB;
+	exec(c, "COMMIT");
+	reader_put(st, c);
+	if (err) {
+		json_decref(o);
+		return err;
+	}
+	*out = o;
+	return CG_OK;
+}
+
+static cg_err sq_incidents_list(cg_store_impl *st, const cg_scope *scope, const char *state,
+                                int64_t limit, int64_t offset, json_t **items, int64_t *total)
+{
+	*items = NULL;
+	*total = 0;
+	cg_buf sql;
+	cg_buf_init(&sql, 512);
+	cg_buf_puts(&sql, " FROM incidents WHERE (?1=0 OR agency_id=?1) AND (?2 IS NULL OR state=?2)");
+	conn *c = reader_get(st);
+	char q1[600], q2[700];
+	snprintf(q1, sizeof q1, "SELECT count(*)%s", cg_buf_cstr(&sql));
+	snprintf(q2, sizeof q2,
+	         "SELECT id,year,year_seq,agency_id,state,severity,kind,rec,created_at,updated_at%s"
+	         " ORDER BY id DESC LIMIT ?3 OFFSET ?4",
+	         cg_buf_cstr(&sql));
+	cg_buf_free(&sql);
+	json_t *arr = json_array();
+	cg_err err = CG_OK;
+	for (int k = 0; k < 2 && !err; k++) {
+		sqlite3_stmt *s = stmt_dyn(c, k ? q2 : q1);
+		if (!s) {
+			err = CG_EDB;
+			break;
+		}
+		sqlite3_bind_int64(s, 1, scope->agency_id);
+		bind_str(s, 2, state);
+		if (k) {
+			sqlite3_bind_int64(s, 3, limit);
+			sqlite3_bind_int64(s, 4, offset);
+		}
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			if (k)
+				json_array_append_new(arr, row_incident(s));
+			else
+				*total = sqlite3_column_int64(s, 0);
+		}
+		sqlite3_finalize(s);
+	}
+	reader_put(st, c);
+	if (err) {
+		json_decref(arr);
+		return err;
+	}
+	*items = arr;
+	return CG_OK;
+}
+
 const cg_store_ops cg_store_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -3161,6 +3452,9 @@ const cg_store_ops cg_store_sqlite_ops = {
 	.event_get = sq_event_get,
 	.events_count = sq_events_count,
 	.event_seq = sq_event_seq,
+	.incident_write = sq_incident_write,
+	.incident_get = sq_incident_get,
+	.incidents_list = sq_incidents_list,
 	.suppression_create = sq_suppression_create,
 	.suppressions_list = sq_suppressions_list,
 	.suppression_revoke = sq_suppression_revoke,

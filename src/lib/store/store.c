@@ -11,6 +11,7 @@
  * for logs and the last violated constraint (as data, for the API).
  */
 #include "backend.h"
+#include "api/incident.h"
 #include "api/triage.h"
 #include "core/log.h"
 #include "core/timeutil.h"
@@ -345,6 +346,45 @@ cg_err cg_store_events_insert(cg_store *st, cg_event_in *evs, size_t n, int64_t 
 	if (suppress(st, evs, n, received_ms ? received_ms : cg_time_now_ms()))
 		cg_warn("store: suppression rules not applied to a batch: %s", cg_store_errmsg());
 	return CG_OK;
+}
+
+/* The number from the row's year and year_seq (api/incident.h). */
+static void inc_number(json_t *c)
+{
+	char n[32];
+	int year = (int)json_integer_value(json_object_get(c, "year"));
+	if (cg_inc_number(n, sizeof n, year, json_integer_value(json_object_get(c, "year_seq"))))
+		json_object_set_new(c, "number", json_string(n));
+	json_object_del(c, "year");
+	json_object_del(c, "year_seq");
+}
+
+cg_err cg_store_incident_write(cg_store *st, const cg_scope *scope, const cg_actor *actor,
+                               const cg_inc_write *w, int64_t now_ms, int64_t *id)
+{
+	*id = 0;
+	if (!w || !w->what || (!w->id && (!w->rec || w->year < 2000)))
+		return CG_EINVAL;
+	WRITE(incident_write(st->impl, scope, actor, w, now_ms, id));
+}
+
+cg_err cg_store_incident_get(cg_store *st, const cg_scope *scope, int64_t id, json_t **out)
+{
+	cg_err err = st->ops->incident_get(st->impl, scope, id, out);
+	if (!err)
+		inc_number(*out);
+	return err;
+}
+
+cg_err cg_store_incidents_list(cg_store *st, const cg_scope *scope, const char *state,
+                               int64_t limit, int64_t offset, json_t **items, int64_t *total)
+{
+	cg_err err = st->ops->incidents_list(st->impl, scope, state, limit, offset, items, total);
+	size_t i;
+	json_t *c;
+	if (!err)
+		json_array_foreach(*items, i, c) inc_number(c);
+	return err;
 }
 
 cg_err cg_store_suppression_create(cg_store *st, const cg_actor *actor, const json_t *rec,

@@ -267,6 +267,35 @@ cg_err cg_store_suppressions_list(cg_store *st, const cg_scope *scope, bool acti
 cg_err cg_store_suppression_revoke(cg_store *st, const cg_scope *scope, const cg_actor *actor,
                                    int64_t id, int64_t now_ms);
 
+/* ---- incident cases (api/incident.h decides what a case may be) -------
+ *
+ * A case as returned: the record of api/incident.h plus {id, number
+ * ("SC-YYYY-NNNN": the year given at creation and the case's order in
+ * it), created_at, updated_at}; cg_store_incident_get adds "events" (the
+ * linked event seqs) and "timeline" ([{time, actor, what, detail}],
+ * oldest first: every change and comment). An officer's scope sees and
+ * writes only their agency's cases. */
+typedef struct cg_inc_write {
+	int64_t id;               /* 0: open a new case */
+	int year;                 /* a new case: the year of its number */
+	const char *expect_state; /* a change: the state the case was read in;
+	                             another writer moved it since: CG_ECONFLICT */
+	const json_t *rec;        /* the whole record; NULL: unchanged */
+	const int64_t *link;      /* events to link (they become in_incident) */
+	size_t nlink;
+	const char *what;      /* the timeline entry: "created", "state", ... */
+	const json_t *detail;  /* and its detail (may be NULL) */
+} cg_inc_write;
+
+/* One transaction: the case written, the events linked, one timeline row
+ * and one audit row ("incident.WHAT"). *id is the case's id. */
+cg_err cg_store_incident_write(cg_store *st, const cg_scope *scope, const cg_actor *actor,
+                               const cg_inc_write *w, int64_t now_ms, int64_t *id);
+cg_err cg_store_incident_get(cg_store *st, const cg_scope *scope, int64_t id, json_t **out);
+/* Newest first; state NULL = any. */
+cg_err cg_store_incidents_list(cg_store *st, const cg_scope *scope, const char *state,
+                               int64_t limit, int64_t offset, json_t **items, int64_t *total);
+
 /* The seq of the event producer stored with this id; CG_ENOTFOUND. */
 cg_err cg_store_event_seq(cg_store *st, const char *producer, const char *id, int64_t *seq);
 

@@ -516,6 +516,8 @@ TEST(migration_backfill)
 	                   " DROP TABLE events_fts; DROP TABLE jobs; DROP TABLE web_findings;"
 	                   " DROP TABLE alerts; DROP TABLE event_triage;"
 	                   " DROP TABLE suppressions;"
+	                   " DROP TABLE incident_timeline; DROP TABLE incident_events;"
+	                   " DROP TABLE incidents;"
 	                   " DELETE FROM schema_version WHERE version >= 2",
 	                   NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
@@ -1067,6 +1069,81 @@ TEST(suppressions)
 	done(st);
 }
 
+/* Incident cases: numbers in order per year, the scope, a change refused
+ * when the case moved since it was read, linked events in_incident, the
+ * timeline and the audit. */
+TEST(incidents)
+{
+	cg_store *st = fresh();
+	int64_t a = mk_agency(st, "A", "a"), b = mk_agency(st, "B", "b");
+	cg_scope sa = {a}, sb = {b};
+	int64_t now = cg_time_now_ms();
+	json_t *rec = json_pack("{s:s,s:s,s:s,s:I,s:[],s:s}", "title", "Cổng bị thay giao diện",
+	                        "kind", "defacement", "severity", "critical", "agency_id",
+	                        (json_int_t)a, "system_ids", "state", "new");
+	int64_t c1 = 0, c2 = 0, c3 = 0;
+	cg_inc_write w = {.year = 2026, .rec = rec, .what = "created"};
+	CHECK(cg_store_incident_write(st, &sa, &ACTOR, &w, now, &c1) == CG_OK && c1 > 0);
+	CHECK(cg_store_incident_write(st, &ALL, &ACTOR, &w, now, &c2) == CG_OK);
+	CHECK(cg_store_incident_write(st, &sb, &ACTOR, &w, now, &c3) == CG_EPERM && !c3);
+	w.year = 2027;
+	CHECK(cg_store_incident_write(st, &ALL, &ACTOR, &w, now, &c3) == CG_OK);
+	json_t *o = NULL;
+	CHECK(cg_store_incident_get(st, &ALL, c2, &o) == CG_OK);
+	CHECK_STR(cg_json_get_str(o, "number"), "SC-2026-0002");
+	CHECK_STR(cg_json_get_str(o, "title"), "Cổng bị thay giao diện");
+	json_decref(o);
+	CHECK(cg_store_incident_get(st, &ALL, c3, &o) == CG_OK);
+	CHECK_STR(cg_json_get_str(o, "number"), "SC-2027-0001");
+	json_decref(o);
+	CHECK(cg_store_incident_get(st, &sb, c1, &o) == CG_ENOTFOUND);
+	/* an event of A linked: in_incident */
+	cg_event ev;
+	mk_event(&ev, "inc-ev", 4, "web");
+	ev.time_ms = now;
+	cg_event_in in = {.ev = &ev, .agency_id = a};
+	size_t acc, dup;
+	CHECK(cg_store_events_insert(st, &in, 1, now, &acc, &dup) == CG_OK && acc == 1);
+	cg_event_clear(&ev);
+	int64_t seq = 1;
+	json_object_set_new(rec, "state", json_string("triage"));
+	cg_inc_write up = {
+	    .id = c1, .expect_state = "new", .rec = rec, .link = &seq, .nlink = 1, .what = "state"};
+	CHECK(cg_store_incident_write(st, &sb, &ACTOR, &up, now, &c3) == CG_ENOTFOUND);
+	CHECK(cg_store_incident_write(st, &sa, &ACTOR, &up, now, &c3) == CG_OK && c3 == c1);
+	CHECK_STR(state_of(st, 1), "in_incident");
+	/* read in "new" again by a slower writer: refused, nothing changed */
+	json_object_set_new(rec, "state", json_string("rejected"));
+	up.nlink = 0;
+	CHECK(cg_store_incident_write(st, &sa, &ACTOR, &up, now, &c3) == CG_ECONFLICT);
+	json_t *note = json_pack("{s:s}", "text", "Đã gọi đơn vị");
+	cg_inc_write com = {.id = c1, .what = "comment", .detail = note};
+	CHECK(cg_store_incident_write(st, &sa, &ACTOR, &com, now, &c3) == CG_OK);
+	json_decref(note);
+	CHECK(cg_store_incident_get(st, &sa, c1, &o) == CG_OK);
+	CHECK_STR(cg_json_get_str(o, "state"), "triage");
+	CHECK(json_array_size(json_object_get(o, "events")) == 1);
+	json_t *tl = json_object_get(o, "timeline");
+	CHECK(json_array_size(tl) == 3);
+	CHECK_STR(cg_json_get_str(json_array_get(tl, 2), "what"), "comment");
+	CHECK_STR(cg_json_get_str(json_object_get(json_array_get(tl, 2), "detail"), "text"),
+	          "Đã gọi đơn vị");
+	json_decref(o);
+	json_t *items = NULL;
+	int64_t total = 0;
+	CHECK(cg_store_incidents_list(st, &ALL, NULL, 10, 0, &items, &total) == CG_OK);
+	CHECK(total == 3 && json_array_size(items) == 3);
+	json_decref(items);
+	CHECK(cg_store_incidents_list(st, &sa, "triage", 10, 0, &items, &total) == CG_OK);
+	CHECK(total == 1 && json_array_size(items) == 1);
+	json_decref(items);
+	CHECK(cg_store_incidents_list(st, &sb, NULL, 10, 0, &items, &total) == CG_OK);
+	CHECK(total == 0 && json_array_size(items) == 0);
+	json_decref(items);
+	json_decref(rec);
+	done(st);
+}
+
 int main(void)
 {
 	const char *pg = getenv("CANHGAC_TEST_PG");
@@ -1085,6 +1162,7 @@ int main(void)
 		RUN_ON(text_search);
 		RUN_ON(events_triage);
 		RUN_ON(suppressions);
+		RUN_ON(incidents);
 		RUN_ON(jobs_claim_and_finish);
 		RUN_ON(jobs_lease_expiry_takeover);
 		RUN_ON(jobs_backoff);
