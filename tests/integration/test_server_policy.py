@@ -98,6 +98,8 @@ try:
                                                    "host": "10.1.0.9"}])
     _, evl, _ = srv.login_admin().req("GET", f"/api/v1/events?agency_id={a1['id']}")
     ev1 = evl["items"][0]["seq"]
+    _, case1, _ = srv.login_admin().req("POST", "/api/v1/incidents", {"title": "Sự cố của Sở Một", "kind": "defacement",
+                                                                      "severity": "high", "agency_id": a1["id"]})
     tries = [("GET", f"/api/v1/agencies/{a1['id']}", None), ("PUT", f"/api/v1/agencies/{a1['id']}", {"declared_endpoints": 1}),
              ("GET", f"/api/v1/systems/{sys1['id']}", None), ("PATCH", f"/api/v1/systems/{sys1['id']}", {"name": "x"}),
              ("DELETE", f"/api/v1/systems/{sys1['id']}", None), ("POST", f"/api/v1/systems/{sys1['id']}/web/check", None),
@@ -107,7 +109,12 @@ try:
              ("POST", "/api/v1/people", {"agency_id": a1["id"], "name": "Người lạ", "role": "contact_point"}),
              ("PATCH", f"/api/v1/events/{ev1}", {"state": "false_positive"}),
              ("POST", "/api/v1/events/triage", {"ids": [ev1], "state": "resolved"}),
-             ("POST", "/api/v1/suppressions", {"event_id": ev1, "days": 1})]
+             ("POST", "/api/v1/suppressions", {"event_id": ev1, "days": 1}),
+             ("POST", "/api/v1/incidents", {"title": "x", "kind": "ddos", "severity": "high", "agency_id": a1["id"]}),
+             ("GET", f"/api/v1/incidents/{case1['id']}", None),
+             ("PATCH", f"/api/v1/incidents/{case1['id']}", {"state": "triage"}),
+             ("POST", f"/api/v1/incidents/{case1['id']}/comments", {"text": "x"}),
+             ("POST", f"/api/v1/incidents/{case1['id']}/events", {"event_ids": [ev1]})]
     leaked = []
     for method, path, body in tries:
         st, resp, _ = o2.req(method, path, body)
@@ -117,6 +124,8 @@ try:
     admin = srv.login_admin()  # the matrix logged it out (DELETE /session)
     st, s1, _ = admin.req("GET", f"/api/v1/systems/{sys1['id']}")
     t.ok(st == 200 and s1["name"] == "Cổng một", "agency one's system is untouched", s1)
+    st, k1, _ = admin.req("GET", f"/api/v1/incidents/{case1['id']}")
+    t.ok(st == 200 and k1["state"] == "new" and len(k1["timeline"]) == 1, "agency one's case is untouched", k1)
     st, e1, _ = admin.req("GET", f"/api/v1/events/{ev1}")
     t.ok(st == 200 and e1["state"] == "new", "agency one's event is still new", e1)
     # and the officer of agency one may do the same on their own records

@@ -23,12 +23,12 @@
  *  - admin: everything (users, API tokens and the audit log only them);
  *  - analyst: the province team; everything but users, tokens, audit;
  *    triage of every event (state, assignee, note) and suppression
- *    rules;
+ *    rules; incident cases of every agency;
  *  - officer: their own agency's systems, people, enrolment tokens, agent
  *    policy and agency record (not create or delete an agency, nor change
  *    the fields that map events to it), and DNS uploads for their
- *    agency's ranges, the triage of their agency's events and their
- *    suppression rules; never
+ *    agency's ranges, the triage of their agency's events, their
+ *    suppression rules and their agency's incident cases; never
  *    another agency or none;
  *  - viewer: reads only;
  *  - ingest token: sends events, and DNS logs (a provider account), within
@@ -90,6 +90,7 @@ typedef enum cg_pol_resource {
 	CG_PRES_ENDPOINT, /* agents and coverage */
 	CG_PRES_JOB,      /* the background jobs' schedule and leases */
 	CG_PRES_SUPPRESSION, /* rules that mark later false positives */
+	CG_PRES_INCIDENT,    /* incident cases, their events and comments */
 	CG_PRES_NRESOURCES
 } cg_pol_resource;
 

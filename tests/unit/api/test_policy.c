@@ -37,6 +37,7 @@ static const struct {
     {CG_PRES_ENDPOINT, {"", "R", "R", "R", "R", "", "R", ""}},
     {CG_PRES_JOB, {"", "R", "", "", "", "", "", ""}},
     {CG_PRES_SUPPRESSION, {"", "RCD", "RCD", "RCD", "R", "", "R", ""}},
+    {CG_PRES_INCIDENT, {"", "RCU", "RCU", "RCU", "R", "", "R", ""}},
 };
 
 static const char act_letter[CG_ACT_NACTIONS] = {'R', 'C', 'U', 'D', 'I', 'P'};
