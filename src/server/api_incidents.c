@@ -37,15 +37,31 @@ static void invalid(cg_resp *resp, const char *field, const char *msg)
 	cg_resp_invalid(resp, &e);
 }
 
+/* "next_states": where the machine lets the case go from here (for the
+ * dashboard's buttons: the rule stays in api/incident.h). */
+static void with_next(json_t *c)
+{
+	cg_inc_state from;
+	json_t *next = json_array();
+	if (!cg_inc_state_parse(cg_json_get_str(c, "state"), &from))
+		for (int to = 0; to < CG_INC_NSTATES; to++)
+			if (cg_inc_can_move(from, (cg_inc_state)to))
+				json_array_append_new(
+				    next, json_string(cg_inc_state_name((cg_inc_state)to)));
+	json_object_set_new(c, "next_states", next);
+}
+
 static void answer(cg_req *req, cg_resp *resp, cg_err err, int64_t id, unsigned status)
 {
 	json_t *out = NULL;
 	if (!err)
 		err = cg_store_incident_get(req->srv->store, &req->scope, id, &out);
-	if (err)
+	if (err) {
 		cg_resp_store_error(resp, err, "incident");
-	else
-		cg_resp_json(resp, status, out);
+		return;
+	}
+	with_next(out);
+	cg_resp_json(resp, status, out);
 }
 
 /* Event seqs from a JSON array into *ids (malloc'd); false after a 400. */
@@ -223,16 +239,18 @@ static bool case_for(cg_req *req, cg_resp *resp, cg_pol_action act, json_t **cur
 void api_incidents_get(cg_req *req, cg_resp *resp)
 {
 	json_t *cur;
-	if (case_for(req, resp, CG_ACT_READ, &cur))
+	if (case_for(req, resp, CG_ACT_READ, &cur)) {
+		with_next(cur);
 		cg_resp_json(resp, 200, cur);
+	}
 }
 
 /* The stored record without what the store adds. */
 static json_t *record_of(const json_t *cur)
 {
 	json_t *r = json_deep_copy(cur);
-	static const char *const drop[] = {"id",         "number", "created_at",
-	                                   "updated_at", "events", "timeline"};
+	static const char *const drop[] = {"id",     "number",   "created_at", "updated_at",
+	                                   "events", "timeline", "next_states"};
 	for (size_t i = 0; i < sizeof drop / sizeof *drop; i++)
 		json_object_del(r, drop[i]);
 	return r;

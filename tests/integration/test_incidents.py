@@ -69,6 +69,7 @@ try:
         st, c, _ = o1.req("PATCH", f"/api/v1/incidents/{c1['id']}", {"state": state})
         t.ok(st == 200 and c["state"] == state, f"moved to {state}", (st, c))
     t.ok(c["contained_at"] is not None and c["closed_at"] is None, "contained_at is stamped", c)
+    t.ok(c["next_states"] == ["responding", "closed"], "the case says where the machine lets it go next", c["next_states"])
     st, c, _ = o1.req("POST", f"/api/v1/incidents/{c1['id']}/comments", {"text": "Đã khôi phục trang từ bản sao lưu <b>"})
     t.ok(st == 201 and c["timeline"][-1]["what"] == "comment" and c["timeline"][-1]["detail"]["text"] == "Đã khôi phục trang từ bản sao lưu <b>"
          and c["timeline"][-1]["actor"] == "user:o1", "a comment is on the timeline, as text", c["timeline"][-1])
