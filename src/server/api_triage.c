@@ -212,7 +212,8 @@ void api_suppressions_create(cg_req *req, cg_resp *resp)
 	json_decref(body);
 	json_t *items = NULL;
 	if (!err)
-		err = cg_store_suppressions_list(req->srv->store, &req->scope, false, now, &items);
+		err = cg_store_suppressions_list(req->srv->store, &req->scope, false, id, now,
+		                                 &items);
 	if (err) {
 		cg_resp_store_error(resp, err, "suppression");
 		return;
@@ -234,7 +235,7 @@ void api_suppressions_list(cg_req *req, cg_resp *resp)
 	const char *active = cg_req_arg(req, "active");
 	json_t *items = NULL;
 	cg_err err = cg_store_suppressions_list(req->srv->store, &req->scope,
-	                                        active && strcmp(active, "1") == 0,
+	                                        active && strcmp(active, "1") == 0, 0,
 	                                        cg_time_now_ms(), &items);
 	if (err)
 		cg_resp_store_error(resp, err, "suppressions");
@@ -245,7 +246,7 @@ void api_suppressions_list(cg_req *req, cg_resp *resp)
 void api_suppressions_revoke(cg_req *req, cg_resp *resp)
 {
 	json_t *items = NULL;
-	cg_err err = cg_store_suppressions_list(req->srv->store, &req->scope, false,
+	cg_err err = cg_store_suppressions_list(req->srv->store, &req->scope, false, req->id,
 	                                        cg_time_now_ms(), &items);
 	if (err) {
 		cg_resp_store_error(resp, err, "suppression");

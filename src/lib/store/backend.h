@@ -84,7 +84,7 @@ typedef struct cg_store_ops {
 	cg_err (*suppression_create)(cg_store_impl *st, const cg_actor *actor, const json_t *rec,
 	                             int64_t expires_ms, int64_t now_ms, int64_t *id);
 	cg_err (*suppressions_list)(cg_store_impl *st, const cg_scope *scope, bool active_only,
-	                            int64_t now_ms, json_t **items);
+	                            int64_t id, int64_t now_ms, json_t **items);
 	cg_err (*suppression_revoke)(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
 	                             int64_t id, int64_t now_ms);
 	cg_err (*event_seq)(cg_store_impl *st, const char *producer, const char *id, int64_t *seq);

@@ -2943,19 +2943,21 @@ static cg_err pg_suppression_create(cg_store_impl *st, const cg_actor *actor, co
 }
 
 static cg_err pg_suppressions_list(cg_store_impl *st, const cg_scope *scope, bool active_only,
-                                   int64_t now_ms, json_t **items)
+                                   int64_t id, int64_t now_ms, json_t **items)
 {
 	*items = NULL;
 	params p = {0};
 	p_int(&p, scope->agency_id);
 	p_int(&p, active_only);
 	p_int(&p, now_ms);
+	p_int(&p, id);
 	PGresult *res = NULL;
 	cg_err err = read_q(
 	    st,
 	    "SELECT id,source,kind,subject,agency_id,note,from_event,expires_at,created_at,"
 	    "created_by,revoked_at FROM suppressions WHERE ($1=0 OR agency_id=$1)"
-	    " AND ($2=0 OR (revoked_at IS NULL AND expires_at>$3)) ORDER BY id DESC LIMIT 1000",
+	    " AND ($2=0 OR (revoked_at IS NULL AND expires_at>$3)) AND ($4=0 OR id=$4)"
+	    " ORDER BY id DESC LIMIT 1000",
 	    &p, &res);
 	params_free(&p);
 	if (err)

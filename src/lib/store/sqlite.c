@@ -3054,7 +3054,8 @@ static const char SQL_SUP_ADD[] =
 static const char SQL_SUP_LIST[] =
     "SELECT id,source,kind,subject,agency_id,note,from_event,expires_at,created_at,created_by,"
     "revoked_at FROM suppressions WHERE (?1=0 OR agency_id=?1)"
-    " AND (?2=0 OR (revoked_at IS NULL AND expires_at>?3)) ORDER BY id DESC LIMIT 1000";
+    " AND (?2=0 OR (revoked_at IS NULL AND expires_at>?3)) AND (?4=0 OR id=?4)"
+    " ORDER BY id DESC LIMIT 1000";
 static const char SQL_SUP_REVOKE[] =
     "UPDATE suppressions SET revoked_at=?1 WHERE id=?2 AND revoked_at IS NULL"
     " AND (?3=0 OR agency_id=?3)";
@@ -3091,7 +3092,7 @@ static cg_err sq_suppression_create(cg_store_impl *st, const cg_actor *actor, co
 }
 
 static cg_err sq_suppressions_list(cg_store_impl *st, const cg_scope *scope, bool active_only,
-                                   int64_t now_ms, json_t **items)
+                                   int64_t id, int64_t now_ms, json_t **items)
 {
 	*items = NULL;
 	json_t *arr = json_array();
@@ -3102,6 +3103,7 @@ static cg_err sq_suppressions_list(cg_store_impl *st, const cg_scope *scope, boo
 		sqlite3_bind_int64(s, 1, scope->agency_id);
 		sqlite3_bind_int(s, 2, active_only);
 		sqlite3_bind_int64(s, 3, now_ms);
+		sqlite3_bind_int64(s, 4, id);
 		while (sqlite3_step(s) == SQLITE_ROW) {
 			json_t *o = json_object();
 			json_object_set_new(o, "id", json_integer(sqlite3_column_int64(s, 0)));

@@ -305,7 +305,7 @@ cg_err cg_store_audit_list(cg_store *st, const char *actor, int64_t since_ms, in
 static cg_err suppress(cg_store *st, const cg_event_in *evs, size_t n, int64_t now_ms)
 {
 	json_t *rules = NULL;
-	cg_err err = st->ops->suppressions_list(st->impl, &(cg_scope){0}, true, now_ms, &rules);
+	cg_err err = st->ops->suppressions_list(st->impl, &(cg_scope){0}, true, 0, now_ms, &rules);
 	for (size_t i = 0; !err && json_array_size(rules) && i < n; i++) {
 		if (evs[i].duplicate)
 			continue;
@@ -396,10 +396,10 @@ cg_err cg_store_suppression_create(cg_store *st, const cg_actor *actor, const js
 	WRITE(suppression_create(st->impl, actor, rec, expires_ms, now_ms, id));
 }
 
-cg_err cg_store_suppressions_list(cg_store *st, const cg_scope *scope, bool active_only,
+cg_err cg_store_suppressions_list(cg_store *st, const cg_scope *scope, bool active_only, int64_t id,
                                   int64_t now_ms, json_t **items)
 {
-	return st->ops->suppressions_list(st->impl, scope, active_only, now_ms, items);
+	return st->ops->suppressions_list(st->impl, scope, active_only, id, now_ms, items);
 }
 
 cg_err cg_store_suppression_revoke(cg_store *st, const cg_scope *scope, const cg_actor *actor,

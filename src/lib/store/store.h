@@ -258,10 +258,10 @@ cg_err cg_store_events_count(cg_store *st, int64_t *count);
  * the expiry in ms; audited. */
 cg_err cg_store_suppression_create(cg_store *st, const cg_actor *actor, const json_t *rec,
                                    int64_t expires_ms, int64_t now_ms, int64_t *id);
-/* Newest first, within the scope; active_only: neither expired at now_ms
- * nor revoked. */
+/* Newest first (at most 1000), within the scope; active_only: neither
+ * expired at now_ms nor revoked; id > 0: that rule only. */
 cg_err cg_store_suppressions_list(cg_store *st, const cg_scope *scope, bool active_only,
-                                  int64_t now_ms, json_t **items);
+                                  int64_t id, int64_t now_ms, json_t **items);
 /* Revokes a rule the scope sees (CG_ENOTFOUND otherwise, or when it was
  * revoked already); audited. */
 cg_err cg_store_suppression_revoke(cg_store *st, const cg_scope *scope, const cg_actor *actor,

@@ -1022,15 +1022,19 @@ TEST(suppressions)
 	json_decref(rule);
 	cg_scope sa = {a}, sb = {b};
 	json_t *items = NULL;
-	CHECK(cg_store_suppressions_list(st, &ALL, true, now, &items) == CG_OK);
+	CHECK(cg_store_suppressions_list(st, &ALL, true, 0, now, &items) == CG_OK);
 	CHECK(json_array_size(items) == 1 &&
 	      json_integer_value(json_object_get(json_array_get(items, 0), "id")) == r1);
 	json_decref(items);
-	CHECK(cg_store_suppressions_list(st, &sa, false, now, &items) == CG_OK);
+	CHECK(cg_store_suppressions_list(st, &sa, false, 0, now, &items) == CG_OK);
 	CHECK(json_array_size(items) == 2);
 	json_decref(items);
-	CHECK(cg_store_suppressions_list(st, &sb, false, now, &items) == CG_OK);
+	CHECK(cg_store_suppressions_list(st, &sb, false, 0, now, &items) == CG_OK);
 	CHECK(json_array_size(items) == 0);
+	json_decref(items);
+	CHECK(cg_store_suppressions_list(st, &sa, false, r2, now, &items) == CG_OK);
+	CHECK(json_array_size(items) == 1 &&
+	      json_integer_value(json_object_get(json_array_get(items, 0), "id")) == r2);
 	json_decref(items);
 	/* 1 covered; 2 another agency; 3 another subject; 4 the expired rule's */
 	static const char *const subj[] = {"https://x.example/", "https://x.example/",
