@@ -2721,8 +2721,8 @@ static cg_err triage_one(pgconn *c, const cg_scope *scope, const cg_actor *actor
 	params p = {0};
 	p_int(&p, seq);
 	PGresult *ev = NULL, *old = NULL;
-	cg_err err = q(c, "SELECT agency_id, time, severity FROM events WHERE seq=$1 FOR UPDATE",
-	               &p, &ev);
+	cg_err err =
+	    q(c, "SELECT agency_id, time, severity FROM events WHERE seq=$1 FOR UPDATE", &p, &ev);
 	if (!err && (PQntuples(ev) != 1 ||
 	             (scope->agency_id != 0 && col_i64(ev, 0, 0) != scope->agency_id)))
 		err = CG_ENOTFOUND;
@@ -2781,15 +2781,13 @@ static cg_err triage_one(pgconn *c, const cg_scope *scope, const cg_actor *actor
 	return err;
 }
 
-static cg_err pg_event_seq(cg_store_impl *st, const char *producer, const char *id,
-                           int64_t *seq)
+static cg_err pg_event_seq(cg_store_impl *st, const char *producer, const char *id, int64_t *seq)
 {
 	params p = {0};
 	p_str(&p, producer);
 	p_str(&p, id);
 	PGresult *res = NULL;
-	cg_err err =
-	    read_q(st, "SELECT seq FROM events WHERE producer=$1 AND id=$2", &p, &res);
+	cg_err err = read_q(st, "SELECT seq FROM events WHERE producer=$1 AND id=$2", &p, &res);
 	params_free(&p);
 	if (err)
 		return err;
@@ -2876,10 +2874,10 @@ static cg_err pg_triage_counts(cg_store_impl *st, const cg_scope *scope, int64_t
 	json_t *arr = json_array();
 	for (int i = 0; i < PQntuples(res); i++)
 		json_array_append_new(
-		    arr, json_pack("{s:I,s:s,s:s,s:I}", "agency_id", (json_int_t)col_i64(res, i, 0),
-		                   "severity", cg_severity_name((cg_severity)col_i64(res, i, 1)),
-		                   "state", PQgetvalue(res, i, 2), "n",
-		                   (json_int_t)col_i64(res, i, 3)));
+		    arr,
+		    json_pack("{s:I,s:s,s:s,s:I}", "agency_id", (json_int_t)col_i64(res, i, 0),
+		              "severity", cg_severity_name((cg_severity)col_i64(res, i, 1)),
+		              "state", PQgetvalue(res, i, 2), "n", (json_int_t)col_i64(res, i, 3)));
 	PQclear(res);
 	*out = arr;
 	return CG_OK;
@@ -2952,13 +2950,13 @@ static cg_err pg_suppressions_list(cg_store_impl *st, const cg_scope *scope, boo
 	p_int(&p, now_ms);
 	p_int(&p, id);
 	PGresult *res = NULL;
-	cg_err err = read_q(
-	    st,
-	    "SELECT id,source,kind,subject,agency_id,note,from_event,expires_at,created_at,"
-	    "created_by,revoked_at FROM suppressions WHERE ($1=0 OR agency_id=$1)"
-	    " AND ($2=0 OR (revoked_at IS NULL AND expires_at>$3)) AND ($4=0 OR id=$4)"
-	    " ORDER BY id DESC LIMIT 1000",
-	    &p, &res);
+	cg_err err =
+	    read_q(st,
+	           "SELECT id,source,kind,subject,agency_id,note,from_event,expires_at,created_at,"
+	           "created_by,revoked_at FROM suppressions WHERE ($1=0 OR agency_id=$1)"
+	           " AND ($2=0 OR (revoked_at IS NULL AND expires_at>$3)) AND ($4=0 OR id=$4)"
+	           " ORDER BY id DESC LIMIT 1000",
+	           &p, &res);
 	params_free(&p);
 	if (err)
 		return err;
@@ -2984,8 +2982,8 @@ static cg_err pg_suppressions_list(cg_store_impl *st, const cg_scope *scope, boo
 	return CG_OK;
 }
 
-static cg_err pg_suppression_revoke(cg_store_impl *st, const cg_scope *scope,
-                                    const cg_actor *actor, int64_t id, int64_t now_ms)
+static cg_err pg_suppression_revoke(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
+                                    int64_t id, int64_t now_ms)
 {
 	params p = {0};
 	p_int(&p, now_ms);
@@ -3068,12 +3066,14 @@ static cg_err inc_write_tx(pgconn *c, const cg_scope *scope, const cg_actor *act
 			p_str(&p, cg_json_get_str(w->rec, "kind"));
 			p_str(&p, rec);
 			p_int(&p, now_ms);
-			err = q(c,
-			        "INSERT INTO incidents(year,year_seq,agency_id,state,severity,kind,rec,"
-			        "created_at,updated_at) SELECT $1::int, coalesce(max(year_seq),0)+1,"
-			        " $2::bigint, $3, $4, $5, $6::jsonb, $7::bigint, $7::bigint FROM incidents"
-			        " WHERE year=$1::int RETURNING id",
-			        &p, &res);
+			err = q(
+			    c,
+			    "INSERT INTO incidents(year,year_seq,agency_id,state,severity,kind,rec,"
+			    "created_at,updated_at) SELECT $1::int, coalesce(max(year_seq),0)+1,"
+			    " $2::bigint, $3, $4, $5, $6::jsonb, $7::bigint, $7::bigint FROM "
+			    "incidents"
+			    " WHERE year=$1::int RETURNING id",
+			    &p, &res);
 			params_free(&p);
 			if (!err) {
 				*id = col_i64(res, 0, 0);
@@ -3084,7 +3084,8 @@ static cg_err inc_write_tx(pgconn *c, const cg_scope *scope, const cg_actor *act
 		*id = w->id;
 		params p = {0};
 		p_int(&p, w->id);
-		err = q(c, "SELECT agency_id, state FROM incidents WHERE id=$1 FOR UPDATE", &p, &res);
+		err =
+		    q(c, "SELECT agency_id, state FROM incidents WHERE id=$1 FOR UPDATE", &p, &res);
 		params_free(&p);
 		if (!err) {
 			if (PQntuples(res) != 1 ||
@@ -3101,13 +3102,15 @@ static cg_err inc_write_tx(pgconn *c, const cg_scope *scope, const cg_actor *act
 			p_int(&u, w->id);
 			p_str(&u, w->expect_state ? w->expect_state : "");
 			err = q(c,
-			        "UPDATE incidents SET state=$1, severity=$2, rec=$3::jsonb, updated_at=$4"
+			        "UPDATE incidents SET state=$1, severity=$2, rec=$3::jsonb, "
+			        "updated_at=$4"
 			        " WHERE id=$5 AND state=$6",
 			        &u, &res);
 			params_free(&u);
 			if (!err) {
 				if (strcmp(PQcmdTuples(res), "0") == 0)
-					err = CG_ECONFLICT; /* moved by another writer since it was read */
+					err = CG_ECONFLICT; /* moved by another writer since it was
+					                       read */
 				PQclear(res);
 			}
 		} else if (!err) {
@@ -3189,7 +3192,8 @@ static cg_err pg_incident_get(cg_store_impl *st, const cg_scope *scope, int64_t 
 		return err;
 	}
 	json_t *o = NULL;
-	if (PQntuples(res) == 1 && (scope->agency_id == 0 || col_i64(res, 0, 3) == scope->agency_id))
+	if (PQntuples(res) == 1 &&
+	    (scope->agency_id == 0 || col_i64(res, 0, 3) == scope->agency_id))
 		o = row_incident(res, 0);
 	PQclear(res);
 	if (!o) {
@@ -3204,10 +3208,11 @@ static cg_err pg_incident_get(cg_store_impl *st, const cg_scope *scope, int64_t 
 			json_array_append_new(evs, json_integer(col_i64(res, i, 0)));
 		json_object_set_new(o, "events", evs);
 		PQclear(res);
-		err = read_q(st,
-		             "SELECT time,actor,what,detail FROM incident_timeline WHERE incident_id=$1"
-		             " ORDER BY id",
-		             &p, &res);
+		err = read_q(
+		    st,
+		    "SELECT time,actor,what,detail FROM incident_timeline WHERE incident_id=$1"
+		    " ORDER BY id",
+		    &p, &res);
 	}
 	if (!err) {
 		json_t *tl = json_array();

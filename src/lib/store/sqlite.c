@@ -2947,8 +2947,7 @@ static cg_err triage_one(conn *c, const cg_scope *scope, const cg_actor *actor, 
 
 static const char SQL_EV_SEQ[] = "SELECT seq FROM events WHERE producer=? AND id=?";
 
-static cg_err sq_event_seq(cg_store_impl *st, const char *producer, const char *id,
-                           int64_t *seq)
+static cg_err sq_event_seq(cg_store_impl *st, const char *producer, const char *id, int64_t *seq)
 {
 	conn *c = reader_get(st);
 	sqlite3_stmt *s = stmt(c, SQL_EV_SEQ);
@@ -3116,9 +3115,10 @@ static cg_err sq_suppressions_list(cg_store_impl *st, const cg_scope *scope, boo
 			json_object_set_new(o, "expires_at", col_time(s, 7));
 			json_object_set_new(o, "created_at", col_time(s, 8));
 			json_object_set_new(o, "created_by", col_str(s, 9));
-			json_object_set_new(o, "revoked_at", sqlite3_column_type(s, 10) == SQLITE_NULL
-			                                         ? json_null()
-			                                         : col_time(s, 10));
+			json_object_set_new(o, "revoked_at",
+			                    sqlite3_column_type(s, 10) == SQLITE_NULL
+			                        ? json_null()
+			                        : col_time(s, 10));
 			json_array_append_new(arr, o);
 		}
 		sqlite3_reset(s);
@@ -3132,8 +3132,8 @@ static cg_err sq_suppressions_list(cg_store_impl *st, const cg_scope *scope, boo
 	return CG_OK;
 }
 
-static cg_err sq_suppression_revoke(cg_store_impl *st, const cg_scope *scope,
-                                    const cg_actor *actor, int64_t id, int64_t now_ms)
+static cg_err sq_suppression_revoke(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
+                                    int64_t id, int64_t now_ms)
 {
 	conn *c = writer_get(st);
 	cg_err err = begin(c);
@@ -3162,8 +3162,7 @@ static cg_err sq_suppression_revoke(cg_store_impl *st, const cg_scope *scope,
 #define SQL_INC_COLS                                                                               \
 	"SELECT id,year,year_seq,agency_id,state,severity,kind,rec,created_at,updated_at"          \
 	" FROM incidents"
-static const char SQL_INC_NEXT[] =
-    "SELECT coalesce(max(year_seq),0)+1 FROM incidents WHERE year=?";
+static const char SQL_INC_NEXT[] = "SELECT coalesce(max(year_seq),0)+1 FROM incidents WHERE year=?";
 static const char SQL_INC_ADD[] =
     "INSERT INTO incidents(year,year_seq,agency_id,state,severity,kind,rec,created_at,"
     "updated_at) VALUES(?,?,?,?,?,?,?,?,?)";
@@ -3246,7 +3245,8 @@ static cg_err inc_write_tx(conn *c, const cg_scope *scope, const cg_actor *actor
 		else {
 			sqlite3_bind_int64(s, 1, w->id);
 			if (sqlite3_step(s) != SQLITE_ROW ||
-			    (scope->agency_id != 0 && sqlite3_column_int64(s, 0) != scope->agency_id))
+			    (scope->agency_id != 0 &&
+			     sqlite3_column_int64(s, 0) != scope->agency_id))
 				err = CG_ENOTFOUND;
 			sqlite3_reset(s);
 		}
@@ -3262,7 +3262,8 @@ static cg_err inc_write_tx(conn *c, const cg_scope *scope, const cg_actor *actor
 				bind_str(s, 6, w->expect_state);
 				err = step_done(c, s);
 				if (!err && sqlite3_changes(c->db) == 0)
-					err = CG_ECONFLICT; /* moved by another writer since it was read */
+					err = CG_ECONFLICT; /* moved by another writer since it was
+					                       read */
 			}
 		} else if (!err) {
 			if (!(s = stmt(c, SQL_INC_TOUCH)))
@@ -3379,7 +3380,8 @@ static cg_err sq_incidents_list(cg_store_impl *st, const cg_scope *scope, const 
 	*total = 0;
 	cg_buf sql;
 	cg_buf_init(&sql, 512);
-	cg_buf_puts(&sql, " FROM incidents WHERE (?1=0 OR agency_id=?1) AND (?2 IS NULL OR state=?2)");
+	cg_buf_puts(&sql,
+	            " FROM incidents WHERE (?1=0 OR agency_id=?1) AND (?2 IS NULL OR state=?2)");
 	conn *c = reader_get(st);
 	char q1[600], q2[700];
 	snprintf(q1, sizeof q1, "SELECT count(*)%s", cg_buf_cstr(&sql));
