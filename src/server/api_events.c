@@ -28,6 +28,7 @@
 
 #include "api/ingest.h"
 #include "api/netaddr.h"
+#include "api/triage.h"
 #include "core/event.h"
 #include "core/json.h"
 #include "core/limits.h"
@@ -332,6 +333,15 @@ void api_events_list(cg_req *req, cg_resp *resp)
 		sev = level;
 	}
 	q.severity_min = (int)sev;
+	const char *st = cg_req_arg(req, "state");
+	cg_triage_state ts;
+	if (st && *st && cg_triage_state_parse(st, &ts) != CG_OK) {
+		cg_resp_error(resp, 400,
+		              "state: one of new acknowledged false_positive in_incident resolved",
+		              NULL);
+		return;
+	}
+	q.state = st;
 	q.source = cg_req_arg(req, "source");
 	q.kind = cg_req_arg(req, "kind");
 	q.q = cg_req_arg(req, "q");

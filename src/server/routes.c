@@ -20,16 +20,24 @@ CG_ROUTE_GROUP(api_inventory);
 CG_ROUTE_GROUP(web_api);
 CG_ROUTE_GROUP(api_import);
 CG_ROUTE_GROUP(api_events);
+CG_ROUTE_GROUP(api_triage);
+CG_ROUTE_GROUP(api_incidents);
 CG_ROUTE_GROUP(dns_upload);
 CG_ROUTE_GROUP(api_admin);
 CG_ROUTE_GROUP(api_agent);
 CG_ROUTE_GROUP(static);
 
 static const cg_route_group groups[] = {
-    {api_session_routes, &api_session_nroutes}, {api_inventory_routes, &api_inventory_nroutes},
-    {web_api_routes, &web_api_nroutes},         {api_import_routes, &api_import_nroutes},
-    {api_events_routes, &api_events_nroutes},   {dns_upload_routes, &dns_upload_nroutes},
-    {api_admin_routes, &api_admin_nroutes},     {api_agent_routes, &api_agent_nroutes},
+    {api_session_routes, &api_session_nroutes},
+    {api_inventory_routes, &api_inventory_nroutes},
+    {web_api_routes, &web_api_nroutes},
+    {api_import_routes, &api_import_nroutes},
+    {api_events_routes, &api_events_nroutes},
+    {api_triage_routes, &api_triage_nroutes},
+    {api_incidents_routes, &api_incidents_nroutes},
+    {dns_upload_routes, &dns_upload_nroutes},
+    {api_admin_routes, &api_admin_nroutes},
+    {api_agent_routes, &api_agent_nroutes},
     {static_routes, &static_nroutes},
 };
 

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "api/triage.h"
 #include "core/event.h"
 #include "core/fileio.h"
 #include "core/json.h"
@@ -463,6 +464,15 @@ static void cycle(cg_web_watch *w)
 		portal *p = find_portal(w, w->open[i].url);
 		if (!w->open[i].seen_now && p && p->checked_now) {
 			resolve(w, &w->open[i]);
+			/* the finding's event, untouched by the team or only
+			 * acknowledged, is resolved by the watch (api/triage.h) */
+			bool changed;
+			cg_err rerr =
+			    cg_triage_resolve_ended(w->st, "server:web", w->open[i].event_id,
+			                            "system:web-watch", cg_time_now_ms(), &changed);
+			if (rerr && rerr != CG_ENOTFOUND)
+				cg_error("web watcher: cannot resolve the event of %s %s: %s",
+				         w->open[i].kind, w->open[i].url, cg_store_errmsg());
 			cg_err err =
 			    cg_store_web_finding_close(w->st, w->open[i].url, w->open[i].kind);
 			if (err && err != CG_ENOTFOUND)

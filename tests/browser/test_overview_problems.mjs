@@ -58,7 +58,7 @@ await T.step("the 30-day chart is an inline SVG whose bars add up to the headlin
 });
 await T.step("the cards are links to the filtered lists", async () => {
 	const href = await page.getAttribute("#card-open", "href");
-	if (!/^#\/events\?since=/.test(href)) throw new Error(href);
+	if (!/^#\/triage\?state=new&since=/.test(href)) throw new Error(href);
 	await page.click("#card-portals");
 	await page.waitForSelector("#portals-body");
 	return page.url().endsWith("#/portals");

@@ -143,6 +143,15 @@ def main():
         ok(want <= kinds, "events of every kind are stored", sorted(kinds))
         ok(all(e.get("agency_id") for e in evs), "every demo event is mapped to its agency",
            [e["id"] for e in evs if not e.get("agency_id")])
+        cases = get("/incidents?limit=50")
+        states_seen = sorted(c["state"] for c in cases["items"])
+        ok(cases["total"] == 4 and states_seen == ["closed", "contained", "new", "responding"]
+           and all(c["number"].startswith("SC-") for c in cases["items"]),
+           "the demo has incident cases in different states (seeded once)", states_seen)
+        deface = next((c for c in cases["items"] if c["kind"] == "defacement"), None)
+        one = get(f"/incidents/{deface['id']}") if deface else {}
+        ok(len(one.get("events", [])) == 1 and [x["what"] for x in one.get("timeline", [])] == ["created", "state", "state", "state"],
+           "the defacement case links its finding and has its timeline", one)
         systems = get("/systems?limit=500")["items"]
         levels = {s["level"] for s in systems}
         states = {s["dossier_status"] for s in systems}

@@ -92,13 +92,29 @@ try:
     # records of agency one, tried by the officer of agency two
     o2 = srv.client()
     o2.login("u_officer2", "password-of-officer2")
+    ing = clients["ingest"]
+    st, _, _ = ing.req("POST", "/api/v1/events", [{"id": "pol-1", "time": "2026-11-21T04:00:00Z", "source": "web",
+                                                   "kind": "defacement", "severity": "high", "summary": "x",
+                                                   "host": "10.1.0.9"}])
+    _, evl, _ = srv.login_admin().req("GET", f"/api/v1/events?agency_id={a1['id']}")
+    ev1 = evl["items"][0]["seq"]
+    _, case1, _ = srv.login_admin().req("POST", "/api/v1/incidents", {"title": "Sự cố của Sở Một", "kind": "defacement",
+                                                                      "severity": "high", "agency_id": a1["id"]})
     tries = [("GET", f"/api/v1/agencies/{a1['id']}", None), ("PUT", f"/api/v1/agencies/{a1['id']}", {"declared_endpoints": 1}),
              ("GET", f"/api/v1/systems/{sys1['id']}", None), ("PATCH", f"/api/v1/systems/{sys1['id']}", {"name": "x"}),
              ("DELETE", f"/api/v1/systems/{sys1['id']}", None), ("POST", f"/api/v1/systems/{sys1['id']}/web/check", None),
              ("GET", f"/api/v1/agent-policies/{a1['id']}", None), ("PUT", f"/api/v1/agent-policies/{a1['id']}", {"heartbeat_s": 30}),
              ("POST", "/api/v1/enroll-tokens", {"agency_id": a1["id"]}),
              ("POST", "/api/v1/systems", {"agency_id": a1["id"], "name": "lạ", "kind": "portal", "level": 1}),
-             ("POST", "/api/v1/people", {"agency_id": a1["id"], "name": "Người lạ", "role": "contact_point"})]
+             ("POST", "/api/v1/people", {"agency_id": a1["id"], "name": "Người lạ", "role": "contact_point"}),
+             ("PATCH", f"/api/v1/events/{ev1}", {"state": "false_positive"}),
+             ("POST", "/api/v1/events/triage", {"ids": [ev1], "state": "resolved"}),
+             ("POST", "/api/v1/suppressions", {"event_id": ev1, "days": 1}),
+             ("POST", "/api/v1/incidents", {"title": "x", "kind": "ddos", "severity": "high", "agency_id": a1["id"]}),
+             ("GET", f"/api/v1/incidents/{case1['id']}", None),
+             ("PATCH", f"/api/v1/incidents/{case1['id']}", {"state": "triage"}),
+             ("POST", f"/api/v1/incidents/{case1['id']}/comments", {"text": "x"}),
+             ("POST", f"/api/v1/incidents/{case1['id']}/events", {"event_ids": [ev1]})]
     leaked = []
     for method, path, body in tries:
         st, resp, _ = o2.req(method, path, body)
@@ -108,6 +124,10 @@ try:
     admin = srv.login_admin()  # the matrix logged it out (DELETE /session)
     st, s1, _ = admin.req("GET", f"/api/v1/systems/{sys1['id']}")
     t.ok(st == 200 and s1["name"] == "Cổng một", "agency one's system is untouched", s1)
+    st, k1, _ = admin.req("GET", f"/api/v1/incidents/{case1['id']}")
+    t.ok(st == 200 and k1["state"] == "new" and len(k1["timeline"]) == 1, "agency one's case is untouched", k1)
+    st, e1, _ = admin.req("GET", f"/api/v1/events/{ev1}")
+    t.ok(st == 200 and e1["state"] == "new", "agency one's event is still new", e1)
     # and the officer of agency one may do the same on their own records
     o1 = clients["officer"]
     o1.login("u_officer", "password-of-officer")
@@ -115,6 +135,8 @@ try:
     t.ok(st == 200, "the officer of agency one changes their own system", body)
     st, body, _ = o1.req("PUT", f"/api/v1/agent-policies/{a1['id']}", {"heartbeat_s": 30})
     t.ok(st == 200, "and their agency's agent policy", body)
+    st, body, _ = o1.req("PATCH", f"/api/v1/events/{ev1}", {"state": "acknowledged"})
+    t.ok(st == 200 and body["state"] == "acknowledged", "and triage their agency's event", body)
     st, body, _ = o1.req("POST", "/api/v1/systems", {"agency_id": a2["id"], "name": "lạ", "kind": "portal", "level": 1})
     t.ok(st == 403, "but not create a system in agency two", body)
 finally:

@@ -130,6 +130,12 @@ def main():
         kinds3 = sorted(e["kind"] for e in web_events(admin, ua))
         t.ok(kinds3 == kinds2, "after a restart the open alerts are not raised again", (kinds2, kinds3))
 
+        # the team has acknowledged one finding and called the other a false alarm
+        opened = {e["kind"]: e for e in web_events(admin, ua) if e["evidence"].get("state") == "open"}
+        st, _, _ = admin.req("PATCH", f"/api/v1/events/{opened['hidden_links']['seq']}", {"state": "acknowledged"})
+        st2, _, _ = admin.req("PATCH", f"/api/v1/events/{opened['spam']['seq']}", {"state": "false_positive"})
+        t.ok(st == 200 and st2 == 200, "the open findings' events are triaged", (st, st2))
+
         # the fix: the end is recorded
         ngx.write("a/index.html", base)
         admin.req("POST", f"/api/v1/systems/{s1['id']}/web/check")
@@ -140,6 +146,10 @@ def main():
         b = status()
         pa = [p for p in b["portals"] if p["url"] == ua][0]
         t.ok(pa["outcome"] == "ok" and not pa["open_findings"], "status: no open finding after the fix", pa)
+        _, hl, _ = admin.req("GET", f"/api/v1/events/{opened['hidden_links']['seq']}")
+        _, sp, _ = admin.req("GET", f"/api/v1/events/{opened['spam']['seq']}")
+        t.ok(hl["state"] == "resolved" and hl["triaged_by"] == "system:web-watch" and sp["state"] == "false_positive",
+             "the ended finding's event is resolved by the watch; the false alarm stays one", (hl, sp))
 
         # a legitimate redesign: content_replaced, then re-baselined by an analyst
         ngx.write("c/index.html", '<html><head><title>Cổng mới</title></head><body>' +

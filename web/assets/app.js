@@ -10,6 +10,8 @@
 const ROUTES = [
 	{ path: "overview", label: "nav_overview", page: pageOverview, section: "nav_section_monitor", icon: "◫" },
 	{ path: "events", label: "nav_events", page: pageEvents, section: "nav_section_monitor", icon: "⚠" },
+	{ path: "triage", label: "nav_triage", page: pageTriage, section: "nav_section_monitor", icon: "✓" },
+	{ path: "incidents", label: "nav_incidents", page: pageIncidents, section: "nav_section_monitor", icon: "⚑" },
 	{ path: "portals", label: "nav_portals", page: pagePortals, section: "nav_section_monitor", icon: "◎" },
 	{ path: "endpoints", label: "nav_endpoints", page: pageEndpoints, section: "nav_section_monitor", icon: "▣" },
 	{ path: "dns", label: "nav_dns", page: pageDns, section: "nav_section_monitor", icon: "⌘" },

@@ -36,7 +36,7 @@ Object.assign(CG_STRINGS.vi, {
 	err_code_in_use: "Bản ghi đang được dùng ở nơi khác nên không xoá được.",
 	err_code_not_found: "Bản ghi liên quan không còn tồn tại.",
 
-	total_open_days: "Cảnh báo trong {days} ngày",
+	total_open_days: "Cảnh báo chưa xử lý ({days} ngày)",
 	by_severity: "theo mức độ:",
 	fig_enrolled_declared: "Máy trạm đã cài agent / khai báo",
 	fig_online: "Máy trạm đang trực tuyến",
@@ -84,7 +84,7 @@ Object.assign(CG_STRINGS.en, {
 	err_code_in_use: "The record is still used elsewhere and cannot be deleted.",
 	err_code_not_found: "A related record no longer exists.",
 
-	total_open_days: "Findings in {days} days",
+	total_open_days: "Untriaged findings ({days} days)",
 	by_severity: "by severity:",
 	fig_enrolled_declared: "Endpoints with the agent / declared",
 	fig_online: "Endpoints online",

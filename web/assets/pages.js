@@ -80,7 +80,7 @@ async function pageOverview(main, params) {
 			return hrefOf ? el("a", Object.assign({ href: hrefOf(s) }, attrs), fmtNum(n)) : el("span", attrs, fmtNum(n));
 		}));
 		const cards = el("div", { class: "cards" },
-			card("card-open", "#/events" + (since ? "?since=" + encodeURIComponent(since) : ""), t("total_open_days", { days: ov.open_days || 30 }), fmtNum(tot.open_total), (of.critical || 0) + (of.high || 0) > 0 ? "card-alert" : "",
+			card("card-open", "#/triage?state=new" + (since ? "&since=" + encodeURIComponent(since) : ""), t("total_open_days", { days: ov.open_days || 30 }), fmtNum(tot.open_total), (of.critical || 0) + (of.high || 0) > 0 ? "card-alert" : "",
 				el("div", null, el("small", { class: "muted" }, t("by_severity")), " ", sevLine(of))),
 			card("card-endpoints", "#/endpoints", t("fig_enrolled_declared"), fmtNum(tot.enrolled) + " / " + fmtNum(tot.declared_endpoints), "",
 				el("small", { class: "muted" }, t("fig_online_n", { n: fmtNum(tot.online) }))),
@@ -501,6 +501,7 @@ async function pageEvents(main, params) {
 				el("h2", { id: "event-single-title" }, sevBadge(ev.severity), " ", ev.summary || tEnum("event_kind", ev.kind)),
 				el("p", { class: "muted" }, agencyName(ev), " · ", timeEl(ev.time)),
 				evidenceView(ev),
+				triageActions(ev, () => render()),
 				el("div", { class: "dialog-actions" }, el("a", { class: "btn", href: "#/events" }, t("all_events")))));
 			single.firstChild.focus(); /* the finding the link named, for screen readers too */
 		} catch (e) {

@@ -41,6 +41,8 @@ static bool readable(cg_pol_resource res)
 	case CG_PRES_ENROLL_TOKEN:
 	case CG_PRES_AGENT_POLICY:
 	case CG_PRES_ENDPOINT:
+	case CG_PRES_SUPPRESSION:
+	case CG_PRES_INCIDENT:
 		return true;
 	default:
 		return false;
@@ -72,6 +74,12 @@ static unsigned extra(cg_pol_kind k, cg_pol_resource res)
 			return CRUD;
 		case CG_PRES_AGENCY_MAPPING:
 			return U;
+		case CG_PRES_EVENT: /* triage: state, assignee, note */
+			return U;
+		case CG_PRES_SUPPRESSION:
+			return R | C | D;
+		case CG_PRES_INCIDENT:
+			return R | C | U;
 		case CG_PRES_DNS_UPLOAD:
 			return R | UP;
 		case CG_PRES_ENROLL_TOKEN:
@@ -90,6 +98,12 @@ static unsigned extra(cg_pol_kind k, cg_pol_resource res)
 		case CG_PRES_SYSTEM:
 		case CG_PRES_PERSON:
 			return CRUD;
+		case CG_PRES_EVENT: /* triage of their agency's events */
+			return U;
+		case CG_PRES_SUPPRESSION:
+			return R | C | D;
+		case CG_PRES_INCIDENT:
+			return R | C | U;
 		case CG_PRES_DNS_UPLOAD:
 			return R | UP;
 		case CG_PRES_ENROLL_TOKEN:
@@ -166,7 +180,7 @@ const char *cg_pol_resource_name(cg_pol_resource r)
 	                                "person",       "event",  "dns_upload",     "dns_findings",
 	                                "web",          "user",   "token",          "audit",
 	                                "enroll_token", "agent",  "agent_policy",   "endpoint",
-	                                "job"};
+	                                "job",          "suppression",    "incident"};
 	_Static_assert(sizeof n / sizeof n[0] == CG_PRES_NRESOURCES, "resource names");
 	return (unsigned)r < CG_PRES_NRESOURCES ? n[r] : "?";
 }

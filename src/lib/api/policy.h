@@ -22,10 +22,14 @@
  *    session; a read-scope token reads the same, no session;
  *  - admin: everything (users, API tokens and the audit log only them);
  *  - analyst: the province team; everything but users, tokens, audit;
+ *    triage of every event (state, assignee, note) and suppression
+ *    rules; incident cases of every agency;
  *  - officer: their own agency's systems, people, enrolment tokens, agent
  *    policy and agency record (not create or delete an agency, nor change
  *    the fields that map events to it), and DNS uploads for their
- *    agency's ranges; never another agency or none;
+ *    agency's ranges, the triage of their agency's events, their
+ *    suppression rules and their agency's incident cases; never
+ *    another agency or none;
  *  - viewer: reads only;
  *  - ingest token: sends events, and DNS logs (a provider account), within
  *    its agency when it is bound to one;
@@ -85,6 +89,8 @@ typedef enum cg_pol_resource {
 	CG_PRES_AGENT_POLICY,
 	CG_PRES_ENDPOINT, /* agents and coverage */
 	CG_PRES_JOB,      /* the background jobs' schedule and leases */
+	CG_PRES_SUPPRESSION, /* rules that mark later false positives */
+	CG_PRES_INCIDENT,    /* incident cases, their events and comments */
 	CG_PRES_NRESOURCES
 } cg_pol_resource;
 

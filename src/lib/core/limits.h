@@ -443,5 +443,21 @@
 /* Plaintext bytes per encrypted chunk of an encrypted backup; a chunk
  * header announcing more than this (+ the tag) is refused unread. */
 #define CG_BACKUP_CHUNK (64u * 1024u)
+/* ---- triage of events (api/triage.h) ---- */
+/* An assignee: a username. */
+#define CG_TRIAGE_MAX_ASSIGNEE 64
+/* A triage note, in bytes of UTF-8. */
+#define CG_TRIAGE_MAX_NOTE 2000
+/* Events changed by one bulk triage request (one transaction). */
+#define CG_TRIAGE_MAX_BULK 500
+/* ---- incident cases (api/incident.h) ---- */
+/* A case's title, in bytes. */
+#define CG_INC_MAX_TITLE 300
+/* A case's description and a comment, in bytes. */
+#define CG_INC_MAX_TEXT 20000
+/* Systems named by one case. */
+#define CG_INC_MAX_SYSTEMS 100
+/* The longest a suppression rule lasts, in days (it must expire). */
+#define CG_TRIAGE_MAX_SUPPRESS_DAYS 365
 
 #endif

@@ -249,7 +249,8 @@ static cg_err seed_events(cg_store *st, int64_t now_ms, cg_demo_counts *c, cg_bu
 			err = build_event(d, agency_name, now_ms, &evs[n], why);
 		if (err)
 			break;
-		in[n] = (cg_event_in){.ev = &evs[n], .agency_id = agency, .producer = "server:demo"};
+		in[n] =
+		    (cg_event_in){.ev = &evs[n], .agency_id = agency, .producer = "server:demo"};
 	}
 	if (!err) {
 		size_t accepted = 0, dups = 0;
@@ -270,7 +271,10 @@ cg_err cg_demo_seed(cg_store *st, int64_t now_ms, cg_demo_counts *counts, cg_buf
 	if ((err = seed_agencies(st, counts, why)) || (err = seed_systems(st, counts, why)) ||
 	    (err = seed_people(st, counts, why)) || (err = seed_events(st, now_ms, counts, why)))
 		return err;
-	return CG_OK;
+	int cases = 0;
+	if ((err = cg_demo_seed_incidents(st, now_ms, &cases)))
+		set_why(why, "incidents", "cases", NULL);
+	return err;
 }
 
 cg_err cg_demo_ensure_admin(cg_store *st, const char *username, const char *password, bool *created)

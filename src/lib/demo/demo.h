@@ -90,4 +90,8 @@ cg_err cg_demo_seed(cg_store *st, int64_t now_ms, cg_demo_counts *counts, cg_buf
 cg_err cg_demo_ensure_admin(cg_store *st, const char *username, const char *password,
                             bool *created);
 
+/* A few incident cases in different states (demo_incidents.c), once:
+ * nothing when the store has a case already. *seeded = cases made. */
+cg_err cg_demo_seed_incidents(cg_store *st, int64_t now_ms, int *seeded);
+
 #endif

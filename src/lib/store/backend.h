@@ -75,6 +75,28 @@ typedef struct cg_store_ops {
 	cg_err (*events_count)(cg_store_impl *st, int64_t *count);
 	cg_err (*events_maintain)(cg_store_impl *st, int64_t ahead_ms, int64_t before_ms,
 	                          int64_t *removed);
+	/* incident cases (store.h); rows carry year and year_seq, store.c
+	 * makes the number */
+	cg_err (*incident_write)(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
+	                         const cg_inc_write *w, int64_t now_ms, int64_t *id);
+	cg_err (*incident_get)(cg_store_impl *st, const cg_scope *scope, int64_t id, json_t **out);
+	cg_err (*incidents_list)(cg_store_impl *st, const cg_scope *scope, const char *state,
+	                         int64_t limit, int64_t offset, json_t **items, int64_t *total);
+	/* triage (store.h) */
+	cg_err (*suppression_create)(cg_store_impl *st, const cg_actor *actor, const json_t *rec,
+	                             int64_t expires_ms, int64_t now_ms, int64_t *id);
+	cg_err (*suppressions_list)(cg_store_impl *st, const cg_scope *scope, bool active_only,
+	                            int64_t id, int64_t now_ms, json_t **items);
+	cg_err (*suppression_revoke)(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
+	                             int64_t id, int64_t now_ms);
+	cg_err (*event_seq)(cg_store_impl *st, const char *producer, const char *id, int64_t *seq);
+	cg_err (*events_triage)(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
+	                        const int64_t *seqs, size_t n, const cg_triage_set *set,
+	                        int64_t now_ms);
+	/* {"<seq>": {state, assignee, note, triaged_at, triaged_by}} */
+	cg_err (*triage_get)(cg_store_impl *st, const int64_t *seqs, size_t n, json_t **out);
+	cg_err (*triage_counts)(cg_store_impl *st, const cg_scope *scope, int64_t since_ms,
+	                        json_t **out);
 	cg_err (*agencies_generation)(cg_store_impl *st, uint64_t *gen);
 	cg_err (*findings_by_day)(cg_store_impl *st, const cg_scope *scope, int64_t since_day,
 	                          json_t **out);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/triage.h"
 #include "core/json.h"
 #include "core/timeutil.h"
 
@@ -124,6 +125,46 @@ static cg_err trend(cg_store *st, const cg_scope *scope, int64_t today, json_t *
 	return CG_OK;
 }
 
+/* Takes the triaged events that are no longer "chưa xử lý" out of the
+ * store's open findings (per agency and in the totals). */
+static cg_err less_triaged(cg_store *st, const cg_scope *scope, int64_t now_ms, json_t *ov)
+{
+	json_t *rows = NULL;
+	cg_err err = cg_store_triage_counts(st, scope, now_ms - CG_FIG_OPEN_DAYS * DAY_MS, &rows);
+	if (err)
+		return err;
+	json_t *byid = json_object();
+	size_t i;
+	json_t *a;
+	json_array_foreach(json_object_get(ov, "agencies"), i, a)
+	{
+		char key[24];
+		snprintf(key, sizeof key, "%lld",
+		         (long long)json_integer_value(json_object_get(a, "id")));
+		json_object_set(byid, key, a);
+	}
+	json_t *tot = json_object_get(json_object_get(ov, "totals"), "open_findings");
+	json_t *r;
+	json_array_foreach(rows, i, r)
+	{
+		if (cg_triage_is_open(cg_json_get_str(r, "state")))
+			continue;
+		char key[24];
+		snprintf(key, sizeof key, "%lld",
+		         (long long)json_integer_value(json_object_get(r, "agency_id")));
+		json_t *ag = json_object_get(byid, key);
+		if (!ag) /* an agency outside the overview's list */
+			continue;
+		const char *sev = cg_json_get_str(r, "severity");
+		int64_t n = json_integer_value(json_object_get(r, "n"));
+		add_to(json_object_get(ag, "open_findings"), sev, -n);
+		add_to(tot, sev, -n);
+	}
+	json_decref(byid);
+	json_decref(rows);
+	return CG_OK;
+}
+
 cg_err cg_fig_overview(cg_store *st, const cg_scope *scope, const json_t *agents, int64_t now_ms,
                        json_t **out)
 {
@@ -134,6 +175,8 @@ cg_err cg_fig_overview(cg_store *st, const cg_scope *scope, const json_t *agents
 	int64_t since = (today - (CG_FIG_OPEN_DAYS - 1)) * DAY_MS;
 	json_t *malware = NULL;
 	cg_err err = cg_store_overview(st, scope, now_ms, &ov);
+	if (!err)
+		err = less_triaged(st, scope, now_ms, ov);
 	if (!err)
 		err = cg_fig_dns_clients(st, scope, &dns);
 	if (!err) /* one pass over the window for every agency */

@@ -9,8 +9,10 @@
  *   online          enrolled agents whose last heartbeat is younger than
  *                   CG_FIG_OFFLINE_S
  *   declared        endpoints the agency declared (inventory)
- *   open findings   events of the agency per severity over the last
- *                   CG_FIG_OPEN_DAYS UTC days (running totals in the store);
+ *   open findings   "chưa xử lý": events of the agency per severity over
+ *                   the last CG_FIG_OPEN_DAYS UTC days (running totals in
+ *                   the store) less those whose triage state is no longer
+ *                   open (api/triage.h cg_triage_is_open: state new);
  *                   the headline is the sum of all five severities
  *   malware hosts   distinct hosts with a malware finding of severity high
  *                   or worse in the period (agent scans)

@@ -410,6 +410,63 @@ static const char *const migrations[] = {
     "CREATE INDEX event_keys_received ON event_keys(received_at);"
     "CREATE TRIGGER events_dedup BEFORE INSERT ON events"
     " FOR EACH ROW EXECUTE FUNCTION canhgac_event_key();",
+    /* the triage of events (store.h cg_store_events_triage): one row per
+     * event someone triaged, beside the never-changed event; its agency,
+     * UTC day and severity copied so the overview counts what is left
+     * "chưa xử lý" without reading the events */
+    "CREATE TABLE event_triage ("
+    " seq bigint PRIMARY KEY,"
+    " agency_id bigint,"
+    " day bigint NOT NULL,"
+    " severity int NOT NULL,"
+    " state text NOT NULL,"
+    " assignee text,"
+    " note text,"
+    " updated_at bigint NOT NULL,"
+    " updated_by text NOT NULL);"
+    "CREATE INDEX event_triage_day ON event_triage(day, agency_id);"
+    /* suppression rules made from false positives (store.h) */
+    "CREATE TABLE suppressions ("
+    " id bigserial PRIMARY KEY,"
+    " source text NOT NULL,"
+    " kind text NOT NULL,"
+    " subject text,"
+    " agency_id bigint,"
+    " note text,"
+    " from_event bigint,"
+    " expires_at bigint NOT NULL,"
+    " created_at bigint NOT NULL,"
+    " created_by text NOT NULL,"
+    " revoked_at bigint);"
+    /* incident cases (store.h cg_store_incident_*): the columns the
+     * scope and the lists need, the rest of the record as JSON; every
+     * change and comment a timeline row */
+    "CREATE TABLE incidents ("
+    " id bigserial PRIMARY KEY,"
+    " year int NOT NULL,"
+    " year_seq bigint NOT NULL,"
+    " agency_id bigint NOT NULL,"
+    " state text NOT NULL,"
+    " severity text NOT NULL,"
+    " kind text NOT NULL,"
+    " rec jsonb NOT NULL,"
+    " created_at bigint NOT NULL,"
+    " updated_at bigint NOT NULL,"
+    " CONSTRAINT incidents_year_seq_key UNIQUE (year, year_seq));"
+    "CREATE INDEX incidents_agency ON incidents(agency_id, id);"
+    "CREATE TABLE incident_events ("
+    " incident_id bigint NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,"
+    " seq bigint NOT NULL,"
+    " PRIMARY KEY (incident_id, seq));"
+    "CREATE INDEX incident_events_seq ON incident_events(seq);"
+    "CREATE TABLE incident_timeline ("
+    " id bigserial PRIMARY KEY,"
+    " incident_id bigint NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,"
+    " time bigint NOT NULL,"
+    " actor text NOT NULL,"
+    " what text NOT NULL,"
+    " detail jsonb);"
+    "CREATE INDEX incident_timeline_case ON incident_timeline(incident_id, id);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -2346,6 +2403,13 @@ static cg_err pg_events_query(cg_store_impl *st, const cg_scope *scope, const cg
 		p_str(&p, qq->kind);
 		cg_buf_printf(&sql, " AND kind=$%d", p.n);
 	}
+	if (qq->state && *qq->state) { /* no triage record: new */
+		p_str(&p, qq->state);
+		cg_buf_printf(&sql,
+		              " AND coalesce((SELECT t.state FROM event_triage t WHERE"
+		              " t.seq=events.seq), 'new')=$%d",
+		              p.n);
+	}
 	if (qq->severity_min > 0) {
 		p_int(&p, qq->severity_min);
 		cg_buf_printf(&sql, " AND severity>=$%d", p.n);
@@ -2922,6 +2986,567 @@ static cg_err pg_alert_update(cg_store_impl *st, const char *id, const json_t *u
 /* the server-state tables: their own file, in this translation unit */
 #include "backend_state.h"
 #include "postgres_state.c"
+/* ---- triage of events ---------------------------------------------------- */
+
+/* One event's change inside the caller's transaction: the event row is
+ * locked (FOR UPDATE) so two servers changing one event apply in turn. */
+static cg_err triage_one(pgconn *c, const cg_scope *scope, const cg_actor *actor, int64_t seq,
+                         const cg_triage_set *set, int64_t now_ms)
+{
+	params p = {0};
+	p_int(&p, seq);
+	PGresult *ev = NULL, *old = NULL;
+	cg_err err =
+	    q(c, "SELECT agency_id, time, severity FROM events WHERE seq=$1 FOR UPDATE", &p, &ev);
+	if (!err && (PQntuples(ev) != 1 ||
+	             (scope->agency_id != 0 && col_i64(ev, 0, 0) != scope->agency_id)))
+		err = CG_ENOTFOUND;
+	if (!err)
+		err = q(c, "SELECT state, assignee, note FROM event_triage WHERE seq=$1", &p, &old);
+	params_free(&p);
+	if (err) {
+		PQclear(ev);
+		return err;
+	}
+	bool had = PQntuples(old) == 1;
+	const char *was[3];
+	for (int k = 0; k < 3; k++)
+		was[k] = had && !isnull(old, 0, k) ? PQgetvalue(old, 0, k) : NULL;
+	const char *state = set->state ? set->state : was[0] ? was[0] : "new";
+	const char *assignee = set->assignee ? set->assignee : was[1];
+	const char *note = set->note ? set->note : was[2];
+	if (assignee && !*assignee)
+		assignee = NULL;
+	if (note && !*note)
+		note = NULL;
+	params w = {0};
+	p_int(&w, seq);
+	if (isnull(ev, 0, 0))
+		p_null(&w);
+	else
+		p_int(&w, col_i64(ev, 0, 0));
+	p_int(&w, col_i64(ev, 0, 1) / 86400000);
+	p_int(&w, col_i64(ev, 0, 2));
+	p_str(&w, state);
+	if (assignee)
+		p_str(&w, assignee);
+	else
+		p_null(&w);
+	if (note)
+		p_str(&w, note);
+	else
+		p_null(&w);
+	p_int(&w, now_ms);
+	p_str(&w, actor && actor->name ? actor->name : "system");
+	err = q(c,
+	        "INSERT INTO event_triage(seq,agency_id,day,severity,state,assignee,note,"
+	        "updated_at,updated_by) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT(seq) DO"
+	        " UPDATE SET state=$5, assignee=$6, note=$7, updated_at=$8, updated_by=$9",
+	        &w, NULL);
+	params_free(&w);
+	if (!err) {
+		json_t *d = json_pack("{s:s,s:s}", "from", was[0] ? was[0] : "new", "state", state);
+		json_object_set_new(d, "assignee", assignee ? cg_json_cstr(assignee) : json_null());
+		json_object_set_new(d, "note", note ? cg_json_cstr(note) : json_null());
+		err = audit_row(c, actor, "triage", "event", seq, d);
+		json_decref(d);
+	}
+	PQclear(old);
+	PQclear(ev);
+	return err;
+}
+
+static cg_err pg_event_seq(cg_store_impl *st, const char *producer, const char *id, int64_t *seq)
+{
+	params p = {0};
+	p_str(&p, producer);
+	p_str(&p, id);
+	PGresult *res = NULL;
+	cg_err err = read_q(st, "SELECT seq FROM event_keys WHERE producer=$1 AND id=$2", &p, &res);
+	params_free(&p);
+	if (err)
+		return err;
+	if (PQntuples(res) == 1)
+		*seq = col_i64(res, 0, 0);
+	else
+		err = CG_ENOTFOUND;
+	PQclear(res);
+	return err;
+}
+
+static cg_err pg_events_triage(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
+                               const int64_t *seqs, size_t n, const cg_triage_set *set,
+                               int64_t now_ms)
+{
+	cg_err err;
+	pgconn *c = take(st, &err);
+	if (!c)
+		return err;
+	err = begin(c);
+	if (!err) {
+		for (size_t i = 0; !err && i < n; i++)
+			err = triage_one(c, scope, actor, seqs[i], set, now_ms);
+		err = finish(c, err);
+	}
+	conn_put(st, c);
+	return err;
+}
+
+static cg_err pg_triage_get(cg_store_impl *st, const int64_t *seqs, size_t n, json_t **out)
+{
+	*out = NULL;
+	cg_buf arr;
+	cg_buf_init(&arr, 32 + n * 21);
+	cg_buf_puts(&arr, "{");
+	for (size_t i = 0; i < n; i++) {
+		char one[24];
+		snprintf(one, sizeof one, "%s%lld", i ? "," : "", (long long)seqs[i]);
+		cg_buf_puts(&arr, one);
+	}
+	cg_buf_puts(&arr, "}");
+	params p = {0};
+	p_str(&p, cg_buf_cstr(&arr));
+	cg_buf_free(&arr);
+	PGresult *res = NULL;
+	cg_err err = read_q(st,
+	                    "SELECT seq, state, assignee, note, updated_at, updated_by FROM"
+	                    " event_triage WHERE seq = ANY($1::bigint[])",
+	                    &p, &res);
+	params_free(&p);
+	if (err)
+		return err;
+	json_t *map = json_object();
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "state", col_str(res, i, 1));
+		json_object_set_new(o, "assignee", col_str(res, i, 2));
+		json_object_set_new(o, "note", col_str(res, i, 3));
+		json_object_set_new(o, "triaged_at", col_time(res, i, 4));
+		json_object_set_new(o, "triaged_by", col_str(res, i, 5));
+		json_object_set_new(map, PQgetvalue(res, i, 0), o);
+	}
+	PQclear(res);
+	*out = map;
+	return CG_OK;
+}
+
+static cg_err pg_triage_counts(cg_store_impl *st, const cg_scope *scope, int64_t since_ms,
+                               json_t **out)
+{
+	*out = NULL;
+	params p = {0};
+	p_int(&p, scope->agency_id);
+	p_int(&p, since_ms / 86400000);
+	PGresult *res = NULL;
+	cg_err err = read_q(st,
+	                    "SELECT agency_id, severity, state, count(*) FROM event_triage"
+	                    " WHERE day>=$2 AND agency_id IS NOT NULL AND ($1=0 OR agency_id=$1)"
+	                    " GROUP BY 1, 2, 3",
+	                    &p, &res);
+	params_free(&p);
+	if (err)
+		return err;
+	json_t *arr = json_array();
+	for (int i = 0; i < PQntuples(res); i++)
+		json_array_append_new(
+		    arr,
+		    json_pack("{s:I,s:s,s:s,s:I}", "agency_id", (json_int_t)col_i64(res, i, 0),
+		              "severity", cg_severity_name((cg_severity)col_i64(res, i, 1)),
+		              "state", PQgetvalue(res, i, 2), "n", (json_int_t)col_i64(res, i, 3)));
+	PQclear(res);
+	*out = arr;
+	return CG_OK;
+}
+
+/* ---- suppression rules --------------------------------------------------- */
+
+static void p_str_or_null(params *p, const char *s)
+{
+	if (s)
+		p_str(p, s);
+	else
+		p_null(p);
+}
+
+static void p_id_or_null(params *p, int64_t v)
+{
+	if (v > 0)
+		p_int(p, v);
+	else
+		p_null(p);
+}
+
+static cg_err pg_suppression_create(cg_store_impl *st, const cg_actor *actor, const json_t *rec,
+                                    int64_t expires_ms, int64_t now_ms, int64_t *id)
+{
+	params p = {0};
+	p_str_or_null(&p, cg_json_get_str(rec, "source"));
+	p_str_or_null(&p, cg_json_get_str(rec, "kind"));
+	p_str_or_null(&p, cg_json_get_str(rec, "subject"));
+	p_id_or_null(&p, json_integer_value(json_object_get(rec, "agency_id")));
+	p_str_or_null(&p, cg_json_get_str(rec, "note"));
+	p_id_or_null(&p, json_integer_value(json_object_get(rec, "from_event")));
+	p_int(&p, expires_ms);
+	p_int(&p, now_ms);
+	p_str(&p, actor && actor->name ? actor->name : "system");
+	cg_err err;
+	pgconn *c = take(st, &err);
+	if (!c) {
+		params_free(&p);
+		return err;
+	}
+	err = begin(c);
+	if (!err) {
+		PGresult *res = NULL;
+		err = q(c,
+		        "INSERT INTO suppressions(source,kind,subject,agency_id,note,from_event,"
+		        "expires_at,created_at,created_by) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9)"
+		        " RETURNING id",
+		        &p, &res);
+		if (!err) {
+			*id = col_i64(res, 0, 0);
+			PQclear(res);
+			err = audit_row(c, actor, "create", "suppression", *id, rec);
+		}
+		err = finish(c, err);
+	}
+	conn_put(st, c);
+	params_free(&p);
+	return err;
+}
+
+static cg_err pg_suppressions_list(cg_store_impl *st, const cg_scope *scope, bool active_only,
+                                   int64_t id, int64_t now_ms, json_t **items)
+{
+	*items = NULL;
+	params p = {0};
+	p_int(&p, scope->agency_id);
+	p_int(&p, active_only);
+	p_int(&p, now_ms);
+	p_int(&p, id);
+	PGresult *res = NULL;
+	cg_err err =
+	    read_q(st,
+	           "SELECT id,source,kind,subject,agency_id,note,from_event,expires_at,created_at,"
+	           "created_by,revoked_at FROM suppressions WHERE ($1=0 OR agency_id=$1)"
+	           " AND ($2=0 OR (revoked_at IS NULL AND expires_at>$3)) AND ($4=0 OR id=$4)"
+	           " ORDER BY id DESC LIMIT 1000",
+	           &p, &res);
+	params_free(&p);
+	if (err)
+		return err;
+	json_t *arr = json_array();
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "id", json_integer(col_i64(res, i, 0)));
+		json_object_set_new(o, "source", col_str(res, i, 1));
+		json_object_set_new(o, "kind", col_str(res, i, 2));
+		json_object_set_new(o, "subject", col_str(res, i, 3));
+		json_object_set_new(o, "agency_id", col_int_null(res, i, 4));
+		json_object_set_new(o, "note", col_str(res, i, 5));
+		json_object_set_new(o, "from_event", col_int_null(res, i, 6));
+		json_object_set_new(o, "expires_at", col_time(res, i, 7));
+		json_object_set_new(o, "created_at", col_time(res, i, 8));
+		json_object_set_new(o, "created_by", col_str(res, i, 9));
+		json_object_set_new(o, "revoked_at",
+		                    isnull(res, i, 10) ? json_null() : col_time(res, i, 10));
+		json_array_append_new(arr, o);
+	}
+	PQclear(res);
+	*items = arr;
+	return CG_OK;
+}
+
+static cg_err pg_suppression_revoke(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
+                                    int64_t id, int64_t now_ms)
+{
+	params p = {0};
+	p_int(&p, now_ms);
+	p_int(&p, id);
+	p_int(&p, scope->agency_id);
+	cg_err err;
+	pgconn *c = take(st, &err);
+	if (!c) {
+		params_free(&p);
+		return err;
+	}
+	err = begin(c);
+	if (!err) {
+		PGresult *res = NULL;
+		err = q(c,
+		        "UPDATE suppressions SET revoked_at=$1 WHERE id=$2 AND revoked_at IS NULL"
+		        " AND ($3=0 OR agency_id=$3)",
+		        &p, &res);
+		if (!err) {
+			if (strcmp(PQcmdTuples(res), "0") == 0)
+				err = CG_ENOTFOUND;
+			PQclear(res);
+		}
+		if (!err)
+			err = audit_row(c, actor, "revoke", "suppression", id, NULL);
+		err = finish(c, err);
+	}
+	conn_put(st, c);
+	params_free(&p);
+	return err;
+}
+
+/* ---- incident cases ------------------------------------------------------ */
+
+#define PG_INC_COLS                                                                                \
+	"SELECT id,year,year_seq,agency_id,state,severity,kind,rec,created_at,updated_at"          \
+	" FROM incidents"
+
+static json_t *row_incident(const PGresult *r, int i)
+{
+	json_t *o = col_json(r, i, 7);
+	if (!json_is_object(o)) {
+		json_decref(o);
+		o = json_object();
+	}
+	json_object_set_new(o, "id", json_integer(col_i64(r, i, 0)));
+	json_object_set_new(o, "year", json_integer(col_i64(r, i, 1)));
+	json_object_set_new(o, "year_seq", json_integer(col_i64(r, i, 2)));
+	json_object_set_new(o, "agency_id", json_integer(col_i64(r, i, 3)));
+	json_object_set_new(o, "state", col_str(r, i, 4));
+	json_object_set_new(o, "severity", col_str(r, i, 5));
+	json_object_set_new(o, "kind", col_str(r, i, 6));
+	json_object_set_new(o, "created_at", col_time(r, i, 8));
+	json_object_set_new(o, "updated_at", col_time(r, i, 9));
+	return o;
+}
+
+static cg_err inc_write_tx(pgconn *c, const cg_scope *scope, const cg_actor *actor,
+                           const cg_inc_write *w, int64_t now_ms, int64_t *id)
+{
+	cg_err err = CG_OK;
+	char *rec = w->rec ? json_dumps(w->rec, JSON_COMPACT) : NULL;
+	if (w->rec && !rec)
+		return CG_ENOMEM;
+	PGresult *res = NULL;
+	if (!w->id) {
+		int64_t agency = json_integer_value(json_object_get(w->rec, "agency_id"));
+		if (scope->agency_id != 0 && agency != scope->agency_id)
+			err = CG_EPERM;
+		/* numbers in order per year: one opener at a time, also across
+		 * servers (readers are not blocked) */
+		if (!err)
+			err = q0(c, "LOCK TABLE incidents IN SHARE ROW EXCLUSIVE MODE");
+		if (!err) {
+			params p = {0};
+			p_int(&p, w->year);
+			p_int(&p, agency);
+			p_str(&p, cg_json_get_str(w->rec, "state"));
+			p_str(&p, cg_json_get_str(w->rec, "severity"));
+			p_str(&p, cg_json_get_str(w->rec, "kind"));
+			p_str(&p, rec);
+			p_int(&p, now_ms);
+			err = q(
+			    c,
+			    "INSERT INTO incidents(year,year_seq,agency_id,state,severity,kind,rec,"
+			    "created_at,updated_at) SELECT $1::int, coalesce(max(year_seq),0)+1,"
+			    " $2::bigint, $3, $4, $5, $6::jsonb, $7::bigint, $7::bigint FROM "
+			    "incidents"
+			    " WHERE year=$1::int RETURNING id",
+			    &p, &res);
+			params_free(&p);
+			if (!err) {
+				*id = col_i64(res, 0, 0);
+				PQclear(res);
+			}
+		}
+	} else {
+		*id = w->id;
+		params p = {0};
+		p_int(&p, w->id);
+		err =
+		    q(c, "SELECT agency_id, state FROM incidents WHERE id=$1 FOR UPDATE", &p, &res);
+		params_free(&p);
+		if (!err) {
+			if (PQntuples(res) != 1 ||
+			    (scope->agency_id != 0 && col_i64(res, 0, 0) != scope->agency_id))
+				err = CG_ENOTFOUND;
+			PQclear(res);
+		}
+		if (!err && w->rec) {
+			params u = {0};
+			p_str(&u, cg_json_get_str(w->rec, "state"));
+			p_str(&u, cg_json_get_str(w->rec, "severity"));
+			p_str(&u, rec);
+			p_int(&u, now_ms);
+			p_int(&u, w->id);
+			p_str(&u, w->expect_state ? w->expect_state : "");
+			err = q(c,
+			        "UPDATE incidents SET state=$1, severity=$2, rec=$3::jsonb, "
+			        "updated_at=$4"
+			        " WHERE id=$5 AND state=$6",
+			        &u, &res);
+			params_free(&u);
+			if (!err) {
+				if (strcmp(PQcmdTuples(res), "0") == 0)
+					err = CG_ECONFLICT; /* moved by another writer since it was
+					                       read */
+				PQclear(res);
+			}
+		} else if (!err) {
+			params u = {0};
+			p_int(&u, now_ms);
+			p_int(&u, w->id);
+			err = q(c, "UPDATE incidents SET updated_at=$1 WHERE id=$2", &u, NULL);
+			params_free(&u);
+		}
+	}
+	free(rec);
+	cg_triage_set in_inc = {.state = "in_incident"};
+	for (size_t i = 0; !err && i < w->nlink; i++) {
+		err = triage_one(c, scope, actor, w->link[i], &in_inc, now_ms);
+		if (!err) {
+			params p = {0};
+			p_int(&p, *id);
+			p_int(&p, w->link[i]);
+			err = q(c,
+			        "INSERT INTO incident_events(incident_id, seq) VALUES($1,$2)"
+			        " ON CONFLICT DO NOTHING",
+			        &p, NULL);
+			params_free(&p);
+		}
+	}
+	if (!err) {
+		char *d = w->detail ? json_dumps(w->detail, JSON_COMPACT) : NULL;
+		params p = {0};
+		p_int(&p, *id);
+		p_int(&p, now_ms);
+		p_str(&p, actor && actor->name ? actor->name : "system");
+		p_str(&p, w->what);
+		if (d)
+			p_str(&p, d);
+		else
+			p_null(&p);
+		free(d);
+		err = q(c,
+		        "INSERT INTO incident_timeline(incident_id,time,actor,what,detail)"
+		        " VALUES($1,$2,$3,$4,$5::jsonb)",
+		        &p, NULL);
+		params_free(&p);
+	}
+	if (!err) {
+		char action[48];
+		snprintf(action, sizeof action, "incident.%s", w->what);
+		err = audit_row(c, actor, action, "incident", *id, w->detail);
+	}
+	return err;
+}
+
+static cg_err pg_incident_write(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
+                                const cg_inc_write *w, int64_t now_ms, int64_t *id)
+{
+	cg_err err;
+	pgconn *c = take(st, &err);
+	if (!c)
+		return err;
+	err = begin(c);
+	if (!err) {
+		err = inc_write_tx(c, scope, actor, w, now_ms, id);
+		err = finish(c, err);
+	}
+	conn_put(st, c);
+	if (err)
+		*id = 0;
+	return err;
+}
+
+static cg_err pg_incident_get(cg_store_impl *st, const cg_scope *scope, int64_t id, json_t **out)
+{
+	*out = NULL;
+	params p = {0};
+	p_int(&p, id);
+	PGresult *res = NULL;
+	cg_err err = read_q(st, PG_INC_COLS " WHERE id=$1", &p, &res);
+	if (err) {
+		params_free(&p);
+		return err;
+	}
+	json_t *o = NULL;
+	if (PQntuples(res) == 1 &&
+	    (scope->agency_id == 0 || col_i64(res, 0, 3) == scope->agency_id))
+		o = row_incident(res, 0);
+	PQclear(res);
+	if (!o) {
+		params_free(&p);
+		return CG_ENOTFOUND;
+	}
+	err = read_q(st, "SELECT seq FROM incident_events WHERE incident_id=$1 ORDER BY seq", &p,
+	             &res);
+	if (!err) {
+		json_t *evs = json_array();
+		for (int i = 0; i < PQntuples(res); i++)
+			json_array_append_new(evs, json_integer(col_i64(res, i, 0)));
+		json_object_set_new(o, "events", evs);
+		PQclear(res);
+		err = read_q(
+		    st,
+		    "SELECT time,actor,what,detail FROM incident_timeline WHERE incident_id=$1"
+		    " ORDER BY id",
+		    &p, &res);
+	}
+	if (!err) {
+		json_t *tl = json_array();
+		for (int i = 0; i < PQntuples(res); i++) {
+			json_t *r = json_object();
+			json_object_set_new(r, "time", col_time(res, i, 0));
+			json_object_set_new(r, "actor", col_str(res, i, 1));
+			json_object_set_new(r, "what", col_str(res, i, 2));
+			json_object_set_new(r, "detail", col_json(res, i, 3));
+			json_array_append_new(tl, r);
+		}
+		json_object_set_new(o, "timeline", tl);
+		PQclear(res);
+	}
+	params_free(&p);
+	if (err) {
+		json_decref(o);
+		return err;
+	}
+	*out = o;
+	return CG_OK;
+}
+
+static cg_err pg_incidents_list(cg_store_impl *st, const cg_scope *scope, const char *state,
+                                int64_t limit, int64_t offset, json_t **items, int64_t *total)
+{
+	*items = NULL;
+	*total = 0;
+	params p = {0};
+	p_int(&p, scope->agency_id);
+	if (state)
+		p_str(&p, state);
+	else
+		p_null(&p);
+	PGresult *res = NULL;
+	cg_err err = read_q(st,
+	                    "SELECT count(*) FROM incidents WHERE ($1=0 OR agency_id=$1) AND"
+	                    " ($2::text IS NULL OR state=$2)",
+	                    &p, &res);
+	if (!err) {
+		*total = col_i64(res, 0, 0);
+		PQclear(res);
+		p_int(&p, limit);
+		p_int(&p, offset);
+		err = read_q(st,
+		             PG_INC_COLS " WHERE ($1=0 OR agency_id=$1) AND ($2::text IS NULL OR"
+		                         " state=$2) ORDER BY id DESC LIMIT $3 OFFSET $4",
+		             &p, &res);
+	}
+	params_free(&p);
+	if (err)
+		return err;
+	json_t *arr = json_array();
+	for (int i = 0; i < PQntuples(res); i++)
+		json_array_append_new(arr, row_incident(res, i));
+	PQclear(res);
+	*items = arr;
+	return CG_OK;
+}
 
 const cg_store_ops cg_store_postgres_ops = {
     .name = "postgresql",
@@ -2958,6 +3583,16 @@ const cg_store_ops cg_store_postgres_ops = {
     .event_get = pg_event_get,
     .events_count = pg_events_count,
     .events_maintain = pg_events_maintain,
+    .event_seq = pg_event_seq,
+    .incident_write = pg_incident_write,
+    .incident_get = pg_incident_get,
+    .incidents_list = pg_incidents_list,
+    .suppression_create = pg_suppression_create,
+    .suppressions_list = pg_suppressions_list,
+    .suppression_revoke = pg_suppression_revoke,
+    .events_triage = pg_events_triage,
+    .triage_get = pg_triage_get,
+    .triage_counts = pg_triage_counts,
     .agencies_generation = pg_agencies_generation,
     .findings_by_day = pg_findings_by_day,
     .events_distinct = pg_events_distinct,

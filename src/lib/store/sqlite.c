@@ -297,6 +297,63 @@ static const char *const migrations[] = {
     "CREATE INDEX dns_uploads_state ON dns_uploads(state, id);",
     /* retention (cg_store_events_maintain) finds old events by arrival */
     "CREATE INDEX events_received ON events(received_at);",
+    /* the triage of events (store.h cg_store_events_triage): one row per
+     * event someone triaged, beside the never-changed event; its agency,
+     * UTC day and severity copied so the overview counts what is left
+     * "chưa xử lý" without reading the events */
+    "CREATE TABLE event_triage ("
+    " seq INTEGER PRIMARY KEY,"
+    " agency_id INTEGER,"
+    " day INTEGER NOT NULL,"
+    " severity INTEGER NOT NULL,"
+    " state TEXT NOT NULL,"
+    " assignee TEXT,"
+    " note TEXT,"
+    " updated_at INTEGER NOT NULL,"
+    " updated_by TEXT NOT NULL);"
+    "CREATE INDEX event_triage_day ON event_triage(day, agency_id);"
+    /* suppression rules made from false positives (store.h) */
+    "CREATE TABLE suppressions ("
+    " id INTEGER PRIMARY KEY,"
+    " source TEXT NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " subject TEXT,"
+    " agency_id INTEGER,"
+    " note TEXT,"
+    " from_event INTEGER,"
+    " expires_at INTEGER NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " created_by TEXT NOT NULL,"
+    " revoked_at INTEGER);"
+    /* incident cases (store.h cg_store_incident_*): the columns the
+     * scope and the lists need, the rest of the record as JSON; every
+     * change and comment a timeline row */
+    "CREATE TABLE incidents ("
+    " id INTEGER PRIMARY KEY,"
+    " year INTEGER NOT NULL,"
+    " year_seq INTEGER NOT NULL,"
+    " agency_id INTEGER NOT NULL,"
+    " state TEXT NOT NULL,"
+    " severity TEXT NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " rec TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL,"
+    " UNIQUE (year, year_seq));"
+    "CREATE INDEX incidents_agency ON incidents(agency_id, id);"
+    "CREATE TABLE incident_events ("
+    " incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,"
+    " seq INTEGER NOT NULL,"
+    " PRIMARY KEY (incident_id, seq)) WITHOUT ROWID;"
+    "CREATE INDEX incident_events_seq ON incident_events(seq);"
+    "CREATE TABLE incident_timeline ("
+    " id INTEGER PRIMARY KEY,"
+    " incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,"
+    " time INTEGER NOT NULL,"
+    " actor TEXT NOT NULL,"
+    " what TEXT NOT NULL,"
+    " detail TEXT);"
+    "CREATE INDEX incident_timeline_case ON incident_timeline(incident_id, id);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -2319,6 +2376,11 @@ static void events_sql(const cg_scope *scope, const cg_event_query *q, bool walk
 		cg_buf_printf(sql, " AND %skind=?", text ? "+" : "");
 		binds_str(b, strdup(q->kind));
 	}
+	if (q->state && *q->state) { /* no triage record: new */
+		cg_buf_puts(sql, " AND coalesce((SELECT t.state FROM event_triage t WHERE"
+		                 " t.seq=events.seq), 'new')=?");
+		binds_str(b, strdup(q->state));
+	}
 	if (q->severity_min > 0) {
 		cg_buf_printf(sql, " AND %sseverity>=?", text ? "+" : plus);
 		binds_int(b, q->severity_min);
@@ -2930,6 +2992,561 @@ static cg_err sq_alert_update(cg_store_impl *st, const char *id, const json_t *u
 /* the server-state tables: their own file, in this translation unit */
 #include "backend_state.h"
 #include "sqlite_state.c"
+/* ---- triage of events ---------------------------------------------------- */
+
+static const char SQL_TR_EVENT[] = "SELECT agency_id, time, severity FROM events WHERE seq=?";
+static const char SQL_TR_OLD[] = "SELECT state, assignee, note FROM event_triage WHERE seq=?";
+static const char SQL_TR_PUT[] =
+    "INSERT INTO event_triage(seq,agency_id,day,severity,state,assignee,note,updated_at,"
+    "updated_by) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9) ON CONFLICT(seq) DO UPDATE SET"
+    " state=?5, assignee=?6, note=?7, updated_at=?8, updated_by=?9";
+static const char SQL_TR_GET[] =
+    "SELECT seq, state, assignee, note, updated_at, updated_by FROM event_triage"
+    " WHERE seq IN (SELECT value FROM json_each(?))";
+static const char SQL_TR_COUNTS[] =
+    "SELECT agency_id, severity, state, count(*) FROM event_triage"
+    " WHERE day>=?2/86400000 AND agency_id IS NOT NULL AND (?1=0 OR agency_id=?1)"
+    " GROUP BY 1, 2, 3";
+
+/* A text column as an owned copy (NULL for NULL). */
+static char *col_dup(sqlite3_stmt *s, int i)
+{
+	const char *t = (const char *)sqlite3_column_text(s, i);
+	return t ? strdup(t) : NULL;
+}
+
+static cg_err triage_one(conn *c, const cg_scope *scope, const cg_actor *actor, int64_t seq,
+                         const cg_triage_set *set, int64_t now_ms)
+{
+	sqlite3_stmt *s = stmt(c, SQL_TR_EVENT);
+	if (!s)
+		return CG_EDB;
+	sqlite3_bind_int64(s, 1, seq);
+	if (sqlite3_step(s) != SQLITE_ROW ||
+	    (scope->agency_id != 0 && sqlite3_column_int64(s, 0) != scope->agency_id)) {
+		sqlite3_reset(s);
+		return CG_ENOTFOUND;
+	}
+	int64_t agency = sqlite3_column_int64(s, 0), time = sqlite3_column_int64(s, 1);
+	int sev = sqlite3_column_int(s, 2);
+	sqlite3_reset(s);
+	char *old[3] = {NULL, NULL, NULL};
+	if (!(s = stmt(c, SQL_TR_OLD)))
+		return CG_EDB;
+	sqlite3_bind_int64(s, 1, seq);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		for (int k = 0; k < 3; k++)
+			old[k] = col_dup(s, k);
+	sqlite3_reset(s);
+	const char *state = set->state ? set->state : old[0] ? old[0] : "new";
+	const char *assignee = set->assignee ? set->assignee : old[1];
+	const char *note = set->note ? set->note : old[2];
+	if (assignee && !*assignee)
+		assignee = NULL;
+	if (note && !*note)
+		note = NULL;
+	cg_err err = CG_OK;
+	if (!(s = stmt(c, SQL_TR_PUT)))
+		err = CG_EDB;
+	if (!err) {
+		sqlite3_bind_int64(s, 1, seq);
+		bind_id(s, 2, agency);
+		sqlite3_bind_int64(s, 3, time / 86400000);
+		sqlite3_bind_int(s, 4, sev);
+		bind_str(s, 5, state);
+		bind_str(s, 6, assignee);
+		bind_str(s, 7, note);
+		sqlite3_bind_int64(s, 8, now_ms);
+		bind_str(s, 9, actor && actor->name ? actor->name : "system");
+		err = step_done(c, s);
+	}
+	if (!err) {
+		json_t *d = json_pack("{s:s,s:s}", "from", old[0] ? old[0] : "new", "state", state);
+		json_object_set_new(d, "assignee", assignee ? cg_json_cstr(assignee) : json_null());
+		json_object_set_new(d, "note", note ? cg_json_cstr(note) : json_null());
+		err = audit_row(c, actor, "triage", "event", seq, d);
+		json_decref(d);
+	}
+	for (int k = 0; k < 3; k++)
+		free(old[k]);
+	return err;
+}
+
+static const char SQL_EV_SEQ[] = "SELECT seq FROM events WHERE producer=? AND id=?";
+
+static cg_err sq_event_seq(cg_store_impl *st, const char *producer, const char *id, int64_t *seq)
+{
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_EV_SEQ);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		bind_str(s, 1, producer);
+		bind_str(s, 2, id);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			*seq = sqlite3_column_int64(s, 0);
+		else
+			err = CG_ENOTFOUND;
+		sqlite3_reset(s);
+	}
+	reader_put(st, c);
+	return err;
+}
+
+static cg_err sq_events_triage(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
+                               const int64_t *seqs, size_t n, const cg_triage_set *set,
+                               int64_t now_ms)
+{
+	conn *c = writer_get(st);
+	cg_err err = begin(c);
+	if (!err) {
+		for (size_t i = 0; !err && i < n; i++)
+			err = triage_one(c, scope, actor, seqs[i], set, now_ms);
+		err = finish(c, err);
+	}
+	writer_put(st);
+	return err;
+}
+
+static cg_err sq_triage_get(cg_store_impl *st, const int64_t *seqs, size_t n, json_t **out)
+{
+	*out = NULL;
+	json_t *ids = json_array(), *map = json_object();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(ids, json_integer(seqs[i]));
+	char *text = json_dumps(ids, JSON_COMPACT);
+	json_decref(ids);
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = text ? stmt(c, SQL_TR_GET) : NULL;
+	cg_err err = !text ? CG_ENOMEM : s ? CG_OK : CG_EDB;
+	if (!err) {
+		bind_str(s, 1, text);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			char key[24];
+			snprintf(key, sizeof key, "%lld", (long long)sqlite3_column_int64(s, 0));
+			json_t *o = json_object();
+			json_object_set_new(o, "state", col_str(s, 1));
+			json_object_set_new(o, "assignee", col_str(s, 2));
+			json_object_set_new(o, "note", col_str(s, 3));
+			json_object_set_new(o, "triaged_at", col_time(s, 4));
+			json_object_set_new(o, "triaged_by", col_str(s, 5));
+			json_object_set_new(map, key, o);
+		}
+		sqlite3_reset(s);
+	}
+	reader_put(st, c);
+	free(text);
+	if (err) {
+		json_decref(map);
+		return err;
+	}
+	*out = map;
+	return CG_OK;
+}
+
+static cg_err sq_triage_counts(cg_store_impl *st, const cg_scope *scope, int64_t since_ms,
+                               json_t **out)
+{
+	*out = NULL;
+	json_t *arr = json_array();
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_TR_COUNTS);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		sqlite3_bind_int64(s, 1, scope->agency_id);
+		sqlite3_bind_int64(s, 2, since_ms);
+		while (sqlite3_step(s) == SQLITE_ROW)
+			json_array_append_new(
+			    arr, json_pack("{s:I,s:s,s:s,s:I}", "agency_id",
+			                   (json_int_t)sqlite3_column_int64(s, 0), "severity",
+			                   cg_severity_name((cg_severity)sqlite3_column_int(s, 1)),
+			                   "state", (const char *)sqlite3_column_text(s, 2), "n",
+			                   (json_int_t)sqlite3_column_int64(s, 3)));
+		sqlite3_reset(s);
+	}
+	reader_put(st, c);
+	if (err) {
+		json_decref(arr);
+		return err;
+	}
+	*out = arr;
+	return CG_OK;
+}
+
+/* ---- suppression rules --------------------------------------------------- */
+
+static const char SQL_SUP_ADD[] =
+    "INSERT INTO suppressions(source,kind,subject,agency_id,note,from_event,expires_at,"
+    "created_at,created_by) VALUES(?,?,?,?,?,?,?,?,?)";
+static const char SQL_SUP_LIST[] =
+    "SELECT id,source,kind,subject,agency_id,note,from_event,expires_at,created_at,created_by,"
+    "revoked_at FROM suppressions WHERE (?1=0 OR agency_id=?1)"
+    " AND (?2=0 OR (revoked_at IS NULL AND expires_at>?3)) AND (?4=0 OR id=?4)"
+    " ORDER BY id DESC LIMIT 1000";
+static const char SQL_SUP_REVOKE[] =
+    "UPDATE suppressions SET revoked_at=?1 WHERE id=?2 AND revoked_at IS NULL"
+    " AND (?3=0 OR agency_id=?3)";
+
+static cg_err sq_suppression_create(cg_store_impl *st, const cg_actor *actor, const json_t *rec,
+                                    int64_t expires_ms, int64_t now_ms, int64_t *id)
+{
+	conn *c = writer_get(st);
+	cg_err err = begin(c);
+	if (!err) {
+		sqlite3_stmt *s = stmt(c, SQL_SUP_ADD);
+		if (!s)
+			err = CG_EDB;
+		else {
+			bind_str(s, 1, cg_json_get_str(rec, "source"));
+			bind_str(s, 2, cg_json_get_str(rec, "kind"));
+			bind_str(s, 3, cg_json_get_str(rec, "subject"));
+			bind_id(s, 4, json_integer_value(json_object_get(rec, "agency_id")));
+			bind_str(s, 5, cg_json_get_str(rec, "note"));
+			bind_id(s, 6, json_integer_value(json_object_get(rec, "from_event")));
+			sqlite3_bind_int64(s, 7, expires_ms);
+			sqlite3_bind_int64(s, 8, now_ms);
+			bind_str(s, 9, actor && actor->name ? actor->name : "system");
+			err = step_done(c, s);
+			if (!err)
+				*id = sqlite3_last_insert_rowid(c->db);
+		}
+		if (!err)
+			err = audit_row(c, actor, "create", "suppression", *id, rec);
+		err = finish(c, err);
+	}
+	writer_put(st);
+	return err;
+}
+
+static cg_err sq_suppressions_list(cg_store_impl *st, const cg_scope *scope, bool active_only,
+                                   int64_t id, int64_t now_ms, json_t **items)
+{
+	*items = NULL;
+	json_t *arr = json_array();
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_SUP_LIST);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		sqlite3_bind_int64(s, 1, scope->agency_id);
+		sqlite3_bind_int(s, 2, active_only);
+		sqlite3_bind_int64(s, 3, now_ms);
+		sqlite3_bind_int64(s, 4, id);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			json_t *o = json_object();
+			json_object_set_new(o, "id", json_integer(sqlite3_column_int64(s, 0)));
+			json_object_set_new(o, "source", col_str(s, 1));
+			json_object_set_new(o, "kind", col_str(s, 2));
+			json_object_set_new(o, "subject", col_str(s, 3));
+			json_object_set_new(o, "agency_id", col_int_null(s, 4));
+			json_object_set_new(o, "note", col_str(s, 5));
+			json_object_set_new(o, "from_event", col_int_null(s, 6));
+			json_object_set_new(o, "expires_at", col_time(s, 7));
+			json_object_set_new(o, "created_at", col_time(s, 8));
+			json_object_set_new(o, "created_by", col_str(s, 9));
+			json_object_set_new(o, "revoked_at",
+			                    sqlite3_column_type(s, 10) == SQLITE_NULL
+			                        ? json_null()
+			                        : col_time(s, 10));
+			json_array_append_new(arr, o);
+		}
+		sqlite3_reset(s);
+	}
+	reader_put(st, c);
+	if (err) {
+		json_decref(arr);
+		return err;
+	}
+	*items = arr;
+	return CG_OK;
+}
+
+static cg_err sq_suppression_revoke(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
+                                    int64_t id, int64_t now_ms)
+{
+	conn *c = writer_get(st);
+	cg_err err = begin(c);
+	if (!err) {
+		sqlite3_stmt *s = stmt(c, SQL_SUP_REVOKE);
+		if (!s)
+			err = CG_EDB;
+		else {
+			sqlite3_bind_int64(s, 1, now_ms);
+			sqlite3_bind_int64(s, 2, id);
+			sqlite3_bind_int64(s, 3, scope->agency_id);
+			err = step_done(c, s);
+			if (!err && sqlite3_changes(c->db) == 0)
+				err = CG_ENOTFOUND;
+		}
+		if (!err)
+			err = audit_row(c, actor, "revoke", "suppression", id, NULL);
+		err = finish(c, err);
+	}
+	writer_put(st);
+	return err;
+}
+
+/* ---- incident cases ------------------------------------------------------ */
+
+#define SQL_INC_COLS                                                                               \
+	"SELECT id,year,year_seq,agency_id,state,severity,kind,rec,created_at,updated_at"          \
+	" FROM incidents"
+static const char SQL_INC_NEXT[] = "SELECT coalesce(max(year_seq),0)+1 FROM incidents WHERE year=?";
+static const char SQL_INC_ADD[] =
+    "INSERT INTO incidents(year,year_seq,agency_id,state,severity,kind,rec,created_at,"
+    "updated_at) VALUES(?,?,?,?,?,?,?,?,?)";
+static const char SQL_INC_CUR[] = "SELECT agency_id, state FROM incidents WHERE id=?";
+static const char SQL_INC_SET[] =
+    "UPDATE incidents SET state=?, severity=?, rec=?, updated_at=? WHERE id=? AND state=?";
+static const char SQL_INC_TOUCH[] = "UPDATE incidents SET updated_at=? WHERE id=?";
+static const char SQL_INC_LINK[] =
+    "INSERT INTO incident_events(incident_id, seq) VALUES(?,?) ON CONFLICT DO NOTHING";
+static const char SQL_INC_TL[] =
+    "INSERT INTO incident_timeline(incident_id,time,actor,what,detail) VALUES(?,?,?,?,?)";
+static const char SQL_INC_GET[] = SQL_INC_COLS " WHERE id=?";
+static const char SQL_INC_EVENTS[] =
+    "SELECT seq FROM incident_events WHERE incident_id=? ORDER BY seq";
+static const char SQL_INC_TIMELINE[] =
+    "SELECT time,actor,what,detail FROM incident_timeline WHERE incident_id=? ORDER BY id";
+
+static json_t *row_incident(sqlite3_stmt *s)
+{
+	json_t *o = col_json(s, 7);
+	if (!json_is_object(o)) {
+		json_decref(o);
+		o = json_object();
+	}
+	json_object_set_new(o, "id", json_integer(sqlite3_column_int64(s, 0)));
+	json_object_set_new(o, "year", json_integer(sqlite3_column_int64(s, 1)));
+	json_object_set_new(o, "year_seq", json_integer(sqlite3_column_int64(s, 2)));
+	json_object_set_new(o, "agency_id", json_integer(sqlite3_column_int64(s, 3)));
+	json_object_set_new(o, "state", col_str(s, 4));
+	json_object_set_new(o, "severity", col_str(s, 5));
+	json_object_set_new(o, "kind", col_str(s, 6));
+	json_object_set_new(o, "created_at", col_time(s, 8));
+	json_object_set_new(o, "updated_at", col_time(s, 9));
+	return o;
+}
+
+static cg_err inc_write_tx(conn *c, const cg_scope *scope, const cg_actor *actor,
+                           const cg_inc_write *w, int64_t now_ms, int64_t *id)
+{
+	sqlite3_stmt *s;
+	cg_err err = CG_OK;
+	char *rec = w->rec ? json_dumps(w->rec, JSON_COMPACT) : NULL;
+	if (w->rec && !rec)
+		return CG_ENOMEM;
+	if (!w->id) {
+		int64_t agency = json_integer_value(json_object_get(w->rec, "agency_id"));
+		if (scope->agency_id != 0 && agency != scope->agency_id)
+			err = CG_EPERM;
+		int64_t next = 0;
+		if (!err && !(s = stmt(c, SQL_INC_NEXT)))
+			err = CG_EDB;
+		if (!err) {
+			sqlite3_bind_int(s, 1, w->year);
+			if (sqlite3_step(s) == SQLITE_ROW)
+				next = sqlite3_column_int64(s, 0);
+			sqlite3_reset(s);
+		}
+		if (!err && !(s = stmt(c, SQL_INC_ADD)))
+			err = CG_EDB;
+		if (!err) {
+			sqlite3_bind_int(s, 1, w->year);
+			sqlite3_bind_int64(s, 2, next);
+			sqlite3_bind_int64(s, 3, agency);
+			bind_str(s, 4, cg_json_get_str(w->rec, "state"));
+			bind_str(s, 5, cg_json_get_str(w->rec, "severity"));
+			bind_str(s, 6, cg_json_get_str(w->rec, "kind"));
+			bind_str(s, 7, rec);
+			sqlite3_bind_int64(s, 8, now_ms);
+			sqlite3_bind_int64(s, 9, now_ms);
+			err = step_done(c, s);
+			if (err == CG_EINVAL)
+				fk_field("agency_id");
+			if (!err)
+				*id = sqlite3_last_insert_rowid(c->db);
+		}
+	} else {
+		*id = w->id;
+		if (!(s = stmt(c, SQL_INC_CUR)))
+			err = CG_EDB;
+		else {
+			sqlite3_bind_int64(s, 1, w->id);
+			if (sqlite3_step(s) != SQLITE_ROW ||
+			    (scope->agency_id != 0 &&
+			     sqlite3_column_int64(s, 0) != scope->agency_id))
+				err = CG_ENOTFOUND;
+			sqlite3_reset(s);
+		}
+		if (!err && w->rec) {
+			if (!(s = stmt(c, SQL_INC_SET)))
+				err = CG_EDB;
+			else {
+				bind_str(s, 1, cg_json_get_str(w->rec, "state"));
+				bind_str(s, 2, cg_json_get_str(w->rec, "severity"));
+				bind_str(s, 3, rec);
+				sqlite3_bind_int64(s, 4, now_ms);
+				sqlite3_bind_int64(s, 5, w->id);
+				bind_str(s, 6, w->expect_state);
+				err = step_done(c, s);
+				if (!err && sqlite3_changes(c->db) == 0)
+					err = CG_ECONFLICT; /* moved by another writer since it was
+					                       read */
+			}
+		} else if (!err) {
+			if (!(s = stmt(c, SQL_INC_TOUCH)))
+				err = CG_EDB;
+			else {
+				sqlite3_bind_int64(s, 1, now_ms);
+				sqlite3_bind_int64(s, 2, w->id);
+				err = step_done(c, s);
+			}
+		}
+	}
+	free(rec);
+	cg_triage_set in_inc = {.state = "in_incident"};
+	for (size_t i = 0; !err && i < w->nlink; i++) {
+		err = triage_one(c, scope, actor, w->link[i], &in_inc, now_ms);
+		if (!err && !(s = stmt(c, SQL_INC_LINK)))
+			err = CG_EDB;
+		if (!err) {
+			sqlite3_bind_int64(s, 1, *id);
+			sqlite3_bind_int64(s, 2, w->link[i]);
+			err = step_done(c, s);
+		}
+	}
+	char *d = !err && w->detail ? json_dumps(w->detail, JSON_COMPACT) : NULL;
+	if (!err && !(s = stmt(c, SQL_INC_TL)))
+		err = CG_EDB;
+	if (!err) {
+		sqlite3_bind_int64(s, 1, *id);
+		sqlite3_bind_int64(s, 2, now_ms);
+		bind_str(s, 3, actor && actor->name ? actor->name : "system");
+		bind_str(s, 4, w->what);
+		bind_str(s, 5, d);
+		err = step_done(c, s);
+	}
+	free(d);
+	if (!err) {
+		char action[48];
+		snprintf(action, sizeof action, "incident.%s", w->what);
+		err = audit_row(c, actor, action, "incident", *id, w->detail);
+	}
+	return err;
+}
+
+static cg_err sq_incident_write(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
+                                const cg_inc_write *w, int64_t now_ms, int64_t *id)
+{
+	conn *c = writer_get(st);
+	cg_err err = begin(c);
+	if (!err) {
+		err = inc_write_tx(c, scope, actor, w, now_ms, id);
+		err = finish(c, err);
+	}
+	writer_put(st);
+	if (err)
+		*id = 0;
+	return err;
+}
+
+static cg_err sq_incident_get(cg_store_impl *st, const cg_scope *scope, int64_t id, json_t **out)
+{
+	*out = NULL;
+	conn *c = reader_get(st);
+	exec(c, "BEGIN");
+	json_t *o = NULL;
+	sqlite3_stmt *s = stmt(c, SQL_INC_GET);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		sqlite3_bind_int64(s, 1, id);
+		if (sqlite3_step(s) == SQLITE_ROW &&
+		    (scope->agency_id == 0 || sqlite3_column_int64(s, 3) == scope->agency_id))
+			o = row_incident(s);
+		else
+			err = CG_ENOTFOUND;
+		sqlite3_reset(s);
+	}
+	if (!err && (s = stmt(c, SQL_INC_EVENTS))) {
+		json_t *evs = json_array();
+		sqlite3_bind_int64(s, 1, id);
+		while (sqlite3_step(s) == SQLITE_ROW)
+			json_array_append_new(evs, json_integer(sqlite3_column_int64(s, 0)));
+		sqlite3_reset(s);
+		json_object_set_new(o, "events", evs);
+	} else if (!err)
+		err = CG_EDB;
+	if (!err && (s = stmt(c, SQL_INC_TIMELINE))) {
+		json_t *tl = json_array();
+		sqlite3_bind_int64(s, 1, id);
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			json_t *r = json_object();
+			json_object_set_new(r, "time", col_time(s, 0));
+			json_object_set_new(r, "actor", col_str(s, 1));
+			json_object_set_new(r, "what", col_str(s, 2));
+			json_object_set_new(r, "detail", col_json(s, 3));
+			json_array_append_new(tl, r);
+		}
+		sqlite3_reset(s);
+		json_object_set_new(o, "timeline", tl);
+	} else if (!err)
+		err = CG_EDB;
+	exec(c, "COMMIT");
+	reader_put(st, c);
+	if (err) {
+		json_decref(o);
+		return err;
+	}
+	*out = o;
+	return CG_OK;
+}
+
+static cg_err sq_incidents_list(cg_store_impl *st, const cg_scope *scope, const char *state,
+                                int64_t limit, int64_t offset, json_t **items, int64_t *total)
+{
+	*items = NULL;
+	*total = 0;
+	cg_buf sql;
+	cg_buf_init(&sql, 512);
+	cg_buf_puts(&sql,
+	            " FROM incidents WHERE (?1=0 OR agency_id=?1) AND (?2 IS NULL OR state=?2)");
+	conn *c = reader_get(st);
+	char q1[600], q2[700];
+	snprintf(q1, sizeof q1, "SELECT count(*)%s", cg_buf_cstr(&sql));
+	snprintf(q2, sizeof q2,
+	         "SELECT id,year,year_seq,agency_id,state,severity,kind,rec,created_at,updated_at%s"
+	         " ORDER BY id DESC LIMIT ?3 OFFSET ?4",
+	         cg_buf_cstr(&sql));
+	cg_buf_free(&sql);
+	json_t *arr = json_array();
+	cg_err err = CG_OK;
+	for (int k = 0; k < 2 && !err; k++) {
+		sqlite3_stmt *s = stmt_dyn(c, k ? q2 : q1);
+		if (!s) {
+			err = CG_EDB;
+			break;
+		}
+		sqlite3_bind_int64(s, 1, scope->agency_id);
+		bind_str(s, 2, state);
+		if (k) {
+			sqlite3_bind_int64(s, 3, limit);
+			sqlite3_bind_int64(s, 4, offset);
+		}
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			if (k)
+				json_array_append_new(arr, row_incident(s));
+			else
+				*total = sqlite3_column_int64(s, 0);
+		}
+		sqlite3_finalize(s);
+	}
+	reader_put(st, c);
+	if (err) {
+		json_decref(arr);
+		return err;
+	}
+	*items = arr;
+	return CG_OK;
+}
 
 const cg_store_ops cg_store_sqlite_ops = {
 	.name = "sqlite",
@@ -2966,6 +3583,16 @@ const cg_store_ops cg_store_sqlite_ops = {
 	.event_get = sq_event_get,
 	.events_count = sq_events_count,
 	.events_maintain = sq_events_maintain,
+	.event_seq = sq_event_seq,
+	.incident_write = sq_incident_write,
+	.incident_get = sq_incident_get,
+	.incidents_list = sq_incidents_list,
+	.suppression_create = sq_suppression_create,
+	.suppressions_list = sq_suppressions_list,
+	.suppression_revoke = sq_suppression_revoke,
+	.events_triage = sq_events_triage,
+	.triage_get = sq_triage_get,
+	.triage_counts = sq_triage_counts,
 	.agencies_generation = sq_agencies_generation,
 	.findings_by_day = sq_findings_by_day,
 	.events_distinct = sq_events_distinct,

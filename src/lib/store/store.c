@@ -11,6 +11,10 @@
  * for logs and the last violated constraint (as data, for the API).
  */
 #include "backend.h"
+#include "api/incident.h"
+#include "api/triage.h"
+#include "core/log.h"
+#include "core/timeutil.h"
 
 #include "core/json.h"
 
@@ -212,8 +216,8 @@ cg_err cg_store_findings_by_day(cg_store *st, const cg_scope *scope, int64_t sin
 }
 
 cg_err cg_store_events_distinct(cg_store *st, const cg_scope *scope, const char *source,
-                                const char *kind, int severity_min, int64_t since_ms,
-                                bool subject, json_t **out)
+                                const char *kind, int severity_min, int64_t since_ms, bool subject,
+                                json_t **out)
 {
 	return st->ops->events_distinct(st->impl, scope, source, kind, severity_min, since_ms,
 	                                subject, out);
@@ -313,21 +317,194 @@ cg_err cg_store_audit_list(cg_store *st, const char *actor, int64_t since_ms, in
 	return st->ops->audit_list(st->impl, actor, since_ms, limit, offset, items, total);
 }
 
+/* After an insert: the new events an active suppression rule covers are
+ * triaged false_positive by the rule (store.h). */
+static cg_err suppress(cg_store *st, const cg_event_in *evs, size_t n, int64_t now_ms)
+{
+	json_t *rules = NULL;
+	cg_err err = st->ops->suppressions_list(st->impl, &(cg_scope){0}, true, 0, now_ms, &rules);
+	for (size_t i = 0; !err && json_array_size(rules) && i < n; i++) {
+		if (evs[i].duplicate)
+			continue;
+		size_t k;
+		json_t *r;
+		json_array_foreach(rules, k, r)
+		{
+			if (!cg_suppression_matches(r, evs[i].ev, evs[i].agency_id))
+				continue;
+			int64_t seq = 0;
+			char by[48];
+			snprintf(by, sizeof by, "system:suppression:%lld",
+			         (long long)json_integer_value(json_object_get(r, "id")));
+			cg_actor actor = {by};
+			cg_triage_set set = {.state =
+			                         cg_triage_state_name(CG_TRIAGE_FALSE_POSITIVE)};
+			err = st->ops->event_seq(st->impl, evs[i].producer ? evs[i].producer : "",
+			                         evs[i].ev->id, &seq);
+			if (!err)
+				err = st->ops->events_triage(st->impl, &(cg_scope){0}, &actor, &seq,
+				                             1, &set, now_ms);
+			break;
+		}
+	}
+	json_decref(rules);
+	return err;
+}
+
 cg_err cg_store_events_insert(cg_store *st, cg_event_in *evs, size_t n, int64_t received_ms,
                               size_t *accepted, size_t *duplicates)
 {
-	WRITE(events_insert(st->impl, evs, n, received_ms, accepted, duplicates));
+	cg_store_set_violation(CG_VIOL_NONE, NULL);
+	cg_err err = st->ops->events_insert(st->impl, evs, n, received_ms, accepted, duplicates);
+	if (err || !*accepted)
+		return err;
+	/* the events are committed: a failure here leaves them new, and the
+	 * caller must not resend them, so it is only logged */
+	if (suppress(st, evs, n, received_ms ? received_ms : cg_time_now_ms()))
+		cg_warn("store: suppression rules not applied to a batch: %s", cg_store_errmsg());
+	return CG_OK;
+}
+
+/* The number from the row's year and year_seq (api/incident.h). */
+static void inc_number(json_t *c)
+{
+	char n[32];
+	int year = (int)json_integer_value(json_object_get(c, "year"));
+	if (cg_inc_number(n, sizeof n, year, json_integer_value(json_object_get(c, "year_seq"))))
+		json_object_set_new(c, "number", json_string(n));
+	json_object_del(c, "year");
+	json_object_del(c, "year_seq");
+}
+
+cg_err cg_store_incident_write(cg_store *st, const cg_scope *scope, const cg_actor *actor,
+                               const cg_inc_write *w, int64_t now_ms, int64_t *id)
+{
+	*id = 0;
+	if (!w || !w->what || (!w->id && (!w->rec || w->year < 2000)))
+		return CG_EINVAL;
+	WRITE(incident_write(st->impl, scope, actor, w, now_ms, id));
+}
+
+cg_err cg_store_incident_get(cg_store *st, const cg_scope *scope, int64_t id, json_t **out)
+{
+	cg_err err = st->ops->incident_get(st->impl, scope, id, out);
+	if (!err)
+		inc_number(*out);
+	return err;
+}
+
+cg_err cg_store_incidents_list(cg_store *st, const cg_scope *scope, const char *state,
+                               int64_t limit, int64_t offset, json_t **items, int64_t *total)
+{
+	cg_err err = st->ops->incidents_list(st->impl, scope, state, limit, offset, items, total);
+	size_t i;
+	json_t *c;
+	if (!err)
+		json_array_foreach(*items, i, c) inc_number(c);
+	return err;
+}
+
+cg_err cg_store_suppression_create(cg_store *st, const cg_actor *actor, const json_t *rec,
+                                   int64_t expires_ms, int64_t now_ms, int64_t *id)
+{
+	*id = 0;
+	if (!cg_json_get_str(rec, "source") || !cg_json_get_str(rec, "kind"))
+		return CG_EINVAL;
+	WRITE(suppression_create(st->impl, actor, rec, expires_ms, now_ms, id));
+}
+
+cg_err cg_store_suppressions_list(cg_store *st, const cg_scope *scope, bool active_only, int64_t id,
+                                  int64_t now_ms, json_t **items)
+{
+	return st->ops->suppressions_list(st->impl, scope, active_only, id, now_ms, items);
+}
+
+cg_err cg_store_suppression_revoke(cg_store *st, const cg_scope *scope, const cg_actor *actor,
+                                   int64_t id, int64_t now_ms)
+{
+	WRITE(suppression_revoke(st->impl, scope, actor, id, now_ms));
+}
+
+/* Sets each event's triage fields from its record (none: new). */
+static cg_err with_triage(cg_store *st, json_t *events)
+{
+	size_t n = json_array_size(events), i;
+	if (!n)
+		return CG_OK;
+	int64_t *seqs = calloc(n, sizeof *seqs);
+	if (!seqs)
+		return CG_ENOMEM;
+	json_t *e;
+	json_array_foreach(events, i, e) seqs[i] = json_integer_value(json_object_get(e, "seq"));
+	json_t *recs = NULL;
+	cg_err err = st->ops->triage_get(st->impl, seqs, n, &recs);
+	free(seqs);
+	if (err)
+		return err;
+	json_array_foreach(events, i, e)
+	{
+		char key[24];
+		snprintf(key, sizeof key, "%lld",
+		         (long long)json_integer_value(json_object_get(e, "seq")));
+		json_t *r = json_object_get(recs, key);
+		static const char *const f[] = {"assignee", "note", "triaged_at", "triaged_by"};
+		json_object_set_new(
+		    e, "state", r ? json_incref(json_object_get(r, "state")) : json_string("new"));
+		for (size_t k = 0; k < sizeof f / sizeof *f; k++) {
+			json_t *v = r ? json_object_get(r, f[k]) : NULL;
+			json_object_set_new(e, f[k], v ? json_incref(v) : json_null());
+		}
+	}
+	json_decref(recs);
+	return CG_OK;
 }
 
 cg_err cg_store_events_query(cg_store *st, const cg_scope *scope, const cg_event_query *q,
                              json_t **items, int64_t *next)
 {
-	return st->ops->events_query(st->impl, scope, q, items, next);
+	cg_err err = st->ops->events_query(st->impl, scope, q, items, next);
+	if (!err && (err = with_triage(st, *items))) {
+		json_decref(*items);
+		*items = NULL;
+	}
+	return err;
 }
 
 cg_err cg_store_event_get(cg_store *st, const cg_scope *scope, int64_t seq, json_t **out)
 {
-	return st->ops->event_get(st->impl, scope, seq, out);
+	cg_err err = st->ops->event_get(st->impl, scope, seq, out);
+	if (err)
+		return err;
+	json_t *one = json_pack("[O]", *out);
+	err = one ? with_triage(st, one) : CG_ENOMEM;
+	json_decref(one);
+	if (err) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return err;
+}
+
+cg_err cg_store_events_triage(cg_store *st, const cg_scope *scope, const cg_actor *actor,
+                              const int64_t *seqs, size_t n, const cg_triage_set *set,
+                              int64_t now_ms)
+{
+	if (!n || !set)
+		return CG_EINVAL;
+	WRITE(events_triage(st->impl, scope, actor, seqs, n, set, now_ms));
+}
+
+cg_err cg_store_event_seq(cg_store *st, const char *producer, const char *id, int64_t *seq)
+{
+	*seq = 0;
+	if (!id)
+		return CG_EINVAL;
+	return st->ops->event_seq(st->impl, producer ? producer : "", id, seq);
+}
+
+cg_err cg_store_triage_counts(cg_store *st, const cg_scope *scope, int64_t since_ms, json_t **out)
+{
+	return st->ops->triage_counts(st->impl, scope, since_ms, out);
 }
 
 cg_err cg_store_events_maintain(cg_store *st, int64_t ahead_ms, int64_t before_ms, int64_t *removed)

@@ -238,6 +238,7 @@ typedef struct cg_event_query {
 	int64_t since_ms;   /* 0 = no bound */
 	int64_t until_ms;   /* 0 = no bound */
 	const char *q;      /* substring of subject or summary; NULL = any */
+	const char *state;  /* triage state (api/triage.h); NULL = any */
 	int64_t before_seq; /* cursor: only seq < before; 0 = newest */
 	int64_t limit;
 } cg_event_query;
@@ -248,6 +249,84 @@ cg_err cg_store_events_query(cg_store *st, const cg_scope *scope, const cg_event
                              json_t **items, int64_t *next);
 cg_err cg_store_event_get(cg_store *st, const cg_scope *scope, int64_t seq, json_t **out);
 cg_err cg_store_events_count(cg_store *st, int64_t *count);
+/* Suppression rules, made from a false positive: later events of the same
+ * source, kind, subject and agency are stored as usual and triaged
+ * false_positive at once (by "system:suppression:ID"), until the rule
+ * expires or is revoked. The triage follows the insert's commit in a
+ * transaction of its own: a crash between the two leaves the event new,
+ * never lost.
+ * Records: {id, source, kind, subject|null, agency_id|null, note|null,
+ * from_event|null, expires_at, created_at, created_by, revoked_at|null}.
+ * create takes {source, kind, subject, agency_id, note, from_event} and
+ * the expiry in ms; audited. */
+cg_err cg_store_suppression_create(cg_store *st, const cg_actor *actor, const json_t *rec,
+                                   int64_t expires_ms, int64_t now_ms, int64_t *id);
+/* Newest first (at most 1000), within the scope; active_only: neither
+ * expired at now_ms nor revoked; id > 0: that rule only. */
+cg_err cg_store_suppressions_list(cg_store *st, const cg_scope *scope, bool active_only,
+                                  int64_t id, int64_t now_ms, json_t **items);
+/* Revokes a rule the scope sees (CG_ENOTFOUND otherwise, or when it was
+ * revoked already); audited. */
+cg_err cg_store_suppression_revoke(cg_store *st, const cg_scope *scope, const cg_actor *actor,
+                                   int64_t id, int64_t now_ms);
+
+/* ---- incident cases (api/incident.h decides what a case may be) -------
+ *
+ * A case as returned: the record of api/incident.h plus {id, number
+ * ("SC-YYYY-NNNN": the year given at creation and the case's order in
+ * it), created_at, updated_at}; cg_store_incident_get adds "events" (the
+ * linked event seqs) and "timeline" ([{time, actor, what, detail}],
+ * oldest first: every change and comment). An officer's scope sees and
+ * writes only their agency's cases. */
+typedef struct cg_inc_write {
+	int64_t id;               /* 0: open a new case */
+	int year;                 /* a new case: the year of its number */
+	const char *expect_state; /* a change: the state the case was read in;
+	                             another writer moved it since: CG_ECONFLICT */
+	const json_t *rec;        /* the whole record; NULL: unchanged */
+	const int64_t *link;      /* events to link (they become in_incident) */
+	size_t nlink;
+	const char *what;      /* the timeline entry: "created", "state", ... */
+	const json_t *detail;  /* and its detail (may be NULL) */
+} cg_inc_write;
+
+/* One transaction: the case written, the events linked, one timeline row
+ * and one audit row ("incident.WHAT"). *id is the case's id. */
+cg_err cg_store_incident_write(cg_store *st, const cg_scope *scope, const cg_actor *actor,
+                               const cg_inc_write *w, int64_t now_ms, int64_t *id);
+cg_err cg_store_incident_get(cg_store *st, const cg_scope *scope, int64_t id, json_t **out);
+/* Newest first; state NULL = any. */
+cg_err cg_store_incidents_list(cg_store *st, const cg_scope *scope, const char *state,
+                               int64_t limit, int64_t offset, json_t **items, int64_t *total);
+
+/* The seq of the event producer stored with this id; CG_ENOTFOUND. */
+cg_err cg_store_event_seq(cg_store *st, const char *producer, const char *id, int64_t *seq);
+
+/* ---- triage of events (api/triage.h decides what a change may be) -----
+ *
+ * An event's triage record (state, assignee, note, who changed it last
+ * and when) lives beside the event, which itself is never changed; an
+ * event without one is `new`. The events that events_query and event_get
+ * return carry "state", "assignee", "note", "triaged_at" and
+ * "triaged_by". */
+typedef struct cg_triage_set {
+	const char *state;    /* NULL: unchanged */
+	const char *assignee; /* NULL: unchanged; "": none */
+	const char *note;     /* NULL: unchanged; "": none */
+} cg_triage_set;
+
+/* Applies set to the events seqs[0..n), all or none, in one transaction
+ * with one audit row per event (action "triage", object "event", detail
+ * {from, state, assignee, note}). CG_ENOTFOUND (nothing changed) when one
+ * of them is not an event the scope sees. */
+cg_err cg_store_events_triage(cg_store *st, const cg_scope *scope, const cg_actor *actor,
+                              const int64_t *seqs, size_t n, const cg_triage_set *set,
+                              int64_t now_ms);
+/* Within the scope, triage records of events of UTC day >= since_ms's
+ * day, counted: [{agency_id, severity (name), state, n}] (for the
+ * overview: figures.c subtracts what is no longer "chưa xử lý"). */
+cg_err cg_store_triage_counts(cg_store *st, const cg_scope *scope, int64_t since_ms,
+                              json_t **out);
 
 /* Event housekeeping, run by the "events" job (server/events_job.c):
  * on PostgreSQL, makes the monthly partitions of events up to the month

@@ -24,7 +24,7 @@ static const struct {
     {CG_PRES_AGENCY_MAPPING, {"", "U", "U", "", "", "", "", ""}},
     {CG_PRES_SYSTEM, {"", "RCUD", "RCUD", "RCUD", "R", "", "R", ""}},
     {CG_PRES_PERSON, {"", "RCUD", "RCUD", "RCUD", "R", "", "R", ""}},
-    {CG_PRES_EVENT, {"", "R", "R", "R", "R", "I", "R", "I"}},
+    {CG_PRES_EVENT, {"", "RU", "RU", "RU", "R", "I", "R", "I"}},
     {CG_PRES_DNS_UPLOAD, {"", "RP", "RP", "RP", "", "RP", "", ""}},
     {CG_PRES_DNS_FINDINGS, {"", "R", "R", "R", "R", "", "R", ""}},
     {CG_PRES_WEB, {"", "R", "R", "R", "R", "", "R", ""}},
@@ -36,6 +36,8 @@ static const struct {
     {CG_PRES_AGENT_POLICY, {"", "RU", "RU", "RU", "R", "", "R", ""}},
     {CG_PRES_ENDPOINT, {"", "R", "R", "R", "R", "", "R", ""}},
     {CG_PRES_JOB, {"", "R", "", "", "", "", "", ""}},
+    {CG_PRES_SUPPRESSION, {"", "RCD", "RCD", "RCD", "R", "", "R", ""}},
+    {CG_PRES_INCIDENT, {"", "RCU", "RCU", "RCU", "R", "", "R", ""}},
 };
 
 static const char act_letter[CG_ACT_NACTIONS] = {'R', 'C', 'U', 'D', 'I', 'P'};

@@ -18,6 +18,8 @@
 #include "core/limits.h"
 #include "core/timeutil.h"
 #include "api/throttle.h"
+#include "api/triage.h"
+#include "store/figures.h"
 #include "store/store.h"
 #include "../test.h"
 
@@ -407,9 +409,14 @@ TEST(text_search)
 	static cg_event evs[B];
 	static cg_event_in in[B];
 	static const char *const texts[] = {
-	    "Phát hiện NHÀ CÁI trên cổng", "Trang có liên kết nhà cái ẩn", "Đăng nhập thất bại",
-	    "nha cai khong dau", "Nổ hũ đổi thưởng", "cái nhà (order differs)",
-	    "Tài xỉu: nhà-cái.vn", "100% ký tự 'đặc biệt' _x_",
+	    "Phát hiện NHÀ CÁI trên cổng",
+	    "Trang có liên kết nhà cái ẩn",
+	    "Đăng nhập thất bại",
+	    "nha cai khong dau",
+	    "Nổ hũ đổi thưởng",
+	    "cái nhà (order differs)",
+	    "Tài xỉu: nhà-cái.vn",
+	    "100% ký tự 'đặc biệt' _x_",
 	};
 	char id[40];
 	for (int done = 0; done < N; done += B) {
@@ -441,12 +448,11 @@ TEST(text_search)
 		const char *q;
 		size_t n;
 	} cases[] = {
-	    {"nha cai", 4},   /* NHÀ CÁI, nhà cái, nha cai, nhà-cái */
-	    {"NHÀ CÁI", 4},   {"nhà c", 4}, /* the last word is a prefix */
-	    {"dang nhap", 1}, /* đ -> d */
-	    {"no hu doi", 1}, {"cai nha", 1}, /* word order counts */
-	    {"'đặc biệt'", 1}, {"100%", 1}, {"ky tu", 1},
-	    {"needl", 1},     {"zzz", 0},   {"%", 0},
+	    {"nha cai", 4},                    /* NHÀ CÁI, nhà cái, nha cai, nhà-cái */
+	    {"NHÀ CÁI", 4},    {"nhà c", 4},   /* the last word is a prefix */
+	    {"dang nhap", 1},                  /* đ -> d */
+	    {"no hu doi", 1},  {"cai nha", 1}, /* word order counts */
+	    {"'đặc biệt'", 1}, {"100%", 1},    {"ky tu", 1}, {"needl", 1}, {"zzz", 0}, {"%", 0},
 	};
 	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
 		cg_event_query t = {.q = cases[k].q, .limit = 50};
@@ -512,7 +518,10 @@ TEST(migration_backfill)
 	                   " DROP TABLE alerts;"
 	                   " DROP TABLE store_secrets; DROP TABLE login_throttle;"
 	                   " DROP TABLE agent_policies; DROP TABLE agents; DROP TABLE enroll_tokens;"
-	                   " DROP TABLE dns_uploads;"
+	                   " DROP TABLE dns_uploads; DROP TABLE event_triage;"
+	                   " DROP TABLE suppressions;"
+	                   " DROP TABLE incident_timeline; DROP TABLE incident_events;"
+	                   " DROP TABLE incidents;"
 	                   " DELETE FROM schema_version WHERE version >= 2",
 	                   NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
@@ -683,7 +692,7 @@ static void jobs_backoff(void)
 
 /* Two stores on one database (two servers) and two threads each claim
  * the same due jobs at once: every job runs exactly once. */
-#define RACE_JOBS 40
+#define RACE_JOBS    40
 #define RACE_THREADS 4
 static int race_runs[RACE_JOBS];
 static pthread_mutex_t race_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -799,7 +808,8 @@ static json_t *alert_rec(const char *id, int64_t created, int64_t agency)
 	                 (json_int_t)created, "agency_id", (json_int_t)agency, "next_try_ms",
 	                 (json_int_t)created, "channel", "email", "to", "a@syt.gov.vn", "event_id",
 	                 "web-1", "kind", "defacement", "severity", "critical", "url",
-	                 "https://syt.gov.vn/", "subject", "[canhgac] Cảnh báo", "text", "Trang: …");
+	                 "https://syt.gov.vn/", "subject", "[canhgac] Cảnh báo", "text",
+	                 "Trang: …");
 }
 
 /* The alert queue: rows with state and attempts, due by time, bounded. */
@@ -830,9 +840,9 @@ static void alert_queue(void)
 	CHECK(o && json_integer_value(json_object_get(o, "attempts")) == 0);
 	json_decref(items);
 	/* a failed attempt: retried later */
-	json_t *u = json_pack("{s:s,s:i,s:I,s:s,s:n}", "state", "pending", "attempts", 1,
-	                      "next_try_ms", (json_int_t)(t + 30000), "last_error", "relay down",
-	                      "delivered");
+	json_t *u =
+	    json_pack("{s:s,s:i,s:I,s:s,s:n}", "state", "pending", "attempts", 1, "next_try_ms",
+	              (json_int_t)(t + 30000), "last_error", "relay down", "delivered");
 	CHECK(cg_store_alert_update(st, "a1", u) == CG_OK);
 	CHECK(cg_store_alert_update(st, "nope", u) == CG_ENOTFOUND);
 	json_decref(u);
@@ -1204,6 +1214,269 @@ static void dns_uploads(void)
 		fflush(stdout);                                                                    \
 	} while (0)
 
+static int64_t open_total(cg_store *st, const cg_scope *scope)
+{
+	json_t *ov = NULL;
+	int64_t n = -1;
+	if (cg_fig_overview(st, scope, NULL, cg_time_now_ms(), &ov) == CG_OK)
+		n = json_integer_value(
+		    json_object_get(json_object_get(ov, "totals"), "open_total"));
+	json_decref(ov);
+	return n;
+}
+
+static const char *state_of(cg_store *st, int64_t seq)
+{
+	static char buf[32];
+	json_t *e = NULL;
+	buf[0] = '\0';
+	if (cg_store_event_get(st, &ALL, seq, &e) == CG_OK)
+		snprintf(buf, sizeof buf, "%s", cg_json_get_str(e, "state"));
+	json_decref(e);
+	return buf;
+}
+
+/* Triage: state, assignee and note beside the event; all or none within
+ * the scope; audited; "chưa xử lý" on the overview falls as events leave
+ * `new` and only then. */
+TEST(events_triage)
+{
+	cg_store *st = fresh();
+	int64_t a = mk_agency(st, "A", "a"), b = mk_agency(st, "B", "b");
+	cg_event evs[4];
+	cg_event_in in[4];
+	for (int i = 0; i < 4; i++) {
+		char id[16];
+		snprintf(id, sizeof id, "t-%d", i);
+		mk_event(&evs[i], id, 4, "web");
+		evs[i].time_ms = cg_time_now_ms();
+		in[i] = (cg_event_in){.ev = &evs[i], .agency_id = i < 3 ? a : b};
+	}
+	size_t acc, dup;
+	CHECK(cg_store_events_insert(st, in, 4, cg_time_now_ms(), &acc, &dup) == CG_OK && acc == 4);
+	CHECK(open_total(st, &ALL) == 4);
+	CHECK_STR(state_of(st, 1), "new");
+	cg_scope sa = {a};
+	CHECK(open_total(st, &sa) == 3);
+	/* one event of A acknowledged with an assignee and a note */
+	int64_t one[] = {1};
+	cg_triage_set ack = {.state = "acknowledged", .assignee = "lan", .note = "Đã xem"};
+	CHECK(cg_store_events_triage(st, &sa, &ACTOR, one, 1, &ack, 1000) == CG_OK);
+	json_t *e = NULL;
+	CHECK(cg_store_event_get(st, &ALL, 1, &e) == CG_OK);
+	CHECK_STR(cg_json_get_str(e, "state"), "acknowledged");
+	CHECK_STR(cg_json_get_str(e, "assignee"), "lan");
+	CHECK_STR(cg_json_get_str(e, "note"), "Đã xem");
+	CHECK_STR(cg_json_get_str(e, "triaged_by"), "test");
+	json_decref(e);
+	CHECK(open_total(st, &ALL) == 3 && open_total(st, &sa) == 2);
+	/* a note alone keeps the state and the assignee */
+	cg_triage_set note = {.note = "Chờ đơn vị"};
+	CHECK(cg_store_events_triage(st, &ALL, &ACTOR, one, 1, &note, 2000) == CG_OK);
+	CHECK(cg_store_event_get(st, &ALL, 1, &e) == CG_OK);
+	CHECK_STR(cg_json_get_str(e, "state"), "acknowledged");
+	CHECK_STR(cg_json_get_str(e, "assignee"), "lan");
+	CHECK_STR(cg_json_get_str(e, "note"), "Chờ đơn vị");
+	json_decref(e);
+	/* A's scope naming B's event: nothing changes, not even A's own */
+	int64_t mixed[] = {2, 4};
+	cg_triage_set fp = {.state = "false_positive"};
+	CHECK(cg_store_events_triage(st, &sa, &ACTOR, mixed, 2, &fp, 3000) == CG_ENOTFOUND);
+	CHECK_STR(state_of(st, 2), "new");
+	CHECK_STR(state_of(st, 4), "new");
+	int64_t missing[] = {2, 99};
+	CHECK(cg_store_events_triage(st, &ALL, &ACTOR, missing, 2, &fp, 3000) == CG_ENOTFOUND);
+	CHECK_STR(state_of(st, 2), "new");
+	/* bulk, then back to new: counted as open again */
+	CHECK(cg_store_events_triage(st, &ALL, &ACTOR, mixed, 2, &fp, 4000) == CG_OK);
+	CHECK(open_total(st, &ALL) == 1);
+	cg_triage_set back = {.state = "new", .assignee = ""};
+	CHECK(cg_store_events_triage(st, &ALL, &ACTOR, one, 1, &back, 5000) == CG_OK);
+	CHECK(open_total(st, &ALL) == 2);
+	CHECK(cg_store_event_get(st, &ALL, 1, &e) == CG_OK);
+	CHECK(json_is_null(json_object_get(e, "assignee")));
+	json_decref(e);
+	/* lists carry the state too */
+	cg_event_query q = {.limit = 10};
+	json_t *items = NULL;
+	int64_t next;
+	CHECK(cg_store_events_query(st, &ALL, &q, &items, &next) == CG_OK);
+	int newc = 0;
+	size_t i;
+	json_array_foreach(items, i, e) newc += cg_triage_is_open(cg_json_get_str(e, "state"));
+	CHECK(newc == open_total(st, &ALL));
+	json_decref(items);
+	/* the state filter agrees with the overview ("chưa xử lý" = new) */
+	q.state = "new";
+	CHECK(cg_store_events_query(st, &ALL, &q, &items, &next) == CG_OK);
+	CHECK((int64_t)json_array_size(items) == open_total(st, &ALL));
+	json_decref(items);
+	q.state = "false_positive";
+	CHECK(cg_store_events_query(st, &sa, &q, &items, &next) == CG_OK);
+	CHECK(json_array_size(items) == 1);
+	CHECK(json_integer_value(json_object_get(json_array_get(items, 0), "seq")) == 2);
+	json_decref(items);
+	q.state = "acknowledged";
+	q.q = "summary";
+	CHECK(cg_store_events_query(st, &ALL, &q, &items, &next) == CG_OK);
+	CHECK(json_array_size(items) == 0);
+	json_decref(items);
+	/* every change audited: 5 (1 + note + 2 bulk + back), none for the refused */
+	int64_t total = 0;
+	CHECK(cg_store_audit_list(st, "test", 0, 50, 0, &items, &total) == CG_OK);
+	int triage = 0;
+	json_array_foreach(items, i, e) triage +=
+	    strcmp(cg_json_get_str(e, "action"), "triage") == 0;
+	CHECK(triage == 5);
+	json_decref(items);
+	for (int k = 0; k < 4; k++)
+		cg_event_clear(&evs[k]);
+	done(st);
+}
+
+/* Suppression rules: later events of the same source, kind, subject and
+ * agency are stored and triaged false_positive until the rule expires or
+ * is revoked; others are untouched. */
+TEST(suppressions)
+{
+	cg_store *st = fresh();
+	int64_t a = mk_agency(st, "A", "a"), b = mk_agency(st, "B", "b");
+	int64_t now = cg_time_now_ms();
+	json_t *rule = json_pack("{s:s,s:s,s:s,s:I,s:s}", "source", "web", "kind", "k", "subject",
+	                         "https://x.example/", "agency_id", (json_int_t)a, "note", "thử");
+	int64_t r1 = 0, r2 = 0;
+	CHECK(cg_store_suppression_create(st, &ACTOR, rule, now + 3600000, now, &r1) == CG_OK);
+	json_object_set_new(rule, "subject", json_string("https://old.example/"));
+	CHECK(cg_store_suppression_create(st, &ACTOR, rule, now - 1, now - 10, &r2) == CG_OK);
+	json_decref(rule);
+	cg_scope sa = {a}, sb = {b};
+	json_t *items = NULL;
+	CHECK(cg_store_suppressions_list(st, &ALL, true, 0, now, &items) == CG_OK);
+	CHECK(json_array_size(items) == 1 &&
+	      json_integer_value(json_object_get(json_array_get(items, 0), "id")) == r1);
+	json_decref(items);
+	CHECK(cg_store_suppressions_list(st, &sa, false, 0, now, &items) == CG_OK);
+	CHECK(json_array_size(items) == 2);
+	json_decref(items);
+	CHECK(cg_store_suppressions_list(st, &sb, false, 0, now, &items) == CG_OK);
+	CHECK(json_array_size(items) == 0);
+	json_decref(items);
+	CHECK(cg_store_suppressions_list(st, &sa, false, r2, now, &items) == CG_OK);
+	CHECK(json_array_size(items) == 1 &&
+	      json_integer_value(json_object_get(json_array_get(items, 0), "id")) == r2);
+	json_decref(items);
+	/* 1 covered; 2 another agency; 3 another subject; 4 the expired rule's */
+	static const char *const subj[] = {"https://x.example/", "https://x.example/",
+	                                   "https://y.example/", "https://old.example/"};
+	cg_event evs[4];
+	cg_event_in in[4];
+	for (int i = 0; i < 4; i++) {
+		char id[16];
+		snprintf(id, sizeof id, "s-%d", i);
+		mk_event(&evs[i], id, 3, "web");
+		cg_event_set(&evs[i], CG_EV_SUBJECT, cg_slice_cstr(subj[i]));
+		evs[i].time_ms = now;
+		in[i] = (cg_event_in){.ev = &evs[i], .agency_id = i == 1 ? b : a, .producer = "p"};
+	}
+	size_t acc, dup;
+	CHECK(cg_store_events_insert(st, in, 4, now, &acc, &dup) == CG_OK && acc == 4);
+	CHECK_STR(state_of(st, 1), "false_positive");
+	CHECK_STR(state_of(st, 2), "new");
+	CHECK_STR(state_of(st, 3), "new");
+	CHECK_STR(state_of(st, 4), "new");
+	json_t *e = NULL;
+	CHECK(cg_store_event_get(st, &ALL, 1, &e) == CG_OK);
+	char by[48];
+	snprintf(by, sizeof by, "system:suppression:%lld", (long long)r1);
+	CHECK_STR(cg_json_get_str(e, "triaged_by"), by);
+	json_decref(e);
+	/* B's scope cannot revoke A's rule; A's can, once */
+	CHECK(cg_store_suppression_revoke(st, &sb, &ACTOR, r1, now) == CG_ENOTFOUND);
+	CHECK(cg_store_suppression_revoke(st, &sa, &ACTOR, r1, now) == CG_OK);
+	CHECK(cg_store_suppression_revoke(st, &sa, &ACTOR, r1, now) == CG_ENOTFOUND);
+	snprintf(evs[0].id, sizeof evs[0].id, "s-again");
+	CHECK(cg_store_events_insert(st, in, 1, now, &acc, &dup) == CG_OK && acc == 1);
+	CHECK_STR(state_of(st, 5), "new");
+	for (int k = 0; k < 4; k++)
+		cg_event_clear(&evs[k]);
+	done(st);
+}
+
+/* Incident cases: numbers in order per year, the scope, a change refused
+ * when the case moved since it was read, linked events in_incident, the
+ * timeline and the audit. */
+TEST(incidents)
+{
+	cg_store *st = fresh();
+	int64_t a = mk_agency(st, "A", "a"), b = mk_agency(st, "B", "b");
+	cg_scope sa = {a}, sb = {b};
+	int64_t now = cg_time_now_ms();
+	json_t *rec = json_pack("{s:s,s:s,s:s,s:I,s:[],s:s}", "title", "Cổng bị thay giao diện",
+	                        "kind", "defacement", "severity", "critical", "agency_id",
+	                        (json_int_t)a, "system_ids", "state", "new");
+	int64_t c1 = 0, c2 = 0, c3 = 0;
+	cg_inc_write w = {.year = 2026, .rec = rec, .what = "created"};
+	CHECK(cg_store_incident_write(st, &sa, &ACTOR, &w, now, &c1) == CG_OK && c1 > 0);
+	CHECK(cg_store_incident_write(st, &ALL, &ACTOR, &w, now, &c2) == CG_OK);
+	CHECK(cg_store_incident_write(st, &sb, &ACTOR, &w, now, &c3) == CG_EPERM && !c3);
+	w.year = 2027;
+	CHECK(cg_store_incident_write(st, &ALL, &ACTOR, &w, now, &c3) == CG_OK);
+	json_t *o = NULL;
+	CHECK(cg_store_incident_get(st, &ALL, c2, &o) == CG_OK);
+	CHECK_STR(cg_json_get_str(o, "number"), "SC-2026-0002");
+	CHECK_STR(cg_json_get_str(o, "title"), "Cổng bị thay giao diện");
+	json_decref(o);
+	CHECK(cg_store_incident_get(st, &ALL, c3, &o) == CG_OK);
+	CHECK_STR(cg_json_get_str(o, "number"), "SC-2027-0001");
+	json_decref(o);
+	CHECK(cg_store_incident_get(st, &sb, c1, &o) == CG_ENOTFOUND);
+	/* an event of A linked: in_incident */
+	cg_event ev;
+	mk_event(&ev, "inc-ev", 4, "web");
+	ev.time_ms = now;
+	cg_event_in in = {.ev = &ev, .agency_id = a};
+	size_t acc, dup;
+	CHECK(cg_store_events_insert(st, &in, 1, now, &acc, &dup) == CG_OK && acc == 1);
+	cg_event_clear(&ev);
+	int64_t seq = 1;
+	json_object_set_new(rec, "state", json_string("triage"));
+	cg_inc_write up = {
+	    .id = c1, .expect_state = "new", .rec = rec, .link = &seq, .nlink = 1, .what = "state"};
+	CHECK(cg_store_incident_write(st, &sb, &ACTOR, &up, now, &c3) == CG_ENOTFOUND);
+	CHECK(cg_store_incident_write(st, &sa, &ACTOR, &up, now, &c3) == CG_OK && c3 == c1);
+	CHECK_STR(state_of(st, 1), "in_incident");
+	/* read in "new" again by a slower writer: refused, nothing changed */
+	json_object_set_new(rec, "state", json_string("rejected"));
+	up.nlink = 0;
+	CHECK(cg_store_incident_write(st, &sa, &ACTOR, &up, now, &c3) == CG_ECONFLICT);
+	json_t *note = json_pack("{s:s}", "text", "Đã gọi đơn vị");
+	cg_inc_write com = {.id = c1, .what = "comment", .detail = note};
+	CHECK(cg_store_incident_write(st, &sa, &ACTOR, &com, now, &c3) == CG_OK);
+	json_decref(note);
+	CHECK(cg_store_incident_get(st, &sa, c1, &o) == CG_OK);
+	CHECK_STR(cg_json_get_str(o, "state"), "triage");
+	CHECK(json_array_size(json_object_get(o, "events")) == 1);
+	json_t *tl = json_object_get(o, "timeline");
+	CHECK(json_array_size(tl) == 3);
+	CHECK_STR(cg_json_get_str(json_array_get(tl, 2), "what"), "comment");
+	CHECK_STR(cg_json_get_str(json_object_get(json_array_get(tl, 2), "detail"), "text"),
+	          "Đã gọi đơn vị");
+	json_decref(o);
+	json_t *items = NULL;
+	int64_t total = 0;
+	CHECK(cg_store_incidents_list(st, &ALL, NULL, 10, 0, &items, &total) == CG_OK);
+	CHECK(total == 3 && json_array_size(items) == 3);
+	json_decref(items);
+	CHECK(cg_store_incidents_list(st, &sa, "triage", 10, 0, &items, &total) == CG_OK);
+	CHECK(total == 1 && json_array_size(items) == 1);
+	json_decref(items);
+	CHECK(cg_store_incidents_list(st, &sb, NULL, 10, 0, &items, &total) == CG_OK);
+	CHECK(total == 0 && json_array_size(items) == 0);
+	json_decref(items);
+	json_decref(rec);
+	done(st);
+}
+
 int main(void)
 {
 	const char *pg = getenv("CANHGAC_TEST_PG");
@@ -1220,6 +1493,9 @@ int main(void)
 		RUN_ON(events_dedup_and_query);
 		RUN_ON(events_dedup_per_producer);
 		RUN_ON(text_search);
+		RUN_ON(events_triage);
+		RUN_ON(suppressions);
+		RUN_ON(incidents);
 		RUN_ON(jobs_claim_and_finish);
 		RUN_ON(jobs_lease_expiry_takeover);
 		RUN_ON(jobs_backoff);

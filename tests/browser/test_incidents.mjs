@@ -1,0 +1,90 @@
+/*
+ * test_incidents.mjs - incident cases in the dashboard: a finding in the
+ * triage queue opens a case (its fields filled from the finding), the
+ * case page offers only the moves the state machine allows, moves it to
+ * contained (the time shown), takes a note onto the timeline, and lists
+ * it; the officer of another agency does not see it.
+ */
+import { tap, startServer, launchBrowser, newPage, uiLogin, apiLogin, call, screenshots } from "./lib.mjs";
+
+const T = tap();
+const cleanups = [];
+let srv;
+try {
+	srv = await startServer();
+	cleanups.push(() => srv.stop());
+} catch (e) {
+	T.ok(false, "server starts", e.stack);
+	await T.done(cleanups);
+}
+const adminPw = srv.addUser("quantri", "admin");
+const admin = await apiLogin(srv.url, "quantri", adminPw);
+const a1 = await call(srv.url, admin, "POST", "/agencies", { name: "Sở Y tế", kind: "so_ban_nganh", code: "SYT", ip_ranges: ["10.12.30.0/24"], declared_endpoints: 20 });
+const a2 = await call(srv.url, admin, "POST", "/agencies", { name: "Sở Xây dựng", kind: "so_ban_nganh", code: "SXD", ip_ranges: ["10.12.40.0/24"], declared_endpoints: 20 });
+const tok = await call(srv.url, admin, "POST", "/tokens", { name: "inc-test", scope: "ingest" });
+const now = new Date().toISOString();
+const ing = await call(srv.url, { token: tok.json && tok.json.token }, "POST", "/events", [
+	{ id: "inc-1", time: now, host: "10.12.30.5", source: "web", kind: "defacement", severity: "critical", subject: "https://syt.example.invalid/", summary: "Trang chủ Sở Y tế bị thay giao diện", evidence: {} },
+]);
+T.ok(a1.status === 201 && a2.status === 201 && ing.status === 200 && ing.json.accepted === 1, "two agencies and a finding", ing.text);
+const otherPw = srv.addUser("canbo.sxd", "officer", a2.json.id);
+
+const { context, close } = await launchBrowser();
+cleanups.unshift(close);
+const { page, log } = await newPage(context);
+
+await T.step("a finding in the triage queue opens an incident", async () => {
+	await uiLogin(page, srv.url, "quantri", adminPw);
+	await page.goto(srv.url + "/#/triage");
+	await page.waitForSelector("#triage-list tbody tr .triage-check");
+	await page.click("#triage-list tr:has-text('Sở Y tế bị thay') td.summary");
+	await page.click(".triage-actions button:has-text('Mở sự cố từ cảnh báo này')");
+	await page.waitForSelector(".dialog input[name=title]");
+	const title = await page.inputValue(".dialog input[name=title]");
+	const kind = await page.inputValue(".dialog select[name=kind]");
+	if (title !== "Trang chủ Sở Y tế bị thay giao diện" || kind !== "defacement") throw new Error(title + " " + kind);
+	await page.fill(".dialog input[name=owner]", "quantri");
+	await page.click(".dialog button[type=submit]");
+	await page.waitForSelector("#incident #inc-moves");
+	const head = await page.textContent("#incident h1");
+	return /^SC-\d{4}-0001 · Trang chủ Sở Y tế/.test(head) && /#\/incidents\?id=\d+/.test(page.url());
+});
+await T.step("the case offers only the moves the state machine allows", async () => {
+	const moves = await page.$$eval("#inc-moves button", (xs) => xs.map((x) => x.textContent));
+	return moves.length === 3 && moves.some((m) => m.includes("Đang phân loại")) && !moves.some((m) => m.includes("Đã kết thúc"));
+});
+await T.step("moved to contained, the time is shown and the finding is linked", async () => {
+	for (const s of ["Đang phân loại", "Đang ứng cứu", "Đã ngăn chặn"]) {
+		await page.click(`#inc-moves button:has-text('${s}')`);
+		await page.waitForFunction((x) => document.querySelector("#incident .badge") && document.querySelector("#incident .badge").textContent === x, s);
+	}
+	const txt = await page.textContent("#incident");
+	return txt.includes("Ngăn chặn lúc") && (await page.$$("#inc-events li a")).length === 1;
+});
+await T.step("a note goes onto the timeline, as text", async () => {
+	await page.fill("#inc-note", "Đã khôi phục trang <b>từ bản sao lưu</b>");
+	await page.click("#incident button:has-text('Thêm ghi chú')");
+	await page.waitForFunction(() => { const x = document.querySelector("#inc-timeline"); return x && x.textContent.includes("<b>từ bản sao lưu</b>"); });
+	await screenshots(page, "incident-page");
+	const rows = await page.$$("#inc-timeline tbody tr");
+	return rows.length === 5;
+});
+await T.step("the list shows the case with its state", async () => {
+	await page.click("#incident a:has-text('Tất cả sự cố')");
+	await page.waitForSelector("#incidents-list tbody tr");
+	await screenshots(page, "incidents-list");
+	const txt = await page.textContent("#incidents-list");
+	return txt.includes("Đã ngăn chặn") && txt.includes("Sở Y tế");
+});
+await T.step("the officer of another agency does not see it", async () => {
+	const other = await context.browser().newContext();
+	const pg = await other.newPage();
+	await uiLogin(pg, srv.url, "canbo.sxd", otherPw);
+	await pg.goto(srv.url + "/#/incidents");
+	await pg.waitForSelector("#incidents-list tbody tr");
+	const txt = await pg.textContent("#incidents-list");
+	await other.close();
+	return !txt.includes("Sở Y tế") && !txt.includes("SC-");
+});
+T.ok(log.pageErrors.length === 0, "no page errors", log.pageErrors.join("\n"));
+await T.done(cleanups);

@@ -1,0 +1,130 @@
+/*
+ * page_incidents.js - incident cases: the list (#/incidents, filtered by
+ * state) with "open an incident", and one case (#/incidents?id=N): its
+ * fields and times, buttons for the moves the server says the state
+ * machine allows (next_states: the rule stays in the library), linked
+ * findings, the timeline of every change and comment, and a note form.
+ * Also the dialog that opens a case from a finding (the triage queue and
+ * the event detail). All text from the API is inserted as text.
+ */
+"use strict";
+
+const INC_STATES = ["new", "triage", "responding", "contained", "closed", "rejected", "duplicate"];
+const INC_KINDS = ["defacement", "webshell", "malware", "dns_infection", "secret_document", "data_leak", "ddos", "phishing", "ransomware", "other"];
+
+function incStateBadge(s) {
+	return badge(t("inc_state_" + s), "inc-" + s);
+}
+
+/* The dialog that opens a case; from a finding when ev is given. */
+async function openIncidentDialog(ev) {
+	const idx = await agencyIndex();
+	formDialog({
+		title: ev ? t("inc_from_event") : t("inc_new"),
+		fields: [
+			{ name: "title", label: t("inc_name"), required: true, wide: true },
+			{ name: "kind", label: t("inc_kind"), type: "select", options: INC_KINDS.map((k) => [k, t("inc_kind_" + k)]), default: "other" },
+			{ name: "severity", label: t("severity"), type: "select", options: SEVERITIES.map((s) => [s, tEnum("severity", s)]), default: "high" },
+			{ name: "agency_id", label: t("agency_unit"), type: "select", options: idx.options() },
+			{ name: "owner", label: t("inc_owner") },
+			{ name: "description", label: t("inc_description"), type: "textarea", wide: true },
+		],
+		values: ev ? { title: ev.summary || "", kind: INC_KINDS.includes(ev.kind) ? ev.kind : "other", severity: ev.severity, agency_id: ev.agency_id ? String(ev.agency_id) : "" } : {},
+		onSubmit: async (v) => {
+			const body = { title: v.title, kind: v.kind, severity: v.severity, agency_id: Number(v.agency_id) };
+			if (v.owner) body.owner = v.owner;
+			if (v.description) body.description = v.description;
+			if (ev) body.event_ids = [ev.seq];
+			const c = await api("POST", "/incidents", { body });
+			toast(t("inc_opened", { number: c.number }));
+			location.hash = "#/incidents?id=" + encodeURIComponent(c.id);
+		},
+	});
+}
+
+async function pageIncident(main, id) {
+	const idx = await agencyIndex();
+	const box = el("div", { id: "incident" });
+	main.append(box);
+	const load = async () => {
+		loadingInto(box);
+		let c;
+		try {
+			c = await api("GET", "/incidents/" + encodeURIComponent(id));
+		} catch (e) {
+			clear(box).appendChild(notice("error", errorText(e)));
+			return;
+		}
+		const fields = [
+			[t("inc_number"), c.number], [t("inc_kind"), t("inc_kind_" + c.kind)], [t("agency_unit"), idx.name(c.agency_id)],
+			[t("inc_owner"), c.owner], [t("inc_detected"), c.detected_at && fmtTime(c.detected_at)], [t("inc_reported"), c.reported_at && fmtTime(c.reported_at)],
+			[t("inc_contained"), c.contained_at && fmtTime(c.contained_at)], [t("inc_closed"), c.closed_at && fmtTime(c.closed_at)],
+			[t("inc_description"), c.description],
+		];
+		const moves = canWrite() ? (c.next_states || []).map((s) => button(t("inc_move_to") + " “" + t("inc_state_" + s) + "”", async () => {
+			try {
+				await api("PATCH", "/incidents/" + encodeURIComponent(c.id), { body: { state: s } });
+				toast(t("inc_moved", { state: t("inc_state_" + s) }));
+				load();
+			} catch (e) { toast(errorText(e), "error"); }
+		}, s === "closed" || s === "contained" ? "btn-primary" : "")) : [];
+		const note = el("textarea", { id: "inc-note", name: "text", rows: "2", maxlength: "20000" });
+		const noteErr = el("div", { class: "field-error", role: "alert" });
+		clear(box).append(
+			pageHeader(c.number + " · " + c.title, el("a", { class: "btn", href: "#/incidents" }, t("inc_back"))),
+			el("section", { class: "panel" },
+				el("p", null, incStateBadge(c.state), " ", sevBadge(c.severity)),
+				el("dl", { class: "event-detail" }, fields.filter(([, v]) => v).map(([k, v]) => [el("dt", null, k), el("dd", null, String(v))])),
+				moves.length ? el("div", { class: "dialog-actions", id: "inc-moves" }, moves) : null),
+			el("section", { class: "panel", id: "inc-events" }, el("h2", null, t("inc_events")),
+				(c.events || []).length ? el("ul", null, c.events.map((s) => el("li", null, el("a", { href: "#/events?seq=" + encodeURIComponent(s) }, "#" + s)))) : el("p", { class: "muted" }, t("no_data"))),
+			el("section", { class: "panel", id: "inc-timeline" }, el("h2", null, t("inc_timeline")),
+				table([
+					{ label: t("time"), class: "nowrap", value: (r) => timeEl(r.time) },
+					{ label: t("inc_tl_what"), value: (r) => hasT("inc_what_" + r.what) ? t("inc_what_" + r.what) : r.what },
+					{ label: t("inc_tl_actor"), value: (r) => r.actor },
+					{ label: t("inc_tl_detail"), value: (r) => r.detail ? (r.detail.text || (r.detail.state ? t("inc_state_" + r.detail.state) : r.detail.title || "")) : "" },
+				], c.timeline || []),
+				canWrite() ? el("div", null,
+					el("div", { class: "form-row" }, el("label", { for: note.id }, t("inc_comment")), note),
+					el("div", { class: "dialog-actions" }, button(t("inc_comment_add"), async () => {
+						clear(noteErr);
+						try {
+							await api("POST", "/incidents/" + encodeURIComponent(c.id) + "/comments", { body: { text: note.value } });
+							load();
+						} catch (e) { noteErr.textContent = errorText(e); }
+					}, "btn-primary")), noteErr) : null));
+	};
+	await load();
+}
+
+async function pageIncidents(main, params) {
+	const id = params.get("id");
+	if (id) return pageIncident(main, id);
+	const idx = await agencyIndex();
+	const state = { q: paramsObject(params, ["state"]), offset: 0, limit: 50 };
+	const list = el("div", { id: "incidents-list" });
+	main.append(pageHeader(t("inc_title"), canWrite() ? button(t("inc_new"), () => openIncidentDialog(null), "btn-primary") : null),
+		filterBar([{ name: "state", label: t("inc_state"), type: "select", options: INC_STATES.map((s) => [s, t("inc_state_" + s)]) }],
+			state.q, (q) => { state.q = q; state.offset = 0; keepInHash("incidents", q); load(); }),
+		list);
+	const load = async () => {
+		loadingInto(list);
+		try {
+			const res = await api("GET", "/incidents", { query: Object.assign({ limit: state.limit, offset: state.offset }, state.q) });
+			clear(list).append(el("section", { class: "panel" }, table([
+				{ label: t("inc_number"), class: "nowrap mono", value: (c) => el("a", { href: "#/incidents?id=" + encodeURIComponent(c.id) }, c.number) },
+				{ label: t("inc_name"), value: (c) => c.title },
+				{ label: t("inc_state"), value: (c) => incStateBadge(c.state) },
+				{ label: t("severity"), value: (c) => sevBadge(c.severity) },
+				{ label: t("agency_unit"), value: (c) => idx.name(c.agency_id) },
+				{ label: t("inc_owner"), value: (c) => c.owner || "" },
+				{ label: t("inc_detected"), class: "nowrap", value: (c) => timeEl(c.detected_at) },
+			], res.items, { onRow: (c) => { location.hash = "#/incidents?id=" + encodeURIComponent(c.id); } }),
+			pager(state.offset, state.limit, res.total, (o) => { state.offset = o; load(); })));
+		} catch (e) {
+			clear(list).appendChild(notice("error", errorText(e)));
+		}
+	};
+	load();
+}
