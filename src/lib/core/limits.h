@@ -336,4 +336,19 @@
 /* One evidence string in a finding (the unit is already bounded). */
 #define CG_SEC_MAX_EVIDENCE 600u
 
+/* ---- regulated deadlines (deadline/deadline.h) ---- */
+/* A deadline rules file (rules/deadlines/): a few rules and a few years of
+ * holidays are some kilobytes. */
+#define CG_DEADLINE_MAX_FILE (256u * 1024u)
+#define CG_DEADLINE_MAX_LINE 512u
+#define CG_DEADLINE_MAX_RULES 16
+/* holidays and make-up working days over all years (~15 a year) */
+#define CG_DEADLINE_MAX_DAYS 1024
+#define CG_DEADLINE_MAX_YEARS 64
+/* a rule or recipient name, a time zone name (with NUL) */
+#define CG_DEADLINE_MAX_NAME 48
+#define CG_DEADLINE_MAX_NOTIFY 8
+/* a label or legal basis (UTF-8 bytes, with NUL) */
+#define CG_DEADLINE_MAX_TEXT 192
+
 #endif
