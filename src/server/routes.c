@@ -23,6 +23,7 @@ CG_ROUTE_GROUP(api_events);
 CG_ROUTE_GROUP(dns_upload);
 CG_ROUTE_GROUP(api_admin);
 CG_ROUTE_GROUP(api_agent);
+CG_ROUTE_GROUP(api_public_report);
 CG_ROUTE_GROUP(static);
 
 static const cg_route_group groups[] = {
@@ -30,6 +31,7 @@ static const cg_route_group groups[] = {
     {web_api_routes, &web_api_nroutes},         {api_import_routes, &api_import_nroutes},
     {api_events_routes, &api_events_nroutes},   {dns_upload_routes, &dns_upload_nroutes},
     {api_admin_routes, &api_admin_nroutes},     {api_agent_routes, &api_agent_nroutes},
+    {api_public_report_routes, &api_public_report_nroutes},
     {static_routes, &static_nroutes},
 };
 

@@ -24,7 +24,8 @@ static bool public_res(cg_pol_action act, cg_pol_resource res)
 {
 	return (res == CG_PRES_DASHBOARD && act == CG_ACT_READ) ||
 	       (res == CG_PRES_LOGIN && act == CG_ACT_CREATE) ||
-	       (res == CG_PRES_ENROLMENT && act == CG_ACT_CREATE);
+	       (res == CG_PRES_ENROLMENT && act == CG_ACT_CREATE) ||
+	       (res == CG_PRES_PUBLIC_REPORT && (act == CG_ACT_CREATE || act == CG_ACT_READ));
 }
 
 /* Read by every user and read-scope token. */
@@ -166,7 +167,7 @@ const char *cg_pol_resource_name(cg_pol_resource r)
 	                                "person",       "event",  "dns_upload",     "dns_findings",
 	                                "web",          "user",   "token",          "audit",
 	                                "enroll_token", "agent",  "agent_policy",   "endpoint",
-	                                "job"};
+	                                "job",          "public_report"};
 	_Static_assert(sizeof n / sizeof n[0] == CG_PRES_NRESOURCES, "resource names");
 	return (unsigned)r < CG_PRES_NRESOURCES ? n[r] : "?";
 }

@@ -16,7 +16,10 @@
  * The rules, in words (the table in policy.c is the reference, and
  * tests/unit/api/test_policy.c walks every combination):
  *  - anonymous: log in, the dashboard's files, agent enrolment (the
- *    one-time enrolment token in the body is the credential);
+ *    one-time enrolment token in the body is the credential), and the
+ *    public incident report form: take a proof-of-work challenge, send a
+ *    report, read a report's state by its tracking code (the challenge
+ *    and the code are the credentials, api/public_report.h);
  *  - every signed-in user reads the inventory, events, findings, agents
  *    and coverage (an officer: of their agency only) and manages their
  *    session; a read-scope token reads the same, no session;
@@ -85,6 +88,8 @@ typedef enum cg_pol_resource {
 	CG_PRES_AGENT_POLICY,
 	CG_PRES_ENDPOINT, /* agents and coverage */
 	CG_PRES_JOB,      /* the background jobs' schedule and leases */
+	CG_PRES_PUBLIC_REPORT, /* a citizen's report: its proof-of-work
+	                          challenge, sending it, its tracking state */
 	CG_PRES_NRESOURCES
 } cg_pol_resource;
 

@@ -351,4 +351,20 @@
 /* a label or legal basis (UTF-8 bytes, with NUL) */
 #define CG_DEADLINE_MAX_TEXT 192
 
+/* ---- the public incident report form (api/public_report.h) ---- */
+/* Field sizes in bytes of UTF-8. */
+#define CG_PR_MAX_WHAT 4000
+#define CG_PR_MAX_ADDRESS 500
+#define CG_PR_MAX_CONTACT 200
+/* Screenshots: how many, and each one's size once decoded. */
+#define CG_PR_MAX_SHOTS 3
+#define CG_PR_MAX_SHOT_BYTES (2u * 1024u * 1024u)
+/* Proof of work: leading zero bits of SHA-256(challenge ":" nonce); 16
+ * bits is ~65,000 hashes, a second or so in the page's script. */
+#define CG_POW_BITS 16
+#define CG_POW_TTL_MS (10 * 60 * 1000)
+/* Challenges one address may take per window: each report needs one. */
+#define CG_PR_MAX_PER_WINDOW 10
+#define CG_PR_WINDOW_MS (60 * 60 * 1000)
+
 #endif

@@ -99,6 +99,12 @@ typedef struct cg_store_ops {
 	cg_err (*alerts_due)(cg_store_impl *st, int64_t now_ms, int64_t limit, json_t **items);
 	cg_err (*alert_update)(cg_store_impl *st, const char *id, const json_t *upd);
 	cg_err (*alerts_list)(cg_store_impl *st, int64_t agency_id, int64_t limit, json_t **items);
+	/* public report form (store.h) */
+	cg_err (*challenge_issue)(cg_store_impl *st, const char *id, const char *client,
+	                          int64_t now_ms, int64_t expires_ms, int64_t since_ms, int64_t max);
+	cg_err (*challenge_consume)(cg_store_impl *st, const char *id, int64_t now_ms);
+	cg_err (*public_report_add)(cg_store_impl *st, const json_t *rec);
+	cg_err (*public_report_get)(cg_store_impl *st, const char *code, json_t **out);
 } cg_store_ops;
 
 extern const cg_store_ops cg_store_sqlite_ops;

@@ -135,8 +135,13 @@ static const col alerts_cols[] = {
     {"attempts", K_INT}, {"next_try", K_INT}, {"last_error", K_TEXT}, {"delivered", K_INT},
     {"doc", K_JSON},     {NULL, K_INT},
 };
+static const col public_reports_cols[] = {
+    {"code", K_TEXT},      {"state", K_TEXT},    {"created", K_INT},      {"updated", K_INT},
+    {"agency_id", K_INT},  {"event_id", K_TEXT}, {"screenshots", K_JSON}, {NULL, K_INT},
+};
 
-/* In foreign-key order. The scheduler's jobs are not copied: each server
+/* In foreign-key order. The public form's proof-of-work challenges are
+ * not copied either: they live ten minutes. The scheduler's jobs are not copied: each server
  * makes its jobs when it starts. */
 static const table tables[] = {
     {"agencies", "id", "id", agencies_cols},
@@ -151,6 +156,7 @@ static const table tables[] = {
     {"event_hosts", "agency_id, host", NULL, hosts_cols},
     {"web_findings", "url, kind", NULL, findings_cols},
     {"alerts", "id", NULL, alerts_cols},
+    {"public_reports", "code", NULL, public_reports_cols},
 };
 #define N_TABLES (sizeof tables / sizeof tables[0])
 

@@ -211,6 +211,24 @@ static const char *const migrations[] = {
     " doc jsonb NOT NULL);"
     "CREATE INDEX alerts_due ON alerts(state, next_try);"
     "CREATE INDEX alerts_created ON alerts(created);",
+    /* the public report form: proof-of-work challenges (also the
+     * per-address rate limit) and the reports' tracking state */
+    "CREATE TABLE pow_challenges ("
+    " id text PRIMARY KEY,"
+    " client text NOT NULL,"
+    " created bigint NOT NULL,"
+    " expires bigint NOT NULL,"
+    " used boolean NOT NULL DEFAULT false);"
+    "CREATE INDEX pow_challenges_client ON pow_challenges(client, created);"
+    "CREATE INDEX pow_challenges_created ON pow_challenges(created);"
+    "CREATE TABLE public_reports ("
+    " code text PRIMARY KEY,"
+    " state text NOT NULL,"
+    " created bigint NOT NULL,"
+    " updated bigint NOT NULL,"
+    " agency_id bigint,"
+    " event_id text NOT NULL,"
+    " screenshots jsonb NOT NULL);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -2647,6 +2665,117 @@ static cg_err pg_alert_update(cg_store_impl *st, const char *id, const json_t *u
 	return err;
 }
 
+/* ---- public report form ------------------------------------------------ */
+
+static cg_err pg_challenge_issue(cg_store_impl *st, const char *id, const char *client,
+                                 int64_t now_ms, int64_t expires_ms, int64_t since_ms, int64_t max)
+{
+	params pr = {0}, p = {0};
+	p_int(&pr, since_ms);
+	p_str(&p, id);
+	p_str(&p, client);
+	p_int(&p, now_ms);
+	p_int(&p, expires_ms);
+	p_int(&p, since_ms);
+	p_int(&p, max);
+	cg_err err;
+	pgconn *c = take(st, &err);
+	if (c) {
+		err = q(c, "DELETE FROM pow_challenges WHERE created < $1", &pr, NULL);
+		PGresult *res = NULL;
+		/* the address's count and the insert in one statement (two
+		 * servers racing for one address may each let one more in) */
+		if (!err)
+			err = q(c,
+			        "INSERT INTO pow_challenges(id,client,created,expires,used)"
+			        " SELECT $1::text,$2::text,$3::bigint,$4::bigint,false"
+			        " WHERE (SELECT count(*) FROM pow_challenges"
+			        " WHERE client=$2::text AND created>=$5::bigint) < $6::bigint",
+			        &p, &res);
+		if (!err) {
+			if (strcmp(PQcmdTuples(res), "0") == 0)
+				err = CG_ELIMIT;
+			PQclear(res);
+		}
+		conn_put(st, c);
+	}
+	params_free(&pr);
+	params_free(&p);
+	return err;
+}
+
+static cg_err pg_challenge_consume(cg_store_impl *st, const char *id, int64_t now_ms)
+{
+	params p = {0};
+	p_str(&p, id);
+	p_int(&p, now_ms);
+	cg_err err;
+	pgconn *c = take(st, &err);
+	if (c) {
+		PGresult *res = NULL;
+		err = q(
+		    c,
+		    "UPDATE pow_challenges SET used=true WHERE id=$1 AND NOT used AND expires>=$2",
+		    &p, &res);
+		if (!err) {
+			if (strcmp(PQcmdTuples(res), "0") == 0)
+				err = CG_ENOTFOUND;
+			PQclear(res);
+		}
+		conn_put(st, c);
+	}
+	params_free(&p);
+	return err;
+}
+
+static cg_err pg_public_report_add(cg_store_impl *st, const json_t *rec)
+{
+	int64_t created = json_integer_value(json_object_get(rec, "created"));
+	params p = {0};
+	p_str(&p, cg_json_get_str(rec, "code"));
+	p_str(&p, cg_json_get_str(rec, "state"));
+	p_int(&p, created);
+	p_int(&p, created);
+	p_id(&p, json_integer_value(json_object_get(rec, "agency_id")));
+	p_str(&p, cg_json_get_str(rec, "event_id"));
+	p_json(&p, json_object_get(rec, "screenshots"), "[]");
+	cg_err err;
+	pgconn *c = take(st, &err);
+	if (c) {
+		err = q(c,
+		        "INSERT INTO public_reports(code,state,created,updated,agency_id,event_id,"
+		        "screenshots) VALUES($1,$2,$3,$4,$5,$6,$7)",
+		        &p, NULL);
+		conn_put(st, c);
+	}
+	params_free(&p);
+	return err;
+}
+
+static cg_err pg_public_report_get(cg_store_impl *st, const char *code, json_t **out)
+{
+	params p = {0};
+	p_str(&p, code);
+	PGresult *res = NULL;
+	cg_err err = read_q(
+	    st, "SELECT code,state,created,updated FROM public_reports WHERE code=$1", &p, &res);
+	params_free(&p);
+	if (err)
+		return err;
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		return CG_ENOTFOUND;
+	}
+	json_t *o = json_object();
+	json_object_set_new(o, "code", col_str(res, 0, 0));
+	json_object_set_new(o, "state", col_str(res, 0, 1));
+	json_object_set_new(o, "created", json_integer(col_i64(res, 0, 2)));
+	json_object_set_new(o, "updated", json_integer(col_i64(res, 0, 3)));
+	PQclear(res);
+	*out = o;
+	return CG_OK;
+}
+
 const cg_store_ops cg_store_postgres_ops = {
     .name = "postgresql",
     .open = pg_open,
@@ -2697,4 +2826,8 @@ const cg_store_ops cg_store_postgres_ops = {
     .alerts_due = pg_alerts_due,
     .alert_update = pg_alert_update,
     .alerts_list = pg_alerts_list,
+    .challenge_issue = pg_challenge_issue,
+    .challenge_consume = pg_challenge_consume,
+    .public_report_add = pg_public_report_add,
+    .public_report_get = pg_public_report_get,
 };

@@ -237,6 +237,24 @@ static const char *const migrations[] = {
     " doc TEXT NOT NULL);"
     "CREATE INDEX alerts_due ON alerts(state, next_try);"
     "CREATE INDEX alerts_created ON alerts(created);",
+    /* the public report form: proof-of-work challenges (also the
+     * per-address rate limit) and the reports' tracking state */
+    "CREATE TABLE pow_challenges ("
+    " id TEXT PRIMARY KEY,"
+    " client TEXT NOT NULL,"
+    " created INTEGER NOT NULL,"
+    " expires INTEGER NOT NULL,"
+    " used INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX pow_challenges_client ON pow_challenges(client, created);"
+    "CREATE INDEX pow_challenges_created ON pow_challenges(created);"
+    "CREATE TABLE public_reports ("
+    " code TEXT PRIMARY KEY,"
+    " state TEXT NOT NULL,"
+    " created INTEGER NOT NULL,"
+    " updated INTEGER NOT NULL,"
+    " agency_id INTEGER,"
+    " event_id TEXT NOT NULL,"
+    " screenshots TEXT NOT NULL);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -2803,6 +2821,116 @@ static cg_err sq_alert_update(cg_store_impl *st, const char *id, const json_t *u
 	return err;
 }
 
+/* ---- public report form ------------------------------------------------ */
+
+static const char SQL_CH_PRUNE[] = "DELETE FROM pow_challenges WHERE created < ?";
+/* one statement: the count and the insert cannot be split by another
+ * writer (SQLite has one) */
+static const char SQL_CH_ISSUE[] =
+    "INSERT INTO pow_challenges(id,client,created,expires,used) SELECT ?1,?2,?3,?4,0"
+    " WHERE (SELECT count(*) FROM pow_challenges WHERE client=?2 AND created>=?5) < ?6";
+static const char SQL_CH_USE[] =
+    "UPDATE pow_challenges SET used=1 WHERE id=? AND used=0 AND expires>=?";
+static const char SQL_PR_ADD[] = "INSERT INTO public_reports(code,state,created,updated,agency_id,"
+                                 "event_id,screenshots) VALUES(?,?,?,?,?,?,?)";
+static const char SQL_PR_GET[] = "SELECT code,state,created,updated FROM public_reports WHERE code=?";
+
+static cg_err sq_challenge_issue(cg_store_impl *st, const char *id, const char *client,
+                                 int64_t now_ms, int64_t expires_ms, int64_t since_ms, int64_t max)
+{
+	conn *c = writer_get(st);
+	cg_err err = begin(c);
+	sqlite3_stmt *s = err ? NULL : stmt(c, SQL_CH_PRUNE);
+	if (!err && !s)
+		err = CG_EDB;
+	if (!err) {
+		sqlite3_bind_int64(s, 1, since_ms);
+		err = step_done(c, s);
+	}
+	if (!err && !(s = stmt(c, SQL_CH_ISSUE)))
+		err = CG_EDB;
+	if (!err) {
+		bind_str(s, 1, id);
+		bind_str(s, 2, client);
+		sqlite3_bind_int64(s, 3, now_ms);
+		sqlite3_bind_int64(s, 4, expires_ms);
+		sqlite3_bind_int64(s, 5, since_ms);
+		sqlite3_bind_int64(s, 6, max);
+		err = step_done(c, s);
+		if (!err && sqlite3_changes(c->db) == 0)
+			err = CG_ELIMIT;
+	}
+	/* the prune stands even when the address is over its limit */
+	cg_err ferr = finish(c, err == CG_ELIMIT ? CG_OK : err);
+	if (ferr)
+		err = ferr;
+	writer_put(st);
+	return err;
+}
+
+static cg_err sq_challenge_consume(cg_store_impl *st, const char *id, int64_t now_ms)
+{
+	conn *c = writer_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_CH_USE);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		bind_str(s, 1, id);
+		sqlite3_bind_int64(s, 2, now_ms);
+		err = step_done(c, s);
+		if (!err && sqlite3_changes(c->db) == 0)
+			err = CG_ENOTFOUND;
+	}
+	writer_put(st);
+	return err;
+}
+
+static cg_err sq_public_report_add(cg_store_impl *st, const json_t *rec)
+{
+	char *shots = json_dumps(json_object_get(rec, "screenshots"), JSON_COMPACT | JSON_ENCODE_ANY);
+	int64_t created = json_integer_value(json_object_get(rec, "created"));
+	conn *c = writer_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_PR_ADD);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		bind_str(s, 1, cg_json_get_str(rec, "code"));
+		bind_str(s, 2, cg_json_get_str(rec, "state"));
+		sqlite3_bind_int64(s, 3, created);
+		sqlite3_bind_int64(s, 4, created);
+		bind_id(s, 5, json_integer_value(json_object_get(rec, "agency_id")));
+		bind_str(s, 6, cg_json_get_str(rec, "event_id"));
+		bind_str(s, 7, shots && strcmp(shots, "null") != 0 ? shots : "[]");
+		err = step_done(c, s);
+	}
+	writer_put(st);
+	free(shots);
+	return err;
+}
+
+static cg_err sq_public_report_get(cg_store_impl *st, const char *code, json_t **out)
+{
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_PR_GET);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		bind_str(s, 1, code);
+		int rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			json_t *o = json_object();
+			json_object_set_new(o, "code", col_str(s, 0));
+			json_object_set_new(o, "state", col_str(s, 1));
+			json_object_set_new(o, "created", json_integer(sqlite3_column_int64(s, 2)));
+			json_object_set_new(o, "updated", json_integer(sqlite3_column_int64(s, 3)));
+			*out = o;
+		} else {
+			err = rc == SQLITE_DONE ? CG_ENOTFOUND
+			                        : db_err(c->db, sqlite3_extended_errcode(c->db));
+		}
+		sqlite3_reset(s);
+	}
+	reader_put(st, c);
+	return err;
+}
+
 const cg_store_ops cg_store_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -2853,4 +2981,8 @@ const cg_store_ops cg_store_sqlite_ops = {
 	.alerts_due = sq_alerts_due,
 	.alert_update = sq_alert_update,
 	.alerts_list = sq_alerts_list,
+	.challenge_issue = sq_challenge_issue,
+	.challenge_consume = sq_challenge_consume,
+	.public_report_add = sq_public_report_add,
+	.public_report_get = sq_public_report_get,
 };

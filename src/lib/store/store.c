@@ -469,3 +469,36 @@ cg_err cg_store_alerts_list(cg_store *st, int64_t agency_id, int64_t limit, json
 		alert_rows(*items);
 	return err;
 }
+
+/* ---- public report form ------------------------------------------------ */
+
+cg_err cg_store_challenge_issue(cg_store *st, const char *id, const char *client, int64_t now_ms,
+                                int64_t expires_ms, int64_t window_ms, int64_t max)
+{
+	if (!id || !client || max < 1 || window_ms < 1)
+		return CG_EINVAL;
+	WRITE(challenge_issue(st->impl, id, client, now_ms, expires_ms, now_ms - window_ms, max));
+}
+
+cg_err cg_store_challenge_consume(cg_store *st, const char *id, int64_t now_ms)
+{
+	if (!id)
+		return CG_EINVAL;
+	WRITE(challenge_consume(st->impl, id, now_ms));
+}
+
+cg_err cg_store_public_report_add(cg_store *st, const json_t *rec)
+{
+	if (!cg_json_get_str(rec, "code") || !cg_json_get_str(rec, "state") ||
+	    !cg_json_get_str(rec, "event_id"))
+		return CG_EINVAL;
+	WRITE(public_report_add(st->impl, rec));
+}
+
+cg_err cg_store_public_report_get(cg_store *st, const char *code, json_t **out)
+{
+	*out = NULL;
+	if (!code)
+		return CG_EINVAL;
+	return st->ops->public_report_get(st->impl, code, out);
+}

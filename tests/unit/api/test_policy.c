@@ -36,13 +36,15 @@ static const struct {
     {CG_PRES_AGENT_POLICY, {"", "RU", "RU", "RU", "R", "", "R", ""}},
     {CG_PRES_ENDPOINT, {"", "R", "R", "R", "R", "", "R", ""}},
     {CG_PRES_JOB, {"", "R", "", "", "", "", "", ""}},
+    {CG_PRES_PUBLIC_REPORT, {"RC", "RC", "RC", "RC", "RC", "RC", "RC", "RC"}},
 };
 
 static const char act_letter[CG_ACT_NACTIONS] = {'R', 'C', 'U', 'D', 'I', 'P'};
 
 static bool is_public(cg_pol_resource r)
 {
-	return r == CG_PRES_DASHBOARD || r == CG_PRES_LOGIN || r == CG_PRES_ENROLMENT;
+	return r == CG_PRES_DASHBOARD || r == CG_PRES_LOGIN || r == CG_PRES_ENROLMENT ||
+	       r == CG_PRES_PUBLIC_REPORT;
 }
 
 TEST(every_resource_listed)
@@ -165,6 +167,11 @@ TEST(summary_words)
 {
 	char b[128];
 	CHECK_STR(cg_pol_summary(CG_ACT_READ, CG_PRES_DASHBOARD, b, sizeof b), "public");
+	/* the citizen's form: sending and tracking need no login; updating a
+	 * report's state is not for anyone through these routes */
+	CHECK_STR(cg_pol_summary(CG_ACT_CREATE, CG_PRES_PUBLIC_REPORT, b, sizeof b), "public");
+	CHECK_STR(cg_pol_summary(CG_ACT_READ, CG_PRES_PUBLIC_REPORT, b, sizeof b), "public");
+	CHECK(strcmp(cg_pol_summary(CG_ACT_UPDATE, CG_PRES_PUBLIC_REPORT, b, sizeof b), "public") != 0);
 	CHECK_STR(cg_pol_summary(CG_ACT_READ, CG_PRES_EVENT, b, sizeof b), "read");
 	CHECK_STR(cg_pol_summary(CG_ACT_INGEST, CG_PRES_EVENT, b, sizeof b), "ingest");
 	CHECK_STR(cg_pol_summary(CG_ACT_UPLOAD, CG_PRES_DNS_UPLOAD, b, sizeof b), "upload");

@@ -508,7 +508,7 @@ TEST(migration_backfill)
 	CHECK(sqlite3_exec(db,
 	                   "DROP TABLE event_counts; DROP TABLE event_hosts;"
 	                   " DROP TABLE events_fts; DROP TABLE jobs; DROP TABLE web_findings;"
-	                   " DROP TABLE alerts;"
+	                   " DROP TABLE alerts; DROP TABLE pow_challenges; DROP TABLE public_reports;"
 	                   " DELETE FROM schema_version WHERE version >= 2",
 	                   NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
@@ -875,6 +875,55 @@ static void alert_queue(void)
 		fflush(stdout);                                                                    \
 	} while (0)
 
+/* The public report form: challenges are single use, expire, and count
+ * towards the address's limit within the window; a report's tracking
+ * state is found by its code only. */
+TEST(public_reports)
+{
+	cg_store *st = fresh();
+	CHECK(st != NULL);
+	if (!st)
+		return;
+	const int64_t now = 1800000000000, hour = 3600000;
+	char id[8];
+	for (int i = 0; i < 3; i++) {
+		snprintf(id, sizeof id, "c%d", i);
+		CHECK(cg_store_challenge_issue(st, id, "10.0.0.1", now + i, now + 600000, hour, 3) ==
+		      CG_OK);
+	}
+	/* the fourth in the hour is refused, another address is not */
+	CHECK(cg_store_challenge_issue(st, "c3", "10.0.0.1", now + 5, now + 600000, hour, 3) ==
+	      CG_ELIMIT);
+	CHECK(cg_store_challenge_issue(st, "d0", "10.0.0.2", now + 5, now + 600000, hour, 3) ==
+	      CG_OK);
+	/* single use */
+	CHECK(cg_store_challenge_consume(st, "c0", now + 10) == CG_OK);
+	CHECK(cg_store_challenge_consume(st, "c0", now + 11) == CG_ENOTFOUND);
+	CHECK(cg_store_challenge_consume(st, "nope", now + 11) == CG_ENOTFOUND);
+	/* expired */
+	CHECK(cg_store_challenge_consume(st, "c1", now + 600001) == CG_ENOTFOUND);
+	CHECK(cg_store_challenge_consume(st, "c2", now + 600000) == CG_OK);
+	/* an hour later the address may take challenges again */
+	CHECK(cg_store_challenge_issue(st, "c4", "10.0.0.1", now + hour + 3, now + hour + 600000,
+				       hour, 3) == CG_OK);
+
+	json_t *rec = json_pack("{s:s,s:s,s:I,s:I,s:s,s:[{s:s,s:i,s:s}]}", "code", "BC-ABCDEFGHJK",
+				"state", "received", "created", (json_int_t)now, "agency_id",
+				(json_int_t)0, "event_id", "e1", "screenshots", "sha256", "ab",
+				"size", 3, "type", "image/png");
+	CHECK(cg_store_public_report_add(st, rec) == CG_OK);
+	CHECK(cg_store_public_report_add(st, rec) == CG_ECONFLICT);
+	json_decref(rec);
+	json_t *o = NULL;
+	CHECK(cg_store_public_report_get(st, "BC-ABCDEFGHJK", &o) == CG_OK);
+	CHECK_STR(cg_json_get_str(o, "state"), "received");
+	CHECK(json_integer_value(json_object_get(o, "created")) == now);
+	CHECK(json_object_size(o) == 4);
+	json_decref(o);
+	CHECK(cg_store_public_report_get(st, "BC-2222222222", &o) == CG_ENOTFOUND);
+	done(st);
+}
+
 int main(void)
 {
 	const char *pg = getenv("CANHGAC_TEST_PG");
@@ -897,6 +946,7 @@ int main(void)
 		RUN_ON(jobs_run_once_two_claimers);
 		RUN_ON(web_findings);
 		RUN_ON(alert_queue);
+		RUN_ON(public_reports);
 		if (!pg_admin) /* SQLite only: a SQLite-file schema downgrade */
 			RUN_ON(migration_backfill);
 	}
