@@ -42,6 +42,7 @@ static bool readable(cg_pol_resource res)
 	case CG_PRES_ENROLL_TOKEN:
 	case CG_PRES_AGENT_POLICY:
 	case CG_PRES_ENDPOINT:
+	case CG_PRES_DRILL:
 		return true;
 	default:
 		return false;
@@ -81,6 +82,8 @@ static unsigned extra(cg_pol_kind k, cg_pol_resource res)
 			return R | U;
 		case CG_PRES_SESSION:
 			return R | D;
+		case CG_PRES_DRILL:
+			return R | C;
 		default:
 			return 0;
 		}
@@ -99,6 +102,8 @@ static unsigned extra(cg_pol_kind k, cg_pol_resource res)
 			return R | U;
 		case CG_PRES_SESSION:
 			return R | D;
+		case CG_PRES_DRILL: /* their own agency's systems */
+			return R | C;
 		default:
 			return 0;
 		}
@@ -167,7 +172,7 @@ const char *cg_pol_resource_name(cg_pol_resource r)
 	                                "person",       "event",  "dns_upload",     "dns_findings",
 	                                "web",          "user",   "token",          "audit",
 	                                "enroll_token", "agent",  "agent_policy",   "endpoint",
-	                                "job",          "public_report"};
+	                                "job",          "public_report", "drill"};
 	_Static_assert(sizeof n / sizeof n[0] == CG_PRES_NRESOURCES, "resource names");
 	return (unsigned)r < CG_PRES_NRESOURCES ? n[r] : "?";
 }

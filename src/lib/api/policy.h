@@ -29,6 +29,9 @@
  *    policy and agency record (not create or delete an agency, nor change
  *    the fields that map events to it), and DNS uploads for their
  *    agency's ranges; never another agency or none;
+ *  - drills (diễn tập): every user and read token reads them (an officer:
+ *    of their agency's systems); admin, analyst and officers record them
+ *    (an officer for their own agency's systems only);
  *  - viewer: reads only;
  *  - ingest token: sends events, and DNS logs (a provider account), within
  *    its agency when it is bound to one;
@@ -90,6 +93,7 @@ typedef enum cg_pol_resource {
 	CG_PRES_JOB,      /* the background jobs' schedule and leases */
 	CG_PRES_PUBLIC_REPORT, /* a citizen's report: its proof-of-work
 	                          challenge, sending it, its tracking state */
+	CG_PRES_DRILL,         /* incident-response drills on systems */
 	CG_PRES_NRESOURCES
 } cg_pol_resource;
 

@@ -367,4 +367,12 @@
 #define CG_PR_MAX_PER_WINDOW 10
 #define CG_PR_WINDOW_MS (60 * 60 * 1000)
 
+/* ---- drills (drill/drill.h) ---- */
+#define CG_DRILL_MAX_SCENARIO 500
+#define CG_DRILL_MAX_PARTICIPANTS 1000
+#define CG_DRILL_MAX_FINDINGS 4000
+/* Systems of this security level and above need a drill every year
+ * (Directive 18/CT-TTg 2022: live drills yearly for level 3+). */
+#define CG_DRILL_MIN_LEVEL 3
+
 #endif

@@ -105,6 +105,12 @@ typedef struct cg_store_ops {
 	cg_err (*challenge_consume)(cg_store_impl *st, const char *id, int64_t now_ms);
 	cg_err (*public_report_add)(cg_store_impl *st, const json_t *rec);
 	cg_err (*public_report_get)(cg_store_impl *st, const char *code, json_t **out);
+	/* drills (store.h) */
+	cg_err (*drill_create)(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
+	                       const json_t *rec, int64_t *id);
+	cg_err (*drill_list)(cg_store_impl *st, const cg_scope *scope, int64_t system_id,
+	                     int64_t limit, int64_t offset, json_t **items, int64_t *total);
+	cg_err (*drill_latest)(cg_store_impl *st, const cg_scope *scope, json_t **out);
 } cg_store_ops;
 
 extern const cg_store_ops cg_store_sqlite_ops;

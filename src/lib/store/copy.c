@@ -139,6 +139,11 @@ static const col public_reports_cols[] = {
     {"code", K_TEXT},      {"state", K_TEXT},    {"created", K_INT},      {"updated", K_INT},
     {"agency_id", K_INT},  {"event_id", K_TEXT}, {"screenshots", K_JSON}, {NULL, K_INT},
 };
+static const col drills_cols[] = {
+    {"id", K_INT},         {"system_id", K_INT},     {"agency_id", K_INT}, {"date", K_TEXT},
+    {"scenario", K_TEXT},  {"participants", K_TEXT}, {"result", K_TEXT},   {"findings", K_TEXT},
+    {"created_at", K_INT}, {"created_by", K_TEXT},   {NULL, K_INT},
+};
 
 /* In foreign-key order. The public form's proof-of-work challenges are
  * not copied either: they live ten minutes. The scheduler's jobs are not copied: each server
@@ -157,6 +162,7 @@ static const table tables[] = {
     {"web_findings", "url, kind", NULL, findings_cols},
     {"alerts", "id", NULL, alerts_cols},
     {"public_reports", "code", NULL, public_reports_cols},
+    {"drills", "id", "id", drills_cols},
 };
 #define N_TABLES (sizeof tables / sizeof tables[0])
 

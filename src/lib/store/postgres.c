@@ -229,6 +229,20 @@ static const char *const migrations[] = {
     " agency_id bigint,"
     " event_id text NOT NULL,"
     " screenshots jsonb NOT NULL);",
+    /* drills (diễn tập) on systems; agency_id is the system's, for scope */
+    "CREATE TABLE drills ("
+    " id bigserial PRIMARY KEY,"
+    " system_id bigint NOT NULL REFERENCES systems(id) ON DELETE CASCADE,"
+    " agency_id bigint NOT NULL,"
+    " date text NOT NULL,"
+    " scenario text NOT NULL,"
+    " participants text NOT NULL,"
+    " result text NOT NULL,"
+    " findings text NOT NULL,"
+    " created_at bigint NOT NULL,"
+    " created_by text NOT NULL);"
+    "CREATE INDEX drills_system ON drills(system_id, date);"
+    "CREATE INDEX drills_agency ON drills(agency_id, date);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -2776,6 +2790,138 @@ static cg_err pg_public_report_get(cg_store_impl *st, const char *code, json_t *
 	return CG_OK;
 }
 
+/* ---- drills ------------------------------------------------------------ */
+
+static cg_err pg_drill_create(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
+                              const json_t *rec, int64_t *id)
+{
+	int64_t sys = json_integer_value(json_object_get(rec, "system_id")), agency = 0;
+	const char *f = cg_json_get_str(rec, "findings");
+	params ps = {0};
+	p_int(&ps, sys);
+	cg_err err;
+	pgconn *c = take(st, &err);
+	if (!c) {
+		params_free(&ps);
+		return err;
+	}
+	err = begin(c);
+	PGresult *res = NULL;
+	if (!err)
+		err = q(c, "SELECT agency_id FROM systems WHERE id=$1 FOR SHARE", &ps, &res);
+	if (!err) {
+		if (PQntuples(res) == 0) {
+			cg_store_set_violation(CG_VIOL_UNKNOWN, "system_id");
+			err = CG_EINVAL;
+		} else {
+			agency = col_i64(res, 0, 0);
+		}
+		PQclear(res);
+		res = NULL;
+	}
+	if (!err && scope->agency_id > 0 && agency != scope->agency_id)
+		err = CG_EPERM;
+	params p = {0};
+	p_int(&p, sys);
+	p_int(&p, agency);
+	p_str(&p, cg_json_get_str(rec, "date"));
+	p_str(&p, cg_json_get_str(rec, "scenario"));
+	p_str(&p, cg_json_get_str(rec, "participants"));
+	p_str(&p, cg_json_get_str(rec, "result"));
+	p_str(&p, f ? f : "");
+	p_int(&p, cg_time_now_ms());
+	p_str(&p, actor && actor->name ? actor->name : "system");
+	if (!err)
+		err = q(c,
+		        "INSERT INTO drills(system_id,agency_id,date,scenario,participants,result,"
+		        "findings,created_at,created_by) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9)"
+		        " RETURNING id",
+		        &p, &res);
+	if (!err) {
+		*id = col_i64(res, 0, 0);
+		PQclear(res);
+		err = audit_row(c, actor, "create", "drill", *id, rec);
+	}
+	err = finish(c, err);
+	conn_put(st, c);
+	params_free(&p);
+	params_free(&ps);
+	return err;
+}
+
+static cg_err pg_drill_list(cg_store_impl *st, const cg_scope *scope, int64_t system_id,
+                            int64_t limit, int64_t offset, json_t **items, int64_t *total)
+{
+	params p = {0};
+	p_int(&p, scope->agency_id);
+	p_int(&p, system_id);
+	PGresult *res = NULL;
+	cg_err err = read_q(st,
+	                    "SELECT count(*) FROM drills d WHERE ($1::bigint=0 OR d.agency_id=$1)"
+	                    " AND ($2::bigint=0 OR d.system_id=$2)",
+	                    &p, &res);
+	if (err) {
+		params_free(&p);
+		return err;
+	}
+	*total = col_i64(res, 0, 0);
+	PQclear(res);
+	p_int(&p, limit);
+	p_int(&p, offset);
+	err = read_q(st,
+	             "SELECT d.id,d.system_id,s.name,d.agency_id,d.date,d.scenario,d.participants,"
+	             "d.result,d.findings,d.created_at,d.created_by FROM drills d"
+	             " JOIN systems s ON s.id=d.system_id"
+	             " WHERE ($1::bigint=0 OR d.agency_id=$1) AND ($2::bigint=0 OR d.system_id=$2)"
+	             " ORDER BY d.date DESC, d.id DESC LIMIT $3 OFFSET $4",
+	             &p, &res);
+	params_free(&p);
+	if (err)
+		return err;
+	json_t *arr = json_array();
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "id", json_integer(col_i64(res, i, 0)));
+		json_object_set_new(o, "system_id", json_integer(col_i64(res, i, 1)));
+		json_object_set_new(o, "system_name", col_str(res, i, 2));
+		json_object_set_new(o, "agency_id", json_integer(col_i64(res, i, 3)));
+		json_object_set_new(o, "date", col_str(res, i, 4));
+		json_object_set_new(o, "scenario", col_str(res, i, 5));
+		json_object_set_new(o, "participants", col_str(res, i, 6));
+		json_object_set_new(o, "result", col_str(res, i, 7));
+		json_object_set_new(o, "findings", col_str(res, i, 8));
+		json_object_set_new(o, "created_at", col_time(res, i, 9));
+		json_object_set_new(o, "created_by", col_str(res, i, 10));
+		json_array_append_new(arr, o);
+	}
+	PQclear(res);
+	*items = arr;
+	return CG_OK;
+}
+
+static cg_err pg_drill_latest(cg_store_impl *st, const cg_scope *scope, json_t **out)
+{
+	params p = {0};
+	p_int(&p, scope->agency_id);
+	PGresult *res = NULL;
+	cg_err err = read_q(st,
+	                    "SELECT system_id, max(date) FROM drills"
+	                    " WHERE ($1::bigint=0 OR agency_id=$1) GROUP BY system_id",
+	                    &p, &res);
+	params_free(&p);
+	if (err)
+		return err;
+	json_t *o = json_object();
+	for (int i = 0; i < PQntuples(res); i++) {
+		char key[24];
+		snprintf(key, sizeof key, "%lld", (long long)col_i64(res, i, 0));
+		json_object_set_new(o, key, col_str(res, i, 1));
+	}
+	PQclear(res);
+	*out = o;
+	return CG_OK;
+}
+
 const cg_store_ops cg_store_postgres_ops = {
     .name = "postgresql",
     .open = pg_open,
@@ -2830,4 +2976,7 @@ const cg_store_ops cg_store_postgres_ops = {
     .challenge_consume = pg_challenge_consume,
     .public_report_add = pg_public_report_add,
     .public_report_get = pg_public_report_get,
+    .drill_create = pg_drill_create,
+    .drill_list = pg_drill_list,
+    .drill_latest = pg_drill_latest,
 };

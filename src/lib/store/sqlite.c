@@ -255,6 +255,20 @@ static const char *const migrations[] = {
     " agency_id INTEGER,"
     " event_id TEXT NOT NULL,"
     " screenshots TEXT NOT NULL);",
+    /* drills (diễn tập) on systems; agency_id is the system's, for scope */
+    "CREATE TABLE drills ("
+    " id INTEGER PRIMARY KEY,"
+    " system_id INTEGER NOT NULL REFERENCES systems(id) ON DELETE CASCADE,"
+    " agency_id INTEGER NOT NULL,"
+    " date TEXT NOT NULL,"
+    " scenario TEXT NOT NULL,"
+    " participants TEXT NOT NULL,"
+    " result TEXT NOT NULL,"
+    " findings TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " created_by TEXT NOT NULL);"
+    "CREATE INDEX drills_system ON drills(system_id, date);"
+    "CREATE INDEX drills_agency ON drills(agency_id, date);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -2931,58 +2945,204 @@ static cg_err sq_public_report_get(cg_store_impl *st, const char *code, json_t *
 	return err;
 }
 
+/* ---- drills ------------------------------------------------------------ */
+
+static const char SQL_DR_SYS[] = "SELECT agency_id FROM systems WHERE id=?";
+static const char SQL_DR_ADD[] =
+    "INSERT INTO drills(system_id,agency_id,date,scenario,participants,result,findings,"
+    "created_at,created_by) VALUES(?,?,?,?,?,?,?,?,?)";
+#define SQL_DR_WHERE " WHERE (?1=0 OR d.agency_id=?1) AND (?2=0 OR d.system_id=?2)"
+static const char SQL_DR_LIST[] =
+    "SELECT d.id,d.system_id,s.name,d.agency_id,d.date,d.scenario,d.participants,d.result,"
+    "d.findings,d.created_at,d.created_by FROM drills d JOIN systems s ON "
+    "s.id=d.system_id" SQL_DR_WHERE " ORDER BY d.date DESC, d.id DESC LIMIT ?3 OFFSET ?4";
+static const char SQL_DR_COUNT[] = "SELECT count(*) FROM drills d" SQL_DR_WHERE;
+static const char SQL_DR_LATEST[] =
+    "SELECT system_id, max(date) FROM drills WHERE (?1=0 OR agency_id=?1) GROUP BY system_id";
+
+static cg_err sq_drill_create(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
+                              const json_t *rec, int64_t *id)
+{
+	conn *c = writer_get(st);
+	cg_err err = begin(c);
+	int64_t sys = json_integer_value(json_object_get(rec, "system_id")), agency = 0;
+	sqlite3_stmt *s = err ? NULL : stmt(c, SQL_DR_SYS);
+	if (!err && !s)
+		err = CG_EDB;
+	if (!err) {
+		sqlite3_bind_int64(s, 1, sys);
+		int rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW)
+			agency = sqlite3_column_int64(s, 0);
+		else if (rc == SQLITE_DONE) {
+			cg_store_set_violation(CG_VIOL_UNKNOWN, "system_id");
+			err = CG_EINVAL;
+		} else
+			err = db_err(c->db, sqlite3_extended_errcode(c->db));
+		sqlite3_reset(s);
+	}
+	if (!err && scope->agency_id > 0 && agency != scope->agency_id)
+		err = CG_EPERM;
+	if (!err && !(s = stmt(c, SQL_DR_ADD)))
+		err = CG_EDB;
+	if (!err) {
+		sqlite3_bind_int64(s, 1, sys);
+		sqlite3_bind_int64(s, 2, agency);
+		bind_str(s, 3, cg_json_get_str(rec, "date"));
+		bind_str(s, 4, cg_json_get_str(rec, "scenario"));
+		bind_str(s, 5, cg_json_get_str(rec, "participants"));
+		bind_str(s, 6, cg_json_get_str(rec, "result"));
+		const char *f = cg_json_get_str(rec, "findings");
+		bind_str(s, 7, f ? f : "");
+		sqlite3_bind_int64(s, 8, cg_time_now_ms());
+		bind_str(s, 9, actor && actor->name ? actor->name : "system");
+		err = step_done(c, s);
+		if (!err)
+			*id = sqlite3_last_insert_rowid(c->db);
+	}
+	if (!err)
+		err = audit_row(c, actor, "create", "drill", *id, rec);
+	err = finish(c, err);
+	writer_put(st);
+	return err;
+}
+
+static cg_err sq_drill_list(cg_store_impl *st, const cg_scope *scope, int64_t system_id,
+                            int64_t limit, int64_t offset, json_t **items, int64_t *total)
+{
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_DR_COUNT);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		sqlite3_bind_int64(s, 1, scope->agency_id);
+		sqlite3_bind_int64(s, 2, system_id);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			*total = sqlite3_column_int64(s, 0);
+		else
+			err = db_err(c->db, sqlite3_extended_errcode(c->db));
+		sqlite3_reset(s);
+	}
+	json_t *arr = json_array();
+	if (!err && !(s = stmt(c, SQL_DR_LIST)))
+		err = CG_EDB;
+	if (!err) {
+		sqlite3_bind_int64(s, 1, scope->agency_id);
+		sqlite3_bind_int64(s, 2, system_id);
+		sqlite3_bind_int64(s, 3, limit);
+		sqlite3_bind_int64(s, 4, offset);
+		int rc;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			json_t *o = json_object();
+			json_object_set_new(o, "id", json_integer(sqlite3_column_int64(s, 0)));
+			json_object_set_new(o, "system_id",
+			                    json_integer(sqlite3_column_int64(s, 1)));
+			json_object_set_new(o, "system_name", col_str(s, 2));
+			json_object_set_new(o, "agency_id",
+			                    json_integer(sqlite3_column_int64(s, 3)));
+			json_object_set_new(o, "date", col_str(s, 4));
+			json_object_set_new(o, "scenario", col_str(s, 5));
+			json_object_set_new(o, "participants", col_str(s, 6));
+			json_object_set_new(o, "result", col_str(s, 7));
+			json_object_set_new(o, "findings", col_str(s, 8));
+			json_object_set_new(o, "created_at", col_time(s, 9));
+			json_object_set_new(o, "created_by", col_str(s, 10));
+			json_array_append_new(arr, o);
+		}
+		if (rc != SQLITE_DONE)
+			err = db_err(c->db, sqlite3_extended_errcode(c->db));
+		sqlite3_reset(s);
+	}
+	reader_put(st, c);
+	if (err) {
+		json_decref(arr);
+		return err;
+	}
+	*items = arr;
+	return CG_OK;
+}
+
+static cg_err sq_drill_latest(cg_store_impl *st, const cg_scope *scope, json_t **out)
+{
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_DR_LATEST);
+	cg_err err = s ? CG_OK : CG_EDB;
+	json_t *o = json_object();
+	if (!err) {
+		sqlite3_bind_int64(s, 1, scope->agency_id);
+		int rc;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			char key[24];
+			snprintf(key, sizeof key, "%lld", (long long)sqlite3_column_int64(s, 0));
+			json_object_set_new(o, key, col_str(s, 1));
+		}
+		if (rc != SQLITE_DONE)
+			err = db_err(c->db, sqlite3_extended_errcode(c->db));
+		sqlite3_reset(s);
+	}
+	reader_put(st, c);
+	if (err) {
+		json_decref(o);
+		return err;
+	}
+	*out = o;
+	return CG_OK;
+}
+
 const cg_store_ops cg_store_sqlite_ops = {
-	.name = "sqlite",
-	.open = sq_open,
-	.close = sq_close,
-	.schema_version = sq_schema_version,
-	.inv_create = sq_inv_create,
-	.inv_update = sq_inv_update,
-	.inv_delete = sq_inv_delete,
-	.inv_get = sq_inv_get,
-	.inv_list = sq_inv_list,
-	.agency_lookup = sq_agency_lookup,
-	.agency_map = sq_agency_map,
-	.system_map = sq_system_map,
-	.overview = sq_overview,
-	.user_create = sq_user_create,
-	.user_update = sq_user_update,
-	.user_delete = sq_user_delete,
-	.user_get = sq_user_get,
-	.user_list = sq_user_list,
-	.user_auth_info = sq_user_auth_info,
-	.session_create = sq_session_create,
-	.session_get = sq_session_get,
-	.session_delete = sq_session_delete,
-	.token_create = sq_token_create,
-	.token_list = sq_token_list,
-	.token_get = sq_token_get,
-	.token_revoke = sq_token_revoke,
-	.token_auth = sq_token_auth,
-	.audit = sq_audit,
-	.audit_list = sq_audit_list,
-	.events_insert = sq_events_insert,
-	.events_query = sq_events_query,
-	.event_get = sq_event_get,
-	.events_count = sq_events_count,
-	.agencies_generation = sq_agencies_generation,
-	.findings_by_day = sq_findings_by_day,
-	.events_distinct = sq_events_distinct,
-	.job_ensure = sq_job_ensure,
-	.job_claim = sq_job_claim,
-	.job_renew = sq_job_renew,
-	.job_finish = sq_job_finish,
-	.job_due = sq_job_due,
-	.job_list = sq_job_list,
-	.web_findings = sq_web_findings,
-	.web_finding_open = sq_web_finding_open,
-	.web_finding_close = sq_web_finding_close,
-	.alert_add = sq_alert_add,
-	.alerts_due = sq_alerts_due,
-	.alert_update = sq_alert_update,
-	.alerts_list = sq_alerts_list,
-	.challenge_issue = sq_challenge_issue,
-	.challenge_consume = sq_challenge_consume,
-	.public_report_add = sq_public_report_add,
-	.public_report_get = sq_public_report_get,
+    .name = "sqlite",
+    .open = sq_open,
+    .close = sq_close,
+    .schema_version = sq_schema_version,
+    .inv_create = sq_inv_create,
+    .inv_update = sq_inv_update,
+    .inv_delete = sq_inv_delete,
+    .inv_get = sq_inv_get,
+    .inv_list = sq_inv_list,
+    .agency_lookup = sq_agency_lookup,
+    .agency_map = sq_agency_map,
+    .system_map = sq_system_map,
+    .overview = sq_overview,
+    .user_create = sq_user_create,
+    .user_update = sq_user_update,
+    .user_delete = sq_user_delete,
+    .user_get = sq_user_get,
+    .user_list = sq_user_list,
+    .user_auth_info = sq_user_auth_info,
+    .session_create = sq_session_create,
+    .session_get = sq_session_get,
+    .session_delete = sq_session_delete,
+    .token_create = sq_token_create,
+    .token_list = sq_token_list,
+    .token_get = sq_token_get,
+    .token_revoke = sq_token_revoke,
+    .token_auth = sq_token_auth,
+    .audit = sq_audit,
+    .audit_list = sq_audit_list,
+    .events_insert = sq_events_insert,
+    .events_query = sq_events_query,
+    .event_get = sq_event_get,
+    .events_count = sq_events_count,
+    .agencies_generation = sq_agencies_generation,
+    .findings_by_day = sq_findings_by_day,
+    .events_distinct = sq_events_distinct,
+    .job_ensure = sq_job_ensure,
+    .job_claim = sq_job_claim,
+    .job_renew = sq_job_renew,
+    .job_finish = sq_job_finish,
+    .job_due = sq_job_due,
+    .job_list = sq_job_list,
+    .web_findings = sq_web_findings,
+    .web_finding_open = sq_web_finding_open,
+    .web_finding_close = sq_web_finding_close,
+    .alert_add = sq_alert_add,
+    .alerts_due = sq_alerts_due,
+    .alert_update = sq_alert_update,
+    .alerts_list = sq_alerts_list,
+    .challenge_issue = sq_challenge_issue,
+    .challenge_consume = sq_challenge_consume,
+    .public_report_add = sq_public_report_add,
+    .public_report_get = sq_public_report_get,
+    .drill_create = sq_drill_create,
+    .drill_list = sq_drill_list,
+    .drill_latest = sq_drill_latest,
 };

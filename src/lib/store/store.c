@@ -502,3 +502,39 @@ cg_err cg_store_public_report_get(cg_store *st, const char *code, json_t **out)
 		return CG_EINVAL;
 	return st->ops->public_report_get(st->impl, code, out);
 }
+
+/* ---- drills ------------------------------------------------------------ */
+
+cg_err cg_store_drill_create(cg_store *st, const cg_scope *scope, const cg_actor *actor,
+                             const json_t *rec, int64_t *id)
+{
+	*id = 0;
+	if (!json_is_integer(json_object_get(rec, "system_id")) || !cg_json_get_str(rec, "date") ||
+	    !cg_json_get_str(rec, "result"))
+		return CG_EINVAL;
+	if (scope->agency_id < 0)
+		return CG_EPERM;
+	WRITE(drill_create(st->impl, scope, actor, rec, id));
+}
+
+cg_err cg_store_drill_list(cg_store *st, const cg_scope *scope, int64_t system_id, int64_t limit,
+                           int64_t offset, json_t **items, int64_t *total)
+{
+	*items = NULL;
+	*total = 0;
+	if (scope->agency_id < 0) {
+		*items = json_array();
+		return CG_OK;
+	}
+	return st->ops->drill_list(st->impl, scope, system_id, limit, offset, items, total);
+}
+
+cg_err cg_store_drill_latest(cg_store *st, const cg_scope *scope, json_t **out)
+{
+	*out = NULL;
+	if (scope->agency_id < 0) {
+		*out = json_object();
+		return CG_OK;
+	}
+	return st->ops->drill_latest(st->impl, scope, out);
+}

@@ -340,6 +340,23 @@ cg_err cg_store_public_report_add(cg_store *st, const json_t *rec);
  * CG_ENOTFOUND: no such code. */
 cg_err cg_store_public_report_get(cg_store *st, const char *code, json_t **out);
 
+/* ---- drills (drill/drill.h) -------------------------------------------
+ *
+ * A drill belongs to a system and takes the system's agency, so scope
+ * works on it as on the inventory. Records: {id, system_id, system_name,
+ * agency_id, date, scenario, participants, result, findings, created_at,
+ * created_by}. */
+/* rec: a normalized drill (cg_drill_normalize). CG_EINVAL (violation
+ * unknown_reference, system_id) for no such system, CG_EPERM for a system
+ * outside scope. Audited. */
+cg_err cg_store_drill_create(cg_store *st, const cg_scope *scope, const cg_actor *actor,
+                             const json_t *rec, int64_t *id);
+/* Newest date first; system_id 0 = any. */
+cg_err cg_store_drill_list(cg_store *st, const cg_scope *scope, int64_t system_id, int64_t limit,
+                           int64_t offset, json_t **items, int64_t *total);
+/* {"<system id>": "YYYY-MM-DD" of its latest drill} within scope. */
+cg_err cg_store_drill_latest(cg_store *st, const cg_scope *scope, json_t **out);
+
 /* Delay before retry number `attempts` (>= 1) after a failure:
  * CG_JOB_BACKOFF_BASE_MS doubled per attempt, at most CG_JOB_BACKOFF_MAX_MS. */
 int64_t cg_job_backoff_ms(int64_t attempts);

@@ -18,6 +18,7 @@
 #include "core/limits.h"
 #include "core/timeutil.h"
 #include "store/store.h"
+#include "drill/drill.h"
 #include "../test.h"
 
 static char dir[256];
@@ -505,12 +506,14 @@ TEST(migration_backfill)
 	const char *path = url + strlen("sqlite:");
 	sqlite3 *db;
 	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-	CHECK(sqlite3_exec(db,
-	                   "DROP TABLE event_counts; DROP TABLE event_hosts;"
-	                   " DROP TABLE events_fts; DROP TABLE jobs; DROP TABLE web_findings;"
-	                   " DROP TABLE alerts; DROP TABLE pow_challenges; DROP TABLE public_reports;"
-	                   " DELETE FROM schema_version WHERE version >= 2",
-	                   NULL, NULL, NULL) == SQLITE_OK);
+	CHECK(
+	    sqlite3_exec(db,
+	                 "DROP TABLE event_counts; DROP TABLE event_hosts;"
+	                 " DROP TABLE events_fts; DROP TABLE jobs; DROP TABLE web_findings;"
+	                 " DROP TABLE alerts; DROP TABLE pow_challenges; DROP TABLE public_reports;"
+	                 " DROP TABLE drills;"
+	                 " DELETE FROM schema_version WHERE version >= 2",
+	                 NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
 	st = NULL;
 	CHECK(cg_store_open(path, &st, NULL) == CG_OK);
@@ -924,6 +927,115 @@ TEST(public_reports)
 	done(st);
 }
 
+/* Drills: stored with their system's agency, listed within scope, the
+ * latest per system, and the library's list of level 3+ systems lacking
+ * one in the last 12 months (drill/drill.h) at a fixed clock. */
+TEST(drills)
+{
+	cg_store *st = fresh();
+	CHECK(st != NULL);
+	if (!st)
+		return;
+	int64_t a = mk_agency(st, "A", "a"), b = 0;
+	json_t *rb =
+	    json_pack("{s:s,s:s,s:n,s:s,s:[s],s:i}", "name", "B", "kind", "xa", "parent_id", "code",
+	              "b", "ip_ranges", "10.9.0.0/16", "declared_endpoints", 1);
+	CHECK(cg_store_inv_create(st, &ALL, &ACTOR, CG_RES_AGENCY, rb, &b) == CG_OK);
+	json_decref(rb);
+	int64_t sys[3];
+	const int64_t owner[3] = {a, a, b};
+	const int level[3] = {3, 2, 4};
+	for (int i = 0; i < 3; i++) {
+		json_t *r = system_rec(owner[i], i == 0 ? "s0" : i == 1 ? "s1" : "s2");
+		json_object_set_new(r, "level", json_integer(level[i]));
+		CHECK(cg_store_inv_create(st, &ALL, &ACTOR, CG_RES_SYSTEM, r, &sys[i]) == CG_OK);
+		json_decref(r);
+	}
+	/* 2028-03-01T03:00Z: in Vietnam 1 March 2028, so a drill counts from
+	 * 2027-03-01 on (2028 is a leap year: 29 Feb is not "a year ago") */
+	const int64_t now = 1835492400000LL;
+	char since[11];
+	cg_drill_since(now, since);
+	CHECK_STR(since, "2027-03-01");
+	cg_drill_since(1835406000000LL, since); /* 29 Feb 2028, 10:00 in Vietnam */
+	CHECK_STR(since, "2027-02-28");
+	cg_drill_since(1835370000000LL, since); /* 29 Feb 2028 00:00 +07 */
+	CHECK_STR(since, "2027-02-28");
+	/* the body: exactly these fields, nothing else kept; bad ones named */
+	const char *bf = NULL;
+	json_t *in = json_pack("{s:i,s:s,s:s,s:s,s:s,s:s}", "system_id", 5, "date", "2028-02-29",
+	                       "scenario", "<b>x</b>", "participants", "y", "result", "failed",
+	                       "agency_id", "9"),
+	       *norm = NULL;
+	CHECK(cg_drill_normalize(in, now, &norm, &bf) == CG_OK && json_object_size(norm) == 6);
+	CHECK(json_object_get(norm, "agency_id") == NULL);
+	CHECK_STR(cg_json_get_str(norm, "scenario"), "<b>x</b>");
+	json_decref(norm);
+	json_object_set_new(in, "date", json_string("2028-03-02")); /* tomorrow in Vietnam */
+	CHECK(cg_drill_normalize(in, now, &norm, &bf) == CG_EINVAL && strcmp(bf, "date") == 0);
+	json_object_set_new(in, "date", json_string("2027-02-29"));
+	CHECK(cg_drill_normalize(in, now, &norm, &bf) == CG_EINVAL && strcmp(bf, "date") == 0);
+	json_decref(in);
+	json_t *miss = NULL;
+	CHECK(cg_drill_missing(st, &ALL, now, &miss) == CG_OK);
+	CHECK(json_array_size(miss) == 2); /* s0 (level 3) and s2 (level 4) */
+	json_decref(miss);
+
+	const char *dates[3] = {"2027-02-28", "2027-03-01", "2026-01-01"};
+	const int64_t on[3] = {sys[0], sys[2], sys[0]};
+	for (int i = 0; i < 3; i++) {
+		json_t *d = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "system_id", (json_int_t)on[i],
+		                      "date", dates[i], "scenario", "x", "participants", "y",
+		                      "result", "passed", "findings", "");
+		int64_t id = 0;
+		CHECK(cg_store_drill_create(st, &ALL, &ACTOR, d, &id) == CG_OK && id > 0);
+		json_decref(d);
+	}
+	/* an officer of agency a cannot file one on b's system; no system: unknown */
+	cg_scope sa = {a};
+	json_t *d =
+	    json_pack("{s:I,s:s,s:s,s:s,s:s}", "system_id", (json_int_t)sys[2], "date",
+	              "2027-05-05", "scenario", "x", "participants", "y", "result", "failed");
+	int64_t id = 0;
+	CHECK(cg_store_drill_create(st, &sa, &ACTOR, d, &id) == CG_EPERM);
+	json_object_set_new(d, "system_id", json_integer(999999));
+	CHECK(cg_store_drill_create(st, &ALL, &ACTOR, d, &id) == CG_EINVAL);
+	const char *vf = NULL;
+	CHECK(cg_store_last_violation(&vf) == CG_VIOL_UNKNOWN && vf &&
+	      strcmp(vf, "system_id") == 0);
+	json_decref(d);
+
+	json_t *items = NULL;
+	int64_t total = 0;
+	CHECK(cg_store_drill_list(st, &ALL, 0, 10, 0, &items, &total) == CG_OK && total == 3);
+	CHECK_STR(cg_json_get_str(json_array_get(items, 0), "date"), "2027-03-01");
+	json_decref(items);
+	CHECK(cg_store_drill_list(st, &sa, 0, 10, 0, &items, &total) == CG_OK && total == 2);
+	json_decref(items);
+	CHECK(cg_store_drill_list(st, &ALL, sys[2], 10, 0, &items, &total) == CG_OK && total == 1);
+	json_decref(items);
+	json_t *latest = NULL;
+	CHECK(cg_store_drill_latest(st, &sa, &latest) == CG_OK && json_object_size(latest) == 1);
+	json_decref(latest);
+
+	/* s0's last drill (28 Feb 2027) is one day too old; s2's counts */
+	CHECK(cg_drill_missing(st, &ALL, now, &miss) == CG_OK);
+	CHECK(json_array_size(miss) == 1);
+	CHECK(json_integer_value(json_object_get(json_array_get(miss, 0), "system_id")) == sys[0]);
+	CHECK_STR(cg_json_get_str(json_array_get(miss, 0), "last_drill"), "2027-02-28");
+	json_decref(miss);
+	/* a day earlier, 28 Feb 2027 still counts */
+	CHECK(cg_drill_missing(st, &ALL, now - 86400000LL, &miss) == CG_OK);
+	CHECK(json_array_size(miss) == 0);
+	json_decref(miss);
+	/* in agency b's scope only b's systems */
+	cg_scope sb = {b};
+	CHECK(cg_drill_missing(st, &sb, now + 400LL * 86400000LL, &miss) == CG_OK);
+	CHECK(json_array_size(miss) == 1);
+	json_decref(miss);
+	done(st);
+}
+
 int main(void)
 {
 	const char *pg = getenv("CANHGAC_TEST_PG");
@@ -947,6 +1059,7 @@ int main(void)
 		RUN_ON(web_findings);
 		RUN_ON(alert_queue);
 		RUN_ON(public_reports);
+		RUN_ON(drills);
 		if (!pg_admin) /* SQLite only: a SQLite-file schema downgrade */
 			RUN_ON(migration_backfill);
 	}
