@@ -106,6 +106,9 @@ TEST(working_days_and_holidays)
 	CHECK(!cg_deadline_is_working_day(R, D(2026, 4, 27))); /* Giỗ Tổ made up */
 	CHECK(cg_deadline_is_working_day(R, D(2026, 2, 23)));
 	CHECK(cg_deadline_is_working_day(R, D(2026, 12, 3)));
+	CHECK(!cg_deadline_is_working_day(R, D(2026, 1, 2))); /* swapped Friday */
+	CHECK(cg_deadline_is_working_day(R, D(2026, 1, 10)));  /* its make-up Saturday */
+	CHECK(!cg_deadline_is_working_day(R, D(2026, 9, 1)));
 }
 
 TEST(initial_report_over_tet)
