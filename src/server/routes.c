@@ -25,6 +25,8 @@ CG_ROUTE_GROUP(api_incidents);
 CG_ROUTE_GROUP(dns_upload);
 CG_ROUTE_GROUP(api_admin);
 CG_ROUTE_GROUP(api_agent);
+CG_ROUTE_GROUP(api_public_report);
+CG_ROUTE_GROUP(api_drills);
 CG_ROUTE_GROUP(static);
 
 static const cg_route_group groups[] = {
@@ -38,6 +40,8 @@ static const cg_route_group groups[] = {
     {dns_upload_routes, &dns_upload_nroutes},
     {api_admin_routes, &api_admin_nroutes},
     {api_agent_routes, &api_agent_nroutes},
+    {api_public_report_routes, &api_public_report_nroutes},
+    {api_drills_routes, &api_drills_nroutes},
     {static_routes, &static_nroutes},
 };
 

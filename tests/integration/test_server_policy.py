@@ -139,6 +139,23 @@ try:
     t.ok(st == 200 and body["state"] == "acknowledged", "and triage their agency's event", body)
     st, body, _ = o1.req("POST", "/api/v1/systems", {"agency_id": a2["id"], "name": "lạ", "kind": "portal", "level": 1})
     t.ok(st == 403, "but not create a system in agency two", body)
+
+    # the public report form is an explicit anonymous action of the policy
+    # (public_report: create, read), and nothing more: its routes say
+    # "public", a report's state is read by its code with no credential,
+    # and no credential turns the public routes into anything else
+    pub = {(r[0], r[1]): r[2] for r in routes if "/public/" in r[1] or r[1] == "/bao-cao-su-co"}
+    t.ok(pub == {("GET", "/bao-cao-su-co"): "public", ("POST", "/api/v1/public/challenges"): "public",
+                 ("POST", "/api/v1/public/incident-reports"): "public",
+                 ("GET", "/api/v1/public/incident-reports/*"): "public"},
+         "the public report routes are public, and only those four", pub)
+    anon = srv.client()
+    st, ch, _ = anon.req("POST", "/api/v1/public/challenges", raw=b"{}")
+    t.ok(st == 201 and "challenge" in ch, "anonymous takes a proof-of-work challenge", (st, ch))
+    st, body, _ = anon.req("GET", "/api/v1/public/incident-reports/BC-2222222222")
+    t.ok(st == 404, "anonymous looks up a tracking code (404: none such), not 401", (st, body))
+    st, body, _ = anon.req("GET", "/api/v1/events?source=public_report")
+    t.ok(st == 401, "but anonymous does not read the events the reports became", st)
 finally:
     srv.cleanup()
 t.done()

@@ -24,7 +24,8 @@ static bool public_res(cg_pol_action act, cg_pol_resource res)
 {
 	return (res == CG_PRES_DASHBOARD && act == CG_ACT_READ) ||
 	       (res == CG_PRES_LOGIN && act == CG_ACT_CREATE) ||
-	       (res == CG_PRES_ENROLMENT && act == CG_ACT_CREATE);
+	       (res == CG_PRES_ENROLMENT && act == CG_ACT_CREATE) ||
+	       (res == CG_PRES_PUBLIC_REPORT && (act == CG_ACT_CREATE || act == CG_ACT_READ));
 }
 
 /* Read by every user and read-scope token. */
@@ -43,6 +44,7 @@ static bool readable(cg_pol_resource res)
 	case CG_PRES_ENDPOINT:
 	case CG_PRES_SUPPRESSION:
 	case CG_PRES_INCIDENT:
+	case CG_PRES_DRILL:
 		return true;
 	default:
 		return false;
@@ -88,6 +90,8 @@ static unsigned extra(cg_pol_kind k, cg_pol_resource res)
 			return R | U;
 		case CG_PRES_SESSION:
 			return R | D;
+		case CG_PRES_DRILL:
+			return R | C;
 		default:
 			return 0;
 		}
@@ -112,6 +116,8 @@ static unsigned extra(cg_pol_kind k, cg_pol_resource res)
 			return R | U;
 		case CG_PRES_SESSION:
 			return R | D;
+		case CG_PRES_DRILL: /* their own agency's systems */
+			return R | C;
 		default:
 			return 0;
 		}
@@ -180,7 +186,8 @@ const char *cg_pol_resource_name(cg_pol_resource r)
 	                                "person",       "event",  "dns_upload",     "dns_findings",
 	                                "web",          "user",   "token",          "audit",
 	                                "enroll_token", "agent",  "agent_policy",   "endpoint",
-	                                "job",          "suppression",    "incident"};
+	                                "job",          "suppression",    "incident",
+	                                "public_report", "drill"};
 	_Static_assert(sizeof n / sizeof n[0] == CG_PRES_NRESOURCES, "resource names");
 	return (unsigned)r < CG_PRES_NRESOURCES ? n[r] : "?";
 }

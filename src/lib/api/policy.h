@@ -16,7 +16,10 @@
  * The rules, in words (the table in policy.c is the reference, and
  * tests/unit/api/test_policy.c walks every combination):
  *  - anonymous: log in, the dashboard's files, agent enrolment (the
- *    one-time enrolment token in the body is the credential);
+ *    one-time enrolment token in the body is the credential), and the
+ *    public incident report form: take a proof-of-work challenge, send a
+ *    report, read a report's state by its tracking code (the challenge
+ *    and the code are the credentials, api/public_report.h);
  *  - every signed-in user reads the inventory, events, findings, agents
  *    and coverage (an officer: of their agency only) and manages their
  *    session; a read-scope token reads the same, no session;
@@ -30,6 +33,9 @@
  *    agency's ranges, the triage of their agency's events, their
  *    suppression rules and their agency's incident cases; never
  *    another agency or none;
+ *  - drills (diễn tập): every user and read token reads them (an officer:
+ *    of their agency's systems); admin, analyst and officers record them
+ *    (an officer for their own agency's systems only);
  *  - viewer: reads only;
  *  - ingest token: sends events, and DNS logs (a provider account), within
  *    its agency when it is bound to one;
@@ -91,6 +97,9 @@ typedef enum cg_pol_resource {
 	CG_PRES_JOB,      /* the background jobs' schedule and leases */
 	CG_PRES_SUPPRESSION, /* rules that mark later false positives */
 	CG_PRES_INCIDENT,    /* incident cases, their events and comments */
+	CG_PRES_PUBLIC_REPORT, /* a citizen's report: its proof-of-work
+	                          challenge, sending it, its tracking state */
+	CG_PRES_DRILL,         /* incident-response drills on systems */
 	CG_PRES_NRESOURCES
 } cg_pol_resource;
 

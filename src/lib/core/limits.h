@@ -459,5 +459,43 @@
 #define CG_INC_MAX_SYSTEMS 100
 /* The longest a suppression rule lasts, in days (it must expire). */
 #define CG_TRIAGE_MAX_SUPPRESS_DAYS 365
+/* ---- regulated deadlines (deadline/deadline.h) ---- */
+/* A deadline rules file (rules/deadlines/): a few rules and a few years of
+ * holidays are some kilobytes. */
+#define CG_DEADLINE_MAX_FILE (256u * 1024u)
+#define CG_DEADLINE_MAX_LINE 512u
+#define CG_DEADLINE_MAX_RULES 16
+/* holidays and make-up working days over all years (~15 a year) */
+#define CG_DEADLINE_MAX_DAYS 1024
+#define CG_DEADLINE_MAX_YEARS 64
+/* a rule or recipient name, a time zone name (with NUL) */
+#define CG_DEADLINE_MAX_NAME 48
+#define CG_DEADLINE_MAX_NOTIFY 8
+/* a label or legal basis (UTF-8 bytes, with NUL) */
+#define CG_DEADLINE_MAX_TEXT 192
+
+/* ---- the public incident report form (api/public_report.h) ---- */
+/* Field sizes in bytes of UTF-8. */
+#define CG_PR_MAX_WHAT 4000
+#define CG_PR_MAX_ADDRESS 500
+#define CG_PR_MAX_CONTACT 200
+/* Screenshots: how many, and each one's size once decoded. */
+#define CG_PR_MAX_SHOTS 3
+#define CG_PR_MAX_SHOT_BYTES (2u * 1024u * 1024u)
+/* Proof of work: leading zero bits of SHA-256(challenge ":" nonce); 16
+ * bits is ~65,000 hashes, a second or so in the page's script. */
+#define CG_POW_BITS 16
+#define CG_POW_TTL_MS (10 * 60 * 1000)
+/* Challenges one address may take per window: each report needs one. */
+#define CG_PR_MAX_PER_WINDOW 10
+#define CG_PR_WINDOW_MS (60 * 60 * 1000)
+
+/* ---- drills (drill/drill.h) ---- */
+#define CG_DRILL_MAX_SCENARIO 500
+#define CG_DRILL_MAX_PARTICIPANTS 1000
+#define CG_DRILL_MAX_FINDINGS 4000
+/* Systems of this security level and above need a drill every year
+ * (Directive 18/CT-TTg 2022: live drills yearly for level 3+). */
+#define CG_DRILL_MIN_LEVEL 3
 
 #endif

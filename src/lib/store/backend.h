@@ -125,6 +125,18 @@ typedef struct cg_store_ops {
 	cg_err (*alerts_list)(cg_store_impl *st, int64_t agency_id, int64_t limit, json_t **items);
 	/* the server state shared by every server: backend_state.h */
 	const struct cg_store_state_ops *state;
+	/* public report form (store.h) */
+	cg_err (*challenge_issue)(cg_store_impl *st, const char *id, const char *client,
+	                          int64_t now_ms, int64_t expires_ms, int64_t since_ms, int64_t max);
+	cg_err (*challenge_consume)(cg_store_impl *st, const char *id, int64_t now_ms);
+	cg_err (*public_report_add)(cg_store_impl *st, const json_t *rec);
+	cg_err (*public_report_get)(cg_store_impl *st, const char *code, json_t **out);
+	/* drills (store.h) */
+	cg_err (*drill_create)(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
+	                       const json_t *rec, int64_t *id);
+	cg_err (*drill_list)(cg_store_impl *st, const cg_scope *scope, int64_t system_id,
+	                     int64_t limit, int64_t offset, json_t **items, int64_t *total);
+	cg_err (*drill_latest)(cg_store_impl *st, const cg_scope *scope, json_t **out);
 } cg_store_ops;
 
 /* The PostgreSQL migrations' SQL, i from 0; NULL past the last. For the

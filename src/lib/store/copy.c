@@ -135,6 +135,15 @@ static const col alerts_cols[] = {
     {"attempts", K_INT}, {"next_try", K_INT}, {"last_error", K_TEXT}, {"delivered", K_INT},
     {"doc", K_JSON},     {NULL, K_INT},
 };
+static const col public_reports_cols[] = {
+    {"code", K_TEXT},      {"state", K_TEXT},    {"created", K_INT},      {"updated", K_INT},
+    {"agency_id", K_INT},  {"event_id", K_TEXT}, {"screenshots", K_JSON}, {NULL, K_INT},
+};
+static const col drills_cols[] = {
+    {"id", K_INT},         {"system_id", K_INT},     {"agency_id", K_INT}, {"date", K_TEXT},
+    {"scenario", K_TEXT},  {"participants", K_TEXT}, {"result", K_TEXT},   {"findings", K_TEXT},
+    {"created_at", K_INT}, {"created_by", K_TEXT},   {NULL, K_INT},
+};
 
 static const col etokens_cols[] = {
     {"id", K_INT},         {"token_hash", K_BLOB}, {"agency_id", K_INT}, {"note", K_TEXT},
@@ -162,7 +171,8 @@ static const col dnsup_cols[] = {
 
 /* In foreign-key order. The scheduler's jobs are not copied: each server
  * makes its jobs when it starts; nor the login throttle's live counts and
- * its secret (a moved province starts counting afresh). */
+ * its secret (a moved province starts counting afresh); nor the public
+ * form's proof-of-work challenges (they live ten minutes). */
 static const table tables[] = {
     {"agencies", "id", "id", agencies_cols},
     {"systems", "id", "id", systems_cols},
@@ -180,6 +190,8 @@ static const table tables[] = {
     {"agents", "id", "id", agents_cols},
     {"agent_policies", "agency_id", NULL, apolicies_cols},
     {"dns_uploads", "id", "id", dnsup_cols},
+    {"public_reports", "code", NULL, public_reports_cols},
+    {"drills", "id", "id", drills_cols},
 };
 #define N_TABLES (sizeof tables / sizeof tables[0])
 

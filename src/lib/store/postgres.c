@@ -467,6 +467,38 @@ static const char *const migrations[] = {
     " what text NOT NULL,"
     " detail jsonb);"
     "CREATE INDEX incident_timeline_case ON incident_timeline(incident_id, id);",
+    /* the public report form: proof-of-work challenges (also the
+     * per-address rate limit) and the reports' tracking state */
+    "CREATE TABLE pow_challenges ("
+    " id text PRIMARY KEY,"
+    " client text NOT NULL,"
+    " created bigint NOT NULL,"
+    " expires bigint NOT NULL,"
+    " used boolean NOT NULL DEFAULT false);"
+    "CREATE INDEX pow_challenges_client ON pow_challenges(client, created);"
+    "CREATE INDEX pow_challenges_created ON pow_challenges(created);"
+    "CREATE TABLE public_reports ("
+    " code text PRIMARY KEY,"
+    " state text NOT NULL,"
+    " created bigint NOT NULL,"
+    " updated bigint NOT NULL,"
+    " agency_id bigint,"
+    " event_id text NOT NULL,"
+    " screenshots jsonb NOT NULL);",
+    /* drills (diễn tập) on systems; agency_id is the system's, for scope */
+    "CREATE TABLE drills ("
+    " id bigserial PRIMARY KEY,"
+    " system_id bigint NOT NULL REFERENCES systems(id) ON DELETE CASCADE,"
+    " agency_id bigint NOT NULL,"
+    " date text NOT NULL,"
+    " scenario text NOT NULL,"
+    " participants text NOT NULL,"
+    " result text NOT NULL,"
+    " findings text NOT NULL,"
+    " created_at bigint NOT NULL,"
+    " created_by text NOT NULL);"
+    "CREATE INDEX drills_system ON drills(system_id, date);"
+    "CREATE INDEX drills_agency ON drills(agency_id, date);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -3548,6 +3580,249 @@ static cg_err pg_incidents_list(cg_store_impl *st, const cg_scope *scope, const 
 	return CG_OK;
 }
 
+/* ---- public report form ------------------------------------------------ */
+
+static cg_err pg_challenge_issue(cg_store_impl *st, const char *id, const char *client,
+                                 int64_t now_ms, int64_t expires_ms, int64_t since_ms, int64_t max)
+{
+	params pr = {0}, p = {0};
+	p_int(&pr, since_ms);
+	p_str(&p, id);
+	p_str(&p, client);
+	p_int(&p, now_ms);
+	p_int(&p, expires_ms);
+	p_int(&p, since_ms);
+	p_int(&p, max);
+	cg_err err;
+	pgconn *c = take(st, &err);
+	if (c) {
+		err = q(c, "DELETE FROM pow_challenges WHERE created < $1", &pr, NULL);
+		PGresult *res = NULL;
+		/* the address's count and the insert in one statement (two
+		 * servers racing for one address may each let one more in) */
+		if (!err)
+			err = q(c,
+			        "INSERT INTO pow_challenges(id,client,created,expires,used)"
+			        " SELECT $1::text,$2::text,$3::bigint,$4::bigint,false"
+			        " WHERE (SELECT count(*) FROM pow_challenges"
+			        " WHERE client=$2::text AND created>=$5::bigint) < $6::bigint",
+			        &p, &res);
+		if (!err) {
+			if (strcmp(PQcmdTuples(res), "0") == 0)
+				err = CG_ELIMIT;
+			PQclear(res);
+		}
+		conn_put(st, c);
+	}
+	params_free(&pr);
+	params_free(&p);
+	return err;
+}
+
+static cg_err pg_challenge_consume(cg_store_impl *st, const char *id, int64_t now_ms)
+{
+	params p = {0};
+	p_str(&p, id);
+	p_int(&p, now_ms);
+	cg_err err;
+	pgconn *c = take(st, &err);
+	if (c) {
+		PGresult *res = NULL;
+		err = q(
+		    c,
+		    "UPDATE pow_challenges SET used=true WHERE id=$1 AND NOT used AND expires>=$2",
+		    &p, &res);
+		if (!err) {
+			if (strcmp(PQcmdTuples(res), "0") == 0)
+				err = CG_ENOTFOUND;
+			PQclear(res);
+		}
+		conn_put(st, c);
+	}
+	params_free(&p);
+	return err;
+}
+
+static cg_err pg_public_report_add(cg_store_impl *st, const json_t *rec)
+{
+	int64_t created = json_integer_value(json_object_get(rec, "created"));
+	params p = {0};
+	p_str(&p, cg_json_get_str(rec, "code"));
+	p_str(&p, cg_json_get_str(rec, "state"));
+	p_int(&p, created);
+	p_int(&p, created);
+	p_id(&p, json_integer_value(json_object_get(rec, "agency_id")));
+	p_str(&p, cg_json_get_str(rec, "event_id"));
+	p_json(&p, json_object_get(rec, "screenshots"), "[]");
+	cg_err err;
+	pgconn *c = take(st, &err);
+	if (c) {
+		err = q(c,
+		        "INSERT INTO public_reports(code,state,created,updated,agency_id,event_id,"
+		        "screenshots) VALUES($1,$2,$3,$4,$5,$6,$7)",
+		        &p, NULL);
+		conn_put(st, c);
+	}
+	params_free(&p);
+	return err;
+}
+
+static cg_err pg_public_report_get(cg_store_impl *st, const char *code, json_t **out)
+{
+	params p = {0};
+	p_str(&p, code);
+	PGresult *res = NULL;
+	cg_err err = read_q(
+	    st, "SELECT code,state,created,updated FROM public_reports WHERE code=$1", &p, &res);
+	params_free(&p);
+	if (err)
+		return err;
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		return CG_ENOTFOUND;
+	}
+	json_t *o = json_object();
+	json_object_set_new(o, "code", col_str(res, 0, 0));
+	json_object_set_new(o, "state", col_str(res, 0, 1));
+	json_object_set_new(o, "created", json_integer(col_i64(res, 0, 2)));
+	json_object_set_new(o, "updated", json_integer(col_i64(res, 0, 3)));
+	PQclear(res);
+	*out = o;
+	return CG_OK;
+}
+
+/* ---- drills ------------------------------------------------------------ */
+
+static cg_err pg_drill_create(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
+                              const json_t *rec, int64_t *id)
+{
+	int64_t sys = json_integer_value(json_object_get(rec, "system_id")), agency = 0;
+	const char *f = cg_json_get_str(rec, "findings");
+	params ps = {0};
+	p_int(&ps, sys);
+	cg_err err;
+	pgconn *c = take(st, &err);
+	if (!c) {
+		params_free(&ps);
+		return err;
+	}
+	err = begin(c);
+	PGresult *res = NULL;
+	if (!err)
+		err = q(c, "SELECT agency_id FROM systems WHERE id=$1 FOR SHARE", &ps, &res);
+	if (!err) {
+		if (PQntuples(res) == 0) {
+			cg_store_set_violation(CG_VIOL_UNKNOWN, "system_id");
+			err = CG_EINVAL;
+		} else {
+			agency = col_i64(res, 0, 0);
+		}
+		PQclear(res);
+		res = NULL;
+	}
+	if (!err && scope->agency_id > 0 && agency != scope->agency_id)
+		err = CG_EPERM;
+	params p = {0};
+	p_int(&p, sys);
+	p_int(&p, agency);
+	p_str(&p, cg_json_get_str(rec, "date"));
+	p_str(&p, cg_json_get_str(rec, "scenario"));
+	p_str(&p, cg_json_get_str(rec, "participants"));
+	p_str(&p, cg_json_get_str(rec, "result"));
+	p_str(&p, f ? f : "");
+	p_int(&p, cg_time_now_ms());
+	p_str(&p, actor && actor->name ? actor->name : "system");
+	if (!err)
+		err = q(c,
+		        "INSERT INTO drills(system_id,agency_id,date,scenario,participants,result,"
+		        "findings,created_at,created_by) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9)"
+		        " RETURNING id",
+		        &p, &res);
+	if (!err) {
+		*id = col_i64(res, 0, 0);
+		PQclear(res);
+		err = audit_row(c, actor, "create", "drill", *id, rec);
+	}
+	err = finish(c, err);
+	conn_put(st, c);
+	params_free(&p);
+	params_free(&ps);
+	return err;
+}
+
+static cg_err pg_drill_list(cg_store_impl *st, const cg_scope *scope, int64_t system_id,
+                            int64_t limit, int64_t offset, json_t **items, int64_t *total)
+{
+	params p = {0};
+	p_int(&p, scope->agency_id);
+	p_int(&p, system_id);
+	PGresult *res = NULL;
+	cg_err err = read_q(st,
+	                    "SELECT count(*) FROM drills d WHERE ($1::bigint=0 OR d.agency_id=$1)"
+	                    " AND ($2::bigint=0 OR d.system_id=$2)",
+	                    &p, &res);
+	if (err) {
+		params_free(&p);
+		return err;
+	}
+	*total = col_i64(res, 0, 0);
+	PQclear(res);
+	p_int(&p, limit);
+	p_int(&p, offset);
+	err = read_q(st,
+	             "SELECT d.id,d.system_id,s.name,d.agency_id,d.date,d.scenario,d.participants,"
+	             "d.result,d.findings,d.created_at,d.created_by FROM drills d"
+	             " JOIN systems s ON s.id=d.system_id"
+	             " WHERE ($1::bigint=0 OR d.agency_id=$1) AND ($2::bigint=0 OR d.system_id=$2)"
+	             " ORDER BY d.date DESC, d.id DESC LIMIT $3 OFFSET $4",
+	             &p, &res);
+	params_free(&p);
+	if (err)
+		return err;
+	json_t *arr = json_array();
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "id", json_integer(col_i64(res, i, 0)));
+		json_object_set_new(o, "system_id", json_integer(col_i64(res, i, 1)));
+		json_object_set_new(o, "system_name", col_str(res, i, 2));
+		json_object_set_new(o, "agency_id", json_integer(col_i64(res, i, 3)));
+		json_object_set_new(o, "date", col_str(res, i, 4));
+		json_object_set_new(o, "scenario", col_str(res, i, 5));
+		json_object_set_new(o, "participants", col_str(res, i, 6));
+		json_object_set_new(o, "result", col_str(res, i, 7));
+		json_object_set_new(o, "findings", col_str(res, i, 8));
+		json_object_set_new(o, "created_at", col_time(res, i, 9));
+		json_object_set_new(o, "created_by", col_str(res, i, 10));
+		json_array_append_new(arr, o);
+	}
+	PQclear(res);
+	*items = arr;
+	return CG_OK;
+}
+
+static cg_err pg_drill_latest(cg_store_impl *st, const cg_scope *scope, json_t **out)
+{
+	params p = {0};
+	p_int(&p, scope->agency_id);
+	PGresult *res = NULL;
+	cg_err err = read_q(st,
+	                    "SELECT system_id, max(date) FROM drills"
+	                    " WHERE ($1::bigint=0 OR agency_id=$1) GROUP BY system_id",
+	                    &p, &res);
+	params_free(&p);
+	if (err)
+		return err;
+	json_t *o = json_object();
+	for (int i = 0; i < PQntuples(res); i++) {
+		char key[24];
+		snprintf(key, sizeof key, "%lld", (long long)col_i64(res, i, 0));
+		json_object_set_new(o, key, col_str(res, i, 1));
+	}
+	PQclear(res);
+	*out = o;
+	return CG_OK;
+}
+
 const cg_store_ops cg_store_postgres_ops = {
     .name = "postgresql",
     .open = pg_open,
@@ -3610,4 +3885,11 @@ const cg_store_ops cg_store_postgres_ops = {
     .alert_update = pg_alert_update,
     .alerts_list = pg_alerts_list,
     .state = &pg_state_ops,
+    .challenge_issue = pg_challenge_issue,
+    .challenge_consume = pg_challenge_consume,
+    .public_report_add = pg_public_report_add,
+    .public_report_get = pg_public_report_get,
+    .drill_create = pg_drill_create,
+    .drill_list = pg_drill_list,
+    .drill_latest = pg_drill_latest,
 };

@@ -354,6 +354,38 @@ static const char *const migrations[] = {
     " what TEXT NOT NULL,"
     " detail TEXT);"
     "CREATE INDEX incident_timeline_case ON incident_timeline(incident_id, id);",
+    /* the public report form: proof-of-work challenges (also the
+     * per-address rate limit) and the reports' tracking state */
+    "CREATE TABLE pow_challenges ("
+    " id TEXT PRIMARY KEY,"
+    " client TEXT NOT NULL,"
+    " created INTEGER NOT NULL,"
+    " expires INTEGER NOT NULL,"
+    " used INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX pow_challenges_client ON pow_challenges(client, created);"
+    "CREATE INDEX pow_challenges_created ON pow_challenges(created);"
+    "CREATE TABLE public_reports ("
+    " code TEXT PRIMARY KEY,"
+    " state TEXT NOT NULL,"
+    " created INTEGER NOT NULL,"
+    " updated INTEGER NOT NULL,"
+    " agency_id INTEGER,"
+    " event_id TEXT NOT NULL,"
+    " screenshots TEXT NOT NULL);",
+    /* drills (diễn tập) on systems; agency_id is the system's, for scope */
+    "CREATE TABLE drills ("
+    " id INTEGER PRIMARY KEY,"
+    " system_id INTEGER NOT NULL REFERENCES systems(id) ON DELETE CASCADE,"
+    " agency_id INTEGER NOT NULL,"
+    " date TEXT NOT NULL,"
+    " scenario TEXT NOT NULL,"
+    " participants TEXT NOT NULL,"
+    " result TEXT NOT NULL,"
+    " findings TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " created_by TEXT NOT NULL);"
+    "CREATE INDEX drills_system ON drills(system_id, date);"
+    "CREATE INDEX drills_agency ON drills(agency_id, date);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -3548,6 +3580,259 @@ static cg_err sq_incidents_list(cg_store_impl *st, const cg_scope *scope, const 
 	return CG_OK;
 }
 
+/* ---- public report form ------------------------------------------------ */
+
+static const char SQL_CH_PRUNE[] = "DELETE FROM pow_challenges WHERE created < ?";
+/* one statement: the count and the insert cannot be split by another
+ * writer (SQLite has one) */
+static const char SQL_CH_ISSUE[] =
+    "INSERT INTO pow_challenges(id,client,created,expires,used) SELECT ?1,?2,?3,?4,0"
+    " WHERE (SELECT count(*) FROM pow_challenges WHERE client=?2 AND created>=?5) < ?6";
+static const char SQL_CH_USE[] =
+    "UPDATE pow_challenges SET used=1 WHERE id=? AND used=0 AND expires>=?";
+static const char SQL_PR_ADD[] = "INSERT INTO public_reports(code,state,created,updated,agency_id,"
+                                 "event_id,screenshots) VALUES(?,?,?,?,?,?,?)";
+static const char SQL_PR_GET[] = "SELECT code,state,created,updated FROM public_reports WHERE code=?";
+
+static cg_err sq_challenge_issue(cg_store_impl *st, const char *id, const char *client,
+                                 int64_t now_ms, int64_t expires_ms, int64_t since_ms, int64_t max)
+{
+	conn *c = writer_get(st);
+	cg_err err = begin(c);
+	sqlite3_stmt *s = err ? NULL : stmt(c, SQL_CH_PRUNE);
+	if (!err && !s)
+		err = CG_EDB;
+	if (!err) {
+		sqlite3_bind_int64(s, 1, since_ms);
+		err = step_done(c, s);
+	}
+	if (!err && !(s = stmt(c, SQL_CH_ISSUE)))
+		err = CG_EDB;
+	if (!err) {
+		bind_str(s, 1, id);
+		bind_str(s, 2, client);
+		sqlite3_bind_int64(s, 3, now_ms);
+		sqlite3_bind_int64(s, 4, expires_ms);
+		sqlite3_bind_int64(s, 5, since_ms);
+		sqlite3_bind_int64(s, 6, max);
+		err = step_done(c, s);
+		if (!err && sqlite3_changes(c->db) == 0)
+			err = CG_ELIMIT;
+	}
+	/* the prune stands even when the address is over its limit */
+	cg_err ferr = finish(c, err == CG_ELIMIT ? CG_OK : err);
+	if (ferr)
+		err = ferr;
+	writer_put(st);
+	return err;
+}
+
+static cg_err sq_challenge_consume(cg_store_impl *st, const char *id, int64_t now_ms)
+{
+	conn *c = writer_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_CH_USE);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		bind_str(s, 1, id);
+		sqlite3_bind_int64(s, 2, now_ms);
+		err = step_done(c, s);
+		if (!err && sqlite3_changes(c->db) == 0)
+			err = CG_ENOTFOUND;
+	}
+	writer_put(st);
+	return err;
+}
+
+static cg_err sq_public_report_add(cg_store_impl *st, const json_t *rec)
+{
+	char *shots = json_dumps(json_object_get(rec, "screenshots"), JSON_COMPACT | JSON_ENCODE_ANY);
+	int64_t created = json_integer_value(json_object_get(rec, "created"));
+	conn *c = writer_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_PR_ADD);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		bind_str(s, 1, cg_json_get_str(rec, "code"));
+		bind_str(s, 2, cg_json_get_str(rec, "state"));
+		sqlite3_bind_int64(s, 3, created);
+		sqlite3_bind_int64(s, 4, created);
+		bind_id(s, 5, json_integer_value(json_object_get(rec, "agency_id")));
+		bind_str(s, 6, cg_json_get_str(rec, "event_id"));
+		bind_str(s, 7, shots && strcmp(shots, "null") != 0 ? shots : "[]");
+		err = step_done(c, s);
+	}
+	writer_put(st);
+	free(shots);
+	return err;
+}
+
+static cg_err sq_public_report_get(cg_store_impl *st, const char *code, json_t **out)
+{
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_PR_GET);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		bind_str(s, 1, code);
+		int rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			json_t *o = json_object();
+			json_object_set_new(o, "code", col_str(s, 0));
+			json_object_set_new(o, "state", col_str(s, 1));
+			json_object_set_new(o, "created", json_integer(sqlite3_column_int64(s, 2)));
+			json_object_set_new(o, "updated", json_integer(sqlite3_column_int64(s, 3)));
+			*out = o;
+		} else {
+			err = rc == SQLITE_DONE ? CG_ENOTFOUND
+			                        : db_err(c->db, sqlite3_extended_errcode(c->db));
+		}
+		sqlite3_reset(s);
+	}
+	reader_put(st, c);
+	return err;
+}
+
+/* ---- drills ------------------------------------------------------------ */
+
+static const char SQL_DR_SYS[] = "SELECT agency_id FROM systems WHERE id=?";
+static const char SQL_DR_ADD[] =
+    "INSERT INTO drills(system_id,agency_id,date,scenario,participants,result,findings,"
+    "created_at,created_by) VALUES(?,?,?,?,?,?,?,?,?)";
+#define SQL_DR_WHERE " WHERE (?1=0 OR d.agency_id=?1) AND (?2=0 OR d.system_id=?2)"
+static const char SQL_DR_LIST[] =
+    "SELECT d.id,d.system_id,s.name,d.agency_id,d.date,d.scenario,d.participants,d.result,"
+    "d.findings,d.created_at,d.created_by FROM drills d JOIN systems s ON "
+    "s.id=d.system_id" SQL_DR_WHERE " ORDER BY d.date DESC, d.id DESC LIMIT ?3 OFFSET ?4";
+static const char SQL_DR_COUNT[] = "SELECT count(*) FROM drills d" SQL_DR_WHERE;
+static const char SQL_DR_LATEST[] =
+    "SELECT system_id, max(date) FROM drills WHERE (?1=0 OR agency_id=?1) GROUP BY system_id";
+
+static cg_err sq_drill_create(cg_store_impl *st, const cg_scope *scope, const cg_actor *actor,
+                              const json_t *rec, int64_t *id)
+{
+	conn *c = writer_get(st);
+	cg_err err = begin(c);
+	int64_t sys = json_integer_value(json_object_get(rec, "system_id")), agency = 0;
+	sqlite3_stmt *s = err ? NULL : stmt(c, SQL_DR_SYS);
+	if (!err && !s)
+		err = CG_EDB;
+	if (!err) {
+		sqlite3_bind_int64(s, 1, sys);
+		int rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW)
+			agency = sqlite3_column_int64(s, 0);
+		else if (rc == SQLITE_DONE) {
+			cg_store_set_violation(CG_VIOL_UNKNOWN, "system_id");
+			err = CG_EINVAL;
+		} else
+			err = db_err(c->db, sqlite3_extended_errcode(c->db));
+		sqlite3_reset(s);
+	}
+	if (!err && scope->agency_id > 0 && agency != scope->agency_id)
+		err = CG_EPERM;
+	if (!err && !(s = stmt(c, SQL_DR_ADD)))
+		err = CG_EDB;
+	if (!err) {
+		sqlite3_bind_int64(s, 1, sys);
+		sqlite3_bind_int64(s, 2, agency);
+		bind_str(s, 3, cg_json_get_str(rec, "date"));
+		bind_str(s, 4, cg_json_get_str(rec, "scenario"));
+		bind_str(s, 5, cg_json_get_str(rec, "participants"));
+		bind_str(s, 6, cg_json_get_str(rec, "result"));
+		const char *f = cg_json_get_str(rec, "findings");
+		bind_str(s, 7, f ? f : "");
+		sqlite3_bind_int64(s, 8, cg_time_now_ms());
+		bind_str(s, 9, actor && actor->name ? actor->name : "system");
+		err = step_done(c, s);
+		if (!err)
+			*id = sqlite3_last_insert_rowid(c->db);
+	}
+	if (!err)
+		err = audit_row(c, actor, "create", "drill", *id, rec);
+	err = finish(c, err);
+	writer_put(st);
+	return err;
+}
+
+static cg_err sq_drill_list(cg_store_impl *st, const cg_scope *scope, int64_t system_id,
+                            int64_t limit, int64_t offset, json_t **items, int64_t *total)
+{
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_DR_COUNT);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		sqlite3_bind_int64(s, 1, scope->agency_id);
+		sqlite3_bind_int64(s, 2, system_id);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			*total = sqlite3_column_int64(s, 0);
+		else
+			err = db_err(c->db, sqlite3_extended_errcode(c->db));
+		sqlite3_reset(s);
+	}
+	json_t *arr = json_array();
+	if (!err && !(s = stmt(c, SQL_DR_LIST)))
+		err = CG_EDB;
+	if (!err) {
+		sqlite3_bind_int64(s, 1, scope->agency_id);
+		sqlite3_bind_int64(s, 2, system_id);
+		sqlite3_bind_int64(s, 3, limit);
+		sqlite3_bind_int64(s, 4, offset);
+		int rc;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			json_t *o = json_object();
+			json_object_set_new(o, "id", json_integer(sqlite3_column_int64(s, 0)));
+			json_object_set_new(o, "system_id",
+			                    json_integer(sqlite3_column_int64(s, 1)));
+			json_object_set_new(o, "system_name", col_str(s, 2));
+			json_object_set_new(o, "agency_id",
+			                    json_integer(sqlite3_column_int64(s, 3)));
+			json_object_set_new(o, "date", col_str(s, 4));
+			json_object_set_new(o, "scenario", col_str(s, 5));
+			json_object_set_new(o, "participants", col_str(s, 6));
+			json_object_set_new(o, "result", col_str(s, 7));
+			json_object_set_new(o, "findings", col_str(s, 8));
+			json_object_set_new(o, "created_at", col_time(s, 9));
+			json_object_set_new(o, "created_by", col_str(s, 10));
+			json_array_append_new(arr, o);
+		}
+		if (rc != SQLITE_DONE)
+			err = db_err(c->db, sqlite3_extended_errcode(c->db));
+		sqlite3_reset(s);
+	}
+	reader_put(st, c);
+	if (err) {
+		json_decref(arr);
+		return err;
+	}
+	*items = arr;
+	return CG_OK;
+}
+
+static cg_err sq_drill_latest(cg_store_impl *st, const cg_scope *scope, json_t **out)
+{
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_DR_LATEST);
+	cg_err err = s ? CG_OK : CG_EDB;
+	json_t *o = json_object();
+	if (!err) {
+		sqlite3_bind_int64(s, 1, scope->agency_id);
+		int rc;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			char key[24];
+			snprintf(key, sizeof key, "%lld", (long long)sqlite3_column_int64(s, 0));
+			json_object_set_new(o, key, col_str(s, 1));
+		}
+		if (rc != SQLITE_DONE)
+			err = db_err(c->db, sqlite3_extended_errcode(c->db));
+		sqlite3_reset(s);
+	}
+	reader_put(st, c);
+	if (err) {
+		json_decref(o);
+		return err;
+	}
+	*out = o;
+	return CG_OK;
+}
+
 const cg_store_ops cg_store_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -3610,4 +3895,11 @@ const cg_store_ops cg_store_sqlite_ops = {
 	.alert_update = sq_alert_update,
 	.alerts_list = sq_alerts_list,
 	.state = &sq_state_ops,
+	.challenge_issue = sq_challenge_issue,
+	.challenge_consume = sq_challenge_consume,
+	.public_report_add = sq_public_report_add,
+	.public_report_get = sq_public_report_get,
+	.drill_create = sq_drill_create,
+	.drill_list = sq_drill_list,
+	.drill_latest = sq_drill_latest,
 };

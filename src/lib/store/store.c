@@ -690,3 +690,72 @@ cg_err cg_store_alerts_list(cg_store *st, int64_t agency_id, int64_t limit, json
 		alert_rows(*items);
 	return err;
 }
+
+/* ---- public report form ------------------------------------------------ */
+
+cg_err cg_store_challenge_issue(cg_store *st, const char *id, const char *client, int64_t now_ms,
+                                int64_t expires_ms, int64_t window_ms, int64_t max)
+{
+	if (!id || !client || max < 1 || window_ms < 1)
+		return CG_EINVAL;
+	WRITE(challenge_issue(st->impl, id, client, now_ms, expires_ms, now_ms - window_ms, max));
+}
+
+cg_err cg_store_challenge_consume(cg_store *st, const char *id, int64_t now_ms)
+{
+	if (!id)
+		return CG_EINVAL;
+	WRITE(challenge_consume(st->impl, id, now_ms));
+}
+
+cg_err cg_store_public_report_add(cg_store *st, const json_t *rec)
+{
+	if (!cg_json_get_str(rec, "code") || !cg_json_get_str(rec, "state") ||
+	    !cg_json_get_str(rec, "event_id"))
+		return CG_EINVAL;
+	WRITE(public_report_add(st->impl, rec));
+}
+
+cg_err cg_store_public_report_get(cg_store *st, const char *code, json_t **out)
+{
+	*out = NULL;
+	if (!code)
+		return CG_EINVAL;
+	return st->ops->public_report_get(st->impl, code, out);
+}
+
+/* ---- drills ------------------------------------------------------------ */
+
+cg_err cg_store_drill_create(cg_store *st, const cg_scope *scope, const cg_actor *actor,
+                             const json_t *rec, int64_t *id)
+{
+	*id = 0;
+	if (!json_is_integer(json_object_get(rec, "system_id")) || !cg_json_get_str(rec, "date") ||
+	    !cg_json_get_str(rec, "result"))
+		return CG_EINVAL;
+	if (scope->agency_id < 0)
+		return CG_EPERM;
+	WRITE(drill_create(st->impl, scope, actor, rec, id));
+}
+
+cg_err cg_store_drill_list(cg_store *st, const cg_scope *scope, int64_t system_id, int64_t limit,
+                           int64_t offset, json_t **items, int64_t *total)
+{
+	*items = NULL;
+	*total = 0;
+	if (scope->agency_id < 0) {
+		*items = json_array();
+		return CG_OK;
+	}
+	return st->ops->drill_list(st->impl, scope, system_id, limit, offset, items, total);
+}
+
+cg_err cg_store_drill_latest(cg_store *st, const cg_scope *scope, json_t **out)
+{
+	*out = NULL;
+	if (scope->agency_id < 0) {
+		*out = json_object();
+		return CG_OK;
+	}
+	return st->ops->drill_latest(st->impl, scope, out);
+}

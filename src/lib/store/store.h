@@ -417,6 +417,43 @@ cg_err cg_store_alert_update(cg_store *st, const char *id, const json_t *upd);
 /* Newest first; agency_id > 0: that agency's only. Times as ms. */
 cg_err cg_store_alerts_list(cg_store *st, int64_t agency_id, int64_t limit, json_t **items);
 
+/* ---- the public report form (api/public_report.h) ---------------------
+ *
+ * Proof-of-work challenges are rows, so any server can check a challenge
+ * another issued and a used one is refused everywhere; the count of
+ * challenges an address took in the last window is its rate limit, the
+ * same for every server. */
+/* Issues challenge id to client (its address) at now_ms, usable until
+ * expires_ms. CG_ELIMIT when client already took max in the window_ms
+ * before now (then nothing is stored). Rows older than the window go. */
+cg_err cg_store_challenge_issue(cg_store *st, const char *id, const char *client, int64_t now_ms,
+                                int64_t expires_ms, int64_t window_ms, int64_t max);
+/* Uses the challenge up. CG_ENOTFOUND: unknown, expired or used before. */
+cg_err cg_store_challenge_consume(cg_store *st, const char *id, int64_t now_ms);
+/* rec {code, state, created (ms), agency_id (0: none), event_id,
+ * screenshots: [{sha256, size, type}]}. CG_ECONFLICT: the code exists. */
+cg_err cg_store_public_report_add(cg_store *st, const json_t *rec);
+/* What the tracking page may show: {code, state, created, updated} (ms).
+ * CG_ENOTFOUND: no such code. */
+cg_err cg_store_public_report_get(cg_store *st, const char *code, json_t **out);
+
+/* ---- drills (drill/drill.h) -------------------------------------------
+ *
+ * A drill belongs to a system and takes the system's agency, so scope
+ * works on it as on the inventory. Records: {id, system_id, system_name,
+ * agency_id, date, scenario, participants, result, findings, created_at,
+ * created_by}. */
+/* rec: a normalized drill (cg_drill_normalize). CG_EINVAL (violation
+ * unknown_reference, system_id) for no such system, CG_EPERM for a system
+ * outside scope. Audited. */
+cg_err cg_store_drill_create(cg_store *st, const cg_scope *scope, const cg_actor *actor,
+                             const json_t *rec, int64_t *id);
+/* Newest date first; system_id 0 = any. */
+cg_err cg_store_drill_list(cg_store *st, const cg_scope *scope, int64_t system_id, int64_t limit,
+                           int64_t offset, json_t **items, int64_t *total);
+/* {"<system id>": "YYYY-MM-DD" of its latest drill} within scope. */
+cg_err cg_store_drill_latest(cg_store *st, const cg_scope *scope, json_t **out);
+
 /* Delay before retry number `attempts` (>= 1) after a failure:
  * CG_JOB_BACKOFF_BASE_MS doubled per attempt, at most CG_JOB_BACKOFF_MAX_MS. */
 int64_t cg_job_backoff_ms(int64_t attempts);

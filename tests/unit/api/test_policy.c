@@ -38,13 +38,16 @@ static const struct {
     {CG_PRES_JOB, {"", "R", "", "", "", "", "", ""}},
     {CG_PRES_SUPPRESSION, {"", "RCD", "RCD", "RCD", "R", "", "R", ""}},
     {CG_PRES_INCIDENT, {"", "RCU", "RCU", "RCU", "R", "", "R", ""}},
+    {CG_PRES_PUBLIC_REPORT, {"RC", "RC", "RC", "RC", "RC", "RC", "RC", "RC"}},
+    {CG_PRES_DRILL, {"", "RC", "RC", "RC", "R", "", "R", ""}},
 };
 
 static const char act_letter[CG_ACT_NACTIONS] = {'R', 'C', 'U', 'D', 'I', 'P'};
 
 static bool is_public(cg_pol_resource r)
 {
-	return r == CG_PRES_DASHBOARD || r == CG_PRES_LOGIN || r == CG_PRES_ENROLMENT;
+	return r == CG_PRES_DASHBOARD || r == CG_PRES_LOGIN || r == CG_PRES_ENROLMENT ||
+	       r == CG_PRES_PUBLIC_REPORT;
 }
 
 TEST(every_resource_listed)
@@ -167,6 +170,13 @@ TEST(summary_words)
 {
 	char b[128];
 	CHECK_STR(cg_pol_summary(CG_ACT_READ, CG_PRES_DASHBOARD, b, sizeof b), "public");
+	/* the citizen's form: sending and tracking need no login; updating a
+	 * report's state is not for anyone through these routes */
+	CHECK_STR(cg_pol_summary(CG_ACT_CREATE, CG_PRES_PUBLIC_REPORT, b, sizeof b), "public");
+	CHECK_STR(cg_pol_summary(CG_ACT_READ, CG_PRES_PUBLIC_REPORT, b, sizeof b), "public");
+	CHECK(strcmp(cg_pol_summary(CG_ACT_UPDATE, CG_PRES_PUBLIC_REPORT, b, sizeof b), "public") != 0);
+	CHECK_STR(cg_pol_summary(CG_ACT_READ, CG_PRES_DRILL, b, sizeof b), "read");
+	CHECK_STR(cg_pol_summary(CG_ACT_CREATE, CG_PRES_DRILL, b, sizeof b), "write");
 	CHECK_STR(cg_pol_summary(CG_ACT_READ, CG_PRES_EVENT, b, sizeof b), "read");
 	CHECK_STR(cg_pol_summary(CG_ACT_INGEST, CG_PRES_EVENT, b, sizeof b), "ingest");
 	CHECK_STR(cg_pol_summary(CG_ACT_UPLOAD, CG_PRES_DNS_UPLOAD, b, sizeof b), "upload");

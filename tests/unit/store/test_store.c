@@ -21,6 +21,7 @@
 #include "api/triage.h"
 #include "store/figures.h"
 #include "store/store.h"
+#include "drill/drill.h"
 #include "../test.h"
 
 static char dir[256];
@@ -521,7 +522,8 @@ TEST(migration_backfill)
 	                   " DROP TABLE dns_uploads; DROP TABLE event_triage;"
 	                   " DROP TABLE suppressions;"
 	                   " DROP TABLE incident_timeline; DROP TABLE incident_events;"
-	                   " DROP TABLE incidents;"
+	                   " DROP TABLE incidents; DROP TABLE pow_challenges;"
+	                   " DROP TABLE public_reports; DROP TABLE drills;"
 	                   " DELETE FROM schema_version WHERE version >= 2",
 	                   NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
@@ -1477,6 +1479,164 @@ TEST(incidents)
 	done(st);
 }
 
+/* The public report form: challenges are single use, expire, and count
+ * towards the address's limit within the window; a report's tracking
+ * state is found by its code only. */
+TEST(public_reports)
+{
+	cg_store *st = fresh();
+	CHECK(st != NULL);
+	if (!st)
+		return;
+	const int64_t now = 1800000000000, hour = 3600000;
+	char id[8];
+	for (int i = 0; i < 3; i++) {
+		snprintf(id, sizeof id, "c%d", i);
+		CHECK(cg_store_challenge_issue(st, id, "10.0.0.1", now + i, now + 600000, hour, 3) ==
+		      CG_OK);
+	}
+	/* the fourth in the hour is refused, another address is not */
+	CHECK(cg_store_challenge_issue(st, "c3", "10.0.0.1", now + 5, now + 600000, hour, 3) ==
+	      CG_ELIMIT);
+	CHECK(cg_store_challenge_issue(st, "d0", "10.0.0.2", now + 5, now + 600000, hour, 3) ==
+	      CG_OK);
+	/* single use */
+	CHECK(cg_store_challenge_consume(st, "c0", now + 10) == CG_OK);
+	CHECK(cg_store_challenge_consume(st, "c0", now + 11) == CG_ENOTFOUND);
+	CHECK(cg_store_challenge_consume(st, "nope", now + 11) == CG_ENOTFOUND);
+	/* expired */
+	CHECK(cg_store_challenge_consume(st, "c1", now + 600001) == CG_ENOTFOUND);
+	CHECK(cg_store_challenge_consume(st, "c2", now + 600000) == CG_OK);
+	/* an hour later the address may take challenges again */
+	CHECK(cg_store_challenge_issue(st, "c4", "10.0.0.1", now + hour + 3, now + hour + 600000,
+				       hour, 3) == CG_OK);
+
+	json_t *rec = json_pack("{s:s,s:s,s:I,s:I,s:s,s:[{s:s,s:i,s:s}]}", "code", "BC-ABCDEFGHJK",
+				"state", "received", "created", (json_int_t)now, "agency_id",
+				(json_int_t)0, "event_id", "e1", "screenshots", "sha256", "ab",
+				"size", 3, "type", "image/png");
+	CHECK(cg_store_public_report_add(st, rec) == CG_OK);
+	CHECK(cg_store_public_report_add(st, rec) == CG_ECONFLICT);
+	json_decref(rec);
+	json_t *o = NULL;
+	CHECK(cg_store_public_report_get(st, "BC-ABCDEFGHJK", &o) == CG_OK);
+	CHECK_STR(cg_json_get_str(o, "state"), "received");
+	CHECK(json_integer_value(json_object_get(o, "created")) == now);
+	CHECK(json_object_size(o) == 4);
+	json_decref(o);
+	CHECK(cg_store_public_report_get(st, "BC-2222222222", &o) == CG_ENOTFOUND);
+	done(st);
+}
+
+/* Drills: stored with their system's agency, listed within scope, the
+ * latest per system, and the library's list of level 3+ systems lacking
+ * one in the last 12 months (drill/drill.h) at a fixed clock. */
+TEST(drills)
+{
+	cg_store *st = fresh();
+	CHECK(st != NULL);
+	if (!st)
+		return;
+	int64_t a = mk_agency(st, "A", "a"), b = 0;
+	json_t *rb =
+	    json_pack("{s:s,s:s,s:n,s:s,s:[s],s:i}", "name", "B", "kind", "xa", "parent_id", "code",
+	              "b", "ip_ranges", "10.9.0.0/16", "declared_endpoints", 1);
+	CHECK(cg_store_inv_create(st, &ALL, &ACTOR, CG_RES_AGENCY, rb, &b) == CG_OK);
+	json_decref(rb);
+	int64_t sys[3];
+	const int64_t owner[3] = {a, a, b};
+	const int level[3] = {3, 2, 4};
+	for (int i = 0; i < 3; i++) {
+		json_t *r = system_rec(owner[i], i == 0 ? "s0" : i == 1 ? "s1" : "s2");
+		json_object_set_new(r, "level", json_integer(level[i]));
+		CHECK(cg_store_inv_create(st, &ALL, &ACTOR, CG_RES_SYSTEM, r, &sys[i]) == CG_OK);
+		json_decref(r);
+	}
+	/* 2028-03-01T03:00Z: in Vietnam 1 March 2028, so a drill counts from
+	 * 2027-03-01 on (2028 is a leap year: 29 Feb is not "a year ago") */
+	const int64_t now = 1835492400000LL;
+	char since[11];
+	cg_drill_since(now, since);
+	CHECK_STR(since, "2027-03-01");
+	cg_drill_since(1835406000000LL, since); /* 29 Feb 2028, 10:00 in Vietnam */
+	CHECK_STR(since, "2027-02-28");
+	cg_drill_since(1835370000000LL, since); /* 29 Feb 2028 00:00 +07 */
+	CHECK_STR(since, "2027-02-28");
+	/* the body: exactly these fields, nothing else kept; bad ones named */
+	const char *bf = NULL;
+	json_t *in = json_pack("{s:i,s:s,s:s,s:s,s:s,s:s}", "system_id", 5, "date", "2028-02-29",
+	                       "scenario", "<b>x</b>", "participants", "y", "result", "failed",
+	                       "agency_id", "9"),
+	       *norm = NULL;
+	CHECK(cg_drill_normalize(in, now, &norm, &bf) == CG_OK && json_object_size(norm) == 6);
+	CHECK(json_object_get(norm, "agency_id") == NULL);
+	CHECK_STR(cg_json_get_str(norm, "scenario"), "<b>x</b>");
+	json_decref(norm);
+	json_object_set_new(in, "date", json_string("2028-03-02")); /* tomorrow in Vietnam */
+	CHECK(cg_drill_normalize(in, now, &norm, &bf) == CG_EINVAL && strcmp(bf, "date") == 0);
+	json_object_set_new(in, "date", json_string("2027-02-29"));
+	CHECK(cg_drill_normalize(in, now, &norm, &bf) == CG_EINVAL && strcmp(bf, "date") == 0);
+	json_decref(in);
+	json_t *miss = NULL;
+	CHECK(cg_drill_missing(st, &ALL, now, &miss) == CG_OK);
+	CHECK(json_array_size(miss) == 2); /* s0 (level 3) and s2 (level 4) */
+	json_decref(miss);
+
+	const char *dates[3] = {"2027-02-28", "2027-03-01", "2026-01-01"};
+	const int64_t on[3] = {sys[0], sys[2], sys[0]};
+	for (int i = 0; i < 3; i++) {
+		json_t *d = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "system_id", (json_int_t)on[i],
+		                      "date", dates[i], "scenario", "x", "participants", "y",
+		                      "result", "passed", "findings", "");
+		int64_t id = 0;
+		CHECK(cg_store_drill_create(st, &ALL, &ACTOR, d, &id) == CG_OK && id > 0);
+		json_decref(d);
+	}
+	/* an officer of agency a cannot file one on b's system; no system: unknown */
+	cg_scope sa = {a};
+	json_t *d =
+	    json_pack("{s:I,s:s,s:s,s:s,s:s}", "system_id", (json_int_t)sys[2], "date",
+	              "2027-05-05", "scenario", "x", "participants", "y", "result", "failed");
+	int64_t id = 0;
+	CHECK(cg_store_drill_create(st, &sa, &ACTOR, d, &id) == CG_EPERM);
+	json_object_set_new(d, "system_id", json_integer(999999));
+	CHECK(cg_store_drill_create(st, &ALL, &ACTOR, d, &id) == CG_EINVAL);
+	const char *vf = NULL;
+	CHECK(cg_store_last_violation(&vf) == CG_VIOL_UNKNOWN && vf &&
+	      strcmp(vf, "system_id") == 0);
+	json_decref(d);
+
+	json_t *items = NULL;
+	int64_t total = 0;
+	CHECK(cg_store_drill_list(st, &ALL, 0, 10, 0, &items, &total) == CG_OK && total == 3);
+	CHECK_STR(cg_json_get_str(json_array_get(items, 0), "date"), "2027-03-01");
+	json_decref(items);
+	CHECK(cg_store_drill_list(st, &sa, 0, 10, 0, &items, &total) == CG_OK && total == 2);
+	json_decref(items);
+	CHECK(cg_store_drill_list(st, &ALL, sys[2], 10, 0, &items, &total) == CG_OK && total == 1);
+	json_decref(items);
+	json_t *latest = NULL;
+	CHECK(cg_store_drill_latest(st, &sa, &latest) == CG_OK && json_object_size(latest) == 1);
+	json_decref(latest);
+
+	/* s0's last drill (28 Feb 2027) is one day too old; s2's counts */
+	CHECK(cg_drill_missing(st, &ALL, now, &miss) == CG_OK);
+	CHECK(json_array_size(miss) == 1);
+	CHECK(json_integer_value(json_object_get(json_array_get(miss, 0), "system_id")) == sys[0]);
+	CHECK_STR(cg_json_get_str(json_array_get(miss, 0), "last_drill"), "2027-02-28");
+	json_decref(miss);
+	/* a day earlier, 28 Feb 2027 still counts */
+	CHECK(cg_drill_missing(st, &ALL, now - 86400000LL, &miss) == CG_OK);
+	CHECK(json_array_size(miss) == 0);
+	json_decref(miss);
+	/* in agency b's scope only b's systems */
+	cg_scope sb = {b};
+	CHECK(cg_drill_missing(st, &sb, now + 400LL * 86400000LL, &miss) == CG_OK);
+	CHECK(json_array_size(miss) == 1);
+	json_decref(miss);
+	done(st);
+}
+
 int main(void)
 {
 	const char *pg = getenv("CANHGAC_TEST_PG");
@@ -1508,6 +1668,8 @@ int main(void)
 		RUN_ON(agent_registry);
 		RUN_ON(agent_token_one_winner);
 		RUN_ON(dns_uploads);
+		RUN_ON(public_reports);
+		RUN_ON(drills);
 		if (!pg_admin) /* SQLite only: a SQLite-file schema downgrade */
 			RUN_ON(migration_backfill);
 	}

@@ -1,0 +1,55 @@
+/*
+ * i18n_drills.js - the strings of the drills page (page_drills.js),
+ * merged into the table of i18n.js. Vietnamese first, English beside it.
+ */
+"use strict";
+
+Object.assign(CG_STRINGS.vi, {
+	nav_drills: "Diễn tập",
+	drills_title: "Diễn tập ứng cứu sự cố",
+	drills_missing_title: "Hệ thống cấp độ 3 trở lên chưa diễn tập trong 12 tháng",
+	drills_missing_since: "Tính các cuộc diễn tập từ ngày {since}. Chỉ thị 18/CT-TTg yêu cầu diễn tập thực chiến hằng năm cho hệ thống cấp độ 3 trở lên.",
+	drills_missing_none: "Mọi hệ thống cấp độ 3 trở lên đã được diễn tập trong 12 tháng qua.",
+	drills_last: "Lần diễn tập gần nhất",
+	drills_never: "Chưa từng",
+	drills_new_title: "Ghi nhận một cuộc diễn tập",
+	drills_list_title: "Các cuộc diễn tập đã ghi nhận",
+	drills_none: "Chưa có cuộc diễn tập nào.",
+	drill_system: "Hệ thống",
+	drill_date: "Ngày diễn tập",
+	drill_scenario: "Kịch bản",
+	drill_participants: "Thành phần tham gia",
+	drill_result: "Kết quả",
+	drill_findings: "Tồn tại, kiến nghị",
+	drill_save: "Lưu cuộc diễn tập",
+	drill_saved: "Đã ghi nhận cuộc diễn tập.",
+	drill_result_passed: "Đạt",
+	drill_result_partial: "Đạt một phần",
+	drill_result_failed: "Không đạt",
+	drill_level: "Cấp độ",
+});
+
+Object.assign(CG_STRINGS.en, {
+	nav_drills: "Drills",
+	drills_title: "Incident response drills",
+	drills_missing_title: "Level 3+ systems without a drill in the last 12 months",
+	drills_missing_since: "Drills count from {since}. Directive 18/CT-TTg asks a live drill every year for level 3+ systems.",
+	drills_missing_none: "Every level 3+ system had a drill in the last 12 months.",
+	drills_last: "Last drill",
+	drills_never: "Never",
+	drills_new_title: "Record a drill",
+	drills_list_title: "Recorded drills",
+	drills_none: "No drill recorded yet.",
+	drill_system: "System",
+	drill_date: "Date of the drill",
+	drill_scenario: "Scenario",
+	drill_participants: "Participants",
+	drill_result: "Result",
+	drill_findings: "Findings and recommendations",
+	drill_save: "Save the drill",
+	drill_saved: "The drill was recorded.",
+	drill_result_passed: "Passed",
+	drill_result_partial: "Partly passed",
+	drill_result_failed: "Failed",
+	drill_level: "Level",
+});
