@@ -498,4 +498,8 @@
  * (Directive 18/CT-TTg 2022: live drills yearly for level 3+). */
 #define CG_DRILL_MIN_LEVEL 3
 
+/* Tables `store copy` copies and reports on (store/copy.h); a table
+ * list longer than this fails to compile, never overflows. */
+#define CG_COPY_MAX_TABLES 64
+
 #endif

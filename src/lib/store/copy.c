@@ -194,6 +194,7 @@ static const table tables[] = {
     {"drills", "id", "id", drills_cols},
 };
 #define N_TABLES (sizeof tables / sizeof tables[0])
+_Static_assert(N_TABLES <= CG_COPY_MAX_TABLES, "the copy report holds every table");
 
 /* ---- one row as text values ------------------------------------------ */
 

@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/limits.h"
+
 #include "core/buf.h"
 
 typedef struct cg_store_copy_table {
@@ -28,7 +30,7 @@ typedef struct cg_store_copy_table {
 } cg_store_copy_table;
 
 typedef struct cg_store_copy_report {
-	cg_store_copy_table tables[16];
+	cg_store_copy_table tables[CG_COPY_MAX_TABLES];
 	int ntables;
 	bool mismatch; /* some table differs: CG_ECONFLICT */
 } cg_store_copy_report;
