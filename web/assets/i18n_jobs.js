@@ -23,6 +23,8 @@ Object.assign(CG_STRINGS.vi, {
 	job_never: "Chưa lần nào",
 	job_desc_portal_watch: "Theo dõi cổng thông tin và gửi cảnh báo",
 	job_desc_events_maintenance: "Bảo trì sự kiện: phân vùng theo tháng, thời hạn lưu giữ",
+	job_desc_dns_analysis: "Phân tích nhật ký DNS đã tải lên",
+	job_desc_backup: "Sao lưu hằng đêm kho dữ liệu và thư mục dữ liệu",
 	jobs_none: "Chưa có tác vụ nền nào.",
 });
 
@@ -45,5 +47,7 @@ Object.assign(CG_STRINGS.en, {
 	job_never: "Never",
 	job_desc_portal_watch: "Watches the portals and sends alerts",
 	job_desc_events_maintenance: "Events maintenance: monthly partitions, retention",
+	job_desc_dns_analysis: "Analysis of uploaded DNS logs",
+	job_desc_backup: "Nightly backup of the store and the data directory",
 	jobs_none: "No background jobs yet.",
 });
