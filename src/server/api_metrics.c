@@ -181,7 +181,6 @@ static bool v_running(const json_t *j, int64_t now, double *val)
 
 static bool v_failures(const json_t *j, int64_t now, double *val)
 {
-	(void)now;
 	json_int_t a = json_integer_value(json_object_get(j, "attempts"));
 	/* a run in progress is an attempt not yet failed */
 	*val = (double)(running(j, now) && a > 0 ? a - 1 : a);

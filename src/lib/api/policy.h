@@ -2,7 +2,7 @@
  * policy.h - who may do what: the one authorization decision of the API.
  *
  * A caller is a kind (anonymous, a user of role admin/analyst/officer/
- * viewer, or an API token of scope ingest/read/agent) and an agency (0 =
+ * viewer, or an API token of scope ingest/read/agent/metrics) and an agency (0 =
  * province-wide). An action is done on a resource kind, and, once the
  * record is known, on a record of some agency and of some owner.
  * cg_policy() answers for every route (http.c calls it with the route's
