@@ -28,7 +28,8 @@ enum {
 	O_CONFIG,
 	O_JOB_LEASE,
 	O_TRUSTED_PROXY,
-	O_RETENTION
+	O_RETENTION,
+	O_LOG_FORMAT
 };
 
 static const cg_opt opts[] = {
@@ -43,6 +44,7 @@ static const cg_opt opts[] = {
     {"job-lease", 0, true, O_JOB_LEASE},
     {"trusted-proxy", 0, true, O_TRUSTED_PROXY},
     {"retention-months", 0, true, O_RETENTION},
+    {"log-format", 0, true, O_LOG_FORMAT},
     {NULL, 0, false, 0},
 };
 
@@ -50,6 +52,7 @@ typedef struct ctx {
 	cg_serve_opts o;
 	bool routes;
 	bool listen_given, tls_given, lease_given, retention_given;
+	int log_json; /* --log-format: -1 not given, 0 text, 1 json */
 	cg_cli *cli;
 } ctx;
 
@@ -102,6 +105,17 @@ static int on_opt(void *p, int id, const char *v)
 	case O_TRUSTED_PROXY:
 		c->o.trusted_proxy = v;
 		break;
+	case O_LOG_FORMAT: {
+		int j = cg_serve_log_format_parse(v);
+		if (j < 0) {
+			cg_cli_usage_error(c->cli, "--log-format must be text or json, not '%s'",
+			                   v);
+			return 1;
+		}
+		c->log_json = j;
+		c->o.fixed |= CG_SERVE_FIXED_LOG_FORMAT;
+		break;
+	}
 	case O_RETENTION: {
 		long long n;
 		if (!cg_cli_int(c->cli, "retention-months", v, 0, CG_RETENTION_MONTHS_MAX, &n))
@@ -159,6 +173,8 @@ static int apply_config(ctx *c, cg_serve_config *f)
 		c->o.fixed |= CG_SERVE_FIXED_LOG_LEVEL;
 	else if (f->log_level >= 0)
 		cg_log_set_threshold((cg_log_level)f->log_level);
+	if (f->log_json >= 0 && !(c->o.fixed & CG_SERVE_FIXED_LOG_FORMAT))
+		cg_log_set_json(f->log_json == 1);
 	return -1;
 }
 
@@ -212,10 +228,14 @@ int cmd_serve(cg_cli *cli);
 int cmd_serve(cg_cli *cli)
 {
 	ctx c = {.o = {.listen = "127.0.0.1:8443", .web_interval_s = CG_SERVE_WEB_INTERVAL_S},
-	         .cli = cli};
+	         .cli = cli,
+	         .log_json = -1};
 	int rc = cg_cli_parse(cli, opts, on_opt, &c);
 	if (rc >= 0)
 		return rc;
+	/* after the parser, which sets up the log (--json) when it ends */
+	if (c.log_json >= 0)
+		cg_log_set_json(c.log_json == 1);
 	if (cli->npos)
 		return cg_cli_usage_error(cli, "unexpected argument '%s'", cli->pos[0]);
 	/* the file's strings live until serve returns */

@@ -181,7 +181,7 @@ void api_tokens_create(cg_req *req, cg_resp *resp)
 	if (!name || !*name || strlen(name) > 128)
 		bad = "name: required, at most 128 bytes";
 	else if (!cg_enum_has(&cg_enum_token_scope, scope))
-		bad = "scope: one of ingest read agent";
+		bad = "scope: one of ingest read agent metrics";
 	else if (ag && !json_is_null(ag) && (!json_is_integer(ag) || json_integer_value(ag) <= 0))
 		bad = "agency_id: an agency id or null";
 	if (bad) {

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "api/ingest.h"
+#include "api_metrics.h"
 #include "api/netaddr.h"
 #include "api/triage.h"
 #include "core/event.h"
@@ -227,6 +228,7 @@ void api_events_ingest(cg_req *req, cg_resp *resp)
 		cg_resp_error(resp, 415, "expected application/json or application/x-ndjson", NULL);
 		return;
 	}
+	int64_t t0 = cg_mono_us();
 	cg_ingest_batch b;
 	cg_buf why;
 	cg_buf_init(&why, 1024);
@@ -281,6 +283,9 @@ void api_events_ingest(cg_req *req, cg_resp *resp)
 	if (err)
 		cg_resp_store_error(resp, err, "events");
 	else
+		cg_metrics_ingest(accepted, dups, json_array_size(rejected),
+		                  (uint64_t)(cg_mono_us() - t0));
+	if (!err)
 		cg_resp_json(resp, 200,
 		             json_pack("{s:I,s:I,s:O}", "accepted", (json_int_t)accepted,
 		                       "duplicates", (json_int_t)dups, "rejected", rejected));

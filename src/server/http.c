@@ -39,6 +39,7 @@
 #include "serve_config.h"
 #include "backup_job.h"
 #include "api_agent.h"
+#include "api_metrics.h"
 #include "events_job.h"
 #include "jobs.h"
 #include "web_watch.h"
@@ -264,10 +265,11 @@ cg_pol_who cg_req_who(const cg_req *req)
 		if (p.kind == CG_POL_OFFICER)
 			p.agency_id = w->agency_id > 0 ? w->agency_id : -1;
 	} else if (w->is_token) {
-		p.kind = strcmp(w->scope, "ingest") == 0  ? CG_POL_TOKEN_INGEST
-		         : strcmp(w->scope, "read") == 0  ? CG_POL_TOKEN_READ
-		         : strcmp(w->scope, "agent") == 0 ? CG_POL_TOKEN_AGENT
-		                                          : CG_POL_ANON;
+		p.kind = strcmp(w->scope, "ingest") == 0    ? CG_POL_TOKEN_INGEST
+		         : strcmp(w->scope, "read") == 0    ? CG_POL_TOKEN_READ
+		         : strcmp(w->scope, "agent") == 0   ? CG_POL_TOKEN_AGENT
+		         : strcmp(w->scope, "metrics") == 0 ? CG_POL_TOKEN_METRICS
+		                                            : CG_POL_ANON;
 		p.agency_id = w->agency_id > 0 ? w->agency_id : 0;
 		if (p.kind == CG_POL_ANON) /* an unknown scope may do nothing */
 			p.kind = CG_POL_NKINDS;
@@ -350,11 +352,13 @@ static bool match_route(const char *pattern, const char *path, cg_req *req)
 	return *s == '\0';
 }
 
-/* The route for method+path; *path_known tells a 405 from a 404. */
+/* The route for method+path; *path_known tells a 405 from a 404; *index
+ * is the route's place in the table (-1 when none), for the metrics. */
 static const cg_route *find_route(const char *method, const char *path, cg_req *req,
-                                  bool *path_known)
+                                  bool *path_known, int *index)
 {
 	*path_known = false;
+	*index = -1;
 	int n = cg_route_count();
 	for (int i = 0; i < n; i++) {
 		const cg_route *r = cg_route_at(i);
@@ -362,8 +366,10 @@ static const cg_route *find_route(const char *method, const char *path, cg_req *
 			continue;
 		*path_known = true;
 		if (strcmp(r->method, method) == 0 ||
-		    (strcmp(method, "HEAD") == 0 && strcmp(r->method, "GET") == 0))
+		    (strcmp(method, "HEAD") == 0 && strcmp(r->method, "GET") == 0)) {
+			*index = i;
 			return r;
+		}
 	}
 	return NULL;
 }
@@ -467,6 +473,12 @@ typedef struct reqctx {
 	bool sfailed;  /* a callback refused: the rest of the body is dropped */
 	bool answered; /* a response was queued before the body: ignore it */
 	bool sended;   /* end() was called */
+	/* for the metrics and the request log, written on completion */
+	int64_t start_us; /* cg_mono_us at the request's first call */
+	int route;        /* index in the table, -1 none */
+	unsigned status;  /* the status queued, 0 none */
+	char method[16];
+	char rid[CG_REQUEST_ID_MAX + 1]; /* X-Request-Id */
 } reqctx;
 
 static atomic_int g_inflight;
@@ -488,7 +500,7 @@ static void add_security_headers(struct MHD_Response *mr, bool tls, bool cacheab
 		MHD_add_response_header(mr, "Strict-Transport-Security", "max-age=31536000");
 }
 
-static enum MHD_Result send_resp(struct MHD_Connection *c, cg_resp *r)
+static enum MHD_Result send_resp(struct MHD_Connection *c, reqctx *x, cg_resp *r)
 {
 	struct MHD_Response *mr;
 	if (r->static_data) {
@@ -508,41 +520,63 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, cg_resp *r)
 	if (r->set_cookie[0])
 		MHD_add_response_header(mr, "Set-Cookie", r->set_cookie);
 	add_security_headers(mr, g_srv.tls, r->cacheable);
-	enum MHD_Result ret = MHD_queue_response(c, r->status ? r->status : 200, mr);
+	MHD_add_response_header(mr, "X-Request-Id", x->rid);
+	x->status = r->status ? r->status : 200;
+	enum MHD_Result ret = MHD_queue_response(c, x->status, mr);
 	MHD_destroy_response(mr);
 	return ret;
 }
 
-static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char *msg)
+static enum MHD_Result send_error(struct MHD_Connection *c, reqctx *x, unsigned status,
+                                  const char *msg)
 {
 	cg_resp r = {0};
 	cg_buf_init(&r.body, 4096);
 	cg_resp_error(&r, status, msg, NULL);
-	enum MHD_Result ret = send_resp(c, &r);
+	enum MHD_Result ret = send_resp(c, x, &r);
 	cg_buf_free(&r.body);
 	return ret;
 }
 
 /* The client's address: the peer's, or behind the trusted proxy the one
  * it forwards (api/forwarded.h decides). */
-static void client_ip(struct MHD_Connection *c, char *out, size_t n)
+static bool peer_addr(struct MHD_Connection *c, cg_ip *peer)
 {
-	snprintf(out, n, "?");
+	*peer = (cg_ip){0};
 	const union MHD_ConnectionInfo *ci =
 	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (!ci || !ci->client_addr)
-		return;
+		return false;
 	const struct sockaddr *sa = ci->client_addr;
-	cg_ip peer = {0};
 	if (sa->sa_family == AF_INET) {
-		peer.b[10] = peer.b[11] = 0xff;
-		memcpy(peer.b + 12, &((const struct sockaddr_in *)sa)->sin_addr, 4);
-		peer.v4 = true;
+		peer->b[10] = peer->b[11] = 0xff;
+		memcpy(peer->b + 12, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+		peer->v4 = true;
 	} else if (sa->sa_family == AF_INET6) {
-		memcpy(peer.b, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
+		memcpy(peer->b, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
 	} else {
-		return;
+		return false;
 	}
+	return true;
+}
+
+/* The request's id: the trusted proxy's X-Request-Id, or a new one
+ * (api/forwarded.h decides). */
+static void request_id(struct MHD_Connection *c, char *out, size_t n)
+{
+	cg_ip peer;
+	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Request-Id");
+	bool known = peer_addr(c, &peer);
+	cg_forwarded_request_id(&peer, known && g_srv.has_proxy ? &g_srv.proxy : NULL,
+	                        h ? cg_slice_cstr(h) : (cg_slice){NULL, 0}, out, n);
+}
+
+static void client_ip(struct MHD_Connection *c, char *out, size_t n)
+{
+	snprintf(out, n, "?");
+	cg_ip peer;
+	if (!peer_addr(c, &peer))
+		return;
 	const char *xff = NULL;
 	if (g_srv.has_proxy)
 		xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
@@ -580,10 +614,10 @@ static unsigned decode_body(struct MHD_Connection *c, reqctx *x, cg_buf *body, c
 
 /* Routing, authentication, authorization, CSRF, scope: 0 with *route set,
  * or the HTTP status of a refusal with *msg. */
-static unsigned prepare(cg_req *req, const cg_route **route, const char **msg)
+static unsigned prepare(cg_req *req, const cg_route **route, int *index, const char **msg)
 {
 	bool known;
-	const cg_route *r = find_route(req->method, req->path, req, &known);
+	const cg_route *r = find_route(req->method, req->path, req, &known, index);
 	*route = r;
 	if (!r) {
 		*msg = known ? "method not allowed" : "not found";
@@ -642,14 +676,14 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, const char *url, const
 	const cg_route *r;
 	const char *why = "";
 	char msg[300];
-	unsigned st = prepare(&req, &r, &why);
+	unsigned st = prepare(&req, &r, &x->route, &why);
 	if (st)
-		ret = send_error(c, st, why);
+		ret = send_error(c, x, st, why);
 	else if ((st = decode_body(c, x, &req.body, msg, sizeof msg)))
-		ret = send_error(c, st, msg);
+		ret = send_error(c, x, st, msg);
 	else {
 		r->fn(&req, &resp);
-		ret = send_resp(c, &resp);
+		ret = send_resp(c, x, &resp);
 	}
 	req_free(&req, &resp);
 	return ret;
@@ -764,7 +798,8 @@ static enum MHD_Result stream_start(struct MHD_Connection *c, const char *url, c
 {
 	cg_req probe = {.method = method, .path = url};
 	bool known;
-	const cg_route *r = find_route(method, url, &probe, &known);
+	int index;
+	const cg_route *r = find_route(method, url, &probe, &known, &index);
 	if (!r || !r->stream)
 		return MHD_YES; /* buffered: dispatch() once the body is in */
 	x->sreq = calloc(1, sizeof *x->sreq);
@@ -772,14 +807,14 @@ static enum MHD_Result stream_start(struct MHD_Connection *c, const char *url, c
 		return MHD_NO;
 	req_init(x->sreq, &x->sresp, c, url, method);
 	const char *why = "";
-	unsigned st = prepare(x->sreq, &r, &why);
+	unsigned st = prepare(x->sreq, &r, &x->route, &why);
 	const char *enc = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Encoding");
 	if (!st && enc && *enc && strcasecmp(enc, "identity") != 0) {
 		st = 415;
 		why = "send the bytes as they are, without Content-Encoding";
 	}
 	if (st) {
-		enum MHD_Result ret = send_error(c, st, why);
+		enum MHD_Result ret = send_error(c, x, st, why);
 		x->sended = true;
 		x->answered = true;
 		stream_free(x);
@@ -790,7 +825,7 @@ static enum MHD_Result stream_start(struct MHD_Connection *c, const char *url, c
 		/* refused before any byte (offset, owner, quota): answer now */
 		x->sended = true;
 		x->answered = true;
-		enum MHD_Result ret = send_resp(c, &x->sresp);
+		enum MHD_Result ret = send_resp(c, x, &x->sresp);
 		stream_free(x);
 		x->stream_route = NULL;
 		return ret;
@@ -810,41 +845,69 @@ static enum MHD_Result stream_body(struct MHD_Connection *c, reqctx *x, const ch
 	}
 	sm->end(x->sstate, x->sreq, &x->sresp, !x->sfailed);
 	x->sended = true;
-	enum MHD_Result ret = send_resp(c, &x->sresp);
+	enum MHD_Result ret = send_resp(c, x, &x->sresp);
 	stream_free(x);
 	return ret;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version, const char *upload,
-                                  size_t *upload_size, void **con_cls)
+/* A request has ended: count it and log it (info level; with
+ * --log-format json one object with its id, route, status, duration). A
+ * connection that broke before an answer was queued is status 0. */
+static void request_done(struct MHD_Connection *c, reqctx *x, enum MHD_RequestTerminationCode toe)
 {
-	(void)cls;
-	(void)version;
+	uint64_t us = (uint64_t)(cg_mono_us() - x->start_us);
+	cg_metrics_request(x->route, x->status, us);
+	const cg_route *r = x->route >= 0 ? cg_route_at(x->route) : NULL;
+	char ip[64];
+	client_ip(c, ip, sizeof ip);
+	cg_log_field f[] = {
+	    {"request_id", x->rid, 0},
+	    {"method", x->method, 0},
+	    {"route", r ? r->pattern : "(unmatched)", 0},
+	    {"status", NULL, (int64_t)x->status},
+	    {"duration_ms", NULL, (int64_t)(us / 1000)},
+	    {"client", ip, 0},
+	};
+	cg_log_fields(CG_LOG_INFO, f, sizeof f / sizeof f[0], "request %s %s: %u%s", x->method,
+	              r ? r->pattern : "(unmatched)", x->status,
+	              toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? ""
+	                                                         : " (connection ended early)");
+}
+
+static enum MHD_Result handle(struct MHD_Connection *c, const char *url, const char *method,
+                              const char *upload, size_t *upload_size, void **con_cls)
+{
 	reqctx *x = *con_cls;
+	if (x)
+		cg_log_set_request(x->rid);
 	if (!x) {
 		x = calloc(1, sizeof *x);
 		if (!x)
 			return MHD_NO;
 		cg_buf_init(&x->raw, CG_MAX_REQUEST_BODY);
+		x->start_us = cg_mono_us();
+		x->route = -1;
+		snprintf(x->method, sizeof x->method, "%s", method);
+		request_id(c, x->rid, sizeof x->rid);
+		cg_log_set_request(x->rid);
 		x->counted = true;
 		atomic_fetch_add(&g_inflight, 1);
 		*con_cls = x;
 		head_mark(c, false);
 		if (strlen(url) > CG_MAX_URL) {
 			x->answered = true;
-			return send_error(c, 414, "URL too long");
+			return send_error(c, x, 414, "URL too long");
 		}
 		if (url[0] == NUL_MARK) {
 			x->answered = true;
-			return send_error(c, 400, "a NUL byte (%00) in the path");
+			return send_error(c, x, 400, "a NUL byte (%00) in the path");
 		}
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 		int64_t n;
 		if (cl && cg_parse_i64(cg_slice_cstr(cl), 0, INT64_MAX, &n) == CG_OK &&
 		    n > (int64_t)CG_MAX_REQUEST_BODY) {
 			x->answered = true;
-			return send_error(c, 413, "request body over the limit");
+			return send_error(c, x, 413, "request body over the limit");
 		}
 		return stream_start(c, url, method, x);
 	}
@@ -863,8 +926,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_YES;
 	}
 	if (x->too_big)
-		return send_error(c, 413, "request body over the limit");
+		return send_error(c, x, 413, "request body over the limit");
 	return dispatch(c, url, method, x);
+}
+
+/* Every call for a request (its head, each piece of its body, its end):
+ * while it runs, the lines this thread logs name the request. */
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls)
+{
+	(void)cls;
+	(void)version;
+	enum MHD_Result ret = handle(c, url, method, upload, upload_size, con_cls);
+	cg_log_set_request(NULL);
+	return ret;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -876,6 +952,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (!x)
 		return;
 	head_mark(c, true); /* kept alive: the next request's head starts now */
+	request_done(c, x, toe);
 	if (x->counted)
 		atomic_fetch_sub(&g_inflight, 1);
 	stream_free(x); /* a broken connection: the stream is told it failed */

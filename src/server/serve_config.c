@@ -10,8 +10,9 @@
 #include "core/log.h"
 
 static const char *const server_keys[] = {
-    "listen",       "data_dir",     "store",     "tls_cert",  "tls_key",       "tls",
-    "web_interval", "alert_config", "log_level", "job_lease", "trusted_proxy", "retention_months",
+    "listen",        "data_dir",         "store",        "tls_cert",  "tls_key",
+    "tls",           "web_interval",     "alert_config", "log_level", "job_lease",
+    "trusted_proxy", "retention_months", "log_format",
 };
 
 static const char *const backup_keys[] = {"dir", "keep", "hour", "encrypt_to", "sign_key"};
@@ -41,6 +42,11 @@ int cg_serve_log_level_parse(const char *s)
 		if (strcmp(s, names[i]) == 0)
 			return i;
 	return -1;
+}
+
+int cg_serve_log_format_parse(const char *s)
+{
+	return strcmp(s, "text") == 0 ? 0 : strcmp(s, "json") == 0 ? 1 : -1;
 }
 
 static int line_in(const cg_config *ini, const char *section, const char *key)
@@ -158,6 +164,9 @@ static cg_err check(cg_serve_config *c, cg_buf *why)
 	if (lv && (c->log_level = cg_serve_log_level_parse(lv)) < 0)
 		return bad(why, ini, "log_level",
 		           "log_level must be error, warning, info or debug");
+	const char *lf = cg_config_get(ini, "server", "log_format");
+	if (lf && (c->log_json = cg_serve_log_format_parse(lf)) < 0)
+		return bad(why, ini, "log_format", "log_format must be text or json");
 	if ((c->tls_cert == NULL) != (c->tls_key == NULL))
 		return bad(why, ini, c->tls_cert ? "tls_cert" : "tls_key",
 		           "tls_cert and tls_key go together");
@@ -179,7 +188,7 @@ static cg_err check(cg_serve_config *c, cg_buf *why)
 cg_err cg_serve_config_load(const char *path, cg_serve_config *out, cg_buf *why)
 {
 	memset(out, 0, sizeof *out);
-	out->tls = out->web_interval_s = out->log_level = -1;
+	out->tls = out->web_interval_s = out->log_level = out->log_json = -1;
 	out->job_lease_s = -1;
 	out->retention_months = -1;
 	cg_err err = cg_config_load(path, &out->ini, why);
@@ -187,7 +196,7 @@ cg_err cg_serve_config_load(const char *path, cg_serve_config *out, cg_buf *why)
 		return err;
 	if ((err = check(out, why))) {
 		cg_serve_config_free(out);
-		out->tls = out->web_interval_s = out->log_level = -1;
+		out->tls = out->web_interval_s = out->log_level = out->log_json = -1;
 	}
 	return err;
 }
@@ -234,6 +243,8 @@ void cg_serve_reload(cg_serve_opts *live, cg_serve_config *held, cg_store *st, c
 		    "take effect at the next start");
 	if (!(live->fixed & CG_SERVE_FIXED_LOG_LEVEL))
 		cg_log_set_threshold(nc.log_level >= 0 ? (cg_log_level)nc.log_level : CG_LOG_WARN);
+	if (!(live->fixed & CG_SERVE_FIXED_LOG_FORMAT))
+		cg_log_set_json(nc.log_json == 1);
 	int interval = live->web_interval_s;
 	if (!(live->fixed & CG_SERVE_FIXED_WEB_INTERVAL))
 		interval = nc.web_interval_s >= 0 ? nc.web_interval_s : CG_SERVE_WEB_INTERVAL_S;

@@ -14,6 +14,7 @@
  *   web_interval = 300            --web-interval
  *   alert_config = FILE           --alert-config
  *   log_level = info              -q / -v: error, warning, info, debug
+ *   log_format = json             --log-format: text (default) or json
  *   job_lease = 60                --job-lease
  *   trusted_proxy = 10.0.0.5      --trusted-proxy (address or CIDR)
  *   retention_months = 24         --retention-months (0 = keep every event)
@@ -30,7 +31,7 @@
  * tls_key.
  *
  * SIGHUP re-reads the file (cg_serve_reload, called by the server's
- * signal loop): the log level, the portal watcher's interval and the
+ * signal loop): the log level and format, the portal watcher's interval and the
  * alert channels change at once (the watcher is restarted; its open
  * findings and the alert queue are in the store, so nothing is repeated or
  * lost). listen, TLS, data_dir, job_lease, trusted_proxy, retention_months
@@ -54,6 +55,7 @@ typedef struct cg_serve_config {
 	int tls;                   /* -1 not set, 0 off, 1 on */
 	int web_interval_s;        /* -1 not set */
 	int log_level;             /* -1 not set, else a cg_log_level */
+	int log_json;              /* -1 not set, 0 text, 1 json */
 	int tls_line;              /* lines, for messages about combinations */
 	/* [backup]; dir NULL: no such section */
 	cg_serve_backup backup;
@@ -64,6 +66,8 @@ cg_err cg_serve_config_load(const char *path, cg_serve_config *out, cg_buf *why)
 void cg_serve_config_free(cg_serve_config *c);
 /* "error", "warning", "info", "debug" -> level; -1 when unknown. */
 int cg_serve_log_level_parse(const char *s);
+/* "text" -> 0, "json" -> 1; -1 when unknown. */
+int cg_serve_log_format_parse(const char *s);
 
 /* The SIGHUP reload (see above). live holds the settings in force and is
  * updated; held keeps the strings of the file in force alive. */

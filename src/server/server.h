@@ -64,7 +64,7 @@ typedef struct cg_principal {
 	bool is_token;     /* API token */
 	int64_t id;        /* user id or token id */
 	cg_role role;      /* users */
-	char scope[16];    /* tokens: "ingest", "read", "agent" */
+	char scope[16];    /* tokens: "ingest", "read", "agent", "metrics" */
 	int64_t agency_id; /* 0 = province-wide */
 	json_t *user;      /* users: the user record (owned) */
 	char csrf[CG_SECRET_TEXT + 8];
@@ -205,6 +205,7 @@ enum {
 	CG_SERVE_FIXED_LISTEN = 8, /* (these three need a restart anyway: */
 	CG_SERVE_FIXED_DATA_DIR = 16, /* a reload only says so when the */
 	CG_SERVE_FIXED_TLS = 32,      /* file changed them) */
+	CG_SERVE_FIXED_LOG_FORMAT = 64,
 };
 #define CG_SERVE_WEB_INTERVAL_S 300 /* --web-interval default */
 

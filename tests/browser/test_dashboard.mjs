@@ -390,6 +390,20 @@ await T.step("revoking the token in the dashboard stops it", async () => {
 	const r = await call(srv.url, { token: secret }, "POST", "/events", [{ id: "bt-evt-4", time: new Date().toISOString(), source: "agent", kind: "offline", severity: "low", summary: "revoked" }]);
 	return r.status === 401;
 });
+await T.step("a metrics token made in the dashboard scrapes /metrics and reads nothing else", async () => {
+	const old = await page.textContent(".token-secret");
+	await page.click(".page-actions .btn-primary");
+	await page.fill("#f-name", "prometheus");
+	const label = await page.textContent(`#f-scope option[value="metrics"]`);
+	await page.selectOption("#f-scope", "metrics");
+	await page.click(".dialog button[type=submit]");
+	await page.waitForFunction((o) => { const e = document.querySelector(".token-secret"); return e && e.textContent !== o; }, old);
+	const secret = await page.textContent(".token-secret");
+	const m = await fetch(srv.url + "/metrics", { headers: { Authorization: "Bearer " + secret } });
+	const body = await m.text();
+	const ev = await call(srv.url, { token: secret }, "GET", "/events");
+	return label.includes("Prometheus") && m.status === 200 && body.includes("# TYPE canhgac_http_requests_total counter") && ev.status === 403;
+});
 await T.step("the audit log lists the agency creation", async () => {
 	await page.click("#nav-audit");
 	// The previous page's table may still be on screen for a moment: wait

@@ -2,7 +2,7 @@
 """Every route with every kind of credential, against the policy table
 (src/lib/api/policy.h; issue 11.5 and the attacker's cases of issue 18):
 anonymous, each role (admin, analyst, officer, viewer), each token scope
-(ingest, read, agent), and an officer of another agency. A caller the
+(ingest, read, agent, metrics), and an officer of another agency. A caller the
 policy refuses gets 401/403 from every route it should not reach (the
 agent token included); a caller it allows is never refused at the route.
 Records of agency one are then tried by the officer of agency two."""
@@ -16,7 +16,8 @@ from _serverlib import BIN, Server, Tap  # noqa: E402
 ROUTE_DENIED = "not allowed for your role or token scope"
 # who the route-level words of `serve --routes` let in (policy.h)
 WORDS = {
-    "public": {"anonymous", "admin", "analyst", "officer", "viewer", "ingest", "read", "agent", "officer2"},
+    "public": {"anonymous", "admin", "analyst", "officer", "viewer", "ingest", "read", "agent", "metrics",
+               "officer2"},
     "read": {"admin", "analyst", "officer", "viewer", "read", "officer2"},
     "user": {"admin", "analyst", "officer", "viewer", "officer2"},
     "write": {"admin", "analyst", "officer", "officer2"},
@@ -25,6 +26,7 @@ WORDS = {
     "ingest": {"ingest", "agent"},
     "agent": {"agent"},
     "upload": {"admin", "analyst", "officer", "ingest", "officer2"},
+    "metrics": {"admin", "metrics"},
 }
 
 t = Tap()
@@ -44,7 +46,7 @@ try:
         c = srv.client()
         c.login("u_" + name, "password-of-" + name)
         clients[name] = c
-    for scope in ("ingest", "read", "agent"):
+    for scope in ("ingest", "read", "agent", "metrics"):
         body = {"name": "tok-" + scope, "scope": scope}
         if scope == "agent":
             body["agency_id"] = a1["id"]
@@ -79,7 +81,7 @@ try:
                 ok = st != 401 and not (st == 403 and err == ROUTE_DENIED)
             elif who == "anonymous":
                 ok = st == 401
-            elif word == "user" and who in ("ingest", "read", "agent"):
+            elif word == "user" and who in ("ingest", "read", "agent", "metrics"):
                 ok = st == 401
             else:
                 ok = st == 403 and err == ROUTE_DENIED
@@ -150,6 +152,8 @@ try:
                  ("GET", "/api/v1/public/incident-reports/*"): "public"},
          "the public report routes are public, and only those four", pub)
     anon = srv.client()
+    # the matrix above spent 127.0.0.1's challenges (one per credential kind)
+    anon.source = "127.0.0.9"
     st, ch, _ = anon.req("POST", "/api/v1/public/challenges", raw=b"{}")
     t.ok(st == 201 and "challenge" in ch, "anonymous takes a proof-of-work challenge", (st, ch))
     st, body, _ = anon.req("GET", "/api/v1/public/incident-reports/BC-2222222222")

@@ -6,8 +6,40 @@
 #include "api/forwarded.h"
 
 #include <arpa/inet.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "core/hex.h"
+#include "core/limits.h"
+
+static bool id_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '.' || c == '_' || c == ':' || c == '-';
+}
+
+bool cg_forwarded_request_id(const cg_ip *peer, const cg_cidr *proxy, cg_slice hdr, char *dst,
+                             size_t dstsize)
+{
+	cg_ip p = *peer;
+	cg_ip_unmap(&p);
+	bool ok = proxy && hdr.ptr && hdr.len > 0 && hdr.len <= CG_REQUEST_ID_MAX &&
+	          hdr.len < dstsize && cg_cidr_contains(proxy, &p);
+	for (size_t i = 0; ok && i < hdr.len; i++)
+		ok = id_char(hdr.ptr[i]);
+	if (ok) {
+		memcpy(dst, hdr.ptr, hdr.len);
+		dst[hdr.len] = '\0';
+		return true;
+	}
+	uint8_t r[16];
+	randombytes_buf(r, sizeof r);
+	char hex[33];
+	cg_hex_encode(r, sizeof r, hex);
+	snprintf(dst, dstsize, "%s", hex);
+	return false;
+}
 
 bool cg_forwarded_client(const cg_ip *peer, const cg_cidr *proxy, cg_slice xff, cg_ip *out)
 {

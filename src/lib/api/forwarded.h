@@ -27,6 +27,16 @@
  * the peer and false is returned. */
 bool cg_forwarded_client(const cg_ip *peer, const cg_cidr *proxy, cg_slice xff, cg_ip *out);
 
+/* The id of a request from `peer` carrying X-Request-Id `hdr` (ptr NULL
+ * when absent): the proxy's own id, so that one request is one id in the
+ * proxy's log and ours, when the peer is in `proxy` and the value is 1 to
+ * CG_REQUEST_ID_MAX bytes of [A-Za-z0-9._:-] (nothing a log line or a
+ * header could be broken with); otherwise 32 random hex digits, since a
+ * client could write anything there. dst >= CG_REQUEST_ID_MAX + 1 bytes.
+ * Returns true when the proxy's id was taken. */
+bool cg_forwarded_request_id(const cg_ip *peer, const cg_cidr *proxy, cg_slice hdr, char *dst,
+                             size_t dstsize);
+
 /* Text form of an address (IPv4 dotted, IPv6 RFC 5952); dst >= 46 bytes. */
 void cg_ip_text(const cg_ip *ip, char *dst, size_t dstsize);
 

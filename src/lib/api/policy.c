@@ -62,6 +62,7 @@ static unsigned extra(cg_pol_kind k, cg_pol_resource res)
 			return CRUD;
 		case CG_PRES_AUDIT:
 		case CG_PRES_JOB:
+		case CG_PRES_METRICS:
 			return R;
 		default:
 			break;
@@ -127,6 +128,8 @@ static unsigned extra(cg_pol_kind k, cg_pol_resource res)
 		return res == CG_PRES_EVENT ? I : res == CG_PRES_DNS_UPLOAD ? R | UP : 0;
 	case CG_POL_TOKEN_AGENT:
 		return res == CG_PRES_EVENT ? I : res == CG_PRES_AGENT_SELF ? R | U : 0;
+	case CG_POL_TOKEN_METRICS:
+		return res == CG_PRES_METRICS ? R : 0;
 	default:
 		return 0;
 	}
@@ -150,7 +153,8 @@ cg_pol_verdict cg_policy(const cg_pol_who *who, cg_pol_action act, cg_pol_resour
 	if (res == CG_PRES_SESSION && !is_user(who->kind))
 		return CG_POL_SESSION;
 	unsigned allowed = extra(who->kind, res);
-	if (readable(res) && who->kind != CG_POL_TOKEN_INGEST && who->kind != CG_POL_TOKEN_AGENT)
+	if (readable(res) && who->kind != CG_POL_TOKEN_INGEST && who->kind != CG_POL_TOKEN_AGENT &&
+	    who->kind != CG_POL_TOKEN_METRICS)
 		allowed |= R;
 	if (!(allowed & (1u << act)))
 		return CG_POL_DENY;
@@ -168,8 +172,10 @@ cg_pol_verdict cg_policy(const cg_pol_who *who, cg_pol_action act, cg_pol_resour
 
 const char *cg_pol_kind_name(cg_pol_kind k)
 {
-	static const char *const n[] = {"anonymous", "admin",        "analyst",    "officer",
-	                                "viewer",    "token:ingest", "token:read", "token:agent"};
+	static const char *const n[] = {"anonymous",   "admin",        "analyst",
+	                                "officer",     "viewer",       "token:ingest",
+	                                "token:read",  "token:agent",  "token:metrics"};
+	_Static_assert(sizeof n / sizeof n[0] == CG_POL_NKINDS, "kind names");
 	return (unsigned)k < CG_POL_NKINDS ? n[k] : "?";
 }
 
@@ -187,7 +193,7 @@ const char *cg_pol_resource_name(cg_pol_resource r)
 	                                "web",          "user",   "token",          "audit",
 	                                "enroll_token", "agent",  "agent_policy",   "endpoint",
 	                                "job",          "suppression",    "incident",
-	                                "public_report", "drill"};
+	                                "public_report", "drill", "metrics"};
 	_Static_assert(sizeof n / sizeof n[0] == CG_PRES_NRESOURCES, "resource names");
 	return (unsigned)r < CG_PRES_NRESOURCES ? n[r] : "?";
 }
@@ -232,6 +238,7 @@ const char *cg_pol_summary(cg_pol_action act, cg_pol_resource res, char *buf, si
 	    {K(TOKEN_INGEST) | K(TOKEN_AGENT), "ingest"},
 	    {K(TOKEN_AGENT), "agent"},
 	    {K(ADMIN) | K(ANALYST) | K(OFFICER) | K(TOKEN_INGEST), "upload"},
+	    {K(ADMIN) | K(TOKEN_METRICS), "metrics"},
 	};
 #undef K
 	if (set & (1u << CG_POL_ANON)) {

@@ -2,7 +2,7 @@
  * policy.h - who may do what: the one authorization decision of the API.
  *
  * A caller is a kind (anonymous, a user of role admin/analyst/officer/
- * viewer, or an API token of scope ingest/read/agent) and an agency (0 =
+ * viewer, or an API token of scope ingest/read/agent/metrics) and an agency (0 =
  * province-wide). An action is done on a resource kind, and, once the
  * record is known, on a record of some agency and of some owner.
  * cg_policy() answers for every route (http.c calls it with the route's
@@ -41,6 +41,9 @@
  *    its agency when it is bound to one;
  *  - agent token: sends events, heartbeats, reads its policy and bundle;
  *    nothing else (no DNS uploads, no reads of the inventory);
+ *  - metrics token (a Prometheus scraper's): reads GET /metrics and
+ *    nothing else; the admin reads it too, no other role (the figures
+ *    describe the whole province's server);
  *  - records with an owner (DNS uploads): only the owner, or an admin.
  */
 #ifndef CG_POLICY_H
@@ -59,6 +62,7 @@ typedef enum cg_pol_kind {
 	CG_POL_TOKEN_INGEST,
 	CG_POL_TOKEN_READ,
 	CG_POL_TOKEN_AGENT,
+	CG_POL_TOKEN_METRICS, /* a Prometheus scraper: GET /metrics only */
 	CG_POL_NKINDS
 } cg_pol_kind;
 
@@ -100,6 +104,7 @@ typedef enum cg_pol_resource {
 	CG_PRES_PUBLIC_REPORT, /* a citizen's report: its proof-of-work
 	                          challenge, sending it, its tracking state */
 	CG_PRES_DRILL,         /* incident-response drills on systems */
+	CG_PRES_METRICS,       /* GET /metrics: counters and gauges of this server */
 	CG_PRES_NRESOURCES
 } cg_pol_resource;
 

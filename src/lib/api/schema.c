@@ -20,7 +20,7 @@ static const char *const dossier_states[] = {"none",      "draft",    "submitted
 static const char *const person_roles[] = {"responsible_officer", "contact_point", "other", NULL};
 /* order = cg_role (api/users.h) from CG_ROLE_ADMIN on */
 static const char *const user_roles[] = {"admin", "analyst", "officer", "viewer", NULL};
-static const char *const token_scopes[] = {"ingest", "read", "agent", NULL};
+static const char *const token_scopes[] = {"ingest", "read", "agent", "metrics", NULL};
 
 const cg_enum_desc cg_enum_agency_kind = {"agency_kind", agency_kinds, "agency_kind",
                                           retired_agency_kinds};

@@ -91,6 +91,12 @@
 #define CG_MAX_URL 8192
 /* Named parameters in one route pattern ("/incidents/{id}/tasks/{task}"). */
 #define CG_MAX_ROUTE_PARAMS 4
+/* Routes counted one by one in GET /metrics (the table has about 80; a
+ * row past this is counted with the unmatched requests). */
+#define CG_METRICS_MAX_ROUTES 256
+/* A request id from the trusted proxy (X-Request-Id) is taken when it is
+ * 1 to this many bytes of [A-Za-z0-9._:-]; otherwise one is made. */
+#define CG_REQUEST_ID_MAX 64
 #define CG_HTTP_DRAIN_S 10
 /* Store: SQLite reader connections, and how long a writer waits for a
  * lock held by another process (canhgac user add while serving). */

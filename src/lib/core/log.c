@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -17,7 +18,9 @@
 
 /* atomic: a server changes it on SIGHUP while its threads log */
 static _Atomic int log_threshold = CG_LOG_WARN;
-static bool log_json;
+static _Atomic bool log_json;
+/* the request the calling thread works for ("" none) */
+static _Thread_local char log_request[65];
 
 static const char *const level_names[] = { "error", "warning", "info",
 					    "debug" };
@@ -38,19 +41,28 @@ cg_log_level cg_log_threshold(void)
 	return (cg_log_level)log_threshold;
 }
 
-void cg_log(cg_log_level level, const char *fmt, ...)
+void cg_log_set_json(bool json)
 {
-	if ((int)level > log_threshold)
-		return;
+	log_json = json;
+}
+
+void cg_log_set_request(const char *id)
+{
+	snprintf(log_request, sizeof log_request, "%s", id ? id : "");
+}
+
+static void vlog(cg_log_level level, const cg_log_field *f, size_t n, const char *fmt,
+		 va_list ap)
+{
 	cg_buf msg, line;
 	cg_buf_init(&msg, LOG_MAX_LINE);
 	cg_buf_init(&line, LOG_MAX_LINE * 2);
-	va_list ap;
-	va_start(ap, fmt);
 	/* the message in the chosen language (msg.h); the key when untranslated */
 	if (cg_buf_vprintf(&msg, cg_tr(fmt), ap) == CG_ETOOBIG)
 		cg_buf_puts(&msg, "[message too long]");
-	va_end(ap);
+	bool has_rid = false;
+	for (size_t i = 0; i < n; i++)
+		has_rid |= strcmp(f[i].key, "request_id") == 0;
 	if (log_json) {
 		char ts[32];
 		cg_time_format(cg_time_now_ms(), ts, sizeof ts);
@@ -60,15 +72,55 @@ void cg_log(cg_log_level level, const char *fmt, ...)
 		cg_buf_puts(&line, level_names[level]);
 		cg_buf_puts(&line, "\",\"msg\":");
 		cg_json_quote(&line, cg_buf_slice(&msg));
+		if (log_request[0] && !has_rid) {
+			cg_buf_puts(&line, ",\"request_id\":");
+			cg_json_quote(&line, cg_slice_cstr(log_request));
+		}
+		for (size_t i = 0; i < n; i++) {
+			cg_buf_putc(&line, ',');
+			cg_json_quote(&line, cg_slice_cstr(f[i].key));
+			cg_buf_putc(&line, ':');
+			if (f[i].str)
+				cg_json_quote(&line, cg_slice_cstr(f[i].str));
+			else
+				cg_buf_printf(&line, "%lld", f[i].num);
+		}
 		cg_buf_puts(&line, "}\n");
 	} else {
-		cg_buf_printf(&line, "canhgac: %s%s%s\n",
+		cg_buf_printf(&line, "canhgac: %s%s%s",
 			      level == CG_LOG_INFO ? "" : cg_tr(level_names[level]),
 			      level == CG_LOG_INFO ? "" : ": ",
 			      cg_buf_cstr(&msg));
+		for (size_t i = 0; i < n; i++) {
+			if (f[i].str)
+				cg_buf_printf(&line, " %s=%s", f[i].key, f[i].str);
+			else
+				cg_buf_printf(&line, " %s=%lld", f[i].key, f[i].num);
+		}
+		cg_buf_putc(&line, '\n');
 	}
 	ssize_t w = write(STDERR_FILENO, line.ptr, line.len);
 	(void)w; /* nowhere left to report a failed diagnostic */
 	cg_buf_free(&msg);
 	cg_buf_free(&line);
+}
+
+void cg_log(cg_log_level level, const char *fmt, ...)
+{
+	if ((int)level > log_threshold)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vlog(level, NULL, 0, fmt, ap);
+	va_end(ap);
+}
+
+void cg_log_fields(cg_log_level level, const cg_log_field *f, size_t n, const char *fmt, ...)
+{
+	if ((int)level > log_threshold)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vlog(level, f, n, fmt, ap);
+	va_end(ap);
 }

@@ -3,8 +3,15 @@
  *
  * Two forms: a human line ("canhgac: warning: ...") for people at a
  * terminal, or one JSON object per line ({"time","level","msg"}) when the
- * command runs with --json, so machines reading stdout and stderr both get
- * something they can parse. The level set with -q/-v filters what is shown.
+ * command runs with --json (or `serve --log-format json`), so machines
+ * reading stdout and stderr both get something they can parse. The level
+ * set with -q/-v filters what is shown.
+ *
+ * A server thread handling a request names it (cg_log_set_request): each
+ * line it logs meanwhile carries "request_id", so every line of one
+ * request can be found from the id the client got in X-Request-Id. A line
+ * may carry more fields (cg_log_fields): members of the JSON object, or
+ * " key=value" after the text.
  * Not thread-safe to configure; safe to call from threads (one write per
  * line).
  */
@@ -12,6 +19,7 @@
 #define CG_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 typedef enum cg_log_level {
 	CG_LOG_ERROR = 0,
@@ -24,8 +32,23 @@ void cg_log_setup(cg_log_level threshold, bool json);
 /* Changes the level only; safe while other threads log (SIGHUP reload). */
 void cg_log_set_threshold(cg_log_level threshold);
 cg_log_level cg_log_threshold(void);
+/* Switches between the two forms; safe while other threads log. */
+void cg_log_set_json(bool json);
 void cg_log(cg_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* The request this thread works for (copied, at most 64 bytes), or NULL
+ * when it is done. */
+void cg_log_set_request(const char *id);
+
+/* A field of a log line: a string (str non-NULL) or an integer. */
+typedef struct cg_log_field {
+	const char *key;
+	const char *str;
+	long long num;
+} cg_log_field;
+void cg_log_fields(cg_log_level level, const cg_log_field *f, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 #define cg_error(...) cg_log(CG_LOG_ERROR, __VA_ARGS__)
 #define cg_warn(...) cg_log(CG_LOG_WARN, __VA_ARGS__)

@@ -14,6 +14,8 @@
 int64_t cg_time_now_ms(void);
 /* Monotonic clock in milliseconds, for durations and timeouts. */
 int64_t cg_mono_ms(void);
+/* The same in microseconds (request and batch latencies). */
+int64_t cg_mono_us(void);
 /* Writes RFC 3339 UTC with milliseconds; dst needs 25 bytes. */
 void cg_time_format(int64_t ms, char *dst, size_t dstsize);
 /* Parses RFC 3339 ("2026-11-21T04:25:01Z", optional fraction, "Z" or

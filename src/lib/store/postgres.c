@@ -3018,6 +3018,8 @@ static cg_err pg_alert_update(cg_store_impl *st, const char *id, const json_t *u
 /* the server-state tables: their own file, in this translation unit */
 #include "backend_state.h"
 #include "postgres_state.c"
+/* the figures for /metrics */
+#include "postgres_metrics.c"
 /* ---- triage of events ---------------------------------------------------- */
 
 /* One event's change inside the caller's transaction: the event row is
@@ -3892,4 +3894,5 @@ const cg_store_ops cg_store_postgres_ops = {
     .drill_create = pg_drill_create,
     .drill_list = pg_drill_list,
     .drill_latest = pg_drill_latest,
+    .stats = pg_stats,
 };

@@ -3024,6 +3024,8 @@ static cg_err sq_alert_update(cg_store_impl *st, const char *id, const json_t *u
 /* the server-state tables: their own file, in this translation unit */
 #include "backend_state.h"
 #include "sqlite_state.c"
+/* the figures for /metrics */
+#include "sqlite_metrics.c"
 /* ---- triage of events ---------------------------------------------------- */
 
 static const char SQL_TR_EVENT[] = "SELECT agency_id, time, severity FROM events WHERE seq=?";
@@ -3902,4 +3904,5 @@ const cg_store_ops cg_store_sqlite_ops = {
 	.drill_create = sq_drill_create,
 	.drill_list = sq_drill_list,
 	.drill_latest = sq_drill_latest,
+	.stats = sq_stats,
 };

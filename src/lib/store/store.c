@@ -606,6 +606,12 @@ cg_err cg_store_job_list(cg_store *st, json_t **items)
 	return st->ops->job_list(st->impl, items);
 }
 
+cg_err cg_store_stats_get(cg_store *st, cg_store_stats *out)
+{
+	*out = (cg_store_stats){0};
+	return st->ops->stats(st->impl, out);
+}
+
 /* ---- portal watch ------------------------------------------------------ */
 
 cg_err cg_store_web_findings(cg_store *st, json_t **items)

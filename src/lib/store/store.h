@@ -400,6 +400,17 @@ cg_err cg_store_web_finding_open(cg_store *st, const json_t *rec);
 /* CG_ENOTFOUND: it was not open. */
 cg_err cg_store_web_finding_close(cg_store *st, const char *url, const char *kind);
 
+/* ---- figures for /metrics (server/api_metrics.c) ----------------------
+ * The store's size in bytes (SQLite: page_count x page_size of the main
+ * file; PostgreSQL: pg_database_size) and the lengths of its queues:
+ * alerts waiting for delivery, DNS uploads queued or being analysed. */
+typedef struct cg_store_stats {
+	int64_t size_bytes;
+	int64_t alerts_pending;
+	int64_t dns_uploads_queued;
+} cg_store_stats;
+cg_err cg_store_stats_get(cg_store *st, cg_store_stats *out);
+
 /* ---- alert queue: one row per delivery (server/web_alert.h) ----------
  *
  * A row: {id, created (ms), agency_id, state ("pending", "delivered",

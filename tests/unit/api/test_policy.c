@@ -10,36 +10,37 @@
 
 /* Expected actions per resource and kind: R read, C create, U update,
  * D delete, I ingest, P upload; "*" anyone (public). Kinds in the order
- * anon admin analyst officer viewer ingest read agent. */
+ * anon admin analyst officer viewer ingest read agent metrics. */
 static const struct {
 	cg_pol_resource res;
 	const char *allow[CG_POL_NKINDS];
 } expect[] = {
-    {CG_PRES_DASHBOARD, {"R", "R", "R", "R", "R", "R", "R", "R"}},
-    {CG_PRES_LOGIN, {"C", "C", "C", "C", "C", "C", "C", "C"}},
-    {CG_PRES_ENROLMENT, {"C", "C", "C", "C", "C", "C", "C", "C"}},
-    {CG_PRES_SESSION, {"", "RD", "RD", "RD", "RD", "", "", ""}},
-    {CG_PRES_OVERVIEW, {"", "R", "R", "R", "R", "", "R", ""}},
-    {CG_PRES_AGENCY, {"", "RCUD", "RCUD", "RU", "R", "", "R", ""}},
-    {CG_PRES_AGENCY_MAPPING, {"", "U", "U", "", "", "", "", ""}},
-    {CG_PRES_SYSTEM, {"", "RCUD", "RCUD", "RCUD", "R", "", "R", ""}},
-    {CG_PRES_PERSON, {"", "RCUD", "RCUD", "RCUD", "R", "", "R", ""}},
-    {CG_PRES_EVENT, {"", "RU", "RU", "RU", "R", "I", "R", "I"}},
-    {CG_PRES_DNS_UPLOAD, {"", "RP", "RP", "RP", "", "RP", "", ""}},
-    {CG_PRES_DNS_FINDINGS, {"", "R", "R", "R", "R", "", "R", ""}},
-    {CG_PRES_WEB, {"", "R", "R", "R", "R", "", "R", ""}},
-    {CG_PRES_USER, {"", "RCUD", "", "", "", "", "", ""}},
-    {CG_PRES_TOKEN, {"", "RCUD", "", "", "", "", "", ""}},
-    {CG_PRES_AUDIT, {"", "R", "", "", "", "", "", ""}},
-    {CG_PRES_ENROLL_TOKEN, {"", "RC", "RC", "RC", "R", "", "R", ""}},
-    {CG_PRES_AGENT_SELF, {"", "", "", "", "", "", "", "RU"}},
-    {CG_PRES_AGENT_POLICY, {"", "RU", "RU", "RU", "R", "", "R", ""}},
-    {CG_PRES_ENDPOINT, {"", "R", "R", "R", "R", "", "R", ""}},
-    {CG_PRES_JOB, {"", "R", "", "", "", "", "", ""}},
-    {CG_PRES_SUPPRESSION, {"", "RCD", "RCD", "RCD", "R", "", "R", ""}},
-    {CG_PRES_INCIDENT, {"", "RCU", "RCU", "RCU", "R", "", "R", ""}},
-    {CG_PRES_PUBLIC_REPORT, {"RC", "RC", "RC", "RC", "RC", "RC", "RC", "RC"}},
-    {CG_PRES_DRILL, {"", "RC", "RC", "RC", "R", "", "R", ""}},
+    {CG_PRES_DASHBOARD, {"R", "R", "R", "R", "R", "R", "R", "R", "R"}},
+    {CG_PRES_LOGIN, {"C", "C", "C", "C", "C", "C", "C", "C", "C"}},
+    {CG_PRES_ENROLMENT, {"C", "C", "C", "C", "C", "C", "C", "C", "C"}},
+    {CG_PRES_SESSION, {"", "RD", "RD", "RD", "RD", "", "", "", ""}},
+    {CG_PRES_OVERVIEW, {"", "R", "R", "R", "R", "", "R", "", ""}},
+    {CG_PRES_AGENCY, {"", "RCUD", "RCUD", "RU", "R", "", "R", "", ""}},
+    {CG_PRES_AGENCY_MAPPING, {"", "U", "U", "", "", "", "", "", ""}},
+    {CG_PRES_SYSTEM, {"", "RCUD", "RCUD", "RCUD", "R", "", "R", "", ""}},
+    {CG_PRES_PERSON, {"", "RCUD", "RCUD", "RCUD", "R", "", "R", "", ""}},
+    {CG_PRES_EVENT, {"", "RU", "RU", "RU", "R", "I", "R", "I", ""}},
+    {CG_PRES_DNS_UPLOAD, {"", "RP", "RP", "RP", "", "RP", "", "", ""}},
+    {CG_PRES_DNS_FINDINGS, {"", "R", "R", "R", "R", "", "R", "", ""}},
+    {CG_PRES_WEB, {"", "R", "R", "R", "R", "", "R", "", ""}},
+    {CG_PRES_USER, {"", "RCUD", "", "", "", "", "", "", ""}},
+    {CG_PRES_TOKEN, {"", "RCUD", "", "", "", "", "", "", ""}},
+    {CG_PRES_AUDIT, {"", "R", "", "", "", "", "", "", ""}},
+    {CG_PRES_ENROLL_TOKEN, {"", "RC", "RC", "RC", "R", "", "R", "", ""}},
+    {CG_PRES_AGENT_SELF, {"", "", "", "", "", "", "", "RU", ""}},
+    {CG_PRES_AGENT_POLICY, {"", "RU", "RU", "RU", "R", "", "R", "", ""}},
+    {CG_PRES_ENDPOINT, {"", "R", "R", "R", "R", "", "R", "", ""}},
+    {CG_PRES_JOB, {"", "R", "", "", "", "", "", "", ""}},
+    {CG_PRES_SUPPRESSION, {"", "RCD", "RCD", "RCD", "R", "", "R", "", ""}},
+    {CG_PRES_INCIDENT, {"", "RCU", "RCU", "RCU", "R", "", "R", "", ""}},
+    {CG_PRES_PUBLIC_REPORT, {"RC", "RC", "RC", "RC", "RC", "RC", "RC", "RC", "RC"}},
+    {CG_PRES_DRILL, {"", "RC", "RC", "RC", "R", "", "R", "", ""}},
+    {CG_PRES_METRICS, {"", "R", "", "", "", "", "", "", "R"}},
 };
 
 static const char act_letter[CG_ACT_NACTIONS] = {'R', 'C', 'U', 'D', 'I', 'P'};
@@ -141,6 +142,16 @@ TEST(issue18_cases)
 	      CG_POL_DENY);
 	CHECK(cg_policy(&agent, CG_ACT_READ, CG_PRES_SYSTEM, CG_POL_ANY_AGENCY, CG_POL_OWNER_NA) ==
 	      CG_POL_DENY);
+	/* a metrics token reads the metrics and nothing else, not even the
+	 * events a read token sees; no role but the admin reads the metrics */
+	cg_pol_who scraper = {CG_POL_TOKEN_METRICS, 0};
+	CHECK(cg_policy(&scraper, CG_ACT_READ, CG_PRES_METRICS, CG_POL_ANY_AGENCY,
+	                CG_POL_OWNER_NA) == CG_POL_ALLOW);
+	CHECK(cg_policy(&scraper, CG_ACT_READ, CG_PRES_EVENT, CG_POL_ANY_AGENCY, CG_POL_OWNER_NA) ==
+	      CG_POL_DENY);
+	cg_pol_who reader = {CG_POL_TOKEN_READ, 0};
+	CHECK(cg_policy(&reader, CG_ACT_READ, CG_PRES_METRICS, CG_POL_ANY_AGENCY,
+	                CG_POL_OWNER_NA) == CG_POL_DENY);
 	/* an officer files DNS findings only into their own agency */
 	cg_pol_who off = {CG_POL_OFFICER, 1};
 	CHECK(cg_policy(&off, CG_ACT_UPLOAD, CG_PRES_DNS_UPLOAD, 1, CG_POL_OWNER_NA) ==
@@ -183,6 +194,7 @@ TEST(summary_words)
 	CHECK_STR(cg_pol_summary(CG_ACT_READ, CG_PRES_USER, b, sizeof b), "admin");
 	CHECK_STR(cg_pol_summary(CG_ACT_READ, CG_PRES_SESSION, b, sizeof b), "user");
 	CHECK_STR(cg_pol_summary(CG_ACT_UPDATE, CG_PRES_AGENT_SELF, b, sizeof b), "agent");
+	CHECK_STR(cg_pol_summary(CG_ACT_READ, CG_PRES_METRICS, b, sizeof b), "metrics");
 	/* no action nobody may do prints "?" */
 	for (int r = 0; r < CG_PRES_NRESOURCES; r++)
 		for (int a = 0; a < CG_ACT_NACTIONS; a++)
