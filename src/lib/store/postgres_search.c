@@ -38,9 +38,12 @@
  * All windows are read in one REPEATABLE READ transaction: one snapshot.
  */
 
-/* Seqs walked without the index, and the growth of each later window. */
+/* Seqs in the first window, and the growth of each later one: the
+ * smaller the growth, the fewer matches a window can fetch beyond the
+ * page when matches begin only below a long stretch of none (a word of
+ * last month's campaign, `until` a month ago). */
 #define SEARCH_WALK 4096
-#define SEARCH_GROW 16
+#define SEARCH_GROW 4
 
 /* One window [lo, hi) of the search; rows appended to arr (at most
  * want), their number added to *got. */
