@@ -57,7 +57,7 @@ int cmd_store_copy(cg_cli *cli)
 			       t->name, (long long)t->copied, (long long)t->source_rows,
 			       (long long)t->dest_rows, same ? "true" : "false");
 		else
-			printf("%-14s copied %9lld  rows %9lld -> %9lld  %s\n", t->name,
+			printf("%-18s copied %9lld  rows %9lld -> %9lld  %s\n", t->name,
 			       (long long)t->copied, (long long)t->source_rows,
 			       (long long)t->dest_rows, same ? "checksum ok" : "DIFFERS");
 	}

@@ -56,6 +56,17 @@ try:
                                   {"token": et["token"], "host": "web01", "os": "linux"})
     t.ok(st == 200, "an agent enrolled on the SQLite store", (st, enr))
     _, unused, _ = admin.req("POST", "/api/v1/enroll-tokens", {"agency_id": parent["id"]})
+    # triage, a suppression rule, an incident case with events and a comment
+    _, few, _ = admin.req("GET", "/api/v1/events?limit=3")
+    seqs = [e["seq"] for e in few["items"]]
+    st, _, _ = admin.req("POST", "/api/v1/events/triage", {"ids": [seqs[0]], "state": "false_positive", "note": "Quét thử"})
+    st2, rule, _ = admin.req("POST", "/api/v1/suppressions", {"event_id": seqs[0], "days": 7, "note": "Trang thử nghiệm"})
+    st3, case, _ = admin.req("POST", "/api/v1/incidents", {"title": "Cổng bị thay giao diện", "kind": "defacement",
+                                                          "severity": "high", "agency_id": child["id"],
+                                                          "event_ids": seqs[1:3]})
+    st4, case, _ = admin.req("POST", f"/api/v1/incidents/{case['id']}/comments", {"text": "Đã khôi phục"})
+    t.ok((st, st2, st3, st4) == (200, 201, 201, 201), "triage, a suppression and an incident case on SQLite",
+         (st, st2, st3, st4, case))
     _, before, _ = admin.req("GET", "/api/v1/events?limit=500")
     _, ov_before, _ = admin.req("GET", "/api/v1/overview")
     _, ep_before, _ = admin.req("GET", "/api/v1/endpoints")
@@ -87,7 +98,12 @@ t.ok(tables.get("events", {}).get("copied") == 1201 and tables.get("users", {}).
      and tables.get("agencies", {}).get("copied") == 2
      and tables.get("enroll_tokens", {}).get("copied") == 2
      and tables.get("agents", {}).get("copied") == 1
-     and tables.get("agent_policies", {}).get("copied") == 1, "all rows copied",
+     and tables.get("agent_policies", {}).get("copied") == 1
+     and tables.get("event_triage", {}).get("copied") == 3
+     and tables.get("suppressions", {}).get("copied") == 1
+     and tables.get("incidents", {}).get("copied") == 1
+     and tables.get("incident_events", {}).get("copied") == 2
+     and tables.get("incident_timeline", {}).get("copied") == 2, "all rows copied",
      {k: v["copied"] for k, v in tables.items()})
 r, tables = copy()
 t.ok(r.returncode == 0 and all(x["match"] and x["copied"] == 0 for x in tables.values()),
@@ -101,6 +117,11 @@ r, tables = copy()
 t.ok(r.returncode == 2 and tables["agents"]["match"] is False and tables["agent_policies"]["match"],
      "a changed agent row is found by the checksum too", (r.returncode, tables.get("agents")))
 subprocess.run(["psql", "-X", "-q", pg_url, "-c", "UPDATE agents SET host='web01'"], check=True)
+subprocess.run(["psql", "-X", "-q", pg_url, "-c",
+                "UPDATE incidents SET rec = jsonb_set(rec, '{title}', '\"tampered\"')"], check=True)
+r, tables = copy()
+t.ok(r.returncode == 2 and tables["incidents"]["match"] is False and tables["incident_timeline"]["match"],
+     "a changed incident case is found by the checksum", (r.returncode, tables.get("incidents")))
 r = subprocess.run([BIN, "store", "copy", "--from", pg_url, "--to", src_url], capture_output=True, text=True)
 t.ok(r.returncode == 2 and "only a copy from sqlite" in r.stderr, "other directions are refused", r.stderr)
 
@@ -132,6 +153,18 @@ try:
     t.ok(st == 200 and enr2["agency_id"] == parent["id"], "a copied unused enrolment token enrols", (st, enr2))
     st, _, _ = pg.client().req("POST", "/api/v1/agent/enroll", {"token": et["token"], "host": "again"})
     t.ok(st == 409, "a copied used token stays used", st)
+    _, case_after, _ = admin.req("GET", f"/api/v1/incidents/{case['id']}")
+    t.ok(case_after["title"] == "tampered" and case_after["events"] == case["events"]
+         and case_after["timeline"] == case["timeline"] and case_after["number"] == case["number"],
+         "the copied case keeps its number, events and timeline", (case, case_after))
+    _, sups, _ = admin.req("GET", "/api/v1/suppressions")
+    t.ok([x["id"] for x in sups["items"]] == [rule["id"]], "the copied suppression rule is listed", sups)
+    _, ev0, _ = admin.req("GET", f"/api/v1/events/{seqs[0]}")
+    t.ok(ev0["state"] == "false_positive", "the copied triage state is served", ev0)
+    st, c2, _ = admin.req("POST", "/api/v1/incidents", {"title": "Mới", "kind": "ddos", "severity": "low",
+                                                        "agency_id": child["id"]})
+    t.ok(st == 201 and c2["id"] == case["id"] + 1 and c2["number"] != case["number"],
+         "a new case continues after the copied one", (st, c2))
 finally:
     pg.cleanup()
     subprocess.run(["psql", "-X", "-q", admin_url, "-c", f"DROP DATABASE IF EXISTS {dbname}"])

@@ -169,10 +169,35 @@ static const col dnsup_cols[] = {
     {"started", K_INT},    {"finished", K_INT},  {NULL, K_INT},
 };
 
-/* In foreign-key order. The scheduler's jobs are not copied: each server
- * makes its jobs when it starts; nor the login throttle's live counts and
- * its secret (a moved province starts counting afresh); nor the public
- * form's proof-of-work challenges (they live ten minutes). */
+static const col triage_cols[] = {
+    {"seq", K_INT},         {"agency_id", K_INT}, {"day", K_INT},   {"severity", K_INT},
+    {"state", K_TEXT},      {"assignee", K_TEXT}, {"note", K_TEXT}, {"updated_at", K_INT},
+    {"updated_by", K_TEXT}, {NULL, K_INT},
+};
+static const col suppressions_cols[] = {
+    {"id", K_INT},         {"source", K_TEXT},     {"kind", K_TEXT},      {"subject", K_TEXT},
+    {"agency_id", K_INT},  {"note", K_TEXT},       {"from_event", K_INT}, {"expires_at", K_INT},
+    {"created_at", K_INT}, {"created_by", K_TEXT}, {"revoked_at", K_INT}, {NULL, K_INT},
+};
+static const col incidents_cols[] = {
+    {"id", K_INT},         {"year", K_INT},       {"year_seq", K_INT}, {"agency_id", K_INT},
+    {"state", K_TEXT},     {"severity", K_TEXT},  {"kind", K_TEXT},    {"rec", K_JSON},
+    {"created_at", K_INT}, {"updated_at", K_INT}, {NULL, K_INT},
+};
+static const col incident_events_cols[] = {
+    {"incident_id", K_INT},
+    {"seq", K_INT},
+    {NULL, K_INT},
+};
+static const col incident_timeline_cols[] = {
+    {"id", K_INT},    {"incident_id", K_INT}, {"time", K_INT}, {"actor", K_TEXT},
+    {"what", K_TEXT}, {"detail", K_JSON},     {NULL, K_INT},
+};
+
+/* In foreign-key order. Every table of either backend's schema is here or
+ * in `skipped` below, with the reason: tests/unit/store/test_copy_tables
+ * lists both schemas and fails on a table that is in neither, so a table
+ * added later cannot be forgotten by the copy. */
 static const table tables[] = {
     {"agencies", "id", "id", agencies_cols},
     {"systems", "id", "id", systems_cols},
@@ -192,9 +217,66 @@ static const table tables[] = {
     {"dns_uploads", "id", "id", dnsup_cols},
     {"public_reports", "code", NULL, public_reports_cols},
     {"drills", "id", "id", drills_cols},
+    {"event_triage", "seq", NULL, triage_cols},
+    {"suppressions", "id", "id", suppressions_cols},
+    {"incidents", "id", "id", incidents_cols},
+    {"incident_events", "incident_id, seq", NULL, incident_events_cols},
+    {"incident_timeline", "id", "id", incident_timeline_cols},
 };
 #define N_TABLES (sizeof tables / sizeof tables[0])
 _Static_assert(N_TABLES <= CG_COPY_MAX_TABLES, "the copy report holds every table");
+
+/* The tables deliberately not copied, and why. */
+static const char *const skipped[] = {
+    /* the migrations' bookkeeping: each database's own */
+    "schema_version",
+    /* the scheduler's jobs: each server makes its own when it starts */
+    "jobs",
+    /* the login throttle's live counts and its secret: a moved province
+     * starts counting afresh (store_secrets holds only that secret) */
+    "login_throttle",
+    "store_secrets",
+    /* the public form's proof-of-work challenges: they live ten minutes */
+    "pow_challenges",
+    /* derived on PostgreSQL: the agencies' change counter (each database
+     * counts its own changes), the list of monthly partitions (made by
+     * canhgac_event_partitions before events are copied) and the
+     * per-producer dedup keys (filled by the trigger as events arrive) */
+    "store_counters",
+    "event_partitions",
+    "event_keys",
+    /* derived on SQLite: the text index of events and its shadow tables
+     * (the destination computes its own `search`), AUTOINCREMENT's
+     * counters */
+    "events_fts",
+    "events_fts_data",
+    "events_fts_idx",
+    "events_fts_config",
+    "events_fts_docsize",
+    "events_fts_content",
+    "sqlite_sequence",
+};
+
+cg_store_copy_treatment cg_store_copy_treats(const char *table)
+{
+	for (size_t i = 0; i < N_TABLES; i++)
+		if (strcmp(tables[i].name, table) == 0)
+			return CG_COPY_COPIED;
+	for (size_t i = 0; i < sizeof skipped / sizeof skipped[0]; i++)
+		if (strcmp(skipped[i], table) == 0)
+			return CG_COPY_SKIPPED;
+	return CG_COPY_UNKNOWN;
+}
+
+size_t cg_store_copy_ntables(void)
+{
+	return N_TABLES;
+}
+
+const char *cg_store_copy_table_name(size_t i)
+{
+	return i < N_TABLES ? tables[i].name : NULL;
+}
 
 /* ---- one row as text values ------------------------------------------ */
 

@@ -2401,6 +2401,9 @@ static json_t *row_event(const PGresult *r, int i, const void *arg)
 	return o;
 }
 
+/* text search: its own file, in this translation unit */
+#include "postgres_search.c"
+
 static cg_err pg_events_query(cg_store_impl *st, const cg_scope *scope, const cg_event_query *qq,
                               json_t **items, int64_t *next)
 {
@@ -2458,16 +2461,31 @@ static cg_err pg_events_query(cg_store_impl *st, const cg_scope *scope, const cg
 		p_int(&p, qq->before_seq);
 		cg_buf_printf(&sql, " AND seq<$%d", p.n);
 	}
+	char *tq = NULL;
 	if (qq->q && *qq->q) {
-		char *tq = ts_query(qq->q);
+		tq = ts_query(qq->q);
 		if (!tq) { /* no word to look for: nothing matches */
 			params_free(&p);
 			cg_buf_free(&sql);
 			*items = arr;
 			return CG_OK;
 		}
-		p_own(&p, tq);
-		cg_buf_printf(&sql, " AND search @@ to_tsquery('simple', $%d)", p.n);
+	}
+	/* text and range filters (severity, time): a plan per window of seq
+	 * (postgres_search.c); equality filters have their (column, seq)
+	 * index, which yields a page in order */
+	if (tq || qq->severity_min > 0 || qq->since_ms > 0 || qq->until_ms > 0) {
+		cg_err err = pg_events_windows(st, cg_buf_cstr(&sql), &p, tq, qq->before_seq,
+		                               qq->limit, arr, next);
+		free(tq);
+		params_free(&p);
+		cg_buf_free(&sql);
+		if (err) {
+			json_decref(arr);
+			return err;
+		}
+		*items = arr;
+		return CG_OK;
 	}
 	cg_buf_printf(&sql, " ORDER BY seq DESC LIMIT %lld", (long long)qq->limit + 1);
 	PGresult *res = NULL;
