@@ -28,7 +28,8 @@ enum {
 	O_CONFIG,
 	O_JOB_LEASE,
 	O_TRUSTED_PROXY,
-	O_RETENTION
+	O_RETENTION,
+	O_XP_SCHEDULE
 };
 
 static const cg_opt opts[] = {
@@ -43,6 +44,7 @@ static const cg_opt opts[] = {
     {"job-lease", 0, true, O_JOB_LEASE},
     {"trusted-proxy", 0, true, O_TRUSTED_PROXY},
     {"retention-months", 0, true, O_RETENTION},
+    {"exposure-schedule", 0, false, O_XP_SCHEDULE},
     {NULL, 0, false, 0},
 };
 
@@ -75,6 +77,9 @@ static int on_opt(void *p, int id, const char *v)
 		break;
 	case O_ROUTES:
 		c->routes = true;
+		break;
+	case O_XP_SCHEDULE:
+		c->o.exposure_schedule = true;
 		break;
 	case O_ALERT_CONFIG:
 		c->o.alert_config = v;

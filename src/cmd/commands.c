@@ -307,6 +307,9 @@ const cg_command cg_commands[] = {
 	  "  --retention-months N    keep the events received in the last N whole months\n"
 	  "                          (and this one); older ones are removed by the\n"
 	  "                          events-maintenance job (default 0: keep every event)\n"
+	  "  --exposure-schedule     scan each system's URLs, domains and addresses for\n"
+	  "                          exposures every 6 months (monthly from level 3); off\n"
+	  "                          by default, \"scan now\" works without it\n"
 	  "The database is --store URL, $CANHGAC_STORE, or DATA_DIR/canhgac.db (SQLite,\n"
 	  "WAL); PostgreSQL: --store postgresql://HOST/DB. SIGTERM or SIGINT stops\n"
 	  "the server after the requests in flight are answered.\n" },

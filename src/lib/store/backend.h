@@ -137,6 +137,8 @@ typedef struct cg_store_ops {
 	cg_err (*drill_list)(cg_store_impl *st, const cg_scope *scope, int64_t system_id,
 	                     int64_t limit, int64_t offset, json_t **items, int64_t *total);
 	cg_err (*drill_latest)(cg_store_impl *st, const cg_scope *scope, json_t **out);
+	/* exposure scans: backend_exposure.h */
+	const struct cg_store_xp_ops *exposure;
 } cg_store_ops;
 
 /* The PostgreSQL migrations' SQL, i from 0; NULL past the last. For the
