@@ -10,8 +10,10 @@
  */
 #include "exposure_job.h"
 
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api/triage.h"
 #include "core/event.h"
@@ -25,6 +27,7 @@
 
 struct cg_xp_job {
 	cg_store *st;
+	char *data_dir;
 	cg_jobs *jobs;
 	bool schedule;
 	cg_xtpl **tpls;
@@ -72,6 +75,54 @@ static void on_bad(const char *why, void *ctx)
 	cg_warn("exposure scans: template %s", why);
 }
 
+/* The vulnerability feeds the operator placed in DATA_DIR/exposure: NVD
+ * CVE JSON 2.0 files in nvd/ and the KEV catalogue as kev.json. Read
+ * again by each job run that has a scan to do (scans are rare; a new
+ * year's file applies without a restart); without any, the shipped list
+ * of supported versions decides (as `scan exposure` without --vuln-feed). */
+static void load_feeds(cg_xp_job *x)
+{
+	cg_xfeed_free(&x->feed);
+	memset(&x->feed, 0, sizeof x->feed);
+	cg_buf path, why;
+	cg_buf_init(&path, 8192);
+	cg_buf_init(&why, 4096);
+	size_t nvd = 0;
+	cg_buf_printf(&path, "%s/exposure/nvd", x->data_dir);
+	DIR *d = opendir(cg_buf_cstr(&path));
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		if (e->d_name[0] == '.' || n < 6 || strcmp(e->d_name + n - 5, ".json") != 0)
+			continue;
+		cg_buf_reset(&path);
+		cg_buf_reset(&why);
+		cg_buf_printf(&path, "%s/exposure/nvd/%s", x->data_dir, e->d_name);
+		if (cg_xfeed_load_nvd(&x->feed, cg_buf_cstr(&path), &why))
+			cg_error("exposure scans: %s", cg_buf_cstr(&why));
+		else
+			nvd++;
+	}
+	if (d)
+		closedir(d);
+	cg_buf_reset(&path);
+	cg_buf_printf(&path, "%s/exposure/kev.json", x->data_dir);
+	cg_buf_reset(&why);
+	if (nvd && access(cg_buf_cstr(&path), R_OK) == 0 &&
+	    cg_xfeed_load_kev(&x->feed, cg_buf_cstr(&path), &why))
+		cg_error("exposure scans: %s", cg_buf_cstr(&why));
+	char dir[4096];
+	if (!nvd && cg_rules_dir("exposure", dir, sizeof dir) == CG_OK &&
+	    strlen(dir) + sizeof "/versions.json" < sizeof dir) {
+		memcpy(dir + strlen(dir), "/versions.json", sizeof "/versions.json");
+		cg_buf_reset(&why);
+		if (cg_xfeed_load_outdated(&x->feed, dir, &why))
+			cg_error("exposure scans: %s", cg_buf_cstr(&why));
+	}
+	cg_buf_free(&path);
+	cg_buf_free(&why);
+}
+
 static void load_rules(cg_xp_job *x)
 {
 	char dir[4096];
@@ -85,12 +136,6 @@ static void load_rules(cg_xp_job *x)
 	}
 	if (cg_xtpl_load_dir(dir, on_tpl, on_bad, x, &why))
 		cg_error("exposure scans: %s", cg_buf_cstr(&why));
-	cg_buf_reset(&why);
-	if (strlen(dir) + sizeof "/versions.json" < sizeof dir) {
-		memcpy(dir + strlen(dir), "/versions.json", sizeof "/versions.json");
-		if (cg_xfeed_load_outdated(&x->feed, dir, &why))
-			cg_error("exposure scans: %s", cg_buf_cstr(&why));
-	}
 	cg_buf_free(&why);
 }
 
@@ -388,6 +433,8 @@ static cg_err xp_job(void *ctx, const cg_job *job, int64_t *next_run_ms, cg_buf 
 			cg_buf_printf(why, "cannot take a queued scan: %s", cg_store_errmsg());
 			return err;
 		}
+		if (n == 0)
+			load_feeds(x);
 		scan_one(x, claimed);
 		json_decref(claimed);
 	}
@@ -397,12 +444,18 @@ static cg_err xp_job(void *ctx, const cg_job *job, int64_t *next_run_ms, cg_buf 
 
 /* ---- public -------------------------------------------------------------- */
 
-cg_err cg_xp_job_add(cg_jobs *jobs, cg_store *st, bool schedule, cg_xp_job **out)
+cg_err cg_xp_job_add(cg_jobs *jobs, cg_store *st, const char *data_dir, bool schedule,
+                     cg_xp_job **out)
 {
 	*out = NULL;
 	cg_xp_job *x = calloc(1, sizeof *x);
 	if (!x)
 		return CG_ENOMEM;
+	x->data_dir = strdup(data_dir);
+	if (!x->data_dir) {
+		free(x);
+		return CG_ENOMEM;
+	}
 	x->st = st;
 	x->jobs = jobs;
 	x->schedule = schedule;
@@ -428,6 +481,7 @@ void cg_xp_job_free(cg_xp_job *x)
 		cg_xtpl_free(x->tpls[i]);
 	free(x->tpls);
 	cg_xfeed_free(&x->feed);
+	free(x->data_dir);
 	free(x);
 }
 

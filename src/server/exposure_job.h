@@ -37,7 +37,11 @@
 
 typedef struct cg_xp_job cg_xp_job;
 
-cg_err cg_xp_job_add(cg_jobs *jobs, cg_store *st, bool schedule, cg_xp_job **out);
+/* Vulnerability feeds: the NVD CVE JSON 2.0 files in DATA_DIR/exposure/nvd/
+ * and DATA_DIR/exposure/kev.json, read when scans run; without them the
+ * shipped list of supported versions. */
+cg_err cg_xp_job_add(cg_jobs *jobs, cg_store *st, const char *data_dir, bool schedule,
+                     cg_xp_job **out);
 /* After cg_jobs_free. NULL: no-op. */
 void cg_xp_job_free(cg_xp_job *x);
 /* The job of this server (NULL before start), for "scan now". */

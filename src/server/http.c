@@ -1148,7 +1148,8 @@ int cg_serve_run(const cg_serve_opts *o)
 	                       &watch) ||
 	    cg_events_job_add(jobs, g_srv.store, o->retention_months) ||
 	    cg_backup_job_add(jobs, o, &bwhy) ||
-	    cg_xp_job_add(jobs, g_srv.store, o->exposure_schedule, &xpjob) || cg_jobs_start(jobs)) {
+	    cg_xp_job_add(jobs, g_srv.store, o->data_dir, o->exposure_schedule, &xpjob) ||
+	    cg_jobs_start(jobs)) {
 		fprintf(stderr, "canhgac serve: cannot start the background jobs (see above) %s\n",
 		        cg_buf_cstr(&bwhy));
 		cg_buf_free(&bwhy);

@@ -391,6 +391,9 @@
 #define CG_XP_MAX_CRED_ATTEMPTS 3
 /* Extracted values kept per finding. */
 #define CG_XP_MAX_EXTRACTED 16
+/* Tables `canhgac store copy` reports on (store/copy.h; checked against
+ * its table list at compile time). */
+#define CG_STORE_COPY_MAX_TABLES 32
 /* The server's scans (server/exposure_job.h): how often a system is due
  * (about six months; a month from security level 3 up), the rate limits
  * it keeps (requests a second in all and per host, transfers in flight),

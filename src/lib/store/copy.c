@@ -209,6 +209,7 @@ static const table tables[] = {
     {"exposure_findings", "id", "id", xp_findings_cols},
 };
 #define N_TABLES (sizeof tables / sizeof tables[0])
+_Static_assert(N_TABLES <= CG_STORE_COPY_MAX_TABLES, "cg_store_copy_report holds every table");
 
 /* ---- one row as text values ------------------------------------------ */
 

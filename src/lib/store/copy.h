@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "core/buf.h"
+#include "core/limits.h"
 
 typedef struct cg_store_copy_table {
 	char name[32];
@@ -28,7 +29,7 @@ typedef struct cg_store_copy_table {
 } cg_store_copy_table;
 
 typedef struct cg_store_copy_report {
-	cg_store_copy_table tables[16];
+	cg_store_copy_table tables[CG_STORE_COPY_MAX_TABLES];
 	int ntables;
 	bool mismatch; /* some table differs: CG_ECONFLICT */
 } cg_store_copy_report;

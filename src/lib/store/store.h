@@ -465,7 +465,7 @@ cg_err cg_store_drill_latest(cg_store *st, const cg_scope *scope, json_t **out);
  * array of {target, error})}. A finding: {id, system_id, system_name,
  * agency_id, target, kind, severity, summary, cves (JSON array), kev
  * (0/1), event_id, opened, opened_run, fixed, fixed_run}; at most one
- * open (fixed null) per system, target and kind. Times are ms. */
+ * open (fixed null) per system, target and kind. Times are ms when given, RFC 3339 text in the lists. */
 /* Queues a run of the system (its agency is the system's); when one is
  * queued or running already, *id is that one and *already is set.
  * CG_ENOTFOUND: no such system. */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/json.h"
+#include "core/timeutil.h"
 
 static cg_err Q(cg_store *st, bool write, const char *sql, json_t *params, json_t **rows)
 {
@@ -105,6 +106,25 @@ cg_err cg_store_xp_run_finish(cg_store *st, int64_t id, const json_t *rec)
 	         NULL);
 }
 
+/* Times are ms in the tables and RFC 3339 text in the records, as the
+ * other resources give them. */
+static void times(json_t *items, const char *const *keys, size_t n)
+{
+	size_t i;
+	json_t *o;
+	json_array_foreach(items, i, o)
+	{
+		for (size_t k = 0; k < n; k++) {
+			json_t *v = json_object_get(o, keys[k]);
+			if (!json_is_integer(v))
+				continue;
+			char t[40];
+			cg_time_format(json_integer_value(v), t, sizeof t);
+			json_object_set_new(o, keys[k], json_string(t));
+		}
+	}
+}
+
 /* JSON columns kept as text become JSON again for the API. */
 static void unjson(json_t *items, const char *k)
 {
@@ -131,8 +151,11 @@ cg_err cg_store_xp_runs(cg_store *st, const cg_scope *scope, int64_t system_id, 
 	               json_pack("[I,I,I]", (json_int_t)scope->agency_id, (json_int_t)system_id,
 	                         (json_int_t)limit),
 	               items);
-	if (!err)
+	if (!err) {
+		static const char *const k[] = {"queued", "started", "finished"};
 		unjson(*items, "errors");
+		times(*items, k, 3);
+	}
 	return err;
 }
 
@@ -188,8 +211,11 @@ cg_err cg_store_xp_findings(cg_store *st, const cg_scope *scope, int64_t system_
 	               json_pack("[I,I,I,I]", (json_int_t)scope->agency_id, (json_int_t)system_id,
 	                         (json_int_t)open_only, (json_int_t)limit),
 	               items);
-	if (!err)
+	if (!err) {
+		static const char *const k[] = {"opened", "fixed"};
 		unjson(*items, "cves");
+		times(*items, k, 2);
+	}
 	return err;
 }
 
