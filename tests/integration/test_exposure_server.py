@@ -160,6 +160,10 @@ try:
     t.ok(r4 and r4["status"] == "unreachable" and r4["findings"] == 0 and len(r4["errors"]) >= 1,
          "a target that never answered is recorded as unreachable, never clean", r4)
 
+    # without --exposure-schedule nothing is scanned unasked
+    st, before, _ = admin.req("GET", f"/api/v1/exposure/scans?system_id={s2['id']}")
+    t.ok(st == 200 and before["items"] == [], "no scheduled scan without --exposure-schedule", before)
+
     # out of scope: refused, never contacted
     st, q5 = scan(admin, s2["id"])
     r5 = run_done(admin, q5["id"])
@@ -191,6 +195,36 @@ try:
     st, runs, _ = clients["officer"].req("GET", f"/api/v1/exposure/scans?system_id={s1['id']}")
     t.ok(st == 200 and [r["id"] for r in runs["items"]] == [q6["id"], q3["id"], q2["id"], q["id"]],
          "the system's runs, newest first", runs)
+finally:
+    srv.cleanup()
+
+
+class ScheduledServer(Server):
+    extra_args = ("--exposure-schedule",)
+
+
+# with the schedule: a system never scanned is due, and queued by the job
+srv = ScheduledServer()
+try:
+    admin = srv.login_admin()
+    _, a1, _ = admin.req("POST", "/api/v1/agencies", {"name": "Sở Một", "kind": "so_ban_nganh", "code": "s1", "ip_ranges": ["127.0.0.1/32"]})
+    _, due, _ = admin.req("POST", "/api/v1/systems", {"agency_id": a1["id"], "name": "Cổng cấp độ 3", "kind": "portal", "level": 3,
+                                                      "urls": [f"http://127.0.0.1:{site.port}/"]})
+    _, bare, _ = admin.req("POST", "/api/v1/systems", {"agency_id": a1["id"], "name": "Không khai báo địa chỉ", "kind": "application", "level": 3})
+    _, other_sys, _ = admin.req("POST", "/api/v1/systems", {"agency_id": a1["id"], "name": "Khác", "kind": "portal", "level": 1,
+                                                            "urls": [f"http://127.0.0.1:{free_port()}/"]})
+    # "scan now" of another system wakes the job, which queues what is due first
+    admin.req("POST", "/api/v1/exposure/scans", {"system_id": other_sys["id"]})
+    got = None
+    end = time.time() + 240
+    while time.time() < end and not got:
+        st, runs, _ = admin.req("GET", f"/api/v1/exposure/scans?system_id={due['id']}")
+        got = [r for r in runs.get("items", []) if r["status"] not in ("queued", "running")]
+        time.sleep(0.5)
+    t.ok(got and got[0]["requested_by"] == "system:schedule" and got[0]["status"] == "ok",
+         "the schedule queues and scans a system never scanned", got)
+    st, runs, _ = admin.req("GET", f"/api/v1/exposure/scans?system_id={bare['id']}")
+    t.ok(runs["items"] == [], "a system with nothing to scan is not queued", runs)
 finally:
     srv.cleanup()
     site.stop()

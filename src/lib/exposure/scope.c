@@ -20,7 +20,9 @@ typedef struct ranges {
 	size_t n;
 } ranges;
 
-static void add_ranges(ranges *r, const json_t *arr)
+/* single: only whole addresses count (a system's ips; a range there
+ * must not widen what its names may resolve to) */
+static void add_ranges(ranges *r, const json_t *arr, bool single)
 {
 	size_t i;
 	json_t *v;
@@ -28,7 +30,8 @@ static void add_ranges(ranges *r, const json_t *arr)
 	{
 		const char *s = json_string_value(v);
 		if (s && r->n < XP_SCOPE_MAX_RANGES &&
-		    cg_cidr_parse(cg_slice_cstr(s), &r->v[r->n]) == CG_OK)
+		    cg_cidr_parse(cg_slice_cstr(s), &r->v[r->n]) == CG_OK &&
+		    (!single || r->v[r->n].prefix == (r->v[r->n].net.v4 ? 32 : 128)))
 			r->n++;
 	}
 }
@@ -106,8 +109,8 @@ cg_err cg_xp_system_targets(const json_t *system, const json_t *agency, cg_xtarg
 	if (!r)
 		return CG_ENOMEM;
 	if (agency)
-		add_ranges(r, json_object_get(agency, "ip_ranges"));
-	add_ranges(r, json_object_get(system, "ips"));
+		add_ranges(r, json_object_get(agency, "ip_ranges"), false);
+	add_ranges(r, json_object_get(system, "ips"), true);
 	static const char *const keys[] = {"urls", "domains", "ips"};
 	for (size_t k = 0; k < 3; k++) {
 		size_t i;
