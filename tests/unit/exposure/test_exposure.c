@@ -527,6 +527,42 @@ TEST(devices)
 	cg_buf_free(&why);
 }
 
+/* Form logins: their fields are required, the body is urlencoded, and
+ * only the success pattern (never the status) says a login worked. */
+TEST(form_login)
+{
+	cg_xdevices d;
+	cg_buf why, b;
+	cg_buf_init(&why, 1024);
+	cg_buf_init(&b, 1024);
+	/* no success pattern: refused */
+	CHECK(cg_xdevices_parse(CG_SLICE("{\"devices\":[{\"vendor\":\"v\",\"match\":\"x\","
+	                                 "\"login\":{\"type\":\"form\",\"path\":\"/l\","
+	                                 "\"user_field\":\"u\",\"password_field\":\"p\"},"
+	                                 "\"max_attempts\":1,\"credentials\":[]}]}"),
+	                        "t", &d, &why) == CG_EPARSE);
+	CHECK(cg_xdevices_parse(
+	          CG_SLICE("{\"devices\":[{\"vendor\":\"v\",\"match\":\"x\","
+	                   "\"login\":{\"type\":\"form\",\"path\":\"/l\",\"user_field\":\"user "
+	                   "name\",\"password_field\":\"pw\",\"extra\":\"go=1\","
+	                   "\"success\":\"(?im)^location: /home\"},\"max_attempts\":1,"
+	                   "\"credentials\":[{\"user\":\"ad min\",\"password\":\"p&w=%\u0111\","
+	                   "\"default\":\"d\"}]}]}"),
+	          "t", &d, &why) == CG_OK);
+	CHECK(d.n == 1 && d.v[0].form);
+	if (d.n == 1) {
+		CHECK(cg_xdevice_form_body(&d.v[0], &d.v[0].creds[0], &b) == CG_OK);
+		CHECK_STR(cg_buf_cstr(&b), "user+name=ad+min&pw=p%26w%3D%25%C4%91&go=1");
+		CHECK(cg_xdevice_form_ok(
+		    &d.v[0], CG_SLICE("HTTP/1.1 302 Found\r\nLocation: /home\r\n"), CG_SLICE("")));
+		CHECK(!cg_xdevice_form_ok(&d.v[0], CG_SLICE("HTTP/1.1 200 OK\r\n"),
+		                          CG_SLICE("<p>wrong password</p>")));
+	}
+	cg_xdevices_free(&d);
+	cg_buf_free(&why);
+	cg_buf_free(&b);
+}
+
 /* The server scans a system's declared targets only inside its agency's
  * ranges or its own single addresses (exposure/scope.h). */
 TEST(system_scope)
@@ -587,5 +623,6 @@ int main(void)
 	RUN(versions);
 	RUN(devices);
 	RUN(system_scope);
+	RUN(form_login);
 	return test_done();
 }
