@@ -1,6 +1,6 @@
 /* libFuzzer target: the default-credentials device table reader
- * (rules/exposure/credentials/devices.json) and identification over a fixed
- * page. */
+ * (rules/exposure/credentials/devices.json), identification over a fixed
+ * page, and each form login's body and success pattern. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,6 +17,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    CG_SLICE("<title>RouterOS router configuration page</title>"));
 		if (x)
 			cg_xdevice_attempts(x);
+		cg_buf body;
+		cg_buf_init(&body, 4096);
+		for (size_t i = 0; i < d.n; i++)
+			if (d.v[i].form && d.v[i].ncreds &&
+			    cg_xdevice_form_body(&d.v[i], &d.v[i].creds[0], &body) == CG_OK)
+				cg_xdevice_form_ok(&d.v[i], cg_buf_slice(&body),
+				                   CG_SLICE("Location: /"));
+		cg_buf_free(&body);
 		cg_xdevices_free(&d);
 	}
 	cg_buf_free(&why);

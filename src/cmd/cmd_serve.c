@@ -29,7 +29,8 @@ enum {
 	O_JOB_LEASE,
 	O_TRUSTED_PROXY,
 	O_RETENTION,
-	O_LOG_FORMAT
+	O_LOG_FORMAT,
+	O_XP_SCHEDULE
 };
 
 static const cg_opt opts[] = {
@@ -45,6 +46,7 @@ static const cg_opt opts[] = {
     {"trusted-proxy", 0, true, O_TRUSTED_PROXY},
     {"retention-months", 0, true, O_RETENTION},
     {"log-format", 0, true, O_LOG_FORMAT},
+    {"exposure-schedule", 0, false, O_XP_SCHEDULE},
     {NULL, 0, false, 0},
 };
 
@@ -78,6 +80,9 @@ static int on_opt(void *p, int id, const char *v)
 		break;
 	case O_ROUTES:
 		c->routes = true;
+		break;
+	case O_XP_SCHEDULE:
+		c->o.exposure_schedule = true;
 		break;
 	case O_ALERT_CONFIG:
 		c->o.alert_config = v;

@@ -312,6 +312,9 @@ const cg_command cg_commands[] = {
 	  "                          time, level, msg, and for each request (at log level\n"
 	  "                          info, -v) its request_id, method, route, status,\n"
 	  "                          duration_ms\n"
+	  "  --exposure-schedule     scan each system's URLs, domains and addresses for\n"
+	  "                          exposures every 6 months (monthly from level 3); off\n"
+	  "                          by default, \"scan now\" works without it\n"
 	  "The database is --store URL, $CANHGAC_STORE, or DATA_DIR/canhgac.db (SQLite,\n"
 	  "WAL); PostgreSQL: --store postgresql://HOST/DB. SIGTERM or SIGINT stops\n"
 	  "the server after the requests in flight are answered.\n" },

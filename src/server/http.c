@@ -41,6 +41,7 @@
 #include "api_agent.h"
 #include "api_metrics.h"
 #include "events_job.h"
+#include "exposure_job.h"
 #include "jobs.h"
 #include "web_watch.h"
 
@@ -1215,6 +1216,7 @@ int cg_serve_run(const cg_serve_opts *o)
 	/* background work runs as jobs in the store (jobs.h), shared by every
 	 * server on the same database */
 	cg_web_watch *watch = NULL;
+	cg_xp_job *xpjob = NULL;
 	cg_jobs *jobs = NULL;
 	cg_buf bwhy;
 	cg_buf_init(&bwhy, 4096);
@@ -1222,12 +1224,15 @@ int cg_serve_run(const cg_serve_opts *o)
 	    cg_web_watch_start(g_srv.store, jobs, o->data_dir, o->web_interval_s, o->alert_config,
 	                       &watch) ||
 	    cg_events_job_add(jobs, g_srv.store, o->retention_months) ||
-	    cg_backup_job_add(jobs, o, &bwhy) || cg_jobs_start(jobs)) {
+	    cg_backup_job_add(jobs, o, &bwhy) ||
+	    cg_xp_job_add(jobs, g_srv.store, o->data_dir, o->exposure_schedule, &xpjob) ||
+	    cg_jobs_start(jobs)) {
 		fprintf(stderr, "canhgac serve: cannot start the background jobs (see above) %s\n",
 		        cg_buf_cstr(&bwhy));
 		cg_buf_free(&bwhy);
 		cg_jobs_free(jobs);
 		cg_web_watch_stop(watch);
+		cg_xp_job_free(xpjob);
 		atomic_store(&g_cw_stop, true);
 		if (reaping)
 			pthread_join(reaper_thread, NULL);
@@ -1266,6 +1271,7 @@ int cg_serve_run(const cg_serve_opts *o)
 	dns_jobs_shutdown();
 	cg_jobs_free(jobs); /* a run in progress finishes first */
 	cg_web_watch_stop(watch);
+	cg_xp_job_free(xpjob);
 	cg_serve_config_free(&held);
 	cg_store_close(g_srv.store);
 	cg_throttle_free(&g_srv.throttle);

@@ -186,6 +186,7 @@ typedef struct cg_serve_opts {
 	const char *trusted_proxy; /* CIDR whose X-Forwarded-For is believed
 	                              (api/forwarded.h), or NULL */
 	int retention_months;      /* events kept (events_job.h); 0 = all */
+	bool exposure_schedule;    /* scheduled exposure scans (exposure_job.h) */
 } cg_serve_opts;
 
 /* What is wrong with the options before anything is opened or created:

@@ -14,6 +14,7 @@ const ROUTES = [
 	{ path: "incidents", label: "nav_incidents", page: pageIncidents, section: "nav_section_monitor", icon: "⚑" },
 	{ path: "portals", label: "nav_portals", page: pagePortals, section: "nav_section_monitor", icon: "◎" },
 	{ path: "endpoints", label: "nav_endpoints", page: pageEndpoints, section: "nav_section_monitor", icon: "▣" },
+	{ path: "exposure", label: "nav_exposure", page: pageExposure, section: "nav_section_monitor", icon: "◈" },
 	{ path: "dns", label: "nav_dns", page: pageDns, section: "nav_section_monitor", icon: "⌘" },
 	{ path: "agencies", label: "nav_agencies", page: pageAgencies, section: "nav_section_inventory", icon: "⌂" },
 	{ path: "systems", label: "nav_systems", page: pageSystems, section: "nav_section_inventory", icon: "▤" },

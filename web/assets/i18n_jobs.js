@@ -25,6 +25,7 @@ Object.assign(CG_STRINGS.vi, {
 	job_desc_events_maintenance: "Bảo trì sự kiện: phân vùng theo tháng, thời hạn lưu giữ",
 	job_desc_dns_analysis: "Phân tích nhật ký DNS đã tải lên",
 	job_desc_backup: "Sao lưu hằng đêm kho dữ liệu và thư mục dữ liệu",
+	job_desc_exposure_scan: "Quét lỗ hổng và phơi nhiễm các hệ thống (quét ngay và theo lịch)",
 	jobs_none: "Chưa có tác vụ nền nào.",
 });
 
@@ -49,5 +50,6 @@ Object.assign(CG_STRINGS.en, {
 	job_desc_events_maintenance: "Events maintenance: monthly partitions, retention",
 	job_desc_dns_analysis: "Analysis of uploaded DNS logs",
 	job_desc_backup: "Nightly backup of the store and the data directory",
+	job_desc_exposure_scan: "Exposure and vulnerability scans of the systems (on demand and scheduled)",
 	jobs_none: "No background jobs yet.",
 });

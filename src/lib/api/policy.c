@@ -45,6 +45,7 @@ static bool readable(cg_pol_resource res)
 	case CG_PRES_SUPPRESSION:
 	case CG_PRES_INCIDENT:
 	case CG_PRES_DRILL:
+	case CG_PRES_EXPOSURE:
 		return true;
 	default:
 		return false;
@@ -92,6 +93,7 @@ static unsigned extra(cg_pol_kind k, cg_pol_resource res)
 		case CG_PRES_SESSION:
 			return R | D;
 		case CG_PRES_DRILL:
+		case CG_PRES_EXPOSURE: /* start a scan now */
 			return R | C;
 		default:
 			return 0;
@@ -118,6 +120,7 @@ static unsigned extra(cg_pol_kind k, cg_pol_resource res)
 		case CG_PRES_SESSION:
 			return R | D;
 		case CG_PRES_DRILL: /* their own agency's systems */
+		case CG_PRES_EXPOSURE:
 			return R | C;
 		default:
 			return 0;
@@ -193,7 +196,7 @@ const char *cg_pol_resource_name(cg_pol_resource r)
 	                                "web",          "user",   "token",          "audit",
 	                                "enroll_token", "agent",  "agent_policy",   "endpoint",
 	                                "job",          "suppression",    "incident",
-	                                "public_report", "drill", "metrics"};
+	                                "public_report", "drill", "metrics", "exposure"};
 	_Static_assert(sizeof n / sizeof n[0] == CG_PRES_NRESOURCES, "resource names");
 	return (unsigned)r < CG_PRES_NRESOURCES ? n[r] : "?";
 }

@@ -36,6 +36,10 @@
  *  - drills (diễn tập): every user and read token reads them (an officer:
  *    of their agency's systems); admin, analyst and officers record them
  *    (an officer for their own agency's systems only);
+ *  - exposure scans: every user and read token reads the runs and
+ *    findings (an officer: of their agency's systems); admin, analyst
+ *    and officers start a scan of a system now (an officer: their own
+ *    agency's systems only);
  *  - viewer: reads only;
  *  - ingest token: sends events, and DNS logs (a provider account), within
  *    its agency when it is bound to one;
@@ -105,6 +109,7 @@ typedef enum cg_pol_resource {
 	                          challenge, sending it, its tracking state */
 	CG_PRES_DRILL,         /* incident-response drills on systems */
 	CG_PRES_METRICS,       /* GET /metrics: counters and gauges of this server */
+	CG_PRES_EXPOSURE,      /* exposure scans of systems and their findings */
 	CG_PRES_NRESOURCES
 } cg_pol_resource;
 

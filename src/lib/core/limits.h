@@ -397,6 +397,20 @@
 #define CG_XP_MAX_CRED_ATTEMPTS 3
 /* Extracted values kept per finding. */
 #define CG_XP_MAX_EXTRACTED 16
+/* The server's scans (server/exposure_job.h): how often a system is due
+ * (about six months; a month from security level 3 up), the rate limits
+ * it keeps (requests a second in all and per host, transfers in flight),
+ * runs taken per job run, and when a run left "running" by a server that
+ * died is taken over. */
+#define CG_XP_PERIOD_MS        (183LL * 86400000LL)
+#define CG_XP_PERIOD_HIGH_MS   (30LL * 86400000LL)
+#define CG_XP_SERVER_RATE      20
+#define CG_XP_SERVER_HOST_RATE 10
+#define CG_XP_SERVER_PARALLEL  8
+#define CG_XP_RUNS_PER_JOB     16
+#define CG_XP_RUN_STALE_MS     (6LL * 3600000LL)
+/* The job's wake-up period when no run is queued. */
+#define CG_XP_JOB_PERIOD_MS    (3600LL * 1000LL)
 /* --- signatures (sign/) --- */
 /* A file signed or verified is read whole: reports and exports are far
  * smaller; a bigger one is refused, not half-signed. */

@@ -26,8 +26,13 @@ void cg_xdevices_free(cg_xdevices *d)
 		cg_xdevice *x = &d->v[i];
 		free(x->vendor);
 		free(x->path);
+		free(x->user_field);
+		free(x->password_field);
+		free(x->extra);
 		if (x->re)
 			pcre2_code_free(x->re);
+		if (x->ok_re)
+			pcre2_code_free(x->ok_re);
 		for (size_t k = 0; k < x->ncreds; k++) {
 			free(x->creds[k].user);
 			wipe_free(x->creds[k].password);
@@ -78,14 +83,19 @@ cg_err cg_xdevices_parse(cg_slice text, const char *name, cg_xdevices *d, cg_buf
 		       *creds = json_object_get(e, "credentials");
 		const char *type = str(login, "type"), *path = str(login, "path");
 		json_t *ma = json_object_get(e, "max_attempts");
+		bool form = type && !strcmp(type, "form");
+		const char *uf = str(login, "user_field"), *pf = str(login, "password_field"),
+		           *ok = str(login, "success"), *extra = str(login, "extra");
 		if (!vendor || !match || !type || !path || path[0] != '/' ||
-		    !json_is_array(creds) || (strcmp(type, "basic") && strcmp(type, "digest")) ||
-		    !json_is_integer(ma) || json_integer_value(ma) < 1 ||
-		    json_array_size(creds) > CG_XP_MAX_LIST) {
+		    !json_is_array(creds) ||
+		    (strcmp(type, "basic") && strcmp(type, "digest") && !form) ||
+		    (form && (!uf || !*uf || !pf || !*pf || !ok || !*ok)) || !json_is_integer(ma) ||
+		    json_integer_value(ma) < 1 || json_array_size(creds) > CG_XP_MAX_LIST) {
 			cg_buf_reset(why);
 			cg_buf_printf(why,
 			              "%s: device %zu needs vendor, match, login {type "
-			              "basic|digest, path /...}, "
+			              "basic|digest|form, path /..., and for a form "
+			              "user_field, password_field, success}, "
 			              "max_attempts >= 1 and credentials",
 			              name, i + 1);
 			err = CG_EPARSE;
@@ -94,9 +104,24 @@ cg_err cg_xdevices_parse(cg_slice text, const char *name, cg_xdevices *d, cg_buf
 		x->vendor = strdup(vendor);
 		x->path = strdup(path);
 		x->digest = !strcmp(type, "digest");
+		x->form = form;
 		x->max_attempts = (int)json_integer_value(ma);
 		int ec;
 		PCRE2_SIZE eo;
+		if (form) {
+			x->user_field = strdup(uf);
+			x->password_field = strdup(pf);
+			x->extra = extra && *extra ? strdup(extra) : NULL;
+			x->ok_re =
+			    pcre2_compile((PCRE2_SPTR)ok, PCRE2_ZERO_TERMINATED, 0, &ec, &eo, NULL);
+			if (!x->ok_re) {
+				cg_buf_reset(why);
+				cg_buf_printf(why, "%s: device %zu (%s): bad success pattern", name,
+				              i + 1, vendor);
+				err = CG_EPARSE;
+				break;
+			}
+		}
 		x->re = pcre2_compile((PCRE2_SPTR)match, PCRE2_ZERO_TERMINATED, 0, &ec, &eo, NULL);
 		if (!x->re) {
 			cg_buf_reset(why);
@@ -168,6 +193,58 @@ const cg_xdevice *cg_xdevices_identify(const cg_xdevices *d, cg_slice headers, c
 		if (hit(d->v[i].re, headers) || hit(d->v[i].re, body))
 			return &d->v[i];
 	return NULL;
+}
+
+bool cg_xdevice_form_ok(const cg_xdevice *dev, cg_slice headers, cg_slice body)
+{
+	if (!dev->ok_re)
+		return false;
+	if (body.len > 256 * 1024)
+		body.len = 256 * 1024;
+	return hit(dev->ok_re, headers) || hit(dev->ok_re, body);
+}
+
+/* application/x-www-form-urlencoded: unreserved bytes as they are, space
+ * as '+', everything else %XX */
+static cg_err form_enc(cg_buf *out, const char *s)
+{
+	static const char hx[] = "0123456789ABCDEF";
+	cg_err err = CG_OK;
+	for (const unsigned char *p = (const unsigned char *)s; *p && !err; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.' || *p == '~') {
+			err = cg_buf_append(out, p, 1);
+		} else if (*p == ' ') {
+			err = cg_buf_puts(out, "+");
+		} else {
+			char e[3] = {'%', hx[*p >> 4], hx[*p & 15]};
+			err = cg_buf_append(out, e, 3);
+		}
+	}
+	return err;
+}
+
+cg_err cg_xdevice_form_body(const cg_xdevice *dev, const cg_xcred *cred, cg_buf *out)
+{
+	cg_buf_reset(out);
+	if (!dev->form)
+		return CG_EINVAL;
+	cg_err err = form_enc(out, dev->user_field);
+	if (!err)
+		err = cg_buf_puts(out, "=");
+	if (!err)
+		err = form_enc(out, cred->user);
+	if (!err)
+		err = cg_buf_puts(out, "&");
+	if (!err)
+		err = form_enc(out, dev->password_field);
+	if (!err)
+		err = cg_buf_puts(out, "=");
+	if (!err)
+		err = form_enc(out, cred->password);
+	if (!err && dev->extra) /* already encoded in the data */
+		err = cg_buf_printf(out, "&%s", dev->extra);
+	return err;
 }
 
 size_t cg_xdevice_attempts(const cg_xdevice *dev)

@@ -469,16 +469,22 @@ static void on_cred(cg_xhttp_req *r, void *ctx)
 {
 	rctx *c = ctx;
 	scan *sc = c->sc;
-	bool in = !r->failed && r->status >= 200 && r->status < 400;
+	/* a form answers 200 either way: its own success pattern decides */
+	bool in = c->dev->form ? !r->failed && cg_xdevice_form_ok(c->dev, cg_buf_slice(&r->headers),
+	                                                          cg_buf_slice(&r->body))
+	                       : !r->failed && r->status >= 200 && r->status < 400;
 	if (in) {
 		const cg_xcred *cr = &c->dev->creds[c->attempt];
 		char summary[512];
 		snprintf(summary, sizeof summary, "%s accepts its factory login '%s' (%s)",
 		         c->dev->vendor, cr->user, cr->label);
-		json_t *evd = json_pack(
-		    "{s:s,s:s,s:s,s:s,s:I,s:s,s:I}", "vendor", c->dev->vendor, "user", cr->user,
-		    "default", cr->label, "login", c->dev->digest ? "digest" : "basic", "attempts",
-		    (json_int_t)(c->attempt + 1), "url", r->url, "status", (json_int_t)r->status);
+		json_t *evd = json_pack("{s:s,s:s,s:s,s:s,s:I,s:s,s:I}", "vendor", c->dev->vendor,
+		                        "user", cr->user, "default", cr->label, "login",
+		                        c->dev->form     ? "form"
+		                        : c->dev->digest ? "digest"
+		                                         : "basic",
+		                        "attempts", (json_int_t)(c->attempt + 1), "url", r->url,
+		                        "status", (json_int_t)r->status);
 		emit(sc, c->s, "credentials", "default_credentials", CG_SEV_CRITICAL, r->url,
 		     summary, evd);
 	} else if (c->attempt + 1 < cg_xdevice_attempts(c->dev)) {
@@ -504,9 +510,25 @@ static void try_cred(scan *sc, site *s, const cg_xdevice *dev, size_t attempt)
 	}
 	*c = (rctx){.sc = sc, .what = R_CRED, .s = s, .dev = dev, .attempt = attempt};
 	r->follow = false;
-	r->auth = dev->digest ? 2 : 1;
-	r->auth_user = dev->creds[attempt].user;
-	r->auth_password = dev->creds[attempt].password;
+	if (dev->form) {
+		cg_buf b;
+		cg_buf_init(&b, 4096);
+		if (cg_xdevice_form_body(dev, &dev->creds[attempt], &b) == CG_OK)
+			r->post = strdup(cg_buf_cstr(&b));
+		if (b.ptr)
+			explicit_bzero(b.ptr, b.len);
+		cg_buf_free(&b);
+		if (!r->post) {
+			sc->err = CG_ENOMEM;
+			free(c);
+			cg_xhttp_req_free(r);
+			return;
+		}
+	} else {
+		r->auth = dev->digest ? 2 : 1;
+		r->auth_user = dev->creds[attempt].user;
+		r->auth_password = dev->creds[attempt].password;
+	}
 	submit(sc, r);
 }
 

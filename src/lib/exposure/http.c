@@ -93,6 +93,10 @@ void cg_xhttp_req_free(cg_xhttp_req *r)
 	if (!r)
 		return;
 	free(r->url);
+	if (r->post) {
+		explicit_bzero(r->post, strlen(r->post));
+		free(r->post);
+	}
 	for (int i = 0; i < r->nhdrs; i++)
 		free(r->hdrs[i]);
 	free(r->hdrs);
@@ -302,6 +306,10 @@ static cg_err start(cg_xhttp *h, cg_xhttp_req *r)
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, sl);
 	if (r->head)
 		curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+	else if (r->post) {
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->post);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(r->post));
+	}
 	if (r->auth) {
 		curl_easy_setopt(e, CURLOPT_HTTPAUTH,
 		                 r->auth == 2 ? CURLAUTH_DIGEST : CURLAUTH_BASIC);

@@ -42,6 +42,9 @@ struct cg_xhttp_req {
 	const char *auth_user;     /* borrowed; with auth != 0 */
 	const char *auth_password; /* borrowed */
 	int auth;                  /* 0 none, 1 basic, 2 digest */
+	/* a form login's POST: the urlencoded body, owned (NULL: GET/HEAD);
+	 * wiped when freed, it holds a password */
+	char *post;
 	void (*done)(cg_xhttp_req *r, void *ctx);
 	void *ctx;
 	void *user; /* the caller's, untouched */

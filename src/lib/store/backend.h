@@ -139,6 +139,8 @@ typedef struct cg_store_ops {
 	cg_err (*drill_latest)(cg_store_impl *st, const cg_scope *scope, json_t **out);
 	/* figures for /metrics (store.h); sqlite_metrics.c, postgres_metrics.c */
 	cg_err (*stats)(cg_store_impl *st, cg_store_stats *out);
+	/* exposure scans: backend_exposure.h */
+	const struct cg_store_xp_ops *exposure;
 } cg_store_ops;
 
 /* The PostgreSQL migrations' SQL, i from 0; NULL past the last. For the

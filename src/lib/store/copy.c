@@ -162,6 +162,19 @@ static const col apolicies_cols[] = {
     {NULL, K_INT},
 };
 
+static const col xp_runs_cols[] = {
+    {"id", K_INT},       {"system_id", K_INT}, {"agency_id", K_INT}, {"status", K_TEXT},
+    {"requested_by", K_TEXT}, {"queued", K_INT}, {"started", K_INT}, {"finished", K_INT},
+    {"targets", K_INT},  {"reached", K_INT},   {"findings", K_INT},  {"fixed", K_INT},
+    {"errors", K_TEXT},  {NULL, K_INT},
+};
+static const col xp_findings_cols[] = {
+    {"id", K_INT},        {"system_id", K_INT}, {"agency_id", K_INT}, {"target", K_TEXT},
+    {"kind", K_TEXT},     {"severity", K_TEXT}, {"summary", K_TEXT},  {"cves", K_TEXT},
+    {"kev", K_INT},       {"event_id", K_TEXT}, {"opened", K_INT},    {"opened_run", K_INT},
+    {"fixed", K_INT},     {"fixed_run", K_INT}, {NULL, K_INT},
+};
+
 static const col dnsup_cols[] = {
     {"id", K_INT},         {"name", K_TEXT},     {"owner", K_TEXT},   {"owner_kind", K_INT},
     {"agency_id", K_INT},  {"state", K_TEXT},    {"size", K_INT},     {"writing_until", K_INT},
@@ -222,6 +235,8 @@ static const table tables[] = {
     {"incidents", "id", "id", incidents_cols},
     {"incident_events", "incident_id, seq", NULL, incident_events_cols},
     {"incident_timeline", "id", "id", incident_timeline_cols},
+    {"exposure_runs", "id", "id", xp_runs_cols},
+    {"exposure_findings", "id", "id", xp_findings_cols},
 };
 #define N_TABLES (sizeof tables / sizeof tables[0])
 _Static_assert(N_TABLES <= CG_COPY_MAX_TABLES, "the copy report holds every table");

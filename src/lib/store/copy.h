@@ -22,6 +22,7 @@
 #include "core/limits.h"
 
 #include "core/buf.h"
+#include "core/limits.h"
 
 typedef struct cg_store_copy_table {
 	char name[32];

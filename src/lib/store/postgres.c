@@ -499,6 +499,42 @@ static const char *const migrations[] = {
     " created_by text NOT NULL);"
     "CREATE INDEX drills_system ON drills(system_id, date);"
     "CREATE INDEX drills_agency ON drills(agency_id, date);",
+    /* exposure scans of systems (store.h): each run, and each finding from
+     * the run that saw it first to the run that no longer saw it */
+    "CREATE TABLE exposure_runs ("
+    " id bigserial PRIMARY KEY,"
+    " system_id bigint NOT NULL REFERENCES systems(id) ON DELETE CASCADE,"
+    " agency_id bigint NOT NULL,"
+    " status text NOT NULL,"
+    " requested_by text NOT NULL,"
+    " queued bigint NOT NULL,"
+    " started bigint,"
+    " finished bigint,"
+    " targets bigint NOT NULL DEFAULT 0,"
+    " reached bigint NOT NULL DEFAULT 0,"
+    " findings bigint NOT NULL DEFAULT 0,"
+    " fixed bigint NOT NULL DEFAULT 0,"
+    " errors text NOT NULL DEFAULT '[]');"
+    "CREATE INDEX exposure_runs_system ON exposure_runs(system_id, id);"
+    "CREATE INDEX exposure_runs_status ON exposure_runs(status, id);"
+    "CREATE TABLE exposure_findings ("
+    " id bigserial PRIMARY KEY,"
+    " system_id bigint NOT NULL REFERENCES systems(id) ON DELETE CASCADE,"
+    " agency_id bigint NOT NULL,"
+    " target text NOT NULL,"
+    " kind text NOT NULL,"
+    " severity text NOT NULL,"
+    " summary text NOT NULL,"
+    " cves text NOT NULL DEFAULT '[]',"
+    " kev bigint NOT NULL DEFAULT 0,"
+    " event_id text NOT NULL,"
+    " opened bigint NOT NULL,"
+    " opened_run bigint NOT NULL,"
+    " fixed bigint,"
+    " fixed_run bigint);"
+    "CREATE UNIQUE INDEX exposure_findings_open ON exposure_findings(system_id, target, kind)"
+    " WHERE fixed IS NULL;"
+    "CREATE INDEX exposure_findings_agency ON exposure_findings(agency_id, id);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -3038,6 +3074,8 @@ static cg_err pg_alert_update(cg_store_impl *st, const char *id, const json_t *u
 #include "postgres_state.c"
 /* the figures for /metrics */
 #include "postgres_metrics.c"
+#include "backend_exposure.h"
+#include "postgres_exposure.c"
 /* ---- triage of events ---------------------------------------------------- */
 
 /* One event's change inside the caller's transaction: the event row is
@@ -3913,4 +3951,5 @@ const cg_store_ops cg_store_postgres_ops = {
     .drill_list = pg_drill_list,
     .drill_latest = pg_drill_latest,
     .stats = pg_stats,
+    .exposure = &pg_xp_ops,
 };

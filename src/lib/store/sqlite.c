@@ -386,6 +386,42 @@ static const char *const migrations[] = {
     " created_by TEXT NOT NULL);"
     "CREATE INDEX drills_system ON drills(system_id, date);"
     "CREATE INDEX drills_agency ON drills(agency_id, date);",
+    /* exposure scans of systems (store.h): each run, and each finding from
+     * the run that saw it first to the run that no longer saw it */
+    "CREATE TABLE exposure_runs ("
+    " id INTEGER PRIMARY KEY,"
+    " system_id INTEGER NOT NULL REFERENCES systems(id) ON DELETE CASCADE,"
+    " agency_id INTEGER NOT NULL,"
+    " status TEXT NOT NULL,"
+    " requested_by TEXT NOT NULL,"
+    " queued INTEGER NOT NULL,"
+    " started INTEGER,"
+    " finished INTEGER,"
+    " targets INTEGER NOT NULL DEFAULT 0,"
+    " reached INTEGER NOT NULL DEFAULT 0,"
+    " findings INTEGER NOT NULL DEFAULT 0,"
+    " fixed INTEGER NOT NULL DEFAULT 0,"
+    " errors TEXT NOT NULL DEFAULT '[]');"
+    "CREATE INDEX exposure_runs_system ON exposure_runs(system_id, id);"
+    "CREATE INDEX exposure_runs_status ON exposure_runs(status, id);"
+    "CREATE TABLE exposure_findings ("
+    " id INTEGER PRIMARY KEY,"
+    " system_id INTEGER NOT NULL REFERENCES systems(id) ON DELETE CASCADE,"
+    " agency_id INTEGER NOT NULL,"
+    " target TEXT NOT NULL,"
+    " kind TEXT NOT NULL,"
+    " severity TEXT NOT NULL,"
+    " summary TEXT NOT NULL,"
+    " cves TEXT NOT NULL DEFAULT '[]',"
+    " kev INTEGER NOT NULL DEFAULT 0,"
+    " event_id TEXT NOT NULL,"
+    " opened INTEGER NOT NULL,"
+    " opened_run INTEGER NOT NULL,"
+    " fixed INTEGER,"
+    " fixed_run INTEGER);"
+    "CREATE UNIQUE INDEX exposure_findings_open ON exposure_findings(system_id, target, kind)"
+    " WHERE fixed IS NULL;"
+    "CREATE INDEX exposure_findings_agency ON exposure_findings(agency_id, id);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -3026,6 +3062,8 @@ static cg_err sq_alert_update(cg_store_impl *st, const char *id, const json_t *u
 #include "sqlite_state.c"
 /* the figures for /metrics */
 #include "sqlite_metrics.c"
+#include "backend_exposure.h"
+#include "sqlite_exposure.c"
 /* ---- triage of events ---------------------------------------------------- */
 
 static const char SQL_TR_EVENT[] = "SELECT agency_id, time, severity FROM events WHERE seq=?";
@@ -3905,4 +3943,5 @@ const cg_store_ops cg_store_sqlite_ops = {
 	.drill_list = sq_drill_list,
 	.drill_latest = sq_drill_latest,
 	.stats = sq_stats,
+	.exposure = &sq_xp_ops,
 };

@@ -465,6 +465,41 @@ cg_err cg_store_drill_list(cg_store *st, const cg_scope *scope, int64_t system_i
 /* {"<system id>": "YYYY-MM-DD" of its latest drill} within scope. */
 cg_err cg_store_drill_latest(cg_store *st, const cg_scope *scope, json_t **out);
 
+/* ---- exposure scans (server/exposure_job.c) ----------------------------
+ *
+ * A run is one scan of one system: queued (by the schedule or "scan
+ * now"), running, then finished with a status: "ok" (every target
+ * answered), "partial" (some did not), "unreachable" (none did),
+ * "refused" (no target inside the agency's scope) or "error". Runs:
+ * {id, system_id, system_name, agency_id, status, requested_by, queued,
+ * started, finished, targets, reached, findings, fixed, errors (a JSON
+ * array of {target, error})}. A finding: {id, system_id, system_name,
+ * agency_id, target, kind, severity, summary, cves (JSON array), kev
+ * (0/1), event_id, opened, opened_run, fixed, fixed_run}; at most one
+ * open (fixed null) per system, target and kind. Times are ms when given, RFC 3339 text in the lists. */
+/* Queues a run of the system (its agency is the system's); when one is
+ * queued or running already, *id is that one and *already is set.
+ * CG_ENOTFOUND: no such system. */
+cg_err cg_store_xp_run_queue(cg_store *st, int64_t system_id, const char *by, int64_t now_ms,
+                             int64_t *id, bool *already);
+/* Takes the oldest queued run (or one left running by a server that died
+ * stale_ms ago) and marks it running: {id, system_id, agency_id}.
+ * CG_ENOTFOUND: none. */
+cg_err cg_store_xp_run_claim(cg_store *st, int64_t now_ms, int64_t stale_ms, json_t **run);
+/* rec: {status, finished, targets, reached, findings, fixed, errors}. */
+cg_err cg_store_xp_run_finish(cg_store *st, int64_t id, const json_t *rec);
+/* Newest first; system_id 0 = any. */
+cg_err cg_store_xp_runs(cg_store *st, const cg_scope *scope, int64_t system_id, int64_t limit,
+                        json_t **items);
+/* [{system_id, queued}]: each system's newest run of any state. */
+cg_err cg_store_xp_latest(cg_store *st, json_t **items);
+/* rec: a finding without id/fixed. CG_ECONFLICT: one is open already. */
+cg_err cg_store_xp_finding_open(cg_store *st, const json_t *rec, int64_t *id);
+/* Newest first; open_only leaves the fixed ones out. */
+cg_err cg_store_xp_findings(cg_store *st, const cg_scope *scope, int64_t system_id,
+                            bool open_only, int64_t limit, json_t **items);
+cg_err cg_store_xp_finding_fix(cg_store *st, int64_t id, int64_t run_id, int64_t now_ms);
+
 /* Delay before retry number `attempts` (>= 1) after a failure:
  * CG_JOB_BACKOFF_BASE_MS doubled per attempt, at most CG_JOB_BACKOFF_MAX_MS. */
 int64_t cg_job_backoff_ms(int64_t attempts);

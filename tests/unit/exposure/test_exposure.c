@@ -9,6 +9,8 @@
 #include "exposure/creds.h"
 #include "exposure/match.h"
 #include "exposure/ports.h"
+#include "core/json.h"
+#include "exposure/scope.h"
 #include "exposure/service.h"
 #include "exposure/versions.h"
 #include "exposure/tls.h"
@@ -525,6 +527,88 @@ TEST(devices)
 	cg_buf_free(&why);
 }
 
+/* Form logins: their fields are required, the body is urlencoded, and
+ * only the success pattern (never the status) says a login worked. */
+TEST(form_login)
+{
+	cg_xdevices d;
+	cg_buf why, b;
+	cg_buf_init(&why, 1024);
+	cg_buf_init(&b, 1024);
+	/* no success pattern: refused */
+	CHECK(cg_xdevices_parse(CG_SLICE("{\"devices\":[{\"vendor\":\"v\",\"match\":\"x\","
+	                                 "\"login\":{\"type\":\"form\",\"path\":\"/l\","
+	                                 "\"user_field\":\"u\",\"password_field\":\"p\"},"
+	                                 "\"max_attempts\":1,\"credentials\":[]}]}"),
+	                        "t", &d, &why) == CG_EPARSE);
+	CHECK(cg_xdevices_parse(
+	          CG_SLICE("{\"devices\":[{\"vendor\":\"v\",\"match\":\"x\","
+	                   "\"login\":{\"type\":\"form\",\"path\":\"/l\",\"user_field\":\"user "
+	                   "name\",\"password_field\":\"pw\",\"extra\":\"go=1\","
+	                   "\"success\":\"(?im)^location: /home\"},\"max_attempts\":1,"
+	                   "\"credentials\":[{\"user\":\"ad min\",\"password\":\"p&w=%\u0111\","
+	                   "\"default\":\"d\"}]}]}"),
+	          "t", &d, &why) == CG_OK);
+	CHECK(d.n == 1 && d.v[0].form);
+	if (d.n == 1) {
+		CHECK(cg_xdevice_form_body(&d.v[0], &d.v[0].creds[0], &b) == CG_OK);
+		CHECK_STR(cg_buf_cstr(&b), "user+name=ad+min&pw=p%26w%3D%25%C4%91&go=1");
+		CHECK(cg_xdevice_form_ok(
+		    &d.v[0], CG_SLICE("HTTP/1.1 302 Found\r\nLocation: /home\r\n"), CG_SLICE("")));
+		CHECK(!cg_xdevice_form_ok(&d.v[0], CG_SLICE("HTTP/1.1 200 OK\r\n"),
+		                          CG_SLICE("<p>wrong password</p>")));
+	}
+	cg_xdevices_free(&d);
+	cg_buf_free(&why);
+	cg_buf_free(&b);
+}
+
+/* The server scans a system's declared targets only inside its agency's
+ * ranges or its own single addresses (exposure/scope.h). */
+TEST(system_scope)
+{
+	json_t *agency = json_pack("{s:[s]}", "ip_ranges", "127.0.0.0/24");
+	json_t *sys =
+	    json_pack("{s:[s,s,s],s:[s,s],s:[s,s]}", "urls", "http://127.0.0.1:8080/portal",
+	              "https://127.0.1.9/", "ftp://x", "domains", "no-such-host.invalid",
+	              "127.0.0.5", "ips", "127.0.2.7", "10.0.0.0/8");
+	cg_xtargets ts = {0};
+	json_t *refused = json_array();
+	CHECK(cg_xp_system_targets(sys, agency, &ts, refused) == CG_OK);
+	/* kept: the URL in the range, the domain that is an address in it, the
+	 * system's own address (outside the range but declared by it) */
+	CHECK(ts.n == 3);
+	CHECK(ts.n == 3 && strcmp(ts.v[0].host, "127.0.0.1") == 0 && ts.v[0].port == 8080);
+	CHECK(ts.n == 3 && strcmp(ts.v[1].host, "127.0.0.5") == 0);
+	CHECK(ts.n == 3 && strcmp(ts.v[2].host, "127.0.2.7") == 0);
+	/* refused, each with its reason: an address outside, a scheme that is
+	 * not a scan target, a name that does not resolve, a CIDR */
+	CHECK(json_array_size(refused) == 4);
+	const char *why0 = cg_json_get_str(json_array_get(refused, 0), "error");
+	CHECK(why0 && strstr(why0, "outside"));
+	const char *why2 = cg_json_get_str(json_array_get(refused, 2), "error");
+	CHECK(why2 && strstr(why2, "resolve"));
+	CHECK_STR(cg_json_get_str(json_array_get(refused, 3), "target"), "10.0.0.0/8");
+	cg_xtargets_free(&ts);
+	json_decref(refused);
+	/* a range among the system's ips does not widen its scope */
+	json_t *wide = json_pack("{s:[s],s:[s]}", "domains", "127.0.2.8", "ips", "127.0.2.0/24");
+	refused = json_array();
+	CHECK(cg_xp_system_targets(wide, NULL, &ts, refused) == CG_OK);
+	CHECK(ts.n == 0 && json_array_size(refused) == 2);
+	cg_xtargets_free(&ts);
+	json_decref(refused);
+	json_decref(wide);
+	/* without an agency: only the system's own addresses */
+	refused = json_array();
+	CHECK(cg_xp_system_targets(sys, NULL, &ts, refused) == CG_OK);
+	CHECK(ts.n == 1 && strcmp(ts.v[0].host, "127.0.2.7") == 0);
+	cg_xtargets_free(&ts);
+	json_decref(refused);
+	json_decref(sys);
+	json_decref(agency);
+}
+
 int main(void)
 {
 	RUN(targets);
@@ -538,5 +622,7 @@ int main(void)
 	RUN(services);
 	RUN(versions);
 	RUN(devices);
+	RUN(system_scope);
+	RUN(form_login);
 	return test_done();
 }

@@ -524,6 +524,7 @@ TEST(migration_backfill)
 	                   " DROP TABLE incident_timeline; DROP TABLE incident_events;"
 	                   " DROP TABLE incidents; DROP TABLE pow_challenges;"
 	                   " DROP TABLE public_reports; DROP TABLE drills;"
+	                   " DROP TABLE exposure_findings; DROP TABLE exposure_runs;"
 	                   " DELETE FROM schema_version WHERE version >= 2",
 	                   NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
