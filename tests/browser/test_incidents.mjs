@@ -3,7 +3,9 @@
  * triage queue opens a case (its fields filled from the finding), the
  * case page offers only the moves the state machine allows, moves it to
  * contained (the time shown), takes a note onto the timeline, and lists
- * it; the officer of another agency does not see it.
+ * it; the case's regulated clocks are shown ("còn N ngày", red "quá hạn"
+ * in the list) and recording the report stops one ("đúng hạn"); the
+ * officer of another agency does not see it.
  */
 import { tap, startServer, launchBrowser, newPage, uiLogin, apiLogin, call, screenshots } from "./lib.mjs";
 
@@ -69,12 +71,28 @@ await T.step("a note goes onto the timeline, as text", async () => {
 	const rows = await page.$$("#inc-timeline tbody tr");
 	return rows.length === 5;
 });
+await T.step("the case shows its reporting clocks and recording the report stops one", async () => {
+	const rows = await page.$$eval("#inc-clocks tr.clock-row", (xs) => xs.map((x) => [x.dataset.rule, x.textContent]));
+	const ok = rows.length === 2 && rows[0][0] === "initial_report" && rows[0][1].includes("Mẫu 03") && /còn \d+ ngày/.test(rows[0][1]) &&
+		rows[1][0] === "closing_report" && rows[1][1].includes("Mẫu 04");
+	if (!ok) throw new Error(JSON.stringify(rows));
+	await page.click("#inc-clocks tr[data-rule=initial_report] button:has-text('Ghi nhận đã báo cáo')");
+	await page.waitForFunction(() => { const x = document.querySelector("#inc-clocks tr[data-rule=initial_report]"); return x && x.textContent.includes("đúng hạn"); });
+	await screenshots(page, "incident-clocks");
+	return (await page.$$("#inc-clocks tr[data-rule=initial_report] button")).length === 0 &&
+		(await page.textContent("#incident")).includes("Báo cáo ban đầu");
+});
+const late = await call(srv.url, admin, "POST", "/incidents", { title: "Mã độc lây lan", kind: "malware", severity: "high", agency_id: a1.json.id,
+	detected_at: new Date(Date.now() - 30 * 86400000).toISOString() });
+T.ok(late.status === 201 && late.json.clocks[0].state === "overdue", "an old case is overdue", late.text);
 await T.step("the list shows the case with its state", async () => {
 	await page.click("#incident a:has-text('Tất cả sự cố')");
 	await page.waitForSelector("#incidents-list tbody tr");
 	await screenshots(page, "incidents-list");
 	const txt = await page.textContent("#incidents-list");
-	return txt.includes("Đã ngăn chặn") && txt.includes("Sở Y tế");
+	const red = await page.$$eval("#incidents-list .clock-overdue", (xs) => xs.map((x) => [x.textContent, getComputedStyle(x).backgroundColor]));
+	return txt.includes("Đã ngăn chặn") && txt.includes("Sở Y tế") && red.length === 1 && /^quá hạn \d+ ngày$/.test(red[0][0]) &&
+		red[0][1] === "rgb(142, 11, 31)" && /còn \d+ ngày/.test(txt);
 });
 await T.step("the officer of another agency does not see it", async () => {
 	const other = await context.browser().newContext();

@@ -56,6 +56,15 @@ try:
                                   {"token": et["token"], "host": "web01", "os": "linux"})
     t.ok(st == 200, "an agent enrolled on the SQLite store", (st, enr))
     _, unused, _ = admin.req("POST", "/api/v1/enroll-tokens", {"agency_id": parent["id"]})
+    # an incident case promoted from two events (triaged in_incident),
+    # with a comment on its timeline
+    _, page2, _ = admin.req("GET", "/api/v1/events?limit=5")
+    page2["items"] = [e for e in page2["items"] if e.get("agency_id") == child["id"]][:2]
+    st, case, _ = admin.req("POST", "/api/v1/incidents", {"title": "Cổng bị thay giao diện", "kind": "defacement", "severity": "high",
+                                                          "agency_id": child["id"], "event_ids": [e["seq"] for e in page2["items"]]})
+    admin.req("POST", f"/api/v1/incidents/{case['id']}/comments", {"text": "đã khôi phục"})
+    t.ok(st == 201, "an incident case with two events", case)
+    _, case_before, _ = admin.req("GET", f"/api/v1/incidents/{case['id']}")
     _, before, _ = admin.req("GET", "/api/v1/events?limit=500")
     _, ov_before, _ = admin.req("GET", "/api/v1/overview")
     _, ep_before, _ = admin.req("GET", "/api/v1/endpoints")
@@ -68,6 +77,7 @@ src_url = "sqlite:" + os.path.join(srv.data_dir, "canhgac.db")
 import sqlite3  # noqa: E402
 with sqlite3.connect(os.path.join(srv.data_dir, "canhgac.db")) as db:
     db.execute("UPDATE events SET received_at = 1741564800000 WHERE seq <= 100")  # 2025-03-10
+    db.execute("INSERT INTO incident_notices VALUES(?, 'escalation', 'due', 1741564800000)", (case["id"],))
 
 
 def copy():
@@ -87,7 +97,10 @@ t.ok(tables.get("events", {}).get("copied") == 1201 and tables.get("users", {}).
      and tables.get("agencies", {}).get("copied") == 2
      and tables.get("enroll_tokens", {}).get("copied") == 2
      and tables.get("agents", {}).get("copied") == 1
-     and tables.get("agent_policies", {}).get("copied") == 1, "all rows copied",
+     and tables.get("agent_policies", {}).get("copied") == 1
+     and tables.get("incidents", {}).get("copied") == 1 and tables.get("incident_events", {}).get("copied") == 2
+     and tables.get("incident_timeline", {}).get("copied") == 2 and tables.get("event_triage", {}).get("copied") == 2
+     and tables.get("incident_notices", {}).get("copied") == 1, "all rows copied",
      {k: v["copied"] for k, v in tables.items()})
 r, tables = copy()
 t.ok(r.returncode == 0 and all(x["match"] and x["copied"] == 0 for x in tables.values()),
@@ -112,6 +125,11 @@ try:
     _, after, _ = admin.req("GET", "/api/v1/events?limit=500")
     t.ok(after["items"] == before["items"] and after["next"] == before["next"],
          "the copy serves the same events page (seq, producer dedup, evidence)")
+    _, case_after, _ = admin.req("GET", f"/api/v1/incidents/{case['id']}")
+    for k in ("clocks",):
+        case_before.pop(k, None)
+        case_after.pop(k, None)
+    t.ok(case_after == case_before, "the copy serves the same incident case (number, events, timeline)", (case_before, case_after))
     _, ov_after, _ = admin.req("GET", "/api/v1/overview")
     t.ok(ov_after == ov_before, "and the same overview (running totals copied)", (ov_before, ov_after))
     _, found, _ = admin.req("GET", "/api/v1/events?q=NHA%20CAI%201199")

@@ -40,6 +40,17 @@ Object.assign(CG_STRINGS.vi, {
 	inc_tl_what: "Thao tác",
 	inc_tl_actor: "Người thực hiện",
 	inc_tl_detail: "Nội dung",
+	inc_what_notice: "Gửi nhắc hạn / báo cáo ngay",
+	inc_clocks: "Thời hạn báo cáo",
+	inc_clock_rule: "Báo cáo",
+	inc_clock_due: "Hạn",
+	inc_clock_left: "Còn lại",
+	inc_clock_record: "Ghi nhận đã báo cáo",
+	inc_clock_recorded: "Đã ghi nhận báo cáo",
+	inc_no_clocks: "Không có thời hạn báo cáo nào đang tính.",
+	inc_escalated: "Đã báo cáo ngay lúc",
+	inc_closing_reported: "Đã gửi báo cáo kết thúc lúc",
+	inc_state_secret: "Liên quan bí mật nhà nước",
 });
 
 Object.assign(CG_STRINGS.en, {
@@ -78,4 +89,15 @@ Object.assign(CG_STRINGS.en, {
 	inc_tl_what: "Action",
 	inc_tl_actor: "By",
 	inc_tl_detail: "Detail",
+	inc_what_notice: "Deadline reminder / escalation sent",
+	inc_clocks: "Reporting deadlines",
+	inc_clock_rule: "Report",
+	inc_clock_due: "Due",
+	inc_clock_left: "Left",
+	inc_clock_record: "Record as reported",
+	inc_clock_recorded: "Report recorded",
+	inc_no_clocks: "No reporting deadline is running.",
+	inc_escalated: "Escalated at",
+	inc_closing_reported: "Closing report sent at",
+	inc_state_secret: "Involves state secrets",
 });

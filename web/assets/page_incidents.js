@@ -4,6 +4,10 @@
  * fields and times, buttons for the moves the server says the state
  * machine allows (next_states: the rule stays in the library), linked
  * findings, the timeline of every change and comment, and a note form.
+ * The regulated clocks (clocks: computed by the server from
+ * rules/deadlines/) are shown as "còn 2 ngày" / "quá hạn 1 ngày", red when
+ * overdue, with a button that records the report (it sets the clock's
+ * stop_field to now); the list shows each case's most urgent clock.
  * Also the dialog that opens a case from a finding (the triage queue and
  * the event detail). All text from the API is inserted as text.
  */
@@ -14,6 +18,40 @@ const INC_KINDS = ["defacement", "webshell", "malware", "dns_infection", "secret
 
 function incStateBadge(s) {
 	return badge(t("inc_state_" + s), "inc-" + s);
+}
+
+const CLOCK_CLASS = { running: "warn", overdue: "sev-critical", met: "ok", late: "sev-high" };
+
+function clockBadge(k) {
+	return badge(getLang() === "en" ? k.text_en : k.text_vi, "clock clock-" + k.state + " " + (CLOCK_CLASS[k.state] || ""));
+}
+
+/* The clock that needs attention first: a running or overdue one with the
+ * least time left. */
+function urgentClock(clocks) {
+	const open = (clocks || []).filter((k) => k.state === "running" || k.state === "overdue");
+	return open.sort((a, b) => a.remaining_s - b.remaining_s)[0] || null;
+}
+
+function clocksPanel(c, reload) {
+	const rows = (c.clocks || []).map((k) => {
+		const open = k.state === "running" || k.state === "overdue";
+		return el("tr", { class: "clock-row", "data-rule": k.rule },
+			el("td", null, getLang() === "en" ? k.label_en : k.label_vi, el("div", { class: "muted small" }, k.basis)),
+			el("td", { class: "nowrap" }, timeEl(k.due_at)),
+			el("td", null, clockBadge(k)),
+			el("td", null, open && canWrite() ? button(t("inc_clock_record"), async () => {
+				try {
+					await api("PATCH", "/incidents/" + encodeURIComponent(c.id), { body: { [k.stop_field]: new Date().toISOString() } });
+					toast(t("inc_clock_recorded"));
+					reload();
+				} catch (e) { toast(errorText(e), "error"); }
+			}) : (k.stopped_at ? timeEl(k.stopped_at) : "")));
+	});
+	return el("section", { class: "panel", id: "inc-clocks" }, el("h2", null, t("inc_clocks")),
+		rows.length ? el("div", { class: "table-wrap" }, el("table", { class: "data" },
+			el("thead", null, el("tr", null, el("th", null, t("inc_clock_rule")), el("th", null, t("inc_clock_due")), el("th", null, t("inc_clock_left")), el("th", null, ""))),
+			el("tbody", null, rows))) : el("p", { class: "muted" }, t("inc_no_clocks")));
 }
 
 /* The dialog that opens a case; from a finding when ev is given. */
@@ -27,12 +65,14 @@ async function openIncidentDialog(ev) {
 			{ name: "severity", label: t("severity"), type: "select", options: SEVERITIES.map((s) => [s, tEnum("severity", s)]), default: "high" },
 			{ name: "agency_id", label: t("agency_unit"), type: "select", options: idx.options() },
 			{ name: "owner", label: t("inc_owner") },
+			{ name: "state_secret", label: t("inc_state_secret"), type: "checkbox" },
 			{ name: "description", label: t("inc_description"), type: "textarea", wide: true },
 		],
 		values: ev ? { title: ev.summary || "", kind: INC_KINDS.includes(ev.kind) ? ev.kind : "other", severity: ev.severity, agency_id: ev.agency_id ? String(ev.agency_id) : "" } : {},
 		onSubmit: async (v) => {
 			const body = { title: v.title, kind: v.kind, severity: v.severity, agency_id: Number(v.agency_id) };
 			if (v.owner) body.owner = v.owner;
+			if (v.state_secret) body.state_secret = true;
 			if (v.description) body.description = v.description;
 			if (ev) body.event_ids = [ev.seq];
 			const c = await api("POST", "/incidents", { body });
@@ -59,6 +99,8 @@ async function pageIncident(main, id) {
 			[t("inc_number"), c.number], [t("inc_kind"), t("inc_kind_" + c.kind)], [t("agency_unit"), idx.name(c.agency_id)],
 			[t("inc_owner"), c.owner], [t("inc_detected"), c.detected_at && fmtTime(c.detected_at)], [t("inc_reported"), c.reported_at && fmtTime(c.reported_at)],
 			[t("inc_contained"), c.contained_at && fmtTime(c.contained_at)], [t("inc_closed"), c.closed_at && fmtTime(c.closed_at)],
+			[t("inc_escalated"), c.escalated_at && fmtTime(c.escalated_at)], [t("inc_closing_reported"), c.closing_reported_at && fmtTime(c.closing_reported_at)],
+			[t("inc_state_secret"), c.state_secret && t("yes")],
 			[t("inc_description"), c.description],
 		];
 		const moves = canWrite() ? (c.next_states || []).map((s) => button(t("inc_move_to") + " “" + t("inc_state_" + s) + "”", async () => {
@@ -76,6 +118,7 @@ async function pageIncident(main, id) {
 				el("p", null, incStateBadge(c.state), " ", sevBadge(c.severity)),
 				el("dl", { class: "event-detail" }, fields.filter(([, v]) => v).map(([k, v]) => [el("dt", null, k), el("dd", null, String(v))])),
 				moves.length ? el("div", { class: "dialog-actions", id: "inc-moves" }, moves) : null),
+			clocksPanel(c, load),
 			el("section", { class: "panel", id: "inc-events" }, el("h2", null, t("inc_events")),
 				(c.events || []).length ? el("ul", null, c.events.map((s) => el("li", null, el("a", { href: "#/events?seq=" + encodeURIComponent(s) }, "#" + s)))) : el("p", { class: "muted" }, t("no_data"))),
 			el("section", { class: "panel", id: "inc-timeline" }, el("h2", null, t("inc_timeline")),
@@ -120,6 +163,7 @@ async function pageIncidents(main, params) {
 				{ label: t("agency_unit"), value: (c) => idx.name(c.agency_id) },
 				{ label: t("inc_owner"), value: (c) => c.owner || "" },
 				{ label: t("inc_detected"), class: "nowrap", value: (c) => timeEl(c.detected_at) },
+				{ label: t("inc_clocks"), class: "nowrap", value: (c) => { const k = urgentClock(c.clocks); return k ? clockBadge(k) : ""; } },
 			], res.items, { onRow: (c) => { location.hash = "#/incidents?id=" + encodeURIComponent(c.id); } }),
 			pager(state.offset, state.limit, res.total, (o) => { state.offset = o; load(); })));
 		} catch (e) {

@@ -473,6 +473,10 @@
 #define CG_DEADLINE_MAX_NOTIFY 8
 /* a label or legal basis (UTF-8 bytes, with NUL) */
 #define CG_DEADLINE_MAX_TEXT 192
+/* How often the incident-deadlines job looks at every case (it also runs
+ * at once after a case changes), and how many cases it reads at a time. */
+#define CG_INC_DEADLINE_JOB_MS (10LL * 60 * 1000)
+#define CG_INC_DEADLINE_PAGE 200
 
 /* ---- the public incident report form (api/public_report.h) ---- */
 /* Field sizes in bytes of UTF-8. */

@@ -169,6 +169,36 @@ static const col dnsup_cols[] = {
     {"started", K_INT},    {"finished", K_INT},  {NULL, K_INT},
 };
 
+/* triage of events, suppression rules, incident cases and what hangs off
+ * them (their events, timeline and the deadline notices sent) */
+static const col triage_cols[] = {
+    {"seq", K_INT},      {"agency_id", K_INT},  {"day", K_INT},
+    {"severity", K_INT}, {"state", K_TEXT},     {"assignee", K_TEXT},
+    {"note", K_TEXT},    {"updated_at", K_INT}, {"updated_by", K_TEXT},
+    {NULL, K_INT},
+};
+static const col suppressions_cols[] = {
+    {"id", K_INT},          {"source", K_TEXT},     {"kind", K_TEXT},       {"subject", K_TEXT},
+    {"agency_id", K_INT},   {"note", K_TEXT},       {"from_event", K_INT},  {"expires_at", K_INT},
+    {"created_at", K_INT},  {"created_by", K_TEXT}, {"revoked_at", K_INT},  {NULL, K_INT},
+};
+static const col incidents_cols[] = {
+    {"id", K_INT},        {"year", K_INT},       {"year_seq", K_INT},   {"agency_id", K_INT},
+    {"state", K_TEXT},    {"severity", K_TEXT},  {"kind", K_TEXT},      {"rec", K_JSON},
+    {"created_at", K_INT}, {"updated_at", K_INT}, {NULL, K_INT},
+};
+static const col inc_events_cols[] = {
+    {"incident_id", K_INT}, {"seq", K_INT}, {NULL, K_INT},
+};
+static const col inc_timeline_cols[] = {
+    {"id", K_INT},    {"incident_id", K_INT}, {"time", K_INT}, {"actor", K_TEXT},
+    {"what", K_TEXT}, {"detail", K_JSON},     {NULL, K_INT},
+};
+static const col inc_notices_cols[] = {
+    {"incident_id", K_INT}, {"rule", K_TEXT}, {"stage", K_TEXT}, {"sent_at", K_INT},
+    {NULL, K_INT},
+};
+
 /* In foreign-key order. The scheduler's jobs are not copied: each server
  * makes its jobs when it starts; nor the login throttle's live counts and
  * its secret (a moved province starts counting afresh); nor the public
@@ -192,8 +222,17 @@ static const table tables[] = {
     {"dns_uploads", "id", "id", dnsup_cols},
     {"public_reports", "code", NULL, public_reports_cols},
     {"drills", "id", "id", drills_cols},
+    {"event_triage", "seq", NULL, triage_cols},
+    {"suppressions", "id", "id", suppressions_cols},
+    {"incidents", "id", "id", incidents_cols},
+    {"incident_events", "incident_id, seq", NULL, inc_events_cols},
+    {"incident_timeline", "id", "id", inc_timeline_cols},
+    {"incident_notices", "incident_id, rule, stage", NULL, inc_notices_cols},
 };
 #define N_TABLES (sizeof tables / sizeof tables[0])
+_Static_assert(N_TABLES <= sizeof ((cg_store_copy_report *)0)->tables /
+                               sizeof ((cg_store_copy_report *)0)->tables[0],
+               "cg_store_copy_report.tables must hold every table copied");
 
 /* ---- one row as text values ------------------------------------------ */
 

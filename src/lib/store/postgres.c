@@ -499,6 +499,14 @@ static const char *const migrations[] = {
     " created_by text NOT NULL);"
     "CREATE INDEX drills_system ON drills(system_id, date);"
     "CREATE INDEX drills_agency ON drills(agency_id, date);",
+    /* the deadline notices of incident cases (cg_store_incident_notice):
+     * one row per (case, rule, stage) sent, so each is sent once */
+    "CREATE TABLE incident_notices ("
+    " incident_id bigint NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,"
+    " rule text NOT NULL,"
+    " stage text NOT NULL,"
+    " sent_at bigint NOT NULL,"
+    " PRIMARY KEY (incident_id, rule, stage));",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

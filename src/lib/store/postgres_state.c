@@ -553,6 +553,26 @@ static cg_err pgs_dns_delete(cg_store_impl *st, int64_t id, int64_t now_ms)
 	                      &p);
 }
 
+/* ---- incident deadline notices ------------------------------------------ */
+
+static cg_err pgs_incident_notice(cg_store_impl *st, int64_t id, const char *rule,
+                                  const char *stage, int64_t now_ms, bool *fresh)
+{
+	params p = {0};
+	p_int(&p, id);
+	p_str(&p, rule);
+	p_str(&p, stage);
+	p_int(&p, now_ms);
+	PGresult *r = NULL;
+	cg_err err = pgs_q(st,
+	                   "INSERT INTO incident_notices(incident_id,rule,stage,sent_at)"
+	                   " VALUES($1,$2,$3,$4) ON CONFLICT DO NOTHING RETURNING 1",
+	                   &p, &r);
+	*fresh = !err && PQntuples(r) == 1;
+	PQclear(r);
+	return err;
+}
+
 static const cg_store_state_ops pg_state_ops = {
     .secret = pgs_secret,
     .throttle_get = pgs_throttle_get,
@@ -575,4 +595,5 @@ static const cg_store_state_ops pg_state_ops = {
     .dns_next = pgs_dns_next,
     .dns_set = pgs_dns_set,
     .dns_delete = pgs_dns_delete,
+    .incident_notice = pgs_incident_notice,
 };

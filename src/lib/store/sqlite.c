@@ -386,6 +386,14 @@ static const char *const migrations[] = {
     " created_by TEXT NOT NULL);"
     "CREATE INDEX drills_system ON drills(system_id, date);"
     "CREATE INDEX drills_agency ON drills(agency_id, date);",
+    /* the deadline notices of incident cases (cg_store_incident_notice):
+     * one row per (case, rule, stage) sent, so each is sent once */
+    "CREATE TABLE incident_notices ("
+    " incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,"
+    " rule TEXT NOT NULL,"
+    " stage TEXT NOT NULL,"
+    " sent_at INTEGER NOT NULL,"
+    " PRIMARY KEY (incident_id, rule, stage)) WITHOUT ROWID;",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

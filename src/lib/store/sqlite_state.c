@@ -609,6 +609,29 @@ static cg_err sqs_dns_delete(cg_store_impl *st, int64_t id, int64_t now_ms)
 	                      v, 2, NULL, 0);
 }
 
+/* ---- incident deadline notices ------------------------------------------ */
+
+static cg_err sqs_incident_notice(cg_store_impl *st, int64_t id, const char *rule,
+                                  const char *stage, int64_t now_ms, bool *fresh)
+{
+	conn *c = writer_get(st);
+	cg_err err = CG_OK;
+	sqlite3_stmt *s = st_prep(c,
+	                          "INSERT OR IGNORE INTO incident_notices(incident_id,rule,stage,"
+	                          "sent_at) VALUES(?,?,?,?)",
+	                          &err);
+	if (s) {
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_text(s, 2, rule, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, stage, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 4, now_ms);
+		err = st_done(c, s);
+		*fresh = !err && sqlite3_changes(c->db) == 1;
+	}
+	writer_put(st);
+	return err;
+}
+
 static const cg_store_state_ops sq_state_ops = {
     .secret = sqs_secret,
     .throttle_get = sqs_throttle_get,
@@ -631,4 +654,5 @@ static const cg_store_state_ops sq_state_ops = {
     .dns_next = sqs_dns_next,
     .dns_set = sqs_dns_set,
     .dns_delete = sqs_dns_delete,
+    .incident_notice = sqs_incident_notice,
 };

@@ -299,6 +299,13 @@ cg_err cg_store_incident_get(cg_store *st, const cg_scope *scope, int64_t id, js
 cg_err cg_store_incidents_list(cg_store *st, const cg_scope *scope, const char *state,
                                int64_t limit, int64_t offset, json_t **items, int64_t *total);
 
+/* The deadline notices of cases (server/incident_deadlines.c): records
+ * that the notice (case, rule, stage) is being sent; *fresh is true only
+ * for the first call with these, so each is sent once whichever server
+ * runs the job, and recorded before it is queued. */
+cg_err cg_store_incident_notice(cg_store *st, int64_t id, const char *rule, const char *stage,
+                                int64_t now_ms, bool *fresh);
+
 /* The seq of the event producer stored with this id; CG_ENOTFOUND. */
 cg_err cg_store_event_seq(cg_store *st, const char *producer, const char *id, int64_t *seq);
 

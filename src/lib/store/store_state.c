@@ -30,6 +30,16 @@ static const cg_store_state_ops *S(const cg_store *st)
 	} while (0)
 #define IMPL cg_store_impl_of(st)
 
+cg_err cg_store_incident_notice(cg_store *st, int64_t id, const char *rule, const char *stage,
+                                int64_t now_ms, bool *fresh)
+{
+	*fresh = false;
+	if (id <= 0 || !rule || !*rule || strlen(rule) > 64 || !stage || !*stage ||
+	    strlen(stage) > 32)
+		return CG_EINVAL;
+	STATE(incident_notice(IMPL, id, rule, stage, now_ms, fresh));
+}
+
 cg_err cg_store_secret(cg_store *st, const char *name, const uint8_t fresh[32], uint8_t out[32])
 {
 	if (!name || !*name || strlen(name) > 64)
