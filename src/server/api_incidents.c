@@ -254,8 +254,10 @@ void api_incidents_get(cg_req *req, cg_resp *resp)
 	}
 }
 
-/* The stored record without what the store adds. */
-static json_t *record_of(const json_t *cur)
+/* The stored record without what the store adds (api_incident_docs.c
+ * too). */
+json_t *api_incidents_record(const json_t *cur);
+json_t *api_incidents_record(const json_t *cur)
 {
 	json_t *r = json_deep_copy(cur);
 	static const char *const drop[] = {"id",     "number",   "created_at",  "updated_at",
@@ -275,7 +277,7 @@ void api_incidents_patch(cg_req *req, cg_resp *resp)
 		return;
 	}
 	int64_t now = cg_time_now_ms();
-	json_t *base = record_of(cur), *rec = NULL;
+	json_t *base = api_incidents_record(cur), *rec = NULL;
 	const char *what = NULL;
 	cg_inv_error e;
 	cg_err err = cg_inc_apply(base, body, now, &rec, &what, &e);

@@ -508,6 +508,8 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, cg_resp *r)
 		MHD_add_response_header(mr, "Content-Type", r->content_type);
 	if (r->set_cookie[0])
 		MHD_add_response_header(mr, "Set-Cookie", r->set_cookie);
+	if (r->disposition[0])
+		MHD_add_response_header(mr, "Content-Disposition", r->disposition);
 	add_security_headers(mr, g_srv.tls, r->cacheable);
 	enum MHD_Result ret = MHD_queue_response(c, r->status ? r->status : 200, mr);
 	MHD_destroy_response(mr);

@@ -4,7 +4,9 @@
  * case page offers only the moves the state machine allows, moves it to
  * contained (the time shown), takes a note onto the timeline, and lists
  * it; the case's regulated clocks are shown ("còn N ngày", red "quá hạn"
- * in the list) and recording the report stops one ("đúng hạn"); the
+ * in the list) and recording the report stops one ("đúng hạn"); Mẫu 03
+ * is issued from the case page with edited fields and downloaded as an
+ * attachment; the
  * officer of another agency does not see it.
  */
 import { tap, startServer, launchBrowser, newPage, uiLogin, apiLogin, call, screenshots } from "./lib.mjs";
@@ -81,6 +83,24 @@ await T.step("the case shows its reporting clocks and recording the report stops
 	await screenshots(page, "incident-clocks");
 	return (await page.$$("#inc-clocks tr[data-rule=initial_report] button")).length === 0 &&
 		(await page.textContent("#incident")).includes("Báo cáo ban đầu");
+});
+await T.step("Mẫu 03 is issued from the case page and downloaded as an attachment", async () => {
+	await page.click("#inc-docs li:has-text('Mẫu 03') button:has-text('Ban hành')");
+	await page.waitForSelector(".dialog textarea[name=measures]");
+	if ((await page.inputValue(".dialog input[name=reporter]")) !== "quantri") throw new Error("reporter not prefilled");
+	await page.fill(".dialog input[name=contact]", "0912 345 678");
+	await page.fill(".dialog textarea[name=measures]", "Khôi phục trang <i>từ bản sao lưu</i>");
+	await page.click(".dialog button[type=submit]");
+	await page.waitForSelector("#inc-docs a.doc-issued");
+	await screenshots(page, "incident-documents");
+	const row = await page.textContent("#inc-docs tbody tr");
+	const href = await page.getAttribute("#inc-docs a.doc-issued", "href");
+	const res = await page.request.get(srv.url + href);
+	const body = await res.body();
+	const draft = await page.request.get(srv.url + (await page.getAttribute("#inc-docs a.doc-draft", "href")));
+	return /SC-\d{4}-0001\/BC-03/.test(row) && /[0-9a-f]{64}\.pdf$/.test(href) && res.status() === 200 &&
+		res.headers()["content-disposition"].startsWith("attachment;") && res.headers()["x-content-type-options"] === "nosniff" &&
+		body.subarray(0, 5).toString() === "%PDF-" && draft.status() === 200 && draft.headers()["content-type"] === "application/pdf";
 });
 const late = await call(srv.url, admin, "POST", "/incidents", { title: "Mã độc lây lan", kind: "malware", severity: "high", agency_id: a1.json.id,
 	detected_at: new Date(Date.now() - 30 * 86400000).toISOString() });

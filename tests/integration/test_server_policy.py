@@ -114,7 +114,9 @@ try:
              ("GET", f"/api/v1/incidents/{case1['id']}", None),
              ("PATCH", f"/api/v1/incidents/{case1['id']}", {"state": "triage"}),
              ("POST", f"/api/v1/incidents/{case1['id']}/comments", {"text": "x"}),
-             ("POST", f"/api/v1/incidents/{case1['id']}/events", {"event_ids": [ev1]})]
+             ("POST", f"/api/v1/incidents/{case1['id']}/events", {"event_ids": [ev1]}),
+             ("GET", f"/api/v1/incidents/{case1['id']}/documents/mau-03.pdf", None),
+             ("POST", f"/api/v1/incidents/{case1['id']}/documents", {"form": "mau-03"})]
     leaked = []
     for method, path, body in tries:
         st, resp, _ = o2.req(method, path, body)

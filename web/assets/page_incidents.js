@@ -8,6 +8,9 @@
  * rules/deadlines/) are shown as "còn 2 ngày" / "quá hạn 1 ngày", red when
  * overdue, with a button that records the report (it sets the clock's
  * stop_field to now); the list shows each case's most urgent clock.
+ * The regulated reports (Mẫu 03, Mẫu 04) are downloaded as drafts or
+ * issued from a dialog whose fields the officer edits; issued ones are
+ * listed from the timeline with their SHA-256 and downloaded from there.
  * Also the dialog that opens a case from a finding (the triage queue and
  * the event detail). All text from the API is inserted as text.
  */
@@ -82,6 +85,47 @@ async function openIncidentDialog(ev) {
 	});
 }
 
+const DOC_FIELDS = {
+	"mau-03": ["reporter", "contact", "detection_method", "notified", "os_services", "measures", "recommendations", "place", "signer_role", "signer_name"],
+	"mau-04": ["reporter", "contact", "initial_ref", "result", "measures", "lessons", "recommendations", "attachments", "place", "signer_role", "signer_name"],
+};
+const DOC_LONG = ["detection_method", "measures", "recommendations", "result", "lessons", "os_services", "attachments"];
+
+function issueDialog(c, form, reload) {
+	const first = (c.timeline || []).find((e) => e.what === "document" && e.detail && e.detail.form === "mau-03");
+	formDialog({
+		title: t("inc_doc_issue") + " " + t("inc_doc_" + form),
+		fields: [{ name: "format", label: t("inc_doc_format"), type: "select", options: [["pdf", "PDF"], ["docx", "DOCX"]], default: "pdf" }]
+			.concat(DOC_FIELDS[form].map((f) => ({ name: f, label: t("inc_docf_" + f), type: DOC_LONG.includes(f) ? "textarea" : undefined, wide: DOC_LONG.includes(f) }))),
+		values: { reporter: c.owner || "", initial_ref: first ? first.detail.number : "" },
+		onSubmit: async (v) => {
+			const fields = {};
+			for (const f of DOC_FIELDS[form]) if (v[f]) fields[f] = v[f];
+			await api("POST", "/incidents/" + encodeURIComponent(c.id) + "/documents", { body: { form, format: v.format, fields } });
+			toast(t("inc_doc_issued"));
+			reload();
+		},
+	});
+}
+
+function docsPanel(c, reload) {
+	const base = "/api/v1/incidents/" + encodeURIComponent(c.id) + "/documents/";
+	const issued = (c.timeline || []).filter((e) => e.what === "document" && e.detail);
+	const drafts = ["mau-03", "mau-04"].map((f) => el("li", null, t("inc_doc_" + f) + ": ",
+		el("a", { href: base + f + ".pdf", download: "", class: "doc-draft" }, "PDF"), " · ",
+		el("a", { href: base + f + ".docx", download: "", class: "doc-draft" }, "DOCX"), " ",
+		canWrite() ? button(t("inc_doc_issue"), () => issueDialog(c, f, reload), "btn-small") : null));
+	return el("section", { class: "panel", id: "inc-docs" }, el("h2", null, t("inc_docs")),
+		el("ul", null, drafts),
+		issued.length ? table([
+			{ label: t("inc_doc_number"), class: "nowrap", value: (e) => e.detail.number },
+			{ label: t("inc_doc_form"), value: (e) => t("inc_doc_" + e.detail.form) },
+			{ label: t("time"), class: "nowrap", value: (e) => timeEl(e.time) },
+			{ label: "SHA-256", class: "mono small", value: (e) => e.detail.sha256 },
+			{ label: "", value: (e) => el("a", { href: base + e.detail.sha256 + "." + e.detail.format, download: "", class: "doc-issued" }, t("inc_doc_download") + " " + String(e.detail.format).toUpperCase()) },
+		], issued) : el("p", { class: "muted" }, t("inc_doc_none")));
+}
+
 async function pageIncident(main, id) {
 	const idx = await agencyIndex();
 	const box = el("div", { id: "incident" });
@@ -119,6 +163,7 @@ async function pageIncident(main, id) {
 				el("dl", { class: "event-detail" }, fields.filter(([, v]) => v).map(([k, v]) => [el("dt", null, k), el("dd", null, String(v))])),
 				moves.length ? el("div", { class: "dialog-actions", id: "inc-moves" }, moves) : null),
 			clocksPanel(c, load),
+			docsPanel(c, load),
 			el("section", { class: "panel", id: "inc-events" }, el("h2", null, t("inc_events")),
 				(c.events || []).length ? el("ul", null, c.events.map((s) => el("li", null, el("a", { href: "#/events?seq=" + encodeURIComponent(s) }, "#" + s)))) : el("p", { class: "muted" }, t("no_data"))),
 			el("section", { class: "panel", id: "inc-timeline" }, el("h2", null, t("inc_timeline")),
@@ -126,7 +171,7 @@ async function pageIncident(main, id) {
 					{ label: t("time"), class: "nowrap", value: (r) => timeEl(r.time) },
 					{ label: t("inc_tl_what"), value: (r) => hasT("inc_what_" + r.what) ? t("inc_what_" + r.what) : r.what },
 					{ label: t("inc_tl_actor"), value: (r) => r.actor },
-					{ label: t("inc_tl_detail"), value: (r) => r.detail ? (r.detail.text || (r.detail.state ? t("inc_state_" + r.detail.state) : r.detail.title || "")) : "" },
+					{ label: t("inc_tl_detail"), value: (r) => r.detail ? (r.detail.text || (r.detail.state ? t("inc_state_" + r.detail.state) : r.detail.title || r.detail.number || r.detail.rule || "")) : "" },
 				], c.timeline || []),
 				canWrite() ? el("div", null,
 					el("div", { class: "form-row" }, el("label", { for: note.id }, t("inc_comment")), note),

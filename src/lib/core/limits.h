@@ -477,6 +477,8 @@
  * at once after a case changes), and how many cases it reads at a time. */
 #define CG_INC_DEADLINE_JOB_MS (10LL * 60 * 1000)
 #define CG_INC_DEADLINE_PAGE 200
+/* A generated regulated report (Mẫu 03/04), PDF or DOCX, in bytes. */
+#define CG_INC_MAX_DOC_BYTES (20u * 1024u * 1024u)
 
 /* ---- the public incident report form (api/public_report.h) ---- */
 /* Field sizes in bytes of UTF-8. */
