@@ -17,12 +17,23 @@
  * An issued report is served only when the case's timeline names its
  * hash, so a hash of another case's file finds nothing. Every file goes
  * out as an attachment (never rendered inline) with nosniff (http.c).
+ *
+ * Evidence files (api/incident_files.h) take the same path:
+ *
+ *   POST /api/v1/incidents/{id}/attachments?name=FILE   the bytes as the
+ *        body (at most CG_INC_MAX_ATTACH_BYTES) -> the case
+ *   GET  /api/v1/incidents/{id}/attachments/SHA256      the file
+ *
+ * An upload is stored in the blob store and named on the timeline
+ * ("attachment": name, type sniffed from the bytes, size, sha256); a file
+ * goes out as application/octet-stream, an attachment, nosniff.
  */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/incident.h"
+#include "api/incident_files.h"
 #include "api/incident_forms.h"
 #include "core/json.h"
 #include "core/limits.h"
@@ -34,6 +45,8 @@
 
 void api_incident_doc_get(cg_req *req, cg_resp *resp);
 void api_incident_doc_issue(cg_req *req, cg_resp *resp);
+void api_incident_attach(cg_req *req, cg_resp *resp);
+void api_incident_attachment_get(cg_req *req, cg_resp *resp);
 void cg_resp_invalid(cg_resp *resp, const cg_inv_error *e);
 json_t *api_incidents_record(const json_t *cur);
 
@@ -141,8 +154,9 @@ static bool issued_name(const char *tail, char hex[65], bool *pdf)
 	return true;
 }
 
-/* The timeline entry that issued this file, or NULL. */
-static const json_t *issued_entry(const json_t *c, const char *hex)
+/* The timeline entry (what: "document" or "attachment") that names this
+ * file, or NULL. */
+static const json_t *file_entry(const json_t *c, const char *kind, const char *hex)
 {
 	size_t i;
 	json_t *e;
@@ -151,26 +165,24 @@ static const json_t *issued_entry(const json_t *c, const char *hex)
 		const char *what = cg_json_get_str(e, "what");
 		const json_t *d = json_object_get(e, "detail");
 		const char *h = d ? cg_json_get_str(d, "sha256") : NULL;
-		if (what && strcmp(what, "document") == 0 && h && strcmp(h, hex) == 0)
+		if (what && strcmp(what, kind) == 0 && h && strcmp(h, hex) == 0)
 			return e;
 	}
 	return NULL;
 }
 
-static void serve_issued(cg_req *req, cg_resp *resp, const json_t *c, const char *hex, bool pdf)
+/* The blob into resp's body; false after an error answer. */
+static bool read_blob(cg_req *req, cg_resp *resp, const char *hex, uint64_t max)
 {
-	const json_t *e = issued_entry(c, hex);
-	const json_t *d = e ? json_object_get(e, "detail") : NULL;
-	const char *fmt = d ? cg_json_get_str(d, "format") : NULL;
 	cg_blobs *b = get_blobs(req->srv);
-	if (!e || !fmt || strcmp(fmt, pdf ? "pdf" : "docx") != 0 || !b) {
-		cg_resp_error(resp, 404, "no such issued document", NULL);
-		return;
+	if (!b) {
+		cg_resp_error(resp, 500, "the blob store is not available", NULL);
+		return false;
 	}
 	cg_blob_reader *r = NULL;
 	uint64_t size = 0;
 	cg_err err = cg_blob_open(b, hex, &r, &size);
-	if (!err && size > CG_INC_MAX_DOC_BYTES)
+	if (!err && size > max)
 		err = CG_ETOOBIG;
 	char chunk[65536];
 	size_t got = 0;
@@ -186,10 +198,96 @@ static void serve_issued(cg_req *req, cg_resp *resp, const json_t *c, const char
 		cg_buf_reset(&resp->body);
 		cg_warn("incident documents: blob %s: %s", hex, cg_strerror(err));
 		cg_resp_error(resp, err == CG_ENOTFOUND ? 404 : 500,
-		              "the document's file is missing or altered", NULL);
+		              "the file is missing or altered", NULL);
+		return false;
+	}
+	return true;
+}
+
+static void serve_issued(cg_req *req, cg_resp *resp, const json_t *c, const char *hex, bool pdf)
+{
+	const json_t *e = file_entry(c, "document", hex);
+	const json_t *d = e ? json_object_get(e, "detail") : NULL;
+	const char *fmt = d ? cg_json_get_str(d, "format") : NULL;
+	if (!e || !fmt || strcmp(fmt, pdf ? "pdf" : "docx") != 0) {
+		cg_resp_error(resp, 404, "no such issued document", NULL);
 		return;
 	}
-	attach(resp, c, cg_json_get_str(d, "form"), pdf);
+	if (read_blob(req, resp, hex, CG_INC_MAX_DOC_BYTES))
+		attach(resp, c, cg_json_get_str(d, "form"), pdf);
+}
+
+void api_incident_attachment_get(cg_req *req, cg_resp *resp)
+{
+	json_t *c;
+	if (!case_for(req, resp, CG_ACT_READ, &c))
+		return;
+	const json_t *e =
+	    cg_blob_hash_ok(req->tail) ? file_entry(c, "attachment", req->tail) : NULL;
+	const json_t *d = e ? json_object_get(e, "detail") : NULL;
+	if (!d)
+		cg_resp_error(resp, 404, "no such attachment", NULL);
+	else if (read_blob(req, resp, req->tail, CG_INC_MAX_ATTACH_BYTES)) {
+		resp->status = 200;
+		/* never rendered: a generic type, an attachment, nosniff (http.c) */
+		resp->content_type = "application/octet-stream";
+		snprintf(resp->disposition, sizeof resp->disposition, "attachment; filename=\"%s\"",
+		         cg_json_get_str(d, "name") ? cg_json_get_str(d, "name") : "tep-dinh-kem");
+	}
+	json_decref(c);
+}
+
+void api_incident_attach(cg_req *req, cg_resp *resp)
+{
+	json_t *c;
+	if (!case_for(req, resp, CG_ACT_UPDATE, &c))
+		return;
+	cg_blobs *b = get_blobs(req->srv);
+	if (req->body.len == 0) {
+		invalid(resp, "body", "the file's bytes");
+		json_decref(c);
+		return;
+	}
+	if (req->body.len > CG_INC_MAX_ATTACH_BYTES) {
+		cg_resp_error(resp, 413, "the file is larger than allowed (10 MiB)", NULL);
+		json_decref(c);
+		return;
+	}
+	char name[CG_INC_MAX_FILE_NAME];
+	cg_inc_file_name(cg_req_arg(req, "name"), name, sizeof name);
+	const char *type = cg_inc_sniff((const uint8_t *)req->body.ptr, req->body.len);
+	cg_blob_writer *w = NULL;
+	char hex[CG_BLOB_HEX_LEN + 1];
+	uint64_t size = 0;
+	cg_err err = b ? cg_blob_begin(b, &w) : CG_EIO;
+	if (!err)
+		err = cg_blob_write(w, req->body.ptr, req->body.len);
+	if (!err)
+		err = cg_blob_commit(w, NULL, hex, &size);
+	else if (w)
+		cg_blob_abort(w);
+	if (err) {
+		cg_error("incident attachments: blob store: %s", cg_strerror(err));
+		cg_resp_error(resp, 500, "the file could not be stored", NULL);
+		json_decref(c);
+		return;
+	}
+	json_t *detail = json_pack("{s:s,s:s,s:I,s:s}", "name", name, "type", type, "size",
+	                           (json_int_t)size, "sha256", hex);
+	cg_inc_write wr = {.id = req->id, .what = "attachment", .detail = detail};
+	int64_t id = 0, now = cg_time_now_ms();
+	err = cg_store_incident_write(req->srv->store, &req->scope, &req->actor, &wr, now, &id);
+	json_decref(detail);
+	json_decref(c);
+	json_t *out = NULL;
+	if (!err)
+		err = cg_store_incident_get(req->srv->store, &req->scope, req->id, &out);
+	if (err) {
+		cg_resp_store_error(resp, err, "incident");
+		return;
+	}
+	cg_incident_with_clocks(req->srv->store, out, now);
+	cg_resp_json(resp, 201, out);
 }
 
 void api_incident_doc_get(cg_req *req, cg_resp *resp)
@@ -318,6 +416,10 @@ const cg_route api_incident_docs_routes[] = {
     {"GET", "/api/v1/incidents/{id}/documents/*", api_incident_doc_get, CG_PRES_INCIDENT,
      CG_ACT_READ, NULL},
     {"POST", "/api/v1/incidents/{id}/documents", api_incident_doc_issue, CG_PRES_INCIDENT,
+     CG_ACT_UPDATE, NULL},
+    {"GET", "/api/v1/incidents/{id}/attachments/*", api_incident_attachment_get, CG_PRES_INCIDENT,
+     CG_ACT_READ, NULL},
+    {"POST", "/api/v1/incidents/{id}/attachments", api_incident_attach, CG_PRES_INCIDENT,
      CG_ACT_UPDATE, NULL},
 };
 CG_ROUTE_COUNT(api_incident_docs);

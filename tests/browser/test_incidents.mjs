@@ -6,7 +6,8 @@
  * it; the case's regulated clocks are shown ("còn N ngày", red "quá hạn"
  * in the list) and recording the report stops one ("đúng hạn"); Mẫu 03
  * is issued from the case page with edited fields and downloaded as an
- * attachment; the
+ * attachment; an evidence file is attached and listed with the type
+ * sniffed from its bytes; the
  * officer of another agency does not see it.
  */
 import { tap, startServer, launchBrowser, newPage, uiLogin, apiLogin, call, screenshots } from "./lib.mjs";
@@ -101,6 +102,16 @@ await T.step("Mẫu 03 is issued from the case page and downloaded as an attachm
 	return /SC-\d{4}-0001\/BC-03/.test(row) && /[0-9a-f]{64}\.pdf$/.test(href) && res.status() === 200 &&
 		res.headers()["content-disposition"].startsWith("attachment;") && res.headers()["x-content-type-options"] === "nosniff" &&
 		body.subarray(0, 5).toString() === "%PDF-" && draft.status() === 200 && draft.headers()["content-type"] === "application/pdf";
+});
+await T.step("an evidence file is attached from the case page, its type from its bytes", async () => {
+	await page.setInputFiles("#inc-file", { name: "trang-bi-sua.png", mimeType: "image/png", buffer: Buffer.from("<html><script>alert(1)</script></html>") });
+	await page.click("#inc-files button:has-text('Tải lên')");
+	await page.waitForSelector("#inc-files a.inc-file");
+	const row = await page.textContent("#inc-files tbody tr");
+	const href = await page.getAttribute("#inc-files a.inc-file", "href");
+	const res = await page.request.get(srv.url + href);
+	return row.includes("trang-bi-sua.png") && row.includes("text/plain") && res.status() === 200 &&
+		res.headers()["content-type"] === "application/octet-stream" && res.headers()["content-disposition"].startsWith("attachment;");
 });
 const late = await call(srv.url, admin, "POST", "/incidents", { title: "Mã độc lây lan", kind: "malware", severity: "high", agency_id: a1.json.id,
 	detected_at: new Date(Date.now() - 30 * 86400000).toISOString() });

@@ -7,7 +7,9 @@ edited fields — HTML in them stays text); issuing one keeps the file in
 the blob store, records it on the timeline and stops its clock; files go
 out as attachments with nosniff; an officer of another agency reaches
 neither drafts nor issued files; a hash of a file the case did not issue
-finds nothing. Prints TAP."""
+finds nothing. Evidence files: attached with their type sniffed from the
+bytes (not the name), a safe name, a size limit, and always downloaded as
+application/octet-stream attachments with nosniff. Prints TAP."""
 import hashlib
 import os
 import re
@@ -109,6 +111,36 @@ try:
         if st not in (403, 404):
             leaks.append((m, p, st))
     t.ok(not leaks, "an officer of another agency reaches no draft, file or issue of the case", leaks)
+
+    # evidence files
+    png = b"\x89PNG\r\n\x1a\n" + os.urandom(2000)
+    abase = f"/api/v1/incidents/{c['id']}/attachments"
+    st, ca, _ = admin.req("POST", abase + "?name=" + "..%2F..%2F%E1%BA%A3nh%20ch%E1%BB%A5p%20%3Cx%3E.png", raw=png, ctype="application/octet-stream")
+    att = [e["detail"] for e in (ca.get("timeline") or []) if e["what"] == "attachment"] if st == 201 else []
+    t.ok(st == 201 and len(att) == 1 and att[0]["type"] == "image/png" and att[0]["size"] == len(png)
+         and att[0]["sha256"] == hashlib.sha256(png).hexdigest() and "/" not in att[0]["name"] and "<" not in att[0]["name"]
+         and att[0]["name"].endswith(".png") and not att[0]["name"].startswith("."),
+         "an evidence file is attached: its SHA-256, type sniffed, a safe name", (st, att))
+    html = b"<html><script>alert(1)</script></html>"
+    st, cb, _ = admin.req("POST", abase + "?name=anh.png", raw=html, ctype="image/png")
+    att = [e["detail"] for e in (cb.get("timeline") or []) if e["what"] == "attachment"] if st == 201 else []
+    t.ok(st == 201 and att[-1]["type"] == "text/plain", "the type comes from the bytes, not the name or the claimed type", att)
+    st, f, h = admin.req("GET", f"{abase}/{att[-1]['sha256']}" if att else abase + "/x")
+    t.ok(st == 200 and f == html and h.get("content-type") == "application/octet-stream"
+         and h.get("content-disposition") == 'attachment; filename="anh.png"' and h.get("x-content-type-options") == "nosniff",
+         "a file is always downloaded as an octet-stream attachment with nosniff", (st, h))
+    st, _, _ = admin.req("POST", abase + "?name=big.bin", raw=b"\0" * (10 * 1024 * 1024 + 1), ctype="application/octet-stream")
+    t.ok(st == 413, "a file over 10 MiB is refused", st)
+    st, _, _ = admin.req("POST", abase + "?name=x", raw=b"", ctype="application/octet-stream")
+    t.ok(st == 400, "an empty file is refused", st)
+    st, _, _ = admin.req("GET", f"{abase}/{hashlib.sha256(b'other').hexdigest()}")
+    t.ok(st == 404, "a hash the case did not attach finds nothing", st)
+    leaks = []
+    for m, p, b in (("GET", f"{abase}/{hashlib.sha256(png).hexdigest()}", None), ("POST", abase + "?name=x", b"data")):
+        st, _, _ = o2.req(m, p, raw=b, ctype="application/octet-stream")
+        if st not in (403, 404):
+            leaks.append((m, p, st))
+    t.ok(not leaks, "an officer of another agency can neither read nor attach", leaks)
 
     # the closing report once the response has ended
     for s in ("triage", "responding", "contained"):

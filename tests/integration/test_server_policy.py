@@ -116,7 +116,9 @@ try:
              ("POST", f"/api/v1/incidents/{case1['id']}/comments", {"text": "x"}),
              ("POST", f"/api/v1/incidents/{case1['id']}/events", {"event_ids": [ev1]}),
              ("GET", f"/api/v1/incidents/{case1['id']}/documents/mau-03.pdf", None),
-             ("POST", f"/api/v1/incidents/{case1['id']}/documents", {"form": "mau-03"})]
+             ("POST", f"/api/v1/incidents/{case1['id']}/documents", {"form": "mau-03"}),
+             ("POST", f"/api/v1/incidents/{case1['id']}/attachments?name=x.txt", {"x": 1}),
+             ("GET", f"/api/v1/incidents/{case1['id']}/attachments/{'0' * 64}", None)]
     leaked = []
     for method, path, body in tries:
         st, resp, _ = o2.req(method, path, body)

@@ -11,6 +11,8 @@
  * The regulated reports (Mẫu 03, Mẫu 04) are downloaded as drafts or
  * issued from a dialog whose fields the officer edits; issued ones are
  * listed from the timeline with their SHA-256 and downloaded from there.
+ * Evidence files are attached from a file input (the bytes as the body)
+ * and listed with their sniffed type, size and SHA-256.
  * Also the dialog that opens a case from a finding (the triage queue and
  * the event detail). All text from the API is inserted as text.
  */
@@ -126,6 +128,40 @@ function docsPanel(c, reload) {
 		], issued) : el("p", { class: "muted" }, t("inc_doc_none")));
 }
 
+function filesPanel(c, reload) {
+	const base = "/api/v1/incidents/" + encodeURIComponent(c.id) + "/attachments";
+	const files = (c.timeline || []).filter((e) => e.what === "attachment" && e.detail);
+	const input = el("input", { type: "file", id: "inc-file", name: "file" });
+	const err = el("div", { class: "field-error", role: "alert" });
+	const upload = async () => {
+		err.textContent = "";
+		const f = input.files && input.files[0];
+		if (!f) return;
+		try {
+			const r = await fetch(base + "?name=" + encodeURIComponent(f.name), {
+				method: "POST", body: f, credentials: "same-origin",
+				headers: { "Content-Type": "application/octet-stream", "X-CSRF-Token": session.csrf || "" },
+			});
+			if (!r.ok) {
+				const j = await r.json().catch(() => ({}));
+				throw new Error(j.error || String(r.status));
+			}
+			toast(t("inc_file_added"));
+			reload();
+		} catch (e) { err.textContent = e.message; }
+	};
+	return el("section", { class: "panel", id: "inc-files" }, el("h2", null, t("inc_files")),
+		files.length ? table([
+			{ label: t("inc_file_name"), value: (e) => el("a", { href: base + "/" + e.detail.sha256, download: "", class: "inc-file" }, e.detail.name) },
+			{ label: t("inc_file_type"), value: (e) => e.detail.type },
+			{ label: t("inc_file_size"), class: "nowrap", value: (e) => fmtNum(e.detail.size) + " B" },
+			{ label: "SHA-256", class: "mono small", value: (e) => e.detail.sha256 },
+			{ label: t("time"), class: "nowrap", value: (e) => timeEl(e.time) },
+		], files) : el("p", { class: "muted" }, t("inc_file_none")),
+		canWrite() ? el("div", { class: "form-row" }, el("label", { for: input.id }, t("inc_file_add")), input,
+			button(t("inc_file_upload"), upload, "btn-small"), err) : null);
+}
+
 async function pageIncident(main, id) {
 	const idx = await agencyIndex();
 	const box = el("div", { id: "incident" });
@@ -164,6 +200,7 @@ async function pageIncident(main, id) {
 				moves.length ? el("div", { class: "dialog-actions", id: "inc-moves" }, moves) : null),
 			clocksPanel(c, load),
 			docsPanel(c, load),
+			filesPanel(c, load),
 			el("section", { class: "panel", id: "inc-events" }, el("h2", null, t("inc_events")),
 				(c.events || []).length ? el("ul", null, c.events.map((s) => el("li", null, el("a", { href: "#/events?seq=" + encodeURIComponent(s) }, "#" + s)))) : el("p", { class: "muted" }, t("no_data"))),
 			el("section", { class: "panel", id: "inc-timeline" }, el("h2", null, t("inc_timeline")),

@@ -479,6 +479,10 @@
 #define CG_INC_DEADLINE_PAGE 200
 /* A generated regulated report (Mẫu 03/04), PDF or DOCX, in bytes. */
 #define CG_INC_MAX_DOC_BYTES (20u * 1024u * 1024u)
+/* An evidence file attached to a case (below the request body limit). */
+#define CG_INC_MAX_ATTACH_BYTES (10u * 1024u * 1024u)
+/* An attachment's kept name, in bytes with the NUL. */
+#define CG_INC_MAX_FILE_NAME 128
 
 /* ---- the public incident report form (api/public_report.h) ---- */
 /* Field sizes in bytes of UTF-8. */
