@@ -7,7 +7,7 @@
  * in the list) and recording the report stops one ("đúng hạn"); Mẫu 03
  * is issued from the case page with edited fields and downloaded as an
  * attachment; an evidence file is attached and listed with the type
- * sniffed from its bytes; the
+ * sniffed from its bytes; a task is added and marked done; the
  * officer of another agency does not see it.
  */
 import { tap, startServer, launchBrowser, newPage, uiLogin, apiLogin, call, screenshots } from "./lib.mjs";
@@ -112,6 +112,17 @@ await T.step("an evidence file is attached from the case page, its type from its
 	const res = await page.request.get(srv.url + href);
 	return row.includes("trang-bi-sua.png") && row.includes("text/plain") && res.status() === 200 &&
 		res.headers()["content-type"] === "application/octet-stream" && res.headers()["content-disposition"].startsWith("attachment;");
+});
+await T.step("a task is added on the case page and marked done", async () => {
+	await page.fill("#inc-task-title", "Kiểm tra mã nguồn <trang chủ>");
+	await page.fill("#inc-task-assignee", "quantri");
+	await page.click("#inc-tasks button:has-text('Thêm nhiệm vụ')");
+	await page.waitForSelector("#inc-tasks input.task-done");
+	await page.click("#inc-tasks input.task-done");
+	await page.waitForFunction(() => { const x = document.querySelector("#inc-tasks input.task-done"); return x && x.checked; });
+	const r = await call(srv.url, admin, "GET", "/incidents/" + page.url().match(/id=(\d+)/)[1] + "/tasks");
+	return r.json.items.length === 1 && r.json.items[0].done === true && r.json.items[0].title === "Kiểm tra mã nguồn <trang chủ>" &&
+		(await page.textContent("#inc-tasks")).includes("Kiểm tra mã nguồn <trang chủ>");
 });
 const late = await call(srv.url, admin, "POST", "/incidents", { title: "Mã độc lây lan", kind: "malware", severity: "high", agency_id: a1.json.id,
 	detected_at: new Date(Date.now() - 30 * 86400000).toISOString() });

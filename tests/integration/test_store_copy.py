@@ -63,8 +63,10 @@ try:
     st, case, _ = admin.req("POST", "/api/v1/incidents", {"title": "Cổng bị thay giao diện", "kind": "defacement", "severity": "high",
                                                           "agency_id": child["id"], "event_ids": [e["seq"] for e in page2["items"]]})
     admin.req("POST", f"/api/v1/incidents/{case['id']}/comments", {"text": "đã khôi phục"})
+    admin.req("POST", f"/api/v1/incidents/{case['id']}/tasks", {"title": "Cô lập máy chủ", "due_at": "2026-12-05T03:00:00Z"})
     t.ok(st == 201, "an incident case with two events", case)
     _, case_before, _ = admin.req("GET", f"/api/v1/incidents/{case['id']}")
+    _, tasks_before, _ = admin.req("GET", f"/api/v1/incidents/{case['id']}/tasks")
     _, before, _ = admin.req("GET", "/api/v1/events?limit=500")
     _, ov_before, _ = admin.req("GET", "/api/v1/overview")
     _, ep_before, _ = admin.req("GET", "/api/v1/endpoints")
@@ -99,7 +101,7 @@ t.ok(tables.get("events", {}).get("copied") == 1201 and tables.get("users", {}).
      and tables.get("agents", {}).get("copied") == 1
      and tables.get("agent_policies", {}).get("copied") == 1
      and tables.get("incidents", {}).get("copied") == 1 and tables.get("incident_events", {}).get("copied") == 2
-     and tables.get("incident_timeline", {}).get("copied") == 2 and tables.get("event_triage", {}).get("copied") == 2
+     and tables.get("incident_timeline", {}).get("copied") == 3 and tables.get("incident_tasks", {}).get("copied") == 1 and tables.get("event_triage", {}).get("copied") == 2
      and tables.get("incident_notices", {}).get("copied") == 1, "all rows copied",
      {k: v["copied"] for k, v in tables.items()})
 r, tables = copy()
@@ -130,6 +132,8 @@ try:
         case_before.pop(k, None)
         case_after.pop(k, None)
     t.ok(case_after == case_before, "the copy serves the same incident case (number, events, timeline)", (case_before, case_after))
+    _, tasks_after, _ = admin.req("GET", f"/api/v1/incidents/{case['id']}/tasks")
+    t.ok(tasks_after == tasks_before, "and the same tasks", (tasks_before, tasks_after))
     _, ov_after, _ = admin.req("GET", "/api/v1/overview")
     t.ok(ov_after == ov_before, "and the same overview (running totals copied)", (ov_before, ov_after))
     _, found, _ = admin.req("GET", "/api/v1/events?q=NHA%20CAI%201199")

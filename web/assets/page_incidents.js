@@ -12,7 +12,9 @@
  * issued from a dialog whose fields the officer edits; issued ones are
  * listed from the timeline with their SHA-256 and downloaded from there.
  * Evidence files are attached from a file input (the bytes as the body)
- * and listed with their sniffed type, size and SHA-256.
+ * and listed with their sniffed type, size and SHA-256. Tasks (GET/POST
+ * …/tasks, PATCH …/tasks/{task}) are listed with a done box and added
+ * from a small form.
  * Also the dialog that opens a case from a finding (the triage queue and
  * the event detail). All text from the API is inserted as text.
  */
@@ -162,6 +164,42 @@ function filesPanel(c, reload) {
 			button(t("inc_file_upload"), upload, "btn-small"), err) : null);
 }
 
+async function tasksPanel(c) {
+	const base = "/incidents/" + encodeURIComponent(c.id) + "/tasks";
+	const box = el("section", { class: "panel", id: "inc-tasks" });
+	const draw = (items) => {
+		const title = el("input", { id: "inc-task-title", name: "title", maxlength: "300" });
+		const who = el("input", { id: "inc-task-assignee", name: "assignee" });
+		const err = el("div", { class: "field-error", role: "alert" });
+		clear(box).append(el("h2", null, t("inc_tasks")),
+			items.length ? table([
+				{ label: t("inc_task_done"), value: (k) => el("input", { type: "checkbox", class: "task-done", checked: k.done, disabled: !canWrite(),
+					"aria-label": t("inc_task_done") + ": " + k.title,
+					onchange: async (ev) => {
+						try { draw((await api("PATCH", base + "/" + encodeURIComponent(k.id), { body: { done: ev.target.checked } })).items); } catch (e) { toast(errorText(e), "error"); }
+					} }) },
+				{ label: t("inc_task_title"), value: (k) => el("span", { class: k.done ? "muted" : "" }, k.title) },
+				{ label: t("inc_owner"), value: (k) => k.assignee || "" },
+				{ label: t("inc_task_due"), class: "nowrap", value: (k) => k.due_at ? timeEl(k.due_at) : "" },
+			], items) : el("p", { class: "muted" }, t("inc_task_none")),
+			canWrite() ? el("div", { class: "form-row" },
+				el("label", { for: title.id }, t("inc_task_title")), title,
+				el("label", { for: who.id }, t("inc_owner")), who,
+				button(t("inc_task_add"), async () => {
+					err.textContent = "";
+					const body = { title: title.value };
+					if (who.value) body.assignee = who.value;
+					try { draw((await api("POST", base, { body })).items); } catch (e) { err.textContent = errorText(e); }
+				}, "btn-small"), err) : null);
+	};
+	try {
+		draw((await api("GET", base)).items);
+	} catch (e) {
+		clear(box).appendChild(notice("error", errorText(e)));
+	}
+	return box;
+}
+
 async function pageIncident(main, id) {
 	const idx = await agencyIndex();
 	const box = el("div", { id: "incident" });
@@ -192,6 +230,7 @@ async function pageIncident(main, id) {
 		}, s === "closed" || s === "contained" ? "btn-primary" : "")) : [];
 		const note = el("textarea", { id: "inc-note", name: "text", rows: "2", maxlength: "20000" });
 		const noteErr = el("div", { class: "field-error", role: "alert" });
+		const tasks = await tasksPanel(c);
 		clear(box).append(
 			pageHeader(c.number + " · " + c.title, el("a", { class: "btn", href: "#/incidents" }, t("inc_back"))),
 			el("section", { class: "panel" },
@@ -200,6 +239,7 @@ async function pageIncident(main, id) {
 				moves.length ? el("div", { class: "dialog-actions", id: "inc-moves" }, moves) : null),
 			clocksPanel(c, load),
 			docsPanel(c, load),
+			tasks,
 			filesPanel(c, load),
 			el("section", { class: "panel", id: "inc-events" }, el("h2", null, t("inc_events")),
 				(c.events || []).length ? el("ul", null, c.events.map((s) => el("li", null, el("a", { href: "#/events?seq=" + encodeURIComponent(s) }, "#" + s)))) : el("p", { class: "muted" }, t("no_data"))),

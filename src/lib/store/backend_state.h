@@ -55,6 +55,10 @@ typedef struct cg_store_state_ops {
 	/* incident deadline notices sent (store.h) */
 	cg_err (*incident_notice)(cg_store_impl *st, int64_t id, const char *rule,
 	                          const char *stage, int64_t now_ms, bool *fresh);
+	/* incident tasks (store.h) */
+	cg_err (*task_put)(cg_store_impl *st, int64_t incident_id, const json_t *rec,
+	                   int64_t now_ms, int64_t *task_id);
+	cg_err (*tasks_list)(cg_store_impl *st, int64_t incident_id, json_t **items);
 } cg_store_state_ops;
 
 #endif

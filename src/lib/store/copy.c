@@ -199,6 +199,12 @@ static const col inc_notices_cols[] = {
     {NULL, K_INT},
 };
 
+static const col inc_tasks_cols[] = {
+    {"id", K_INT},     {"incident_id", K_INT}, {"title", K_TEXT},      {"assignee", K_TEXT},
+    {"due_at", K_TEXT}, {"done", K_BOOL},       {"created_at", K_INT}, {"updated_at", K_INT},
+    {NULL, K_INT},
+};
+
 /* In foreign-key order. The scheduler's jobs are not copied: each server
  * makes its jobs when it starts; nor the login throttle's live counts and
  * its secret (a moved province starts counting afresh); nor the public
@@ -228,6 +234,7 @@ static const table tables[] = {
     {"incident_events", "incident_id, seq", NULL, inc_events_cols},
     {"incident_timeline", "id", "id", inc_timeline_cols},
     {"incident_notices", "incident_id, rule, stage", NULL, inc_notices_cols},
+    {"incident_tasks", "id", "id", inc_tasks_cols},
 };
 #define N_TABLES (sizeof tables / sizeof tables[0])
 _Static_assert(N_TABLES <= sizeof ((cg_store_copy_report *)0)->tables /

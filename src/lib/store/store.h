@@ -306,6 +306,17 @@ cg_err cg_store_incidents_list(cg_store *st, const cg_scope *scope, const char *
 cg_err cg_store_incident_notice(cg_store *st, int64_t id, const char *rule, const char *stage,
                                 int64_t now_ms, bool *fresh);
 
+/* The tasks of a case (api/incident_task.h decides what a task may be):
+ * rec {title, assignee|null, due_at|null (RFC 3339), done}. *task_id 0
+ * adds one (*task_id gets its id), else changes that task of that case
+ * (CG_ENOTFOUND when the case has no such task). The caller has checked
+ * the case against the caller's scope. */
+cg_err cg_store_incident_task_put(cg_store *st, int64_t incident_id, const json_t *rec,
+                                  int64_t now_ms, int64_t *task_id);
+/* Oldest first: [{id, title, assignee, due_at, done, created_at,
+ * updated_at}]. */
+cg_err cg_store_incident_tasks(cg_store *st, int64_t incident_id, json_t **items);
+
 /* The seq of the event producer stored with this id; CG_ENOTFOUND. */
 cg_err cg_store_event_seq(cg_store *st, const char *producer, const char *id, int64_t *seq);
 

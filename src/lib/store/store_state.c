@@ -258,3 +258,18 @@ cg_err cg_store_dns_upload_delete(cg_store *st, int64_t id, int64_t now_ms)
 {
 	STATE(dns_delete(IMPL, id, now_ms));
 }
+
+cg_err cg_store_incident_task_put(cg_store *st, int64_t incident_id, const json_t *rec,
+                                  int64_t now_ms, int64_t *task_id)
+{
+	if (incident_id <= 0 || !json_is_object(rec) || !cg_json_get_str(rec, "title") ||
+	    !str_ok(rec, "assignee", 256) || !str_ok(rec, "due_at", 64))
+		return CG_EINVAL;
+	STATE(task_put(IMPL, incident_id, rec, now_ms, task_id));
+}
+
+cg_err cg_store_incident_tasks(cg_store *st, int64_t incident_id, json_t **items)
+{
+	*items = NULL;
+	STATE(tasks_list(IMPL, incident_id, items));
+}
