@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "api/incident.h"
+#include "incident_deadlines.h"
 #include "core/limits.h"
 #include "core/timeutil.h"
 #include "server.h"
@@ -61,6 +62,8 @@ static void answer(cg_req *req, cg_resp *resp, cg_err err, int64_t id, unsigned 
 		return;
 	}
 	with_next(out);
+	cg_incident_with_clocks(req->srv->store, out, cg_time_now_ms());
+	cg_incident_deadlines_poke(); /* an escalation goes out at once */
 	cg_resp_json(resp, status, out);
 }
 
@@ -147,10 +150,15 @@ void api_incidents_list(cg_req *req, cg_resp *resp)
 	cg_err err =
 	    cg_store_incidents_list(req->srv->store, &req->scope, state && *state ? state : NULL,
 	                            limit, offset, &items, &total);
-	if (err)
+	if (err) {
 		cg_resp_store_error(resp, err, "incidents");
-	else
-		cg_resp_json(resp, 200, cg_list_body(items, total));
+		return;
+	}
+	size_t i;
+	json_t *c;
+	int64_t now = cg_time_now_ms();
+	json_array_foreach(items, i, c) cg_incident_with_clocks(req->srv->store, c, now);
+	cg_resp_json(resp, 200, cg_list_body(items, total));
 }
 
 void api_incidents_create(cg_req *req, cg_resp *resp)
@@ -241,16 +249,19 @@ void api_incidents_get(cg_req *req, cg_resp *resp)
 	json_t *cur;
 	if (case_for(req, resp, CG_ACT_READ, &cur)) {
 		with_next(cur);
+		cg_incident_with_clocks(req->srv->store, cur, cg_time_now_ms());
 		cg_resp_json(resp, 200, cur);
 	}
 }
 
-/* The stored record without what the store adds. */
-static json_t *record_of(const json_t *cur)
+/* The stored record without what the store adds (api_incident_docs.c
+ * too). */
+json_t *api_incidents_record(const json_t *cur);
+json_t *api_incidents_record(const json_t *cur)
 {
 	json_t *r = json_deep_copy(cur);
-	static const char *const drop[] = {"id",     "number",   "created_at", "updated_at",
-	                                   "events", "timeline", "next_states"};
+	static const char *const drop[] = {"id",     "number",   "created_at",  "updated_at",
+	                                   "events", "timeline", "next_states", "clocks"};
 	for (size_t i = 0; i < sizeof drop / sizeof *drop; i++)
 		json_object_del(r, drop[i]);
 	return r;
@@ -266,7 +277,7 @@ void api_incidents_patch(cg_req *req, cg_resp *resp)
 		return;
 	}
 	int64_t now = cg_time_now_ms();
-	json_t *base = record_of(cur), *rec = NULL;
+	json_t *base = api_incidents_record(cur), *rec = NULL;
 	const char *what = NULL;
 	cg_inv_error e;
 	cg_err err = cg_inc_apply(base, body, now, &rec, &what, &e);

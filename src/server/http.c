@@ -43,6 +43,7 @@
 #include "events_job.h"
 #include "exposure_job.h"
 #include "jobs.h"
+#include "incident_deadlines.h"
 #include "web_watch.h"
 
 /* What a value holding a percent-encoded NUL is replaced with (unescape). */
@@ -520,6 +521,8 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, reqctx *x, cg_resp *r
 		MHD_add_response_header(mr, "Content-Type", r->content_type);
 	if (r->set_cookie[0])
 		MHD_add_response_header(mr, "Set-Cookie", r->set_cookie);
+	if (r->disposition[0])
+		MHD_add_response_header(mr, "Content-Disposition", r->disposition);
 	add_security_headers(mr, g_srv.tls, r->cacheable);
 	MHD_add_response_header(mr, "X-Request-Id", x->rid);
 	x->status = r->status ? r->status : 200;
@@ -1226,11 +1229,13 @@ int cg_serve_run(const cg_serve_opts *o)
 	    cg_events_job_add(jobs, g_srv.store, o->retention_months) ||
 	    cg_backup_job_add(jobs, o, &bwhy) ||
 	    cg_xp_job_add(jobs, g_srv.store, o->data_dir, o->exposure_schedule, &xpjob) ||
+	    cg_incident_deadlines_start(jobs, g_srv.store, o->data_dir, o->alert_config, &bwhy) ||
 	    cg_jobs_start(jobs)) {
 		fprintf(stderr, "canhgac serve: cannot start the background jobs (see above) %s\n",
 		        cg_buf_cstr(&bwhy));
 		cg_buf_free(&bwhy);
 		cg_jobs_free(jobs);
+		cg_incident_deadlines_stop();
 		cg_web_watch_stop(watch);
 		cg_xp_job_free(xpjob);
 		atomic_store(&g_cw_stop, true);
@@ -1270,6 +1275,7 @@ int cg_serve_run(const cg_serve_opts *o)
 	MHD_stop_daemon(d);
 	dns_jobs_shutdown();
 	cg_jobs_free(jobs); /* a run in progress finishes first */
+	cg_incident_deadlines_stop();
 	cg_web_watch_stop(watch);
 	cg_xp_job_free(xpjob);
 	cg_serve_config_free(&held);

@@ -22,6 +22,8 @@ CG_ROUTE_GROUP(api_import);
 CG_ROUTE_GROUP(api_events);
 CG_ROUTE_GROUP(api_triage);
 CG_ROUTE_GROUP(api_incidents);
+CG_ROUTE_GROUP(api_incident_docs);
+CG_ROUTE_GROUP(api_incident_tasks);
 CG_ROUTE_GROUP(dns_upload);
 CG_ROUTE_GROUP(api_admin);
 CG_ROUTE_GROUP(api_agent);
@@ -39,6 +41,8 @@ static const cg_route_group groups[] = {
     {api_events_routes, &api_events_nroutes},
     {api_triage_routes, &api_triage_nroutes},
     {api_incidents_routes, &api_incidents_nroutes},
+    {api_incident_docs_routes, &api_incident_docs_nroutes},
+    {api_incident_tasks_routes, &api_incident_tasks_nroutes},
     {dns_upload_routes, &dns_upload_nroutes},
     {api_admin_routes, &api_admin_nroutes},
     {api_agent_routes, &api_agent_nroutes},

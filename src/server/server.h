@@ -102,6 +102,7 @@ typedef struct cg_resp {
 	size_t static_len;
 	char set_cookie[256];
 	bool cacheable; /* static assets may be cached */
+	char disposition[256]; /* Content-Disposition when set (downloads) */
 } cg_resp;
 
 typedef void (*cg_handler)(cg_req *req, cg_resp *resp);

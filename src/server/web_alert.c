@@ -37,6 +37,8 @@ struct cg_web_alerts {
 	char *province_emails;
 	char *webhook_url, *webhook_chat_id;
 	int64_t max_attempts, retry_base_s;
+	int64_t remind_h; /* deadline_remind_hours */
+	cg_config *cfg;   /* kept for the notify_ROLE lists */
 };
 
 static char *dup_opt(const cg_config *c, const char *k)
@@ -121,6 +123,9 @@ cg_err cg_web_alerts_open(cg_store *st, const char *data_dir, const char *config
 		if (!err)
 			err = cg_config_get_int(cfg, "alerts", "retry_base_s", 1, 86400, 30,
 			                        &a->retry_base_s, why);
+		if (!err)
+			err = cg_config_get_int(cfg, "alerts", "deadline_remind_hours", 0, 24 * 366,
+			                        24, &a->remind_h, why);
 		if (err) {
 			cg_config_free(cfg);
 			cg_buf_free(&p);
@@ -136,7 +141,9 @@ cg_err cg_web_alerts_open(cg_store *st, const char *data_dir, const char *config
 	a->province_emails = dup_opt(cfg, "province_emails");
 	a->webhook_url = dup_opt(cfg, "webhook_url");
 	a->webhook_chat_id = dup_opt(cfg, "webhook_chat_id");
-	cg_config_free(cfg);
+	if (!cfgp)
+		a->remind_h = 24;
+	a->cfg = cfg;
 	cg_buf_reset(&p);
 	cg_buf_printf(&p, "%s/web/alerts.json", data_dir);
 	a->path = strdup(cg_buf_cstr(&p));
@@ -160,6 +167,7 @@ void cg_web_alerts_close(cg_web_alerts *a)
 	free(a->province_emails);
 	free(a->webhook_url);
 	free(a->webhook_chat_id);
+	cg_config_free(a->cfg);
 	free(a->path);
 	pthread_mutex_destroy(&a->mu);
 	free(a);
@@ -167,7 +175,12 @@ void cg_web_alerts_close(cg_web_alerts *a)
 
 /* ---- queueing ------------------------------------------------------------ */
 
-static void push(cg_web_alerts *a, const char *channel, const char *to, const cg_event *ev,
+/* What a delivery is about: a finding's event, or a case's notice. */
+typedef struct about {
+	const char *event_id, *kind, *severity, *url;
+} about;
+
+static void push(cg_web_alerts *a, const char *channel, const char *to, const about *ab,
                  int64_t agency_id, const char *subject, const char *text)
 {
 	char id[33];
@@ -176,9 +189,9 @@ static void push(cg_web_alerts *a, const char *channel, const char *to, const cg
 	json_t *r = json_pack(
 	    "{s:s,s:I,s:s,s:o,s:I,s:o,s:o,s:s,s:o,s:o,s:o,s:I}", "id", id, "created", (json_int_t)t,
 	    "channel", channel, "to", cg_json_cstr(to), "agency_id", (json_int_t)agency_id,
-	    "event_id", cg_json_cstr(ev->id), "kind", cg_json_cstr(ev->kind), "severity",
-	    cg_severity_name(ev->severity), "url", cg_json_cstr(ev->subject), "subject",
-	    cg_json_cstr(subject), "text", cg_json_cstr(text), "next_try_ms", (json_int_t)t);
+	    "event_id", cg_json_cstr(ab->event_id), "kind", cg_json_cstr(ab->kind), "severity",
+	    ab->severity, "url", cg_json_cstr(ab->url), "subject", cg_json_cstr(subject), "text",
+	    cg_json_cstr(text), "next_try_ms", (json_int_t)t);
 	/* bounded: the store drops the oldest finished rows first */
 	if (!r || cg_store_alert_add(a->st, r, MAX_DELIVERIES))
 		cg_error("alerts: cannot queue a %s delivery: %s", channel, cg_store_errmsg());
@@ -209,8 +222,30 @@ static void contact_emails(cg_web_alerts *a, int64_t agency_id, cg_buf *out)
 	json_decref(f);
 }
 
+/* One delivery per address of a "a; b, c" list: a bad address fails
+ * alone. */
+static void push_emails(cg_web_alerts *a, const char *addrs, const about *ab, int64_t agency_id,
+                        const char *subject, const char *text)
+{
+	char *list = strdup(addrs);
+	for (char *s = list; s && *s;) {
+		size_t n = strcspn(s, ";,");
+		char save = s[n];
+		s[n] = '\0';
+		cg_slice addr = cg_slice_trim(cg_slice_cstr(s));
+		if (addr.len) {
+			char one[320];
+			if (cg_slice_copy(addr, one, sizeof one) == CG_OK)
+				push(a, "email", one, ab, agency_id, subject, text);
+		}
+		s += n + (save ? 1 : 0);
+	}
+	free(list);
+}
+
 void cg_web_alerts_new_finding(cg_web_alerts *a, const cg_event *ev, int64_t agency_id)
 {
+	about ab = {ev->id, ev->kind, cg_severity_name(ev->severity), ev->subject};
 	if (!a || !a->enabled)
 		return;
 	cg_buf subj, text, to;
@@ -232,30 +267,55 @@ void cg_web_alerts_new_finding(cg_web_alerts *a, const cg_event *ev, int64_t age
 		if (a->province_emails)
 			cg_buf_printf(&to, "%s;", a->province_emails);
 		contact_emails(a, agency_id, &to);
-		/* one delivery per address: a bad address fails alone */
-		char *list = strdup(cg_buf_cstr(&to));
-		for (char *s = list; s && *s;) {
-			size_t n = strcspn(s, ";,");
-			char save = s[n];
-			s[n] = '\0';
-			cg_slice addr = cg_slice_trim(cg_slice_cstr(s));
-			if (addr.len) {
-				char one[320];
-				if (cg_slice_copy(addr, one, sizeof one) == CG_OK)
-					push(a, "email", one, ev, agency_id, cg_buf_cstr(&subj),
-					     cg_buf_cstr(&text));
-			}
-			s += n + (save ? 1 : 0);
-		}
-		free(list);
+		push_emails(a, cg_buf_cstr(&to), &ab, agency_id, cg_buf_cstr(&subj),
+		            cg_buf_cstr(&text));
 	}
 	if (a->webhook_url)
-		push(a, "webhook", a->webhook_url, ev, agency_id, cg_buf_cstr(&subj),
+		push(a, "webhook", a->webhook_url, &ab, agency_id, cg_buf_cstr(&subj),
 		     cg_buf_cstr(&text));
 	pthread_mutex_unlock(&a->mu);
 	cg_buf_free(&subj);
 	cg_buf_free(&text);
 	cg_buf_free(&to);
+}
+
+size_t cg_web_alerts_notice(cg_web_alerts *a, int64_t agency_id, const char *kind, const char *ref,
+                            const char *const *roles, size_t nroles, const char *subject,
+                            const char *text)
+{
+	if (!a || !a->enabled)
+		return 0;
+	about ab = {ref, kind, "high", NULL};
+	cg_buf to;
+	cg_buf_init(&to, 8192);
+	pthread_mutex_lock(&a->mu);
+	if (a->smtp_url && a->smtp_from) {
+		for (size_t i = 0; i < nroles; i++) {
+			char key[96];
+			snprintf(key, sizeof key, "notify_%s", roles[i]);
+			const char *v = cg_config_get(a->cfg, "alerts", key);
+			if (v && *v)
+				cg_buf_printf(&to, "%s;", v);
+			else if (strcmp(roles[i], "provincial_team") == 0 && a->province_emails)
+				cg_buf_printf(&to, "%s;", a->province_emails);
+		}
+		push_emails(a, cg_buf_cstr(&to), &ab, agency_id, subject, text);
+	}
+	if (a->webhook_url)
+		push(a, "webhook", a->webhook_url, &ab, agency_id, subject, text);
+	pthread_mutex_unlock(&a->mu);
+	cg_buf_free(&to);
+	return 1;
+}
+
+bool cg_web_alerts_enabled(const cg_web_alerts *a)
+{
+	return a && a->enabled;
+}
+
+int64_t cg_web_alerts_remind_ms(const cg_web_alerts *a)
+{
+	return a ? a->remind_h * 3600 * 1000 : 24LL * 3600 * 1000;
 }
 
 /* ---- delivery ------------------------------------------------------------ */
@@ -407,6 +467,11 @@ static void attempt(cg_web_alerts *a, json_t *r, json_t *upd)
 
 size_t cg_web_alerts_deliver(cg_web_alerts *a)
 {
+	return cg_web_alerts_deliver_kind(a, CG_ALERT_NOTICE_PREFIX, false);
+}
+
+size_t cg_web_alerts_deliver_kind(cg_web_alerts *a, const char *prefix, bool match)
+{
 	if (!a)
 		return 0;
 	size_t pending = 0;
@@ -419,6 +484,9 @@ size_t cg_web_alerts_deliver(cg_web_alerts *a)
 	json_t *r;
 	json_array_foreach(due, i, r)
 	{
+		const char *kind = cg_json_get_str(r, "kind");
+		if ((kind && strncmp(kind, prefix, strlen(prefix)) == 0) != match)
+			continue; /* the other job's */
 		json_t *upd = json_object();
 		attempt(a, r, upd);
 		json_int_t n = json_integer_value(json_object_get(r, "attempts")) + 1;

@@ -23,6 +23,16 @@
  *   webhook_url = https://api.telegram.org/bot<TOKEN>/sendMessage
  *   webhook_chat_id = -1001234567              (optional)
  *   max_attempts = 8                           retry_base_s = 30
+ *   notify_police_cyber = a@cand.gov.vn        (recipients of each role a
+ *   notify_leaders = ...                        deadline rule names;
+ *                                              provincial_team defaults to
+ *                                              province_emails)
+ *   deadline_remind_hours = 24                 reminder lead time
+ *
+ * Incident deadline notices (server/incident_deadlines.c) use the same
+ * queue with kinds starting "deadline."; the portal-watch job delivers
+ * the other rows and the deadline job those, so no row has two
+ * deliverers.
  *
  * Thread safety: all functions are called from the watcher thread except
  * cg_web_alerts_list (handlers), which takes the module's mutex.
@@ -44,8 +54,23 @@ cg_err cg_web_alerts_open(cg_store *st, const char *data_dir, const char *config
 void cg_web_alerts_close(cg_web_alerts *a);
 /* Queues the notifications of a newly opened finding. */
 void cg_web_alerts_new_finding(cg_web_alerts *a, const cg_event *ev, int64_t agency_id);
-/* Attempts the deliveries that are due; returns how many remain pending. */
+/* Attempts the deliveries that are due; returns how many remain pending.
+ * All but the deadline notices. */
 size_t cg_web_alerts_deliver(cg_web_alerts *a);
+#define CG_ALERT_NOTICE_PREFIX "deadline."
+/* Only the rows whose kind starts with prefix (match) or does not. */
+size_t cg_web_alerts_deliver_kind(cg_web_alerts *a, const char *prefix, bool match);
+/* Queues a notice about an incident case: e-mail to the recipients of
+ * each role, and the webhook. kind starts with CG_ALERT_NOTICE_PREFIX;
+ * ref names the case (shown as the delivery's event). Returns 0 when
+ * alerts are off. */
+size_t cg_web_alerts_notice(cg_web_alerts *a, int64_t agency_id, const char *kind, const char *ref,
+                            const char *const *roles, size_t nroles, const char *subject,
+                            const char *text);
+/* Whether a configuration is in force (else nothing is queued). */
+bool cg_web_alerts_enabled(const cg_web_alerts *a);
+/* The reminder lead time before a deadline (deadline_remind_hours). */
+int64_t cg_web_alerts_remind_ms(const cg_web_alerts *a);
 /* Deliveries, newest first; agency_id > 0 limits to one agency. */
 json_t *cg_web_alerts_list(cg_web_alerts *a, int64_t agency_id);
 

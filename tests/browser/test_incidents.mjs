@@ -3,7 +3,12 @@
  * triage queue opens a case (its fields filled from the finding), the
  * case page offers only the moves the state machine allows, moves it to
  * contained (the time shown), takes a note onto the timeline, and lists
- * it; the officer of another agency does not see it.
+ * it; the case's regulated clocks are shown ("còn N ngày", red "quá hạn"
+ * in the list) and recording the report stops one ("đúng hạn"); Mẫu 03
+ * is issued from the case page with edited fields and downloaded as an
+ * attachment; an evidence file is attached and listed with the type
+ * sniffed from its bytes; a task is added and marked done; the
+ * officer of another agency does not see it.
  */
 import { tap, startServer, launchBrowser, newPage, uiLogin, apiLogin, call, screenshots } from "./lib.mjs";
 
@@ -69,12 +74,67 @@ await T.step("a note goes onto the timeline, as text", async () => {
 	const rows = await page.$$("#inc-timeline tbody tr");
 	return rows.length === 5;
 });
+await T.step("the case shows its reporting clocks and recording the report stops one", async () => {
+	const rows = await page.$$eval("#inc-clocks tr.clock-row", (xs) => xs.map((x) => [x.dataset.rule, x.textContent]));
+	const ok = rows.length === 2 && rows[0][0] === "initial_report" && rows[0][1].includes("Mẫu 03") && /còn \d+ ngày/.test(rows[0][1]) &&
+		rows[1][0] === "closing_report" && rows[1][1].includes("Mẫu 04");
+	if (!ok) throw new Error(JSON.stringify(rows));
+	await page.click("#inc-clocks tr[data-rule=initial_report] button:has-text('Ghi nhận đã báo cáo')");
+	await page.waitForFunction(() => { const x = document.querySelector("#inc-clocks tr[data-rule=initial_report]"); return x && x.textContent.includes("đúng hạn"); });
+	await screenshots(page, "incident-clocks");
+	return (await page.$$("#inc-clocks tr[data-rule=initial_report] button")).length === 0 &&
+		(await page.textContent("#incident")).includes("Báo cáo ban đầu");
+});
+await T.step("Mẫu 03 is issued from the case page and downloaded as an attachment", async () => {
+	await page.click("#inc-docs li:has-text('Mẫu 03') button:has-text('Ban hành')");
+	await page.waitForSelector(".dialog textarea[name=measures]");
+	if ((await page.inputValue(".dialog input[name=reporter]")) !== "quantri") throw new Error("reporter not prefilled");
+	await page.fill(".dialog input[name=contact]", "0912 345 678");
+	await page.fill(".dialog textarea[name=measures]", "Khôi phục trang <i>từ bản sao lưu</i>");
+	await page.click(".dialog button[type=submit]");
+	await page.waitForSelector("#inc-docs a.doc-issued");
+	await screenshots(page, "incident-documents");
+	const row = await page.textContent("#inc-docs tbody tr");
+	const href = await page.getAttribute("#inc-docs a.doc-issued", "href");
+	const res = await page.request.get(srv.url + href);
+	const body = await res.body();
+	const draft = await page.request.get(srv.url + (await page.getAttribute("#inc-docs a.doc-draft", "href")));
+	return /SC-\d{4}-0001\/BC-03/.test(row) && /[0-9a-f]{64}\.pdf$/.test(href) && res.status() === 200 &&
+		res.headers()["content-disposition"].startsWith("attachment;") && res.headers()["x-content-type-options"] === "nosniff" &&
+		body.subarray(0, 5).toString() === "%PDF-" && draft.status() === 200 && draft.headers()["content-type"] === "application/pdf";
+});
+await T.step("an evidence file is attached from the case page, its type from its bytes", async () => {
+	await page.setInputFiles("#inc-file", { name: "trang-bi-sua.png", mimeType: "image/png", buffer: Buffer.from("<html><script>alert(1)</script></html>") });
+	await page.click("#inc-files button:has-text('Tải lên')");
+	await page.waitForSelector("#inc-files a.inc-file");
+	const row = await page.textContent("#inc-files tbody tr");
+	const href = await page.getAttribute("#inc-files a.inc-file", "href");
+	const res = await page.request.get(srv.url + href);
+	return row.includes("trang-bi-sua.png") && row.includes("text/plain") && res.status() === 200 &&
+		res.headers()["content-type"] === "application/octet-stream" && res.headers()["content-disposition"].startsWith("attachment;");
+});
+await T.step("a task is added on the case page and marked done", async () => {
+	await page.fill("#inc-task-title", "Kiểm tra mã nguồn <trang chủ>");
+	await page.fill("#inc-task-assignee", "quantri");
+	await page.click("#inc-tasks button:has-text('Thêm nhiệm vụ')");
+	await page.waitForSelector("#inc-tasks input.task-done");
+	await page.click("#inc-tasks input.task-done");
+	await page.waitForFunction(() => { const x = document.querySelector("#inc-tasks input.task-done"); return x && x.checked; });
+	const r = await call(srv.url, admin, "GET", "/incidents/" + page.url().match(/id=(\d+)/)[1] + "/tasks");
+	return r.json.items.length === 1 && r.json.items[0].done === true && r.json.items[0].title === "Kiểm tra mã nguồn <trang chủ>" &&
+		(await page.textContent("#inc-tasks")).includes("Kiểm tra mã nguồn <trang chủ>");
+});
+const late = await call(srv.url, admin, "POST", "/incidents", { title: "Mã độc lây lan", kind: "malware", severity: "high", agency_id: a1.json.id,
+	detected_at: new Date(Date.now() - 30 * 86400000).toISOString() });
+T.ok(late.status === 201 && late.json.clocks[0].state === "overdue", "an old case is overdue", late.text);
 await T.step("the list shows the case with its state", async () => {
 	await page.click("#incident a:has-text('Tất cả sự cố')");
 	await page.waitForSelector("#incidents-list tbody tr");
 	await screenshots(page, "incidents-list");
 	const txt = await page.textContent("#incidents-list");
-	return txt.includes("Đã ngăn chặn") && txt.includes("Sở Y tế");
+	const red = await page.$$eval("#incidents-list .clock-overdue", (xs) => xs.map((x) => [x.textContent, getComputedStyle(x).backgroundColor]));
+	return txt.includes("Đã ngăn chặn") && txt.includes("Sở Y tế") && red.length === 1 && /^quá hạn \d+ ngày$/.test(red[0][0]) &&
+		red[0][1] === "rgb(142, 11, 31)" && /còn \d+ ngày/.test(txt);
 });
 await T.step("the officer of another agency does not see it", async () => {
 	const other = await context.browser().newContext();

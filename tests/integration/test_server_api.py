@@ -24,7 +24,7 @@ try:
     t.ok(len(routes) >= 30, f"serve --routes lists the route table ({len(routes)} routes)")
     bad = []
     for method, pattern, auth in routes:
-        path = pattern.replace("{id}", "1").replace("*", "x.css")
+        path = re.sub(r"\{[a-z_]+\}", "1", pattern).replace("*", "x.css")
         st, body, _ = anon.req(method, path, raw=b"{}" if method != "GET" else None)
         if auth == "public":
             continue

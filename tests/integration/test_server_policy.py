@@ -7,6 +7,7 @@ policy refuses gets 401/403 from every route it should not reach (the
 agent token included); a caller it allows is never refused at the route.
 Records of agency one are then tried by the officer of agency two."""
 import os
+import re
 import subprocess
 import sys
 
@@ -63,7 +64,8 @@ try:
         rid = "999999"
         if method in ("GET", "PUT", "PATCH") and ("/agencies/{id}" in pattern or "/agent-policies/{id}" in pattern):
             rid = str(a1["id"])
-        return pattern.replace("{id}", rid).replace("*", "x.css")
+        # every named parameter ({id}, {task}, ...) takes the same id
+        return re.sub(r"\{[a-z_]+\}", rid, pattern).replace("*", "x.css")
 
     bad = {}
     calls = 0
@@ -116,7 +118,14 @@ try:
              ("GET", f"/api/v1/incidents/{case1['id']}", None),
              ("PATCH", f"/api/v1/incidents/{case1['id']}", {"state": "triage"}),
              ("POST", f"/api/v1/incidents/{case1['id']}/comments", {"text": "x"}),
-             ("POST", f"/api/v1/incidents/{case1['id']}/events", {"event_ids": [ev1]})]
+             ("POST", f"/api/v1/incidents/{case1['id']}/events", {"event_ids": [ev1]}),
+             ("GET", f"/api/v1/incidents/{case1['id']}/documents/mau-03.pdf", None),
+             ("POST", f"/api/v1/incidents/{case1['id']}/documents", {"form": "mau-03"}),
+             ("POST", f"/api/v1/incidents/{case1['id']}/attachments?name=x.txt", {"x": 1}),
+             ("GET", f"/api/v1/incidents/{case1['id']}/attachments/{'0' * 64}", None),
+             ("GET", f"/api/v1/incidents/{case1['id']}/tasks", None),
+             ("POST", f"/api/v1/incidents/{case1['id']}/tasks", {"title": "x"}),
+             ("PATCH", f"/api/v1/incidents/{case1['id']}/tasks/1", {"done": True})]
     leaked = []
     for method, path, body in tries:
         st, resp, _ = o2.req(method, path, body)

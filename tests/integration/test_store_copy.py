@@ -67,6 +67,9 @@ try:
     st4, case, _ = admin.req("POST", f"/api/v1/incidents/{case['id']}/comments", {"text": "Đã khôi phục"})
     t.ok((st, st2, st3, st4) == (200, 201, 201, 201), "triage, a suppression and an incident case on SQLite",
          (st, st2, st3, st4, case))
+    admin.req("POST", f"/api/v1/incidents/{case['id']}/tasks", {"title": "Cô lập máy chủ", "due_at": "2026-12-05T03:00:00Z"})
+    _, case_before, _ = admin.req("GET", f"/api/v1/incidents/{case['id']}")
+    _, tasks_before, _ = admin.req("GET", f"/api/v1/incidents/{case['id']}/tasks")
     _, before, _ = admin.req("GET", "/api/v1/events?limit=500")
     _, ov_before, _ = admin.req("GET", "/api/v1/overview")
     _, ep_before, _ = admin.req("GET", "/api/v1/endpoints")
@@ -79,6 +82,7 @@ src_url = "sqlite:" + os.path.join(srv.data_dir, "canhgac.db")
 import sqlite3  # noqa: E402
 with sqlite3.connect(os.path.join(srv.data_dir, "canhgac.db")) as db:
     db.execute("UPDATE events SET received_at = 1741564800000 WHERE seq <= 100")  # 2025-03-10
+    db.execute("INSERT INTO incident_notices VALUES(?, 'escalation', 'due', 1741564800000)", (case["id"],))
 
 
 def copy():
@@ -103,7 +107,9 @@ t.ok(tables.get("events", {}).get("copied") == 1201 and tables.get("users", {}).
      and tables.get("suppressions", {}).get("copied") == 1
      and tables.get("incidents", {}).get("copied") == 1
      and tables.get("incident_events", {}).get("copied") == 2
-     and tables.get("incident_timeline", {}).get("copied") == 2, "all rows copied",
+     and tables.get("incident_timeline", {}).get("copied") == 3
+     and tables.get("incident_tasks", {}).get("copied") == 1
+     and tables.get("incident_notices", {}).get("copied") == 1, "all rows copied",
      {k: v["copied"] for k, v in tables.items()})
 r, tables = copy()
 t.ok(r.returncode == 0 and all(x["match"] and x["copied"] == 0 for x in tables.values()),
@@ -133,6 +139,8 @@ try:
     _, after, _ = admin.req("GET", "/api/v1/events?limit=500")
     t.ok(after["items"] == before["items"] and after["next"] == before["next"],
          "the copy serves the same events page (seq, producer dedup, evidence)")
+    _, tasks_after, _ = admin.req("GET", f"/api/v1/incidents/{case['id']}/tasks")
+    t.ok(tasks_after == tasks_before, "and the same tasks", (tasks_before, tasks_after))
     _, ov_after, _ = admin.req("GET", "/api/v1/overview")
     t.ok(ov_after == ov_before, "and the same overview (running totals copied)", (ov_before, ov_after))
     _, found, _ = admin.req("GET", "/api/v1/events?q=NHA%20CAI%201199")
@@ -154,9 +162,12 @@ try:
     st, _, _ = pg.client().req("POST", "/api/v1/agent/enroll", {"token": et["token"], "host": "again"})
     t.ok(st == 409, "a copied used token stays used", st)
     _, case_after, _ = admin.req("GET", f"/api/v1/incidents/{case['id']}")
-    t.ok(case_after["title"] == "tampered" and case_after["events"] == case["events"]
-         and case_after["timeline"] == case["timeline"] and case_after["number"] == case["number"],
-         "the copied case keeps its number, events and timeline", (case, case_after))
+    # the title was changed in the copy above (the checksum test); the rest
+    # is the case as SQLite served it, its task's timeline entry included
+    t.ok(case_after["title"] == "tampered" and case_after["events"] == case_before["events"]
+         and case_after["timeline"] == case_before["timeline"]
+         and case_after["number"] == case_before["number"],
+         "the copied case keeps its number, events and timeline", (case_before, case_after))
     _, sups, _ = admin.req("GET", "/api/v1/suppressions")
     t.ok([x["id"] for x in sups["items"]] == [rule["id"]], "the copied suppression rule is listed", sups)
     _, ev0, _ = admin.req("GET", f"/api/v1/events/{seqs[0]}")

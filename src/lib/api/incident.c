@@ -135,9 +135,11 @@ static cg_err when(const json_t *body, json_t *out, const char *name, cg_inv_err
 
 static cg_err fields(const json_t *body, json_t *out, bool create, cg_inv_error *e)
 {
-	static const char *const known[] = {"title",       "kind",  "severity",    "agency_id",
-	                                    "system_ids",  "owner", "description", "detected_at",
-	                                    "reported_at", "state", NULL};
+	static const char *const known[] = {
+	    "title",        "kind",  "severity",     "agency_id",
+	    "system_ids",   "owner", "description",  "detected_at",
+	    "reported_at",  "state", "escalated_at", "closing_reported_at",
+	    "state_secret", NULL};
 	if (!json_is_object(body))
 		return refuse(e, "", "expected a JSON object");
 	const char *key;
@@ -160,8 +162,17 @@ static cg_err fields(const json_t *body, json_t *out, bool create, cg_inv_error 
 		err = when(body, out, "detected_at", e);
 	if (!err)
 		err = when(body, out, "reported_at", e);
+	if (!err)
+		err = when(body, out, "escalated_at", e);
+	if (!err)
+		err = when(body, out, "closing_reported_at", e);
 	if (err)
 		return err;
+	if ((v = json_object_get(body, "state_secret"))) {
+		if (!json_is_boolean(v))
+			return refuse(e, "state_secret", "expected true or false");
+		json_object_set(out, "state_secret", v);
+	}
 	if ((v = json_object_get(body, "kind"))) {
 		if (!json_is_string(v) || !cg_inc_kind_valid(json_string_value(v)))
 			return refuse(e, "kind", "one of the incident kinds");
@@ -198,9 +209,10 @@ cg_err cg_inc_parse_create(const json_t *body, int64_t now_ms, json_t **out, cg_
 	*out = NULL;
 	char now[40];
 	cg_time_format(now_ms, now, sizeof now);
-	json_t *rec = json_pack("{s:s,s:[],s:n,s:n,s:s,s:n,s:n,s:n}", "state", "new", "system_ids",
-	                        "owner", "description", "detected_at", now, "reported_at",
-	                        "contained_at", "closed_at");
+	json_t *rec = json_pack("{s:s,s:[],s:n,s:n,s:s,s:n,s:n,s:n,s:n,s:n,s:b}", "state", "new",
+	                        "system_ids", "owner", "description", "detected_at", now,
+	                        "reported_at", "contained_at", "closed_at", "escalated_at",
+	                        "closing_reported_at", "state_secret", 0);
 	if (!rec)
 		return CG_ENOMEM;
 	cg_err err = fields(body, rec, true, e);

@@ -18,7 +18,9 @@
  *
  * The record is JSON: {title, kind, severity, agency_id, system_ids[],
  * owner|null, description|null, state, detected_at, reported_at,
- * contained_at, closed_at} with times as RFC 3339 text or null.
+ * contained_at, closed_at, escalated_at, closing_reported_at,
+ * state_secret} with times as RFC 3339 text or null (a record stored
+ * before the last three existed lacks them: absent means null/false).
  */
 #ifndef CG_API_INCIDENT_H
 #define CG_API_INCIDENT_H
@@ -59,13 +61,15 @@ bool cg_inc_number(char *out, size_t n, int year, int64_t seq);
 int cg_inc_year(int64_t ms);
 
 /* A new case from a request body: {title, kind, severity, agency_id,
- * system_ids?, owner?, description?, detected_at?, reported_at?}; the
+ * system_ids?, owner?, description?, detected_at?, reported_at?,
+ * escalated_at?, closing_reported_at?, state_secret?}; the
  * state is new, detected_at defaults to now_ms. On a refusal *e names the
  * field. */
 cg_err cg_inc_parse_create(const json_t *body, int64_t now_ms, json_t **out, cg_inv_error *e);
 
 /* A change to the case `cur` (the stored record): {title?, severity?,
- * owner?, description?, system_ids?, state?, detected_at?, reported_at?}
+ * owner?, description?, system_ids?, state?, detected_at?, reported_at?,
+ * escalated_at?, closing_reported_at?, state_secret?}
  * applied, the state move checked against the machine and its time
  * stamped at now_ms. *out is the whole new record; *what names the
  * change for the timeline ("state" when the state moved, else "update").

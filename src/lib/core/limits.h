@@ -493,6 +493,16 @@
 #define CG_DEADLINE_MAX_NOTIFY 8
 /* a label or legal basis (UTF-8 bytes, with NUL) */
 #define CG_DEADLINE_MAX_TEXT 192
+/* How often the incident-deadlines job looks at every case (it also runs
+ * at once after a case changes), and how many cases it reads at a time. */
+#define CG_INC_DEADLINE_JOB_MS (10LL * 60 * 1000)
+#define CG_INC_DEADLINE_PAGE 200
+/* A generated regulated report (Mẫu 03/04), PDF or DOCX, in bytes. */
+#define CG_INC_MAX_DOC_BYTES (20u * 1024u * 1024u)
+/* An evidence file attached to a case (below the request body limit). */
+#define CG_INC_MAX_ATTACH_BYTES (10u * 1024u * 1024u)
+/* An attachment's kept name, in bytes with the NUL. */
+#define CG_INC_MAX_FILE_NAME 128
 
 /* ---- the public incident report form (api/public_report.h) ---- */
 /* Field sizes in bytes of UTF-8. */

@@ -52,6 +52,13 @@ typedef struct cg_store_state_ops {
 	cg_err (*dns_set)(cg_store_impl *st, int64_t id, const char *state, const char *progress,
 	                  const char *result, const char *error, int64_t started, int64_t finished);
 	cg_err (*dns_delete)(cg_store_impl *st, int64_t id, int64_t now_ms);
+	/* incident deadline notices sent (store.h) */
+	cg_err (*incident_notice)(cg_store_impl *st, int64_t id, const char *rule,
+	                          const char *stage, int64_t now_ms, bool *fresh);
+	/* incident tasks (store.h) */
+	cg_err (*task_put)(cg_store_impl *st, int64_t incident_id, const json_t *rec,
+	                   int64_t now_ms, int64_t *task_id);
+	cg_err (*tasks_list)(cg_store_impl *st, int64_t incident_id, json_t **items);
 } cg_store_state_ops;
 
 #endif

@@ -207,6 +207,17 @@ static const col incident_timeline_cols[] = {
     {"what", K_TEXT}, {"detail", K_JSON},     {NULL, K_INT},
 };
 
+static const col inc_notices_cols[] = {
+    {"incident_id", K_INT}, {"rule", K_TEXT}, {"stage", K_TEXT}, {"sent_at", K_INT},
+    {NULL, K_INT},
+};
+
+static const col inc_tasks_cols[] = {
+    {"id", K_INT},     {"incident_id", K_INT}, {"title", K_TEXT},      {"assignee", K_TEXT},
+    {"due_at", K_TEXT}, {"done", K_BOOL},       {"created_at", K_INT}, {"updated_at", K_INT},
+    {NULL, K_INT},
+};
+
 /* In foreign-key order. Every table of either backend's schema is here or
  * in `skipped` below, with the reason: tests/unit/store/test_copy_tables
  * lists both schemas and fails on a table that is in neither, so a table
@@ -235,6 +246,8 @@ static const table tables[] = {
     {"incidents", "id", "id", incidents_cols},
     {"incident_events", "incident_id, seq", NULL, incident_events_cols},
     {"incident_timeline", "id", "id", incident_timeline_cols},
+    {"incident_notices", "incident_id, rule, stage", NULL, inc_notices_cols},
+    {"incident_tasks", "id", "id", inc_tasks_cols},
     {"exposure_runs", "id", "id", xp_runs_cols},
     {"exposure_findings", "id", "id", xp_findings_cols},
 };

@@ -535,6 +535,25 @@ static const char *const migrations[] = {
     "CREATE UNIQUE INDEX exposure_findings_open ON exposure_findings(system_id, target, kind)"
     " WHERE fixed IS NULL;"
     "CREATE INDEX exposure_findings_agency ON exposure_findings(agency_id, id);",
+    /* the deadline notices of incident cases (cg_store_incident_notice):
+     * one row per (case, rule, stage) sent, so each is sent once */
+    "CREATE TABLE incident_notices ("
+    " incident_id bigint NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,"
+    " rule text NOT NULL,"
+    " stage text NOT NULL,"
+    " sent_at bigint NOT NULL,"
+    " PRIMARY KEY (incident_id, rule, stage));",
+    /* the tasks of incident cases (cg_store_incident_task_*) */
+    "CREATE TABLE incident_tasks ("
+    " id bigserial PRIMARY KEY,"
+    " incident_id bigint NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,"
+    " title text NOT NULL,"
+    " assignee text,"
+    " due_at text,"
+    " done boolean NOT NULL DEFAULT false,"
+    " created_at bigint NOT NULL,"
+    " updated_at bigint NOT NULL);"
+    "CREATE INDEX incident_tasks_case ON incident_tasks(incident_id, id);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -553,6 +553,91 @@ static cg_err pgs_dns_delete(cg_store_impl *st, int64_t id, int64_t now_ms)
 	                      &p);
 }
 
+/* ---- incident deadline notices ------------------------------------------ */
+
+static cg_err pgs_incident_notice(cg_store_impl *st, int64_t id, const char *rule,
+                                  const char *stage, int64_t now_ms, bool *fresh)
+{
+	params p = {0};
+	p_int(&p, id);
+	p_str(&p, rule);
+	p_str(&p, stage);
+	p_int(&p, now_ms);
+	PGresult *r = NULL;
+	cg_err err = pgs_q(st,
+	                   "INSERT INTO incident_notices(incident_id,rule,stage,sent_at)"
+	                   " VALUES($1,$2,$3,$4) ON CONFLICT DO NOTHING RETURNING 1",
+	                   &p, &r);
+	*fresh = !err && PQntuples(r) == 1;
+	PQclear(r);
+	return err;
+}
+
+/* ---- incident tasks ------------------------------------------------------ */
+
+static void p_opt_str(params *p, const json_t *rec, const char *k)
+{
+	const char *v = cg_json_get_str(rec, k);
+	if (v)
+		p_str(p, v);
+	else
+		p_null(p);
+}
+
+static cg_err pgs_task_put(cg_store_impl *st, int64_t incident_id, const json_t *rec,
+                           int64_t now_ms, int64_t *task_id)
+{
+	params p = {0};
+	p_opt_str(&p, rec, "title");
+	p_opt_str(&p, rec, "assignee");
+	p_opt_str(&p, rec, "due_at");
+	p_str(&p, json_is_true(json_object_get(rec, "done")) ? "true" : "false");
+	p_int(&p, incident_id);
+	p_int(&p, now_ms);
+	bool add = *task_id == 0;
+	if (!add)
+		p_int(&p, *task_id);
+	PGresult *r = NULL;
+	cg_err err = pgs_q(
+	    st,
+	    add ? "INSERT INTO incident_tasks(title,assignee,due_at,done,incident_id,created_at,"
+	          "updated_at) VALUES($1,$2,$3,$4::boolean,$5,$6,$6) RETURNING id"
+	        : "UPDATE incident_tasks SET title=$1, assignee=$2, due_at=$3, done=$4::boolean,"
+	          " updated_at=$6 WHERE incident_id=$5 AND id=$7 RETURNING id",
+	    &p, &r);
+	if (err == CG_EINVAL)
+		err = CG_ENOTFOUND; /* the case is gone (foreign key) */
+	if (!err && PQntuples(r) != 1)
+		err = CG_ENOTFOUND;
+	if (!err)
+		*task_id = col_i64(r, 0, 0);
+	PQclear(r);
+	return err;
+}
+
+static cg_err pgs_tasks_list(cg_store_impl *st, int64_t incident_id, json_t **items)
+{
+	params p = {0};
+	p_int(&p, incident_id);
+	PGresult *r = NULL;
+	cg_err err = pgs_q(st,
+	                   "SELECT id,title,assignee,due_at,done,created_at,updated_at"
+	                   " FROM incident_tasks WHERE incident_id=$1 ORDER BY id",
+	                   &p, &r);
+	if (err)
+		return err;
+	*items = json_array();
+	for (int i = 0; i < PQntuples(r); i++)
+		json_array_append_new(
+		    *items, json_pack("{s:I,s:o,s:o,s:o,s:b,s:o,s:o}", "id",
+		                      (json_int_t)col_i64(r, i, 0), "title", col_str(r, i, 1),
+		                      "assignee", col_str(r, i, 2), "due_at", col_str(r, i, 3), "done",
+		                      strcmp(PQgetvalue(r, i, 4), "t") == 0, "created_at",
+		                      col_time(r, i, 5), "updated_at", col_time(r, i, 6)));
+	PQclear(r);
+	return CG_OK;
+}
+
 static const cg_store_state_ops pg_state_ops = {
     .secret = pgs_secret,
     .throttle_get = pgs_throttle_get,
@@ -575,4 +660,7 @@ static const cg_store_state_ops pg_state_ops = {
     .dns_next = pgs_dns_next,
     .dns_set = pgs_dns_set,
     .dns_delete = pgs_dns_delete,
+    .incident_notice = pgs_incident_notice,
+    .task_put = pgs_task_put,
+    .tasks_list = pgs_tasks_list,
 };

@@ -422,6 +422,25 @@ static const char *const migrations[] = {
     "CREATE UNIQUE INDEX exposure_findings_open ON exposure_findings(system_id, target, kind)"
     " WHERE fixed IS NULL;"
     "CREATE INDEX exposure_findings_agency ON exposure_findings(agency_id, id);",
+    /* the deadline notices of incident cases (cg_store_incident_notice):
+     * one row per (case, rule, stage) sent, so each is sent once */
+    "CREATE TABLE incident_notices ("
+    " incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,"
+    " rule TEXT NOT NULL,"
+    " stage TEXT NOT NULL,"
+    " sent_at INTEGER NOT NULL,"
+    " PRIMARY KEY (incident_id, rule, stage)) WITHOUT ROWID;",
+    /* the tasks of incident cases (cg_store_incident_task_*) */
+    "CREATE TABLE incident_tasks ("
+    " id INTEGER PRIMARY KEY,"
+    " incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,"
+    " title TEXT NOT NULL,"
+    " assignee TEXT,"
+    " due_at TEXT,"
+    " done INTEGER NOT NULL DEFAULT 0,"
+    " created_at INTEGER NOT NULL,"
+    " updated_at INTEGER NOT NULL);"
+    "CREATE INDEX incident_tasks_case ON incident_tasks(incident_id, id);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

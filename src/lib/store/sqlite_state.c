@@ -609,6 +609,101 @@ static cg_err sqs_dns_delete(cg_store_impl *st, int64_t id, int64_t now_ms)
 	                      v, 2, NULL, 0);
 }
 
+/* ---- incident deadline notices ------------------------------------------ */
+
+static cg_err sqs_incident_notice(cg_store_impl *st, int64_t id, const char *rule,
+                                  const char *stage, int64_t now_ms, bool *fresh)
+{
+	conn *c = writer_get(st);
+	cg_err err = CG_OK;
+	sqlite3_stmt *s = st_prep(c,
+	                          "INSERT OR IGNORE INTO incident_notices(incident_id,rule,stage,"
+	                          "sent_at) VALUES(?,?,?,?)",
+	                          &err);
+	if (s) {
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_text(s, 2, rule, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, stage, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 4, now_ms);
+		err = st_done(c, s);
+		*fresh = !err && sqlite3_changes(c->db) == 1;
+	}
+	writer_put(st);
+	return err;
+}
+
+/* ---- incident tasks ------------------------------------------------------ */
+
+static void bind_opt_str(sqlite3_stmt *s, int i, const json_t *rec, const char *k)
+{
+	const char *v = cg_json_get_str(rec, k);
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+static cg_err sqs_task_put(cg_store_impl *st, int64_t incident_id, const json_t *rec,
+                           int64_t now_ms, int64_t *task_id)
+{
+	conn *c = writer_get(st);
+	cg_err err = CG_OK;
+	bool add = *task_id == 0;
+	sqlite3_stmt *s = st_prep(
+	    c,
+	    add ? "INSERT INTO incident_tasks(title,assignee,due_at,done,incident_id,created_at,"
+	          "updated_at) VALUES(?1,?2,?3,?4,?5,?6,?6)"
+	        : "UPDATE incident_tasks SET title=?1, assignee=?2, due_at=?3, done=?4,"
+	          " updated_at=?6 WHERE incident_id=?5 AND id=?7",
+	    &err);
+	if (s) {
+		bind_opt_str(s, 1, rec, "title");
+		bind_opt_str(s, 2, rec, "assignee");
+		bind_opt_str(s, 3, rec, "due_at");
+		sqlite3_bind_int(s, 4, json_is_true(json_object_get(rec, "done")));
+		sqlite3_bind_int64(s, 5, incident_id);
+		sqlite3_bind_int64(s, 6, now_ms);
+		if (!add)
+			sqlite3_bind_int64(s, 7, *task_id);
+		err = st_done(c, s);
+		if (!err && add)
+			*task_id = sqlite3_last_insert_rowid(c->db);
+		else if (!err && sqlite3_changes(c->db) == 0)
+			err = CG_ENOTFOUND;
+		else if (err == CG_EINVAL)
+			err = CG_ENOTFOUND; /* the case is gone (foreign key) */
+	}
+	writer_put(st);
+	return err;
+}
+
+static cg_err sqs_tasks_list(cg_store_impl *st, int64_t incident_id, json_t **items)
+{
+	conn *c = reader_get(st);
+	cg_err err = CG_OK;
+	sqlite3_stmt *s = st_prep(c,
+	                          "SELECT id,title,assignee,due_at,done,created_at,updated_at"
+	                          " FROM incident_tasks WHERE incident_id=? ORDER BY id",
+	                          &err);
+	if (s) {
+		*items = json_array();
+		sqlite3_bind_int64(s, 1, incident_id);
+		int rc;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+			json_array_append_new(
+			    *items, json_pack("{s:I,s:o,s:o,s:o,s:b,s:o,s:o}", "id",
+			                      (json_int_t)sqlite3_column_int64(s, 0), "title",
+			                      col_str(s, 1), "assignee", col_str(s, 2), "due_at",
+			                      col_str(s, 3), "done", sqlite3_column_int(s, 4) != 0,
+			                      "created_at", col_time(s, 5), "updated_at", col_time(s, 6)));
+		if (rc != SQLITE_DONE)
+			err = db_err(c->db, sqlite3_extended_errcode(c->db));
+		sqlite3_finalize(s);
+	}
+	reader_put(st, c);
+	return err;
+}
+
 static const cg_store_state_ops sq_state_ops = {
     .secret = sqs_secret,
     .throttle_get = sqs_throttle_get,
@@ -631,4 +726,7 @@ static const cg_store_state_ops sq_state_ops = {
     .dns_next = sqs_dns_next,
     .dns_set = sqs_dns_set,
     .dns_delete = sqs_dns_delete,
+    .incident_notice = sqs_incident_notice,
+    .task_put = sqs_task_put,
+    .tasks_list = sqs_tasks_list,
 };

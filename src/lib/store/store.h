@@ -299,6 +299,24 @@ cg_err cg_store_incident_get(cg_store *st, const cg_scope *scope, int64_t id, js
 cg_err cg_store_incidents_list(cg_store *st, const cg_scope *scope, const char *state,
                                int64_t limit, int64_t offset, json_t **items, int64_t *total);
 
+/* The deadline notices of cases (server/incident_deadlines.c): records
+ * that the notice (case, rule, stage) is being sent; *fresh is true only
+ * for the first call with these, so each is sent once whichever server
+ * runs the job, and recorded before it is queued. */
+cg_err cg_store_incident_notice(cg_store *st, int64_t id, const char *rule, const char *stage,
+                                int64_t now_ms, bool *fresh);
+
+/* The tasks of a case (api/incident_task.h decides what a task may be):
+ * rec {title, assignee|null, due_at|null (RFC 3339), done}. *task_id 0
+ * adds one (*task_id gets its id), else changes that task of that case
+ * (CG_ENOTFOUND when the case has no such task). The caller has checked
+ * the case against the caller's scope. */
+cg_err cg_store_incident_task_put(cg_store *st, int64_t incident_id, const json_t *rec,
+                                  int64_t now_ms, int64_t *task_id);
+/* Oldest first: [{id, title, assignee, due_at, done, created_at,
+ * updated_at}]. */
+cg_err cg_store_incident_tasks(cg_store *st, int64_t incident_id, json_t **items);
+
 /* The seq of the event producer stored with this id; CG_ENOTFOUND. */
 cg_err cg_store_event_seq(cg_store *st, const char *producer, const char *id, int64_t *seq);
 

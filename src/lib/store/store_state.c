@@ -30,6 +30,16 @@ static const cg_store_state_ops *S(const cg_store *st)
 	} while (0)
 #define IMPL cg_store_impl_of(st)
 
+cg_err cg_store_incident_notice(cg_store *st, int64_t id, const char *rule, const char *stage,
+                                int64_t now_ms, bool *fresh)
+{
+	*fresh = false;
+	if (id <= 0 || !rule || !*rule || strlen(rule) > 64 || !stage || !*stage ||
+	    strlen(stage) > 32)
+		return CG_EINVAL;
+	STATE(incident_notice(IMPL, id, rule, stage, now_ms, fresh));
+}
+
 cg_err cg_store_secret(cg_store *st, const char *name, const uint8_t fresh[32], uint8_t out[32])
 {
 	if (!name || !*name || strlen(name) > 64)
@@ -247,4 +257,19 @@ cg_err cg_store_dns_upload_set(cg_store *st, int64_t id, const json_t *rec)
 cg_err cg_store_dns_upload_delete(cg_store *st, int64_t id, int64_t now_ms)
 {
 	STATE(dns_delete(IMPL, id, now_ms));
+}
+
+cg_err cg_store_incident_task_put(cg_store *st, int64_t incident_id, const json_t *rec,
+                                  int64_t now_ms, int64_t *task_id)
+{
+	if (incident_id <= 0 || !json_is_object(rec) || !cg_json_get_str(rec, "title") ||
+	    !str_ok(rec, "assignee", 256) || !str_ok(rec, "due_at", 64))
+		return CG_EINVAL;
+	STATE(task_put(IMPL, incident_id, rec, now_ms, task_id));
+}
+
+cg_err cg_store_incident_tasks(cg_store *st, int64_t incident_id, json_t **items)
+{
+	*items = NULL;
+	STATE(tasks_list(IMPL, incident_id, items));
 }

@@ -521,6 +521,7 @@ TEST(migration_backfill)
 	                   " DROP TABLE agent_policies; DROP TABLE agents; DROP TABLE enroll_tokens;"
 	                   " DROP TABLE dns_uploads; DROP TABLE event_triage;"
 	                   " DROP TABLE suppressions;"
+	                   " DROP TABLE incident_notices; DROP TABLE incident_tasks;"
 	                   " DROP TABLE incident_timeline; DROP TABLE incident_events;"
 	                   " DROP TABLE incidents; DROP TABLE pow_challenges;"
 	                   " DROP TABLE public_reports; DROP TABLE drills;"

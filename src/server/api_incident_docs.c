@@ -1,0 +1,425 @@
+/*
+ * api_incident_docs.c - the regulated reports of a case (Mẫu 03, Mẫu 04:
+ * api/incident_forms.h) as PDF or DOCX.
+ *
+ *   GET  /api/v1/incidents/{id}/documents/mau-03.pdf   a draft, from the case
+ *        (…/mau-04.docx etc.)                          as it is now
+ *   GET  /api/v1/incidents/{id}/documents/HEX.pdf      an issued report, by
+ *                                                      its SHA-256
+ *   POST /api/v1/incidents/{id}/documents              issue one:
+ *        {form, format, fields?} -> the case
+ *
+ * Issuing renders the report with the fields the officer edited, keeps
+ * the file in the blob store (DATA/blobs, content-addressed) and, in one
+ * store write, records it on the case's timeline ("document": form,
+ * format, number, sha256, size) and sets the case's field that stops the
+ * form's clock (reported_at or closing_reported_at) when it was not set.
+ * An issued report is served only when the case's timeline names its
+ * hash, so a hash of another case's file finds nothing. Every file goes
+ * out as an attachment (never rendered inline) with nosniff (http.c).
+ *
+ * Evidence files (api/incident_files.h) take the same path:
+ *
+ *   POST /api/v1/incidents/{id}/attachments?name=FILE   the bytes as the
+ *        body (at most CG_INC_MAX_ATTACH_BYTES) -> the case
+ *   GET  /api/v1/incidents/{id}/attachments/SHA256      the file
+ *
+ * An upload is stored in the blob store and named on the timeline
+ * ("attachment": name, type sniffed from the bytes, size, sha256); a file
+ * goes out as application/octet-stream, an attachment, nosniff.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/incident.h"
+#include "api/incident_files.h"
+#include "api/incident_forms.h"
+#include "core/json.h"
+#include "core/limits.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "incident_deadlines.h"
+#include "server.h"
+#include "store/blob.h"
+
+void api_incident_doc_get(cg_req *req, cg_resp *resp);
+void api_incident_doc_issue(cg_req *req, cg_resp *resp);
+void api_incident_attach(cg_req *req, cg_resp *resp);
+void api_incident_attachment_get(cg_req *req, cg_resp *resp);
+void cg_resp_invalid(cg_resp *resp, const cg_inv_error *e);
+json_t *api_incidents_record(const json_t *cur);
+
+#define PDF_TYPE  "application/pdf"
+#define DOCX_TYPE "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+static pthread_mutex_t blobs_lock = PTHREAD_MUTEX_INITIALIZER;
+static cg_blobs *blobs;
+
+static cg_blobs *get_blobs(cg_server *srv)
+{
+	pthread_mutex_lock(&blobs_lock);
+	if (!blobs && srv->data_dir) {
+		char dir[4096];
+		int n = snprintf(dir, sizeof dir, "%s/blobs", srv->data_dir);
+		cg_buf why;
+		cg_buf_init(&why, 1024);
+		if (n > 0 && (size_t)n < sizeof dir &&
+		    cg_blobs_open(dir, CG_INC_MAX_DOC_BYTES, &blobs, &why))
+			cg_warn("incident documents: blob store: %s", cg_buf_cstr(&why));
+		cg_buf_free(&why);
+	}
+	cg_blobs *b = blobs;
+	pthread_mutex_unlock(&blobs_lock);
+	return b;
+}
+
+static void invalid(cg_resp *resp, const char *field, const char *msg)
+{
+	cg_inv_error e = {0};
+	snprintf(e.field, sizeof e.field, "%s", field);
+	snprintf(e.message, sizeof e.message, "%s", msg);
+	cg_resp_invalid(resp, &e);
+}
+
+static bool case_for(cg_req *req, cg_resp *resp, cg_pol_action act, json_t **cur)
+{
+	*cur = NULL;
+	cg_err err = cg_store_incident_get(req->srv->store, &req->scope, req->id, cur);
+	if (err) {
+		cg_resp_store_error(resp, err, "incident");
+		return false;
+	}
+	if (!cg_req_allow(req, resp, act, CG_PRES_INCIDENT,
+	                  json_integer_value(json_object_get(*cur, "agency_id")),
+	                  CG_POL_OWNER_NA)) {
+		json_decref(*cur);
+		*cur = NULL;
+		return false;
+	}
+	return true;
+}
+
+/* The document of form for the case, rendered into out. */
+static cg_err render(cg_req *req, const json_t *c, const char *form, bool pdf, const json_t *fields,
+                     cg_buf *out, cg_buf *why)
+{
+	cg_store *st = req->srv->store;
+	json_t *agency = NULL, *systems = json_array();
+	cg_store_inv_get(st, &(cg_scope){0}, CG_RES_AGENCY,
+	                 json_integer_value(json_object_get(c, "agency_id")), &agency);
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(c, "system_ids"), i, v)
+	{
+		json_t *s = NULL;
+		if (cg_store_inv_get(st, &(cg_scope){0}, CG_RES_SYSTEM, json_integer_value(v),
+		                     &s) == CG_OK)
+			json_array_append_new(systems, s);
+	}
+	cg_doc *d = NULL;
+	cg_err err = cg_inc_form_build(form, c, agency, systems, fields, cg_time_now_ms(), &d);
+	if (!err)
+		err = pdf ? cg_doc_render_pdf(d, out, why) : cg_doc_render_docx(d, out, why);
+	cg_doc_free(d);
+	json_decref(agency);
+	json_decref(systems);
+	return err;
+}
+
+static void attach(cg_resp *resp, const json_t *c, const char *what, bool pdf)
+{
+	resp->status = 200;
+	resp->content_type = pdf ? PDF_TYPE : DOCX_TYPE;
+	/* the case number and form name are [A-Z0-9-] only: no quoting needed */
+	snprintf(resp->disposition, sizeof resp->disposition, "attachment; filename=\"%s-%s.%s\"",
+	         cg_json_get_str(c, "number") ? cg_json_get_str(c, "number") : "SC", what,
+	         pdf ? "pdf" : "docx");
+}
+
+/* "HEX.pdf" / "HEX.docx" -> hex and pdf. */
+static bool issued_name(const char *tail, char hex[65], bool *pdf)
+{
+	size_t n = strlen(tail);
+	if (n < 68 || strspn(tail, "0123456789abcdef") != 64)
+		return false;
+	memcpy(hex, tail, 64);
+	hex[64] = '\0';
+	if (strcmp(tail + 64, ".pdf") == 0)
+		*pdf = true;
+	else if (strcmp(tail + 64, ".docx") == 0)
+		*pdf = false;
+	else
+		return false;
+	return true;
+}
+
+/* The timeline entry (what: "document" or "attachment") that names this
+ * file, or NULL. */
+static const json_t *file_entry(const json_t *c, const char *kind, const char *hex)
+{
+	size_t i;
+	json_t *e;
+	json_array_foreach(json_object_get(c, "timeline"), i, e)
+	{
+		const char *what = cg_json_get_str(e, "what");
+		const json_t *d = json_object_get(e, "detail");
+		const char *h = d ? cg_json_get_str(d, "sha256") : NULL;
+		if (what && strcmp(what, kind) == 0 && h && strcmp(h, hex) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+/* The blob into resp's body; false after an error answer. */
+static bool read_blob(cg_req *req, cg_resp *resp, const char *hex, uint64_t max)
+{
+	cg_blobs *b = get_blobs(req->srv);
+	if (!b) {
+		cg_resp_error(resp, 500, "the blob store is not available", NULL);
+		return false;
+	}
+	cg_blob_reader *r = NULL;
+	uint64_t size = 0;
+	cg_err err = cg_blob_open(b, hex, &r, &size);
+	if (!err && size > max)
+		err = CG_ETOOBIG;
+	char chunk[65536];
+	size_t got = 0;
+	while (!err) {
+		err = cg_blob_read(r, chunk, sizeof chunk, &got);
+		if (err || got == 0)
+			break;
+		cg_buf_append(&resp->body, chunk, got);
+	}
+	if (r)
+		cg_blob_close(r);
+	if (err) {
+		cg_buf_reset(&resp->body);
+		cg_warn("incident documents: blob %s: %s", hex, cg_strerror(err));
+		cg_resp_error(resp, err == CG_ENOTFOUND ? 404 : 500,
+		              "the file is missing or altered", NULL);
+		return false;
+	}
+	return true;
+}
+
+static void serve_issued(cg_req *req, cg_resp *resp, const json_t *c, const char *hex, bool pdf)
+{
+	const json_t *e = file_entry(c, "document", hex);
+	const json_t *d = e ? json_object_get(e, "detail") : NULL;
+	const char *fmt = d ? cg_json_get_str(d, "format") : NULL;
+	if (!e || !fmt || strcmp(fmt, pdf ? "pdf" : "docx") != 0) {
+		cg_resp_error(resp, 404, "no such issued document", NULL);
+		return;
+	}
+	if (read_blob(req, resp, hex, CG_INC_MAX_DOC_BYTES))
+		attach(resp, c, cg_json_get_str(d, "form"), pdf);
+}
+
+void api_incident_attachment_get(cg_req *req, cg_resp *resp)
+{
+	json_t *c;
+	if (!case_for(req, resp, CG_ACT_READ, &c))
+		return;
+	const json_t *e =
+	    cg_blob_hash_ok(req->tail) ? file_entry(c, "attachment", req->tail) : NULL;
+	const json_t *d = e ? json_object_get(e, "detail") : NULL;
+	if (!d)
+		cg_resp_error(resp, 404, "no such attachment", NULL);
+	else if (read_blob(req, resp, req->tail, CG_INC_MAX_ATTACH_BYTES)) {
+		resp->status = 200;
+		/* never rendered: a generic type, an attachment, nosniff (http.c) */
+		resp->content_type = "application/octet-stream";
+		snprintf(resp->disposition, sizeof resp->disposition, "attachment; filename=\"%s\"",
+		         cg_json_get_str(d, "name") ? cg_json_get_str(d, "name") : "tep-dinh-kem");
+	}
+	json_decref(c);
+}
+
+void api_incident_attach(cg_req *req, cg_resp *resp)
+{
+	json_t *c;
+	if (!case_for(req, resp, CG_ACT_UPDATE, &c))
+		return;
+	cg_blobs *b = get_blobs(req->srv);
+	if (req->body.len == 0) {
+		invalid(resp, "body", "the file's bytes");
+		json_decref(c);
+		return;
+	}
+	if (req->body.len > CG_INC_MAX_ATTACH_BYTES) {
+		cg_resp_error(resp, 413, "the file is larger than allowed (10 MiB)", NULL);
+		json_decref(c);
+		return;
+	}
+	char name[CG_INC_MAX_FILE_NAME];
+	cg_inc_file_name(cg_req_arg(req, "name"), name, sizeof name);
+	const char *type = cg_inc_sniff((const uint8_t *)req->body.ptr, req->body.len);
+	cg_blob_writer *w = NULL;
+	char hex[CG_BLOB_HEX_LEN + 1];
+	uint64_t size = 0;
+	cg_err err = b ? cg_blob_begin(b, &w) : CG_EIO;
+	if (!err)
+		err = cg_blob_write(w, req->body.ptr, req->body.len);
+	if (!err)
+		err = cg_blob_commit(w, NULL, hex, &size);
+	else if (w)
+		cg_blob_abort(w);
+	if (err) {
+		cg_error("incident attachments: blob store: %s", cg_strerror(err));
+		cg_resp_error(resp, 500, "the file could not be stored", NULL);
+		json_decref(c);
+		return;
+	}
+	json_t *detail = json_pack("{s:s,s:s,s:I,s:s}", "name", name, "type", type, "size",
+	                           (json_int_t)size, "sha256", hex);
+	cg_inc_write wr = {.id = req->id, .what = "attachment", .detail = detail};
+	int64_t id = 0, now = cg_time_now_ms();
+	err = cg_store_incident_write(req->srv->store, &req->scope, &req->actor, &wr, now, &id);
+	json_decref(detail);
+	json_decref(c);
+	json_t *out = NULL;
+	if (!err)
+		err = cg_store_incident_get(req->srv->store, &req->scope, req->id, &out);
+	if (err) {
+		cg_resp_store_error(resp, err, "incident");
+		return;
+	}
+	cg_incident_with_clocks(req->srv->store, out, now);
+	cg_resp_json(resp, 201, out);
+}
+
+void api_incident_doc_get(cg_req *req, cg_resp *resp)
+{
+	json_t *c;
+	if (!case_for(req, resp, CG_ACT_READ, &c))
+		return;
+	char form[8], hex[65];
+	bool pdf = false;
+	if (cg_inc_form_parse(req->tail, form, &pdf)) {
+		cg_buf why;
+		cg_buf_init(&why, 1024);
+		cg_err err = render(req, c, form, pdf, NULL, &resp->body, &why);
+		if (err) {
+			cg_buf_reset(&resp->body);
+			cg_error("incident documents: %s: %s", form, cg_buf_cstr(&why));
+			cg_resp_error(resp, 500, "the document could not be rendered", NULL);
+		} else {
+			attach(resp, c, form, pdf);
+		}
+		cg_buf_free(&why);
+	} else if (issued_name(req->tail, hex, &pdf)) {
+		serve_issued(req, resp, c, hex, pdf);
+	} else {
+		cg_resp_error(resp, 404, "expected mau-03 or mau-04 .pdf or .docx", NULL);
+	}
+	json_decref(c);
+}
+
+void api_incident_doc_issue(cg_req *req, cg_resp *resp)
+{
+	json_t *c, *body;
+	if (!case_for(req, resp, CG_ACT_UPDATE, &c))
+		return;
+	if (!cg_req_json(req, resp, &body)) {
+		json_decref(c);
+		return;
+	}
+	const char *form = json_is_object(body) ? cg_json_get_str(body, "form") : NULL;
+	const char *format = json_is_object(body) ? cg_json_get_str(body, "format") : NULL;
+	json_t *fields = NULL, *rec = NULL, *detail = NULL;
+	cg_inv_error e;
+	cg_buf file, why;
+	cg_buf_init(&file, CG_INC_MAX_DOC_BYTES);
+	cg_buf_init(&why, 1024);
+	bool pdf = !format || strcmp(format, "pdf") == 0;
+	cg_blobs *b = get_blobs(req->srv);
+	if (!cg_inc_form_valid(form)) {
+		invalid(resp, "form", "mau-03 or mau-04");
+		goto done;
+	}
+	if (format && !pdf && strcmp(format, "docx") != 0) {
+		invalid(resp, "format", "pdf or docx");
+		goto done;
+	}
+	if (cg_inc_form_fields(json_object_get(body, "fields"), &fields, &e)) {
+		cg_resp_invalid(resp, &e);
+		goto done;
+	}
+	if (!b || render(req, c, form, pdf, fields, &file, &why) ||
+	    file.len > CG_INC_MAX_DOC_BYTES) {
+		cg_error("incident documents: %s: %s", form, cg_buf_cstr(&why));
+		cg_resp_error(resp, 500, "the document could not be rendered or stored", NULL);
+		goto done;
+	}
+	cg_blob_writer *w = NULL;
+	char hex[CG_BLOB_HEX_LEN + 1];
+	uint64_t size = 0;
+	cg_err err = cg_blob_begin(b, &w);
+	if (!err)
+		err = cg_blob_write(w, file.ptr, file.len);
+	if (!err)
+		err = cg_blob_commit(w, NULL, hex, &size);
+	else if (w)
+		cg_blob_abort(w);
+	if (err) {
+		cg_error("incident documents: blob store: %s", cg_strerror(err));
+		cg_resp_error(resp, 500, "the document could not be stored", NULL);
+		goto done;
+	}
+	/* the report is issued now: its clock stops (unless already stopped) */
+	int64_t now = cg_time_now_ms();
+	char ts[40];
+	cg_time_format(now, ts, sizeof ts);
+	const char *stop = cg_inc_form_stop_field(form);
+	rec = api_incidents_record(c);
+	if (json_is_null(json_object_get(rec, stop)) || !json_object_get(rec, stop))
+		json_object_set_new(rec, stop, json_string(ts));
+	char number[96];
+	snprintf(number, sizeof number, "%s/BC-%s", cg_json_get_str(c, "number"),
+	         strcmp(form, "mau-04") == 0 ? "04" : "03");
+	detail = json_pack("{s:s,s:s,s:s,s:s,s:I,s:s,s:O}", "form", form, "format",
+	                   pdf ? "pdf" : "docx", "number", number, "sha256", hex, "size",
+	                   (json_int_t)size, "issued_at", ts, "fields", fields);
+	cg_inc_write wr = {.id = req->id,
+	                   .expect_state = cg_json_get_str(c, "state"),
+	                   .rec = rec,
+	                   .what = "document",
+	                   .detail = detail};
+	int64_t id = 0;
+	err = cg_store_incident_write(req->srv->store, &req->scope, &req->actor, &wr, now, &id);
+	json_t *out = NULL;
+	if (!err)
+		err = cg_store_incident_get(req->srv->store, &req->scope, req->id, &out);
+	if (err) {
+		cg_resp_store_error(resp, err, "incident");
+		goto done;
+	}
+	cg_incident_with_clocks(req->srv->store, out, now);
+	cg_incident_deadlines_poke();
+	cg_resp_json(resp, 201, out);
+done:
+	cg_buf_free(&file);
+	cg_buf_free(&why);
+	json_decref(detail);
+	json_decref(rec);
+	json_decref(fields);
+	json_decref(body);
+	json_decref(c);
+}
+
+/* ---- routes (gathered by routes.c; who may call each: api/policy.h) --- */
+
+CG_ROUTE_GROUP(api_incident_docs);
+const cg_route api_incident_docs_routes[] = {
+    {"GET", "/api/v1/incidents/{id}/documents/*", api_incident_doc_get, CG_PRES_INCIDENT,
+     CG_ACT_READ, NULL},
+    {"POST", "/api/v1/incidents/{id}/documents", api_incident_doc_issue, CG_PRES_INCIDENT,
+     CG_ACT_UPDATE, NULL},
+    {"GET", "/api/v1/incidents/{id}/attachments/*", api_incident_attachment_get, CG_PRES_INCIDENT,
+     CG_ACT_READ, NULL},
+    {"POST", "/api/v1/incidents/{id}/attachments", api_incident_attach, CG_PRES_INCIDENT,
+     CG_ACT_UPDATE, NULL},
+};
+CG_ROUTE_COUNT(api_incident_docs);
