@@ -25,6 +25,7 @@ WORDS = {
     "ingest": {"ingest", "agent"},
     "agent": {"agent"},
     "upload": {"admin", "analyst", "officer", "ingest", "officer2"},
+    "share": {"admin", "analyst", "read"},
 }
 
 t = Tap()

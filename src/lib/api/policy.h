@@ -36,6 +36,11 @@
  *  - drills (diễn tập): every user and read token reads them (an officer:
  *    of their agency's systems); admin, analyst and officers record them
  *    (an officer for their own agency's systems only);
+ *  - sharing (STIX export, the TAXII feeds): admin and analyst, and
+ *    read-scope tokens (the national centre or a partner province pulls
+ *    with one; a token bound to an agency gets that agency only); not
+ *    officers or viewers: what leaves the province is the province
+ *    team's decision;
  *  - viewer: reads only;
  *  - ingest token: sends events, and DNS logs (a provider account), within
  *    its agency when it is bound to one;
@@ -100,6 +105,7 @@ typedef enum cg_pol_resource {
 	CG_PRES_PUBLIC_REPORT, /* a citizen's report: its proof-of-work
 	                          challenge, sending it, its tracking state */
 	CG_PRES_DRILL,         /* incident-response drills on systems */
+	CG_PRES_SHARING,       /* findings shared outside: STIX export, TAXII */
 	CG_PRES_NRESOURCES
 } cg_pol_resource;
 
@@ -139,7 +145,7 @@ const char *cg_pol_verdict_text(cg_pol_verdict v);
 
 /* A one-word summary of who may do act on res (route level), for the
  * route table: "public", "read", "write", "admin", "user", "ingest",
- * "agent", "upload", or the kinds joined by "+" when none fits. */
+ * "agent", "upload", "share", or the kinds joined by "+" when none fits. */
 const char *cg_pol_summary(cg_pol_action act, cg_pol_resource res, char *buf, size_t n);
 
 #endif

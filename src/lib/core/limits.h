@@ -498,4 +498,17 @@
  * (Directive 18/CT-TTg 2022: live drills yearly for level 3+). */
 #define CG_DRILL_MIN_LEVEL 3
 
+/* ---- STIX 2.1 export (share/stix.h) ---- */
+/* Objects in one bundle: a bound on memory, far above a province's year
+ * of findings (100,000 indicators export in well under this). */
+#define CG_STIX_MAX_OBJECTS 2000000
+/* Observables taken from one event (a DGA client lists many names). */
+#define CG_STIX_MAX_PER_EVENT 64
+/* Distinct hosts counted per sighting. */
+#define CG_STIX_MAX_HOSTS 100000
+/* Events read per store page while exporting. */
+#define CG_STIX_PAGE 500
+/* One bundle's JSON text (a file, an API answer). */
+#define CG_STIX_MAX_FILE (1024u * 1024u * 1024u)
+
 #endif
