@@ -507,6 +507,9 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, cg_resp *r)
 		MHD_add_response_header(mr, "Content-Type", r->content_type);
 	if (r->set_cookie[0])
 		MHD_add_response_header(mr, "Set-Cookie", r->set_cookie);
+	for (int i = 0; i < CG_RESP_MAX_HEADERS; i++)
+		if (r->hdr_name[i])
+			MHD_add_response_header(mr, r->hdr_name[i], r->hdr_value[i]);
 	add_security_headers(mr, g_srv.tls, r->cacheable);
 	enum MHD_Result ret = MHD_queue_response(c, r->status ? r->status : 200, mr);
 	MHD_destroy_response(mr);

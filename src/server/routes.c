@@ -28,6 +28,7 @@ CG_ROUTE_GROUP(api_agent);
 CG_ROUTE_GROUP(api_public_report);
 CG_ROUTE_GROUP(api_drills);
 CG_ROUTE_GROUP(api_share);
+CG_ROUTE_GROUP(api_taxii);
 CG_ROUTE_GROUP(static);
 
 static const cg_route_group groups[] = {
@@ -44,6 +45,7 @@ static const cg_route_group groups[] = {
     {api_public_report_routes, &api_public_report_nroutes},
     {api_drills_routes, &api_drills_nroutes},
     {api_share_routes, &api_share_nroutes},
+    {api_taxii_routes, &api_taxii_nroutes},
     {static_routes, &static_nroutes},
 };
 

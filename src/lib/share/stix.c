@@ -827,6 +827,16 @@ static cg_err finish(cg_stix *x)
 			return CG_ENOMEM;
 		x->items[x->nitems++] = (cg_stix_item){m, 0, (cg_tlp)t};
 	}
+	/* the province, agencies and markings are there from the first
+	 * finding on: their date added is the earliest one's */
+	int64_t first_added = 0;
+	for (size_t i = 0; i < x->nitems; i++)
+		if (x->items[i].added_ms > 0 &&
+		    (first_added == 0 || x->items[i].added_ms < first_added))
+			first_added = x->items[i].added_ms;
+	for (size_t i = 0; i < x->nitems; i++)
+		if (x->items[i].added_ms <= 0)
+			x->items[i].added_ms = first_added;
 	qsort(x->items, x->nitems, sizeof *x->items, item_cmp);
 	x->done = true;
 	return CG_OK;
