@@ -341,9 +341,8 @@ typedef struct ent {
 	cg_tlp level;
 	int64_t first, last, added;
 	int64_t count;
-	int64_t desc_t;   /* indicators: the time of the event described */
-	json_t *hosts;    /* sightings: host -> true */
-	bool fixed_times; /* incidents: created/modified set from the case */
+	int64_t desc_t; /* indicators: the time of the event described */
+	json_t *hosts;  /* sightings: host -> true */
 } ent;
 
 struct cg_stix {
@@ -484,16 +483,19 @@ cg_err cg_stix_set_agencies(cg_stix *x, const json_t *map)
 	return CG_OK;
 }
 
-/* The identity of an agency (by its code, which outlives renames), made
- * on first use; the province's when the agency is unknown. */
-static const char *agency_identity(cg_stix *x, int64_t agency_id)
+/* The id of an agency's identity (by its code, which outlives renames),
+ * made on first use, into out (96 bytes); the province's when the agency
+ * is unknown. Ids are copied, never pointed to: an entry moves when the
+ * entries grow. */
+static void agency_identity(cg_stix *x, int64_t agency_id, char out[96])
 {
 	char k[32];
 	snprintf(k, sizeof k, "%lld", (long long)agency_id);
 	const json_t *a = agency_id > 0 ? json_object_get(x->agencies, k) : NULL;
 	const char *code = cg_json_get_str(a, "code");
+	memcpy(out, x->province_id, sizeof x->province_id);
 	if (!code)
-		return x->province_id;
+		return;
 	char name[300], id[96];
 	snprintf(name, sizeof name, "agency|%s", code);
 	cg_stix_id("identity", cg_slice_cstr(name), id, sizeof id);
@@ -502,7 +504,8 @@ static const char *agency_identity(cg_stix *x, int64_t agency_id)
 	                json_pack("{s:o,s:s,s:[s],s:o}", "name", cg_json_cstr(nm ? nm : code),
 	                          "identity_class", "organization", "sectors", "government",
 	                          "x_canhgac_agency_code", cg_json_cstr(code)));
-	return f ? f->id : x->province_id;
+	if (f)
+		memcpy(out, id, sizeof id);
 }
 
 static ent *relate(cg_stix *x, const char *src, const char *type, const char *dst, cg_tlp level)
@@ -526,8 +529,8 @@ typedef struct ev_ctx {
 	cg_stix *x;
 	const json_t *ev;
 	int64_t t, added;
-	const char *where;   /* identity id */
-	const char *malware; /* entry id or NULL */
+	char where[96];   /* identity id */
+	char malware[96]; /* malware id or "" */
 	const char *host;
 	json_t *inds; /* this event's indicator ids */
 	cg_err err;
@@ -579,7 +582,7 @@ static void on_obs(void *ud, cg_obs_type t, const char *value)
 		ind->desc_t = c->t;
 	}
 	json_array_append_new(c->inds, json_string(id));
-	if (c->malware) {
+	if (c->malware[0]) {
 		ent *r = relate(x, id, "indicates", c->malware, CG_TLP_GREEN);
 		if (!r) {
 			c->err = CG_ENOMEM;
@@ -651,7 +654,7 @@ cg_err cg_stix_add_event(cg_stix *x, const json_t *ev)
 	c.t = time_of(ev, "time", 0);
 	c.added = time_of(ev, "received_at", c.t);
 	c.host = cg_json_get_str(ev, "host");
-	c.where = agency_identity(x, (int64_t)json_integer_value(json_object_get(ev, "agency_id")));
+	agency_identity(x, (int64_t)json_integer_value(json_object_get(ev, "agency_id")), c.where);
 	c.inds = json_array();
 	if (!c.inds)
 		c.err = CG_ENOMEM;
@@ -661,7 +664,7 @@ cg_err cg_stix_add_event(cg_stix *x, const json_t *ev)
 			c.err = CG_ENOMEM;
 		else {
 			seen(m, c.t, c.added);
-			c.malware = m->id;
+			memcpy(c.malware, m->id, sizeof c.malware);
 		}
 	}
 	for (int i = 0; i < l.n; i++) {
@@ -717,15 +720,17 @@ cg_err cg_stix_add_incident(cg_stix *x, const json_t *inc)
 	f->first = created;
 	f->last = updated > created ? updated : created;
 	f->added = f->last;
-	f->fixed_times = true;
+	/* f moves when relate() grows the entries: keep what is needed */
+	const int64_t first = f->first, added = f->added;
 	int64_t agency = (int64_t)json_integer_value(json_object_get(inc, "agency_id"));
 	if (agency > 0) {
-		const char *who = agency_identity(x, agency);
+		char who[96];
+		agency_identity(x, agency, who);
 		if (strcmp(who, x->province_id) != 0) {
 			ent *r = relate(x, id, "related-to", who, CG_TLP_AMBER);
 			if (!r)
 				return CG_ENOMEM;
-			seen(r, f->first, f->added);
+			seen(r, first, added);
 		}
 	}
 	size_t i, j;
@@ -739,7 +744,7 @@ cg_err cg_stix_add_incident(cg_stix *x, const json_t *inc)
 			ent *r = relate(x, id, "related-to", json_string_value(ind), CG_TLP_AMBER);
 			if (!r)
 				return CG_ENOMEM;
-			seen(r, f->first, f->added);
+			seen(r, first, added);
 		}
 	}
 	return CG_OK;

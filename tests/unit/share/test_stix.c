@@ -295,6 +295,47 @@ TEST(same_findings_same_objects)
 	json_decref(b);
 }
 
+/* Enough findings that the builder's entries move several times while
+ * an event and a case are being added (ASan catches a kept pointer). */
+TEST(many_findings)
+{
+	cg_stix_opts o = {.tlp = CG_TLP_RED};
+	cg_stix *x = NULL;
+	CHECK(cg_stix_new(&o, &x) == CG_OK);
+	json_t *a = J(AGENCIES);
+	cg_stix_set_agencies(x, a);
+	json_decref(a);
+	json_t *seqs = json_array();
+	for (int i = 0; i < 3000; i++) {
+		char sha[65];
+		for (int k = 0; k < 64; k++)
+			sha[k] = "0123456789abcdef"[(i >> (4 * (k % 4))) & 15];
+		sha[64] = 0;
+		json_t *ev = json_pack("{s:I,s:s,s:s,s:s,s:I,s:s,s:s,s:s,s:{s:s,s:s}}", "seq",
+		                       (json_int_t)i + 1, "time", "2026-11-20T01:00:00.000Z",
+		                       "received_at", "2026-11-20T01:00:05.000Z", "host", "web02",
+		                       "agency_id", (json_int_t)(i % 2 + 1), "source", "malware",
+		                       "kind", "webshell", "summary", "s", "evidence", "sha256",
+		                       sha, "rule", i % 3 ? "rule_a" : "rule_b");
+		CHECK(cg_stix_add_event(x, ev) == CG_OK);
+		json_decref(ev);
+		json_array_append_new(seqs, json_integer(i + 1));
+	}
+	json_t *inc = J(INCIDENT);
+	json_object_set_new(inc, "events", seqs);
+	CHECK(cg_stix_add_incident(x, inc) == CG_OK);
+	json_decref(inc);
+	json_t *b = NULL;
+	CHECK(cg_stix_bundle(x, &b) == CG_OK);
+	CHECK(count_type(b, "indicator") == 3000);
+	CHECK(count_type(b, "malware") == 2);
+	CHECK(count_type(b, "sighting") == 3000);
+	/* 3000 "indicates", the case related to 3000 indicators and its agency */
+	CHECK(count_type(b, "relationship") == 6001);
+	json_decref(b);
+	cg_stix_free(x);
+}
+
 int main(void)
 {
 	RUN(uuid5_is_rfc4122);
@@ -304,5 +345,6 @@ int main(void)
 	RUN(bundle_amber);
 	RUN(bundle_green_leaves_out_who_was_hit);
 	RUN(same_findings_same_objects);
+	RUN(many_findings);
 	return test_done();
 }
