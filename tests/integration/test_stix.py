@@ -108,6 +108,17 @@ ing = srv.client(token=tok["token"])
 st, body, _ = ing.req("POST", "/api/v1/events", raw=ndjson(hostile), ctype="application/x-ndjson")
 t.ok(st == 200 and body.get("accepted") == len(hostile), "hostile findings accepted", body)
 
+# a DNS finding the team judged a false positive is not shared
+fp = [{"id": "h-fp-1", "time": "2026-11-21T05:30:00Z", "source": "dns", "kind": "infected_client",
+       "severity": "medium", "host": "10.45.3.98", "subject": "10.45.3.98", "summary": "fp",
+       "evidence": {"reasons": [{"kind": "blocklist", "sample": "cdn.benign-but-listed.example"}]}}]
+ing.req("POST", "/api/v1/events", raw=ndjson(fp), ctype="application/x-ndjson")
+_, evs, _ = admin.req("GET", "/api/v1/events?q=fp&source=dns&limit=50")
+fpseq = [e["seq"] for e in evs["items"] if e["id"] == "h-fp-1"]
+st, body, _ = admin.req("POST", "/api/v1/events/triage", {"ids": fpseq, "state": "false_positive",
+                                                          "note": "danh sách đen nhầm"})
+t.ok(st == 200 and fpseq, "a finding triaged as a false positive", body)
+
 # ---- the command ----
 out1 = os.path.join(tmp, "amber.json")
 rc, o, e = run("export", "stix", "--data-dir", data, "--tlp", "amber", "--out", out1)
@@ -128,6 +139,8 @@ want = {"[domain-name:value = 'c2.bad-domain.example']",
         "[domain-name:value = 'casino.example']",
         "[domain-name:value = 'update-check.example']"}
 t.ok(want <= pats, "indicators for domains, addresses, URLs and hashes", sorted(want - pats))
+t.ok("[domain-name:value = 'cdn.benign-but-listed.example']" not in pats,
+     "a false positive is not shared", sorted(pats))
 t.ok(not any("javascript" in p or "x:y" in p or "xn--nh" in p for p in pats),
      "a script URL, a name with quotes and a URL with a space are not indicators", sorted(pats))
 t.ok(any(p.startswith("[url:value = 'http://spam.example/it\\'s\\\\here") for p in pats),

@@ -263,6 +263,10 @@ void cg_stix_observables(const json_t *ev, cg_obs_fn fn, void *ud, const char **
 	const json_t *e = json_object_get(ev, "evidence");
 	if (!src || !kind || !json_is_object(e))
 		return;
+	/* the team judged it no threat: sharing it would spread a false alarm */
+	const char *state = cg_json_get_str(ev, "state");
+	if (state && strcmp(state, "false_positive") == 0)
+		return;
 	if (strcmp(src, "dns") == 0) {
 		/* the client is the victim, not an indicator: the names it
 		 * asked for are */

@@ -74,7 +74,8 @@ typedef void (*cg_obs_fn)(void *ud, cg_obs_type t, const char *value);
 /* Calls fn for each malicious value of the event (as the store returns
  * it: {source, kind, evidence, ...}), at most CG_STIX_MAX_PER_EVENT; each
  * value is checked (a domain name, an address, an http(s) URL, a hash)
- * and normalized (lower case, no trailing dot). *family gets the malware
+ * and normalized (lower case, no trailing dot). An event triaged
+ * false_positive names nothing. *family gets the malware
  * family or rule the event names, or NULL (points into ev). */
 void cg_stix_observables(const json_t *ev, cg_obs_fn fn, void *ud, const char **family);
 /* The STIX pattern of a value, appended to out. */

@@ -152,6 +152,14 @@ TEST(observables_checked_and_normalized)
 	CHECK(fam && strcmp(fam, "China Chopper") == 0);
 	json_decref(ev);
 
+	/* a false positive is no threat to share */
+	ev = J("{\"source\":\"dns\",\"kind\":\"infected_client\",\"state\":\"false_positive\","
+	       "\"evidence\":{\"reasons\":[{\"kind\":\"blocklist\",\"sample\":\"c2.example\"}]}}");
+	memset(&s, 0, sizeof s);
+	cg_stix_observables(ev, collect, &s, &fam);
+	CHECK(s.n == 0);
+	json_decref(ev);
+
 	/* a defaced page names our own site: nothing to share */
 	ev = J("{\"source\":\"web\",\"kind\":\"defacement\",\"evidence\":{\"url\":"
 	       "\"https://xa.laichau.gov.vn/\"}}");
