@@ -25,6 +25,7 @@ test_pkgs=(
   postgresql-15 postgresql-client-15
   redis-server nmap
   debhelper dpkg-dev lintian man-db groff-base systemd adduser
+  antlr4 openjdk-17-jdk-headless
 )
 
 missing=()

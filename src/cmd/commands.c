@@ -21,6 +21,7 @@ int cmd_backup_verify(cg_cli *cli);
 int cmd_bundle_keygen(cg_cli *cli);
 int cmd_bundle_sign(cg_cli *cli);
 int cmd_bundle_verify(cg_cli *cli);
+int cmd_export_stix(cg_cli *cli);
 int cmd_fim_scan(cg_cli *cli);
 int cmd_help(cg_cli *cli);
 int cmd_quarantine_delete(cg_cli *cli);
@@ -160,6 +161,24 @@ const cg_command cg_commands[] = {
 	  "  --interval MS         poll interval (500)\n"
 	  "  --duration SECONDS    stop after this long (default: until signalled)\n"
 	  DNS_COMMON_HELP },
+	{ "export stix", cmd_export_stix,
+	  "Write the province's findings as a STIX 2.1 bundle, optionally signed.",
+	  "--out FILE [--since T] [--until T] [--agency ID] [--tlp LEVEL] [--sign KEY --cert FILE]",
+	  "options:\n"
+	  "  -o, --out FILE      the bundle (JSON); with --sign also FILE.p7s\n"
+	  "  --since T           findings from this time (2026-11-01 or RFC 3339)\n"
+	  "  --until T           findings before this time\n"
+	  "  -a, --agency ID     one agency's findings (id, code or exact name)\n"
+	  "  --tlp LEVEL         clear, green (default), amber, amber+strict or red:\n"
+	  "                      objects of this level or clearer; indicators and\n"
+	  "                      malware are green, sightings, agencies and\n"
+	  "                      incidents amber\n"
+	  "  --sign KEY          a detached CMS signature (FILE.p7s) with this PEM key\n"
+	  "  --cert FILE         the signer's certificate\n"
+	  "  --province NAME     the producer identity's name\n"
+	  "Indicators for malicious domains, addresses, URLs and file hashes from DNS,\n"
+	  "malware and web findings, malware families, sightings per agency, incident\n"
+	  "cases; the same finding keeps the same STIX id in every export.\n" },
 	{ "fim scan", cmd_fim_scan,
 	  "File integrity of web roots: hash every file, report new or changed scripts.",
 	  "ROOT... [-j N]",

@@ -523,6 +523,9 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, reqctx *x, cg_resp *r
 		MHD_add_response_header(mr, "Set-Cookie", r->set_cookie);
 	if (r->disposition[0])
 		MHD_add_response_header(mr, "Content-Disposition", r->disposition);
+	for (int i = 0; i < CG_RESP_MAX_HEADERS; i++)
+		if (r->hdr_name[i])
+			MHD_add_response_header(mr, r->hdr_name[i], r->hdr_value[i]);
 	add_security_headers(mr, g_srv.tls, r->cacheable);
 	MHD_add_response_header(mr, "X-Request-Id", x->rid);
 	x->status = r->status ? r->status : 200;

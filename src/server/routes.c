@@ -31,6 +31,8 @@ CG_ROUTE_GROUP(api_public_report);
 CG_ROUTE_GROUP(api_drills);
 CG_ROUTE_GROUP(api_metrics);
 CG_ROUTE_GROUP(api_exposure);
+CG_ROUTE_GROUP(api_share);
+CG_ROUTE_GROUP(api_taxii);
 CG_ROUTE_GROUP(static);
 
 static const cg_route_group groups[] = {
@@ -50,6 +52,8 @@ static const cg_route_group groups[] = {
     {api_drills_routes, &api_drills_nroutes},
     {api_metrics_routes, &api_metrics_nroutes},
     {api_exposure_routes, &api_exposure_nroutes},
+    {api_share_routes, &api_share_nroutes},
+    {api_taxii_routes, &api_taxii_nroutes},
     {static_routes, &static_nroutes},
 };
 

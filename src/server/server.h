@@ -94,6 +94,7 @@ typedef struct cg_req {
 	char client_ip[64];
 } cg_req;
 
+#define CG_RESP_MAX_HEADERS 2
 typedef struct cg_resp {
 	unsigned status;
 	cg_buf body;
@@ -103,6 +104,10 @@ typedef struct cg_resp {
 	char set_cookie[256];
 	bool cacheable; /* static assets may be cached */
 	char disposition[256]; /* Content-Disposition when set (downloads) */
+	/* headers a protocol asks for (TAXII's X-TAXII-Date-Added-First and
+	 * -Last): names are literals, values short text */
+	const char *hdr_name[CG_RESP_MAX_HEADERS];
+	char hdr_value[CG_RESP_MAX_HEADERS][48];
 } cg_resp;
 
 typedef void (*cg_handler)(cg_req *req, cg_resp *resp);

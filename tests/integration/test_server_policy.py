@@ -28,6 +28,7 @@ WORDS = {
     "agent": {"agent"},
     "upload": {"admin", "analyst", "officer", "ingest", "officer2"},
     "metrics": {"admin", "metrics"},
+    "share": {"admin", "analyst", "read"},
 }
 
 t = Tap()

@@ -95,6 +95,8 @@ static unsigned extra(cg_pol_kind k, cg_pol_resource res)
 		case CG_PRES_DRILL:
 		case CG_PRES_EXPOSURE: /* start a scan now */
 			return R | C;
+		case CG_PRES_SHARING:
+			return R;
 		default:
 			return 0;
 		}
@@ -127,6 +129,8 @@ static unsigned extra(cg_pol_kind k, cg_pol_resource res)
 		}
 	case CG_POL_VIEWER:
 		return res == CG_PRES_SESSION ? R | D : 0;
+	case CG_POL_TOKEN_READ: /* beyond what every reader reads */
+		return res == CG_PRES_SHARING ? R : 0;
 	case CG_POL_TOKEN_INGEST:
 		return res == CG_PRES_EVENT ? I : res == CG_PRES_DNS_UPLOAD ? R | UP : 0;
 	case CG_POL_TOKEN_AGENT:
@@ -196,7 +200,7 @@ const char *cg_pol_resource_name(cg_pol_resource r)
 	                                "web",          "user",   "token",          "audit",
 	                                "enroll_token", "agent",  "agent_policy",   "endpoint",
 	                                "job",          "suppression",    "incident",
-	                                "public_report", "drill", "metrics", "exposure"};
+	                                "public_report", "drill", "metrics", "exposure", "sharing"};
 	_Static_assert(sizeof n / sizeof n[0] == CG_PRES_NRESOURCES, "resource names");
 	return (unsigned)r < CG_PRES_NRESOURCES ? n[r] : "?";
 }
@@ -242,6 +246,7 @@ const char *cg_pol_summary(cg_pol_action act, cg_pol_resource res, char *buf, si
 	    {K(TOKEN_AGENT), "agent"},
 	    {K(ADMIN) | K(ANALYST) | K(OFFICER) | K(TOKEN_INGEST), "upload"},
 	    {K(ADMIN) | K(TOKEN_METRICS), "metrics"},
+	    {K(ADMIN) | K(ANALYST) | K(TOKEN_READ), "share"},
 	};
 #undef K
 	if (set & (1u << CG_POL_ANON)) {

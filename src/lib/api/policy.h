@@ -40,6 +40,11 @@
  *    findings (an officer: of their agency's systems); admin, analyst
  *    and officers start a scan of a system now (an officer: their own
  *    agency's systems only);
+ *  - sharing (STIX export, the TAXII feeds): admin and analyst, and
+ *    read-scope tokens (the national centre or a partner province pulls
+ *    with one; a token bound to an agency gets that agency only); not
+ *    officers or viewers: what leaves the province is the province
+ *    team's decision;
  *  - viewer: reads only;
  *  - ingest token: sends events, and DNS logs (a provider account), within
  *    its agency when it is bound to one;
@@ -110,6 +115,7 @@ typedef enum cg_pol_resource {
 	CG_PRES_DRILL,         /* incident-response drills on systems */
 	CG_PRES_METRICS,       /* GET /metrics: counters and gauges of this server */
 	CG_PRES_EXPOSURE,      /* exposure scans of systems and their findings */
+	CG_PRES_SHARING,       /* findings shared outside: STIX export, TAXII */
 	CG_PRES_NRESOURCES
 } cg_pol_resource;
 
@@ -149,7 +155,7 @@ const char *cg_pol_verdict_text(cg_pol_verdict v);
 
 /* A one-word summary of who may do act on res (route level), for the
  * route table: "public", "read", "write", "admin", "user", "ingest",
- * "agent", "upload", or the kinds joined by "+" when none fits. */
+ * "agent", "upload", "share", or the kinds joined by "+" when none fits. */
 const char *cg_pol_summary(cg_pol_action act, cg_pol_resource res, char *buf, size_t n);
 
 #endif

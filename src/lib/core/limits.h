@@ -531,5 +531,17 @@
 /* Tables `store copy` copies and reports on (store/copy.h); a table
  * list longer than this fails to compile, never overflows. */
 #define CG_COPY_MAX_TABLES 64
+/* ---- STIX 2.1 export (share/stix.h) ---- */
+/* Objects in one bundle: a bound on memory, far above a province's year
+ * of findings (100,000 indicators export in well under this). */
+#define CG_STIX_MAX_OBJECTS 2000000
+/* Observables taken from one event (a DGA client lists many names). */
+#define CG_STIX_MAX_PER_EVENT 64
+/* Distinct hosts counted per sighting. */
+#define CG_STIX_MAX_HOSTS 100000
+/* Events read per store page while exporting. */
+#define CG_STIX_PAGE 500
+/* One bundle's JSON text (a file, an API answer). */
+#define CG_STIX_MAX_FILE (1024u * 1024u * 1024u)
 
 #endif

@@ -42,6 +42,7 @@ static const struct {
     {CG_PRES_DRILL, {"", "RC", "RC", "RC", "R", "", "R", "", ""}},
     {CG_PRES_METRICS, {"", "R", "", "", "", "", "", "", "R"}},
     {CG_PRES_EXPOSURE, {"", "RC", "RC", "RC", "R", "", "R", "", ""}},
+    {CG_PRES_SHARING, {"", "R", "R", "", "", "", "R", "", ""}},
 };
 
 static const char act_letter[CG_ACT_NACTIONS] = {'R', 'C', 'U', 'D', 'I', 'P'};
@@ -191,6 +192,7 @@ TEST(summary_words)
 	CHECK_STR(cg_pol_summary(CG_ACT_CREATE, CG_PRES_DRILL, b, sizeof b), "write");
 	CHECK_STR(cg_pol_summary(CG_ACT_READ, CG_PRES_EXPOSURE, b, sizeof b), "read");
 	CHECK_STR(cg_pol_summary(CG_ACT_CREATE, CG_PRES_EXPOSURE, b, sizeof b), "write");
+	CHECK_STR(cg_pol_summary(CG_ACT_READ, CG_PRES_SHARING, b, sizeof b), "share");
 	CHECK_STR(cg_pol_summary(CG_ACT_READ, CG_PRES_EVENT, b, sizeof b), "read");
 	CHECK_STR(cg_pol_summary(CG_ACT_INGEST, CG_PRES_EVENT, b, sizeof b), "ingest");
 	CHECK_STR(cg_pol_summary(CG_ACT_UPLOAD, CG_PRES_DNS_UPLOAD, b, sizeof b), "upload");
