@@ -498,4 +498,27 @@
  * (Directive 18/CT-TTg 2022: live drills yearly for level 3+). */
 #define CG_DRILL_MIN_LEVEL 3
 
+/* ---- compliance controls (compliance/compliance.h) ---- */
+/* One control file (rules/compliance/REGIME/NAME.ini) and one line of it. */
+#define CG_COMPLIANCE_MAX_FILE (256u * 1024u)
+#define CG_COMPLIANCE_MAX_LINE 2048u
+/* Controls in one regime (all its files together). */
+#define CG_COMPLIANCE_MAX_CONTROLS 64
+/* Files in one regime directory, regimes in the rules directory. */
+#define CG_COMPLIANCE_MAX_FILES 32
+#define CG_COMPLIANCE_MAX_REGIMES 8
+/* A control id, regime name, record kind or recipient (with NUL). */
+#define CG_COMPLIANCE_MAX_NAME 48
+#define CG_COMPLIANCE_MAX_NOTIFY 8
+/* A title, an explanation, a document or article (UTF-8 bytes, with NUL). */
+#define CG_COMPLIANCE_MAX_TEXT 600
+/* How far ahead a warning may start, in days. */
+#define CG_COMPLIANCE_MAX_WARN_DAYS 366
+/* Records and findings read per agency when gathering evidence. */
+#define CG_COMPLIANCE_MAX_EVENTS 2000
+/* An endpoint whose agent has not reported for this many days fails the
+ * endpoint controls (a few missed heartbeats are not a breach). */
+#define CG_COMPLIANCE_AGENT_OFFLINE_DAYS 7
+
+
 #endif
