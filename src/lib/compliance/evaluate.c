@@ -149,7 +149,8 @@ static void incident_clocks(const cg_control *c, const cg_deadline_rules *cal, c
 		for (size_t j = 0; j < nk; j++) {
 			if (k[j].rule->stop != CG_MOMENT_INITIAL_REPORTED)
 				continue;
-			int32_t dd = cg_deadline_local_day(cal, k[j].due_ms);
+			/* due at 24:00 of its last day: that day is the due date */
+			int32_t dd = cg_deadline_local_day(cal, k[j].due_ms - 1);
 			if (k[j].state == CG_CLOCK_OVERDUE) {
 				n_over++;
 				over_no = str_of(inc, "number");

@@ -94,4 +94,8 @@ cg_err cg_demo_ensure_admin(cg_store *st, const char *username, const char *pass
  * nothing when the store has a case already. *seeded = cases made. */
 cg_err cg_demo_seed_incidents(cg_store *st, int64_t now_ms, int *seeded);
 
+/* Evidence for the compliance controls (demo_compliance.c): agencies
+ * ahead, late and missing evidence. Idempotent; *events = events added. */
+cg_err cg_demo_seed_compliance(cg_store *st, int64_t now_ms, int *events);
+
 #endif
