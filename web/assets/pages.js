@@ -87,7 +87,8 @@ async function pageOverview(main, params) {
 			card("card-malware", "#/events?source=malware" + (since ? "&severity=high&since=" + encodeURIComponent(since) : ""), t("fig_malware_hosts"), fmtNum(tot.malware_hosts), tot.malware_hosts > 0 ? "card-alert" : ""),
 			card("card-dns", "#/dns", t("fig_dns_clients"), fmtNum(tot.dns_clients), tot.dns_clients > 0 ? "card-alert" : ""),
 			card("card-portals", "#/portals", t("total_portals"), fmtNum(tot.portals)),
-			card("card-systems", "#/systems", t("total_systems"), fmtNum(tot.systems), "", el("small", { class: "muted" }, t("classified_of", { a: fmtNum((tot.classified || {}).approved || 0), b: fmtNum((tot.classified || {}).total || 0) }))));
+			card("card-systems", "#/systems", t("total_systems"), fmtNum(tot.systems), "", el("small", { class: "muted" }, t("classified_of", { a: fmtNum((tot.classified || {}).approved || 0), b: fmtNum((tot.classified || {}).total || 0) }))),
+			complianceCard());
 		const cols = [
 			{ label: t("col_agency"), sortKey: "name", class: "ov-agency", value: (a) => el("div", null, el("div", { class: "strong" }, a.name), el("small", { class: "muted" }, tEnum("agency_kind", a.kind))) },
 			{ label: t("col_open_findings"), sortKey: "risk", class: "ov-findings", value: (a) => sevLine(a.open_findings,

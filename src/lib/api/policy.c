@@ -45,6 +45,7 @@ static bool readable(cg_pol_resource res)
 	case CG_PRES_SUPPRESSION:
 	case CG_PRES_INCIDENT:
 	case CG_PRES_DRILL:
+	case CG_PRES_COMPLIANCE:
 		return true;
 	default:
 		return false;
@@ -187,7 +188,7 @@ const char *cg_pol_resource_name(cg_pol_resource r)
 	                                "web",          "user",   "token",          "audit",
 	                                "enroll_token", "agent",  "agent_policy",   "endpoint",
 	                                "job",          "suppression",    "incident",
-	                                "public_report", "drill"};
+	                                "public_report", "drill", "compliance"};
 	_Static_assert(sizeof n / sizeof n[0] == CG_PRES_NRESOURCES, "resource names");
 	return (unsigned)r < CG_PRES_NRESOURCES ? n[r] : "?";
 }

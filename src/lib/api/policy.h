@@ -100,6 +100,7 @@ typedef enum cg_pol_resource {
 	CG_PRES_PUBLIC_REPORT, /* a citizen's report: its proof-of-work
 	                          challenge, sending it, its tracking state */
 	CG_PRES_DRILL,         /* incident-response drills on systems */
+	CG_PRES_COMPLIANCE,    /* the status of the compliance controls */
 	CG_PRES_NRESOURCES
 } cg_pol_resource;
 

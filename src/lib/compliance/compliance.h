@@ -176,12 +176,19 @@ json_t *cg_compliance_calendar(const json_t *results, int32_t today, int days);
  * command's exit status 1. */
 bool cg_compliance_needs_action(const json_t *result);
 
-/* The compliance section of the monthly and annual reports: gathers,
- * evaluates with the shipped rules and the shipped holiday calendar at
- * now_ms and returns {"summary": ..., "calendar": [...], "results":
- * [...]} for the scope. *why gets a reason on a rules error. */
-cg_err cg_compliance_report_section(cg_store *st, const cg_scope *scope, int64_t now_ms,
-                                    json_t **out, cg_buf *why);
+/* Everything the dashboard and the reports show, in one call: loads the
+ * shipped holiday calendar and the regime (`regime`, or the one in force
+ * on the evaluation day), gathers the facts within scope and evaluates
+ * them on `at` ("YYYY-MM-DD", as of the end of that day) or, when at is
+ * NULL, on the day of now_ms. Returns {"summary", "calendar" (next 90
+ * days), "results", "controls": [{id, title, title_en, applies,
+ * legal_basis, explain, explain_en, awaiting_decree}]}. The monthly and
+ * annual reports call it for their compliance section; GET
+ * /api/v1/compliance returns it. CG_EINVAL for a bad `at`,
+ * CG_ENOTFOUND for no such regime, a parse error of a rule file (all with
+ * *why). */
+cg_err cg_compliance_report_section(cg_store *st, const cg_scope *scope, const char *regime,
+                                    const char *at, int64_t now_ms, json_t **out, cg_buf *why);
 
 /* "YYYY-MM-DD" -> local day number; false when not a real date. */
 bool cg_compliance_parse_day(cg_slice s, int32_t *day);

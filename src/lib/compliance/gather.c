@@ -239,8 +239,25 @@ out:
 	return err;
 }
 
-cg_err cg_compliance_report_section(cg_store *st, const cg_scope *scope, int64_t now_ms,
-                                    json_t **out, cg_buf *why)
+static json_t *controls_json(const cg_compliance_rules *r)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < r->n_control; i++) {
+		const cg_control *c = &r->control[i];
+		char basis[2 * CG_COMPLIANCE_MAX_TEXT + 8];
+		snprintf(basis, sizeof basis, "%s, %s", c->document, c->article);
+		json_array_append_new(
+		    a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "id", c->id, "title",
+		                 c->title_vi, "title_en", c->title_en, "applies",
+		                 cg_subject_type_name(c->applies), "legal_basis", basis, "explain",
+		                 c->explain_vi, "explain_en", c->explain_en, "awaiting_decree",
+		                 c->pending_decree));
+	}
+	return a;
+}
+
+cg_err cg_compliance_report_section(cg_store *st, const cg_scope *scope, const char *regime,
+                                    const char *at, int64_t now_ms, json_t **out, cg_buf *why)
 {
 	*out = NULL;
 	cg_deadline_rules *cal = malloc(sizeof *cal);
@@ -252,16 +269,28 @@ cg_err cg_compliance_report_section(cg_store *st, const cg_scope *scope, int64_t
 	int32_t today = 0;
 	if (!err) {
 		today = cg_deadline_local_day(cal, now_ms);
-		err = cg_compliance_load(NULL, NULL, today, r, why);
+		if (at) {
+			if (!cg_compliance_parse_day(cg_slice_cstr(at), &today)) {
+				if (why) {
+					cg_buf_reset(why);
+					cg_buf_printf(why, "at: not a date YYYY-MM-DD");
+				}
+				err = CG_EINVAL;
+			} else /* as of the end of that day */
+				now_ms = cg_deadline_day_start(cal, today + 1) - 1;
+		}
 	}
+	if (!err)
+		err = cg_compliance_load(NULL, regime, today, r, why);
 	if (!err)
 		err = cg_compliance_gather(st, scope, now_ms, &facts);
 	if (!err)
 		err = cg_compliance_evaluate(r, cal, facts, today, &results);
 	if (!err) {
-		*out = json_pack("{s:o, s:o, s:O}", "summary",
+		*out = json_pack("{s:o, s:o, s:O, s:o}", "summary",
 		                 cg_compliance_summary(r, facts, results, today), "calendar",
-		                 cg_compliance_calendar(results, today, 90), "results", results);
+		                 cg_compliance_calendar(results, today, 90), "results", results,
+		                 "controls", controls_json(r));
 		if (!*out)
 			err = CG_ENOMEM;
 	}

@@ -1,0 +1,121 @@
+/*
+ * page_compliance.js - #/compliance (Tuân thủ): the status of every
+ * compliance control (GET /compliance, decided by lib/compliance) as a
+ * matrix of agencies × controls, each cell coloured by the worst status of
+ * that control's subjects in the agency; a click opens the subjects with
+ * their evidence, due date, legal basis and what to do. Then the calendar
+ * of the next 90 days. The API scopes the data: an officer sees only their
+ * own agency. complianceCard() is the overview's card with the province's
+ * percentage. Every text from the server goes in as text.
+ */
+"use strict";
+
+const CMP_STATUSES = ["ok", "due_soon", "overdue", "missing_evidence", "not_applicable"];
+/* worst first: the colour of a cell */
+const CMP_WORST = ["overdue", "missing_evidence", "due_soon", "ok", "not_applicable"];
+
+function cmpStatusBadge(s) {
+	return badge(t("cmp_st_" + s), "cmp cmp-" + (CMP_STATUSES.includes(s) ? s : "not_applicable"));
+}
+
+function cmpLang(obj, key) {
+	return getLang() === "en" ? (obj[key + "_en"] || obj[key]) : obj[key];
+}
+
+function cmpSubjectLabel(r) {
+	return t("cmp_subject_" + r.subject_type) + ": " + (r.subject_name || String(r.subject_id));
+}
+
+function cmpOpenCell(ctrl, agencyName, rows) {
+	openDialog({
+		title: cmpLang(ctrl, "title") + " — " + agencyName,
+		build: (dlg, title, close) => {
+			dlg.appendChild(title);
+			dlg.appendChild(el("p", { class: "small" }, el("strong", null, t("cmp_basis") + ": "), ctrl.legal_basis,
+				ctrl.awaiting_decree ? el("em", null, " (" + t("cmp_awaiting") + ")") : null));
+			const todo = cmpLang(ctrl, "explain");
+			if (todo) dlg.appendChild(el("p", { class: "small" }, el("strong", null, t("cmp_todo") + ": "), todo));
+			dlg.appendChild(table([
+				{ label: t("cmp_subject"), value: (r) => cmpSubjectLabel(r) },
+				{ label: t("cmp_status"), value: (r) => cmpStatusBadge(r.status) },
+				{ label: t("cmp_due"), value: (r) => (r.due ? fmtDate(r.due) : "—") },
+				{ label: t("cmp_evidence"), value: (r) => (r.link ? el("a", { href: r.link, onclick: () => close() }, cmpLang(r, "evidence")) : cmpLang(r, "evidence")) },
+			], rows));
+			dlg.appendChild(el("div", { class: "form-actions" }, button(t("close"), close)));
+		},
+	});
+}
+
+async function pageCompliance(main) {
+	main.appendChild(pageHeader(t("cmp_title")));
+	const body = el("div", { id: "compliance-body" });
+	main.appendChild(body);
+	loadingInto(body);
+	const data = await api("GET", "/compliance");
+	clear(body);
+	const sum = data.summary || {};
+	body.appendChild(el("p", { class: "muted", id: "cmp-regime" }, t("cmp_regime", { regime: sum.regime_title || sum.regime || "", at: fmtDate(sum.at) })));
+	body.appendChild(el("div", { class: "cards" },
+		el("div", { class: "card", id: "cmp-percent" },
+			el("div", { class: "card-value" }, sum.percent === null || sum.percent === undefined ? "—" : sum.percent + "%"),
+			el("div", { class: "card-label" }, t("cmp_province"))),
+		...CMP_STATUSES.map((s) => el("div", { class: "card" },
+			el("div", { class: "card-value" }, fmtNum((sum.counts || {})[s] || 0)),
+			el("div", { class: "card-label" }, cmpStatusBadge(s))))));
+
+	/* the matrix: one row per agency, one column per control */
+	const controls = data.controls || [];
+	const results = data.results || [];
+	const cells = new Map(); /* "agency|control" -> [results] */
+	for (const r of results) {
+		const k = r.agency_id + "|" + r.control;
+		if (!cells.has(k)) cells.set(k, []);
+		cells.get(k).push(r);
+	}
+	body.appendChild(el("h2", null, t("cmp_matrix_title")));
+	body.appendChild(el("p", { class: "muted small" }, t("cmp_matrix_help")));
+	const head = el("tr", null, el("th", { scope: "col" }, t("col_agency")), el("th", { scope: "col" }, t("cmp_percent")),
+		controls.map((c) => el("th", { scope: "col", class: "cmp-col", title: cmpLang(c, "title") + "\n" + c.legal_basis }, c.id)));
+	const rows = (sum.agencies || []).map((a) => el("tr", { dataset: { agency: String(a.agency_id) } },
+		el("th", { scope: "row", class: "cmp-row" }, a.name),
+		el("td", { class: "num" }, a.percent === null || a.percent === undefined ? "—" : a.percent + "%"),
+		controls.map((c) => {
+			const list = cells.get(a.agency_id + "|" + c.id) || [];
+			if (!list.length) return el("td", { class: "cmp-cell cmp-none" }, "");
+			const worst = CMP_WORST.find((s) => list.some((r) => r.status === s)) || "not_applicable";
+			const good = list.filter((r) => r.status === "ok" || r.status === "due_soon").length;
+			const counted = list.filter((r) => r.status !== "not_applicable").length;
+			const label = cmpLang(c, "title") + " — " + a.name + ": " + t("cmp_st_" + worst);
+			return el("td", { class: "cmp-cell" },
+				el("button", { type: "button", class: "cmp-btn cmp-" + worst, title: label, "aria-label": label,
+					dataset: { control: c.id, status: worst },
+					onclick: () => cmpOpenCell(c, a.name, list) }, counted ? good + "/" + counted : "–"));
+		})));
+	body.appendChild(el("div", { class: "table-wrap", id: "cmp-matrix" },
+		el("table", { class: "data cmp-matrix" }, el("thead", null, head), el("tbody", null, rows))));
+
+	/* the calendar */
+	const cal = data.calendar || [];
+	const byAgency = new Map((sum.agencies || []).map((a) => [a.agency_id, a.name]));
+	body.appendChild(el("h2", null, t("cmp_calendar_title")));
+	if (!cal.length) body.appendChild(el("p", { class: "notice", id: "cmp-calendar-none" }, t("cmp_calendar_none")));
+	else body.appendChild(el("div", { id: "cmp-calendar" }, table([
+		{ label: t("cmp_due"), value: (r) => fmtDate(r.due) },
+		{ label: t("cmp_control"), value: (r) => cmpLang(r, "title") },
+		{ label: t("col_agency"), value: (r) => byAgency.get(r.agency_id) || "" },
+		{ label: t("cmp_subject"), value: (r) => cmpSubjectLabel(r) },
+		{ label: t("cmp_status"), value: (r) => cmpStatusBadge(r.status) },
+	], cal)));
+}
+
+/* The overview's card: the province's (or the officer's agency's) rate. */
+function complianceCard() {
+	const value = el("div", { class: "card-value" }, "…");
+	const card = el("a", { class: "card card-link", href: "#/compliance", id: "card-compliance" },
+		value, el("div", { class: "card-label" }, t("cmp_card")));
+	api("GET", "/compliance").then((d) => {
+		const p = d && d.summary ? d.summary.percent : null;
+		value.textContent = p === null || p === undefined ? "—" : p + "%";
+	}).catch(() => { value.textContent = "—"; });
+	return card;
+}
