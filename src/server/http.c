@@ -39,6 +39,7 @@
 #include "serve_config.h"
 #include "backup_job.h"
 #include "api_agent.h"
+#include "compliance_job.h"
 #include "events_job.h"
 #include "jobs.h"
 #include "web_watch.h"
@@ -1145,11 +1146,13 @@ int cg_serve_run(const cg_serve_opts *o)
 	    cg_web_watch_start(g_srv.store, jobs, o->data_dir, o->web_interval_s, o->alert_config,
 	                       &watch) ||
 	    cg_events_job_add(jobs, g_srv.store, o->retention_months) ||
-	    cg_backup_job_add(jobs, o, &bwhy) || cg_jobs_start(jobs)) {
+	    cg_backup_job_add(jobs, o, &bwhy) || cg_compliance_job_add(jobs, g_srv.store, o, &bwhy) ||
+	    cg_jobs_start(jobs)) {
 		fprintf(stderr, "canhgac serve: cannot start the background jobs (see above) %s\n",
 		        cg_buf_cstr(&bwhy));
 		cg_buf_free(&bwhy);
 		cg_jobs_free(jobs);
+		cg_compliance_job_close();
 		cg_web_watch_stop(watch);
 		atomic_store(&g_cw_stop, true);
 		if (reaping)
@@ -1188,6 +1191,7 @@ int cg_serve_run(const cg_serve_opts *o)
 	MHD_stop_daemon(d);
 	dns_jobs_shutdown();
 	cg_jobs_free(jobs); /* a run in progress finishes first */
+	cg_compliance_job_close();
 	cg_web_watch_stop(watch);
 	cg_serve_config_free(&held);
 	cg_store_close(g_srv.store);

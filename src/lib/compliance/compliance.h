@@ -172,6 +172,14 @@ json_t *cg_compliance_summary(const cg_compliance_rules *r, const json_t *facts,
                               const json_t *results, int32_t today);
 /* The results with a due date in [today, today + days], by due date. */
 json_t *cg_compliance_calendar(const json_t *results, int32_t today, int days);
+/* The reminders the results call for: [{id, result}] for each result
+ * that is due_soon or overdue. The id ("cmp-" and 32 hex digits, an event
+ * id) is a digest of the control, the subject, the due date and the
+ * status: the reminder job stores each reminder as an event with that id
+ * and tells people only when the store did not have it, so a subject is
+ * reminded once when its control becomes due soon, once when it becomes
+ * overdue, and again for its next due date. */
+json_t *cg_compliance_reminders(const json_t *results);
 /* Whether a result needs action (overdue or missing_evidence): the
  * command's exit status 1. */
 bool cg_compliance_needs_action(const json_t *result);

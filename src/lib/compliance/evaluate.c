@@ -13,8 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/auth.h"
 #include "api/schema.h"
 #include "compliance.h"
+#include "core/hex.h"
 #include "core/timeutil.h"
 
 typedef enum { EV_NONE = 0, EV_HAVE, EV_BREACH } ev_state;
@@ -547,5 +549,34 @@ json_t *cg_compliance_calendar(const json_t *results, int32_t today, int days)
 	for (i = 0; i < n; i++)
 		json_array_append(out, v[i]);
 	free(v);
+	return out;
+}
+
+json_t *cg_compliance_reminders(const json_t *results)
+{
+	json_t *out = json_array();
+	size_t i;
+	json_t *r;
+	json_array_foreach(results, i, r)
+	{
+		const char *st = str_of(r, "status");
+		if (strcmp(st, "due_soon") != 0 && strcmp(st, "overdue") != 0)
+			continue;
+		json_t *sid = json_object_get(r, "subject_id");
+		char key[512], digest_hex[65];
+		uint8_t digest[32];
+		int n = snprintf(
+		    key, sizeof key, "%s|%s|%s|%lld|%s|%s", str_of(r, "control"),
+		    str_of(r, "subject_type"), json_is_string(sid) ? json_string_value(sid) : "",
+		    json_is_integer(sid) ? (long long)json_integer_value(sid) : 0LL,
+		    json_is_string(json_object_get(r, "due")) ? str_of(r, "due") : "-", st);
+		if (n < 0 || (size_t)n >= sizeof key)
+			continue; /* cannot happen with the bounded names */
+		cg_sha256(key, (size_t)n, digest);
+		cg_hex_encode(digest, 16, digest_hex);
+		char id[40];
+		snprintf(id, sizeof id, "cmp-%.32s", digest_hex);
+		json_array_append_new(out, json_pack("{s:s, s:O}", "id", id, "result", r));
+	}
 	return out;
 }

@@ -433,6 +433,42 @@ TEST(summary_and_calendar)
 	json_decref(res);
 }
 
+TEST(reminders_once_per_due_date_and_status)
+{
+	const char *r = HEAD CTRL("scan", "applies = systems\nevidence = vuln_scan\nperiod = 6m\n"
+	                                  "warn = 30\n");
+	const char *facts =
+	    "{\"systems\":["
+	    "{\"id\":1,\"agency_id\":1,\"kind\":\"portal\",\"level\":1,\"last\":{\"vuln_scan\":"
+	    "\"2026-07-01\"}},"
+	    "{\"id\":2,\"agency_id\":1,\"kind\":\"portal\",\"level\":1,\"last\":{\"vuln_scan\":"
+	    "\"2026-06-10\"}},"
+	    "{\"id\":3,\"agency_id\":1,\"kind\":\"portal\",\"level\":1,\"last\":{\"vuln_scan\":"
+	    "\"2026-05-01\"}},"
+	    "{\"id\":4,\"agency_id\":1,\"kind\":\"portal\",\"level\":1,\"last\":{}}]}";
+	json_t *a = eval(r, facts, "2026-12-03"); /* ok, due_soon, overdue, missing */
+	json_t *b = eval(r, facts, "2026-12-04"); /* the same, a day later */
+	json_t *c = eval(r, facts, "2026-12-11"); /* 2 overdue, 1 due soon */
+	json_t *ra = cg_compliance_reminders(a), *rb = cg_compliance_reminders(b),
+	       *rc = cg_compliance_reminders(c);
+	CHECK(json_array_size(ra) == 2 && json_array_size(rb) == 2 && json_array_size(rc) == 3);
+	const char *id0 = json_string_value(json_object_get(json_array_get(ra, 0), "id"));
+	const char *id1 = json_string_value(json_object_get(json_array_get(ra, 1), "id"));
+	CHECK(strlen(id0) == 36 && strncmp(id0, "cmp-", 4) == 0 && strcmp(id0, id1) != 0);
+	/* the same reminder the next day: the same id (sent once) */
+	CHECK_STR(json_string_value(json_object_get(json_array_get(rb, 0), "id")), id0);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(rb, 1), "id")), id1);
+	/* due soon -> overdue: a new reminder; the one overdue already: the same */
+	CHECK(strcmp(json_string_value(json_object_get(json_array_get(rc, 1), "id")), id0) != 0);
+	CHECK_STR(json_string_value(json_object_get(json_array_get(rc, 2), "id")), id1);
+	json_decref(ra);
+	json_decref(rb);
+	json_decref(rc);
+	json_decref(a);
+	json_decref(b);
+	json_decref(c);
+}
+
 TEST(rule_file_changed_on_disk)
 {
 	char dir[] = "/tmp/cg-compliance-XXXXXX";
@@ -551,6 +587,7 @@ int main(void)
 	RUN(every_shipped_control_both_regimes);
 	RUN(regime_switch_on_1_july_2026);
 	RUN(summary_and_calendar);
+	RUN(reminders_once_per_due_date_and_status);
 	RUN(rule_file_changed_on_disk);
 	RUN(parse_errors_name_file_and_line);
 	free(CAL);
