@@ -86,5 +86,30 @@ await T.step("an officer sees their own agency only", async () => {
 	const rows = await p2.$$eval("#cmp-matrix tbody tr", (r) => r.map((x) => x.dataset.agency));
 	return rows.length === 1 && rows[0] === String(idOf("STC")) && log2.pageErrors.length === 0;
 });
+const other = await call(srv.url, officerApi, "POST", "/compliance/records", { kind: "assessment", date: "2026-11-20", agency_id: idOf("SKHCN") });
+T.ok(other.status === 403 || other.status === 404 || other.status === 400, "an officer cannot record for another agency", other.text);
+const future = await call(srv.url, officerApi, "POST", "/compliance/records", { kind: "assessment", date: "2099-01-01", agency_id: idOf("STC") });
+T.ok(future.status === 400 && future.json.details && future.json.details.field === "date", "a record dated in the future is refused naming the field", future.text);
+await T.step("the officer records an assessment and the late cell turns ok", async () => {
+	const ctx3 = await launchBrowser();
+	cleanups.unshift(ctx3.close);
+	const { page: p3, log: log3 } = await newPage(ctx3.context);
+	await uiLogin(p3, srv.url, "canbo.stc", pw);
+	await p3.goto(srv.url + "/#/compliance");
+	await p3.waitForSelector("#cmp-rec-form");
+	const cell = `#cmp-matrix button[data-control="assessment_l34"]`;
+	const before = await p3.getAttribute(cell, "data-status");
+	const sysId = await p3.$$eval("#cmp-rec-system option", (o) => (o.find((x) => x.textContent.includes("ngân sách và tài sản công")) || {}).value);
+	await p3.selectOption("#cmp-rec-system", sysId);
+	await p3.selectOption("#cmp-rec-kind", "assessment");
+	await p3.fill("#cmp-rec-assessor", "<b>Trung tâm</b> Giám sát an toàn không gian mạng");
+	await p3.click("#cmp-rec-save");
+	await p3.waitForFunction((sel) => {
+		const b = document.querySelector(sel);
+		return b && b.dataset.status === "ok";
+	}, cell, { timeout: 15000 });
+	await screenshots(p3, "compliance-recorded");
+	return before === "overdue" && log3.pageErrors.length === 0;
+});
 T.ok(log.pageErrors.length === 0 && log.dialogs.length === 0, "no page errors, no dialogs", log.pageErrors.concat(log.dialogs).join("\n"));
 await T.done(cleanups);

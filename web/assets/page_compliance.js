@@ -5,7 +5,9 @@
  * that control's subjects in the agency; a click opens the subjects with
  * their evidence, due date, legal basis and what to do. Then the calendar
  * of the next 90 days. The API scopes the data: an officer sees only their
- * own agency. complianceCard() is the overview's card with the province's
+ * own agency. Those who may write (admin, analyst, an officer for their
+ * agency) record evidence canhgac cannot see by itself (POST
+ * /compliance/records: an assessment, a plan, a report...). complianceCard() is the overview's card with the province's
  * percentage. Every text from the server goes in as text.
  */
 "use strict";
@@ -106,6 +108,59 @@ async function pageCompliance(main) {
 		{ label: t("cmp_subject"), value: (r) => cmpSubjectLabel(r) },
 		{ label: t("cmp_status"), value: (r) => cmpStatusBadge(r.status) },
 	], cal)));
+
+	/* record evidence */
+	const kinds = controls.filter((c) => c.record_kind);
+	if (isRole("admin", "analyst", "officer") && kinds.length && (sum.agencies || []).length) {
+		const systemsOf = (agencyId) => {
+			const seen = new Map();
+			for (const r of results) if (r.subject_type === "system" && r.agency_id === agencyId) seen.set(r.subject_id, r.subject_name);
+			return [...seen.entries()];
+		};
+		const f = {
+			agency: el("select", { id: "cmp-rec-agency" }, (sum.agencies || []).map((a) => el("option", { value: String(a.agency_id) }, a.name))),
+			system: el("select", { id: "cmp-rec-system" }),
+			kind: el("select", { id: "cmp-rec-kind" }, kinds.map((c) => el("option", { value: c.record_kind, dataset: { applies: c.applies } }, cmpLang(c, "title")))),
+			date: el("input", { id: "cmp-rec-date", type: "text", inputmode: "numeric", required: true, placeholder: t("date_placeholder"),
+				value: fmtDate(new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10)) }),
+			assessor: el("input", { id: "cmp-rec-assessor", type: "text", maxlength: 2000 }),
+			note: el("textarea", { id: "cmp-rec-note", rows: 2, maxlength: 2000 }),
+		};
+		const fillSystems = () => {
+			clear(f.system);
+			f.system.appendChild(el("option", { value: "" }, t("cmp_rec_whole_agency")));
+			for (const [id, name] of systemsOf(Number(f.agency.value))) f.system.appendChild(el("option", { value: String(id) }, name));
+		};
+		f.agency.addEventListener("change", fillSystems);
+		fillSystems();
+		const row = (label, input) => el("div", { class: "form-row" }, el("label", { for: input.id }, label), input);
+		const err = el("p", { class: "form-error", role: "alert" });
+		const form = el("form", { id: "cmp-rec-form", class: "form", novalidate: true,
+			onsubmit: async (ev) => {
+				ev.preventDefault();
+				err.textContent = "";
+				const date = parseDmy(f.date.value);
+				if (!date) { err.textContent = t("err_date"); return; }
+				try {
+					await api("POST", "/compliance/records", { body: {
+						kind: f.kind.value, date, agency_id: Number(f.agency.value),
+						system_id: f.system.value ? Number(f.system.value) : null,
+						assessor: f.assessor.value, note: f.note.value,
+					} });
+					toast(t("cmp_rec_saved"));
+					clear(main);
+					await pageCompliance(main);
+				} catch (e) {
+					err.textContent = errorText(e);
+				}
+			} },
+			row(t("col_agency"), f.agency), row(t("cmp_rec_system"), f.system), row(t("cmp_rec_kind"), f.kind),
+			row(t("cmp_rec_date"), f.date), row(t("cmp_rec_assessor"), f.assessor), row(t("cmp_rec_note"), f.note),
+			err, el("button", { type: "submit", class: "btn btn-primary", id: "cmp-rec-save" }, t("cmp_rec_save")));
+		body.appendChild(el("h2", null, t("cmp_rec_title")));
+		body.appendChild(el("p", { class: "muted small" }, t("cmp_rec_help")));
+		body.appendChild(form);
+	}
 }
 
 /* The overview's card: the province's (or the officer's agency's) rate. */

@@ -92,6 +92,7 @@ static unsigned extra(cg_pol_kind k, cg_pol_resource res)
 		case CG_PRES_SESSION:
 			return R | D;
 		case CG_PRES_DRILL:
+		case CG_PRES_COMPLIANCE: /* records of evidence */
 			return R | C;
 		default:
 			return 0;
@@ -118,6 +119,7 @@ static unsigned extra(cg_pol_kind k, cg_pol_resource res)
 		case CG_PRES_SESSION:
 			return R | D;
 		case CG_PRES_DRILL: /* their own agency's systems */
+		case CG_PRES_COMPLIANCE: /* records of their own agency */
 			return R | C;
 		default:
 			return 0;

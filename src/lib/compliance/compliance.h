@@ -190,13 +190,26 @@ bool cg_compliance_needs_action(const json_t *result);
  * them on `at` ("YYYY-MM-DD", as of the end of that day) or, when at is
  * NULL, on the day of now_ms. Returns {"summary", "calendar" (next 90
  * days), "results", "controls": [{id, title, title_en, applies,
- * legal_basis, explain, explain_en, awaiting_decree}]}. The monthly and
+ * legal_basis, explain, explain_en, awaiting_decree, evidence, record_kind (for
+ * record evidence)}]}. The monthly and
  * annual reports call it for their compliance section; GET
  * /api/v1/compliance returns it. CG_EINVAL for a bad `at`,
  * CG_ENOTFOUND for no such regime, a parse error of a rule file (all with
  * *why). */
 cg_err cg_compliance_report_section(cg_store *st, const cg_scope *scope, const char *regime,
                                     const char *at, int64_t now_ms, json_t **out, cg_buf *why);
+
+/* A record of evidence as the API takes it: {kind (a-z, 0-9, _: the
+ * `record KIND` of the controls), date (YYYY-MM-DD, Vietnam, not after
+ * today at now_ms), agency_id, system_id (or null: the agency's own
+ * record), assessor, note (optional text)}. *out is the clean record;
+ * CG_EINVAL with *field naming the bad field. */
+cg_err cg_compliance_record_normalize(const json_t *in, int64_t now_ms, json_t **out,
+                                      const char **field);
+/* The event that stores a normalized record (source "record", a new
+ * random id, time the record's date at noon in Vietnam, subject given). */
+cg_err cg_compliance_record_event(const json_t *rec, const char *subject, cg_event *ev,
+                                  cg_buf *why);
 
 /* "YYYY-MM-DD" -> local day number; false when not a real date. */
 bool cg_compliance_parse_day(cg_slice s, int32_t *day);

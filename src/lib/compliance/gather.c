@@ -246,12 +246,15 @@ static json_t *controls_json(const cg_compliance_rules *r)
 		const cg_control *c = &r->control[i];
 		char basis[2 * CG_COMPLIANCE_MAX_TEXT + 8];
 		snprintf(basis, sizeof basis, "%s, %s", c->document, c->article);
-		json_array_append_new(
-		    a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "id", c->id, "title",
-		                 c->title_vi, "title_en", c->title_en, "applies",
-		                 cg_subject_type_name(c->applies), "legal_basis", basis, "explain",
-		                 c->explain_vi, "explain_en", c->explain_en, "awaiting_decree",
-		                 c->pending_decree));
+		json_t *o =
+		    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "id", c->id, "title",
+		              c->title_vi, "title_en", c->title_en, "applies",
+		              cg_subject_type_name(c->applies), "legal_basis", basis, "explain",
+		              c->explain_vi, "explain_en", c->explain_en, "awaiting_decree",
+		              c->pending_decree, "evidence", cg_evidence_kind_name(c->evidence));
+		if (o && c->evidence == CG_EV_RECORD)
+			json_object_set_new(o, "record_kind", json_string(c->record_kind));
+		json_array_append_new(a, o);
 	}
 	return a;
 }

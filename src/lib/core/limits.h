@@ -519,6 +519,8 @@
 /* An endpoint whose agent has not reported for this many days fails the
  * endpoint controls (a few missed heartbeats are not a breach). */
 #define CG_COMPLIANCE_AGENT_OFFLINE_DAYS 7
+/* A record's assessor and note (bytes of UTF-8). */
+#define CG_COMPLIANCE_MAX_RECORD_TEXT 2000
 
 
 #endif

@@ -40,7 +40,7 @@ static const struct {
     {CG_PRES_INCIDENT, {"", "RCU", "RCU", "RCU", "R", "", "R", ""}},
     {CG_PRES_PUBLIC_REPORT, {"RC", "RC", "RC", "RC", "RC", "RC", "RC", "RC"}},
     {CG_PRES_DRILL, {"", "RC", "RC", "RC", "R", "", "R", ""}},
-    {CG_PRES_COMPLIANCE, {"", "R", "R", "R", "R", "", "R", ""}},
+    {CG_PRES_COMPLIANCE, {"", "RC", "RC", "RC", "R", "", "R", ""}},
 };
 
 static const char act_letter[CG_ACT_NACTIONS] = {'R', 'C', 'U', 'D', 'I', 'P'};

@@ -15,6 +15,7 @@
 
 #include "compliance/compliance.h"
 #include "core/fileio.h"
+#include "core/timeutil.h"
 #include "test.h"
 
 static cg_deadline_rules *CAL;
@@ -469,6 +470,53 @@ TEST(reminders_once_per_due_date_and_status)
 	json_decref(c);
 }
 
+TEST(records_of_evidence)
+{
+	int64_t now = 1796169600000LL; /* 2026-12-02T00:00Z: 07:00 on 2 December in Vietnam */
+	static const struct {
+		const char *body, *field;
+	} bad[] = {
+	    {"{\"date\":\"2026-12-01\",\"agency_id\":1}", "kind"},
+	    {"{\"kind\":\"Assessment\",\"date\":\"2026-12-01\",\"agency_id\":1}", "kind"},
+	    {"{\"kind\":\"assessment\",\"date\":\"2026-12-03\",\"agency_id\":1}", "date"},
+	    {"{\"kind\":\"assessment\",\"date\":\"2026-02-29\",\"agency_id\":1}", "date"},
+	    {"{\"kind\":\"assessment\",\"date\":\"2026-12-01\",\"agency_id\":0}", "agency_id"},
+	    {"{\"kind\":\"assessment\",\"date\":\"2026-12-01\",\"agency_id\":1,"
+	     "\"system_id\":\"x\"}",
+	     "system_id"},
+	    {"{\"kind\":\"assessment\",\"date\":\"2026-12-01\",\"agency_id\":1,"
+	     "\"assessor\":5}",
+	     "assessor"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		json_t *in = json_loads(bad[i].body, 0, NULL), *out = NULL;
+		const char *field = NULL;
+		CHECK(cg_compliance_record_normalize(in, now, &out, &field) == CG_EINVAL);
+		CHECK_STR(field, bad[i].field);
+		json_decref(in);
+	}
+	json_t *in = json_loads("{\"kind\":\"assessment\",\"date\":\"2026-12-02\",\"agency_id\":3,"
+	                        "\"system_id\":7,\"assessor\":\"NCSC\",\"extra\":1}",
+	                        0, NULL);
+	json_t *rec = NULL;
+	const char *field = NULL;
+	CHECK(cg_compliance_record_normalize(in, now, &rec, &field) == CG_OK);
+	CHECK(json_object_get(rec, "extra") == NULL);
+	cg_event ev;
+	cg_buf why;
+	cg_buf_init(&why, 256);
+	CHECK(cg_compliance_record_event(rec, "Cổng", &ev, &why) == CG_OK);
+	CHECK_STR(ev.source, "record");
+	CHECK_STR(ev.kind, "assessment");
+	char t[40];
+	cg_time_format(ev.time_ms, t, sizeof t);
+	CHECK_STR(t, "2026-12-02T05:00:00.000Z"); /* noon in Vietnam */
+	cg_event_clear(&ev);
+	cg_buf_free(&why);
+	json_decref(rec);
+	json_decref(in);
+}
+
 TEST(rule_file_changed_on_disk)
 {
 	char dir[] = "/tmp/cg-compliance-XXXXXX";
@@ -588,6 +636,7 @@ int main(void)
 	RUN(regime_switch_on_1_july_2026);
 	RUN(summary_and_calendar);
 	RUN(reminders_once_per_due_date_and_status);
+	RUN(records_of_evidence);
 	RUN(rule_file_changed_on_disk);
 	RUN(parse_errors_name_file_and_line);
 	free(CAL);
