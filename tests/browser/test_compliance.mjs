@@ -71,6 +71,18 @@ await T.step("a click on a late cell shows the evidence and the legal basis", as
 	return txt.includes("Trang thông tin điện tử Sở Tài chính") && txt.includes("Quá hạn") &&
 		txt.includes("Chỉ thị 18/CT-TTg") && txt.includes("quét lỗ hổng");
 });
+await T.step("a system's page leads to its own controls", async () => {
+	await page.goto(srv.url + "/#/systems");
+	await page.waitForSelector(".cmp-sys-link");
+	const href = await page.getAttribute(".cmp-sys-link", "href");
+	const id = Number(href.split("system=")[1]);
+	await page.click(".cmp-sys-link");
+	await page.waitForSelector("#cmp-system");
+	const rows = await page.$$eval("#cmp-system tbody tr", (r) => r.length);
+	const want = all.json.results.filter((r) => r.subject_type === "system" && r.subject_id === id).length;
+	await screenshots(page, "compliance-system");
+	return want > 5 && rows === want;
+});
 await T.step("the calendar of the next 90 days", async () => {
 	const cal = all.json.calendar.length;
 	if (!cal) return (await page.$("#cmp-calendar-none")) !== null;

@@ -48,7 +48,7 @@ function cmpOpenCell(ctrl, agencyName, rows) {
 	});
 }
 
-async function pageCompliance(main) {
+async function pageCompliance(main, params) {
 	main.appendChild(pageHeader(t("cmp_title")));
 	const body = el("div", { id: "compliance-body" });
 	main.appendChild(body);
@@ -65,9 +65,23 @@ async function pageCompliance(main) {
 			el("div", { class: "card-value" }, fmtNum((sum.counts || {})[s] || 0)),
 			el("div", { class: "card-label" }, cmpStatusBadge(s))))));
 
-	/* the matrix: one row per agency, one column per control */
 	const controls = data.controls || [];
 	const results = data.results || [];
+	/* one system's own controls (#/compliance?system=ID, from the systems page) */
+	const sysId = params && params.get ? Number(params.get("system")) : 0;
+	if (sysId) {
+		const mine = results.filter((r) => r.subject_type === "system" && r.subject_id === sysId);
+		body.appendChild(el("h2", null, t("cmp_system_title", { name: mine.length ? mine[0].subject_name : "#" + sysId })));
+		body.appendChild(el("div", { id: "cmp-system" }, table([
+			{ label: t("cmp_control"), value: (r) => cmpLang(r, "title") },
+			{ label: t("cmp_status"), value: (r) => cmpStatusBadge(r.status) },
+			{ label: t("cmp_due"), value: (r) => (r.due ? fmtDate(r.due) : "—") },
+			{ label: t("cmp_evidence"), value: (r) => cmpLang(r, "evidence") },
+			{ label: t("cmp_basis"), value: (r) => r.legal_basis },
+		], mine)));
+	}
+
+	/* the matrix: one row per agency, one column per control */
 	const cells = new Map(); /* "agency|control" -> [results] */
 	for (const r of results) {
 		const k = r.agency_id + "|" + r.control;
@@ -149,7 +163,7 @@ async function pageCompliance(main) {
 					} });
 					toast(t("cmp_rec_saved"));
 					clear(main);
-					await pageCompliance(main);
+					await pageCompliance(main, params);
 				} catch (e) {
 					err.textContent = errorText(e);
 				}

@@ -364,6 +364,7 @@ async function pageSystems(main, params) {
 				{ label: t("kind"), value: (s) => tEnum("system_kind", s.kind) },
 				{ label: t("level"), class: "num", value: (s) => badge(String(s.level), "level level-" + s.level) },
 				{ label: t("dossier_status"), value: dossierCell },
+				{ label: t("nav_compliance"), value: (s) => el("a", { href: "#/compliance?system=" + s.id, class: "cmp-sys-link" }, t("cmp_open")) },
 			];
 			if (canWrite()) {
 				cols.push({ label: t("actions"), class: "actions", value: (s) => [
