@@ -523,31 +523,39 @@ json_t *cg_compliance_summary(const cg_compliance_rules *r, const json_t *facts,
 	                 counts_json(total), "percent", percent(total), "agencies", agencies);
 }
 
+typedef struct dated {
+	const json_t *r;
+	size_t order; /* ties keep the results' order */
+} dated;
+
 static int cmp_due(const void *a, const void *b)
 {
-	const char *x = str_of(*(json_t *const *)a, "due");
-	const char *y = str_of(*(json_t *const *)b, "due");
-	return strcmp(x, y);
+	const dated *x = a, *y = b;
+	int c = strcmp(str_of(x->r, "due"), str_of(y->r, "due")); /* ISO dates sort as text */
+	return c ? c : (x->order > y->order) - (x->order < y->order);
 }
 
 json_t *cg_compliance_calendar(const json_t *results, int32_t today, int days)
 {
 	size_t i, n = 0;
 	json_t *res;
-	json_t **v = calloc(json_array_size(results) + 1, sizeof *v);
+	dated *v = calloc(json_array_size(results) + 1, sizeof *v);
 	if (!v)
 		return NULL;
 	json_array_foreach(results, i, res)
 	{
 		int32_t d;
 		if (date_of(json_object_get(res, "due"), &d) && d >= today && d <= today + days &&
-		    strcmp(str_of(res, "status"), "not_applicable") != 0)
-			v[n++] = res;
+		    strcmp(str_of(res, "status"), "not_applicable") != 0) {
+			v[n].r = res;
+			v[n].order = n;
+			n++;
+		}
 	}
-	qsort(v, n, sizeof *v, cmp_due); /* ISO dates sort as text */
+	qsort(v, n, sizeof *v, cmp_due);
 	json_t *out = json_array();
 	for (i = 0; i < n; i++)
-		json_array_append(out, v[i]);
+		json_array_append(out, (json_t *)v[i].r);
 	free(v);
 	return out;
 }
