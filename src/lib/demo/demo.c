@@ -276,10 +276,8 @@ cg_err cg_demo_seed(cg_store *st, int64_t now_ms, cg_demo_counts *counts, cg_buf
 		set_why(why, "incidents", "cases", NULL);
 		return err;
 	}
-	int evidence = 0;
-	if ((err = cg_demo_seed_compliance(st, now_ms, &evidence)))
+	if ((err = cg_demo_seed_compliance(st, now_ms, &counts->evidence)))
 		set_why(why, "compliance", "evidence", NULL);
-	counts->events += evidence;
 	return err;
 }
 

@@ -79,6 +79,7 @@ extern const int cg_demo_nevents;
 /* What one seeding created (records already there are not counted). */
 typedef struct cg_demo_counts {
 	int agencies, systems, people, events;
+	int evidence; /* events of compliance evidence (demo_compliance.c) */
 } cg_demo_counts;
 
 /* Writes the demo province into st, leaving records that exist alone.
