@@ -133,7 +133,7 @@ static int demo_seed(cg_cli *cli, const demo_opts *o)
 		rc = demo_fail(cli, cg_tr("store"), err, &why);
 		goto out;
 	}
-	cg_demo_counts counts = {0, 0, 0, 0};
+	cg_demo_counts counts = {0, 0, 0, 0, 0};
 	bool has = false;
 	if (o->if_empty && (err = store_has_agencies(st, &has))) {
 		rc = demo_fail(cli, cg_tr("store"), err, NULL);

@@ -10,6 +10,7 @@
 int cmd_dns_analyze(cg_cli *cli);
 int cmd_dns_dga_train(cg_cli *cli);
 int cmd_dns_watch(cg_cli *cli);
+int cmd_compliance(cg_cli *cli);
 int cmd_demo_seed(cg_cli *cli);
 int cmd_agent_enroll(cg_cli *cli);
 int cmd_agent_run(cg_cli *cli);
@@ -123,6 +124,18 @@ const cg_command cg_commands[] = {
 	  "  -k, --key FILE    the trusted public key\n"
 	  "  --accept          record the version in DATA/bundle/version (no rollback below it)\n"
 	  "exit status: 0 valid, 1 refused (reason given), 2 error\n" },
+	{ "compliance", cmd_compliance,
+	  "Status of every compliance control (directives, the law) per agency, system and endpoint.",
+	  "[--agency ID] [--regime NAME] [--at YYYY-MM-DD] [--rules DIR]",
+	  "options:\n"
+	  "  -a, --agency ID         one agency (id, code or exact name)\n"
+	  "  --regime NAME           this regime (decree85, law2025) instead of the one\n"
+	  "                          in force on the evaluation date\n"
+	  "  --at YYYY-MM-DD         evaluate as of this date (default: today)\n"
+	  "  --rules DIR             the regime directories (default rules/compliance)\n"
+	  "One line (--json: one object) per control and subject, then a summary.\n"
+	  "Exit 0 when nothing is overdue or missing evidence, 1 when something is,\n"
+	  "2 on an error.\n" },
 	{ "demo seed", cmd_demo_seed,
 	  "Fill the data dir with the demo province (Lai Châu) and a demo admin.",
 	  "[--if-empty]",

@@ -40,6 +40,7 @@
 #include "backup_job.h"
 #include "api_agent.h"
 #include "api_metrics.h"
+#include "compliance_job.h"
 #include "events_job.h"
 #include "exposure_job.h"
 #include "jobs.h"
@@ -1233,12 +1234,14 @@ int cg_serve_run(const cg_serve_opts *o)
 	    cg_backup_job_add(jobs, o, &bwhy) ||
 	    cg_xp_job_add(jobs, g_srv.store, o->data_dir, o->exposure_schedule, &xpjob) ||
 	    cg_incident_deadlines_start(jobs, g_srv.store, o->data_dir, o->alert_config, &bwhy) ||
+	    cg_compliance_job_add(jobs, g_srv.store, o, &bwhy) ||
 	    cg_jobs_start(jobs)) {
 		fprintf(stderr, "canhgac serve: cannot start the background jobs (see above) %s\n",
 		        cg_buf_cstr(&bwhy));
 		cg_buf_free(&bwhy);
 		cg_jobs_free(jobs);
 		cg_incident_deadlines_stop();
+		cg_compliance_job_close();
 		cg_web_watch_stop(watch);
 		cg_xp_job_free(xpjob);
 		atomic_store(&g_cw_stop, true);
@@ -1279,6 +1282,7 @@ int cg_serve_run(const cg_serve_opts *o)
 	dns_jobs_shutdown();
 	cg_jobs_free(jobs); /* a run in progress finishes first */
 	cg_incident_deadlines_stop();
+	cg_compliance_job_close();
 	cg_web_watch_stop(watch);
 	cg_xp_job_free(xpjob);
 	cg_serve_config_free(&held);

@@ -33,6 +33,7 @@ CG_ROUTE_GROUP(api_metrics);
 CG_ROUTE_GROUP(api_exposure);
 CG_ROUTE_GROUP(api_share);
 CG_ROUTE_GROUP(api_taxii);
+CG_ROUTE_GROUP(api_compliance);
 CG_ROUTE_GROUP(static);
 
 static const cg_route_group groups[] = {
@@ -54,6 +55,7 @@ static const cg_route_group groups[] = {
     {api_exposure_routes, &api_exposure_nroutes},
     {api_share_routes, &api_share_nroutes},
     {api_taxii_routes, &api_taxii_nroutes},
+    {api_compliance_routes, &api_compliance_nroutes},
     {static_routes, &static_nroutes},
 };
 

@@ -256,12 +256,16 @@ void cg_web_alerts_new_finding(cg_web_alerts *a, const cg_event *ev, int64_t age
 	cg_time_format(ev->time_ms, when, sizeof when);
 	cg_buf_printf(&subj, "[canhgac] Cảnh báo %s: %s - %s", cg_severity_name(ev->severity),
 	              ev->kind, ev->subject ? ev->subject : "");
+	/* the compliance reminder job (compliance_job.h) queues here too */
+	bool reminder = ev->source && strcmp(ev->source, "compliance") == 0;
 	cg_buf_printf(&text,
-	              "Cảnh báo mới về trang/cổng thông tin điện tử\n\n"
-	              "Trang: %s\nLoại: %s\nMức độ: %s\nThời điểm phát hiện: %s\n\n%s\n\n"
+	              "%s\n\n"
+	              "%s: %s\nLoại: %s\nMức độ: %s\nThời điểm phát hiện: %s\n\n%s\n\n"
 	              "Mã sự kiện: %s. Xem bằng chứng chi tiết trên bảng điều khiển canhgac.\n",
-	              ev->subject ? ev->subject : "", ev->kind, cg_severity_name(ev->severity),
-	              when, ev->summary ? ev->summary : "", ev->id);
+	              reminder ? "Nhắc hạn tuân thủ quy định an toàn thông tin"
+	                       : "Cảnh báo mới về trang/cổng thông tin điện tử",
+	              reminder ? "Quy định" : "Trang", ev->subject ? ev->subject : "", ev->kind,
+	              cg_severity_name(ev->severity), when, ev->summary ? ev->summary : "", ev->id);
 	pthread_mutex_lock(&a->mu);
 	if (a->smtp_url && a->smtp_from) {
 		if (a->province_emails)

@@ -59,6 +59,8 @@ def tree(d):
 # value that cannot be right. Every command in `canhgac help` must have a
 # row here, so a new command gets this test the day it is added.
 BAD_USAGE = {
+    "compliance": [["extra"], ["--at", "2026-02-30"], ["--at", "tomorrow"], ["--regime", ""],
+                   ["--regime", "nope"], ["--rules", "no-such-dir"]],
     "report": [[], ["weekly", "--period", "2026-11"], ["monthly"], ["monthly", "--period", "2026-13"],
                ["annual", "--period", "2026-H1"], ["monthly", "--period", "2026-11", "--format", "odt"],
                ["monthly", "--period", "2026-11", "--format", "pdf", "--format", "docx", "--out", "x.pdf"],

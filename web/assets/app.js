@@ -20,6 +20,7 @@ const ROUTES = [
 	{ path: "systems", label: "nav_systems", page: pageSystems, section: "nav_section_inventory", icon: "▤" },
 	{ path: "people", label: "nav_people", page: pagePeople, section: "nav_section_inventory", icon: "☎" },
 	{ path: "drills", label: "nav_drills", page: pageDrills, section: "nav_section_inventory", icon: "⚑" },
+	{ path: "compliance", label: "nav_compliance", page: pageCompliance, section: "nav_section_inventory", icon: "✔" },
 	{ path: "import", label: "nav_import", page: pageImport, section: "nav_section_inventory", icon: "⇪", roles: ["admin", "analyst", "officer"] },
 	{ path: "users", label: "nav_users", page: pageUsers, section: "nav_section_admin", icon: "☺", roles: ["admin"] },
 	{ path: "tokens", label: "nav_tokens", page: pageTokens, section: "nav_section_admin", icon: "✱", roles: ["admin"] },

@@ -87,7 +87,8 @@ async function pageOverview(main, params) {
 			card("card-malware", "#/events?source=malware" + (since ? "&severity=high&since=" + encodeURIComponent(since) : ""), t("fig_malware_hosts"), fmtNum(tot.malware_hosts), tot.malware_hosts > 0 ? "card-alert" : ""),
 			card("card-dns", "#/dns", t("fig_dns_clients"), fmtNum(tot.dns_clients), tot.dns_clients > 0 ? "card-alert" : ""),
 			card("card-portals", "#/portals", t("total_portals"), fmtNum(tot.portals)),
-			card("card-systems", "#/systems", t("total_systems"), fmtNum(tot.systems), "", el("small", { class: "muted" }, t("classified_of", { a: fmtNum((tot.classified || {}).approved || 0), b: fmtNum((tot.classified || {}).total || 0) }))));
+			card("card-systems", "#/systems", t("total_systems"), fmtNum(tot.systems), "", el("small", { class: "muted" }, t("classified_of", { a: fmtNum((tot.classified || {}).approved || 0), b: fmtNum((tot.classified || {}).total || 0) }))),
+			complianceCard());
 		const cols = [
 			{ label: t("col_agency"), sortKey: "name", class: "ov-agency", value: (a) => el("div", null, el("div", { class: "strong" }, a.name), el("small", { class: "muted" }, tEnum("agency_kind", a.kind))) },
 			{ label: t("col_open_findings"), sortKey: "risk", class: "ov-findings", value: (a) => sevLine(a.open_findings,
@@ -363,6 +364,7 @@ async function pageSystems(main, params) {
 				{ label: t("kind"), value: (s) => tEnum("system_kind", s.kind) },
 				{ label: t("level"), class: "num", value: (s) => badge(String(s.level), "level level-" + s.level) },
 				{ label: t("dossier_status"), value: dossierCell },
+				{ label: t("nav_compliance"), value: (s) => el("a", { href: "#/compliance?system=" + s.id, class: "cmp-sys-link" }, t("cmp_open")) },
 			];
 			if (canWrite()) {
 				cols.push({ label: t("actions"), class: "actions", value: (s) => [

@@ -46,6 +46,7 @@ static bool readable(cg_pol_resource res)
 	case CG_PRES_INCIDENT:
 	case CG_PRES_DRILL:
 	case CG_PRES_EXPOSURE:
+	case CG_PRES_COMPLIANCE:
 		return true;
 	default:
 		return false;
@@ -94,6 +95,7 @@ static unsigned extra(cg_pol_kind k, cg_pol_resource res)
 			return R | D;
 		case CG_PRES_DRILL:
 		case CG_PRES_EXPOSURE: /* start a scan now */
+		case CG_PRES_COMPLIANCE: /* records of evidence */
 			return R | C;
 		case CG_PRES_SHARING:
 			return R;
@@ -123,6 +125,7 @@ static unsigned extra(cg_pol_kind k, cg_pol_resource res)
 			return R | D;
 		case CG_PRES_DRILL: /* their own agency's systems */
 		case CG_PRES_EXPOSURE:
+		case CG_PRES_COMPLIANCE: /* records of their own agency */
 			return R | C;
 		default:
 			return 0;
@@ -200,7 +203,8 @@ const char *cg_pol_resource_name(cg_pol_resource r)
 	                                "web",          "user",   "token",          "audit",
 	                                "enroll_token", "agent",  "agent_policy",   "endpoint",
 	                                "job",          "suppression",    "incident",
-	                                "public_report", "drill", "metrics", "exposure", "sharing"};
+	                                "public_report", "drill", "metrics", "exposure", "sharing",
+	                                "compliance"};
 	_Static_assert(sizeof n / sizeof n[0] == CG_PRES_NRESOURCES, "resource names");
 	return (unsigned)r < CG_PRES_NRESOURCES ? n[r] : "?";
 }

@@ -116,6 +116,7 @@ typedef enum cg_pol_resource {
 	CG_PRES_METRICS,       /* GET /metrics: counters and gauges of this server */
 	CG_PRES_EXPOSURE,      /* exposure scans of systems and their findings */
 	CG_PRES_SHARING,       /* findings shared outside: STIX export, TAXII */
+	CG_PRES_COMPLIANCE,    /* the status of the compliance controls */
 	CG_PRES_NRESOURCES
 } cg_pol_resource;
 

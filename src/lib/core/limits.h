@@ -543,5 +543,29 @@
 #define CG_STIX_PAGE 500
 /* One bundle's JSON text (a file, an API answer). */
 #define CG_STIX_MAX_FILE (1024u * 1024u * 1024u)
+/* ---- compliance controls (compliance/compliance.h) ---- */
+/* One control file (rules/compliance/REGIME/NAME.ini) and one line of it. */
+#define CG_COMPLIANCE_MAX_FILE (256u * 1024u)
+#define CG_COMPLIANCE_MAX_LINE 2048u
+/* Controls in one regime (all its files together). */
+#define CG_COMPLIANCE_MAX_CONTROLS 64
+/* Files in one regime directory, regimes in the rules directory. */
+#define CG_COMPLIANCE_MAX_FILES 32
+#define CG_COMPLIANCE_MAX_REGIMES 8
+/* A control id, regime name, record kind or recipient (with NUL). */
+#define CG_COMPLIANCE_MAX_NAME 48
+#define CG_COMPLIANCE_MAX_NOTIFY 8
+/* A title, an explanation, a document or article (UTF-8 bytes, with NUL). */
+#define CG_COMPLIANCE_MAX_TEXT 600
+/* How far ahead a warning may start, in days. */
+#define CG_COMPLIANCE_MAX_WARN_DAYS 366
+/* Records and findings read per agency when gathering evidence. */
+#define CG_COMPLIANCE_MAX_EVENTS 2000
+/* An endpoint whose agent has not reported for this many days fails the
+ * endpoint controls (a few missed heartbeats are not a breach). */
+#define CG_COMPLIANCE_AGENT_OFFLINE_DAYS 7
+/* A record's assessor and note (bytes of UTF-8). */
+#define CG_COMPLIANCE_MAX_RECORD_TEXT 2000
+
 
 #endif

@@ -272,8 +272,12 @@ cg_err cg_demo_seed(cg_store *st, int64_t now_ms, cg_demo_counts *counts, cg_buf
 	    (err = seed_people(st, counts, why)) || (err = seed_events(st, now_ms, counts, why)))
 		return err;
 	int cases = 0;
-	if ((err = cg_demo_seed_incidents(st, now_ms, &cases)))
+	if ((err = cg_demo_seed_incidents(st, now_ms, &cases))) {
 		set_why(why, "incidents", "cases", NULL);
+		return err;
+	}
+	if ((err = cg_demo_seed_compliance(st, now_ms, &counts->evidence)))
+		set_why(why, "compliance", "evidence", NULL);
 	return err;
 }
 

@@ -79,6 +79,7 @@ extern const int cg_demo_nevents;
 /* What one seeding created (records already there are not counted). */
 typedef struct cg_demo_counts {
 	int agencies, systems, people, events;
+	int evidence; /* events of compliance evidence (demo_compliance.c) */
 } cg_demo_counts;
 
 /* Writes the demo province into st, leaving records that exist alone.
@@ -93,5 +94,9 @@ cg_err cg_demo_ensure_admin(cg_store *st, const char *username, const char *pass
 /* A few incident cases in different states (demo_incidents.c), once:
  * nothing when the store has a case already. *seeded = cases made. */
 cg_err cg_demo_seed_incidents(cg_store *st, int64_t now_ms, int *seeded);
+
+/* Evidence for the compliance controls (demo_compliance.c): agencies
+ * ahead, late and missing evidence. Idempotent; *events = events added. */
+cg_err cg_demo_seed_compliance(cg_store *st, int64_t now_ms, int *events);
 
 #endif

@@ -43,6 +43,7 @@ static const struct {
     {CG_PRES_METRICS, {"", "R", "", "", "", "", "", "", "R"}},
     {CG_PRES_EXPOSURE, {"", "RC", "RC", "RC", "R", "", "R", "", ""}},
     {CG_PRES_SHARING, {"", "R", "R", "", "", "", "R", "", ""}},
+    {CG_PRES_COMPLIANCE, {"", "RC", "RC", "RC", "R", "", "R", "", ""}},
 };
 
 static const char act_letter[CG_ACT_NACTIONS] = {'R', 'C', 'U', 'D', 'I', 'P'};
