@@ -136,8 +136,8 @@ static const col alerts_cols[] = {
     {"doc", K_JSON},     {NULL, K_INT},
 };
 static const col public_reports_cols[] = {
-    {"code", K_TEXT},     {"state", K_TEXT},    {"created", K_INT},      {"updated", K_INT},
-    {"agency_id", K_INT}, {"event_id", K_TEXT}, {"screenshots", K_JSON}, {NULL, K_INT},
+    {"code", K_TEXT},      {"state", K_TEXT},    {"created", K_INT},      {"updated", K_INT},
+    {"agency_id", K_INT},  {"event_id", K_TEXT}, {"screenshots", K_JSON}, {NULL, K_INT},
 };
 static const col drills_cols[] = {
     {"id", K_INT},         {"system_id", K_INT},     {"agency_id", K_INT}, {"date", K_TEXT},
@@ -151,35 +151,27 @@ static const col reports_cols[] = {
 };
 
 static const col etokens_cols[] = {
-    {"id", K_INT},          {"token_hash", K_BLOB}, {"agency_id", K_INT},  {"note", K_TEXT},
-    {"created_by", K_TEXT}, {"created_at", K_INT},  {"expires_at", K_INT}, {"used_at", K_INT},
-    {"used_by", K_TEXT},    {NULL, K_INT},
+    {"id", K_INT},         {"token_hash", K_BLOB}, {"agency_id", K_INT}, {"note", K_TEXT},
+    {"created_by", K_TEXT}, {"created_at", K_INT}, {"expires_at", K_INT}, {"used_at", K_INT},
+    {"used_by", K_TEXT},   {NULL, K_INT},
 };
 static const col agents_cols[] = {
-    {"id", K_INT},
-    {"agent_id", K_TEXT},
-    {"api_token_id", K_INT},
-    {"agency_id", K_INT},
-    {"host", K_TEXT},
-    {"os", K_TEXT},
-    {"agent_version", K_TEXT},
-    {"rule_version", K_TEXT},
-    {"policy_version", K_INT},
-    {"spool_pending", K_INT},
-    {"enrolled_at", K_INT},
-    {"last_seen", K_INT},
+    {"id", K_INT},           {"agent_id", K_TEXT},       {"api_token_id", K_INT},
+    {"agency_id", K_INT},    {"host", K_TEXT},           {"os", K_TEXT},
+    {"agent_version", K_TEXT}, {"rule_version", K_TEXT}, {"policy_version", K_INT},
+    {"spool_pending", K_INT}, {"enrolled_at", K_INT},    {"last_seen", K_INT},
     {NULL, K_INT},
 };
 static const col apolicies_cols[] = {
-    {"agency_id", K_INT},  {"version", K_INT}, {"body", K_JSON},
-    {"updated_at", K_INT}, {NULL, K_INT},
+    {"agency_id", K_INT}, {"version", K_INT}, {"body", K_JSON}, {"updated_at", K_INT},
+    {NULL, K_INT},
 };
 
 static const col dnsup_cols[] = {
-    {"id", K_INT},        {"name", K_TEXT},    {"owner", K_TEXT}, {"owner_kind", K_INT},
-    {"agency_id", K_INT}, {"state", K_TEXT},   {"size", K_INT},   {"writing_until", K_INT},
-    {"progress", K_TEXT}, {"result", K_TEXT},  {"error", K_TEXT}, {"created", K_INT},
-    {"started", K_INT},   {"finished", K_INT}, {NULL, K_INT},
+    {"id", K_INT},         {"name", K_TEXT},     {"owner", K_TEXT},   {"owner_kind", K_INT},
+    {"agency_id", K_INT},  {"state", K_TEXT},    {"size", K_INT},     {"writing_until", K_INT},
+    {"progress", K_TEXT},  {"result", K_TEXT},   {"error", K_TEXT},   {"created", K_INT},
+    {"started", K_INT},    {"finished", K_INT},  {NULL, K_INT},
 };
 
 /* In foreign-key order. The scheduler's jobs are not copied: each server
@@ -589,8 +581,7 @@ static cg_err event_months(sqlite3 *db, PGconn *pg, cg_buf *why)
 	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
 		char sql[160];
 		snprintf(sql, sizeof sql, "SELECT canhgac_event_partitions(%lld, %lld)",
-		         (long long)sqlite3_column_int64(s, 0),
-		         (long long)sqlite3_column_int64(s, 1));
+		         (long long)sqlite3_column_int64(s, 0), (long long)sqlite3_column_int64(s, 1));
 		err = pg_exec(pg, sql, why);
 	}
 	sqlite3_finalize(s);

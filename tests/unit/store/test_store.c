@@ -513,20 +513,19 @@ TEST(migration_backfill)
 	const char *path = url + strlen("sqlite:");
 	sqlite3 *db;
 	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-	CHECK(
-	    sqlite3_exec(db,
-	                 "DROP TABLE event_counts; DROP TABLE event_hosts;"
-	                 " DROP TABLE events_fts; DROP TABLE jobs; DROP TABLE web_findings;"
-	                 " DROP TABLE alerts;"
-	                 " DROP TABLE store_secrets; DROP TABLE login_throttle;"
-	                 " DROP TABLE agent_policies; DROP TABLE agents; DROP TABLE enroll_tokens;"
-	                 " DROP TABLE dns_uploads; DROP TABLE event_triage;"
-	                 " DROP TABLE suppressions;"
-	                 " DROP TABLE incident_timeline; DROP TABLE incident_events;"
-	                 " DROP TABLE incidents; DROP TABLE pow_challenges;"
-	                 " DROP TABLE public_reports; DROP TABLE drills; DROP TABLE reports;"
-	                 " DELETE FROM schema_version WHERE version >= 2",
-	                 NULL, NULL, NULL) == SQLITE_OK);
+	CHECK(sqlite3_exec(db,
+	                   "DROP TABLE event_counts; DROP TABLE event_hosts;"
+	                   " DROP TABLE events_fts; DROP TABLE jobs; DROP TABLE web_findings;"
+	                   " DROP TABLE alerts;"
+	                   " DROP TABLE store_secrets; DROP TABLE login_throttle;"
+	                   " DROP TABLE agent_policies; DROP TABLE agents; DROP TABLE enroll_tokens;"
+	                   " DROP TABLE dns_uploads; DROP TABLE event_triage;"
+	                   " DROP TABLE suppressions;"
+	                   " DROP TABLE incident_timeline; DROP TABLE incident_events;"
+	                   " DROP TABLE incidents; DROP TABLE pow_challenges;"
+	                   " DROP TABLE public_reports; DROP TABLE drills; DROP TABLE reports;"
+	                   " DELETE FROM schema_version WHERE version >= 2",
+	                   NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
 	st = NULL;
 	CHECK(cg_store_open(path, &st, NULL) == CG_OK);
@@ -985,9 +984,8 @@ static void agent_registry(void)
 	memset(h1, 1, 32);
 	memset(h2, 2, 32);
 	memset(h3, 3, 32);
-	json_t *rec =
-	    json_pack("{s:I,s:s,s:s,s:I}", "agency_id", (json_int_t)a, "note", "web01",
-	              "created_by", "user:admin", "expires_at", (json_int_t)(now + 3600000));
+	json_t *rec = json_pack("{s:I,s:s,s:s,s:I}", "agency_id", (json_int_t)a, "note", "web01",
+	                        "created_by", "user:admin", "expires_at", (json_int_t)(now + 3600000));
 	int64_t id1 = 0, id2 = 0, id3 = 0;
 	CHECK(cg_store_etoken_create(st, &ALL, rec, h1, &id1) == CG_OK && id1 > 0);
 	CHECK(cg_store_etoken_create(st, &ALL, rec, h1, &id2) == CG_ECONFLICT);
@@ -998,8 +996,7 @@ static void agent_registry(void)
 	json_object_set_new(rec, "agency_id", json_integer(999999));
 	const char *field = NULL;
 	CHECK(cg_store_etoken_create(st, &ALL, rec, h3, &id3) == CG_EINVAL);
-	CHECK(cg_store_last_violation(&field) == CG_VIOL_UNKNOWN &&
-	      strcmp(field, "agency_id") == 0);
+	CHECK(cg_store_last_violation(&field) == CG_VIOL_UNKNOWN && strcmp(field, "agency_id") == 0);
 	json_object_set_new(rec, "agency_id", json_integer(b));
 	json_object_set_new(rec, "expires_at", json_integer(now + 3600000));
 	CHECK(cg_store_etoken_create(st, &ALL, rec, h3, &id3) == CG_OK);
@@ -1026,8 +1023,8 @@ static void agent_registry(void)
 	/* an agent bound to its API token */
 	uint8_t th[32];
 	memset(th, 7, 32);
-	json_t *tok = json_pack("{s:s,s:s,s:I}", "name", "agent web01", "scope", "agent",
-	                        "agency_id", (json_int_t)a);
+	json_t *tok = json_pack("{s:s,s:s,s:I}", "name", "agent web01", "scope", "agent", "agency_id",
+	                        (json_int_t)a);
 	int64_t tid = 0;
 	CHECK(cg_store_token_create(st, &ACTOR, tok, th, &tid) == CG_OK);
 	json_decref(tok);
@@ -1057,8 +1054,7 @@ static void agent_registry(void)
 	CHECK(cg_store_agents_list(st, &ALL, 60000, now + 100000, &items) == CG_OK);
 	CHECK(json_is_true(json_object_get(json_array_get(items, 0), "offline")));
 	json_decref(items);
-	CHECK(cg_store_agents_list(st, &sb, 60000, now, &items) == CG_OK &&
-	      json_array_size(items) == 0);
+	CHECK(cg_store_agents_list(st, &sb, 60000, now, &items) == CG_OK && json_array_size(items) == 0);
 	json_decref(items);
 
 	/* policies: version 1, 2, an imported version kept */
@@ -1168,8 +1164,7 @@ static void dns_uploads(void)
 	CHECK(cg_store_dns_upload_write_begin(st, id1, 1000, now + 70, -1, now + 170) == CG_OK);
 	CHECK(cg_store_dns_upload_write_end(st, id1, -1) == CG_OK);
 	int64_t n = 0, bytes = 0;
-	CHECK(cg_store_dns_upload_usage(st, "token:4", &n, &bytes) == CG_OK && n == 2 &&
-	      bytes == 1000);
+	CHECK(cg_store_dns_upload_usage(st, "token:4", &n, &bytes) == CG_OK && n == 2 && bytes == 1000);
 	/* a hold that ended (its server died) lets the next PUT in */
 	CHECK(cg_store_dns_upload_write_begin(st, id2, 0, now, -1, now + 10) == CG_OK);
 	CHECK(cg_store_dns_upload_write_begin(st, id2, 0, now + 11, -1, now + 20) == CG_OK);
@@ -1179,8 +1174,7 @@ static void dns_uploads(void)
 	CHECK(cg_store_dns_upload_queue(st, id2, now + 80) == CG_OK);
 	CHECK(cg_store_dns_upload_queue(st, id1, now + 80) == CG_OK);
 	CHECK(cg_store_dns_upload_queue(st, id1, now + 80) == CG_ECONFLICT);
-	CHECK(cg_store_dns_upload_write_begin(st, id1, 1000, now + 90, -1, now + 190) ==
-	      CG_ECONFLICT);
+	CHECK(cg_store_dns_upload_write_begin(st, id1, 1000, now + 90, -1, now + 190) == CG_ECONFLICT);
 	CHECK(cg_store_dns_upload_delete(st, id1, now + 90) == CG_ECONFLICT);
 	CHECK(cg_store_dns_upload_next(st, &next) == CG_OK && next == id1);
 	json_t *set = json_pack("{s:s,s:I,s:{s:i}}", "state", "analyzing", "started",
@@ -1189,9 +1183,8 @@ static void dns_uploads(void)
 	json_decref(set);
 	/* left "analyzing" (its analyser died): still next */
 	CHECK(cg_store_dns_upload_next(st, &next) == CG_OK && next == id1);
-	set =
-	    json_pack("{s:s,s:I,s:I,s:{s:i}}", "state", "done", "started", (json_int_t)(now + 100),
-	              "finished", (json_int_t)(now + 200), "result", "clients_flagged", 2);
+	set = json_pack("{s:s,s:I,s:I,s:{s:i}}", "state", "done", "started", (json_int_t)(now + 100),
+	                "finished", (json_int_t)(now + 200), "result", "clients_flagged", 2);
 	CHECK(cg_store_dns_upload_set(st, id1, set) == CG_OK);
 	CHECK(cg_store_dns_upload_set(st, 999999, set) == CG_ENOTFOUND);
 	json_decref(set);
@@ -1201,8 +1194,8 @@ static void dns_uploads(void)
 	CHECK(row && strcmp(cg_json_get_str(row, "state"), "done") == 0);
 	CHECK(row && json_integer_value(json_object_get(row, "size")) == 1000);
 	CHECK(row && json_integer_value(json_object_get(row, "owner_kind")) == 3);
-	CHECK(row && json_integer_value(
-	                 json_object_get(json_object_get(row, "result"), "clients_flagged")) == 2);
+	CHECK(row && json_integer_value(json_object_get(json_object_get(row, "result"),
+	                                                "clients_flagged")) == 2);
 	CHECK(row && json_is_null(json_object_get(row, "progress")));
 	CHECK(row && json_integer_value(json_object_get(row, "finished")) == now + 200);
 	json_decref(row);
@@ -1499,8 +1492,8 @@ TEST(public_reports)
 	char id[8];
 	for (int i = 0; i < 3; i++) {
 		snprintf(id, sizeof id, "c%d", i);
-		CHECK(cg_store_challenge_issue(st, id, "10.0.0.1", now + i, now + 600000, hour,
-		                               3) == CG_OK);
+		CHECK(cg_store_challenge_issue(st, id, "10.0.0.1", now + i, now + 600000, hour, 3) ==
+		      CG_OK);
 	}
 	/* the fourth in the hour is refused, another address is not */
 	CHECK(cg_store_challenge_issue(st, "c3", "10.0.0.1", now + 5, now + 600000, hour, 3) ==
@@ -1516,12 +1509,12 @@ TEST(public_reports)
 	CHECK(cg_store_challenge_consume(st, "c2", now + 600000) == CG_OK);
 	/* an hour later the address may take challenges again */
 	CHECK(cg_store_challenge_issue(st, "c4", "10.0.0.1", now + hour + 3, now + hour + 600000,
-	                               hour, 3) == CG_OK);
+				       hour, 3) == CG_OK);
 
 	json_t *rec = json_pack("{s:s,s:s,s:I,s:I,s:s,s:[{s:s,s:i,s:s}]}", "code", "BC-ABCDEFGHJK",
-	                        "state", "received", "created", (json_int_t)now, "agency_id",
-	                        (json_int_t)0, "event_id", "e1", "screenshots", "sha256", "ab",
-	                        "size", 3, "type", "image/png");
+				"state", "received", "created", (json_int_t)now, "agency_id",
+				(json_int_t)0, "event_id", "e1", "screenshots", "sha256", "ab",
+				"size", 3, "type", "image/png");
 	CHECK(cg_store_public_report_add(st, rec) == CG_OK);
 	CHECK(cg_store_public_report_add(st, rec) == CG_ECONFLICT);
 	json_decref(rec);
