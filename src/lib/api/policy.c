@@ -45,6 +45,7 @@ static bool readable(cg_pol_resource res)
 	case CG_PRES_SUPPRESSION:
 	case CG_PRES_INCIDENT:
 	case CG_PRES_DRILL:
+	case CG_PRES_REPORT:
 		return true;
 	default:
 		return false;
@@ -91,6 +92,7 @@ static unsigned extra(cg_pol_kind k, cg_pol_resource res)
 		case CG_PRES_SESSION:
 			return R | D;
 		case CG_PRES_DRILL:
+		case CG_PRES_REPORT:
 			return R | C;
 		default:
 			return 0;
@@ -117,6 +119,7 @@ static unsigned extra(cg_pol_kind k, cg_pol_resource res)
 		case CG_PRES_SESSION:
 			return R | D;
 		case CG_PRES_DRILL: /* their own agency's systems */
+		case CG_PRES_REPORT: /* their own agency's reports */
 			return R | C;
 		default:
 			return 0;
@@ -187,7 +190,7 @@ const char *cg_pol_resource_name(cg_pol_resource r)
 	                                "web",          "user",   "token",          "audit",
 	                                "enroll_token", "agent",  "agent_policy",   "endpoint",
 	                                "job",          "suppression",    "incident",
-	                                "public_report", "drill"};
+	                                "public_report", "drill", "report"};
 	_Static_assert(sizeof n / sizeof n[0] == CG_PRES_NRESOURCES, "resource names");
 	return (unsigned)r < CG_PRES_NRESOURCES ? n[r] : "?";
 }

@@ -36,6 +36,9 @@
  *  - drills (diễn tập): every user and read token reads them (an officer:
  *    of their agency's systems); admin, analyst and officers record them
  *    (an officer for their own agency's systems only);
+ *  - periodic reports: every user and read token reads them (an officer:
+ *    their agency's own reports, never the province's); admin, analyst
+ *    and officers make one now (an officer: their agency's own);
  *  - viewer: reads only;
  *  - ingest token: sends events, and DNS logs (a provider account), within
  *    its agency when it is bound to one;
@@ -100,6 +103,7 @@ typedef enum cg_pol_resource {
 	CG_PRES_PUBLIC_REPORT, /* a citizen's report: its proof-of-work
 	                          challenge, sending it, its tracking state */
 	CG_PRES_DRILL,         /* incident-response drills on systems */
+	CG_PRES_REPORT,        /* the periodic reports kept (report/archive.h) */
 	CG_PRES_NRESOURCES
 } cg_pol_resource;
 

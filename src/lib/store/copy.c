@@ -200,6 +200,9 @@ static const table tables[] = {
     {"reports", "id", "id", reports_cols},
 };
 #define N_TABLES (sizeof tables / sizeof tables[0])
+_Static_assert(N_TABLES <= sizeof((cg_store_copy_report *)0)->tables /
+                               sizeof((cg_store_copy_report *)0)->tables[0],
+               "the copy report has room for every table");
 
 /* ---- one row as text values ------------------------------------------ */
 

@@ -28,7 +28,7 @@ typedef struct cg_store_copy_table {
 } cg_store_copy_table;
 
 typedef struct cg_store_copy_report {
-	cg_store_copy_table tables[16];
+	cg_store_copy_table tables[32]; /* one per copied table (copy.c checks it) */
 	int ntables;
 	bool mismatch; /* some table differs: CG_ECONFLICT */
 } cg_store_copy_report;

@@ -40,6 +40,7 @@ static const struct {
     {CG_PRES_INCIDENT, {"", "RCU", "RCU", "RCU", "R", "", "R", ""}},
     {CG_PRES_PUBLIC_REPORT, {"RC", "RC", "RC", "RC", "RC", "RC", "RC", "RC"}},
     {CG_PRES_DRILL, {"", "RC", "RC", "RC", "R", "", "R", ""}},
+    {CG_PRES_REPORT, {"", "RC", "RC", "RC", "R", "", "R", ""}},
 };
 
 static const char act_letter[CG_ACT_NACTIONS] = {'R', 'C', 'U', 'D', 'I', 'P'};
@@ -177,6 +178,8 @@ TEST(summary_words)
 	CHECK(strcmp(cg_pol_summary(CG_ACT_UPDATE, CG_PRES_PUBLIC_REPORT, b, sizeof b), "public") != 0);
 	CHECK_STR(cg_pol_summary(CG_ACT_READ, CG_PRES_DRILL, b, sizeof b), "read");
 	CHECK_STR(cg_pol_summary(CG_ACT_CREATE, CG_PRES_DRILL, b, sizeof b), "write");
+	CHECK_STR(cg_pol_summary(CG_ACT_READ, CG_PRES_REPORT, b, sizeof b), "read");
+	CHECK_STR(cg_pol_summary(CG_ACT_CREATE, CG_PRES_REPORT, b, sizeof b), "write");
 	CHECK_STR(cg_pol_summary(CG_ACT_READ, CG_PRES_EVENT, b, sizeof b), "read");
 	CHECK_STR(cg_pol_summary(CG_ACT_INGEST, CG_PRES_EVENT, b, sizeof b), "ingest");
 	CHECK_STR(cg_pol_summary(CG_ACT_UPLOAD, CG_PRES_DNS_UPLOAD, b, sizeof b), "upload");
