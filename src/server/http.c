@@ -512,6 +512,10 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, cg_resp *r)
 		if (n > 0 && (size_t)n < sizeof cd)
 			MHD_add_response_header(mr, "Content-Disposition", cd);
 	}
+	if (r->signature[0])
+		MHD_add_response_header(mr, "X-Canhgac-Signature", r->signature);
+	if (r->truncated)
+		MHD_add_response_header(mr, "X-Canhgac-Truncated", "true");
 	if (r->set_cookie[0])
 		MHD_add_response_header(mr, "Set-Cookie", r->set_cookie);
 	add_security_headers(mr, g_srv.tls, r->cacheable);

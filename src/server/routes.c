@@ -28,6 +28,7 @@ CG_ROUTE_GROUP(api_agent);
 CG_ROUTE_GROUP(api_public_report);
 CG_ROUTE_GROUP(api_drills);
 CG_ROUTE_GROUP(api_reports);
+CG_ROUTE_GROUP(api_exports);
 CG_ROUTE_GROUP(static);
 
 static const cg_route_group groups[] = {
@@ -44,6 +45,7 @@ static const cg_route_group groups[] = {
     {api_public_report_routes, &api_public_report_nroutes},
     {api_drills_routes, &api_drills_nroutes},
     {api_reports_routes, &api_reports_nroutes},
+    {api_exports_routes, &api_exports_nroutes},
     {static_routes, &static_nroutes},
 };
 

@@ -103,7 +103,9 @@ typedef struct cg_resp {
 	size_t static_len;
 	char set_cookie[256];
 	char filename[128]; /* a download: Content-Disposition attachment ("" none) */
-	bool cacheable;     /* static assets may be cached */
+	char signature[160]; /* a signed export: X-Canhgac-Signature, its .p7s URL */
+	bool truncated;      /* an export cut at its row limit: X-Canhgac-Truncated */
+	bool cacheable;      /* static assets may be cached */
 } cg_resp;
 
 typedef void (*cg_handler)(cg_req *req, cg_resp *resp);
