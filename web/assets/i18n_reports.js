@@ -33,6 +33,7 @@ Object.assign(CG_STRINGS.vi, {
 	reports_signed: "Đã ký số: {who}",
 	reports_unsigned: "Chưa ký số",
 	reports_files: "Tải về",
+	job_desc_reports: "Lập báo cáo định kỳ theo lịch (tháng, 6 tháng, năm)",
 });
 
 Object.assign(CG_STRINGS.en, {
@@ -64,4 +65,5 @@ Object.assign(CG_STRINGS.en, {
 	reports_signed: "Signed: {who}",
 	reports_unsigned: "Not signed",
 	reports_files: "Download",
+	job_desc_reports: "Makes the periodic reports on schedule (monthly, six-monthly, annual)",
 });
