@@ -70,6 +70,52 @@ await T.step("an officer sees only their agency's reports and makes their own", 
 	return scopes.length === 1 && scopes[0] === "Văn phòng UBND tỉnh" && txt.includes("Văn phòng UBND tỉnh") &&
 		!txt.includes("Sở Y tế") && !txt.includes("Toàn tỉnh");
 });
+await T.step("the admin exports the high events as CSV from the page (not signed here)", async () => {
+	const tok = await call(srv.url, admin, "POST", "/tokens", { name: "ing", scope: "ingest" });
+	await call(srv.url, { token: tok.json.token }, "POST", "/events", [{ id: "x1", time: new Date().toISOString(), source: "web",
+		kind: "defacement", severity: "high", summary: "Trang chủ bị thay đổi", host: "10.1.0.5" }]);
+	await page.context().clearCookies(); /* the officer's tab signed in last */
+	await uiLogin(page, srv.url, "quantri2", apw);
+	await page.goto(srv.url + "/#/reports");
+	await page.waitForSelector("#export-events-csv");
+	await page.selectOption("#export-severity", "high");
+	const [dl] = await Promise.all([page.waitForEvent("download"), page.click("#export-events-csv")]);
+	const path = await dl.path();
+	const text = (await import("node:fs")).readFileSync(path, "utf8");
+	await page.waitForFunction(() => document.querySelector("#export-status").textContent.includes("canhgac-events.csv"));
+	const status = await page.textContent("#export-status");
+	return dl.suggestedFilename() === "canhgac-events.csv" && text.startsWith("\ufefftime,severity") &&
+		text.includes("Trang chủ bị thay đổi") && status.includes("chưa ký số");
+});
+await T.step("with a signing key the export comes with its .p7s, which openssl accepts", async () => {
+	const { mkdtempSync, writeFileSync, readFileSync } = await import("node:fs");
+	const { execFileSync } = await import("node:child_process");
+	const dir = mkdtempSync((await import("node:os")).tmpdir() + "/canhgac-sig-");
+	execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", dir + "/k.pem", "-out", dir + "/c.pem",
+		"-days", "30", "-subj", "/CN=Ky so thu/C=VN"], { stdio: "ignore" });
+	writeFileSync(dir + "/c.ini", `[reports]\nformats = pdf\nsign_key = ${dir}/k.pem\nsign_cert = ${dir}/c.pem\n`);
+	const srv2 = await startServer(["--config", dir + "/c.ini"]);
+	cleanups.unshift(() => srv2.stop());
+	const pw2 = srv2.addUser("quantri", "admin");
+	const p3 = await newPage(context);
+	await p3.page.context().clearCookies();
+	await uiLogin(p3.page, srv2.url, "quantri", pw2);
+	await p3.page.goto(srv2.url + "/#/reports");
+	await p3.page.waitForSelector("#export-systems-csv");
+	const got = [];
+	p3.page.on("download", (d) => got.push(d));
+	await p3.page.click("#export-systems-csv");
+	await p3.page.waitForFunction(() => document.querySelector("#export-status").textContent.includes(".p7s"));
+	for (let i = 0; i < 50 && got.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+	const names = got.map((d) => d.suggestedFilename()).sort();
+	const paths = await Promise.all(got.map((d) => d.path()));
+	const byName = Object.fromEntries(got.map((d, i) => [d.suggestedFilename(), paths[i]]));
+	writeFileSync(dir + "/f.csv", readFileSync(byName["canhgac-systems.csv"]));
+	execFileSync("openssl", ["cms", "-verify", "-binary", "-inform", "DER", "-in", byName["canhgac-systems.csv.p7s"],
+		"-content", dir + "/f.csv", "-CAfile", dir + "/c.pem", "-out", "/dev/null"], { stdio: "ignore" });
+	await p3.page.close();
+	return names.join(",") === "canhgac-systems.csv,canhgac-systems.csv.p7s";
+});
 const all = await call(srv.url, admin, "GET", "/reports");
 T.ok(all.status === 200 && all.json.total === 3, "three reports kept", all.text);
 T.ok(log.pageErrors.length === 0 && log.dialogs.length === 0, "no page errors, no dialogs", log.pageErrors.concat(log.dialogs).join("\n"));

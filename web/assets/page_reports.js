@@ -4,8 +4,11 @@
  * files to download (plain links: the session cookie authorises a GET)
  * and its signature state; and, for those the policy lets make one
  * (admin, analyst; an officer for their own agency), a form that makes a
- * report now for a chosen kind and period (POST /reports). Every text
- * from the server goes in as text.
+ * report now for a chosen kind and period (POST /reports); then the
+ * exports (GET /export/...): a filtered events list and the inventory as
+ * CSV or XLSX, fetched and saved with, when the server signs exports, the
+ * detached signature its response names (X-Canhgac-Signature) saved
+ * beside as FILE.p7s. Every text from the server goes in as text.
  */
 "use strict";
 
@@ -72,10 +75,85 @@ async function pageReports(main) {
 	/* 2. the reports kept */
 	const items = (list && list.items) || [];
 	body.appendChild(el("h2", null, t("reports_list_title")));
-	if (!items.length) {
-		body.appendChild(el("p", { id: "reports-none", class: "muted" }, t("reports_none")));
-		return;
+	if (!items.length) body.appendChild(el("p", { id: "reports-none", class: "muted" }, t("reports_none")));
+	else body.appendChild(reportsTable(items, idx));
+
+	/* 3. exports */
+	body.appendChild(exportsSection());
+}
+
+/* Saves bytes under a name through a temporary link. */
+function saveBlob(blob, name) {
+	const url = URL.createObjectURL(blob);
+	const a = el("a", { href: url, download: name, hidden: true });
+	document.body.appendChild(a);
+	a.click();
+	a.remove();
+	setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+/* Fetches an export and saves it, and its signature when it has one. */
+async function downloadExport(path, status) {
+	status.textContent = t("exports_working");
+	try {
+		const r = await fetch("/api/v1/export/" + path, { credentials: "same-origin" });
+		if (!r.ok) throw new Error(String(r.status));
+		const name = (/filename="([^"]+)"/.exec(r.headers.get("content-disposition") || "") || [])[1] || "canhgac-export";
+		const sig = r.headers.get("x-canhgac-signature");
+		saveBlob(await r.blob(), name);
+		if (sig && sig.startsWith("/api/v1/export/signatures/")) {
+			const s = await fetch(sig, { credentials: "same-origin" });
+			if (!s.ok) throw new Error(String(s.status));
+			saveBlob(await s.blob(), name + ".p7s");
+		}
+		status.textContent = sig ? t("exports_done_signed", { name }) : t("exports_done", { name });
+	} catch (e) {
+		status.textContent = t("exports_failed");
 	}
+}
+
+function exportsSection() {
+	const box = el("section", { id: "exports" });
+	box.appendChild(el("h2", null, t("exports_title")));
+	box.appendChild(el("p", { class: "muted small" }, t("exports_intro")));
+	const f = {
+		severity: el("select", { id: "export-severity" }, el("option", { value: "" }, t("exports_any")),
+			SEVERITIES.slice().reverse().map((s) => el("option", { value: s }, tEnum("severity", s)))),
+		source: el("select", { id: "export-source" }, ["", "web", "malware", "secrets", "dns", "accounts", "fim", "exposure"]
+			.map((s) => el("option", { value: s }, s ? s : t("exports_any")))),
+		since: el("input", { id: "export-since", type: "text", inputmode: "numeric", placeholder: t("date_placeholder") }),
+		until: el("input", { id: "export-until", type: "text", inputmode: "numeric", placeholder: t("date_placeholder") }),
+	};
+	const row = (label, input) => el("div", { class: "form-row" }, el("label", { for: input.id }, label), input);
+	const status = el("p", { id: "export-status", class: "muted", role: "status" });
+	const query = () => {
+		const q = new URLSearchParams();
+		if (f.severity.value) q.set("severity", f.severity.value);
+		if (f.source.value) q.set("source", f.source.value);
+		const since = parseDmy(f.since.value), until = parseDmy(f.until.value);
+		if (since) q.set("since", since);
+		if (until) q.set("until", until + "T23:59:59.999+07:00");
+		const s = q.toString();
+		return s ? "?" + s : "";
+	};
+	const button = (id, label, path) => el("button", { type: "button", class: "btn", id,
+		onclick: () => downloadExport(typeof path === "function" ? path() : path, status) }, label);
+	box.appendChild(el("div", { class: "form" },
+		row(t("exports_severity"), f.severity), row(t("exports_source"), f.source),
+		row(t("exports_since"), f.since), row(t("exports_until"), f.until),
+		el("div", { class: "actions" },
+			button("export-events-csv", t("exports_events") + " (CSV)", () => "events.csv" + query()),
+			button("export-events-xlsx", t("exports_events") + " (XLSX)", () => "events.xlsx" + query()))));
+	box.appendChild(el("div", { class: "actions" },
+		button("export-inventory-xlsx", t("exports_inventory") + " (XLSX)", "inventory.xlsx"),
+		button("export-agencies-csv", t("exports_agencies") + " (CSV)", "agencies.csv"),
+		button("export-systems-csv", t("exports_systems") + " (CSV)", "systems.csv"),
+		button("export-people-csv", t("exports_people") + " (CSV)", "people.csv")));
+	box.appendChild(status);
+	return box;
+}
+
+function reportsTable(items, idx) {
 	const files = (r) => {
 		const links = [];
 		for (const fmt of ["pdf", "docx", "xlsx"]) {
@@ -86,7 +164,7 @@ async function pageReports(main) {
 		}
 		return el("span", { class: "report-files" }, links);
 	};
-	body.appendChild(el("div", { id: "reports-list" }, table([
+	return el("div", { id: "reports-list" }, table([
 		{ label: t("reports_kind"), value: (r) => t("reports_kind_" + r.kind) },
 		{ label: t("reports_period"), value: (r) => r.period },
 		{ label: t("reports_scope"), value: (r) => (r.agency_id ? idx.name(r.agency_id) : t("reports_province")) },
@@ -95,5 +173,5 @@ async function pageReports(main) {
 		{ label: t("reports_by"), value: (r) => (r.created_by === "job" ? t("reports_by_job") : r.created_by) },
 		{ label: t("reports_signature"), value: (r) => (r.signed_by ? t("reports_signed", { who: r.signed_by }) : t("reports_unsigned")) },
 		{ label: t("reports_files"), value: files },
-	], items)));
+	], items));
 }
