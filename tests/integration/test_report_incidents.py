@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ET
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(__file__))
-from _serverlib import BIN, Server, Tap  # noqa: E402
+from _serverlib import BIN, Server, Tap, event  # noqa: E402
 
 t = Tap()
 tmp = tempfile.mkdtemp(prefix="canhgac-repinc.")
@@ -62,6 +62,14 @@ try:
     # detected in October and closed now: open at the end of October
     case(a1, "webshell", "critical", "2026-10-28T03:00:00Z", "2026-10-29T03:00:00Z",
          state_path=("triage", "responding", "contained", "closed"))
+    # a defacement seen on one address for 5 hours, another once
+    _, tok, _ = admin.req("POST", "/api/v1/tokens", {"name": "ing", "scope": "ingest"})
+    ing = srv.client(token=tok["token"])
+    url = "https://mot.laichau.gov.vn/"
+    st, _, _ = ing.req("POST", "/api/v1/events", [
+        event("w1", time="2026-10-02T00:00:00Z", subject=url), event("w2", time="2026-10-02T05:00:00Z", subject=url),
+        event("w3", time="2026-10-02T03:00:00Z", subject=url), event("w4", time="2026-10-09T00:00:00Z", subject="https://hai/")])
+    t.ok(st in (200, 201), "web findings stored", st)
 finally:
     srv.cleanup()
 
@@ -73,6 +81,8 @@ t.ok(rc == 0, "the October report", o + e)
 txt = flat_text(os.path.join(out, "bao-cao-thang-2026-10.pdf"))
 t.ok("Trong kỳ tiếp nhận 4 sự cố (kỳ trước 1): 2 nghiêm trọng, 1 cao, 1 trung bình, 0 thấp." in txt,
      "cases detected in October by severity, against September; the rejected one not counted", txt[-2500:])
+t.ok("trên 2 địa chỉ; một phát hiện tồn tại lâu nhất 5 giờ trên cùng một địa chỉ" in txt,
+     "the longest a finding stayed on one address: 5 hours", txt[:3000])
 t.ok("Đã kết thúc xử lý 0 sự cố trong kỳ; 5 sự cố còn đang xử lý vào cuối kỳ." in txt,
      "none closed in October (closed today), five open at its end (September's too)")
 m = re.search(r"(\d+) báo cáo đúng hạn, (\d+) báo cáo trễ hạn, (\d+) quá hạn chưa gửi, (\d+) còn trong thời hạn", txt)

@@ -350,7 +350,10 @@ cg_err cg_report_collect(cg_store *st, const cg_scope *scope, cg_report_kind kin
 		f->nbuckets = CG_REPORT_MAX_BUCKETS;
 	hostset hs = {calloc(CG_REPORT_MAX_HOSTS * 2, sizeof(uint64_t)), CG_REPORT_MAX_HOSTS * 2,
 	              0};
-	seen *sn = calloc(CG_REPORT_MAX_HOSTS, sizeof *sn);
+	/* open addressing by key (0: empty), half full at most: a lookup per
+	 * web finding stays O(1) however many addresses a month has */
+	const size_t sncap = (size_t)CG_REPORT_MAX_HOSTS * 2;
+	seen *sn = calloc(sncap, sizeof *sn);
 	size_t nsn = 0;
 	hostset urls = {calloc(CG_REPORT_MAX_HOSTS * 2, sizeof(uint64_t)), CG_REPORT_MAX_HOSTS * 2,
 	                0};
@@ -423,12 +426,13 @@ cg_err cg_report_collect(cg_store *st, const cg_scope *scope, cg_report_kind kin
 				if (hs_add(&urls, fnv(0, subj, NULL)))
 					f->web_urls++;
 				uint64_t k = fnv(1, subj, kd);
-				size_t j = 0;
-				while (j < nsn && sn[j].key != k)
-					j++;
-				if (j == nsn && nsn < CG_REPORT_MAX_HOSTS)
-					sn[nsn++] = (seen){k, t, t};
-				else if (j < nsn) {
+				size_t j = k % sncap;
+				while (sn[j].key && sn[j].key != k)
+					j = (j + 1) % sncap;
+				if (!sn[j].key && nsn < CG_REPORT_MAX_HOSTS) {
+					sn[j] = (seen){k, t, t};
+					nsn++;
+				} else if (sn[j].key) {
 					if (t < sn[j].first)
 						sn[j].first = t;
 					if (t > sn[j].last)
@@ -465,8 +469,8 @@ cg_err cg_report_collect(cg_store *st, const cg_scope *scope, cg_report_kind kin
 			break;
 		q.before_seq = next;
 	}
-	for (size_t j = 0; j < nsn; j++)
-		if ((sn[j].last - sn[j].first) / 1000 > f->web_longest_s)
+	for (size_t j = 0; j < sncap; j++)
+		if (sn[j].key && (sn[j].last - sn[j].first) / 1000 > f->web_longest_s)
 			f->web_longest_s = (sn[j].last - sn[j].first) / 1000;
 	for (size_t i = 0; i < f->nagencies; i++) {
 		cg_agency_figs *g = &f->agencies[i];
