@@ -23,16 +23,14 @@
 #include "core/msg.h"
 #include "core/rulesdir.h"
 #include "core/timeutil.h"
-#include "report/report.h"
+#include "report/make.h"
 #include "sign/pdfsign.h"
 #include "sign/sign.h"
-
-enum { F_PDF = 1, F_DOCX = 2, F_XLSX = 4 };
 
 typedef struct report_opts {
 	const cg_cli *cli;
 	const char *period, *agency, *out, *sign, *cert, *module, *pin_file, *recos, *signer;
-	int formats;
+	unsigned formats;
 	bool bad_format;
 	char pin[CG_SIGN_MAX_PIN];
 	bool have_pin;
@@ -84,11 +82,11 @@ static int on_opt(void *ctx, int id, const char *v)
 		break;
 	case O_FORMAT:
 		if (strcmp(v, "pdf") == 0)
-			o->formats |= F_PDF;
+			o->formats |= CG_RFMT_BIT(CG_RFMT_PDF);
 		else if (strcmp(v, "docx") == 0)
-			o->formats |= F_DOCX;
+			o->formats |= CG_RFMT_BIT(CG_RFMT_DOCX);
 		else if (strcmp(v, "xlsx") == 0)
-			o->formats |= F_XLSX;
+			o->formats |= CG_RFMT_BIT(CG_RFMT_XLSX);
 		else {
 			cg_cli_usage_error(o->cli, "--format must be pdf, docx or xlsx, not '%s'",
 			                   v);
@@ -165,40 +163,29 @@ static int read_pin(void *ud, const char *token, char *pin, size_t pin_max)
 	return 0;
 }
 
-static const char *kind_file(cg_report_kind k, bool en)
+/* Writes data to path and, when sig is not empty, path.p7s. */
+static int write_signed(const cg_cli *cli, const char *path, const cg_buf *data, const cg_buf *sig)
 {
-	static const char *vi[] = {"bao-cao-thang", "bao-cao-6-thang", "bao-cao-nam",
-	                           "bao-cao-ung-cuu-su-co"};
-	static const char *e[] = {"report-monthly", "report-semiannual", "report-annual",
-	                          "report-incidents"};
-	return en ? e[k] : vi[k];
-}
-
-/* Writes data to path and, when signing, path.p7s. */
-static int write_signed(const cg_cli *cli, const char *path, cg_slice data, cg_signer *s)
-{
-	cg_buf why, sig;
+	cg_buf why;
 	cg_buf_init(&why, 4096);
-	cg_buf_init(&sig, 1u << 20);
 	int rc = CG_EXIT_OK;
-	cg_err err = cg_write_file_atomic(path, data.ptr, data.len, 0644, &why);
-	if (!err && s) {
+	cg_err err = cg_write_file_atomic(path, data->ptr, data->len, 0644, &why);
+	if (!err && sig->len) {
 		char p7s[PATH_MAX];
 		if (snprintf(p7s, sizeof p7s, "%s.p7s", path) >= (int)sizeof p7s) {
 			cg_cli_error(cli, "path too long");
 			rc = CG_EXIT_ERROR;
-		} else if ((err = cg_signer_cms(s, data, true, &sig, &why)) == CG_OK) {
-			err = cg_write_file_atomic(p7s, sig.ptr, sig.len, 0644, &why);
+		} else {
+			err = cg_write_file_atomic(p7s, sig->ptr, sig->len, 0644, &why);
 		}
 	}
 	if (err) {
 		cg_cli_error(cli, "%s: %s", path, cg_buf_cstr(&why));
 		rc = CG_EXIT_ERROR;
 	} else if (rc == CG_EXIT_OK && cli->verbosity >= 0) {
-		printf(cg_tr("wrote %s%s\n"), path, s ? cg_tr(" (signed)") : "");
+		printf(cg_tr("wrote %s%s\n"), path, sig->len ? cg_tr(" (signed)") : "");
 	}
 	cg_buf_free(&why);
-	cg_buf_free(&sig);
 	return rc;
 }
 
@@ -220,7 +207,7 @@ int cmd_report(cg_cli *cli)
 		    cli, "--period '%s' does not fit a %s report (2026-11, 2026-H2 or 2026)",
 		    o.period, cli->pos[0]);
 	if (!o.formats)
-		o.formats = F_PDF;
+		o.formats = CG_RFMT_BIT(CG_RFMT_PDF);
 	bool p11 = o.sign && strncmp(o.sign, "pkcs11:", 7) == 0;
 	if (o.sign && !p11 && !o.cert)
 		return cg_cli_usage_error(cli, "a key file needs its certificate (--cert)");
@@ -237,7 +224,7 @@ int cmd_report(cg_cli *cli)
 			en = true;
 	/* outputs: a directory, or one file for one format */
 	const char *out = o.out ? o.out : ".";
-	int nformats = !!(o.formats & F_PDF) + !!(o.formats & F_DOCX) + !!(o.formats & F_XLSX);
+	int nformats = __builtin_popcount(o.formats);
 	struct stat sb;
 	bool is_dir = stat(out, &sb) == 0 && S_ISDIR(sb.st_mode);
 	size_t ol = strlen(out);
@@ -248,57 +235,31 @@ int cmd_report(cg_cli *cli)
 		return cg_cli_usage_error(cli, "--out %s: no such directory", out);
 
 	int status = CG_EXIT_ERROR;
-	cg_buf why, text, pdf, signed_pdf, docx;
+	cg_buf why;
 	cg_buf_init(&why, 4096);
-	cg_buf_init(&text, 1u << 20);
-	cg_buf_init(&pdf, CG_SIGN_MAX_FILE);
-	cg_buf_init(&signed_pdf, (size_t)CG_SIGN_MAX_FILE + 4u * CG_PDF_SIG_BYTES + 65536u);
-	cg_buf_init(&docx, CG_SIGN_MAX_FILE);
 	cg_store *st = NULL;
 	cg_signer *signer = NULL;
-	cg_doc *doc = NULL;
-	cg_report_figs *now = calloc(1, sizeof *now), *before = calloc(1, sizeof *before);
-	cg_reco recos[CG_REPORT_MAX_RECOS];
-	size_t nrecos = 0;
-	char path[PATH_MAX], store_url[PATH_MAX + 16], rp[PATH_MAX];
-	if (!now || !before)
-		goto done;
-	const char *recofile = o.recos;
-	if (!recofile) {
-		if (cg_rules_dir("report", rp, sizeof rp - 32)) {
-			cg_cli_error(cli, "no rules directory with report/ (%s)", rp);
-			goto done;
-		}
-		size_t n = strlen(rp);
-		memcpy(rp + n, "/recommendations.tsv", sizeof "/recommendations.tsv");
-		recofile = rp;
-	}
-	cg_err err = cg_read_file(recofile, &text, &why);
-	if (!err)
-		err = cg_reco_parse(cg_buf_slice(&text), recofile, recos, CG_REPORT_MAX_RECOS,
-		                    &nrecos, &why);
-	if (err) {
-		cg_cli_error(cli, "%s", cg_buf_cstr(&why));
-		goto done;
-	}
+	cg_report_output res;
+	bool made = false;
+	char path[PATH_MAX], store_url[PATH_MAX + 16], name[256];
+	cg_err err;
 	if ((err = cg_store_open(cg_cli_store_url(cli, store_url, sizeof store_url), &st, &why))) {
 		cg_cli_error(cli, "%s", cg_buf_cstr(&why));
 		goto done;
 	}
 	cg_scope scope = {0};
 	char agency_name[256] = "";
+	int64_t agency_id = 0;
 	if (o.agency) {
-		int64_t id;
 		json_t *a = NULL;
-		if (cg_store_agency_lookup(st, &scope, o.agency, &id) ||
-		    cg_store_inv_get(st, &scope, CG_RES_AGENCY, id, &a)) {
+		if (cg_store_agency_lookup(st, &scope, o.agency, &agency_id) ||
+		    cg_store_inv_get(st, &scope, CG_RES_AGENCY, agency_id, &a)) {
 			cg_cli_error(cli, "no agency '%s'", o.agency);
 			goto done;
 		}
 		const char *nm = json_string_value(json_object_get(a, "name"));
 		snprintf(agency_name, sizeof agency_name, "%s", nm ? nm : o.agency);
 		json_decref(a);
-		scope.agency_id = id;
 	}
 	if (o.sign) {
 		cg_signer_opts so = {o.sign, o.cert, o.module, read_pin, &o};
@@ -307,89 +268,60 @@ int cmd_report(cg_cli *cli)
 			goto done;
 		}
 	}
-	if ((err = cg_report_collect(st, &scope, kind, &cur, now, &why)) ||
-	    (err = cg_report_collect(st, &scope, kind, &prev, before, &why))) {
+	/* the XLSX is written beside its target first */
+	char tmpdir[PATH_MAX];
+	if (is_dir)
+		snprintf(tmpdir, sizeof tmpdir, "%s", out);
+	else {
+		const char *slash = strrchr(out, '/');
+		if (!slash)
+			snprintf(tmpdir, sizeof tmpdir, ".");
+		else
+			snprintf(tmpdir, sizeof tmpdir, "%.*s", (int)(slash - out + (slash == out)),
+			         out);
+	}
+	cg_report_request req = {.kind = kind,
+	                         .period = o.period,
+	                         .agency_id = agency_id,
+	                         .agency_name = agency_name,
+	                         .formats = o.formats,
+	                         .english = en,
+	                         .recos_file = o.recos,
+	                         .signer = signer,
+	                         .signer_name = o.signer,
+	                         .tmp_dir = tmpdir};
+	err = cg_report_make(st, &req, &res, &why);
+	made = true;
+	if (err) {
 		cg_cli_error(cli, "%s", cg_buf_cstr(&why));
 		goto done;
 	}
-	cg_report_meta meta = {.english = en,
-	                       .now_ms = cg_time_now_ms(),
-	                       .agency_name = o.agency ? agency_name : NULL,
-	                       .signer_name = o.signer,
-	                       .signed_by = signer ? cg_signer_subject(signer) : NULL};
-	if ((err = cg_report_build(kind, &cur, &prev, now, before, recos, nrecos, &meta, &doc))) {
-		cg_cli_error(cli, "the report could not be built");
+	if (!cg_report_file_name(kind, cur.name, o.agency, en, name, sizeof name)) {
+		cg_cli_error(cli, "path too long");
 		goto done;
 	}
 	status = CG_EXIT_OK;
-	static const int fl[] = {F_PDF, F_DOCX, F_XLSX};
-	static const char *ext[] = {"pdf", "docx", "xlsx"};
-	for (int i = 0; i < 3 && status == CG_EXIT_OK; i++) {
-		if (!(o.formats & fl[i]))
+	for (int f = 0; f < CG_RFMT_COUNT && status == CG_EXIT_OK; f++) {
+		if (!(o.formats & CG_RFMT_BIT(f)))
 			continue;
-		int n = is_dir ? snprintf(path, sizeof path, "%s/%s-%s%s%s.%s", out,
-		                          kind_file(kind, en), cur.name, o.agency ? "-" : "",
-		                          o.agency ? o.agency : "", ext[i])
+		int n = is_dir ? snprintf(path, sizeof path, "%s/%s.%s", out, name,
+		                          cg_report_format_name((cg_report_format)f))
 		               : snprintf(path, sizeof path, "%s", out);
 		if (n < 0 || n >= (int)sizeof path) {
 			status = cg_cli_error(cli, "path too long");
 			break;
 		}
-		if (fl[i] == F_PDF) {
-			cg_buf_reset(&pdf);
-			if ((err = cg_doc_render_pdf(doc, &pdf, &why))) {
-				status = cg_cli_error(cli, "%s", cg_buf_cstr(&why));
-			} else if (signer) {
-				cg_buf_reset(&signed_pdf);
-				if ((err =
-				         cg_pdf_sign(signer, cg_buf_slice(&pdf), meta.now_ms / 1000,
-				                     NULL, &signed_pdf, &why)))
-					status = cg_cli_error(cli, "%s", cg_buf_cstr(&why));
-				else
-					status = write_signed(cli, path, cg_buf_slice(&signed_pdf),
-					                      NULL);
-				if (status == CG_EXIT_OK && cli->verbosity >= 0)
-					printf(cg_tr("signed %s (PAdES-B-B) by %s\n"), path,
-					       cg_signer_subject(signer));
-			} else {
-				status = write_signed(cli, path, cg_buf_slice(&pdf), NULL);
-			}
-		} else if (fl[i] == F_DOCX) {
-			cg_buf_reset(&docx);
-			if ((err = cg_doc_render_docx(doc, &docx, &why)))
-				status = cg_cli_error(cli, "%s", cg_buf_cstr(&why));
-			else
-				status = write_signed(cli, path, cg_buf_slice(&docx), signer);
-		} else {
-			/* libxlsxwriter writes a file: a temporary one beside the
-			 * target, renamed into place once read back for signing */
-			char tmp[PATH_MAX + 16];
-			snprintf(tmp, sizeof tmp, "%s.tmp", path);
-			if ((err = cg_doc_render_xlsx(doc, tmp, &why))) {
-				status = cg_cli_error(cli, "%s", cg_buf_cstr(&why));
-			} else {
-				cg_buf_reset(&docx);
-				if ((err = cg_read_file(tmp, &docx, &why)))
-					status = cg_cli_error(cli, "%s", cg_buf_cstr(&why));
-				else
-					status =
-					    write_signed(cli, path, cg_buf_slice(&docx), signer);
-				unlink(tmp);
-			}
-		}
+		status = write_signed(cli, path, &res.doc[f], &res.p7s[f]);
+		if (f == CG_RFMT_PDF && signer && status == CG_EXIT_OK && cli->verbosity >= 0)
+			printf(cg_tr("signed %s (PAdES-B-B) by %s\n"), path, res.signed_by);
 	}
 done:
 	explicit_bzero(o.pin, sizeof o.pin);
-	cg_doc_free(doc);
+	if (made)
+		cg_report_output_free(&res);
 	cg_signer_free(signer);
 	if (st)
 		cg_store_close(st);
-	free(now);
-	free(before);
 	cg_buf_free(&why);
-	cg_buf_free(&text);
-	cg_buf_free(&pdf);
-	cg_buf_free(&signed_pdf);
-	cg_buf_free(&docx);
 	return status;
 }

@@ -34,6 +34,7 @@
 #include "core/json.h"
 #include "core/limits.h"
 #include "core/timeutil.h"
+#include "events_filter.h"
 #include "server.h"
 
 void api_events_ingest(cg_req *req, cg_resp *resp);
@@ -314,7 +315,8 @@ static bool time_arg(cg_req *req, cg_resp *resp, const char *name, int64_t *out)
 	return true;
 }
 
-void api_events_list(cg_req *req, cg_resp *resp)
+/* The filters of the events list, also those of its export (events_filter.h). */
+bool cg_events_filter_args(cg_req *req, cg_resp *resp, cg_event_query *qp)
 {
 	cg_event_query q = {0};
 	int64_t sev = 0;
@@ -324,7 +326,7 @@ void api_events_list(cg_req *req, cg_resp *resp)
 	    !cg_req_int_arg(req, resp, "limit", 1, CG_MAX_LIST_LIMIT, &q.limit) ||
 	    !time_arg(req, resp, "since", &q.since_ms) ||
 	    !time_arg(req, resp, "until", &q.until_ms))
-		return;
+		return false;
 	if (!q.limit)
 		q.limit = CG_DEFAULT_LIST_LIMIT;
 	const char *s = cg_req_arg(req, "severity");
@@ -333,7 +335,7 @@ void api_events_list(cg_req *req, cg_resp *resp)
 		if (cg_severity_parse(s, &level) != CG_OK) {
 			cg_resp_error(resp, 400, "severity: one of info low medium high critical",
 			              NULL);
-			return;
+			return false;
 		}
 		sev = level;
 	}
@@ -344,12 +346,21 @@ void api_events_list(cg_req *req, cg_resp *resp)
 		cg_resp_error(resp, 400,
 		              "state: one of new acknowledged false_positive in_incident resolved",
 		              NULL);
-		return;
+		return false;
 	}
 	q.state = st;
 	q.source = cg_req_arg(req, "source");
 	q.kind = cg_req_arg(req, "kind");
 	q.q = cg_req_arg(req, "q");
+	*qp = q;
+	return true;
+}
+
+void api_events_list(cg_req *req, cg_resp *resp)
+{
+	cg_event_query q;
+	if (!cg_events_filter_args(req, resp, &q))
+		return;
 	json_t *items = NULL;
 	int64_t next = 0;
 	cg_err err = cg_store_events_query(req->srv->store, &req->scope, &q, &items, &next);

@@ -38,6 +38,7 @@
 #include "api/violation.h"
 #include "serve_config.h"
 #include "backup_job.h"
+#include "report_job.h"
 #include "api_agent.h"
 #include "api_metrics.h"
 #include "compliance_job.h"
@@ -520,6 +521,16 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, reqctx *x, cg_resp *r
 		return MHD_NO;
 	if (r->content_type)
 		MHD_add_response_header(mr, "Content-Type", r->content_type);
+	if (r->filename[0]) {
+		char cd[200];
+		int n = snprintf(cd, sizeof cd, "attachment; filename=\"%s\"", r->filename);
+		if (n > 0 && (size_t)n < sizeof cd)
+			MHD_add_response_header(mr, "Content-Disposition", cd);
+	}
+	if (r->signature[0])
+		MHD_add_response_header(mr, "X-Canhgac-Signature", r->signature);
+	if (r->truncated)
+		MHD_add_response_header(mr, "X-Canhgac-Truncated", "true");
 	if (r->set_cookie[0])
 		MHD_add_response_header(mr, "Set-Cookie", r->set_cookie);
 	if (r->disposition[0])
@@ -1139,6 +1150,7 @@ int cg_serve_run(const cg_serve_opts *o)
 	memset(&g_srv, 0, sizeof g_srv);
 	g_srv.tls = tls;
 	g_srv.data_dir = o->data_dir;
+	g_srv.reports = &o->reports;
 	g_srv.has_proxy = o->trusted_proxy &&
 	                  cg_cidr_parse(cg_slice_cstr(o->trusted_proxy), &g_srv.proxy) == CG_OK;
 	g_srv.started_ms = cg_time_now_ms();
@@ -1235,6 +1247,7 @@ int cg_serve_run(const cg_serve_opts *o)
 	    cg_xp_job_add(jobs, g_srv.store, o->data_dir, o->exposure_schedule, &xpjob) ||
 	    cg_incident_deadlines_start(jobs, g_srv.store, o->data_dir, o->alert_config, &bwhy) ||
 	    cg_compliance_job_add(jobs, g_srv.store, o, &bwhy) ||
+	    cg_report_job_add(jobs, g_srv.store, o, &bwhy) ||
 	    cg_jobs_start(jobs)) {
 		fprintf(stderr, "canhgac serve: cannot start the background jobs (see above) %s\n",
 		        cg_buf_cstr(&bwhy));

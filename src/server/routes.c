@@ -34,6 +34,8 @@ CG_ROUTE_GROUP(api_exposure);
 CG_ROUTE_GROUP(api_share);
 CG_ROUTE_GROUP(api_taxii);
 CG_ROUTE_GROUP(api_compliance);
+CG_ROUTE_GROUP(api_reports);
+CG_ROUTE_GROUP(api_exports);
 CG_ROUTE_GROUP(static);
 
 static const cg_route_group groups[] = {
@@ -56,6 +58,8 @@ static const cg_route_group groups[] = {
     {api_share_routes, &api_share_nroutes},
     {api_taxii_routes, &api_taxii_nroutes},
     {api_compliance_routes, &api_compliance_nroutes},
+    {api_reports_routes, &api_reports_nroutes},
+    {api_exports_routes, &api_exports_nroutes},
     {static_routes, &static_nroutes},
 };
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "report/make.h"
 
 static const char *const server_keys[] = {
     "listen",        "data_dir",         "store",        "tls_cert",  "tls_key",
@@ -16,6 +17,8 @@ static const char *const server_keys[] = {
 };
 
 static const char *const backup_keys[] = {"dir", "keep", "hour", "encrypt_to", "sign_key"};
+static const char *const reports_keys[] = {"formats",       "lang",     "sign_key",   "sign_cert",
+                                           "pkcs11_module", "pin_file", "signer_name"};
 
 static bool known_key(const char *section, const char *key)
 {
@@ -24,6 +27,12 @@ static bool known_key(const char *section, const char *key)
 	if (strcmp(section, "backup") == 0) {
 		for (size_t i = 0; i < sizeof backup_keys / sizeof backup_keys[0]; i++)
 			if (strcmp(backup_keys[i], key) == 0)
+				return true;
+		return false;
+	}
+	if (strcmp(section, "reports") == 0) {
+		for (size_t i = 0; i < sizeof reports_keys / sizeof reports_keys[0]; i++)
+			if (strcmp(reports_keys[i], key) == 0)
 				return true;
 		return false;
 	}
@@ -103,6 +112,71 @@ static cg_err check_backup(cg_serve_config *c, cg_buf *why)
 	return CG_OK;
 }
 
+/* [reports]: the section turns the report job on; its keys say in which
+ * formats and language, and with which key the reports are signed. */
+static cg_err check_reports(cg_serve_config *c, cg_buf *why)
+{
+	const cg_config *ini = c->ini;
+	cg_serve_reports *r = &c->reports;
+	const char *sec, *key;
+	int line;
+	for (size_t i = 0; cg_config_entry(ini, i, &sec, &key, &line); i++)
+		if (strcmp(sec, "reports") == 0)
+			r->on = true;
+	/* the INI reader keeps keys, not sections: the section turns the
+	 * job on by holding at least one key (formats, say) */
+	if (!r->on)
+		return CG_OK;
+	const char *const keys[] = {"sign_key", "sign_cert", "pkcs11_module", "pin_file",
+	                            "signer_name"};
+	const char **outs[] = {&r->sign_key, &r->sign_cert, &r->pkcs11_module, &r->pin_file,
+	                       &r->signer_name};
+	for (int i = 0; i < 5; i++) {
+		const char *v = cg_config_get(ini, "reports", keys[i]);
+		if (v && !*v)
+			return bad_in(why, ini, "reports", keys[i],
+			              "empty value (leave the key out for the default)");
+		*outs[i] = v;
+	}
+	if (!r->sign_key && (r->sign_cert || r->pkcs11_module || r->pin_file))
+		return bad_in(why, ini, "reports",
+		              r->sign_cert       ? "sign_cert"
+		              : r->pkcs11_module ? "pkcs11_module"
+		                                 : "pin_file",
+		              "needs sign_key");
+	if (r->sign_key && strncmp(r->sign_key, "pkcs11:", 7) != 0 && !r->sign_cert)
+		return bad_in(why, ini, "reports", "sign_key", "a key file needs sign_cert");
+	const char *lang = cg_config_get(ini, "reports", "lang");
+	if (lang && strcmp(lang, "vi") != 0 && strcmp(lang, "en") != 0)
+		return bad_in(why, ini, "reports", "lang", "lang must be vi or en");
+	r->english = lang && strcmp(lang, "en") == 0;
+	const char *f = cg_config_get(ini, "reports", "formats");
+	r->formats = f ? 0 : CG_RFMT_ALL;
+	while (f && *f) {
+		while (*f == ' ' || *f == ',')
+			f++;
+		size_t n = strcspn(f, " ,");
+		if (!n)
+			break;
+		char word[8];
+		int k = -1;
+		if (n < sizeof word) {
+			memcpy(word, f, n);
+			word[n] = 0;
+			k = cg_report_format_parse(word);
+		}
+		if (k < 0)
+			return bad_in(why, ini, "reports", "formats",
+			              "formats is a list of pdf, docx and xlsx");
+		r->formats |= CG_RFMT_BIT(k);
+		f += n;
+	}
+	if (!r->formats)
+		return bad_in(why, ini, "reports", "formats",
+		              "formats is a list of pdf, docx and xlsx");
+	return CG_OK;
+}
+
 /* A path or address value: present means non-empty. */
 static cg_err get_str(const cg_config *ini, const char *key, const char **out, cg_buf *why)
 {
@@ -125,7 +199,8 @@ static cg_err check(cg_serve_config *c, cg_buf *why)
 		if (!*sec)
 			cg_buf_printf(why, "%s:%d: '%s' outside a section (put it under [server])",
 			              cg_config_name(ini), line, key);
-		else if (strcmp(sec, "server") == 0 || strcmp(sec, "backup") == 0)
+		else if (strcmp(sec, "server") == 0 || strcmp(sec, "backup") == 0 ||
+		         strcmp(sec, "reports") == 0)
 			cg_buf_printf(why, "%s:%d: unknown key '%s' in [%s]", cg_config_name(ini),
 			              line, key, sec);
 		else
@@ -172,7 +247,7 @@ static cg_err check(cg_serve_config *c, cg_buf *why)
 		           "tls_cert and tls_key go together");
 	if (c->tls == 0 && c->tls_cert)
 		return bad(why, ini, "tls", "tls = false contradicts tls_cert");
-	if ((err = check_backup(c, why)))
+	if ((err = check_backup(c, why)) || (err = check_reports(c, why)))
 		return err;
 	/* the alert channels may be written in this same file */
 	if (!c->alert_config) {

@@ -24,6 +24,11 @@
  *   dir = /var/lib/canhgac/backups  where (no section: no backups)
  *   keep = 7   hour = 2           how many are kept; local hour of the run
  *   encrypt_to = FILE  sign_key = FILE   (store/backup.h)
+ *   [reports]                     the scheduled reports (report_job.h): the
+ *   formats = pdf docx xlsx       section turns them on; formats, lang
+ *   lang = vi                     (vi, en), and the signing key: sign_key
+ *   sign_key = FILE|pkcs11:URI    sign_cert pkcs11_module pin_file
+ *   signer_name = NAME            (docs/signatures.md)
  *
  * An option given on the command line wins over the file. Every error
  * names FILE:LINE: a bad value, an unknown key or section (a misspelt
@@ -34,8 +39,8 @@
  * signal loop): the log level and format, the portal watcher's interval and the
  * alert channels change at once (the watcher is restarted; its open
  * findings and the alert queue are in the store, so nothing is repeated or
- * lost). listen, TLS, data_dir, job_lease, trusted_proxy, retention_months
- * and [backup] need a restart: a reload that changes
+ * lost). listen, TLS, data_dir, job_lease, trusted_proxy, retention_months,
+ * [backup] and [reports] need a restart: a reload that changes
  * them says so in the log and keeps the running values. A file that does
  * not parse changes nothing.
  */
@@ -59,6 +64,8 @@ typedef struct cg_serve_config {
 	int tls_line;              /* lines, for messages about combinations */
 	/* [backup]; dir NULL: no such section */
 	cg_serve_backup backup;
+	/* [reports]; on false: no such section */
+	cg_serve_reports reports;
 } cg_serve_config;
 
 /* On failure *why holds "FILE:LINE: reason" (or "FILE: reason"). */

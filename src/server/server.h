@@ -56,6 +56,7 @@ typedef struct cg_server {
 	int64_t started_ms;
 	bool has_proxy; /* --trusted-proxy given */
 	cg_cidr proxy;  /* its range (api/forwarded.h) */
+	const struct cg_serve_reports *reports; /* [reports]: formats, signing key */
 } cg_server;
 
 /* The authenticated caller. */
@@ -102,12 +103,15 @@ typedef struct cg_resp {
 	const void *static_data; /* for embedded assets: sent without copy */
 	size_t static_len;
 	char set_cookie[256];
-	bool cacheable; /* static assets may be cached */
 	char disposition[256]; /* Content-Disposition when set (downloads) */
 	/* headers a protocol asks for (TAXII's X-TAXII-Date-Added-First and
 	 * -Last): names are literals, values short text */
 	const char *hdr_name[CG_RESP_MAX_HEADERS];
 	char hdr_value[CG_RESP_MAX_HEADERS][48];
+	char filename[128]; /* a download: Content-Disposition attachment ("" none) */
+	char signature[160]; /* a signed export: X-Canhgac-Signature, its .p7s URL */
+	bool truncated;      /* an export cut at its row limit: X-Canhgac-Truncated */
+	bool cacheable;      /* static assets may be cached */
 } cg_resp;
 
 typedef void (*cg_handler)(cg_req *req, cg_resp *resp);
@@ -175,6 +179,16 @@ typedef struct cg_serve_backup {
 #define CG_SERVE_BACKUP_KEEP 7
 #define CG_SERVE_BACKUP_HOUR 2
 
+/* Scheduled reports (report_job.h), from the [reports] section of --config. */
+typedef struct cg_serve_reports {
+	bool on;               /* the section is there */
+	unsigned formats;      /* report/make.h CG_RFMT_BIT()s */
+	bool english;          /* lang = en */
+	const char *sign_key;  /* PEM file or pkcs11: URI; NULL: not signed */
+	const char *sign_cert; /* PEM file; NULL: from the token */
+	const char *pkcs11_module, *pin_file, *signer_name;
+} cg_serve_reports;
+
 typedef struct cg_serve_opts {
 	const char *listen; /* "127.0.0.1:8080", "[::1]:0", "0.0.0.0:8443" */
 	const char *data_dir;
@@ -189,6 +203,7 @@ typedef struct cg_serve_opts {
 	                             which a reload leaves alone */
 	int64_t job_lease_ms;     /* job lease (jobs.h); 0 = CG_JOB_LEASE_MS */
 	cg_serve_backup backup;
+	cg_serve_reports reports;
 	const char *trusted_proxy; /* CIDR whose X-Forwarded-For is believed
 	                              (api/forwarded.h), or NULL */
 	int retention_months;      /* events kept (events_job.h); 0 = all */

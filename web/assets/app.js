@@ -16,6 +16,7 @@ const ROUTES = [
 	{ path: "endpoints", label: "nav_endpoints", page: pageEndpoints, section: "nav_section_monitor", icon: "▣" },
 	{ path: "exposure", label: "nav_exposure", page: pageExposure, section: "nav_section_monitor", icon: "◈" },
 	{ path: "dns", label: "nav_dns", page: pageDns, section: "nav_section_monitor", icon: "⌘" },
+	{ path: "reports", label: "nav_reports", page: pageReports, section: "nav_section_monitor", icon: "▦" },
 	{ path: "agencies", label: "nav_agencies", page: pageAgencies, section: "nav_section_inventory", icon: "⌂" },
 	{ path: "systems", label: "nav_systems", page: pageSystems, section: "nav_section_inventory", icon: "▤" },
 	{ path: "people", label: "nav_people", page: pagePeople, section: "nav_section_inventory", icon: "☎" },

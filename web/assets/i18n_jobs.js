@@ -26,6 +26,9 @@ Object.assign(CG_STRINGS.vi, {
 	job_desc_dns_analysis: "Phân tích nhật ký DNS đã tải lên",
 	job_desc_backup: "Sao lưu hằng đêm kho dữ liệu và thư mục dữ liệu",
 	job_desc_exposure_scan: "Quét lỗ hổng và phơi nhiễm các hệ thống (quét ngay và theo lịch)",
+	job_desc_incident_deadlines: "Nhắc hạn báo cáo sự cố (Mẫu 03, Mẫu 04) và báo cáo ngay",
+	job_desc_compliance_reminders: "Nhắc các nghĩa vụ tuân thủ sắp đến hạn và quá hạn",
+	job_desc_reports: "Lập báo cáo định kỳ (tháng, sáu tháng, năm)",
 	jobs_none: "Chưa có tác vụ nền nào.",
 });
 
@@ -51,5 +54,8 @@ Object.assign(CG_STRINGS.en, {
 	job_desc_dns_analysis: "Analysis of uploaded DNS logs",
 	job_desc_backup: "Nightly backup of the store and the data directory",
 	job_desc_exposure_scan: "Exposure and vulnerability scans of the systems (on demand and scheduled)",
+	job_desc_incident_deadlines: "Reminders of incident report deadlines (Mẫu 03, Mẫu 04) and immediate escalation",
+	job_desc_compliance_reminders: "Reminders of compliance obligations due soon or overdue",
+	job_desc_reports: "Periodic reports (monthly, six-monthly, annual)",
 	jobs_none: "No background jobs yet.",
 });

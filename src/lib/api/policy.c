@@ -47,6 +47,7 @@ static bool readable(cg_pol_resource res)
 	case CG_PRES_DRILL:
 	case CG_PRES_EXPOSURE:
 	case CG_PRES_COMPLIANCE:
+	case CG_PRES_REPORT:
 		return true;
 	default:
 		return false;
@@ -96,6 +97,7 @@ static unsigned extra(cg_pol_kind k, cg_pol_resource res)
 		case CG_PRES_DRILL:
 		case CG_PRES_EXPOSURE: /* start a scan now */
 		case CG_PRES_COMPLIANCE: /* records of evidence */
+		case CG_PRES_REPORT:
 			return R | C;
 		case CG_PRES_SHARING:
 			return R;
@@ -126,6 +128,7 @@ static unsigned extra(cg_pol_kind k, cg_pol_resource res)
 		case CG_PRES_DRILL: /* their own agency's systems */
 		case CG_PRES_EXPOSURE:
 		case CG_PRES_COMPLIANCE: /* records of their own agency */
+		case CG_PRES_REPORT: /* their own agency's reports */
 			return R | C;
 		default:
 			return 0;
@@ -204,7 +207,7 @@ const char *cg_pol_resource_name(cg_pol_resource r)
 	                                "enroll_token", "agent",  "agent_policy",   "endpoint",
 	                                "job",          "suppression",    "incident",
 	                                "public_report", "drill", "metrics", "exposure", "sharing",
-	                                "compliance"};
+	                                "compliance", "report"};
 	_Static_assert(sizeof n / sizeof n[0] == CG_PRES_NRESOURCES, "resource names");
 	return (unsigned)r < CG_PRES_NRESOURCES ? n[r] : "?";
 }

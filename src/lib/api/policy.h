@@ -45,6 +45,9 @@
  *    with one; a token bound to an agency gets that agency only); not
  *    officers or viewers: what leaves the province is the province
  *    team's decision;
+ *  - periodic reports: every user and read token reads them (an officer:
+ *    their agency's own reports, never the province's); admin, analyst
+ *    and officers make one now (an officer: their agency's own);
  *  - viewer: reads only;
  *  - ingest token: sends events, and DNS logs (a provider account), within
  *    its agency when it is bound to one;
@@ -117,6 +120,7 @@ typedef enum cg_pol_resource {
 	CG_PRES_EXPOSURE,      /* exposure scans of systems and their findings */
 	CG_PRES_SHARING,       /* findings shared outside: STIX export, TAXII */
 	CG_PRES_COMPLIANCE,    /* the status of the compliance controls */
+	CG_PRES_REPORT,        /* the periodic reports kept (report/archive.h) */
 	CG_PRES_NRESOURCES
 } cg_pol_resource;
 

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "api/incident.h"
 #include "core/json.h"
 #include "core/limits.h"
 #include "core/timeutil.h"
@@ -143,7 +144,28 @@ typedef struct seen {
 	int64_t first, last;
 } seen;
 
-static cg_err inventory(cg_store *st, const cg_scope *scope, cg_report_figs *f, cg_buf *why)
+/* the security level of each system, for the clocks of the cases naming
+ * it (a rule may apply only from level 3) */
+typedef struct syslevel {
+	int64_t id;
+	int level;
+} syslevel;
+
+typedef struct syslevels {
+	syslevel *v;
+	size_t n, cap;
+} syslevels;
+
+static int syslevel_of(const syslevels *l, int64_t id)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].id == id)
+			return l->v[i].level;
+	return 0;
+}
+
+static cg_err inventory(cg_store *st, const cg_scope *scope, cg_report_figs *f, syslevels *lv,
+                        cg_buf *why)
 {
 	json_t *items = NULL;
 	int64_t total = 0;
@@ -182,6 +204,19 @@ static cg_err inventory(cg_store *st, const cg_scope *scope, cg_report_figs *f, 
 		json_array_foreach(items, i, s)
 		{
 			f->systems++;
+			if (lv->n == lv->cap) {
+				size_t cap = lv->cap ? lv->cap * 2 : 64;
+				syslevel *nv = realloc(lv->v, cap * sizeof *nv);
+				if (!nv) {
+					err = CG_ENOMEM;
+					break;
+				}
+				lv->v = nv;
+				lv->cap = cap;
+			}
+			lv->v[lv->n++] =
+			    (syslevel){json_integer_value(json_object_get(s, "id")),
+			               (int)json_integer_value(json_object_get(s, "level"))};
 			f->systems_approved += is(cg_json_get_str(s, "dossier_status"), "approved");
 			f->portals += is(cg_json_get_str(s, "kind"), "portal");
 		}
@@ -198,11 +233,111 @@ static cg_err inventory(cg_store *st, const cg_scope *scope, cg_report_figs *f, 
 	return err;
 }
 
+static int64_t time_of(const json_t *o, const char *key)
+{
+	int64_t t;
+	const char *s = cg_json_get_str(o, key);
+	return s && !cg_time_parse(cg_slice_cstr(s), &t) ? t : 0;
+}
+
+static bool in_period(const cg_period *p, int64_t t)
+{
+	return t && t >= p->from_ms && t < p->to_ms;
+}
+
+/* The moments a case records (incident.h): a rule counting from or to any
+ * other moment has no clock a report could judge. */
+static bool recorded(cg_case_moment m)
+{
+	return m == CG_MOMENT_DETECTED || m == CG_MOMENT_INITIAL_REPORTED;
+}
+
+static void count_case(cg_report_figs *f, const cg_period *p, const json_t *c, const syslevels *lv,
+                       const cg_deadline_rules *rules, int64_t now_ms)
+{
+	int64_t detected = time_of(c, "detected_at"), closed = time_of(c, "closed_at");
+	const char *state = cg_json_get_str(c, "state");
+	cg_inc_state stv = CG_INC_NEW;
+	if (state)
+		cg_inc_state_parse(state, &stv);
+	/* a rejected or duplicate case was no incident */
+	if (stv == CG_INC_REJECTED || stv == CG_INC_DUPLICATE)
+		return;
+	if (in_period(p, closed))
+		f->inc_closed++;
+	if (detected && detected < p->to_ms && (!closed || closed >= p->to_ms))
+		f->inc_open_end++;
+	if (!in_period(p, detected))
+		return;
+	f->inc_opened++;
+	const char *kind = cg_json_get_str(c, "kind");
+	for (size_t k = 0; kind && cg_inc_kinds[k] && k < CG_REPORT_INC_KINDS; k++)
+		if (strcmp(kind, cg_inc_kinds[k]) == 0)
+			f->inc_kind[k]++;
+	cg_severity sev = CG_SEV_INFO;
+	const char *sname = cg_json_get_str(c, "severity");
+	if (sname && !cg_severity_parse(sname, &sev))
+		f->inc_sev[sev]++;
+	if (!rules)
+		return;
+	cg_case_facts facts = {0};
+	facts.at[CG_MOMENT_DETECTED] = detected;
+	facts.at[CG_MOMENT_INITIAL_REPORTED] = time_of(c, "reported_at");
+	size_t i;
+	json_t *sid;
+	json_array_foreach(json_object_get(c, "system_ids"), i, sid)
+	{
+		int l = syslevel_of(lv, json_integer_value(sid));
+		if (l > facts.level)
+			facts.level = l;
+	}
+	cg_clock clocks[CG_DEADLINE_MAX_RULES];
+	size_t n = 0;
+	if (cg_deadline_clocks(rules, &facts, now_ms, clocks, CG_DEADLINE_MAX_RULES, &n))
+		return;
+	for (size_t k = 0; k < n; k++)
+		if (recorded(clocks[k].rule->from) && recorded(clocks[k].rule->stop) &&
+		    (unsigned)clocks[k].state < 4)
+			f->inc_reports[clocks[k].state]++;
+}
+
+static cg_err incidents(cg_store *st, const cg_scope *scope, const cg_period *p,
+                        const syslevels *lv, const cg_deadline_rules *rules, int64_t now_ms,
+                        cg_report_figs *f, cg_buf *why)
+{
+	cg_err err = CG_OK;
+	for (int64_t off = 0;; off += CG_MAX_LIST_LIMIT) {
+		json_t *items = NULL;
+		int64_t total = 0;
+		err = cg_store_incidents_list(st, scope, NULL, CG_MAX_LIST_LIMIT, off, &items,
+		                              &total);
+		if (err)
+			break;
+		size_t i;
+		json_t *c;
+		json_array_foreach(items, i, c) count_case(f, p, c, lv, rules, now_ms);
+		size_t got = json_array_size(items);
+		json_decref(items);
+		if (got < CG_MAX_LIST_LIMIT || off + (int64_t)got >= total)
+			break;
+	}
+	if (err && why) {
+		cg_buf_reset(why);
+		cg_buf_printf(why, "reading the incident cases: %s", cg_store_errmsg());
+	}
+	return err;
+}
+
 cg_err cg_report_collect(cg_store *st, const cg_scope *scope, cg_report_kind kind,
-                         const cg_period *p, cg_report_figs *f, cg_buf *why)
+                         const cg_period *p, const cg_deadline_rules *rules, int64_t now_ms,
+                         cg_report_figs *f, cg_buf *why)
 {
 	memset(f, 0, sizeof *f);
-	cg_err err = inventory(st, scope, f, why);
+	syslevels lv = {0};
+	cg_err err = inventory(st, scope, f, &lv, why);
+	if (!err)
+		err = incidents(st, scope, p, &lv, rules, now_ms, f, why);
+	free(lv.v);
 	if (err)
 		return err;
 	bool weeks = kind == CG_REPORT_MONTHLY;
@@ -215,7 +350,10 @@ cg_err cg_report_collect(cg_store *st, const cg_scope *scope, cg_report_kind kin
 		f->nbuckets = CG_REPORT_MAX_BUCKETS;
 	hostset hs = {calloc(CG_REPORT_MAX_HOSTS * 2, sizeof(uint64_t)), CG_REPORT_MAX_HOSTS * 2,
 	              0};
-	seen *sn = calloc(CG_REPORT_MAX_HOSTS, sizeof *sn);
+	/* open addressing by key (0: empty), half full at most: a lookup per
+	 * web finding stays O(1) however many addresses a month has */
+	const size_t sncap = (size_t)CG_REPORT_MAX_HOSTS * 2;
+	seen *sn = calloc(sncap, sizeof *sn);
 	size_t nsn = 0;
 	hostset urls = {calloc(CG_REPORT_MAX_HOSTS * 2, sizeof(uint64_t)), CG_REPORT_MAX_HOSTS * 2,
 	                0};
@@ -288,12 +426,13 @@ cg_err cg_report_collect(cg_store *st, const cg_scope *scope, cg_report_kind kin
 				if (hs_add(&urls, fnv(0, subj, NULL)))
 					f->web_urls++;
 				uint64_t k = fnv(1, subj, kd);
-				size_t j = 0;
-				while (j < nsn && sn[j].key != k)
-					j++;
-				if (j == nsn && nsn < CG_REPORT_MAX_HOSTS)
-					sn[nsn++] = (seen){k, t, t};
-				else if (j < nsn) {
+				size_t j = k % sncap;
+				while (sn[j].key && sn[j].key != k)
+					j = (j + 1) % sncap;
+				if (!sn[j].key && nsn < CG_REPORT_MAX_HOSTS) {
+					sn[j] = (seen){k, t, t};
+					nsn++;
+				} else if (sn[j].key) {
 					if (t < sn[j].first)
 						sn[j].first = t;
 					if (t > sn[j].last)
@@ -330,8 +469,8 @@ cg_err cg_report_collect(cg_store *st, const cg_scope *scope, cg_report_kind kin
 			break;
 		q.before_seq = next;
 	}
-	for (size_t j = 0; j < nsn; j++)
-		if ((sn[j].last - sn[j].first) / 1000 > f->web_longest_s)
+	for (size_t j = 0; j < sncap; j++)
+		if (sn[j].key && (sn[j].last - sn[j].first) / 1000 > f->web_longest_s)
 			f->web_longest_s = (sn[j].last - sn[j].first) / 1000;
 	for (size_t i = 0; i < f->nagencies; i++) {
 		cg_agency_figs *g = &f->agencies[i];
@@ -365,6 +504,8 @@ bool cg_report_figure(const cg_report_figs *f, const char *name, int64_t *v)
 	    {"dns_infected", f->dns_hosts},
 	    {"account_findings", f->account_findings},
 	    {"unclassified_systems", f->systems - f->systems_approved},
+	    {"incidents", f->inc_opened},
+	    {"reports_late", f->inc_reports[CG_CLOCK_LATE] + f->inc_reports[CG_CLOCK_OVERDUE]},
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
 		if (strcmp(t[i].n, name) == 0) {
@@ -433,6 +574,7 @@ typedef struct W {
 	cg_doc *d;
 	bool en;
 	cg_err err;
+	int tables; /* numbered in order: a table left out leaves no gap */
 } W;
 
 static const char *L(const W *w, const char *vi, const char *en)
@@ -451,6 +593,16 @@ static void para(W *w, const char *fmt, ...)
 	vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
 	w->err = cg_doc_para(w->d, text);
+}
+
+/* A table whose caption is numbered "Bảng N. " / "Table N. ". */
+static void table(W *w, const char *vi, const char *en, size_t ncols, const char *const *hdr)
+{
+	if (w->err)
+		return;
+	char cap[512];
+	snprintf(cap, sizeof cap, "%s %d. %s", w->en ? "Table" : "Bảng", ++w->tables, L(w, vi, en));
+	w->err = cg_doc_table(w->d, cap, ncols, hdr);
 }
 
 static void heading(W *w, int level, const char *vi, const char *en)
@@ -491,6 +643,99 @@ static void period_words(const W *w, cg_report_kind k, const cg_period *p, char 
 	(void)k;
 }
 
+/* The names of the kinds of api/incident.h cg_inc_kinds, in its order. */
+static const char *const INC_KIND_VI[] = {"Thay đổi giao diện",
+                                          "Web shell",
+                                          "Mã độc trên máy trạm",
+                                          "Nhiễm mã độc (phát hiện qua DNS)",
+                                          "Tài liệu mật trên máy nối mạng",
+                                          "Lộ lọt dữ liệu",
+                                          "Tấn công từ chối dịch vụ / gián đoạn",
+                                          "Lừa đảo, chiếm tài khoản",
+                                          "Mã độc tống tiền",
+                                          "Khác"};
+static const char *const INC_KIND_EN[] = {"Defacement",
+                                          "Web shell",
+                                          "Malware on endpoints",
+                                          "Infection seen in DNS",
+                                          "State-secret document on a networked machine",
+                                          "Data leak",
+                                          "DDoS / outage",
+                                          "Phishing, account takeover",
+                                          "Ransomware",
+                                          "Other"};
+
+static void incident_section(W *w, const cg_report_figs *f, const cg_report_figs *b)
+{
+	if (f->inc_opened == 0 && f->inc_closed == 0 && f->inc_open_end == 0) {
+		para(w, "%s",
+		     L(w, "Trong kỳ không có sự cố nào được tiếp nhận, xử lý.",
+		       "No incident case was opened or handled in the period."));
+		return;
+	}
+	para(w,
+	     w->en
+	         ? "%lld incident cases were detected in the period (%lld in the period before): "
+	           "%lld critical, %lld high, %lld medium, %lld low. %lld cases were closed in the "
+	           "period and %lld were still open at its end."
+	         : "Trong kỳ tiếp nhận %lld sự cố (kỳ trước %lld): %lld nghiêm trọng, %lld cao, "
+	           "%lld trung bình, %lld thấp. Đã kết thúc xử lý %lld sự cố trong kỳ; %lld sự "
+	           "cố còn đang xử lý vào cuối kỳ.",
+	     (long long)f->inc_opened, (long long)b->inc_opened,
+	     (long long)f->inc_sev[CG_SEV_CRITICAL], (long long)f->inc_sev[CG_SEV_HIGH],
+	     (long long)f->inc_sev[CG_SEV_MEDIUM], (long long)f->inc_sev[CG_SEV_LOW],
+	     (long long)f->inc_closed, (long long)f->inc_open_end);
+	size_t nk = 0;
+	while (cg_inc_kinds[nk] && nk < CG_REPORT_INC_KINDS &&
+	       nk < sizeof INC_KIND_VI / sizeof INC_KIND_VI[0])
+		nk++;
+	if (f->inc_opened && !w->err) {
+		const char *hdr[] = {
+		    L(w, "Loại sự cố", "Kind of incident"), L(w, "Kỳ này", "This period"),
+		    L(w, "Kỳ trước", "Previous period"), L(w, "Tăng/giảm", "Change")};
+		table(w, "Sự cố theo loại", "Incidents by kind", 4, hdr);
+		const char *cats[CG_REPORT_INC_KINDS];
+		double v[CG_REPORT_INC_KINDS];
+		size_t nc = 0;
+		for (size_t k = 0; k < nk; k++) {
+			if (!f->inc_kind[k] && !b->inc_kind[k])
+				continue;
+			const char *label = w->en ? INC_KIND_EN[k] : INC_KIND_VI[k];
+			row3(w, label, f->inc_kind[k], b->inc_kind[k]);
+			cats[nc] = label;
+			v[nc++] = (double)f->inc_kind[k];
+		}
+		const char *series[] = {L(w, "Sự cố", "Incidents")};
+		if (!w->err && nc)
+			w->err = cg_doc_chart_add(
+			    w->d, CG_CHART_BARS, L(w, "Sự cố theo loại", "Incidents by kind"),
+			    L(w, "sự cố", "incidents"), nc, cats, 1, series, v);
+	}
+	const int64_t *r = f->inc_reports;
+	if (r[0] + r[1] + r[2] + r[3] == 0)
+		para(w, "%s",
+		     L(w, "Không có báo cáo sự cố theo quy định nào đến hạn trong kỳ.",
+		       "No regulated incident report fell due in the period."));
+	else
+		para(
+		    w,
+		    w->en
+		        ? "Regulated initial reports (Form 03, Circular 20/2017) of the cases "
+		          "detected in the period: %lld sent on time, %lld sent late, %lld overdue "
+		          "and not sent, %lld not yet due."
+		        : "Báo cáo ban đầu sự cố theo quy định (Mẫu 03, Thông tư 20/2017/TT-BTTTT) "
+		          "của các sự cố phát hiện trong kỳ: %lld báo cáo đúng hạn, %lld báo cáo "
+		          "trễ hạn, %lld quá hạn chưa gửi, %lld còn trong thời hạn.",
+		    (long long)r[CG_CLOCK_MET], (long long)r[CG_CLOCK_LATE],
+		    (long long)r[CG_CLOCK_OVERDUE], (long long)r[CG_CLOCK_RUNNING]);
+	para(w, "%s",
+	     L(w,
+	       "Thời điểm gửi báo cáo kết thúc ứng phó (Mẫu 04) và báo cáo ngay chưa được ghi "
+	       "trong hồ sơ sự cố nên chưa được thống kê.",
+	       "When closing reports (Form 04) and immediate escalations were sent is not "
+	       "recorded in the cases yet, so they are not counted."));
+}
+
 cg_err cg_report_build(cg_report_kind kind, const cg_period *cur, const cg_period *prev,
                        const cg_report_figs *f, const cg_report_figs *b, const cg_reco *recos,
                        size_t nrecos, const cg_report_meta *m, cg_doc **out)
@@ -498,7 +743,7 @@ cg_err cg_report_build(cg_report_kind kind, const cg_period *cur, const cg_perio
 	cg_doc *d = cg_doc_new();
 	if (!d)
 		return CG_ENOMEM;
-	W w = {d, m->english, CG_OK};
+	W w = {d, m->english, CG_OK, 0};
 	d->english = m->english;
 	char pw[64], text[1024], date[64];
 	period_words(&w, kind, cur, pw, sizeof pw);
@@ -562,9 +807,7 @@ cg_err cg_report_build(cg_report_kind kind, const cg_period *cur, const cg_perio
 	     (long long)f->by_sev[CG_SEV_HIGH], (long long)b->events, pp);
 	const char *hdr[] = {L(&w, "Chỉ tiêu", "Figure"), L(&w, "Kỳ này", "This period"),
 	                     L(&w, "Kỳ trước", "Previous period"), L(&w, "Tăng/giảm", "Change")};
-	if (!w.err)
-		w.err = cg_doc_table(d, L(&w, "Bảng 1. Số liệu chính", "Table 1. Main figures"), 4,
-		                     hdr);
+	table(&w, "Số liệu chính", "Main figures", 4, hdr);
 	row3(&w, L(&w, "Tổng số sự kiện", "Events"), f->events, b->events);
 	row3(&w, L(&w, "Sự kiện nghiêm trọng", "Critical events"), f->by_sev[4], b->by_sev[4]);
 	row3(&w, L(&w, "Sự kiện mức cao", "High events"), f->by_sev[3], b->by_sev[3]);
@@ -659,10 +902,8 @@ cg_err cg_report_build(cg_report_kind kind, const cg_period *cur, const cg_perio
 		                   L(&w, "Máy nhiễm (DNS)", "DNS hosts"),
 		                   L(&w, "Tài liệu mật", "Secret docs"),
 		                   L(&w, "Chỉ số lây nhiễm (%)", "Infection index (%)")};
-		w.err = cg_doc_table(d,
-		                     L(&w, "Bảng 2. Các cơ quan theo chỉ số lây nhiễm mã độc",
-		                       "Table 2. Agencies by malware infection index"),
-		                     6, h);
+		table(&w, "Các cơ quan theo chỉ số lây nhiễm mã độc",
+		      "Agencies by malware infection index", 6, h);
 		const char *cats[CG_REPORT_MAX_AGENCIES];
 		double v[CG_REPORT_MAX_AGENCIES];
 		for (size_t i = 0; i < na && !w.err; i++) {
@@ -707,12 +948,7 @@ cg_err cg_report_build(cg_report_kind kind, const cg_period *cur, const cg_perio
 		para(&w, "%s",
 		     L(&w, "Chưa có hệ thống thông tin nào được khai báo.",
 		       "No information system is declared yet."));
-	para(&w, "%s",
-	     L(&w,
-	       "Số liệu về hồ sơ sự cố, thời hạn báo cáo và kết quả ứng cứu chưa có trong kho dữ "
-	       "liệu: phần này sẽ có khi chức năng quản lý sự cố được đưa vào sử dụng.",
-	       "Incident cases, reporting deadlines and response results are not in the store yet: "
-	       "this section fills in once incident handling is in use."));
+	incident_section(&w, f, b);
 
 	heading(&w, 1, "V. KIẾN NGHỊ", "V. RECOMMENDATIONS");
 	int said = 0;

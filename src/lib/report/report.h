@@ -10,8 +10,17 @@
  * and the inventory; one function computes them (cg_report_collect) and
  * the document, the XLSX cells and the tests all read that one struct.
  * Figures for which the store holds no data yet (portal availability
- * between failures, incident cases and deadlines) are not invented: their
- * section says in a sentence that the data does not exist yet.
+ * between failures, the regulated reports a case does not record) are not
+ * invented: their section says in a sentence that the data does not exist
+ * yet.
+ *
+ * Incident cases count in the period they were detected in (detected_at,
+ * which the team may set to the past, unlike the case's creation time);
+ * a case counts as closed in the period its closed_at falls in. Whether a
+ * regulated report was on time is decided by deadline/deadline.h alone
+ * (cg_deadline_clocks), at the time the report is made, for the rules
+ * whose start and stop moments a case records (today the initial report,
+ * Mẫu 03: from detected_at to reported_at).
  */
 #ifndef CG_REPORT_REPORT_H
 #define CG_REPORT_REPORT_H
@@ -20,6 +29,7 @@
 #include <stdint.h>
 
 #include "core/buf.h"
+#include "deadline/deadline.h"
 #include "report/doc.h"
 #include "store/store.h"
 
@@ -44,6 +54,7 @@ cg_err cg_period_parse(cg_report_kind kind, const char *text, cg_period *cur, cg
 
 #define CG_REPORT_MAX_AGENCIES 512
 #define CG_REPORT_MAX_BUCKETS  27 /* weeks of a month, months of a year */
+#define CG_REPORT_INC_KINDS    16 /* room for api/incident.h cg_inc_kinds */
 
 typedef struct cg_agency_figs {
 	int64_t id;
@@ -63,6 +74,14 @@ typedef struct cg_report_figs {
 	int64_t dns_events, dns_hosts;
 	int64_t account_findings;
 	int64_t systems, systems_approved, portals;
+	/* incident cases: detected in the period, by kind (the index of
+	 * cg_inc_kinds) and severity; closed in the period; still open at
+	 * its end */
+	int64_t inc_opened, inc_closed, inc_open_end;
+	int64_t inc_kind[CG_REPORT_INC_KINDS], inc_sev[5];
+	/* the regulated reports of the cases detected in the period, by clock
+	 * state (cg_clock_state: running, overdue, met, late) */
+	int64_t inc_reports[4];
 	size_t nbuckets;
 	int64_t bucket_sev[CG_REPORT_MAX_BUCKETS][5];
 	size_t nagencies;
@@ -70,9 +89,12 @@ typedef struct cg_report_figs {
 } cg_report_figs;
 
 /* Reads the figures of period p for scope (an agency's own report when
- * scope->agency_id > 0). monthly buckets are weeks, others months. */
+ * scope->agency_id > 0). monthly buckets are weeks, others months. The
+ * regulated reports' clocks are read with rules at now_ms (rules NULL:
+ * not counted). */
 cg_err cg_report_collect(cg_store *st, const cg_scope *scope, cg_report_kind kind,
-                         const cg_period *p, cg_report_figs *f, cg_buf *why);
+                         const cg_period *p, const cg_deadline_rules *rules, int64_t now_ms,
+                         cg_report_figs *f, cg_buf *why);
 
 /* A figure by its name in the recommendation rules ("defacements", ...);
  * false for an unknown name. */

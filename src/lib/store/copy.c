@@ -144,6 +144,11 @@ static const col drills_cols[] = {
     {"scenario", K_TEXT},  {"participants", K_TEXT}, {"result", K_TEXT},   {"findings", K_TEXT},
     {"created_at", K_INT}, {"created_by", K_TEXT},   {NULL, K_INT},
 };
+static const col reports_cols[] = {
+    {"id", K_INT},         {"kind", K_TEXT},  {"period", K_TEXT},    {"agency_id", K_INT},
+    {"lang", K_TEXT},      {"files", K_JSON}, {"created_at", K_INT}, {"created_by", K_TEXT},
+    {"signed_by", K_TEXT}, {NULL, K_INT},
+};
 
 static const col etokens_cols[] = {
     {"id", K_INT},         {"token_hash", K_BLOB}, {"agency_id", K_INT}, {"note", K_TEXT},
@@ -250,6 +255,7 @@ static const table tables[] = {
     {"incident_tasks", "id", "id", inc_tasks_cols},
     {"exposure_runs", "id", "id", xp_runs_cols},
     {"exposure_findings", "id", "id", xp_findings_cols},
+    {"reports", "id", "id", reports_cols},
 };
 #define N_TABLES (sizeof tables / sizeof tables[0])
 _Static_assert(N_TABLES <= CG_COPY_MAX_TABLES, "the copy report holds every table");

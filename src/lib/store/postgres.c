@@ -554,6 +554,20 @@ static const char *const migrations[] = {
     " created_at bigint NOT NULL,"
     " updated_at bigint NOT NULL);"
     "CREATE INDEX incident_tasks_case ON incident_tasks(incident_id, id);",
+    /* periodic reports (report/make.h): one per kind, period, agency
+     * (0: the province) and language; the files are blob hashes */
+    "CREATE TABLE reports ("
+    " id bigserial PRIMARY KEY,"
+    " kind text NOT NULL,"
+    " period text NOT NULL,"
+    " agency_id bigint NOT NULL DEFAULT 0,"
+    " lang text NOT NULL,"
+    " files jsonb NOT NULL,"
+    " created_at bigint NOT NULL,"
+    " created_by text NOT NULL,"
+    " signed_by text,"
+    " UNIQUE(kind, period, agency_id, lang));"
+    "CREATE INDEX reports_agency ON reports(agency_id, id);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -3095,6 +3109,8 @@ static cg_err pg_alert_update(cg_store_impl *st, const char *id, const json_t *u
 #include "postgres_metrics.c"
 #include "backend_exposure.h"
 #include "postgres_exposure.c"
+#include "backend_reports.h"
+#include "postgres_reports.c"
 /* ---- triage of events ---------------------------------------------------- */
 
 /* One event's change inside the caller's transaction: the event row is
@@ -3962,6 +3978,7 @@ const cg_store_ops cg_store_postgres_ops = {
     .alert_update = pg_alert_update,
     .alerts_list = pg_alerts_list,
     .state = &pg_state_ops,
+    .reports = &pg_reports_ops,
     .challenge_issue = pg_challenge_issue,
     .challenge_consume = pg_challenge_consume,
     .public_report_add = pg_public_report_add,

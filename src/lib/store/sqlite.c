@@ -441,6 +441,20 @@ static const char *const migrations[] = {
     " created_at INTEGER NOT NULL,"
     " updated_at INTEGER NOT NULL);"
     "CREATE INDEX incident_tasks_case ON incident_tasks(incident_id, id);",
+    /* periodic reports (report/make.h): one per kind, period, agency
+     * (0: the province) and language; the files are blob hashes */
+    "CREATE TABLE reports ("
+    " id INTEGER PRIMARY KEY,"
+    " kind TEXT NOT NULL,"
+    " period TEXT NOT NULL,"
+    " agency_id INTEGER NOT NULL DEFAULT 0,"
+    " lang TEXT NOT NULL,"
+    " files TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " created_by TEXT NOT NULL,"
+    " signed_by TEXT,"
+    " UNIQUE(kind, period, agency_id, lang));"
+    "CREATE INDEX reports_agency ON reports(agency_id, id);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -3083,6 +3097,8 @@ static cg_err sq_alert_update(cg_store_impl *st, const char *id, const json_t *u
 #include "sqlite_metrics.c"
 #include "backend_exposure.h"
 #include "sqlite_exposure.c"
+#include "backend_reports.h"
+#include "sqlite_reports.c"
 /* ---- triage of events ---------------------------------------------------- */
 
 static const char SQL_TR_EVENT[] = "SELECT agency_id, time, severity FROM events WHERE seq=?";
@@ -3954,6 +3970,7 @@ const cg_store_ops cg_store_sqlite_ops = {
 	.alert_update = sq_alert_update,
 	.alerts_list = sq_alerts_list,
 	.state = &sq_state_ops,
+	.reports = &sq_reports_ops,
 	.challenge_issue = sq_challenge_issue,
 	.challenge_consume = sq_challenge_consume,
 	.public_report_add = sq_public_report_add,

@@ -466,6 +466,25 @@ cg_err cg_store_public_report_add(cg_store *st, const json_t *rec);
  * CG_ENOTFOUND: no such code. */
 cg_err cg_store_public_report_get(cg_store *st, const char *code, json_t **out);
 
+/* ---- periodic reports (report/make.h; the report job and the API) ------
+ *
+ * A report as stored: {id, kind ("monthly", ...), period ("2026-11"),
+ * agency_id (0: the province's), lang ("vi"|"en"), files {"pdf": {blob,
+ * size, p7s, p7s_size}, ...} (blob hashes of the blob store; p7s null
+ * when the file carries no detached signature), created_at, created_by
+ * ("job" or "user:NAME"), signed_by (the signer's subject, or null)}. One
+ * report per (kind, period, agency_id, lang): putting it again replaces
+ * it (made again on request). An officer's scope sees its agency's
+ * reports only, never the province's. */
+cg_err cg_store_report_put(cg_store *st, const json_t *rec, int64_t now_ms, int64_t *id);
+/* CG_ENOTFOUND when there is none. */
+cg_err cg_store_report_find(cg_store *st, const char *kind, const char *period, int64_t agency_id,
+                            const char *lang, int64_t *id);
+/* Newest first. */
+cg_err cg_store_reports_list(cg_store *st, const cg_scope *scope, int64_t limit, int64_t offset,
+                             json_t **items, int64_t *total);
+cg_err cg_store_report_get(cg_store *st, const cg_scope *scope, int64_t id, json_t **out);
+
 /* ---- drills (drill/drill.h) -------------------------------------------
  *
  * A drill belongs to a system and takes the system's agency, so scope

@@ -44,6 +44,7 @@ static const struct {
     {CG_PRES_EXPOSURE, {"", "RC", "RC", "RC", "R", "", "R", "", ""}},
     {CG_PRES_SHARING, {"", "R", "R", "", "", "", "R", "", ""}},
     {CG_PRES_COMPLIANCE, {"", "RC", "RC", "RC", "R", "", "R", "", ""}},
+    {CG_PRES_REPORT, {"", "RC", "RC", "RC", "R", "", "R", "", ""}},
 };
 
 static const char act_letter[CG_ACT_NACTIONS] = {'R', 'C', 'U', 'D', 'I', 'P'};
@@ -194,6 +195,8 @@ TEST(summary_words)
 	CHECK_STR(cg_pol_summary(CG_ACT_READ, CG_PRES_EXPOSURE, b, sizeof b), "read");
 	CHECK_STR(cg_pol_summary(CG_ACT_CREATE, CG_PRES_EXPOSURE, b, sizeof b), "write");
 	CHECK_STR(cg_pol_summary(CG_ACT_READ, CG_PRES_SHARING, b, sizeof b), "share");
+	CHECK_STR(cg_pol_summary(CG_ACT_READ, CG_PRES_REPORT, b, sizeof b), "read");
+	CHECK_STR(cg_pol_summary(CG_ACT_CREATE, CG_PRES_REPORT, b, sizeof b), "write");
 	CHECK_STR(cg_pol_summary(CG_ACT_READ, CG_PRES_EVENT, b, sizeof b), "read");
 	CHECK_STR(cg_pol_summary(CG_ACT_INGEST, CG_PRES_EVENT, b, sizeof b), "ingest");
 	CHECK_STR(cg_pol_summary(CG_ACT_UPLOAD, CG_PRES_DNS_UPLOAD, b, sizeof b), "upload");

@@ -6,6 +6,7 @@
 
 #include "core/fileio.h"
 #include "core/rulesdir.h"
+#include "report/archive.h"
 #include "report/report.h"
 #include "test.h"
 
@@ -71,9 +72,41 @@ TEST(recommendations)
 	cg_buf_free(&why);
 }
 
+/* The schedule: what is due, in the province's calendar (UTC+7). */
+TEST(schedule)
+{
+	cg_report_due d[CG_REPORT_DUE_MAX];
+	/* 2026-12-01T00:30+07 is still 30 November in UTC: December locally */
+	CHECK(cg_report_due_at(1796059800000ll, 420, d) == 4);
+	CHECK(d[0].kind == CG_REPORT_MONTHLY);
+	CHECK_STR(d[0].period, "2026-11");
+	CHECK(d[1].kind == CG_REPORT_SEMIANNUAL);
+	CHECK_STR(d[1].period, "2026-H1");
+	CHECK(d[2].kind == CG_REPORT_INCIDENTS);
+	CHECK_STR(d[2].period, "2026-H1");
+	CHECK(d[3].kind == CG_REPORT_ANNUAL);
+	CHECK_STR(d[3].period, "2026");
+	/* the same instant in UTC is November: last year's annual, October */
+	CHECK(cg_report_due_at(1796059800000ll, 0, d) == 4);
+	CHECK_STR(d[0].period, "2026-10");
+	CHECK_STR(d[3].period, "2025");
+	/* 2027-01-15: December's monthly, the second half of 2026 */
+	CHECK(cg_report_due_at(1800000000000ll, 420, d) == 4);
+	CHECK_STR(d[0].period, "2026-12");
+	CHECK_STR(d[1].period, "2026-H2");
+	CHECK_STR(d[3].period, "2026");
+	/* 2026-07-01T08:00+07: the first half */
+	CHECK(cg_report_due_at(1782867600000ll, 420, d) == 4);
+	CHECK_STR(d[0].period, "2026-06");
+	CHECK_STR(d[2].period, "2026-H1");
+	CHECK_STR(d[3].period, "2025");
+	CHECK_STR(cg_report_kind_name(CG_REPORT_INCIDENTS), "incidents");
+}
+
 int main(void)
 {
 	RUN(periods);
 	RUN(recommendations);
+	RUN(schedule);
 	return test_done();
 }

@@ -526,6 +526,7 @@ TEST(migration_backfill)
 	                   " DROP TABLE incidents; DROP TABLE pow_challenges;"
 	                   " DROP TABLE public_reports; DROP TABLE drills;"
 	                   " DROP TABLE exposure_findings; DROP TABLE exposure_runs;"
+	                   " DROP TABLE reports;"
 	                   " DELETE FROM schema_version WHERE version >= 2",
 	                   NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
@@ -1639,6 +1640,64 @@ TEST(drills)
 	done(st);
 }
 
+/* Periodic reports: one per (kind, period, agency, language), put again
+ * replaces it; listed newest first within scope (an officer sees its
+ * agency's reports, not the province's). */
+TEST(reports)
+{
+	cg_store *st = fresh();
+	CHECK(st != NULL);
+	if (!st)
+		return;
+	int64_t a = mk_agency(st, "A", "a");
+	const char *hex = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	json_t *prov =
+	    json_pack("{s:s,s:s,s:i,s:s,s:{s:{s:s,s:i,s:n,s:i}},s:s,s:n}", "kind", "monthly",
+	              "period", "2026-11", "agency_id", 0, "lang", "vi", "files", "pdf", "blob",
+	              hex, "size", 1234, "p7s", "p7s_size", 0, "created_by", "job", "signed_by");
+	int64_t id1 = 0, id2 = 0, id3 = 0, found = 0;
+	CHECK(cg_store_report_find(st, "monthly", "2026-11", 0, "vi", &found) == CG_ENOTFOUND);
+	CHECK(cg_store_report_put(st, prov, 1000, &id1) == CG_OK && id1 > 0);
+	CHECK(cg_store_report_find(st, "monthly", "2026-11", 0, "vi", &found) == CG_OK &&
+	      found == id1);
+	CHECK(cg_store_report_find(st, "monthly", "2026-11", 0, "en", &found) == CG_ENOTFOUND);
+	/* made again: replaced, same id, new signer */
+	json_object_set_new(prov, "signed_by", json_string("CN=Trần Thị Bình"));
+	json_object_set_new(prov, "created_by", json_string("user:admin"));
+	CHECK(cg_store_report_put(st, prov, 2000, &id2) == CG_OK && id2 == id1);
+	json_t *own = json_deep_copy(prov);
+	json_object_set_new(own, "agency_id", json_integer(a));
+	CHECK(cg_store_report_put(st, own, 3000, &id3) == CG_OK && id3 != id1);
+	json_object_del(own, "files");
+	CHECK(cg_store_report_put(st, own, 3000, &found) == CG_EINVAL);
+	json_decref(own);
+	json_decref(prov);
+
+	json_t *items = NULL, *r = NULL;
+	int64_t total = 0;
+	CHECK(cg_store_reports_list(st, &ALL, 10, 0, &items, &total) == CG_OK && total == 2 &&
+	      json_array_size(items) == 2);
+	CHECK(json_integer_value(json_object_get(json_array_get(items, 0), "id")) == id3);
+	json_decref(items);
+	cg_scope sa = {a}, none = {-1};
+	CHECK(cg_store_reports_list(st, &sa, 10, 0, &items, &total) == CG_OK && total == 1);
+	json_decref(items);
+	CHECK(cg_store_reports_list(st, &none, 10, 0, &items, &total) == CG_OK &&
+	      json_array_size(items) == 0);
+	json_decref(items);
+	CHECK(cg_store_report_get(st, &sa, id1, &r) == CG_ENOTFOUND);
+	CHECK(cg_store_report_get(st, &ALL, id1, &r) == CG_OK);
+	CHECK_STR(cg_json_get_str(r, "signed_by"), "CN=Trần Thị Bình");
+	CHECK_STR(cg_json_get_str(r, "created_by"), "user:admin");
+	CHECK_STR(cg_json_get_str(r, "period"), "2026-11");
+	CHECK_STR(cg_json_get_str(json_object_get(json_object_get(r, "files"), "pdf"), "blob"),
+	          hex);
+	CHECK(json_integer_value(json_object_get(
+	          json_object_get(json_object_get(r, "files"), "pdf"), "size")) == 1234);
+	json_decref(r);
+	done(st);
+}
+
 int main(void)
 {
 	const char *pg = getenv("CANHGAC_TEST_PG");
@@ -1672,6 +1731,7 @@ int main(void)
 		RUN_ON(dns_uploads);
 		RUN_ON(public_reports);
 		RUN_ON(drills);
+		RUN_ON(reports);
 		if (!pg_admin) /* SQLite only: a SQLite-file schema downgrade */
 			RUN_ON(migration_backfill);
 	}
