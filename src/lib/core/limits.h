@@ -498,4 +498,21 @@
  * (Directive 18/CT-TTg 2022: live drills yearly for level 3+). */
 #define CG_DRILL_MIN_LEVEL 3
 
+/* ---- syslog forwarding (syslog/syslog.h) ---- */
+/* One formatted syslog message. A CEF line is bounded by the event's own
+ * field limits (under 16 KiB escaped); an RFC 5424 JSON message larger
+ * than this is sent without its evidence (marked so). rsyslog's default
+ * maxMessageSize is 8 KiB: receivers should raise it to this. */
+#define CG_SYSLOG_MSG_MAX (64u * 1024u)
+/* Destinations ([forward.NAME] sections) and the entries of a filter list. */
+#define CG_FWD_MAX_DESTS 16
+#define CG_FWD_MAX_FILTER 32
+#define CG_FWD_NAME_MAX 48
+/* Events read from the store per batch, and the longest a batch may wait
+ * for a slow receiver before the job gives up and retries with backoff. */
+#define CG_FWD_BATCH 2000
+#define CG_FWD_IO_TIMEOUT_MS 10000
+/* How often each destination's job runs when it has caught up. */
+#define CG_FWD_PERIOD_MS 2000
+
 #endif
