@@ -125,6 +125,8 @@ typedef struct cg_store_ops {
 	cg_err (*alerts_list)(cg_store_impl *st, int64_t agency_id, int64_t limit, json_t **items);
 	/* the server state shared by every server: backend_state.h */
 	const struct cg_store_state_ops *state;
+	/* syslog forwarding cursors: backend_fwd.h */
+	const struct cg_store_fwd_ops *fwd;
 	/* public report form (store.h) */
 	cg_err (*challenge_issue)(cg_store_impl *st, const char *id, const char *client,
 	                          int64_t now_ms, int64_t expires_ms, int64_t since_ms, int64_t max);

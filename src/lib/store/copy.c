@@ -169,6 +169,11 @@ static const col dnsup_cols[] = {
     {"started", K_INT},    {"finished", K_INT},  {NULL, K_INT},
 };
 
+static const col fwd_cols[] = {
+    {"name", K_TEXT},       {"last_seq", K_INT}, {"sent", K_INT}, {"last_sent", K_INT},
+    {"last_error", K_TEXT}, {"error_at", K_INT}, {NULL, K_INT},
+};
+
 /* In foreign-key order. The scheduler's jobs are not copied: each server
  * makes its jobs when it starts; nor the login throttle's live counts and
  * its secret (a moved province starts counting afresh); nor the public
@@ -192,6 +197,8 @@ static const table tables[] = {
     {"dns_uploads", "id", "id", dnsup_cols},
     {"public_reports", "code", NULL, public_reports_cols},
     {"drills", "id", "id", drills_cols},
+    /* a moved province's SIEMs go on from where they were */
+    {"fwd_cursors", "name", NULL, fwd_cols},
 };
 #define N_TABLES (sizeof tables / sizeof tables[0])
 

@@ -386,6 +386,14 @@ static const char *const migrations[] = {
     " created_by TEXT NOT NULL);"
     "CREATE INDEX drills_system ON drills(system_id, date);"
     "CREATE INDEX drills_agency ON drills(agency_id, date);",
+    /* syslog forwarding (store.h): one cursor per destination */
+    "CREATE TABLE fwd_cursors ("
+    " name TEXT PRIMARY KEY,"
+    " last_seq INTEGER NOT NULL DEFAULT 0,"
+    " sent INTEGER NOT NULL DEFAULT 0,"
+    " last_sent INTEGER,"
+    " last_error TEXT,"
+    " error_at INTEGER);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -3024,6 +3032,9 @@ static cg_err sq_alert_update(cg_store_impl *st, const char *id, const json_t *u
 /* the server-state tables: their own file, in this translation unit */
 #include "backend_state.h"
 #include "sqlite_state.c"
+/* the syslog forwarding cursors, likewise */
+#include "backend_fwd.h"
+#include "sqlite_fwd.c"
 /* ---- triage of events ---------------------------------------------------- */
 
 static const char SQL_TR_EVENT[] = "SELECT agency_id, time, severity FROM events WHERE seq=?";
@@ -3895,6 +3906,7 @@ const cg_store_ops cg_store_sqlite_ops = {
 	.alert_update = sq_alert_update,
 	.alerts_list = sq_alerts_list,
 	.state = &sq_state_ops,
+	.fwd = &sq_fwd_ops,
 	.challenge_issue = sq_challenge_issue,
 	.challenge_consume = sq_challenge_consume,
 	.public_report_add = sq_public_report_add,
