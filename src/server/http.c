@@ -36,6 +36,7 @@
 #include "api/ingest.h"
 #include "server.h"
 #include "api/violation.h"
+#include "forward_job.h"
 #include "serve_config.h"
 #include "backup_job.h"
 #include "api_agent.h"
@@ -1145,7 +1146,8 @@ int cg_serve_run(const cg_serve_opts *o)
 	    cg_web_watch_start(g_srv.store, jobs, o->data_dir, o->web_interval_s, o->alert_config,
 	                       &watch) ||
 	    cg_events_job_add(jobs, g_srv.store, o->retention_months) ||
-	    cg_backup_job_add(jobs, o, &bwhy) || cg_jobs_start(jobs)) {
+	    cg_backup_job_add(jobs, o, &bwhy) ||
+	    cg_forward_jobs_add(jobs, g_srv.store, o->fwd, o->nfwd) || cg_jobs_start(jobs)) {
 		fprintf(stderr, "canhgac serve: cannot start the background jobs (see above) %s\n",
 		        cg_buf_cstr(&bwhy));
 		cg_buf_free(&bwhy);

@@ -23,6 +23,8 @@
  *   dir = /var/lib/canhgac/backups  where (no section: no backups)
  *   keep = 7   hour = 2           how many are kept; local hour of the run
  *   encrypt_to = FILE  sign_key = FILE   (store/backup.h)
+ *   [forward.NAME]                a syslog destination (syslog/syslog.h,
+ *   url = tcp://siem:514 ...      forward_job.h); several may be given
  *
  * An option given on the command line wins over the file. Every error
  * names FILE:LINE: a bad value, an unknown key or section (a misspelt
@@ -33,8 +35,8 @@
  * signal loop): the log level, the portal watcher's interval and the
  * alert channels change at once (the watcher is restarted; its open
  * findings and the alert queue are in the store, so nothing is repeated or
- * lost). listen, TLS, data_dir, job_lease, trusted_proxy, retention_months
- * and [backup] need a restart: a reload that changes
+ * lost). listen, TLS, data_dir, job_lease, trusted_proxy, retention_months,
+ * [backup] and [forward.NAME] need a restart: a reload that changes
  * them says so in the log and keeps the running values. A file that does
  * not parse changes nothing.
  */
@@ -57,6 +59,9 @@ typedef struct cg_serve_config {
 	int tls_line;              /* lines, for messages about combinations */
 	/* [backup]; dir NULL: no such section */
 	cg_serve_backup backup;
+	/* [forward.NAME] syslog destinations (syslog/syslog.h); owned */
+	cg_fwd_dest *fwd;
+	size_t nfwd;
 } cg_serve_config;
 
 /* On failure *why holds "FILE:LINE: reason" (or "FILE: reason"). */

@@ -505,7 +505,7 @@
  * maxMessageSize is 8 KiB: receivers should raise it to this. */
 #define CG_SYSLOG_MSG_MAX (64u * 1024u)
 /* Destinations ([forward.NAME] sections) and the entries of a filter list. */
-#define CG_FWD_MAX_DESTS 16
+#define CG_FWD_MAX_DESTS 8
 #define CG_FWD_MAX_FILTER 32
 #define CG_FWD_NAME_MAX 48
 /* Events read from the store per batch, and the longest a batch may wait
