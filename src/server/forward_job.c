@@ -285,13 +285,19 @@ static cg_err run(void *ctx, const cg_job *job, int64_t *next_run_ms, cg_buf *wh
 	fwd_dest *f = ctx;
 	if (f->fd >= 0 && f->d->transport != CG_FWD_UDP && peer_closed(f->fd))
 		conn_close(f); /* the receiver went away between runs */
+	/* a long backlog is sent in turns of CG_FWD_TURN_MS, so the other
+	 * jobs of the one runner thread (and the other destinations) are not
+	 * held up behind it */
 	bool more = true;
 	cg_err err = CG_OK;
-	while (!err && more)
+	int64_t until = cg_mono_ms() + CG_FWD_TURN_MS;
+	while (!err && more && cg_mono_ms() < until)
 		err = one_batch(f, &more, why);
 	int64_t now = cg_time_now_ms();
 	if (!err) {
 		f->fails = 0;
+		if (more)
+			*next_run_ms = now;
 		return CG_OK;
 	}
 	conn_close(f);

@@ -27,6 +27,7 @@ CG_ROUTE_GROUP(api_admin);
 CG_ROUTE_GROUP(api_agent);
 CG_ROUTE_GROUP(api_public_report);
 CG_ROUTE_GROUP(api_drills);
+CG_ROUTE_GROUP(api_forward);
 CG_ROUTE_GROUP(static);
 
 static const cg_route_group groups[] = {
@@ -42,6 +43,7 @@ static const cg_route_group groups[] = {
     {api_agent_routes, &api_agent_nroutes},
     {api_public_report_routes, &api_public_report_nroutes},
     {api_drills_routes, &api_drills_nroutes},
+    {api_forward_routes, &api_forward_nroutes},
     {static_routes, &static_nroutes},
 };
 

@@ -512,6 +512,9 @@
  * for a slow receiver before the job gives up and retries with backoff. */
 #define CG_FWD_BATCH 2000
 #define CG_FWD_IO_TIMEOUT_MS 10000
+/* The longest one run of a destination's job sends before it lets the
+ * scheduler's other jobs have a turn (it is due again at once). */
+#define CG_FWD_TURN_MS 2000
 /* How often each destination's job runs when it has caught up. */
 #define CG_FWD_PERIOD_MS 2000
 
