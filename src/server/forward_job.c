@@ -208,19 +208,20 @@ static cg_err wait_acked(fwd_dest *f, cg_buf *why)
 	}
 }
 
-static cg_err send_batch(fwd_dest *f, const json_t *items, int64_t *sent, cg_buf *why)
+/* Formats the events the destination wants into f->out (TCP, TLS) or
+ * sends each as a datagram (UDP). *sent: how many it wants. */
+static cg_err format_batch(fwd_dest *f, const json_t *items, int64_t *sent, cg_buf *why)
 {
 	*sent = 0;
 	cg_buf_reset(&f->out);
 	size_t i;
 	json_t *ev;
-	cg_err err = CG_OK;
 	json_array_foreach(items, i, ev)
 	{
 		if (!cg_fwd_wants(f->d, ev))
 			continue;
 		size_t before = f->out.len;
-		err = cg_syslog_message(f->d->format, f->d->transport, f->host, ev, &f->out);
+		cg_err err = cg_syslog_message(f->d->format, f->d->transport, f->host, ev, &f->out);
 		if (err) {
 			/* cannot happen with events from the store (bounded
 			 * fields); skipped rather than blocking the queue */
@@ -228,7 +229,6 @@ static cg_err send_batch(fwd_dest *f, const json_t *items, int64_t *sent, cg_buf
 			        (long long)json_integer_value(json_object_get(ev, "seq")),
 			        cg_strerror(err));
 			f->out.len = before;
-			err = CG_OK;
 			continue;
 		}
 		if (f->d->transport == CG_FWD_UDP) {
@@ -239,44 +239,83 @@ static cg_err send_batch(fwd_dest *f, const json_t *items, int64_t *sent, cg_buf
 		}
 		(*sent)++;
 	}
-	if (f->d->transport != CG_FWD_UDP && f->out.len) {
-		err = write_all(f, f->out.ptr, f->out.len, why);
-		if (!err)
-			err = wait_acked(f, why);
-	}
-	return err;
+	return CG_OK;
 }
 
-/* One batch: read, send, move the cursor. *more: a full batch was read. */
-static cg_err one_batch(fwd_dest *f, bool *more, cg_buf *why)
+/* A batch written but whose cursor has not moved yet. */
+typedef struct pending {
+	bool on;
+	int64_t from, to, sent;
+} pending;
+
+/* Waits for the receiver's acknowledgement of the pending batch, then
+ * moves the cursor past it. */
+static cg_err settle(fwd_dest *f, pending *p, cg_buf *why)
 {
-	*more = false;
-	int64_t cur = 0, upto = 0;
-	json_t *items = NULL;
-	cg_err err = cg_store_fwd_cursor(f->st, f->d->name, &cur);
-	if (!err)
-		err = cg_store_events_after(f->st, cur, CG_FWD_BATCH, &items, &upto);
-	if (err)
-		return fail(why, err, "store: %s", cg_store_errmsg());
-	if (upto <= cur) {
-		json_decref(items);
+	if (!p->on)
 		return CG_OK;
-	}
-	if (f->fd < 0 && json_array_size(items) > 0)
-		err = conn_open(f, why);
-	int64_t sent = 0;
-	if (!err && json_array_size(items) > 0)
-		err = send_batch(f, items, &sent, why);
-	*more = json_array_size(items) == CG_FWD_BATCH;
-	json_decref(items);
+	p->on = false;
+	cg_err err = f->fd >= 0 && f->d->transport != CG_FWD_UDP ? wait_acked(f, why) : CG_OK;
 	if (err)
 		return err;
-	err = cg_store_fwd_advance(f->st, f->d->name, cur, upto, sent, cg_time_now_ms());
+	err = cg_store_fwd_advance(f->st, f->d->name, p->from, p->to, p->sent, cg_time_now_ms());
 	if (err == CG_ECONFLICT)
 		return fail(why, err, "%s", "another server moved the cursor (lease lost)");
 	if (err)
 		return fail(why, err, "store: %s", cg_store_errmsg());
 	return CG_OK;
+}
+
+/* Sends from the cursor on, until caught up or the turn is over. Batch N+1
+ * is read and formatted while the receiver still works through batch N;
+ * N's acknowledgement is awaited (and the cursor moved) before N+1 is
+ * written, so the socket never holds more than one unacknowledged batch.
+ * *more: not caught up. */
+static cg_err send_from_cursor(fwd_dest *f, bool *more, cg_buf *why)
+{
+	*more = false;
+	int64_t cur = 0;
+	if (cg_store_fwd_cursor(f->st, f->d->name, &cur))
+		return fail(why, CG_EDB, "store: %s", cg_store_errmsg());
+	pending p = {0};
+	cg_err err = CG_OK;
+	int64_t until = cg_mono_ms() + CG_FWD_TURN_MS;
+	for (;;) {
+		json_t *items = NULL;
+		int64_t upto = 0;
+		if (cg_store_events_after(f->st, cur, CG_FWD_BATCH, &items, &upto)) {
+			err = fail(why, CG_EDB, "store: %s", cg_store_errmsg());
+			break;
+		}
+		if (upto <= cur) {
+			json_decref(items);
+			break;
+		}
+		bool full = json_array_size(items) == CG_FWD_BATCH;
+		if (f->fd < 0 && json_array_size(items) > 0)
+			err = conn_open(f, why);
+		int64_t sent = 0;
+		if (!err)
+			err = f->fd >= 0 ? format_batch(f, items, &sent, why) : CG_OK;
+		json_decref(items);
+		if (!err)
+			err = settle(f, &p, why);
+		if (!err && f->out.len && f->d->transport != CG_FWD_UDP)
+			err = write_all(f, f->out.ptr, f->out.len, why);
+		if (err)
+			break;
+		p = (pending){true, cur, upto, sent};
+		cur = upto;
+		if (!full)
+			break;
+		if (cg_mono_ms() > until) {
+			*more = true;
+			break;
+		}
+	}
+	if (!err)
+		err = settle(f, &p, why);
+	return err;
 }
 
 static cg_err run(void *ctx, const cg_job *job, int64_t *next_run_ms, cg_buf *why)
@@ -288,11 +327,8 @@ static cg_err run(void *ctx, const cg_job *job, int64_t *next_run_ms, cg_buf *wh
 	/* a long backlog is sent in turns of CG_FWD_TURN_MS, so the other
 	 * jobs of the one runner thread (and the other destinations) are not
 	 * held up behind it */
-	bool more = true;
-	cg_err err = CG_OK;
-	int64_t until = cg_mono_ms() + CG_FWD_TURN_MS;
-	while (!err && more && cg_mono_ms() < until)
-		err = one_batch(f, &more, why);
+	bool more = false;
+	cg_err err = send_from_cursor(f, &more, why);
 	int64_t now = cg_time_now_ms();
 	if (!err) {
 		f->fails = 0;

@@ -10,7 +10,11 @@
  * its filters want (the others are passed over) over its connection,
  * which stays open between runs; and moves the cursor past the batch
  * only when the batch was delivered as far as the transport can tell
- * (below). It goes on until it has caught up, then runs again every
+ * (below). The next batch is read and formatted while the receiver
+ * works through the previous one, whose acknowledgement is awaited (and
+ * the cursor moved) before the next is written: at most one batch is ever
+ * unacknowledged. It goes on until it has caught up (a long backlog in
+ * turns of CG_FWD_TURN_MS, so other jobs get the runner), then runs again every
  * CG_FWD_PERIOD_MS. A destination that cannot be reached keeps its
  * backlog in the store (the events themselves: nothing is copied) and
  * is retried at a growing interval (2 s doubling to 30 s); the failure

@@ -30,10 +30,30 @@ static bool is_ctl(unsigned char c)
 	return c < 0x20 || c == 0x7f;
 }
 
+/* The length of the run of s from i on that needs no escaping (the
+ * escapers copy such runs whole: most text has nothing to escape). */
+static size_t plain_run(cg_slice s, size_t i, const char *special)
+{
+	size_t j = i;
+	while (j < s.len) {
+		unsigned char c = (unsigned char)s.ptr[j];
+		if (is_ctl(c) || strchr(special, c))
+			break;
+		j++;
+	}
+	return j - i;
+}
+
 cg_err cg_cef_header_escape(cg_slice s, cg_buf *out)
 {
 	cg_err err = CG_OK;
 	for (size_t i = 0; i < s.len && !err; i++) {
+		size_t run = plain_run(s, i, "\\|");
+		if (run) {
+			err = cg_buf_append(out, s.ptr + i, run);
+			i += run - 1;
+			continue;
+		}
 		unsigned char c = (unsigned char)s.ptr[i];
 		if (c == '\\' || c == '|') {
 			char e[2] = {'\\', (char)c};
@@ -48,6 +68,12 @@ cg_err cg_cef_value_escape(cg_slice s, cg_buf *out)
 {
 	cg_err err = CG_OK;
 	for (size_t i = 0; i < s.len && !err; i++) {
+		size_t run = plain_run(s, i, "\\=");
+		if (run) {
+			err = cg_buf_append(out, s.ptr + i, run);
+			i += run - 1;
+			continue;
+		}
 		unsigned char c = (unsigned char)s.ptr[i];
 		if (c == '\\' || c == '=')
 			err = cg_buf_append(out, (char[]){'\\', (char)c}, 2);
@@ -91,10 +117,12 @@ static cg_err header_field(const char *s, size_t max, cg_buf *out)
 		return cg_buf_putc(out, '-');
 	if (n > max)
 		n = max;
-	cg_err err = CG_OK;
-	for (size_t i = 0; i < n && !err; i++) {
-		unsigned char c = (unsigned char)s[i];
-		err = cg_buf_putc(out, c > 32 && c < 127 ? (char)c : '_');
+	size_t start = out->len;
+	cg_err err = cg_buf_append(out, s, n);
+	for (size_t i = start; !err && i < out->len; i++) {
+		unsigned char c = (unsigned char)out->ptr[i];
+		if (c <= 32 || c >= 127)
+			out->ptr[i] = '_';
 	}
 	return err;
 }
@@ -118,8 +146,12 @@ static cg_err ext_pair(cg_buf *out, bool *first, const char *key, const char *va
 {
 	if (!*value)
 		return CG_OK;
-	cg_err err = cg_buf_printf(out, "%s%s=", *first ? "" : " ", key);
+	cg_err err = *first ? CG_OK : cg_buf_putc(out, ' ');
 	*first = false;
+	if (!err)
+		err = cg_buf_puts(out, key);
+	if (!err)
+		err = cg_buf_putc(out, '=');
 	return err ? err : cg_cef_value_escape(cg_slice_cstr(value), out);
 }
 #define ext(out, k, v) ext_pair((out), &first, (k), (v))
