@@ -232,10 +232,17 @@ static cg_err format_batch(fwd_dest *f, const json_t *items, int64_t *sent, cg_b
 			continue;
 		}
 		if (f->d->transport == CG_FWD_UDP) {
-			if (send(f->fd, f->out.ptr, f->out.len, MSG_NOSIGNAL) < 0 &&
-			    errno != ECONNREFUSED)
-				return fail(why, CG_ENET, "send: %s", strerror(errno));
+			ssize_t w = send(f->fd, f->out.ptr, f->out.len, MSG_NOSIGNAL);
 			cg_buf_reset(&f->out);
+			if (w < 0 && errno == EMSGSIZE) {
+				/* over the largest datagram: it can never go
+				 * by UDP; skipped rather than blocking the queue */
+				cg_warn("forward %s: event %lld too large for UDP", f->d->name,
+				        (long long)json_integer_value(json_object_get(ev, "seq")));
+				continue;
+			}
+			if (w < 0 && errno != ECONNREFUSED)
+				return fail(why, CG_ENET, "send: %s", strerror(errno));
 		}
 		(*sent)++;
 	}

@@ -501,9 +501,10 @@
 /* ---- syslog forwarding (syslog/syslog.h) ---- */
 /* One formatted syslog message. A CEF line is bounded by the event's own
  * field limits (under 16 KiB escaped); an RFC 5424 JSON message larger
- * than this is sent without its evidence (marked so). rsyslog's default
- * maxMessageSize is 8 KiB: receivers should raise it to this. */
-#define CG_SYSLOG_MSG_MAX (64u * 1024u)
+ * than this is sent without its evidence (marked so). Under the largest
+ * UDP datagram (65,507 bytes), so every message fits one. rsyslog's
+ * default maxMessageSize is 8 KiB: receivers should raise it to 64k. */
+#define CG_SYSLOG_MSG_MAX 60000u
 /* Destinations ([forward.NAME] sections) and the entries of a filter list. */
 #define CG_FWD_MAX_DESTS 8
 #define CG_FWD_MAX_FILTER 32
