@@ -32,12 +32,12 @@ static bool is_ctl(unsigned char c)
 
 /* The length of the run of s from i on that needs no escaping (the
  * escapers copy such runs whole: most text has nothing to escape). */
-static size_t plain_run(cg_slice s, size_t i, const char *special)
+static size_t plain_run(cg_slice s, size_t i, char special)
 {
 	size_t j = i;
 	while (j < s.len) {
 		unsigned char c = (unsigned char)s.ptr[j];
-		if (is_ctl(c) || strchr(special, c))
+		if (is_ctl(c) || c == '\\' || c == (unsigned char)special)
 			break;
 		j++;
 	}
@@ -48,7 +48,7 @@ cg_err cg_cef_header_escape(cg_slice s, cg_buf *out)
 {
 	cg_err err = CG_OK;
 	for (size_t i = 0; i < s.len && !err; i++) {
-		size_t run = plain_run(s, i, "\\|");
+		size_t run = plain_run(s, i, '|');
 		if (run) {
 			err = cg_buf_append(out, s.ptr + i, run);
 			i += run - 1;
@@ -68,7 +68,7 @@ cg_err cg_cef_value_escape(cg_slice s, cg_buf *out)
 {
 	cg_err err = CG_OK;
 	for (size_t i = 0; i < s.len && !err; i++) {
-		size_t run = plain_run(s, i, "\\=");
+		size_t run = plain_run(s, i, '=');
 		if (run) {
 			err = cg_buf_append(out, s.ptr + i, run);
 			i += run - 1;
