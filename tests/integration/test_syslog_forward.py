@@ -55,6 +55,12 @@ with open(ext, "w") as f:
 openssl("x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial",
         "-out", crt, "-days", "2", "-extfile", ext)
 
+# a CA that did not sign the receiver
+other_ca = os.path.join(tmp, "other-ca.pem")
+openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        "-keyout", os.path.join(tmp, "other-ca.key"), "-out", other_ca, "-days", "2",
+        "-subj", "/CN=another CA")
+
 P_UDP, P_TCP, P_HIGH, P_TLS = (free_port(socket.SOCK_DGRAM), free_port(), free_port(),
                                free_port())
 
@@ -130,6 +136,9 @@ sources = malware
 url = tls://127.0.0.1:{P_TLS}
 ca_file = {ca}
 server_name = siem.test
+[forward.wrongca]
+url = tls://127.0.0.1:{P_TLS}
+ca_file = {other_ca}
 """)
 
 
@@ -260,12 +269,19 @@ names = [j["name"] for j in (fw.get("items", fw) if isinstance(fw, dict) else fw
 t.ok(all(f"forward:{n}" in names for n in ("udp", "tcp", "high", "tls")),
      "one scheduler job per destination", names)
 
-# --- the receiver killed mid-stream, then back ---
 def cursor_of(name):
     _, fw, _ = admin.req("GET", "/api/v1/forwarding")
     return {d["name"]: d for d in fw.get("items", [])}.get(name, {})
 
 
+t.ok(wait_for(lambda: "certificate" in (cursor_of("wrongca").get("last_error") or ""), 30),
+     "TLS: a receiver whose certificate the configured CA did not sign is refused; the"
+     " error says why", cursor_of("wrongca"))
+wrong = cursor_of("wrongca")
+t.ok(wrong.get("sent") == 0 and wrong.get("last_seq") == 0,
+     "TLS: nothing is sent to it and its backlog is kept", wrong)
+
+# --- the receiver killed mid-stream, then back ---
 def when_sent(name, above):
     """Returns once the destination's cursor passed `above` (polled often:
     forwarding a batch takes a fraction of a second)."""
