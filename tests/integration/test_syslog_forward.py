@@ -6,6 +6,7 @@ rsyslog wrote; the receiver killed mid-stream and restarted, then canhgac
 killed -9 and restarted: every event arrives, and nothing whose cursor had
 moved (what the receiver's TCP acknowledged) is sent twice. Runs on both
 store backends (the @pg pass). Prints TAP."""
+import atexit
 import json
 import os
 import re
@@ -116,6 +117,9 @@ module(load="imtcp" streamDriver.name="gtls" streamDriver.mode="1" streamDriver.
 input(type="imtcp" address="127.0.0.1" port="{P_TLS}" ruleset="tls")
 ruleset(name="tls") {{ action(type="omfile" file="@DIR@/tls.log" template="raw") }}
 """)
+
+# the receivers go even when the test fails half-way (by their pids)
+atexit.register(lambda: [r.stop(signal.SIGKILL) for r in (plain, tls)])
 
 cfg = os.path.join(tmp, "canhgac.ini")
 with open(cfg, "w") as f:
