@@ -24,6 +24,7 @@ test_pkgs=(
   softhsm2 gnutls-bin p11-kit
   postgresql-15 postgresql-client-15
   redis-server nmap
+  rsyslog rsyslog-gnutls socat
   debhelper dpkg-dev lintian man-db groff-base systemd adduser
   antlr4 openjdk-17-jdk-headless
 )

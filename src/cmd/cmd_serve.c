@@ -175,6 +175,8 @@ static int apply_config(ctx *c, cg_serve_config *f)
 		c->o.alert_config = f->alert_config;
 	c->o.backup = f->backup;
 	c->o.reports = f->reports;
+	c->o.fwd = f->fwd;
+	c->o.nfwd = f->nfwd;
 	if (c->cli->verbosity != 0)
 		c->o.fixed |= CG_SERVE_FIXED_LOG_LEVEL;
 	else if (f->log_level >= 0)

@@ -22,7 +22,7 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 
-#define MAX_KINDS 16
+#define MAX_KINDS 32
 
 typedef struct kind {
 	char name[CG_JOB_NAME_MAX];

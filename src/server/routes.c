@@ -36,6 +36,7 @@ CG_ROUTE_GROUP(api_taxii);
 CG_ROUTE_GROUP(api_compliance);
 CG_ROUTE_GROUP(api_reports);
 CG_ROUTE_GROUP(api_exports);
+CG_ROUTE_GROUP(api_forward);
 CG_ROUTE_GROUP(static);
 
 static const cg_route_group groups[] = {
@@ -60,6 +61,7 @@ static const cg_route_group groups[] = {
     {api_compliance_routes, &api_compliance_nroutes},
     {api_reports_routes, &api_reports_nroutes},
     {api_exports_routes, &api_exports_nroutes},
+    {api_forward_routes, &api_forward_nroutes},
     {static_routes, &static_nroutes},
 };
 

@@ -5,6 +5,7 @@
  */
 #include "serve_config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/log.h"
@@ -24,6 +25,8 @@ static bool known_key(const char *section, const char *key)
 {
 	if (strcmp(section, "alerts") == 0)
 		return true; /* checked by web_alert.c when it reads them */
+	if (strncmp(section, "forward.", 8) == 0)
+		return true; /* checked by cg_fwd_dests_from_config */
 	if (strcmp(section, "backup") == 0) {
 		for (size_t i = 0; i < sizeof backup_keys / sizeof backup_keys[0]; i++)
 			if (strcmp(backup_keys[i], key) == 0)
@@ -249,6 +252,8 @@ static cg_err check(cg_serve_config *c, cg_buf *why)
 		return bad(why, ini, "tls", "tls = false contradicts tls_cert");
 	if ((err = check_backup(c, why)) || (err = check_reports(c, why)))
 		return err;
+	if ((err = cg_fwd_dests_from_config(ini, &c->fwd, &c->nfwd, why)))
+		return err;
 	/* the alert channels may be written in this same file */
 	if (!c->alert_config) {
 		for (size_t i = 0; cg_config_entry(ini, i, &sec, &key, &line); i++)
@@ -278,6 +283,7 @@ cg_err cg_serve_config_load(const char *path, cg_serve_config *out, cg_buf *why)
 
 void cg_serve_config_free(cg_serve_config *c)
 {
+	free(c->fwd);
 	cg_config_free(c->ini);
 	memset(c, 0, sizeof *c);
 }

@@ -29,6 +29,8 @@
  *   lang = vi                     (vi, en), and the signing key: sign_key
  *   sign_key = FILE|pkcs11:URI    sign_cert pkcs11_module pin_file
  *   signer_name = NAME            (docs/signatures.md)
+ *   [forward.NAME]                a syslog destination (syslog/syslog.h,
+ *   url = tcp://siem:514 ...      forward_job.h); several may be given
  *
  * An option given on the command line wins over the file. Every error
  * names FILE:LINE: a bad value, an unknown key or section (a misspelt
@@ -40,7 +42,7 @@
  * alert channels change at once (the watcher is restarted; its open
  * findings and the alert queue are in the store, so nothing is repeated or
  * lost). listen, TLS, data_dir, job_lease, trusted_proxy, retention_months,
- * [backup] and [reports] need a restart: a reload that changes
+ * [backup], [reports] and [forward.NAME] need a restart: a reload that changes
  * them says so in the log and keeps the running values. A file that does
  * not parse changes nothing.
  */
@@ -66,6 +68,9 @@ typedef struct cg_serve_config {
 	cg_serve_backup backup;
 	/* [reports]; on false: no such section */
 	cg_serve_reports reports;
+	/* [forward.NAME] syslog destinations (syslog/syslog.h); owned */
+	cg_fwd_dest *fwd;
+	size_t nfwd;
 } cg_serve_config;
 
 /* On failure *why holds "FILE:LINE: reason" (or "FILE: reason"). */

@@ -39,6 +39,7 @@
 #include "api/auth.h"
 #include "api/forwarded.h"
 #include "api/policy.h"
+#include "syslog/syslog.h"
 #include "api/throttle.h"
 #include "api/users.h"
 #include "store/store.h"
@@ -208,6 +209,8 @@ typedef struct cg_serve_opts {
 	                              (api/forwarded.h), or NULL */
 	int retention_months;      /* events kept (events_job.h); 0 = all */
 	bool exposure_schedule;    /* scheduled exposure scans (exposure_job.h) */
+	const cg_fwd_dest *fwd;    /* syslog destinations (forward_job.h) */
+	size_t nfwd;
 } cg_serve_opts;
 
 /* What is wrong with the options before anything is opened or created:

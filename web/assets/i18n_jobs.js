@@ -29,6 +29,7 @@ Object.assign(CG_STRINGS.vi, {
 	job_desc_incident_deadlines: "Nhắc hạn báo cáo sự cố (Mẫu 03, Mẫu 04) và báo cáo ngay",
 	job_desc_compliance_reminders: "Nhắc các nghĩa vụ tuân thủ sắp đến hạn và quá hạn",
 	job_desc_reports: "Lập báo cáo định kỳ (tháng, sáu tháng, năm)",
+	job_desc_forward: "Chuyển tiếp sự kiện tới SIEM qua syslog",
 	jobs_none: "Chưa có tác vụ nền nào.",
 });
 
@@ -57,5 +58,6 @@ Object.assign(CG_STRINGS.en, {
 	job_desc_incident_deadlines: "Reminders of incident report deadlines (Mẫu 03, Mẫu 04) and immediate escalation",
 	job_desc_compliance_reminders: "Reminders of compliance obligations due soon or overdue",
 	job_desc_reports: "Periodic reports (monthly, six-monthly, annual)",
+	job_desc_forward: "Forwarding of events to a SIEM over syslog",
 	jobs_none: "No background jobs yet.",
 });

@@ -27,6 +27,14 @@ const JOB_STATE_CLASS = { running: "ok", failing: "warn", due: "", waiting: "" }
 async function pageJobs(main) {
 	const list = el("div");
 	main.append(pageHeader(t("jobs_title")), el("p", { class: "muted" }, t("jobs_intro")), list);
+	/* "forward:siem" is the forwarding job of destination "siem": its
+	 * kind's description with the destination's name */
+	const jobDesc = (name) => {
+		const colon = name.indexOf(":");
+		const kind = colon < 0 ? name : name.slice(0, colon);
+		const desc = t("job_desc_" + kind.replace(/-/g, "_"));
+		return colon < 0 ? desc : desc + " (" + name.slice(colon + 1) + ")";
+	};
 	const load = async () => {
 		try {
 			const res = await api("GET", "/jobs");
@@ -35,7 +43,7 @@ async function pageJobs(main) {
 			clear(list).append(items.length === 0 ? notice("info", t("jobs_none")) : el("section", { class: "panel", id: "jobs" }, table([
 				{ label: t("job_col_name"), value: (j) => el("div", null,
 					el("div", { class: "mono" }, j.name || ""),
-					el("small", { class: "muted" }, t("job_desc_" + String(j.name || "").replace(/-/g, "_")))) },
+					el("small", { class: "muted" }, jobDesc(String(j.name || "")))) },
 				{ label: t("job_col_state"), class: "nowrap", value: (j) => {
 					const s = jobState(j, now);
 					return badge(t("job_state_" + s), JOB_STATE_CLASS[s]);

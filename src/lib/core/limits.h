@@ -567,5 +567,25 @@
 /* A record's assessor and note (bytes of UTF-8). */
 #define CG_COMPLIANCE_MAX_RECORD_TEXT 2000
 
+/* ---- syslog forwarding (syslog/syslog.h) ---- */
+/* One formatted syslog message. A CEF line is bounded by the event's own
+ * field limits (under 16 KiB escaped); an RFC 5424 JSON message larger
+ * than this is sent without its evidence (marked so). Under the largest
+ * UDP datagram (65,507 bytes), so every message fits one. rsyslog's
+ * default maxMessageSize is 8 KiB: receivers should raise it to 64k. */
+#define CG_SYSLOG_MSG_MAX 60000u
+/* Destinations ([forward.NAME] sections) and the entries of a filter list. */
+#define CG_FWD_MAX_DESTS 8
+#define CG_FWD_MAX_FILTER 32
+#define CG_FWD_NAME_MAX 48
+/* Events read from the store per batch, and the longest a batch may wait
+ * for a slow receiver before the job gives up and retries with backoff. */
+#define CG_FWD_BATCH 2000
+#define CG_FWD_IO_TIMEOUT_MS 10000
+/* The longest one run of a destination's job sends before it lets the
+ * scheduler's other jobs have a turn (it is due again at once). */
+#define CG_FWD_TURN_MS 2000
+/* How often each destination's job runs when it has caught up. */
+#define CG_FWD_PERIOD_MS 2000
 
 #endif

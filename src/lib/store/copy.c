@@ -223,6 +223,11 @@ static const col inc_tasks_cols[] = {
     {NULL, K_INT},
 };
 
+static const col fwd_cols[] = {
+    {"name", K_TEXT},       {"last_seq", K_INT}, {"sent", K_INT}, {"last_sent", K_INT},
+    {"last_error", K_TEXT}, {"error_at", K_INT}, {NULL, K_INT},
+};
+
 /* In foreign-key order. Every table of either backend's schema is here or
  * in `skipped` below, with the reason: tests/unit/store/test_copy_tables
  * lists both schemas and fails on a table that is in neither, so a table
@@ -256,6 +261,8 @@ static const table tables[] = {
     {"exposure_runs", "id", "id", xp_runs_cols},
     {"exposure_findings", "id", "id", xp_findings_cols},
     {"reports", "id", "id", reports_cols},
+    /* a moved province's SIEMs go on from where they were */
+    {"fwd_cursors", "name", NULL, fwd_cols},
 };
 #define N_TABLES (sizeof tables / sizeof tables[0])
 _Static_assert(N_TABLES <= CG_COPY_MAX_TABLES, "the copy report holds every table");

@@ -568,6 +568,14 @@ static const char *const migrations[] = {
     " signed_by text,"
     " UNIQUE(kind, period, agency_id, lang));"
     "CREATE INDEX reports_agency ON reports(agency_id, id);",
+    /* syslog forwarding (store.h): one cursor per destination */
+    "CREATE TABLE fwd_cursors ("
+    " name text PRIMARY KEY,"
+    " last_seq bigint NOT NULL DEFAULT 0,"
+    " sent bigint NOT NULL DEFAULT 0,"
+    " last_sent bigint,"
+    " last_error text,"
+    " error_at bigint);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -2349,8 +2357,10 @@ static cg_err pg_events_insert(cg_store_impl *st, cg_event_in *evs, size_t n, in
 	cg_buf ev, words;
 	cg_buf_init(&ev, CG_MAX_EVENT_JSON);
 	cg_buf_init(&words, 4 * CG_MAX_EVENT_JSON);
+	/* the shared lock of the forwarding order (postgres_fwd.c), taken
+	 * before the first seq is drawn */
 	if (!err)
-		err = begin(c);
+		err = q0(c, "BEGIN; SELECT pg_advisory_xact_lock_shared(7311002613)");
 	/* The inserts go out in pipeline mode, PIPE_CHUNK at a time: one
 	 * round trip per chunk instead of one per event. Chunks bound what
 	 * both sides buffer (the server's answers wait in its socket until
@@ -3111,6 +3121,9 @@ static cg_err pg_alert_update(cg_store_impl *st, const char *id, const json_t *u
 #include "postgres_exposure.c"
 #include "backend_reports.h"
 #include "postgres_reports.c"
+/* the syslog forwarding cursors, likewise */
+#include "backend_fwd.h"
+#include "postgres_fwd.c"
 /* ---- triage of events ---------------------------------------------------- */
 
 /* One event's change inside the caller's transaction: the event row is
@@ -3979,6 +3992,7 @@ const cg_store_ops cg_store_postgres_ops = {
     .alerts_list = pg_alerts_list,
     .state = &pg_state_ops,
     .reports = &pg_reports_ops,
+    .fwd = &pg_fwd_ops,
     .challenge_issue = pg_challenge_issue,
     .challenge_consume = pg_challenge_consume,
     .public_report_add = pg_public_report_add,

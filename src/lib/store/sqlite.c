@@ -455,6 +455,14 @@ static const char *const migrations[] = {
     " signed_by TEXT,"
     " UNIQUE(kind, period, agency_id, lang));"
     "CREATE INDEX reports_agency ON reports(agency_id, id);",
+    /* syslog forwarding (store.h): one cursor per destination */
+    "CREATE TABLE fwd_cursors ("
+    " name TEXT PRIMARY KEY,"
+    " last_seq INTEGER NOT NULL DEFAULT 0,"
+    " sent INTEGER NOT NULL DEFAULT 0,"
+    " last_sent INTEGER,"
+    " last_error TEXT,"
+    " error_at INTEGER);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -3099,6 +3107,9 @@ static cg_err sq_alert_update(cg_store_impl *st, const char *id, const json_t *u
 #include "sqlite_exposure.c"
 #include "backend_reports.h"
 #include "sqlite_reports.c"
+/* the syslog forwarding cursors, likewise */
+#include "backend_fwd.h"
+#include "sqlite_fwd.c"
 /* ---- triage of events ---------------------------------------------------- */
 
 static const char SQL_TR_EVENT[] = "SELECT agency_id, time, severity FROM events WHERE seq=?";
@@ -3971,6 +3982,7 @@ const cg_store_ops cg_store_sqlite_ops = {
 	.alerts_list = sq_alerts_list,
 	.state = &sq_state_ops,
 	.reports = &sq_reports_ops,
+	.fwd = &sq_fwd_ops,
 	.challenge_issue = sq_challenge_issue,
 	.challenge_consume = sq_challenge_consume,
 	.public_report_add = sq_public_report_add,

@@ -405,6 +405,36 @@ cg_err cg_store_job_due(cg_store *st, const char *name, int64_t at_ms);
 /* Every job, by name: {name, kind, next_run, last_run, last_ok, last_error,
  * attempts, lease_holder, lease_until} (times RFC 3339 or null). */
 cg_err cg_store_job_list(cg_store *st, json_t **items);
+/* ---- syslog forwarding: one cursor per destination (server/forward_job.h)
+ *
+ * A destination's cursor is the seq of the last event it was given (or
+ * passed over by its filters); a new destination starts at 0, so it is
+ * given every event still stored. Only the holder of the destination's
+ * job moves it, and only forward: advance is a compare-and-set from the
+ * cursor the sender read, so a server whose lease was taken over cannot
+ * move it back or skip what the new holder sent. */
+/* The cursor of name (made at 0 when there is none). */
+cg_err cg_store_fwd_cursor(cg_store *st, const char *name, int64_t *last_seq);
+/* Moves the cursor from from_seq to to_seq (> from_seq), adds sent to its
+ * count and clears its error. CG_ECONFLICT: the cursor is not at from_seq. */
+cg_err cg_store_fwd_advance(cg_store *st, const char *name, int64_t from_seq, int64_t to_seq,
+                            int64_t sent, int64_t now_ms);
+/* Records the last failure (error NULL: none). */
+cg_err cg_store_fwd_error(cg_store *st, const char *name, const char *error, int64_t now_ms);
+/* Every cursor by name: {name, last_seq, sent, last_sent (RFC 3339 or
+ * null), last_error, error_at, backlog (events stored after last_seq,
+ * before the destination's filters)}. */
+cg_err cg_store_fwd_list(cg_store *st, json_t **items);
+/* Events with seq > after_seq in seq order (at most limit, as
+ * events_query's records). *upto: how far a reader that has handled all
+ * of them may move its cursor -- the last one's seq when limit were
+ * returned, else the newest seq no event still being inserted can fall
+ * under (on PostgreSQL seqs are taken before commit, so a later seq may
+ * commit first: the read waits for the inserts in progress; see
+ * postgres_fwd.c). */
+cg_err cg_store_events_after(cg_store *st, int64_t after_seq, int64_t limit, json_t **items,
+                             int64_t *upto);
+
 /* ---- portal watch: its open findings (server/web_watch.h) -------------
  *
  * A finding (URL, kind) is open from the check that first sees it until a
