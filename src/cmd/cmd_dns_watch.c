@@ -7,8 +7,10 @@
  * last read stopped, until end of file. Before reading, the path is stat'ed:
  * a different inode (logrotate's rename + create) means the old file is
  * read to its end, closed, and the new one opened from its start; a size
- * smaller than our offset (copytruncate) means reading again from 0; a
- * missing path is waited for. At start, existing content is skipped unless
+ * smaller than our offset (copytruncate) means reading again from 0. A
+ * path gone between logrotate's rename and its create keeps the old file
+ * open and read (a writer may still append to it) until a new file is
+ * there, as `tail -F` does; a log missing at start is waited for. At start, existing content is skipped unless
  * --from-start. Lines are cut in a bounded buffer (CG_DNS_MAX_LINE): a
  * longer line is counted as skipped, like in `dns analyze`. The format of
  * each file is detected on its first complete lines.
@@ -202,17 +204,16 @@ static void poll_file(watch *w, follow *f)
 			open_file(f, false); /* appeared after start: all of it */
 		if (f->fd < 0)
 			return;
-	} else if (!exists || st.st_ino != f->ino || st.st_dev != f->dev) {
+	} else if (exists && (st.st_ino != f->ino || st.st_dev != f->dev)) {
 		/* rotated away: finish the old file, then follow the new one */
 		drain(w, f);
 		split(w, f, true);
 		close(f->fd);
 		f->fd = -1;
-		if (exists)
-			open_file(f, false);
+		open_file(f, false);
 		if (f->fd < 0)
 			return;
-	} else if (st.st_size < f->off) {
+	} else if (exists && st.st_size < f->off) {
 		/* truncated in place */
 		f->off = 0;
 		f->have = 0;

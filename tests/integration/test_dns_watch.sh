@@ -30,6 +30,7 @@ else not_ok "events are cg_event JSON with agency and trigger"; diag "$(head -2 
 
 # rotation: rename away, a new file at the path
 mv "$d/q.log" "$d/q.log.1"
+sleep 0.3 # the watcher sees the path gone for a few rounds (--interval 50)
 line 10.0.0.4 y.evil.example >>"$d/q.log.1" # written to the old file before it is reopened
 line 10.0.0.5 z.evil.example >"$d/q.log"
 if wait_for '"subject":"10.0.0.5"' "$d/out"; then ok "follows the new file after rotation (rename + create)"
