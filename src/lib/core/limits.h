@@ -395,6 +395,14 @@
 /* Default passwords tried on one device, whatever its data says: few
  * enough that no lockout policy is reached. */
 #define CG_XP_MAX_CRED_ATTEMPTS 3
+/* A form login that hashes or tokenises the password (ISP fibre modems):
+ * requests for its one-time tokens before each attempt, a token's length,
+ * the cookies carried from them, and the nesting of its password
+ * expression (sha256hex(password+token)...). */
+#define CG_XP_MAX_LOGIN_STEPS 4
+#define CG_XP_MAX_TOKEN       256
+#define CG_XP_MAX_COOKIES     4096
+#define CG_XP_MAX_PW_DEPTH    4
 /* Extracted values kept per finding. */
 #define CG_XP_MAX_EXTRACTED 16
 /* The server's scans (server/exposure_job.h): how often a system is due
