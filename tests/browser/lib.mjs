@@ -87,7 +87,7 @@ export function cli(dataDir, args, input) {
  * process takes it first); extraArgs go to `serve` (e.g. --web-interval 1).
  * Scheduled exposure scans are off (on by default in serve): no test may
  * contact an address off loopback; extraArgs may turn them on again (the
- * last --exposure-interval wins). */
+ * last --exposure-interval wins).
  * Returns {url, dataDir, stop(), addUser()}. */
 export async function startServer(extraArgs) {
 	const dataDir = mkdtempSync(join(tmpdir(), "canhgac-browser-"));
