@@ -41,11 +41,14 @@ LISTEN ?= 127.0.0.1:8080
 # The demo province's portals carry the province's real addresses: the demo
 # does not watch them unless asked (make run WEB_INTERVAL=300).
 WEB_INTERVAL ?= 0
+# Nor does it scan them for exposures (on by default in serve: every 183
+# days, 30 from level 3; make run EXPOSURE_INTERVAL=183 to turn it on).
+EXPOSURE_INTERVAL ?= 0
 run: build
 	@build/canhgac demo seed --if-empty --data-dir $(DATA)
 	@echo "Dashboard: http://$(LISTEN)/"
 	@exec build/canhgac serve --no-tls --data-dir $(DATA) --listen $(LISTEN) \
-		--web-interval $(WEB_INTERVAL)
+		--web-interval $(WEB_INTERVAL) --exposure-interval $(EXPOSURE_INTERVAL)
 
 test: deps
 	tests/run.sh

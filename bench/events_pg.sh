@@ -40,7 +40,7 @@ echo "filling the store with $total events over ${BENCH_MONTHS:-6} months ..."
 t0=$(date +%s)
 psql -X -q -v n="$total" -v months="${BENCH_MONTHS:-6}" "$url" -f bench/events_fill.sql >/dev/null
 echo "  filled in $(($(date +%s) - t0)) s"
-"$BIN" serve --no-tls --listen 127.0.0.1:0 --data-dir "$data" --store "$url" >"$work/out" 2>"$work/err" &
+"$BIN" serve --exposure-interval 0 --no-tls --listen 127.0.0.1:0 --data-dir "$data" --store "$url" >"$work/out" 2>"$work/err" &
 pid=$!
 for _ in $(seq 100); do grep -q listening "$work/out" 2>/dev/null && break; sleep 0.1; done
 addr=$(sed -n 's#.*listening on http://##p' "$work/out")

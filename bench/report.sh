@@ -27,7 +27,7 @@ trap cleanup EXIT
 
 data=$work/data
 echo "bench-password-123" | "$BIN" user add admin --role admin --data-dir "$data" >/dev/null
-"$BIN" serve --no-tls --listen 127.0.0.1:0 --data-dir "$data" >"$work/out" 2>"$work/err" &
+"$BIN" serve --exposure-interval 0 --no-tls --listen 127.0.0.1:0 --data-dir "$data" >"$work/out" 2>"$work/err" &
 pid=$!
 for _ in $(seq 100); do grep -q listening "$work/out" 2>/dev/null && break; sleep 0.1; done
 addr=$(sed -n 's#.*listening on http://##p' "$work/out")

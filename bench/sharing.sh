@@ -57,7 +57,7 @@ now() { date +%s.%N; }
 data=$work/data
 echo "bench-password-123" | "$BIN" user add admin --role admin --data-dir "$data" >/dev/null
 serve() { # serve [--config FILE]
-	"$BIN" serve --listen 127.0.0.1:0 --no-tls --data-dir "$data" "$@" \
+	"$BIN" serve --exposure-interval 0 --listen 127.0.0.1:0 --no-tls --data-dir "$data" "$@" \
 		>"$work/serve.out" 2>>"$work/serve.err" &
 	spid=$!
 	while ! grep -q "listening on" "$work/serve.out" 2>/dev/null; do sleep 0.05; done

@@ -1,6 +1,7 @@
 /* libFuzzer target: the default-credentials device table reader
  * (rules/exposure/credentials/devices.json), identification over a fixed
- * page, and each form login's body and success pattern. */
+ * page, each form login's tokens (taken from the input), body and success
+ * pattern. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,11 +20,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			cg_xdevice_attempts(x);
 		cg_buf body;
 		cg_buf_init(&body, 4096);
-		for (size_t i = 0; i < d.n; i++)
+		for (size_t i = 0; i < d.n; i++) {
+			/* a tokenised login: each step's token taken from the
+			 * input itself, then the body with them */
+			cg_xtokens tk = {0};
+			for (size_t k = 0; k < d.v[i].nsteps && tk.n < CG_XP_MAX_LOGIN_STEPS; k++)
+				if (cg_xstep_token(&d.v[i].steps[k],
+				                   cg_slice_from((const char *)data, size),
+				                   cg_slice_from((const char *)data, size),
+				                   tk.value[tk.n], sizeof tk.value[0]))
+					tk.name[tk.n++] = d.v[i].steps[k].name;
 			if (d.v[i].form && d.v[i].ncreds &&
-			    cg_xdevice_form_body(&d.v[i], &d.v[i].creds[0], &body) == CG_OK)
+			    cg_xdevice_login_body(&d.v[i], &d.v[i].creds[0], &tk, &body) == CG_OK)
 				cg_xdevice_form_ok(&d.v[i], cg_buf_slice(&body),
 				                   CG_SLICE("Location: /"));
+		}
 		cg_buf_free(&body);
 		cg_xdevices_free(&d);
 	}

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "core/fileio.h"
+#include "core/limits.h"
 #include "core/log.h"
 #include "server/serve_config.h"
 #include "server/server.h"
@@ -30,7 +31,8 @@ enum {
 	O_TRUSTED_PROXY,
 	O_RETENTION,
 	O_LOG_FORMAT,
-	O_XP_SCHEDULE
+	O_XP_INTERVAL,
+	O_XP_INTERVAL_L3
 };
 
 static const cg_opt opts[] = {
@@ -46,7 +48,8 @@ static const cg_opt opts[] = {
     {"trusted-proxy", 0, true, O_TRUSTED_PROXY},
     {"retention-months", 0, true, O_RETENTION},
     {"log-format", 0, true, O_LOG_FORMAT},
-    {"exposure-schedule", 0, false, O_XP_SCHEDULE},
+    {"exposure-interval", 0, true, O_XP_INTERVAL},
+    {"exposure-interval-level3", 0, true, O_XP_INTERVAL_L3},
     {NULL, 0, false, 0},
 };
 
@@ -81,9 +84,17 @@ static int on_opt(void *p, int id, const char *v)
 	case O_ROUTES:
 		c->routes = true;
 		break;
-	case O_XP_SCHEDULE:
-		c->o.exposure_schedule = true;
+	case O_XP_INTERVAL:
+	case O_XP_INTERVAL_L3: {
+		long long n;
+		bool l3 = id == O_XP_INTERVAL_L3;
+		if (!cg_cli_int(c->cli, l3 ? "exposure-interval-level3" : "exposure-interval", v,
+		                l3 ? 1 : 0, CG_XP_PERIOD_MAX_DAYS, &n))
+			return 1;
+		*(l3 ? &c->o.exposure_days_l3 : &c->o.exposure_days) = (int)n;
+		c->o.fixed |= l3 ? CG_SERVE_FIXED_XP_L3 : CG_SERVE_FIXED_XP;
 		break;
+	}
 	case O_ALERT_CONFIG:
 		c->o.alert_config = v;
 		c->o.fixed |= CG_SERVE_FIXED_ALERTS;
@@ -165,6 +176,10 @@ static int apply_config(ctx *c, cg_serve_config *f)
 		c->o.plain = true;
 	if (f->web_interval_s >= 0 && !(c->o.fixed & CG_SERVE_FIXED_WEB_INTERVAL))
 		c->o.web_interval_s = f->web_interval_s;
+	if (f->xp_days >= 0 && !(c->o.fixed & CG_SERVE_FIXED_XP))
+		c->o.exposure_days = f->xp_days;
+	if (f->xp_days_l3 > 0 && !(c->o.fixed & CG_SERVE_FIXED_XP_L3))
+		c->o.exposure_days_l3 = f->xp_days_l3;
 	if (f->job_lease_s > 0 && !c->lease_given)
 		c->o.job_lease_ms = f->job_lease_s * 1000;
 	if (f->retention_months >= 0 && !c->retention_given)
@@ -235,7 +250,10 @@ static int serve(ctx *cp, cg_cli *cli)
 int cmd_serve(cg_cli *cli);
 int cmd_serve(cg_cli *cli)
 {
-	ctx c = {.o = {.listen = "127.0.0.1:8443", .web_interval_s = CG_SERVE_WEB_INTERVAL_S},
+	ctx c = {.o = {.listen = "127.0.0.1:8443",
+	               .web_interval_s = CG_SERVE_WEB_INTERVAL_S,
+	               .exposure_days = CG_XP_PERIOD_DAYS,
+	               .exposure_days_l3 = CG_XP_PERIOD_L3_DAYS},
 	         .cli = cli,
 	         .log_json = -1};
 	int rc = cg_cli_parse(cli, opts, on_opt, &c);

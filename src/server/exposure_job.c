@@ -11,6 +11,7 @@
 #include "exposure_job.h"
 
 #include <dirent.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,12 +25,14 @@
 #include "core/timeutil.h"
 #include "exposure/exposure.h"
 #include "exposure/scope.h"
+#include "web_alert.h"
 
 struct cg_xp_job {
 	cg_store *st;
 	char *data_dir;
 	cg_jobs *jobs;
-	bool schedule;
+	_Atomic int days, days_l3; /* the schedule; days 0: off */
+	cg_web_alerts *alerts;     /* new high/critical findings */
 	cg_xtpl **tpls;
 	size_t ntpls, cap;
 	cg_xfeed feed;
@@ -204,6 +207,10 @@ static void on_finding(const cg_event *ev, const char *target, const char *check
 	json_object_set_new(ev->evidence, "state", json_string("open"));
 	json_object_set_new(ev->evidence, "scan_run", json_integer(r->id));
 	store_event(r->x->st, ev, r->agency_id, r->system_id);
+	/* once: a finding already open returned above, and the finding is
+	 * recorded before its alert is queued */
+	if (ev->severity >= CG_SEV_HIGH)
+		cg_web_alerts_new_finding(r->x->alerts, ev, r->agency_id);
 	r->opened++;
 }
 
@@ -369,7 +376,7 @@ static bool has_targets(const json_t *sys)
 	       json_array_size(json_object_get(sys, "ips"));
 }
 
-static void queue_due(cg_xp_job *x, int64_t now)
+static void queue_due(cg_xp_job *x, int64_t now, int days, int days_l3)
 {
 	json_t *systems = NULL, *latest = NULL;
 	int64_t total = 0;
@@ -398,9 +405,9 @@ static void queue_due(cg_xp_job *x, int64_t now)
 		char k[24];
 		snprintf(k, sizeof k, "%lld", (long long)id);
 		json_t *q = json_object_get(last, k);
-		int64_t period = json_integer_value(json_object_get(o, "level")) >= 3
-		                     ? CG_XP_PERIOD_HIGH_MS
-		                     : CG_XP_PERIOD_MS;
+		int64_t period =
+		    (json_integer_value(json_object_get(o, "level")) >= 3 ? days_l3 : days) *
+		    86400000LL;
 		if (q && now - json_integer_value(q) < period)
 			continue;
 		int64_t rid = 0;
@@ -420,32 +427,42 @@ static cg_err xp_job(void *ctx, const cg_job *job, int64_t *next_run_ms, cg_buf 
 	(void)why;
 	cg_xp_job *x = ctx;
 	int64_t now = cg_time_now_ms();
-	if (x->schedule)
-		queue_due(x, now);
+	int days = atomic_load(&x->days), days_l3 = atomic_load(&x->days_l3);
+	if (days > 0)
+		queue_due(x, now, days, days_l3);
 	*next_run_ms = now + CG_XP_JOB_PERIOD_MS;
-	for (int n = 0; n < CG_XP_RUNS_PER_JOB; n++) {
+	cg_err err = CG_OK;
+	int n = 0;
+	for (; n < CG_XP_RUNS_PER_JOB; n++) {
 		json_t *claimed = NULL;
-		cg_err err =
-		    cg_store_xp_run_claim(x->st, cg_time_now_ms(), CG_XP_RUN_STALE_MS, &claimed);
-		if (err == CG_ENOTFOUND)
-			return CG_OK;
+		err = cg_store_xp_run_claim(x->st, cg_time_now_ms(), CG_XP_RUN_STALE_MS, &claimed);
+		if (err == CG_ENOTFOUND) {
+			err = CG_OK;
+			break;
+		}
 		if (err) {
 			cg_buf_printf(why, "cannot take a queued scan: %s", cg_store_errmsg());
-			return err;
+			break;
 		}
 		if (n == 0)
 			load_feeds(x);
 		scan_one(x, claimed);
 		json_decref(claimed);
 	}
-	*next_run_ms = cg_time_now_ms(); /* more queued: again at once */
-	return CG_OK;
+	if (n == CG_XP_RUNS_PER_JOB)
+		*next_run_ms = cg_time_now_ms(); /* more queued: again at once */
+	/* this job's own alert rows (web_alert.h): the new ones at once, the
+	 * retries when due, checked again in a minute while some wait */
+	if (cg_web_alerts_deliver_kind(x->alerts, CG_ALERT_EXPOSURE_PREFIX, true) &&
+	    *next_run_ms > cg_time_now_ms() + 60000)
+		*next_run_ms = cg_time_now_ms() + 60000;
+	return err;
 }
 
 /* ---- public -------------------------------------------------------------- */
 
-cg_err cg_xp_job_add(cg_jobs *jobs, cg_store *st, const char *data_dir, bool schedule,
-                     cg_xp_job **out)
+cg_err cg_xp_job_add(cg_jobs *jobs, cg_store *st, const char *data_dir, int days, int days_l3,
+                     const char *alert_config, cg_xp_job **out)
 {
 	*out = NULL;
 	cg_xp_job *x = calloc(1, sizeof *x);
@@ -458,9 +475,24 @@ cg_err cg_xp_job_add(cg_jobs *jobs, cg_store *st, const char *data_dir, bool sch
 	}
 	x->st = st;
 	x->jobs = jobs;
-	x->schedule = schedule;
+	cg_xp_job_set_periods(x, days, days_l3);
+	cg_buf why;
+	cg_buf_init(&why, 4096);
+	cg_err err = cg_web_alerts_open(st, data_dir, alert_config, &x->alerts, &why);
+	if (err) {
+		cg_error("exposure scans: %s", cg_buf_cstr(&why));
+		cg_buf_free(&why);
+		cg_xp_job_free(x);
+		return err;
+	}
+	cg_buf_free(&why);
 	load_rules(x);
-	cg_err err = cg_jobs_add(jobs, CG_XP_JOB, "exposure", CG_XP_JOB_PERIOD_MS, xp_job, x);
+	if (days > 0)
+		cg_info("exposure scans: every system every %d days, from level 3 every %d days",
+		        days, atomic_load(&x->days_l3));
+	else
+		cg_info("exposure scans: no schedule (--exposure-interval 0); scan now only");
+	err = cg_jobs_add(jobs, CG_XP_JOB, "exposure", CG_XP_JOB_PERIOD_MS, xp_job, x);
 	if (err) {
 		cg_error("exposure scans: cannot register the job: %s", cg_store_errmsg());
 		cg_xp_job_free(x);
@@ -481,13 +513,31 @@ void cg_xp_job_free(cg_xp_job *x)
 		cg_xtpl_free(x->tpls[i]);
 	free(x->tpls);
 	cg_xfeed_free(&x->feed);
+	cg_web_alerts_close(x->alerts);
 	free(x->data_dir);
 	free(x);
+}
+
+void cg_xp_job_set_periods(cg_xp_job *x, int days, int days_l3)
+{
+	if (!x)
+		return;
+	atomic_store(&x->days, days < 0                       ? 0
+	                       : days > CG_XP_PERIOD_MAX_DAYS ? CG_XP_PERIOD_MAX_DAYS
+	                                                      : days);
+	atomic_store(&x->days_l3, days_l3 < 1                       ? CG_XP_PERIOD_L3_DAYS
+	                          : days_l3 > CG_XP_PERIOD_MAX_DAYS ? CG_XP_PERIOD_MAX_DAYS
+	                                                            : days_l3);
 }
 
 cg_xp_job *cg_xp_job_current(void)
 {
 	return g_xp;
+}
+
+json_t *cg_xp_job_alerts(cg_xp_job *x, int64_t agency_id)
+{
+	return cg_web_alerts_list(x->alerts, agency_id);
 }
 
 void cg_xp_job_wake(cg_xp_job *x)

@@ -6,11 +6,18 @@
  * to the scan that no longer sees it.
  *
  * A scan is a run in the store (cg_store_xp_run_*), queued by "scan now"
- * (POST /api/v1/exposure/scans) or, with `serve --exposure-schedule`, by
- * the schedule: a system is due every CG_XP_PERIOD_MS (about six months),
- * every CG_XP_PERIOD_HIGH_MS (a month) from security level 3 up. The
- * schedule is off unless asked for: scanning an agency's network is the
- * operator's decision, and "scan now" works without it.
+ * (POST /api/v1/exposure/scans) or by the schedule, on by default (seed
+ * 004 asks every system to be scanned at least every six months): a
+ * system with a URL, domain or address is due CG_XP_PERIOD_DAYS after its
+ * last run was queued, CG_XP_PERIOD_L3_DAYS from security level 3 up
+ * (`serve --exposure-interval DAYS` / `--exposure-interval-level3 DAYS`,
+ * [exposure] interval_days / interval_days_level3; interval 0 turns the
+ * schedule off, "scan now" still works). The periods change at once on a
+ * reload (cg_xp_job_set_periods).
+ *
+ * A newly opened finding of severity high or critical is queued on the
+ * alert channels (web_alert.h) once, with kind "exposure.KIND"; this job
+ * delivers those rows itself, so alerts do not wait for portal watching.
  *
  * Each run scans only the system's own targets inside its agency's scope
  * (exposure/scope.h; refusals are recorded in the run), at the server's
@@ -40,12 +47,18 @@ typedef struct cg_xp_job cg_xp_job;
 /* Vulnerability feeds: the NVD CVE JSON 2.0 files in DATA_DIR/exposure/nvd/
  * and DATA_DIR/exposure/kev.json, read when scans run; without them the
  * shipped list of supported versions. */
-cg_err cg_xp_job_add(cg_jobs *jobs, cg_store *st, const char *data_dir, bool schedule,
-                     cg_xp_job **out);
+/* days 0: no scheduled scans; days_l3 (>= 1) for systems of level 3+.
+ * alert_config as for the portal watch (web_alert.h), may be NULL. */
+cg_err cg_xp_job_add(cg_jobs *jobs, cg_store *st, const char *data_dir, int days, int days_l3,
+                     const char *alert_config, cg_xp_job **out);
+/* A reload: the new periods apply from the job's next run (any thread). */
+void cg_xp_job_set_periods(cg_xp_job *x, int days, int days_l3);
 /* After cg_jobs_free. NULL: no-op. */
 void cg_xp_job_free(cg_xp_job *x);
 /* The job of this server (NULL before start), for "scan now". */
 cg_xp_job *cg_xp_job_current(void);
+/* The alert queue's deliveries (web_alert.h cg_web_alerts_list). */
+json_t *cg_xp_job_alerts(cg_xp_job *x, int64_t agency_id);
 /* A run was queued: make the job due now. */
 void cg_xp_job_wake(cg_xp_job *x);
 

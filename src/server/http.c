@@ -1245,7 +1245,8 @@ int cg_serve_run(const cg_serve_opts *o)
 	                       &watch) ||
 	    cg_events_job_add(jobs, g_srv.store, o->retention_months) ||
 	    cg_backup_job_add(jobs, o, &bwhy) ||
-	    cg_xp_job_add(jobs, g_srv.store, o->data_dir, o->exposure_schedule, &xpjob) ||
+	    cg_xp_job_add(jobs, g_srv.store, o->data_dir, o->exposure_days, o->exposure_days_l3,
+	                  o->alert_config, &xpjob) ||
 	    cg_incident_deadlines_start(jobs, g_srv.store, o->data_dir, o->alert_config, &bwhy) ||
 	    cg_compliance_job_add(jobs, g_srv.store, o, &bwhy) ||
 	    cg_report_job_add(jobs, g_srv.store, o, &bwhy) ||

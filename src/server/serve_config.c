@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/limits.h"
 #include "core/log.h"
+#include "exposure_job.h"
 #include "report/make.h"
 
 static const char *const server_keys[] = {
@@ -21,6 +23,8 @@ static const char *const backup_keys[] = {"dir", "keep", "hour", "encrypt_to", "
 static const char *const reports_keys[] = {"formats",       "lang",     "sign_key",   "sign_cert",
                                            "pkcs11_module", "pin_file", "signer_name"};
 
+static const char *const exposure_keys[] = {"interval_days", "interval_days_level3"};
+
 static bool known_key(const char *section, const char *key)
 {
 	if (strcmp(section, "alerts") == 0)
@@ -30,6 +34,12 @@ static bool known_key(const char *section, const char *key)
 	if (strcmp(section, "backup") == 0) {
 		for (size_t i = 0; i < sizeof backup_keys / sizeof backup_keys[0]; i++)
 			if (strcmp(backup_keys[i], key) == 0)
+				return true;
+		return false;
+	}
+	if (strcmp(section, "exposure") == 0) {
+		for (size_t i = 0; i < sizeof exposure_keys / sizeof exposure_keys[0]; i++)
+			if (strcmp(exposure_keys[i], key) == 0)
 				return true;
 		return false;
 	}
@@ -203,7 +213,7 @@ static cg_err check(cg_serve_config *c, cg_buf *why)
 			cg_buf_printf(why, "%s:%d: '%s' outside a section (put it under [server])",
 			              cg_config_name(ini), line, key);
 		else if (strcmp(sec, "server") == 0 || strcmp(sec, "backup") == 0 ||
-		         strcmp(sec, "reports") == 0)
+		         strcmp(sec, "reports") == 0 || strcmp(sec, "exposure") == 0)
 			cg_buf_printf(why, "%s:%d: unknown key '%s' in [%s]", cg_config_name(ini),
 			              line, key, sec);
 		else
@@ -232,6 +242,15 @@ static cg_err check(cg_serve_config *c, cg_buf *why)
 	if ((err = cg_config_get_int(ini, "server", "web_interval", 0, 86400, -1, &n, why)))
 		return err;
 	c->web_interval_s = (int)n;
+	/* the same bounds as --exposure-interval and --exposure-interval-level3 */
+	if ((err = cg_config_get_int(ini, "exposure", "interval_days", 0, CG_XP_PERIOD_MAX_DAYS, -1,
+	                             &n, why)))
+		return err;
+	c->xp_days = (int)n;
+	if ((err = cg_config_get_int(ini, "exposure", "interval_days_level3", 1,
+	                             CG_XP_PERIOD_MAX_DAYS, -1, &n, why)))
+		return err;
+	c->xp_days_l3 = (int)n;
 	if (cg_config_get(ini, "server", "tls")) {
 		bool on;
 		if ((err = cg_config_get_bool(ini, "server", "tls", true, &on, why)))
@@ -269,6 +288,7 @@ cg_err cg_serve_config_load(const char *path, cg_serve_config *out, cg_buf *why)
 {
 	memset(out, 0, sizeof *out);
 	out->tls = out->web_interval_s = out->log_level = out->log_json = -1;
+	out->xp_days = out->xp_days_l3 = -1;
 	out->job_lease_s = -1;
 	out->retention_months = -1;
 	cg_err err = cg_config_load(path, &out->ini, why);
@@ -277,6 +297,7 @@ cg_err cg_serve_config_load(const char *path, cg_serve_config *out, cg_buf *why)
 	if ((err = check(out, why))) {
 		cg_serve_config_free(out);
 		out->tls = out->web_interval_s = out->log_level = out->log_json = -1;
+		out->xp_days = out->xp_days_l3 = -1;
 	}
 	return err;
 }
@@ -351,13 +372,21 @@ void cg_serve_reload(cg_serve_opts *live, cg_serve_config *held, cg_store *st, c
 	}
 	live->web_interval_s = interval;
 	live->alert_config = alerts;
+	/* the exposure-scan job reads its periods at each run */
+	if (!(live->fixed & CG_SERVE_FIXED_XP))
+		live->exposure_days = nc.xp_days >= 0 ? nc.xp_days : CG_XP_PERIOD_DAYS;
+	if (!(live->fixed & CG_SERVE_FIXED_XP_L3))
+		live->exposure_days_l3 = nc.xp_days_l3 > 0 ? nc.xp_days_l3 : CG_XP_PERIOD_L3_DAYS;
+	cg_xp_job_set_periods(cg_xp_job_current(), live->exposure_days, live->exposure_days_l3);
 	/* the strings of the previous file are no longer referenced */
 	cg_serve_config old = *held;
 	*held = nc;
 	cg_serve_config_free(&old);
 	static const char *const level_names[] = {"error", "warning", "info", "debug"};
-	cg_info("reload: %s applied (web interval %d s, alerts %s, log level %s)", live->config,
-	        interval, alerts ? alerts : "DATA_DIR/alerts.ini if present",
+	cg_info("reload: %s applied (web interval %d s, exposure scans every %d days, level 3+ "
+	        "every %d days, alerts %s, log level %s)",
+	        live->config, interval, live->exposure_days, live->exposure_days_l3,
+	        alerts ? alerts : "DATA_DIR/alerts.ini if present",
 	        level_names[cg_log_threshold() & 3]);
 	cg_buf_free(&why);
 }

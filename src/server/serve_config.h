@@ -31,6 +31,9 @@
  *   signer_name = NAME            (docs/signatures.md)
  *   [forward.NAME]                a syslog destination (syslog/syslog.h,
  *   url = tcp://siem:514 ...      forward_job.h); several may be given
+ *   [exposure]                    the scheduled exposure scans (exposure_job.h):
+ *   interval_days = 183           --exposure-interval (0 = no schedule)
+ *   interval_days_level3 = 30     --exposure-interval-level3 (level 3 and up)
  *
  * An option given on the command line wins over the file. Every error
  * names FILE:LINE: a bad value, an unknown key or section (a misspelt
@@ -38,8 +41,8 @@
  * tls_key.
  *
  * SIGHUP re-reads the file (cg_serve_reload, called by the server's
- * signal loop): the log level and format, the portal watcher's interval and the
- * alert channels change at once (the watcher is restarted; its open
+ * signal loop): the log level and format, the portal watcher's interval, the
+ * exposure scan periods and the alert channels change at once (the watcher is restarted; its open
  * findings and the alert queue are in the store, so nothing is repeated or
  * lost). listen, TLS, data_dir, job_lease, trusted_proxy, retention_months,
  * [backup], [reports] and [forward.NAME] need a restart: a reload that changes
@@ -61,6 +64,7 @@ typedef struct cg_serve_config {
 	int retention_months;      /* -1 not set */
 	int tls;                   /* -1 not set, 0 off, 1 on */
 	int web_interval_s;        /* -1 not set */
+	int xp_days, xp_days_l3;   /* [exposure]; -1 not set */
 	int log_level;             /* -1 not set, else a cg_log_level */
 	int log_json;              /* -1 not set, 0 text, 1 json */
 	int tls_line;              /* lines, for messages about combinations */

@@ -55,8 +55,8 @@ typedef struct cg_server {
 	cg_agency_cache agencies; /* address plan: rebuilt when agencies change */
 	bool tls;
 	int64_t started_ms;
-	bool has_proxy; /* --trusted-proxy given */
-	cg_cidr proxy;  /* its range (api/forwarded.h) */
+	bool has_proxy;                         /* --trusted-proxy given */
+	cg_cidr proxy;                          /* its range (api/forwarded.h) */
 	const struct cg_serve_reports *reports; /* [reports]: formats, signing key */
 } cg_server;
 
@@ -85,7 +85,7 @@ typedef struct cg_req {
 	struct MHD_Connection *conn;
 	const char *method;
 	const char *path;
-	int64_t id;       /* the "{id}" parameter (cg_req_param(req, "id")), 0 when none */
+	int64_t id; /* the "{id}" parameter (cg_req_param(req, "id")), 0 when none */
 	cg_param params[CG_MAX_ROUTE_PARAMS];
 	int nparams;
 	const char *tail; /* what "*" matched, "" when none */
@@ -109,7 +109,7 @@ typedef struct cg_resp {
 	 * -Last): names are literals, values short text */
 	const char *hdr_name[CG_RESP_MAX_HEADERS];
 	char hdr_value[CG_RESP_MAX_HEADERS][48];
-	char filename[128]; /* a download: Content-Disposition attachment ("" none) */
+	char filename[128];  /* a download: Content-Disposition attachment ("" none) */
 	char signature[160]; /* a signed export: X-Canhgac-Signature, its .p7s URL */
 	bool truncated;      /* an export cut at its row limit: X-Canhgac-Truncated */
 	bool cacheable;      /* static assets may be cached */
@@ -156,10 +156,11 @@ typedef struct cg_route_group {
 	const size_t *n;
 } cg_route_group;
 
-#define CG_ROUTE_GROUP(name)                                                                    \
-	extern const cg_route name##_routes[];                                                  \
+#define CG_ROUTE_GROUP(name)                                                                       \
+	extern const cg_route name##_routes[];                                                     \
 	extern const size_t name##_nroutes
-#define CG_ROUTE_COUNT(name) const size_t name##_nroutes = sizeof name##_routes / sizeof name##_routes[0]
+#define CG_ROUTE_COUNT(name)                                                                       \
+	const size_t name##_nroutes = sizeof name##_routes / sizeof name##_routes[0]
 
 /* The whole table: routes in match order. */
 int cg_route_count(void);
@@ -196,8 +197,8 @@ typedef struct cg_serve_opts {
 	const char *store;    /* store URL (store.h cg_store_open) */
 	const char *tls_cert; /* PEM files, or NULL: generated in data dir */
 	const char *tls_key;
-	bool plain; /* no TLS (only allowed on loopback) */
-	int web_interval_s; /* portal watching period; 0 = off */
+	bool plain;               /* no TLS (only allowed on loopback) */
+	int web_interval_s;       /* portal watching period; 0 = off */
 	const char *alert_config; /* alerts INI (web_alert.h), or NULL */
 	const char *config;       /* --config FILE, re-read on SIGHUP (serve_config.h) */
 	unsigned fixed;           /* CG_SERVE_FIXED_*: given on the command line,
@@ -208,7 +209,9 @@ typedef struct cg_serve_opts {
 	const char *trusted_proxy; /* CIDR whose X-Forwarded-For is believed
 	                              (api/forwarded.h), or NULL */
 	int retention_months;      /* events kept (events_job.h); 0 = all */
-	bool exposure_schedule;    /* scheduled exposure scans (exposure_job.h) */
+	int exposure_days;         /* scheduled exposure scans (exposure_job.h):
+	                              days between scans of a system, 0 = none */
+	int exposure_days_l3;      /* the same from security level 3 up (>= 1) */
 	const cg_fwd_dest *fwd;    /* syslog destinations (forward_job.h) */
 	size_t nfwd;
 } cg_serve_opts;
@@ -218,7 +221,7 @@ typedef struct cg_serve_opts {
  * the same; `canhgac serve` asks first so a refused start writes nothing. */
 typedef enum cg_serve_problem {
 	CG_SERVE_OPTS_OK = 0,
-	CG_SERVE_BAD_LISTEN,       /* not ADDR:PORT / [V6]:PORT */
+	CG_SERVE_BAD_LISTEN,         /* not ADDR:PORT / [V6]:PORT */
 	CG_SERVE_PLAIN_NOT_LOOPBACK, /* --no-tls on an address off loopback */
 	CG_SERVE_BAD_PROXY,          /* --trusted-proxy is not an address or CIDR */
 } cg_serve_problem;
@@ -227,10 +230,12 @@ enum {
 	CG_SERVE_FIXED_WEB_INTERVAL = 1,
 	CG_SERVE_FIXED_ALERTS = 2,
 	CG_SERVE_FIXED_LOG_LEVEL = 4,
-	CG_SERVE_FIXED_LISTEN = 8, /* (these three need a restart anyway: */
+	CG_SERVE_FIXED_LISTEN = 8,    /* (these three need a restart anyway: */
 	CG_SERVE_FIXED_DATA_DIR = 16, /* a reload only says so when the */
 	CG_SERVE_FIXED_TLS = 32,      /* file changed them) */
 	CG_SERVE_FIXED_LOG_FORMAT = 64,
+	CG_SERVE_FIXED_XP = 128,    /* --exposure-interval */
+	CG_SERVE_FIXED_XP_L3 = 256, /* --exposure-interval-level3 */
 };
 #define CG_SERVE_WEB_INTERVAL_S 300 /* --web-interval default */
 
@@ -303,8 +308,8 @@ extern const int cg_nassets;
  * scanner reports on the province's portals; the server must not offer
  * them itself (issue 18.7). */
 #define CG_TLS_PRIORITIES                                                                          \
-	"SECURE128:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-CIPHER-ALL:+AES-256-GCM:+AES-128-GCM:"  \
-	"+CHACHA20-POLY1305:-MAC-ALL:+AEAD:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:+DHE-RSA:"          \
+	"SECURE128:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-CIPHER-ALL:+AES-256-GCM:+AES-128-GCM:"     \
+	"+CHACHA20-POLY1305:-MAC-ALL:+AEAD:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:+DHE-RSA:"              \
 	"%SERVER_PRECEDENCE"
 
 /* Loads cert and key PEM (cert_file/key_file), or when both are NULL

@@ -245,7 +245,13 @@ static void push_emails(cg_web_alerts *a, const char *addrs, const about *ab, in
 
 void cg_web_alerts_new_finding(cg_web_alerts *a, const cg_event *ev, int64_t agency_id)
 {
-	about ab = {ev->id, ev->kind, cg_severity_name(ev->severity), ev->subject};
+	/* the exposure scans' rows are theirs to deliver (web_alert.h): their
+	 * kind carries the prefix */
+	bool exposure = ev->source && strcmp(ev->source, "exposure") == 0;
+	char xkind[128];
+	snprintf(xkind, sizeof xkind, "%s%s", CG_ALERT_EXPOSURE_PREFIX, ev->kind ? ev->kind : "");
+	about ab = {ev->id, exposure ? xkind : ev->kind, cg_severity_name(ev->severity),
+	            ev->subject};
 	if (!a || !a->enabled)
 		return;
 	cg_buf subj, text, to;
@@ -263,9 +269,13 @@ void cg_web_alerts_new_finding(cg_web_alerts *a, const cg_event *ev, int64_t age
 	              "%s: %s\nLoại: %s\nMức độ: %s\nThời điểm phát hiện: %s\n\n%s\n\n"
 	              "Mã sự kiện: %s. Xem bằng chứng chi tiết trên bảng điều khiển canhgac.\n",
 	              reminder ? "Nhắc hạn tuân thủ quy định an toàn thông tin"
-	                       : "Cảnh báo mới về trang/cổng thông tin điện tử",
-	              reminder ? "Quy định" : "Trang", ev->subject ? ev->subject : "", ev->kind,
-	              cg_severity_name(ev->severity), when, ev->summary ? ev->summary : "", ev->id);
+	              : exposure ? "Lỗ hổng, phơi nhiễm mới phát hiện khi quét hệ thống"
+	                         : "Cảnh báo mới về trang/cổng thông tin điện tử",
+	              reminder   ? "Quy định"
+	              : exposure ? "Đối tượng"
+	                         : "Trang",
+	              ev->subject ? ev->subject : "", ev->kind, cg_severity_name(ev->severity),
+	              when, ev->summary ? ev->summary : "", ev->id);
 	pthread_mutex_lock(&a->mu);
 	if (a->smtp_url && a->smtp_from) {
 		if (a->province_emails)
@@ -469,12 +479,26 @@ static void attempt(cg_web_alerts *a, json_t *r, json_t *upd)
 	json_object_set_new(upd, "error", cg_json_cstr(err));
 }
 
+static size_t deliver_rows(cg_web_alerts *a, const char *prefix, bool match);
+
 size_t cg_web_alerts_deliver(cg_web_alerts *a)
 {
-	return cg_web_alerts_deliver_kind(a, CG_ALERT_NOTICE_PREFIX, false);
+	return deliver_rows(a, NULL, false);
+}
+
+static bool has_prefix(const char *kind, const char *prefix)
+{
+	return kind && strncmp(kind, prefix, strlen(prefix)) == 0;
 }
 
 size_t cg_web_alerts_deliver_kind(cg_web_alerts *a, const char *prefix, bool match)
+{
+	return deliver_rows(a, prefix, match);
+}
+
+/* prefix NULL: every row that no other job delivers (the portal watch's
+ * share); else the rows whose kind starts with prefix (match) or not. */
+static size_t deliver_rows(cg_web_alerts *a, const char *prefix, bool match)
 {
 	if (!a)
 		return 0;
@@ -489,8 +513,10 @@ size_t cg_web_alerts_deliver_kind(cg_web_alerts *a, const char *prefix, bool mat
 	json_array_foreach(due, i, r)
 	{
 		const char *kind = cg_json_get_str(r, "kind");
-		if ((kind && strncmp(kind, prefix, strlen(prefix)) == 0) != match)
-			continue; /* the other job's */
+		if (prefix ? has_prefix(kind, prefix) != match
+		           : has_prefix(kind, CG_ALERT_NOTICE_PREFIX) ||
+		                 has_prefix(kind, CG_ALERT_EXPOSURE_PREFIX))
+			continue; /* another job's */
 		json_t *upd = json_object();
 		attempt(a, r, upd);
 		json_int_t n = json_integer_value(json_object_get(r, "attempts")) + 1;

@@ -30,9 +30,11 @@
  *   deadline_remind_hours = 24                 reminder lead time
  *
  * Incident deadline notices (server/incident_deadlines.c) use the same
- * queue with kinds starting "deadline."; the portal-watch job delivers
- * the other rows and the deadline job those, so no row has two
- * deliverers.
+ * queue with kinds starting "deadline.", and new high/critical exposure
+ * findings (source "exposure", server/exposure_job.h) with kinds
+ * starting "exposure."; the deadline job and the exposure-scan job
+ * deliver their own rows, the portal-watch job the others, so no row has
+ * two deliverers.
  *
  * Thread safety: all functions are called from the watcher thread except
  * cg_web_alerts_list (handlers), which takes the module's mutex.
@@ -55,9 +57,10 @@ void cg_web_alerts_close(cg_web_alerts *a);
 /* Queues the notifications of a newly opened finding. */
 void cg_web_alerts_new_finding(cg_web_alerts *a, const cg_event *ev, int64_t agency_id);
 /* Attempts the deliveries that are due; returns how many remain pending.
- * All but the deadline notices. */
+ * All but the deadline notices and the exposure findings. */
 size_t cg_web_alerts_deliver(cg_web_alerts *a);
-#define CG_ALERT_NOTICE_PREFIX "deadline."
+#define CG_ALERT_NOTICE_PREFIX   "deadline."
+#define CG_ALERT_EXPOSURE_PREFIX "exposure."
 /* Only the rows whose kind starts with prefix (match) or does not. */
 size_t cg_web_alerts_deliver_kind(cg_web_alerts *a, const char *prefix, bool match);
 /* Queues a notice about an incident case: e-mail to the recipients of

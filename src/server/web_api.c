@@ -18,6 +18,7 @@
 #include "core/timeutil.h"
 #include "server.h"
 #include "store/figures.h"
+#include "exposure_job.h"
 #include "web_watch.h"
 
 void api_web_status(cg_req *req, cg_resp *resp);
@@ -27,8 +28,8 @@ void api_web_status(cg_req *req, cg_resp *resp)
 	 * live state on top when it runs (figures.h) */
 	cg_web_watch *w = cg_web_watch_current();
 	json_t *st = w ? cg_web_watch_status(w, req->scope.agency_id)
-	               : json_pack("{s:i,s:i,s:n,s:[]}", "interval_s", 0, "cycles", 0,
-	                           "last_cycle", "portals");
+	               : json_pack("{s:i,s:i,s:n,s:[]}", "interval_s", 0, "cycles", 0, "last_cycle",
+	                           "portals");
 	json_t *portals = NULL;
 	cg_err err = cg_fig_portals(req->srv->store, &req->scope, cg_time_now_ms(),
 	                            json_object_get(st, "portals"), &portals);
@@ -46,7 +47,12 @@ void api_web_alerts(cg_req *req, cg_resp *resp);
 void api_web_alerts(cg_req *req, cg_resp *resp)
 {
 	cg_web_watch *w = cg_web_watch_current();
-	json_t *list = w ? cg_web_watch_alerts(w, req->scope.agency_id) : json_array();
+	/* the queue is the store's: without portal watching (--web-interval
+	 * 0) the exposure job's handle lists it (its alerts go out anyway) */
+	cg_xp_job *x = w ? NULL : cg_xp_job_current();
+	json_t *list = w   ? cg_web_watch_alerts(w, req->scope.agency_id)
+	               : x ? cg_xp_job_alerts(x, req->scope.agency_id)
+	                   : json_array();
 	cg_resp_json(resp, 200, json_pack("{s:o}", "deliveries", list));
 }
 

@@ -85,6 +85,9 @@ export function cli(dataDir, args, input) {
 
 /* Starts `canhgac serve` on a free loopback port (retrying if another
  * process takes it first); extraArgs go to `serve` (e.g. --web-interval 1).
+ * Scheduled exposure scans are off (on by default in serve): no test may
+ * contact an address off loopback; extraArgs may turn them on again (the
+ * last --exposure-interval wins).
  * Returns {url, dataDir, stop(), addUser()}. */
 export async function startServer(extraArgs) {
 	const dataDir = mkdtempSync(join(tmpdir(), "canhgac-browser-"));
@@ -93,7 +96,7 @@ export async function startServer(extraArgs) {
 		const port = await freePort();
 		const url = `http://127.0.0.1:${port}`;
 		let stderr = "";
-		const proc = spawn(CANHGAC, ["serve", "--no-tls", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`, ...(extraArgs || [])], {
+		const proc = spawn(CANHGAC, ["serve", "--no-tls", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`, "--exposure-interval", "0", ...(extraArgs || [])], {
 			stdio: ["ignore", "ignore", "pipe"],
 		});
 		proc.stderr.on("data", (d) => { stderr = (stderr + d).slice(-8000); });

@@ -46,7 +46,8 @@ class TlsServer:
             port = self.port or free_port()
             self.log = open(os.path.join(self.data_dir, "server.log"), "ab")
             self.proc = subprocess.Popen(
-                [BIN, "serve", "--listen", f"127.0.0.1:{port}", "--data-dir", self.data_dir],
+                [BIN, "serve", "--listen", f"127.0.0.1:{port}", "--data-dir", self.data_dir,
+                 "--exposure-interval", "0"],  # no scheduled scans in tests
                 stdout=subprocess.PIPE, stderr=self.log)
             line = self.proc.stdout.readline().decode()
             if "listening on" in line:

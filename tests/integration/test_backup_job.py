@@ -37,7 +37,7 @@ bad = [
 ]
 for text, want in bad:
     write(text)
-    p = subprocess.run([BIN, "serve", "--config", conf, "--data-dir", data], capture_output=True, text=True,
+    p = subprocess.run([BIN, "serve", "--exposure-interval", "0", "--config", conf, "--data-dir", data], capture_output=True, text=True,
                        timeout=60)
     t.ok(p.returncode == 2 and (conf + want) in p.stderr and not os.path.exists(data),
          f"refused, naming the line: {text.strip()!r}", p.stderr)
@@ -61,7 +61,7 @@ hour = 3
 sign_key = {os.path.join(tmp, "sign.key")}
 """)
 log = open(os.path.join(tmp, "server.log"), "wb")
-proc = subprocess.Popen([BIN, "serve", "--config", conf, "--data-dir", data, "-v"], stdout=subprocess.PIPE,
+proc = subprocess.Popen([BIN, "serve", "--exposure-interval", "0", "--config", conf, "--data-dir", data, "-v"], stdout=subprocess.PIPE,
                         stderr=log)
 try:
     line = proc.stdout.readline().decode()

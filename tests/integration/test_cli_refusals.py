@@ -109,7 +109,8 @@ BAD_USAGE = {
     "serve": [["--no-tls", "--listen", "0.0.0.0:0"], ["--listen", "nowhere"], ["--tls-cert", "c.pem"],
               ["--listen", "127.0.0.1:0", "--tls-cert", "no-such.pem", "--tls-key", "no-such.key"],
               ["--web-interval", "-5"], ["extra"], ["--config", "no-such.ini"], ["--config"],
-              ["--trusted-proxy", "nginx.local"], ["--retention-months", "-1"], ["--retention-months", "1201"]],
+              ["--trusted-proxy", "nginx.local"], ["--retention-months", "-1"], ["--retention-months", "1201"],
+              ["--exposure-interval", "-1"], ["--exposure-interval", "3661"], ["--exposure-interval-level3", "0"]],
     "user add": [[], ["alice"], ["alice", "--role", "chief"], ["alice", "--role", "officer"],
                  ["alice", "--role", "officer", "--agency", "nosuch"]],
     "verify": [[], ["a.pdf", "b.pdf"], ["no-such.pdf"]],
@@ -177,7 +178,9 @@ def main():
                  ("[server]\nno_such_key = 1\n", "no_such_key", "an unknown key, named"),
                  ("[server]\ntrusted_proxy = nginx.local\n", "nginx.local", "a trusted proxy that is no address"),
                  ("[server]\njob_lease = 1\n", "job_lease", "a job lease under its bound"),
-                 ("[server]\nretention_months = many\n", "retention_months", "a retention that is no number")]
+                 ("[server]\nretention_months = many\n", "retention_months", "a retention that is no number"),
+                 ("[exposure]\ninterval_days = often\n", "interval_days", "an exposure interval that is no number"),
+                 ("[exposure]\nevery = 3\n", "every", "an unknown key of [exposure], named")]
         for i, (text, word, what) in enumerate(cases):
             cfg = os.path.join(cfgdir, "c%d.ini" % i)
             with open(cfg, "w") as f:

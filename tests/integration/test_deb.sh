@@ -102,7 +102,7 @@ t "canhgac user add (as user canhgac, data in /var/lib/canhgac)" \
 	"setpriv --reuid=canhgac --regid=canhgac --init-groups -- canhgac user add admin --role admin --generate --data-dir /var/lib/canhgac"
 start_server() {
 	rm -f /tmp/serve.out
-	setpriv --reuid=canhgac --regid=canhgac --init-groups -- canhgac serve --config /etc/canhgac/canhgac.ini --listen 127.0.0.1:0 >/tmp/serve.out 2>&1 &
+	setpriv --reuid=canhgac --regid=canhgac --init-groups -- canhgac serve --config /etc/canhgac/canhgac.ini --listen 127.0.0.1:0 --exposure-interval 0 >/tmp/serve.out 2>&1 &
 	pid=$!
 	for _ in $(seq 100); do grep -q 'listening on' /tmp/serve.out && break; sleep 0.1; done
 	url=$(sed -n 's/^canhgac: listening on //p' /tmp/serve.out)

@@ -51,7 +51,7 @@ def free_port():
 def start_server(data):
     for _ in range(5):
         port = free_port()
-        p = subprocess.Popen([CANHGAC, "serve", "--no-tls", "--data-dir", data, "--listen", f"127.0.0.1:{port}"],
+        p = subprocess.Popen([CANHGAC, "serve", "--exposure-interval", "0", "--no-tls", "--data-dir", data, "--listen", f"127.0.0.1:{port}"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         url = f"http://127.0.0.1:{port}"
         for _ in range(150):

@@ -23,7 +23,7 @@ class LeaseServer(S.Server):
     server's analysis over quickly."""
 
     def start(self):
-        args = [S.BIN, "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir, "--no-tls",
+        args = [S.BIN, "serve", "--exposure-interval", "0", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir, "--no-tls",
                 "--job-lease", str(LEASE_S)]
         self.log = open(os.path.join(self.data_dir, "server.log"), "ab")
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.log)

@@ -160,9 +160,9 @@ try:
     t.ok(r4 and r4["status"] == "unreachable" and r4["findings"] == 0 and len(r4["errors"]) >= 1,
          "a target that never answered is recorded as unreachable, never clean", r4)
 
-    # without --exposure-schedule nothing is scanned unasked
+    # with --exposure-interval 0 (the harness's) nothing is scanned unasked
     st, before, _ = admin.req("GET", f"/api/v1/exposure/scans?system_id={s2['id']}")
-    t.ok(st == 200 and before["items"] == [], "no scheduled scan without --exposure-schedule", before)
+    t.ok(st == 200 and before["items"] == [], "no scheduled scan with --exposure-interval 0", before)
 
     # out of scope: refused, never contacted
     st, q5 = scan(admin, s2["id"])
@@ -200,10 +200,11 @@ finally:
 
 
 class ScheduledServer(Server):
-    extra_args = ("--exposure-schedule",)
+    exposure_schedule = True  # serve's default: scheduled scans on
 
 
-# with the schedule: a system never scanned is due, and queued by the job
+# with the schedule (on by default): a system never scanned is due, and
+# queued by the job
 srv = ScheduledServer()
 try:
     admin = srv.login_admin()

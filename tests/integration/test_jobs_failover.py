@@ -86,7 +86,7 @@ class JobServer(S.Server):
     cfg = None
 
     def start(self):
-        args = [S.BIN, "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir, "--no-tls",
+        args = [S.BIN, "serve", "--exposure-interval", "0", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir, "--no-tls",
                 "--web-interval", str(INTERVAL_S), "--job-lease", str(LEASE_S),
                 "--alert-config", self.cfg]
         self.log = open(os.path.join(self.data_dir, "server.log"), "ab")

@@ -136,13 +136,13 @@ finally:
 
 # refusals, before anything starts
 data = os.path.join(tmp, "data")
-r = subprocess.run([BIN, "serve", "--no-tls", "--listen", "127.0.0.1:0", "--data-dir", data, "--log-format", "xml"],
+r = subprocess.run([BIN, "serve", "--exposure-interval", "0", "--no-tls", "--listen", "127.0.0.1:0", "--data-dir", data, "--log-format", "xml"],
                    capture_output=True, text=True, timeout=60)
 t.ok(r.returncode == 2 and "--log-format" in r.stderr and not os.path.exists(data),
      "--log-format xml is refused (exit 2), nothing created", (r.returncode, r.stderr))
 with open(conf, "w") as f:
     f.write("[server]\nlog_format = yaml\n")
-r = subprocess.run([BIN, "serve", "--no-tls", "--listen", "127.0.0.1:0", "--data-dir", data, "--config", conf],
+r = subprocess.run([BIN, "serve", "--exposure-interval", "0", "--no-tls", "--listen", "127.0.0.1:0", "--data-dir", data, "--config", conf],
                    capture_output=True, text=True, timeout=60)
 t.ok(r.returncode == 2 and f"{conf}:2: log_format must be text or json" in r.stderr,
      "log_format = yaml is refused naming FILE:LINE", (r.returncode, r.stderr))

@@ -23,7 +23,7 @@ def write(text):
 
 
 def serve_rc(*extra):
-    p = subprocess.run([BIN, "serve", "--config", conf, *extra],
+    p = subprocess.run([BIN, "serve", "--exposure-interval", "0", "--config", conf, *extra],
                        capture_output=True, text=True, timeout=60)
     return p.returncode, p.stderr
 
@@ -62,7 +62,7 @@ log_level = {level}
 write(good.format(data=data, interval=3600, level="error", extra=""))
 log_path = os.path.join(tmp, "serve.log")
 log = open(log_path, "wb")
-proc = subprocess.Popen([BIN, "serve", "--config", conf], stdout=subprocess.PIPE, stderr=log)
+proc = subprocess.Popen([BIN, "serve", "--exposure-interval", "0", "--config", conf], stdout=subprocess.PIPE, stderr=log)
 line = proc.stdout.readline().decode()
 t.ok(line.startswith("canhgac: listening on http://127.0.0.1:"),
      "listen, tls = false from the file (plain HTTP on loopback)", line)
@@ -147,7 +147,7 @@ write(good.format(data=data, interval=3600, level="error",
                   extra="job_lease = 7\ntrusted_proxy = 127.0.0.1\n"))
 log.close()
 log = open(log_path, "wb")
-proc = subprocess.Popen([BIN, "serve", "--config", conf, "--web-interval", "1200", "-v",
+proc = subprocess.Popen([BIN, "serve", "--exposure-interval", "0", "--config", conf, "--web-interval", "1200", "-v",
                          "--data-dir", data],
                         stdout=subprocess.PIPE, stderr=log)
 line = proc.stdout.readline().decode()

@@ -30,7 +30,7 @@ check "no capability kept" test "$(grep -c '^CapabilityBoundingSet=$' "$U")" -eq
 sed -e "s|^data_dir = /var/lib/canhgac|data_dir = $T/data|" \
 	-e "s|^listen = 127.0.0.1:8443|listen = 127.0.0.1:0|" \
 	-e "s|^web_interval = 300|web_interval = 0|" "$CANHGAC_SRC/dist/canhgac.ini" >"$T/canhgac.ini"
-"$CANHGAC" serve --config "$T/canhgac.ini" >"$T/out" 2>&1 &
+"$CANHGAC" serve --config "$T/canhgac.ini" --exposure-interval 0 >"$T/out" 2>&1 &
 pid=$!
 for _ in $(seq 100); do grep -q 'TLS certificate pin' "$T/out" && break; sleep 0.1; done
 check "the server starts with the shipped canhgac.ini (TLS, data in data_dir)" \

@@ -150,7 +150,7 @@ ca_file = {other_ca}
 bad = os.path.join(tmp, "bad.ini")
 with open(bad, "w") as f:
     f.write("[forward.x]\nurl = http://127.0.0.1:1\n")
-r = subprocess.run([S.BIN, "serve", "--listen", "127.0.0.1:0", "--no-tls", "--data-dir",
+r = subprocess.run([S.BIN, "serve", "--exposure-interval", "0", "--listen", "127.0.0.1:0", "--no-tls", "--data-dir",
                     os.path.join(tmp, "bad-data"), "--config", bad],
                    capture_output=True, text=True, timeout=60)
 t.ok(r.returncode == 2 and f"{bad}:2: [forward.x]: url must start with" in r.stderr,

@@ -46,7 +46,7 @@ def serve():
     """Starts serve; returns (exit status or None when it kept running, stderr)."""
     err = os.path.join(tmp, "serve.err")
     with open(err, "wb") as f:
-        p = subprocess.Popen([BIN, "serve", "--listen", "127.0.0.1:0", "--no-tls", "--data-dir", data],
+        p = subprocess.Popen([BIN, "serve", "--exposure-interval", "0", "--listen", "127.0.0.1:0", "--no-tls", "--data-dir", data],
                              stdout=subprocess.DEVNULL, stderr=f)
         rc = None
         try:

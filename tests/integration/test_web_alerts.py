@@ -102,7 +102,7 @@ class AlertServer(S.Server):
     cfg = None
 
     def start(self):
-        args = [S.BIN, "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir, "--no-tls",
+        args = [S.BIN, "serve", "--exposure-interval", "0", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir, "--no-tls",
                 "--web-interval", "1", "--alert-config", self.cfg]
         self.log = open(os.path.join(self.data_dir, "server.log"), "ab")
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.log)
@@ -198,7 +198,7 @@ retry_base_s = 1
         srv.stop()
         with open(os.path.join(tmp, "bad.ini"), "w") as f:
             f.write("[alerts]\nmax_attempts = lots\n")
-        p = subprocess.run([S.BIN, "serve", "--listen", "127.0.0.1:0", "--no-tls", "--data-dir", srv.data_dir,
+        p = subprocess.run([S.BIN, "serve", "--exposure-interval", "0", "--listen", "127.0.0.1:0", "--no-tls", "--data-dir", srv.data_dir,
                             "--alert-config", os.path.join(tmp, "bad.ini")], capture_output=True, text=True, timeout=60)
         t.ok(p.returncode == 2 and "bad.ini:2" in p.stderr, "a bad alert configuration stops the server with FILE:LINE",
              p.stderr)

@@ -20,7 +20,7 @@ import _webfix as W  # noqa: E402
 
 class WatchServer(S.Server):
     def start(self):
-        args = [S.BIN, "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir,
+        args = [S.BIN, "serve", "--exposure-interval", "0", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir,
                 "--no-tls", "--web-interval", "1"]
         self.log = open(os.path.join(self.data_dir, "server.log"), "ab")
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.log)

@@ -395,15 +395,26 @@
 /* Default passwords tried on one device, whatever its data says: few
  * enough that no lockout policy is reached. */
 #define CG_XP_MAX_CRED_ATTEMPTS 3
+/* A form login that hashes or tokenises the password (ISP fibre modems):
+ * requests for its one-time tokens before each attempt, a token's length,
+ * the cookies carried from them, and the nesting of its password
+ * expression (sha256hex(password+token)...). */
+#define CG_XP_MAX_LOGIN_STEPS 4
+#define CG_XP_MAX_TOKEN       256
+#define CG_XP_MAX_COOKIES     4096
+#define CG_XP_MAX_PW_DEPTH    4
 /* Extracted values kept per finding. */
 #define CG_XP_MAX_EXTRACTED 16
 /* The server's scans (server/exposure_job.h): how often a system is due
- * (about six months; a month from security level 3 up), the rate limits
+ * by default, in days (about six months; a month from security level 3
+ * up; `serve --exposure-interval`, [exposure] interval_days), the longest
+ * period that may be set (ten years), the rate limits
  * it keeps (requests a second in all and per host, transfers in flight),
  * runs taken per job run, and when a run left "running" by a server that
  * died is taken over. */
-#define CG_XP_PERIOD_MS        (183LL * 86400000LL)
-#define CG_XP_PERIOD_HIGH_MS   (30LL * 86400000LL)
+#define CG_XP_PERIOD_DAYS      183
+#define CG_XP_PERIOD_L3_DAYS   30
+#define CG_XP_PERIOD_MAX_DAYS  3660
 #define CG_XP_SERVER_RATE      20
 #define CG_XP_SERVER_HOST_RATE 10
 #define CG_XP_SERVER_PARALLEL  8

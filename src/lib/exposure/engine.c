@@ -52,7 +52,14 @@ typedef struct scan {
 	cg_err err;
 } scan;
 
-enum { R_PROBE, R_TPL, R_SOFT, R_CRED };
+enum { R_PROBE, R_TPL, R_SOFT, R_CRED, R_STEP };
+
+/* One form login attempt that needs tokens first (creds.h steps). */
+typedef struct login {
+	cg_xtokens tk;
+	size_t step;
+	cg_buf cookies; /* "a=b; c=d" from the steps' Set-Cookie */
+} login;
 
 typedef struct rctx {
 	scan *sc;
@@ -65,6 +72,7 @@ typedef struct rctx {
 	site *s;
 	const cg_xdevice *dev;
 	size_t attempt;
+	login *lg; /* R_STEP and a form login after steps: owned */
 } rctx;
 
 const char *cg_xp_user_agent(void)
@@ -465,6 +473,15 @@ static void check_version(scan *sc, const site *s, const char *subject, const cg
 
 static void try_cred(scan *sc, site *s, const cg_xdevice *dev, size_t attempt);
 
+static void login_free(login *lg)
+{
+	if (!lg)
+		return;
+	explicit_bzero(&lg->tk, sizeof lg->tk);
+	cg_buf_free(&lg->cookies);
+	free(lg);
+}
+
 static void on_cred(cg_xhttp_req *r, void *ctx)
 {
 	rctx *c = ctx;
@@ -490,46 +507,166 @@ static void on_cred(cg_xhttp_req *r, void *ctx)
 	} else if (c->attempt + 1 < cg_xdevice_attempts(c->dev)) {
 		try_cred(sc, c->s, c->dev, c->attempt + 1);
 	}
+	login_free(c->lg);
 	free(c);
 	cg_xhttp_req_free(r);
 }
 
-/* One attempt at a time: the next is sent only after this one failed. */
-static void try_cred(scan *sc, site *s, const cg_xdevice *dev, size_t attempt)
+/* The Cookie header of a form login's requests: the device's own
+ * (set by its script) and those its steps set. */
+static void add_cookies(cg_xhttp_req *r, const cg_xdevice *dev, const login *lg)
+{
+	bool have = lg && lg->cookies.len;
+	if (!dev->cookie && !have)
+		return;
+	cg_buf h;
+	cg_buf_init(&h, CG_XP_MAX_COOKIES + 64);
+	cg_buf_printf(&h, "Cookie: %s%s%s", dev->cookie ? dev->cookie : "",
+	              dev->cookie && have ? "; " : "", have ? cg_buf_cstr(&lg->cookies) : "");
+	cg_xhttp_req_header(r, cg_buf_cstr(&h));
+	cg_buf_free(&h);
+}
+
+/* "Set-Cookie: NAME=VALUE; ..." lines of an answer: NAME=VALUE kept. */
+static void take_cookies(login *lg, cg_slice hdrs)
+{
+	const char *p = hdrs.ptr, *end = hdrs.ptr ? hdrs.ptr + hdrs.len : NULL;
+	while (p && p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *le = eol ? eol : end;
+		if ((size_t)(le - p) > 11 && strncasecmp(p, "set-cookie:", 11) == 0) {
+			const char *v = p + 11;
+			while (v < le && (*v == ' ' || *v == '\t'))
+				v++;
+			const char *ve = v;
+			while (ve < le && *ve != ';' && *ve != '\r')
+				ve++;
+			if (ve > v && memchr(v, '=', (size_t)(ve - v)) &&
+			    lg->cookies.len + (size_t)(ve - v) + 2 < CG_XP_MAX_COOKIES) {
+				if (lg->cookies.len)
+					cg_buf_puts(&lg->cookies, "; ");
+				cg_buf_append(&lg->cookies, v, (size_t)(ve - v));
+			}
+		}
+		p = le + 1;
+	}
+}
+
+static cg_xhttp_req *cred_req(scan *sc, site *s, const cg_xdevice *dev, size_t attempt,
+                              const char *path, int what, login *lg,
+                              void (*done)(cg_xhttp_req *, void *))
 {
 	cg_buf u;
 	cg_buf_init(&u, 16384);
-	cg_buf_printf(&u, "%s%s", s->root, dev->path);
+	cg_buf_printf(&u, "%s%s", s->root, path);
 	rctx *c = calloc(1, sizeof *c);
-	cg_xhttp_req *r = c ? new_req(sc, cg_buf_cstr(&u), NULL, s, c, on_cred) : NULL;
+	cg_xhttp_req *r = c ? new_req(sc, cg_buf_cstr(&u), NULL, s, c, done) : NULL;
 	cg_buf_free(&u);
 	if (!r) {
 		free(c);
 		sc->err = CG_ENOMEM;
+		return NULL;
+	}
+	*c = (rctx){.sc = sc, .what = what, .s = s, .dev = dev, .attempt = attempt, .lg = lg};
+	r->follow = false;
+	return r;
+}
+
+/* The login itself, once the steps (if any) gave their tokens. */
+static void send_login(scan *sc, site *s, const cg_xdevice *dev, size_t attempt, login *lg)
+{
+	cg_xhttp_req *r = cred_req(sc, s, dev, attempt, dev->path, R_CRED, lg, on_cred);
+	if (!r) {
+		login_free(lg);
 		return;
 	}
-	*c = (rctx){.sc = sc, .what = R_CRED, .s = s, .dev = dev, .attempt = attempt};
-	r->follow = false;
 	if (dev->form) {
 		cg_buf b;
 		cg_buf_init(&b, 4096);
-		if (cg_xdevice_form_body(dev, &dev->creds[attempt], &b) == CG_OK)
+		if (cg_xdevice_login_body(dev, &dev->creds[attempt], lg ? &lg->tk : NULL, &b) ==
+		    CG_OK)
 			r->post = strdup(cg_buf_cstr(&b));
 		if (b.ptr)
 			explicit_bzero(b.ptr, b.len);
 		cg_buf_free(&b);
 		if (!r->post) {
 			sc->err = CG_ENOMEM;
-			free(c);
+			login_free(lg);
+			free(r->ctx);
 			cg_xhttp_req_free(r);
 			return;
 		}
+		add_cookies(r, dev, lg);
 	} else {
 		r->auth = dev->digest ? 2 : 1;
 		r->auth_user = dev->creds[attempt].user;
 		r->auth_password = dev->creds[attempt].password;
 	}
 	submit(sc, r);
+}
+
+static void send_step(scan *sc, site *s, const cg_xdevice *dev, size_t attempt, login *lg);
+
+/* A step's answer: its token, then the next step or the login. No
+ * answer or no token: the device's login cannot be made as it makes it,
+ * so nothing more is sent to it (never a guess without the token). */
+static void on_step(cg_xhttp_req *r, void *ctx)
+{
+	rctx *c = ctx;
+	login *lg = c->lg;
+	const cg_xstep *st = &c->dev->steps[lg->step];
+	bool got =
+	    !r->failed && cg_xstep_token(st, cg_buf_slice(&r->headers), cg_buf_slice(&r->body),
+	                                 lg->tk.value[lg->tk.n], sizeof lg->tk.value[0]);
+	if (got) {
+		lg->tk.name[lg->tk.n++] = st->name;
+		take_cookies(lg, cg_buf_slice(&r->headers));
+		lg->step++;
+		if (lg->step < c->dev->nsteps)
+			send_step(c->sc, c->s, c->dev, c->attempt, lg);
+		else
+			send_login(c->sc, c->s, c->dev, c->attempt, lg);
+	} else {
+		login_free(lg);
+	}
+	free(c);
+	cg_xhttp_req_free(r);
+}
+
+static void send_step(scan *sc, site *s, const cg_xdevice *dev, size_t attempt, login *lg)
+{
+	const cg_xstep *st = &dev->steps[lg->step];
+	cg_xhttp_req *r = cred_req(sc, s, dev, attempt, st->path, R_STEP, lg, on_step);
+	if (!r) {
+		login_free(lg);
+		return;
+	}
+	if (st->post && !(r->post = strdup(""))) {
+		sc->err = CG_ENOMEM;
+		login_free(lg);
+		free(r->ctx);
+		cg_xhttp_req_free(r);
+		return;
+	}
+	add_cookies(r, dev, lg);
+	submit(sc, r);
+}
+
+/* One attempt at a time: the next is sent only after this one failed.
+ * A login with steps fetches fresh tokens for each attempt. */
+static void try_cred(scan *sc, site *s, const cg_xdevice *dev, size_t attempt)
+{
+	if (!dev->form || !dev->nsteps) {
+		send_login(sc, s, dev, attempt, NULL);
+		return;
+	}
+	login *lg = calloc(1, sizeof *lg);
+	if (!lg) {
+		sc->err = CG_ENOMEM;
+		return;
+	}
+	cg_buf_init(&lg->cookies, CG_XP_MAX_COOKIES);
+	send_step(sc, s, dev, attempt, lg);
 }
 
 static void on_probe(cg_xhttp_req *r, void *ctx)

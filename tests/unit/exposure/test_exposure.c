@@ -563,6 +563,66 @@ TEST(form_login)
 	cg_buf_free(&b);
 }
 
+/* Tokenised form logins (the ISP fibre modems): the steps' tokens, the
+ * password expression, {{NAME}} in extra; an expression naming an unknown
+ * token or function, or a step without a pattern, is refused at load. */
+TEST(token_login)
+{
+	cg_xdevices d;
+	cg_buf why, b;
+	cg_buf_init(&why, 1024);
+	cg_buf_init(&b, 1024);
+	static const char *const bad[] = {
+	    "\"password\":\"sha256hex(password+nonce)\"", /* no such token */
+	    "\"password\":\"sha1hex(password)\"",         /* no such function */
+	    "\"password\":\"base64(password\"",           /* unclosed */
+	    "\"password\":\"base64(base64(base64(base64(base64(password)))))\"", /* too deep */
+	    "\"extra\":\"t={{nonce}}\"",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		cg_buf j;
+		cg_buf_init(&j, 4096);
+		cg_buf_printf(&j,
+		              "{\"devices\":[{\"vendor\":\"v\",\"match\":\"x\",\"login\":{"
+		              "\"type\":\"form\",\"path\":\"/l\",\"user_field\":\"u\","
+		              "\"password_field\":\"p\",\"success\":\"ok\",\"steps\":[{\"path\":"
+		              "\"/t\",\"name\":\"token\",\"token\":\"<t>(\\\\w+)</t>\"}],%s},"
+		              "\"max_attempts\":1,\"credentials\":[]}]}",
+		              bad[i]);
+		CHECK(cg_xdevices_parse(cg_buf_slice(&j), "t", &d, &why) == CG_EPARSE);
+		cg_buf_free(&j);
+	}
+	CHECK(cg_xdevices_parse(
+	          CG_SLICE("{\"devices\":[{\"vendor\":\"v\",\"match\":\"x\",\"login\":{"
+	                   "\"type\":\"form\",\"path\":\"/l\",\"user_field\":\"u\","
+	                   "\"password_field\":\"p\",\"success\":\"ok\",\"steps\":[{\"path\":"
+	                   "\"/t\",\"name\":\"token\",\"token\":\"<t>(\\\\w+)</t>\"}],"
+	                   "\"password\":\"sha256hex(password+token)\",\"extra\":\"t={{token}}\"},"
+	                   "\"max_attempts\":1,\"credentials\":[{\"user\":\"admin\","
+	                   "\"password\":\"admin\",\"default\":\"d\"}]}]}"),
+	          "t", &d, &why) == CG_OK);
+	CHECK(d.n == 1 && d.v[0].nsteps == 1);
+	if (d.n == 1 && d.v[0].nsteps == 1) {
+		cg_xtokens tk = {.n = 1, .name = {"token"}};
+		CHECK(cg_xstep_token(&d.v[0].steps[0], CG_SLICE(""), CG_SLICE("x<t>12345678</t>"),
+		                     tk.value[0], sizeof tk.value[0]));
+		CHECK_STR(tk.value[0], "12345678");
+		CHECK(!cg_xstep_token(&d.v[0].steps[0], CG_SLICE(""), CG_SLICE("<t></t>"),
+		                      tk.value[0], sizeof tk.value[0]));
+		memcpy(tk.value[0], "12345678", 9);
+		CHECK(cg_xdevice_login_body(&d.v[0], &d.v[0].creds[0], &tk, &b) == CG_OK);
+		/* sha256("admin12345678") */
+		CHECK_STR(cg_buf_cstr(&b),
+		          "u=admin&p=3c8872c094682f4c3fcdffdab80a8d351dbeee9b31a29e6ea0"
+		          "92b51cf473e732&t=12345678");
+		/* without the token the body is not made */
+		CHECK(cg_xdevice_login_body(&d.v[0], &d.v[0].creds[0], NULL, &b) == CG_EINVAL);
+	}
+	cg_xdevices_free(&d);
+	cg_buf_free(&why);
+	cg_buf_free(&b);
+}
+
 /* The server scans a system's declared targets only inside its agency's
  * ranges or its own single addresses (exposure/scope.h). */
 TEST(system_scope)
@@ -624,5 +684,6 @@ int main(void)
 	RUN(devices);
 	RUN(system_scope);
 	RUN(form_login);
+	RUN(token_login);
 	return test_done();
 }
