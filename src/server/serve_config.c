@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "incident_deadlines.h"
 #include "report/make.h"
 
 static const char *const server_keys[] = {
@@ -349,6 +350,8 @@ void cg_serve_reload(cg_serve_opts *live, cg_serve_config *held, cg_store *st, c
 		    interval);
 		interval = 0;
 	}
+	/* the deadline notices of incident cases use the channels too */
+	cg_incident_deadlines_reconfigure(alerts);
 	live->web_interval_s = interval;
 	live->alert_config = alerts;
 	/* the strings of the previous file are no longer referenced */
