@@ -388,7 +388,7 @@ void api_incident_doc_issue(cg_req *req, cg_resp *resp)
 		cg_resp_error(resp, 500, "the document could not be rendered or stored", NULL);
 		goto done;
 	}
-	char signer[256];
+	char signer[256] = "";
 	if (pdf && sign_issued(req, form, &file, signer, sizeof signer, &why)) {
 		cg_error("incident documents: %s: %s", form, cg_buf_cstr(&why));
 		cg_resp_error(resp, 500, "the document could not be signed", NULL);
