@@ -34,6 +34,10 @@ json_t *api_incidents_record(const json_t *cur);
 static struct {
 	cg_store *st;
 	_Atomic(cg_jobs *) jobs;
+	/* findings arrived since the job's run began: a poke during a run
+	 * would be overwritten by the run's own next time, so the run looks
+	 * at this when it ends and comes again at once */
+	atomic_bool poked;
 	cg_playbooks books;
 	cg_autocase_rules *rules;
 } g;
@@ -41,6 +45,7 @@ static struct {
 void cg_incident_auto_poke(void)
 {
 	cg_jobs *j = atomic_load(&g.jobs);
+	atomic_store(&g.poked, true);
 	if (j)
 		cg_jobs_run_soon(j, JOB_NAME);
 }
@@ -400,7 +405,7 @@ static cg_err run(void *ctx, const cg_job *job, int64_t *next_run_ms, cg_buf *wh
 {
 	(void)ctx;
 	(void)job;
-	(void)next_run_ms;
+	atomic_store(&g.poked, false);
 	if (!g.rules || g.rules->n_rule == 0)
 		return CG_OK;
 	int64_t now = cg_time_now_ms();
@@ -419,6 +424,8 @@ static cg_err run(void *ctx, const cg_job *job, int64_t *next_run_ms, cg_buf *wh
 	}
 	json_decref(open);
 	json_decref(levels);
+	if (!err && atomic_load(&g.poked))
+		*next_run_ms = cg_time_now_ms();
 	return err;
 }
 

@@ -170,7 +170,6 @@ static cg_err run(void *ctx, const cg_job *job, int64_t *next_run_ms, cg_buf *wh
 {
 	(void)ctx;
 	(void)job;
-	(void)next_run_ms;
 	apply_new_alerts();
 	int64_t now = cg_time_now_ms(), remind = cg_web_alerts_remind_ms(g.alerts);
 	int64_t total = 0;
@@ -190,6 +189,13 @@ static cg_err run(void *ctx, const cg_job *job, int64_t *next_run_ms, cg_buf *wh
 			break;
 	}
 	cg_web_alerts_deliver_kind(g.alerts, CG_ALERT_NOTICE_PREFIX, true);
+	/* a reload during this run: its poke was overwritten by this run's
+	 * next time (jobs.h), so come again at once */
+	pthread_mutex_lock(&g.mu);
+	bool again = g.new_alerts;
+	pthread_mutex_unlock(&g.mu);
+	if (again)
+		*next_run_ms = cg_time_now_ms();
 	return CG_OK;
 }
 
