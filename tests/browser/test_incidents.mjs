@@ -29,7 +29,7 @@ const a2 = await call(srv.url, admin, "POST", "/agencies", { name: "Sở Xây d�
 const tok = await call(srv.url, admin, "POST", "/tokens", { name: "inc-test", scope: "ingest" });
 const now = new Date().toISOString();
 const ing = await call(srv.url, { token: tok.json && tok.json.token }, "POST", "/events", [
-	{ id: "inc-1", time: now, host: "10.12.30.5", source: "web", kind: "defacement", severity: "critical", subject: "https://syt.example.invalid/", summary: "Trang chủ Sở Y tế bị thay giao diện", evidence: {} },
+	{ id: "inc-1", time: now, host: "10.12.30.5", source: "web", kind: "defacement", severity: "high", subject: "https://syt.example.invalid/", summary: "Trang chủ Sở Y tế bị thay giao diện", evidence: {} },
 ]);
 T.ok(a1.status === 201 && a2.status === 201 && ing.status === 200 && ing.json.accepted === 1, "two agencies and a finding", ing.text);
 const otherPw = srv.addUser("canbo.sxd", "officer", a2.json.id);
