@@ -18,7 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static cg_autocase_rules r;
 	cg_buf why;
 	cg_buf_init(&why, 1024);
-	cg_err err = cg_autocase_parse(cg_slice_from((const char *)data, size), "f", kinds, &r, &why);
+	cg_err err =
+	    cg_autocase_parse(cg_slice_from((const char *)data, size), "f", kinds, &r, &why);
 	if (err) {
 		if (strncmp(cg_buf_cstr(&why), "f:", 2) != 0 || r.n_rule != 0)
 			abort();

@@ -18,7 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cg_buf why;
 	cg_buf_init(&why, 1024);
 	cg_playbook *p = NULL;
-	cg_err err = cg_playbook_parse(cg_slice_from((const char *)data, size), "f", kinds, &p, &why);
+	cg_err err =
+	    cg_playbook_parse(cg_slice_from((const char *)data, size), "f", kinds, &p, &why);
 	if (err) {
 		if (p || strncmp(cg_buf_cstr(&why), "f:", 2) != 0)
 			abort();

@@ -21,8 +21,8 @@
 #include "playbook/autocase.h"
 #include "playbook/playbook.h"
 
-#define JOB_NAME    "incident-auto"
-#define AUTO_ACTOR  "server:autocase"
+#define JOB_NAME   "incident-auto"
+#define AUTO_ACTOR "server:autocase"
 
 static struct {
 	cg_store *st;
@@ -45,8 +45,7 @@ void cg_incident_auto_poke(void)
 
 /* ---- playbooks (playbook/apply.h) -------------------------------------- */
 
-cg_err cg_incident_playbook_apply(cg_store *st, const cg_actor *actor, int64_t id,
-                                  int64_t now_ms)
+cg_err cg_incident_playbook_apply(cg_store *st, const cg_actor *actor, int64_t id, int64_t now_ms)
 {
 	cg_err err = cg_playbook_apply(st, &g.books, actor, id, now_ms, NULL);
 	if (err)
@@ -147,10 +146,10 @@ static cg_err open_case(const cg_autocase_rule *r, group *gr, int64_t now)
 	cg_buf_init(&desc, CG_INC_MAX_TEXT);
 	cg_buf_printf(&desc, "Mở tự động theo quy tắc %s (%s) từ %zu phát hiện:", r->name,
 	              r->title_en, gr->n);
-	json_t *body = json_pack("{s:s,s:s,s:s,s:I,s:O,s:b}", "title", title, "kind", r->case_kind,
-	                         "severity", cg_severity_name(gr->sev), "agency_id",
-	                         (json_int_t)gr->agency, "system_ids", gr->systems, "state_secret",
-	                         r->state_secret);
+	json_t *body =
+	    json_pack("{s:s,s:s,s:s,s:I,s:O,s:b}", "title", title, "kind", r->case_kind, "severity",
+	              cg_severity_name(gr->sev), "agency_id", (json_int_t)gr->agency, "system_ids",
+	              gr->systems, "state_secret", r->state_secret);
 	const char *sum = cg_json_get_str(gr->newest, "summary");
 	if (sum && desc.len + strlen(sum) + 8 < CG_INC_MAX_TEXT)
 		cg_buf_printf(&desc, "\n- %s", sum);
@@ -256,9 +255,9 @@ static cg_err apply_rule(const cg_autocase_rule *r, json_t *open, json_t *levels
 			int64_t sys = json_integer_value(json_object_get(ev, "system_id"));
 			cg_severity sev = CG_SEV_INFO;
 			cg_severity_parse(cg_json_get_str(ev, "severity"), &sev);
-			if (agency <= 0 ||
-			    !cg_autocase_match(r, cg_json_get_str(ev, "source"),
-			                       cg_json_get_str(ev, "kind"), sev, system_level(levels, sys)))
+			if (agency <= 0 || !cg_autocase_match(r, cg_json_get_str(ev, "source"),
+			                                      cg_json_get_str(ev, "kind"), sev,
+			                                      system_level(levels, sys)))
 				continue;
 			group *gr = group_for(&gs, &ng, agency);
 			int64_t *seq = gr ? realloc(gr->seq, (gr->n + 1) * sizeof *seq) : NULL;

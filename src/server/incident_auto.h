@@ -44,8 +44,7 @@ void cg_incident_auto_poke(void);
 
 /* Gives case id the tasks of its playbook when it does not follow it yet
  * (see above); nothing when no playbook answers its kind. */
-cg_err cg_incident_playbook_apply(cg_store *st, const cg_actor *actor, int64_t id,
-                                  int64_t now_ms);
+cg_err cg_incident_playbook_apply(cg_store *st, const cg_actor *actor, int64_t id, int64_t now_ms);
 /* Adds step, role and checklist to the tasks (a list as the store
  * returns it) of case c from the playbook it follows. */
 void cg_incident_tasks_enrich(const json_t *c, json_t *tasks);

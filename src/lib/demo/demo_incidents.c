@@ -77,8 +77,7 @@ static cg_err steps_done(cg_store *st, int64_t id, int n, int64_t now_ms)
 	return err;
 }
 
-static cg_err seed_one(cg_store *st, const cg_playbooks *books, const demo_case *d,
-                       int64_t now_ms)
+static cg_err seed_one(cg_store *st, const cg_playbooks *books, const demo_case *d, int64_t now_ms)
 {
 	int64_t agency = 0;
 	cg_err err = cg_store_agency_lookup(st, &province, d->agency_code, &agency);

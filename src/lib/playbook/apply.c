@@ -30,8 +30,8 @@ static size_t case_domains(cg_store *st, const json_t *c, json_t *systems, const
 		if (cg_store_inv_get(st, &(cg_scope){0}, CG_RES_SYSTEM, json_integer_value(v), &s))
 			continue;
 		json_array_append_new(systems, s);
-		json_array_foreach(json_object_get(s, "domains"), k, d) if (json_is_string(d) &&
-		                                                            n < MAX_DOMAINS) out[n++] =
+		json_array_foreach(json_object_get(s, "domains"), k,
+		                   d) if (json_is_string(d) && n < MAX_DOMAINS) out[n++] =
 		    json_string_value(d);
 	}
 	return n;
@@ -41,8 +41,8 @@ static json_t *step_json(const cg_pb_step *s, int64_t task)
 {
 	json_t *checks = json_array();
 	for (int i = 0; i < s->n_check; i++)
-		json_array_append_new(checks, json_pack("{s:s,s:s}", "vi", s->check[i].vi, "en",
-		                                        s->check[i].en));
+		json_array_append_new(
+		    checks, json_pack("{s:s,s:s}", "vi", s->check[i].vi, "en", s->check[i].en));
 	return json_pack("{s:s,s:I,s:s,s:s,s:o}", "step", s->name, "task", (json_int_t)task, "role",
 	                 cg_pb_role_name(s->role), "title_en", s->title_en, "checklist", checks);
 }
@@ -53,8 +53,8 @@ static cg_err add_tasks(cg_store *st, int64_t id, const cg_playbook *pb, int64_t
 {
 	*steps = json_array();
 	for (int i = 0; i < pb->n_step; i++) {
-		json_t *t = json_pack("{s:s,s:n,s:n,s:b}", "title", pb->step[i].title_vi, "assignee",
-		                      "due_at", "done", 0);
+		json_t *t = json_pack("{s:s,s:n,s:n,s:b}", "title", pb->step[i].title_vi,
+		                      "assignee", "due_at", "done", 0);
 		int64_t task = 0;
 		cg_err err = cg_store_incident_task_put(st, id, t, now, &task);
 		json_decref(t);
@@ -65,8 +65,8 @@ static cg_err add_tasks(cg_store *st, int64_t id, const cg_playbook *pb, int64_t
 	return CG_OK;
 }
 
-cg_err cg_playbook_apply(cg_store *st, const cg_playbooks *books, const cg_actor *actor,
-                         int64_t id, int64_t now_ms, const cg_playbook **followed)
+cg_err cg_playbook_apply(cg_store *st, const cg_playbooks *books, const cg_actor *actor, int64_t id,
+                         int64_t now_ms, const cg_playbook **followed)
 {
 	if (followed)
 		*followed = NULL;
@@ -96,7 +96,8 @@ cg_err cg_playbook_apply(cg_store *st, const cg_playbooks *books, const cg_actor
 		json_t *rec = cg_playbook_case_record(c);
 		json_object_set_new(rec, "playbook",
 		                    json_pack("{s:s,s:s,s:s,s:O}", "name", pb->name, "title_vi",
-		                              pb->title_vi, "title_en", pb->title_en, "steps", steps));
+		                              pb->title_vi, "title_en", pb->title_en, "steps",
+		                              steps));
 		json_t *detail = json_pack("{s:s,s:s,s:I}", "name", pb->name, "title", pb->title_vi,
 		                           "tasks", (json_int_t)pb->n_step);
 		cg_inc_write w = {.id = id,
@@ -126,8 +127,8 @@ void cg_playbook_tasks_enrich(const json_t *c, json_t *tasks)
 	json_array_foreach(tasks, i, t)
 	{
 		json_int_t id = json_integer_value(json_object_get(t, "id"));
-		json_array_foreach(steps, k, s) if (json_integer_value(json_object_get(s, "task")) ==
-		                                    id)
+		json_array_foreach(steps, k,
+		                   s) if (json_integer_value(json_object_get(s, "task")) == id)
 		{
 			json_object_set(t, "step", json_object_get(s, "step"));
 			json_object_set(t, "role", json_object_get(s, "role"));
@@ -136,4 +137,3 @@ void cg_playbook_tasks_enrich(const json_t *c, json_t *tasks)
 		}
 	}
 }
-

@@ -26,8 +26,8 @@
 /* Gives case id the tasks of its playbook when it does not follow it
  * yet; CG_OK and nothing when no playbook answers it. *followed (may be
  * NULL) gets the playbook it follows now, or NULL. */
-cg_err cg_playbook_apply(cg_store *st, const cg_playbooks *books, const cg_actor *actor,
-                         int64_t id, int64_t now_ms, const cg_playbook **followed);
+cg_err cg_playbook_apply(cg_store *st, const cg_playbooks *books, const cg_actor *actor, int64_t id,
+                         int64_t now_ms, const cg_playbook **followed);
 
 /* Adds step, role, title_en and checklist to the tasks (a list as the
  * store returns it) of case c from the playbook it follows. */

@@ -219,10 +219,8 @@ cg_err cg_autocase_parse(cg_slice text, const char *name, const char *const *cas
                          cg_autocase_rules *out, cg_buf *why)
 {
 	memset(out, 0, sizeof *out);
-	parser p = {.name = name ? name : "(autocase)",
-	            .why = why,
-	            .case_kinds = case_kinds,
-	            .out = out};
+	parser p = {
+	    .name = name ? name : "(autocase)", .why = why, .case_kinds = case_kinds, .out = out};
 	if (text.len > CG_AUTOCASE_MAX_FILE) {
 		fail(&p, "file larger than %u bytes", CG_AUTOCASE_MAX_FILE);
 		return CG_ETOOBIG;
@@ -261,8 +259,7 @@ cg_err cg_autocase_load(const char *path, const char *const *case_kinds, cg_auto
 	return err;
 }
 
-cg_err cg_autocase_load_default(const char *const *case_kinds, cg_autocase_rules *out,
-                                cg_buf *why)
+cg_err cg_autocase_load_default(const char *const *case_kinds, cg_autocase_rules *out, cg_buf *why)
 {
 	char dir[4096], path[4200];
 	memset(out, 0, sizeof *out);

@@ -56,8 +56,7 @@ cg_err cg_autocase_parse(cg_slice text, const char *name, const char *const *cas
 cg_err cg_autocase_load(const char *path, const char *const *case_kinds, cg_autocase_rules *out,
                         cg_buf *why);
 /* autocase/rules.txt in the rules directory (core/rulesdir.h). */
-cg_err cg_autocase_load_default(const char *const *case_kinds, cg_autocase_rules *out,
-                                cg_buf *why);
+cg_err cg_autocase_load_default(const char *const *case_kinds, cg_autocase_rules *out, cg_buf *why);
 
 /* Whether one finding counts for the rule: its source, kind, severity
  * and the level of its system (0 when it has none). */

@@ -177,13 +177,15 @@ static cg_err playbook_line(parser *p, cg_slice kw, cg_slice rest)
 		cg_slice d;
 		while ((d = word(&rest)).len) {
 			if (!is_domain(d))
-				return fail(p, "system: a domain of the inventory (letters, digits, - .)");
+				return fail(
+				    p, "system: a domain of the inventory (letters, digits, - .)");
 			if (pb->n_system >= CG_PLAYBOOK_MAX_SYSTEMS)
 				return fail(p, "more than %d systems", CG_PLAYBOOK_MAX_SYSTEMS);
 			char *dst = pb->system[pb->n_system++];
 			for (size_t i = 0; i < d.len; i++)
-				dst[i] = (d.ptr[i] >= 'A' && d.ptr[i] <= 'Z') ? (char)(d.ptr[i] + 32)
-				                                               : d.ptr[i];
+				dst[i] = (d.ptr[i] >= 'A' && d.ptr[i] <= 'Z')
+				             ? (char)(d.ptr[i] + 32)
+				             : d.ptr[i];
 			dst[d.len] = '\0';
 		}
 		return CG_OK;
@@ -430,7 +432,8 @@ cg_err cg_playbooks_load_dir(const char *dir, const char *const *kinds, cg_playb
 		if (n > CG_PLAYBOOK_MAX) {
 			if (why) {
 				cg_buf_reset(why);
-				cg_buf_printf(why, "%s: more than %d playbooks", dir, CG_PLAYBOOK_MAX);
+				cg_buf_printf(why, "%s: more than %d playbooks", dir,
+				              CG_PLAYBOOK_MAX);
 			}
 			err = CG_ETOOBIG;
 		} else if (!(names[n++] = strdup(e->d_name))) {

@@ -56,9 +56,12 @@ TEST(errors_name_file_and_line)
 	    {"playbook Bad\n", "pb.txt:1: playbook NAME"},
 	    {"playbook a\nkind nope\n", "pb.txt:2: unknown incident kind"},
 	    {"playbook a\ntitle_vi x\ntitle_en y\nkind ddos\n", "pb.txt:5: playbook a: no step"},
-	    {"playbook a\ntitle_vi x\ntitle_en y\n\nstep s\n  role officer\n", "pb.txt:5: step s: title_vi"},
-	    {"playbook a\ntitle_vi x\ntitle_en y\nkind ddos\nstep s\n  role chief\n", "pb.txt:6: unknown role"},
-	    {"playbook a\ntitle_vi x\ntitle_en y\nkind ddos\nstep s\n title_vi a\n title_en b\n check_vi c\n"
+	    {"playbook a\ntitle_vi x\ntitle_en y\n\nstep s\n  role officer\n",
+	     "pb.txt:5: step s: title_vi"},
+	    {"playbook a\ntitle_vi x\ntitle_en y\nkind ddos\nstep s\n  role chief\n",
+	     "pb.txt:6: unknown role"},
+	    {"playbook a\ntitle_vi x\ntitle_en y\nkind ddos\nstep s\n title_vi a\n title_en b\n "
+	     "check_vi c\n"
 	     "step t\n",
 	     "pb.txt:8: check_vi without its check_en"},
 	    {"playbook a\nkind ddos\nstep s\n check_en x\n", "pb.txt:4: check_en must follow"},
@@ -83,7 +86,8 @@ TEST(errors_name_file_and_line)
 
 TEST(set_refuses_ambiguity)
 {
-	const char *a = "playbook a\ntitle_vi x\ntitle_en y\nkind ddos\nstep s\n title_vi a\n title_en b\n";
+	const char *a =
+	    "playbook a\ntitle_vi x\ntitle_en y\nkind ddos\nstep s\n title_vi a\n title_en b\n";
 	const char *b = "playbook b\ntitle_vi x\ntitle_en y\nkind ddos other\nstep s\n title_vi a\n"
 	                " title_en b\n";
 	const char *c = "playbook c\ntitle_vi x\ntitle_en y\nkind ddos\nsystem s.vn\nstep s\n"
@@ -94,9 +98,11 @@ TEST(set_refuses_ambiguity)
 	cg_playbook *p;
 	CHECK(parse(a, &p, &why) == CG_OK && cg_playbooks_add(&set, p, "a.txt", &why) == CG_OK);
 	CHECK(parse(c, &p, &why) == CG_OK && cg_playbooks_add(&set, p, "c.txt", &why) == CG_OK);
-	CHECK(parse(b, &p, &why) == CG_OK && cg_playbooks_add(&set, p, "b.txt", &why) == CG_ECONFLICT);
+	CHECK(parse(b, &p, &why) == CG_OK &&
+	      cg_playbooks_add(&set, p, "b.txt", &why) == CG_ECONFLICT);
 	CHECK(strstr(cg_buf_cstr(&why), "b.txt: playbook b answers the same kind (ddos)") != NULL);
-	CHECK(parse(a, &p, &why) == CG_OK && cg_playbooks_add(&set, p, "a2.txt", &why) == CG_ECONFLICT);
+	CHECK(parse(a, &p, &why) == CG_OK &&
+	      cg_playbooks_add(&set, p, "a2.txt", &why) == CG_ECONFLICT);
 	CHECK(set.n == 2);
 	const char *d[] = {"s.vn"};
 	CHECK(strcmp(cg_playbook_select(&set, "ddos", d, 1)->name, "c") == 0);
