@@ -51,6 +51,8 @@ def pdfsig(data):
     return subprocess.run(["pdfsig", p], stdout=subprocess.PIPE, stderr=subprocess.STDOUT).stdout.decode()
 
 
+# a Server( subclass reading the configuration file: tests/run.sh runs
+# this on SQLite and again on PostgreSQL
 class Srv(S.Server):
     extra_args = ("--config", conf, "--web-interval", "0")
 
