@@ -30,6 +30,7 @@
 #include "api_metrics.h"
 #include "api/netaddr.h"
 #include "api/triage.h"
+#include "incident_auto.h"
 #include "core/event.h"
 #include "core/json.h"
 #include "core/limits.h"
@@ -286,6 +287,8 @@ void api_events_ingest(cg_req *req, cg_resp *resp)
 	else
 		cg_metrics_ingest(accepted, dups, json_array_size(rejected),
 		                  (uint64_t)(cg_mono_us() - t0));
+	if (!err && accepted)
+		cg_incident_auto_poke(); /* the auto-case rules look at them soon */
 	if (!err)
 		cg_resp_json(resp, 200,
 		             json_pack("{s:I,s:I,s:O}", "accepted", (json_int_t)accepted,

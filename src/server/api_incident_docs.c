@@ -9,8 +9,11 @@
  *   POST /api/v1/incidents/{id}/documents              issue one:
  *        {form, format, fields?} -> the case
  *
- * Issuing renders the report with the fields the officer edited, keeps
- * the file in the blob store (DATA/blobs, content-addressed) and, in one
+ * Issuing renders the report with the fields the officer edited, signs
+ * a PDF when [reports] names a signing key (the key the scheduled reports
+ * are signed with, report_job.h: PAdES baseline B, sign/pdfsign.h; a key
+ * that cannot be used refuses the issue rather than sending it unsigned),
+ * keeps the file in the blob store (DATA/blobs, content-addressed) and, in one
  * store write, records it on the case's timeline ("document": form,
  * format, number, sha256, size) and sets the case's field that stops the
  * form's clock (reported_at or closing_reported_at) when it was not set.
@@ -40,7 +43,9 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "incident_deadlines.h"
+#include "report_job.h"
 #include "server.h"
+#include "sign/pdfsign.h"
 #include "store/blob.h"
 
 void api_incident_doc_get(cg_req *req, cg_resp *resp);
@@ -124,6 +129,36 @@ static cg_err render(cg_req *req, const json_t *c, const char *form, bool pdf, c
 	cg_doc_free(d);
 	json_decref(agency);
 	json_decref(systems);
+	return err;
+}
+
+/* Signs the issued PDF in file (replaced by the signed one) when a key
+ * is configured; *signer gets the signer's name ("" when not signed). */
+static cg_err sign_issued(cg_req *req, const char *form, cg_buf *file, char *signer, size_t n,
+                          cg_buf *why)
+{
+	signer[0] = '\0';
+	const cg_serve_reports *r = req->srv->reports;
+	if (!r || !r->sign_key)
+		return CG_OK;
+	cg_signer *s = NULL;
+	cg_err err = cg_report_signer(r, &s, why);
+	if (err)
+		return err;
+	cg_buf out;
+	cg_buf_init(&out, file->len + 65536);
+	char reason[96];
+	snprintf(reason, sizeof reason, "Báo cáo sự cố (%s)",
+	         strcmp(form, "mau-04") == 0 ? "Mẫu 04" : "Mẫu 03");
+	err = cg_pdf_sign(s, cg_buf_slice(file), cg_time_now_ms() / 1000, reason, &out, why);
+	if (!err) {
+		cg_buf tmp = *file;
+		*file = out;
+		out = tmp;
+		snprintf(signer, n, "%s", r->signer_name ? r->signer_name : cg_signer_name(s));
+	}
+	cg_buf_free(&out);
+	cg_signer_free(s);
 	return err;
 }
 
@@ -353,6 +388,12 @@ void api_incident_doc_issue(cg_req *req, cg_resp *resp)
 		cg_resp_error(resp, 500, "the document could not be rendered or stored", NULL);
 		goto done;
 	}
+	char signer[256] = "";
+	if (pdf && sign_issued(req, form, &file, signer, sizeof signer, &why)) {
+		cg_error("incident documents: %s: %s", form, cg_buf_cstr(&why));
+		cg_resp_error(resp, 500, "the document could not be signed", NULL);
+		goto done;
+	}
 	cg_blob_writer *w = NULL;
 	char hex[CG_BLOB_HEX_LEN + 1];
 	uint64_t size = 0;
@@ -382,6 +423,8 @@ void api_incident_doc_issue(cg_req *req, cg_resp *resp)
 	detail = json_pack("{s:s,s:s,s:s,s:s,s:I,s:s,s:O}", "form", form, "format",
 	                   pdf ? "pdf" : "docx", "number", number, "sha256", hex, "size",
 	                   (json_int_t)size, "issued_at", ts, "fields", fields);
+	if (signer[0])
+		json_object_set_new(detail, "signed_by", json_string(signer));
 	cg_inc_write wr = {.id = req->id,
 	                   .expect_state = cg_json_get_str(c, "state"),
 	                   .rec = rec,

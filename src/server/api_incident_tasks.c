@@ -8,13 +8,16 @@
  * The case is read in the caller's scope and the policy asked with its
  * agency (read to list, update to change), api/incident_task.h decides
  * the record, the store keeps it, and the change goes on the case's
- * timeline ("task": the task's id, title and what changed).
+ * timeline ("task": the task's id, title and what changed). A task made
+ * from a playbook's step is listed with that step's name, role, English
+ * title and checklist (incident_auto.h).
  */
 #include <string.h>
 
 #include "api/incident_task.h"
 #include "core/json.h"
 #include "core/timeutil.h"
+#include "incident_auto.h"
 #include "server.h"
 
 void api_incident_tasks_list(cg_req *req, cg_resp *resp);
@@ -39,8 +42,11 @@ static bool case_allowed(cg_req *req, cg_resp *resp, cg_pol_action act)
 
 static void list(cg_req *req, cg_resp *resp, unsigned status)
 {
-	json_t *items = NULL;
+	json_t *items = NULL, *c = NULL;
 	cg_err err = cg_store_incident_tasks(req->srv->store, req->id, &items);
+	if (!err && cg_store_incident_get(req->srv->store, &req->scope, req->id, &c) == CG_OK)
+		cg_incident_tasks_enrich(c, items); /* step, role, checklist */
+	json_decref(c);
 	if (err)
 		cg_resp_store_error(resp, err, "tasks");
 	else

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "api/incident.h"
+#include "incident_auto.h"
 #include "incident_deadlines.h"
 #include "core/limits.h"
 #include "core/timeutil.h"
@@ -222,6 +223,8 @@ void api_incidents_create(cg_req *req, cg_resp *resp)
 	json_decref(detail);
 	json_decref(rec);
 	free(ids);
+	if (!err) /* the playbook's steps become the case's tasks */
+		cg_incident_playbook_apply(req->srv->store, &req->actor, id, now);
 	answer(req, resp, err, id, 201);
 }
 
@@ -301,6 +304,9 @@ void api_incidents_patch(cg_req *req, cg_resp *resp)
 		err = cg_store_incident_write(req->srv->store, &req->scope, &req->actor, &w, now,
 		                              &id);
 		json_decref(detail);
+		/* another kind, or other systems, may call for another playbook */
+		if (!err && (json_object_get(body, "kind") || json_object_get(body, "system_ids")))
+			cg_incident_playbook_apply(req->srv->store, &req->actor, req->id, now);
 		answer(req, resp, err, req->id, 200);
 	}
 	json_decref(rec);

@@ -46,6 +46,7 @@
 #include "events_job.h"
 #include "exposure_job.h"
 #include "jobs.h"
+#include "incident_auto.h"
 #include "incident_deadlines.h"
 #include "web_watch.h"
 
@@ -1248,6 +1249,7 @@ int cg_serve_run(const cg_serve_opts *o)
 	    cg_xp_job_add(jobs, g_srv.store, o->data_dir, o->exposure_days, o->exposure_days_l3,
 	                  o->alert_config, &xpjob) ||
 	    cg_incident_deadlines_start(jobs, g_srv.store, o->data_dir, o->alert_config, &bwhy) ||
+	    cg_incident_auto_start(jobs, g_srv.store, &bwhy) ||
 	    cg_compliance_job_add(jobs, g_srv.store, o, &bwhy) ||
 	    cg_report_job_add(jobs, g_srv.store, o, &bwhy) ||
 	    cg_forward_jobs_add(jobs, g_srv.store, o->fwd, o->nfwd) || cg_jobs_start(jobs)) {
@@ -1256,6 +1258,7 @@ int cg_serve_run(const cg_serve_opts *o)
 		cg_buf_free(&bwhy);
 		cg_jobs_free(jobs);
 		cg_incident_deadlines_stop();
+		cg_incident_auto_stop();
 		cg_compliance_job_close();
 		cg_web_watch_stop(watch);
 		cg_xp_job_free(xpjob);
@@ -1297,6 +1300,7 @@ int cg_serve_run(const cg_serve_opts *o)
 	dns_jobs_shutdown();
 	cg_jobs_free(jobs); /* a run in progress finishes first */
 	cg_incident_deadlines_stop();
+	cg_incident_auto_stop();
 	cg_compliance_job_close();
 	cg_web_watch_stop(watch);
 	cg_xp_job_free(xpjob);

@@ -29,6 +29,10 @@
 cg_err cg_incident_deadlines_start(cg_jobs *j, cg_store *st, const char *data_dir,
                                    const char *alert_config, cg_buf *why);
 void cg_incident_deadlines_stop(void);
+/* SIGHUP (serve_config.h): the alert channels from this file (NULL:
+ * DATA/alerts.ini) at the job's next run, which is asked for now; a file
+ * that does not load leaves the channels in force. */
+void cg_incident_deadlines_reconfigure(const char *alert_config);
 /* The rules in force (NULL before start). */
 const cg_deadline_rules *cg_incident_rules(void);
 /* The highest security level of the case's systems (0 when none). */

@@ -11,6 +11,7 @@
 #include "core/limits.h"
 #include "core/log.h"
 #include "exposure_job.h"
+#include "incident_deadlines.h"
 #include "report/make.h"
 
 static const char *const server_keys[] = {
@@ -370,6 +371,8 @@ void cg_serve_reload(cg_serve_opts *live, cg_serve_config *held, cg_store *st, c
 		    interval);
 		interval = 0;
 	}
+	/* the deadline notices of incident cases use the channels too */
+	cg_incident_deadlines_reconfigure(alerts);
 	live->web_interval_s = interval;
 	live->alert_config = alerts;
 	/* the exposure-scan job reads its periods at each run */

@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "api/triage.h"
+#include "incident_auto.h"
 #include "core/event.h"
 #include "core/fileio.h"
 #include "core/json.h"
@@ -250,6 +251,8 @@ static void store_event(cg_web_watch *w, const cg_event *ev, const portal *p)
 	if (cg_store_events_insert(w->st, &in, 1, cg_time_now_ms(), &acc, &dup))
 		cg_error("web watcher: cannot store a %s event for %s: %s", ev->kind, ev->subject,
 		         cg_store_errmsg());
+	else if (acc)
+		cg_incident_auto_poke(); /* a defacement may open a case (incident_auto.h) */
 }
 
 /* A finding of this check: a new alert when (URL, kind) is not open. */

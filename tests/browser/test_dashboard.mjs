@@ -259,7 +259,8 @@ const hostile = "<script>window.__pwned=1;alert('xss')</script><img src=x onerro
 await T.step("events posted with the API token are accepted", async () => {
 	const now = new Date().toISOString();
 	const r = await call(srv.url, { token }, "POST", "/events", [
-		{ id: "bt-evt-1", time: now, host: "web01.laichau.gov.vn", agency: "STC-T", source: "web", kind: "defacement", severity: "critical",
+		/* a critical redirect: a critical defacement would open a case by itself (rules/autocase) */
+		{ id: "bt-evt-1", time: now, host: "web01.laichau.gov.vn", agency: "STC-T", source: "web", kind: "redirect", severity: "critical",
 			subject: "https://sotc.laichau.gov.vn/", summary: "Trang chủ bị thay đổi giao diện (kiểm thử)", evidence: { changed_ratio: 0.91 } },
 		{ id: "bt-evt-2", time: now, host: "web01.laichau.gov.vn", agency: "STC-T", source: "web", kind: "defacement", severity: "high",
 			subject: "<img src=x onerror=alert(3)>", summary: hostile, evidence: { title: hostile } },

@@ -27,7 +27,9 @@ const ing = await call(srv.url, admin, "POST", "/tokens", { name: "feed", scope:
 const now = Date.now();
 const ev = (id, agency, source, kind, severity, host, subject) => ({ id, time: new Date(now - 60e3).toISOString(), host, agency, source, kind, severity, subject, summary: id, evidence: {} });
 const r = await call(srv.url, { token: ing.json.token }, "POST", "/events", [
-	ev("c1", "stp", "web", "defacement", "critical", "w", "https://stp.example.invalid/"),
+	/* a critical defacement would open a case by itself (rules/autocase) and
+	 * leave the open findings: a critical redirect stays open */
+	ev("c1", "stp", "web", "redirect", "critical", "w", "https://stp.example.invalid/"),
 	ev("h1", "stp", "malware", "malware", "high", "pc-01", "C:\\a.exe"),
 	ev("h2", "syt", "agent", "offline", "high", "pc-unknown", "pc-unknown"),
 	ev("m1", "syt", "dns", "infected_client", "medium", "resolver", "10.2.3.4"),

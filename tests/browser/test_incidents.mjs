@@ -29,7 +29,7 @@ const a2 = await call(srv.url, admin, "POST", "/agencies", { name: "Sở Xây d�
 const tok = await call(srv.url, admin, "POST", "/tokens", { name: "inc-test", scope: "ingest" });
 const now = new Date().toISOString();
 const ing = await call(srv.url, { token: tok.json && tok.json.token }, "POST", "/events", [
-	{ id: "inc-1", time: now, host: "10.12.30.5", source: "web", kind: "defacement", severity: "critical", subject: "https://syt.example.invalid/", summary: "Trang chủ Sở Y tế bị thay giao diện", evidence: {} },
+	{ id: "inc-1", time: now, host: "10.12.30.5", source: "web", kind: "defacement", severity: "high", subject: "https://syt.example.invalid/", summary: "Trang chủ Sở Y tế bị thay giao diện", evidence: {} },
 ]);
 T.ok(a1.status === 201 && a2.status === 201 && ing.status === 200 && ing.json.accepted === 1, "two agencies and a finding", ing.text);
 const otherPw = srv.addUser("canbo.sxd", "officer", a2.json.id);
@@ -72,7 +72,7 @@ await T.step("a note goes onto the timeline, as text", async () => {
 	await page.waitForFunction(() => { const x = document.querySelector("#inc-timeline"); return x && x.textContent.includes("<b>từ bản sao lưu</b>"); });
 	await screenshots(page, "incident-page");
 	const rows = await page.$$("#inc-timeline tbody tr");
-	return rows.length === 5;
+	return rows.length === 6; /* with the playbook's entry */
 });
 await T.step("the case shows its reporting clocks and recording the report stops one", async () => {
 	const rows = await page.$$eval("#inc-clocks tr.clock-row", (xs) => xs.map((x) => [x.dataset.rule, x.textContent]));
@@ -113,16 +113,27 @@ await T.step("an evidence file is attached from the case page, its type from its
 	return row.includes("trang-bi-sua.png") && row.includes("text/plain") && res.status() === 200 &&
 		res.headers()["content-type"] === "application/octet-stream" && res.headers()["content-disposition"].startsWith("attachment;");
 });
-await T.step("a task is added on the case page and marked done", async () => {
+await T.step("the case follows its playbook: its steps are tasks with roles and checklists", async () => {
+	const p = await page.textContent("#inc-playbook");
+	const n = (await page.$$("#inc-tasks input.task-done")).length;
+	const txt = await page.textContent("#inc-tasks");
+	return n > 0 && p.includes("Kịch bản ứng cứu") && p.includes(`đã xong 0/${n} bước`) &&
+		txt.includes("Cán bộ chuyên trách") && (await page.$$("#inc-tasks ul.checklist li")).length > 0;
+});
+await T.step("a task is added on the case page and a step marked done", async () => {
+	const n = (await page.$$("#inc-tasks input.task-done")).length;
 	await page.fill("#inc-task-title", "Kiểm tra mã nguồn <trang chủ>");
 	await page.fill("#inc-task-assignee", "quantri");
 	await page.click("#inc-tasks button:has-text('Thêm nhiệm vụ')");
-	await page.waitForSelector("#inc-tasks input.task-done");
+	await page.waitForFunction((k) => document.querySelectorAll("#inc-tasks input.task-done").length === k, n + 1);
 	await page.click("#inc-tasks input.task-done");
 	await page.waitForFunction(() => { const x = document.querySelector("#inc-tasks input.task-done"); return x && x.checked; });
+	await screenshots(page, "incident-playbook");
 	const r = await call(srv.url, admin, "GET", "/incidents/" + page.url().match(/id=(\d+)/)[1] + "/tasks");
-	return r.json.items.length === 1 && r.json.items[0].done === true && r.json.items[0].title === "Kiểm tra mã nguồn <trang chủ>" &&
-		(await page.textContent("#inc-tasks")).includes("Kiểm tra mã nguồn <trang chủ>");
+	const items = r.json.items;
+	return items.length === n + 1 && items[0].done === true && items[0].step && items[n].title === "Kiểm tra mã nguồn <trang chủ>" &&
+		(await page.textContent("#inc-tasks")).includes("Kiểm tra mã nguồn <trang chủ>") &&
+		(await page.textContent("#inc-playbook-progress")) === `đã xong 1/${n} bước`;
 });
 const late = await call(srv.url, admin, "POST", "/incidents", { title: "Mã độc lây lan", kind: "malware", severity: "high", agency_id: a1.json.id,
 	detected_at: new Date(Date.now() - 30 * 86400000).toISOString() });

@@ -21,7 +21,8 @@ const ing = await call(srv.url, admin, "POST", "/tokens", { name: "feed", scope:
 const at = (h) => new Date(Date.now() - h * 3600e3).toISOString();
 await call(srv.url, { token: ing.json.token }, "POST", "/events", [
 	{ id: "e1", time: at(50), host: "h", agency: "bb", source: "web", kind: "spam", severity: "high", subject: "https://bb.example.invalid/", summary: "Chèn liên kết cờ bạc", evidence: {} },
-	{ id: "e2", time: at(1), host: "h", agency: "yy", source: "web", kind: "defacement", severity: "critical", subject: "https://yy.example.invalid/", summary: "Trang chủ bị thay giao diện", evidence: { url: "https://yy.example.invalid/" } },
+	/* a critical redirect: a critical defacement would open a case by itself (rules/autocase) */
+	{ id: "e2", time: at(1), host: "h", agency: "yy", source: "web", kind: "redirect", severity: "critical", subject: "https://yy.example.invalid/", summary: "Trang chủ bị thay giao diện", evidence: { url: "https://yy.example.invalid/" } },
 	{ id: "e3", time: at(100), host: "h", agency: "bb", source: "web", kind: "spam", severity: "medium", subject: "https://bb.example.invalid/x", summary: "Spam", evidence: {} },
 ]);
 

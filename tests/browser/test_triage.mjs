@@ -25,7 +25,7 @@ const ag = await call(srv.url, admin, "POST", "/agencies", { name: "Sở Y tế"
 const tok = await call(srv.url, admin, "POST", "/tokens", { name: "triage-test", scope: "ingest" });
 const now = new Date().toISOString();
 const evs = [
-	{ id: "tr-1", time: now, host: "10.12.30.5", source: "web", kind: "defacement", severity: "critical", subject: "https://syt.example.invalid/", summary: "Trang chủ bị thay giao diện", evidence: { url: "https://syt.example.invalid/" } },
+	{ id: "tr-1", time: now, host: "10.12.30.5", source: "web", kind: "defacement", severity: "high", subject: "https://syt.example.invalid/", summary: "Trang chủ bị thay giao diện", evidence: { url: "https://syt.example.invalid/" } },
 	{ id: "tr-2", time: now, host: "10.12.30.6", source: "web", kind: "spam", severity: "high", subject: "https://syt.example.invalid/tin", summary: "Liên kết cờ bạc <script>alert(1)</script>", evidence: {} },
 	{ id: "tr-3", time: now, host: "10.12.30.7", source: "agent", kind: "offline", severity: "medium", subject: "pc-07", summary: "Máy pc-07 mất kết nối", evidence: {} },
 ];

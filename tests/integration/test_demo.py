@@ -150,8 +150,13 @@ def main():
            "the demo has incident cases in different states (seeded once)", states_seen)
         deface = next((c for c in cases["items"] if c["kind"] == "defacement"), None)
         one = get(f"/incidents/{deface['id']}") if deface else {}
-        ok(len(one.get("events", [])) == 1 and [x["what"] for x in one.get("timeline", [])] == ["created", "state", "state", "state"],
+        ok(len(one.get("events", [])) == 1 and [x["what"] for x in one.get("timeline", [])] == ["created", "playbook", "state", "state", "state"],
            "the defacement case links its finding and has its timeline", one)
+        tasks = get(f"/incidents/{deface['id']}/tasks") if deface else {}
+        done = [k["done"] for k in tasks.get("items", [])]
+        ok(one.get("playbook", {}).get("name") == "defacement" and len(done) == 7 and 0 < sum(done) < 7
+           and all(k.get("role") for k in tasks["items"]),
+           "it follows the defacement playbook, some steps done (the case is contained)", done)
         systems = get("/systems?limit=500")["items"]
         levels = {s["level"] for s in systems}
         states = {s["dossier_status"] for s in systems}

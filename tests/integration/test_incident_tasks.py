@@ -29,15 +29,18 @@ try:
     _, c1, _ = o1.req("POST", "/api/v1/incidents", {"title": "Mã độc", "kind": "malware", "severity": "high", "agency_id": a1["id"]})
     _, c2, _ = admin.req("POST", "/api/v1/incidents", {"title": "Khác", "kind": "other", "severity": "low", "agency_id": a2["id"]})
     base = f"/api/v1/incidents/{c1['id']}/tasks"
+    _, r0, _ = o1.req("GET", base)
+    n0 = len(r0["items"])  # the malware playbook's steps (test_incident_playbooks.py)
+    t.ok(n0 > 0 and all(k.get("role") for k in r0["items"]), "the case starts with its playbook's tasks", r0)
 
     st, r, _ = o1.req("POST", base, {"title": "Cô lập máy nhiễm", "assignee": "o1", "due_at": "2026-12-05T10:00:00+07:00"})
-    t.ok(st == 201 and len(r["items"]) == 1 and r["items"][0]["title"] == "Cô lập máy nhiễm" and r["items"][0]["due_at"] == "2026-12-05T03:00:00.000Z"
-         and r["items"][0]["done"] is False and r["items"][0]["assignee"] == "o1", "an officer adds a task (due time kept in UTC)", r)
-    task = r["items"][0]["id"]
+    t.ok(st == 201 and len(r["items"]) == n0 + 1 and r["items"][n0]["title"] == "Cô lập máy nhiễm" and r["items"][n0]["due_at"] == "2026-12-05T03:00:00.000Z"
+         and r["items"][n0]["done"] is False and r["items"][n0]["assignee"] == "o1", "an officer adds a task (due time kept in UTC)", r)
+    task = r["items"][n0]["id"]
     st, r, _ = o1.req("POST", base, {"title": "Quét toàn bộ máy trạm"})
-    t.ok(st == 201 and len(r["items"]) == 2 and r["items"][1]["assignee"] is None, "a second task, no assignee", r)
+    t.ok(st == 201 and len(r["items"]) == n0 + 2 and r["items"][n0 + 1]["assignee"] is None, "a second task, no assignee", r)
     st, r, _ = o1.req("PATCH", f"{base}/{task}", {"done": True})
-    t.ok(st == 200 and r["items"][0]["done"] is True and r["items"][0]["title"] == "Cô lập máy nhiễm", "the task is marked done, the rest kept", r)
+    t.ok(st == 200 and r["items"][n0]["done"] is True and r["items"][n0]["title"] == "Cô lập máy nhiễm", "the task is marked done, the rest kept", r)
     _, c, _ = o1.req("GET", f"/api/v1/incidents/{c1['id']}")
     tl = [e for e in c["timeline"] if e["what"] == "task"]
     t.ok(len(tl) == 3 and tl[-1]["detail"]["task"] == task and tl[-1]["detail"]["change"] == {"done": True}, "each change is on the timeline", tl)
@@ -59,7 +62,7 @@ try:
     t.ok(not leaks, "an officer of another agency can neither list nor change the tasks", leaks)
     st, r, _ = xem.req("GET", base)
     st2, _, _ = xem.req("POST", base, {"title": "x"})
-    t.ok(st == 200 and len(r["items"]) == 2 and st2 == 403, "a viewer lists them and cannot add", (st, st2))
+    t.ok(st == 200 and len(r["items"]) == n0 + 2 and st2 == 403, "a viewer lists them and cannot add", (st, st2))
 finally:
     srv.stop()
 t.done()

@@ -163,6 +163,18 @@ retry_base_s = 1
         admin.req("POST", f"/api/v1/systems/{sy['id']}/web/check")
         got = wait(lambda: len(smtp.mails) >= 3 and hook.bodies, 60)
         t.ok(got, f"the new finding is notified (mails {len(smtp.mails)}, webhook calls {hook.calls})")
+
+        def auto_cases():
+            return [c for c in admin.req("GET", "/api/v1/incidents")[1]["items"]
+                    if c.get("auto_rule") == "defacement" and c.get("playbook")]
+        cases = wait(auto_cases, 30)
+        c0 = admin.req("GET", f"/api/v1/incidents/{cases[0]['id']}")[1] if cases else {}
+        tk = admin.req("GET", f"/api/v1/incidents/{c0['id']}/tasks")[1] if c0 else {}
+        t.ok(len(cases) == 1 and c0["kind"] == "defacement" and c0["system_ids"] == [sy["id"]] and len(c0["events"]) == 1
+             and len(tk.get("items", [])) == 7 and tk["items"][0]["step"] == "preserve"
+             and [k["rule"] for k in c0["clocks"]] == ["initial_report"] and c0["clocks"][0]["state"] == "running",
+             "the defacement the portal watch found opened a case by itself: the defacement playbook's tasks, "
+             "the Mẫu 03 clock running (rules/autocase/rules.txt)", c0)
         rcpts = sorted(r for rc, _ in smtp.mails for r in rc)
         t.ok(rcpts == ["a.nv@syt.gov.vn", "soc@tinh.gov.vn", "ucsc@tinh.gov.vn"],
              "e-mail to the provincial team and the agency's contact point", rcpts)
@@ -187,6 +199,7 @@ retry_base_s = 1
         admin.req("POST", f"/api/v1/systems/{sy['id']}/web/check")
         time.sleep(3)
         t.ok(len(smtp.mails) == n_mail, "a finding that persists is not notified again")
+        t.ok(len(auto_cases()) == 1, "nor opens a second case", auto_cases())
         alerts_json = os.path.join(srv.data_dir, "web", "alerts.json")
         t.ok(not os.path.exists(alerts_json), "the delivery queue is rows of the store, not a file")
         rc = srv.stop()

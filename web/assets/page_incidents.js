@@ -14,7 +14,9 @@
  * Evidence files are attached from a file input (the bytes as the body)
  * and listed with their sniffed type, size and SHA-256. Tasks (GET/POST
  * …/tasks, PATCH …/tasks/{task}) are listed with a done box and added
- * from a small form.
+ * from a small form; the case's playbook (c.playbook, from
+ * rules/playbooks/) is named above them with how many of its steps are
+ * done, and a task made from a step shows its role and checklist.
  * Also the dialog that opens a case from a finding (the triage queue and
  * the event detail). All text from the API is inserted as text.
  */
@@ -167,18 +169,34 @@ function filesPanel(c, reload) {
 async function tasksPanel(c) {
 	const base = "/incidents/" + encodeURIComponent(c.id) + "/tasks";
 	const box = el("section", { class: "panel", id: "inc-tasks" });
+	const en = getLang() === "en";
+	/* the playbook's steps done so far, from the tasks they became */
+	const progress = (items) => {
+		const pb = c.playbook;
+		if (!pb) return null;
+		const steps = items.filter((k) => k.step);
+		const done = steps.filter((k) => k.done).length;
+		return el("p", { id: "inc-playbook", class: "playbook" },
+			el("strong", null, t("inc_playbook") + ": "), en ? pb.title_en : pb.title_vi, " — ",
+			el("span", { id: "inc-playbook-progress" }, t("inc_playbook_progress", { done, total: steps.length })),
+			el("progress", { max: String(steps.length || 1), value: String(done), "aria-label": t("inc_playbook") }));
+	};
+	const checklist = (k) => (k.checklist && k.checklist.length)
+		? el("ul", { class: "checklist small" }, ...k.checklist.map((x) => el("li", null, en ? x.en : x.vi))) : null;
 	const draw = (items) => {
 		const title = el("input", { id: "inc-task-title", name: "title", maxlength: "300" });
 		const who = el("input", { id: "inc-task-assignee", name: "assignee" });
 		const err = el("div", { class: "field-error", role: "alert" });
-		clear(box).append(el("h2", null, t("inc_tasks")),
+		clear(box).append(el("h2", null, t("inc_tasks")), progress(items) || "",
 			items.length ? table([
 				{ label: t("inc_task_done"), value: (k) => el("input", { type: "checkbox", class: "task-done", checked: k.done, disabled: !canWrite(),
 					"aria-label": t("inc_task_done") + ": " + k.title,
 					onchange: async (ev) => {
 						try { draw((await api("PATCH", base + "/" + encodeURIComponent(k.id), { body: { done: ev.target.checked } })).items); } catch (e) { toast(errorText(e), "error"); }
 					} }) },
-				{ label: t("inc_task_title"), value: (k) => el("span", { class: k.done ? "muted" : "" }, k.title) },
+				{ label: t("inc_task_title"), value: (k) => el("div", null,
+					el("span", { class: k.done ? "muted" : "" }, en && k.title_en ? k.title_en : k.title), checklist(k)) },
+				{ label: t("inc_task_role"), value: (k) => k.role ? t("inc_role_" + k.role) : "" },
 				{ label: t("inc_owner"), value: (k) => k.assignee || "" },
 				{ label: t("inc_task_due"), class: "nowrap", value: (k) => k.due_at ? timeEl(k.due_at) : "" },
 			], items) : el("p", { class: "muted" }, t("inc_task_none")),

@@ -150,7 +150,7 @@ static cg_err fields(const json_t *body, json_t *out, bool create, cg_inv_error 
 		for (int i = 0; known[i]; i++)
 			ok |= strcmp(key, known[i]) == 0;
 		if (!ok || (create && strcmp(key, "state") == 0) ||
-		    (!create && (strcmp(key, "agency_id") == 0 || strcmp(key, "kind") == 0)))
+		    (!create && strcmp(key, "agency_id") == 0))
 			return refuse(e, key, create ? "unknown field" : "cannot be changed");
 	}
 	cg_err err = text(body, out, "title", CG_INC_MAX_TITLE, false, e);

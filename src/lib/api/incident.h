@@ -67,7 +67,7 @@ int cg_inc_year(int64_t ms);
  * field. */
 cg_err cg_inc_parse_create(const json_t *body, int64_t now_ms, json_t **out, cg_inv_error *e);
 
-/* A change to the case `cur` (the stored record): {title?, severity?,
+/* A change to the case `cur` (the stored record): {title?, kind?, severity?,
  * owner?, description?, system_ids?, state?, detected_at?, reported_at?,
  * escalated_at?, closing_reported_at?, state_secret?}
  * applied, the state move checked against the machine and its time

@@ -599,4 +599,33 @@
 /* How often each destination's job runs when it has caught up. */
 #define CG_FWD_PERIOD_MS 2000
 
+/* ---- incident playbooks (playbook/playbook.h) ---- */
+/* One playbook file (rules/playbooks/NAME.txt): a dozen steps with their
+ * checklists are a few kilobytes. */
+#define CG_PLAYBOOK_MAX_FILE (64u * 1024u)
+#define CG_PLAYBOOK_MAX_LINE 512u
+/* files (playbooks) in the directory, steps of one playbook, checklist
+ * items of one step, kinds and systems one playbook names */
+#define CG_PLAYBOOK_MAX 64
+#define CG_PLAYBOOK_MAX_STEPS 24
+#define CG_PLAYBOOK_MAX_CHECKS 8
+#define CG_PLAYBOOK_MAX_KINDS 4
+#define CG_PLAYBOOK_MAX_SYSTEMS 16
+/* a playbook, step or role name, a system domain (with NUL) */
+#define CG_PLAYBOOK_MAX_NAME 64
+#define CG_PLAYBOOK_MAX_DOMAIN 256
+/* a title or checklist item (UTF-8 bytes, with NUL; a task title is at
+ * most CG_INC_MAX_TITLE) */
+#define CG_PLAYBOOK_MAX_TEXT 300
+/* ---- automatic incident cases (incident/autocase.h) ---- */
+#define CG_AUTOCASE_MAX_FILE (64u * 1024u)
+#define CG_AUTOCASE_MAX_LINE 512u
+#define CG_AUTOCASE_MAX_RULES 32
+#define CG_AUTOCASE_MAX_NAME 64
+#define CG_AUTOCASE_MAX_LIST 8 /* sources or kinds one rule names */
+/* how often the incident-auto job looks at the queue, and how many new
+ * findings it reads at a time */
+#define CG_AUTOCASE_JOB_MS (60LL * 1000)
+#define CG_AUTOCASE_PAGE 500
+
 #endif

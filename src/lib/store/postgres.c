@@ -3514,9 +3514,10 @@ static cg_err inc_write_tx(pgconn *c, const cg_scope *scope, const cg_actor *act
 			p_int(&u, now_ms);
 			p_int(&u, w->id);
 			p_str(&u, w->expect_state ? w->expect_state : "");
+			p_str(&u, cg_json_get_str(w->rec, "kind")); /* it may change */
 			err = q(c,
 			        "UPDATE incidents SET state=$1, severity=$2, rec=$3::jsonb, "
-			        "updated_at=$4"
+			        "updated_at=$4, kind=$7"
 			        " WHERE id=$5 AND state=$6",
 			        &u, &res);
 			params_free(&u);

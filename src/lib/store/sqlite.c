@@ -3413,7 +3413,8 @@ static const char SQL_INC_ADD[] =
     "updated_at) VALUES(?,?,?,?,?,?,?,?,?)";
 static const char SQL_INC_CUR[] = "SELECT agency_id, state FROM incidents WHERE id=?";
 static const char SQL_INC_SET[] =
-    "UPDATE incidents SET state=?, severity=?, rec=?, updated_at=? WHERE id=? AND state=?";
+    "UPDATE incidents SET state=?1, severity=?2, rec=?3, updated_at=?4, kind=?7 WHERE id=?5"
+    " AND state=?6";
 static const char SQL_INC_TOUCH[] = "UPDATE incidents SET updated_at=? WHERE id=?";
 static const char SQL_INC_LINK[] =
     "INSERT INTO incident_events(incident_id, seq) VALUES(?,?) ON CONFLICT DO NOTHING";
@@ -3505,6 +3506,7 @@ static cg_err inc_write_tx(conn *c, const cg_scope *scope, const cg_actor *actor
 				sqlite3_bind_int64(s, 4, now_ms);
 				sqlite3_bind_int64(s, 5, w->id);
 				bind_str(s, 6, w->expect_state);
+				bind_str(s, 7, cg_json_get_str(w->rec, "kind")); /* it may change */
 				err = step_done(c, s);
 				if (!err && sqlite3_changes(c->db) == 0)
 					err = CG_ECONFLICT; /* moved by another writer since it was

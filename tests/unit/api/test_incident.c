@@ -107,7 +107,9 @@ TEST(create_and_apply)
 	    {"{\"state\":\"contained\"}", CG_ECONFLICT, "new", NULL},
 	    {"{\"state\":\"triage\",\"owner\":\"lan\"}", CG_OK, "triage", "state"},
 	    {"{\"title\":\"Cổng sở bị thay giao diện\"}", CG_OK, "triage", "update"},
-	    {"{\"kind\":\"ddos\"}", CG_EINVAL, "triage", NULL},
+	    {"{\"kind\":\"bogus\"}", CG_EINVAL, "triage", NULL},
+	    {"{\"agency_id\":2}", CG_EINVAL, "triage", NULL},
+	    {"{\"kind\":\"ddos\"}", CG_OK, "triage", "update"},
 	    {"{\"state\":\"responding\"}", CG_OK, "responding", "state"},
 	    {"{\"state\":\"contained\"}", CG_OK, "contained", "state"},
 	    {"{\"state\":\"closed\"}", CG_OK, "closed", "state"},
@@ -131,8 +133,8 @@ TEST(create_and_apply)
 		CHECK_STR(cg_json_get_str(rec, "state"), steps[i].state);
 	}
 	CHECK_STR(cg_json_get_str(rec, "owner"), "lan");
-	CHECK_STR(cg_json_get_str(rec, "contained_at"), "1970-01-01T00:00:07.000Z");
-	CHECK_STR(cg_json_get_str(rec, "closed_at"), "1970-01-01T00:00:08.000Z");
+	CHECK_STR(cg_json_get_str(rec, "contained_at"), "1970-01-01T00:00:09.000Z");
+	CHECK_STR(cg_json_get_str(rec, "closed_at"), "1970-01-01T00:00:10.000Z");
 	json_decref(rec);
 }
 
