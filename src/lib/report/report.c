@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "api/incident.h"
+#include "api/incident_clocks.h"
 #include "core/json.h"
 #include "core/limits.h"
 #include "core/timeutil.h"
@@ -245,13 +246,6 @@ static bool in_period(const cg_period *p, int64_t t)
 	return t && t >= p->from_ms && t < p->to_ms;
 }
 
-/* The moments a case records (incident.h): a rule counting from or to any
- * other moment has no clock a report could judge. */
-static bool recorded(cg_case_moment m)
-{
-	return m == CG_MOMENT_DETECTED || m == CG_MOMENT_INITIAL_REPORTED;
-}
-
 static void count_case(cg_report_figs *f, const cg_period *p, const json_t *c, const syslevels *lv,
                        const cg_deadline_rules *rules, int64_t now_ms)
 {
@@ -280,25 +274,43 @@ static void count_case(cg_report_figs *f, const cg_period *p, const json_t *c, c
 		f->inc_sev[sev]++;
 	if (!rules)
 		return;
-	cg_case_facts facts = {0};
-	facts.at[CG_MOMENT_DETECTED] = detected;
-	facts.at[CG_MOMENT_INITIAL_REPORTED] = time_of(c, "reported_at");
+	int level = 0;
 	size_t i;
 	json_t *sid;
 	json_array_foreach(json_object_get(c, "system_ids"), i, sid)
 	{
 		int l = syslevel_of(lv, json_integer_value(sid));
-		if (l > facts.level)
-			facts.level = l;
+		if (l > level)
+			level = l;
 	}
+	/* the case's moments as the case API reads them, so that the report
+	 * and the case page agree on every clock */
+	cg_case_facts facts;
+	if (!cg_inc_facts(c, level, &facts))
+		return;
 	cg_clock clocks[CG_DEADLINE_MAX_RULES];
 	size_t n = 0;
 	if (cg_deadline_clocks(rules, &facts, now_ms, clocks, CG_DEADLINE_MAX_RULES, &n))
 		return;
-	for (size_t k = 0; k < n; k++)
-		if (recorded(clocks[k].rule->from) && recorded(clocks[k].rule->stop) &&
-		    (unsigned)clocks[k].state < 4)
+	for (size_t k = 0; k < n; k++) {
+		if ((unsigned)clocks[k].state >= 4)
+			continue;
+		/* the rule's stop moment says which report it is: rules are data,
+		 * their names are not */
+		switch (clocks[k].rule->stop) {
+		case CG_MOMENT_INITIAL_REPORTED:
 			f->inc_reports[clocks[k].state]++;
+			break;
+		case CG_MOMENT_CLOSING_REPORTED:
+			f->inc_closing[clocks[k].state]++;
+			break;
+		case CG_MOMENT_ESCALATED:
+			f->inc_escalations[clocks[k].state]++;
+			break;
+		default:
+			break;
+		}
+	}
 }
 
 static cg_err incidents(cg_store *st, const cg_scope *scope, const cg_period *p,
@@ -506,6 +518,9 @@ bool cg_report_figure(const cg_report_figs *f, const char *name, int64_t *v)
 	    {"unclassified_systems", f->systems - f->systems_approved},
 	    {"incidents", f->inc_opened},
 	    {"reports_late", f->inc_reports[CG_CLOCK_LATE] + f->inc_reports[CG_CLOCK_OVERDUE]},
+	    {"closing_reports_late",
+	     f->inc_closing[CG_CLOCK_LATE] + f->inc_closing[CG_CLOCK_OVERDUE]},
+	    {"escalations_missing", f->inc_escalations[CG_CLOCK_OVERDUE]},
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
 		if (strcmp(t[i].n, name) == 0) {
@@ -665,6 +680,35 @@ static const char *const INC_KIND_EN[] = {"Defacement",
                                           "Ransomware",
                                           "Other"};
 
+/* The regulated reports by clock state as a table (its cells are numbers
+ * in the XLSX), when any fell due. */
+static void regulated_table(W *w, const cg_report_figs *f)
+{
+	const int64_t *rows[] = {f->inc_reports, f->inc_closing, f->inc_escalations};
+	const char *vi[] = {"Báo cáo ban đầu (Mẫu 03)", "Báo cáo kết thúc (Mẫu 04)",
+	                    "Báo cáo ngay (cấp độ 3+, bí mật nhà nước)"};
+	const char *en[] = {"Initial report (Form 03)", "Closing report (Form 04)",
+	                    "Immediate escalation (level 3+, state secrets)"};
+	int64_t any = 0;
+	for (int i = 0; i < 3; i++)
+		any += rows[i][0] + rows[i][1] + rows[i][2] + rows[i][3];
+	if (!any || w->err)
+		return;
+	const char *hdr[] = {L(w, "Báo cáo", "Report"), L(w, "Đúng hạn", "On time"),
+	                     L(w, "Trễ hạn", "Late"), L(w, "Quá hạn chưa gửi", "Overdue"),
+	                     L(w, "Còn trong hạn", "Not yet due")};
+	table(w, "Báo cáo sự cố theo quy định", "Regulated incident reports", 5, hdr);
+	for (int i = 0; i < 3 && !w->err; i++) {
+		char c[4][24];
+		const cg_clock_state order[] = {CG_CLOCK_MET, CG_CLOCK_LATE, CG_CLOCK_OVERDUE,
+		                                CG_CLOCK_RUNNING};
+		for (int k = 0; k < 4; k++)
+			snprintf(c[k], sizeof c[k], "%lld", (long long)rows[i][order[k]]);
+		const char *cells[] = {w->en ? en[i] : vi[i], c[0], c[1], c[2], c[3]};
+		w->err = cg_doc_row(w->d, cells);
+	}
+}
+
 static void incident_section(W *w, const cg_report_figs *f, const cg_report_figs *b)
 {
 	if (f->inc_opened == 0 && f->inc_closed == 0 && f->inc_open_end == 0) {
@@ -728,12 +772,45 @@ static void incident_section(W *w, const cg_report_figs *f, const cg_report_figs
 		          "trễ hạn, %lld quá hạn chưa gửi, %lld còn trong thời hạn.",
 		    (long long)r[CG_CLOCK_MET], (long long)r[CG_CLOCK_LATE],
 		    (long long)r[CG_CLOCK_OVERDUE], (long long)r[CG_CLOCK_RUNNING]);
-	para(w, "%s",
-	     L(w,
-	       "Thời điểm gửi báo cáo kết thúc ứng phó (Mẫu 04) và báo cáo ngay chưa được ghi "
-	       "trong hồ sơ sự cố nên chưa được thống kê.",
-	       "When closing reports (Form 04) and immediate escalations were sent is not "
-	       "recorded in the cases yet, so they are not counted."));
+	r = f->inc_closing;
+	if (r[0] + r[1] + r[2] + r[3] == 0)
+		para(w, "%s",
+		     L(w, "Không có báo cáo kết thúc ứng phó sự cố (Mẫu 04) nào đến hạn trong kỳ.",
+		       "No closing report (Form 04) fell due in the period."));
+	else
+		para(
+		    w,
+		    w->en
+		        ? "Closing reports of the response (Form 04) of the cases detected in "
+		          "the period: %lld sent on time, %lld sent late, %lld overdue and not "
+		          "sent, %lld not yet due."
+		        : "Báo cáo kết thúc ứng phó sự cố (Mẫu 04) của các sự cố phát hiện trong "
+		          "kỳ: %lld báo cáo đúng hạn, %lld báo cáo trễ hạn, %lld quá hạn chưa gửi, "
+		          "%lld còn trong thời hạn.",
+		    (long long)r[CG_CLOCK_MET], (long long)r[CG_CLOCK_LATE],
+		    (long long)r[CG_CLOCK_OVERDUE], (long long)r[CG_CLOCK_RUNNING]);
+	r = f->inc_escalations;
+	if (r[0] + r[1] + r[2] + r[3] == 0)
+		para(w, "%s",
+		     L(w,
+		       "Không có sự cố nào phải báo cáo ngay (hệ thống cấp độ 3 trở lên hoặc có bí "
+		       "mật nhà nước) trong kỳ.",
+		       "No case called for immediate escalation (a level 3+ system or state "
+		       "secrets) in the period."));
+	else
+		para(w,
+		     w->en
+		         ? "Cases that called for immediate escalation to the provincial police "
+		           "and the Department (a level 3+ system or state secrets): %lld, of "
+		           "which %lld escalated at detection, %lld escalated later and %lld not "
+		           "escalated."
+		         : "Sự cố phải báo cáo ngay Công an tỉnh và Sở (hệ thống cấp độ 3 trở lên "
+		           "hoặc có bí mật nhà nước): %lld sự cố, trong đó %lld báo cáo ngay khi "
+		           "phát hiện, %lld báo cáo muộn, %lld chưa báo cáo.",
+		     (long long)(r[0] + r[1] + r[2] + r[3]), (long long)r[CG_CLOCK_MET],
+		     (long long)r[CG_CLOCK_LATE],
+		     (long long)(r[CG_CLOCK_OVERDUE] + r[CG_CLOCK_RUNNING]));
+	regulated_table(w, f);
 }
 
 cg_err cg_report_build(cg_report_kind kind, const cg_period *cur, const cg_period *prev,
