@@ -137,6 +137,32 @@ rows = fonts.splitlines()[2:]
 t.ok(rows and all(" yes " in r for r in rows) and any("LiberationSerif" in r for r in rows),
      "pdffonts: every font embedded, Liberation Serif", fonts)
 
+# The table of contents: each line's page is the page pdftotext finds its
+# heading on (a line of its own, not the contents' line).
+npages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(
+    ["pdfinfo", pdf], stdout=subprocess.PIPE, check=True).stdout.decode()).group(1))
+page_lines = [subprocess.run(["pdftotext", "-layout", "-f", str(p), "-l", str(p), pdf, "-"],
+                             stdout=subprocess.PIPE, check=True).stdout.decode().splitlines()
+              for p in range(1, npages + 1)]
+toc = [(m.group(1).strip(), int(m.group(2))) for m in
+       (re.match(r"\s*((?:I|II|III|IV|V|VI|VII)\. .*?)\s+(\d+)\s*$", ln) for ln in page_lines[0]) if m]
+t.ok("MỤC LỤC" in "\n".join(page_lines[0]) and len(toc) == 5, "page 1 has the contents, five headings", toc)
+found = {}
+for p, lines in enumerate(page_lines, 1):
+    for ln in lines:
+        for title, _ in toc:
+            if ln.strip() == title and title not in found:
+                found[title] = p
+t.ok(toc and all(found.get(title) == n for title, n in toc) and max(n for _, n in toc) > 1,
+     "each contents line names the page its heading is on", (toc, found))
+raw = open(pdf, "rb").read()
+t.ok(b"/Outlines" in raw and raw.count(b"/Dest") >= 2 * len(toc),
+     "the PDF has an outline (bookmarks) and the contents link to the headings")
+dx = zipfile.ZipFile(docx).read("word/document.xml").decode()
+t.ok('TOC \\o "1-2"' in dx and "PAGEREF _Toc5" in dx and 'w:name="_Toc5"' in dx and
+     "<w:updateFields w:val=\"true\"/>" in zipfile.ZipFile(docx).read("word/settings.xml").decode(),
+     "the DOCX has a TOC field over bookmarked headings, updated on opening", dx[:200])
+
 # Each page as a PNG for a person.
 for old in glob.glob(os.path.join(LOG, "report-monthly-page-*.png")):
     os.remove(old)
@@ -156,6 +182,8 @@ if os.path.exists(lop):
     lt = re.sub(r"\s+", " ", text_of(lop))
     t.ok("Nơi nhận:" in lt and ("ghi nhận %d sự kiện" % api["events"]) in lt,
          "the converted DOCX holds the frame and the figures", lt[:300])
+    t.ok(re.search(r"MỤC LỤC I\. TÌNH HÌNH CHUNG\.+ ?1 II\.", lt),
+         "the converted DOCX shows the contents with page numbers", lt[:600])
 
 # Signed.
 sg = os.path.join(tmp, "sg")

@@ -11,7 +11,11 @@
  * the PDF's chart code, and document.xml. The Decree 30 frame is two
  * borderless tables (issuing body | motto at the top, "Nơi nhận" |
  * signature block at the bottom); tables repeat their header row on each
- * page. Every text is escaped for XML, control characters dropped and
+ * page. With d->toc the contents are a TOC field under the title whose
+ * cached lines (each a link to its heading's bookmark, with a PAGEREF
+ * field for the page, from the PDF's layout) show until the word
+ * processor updates them; settings.xml asks Word to update fields on
+ * opening. Every text is escaped for XML, control characters dropped and
  * invalid UTF-8 replaced, since much of it comes from events, that is from
  * attackers.
  */
@@ -315,7 +319,14 @@ static const char content_types[] =
             "vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/>"
             "<Override PartName=\"/word/header1.xml\" ContentType=\"application/"
             "vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/>"
+            "<Override PartName=\"/word/settings.xml\" ContentType=\"application/"
+            "vnd.openxmlformats-officedocument.wordprocessingml.settings+xml\"/>"
             "</Types>";
+
+/* the contents' field is updated when Word opens the file */
+static const char settings_toc[] =
+    XMLDECL "<w:settings xmlns:w=\"" NS_W "\"><w:updateFields w:val=\"true\"/></w:settings>";
+static const char settings_plain[] = XMLDECL "<w:settings xmlns:w=\"" NS_W "\"/>";
 
 static const char package_rels[] = XMLDECL
     "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
@@ -339,6 +350,13 @@ static const char styles[] = XMLDECL
     "<w:basedOn w:val=\"Normal\"/><w:next w:val=\"Normal\"/><w:pPr><w:keepNext/><w:spacing "
     "w:before=\"120\" w:after=\"60\"/><w:outlineLvl "
     "w:val=\"1\"/></w:pPr><w:rPr><w:b/><w:i/></w:rPr>"
+    "</w:style><w:style w:type=\"paragraph\" w:styleId=\"TOC1\"><w:name w:val=\"toc 1\"/>"
+    "<w:basedOn w:val=\"Normal\"/><w:next w:val=\"Normal\"/><w:pPr><w:tabs><w:tab "
+    "w:val=\"right\" w:leader=\"dot\" w:pos=\"9345\"/></w:tabs><w:spacing w:after=\"60\"/>"
+    "</w:pPr></w:style><w:style w:type=\"paragraph\" w:styleId=\"TOC2\"><w:name "
+    "w:val=\"toc 2\"/><w:basedOn w:val=\"Normal\"/><w:next w:val=\"Normal\"/><w:pPr><w:tabs>"
+    "<w:tab w:val=\"right\" w:leader=\"dot\" w:pos=\"9345\"/></w:tabs><w:spacing "
+    "w:after=\"60\"/><w:ind w:left=\"454\"/></w:pPr><w:rPr><w:i/></w:rPr>"
     "</w:style><w:style w:type=\"table\" w:styleId=\"Bang\"><w:name w:val=\"Bang\"/><w:tblPr>"
     "<w:tblBorders><w:top w:val=\"single\" w:sz=\"4\" w:color=\"000000\"/><w:left w:val=\"single\" "
     "w:sz=\"4\" w:color=\"000000\"/><w:bottom w:val=\"single\" w:sz=\"4\" w:color=\"000000\"/>"
@@ -353,6 +371,73 @@ static const char header[] = XMLDECL
     "<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText xml:space=\"preserve\"> PAGE "
     "</w:instrText></w:r><w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>2</w:t></w:r>"
     "<w:r><w:fldChar w:fldCharType=\"end\"/></w:r></w:p></w:hdr>";
+
+/* A field's begin, instruction and separator runs. */
+static cg_err field_begin(cg_buf *b, const char *instr)
+{
+	return cg_buf_printf(b,
+	                     "<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText "
+	                     "xml:space=\"preserve\"> %s </w:instrText></w:r><w:r><w:fldChar "
+	                     "w:fldCharType=\"separate\"/></w:r>",
+	                     instr);
+}
+
+/* The contents: the TOC field over the level 1 and 2 headings, its cached
+ * lines linking to bookmarks _TocN (N the heading's order) with their
+ * PDF pages. */
+static cg_err contents(cg_buf *b, const cg_doc *d, const int *pages, size_t nheads)
+{
+	cg_err err = para(b, "<w:jc w:val=\"center\"/><w:spacing w:before=\"240\"/>", "<w:b/>",
+	                  d->english ? "CONTENTS" : "MỤC LỤC");
+	size_t h = 0;
+	for (size_t i = 0; !err && i < d->nblocks; i++) {
+		const cg_doc_block *bl = &d->blocks[i];
+		if (bl->kind != CG_BLK_HEADING)
+			continue;
+		err = cg_buf_printf(b, "<w:p><w:pPr><w:pStyle w:val=\"TOC%d\"/></w:pPr>",
+		                    bl->level == 1 ? 1 : 2);
+		if (!err && h == 0)
+			err = field_begin(b, "TOC \\o \"1-2\" \\h \\z \\u");
+		if (!err)
+			err = cg_buf_printf(
+			    b,
+			    "<w:hyperlink w:anchor=\"_Toc%zu\" w:history=\"1\"><w:r><w:t "
+			    "xml:space=\"preserve\">",
+			    h + 1);
+		if (!err)
+			err = esc(b, bl->text);
+		char ref[48];
+		snprintf(ref, sizeof ref, "PAGEREF _Toc%zu \\h", h + 1);
+		if (!err)
+			err = cg_buf_puts(b, "</w:t></w:r><w:r><w:tab/></w:r>");
+		if (!err)
+			err = field_begin(b, ref);
+		if (!err)
+			err = cg_buf_printf(
+			    b,
+			    "<w:r><w:t>%d</w:t></w:r><w:r><w:fldChar w:fldCharType=\"end\"/></w:r>",
+			    h < nheads ? pages[h] : 1);
+		if (!err)
+			err = cg_buf_puts(b, "</w:hyperlink></w:p>");
+		h++;
+	}
+	if (!err && h)
+		err = cg_buf_puts(b, "<w:p><w:r><w:fldChar w:fldCharType=\"end\"/></w:r></w:p>");
+	return err;
+}
+
+/* A heading, bookmarked _TocN for the contents. */
+static cg_err heading(cg_buf *b, const cg_doc_block *bl, size_t n)
+{
+	cg_err err =
+	    cg_buf_printf(b,
+	                  "<w:p><w:pPr><w:pStyle w:val=\"Heading%d\"/></w:pPr><w:bookmarkStart "
+	                  "w:id=\"%zu\" w:name=\"_Toc%zu\"/><w:r><w:t xml:space=\"preserve\">",
+	                  bl->level == 1 ? 1 : 2, n, n);
+	if (!err)
+		err = esc(b, bl->text);
+	return err ? err : cg_buf_printf(b, "</w:t></w:r><w:bookmarkEnd w:id=\"%zu\"/></w:p>", n);
+}
 
 cg_err cg_doc_render_docx(const cg_doc *d, cg_buf *out, cg_buf *why)
 {
@@ -369,18 +454,27 @@ cg_err cg_doc_render_docx(const cg_doc *d, cg_buf *out, cg_buf *why)
 		    XMLDECL "<Relationships xmlns=\"http://schemas.openxmlformats.org/"
 		            "package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"" REL
 		            "styles\" Target=\"styles.xml\"/><Relationship Id=\"rId2\" Type=\"" REL
-		            "header\" Target=\"header1.xml\"/>");
+		            "header\" Target=\"header1.xml\"/><Relationship Id=\"rId3\" Type=\"" REL
+		            "settings\" Target=\"settings.xml\"/>");
 	if (!err)
 		err = frame_top(&doc, d);
+	size_t nheads = 0, hn = 0;
+	for (size_t i = 0; d->toc && i < d->nblocks; i++)
+		nheads += d->blocks[i].kind == CG_BLK_HEADING;
+	int *pages = nheads ? calloc(nheads, sizeof *pages) : NULL;
+	if (!err && nheads && !pages)
+		err = CG_ENOMEM;
+	if (!err && nheads)
+		err = cg_doc_heading_pages(d, pages, nheads);
+	if (!err && nheads)
+		err = contents(&doc, d, pages, nheads);
+	free(pages);
 	int ncharts = 0;
 	for (size_t i = 0; !err && i < d->nblocks; i++) {
 		const cg_doc_block *b = &d->blocks[i];
 		switch (b->kind) {
 		case CG_BLK_HEADING:
-			err = para(&doc,
-			           b->level == 1 ? "<w:pStyle w:val=\"Heading1\"/>"
-			                         : "<w:pStyle w:val=\"Heading2\"/>",
-			           "", b->text);
+			err = heading(&doc, b, ++hn);
 			break;
 		case CG_BLK_PARA:
 			err = para(&doc, "<w:jc w:val=\"both\"/><w:ind w:firstLine=\"567\"/>", "",
@@ -435,6 +529,10 @@ cg_err cg_doc_render_docx(const cg_doc *d, cg_buf *out, cg_buf *why)
 		err = add(&z, "word/styles.xml", styles, sizeof styles - 1);
 	if (!err)
 		err = add(&z, "word/header1.xml", header, sizeof header - 1);
+	if (!err)
+		err = nheads
+		          ? add(&z, "word/settings.xml", settings_toc, sizeof settings_toc - 1)
+		          : add(&z, "word/settings.xml", settings_plain, sizeof settings_plain - 1);
 	if (!err)
 		err = add(&z, "word/document.xml", doc.ptr, doc.len);
 	/* the charts again, now into the zip (drawing is cheap; holding every

@@ -822,6 +822,7 @@ cg_err cg_report_build(cg_report_kind kind, const cg_period *cur, const cg_perio
 		return CG_ENOMEM;
 	W w = {d, m->english, CG_OK, 0};
 	d->english = m->english;
+	d->toc = 1; /* every periodic report: the annual one runs to many pages */
 	char pw[64], text[1024], date[64];
 	period_words(&w, kind, cur, pw, sizeof pw);
 	time_t now = (time_t)(m->now_ms / 1000);
