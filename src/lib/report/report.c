@@ -2,8 +2,10 @@
  * report.c - periods, figures, recommendations and the report document
  * (report.h).
  *
- * Figures: the events of the period are read newest first through
- * cg_store_events_query in pages of CG_MAX_LIST_LIMIT and counted here;
+ * Figures: the events of the period are read once through
+ * cg_store_events_scan (a plain row each, no JSON: on a month of a million
+ * events the JSON objects of cg_store_events_query cost more than the
+ * rest of the report) and counted here, in count_event;
  * distinct hosts are counted per agency with a small open-addressing set
  * of (agency, host) hashes, bounded by CG_REPORT_MAX_HOSTS. Reading the
  * events once and counting in C keeps the definition of each figure in one
@@ -112,9 +114,9 @@ static uint64_t fnv(int64_t agency, const char *a, const char *b)
 /* true when the key was new */
 static bool hs_add(hostset *s, uint64_t k)
 {
-	if (!s->slot || s->n * 2 >= s->cap)
+	if (!s->slot || s->n >= CG_REPORT_MAX_HOSTS)
 		return false;
-	for (size_t i = k % s->cap;; i = (i + 1) % s->cap) {
+	for (size_t i = k & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
 		if (s->slot[i] == k)
 			return false;
 		if (!s->slot[i]) {
@@ -123,14 +125,6 @@ static bool hs_add(hostset *s, uint64_t k)
 			return true;
 		}
 	}
-}
-
-static cg_agency_figs *agency_of(cg_report_figs *f, int64_t id)
-{
-	for (size_t i = 0; i < f->nagencies; i++)
-		if (f->agencies[i].id == id)
-			return &f->agencies[i];
-	return NULL;
 }
 
 static bool is(const char *a, const char *b)
@@ -340,6 +334,128 @@ static cg_err incidents(cg_store *st, const cg_scope *scope, const cg_period *p,
 	return err;
 }
 
+/* What the scan over a period's events counts into. */
+typedef struct scan {
+	cg_report_figs *f;
+	const cg_period *p;
+	bool weeks;
+	hostset hs, urls;
+	seen *sn;
+	size_t sncap, nsn;
+	/* the agencies by id, for a binary search per event */
+	struct agidx {
+		int64_t id;
+		cg_agency_figs *g;
+	} * ag;
+	size_t nag;
+} scan;
+
+static int cmp_agidx(const void *x, const void *y)
+{
+	const struct agidx *a = x, *b = y;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static cg_agency_figs *scan_agency(const scan *sc, int64_t id)
+{
+	size_t lo = 0, hi = sc->nag;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sc->ag[mid].id == id)
+			return sc->ag[mid].g;
+		if (sc->ag[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* One event counted: every figure of the events is defined here. */
+static int count_event(void *ud, const cg_event_row *e)
+{
+	scan *sc = ud;
+	cg_report_figs *f = sc->f;
+	const cg_period *p = sc->p;
+	int64_t t = e->time_ms;
+	if (t < p->from_ms || t >= p->to_ms)
+		return 0;
+	const char *src = e->source, *kd = e->kind, *host = e->host, *subj = e->subject;
+	cg_severity sev = e->severity >= CG_SEV_INFO && e->severity <= CG_SEV_CRITICAL
+	                      ? (cg_severity)e->severity
+	                      : CG_SEV_INFO;
+	int64_t ag = e->agency_id;
+	cg_agency_figs *g = scan_agency(sc, ag);
+	f->events++;
+	f->by_sev[sev]++;
+	if (g)
+		g->events++;
+	size_t b;
+	if (sc->weeks) {
+		b = (size_t)((t - p->from_ms) / (7 * 86400000ll));
+	} else {
+		time_t tt = (time_t)(t / 1000);
+		struct tm tm;
+		gmtime_r(&tt, &tm);
+		int first = p->half == 2 ? 7 : 1;
+		b = (size_t)((tm.tm_year + 1900 - p->year) * 12 + tm.tm_mon + 1 - first);
+	}
+	if (b < f->nbuckets)
+		f->bucket_sev[b][sev]++;
+	if (is(src, "web")) {
+		if (is(kd, "defacement") || is(kd, "content_replaced"))
+			f->defacements++;
+		else if (is(kd, "spam") || is(kd, "hidden_links") || is(kd, "meta_spam") ||
+		         is(kd, "cloaking"))
+			f->spam++;
+		else if (is(kd, "unreachable") || is(kd, "timeout") || is(kd, "http_status"))
+			f->outages++;
+		if (g)
+			g->web_findings++;
+		if (hs_add(&sc->urls, fnv(0, subj, NULL)))
+			f->web_urls++;
+		uint64_t k = fnv(1, subj, kd);
+		size_t j = k & (sc->sncap - 1);
+		seen *sn = sc->sn;
+		while (sn[j].key && sn[j].key != k)
+			j = (j + 1) & (sc->sncap - 1);
+		if (!sn[j].key && sc->nsn < CG_REPORT_MAX_HOSTS) {
+			sn[j] = (seen){k, t, t};
+			sc->nsn++;
+		} else if (sn[j].key) {
+			if (t < sn[j].first)
+				sn[j].first = t;
+			if (t > sn[j].last)
+				sn[j].last = t;
+		}
+	} else if (is(src, "malware")) {
+		f->malware_events++;
+		if (kd && strstr(kd, "webshell"))
+			f->webshells++;
+		if (sev >= CG_SEV_HIGH && hs_add(&sc->hs, fnv(ag, "m", host))) {
+			f->malware_hosts++;
+			if (g)
+				g->malware_hosts++;
+		}
+	} else if (is(src, "secrets")) {
+		f->secret_docs++;
+		if (g)
+			g->secret_docs++;
+		if (hs_add(&sc->hs, fnv(ag, "s", host)))
+			f->secret_hosts++;
+	} else if (is(src, "dns")) {
+		f->dns_events++;
+		if (hs_add(&sc->hs, fnv(ag, "d", subj))) {
+			f->dns_hosts++;
+			if (g)
+				g->dns_hosts++;
+		}
+	} else if (is(src, "accounts")) {
+		f->account_findings++;
+	}
+	return 0;
+}
+
 cg_err cg_report_collect(cg_store *st, const cg_scope *scope, cg_report_kind kind,
                          const cg_period *p, const cg_deadline_rules *rules, int64_t now_ms,
                          cg_report_figs *f, cg_buf *why)
@@ -360,130 +476,35 @@ cg_err cg_report_collect(cg_store *st, const cg_scope *scope, cg_report_kind kin
 	              : 12;
 	if (f->nbuckets > CG_REPORT_MAX_BUCKETS)
 		f->nbuckets = CG_REPORT_MAX_BUCKETS;
-	hostset hs = {calloc(CG_REPORT_MAX_HOSTS * 2, sizeof(uint64_t)), CG_REPORT_MAX_HOSTS * 2,
-	              0};
-	/* open addressing by key (0: empty), half full at most: a lookup per
-	 * web finding stays O(1) however many addresses a month has */
-	const size_t sncap = (size_t)CG_REPORT_MAX_HOSTS * 2;
-	seen *sn = calloc(sncap, sizeof *sn);
-	size_t nsn = 0;
-	hostset urls = {calloc(CG_REPORT_MAX_HOSTS * 2, sizeof(uint64_t)), CG_REPORT_MAX_HOSTS * 2,
-	                0};
-	if (!hs.slot || !sn || !urls.slot) {
-		free(hs.slot);
-		free(sn);
-		free(urls.slot);
-		return CG_ENOMEM;
+	/* open addressing by key (0: empty), less than half full: a lookup
+	 * per web finding stays O(1) however many addresses a month has; a
+	 * power of two, so a slot is a mask, not a division */
+	size_t cap = 1;
+	while (cap < (size_t)CG_REPORT_MAX_HOSTS * 2)
+		cap <<= 1;
+	scan sc = {.f = f, .p = p, .weeks = weeks, .sncap = cap, .nag = f->nagencies};
+	sc.hs = (hostset){calloc(cap, sizeof(uint64_t)), cap, 0};
+	sc.urls = (hostset){calloc(cap, sizeof(uint64_t)), cap, 0};
+	sc.sn = calloc(cap, sizeof *sc.sn);
+	sc.ag = calloc(f->nagencies ? f->nagencies : 1, sizeof *sc.ag);
+	if (!sc.hs.slot || !sc.urls.slot || !sc.sn || !sc.ag) {
+		err = CG_ENOMEM;
+		goto out;
 	}
-	cg_event_query q = {
-	    .since_ms = p->from_ms, .until_ms = p->to_ms - 1, .limit = CG_MAX_LIST_LIMIT};
-	for (;;) {
-		json_t *items = NULL;
-		int64_t next = 0;
-		err = cg_store_events_query(st, scope, &q, &items, &next);
-		if (err) {
-			if (why) {
-				cg_buf_reset(why);
-				cg_buf_printf(why, "reading the events: %s", cg_store_errmsg());
-			}
-			break;
+	for (size_t i = 0; i < f->nagencies; i++)
+		sc.ag[i] = (struct agidx){f->agencies[i].id, &f->agencies[i]};
+	qsort(sc.ag, sc.nag, sizeof *sc.ag, cmp_agidx);
+	err = cg_store_events_scan(st, scope, p->from_ms, p->to_ms, count_event, &sc);
+	if (err) {
+		if (why) {
+			cg_buf_reset(why);
+			cg_buf_printf(why, "reading the events: %s", cg_store_errmsg());
 		}
-		size_t i;
-		json_t *e;
-		json_array_foreach(items, i, e)
-		{
-			int64_t t;
-			const char *ts = cg_json_get_str(e, "time");
-			if (!ts || cg_time_parse(cg_slice_cstr(ts), &t) || t < p->from_ms ||
-			    t >= p->to_ms)
-				continue;
-			const char *src = cg_json_get_str(e, "source"),
-			           *kd = cg_json_get_str(e, "kind");
-			const char *host = cg_json_get_str(e, "host"),
-			           *subj = cg_json_get_str(e, "subject");
-			cg_severity sev = CG_SEV_INFO;
-			const char *sname = cg_json_get_str(e, "severity");
-			if (sname)
-				cg_severity_parse(sname, &sev);
-			int64_t ag = json_integer_value(json_object_get(e, "agency_id"));
-			cg_agency_figs *g = agency_of(f, ag);
-			f->events++;
-			f->by_sev[sev]++;
-			if (g)
-				g->events++;
-			size_t b;
-			if (weeks) {
-				b = (size_t)((t - p->from_ms) / (7 * 86400000ll));
-			} else {
-				time_t tt = (time_t)(t / 1000);
-				struct tm tm;
-				gmtime_r(&tt, &tm);
-				int first = p->half == 2 ? 7 : 1;
-				b = (size_t)((tm.tm_year + 1900 - p->year) * 12 + tm.tm_mon + 1 -
-				             first);
-			}
-			if (b < f->nbuckets)
-				f->bucket_sev[b][sev]++;
-			if (is(src, "web")) {
-				if (is(kd, "defacement") || is(kd, "content_replaced"))
-					f->defacements++;
-				else if (is(kd, "spam") || is(kd, "hidden_links") ||
-				         is(kd, "meta_spam") || is(kd, "cloaking"))
-					f->spam++;
-				else if (is(kd, "unreachable") || is(kd, "timeout") ||
-				         is(kd, "http_status"))
-					f->outages++;
-				if (g)
-					g->web_findings++;
-				if (hs_add(&urls, fnv(0, subj, NULL)))
-					f->web_urls++;
-				uint64_t k = fnv(1, subj, kd);
-				size_t j = k % sncap;
-				while (sn[j].key && sn[j].key != k)
-					j = (j + 1) % sncap;
-				if (!sn[j].key && nsn < CG_REPORT_MAX_HOSTS) {
-					sn[j] = (seen){k, t, t};
-					nsn++;
-				} else if (sn[j].key) {
-					if (t < sn[j].first)
-						sn[j].first = t;
-					if (t > sn[j].last)
-						sn[j].last = t;
-				}
-			} else if (is(src, "malware")) {
-				f->malware_events++;
-				if (kd && strstr(kd, "webshell"))
-					f->webshells++;
-				if (sev >= CG_SEV_HIGH && hs_add(&hs, fnv(ag, "m", host))) {
-					f->malware_hosts++;
-					if (g)
-						g->malware_hosts++;
-				}
-			} else if (is(src, "secrets")) {
-				f->secret_docs++;
-				if (g)
-					g->secret_docs++;
-				if (hs_add(&hs, fnv(ag, "s", host)))
-					f->secret_hosts++;
-			} else if (is(src, "dns")) {
-				f->dns_events++;
-				if (hs_add(&hs, fnv(ag, "d", subj))) {
-					f->dns_hosts++;
-					if (g)
-						g->dns_hosts++;
-				}
-			} else if (is(src, "accounts")) {
-				f->account_findings++;
-			}
-		}
-		json_decref(items);
-		if (!next)
-			break;
-		q.before_seq = next;
+		goto out;
 	}
-	for (size_t j = 0; j < sncap; j++)
-		if (sn[j].key && (sn[j].last - sn[j].first) / 1000 > f->web_longest_s)
-			f->web_longest_s = (sn[j].last - sn[j].first) / 1000;
+	for (size_t j = 0; j < cap; j++)
+		if (sc.sn[j].key && (sc.sn[j].last - sc.sn[j].first) / 1000 > f->web_longest_s)
+			f->web_longest_s = (sc.sn[j].last - sc.sn[j].first) / 1000;
 	for (size_t i = 0; i < f->nagencies; i++) {
 		cg_agency_figs *g = &f->agencies[i];
 		int64_t inf = g->malware_hosts + g->dns_hosts;
@@ -492,9 +513,11 @@ cg_err cg_report_collect(cg_store *st, const cg_scope *scope, cg_report_kind kin
 		if (g->infection_index > 100)
 			g->infection_index = 100;
 	}
-	free(hs.slot);
-	free(urls.slot);
-	free(sn);
+out:
+	free(sc.hs.slot);
+	free(sc.urls.slot);
+	free(sc.sn);
+	free(sc.ag);
 	return err;
 }
 
