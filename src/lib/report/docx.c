@@ -241,30 +241,37 @@ static cg_err le(cg_buf *b, uint32_t v, int bytes)
 	return cg_buf_append(b, x, (size_t)bytes);
 }
 
-static cg_err add(zip *z, const char *name, const void *p, size_t n)
+/* A member deflated, or stored as it is (a PNG is deflated already:
+ * deflating it again costs time and saves nothing). */
+static cg_err add_as(zip *z, const char *name, const void *p, size_t n, bool store)
 {
 	if (n > 0x7fffffffu || z->out->len > 0x7fffffffu || z->n == 0xffff)
 		return CG_ETOOBIG;
 	uLong crc = crc32(0L, p, (uInt)n);
-	uLongf cap = compressBound((uLong)n) + 64;
+	uLongf cap = store ? 1 : compressBound((uLong)n) + 64;
 	unsigned char *def = malloc(cap);
 	if (!def)
 		return CG_ENOMEM;
-	/* raw deflate: a zlib stream without its 2-byte header and trailer */
-	z_stream zs = {0};
 	cg_err err = CG_OK;
-	if (deflateInit2(&zs, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-		free(def);
-		return CG_ENOMEM;
+	size_t dn = n;
+	const unsigned method = store ? 0 : 8;
+	if (!store) {
+		/* raw deflate: a zlib stream without its 2-byte header and trailer */
+		z_stream zs = {0};
+		if (deflateInit2(&zs, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+			free(def);
+			return CG_ENOMEM;
+		}
+		zs.next_in = (Bytef *)p;
+		zs.avail_in = (uInt)n;
+		zs.next_out = def;
+		zs.avail_out = (uInt)cap;
+		if (deflate(&zs, Z_FINISH) != Z_STREAM_END)
+			err = CG_EINTERNAL;
+		dn = zs.total_out;
+		deflateEnd(&zs);
 	}
-	zs.next_in = (Bytef *)p;
-	zs.avail_in = (uInt)n;
-	zs.next_out = def;
-	zs.avail_out = (uInt)cap;
-	if (deflate(&zs, Z_FINISH) != Z_STREAM_END)
-		err = CG_EINTERNAL;
-	size_t dn = zs.total_out;
-	deflateEnd(&zs);
+	const void *data = store ? p : def;
 	uint32_t off = (uint32_t)z->out->len;
 	size_t nl = strlen(name);
 	/* local header: version 2.0, no flags (UTF-8 names are ASCII here),
@@ -274,18 +281,18 @@ static cg_err add(zip *z, const char *name, const void *p, size_t n)
 	if (!err)
 		err = le(b, 0x04034b50, 4);
 	if (!err)
-		err = le(b, 20, 2) || le(b, 0, 2) || le(b, 8, 2) || le(b, 0, 2) ||
+		err = le(b, 20, 2) || le(b, 0, 2) || le(b, method, 2) || le(b, 0, 2) ||
 		              le(b, 0x5021, 2) || le(b, (uint32_t)crc, 4) ||
 		              le(b, (uint32_t)dn, 4) || le(b, (uint32_t)n, 4) ||
 		              le(b, (uint32_t)nl, 2) || le(b, 0, 2) || cg_buf_append(b, name, nl) ||
-		              cg_buf_append(b, def, dn)
+		              cg_buf_append(b, data, dn)
 		          ? CG_ETOOBIG
 		          : CG_OK;
 	free(def);
 	cg_buf *c = &z->central;
 	if (!err)
 		err = le(c, 0x02014b50, 4) || le(c, 20, 2) || le(c, 20, 2) || le(c, 0, 2) ||
-		              le(c, 8, 2) || le(c, 0, 2) || le(c, 0x5021, 2) ||
+		              le(c, method, 2) || le(c, 0, 2) || le(c, 0x5021, 2) ||
 		              le(c, (uint32_t)crc, 4) || le(c, (uint32_t)dn, 4) ||
 		              le(c, (uint32_t)n, 4) || le(c, (uint32_t)nl, 2) || le(c, 0, 2) ||
 		              le(c, 0, 2) || le(c, 0, 2) || le(c, 0, 2) || le(c, 0, 4) ||
@@ -294,6 +301,11 @@ static cg_err add(zip *z, const char *name, const void *p, size_t n)
 		          : CG_OK;
 	z->n++;
 	return err;
+}
+
+static cg_err add(zip *z, const char *name, const void *p, size_t n)
+{
+	return add_as(z, name, p, n, false);
 }
 
 static cg_err zip_finish(zip *z)
@@ -441,10 +453,9 @@ static cg_err heading(cg_buf *b, const cg_doc_block *bl, size_t n)
 
 cg_err cg_doc_render_docx(const cg_doc *d, cg_buf *out, cg_buf *why)
 {
-	cg_buf doc, rels, png;
+	cg_buf doc, rels;
 	cg_buf_init(&doc, CG_SIGN_MAX_FILE);
 	cg_buf_init(&rels, 1u << 20);
-	cg_buf_init(&png, 16u << 20);
 	zip z = {0};
 	cg_err err = cg_buf_puts(&doc, XMLDECL "<w:document xmlns:w=\"" NS_W "\" xmlns:r=\"" NS_R
 	                                       "\" xmlns:wp=\"" NS_WP "\"><w:body>");
@@ -469,6 +480,13 @@ cg_err cg_doc_render_docx(const cg_doc *d, cg_buf *out, cg_buf *why)
 	if (!err && nheads)
 		err = contents(&doc, d, pages, nheads);
 	free(pages);
+	/* each chart drawn once, kept until the zip takes it */
+	size_t nch = 0;
+	for (size_t i = 0; i < d->nblocks; i++)
+		nch += d->blocks[i].kind == CG_BLK_CHART;
+	cg_buf *pngs = calloc(nch ? nch : 1, sizeof *pngs);
+	if (!pngs)
+		err = CG_ENOMEM;
 	int ncharts = 0;
 	for (size_t i = 0; !err && i < d->nblocks; i++) {
 		const cg_doc_block *b = &d->blocks[i];
@@ -485,12 +503,12 @@ cg_err cg_doc_render_docx(const cg_doc *d, cg_buf *out, cg_buf *why)
 			break;
 		case CG_BLK_CHART: {
 			double h;
-			ncharts++;
+			cg_buf *png = &pngs[ncharts++];
+			cg_buf_init(png, 16u << 20);
 			err = para(&doc, "<w:jc w:val=\"center\"/><w:keepNext/>",
 			           "<w:b/><w:sz w:val=\"24\"/>", b->chart->title);
-			cg_buf_reset(&png);
 			if (!err)
-				err = cg_doc_chart_png(b->chart, 460, &png, &h);
+				err = cg_doc_chart_png(b->chart, 460, png, &h);
 			if (!err)
 				err = image(&doc, ncharts, 460, h);
 			if (!err)
@@ -535,18 +553,10 @@ cg_err cg_doc_render_docx(const cg_doc *d, cg_buf *out, cg_buf *why)
 		          : add(&z, "word/settings.xml", settings_plain, sizeof settings_plain - 1);
 	if (!err)
 		err = add(&z, "word/document.xml", doc.ptr, doc.len);
-	/* the charts again, now into the zip (drawing is cheap; holding every
-	 * PNG at once is not needed) */
-	for (size_t i = 0, n = 0; !err && i < d->nblocks; i++) {
-		if (d->blocks[i].kind != CG_BLK_CHART)
-			continue;
-		double h;
+	for (int n = 0; !err && n < ncharts; n++) {
 		char name[64];
-		snprintf(name, sizeof name, "word/media/chart%zu.png", ++n);
-		cg_buf_reset(&png);
-		err = cg_doc_chart_png(d->blocks[i].chart, 460, &png, &h);
-		if (!err)
-			err = add(&z, name, png.ptr, png.len);
+		snprintf(name, sizeof name, "word/media/chart%d.png", n + 1);
+		err = add_as(&z, name, pngs[n].ptr, pngs[n].len, true);
 	}
 	if (!err)
 		err = zip_finish(&z);
@@ -558,6 +568,8 @@ out:
 	}
 	cg_buf_free(&doc);
 	cg_buf_free(&rels);
-	cg_buf_free(&png);
+	for (int n = 0; pngs && n < ncharts; n++)
+		cg_buf_free(&pngs[n]);
+	free(pngs);
 	return err;
 }
