@@ -68,6 +68,8 @@ try:
         if not before:
             break
     st, ags, _ = c.req("GET", "/api/v1/agencies?limit=500")
+    st, cmp, _ = c.req("GET", "/api/v1/compliance")
+    cmp = cmp.get("summary", {}) if st == 200 else {}
     muongte = [a["id"] for a in (ags.get("items") or []) if a.get("code") == "X-MUONGTE"]
 finally:
     srv.cleanup()
@@ -109,6 +111,10 @@ def table_value(label):
 t.ok(table_value("Thay đổi giao diện (deface)") == api["defacements"], "defacements in the PDF = API",
      (table_value("Thay đổi giao diện (deface)"), api))
 t.ok(table_value("Mã độc web shell") == api["webshells"], "web shells in the PDF = API")
+cc = cmp.get("counts", {})
+want = "tại thời điểm lập báo cáo: %s%% yêu cầu áp dụng được đáp ứng (%s đạt, %s sắp đến hạn, %s quá hạn, %s thiếu minh chứng)" % (
+    cmp.get("percent"), cc.get("ok"), cc.get("due_soon"), cc.get("overdue"), cc.get("missing_evidence"))
+t.ok(cmp and want in flat, "the compliance status in the PDF = GET /api/v1/compliance", (want, flat[flat.find("tuân thủ") - 80:][:400]))
 t.ok(table_value("Tài liệu mang dấu mật") == api["secret"], "secret documents in the PDF = API")
 t.ok(table_value("Máy nhiễm phát hiện qua DNS") == api["dns_hosts"], "DNS-infected hosts in the PDF = API")
 
