@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/fileio.h"
+#include "core/event.h"
 #include "core/json.h"
 #include "core/timeutil.h"
 #include "core/rulesdir.h"
@@ -215,11 +216,90 @@ TEST(regulated_reports)
 	CHECK(system(cmd) == 0);
 }
 
+static int count_row(void *ud, const cg_event_row *e)
+{
+	int *n = ud;
+	(*n)++;
+	return e->severity == CG_SEV_CRITICAL; /* stops at the critical one */
+}
+
+/* The scan the figures are counted from: [from, to) exactly, the scope's
+ * agency only, a callback that stops it; and the figures it gives. */
+TEST(events_scan)
+{
+	char dir[] = "/tmp/canhgac-report-scan.XXXXXX", path[64];
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof path, "%s/t.db", dir);
+	cg_store *st = NULL;
+	CHECK(cg_store_open(path, &st, NULL) == CG_OK);
+	if (!st)
+		return;
+	static const cg_scope all = {0};
+	static const cg_actor actor = {"test"};
+	json_t *a =
+	    json_pack("{s:s,s:s,s:n,s:s,s:[],s:i}", "name", "Sở Một", "kind", "so_ban_nganh",
+	              "parent_id", "code", "s1", "ip_ranges", "declared_endpoints", 10);
+	int64_t ag = 0;
+	CHECK(cg_store_inv_create(st, &all, &actor, CG_RES_AGENCY, a, &ag) == CG_OK);
+	json_decref(a);
+	cg_period cur, prev;
+	CHECK(cg_period_parse(CG_REPORT_MONTHLY, "2026-10", &cur, &prev) == CG_OK);
+	/* the first instant, the last, the next period's first, the one before */
+	const int64_t at_ms[] = {cur.from_ms, cur.to_ms - 1, cur.to_ms, cur.from_ms - 1};
+	const int64_t agency[] = {ag, 0, ag, ag};
+	const int sev[] = {CG_SEV_HIGH, CG_SEV_CRITICAL, CG_SEV_LOW, CG_SEV_LOW};
+	cg_event evs[4];
+	cg_event_in in[4];
+	for (int i = 0; i < 4; i++) {
+		cg_event_init(&evs[i]);
+		snprintf(evs[i].id, sizeof evs[i].id, "scan-%d", i);
+		evs[i].severity = (cg_severity)sev[i];
+		evs[i].time_ms = at_ms[i];
+		cg_event_set(&evs[i], CG_EV_SOURCE, CG_SLICE("web"));
+		cg_event_set(&evs[i], CG_EV_KIND, CG_SLICE("defacement"));
+		cg_event_set(&evs[i], CG_EV_SUBJECT, CG_SLICE("https://mot.example/"));
+		cg_event_set(&evs[i], CG_EV_SUMMARY, CG_SLICE("s"));
+		in[i] = (cg_event_in){.ev = &evs[i], .agency_id = agency[i]};
+	}
+	size_t acc = 0, dup = 0;
+	CHECK(cg_store_events_insert(st, in, 4, cur.to_ms, &acc, &dup) == CG_OK && acc == 4);
+	for (int i = 0; i < 4; i++)
+		cg_event_clear(&evs[i]);
+	int n = 0;
+	const cg_scope mine = {.agency_id = ag}, none = {.agency_id = -1};
+	CHECK(cg_store_events_scan(st, &mine, cur.from_ms, cur.to_ms, count_row, &n) == CG_OK);
+	CHECK(n == 1);
+	n = 0;
+	CHECK(cg_store_events_scan(st, &none, cur.from_ms, cur.to_ms, count_row, &n) == CG_OK);
+	CHECK(n == 0);
+	n = 0; /* the critical one stops it, whichever comes first */
+	CHECK(cg_store_events_scan(st, &all, cur.from_ms, cur.to_ms, count_row, &n) == CG_ELIMIT);
+	CHECK(n >= 1 && n <= 2);
+	CHECK(cg_store_events_scan(st, &all, cur.to_ms, cur.from_ms, count_row, &n) == CG_EINVAL);
+	cg_report_figs *f = calloc(1, sizeof *f);
+	CHECK(f && cg_report_collect(st, &all, CG_REPORT_MONTHLY, &cur, NULL, cur.to_ms, f, NULL) ==
+	               CG_OK);
+	if (f) {
+		CHECK(f->events == 2 && f->defacements == 2 && f->web_urls == 1);
+		CHECK(f->by_sev[CG_SEV_HIGH] == 1 && f->by_sev[CG_SEV_CRITICAL] == 1);
+		CHECK(f->bucket_sev[0][CG_SEV_HIGH] == 1 && f->bucket_sev[4][CG_SEV_CRITICAL] == 1);
+		CHECK(f->nagencies == 1 && f->agencies[0].events == 1);
+		/* the first and the last instant of the month on one address */
+		CHECK(f->web_longest_s == (cur.to_ms - 1 - cur.from_ms) / 1000);
+	}
+	free(f);
+	cg_store_close(st);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	CHECK(system(cmd) == 0);
+}
+
 int main(void)
 {
 	RUN(periods);
 	RUN(recommendations);
 	RUN(schedule);
 	RUN(regulated_reports);
+	RUN(events_scan);
 	return test_done();
 }
