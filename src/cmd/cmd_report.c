@@ -14,10 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd_pin.h"
 #include "core/fileio.h"
 #include "core/limits.h"
 #include "core/msg.h"
@@ -32,8 +32,7 @@ typedef struct report_opts {
 	const char *period, *agency, *out, *sign, *cert, *module, *pin_file, *recos, *signer;
 	unsigned formats;
 	bool bad_format;
-	char pin[CG_SIGN_MAX_PIN];
-	bool have_pin;
+	cmd_pin pin;
 } report_opts;
 
 enum {
@@ -110,58 +109,6 @@ static const cg_opt optv[] = {
     {"signer-name", 0, true, O_SIGNER},
     {NULL, 0, false, 0},
 };
-
-static int read_pin(void *ud, const char *token, char *pin, size_t pin_max)
-{
-	report_opts *o = ud;
-	if (!o->have_pin) {
-		size_t n = 0;
-		if (o->pin_file) {
-			cg_buf b, why;
-			cg_buf_init(&b, CG_SIGN_MAX_PIN);
-			cg_buf_init(&why, 1024);
-			cg_err err = cg_read_file(o->pin_file, &b, &why);
-			cg_buf_free(&why);
-			if (err) {
-				cg_buf_free(&b);
-				return -1;
-			}
-			while (n < b.len && b.ptr[n] != '\n' && b.ptr[n] != '\r' &&
-			       n < sizeof o->pin - 1)
-				n++;
-			memcpy(o->pin, b.ptr, n);
-			explicit_bzero(b.ptr, b.len);
-			cg_buf_free(&b);
-		} else {
-			FILE *tty = fopen("/dev/tty", "r+");
-			if (!tty)
-				return -1;
-			struct termios old, quiet;
-			bool restore = tcgetattr(fileno(tty), &old) == 0;
-			if (restore) {
-				quiet = old;
-				quiet.c_lflag &= ~(tcflag_t)ECHO;
-				tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
-			}
-			fprintf(tty, cg_tr("PIN for the token %s: "), token);
-			fflush(tty);
-			if (!fgets(o->pin, sizeof o->pin, tty))
-				o->pin[0] = 0;
-			if (restore)
-				tcsetattr(fileno(tty), TCSAFLUSH, &old);
-			fputc('\n', tty);
-			fclose(tty);
-			n = strcspn(o->pin, "\r\n");
-		}
-		o->pin[n] = 0;
-		o->have_pin = true;
-	}
-	size_t n = strlen(o->pin);
-	if (n + 1 > pin_max)
-		return -1;
-	memcpy(pin, o->pin, n + 1);
-	return 0;
-}
 
 /* Writes data to path and, when sig is not empty, path.p7s. */
 static int write_signed(const cg_cli *cli, const char *path, const cg_buf *data, const cg_buf *sig)
@@ -262,7 +209,8 @@ int cmd_report(cg_cli *cli)
 		json_decref(a);
 	}
 	if (o.sign) {
-		cg_signer_opts so = {o.sign, o.cert, o.module, read_pin, &o};
+		o.pin = (cmd_pin){.cli = cli, .file = o.pin_file};
+		cg_signer_opts so = {o.sign, o.cert, o.module, cmd_pin_read, &o.pin};
 		if ((err = cg_signer_open(&so, &signer, &why))) {
 			cg_cli_error(cli, "%s: %s", o.sign, cg_buf_cstr(&why));
 			goto done;
@@ -316,7 +264,7 @@ int cmd_report(cg_cli *cli)
 			printf(cg_tr("signed %s (PAdES-B-B) by %s\n"), path, res.signed_by);
 	}
 done:
-	explicit_bzero(o.pin, sizeof o.pin);
+	cmd_pin_clear(&o.pin);
 	if (made)
 		cg_report_output_free(&res);
 	cg_signer_free(signer);

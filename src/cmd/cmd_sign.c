@@ -18,11 +18,11 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd_pin.h"
 #include "core/fileio.h"
 #include "core/json.h"
 #include "core/limits.h"
@@ -35,9 +35,7 @@ typedef struct sign_opts {
 	const cg_cli *cli;
 	const char *key, *cert, *module, *pin_file, *out, *reason, *ca, *signature;
 	bool detached;
-	/* the PIN, read once */
-	char pin[CG_SIGN_MAX_PIN];
-	bool have_pin;
+	cmd_pin pin; /* read once */
 } sign_opts;
 
 enum { O_KEY = 1, O_CERT, O_MODULE, O_PIN_FILE, O_OUT, O_DETACHED, O_REASON, O_CA, O_SIG };
@@ -94,63 +92,6 @@ static const cg_opt verify_optv[] = {
     {NULL, 0, false, 0},
 };
 
-/* The PIN from --pin-file (its first line), or from the terminal. */
-static int read_pin(void *ud, const char *token, char *pin, size_t pin_max)
-{
-	sign_opts *o = ud;
-	if (!o->have_pin) {
-		size_t n = 0;
-		if (o->pin_file) {
-			cg_buf b, why;
-			cg_buf_init(&b, CG_SIGN_MAX_PIN);
-			cg_buf_init(&why, 1024);
-			cg_err err = cg_read_file(o->pin_file, &b, &why);
-			if (err) {
-				cg_cli_error(o->cli, "--pin-file: %s", cg_buf_cstr(&why));
-				cg_buf_free(&why);
-				cg_buf_free(&b);
-				return -1;
-			}
-			cg_buf_free(&why);
-			while (n < b.len && b.ptr[n] != '\n' && b.ptr[n] != '\r' &&
-			       n < sizeof o->pin - 1)
-				n++;
-			memcpy(o->pin, b.ptr, n);
-			explicit_bzero(b.ptr, b.len);
-			cg_buf_free(&b);
-		} else {
-			FILE *tty = fopen("/dev/tty", "r+");
-			if (!tty) {
-				cg_cli_error(o->cli, "no terminal to ask the PIN: give --pin-file");
-				return -1;
-			}
-			struct termios old, quiet;
-			bool restore = tcgetattr(fileno(tty), &old) == 0;
-			if (restore) {
-				quiet = old;
-				quiet.c_lflag &= ~(tcflag_t)ECHO;
-				tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
-			}
-			fprintf(tty, cg_tr("PIN for the token %s: "), token);
-			fflush(tty);
-			if (!fgets(o->pin, sizeof o->pin, tty))
-				o->pin[0] = 0;
-			if (restore)
-				tcsetattr(fileno(tty), TCSAFLUSH, &old);
-			fputc('\n', tty);
-			fclose(tty);
-			n = strcspn(o->pin, "\r\n");
-		}
-		o->pin[n] = 0;
-		o->have_pin = true;
-	}
-	size_t n = strlen(o->pin);
-	if (n + 1 > pin_max)
-		return -1;
-	memcpy(pin, o->pin, n + 1);
-	return 0;
-}
-
 static bool is_pdf(cg_slice s)
 {
 	return s.len >= 5 && memcmp(s.ptr, "%PDF-", 5) == 0;
@@ -184,7 +125,8 @@ int cmd_sign(cg_cli *cli)
 		cg_cli_error(cli, "%s", cg_buf_cstr(&why));
 		goto done;
 	}
-	cg_signer_opts so = {o.key, o.cert, o.module, read_pin, &o};
+	o.pin = (cmd_pin){.cli = cli, .file = o.pin_file};
+	cg_signer_opts so = {o.key, o.cert, o.module, cmd_pin_read, &o.pin};
 	if ((err = cg_signer_open(&so, &s, &why))) {
 		cg_cli_error(cli, "%s: %s", o.key, cg_buf_cstr(&why));
 		goto done;
@@ -233,7 +175,7 @@ int cmd_sign(cg_cli *cli)
 	}
 	status = CG_EXIT_OK;
 done:
-	explicit_bzero(o.pin, sizeof o.pin);
+	cmd_pin_clear(&o.pin);
 	cg_signer_free(s);
 	cg_buf_free(&in);
 	cg_buf_free(&out);

@@ -67,6 +67,10 @@ try:
         before = body.get("next")
         if not before:
             break
+    st, ags, _ = c.req("GET", "/api/v1/agencies?limit=500")
+    st, cmp, _ = c.req("GET", "/api/v1/compliance")
+    cmp = cmp.get("summary", {}) if st == 200 else {}
+    muongte = [a["id"] for a in (ags.get("items") or []) if a.get("code") == "X-MUONGTE"]
 finally:
     srv.cleanup()
 api = {
@@ -107,6 +111,10 @@ def table_value(label):
 t.ok(table_value("Thay đổi giao diện (deface)") == api["defacements"], "defacements in the PDF = API",
      (table_value("Thay đổi giao diện (deface)"), api))
 t.ok(table_value("Mã độc web shell") == api["webshells"], "web shells in the PDF = API")
+cc = cmp.get("counts", {})
+want = "tại thời điểm lập báo cáo: %s%% yêu cầu áp dụng được đáp ứng (%s đạt, %s sắp đến hạn, %s quá hạn, %s thiếu minh chứng)" % (
+    cmp.get("percent"), cc.get("ok"), cc.get("due_soon"), cc.get("overdue"), cc.get("missing_evidence"))
+t.ok(cmp and want in flat, "the compliance status in the PDF = GET /api/v1/compliance", (want, flat[flat.find("tuân thủ") - 80:][:400]))
 t.ok(table_value("Tài liệu mang dấu mật") == api["secret"], "secret documents in the PDF = API")
 t.ok(table_value("Máy nhiễm phát hiện qua DNS") == api["dns_hosts"], "DNS-infected hosts in the PDF = API")
 
@@ -137,6 +145,32 @@ rows = fonts.splitlines()[2:]
 t.ok(rows and all(" yes " in r for r in rows) and any("LiberationSerif" in r for r in rows),
      "pdffonts: every font embedded, Liberation Serif", fonts)
 
+# The table of contents: each line's page is the page pdftotext finds its
+# heading on (a line of its own, not the contents' line).
+npages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(
+    ["pdfinfo", pdf], stdout=subprocess.PIPE, check=True).stdout.decode()).group(1))
+page_lines = [subprocess.run(["pdftotext", "-layout", "-f", str(p), "-l", str(p), pdf, "-"],
+                             stdout=subprocess.PIPE, check=True).stdout.decode().splitlines()
+              for p in range(1, npages + 1)]
+toc = [(m.group(1).strip(), int(m.group(2))) for m in
+       (re.match(r"\s*((?:I|II|III|IV|V|VI|VII)\. .*?)\s+(\d+)\s*$", ln) for ln in page_lines[0]) if m]
+t.ok("MỤC LỤC" in "\n".join(page_lines[0]) and len(toc) == 5, "page 1 has the contents, five headings", toc)
+found = {}
+for p, lines in enumerate(page_lines, 1):
+    for ln in lines:
+        for title, _ in toc:
+            if ln.strip() == title and title not in found:
+                found[title] = p
+t.ok(toc and all(found.get(title) == n for title, n in toc) and max(n for _, n in toc) > 1,
+     "each contents line names the page its heading is on", (toc, found))
+raw = open(pdf, "rb").read()
+t.ok(b"/Outlines" in raw and raw.count(b"/Dest") >= 2 * len(toc),
+     "the PDF has an outline (bookmarks) and the contents link to the headings")
+dx = zipfile.ZipFile(docx).read("word/document.xml").decode()
+t.ok('TOC \\o "1-2"' in dx and "PAGEREF _Toc5" in dx and 'w:name="_Toc5"' in dx and
+     "<w:updateFields w:val=\"true\"/>" in zipfile.ZipFile(docx).read("word/settings.xml").decode(),
+     "the DOCX has a TOC field over bookmarked headings, updated on opening", dx[:200])
+
 # Each page as a PNG for a person.
 for old in glob.glob(os.path.join(LOG, "report-monthly-page-*.png")):
     os.remove(old)
@@ -156,6 +190,8 @@ if os.path.exists(lop):
     lt = re.sub(r"\s+", " ", text_of(lop))
     t.ok("Nơi nhận:" in lt and ("ghi nhận %d sự kiện" % api["events"]) in lt,
          "the converted DOCX holds the frame and the figures", lt[:300])
+    t.ok(re.search(r"MỤC LỤC I\. TÌNH HÌNH CHUNG\.+ ?1 II\.", lt),
+         "the converted DOCX shows the contents with page numbers", lt[:600])
 
 # Signed.
 sg = os.path.join(tmp, "sg")
@@ -186,7 +222,10 @@ t.ok(rc == 0 and "REPORT" in et and "SOCIALIST REPUBLIC OF VIET NAM" in et and
 # One agency's own report.
 rc, o, e = run("report", "monthly", "--period", period, "--data-dir", data, "--agency", "X-MUONGTE",
                "--out", os.path.join(tmp, "ag.pdf"))
-t.ok(rc == 0 and "Mường Tè" in text_of(os.path.join(tmp, "ag.pdf")), "an agency's own report", o + e)
+at = re.sub(r"\s+", " ", text_of(os.path.join(tmp, "ag.pdf"))) if rc == 0 else ""
+n_ag = sum(1 for i in items if muongte and i.get("agency_id") == muongte[0])
+t.ok(rc == 0 and "Mường Tè" in at and muongte and ("ghi nhận %d sự kiện" % n_ag) in at,
+     "an agency's own report counts its own events (%d, as the API)" % n_ag, o + e + at[:600])
 
 # An empty province.
 empty = os.path.join(tmp, "empty")

@@ -115,6 +115,25 @@ if command -v softhsm2-util >/dev/null; then
 	fi
 	expect_rc 0 "a .p7s through the token" "$CANHGAC" sign export.csv --key "$URI" --cert signer.pem --pkcs11-module "$MOD" --pin-file pin
 	check "openssl accepts it" openssl cms -verify -binary -inform DER -in export.csv.p7s -content export.csv -CAfile ca.pem -purpose any -out /dev/null
+
+	# The "done when": the demo's monthly report in three formats,
+	# the PDF signed (PAdES) through the token, the PIN read from a file.
+	"$CANHGAC" demo seed --data-dir "$T/data" >/dev/null 2>&1
+	expect_rc 2 "report --sign: a wrong PIN is refused" "$CANHGAC" report monthly --period 2026-11 \
+		--data-dir "$T/data" --out "$T/refused.pdf" --sign "$URI" --cert signer.pem --pkcs11-module "$MOD" --pin-file badpin
+	case "$err" in *PIN*) ok "reason: the PIN" ;; *) not_ok "reason: the PIN"; diag "$err" ;; esac
+	check "... and nothing is written" test ! -e "$T/refused.pdf"
+	mkdir reports
+	expect_rc 0 "report monthly in three formats, signed through the token" "$CANHGAC" report monthly \
+		--period 2026-11 --format pdf --format docx --format xlsx --out reports/ --data-dir "$T/data" \
+		--sign "$URI" --cert signer.pem --pkcs11-module "$MOD" --pin-file pin --signer-name "Nguyễn Văn An"
+	R=reports/bao-cao-thang-2026-11
+	ps=$(pdfsig $R.pdf 2>&1)
+	case "$ps" in *"Nguyễn Văn An"*"Signature is Valid"*) ok "pdfsig: the report's token signature is valid" ;; *) not_ok "pdfsig: the report's token signature"; diag "$ps" ;; esac
+	txt=$(pdftotext $R.pdf - | tr -s ' \n' ' ')
+	case "$txt" in *"MỤC LỤC"*"Ký số bởi: C=VN,O=Sở Khoa học và Công nghệ,CN=Nguyễn Văn An"*) ok "the contents, and the signature block naming the certificate's subject" ;; *) not_ok "the signature block names the subject"; diag "$txt" ;; esac
+	check "the DOCX's .p7s: openssl accepts it" openssl cms -verify -binary -inform DER -in $R.docx.p7s -content $R.docx -CAfile ca.pem -purpose any -out /dev/null
+	check "the XLSX's .p7s: openssl accepts it" openssl cms -verify -binary -inform DER -in $R.xlsx.p7s -content $R.xlsx -CAfile ca.pem -purpose any -out /dev/null
 else
 	not_ok "softhsm2-util is missing (scripts/setup-deps.sh installs softhsm2)"
 fi

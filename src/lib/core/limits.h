@@ -463,6 +463,9 @@
 /* Distinct (agency, host) pairs and web findings a report counts; past
  * it hosts are no longer told apart (counted as seen). */
 #define CG_REPORT_MAX_HOSTS 200000u
+/* Events a page of a report's scan over PostgreSQL (store.h
+ * cg_store_events_scan). */
+#define CG_REPORT_SCAN_PAGE 20000
 /* Recommendation rules in rules/report/recommendations.tsv. */
 #define CG_REPORT_MAX_RECOS 64
 

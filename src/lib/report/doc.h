@@ -75,6 +75,8 @@ typedef struct cg_doc {
 	char **recipients;
 	size_t nrecipients;
 	int english; /* the motto, "Nơi nhận" and page words in English */
+	int toc;     /* a table of contents under the title (PDF: with the
+	              * pages of the headings and an outline; DOCX: a TOC field) */
 	cg_doc_block *blocks;
 	size_t nblocks, cap;
 } cg_doc;
@@ -99,8 +101,15 @@ cg_err cg_doc_chart_add(cg_doc *d, cg_chart_kind kind, const char *title, const 
 /* Renders the document as PDF into out. CG_EIO when cairo fails. */
 cg_err cg_doc_render_pdf(const cg_doc *d, cg_buf *out, cg_buf *why);
 
+/* The page of each of the first n headings (in order) in the PDF of d
+ * with its contents (d->toc), into pages[0..n): what the DOCX's contents
+ * show until a word processor updates them. CG_EIO when cairo fails. */
+cg_err cg_doc_heading_pages(const cg_doc *d, int *pages, size_t n);
+
 /* Renders the document as DOCX (WordprocessingML in a zip written with
- * zlib): styles for headings and tables, charts as PNG images. */
+ * zlib): styles for headings and tables, charts as PNG images, and with
+ * d->toc a TOC field (headings bookmarked, PAGEREF page numbers, updated
+ * by the word processor when the file is opened). */
 cg_err cg_doc_render_docx(const cg_doc *d, cg_buf *out, cg_buf *why);
 
 /* One chart as a PNG image (for DOCX); *height_pt its height. */

@@ -11,7 +11,11 @@
  * the PDF's chart code, and document.xml. The Decree 30 frame is two
  * borderless tables (issuing body | motto at the top, "Nơi nhận" |
  * signature block at the bottom); tables repeat their header row on each
- * page. Every text is escaped for XML, control characters dropped and
+ * page. With d->toc the contents are a TOC field under the title whose
+ * cached lines (each a link to its heading's bookmark, with a PAGEREF
+ * field for the page, from the PDF's layout) show until the word
+ * processor updates them; settings.xml asks Word to update fields on
+ * opening. Every text is escaped for XML, control characters dropped and
  * invalid UTF-8 replaced, since much of it comes from events, that is from
  * attackers.
  */
@@ -237,30 +241,37 @@ static cg_err le(cg_buf *b, uint32_t v, int bytes)
 	return cg_buf_append(b, x, (size_t)bytes);
 }
 
-static cg_err add(zip *z, const char *name, const void *p, size_t n)
+/* A member deflated, or stored as it is (a PNG is deflated already:
+ * deflating it again costs time and saves nothing). */
+static cg_err add_as(zip *z, const char *name, const void *p, size_t n, bool store)
 {
 	if (n > 0x7fffffffu || z->out->len > 0x7fffffffu || z->n == 0xffff)
 		return CG_ETOOBIG;
 	uLong crc = crc32(0L, p, (uInt)n);
-	uLongf cap = compressBound((uLong)n) + 64;
+	uLongf cap = store ? 1 : compressBound((uLong)n) + 64;
 	unsigned char *def = malloc(cap);
 	if (!def)
 		return CG_ENOMEM;
-	/* raw deflate: a zlib stream without its 2-byte header and trailer */
-	z_stream zs = {0};
 	cg_err err = CG_OK;
-	if (deflateInit2(&zs, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-		free(def);
-		return CG_ENOMEM;
+	size_t dn = n;
+	const unsigned method = store ? 0 : 8;
+	if (!store) {
+		/* raw deflate: a zlib stream without its 2-byte header and trailer */
+		z_stream zs = {0};
+		if (deflateInit2(&zs, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+			free(def);
+			return CG_ENOMEM;
+		}
+		zs.next_in = (Bytef *)p;
+		zs.avail_in = (uInt)n;
+		zs.next_out = def;
+		zs.avail_out = (uInt)cap;
+		if (deflate(&zs, Z_FINISH) != Z_STREAM_END)
+			err = CG_EINTERNAL;
+		dn = zs.total_out;
+		deflateEnd(&zs);
 	}
-	zs.next_in = (Bytef *)p;
-	zs.avail_in = (uInt)n;
-	zs.next_out = def;
-	zs.avail_out = (uInt)cap;
-	if (deflate(&zs, Z_FINISH) != Z_STREAM_END)
-		err = CG_EINTERNAL;
-	size_t dn = zs.total_out;
-	deflateEnd(&zs);
+	const void *data = store ? p : def;
 	uint32_t off = (uint32_t)z->out->len;
 	size_t nl = strlen(name);
 	/* local header: version 2.0, no flags (UTF-8 names are ASCII here),
@@ -270,18 +281,18 @@ static cg_err add(zip *z, const char *name, const void *p, size_t n)
 	if (!err)
 		err = le(b, 0x04034b50, 4);
 	if (!err)
-		err = le(b, 20, 2) || le(b, 0, 2) || le(b, 8, 2) || le(b, 0, 2) ||
+		err = le(b, 20, 2) || le(b, 0, 2) || le(b, method, 2) || le(b, 0, 2) ||
 		              le(b, 0x5021, 2) || le(b, (uint32_t)crc, 4) ||
 		              le(b, (uint32_t)dn, 4) || le(b, (uint32_t)n, 4) ||
 		              le(b, (uint32_t)nl, 2) || le(b, 0, 2) || cg_buf_append(b, name, nl) ||
-		              cg_buf_append(b, def, dn)
+		              cg_buf_append(b, data, dn)
 		          ? CG_ETOOBIG
 		          : CG_OK;
 	free(def);
 	cg_buf *c = &z->central;
 	if (!err)
 		err = le(c, 0x02014b50, 4) || le(c, 20, 2) || le(c, 20, 2) || le(c, 0, 2) ||
-		              le(c, 8, 2) || le(c, 0, 2) || le(c, 0x5021, 2) ||
+		              le(c, method, 2) || le(c, 0, 2) || le(c, 0x5021, 2) ||
 		              le(c, (uint32_t)crc, 4) || le(c, (uint32_t)dn, 4) ||
 		              le(c, (uint32_t)n, 4) || le(c, (uint32_t)nl, 2) || le(c, 0, 2) ||
 		              le(c, 0, 2) || le(c, 0, 2) || le(c, 0, 2) || le(c, 0, 4) ||
@@ -290,6 +301,11 @@ static cg_err add(zip *z, const char *name, const void *p, size_t n)
 		          : CG_OK;
 	z->n++;
 	return err;
+}
+
+static cg_err add(zip *z, const char *name, const void *p, size_t n)
+{
+	return add_as(z, name, p, n, false);
 }
 
 static cg_err zip_finish(zip *z)
@@ -315,7 +331,14 @@ static const char content_types[] =
             "vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/>"
             "<Override PartName=\"/word/header1.xml\" ContentType=\"application/"
             "vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/>"
+            "<Override PartName=\"/word/settings.xml\" ContentType=\"application/"
+            "vnd.openxmlformats-officedocument.wordprocessingml.settings+xml\"/>"
             "</Types>";
+
+/* the contents' field is updated when Word opens the file */
+static const char settings_toc[] =
+    XMLDECL "<w:settings xmlns:w=\"" NS_W "\"><w:updateFields w:val=\"true\"/></w:settings>";
+static const char settings_plain[] = XMLDECL "<w:settings xmlns:w=\"" NS_W "\"/>";
 
 static const char package_rels[] = XMLDECL
     "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
@@ -339,6 +362,13 @@ static const char styles[] = XMLDECL
     "<w:basedOn w:val=\"Normal\"/><w:next w:val=\"Normal\"/><w:pPr><w:keepNext/><w:spacing "
     "w:before=\"120\" w:after=\"60\"/><w:outlineLvl "
     "w:val=\"1\"/></w:pPr><w:rPr><w:b/><w:i/></w:rPr>"
+    "</w:style><w:style w:type=\"paragraph\" w:styleId=\"TOC1\"><w:name w:val=\"toc 1\"/>"
+    "<w:basedOn w:val=\"Normal\"/><w:next w:val=\"Normal\"/><w:pPr><w:tabs><w:tab "
+    "w:val=\"right\" w:leader=\"dot\" w:pos=\"9345\"/></w:tabs><w:spacing w:after=\"60\"/>"
+    "</w:pPr></w:style><w:style w:type=\"paragraph\" w:styleId=\"TOC2\"><w:name "
+    "w:val=\"toc 2\"/><w:basedOn w:val=\"Normal\"/><w:next w:val=\"Normal\"/><w:pPr><w:tabs>"
+    "<w:tab w:val=\"right\" w:leader=\"dot\" w:pos=\"9345\"/></w:tabs><w:spacing "
+    "w:after=\"60\"/><w:ind w:left=\"454\"/></w:pPr><w:rPr><w:i/></w:rPr>"
     "</w:style><w:style w:type=\"table\" w:styleId=\"Bang\"><w:name w:val=\"Bang\"/><w:tblPr>"
     "<w:tblBorders><w:top w:val=\"single\" w:sz=\"4\" w:color=\"000000\"/><w:left w:val=\"single\" "
     "w:sz=\"4\" w:color=\"000000\"/><w:bottom w:val=\"single\" w:sz=\"4\" w:color=\"000000\"/>"
@@ -354,12 +384,78 @@ static const char header[] = XMLDECL
     "</w:instrText></w:r><w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>2</w:t></w:r>"
     "<w:r><w:fldChar w:fldCharType=\"end\"/></w:r></w:p></w:hdr>";
 
+/* A field's begin, instruction and separator runs. */
+static cg_err field_begin(cg_buf *b, const char *instr)
+{
+	return cg_buf_printf(b,
+	                     "<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText "
+	                     "xml:space=\"preserve\"> %s </w:instrText></w:r><w:r><w:fldChar "
+	                     "w:fldCharType=\"separate\"/></w:r>",
+	                     instr);
+}
+
+/* The contents: the TOC field over the level 1 and 2 headings, its cached
+ * lines linking to bookmarks _TocN (N the heading's order) with their
+ * PDF pages. */
+static cg_err contents(cg_buf *b, const cg_doc *d, const int *pages, size_t nheads)
+{
+	cg_err err = para(b, "<w:jc w:val=\"center\"/><w:spacing w:before=\"240\"/>", "<w:b/>",
+	                  d->english ? "CONTENTS" : "MỤC LỤC");
+	size_t h = 0;
+	for (size_t i = 0; !err && i < d->nblocks; i++) {
+		const cg_doc_block *bl = &d->blocks[i];
+		if (bl->kind != CG_BLK_HEADING)
+			continue;
+		err = cg_buf_printf(b, "<w:p><w:pPr><w:pStyle w:val=\"TOC%d\"/></w:pPr>",
+		                    bl->level == 1 ? 1 : 2);
+		if (!err && h == 0)
+			err = field_begin(b, "TOC \\o \"1-2\" \\h \\z \\u");
+		if (!err)
+			err = cg_buf_printf(
+			    b,
+			    "<w:hyperlink w:anchor=\"_Toc%zu\" w:history=\"1\"><w:r><w:t "
+			    "xml:space=\"preserve\">",
+			    h + 1);
+		if (!err)
+			err = esc(b, bl->text);
+		char ref[48];
+		snprintf(ref, sizeof ref, "PAGEREF _Toc%zu \\h", h + 1);
+		if (!err)
+			err = cg_buf_puts(b, "</w:t></w:r><w:r><w:tab/></w:r>");
+		if (!err)
+			err = field_begin(b, ref);
+		if (!err)
+			err = cg_buf_printf(
+			    b,
+			    "<w:r><w:t>%d</w:t></w:r><w:r><w:fldChar w:fldCharType=\"end\"/></w:r>",
+			    h < nheads ? pages[h] : 1);
+		if (!err)
+			err = cg_buf_puts(b, "</w:hyperlink></w:p>");
+		h++;
+	}
+	if (!err && h)
+		err = cg_buf_puts(b, "<w:p><w:r><w:fldChar w:fldCharType=\"end\"/></w:r></w:p>");
+	return err;
+}
+
+/* A heading, bookmarked _TocN for the contents. */
+static cg_err heading(cg_buf *b, const cg_doc_block *bl, size_t n)
+{
+	cg_err err =
+	    cg_buf_printf(b,
+	                  "<w:p><w:pPr><w:pStyle w:val=\"Heading%d\"/></w:pPr><w:bookmarkStart "
+	                  "w:id=\"%zu\" w:name=\"_Toc%zu\"/><w:r><w:t xml:space=\"preserve\">",
+	                  bl->level == 1 ? 1 : 2, n, n);
+	if (!err)
+		err = esc(b, bl->text);
+	return err ? err : cg_buf_printf(b, "</w:t></w:r><w:bookmarkEnd w:id=\"%zu\"/></w:p>", n);
+}
+
 cg_err cg_doc_render_docx(const cg_doc *d, cg_buf *out, cg_buf *why)
 {
-	cg_buf doc, rels, png;
+	cg_buf doc, rels;
 	cg_buf_init(&doc, CG_SIGN_MAX_FILE);
 	cg_buf_init(&rels, 1u << 20);
-	cg_buf_init(&png, 16u << 20);
 	zip z = {0};
 	cg_err err = cg_buf_puts(&doc, XMLDECL "<w:document xmlns:w=\"" NS_W "\" xmlns:r=\"" NS_R
 	                                       "\" xmlns:wp=\"" NS_WP "\"><w:body>");
@@ -369,18 +465,34 @@ cg_err cg_doc_render_docx(const cg_doc *d, cg_buf *out, cg_buf *why)
 		    XMLDECL "<Relationships xmlns=\"http://schemas.openxmlformats.org/"
 		            "package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"" REL
 		            "styles\" Target=\"styles.xml\"/><Relationship Id=\"rId2\" Type=\"" REL
-		            "header\" Target=\"header1.xml\"/>");
+		            "header\" Target=\"header1.xml\"/><Relationship Id=\"rId3\" Type=\"" REL
+		            "settings\" Target=\"settings.xml\"/>");
 	if (!err)
 		err = frame_top(&doc, d);
+	size_t nheads = 0, hn = 0;
+	for (size_t i = 0; d->toc && i < d->nblocks; i++)
+		nheads += d->blocks[i].kind == CG_BLK_HEADING;
+	int *pages = nheads ? calloc(nheads, sizeof *pages) : NULL;
+	if (!err && nheads && !pages)
+		err = CG_ENOMEM;
+	if (!err && nheads)
+		err = cg_doc_heading_pages(d, pages, nheads);
+	if (!err && nheads)
+		err = contents(&doc, d, pages, nheads);
+	free(pages);
+	/* each chart drawn once, kept until the zip takes it */
+	size_t nch = 0;
+	for (size_t i = 0; i < d->nblocks; i++)
+		nch += d->blocks[i].kind == CG_BLK_CHART;
+	cg_buf *pngs = calloc(nch ? nch : 1, sizeof *pngs);
+	if (!pngs)
+		err = CG_ENOMEM;
 	int ncharts = 0;
 	for (size_t i = 0; !err && i < d->nblocks; i++) {
 		const cg_doc_block *b = &d->blocks[i];
 		switch (b->kind) {
 		case CG_BLK_HEADING:
-			err = para(&doc,
-			           b->level == 1 ? "<w:pStyle w:val=\"Heading1\"/>"
-			                         : "<w:pStyle w:val=\"Heading2\"/>",
-			           "", b->text);
+			err = heading(&doc, b, ++hn);
 			break;
 		case CG_BLK_PARA:
 			err = para(&doc, "<w:jc w:val=\"both\"/><w:ind w:firstLine=\"567\"/>", "",
@@ -391,12 +503,12 @@ cg_err cg_doc_render_docx(const cg_doc *d, cg_buf *out, cg_buf *why)
 			break;
 		case CG_BLK_CHART: {
 			double h;
-			ncharts++;
+			cg_buf *png = &pngs[ncharts++];
+			cg_buf_init(png, 16u << 20);
 			err = para(&doc, "<w:jc w:val=\"center\"/><w:keepNext/>",
 			           "<w:b/><w:sz w:val=\"24\"/>", b->chart->title);
-			cg_buf_reset(&png);
 			if (!err)
-				err = cg_doc_chart_png(b->chart, 460, &png, &h);
+				err = cg_doc_chart_png(b->chart, 460, png, &h);
 			if (!err)
 				err = image(&doc, ncharts, 460, h);
 			if (!err)
@@ -436,19 +548,15 @@ cg_err cg_doc_render_docx(const cg_doc *d, cg_buf *out, cg_buf *why)
 	if (!err)
 		err = add(&z, "word/header1.xml", header, sizeof header - 1);
 	if (!err)
+		err = nheads
+		          ? add(&z, "word/settings.xml", settings_toc, sizeof settings_toc - 1)
+		          : add(&z, "word/settings.xml", settings_plain, sizeof settings_plain - 1);
+	if (!err)
 		err = add(&z, "word/document.xml", doc.ptr, doc.len);
-	/* the charts again, now into the zip (drawing is cheap; holding every
-	 * PNG at once is not needed) */
-	for (size_t i = 0, n = 0; !err && i < d->nblocks; i++) {
-		if (d->blocks[i].kind != CG_BLK_CHART)
-			continue;
-		double h;
+	for (int n = 0; !err && n < ncharts; n++) {
 		char name[64];
-		snprintf(name, sizeof name, "word/media/chart%zu.png", ++n);
-		cg_buf_reset(&png);
-		err = cg_doc_chart_png(d->blocks[i].chart, 460, &png, &h);
-		if (!err)
-			err = add(&z, name, png.ptr, png.len);
+		snprintf(name, sizeof name, "word/media/chart%d.png", n + 1);
+		err = add_as(&z, name, pngs[n].ptr, pngs[n].len, true);
 	}
 	if (!err)
 		err = zip_finish(&z);
@@ -460,6 +568,8 @@ out:
 	}
 	cg_buf_free(&doc);
 	cg_buf_free(&rels);
-	cg_buf_free(&png);
+	for (int n = 0; pngs && n < ncharts; n++)
+		cg_buf_free(&pngs[n]);
+	free(pngs);
 	return err;
 }

@@ -140,6 +140,17 @@ cg_err cg_report_make(cg_store *st, const cg_report_request *r, cg_report_output
 	if ((err = cg_report_collect(st, &scope, r->kind, &out->cur, rules, now_ms, now, why)) ||
 	    (err = cg_report_collect(st, &scope, r->kind, &prev, rules, now_ms, before, why)))
 		goto done;
+	{
+		/* the compliance status as of now; a regime that cannot be
+		 * evaluated is said in the report, it does not stop it */
+		cg_buf cwhy;
+		cg_buf_init(&cwhy, 1024);
+		if (cg_report_compliance(st, &scope, now_ms, now, &cwhy) == CG_ENOMEM)
+			err = CG_ENOMEM;
+		cg_buf_free(&cwhy);
+		if (err)
+			goto done;
+	}
 	if (r->signer)
 		snprintf(out->signed_by, sizeof out->signed_by, "%s", cg_signer_subject(r->signer));
 	cg_report_meta meta = {.english = r->english,

@@ -13,6 +13,18 @@
  * header row; headings keep with the next lines; the recipients and the
  * signature block stay together. Page numbers are centred in the top
  * margin from the second page on, as the decree asks.
+ *
+ * A document that asks for a table of contents (doc.h toc) is laid out
+ * twice: a dry pass that draws no text finds the page and height of each
+ * heading, and the real pass writes the contents under the title with
+ * those page numbers (the contents have the same lines in both passes, so
+ * nothing after them moves), each line a link to its heading, and the
+ * headings as the PDF's outline (bookmarks).
+ *
+ * Every layout comes from one Pango context and one font description per
+ * style and size, made once per document: a context per layout
+ * (pango_cairo_create_layout) costs a font map lookup each time and was
+ * most of the rendering time.
  */
 #include "report/doc.h"
 
@@ -21,6 +33,7 @@
 #include <math.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/limits.h"
@@ -30,24 +43,72 @@
 #define PAGE_H (297 * MM)
 #define FONT   "Liberation Serif"
 
+/* the font descriptions made so far, by style and size */
+#define NFONTS 32
+
+typedef struct fontdesc {
+	const char *style; /* a literal: compared by address, then text */
+	double size;
+	PangoFontDescription *f;
+} fontdesc;
+
+/* where a heading went: its page and top, from the dry pass */
+typedef struct headpos {
+	int page;
+	double y;
+} headpos;
+
 typedef struct R {
 	cairo_t *cr;
 	cairo_surface_t *s;
+	PangoContext *pc;
+	fontdesc fonts[NFONTS];
+	int nfonts;
 	const cg_doc *d;
 	double left, right, top, bottom, width;
 	double y;
 	int page;
+	bool dry;          /* lay out only: no text drawn */
+	headpos *heads;    /* per heading, in order; NULL: no contents */
+	size_t nheads, hi; /* how many, and the next one drawn */
 } R;
+
+static void r_init_text(R *r)
+{
+	r->pc = pango_cairo_create_context(r->cr);
+	r->nfonts = 0;
+}
+
+static void r_free_text(R *r)
+{
+	for (int i = 0; i < r->nfonts; i++)
+		pango_font_description_free(r->fonts[i].f);
+	r->nfonts = 0;
+	if (r->pc)
+		g_object_unref(r->pc);
+	r->pc = NULL;
+}
+
+static const PangoFontDescription *font(R *r, const char *style, double size)
+{
+	for (int i = 0; i < r->nfonts; i++)
+		if (r->fonts[i].size == size &&
+		    (r->fonts[i].style == style || strcmp(r->fonts[i].style, style) == 0))
+			return r->fonts[i].f;
+	char fd[96];
+	snprintf(fd, sizeof fd, FONT " %s %.1f", style, size);
+	PangoFontDescription *f = pango_font_description_from_string(fd);
+	if (r->nfonts == NFONTS) /* full: the last one makes room (layouts copy it) */
+		pango_font_description_free(r->fonts[--r->nfonts].f);
+	r->fonts[r->nfonts++] = (fontdesc){style, size, f};
+	return f;
+}
 
 static PangoLayout *layout(R *r, const char *text, const char *style, double size, double width,
                            PangoAlignment align)
 {
-	PangoLayout *l = pango_cairo_create_layout(r->cr);
-	char fd[96];
-	snprintf(fd, sizeof fd, FONT " %s %.1f", style, size);
-	PangoFontDescription *f = pango_font_description_from_string(fd);
-	pango_layout_set_font_description(l, f);
-	pango_font_description_free(f);
+	PangoLayout *l = pango_layout_new(r->pc);
+	pango_layout_set_font_description(l, font(r, style, size));
 	pango_layout_set_width(l, width < 0 ? -1 : (int)(width * PANGO_SCALE));
 	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
 	pango_layout_set_alignment(l, align);
@@ -71,6 +132,8 @@ static double text_width(PangoLayout *l)
 
 static void draw(R *r, PangoLayout *l, double x, double y)
 {
+	if (r->dry)
+		return;
 	cairo_move_to(r->cr, x, y);
 	pango_cairo_show_layout(r->cr, l);
 }
@@ -106,6 +169,8 @@ static void flow(R *r, PangoLayout *l, double x)
 			new_page(r);
 			base = r->y - (double)lr.y / PANGO_SCALE;
 		}
+		if (r->dry)
+			continue;
 		cairo_move_to(r->cr, x + (double)lr.x / PANGO_SCALE,
 		              base + (double)pango_layout_iter_get_baseline(it) / PANGO_SCALE);
 		pango_cairo_show_layout_line(r->cr, pango_layout_iter_get_line_readonly(it));
@@ -426,59 +491,206 @@ static cairo_status_t write_fn(void *closure, const unsigned char *data, unsigne
 	return cg_buf_append(closure, data, len) ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
 }
 
-cg_err cg_doc_render_pdf(const cg_doc *d, cg_buf *out, cg_buf *why)
+static cairo_status_t discard_fn(void *closure, const unsigned char *data, unsigned int len)
 {
-	R r = {.d = d, .page = 1};
-	r.s = cairo_pdf_surface_create_for_stream(write_fn, out, PAGE_W, PAGE_H);
-	cairo_pdf_surface_set_metadata(r.s, CAIRO_PDF_METADATA_TITLE, d->title ? d->title : "");
-	cairo_pdf_surface_set_metadata(r.s, CAIRO_PDF_METADATA_CREATOR, "canhgac");
+	(void)closure;
+	(void)data;
+	(void)len;
+	return CAIRO_STATUS_SUCCESS;
+}
+
+/* The contents: a line per heading (level 2 indented), its text, dot
+ * leaders and its page; in the real pass each line links to its heading.
+ * The page numbers are those of the dry pass, whose contents had the same
+ * lines, so the body below does not move between the passes. */
+static void contents(R *r)
+{
+	const cg_doc *d = r->d;
+	PangoLayout *l = layout(r, d->english ? "CONTENTS" : "MỤC LỤC", "Bold", 13, r->width,
+	                        PANGO_ALIGN_CENTER);
+	need(r, height(l) + 40);
+	draw(r, l, r->left, r->y);
+	r->y += height(l) + 6;
+	g_object_unref(l);
+	const double numw = 28;
+	size_t h = 0;
+	for (size_t i = 0; i < d->nblocks; i++) {
+		const cg_doc_block *b = &d->blocks[i];
+		if (b->kind != CG_BLK_HEADING)
+			continue;
+		double indent = b->level == 1 ? 0 : 8 * MM;
+		const headpos *at = h < r->nheads ? &r->heads[h] : NULL;
+		h++;
+		l = layout(r, b->text, b->level == 1 ? "" : "Italic", 12,
+		           r->width - indent - numw - 6, PANGO_ALIGN_LEFT);
+		double lh = height(l);
+		need(r, lh);
+		char num[16];
+		snprintf(num, sizeof num, "%d", at ? at->page : 0);
+		PangoLayout *n = layout(r, num, "", 12, numw, PANGO_ALIGN_RIGHT);
+		if (!r->dry && at) {
+			/* a named destination: cairo 1.16 drops a link to a page
+			 * not written yet */
+			char link[64];
+			snprintf(link, sizeof link, "dest='h%zu'", h);
+			cairo_tag_begin(r->cr, CAIRO_TAG_LINK, link);
+		}
+		draw(r, l, r->left + indent, r->y);
+		/* dot leaders from the end of the text's last line to the number */
+		PangoLayoutLine *last =
+		    pango_layout_get_line_readonly(l, pango_layout_get_line_count(l) - 1);
+		PangoRectangle ink, log;
+		pango_layout_line_get_extents(last, &ink, &log);
+		double x0 = r->left + indent + (double)log.width / PANGO_SCALE + 4;
+		double x1 = r->right - text_width(n) - 4, y = r->y + lh - 4;
+		if (!r->dry && x1 > x0) {
+			const double dots[] = {0.6, 2.4};
+			cairo_save(r->cr);
+			cairo_set_dash(r->cr, dots, 2, 0);
+			cairo_set_line_cap(r->cr, CAIRO_LINE_CAP_ROUND);
+			hline(r, x0, x1, y, 0.8);
+			cairo_restore(r->cr);
+		}
+		draw(r, n, r->right - numw, r->y + lh - height(n));
+		if (!r->dry && at)
+			cairo_tag_end(r->cr, CAIRO_TAG_LINK);
+		r->y += lh + 2;
+		g_object_unref(n);
+		g_object_unref(l);
+	}
+	r->y += 10;
+}
+
+/* The headings as the PDF's outline: level 2 under the level 1 before. */
+static void outline(R *r)
+{
+	int parent = CAIRO_PDF_OUTLINE_ROOT;
+	size_t h = 0;
+	for (size_t i = 0; i < r->d->nblocks && h < r->nheads; i++) {
+		const cg_doc_block *b = &r->d->blocks[i];
+		if (b->kind != CG_BLK_HEADING)
+			continue;
+		char link[64];
+		snprintf(link, sizeof link, "page=%d pos=[%.1f %.1f]", r->heads[h].page, r->left,
+		         r->heads[h].y);
+		h++;
+		int id = cairo_pdf_surface_add_outline(
+		    r->s, b->level == 1 ? CAIRO_PDF_OUTLINE_ROOT : parent, b->text, link, 0);
+		if (b->level == 1)
+			parent = id;
+	}
+}
+
+/* The document from the top of page 1 to the signature block. */
+static void body(R *r)
+{
+	const cg_doc *d = r->d;
+	cairo_set_source_rgb(r->cr, 0, 0, 0);
+	frame_top(r);
+	if (r->heads)
+		contents(r);
+	for (size_t i = 0; i < d->nblocks; i++) {
+		const cg_doc_block *b = &d->blocks[i];
+		PangoLayout *l;
+		switch (b->kind) {
+		case CG_BLK_HEADING:
+			l = layout(r, b->text, b->level == 1 ? "Bold" : "Bold Italic", 13, r->width,
+			           PANGO_ALIGN_LEFT);
+			need(r, height(l) + 50);
+			r->y += 6;
+			if (r->heads && r->dry && r->hi < r->nheads)
+				r->heads[r->hi] = (headpos){r->page, r->y};
+			if (r->heads && !r->dry) {
+				char dest[64];
+				snprintf(dest, sizeof dest, "name='h%zu' x=%.1f y=%.1f", r->hi + 1,
+				         r->left, r->y);
+				cairo_tag_begin(r->cr, CAIRO_TAG_DEST, dest);
+				cairo_tag_end(r->cr, CAIRO_TAG_DEST);
+			}
+			r->hi++;
+			flow(r, l, r->left);
+			r->y += 4;
+			g_object_unref(l);
+			break;
+		case CG_BLK_PARA:
+			l = layout(r, b->text, "", 13, r->width, PANGO_ALIGN_LEFT);
+			pango_layout_set_justify(l, TRUE);
+			pango_layout_set_indent(l, (int)(10 * MM * PANGO_SCALE));
+			pango_layout_set_spacing(l, 3 * PANGO_SCALE);
+			flow(r, l, r->left);
+			r->y += 6;
+			g_object_unref(l);
+			break;
+		case CG_BLK_TABLE:
+			table(r, b, false);
+			break;
+		case CG_BLK_CHART:
+			chart(r, b->chart);
+			break;
+		case CG_BLK_PAGEBREAK:
+			new_page(r);
+			break;
+		}
+	}
+	frame_bottom(r);
+}
+
+/* One pass over the document into a PDF surface writing with fn. */
+static cairo_status_t pass(const cg_doc *d, cairo_write_func_t fn, void *closure, bool dry,
+                           headpos *heads, size_t nheads)
+{
+	R r = {.d = d, .page = 1, .dry = dry, .heads = heads, .nheads = nheads};
+	r.s = cairo_pdf_surface_create_for_stream(fn, closure, PAGE_W, PAGE_H);
+	if (!dry) {
+		cairo_pdf_surface_set_metadata(r.s, CAIRO_PDF_METADATA_TITLE,
+		                               d->title ? d->title : "");
+		cairo_pdf_surface_set_metadata(r.s, CAIRO_PDF_METADATA_CREATOR, "canhgac");
+	}
 	r.cr = cairo_create(r.s);
+	r_init_text(&r);
 	r.left = 30 * MM;
 	r.right = PAGE_W - 15 * MM;
 	r.top = 20 * MM;
 	r.bottom = PAGE_H - 20 * MM;
 	r.width = r.right - r.left;
 	r.y = r.top;
-	cairo_set_source_rgb(r.cr, 0, 0, 0);
-	frame_top(&r);
-	for (size_t i = 0; i < d->nblocks; i++) {
-		const cg_doc_block *b = &d->blocks[i];
-		PangoLayout *l;
-		switch (b->kind) {
-		case CG_BLK_HEADING:
-			l = layout(&r, b->text, b->level == 1 ? "Bold" : "Bold Italic", 13, r.width,
-			           PANGO_ALIGN_LEFT);
-			need(&r, height(l) + 50);
-			r.y += 6;
-			flow(&r, l, r.left);
-			r.y += 4;
-			g_object_unref(l);
-			break;
-		case CG_BLK_PARA:
-			l = layout(&r, b->text, "", 13, r.width, PANGO_ALIGN_LEFT);
-			pango_layout_set_justify(l, TRUE);
-			pango_layout_set_indent(l, (int)(10 * MM * PANGO_SCALE));
-			pango_layout_set_spacing(l, 3 * PANGO_SCALE);
-			flow(&r, l, r.left);
-			r.y += 6;
-			g_object_unref(l);
-			break;
-		case CG_BLK_TABLE:
-			table(&r, b, false);
-			break;
-		case CG_BLK_CHART:
-			chart(&r, b->chart);
-			break;
-		case CG_BLK_PAGEBREAK:
-			new_page(&r);
-			break;
-		}
-	}
-	frame_bottom(&r);
+	body(&r);
+	if (heads && !dry)
+		outline(&r);
+	r_free_text(&r);
 	cairo_destroy(r.cr);
 	cairo_surface_finish(r.s);
 	cairo_status_t st = cairo_surface_status(r.s);
 	cairo_surface_destroy(r.s);
+	return st;
+}
+
+cg_err cg_doc_heading_pages(const cg_doc *d, int *pages, size_t n)
+{
+	headpos *heads = n ? calloc(n, sizeof *heads) : NULL;
+	if (n && !heads)
+		return CG_ENOMEM;
+	cairo_status_t st = n ? pass(d, discard_fn, NULL, true, heads, n) : CAIRO_STATUS_SUCCESS;
+	for (size_t i = 0; i < n; i++)
+		pages[i] = heads[i].page;
+	free(heads);
+	return st == CAIRO_STATUS_SUCCESS ? CG_OK : CG_EIO;
+}
+
+cg_err cg_doc_render_pdf(const cg_doc *d, cg_buf *out, cg_buf *why)
+{
+	size_t nheads = 0;
+	for (size_t i = 0; d->toc && i < d->nblocks; i++)
+		nheads += d->blocks[i].kind == CG_BLK_HEADING;
+	headpos *heads = nheads ? calloc(nheads, sizeof *heads) : NULL;
+	if (nheads && !heads)
+		return CG_ENOMEM;
+	cairo_status_t st = CAIRO_STATUS_SUCCESS;
+	if (heads)
+		st = pass(d, discard_fn, NULL, true, heads, nheads);
+	if (st == CAIRO_STATUS_SUCCESS)
+		st = pass(d, write_fn, out, false, heads, nheads);
+	free(heads);
 	if (st != CAIRO_STATUS_SUCCESS) {
 		if (why) {
 			cg_buf_reset(why);
@@ -507,7 +719,9 @@ cg_err cg_doc_chart_png(const cg_doc_chart *c, double width_pt, cg_buf *out, dou
 	r.width = r.right - r.left;
 	r.top = r.y = 4;
 	r.bottom = 1e9; /* never a new page */
+	r_init_text(&r);
 	chart(&r, c);
+	r_free_text(&r);
 	cairo_destroy(cr);
 	cairo_surface_flush(s);
 	cairo_status_t st = cairo_surface_write_to_png_stream(s, write_fn, out);

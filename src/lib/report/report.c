@@ -2,8 +2,10 @@
  * report.c - periods, figures, recommendations and the report document
  * (report.h).
  *
- * Figures: the events of the period are read newest first through
- * cg_store_events_query in pages of CG_MAX_LIST_LIMIT and counted here;
+ * Figures: the events of the period are read once through
+ * cg_store_events_scan (a plain row each, no JSON: on a month of a million
+ * events the JSON objects of cg_store_events_query cost more than the
+ * rest of the report) and counted here, in count_event;
  * distinct hosts are counted per agency with a small open-addressing set
  * of (agency, host) hashes, bounded by CG_REPORT_MAX_HOSTS. Reading the
  * events once and counting in C keeps the definition of each figure in one
@@ -18,6 +20,8 @@
 #include <time.h>
 
 #include "api/incident.h"
+#include "api/incident_clocks.h"
+#include "compliance/compliance.h"
 #include "core/json.h"
 #include "core/limits.h"
 #include "core/timeutil.h"
@@ -111,9 +115,9 @@ static uint64_t fnv(int64_t agency, const char *a, const char *b)
 /* true when the key was new */
 static bool hs_add(hostset *s, uint64_t k)
 {
-	if (!s->slot || s->n * 2 >= s->cap)
+	if (!s->slot || s->n >= CG_REPORT_MAX_HOSTS)
 		return false;
-	for (size_t i = k % s->cap;; i = (i + 1) % s->cap) {
+	for (size_t i = k & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
 		if (s->slot[i] == k)
 			return false;
 		if (!s->slot[i]) {
@@ -122,14 +126,6 @@ static bool hs_add(hostset *s, uint64_t k)
 			return true;
 		}
 	}
-}
-
-static cg_agency_figs *agency_of(cg_report_figs *f, int64_t id)
-{
-	for (size_t i = 0; i < f->nagencies; i++)
-		if (f->agencies[i].id == id)
-			return &f->agencies[i];
-	return NULL;
 }
 
 static bool is(const char *a, const char *b)
@@ -245,13 +241,6 @@ static bool in_period(const cg_period *p, int64_t t)
 	return t && t >= p->from_ms && t < p->to_ms;
 }
 
-/* The moments a case records (incident.h): a rule counting from or to any
- * other moment has no clock a report could judge. */
-static bool recorded(cg_case_moment m)
-{
-	return m == CG_MOMENT_DETECTED || m == CG_MOMENT_INITIAL_REPORTED;
-}
-
 static void count_case(cg_report_figs *f, const cg_period *p, const json_t *c, const syslevels *lv,
                        const cg_deadline_rules *rules, int64_t now_ms)
 {
@@ -280,25 +269,43 @@ static void count_case(cg_report_figs *f, const cg_period *p, const json_t *c, c
 		f->inc_sev[sev]++;
 	if (!rules)
 		return;
-	cg_case_facts facts = {0};
-	facts.at[CG_MOMENT_DETECTED] = detected;
-	facts.at[CG_MOMENT_INITIAL_REPORTED] = time_of(c, "reported_at");
+	int level = 0;
 	size_t i;
 	json_t *sid;
 	json_array_foreach(json_object_get(c, "system_ids"), i, sid)
 	{
 		int l = syslevel_of(lv, json_integer_value(sid));
-		if (l > facts.level)
-			facts.level = l;
+		if (l > level)
+			level = l;
 	}
+	/* the case's moments as the case API reads them, so that the report
+	 * and the case page agree on every clock */
+	cg_case_facts facts;
+	if (!cg_inc_facts(c, level, &facts))
+		return;
 	cg_clock clocks[CG_DEADLINE_MAX_RULES];
 	size_t n = 0;
 	if (cg_deadline_clocks(rules, &facts, now_ms, clocks, CG_DEADLINE_MAX_RULES, &n))
 		return;
-	for (size_t k = 0; k < n; k++)
-		if (recorded(clocks[k].rule->from) && recorded(clocks[k].rule->stop) &&
-		    (unsigned)clocks[k].state < 4)
+	for (size_t k = 0; k < n; k++) {
+		if ((unsigned)clocks[k].state >= 4)
+			continue;
+		/* the rule's stop moment says which report it is: rules are data,
+		 * their names are not */
+		switch (clocks[k].rule->stop) {
+		case CG_MOMENT_INITIAL_REPORTED:
 			f->inc_reports[clocks[k].state]++;
+			break;
+		case CG_MOMENT_CLOSING_REPORTED:
+			f->inc_closing[clocks[k].state]++;
+			break;
+		case CG_MOMENT_ESCALATED:
+			f->inc_escalations[clocks[k].state]++;
+			break;
+		default:
+			break;
+		}
+	}
 }
 
 static cg_err incidents(cg_store *st, const cg_scope *scope, const cg_period *p,
@@ -328,6 +335,128 @@ static cg_err incidents(cg_store *st, const cg_scope *scope, const cg_period *p,
 	return err;
 }
 
+/* What the scan over a period's events counts into. */
+typedef struct scan {
+	cg_report_figs *f;
+	const cg_period *p;
+	bool weeks;
+	hostset hs, urls;
+	seen *sn;
+	size_t sncap, nsn;
+	/* the agencies by id, for a binary search per event */
+	struct agidx {
+		int64_t id;
+		cg_agency_figs *g;
+	} * ag;
+	size_t nag;
+} scan;
+
+static int cmp_agidx(const void *x, const void *y)
+{
+	const struct agidx *a = x, *b = y;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static cg_agency_figs *scan_agency(const scan *sc, int64_t id)
+{
+	size_t lo = 0, hi = sc->nag;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sc->ag[mid].id == id)
+			return sc->ag[mid].g;
+		if (sc->ag[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* One event counted: every figure of the events is defined here. */
+static int count_event(void *ud, const cg_event_row *e)
+{
+	scan *sc = ud;
+	cg_report_figs *f = sc->f;
+	const cg_period *p = sc->p;
+	int64_t t = e->time_ms;
+	if (t < p->from_ms || t >= p->to_ms)
+		return 0;
+	const char *src = e->source, *kd = e->kind, *host = e->host, *subj = e->subject;
+	cg_severity sev = e->severity >= CG_SEV_INFO && e->severity <= CG_SEV_CRITICAL
+	                      ? (cg_severity)e->severity
+	                      : CG_SEV_INFO;
+	int64_t ag = e->agency_id;
+	cg_agency_figs *g = scan_agency(sc, ag);
+	f->events++;
+	f->by_sev[sev]++;
+	if (g)
+		g->events++;
+	size_t b;
+	if (sc->weeks) {
+		b = (size_t)((t - p->from_ms) / (7 * 86400000ll));
+	} else {
+		time_t tt = (time_t)(t / 1000);
+		struct tm tm;
+		gmtime_r(&tt, &tm);
+		int first = p->half == 2 ? 7 : 1;
+		b = (size_t)((tm.tm_year + 1900 - p->year) * 12 + tm.tm_mon + 1 - first);
+	}
+	if (b < f->nbuckets)
+		f->bucket_sev[b][sev]++;
+	if (is(src, "web")) {
+		if (is(kd, "defacement") || is(kd, "content_replaced"))
+			f->defacements++;
+		else if (is(kd, "spam") || is(kd, "hidden_links") || is(kd, "meta_spam") ||
+		         is(kd, "cloaking"))
+			f->spam++;
+		else if (is(kd, "unreachable") || is(kd, "timeout") || is(kd, "http_status"))
+			f->outages++;
+		if (g)
+			g->web_findings++;
+		if (hs_add(&sc->urls, fnv(0, subj, NULL)))
+			f->web_urls++;
+		uint64_t k = fnv(1, subj, kd);
+		size_t j = k & (sc->sncap - 1);
+		seen *sn = sc->sn;
+		while (sn[j].key && sn[j].key != k)
+			j = (j + 1) & (sc->sncap - 1);
+		if (!sn[j].key && sc->nsn < CG_REPORT_MAX_HOSTS) {
+			sn[j] = (seen){k, t, t};
+			sc->nsn++;
+		} else if (sn[j].key) {
+			if (t < sn[j].first)
+				sn[j].first = t;
+			if (t > sn[j].last)
+				sn[j].last = t;
+		}
+	} else if (is(src, "malware")) {
+		f->malware_events++;
+		if (kd && strstr(kd, "webshell"))
+			f->webshells++;
+		if (sev >= CG_SEV_HIGH && hs_add(&sc->hs, fnv(ag, "m", host))) {
+			f->malware_hosts++;
+			if (g)
+				g->malware_hosts++;
+		}
+	} else if (is(src, "secrets")) {
+		f->secret_docs++;
+		if (g)
+			g->secret_docs++;
+		if (hs_add(&sc->hs, fnv(ag, "s", host)))
+			f->secret_hosts++;
+	} else if (is(src, "dns")) {
+		f->dns_events++;
+		if (hs_add(&sc->hs, fnv(ag, "d", subj))) {
+			f->dns_hosts++;
+			if (g)
+				g->dns_hosts++;
+		}
+	} else if (is(src, "accounts")) {
+		f->account_findings++;
+	}
+	return 0;
+}
+
 cg_err cg_report_collect(cg_store *st, const cg_scope *scope, cg_report_kind kind,
                          const cg_period *p, const cg_deadline_rules *rules, int64_t now_ms,
                          cg_report_figs *f, cg_buf *why)
@@ -348,130 +477,35 @@ cg_err cg_report_collect(cg_store *st, const cg_scope *scope, cg_report_kind kin
 	              : 12;
 	if (f->nbuckets > CG_REPORT_MAX_BUCKETS)
 		f->nbuckets = CG_REPORT_MAX_BUCKETS;
-	hostset hs = {calloc(CG_REPORT_MAX_HOSTS * 2, sizeof(uint64_t)), CG_REPORT_MAX_HOSTS * 2,
-	              0};
-	/* open addressing by key (0: empty), half full at most: a lookup per
-	 * web finding stays O(1) however many addresses a month has */
-	const size_t sncap = (size_t)CG_REPORT_MAX_HOSTS * 2;
-	seen *sn = calloc(sncap, sizeof *sn);
-	size_t nsn = 0;
-	hostset urls = {calloc(CG_REPORT_MAX_HOSTS * 2, sizeof(uint64_t)), CG_REPORT_MAX_HOSTS * 2,
-	                0};
-	if (!hs.slot || !sn || !urls.slot) {
-		free(hs.slot);
-		free(sn);
-		free(urls.slot);
-		return CG_ENOMEM;
+	/* open addressing by key (0: empty), less than half full: a lookup
+	 * per web finding stays O(1) however many addresses a month has; a
+	 * power of two, so a slot is a mask, not a division */
+	size_t cap = 1;
+	while (cap < (size_t)CG_REPORT_MAX_HOSTS * 2)
+		cap <<= 1;
+	scan sc = {.f = f, .p = p, .weeks = weeks, .sncap = cap, .nag = f->nagencies};
+	sc.hs = (hostset){calloc(cap, sizeof(uint64_t)), cap, 0};
+	sc.urls = (hostset){calloc(cap, sizeof(uint64_t)), cap, 0};
+	sc.sn = calloc(cap, sizeof *sc.sn);
+	sc.ag = calloc(f->nagencies ? f->nagencies : 1, sizeof *sc.ag);
+	if (!sc.hs.slot || !sc.urls.slot || !sc.sn || !sc.ag) {
+		err = CG_ENOMEM;
+		goto out;
 	}
-	cg_event_query q = {
-	    .since_ms = p->from_ms, .until_ms = p->to_ms - 1, .limit = CG_MAX_LIST_LIMIT};
-	for (;;) {
-		json_t *items = NULL;
-		int64_t next = 0;
-		err = cg_store_events_query(st, scope, &q, &items, &next);
-		if (err) {
-			if (why) {
-				cg_buf_reset(why);
-				cg_buf_printf(why, "reading the events: %s", cg_store_errmsg());
-			}
-			break;
+	for (size_t i = 0; i < f->nagencies; i++)
+		sc.ag[i] = (struct agidx){f->agencies[i].id, &f->agencies[i]};
+	qsort(sc.ag, sc.nag, sizeof *sc.ag, cmp_agidx);
+	err = cg_store_events_scan(st, scope, p->from_ms, p->to_ms, count_event, &sc);
+	if (err) {
+		if (why) {
+			cg_buf_reset(why);
+			cg_buf_printf(why, "reading the events: %s", cg_store_errmsg());
 		}
-		size_t i;
-		json_t *e;
-		json_array_foreach(items, i, e)
-		{
-			int64_t t;
-			const char *ts = cg_json_get_str(e, "time");
-			if (!ts || cg_time_parse(cg_slice_cstr(ts), &t) || t < p->from_ms ||
-			    t >= p->to_ms)
-				continue;
-			const char *src = cg_json_get_str(e, "source"),
-			           *kd = cg_json_get_str(e, "kind");
-			const char *host = cg_json_get_str(e, "host"),
-			           *subj = cg_json_get_str(e, "subject");
-			cg_severity sev = CG_SEV_INFO;
-			const char *sname = cg_json_get_str(e, "severity");
-			if (sname)
-				cg_severity_parse(sname, &sev);
-			int64_t ag = json_integer_value(json_object_get(e, "agency_id"));
-			cg_agency_figs *g = agency_of(f, ag);
-			f->events++;
-			f->by_sev[sev]++;
-			if (g)
-				g->events++;
-			size_t b;
-			if (weeks) {
-				b = (size_t)((t - p->from_ms) / (7 * 86400000ll));
-			} else {
-				time_t tt = (time_t)(t / 1000);
-				struct tm tm;
-				gmtime_r(&tt, &tm);
-				int first = p->half == 2 ? 7 : 1;
-				b = (size_t)((tm.tm_year + 1900 - p->year) * 12 + tm.tm_mon + 1 -
-				             first);
-			}
-			if (b < f->nbuckets)
-				f->bucket_sev[b][sev]++;
-			if (is(src, "web")) {
-				if (is(kd, "defacement") || is(kd, "content_replaced"))
-					f->defacements++;
-				else if (is(kd, "spam") || is(kd, "hidden_links") ||
-				         is(kd, "meta_spam") || is(kd, "cloaking"))
-					f->spam++;
-				else if (is(kd, "unreachable") || is(kd, "timeout") ||
-				         is(kd, "http_status"))
-					f->outages++;
-				if (g)
-					g->web_findings++;
-				if (hs_add(&urls, fnv(0, subj, NULL)))
-					f->web_urls++;
-				uint64_t k = fnv(1, subj, kd);
-				size_t j = k % sncap;
-				while (sn[j].key && sn[j].key != k)
-					j = (j + 1) % sncap;
-				if (!sn[j].key && nsn < CG_REPORT_MAX_HOSTS) {
-					sn[j] = (seen){k, t, t};
-					nsn++;
-				} else if (sn[j].key) {
-					if (t < sn[j].first)
-						sn[j].first = t;
-					if (t > sn[j].last)
-						sn[j].last = t;
-				}
-			} else if (is(src, "malware")) {
-				f->malware_events++;
-				if (kd && strstr(kd, "webshell"))
-					f->webshells++;
-				if (sev >= CG_SEV_HIGH && hs_add(&hs, fnv(ag, "m", host))) {
-					f->malware_hosts++;
-					if (g)
-						g->malware_hosts++;
-				}
-			} else if (is(src, "secrets")) {
-				f->secret_docs++;
-				if (g)
-					g->secret_docs++;
-				if (hs_add(&hs, fnv(ag, "s", host)))
-					f->secret_hosts++;
-			} else if (is(src, "dns")) {
-				f->dns_events++;
-				if (hs_add(&hs, fnv(ag, "d", subj))) {
-					f->dns_hosts++;
-					if (g)
-						g->dns_hosts++;
-				}
-			} else if (is(src, "accounts")) {
-				f->account_findings++;
-			}
-		}
-		json_decref(items);
-		if (!next)
-			break;
-		q.before_seq = next;
+		goto out;
 	}
-	for (size_t j = 0; j < sncap; j++)
-		if (sn[j].key && (sn[j].last - sn[j].first) / 1000 > f->web_longest_s)
-			f->web_longest_s = (sn[j].last - sn[j].first) / 1000;
+	for (size_t j = 0; j < cap; j++)
+		if (sc.sn[j].key && (sc.sn[j].last - sc.sn[j].first) / 1000 > f->web_longest_s)
+			f->web_longest_s = (sc.sn[j].last - sc.sn[j].first) / 1000;
 	for (size_t i = 0; i < f->nagencies; i++) {
 		cg_agency_figs *g = &f->agencies[i];
 		int64_t inf = g->malware_hosts + g->dns_hosts;
@@ -480,10 +514,69 @@ cg_err cg_report_collect(cg_store *st, const cg_scope *scope, cg_report_kind kin
 		if (g->infection_index > 100)
 			g->infection_index = 100;
 	}
-	free(hs.slot);
-	free(urls.slot);
-	free(sn);
+out:
+	free(sc.hs.slot);
+	free(sc.urls.slot);
+	free(sc.sn);
+	free(sc.ag);
 	return err;
+}
+
+typedef struct cmp_ag {
+	const char *name;
+	int64_t percent;
+} cmp_ag;
+
+static int cmp_worst_first(const void *x, const void *y)
+{
+	const cmp_ag *a = x, *b = y;
+	return a->percent < b->percent ? -1 : a->percent > b->percent;
+}
+
+cg_err cg_report_compliance(cg_store *st, const cg_scope *scope, int64_t now_ms, cg_report_figs *f,
+                            cg_buf *why)
+{
+	f->cmp_known = false;
+	f->ncmp_worst = 0;
+	json_t *sec = NULL;
+	cg_err err = cg_compliance_report_section(st, scope, NULL, NULL, now_ms, &sec, why);
+	if (err)
+		return err;
+	const json_t *sum = json_object_get(sec, "summary");
+	const json_t *counts = json_object_get(sum, "counts");
+	for (int i = 0; i < CG_CS_COUNT && i < 5; i++)
+		f->cmp_counts[i] =
+		    json_integer_value(json_object_get(counts, cg_cstatus_name((cg_cstatus)i)));
+	const json_t *pc = json_object_get(sum, "percent");
+	f->cmp_percent = json_is_integer(pc) ? json_integer_value(pc) : -1;
+	const char *title = cg_json_get_str(sum, "regime_title");
+	snprintf(f->cmp_regime, sizeof f->cmp_regime, "%s",
+	         title                            ? title
+	         : cg_json_get_str(sum, "regime") ? cg_json_get_str(sum, "regime")
+	                                          : "");
+	/* the agencies something applies to, least compliant first */
+	const json_t *ags = json_object_get(sum, "agencies");
+	size_t n = json_array_size(ags), k = 0;
+	cmp_ag *v = calloc(n ? n : 1, sizeof *v);
+	if (!v) {
+		json_decref(sec);
+		return CG_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const json_t *a = json_array_get(ags, i), *p = json_object_get(a, "percent");
+		if (json_is_integer(p) && cg_json_get_str(a, "name"))
+			v[k++] = (cmp_ag){cg_json_get_str(a, "name"), json_integer_value(p)};
+	}
+	qsort(v, k, sizeof *v, cmp_worst_first);
+	for (size_t i = 0; i < k && i < 5 && v[i].percent < 100; i++) {
+		snprintf(f->cmp_worst[i].name, sizeof f->cmp_worst[i].name, "%s", v[i].name);
+		f->cmp_worst[i].percent = v[i].percent;
+		f->ncmp_worst++;
+	}
+	free(v);
+	json_decref(sec);
+	f->cmp_known = true;
+	return CG_OK;
 }
 
 bool cg_report_figure(const cg_report_figs *f, const char *name, int64_t *v)
@@ -506,6 +599,9 @@ bool cg_report_figure(const cg_report_figs *f, const char *name, int64_t *v)
 	    {"unclassified_systems", f->systems - f->systems_approved},
 	    {"incidents", f->inc_opened},
 	    {"reports_late", f->inc_reports[CG_CLOCK_LATE] + f->inc_reports[CG_CLOCK_OVERDUE]},
+	    {"closing_reports_late",
+	     f->inc_closing[CG_CLOCK_LATE] + f->inc_closing[CG_CLOCK_OVERDUE]},
+	    {"escalations_missing", f->inc_escalations[CG_CLOCK_OVERDUE]},
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
 		if (strcmp(t[i].n, name) == 0) {
@@ -665,6 +761,74 @@ static const char *const INC_KIND_EN[] = {"Defacement",
                                           "Ransomware",
                                           "Other"};
 
+/* The compliance status when the report was made. */
+static void compliance_section(W *w, const cg_report_figs *f)
+{
+	if (!f->cmp_known) {
+		para(w, "%s",
+		     L(w, "Chưa đánh giá được mức độ tuân thủ các quy định (thiếu bộ quy định).",
+		       "The compliance status could not be evaluated (no regime)."));
+		return;
+	}
+	const int64_t *c = f->cmp_counts;
+	if (f->cmp_percent < 0) {
+		para(w,
+		     w->en ? "Compliance (%s): no control applies yet."
+		           : "Tuân thủ (%s): chưa có yêu cầu nào áp dụng.",
+		     f->cmp_regime);
+		return;
+	}
+	para(w,
+	     w->en
+	         ? "Compliance with %s when this report was made: %lld%% of the applicable "
+	           "requirements met (%lld met, %lld due soon, %lld overdue, %lld without "
+	           "evidence)."
+	         : "Mức độ tuân thủ %s tại thời điểm lập báo cáo: %lld%% yêu cầu áp dụng được đáp "
+	           "ứng (%lld đạt, %lld sắp đến hạn, %lld quá hạn, %lld thiếu minh chứng).",
+	     f->cmp_regime, (long long)f->cmp_percent, (long long)c[CG_CS_OK],
+	     (long long)c[CG_CS_DUE_SOON], (long long)c[CG_CS_OVERDUE],
+	     (long long)c[CG_CS_MISSING_EVIDENCE]);
+	if (!f->ncmp_worst || w->err)
+		return;
+	const char *hdr[] = {L(w, "Cơ quan", "Agency"), L(w, "Tuân thủ (%)", "Compliance (%)")};
+	table(w, "Các cơ quan tuân thủ thấp nhất", "Least compliant agencies", 2, hdr);
+	for (size_t i = 0; i < f->ncmp_worst && !w->err; i++) {
+		char p[24];
+		snprintf(p, sizeof p, "%lld", (long long)f->cmp_worst[i].percent);
+		const char *cells[] = {f->cmp_worst[i].name, p};
+		w->err = cg_doc_row(w->d, cells);
+	}
+}
+
+/* The regulated reports by clock state as a table (its cells are numbers
+ * in the XLSX), when any fell due. */
+static void regulated_table(W *w, const cg_report_figs *f)
+{
+	const int64_t *rows[] = {f->inc_reports, f->inc_closing, f->inc_escalations};
+	const char *vi[] = {"Báo cáo ban đầu (Mẫu 03)", "Báo cáo kết thúc (Mẫu 04)",
+	                    "Báo cáo ngay (cấp độ 3+, bí mật nhà nước)"};
+	const char *en[] = {"Initial report (Form 03)", "Closing report (Form 04)",
+	                    "Immediate escalation (level 3+, state secrets)"};
+	int64_t any = 0;
+	for (int i = 0; i < 3; i++)
+		any += rows[i][0] + rows[i][1] + rows[i][2] + rows[i][3];
+	if (!any || w->err)
+		return;
+	const char *hdr[] = {L(w, "Báo cáo", "Report"), L(w, "Đúng hạn", "On time"),
+	                     L(w, "Trễ hạn", "Late"), L(w, "Quá hạn chưa gửi", "Overdue"),
+	                     L(w, "Còn trong hạn", "Not yet due")};
+	table(w, "Báo cáo sự cố theo quy định", "Regulated incident reports", 5, hdr);
+	for (int i = 0; i < 3 && !w->err; i++) {
+		char c[4][24];
+		const cg_clock_state order[] = {CG_CLOCK_MET, CG_CLOCK_LATE, CG_CLOCK_OVERDUE,
+		                                CG_CLOCK_RUNNING};
+		for (int k = 0; k < 4; k++)
+			snprintf(c[k], sizeof c[k], "%lld", (long long)rows[i][order[k]]);
+		const char *cells[] = {w->en ? en[i] : vi[i], c[0], c[1], c[2], c[3]};
+		w->err = cg_doc_row(w->d, cells);
+	}
+}
+
 static void incident_section(W *w, const cg_report_figs *f, const cg_report_figs *b)
 {
 	if (f->inc_opened == 0 && f->inc_closed == 0 && f->inc_open_end == 0) {
@@ -728,12 +892,45 @@ static void incident_section(W *w, const cg_report_figs *f, const cg_report_figs
 		          "trễ hạn, %lld quá hạn chưa gửi, %lld còn trong thời hạn.",
 		    (long long)r[CG_CLOCK_MET], (long long)r[CG_CLOCK_LATE],
 		    (long long)r[CG_CLOCK_OVERDUE], (long long)r[CG_CLOCK_RUNNING]);
-	para(w, "%s",
-	     L(w,
-	       "Thời điểm gửi báo cáo kết thúc ứng phó (Mẫu 04) và báo cáo ngay chưa được ghi "
-	       "trong hồ sơ sự cố nên chưa được thống kê.",
-	       "When closing reports (Form 04) and immediate escalations were sent is not "
-	       "recorded in the cases yet, so they are not counted."));
+	r = f->inc_closing;
+	if (r[0] + r[1] + r[2] + r[3] == 0)
+		para(w, "%s",
+		     L(w, "Không có báo cáo kết thúc ứng phó sự cố (Mẫu 04) nào đến hạn trong kỳ.",
+		       "No closing report (Form 04) fell due in the period."));
+	else
+		para(
+		    w,
+		    w->en
+		        ? "Closing reports of the response (Form 04) of the cases detected in "
+		          "the period: %lld sent on time, %lld sent late, %lld overdue and not "
+		          "sent, %lld not yet due."
+		        : "Báo cáo kết thúc ứng phó sự cố (Mẫu 04) của các sự cố phát hiện trong "
+		          "kỳ: %lld báo cáo đúng hạn, %lld báo cáo trễ hạn, %lld quá hạn chưa gửi, "
+		          "%lld còn trong thời hạn.",
+		    (long long)r[CG_CLOCK_MET], (long long)r[CG_CLOCK_LATE],
+		    (long long)r[CG_CLOCK_OVERDUE], (long long)r[CG_CLOCK_RUNNING]);
+	r = f->inc_escalations;
+	if (r[0] + r[1] + r[2] + r[3] == 0)
+		para(w, "%s",
+		     L(w,
+		       "Không có sự cố nào phải báo cáo ngay (hệ thống cấp độ 3 trở lên hoặc có bí "
+		       "mật nhà nước) trong kỳ.",
+		       "No case called for immediate escalation (a level 3+ system or state "
+		       "secrets) in the period."));
+	else
+		para(w,
+		     w->en
+		         ? "Cases that called for immediate escalation to the provincial police "
+		           "and the Department (a level 3+ system or state secrets): %lld, of "
+		           "which %lld escalated at detection, %lld escalated later and %lld not "
+		           "escalated."
+		         : "Sự cố phải báo cáo ngay Công an tỉnh và Sở (hệ thống cấp độ 3 trở lên "
+		           "hoặc có bí mật nhà nước): %lld sự cố, trong đó %lld báo cáo ngay khi "
+		           "phát hiện, %lld báo cáo muộn, %lld chưa báo cáo.",
+		     (long long)(r[0] + r[1] + r[2] + r[3]), (long long)r[CG_CLOCK_MET],
+		     (long long)r[CG_CLOCK_LATE],
+		     (long long)(r[CG_CLOCK_OVERDUE] + r[CG_CLOCK_RUNNING]));
+	regulated_table(w, f);
 }
 
 cg_err cg_report_build(cg_report_kind kind, const cg_period *cur, const cg_period *prev,
@@ -745,6 +942,7 @@ cg_err cg_report_build(cg_report_kind kind, const cg_period *cur, const cg_perio
 		return CG_ENOMEM;
 	W w = {d, m->english, CG_OK, 0};
 	d->english = m->english;
+	d->toc = 1; /* every periodic report: the annual one runs to many pages */
 	char pw[64], text[1024], date[64];
 	period_words(&w, kind, cur, pw, sizeof pw);
 	time_t now = (time_t)(m->now_ms / 1000);
@@ -948,6 +1146,7 @@ cg_err cg_report_build(cg_report_kind kind, const cg_period *cur, const cg_perio
 		para(&w, "%s",
 		     L(&w, "Chưa có hệ thống thông tin nào được khai báo.",
 		       "No information system is declared yet."));
+	compliance_section(&w, f);
 	incident_section(&w, f, b);
 
 	heading(&w, 1, "V. KIẾN NGHỊ", "V. RECOMMENDATIONS");

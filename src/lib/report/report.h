@@ -19,8 +19,9 @@
  * a case counts as closed in the period its closed_at falls in. Whether a
  * regulated report was on time is decided by deadline/deadline.h alone
  * (cg_deadline_clocks), at the time the report is made, for the rules
- * whose start and stop moments a case records (today the initial report,
- * Mẫu 03: from detected_at to reported_at).
+ * a case's moments (api/incident_clocks.h cg_inc_facts) start: the
+ * initial report (Mẫu 03), the closing report (Mẫu 04) and the immediate
+ * escalation of a case on a level 3+ system or touching state secrets.
  */
 #ifndef CG_REPORT_REPORT_H
 #define CG_REPORT_REPORT_H
@@ -80,12 +81,28 @@ typedef struct cg_report_figs {
 	int64_t inc_opened, inc_closed, inc_open_end;
 	int64_t inc_kind[CG_REPORT_INC_KINDS], inc_sev[5];
 	/* the regulated reports of the cases detected in the period, by clock
-	 * state (cg_clock_state: running, overdue, met, late) */
+	 * state (cg_clock_state: running, overdue, met, late), told apart by
+	 * the moment that stops the rule's clock: the initial report (Mẫu
+	 * 03), the closing report (Mẫu 04, its clock starts when the response
+	 * ended) and the immediate escalation (level 3+ or state secrets) */
 	int64_t inc_reports[4];
+	int64_t inc_closing[4];
+	int64_t inc_escalations[4];
 	size_t nbuckets;
 	int64_t bucket_sev[CG_REPORT_MAX_BUCKETS][5];
 	size_t nagencies;
 	cg_agency_figs agencies[CG_REPORT_MAX_AGENCIES];
+	/* the compliance status when the report is made (cg_report_compliance;
+	 * compliance/compliance.h): results by cg_cstatus, the province's
+	 * percent (-1 when nothing applies) and the agencies least compliant */
+	bool cmp_known;
+	char cmp_regime[256];
+	int64_t cmp_counts[5], cmp_percent;
+	size_t ncmp_worst;
+	struct {
+		char name[256];
+		int64_t percent;
+	} cmp_worst[5];
 } cg_report_figs;
 
 /* Reads the figures of period p for scope (an agency's own report when
@@ -95,6 +112,13 @@ typedef struct cg_report_figs {
 cg_err cg_report_collect(cg_store *st, const cg_scope *scope, cg_report_kind kind,
                          const cg_period *p, const cg_deadline_rules *rules, int64_t now_ms,
                          cg_report_figs *f, cg_buf *why);
+
+/* The compliance status of scope at now_ms into f (the regime in force,
+ * its results by status, the least compliant agencies). A regime that
+ * cannot be evaluated leaves f->cmp_known false and says why: the report
+ * then says the status is not known, it does not fail. */
+cg_err cg_report_compliance(cg_store *st, const cg_scope *scope, int64_t now_ms, cg_report_figs *f,
+                            cg_buf *why);
 
 /* A figure by its name in the recommendation rules ("defacements", ...);
  * false for an unknown name. */

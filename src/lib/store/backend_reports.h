@@ -23,6 +23,9 @@ typedef struct cg_store_reports_ops {
 	cg_err (*list)(cg_store_impl *st, const cg_scope *scope, int64_t limit, int64_t offset,
 	               json_t **items, int64_t *total);
 	cg_err (*get)(cg_store_impl *st, const cg_scope *scope, int64_t id, json_t **out);
+	/* store.h cg_store_events_scan; agency_id 0: every agency */
+	cg_err (*events_scan)(cg_store_impl *st, int64_t agency_id, int64_t from_ms, int64_t to_ms,
+	                      cg_event_row_fn fn, void *ud);
 } cg_store_reports_ops;
 
 #endif

@@ -115,9 +115,52 @@ static cg_err pgr_get(cg_store_impl *st, const cg_scope *scope, int64_t id, json
 	return err;
 }
 
+/* The events in pages by seq (a page a query: no cursor holds a
+ * connection for the whole scan, and no result holds the whole month). */
+static cg_err pgr_events_scan(cg_store_impl *st, int64_t agency_id, int64_t from_ms, int64_t to_ms,
+                              cg_event_row_fn fn, void *ud)
+{
+	cg_err err = CG_OK;
+	for (int64_t after = 0; !err;) {
+		params p = {0};
+		p_int(&p, from_ms);
+		p_int(&p, to_ms);
+		p_int(&p, agency_id);
+		p_int(&p, after);
+		p_int(&p, CG_REPORT_SCAN_PAGE);
+		PGresult *r = NULL;
+		err =
+		    pgs_q(st,
+		          "SELECT seq,time,agency_id,severity,source,kind,host,subject FROM events"
+		          " WHERE time>=$1 AND time<$2 AND ($3::bigint=0 OR agency_id=$3)"
+		          " AND seq>$4 ORDER BY seq LIMIT $5",
+		          &p, &r);
+		int n = err ? 0 : PQntuples(r);
+		for (int i = 0; i < n && !err; i++) {
+			cg_event_row e = {
+			    .time_ms = col_i64(r, i, 1),
+			    .agency_id = col_i64(r, i, 2),
+			    .severity = (int)col_i64(r, i, 3),
+			    .source = isnull(r, i, 4) ? NULL : PQgetvalue(r, i, 4),
+			    .kind = isnull(r, i, 5) ? NULL : PQgetvalue(r, i, 5),
+			    .host = isnull(r, i, 6) ? NULL : PQgetvalue(r, i, 6),
+			    .subject = isnull(r, i, 7) ? NULL : PQgetvalue(r, i, 7),
+			};
+			after = col_i64(r, i, 0);
+			if (fn(ud, &e))
+				err = CG_ELIMIT;
+		}
+		PQclear(r);
+		if (n < CG_REPORT_SCAN_PAGE)
+			break;
+	}
+	return err;
+}
+
 static const cg_store_reports_ops pg_reports_ops = {
     .put = pgr_put,
     .find = pgr_find,
     .list = pgr_list,
     .get = pgr_get,
+    .events_scan = pgr_events_scan,
 };

@@ -129,9 +129,54 @@ static cg_err sqr_get(cg_store_impl *st, const cg_scope *scope, int64_t id, json
 	return err;
 }
 
+/* One statement read to its end on a reader connection: WAL lets the
+ * writers go on meanwhile. */
+static cg_err sqr_events_scan(cg_store_impl *st, int64_t agency_id, int64_t from_ms, int64_t to_ms,
+                              cg_event_row_fn fn, void *ud)
+{
+	conn *c = reader_get(st);
+	cg_err err = CG_OK;
+	sqlite3_stmt *s =
+	    st_prep(c,
+	            agency_id ? "SELECT time,agency_id,severity,source,kind,host,subject"
+	                        " FROM events WHERE time>=?1 AND time<?2"
+	                        " AND agency_id=?3"
+	                      : "SELECT time,agency_id,severity,source,kind,host,subject"
+	                        " FROM events WHERE time>=?1 AND time<?2",
+	            &err);
+	if (s) {
+		sqlite3_bind_int64(s, 1, from_ms);
+		sqlite3_bind_int64(s, 2, to_ms);
+		if (agency_id)
+			sqlite3_bind_int64(s, 3, agency_id);
+		int rc;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			cg_event_row e = {
+			    .time_ms = sqlite3_column_int64(s, 0),
+			    .agency_id = sqlite3_column_int64(s, 1),
+			    .severity = sqlite3_column_int(s, 2),
+			    .source = (const char *)sqlite3_column_text(s, 3),
+			    .kind = (const char *)sqlite3_column_text(s, 4),
+			    .host = (const char *)sqlite3_column_text(s, 5),
+			    .subject = (const char *)sqlite3_column_text(s, 6),
+			};
+			if (fn(ud, &e)) {
+				err = CG_ELIMIT;
+				break;
+			}
+		}
+		if (!err && rc != SQLITE_DONE)
+			err = db_err(c->db, sqlite3_extended_errcode(c->db));
+		sqlite3_finalize(s);
+	}
+	reader_put(st, c);
+	return err;
+}
+
 static const cg_store_reports_ops sq_reports_ops = {
     .put = sqr_put,
     .find = sqr_find,
     .list = sqr_list,
     .get = sqr_get,
+    .events_scan = sqr_events_scan,
 };

@@ -148,8 +148,8 @@ cg_err cg_store_findings_by_day(cg_store *st, const cg_scope *scope, int64_t sin
  * of `source` (and `kind` unless NULL) with severity >= severity_min and
  * time >= since_ms}; "0" counts events of no agency. */
 cg_err cg_store_events_distinct(cg_store *st, const cg_scope *scope, const char *source,
-                                const char *kind, int severity_min, int64_t since_ms,
-                                bool subject, json_t **out);
+                                const char *kind, int severity_min, int64_t since_ms, bool subject,
+                                json_t **out);
 
 /* ---- users ----------------------------------------------------------- */
 
@@ -263,8 +263,8 @@ cg_err cg_store_suppression_create(cg_store *st, const cg_actor *actor, const js
                                    int64_t expires_ms, int64_t now_ms, int64_t *id);
 /* Newest first (at most 1000), within the scope; active_only: neither
  * expired at now_ms nor revoked; id > 0: that rule only. */
-cg_err cg_store_suppressions_list(cg_store *st, const cg_scope *scope, bool active_only,
-                                  int64_t id, int64_t now_ms, json_t **items);
+cg_err cg_store_suppressions_list(cg_store *st, const cg_scope *scope, bool active_only, int64_t id,
+                                  int64_t now_ms, json_t **items);
 /* Revokes a rule the scope sees (CG_ENOTFOUND otherwise, or when it was
  * revoked already); audited. */
 cg_err cg_store_suppression_revoke(cg_store *st, const cg_scope *scope, const cg_actor *actor,
@@ -286,8 +286,8 @@ typedef struct cg_inc_write {
 	const json_t *rec;        /* the whole record; NULL: unchanged */
 	const int64_t *link;      /* events to link (they become in_incident) */
 	size_t nlink;
-	const char *what;      /* the timeline entry: "created", "state", ... */
-	const json_t *detail;  /* and its detail (may be NULL) */
+	const char *what;     /* the timeline entry: "created", "state", ... */
+	const json_t *detail; /* and its detail (may be NULL) */
 } cg_inc_write;
 
 /* One transaction: the case written, the events linked, one timeline row
@@ -343,8 +343,7 @@ cg_err cg_store_events_triage(cg_store *st, const cg_scope *scope, const cg_acto
 /* Within the scope, triage records of events of UTC day >= since_ms's
  * day, counted: [{agency_id, severity (name), state, n}] (for the
  * overview: figures.c subtracts what is no longer "chưa xử lý"). */
-cg_err cg_store_triage_counts(cg_store *st, const cg_scope *scope, int64_t since_ms,
-                              json_t **out);
+cg_err cg_store_triage_counts(cg_store *st, const cg_scope *scope, int64_t since_ms, json_t **out);
 
 /* Event housekeeping, run by the "events" job (server/events_job.c):
  * on PostgreSQL, makes the monthly partitions of events up to the month
@@ -515,6 +514,23 @@ cg_err cg_store_reports_list(cg_store *st, const cg_scope *scope, int64_t limit,
                              json_t **items, int64_t *total);
 cg_err cg_store_report_get(cg_store *st, const cg_scope *scope, int64_t id, json_t **out);
 
+/* One event as a periodic report counts it (report/report.c), without
+ * the JSON object events_query builds: the strings are valid during the
+ * call only, NULL when the event has none; severity is a cg_severity. */
+typedef struct cg_event_row {
+	int64_t time_ms, agency_id;
+	int severity;
+	const char *source, *kind, *host, *subject;
+} cg_event_row;
+/* Returns nonzero to stop the scan. */
+typedef int (*cg_event_row_fn)(void *ud, const cg_event_row *e);
+/* Every event of the scope with from_ms <= time < to_ms to fn, in no
+ * particular order: the reports' one pass over a period (a month may hold
+ * millions of events; a JSON object each cost more than the rest of the
+ * report). CG_ELIMIT when fn stopped it. */
+cg_err cg_store_events_scan(cg_store *st, const cg_scope *scope, int64_t from_ms, int64_t to_ms,
+                            cg_event_row_fn fn, void *ud);
+
 /* ---- drills (drill/drill.h) -------------------------------------------
  *
  * A drill belongs to a system and takes the system's agency, so scope
@@ -543,7 +559,8 @@ cg_err cg_store_drill_latest(cg_store *st, const cg_scope *scope, json_t **out);
  * array of {target, error})}. A finding: {id, system_id, system_name,
  * agency_id, target, kind, severity, summary, cves (JSON array), kev
  * (0/1), event_id, opened, opened_run, fixed, fixed_run}; at most one
- * open (fixed null) per system, target and kind. Times are ms when given, RFC 3339 text in the lists. */
+ * open (fixed null) per system, target and kind. Times are ms when given, RFC 3339 text in the
+ * lists. */
 /* Queues a run of the system (its agency is the system's); when one is
  * queued or running already, *id is that one and *already is set.
  * CG_ENOTFOUND: no such system. */
@@ -563,8 +580,8 @@ cg_err cg_store_xp_latest(cg_store *st, json_t **items);
 /* rec: a finding without id/fixed. CG_ECONFLICT: one is open already. */
 cg_err cg_store_xp_finding_open(cg_store *st, const json_t *rec, int64_t *id);
 /* Newest first; open_only leaves the fixed ones out. */
-cg_err cg_store_xp_findings(cg_store *st, const cg_scope *scope, int64_t system_id,
-                            bool open_only, int64_t limit, json_t **items);
+cg_err cg_store_xp_findings(cg_store *st, const cg_scope *scope, int64_t system_id, bool open_only,
+                            int64_t limit, json_t **items);
 cg_err cg_store_xp_finding_fix(cg_store *st, int64_t id, int64_t run_id, int64_t now_ms);
 
 /* Delay before retry number `attempts` (>= 1) after a failure:
@@ -585,8 +602,8 @@ cg_err cg_store_secret(cg_store *st, const char *name, const uint8_t fresh[32], 
  * failure. *fails = the failures of the key's live window (0: none), or
  * -1 when it has none and max_keys windows are live: it could not be
  * counted, so callers treat it as over its limit (fail closed). */
-cg_err cg_store_throttle_get(cg_store *st, const uint8_t key[32], int64_t now_ms,
-                             int64_t window_ms, int64_t max_keys, int64_t *fails);
+cg_err cg_store_throttle_get(cg_store *st, const uint8_t key[32], int64_t now_ms, int64_t window_ms,
+                             int64_t max_keys, int64_t *fails);
 /* Counts a failure (a window that ended starts again) and drops the rows
  * of ended windows. A live counter is never dropped: when max_keys live
  * windows exist and key has none, nothing is counted and the call returns
@@ -624,8 +641,7 @@ cg_err cg_store_agent_heartbeat(cg_store *st, int64_t api_token_id, const json_t
 cg_err cg_store_agents_list(cg_store *st, const cg_scope *scope, int64_t offline_after_ms,
                             int64_t now_ms, json_t **items);
 /* The agency's agent policy ({} and version 0 when none is set). */
-cg_err cg_store_agent_policy_get(cg_store *st, int64_t agency_id, json_t **body,
-                                 int64_t *version);
+cg_err cg_store_agent_policy_get(cg_store *st, int64_t agency_id, json_t **body, int64_t *version);
 /* Replaces it; the version goes up by one (version_in > 0: set to that
  * version, for an import). CG_EINVAL: no such agency. */
 cg_err cg_store_agent_policy_set(cg_store *st, int64_t agency_id, const json_t *body,
@@ -645,8 +661,7 @@ cg_err cg_store_dns_upload_create(cg_store *st, const json_t *rec, int64_t max_p
                                   int64_t *id);
 cg_err cg_store_dns_upload_get(cg_store *st, int64_t id, json_t **rec);
 /* The owner's uploads and their bytes. */
-cg_err cg_store_dns_upload_usage(cg_store *st, const char *owner, int64_t *count,
-                                 int64_t *bytes);
+cg_err cg_store_dns_upload_usage(cg_store *st, const char *owner, int64_t *count, int64_t *bytes);
 /* A PUT at offset expect_size takes the upload until until_ms: only when
  * it stands at that size, is not queued or analysed, and no live PUT
  * holds it (held_ms: the hold this PUT has, to renew it; -1 for none).

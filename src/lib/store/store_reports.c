@@ -62,3 +62,13 @@ cg_err cg_store_report_get(cg_store *st, const cg_scope *scope, int64_t id, json
 		return CG_ENOTFOUND;
 	return R(st)->get(IMPL, scope, id, out);
 }
+
+cg_err cg_store_events_scan(cg_store *st, const cg_scope *scope, int64_t from_ms, int64_t to_ms,
+                            cg_event_row_fn fn, void *ud)
+{
+	if (!fn || from_ms > to_ms)
+		return CG_EINVAL;
+	if (scope->agency_id < 0 || from_ms == to_ms) /* no agency: nothing to see */
+		return CG_OK;
+	return R(st)->events_scan(IMPL, scope->agency_id, from_ms, to_ms, fn, ud);
+}

@@ -268,6 +268,63 @@ TEST(docx_parts)
 	cg_doc_free(d);
 }
 
+/* The contents of a document whose second heading is pushed to a later
+ * page by a long table: page 1 lists both headings with their pages, the
+ * outline has both, pointing at those pages. */
+TEST(contents_and_outline)
+{
+	cg_doc *d = sample(120);
+	d->toc = 1;
+	cg_doc_heading(d, 2, "1. Chi tiết");
+	cg_doc_heading(d, 1, "II. KẾT LUẬN");
+	cg_doc_para(d, "Kết luận.");
+	cg_buf pdf;
+	cg_buf_init(&pdf, 64u << 20);
+	CHECK(cg_doc_render_pdf(d, &pdf, NULL) == CG_OK);
+	int pages[3] = {0};
+	CHECK(cg_doc_heading_pages(d, pages, 3) == CG_OK);
+	CHECK(pages[0] == 1 && pages[2] >= 3 && pages[1] == pages[2]);
+	PopplerDocument *p = doc_from(&pdf);
+	CHECK(p != NULL);
+	if (p) {
+		char *t = page_text(p, 0), want[64];
+		CHECK(t && strstr(t, "MỤC LỤC"));
+		/* poppler gives the titles' column, then the numbers' */
+		snprintf(want, sizeof want, "\n1\n%d\n%d\n", pages[1], pages[2]);
+		CHECK(t && strstr(t, "I. TÌNH HÌNH CHUNG\n1. Chi tiết\nII. KẾT LUẬN\n"));
+		CHECK(t && strstr(t, want));
+		g_free(t);
+		t = page_text(p, pages[2] - 1);
+		CHECK(t && strstr(t, "II. KẾT LUẬN"));
+		g_free(t);
+		PopplerIndexIter *it = poppler_index_iter_new(p);
+		int top = 0, child = 0, ok = 0;
+		const int want_pages[] = {pages[0], pages[2]};
+		for (; it; top++) {
+			PopplerAction *a = poppler_index_iter_get_action(it);
+			if (a && a->type == POPPLER_ACTION_GOTO_DEST && a->goto_dest.dest &&
+			    top < 2 && a->goto_dest.dest->page_num == want_pages[top])
+				ok++;
+			PopplerIndexIter *c = poppler_index_iter_get_child(it);
+			for (; c; child++) {
+				if (!poppler_index_iter_next(c)) {
+					poppler_index_iter_free(c);
+					c = NULL;
+				}
+			}
+			poppler_action_free(a);
+			if (!poppler_index_iter_next(it)) {
+				poppler_index_iter_free(it);
+				it = NULL;
+			}
+		}
+		CHECK(top == 2 && child == 1 && ok == 2);
+		g_object_unref(p);
+	}
+	cg_buf_free(&pdf);
+	cg_doc_free(d);
+}
+
 int main(void)
 {
 	RUN(frame_and_text);
@@ -275,6 +332,7 @@ int main(void)
 	RUN(bounds);
 	RUN(xlsx_sheets_numbers_charts);
 	RUN(docx_parts);
+	RUN(contents_and_outline);
 	/* fontconfig, pango and cairo keep process-wide caches: let them go
 	 * so the leak checker sees only what the renderers leak */
 	pango_cairo_font_map_set_default(NULL);
