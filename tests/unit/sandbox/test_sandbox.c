@@ -13,7 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "agent/sandbox.h"
+#include "sandbox/sandbox.h"
 #include "test.h"
 
 typedef struct got {
