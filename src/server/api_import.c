@@ -62,7 +62,6 @@ typedef struct importer {
 	 * private table: one read of the store per import, not per row) */
 	cg_agency_table *agencies;
 	bool header;  /* the header row was read */
-	bool stopped; /* no more rows are read (header refused, row limit) */
 	bool bad;     /* a reply of the reader was refused (treated as an error) */
 	int64_t last_row;
 } importer;

@@ -36,6 +36,15 @@
  * (any format `dns analyze --blocklist` reads); the DGA model and
  * allow-list come from the rules directory (as the CLI).
  *
+ * The log is never parsed in this process: the server opens it read-only
+ * and hands it to a sandboxed child (privsep.h, kind "dns"), which loads
+ * the rules and blocklists, confines itself, reads and analyses, and
+ * answers with progress and one finding per flagged client. The server
+ * checks each finding (cg_event_decode), maps it to its agency and stores
+ * it only once the child has finished (DONE): a child that crashes, hangs
+ * past its deadline or answers nonsense fails that upload with the reason,
+ * nothing of it stored.
+ *
  * Each flagged client becomes a cg_event (source "dns", kind
  * "infected_client"); its agency is the one whose IP ranges (inventory)
  * hold the client, longest prefix.

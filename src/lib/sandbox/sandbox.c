@@ -38,10 +38,10 @@
 #include "core/timeutil.h"
 #include "sandbox/sbmsg.h"
 
-static void limit(int res, rlim_t v)
+static bool limit(int res, rlim_t v)
 {
 	struct rlimit r = { v, v };
-	setrlimit(res, &r);
+	return setrlimit(res, &r) == 0;
 }
 
 static void drop_caps(bool all)
@@ -62,16 +62,19 @@ static void drop_caps(bool all)
 	}
 }
 
-/* Sets the rlimits of lim (also before the exec: they carry over). */
-static void set_limits(const cg_sandbox_limits *lim)
+/* Sets the rlimits of lim (also before the exec: they carry over); false
+ * when one could not be set (a system-call filter of a service manager
+ * refusing setrlimit): the caller must then not parse. */
+static bool set_limits(const cg_sandbox_limits *lim)
 {
+	bool ok = true;
 #if !defined(__SANITIZE_ADDRESS__)
 	/* (not under AddressSanitizer, whose shadow memory needs terabytes
 	 * of address space) */
-	limit(RLIMIT_AS, lim && lim->max_memory ? lim->max_memory : (1ull << 30));
+	ok = limit(RLIMIT_AS, lim && lim->max_memory ? lim->max_memory : (1ull << 30));
 #endif
-	limit(RLIMIT_CPU, (rlim_t)(lim && lim->cpu_seconds ? lim->cpu_seconds : 300));
-	limit(RLIMIT_CORE, 0);
+	ok = limit(RLIMIT_CPU, (rlim_t)(lim && lim->cpu_seconds ? lim->cpu_seconds : 300)) && ok;
+	return limit(RLIMIT_CORE, 0) && ok;
 }
 
 #if defined(__x86_64__)
@@ -162,12 +165,13 @@ cg_err cg_sandbox_confine(const cg_sandbox_limits *lim)
 {
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 	drop_caps(lim && lim->no_caps);
-	set_limits(lim);
+	if (!set_limits(lim))
+		return CG_EINTERNAL;
 	/* no further processes; a threaded job (the scanners walk trees with
 	 * worker threads) keeps NPROC, since it also counts threads: the
 	 * seccomp filter still refuses fork, vfork and process clones */
-	if (!(lim && lim->threads))
-		limit(RLIMIT_NPROC, 0);
+	if (!(lim && lim->threads) && !limit(RLIMIT_NPROC, 0))
+		return CG_EINTERNAL;
 	return deny_syscalls(lim && lim->no_files);
 }
 
@@ -305,9 +309,10 @@ static void exec_child(const cg_sandbox_call *c, int req_fd, int reply_fd, int n
 	if (syscall(SYS_close_range, (unsigned)first, ~0u, 0) != 0)
 		for (int fd = first; fd < 65536; fd++)
 			close(fd);
-	set_limits(&c->lim);
+	/* (set again, and checked, by the child's cg_sandbox_confine) */
+	(void)set_limits(&c->lim);
 	if (!c->lim.threads)
-		limit(RLIMIT_NPROC, 0); /* (exec does not count as a process) */
+		(void)limit(RLIMIT_NPROC, 0); /* (exec does not count as a process) */
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);

@@ -55,7 +55,7 @@ typedef struct cg_sandbox_limits {
 } cg_sandbox_limits;
 
 /* Confines the calling process now (see above). Returns CG_OK, or
- * CG_EINTERNAL when the seccomp filter could not be installed (the caller
+ * CG_EINTERNAL when a limit or the seccomp filter could not be set (the caller
  * must then not parse). Irreversible. */
 cg_err cg_sandbox_confine(const cg_sandbox_limits *lim);
 
