@@ -23,7 +23,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		                            CG_SANDBOX_MAX_MSG, &type, &pl, &used);
 		if (err || !used)
 			break;
-		if (used > in.len - off || pl.ptr < in.ptr + off || pl.ptr + pl.len > in.ptr + in.len)
+		if (used > in.len - off || pl.ptr < in.ptr + off ||
+		    pl.ptr + pl.len > in.ptr + in.len)
 			abort();
 		json_t *j = NULL;
 		if (cg_json_parse(pl, &j, NULL) == CG_OK)

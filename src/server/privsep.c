@@ -35,19 +35,24 @@
  * rules directory and the sanitizers' options; never the store's
  * connection string or any secret. */
 static const char *const pass_env[] = {
-	"LANG", "LC_ALL", "LC_MESSAGES", "TZ", "CANHGAC_RULES_DIR",
-	"ASAN_OPTIONS", "UBSAN_OPTIONS",
+    "LANG",
+    "LC_ALL",
+    "LC_MESSAGES",
+    "TZ",
+    "CANHGAC_RULES_DIR",
+    "ASAN_OPTIONS",
+    "UBSAN_OPTIONS",
 #if CG_TEST_HOOKS
-	"CANHGAC_TEST_PARSER_HOOKS",
+    "CANHGAC_TEST_PARSER_HOOKS",
 #endif
 };
 #define NPASS (sizeof pass_env / sizeof *pass_env)
 
 typedef struct run {
 	const cg_privsep_job *j;
-	bool done;         /* DONE received */
-	bool failed;       /* ERROR received */
-	bool stopped;      /* on_msg asked to stop */
+	bool done;    /* DONE received */
+	bool failed;  /* ERROR received */
+	bool stopped; /* on_msg asked to stop */
 	cg_buf *why;
 } run;
 
@@ -339,8 +344,9 @@ static cg_err dns_send_flagged(cg_dns_analyzer *a)
 			err = cg_json_parse(cg_buf_slice(&enc), &ej, NULL);
 		cg_event_clear(&ev);
 		if (!err) {
-			json_t *o = json_pack("{s:o,s:o}", "ip", cg_json_str(cg_dns_client_ip(a, ids[i])),
-			                      "event", ej);
+			json_t *o =
+			    json_pack("{s:o,s:o}", "ip", cg_json_str(cg_dns_client_ip(a, ids[i])),
+			              "event", ej);
 			err = cg_sbmsg_send_json(CG_SANDBOX_FD_REPLY, CG_SBMSG_ITEM, o);
 			json_decref(o);
 		}
@@ -395,7 +401,8 @@ static int child_dns(const json_t *req)
 		/* "-: reason" from the readers: the log is the upload */
 		const char *w = why.len ? cg_buf_cstr(&why) : cg_strerror(err);
 		char msg[600];
-		snprintf(msg, sizeof msg, "%s%s", strncmp(w, "-: ", 3) == 0 ? "the uploaded log: " : "",
+		snprintf(msg, sizeof msg, "%s%s",
+		         strncmp(w, "-: ", 3) == 0 ? "the uploaded log: " : "",
 		         strncmp(w, "-: ", 3) == 0 ? w + 3 : w);
 		send_error(msg, dns_counts(&st));
 	} else {
@@ -404,7 +411,6 @@ static int child_dns(const json_t *req)
 	cg_buf_free(&why);
 	return 0;
 }
-
 
 int cg_privsep_child_main(int argc, char **argv)
 {

@@ -49,7 +49,7 @@
 #define CG_PRIVSEP_ARGV "__parser"
 
 #define CG_PRIVSEP_TEST_CRASH "CANHGAC-TEST-PARSER-CRASH"
-#define CG_PRIVSEP_TEST_LOOP "CANHGAC-TEST-PARSER-LOOP"
+#define CG_PRIVSEP_TEST_LOOP  "CANHGAC-TEST-PARSER-LOOP"
 
 /* One reply: its type (sandbox/sbmsg.h) and its payload, a JSON object
  * (borrowed). Return 0 to go on, non-zero to stop the child (the run then

@@ -110,7 +110,7 @@ static cg_err deny_syscalls(bool no_files)
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
 		DENY(SYS_execve), DENY(SYS_execveat), DENY(SYS_socket), DENY(SYS_connect),
 		DENY(SYS_bind), DENY(SYS_listen), DENY(SYS_accept), DENY(SYS_accept4),
-		DENY(SYS_socketpair), DENY(SYS_ptrace), DENY(SYS_process_vm_writev),
+		DENY(SYS_ptrace), DENY(SYS_process_vm_writev),
 		DENY(SYS_process_vm_readv),
 		DENY(SYS_mount), DENY(SYS_umount2), DENY(SYS_pivot_root), DENY(SYS_chroot),
 		DENY(SYS_init_module), DENY(SYS_finit_module), DENY(SYS_delete_module),
@@ -142,7 +142,7 @@ static cg_err deny_syscalls(bool no_files)
 		DENY(SYS_link), DENY(SYS_linkat), DENY(SYS_symlink), DENY(SYS_symlinkat),
 		DENY(SYS_truncate), DENY(SYS_mknod), DENY(SYS_mknodat), DENY(SYS_tkill),
 		DENY(SYS_pidfd_open), DENY(SYS_pidfd_send_signal), DENY(SYS_rt_sigqueueinfo),
-		DENY(SYS_rt_tgsigqueueinfo),
+		DENY(SYS_rt_tgsigqueueinfo), DENY(SYS_socketpair),
 		SELF_ONLY(SYS_kill, self), SELF_ONLY(SYS_tgkill, self),
 	};
 	size_t nf = sizeof f / sizeof *f, nx = no_files ? sizeof files / sizeof *files : 0;

@@ -26,7 +26,7 @@
  * read protected files), and a seccomp filter refusing exec, sockets,
  * ptrace, mounts, modules, identity changes, io_uring and the x32 system
  * call numbers; with no_files also opening, creating, renaming and
- * removing files, and signals to any process but itself. The filter is a
+ * removing files, socket pairs, and signals to any process but itself. The filter is a
  * deny list, so the libraries a parser uses (libc, jansson, zlib,
  * libpsl) keep working unchanged. x86-64 only (the filter is not
  * installed elsewhere: documented in docs/architecture.md).

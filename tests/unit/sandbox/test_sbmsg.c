@@ -29,8 +29,8 @@ TEST(frames_round_trip_and_arrive_in_pieces)
 	CHECK(cg_sbmsg_parse(cg_buf_slice(&b), CG_SANDBOX_MAX_MSG, &t, &pl, &used) == CG_OK);
 	CHECK(used == CG_SBMSG_HEADER + 7 && t == CG_SBMSG_ITEM);
 	CHECK(pl.len == 7 && memcmp(pl.ptr, "{\"a\":1}", 7) == 0);
-	CHECK(cg_sbmsg_parse(cg_slice_from(b.ptr + used, b.len - used), CG_SANDBOX_MAX_MSG, &t,
-	                     &pl, &used) == CG_OK);
+	CHECK(cg_sbmsg_parse(cg_slice_from(b.ptr + used, b.len - used), CG_SANDBOX_MAX_MSG, &t, &pl,
+	                     &used) == CG_OK);
 	CHECK(used == CG_SBMSG_HEADER && t == CG_SBMSG_DONE && pl.len == 0);
 	cg_buf_free(&b);
 }
