@@ -73,9 +73,13 @@ static int on_frame(void *c, uint8_t type, cg_slice payload)
 		r->failed = true;
 		const char *e = cg_json_get_str(o, "error");
 		cg_buf_reset(r->why);
-		if (e && cg_utf8_valid(cg_slice_cstr(e)) && !strpbrk(e, "\r\n"))
-			cg_buf_printf(r->why, "%.480s", e);
-		else
+		if (e && cg_utf8_valid(cg_slice_cstr(e)) && !strpbrk(e, "\r\n")) {
+			/* at most 480 bytes, cut between two characters */
+			size_t n = strlen(e) > 480 ? 480 : strlen(e);
+			while (n && n < strlen(e) && ((unsigned char)e[n] & 0xC0) == 0x80)
+				n--;
+			cg_buf_append(r->why, e, n);
+		} else
 			cg_buf_puts(r->why, "the parser gave up");
 	} else if (type == CG_SBMSG_DONE) {
 		r->done = true;
