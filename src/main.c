@@ -10,6 +10,7 @@
 
 #include "cmd/cli.h"
 #include "core/msg.h"
+#include "server/privsep.h"
 
 void cg_print_command_list(FILE *out);
 
@@ -61,6 +62,9 @@ static bool group_error(const char *group, const char *next)
 
 int main(int argc, char **argv)
 {
+	/* the server's sandboxed parsers (server/privsep.h): no command */
+	if (argc >= 2 && strcmp(argv[1], CG_PRIVSEP_ARGV) == 0)
+		return cg_privsep_child_main(argc, argv);
 	cg_cli_pick_lang(argc, argv);
 	if (argc < 2) {
 		cg_print_command_list(stderr);

@@ -24,7 +24,7 @@
 #include "api/agent_policy.h"
 #include "accounts/accounts.h"
 #include "agent/http.h"
-#include "agent/sandbox.h"
+#include "sandbox/sandbox.h"
 #include "agent/scans.h"
 #include "bundle/bundle.h"
 #include "agent/spool.h"

@@ -4,7 +4,7 @@
  * incremental and full over the scan paths, secrets over the document
  * paths).
  *
- * Every scan runs in a sandboxed child (agent/sandbox.h: no exec, no
+ * Every scan runs in a sandboxed child (sandbox/sandbox.h: no exec, no
  * sockets, no identity changes, capabilities dropped, rlimits): the files
  * read are hostile by definition. The YARA rules are compiled once per
  * agent process, in the parent, before the first scan; each child gets
@@ -28,7 +28,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "agent/sandbox.h"
+#include "sandbox/sandbox.h"
 #include "core/buf.h"
 
 /* An interval of the policy: "off"/"never" (0), "hourly", "daily",

@@ -17,11 +17,15 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "api/csv.h"
 #include "api/inventory.h"
 #include "core/json.h"
 #include "core/limits.h"
+#include "core/log.h"
+#include "privsep.h"
+#include "sandbox/sandbox.h"
+#include "sandbox/sbmsg.h"
 #include "server.h"
 
 #define MAX_REPORTED_ERRORS 1000
@@ -57,7 +61,28 @@ typedef struct importer {
 	/* agencies: every agency, with the rows imported so far added (a
 	 * private table: one read of the store per import, not per row) */
 	cg_agency_table *agencies;
+	bool header;  /* the header row was read */
+	bool bad;     /* a reply of the reader was refused (treated as an error) */
+	int64_t last_row;
 } importer;
+
+/* One record as the sandboxed CSV reader sent it (server/privsep.h
+ * "csv"): its number and its fields, JSON strings (borrowed). */
+typedef struct record {
+	int64_t row;
+	const json_t *fields;
+} record;
+
+static size_t nfields(const record *p)
+{
+	return json_array_size(p->fields);
+}
+
+static cg_slice field(const record *p, size_t i)
+{
+	const json_t *f = json_array_get(p->fields, i);
+	return cg_slice_from(json_string_value(f), json_string_length(f));
+}
 
 static void row_error(importer *im, int64_t row, const char *field, const char *msg)
 {
@@ -74,12 +99,12 @@ static bool allowed(cg_resource r, col c)
 	return c == C_NAME || c == C_KIND || c >= C_AGENCY;
 }
 
-static bool read_header(importer *im, cg_csv *p)
+static bool read_header(importer *im, const record *p)
 {
 	for (int c = 0; c < C_COUNT; c++)
 		im->where[c] = -1;
-	for (size_t i = 0; i < cg_csv_nfields(p); i++) {
-		cg_slice f = cg_slice_trim(cg_csv_field(p, i));
+	for (size_t i = 0; i < nfields(p); i++) {
+		cg_slice f = cg_slice_trim(field(p, i));
 		char name[64];
 		if (cg_slice_copy(f, name, sizeof name))
 			name[0] = '\0';
@@ -112,11 +137,11 @@ static bool read_header(importer *im, cg_csv *p)
 	return ok;
 }
 
-static cg_slice cell(const importer *im, const cg_csv *p, col c)
+static cg_slice cell(const importer *im, const record *p, col c)
 {
-	if (im->where[c] < 0)
+	if (im->where[c] < 0 || (size_t)im->where[c] >= nfields(p))
 		return cg_slice_from("", 0);
-	return cg_slice_trim(cg_csv_field(p, (size_t)im->where[c]));
+	return cg_slice_trim(field(p, (size_t)im->where[c]));
 }
 
 /* A text cell into the record (empty cells are left out: defaults). */
@@ -170,9 +195,9 @@ static bool put_ref(importer *im, int64_t row, json_t *rec, const char *key, con
 	return true;
 }
 
-static void import_row(importer *im, const cg_csv *p)
+static void import_row(importer *im, const record *p)
 {
-	int64_t row = p->record;
+	int64_t row = p->row;
 	json_t *rec = json_object();
 	bool ok = true;
 	put_text(rec, "name", cell(im, p, C_NAME));
@@ -241,6 +266,44 @@ static void import_row(importer *im, const cg_csv *p)
 		im->imported++;
 }
 
+/* One reply of the CSV reader: a record or a record's error, in order;
+ * the same steps as reading the CSV here did. Non-zero stops the reader. */
+static int on_record(void *ctx, uint8_t type, json_t *o)
+{
+	importer *im = ctx;
+	if (type != CG_SBMSG_ITEM)
+		return 0;
+	json_int_t row = json_integer_value(json_object_get(o, "row"));
+	const json_t *f = json_object_get(o, "fields");
+	const char *error = cg_json_get_str(o, "error");
+	/* records come in order, each with fields (text) or an error */
+	bool ok = row > im->last_row && row <= CG_MAX_CSV_ROWS + 1 && (error || json_is_array(f)) &&
+	          (!f || json_array_size(f) <= CG_MAX_CSV_FIELDS);
+	size_t i;
+	json_t *v;
+	json_array_foreach(f, i, v) ok = ok && json_is_string(v);
+	if (!ok) {
+		im->bad = true;
+		return 1;
+	}
+	im->last_row = row;
+	if (error) {
+		row_error(im, row, "", error);
+		return row == 1;
+	}
+	if (row > CG_MAX_CSV_ROWS) {
+		row_error(im, row, "", "too many rows; the rest was not read");
+		return 1;
+	}
+	record rec = {row, f};
+	if (!im->header) {
+		im->header = true;
+		return read_header(im, &rec) ? 0 : 1;
+	}
+	import_row(im, &rec);
+	return 0;
+}
+
 static void import(cg_req *req, cg_resp *resp, cg_resource r)
 {
 	/* who may import is the route's policy (create agency / create
@@ -266,32 +329,35 @@ static void import(cg_req *req, cg_resp *resp, cg_resource r)
 		cg_resp_error(resp, 500, "could not read the agencies", NULL);
 		return;
 	}
-	cg_csv p;
-	cg_csv_init(&p, body, ',');
-	bool got, header = false;
-	for (;;) {
-		cg_err err = cg_csv_next(&p, &got);
-		if (err == CG_EPARSE) {
-			row_error(&im, p.record, "", p.error);
-			if (p.record == 1)
-				break;
-			continue;
-		}
-		if (err || !got)
-			break;
-		if (p.record > CG_MAX_CSV_ROWS) {
-			row_error(&im, p.record, "", "too many rows; the rest was not read");
-			break;
-		}
-		if (!header) {
-			header = true;
-			if (!read_header(&im, &p))
-				break;
-			continue;
-		}
-		import_row(&im, &p);
+	/* the bytes are read in a sandboxed child (server/privsep.h): this
+	 * process sees only records, each a checked JSON object */
+	int fd = cg_sandbox_memfd("canhgac-csv", body);
+	json_t *preq = json_pack("{s:s}", "sep", ",");
+	cg_buf why;
+	cg_buf_init(&why, 1024);
+	cg_privsep_job pj = {.kind = "csv", .request = preq, .input_fd = fd, .on_msg = on_record,
+	                     .ctx = &im};
+	cg_err err = fd >= 0 && preq ? cg_privsep_run(&pj, &why) : CG_EIO;
+	json_decref(preq);
+	if (fd >= 0)
+		close(fd);
+	if (err || im.bad) {
+		cg_agency_table_release(im.agencies);
+		json_decref(im.errors);
+		char msg[700];
+		snprintf(msg, sizeof msg, "the CSV could not be read: %.560s (%lld rows imported before)",
+		         im.bad ? "its reader sent a malformed record"
+		                : why.len ? cg_buf_cstr(&why) : cg_strerror(err),
+		         (long long)im.imported);
+		cg_warn("csv import: %s", msg);
+		cg_buf_free(&why);
+		/* a parser that could not start is the server's fault; one that
+		 * crashed, looped or failed on these bytes, the input's */
+		cg_resp_error(resp, err == CG_EIO && !im.bad ? 500 : 422, msg, NULL);
+		return;
 	}
-	cg_csv_free(&p);
+	cg_buf_free(&why);
+	bool header = im.header;
 	cg_agency_table_release(im.agencies);
 	if (!header && json_array_size(im.errors) == 0)
 		row_error(&im, 1, "", "empty file: a header row is required");

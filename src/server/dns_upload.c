@@ -36,6 +36,15 @@
  * (any format `dns analyze --blocklist` reads); the DGA model and
  * allow-list come from the rules directory (as the CLI).
  *
+ * The log is never parsed in this process: the server opens it read-only
+ * and hands it to a sandboxed child (privsep.h, kind "dns"), which loads
+ * the rules and blocklists, confines itself, reads and analyses, and
+ * answers with progress and one finding per flagged client. The server
+ * checks each finding (cg_event_decode), maps it to its agency and stores
+ * it only once the child has finished (DONE): a child that crashes, hangs
+ * past its deadline or answers nonsense fails that upload with the reason,
+ * nothing of it stored.
+ *
  * Each flagged client becomes a cg_event (source "dns", kind
  * "infected_client"); its agency is the one whose IP ranges (inventory)
  * hold the client, longest prefix.
@@ -63,6 +72,8 @@
 #include "dns/hash.h"
 #include "dns/input.h"
 #include "jobs.h"
+#include "privsep.h"
+#include "sandbox/sbmsg.h"
 #include "server.h"
 #include "version.h"
 
@@ -126,10 +137,20 @@ typedef struct upload {
 	int64_t flagged, events_stored, outside_scope, started_ms, last_write_ms;
 } upload;
 
+/* One flagged client as the sandboxed analysis reported it: its address
+ * and its event (without id and agency, which are the server's to set). */
+typedef struct finding {
+	char ip[64];
+	cg_event ev;
+} finding;
+
+/* What the analysis child has reported so far. */
 typedef struct ctx {
 	upload *u;
-	cg_dns_analyzer *a;
-	cg_dns_stats *st;
+	cg_dns_stats st; /* lines, queries, bytes (the rest is the child's) */
+	finding *f;
+	size_t n, cap;
+	cg_buf *bad; /* why a reply was refused */
 } ctx;
 
 static json_t *progress_json(const cg_dns_stats *st)
@@ -158,69 +179,88 @@ static cg_err upload_set(upload *u, const char *state, json_t *progress, json_t 
 	return err;
 }
 
-static int progress_add(void *c, const cg_dns_rec *rec)
+static uint64_t count(const json_t *o, const char *key)
+{
+	json_int_t v = json_integer_value(json_object_get(o, key));
+	return v > 0 ? (uint64_t)v : 0;
+}
+
+/* A flagged client: a short client name (an address, routed to its
+ * agency; anything else routes nowhere), a valid event. */
+static int add_finding(ctx *x, const json_t *o)
+{
+	const char *ip = cg_json_get_str(o, "ip");
+	if (!ip || !*ip || strlen(ip) >= sizeof x->f[0].ip) {
+		cg_buf_puts(x->bad, "the analysis reported a client without a valid name");
+		return 1;
+	}
+	if (x->n == x->cap) {
+		size_t cap = x->cap ? x->cap * 2 : 64;
+		finding *f = cap <= CG_DNS_MAX_CLIENTS ? realloc(x->f, cap * sizeof *f) : NULL;
+		if (!f) {
+			cg_buf_puts(x->bad, "the analysis reported too many clients");
+			return 1;
+		}
+		x->f = f;
+		x->cap = cap;
+	}
+	finding *f = &x->f[x->n];
+	memset(f, 0, sizeof *f);
+	if (cg_event_decode(json_object_get(o, "event"), &f->ev, true, x->bad)) {
+		cg_event_clear(&f->ev);
+		return 1;
+	}
+	snprintf(f->ip, sizeof f->ip, "%s", ip);
+	x->n++;
+	return 0;
+}
+
+/* One reply of the analysis child (server/privsep.h "dns"). */
+static int on_reply(void *c, uint8_t type, json_t *o)
 {
 	ctx *x = c;
-	cg_dns_analyzer_add(x->a, rec);
-	if ((x->st->queries & 1023) == 0) {
+	if (type == CG_SBMSG_PROGRESS || type == CG_SBMSG_DONE || type == CG_SBMSG_ERROR) {
+		x->st.lines = count(o, "lines_read");
+		x->st.queries = count(o, "queries");
+		x->st.bytes = count(o, "bytes_read");
+	}
+	if (type == CG_SBMSG_PROGRESS) {
 		/* about once a second, for whichever server is asked */
-		int64_t now = cg_mono_ms();
-		if (now - x->u->last_write_ms >= 1000) {
-			x->u->last_write_ms = now;
-			if (upload_set(x->u, "analyzing", progress_json(x->st), NULL, NULL, 0))
-				cg_warn("dns upload %lld: progress not stored: %s",
-				        (long long)x->u->id, cg_store_errmsg());
-		}
+		if (upload_set(x->u, "analyzing", progress_json(&x->st), NULL, NULL, 0))
+			cg_warn("dns upload %lld: progress not stored: %s", (long long)x->u->id,
+			        cg_store_errmsg());
+	} else if (type == CG_SBMSG_ITEM && cg_json_get_str(o, "warning")) {
+		const char *w = cg_json_get_str(o, "warning");
+		if (cg_utf8_valid(cg_slice_cstr(w)))
+			cg_warn("dns intel %.600s", w);
+	} else if (type == CG_SBMSG_ITEM) {
+		return add_finding(x, o);
 	}
-	return atomic_load(&g.stop) ? 1 : 0;
+	return 0;
 }
 
-/* Loads DATA_DIR/dns-intel/ * into bl. */
-static void load_intel(const char *data_dir, cg_dns_set *bl)
+static bool stopping(void *c)
 {
-	char dir[4200];
-	snprintf(dir, sizeof dir, "%s/dns-intel", data_dir);
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		char path[8400];
-		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		cg_dns_intel_stats st = { 0 };
-		cg_buf why;
-		cg_buf_init(&why, 1024);
-		if (cg_dns_intel_load(bl, path, &st, &why))
-			cg_warn("dns intel %s", cg_buf_cstr(&why));
-		cg_buf_free(&why);
-	}
-	closedir(d);
+	(void)c;
+	return atomic_load(&g.stop);
 }
 
-static cg_err store_events(cg_server *srv, upload *j, cg_dns_analyzer *a)
+static cg_err store_events(cg_server *srv, upload *j, ctx *x)
 {
-	const uint32_t *ids;
-	size_t n;
-	cg_err err = cg_dns_analyzer_flagged(a, &ids, &n);
+	j->flagged = (int64_t)x->n;
+	cg_agency_table *m = NULL;
+	cg_err err = cg_agency_cache_get(&srv->agencies, srv->store, &m);
 	if (err)
 		return err;
-	j->flagged = (int64_t)n;
-	cg_agency_table *m = NULL;
-	if ((err = cg_agency_cache_get(&srv->agencies, srv->store, &m)))
-		return err;
-	cg_event *evs = calloc(n ? n : 1, sizeof *evs);
-	cg_event_in *in = calloc(n ? n : 1, sizeof *in);
-	if (!evs || !in) {
-		free(evs);
-		free(in);
+	cg_event_in *in = calloc(x->n ? x->n : 1, sizeof *in);
+	if (!in) {
 		cg_agency_table_release(m);
 		return CG_ENOMEM;
 	}
 	size_t k = 0;
-	for (size_t i = 0; i < n && !err; i++) {
-		cg_slice ip = cg_dns_client_ip(a, ids[i]);
+	for (size_t i = 0; i < x->n && !err; i++) {
+		cg_slice ip = cg_slice_cstr(x->f[i].ip);
+		cg_event *ev = &x->f[i].ev;
 		/* the agency holding the client's address (longest prefix) */
 		const cg_agency_ref *ag = cg_agency_table_route_text(m, ip);
 		const char *code = ag && ag->code[0] ? ag->code : NULL;
@@ -232,18 +272,14 @@ static cg_err store_events(cg_server *srv, upload *j, cg_dns_analyzer *a)
 			j->outside_scope++;
 			continue;
 		}
-		if ((err = cg_event_init(&evs[k])))
-			break;
 		/* same upload, same client: same id, stored once */
-		snprintf(evs[k].id, sizeof evs[k].id, "dns-u%lld-%016llx",
-			 (long long)j->id, (unsigned long long)cg_dns_hash(ip.ptr, ip.len));
-		if ((err = cg_dns_client_event(a, ids[i], code, &evs[k]))) {
-			cg_event_clear(&evs[k]);
+		snprintf(ev->id, sizeof ev->id, "dns-u%lld-%016llx", (long long)j->id,
+		         (unsigned long long)cg_dns_hash(ip.ptr, ip.len));
+		if (code && (err = cg_event_set(ev, CG_EV_AGENCY, cg_slice_cstr(code))))
 			break;
-		}
-		json_object_set_new(evs[k].evidence, "upload", json_integer(j->id));
+		json_object_set_new(ev->evidence, "upload", json_integer(j->id));
 		/* the server's own findings: no caller can pre-file their ids */
-		in[k] = (cg_event_in){ .ev = &evs[k], .agency_id = agency, .producer = "server:dns" };
+		in[k] = (cg_event_in){.ev = ev, .agency_id = agency, .producer = "server:dns"};
 		k++;
 	}
 	int64_t now = cg_time_now_ms();
@@ -253,9 +289,6 @@ static cg_err store_events(cg_server *srv, upload *j, cg_dns_analyzer *a)
 		err = cg_store_events_insert(srv->store, in + off, cnt, now, &acc, &dup);
 		j->events_stored += (int64_t)acc;
 	}
-	for (size_t i = 0; i < k; i++)
-		cg_event_clear(&evs[i]);
-	free(evs);
 	free(in);
 	cg_agency_table_release(m);
 	return err;
@@ -310,37 +343,35 @@ static cg_err analyze_one(cg_server *srv, int64_t id, cg_buf *jwhy)
 	cg_info("dns upload %lld: analysis starts", (long long)id);
 	cg_buf why;
 	cg_buf_init(&why, 1024);
-	cg_dns_opts o;
-	cg_dns_opts_default(&o);
-	char rules[4200];
-	psl_ctx_t *psl = cg_dns_psl_open();
-	cg_dns_dga *dga = NULL;
-	cg_dns_set *bl = cg_dns_set_new(), *allow = cg_dns_set_new();
-	cg_dns_analyzer *a = NULL;
-	err = psl && bl && allow ? CG_OK : CG_ENOMEM;
-	if (!err)
-		cg_rules_dir("dns", rules, sizeof rules); /* a missing one fails the load */
-	if (!err)
-		err = cg_dns_dga_load(rules, &dga, &why);
-	if (!err) {
-		char apath[4300];
-		cg_dns_intel_stats ist = {0};
-		snprintf(apath, sizeof apath, "%s/allow.txt", rules);
-		cg_dns_intel_load(allow, apath, &ist, NULL);
-		load_intel(srv->data_dir, bl);
-		err = cg_dns_analyzer_new(&o, bl, allow, dga, psl, &a);
-	}
-	cg_dns_stats st = {0};
-	if (!err) {
-		ctx x = {&u, a, &st};
+	char rules[4200], intel[4300];
+	cg_rules_dir("dns", rules, sizeof rules); /* a missing one fails the load */
+	snprintf(intel, sizeof intel, "%s/dns-intel", srv->data_dir);
+	ctx x = {.u = &u, .bad = &why};
+	/* the log is opened here and handed over: the analysis opens nothing
+	 * once it reads the upload (server/privsep.h) */
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		cg_buf_printf(&why, "%s: %s", path, strerror(errno));
+		err = CG_EIO;
+	} else {
+		json_t *req = json_pack("{s:s,s:s}", "rules", rules, "intel", intel);
+		cg_privsep_job pj = {.kind = "dns",
+		                     .request = req,
+		                     .input_fd = fd,
+		                     .long_job = true,
+		                     .on_msg = on_reply,
+		                     .cancelled = stopping,
+		                     .ctx = &x};
 		u.last_write_ms = cg_mono_ms();
-		err = cg_dns_read_path(path, CG_DNS_FMT_AUTO, &st, progress_add, &x, NULL, &why);
+		err = req ? cg_privsep_run(&pj, &why) : CG_ENOMEM;
+		json_decref(req);
+		close(fd);
 	}
-	bool stopping = atomic_load(&g.stop);
-	if (!err && !stopping)
-		err = store_events(srv, &u, a);
+	bool stop = atomic_load(&g.stop);
+	if (!err && !stop)
+		err = store_events(srv, &u, &x);
 	cg_err out = CG_OK;
-	if (stopping) {
+	if (stop) {
 		/* left "analyzing": whoever runs the job next starts it again */
 		cg_buf_puts(jwhy, "server stopping");
 		out = CG_EINTERNAL;
@@ -353,23 +384,20 @@ static cg_err analyze_one(cg_server *srv, int64_t id, cg_buf *jwhy)
 		scrub(msg, sizeof msg, srv->data_dir, "the data directory");
 		snprintf(text, sizeof text, "analysis failed: %.480s", msg);
 		cg_warn("dns upload %lld: %s", (long long)id, cg_buf_cstr(&why));
-		out = upload_set(&u, "failed", progress_json(&st), NULL, text, cg_time_now_ms());
+		out = upload_set(&u, "failed", progress_json(&x.st), NULL, text, cg_time_now_ms());
 	} else {
 		json_t *res = json_pack("{s:I,s:I,s:I}", "clients_flagged", (json_int_t)u.flagged,
 		                        "events_stored", (json_int_t)u.events_stored,
 		                        "outside_your_agencies", (json_int_t)u.outside_scope);
-		out = upload_set(&u, "done", progress_json(&st), res, NULL, cg_time_now_ms());
+		out = upload_set(&u, "done", progress_json(&x.st), res, NULL, cg_time_now_ms());
 		cg_info("dns upload %lld: done, %llu lines, %lld clients flagged", (long long)id,
-		        (unsigned long long)st.lines, (long long)u.flagged);
+		        (unsigned long long)x.st.lines, (long long)u.flagged);
 	}
 	if (out && !jwhy->len)
 		cg_buf_printf(jwhy, "upload %lld: %s", (long long)id, cg_store_errmsg());
-	cg_dns_analyzer_free(a);
-	cg_dns_set_free(bl);
-	cg_dns_set_free(allow);
-	cg_dns_dga_free(dga);
-	if (psl)
-		psl_free(psl);
+	for (size_t i = 0; i < x.n; i++)
+		cg_event_clear(&x.f[i].ev);
+	free(x.f);
 	cg_buf_free(&why);
 	return out;
 }

@@ -58,6 +58,14 @@ for f in ./usr/bin/canhgac ./usr/share/canhgac/rules/web/spam-vi.txt ./usr/share
 done
 check "the packages hold the binary, rules, man pages, config files and units" test -z "${missing[*]:-}"
 [ -z "${missing[*]:-}" ] || diag "missing: ${missing[*]}"
+# the sandboxed parsers' test hooks (server/privsep.h) are in the test
+# build and not in the packaged binary (built with -Dtests=false)
+w=$(tmpdir)
+for d in "${debs[@]}"; do dpkg-deb -x "$d" "$w"; done
+check "the test build carries the parsers' test hooks (the check below can see them)" \
+	grep -q CANHGAC_TEST_PARSER_HOOKS build/canhgac
+check "the packaged binary has no parser test hooks" \
+	sh -c "! grep -q -e CANHGAC_TEST_PARSER -e CANHGAC-TEST-PARSER '$w/usr/bin/canhgac'"
 
 # version N-1: the same packages, repacked with a lower version
 w=$(tmpdir)

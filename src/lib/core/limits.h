@@ -630,5 +630,22 @@
  * findings it reads at a time */
 #define CG_AUTOCASE_JOB_MS (60LL * 1000)
 #define CG_AUTOCASE_PAGE 500
+/* ---- sandboxed parsers (sandbox/sandbox.h, server/privsep.h) ---- */
+/* One framed message between the server and a parser child (a CSV row
+ * of CG_MAX_CSV_FIELDS long fields, a DNS finding with its evidence). */
+#define CG_SANDBOX_MAX_MSG (4u * 1024u * 1024u)
+/* The request a parser child is handed (options and paths, no input). */
+#define CG_SANDBOX_MAX_REQUEST (64u * 1024u)
+/* The DNS analysis of an upload: address space, CPU and wall-clock time.
+ * The analyzer's tables are bounded (dns section above); a day of a
+ * province resolver's log takes minutes, not hours. */
+#define CG_PRIVSEP_DNS_MEMORY (4ull * 1024u * 1024u * 1024u)
+#define CG_PRIVSEP_DNS_CPU_S 7200
+#define CG_PRIVSEP_DNS_DEADLINE_MS (3ll * 3600 * 1000)
+/* A parser run inside an HTTP request (CSV import, attachment type):
+ * its input is one request body (CG_MAX_REQUEST_BODY). */
+#define CG_PRIVSEP_REQ_MEMORY (1024ull * 1024u * 1024u)
+#define CG_PRIVSEP_REQ_CPU_S 60
+#define CG_PRIVSEP_REQ_DEADLINE_MS 60000
 
 #endif
