@@ -518,9 +518,10 @@ json_t *cg_compliance_summary(const cg_compliance_rules *r, const json_t *facts,
 	}
 	char at[11];
 	cg_compliance_format_day(today, at);
-	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "type", "summary", "regime",
-	                 r->regime, "regime_title", r->title_vi, "at", at, "counts",
-	                 counts_json(total), "percent", percent(total), "agencies", agencies);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "type", "summary", "regime",
+	                 r->regime, "regime_title", r->title_vi, "regime_title_en", r->title_en,
+	                 "at", at, "counts", counts_json(total), "percent", percent(total),
+	                 "agencies", agencies);
 }
 
 typedef struct dated {

@@ -454,6 +454,8 @@
 #define CG_REPORT_MAX_HOSTS 200000u
 /* Recommendation rules in rules/report/recommendations.tsv. */
 #define CG_REPORT_MAX_RECOS 64
+/* Obligations (overdue, due soon) listed in a report's compliance section. */
+#define CG_REPORT_MAX_COMPLIANCE_ROWS 200
 
 /* ---- backups (store/backup.h) -------------------------------------- */
 
@@ -566,6 +568,11 @@
 #define CG_COMPLIANCE_AGENT_OFFLINE_DAYS 7
 /* A record's assessor and note (bytes of UTF-8). */
 #define CG_COMPLIANCE_MAX_RECORD_TEXT 2000
+/* A file attached to a compliance record (an outside assessor's report):
+ * streamed to the blob store, so below the request bound. */
+#define CG_COMPLIANCE_MAX_FILE_BYTES (10u * 1024u * 1024u)
+/* The name of a record's subject (an agency's or a system's), in bytes. */
+#define CG_COMPLIANCE_MAX_SUBJECT 1024
 
 /* ---- syslog forwarding (syslog/syslog.h) ---- */
 /* One formatted syslog message. A CEF line is bounded by the event's own

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "compliance/compliance.h"
 #include "core/fileio.h"
 #include "core/limits.h"
 #include "core/rulesdir.h"
@@ -140,15 +141,33 @@ cg_err cg_report_make(cg_store *st, const cg_report_request *r, cg_report_output
 	if ((err = cg_report_collect(st, &scope, r->kind, &out->cur, rules, now_ms, now, why)) ||
 	    (err = cg_report_collect(st, &scope, r->kind, &prev, rules, now_ms, before, why)))
 		goto done;
+	/* the compliance status as of the report's date, within its scope
+	 * (compliance.h); a rule file that does not load is said in the
+	 * report, which is made all the same */
+	json_t *compliance = NULL;
+	char cwhy[512] = "";
+	if (r->kind != CG_REPORT_INCIDENTS) {
+		cg_buf cb;
+		cg_buf_init(&cb, sizeof cwhy);
+		cg_err cerr =
+		    cg_compliance_report_section(st, &scope, NULL, NULL, now_ms, &compliance, &cb);
+		if (cerr)
+			snprintf(cwhy, sizeof cwhy, "%s",
+			         cb.len ? cg_buf_cstr(&cb) : cg_strerror(cerr));
+		cg_buf_free(&cb);
+	}
 	if (r->signer)
 		snprintf(out->signed_by, sizeof out->signed_by, "%s", cg_signer_subject(r->signer));
 	cg_report_meta meta = {.english = r->english,
 	                       .now_ms = now_ms,
 	                       .agency_name = r->agency_id ? r->agency_name : NULL,
 	                       .signer_name = r->signer_name,
-	                       .signed_by = r->signer ? out->signed_by : NULL};
-	if ((err = cg_report_build(r->kind, &out->cur, &prev, now, before, recos, nrecos, &meta,
-	                           &doc))) {
+	                       .signed_by = r->signer ? out->signed_by : NULL,
+	                       .compliance = compliance,
+	                       .compliance_error = cwhy[0] ? cwhy : NULL};
+	err = cg_report_build(r->kind, &out->cur, &prev, now, before, recos, nrecos, &meta, &doc);
+	json_decref(compliance);
+	if (err) {
 		cg_buf_printf(why, "the report could not be built");
 		goto done;
 	}

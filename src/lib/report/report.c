@@ -950,7 +950,18 @@ cg_err cg_report_build(cg_report_kind kind, const cg_period *cur, const cg_perio
 		       "No information system is declared yet."));
 	incident_section(&w, f, b);
 
-	heading(&w, 1, "V. KIẾN NGHỊ", "V. RECOMMENDATIONS");
+	bool compliance = m->compliance || m->compliance_error;
+	if (compliance) {
+		heading(&w, 1, "V. TÌNH HÌNH TUÂN THỦ QUY ĐỊNH",
+		        "V. COMPLIANCE WITH THE OBLIGATIONS");
+		if (!w.err)
+			w.err = cg_report_compliance_section(d, w.en, &w.tables, m->compliance,
+			                                     m->compliance_error);
+	}
+	if (compliance)
+		heading(&w, 1, "VI. KIẾN NGHỊ", "VI. RECOMMENDATIONS");
+	else
+		heading(&w, 1, "V. KIẾN NGHỊ", "V. RECOMMENDATIONS");
 	int said = 0;
 	for (size_t i = 0; i < nrecos; i++) {
 		int64_t v;

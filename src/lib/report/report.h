@@ -25,6 +25,7 @@
 #ifndef CG_REPORT_REPORT_H
 #define CG_REPORT_REPORT_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -121,7 +122,20 @@ typedef struct cg_report_meta {
 	const char *agency_name; /* an agency's own report */
 	bool english;
 	int64_t now_ms;
+	/* The compliance section (compliance.h cg_compliance_report_section's
+	 * result) of a periodic report, or NULL with compliance_error saying
+	 * why it could not be evaluated; both NULL: no compliance section
+	 * (the incident report). */
+	const json_t *compliance;
+	const char *compliance_error;
 } cg_report_meta;
+
+/* The compliance section's body (after its heading): the province's
+ * status, a table per agency and the obligations overdue or due soon,
+ * from section (NULL: one sentence saying why, from failed). Tables are
+ * numbered on from *tables. */
+cg_err cg_report_compliance_section(cg_doc *d, bool english, int *tables, const json_t *section,
+                                    const char *failed);
 
 /* The report as a document. */
 cg_err cg_report_build(cg_report_kind kind, const cg_period *cur, const cg_period *prev,
