@@ -206,6 +206,10 @@ cg_err cg_compliance_report_section(cg_store *st, const cg_scope *scope, const c
  * CG_EINVAL with *field naming the bad field. */
 cg_err cg_compliance_record_normalize(const json_t *in, int64_t now_ms, json_t **out,
                                       const char **field);
+/* The producer of the record events that carry a file: only the upload
+ * route (server/api_compliance.c) stores events as it, so a file named by
+ * a record of another producer is never served. */
+#define CG_COMPLIANCE_FILE_PRODUCER "server:compliance"
 /* The event that stores a normalized record (source "record", a new
  * random id, time the record's date at noon in Vietnam, subject given). */
 cg_err cg_compliance_record_event(const json_t *rec, const char *subject, cg_event *ev,
