@@ -31,10 +31,8 @@
  * ("attachment": name, type sniffed from the bytes, size, sha256); a file
  * goes out as application/octet-stream, an attachment, nosniff.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "api/incident.h"
 #include "api/incident_files.h"
@@ -44,10 +42,8 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "incident_deadlines.h"
+#include "blob_files.h"
 #include "report_job.h"
-#include "privsep.h"
-#include "sandbox/sandbox.h"
-#include "sandbox/sbmsg.h"
 #include "server.h"
 #include "sign/pdfsign.h"
 #include "store/blob.h"
@@ -61,27 +57,6 @@ json_t *api_incidents_record(const json_t *cur);
 
 #define PDF_TYPE  "application/pdf"
 #define DOCX_TYPE "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-static pthread_mutex_t blobs_lock = PTHREAD_MUTEX_INITIALIZER;
-static cg_blobs *blobs;
-
-static cg_blobs *get_blobs(cg_server *srv)
-{
-	pthread_mutex_lock(&blobs_lock);
-	if (!blobs && srv->data_dir) {
-		char dir[4096];
-		int n = snprintf(dir, sizeof dir, "%s/blobs", srv->data_dir);
-		cg_buf why;
-		cg_buf_init(&why, 1024);
-		if (n > 0 && (size_t)n < sizeof dir &&
-		    cg_blobs_open(dir, CG_INC_MAX_DOC_BYTES, &blobs, &why))
-			cg_warn("incident documents: blob store: %s", cg_buf_cstr(&why));
-		cg_buf_free(&why);
-	}
-	cg_blobs *b = blobs;
-	pthread_mutex_unlock(&blobs_lock);
-	return b;
-}
 
 static void invalid(cg_resp *resp, const char *field, const char *msg)
 {
@@ -210,39 +185,6 @@ static const json_t *file_entry(const json_t *c, const char *kind, const char *h
 	return NULL;
 }
 
-/* The blob into resp's body; false after an error answer. */
-static bool read_blob(cg_req *req, cg_resp *resp, const char *hex, uint64_t max)
-{
-	cg_blobs *b = get_blobs(req->srv);
-	if (!b) {
-		cg_resp_error(resp, 500, "the blob store is not available", NULL);
-		return false;
-	}
-	cg_blob_reader *r = NULL;
-	uint64_t size = 0;
-	cg_err err = cg_blob_open(b, hex, &r, &size);
-	if (!err && size > max)
-		err = CG_ETOOBIG;
-	char chunk[65536];
-	size_t got = 0;
-	while (!err) {
-		err = cg_blob_read(r, chunk, sizeof chunk, &got);
-		if (err || got == 0)
-			break;
-		cg_buf_append(&resp->body, chunk, got);
-	}
-	if (r)
-		cg_blob_close(r);
-	if (err) {
-		cg_buf_reset(&resp->body);
-		cg_warn("incident documents: blob %s: %s", hex, cg_strerror(err));
-		cg_resp_error(resp, err == CG_ENOTFOUND ? 404 : 500,
-		              "the file is missing or altered", NULL);
-		return false;
-	}
-	return true;
-}
-
 static void serve_issued(cg_req *req, cg_resp *resp, const json_t *c, const char *hex, bool pdf)
 {
 	const json_t *e = file_entry(c, "document", hex);
@@ -252,7 +194,7 @@ static void serve_issued(cg_req *req, cg_resp *resp, const json_t *c, const char
 		cg_resp_error(resp, 404, "no such issued document", NULL);
 		return;
 	}
-	if (read_blob(req, resp, hex, CG_INC_MAX_DOC_BYTES))
+	if (cg_resp_blob(req, resp, hex, CG_INC_MAX_DOC_BYTES, "incident documents"))
 		attach(resp, c, cg_json_get_str(d, "form"), pdf);
 }
 
@@ -266,66 +208,10 @@ void api_incident_attachment_get(cg_req *req, cg_resp *resp)
 	const json_t *d = e ? json_object_get(e, "detail") : NULL;
 	if (!d)
 		cg_resp_error(resp, 404, "no such attachment", NULL);
-	else if (read_blob(req, resp, req->tail, CG_INC_MAX_ATTACH_BYTES)) {
-		resp->status = 200;
-		/* never rendered: a generic type, an attachment, nosniff (http.c) */
-		resp->content_type = "application/octet-stream";
-		snprintf(resp->disposition, sizeof resp->disposition, "attachment; filename=\"%s\"",
-		         cg_json_get_str(d, "name") ? cg_json_get_str(d, "name") : "tep-dinh-kem");
-	}
+	else
+		cg_resp_file(req, resp, req->tail, CG_INC_MAX_ATTACH_BYTES,
+		             cg_json_get_str(d, "name"), "incident attachments");
 	json_decref(c);
-}
-
-/* The reply of the sandboxed type check: one of the types cg_inc_sniff
- * names, nothing else. */
-static const char *const sniff_types[] = {
-    "image/png",       "image/jpeg",       "image/gif",  "application/pdf",
-    "application/zip", "application/gzip", "text/plain", "application/octet-stream",
-};
-
-static int on_type(void *ctx, uint8_t type, json_t *o)
-{
-	const char **out = ctx;
-	const char *t = cg_json_get_str(o, "type");
-	if (type != CG_SBMSG_ITEM || *out || !t)
-		return 0;
-	for (size_t i = 0; i < sizeof sniff_types / sizeof *sniff_types; i++)
-		if (strcmp(t, sniff_types[i]) == 0)
-			*out = sniff_types[i];
-	return 0;
-}
-
-/* The type of the body, told by its bytes in a sandboxed child
- * (server/privsep.h "sniff"). false: the error response is made. */
-static bool sniff(cg_req *req, cg_resp *resp, char *type, size_t n)
-{
-	int fd = cg_sandbox_memfd("canhgac-attachment", cg_buf_slice(&req->body));
-	const char *got = NULL;
-	json_t *preq = json_object();
-	cg_buf why;
-	cg_buf_init(&why, 1024);
-	cg_privsep_job pj = {.kind = "sniff", .request = preq, .input_fd = fd, .on_msg = on_type,
-	                     .ctx = &got};
-	cg_err err = fd >= 0 && preq ? cg_privsep_run(&pj, &why) : CG_EIO;
-	json_decref(preq);
-	if (fd >= 0)
-		close(fd);
-	if (!err && !got) {
-		err = CG_EPARSE;
-		cg_buf_puts(&why, "no type in its answer");
-	}
-	if (err) {
-		char msg[600];
-		snprintf(msg, sizeof msg, "the file's type could not be checked: %.500s",
-		         why.len ? cg_buf_cstr(&why) : cg_strerror(err));
-		cg_warn("incident attachments: %s", msg);
-		cg_resp_error(resp, err == CG_EIO ? 500 : 422, msg, NULL);
-		cg_buf_free(&why);
-		return false;
-	}
-	cg_buf_free(&why);
-	snprintf(type, n, "%s", got);
-	return true;
 }
 
 void api_incident_attach(cg_req *req, cg_resp *resp)
@@ -333,7 +219,6 @@ void api_incident_attach(cg_req *req, cg_resp *resp)
 	json_t *c;
 	if (!case_for(req, resp, CG_ACT_UPDATE, &c))
 		return;
-	cg_blobs *b = get_blobs(req->srv);
 	if (req->body.len == 0) {
 		invalid(resp, "body", "the file's bytes");
 		json_decref(c);
@@ -346,27 +231,26 @@ void api_incident_attach(cg_req *req, cg_resp *resp)
 	}
 	char name[CG_INC_MAX_FILE_NAME];
 	cg_inc_file_name(cg_req_arg(req, "name"), name, sizeof name);
-	char type[64];
-	if (!sniff(req, resp, type, sizeof type)) {
-		json_decref(c);
-		return;
-	}
-	cg_blob_writer *w = NULL;
+	const char *type = "application/octet-stream";
+	cg_file_upload up;
 	char hex[CG_BLOB_HEX_LEN + 1];
 	uint64_t size = 0;
-	cg_err err = b ? cg_blob_begin(b, &w) : CG_EIO;
+	cg_err err = cg_file_upload_begin(req->srv, CG_INC_MAX_ATTACH_BYTES, &up);
 	if (!err)
-		err = cg_blob_write(w, req->body.ptr, req->body.len);
+		err = cg_file_upload_data(&up, req->body.ptr, req->body.len);
+	cg_buf why;
+	cg_buf_init(&why, 1024);
 	if (!err)
-		err = cg_blob_commit(w, NULL, hex, &size);
-	else if (w)
-		cg_blob_abort(w);
+		err = cg_file_upload_commit(&up, hex, &size, &type, &why);
+	else
+		cg_file_upload_abort(&up);
 	if (err) {
-		cg_error("incident attachments: blob store: %s", cg_strerror(err));
-		cg_resp_error(resp, 500, "the file could not be stored", NULL);
+		cg_resp_upload_error(resp, err, &why, "incident attachments");
+		cg_buf_free(&why);
 		json_decref(c);
 		return;
 	}
+	cg_buf_free(&why);
 	json_t *detail = json_pack("{s:s,s:s,s:I,s:s}", "name", name, "type", type, "size",
 	                           (json_int_t)size, "sha256", hex);
 	cg_inc_write wr = {.id = req->id, .what = "attachment", .detail = detail};
@@ -429,7 +313,7 @@ void api_incident_doc_issue(cg_req *req, cg_resp *resp)
 	cg_buf_init(&file, CG_INC_MAX_DOC_BYTES);
 	cg_buf_init(&why, 1024);
 	bool pdf = !format || strcmp(format, "pdf") == 0;
-	cg_blobs *b = get_blobs(req->srv);
+	cg_blobs *b = cg_server_blobs(req->srv);
 	if (!cg_inc_form_valid(form)) {
 		invalid(resp, "form", "mau-03 or mau-04");
 		goto done;

@@ -32,6 +32,7 @@
 #include "version.h"
 #include "jobs.h"
 #include "web/web.h"
+#include "portal_contact.h"
 #include "web_alert.h"
 
 /* alert-channel reloads (SIGHUP) a watcher accepts before a restart */
@@ -52,6 +53,10 @@ typedef struct portal {
 	double rt_ms[RT_HISTORY];
 	size_t nrt, rt_pos;
 	bool checked_now;
+	/* the contact check (portal_contact.h): systems of kind portal */
+	bool is_portal;
+	char contact_state[16]; /* the last one stored, "" none */
+	int64_t contact_stored_ms;
 } portal;
 
 typedef struct open_f {
@@ -74,6 +79,7 @@ struct cg_web_watch {
 	size_t nopen;
 	cg_strset rebase;    /* URLs to baseline again, then check */
 	cg_strset check_now; /* URLs to check at the next wake-up */
+	json_t *contacts;    /* agencies' contact points (portal_contact.h) */
 	cg_lexicons lex;
 	bool lex_ok;
 	cg_web_opts opts;
@@ -332,6 +338,8 @@ static void on_error(const char *url, const char *msg, void *ctx)
 	cg_warn("web watcher: %s: %s", url, msg);
 }
 
+static void contact_check(cg_web_watch *w, const char *url, const cg_web_req *r);
+
 static void on_checked(const char *url, const cg_web_req *r, void *ctx)
 {
 	cg_web_watch *w = ctx;
@@ -359,6 +367,44 @@ static void on_checked(const char *url, const cg_web_req *r, void *ctx)
 	pthread_mutex_unlock(&w->mu);
 }
 
+/* After each check: the status, then the contact check. */
+static void on_checked_all(const char *url, const cg_web_req *r, void *ctx)
+{
+	on_checked(url, r, ctx);
+	contact_check(ctx, url, r);
+}
+
+/* The contact check of a portal's page (portal_contact.h): stored when
+ * its state changes, and daily while it does not. */
+static void contact_check(cg_web_watch *w, const char *url, const cg_web_req *r)
+{
+	pthread_mutex_lock(&w->mu);
+	portal *p = find_portal(w, url);
+	char key[24];
+	snprintf(key, sizeof key, "%lld", (long long)(p ? p->agency_id : 0));
+	json_t *points = p && p->is_portal ? json_incref(json_object_get(w->contacts, key)) : NULL;
+	pthread_mutex_unlock(&w->mu);
+	if (!points)
+		return; /* not a portal, or its agency has no contact to look for */
+	cg_event ev;
+	cg_err err = cg_portal_contact_check(points, url, r, &ev);
+	json_decref(points);
+	if (err)
+		return;
+	int64_t now = cg_time_now_ms();
+	pthread_mutex_lock(&w->mu);
+	p = find_portal(w, url);
+	bool store = p && (strcmp(p->contact_state, ev.kind) != 0 ||
+	                   now - p->contact_stored_ms >= CG_CONTACT_CHECK_REFRESH_MS);
+	if (store) {
+		snprintf(p->contact_state, sizeof p->contact_state, "%s", ev.kind);
+		p->contact_stored_ms = now;
+		store_event(w, &ev, p);
+	}
+	pthread_mutex_unlock(&w->mu);
+	cg_event_clear(&ev);
+}
+
 /* ---- one cycle ------------------------------------------------------------ */
 
 static bool http_url(const char *u)
@@ -379,6 +425,9 @@ static const char **refresh(cg_web_watch *w, size_t *n)
 		cg_error("web watcher: cannot read the inventory: %s", cg_store_errmsg());
 		return NULL;
 	}
+	json_t *contacts = cg_portal_contacts_load(w->st);
+	if (!contacts)
+		cg_error("web watcher: cannot read the contact points: %s", cg_store_errmsg());
 	pthread_mutex_lock(&w->mu);
 	size_t i;
 	json_t *sys;
@@ -403,6 +452,8 @@ static const char **refresh(cg_web_watch *w, size_t *n)
 				snprintf(p->outcome, sizeof p->outcome, "not checked yet");
 			}
 			p->system_id = json_integer_value(json_object_get(sys, "id"));
+			p->is_portal = cg_json_get_str(sys, "kind") &&
+			               strcmp(cg_json_get_str(sys, "kind"), "portal") == 0;
 			p->agency_id = json_integer_value(json_object_get(sys, "agency_id"));
 			p->interval_s =
 			    json_integer_value(json_object_get(sys, "monitor_interval_s"));
@@ -411,6 +462,10 @@ static const char **refresh(cg_web_watch *w, size_t *n)
 		}
 	}
 	json_decref(map);
+	if (contacts) {
+		json_decref(w->contacts);
+		w->contacts = contacts;
+	}
 	/* due: never checked, its interval passed, or asked for */
 	int64_t now = cg_time_now_ms();
 	const char **urls = calloc(w->np + 1, sizeof *urls);
@@ -457,7 +512,7 @@ static void cycle(cg_web_watch *w)
 			nb[k++] = urls[i];
 	cg_strset_free(&w->rebase);
 	pthread_mutex_unlock(&w->mu);
-	cg_web_sink sink = {on_finding, on_error, NULL, on_checked, w};
+	cg_web_sink sink = {on_finding, on_error, NULL, on_checked_all, w};
 	if (k)
 		cg_web_baseline(nb, k, &w->opts, &sink);
 	cg_web_check(urls, n, &w->opts, &sink);
@@ -593,6 +648,7 @@ void cg_web_watch_stop(cg_web_watch *w)
 	free(w->open);
 	cg_strset_free(&w->rebase);
 	cg_strset_free(&w->check_now);
+	json_decref(w->contacts);
 	cg_web_lexicons_free(&w->lex);
 	cg_web_alerts_close(atomic_load(&w->alerts));
 	for (size_t i = 0; i < w->nretired; i++)

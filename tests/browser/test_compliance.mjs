@@ -5,8 +5,12 @@
  * click on a cell opens the subjects with their evidence and the legal
  * basis; the calendar; the overview's card shows the province's rate. An
  * officer sees only their own agency, on the page and in the API; a bad
- * date is refused. Screenshots of the matrix at office and phone size.
+ * date is refused. An officer records an assessment with its report (a
+ * real PDF) from the page; the record is listed with the file, which
+ * downloads as an attachment; another agency's officer cannot have it.
+ * Screenshots of the matrix at office and phone size.
  */
+import { readFileSync } from "node:fs";
 import { tap, startServer, launchBrowser, newPage, uiLogin, apiLogin, call, cli, screenshots } from "./lib.mjs";
 
 const T = tap();
@@ -40,6 +44,10 @@ const bad = await call(srv.url, admin, "GET", "/compliance?at=2026-02-30");
 T.ok(bad.status === 400, "a bad date is refused", bad.text);
 const old = await call(srv.url, admin, "GET", "/compliance?at=2026-06-30");
 T.ok(old.status === 200 && old.json.summary.regime === "decree85", "on 30 June 2026 the regime is decree85", old.text.slice(0, 200));
+
+const rep = cli(srv.dataDir, ["report", "monthly", "--period", "2026-11", "--agency", "STC", "--out", srv.dataDir + "/danh-gia.pdf"]);
+T.ok(rep.status === 0, "a real PDF to attach", rep.stderr);
+const reportPdf = readFileSync(srv.dataDir + "/danh-gia.pdf");
 
 const { context, close } = await launchBrowser();
 cleanups.unshift(close);
@@ -115,13 +123,34 @@ await T.step("the officer records an assessment and the late cell turns ok", asy
 	await p3.selectOption("#cmp-rec-system", sysId);
 	await p3.selectOption("#cmp-rec-kind", "assessment");
 	await p3.fill("#cmp-rec-assessor", "<b>Trung tâm</b> Giám sát an toàn không gian mạng");
+	/* the assessor's report: a real PDF (an agency's report of this demo) */
+	await p3.setInputFiles("#cmp-rec-file", { name: "bao-cao-danh-gia.pdf", mimeType: "application/pdf", buffer: reportPdf });
 	await p3.click("#cmp-rec-save");
 	await p3.waitForFunction((sel) => {
 		const b = document.querySelector(sel);
 		return b && b.dataset.status === "ok";
 	}, cell, { timeout: 15000 });
 	await screenshots(p3, "compliance-recorded");
-	return before === "overdue" && log3.pageErrors.length === 0;
+	/* the record is listed with its file, which downloads as an attachment */
+	await p3.waitForSelector("#cmp-records a.cmp-rec-file");
+	const row = await p3.textContent("#cmp-records tbody tr");
+	const href = await p3.getAttribute("#cmp-records a.cmp-rec-file", "href");
+	const res = await p3.request.get(srv.url + href);
+	const got = await res.body();
+	return before === "overdue" && log3.pageErrors.length === 0 && row.includes("bao-cao-danh-gia.pdf") &&
+		row.includes("<b>Trung tâm</b>") && res.status() === 200 && got.equals(reportPdf) &&
+		res.headers()["content-type"] === "application/octet-stream" &&
+		res.headers()["content-disposition"].startsWith("attachment;") && res.headers()["x-content-type-options"] === "nosniff";
 });
+const viewerPw = srv.addUser("xem", "viewer");
+const viewerApi = await apiLogin(srv.url, "xem", viewerPw);
+const recs = await call(srv.url, viewerApi, "GET", "/compliance/records");
+const withFile = recs.status === 200 ? recs.json.items.filter((r) => r.file) : [];
+T.ok(withFile.length === 1 && withFile[0].file.type === "application/pdf" && withFile[0].file.size === reportPdf.length,
+	"the province sees the record with its PDF", recs.text.slice(0, 300));
+const skPw = srv.addUser("canbo.skhcn", "officer", idOf("SKHCN"));
+const skApi = await apiLogin(srv.url, "canbo.skhcn", skPw);
+const theirs = withFile.length ? await call(srv.url, skApi, "GET", "/compliance/records/" + withFile[0].seq + "/file") : { status: 0 };
+T.ok(theirs.status === 403 || theirs.status === 404, "an officer of another agency cannot download it", String(theirs.status));
 T.ok(log.pageErrors.length === 0 && log.dialogs.length === 0, "no page errors, no dialogs", log.pageErrors.concat(log.dialogs).join("\n"));
 await T.done(cleanups);

@@ -68,8 +68,6 @@ try:
         if not before:
             break
     st, ags, _ = c.req("GET", "/api/v1/agencies?limit=500")
-    st, cmp, _ = c.req("GET", "/api/v1/compliance")
-    cmp = cmp.get("summary", {}) if st == 200 else {}
     muongte = [a["id"] for a in (ags.get("items") or []) if a.get("code") == "X-MUONGTE"]
 finally:
     srv.cleanup()
@@ -111,10 +109,6 @@ def table_value(label):
 t.ok(table_value("Thay đổi giao diện (deface)") == api["defacements"], "defacements in the PDF = API",
      (table_value("Thay đổi giao diện (deface)"), api))
 t.ok(table_value("Mã độc web shell") == api["webshells"], "web shells in the PDF = API")
-cc = cmp.get("counts", {})
-want = "tại thời điểm lập báo cáo: %s%% yêu cầu áp dụng được đáp ứng (%s đạt, %s sắp đến hạn, %s quá hạn, %s thiếu minh chứng)" % (
-    cmp.get("percent"), cc.get("ok"), cc.get("due_soon"), cc.get("overdue"), cc.get("missing_evidence"))
-t.ok(cmp and want in flat, "the compliance status in the PDF = GET /api/v1/compliance", (want, flat[flat.find("tuân thủ") - 80:][:400]))
 t.ok(table_value("Tài liệu mang dấu mật") == api["secret"], "secret documents in the PDF = API")
 t.ok(table_value("Máy nhiễm phát hiện qua DNS") == api["dns_hosts"], "DNS-infected hosts in the PDF = API")
 
@@ -139,6 +133,34 @@ t.ok(cells.get("Tổng số sự kiện", [None])[0] == api["events"], "XLSX: ev
 t.ok(cells.get("Thay đổi giao diện (deface)", [None])[0] == api["defacements"], "XLSX: defacements = API")
 t.ok(cells.get("Máy nhiễm phát hiện qua DNS", [None])[0] == api["dns_hosts"], "XLSX: DNS hosts = API")
 t.ok(any(n.startswith("xl/charts/chart") for n in z.namelist()), "XLSX has native charts")
+
+# The compliance section (issue 14): the province's and each agency's
+# status, as `canhgac compliance` gives it the same day, in all three files.
+rc, o, e = run("compliance", "--json", "--data-dir", data, "--lang", "en")
+csum = json.loads(o.splitlines()[-1]) if o.strip() else {}
+t.ok(rc in (0, 1) and csum.get("type") == "summary", "canhgac compliance on the same data", e)
+cm = re.search(r"TÌNH HÌNH TUÂN THỦ QUY ĐỊNH.*?tính đến ngày (\d\d/\d\d/\d{4}): đạt (\d+)% .*?"
+               r"\((\d+) đạt, (\d+) sắp đến hạn, (\d+) quá hạn, (\d+) thiếu minh chứng\)", flat)
+cc = csum.get("counts", {})
+t.ok(cm and int(cm.group(2)) == csum.get("percent") and
+     [int(x) for x in cm.groups()[2:]] == [cc.get(k) for k in ("ok", "due_soon", "overdue", "missing_evidence")],
+     "the PDF's compliance section gives the province's percentage and counts (%s%%, %s)" % (csum.get("percent"), cc),
+     cm and cm.groups())
+skhcn = [a for a in csum.get("agencies", []) if a["name"] == "Sở Khoa học và Công nghệ"]
+sm = re.search(r"Sở Khoa học và Công(?:\s+nghệ)?\s+(\d+)%\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)", txt)
+t.ok(skhcn and sm and int(sm.group(1)) == skhcn[0]["percent"] and int(sm.group(4)) == skhcn[0]["counts"]["overdue"],
+     "... and each agency's row (Sở Khoa học và Công nghệ %s%%)" % (skhcn[0]["percent"] if skhcn else "?"),
+     sm and sm.groups())
+late = [r for r in (json.loads(x) for x in o.splitlines()[:-1]) if r["status"] == "overdue"]
+t.ok("Nghĩa vụ quá hạn và sắp đến hạn" in flat and late and
+     re.sub(r"\s+", " ", late[0]["subject_name"])[:12] in flat,
+     "... and the obligations overdue or due soon", late[:1])
+shared_text = " ".join(shared)
+t.ok("Tình hình tuân thủ theo cơ quan" in shared_text and "Nghĩa vụ quá hạn và sắp đến hạn" in shared_text and
+     "Sở Khoa học và Công nghệ" in shared_text, "the XLSX holds the compliance tables")
+dx = zipfile.ZipFile(docx).read("word/document.xml").decode("utf-8")
+t.ok("TÌNH HÌNH TUÂN THỦ QUY ĐỊNH" in dx and "Tình hình tuân thủ theo cơ quan" in dx,
+     "the DOCX holds the compliance section")
 
 fonts = subprocess.run(["pdffonts", pdf], stdout=subprocess.PIPE, check=True).stdout.decode()
 rows = fonts.splitlines()[2:]
@@ -218,6 +240,8 @@ rc, o, e = run("report", "monthly", "--period", period, "--data-dir", data, "--l
 et = re.sub(r"\s+", " ", text_of(os.path.join(tmp, "en.pdf"))) if rc == 0 else ""
 t.ok(rc == 0 and "REPORT" in et and "SOCIALIST REPUBLIC OF VIET NAM" in et and
      ("recorded %d security events" % api["events"]) in et, "--lang en writes English", o + e + et[:300])
+t.ok("COMPLIANCE WITH THE OBLIGATIONS" in et and "Compliance per agency" in et,
+     "... with its compliance section in English", et[-600:])
 
 # One agency's own report.
 rc, o, e = run("report", "monthly", "--period", period, "--data-dir", data, "--agency", "X-MUONGTE",

@@ -105,6 +105,10 @@ try:
     ev1 = evl["items"][0]["seq"]
     _, case1, _ = srv.login_admin().req("POST", "/api/v1/incidents", {"title": "Sự cố của Sở Một", "kind": "defacement",
                                                                       "severity": "high", "agency_id": a1["id"]})
+    st, rec1, _ = srv.login_admin().req(
+        "POST", f"/api/v1/compliance/records/upload?kind=assessment&date=2025-01-01&agency_id={a1['id']}&name=a.pdf",
+        raw=b"%PDF-1.4 agency one", ctype="application/octet-stream")
+    t.ok(st == 201, "a record of agency one with its file", rec1)
     tries = [("GET", f"/api/v1/agencies/{a1['id']}", None), ("PUT", f"/api/v1/agencies/{a1['id']}", {"declared_endpoints": 1}),
              ("GET", f"/api/v1/systems/{sys1['id']}", None), ("PATCH", f"/api/v1/systems/{sys1['id']}", {"name": "x"}),
              ("DELETE", f"/api/v1/systems/{sys1['id']}", None), ("POST", f"/api/v1/systems/{sys1['id']}/web/check", None),
@@ -126,7 +130,11 @@ try:
              ("GET", f"/api/v1/incidents/{case1['id']}/attachments/{'0' * 64}", None),
              ("GET", f"/api/v1/incidents/{case1['id']}/tasks", None),
              ("POST", f"/api/v1/incidents/{case1['id']}/tasks", {"title": "x"}),
-             ("PATCH", f"/api/v1/incidents/{case1['id']}/tasks/1", {"done": True})]
+             ("PATCH", f"/api/v1/incidents/{case1['id']}/tasks/1", {"done": True}),
+             ("POST", f"/api/v1/compliance/records?x=1", {"kind": "assessment", "date": "2025-01-01", "agency_id": a1["id"]}),
+             ("POST", f"/api/v1/compliance/records/upload?kind=assessment&date=2025-01-01&agency_id={a1['id']}&name=x.pdf",
+              {"x": 1}),
+             ("GET", f"/api/v1/compliance/records/{rec1['seq']}/file", None)]
     leaked = []
     for method, path, body in tries:
         st, resp, _ = o2.req(method, path, body)

@@ -44,6 +44,9 @@ Object.assign(CG_STRINGS.vi, {
 	cmp_rec_note: "Ghi chú",
 	cmp_rec_save: "Ghi nhận",
 	cmp_rec_saved: "Đã ghi nhận hồ sơ minh chứng.",
+	cmp_rec_file: "Tệp đính kèm (báo cáo đánh giá…)",
+	cmp_recs_title: "Hồ sơ minh chứng đã ghi nhận",
+	cmp_recs_none: "Chưa có hồ sơ minh chứng nào.",
 });
 Object.assign(CG_STRINGS.en, {
 	nav_compliance: "Compliance",
@@ -84,4 +87,7 @@ Object.assign(CG_STRINGS.en, {
 	cmp_rec_note: "Note",
 	cmp_rec_save: "Record",
 	cmp_rec_saved: "The evidence is recorded.",
+	cmp_rec_file: "Attached file (assessment report…)",
+	cmp_recs_title: "Recorded evidence",
+	cmp_recs_none: "No evidence recorded yet.",
 });

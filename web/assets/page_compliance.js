@@ -7,7 +7,11 @@
  * of the next 90 days. The API scopes the data: an officer sees only their
  * own agency. Those who may write (admin, analyst, an officer for their
  * agency) record evidence canhgac cannot see by itself (POST
- * /compliance/records: an assessment, a plan, a report...). complianceCard() is the overview's card with the province's
+ * /compliance/records: an assessment, a plan, a report...), with the
+ * file that shows it when there is one (POST /compliance/records/upload:
+ * the bytes as the body), and see the records with their files (GET
+ * /compliance/records; a file downloads as an attachment).
+ * complianceCard() is the overview's card with the province's
  * percentage. Every text from the server goes in as text.
  */
 "use strict";
@@ -139,6 +143,7 @@ async function pageCompliance(main, params) {
 				value: fmtDate(new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10)) }),
 			assessor: el("input", { id: "cmp-rec-assessor", type: "text", maxlength: 2000 }),
 			note: el("textarea", { id: "cmp-rec-note", rows: 2, maxlength: 2000 }),
+			file: el("input", { id: "cmp-rec-file", type: "file", name: "file" }),
 		};
 		const fillSystems = () => {
 			clear(f.system);
@@ -155,12 +160,21 @@ async function pageCompliance(main, params) {
 				err.textContent = "";
 				const date = parseDmy(f.date.value);
 				if (!date) { err.textContent = t("err_date"); return; }
+				const file = f.file.files && f.file.files[0];
 				try {
-					await api("POST", "/compliance/records", { body: {
-						kind: f.kind.value, date, agency_id: Number(f.agency.value),
-						system_id: f.system.value ? Number(f.system.value) : null,
-						assessor: f.assessor.value, note: f.note.value,
-					} });
+					if (file) {
+						/* the record with its file: the bytes as the body, the record in the query */
+						await api("POST", "/compliance/records/upload", {
+							query: { kind: f.kind.value, date, agency_id: Number(f.agency.value), system_id: f.system.value,
+								assessor: f.assessor.value, note: f.note.value, name: file.name },
+							raw: file, type: "application/octet-stream" });
+					} else {
+						await api("POST", "/compliance/records", { body: {
+							kind: f.kind.value, date, agency_id: Number(f.agency.value),
+							system_id: f.system.value ? Number(f.system.value) : null,
+							assessor: f.assessor.value, note: f.note.value,
+						} });
+					}
 					toast(t("cmp_rec_saved"));
 					clear(main);
 					await pageCompliance(main, params);
@@ -170,11 +184,42 @@ async function pageCompliance(main, params) {
 			} },
 			row(t("col_agency"), f.agency), row(t("cmp_rec_system"), f.system), row(t("cmp_rec_kind"), f.kind),
 			row(t("cmp_rec_date"), f.date), row(t("cmp_rec_assessor"), f.assessor), row(t("cmp_rec_note"), f.note),
+			row(t("cmp_rec_file"), f.file),
 			err, el("button", { type: "submit", class: "btn btn-primary", id: "cmp-rec-save" }, t("cmp_rec_save")));
 		body.appendChild(el("h2", null, t("cmp_rec_title")));
 		body.appendChild(el("p", { class: "muted small" }, t("cmp_rec_help")));
 		body.appendChild(form);
 	}
+	await cmpRecords(body, data);
+}
+
+/* The records of evidence in the caller's scope, newest first, with the
+ * file each carries (downloaded as an attachment). */
+async function cmpRecords(body, data) {
+	const box = el("div", { id: "cmp-records" });
+	body.appendChild(el("h2", null, t("cmp_recs_title")));
+	body.appendChild(box);
+	let items = [];
+	try {
+		items = ((await api("GET", "/compliance/records", { query: { limit: 200 } })) || {}).items || [];
+	} catch (e) {
+		box.appendChild(el("p", { class: "form-error" }, errorText(e)));
+		return;
+	}
+	const kindTitle = new Map((data.controls || []).filter((c) => c.record_kind).map((c) => [c.record_kind, cmpLang(c, "title")]));
+	const byAgency = new Map(((data.summary || {}).agencies || []).map((a) => [a.agency_id, a.name]));
+	if (!items.length) { box.appendChild(el("p", { class: "muted", id: "cmp-records-none" }, t("cmp_recs_none"))); return; }
+	box.appendChild(table([
+		{ label: t("cmp_rec_date"), class: "nowrap", value: (r) => (r.date ? fmtDate(r.date) : "—") },
+		{ label: t("cmp_rec_kind"), value: (r) => kindTitle.get(r.kind) || r.kind },
+		{ label: t("col_agency"), value: (r) => byAgency.get(r.agency_id) || "" },
+		{ label: t("cmp_subject"), value: (r) => r.subject || "" },
+		{ label: t("cmp_rec_assessor"), value: (r) => r.assessor || "" },
+		{ label: t("cmp_rec_file"), value: (r) => (r.file
+			? el("a", { href: "/api/v1/compliance/records/" + encodeURIComponent(r.seq) + "/file", download: "", class: "cmp-rec-file" },
+				r.file.name + " (" + fmtNum(r.file.size) + " B)")
+			: "—") },
+	], items));
 }
 
 /* The overview's card: the province's (or the officer's agency's) rate. */

@@ -143,7 +143,9 @@ const char *cg_evidence_kind_name(cg_evidence_kind k);
  *                "people": [{"role", "phone", "email", "published_on_portal"}],
  *                "open_secrets": N,
  *                "last": {"accounts_audit": DATE, "record:KIND": DATE},
- *                "incidents": [{"id", "number", "detected_at", "reported_at"}]}],
+ *                "incidents": [{"id", "number", "detected_at", "reported_at"}],
+ *                "portal_checks": [{"url", "state" ("published", "not_found",
+ *                                  "fetch_failed"), "date", "found", "error"}]}],
  *  "systems":  [{"id", "agency_id", "name", "kind", "level", "dossier_status",
  *                "dossier_dates": {"approved": DATE|null, ...},
  *                "last": {"vuln_scan": DATE, "drill": DATE, "record:KIND": DATE}}],
@@ -206,6 +208,13 @@ cg_err cg_compliance_report_section(cg_store *st, const cg_scope *scope, const c
  * CG_EINVAL with *field naming the bad field. */
 cg_err cg_compliance_record_normalize(const json_t *in, int64_t now_ms, json_t **out,
                                       const char **field);
+/* The source of the portal watcher's contact checks (server/
+ * portal_contact.h): kind "published", "not_found" or "fetch_failed". */
+#define CG_COMPLIANCE_CONTACT_SOURCE "portal_contact"
+/* The producer of the record events that carry a file: only the upload
+ * route (server/api_compliance.c) stores events as it, so a file named by
+ * a record of another producer is never served. */
+#define CG_COMPLIANCE_FILE_PRODUCER "server:compliance"
 /* The event that stores a normalized record (source "record", a new
  * random id, time the record's date at noon in Vietnam, subject given). */
 cg_err cg_compliance_record_event(const json_t *rec, const char *subject, cg_event *ev,

@@ -27,7 +27,8 @@ typedef struct evid {
 	int32_t day;  /* the evidence's date when dated */
 	bool has_due; /* a breach or a running clock with its own due date */
 	int32_t due;
-	bool soon; /* a clock of its own is within its warning */
+	bool soon;    /* a clock of its own is within its warning */
+	bool unknown; /* the evidence could not be read: missing, whatever the timing */
 	char vi[320], en[320];
 	const char *link; /* dashboard route */
 } evid;
@@ -107,8 +108,7 @@ static void last_date(const json_t *subj, const char *key, evid *e, const char *
 	}
 }
 
-static void people(const json_t *ag, evid *e, const char *role, bool need_contact,
-                   bool need_published)
+static void people(const json_t *ag, evid *e, const char *role, bool need_contact)
 {
 	size_t i;
 	json_t *p;
@@ -118,10 +118,65 @@ static void people(const json_t *ag, evid *e, const char *role, bool need_contac
 			continue;
 		if (need_contact && !str_of(p, "phone")[0] && !str_of(p, "email")[0])
 			continue;
-		if (need_published && !json_is_true(json_object_get(p, "published_on_portal")))
-			continue;
 		e->state = EV_HAVE;
 		return;
+	}
+}
+
+/* The portal watcher read the agency's portal and found its contact
+ * point in the page text (portal_checks, the newest check per URL): one
+ * URL showing it is enough; pages that were read and do not show it are
+ * not met; pages that could not be read are unknown, never met. */
+static void contact_published(const json_t *ag, evid *e)
+{
+	e->link = "#/portals";
+	evid pt;
+	memset(&pt, 0, sizeof pt);
+	people(ag, &pt, "contact_point", true);
+	if (!pt.state) {
+		SAY(e, "%s", "%s", "chưa có đầu mối ứng cứu sự cố với số điện thoại hoặc email");
+		snprintf(e->en, sizeof e->en, "no incident contact point with phone or e-mail");
+		e->link = "#/people";
+		return;
+	}
+	const json_t *pub = NULL, *nf = NULL, *failed = NULL, *c;
+	size_t i;
+	json_array_foreach(json_object_get(ag, "portal_checks"), i, c)
+	{
+		const char *st = str_of(c, "state");
+		if (!strcmp(st, "published") &&
+		    (!pub || strcmp(str_of(c, "date"), str_of(pub, "date")) > 0))
+			pub = c;
+		else if (!strcmp(st, "not_found") && !nf)
+			nf = c;
+		else if (!strcmp(st, "fetch_failed") && !failed)
+			failed = c;
+	}
+	int32_t d;
+	if (pub && date_of(json_object_get(pub, "date"), &d)) {
+		e->state = EV_HAVE;
+		e->dated = true;
+		e->day = d;
+		SAY(e, "đầu mối có trong nội dung trang %s (đọc ngày %s)",
+		    "contact point found in the text of %s (read on %s)", str_of(pub, "url"),
+		    str_of(pub, "date"));
+	} else if (nf) {
+		SAY(e,
+		    "không thấy số điện thoại, email của đầu mối trong nội dung trang %s (đọc ngày "
+		    "%s)",
+		    "the contact's phone or e-mail is not in the text of %s (read on %s)",
+		    str_of(nf, "url"), str_of(nf, "date"));
+	} else if (failed) {
+		e->unknown = true;
+		SAY(e, "chưa xác định: không đọc được trang %s (ngày %s)",
+		    "unknown: %s could not be read (on %s)", str_of(failed, "url"),
+		    str_of(failed, "date"));
+	} else {
+		e->unknown = true;
+		SAY(e, "%s", "%s",
+		    "chưa xác định: trang giám sát chưa đọc cổng thông tin của cơ quan");
+		snprintf(e->en, sizeof e->en,
+		         "unknown: the portal watcher has not read the agency's portal yet");
 	}
 }
 
@@ -229,7 +284,7 @@ static void read_evidence(const cg_control *c, const cg_deadline_rules *cal, con
 		return;
 	}
 	case CG_EV_CONTACT_POINT:
-		people(s, e, "contact_point", true, false);
+		people(s, e, "contact_point", true);
 		e->link = "#/people";
 		if (e->state)
 			SAY(e, "%s", "%s", "có đầu mối ứng cứu sự cố với số điện thoại hoặc email");
@@ -244,17 +299,10 @@ static void read_evidence(const cg_control *c, const cg_deadline_rules *cal, con
 			         "no incident contact point with phone or e-mail");
 		return;
 	case CG_EV_CONTACT_PUBLISHED:
-		people(s, e, "contact_point", true, true);
-		e->link = "#/people";
-		SAY(e, "%s", "%s",
-		    e->state ? "đầu mối đã công bố trên cổng thông tin"
-		             : "đầu mối chưa công bố trên cổng thông tin");
-		snprintf(e->en, sizeof e->en, "%s",
-		         e->state ? "contact point published on the portal"
-		                  : "contact point not published on the portal");
+		contact_published(s, e);
 		return;
 	case CG_EV_RESPONSE_TEAM:
-		people(s, e, "responsible_officer", false, false);
+		people(s, e, "responsible_officer", false);
 		e->link = "#/people";
 		SAY(e, "%s", "%s",
 		    e->state ? "có cán bộ phụ trách ứng cứu sự cố" : "chưa có cán bộ phụ trách");
@@ -313,6 +361,8 @@ static cg_cstatus timing(const cg_control *c, const cg_deadline_rules *cal, cons
 {
 	*has_due = e->has_due;
 	*due = e->due;
+	if (e->unknown)
+		return CG_CS_MISSING_EVIDENCE;
 	if (e->state == EV_BREACH)
 		return CG_CS_OVERDUE;
 	if (c->period_months || c->period_days) {
@@ -518,9 +568,10 @@ json_t *cg_compliance_summary(const cg_compliance_rules *r, const json_t *facts,
 	}
 	char at[11];
 	cg_compliance_format_day(today, at);
-	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "type", "summary", "regime",
-	                 r->regime, "regime_title", r->title_vi, "at", at, "counts",
-	                 counts_json(total), "percent", percent(total), "agencies", agencies);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "type", "summary", "regime",
+	                 r->regime, "regime_title", r->title_vi, "regime_title_en", r->title_en,
+	                 "at", at, "counts", counts_json(total), "percent", percent(total),
+	                 "agencies", agencies);
 }
 
 typedef struct dated {

@@ -126,6 +126,7 @@ cg_err cg_compliance_gather(cg_store *st, const cg_scope *scope, int64_t now_ms,
 		json_object_set_new(x, "open_secrets", json_integer(0));
 		json_object_set_new(x, "last", json_object());
 		json_object_set_new(x, "incidents", json_array());
+		json_object_set_new(x, "portal_checks", json_array());
 		snprintf(key, sizeof key, "%lld", (long long)int_of(x, "id"));
 		json_object_set(amap, key, x);
 	}
@@ -193,6 +194,31 @@ cg_err cg_compliance_gather(cg_store *st, const cg_scope *scope, int64_t now_ms,
 		json_decref(ev);
 		ev = NULL;
 	}
+	/* the portal watcher's contact checks: the newest per agency and URL */
+	if ((err = events_of(st, scope, CG_COMPLIANCE_CONTACT_SOURCE, 0, CG_COMPLIANCE_MAX_EVENTS,
+	                     &ev)))
+		goto out;
+	json_array_foreach(ev, i, x)
+	{
+		json_t *ag = by_id(amap, int_of(x, "agency_id"));
+		const char *url = json_string_value(json_object_get(x, "subject"));
+		if (!ag || !url || !vn_date(json_string_value(json_object_get(x, "time")), d))
+			continue;
+		json_t *checks = json_object_get(ag, "portal_checks"), *c;
+		size_t k;
+		bool seen = false;
+		json_array_foreach(checks, k, c) seen |=
+		    strcmp(json_string_value(json_object_get(c, "url")), url) == 0;
+		if (seen)
+			continue;
+		const json_t *e = json_object_get(x, "evidence");
+		json_array_append_new(checks, json_pack("{s:s, s:O?, s:s, s:O?, s:O?}", "url", url,
+		                                        "state", json_object_get(x, "kind"), "date",
+		                                        d, "found", json_object_get(e, "found"),
+		                                        "error", json_object_get(e, "error")));
+	}
+	json_decref(ev);
+	ev = NULL;
 	/* incident cases (not the rejected or duplicate ones) */
 	int64_t offset = 0, total = 0;
 	do {

@@ -88,6 +88,12 @@ cg_err cg_compliance_record_event(const json_t *rec, const char *subject, cg_eve
 	    "assessor", json_object_get(rec, "assessor"), "note", json_object_get(rec, "note"));
 	if (!obj)
 		return CG_ENOMEM;
+	/* an upload's file {name, type, size, sha256} and its uploader */
+	json_t *evd = json_object_get(obj, "evidence");
+	if (json_object_get(rec, "file"))
+		json_object_set(evd, "file", json_object_get(rec, "file"));
+	if (json_object_get(rec, "by"))
+		json_object_set(evd, "by", json_object_get(rec, "by"));
 	cg_err err = cg_event_decode(obj, ev, false, why);
 	json_decref(obj);
 	return err;

@@ -468,6 +468,8 @@
 #define CG_REPORT_SCAN_PAGE 20000
 /* Recommendation rules in rules/report/recommendations.tsv. */
 #define CG_REPORT_MAX_RECOS 64
+/* Obligations (overdue, due soon) listed in a report's compliance section. */
+#define CG_REPORT_MAX_COMPLIANCE_ROWS 200
 
 /* ---- backups (store/backup.h) -------------------------------------- */
 
@@ -580,6 +582,20 @@
 #define CG_COMPLIANCE_AGENT_OFFLINE_DAYS 7
 /* A record's assessor and note (bytes of UTF-8). */
 #define CG_COMPLIANCE_MAX_RECORD_TEXT 2000
+/* A file attached to a compliance record (an outside assessor's report):
+ * streamed to the blob store, so below the request bound. */
+#define CG_COMPLIANCE_MAX_FILE_BYTES (10u * 1024u * 1024u)
+/* An agency's contact point as the portal check compares it: national
+ * phone digits and an e-mail address, with the NUL. */
+#define CG_CONTACT_MAX_PHONE 16
+#define CG_CONTACT_MAX_EMAIL 256
+/* Contact points of one agency the portal check looks for. */
+#define CG_CONTACT_MAX_POINTS 16
+/* The portal check stores its result again at least this often while it
+ * does not change, so the evidence's date stays fresh. */
+#define CG_CONTACT_CHECK_REFRESH_MS (24LL * 3600 * 1000)
+/* The name of a record's subject (an agency's or a system's), in bytes. */
+#define CG_COMPLIANCE_MAX_SUBJECT 1024
 
 /* ---- syslog forwarding (syslog/syslog.h) ---- */
 /* One formatted syslog message. A CEF line is bounded by the event's own

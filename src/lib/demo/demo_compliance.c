@@ -9,6 +9,9 @@
  *   - late (Sở Tài chính, Sở Nội vụ): the same evidence, but older than
  *     its period;
  *   - every other agency: none, so missing evidence.
+ * The portal watcher's contact check (portal_contact events) is seeded
+ * for the same four: published for the two ahead, not found on STC's
+ * page, SNV's page not fetched (unknown).
  * Records and scans are events (source "record", "exposure", "accounts")
  * with fixed ids, drills are drill records; all go through the store like
  * any client's, and a second seeding adds nothing (duplicate event ids, a
@@ -17,6 +20,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "compliance/compliance.h"
+#include "compliance/contact.h"
 #include "core/timeutil.h"
 #include "demo/demo.h"
 #include "drill/drill.h"
@@ -35,11 +40,16 @@ static const demo_profile PROFILES[] = {
     {"SNV", 250},
 };
 
+/* What the portal watcher read on each profile's portal (server/
+ * portal_contact.h): SKHCN and SYT show their contact point, STC's page
+ * does not, SNV's could not be fetched. */
+static const char *const CONTACT_STATES[] = {"published", "published", "not_found", "fetch_failed"};
+
 static const char *const AGENCY_RECORDS[] = {"password_change", "iot_check", "annual_report"};
 static const char *const SYSTEM_RECORDS[] = {"protection_plan", "playbook", "assessment",
                                              "owner_report"};
 
-#define MAX_EV 64
+#define MAX_EV 96
 
 typedef struct batch {
 	cg_event ev[MAX_EV];
@@ -47,18 +57,18 @@ typedef struct batch {
 	int n;
 } batch;
 
-static cg_err add_event(batch *b, const char *id, int64_t when, const char *agency_name,
-                        int64_t agency, int64_t system, const char *source, const char *kind,
-                        const char *subject, const char *summary)
+static cg_err add_event_ev(batch *b, const char *id, int64_t when, const char *agency_name,
+                           int64_t agency, int64_t system, const char *source, const char *kind,
+                           const char *subject, const char *summary, json_t *evidence)
 {
 	if (b->n >= MAX_EV)
 		return CG_EINTERNAL;
 	char t[40];
 	cg_time_format(when, t, sizeof t);
-	json_t *obj =
-	    json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:{}}", "id", id, "time", t, "host",
-	              "canhgac-demo", "agency", agency_name, "source", source, "kind", kind,
-	              "severity", "info", "subject", subject, "summary", summary, "evidence");
+	json_t *obj = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o}", "id", id, "time", t,
+	                        "host", "canhgac-demo", "agency", agency_name, "source", source,
+	                        "kind", kind, "severity", "info", "subject", subject, "summary",
+	                        summary, "evidence", evidence ? evidence : json_object());
 	if (!obj)
 		return CG_ENOMEM;
 	cg_buf why;
@@ -74,6 +84,46 @@ static cg_err add_event(batch *b, const char *id, int64_t when, const char *agen
 	                            .producer = "server:demo"};
 	b->n++;
 	return CG_OK;
+}
+
+static cg_err add_event(batch *b, const char *id, int64_t when, const char *agency_name,
+                        int64_t agency, int64_t system, const char *source, const char *kind,
+                        const char *subject, const char *summary)
+{
+	return add_event_ev(b, id, when, agency_name, agency, system, source, kind, subject,
+	                    summary, NULL);
+}
+
+/* The watcher's contact check of the agency's first portal URL. */
+static cg_err add_contact_check(batch *b, const demo_profile *pr, const char *state, int64_t now_ms,
+                                const char *agency_name, int64_t agency, const json_t *sys,
+                                const json_t *people)
+{
+	const char *url = json_string_value(json_array_get(json_object_get(sys, "urls"), 0));
+	if (!url)
+		return CG_OK;
+	json_t *found = json_array(), *p;
+	size_t i;
+	char ph[CG_CONTACT_MAX_PHONE];
+	json_array_foreach(people, i, p)
+	{
+		const char *phone = json_string_value(json_object_get(p, "phone"));
+		if (!strcmp(state, "published") && phone &&
+		    cg_contact_phone_norm(cg_slice_cstr(phone), ph))
+			json_array_append_new(found, json_string(ph));
+	}
+	json_t *ev = json_pack("{s:s, s:s, s:o}", "state", state, "url", url, "found", found);
+	if (ev && !strcmp(state, "fetch_failed"))
+		json_object_set_new(ev, "error", json_string("timeout: Connection timed out"));
+	char id[96];
+	snprintf(id, sizeof id, "demo-cmp-%s-contact", pr->code);
+	return add_event_ev(b, id, now_ms - 2LL * 3600 * 1000, agency_name, agency,
+	                    json_integer_value(json_object_get(sys, "id")),
+	                    CG_COMPLIANCE_CONTACT_SOURCE, state, url,
+	                    !strcmp(state, "published")
+	                        ? "Đầu mối ứng cứu sự cố đã công bố trên trang (dữ liệu mẫu)"
+	                        : "Kiểm tra đầu mối ứng cứu sự cố trên trang (dữ liệu mẫu)",
+	                    ev);
 }
 
 static cg_err seed_drill(cg_store *st, const cg_scope *scope, int64_t system, int64_t when,
@@ -133,10 +183,15 @@ cg_err cg_demo_seed_compliance(cg_store *st, int64_t now_ms, int *events)
 			                "ketoan01",
 			                "Tài khoản không dùng quá 90 ngày (rà soát định kỳ)");
 		json_t *filters = json_pack("{s:I}", "agency_id", (json_int_t)agency);
+		json_t *people = NULL;
 		int64_t total = 0;
 		if (!err)
 			err = cg_store_inv_list(st, &province, CG_RES_SYSTEM, filters,
 			                        CG_MAX_LIST_LIMIT, 0, &systems, &total);
+		if (!err)
+			err = cg_store_inv_list(st, &province, CG_RES_PERSON, filters,
+			                        CG_MAX_LIST_LIMIT, 0, &people, &total);
+		bool checked = false;
 		json_decref(filters);
 		size_t i;
 		json_t *s;
@@ -145,6 +200,12 @@ cg_err cg_demo_seed_compliance(cg_store *st, int64_t now_ms, int *events)
 			if (err)
 				break;
 			int64_t sid = json_integer_value(json_object_get(s, "id"));
+			const char *skind = json_string_value(json_object_get(s, "kind"));
+			if (!checked && skind && !strcmp(skind, "portal")) {
+				checked = true;
+				err = add_contact_check(&b, pr, CONTACT_STATES[p], now_ms, name,
+				                        agency, s, people);
+			}
 			const char *sname = json_string_value(json_object_get(s, "name"));
 			for (size_t r = 0; r < 4 && !err; r++) {
 				snprintf(id, sizeof id, "demo-cmp-%s-%lld-%s", pr->code,
@@ -164,6 +225,7 @@ cg_err cg_demo_seed_compliance(cg_store *st, int64_t now_ms, int *events)
 				err = seed_drill(st, &province, sid, when, now_ms);
 		}
 		json_decref(systems);
+		json_decref(people);
 		json_decref(ag);
 	}
 	if (!err && b.n) {

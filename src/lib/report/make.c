@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "compliance/compliance.h"
 #include "core/fileio.h"
 #include "core/limits.h"
 #include "core/rulesdir.h"
@@ -140,16 +141,20 @@ cg_err cg_report_make(cg_store *st, const cg_report_request *r, cg_report_output
 	if ((err = cg_report_collect(st, &scope, r->kind, &out->cur, rules, now_ms, now, why)) ||
 	    (err = cg_report_collect(st, &scope, r->kind, &prev, rules, now_ms, before, why)))
 		goto done;
-	{
-		/* the compliance status as of now; a regime that cannot be
-		 * evaluated is said in the report, it does not stop it */
-		cg_buf cwhy;
-		cg_buf_init(&cwhy, 1024);
-		if (cg_report_compliance(st, &scope, now_ms, now, &cwhy) == CG_ENOMEM)
-			err = CG_ENOMEM;
-		cg_buf_free(&cwhy);
-		if (err)
-			goto done;
+	/* the compliance status as of the report's date, within its scope
+	 * (compliance.h); a rule file that does not load is said in the
+	 * report, which is made all the same */
+	json_t *compliance = NULL;
+	char cwhy[512] = "";
+	if (r->kind != CG_REPORT_INCIDENTS) {
+		cg_buf cb;
+		cg_buf_init(&cb, sizeof cwhy);
+		cg_err cerr =
+		    cg_compliance_report_section(st, &scope, NULL, NULL, now_ms, &compliance, &cb);
+		if (cerr)
+			snprintf(cwhy, sizeof cwhy, "%s",
+			         cb.len ? cg_buf_cstr(&cb) : cg_strerror(cerr));
+		cg_buf_free(&cb);
 	}
 	if (r->signer)
 		snprintf(out->signed_by, sizeof out->signed_by, "%s", cg_signer_subject(r->signer));
@@ -157,9 +162,12 @@ cg_err cg_report_make(cg_store *st, const cg_report_request *r, cg_report_output
 	                       .now_ms = now_ms,
 	                       .agency_name = r->agency_id ? r->agency_name : NULL,
 	                       .signer_name = r->signer_name,
-	                       .signed_by = r->signer ? out->signed_by : NULL};
-	if ((err = cg_report_build(r->kind, &out->cur, &prev, now, before, recos, nrecos, &meta,
-	                           &doc))) {
+	                       .signed_by = r->signer ? out->signed_by : NULL,
+	                       .compliance = compliance,
+	                       .compliance_error = cwhy[0] ? cwhy : NULL};
+	err = cg_report_build(r->kind, &out->cur, &prev, now, before, recos, nrecos, &meta, &doc);
+	json_decref(compliance);
+	if (err) {
 		cg_buf_printf(why, "the report could not be built");
 		goto done;
 	}

@@ -21,7 +21,6 @@
 
 #include "api/incident.h"
 #include "api/incident_clocks.h"
-#include "compliance/compliance.h"
 #include "core/json.h"
 #include "core/limits.h"
 #include "core/timeutil.h"
@@ -522,63 +521,6 @@ out:
 	return err;
 }
 
-typedef struct cmp_ag {
-	const char *name;
-	int64_t percent;
-} cmp_ag;
-
-static int cmp_worst_first(const void *x, const void *y)
-{
-	const cmp_ag *a = x, *b = y;
-	return a->percent < b->percent ? -1 : a->percent > b->percent;
-}
-
-cg_err cg_report_compliance(cg_store *st, const cg_scope *scope, int64_t now_ms, cg_report_figs *f,
-                            cg_buf *why)
-{
-	f->cmp_known = false;
-	f->ncmp_worst = 0;
-	json_t *sec = NULL;
-	cg_err err = cg_compliance_report_section(st, scope, NULL, NULL, now_ms, &sec, why);
-	if (err)
-		return err;
-	const json_t *sum = json_object_get(sec, "summary");
-	const json_t *counts = json_object_get(sum, "counts");
-	for (int i = 0; i < CG_CS_COUNT && i < 5; i++)
-		f->cmp_counts[i] =
-		    json_integer_value(json_object_get(counts, cg_cstatus_name((cg_cstatus)i)));
-	const json_t *pc = json_object_get(sum, "percent");
-	f->cmp_percent = json_is_integer(pc) ? json_integer_value(pc) : -1;
-	const char *title = cg_json_get_str(sum, "regime_title");
-	snprintf(f->cmp_regime, sizeof f->cmp_regime, "%s",
-	         title                            ? title
-	         : cg_json_get_str(sum, "regime") ? cg_json_get_str(sum, "regime")
-	                                          : "");
-	/* the agencies something applies to, least compliant first */
-	const json_t *ags = json_object_get(sum, "agencies");
-	size_t n = json_array_size(ags), k = 0;
-	cmp_ag *v = calloc(n ? n : 1, sizeof *v);
-	if (!v) {
-		json_decref(sec);
-		return CG_ENOMEM;
-	}
-	for (size_t i = 0; i < n; i++) {
-		const json_t *a = json_array_get(ags, i), *p = json_object_get(a, "percent");
-		if (json_is_integer(p) && cg_json_get_str(a, "name"))
-			v[k++] = (cmp_ag){cg_json_get_str(a, "name"), json_integer_value(p)};
-	}
-	qsort(v, k, sizeof *v, cmp_worst_first);
-	for (size_t i = 0; i < k && i < 5 && v[i].percent < 100; i++) {
-		snprintf(f->cmp_worst[i].name, sizeof f->cmp_worst[i].name, "%s", v[i].name);
-		f->cmp_worst[i].percent = v[i].percent;
-		f->ncmp_worst++;
-	}
-	free(v);
-	json_decref(sec);
-	f->cmp_known = true;
-	return CG_OK;
-}
-
 bool cg_report_figure(const cg_report_figs *f, const char *name, int64_t *v)
 {
 	struct {
@@ -760,45 +702,6 @@ static const char *const INC_KIND_EN[] = {"Defacement",
                                           "Phishing, account takeover",
                                           "Ransomware",
                                           "Other"};
-
-/* The compliance status when the report was made. */
-static void compliance_section(W *w, const cg_report_figs *f)
-{
-	if (!f->cmp_known) {
-		para(w, "%s",
-		     L(w, "Chưa đánh giá được mức độ tuân thủ các quy định (thiếu bộ quy định).",
-		       "The compliance status could not be evaluated (no regime)."));
-		return;
-	}
-	const int64_t *c = f->cmp_counts;
-	if (f->cmp_percent < 0) {
-		para(w,
-		     w->en ? "Compliance (%s): no control applies yet."
-		           : "Tuân thủ (%s): chưa có yêu cầu nào áp dụng.",
-		     f->cmp_regime);
-		return;
-	}
-	para(w,
-	     w->en
-	         ? "Compliance with %s when this report was made: %lld%% of the applicable "
-	           "requirements met (%lld met, %lld due soon, %lld overdue, %lld without "
-	           "evidence)."
-	         : "Mức độ tuân thủ %s tại thời điểm lập báo cáo: %lld%% yêu cầu áp dụng được đáp "
-	           "ứng (%lld đạt, %lld sắp đến hạn, %lld quá hạn, %lld thiếu minh chứng).",
-	     f->cmp_regime, (long long)f->cmp_percent, (long long)c[CG_CS_OK],
-	     (long long)c[CG_CS_DUE_SOON], (long long)c[CG_CS_OVERDUE],
-	     (long long)c[CG_CS_MISSING_EVIDENCE]);
-	if (!f->ncmp_worst || w->err)
-		return;
-	const char *hdr[] = {L(w, "Cơ quan", "Agency"), L(w, "Tuân thủ (%)", "Compliance (%)")};
-	table(w, "Các cơ quan tuân thủ thấp nhất", "Least compliant agencies", 2, hdr);
-	for (size_t i = 0; i < f->ncmp_worst && !w->err; i++) {
-		char p[24];
-		snprintf(p, sizeof p, "%lld", (long long)f->cmp_worst[i].percent);
-		const char *cells[] = {f->cmp_worst[i].name, p};
-		w->err = cg_doc_row(w->d, cells);
-	}
-}
 
 /* The regulated reports by clock state as a table (its cells are numbers
  * in the XLSX), when any fell due. */
@@ -1146,10 +1049,20 @@ cg_err cg_report_build(cg_report_kind kind, const cg_period *cur, const cg_perio
 		para(&w, "%s",
 		     L(&w, "Chưa có hệ thống thông tin nào được khai báo.",
 		       "No information system is declared yet."));
-	compliance_section(&w, f);
 	incident_section(&w, f, b);
 
-	heading(&w, 1, "V. KIẾN NGHỊ", "V. RECOMMENDATIONS");
+	bool compliance = m->compliance || m->compliance_error;
+	if (compliance) {
+		heading(&w, 1, "V. TÌNH HÌNH TUÂN THỦ QUY ĐỊNH",
+		        "V. COMPLIANCE WITH THE OBLIGATIONS");
+		if (!w.err)
+			w.err = cg_report_compliance_section(d, w.en, &w.tables, m->compliance,
+			                                     m->compliance_error);
+	}
+	if (compliance)
+		heading(&w, 1, "VI. KIẾN NGHỊ", "VI. RECOMMENDATIONS");
+	else
+		heading(&w, 1, "V. KIẾN NGHỊ", "V. RECOMMENDATIONS");
 	int said = 0;
 	for (size_t i = 0; i < nrecos; i++) {
 		int64_t v;

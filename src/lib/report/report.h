@@ -26,6 +26,7 @@
 #ifndef CG_REPORT_REPORT_H
 #define CG_REPORT_REPORT_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -92,17 +93,6 @@ typedef struct cg_report_figs {
 	int64_t bucket_sev[CG_REPORT_MAX_BUCKETS][5];
 	size_t nagencies;
 	cg_agency_figs agencies[CG_REPORT_MAX_AGENCIES];
-	/* the compliance status when the report is made (cg_report_compliance;
-	 * compliance/compliance.h): results by cg_cstatus, the province's
-	 * percent (-1 when nothing applies) and the agencies least compliant */
-	bool cmp_known;
-	char cmp_regime[256];
-	int64_t cmp_counts[5], cmp_percent;
-	size_t ncmp_worst;
-	struct {
-		char name[256];
-		int64_t percent;
-	} cmp_worst[5];
 } cg_report_figs;
 
 /* Reads the figures of period p for scope (an agency's own report when
@@ -112,13 +102,6 @@ typedef struct cg_report_figs {
 cg_err cg_report_collect(cg_store *st, const cg_scope *scope, cg_report_kind kind,
                          const cg_period *p, const cg_deadline_rules *rules, int64_t now_ms,
                          cg_report_figs *f, cg_buf *why);
-
-/* The compliance status of scope at now_ms into f (the regime in force,
- * its results by status, the least compliant agencies). A regime that
- * cannot be evaluated leaves f->cmp_known false and says why: the report
- * then says the status is not known, it does not fail. */
-cg_err cg_report_compliance(cg_store *st, const cg_scope *scope, int64_t now_ms, cg_report_figs *f,
-                            cg_buf *why);
 
 /* A figure by its name in the recommendation rules ("defacements", ...);
  * false for an unknown name. */
@@ -145,7 +128,20 @@ typedef struct cg_report_meta {
 	const char *agency_name; /* an agency's own report */
 	bool english;
 	int64_t now_ms;
+	/* The compliance section (compliance.h cg_compliance_report_section's
+	 * result) of a periodic report, or NULL with compliance_error saying
+	 * why it could not be evaluated; both NULL: no compliance section
+	 * (the incident report). */
+	const json_t *compliance;
+	const char *compliance_error;
 } cg_report_meta;
+
+/* The compliance section's body (after its heading): the province's
+ * status, a table per agency and the obligations overdue or due soon,
+ * from section (NULL: one sentence saying why, from failed). Tables are
+ * numbered on from *tables. */
+cg_err cg_report_compliance_section(cg_doc *d, bool english, int *tables, const json_t *section,
+                                    const char *failed);
 
 /* The report as a document. */
 cg_err cg_report_build(cg_report_kind kind, const cg_period *cur, const cg_period *prev,

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "compliance/compliance.h"
+#include "compliance/contact.h"
 #include "core/fileio.h"
 #include "core/timeutil.h"
 #include "test.h"
@@ -206,7 +207,8 @@ TEST(one_time_and_standing_controls)
 	const char *none = "{\"agencies\":[{\"id\":1,\"name\":\"a\",\"people\":[]}]}";
 	const char *all = "{\"agencies\":[{\"id\":1,\"name\":\"a\",\"people\":[{\"role\":"
 	                  "\"contact_point\",\"phone\":\"0213\",\"published_on_portal\":true},"
-	                  "{\"role\":\"responsible_officer\"}]}]}";
+	                  "{\"role\":\"responsible_officer\"}],\"portal_checks\":[{\"url\":"
+	                  "\"https://a.vn/\",\"state\":\"published\",\"date\":\"2026-12-20\"}]}]}";
 	json_t *res = eval(r, none, "2026-11-01");
 	CHECK_STR(st(res, 0), "missing_evidence");
 	CHECK_STR(due(res, 0), "2026-12-31");
@@ -222,13 +224,137 @@ TEST(one_time_and_standing_controls)
 	CHECK_STR(st(res, 0), "ok");
 	CHECK_STR(st(res, 1), "ok");
 	json_decref(res);
-	/* a contact point without phone or e-mail, or not published, does not count */
+	/* a contact point without phone or e-mail does not count, even when a
+	 * page was read */
 	res = eval(r,
 	           "{\"agencies\":[{\"id\":1,\"people\":[{\"role\":\"contact_point\","
-	           "\"phone\":\"\",\"email\":\"\",\"published_on_portal\":true}]}]}",
+	           "\"phone\":\"\",\"email\":\"\",\"published_on_portal\":true}],"
+	           "\"portal_checks\":[{\"url\":\"u\",\"state\":\"published\",\"date\":"
+	           "\"2026-12-20\"}]}]}",
 	           "2027-01-04");
 	CHECK_STR(st(res, 0), "overdue");
 	json_decref(res);
+}
+
+/* The contact published on the portal is read from the page text the
+ * watcher fetched (portal_checks), never from the inventory's flag. */
+TEST(contact_published_from_the_page_text)
+{
+	const char *r = HEAD CTRL("pub", "applies = agencies\nevidence = contact_published\n"
+	                                 "due = 2026-12-31\n");
+#define PUB_AG(checks)                                                                             \
+	"{\"agencies\":[{\"id\":1,\"people\":[{\"role\":\"contact_point\",\"phone\":"              \
+	"\"0213 3852 113\",\"published_on_portal\":true}],\"portal_checks\":[" checks "]}]}"
+	/* flagged published, but never read: unknown, missing (even past the date) */
+	json_t *res = eval(r, PUB_AG(""), "2027-01-04");
+	CHECK_STR(st(res, 0), "missing_evidence");
+	CHECK(strstr(json_string_value(json_object_get(json_array_get(res, 0), "evidence_en")),
+	             "unknown") != NULL);
+	json_decref(res);
+	/* the page could not be fetched: unknown, never met */
+	res = eval(r,
+	           PUB_AG("{\"url\":\"https://a.vn/\",\"state\":\"fetch_failed\",\"date\":"
+	                  "\"2026-12-20\",\"error\":\"timeout\"}"),
+	           "2027-01-04");
+	CHECK_STR(st(res, 0), "missing_evidence");
+	json_decref(res);
+	/* read, and the contact is not in it: not met (past the date: overdue) */
+	res = eval(r,
+	           PUB_AG("{\"url\":\"https://a.vn/\",\"state\":\"not_found\",\"date\":"
+	                  "\"2026-12-20\"}"),
+	           "2027-01-04");
+	CHECK_STR(st(res, 0), "overdue");
+	json_decref(res);
+	res = eval(r,
+	           PUB_AG("{\"url\":\"https://a.vn/\",\"state\":\"not_found\",\"date\":"
+	                  "\"2026-11-20\"}"),
+	           "2026-11-21");
+	CHECK_STR(st(res, 0), "missing_evidence");
+	json_decref(res);
+	/* one page of several shows it: met, citing the page */
+	res = eval(r,
+	           PUB_AG("{\"url\":\"https://a.vn/\",\"state\":\"not_found\",\"date\":"
+	                  "\"2026-12-20\"},{\"url\":\"https://a.vn/lien-he\",\"state\":"
+	                  "\"published\",\"date\":\"2026-12-19\"}"),
+	           "2027-01-04");
+	CHECK_STR(st(res, 0), "ok");
+	CHECK(strstr(json_string_value(json_object_get(json_array_get(res, 0), "evidence_en")),
+	             "https://a.vn/lien-he") != NULL);
+	json_decref(res);
+#undef PUB_AG
+}
+
+/* Phone numbers and e-mail addresses, normalised and found in page text
+ * (compliance/contact.h). */
+TEST(contact_points_in_page_text)
+{
+	char n[CG_CONTACT_MAX_PHONE], e[CG_CONTACT_MAX_EMAIL];
+	CHECK(cg_contact_phone_norm(cg_slice_cstr("0213 3852 113"), n));
+	CHECK_STR(n, "2133852113");
+	CHECK(cg_contact_phone_norm(cg_slice_cstr("+84 213.3852.113"), n));
+	CHECK_STR(n, "2133852113");
+	CHECK(cg_contact_phone_norm(cg_slice_cstr("(+84) (0) 912-345-678"), n));
+	CHECK_STR(n, "912345678");
+	CHECK(cg_contact_phone_norm(cg_slice_cstr("0912.345.678"), n));
+	CHECK_STR(n, "912345678");
+	CHECK(!cg_contact_phone_norm(cg_slice_cstr("113"), n));       /* too short */
+	CHECK(!cg_contact_phone_norm(cg_slice_cstr("912345678"), n)); /* no 0 or +84 */
+	CHECK(!cg_contact_phone_norm(cg_slice_cstr("+1 212 555 0100"), n));
+	CHECK(!cg_contact_phone_norm(cg_slice_cstr("0213 3852 113 4567"), n));
+	CHECK(cg_contact_email_norm(cg_slice_cstr("  PA05.CAT@LaiChau.gov.vn "), e));
+	CHECK_STR(e, "pa05.cat@laichau.gov.vn");
+	CHECK(!cg_contact_email_norm(cg_slice_cstr("a@b"), e));
+	CHECK(!cg_contact_email_norm(cg_slice_cstr("a@@b.vn"), e));
+	CHECK(!cg_contact_email_norm(cg_slice_cstr("a b@c.vn"), e));
+	struct {
+		const char *text;
+		bool want;
+	} phones[] = {
+	    {"Điện thoại: 0213 3852 113", true},
+	    {"ĐT: 0213.3852.113 - Fax: 0213.3852.114", true},
+	    {"Hotline (0213) 3852-113.", true},
+	    {"Gọi +84 213 3852 113 để báo sự cố", true},
+	    {"Gọi (+84) 2133852113", true},
+	    {"tel:+842133852113", true},
+	    {"ĐT:\xc2\xa0"
+	     "0213\xc2\xa0"
+	     "3852\xc2\xa0"
+	     "113",
+	     true},                        /* no-break spaces */
+	    {"Mã số 102133852113", false}, /* inside a longer number */
+	    {"0213 3852 1130", false},     /* runs on */
+	    {"0213 3852 112", false},
+	    {"2133852113", false}, /* no trunk prefix: not a phone number as written */
+	    {"", false},
+	};
+	for (size_t i = 0; i < sizeof phones / sizeof phones[0]; i++) {
+		bool got = cg_contact_text_has_phone(cg_slice_cstr(phones[i].text), "2133852113");
+		if (got != phones[i].want)
+			printf("# phone case %zu: '%s'\n", i, phones[i].text);
+		CHECK(got == phones[i].want);
+	}
+	struct {
+		const char *text;
+		bool want;
+	} mails[] = {
+	    {"Email: pa05.cat@laichau.gov.vn", true},
+	    {"Thư điện tử: PA05.CAT@LAICHAU.GOV.VN.", true},
+	    {"pa05.cat[at]laichau.gov.vn", true},
+	    {"pa05.cat (at) laichau[dot]gov[dot]vn", true},
+	    {"mailto:pa05.cat@laichau.gov.vn", true},
+	    {"pa05.cat @ laichau.gov.vn", true},
+	    {"xpa05.cat@laichau.gov.vn", false},    /* another address */
+	    {"pa05.cat@laichau.gov.vn.com", false}, /* another domain */
+	    {"pa05.cat@laichau.gov", false},
+	    {"pa05.cat", false},
+	};
+	for (size_t i = 0; i < sizeof mails / sizeof mails[0]; i++) {
+		bool got = cg_contact_text_has_email(cg_slice_cstr(mails[i].text),
+		                                     "pa05.cat@laichau.gov.vn");
+		if (got != mails[i].want)
+			printf("# e-mail case %zu: '%s'\n", i, mails[i].text);
+		CHECK(got == mails[i].want);
+	}
 }
 
 TEST(breaches_are_overdue)
@@ -294,6 +420,7 @@ static const char *FULL =
     "\"declared_endpoints\":2,\"agents\":2,\"open_secrets\":0,\"incidents\":[],"
     "\"people\":[{\"role\":\"contact_point\",\"phone\":\"1\",\"email\":\"a@b\","
     "\"published_on_portal\":true},{\"role\":\"responsible_officer\"}],"
+    "\"portal_checks\":[{\"url\":\"https://p.vn/\",\"state\":\"published\",\"date\":\"DAY\"}],"
     "\"last\":{\"accounts_audit\":\"DAY\",\"record:password_change\":\"DAY\","
     "\"record:iot_check\":\"DAY\",\"record:annual_report\":\"DAY\"}},"
     "{\"id\":2,\"name\":\"empty\",\"kind\":\"xa\",\"declared_endpoints\":5,\"agents\":0,"
@@ -630,6 +757,8 @@ int main(void)
 	RUN(deadline_on_a_public_holiday);
 	RUN(yearly_deadline_cycles);
 	RUN(one_time_and_standing_controls);
+	RUN(contact_published_from_the_page_text);
+	RUN(contact_points_in_page_text);
 	RUN(breaches_are_overdue);
 	RUN(incident_report_clocks);
 	RUN(every_shipped_control_both_regimes);
