@@ -22,9 +22,12 @@ int cmd_backup_verify(cg_cli *cli);
 int cmd_bundle_keygen(cg_cli *cli);
 int cmd_bundle_sign(cg_cli *cli);
 int cmd_bundle_verify(cg_cli *cli);
+int cmd_export_misp(cg_cli *cli);
 int cmd_export_stix(cg_cli *cli);
 int cmd_fim_scan(cg_cli *cli);
 int cmd_help(cg_cli *cli);
+int cmd_intel_import(cg_cli *cli);
+int cmd_intel_list(cg_cli *cli);
 int cmd_quarantine_delete(cg_cli *cli);
 int cmd_quarantine_list(cg_cli *cli);
 int cmd_quarantine_restore(cg_cli *cli);
@@ -174,6 +177,23 @@ const cg_command cg_commands[] = {
 	  "  --interval MS         poll interval (500)\n"
 	  "  --duration SECONDS    stop after this long (default: until signalled)\n"
 	  DNS_COMMON_HELP },
+	{ "export misp", cmd_export_misp,
+	  "Write the province's findings as a MISP event, or push it to a MISP instance.",
+	  "--out FILE | --push URL --key-file FILE [--since T] [--until T] [--agency ID] [--tlp LEVEL]",
+	  "options:\n"
+	  "  -o, --out FILE         the event (MISP core format JSON)\n"
+	  "  --push URL             POST it to this MISP instance (URL/events/add;\n"
+	  "                         an event it already holds is updated)\n"
+	  "  --key-file FILE        the instance's auth key (Authorization header)\n"
+	  "  --ca-file FILE         the CA that signed the instance's certificate\n"
+	  "  --distribution N       MISP distribution 0-4 (default 1: this community)\n"
+	  "  --sharing-group ID     the sharing group (with --distribution 4)\n"
+	  "  --since T, --until T   findings of this period\n"
+	  "  -a, --agency ID        one agency's findings\n"
+	  "  --tlp LEVEL            as export stix (default green): the event's tag\n"
+	  "  --province NAME        the event's info\n"
+	  "The same findings as export stix: domains, addresses and URLs as attributes\n"
+	  "(to_ids), file hashes as file objects; stable uuids.\n" },
 	{ "export stix", cmd_export_stix,
 	  "Write the province's findings as a STIX 2.1 bundle, optionally signed.",
 	  "--out FILE [--since T] [--until T] [--agency ID] [--tlp LEVEL] [--sign KEY --cert FILE]",
@@ -192,6 +212,22 @@ const cg_command cg_commands[] = {
 	  "Indicators for malicious domains, addresses, URLs and file hashes from DNS,\n"
 	  "malware and web findings, malware families, sightings per agency, incident\n"
 	  "cases; the same finding keeps the same STIX id in every export.\n" },
+	{ "intel import", cmd_intel_import,
+	  "Import threat intelligence (STIX 2.1 bundles, MISP events) into the store.",
+	  "FILE... [--source NAME] [--expire-days N]",
+	  "options:\n"
+	  "  --source NAME       the source the indicators are kept under\n"
+	  "                      (default: file:BASENAME)\n"
+	  "  --expire-days N     indicators without a valid_until expire N days\n"
+	  "                      after their valid_from (MISP has no expiry)\n"
+	  "Indicators on domains, IPv4/IPv6 addresses, URLs and MD5/SHA-1/SHA-256\n"
+	  "file hashes; the server's DNS analysis matches the active domains like a\n"
+	  "blocklist, naming the source. Importing again updates, never duplicates.\n" },
+	{ "intel list", cmd_intel_list,
+	  "List the threat-intelligence sources in the store with their counts.",
+	  "",
+	  "One row per source: kind (stix, taxii, misp), indicators, those valid\n"
+	  "now, the last pull and its error.\n" },
 	{ "fim scan", cmd_fim_scan,
 	  "File integrity of web roots: hash every file, report new or changed scripts.",
 	  "ROOT... [-j N]",

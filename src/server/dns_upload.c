@@ -33,8 +33,13 @@
  * once a second.
  *
  * Blocklists for server-side analysis are the files in DATA_DIR/dns-intel/
- * (any format `dns analyze --blocklist` reads); the DGA model and
- * allow-list come from the rules directory (as the CLI).
+ * (any format `dns analyze --blocklist` reads) and the domains of the
+ * store's threat intelligence valid at the start of the analysis
+ * (store.h "threat intelligence": STIX, TAXII and MISP imports; an
+ * expired one is not loaded, so it stops matching); a blocklist reason
+ * whose listed name came from the store names its source
+ * ("intel_source"). The DGA model and allow-list come from the rules
+ * directory (as the CLI).
  *
  * Each flagged client becomes a cg_event (source "dns", kind
  * "infected_client"); its agency is the one whose IP ranges (inventory)
@@ -199,7 +204,46 @@ static void load_intel(const char *data_dir, cg_dns_set *bl)
 	closedir(d);
 }
 
-static cg_err store_events(cg_server *srv, upload *j, cg_dns_analyzer *a)
+/* The store's active intelligence domains into bl; *sources gets
+ * {domain: source} (the first source by name when several list it). */
+static void load_store_intel(cg_server *srv, cg_dns_set *bl, json_t **sources)
+{
+	json_t *items = NULL;
+	*sources = json_object();
+	if (cg_store_intel_active(srv->store, "domain", cg_time_now_ms(), CG_INTEL_MAX_INDICATORS,
+	                          &items)) {
+		cg_warn("dns intel: the store's indicators not read: %s", cg_store_errmsg());
+		return;
+	}
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it)
+	{
+		const char *v = cg_json_get_str(it, "value");
+		if (!v || cg_dns_set_add(bl, cg_slice_cstr(v), CG_DNS_MATCH_BOTH))
+			continue;
+		if (!json_object_get(*sources, v))
+			json_object_set(*sources, v, json_object_get(it, "source"));
+	}
+	json_decref(items);
+}
+
+/* Names the intelligence source of each blocklist reason of ev. */
+static void name_sources(cg_event *ev, const json_t *sources)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(json_object_get(ev->evidence, "reasons"), i, r)
+	{
+		const char *k = cg_json_get_str(r, "kind"), *listed = cg_json_get_str(r, "listed");
+		const json_t *src = listed ? json_object_get(sources, listed) : NULL;
+		if (k && strcmp(k, "blocklist") == 0 && src)
+			json_object_set(r, "intel_source", (json_t *)src);
+	}
+}
+
+static cg_err store_events(cg_server *srv, upload *j, cg_dns_analyzer *a,
+                           const json_t *intel_sources)
 {
 	const uint32_t *ids;
 	size_t n;
@@ -242,6 +286,7 @@ static cg_err store_events(cg_server *srv, upload *j, cg_dns_analyzer *a)
 			break;
 		}
 		json_object_set_new(evs[k].evidence, "upload", json_integer(j->id));
+		name_sources(&evs[k], intel_sources);
 		/* the server's own findings: no caller can pre-file their ids */
 		in[k] = (cg_event_in){ .ev = &evs[k], .agency_id = agency, .producer = "server:dns" };
 		k++;
@@ -317,6 +362,7 @@ static cg_err analyze_one(cg_server *srv, int64_t id, cg_buf *jwhy)
 	cg_dns_dga *dga = NULL;
 	cg_dns_set *bl = cg_dns_set_new(), *allow = cg_dns_set_new();
 	cg_dns_analyzer *a = NULL;
+	json_t *intel_sources = NULL;
 	err = psl && bl && allow ? CG_OK : CG_ENOMEM;
 	if (!err)
 		cg_rules_dir("dns", rules, sizeof rules); /* a missing one fails the load */
@@ -328,6 +374,7 @@ static cg_err analyze_one(cg_server *srv, int64_t id, cg_buf *jwhy)
 		snprintf(apath, sizeof apath, "%s/allow.txt", rules);
 		cg_dns_intel_load(allow, apath, &ist, NULL);
 		load_intel(srv->data_dir, bl);
+		load_store_intel(srv, bl, &intel_sources);
 		err = cg_dns_analyzer_new(&o, bl, allow, dga, psl, &a);
 	}
 	cg_dns_stats st = {0};
@@ -338,7 +385,7 @@ static cg_err analyze_one(cg_server *srv, int64_t id, cg_buf *jwhy)
 	}
 	bool stopping = atomic_load(&g.stop);
 	if (!err && !stopping)
-		err = store_events(srv, &u, a);
+		err = store_events(srv, &u, a, intel_sources);
 	cg_err out = CG_OK;
 	if (stopping) {
 		/* left "analyzing": whoever runs the job next starts it again */
@@ -365,6 +412,7 @@ static cg_err analyze_one(cg_server *srv, int64_t id, cg_buf *jwhy)
 	if (out && !jwhy->len)
 		cg_buf_printf(jwhy, "upload %lld: %s", (long long)id, cg_store_errmsg());
 	cg_dns_analyzer_free(a);
+	json_decref(intel_sources);
 	cg_dns_set_free(bl);
 	cg_dns_set_free(allow);
 	cg_dns_dga_free(dga);

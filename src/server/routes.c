@@ -37,6 +37,7 @@ CG_ROUTE_GROUP(api_compliance);
 CG_ROUTE_GROUP(api_reports);
 CG_ROUTE_GROUP(api_exports);
 CG_ROUTE_GROUP(api_forward);
+CG_ROUTE_GROUP(api_intel);
 CG_ROUTE_GROUP(static);
 
 static const cg_route_group groups[] = {
@@ -62,6 +63,7 @@ static const cg_route_group groups[] = {
     {api_reports_routes, &api_reports_nroutes},
     {api_exports_routes, &api_exports_nroutes},
     {api_forward_routes, &api_forward_nroutes},
+    {api_intel_routes, &api_intel_nroutes},
     {static_routes, &static_nroutes},
 };
 

@@ -588,4 +588,26 @@
 /* How often each destination's job runs when it has caught up. */
 #define CG_FWD_PERIOD_MS 2000
 
+/* ---- threat intelligence in (share/intel.h) ---- */
+/* One STIX bundle, TAXII page or MISP document read (file or answer). */
+#define CG_INTEL_MAX_INPUT (256u * 1024u * 1024u)
+/* Indicators kept from one input, and active ones loaded by an engine. */
+#define CG_INTEL_MAX_INDICATORS 2000000
+/* One STIX pattern, one value (a URL is the longest). */
+#define CG_INTEL_PATTERN_MAX 8192u
+#define CG_INTEL_VALUE_MAX 2048u
+/* Comparisons taken from one pattern. */
+#define CG_INTEL_MAX_PER_PATTERN 64
+/* A source's name ([intel.NAME], a file's name) and its text fields. */
+#define CG_INTEL_NAME_MAX 64
+#define CG_INTEL_TEXT_MAX 1024u
+/* [intel.NAME] sections, their default and smallest pull interval, and
+ * how long one pull's HTTP exchange may take. */
+#define CG_INTEL_MAX_FEEDS 16
+#define CG_INTEL_PERIOD_S 3600
+#define CG_INTEL_MIN_PERIOD_S 10
+#define CG_INTEL_HTTP_TIMEOUT_S 60
+/* TAXII pages fetched in one pull (each up to the server's limit). */
+#define CG_INTEL_MAX_PAGES 1000
+
 #endif

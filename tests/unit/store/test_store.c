@@ -528,6 +528,7 @@ TEST(migration_backfill)
 	                   " DROP TABLE exposure_findings; DROP TABLE exposure_runs;"
 	                   " DROP TABLE reports;"
 	                   " DROP TABLE fwd_cursors;"
+	                   " DROP TABLE intel_indicators; DROP TABLE intel_sources;"
 	                   " DELETE FROM schema_version WHERE version >= 2",
 	                   NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
