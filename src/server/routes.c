@@ -59,11 +59,12 @@ static const cg_route_group groups[] = {
     {api_exposure_routes, &api_exposure_nroutes},
     {api_share_routes, &api_share_nroutes},
     {api_taxii_routes, &api_taxii_nroutes},
+    /* before api_exports, whose export wildcard takes the rest */
+    {api_intel_routes, &api_intel_nroutes},
     {api_compliance_routes, &api_compliance_nroutes},
     {api_reports_routes, &api_reports_nroutes},
     {api_exports_routes, &api_exports_nroutes},
     {api_forward_routes, &api_forward_nroutes},
-    {api_intel_routes, &api_intel_nroutes},
     {static_routes, &static_nroutes},
 };
 
