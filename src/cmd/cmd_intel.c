@@ -3,6 +3,14 @@
  * threat intelligence from files into the store (share/intel.h), where
  * the server's DNS analysis matches it, and the sources it holds.
  *
+ * `canhgac intel export --kind hashes|domains --out FILE` writes the
+ * active indicators of one kind as a plain list that the engines' own
+ * list readers take: SHA-256/MD5 hashes with "intel:SOURCE" as the name
+ * (malware/hashsig.h: `scan malware --hashes`, an agent bundle's
+ * hashes/), domains one a line (dns/domainset.h: `dns analyze
+ * --blocklist`, DATA/dns-intel/, a bundle's blocklists) -- so the
+ * agents, which never reach the store, match the same intelligence.
+ *
  * A file's format is found from its content (a STIX 2.1 bundle, a TAXII
  * envelope saved to a file, or MISP events). Each file is read and stored
  * whole (one transaction) or not at all; a bad file is named with the
@@ -141,6 +149,99 @@ int cmd_intel_import(cg_cli *cli)
 	for (int i = 0; i < cli->npos; i++)
 		if (!import_one(&c, st, cli->pos[i]))
 			status = CG_EXIT_ERROR;
+	cg_store_close(st);
+	return status;
+}
+
+typedef struct exp_opts {
+	const char *kind, *out;
+} exp_opts;
+
+static int on_exp_opt(void *ud, int id, const char *v)
+{
+	exp_opts *o = ud;
+	if (id == 1)
+		o->kind = v;
+	else
+		o->out = v;
+	return 0;
+}
+
+static const cg_opt export_opts[] = {
+    {"kind", 0, true, 1},
+    {"out", 'o', true, 2},
+    {NULL, 0, false, 0},
+};
+
+/* Appends the active values of type to text: "VALUE" or, for hashes,
+ * "VALUE intel:SOURCE". */
+static cg_err list_of(cg_store *st, const char *type, bool named, int64_t now, cg_buf *text,
+                      size_t *n)
+{
+	json_t *items = NULL;
+	cg_err err = cg_store_intel_active(st, type, now, CG_INTEL_MAX_INDICATORS, &items);
+	size_t i;
+	json_t *it;
+	const char *last = "";
+	json_array_foreach(items, i, it)
+	{
+		const char *v = cg_json_get_str(it, "value");
+		/* one line per value (the first source by name) */
+		if (err || !v || strcmp(v, last) == 0)
+			continue;
+		last = v;
+		err = named ? cg_buf_printf(text, "%s intel:%s\n", v, cg_json_get_str(it, "source"))
+		            : cg_buf_printf(text, "%s\n", v);
+		(*n)++;
+	}
+	json_decref(items);
+	return err;
+}
+
+int cmd_intel_export(cg_cli *cli);
+int cmd_intel_export(cg_cli *cli)
+{
+	exp_opts o = {0};
+	int rc = cg_cli_parse(cli, export_opts, on_exp_opt, &o);
+	if (rc >= 0)
+		return rc;
+	if (cli->npos)
+		return cg_cli_usage_error(cli, "unexpected argument '%s'", cli->pos[0]);
+	if (!o.out)
+		return cg_cli_usage_error(cli, "--out FILE is needed");
+	bool hashes = o.kind && strcmp(o.kind, "hashes") == 0;
+	if (!o.kind || (!hashes && strcmp(o.kind, "domains") != 0))
+		return cg_cli_usage_error(cli, "--kind must be hashes or domains");
+	cg_store *st = open_store(cli);
+	if (!st)
+		return CG_EXIT_ERROR;
+	cg_buf text, why;
+	cg_buf_init(&text, (size_t)CG_INTEL_MAX_INDICATORS * 160);
+	cg_buf_init(&why, 4096);
+	int64_t now = cg_time_now_ms();
+	size_t n = 0;
+	cg_err err =
+	    cg_buf_puts(&text, hashes ? "# active intelligence hashes (canhgac intel export)\n"
+	                              : "# active intelligence domains (canhgac intel export)\n");
+	if (!err && hashes) {
+		err = list_of(st, "sha256", true, now, &text, &n);
+		if (!err)
+			err = list_of(st, "md5", true, now, &text, &n);
+	} else if (!err) {
+		err = list_of(st, "domain", false, now, &text, &n);
+	}
+	int status = CG_EXIT_ERROR;
+	if (err)
+		cg_cli_error(cli, "%s", cg_store_errmsg());
+	else if (cg_write_file_atomic(o.out, text.ptr, text.len, 0644, &why))
+		cg_cli_error(cli, "%s: %s", o.out, cg_buf_cstr(&why));
+	else {
+		if (cli->verbosity >= 0)
+			printf(cg_tr("wrote %s: %zu %s\n"), o.out, n, o.kind);
+		status = CG_EXIT_OK;
+	}
+	cg_buf_free(&text);
+	cg_buf_free(&why);
 	cg_store_close(st);
 	return status;
 }

@@ -26,6 +26,7 @@ int cmd_export_misp(cg_cli *cli);
 int cmd_export_stix(cg_cli *cli);
 int cmd_fim_scan(cg_cli *cli);
 int cmd_help(cg_cli *cli);
+int cmd_intel_export(cg_cli *cli);
 int cmd_intel_import(cg_cli *cli);
 int cmd_intel_list(cg_cli *cli);
 int cmd_quarantine_delete(cg_cli *cli);
@@ -212,6 +213,14 @@ const cg_command cg_commands[] = {
 	  "Indicators for malicious domains, addresses, URLs and file hashes from DNS,\n"
 	  "malware and web findings, malware families, sightings per agency, incident\n"
 	  "cases; the same finding keeps the same STIX id in every export.\n" },
+	{ "intel export", cmd_intel_export,
+	  "Write the active intelligence hashes or domains as a list the engines read.",
+	  "--kind hashes|domains --out FILE",
+	  "  --kind hashes    SHA-256 and MD5 hashes named intel:SOURCE, for\n"
+	  "                   'scan malware --hashes' and an agent bundle's hashes/\n"
+	  "  --kind domains   domains one a line, for 'dns analyze --blocklist'\n"
+	  "  -o, --out FILE   the list (written whole or not at all)\n"
+	  "Only indicators valid now: an expired one is left out.\n" },
 	{ "intel import", cmd_intel_import,
 	  "Import threat intelligence (STIX 2.1 bundles, MISP events) into the store.",
 	  "FILE... [--source NAME] [--expire-days N]",

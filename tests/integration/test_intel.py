@@ -10,6 +10,7 @@ source's error), and the DNS analysis of the pulling server flagging a
 client that asked for a pulled domain, naming the source -- while an
 expired indicator matches nothing. TAP; python3 stdlib."""
 import gzip
+import hashlib
 import json
 import os
 import subprocess
@@ -101,6 +102,40 @@ r = run("intel", "import", "--data-dir", d1, broken, notstix, bpath)
 t.ok(r.returncode == 2 and "broken.json" in r.stderr and "other.json" in r.stderr
      and "partner.json" in r.stdout,
      "broken files: exit 2, each named on stderr, the good one still imported", (r.returncode, r.stdout, r.stderr))
+
+# ---- the engines' own lists: hashes for the malware scan, domains for DNS
+sample_dir = os.path.join(tmp, "www")
+os.mkdir(sample_dir)
+payload = b"<?php /* a partner's web shell sample */ eval($_POST['x']); ?>\n"
+with open(os.path.join(sample_dir, "up.php"), "wb") as f:
+    f.write(payload)
+with open(os.path.join(sample_dir, "index.html"), "wb") as f:
+    f.write(b"<html>ok</html>\n")
+sha = hashlib.sha256(payload).hexdigest()
+spath = os.path.join(tmp, "samples.json")
+with open(spath, "w") as f:
+    json.dump({"type": "bundle", "id": "bundle--0b9a3c51-7c33-4b0e-9d3c-1a0f7d0e8f13", "objects": [
+        {"type": "indicator", "id": "indicator--bbbbbbbb-1111-4111-8111-111111111111",
+         "pattern": "[file:hashes.'SHA-256' = '%s']" % sha, "pattern_type": "stix",
+         "valid_from": "2026-01-01T00:00:00Z"}]}, f)
+r = run("intel", "import", "--data-dir", d1, "--source", "partner-samples", spath)
+hpath, dpath = os.path.join(tmp, "hashes.txt"), os.path.join(tmp, "domains.txt")
+r = run("intel", "export", "--data-dir", d1, "--kind", "hashes", "--out", hpath)
+hl = open(hpath).read() if r.returncode == 0 else ""
+t.ok(r.returncode == 0 and ("%s intel:partner-samples" % sha) in hl and ("a" * 64) in hl and ("b" * 32) in hl,
+     "intel export --kind hashes: SHA-256 and MD5 named by their source", (r.stderr, hl))
+r = run("scan", "malware", "--json", "--hashes", hpath, sample_dir)
+found = [json.loads(l) for l in r.stdout.splitlines() if l.strip().startswith("{")]
+hits = [f for f in found if "up.php" in json.dumps(f) and "intel:partner-samples" in json.dumps(f)]
+t.ok(r.returncode == 1 and hits and not any("index.html" in json.dumps(f) and f.get("kind") != "summary" for f in found
+                                            if "summary" not in json.dumps(f)[:40]),
+     "scan malware with the exported list finds the sample, naming the intelligence source", r.stdout[-600:])
+r = run("intel", "export", "--data-dir", d1, "--kind", "domains", "--out", dpath)
+dl = open(dpath).read().split() if r.returncode == 0 else []
+t.ok(r.returncode == 0 and "c2.example" in dl and "expired.example" not in dl,
+     "intel export --kind domains: the active domains, not the expired one", dl)
+r = run("intel", "export", "--data-dir", d1, "--kind", "urls", "--out", dpath)
+t.ok(r.returncode == 2 and "--kind" in r.stderr, "an unknown kind: exit 2", r.stderr)
 
 # ---- server A: the producer, its /taxii2/ read by server B -------------------
 da = os.path.join(tmp, "a")
