@@ -213,6 +213,17 @@ const cg_command cg_commands[] = {
 	  "Indicators for malicious domains, addresses, URLs and file hashes from DNS,\n"
 	  "malware and web findings, malware families, sightings per agency, incident\n"
 	  "cases; the same finding keeps the same STIX id in every export.\n" },
+	{ "fim scan", cmd_fim_scan,
+	  "File integrity of web roots: hash every file, report new or changed scripts.",
+	  "ROOT... [-j N]",
+	  "  -j, --threads N   hashing threads (default: the number of cores)\n"
+	  "baseline in DATA/fim/baseline; the first run records it and reports nothing.\n"
+	  "new/changed .php .phtml .asp(x) .ashx .asmx .jsp(x) .htaccess ... are alerts\n"
+	  "(high, exit 1); other files are recorded as info.\n" },
+	{ "help", cmd_help, "Show the commands, or one command's options.",
+	  "[--man] [COMMAND] | --man-dir DIR",
+	  "  --man            the page as a man page (roff), canhgac(1) without COMMAND\n"
+	  "  --man-dir DIR    write every man page into DIR (as the build installs them)\n" },
 	{ "intel export", cmd_intel_export,
 	  "Write the active intelligence hashes or domains as a list the engines read.",
 	  "--kind hashes|domains --out FILE",
@@ -237,17 +248,6 @@ const cg_command cg_commands[] = {
 	  "",
 	  "One row per source: kind (stix, taxii, misp), indicators, those valid\n"
 	  "now, the last pull and its error.\n" },
-	{ "fim scan", cmd_fim_scan,
-	  "File integrity of web roots: hash every file, report new or changed scripts.",
-	  "ROOT... [-j N]",
-	  "  -j, --threads N   hashing threads (default: the number of cores)\n"
-	  "baseline in DATA/fim/baseline; the first run records it and reports nothing.\n"
-	  "new/changed .php .phtml .asp(x) .ashx .asmx .jsp(x) .htaccess ... are alerts\n"
-	  "(high, exit 1); other files are recorded as info.\n" },
-	{ "help", cmd_help, "Show the commands, or one command's options.",
-	  "[--man] [COMMAND] | --man-dir DIR",
-	  "  --man            the page as a man page (roff), canhgac(1) without COMMAND\n"
-	  "  --man-dir DIR    write every man page into DIR (as the build installs them)\n" },
 	{ "quarantine delete", cmd_quarantine_delete,
 	  "Delete a quarantined file for good.", "ID", "" },
 	{ "quarantine list", cmd_quarantine_list,
