@@ -180,7 +180,10 @@ try:
         f.write("[intel.province-a]\nkind = taxii\nurl = http://127.0.0.1:%d/taxii2/api/collections/%s/\n"
                 "token_file = %s\ninterval = 3600\n\n"
                 "[intel.wrong-token]\nkind = taxii\nurl = http://127.0.0.1:%d/taxii2/api/collections/%s/\n"
-                "token_file = %s\ninterval = 3600\n" % (a.port, green_id, tokfile, a.port, green_id, badtok))
+                "token_file = %s\ninterval = 3600\n\n"
+                "[intel.province-a-paged]\nkind = taxii\nurl = http://127.0.0.1:%d/taxii2/api/collections/%s\n"
+                "token_file = %s\ninterval = 3600\npage_size = 2\n"
+                % (a.port, green_id, tokfile, a.port, green_id, badtok, a.port, green_id, tokfile))
 
     class BServer(Server):
         extra_args = ("--config", cfg)
@@ -205,6 +208,11 @@ try:
          all(i["tlp"] == "green" for i in inds["items"] if i["source"] == "province-a"),
          "TAXII pull and file import of A's findings give the same indicators, TLP:GREEN",
          (len(pulled), d2src))
+    s_p = wait_for(lambda: source("province-a-paged"))
+    t.ok(s_p and s_p["last_error"] is None and s_a["indicators"] > 4 and s_p["indicators"] == s_a["indicators"]
+         and s_p["cursor"] == s_a["cursor"],
+         "a source pulled two objects a page (following next while more) gets the same indicators",
+         (s_p, s_a["indicators"]))
     s_w = wait_for(lambda: source("wrong-token"))
     t.ok(s_w and s_w["last_error"] and "401" in s_w["last_error"] and s_w["indicators"] == 0
          and "cgt_not_a_token" not in s_w["last_error"],

@@ -607,7 +607,9 @@
 #define CG_INTEL_PERIOD_S 3600
 #define CG_INTEL_MIN_PERIOD_S 10
 #define CG_INTEL_HTTP_TIMEOUT_S 60
-/* TAXII pages fetched in one pull (each up to the server's limit). */
+/* TAXII objects asked for per page (a feed's page_size at most), and
+ * pages fetched in one pull (each up to the server's limit). */
+#define CG_INTEL_TAXII_PAGE 1000
 #define CG_INTEL_MAX_PAGES 1000
 
 #endif

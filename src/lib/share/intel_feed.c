@@ -17,8 +17,8 @@
 #include "core/timeutil.h"
 #include "intel.h"
 
-static const char *const feed_keys[] = {"kind",     "url",         "token_file",
-                                        "interval", "expire_days", "ca_file"};
+static const char *const feed_keys[] = {"kind",        "url",     "token_file", "interval",
+                                        "expire_days", "ca_file", "page_size"};
 
 const char *cg_intel_kind_name(cg_intel_kind k)
 {
@@ -88,6 +88,9 @@ static cg_err one_feed(const cg_config *ini, const char *sec, cg_intel_feed *f, 
 	                               CG_INTEL_PERIOD_S, &f->interval_s, why);
 	if (!err)
 		err = cg_config_get_int(ini, sec, "expire_days", 0, 36500, 0, &f->expire_days, why);
+	if (!err)
+		err = cg_config_get_int(ini, sec, "page_size", 1, CG_INTEL_TAXII_PAGE, CG_INTEL_TAXII_PAGE,
+		                        &f->page_size, why);
 	if (err)
 		return err;
 	const char *tf = cg_config_get(ini, sec, "token_file");
@@ -321,8 +324,8 @@ static cg_err pull_taxii(const cg_intel_feed *f, int64_t now_ms, const char *cur
 	do {
 		cg_buf_reset(&url);
 		cg_buf_reset(&body);
-		err = cg_buf_printf(&url, "%sobjects/?match%%5Btype%%5D=indicator&limit=1000",
-		                    f->url);
+		err = cg_buf_printf(&url, "%sobjects/?match%%5Btype%%5D=indicator&limit=%lld", f->url,
+		                    (long long)f->page_size);
 		if (!err && cursor[0])
 			err = url_param(&url, "added_after", cursor);
 		if (!err && page.next[0])

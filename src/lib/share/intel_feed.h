@@ -12,6 +12,7 @@
  *   interval = 3600              ; seconds between pulls (>= 10)
  *   expire_days = 30             ; for indicators with no valid_until
  *   ca_file = /etc/canhgac/partner-ca.pem
+ *   page_size = 1000             ; TAXII objects asked for per page (<= 1000)
  *
  * A TAXII pull asks the collection's objects/ endpoint for indicators
  * added after the source's cursor (the X-TAXII-Date-Added-Last of the
@@ -50,6 +51,7 @@ typedef struct cg_intel_feed {
 	char secret[512]; /* from token_file; empty: none */
 	char ca_file[1024];
 	int64_t interval_s, expire_days;
+	int64_t page_size; /* TAXII objects asked for per page */
 } cg_intel_feed;
 
 /* "taxii" or "misp". */
