@@ -192,6 +192,8 @@ static int apply_config(ctx *c, cg_serve_config *f)
 	c->o.reports = f->reports;
 	c->o.fwd = f->fwd;
 	c->o.nfwd = f->nfwd;
+	c->o.intel = f->intel;
+	c->o.nintel = f->nintel;
 	if (c->cli->verbosity != 0)
 		c->o.fixed |= CG_SERVE_FIXED_LOG_LEVEL;
 	else if (f->log_level >= 0)

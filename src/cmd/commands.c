@@ -22,9 +22,13 @@ int cmd_backup_verify(cg_cli *cli);
 int cmd_bundle_keygen(cg_cli *cli);
 int cmd_bundle_sign(cg_cli *cli);
 int cmd_bundle_verify(cg_cli *cli);
+int cmd_export_misp(cg_cli *cli);
 int cmd_export_stix(cg_cli *cli);
 int cmd_fim_scan(cg_cli *cli);
 int cmd_help(cg_cli *cli);
+int cmd_intel_export(cg_cli *cli);
+int cmd_intel_import(cg_cli *cli);
+int cmd_intel_list(cg_cli *cli);
 int cmd_quarantine_delete(cg_cli *cli);
 int cmd_quarantine_list(cg_cli *cli);
 int cmd_quarantine_restore(cg_cli *cli);
@@ -174,6 +178,23 @@ const cg_command cg_commands[] = {
 	  "  --interval MS         poll interval (500)\n"
 	  "  --duration SECONDS    stop after this long (default: until signalled)\n"
 	  DNS_COMMON_HELP },
+	{ "export misp", cmd_export_misp,
+	  "Write the province's findings as a MISP event, or push it to a MISP instance.",
+	  "--out FILE | --push URL --key-file FILE [--since T] [--until T] [--agency ID] [--tlp LEVEL]",
+	  "options:\n"
+	  "  -o, --out FILE         the event (MISP core format JSON)\n"
+	  "  --push URL             POST it to this MISP instance (URL/events/add;\n"
+	  "                         an event it already holds is updated)\n"
+	  "  --key-file FILE        the instance's auth key (Authorization header)\n"
+	  "  --ca-file FILE         the CA that signed the instance's certificate\n"
+	  "  --distribution N       MISP distribution 0-4 (default 1: this community)\n"
+	  "  --sharing-group ID     the sharing group (with --distribution 4)\n"
+	  "  --since T, --until T   findings of this period\n"
+	  "  -a, --agency ID        one agency's findings\n"
+	  "  --tlp LEVEL            as export stix (default green): the event's tag\n"
+	  "  --province NAME        the event's info\n"
+	  "The same findings as export stix: domains, addresses and URLs as attributes\n"
+	  "(to_ids), file hashes as file objects; stable uuids.\n" },
 	{ "export stix", cmd_export_stix,
 	  "Write the province's findings as a STIX 2.1 bundle, optionally signed.",
 	  "--out FILE [--since T] [--until T] [--agency ID] [--tlp LEVEL] [--sign KEY --cert FILE]",
@@ -203,6 +224,30 @@ const cg_command cg_commands[] = {
 	  "[--man] [COMMAND] | --man-dir DIR",
 	  "  --man            the page as a man page (roff), canhgac(1) without COMMAND\n"
 	  "  --man-dir DIR    write every man page into DIR (as the build installs them)\n" },
+	{ "intel export", cmd_intel_export,
+	  "Write the active intelligence hashes or domains as a list the engines read.",
+	  "--kind hashes|domains --out FILE",
+	  "  --kind hashes    SHA-256 and MD5 hashes named intel:SOURCE, for\n"
+	  "                   'scan malware --hashes' and an agent bundle's hashes/\n"
+	  "  --kind domains   domains one a line, for 'dns analyze --blocklist'\n"
+	  "  -o, --out FILE   the list (written whole or not at all)\n"
+	  "Only indicators valid now: an expired one is left out.\n" },
+	{ "intel import", cmd_intel_import,
+	  "Import threat intelligence (STIX 2.1 bundles, MISP events) into the store.",
+	  "FILE... [--source NAME] [--expire-days N]",
+	  "options:\n"
+	  "  --source NAME       the source the indicators are kept under\n"
+	  "                      (default: file:BASENAME)\n"
+	  "  --expire-days N     indicators without a valid_until expire N days\n"
+	  "                      after their valid_from (MISP has no expiry)\n"
+	  "Indicators on domains, IPv4/IPv6 addresses, URLs and MD5/SHA-1/SHA-256\n"
+	  "file hashes; the server's DNS analysis matches the active domains like a\n"
+	  "blocklist, naming the source. Importing again updates, never duplicates.\n" },
+	{ "intel list", cmd_intel_list,
+	  "List the threat-intelligence sources in the store with their counts.",
+	  "",
+	  "One row per source: kind (stix, taxii, misp), indicators, those valid\n"
+	  "now, the last pull and its error.\n" },
 	{ "quarantine delete", cmd_quarantine_delete,
 	  "Delete a quarantined file for good.", "ID", "" },
 	{ "quarantine list", cmd_quarantine_list,

@@ -33,8 +33,13 @@
  * once a second.
  *
  * Blocklists for server-side analysis are the files in DATA_DIR/dns-intel/
- * (any format `dns analyze --blocklist` reads); the DGA model and
- * allow-list come from the rules directory (as the CLI).
+ * (any format `dns analyze --blocklist` reads) and the domains of the
+ * store's threat intelligence valid at the start of the analysis
+ * (store.h "threat intelligence": STIX, TAXII and MISP imports; an
+ * expired one is not loaded, so it stops matching); a blocklist reason
+ * whose listed name came from the store names its source
+ * ("intel_source"). The DGA model and allow-list come from the rules
+ * directory (as the CLI).
  *
  * The log is never parsed in this process: the server opens it read-only
  * and hands it to a sandboxed child (privsep.h, kind "dns"), which loads
@@ -245,7 +250,70 @@ static bool stopping(void *c)
 	return atomic_load(&g.stop);
 }
 
-static cg_err store_events(cg_server *srv, upload *j, ctx *x)
+/* The store's active intelligence domains (store.h "threat
+ * intelligence"), one per line, into a private file under DATA_DIR that
+ * the analysis child loads with the other blocklists: the child never
+ * sees the store, and reads nothing by name once confined. path gets ""
+ * when there is nothing to load; *sources gets {domain: source} (the
+ * first source by name when several list it). */
+static void store_intel_file(cg_server *srv, char *path, size_t size, json_t **sources)
+{
+	json_t *items = NULL;
+	path[0] = 0;
+	*sources = json_object();
+	if (cg_store_intel_active(srv->store, "domain", cg_time_now_ms(), CG_INTEL_MAX_INDICATORS,
+	                          &items)) {
+		cg_warn("dns intel: the store's indicators not read: %s", cg_store_errmsg());
+		return;
+	}
+	int n = snprintf(path, size, "%s/.dns-intel-store-XXXXXX", srv->data_dir);
+	int fd = json_array_size(items) && n > 0 && (size_t)n < size ? mkstemp(path) : -1;
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		if (json_array_size(items))
+			cg_warn("dns intel: the store's indicators not handed over: %s", strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(path);
+		}
+		path[0] = 0;
+		json_decref(items);
+		return;
+	}
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it)
+	{
+		const char *v = cg_json_get_str(it, "value");
+		if (!v || strpbrk(v, "\r\n")) /* one name per line, nothing else */
+			continue;
+		fprintf(f, "%s\n", v);
+		if (*sources && !json_object_get(*sources, v))
+			json_object_set(*sources, v, json_object_get(it, "source"));
+	}
+	json_decref(items);
+	if (fclose(f)) {
+		cg_warn("dns intel: the store's indicators not handed over: %s", strerror(errno));
+		unlink(path);
+		path[0] = 0;
+	}
+}
+
+/* Names the intelligence source of each blocklist reason of ev. */
+static void name_sources(cg_event *ev, const json_t *sources)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(json_object_get(ev->evidence, "reasons"), i, r)
+	{
+		const char *k = cg_json_get_str(r, "kind"), *listed = cg_json_get_str(r, "listed");
+		const json_t *src = listed ? json_object_get(sources, listed) : NULL;
+		if (k && strcmp(k, "blocklist") == 0 && src)
+			json_object_set(r, "intel_source", (json_t *)src);
+	}
+}
+
+static cg_err store_events(cg_server *srv, upload *j, ctx *x, const json_t *intel_sources)
 {
 	j->flagged = (int64_t)x->n;
 	cg_agency_table *m = NULL;
@@ -278,6 +346,7 @@ static cg_err store_events(cg_server *srv, upload *j, ctx *x)
 		if (code && (err = cg_event_set(ev, CG_EV_AGENCY, cg_slice_cstr(code))))
 			break;
 		json_object_set_new(ev->evidence, "upload", json_integer(j->id));
+		name_sources(ev, intel_sources);
 		/* the server's own findings: no caller can pre-file their ids */
 		in[k] = (cg_event_in){.ev = ev, .agency_id = agency, .producer = "server:dns"};
 		k++;
@@ -343,7 +412,8 @@ static cg_err analyze_one(cg_server *srv, int64_t id, cg_buf *jwhy)
 	cg_info("dns upload %lld: analysis starts", (long long)id);
 	cg_buf why;
 	cg_buf_init(&why, 1024);
-	char rules[4200], intel[4300];
+	char rules[4200], intel[4300], store_intel[4300] = "";
+	json_t *intel_sources = NULL;
 	cg_rules_dir("dns", rules, sizeof rules); /* a missing one fails the load */
 	snprintf(intel, sizeof intel, "%s/dns-intel", srv->data_dir);
 	ctx x = {.u = &u, .bad = &why};
@@ -354,7 +424,9 @@ static cg_err analyze_one(cg_server *srv, int64_t id, cg_buf *jwhy)
 		cg_buf_printf(&why, "%s: %s", path, strerror(errno));
 		err = CG_EIO;
 	} else {
-		json_t *req = json_pack("{s:s,s:s}", "rules", rules, "intel", intel);
+		store_intel_file(srv, store_intel, sizeof store_intel, &intel_sources);
+		json_t *req = json_pack("{s:s,s:s,s:s}", "rules", rules, "intel", intel, "intel_file",
+		                        store_intel);
 		cg_privsep_job pj = {.kind = "dns",
 		                     .request = req,
 		                     .input_fd = fd,
@@ -366,10 +438,12 @@ static cg_err analyze_one(cg_server *srv, int64_t id, cg_buf *jwhy)
 		err = req ? cg_privsep_run(&pj, &why) : CG_ENOMEM;
 		json_decref(req);
 		close(fd);
+		if (store_intel[0])
+			unlink(store_intel);
 	}
 	bool stop = atomic_load(&g.stop);
 	if (!err && !stop)
-		err = store_events(srv, &u, &x);
+		err = store_events(srv, &u, &x, intel_sources);
 	cg_err out = CG_OK;
 	if (stop) {
 		/* left "analyzing": whoever runs the job next starts it again */
@@ -398,6 +472,7 @@ static cg_err analyze_one(cg_server *srv, int64_t id, cg_buf *jwhy)
 	for (size_t i = 0; i < x.n; i++)
 		cg_event_clear(&x.f[i].ev);
 	free(x.f);
+	json_decref(intel_sources);
 	cg_buf_free(&why);
 	return out;
 }

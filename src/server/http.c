@@ -37,6 +37,7 @@
 #include "server.h"
 #include "api/violation.h"
 #include "forward_job.h"
+#include "intel_job.h"
 #include "serve_config.h"
 #include "backup_job.h"
 #include "report_job.h"
@@ -1252,7 +1253,8 @@ int cg_serve_run(const cg_serve_opts *o)
 	    cg_incident_auto_start(jobs, g_srv.store, &bwhy) ||
 	    cg_compliance_job_add(jobs, g_srv.store, o, &bwhy) ||
 	    cg_report_job_add(jobs, g_srv.store, o, &bwhy) ||
-	    cg_forward_jobs_add(jobs, g_srv.store, o->fwd, o->nfwd) || cg_jobs_start(jobs)) {
+	    cg_forward_jobs_add(jobs, g_srv.store, o->fwd, o->nfwd) ||
+	    cg_intel_jobs_add(jobs, g_srv.store, o->intel, o->nintel) || cg_jobs_start(jobs)) {
 		fprintf(stderr, "canhgac serve: cannot start the background jobs (see above) %s\n",
 		        cg_buf_cstr(&bwhy));
 		cg_buf_free(&bwhy);

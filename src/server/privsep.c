@@ -379,6 +379,14 @@ static int child_dns(const json_t *req)
 		snprintf(apath, sizeof apath, "%s/allow.txt", rules);
 		cg_dns_intel_load(allow, apath, &ist, NULL);
 		dns_load_intel(cg_json_get_str(req, "intel"), bl);
+		/* the store's threat intelligence, handed over as a file */
+		const char *sf = cg_json_get_str(req, "intel_file");
+		if (sf && *sf && cg_dns_intel_load(bl, sf, &ist, &why)) {
+			json_t *w = json_pack("{s:o}", "warning", cg_json_str(cg_buf_slice(&why)));
+			cg_sbmsg_send_json(CG_SANDBOX_FD_REPLY, CG_SBMSG_ITEM, w);
+			json_decref(w);
+			cg_buf_reset(&why);
+		}
 		err = cg_dns_analyzer_new(&o, bl, allow, dga, psl, &a);
 	}
 	/* everything read by name is read: from here on, the log only (as

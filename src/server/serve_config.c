@@ -32,6 +32,8 @@ static bool known_key(const char *section, const char *key)
 		return true; /* checked by web_alert.c when it reads them */
 	if (strncmp(section, "forward.", 8) == 0)
 		return true; /* checked by cg_fwd_dests_from_config */
+	if (strncmp(section, "intel.", 6) == 0)
+		return true; /* checked by cg_intel_feeds_from_config */
 	if (strcmp(section, "backup") == 0) {
 		for (size_t i = 0; i < sizeof backup_keys / sizeof backup_keys[0]; i++)
 			if (strcmp(backup_keys[i], key) == 0)
@@ -274,6 +276,8 @@ static cg_err check(cg_serve_config *c, cg_buf *why)
 		return err;
 	if ((err = cg_fwd_dests_from_config(ini, &c->fwd, &c->nfwd, why)))
 		return err;
+	if ((err = cg_intel_feeds_from_config(ini, &c->intel, &c->nintel, why)))
+		return err;
 	/* the alert channels may be written in this same file */
 	if (!c->alert_config) {
 		for (size_t i = 0; cg_config_entry(ini, i, &sec, &key, &line); i++)
@@ -306,6 +310,9 @@ cg_err cg_serve_config_load(const char *path, cg_serve_config *out, cg_buf *why)
 void cg_serve_config_free(cg_serve_config *c)
 {
 	free(c->fwd);
+	if (c->intel)
+		explicit_bzero(c->intel, c->nintel * sizeof *c->intel);
+	free(c->intel);
 	cg_config_free(c->ini);
 	memset(c, 0, sizeof *c);
 }

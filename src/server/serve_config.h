@@ -75,6 +75,8 @@ typedef struct cg_serve_config {
 	/* [forward.NAME] syslog destinations (syslog/syslog.h); owned */
 	cg_fwd_dest *fwd;
 	size_t nfwd;
+	cg_intel_feed *intel; /* [intel.NAME] (share/intel_feed.h) */
+	size_t nintel;
 } cg_serve_config;
 
 /* On failure *why holds "FILE:LINE: reason" (or "FILE: reason"). */

@@ -40,6 +40,7 @@
 #include "api/forwarded.h"
 #include "api/policy.h"
 #include "syslog/syslog.h"
+#include "share/intel_feed.h"
 #include "api/throttle.h"
 #include "api/users.h"
 #include "store/store.h"
@@ -214,6 +215,8 @@ typedef struct cg_serve_opts {
 	int exposure_days_l3;      /* the same from security level 3 up (>= 1) */
 	const cg_fwd_dest *fwd;    /* syslog destinations (forward_job.h) */
 	size_t nfwd;
+	const cg_intel_feed *intel; /* intelligence sources pulled (intel_job.h) */
+	size_t nintel;
 } cg_serve_opts;
 
 /* What is wrong with the options before anything is opened or created:

@@ -27,6 +27,7 @@ const ROUTES = [
 	{ path: "tokens", label: "nav_tokens", page: pageTokens, section: "nav_section_admin", icon: "✱", roles: ["admin"] },
 	{ path: "audit", label: "nav_audit", page: pageAudit, section: "nav_section_admin", icon: "☰", roles: ["admin"] },
 	{ path: "jobs", label: "nav_jobs", page: pageJobs, section: "nav_section_admin", icon: "⟳", roles: ["admin"] },
+	{ path: "sharing", label: "nav_sharing", page: pageSharing, section: "nav_section_admin", icon: "⇄", roles: ["admin"] },
 ];
 
 function allowed(r) {

@@ -31,6 +31,7 @@ Object.assign(CG_STRINGS.vi, {
 	job_desc_compliance_reminders: "Nhắc các nghĩa vụ tuân thủ sắp đến hạn và quá hạn",
 	job_desc_reports: "Lập báo cáo định kỳ (tháng, sáu tháng, năm)",
 	job_desc_forward: "Chuyển tiếp sự kiện tới SIEM qua syslog",
+	job_desc_intel: "Lấy tin tình báo mối đe dọa (TAXII, MISP) theo lịch",
 	jobs_none: "Chưa có tác vụ nền nào.",
 });
 
@@ -61,5 +62,6 @@ Object.assign(CG_STRINGS.en, {
 	job_desc_compliance_reminders: "Reminders of compliance obligations due soon or overdue",
 	job_desc_reports: "Periodic reports (monthly, six-monthly, annual)",
 	job_desc_forward: "Forwarding of events to a SIEM over syslog",
+	job_desc_intel: "Scheduled pull of threat intelligence (TAXII, MISP)",
 	jobs_none: "No background jobs yet.",
 });

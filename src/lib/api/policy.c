@@ -67,6 +67,8 @@ static unsigned extra(cg_pol_kind k, cg_pol_resource res)
 		case CG_PRES_JOB:
 		case CG_PRES_METRICS:
 			return R;
+		case CG_PRES_SHARING: /* pull intelligence now */
+			return R | U;
 		default:
 			break;
 		}

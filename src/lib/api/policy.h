@@ -44,7 +44,7 @@
  *    read-scope tokens (the national centre or a partner province pulls
  *    with one; a token bound to an agency gets that agency only); not
  *    officers or viewers: what leaves the province is the province
- *    team's decision;
+ *    team's decision; admins also make an intelligence source pull now;
  *  - periodic reports: every user and read token reads them (an officer:
  *    their agency's own reports, never the province's); admin, analyst
  *    and officers make one now (an officer: their agency's own);
@@ -118,7 +118,7 @@ typedef enum cg_pol_resource {
 	CG_PRES_DRILL,         /* incident-response drills on systems */
 	CG_PRES_METRICS,       /* GET /metrics: counters and gauges of this server */
 	CG_PRES_EXPOSURE,      /* exposure scans of systems and their findings */
-	CG_PRES_SHARING,       /* findings shared outside: STIX export, TAXII */
+	CG_PRES_SHARING,       /* findings shared outside: STIX export, TAXII; intelligence in */
 	CG_PRES_COMPLIANCE,    /* the status of the compliance controls */
 	CG_PRES_REPORT,        /* the periodic reports kept (report/archive.h) */
 	CG_PRES_NRESOURCES

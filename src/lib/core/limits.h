@@ -663,5 +663,28 @@
 #define CG_PRIVSEP_REQ_MEMORY (1024ull * 1024u * 1024u)
 #define CG_PRIVSEP_REQ_CPU_S 60
 #define CG_PRIVSEP_REQ_DEADLINE_MS 60000
+/* ---- threat intelligence in (share/intel.h) ---- */
+/* One STIX bundle, TAXII page or MISP document read (file or answer). */
+#define CG_INTEL_MAX_INPUT (256u * 1024u * 1024u)
+/* Indicators kept from one input, and active ones loaded by an engine. */
+#define CG_INTEL_MAX_INDICATORS 2000000
+/* One STIX pattern, one value (a URL is the longest). */
+#define CG_INTEL_PATTERN_MAX 8192u
+#define CG_INTEL_VALUE_MAX 2048u
+/* Comparisons taken from one pattern. */
+#define CG_INTEL_MAX_PER_PATTERN 64
+/* A source's name ([intel.NAME], a file's name) and its text fields. */
+#define CG_INTEL_NAME_MAX 64
+#define CG_INTEL_TEXT_MAX 1024u
+/* [intel.NAME] sections, their default and smallest pull interval, and
+ * how long one pull's HTTP exchange may take. */
+#define CG_INTEL_MAX_FEEDS 16
+#define CG_INTEL_PERIOD_S 3600
+#define CG_INTEL_MIN_PERIOD_S 10
+#define CG_INTEL_HTTP_TIMEOUT_S 60
+/* TAXII objects asked for per page (a feed's page_size at most), and
+ * pages fetched in one pull (each up to the server's limit). */
+#define CG_INTEL_TAXII_PAGE 1000
+#define CG_INTEL_MAX_PAGES 1000
 
 #endif

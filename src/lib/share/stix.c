@@ -883,3 +883,30 @@ cg_err cg_stix_bundle(cg_stix *x, json_t **out)
 	*out = b;
 	return CG_OK;
 }
+
+bool cg_stix_norm_value(cg_obs_type t, const char *s, char *out, size_t outsize)
+{
+	unsigned char addr[16];
+	size_t want = t == CG_OBS_SHA256 ? 64 : 32;
+	switch (t) {
+	case CG_OBS_DOMAIN:
+		return norm_domain(s, out, outsize);
+	case CG_OBS_URL:
+		return norm_url(s, out, outsize);
+	case CG_OBS_IPV4:
+		return inet_pton(AF_INET, s, addr) == 1 &&
+		       inet_ntop(AF_INET, addr, out, (socklen_t)outsize) != NULL;
+	case CG_OBS_IPV6:
+		return inet_pton(AF_INET6, s, addr) == 1 &&
+		       inet_ntop(AF_INET6, addr, out, (socklen_t)outsize) != NULL;
+	case CG_OBS_SHA256:
+	case CG_OBS_MD5:
+		if (!is_hex(s, want) || outsize <= want)
+			return false;
+		for (size_t i = 0; i < want; i++)
+			out[i] = (char)(s[i] | (s[i] >= 'A' ? 32 : 0));
+		out[want] = 0;
+		return true;
+	}
+	return false;
+}

@@ -78,6 +78,11 @@ typedef void (*cg_obs_fn)(void *ud, cg_obs_type t, const char *value);
  * false_positive names nothing. *family gets the malware
  * family or rule the event names, or NULL (points into ev). */
 void cg_stix_observables(const json_t *ev, cg_obs_fn fn, void *ud, const char **family);
+/* Checks and normalizes one value of type t as cg_stix_observables does
+ * (a domain lower-cased without its trailing dot, an address written
+ * back canonically, an http(s) URL of printable ASCII, a hash of hex
+ * digits lower-cased) into out; false when it is not one. */
+bool cg_stix_norm_value(cg_obs_type t, const char *s, char *out, size_t outsize);
 /* The STIX pattern of a value, appended to out. */
 cg_err cg_stix_pattern(cg_obs_type t, const char *value, cg_buf *out);
 

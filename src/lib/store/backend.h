@@ -129,6 +129,8 @@ typedef struct cg_store_ops {
 	const struct cg_store_reports_ops *reports;
 	/* syslog forwarding cursors: backend_fwd.h */
 	const struct cg_store_fwd_ops *fwd;
+	/* threat intelligence in: backend_intel.h */
+	const struct cg_store_intel_ops *intel;
 	/* public report form (store.h) */
 	cg_err (*challenge_issue)(cg_store_impl *st, const char *id, const char *client,
 	                          int64_t now_ms, int64_t expires_ms, int64_t since_ms, int64_t max);

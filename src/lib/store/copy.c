@@ -228,6 +228,18 @@ static const col fwd_cols[] = {
     {"last_error", K_TEXT}, {"error_at", K_INT}, {NULL, K_INT},
 };
 
+static const col intel_src_cols[] = {
+    {"name", K_TEXT},       {"kind", K_TEXT},    {"cursor", K_TEXT}, {"last_pull", K_INT},
+    {"last_error", K_TEXT}, {"error_at", K_INT}, {NULL, K_INT},
+};
+
+static const col intel_ind_cols[] = {
+    {"id", K_INT},          {"source", K_TEXT},     {"type", K_TEXT},       {"value", K_TEXT},
+    {"confidence", K_INT},  {"tlp", K_TEXT},        {"valid_from", K_INT},  {"valid_until", K_INT},
+    {"first_seen", K_INT},  {"last_seen", K_INT},   {"ext_id", K_TEXT},     {"description", K_TEXT},
+    {NULL, K_INT},
+};
+
 /* In foreign-key order. Every table of either backend's schema is here or
  * in `skipped` below, with the reason: tests/unit/store/test_copy_tables
  * lists both schemas and fails on a table that is in neither, so a table
@@ -263,6 +275,9 @@ static const table tables[] = {
     {"reports", "id", "id", reports_cols},
     /* a moved province's SIEMs go on from where they were */
     {"fwd_cursors", "name", NULL, fwd_cols},
+    /* imported intelligence: a moved province keeps matching it */
+    {"intel_sources", "name", NULL, intel_src_cols},
+    {"intel_indicators", "id", "id", intel_ind_cols},
 };
 #define N_TABLES (sizeof tables / sizeof tables[0])
 _Static_assert(N_TABLES <= CG_COPY_MAX_TABLES, "the copy report holds every table");

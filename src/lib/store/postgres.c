@@ -576,6 +576,30 @@ static const char *const migrations[] = {
     " last_sent bigint,"
     " last_error text,"
     " error_at bigint);",
+    /* threat intelligence in (store.h "threat intelligence"): the sources
+     * and their indicators, one row per source, type and value */
+    "CREATE TABLE intel_sources ("
+    " name text PRIMARY KEY,"
+    " kind text NOT NULL,"
+    " cursor text,"
+    " last_pull bigint,"
+    " last_error text,"
+    " error_at bigint);"
+    "CREATE TABLE intel_indicators ("
+    " id bigserial PRIMARY KEY,"
+    " source text NOT NULL REFERENCES intel_sources(name) ON DELETE CASCADE,"
+    " type text NOT NULL,"
+    " value text NOT NULL,"
+    " confidence bigint,"
+    " tlp text,"
+    " valid_from bigint NOT NULL,"
+    " valid_until bigint,"
+    " first_seen bigint NOT NULL,"
+    " last_seen bigint NOT NULL,"
+    " ext_id text,"
+    " description text,"
+    " UNIQUE(source, type, value));"
+    "CREATE INDEX intel_indicators_type ON intel_indicators(type, value);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -3124,6 +3148,8 @@ static cg_err pg_alert_update(cg_store_impl *st, const char *id, const json_t *u
 /* the syslog forwarding cursors, likewise */
 #include "backend_fwd.h"
 #include "postgres_fwd.c"
+#include "backend_intel.h"
+#include "postgres_intel.c"
 /* ---- triage of events ---------------------------------------------------- */
 
 /* One event's change inside the caller's transaction: the event row is
@@ -3994,6 +4020,7 @@ const cg_store_ops cg_store_postgres_ops = {
     .state = &pg_state_ops,
     .reports = &pg_reports_ops,
     .fwd = &pg_fwd_ops,
+    .intel = &pg_intel_ops,
     .challenge_issue = pg_challenge_issue,
     .challenge_consume = pg_challenge_consume,
     .public_report_add = pg_public_report_add,

@@ -463,6 +463,30 @@ static const char *const migrations[] = {
     " last_sent INTEGER,"
     " last_error TEXT,"
     " error_at INTEGER);",
+    /* threat intelligence in (store.h "threat intelligence"): the sources
+     * and their indicators, one row per source, type and value */
+    "CREATE TABLE intel_sources ("
+    " name TEXT PRIMARY KEY,"
+    " kind TEXT NOT NULL,"
+    " cursor TEXT,"
+    " last_pull INTEGER,"
+    " last_error TEXT,"
+    " error_at INTEGER);"
+    "CREATE TABLE intel_indicators ("
+    " id INTEGER PRIMARY KEY,"
+    " source TEXT NOT NULL REFERENCES intel_sources(name) ON DELETE CASCADE,"
+    " type TEXT NOT NULL,"
+    " value TEXT NOT NULL,"
+    " confidence INTEGER,"
+    " tlp TEXT,"
+    " valid_from INTEGER NOT NULL,"
+    " valid_until INTEGER,"
+    " first_seen INTEGER NOT NULL,"
+    " last_seen INTEGER NOT NULL,"
+    " ext_id TEXT,"
+    " description TEXT,"
+    " UNIQUE(source, type, value));"
+    "CREATE INDEX intel_indicators_type ON intel_indicators(type, value);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -3110,6 +3134,8 @@ static cg_err sq_alert_update(cg_store_impl *st, const char *id, const json_t *u
 /* the syslog forwarding cursors, likewise */
 #include "backend_fwd.h"
 #include "sqlite_fwd.c"
+#include "backend_intel.h"
+#include "sqlite_intel.c"
 /* ---- triage of events ---------------------------------------------------- */
 
 static const char SQL_TR_EVENT[] = "SELECT agency_id, time, severity FROM events WHERE seq=?";
@@ -3985,6 +4011,7 @@ const cg_store_ops cg_store_sqlite_ops = {
 	.state = &sq_state_ops,
 	.reports = &sq_reports_ops,
 	.fwd = &sq_fwd_ops,
+	.intel = &sq_intel_ops,
 	.challenge_issue = sq_challenge_issue,
 	.challenge_consume = sq_challenge_consume,
 	.public_report_add = sq_public_report_add,

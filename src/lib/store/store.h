@@ -434,6 +434,35 @@ cg_err cg_store_fwd_list(cg_store *st, json_t **items);
 cg_err cg_store_events_after(cg_store *st, int64_t after_seq, int64_t limit, json_t **items,
                              int64_t *upto);
 
+/* ---- threat intelligence in (share/intel.h)
+ *
+ * Indicators (a type -- domain, ipv4, ipv6, url, sha256, sha1, md5 -- and
+ * a normalized value) from named sources (a STIX file, a TAXII
+ * collection, a MISP instance), one row per source, type and value, with
+ * the source's confidence (0-100), TLP, validity and the id it has there.
+ * An indicator is active from valid_from until valid_until (none: no
+ * end); an expired one stays stored but stops matching. */
+/* Stores items ([{type, value, valid_from (ms), valid_until (ms or
+ * absent), confidence, tlp, ext_id, description}]) for source (made with
+ * kind "stix", "taxii" or "misp" when new) in one transaction: a value
+ * stored before is updated (its first_seen kept), a new one inserted;
+ * *added counts the new ones. */
+cg_err cg_store_intel_put(cg_store *st, const char *source, const char *kind,
+                          const json_t *items, int64_t now_ms, int64_t *added);
+/* Records a pull of source: error NULL -> last_pull = now, cursor (when
+ * not NULL) kept for the next pull, the last error cleared; else the
+ * error and its time. */
+cg_err cg_store_intel_pulled(cg_store *st, const char *source, const char *kind,
+                             const char *cursor, const char *error, int64_t now_ms);
+/* Every source by name: {name, kind, cursor, last_pull, last_error,
+ * error_at, indicators, active (valid at now_ms), next_expiry}. */
+cg_err cg_store_intel_sources(cg_store *st, int64_t now_ms, json_t **items);
+/* The indicators valid at now_ms (of type, or every type when NULL), by
+ * type and value, at most limit: [{type, value, source, confidence, tlp,
+ * valid_from, valid_until, ext_id, description}] (times RFC 3339). */
+cg_err cg_store_intel_active(cg_store *st, const char *type, int64_t now_ms, int64_t limit,
+                             json_t **items);
+
 /* ---- portal watch: its open findings (server/web_watch.h) -------------
  *
  * A finding (URL, kind) is open from the check that first sees it until a

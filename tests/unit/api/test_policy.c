@@ -42,7 +42,7 @@ static const struct {
     {CG_PRES_DRILL, {"", "RC", "RC", "RC", "R", "", "R", "", ""}},
     {CG_PRES_METRICS, {"", "R", "", "", "", "", "", "", "R"}},
     {CG_PRES_EXPOSURE, {"", "RC", "RC", "RC", "R", "", "R", "", ""}},
-    {CG_PRES_SHARING, {"", "R", "R", "", "", "", "R", "", ""}},
+    {CG_PRES_SHARING, {"", "RU", "R", "", "", "", "R", "", ""}},
     {CG_PRES_COMPLIANCE, {"", "RC", "RC", "RC", "R", "", "R", "", ""}},
     {CG_PRES_REPORT, {"", "RC", "RC", "RC", "R", "", "R", "", ""}},
 };

@@ -528,6 +528,7 @@ TEST(migration_backfill)
 	                   " DROP TABLE exposure_findings; DROP TABLE exposure_runs;"
 	                   " DROP TABLE reports;"
 	                   " DROP TABLE fwd_cursors;"
+	                   " DROP TABLE intel_indicators; DROP TABLE intel_sources;"
 	                   " DELETE FROM schema_version WHERE version >= 2",
 	                   NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
@@ -1267,6 +1268,72 @@ static int64_t fwd_drain(cg_store *st, int64_t *cur, int64_t limit, int64_t *see
 	return n;
 }
 
+/* Threat intelligence: an upsert per source, type and value; validity
+ * decides what is active; a pull's outcome kept on its source. */
+TEST(intel)
+{
+	cg_store *st = fresh();
+	json_t *items = json_pack(
+	    "[{s:s,s:s,s:I,s:I,s:s},{s:s,s:s,s:I,s:I},{s:s,s:s,s:I,s:s}]", "type", "domain",
+	    "value", "a.example", "valid_from", (json_int_t)1000, "confidence", (json_int_t)80,
+	    "tlp", "green", "type", "domain", "value", "old.example", "valid_from",
+	    (json_int_t)1000, "valid_until", (json_int_t)2000, "type", "sha256", "value",
+	    "abababababababababababababababababababababababababababababababab", "valid_from",
+	    (json_int_t)1000, "ext_id", "indicator--1");
+	int64_t added = -1;
+	CHECK(items != NULL);
+	CHECK(cg_store_intel_put(st, "partner", "taxii", items, 5000, &added) == CG_OK &&
+	      added == 3);
+	CHECK(cg_store_intel_put(st, "partner", "taxii", items, 6000, &added) == CG_OK &&
+	      added == 0);
+	CHECK(cg_store_intel_put(st, "other", "stix", items, 6000, &added) == CG_OK && added == 3);
+	/* refused: bad kind, a value missing, an empty name */
+	CHECK(cg_store_intel_put(st, "x", "csv", items, 1, &added) == CG_EINVAL);
+	json_t *bad = json_pack("[{s:s,s:I}]", "type", "domain", "valid_from", (json_int_t)1);
+	CHECK(cg_store_intel_put(st, "x", "stix", bad, 1, &added) == CG_EINVAL);
+	CHECK(cg_store_intel_put(st, "", "stix", items, 1, &added) == CG_EINVAL);
+	json_decref(bad);
+	json_decref(items);
+	json_t *act = NULL;
+	/* at 1500 all three of each source; at 2000 old.example has expired */
+	CHECK(cg_store_intel_active(st, NULL, 1500, 100, &act) == CG_OK &&
+	      json_array_size(act) == 6);
+	json_decref(act);
+	CHECK(cg_store_intel_active(st, "domain", 2000, 100, &act) == CG_OK);
+	CHECK(json_array_size(act) == 2);
+	json_t *a0 = json_array_get(act, 0);
+	CHECK_STR(cg_json_get_str(a0, "value"), "a.example");
+	CHECK_STR(cg_json_get_str(a0, "source"), "other");
+	CHECK(json_integer_value(json_object_get(a0, "confidence")) == 80);
+	json_decref(act);
+	CHECK(cg_store_intel_active(st, "domain", 500, 100, &act) == CG_OK &&
+	      json_array_size(act) == 0);
+	json_decref(act);
+	CHECK(cg_store_intel_active(st, NULL, 1500, 0, &act) == CG_EINVAL);
+	/* a failed pull keeps the cursor; a good one clears the error */
+	CHECK(cg_store_intel_pulled(st, "partner", "taxii", "2026-01-01T00:00:00Z", NULL, 7000) ==
+	      CG_OK);
+	CHECK(cg_store_intel_pulled(st, "partner", "taxii", NULL, "HTTP 401", 8000) == CG_OK);
+	json_t *src = NULL;
+	CHECK(cg_store_intel_sources(st, 2000, &src) == CG_OK && json_array_size(src) == 2);
+	json_t *p = json_array_get(src, 1);
+	CHECK_STR(cg_json_get_str(p, "name"), "partner");
+	CHECK_STR(cg_json_get_str(p, "cursor"), "2026-01-01T00:00:00Z");
+	CHECK_STR(cg_json_get_str(p, "last_error"), "HTTP 401");
+	CHECK(json_integer_value(json_object_get(p, "indicators")) == 3);
+	CHECK(json_integer_value(json_object_get(p, "active")) == 2);
+	json_decref(src);
+	CHECK(cg_store_intel_pulled(st, "partner", "taxii", NULL, NULL, 9000) == CG_OK);
+	CHECK(cg_store_intel_sources(st, 1500, &src) == CG_OK);
+	p = json_array_get(src, 1);
+	CHECK(json_is_null(json_object_get(p, "last_error")));
+	CHECK_STR(cg_json_get_str(p, "cursor"), "2026-01-01T00:00:00Z");
+	CHECK(json_integer_value(json_object_get(p, "active")) == 3);
+	CHECK(json_is_string(json_object_get(p, "next_expiry")));
+	json_decref(src);
+	cg_store_close(st);
+}
+
 TEST(fwd_cursors)
 {
 	cg_store *st = fresh();
@@ -1866,6 +1933,7 @@ int main(void)
 		RUN_ON(drills);
 		RUN_ON(reports);
 		RUN_ON(fwd_cursors);
+		RUN_ON(intel);
 		if (!pg_admin) /* SQLite only: a SQLite-file schema downgrade */
 			RUN_ON(migration_backfill);
 	}

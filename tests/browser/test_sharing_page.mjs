@@ -1,0 +1,111 @@
+/*
+ * test_sharing_page.mjs - the Chia sẻ page (page_sharing.js): an admin
+ * sees the intelligence sources (an imported STIX file with its counts, a
+ * scheduled TAXII source that cannot be reached with its error and a
+ * "pull now" that reaches the API), the syslog destination with its
+ * backlog and error, the TAXII collections partners pull, and the export
+ * links; in Vietnamese and in English. A source name written by someone
+ * else is shown as text, never run. The page is in the admin menu only.
+ * Screenshots in build/test-logs/.
+ */
+import { writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { tap, startServer, launchBrowser, newPage, uiLogin, apiLogin, call, cli, screenshots } from "./lib.mjs";
+
+const T = tap();
+const cleanups = [];
+const tmp = mkdtempSync(join(tmpdir(), "canhgac-sharing-"));
+const cfg = join(tmp, "canhgac.ini");
+/* port 1 on loopback: nothing listens, both fail at once */
+writeFileSync(cfg, "[intel.tinh-ban]\nkind = taxii\nurl = http://127.0.0.1:1/taxii2/api/collections/x/\ninterval = 3600\n\n" +
+	"[forward.siem]\nurl = tcp://127.0.0.1:1\nformat = cef\n");
+const srv = await startServer(["--config", cfg]);
+cleanups.push(() => srv.stop());
+const pw = srv.addUser("quantri", "admin");
+const admin = await apiLogin(srv.url, "quantri", pw);
+const bundle = join(tmp, "partner.json");
+const EVIL = "<img src=x onerror=alert(1)>";
+writeFileSync(bundle, JSON.stringify({ type: "bundle", id: "bundle--0b9a3c51-7c33-4b0e-9d3c-1a0f7d0e8f20", objects: [
+	{ type: "indicator", id: "indicator--0b9a3c51-7c33-4b0e-9d3c-1a0f7d0e8f21", pattern: "[domain-name:value = 'c2.example'] OR [ipv4-addr:value = '203.0.113.5']",
+		pattern_type: "stix", valid_from: "2026-01-01T00:00:00Z", valid_until: "2099-01-01T00:00:00Z" },
+	{ type: "indicator", id: "indicator--0b9a3c51-7c33-4b0e-9d3c-1a0f7d0e8f22", pattern: "[domain-name:value = 'old.example']",
+		pattern_type: "stix", valid_from: "2020-01-01T00:00:00Z", valid_until: "2021-01-01T00:00:00Z" }] }));
+const imp = cli(srv.dataDir, ["intel", "import", "--source", EVIL, bundle]);
+T.ok(imp.status === 0, "a STIX file imported under a hostile source name", imp.stderr);
+const ing = await call(srv.url, admin, "POST", "/tokens", { name: "ing", scope: "ingest" });
+await call(srv.url, { token: ing.json.token }, "POST", "/events",
+	JSON.stringify({ id: "e1", time: "2026-11-21T04:00:00Z", source: "web", kind: "defacement", severity: "high", summary: "x" }) + "\n",
+	"application/x-ndjson");
+let src = null;
+for (let i = 0; i < 150; i++) { // the TAXII source's first pull fails at start
+	const r = await call(srv.url, admin, "GET", "/intel/sources");
+	src = (r.json.items || []).find((s) => s.name === "tinh-ban" && s.last_error);
+	if (src) break;
+	await new Promise((r2) => setTimeout(r2, 200));
+}
+T.ok(src && /127\.0\.0\.1:1/.test(src.last_error), "API: the unreachable TAXII source has its error", src);
+let dest = null;
+for (let i = 0; i < 150; i++) { // the unreachable SIEM keeps its backlog
+	const r = await call(srv.url, admin, "GET", "/forwarding");
+	dest = (r.json.items || []).find((d) => d.name === "siem" && d.last_error && d.backlog > 0);
+	if (dest) break;
+	await new Promise((r2) => setTimeout(r2, 200));
+}
+T.ok(dest, "API: the unreachable SIEM has a backlog and an error", dest);
+
+const { context, close } = await launchBrowser();
+cleanups.unshift(close);
+const { page, log } = await newPage(context);
+await uiLogin(page, srv.url, "quantri", pw);
+await page.click("#nav-sharing");
+await T.step("the intelligence sources with their counts, expiry and errors", async () => {
+	await page.waitForSelector("#share-intel tbody tr");
+	const rows = await page.$$eval("#share-intel tbody tr", (trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
+	const file = rows.find((r) => r[0] === EVIL) || [];
+	const taxii = rows.find((r) => r[0] === "tinh-ban") || [];
+	/* source, kind, indicators, valid now, next expiry, last pull, error, action */
+	if (rows.length !== 2 || file[1] !== "Tệp STIX" || file[2] !== "3" || file[3] !== "2" || file[7] !== ""
+		|| taxii[1] !== "TAXII" || !taxii[6].includes("127.0.0.1:1") || taxii[7] !== "Lấy ngay")
+		throw new Error(JSON.stringify(rows));
+	return true;
+});
+await T.step("a hostile source name is text, not markup", async () =>
+	(await page.$$("#share-intel img")).length === 0 && log.dialogs.length === 0);
+await T.step("the syslog destination with its backlog and error", async () => {
+	await page.waitForSelector("#share-forwarding tbody tr");
+	const cells = await page.$$eval("#share-forwarding tbody tr td", (tds) => tds.map((td) => td.textContent));
+	/* destination, sent, backlog, cursor, last sent, error */
+	if (cells[0] !== "siem" || cells[2] !== String(dest.backlog) || cells[5] !== dest.last_error)
+		throw new Error(JSON.stringify(cells));
+	return (await page.textContent("#share-forwarding thead")).includes("Còn chờ gửi");
+});
+await T.step("the TAXII collections and the export links", async () => {
+	await page.waitForSelector("#share-taxii tbody tr");
+	const rows = await page.$$eval("#share-taxii tbody tr", (trs) => trs.map((tr) => tr.textContent));
+	return rows.length === 5 && rows.some((r) => r.includes("tlp-green") && r.includes("/taxii2/api/collections/"))
+		&& (await page.getAttribute("#share-misp", "href")) === "/api/v1/export/misp?tlp=green";
+});
+await screenshots(page, "sharing");
+await T.step("pull now reaches the API and says so", async () => {
+	await page.click("#share-intel tbody tr:has-text('tinh-ban') button");
+	await page.waitForSelector(".toast:has-text('tinh-ban')");
+	return true;
+});
+await T.step("the English switch relabels the page", async () => {
+	await page.click("#lang-switch");
+	await page.waitForSelector("#content h1:text-is('Sharing')");
+	const ok = (await page.textContent("#share-intel thead")).includes("Valid now")
+		&& (await page.textContent("#share-forwarding thead")).includes("Backlog");
+	await page.click("#lang-switch");
+	return ok;
+});
+
+const apw = srv.addUser("phantich", "analyst");
+const ctx2 = await context.browser().newContext();
+cleanups.unshift(() => ctx2.close());
+const p2 = await newPage(ctx2);
+await uiLogin(p2.page, srv.url, "phantich", apw);
+T.ok((await p2.page.$("#nav-sharing")) === null, "an analyst has no Chia sẻ menu entry");
+T.ok(log.pageErrors.length === 0 && log.dialogs.length === 0, "no page errors", log.pageErrors.join("\n"));
+await T.done(cleanups);

@@ -1,0 +1,90 @@
+/*
+ * page_sharing.js - the Chia sẻ (sharing) page, admins only: where the
+ * province's findings go and where intelligence comes from, each with its
+ * state (docs/sharing.md, docs/forwarding.md):
+ *   - intelligence sources (GET /intel/sources): kind, indicators, those
+ *     valid now, the next expiry, the last pull and its error, and "pull
+ *     now" for the scheduled TAXII and MISP sources (POST /intel/pull);
+ *   - syslog destinations (GET /forwarding): events sent, the backlog
+ *     (events stored after the destination's cursor) and the last error;
+ *   - the TAXII 2.1 collections partners pull (GET /taxii2/api/collections/
+ *     with the TAXII media type) and the STIX and MISP exports.
+ * Every value shown is written by someone else (a partner's source name,
+ * an error from a remote server): it goes in as text, never as markup.
+ */
+"use strict";
+
+async function pageSharing(main) {
+	const intel = el("div"), fwd = el("div"), taxii = el("div");
+	main.append(pageHeader(t("share_title")), el("p", { class: "muted" }, t("share_intro")),
+		el("h2", null, t("share_intel_title")), intel,
+		el("h2", null, t("share_fwd_title")), fwd,
+		el("h2", null, t("share_taxii_title")), taxii,
+		el("h2", null, t("share_export_title")),
+		el("section", { class: "panel", id: "share-exports" },
+			el("p", null, el("a", { href: "/api/v1/export/stix?tlp=green", download: "canhgac-stix.json", id: "share-stix" }, t("share_export_stix"))),
+			el("p", null, el("a", { href: "/api/v1/export/misp?tlp=green", download: "canhgac-misp.json", id: "share-misp" }, t("share_export_misp"))),
+			el("p", { class: "muted" }, t("share_export_note"))));
+	const errCell = (v) => v ? el("span", { class: "mono" }, v) : "";
+	const pullNow = (s) => (s.kind === "taxii" || s.kind === "misp")
+		? button(t("share_pull_now"), async () => {
+			try {
+				await api("POST", "/intel/pull", { query: { source: s.name } });
+				toast(t("share_pull_queued", { name: s.name }));
+			} catch (e) {
+				toast(errorText(e), "error");
+			}
+		}, "btn-small")
+		: "";
+	const loadIntel = async () => {
+		try {
+			const res = await api("GET", "/intel/sources");
+			clear(intel).append(el("section", { class: "panel", id: "share-intel" }, table([
+				{ label: t("share_col_source"), value: (s) => el("span", { class: "mono" }, s.name) },
+				{ label: t("share_col_kind"), value: (s) => badge(t("share_kind_" + s.kind) || s.kind) },
+				{ label: t("share_col_indicators"), class: "num", value: (s) => fmtNum(s.indicators || 0) },
+				{ label: t("share_col_active"), class: "num", value: (s) => fmtNum(s.active || 0) },
+				{ label: t("share_col_expiry"), class: "nowrap", value: (s) => s.next_expiry ? timeEl(s.next_expiry) : el("span", { class: "muted" }, t("share_none")) },
+				{ label: t("share_col_last_pull"), class: "nowrap", value: (s) => s.last_pull ? timeEl(s.last_pull) : el("span", { class: "muted" }, t("job_never")) },
+				{ label: t("share_col_error"), class: "summary", value: (s) => errCell(s.last_error) },
+				{ label: "", value: pullNow },
+			], res.items || [])));
+		} catch (e) {
+			clear(intel).appendChild(notice("error", errorText(e)));
+		}
+	};
+	const loadFwd = async () => {
+		try {
+			const res = await api("GET", "/forwarding");
+			clear(fwd).append(el("section", { class: "panel", id: "share-forwarding" }, table([
+				{ label: t("share_col_dest"), value: (d) => el("span", { class: "mono" }, d.name) },
+				{ label: t("share_col_sent"), class: "num", value: (d) => fmtNum(d.sent || 0) },
+				{ label: t("share_col_backlog"), class: "num", value: (d) => d.backlog > 0 ? badge(fmtNum(d.backlog), "warn") : fmtNum(0) },
+				{ label: t("share_col_cursor"), class: "num", value: (d) => fmtNum(d.last_seq || 0) },
+				{ label: t("share_col_last_sent"), class: "nowrap", value: (d) => d.last_sent ? timeEl(d.last_sent) : el("span", { class: "muted" }, t("job_never")) },
+				{ label: t("share_col_error"), class: "summary", value: (d) => errCell(d.last_error) },
+			], res.items || [])));
+		} catch (e) {
+			clear(fwd).appendChild(notice("error", errorText(e)));
+		}
+	};
+	const loadTaxii = async () => {
+		try {
+			const res = await fetch("/taxii2/api/collections/", { headers: { Accept: "application/taxii+json;version=2.1" }, credentials: "same-origin", cache: "no-store" });
+			const body = await res.json();
+			if (!res.ok) throw new ApiError(res.status, body.title || body.error || String(res.status));
+			clear(taxii).append(el("section", { class: "panel", id: "share-taxii" },
+				el("p", { class: "muted" }, t("share_taxii_note")),
+				table([
+					{ label: t("share_col_collection"), value: (c) => el("span", { class: "mono" }, c.alias || "") },
+					{ label: t("share_col_title"), value: (c) => c.title || "" },
+					{ label: t("share_col_url"), value: (c) => el("span", { class: "mono" }, "/taxii2/api/collections/" + c.id + "/") },
+				], body.collections || [])));
+		} catch (e) {
+			clear(taxii).appendChild(notice("error", errorText(e)));
+		}
+	};
+	const load = async () => { await Promise.all([loadIntel(), loadFwd(), loadTaxii()]); };
+	await load();
+	autoRefresh(load);
+}
