@@ -1,0 +1,22 @@
+/*
+ * commands_win.c - the command table of the Windows build (docs/windows.md).
+ * It lists only the commands whose code has been brought to Windows; the
+ * rest of canhgac (the server, the Linux-only audits) is not in this
+ * program, so `canhgac.exe help` shows exactly what works. A row moves here
+ * (same name, same help text as in commands.c) when its command builds and
+ * is tested under Wine.
+ */
+#include "cli.h"
+
+int cmd_help(cg_cli *cli);
+int cmd_version(cg_cli *cli);
+
+const cg_command cg_commands[] = {
+    {"help", cmd_help, "Show the commands, or one command's options.",
+     "[--man] [COMMAND] | --man-dir DIR",
+     "  --man            the page as a man page (roff), canhgac(1) without COMMAND\n"
+     "  --man-dir DIR    write every man page into DIR (as the build installs them)\n"},
+    {"version", cmd_version, "Show the version, build options and library versions.", "", ""},
+};
+
+const int cg_ncommands = (int)(sizeof cg_commands / sizeof cg_commands[0]);
