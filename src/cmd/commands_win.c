@@ -8,10 +8,18 @@
  */
 #include "cli.h"
 
+int cmd_fim_scan(cg_cli *cli);
 int cmd_help(cg_cli *cli);
 int cmd_version(cg_cli *cli);
 
 const cg_command cg_commands[] = {
+    {"fim scan", cmd_fim_scan,
+     "File integrity of web roots: hash every file, report new or changed scripts.",
+     "ROOT... [-j N]",
+     "  -j, --threads N   hashing threads (default: the number of cores)\n"
+     "baseline in DATA/fim/baseline; the first run records it and reports nothing.\n"
+     "new/changed .php .phtml .asp(x) .ashx .asmx .jsp(x) .htaccess ... are alerts\n"
+     "(high, exit 1); other files are recorded as info.\n"},
     {"help", cmd_help, "Show the commands, or one command's options.",
      "[--man] [COMMAND] | --man-dir DIR",
      "  --man            the page as a man page (roff), canhgac(1) without COMMAND\n"
