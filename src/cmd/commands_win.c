@@ -10,6 +10,7 @@
 
 int cmd_fim_scan(cg_cli *cli);
 int cmd_help(cg_cli *cli);
+int cmd_scan_secrets(cg_cli *cli);
 int cmd_version(cg_cli *cli);
 
 const cg_command cg_commands[] = {
@@ -24,6 +25,16 @@ const cg_command cg_commands[] = {
      "[--man] [COMMAND] | --man-dir DIR",
      "  --man            the page as a man page (roff), canhgac(1) without COMMAND\n"
      "  --man-dir DIR    write every man page into DIR (as the build installs them)\n"},
+    {"scan secrets", cmd_scan_secrets,
+     "Find documents marked MẬT / TỐI MẬT / TUYỆT MẬT (and uninspectable ones).",
+     "[--threads N] [--json] PATH...",
+     "  -j, --threads N  worker threads (default: number of cores)\n"
+     "  --json           one JSON object per finding, then a summary object\n"
+     "Formats: docx xlsx pptx odt ods odp rtf eml html, text in UTF-8, UTF-16\n"
+     "(BOM), TCVN3 (.VnTime) and VNI; zip/tar archives. Not yet on Windows: pdf,\n"
+     "doc, xls, ppt, msg (reported as uninspectable).\n"
+     "Encrypted, corrupt or oversized documents are reported as uninspectable.\n"
+     "Exit: 0 none found, 1 markings or uninspectable documents, 2 error.\n"},
     {"version", cmd_version, "Show the version, build options and library versions.", "", ""},
 };
 
