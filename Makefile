@@ -11,7 +11,9 @@
 #   make fuzz-run FUZZ=fuzz_config SECONDS=60
 #   make format    clang-format the C sources
 #   make deb       Debian packages in build/deb/ (docs/packaging.md)
-.PHONY: all deps build asan fuzz fuzz-run run test format clean deb
+#   make windows   build-win/canhgac.exe, cross-built (docs/windows.md)
+#   make windows-test  the Windows build's tests under Wine
+.PHONY: all deps build asan fuzz fuzz-run run test format clean deb windows windows-test
 
 all: build
 
@@ -53,6 +55,12 @@ run: build
 test: deps
 	tests/run.sh
 
+windows:
+	@scripts/win-build.sh
+
+windows-test:
+	@scripts/win-build.sh test
+
 deb: deps
 	@scripts/make-deb.sh
 
@@ -60,4 +68,4 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-win

@@ -125,6 +125,36 @@ for exe in $(find build/tests/unit -type f -executable -name "test_*" | sort); d
 	run_suite "unit-asan/$t" 600 "build-asan/${exe#build/}"
 done
 
+# The Windows build (docs/windows.md): canhgac.exe and the unit tests of
+# the portable parts, cross-built with mingw-w64 and run under Wine, and
+# tests/windows/*.sh driving canhgac.exe under Wine. They run when the
+# cross compiler and Wine are installed (WINDOWS=0 skips them); WINDOWS=1
+# installs both and cross-builds the libraries first (scripts/win-deps.sh:
+# several minutes on a fresh machine, cached after; not done by default).
+win_wine_ok() { command -v x86_64-w64-mingw32-gcc >/dev/null &&
+	{ command -v wine64 >/dev/null || [ -x /usr/lib/wine/wine64 ]; }; }
+if [ "${WINDOWS:-}" = 1 ] || { [ "${WINDOWS:-}" != 0 ] && win_wine_ok; }; then
+	# (with TEST_FILTER, only a filter naming "windows" builds them)
+	if [ -z "${TEST_FILTER:-}" ] || [[ $TEST_FILTER == *windows* ]]; then
+		t0=$SECONDS
+		if scripts/win-build.sh --wine >"$LOGDIR/win-build.log" 2>&1; then
+			echo "windows build: $((SECONDS - t0))s"
+			for exe in build-win/meson/win/test_*.exe; do
+				[ -f "$exe" ] || continue
+				t=$(basename "${exe%.exe}")
+				run_suite "windows/$t" 300 scripts/win-wine.sh "$exe"
+			done
+			for t in tests/windows/*.sh; do
+				[ -f "$t" ] || continue
+				run_suite "windows/$(basename "${t%.sh}")" 600 bash "$t"
+			done
+		else
+			echo "windows build failed:"; tail -30 "$LOGDIR/win-build.log"
+			failed=$((failed + 1)); failures+=("build:windows")
+		fi
+	fi
+fi
+
 # Integration and browser tests drive the sanitized binary.
 export CANHGAC="$ROOT/build-asan/canhgac"
 export CANHGAC_RELEASE="$ROOT/build/canhgac"

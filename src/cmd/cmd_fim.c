@@ -19,6 +19,7 @@
 #include "core/fileio.h"
 #include "core/json.h"
 #include "fim/fim.h"
+#include "platform/path.h"
 
 typedef struct fo {
 	bool json;
@@ -85,8 +86,7 @@ int cmd_fim_scan(cg_cli *cli)
 			return cg_cli_usage_error(cli, "%s: not a directory", cli->pos[i]);
 	}
 	o.json = cli->json;
-	if (gethostname(o.host, sizeof o.host - 1) != 0)
-		snprintf(o.host, sizeof o.host, "localhost");
+	cg_hostname(o.host, sizeof o.host);
 	char dir[PATH_MAX], base[PATH_MAX];
 	snprintf(dir, sizeof dir, "%s/fim", cli->data_dir);
 	snprintf(base, sizeof base, "%s/fim/baseline", cli->data_dir);

@@ -7,10 +7,10 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "hex.h"
 #include "json.h"
+#include "platform/random.h"
 #include "timeutil.h"
 
 #define EV_STR2(x) #x
@@ -38,11 +38,9 @@ cg_err cg_severity_parse(const char *name, cg_severity *out)
 void cg_event_new_id(char out[33])
 {
 	unsigned char r[16];
-	size_t got = 0;
-	while (got < sizeof r) {
-		ssize_t n = getrandom(r + got, sizeof r - got, 0);
-		if (n > 0)
-			got += (size_t)n;
+	/* The system's generator does not fail on a running system; an id
+	 * must be random, so retry rather than fall back to anything weaker. */
+	while (cg_random_bytes(r, sizeof r) != CG_OK) {
 	}
 	cg_hex_encode(r, 16, out);
 }

@@ -9,9 +9,14 @@
  * malware scan) and the emit callback (a durable spool append) never run
  * under the table's lock.
  *
- * Hashing uses OpenSSL's SHA-256 (libcrypto), which uses the CPU's SHA
- * instructions where there are any: the pass is meant to be as cheap as
- * `sha256sum` over the same files, or cheaper thanks to the threads.
+ * Hashing goes through malware/digest.h: OpenSSL's SHA-256 (libcrypto) on
+ * Linux, which uses the CPU's SHA instructions where there are any (the
+ * pass is meant to be as cheap as `sha256sum` over the same files, or
+ * cheaper thanks to the threads); CNG on Windows.
+ *
+ * The change notification (the inotify section below) is Linux only for
+ * now: the Windows build has the pass (`fim scan`), not the watch
+ * (docs/windows.md: ReadDirectoryChangesW is to come, in its own file).
  */
 #include "fim/fim.h"
 
@@ -20,13 +25,14 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <openssl/evp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#ifdef __linux__
 #include <sys/inotify.h>
+#endif
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -36,6 +42,8 @@
 #include "core/limits.h"
 #include "core/timeutil.h"
 #include "fs/walk.h"
+#include "malware/digest.h"
+#include "platform/path.h"
 
 typedef struct entry {
 	struct entry *next;
@@ -200,7 +208,7 @@ static bool get_path(cg_slice s, char *out, size_t n)
 		out[k++] = c;
 	}
 	out[k] = '\0';
-	return k > 0 && out[0] == '/';
+	return k > 0 && cg_path_is_absolute(out);
 }
 
 static cg_err load_baseline(cg_fim *f, cg_buf *why)
@@ -304,7 +312,7 @@ cg_err cg_fim_open(const cg_fim_opts *opts, cg_fim **out, cg_buf *why)
 	f->roots = calloc((size_t)opts->nroots + 1, sizeof *f->roots);
 	cg_err err = f->buckets && f->roots ? CG_OK : CG_ENOMEM;
 	for (int i = 0; !err && i < opts->nroots; i++) {
-		char *r = realpath(opts->roots[i], NULL);
+		char *r = cg_abspath(opts->roots[i]);
 		struct stat st;
 		if (!r || stat(r, &st) != 0 || !S_ISDIR(st.st_mode)) {
 			if (why)
@@ -366,8 +374,8 @@ uint64_t cg_fim_count(cg_fim *f)
 /* Hashes an open file; *size gets the bytes read. */
 static bool hash_fd(int fd, unsigned char sha[32], uint64_t *size)
 {
-	EVP_MD_CTX *c = EVP_MD_CTX_new();
-	bool ok = c && EVP_DigestInit_ex(c, EVP_sha256(), NULL);
+	cg_digest *c = NULL;
+	bool ok = cg_digest_new(true, false, &c) == CG_OK;
 	unsigned char buf[64 * 1024];
 	uint64_t total = 0;
 	while (ok) {
@@ -378,12 +386,11 @@ static bool hash_fd(int fd, unsigned char sha[32], uint64_t *size)
 			ok = r == 0;
 			break;
 		}
-		ok = EVP_DigestUpdate(c, buf, (size_t)r);
+		ok = cg_digest_update(c, buf, (size_t)r) == CG_OK;
 		total += (uint64_t)r;
 	}
-	unsigned int n = 0;
-	ok = ok && EVP_DigestFinal_ex(c, sha, &n) && n == 32;
-	EVP_MD_CTX_free(c);
+	ok = ok && cg_digest_final(c, sha, NULL) == CG_OK;
+	cg_digest_free(c);
 	*size = total;
 	return ok;
 }
@@ -425,9 +432,8 @@ static void make_event(cg_fim *f, cg_event *ev, const char *kind, cg_severity se
 	int n = snprintf(idsrc, sizeof idsrc, "%s|%s|%s|%s|%" PRId64, kind, path, hx, ho,
 			 now ? now->mtime_ns : old ? old->mtime_ns : 0);
 	unsigned char d[32];
-	unsigned int dl = 0;
-	if (n > 0 && EVP_Digest(idsrc, (size_t)n < sizeof idsrc ? (size_t)n : sizeof idsrc - 1, d,
-				&dl, EVP_sha256(), NULL)) {
+	if (n > 0 && cg_digest_sha256(idsrc, (size_t)n < sizeof idsrc ? (size_t)n : sizeof idsrc - 1,
+				      d) == CG_OK) {
 		cg_hex_encode(d, 16, hx);
 		snprintf(ev->id, sizeof ev->id, "fim-%.32s", hx);
 	}
@@ -543,7 +549,7 @@ static void check_file(cg_fim *f, const char *path, const char *how, bool quiet)
 	close(fd);
 	if (!ok)
 		return;
-	now.mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+	now.mtime_ns = cg_stat_mtime_ns(&st);
 	pthread_mutex_lock(&f->mu);
 	if (f->st) {
 		f->st->files++;
@@ -624,6 +630,7 @@ cg_err cg_fim_pass(cg_fim *f, cg_fim_stats *st)
 	return err;
 }
 
+#ifdef __linux__
 /* ---- inotify ---------------------------------------------------------- */
 
 #define WATCH_MASK (IN_CREATE | IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | \
@@ -810,3 +817,4 @@ cg_err cg_fim_watch_process(cg_fim *f, bool *need_pass)
 	flush_pending(f);
 	return CG_OK;
 }
+#endif /* __linux__ */

@@ -16,11 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "core/buf.h"
 #include "core/limits.h"
+#include "platform/fmap.h"
 
 #define AR_BLOCK 65536
 #define AR_MAX_PATH 4096
@@ -319,10 +319,10 @@ cg_err cg_archive_read_fd(int fd, const char *display_path, const cg_archive_lim
 	struct stat st;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
 		return CG_EUNSUPPORTED;
-	void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (map == MAP_FAILED)
+	const void *map = cg_fmap(fd, (size_t)st.st_size, false);
+	if (!map)
 		return CG_EIO;
 	cg_err err = cg_archive_read_mem(map, (size_t)st.st_size, display_path, limits, v);
-	munmap(map, (size_t)st.st_size);
+	cg_funmap(map, (size_t)st.st_size);
 	return err;
 }

@@ -3,9 +3,14 @@
  * built in memory with libarchive's writer. */
 #include <archive.h>
 #include <archive_entry.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "core/buf.h"
+#include "core/event.h"
+#include "core/fileio.h"
 #include "fs/archive.h"
 #include "../test.h"
 
@@ -220,6 +225,41 @@ TEST(truncated_zip_reported)
 	free(zip.p);
 }
 
+#ifndef O_BINARY
+#define O_BINARY 0
+#endif
+
+/* cg_archive_read_fd maps the file (platform/fmap.h: mmap on Linux, a file
+ * mapping on Windows) and reads the same members as from memory. */
+TEST(read_fd_maps_the_file)
+{
+	member inner[] = { { "a.aspx", "<%@ Page %>", 11 }, { "b.txt", "hello", 5 } };
+	mem zip = build("zip", inner, 2, NULL);
+	const char *tmp = getenv("TMPDIR");
+	if (!tmp)
+		tmp = getenv("TEMP");
+	if (!tmp)
+		tmp = "/tmp";
+	char id[33], path[1024];
+	cg_event_new_id(id);
+	snprintf(path, sizeof path, "%s/cg-archive-%s.zip", tmp, id);
+	CHECK(cg_write_file_atomic(path, zip.p, zip.len, 0600, NULL) == CG_OK);
+	int fd = open(path, O_RDONLY | O_BINARY);
+	CHECK(fd >= 0);
+	log l;
+	cg_archive_visitor v = visitor(&l);
+	CHECK(fd >= 0 && cg_archive_read_fd(fd, "site.zip", NULL, &v) == CG_OK);
+	const char *m = cg_buf_cstr(&l.members);
+	CHECK(strstr(m, "site.zip!a.aspx(11,0)[<%@ Page]") != NULL);
+	CHECK(strstr(m, "site.zip!b.txt(5,0)[hello]") != NULL);
+	CHECK(l.problems.len == 0);
+	if (fd >= 0)
+		close(fd);
+	remove(path);
+	log_free(&l);
+	free(zip.p);
+}
+
 int main(void)
 {
 	RUN(zip_members_and_nesting);
@@ -230,5 +270,6 @@ int main(void)
 	RUN(nesting_depth_limited);
 	RUN(encrypted_member_reported);
 	RUN(truncated_zip_reported);
+	RUN(read_fd_maps_the_file);
 	return test_done();
 }

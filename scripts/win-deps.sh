@@ -1,0 +1,254 @@
+#!/usr/bin/env bash
+# Cross-build the libraries of the Windows agent (docs/windows.md) from
+# Debian's own source packages, into a cached prefix.
+#
+#   scripts/win-deps.sh            toolchain + libraries into build-win/deps
+#   scripts/win-deps.sh --wine     also wine64 (the Windows tests run under it)
+#   scripts/win-deps.sh --msi      also msitools (wixl builds the MSI)
+#   scripts/win-deps.sh --print-prefix   the prefix, nothing else
+#
+# What it does, in order, each step skipped when already done:
+#   0. the prefix: ${XDG_CACHE_HOME:-~/.cache}/canhgac/win-deps, or
+#      $CANHGAC_WIN_DEPS (rm -rf it to rebuild everything);
+#   1. installs mingw-w64 (the POSIX-threads gcc: winpthreads gives the
+#      engines their pthreads), dpkg-dev and the autotools with apt-get;
+#   2. adds a deb-src entry mirroring the machine's own deb entries when
+#      apt has none (apt-get source needs one), and runs apt-get update;
+#   3. reads the source versions apt would fetch (apt-cache showsrc, local)
+#      and hashes them with this script and the compiler's version into a
+#      key; when PREFIX/.key holds that key it stops there, so a rerun
+#      costs a few dpkg/apt-cache queries;
+#   4. otherwise fetches each source with `apt-get source` (Debian's
+#      patches applied) and builds it static, for x86_64-w64-mingw32.
+#
+# The libraries: zlib, jansson, utf8proc, libarchive (zlib only: the
+# containers the scanners open) and libyara (optional for now, see below) (without its OpenSSL-based
+# hash/pe-signature code and without magic/cuckoo/dotnet: the shipped rules
+# import no module). OpenSSL is not cross-built: digests come from the
+# Windows CNG (BCrypt) behind src/lib/platform/digest.h. The secrets
+# engine's heavy readers (poppler with its C++/glib stack, libgsf with
+# glib) are not cross-built either: on Windows, OLE2 compound files are read
+# with the system's structured storage (StgOpenStorageEx) and PDF/Office
+# text through IFilter, behind the same extraction interface (see
+# docs/windows.md for which of these exist yet).
+#
+# Reproducible: fixed SOURCE_DATE_EPOCH, source paths mapped away with
+# -ffile-prefix-map, deterministic archives (ar D), the same Debian source
+# versions giving the same key.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+TRIPLE=x86_64-w64-mingw32
+OUT=$ROOT/build-win
+# The prefix is kept outside the work tree, so a fresh clone on the same
+# machine (CI) finds it built; its .pc files are relocatable.
+PREFIX=${CANHGAC_WIN_DEPS:-${XDG_CACHE_HOME:-$HOME/.cache}/canhgac/win-deps}
+SRC=$OUT/deps-src
+
+want_wine=0 want_msi=0
+for a in "$@"; do
+	case $a in
+	--wine) want_wine=1 ;;
+	--msi) want_msi=1 ;;
+	--print-prefix) echo "$PREFIX"; exit 0 ;;
+	*) echo "win-deps: unknown option '$a'" >&2; exit 2 ;;
+	esac
+done
+
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+
+# --- 1. packages --------------------------------------------------------
+pkgs=(gcc-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev
+	dpkg-dev autoconf automake libtool make pkg-config)
+[ $want_wine = 1 ] && pkgs+=(wine64)
+[ $want_msi = 1 ] && pkgs+=(msitools)
+missing=()
+for p in "${pkgs[@]}"; do
+	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$st" = installed ] || missing+=("$p")
+done
+updated=0
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "win-deps: installing ${missing[*]}" >&2
+	$SUDO apt-get update -qq
+	updated=1
+	$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+# The POSIX-threads variant of the compiler: the win32-threads one has no
+# <pthread.h> the engines can use.
+if [ "$(readlink -f "$(command -v $TRIPLE-gcc)")" != "$(readlink -f /usr/bin/$TRIPLE-gcc-posix)" ]; then
+	$SUDO update-alternatives --set $TRIPLE-gcc /usr/bin/$TRIPLE-gcc-posix >&2 || true
+fi
+
+# --- 2. deb-src ---------------------------------------------------------
+has_src() {
+	grep -rqsE '^(Types:.*deb-src|deb-src )' /etc/apt/sources.list /etc/apt/sources.list.d/
+}
+if ! has_src; then
+	echo "win-deps: adding deb-src entries (apt-get source needs them)" >&2
+	if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+		sed -E 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources |
+			$SUDO tee /etc/apt/sources.list.d/canhgac-deb-src.sources >/dev/null
+	else
+		grep -hE '^deb ' /etc/apt/sources.list | sed 's/^deb /deb-src /' |
+			$SUDO tee /etc/apt/sources.list.d/canhgac-deb-src.list >/dev/null
+	fi
+	updated=0
+fi
+srcvers() { apt-cache showsrc "$1" 2>/dev/null | sed -n 's/^Version: //p' | sort -uVr; }
+srcver() { srcvers "$1" | head -1; }
+if [ -z "$(srcver zlib)" ] && [ $updated = 0 ]; then
+	$SUDO apt-get update -qq
+fi
+
+# --- 3. the key ---------------------------------------------------------
+SOURCES=(zlib jansson utf8proc libarchive yara)
+declare -A VER
+keytext="$(sha256sum "$0" | cut -d' ' -f1) $($TRIPLE-gcc -dumpversion)"
+for s in "${SOURCES[@]}"; do
+	VER[$s]=$(srcver "$s")
+	[ -n "${VER[$s]}" ] || { echo "win-deps: apt knows no source package '$s'" >&2; exit 1; }
+	keytext+=" $s=${VER[$s]}"
+done
+key=$(printf '%s' "$keytext" | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$PREFIX/.key" 2>/dev/null)" = "$key" ]; then
+	exit 0
+fi
+
+# --- 4. build -----------------------------------------------------------
+t0=$SECONDS
+rm -rf "$SRC"
+mkdir -p "$PREFIX"/{lib,include,bin} "$SRC"
+rm -f "$PREFIX/.key"
+export SOURCE_DATE_EPOCH=1700000000
+CFLAGS="-O2 -g0 -ffile-prefix-map=$SRC=. -ffile-prefix-map=$PREFIX=."
+export CC=$TRIPLE-gcc AR=$TRIPLE-ar RANLIB=$TRIPLE-ranlib ARFLAGS=crD
+export PKG_CONFIG_LIBDIR=$PREFIX/lib/pkgconfig PKG_CONFIG_PATH=
+JOBS=${JOBS:-$(nproc)}
+LOG=$OUT/deps-build.log
+: >"$LOG"
+# fetch NAME: Debian's source package, unpacked with its patches, into
+# $SRC; prints the unpacked directory and records the version built. The
+# newest version apt lists comes first; when the archive cannot serve it
+# (a security upload whose source the mirror lacks), the next one is tried.
+fetch() {
+	local v
+	for v in $(srcvers "$1"); do
+		if (cd "$SRC" && apt-get source -qq --only-source "$1=$v" >>"$LOG" 2>&1); then
+			echo "$1 $v" >>"$SRC/BUILT"
+			find "$SRC" -mindepth 1 -maxdepth 1 -type d -name "$1-*" | head -1
+			return 0
+		fi
+		echo "win-deps: $1 $v could not be fetched; trying an older version" >&2
+	done
+	echo "win-deps: apt-get source $1 failed (see $LOG)" >&2
+	return 1
+}
+# built NAME: true when NAME was built into the prefix from the source
+# version apt offers now, by this compiler (a package is rebuilt alone when
+# its version moves; rm -rf build-win/deps rebuilds all).
+built() {
+	[ "$(cat "$PREFIX/.built-$1" 2>/dev/null)" = "${VER[$1]} $($CC -dumpversion)" ] &&
+		grep -h "^$1 " "$PREFIX/.built-$1.v" >>"$SRC/BUILT"
+}
+done_() { echo "${VER[$1]} $($CC -dumpversion)" >"$PREFIX/.built-$1"; grep "^$1 " "$SRC/BUILT" >"$PREFIX/.built-$1.v"; }
+step() { echo "win-deps: $1" >&2; }
+# Debian builds these with dh_autoreconf (its patches touch configure.ac
+# and Makefile.am): so does this script, with the machine's autotools.
+reconf() { autoreconf -fi >>"$LOG" 2>&1; }
+conf() { # autotools configure for the cross target, static only
+	./configure --host=$TRIPLE --prefix="$PREFIX" --disable-shared --enable-static \
+		CFLAGS="$CFLAGS" "$@" >>"$LOG" 2>&1
+}
+
+if ! built zlib; then
+	step zlib
+	d=$(fetch zlib)
+	# Debian's tarball has no win32/ (removed as non-free build files): the
+	# library is its fifteen C files, compiled here.
+	(cd "$d" && for f in adler32 compress crc32 deflate gzclose gzlib gzread gzwrite infback \
+		inffast inflate inftrees trees uncompr zutil; do
+		$CC $CFLAGS -c $f.c -o $f.o || exit 1
+	done && $AR crD "$PREFIX/lib/libz.a" ./*.o && cp zlib.h zconf.h "$PREFIX/include/") >>"$LOG" 2>&1
+	mkdir -p "$PREFIX/lib/pkgconfig"
+	cat >"$PREFIX/lib/pkgconfig/zlib.pc" <<-EOF
+	prefix=$PREFIX
+	libdir=\${prefix}/lib
+	includedir=\${prefix}/include
+	Name: zlib
+	Description: zlib compression library
+	Version: $(sed -n 's/^zlib [0-9]*:*\([0-9.]*\).*/\1/p' "$SRC/BUILT")
+	Libs: -L\${libdir} -lz
+	Cflags: -I\${includedir}
+	EOF
+	done_ zlib
+fi
+
+if ! built jansson; then
+	step jansson
+	d=$(fetch jansson)
+	(cd "$d" && reconf && conf &&
+		make -j"$JOBS" install >>"$LOG" 2>&1)
+	done_ jansson
+fi
+
+if ! built utf8proc; then
+	step utf8proc
+	d=$(fetch utf8proc)
+	# Two C files; its Makefile wants a shared library too, so compile by hand.
+	(cd "$d" && $CC $CFLAGS -DUTF8PROC_STATIC -c utf8proc.c -o utf8proc.o &&
+		$AR crD "$PREFIX/lib/libutf8proc.a" utf8proc.o && cp utf8proc.h "$PREFIX/include/") >>"$LOG" 2>&1
+	mkdir -p "$PREFIX/lib/pkgconfig"
+	cat >"$PREFIX/lib/pkgconfig/libutf8proc.pc" <<-EOF
+	prefix=$PREFIX
+	libdir=\${prefix}/lib
+	includedir=\${prefix}/include
+	Name: libutf8proc
+	Description: UTF-8 processing library
+	Version: $(sed -n 's/^utf8proc \([0-9.]*\).*/\1/p' "$SRC/BUILT")
+	Libs: -L\${libdir} -lutf8proc
+	Cflags: -I\${includedir} -DUTF8PROC_STATIC
+	EOF
+	done_ utf8proc
+fi
+
+if ! built libarchive; then
+	step libarchive
+	d=$(fetch libarchive)
+	(cd "$d" && reconf &&
+		conf --without-openssl --without-xml2 --without-expat --without-lzma --without-zstd \
+			--without-bz2lib --without-lz4 --without-iconv --without-libb2 --without-nettle \
+			--without-cng --disable-bsdtar --disable-bsdcpio --disable-bsdcat --disable-acl \
+			--disable-xattr CPPFLAGS="-I$PREFIX/include" LDFLAGS="-L$PREFIX/lib" &&
+		make -j"$JOBS" install >>"$LOG" 2>&1)
+	done_ libarchive
+fi
+
+# libyara is not used by the Windows build yet (scan malware has not been
+# brought over): when the archive cannot serve its source (seen on a
+# mirror that lacks yara's tarballs), the prefix is made without it,
+# VERSIONS says so, and canhgac.exe reports it as not built. Remove the
+# prefix to try again.
+if ! built yara; then
+	step yara
+	if d=$(fetch yara); then
+		(cd "$d" && reconf &&
+			conf --without-crypto --disable-magic --disable-cuckoo --disable-dotnet &&
+			make -j"$JOBS" install >>"$LOG" 2>&1)
+		done_ yara
+	else
+		echo "win-deps: building without libyara (its source could not be fetched)" >&2
+		echo "yara unavailable" >>"$SRC/BUILT"
+	fi
+fi
+
+# Relocatable: the .pc files find the prefix from where they are.
+sed -i "s|^prefix=.*|prefix=\${pcfiledir}/../..|" "$PREFIX"/lib/pkgconfig/*.pc
+{
+	echo "# Debian source packages cross-built by scripts/win-deps.sh"
+	cat "$SRC/BUILT"
+} >"$PREFIX/VERSIONS"
+echo "$key" >"$PREFIX/.key"
+rm -rf "$SRC"
+echo "win-deps: built in $((SECONDS - t0))s into $PREFIX" >&2

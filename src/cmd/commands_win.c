@@ -1,0 +1,41 @@
+/*
+ * commands_win.c - the command table of the Windows build (docs/windows.md).
+ * It lists only the commands whose code has been brought to Windows; the
+ * rest of canhgac (the server, the Linux-only audits) is not in this
+ * program, so `canhgac.exe help` shows exactly what works. A row moves here
+ * (same name, same help text as in commands.c) when its command builds and
+ * is tested under Wine.
+ */
+#include "cli.h"
+
+int cmd_fim_scan(cg_cli *cli);
+int cmd_help(cg_cli *cli);
+int cmd_scan_secrets(cg_cli *cli);
+int cmd_version(cg_cli *cli);
+
+const cg_command cg_commands[] = {
+    {"fim scan", cmd_fim_scan,
+     "File integrity of web roots: hash every file, report new or changed scripts.",
+     "ROOT... [-j N]",
+     "  -j, --threads N   hashing threads (default: the number of cores)\n"
+     "baseline in DATA/fim/baseline; the first run records it and reports nothing.\n"
+     "new/changed .php .phtml .asp(x) .ashx .asmx .jsp(x) .htaccess ... are alerts\n"
+     "(high, exit 1); other files are recorded as info.\n"},
+    {"help", cmd_help, "Show the commands, or one command's options.",
+     "[--man] [COMMAND] | --man-dir DIR",
+     "  --man            the page as a man page (roff), canhgac(1) without COMMAND\n"
+     "  --man-dir DIR    write every man page into DIR (as the build installs them)\n"},
+    {"scan secrets", cmd_scan_secrets,
+     "Find documents marked MẬT / TỐI MẬT / TUYỆT MẬT (and uninspectable ones).",
+     "[--threads N] [--json] PATH...",
+     "  -j, --threads N  worker threads (default: number of cores)\n"
+     "  --json           one JSON object per finding, then a summary object\n"
+     "Formats: docx xlsx pptx odt ods odp rtf eml html, text in UTF-8, UTF-16\n"
+     "(BOM), TCVN3 (.VnTime) and VNI; zip/tar archives. Not yet on Windows: pdf,\n"
+     "doc, xls, ppt, msg (reported as uninspectable).\n"
+     "Encrypted, corrupt or oversized documents are reported as uninspectable.\n"
+     "Exit: 0 none found, 1 markings or uninspectable documents, 2 error.\n"},
+    {"version", cmd_version, "Show the version, build options and library versions.", "", ""},
+};
+
+const int cg_ncommands = (int)(sizeof cg_commands / sizeof cg_commands[0]);
