@@ -582,6 +582,9 @@ static const char *const migrations[] = {
      * so the heap is in time order but for late events, which stay in
      * their blocks' ranges) */
     "CREATE INDEX events_time_brin ON events USING brin(time);",
+    /* a DNS upload's bytes: its chunks in the blob store, in order, a
+     * JSON array of [sha256, size] (server/dns_upload.c) */
+    "ALTER TABLE dns_uploads ADD COLUMN chunks text NOT NULL DEFAULT '[]';",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

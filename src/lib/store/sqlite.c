@@ -463,6 +463,9 @@ static const char *const migrations[] = {
     " last_sent INTEGER,"
     " last_error TEXT,"
     " error_at INTEGER);",
+    /* a DNS upload's bytes: its chunks in the blob store, in order, a
+     * JSON array of [sha256, size] (server/dns_upload.c) */
+    "ALTER TABLE dns_uploads ADD COLUMN chunks TEXT NOT NULL DEFAULT '[]';",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
