@@ -169,7 +169,8 @@ static cg_err file_to_chunks(cg_server *srv, const char *path, int64_t id, int64
 		if ((err = cg_blob_begin(b, &w)))
 			break;
 		while (!err && n < CG_DNS_FILE_CHUNK) {
-			size_t want = CG_DNS_FILE_CHUNK - n < CAP ? (size_t)(CG_DNS_FILE_CHUNK - n) : CAP;
+			size_t want =
+			    CG_DNS_FILE_CHUNK - n < CAP ? (size_t)(CG_DNS_FILE_CHUNK - n) : CAP;
 			ssize_t k = read(fd, buf, want);
 			if (k < 0 && errno == EINTR)
 				continue;
@@ -418,7 +419,8 @@ static cg_err analyze_one(cg_server *srv, int64_t id, cg_buf *jwhy)
 	u.owner_who.kind = k > 0 && k < CG_POL_NKINDS ? (cg_pol_kind)k : CG_POL_NKINDS;
 	u.owner_who.agency_id = json_integer_value(json_object_get(row, "agency_id"));
 	json_t *chunks = row_chunks(row);
-	bool whole = chunks && chunks_bytes(chunks) == json_integer_value(json_object_get(row, "size"));
+	bool whole =
+	    chunks && chunks_bytes(chunks) == json_integer_value(json_object_get(row, "size"));
 	json_decref(row);
 	/* the bytes come out of the blob store through a pipe; the reader
 	 * opens it by name */
@@ -474,8 +476,8 @@ static cg_err analyze_one(cg_server *srv, int64_t id, cg_buf *jwhy)
 	if (!err && cerr && !stopping) {
 		/* what was read is not what was uploaded: no finding from it */
 		cg_buf_reset(&why);
-		cg_buf_printf(&why, "piece %zu of the uploaded log is %s in the blob store", bad + 1,
-		              cerr == CG_ENOTFOUND ? "missing" : "damaged");
+		cg_buf_printf(&why, "piece %zu of the uploaded log is %s in the blob store",
+		              bad + 1, cerr == CG_ENOTFOUND ? "missing" : "damaged");
 		err = cerr;
 	}
 	if (!err && !stopping)
@@ -673,7 +675,8 @@ static void import_files(cg_server *srv, const char *dir)
 			unlink(path);
 			moved++;
 		} else if (!fits) {
-			cg_warn("dns uploads: %s does not match its upload row: left as it is", path);
+			cg_warn("dns uploads: %s does not match its upload row: left as it is",
+			        path);
 		}
 	}
 	closedir(d);
@@ -908,8 +911,13 @@ static bool put_begin(cg_req *req, cg_resp *resp, void **state)
 		cg_resp_error(resp, 500, "cannot store the data", NULL);
 		return false;
 	}
-	*st = (put_state){.srv = req->srv, .id = req->id, .w = w, .chunks = chunks, .off = off,
-	                  .room = room, .until = until};
+	*st = (put_state){.srv = req->srv,
+	                  .id = req->id,
+	                  .w = w,
+	                  .chunks = chunks,
+	                  .off = off,
+	                  .room = room,
+	                  .until = until};
 	*state = st;
 	return true;
 }
@@ -953,13 +961,14 @@ static bool put_data(void *state, cg_req *req, cg_resp *resp, const char *p, siz
 static cg_err put_append(put_state *st, const char *hex)
 {
 	json_t *was = json_deep_copy(st->chunks);
-	if (!was || json_array_append_new(st->chunks, json_pack("[s,I]", hex,
-	                                                        (json_int_t)st->written))) {
+	if (!was ||
+	    json_array_append_new(st->chunks, json_pack("[s,I]", hex, (json_int_t)st->written))) {
 		json_decref(was);
 		return CG_ENOMEM;
 	}
 	int64_t size = st->off + st->written;
-	cg_err err = cg_store_dns_upload_chunks_set(st->srv->store, st->id, st->off, st->chunks, size);
+	cg_err err =
+	    cg_store_dns_upload_chunks_set(st->srv->store, st->id, st->off, st->chunks, size);
 	uint64_t n = 0;
 	if (!err && cg_blob_stat(dns_blobs(st->srv), hex, &n) != CG_OK) {
 		cg_store_dns_upload_chunks_set(st->srv->store, st->id, size, was, st->off);
@@ -983,7 +992,8 @@ static void put_end(void *state, cg_req *req, cg_resp *resp, bool ok)
 		cg_store_dns_upload_write_end(st->srv->store, st->id, -1);
 		if (hex[0]) /* not named by this upload: gone unless another row names it */
 			cg_blob_remove(dns_blobs(st->srv), hex, blob_named, st->srv->store, NULL);
-		cg_resp_error(resp, 500, "cannot store the data: send it again from the offset", NULL);
+		cg_resp_error(resp, 500, "cannot store the data: send it again from the offset",
+		              NULL);
 	}
 	json_decref(st->chunks);
 	json_t *row = NULL;

@@ -294,8 +294,7 @@ void cg_blob_close(cg_blob_reader *r)
 	free(r);
 }
 
-cg_err cg_blob_remove(cg_blobs *b, const char *hex, cg_blob_used_fn used, void *ctx,
-                      bool *removed)
+cg_err cg_blob_remove(cg_blobs *b, const char *hex, cg_blob_used_fn used, void *ctx, bool *removed)
 {
 	if (removed)
 		*removed = false;

@@ -80,7 +80,6 @@ typedef bool (*cg_blob_used_fn)(void *ctx, const char *hex);
 /* Removes blob hex unless used() says a row names it, asked before and
  * after the file is moved aside (see above). CG_OK when it is removed or
  * kept, CG_ENOTFOUND when absent. *removed (optional): whether it went. */
-cg_err cg_blob_remove(cg_blobs *b, const char *hex, cg_blob_used_fn used, void *ctx,
-                      bool *removed);
+cg_err cg_blob_remove(cg_blobs *b, const char *hex, cg_blob_used_fn used, void *ctx, bool *removed);
 
 #endif

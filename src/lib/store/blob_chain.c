@@ -106,8 +106,10 @@ cg_err cg_blob_chain_pipe(cg_blobs *b, const json_t *chunks, int *fd, cg_blob_ch
 	size_t i;
 	json_t *e;
 	json_array_foreach(chunks, i, e) {
-		if (json_array_size(e) != 2 || !cg_blob_hash_ok(json_string_value(json_array_get(e, 0))) ||
-		    !json_is_integer(json_array_get(e, 1)) || json_integer_value(json_array_get(e, 1)) <= 0)
+		if (json_array_size(e) != 2 ||
+		    !cg_blob_hash_ok(json_string_value(json_array_get(e, 0))) ||
+		    !json_is_integer(json_array_get(e, 1)) ||
+		    json_integer_value(json_array_get(e, 1)) <= 0)
 			return CG_EINVAL;
 	}
 	cg_blob_chain *c = calloc(1, sizeof *c);

@@ -576,12 +576,6 @@ static const char *const migrations[] = {
     " last_sent bigint,"
     " last_error text,"
     " error_at bigint);",
-    /* a time range of the events page (postgres_search.c): a block-range
-     * index on time, tiny, lets a window's bitmap skip the blocks of the
-     * newest events when `until` lies weeks back (time follows arrival,
-     * so the heap is in time order but for late events, which stay in
-     * their blocks' ranges) */
-    "CREATE INDEX events_time_brin ON events USING brin(time);",
     /* a DNS upload's bytes: its chunks in the blob store, in order, a
      * JSON array of [sha256, size] (server/dns_upload.c) */
     "ALTER TABLE dns_uploads ADD COLUMN chunks text NOT NULL DEFAULT '[]';",

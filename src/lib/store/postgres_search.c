@@ -35,16 +35,17 @@
  *     filters' indexes (GIN, time, severity) with the seq range, so only
  *     the window's matches are fetched, until the page is full or no seq
  *     is left.
- *  3. A window's matches are counted first, in SEARCH_PARTS parts, each
- *     up to SEARCH_CAP pages (a bitmap scan without ORDER BY stops at its
- *     LIMIT): matches need not be spread evenly, and a window that
- *     reaches from a stretch of none into a stretch of all (`until` a
- *     month ago: nothing in the newest month, every event before it)
- *     would fetch and sort every one of them (500,000 events at
- *     5,000,000: ~0.9 s). Parts within the cap are fetched, a part past
- *     it is split the same way: the fetches stay bounded by the page
- *     whatever the spread, in a few statements (a part is 1/16 of its
- *     window).
+ *  3. A window's matches are read up to SEARCH_CAP pages (a bitmap
+ *     scan under a LIMIT, without ORDER BY, stops there; the sort sees
+ *     at most that many): matches need not be spread evenly, and a
+ *     window that reaches from a stretch of none into a stretch of all
+ *     (`until` a month ago: nothing in the newest month, every event
+ *     before it) would fetch and sort every one of them (500,000 events
+ *     at 5,000,000: ~0.9 s). A window past the cap is counted in
+ *     SEARCH_PARTS parts, each up to the cap, in one statement; parts
+ *     within it are fetched, a part past it is split the same way: the
+ *     fetches stay bounded by the page whatever the spread, in a few
+ *     statements (a part is 1/16 of its window).
  * All windows are read in one REPEATABLE READ transaction: one snapshot.
  */
 
@@ -116,11 +117,21 @@ static cg_err window_counts(pgconn *c, const char *base, const params *bp, const
 	cg_buf_printf(&sql, " LIMIT %lld) x) FROM generate_series(0, %d) g(k)", (long long)cap + 1,
 	              SEARCH_PARTS - 1);
 	PGresult *res = NULL;
-	cg_err err = q(c, cg_buf_cstr(&sql), &p, &res);
+	/* index scans allowed for the count: a part full of matches stops
+	 * after cap + 1 rows of a walk instead of a bitmap of all its seqs
+	 * (a window past the cap holds such parts); off again for the
+	 * fetches, which sort */
+	cg_err err = q0(c, "SET LOCAL enable_indexscan = on");
+	if (!err)
+		err = q(c, cg_buf_cstr(&sql), &p, &res);
 	params_free(&p);
 	cg_buf_free(&sql);
-	if (err)
+	if (!err)
+		err = q0(c, "SET LOCAL enable_indexscan = off");
+	if (err) {
+		PQclear(res);
 		return err;
+	}
 	for (int k = 0; k < SEARCH_PARTS; k++)
 		n[k] = cap + 1; /* a part not answered is read as too full */
 	for (int i = 0; i < PQntuples(res); i++) {
@@ -132,16 +143,24 @@ static cg_err window_counts(pgconn *c, const char *base, const params *bp, const
 	return CG_OK;
 }
 
-/* One window [lo, hi) of the search; rows appended to arr (at most
- * want), their number added to *got. */
-static cg_err search_window(pgconn *c, const char *base, const params *bp, const char *tq,
-                            int64_t lo, int64_t hi, bool walk, int64_t want, json_t *arr,
-                            int64_t *got)
+/* One window [lo, hi) of the search, its matches read up to cap + 1 when
+ * cap > 0 (a bitmap scan under a LIMIT stops there; the sort sees at
+ * most that many): *full when there were more than cap, and then no row
+ * is appended. Otherwise rows appended to arr (at most want), their
+ * number added to *got. */
+static cg_err capped_window(pgconn *c, const char *base, const params *bp, const char *tq,
+                            int64_t lo, int64_t hi, bool walk, int64_t cap, int64_t want,
+                            json_t *arr, int64_t *got, bool *full)
 {
 	params p = {0};
 	cg_buf sql;
 	cg_buf_init(&sql, 4096);
+	if (cap > 0)
+		cg_buf_puts(&sql, "WITH m AS MATERIALIZED (");
 	window_sql(&sql, &p, base, bp, tq, lo, hi, walk);
+	if (cap > 0)
+		cg_buf_printf(&sql, " LIMIT %lld) SELECT *, (SELECT count(*) FROM m) FROM m",
+		              (long long)cap + 1);
 	cg_buf_printf(&sql, " ORDER BY seq DESC LIMIT %lld", (long long)want);
 	PGresult *res = NULL;
 	cg_err err = q(c, cg_buf_cstr(&sql), &p, &res);
@@ -149,7 +168,8 @@ static cg_err search_window(pgconn *c, const char *base, const params *bp, const
 	cg_buf_free(&sql);
 	if (err)
 		return err;
-	for (int i = 0; i < PQntuples(res); i++) {
+	*full = cap > 0 && PQntuples(res) > 0 && col_i64(res, 0, PQnfields(res) - 1) > cap;
+	for (int i = 0; i < PQntuples(res) && !*full; i++) {
 		json_array_append_new(arr, row_event(res, i, NULL));
 		(*got)++;
 	}
@@ -157,20 +177,37 @@ static cg_err search_window(pgconn *c, const char *base, const params *bp, const
 	return CG_OK;
 }
 
-/* A bitmap window [lo, hi) (step 2): its SEARCH_PARTS parts' matches
- * are counted up to the cap; from the newest part down, parts within the
+/* One window [lo, hi) of the search; rows appended to arr (at most
+ * want), their number added to *got. */
+static cg_err search_window(pgconn *c, const char *base, const params *bp, const char *tq,
+                            int64_t lo, int64_t hi, bool walk, int64_t want, json_t *arr,
+                            int64_t *got)
+{
+	bool full = false;
+	return capped_window(c, base, bp, tq, lo, hi, walk, 0, want, arr, got, &full);
+}
+
+/* A bitmap window [lo, hi) (step 2): read whole when it holds at most
+ * the cap (full: known to hold more). Otherwise its SEARCH_PARTS parts'
+ * matches are counted up to the cap; from the newest part down, parts within the
  * cap are fetched together (a run of them, in one statement, as soon as
  * it holds the rest of the page), a part past the cap is split the same
  * way. Each count stops at the cap, each fetch sorts at most the run's
  * counted matches: the work is bounded by the page, not by the matches. */
 static cg_err bitmap_window(pgconn *c, const char *base, const params *bp, const char *tq,
-                            int64_t lo, int64_t hi, int64_t want, json_t *arr, int64_t *got)
+                            int64_t lo, int64_t hi, bool full, int64_t want, json_t *arr,
+                            int64_t *got)
 {
 	int64_t cap = want * SEARCH_CAP;
 	if (hi - lo <= cap) /* cannot hold more than the cap */
 		return search_window(c, base, bp, tq, lo, hi, false, want - *got, arr, got);
+	cg_err err = CG_OK;
+	if (!full) /* most windows: within the cap, one statement */
+		err = capped_window(c, base, bp, tq, lo, hi, false, cap, want - *got, arr, got, &full);
+	if (err || !full)
+		return err;
 	int64_t w = (hi - lo + SEARCH_PARTS - 1) / SEARCH_PARTS, n[SEARCH_PARTS];
-	cg_err err = window_counts(c, base, bp, tq, lo, hi, w, cap, n);
+	err = window_counts(c, base, bp, tq, lo, hi, w, cap, n);
 	/* run: the parts [run_lo, run_hi) not fetched yet, run_n matches */
 	int64_t run_hi = hi, run_n = 0;
 	for (int k = SEARCH_PARTS - 1; !err && k >= 0 && *got < want; k--) {
@@ -192,7 +229,7 @@ static cg_err bitmap_window(pgconn *c, const char *base, const params *bp, const
 			err = search_window(c, base, bp, tq, phi, run_hi, false, want - *got, arr,
 			                    got);
 		if (!err && *got < want)
-			err = bitmap_window(c, base, bp, tq, plo, phi, want, arr, got);
+			err = bitmap_window(c, base, bp, tq, plo, phi, true, want, arr, got);
 		run_hi = plo;
 		run_n = 0;
 	}
@@ -233,7 +270,7 @@ static cg_err pg_events_windows(cg_store_impl *st, const char *base, const param
 		if (walk)
 			err = search_window(c, base, bp, tq, lo, hi, true, want - got, arr, &got);
 		else
-			err = bitmap_window(c, base, bp, tq, lo, hi, want, arr, &got);
+			err = bitmap_window(c, base, bp, tq, lo, hi, false, want, arr, &got);
 		if (!err && walk && got < want)
 			err = q0(c, "SET LOCAL enable_indexscan = off;"
 			            " SET LOCAL enable_indexonlyscan = off;"

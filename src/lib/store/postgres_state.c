@@ -423,8 +423,7 @@ static cg_err pgs_dns_get(cg_store_impl *st, int64_t id, json_t **rec)
 		err = CG_ENOTFOUND;
 	else
 		*rec = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
-		                 "id",
-		                 col_int_null(r, 0, 0), "name", col_str(r, 0, 1), "owner",
+		                 "id", col_int_null(r, 0, 0), "name", col_str(r, 0, 1), "owner",
 		                 col_str(r, 0, 2), "owner_kind", col_int_null(r, 0, 3), "agency_id",
 		                 col_int_null(r, 0, 4), "state", col_str(r, 0, 5), "size",
 		                 col_int_null(r, 0, 6), "writing_until", col_int_null(r, 0, 7),

@@ -629,14 +629,14 @@ static cg_err sqs_blob_used(cg_store_impl *st, const char *hex, bool *used)
 {
 	conn *c = reader_get(st);
 	cg_err err = CG_OK;
-	sqlite3_stmt *s = st_prep(
-	    c,
-	    "SELECT EXISTS(SELECT 1 FROM dns_uploads WHERE instr(chunks,?1)>0)"
-	    " OR EXISTS(SELECT 1 FROM incident_timeline WHERE instr(detail,?1)>0)"
-	    " OR EXISTS(SELECT 1 FROM incidents WHERE instr(rec,?1)>0)"
-	    " OR EXISTS(SELECT 1 FROM public_reports WHERE instr(screenshots,?1)>0)"
-	    " OR EXISTS(SELECT 1 FROM reports WHERE instr(files,?1)>0)",
-	    &err);
+	sqlite3_stmt *s =
+	    st_prep(c,
+	            "SELECT EXISTS(SELECT 1 FROM dns_uploads WHERE instr(chunks,?1)>0)"
+	            " OR EXISTS(SELECT 1 FROM incident_timeline WHERE instr(detail,?1)>0)"
+	            " OR EXISTS(SELECT 1 FROM incidents WHERE instr(rec,?1)>0)"
+	            " OR EXISTS(SELECT 1 FROM public_reports WHERE instr(screenshots,?1)>0)"
+	            " OR EXISTS(SELECT 1 FROM reports WHERE instr(files,?1)>0)",
+	            &err);
 	if (s) {
 		bind_str(s, 1, hex);
 		if (sqlite3_step(s) == SQLITE_ROW)

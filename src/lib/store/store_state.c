@@ -272,8 +272,9 @@ cg_err cg_store_dns_upload_chunks_set(cg_store *st, int64_t id, int64_t expect_s
 	json_array_foreach(chunks, i, c) {
 		const char *h = json_string_value(json_array_get(c, 0));
 		json_int_t n = json_integer_value(json_array_get(c, 1));
-		if (json_array_size(c) != 2 || !h || strlen(h) != 64 || strspn(h, "0123456789abcdef") != 64 ||
-		    !json_is_integer(json_array_get(c, 1)) || n <= 0 || n > INT64_MAX - sum)
+		if (json_array_size(c) != 2 || !h || strlen(h) != 64 ||
+		    strspn(h, "0123456789abcdef") != 64 || !json_is_integer(json_array_get(c, 1)) ||
+		    n <= 0 || n > INT64_MAX - sum)
 			return CG_EINVAL;
 		sum += n;
 	}
