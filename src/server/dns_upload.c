@@ -644,7 +644,8 @@ static void import_legacy(cg_server *srv, const char *dir)
  * ID.log. A row standing at the file's size with no chunk gets the file
  * as blobs, and the file goes; any other file is left as it is (warned
  * about: its row is gone or disagrees). Servers starting together both
- * try; the row's conditional update lets one win. */
+ * do the same: the same bytes make the same blobs and the same list,
+ * so whichever update comes second writes what the first wrote. */
 static void import_files(cg_server *srv, const char *dir)
 {
 	DIR *d = opendir(dir);
