@@ -16,10 +16,15 @@
  *
  * State: every upload is a row of the store (store.h "DNS uploads": owner,
  * the owner's agency, state, size, progress, result), so any server
- * answers for it; its bytes are DATA_DIR/dns-uploads/ID.log, which the
- * servers sharing a store share as they share the blob directory. A PUT
- * holds the row for CG_DNS_PUT_LEASE_MS (renewed while bytes arrive), so
- * two PUTs of one upload never write at once, on one server or two.
+ * answers for it. Its bytes are in the blob store (DATA_DIR/blobs, which
+ * servers sharing a store share): each PUT's body is one blob, streamed
+ * in as it arrives, and the row lists the blobs in order ("chunks"), so
+ * an append is a new blob plus one conditional update of the row, and
+ * any server reads the upload back (store/blob_chain.h) and checks every
+ * blob's hash. Deleting an upload removes its blobs that no other row
+ * names (store.h cg_store_blob_used). A PUT holds the row for
+ * CG_DNS_PUT_LEASE_MS (renewed while bytes arrive), so two PUTs of one
+ * upload never write at once, on one server or two.
  *
  * Analysis runs as the scheduler's job "dns-analysis" (kind
  * "dns-analyze", server/jobs.h) on a job runner of its own, so a long
@@ -70,6 +75,8 @@
 #include "core/json.h"
 #include "core/rulesdir.h"
 #include "core/limits.h"
+#include "store/blob.h"
+#include "store/blob_chain.h"
 #include "store/figures.h"
 #include "core/log.h"
 #include "core/timeutil.h"
@@ -91,11 +98,123 @@ static struct {
 	atomic_bool stop;
 } g;
 
-/* DATA_DIR/dns-uploads/ID.log */
-static bool log_path(const cg_server *srv, int64_t id, char *out, size_t n)
+/* The blob store of the uploads' bytes (DATA_DIR/blobs, as the other
+ * users of blobs open it), opened at first use; NULL when it cannot be. */
+static pthread_mutex_t blobs_lock = PTHREAD_MUTEX_INITIALIZER;
+static cg_blobs *blobs;
+
+static cg_blobs *dns_blobs(const cg_server *srv)
 {
-	int w = snprintf(out, n, "%s/dns-uploads/%lld.log", srv->data_dir, (long long)id);
-	return w > 0 && (size_t)w < n;
+	pthread_mutex_lock(&blobs_lock);
+	if (!blobs && srv->data_dir) {
+		char dir[4200];
+		cg_buf why;
+		cg_buf_init(&why, 256);
+		snprintf(dir, sizeof dir, "%s/blobs", srv->data_dir);
+		if (cg_blobs_open(dir, 0, &blobs, &why))
+			cg_warn("dns uploads: blob store: %s", cg_buf_cstr(&why));
+		cg_buf_free(&why);
+	}
+	cg_blobs *b = blobs;
+	pthread_mutex_unlock(&blobs_lock);
+	return b;
+}
+
+/* The row's chunk list (text in the store) as JSON; NULL when malformed. */
+static json_t *row_chunks(const json_t *row)
+{
+	const char *t = cg_json_get_str(row, "chunks");
+	json_t *v = NULL;
+	if (!t || cg_json_parse(cg_slice_cstr(t), &v, NULL) || !json_is_array(v)) {
+		json_decref(v);
+		return NULL;
+	}
+	return v;
+}
+
+static int64_t chunks_bytes(const json_t *chunks)
+{
+	int64_t sum = 0;
+	size_t i;
+	json_t *c;
+	json_array_foreach(chunks, i, c) sum += json_integer_value(json_array_get(c, 1));
+	return sum;
+}
+
+static bool blob_named(void *ctx, const char *hex)
+{
+	bool used = true;
+	cg_store_blob_used(ctx, hex, &used); /* an error keeps it */
+	return used;
+}
+
+/* Removes the blobs of a deleted upload that no row names any more. */
+static void chunks_remove(cg_server *srv, const json_t *chunks)
+{
+	cg_blobs *b = dns_blobs(srv);
+	size_t i;
+	json_t *c;
+	json_array_foreach(chunks, i, c) {
+		const char *hex = json_string_value(json_array_get(c, 0));
+		cg_err err = b ? cg_blob_remove(b, hex, blob_named, srv->store, NULL) : CG_EIO;
+		if (err && err != CG_ENOTFOUND)
+			cg_warn("dns uploads: blob %.16s… not removed: %s", hex ? hex : "?",
+			        cg_strerror(err));
+	}
+}
+
+/* A file's bytes as blobs of at most CG_DNS_FILE_CHUNK bytes each: the
+ * whole of the upload whose row stands at expect_size (an older server's
+ * file: see import_legacy and import_files). */
+#define CG_DNS_FILE_CHUNK (64 * 1024 * 1024)
+static cg_err file_to_chunks(cg_server *srv, const char *path, int64_t id, int64_t expect_size)
+{
+	cg_blobs *b = dns_blobs(srv);
+	int fd = b ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	if (fd < 0)
+		return CG_EIO;
+	json_t *chunks = json_array();
+	enum { CAP = 64 * 1024 };
+	char *buf = malloc(CAP);
+	cg_err err = chunks && buf ? CG_OK : CG_ENOMEM;
+	int64_t total = 0;
+	bool eof = false;
+	while (!err && !eof) {
+		cg_blob_writer *w = NULL;
+		int64_t n = 0;
+		if ((err = cg_blob_begin(b, &w)))
+			break;
+		while (!err && n < CG_DNS_FILE_CHUNK) {
+			size_t want =
+			    CG_DNS_FILE_CHUNK - n < CAP ? (size_t)(CG_DNS_FILE_CHUNK - n) : CAP;
+			ssize_t k = read(fd, buf, want);
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k < 0)
+				err = CG_EIO;
+			else if (k == 0)
+				eof = true;
+			else if (!(err = cg_blob_write(w, buf, (size_t)k)))
+				n += k;
+			if (eof)
+				break;
+		}
+		char hex[CG_BLOB_HEX_LEN + 1];
+		if (err || n == 0) {
+			cg_blob_abort(w);
+			break;
+		}
+		if (!(err = cg_blob_commit(w, NULL, hex, NULL))) {
+			json_array_append_new(chunks, json_pack("[s,I]", hex, (json_int_t)n));
+			total += n;
+		}
+	}
+	close(fd);
+	free(buf);
+	if (!err)
+		err = cg_store_dns_upload_chunks_set(srv->store, id, expect_size, chunks, total);
+	json_decref(chunks);
+	return err;
 }
 
 /* The API's view of a row. */
@@ -401,10 +520,10 @@ static cg_err analyze_one(cg_server *srv, int64_t id, cg_buf *jwhy)
 	json_int_t k = json_integer_value(json_object_get(row, "owner_kind"));
 	u.owner_who.kind = k > 0 && k < CG_POL_NKINDS ? (cg_pol_kind)k : CG_POL_NKINDS;
 	u.owner_who.agency_id = json_integer_value(json_object_get(row, "agency_id"));
+	json_t *chunks = row_chunks(row);
+	bool whole =
+	    chunks && chunks_bytes(chunks) == json_integer_value(json_object_get(row, "size"));
 	json_decref(row);
-	char path[4400];
-	if (!log_path(srv, id, path, sizeof path))
-		return CG_ETOOBIG;
 	if ((err = upload_set(&u, "analyzing", NULL, NULL, NULL, 0))) {
 		cg_buf_printf(jwhy, "upload %lld: %s", (long long)id, cg_store_errmsg());
 		return err;
@@ -417,12 +536,16 @@ static cg_err analyze_one(cg_server *srv, int64_t id, cg_buf *jwhy)
 	cg_rules_dir("dns", rules, sizeof rules); /* a missing one fails the load */
 	snprintf(intel, sizeof intel, "%s/dns-intel", srv->data_dir);
 	ctx x = {.u = &u, .bad = &why};
-	/* the log is opened here and handed over: the analysis opens nothing
-	 * once it reads the upload (server/privsep.h) */
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		cg_buf_printf(&why, "%s: %s", path, strerror(errno));
-		err = CG_EIO;
+	/* the bytes come out of the blob store through a pipe handed to the
+	 * analysis child: it opens nothing once it reads the upload
+	 * (server/privsep.h) */
+	cg_blob_chain *chain = NULL;
+	int fd = -1;
+	if (!whole) {
+		cg_buf_puts(&why, "the uploaded bytes are not all in the blob store");
+		err = CG_ENOTFOUND;
+	} else if ((err = cg_blob_chain_pipe(dns_blobs(srv), chunks, &fd, &chain))) {
+		cg_buf_puts(&why, "cannot read the uploaded log from the blob store");
 	} else {
 		store_intel_file(srv, store_intel, sizeof store_intel, &intel_sources);
 		json_t *req = json_pack("{s:s,s:s,s:s}", "rules", rules, "intel", intel, "intel_file",
@@ -437,11 +560,22 @@ static cg_err analyze_one(cg_server *srv, int64_t id, cg_buf *jwhy)
 		u.last_write_ms = cg_mono_ms();
 		err = req ? cg_privsep_run(&pj, &why) : CG_ENOMEM;
 		json_decref(req);
-		close(fd);
 		if (store_intel[0])
 			unlink(store_intel);
 	}
+	if (fd >= 0)
+		close(fd); /* before the join: a reader that stopped early frees the writer */
+	size_t bad = 0;
+	cg_err cerr = chain ? cg_blob_chain_finish(chain, &bad) : CG_OK;
+	json_decref(chunks);
 	bool stop = atomic_load(&g.stop);
+	if (!err && cerr && !stop) {
+		/* what was read is not what was uploaded: no finding from it */
+		cg_buf_reset(&why);
+		cg_buf_printf(&why, "piece %zu of the uploaded log is %s in the blob store", bad + 1,
+		              cerr == CG_ENOTFOUND ? "missing" : "damaged");
+		err = cerr;
+	}
 	if (!err && !stop)
 		err = store_events(srv, &u, &x, intel_sources);
 	cg_err out = CG_OK;
@@ -453,7 +587,6 @@ static cg_err analyze_one(cg_server *srv, int64_t id, cg_buf *jwhy)
 		/* the reason goes to the API caller: never the server's paths */
 		char msg[512], text[600];
 		snprintf(msg, sizeof msg, "%s", why.len ? cg_buf_cstr(&why) : cg_strerror(err));
-		scrub(msg, sizeof msg, path, "the uploaded log");
 		scrub(msg, sizeof msg, rules, "the DNS rules");
 		scrub(msg, sizeof msg, srv->data_dir, "the data directory");
 		snprintf(text, sizeof text, "analysis failed: %.480s", msg);
@@ -505,9 +638,9 @@ static cg_err dns_job(void *arg, const cg_job *job, int64_t *next_run_ms, cg_buf
 /* An older server's uploads: DATA/dns-uploads/N.log with N.name (and,
  * from a later version, N.owner) beside it (its registry was in memory,
  * rebuilt from these; one without N.owner is the admins' alone).
- * Each becomes a row (its bytes kept, to be analysed again on request);
- * the files move to legacy/ first, so a new row's ID.log never lands on
- * a legacy N.log still waiting. */
+ * Each becomes a row, its bytes blobs (to be analysed again on request);
+ * the files move to legacy/ first, so that they are told apart from the
+ * rows' files of import_files. */
 static void import_legacy(cg_server *srv, const char *dir)
 {
 	char sub[4300], from[4400], to[4400];
@@ -580,9 +713,9 @@ static void import_legacy(cg_server *srv, const char *dir)
 		cg_err err = rec ? cg_store_dns_upload_create(srv->store, rec, INT64_MAX, &nid)
 		                 : CG_ENOMEM;
 		json_decref(rec);
-		if (!err && log_path(srv, nid, to, sizeof to) && rename(from, to) == 0 &&
-		    cg_store_dns_upload_write_end(srv->store, nid, (int64_t)sb.st_size) == CG_OK) {
+		if (!err && file_to_chunks(srv, from, nid, 0) == CG_OK) {
 			moved++;
+			unlink(from);
 			static const char *const side[] = {"name", "owner"};
 			for (size_t i = 0; i < 2; i++) {
 				snprintf(from, sizeof from, "%s/%lld.%s", sub, (long long)id, side[i]);
@@ -599,13 +732,62 @@ static void import_legacy(cg_server *srv, const char *dir)
 		cg_info("dns uploads: %zu uploads of an older server moved into the store", moved);
 }
 
+/* The previous server's uploads: rows whose bytes were DATA/dns-uploads/
+ * ID.log. A row standing at the file's size with no chunk gets the file
+ * as blobs, and the file goes; any other file is left as it is (warned
+ * about: its row is gone or disagrees). Servers starting together both
+ * do the same: the same bytes make the same blobs and the same list,
+ * so whichever update comes second writes what the first wrote. */
+static void import_files(cg_server *srv, const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	size_t moved = 0;
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		int64_t id;
+		char path[4400];
+		if (n < 5 || strcmp(e->d_name + n - 4, ".log") != 0 ||
+		    cg_parse_i64(cg_slice_from(e->d_name, n - 4), 1, INT64_MAX, &id))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		struct stat sb;
+		json_t *row = NULL, *chunks = NULL;
+		if (stat(path, &sb) != 0 || cg_store_dns_upload_get(srv->store, id, &row)) {
+			cg_warn("dns uploads: %s has no upload row: left as it is", path);
+			continue;
+		}
+		int64_t size = json_integer_value(json_object_get(row, "size"));
+		chunks = row_chunks(row);
+		json_decref(row);
+		bool fits = chunks && json_array_size(chunks) == 0 && size == (int64_t)sb.st_size;
+		json_decref(chunks);
+		if (fits && (size == 0 || file_to_chunks(srv, path, id, size) == CG_OK)) {
+			unlink(path);
+			moved++;
+		} else if (!fits) {
+			cg_warn("dns uploads: %s does not match its upload row: left as it is",
+			        path);
+		}
+	}
+	closedir(d);
+	if (moved)
+		cg_info("dns uploads: %zu uploads' files moved into the blob store", moved);
+}
+
 cg_err cg_dns_jobs_start(cg_server *srv, int64_t lease_ms)
 {
 	char dir[4200];
 	snprintf(dir, sizeof dir, "%s/dns-uploads", srv->data_dir);
-	cg_err err = cg_mkdir_p(dir, 0700, NULL);
-	if (!err)
+	cg_err err = CG_OK;
+	struct stat sb;
+	if (stat(dir, &sb) == 0) { /* an older server's: its files into blobs */
 		import_legacy(srv, dir);
+		import_files(srv, dir);
+		rmdir(dir); /* when nothing is left */
+	}
 	atomic_store(&g.stop, false);
 	cg_jobs *j = NULL;
 	if (!err)
@@ -733,34 +915,29 @@ void api_dns_upload_create(cg_req *req, cg_resp *resp)
 		cg_resp_error(resp, 429, msg, NULL);
 		return;
 	}
-	char path[4400];
-	int fd = -1;
-	if (!err && log_path(req->srv, id, path, sizeof path))
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	json_t *row = NULL;
-	if (fd < 0 || cg_store_dns_upload_get(req->srv->store, id, &row)) {
-		if (fd >= 0)
-			close(fd);
-		else if (id)
+	if (err || cg_store_dns_upload_get(req->srv->store, id, &row)) {
+		if (id)
 			cg_store_dns_upload_delete(req->srv->store, id, cg_time_now_ms());
 		cg_resp_error(resp, 500, "cannot create the upload", NULL);
 		return;
 	}
-	close(fd);
 	cg_resp_json(resp, 201, upload_json(row));
 	json_decref(row);
 }
 
 /* PUT .../dns/uploads/{id}?offset=N is a streamed route (server.h,
- * cg_stream): the bytes go to the file as they arrive, never held whole.
+ * cg_stream): the bytes go to a blob as they arrive, never held whole.
  * begin() checks the owner, the offset, the upload limit and the owner's
- * quota, takes the row for the PUT (store.h) and opens the file; data()
- * writes within the room left and renews the hold; end() makes the bytes
- * durable and stores the new size, or truncates back to the offset. */
+ * quota, takes the row for the PUT (store.h) and begins the blob; data()
+ * writes within the room left and renews the hold; end() commits the
+ * blob (durable, named by its hash) and appends it to the row's chunks
+ * with the new size, or drops it: the upload stays at the offset. */
 typedef struct put_state {
 	cg_server *srv;
 	int64_t id;
-	int fd;
+	cg_blob_writer *w;
+	json_t *chunks; /* the row's, when the PUT began */
 	int64_t off, written, room, until;
 } put_state;
 
@@ -789,7 +966,14 @@ static bool put_begin(cg_req *req, cg_resp *resp, void **state)
 	                   ? CG_DNS_MAX_UPLOAD_BYTES - off
 	                   : CG_DNS_MAX_OWNER_BYTES - bytes;
 	int64_t until = now + CG_DNS_PUT_LEASE_MS;
+	json_t *chunks = row_chunks(row);
 	if (refuse) {
+	} else if (!chunks) {
+		refuse = "cannot store the data";
+		code = 500;
+	} else if (json_array_size(chunks) >= CG_DNS_MAX_UPLOAD_CHUNKS) {
+		refuse = "the upload has too many pieces: send the rest in larger PUTs";
+		code = 413;
 	} else if (being_written(row, now)) {
 		refuse = "another PUT of this upload is in progress";
 	} else if (being_analysed(row)) {
@@ -806,23 +990,26 @@ static bool put_begin(cg_req *req, cg_resp *resp, void **state)
 	}
 	json_decref(row);
 	if (refuse) {
+		json_decref(chunks);
 		cg_resp_error(resp, code, refuse, details);
 		return false;
 	}
-	int fd = -1;
-	char path[4400];
-	if (log_path(req->srv, req->id, path, sizeof path))
-		fd = open(path, O_WRONLY | O_CLOEXEC);
+	cg_blobs *b = dns_blobs(req->srv);
+	cg_blob_writer *w = NULL;
 	put_state *st = calloc(1, sizeof *st);
-	if (fd < 0 || lseek(fd, off, SEEK_SET) != off || !st) {
-		if (fd >= 0)
-			close(fd);
+	if (!b || !st || cg_blob_begin(b, &w)) {
 		free(st);
+		json_decref(chunks);
 		cg_store_dns_upload_write_end(req->srv->store, req->id, -1);
 		cg_resp_error(resp, 500, "cannot store the data", NULL);
 		return false;
 	}
-	*st = (put_state){.srv = req->srv, .id = req->id, .fd = fd, .off = off, .room = room,
+	*st = (put_state){.srv = req->srv,
+	                  .id = req->id,
+	                  .w = w,
+	                  .chunks = chunks,
+	                  .off = off,
+	                  .room = room,
 	                  .until = until};
 	*state = st;
 	return true;
@@ -851,34 +1038,57 @@ static bool put_data(void *state, cg_req *req, cg_resp *resp, const char *p, siz
 		}
 		st->until = until;
 	}
-	size_t done = 0;
-	while (done < n) {
-		ssize_t w = write(st->fd, p + done, n - done);
-		if (w <= 0) {
-			if (w < 0 && errno == EINTR)
-				continue;
-			cg_resp_error(resp, 500, "cannot store the data", NULL);
-			return false;
-		}
-		done += (size_t)w;
+	if (cg_blob_write(st->w, p, n)) {
+		cg_resp_error(resp, 500, "cannot store the data", NULL);
+		return false;
 	}
 	st->written += (int64_t)n;
 	return true;
+}
+
+/* The PUT's blob appended to the row: one conditional update. The blob
+ * is then checked to be there still: a deletion of another upload with
+ * the same bytes may have removed it between the commit and the update
+ * (blob.h, "Removing"); the row is then put back and the PUT fails, to
+ * be sent again from the offset. */
+static cg_err put_append(put_state *st, const char *hex)
+{
+	json_t *was = json_deep_copy(st->chunks);
+	if (!was ||
+	    json_array_append_new(st->chunks, json_pack("[s,I]", hex, (json_int_t)st->written))) {
+		json_decref(was);
+		return CG_ENOMEM;
+	}
+	int64_t size = st->off + st->written;
+	cg_err err =
+	    cg_store_dns_upload_chunks_set(st->srv->store, st->id, st->off, st->chunks, size);
+	uint64_t n = 0;
+	if (!err && cg_blob_stat(dns_blobs(st->srv), hex, &n) != CG_OK) {
+		cg_store_dns_upload_chunks_set(st->srv->store, st->id, size, was, st->off);
+		err = CG_ECONFLICT;
+	}
+	json_decref(was);
+	return err;
 }
 
 static void put_end(void *state, cg_req *req, cg_resp *resp, bool ok)
 {
 	(void)req;
 	put_state *st = state;
-	if (ok && fsync(st->fd) != 0) {
+	char hex[CG_BLOB_HEX_LEN + 1] = "";
+	cg_err err = CG_OK;
+	if (!ok || st->written == 0) {
+		cg_blob_abort(st->w); /* nothing appended: the upload stays at the offset */
+		err = cg_store_dns_upload_write_end(st->srv->store, st->id, ok ? st->off : -1);
+	} else if (cg_blob_commit(st->w, NULL, hex, NULL) || put_append(st, hex)) {
 		ok = false;
-		cg_resp_error(resp, 500, "cannot store the data", NULL);
+		cg_store_dns_upload_write_end(st->srv->store, st->id, -1);
+		if (hex[0]) /* not named by this upload: gone unless another row names it */
+			cg_blob_remove(dns_blobs(st->srv), hex, blob_named, st->srv->store, NULL);
+		cg_resp_error(resp, 500, "cannot store the data: send it again from the offset",
+		              NULL);
 	}
-	if (!ok && ftruncate(st->fd, st->off) != 0)
-		cg_warn("dns upload %lld: cannot roll back a failed write", (long long)st->id);
-	close(st->fd);
-	cg_err err = cg_store_dns_upload_write_end(st->srv->store, st->id,
-	                                           ok ? st->off + st->written : -1);
+	json_decref(st->chunks);
 	json_t *row = NULL;
 	if (ok && !err)
 		err = cg_store_dns_upload_get(st->srv->store, st->id, &row);
@@ -914,8 +1124,12 @@ void api_dns_upload_delete(cg_req *req, cg_resp *resp)
 		return;
 	int64_t now = cg_time_now_ms();
 	bool writing = being_written(row, now);
+	json_t *chunks = row_chunks(row);
 	json_decref(row);
 	cg_err err = cg_store_dns_upload_delete(req->srv->store, req->id, now);
+	if (!err && chunks)
+		chunks_remove(req->srv, chunks); /* after the row: no row names them now */
+	json_decref(chunks);
 	if (err == CG_ECONFLICT) {
 		cg_resp_error(resp, 409,
 		              writing ? "a PUT is in progress" : "the upload is being analysed", NULL);
@@ -925,9 +1139,6 @@ void api_dns_upload_delete(cg_req *req, cg_resp *resp)
 		cg_resp_store_error(resp, err, "dns_upload");
 		return;
 	}
-	char path[4400];
-	if (log_path(req->srv, req->id, path, sizeof path))
-		unlink(path);
 	resp->status = 204;
 }
 

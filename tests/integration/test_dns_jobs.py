@@ -6,7 +6,9 @@ started, loses neither. After the restart (and the dead server's job lease)
 both are analysed to the end, each finding stored once. Runs on both
 backends. Prints TAP."""
 import gzip
+import hashlib
 import os
+import sqlite3
 import signal
 import subprocess
 import sys
@@ -39,6 +41,25 @@ class LeaseServer(S.Server):
             raise RuntimeError(f"server runs on store {starts[-1:]!r}, the test asked for {want!r}")
         self.host, port = line.strip().rsplit("//", 1)[1].rsplit(":", 1)
         self.port = int(port)
+
+
+PG = os.environ.get("CANHGAC_TEST_BACKEND") == "postgresql"
+
+
+def db_exec(data, stmt):
+    """Runs one statement on the data dir's store (either backend)."""
+    if PG:
+        url = subprocess.run([os.path.join(S.SRC, "tests", "pg-store-wrap.sh"), "--url", data],
+                             check=True, capture_output=True, text=True).stdout.strip()
+        subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", url, "-c", stmt],
+                       check=True, capture_output=True, env=dict(os.environ, LC_ALL="C", LANG="C"))
+        return
+    db = sqlite3.connect(os.path.join(data, "canhgac.db"))
+    try:
+        db.execute(stmt)
+        db.commit()
+    finally:
+        db.close()
 
 
 def line(i, client, name):
@@ -117,10 +138,22 @@ def main():
         t.ok(not os.path.exists(os.path.join(srv.data_dir, "dns-uploads", "%d.owner" % ids[0])),
              "the upload's owner and state are rows of the store, not files")
 
+        # the previous layout: a row whose bytes were dns-uploads/ID.log
+        prev_data = line(3, "10.5.5.5", "e.evil.example").encode()
+        st, prev, _ = admin.req("POST", "/api/v1/dns/uploads", {"name": "prev.log"})
+        admin.req("PUT", "/api/v1/dns/uploads/%d?offset=0" % prev["id"], raw=prev_data,
+                  ctype="application/octet-stream")
         # an older server's upload (N.log with N.name and N.owner) becomes a row
         srv.stop()
         up = os.path.join(srv.data_dir, "dns-uploads")
-        nid = ids[1] + 1  # the id its row gets: its file is moved aside first
+        os.makedirs(up, exist_ok=True)  # the older server's directory
+        ph = hashlib.sha256(prev_data).hexdigest()
+        pblob = os.path.join(srv.data_dir, "blobs", "sha256", ph[:2], ph)
+        os.unlink(pblob)
+        db_exec(srv.data_dir, "UPDATE dns_uploads SET chunks='[]' WHERE id=%d" % prev["id"])
+        with open(os.path.join(up, "%d.log" % prev["id"]), "wb") as f:
+            f.write(prev_data)
+        nid = prev["id"] + 1  # the id its row gets: its file is moved aside first
         old_id = 70
         for oid in (old_id, nid):
             with open(os.path.join(up, "%d.log" % oid), "w") as f:
@@ -141,12 +174,28 @@ def main():
         st, first, _ = admin.req("GET", "/api/v1/dns/uploads/%d" % ids[0])
         t.ok(st == 200 and first["state"] == "done" and first["name"] == "big.log.gz",
              "without touching the upload that has the same id", first)
-        t.ok(sorted(os.listdir(up)) == sorted("%d.log" % i for i in ids + [nid, nid + 1]),
-             "its side files are gone, its bytes renamed after the row", os.listdir(up))
+        t.ok(not os.path.exists(up),
+             "its files are gone, its bytes blobs of the blob store",
+             os.listdir(up) if os.path.exists(up) else None)
         st, body, _ = admin.req("POST", "/api/v1/dns/uploads/%d/analyze" % nid)
         got = wait(lambda: finished(nid), 60)
         t.ok(got and got["state"] == "done" and got["result"]["clients_flagged"] == 1,
              "and is analysed on request", got)
+        st, p2, _ = admin.req("GET", "/api/v1/dns/uploads/%d" % prev["id"])
+        t.ok(st == 200 and p2["offset"] == len(prev_data) and os.path.exists(pblob),
+             "the previous layout's file becomes its row's blob", p2)
+        st, body, _ = admin.req("POST", "/api/v1/dns/uploads/%d/analyze" % prev["id"])
+        got = wait(lambda: finished(prev["id"]), 60)
+        t.ok(got and got["state"] == "done" and got["result"]["clients_flagged"] == 1,
+             "and is analysed from it", got)
+        # a blob altered on disk: the analysis fails and says which piece
+        os.chmod(pblob, 0o644)
+        with open(pblob, "wb") as f:
+            f.write(prev_data.replace(b"10.5.5.5", b"10.5.5.6"))
+        st, body, _ = admin.req("POST", "/api/v1/dns/uploads/%d/analyze" % prev["id"])
+        got = wait(lambda: finished(prev["id"]), 60)
+        t.ok(got and got["state"] == "failed" and "piece 1" in got.get("error", "")
+             and "damaged" in got.get("error", ""), "a blob altered on disk fails its analysis", got)
     finally:
         srv.cleanup()
     t.done()

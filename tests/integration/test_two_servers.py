@@ -69,11 +69,17 @@ def main():
                       for i, (c, n) in enumerate([("10.9.0.1", "www.example.com"),
                                                   ("10.5.1.1", "a.evil.example")]))
         st, up, _ = ca.req("POST", "/api/v1/dns/uploads", {"name": "resolver.log"})
-        st, body, _ = ca.req("PUT", "/api/v1/dns/uploads/%d?offset=0" % up["id"], raw=log.encode(),
+        # its first half through A, resumed through B: each piece a blob
+        # of the shared directory, the list in the shared row
+        half = len(log) // 2
+        st, body, _ = ca.req("PUT", "/api/v1/dns/uploads/%d?offset=0" % up["id"], raw=log[:half].encode(),
                              ctype="application/octet-stream")
         st, got, _ = cb.req("GET", "/api/v1/dns/uploads/%d" % up["id"])
-        t.ok(st == 200 and got["offset"] == len(log) and got["name"] == "resolver.log",
+        t.ok(st == 200 and got["offset"] == half and got["name"] == "resolver.log",
              "an upload made through A is known to B", (st, got))
+        st, got, _ = cb.req("PUT", "/api/v1/dns/uploads/%d?offset=%d" % (up["id"], half),
+                            raw=log[half:].encode(), ctype="application/octet-stream")
+        t.ok(st == 200 and got["offset"] == len(log), "and resumed through B", (st, got))
         st, body, _ = ca.req("POST", "/api/v1/dns/uploads/%d/analyze" % up["id"])
         t.ok(st == 202, "its analysis is asked for through A", (st, body))
         end = time.monotonic() + 60

@@ -182,6 +182,11 @@
  * filling the disk or the registry (delete old uploads to make room). */
 #define CG_DNS_MAX_UPLOADS_PER_OWNER 50
 #define CG_DNS_MAX_OWNER_BYTES (128ll * 1024 * 1024 * 1024)
+/* Pieces of one upload: each PUT's body is one blob, its hash kept in the
+ * upload's row (the list is rewritten at each PUT). A PUT carries up to
+ * the request body bound, so this leaves room for the largest upload in
+ * big pieces and stops a client that sends bytes one at a time. */
+#define CG_DNS_MAX_UPLOAD_CHUNKS 16384
 /* ---- web (portal monitoring) --------------------------------------- */
 
 /* One fetched page body, after decompression. Government portal pages are

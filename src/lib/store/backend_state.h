@@ -52,6 +52,12 @@ typedef struct cg_store_state_ops {
 	cg_err (*dns_set)(cg_store_impl *st, int64_t id, const char *state, const char *progress,
 	                  const char *result, const char *error, int64_t started, int64_t finished);
 	cg_err (*dns_delete)(cg_store_impl *st, int64_t id, int64_t now_ms);
+	/* the upload's chunk list (JSON text) and size, if it stands at
+	 * expect_size; the PUT's hold released */
+	cg_err (*dns_chunks_set)(cg_store_impl *st, int64_t id, int64_t expect_size,
+	                         const char *chunks, int64_t new_size);
+	/* whether a row names the blob hex (the tables that keep blobs) */
+	cg_err (*blob_used)(cg_store_impl *st, const char *hex, bool *used);
 	/* incident deadline notices sent (store.h) */
 	cg_err (*incident_notice)(cg_store_impl *st, int64_t id, const char *rule,
 	                          const char *stage, int64_t now_ms, bool *fresh);

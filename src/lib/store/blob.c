@@ -293,3 +293,38 @@ void cg_blob_close(cg_blob_reader *r)
 	close(r->fd);
 	free(r);
 }
+
+cg_err cg_blob_remove(cg_blobs *b, const char *hex, cg_blob_used_fn used, void *ctx, bool *removed)
+{
+	if (removed)
+		*removed = false;
+	if (!cg_blob_hash_ok(hex))
+		return CG_EINVAL;
+	char path[4096], gone[4096];
+	int n = snprintf(gone, sizeof gone, "%s/tmp/gone.XXXXXX", b->dir);
+	if (!blob_path(b, hex, true, path, sizeof path) || n <= 0 || (size_t)n >= sizeof gone)
+		return CG_ETOOBIG;
+	if (used(ctx, hex))
+		return CG_OK;
+	/* a name of our own under tmp/ (no reader opens it), replaced by the
+	 * blob in one rename */
+	int fd = mkstemp(gone);
+	if (fd < 0)
+		return CG_EIO;
+	close(fd);
+	if (rename(path, gone) != 0) {
+		cg_err err = errno == ENOENT ? CG_ENOTFOUND : CG_EIO;
+		unlink(gone);
+		return err;
+	}
+	/* a writer may have named the same bytes since the first question */
+	if (used(ctx, hex)) {
+		cg_err err = link(gone, path) == 0 || errno == EEXIST ? CG_OK : CG_EIO;
+		unlink(gone);
+		return err;
+	}
+	unlink(gone);
+	if (removed)
+		*removed = true;
+	return CG_OK;
+}

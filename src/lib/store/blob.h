@@ -20,6 +20,14 @@
  *  - A hash is exactly 64 lowercase hex digits; anything else is
  *    CG_EINVAL before any path is built.
  *
+ *  - Removing: blobs are shared by content (two uploads of the same
+ *    bytes, an attachment equal to a log), so one is removed only when no
+ *    row names it; cg_blob_remove asks the caller twice, before and after
+ *    moving the file aside, and puts it back when a row named it in
+ *    between. A writer that names a blob in a row checks it is still
+ *    there afterwards (cg_blob_stat) and undoes its row when it is not:
+ *    between them no row is left naming a removed blob.
+ *
  * Thread safety: a cg_blobs is shared; each writer or reader is used by
  * one thread at a time.
  */
@@ -65,5 +73,13 @@ cg_err cg_blob_open(cg_blobs *b, const char *hex, cg_blob_reader **out, uint64_t
  * end checks the hash: CG_ECRYPTO when the content is not the blob. */
 cg_err cg_blob_read(cg_blob_reader *r, void *p, size_t cap, size_t *got);
 void cg_blob_close(cg_blob_reader *r);
+
+/* Whether a row names the blob (store.h cg_store_blob_used); an error
+ * counts as named. */
+typedef bool (*cg_blob_used_fn)(void *ctx, const char *hex);
+/* Removes blob hex unless used() says a row names it, asked before and
+ * after the file is moved aside (see above). CG_OK when it is removed or
+ * kept, CG_ENOTFOUND when absent. *removed (optional): whether it went. */
+cg_err cg_blob_remove(cg_blobs *b, const char *hex, cg_blob_used_fn used, void *ctx, bool *removed);
 
 #endif

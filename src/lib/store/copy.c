@@ -184,7 +184,8 @@ static const col dnsup_cols[] = {
     {"id", K_INT},         {"name", K_TEXT},     {"owner", K_TEXT},   {"owner_kind", K_INT},
     {"agency_id", K_INT},  {"state", K_TEXT},    {"size", K_INT},     {"writing_until", K_INT},
     {"progress", K_TEXT},  {"result", K_TEXT},   {"error", K_TEXT},   {"created", K_INT},
-    {"started", K_INT},    {"finished", K_INT},  {NULL, K_INT},
+    {"started", K_INT},    {"finished", K_INT},  {"chunks", K_TEXT},
+    {NULL, K_INT},
 };
 
 static const col triage_cols[] = {

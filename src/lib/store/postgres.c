@@ -600,6 +600,9 @@ static const char *const migrations[] = {
     " description text,"
     " UNIQUE(source, type, value));"
     "CREATE INDEX intel_indicators_type ON intel_indicators(type, value);",
+    /* a DNS upload's bytes: its chunks in the blob store, in order, a
+     * JSON array of [sha256, size] (server/dns_upload.c) */
+    "ALTER TABLE dns_uploads ADD COLUMN chunks text NOT NULL DEFAULT '[]';",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -1566,6 +1569,48 @@ static cg_err read_q(cg_store_impl *st, const char *sql, const params *p, PGresu
 	err = q(c, sql, p, res);
 	conn_put(st, c);
 	return err;
+}
+
+/* A row as JSON by a column map: each column's member name and kind, in
+ * the SELECT's order, so a list's rows are written once per resource
+ * (sqlite.c has the same map over its statements). */
+typedef enum { CM_STR, CM_INT, CM_INT_NULL, CM_TIME, CM_JSON } cm_kind;
+typedef struct colmap {
+	const char *name; /* NULL ends the map */
+	cm_kind kind;
+} colmap;
+
+static json_t *row_map(const PGresult *r, int row, const colmap *m)
+{
+	json_t *o = json_object();
+	for (int i = 0; o && m[i].name; i++) {
+		json_t *v;
+		switch (m[i].kind) {
+		case CM_STR: v = col_str(r, row, i); break;
+		case CM_INT: v = json_integer(col_i64(r, row, i)); break;
+		case CM_INT_NULL: v = col_int_null(r, row, i); break;
+		case CM_TIME: v = col_time(r, row, i); break;
+		default: v = col_json(r, row, i); break;
+		}
+		json_object_set_new(o, m[i].name, v);
+	}
+	return o;
+}
+
+/* Every row of the list query sql (no parameter) through map m. */
+static cg_err list_map(cg_store_impl *st, const char *sql, const colmap *m, json_t **items)
+{
+	*items = NULL;
+	PGresult *res = NULL;
+	cg_err err = read_q(st, sql, NULL, &res);
+	if (err)
+		return err;
+	json_t *arr = json_array();
+	for (int i = 0; i < PQntuples(res); i++)
+		json_array_append_new(arr, row_map(res, i, m));
+	PQclear(res);
+	*items = arr;
+	return CG_OK;
 }
 
 static cg_err pg_agency_map(cg_store_impl *st, json_t **out)
@@ -2902,61 +2947,35 @@ static cg_err pg_job_due(cg_store_impl *st, const char *name, int64_t at_ms)
 	return err;
 }
 
+static const colmap job_cols[] = {
+    {"name", CM_STR},     {"kind", CM_STR},         {"next_run", CM_TIME},
+    {"last_run", CM_TIME}, {"last_ok", CM_TIME},     {"last_error", CM_STR},
+    {"attempts", CM_INT}, {"lease_holder", CM_STR}, {"lease_until", CM_TIME},
+    {NULL, CM_STR},
+};
+
 static cg_err pg_job_list(cg_store_impl *st, json_t **items)
 {
-	*items = NULL;
-	PGresult *res = NULL;
-	cg_err err = read_q(st,
-	                    "SELECT name,kind,next_run,last_run,last_ok,last_error,attempts,"
-	                    "lease_holder,lease_until FROM jobs ORDER BY name COLLATE \"C\"",
-	                    NULL, &res);
-	if (err)
-		return err;
-	json_t *arr = json_array();
-	for (int i = 0; i < PQntuples(res); i++) {
-		json_t *o = json_object();
-		json_object_set_new(o, "name", col_str(res, i, 0));
-		json_object_set_new(o, "kind", col_str(res, i, 1));
-		json_object_set_new(o, "next_run", col_time(res, i, 2));
-		json_object_set_new(o, "last_run", col_time(res, i, 3));
-		json_object_set_new(o, "last_ok", col_time(res, i, 4));
-		json_object_set_new(o, "last_error", col_str(res, i, 5));
-		json_object_set_new(o, "attempts", json_integer(col_i64(res, i, 6)));
-		json_object_set_new(o, "lease_holder", col_str(res, i, 7));
-		json_object_set_new(o, "lease_until", col_time(res, i, 8));
-		json_array_append_new(arr, o);
-	}
-	PQclear(res);
-	*items = arr;
-	return CG_OK;
+	return list_map(st,
+	                "SELECT name,kind,next_run,last_run,last_ok,last_error,attempts,"
+	                "lease_holder,lease_until FROM jobs ORDER BY name COLLATE \"C\"",
+	                job_cols, items);
 }
 
 /* ---- portal watch ------------------------------------------------------ */
 
+static const colmap web_finding_cols[] = {
+    {"url", CM_STR},      {"kind", CM_STR},  {"summary", CM_STR},
+    {"severity", CM_STR}, {"since", CM_INT}, {"event_id", CM_STR},
+    {NULL, CM_STR},
+};
+
 static cg_err pg_web_findings(cg_store_impl *st, json_t **items)
 {
-	*items = NULL;
-	PGresult *res = NULL;
-	cg_err err = read_q(st,
-	                    "SELECT url,kind,summary,severity,since,event_id FROM web_findings"
-	                    " ORDER BY since, url COLLATE \"C\", kind COLLATE \"C\"",
-	                    NULL, &res);
-	if (err)
-		return err;
-	json_t *arr = json_array();
-	for (int i = 0; i < PQntuples(res); i++) {
-		json_t *o = json_object();
-		json_object_set_new(o, "url", col_str(res, i, 0));
-		json_object_set_new(o, "kind", col_str(res, i, 1));
-		json_object_set_new(o, "summary", col_str(res, i, 2));
-		json_object_set_new(o, "severity", col_str(res, i, 3));
-		json_object_set_new(o, "since", json_integer(col_i64(res, i, 4)));
-		json_object_set_new(o, "event_id", col_str(res, i, 5));
-		json_array_append_new(arr, o);
-	}
-	PQclear(res);
-	*items = arr;
-	return CG_OK;
+	return list_map(st,
+	                "SELECT url,kind,summary,severity,since,event_id FROM web_findings"
+	                " ORDER BY since, url COLLATE \"C\", kind COLLATE \"C\"",
+	                web_finding_cols, items);
 }
 
 static cg_err pg_web_finding_open(cg_store_impl *st, const json_t *rec)

@@ -487,6 +487,9 @@ static const char *const migrations[] = {
     " description TEXT,"
     " UNIQUE(source, type, value));"
     "CREATE INDEX intel_indicators_type ON intel_indicators(type, value);",
+    /* a DNS upload's bytes: its chunks in the blob store, in order, a
+     * JSON array of [sha256, size] (server/dns_upload.c) */
+    "ALTER TABLE dns_uploads ADD COLUMN chunks TEXT NOT NULL DEFAULT '[]';",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -841,6 +844,57 @@ static json_t *col_json(sqlite3_stmt *s, int i)
 	const char *t = (const char *)sqlite3_column_text(s, i);
 	json_t *v = t ? json_loadb(t, (size_t)sqlite3_column_bytes(s, i), 0, NULL) : NULL;
 	return v ? v : json_null();
+}
+
+/* A row as JSON by a column map: each column's member name and kind, in
+ * the SELECT's order, so a list's rows are written once per resource
+ * (postgres.c has the same map over its results). */
+typedef enum { CM_STR, CM_INT, CM_INT_NULL, CM_TIME, CM_JSON } cm_kind;
+typedef struct colmap {
+	const char *name; /* NULL ends the map */
+	cm_kind kind;
+} colmap;
+
+static json_t *row_map(sqlite3_stmt *s, const colmap *m)
+{
+	json_t *o = json_object();
+	for (int i = 0; o && m[i].name; i++) {
+		json_t *v;
+		switch (m[i].kind) {
+		case CM_STR: v = col_str(s, i); break;
+		case CM_INT: v = json_integer(sqlite3_column_int64(s, i)); break;
+		case CM_INT_NULL: v = col_int_null(s, i); break;
+		case CM_TIME: v = col_time(s, i); break;
+		default: v = col_json(s, i); break;
+		}
+		json_object_set_new(o, m[i].name, v);
+	}
+	return o;
+}
+
+/* Every row of the list statement sql (no parameter) through map m. */
+static cg_err list_map(cg_store_impl *st, const char *sql, const colmap *m, json_t **items)
+{
+	*items = NULL;
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = stmt(c, sql);
+	cg_err err = s ? CG_OK : CG_EDB;
+	json_t *arr = json_array();
+	if (!err) {
+		int rc;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+			json_array_append_new(arr, row_map(s, m));
+		if (rc != SQLITE_DONE)
+			err = db_err(c->db, sqlite3_extended_errcode(c->db));
+		sqlite3_reset(s);
+	}
+	reader_put(st, c);
+	if (err) {
+		json_decref(arr);
+		return err;
+	}
+	*items = arr;
+	return CG_OK;
 }
 
 static char *dup_col(sqlite3_stmt *s, int i)
@@ -2880,39 +2934,16 @@ static cg_err sq_job_due(cg_store_impl *st, const char *name, int64_t at_ms)
 	return err;
 }
 
+static const colmap job_cols[] = {
+    {"name", CM_STR},     {"kind", CM_STR},         {"next_run", CM_TIME},
+    {"last_run", CM_TIME}, {"last_ok", CM_TIME},     {"last_error", CM_STR},
+    {"attempts", CM_INT}, {"lease_holder", CM_STR}, {"lease_until", CM_TIME},
+    {NULL, CM_STR},
+};
+
 static cg_err sq_job_list(cg_store_impl *st, json_t **items)
 {
-	*items = NULL;
-	conn *c = reader_get(st);
-	sqlite3_stmt *s = stmt(c, SQL_JOB_LIST);
-	cg_err err = s ? CG_OK : CG_EDB;
-	json_t *arr = json_array();
-	if (!err) {
-		int rc;
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-			json_t *o = json_object();
-			json_object_set_new(o, "name", col_str(s, 0));
-			json_object_set_new(o, "kind", col_str(s, 1));
-			json_object_set_new(o, "next_run", col_time(s, 2));
-			json_object_set_new(o, "last_run", col_time(s, 3));
-			json_object_set_new(o, "last_ok", col_time(s, 4));
-			json_object_set_new(o, "last_error", col_str(s, 5));
-			json_object_set_new(o, "attempts", json_integer(sqlite3_column_int64(s, 6)));
-			json_object_set_new(o, "lease_holder", col_str(s, 7));
-			json_object_set_new(o, "lease_until", col_time(s, 8));
-			json_array_append_new(arr, o);
-		}
-		if (rc != SQLITE_DONE)
-			err = db_err(c->db, sqlite3_extended_errcode(c->db));
-		sqlite3_reset(s);
-	}
-	reader_put(st, c);
-	if (err) {
-		json_decref(arr);
-		return err;
-	}
-	*items = arr;
-	return CG_OK;
+	return list_map(st, SQL_JOB_LIST, job_cols, items);
 }
 
 /* ---- portal watch ------------------------------------------------------ */
@@ -2923,36 +2954,15 @@ static const char SQL_WF_OPEN[] =
     "INSERT INTO web_findings(url,kind,summary,severity,since,event_id) VALUES(?,?,?,?,?,?)";
 static const char SQL_WF_CLOSE[] = "DELETE FROM web_findings WHERE url=? AND kind=?";
 
+static const colmap web_finding_cols[] = {
+    {"url", CM_STR},      {"kind", CM_STR},  {"summary", CM_STR},
+    {"severity", CM_STR}, {"since", CM_INT}, {"event_id", CM_STR},
+    {NULL, CM_STR},
+};
+
 static cg_err sq_web_findings(cg_store_impl *st, json_t **items)
 {
-	*items = NULL;
-	conn *c = reader_get(st);
-	sqlite3_stmt *s = stmt(c, SQL_WF_LIST);
-	cg_err err = s ? CG_OK : CG_EDB;
-	json_t *arr = json_array();
-	if (!err) {
-		int rc;
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-			json_t *o = json_object();
-			json_object_set_new(o, "url", col_str(s, 0));
-			json_object_set_new(o, "kind", col_str(s, 1));
-			json_object_set_new(o, "summary", col_str(s, 2));
-			json_object_set_new(o, "severity", col_str(s, 3));
-			json_object_set_new(o, "since", json_integer(sqlite3_column_int64(s, 4)));
-			json_object_set_new(o, "event_id", col_str(s, 5));
-			json_array_append_new(arr, o);
-		}
-		if (rc != SQLITE_DONE)
-			err = db_err(c->db, sqlite3_extended_errcode(c->db));
-		sqlite3_reset(s);
-	}
-	reader_put(st, c);
-	if (err) {
-		json_decref(arr);
-		return err;
-	}
-	*items = arr;
-	return CG_OK;
+	return list_map(st, SQL_WF_LIST, web_finding_cols, items);
 }
 
 static cg_err sq_web_finding_open(cg_store_impl *st, const json_t *rec)

@@ -464,21 +464,22 @@ static cg_err sqs_dns_get(cg_store_impl *st, int64_t id, json_t **rec)
 	cg_err err = CG_OK;
 	sqlite3_stmt *s = st_prep(c,
 	                          "SELECT id,name,owner,owner_kind,agency_id,state,size,"
-	                          "writing_until,progress,result,error,created,started,finished"
-	                          " FROM dns_uploads WHERE id=?",
+	                          "writing_until,progress,result,error,created,started,finished,"
+	                          "chunks FROM dns_uploads WHERE id=?",
 	                          &err);
 	if (s) {
 		sqlite3_bind_int64(s, 1, id);
 		int rc = sqlite3_step(s);
 		if (rc == SQLITE_ROW)
 			*rec = json_pack(
-			    "{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
+			    "{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
 			    col_int_null(s, 0), "name", col_str(s, 1), "owner", col_str(s, 2),
 			    "owner_kind", col_int_null(s, 3), "agency_id", col_int_null(s, 4),
 			    "state", col_str(s, 5), "size", col_int_null(s, 6), "writing_until",
 			    col_int_null(s, 7), "progress", col_str(s, 8), "result", col_str(s, 9),
 			    "error", col_str(s, 10), "created", col_int_null(s, 11), "started",
-			    col_int_null(s, 12), "finished", col_int_null(s, 13));
+			    col_int_null(s, 12), "finished", col_int_null(s, 13), "chunks",
+			    col_str(s, 14));
 		else
 			err = rc == SQLITE_DONE ? CG_ENOTFOUND
 			                        : db_err(c->db, sqlite3_extended_errcode(c->db));
@@ -609,6 +610,48 @@ static cg_err sqs_dns_delete(cg_store_impl *st, int64_t id, int64_t now_ms)
 	                      v, 2, NULL, 0);
 }
 
+static cg_err sqs_dns_chunks_set(cg_store_impl *st, int64_t id, int64_t expect_size,
+                                 const char *chunks, int64_t new_size)
+{
+	int64_t v[] = {id, expect_size, new_size};
+	const char *t[] = {chunks};
+	return sqs_dns_update(st,
+	                      "UPDATE dns_uploads SET size=?3,chunks=?4,state='receiving',"
+	                      "writing_until=NULL,progress=NULL,result=NULL,error=NULL,"
+	                      "started=NULL,finished=NULL WHERE id=?1 AND size=?2",
+	                      v, 3, t, 1);
+}
+
+/* A blob's hash named in any row that keeps blobs (the hash is 64 hex
+ * digits: text containment is exact enough, and these tables are small).
+ * A table that starts keeping blobs must be added here. */
+static cg_err sqs_blob_used(cg_store_impl *st, const char *hex, bool *used)
+{
+	conn *c = reader_get(st);
+	cg_err err = CG_OK;
+	sqlite3_stmt *s =
+	    st_prep(c,
+	            "SELECT EXISTS(SELECT 1 FROM dns_uploads WHERE instr(chunks,?1)>0)"
+	            " OR EXISTS(SELECT 1 FROM incident_timeline WHERE instr(detail,?1)>0)"
+	            " OR EXISTS(SELECT 1 FROM incidents WHERE instr(rec,?1)>0)"
+	            " OR EXISTS(SELECT 1 FROM public_reports WHERE instr(screenshots,?1)>0)"
+	            " OR EXISTS(SELECT 1 FROM reports WHERE instr(files,?1)>0)"
+	            /* compliance evidence records (compliance.h) */
+	            " OR EXISTS(SELECT 1 FROM events WHERE producer='server:compliance'"
+	            " AND instr(evidence,?1)>0)",
+	            &err);
+	if (s) {
+		bind_str(s, 1, hex);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			*used = sqlite3_column_int64(s, 0) != 0;
+		else
+			err = db_err(c->db, sqlite3_extended_errcode(c->db));
+		sqlite3_finalize(s);
+	}
+	reader_put(st, c);
+	return err;
+}
+
 /* ---- incident deadline notices ------------------------------------------ */
 
 static cg_err sqs_incident_notice(cg_store_impl *st, int64_t id, const char *rule,
@@ -726,6 +769,8 @@ static const cg_store_state_ops sq_state_ops = {
     .dns_next = sqs_dns_next,
     .dns_set = sqs_dns_set,
     .dns_delete = sqs_dns_delete,
+    .dns_chunks_set = sqs_dns_chunks_set,
+    .blob_used = sqs_blob_used,
     .incident_notice = sqs_incident_notice,
     .task_put = sqs_task_put,
     .tasks_list = sqs_tasks_list,

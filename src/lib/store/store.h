@@ -683,7 +683,8 @@ cg_err cg_store_agent_policy_set(cg_store *st, int64_t agency_id, const json_t *
  * state ("receiving", "queued", "analyzing", "done", "failed"), size,
  * writing_until (ms or null: a PUT holds it), progress {lines_read,
  * queries, bytes_read} or null, result {...} or null, error, created,
- * started, finished (ms or null)}. */
+ * started, finished (ms or null), chunks: the bytes, blobs of the blob
+ * store in order, [[sha256, size], ...]}. */
 /* rec {name, owner, owner_kind, agency_id, created}; CG_ELIMIT when the
  * owner has max_per_owner uploads already (checked in the same write). */
 cg_err cg_store_dns_upload_create(cg_store *st, const json_t *rec, int64_t max_per_owner,
@@ -710,5 +711,19 @@ cg_err cg_store_dns_upload_next(cg_store *st, int64_t *id);
 cg_err cg_store_dns_upload_set(cg_store *st, int64_t id, const json_t *rec);
 /* CG_ECONFLICT while it is written, queued or analysed. */
 cg_err cg_store_dns_upload_delete(cg_store *st, int64_t id, int64_t now_ms);
+/* Sets the upload's chunks ([[sha256, size], ...], each hash 64 hex
+ * digits, the sizes summing to new_size) and size when it stands at
+ * expect_size: the end of a PUT that wrote a chunk (the upload is
+ * receiving again, with no result; the PUT's hold is released), or its
+ * undoing. CG_ECONFLICT when it does not stand there, CG_EINVAL for a
+ * malformed list. */
+cg_err cg_store_dns_upload_chunks_set(cg_store *st, int64_t id, int64_t expect_size,
+                                      const json_t *chunks, int64_t new_size);
+
+/* Whether any row names blob hex (DNS upload chunks, incident timelines
+ * and cases, public reports' screenshots, reports' files, compliance
+ * evidence records): a blob no row
+ * names may be removed (cg_blob_remove). */
+cg_err cg_store_blob_used(cg_store *st, const char *hex, bool *used);
 
 #endif

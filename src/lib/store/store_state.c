@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/json.h"
+#include "core/limits.h"
 #include "core/timeutil.h"
 
 static const cg_store_state_ops *S(const cg_store *st)
@@ -257,6 +258,43 @@ cg_err cg_store_dns_upload_set(cg_store *st, int64_t id, const json_t *rec)
 cg_err cg_store_dns_upload_delete(cg_store *st, int64_t id, int64_t now_ms)
 {
 	STATE(dns_delete(IMPL, id, now_ms));
+}
+
+cg_err cg_store_dns_upload_chunks_set(cg_store *st, int64_t id, int64_t expect_size,
+                                      const json_t *chunks, int64_t new_size)
+{
+	if (!json_is_array(chunks) || json_array_size(chunks) > CG_DNS_MAX_UPLOAD_CHUNKS ||
+	    expect_size < 0 || new_size < 0)
+		return CG_EINVAL;
+	int64_t sum = 0;
+	size_t i;
+	json_t *c;
+	json_array_foreach(chunks, i, c) {
+		const char *h = json_string_value(json_array_get(c, 0));
+		json_int_t n = json_integer_value(json_array_get(c, 1));
+		if (json_array_size(c) != 2 || !h || strlen(h) != 64 ||
+		    strspn(h, "0123456789abcdef") != 64 || !json_is_integer(json_array_get(c, 1)) ||
+		    n <= 0 || n > INT64_MAX - sum)
+			return CG_EINVAL;
+		sum += n;
+	}
+	if (sum != new_size)
+		return CG_EINVAL;
+	char *text = json_dumps(chunks, JSON_COMPACT);
+	if (!text)
+		return CG_ENOMEM;
+	cg_store_set_violation(CG_VIOL_NONE, NULL);
+	cg_err err = S(st)->dns_chunks_set(IMPL, id, expect_size, text, new_size);
+	free(text);
+	return err;
+}
+
+cg_err cg_store_blob_used(cg_store *st, const char *hex, bool *used)
+{
+	*used = true; /* in doubt, kept */
+	if (!hex || strlen(hex) != 64 || strspn(hex, "0123456789abcdef") != 64)
+		return CG_EINVAL;
+	return S(st)->blob_used(IMPL, hex, used);
 }
 
 cg_err cg_store_incident_task_put(cg_store *st, int64_t incident_id, const json_t *rec,

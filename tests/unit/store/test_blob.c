@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "store/blob.h"
+#include "store/blob_chain.h"
 #include "../test.h"
 
 static char dir[256];
@@ -283,11 +284,140 @@ static void concurrent_writers(void)
 	done(b);
 }
 
+/* used(): the first n questions say "named", the rest "not named"; a
+ * writer that names the blob between the two questions is played by
+ * answering "not named" then "named". */
+typedef struct {
+	int calls;
+	int named_from, named_to; /* calls in [from, to) answer named */
+} used_script;
+
+static bool scripted(void *ctx, const char *hex)
+{
+	(void)hex;
+	used_script *u = ctx;
+	int k = u->calls++;
+	return k >= u->named_from && k < u->named_to;
+}
+
+static void removing(void)
+{
+	cg_blobs *b = fresh(0);
+	if (!b)
+		return;
+	uint8_t data[1000];
+	fill(data, sizeof data, 7);
+	char hex[65];
+	sha_hex(data, sizeof data, hex);
+	CHECK(put(b, data, sizeof data, 100, NULL, hex) == CG_OK);
+	uint64_t size = 0;
+	bool gone = true;
+	used_script named = {0, 0, 99};
+	CHECK(cg_blob_remove(b, hex, scripted, &named, &gone) == CG_OK && !gone);
+	CHECK(cg_blob_stat(b, hex, &size) == CG_OK && size == sizeof data);
+	/* named by a row between the two questions: put back */
+	used_script late = {0, 1, 99};
+	CHECK(cg_blob_remove(b, hex, scripted, &late, &gone) == CG_OK && !gone && late.calls == 2);
+	uint8_t *back = NULL;
+	size_t n = 0;
+	CHECK(get(b, hex, &back, &n, 333) == CG_OK && n == sizeof data &&
+	      memcmp(back, data, n) == 0);
+	free(back);
+	used_script none = {0, 0, 0};
+	CHECK(cg_blob_remove(b, hex, scripted, &none, &gone) == CG_OK && gone);
+	CHECK(cg_blob_stat(b, hex, &size) == CG_ENOTFOUND);
+	CHECK(cg_blob_remove(b, hex, scripted, &none, &gone) == CG_ENOTFOUND && !gone);
+	CHECK(cg_blob_remove(b, "../x", scripted, &none, NULL) == CG_EINVAL);
+	CHECK(tmp_files() == 0);
+	done(b);
+}
+
+/* Reads fd to its end. */
+static size_t drain(int fd, uint8_t *out, size_t cap)
+{
+	size_t n = 0;
+	for (;;) {
+		ssize_t k = read(fd, out + n, cap - n);
+		if (k <= 0)
+			break;
+		n += (size_t)k;
+		if (n == cap)
+			break;
+	}
+	return n;
+}
+
+static void chains(void)
+{
+	cg_blobs *b = fresh(0);
+	if (!b)
+		return;
+	enum { A = 300000, B = 7, C = 70000 };
+	static uint8_t data[A + B + C], out[A + B + C + 10];
+	fill(data, sizeof data, 3);
+	char ha[65], hb[65], hc[65];
+	sha_hex(data, A, ha);
+	sha_hex(data + A, B, hb);
+	sha_hex(data + A + B, C, hc);
+	char got[65];
+	CHECK(put(b, data, A, 4096, ha, got) == CG_OK);
+	CHECK(put(b, data + A, B, 3, hb, got) == CG_OK);
+	CHECK(put(b, data + A + B, C, 999, hc, got) == CG_OK);
+	/* in order, as one stream */
+	json_t *list = json_pack("[[s,i],[s,i],[s,i]]", ha, A, hb, B, hc, C);
+	int fd = -1;
+	cg_blob_chain *c = NULL;
+	CHECK(cg_blob_chain_pipe(b, list, &fd, &c) == CG_OK);
+	size_t n = drain(fd, out, sizeof out);
+	close(fd);
+	CHECK(cg_blob_chain_finish(c, NULL) == CG_OK);
+	CHECK(n == sizeof data && memcmp(out, data, n) == 0);
+	json_decref(list);
+	/* a size that disagrees with the list: an error at that blob */
+	list = json_pack("[[s,i],[s,i]]", hb, B, ha, A + 1);
+	size_t which = 99;
+	CHECK(cg_blob_chain_pipe(b, list, &fd, &c) == CG_OK);
+	drain(fd, out, sizeof out);
+	close(fd);
+	CHECK(cg_blob_chain_finish(c, &which) == CG_ECRYPTO && which == 1);
+	json_decref(list);
+	/* a missing blob */
+	char zero[65];
+	memset(zero, '0', 64);
+	zero[64] = '\0';
+	list = json_pack("[[s,i]]", zero, 5);
+	CHECK(cg_blob_chain_pipe(b, list, &fd, &c) == CG_OK);
+	CHECK(drain(fd, out, sizeof out) == 0);
+	close(fd);
+	CHECK(cg_blob_chain_finish(c, &which) == CG_ENOTFOUND && which == 0);
+	json_decref(list);
+	/* a reader that stops early frees the writer */
+	list = json_pack("[[s,i],[s,i]]", ha, A, ha, A);
+	CHECK(cg_blob_chain_pipe(b, list, &fd, &c) == CG_OK);
+	CHECK(read(fd, out, 10) == 10);
+	close(fd);
+	CHECK(cg_blob_chain_finish(c, NULL) == CG_EIO);
+	json_decref(list);
+	/* malformed lists start nothing */
+	const char *bad[] = {"{}", "[[\"x\",1]]", "[[1,2]]"};
+	for (size_t i = 0; i < 3; i++) {
+		json_t *v = json_loads(bad[i], 0, NULL);
+		CHECK(cg_blob_chain_pipe(b, v, &fd, &c) == CG_EINVAL && fd == -1 && !c);
+		json_decref(v);
+	}
+	list = json_pack("[[s,i]]", ha, 0);
+	CHECK(cg_blob_chain_pipe(b, list, &fd, &c) == CG_EINVAL);
+	json_decref(list);
+	done(b);
+}
+
 int main(void)
 {
 	RUN(streaming);
 	RUN(size_limit);
 	RUN(bad_hashes);
 	RUN(concurrent_writers);
+	RUN(removing);
+	RUN(chains);
 	return test_done();
 }

@@ -6,9 +6,10 @@
  * on growing windows (postgres_search.c). 12,000 events arrive in three
  * months (three partitions on PostgreSQL); the filters match every event,
  * one in a hundred, a few in the oldest months, a few spread across the
- * windows, or none; every query is paged to its end through the cursor
- * with small pages and must give exactly the events the test computes
- * itself, in order, each once, the last page with no cursor. */
+ * windows, every event below a long stretch of none, or none; every
+ * query is paged to its end through the cursor with small pages and must
+ * give exactly the events the test computes itself, in order, each once,
+ * the last page with no cursor. */
 #include <libpq-fe.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,6 +217,14 @@ static bool w_recent(int i)
 {
 	return i >= N_EVENTS - 300;
 }
+static bool w_before_5000(int i)
+{
+	return i < 5000;
+}
+static bool w_before_600(int i)
+{
+	return i < 600;
+}
 static bool w_old_crit(int i)
 {
 	return i < 4000 && sev_of(i) == CG_SEV_CRITICAL;
@@ -251,6 +260,13 @@ TEST(pages_exact_whatever_the_plan)
 	                                   .severity_min = CG_SEV_CRITICAL,
 	                                   .limit = 9},
 	                  w_old_crit, "old and critical"));
+	/* every event below a long stretch of none (`until` weeks back): the
+	 * window that reaches the matches holds thousands; it is counted in
+	 * parts and split, and the pages stay exact */
+	CHECK(pages_match(st, (cg_event_query){.until_ms = T0 + 5000 * MINUTE, .limit = 30},
+	                  w_before_5000, "until: all below none"));
+	CHECK(pages_match(st, (cg_event_query){.until_ms = T0 + 600 * MINUTE, .limit = 3},
+	                  w_before_600, "until: small pages from the oldest month"));
 	/* pages longer than the first window: the next windows continue it */
 	CHECK(pages_match(st, (cg_event_query){.q = "nha", .limit = 5000}, w_all, "long pages"));
 	CHECK(pages_match(st, (cg_event_query){.since_ms = T0, .limit = 4999}, w_all,
