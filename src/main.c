@@ -62,9 +62,11 @@ static bool group_error(const char *group, const char *next)
 
 int main(int argc, char **argv)
 {
+#ifndef _WIN32 /* no server in the Windows build (docs/windows.md) */
 	/* the server's sandboxed parsers (server/privsep.h): no command */
 	if (argc >= 2 && strcmp(argv[1], CG_PRIVSEP_ARGV) == 0)
 		return cg_privsep_child_main(argc, argv);
+#endif
 	cg_cli_pick_lang(argc, argv);
 	if (argc < 2) {
 		cg_print_command_list(stderr);
