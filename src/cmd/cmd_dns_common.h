@@ -62,7 +62,7 @@ typedef struct dns_setup {
 	"  --subnets FILE        'CIDR agency' lines: agency of each client\n"       \
 	"  --since T, --until T  only queries in [T, U) (RFC 3339 or YYYY-MM-DD)\n"  \
 	"  --rules-dir DIR       detection content (default: $CANHGAC_RULES_DIR or\n" \
-	"                        the rules/ of the source tree)\n"                   \
+	"                        the rules/ canhgac was installed with)\n"           \
 	"  --no-dga              skip DGA scoring\n"                                 \
 	"  --dga-min-names N     DGA-like domains to flag a client (5)\n"            \
 	"  --dga-min-ratio X     and this share of the client's rarely-queried\n"   \
