@@ -53,7 +53,6 @@ void api_incident_doc_issue(cg_req *req, cg_resp *resp);
 void api_incident_attach(cg_req *req, cg_resp *resp);
 void api_incident_attachment_get(cg_req *req, cg_resp *resp);
 void cg_resp_invalid(cg_resp *resp, const cg_inv_error *e);
-json_t *api_incidents_record(const json_t *cur);
 
 #define PDF_TYPE  "application/pdf"
 #define DOCX_TYPE "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -358,7 +357,7 @@ void api_incident_doc_issue(cg_req *req, cg_resp *resp)
 	char ts[40];
 	cg_time_format(now, ts, sizeof ts);
 	const char *stop = cg_inc_form_stop_field(form);
-	rec = api_incidents_record(c);
+	rec = cg_inc_record(c);
 	if (json_is_null(json_object_get(rec, stop)) || !json_object_get(rec, stop))
 		json_object_set_new(rec, stop, json_string(ts));
 	char number[96];
