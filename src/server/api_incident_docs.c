@@ -6,13 +6,19 @@
  *        (…/mau-04.docx etc.)                          as it is now
  *   GET  /api/v1/incidents/{id}/documents/HEX.pdf      an issued report, by
  *                                                      its SHA-256
+ *   GET  /api/v1/incidents/{id}/documents/HEX.docx.p7s the detached
+ *                                                      signature of an
+ *                                                      issued DOCX
  *   POST /api/v1/incidents/{id}/documents              issue one:
  *        {form, format, fields?} -> the case
  *
  * Issuing renders the report with the fields the officer edited, signs
- * a PDF when [reports] names a signing key (the key the scheduled reports
- * are signed with, report_job.h: PAdES baseline B, sign/pdfsign.h; a key
- * that cannot be used refuses the issue rather than sending it unsigned),
+ * it when [reports] names a signing key (the key the scheduled reports
+ * are signed with, report_job.h, and as they are: a PDF inside, PAdES
+ * baseline B, sign/pdfsign.h; a DOCX with a detached CMS signature of
+ * exactly its bytes, sign/sign.h, kept as a blob of its own and named
+ * "p7s" on the timeline; a key that cannot be used refuses the issue
+ * rather than sending it unsigned),
  * keeps the file in the blob store (DATA/blobs, content-addressed) and, in one
  * store write, records it on the case's timeline ("document": form,
  * format, number, sha256, size) and sets the case's field that stops the
@@ -46,6 +52,7 @@
 #include "report_job.h"
 #include "server.h"
 #include "sign/pdfsign.h"
+#include "sign/sign.h"
 #include "store/blob.h"
 
 void api_incident_doc_get(cg_req *req, cg_resp *resp);
@@ -53,10 +60,10 @@ void api_incident_doc_issue(cg_req *req, cg_resp *resp);
 void api_incident_attach(cg_req *req, cg_resp *resp);
 void api_incident_attachment_get(cg_req *req, cg_resp *resp);
 void cg_resp_invalid(cg_resp *resp, const cg_inv_error *e);
-json_t *api_incidents_record(const json_t *cur);
 
 #define PDF_TYPE  "application/pdf"
 #define DOCX_TYPE "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+#define P7S_TYPE  "application/pkcs7-signature"
 
 static void invalid(cg_resp *resp, const char *field, const char *msg)
 {
@@ -111,10 +118,13 @@ static cg_err render(cg_req *req, const json_t *c, const char *form, bool pdf, c
 	return err;
 }
 
-/* Signs the issued PDF in file (replaced by the signed one) when a key
- * is configured; *signer gets the signer's name ("" when not signed). */
-static cg_err sign_issued(cg_req *req, const char *form, cg_buf *file, char *signer, size_t n,
-                          cg_buf *why)
+/* Signs the issued report in file when a key is configured, as the
+ * scheduled reports are (report/make.h): a PDF inside (file is replaced
+ * by the signed one), a DOCX beside it (*p7s gets the detached CMS
+ * signature of exactly file's bytes). *signer gets the signer's name (""
+ * when not signed). */
+static cg_err sign_issued(cg_req *req, const char *form, bool pdf, cg_buf *file, cg_buf *p7s,
+                          char *signer, size_t n, cg_buf *why)
 {
 	signer[0] = '\0';
 	const cg_serve_reports *r = req->srv->reports;
@@ -124,6 +134,13 @@ static cg_err sign_issued(cg_req *req, const char *form, cg_buf *file, char *sig
 	cg_err err = cg_report_signer(r, &s, why);
 	if (err)
 		return err;
+	if (!pdf) {
+		if (!(err = cg_signer_cms(s, cg_buf_slice(file), true, p7s, why)))
+			snprintf(signer, n, "%s",
+			         r->signer_name ? r->signer_name : cg_signer_name(s));
+		cg_signer_free(s);
+		return err;
+	}
 	cg_buf out;
 	cg_buf_init(&out, file->len + 65536);
 	char reason[96];
@@ -141,27 +158,29 @@ static cg_err sign_issued(cg_req *req, const char *form, cg_buf *file, char *sig
 	return err;
 }
 
-static void attach(cg_resp *resp, const json_t *c, const char *what, bool pdf)
+/* p7s: the detached signature of the DOCX, named after it. */
+static void attach(cg_resp *resp, const json_t *c, const char *what, bool pdf, bool p7s)
 {
 	resp->status = 200;
-	resp->content_type = pdf ? PDF_TYPE : DOCX_TYPE;
+	resp->content_type = p7s ? P7S_TYPE : pdf ? PDF_TYPE : DOCX_TYPE;
 	/* the case number and form name are [A-Z0-9-] only: no quoting needed */
-	snprintf(resp->disposition, sizeof resp->disposition, "attachment; filename=\"%s-%s.%s\"",
+	snprintf(resp->disposition, sizeof resp->disposition, "attachment; filename=\"%s-%s.%s%s\"",
 	         cg_json_get_str(c, "number") ? cg_json_get_str(c, "number") : "SC", what,
-	         pdf ? "pdf" : "docx");
+	         pdf ? "pdf" : "docx", p7s ? ".p7s" : "");
 }
 
-/* "HEX.pdf" / "HEX.docx" -> hex and pdf. */
-static bool issued_name(const char *tail, char hex[65], bool *pdf)
+/* "HEX.pdf" / "HEX.docx" / "HEX.docx.p7s" -> hex, pdf and p7s. */
+static bool issued_name(const char *tail, char hex[65], bool *pdf, bool *p7s)
 {
 	size_t n = strlen(tail);
 	if (n < 68 || strspn(tail, "0123456789abcdef") != 64)
 		return false;
 	memcpy(hex, tail, 64);
 	hex[64] = '\0';
+	*p7s = strcmp(tail + 64, ".docx.p7s") == 0;
 	if (strcmp(tail + 64, ".pdf") == 0)
 		*pdf = true;
-	else if (strcmp(tail + 64, ".docx") == 0)
+	else if (strcmp(tail + 64, ".docx") == 0 || *p7s)
 		*pdf = false;
 	else
 		return false;
@@ -185,17 +204,23 @@ static const json_t *file_entry(const json_t *c, const char *kind, const char *h
 	return NULL;
 }
 
-static void serve_issued(cg_req *req, cg_resp *resp, const json_t *c, const char *hex, bool pdf)
+/* An issued report by its hash, or (p7s) the detached signature kept
+ * beside an issued DOCX. */
+static void serve_issued(cg_req *req, cg_resp *resp, const json_t *c, const char *hex, bool pdf,
+                         bool p7s)
 {
 	const json_t *e = file_entry(c, "document", hex);
 	const json_t *d = e ? json_object_get(e, "detail") : NULL;
 	const char *fmt = d ? cg_json_get_str(d, "format") : NULL;
-	if (!e || !fmt || strcmp(fmt, pdf ? "pdf" : "docx") != 0) {
-		cg_resp_error(resp, 404, "no such issued document", NULL);
+	const char *blob = p7s ? (d ? cg_json_get_str(d, "p7s") : NULL) : hex;
+	if (!e || !fmt || strcmp(fmt, pdf ? "pdf" : "docx") != 0 || !blob ||
+	    !cg_blob_hash_ok(blob)) {
+		cg_resp_error(resp, 404,
+		              p7s ? "no such signed document" : "no such issued document", NULL);
 		return;
 	}
-	if (cg_resp_blob(req, resp, hex, CG_INC_MAX_DOC_BYTES, "incident documents"))
-		attach(resp, c, cg_json_get_str(d, "form"), pdf);
+	if (cg_resp_blob(req, resp, blob, CG_INC_MAX_DOC_BYTES, "incident documents"))
+		attach(resp, c, cg_json_get_str(d, "form"), pdf, p7s);
 }
 
 void api_incident_attachment_get(cg_req *req, cg_resp *resp)
@@ -275,7 +300,7 @@ void api_incident_doc_get(cg_req *req, cg_resp *resp)
 	if (!case_for(req, resp, CG_ACT_READ, &c))
 		return;
 	char form[8], hex[65];
-	bool pdf = false;
+	bool pdf = false, p7s = false;
 	if (cg_inc_form_parse(req->tail, form, &pdf)) {
 		cg_buf why;
 		cg_buf_init(&why, 1024);
@@ -285,11 +310,11 @@ void api_incident_doc_get(cg_req *req, cg_resp *resp)
 			cg_error("incident documents: %s: %s", form, cg_buf_cstr(&why));
 			cg_resp_error(resp, 500, "the document could not be rendered", NULL);
 		} else {
-			attach(resp, c, form, pdf);
+			attach(resp, c, form, pdf, false);
 		}
 		cg_buf_free(&why);
-	} else if (issued_name(req->tail, hex, &pdf)) {
-		serve_issued(req, resp, c, hex, pdf);
+	} else if (issued_name(req->tail, hex, &pdf, &p7s)) {
+		serve_issued(req, resp, c, hex, pdf, p7s);
 	} else {
 		cg_resp_error(resp, 404, "expected mau-03 or mau-04 .pdf or .docx", NULL);
 	}
@@ -309,9 +334,10 @@ void api_incident_doc_issue(cg_req *req, cg_resp *resp)
 	const char *format = json_is_object(body) ? cg_json_get_str(body, "format") : NULL;
 	json_t *fields = NULL, *rec = NULL, *detail = NULL;
 	cg_inv_error e;
-	cg_buf file, why;
+	cg_buf file, why, p7s;
 	cg_buf_init(&file, CG_INC_MAX_DOC_BYTES);
 	cg_buf_init(&why, 1024);
+	cg_buf_init(&p7s, CG_INC_MAX_DOC_BYTES);
 	bool pdf = !format || strcmp(format, "pdf") == 0;
 	cg_blobs *b = cg_server_blobs(req->srv);
 	if (!cg_inc_form_valid(form)) {
@@ -333,21 +359,17 @@ void api_incident_doc_issue(cg_req *req, cg_resp *resp)
 		goto done;
 	}
 	char signer[256] = "";
-	if (pdf && sign_issued(req, form, &file, signer, sizeof signer, &why)) {
+	if (sign_issued(req, form, pdf, &file, &p7s, signer, sizeof signer, &why)) {
 		cg_error("incident documents: %s: %s", form, cg_buf_cstr(&why));
 		cg_resp_error(resp, 500, "the document could not be signed", NULL);
 		goto done;
 	}
-	cg_blob_writer *w = NULL;
-	char hex[CG_BLOB_HEX_LEN + 1];
-	uint64_t size = 0;
-	cg_err err = cg_blob_begin(b, &w);
+	/* the signature's blob first: a file kept is never named unsigned */
+	char hex[CG_BLOB_HEX_LEN + 1], phex[CG_BLOB_HEX_LEN + 1] = "";
+	uint64_t size = 0, psize = 0;
+	cg_err err = p7s.len ? cg_blob_put(b, p7s.ptr, p7s.len, phex, &psize) : CG_OK;
 	if (!err)
-		err = cg_blob_write(w, file.ptr, file.len);
-	if (!err)
-		err = cg_blob_commit(w, NULL, hex, &size);
-	else if (w)
-		cg_blob_abort(w);
+		err = cg_blob_put(b, file.ptr, file.len, hex, &size);
 	if (err) {
 		cg_error("incident documents: blob store: %s", cg_strerror(err));
 		cg_resp_error(resp, 500, "the document could not be stored", NULL);
@@ -358,7 +380,7 @@ void api_incident_doc_issue(cg_req *req, cg_resp *resp)
 	char ts[40];
 	cg_time_format(now, ts, sizeof ts);
 	const char *stop = cg_inc_form_stop_field(form);
-	rec = api_incidents_record(c);
+	rec = cg_inc_record(c);
 	if (json_is_null(json_object_get(rec, stop)) || !json_object_get(rec, stop))
 		json_object_set_new(rec, stop, json_string(ts));
 	char number[96];
@@ -369,6 +391,8 @@ void api_incident_doc_issue(cg_req *req, cg_resp *resp)
 	                   (json_int_t)size, "issued_at", ts, "fields", fields);
 	if (signer[0])
 		json_object_set_new(detail, "signed_by", json_string(signer));
+	if (phex[0])
+		json_object_set_new(detail, "p7s", json_string(phex));
 	cg_inc_write wr = {.id = req->id,
 	                   .expect_state = cg_json_get_str(c, "state"),
 	                   .rec = rec,
@@ -389,6 +413,7 @@ void api_incident_doc_issue(cg_req *req, cg_resp *resp)
 done:
 	cg_buf_free(&file);
 	cg_buf_free(&why);
+	cg_buf_free(&p7s);
 	json_decref(detail);
 	json_decref(rec);
 	json_decref(fields);

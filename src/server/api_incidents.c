@@ -257,19 +257,6 @@ void api_incidents_get(cg_req *req, cg_resp *resp)
 	}
 }
 
-/* The stored record without what the store adds (api_incident_docs.c
- * too). */
-json_t *api_incidents_record(const json_t *cur);
-json_t *api_incidents_record(const json_t *cur)
-{
-	json_t *r = json_deep_copy(cur);
-	static const char *const drop[] = {"id",     "number",   "created_at",  "updated_at",
-	                                   "events", "timeline", "next_states", "clocks"};
-	for (size_t i = 0; i < sizeof drop / sizeof *drop; i++)
-		json_object_del(r, drop[i]);
-	return r;
-}
-
 void api_incidents_patch(cg_req *req, cg_resp *resp)
 {
 	json_t *cur, *body;
@@ -280,7 +267,7 @@ void api_incidents_patch(cg_req *req, cg_resp *resp)
 		return;
 	}
 	int64_t now = cg_time_now_ms();
-	json_t *base = api_incidents_record(cur), *rec = NULL;
+	json_t *base = cg_inc_record(cur), *rec = NULL;
 	const char *what = NULL;
 	cg_inv_error e;
 	cg_err err = cg_inc_apply(base, body, now, &rec, &what, &e);

@@ -4,11 +4,15 @@
 
 With a [reports] signing key in the configuration file, an issued Mẫu 03
 or Mẫu 04 PDF is signed before it is kept (pdfsig: valid, by the key's
-holder; the timeline names the signer), while a draft stays unsigned.
+holder; the timeline names the signer), while a draft stays unsigned; an
+issued DOCX gets a detached CMS signature of exactly its stored bytes,
+downloadable as HEX.docx.p7s (openssl cms -verify accepts it, and refuses
+it for other bytes).
 The incident-deadlines job sends its escalations through the [alerts]
 channels of that file; after the file names another webhook and the
 server gets SIGHUP, the next escalation goes to the new receiver and not
 to the old one. Prints TAP."""
+import hashlib
 import os
 import signal
 import subprocess
@@ -42,6 +46,18 @@ webhook_url = http://127.0.0.1:{hook.server_address[1]}/botTEST/sendMessage
 max_attempts = 3
 retry_base_s = 1
 """)
+
+
+def cms_verify(content, sig):
+    """openssl cms -verify of the detached signature sig over content,
+    against the test's certificate."""
+    dp, sp = os.path.join(tmp, "m.docx"), os.path.join(tmp, "m.docx.p7s")
+    with open(dp, "wb") as f:
+        f.write(content if isinstance(content, bytes) else b"")
+    with open(sp, "wb") as f:
+        f.write(sig if isinstance(sig, bytes) else b"")
+    return subprocess.run(["openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", sp, "-content", dp,
+                           "-CAfile", tmp + "/c.pem", "-out", "/dev/null"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
 
 def pdfsig(data):
@@ -89,7 +105,22 @@ try:
          "Mẫu 04 too", (doc4, pdfsig(pdf4)[:300]))
     st, c3, _ = admin.req("POST", base, {"form": "mau-03", "format": "docx"})
     d3 = [e for e in c3.get("timeline", []) if e["what"] == "document"][-1]["detail"] if st == 201 else {}
-    t.ok(st == 201 and d3.get("format") == "docx" and "signed_by" not in d3, "a DOCX is issued as before (unsigned)", d3)
+    t.ok(st == 201 and d3.get("format") == "docx" and d3.get("signed_by") == "Trần Thị Bình" and d3.get("p7s"),
+         "issuing a DOCX signs it beside it; the timeline names the signer and the .p7s", d3)
+    st, docx, _ = admin.req("GET", f"{base}/{d3.get('sha256')}.docx")
+    st2, sig, h2 = admin.req("GET", f"{base}/{d3.get('sha256')}.docx.p7s")
+    t.ok(st == 200 and st2 == 200 and h2.get("content-type") == "application/pkcs7-signature"
+         and h2.get("content-disposition", "").endswith('-mau-03.docx.p7s"'),
+         "the issued DOCX and its .p7s download", (st, st2, h2))
+    t.ok(isinstance(docx, bytes) and hashlib.sha256(docx).hexdigest() == d3.get("sha256"),
+         "the DOCX downloaded is the one kept", d3.get("sha256"))
+    r = cms_verify(docx, sig)
+    t.ok(r.returncode == 0, "openssl cms -verify accepts the DOCX's signature (exactly the stored bytes)",
+         r.stdout.decode())
+    r = cms_verify((docx if isinstance(docx, bytes) else b"") + b"\0", sig)
+    t.ok(r.returncode != 0, "and refuses it for other bytes", r.stdout.decode())
+    st, _, _ = admin.req("GET", f"{base}/{doc.get('sha256')}.docx.p7s")
+    t.ok(st == 404, "a PDF has its signature inside: no .p7s", st)
 
     # --- SIGHUP reaches the incident-deadlines job ---
     t.ok(wait(lambda: any(c["number"] in b[2].get("text", "") for b in hook1.bodies), 30),

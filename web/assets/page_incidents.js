@@ -128,7 +128,11 @@ function docsPanel(c, reload) {
 			{ label: t("inc_doc_form"), value: (e) => t("inc_doc_" + e.detail.form) },
 			{ label: t("time"), class: "nowrap", value: (e) => timeEl(e.time) },
 			{ label: "SHA-256", class: "mono small", value: (e) => e.detail.sha256 },
-			{ label: "", value: (e) => el("a", { href: base + e.detail.sha256 + "." + e.detail.format, download: "", class: "doc-issued" }, t("inc_doc_download") + " " + String(e.detail.format).toUpperCase()) },
+			{ label: "", value: (e) => el("span", null,
+				el("a", { href: base + e.detail.sha256 + "." + e.detail.format, download: "", class: "doc-issued" }, t("inc_doc_download") + " " + String(e.detail.format).toUpperCase()),
+				/* a signed DOCX: its detached signature beside it */
+				e.detail.p7s ? " · " : null,
+				e.detail.p7s ? el("a", { href: base + e.detail.sha256 + "." + e.detail.format + ".p7s", download: "", class: "doc-p7s" }, String(e.detail.format).toUpperCase() + ".p7s") : null) },
 		], issued) : el("p", { class: "muted" }, t("inc_doc_none")));
 }
 

@@ -268,3 +268,13 @@ cg_err cg_inc_apply(const json_t *cur, const json_t *body, int64_t now_ms, json_
 	*out = rec;
 	return CG_OK;
 }
+
+json_t *cg_inc_record(const json_t *stored)
+{
+	json_t *r = json_deep_copy(stored);
+	static const char *const drop[] = {"id",     "number",   "created_at",  "updated_at",
+	                                   "events", "timeline", "next_states", "clocks"};
+	for (size_t i = 0; i < sizeof drop / sizeof *drop; i++)
+		json_object_del(r, drop[i]);
+	return r;
+}

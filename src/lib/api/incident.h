@@ -78,4 +78,11 @@ cg_err cg_inc_parse_create(const json_t *body, int64_t now_ms, json_t **out, cg_
 cg_err cg_inc_apply(const json_t *cur, const json_t *body, int64_t now_ms, json_t **out,
                     const char **what, cg_inv_error *e);
 
+/* The record of a case as the store returns it (store.h), without what
+ * the store adds (id, number, times, events, timeline) and what the
+ * server adds (next_states, clocks): what a write takes. A new reference
+ * (the caller's). The one place that knows that list: the server's
+ * handlers and the playbooks (playbook/apply.h) both call it. */
+json_t *cg_inc_record(const json_t *stored);
+
 #endif

@@ -111,7 +111,7 @@ static cg_err seed_one(cg_store *st, const cg_playbooks *books, const demo_case 
 	json_t *cur = NULL;
 	if (!err && pb && !(err = cg_store_incident_get(st, &province, id, &cur))) {
 		json_decref(rec); /* the record as written, with its playbook */
-		rec = cg_playbook_case_record(cur);
+		rec = cg_inc_record(cur);
 		json_decref(cur);
 	}
 	int moves = 0;

@@ -9,11 +9,14 @@
  *
  * The server calls it when a case is opened or its kind or systems change
  * (server/incident_auto.h), the demo when it seeds cases. The tasks are
- * written before the record (two store writes): a crash between the two
- * leaves the tasks without the mapping, and the next apply adds them
- * again rather than losing any. The record is written with the state it
- * was read in and re-read on a conflict, so a concurrent move is never
- * overwritten.
+ * written before the record (two store writes: the store has no
+ * transaction spanning a task and a case write), so the apply is made
+ * idempotent instead: a crash between the two leaves tasks the case does
+ * not name, and the next apply takes such a task (the step's title, named
+ * neither by the playbook the case follows nor by the "task_ids" of a
+ * "playbook" entry of its timeline) as the step's rather than adding it
+ * again. The record is written with the state it was read in and re-read
+ * on a conflict, so a concurrent move is never overwritten.
  */
 #ifndef CG_PLAYBOOK_APPLY_H
 #define CG_PLAYBOOK_APPLY_H
@@ -32,9 +35,5 @@ cg_err cg_playbook_apply(cg_store *st, const cg_playbooks *books, const cg_actor
 /* Adds step, role, title_en and checklist to the tasks (a list as the
  * store returns it) of case c from the playbook it follows. */
 void cg_playbook_tasks_enrich(const json_t *c, json_t *tasks);
-
-/* The record of a case as the store returns it, without what the store
- * adds (id, number, times, events, timeline, ...): what a write takes. */
-json_t *cg_playbook_case_record(const json_t *c);
 
 #endif

@@ -42,20 +42,6 @@ size_t cg_report_due_at(int64_t now_ms, int tz_offset_min, cg_report_due *out)
 	return n;
 }
 
-static cg_err put_blob(cg_blobs *blobs, const cg_buf *b, char hex[CG_BLOB_HEX_LEN + 1],
-                       uint64_t *size)
-{
-	cg_blob_writer *w = NULL;
-	cg_err err = cg_blob_begin(blobs, &w);
-	if (err)
-		return err;
-	if ((err = cg_blob_write(w, b->ptr, b->len))) {
-		cg_blob_abort(w);
-		return err;
-	}
-	return cg_blob_commit(w, NULL, hex, size);
-}
-
 cg_err cg_report_keep(cg_store *st, cg_blobs *blobs, const cg_report_request *r,
                       const char *created_by, int64_t *id, cg_buf *why)
 {
@@ -68,9 +54,9 @@ cg_err cg_report_keep(cg_store *st, cg_blobs *blobs, const cg_report_request *r,
 			continue;
 		char hex[CG_BLOB_HEX_LEN + 1], phex[CG_BLOB_HEX_LEN + 1];
 		uint64_t size = 0, psize = 0;
-		err = put_blob(blobs, &out.doc[f], hex, &size);
+		err = cg_blob_put(blobs, out.doc[f].ptr, out.doc[f].len, hex, &size);
 		if (!err && out.p7s[f].len)
-			err = put_blob(blobs, &out.p7s[f], phex, &psize);
+			err = cg_blob_put(blobs, out.p7s[f].ptr, out.p7s[f].len, phex, &psize);
 		if (err) {
 			cg_buf_reset(why);
 			cg_buf_printf(why, "the blob store refused the %s file (%s)",

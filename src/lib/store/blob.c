@@ -172,6 +172,20 @@ void cg_blob_abort(cg_blob_writer *w)
 	free(w);
 }
 
+cg_err cg_blob_put(cg_blobs *b, const void *p, size_t n, char hex[CG_BLOB_HEX_LEN + 1],
+                   uint64_t *size)
+{
+	cg_blob_writer *w = NULL;
+	cg_err err = cg_blob_begin(b, &w);
+	if (err)
+		return err;
+	if ((err = cg_blob_write(w, p, n))) {
+		cg_blob_abort(w);
+		return err;
+	}
+	return cg_blob_commit(w, NULL, hex, size);
+}
+
 static void sync_dir(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -65,6 +65,10 @@ cg_err cg_blob_commit(cg_blob_writer *w, const char *expect, char hex[CG_BLOB_HE
                       uint64_t *size);
 /* Drops a writer and its partial file. NULL: no-op. */
 void cg_blob_abort(cg_blob_writer *w);
+/* A whole buffer as one blob: begin, write, commit (hex and *size as
+ * cg_blob_commit), or nothing stored. */
+cg_err cg_blob_put(cg_blobs *b, const void *p, size_t n, char hex[CG_BLOB_HEX_LEN + 1],
+                   uint64_t *size);
 
 /* CG_ENOTFOUND when absent; *size its length. */
 cg_err cg_blob_stat(cg_blobs *b, const char *hex, uint64_t *size);

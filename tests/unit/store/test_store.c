@@ -19,6 +19,8 @@
 #include "core/timeutil.h"
 #include "api/throttle.h"
 #include "api/triage.h"
+#include "api/incident.h"
+#include "playbook/apply.h"
 #include "store/figures.h"
 #include "store/store.h"
 #include "drill/drill.h"
@@ -1682,6 +1684,132 @@ TEST(incidents)
 	done(st);
 }
 
+/* A case follows its playbook (playbook/apply.h). The store has no
+ * transaction spanning the tasks and the case record, so the apply is
+ * idempotent: after a crash between its two writes (the tasks written,
+ * the record not), the next apply takes the tasks already there as the
+ * steps' and adds none. */
+static int64_t pb_case(cg_store *st, const char *kind)
+{
+	int64_t a = mk_agency(st, "Sở A", "pba"), id = 0;
+	json_t *rec = json_pack("{s:s,s:s,s:s,s:I,s:[],s:s}", "title", "Cổng bị thay giao diện",
+	                        "kind", kind, "severity", "critical", "agency_id", (json_int_t)a,
+	                        "system_ids", "state", "new");
+	cg_inc_write w = {.year = 2026, .rec = rec, .what = "created"};
+	CHECK(cg_store_incident_write(st, &ALL, &ACTOR, &w, cg_time_now_ms(), &id) == CG_OK);
+	json_decref(rec);
+	return id;
+}
+
+static size_t pb_n_tasks(cg_store *st, int64_t id)
+{
+	json_t *t = NULL;
+	CHECK(cg_store_incident_tasks(st, id, &t) == CG_OK);
+	size_t n = json_array_size(t);
+	json_decref(t);
+	return n;
+}
+
+/* Every step of the case's playbook names a distinct task of the case. */
+static bool pb_steps_map_tasks(cg_store *st, int64_t id, size_t want)
+{
+	json_t *c = NULL, *t = NULL;
+	if (cg_store_incident_get(st, &ALL, id, &c) || cg_store_incident_tasks(st, id, &t))
+		return false;
+	const json_t *steps = json_object_get(json_object_get(c, "playbook"), "steps");
+	bool ok = json_array_size(steps) == want;
+	size_t i, k;
+	json_t *s, *x;
+	json_array_foreach(steps, i, s)
+	{
+		json_int_t task = json_integer_value(json_object_get(s, "task"));
+		size_t hits = 0, same = 0;
+		json_array_foreach(t, k, x) hits +=
+		    json_integer_value(json_object_get(x, "id")) == task;
+		json_array_foreach(steps, k, x) same +=
+		    json_integer_value(json_object_get(x, "task")) == task;
+		ok = ok && hits == 1 && same == 1;
+	}
+	json_decref(c);
+	json_decref(t);
+	return ok;
+}
+
+TEST(playbook_apply_after_crash)
+{
+	cg_playbooks books;
+	cg_buf why;
+	cg_buf_init(&why, 1024);
+	CHECK(cg_playbooks_load_default(cg_inc_kinds, &books, &why) == CG_OK);
+	const cg_playbook *pb = cg_playbook_select(&books, "defacement", NULL, 0);
+	CHECK(pb && pb->n_step > 1);
+	cg_store *st = fresh();
+	CHECK(st != NULL);
+	if (!st || !pb) {
+		cg_playbooks_free(&books);
+		cg_buf_free(&why);
+		return;
+	}
+	int64_t now = cg_time_now_ms();
+
+	/* the normal path: one task a step, applying again adds none */
+	int64_t c1 = pb_case(st, "defacement");
+	const cg_playbook *f = NULL;
+	CHECK(cg_playbook_apply(st, &books, &ACTOR, c1, now, &f) == CG_OK && f == pb);
+	CHECK(pb_n_tasks(st, c1) == (size_t)pb->n_step && pb_steps_map_tasks(st, c1, pb->n_step));
+	CHECK(cg_playbook_apply(st, &books, &ACTOR, c1, now, &f) == CG_OK);
+	CHECK(pb_n_tasks(st, c1) == (size_t)pb->n_step);
+
+	/* the crash: the first write (the tasks) done, the record not; a task
+	 * the officer added by hand is there too */
+	int64_t c2 = 0;
+	{
+		json_t *c = NULL;
+		CHECK(cg_store_incident_get(st, &ALL, c1, &c) == CG_OK);
+		json_t *rec = cg_inc_record(c);
+		json_object_del(rec, "playbook");
+		cg_inc_write w = {.year = 2026, .rec = rec, .what = "created"};
+		CHECK(cg_store_incident_write(st, &ALL, &ACTOR, &w, now, &c2) == CG_OK);
+		json_decref(rec);
+		json_decref(c);
+	}
+	json_t *own = json_pack("{s:s,s:n,s:n,s:b}", "title", "Gọi nhà cung cấp", "assignee",
+	                        "due_at", "done", 0);
+	int64_t tid = 0;
+	CHECK(cg_store_incident_task_put(st, c2, own, now, &tid) == CG_OK);
+	json_decref(own);
+	for (int i = 0; i < pb->n_step - 1; i++) { /* stopped before the last step */
+		json_t *t = json_pack("{s:s,s:n,s:n,s:b}", "title", pb->step[i].title_vi,
+		                      "assignee", "due_at", "done", 0);
+		tid = 0;
+		CHECK(cg_store_incident_task_put(st, c2, t, now, &tid) == CG_OK);
+		json_decref(t);
+	}
+	CHECK(pb_n_tasks(st, c2) == (size_t)pb->n_step);
+	CHECK(cg_playbook_apply(st, &books, &ACTOR, c2, now, &f) == CG_OK && f == pb);
+	/* the steps' tasks were recognised, the last one added, the own one kept */
+	CHECK(pb_n_tasks(st, c2) == (size_t)pb->n_step + 1);
+	CHECK(pb_steps_map_tasks(st, c2, pb->n_step));
+	/* the timeline names the tasks the playbook gave the case */
+	json_t *c = NULL;
+	CHECK(cg_store_incident_get(st, &ALL, c2, &c) == CG_OK);
+	size_t i;
+	json_t *e;
+	bool named = false;
+	json_array_foreach(json_object_get(c, "timeline"), i, e)
+	{
+		const char *what = cg_json_get_str(e, "what");
+		if (what && strcmp(what, "playbook") == 0)
+			named = json_array_size(json_object_get(json_object_get(e, "detail"),
+			                                        "task_ids")) == (size_t)pb->n_step;
+	}
+	CHECK(named);
+	json_decref(c);
+	done(st);
+	cg_playbooks_free(&books);
+	cg_buf_free(&why);
+}
+
 /* The public report form: challenges are single use, expire, and count
  * towards the address's limit within the window; a report's tracking
  * state is found by its code only. */
@@ -1917,6 +2045,7 @@ int main(void)
 		RUN_ON(events_triage);
 		RUN_ON(suppressions);
 		RUN_ON(incidents);
+		RUN_ON(playbook_apply_after_crash);
 		RUN_ON(jobs_claim_and_finish);
 		RUN_ON(jobs_lease_expiry_takeover);
 		RUN_ON(jobs_backoff);
