@@ -27,8 +27,7 @@ const cg_command cg_commands[] = {
      "  --man            the page as a man page (roff), canhgac(1) without COMMAND\n"
      "  --man-dir DIR    write every man page into DIR (as the build installs them)\n"},
     {"scan malware", cmd_scan_malware,
-     "Scan files for web shells and malware (YARA rules, hash signatures).",
-     "[OPTIONS] PATH...",
+     "Scan files for web shells and malware (YARA rules, hash signatures).", "[OPTIONS] PATH...",
      "options:\n"
      "  --rules PATH      YARA rule file or directory of *.yar (repeatable;\n"
      "                    default: the shipped rules/malware)\n"
