@@ -22,7 +22,8 @@
 #      patches applied) and builds it static, for x86_64-w64-mingw32.
 #
 # The libraries: zlib, jansson, utf8proc, libarchive (zlib only: the
-# containers the scanners open) and libyara (optional for now, see below) (without its OpenSSL-based
+# containers the scanners open) and libyara (from trixie, see below;
+# without its OpenSSL-based
 # hash/pe-signature code and without magic/cuckoo/dotnet: the shipped rules
 # import no module). OpenSSL is not cross-built: digests come from the
 # Windows CNG (BCrypt) behind src/lib/platform/digest.h. The secrets
@@ -103,11 +104,34 @@ if [ -z "$(srcver zlib)" ] && [ $updated = 0 ]; then
 fi
 
 # --- 3. the key ---------------------------------------------------------
+# yara comes from trixie's source package, read through apt with a list of
+# its own (build-win/apt-yara, the machine's sources untouched): Debian's
+# mirror here serves bookworm's yara .dsc (4.2.3-4) but 404s its
+# orig.tar.gz and debian.tar.xz, while trixie's yara is served whole.
+# Trixie's version (4.5.x) is a newer release of the same library; the
+# Windows build asks nothing of libyara that 4.2 lacks.
+YSUITE=trixie
+YAPT=$OUT/apt-yara
+yapt_opts=(-o "Dir::Etc::sourcelist=$YAPT/sources.list" -o Dir::Etc::sourceparts=-
+	-o "Dir::State::Lists=$YAPT/lists" -o "Dir::Cache=$YAPT/cache" -o APT::Get::List-Cleanup=0)
+yapt_ready() {
+	mkdir -p "$YAPT"/lists/partial "$YAPT"/cache/archives/partial
+	local want="deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $(
+		sed -n 's/^URIs: *\(.*debian\)$/\1/p;s/^deb-src \(http[^ ]*debian\) .*/\1/p' \
+			/etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null | head -1) $YSUITE main"
+	if [ "$(cat "$YAPT/sources.list" 2>/dev/null)" != "$want" ] || ! ls "$YAPT"/lists/*Sources* >/dev/null 2>&1; then
+		echo "$want" >"$YAPT/sources.list"
+		echo "win-deps: reading $YSUITE's source index for yara" >&2
+		apt-get "${yapt_opts[@]}" update -qq >&2
+	fi
+}
+yapt_ready
+srcvers_yara() { apt-cache "${yapt_opts[@]}" showsrc yara 2>/dev/null | sed -n 's/^Version: //p' | sort -uVr; }
 SOURCES=(zlib jansson utf8proc libarchive yara)
 declare -A VER
 keytext="$(sha256sum "$0" | cut -d' ' -f1) $($TRIPLE-gcc -dumpversion)"
 for s in "${SOURCES[@]}"; do
-	VER[$s]=$(srcver "$s")
+	if [ "$s" = yara ]; then VER[$s]=$(srcvers_yara | head -1); else VER[$s]=$(srcver "$s"); fi
 	[ -n "${VER[$s]}" ] || { echo "win-deps: apt knows no source package '$s'" >&2; exit 1; }
 	keytext+=" $s=${VER[$s]}"
 done
@@ -133,9 +157,10 @@ LOG=$OUT/deps-build.log
 # newest version apt lists comes first; when the archive cannot serve it
 # (a security upload whose source the mirror lacks), the next one is tried.
 fetch() {
-	local v
-	for v in $(srcvers "$1"); do
-		if (cd "$SRC" && apt-get source -qq --only-source "$1=$v" >>"$LOG" 2>&1); then
+	local v opts=()
+	[ "$1" = yara ] && opts=("${yapt_opts[@]}")
+	for v in $(if [ "$1" = yara ]; then srcvers_yara; else srcvers "$1"; fi); do
+		if (cd "$SRC" && apt-get "${opts[@]}" source -qq --only-source "$1=$v" >>"$LOG" 2>&1); then
 			echo "$1 $v" >>"$SRC/BUILT"
 			find "$SRC" -mindepth 1 -maxdepth 1 -type d -name "$1-*" | head -1
 			return 0
@@ -225,22 +250,19 @@ if ! built libarchive; then
 	done_ libarchive
 fi
 
-# libyara is not used by the Windows build yet (scan malware has not been
-# brought over): when the archive cannot serve its source (seen on a
-# mirror that lacks yara's tarballs), the prefix is made without it,
-# VERSIONS says so, and canhgac.exe reports it as not built. Remove the
-# prefix to try again.
+# libyara: no crypto (its OpenSSL-based hash module and PE signature
+# parsing are left out: --without-crypto), no magic (libmagic), cuckoo
+# (jansson reports) or dotnet module; the shipped rules import none.
+# Built: pe (without Authenticode signatures), elf, math, time, string,
+# console, tests, and hash, which yara's configure puts on the Windows
+# CryptoAPI (wincrypt.h) once OpenSSL is off.
 if ! built yara; then
 	step yara
-	if d=$(fetch yara); then
-		(cd "$d" && reconf &&
-			conf --without-crypto --disable-magic --disable-cuckoo --disable-dotnet &&
-			make -j"$JOBS" install >>"$LOG" 2>&1)
-		done_ yara
-	else
-		echo "win-deps: building without libyara (its source could not be fetched)" >&2
-		echo "yara unavailable" >>"$SRC/BUILT"
-	fi
+	d=$(fetch yara)
+	(cd "$d" && reconf &&
+		conf --without-crypto --disable-magic --disable-cuckoo --disable-dotnet &&
+		make -j"$JOBS" install >>"$LOG" 2>&1)
+	done_ yara
 fi
 
 # Relocatable: the .pc files find the prefix from where they are.

@@ -10,7 +10,9 @@
 
 #include "cmd/cli.h"
 #include "core/msg.h"
-#include "server/privsep.h"
+#ifndef _WIN32
+#include "server/privsep.h" /* the server: not in the Windows build */
+#endif
 
 void cg_print_command_list(FILE *out);
 
@@ -64,6 +66,7 @@ int main(int argc, char **argv)
 {
 #ifndef _WIN32 /* no server in the Windows build (docs/windows.md) */
 	/* the server's sandboxed parsers (server/privsep.h): no command */
+#ifndef _WIN32
 	if (argc >= 2 && strcmp(argv[1], CG_PRIVSEP_ARGV) == 0)
 		return cg_privsep_child_main(argc, argv);
 #endif

@@ -10,6 +10,7 @@
 
 int cmd_fim_scan(cg_cli *cli);
 int cmd_help(cg_cli *cli);
+int cmd_scan_malware(cg_cli *cli);
 int cmd_scan_secrets(cg_cli *cli);
 int cmd_version(cg_cli *cli);
 
@@ -25,6 +26,22 @@ const cg_command cg_commands[] = {
      "[--man] [COMMAND] | --man-dir DIR",
      "  --man            the page as a man page (roff), canhgac(1) without COMMAND\n"
      "  --man-dir DIR    write every man page into DIR (as the build installs them)\n"},
+    {"scan malware", cmd_scan_malware,
+     "Scan files for web shells and malware (YARA rules, hash signatures).", "[OPTIONS] PATH...",
+     "options:\n"
+     "  --rules PATH      YARA rule file or directory of *.yar (repeatable;\n"
+     "                    default: the shipped rules/malware)\n"
+     "  --hashes FILE     hash signatures: SHA-256/MD5 list, ClamAV .hdb/.hsb,\n"
+     "                    MalwareBazaar CSV (repeatable)\n"
+     "  -j, --threads N   scanning threads (default: number of cores)\n"
+     "  --no-cache        read every file (no incremental scan cache)\n"
+     "  --archives        look inside zip, tar, gz (bounded)\n"
+     "  --max-size BYTES  skip (and report) larger files (default 256 MiB)\n"
+     "  --events          print findings as cg_event JSON lines\n"
+     "  --obfuscation     also report scripts that look packed or encoded compared\n"
+     "                    with the other scripts of their root (kind obfuscated)\n"
+     "Not yet on Windows: --clamav and --quarantine (refused).\n"
+     "exit status: 0 clean, 1 matches, 2 error (a file could not be checked)\n"},
     {"scan secrets", cmd_scan_secrets,
      "Find documents marked MẬT / TỐI MẬT / TUYỆT MẬT (and uninspectable ones).",
      "[--threads N] [--json] PATH...",

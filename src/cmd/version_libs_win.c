@@ -10,9 +10,7 @@
 #include <stdio.h>
 #include <utf8proc.h>
 #include <zlib.h>
-#ifdef CG_HAVE_YARA
 #include <yara.h>
-#endif
 
 #include <windows.h>
 
@@ -33,15 +31,10 @@ static const char *utf8proc_version_str(void)
 	return utf8proc_version();
 }
 
-/* libyara has no run-time version call: the version compiled against;
- * "not built" when scripts/win-deps.sh could not fetch its source. */
+/* libyara has no run-time version call: the version compiled against. */
 static const char *yara_version(void)
 {
-#ifdef CG_HAVE_YARA
 	return YR_VERSION;
-#else
-	return "not built";
-#endif
 }
 
 typedef LONG(WINAPI *rtl_get_version_fn)(OSVERSIONINFOW *);

@@ -32,6 +32,9 @@ char *cg_abspath(const char *path);
 bool cg_path_is_absolute(const char *path);
 
 int64_t cg_stat_mtime_ns(const struct stat *st);
+/* The status-change time likewise (Windows: the creation time, whole
+ * seconds, the nearest that its stat offers). */
+int64_t cg_stat_ctime_ns(const struct stat *st);
 
 void cg_hostname(char *out, size_t size);
 

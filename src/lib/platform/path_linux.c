@@ -23,6 +23,11 @@ int64_t cg_stat_mtime_ns(const struct stat *st)
 	return (int64_t)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
 }
 
+int64_t cg_stat_ctime_ns(const struct stat *st)
+{
+	return (int64_t)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec;
+}
+
 void cg_hostname(char *out, size_t size)
 {
 	if (size < 2 || gethostname(out, size - 1) != 0)

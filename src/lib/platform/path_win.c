@@ -60,6 +60,11 @@ int64_t cg_stat_mtime_ns(const struct stat *st)
 	return (int64_t)st->st_mtime * 1000000000LL;
 }
 
+int64_t cg_stat_ctime_ns(const struct stat *st)
+{
+	return (int64_t)st->st_ctime * 1000000000LL;
+}
+
 void cg_hostname(char *out, size_t size)
 {
 	wchar_t w[256];

@@ -5,9 +5,13 @@
 
 #include <errno.h>
 #include <io.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <windows.h>
+
+#include "platform/path.h"
 
 void *memmem(const void *hay, size_t hlen, const void *needle, size_t nlen)
 {
@@ -45,4 +49,71 @@ ssize_t pread(int fd, void *buf, size_t n, off_t off)
 		return -1;
 	}
 	return (ssize_t)got;
+}
+
+char *realpath(const char *path, char *resolved)
+{
+	char *a = cg_abspath(path);
+	if (!a)
+		return NULL;
+	size_t n = strlen(a);
+	if (n >= PATH_MAX) {
+		free(a);
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	memcpy(resolved, a, n + 1);
+	free(a);
+	return resolved;
+}
+
+int getpwuid_r(uid_t uid, struct passwd *pw, char *buf, size_t size, struct passwd **res)
+{
+	(void)uid, (void)pw, (void)buf, (void)size;
+	*res = NULL;
+	return 0;
+}
+
+FILE *fmemopen(void *buf, size_t size, const char *mode)
+{
+	if (strcmp(mode, "r") != 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+	wchar_t dir[MAX_PATH + 1], name[MAX_PATH + 1];
+	DWORD n = GetTempPathW(MAX_PATH + 1, dir);
+	if (n == 0 || n > MAX_PATH || !GetTempFileNameW(dir, L"cgm", 0, name)) {
+		errno = EIO;
+		return NULL;
+	}
+	/* w+b: binary; T: kept in memory where possible; D: deleted at close */
+	FILE *f = _wfopen(name, L"w+bTD");
+	if (!f) {
+		DeleteFileW(name);
+		return NULL;
+	}
+	if ((size && fwrite(buf, 1, size, f) != size) || fseek(f, 0, SEEK_SET) != 0) {
+		fclose(f);
+		errno = EIO;
+		return NULL;
+	}
+	return f;
+}
+
+typedef struct qsort_ctx {
+	int (*cmp)(const void *, const void *, void *);
+	void *arg;
+} qsort_ctx;
+
+static int qsort_tramp(void *ctx, const void *a, const void *b)
+{
+	qsort_ctx *c = ctx;
+	return c->cmp(a, b, c->arg);
+}
+
+void qsort_r(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *, void *),
+             void *arg)
+{
+	qsort_ctx c = {cmp, arg};
+	qsort_s(base, n, size, qsort_tramp, &c);
 }
