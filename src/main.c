@@ -64,7 +64,6 @@ static bool group_error(const char *group, const char *next)
 
 int main(int argc, char **argv)
 {
-#ifndef _WIN32 /* no server in the Windows build (docs/windows.md) */
 	/* the server's sandboxed parsers (server/privsep.h): no command */
 #ifndef _WIN32
 	if (argc >= 2 && strcmp(argv[1], CG_PRIVSEP_ARGV) == 0)
