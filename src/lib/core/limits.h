@@ -473,8 +473,10 @@
 #define CG_REPORT_SCAN_PAGE 20000
 /* Recommendation rules in rules/report/recommendations.tsv. */
 #define CG_REPORT_MAX_RECOS 64
-/* Obligations (overdue, due soon) listed in a report's compliance section. */
-#define CG_REPORT_MAX_COMPLIANCE_ROWS 200
+/* Obligations (overdue, due soon) listed in a report's compliance section:
+ * the most overdue, a few pages for the chairman; the Tuân thủ page lists
+ * them all. */
+#define CG_REPORT_MAX_COMPLIANCE_ROWS 40
 
 /* ---- backups (store/backup.h) -------------------------------------- */
 
