@@ -11,7 +11,7 @@
 #include "compliance/compliance.h"
 #include "core/log.h"
 #include "core/timeutil.h"
-#include "web_alert.h"
+#include "alert_job.h"
 
 #define DAY_MS (24LL * 3600 * 1000)
 /* reminders stored per insert */
@@ -125,14 +125,14 @@ static cg_err run(void *ctx, const cg_job *job, int64_t *next_run_ms, cg_buf *wh
 cg_err cg_compliance_job_add(cg_jobs *j, cg_store *st, const cg_serve_opts *o, cg_buf *why)
 {
 	g_job = (compliance_job){st, NULL};
-	cg_err err = cg_web_alerts_open(st, o->data_dir, o->alert_config, &g_job.alerts, why);
-	if (!err)
-		err = cg_jobs_add(j, CG_COMPLIANCE_JOB, "compliance", DAY_MS, run, &g_job);
-	return err;
+	(void)why;
+	/* the server's one alert handle (alert_job.h): it delivers, we queue */
+	g_job.alerts = cg_alert_queue();
+	(void)o;
+	return cg_jobs_add(j, CG_COMPLIANCE_JOB, "compliance", DAY_MS, run, &g_job);
 }
 
 void cg_compliance_job_close(void)
 {
-	cg_web_alerts_close(g_job.alerts);
-	g_job.alerts = NULL;
+	g_job.alerts = NULL; /* alert_job.c's */
 }

@@ -19,9 +19,10 @@
 
 #define CG_COMPLIANCE_JOB "compliance-reminders"
 
-/* Registers the job (period one day). *why names a bad alert file. */
+/* Registers the job (period one day); it queues through the server's one
+ * alert handle (alert_job.h, added first). */
 cg_err cg_compliance_job_add(cg_jobs *j, cg_store *st, const cg_serve_opts *o, cg_buf *why);
-/* Closes the job's alert queue (after cg_jobs_free). */
+/* Forgets the alert handle (after cg_jobs_free). */
 void cg_compliance_job_close(void);
 
 #endif

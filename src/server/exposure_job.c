@@ -25,14 +25,14 @@
 #include "core/timeutil.h"
 #include "exposure/exposure.h"
 #include "exposure/scope.h"
-#include "web_alert.h"
+#include "alert_job.h"
 
 struct cg_xp_job {
 	cg_store *st;
 	char *data_dir;
 	cg_jobs *jobs;
 	_Atomic int days, days_l3; /* the schedule; days 0: off */
-	cg_web_alerts *alerts;     /* new high/critical findings */
+	cg_web_alerts *alerts;     /* new high/critical findings (alert_job.h) */
 	cg_xtpl **tpls;
 	size_t ntpls, cap;
 	cg_xfeed feed;
@@ -451,12 +451,7 @@ static cg_err xp_job(void *ctx, const cg_job *job, int64_t *next_run_ms, cg_buf 
 	}
 	if (n == CG_XP_RUNS_PER_JOB)
 		*next_run_ms = cg_time_now_ms(); /* more queued: again at once */
-	/* this job's own alert rows (web_alert.h): the new ones at once, the
-	 * retries when due, checked again in a minute while some wait */
-	if (cg_web_alerts_deliver_kind(x->alerts, CG_ALERT_EXPOSURE_PREFIX, true) &&
-	    *next_run_ms > cg_time_now_ms() + 60000)
-		*next_run_ms = cg_time_now_ms() + 60000;
-	return err;
+	return err; /* its alert rows go out by the alert-delivery job */
 }
 
 /* ---- public -------------------------------------------------------------- */
@@ -476,23 +471,15 @@ cg_err cg_xp_job_add(cg_jobs *jobs, cg_store *st, const char *data_dir, int days
 	x->st = st;
 	x->jobs = jobs;
 	cg_xp_job_set_periods(x, days, days_l3);
-	cg_buf why;
-	cg_buf_init(&why, 4096);
-	cg_err err = cg_web_alerts_open(st, data_dir, alert_config, &x->alerts, &why);
-	if (err) {
-		cg_error("exposure scans: %s", cg_buf_cstr(&why));
-		cg_buf_free(&why);
-		cg_xp_job_free(x);
-		return err;
-	}
-	cg_buf_free(&why);
+	(void)alert_config; /* the channels are alert_job.c's */
+	x->alerts = cg_alert_queue();
 	load_rules(x);
 	if (days > 0)
 		cg_info("exposure scans: every system every %d days, from level 3 every %d days",
 		        days, atomic_load(&x->days_l3));
 	else
 		cg_info("exposure scans: no schedule (--exposure-interval 0); scan now only");
-	err = cg_jobs_add(jobs, CG_XP_JOB, "exposure", CG_XP_JOB_PERIOD_MS, xp_job, x);
+	cg_err err = cg_jobs_add(jobs, CG_XP_JOB, "exposure", CG_XP_JOB_PERIOD_MS, xp_job, x);
 	if (err) {
 		cg_error("exposure scans: cannot register the job: %s", cg_store_errmsg());
 		cg_xp_job_free(x);
@@ -513,7 +500,6 @@ void cg_xp_job_free(cg_xp_job *x)
 		cg_xtpl_free(x->tpls[i]);
 	free(x->tpls);
 	cg_xfeed_free(&x->feed);
-	cg_web_alerts_close(x->alerts);
 	free(x->data_dir);
 	free(x);
 }
@@ -533,11 +519,6 @@ void cg_xp_job_set_periods(cg_xp_job *x, int days, int days_l3)
 cg_xp_job *cg_xp_job_current(void)
 {
 	return g_xp;
-}
-
-json_t *cg_xp_job_alerts(cg_xp_job *x, int64_t agency_id)
-{
-	return cg_web_alerts_list(x->alerts, agency_id);
 }
 
 void cg_xp_job_wake(cg_xp_job *x)

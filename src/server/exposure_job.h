@@ -16,8 +16,8 @@
  * reload (cg_xp_job_set_periods).
  *
  * A newly opened finding of severity high or critical is queued on the
- * alert channels (web_alert.h) once, with kind "exposure.KIND"; this job
- * delivers those rows itself, so alerts do not wait for portal watching.
+ * alert channels (web_alert.h) once, with kind "exposure.KIND"; the
+ * alert-delivery job (alert_job.h) delivers them.
  *
  * Each run scans only the system's own targets inside its agency's scope
  * (exposure/scope.h; refusals are recorded in the run), at the server's
@@ -57,8 +57,6 @@ void cg_xp_job_set_periods(cg_xp_job *x, int days, int days_l3);
 void cg_xp_job_free(cg_xp_job *x);
 /* The job of this server (NULL before start), for "scan now". */
 cg_xp_job *cg_xp_job_current(void);
-/* The alert queue's deliveries (web_alert.h cg_web_alerts_list). */
-json_t *cg_xp_job_alerts(cg_xp_job *x, int64_t agency_id);
 /* A run was queued: make the job due now. */
 void cg_xp_job_wake(cg_xp_job *x);
 

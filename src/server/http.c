@@ -43,6 +43,7 @@
 #include "report_job.h"
 #include "api_agent.h"
 #include "api_metrics.h"
+#include "alert_job.h"
 #include "compliance_job.h"
 #include "events_job.h"
 #include "exposure_job.h"
@@ -1242,9 +1243,10 @@ int cg_serve_run(const cg_serve_opts *o)
 	cg_jobs *jobs = NULL;
 	cg_buf bwhy;
 	cg_buf_init(&bwhy, 4096);
+	/* the alert channels first: every producer queues through them */
 	if (cg_jobs_new(g_srv.store, NULL, o->job_lease_ms, &jobs) ||
-	    cg_web_watch_start(g_srv.store, jobs, o->data_dir, o->web_interval_s, o->alert_config,
-	                       &watch) ||
+	    cg_alert_job_add(jobs, g_srv.store, o->data_dir, o->alert_config, &bwhy) ||
+	    cg_web_watch_start(g_srv.store, jobs, o->data_dir, o->web_interval_s, &watch) ||
 	    cg_events_job_add(jobs, g_srv.store, o->retention_months) ||
 	    cg_backup_job_add(jobs, o, &bwhy) ||
 	    cg_xp_job_add(jobs, g_srv.store, o->data_dir, o->exposure_days, o->exposure_days_l3,
@@ -1264,6 +1266,7 @@ int cg_serve_run(const cg_serve_opts *o)
 		cg_compliance_job_close();
 		cg_web_watch_stop(watch);
 		cg_xp_job_free(xpjob);
+		cg_alert_job_close();
 		atomic_store(&g_cw_stop, true);
 		if (reaping)
 			pthread_join(reaper_thread, NULL);
@@ -1306,6 +1309,7 @@ int cg_serve_run(const cg_serve_opts *o)
 	cg_compliance_job_close();
 	cg_web_watch_stop(watch);
 	cg_xp_job_free(xpjob);
+	cg_alert_job_close();
 	cg_serve_config_free(&held);
 	cg_store_close(g_srv.store);
 	cg_throttle_free(&g_srv.throttle);

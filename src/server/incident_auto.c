@@ -27,18 +27,14 @@
 static struct {
 	cg_store *st;
 	_Atomic(cg_jobs *) jobs;
-	/* findings arrived since the job's run began: a poke during a run
-	 * would be overwritten by the run's own next time, so the run looks
-	 * at this when it ends and comes again at once */
-	atomic_bool poked;
 	cg_playbooks books;
 	cg_autocase_rules *rules;
 } g;
 
 void cg_incident_auto_poke(void)
 {
+	/* a poke during a run brings the next one at once (jobs.h) */
 	cg_jobs *j = atomic_load(&g.jobs);
-	atomic_store(&g.poked, true);
 	if (j)
 		cg_jobs_run_soon(j, JOB_NAME);
 }
@@ -297,7 +293,6 @@ static cg_err run(void *ctx, const cg_job *job, int64_t *next_run_ms, cg_buf *wh
 {
 	(void)ctx;
 	(void)job;
-	atomic_store(&g.poked, false);
 	if (!g.rules || g.rules->n_rule == 0)
 		return CG_OK;
 	int64_t now = cg_time_now_ms();
@@ -316,8 +311,7 @@ static cg_err run(void *ctx, const cg_job *job, int64_t *next_run_ms, cg_buf *wh
 	}
 	json_decref(open);
 	json_decref(levels);
-	if (!err && atomic_load(&g.poked))
-		*next_run_ms = cg_time_now_ms();
+	(void)next_run_ms;
 	return err;
 }
 

@@ -7,7 +7,6 @@
  */
 #include "incident_deadlines.h"
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,63 +16,16 @@
 #include "core/limits.h"
 #include "core/log.h"
 #include "core/timeutil.h"
-#include "web_alert.h"
+#include "alert_job.h"
 
 #define JOB_NAME "incident-deadlines"
 
 static struct {
 	cg_store *st;
-	char *data_dir;
 	_Atomic(cg_jobs *) jobs; /* handlers poke it */
-	cg_web_alerts *alerts;   /* the job's thread alone uses them */
+	cg_web_alerts *alerts;   /* the server's one handle (alert_job.h) */
 	cg_deadline_rules *rules;
-	/* a reload (SIGHUP) asks for other channels; the job opens them on
-	 * its own thread at its next run, as the portal watch does */
-	pthread_mutex_t mu;
-	bool new_alerts;
-	char *new_alerts_cfg; /* NULL: DATA/alerts.ini */
-} g = {.mu = PTHREAD_MUTEX_INITIALIZER};
-
-void cg_incident_deadlines_reconfigure(const char *alert_config)
-{
-	char *cfg = alert_config ? strdup(alert_config) : NULL;
-	if (alert_config && !cfg)
-		return;
-	pthread_mutex_lock(&g.mu);
-	free(g.new_alerts_cfg);
-	g.new_alerts_cfg = cfg;
-	g.new_alerts = true;
-	pthread_mutex_unlock(&g.mu);
-	cg_incident_deadlines_poke();
-}
-
-/* Opens the channels a reload asked for; a file that does not load keeps
- * those in force (on the job's thread, the only one that uses them). */
-static void apply_new_alerts(void)
-{
-	pthread_mutex_lock(&g.mu);
-	bool want = g.new_alerts;
-	char *cfg = g.new_alerts_cfg;
-	g.new_alerts = false;
-	g.new_alerts_cfg = NULL;
-	pthread_mutex_unlock(&g.mu);
-	if (!want)
-		return;
-	cg_web_alerts *na = NULL;
-	cg_buf why;
-	cg_buf_init(&why, 1024);
-	if (cg_web_alerts_open(g.st, g.data_dir, cfg, &na, &why)) {
-		cg_error("reload: deadline notices: alert channels unchanged: %s",
-		         cg_buf_cstr(&why));
-	} else {
-		cg_info("reload: deadline notices: alert channels from %s",
-		        cfg ? cfg : "DATA_DIR/alerts.ini");
-		cg_web_alerts_close(g.alerts);
-		g.alerts = na;
-	}
-	cg_buf_free(&why);
-	free(cfg);
-}
+} g;
 
 const cg_deadline_rules *cg_incident_rules(void)
 {
@@ -144,7 +96,7 @@ static void check_case(json_t *c, int64_t now, int64_t remind_ms)
 		for (int j = 0; j < k[i].rule->n_notify; j++)
 			roles[j] = k[i].rule->notify[j];
 		char kind[64];
-		snprintf(kind, sizeof kind, "%s%s", CG_ALERT_NOTICE_PREFIX, stage);
+		snprintf(kind, sizeof kind, "deadline.%s", stage);
 		if (cg_inc_notice_text(c, &k[i], stage, &subj, &text) == CG_OK)
 			cg_web_alerts_notice(g.alerts, agency, kind, cg_json_get_str(c, "number"),
 			                     roles, (size_t)k[i].rule->n_notify, cg_buf_cstr(&subj),
@@ -170,7 +122,6 @@ static cg_err run(void *ctx, const cg_job *job, int64_t *next_run_ms, cg_buf *wh
 {
 	(void)ctx;
 	(void)job;
-	apply_new_alerts();
 	int64_t now = cg_time_now_ms(), remind = cg_web_alerts_remind_ms(g.alerts);
 	int64_t total = 0;
 	for (int64_t off = 0;; off += CG_INC_DEADLINE_PAGE) {
@@ -188,15 +139,8 @@ static cg_err run(void *ctx, const cg_job *job, int64_t *next_run_ms, cg_buf *wh
 		if (got < CG_INC_DEADLINE_PAGE)
 			break;
 	}
-	cg_web_alerts_deliver_kind(g.alerts, CG_ALERT_NOTICE_PREFIX, true);
-	/* a reload during this run: its poke was overwritten by this run's
-	 * next time (jobs.h), so come again at once */
-	pthread_mutex_lock(&g.mu);
-	bool again = g.new_alerts;
-	pthread_mutex_unlock(&g.mu);
-	if (again)
-		*next_run_ms = cg_time_now_ms();
-	return CG_OK;
+	(void)next_run_ms;
+	return CG_OK; /* the notices go out by the alert-delivery job */
 }
 
 cg_err cg_incident_deadlines_start(cg_jobs *j, cg_store *st, const char *data_dir,
@@ -204,14 +148,14 @@ cg_err cg_incident_deadlines_start(cg_jobs *j, cg_store *st, const char *data_di
 {
 	g.st = st;
 	g.rules = malloc(sizeof *g.rules);
-	g.data_dir = data_dir ? strdup(data_dir) : NULL;
-	if (!g.rules || (data_dir && !g.data_dir)) {
+	(void)data_dir;
+	(void)alert_config; /* the channels are alert_job.c's */
+	if (!g.rules) {
 		cg_incident_deadlines_stop();
 		return CG_ENOMEM;
 	}
 	cg_err err = cg_deadline_load_default(g.rules, why);
-	if (!err)
-		err = cg_web_alerts_open(st, data_dir, alert_config, &g.alerts, why);
+	g.alerts = cg_alert_queue();
 	if (!err)
 		err = cg_jobs_add(j, JOB_NAME, "deadlines", CG_INC_DEADLINE_JOB_MS, run, NULL);
 	if (err) {
@@ -225,15 +169,7 @@ cg_err cg_incident_deadlines_start(cg_jobs *j, cg_store *st, const char *data_di
 void cg_incident_deadlines_stop(void)
 {
 	atomic_store(&g.jobs, NULL);
-	cg_web_alerts_close(g.alerts);
 	g.alerts = NULL;
 	free(g.rules);
 	g.rules = NULL;
-	free(g.data_dir);
-	g.data_dir = NULL;
-	pthread_mutex_lock(&g.mu);
-	free(g.new_alerts_cfg);
-	g.new_alerts_cfg = NULL;
-	g.new_alerts = false;
-	pthread_mutex_unlock(&g.mu);
 }

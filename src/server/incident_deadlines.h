@@ -24,15 +24,11 @@
 #include "store/store.h"
 
 /* Loads rules/deadlines/vn.txt (an error names FILE:LINE in *why) and
- * registers the job; its channels come from the alert configuration
- * (web_alert.h; NULL: DATA/alerts.ini when present). */
+ * registers the job; it queues through the server's one alert handle
+ * (alert_job.h, added first; data_dir and alert_config are unused). */
 cg_err cg_incident_deadlines_start(cg_jobs *j, cg_store *st, const char *data_dir,
                                    const char *alert_config, cg_buf *why);
 void cg_incident_deadlines_stop(void);
-/* SIGHUP (serve_config.h): the alert channels from this file (NULL:
- * DATA/alerts.ini) at the job's next run, which is asked for now; a file
- * that does not load leaves the channels in force. */
-void cg_incident_deadlines_reconfigure(const char *alert_config);
 /* The rules in force (NULL before start). */
 const cg_deadline_rules *cg_incident_rules(void);
 /* The highest security level of the case's systems (0 when none). */

@@ -43,7 +43,10 @@ cg_err cg_jobs_new(cg_store *st, const char *holder, int64_t lease_ms, cg_jobs *
 cg_err cg_jobs_add(cg_jobs *j, const char *name, const char *kind, int64_t period_ms, cg_job_fn fn,
                    void *ctx);
 cg_err cg_jobs_start(cg_jobs *j);
-/* Makes the job due now (a user asked for a check) and wakes the runner. */
+/* Makes the job due now (a user asked for a check) and wakes the runner.
+ * A trigger while the job runs (here or on another server) is kept: the
+ * run ends with the job due at once, not at its own next time
+ * (cg_store_job_due). */
 void cg_jobs_run_soon(cg_jobs *j, const char *name);
 /* Stops and joins the threads (a run in progress finishes first). NULL: no-op. */
 void cg_jobs_free(cg_jobs *j);

@@ -10,6 +10,7 @@
 
 #include "core/limits.h"
 #include "core/log.h"
+#include "alert_job.h"
 #include "exposure_job.h"
 #include "incident_deadlines.h"
 #include "report/make.h"
@@ -369,7 +370,7 @@ void cg_serve_reload(cg_serve_opts *live, cg_serve_config *held, cg_store *st, c
 			        "next start");
 			interval = live->web_interval_s;
 		}
-		cg_web_watch_reconfigure(*watch, interval, alerts);
+		cg_web_watch_reconfigure(*watch, interval);
 	} else if (interval > 0) {
 		/* the watch is a job registered before the job runner starts
 		 * (jobs.h): a server started without it registers it at restart */
@@ -378,8 +379,8 @@ void cg_serve_reload(cg_serve_opts *live, cg_serve_config *held, cg_store *st, c
 		    interval);
 		interval = 0;
 	}
-	/* the deadline notices of incident cases use the channels too */
-	cg_incident_deadlines_reconfigure(alerts);
+	/* one handle queues every producer's alerts (alert_job.h) */
+	cg_alert_job_reconfigure(alerts);
 	live->web_interval_s = interval;
 	live->alert_config = alerts;
 	/* the exposure-scan job reads its periods at each run */

@@ -27,11 +27,8 @@ typedef struct delivery {
 	                delivered} */
 } delivery;
 
-struct cg_web_alerts {
-	cg_store *st;
-	char *path; /* DATA/web/alerts.json */
-	pthread_mutex_t mu;
-	/* configuration */
+/* The channels one configuration file names. */
+typedef struct channels {
 	bool enabled;
 	char *smtp_url, *smtp_from, *smtp_user, *smtp_password;
 	char *province_emails;
@@ -39,6 +36,16 @@ struct cg_web_alerts {
 	int64_t max_attempts, retry_base_s;
 	int64_t remind_h; /* deadline_remind_hours */
 	cg_config *cfg;   /* kept for the notify_ROLE lists */
+} channels;
+
+struct cg_web_alerts {
+	cg_store *st;
+	char *data_dir;
+	char *path;         /* DATA/web/alerts.json */
+	pthread_mutex_t mu; /* ch: a reload swaps it under mu */
+	channels ch;
+	void (*on_queue)(void *);
+	void *on_queue_ctx;
 };
 
 static char *dup_opt(const cg_config *c, const char *k)
@@ -100,6 +107,65 @@ static void import_legacy(cg_web_alerts *a)
 	cg_buf_free(&done);
 }
 
+static void channels_free(channels *c)
+{
+	free(c->smtp_url);
+	free(c->smtp_from);
+	free(c->smtp_user);
+	if (c->smtp_password) /* wipe the secret before freeing it */
+		memset(c->smtp_password, 0, strlen(c->smtp_password));
+	free(c->smtp_password);
+	free(c->province_emails);
+	free(c->webhook_url);
+	free(c->webhook_chat_id);
+	cg_config_free(c->cfg);
+	memset(c, 0, sizeof *c);
+}
+
+/* Reads the channels of config_path (NULL: DATA/alerts.ini if it exists,
+ * else alerts off). */
+static cg_err channels_load(const char *data_dir, const char *config_path, channels *out,
+                            cg_buf *why)
+{
+	memset(out, 0, sizeof *out);
+	cg_buf p;
+	cg_buf_init(&p, 8192);
+	cg_buf_printf(&p, "%s/alerts.ini", data_dir);
+	struct stat sb;
+	const char *cfgp =
+	    config_path ? config_path : (stat(cg_buf_cstr(&p), &sb) == 0 ? cg_buf_cstr(&p) : NULL);
+	cg_config *cfg = NULL;
+	out->remind_h = 24;
+	if (cfgp) {
+		cg_err err = cg_config_load(cfgp, &cfg, why);
+		if (!err)
+			err = cg_config_get_int(cfg, "alerts", "max_attempts", 1, 100, 8,
+			                        &out->max_attempts, why);
+		if (!err)
+			err = cg_config_get_int(cfg, "alerts", "retry_base_s", 1, 86400, 30,
+			                        &out->retry_base_s, why);
+		if (!err)
+			err = cg_config_get_int(cfg, "alerts", "deadline_remind_hours", 0, 24 * 366,
+			                        24, &out->remind_h, why);
+		if (err) {
+			cg_config_free(cfg);
+			cg_buf_free(&p);
+			return err;
+		}
+		out->enabled = true;
+	}
+	cg_buf_free(&p);
+	out->smtp_url = dup_opt(cfg, "smtp_url");
+	out->smtp_from = dup_opt(cfg, "smtp_from");
+	out->smtp_user = dup_opt(cfg, "smtp_user");
+	out->smtp_password = dup_opt(cfg, "smtp_password");
+	out->province_emails = dup_opt(cfg, "province_emails");
+	out->webhook_url = dup_opt(cfg, "webhook_url");
+	out->webhook_chat_id = dup_opt(cfg, "webhook_chat_id");
+	out->cfg = cfg;
+	return CG_OK;
+}
+
 cg_err cg_web_alerts_open(cg_store *st, const char *data_dir, const char *config_path,
                           cg_web_alerts **out, cg_buf *why)
 {
@@ -108,45 +174,16 @@ cg_err cg_web_alerts_open(cg_store *st, const char *data_dir, const char *config
 	if (!a)
 		return CG_ENOMEM;
 	a->st = st;
+	cg_err err = channels_load(data_dir, config_path, &a->ch, why);
+	if (err) {
+		free(a);
+		return err;
+	}
 	cg_buf p;
 	cg_buf_init(&p, 8192);
-	cg_buf_printf(&p, "%s/alerts.ini", data_dir);
-	struct stat sb;
-	const char *cfgp =
-	    config_path ? config_path : (stat(cg_buf_cstr(&p), &sb) == 0 ? cg_buf_cstr(&p) : NULL);
-	cg_config *cfg = NULL;
-	if (cfgp) {
-		cg_err err = cg_config_load(cfgp, &cfg, why);
-		if (!err)
-			err = cg_config_get_int(cfg, "alerts", "max_attempts", 1, 100, 8,
-			                        &a->max_attempts, why);
-		if (!err)
-			err = cg_config_get_int(cfg, "alerts", "retry_base_s", 1, 86400, 30,
-			                        &a->retry_base_s, why);
-		if (!err)
-			err = cg_config_get_int(cfg, "alerts", "deadline_remind_hours", 0, 24 * 366,
-			                        24, &a->remind_h, why);
-		if (err) {
-			cg_config_free(cfg);
-			cg_buf_free(&p);
-			free(a);
-			return err;
-		}
-		a->enabled = true;
-	}
-	a->smtp_url = dup_opt(cfg, "smtp_url");
-	a->smtp_from = dup_opt(cfg, "smtp_from");
-	a->smtp_user = dup_opt(cfg, "smtp_user");
-	a->smtp_password = dup_opt(cfg, "smtp_password");
-	a->province_emails = dup_opt(cfg, "province_emails");
-	a->webhook_url = dup_opt(cfg, "webhook_url");
-	a->webhook_chat_id = dup_opt(cfg, "webhook_chat_id");
-	if (!cfgp)
-		a->remind_h = 24;
-	a->cfg = cfg;
-	cg_buf_reset(&p);
 	cg_buf_printf(&p, "%s/web/alerts.json", data_dir);
 	a->path = strdup(cg_buf_cstr(&p));
+	a->data_dir = strdup(data_dir);
 	cg_buf_free(&p);
 	pthread_mutex_init(&a->mu, NULL);
 	import_legacy(a);
@@ -154,21 +191,33 @@ cg_err cg_web_alerts_open(cg_store *st, const char *data_dir, const char *config
 	return CG_OK;
 }
 
+cg_err cg_web_alerts_reload(cg_web_alerts *a, const char *config_path, cg_buf *why)
+{
+	channels nc;
+	cg_err err = channels_load(a->data_dir, config_path, &nc, why);
+	if (err)
+		return err;
+	pthread_mutex_lock(&a->mu);
+	channels old = a->ch;
+	a->ch = nc;
+	pthread_mutex_unlock(&a->mu);
+	channels_free(&old);
+	return CG_OK;
+}
+
+void cg_web_alerts_on_queue(cg_web_alerts *a, void (*fn)(void *), void *ctx)
+{
+	a->on_queue = fn;
+	a->on_queue_ctx = ctx;
+}
+
 void cg_web_alerts_close(cg_web_alerts *a)
 {
 	if (!a)
 		return;
-	free(a->smtp_url);
-	free(a->smtp_from);
-	free(a->smtp_user);
-	if (a->smtp_password) /* wipe the secret before freeing it */
-		memset(a->smtp_password, 0, strlen(a->smtp_password));
-	free(a->smtp_password);
-	free(a->province_emails);
-	free(a->webhook_url);
-	free(a->webhook_chat_id);
-	cg_config_free(a->cfg);
+	channels_free(&a->ch);
 	free(a->path);
+	free(a->data_dir);
 	pthread_mutex_destroy(&a->mu);
 	free(a);
 }
@@ -245,14 +294,13 @@ static void push_emails(cg_web_alerts *a, const char *addrs, const about *ab, in
 
 void cg_web_alerts_new_finding(cg_web_alerts *a, const cg_event *ev, int64_t agency_id)
 {
-	/* the exposure scans' rows are theirs to deliver (web_alert.h): their
-	 * kind carries the prefix */
+	/* an exposure scan's row says so in its kind ("exposure.KIND") */
 	bool exposure = ev->source && strcmp(ev->source, "exposure") == 0;
 	char xkind[128];
-	snprintf(xkind, sizeof xkind, "%s%s", CG_ALERT_EXPOSURE_PREFIX, ev->kind ? ev->kind : "");
+	snprintf(xkind, sizeof xkind, "exposure.%s", ev->kind ? ev->kind : "");
 	about ab = {ev->id, exposure ? xkind : ev->kind, cg_severity_name(ev->severity),
 	            ev->subject};
-	if (!a || !a->enabled)
+	if (!a)
 		return;
 	cg_buf subj, text, to;
 	cg_buf_init(&subj, 2048);
@@ -277,17 +325,20 @@ void cg_web_alerts_new_finding(cg_web_alerts *a, const cg_event *ev, int64_t age
 	              ev->subject ? ev->subject : "", ev->kind, cg_severity_name(ev->severity),
 	              when, ev->summary ? ev->summary : "", ev->id);
 	pthread_mutex_lock(&a->mu);
-	if (a->smtp_url && a->smtp_from) {
-		if (a->province_emails)
-			cg_buf_printf(&to, "%s;", a->province_emails);
+	bool queued = a->ch.enabled;
+	if (a->ch.enabled && a->ch.smtp_url && a->ch.smtp_from) {
+		if (a->ch.province_emails)
+			cg_buf_printf(&to, "%s;", a->ch.province_emails);
 		contact_emails(a, agency_id, &to);
 		push_emails(a, cg_buf_cstr(&to), &ab, agency_id, cg_buf_cstr(&subj),
 		            cg_buf_cstr(&text));
 	}
-	if (a->webhook_url)
-		push(a, "webhook", a->webhook_url, &ab, agency_id, cg_buf_cstr(&subj),
+	if (a->ch.enabled && a->ch.webhook_url)
+		push(a, "webhook", a->ch.webhook_url, &ab, agency_id, cg_buf_cstr(&subj),
 		     cg_buf_cstr(&text));
 	pthread_mutex_unlock(&a->mu);
+	if (queued && a->on_queue)
+		a->on_queue(a->on_queue_ctx);
 	cg_buf_free(&subj);
 	cg_buf_free(&text);
 	cg_buf_free(&to);
@@ -297,39 +348,51 @@ size_t cg_web_alerts_notice(cg_web_alerts *a, int64_t agency_id, const char *kin
                             const char *const *roles, size_t nroles, const char *subject,
                             const char *text)
 {
-	if (!a || !a->enabled)
+	if (!cg_web_alerts_enabled(a))
 		return 0;
 	about ab = {ref, kind, "high", NULL};
 	cg_buf to;
 	cg_buf_init(&to, 8192);
 	pthread_mutex_lock(&a->mu);
-	if (a->smtp_url && a->smtp_from) {
+	if (a->ch.smtp_url && a->ch.smtp_from) {
 		for (size_t i = 0; i < nroles; i++) {
 			char key[96];
 			snprintf(key, sizeof key, "notify_%s", roles[i]);
-			const char *v = cg_config_get(a->cfg, "alerts", key);
+			const char *v = cg_config_get(a->ch.cfg, "alerts", key);
 			if (v && *v)
 				cg_buf_printf(&to, "%s;", v);
-			else if (strcmp(roles[i], "provincial_team") == 0 && a->province_emails)
-				cg_buf_printf(&to, "%s;", a->province_emails);
+			else if (strcmp(roles[i], "provincial_team") == 0 && a->ch.province_emails)
+				cg_buf_printf(&to, "%s;", a->ch.province_emails);
 		}
 		push_emails(a, cg_buf_cstr(&to), &ab, agency_id, subject, text);
 	}
-	if (a->webhook_url)
-		push(a, "webhook", a->webhook_url, &ab, agency_id, subject, text);
+	if (a->ch.webhook_url)
+		push(a, "webhook", a->ch.webhook_url, &ab, agency_id, subject, text);
 	pthread_mutex_unlock(&a->mu);
 	cg_buf_free(&to);
+	if (a->on_queue)
+		a->on_queue(a->on_queue_ctx);
 	return 1;
 }
 
-bool cg_web_alerts_enabled(const cg_web_alerts *a)
+bool cg_web_alerts_enabled(cg_web_alerts *a)
 {
-	return a && a->enabled;
+	if (!a)
+		return false;
+	pthread_mutex_lock(&a->mu);
+	bool on = a->ch.enabled;
+	pthread_mutex_unlock(&a->mu);
+	return on;
 }
 
-int64_t cg_web_alerts_remind_ms(const cg_web_alerts *a)
+int64_t cg_web_alerts_remind_ms(cg_web_alerts *a)
 {
-	return a ? a->remind_h * 3600 * 1000 : 24LL * 3600 * 1000;
+	if (!a)
+		return 24LL * 3600 * 1000;
+	pthread_mutex_lock(&a->mu);
+	int64_t h = a->ch.remind_h;
+	pthread_mutex_unlock(&a->mu);
+	return h * 3600 * 1000;
 }
 
 /* ---- delivery ------------------------------------------------------------ */
@@ -374,7 +437,7 @@ static void b64(cg_buf *out, const char *s)
 	}
 }
 
-static CURLcode send_email(cg_web_alerts *a, const json_t *r, char *err)
+static CURLcode send_email(const channels *a, const json_t *r, char *err)
 {
 	const char *to = cg_json_get_str(r, "to");
 	cg_buf msg;
@@ -421,7 +484,7 @@ static CURLcode send_email(cg_web_alerts *a, const json_t *r, char *err)
 	return rc;
 }
 
-static CURLcode send_webhook(cg_web_alerts *a, const json_t *r, char *err, long *status)
+static CURLcode send_webhook(const channels *a, const json_t *r, char *err, long *status)
 {
 	json_t *body =
 	    json_pack("{s:O,s:{s:O,s:O,s:O,s:O,s:O}}", "text", json_object_get(r, "text"), "event",
@@ -454,9 +517,9 @@ static CURLcode send_webhook(cg_web_alerts *a, const json_t *r, char *err, long 
 	return rc;
 }
 
-/* One attempt; records the outcome in r. Called without the mutex (the
- * network may take seconds); r stays valid: only this thread removes. */
-static void attempt(cg_web_alerts *a, json_t *r, json_t *upd)
+/* One attempt with a copy of the channels (a reload may swap them while
+ * the network takes seconds); records the outcome in upd. */
+static void attempt(const channels *a, json_t *r, json_t *upd)
 {
 	char err[CURL_ERROR_SIZE] = "";
 	const char *ch = cg_json_get_str(r, "channel");
@@ -479,29 +542,44 @@ static void attempt(cg_web_alerts *a, json_t *r, json_t *upd)
 	json_object_set_new(upd, "error", cg_json_cstr(err));
 }
 
-static size_t deliver_rows(cg_web_alerts *a, const char *prefix, bool match);
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
 
+static size_t deliver_with(cg_web_alerts *a, const channels *ch);
+
+/* What a delivery needs of the channels in force, copied under mu. */
+static void channels_snapshot(cg_web_alerts *a, channels *out)
+{
+	memset(out, 0, sizeof *out);
+	pthread_mutex_lock(&a->mu);
+	out->enabled = a->ch.enabled;
+	out->smtp_url = dup_or_null(a->ch.smtp_url);
+	out->smtp_from = dup_or_null(a->ch.smtp_from);
+	out->smtp_user = dup_or_null(a->ch.smtp_user);
+	out->smtp_password = dup_or_null(a->ch.smtp_password);
+	out->webhook_chat_id = dup_or_null(a->ch.webhook_chat_id);
+	out->max_attempts = a->ch.max_attempts ? a->ch.max_attempts : 8;
+	out->retry_base_s = a->ch.retry_base_s ? a->ch.retry_base_s : 30;
+	pthread_mutex_unlock(&a->mu);
+}
+
+/* Every due row, whoever queued it and whichever server: the one delivery
+ * job (alert_job.h) is the only caller. */
 size_t cg_web_alerts_deliver(cg_web_alerts *a)
-{
-	return deliver_rows(a, NULL, false);
-}
-
-static bool has_prefix(const char *kind, const char *prefix)
-{
-	return kind && strncmp(kind, prefix, strlen(prefix)) == 0;
-}
-
-size_t cg_web_alerts_deliver_kind(cg_web_alerts *a, const char *prefix, bool match)
-{
-	return deliver_rows(a, prefix, match);
-}
-
-/* prefix NULL: every row that no other job delivers (the portal watch's
- * share); else the rows whose kind starts with prefix (match) or not. */
-static size_t deliver_rows(cg_web_alerts *a, const char *prefix, bool match)
 {
 	if (!a)
 		return 0;
+	channels ch;
+	channels_snapshot(a, &ch);
+	size_t pending = deliver_with(a, &ch);
+	channels_free(&ch);
+	return pending;
+}
+
+static size_t deliver_with(cg_web_alerts *a, const channels *ch)
+{
 	size_t pending = 0;
 	json_t *due = NULL;
 	if (cg_store_alerts_due(a->st, cg_time_now_ms(), MAX_DELIVERIES, &due)) {
@@ -512,13 +590,8 @@ static size_t deliver_rows(cg_web_alerts *a, const char *prefix, bool match)
 	json_t *r;
 	json_array_foreach(due, i, r)
 	{
-		const char *kind = cg_json_get_str(r, "kind");
-		if (prefix ? has_prefix(kind, prefix) != match
-		           : has_prefix(kind, CG_ALERT_NOTICE_PREFIX) ||
-		                 has_prefix(kind, CG_ALERT_EXPOSURE_PREFIX))
-			continue; /* another job's */
 		json_t *upd = json_object();
-		attempt(a, r, upd);
+		attempt(ch, r, upd);
 		json_int_t n = json_integer_value(json_object_get(r, "attempts")) + 1;
 		json_t *row =
 		    json_pack("{s:s,s:I,s:I,s:n,s:n}", "state", "pending", "attempts", n,
@@ -529,14 +602,14 @@ static size_t deliver_rows(cg_web_alerts *a, const char *prefix, bool match)
 			json_object_set_new(row, "delivered", json_integer(cg_time_now_ms()));
 		} else {
 			json_object_set(row, "last_error", json_object_get(upd, "error"));
-			if (n >= a->max_attempts) {
+			if (n >= ch->max_attempts) {
 				json_object_set_new(row, "state", json_string("failed"));
 				cg_warn("alerts: %s to %s failed after %lld attempts: %s",
 				        cg_json_get_str(r, "channel"), cg_json_get_str(r, "to"),
 				        (long long)n,
 				        json_string_value(json_object_get(upd, "error")));
 			} else {
-				int64_t back = a->retry_base_s << (n - 1 < 20 ? n - 1 : 20);
+				int64_t back = ch->retry_base_s << (n - 1 < 20 ? n - 1 : 20);
 				if (back > MAX_BACKOFF_S)
 					back = MAX_BACKOFF_S;
 				json_object_set_new(row, "next_try_ms",
@@ -551,6 +624,27 @@ static size_t deliver_rows(cg_web_alerts *a, const char *prefix, bool match)
 	}
 	json_decref(due);
 	return pending;
+}
+
+int64_t cg_web_alerts_next_try(cg_web_alerts *a, int64_t horizon_ms)
+{
+	json_t *due = NULL;
+	int64_t first = 0;
+	if (!a || cg_store_alerts_due(a->st, horizon_ms, MAX_DELIVERIES, &due)) {
+		if (a)
+			cg_error("alerts: cannot read the queue: %s", cg_store_errmsg());
+		return 0;
+	}
+	size_t i;
+	json_t *r;
+	json_array_foreach(due, i, r)
+	{
+		int64_t t = json_integer_value(json_object_get(r, "next_try_ms"));
+		if (first == 0 || t < first)
+			first = t;
+	}
+	json_decref(due);
+	return first;
 }
 
 static json_t *time_or_null(const json_t *ms)

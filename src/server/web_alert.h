@@ -8,8 +8,9 @@
  * webhook as a JSON POST ({"text", "chat_id"?, "event"}) which is what a
  * Telegram bot's sendMessage URL expects. Every delivery is a row of the
  * store's alert queue (cg_store_alert_*; an older DATA/web/alerts.json is
- * imported once), so whichever server runs the portal-watch job delivers
- * what another queued: a failed delivery is
+ * imported once): producers only queue, and the one alert-delivery job
+ * (server/alert_job.h), on whichever server holds its lease, delivers
+ * every row whoever queued it: a failed delivery is
  * retried with exponential backoff up to max_attempts, then marked failed;
  * GET /api/v1/web/alerts shows each row with its attempts and last error.
  *
@@ -30,14 +31,15 @@
  *   deadline_remind_hours = 24                 reminder lead time
  *
  * Incident deadline notices (server/incident_deadlines.c) use the same
- * queue with kinds starting "deadline.", and new high/critical exposure
+ * queue with kinds starting "deadline.", new high/critical exposure
  * findings (source "exposure", server/exposure_job.h) with kinds
- * starting "exposure."; the deadline job and the exposure-scan job
- * deliver their own rows, the portal-watch job the others, so no row has
- * two deliverers.
+ * starting "exposure.", compliance reminders (server/compliance_job.h)
+ * as findings of source "compliance".
  *
- * Thread safety: all functions are called from the watcher thread except
- * cg_web_alerts_list (handlers), which takes the module's mutex.
+ * Thread safety: one handle serves every thread; the channels sit under
+ * the handle's mutex, a reload swaps them whole, and a delivery works on
+ * a copy (the network may take seconds). cg_web_alerts_deliver is called
+ * from one thread at a time (the delivery job's).
  */
 #ifndef CG_SERVER_WEB_ALERT_H
 #define CG_SERVER_WEB_ALERT_H
@@ -54,26 +56,31 @@ typedef struct cg_web_alerts cg_web_alerts;
 cg_err cg_web_alerts_open(cg_store *st, const char *data_dir, const char *config_path,
                           cg_web_alerts **out, cg_buf *why);
 void cg_web_alerts_close(cg_web_alerts *a);
+/* Reads the channels of config_path again (NULL: DATA/alerts.ini when
+ * present, else off); a file that does not load keeps those in force and
+ * is an error naming it. Rows queued from then on use the new channels. */
+cg_err cg_web_alerts_reload(cg_web_alerts *a, const char *config_path, cg_buf *why);
+/* fn(ctx) is called (without the mutex) after every queueing: the
+ * delivery job's wake-up. Set before the handle is shared. */
+void cg_web_alerts_on_queue(cg_web_alerts *a, void (*fn)(void *), void *ctx);
 /* Queues the notifications of a newly opened finding. */
 void cg_web_alerts_new_finding(cg_web_alerts *a, const cg_event *ev, int64_t agency_id);
-/* Attempts the deliveries that are due; returns how many remain pending.
- * All but the deadline notices and the exposure findings. */
+/* Attempts every due delivery of the queue (retries when their backoff
+ * is over); returns how many remain pending. */
 size_t cg_web_alerts_deliver(cg_web_alerts *a);
-#define CG_ALERT_NOTICE_PREFIX   "deadline."
-#define CG_ALERT_EXPOSURE_PREFIX "exposure."
-/* Only the rows whose kind starts with prefix (match) or does not. */
-size_t cg_web_alerts_deliver_kind(cg_web_alerts *a, const char *prefix, bool match);
+/* The earliest retry time of a pending row due by horizon_ms; 0: none. */
+int64_t cg_web_alerts_next_try(cg_web_alerts *a, int64_t horizon_ms);
 /* Queues a notice about an incident case: e-mail to the recipients of
- * each role, and the webhook. kind starts with CG_ALERT_NOTICE_PREFIX;
+ * each role, and the webhook. kind starts with "deadline.";
  * ref names the case (shown as the delivery's event). Returns 0 when
  * alerts are off. */
 size_t cg_web_alerts_notice(cg_web_alerts *a, int64_t agency_id, const char *kind, const char *ref,
                             const char *const *roles, size_t nroles, const char *subject,
                             const char *text);
 /* Whether a configuration is in force (else nothing is queued). */
-bool cg_web_alerts_enabled(const cg_web_alerts *a);
+bool cg_web_alerts_enabled(cg_web_alerts *a);
 /* The reminder lead time before a deadline (deadline_remind_hours). */
-int64_t cg_web_alerts_remind_ms(const cg_web_alerts *a);
+int64_t cg_web_alerts_remind_ms(cg_web_alerts *a);
 /* Deliveries, newest first; agency_id > 0 limits to one agency. */
 json_t *cg_web_alerts_list(cg_web_alerts *a, int64_t agency_id);
 

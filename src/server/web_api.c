@@ -18,6 +18,7 @@
 #include "core/timeutil.h"
 #include "server.h"
 #include "store/figures.h"
+#include "alert_job.h"
 #include "exposure_job.h"
 #include "web_watch.h"
 
@@ -46,13 +47,9 @@ void api_web_status(cg_req *req, cg_resp *resp)
 void api_web_alerts(cg_req *req, cg_resp *resp);
 void api_web_alerts(cg_req *req, cg_resp *resp)
 {
-	cg_web_watch *w = cg_web_watch_current();
-	/* the queue is the store's: without portal watching (--web-interval
-	 * 0) the exposure job's handle lists it (its alerts go out anyway) */
-	cg_xp_job *x = w ? NULL : cg_xp_job_current();
-	json_t *list = w   ? cg_web_watch_alerts(w, req->scope.agency_id)
-	               : x ? cg_xp_job_alerts(x, req->scope.agency_id)
-	                   : json_array();
+	/* the queue is the store's, whoever queued and delivers it */
+	cg_web_alerts *a = cg_alert_queue();
+	json_t *list = a ? cg_web_alerts_list(a, req->scope.agency_id) : json_array();
 	cg_resp_json(resp, 200, json_pack("{s:o}", "deliveries", list));
 }
 

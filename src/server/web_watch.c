@@ -14,7 +14,6 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -33,10 +32,7 @@
 #include "jobs.h"
 #include "web/web.h"
 #include "portal_contact.h"
-#include "web_alert.h"
-
-/* alert-channel reloads (SIGHUP) a watcher accepts before a restart */
-#define WATCH_MAX_RELOADS 64
+#include "alert_job.h"
 
 #define RT_HISTORY  288 /* a day of 5-minute checks */
 #define MAX_PORTALS 20000
@@ -84,48 +80,10 @@ struct cg_web_watch {
 	bool lex_ok;
 	cg_web_opts opts;
 	int64_t cycles, last_cycle_ms;
-	/* handlers list the deliveries of the current channels while a reload
-	 * (SIGHUP) may replace them: replaced ones are kept, idle, until the
-	 * watcher stops, so a handler never reads freed channels */
-	_Atomic(cg_web_alerts *) alerts;
-	bool new_alerts;      /* a reload asked for new channels ... */
-	char *new_alerts_cfg; /* ... from this file (NULL: DATA/alerts.ini) */
-	cg_web_alerts *retired[WATCH_MAX_RELOADS];
-	size_t nretired;
+	cg_web_alerts *alerts; /* the server's one handle (alert_job.h) */
 };
 
 static cg_web_watch *g_watch;
-
-/* Opens the channels a reload asked for, between cycles (called with mu
- * held; the watcher thread is the only one that delivers). A file that
- * does not load keeps the channels in force. */
-static void apply_new_alerts(cg_web_watch *w)
-{
-	if (!w->new_alerts)
-		return;
-	w->new_alerts = false;
-	char *cfg = w->new_alerts_cfg;
-	w->new_alerts_cfg = NULL;
-	pthread_mutex_unlock(&w->mu);
-	cg_web_alerts *na = NULL;
-	cg_buf why;
-	cg_buf_init(&why, 1024);
-	cg_err err = w->nretired < WATCH_MAX_RELOADS
-	                 ? cg_web_alerts_open(w->st, w->data_dir, cfg, &na, &why)
-	                 : CG_ETOOBIG;
-	if (err == CG_ETOOBIG && !why.len)
-		cg_buf_puts(&why,
-		            "too many reloads: restart the server to change the alert channels");
-	if (err)
-		cg_error("reload: alert channels unchanged: %s", cg_buf_cstr(&why));
-	else
-		cg_info("reload: alert channels from %s", cfg ? cfg : "DATA_DIR/alerts.ini");
-	cg_buf_free(&why);
-	free(cfg);
-	pthread_mutex_lock(&w->mu);
-	if (!err)
-		w->retired[w->nretired++] = atomic_exchange(&w->alerts, na);
-}
 
 cg_web_watch *cg_web_watch_current(void)
 {
@@ -293,7 +251,7 @@ static void on_finding(const cg_event *ev, void *ctx)
 		         ev->subject, cg_store_errmsg());
 	json_object_set_new(ev->evidence, "state", json_string("open"));
 	store_event(w, ev, p);
-	cg_web_alerts_new_finding(atomic_load(&w->alerts), ev, p ? p->agency_id : 0);
+	cg_web_alerts_new_finding(w->alerts, ev, p ? p->agency_id : 0);
 	add_open(w, ev->subject, ev->kind, ev->summary, ev->severity, ev->time_ms, ev->id);
 	w->open[w->nopen - 1].seen_now = true;
 	pthread_mutex_unlock(&w->mu);
@@ -550,7 +508,7 @@ static void cycle(cg_web_watch *w)
 }
 
 /* The portal-watch job (server/jobs.h): whichever server holds its lease
- * checks every portal and delivers the alerts. Its open findings are read
+ * checks every portal and queues the alerts. Its open findings are read
  * again from the store at each run and its alert queue lives there, so a
  * server taking the job over from another continues both instead of
  * opening and notifying them a second time. */
@@ -560,22 +518,18 @@ static cg_err watch_job(void *ctx, const cg_job *job, int64_t *next_run_ms, cg_b
 	(void)why;
 	cg_web_watch *w = ctx;
 	pthread_mutex_lock(&w->mu);
-	/* a reload (SIGHUP) asked for other channels: opened here, on the
-	 * runner thread, the only one that delivers */
-	apply_new_alerts(w);
 	load_state(w);
 	/* the interval in force (a reload may have changed it) */
 	*next_run_ms = cg_time_now_ms() + (int64_t)w->interval_s * 1000;
 	pthread_mutex_unlock(&w->mu);
-	cycle(w);
-	cg_web_alerts_deliver(atomic_load(&w->alerts)); /* new ones at once, retries when due */
+	cycle(w); /* its alerts go out by the alert-delivery job */
 	return CG_OK;
 }
 
 /* ---- public -------------------------------------------------------------- */
 
 cg_err cg_web_watch_start(cg_store *st, cg_jobs *jobs, const char *data_dir, int interval_s,
-                          const char *alert_config, cg_web_watch **out)
+                          cg_web_watch **out)
 {
 	*out = NULL;
 	if (interval_s <= 0)
@@ -596,11 +550,7 @@ cg_err cg_web_watch_start(cg_store *st, cg_jobs *jobs, const char *data_dir, int
 	cg_rules_base("web", rules, sizeof rules); /* a missing one fails the load */
 	if (!err)
 		err = cg_web_lexicons_load(&w->lex, rules, NULL, 0, &why);
-	if (!err) {
-		cg_web_alerts *a = NULL;
-		err = cg_web_alerts_open(st, data_dir, alert_config, &a, &why);
-		atomic_store(&w->alerts, a);
-	}
+	w->alerts = cg_alert_queue();
 	if (err) {
 		cg_error("web watcher: %s", cg_buf_cstr(&why));
 		cg_web_lexicons_free(&w->lex);
@@ -623,7 +573,6 @@ cg_err cg_web_watch_start(cg_store *st, cg_jobs *jobs, const char *data_dir, int
 	                  watch_job, w);
 	if (err) {
 		cg_error("web watcher: cannot register its job: %s", cg_store_errmsg());
-		cg_web_alerts_close(atomic_load(&w->alerts));
 		cg_web_lexicons_free(&w->lex);
 		pthread_mutex_destroy(&w->mu);
 		free(w->data_dir);
@@ -650,10 +599,6 @@ void cg_web_watch_stop(cg_web_watch *w)
 	cg_strset_free(&w->check_now);
 	json_decref(w->contacts);
 	cg_web_lexicons_free(&w->lex);
-	cg_web_alerts_close(atomic_load(&w->alerts));
-	for (size_t i = 0; i < w->nretired; i++)
-		cg_web_alerts_close(w->retired[i]);
-	free(w->new_alerts_cfg);
 	pthread_mutex_destroy(&w->mu);
 	free(w->data_dir);
 	free(w);
@@ -710,23 +655,15 @@ json_t *cg_web_watch_status(cg_web_watch *w, int64_t agency_id)
 	return out;
 }
 
-void cg_web_watch_reconfigure(cg_web_watch *w, int interval_s, const char *alert_config)
+void cg_web_watch_reconfigure(cg_web_watch *w, int interval_s)
 {
 	pthread_mutex_lock(&w->mu);
 	if (interval_s > 0)
 		w->interval_s = interval_s;
-	free(w->new_alerts_cfg);
-	w->new_alerts_cfg = alert_config ? strdup(alert_config) : NULL;
-	w->new_alerts = true;
 	pthread_mutex_unlock(&w->mu);
 	/* applied at the job's next run, made due now; on a server that does
 	 * not hold the job's lease they apply when it next runs it here */
 	cg_jobs_run_soon(w->jobs, CG_WEB_WATCH_JOB);
-}
-
-json_t *cg_web_watch_alerts(cg_web_watch *w, int64_t agency_id)
-{
-	return cg_web_alerts_list(atomic_load(&w->alerts), agency_id);
 }
 
 void cg_web_watch_check_now(cg_web_watch *w, const char *url)

@@ -4,7 +4,7 @@
  * The job "portal-watch" (server/jobs.h: whichever server holds its
  * lease, every `interval_s`) runs the web engine (src/lib/web) over the
  * URLs of every system in the inventory, each as often as its system's
- * monitor_interval_s says, then delivers the alerts: a URL without a
+ * monitor_interval_s says, then queues the alerts: a URL without a
  * baseline gets one first (so a system is baselined when it is added),
  * then all are checked. Findings become events in the store, mapped to
  * the system and its agency, and an alert is a *state*: a finding (URL +
@@ -38,22 +38,19 @@ struct cg_jobs;
  * the portal-watch job with jobs (before cg_jobs_start). alert_config:
  * see web_alert.h (NULL: DATA/alerts.ini when present). */
 cg_err cg_web_watch_start(cg_store *st, struct cg_jobs *jobs, const char *data_dir, int interval_s,
-                          const char *alert_config, cg_web_watch **out);
+                          cg_web_watch **out);
 /* After cg_jobs_free (no run in progress). */
 void cg_web_watch_stop(cg_web_watch *w);
 
 /* SIGHUP (serve_config.h): a new wake-up period (> 0; 0 is ignored, the
- * watcher is stopped only by a restart) and alert channels (re-read from
- * alert_config, NULL: DATA/alerts.ini) applied by the watcher thread
- * before its next cycle, which starts at once. */
-void cg_web_watch_reconfigure(cg_web_watch *w, int interval_s, const char *alert_config);
+ * watcher is stopped only by a restart), its next cycle at once. The
+ * alert channels are alert_job.h's. */
+void cg_web_watch_reconfigure(cg_web_watch *w, int interval_s);
 /* The running watcher, for the handlers (NULL when not watching). */
 cg_web_watch *cg_web_watch_current(void);
 /* {"interval_s","cycles","last_cycle","portals":[...]} limited to one
  * agency when agency_id > 0. New reference. */
 json_t *cg_web_watch_status(cg_web_watch *w, int64_t agency_id);
-/* The notification deliveries (web_alert.h), newest first. */
-json_t *cg_web_watch_alerts(cg_web_watch *w, int64_t agency_id);
 /* Queues a check of url at once. */
 void cg_web_watch_check_now(cg_web_watch *w, const char *url);
 /* Queues a new baseline of url and wakes the watcher. */

@@ -520,6 +520,9 @@
  * at once after a case changes), and how many cases it reads at a time. */
 #define CG_INC_DEADLINE_JOB_MS (10LL * 60 * 1000)
 #define CG_INC_DEADLINE_PAGE 200
+/* How often the alert-delivery job looks at the queue when nothing wakes
+ * it (queueing does; a retry due sooner brings it forward). */
+#define CG_ALERT_JOB_MS (60LL * 1000)
 /* A generated regulated report (Mẫu 03/04), PDF or DOCX, in bytes. */
 #define CG_INC_MAX_DOC_BYTES (20u * 1024u * 1024u)
 /* An evidence file attached to a case (below the request body limit). */

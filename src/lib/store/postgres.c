@@ -2912,16 +2912,22 @@ static cg_err pg_job_finish(cg_store_impl *st, const cg_job *job, int64_t now_ms
 		p_int(&p, now_ms);
 	p_str(&p, job->name);
 	p_int(&p, job->lease_seq);
+	p_int(&p, job->due_ms);
+	/* a trigger during the run (pg_job_due) left next_run before the time
+	 * the run was claimed for: kept (due at once) over the run's own */
 	if (error)
-		return job_update(st,
-		                  "UPDATE jobs SET next_run=$1, last_error=$2, lease_holder=NULL,"
-		                  " lease_until=NULL WHERE name=$3 AND lease_seq=$4"
-		                  " AND lease_holder IS NOT NULL",
-		                  &p);
+		return job_update(
+		    st,
+		    "UPDATE jobs SET next_run=CASE WHEN next_run<$5 THEN"
+		    " LEAST(next_run,$1::bigint) ELSE $1 END, last_error=$2,"
+		    " lease_holder=NULL, lease_until=NULL WHERE name=$3 AND lease_seq=$4"
+		    " AND lease_holder IS NOT NULL",
+		    &p);
 	return job_update(st,
-	                  "UPDATE jobs SET next_run=$1, last_ok=$2, last_error=NULL, attempts=0,"
-	                  " lease_holder=NULL, lease_until=NULL WHERE name=$3 AND lease_seq=$4"
-	                  " AND lease_holder IS NOT NULL",
+	                  "UPDATE jobs SET next_run=CASE WHEN next_run<$5 THEN"
+	                  " LEAST(next_run,$1::bigint) ELSE $1 END, last_ok=$2, last_error=NULL,"
+	                  " attempts=0, lease_holder=NULL, lease_until=NULL WHERE name=$3"
+	                  " AND lease_seq=$4 AND lease_holder IS NOT NULL",
 	                  &p);
 }
 
@@ -2934,8 +2940,13 @@ static cg_err pg_job_due(cg_store_impl *st, const char *name, int64_t at_ms)
 	pgconn *c = take(st, &err);
 	if (c) {
 		PGresult *res = NULL;
-		err = q(c, "UPDATE jobs SET next_run=LEAST(next_run,$1::bigint) WHERE name=$2", &p,
-		        &res);
+		/* under a live lease the job is already due: 1 ms earlier is the
+		 * mark its finishing run looks for (store.h cg_store_job_due) */
+		err = q(c,
+		        "UPDATE jobs SET next_run=LEAST(next_run,$1::bigint) - CASE WHEN"
+		        " lease_holder IS NOT NULL AND lease_until>$1 AND next_run<=$1 THEN 1"
+		        " ELSE 0 END WHERE name=$2",
+		        &p, &res);
 		if (!err) {
 			if (strcmp(PQcmdTuples(res), "0") == 0)
 				err = CG_ENOTFOUND;

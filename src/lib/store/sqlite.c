@@ -2796,14 +2796,24 @@ static const char SQL_JOB_LEASE[] =
     " RETURNING name,kind,lease_seq,attempts,next_run";
 static const char SQL_JOB_RENEW[] =
     "UPDATE jobs SET lease_until=? WHERE name=? AND lease_seq=? AND lease_holder IS NOT NULL";
+/* A trigger during the run (SQL_JOB_DUE) left next_run before the time
+ * the run was claimed for (?5): the finishing run keeps it (due at once)
+ * rather than its own next time. */
 static const char SQL_JOB_OK[] =
-    "UPDATE jobs SET next_run=?, last_ok=?, last_error=NULL, attempts=0, lease_holder=NULL,"
-    " lease_until=NULL WHERE name=? AND lease_seq=? AND lease_holder IS NOT NULL";
+    "UPDATE jobs SET next_run=CASE WHEN next_run<?5 THEN min(next_run,?1) ELSE ?1 END,"
+    " last_ok=?2, last_error=NULL, attempts=0, lease_holder=NULL,"
+    " lease_until=NULL WHERE name=?3 AND lease_seq=?4 AND lease_holder IS NOT NULL";
 static const char SQL_JOB_FAIL[] =
-    "UPDATE jobs SET next_run=?, last_error=?, lease_holder=NULL, lease_until=NULL"
-    " WHERE name=? AND lease_seq=? AND lease_holder IS NOT NULL";
-/* min(next_run, ?): a row is changed (found) even when it is already due */
-static const char SQL_JOB_DUE[] = "UPDATE jobs SET next_run=min(next_run,?1) WHERE name=?2";
+    "UPDATE jobs SET next_run=CASE WHEN next_run<?5 THEN min(next_run,?1) ELSE ?1 END,"
+    " last_error=?2, lease_holder=NULL, lease_until=NULL"
+    " WHERE name=?3 AND lease_seq=?4 AND lease_holder IS NOT NULL";
+/* min(next_run, ?): a row is changed (found) even when it is already due.
+ * A job running under a live lease is already due (next_run <= now): the
+ * trigger moves next_run 1 ms earlier, the mark its finish looks for
+ * (store.h cg_store_job_due). */
+static const char SQL_JOB_DUE[] =
+    "UPDATE jobs SET next_run=min(next_run,?1)"
+    " - (lease_holder IS NOT NULL AND lease_until>?1 AND next_run<=?1) WHERE name=?2";
 static const char SQL_JOB_LIST[] =
     "SELECT name,kind,next_run,last_run,last_ok,last_error,attempts,lease_holder,lease_until"
     " FROM jobs ORDER BY name";
@@ -2897,6 +2907,8 @@ static cg_err job_update(cg_store_impl *st, const char *sql, int64_t t, const ch
 			bind_str(s, i++, text);
 		bind_str(s, i++, job->name);
 		sqlite3_bind_int64(s, i++, job->lease_seq);
+		if (sql != SQL_JOB_RENEW)
+			sqlite3_bind_int64(s, i++, job->due_ms);
 		err = step_done(c, s);
 		if (!err && sqlite3_changes(c->db) == 0)
 			err = CG_ECONFLICT;

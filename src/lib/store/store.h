@@ -399,7 +399,10 @@ cg_err cg_store_job_renew(cg_store *st, const cg_job *job, int64_t now_ms, int64
 cg_err cg_store_job_finish(cg_store *st, const cg_job *job, int64_t now_ms, int64_t next_run_ms,
                            const char *error);
 /* Brings the job's next run forward to at_ms (a user asked for it now);
- * a later time changes nothing. CG_ENOTFOUND: no such job. */
+ * a later time changes nothing. A job running now (live lease) runs again
+ * at once when that run ends: the trigger leaves next_run before the
+ * claimed due_ms, which cg_store_job_finish keeps over the run's own next
+ * time. CG_ENOTFOUND: no such job. */
 cg_err cg_store_job_due(cg_store *st, const char *name, int64_t at_ms);
 /* Every job, by name: {name, kind, next_run, last_run, last_ok, last_error,
  * attempts, lease_holder, lease_until} (times RFC 3339 or null). */
@@ -447,13 +450,13 @@ cg_err cg_store_events_after(cg_store *st, int64_t after_seq, int64_t limit, jso
  * kind "stix", "taxii" or "misp" when new) in one transaction: a value
  * stored before is updated (its first_seen kept), a new one inserted;
  * *added counts the new ones. */
-cg_err cg_store_intel_put(cg_store *st, const char *source, const char *kind,
-                          const json_t *items, int64_t now_ms, int64_t *added);
+cg_err cg_store_intel_put(cg_store *st, const char *source, const char *kind, const json_t *items,
+                          int64_t now_ms, int64_t *added);
 /* Records a pull of source: error NULL -> last_pull = now, cursor (when
  * not NULL) kept for the next pull, the last error cleared; else the
  * error and its time. */
-cg_err cg_store_intel_pulled(cg_store *st, const char *source, const char *kind,
-                             const char *cursor, const char *error, int64_t now_ms);
+cg_err cg_store_intel_pulled(cg_store *st, const char *source, const char *kind, const char *cursor,
+                             const char *error, int64_t now_ms);
 /* Every source by name: {name, kind, cursor, last_pull, last_error,
  * error_at, indicators, active (valid at now_ms), next_expiry}. */
 cg_err cg_store_intel_sources(cg_store *st, int64_t now_ms, json_t **items);

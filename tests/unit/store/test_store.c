@@ -660,6 +660,43 @@ static void jobs_lease_expiry_takeover(void)
 	done(st);
 }
 
+/* A trigger while the job runs is not lost: the run's own next time
+ * (an hour away) gives way and the job is due again as the run ends. */
+static void jobs_trigger_during_run(void)
+{
+	cg_store *st = fresh();
+	CHECK(st);
+	if (!st)
+		return;
+	const int64_t t = 1700000000000;
+	CHECK(cg_store_job_ensure(st, "incident-auto", "incidents", t) == CG_OK);
+	cg_job j;
+	CHECK(cg_store_job_claim(st, "srv-a", NULL, 0, t + 100, 30000, &j) == CG_OK);
+	/* triggered during the run (another server or a handler) */
+	CHECK(cg_store_job_due(st, "incident-auto", t + 200) == CG_OK);
+	CHECK(cg_store_job_due(st, "incident-auto", t + 250) == CG_OK);
+	CHECK(cg_store_job_finish(st, &j, t + 300, t + 3600000, NULL) == CG_OK);
+	CHECK(cg_store_job_claim(st, "srv-a", NULL, 0, t + 301, 30000, &j) == CG_OK);
+	CHECK_STR(j.name, "incident-auto");
+	/* not triggered this time: its own next time holds */
+	CHECK(cg_store_job_finish(st, &j, t + 400, t + 3600000, NULL) == CG_OK);
+	CHECK(cg_store_job_claim(st, "srv-a", NULL, 0, t + 401, 30000, &j) == CG_ENOTFOUND);
+	CHECK(cg_store_job_claim(st, "srv-a", NULL, 0, t + 3600000, 30000, &j) == CG_OK);
+	/* a failing run triggered meanwhile is due at once too, not after
+	 * its backoff */
+	CHECK(cg_store_job_due(st, "incident-auto", t + 3600100) == CG_OK);
+	CHECK(cg_store_job_finish(st, &j, t + 3600200, 0, "boom") == CG_OK);
+	CHECK(cg_store_job_claim(st, "srv-a", NULL, 0, t + 3600201, 30000, &j) == CG_OK);
+	/* a trigger after a holder died (lease run out) is a plain one */
+	CHECK(cg_store_job_due(st, "incident-auto", t + 3700000) == CG_OK);
+	cg_job k;
+	CHECK(cg_store_job_claim(st, "srv-b", NULL, 0, t + 3700000, 30000, &k) == CG_OK);
+	CHECK(cg_store_job_finish(st, &j, t + 3700001, t + 7200000, NULL) == CG_ECONFLICT);
+	CHECK(cg_store_job_finish(st, &k, t + 3700002, t + 7200000, NULL) == CG_OK);
+	CHECK(cg_store_job_claim(st, "srv-b", NULL, 0, t + 3700003, 30000, &k) == CG_ENOTFOUND);
+	done(st);
+}
+
 static void jobs_backoff(void)
 {
 	CHECK(cg_job_backoff_ms(1) == CG_JOB_BACKOFF_BASE_MS);
@@ -2049,6 +2086,7 @@ int main(void)
 		RUN_ON(jobs_claim_and_finish);
 		RUN_ON(jobs_lease_expiry_takeover);
 		RUN_ON(jobs_backoff);
+		RUN_ON(jobs_trigger_during_run);
 		RUN_ON(jobs_run_once_two_claimers);
 		RUN_ON(web_findings);
 		RUN_ON(alert_queue);
