@@ -144,8 +144,7 @@ static cg_err sign_issued(cg_req *req, const char *form, bool pdf, cg_buf *file,
 	cg_buf out;
 	cg_buf_init(&out, file->len + 65536);
 	char reason[96];
-	snprintf(reason, sizeof reason, "Báo cáo sự cố (%s)",
-	         strcmp(form, "mau-04") == 0 ? "Mẫu 04" : "Mẫu 03");
+	snprintf(reason, sizeof reason, "Báo cáo sự cố (%s)", cg_inc_form_label(form));
 	err = cg_pdf_sign(s, cg_buf_slice(file), cg_time_now_ms() / 1000, reason, &out, why);
 	if (!err) {
 		cg_buf tmp = *file;
@@ -299,7 +298,7 @@ void api_incident_doc_get(cg_req *req, cg_resp *resp)
 	json_t *c;
 	if (!case_for(req, resp, CG_ACT_READ, &c))
 		return;
-	char form[8], hex[65];
+	char form[CG_FORM_MAX_NAME], hex[65];
 	bool pdf = false, p7s = false;
 	if (cg_inc_form_parse(req->tail, form, &pdf)) {
 		cg_buf why;
@@ -384,8 +383,7 @@ void api_incident_doc_issue(cg_req *req, cg_resp *resp)
 	if (json_is_null(json_object_get(rec, stop)) || !json_object_get(rec, stop))
 		json_object_set_new(rec, stop, json_string(ts));
 	char number[96];
-	snprintf(number, sizeof number, "%s/BC-%s", cg_json_get_str(c, "number"),
-	         strcmp(form, "mau-04") == 0 ? "04" : "03");
+	cg_inc_form_number(form, cg_json_get_str(c, "number"), number, sizeof number);
 	detail = json_pack("{s:s,s:s,s:s,s:s,s:I,s:s,s:O}", "form", form, "format",
 	                   pdf ? "pdf" : "docx", "number", number, "sha256", hex, "size",
 	                   (json_int_t)size, "issued_at", ts, "fields", fields);

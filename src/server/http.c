@@ -33,6 +33,7 @@
 #include "core/limits.h"
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "api/incident_forms.h"
 #include "api/ingest.h"
 #include "server.h"
 #include "api/violation.h"
@@ -1252,7 +1253,7 @@ int cg_serve_run(const cg_serve_opts *o)
 	    cg_xp_job_add(jobs, g_srv.store, o->data_dir, o->exposure_days, o->exposure_days_l3,
 	                  o->alert_config, &xpjob) ||
 	    cg_incident_deadlines_start(jobs, g_srv.store, o->data_dir, o->alert_config, &bwhy) ||
-	    cg_incident_auto_start(jobs, g_srv.store, &bwhy) ||
+	    cg_incident_auto_start(jobs, g_srv.store, &bwhy) || cg_inc_forms_load(NULL, &bwhy) ||
 	    cg_compliance_job_add(jobs, g_srv.store, o, &bwhy) ||
 	    cg_report_job_add(jobs, g_srv.store, o, &bwhy) ||
 	    cg_forward_jobs_add(jobs, g_srv.store, o->fwd, o->nfwd) ||
@@ -1263,6 +1264,7 @@ int cg_serve_run(const cg_serve_opts *o)
 		cg_jobs_free(jobs);
 		cg_incident_deadlines_stop();
 		cg_incident_auto_stop();
+		cg_inc_forms_unload();
 		cg_compliance_job_close();
 		cg_web_watch_stop(watch);
 		cg_xp_job_free(xpjob);
@@ -1306,6 +1308,7 @@ int cg_serve_run(const cg_serve_opts *o)
 	cg_jobs_free(jobs); /* a run in progress finishes first */
 	cg_incident_deadlines_stop();
 	cg_incident_auto_stop();
+	cg_inc_forms_unload();
 	cg_compliance_job_close();
 	cg_web_watch_stop(watch);
 	cg_xp_job_free(xpjob);

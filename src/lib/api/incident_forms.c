@@ -1,6 +1,7 @@
 /*
- * incident_forms.c - see incident_forms.h. The layout follows the items
- * the circular's forms ask for, in their order; the wording is ours.
+ * incident_forms.c - see incident_forms.h. The layout is the form's
+ * template (rules/forms/, api/form_template.h); this file knows only how
+ * to compute each source field from the case, in Vietnamese.
  */
 #include "api/incident_forms.h"
 
@@ -9,6 +10,7 @@
 
 #include "core/json.h"
 #include "core/limits.h"
+#include "core/rulesdir.h"
 #include "core/timeutil.h"
 
 static const char *const FIELDS[] = {
@@ -16,22 +18,88 @@ static const char *const FIELDS[] = {
     "recommendations", "result",  "lessons",          "attachments", "initial_ref", "issuer",
     "parent",          "place",   "signer_role",      "signer_name", NULL};
 
-bool cg_inc_form_valid(const char *form)
+/* The forms' templates: loaded once before the server's threads start,
+ * read only after (a reload is a restart, as for the playbooks). */
+static cg_form_set g_forms;
+static bool g_loaded;
+
+/* The case fields an item of a template may show (see value()). */
+const char *const cg_inc_form_sources[] = {"agency",
+                                           "reporter",
+                                           "contact",
+                                           "number",
+                                           "initial_ref",
+                                           "os_services",
+                                           "title",
+                                           "kind",
+                                           "severity",
+                                           "description",
+                                           "detected_at",
+                                           "detection_method",
+                                           "state",
+                                           "notified",
+                                           "state_secret",
+                                           "measures",
+                                           "contained_at",
+                                           "closed_at",
+                                           "result",
+                                           "lessons",
+                                           "recommendations",
+                                           "attachments",
+                                           NULL};
+/* The clocks issuing a form may stop (incident_deadlines). */
+static const char *const STOPS[] = {"reported_at", "closing_reported_at", NULL};
+/* The forms the deadlines and the dashboard name: a template set without
+ * one of them is refused. */
+static const char *const REQUIRED[] = {"mau-03", "mau-04", NULL};
+
+cg_err cg_inc_forms_load(const char *dir, cg_buf *why)
 {
-	return form && (strcmp(form, "mau-03") == 0 || strcmp(form, "mau-04") == 0);
+	char buf[4096];
+	if (!dir) {
+		cg_err err = cg_rules_dir("forms", buf, sizeof buf);
+		if (err && err != CG_ENOTFOUND)
+			return err;
+		dir = buf;
+	}
+	cg_form_set set;
+	cg_err err = cg_form_set_load_dir(dir, cg_inc_form_sources, STOPS, REQUIRED, &set, why);
+	if (err)
+		return err;
+	cg_inc_forms_unload();
+	g_forms = set;
+	g_loaded = true;
+	return CG_OK;
 }
 
-bool cg_inc_form_parse(const char *name, char form[8], bool *pdf)
+void cg_inc_forms_unload(void)
 {
-	if (!name || strlen(name) < 7)
+	cg_form_set_free(&g_forms);
+	g_loaded = false;
+}
+
+const cg_form_tmpl *cg_inc_form_tmpl(const char *form)
+{
+	return g_loaded ? cg_form_find(&g_forms, form) : NULL;
+}
+
+bool cg_inc_form_valid(const char *form)
+{
+	return cg_inc_form_tmpl(form) != NULL;
+}
+
+bool cg_inc_form_parse(const char *name, char form[CG_FORM_MAX_NAME], bool *pdf)
+{
+	const char *dot = name ? strchr(name, '.') : NULL;
+	if (!dot || dot == name || (size_t)(dot - name) >= CG_FORM_MAX_NAME)
 		return false;
-	memcpy(form, name, 6);
-	form[6] = '\0';
+	memcpy(form, name, (size_t)(dot - name));
+	form[dot - name] = '\0';
 	if (!cg_inc_form_valid(form))
 		return false;
-	if (strcmp(name + 6, ".pdf") == 0)
+	if (strcmp(dot, ".pdf") == 0)
 		*pdf = true;
-	else if (strcmp(name + 6, ".docx") == 0)
+	else if (strcmp(dot, ".docx") == 0)
 		*pdf = false;
 	else
 		return false;
@@ -40,7 +108,20 @@ bool cg_inc_form_parse(const char *name, char form[8], bool *pdf)
 
 const char *cg_inc_form_stop_field(const char *form)
 {
-	return form && strcmp(form, "mau-04") == 0 ? "closing_reported_at" : "reported_at";
+	const cg_form_tmpl *t = cg_inc_form_tmpl(form);
+	return t ? t->stop : "reported_at";
+}
+
+void cg_inc_form_number(const char *form, const char *case_number, char *out, size_t n)
+{
+	const cg_form_tmpl *t = cg_inc_form_tmpl(form);
+	snprintf(out, n, "%s/%s", case_number ? case_number : "", t ? t->symbol : "BC");
+}
+
+const char *cg_inc_form_label(const char *form)
+{
+	const cg_form_tmpl *t = cg_inc_form_tmpl(form);
+	return t ? t->label_vi : "";
 }
 
 cg_err cg_inc_form_fields(const json_t *fields, json_t **out, cg_inv_error *e)
@@ -169,11 +250,11 @@ static cg_err item(cg_doc *d, cg_buf *b, const char *label, const char *text)
 	return cg_doc_para(d, cg_buf_cstr(b));
 }
 
-static cg_err systems_table(cg_doc *d, const json_t *systems, cg_buf *b)
+static cg_err systems_table(cg_doc *d, const char *caption, const json_t *systems)
 {
 	static const char *const head[] = {"Tên hệ thống", "Cấp độ", "Tên miền / địa chỉ web",
 	                                   "Địa chỉ IP"};
-	cg_err err = cg_doc_table(d, "Hệ thống thông tin bị sự cố", 4, head);
+	cg_err err = cg_doc_table(d, caption, 4, head);
 	size_t i;
 	json_t *s;
 	cg_buf dom, ips;
@@ -202,7 +283,79 @@ static cg_err systems_table(cg_doc *d, const json_t *systems, cg_buf *b)
 	}
 	cg_buf_free(&dom);
 	cg_buf_free(&ips);
-	(void)b;
+	return err;
+}
+
+/* What a build reads: the case, its agency and the officer's fields. */
+typedef struct ctx {
+	const json_t *rec, *fields;
+	const char *aname;
+	char detected[48], contained[48], closed[48], events[96];
+} ctx;
+
+/* The text of an item's source (names: cg_inc_form_sources). */
+static const char *value(const ctx *c, const char *src)
+{
+	const json_t *rec = c->rec, *f = c->fields;
+	if (strcmp(src, "agency") == 0)
+		return c->aname;
+	if (strcmp(src, "reporter") == 0)
+		return pick(f, "reporter", cg_json_get_str(rec, "owner"));
+	if (strcmp(src, "number") == 0)
+		return cg_json_get_str(rec, "number");
+	if (strcmp(src, "title") == 0 || strcmp(src, "description") == 0)
+		return cg_json_get_str(rec, src);
+	if (strcmp(src, "kind") == 0)
+		return kind_vi(cg_json_get_str(rec, "kind"));
+	if (strcmp(src, "severity") == 0)
+		return sev_vi(cg_json_get_str(rec, "severity"));
+	if (strcmp(src, "state") == 0)
+		return state_vi(cg_json_get_str(rec, "state"));
+	if (strcmp(src, "detected_at") == 0)
+		return c->detected;
+	if (strcmp(src, "contained_at") == 0)
+		return c->contained;
+	if (strcmp(src, "closed_at") == 0)
+		return c->closed;
+	if (strcmp(src, "detection_method") == 0)
+		return pick(f, "detection_method", c->events);
+	if (strcmp(src, "state_secret") == 0)
+		return json_is_true(json_object_get(rec, "state_secret")) ? "Có" : "Không";
+	/* the rest are the officer's fields alone */
+	return pick(f, src, NULL);
+}
+
+static cg_err header(cg_doc *d, const cg_form_tmpl *t, const ctx *c, int64_t now_ms, cg_buf *b)
+{
+	const char *number = cg_json_get_str(c->rec, "number");
+	char ts[40];
+	cg_time_format(now_ms + 7LL * 3600 * 1000, ts, sizeof ts);
+	cg_err err = cg_doc_set(&d->parent, pick(c->fields, "parent", ""));
+	if (!err)
+		err = cg_doc_set(&d->issuer, pick(c->fields, "issuer", c->aname ? c->aname : ""));
+	cg_buf_reset(b);
+	cg_buf_printf(b, "Số: %s/%s", number ? number : "", t->symbol);
+	if (!err)
+		err = cg_doc_set(&d->number, cg_buf_cstr(b));
+	cg_buf_reset(b);
+	cg_buf_printf(b, "%s, ngày %.2s tháng %.2s năm %.4s", pick(c->fields, "place", t->place),
+	              ts + 8, ts + 5, ts);
+	if (!err)
+		err = cg_doc_set(&d->place_date, cg_buf_cstr(b));
+	if (!err)
+		err = cg_doc_set(&d->kind_title, t->kind_title);
+	if (!err)
+		err = cg_doc_set(&d->title, t->title_vi);
+	if (!err && t->motto[0])
+		err = cg_doc_set(&d->motto, t->motto);
+	if (!err && t->slogan[0])
+		err = cg_doc_set(&d->slogan, t->slogan);
+	if (!err)
+		err = cg_doc_set(&d->signer_role, pick(c->fields, "signer_role", t->signer_role));
+	if (!err)
+		err = cg_doc_set(&d->signer_name, pick(c->fields, "signer_name", ""));
+	for (int i = 0; i < t->n_recipient && !err; i++)
+		err = cg_doc_recipient(d, t->recipient[i]);
 	return err;
 }
 
@@ -210,127 +363,39 @@ cg_err cg_inc_form_build(const char *form, const json_t *rec, const json_t *agen
                          const json_t *systems, const json_t *fields, int64_t now_ms, cg_doc **out)
 {
 	*out = NULL;
-	if (!cg_inc_form_valid(form))
+	const cg_form_tmpl *t = cg_inc_form_tmpl(form);
+	if (!t)
 		return CG_EINVAL;
-	bool closing = strcmp(form, "mau-04") == 0;
 	cg_doc *d = cg_doc_new();
 	if (!d)
 		return CG_ENOMEM;
+	ctx c = {
+	    .rec = rec, .fields = fields, .aname = agency ? cg_json_get_str(agency, "name") : NULL};
+	local_time(rec, "detected_at", c.detected, sizeof c.detected);
+	local_time(rec, "contained_at", c.contained, sizeof c.contained);
+	local_time(rec, "closed_at", c.closed, sizeof c.closed);
+	snprintf(c.events, sizeof c.events,
+	         "qua hệ thống giám sát canhgac (%zu cảnh báo liên quan)",
+	         json_array_size(json_object_get(rec, "events")));
 	cg_buf b;
 	cg_buf_init(&b, 1024);
-	const char *number = cg_json_get_str(rec, "number");
-	const char *aname = agency ? cg_json_get_str(agency, "name") : NULL;
-	char ts[40];
-	cg_time_format(now_ms + 7LL * 3600 * 1000, ts, sizeof ts);
-	cg_err err = cg_doc_set(&d->parent, pick(fields, "parent", ""));
-	if (!err)
-		err = cg_doc_set(&d->issuer, pick(fields, "issuer", aname ? aname : ""));
-	cg_buf_printf(&b, "Số: %s/BC-%s", number ? number : "", closing ? "04" : "03");
-	if (!err)
-		err = cg_doc_set(&d->number, cg_buf_cstr(&b));
-	cg_buf_reset(&b);
-	cg_buf_printf(&b, "%s, ngày %.2s tháng %.2s năm %.4s", pick(fields, "place", "........"),
-	              ts + 8, ts + 5, ts);
-	if (!err)
-		err = cg_doc_set(&d->place_date, cg_buf_cstr(&b));
-	if (!err)
-		err = cg_doc_set(&d->kind_title, "BÁO CÁO");
-	if (!err)
-		err =
-		    cg_doc_set(&d->title, closing ? "Kết thúc ứng phó sự cố an toàn thông tin mạng"
-		                                  : "Ban đầu sự cố an toàn thông tin mạng");
-	if (!err)
-		err = cg_doc_set(&d->signer_role, pick(fields, "signer_role", "THỦ TRƯỞNG ĐƠN VỊ"));
-	if (!err)
-		err = cg_doc_set(&d->signer_name, pick(fields, "signer_name", ""));
-	if (!err)
-		err = cg_doc_recipient(d, "Cơ quan điều phối quốc gia (VNCERT/CC)");
-	if (!err)
-		err = cg_doc_recipient(d, "Sở Khoa học và Công nghệ");
-	if (!err)
-		err = cg_doc_recipient(d, "Lưu: VT");
-
-	char detected[48], contained[48], closed[48];
-	local_time(rec, "detected_at", detected, sizeof detected);
-	local_time(rec, "contained_at", contained, sizeof contained);
-	local_time(rec, "closed_at", closed, sizeof closed);
-	const char *owner = cg_json_get_str(rec, "owner");
-	char events[96];
-	snprintf(events, sizeof events, "qua hệ thống giám sát canhgac (%zu cảnh báo liên quan)",
-	         json_array_size(json_object_get(rec, "events")));
-
-	if (!err)
-		err = cg_doc_para(
-		    d, closing ? "Căn cứ Thông tư số 20/2017/TT-BTTTT, đơn vị báo cáo kết "
-		                 "thúc ứng phó sự cố như sau:"
-		               : "Căn cứ Thông tư số 20/2017/TT-BTTTT, đơn vị báo cáo ban "
-		                 "đầu về sự cố như sau:");
-	if (!err)
-		err = cg_doc_heading(d, 1, "1. Thông tin đơn vị báo cáo");
-	if (!err)
-		err = item(d, &b, "Tên đơn vị vận hành hệ thống", aname);
-	if (!err)
-		err = item(d, &b, "Người báo cáo", pick(fields, "reporter", owner));
-	if (!err)
-		err = item(d, &b, "Thông tin liên hệ", pick(fields, "contact", NULL));
-	if (!err)
-		err = item(d, &b, "Số hiệu sự cố", number);
-	if (closing && !err)
-		err = item(d, &b, "Báo cáo ban đầu", pick(fields, "initial_ref", NULL));
-	if (!err)
-		err = cg_doc_heading(d, 1, "2. Hệ thống bị sự cố");
-	if (!err)
-		err = systems_table(d, systems, &b);
-	if (!err)
-		err = item(d, &b, "Hệ điều hành, dịch vụ", pick(fields, "os_services", NULL));
-	if (!err)
-		err = cg_doc_heading(d, 1, "3. Mô tả sự cố");
-	if (!err)
-		err = item(d, &b, "Tên sự cố", cg_json_get_str(rec, "title"));
-	if (!err)
-		err = item(d, &b, "Loại sự cố", kind_vi(cg_json_get_str(rec, "kind")));
-	if (!err)
-		err = item(d, &b, "Mức độ", sev_vi(cg_json_get_str(rec, "severity")));
-	if (!err)
-		err = item(d, &b, "Mô tả", cg_json_get_str(rec, "description"));
-	if (!err)
-		err = item(d, &b, "Thời điểm phát hiện", detected);
-	if (!err)
-		err = item(d, &b, "Cách phát hiện", pick(fields, "detection_method", events));
-	if (!err)
-		err = item(d, &b, "Tình trạng hiện tại", state_vi(cg_json_get_str(rec, "state")));
-	if (!err)
-		err = item(d, &b, "Đã thông báo cho", pick(fields, "notified", NULL));
-	if (!err)
-		err = item(d, &b, "Liên quan bí mật nhà nước",
-		           json_is_true(json_object_get(rec, "state_secret")) ? "Có" : "Không");
-	if (!err)
-		err = cg_doc_heading(d, 1,
-		                     closing ? "4. Kết quả ứng phó" : "4. Biện pháp đã áp dụng");
-	if (closing) {
-		if (!err)
-			err = item(d, &b, "Thời điểm ngăn chặn", contained);
-		if (!err)
-			err = item(d, &b, "Thời điểm kết thúc", closed);
-		if (!err)
-			err = item(d, &b, "Kết quả", pick(fields, "result", NULL));
-		if (!err)
-			err = item(d, &b, "Biện pháp đã áp dụng", pick(fields, "measures", NULL));
-		if (!err)
-			err = cg_doc_heading(d, 1, "5. Bài học kinh nghiệm và kiến nghị");
-		if (!err)
-			err = item(d, &b, "Bài học kinh nghiệm", pick(fields, "lessons", NULL));
-		if (!err)
-			err = item(d, &b, "Kiến nghị", pick(fields, "recommendations", NULL));
-		if (!err)
-			err = item(d, &b, "Tài liệu kèm theo", pick(fields, "attachments", NULL));
-	} else {
-		if (!err)
-			err = item(d, &b, "Biện pháp đã áp dụng", pick(fields, "measures", NULL));
-		if (!err)
-			err = cg_doc_heading(d, 1, "5. Kiến nghị");
-		if (!err)
-			err = item(d, &b, "Đề xuất hỗ trợ", pick(fields, "recommendations", NULL));
+	cg_err err = header(d, t, &c, now_ms, &b);
+	for (int i = 0; i < t->n_block && !err; i++) {
+		const cg_form_block *k = &t->block[i];
+		switch (k->kind) {
+		case CG_FB_HEADING:
+			err = cg_doc_heading(d, 1, k->vi);
+			break;
+		case CG_FB_PARA:
+			err = cg_doc_para(d, k->vi);
+			break;
+		case CG_FB_ITEM:
+			err = item(d, &b, k->vi, value(&c, k->source));
+			break;
+		case CG_FB_SYSTEMS:
+			err = systems_table(d, k->vi, systems);
+			break;
+		}
 	}
 	cg_buf_free(&b);
 	if (err) {

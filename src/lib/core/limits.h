@@ -646,6 +646,20 @@
 /* a title or checklist item (UTF-8 bytes, with NUL; a task title is at
  * most CG_INC_MAX_TITLE) */
 #define CG_PLAYBOOK_MAX_TEXT 300
+/* ---- regulated report templates (api/form_template.h) ---- */
+/* One template file (rules/forms/NAME.txt): a form of thirty items is
+ * about three kilobytes. */
+#define CG_FORM_MAX_FILE (64u * 1024u)
+#define CG_FORM_MAX_LINE 1024u
+/* templates in the directory; blocks (headings, items, paragraphs,
+ * tables) of one form; recipients ("Nơi nhận") of one form */
+#define CG_FORM_MAX 16
+#define CG_FORM_MAX_BLOCKS 96
+#define CG_FORM_MAX_RECIPIENTS 8
+/* a form or source name such as "mau-03" (with NUL) */
+#define CG_FORM_MAX_NAME 32
+/* a label, heading, paragraph or header text (UTF-8 bytes, with NUL) */
+#define CG_FORM_MAX_TEXT 600
 /* ---- automatic incident cases (incident/autocase.h) ---- */
 #define CG_AUTOCASE_MAX_FILE (64u * 1024u)
 #define CG_AUTOCASE_MAX_LINE 512u

@@ -39,6 +39,8 @@ void cg_doc_free(cg_doc *d)
 	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
 		free(*f[i]);
 	free_strs(d->recipients, d->nrecipients);
+	free(d->motto);
+	free(d->slogan);
 	for (size_t i = 0; i < d->nblocks; i++) {
 		cg_doc_block *b = &d->blocks[i];
 		free(b->text);

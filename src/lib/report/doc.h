@@ -73,6 +73,8 @@ typedef struct cg_doc {
 	char *signer_name; /* printed under the space for the signature */
 	char *signed_by;   /* the certificate's subject, when signed */
 	char **recipients;
+	char *motto;  /* NULL: the national motto (CỘNG HÒA ...) */
+	char *slogan; /* NULL: the national slogan (Độc lập ...) */
 	size_t nrecipients;
 	int english; /* the motto, "Nơi nhận" and page words in English */
 	int toc;     /* a table of contents under the title (PDF: with the

@@ -108,12 +108,14 @@ static cg_err frame_top(cg_buf *b, const cg_doc *d)
 		    b, "</w:tc><w:tc><w:tcPr><w:tcW w:w=\"6200\" w:type=\"dxa\"/></w:tcPr>");
 	if (!err)
 		err = para(b, c, "<w:b/><w:sz w:val=\"24\"/>",
-		           d->english ? "SOCIALIST REPUBLIC OF VIET NAM"
-		                      : "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
+		           d->motto     ? d->motto
+		           : d->english ? "SOCIALIST REPUBLIC OF VIET NAM"
+		                        : "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
 	if (!err)
 		err = para(b, c, "<w:b/><w:u w:val=\"single\"/><w:sz w:val=\"27\"/>",
-		           d->english ? "Independence - Freedom - Happiness"
-		                      : "Độc lập - Tự do - Hạnh phúc");
+		           d->slogan    ? d->slogan
+		           : d->english ? "Independence - Freedom - Happiness"
+		                        : "Độc lập - Tự do - Hạnh phúc");
 	if (!err)
 		err = para(b, c, "", "");
 	if (!err)

@@ -208,10 +208,12 @@ static void frame_top(R *r)
 	yl += height(l) + 2;
 	g_object_unref(l);
 	hline(r, fx + lw * 0.35, fx + lw * 0.65, yl, 0.6);
-	const char *nation =
-	    d->english ? "SOCIALIST REPUBLIC OF VIET NAM" : "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
-	const char *motto =
-	    d->english ? "Independence - Freedom - Happiness" : "Độc lập - Tự do - Hạnh phúc";
+	const char *nation = d->motto     ? d->motto
+	                     : d->english ? "SOCIALIST REPUBLIC OF VIET NAM"
+	                                  : "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
+	const char *motto = d->slogan    ? d->slogan
+	                    : d->english ? "Independence - Freedom - Happiness"
+	                                 : "Độc lập - Tự do - Hạnh phúc";
 	l = layout(r, nation, "Bold", 12, -1, PANGO_ALIGN_LEFT); /* one line */
 	for (double size = 11.5; text_width(l) > rw - 4 && size >= 10; size -= 0.5) {
 		g_object_unref(l); /* narrower until it fits its column */

@@ -13,7 +13,7 @@
 
 TEST(form_names)
 {
-	char f[8];
+	char f[CG_FORM_MAX_NAME];
 	bool pdf = false;
 	CHECK(cg_inc_form_parse("mau-03.pdf", f, &pdf) && strcmp(f, "mau-03") == 0 && pdf);
 	CHECK(cg_inc_form_parse("mau-04.docx", f, &pdf) && strcmp(f, "mau-04") == 0 && !pdf);
@@ -116,10 +116,92 @@ TEST(document)
 	json_decref(f);
 }
 
+/* Parses text as template "t.txt"; *why gets the error. */
+static cg_err parse(const char *text, cg_form_tmpl **t, cg_buf *why)
+{
+	static const char *const stops[] = {"reported_at", "closing_reported_at", NULL};
+	return cg_form_tmpl_parse(cg_slice_cstr(text), "t.txt", cg_inc_form_sources, stops, t, why);
+}
+
+#define HEAD                                                                                         \
+	"form mau-05\nlabel_vi Mẫu 05\nlabel_en Form 05\nstop reported_at\nkind_title BÁO CÁO\n" \
+	"title_vi Tiêu đề\ntitle_en Title\nsymbol BC-05\nsigner_role GIÁM ĐỐC\n"
+
+TEST(template_parse)
+{
+	cg_buf why;
+	cg_buf_init(&why, 256);
+	cg_form_tmpl *t = NULL;
+	CHECK(parse(HEAD "recipient Lưu: VT\npara Căn cứ\nheading 1. Một | 1. One\n"
+	                 "item number Số hiệu | Number\nsystems Hệ thống | Systems\n",
+	            &t, &why) == CG_OK &&
+	      t);
+	if (t) {
+		CHECK(strcmp(t->name, "mau-05") == 0 && strcmp(t->symbol, "BC-05") == 0);
+		CHECK(strcmp(t->place, "........") == 0 && t->n_recipient == 1 && t->n_block == 4);
+		CHECK(t->block[2].kind == CG_FB_ITEM && strcmp(t->block[2].source, "number") == 0 &&
+		      strcmp(t->block[2].vi, "Số hiệu") == 0 &&
+		      strcmp(t->block[2].en, "Number") == 0);
+		CHECK(t->block[3].kind == CG_FB_SYSTEMS && t->block[0].en[0] == '\0');
+	}
+	cg_form_tmpl_free(t);
+	/* every refusal names the file and the line */
+	static const struct {
+		const char *text, *why;
+		cg_err err;
+	} bad[] = {
+	    {HEAD "item nosuch Nhãn | Label\n", "t.txt:10: item: unknown source 'nosuch'",
+	     CG_EPARSE},
+	    {HEAD "heading Chỉ tiếng Việt\n", "t.txt:10: heading: expected 'Vietnamese | English'",
+	     CG_EPARSE},
+	    {HEAD "\n\nbogus x\n", "t.txt:12: unknown keyword 'bogus'", CG_EPARSE},
+	    {HEAD "symbol BC-06\n", "t.txt:10: 'symbol' given twice", CG_EPARSE},
+	    {"form mau-05\nstop opened_at\n", "t.txt:2: stop: 'opened_at' is not", CG_EPARSE},
+	    {"form Mau 05\n", "t.txt:1: form: 'Mau 05' is not a name", CG_EPARSE},
+	    {HEAD, "t.txt:9: no heading, para, item or systems line", CG_EPARSE},
+	    {"form mau-05\npara x\n", "t.txt:2: no 'stop' line", CG_EPARSE},
+	    {HEAD "para a\x01b\n", "t.txt:10: a control character", CG_EPARSE},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		t = NULL;
+		cg_err err = parse(bad[i].text, &t, &why);
+		if (err != bad[i].err || t ||
+		    strncmp(cg_buf_cstr(&why), bad[i].why, strlen(bad[i].why))) {
+			printf("# case %zu: %d %s\n", i, err, cg_buf_cstr(&why));
+			CHECK(0);
+		}
+	}
+	/* named limits */
+	cg_buf big;
+	cg_buf_init(&big, CG_FORM_MAX_FILE);
+	cg_buf_puts(&big, HEAD "para ");
+	for (unsigned i = 0; i < CG_FORM_MAX_LINE; i++)
+		cg_buf_puts(&big, "x");
+	CHECK(parse(cg_buf_cstr(&big), &t, &why) == CG_ETOOBIG &&
+	      strstr(cg_buf_cstr(&why), "t.txt:10: line longer than"));
+	cg_buf_reset(&big);
+	cg_buf_puts(&big, HEAD);
+	for (unsigned i = 0; i <= CG_FORM_MAX_BLOCKS; i++)
+		cg_buf_puts(&big, "para x\n");
+	CHECK(parse(cg_buf_cstr(&big), &t, &why) == CG_ETOOBIG &&
+	      strstr(cg_buf_cstr(&why), "more than 96 blocks"));
+	cg_buf_free(&big);
+	cg_buf_free(&why);
+}
+
 int main(void)
 {
+	cg_buf why;
+	cg_buf_init(&why, 256);
+	if (cg_inc_forms_load(NULL, &why)) {
+		printf("Bail out! the shipped form templates: %s\n", cg_buf_cstr(&why));
+		return 1;
+	}
+	cg_buf_free(&why);
+	RUN(template_parse);
 	RUN(form_names);
 	RUN(fields);
 	RUN(document);
+	cg_inc_forms_unload();
 	return test_done();
 }
