@@ -18,8 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cg_buf why;
 	cg_buf_init(&why, 1024);
 	cg_form_tmpl *t = NULL;
-	cg_err err = cg_form_tmpl_parse(cg_slice_from((const char *)data, size), "f", sources, stops,
-	                                &t, &why);
+	cg_err err = cg_form_tmpl_parse(cg_slice_from((const char *)data, size), "f", sources,
+	                                stops, &t, &why);
 	if (err) {
 		if (t || strncmp(cg_buf_cstr(&why), "f:", 2) != 0)
 			abort();

@@ -45,8 +45,8 @@ static cg_slice trim(cg_slice s)
 {
 	while (s.len && (s.ptr[0] == ' ' || s.ptr[0] == '\t'))
 		s = cg_slice_from(s.ptr + 1, s.len - 1);
-	while (s.len && (s.ptr[s.len - 1] == ' ' || s.ptr[s.len - 1] == '\t' ||
-	                 s.ptr[s.len - 1] == '\r'))
+	while (s.len &&
+	       (s.ptr[s.len - 1] == ' ' || s.ptr[s.len - 1] == '\t' || s.ptr[s.len - 1] == '\r'))
 		s.len--;
 	return s;
 }
@@ -186,7 +186,8 @@ static cg_err statement(parser *p, cg_slice kw, cg_slice arg, const char *const 
 		if (eq(kw, HEADER[i].kw)) {
 			if ((err = once(p, 1u << i, kw)))
 				return err;
-			return text(p, arg, (char *)t + HEADER[i].off, CG_FORM_MAX_TEXT, HEADER[i].kw);
+			return text(p, arg, (char *)t + HEADER[i].off, CG_FORM_MAX_TEXT,
+			            HEADER[i].kw);
 		}
 	if (eq(kw, "form")) {
 		if ((err = once(p, BIT_FORM, kw)))
@@ -208,8 +209,10 @@ static cg_err statement(parser *p, cg_slice kw, cg_slice arg, const char *const 
 	}
 	if (eq(kw, "recipient")) {
 		if (t->n_recipient >= CG_FORM_MAX_RECIPIENTS)
-			return fail(p, CG_ETOOBIG, "more than %d recipients", CG_FORM_MAX_RECIPIENTS);
-		if ((err = text(p, arg, t->recipient[t->n_recipient], CG_FORM_MAX_TEXT, "recipient")))
+			return fail(p, CG_ETOOBIG, "more than %d recipients",
+			            CG_FORM_MAX_RECIPIENTS);
+		if ((err =
+		         text(p, arg, t->recipient[t->n_recipient], CG_FORM_MAX_TEXT, "recipient")))
 			return err;
 		t->n_recipient++;
 		return CG_OK;
@@ -271,7 +274,8 @@ cg_err cg_form_tmpl_parse(cg_slice in, const char *name, const char *const *sour
 		}
 		for (size_t i = 0; i < line.len && !err; i++) {
 			unsigned char c = (unsigned char)line.ptr[i];
-			if ((c < 0x20 && c != '\t' && !(c == '\r' && i == line.len - 1)) || c == 0x7f)
+			if ((c < 0x20 && c != '\t' && !(c == '\r' && i == line.len - 1)) ||
+			    c == 0x7f)
 				err = fail(&p, CG_EPARSE, "a control character");
 		}
 		line = trim(line);
@@ -309,9 +313,11 @@ cg_err cg_form_set_add(cg_form_set *set, cg_form_tmpl *t, const char *name, cg_b
 		if (why) {
 			cg_buf_reset(why);
 			if (err == CG_ECONFLICT)
-				cg_buf_printf(why, "%s: a second template of form '%s'", name, t->name);
+				cg_buf_printf(why, "%s: a second template of form '%s'", name,
+				              t->name);
 			else
-				cg_buf_printf(why, "%s: more than %d form templates", name, CG_FORM_MAX);
+				cg_buf_printf(why, "%s: more than %d form templates", name,
+				              CG_FORM_MAX);
 		}
 		free(t);
 		return err;
@@ -361,7 +367,8 @@ static cg_err list_dir(const char *dir, char **names, int *n, cg_buf *why)
 		if (*n >= CG_FORM_MAX) {
 			if (why) {
 				cg_buf_reset(why);
-				cg_buf_printf(why, "%s: more than %d form templates", dir, CG_FORM_MAX);
+				cg_buf_printf(why, "%s: more than %d form templates", dir,
+				              CG_FORM_MAX);
 			}
 			err = CG_ETOOBIG;
 		} else if (!(names[*n] = strdup(e->d_name))) {
@@ -375,9 +382,8 @@ static cg_err list_dir(const char *dir, char **names, int *n, cg_buf *why)
 	return err;
 }
 
-cg_err cg_form_set_load_dir(const char *dir, const char *const *sources,
-                            const char *const *stops, const char *const *required,
-                            cg_form_set *out, cg_buf *why)
+cg_err cg_form_set_load_dir(const char *dir, const char *const *sources, const char *const *stops,
+                            const char *const *required, cg_form_set *out, cg_buf *why)
 {
 	memset(out, 0, sizeof *out);
 	char *names[CG_FORM_MAX];
@@ -397,7 +403,8 @@ cg_err cg_form_set_load_dir(const char *dir, const char *const *sources,
 		if (sb.st_size > (off_t)CG_FORM_MAX_FILE) {
 			if (why) {
 				cg_buf_reset(why);
-				cg_buf_printf(why, "%s:0: larger than %u bytes", path, CG_FORM_MAX_FILE);
+				cg_buf_printf(why, "%s:0: larger than %u bytes", path,
+				              CG_FORM_MAX_FILE);
 			}
 			err = CG_ETOOBIG;
 			break;
@@ -406,7 +413,8 @@ cg_err cg_form_set_load_dir(const char *dir, const char *const *sources,
 		cg_form_tmpl *t = NULL;
 		err = cg_read_file(path, &text, why);
 		if (!err)
-			err = cg_form_tmpl_parse(cg_buf_slice(&text), path, sources, stops, &t, why);
+			err =
+			    cg_form_tmpl_parse(cg_buf_slice(&text), path, sources, stops, &t, why);
 		if (!err)
 			err = cg_form_set_add(out, t, path, why);
 	}
@@ -414,7 +422,8 @@ cg_err cg_form_set_load_dir(const char *dir, const char *const *sources,
 		if (!cg_form_find(out, required[i])) {
 			if (why) {
 				cg_buf_reset(why);
-				cg_buf_printf(why, "%s: no template of form '%s'", dir, required[i]);
+				cg_buf_printf(why, "%s: no template of form '%s'", dir,
+				              required[i]);
 			}
 			err = CG_ENOTFOUND;
 		}

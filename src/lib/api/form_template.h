@@ -43,17 +43,17 @@ typedef struct cg_form_block {
 } cg_form_block;
 
 typedef struct cg_form_tmpl {
-	char name[CG_FORM_MAX_NAME];      /* "mau-03": [a-z0-9-], the URL's name */
-	char label_vi[CG_FORM_MAX_TEXT];  /* "Mẫu 03" */
-	char label_en[CG_FORM_MAX_TEXT];  /* "Form 03" */
-	char stop[CG_FORM_MAX_NAME];      /* the case field issuing it sets */
+	char name[CG_FORM_MAX_NAME];       /* "mau-03": [a-z0-9-], the URL's name */
+	char label_vi[CG_FORM_MAX_TEXT];   /* "Mẫu 03" */
+	char label_en[CG_FORM_MAX_TEXT];   /* "Form 03" */
+	char stop[CG_FORM_MAX_NAME];       /* the case field issuing it sets */
 	char kind_title[CG_FORM_MAX_TEXT]; /* "BÁO CÁO" */
 	char title_vi[CG_FORM_MAX_TEXT];
 	char title_en[CG_FORM_MAX_TEXT];
-	char symbol[CG_FORM_MAX_NAME];    /* "BC-03": "Số: SC-2026-0001/BC-03" */
-	char place[CG_FORM_MAX_TEXT];     /* default place ("........") */
-	char motto[CG_FORM_MAX_TEXT];     /* empty: the national motto */
-	char slogan[CG_FORM_MAX_TEXT];    /* empty: the national slogan */
+	char symbol[CG_FORM_MAX_NAME]; /* "BC-03": "Số: SC-2026-0001/BC-03" */
+	char place[CG_FORM_MAX_TEXT];  /* default place ("........") */
+	char motto[CG_FORM_MAX_TEXT];  /* empty: the national motto */
+	char slogan[CG_FORM_MAX_TEXT]; /* empty: the national slogan */
 	char signer_role[CG_FORM_MAX_TEXT];
 	char recipient[CG_FORM_MAX_RECIPIENTS][CG_FORM_MAX_TEXT];
 	int n_recipient;
@@ -82,9 +82,8 @@ cg_err cg_form_set_add(cg_form_set *set, cg_form_tmpl *t, const char *name, cg_b
 /* Loads every *.txt of dir, in name order; the set must then hold every
  * form of required (NULL-terminated, may be NULL), else CG_ENOTFOUND
  * naming the directory and the form. */
-cg_err cg_form_set_load_dir(const char *dir, const char *const *sources,
-                            const char *const *stops, const char *const *required,
-                            cg_form_set *out, cg_buf *why);
+cg_err cg_form_set_load_dir(const char *dir, const char *const *sources, const char *const *stops,
+                            const char *const *required, cg_form_set *out, cg_buf *why);
 void cg_form_set_free(cg_form_set *set);
 
 const cg_form_tmpl *cg_form_find(const cg_form_set *set, const char *name);
