@@ -452,6 +452,48 @@ static bool has_baseline(const cg_web_watch *w, const char *url)
 	return ok;
 }
 
+/* The store's threat-intelligence domains valid now (store.h "threat
+ * intelligence"), for the engine's intel_domain findings: read before
+ * each check, so a new indicator matches at the next check and an
+ * expired one no longer does. *srcs maps each name to its source(s).
+ * False (nothing to free) when there are none or they cannot be read. */
+static bool intel_load(cg_web_watch *w, cg_dns_set **set, json_t **srcs)
+{
+	json_t *items = NULL;
+	*set = NULL;
+	*srcs = NULL;
+	if (cg_store_intel_active(w->st, "domain", cg_time_now_ms(), CG_INTEL_MAX_INDICATORS,
+	                          &items)) {
+		cg_warn("web watcher: the intelligence domains not read: %s", cg_store_errmsg());
+		return false;
+	}
+	if (json_array_size(items) == 0 || !(*set = cg_dns_set_new()) || !(*srcs = json_object())) {
+		cg_dns_set_free(*set);
+		json_decref(items);
+		return false;
+	}
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it)
+	{
+		const char *v = cg_json_get_str(it, "value"), *src = cg_json_get_str(it, "source");
+		if (!v || !src || cg_dns_set_add(*set, cg_slice_cstr(v), CG_DNS_MATCH_BOTH))
+			continue;
+		/* one name from several sources: each named */
+		const char *had = json_string_value(json_object_get(*srcs, v));
+		if (!had)
+			json_object_set_new(*srcs, v, json_string(src));
+		else if (!strstr(had, src)) {
+			char both[CG_INTEL_TEXT_MAX];
+			int n = snprintf(both, sizeof both, "%s, %s", had, src);
+			if (n > 0 && (size_t)n < sizeof both)
+				json_object_set_new(*srcs, v, json_string(both));
+		}
+	}
+	json_decref(items);
+	return true;
+}
+
 static void cycle(cg_web_watch *w)
 {
 	size_t n = 0;
@@ -473,7 +515,19 @@ static void cycle(cg_web_watch *w)
 	cg_web_sink sink = {on_finding, on_error, NULL, on_checked_all, w};
 	if (k)
 		cg_web_baseline(nb, k, &w->opts, &sink);
+	cg_dns_set *iset;
+	json_t *isrc;
+	cg_web_intel intel;
+	if (intel_load(w, &iset, &isrc)) {
+		intel = (cg_web_intel){iset, isrc};
+		w->opts.intel = &intel;
+	}
 	cg_web_check(urls, n, &w->opts, &sink);
+	w->opts.intel = NULL;
+	if (iset) {
+		cg_dns_set_free(iset);
+		json_decref(isrc);
+	}
 	pthread_mutex_lock(&w->mu);
 	/* open findings of URLs checked now but not seen again have ended */
 	for (size_t i = 0; i < w->nopen;) {

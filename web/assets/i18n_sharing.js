@@ -33,6 +33,7 @@ Object.assign(CG_STRINGS.vi, {
 	share_kind_stix: "Tệp STIX",
 	share_kind_taxii: "TAXII",
 	share_kind_misp: "MISP",
+	share_kind_misp_feed: "Nguồn cấp MISP",
 	share_none: "Không",
 });
 
@@ -68,5 +69,6 @@ Object.assign(CG_STRINGS.en, {
 	share_kind_stix: "STIX file",
 	share_kind_taxii: "TAXII",
 	share_kind_misp: "MISP",
+	share_kind_misp_feed: "MISP feed",
 	share_none: "None",
 });

@@ -26,7 +26,7 @@ async function pageSharing(main) {
 			el("p", null, el("a", { href: "/api/v1/export/misp?tlp=green", download: "canhgac-misp.json", id: "share-misp" }, t("share_export_misp"))),
 			el("p", { class: "muted" }, t("share_export_note"))));
 	const errCell = (v) => v ? el("span", { class: "mono" }, v) : "";
-	const pullNow = (s) => (s.kind === "taxii" || s.kind === "misp")
+	const pullNow = (s) => (s.kind === "taxii" || s.kind === "misp" || s.kind === "misp-feed")
 		? button(t("share_pull_now"), async () => {
 			try {
 				await api("POST", "/intel/pull", { query: { source: s.name } });
@@ -41,7 +41,7 @@ async function pageSharing(main) {
 			const res = await api("GET", "/intel/sources");
 			clear(intel).append(el("section", { class: "panel", id: "share-intel" }, table([
 				{ label: t("share_col_source"), value: (s) => el("span", { class: "mono" }, s.name) },
-				{ label: t("share_col_kind"), value: (s) => badge(t("share_kind_" + s.kind) || s.kind) },
+				{ label: t("share_col_kind"), value: (s) => badge(t("share_kind_" + s.kind.replace("-", "_")) || s.kind) },
 				{ label: t("share_col_indicators"), class: "num", value: (s) => fmtNum(s.indicators || 0) },
 				{ label: t("share_col_active"), class: "num", value: (s) => fmtNum(s.active || 0) },
 				{ label: t("share_col_expiry"), class: "nowrap", value: (s) => s.next_expiry ? timeEl(s.next_expiry) : el("span", { class: "muted" }, t("share_none")) },

@@ -710,5 +710,9 @@
  * pages fetched in one pull (each up to the server's limit). */
 #define CG_INTEL_TAXII_PAGE 1000
 #define CG_INTEL_MAX_PAGES 1000
+/* A MISP feed's manifest: events listed, and event files fetched in one
+ * pull (the rest, newer, in the next pulls). */
+#define CG_INTEL_FEED_MAX_EVENTS 1000000
+#define CG_INTEL_FEED_EVENTS_PER_PULL 2000
 
 #endif

@@ -16,13 +16,14 @@
 #include "core/json.h"
 #include "core/timeutil.h"
 #include "intel.h"
+#include "intel_mispfeed.h"
 
 static const char *const feed_keys[] = {"kind",        "url",     "token_file", "interval",
                                         "expire_days", "ca_file", "page_size"};
 
 const char *cg_intel_kind_name(cg_intel_kind k)
 {
-	return k == CG_INTEL_MISP ? "misp" : "taxii";
+	return k == CG_INTEL_MISP ? "misp" : k == CG_INTEL_MISP_FEED ? "misp-feed" : "taxii";
 }
 
 static int key_line(const cg_config *ini, const char *sec, const char *key)
@@ -66,9 +67,11 @@ static cg_err one_feed(const cg_config *ini, const char *sec, cg_intel_feed *f, 
 	snprintf(f->name, sizeof f->name, "%s", name);
 	snprintf(f->job, sizeof f->job, "intel:%s", name);
 	const char *kind = cg_config_get(ini, sec, "kind");
-	if (!kind || (strcmp(kind, "taxii") && strcmp(kind, "misp")))
-		return bad(why, ini, sec, "kind", "kind must be taxii or misp");
-	f->kind = strcmp(kind, "misp") == 0 ? CG_INTEL_MISP : CG_INTEL_TAXII;
+	if (!kind || (strcmp(kind, "taxii") && strcmp(kind, "misp") && strcmp(kind, "misp-feed")))
+		return bad(why, ini, sec, "kind", "kind must be taxii, misp or misp-feed");
+	f->kind = strcmp(kind, "misp") == 0        ? CG_INTEL_MISP
+	          : strcmp(kind, "misp-feed") == 0 ? CG_INTEL_MISP_FEED
+	                                           : CG_INTEL_TAXII;
 	const char *url = cg_config_get(ini, sec, "url");
 	if (!url || (strncmp(url, "http://", 7) && strncmp(url, "https://", 8)) ||
 	    strlen(url) >= sizeof f->url - 64)
@@ -79,7 +82,7 @@ static cg_err one_feed(const cg_config *ini, const char *sec, cg_intel_feed *f, 
 	/* the TAXII objects/ and manifest/ paths are appended: one '/' */
 	snprintf(f->url, sizeof f->url, "%s%s", url,
 	         f->kind == CG_INTEL_TAXII && url[strlen(url) - 1] != '/' ? "/" : "");
-	if (f->kind == CG_INTEL_MISP && f->url[strlen(f->url) - 1] == '/')
+	if (f->kind != CG_INTEL_TAXII && f->url[strlen(f->url) - 1] == '/')
 		f->url[strlen(f->url) - 1] = 0;
 	const char *ca = cg_config_get(ini, sec, "ca_file");
 	if (ca && snprintf(f->ca_file, sizeof f->ca_file, "%s", ca) >= (int)sizeof f->ca_file)
@@ -89,8 +92,8 @@ static cg_err one_feed(const cg_config *ini, const char *sec, cg_intel_feed *f, 
 	if (!err)
 		err = cg_config_get_int(ini, sec, "expire_days", 0, 36500, 0, &f->expire_days, why);
 	if (!err)
-		err = cg_config_get_int(ini, sec, "page_size", 1, CG_INTEL_TAXII_PAGE, CG_INTEL_TAXII_PAGE,
-		                        &f->page_size, why);
+		err = cg_config_get_int(ini, sec, "page_size", 1, CG_INTEL_TAXII_PAGE,
+		                        CG_INTEL_TAXII_PAGE, &f->page_size, why);
 	if (err)
 		return err;
 	const char *tf = cg_config_get(ini, sec, "token_file");
@@ -324,8 +327,8 @@ static cg_err pull_taxii(const cg_intel_feed *f, int64_t now_ms, const char *cur
 	do {
 		cg_buf_reset(&url);
 		cg_buf_reset(&body);
-		err = cg_buf_printf(&url, "%sobjects/?match%%5Btype%%5D=indicator&limit=%lld", f->url,
-		                    (long long)f->page_size);
+		err = cg_buf_printf(&url, "%sobjects/?match%%5Btype%%5D=indicator&limit=%lld",
+		                    f->url, (long long)f->page_size);
 		if (!err && cursor[0])
 			err = url_param(&url, "added_after", cursor);
 		if (!err && page.next[0])
@@ -414,6 +417,8 @@ cg_err cg_intel_pull(const cg_intel_feed *f, cg_store *st, int64_t now_ms,
 	const char *kind = cg_intel_kind_name(f->kind);
 	cg_err err = f->kind == CG_INTEL_MISP
 	                 ? pull_misp(f, now_ms, cursor, &items, &s, res, next, why)
+	             : f->kind == CG_INTEL_MISP_FEED
+	                 ? cg_mispfeed_pull(f, now_ms, cursor, &items, &s, res, next, why)
 	                 : pull_taxii(f, now_ms, cursor, &items, &s, res, next, why);
 	if (!err) {
 		cg_intel_expire_after(items, f->expire_days);

@@ -4,9 +4,10 @@
  * itself, and the HTTP exchange it shares with the MISP push.
  *
  *   [intel.partner]
- *   kind = taxii                 ; or misp
+ *   kind = taxii                 ; or misp, misp-feed (intel_mispfeed.h)
  *   url = https://taxii.example/taxii2/api/collections/ID/
  *                                ; misp: the instance's base URL
+ *                                ; misp-feed: the feed's directory
  *   token_file = /etc/canhgac/partner.token
  *                                ; TAXII: a bearer token; MISP: the auth key
  *   interval = 3600              ; seconds between pulls (>= 10)
@@ -19,7 +20,8 @@
  * previous pull), following `next` while `more` is true (at most
  * CG_INTEL_MAX_PAGES pages); a MISP pull POSTs /events/restSearch for
  * events with to_ids attributes changed since the previous pull (less a
- * minute: clocks differ; a repeat only updates). Everything one pull
+ * minute: clocks differ; a repeat only updates); a MISP feed pull fetches
+ * the events its manifest says changed (intel_mispfeed.h). Everything one pull
  * read is stored in one transaction (cg_store_intel_put) and only then
  * does the cursor move, so a pull broken off half-way is done again
  * whole. The name is the source's name in the store and its job's
@@ -41,7 +43,7 @@
 #include "core/limits.h"
 #include "store/store.h"
 
-typedef enum cg_intel_kind { CG_INTEL_TAXII = 0, CG_INTEL_MISP } cg_intel_kind;
+typedef enum cg_intel_kind { CG_INTEL_TAXII = 0, CG_INTEL_MISP, CG_INTEL_MISP_FEED } cg_intel_kind;
 
 typedef struct cg_intel_feed {
 	char name[CG_INTEL_NAME_MAX + 1];
@@ -54,7 +56,7 @@ typedef struct cg_intel_feed {
 	int64_t page_size; /* TAXII objects asked for per page */
 } cg_intel_feed;
 
-/* "taxii" or "misp". */
+/* "taxii", "misp" or "misp-feed". */
 const char *cg_intel_kind_name(cg_intel_kind k);
 
 /* Every [intel.NAME] section of ini (reading each token_file); *out is

@@ -447,7 +447,7 @@ cg_err cg_store_events_after(cg_store *st, int64_t after_seq, int64_t limit, jso
  * end); an expired one stays stored but stops matching. */
 /* Stores items ([{type, value, valid_from (ms), valid_until (ms or
  * absent), confidence, tlp, ext_id, description}]) for source (made with
- * kind "stix", "taxii" or "misp" when new) in one transaction: a value
+ * kind "stix", "taxii", "misp" or "misp-feed" when new) in one transaction: a value
  * stored before is updated (its first_seen kept), a new one inserted;
  * *added counts the new ones. */
 cg_err cg_store_intel_put(cg_store *st, const char *source, const char *kind, const json_t *items,

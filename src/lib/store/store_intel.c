@@ -25,7 +25,7 @@ static bool name_ok(const char *name)
 static bool kind_ok(const char *kind)
 {
 	return kind && (strcmp(kind, "stix") == 0 || strcmp(kind, "taxii") == 0 ||
-	                strcmp(kind, "misp") == 0);
+	                strcmp(kind, "misp") == 0 || strcmp(kind, "misp-feed") == 0);
 }
 
 /* Every item names a type and a value of bounded length. */

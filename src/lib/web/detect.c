@@ -548,6 +548,76 @@ static void hidden_and_new(dctx *d, const cg_view *v, const cg_strset *skip)
 	cg_strset_free(&hidden_domains);
 }
 
+/* ---- threat-intelligence domains ----------------------------------------- */
+
+/* Appends {kind, url, domain, intel_source, view} to hits when url's host
+ * is (below) a listed name, once per URL. */
+static void intel_match(dctx *d, json_t *hits, const char *kind, const char *url, cg_view_kind view)
+{
+	const cg_web_intel *in = d->o->intel;
+	if (!url || json_array_size(hits) >= MAX_EVIDENCE_ITEMS)
+		return;
+	cg_slice h = cg_dns_url_host(cg_slice_cstr(url));
+	char host[256];
+	if (h.len == 0 || h.len >= sizeof host)
+		return;
+	for (size_t i = 0; i < h.len; i++)
+		host[i] = (char)(h.ptr[i] >= 'A' && h.ptr[i] <= 'Z' ? h.ptr[i] + 32 : h.ptr[i]);
+	while (h.len && host[h.len - 1] == '.')
+		h.len--;
+	host[h.len] = 0;
+	int64_t id = cg_dns_set_match(in->domains, cg_slice_from(host, h.len));
+	if (id < 0)
+		return;
+	size_t i;
+	json_t *x;
+	json_array_foreach(hits, i, x)
+	{
+		if (strcmp(cg_json_get_str(x, "url"), url) == 0)
+			return;
+	}
+	cg_slice name = cg_dns_set_name(in->domains, (uint32_t)id);
+	char listed[256];
+	snprintf(listed, sizeof listed, "%.*s", (int)name.len, name.ptr);
+	const char *src = json_string_value(json_object_get(in->sources, listed));
+	json_array_append_new(hits, json_pack("{s:s,s:o,s:s,s:s,s:s}", "kind", kind, "url",
+	                                      cg_json_cstr(url), "domain", listed, "intel_source",
+	                                      src ? src : "", "view", cg_view_name(view)));
+}
+
+static void intel_domains(dctx *d)
+{
+	if (!d->o->intel || !d->o->intel->domains)
+		return;
+	json_t *hits = json_array();
+	for (size_t v = 0; v < d->s->nviews; v++) {
+		const cg_web_req *r = &d->s->reqs[v];
+		const cg_view *w = &d->s->views[v];
+		if (w->kind == CG_VIEW_RENDERED || r->fail != CG_FETCH_OK)
+			continue;
+		for (int k = 0; k < r->nchain; k++)
+			intel_match(d, hits, "redirect", r->chain[k], w->kind);
+		intel_match(d, hits, "redirect", r->final_url, w->kind);
+		intel_match(d, hits, "meta-refresh", w->page.refresh_url, w->kind);
+		for (size_t k = 0; k < w->page.nres; k++)
+			intel_match(d, hits, res_kind_name(w->page.res[k].kind), w->page.res[k].url,
+			            w->kind);
+		for (int k = 0; k < w->js.nurls; k++)
+			intel_match(d, hits, "script-written", w->js.urls[k].url, w->kind);
+	}
+	if (json_array_size(hits) == 0) {
+		json_decref(hits);
+		return;
+	}
+	json_t *first = json_array_get(hits, 0);
+	char domain[256], source[CG_INTEL_TEXT_MAX];
+	snprintf(domain, sizeof domain, "%s", cg_json_get_str(first, "domain"));
+	snprintf(source, sizeof source, "%s", cg_json_get_str(first, "intel_source"));
+	emit(d, "intel_domain", CG_SEV_HIGH, json_pack("{s:o}", "matches", hits),
+	     "Trang dẫn tới tên miền có trong tin tình báo mối đe dọa: %s (nguồn %s)", domain,
+	     source);
+}
+
 /* ---- cloaking ----------------------------------------------------------- */
 
 /* Why view v differs materially from the browser view B, or NULL.
@@ -718,6 +788,7 @@ void cg_web_detect(const cg_web_subject *s, const cg_web_opts *o, const cg_web_s
 	}
 	const cg_view *B = &s->views[0];
 	redirects(&d, B, &s->reqs[0]);
+	intel_domains(&d);
 	if (B->same_as_baseline) {
 		/* the page the baseline learned from, numbers aside: every view
 		 * that loaded is the same too (else the browser's page would

@@ -178,7 +178,8 @@ static void plan(run *R, job *j, cg_web_group *g, cg_view *views, bool *need)
 		any |= need[i];
 	}
 	if (!R->baseline && nv > 0 && g->reqs[0].fail == CG_FETCH_OK) {
-		need[0] = any || !views[0].same_as_baseline;
+		/* intelligence changes while the page does not: parse it */
+		need[0] = any || !views[0].same_as_baseline || R->o->intel != NULL;
 		if (any)
 			views[0].same_as_baseline = false;
 	}

@@ -14,7 +14,17 @@
  *
  * Finding kinds: unreachable, timeout, http_status, tls_error, tls_expiry,
  * too_large, redirect, content_replaced, defacement, spam, hidden_links,
- * new_external_resource, cloaking, meta_spam.
+ * new_external_resource, cloaking, meta_spam, intel_domain.
+ *
+ * intel_domain (when opts.intel is given): the browser's redirects, a
+ * crawler's, or a link, script, frame or other resource of a parsed page
+ * (the markup's and the URLs its scripts write) lead to a name in the
+ * threat-intelligence domain set (or below one); every match names the
+ * listed domain and its source. The set is the caller's: the server's
+ * watcher builds it from the store's active indicators before each check,
+ * so an expired indicator stops matching. With a set, the browser's page
+ * is parsed even when it is the baseline's: a page unchanged for months
+ * can start linking to a domain listed today.
  */
 #ifndef CG_WEB_WEB_H
 #define CG_WEB_WEB_H
@@ -23,7 +33,14 @@
 
 #include "analyze.h"
 #include "core/event.h"
+#include "dns/domainset.h"
 #include "fetch.h"
+
+/* Threat-intelligence domains for intel_domain findings (borrowed). */
+typedef struct cg_web_intel {
+	const cg_dns_set *domains; /* listed names (match themselves and below) */
+	const json_t *sources;     /* object: listed name -> source name(s) */
+} cg_web_intel;
 
 typedef struct cg_web_opts {
 	cg_web_fetch_opts fetch;
@@ -35,6 +52,7 @@ typedef struct cg_web_opts {
 	bool render;               /* also compare the DOM Chromium renders */
 	const char *chromium;      /* program for --render (NULL: "chromium") */
 	const char *chromium_args; /* extra arguments for it, or NULL */
+	const cg_web_intel *intel; /* NULL: no intel_domain findings */
 } cg_web_opts;
 
 void cg_web_opts_default(cg_web_opts *o);

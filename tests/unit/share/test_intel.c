@@ -5,11 +5,13 @@
  * reader (to_ids, composites, tags, times in both of MISP's spellings).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/json.h"
 #include "core/limits.h"
 #include "share/intel.h"
+#include "share/intel_mispfeed.h"
 #include "test.h"
 
 typedef struct got {
@@ -192,10 +194,46 @@ TEST(misp)
 	cg_buf_free(&why);
 }
 
+/* The manifest of a MISP feed: only uuid members with a timestamp, after
+ * the cursor, oldest first; upper-case uuids lowered; not-a-manifest and
+ * an oversized input refused. */
+TEST(misp_feed_manifest)
+{
+	cg_buf why;
+	cg_buf_init(&why, 1024);
+	const char *m = "{\"6A1F8C2B-3D4E-4F6A-9B0C-1D2E3F4A5B6C\":{\"timestamp\":\"300\"},"
+	                "\"5f0e7b1a-2c3d-4e5f-8a9b-0c1d2e3f4a5b\":{\"timestamp\":200},"
+	                "\"7b2a9d3c-4e5f-4a7b-8c1d-2e3f4a5b6c7d\":{\"timestamp\":\"100\"},"
+	                "\"../../etc/passwd\":{\"timestamp\":500},"
+	                "\"8c3b0e4d-5f6a-4b8c-9d2e-3f4a5b6c7d8e\":{\"timestamp\":\"soon\"},"
+	                "\"9d4c1f5e-6a7b-4c9d-8e3f-4a5b6c7d8e9f/x\":{\"timestamp\":600}}";
+	cg_mispfeed_event *ev = NULL;
+	size_t n = 0, skipped = 0;
+	CHECK(cg_mispfeed_manifest(cg_slice_cstr(m), 100, &ev, &n, &skipped, &why) == CG_OK);
+	CHECK(n == 2 && skipped == 3);
+	if (n == 2) {
+		CHECK_STR(ev[0].uuid, "5f0e7b1a-2c3d-4e5f-8a9b-0c1d2e3f4a5b");
+		CHECK(ev[0].ts == 200);
+		CHECK_STR(ev[1].uuid, "6a1f8c2b-3d4e-4f6a-9b0c-1d2e3f4a5b6c");
+		CHECK(ev[1].ts == 300);
+	}
+	free(ev);
+	CHECK(cg_mispfeed_manifest(cg_slice_cstr(m), 300, &ev, &n, &skipped, &why) == CG_OK);
+	CHECK(n == 0 && ev == NULL);
+	CHECK(cg_mispfeed_manifest(cg_slice_cstr("[]"), 0, &ev, &n, &skipped, &why) == CG_EPARSE);
+	CHECK(strstr(cg_buf_cstr(&why), "manifest") != NULL);
+	CHECK(cg_mispfeed_manifest(cg_slice_cstr("{\"a\":"), 0, &ev, &n, &skipped, &why) ==
+	      CG_EPARSE);
+	CHECK(cg_mispfeed_manifest(cg_slice_from(m, (size_t)CG_INTEL_MAX_INPUT + 1), 0, &ev, &n,
+	                           &skipped, &why) == CG_ETOOBIG);
+	cg_buf_free(&why);
+}
+
 int main(void)
 {
 	RUN(patterns);
 	RUN(bundles);
 	RUN(misp);
+	RUN(misp_feed_manifest);
 	return test_done();
 }
