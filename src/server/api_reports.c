@@ -21,6 +21,7 @@
 
 #include "core/json.h"
 #include "core/log.h"
+#include "render_privsep.h"
 #include "report/archive.h"
 #include "report_job.h"
 #include "server.h"
@@ -116,7 +117,8 @@ void api_reports_create(cg_req *req, cg_resp *resp)
 			                       .english = lang && strcmp(lang, "en") == 0,
 			                       .signer = signer,
 			                       .signer_name = rc ? rc->signer_name : NULL,
-			                       .tmp_dir = req->srv->data_dir};
+			                       .tmp_dir = req->srv->data_dir,
+			                       .render = cg_render_sandboxed_req};
 			char by[160];
 			snprintf(by, sizeof by, "%s", req->actor.name ? req->actor.name : "user");
 			int64_t id = 0;
