@@ -129,7 +129,14 @@ void api_reports_create(cg_req *req, cg_resp *resp)
 			if (err) {
 				cg_error("reports: making the %s report of %s: %s", kind_s, period,
 				         cg_buf_cstr(&why));
-				cg_resp_error(resp, 500, "the report could not be made", NULL);
+				/* the sandboxed renderer's end (render_privsep.h) is
+				 * said: killed by a signal or a limit, or its deadline */
+				char msg[600];
+				snprintf(msg, sizeof msg, "the report could not be made%s%s",
+				         err == CG_ELIMIT || err == CG_ETIMEOUT ? ": " : "",
+				         err == CG_ELIMIT || err == CG_ETIMEOUT ? cg_buf_cstr(&why)
+				                                                : "");
+				cg_resp_error(resp, 500, msg, NULL);
 			} else {
 				cg_resp_json(resp, 201, out);
 			}

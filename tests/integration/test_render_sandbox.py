@@ -8,7 +8,9 @@ deadline) fails only that request with 422 and the reason, while the
 server goes on answering and the next document renders; text the loaded
 fonts do not cover (CJK, emoji) still renders, as the missing-glyph box,
 since the child cannot open further font files once confined; no child is
-left behind. Runs on both backends. Prints TAP."""
+left behind. A report made on demand renders the same way (a crash fails
+that request with 500 and the reason). Runs on both backends. Prints
+TAP."""
 import os
 import re
 import subprocess
@@ -91,6 +93,15 @@ def main():
              (st, st2, txt[:400]))
         st, docx, h = admin.req("GET", base + "/mau-04.docx")
         t.ok(st == 200 and docx[:2] == b"PK", "a draft DOCX renders in the sandbox too", (st, h))
+        # a report made on demand: its PDF and DOCX are rendered the same way
+        cur = time.strftime("%Y-%m", time.gmtime())
+        _, bad, _ = admin.req("POST", "/api/v1/agencies", {"name": "Sở " + CRASH.decode(), "kind": "so_ban_nganh",
+                                                             "code": "crash"})
+        st, b, _ = admin.req("POST", "/api/v1/reports", {"kind": "monthly", "period": cur, "agency_id": bad["id"]})
+        t.ok(st == 500 and "could not be made" in b.get("error", "") and "signal" in b.get("error", ""),
+             "a report whose text crashes the renderer fails that request, naming the signal", (st, b))
+        st, rep, _ = admin.req("POST", "/api/v1/reports", {"kind": "monthly", "period": cur, "agency_id": ag["id"]})
+        t.ok(st == 201 and answering(admin), "the next report is made and the server answers", (st, rep))
         t.ok(wait(lambda: not children(pid), 5), "no renderer child is left behind", children(pid))
     except Exception as e:  # noqa: BLE001
         t.ok(False, "suite ran to the end", repr(e))
