@@ -27,7 +27,8 @@
  *   csv    request {"sep": ","}; input the CSV body. ITEM per record:
  *          {"row", "fields": [text...]} or {"row", "error"}; DONE.
  *   sniff  request {}; input an attachment. ITEM {"type"}; DONE.
- *   render request {"format": "pdf"|"docx", "long"}; input a document
+ *   render request {"format": "pdf"|"docx", "long", "charts", "toc"};
+ *          input a document
  *          model (report/doc_json.h). DATA frames of the file's bytes,
  *          then DONE {"size"}, or ERROR (render_privsep.h).
  *

@@ -70,7 +70,11 @@ cg_err cg_render_sandboxed(const cg_doc *d, bool pdf, bool long_job, cg_buf *out
 	}
 	int fd = cg_sandbox_memfd("canhgac-document", cg_buf_slice(&enc));
 	cg_buf_free(&enc);
-	json_t *req = json_pack("{s:s,s:b}", "format", pdf ? "pdf" : "docx", "long", long_job);
+	bool charts = false;
+	for (size_t i = 0; i < d->nblocks && !charts; i++)
+		charts = d->blocks[i].kind == CG_BLK_CHART;
+	json_t *req = json_pack("{s:s,s:b,s:b,s:b}", "format", pdf ? "pdf" : "docx", "long",
+	                        long_job, "charts", charts, "toc", d->toc != 0);
 	got g = {.out = out, .start = out->len};
 	cg_privsep_job pj = {.kind = "render",
 	                     .request = req,
@@ -111,8 +115,13 @@ cg_err cg_render_sandboxed_job(const cg_doc *d, bool pdf, cg_buf *out, cg_buf *w
 /* A sample of everything the renderers lay out: each block kind (and so
  * each style and size pdf.c and the chart pictures use), the frame, the
  * contents, Vietnamese with every tone mark, and the punctuation and
- * symbols the reports print. */
-static cg_doc *font_sample(void)
+ * symbols the reports print. Not other scripts: their fallback faces
+ * would take cairo past the faces it keeps open (cairo-ft closes the
+ * least used beyond ten and reopens it from its file when next drawn,
+ * which the confined child cannot: the document then fails). The charts
+ * and the contents only when the document has them (the request says):
+ * a DOCX without charts draws nothing and loads no font. */
+static cg_doc *font_sample(bool charts, bool toc)
 {
 	static const char text[] =
 	    "Tiếng Việt: ắằẳẵặ ấầẩẫậ ếềểễệ ốồổỗộ ớờởỡợ ứừửữự ýỳỷỹỵ ĐđƯưƠơ — “ ” ‘ ’ … • → ≥ ≤ "
@@ -130,7 +139,7 @@ static cg_doc *font_sample(void)
 	cg_err err = CG_OK;
 	for (size_t i = 0; !err && i < sizeof frame / sizeof *frame; i++)
 		err = cg_doc_set(frame[i], text);
-	d->toc = 1;
+	d->toc = toc;
 	if (!err)
 		err = cg_doc_recipient(d, text);
 	if (!err)
@@ -143,7 +152,7 @@ static cg_doc *font_sample(void)
 		err = cg_doc_table(d, text, 3, cells);
 	if (!err)
 		err = cg_doc_row(d, cells);
-	for (int k = CG_CHART_BARS; !err && k <= CG_CHART_LINE; k++)
+	for (int k = CG_CHART_BARS; charts && !err && k <= CG_CHART_LINE; k++)
 		err = cg_doc_chart_add(d, (cg_chart_kind)k, text, text, 2, cats, 2, series, values);
 	if (err) {
 		cg_doc_free(d);
@@ -154,9 +163,11 @@ static cg_doc *font_sample(void)
 
 /* Loads the fonts: lays out the sample as the format will be (a PDF; a
  * DOCX draws only its charts, as PNG). */
-static cg_err load_fonts(bool pdf)
+static cg_err load_fonts(bool pdf, bool charts, bool toc)
 {
-	cg_doc *d = font_sample();
+	if (!pdf && !charts)
+		return CG_OK;
+	cg_doc *d = font_sample(charts, toc);
 	cg_buf out, why;
 	cg_buf_init(&out, CG_RENDER_MAX_OUTPUT);
 	cg_buf_init(&why, 512);
@@ -201,7 +212,8 @@ int cg_render_child(const json_t *req)
 		send_error("the renderer was asked for an unknown format");
 		return 0;
 	}
-	if (load_fonts(pdf)) {
+	if (load_fonts(pdf, json_is_true(json_object_get(req, "charts")),
+	               json_is_true(json_object_get(req, "toc")))) {
 		send_error("the renderer's fonts could not be loaded");
 		return 0;
 	}

@@ -22,11 +22,13 @@
  * confines itself: the font map, the faces and their files are then held
  * open, and the real document needs no further open. A glyph that none of
  * the loaded faces has would make pango look for a fallback face, whose
- * file cannot be opened any more: it comes out as the font's missing-glyph
- * box, never as a failure. Allowing read-only opens instead was refused:
- * a seccomp filter sees flags, not paths, so it would let a subverted
- * child read the server's configuration and keys, and hand them back
- * inside the rendered file.
+ * file cannot be opened any more: the glyph is left out (in the server's
+ * own process a fallback face drew it), never a failure. Only the faces
+ * of the sample are loaded: cairo keeps ten font files open and reopens
+ * one it closed, which the confined child cannot (render_privsep.c).
+ * Allowing read-only opens instead was refused: a seccomp filter sees
+ * flags, not paths, so it would let a subverted child read the server's
+ * configuration and keys, and hand them back inside the rendered file.
  */
 #ifndef CG_SERVER_RENDER_PRIVSEP_H
 #define CG_SERVER_RENDER_PRIVSEP_H
@@ -51,7 +53,9 @@ cg_err cg_render_sandboxed_req(const cg_doc *d, bool pdf, cg_buf *out, cg_buf *w
 cg_err cg_render_sandboxed_job(const cg_doc *d, bool pdf, cg_buf *out, cg_buf *why);
 
 /* The child's side (privsep.c dispatches "render" here): req is
- * {"format": "pdf"|"docx", "long": bool}. Returns the exit status. */
+ * {"format": "pdf"|"docx", "long": bool, "charts": bool, "toc": bool}
+ * (whether the document has charts, contents: which fonts to load).
+ * Returns the exit status. */
 int cg_render_child(const json_t *req);
 
 #endif

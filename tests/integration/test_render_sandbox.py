@@ -6,8 +6,8 @@ renderer made to crash or to loop (the test inputs of a test build, in an
 officer's field, turned on by CANHGAC_TEST_PARSER_HOOKS=1, with a 3-second
 deadline) fails only that request with 422 and the reason, while the
 server goes on answering and the next document renders; text the loaded
-fonts do not cover (CJK, emoji) still renders, as the missing-glyph box,
-since the child cannot open further font files once confined; no child is
+fonts do not cover (CJK, emoji, Hebrew) still renders, those glyphs left
+out, since the child cannot open fallback font files once confined; no child is
 left behind. A report made on demand renders the same way (a crash fails
 that request with 500 and the reason). Runs on both backends. Prints
 TAP."""
