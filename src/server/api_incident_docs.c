@@ -49,6 +49,7 @@
 #include "core/timeutil.h"
 #include "incident_deadlines.h"
 #include "blob_files.h"
+#include "render_privsep.h"
 #include "report_job.h"
 #include "server.h"
 #include "sign/pdfsign.h"
@@ -91,7 +92,8 @@ static bool case_for(cg_req *req, cg_resp *resp, cg_pol_action act, json_t **cur
 	return true;
 }
 
-/* The document of form for the case, rendered into out. */
+/* The document of form for the case, rendered into out by a sandboxed
+ * child (render_privsep.h): the officer's text is laid out there. */
 static cg_err render(cg_req *req, const json_t *c, const char *form, bool pdf, const json_t *fields,
                      cg_buf *out, cg_buf *why)
 {
@@ -111,11 +113,27 @@ static cg_err render(cg_req *req, const json_t *c, const char *form, bool pdf, c
 	cg_doc *d = NULL;
 	cg_err err = cg_inc_form_build(form, c, agency, systems, fields, cg_time_now_ms(), &d);
 	if (!err)
-		err = pdf ? cg_doc_render_pdf(d, out, why) : cg_doc_render_docx(d, out, why);
+		err = cg_render_sandboxed(d, pdf, false, out, why);
 	cg_doc_free(d);
 	json_decref(agency);
 	json_decref(systems);
 	return err;
+}
+
+/* A render that failed: the renderer killed by a signal or a limit, past
+ * its deadline, or with a file too large is the document's fault (its
+ * text), 422 with the reason; anything else is the server's, 500. */
+static void render_failed(cg_resp *resp, cg_err err, const char *form, cg_buf *why)
+{
+	cg_error("incident documents: %s: %s", form, cg_buf_cstr(why));
+	if (err == CG_ELIMIT || err == CG_ETIMEOUT || err == CG_ETOOBIG || err == CG_EPARSE) {
+		char msg[600];
+		snprintf(msg, sizeof msg, "the document could not be rendered: %s",
+		         cg_buf_cstr(why));
+		cg_resp_error(resp, 422, msg, NULL);
+	} else {
+		cg_resp_error(resp, 500, "the document could not be rendered", NULL);
+	}
 }
 
 /* Signs the issued report in file when a key is configured, as the
@@ -306,8 +324,7 @@ void api_incident_doc_get(cg_req *req, cg_resp *resp)
 		cg_err err = render(req, c, form, pdf, NULL, &resp->body, &why);
 		if (err) {
 			cg_buf_reset(&resp->body);
-			cg_error("incident documents: %s: %s", form, cg_buf_cstr(&why));
-			cg_resp_error(resp, 500, "the document could not be rendered", NULL);
+			render_failed(resp, err, form, &why);
 		} else {
 			attach(resp, c, form, pdf, false);
 		}
@@ -351,10 +368,17 @@ void api_incident_doc_issue(cg_req *req, cg_resp *resp)
 		cg_resp_invalid(resp, &e);
 		goto done;
 	}
-	if (!b || render(req, c, form, pdf, fields, &file, &why) ||
-	    file.len > CG_INC_MAX_DOC_BYTES) {
-		cg_error("incident documents: %s: %s", form, cg_buf_cstr(&why));
+	if (!b) {
 		cg_resp_error(resp, 500, "the document could not be rendered or stored", NULL);
+		goto done;
+	}
+	cg_err rerr = render(req, c, form, pdf, fields, &file, &why);
+	if (!rerr && file.len > CG_INC_MAX_DOC_BYTES) {
+		cg_buf_puts(&why, "the rendered file is larger than allowed");
+		rerr = CG_ETOOBIG;
+	}
+	if (rerr) {
+		render_failed(resp, rerr, form, &why);
 		goto done;
 	}
 	char signer[256] = "";

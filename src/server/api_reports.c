@@ -21,6 +21,7 @@
 
 #include "core/json.h"
 #include "core/log.h"
+#include "render_privsep.h"
 #include "report/archive.h"
 #include "report_job.h"
 #include "server.h"
@@ -116,7 +117,8 @@ void api_reports_create(cg_req *req, cg_resp *resp)
 			                       .english = lang && strcmp(lang, "en") == 0,
 			                       .signer = signer,
 			                       .signer_name = rc ? rc->signer_name : NULL,
-			                       .tmp_dir = req->srv->data_dir};
+			                       .tmp_dir = req->srv->data_dir,
+			                       .render = cg_render_sandboxed_req};
 			char by[160];
 			snprintf(by, sizeof by, "%s", req->actor.name ? req->actor.name : "user");
 			int64_t id = 0;
@@ -127,7 +129,14 @@ void api_reports_create(cg_req *req, cg_resp *resp)
 			if (err) {
 				cg_error("reports: making the %s report of %s: %s", kind_s, period,
 				         cg_buf_cstr(&why));
-				cg_resp_error(resp, 500, "the report could not be made", NULL);
+				/* the sandboxed renderer's end (render_privsep.h) is
+				 * said: killed by a signal or a limit, or its deadline */
+				char msg[600];
+				snprintf(msg, sizeof msg, "the report could not be made%s%s",
+				         err == CG_ELIMIT || err == CG_ETIMEOUT ? ": " : "",
+				         err == CG_ELIMIT || err == CG_ETIMEOUT ? cg_buf_cstr(&why)
+				                                                : "");
+				cg_resp_error(resp, 500, msg, NULL);
 			} else {
 				cg_resp_json(resp, 201, out);
 			}

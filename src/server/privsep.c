@@ -26,6 +26,7 @@
 #include "core/timeutil.h"
 #include "dns/analyze.h"
 #include "dns/input.h"
+#include "render_privsep.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/sbmsg.h"
 #include "version.h"
@@ -61,7 +62,15 @@ static int on_frame(void *c, uint8_t type, cg_slice payload)
 {
 	run *r = c;
 	json_t *o = NULL;
-	if (r->done || r->failed || cg_json_parse(payload, &o, NULL) || !json_is_object(o)) {
+	if (type == CG_SBMSG_DATA && !r->done && !r->failed && r->j->on_data) {
+		/* raw bytes (a rendered file): the caller bounds what it keeps */
+		int stop = r->j->on_data(r->j->ctx, payload);
+		if (stop)
+			r->stopped = true;
+		return stop;
+	}
+	if (type == CG_SBMSG_DATA || r->done || r->failed || cg_json_parse(payload, &o, NULL) ||
+	    !json_is_object(o)) {
 		json_decref(o);
 		cg_buf_reset(r->why);
 		cg_buf_puts(r->why, r->done || r->failed ? "the parser said more after its end"
@@ -465,6 +474,8 @@ int cg_privsep_child_main(int argc, char **argv)
 		test_hooks();
 #endif
 		rc = kind[0] == 'c' ? child_csv(req) : child_sniff();
+	} else if (strcmp(kind, "render") == 0) {
+		rc = cg_render_child(req); /* confines itself once its fonts are loaded */
 	}
 	json_decref(req);
 	/* _exit: no atexit handlers (LeakSanitizer's would need ptrace) */

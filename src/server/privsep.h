@@ -27,6 +27,10 @@
  *   csv    request {"sep": ","}; input the CSV body. ITEM per record:
  *          {"row", "fields": [text...]} or {"row", "error"}; DONE.
  *   sniff  request {}; input an attachment. ITEM {"type"}; DONE.
+ *   render request {"format": "pdf"|"docx", "long", "charts", "toc"};
+ *          input a document
+ *          model (report/doc_json.h). DATA frames of the file's bytes,
+ *          then DONE {"size"}, or ERROR (render_privsep.h).
  *
  * Test hooks (built only when the build has its tests, meson option
  * `tests`, which the Debian packages turn off; and honoured only when
@@ -55,13 +59,16 @@
  * (borrowed). Return 0 to go on, non-zero to stop the child (the run then
  * returns CG_OK: the caller keeps its own error). */
 typedef int (*cg_privsep_fn)(void *ctx, uint8_t type, json_t *payload);
+/* One CG_SBMSG_DATA frame's raw bytes (lent for the call); same return. */
+typedef int (*cg_privsep_data_fn)(void *ctx, cg_slice bytes);
 
 typedef struct cg_privsep_job {
-	const char *kind;      /* "dns", "csv", "sniff" */
+	const char *kind;      /* "dns", "csv", "sniff", "render" */
 	const json_t *request; /* the request object (borrowed) */
 	int input_fd;          /* the input (borrowed; the child gets a copy) */
 	bool long_job;         /* the job runner's limits (dns), else a request's */
 	cg_privsep_fn on_msg;
+	cg_privsep_data_fn on_data;   /* NULL: a DATA frame is malformed */
 	bool (*cancelled)(void *ctx); /* optional */
 	void *ctx;
 } cg_privsep_job;

@@ -14,6 +14,7 @@
 #include "core/limits.h"
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "render_privsep.h"
 #include "report/archive.h"
 
 /* The province's calendar: Vietnam, UTC+7, no daylight saving time. */
@@ -123,7 +124,8 @@ static cg_err run(void *ctx, const cg_job *job, int64_t *next_run_ms, cg_buf *wh
 		                         .english = rc->english,
 		                         .signer = signer,
 		                         .signer_name = rc->signer_name,
-		                         .tmp_dir = j->o->data_dir};
+		                         .tmp_dir = j->o->data_dir,
+		                         .render = cg_render_sandboxed_job};
 		err = cg_report_keep(j->st, blobs, &req, "job", &id, why);
 		if (err)
 			cg_error("reports: the %s report of %s: %s", kind, due[i].period,

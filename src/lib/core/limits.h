@@ -687,6 +687,14 @@
 #define CG_PRIVSEP_REQ_MEMORY (1024ull * 1024u * 1024u)
 #define CG_PRIVSEP_REQ_CPU_S 60
 #define CG_PRIVSEP_REQ_DEADLINE_MS 60000
+/* The sandboxed renderer of documents (privsep kind "render",
+ * report/doc_json.h): the model it is handed (a monthly report with its
+ * tables is a few MiB of JSON) and the file it sends back (a PDF or DOCX,
+ * as large as a signed file may be, sign/sign.h), in frames of
+ * CG_RENDER_CHUNK raw bytes. */
+#define CG_RENDER_MAX_MODEL (32u * 1024u * 1024u)
+#define CG_RENDER_MAX_OUTPUT (64u * 1024u * 1024u)
+#define CG_RENDER_CHUNK (1024u * 1024u)
 /* ---- threat intelligence in (share/intel.h) ---- */
 /* One STIX bundle, TAXII page or MISP document read (file or answer). */
 #define CG_INTEL_MAX_INPUT (256u * 1024u * 1024u)

@@ -176,15 +176,17 @@ cg_err cg_report_make(cg_store *st, const cg_report_request *r, cg_report_output
 			continue;
 		cg_buf *o = &out->doc[f];
 		if (f == CG_RFMT_PDF) {
-			if ((err = cg_doc_render_pdf(doc, r->signer ? &pdf : o, why)))
+			if ((err = r->render ? r->render(doc, true, r->signer ? &pdf : o, why)
+			                     : cg_doc_render_pdf(doc, r->signer ? &pdf : o, why)))
 				break;
 			if (r->signer)
 				err = cg_pdf_sign(r->signer, cg_buf_slice(&pdf), now_ms / 1000,
 				                  NULL, o, why);
 			continue;
 		}
-		err = f == CG_RFMT_DOCX ? cg_doc_render_docx(doc, o, why)
-		                        : render_xlsx(doc, r->tmp_dir, o, why);
+		err = f != CG_RFMT_DOCX ? render_xlsx(doc, r->tmp_dir, o, why)
+		      : r->render       ? r->render(doc, false, o, why)
+		                        : cg_doc_render_docx(doc, o, why);
 		if (!err && r->signer)
 			err = cg_signer_cms(r->signer, cg_buf_slice(o), true, &out->p7s[f], why);
 	}

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "core/buf.h"
+#include "report/doc.h"
 #include "report/report.h"
 #include "sign/sign.h"
 #include "store/store.h"
@@ -59,6 +60,11 @@ typedef struct cg_report_request {
 	const char *signer_name; /* the name under the signature */
 	const char *tmp_dir;     /* where the XLSX is written before it is read back */
 	int64_t now_ms;          /* the report's date; 0 = now */
+	/* optional: lays out the PDF or DOCX (the server's: in a sandboxed
+	 * child, server/render_privsep.h); NULL: cg_doc_render_pdf/_docx
+	 * in this process. The XLSX is always written here (libxlsxwriter:
+	 * no shaping, no fonts). */
+	cg_err (*render)(const cg_doc *d, bool pdf, cg_buf *out, cg_buf *why);
 } cg_report_request;
 
 typedef struct cg_report_output {

@@ -14,7 +14,7 @@
 
 static bool known_type(uint8_t t)
 {
-	return t >= CG_SBMSG_REQUEST && t <= CG_SBMSG_DONE;
+	return t >= CG_SBMSG_REQUEST && t <= CG_SBMSG_DATA;
 }
 
 cg_err cg_sbmsg_parse(cg_slice in, size_t max, uint8_t *type, cg_slice *payload, size_t *used)

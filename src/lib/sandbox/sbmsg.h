@@ -2,7 +2,7 @@
  * sbmsg.h - the messages between the server and its sandboxed parsers
  * (sandbox.h): a frame is one type byte, a 4-byte big-endian payload
  * length, then the payload (a JSON object whose members depend on the
- * parser: server/privsep.h).
+ * parser: server/privsep.h; raw bytes for CG_SBMSG_DATA).
  *
  * The reader is the side to distrust (the server reading what a possibly
  * subverted child wrote): cg_sbmsg_parse takes a {ptr,len} slice of what
@@ -25,6 +25,7 @@ typedef enum cg_sbmsg_type {
 	CG_SBMSG_ITEM = 3,     /* child -> server: one result */
 	CG_SBMSG_ERROR = 4,    /* child -> server: why it gave up (one line) */
 	CG_SBMSG_DONE = 5,     /* child -> server: finished, with totals */
+	CG_SBMSG_DATA = 6,     /* child -> server: raw bytes (a rendered file), not JSON */
 } cg_sbmsg_type;
 
 #define CG_SBMSG_HEADER 5
