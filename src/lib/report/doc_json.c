@@ -24,7 +24,9 @@ static const char *const CHART_KINDS[] = {"bars", "stacked", "line"};
 	X(title)                                                                                   \
 	X(signer_role)                                                                             \
 	X(signer_name)                                                                             \
-	X(signed_by)
+	X(signed_by)                                                                               \
+	X(motto)                                                                                   \
+	X(slogan)
 
 static json_t *strs(char *const *v, size_t n)
 {
