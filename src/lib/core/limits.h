@@ -697,4 +697,13 @@
 #define CG_INTEL_TAXII_PAGE 1000
 #define CG_INTEL_MAX_PAGES 1000
 
+/* The national malware-statistics report's field mapping
+ * (rules/share/national-malware.map, share/natreport.h): lines mapped,
+ * the length of an element or key name, and the map file's size. */
+#define CG_NATMAP_MAX_FIELDS 64
+#define CG_NATMAP_NAME_MAX 64
+#define CG_NATMAP_MAX_FILE (64u * 1024u)
+/* The report document itself (512 agencies of a few hundred bytes). */
+#define CG_NATREPORT_MAX_DOC (4u << 20)
+
 #endif
