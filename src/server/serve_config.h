@@ -76,6 +76,9 @@ typedef struct cg_serve_config {
 	cg_fwd_dest *fwd;
 	size_t nfwd;
 	cg_intel_feed *intel; /* [intel.NAME] (share/intel_feed.h) */
+	/* [national]: the malware report to the national centre; on false:
+	 * no such section (share/natreport_send.h) */
+	cg_natsend_conf national;
 	size_t nintel;
 } cg_serve_config;
 

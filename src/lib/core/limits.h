@@ -705,5 +705,10 @@
 #define CG_NATMAP_MAX_FILE (64u * 1024u)
 /* The report document itself (512 agencies of a few hundred bytes). */
 #define CG_NATREPORT_MAX_DOC (4u << 20)
+/* A delivery's URL, the centre's answer and the error kept with it
+ * (store_natreport.h), and how much of an answer is read. */
+#define CG_NATDELIV_TEXT_MAX 2048
+#define CG_NATDELIV_ANSWER_MAX (64u * 1024u)
+#define CG_NATDELIV_TIMEOUT_S 60
 
 #endif
