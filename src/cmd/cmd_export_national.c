@@ -10,6 +10,7 @@
  */
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -78,6 +79,7 @@ int cmd_export_national(cg_cli *cli)
 	cg_buf_init(&sig, 1u << 20);
 	cg_store *st = NULL;
 	cg_signer *signer = NULL;
+	cg_natmap *map = NULL;
 	char store_url[PATH_MAX + 16], p7s[PATH_MAX];
 	cg_err err;
 	if (o.sign) {
@@ -90,6 +92,15 @@ int cmd_export_national(cg_cli *cli)
 			cg_cli_error(cli, "path too long");
 			goto done;
 		}
+	}
+	/* the map first: a broken one is said before a store is opened */
+	if (!(map = calloc(1, sizeof *map))) {
+		cg_cli_error(cli, "%s", cg_strerror(CG_ENOMEM));
+		goto done;
+	}
+	if ((err = cg_natmap_load(o.map, map, &why))) {
+		cg_cli_error(cli, "%s", cg_buf_cstr(&why));
+		goto done;
 	}
 	if ((err = cg_store_open(cg_cli_store_url(cli, store_url, sizeof store_url), &st, &why))) {
 		cg_cli_error(cli, "%s", cg_buf_cstr(&why));
@@ -117,6 +128,7 @@ int cmd_export_national(cg_cli *cli)
 		       fmt == CG_NATREPORT_XML ? "XML" : "JSON", signer ? cg_tr(" (signed)") : "");
 	status = CG_EXIT_OK;
 done:
+	free(map);
 	cg_signer_free(signer);
 	if (st)
 		cg_store_close(st);
