@@ -23,6 +23,7 @@ int cmd_bundle_keygen(cg_cli *cli);
 int cmd_bundle_sign(cg_cli *cli);
 int cmd_bundle_verify(cg_cli *cli);
 int cmd_export_misp(cg_cli *cli);
+int cmd_export_national(cg_cli *cli);
 int cmd_export_stix(cg_cli *cli);
 int cmd_fim_scan(cg_cli *cli);
 int cmd_help(cg_cli *cli);
@@ -195,6 +196,19 @@ const cg_command cg_commands[] = {
 	  "  --province NAME        the event's info\n"
 	  "The same findings as export stix: domains, addresses and URLs as attributes\n"
 	  "(to_ids), file hashes as file objects; stable uuids.\n" },
+	{ "export national-report", cmd_export_national,
+	  "Write the month's malware statistics per agency for the national monitoring centre.",
+	  "--period YYYY-MM --out FILE [--format json|xml] [--map FILE] [--sign KEY --cert FILE]",
+	  "options:\n"
+	  "  --period YYYY-MM    the month\n"
+	  "  -o, --out FILE      the document; with --sign also FILE.p7s\n"
+	  "  --format FORMAT     json (default) or xml\n"
+	  "  --map FILE          the field names (default rules/share/national-malware.map)\n"
+	  "  --sign KEY          a detached CMS signature (FILE.p7s) with this PEM key\n"
+	  "  --cert FILE         the signer's certificate\n"
+	  "  --province NAME     the province named in the document\n"
+	  "Per agency: declared endpoints, hosts infected (endpoint scans, DNS) and the\n"
+	  "infection index of the monthly report (docs/sharing.md).\n" },
 	{ "export stix", cmd_export_stix,
 	  "Write the province's findings as a STIX 2.1 bundle, optionally signed.",
 	  "--out FILE [--since T] [--until T] [--agency ID] [--tlp LEVEL] [--sign KEY --cert FILE]",

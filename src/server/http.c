@@ -42,6 +42,7 @@
 #include "serve_config.h"
 #include "backup_job.h"
 #include "report_job.h"
+#include "natreport_job.h"
 #include "api_agent.h"
 #include "api_metrics.h"
 #include "alert_job.h"
@@ -1256,6 +1257,7 @@ int cg_serve_run(const cg_serve_opts *o)
 	    cg_incident_auto_start(jobs, g_srv.store, &bwhy) || cg_inc_forms_load(NULL, &bwhy) ||
 	    cg_compliance_job_add(jobs, g_srv.store, o, &bwhy) ||
 	    cg_report_job_add(jobs, g_srv.store, o, &bwhy) ||
+	    cg_natreport_job_add(jobs, g_srv.store, o, &bwhy) ||
 	    cg_forward_jobs_add(jobs, g_srv.store, o->fwd, o->nfwd) ||
 	    cg_intel_jobs_add(jobs, g_srv.store, o->intel, o->nintel) || cg_jobs_start(jobs)) {
 		fprintf(stderr, "canhgac serve: cannot start the background jobs (see above) %s\n",

@@ -32,6 +32,7 @@ CG_ROUTE_GROUP(api_drills);
 CG_ROUTE_GROUP(api_metrics);
 CG_ROUTE_GROUP(api_exposure);
 CG_ROUTE_GROUP(api_share);
+CG_ROUTE_GROUP(api_national);
 CG_ROUTE_GROUP(api_taxii);
 CG_ROUTE_GROUP(api_compliance);
 CG_ROUTE_GROUP(api_reports);
@@ -58,6 +59,7 @@ static const cg_route_group groups[] = {
     {api_metrics_routes, &api_metrics_nroutes},
     {api_exposure_routes, &api_exposure_nroutes},
     {api_share_routes, &api_share_nroutes},
+    {api_national_routes, &api_national_nroutes},
     {api_taxii_routes, &api_taxii_nroutes},
     /* before api_exports, whose export wildcard takes the rest */
     {api_intel_routes, &api_intel_nroutes},

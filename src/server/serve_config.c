@@ -35,6 +35,8 @@ static bool known_key(const char *section, const char *key)
 		return true; /* checked by cg_fwd_dests_from_config */
 	if (strncmp(section, "intel.", 6) == 0)
 		return true; /* checked by cg_intel_feeds_from_config */
+	if (strcmp(section, "national") == 0)
+		return cg_natsend_key_known(key);
 	if (strcmp(section, "backup") == 0) {
 		for (size_t i = 0; i < sizeof backup_keys / sizeof backup_keys[0]; i++)
 			if (strcmp(backup_keys[i], key) == 0)
@@ -217,7 +219,8 @@ static cg_err check(cg_serve_config *c, cg_buf *why)
 			cg_buf_printf(why, "%s:%d: '%s' outside a section (put it under [server])",
 			              cg_config_name(ini), line, key);
 		else if (strcmp(sec, "server") == 0 || strcmp(sec, "backup") == 0 ||
-		         strcmp(sec, "reports") == 0 || strcmp(sec, "exposure") == 0)
+		         strcmp(sec, "reports") == 0 || strcmp(sec, "exposure") == 0 ||
+		         strcmp(sec, "national") == 0)
 			cg_buf_printf(why, "%s:%d: unknown key '%s' in [%s]", cg_config_name(ini),
 			              line, key, sec);
 		else
@@ -277,6 +280,15 @@ static cg_err check(cg_serve_config *c, cg_buf *why)
 		return err;
 	if ((err = cg_fwd_dests_from_config(ini, &c->fwd, &c->nfwd, why)))
 		return err;
+	if ((err = cg_natsend_from_config(ini, &c->national, why)))
+		return err;
+	/* the report goes out signed with the reports' key (report_job.h) */
+	if (c->national.on && !c->reports.sign_key) {
+		cg_buf_reset(why);
+		cg_buf_printf(why, "%s: [national] needs [reports] sign_key: the report is signed",
+		              cg_config_name(ini));
+		return CG_EINVAL;
+	}
 	if ((err = cg_intel_feeds_from_config(ini, &c->intel, &c->nintel, why)))
 		return err;
 	/* the alert channels may be written in this same file */

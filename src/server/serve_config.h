@@ -31,6 +31,10 @@
  *   signer_name = NAME            (docs/signatures.md)
  *   [forward.NAME]                a syslog destination (syslog/syslog.h,
  *   url = tcp://siem:514 ...      forward_job.h); several may be given
+ *   [national]                    the malware report to the national centre
+ *   url = https://... client_cert (natreport_job.h, share/natreport_send.h);
+ *   client_key ca_file format     needs [reports] sign_key
+ *   map province interval
  *   [exposure]                    the scheduled exposure scans (exposure_job.h):
  *   interval_days = 183           --exposure-interval (0 = no schedule)
  *   interval_days_level3 = 30     --exposure-interval-level3 (level 3 and up)
@@ -45,7 +49,7 @@
  * exposure scan periods and the alert channels change at once (the watcher is restarted; its open
  * findings and the alert queue are in the store, so nothing is repeated or
  * lost). listen, TLS, data_dir, job_lease, trusted_proxy, retention_months,
- * [backup], [reports] and [forward.NAME] need a restart: a reload that changes
+ * [backup], [reports], [national] and [forward.NAME] need a restart: a reload that changes
  * them says so in the log and keeps the running values. A file that does
  * not parse changes nothing.
  */
@@ -76,6 +80,9 @@ typedef struct cg_serve_config {
 	cg_fwd_dest *fwd;
 	size_t nfwd;
 	cg_intel_feed *intel; /* [intel.NAME] (share/intel_feed.h) */
+	/* [national]: the malware report to the national centre; on false:
+	 * no such section (share/natreport_send.h) */
+	cg_natsend_conf national;
 	size_t nintel;
 } cg_serve_config;
 

@@ -41,6 +41,7 @@
 #include "api/policy.h"
 #include "syslog/syslog.h"
 #include "share/intel_feed.h"
+#include "share/natreport_send.h"
 #include "api/throttle.h"
 #include "api/users.h"
 #include "store/store.h"
@@ -216,6 +217,7 @@ typedef struct cg_serve_opts {
 	const cg_fwd_dest *fwd;    /* syslog destinations (forward_job.h) */
 	size_t nfwd;
 	const cg_intel_feed *intel; /* intelligence sources pulled (intel_job.h) */
+	cg_natsend_conf national;   /* [national] (natreport_job.h) */
 	size_t nintel;
 } cg_serve_opts;
 

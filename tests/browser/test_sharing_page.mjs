@@ -3,12 +3,14 @@
  * sees the intelligence sources (an imported STIX file with its counts, a
  * scheduled TAXII source that cannot be reached with its error and a
  * "pull now" that reaches the API), the syslog destination with its
- * backlog and error, the TAXII collections partners pull, and the export
- * links; in Vietnamese and in English. A source name written by someone
+ * backlog and error, the failed delivery of the national malware report
+ * (a receiver that is not there) with its error, the TAXII collections
+ * partners pull, and the export links; in Vietnamese and in English. A source name written by someone
  * else is shown as text, never run. The page is in the admin menu only.
  * Screenshots in build/test-logs/.
  */
 import { writeFileSync, mkdtempSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tap, startServer, launchBrowser, newPage, uiLogin, apiLogin, call, cli, screenshots } from "./lib.mjs";
@@ -17,9 +19,13 @@ const T = tap();
 const cleanups = [];
 const tmp = mkdtempSync(join(tmpdir(), "canhgac-sharing-"));
 const cfg = join(tmp, "canhgac.ini");
-/* port 1 on loopback: nothing listens, both fail at once */
+/* port 1 on loopback: nothing listens, all three fail at once */
+execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(tmp, "k.pem"), "-out", join(tmp, "c.pem"),
+	"-days", "30", "-subj", "/CN=So KHCN/C=VN"], { stdio: "ignore" });
 writeFileSync(cfg, "[intel.tinh-ban]\nkind = taxii\nurl = http://127.0.0.1:1/taxii2/api/collections/x/\ninterval = 3600\n\n" +
-	"[forward.siem]\nurl = tcp://127.0.0.1:1\nformat = cef\n");
+	"[forward.siem]\nurl = tcp://127.0.0.1:1\nformat = cef\n\n" +
+	`[reports]\nformats = docx\nsign_key = ${join(tmp, "k.pem")}\nsign_cert = ${join(tmp, "c.pem")}\n\n` +
+	"[national]\nurl = http://127.0.0.1:1/bao-cao\ninterval = 3600\n");
 const srv = await startServer(["--config", cfg]);
 cleanups.push(() => srv.stop());
 const pw = srv.addUser("quantri", "admin");
@@ -53,6 +59,14 @@ for (let i = 0; i < 150; i++) { // the unreachable SIEM keeps its backlog
 	await new Promise((r2) => setTimeout(r2, 200));
 }
 T.ok(dest, "API: the unreachable SIEM has a backlog and an error", dest);
+let natd = null;
+for (let i = 0; i < 300; i++) { // the national report's first delivery fails
+	const r = await call(srv.url, admin, "GET", "/national/deliveries");
+	natd = (r.json.items || [])[0];
+	if (natd) break;
+	await new Promise((r2) => setTimeout(r2, 200));
+}
+T.ok(natd && !natd.ok && /127\.0\.0\.1/.test(natd.error || ""), "API: the failed national delivery is recorded", natd);
 
 const { context, close } = await launchBrowser();
 cleanups.unshift(close);
@@ -79,6 +93,14 @@ await T.step("the syslog destination with its backlog and error", async () => {
 	if (cells[0] !== "siem" || cells[2] !== String(dest.backlog) || cells[5] !== dest.last_error)
 		throw new Error(JSON.stringify(cells));
 	return (await page.textContent("#share-forwarding thead")).includes("Còn chờ gửi");
+});
+await T.step("the national report's failed delivery with its error", async () => {
+	await page.waitForSelector("#share-national tbody tr");
+	const cells = await page.$$eval("#share-national tbody tr:first-child td", (tds) => tds.map((td) => td.textContent));
+	/* period, time, result, HTTP, answer / error */
+	if (cells[0] !== natd.period || cells[2] !== "Lỗi" || cells[4] !== natd.error)
+		throw new Error(JSON.stringify(cells));
+	return true;
 });
 await T.step("the TAXII collections and the export links", async () => {
 	await page.waitForSelector("#share-taxii tbody tr");

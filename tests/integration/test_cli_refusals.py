@@ -71,6 +71,16 @@ BAD_USAGE = {
                     ["--out", "b.json", "--since", "2026-11-02", "--until", "2026-11-01"],
                     ["--out", "b.json", "--sign", "k.pem"], ["--out", "b.json", "--cert", "c.pem"],
                     ["--out", "b.json", "--sign", "no-such.pem", "--cert", "no-such.crt"]],
+    "export national-report": [[], ["--out", "n.json"], ["--period", "2026-11"],
+                               ["extra", "--period", "2026-11", "--out", "n.json"],
+                               ["--period", "2026-13", "--out", "n.json"],
+                               ["--period", "2026", "--out", "n.json"],
+                               ["--period", "2026-11", "--out", "n.json", "--format", "csv"],
+                               ["--period", "2026-11", "--out", "n.json", "--sign", "k.pem"],
+                               ["--period", "2026-11", "--out", "n.json", "--cert", "c.pem"],
+                               ["--period", "2026-11", "--out", "n.json", "--map", "no-such.map"],
+                               ["--period", "2026-11", "--out", "n.json", "--sign", "no-such.pem",
+                                "--cert", "no-such.crt"]],
     "export misp": [[], ["extra", "--out", "e.json"], ["--out", "e.json", "--tlp", "white"],
                     ["--push", "http://127.0.0.1:9"], ["--push", "ftp://127.0.0.1/", "--key-file", "k"],
                     ["--out", "e.json", "--distribution", "5"], ["--out", "e.json", "--sharing-group", "3"],
@@ -134,9 +144,15 @@ def commands():
     rc, out, _ = run(["help", "--lang", "en"], cwd="/")
     names = []
     for line in out.splitlines():
-        # "  %-18s %s": the name is in the first column
+        # "  %-18s %s": the name is in the first column, lower-case words
+        # (a longer name pushes the summary, which starts with a capital)
         if line.startswith("  ") and len(line) > 21 and line[2] != " ":
-            names.append(line[2:20].strip())
+            words = []
+            for w in line[2:].split(" "):
+                if not w or not re.match(r"^[a-z][a-z0-9-]*$", w):
+                    break
+                words.append(w)
+            names.append(" ".join(words))
     return names
 
 

@@ -84,6 +84,10 @@ import sqlite3  # noqa: E402
 with sqlite3.connect(os.path.join(srv.data_dir, "canhgac.db")) as db:
     db.execute("UPDATE events SET received_at = 1741564800000 WHERE seq <= 100")  # 2025-03-10
     db.execute("INSERT INTO incident_notices VALUES(?, 'escalation', 'due', 1741564800000)", (case["id"],))
+    # a delivery of the national malware report, its answer with Vietnamese text
+    db.execute("INSERT INTO national_deliveries(period, format, url, at, ok, http_status, answer, error,"
+               " sha256, bytes) VALUES('2026-11', 'xml', 'https://127.0.0.1:1/', 1764547200000, 1, 200,"
+               " '{\"status\": \"đã nhận\"}', NULL, ?, 1234)", ("ab" * 32,))
 
 
 def copy():
@@ -96,6 +100,8 @@ def copy():
 r, tables = copy()
 t.ok(r.returncode == 0 and tables and all(x["match"] for x in tables.values()),
      "store copy: every table's rows and checksum match", (r.returncode, r.stderr, tables))
+t.ok(tables.get("national_deliveries", {}).get("dest_rows") == 1,
+     "the national report's delivery is copied", tables.get("national_deliveries"))
 t.ok(subprocess.run(["psql", "-X", "-At", pg_url, "-c",
                     "SELECT count(*) FROM events_2025_03"], capture_output=True, text=True).stdout.strip() == "100",
      "events that arrived in an older month are copied into its partition")

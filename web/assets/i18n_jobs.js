@@ -33,6 +33,7 @@ Object.assign(CG_STRINGS.vi, {
 	job_desc_reports: "Lập báo cáo định kỳ (tháng, sáu tháng, năm)",
 	job_desc_forward: "Chuyển tiếp sự kiện tới SIEM qua syslog",
 	job_desc_intel: "Lấy tin tình báo mối đe dọa (TAXII, MISP) theo lịch",
+	job_desc_national_report: "Gửi báo cáo thống kê mã độc (đã ký số) tới Trung tâm giám sát quốc gia",
 	jobs_none: "Chưa có tác vụ nền nào.",
 });
 
@@ -65,5 +66,6 @@ Object.assign(CG_STRINGS.en, {
 	job_desc_reports: "Periodic reports (monthly, six-monthly, annual)",
 	job_desc_forward: "Forwarding of events to a SIEM over syslog",
 	job_desc_intel: "Scheduled pull of threat intelligence (TAXII, MISP)",
+	job_desc_national_report: "Signed malware-statistics report to the national monitoring centre",
 	jobs_none: "No background jobs yet.",
 });

@@ -35,6 +35,16 @@ Object.assign(CG_STRINGS.vi, {
 	share_kind_misp: "MISP",
 	share_kind_misp_feed: "Nguồn cấp MISP",
 	share_none: "Không",
+	share_nat_title: "Báo cáo thống kê mã độc gửi Trung tâm giám sát quốc gia",
+	share_nat_note: "Mỗi lần gửi (đã ký số) và câu trả lời của Trung tâm; lần gửi lỗi được thử lại tự động.",
+	share_nat_none: "Chưa gửi lần nào (cần mục [national] trong tệp cấu hình).",
+	share_col_period: "Kỳ",
+	share_col_at: "Thời điểm",
+	share_col_result: "Kết quả",
+	share_col_http: "HTTP",
+	share_col_answer: "Trả lời / lỗi",
+	share_nat_ok: "Đã nhận",
+	share_nat_failed: "Lỗi",
 });
 
 Object.assign(CG_STRINGS.en, {
@@ -71,4 +81,14 @@ Object.assign(CG_STRINGS.en, {
 	share_kind_misp: "MISP",
 	share_kind_misp_feed: "MISP feed",
 	share_none: "None",
+	share_nat_title: "Malware statistics to the national monitoring centre",
+	share_nat_note: "Each (signed) delivery and the centre's answer; a failed one is retried automatically.",
+	share_nat_none: "Nothing sent yet (needs a [national] section in the configuration).",
+	share_col_period: "Period",
+	share_col_at: "Time",
+	share_col_result: "Result",
+	share_col_http: "HTTP",
+	share_col_answer: "Answer / error",
+	share_nat_ok: "Accepted",
+	share_nat_failed: "Failed",
 });

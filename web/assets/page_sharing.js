@@ -7,6 +7,8 @@
  *     now" for the scheduled TAXII and MISP sources (POST /intel/pull);
  *   - syslog destinations (GET /forwarding): events sent, the backlog
  *     (events stored after the destination's cursor) and the last error;
+ *   - the malware-statistics reports sent to the national monitoring
+ *     centre (GET /national/deliveries): each attempt and its answer;
  *   - the TAXII 2.1 collections partners pull (GET /taxii2/api/collections/
  *     with the TAXII media type) and the STIX and MISP exports.
  * Every value shown is written by someone else (a partner's source name,
@@ -15,10 +17,11 @@
 "use strict";
 
 async function pageSharing(main) {
-	const intel = el("div"), fwd = el("div"), taxii = el("div");
+	const intel = el("div"), fwd = el("div"), taxii = el("div"), nat = el("div");
 	main.append(pageHeader(t("share_title")), el("p", { class: "muted" }, t("share_intro")),
 		el("h2", null, t("share_intel_title")), intel,
 		el("h2", null, t("share_fwd_title")), fwd,
+		el("h2", null, t("share_nat_title")), nat,
 		el("h2", null, t("share_taxii_title")), taxii,
 		el("h2", null, t("share_export_title")),
 		el("section", { class: "panel", id: "share-exports" },
@@ -68,6 +71,23 @@ async function pageSharing(main) {
 			clear(fwd).appendChild(notice("error", errorText(e)));
 		}
 	};
+	const loadNat = async () => {
+		try {
+			const res = await api("GET", "/national/deliveries", { query: { limit: 24 } });
+			const items = res.items || [];
+			clear(nat).append(el("section", { class: "panel", id: "share-national" },
+				el("p", { class: "muted" }, t(items.length ? "share_nat_note" : "share_nat_none")),
+				items.length ? table([
+					{ label: t("share_col_period"), value: (d) => el("span", { class: "mono" }, d.period) },
+					{ label: t("share_col_at"), class: "nowrap", value: (d) => timeEl(d.at) },
+					{ label: t("share_col_result"), value: (d) => d.ok ? badge(t("share_nat_ok"), "ok") : badge(t("share_nat_failed"), "sev-high") },
+					{ label: t("share_col_http"), class: "num", value: (d) => d.http_status ? String(d.http_status) : "" },
+					{ label: t("share_col_answer"), class: "summary", value: (d) => errCell(d.ok ? d.answer : (d.error || d.answer)) },
+				], items) : ""));
+		} catch (e) {
+			clear(nat).appendChild(notice("error", errorText(e)));
+		}
+	};
 	const loadTaxii = async () => {
 		try {
 			const res = await fetch("/taxii2/api/collections/", { headers: { Accept: "application/taxii+json;version=2.1" }, credentials: "same-origin", cache: "no-store" });
@@ -84,7 +104,7 @@ async function pageSharing(main) {
 			clear(taxii).appendChild(notice("error", errorText(e)));
 		}
 	};
-	const load = async () => { await Promise.all([loadIntel(), loadFwd(), loadTaxii()]); };
+	const load = async () => { await Promise.all([loadIntel(), loadFwd(), loadNat(), loadTaxii()]); };
 	await load();
 	autoRefresh(load);
 }

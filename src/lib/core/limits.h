@@ -723,4 +723,18 @@
 #define CG_INTEL_FEED_MAX_EVENTS 1000000
 #define CG_INTEL_FEED_EVENTS_PER_PULL 2000
 
+/* The national malware-statistics report's field mapping
+ * (rules/share/national-malware.map, share/natreport.h): lines mapped,
+ * the length of an element or key name, and the map file's size. */
+#define CG_NATMAP_MAX_FIELDS 64
+#define CG_NATMAP_NAME_MAX 64
+#define CG_NATMAP_MAX_FILE (64u * 1024u)
+/* The report document itself (512 agencies of a few hundred bytes). */
+#define CG_NATREPORT_MAX_DOC (4u << 20)
+/* A delivery's URL, the centre's answer and the error kept with it
+ * (store_natreport.h), and how much of an answer is read. */
+#define CG_NATDELIV_TEXT_MAX 2048
+#define CG_NATDELIV_ANSWER_MAX (64u * 1024u)
+#define CG_NATDELIV_TIMEOUT_S 60
+
 #endif

@@ -131,6 +131,8 @@ typedef struct cg_store_ops {
 	const struct cg_store_fwd_ops *fwd;
 	/* threat intelligence in: backend_intel.h */
 	const struct cg_store_intel_ops *intel;
+	/* deliveries to the national centre: backend_natreport.h */
+	const struct cg_store_natreport_ops *natreport;
 	/* public report form (store.h) */
 	cg_err (*challenge_issue)(cg_store_impl *st, const char *id, const char *client,
 	                          int64_t now_ms, int64_t expires_ms, int64_t since_ms, int64_t max);

@@ -229,6 +229,12 @@ static const col fwd_cols[] = {
     {"last_error", K_TEXT}, {"error_at", K_INT}, {NULL, K_INT},
 };
 
+static const col natdeliv_cols[] = {
+    {"id", K_INT},          {"period", K_TEXT},  {"format", K_TEXT}, {"url", K_TEXT},
+    {"at", K_INT},          {"ok", K_INT},       {"http_status", K_INT}, {"answer", K_TEXT},
+    {"error", K_TEXT},      {"sha256", K_TEXT},  {"bytes", K_INT},   {NULL, K_INT},
+};
+
 static const col intel_src_cols[] = {
     {"name", K_TEXT},       {"kind", K_TEXT},    {"cursor", K_TEXT}, {"last_pull", K_INT},
     {"last_error", K_TEXT}, {"error_at", K_INT}, {NULL, K_INT},
@@ -279,6 +285,8 @@ static const table tables[] = {
     /* imported intelligence: a moved province keeps matching it */
     {"intel_sources", "name", NULL, intel_src_cols},
     {"intel_indicators", "id", "id", intel_ind_cols},
+    /* the record of what the national centre was sent and answered */
+    {"national_deliveries", "id", "id", natdeliv_cols},
 };
 #define N_TABLES (sizeof tables / sizeof tables[0])
 _Static_assert(N_TABLES <= CG_COPY_MAX_TABLES, "the copy report holds every table");

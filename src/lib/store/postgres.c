@@ -603,6 +603,21 @@ static const char *const migrations[] = {
     /* a DNS upload's bytes: its chunks in the blob store, in order, a
      * JSON array of [sha256, size] (server/dns_upload.c) */
     "ALTER TABLE dns_uploads ADD COLUMN chunks text NOT NULL DEFAULT '[]';",
+    /* the malware statistics sent to the national monitoring centre
+     * (store_natreport.h): one row per delivery attempt and its answer */
+    "CREATE TABLE national_deliveries ("
+    " id bigserial PRIMARY KEY,"
+    " period text NOT NULL,"
+    " format text NOT NULL,"
+    " url text NOT NULL,"
+    " at bigint NOT NULL,"
+    " ok bigint NOT NULL,"
+    " http_status bigint,"
+    " answer text,"
+    " error text,"
+    " sha256 text NOT NULL,"
+    " bytes bigint NOT NULL);"
+    "CREATE INDEX national_deliveries_period ON national_deliveries(period, ok);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -3180,6 +3195,8 @@ static cg_err pg_alert_update(cg_store_impl *st, const char *id, const json_t *u
 #include "postgres_fwd.c"
 #include "backend_intel.h"
 #include "postgres_intel.c"
+#include "backend_natreport.h"
+#include "postgres_natreport.c"
 /* ---- triage of events ---------------------------------------------------- */
 
 /* One event's change inside the caller's transaction: the event row is
@@ -4051,6 +4068,7 @@ const cg_store_ops cg_store_postgres_ops = {
     .reports = &pg_reports_ops,
     .fwd = &pg_fwd_ops,
     .intel = &pg_intel_ops,
+    .natreport = &pg_natreport_ops,
     .challenge_issue = pg_challenge_issue,
     .challenge_consume = pg_challenge_consume,
     .public_report_add = pg_public_report_add,

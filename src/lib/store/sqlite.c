@@ -490,6 +490,21 @@ static const char *const migrations[] = {
     /* a DNS upload's bytes: its chunks in the blob store, in order, a
      * JSON array of [sha256, size] (server/dns_upload.c) */
     "ALTER TABLE dns_uploads ADD COLUMN chunks TEXT NOT NULL DEFAULT '[]';",
+    /* the malware statistics sent to the national monitoring centre
+     * (store_natreport.h): one row per delivery attempt and its answer */
+    "CREATE TABLE national_deliveries ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " period TEXT NOT NULL,"
+    " format TEXT NOT NULL,"
+    " url TEXT NOT NULL,"
+    " at INTEGER NOT NULL,"
+    " ok INTEGER NOT NULL,"
+    " http_status INTEGER,"
+    " answer TEXT,"
+    " error TEXT,"
+    " sha256 TEXT NOT NULL,"
+    " bytes INTEGER NOT NULL);"
+    "CREATE INDEX national_deliveries_period ON national_deliveries(period, ok);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -3158,6 +3173,8 @@ static cg_err sq_alert_update(cg_store_impl *st, const char *id, const json_t *u
 #include "sqlite_fwd.c"
 #include "backend_intel.h"
 #include "sqlite_intel.c"
+#include "backend_natreport.h"
+#include "sqlite_natreport.c"
 /* ---- triage of events ---------------------------------------------------- */
 
 static const char SQL_TR_EVENT[] = "SELECT agency_id, time, severity FROM events WHERE seq=?";
@@ -4034,6 +4051,7 @@ const cg_store_ops cg_store_sqlite_ops = {
 	.reports = &sq_reports_ops,
 	.fwd = &sq_fwd_ops,
 	.intel = &sq_intel_ops,
+	.natreport = &sq_natreport_ops,
 	.challenge_issue = sq_challenge_issue,
 	.challenge_consume = sq_challenge_consume,
 	.public_report_add = sq_public_report_add,

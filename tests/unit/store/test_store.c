@@ -531,6 +531,7 @@ TEST(migration_backfill)
 	                   " DROP TABLE reports;"
 	                   " DROP TABLE fwd_cursors;"
 	                   " DROP TABLE intel_indicators; DROP TABLE intel_sources;"
+	                   " DROP TABLE national_deliveries;"
 	                   " DELETE FROM schema_version WHERE version >= 2",
 	                   NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);

@@ -1,0 +1,79 @@
+/*
+ * sqlite_natreport.c - the SQLite backend's record of deliveries to the
+ * national centre (backend_natreport.h). Part of sqlite.c's translation
+ * unit (included at its end), using sqlite_state.c's statement helpers.
+ */
+static cg_err sqn_add(cg_store_impl *st, const cg_natdeliv *d)
+{
+	conn *c = writer_get(st);
+	cg_err err = CG_OK;
+	sqlite3_stmt *s = st_prep(c,
+	                          "INSERT INTO national_deliveries(period, format, url, at, ok,"
+	                          " http_status, answer, error, sha256, bytes)"
+	                          " VALUES(?,?,?,?,?,?,?,?,?,?)",
+	                          &err);
+	if (s) {
+		bind_str(s, 1, d->period);
+		bind_str(s, 2, d->format);
+		bind_str(s, 3, d->url);
+		sqlite3_bind_int64(s, 4, d->at_ms);
+		sqlite3_bind_int64(s, 5, d->ok ? 1 : 0);
+		sqlite3_bind_int64(s, 6, d->http_status);
+		bind_str(s, 7, d->answer);
+		bind_str(s, 8, d->error);
+		bind_str(s, 9, d->sha256);
+		sqlite3_bind_int64(s, 10, d->bytes);
+		err = st_done(c, s);
+	}
+	writer_put(st);
+	return err;
+}
+
+static cg_err sqn_list(cg_store_impl *st, const char *period, int64_t limit, json_t **items)
+{
+	conn *c = reader_get(st);
+	cg_err err = CG_OK;
+	sqlite3_stmt *s = st_prep(c,
+	                          "SELECT id, period, format, url, at, ok, http_status, answer,"
+	                          " error, sha256, bytes FROM national_deliveries"
+	                          " WHERE ? IS NULL OR period=? ORDER BY id DESC LIMIT ?",
+	                          &err);
+	json_t *arr = json_array();
+	if (s) {
+		bind_str(s, 1, period);
+		bind_str(s, 2, period);
+		sqlite3_bind_int64(s, 3, limit);
+		int rc;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			json_t *o = json_object();
+			json_object_set_new(o, "id", json_integer(sqlite3_column_int64(s, 0)));
+			json_object_set_new(o, "period", col_str(s, 1));
+			json_object_set_new(o, "format", col_str(s, 2));
+			json_object_set_new(o, "url", col_str(s, 3));
+			json_object_set_new(o, "at", col_time(s, 4));
+			json_object_set_new(o, "ok", json_boolean(sqlite3_column_int64(s, 5) != 0));
+			json_object_set_new(o, "http_status",
+			                    json_integer(sqlite3_column_int64(s, 6)));
+			json_object_set_new(o, "answer", col_str(s, 7));
+			json_object_set_new(o, "error", col_str(s, 8));
+			json_object_set_new(o, "sha256", col_str(s, 9));
+			json_object_set_new(o, "bytes", json_integer(sqlite3_column_int64(s, 10)));
+			json_array_append_new(arr, o);
+		}
+		if (rc != SQLITE_DONE)
+			err = db_err(c->db, sqlite3_extended_errcode(c->db));
+		sqlite3_finalize(s);
+	}
+	reader_put(st, c);
+	if (err) {
+		json_decref(arr);
+		return err;
+	}
+	*items = arr;
+	return CG_OK;
+}
+
+static const cg_store_natreport_ops sq_natreport_ops = {
+    .add = sqn_add,
+    .list = sqn_list,
+};
