@@ -1,5 +1,5 @@
 /* libFuzzer target: the national malware report's field mapping
- * (rules/share/national-malware.map, lib/share/natreport.c): an
+ * (rules/national/national-malware.map, lib/share/natreport.c): an
  * operator's edited file, or one from a rule bundle. */
 #include <stddef.h>
 #include <stdint.h>

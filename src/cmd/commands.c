@@ -203,7 +203,7 @@ const cg_command cg_commands[] = {
 	  "  --period YYYY-MM    the month\n"
 	  "  -o, --out FILE      the document; with --sign also FILE.p7s\n"
 	  "  --format FORMAT     json (default) or xml\n"
-	  "  --map FILE          the field names (default rules/share/national-malware.map)\n"
+	  "  --map FILE          the field names (default rules/national/national-malware.map)\n"
 	  "  --sign KEY          a detached CMS signature (FILE.p7s) with this PEM key\n"
 	  "  --cert FILE         the signer's certificate\n"
 	  "  --province NAME     the province named in the document\n"

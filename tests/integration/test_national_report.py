@@ -25,7 +25,7 @@ t = Tap()
 tmp = tempfile.mkdtemp(prefix="canhgac-natreport.")
 data = os.path.join(tmp, "data")
 os.mkdir(data)
-MAP = os.path.join(SRC, "rules", "share", "national-malware.map")
+MAP = os.path.join(SRC, "rules", "national", "national-malware.map")
 
 
 def run(*args):

@@ -724,7 +724,7 @@
 #define CG_INTEL_FEED_EVENTS_PER_PULL 2000
 
 /* The national malware-statistics report's field mapping
- * (rules/share/national-malware.map, share/natreport.h): lines mapped,
+ * (rules/national/national-malware.map, share/natreport.h): lines mapped,
  * the length of an element or key name, and the map file's size. */
 #define CG_NATMAP_MAX_FIELDS 64
 #define CG_NATMAP_NAME_MAX 64

@@ -212,9 +212,9 @@ cg_err cg_natmap_load(const char *file, cg_natmap *out, cg_buf *why)
 {
 	char rp[PATH_MAX];
 	if (!file) {
-		if (cg_rules_dir("share", rp, sizeof rp - sizeof "/" NATMAP_DEFAULT)) {
+		if (cg_rules_dir("national", rp, sizeof rp - sizeof "/" NATMAP_DEFAULT)) {
 			cg_buf_reset(why);
-			cg_buf_printf(why, "no rules directory with share/ (%s)", rp);
+			cg_buf_printf(why, "no rules directory with national/ (%s)", rp);
 			return CG_ENOTFOUND;
 		}
 		size_t l = strlen(rp);

@@ -4,7 +4,7 @@
  * malware findings of each agency for a month, as a JSON or XML document.
  *
  * The centre's exact schema is not public, so the names in the document
- * are not in the code: a map file (rules/share/national-malware.map,
+ * are not in the code: a map file (rules/national/national-malware.map,
  * docs/sharing.md) says which figure goes out under which name, and an
  * operator edits it to match what the centre asks for. A figure the map
  * does not name is left out. Lines, whitespace-separated:
@@ -50,7 +50,7 @@ typedef struct cg_natmap {
 /* Parses a map; errors name file:line in why (CG_EPARSE). A map needs
  * root, list and item, and names no key twice at one level. */
 cg_err cg_natmap_parse(cg_slice text, const char *file, cg_natmap *out, cg_buf *why);
-/* Reads file, or rules/share/national-malware.map when file is NULL. */
+/* Reads file, or rules/national/national-malware.map when file is NULL. */
 cg_err cg_natmap_load(const char *file, cg_natmap *out, cg_buf *why);
 
 typedef enum cg_natreport_fmt { CG_NATREPORT_JSON, CG_NATREPORT_XML } cg_natreport_fmt;

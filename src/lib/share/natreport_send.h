@@ -28,7 +28,7 @@ typedef struct cg_natsend_conf {
 	const char *url; /* https:// (http:// only to loopback, for tests) */
 	const char *client_cert, *client_key, *ca_file; /* PEM files */
 	cg_natreport_fmt fmt;
-	const char *map;      /* NULL: rules/share/national-malware.map */
+	const char *map;      /* NULL: rules/national/national-malware.map */
 	const char *province; /* named in the document */
 	int64_t interval_s;   /* how often the job looks for a month to send */
 } cg_natsend_conf;
