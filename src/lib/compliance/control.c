@@ -141,20 +141,6 @@ static bool is_ident(cg_slice s)
 	return true;
 }
 
-/* The next space-separated word of *rest (empty at the end). */
-static cg_slice word(cg_slice *rest)
-{
-	cg_slice s = *rest;
-	size_t i = 0;
-	while (i < s.len && (s.ptr[i] == ' ' || s.ptr[i] == '\t'))
-		i++;
-	size_t b = i;
-	while (i < s.len && s.ptr[i] != ' ' && s.ptr[i] != '\t')
-		i++;
-	*rest = cg_slice_from(s.ptr + i, s.len - i);
-	return cg_slice_from(s.ptr + b, i - b);
-}
-
 static cg_err text(parser *p, cg_slice v, char *dst, size_t n, const char *key)
 {
 	if (v.len == 0)
@@ -173,7 +159,7 @@ static cg_err text(parser *p, cg_slice v, char *dst, size_t n, const char *key)
 static cg_err kinds(parser *p, cg_slice v, const cg_enum_desc *e, unsigned *mask, const char *key)
 {
 	*mask = 0;
-	for (cg_slice w = word(&v); w.len; w = word(&v)) {
+	for (cg_slice w = cg_slice_word(&v); w.len; w = cg_slice_word(&v)) {
 		int i = 0;
 		for (; e->values[i]; i++)
 			if (cg_slice_eq_cstr(w, e->values[i]))
@@ -265,9 +251,9 @@ static cg_err section(parser *p, cg_slice h)
 		return err;
 	p->in_regime = false;
 	cg_slice rest = h;
-	cg_slice kw = word(&rest);
-	cg_slice id = word(&rest);
-	if (word(&rest).len)
+	cg_slice kw = cg_slice_word(&rest);
+	cg_slice id = cg_slice_word(&rest);
+	if (cg_slice_word(&rest).len)
 		return fail(p, "bad section header");
 	if (cg_slice_eq_cstr(kw, "regime") && id.len == 0) {
 		if (p->have_regime_name || p->out->regime[0])
@@ -355,7 +341,7 @@ static cg_err control_key(parser *p, cg_slice k, cg_slice v)
 #undef TEXT
 	if (cg_slice_eq_cstr(k, "seed")) {
 		cg_slice r = v;
-		for (cg_slice w = word(&r); w.len; w = word(&r))
+		for (cg_slice w = cg_slice_word(&r); w.len; w = cg_slice_word(&r))
 			if (cg_parse_i64(w, 0, 999, &n) || w.len != 3)
 				return fail(p, "seed: '%.*s' is not a seed number (000-999)",
 				            (int)w.len, w.ptr);
@@ -396,7 +382,7 @@ static cg_err control_key(parser *p, cg_slice k, cg_slice v)
 	}
 	if (cg_slice_eq_cstr(k, "evidence")) {
 		cg_slice rest = v;
-		cg_slice w = word(&rest);
+		cg_slice w = cg_slice_word(&rest);
 		int i = 0;
 		for (; i < CG_EV_COUNT; i++)
 			if (cg_slice_eq_cstr(w, evidence_names[i]))
@@ -404,9 +390,9 @@ static cg_err control_key(parser *p, cg_slice k, cg_slice v)
 		if (i == CG_EV_COUNT)
 			return fail(p, "unknown evidence kind '%.*s'", (int)w.len, w.ptr);
 		c->evidence = (cg_evidence_kind)i;
-		cg_slice arg = word(&rest);
+		cg_slice arg = cg_slice_word(&rest);
 		if (c->evidence == CG_EV_RECORD) {
-			if (!is_ident(arg) || word(&rest).len)
+			if (!is_ident(arg) || cg_slice_word(&rest).len)
 				return fail(p,
 				            "evidence record needs one record kind (a-z, 0-9, _)");
 			cg_slice_copy(arg, c->record_kind, sizeof c->record_kind);
@@ -428,7 +414,7 @@ static cg_err control_key(parser *p, cg_slice k, cg_slice v)
 	}
 	if (cg_slice_eq_cstr(k, "notify")) {
 		c->n_notify = 0;
-		for (cg_slice w = word(&v); w.len; w = word(&v)) {
+		for (cg_slice w = cg_slice_word(&v); w.len; w = cg_slice_word(&v)) {
 			if (!is_ident(w))
 				return fail(p, "bad recipient '%.*s'", (int)w.len, w.ptr);
 			if (c->n_notify >= CG_COMPLIANCE_MAX_NOTIFY)

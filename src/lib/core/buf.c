@@ -157,6 +157,19 @@ cg_slice cg_slice_trim(cg_slice s)
 	return s;
 }
 
+cg_slice cg_slice_word(cg_slice *rest)
+{
+	cg_slice s = *rest;
+	size_t i = 0;
+	while (i < s.len && (s.ptr[i] == ' ' || s.ptr[i] == '\t'))
+		i++;
+	size_t b = i;
+	while (i < s.len && s.ptr[i] != ' ' && s.ptr[i] != '\t')
+		i++;
+	*rest = cg_slice_from(s.ptr + i, s.len - i);
+	return cg_slice_from(s.ptr + b, i - b);
+}
+
 cg_slice cg_slice_cut(cg_slice s, char sep, cg_slice *rest)
 {
 	const char *p = s.len ? memchr(s.ptr, sep, s.len) : NULL;

@@ -68,6 +68,9 @@ bool cg_slice_eq_cstr(cg_slice a, const char *s);
 bool cg_slice_starts_with(cg_slice s, cg_slice prefix);
 /* ASCII space and tab (and CR) trimmed from both ends. */
 cg_slice cg_slice_trim(cg_slice s);
+/* The next word of *rest separated by spaces or tabs (an empty slice at
+ * the end); *rest moves past it. The rule files' line parsers share it. */
+cg_slice cg_slice_word(cg_slice *rest);
 /* Splits off the text before the first `sep`; *rest gets the text after it
  * (empty slice with ptr NULL when sep is absent). */
 cg_slice cg_slice_cut(cg_slice s, char sep, cg_slice *rest);

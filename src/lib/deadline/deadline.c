@@ -166,20 +166,6 @@ __attribute__((format(printf, 2, 3))) static cg_err fail(parser *p, const char *
 	return CG_EPARSE;
 }
 
-/* The next space-separated word of *rest (empty slice at the end). */
-static cg_slice word(cg_slice *rest)
-{
-	cg_slice s = *rest;
-	size_t i = 0;
-	while (i < s.len && (s.ptr[i] == ' ' || s.ptr[i] == '\t'))
-		i++;
-	size_t b = i;
-	while (i < s.len && s.ptr[i] != ' ' && s.ptr[i] != '\t')
-		i++;
-	*rest = cg_slice_from(s.ptr + i, s.len - i);
-	return cg_slice_from(s.ptr + b, i - b);
-}
-
 static bool is_ident(cg_slice s)
 {
 	if (s.len == 0 || s.len >= CG_DEADLINE_MAX_NAME)
@@ -290,10 +276,10 @@ static cg_err rule_attr(parser *p, cg_slice kw, cg_slice rest)
 	cg_deadline_rule *r = p->cur;
 	if (cg_slice_eq_cstr(kw, "from") || cg_slice_eq_cstr(kw, "stop")) {
 		cg_case_moment m = CG_MOMENT_DETECTED;
-		cg_slice w = word(&rest);
+		cg_slice w = cg_slice_word(&rest);
 		if (parse_moment(p, w, &m))
 			return CG_EPARSE;
-		if (word(&rest).len)
+		if (cg_slice_word(&rest).len)
 			return fail(p, "one moment expected");
 		if (kw.ptr[0] == 'f') {
 			r->from = m;
@@ -306,7 +292,7 @@ static cg_err rule_attr(parser *p, cg_slice kw, cg_slice rest)
 	}
 	if (cg_slice_eq_cstr(kw, "period")) {
 		int64_t n;
-		cg_slice num = word(&rest), unit = word(&rest);
+		cg_slice num = cg_slice_word(&rest), unit = cg_slice_word(&rest);
 		if (cg_parse_i64(num, 0, 366, &n))
 			return fail(p, "period must be a number of 0 to 366");
 		if (cg_slice_eq_cstr(unit, "calendar_days"))
@@ -317,7 +303,7 @@ static cg_err rule_attr(parser *p, cg_slice kw, cg_slice rest)
 			r->unit = CG_UNIT_HOURS;
 		else
 			return fail(p, "period unit must be calendar_days, working_days or hours");
-		if (word(&rest).len)
+		if (cg_slice_word(&rest).len)
 			return fail(p, "unexpected text after the period");
 		if (n == 0 && r->unit != CG_UNIT_HOURS)
 			return fail(p, "a period of 0 is written \"0 hours\" (immediate)");
@@ -326,8 +312,8 @@ static cg_err rule_attr(parser *p, cg_slice kw, cg_slice rest)
 		return CG_OK;
 	}
 	if (cg_slice_eq_cstr(kw, "roll")) {
-		cg_slice w = word(&rest);
-		if (word(&rest).len || !(cg_slice_eq_cstr(w, "yes") || cg_slice_eq_cstr(w, "no")))
+		cg_slice w = cg_slice_word(&rest);
+		if (cg_slice_word(&rest).len || !(cg_slice_eq_cstr(w, "yes") || cg_slice_eq_cstr(w, "no")))
 			return fail(p, "roll must be yes or no");
 		r->roll = w.ptr[0] == 'y';
 		return CG_OK;
@@ -336,7 +322,7 @@ static cg_err rule_attr(parser *p, cg_slice kw, cg_slice rest)
 		/* any of the listed conditions makes the rule apply */
 		cg_slice w;
 		int n = 0;
-		while ((w = word(&rest)).len) {
+		while ((w = cg_slice_word(&rest)).len) {
 			int64_t lv;
 			if (cg_slice_eq_cstr(w, "state_secret"))
 				r->state_secret = true;
@@ -354,7 +340,7 @@ static cg_err rule_attr(parser *p, cg_slice kw, cg_slice rest)
 	}
 	if (cg_slice_eq_cstr(kw, "notify")) {
 		cg_slice w;
-		while ((w = word(&rest)).len) {
+		while ((w = cg_slice_word(&rest)).len) {
 			if (!is_ident(w))
 				return fail(p, "recipient must be a name of a-z, 0-9 and _");
 			if (r->n_notify >= CG_DEADLINE_MAX_NOTIFY)
@@ -375,15 +361,15 @@ static cg_err rule_attr(parser *p, cg_slice kw, cg_slice rest)
 static cg_err statement(parser *p, cg_slice line)
 {
 	cg_slice rest = line;
-	cg_slice kw = word(&rest);
+	cg_slice kw = cg_slice_word(&rest);
 	cg_deadline_rules *o = p->out;
 	cg_err err;
 
 	if (cg_slice_eq_cstr(kw, "rule")) {
 		if ((err = end_rule(p)))
 			return err;
-		cg_slice name = word(&rest);
-		if (!is_ident(name) || word(&rest).len)
+		cg_slice name = cg_slice_word(&rest);
+		if (!is_ident(name) || cg_slice_word(&rest).len)
 			return fail(p, "rule needs one name of a-z, 0-9 and _");
 		for (int i = 0; i < o->n_rule; i++)
 			if (cg_slice_eq_cstr(name, o->rule[i].name))
@@ -402,11 +388,11 @@ static cg_err statement(parser *p, cg_slice line)
 	if (cg_slice_eq_cstr(kw, "timezone")) {
 		if ((err = end_rule(p)))
 			return err;
-		cg_slice name = word(&rest), off = word(&rest);
+		cg_slice name = cg_slice_word(&rest), off = cg_slice_word(&rest);
 		int64_t hh, mm;
 		if (p->have_tz)
 			return fail(p, "timezone is given twice");
-		if (name.len == 0 || name.len >= CG_DEADLINE_MAX_NAME || word(&rest).len)
+		if (name.len == 0 || name.len >= CG_DEADLINE_MAX_NAME || cg_slice_word(&rest).len)
 			return fail(p, "timezone needs a name and a fixed offset (+07:00)");
 		if (off.len != 6 || (off.ptr[0] != '+' && off.ptr[0] != '-') || off.ptr[3] != ':' ||
 		    cg_parse_i64(cg_slice_from(off.ptr + 1, 2), 0, 14, &hh) ||
@@ -426,7 +412,7 @@ static cg_err statement(parser *p, cg_slice line)
 			return err;
 		cg_slice w;
 		o->weekend = 0;
-		while ((w = word(&rest)).len) {
+		while ((w = cg_slice_word(&rest)).len) {
 			int i = weekday_index(w);
 			if (i < 0)
 				return fail(p,
@@ -441,7 +427,7 @@ static cg_err statement(parser *p, cg_slice line)
 		if ((err = end_rule(p)))
 			return err;
 		int64_t y;
-		if (cg_parse_i64(word(&rest), 1970, 9999, &y))
+		if (cg_parse_i64(cg_slice_word(&rest), 1970, 9999, &y))
 			return fail(p, "year must be a number of 1970 to 9999");
 		if (cg_slice_trim(rest).len == 0)
 			return fail(p, "year %d needs the source of its dates", (int)y);
@@ -459,7 +445,7 @@ static cg_err statement(parser *p, cg_slice line)
 		if ((err = end_rule(p)))
 			return err;
 		bool workday = kw.ptr[0] == 'w';
-		cg_slice span = word(&rest), rest2;
+		cg_slice span = cg_slice_word(&rest), rest2;
 		cg_slice a = cg_slice_cut(span, '.', &rest2);
 		int32_t d0, d1;
 		int y0, y1;

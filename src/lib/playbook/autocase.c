@@ -39,19 +39,6 @@ __attribute__((format(printf, 2, 3))) static cg_err fail(parser *p, const char *
 	return CG_EPARSE;
 }
 
-static cg_slice word(cg_slice *rest)
-{
-	cg_slice s = *rest;
-	size_t i = 0;
-	while (i < s.len && (s.ptr[i] == ' ' || s.ptr[i] == '\t'))
-		i++;
-	size_t b = i;
-	while (i < s.len && s.ptr[i] != ' ' && s.ptr[i] != '\t')
-		i++;
-	*rest = cg_slice_from(s.ptr + i, s.len - i);
-	return cg_slice_from(s.ptr + b, i - b);
-}
-
 /* [a-z][a-z0-9_.-]*: names of rules, sources and kinds. */
 static bool is_ident(cg_slice s)
 {
@@ -85,7 +72,7 @@ static cg_err names(parser *p, cg_slice rest, char (*dst)[CG_AUTOCASE_MAX_NAME],
                     const char *what)
 {
 	cg_slice w;
-	while ((w = word(&rest)).len) {
+	while ((w = cg_slice_word(&rest)).len) {
 		if (!is_ident(w))
 			return fail(p, "%s: a name of a-z, 0-9, _ - and .", what);
 		if (*n >= CG_AUTOCASE_MAX_LIST)
@@ -142,7 +129,7 @@ static cg_err rule_attr(parser *p, cg_slice kw, cg_slice rest)
 		return text(p, rest, r->title_vi, sizeof r->title_vi);
 	if (cg_slice_eq_cstr(kw, "title_en"))
 		return text(p, rest, r->title_en, sizeof r->title_en);
-	w = word(&rest);
+	w = cg_slice_word(&rest);
 	if (cg_slice_trim(rest).len)
 		return fail(p, "%.*s takes one value", (int)kw.len, kw.ptr);
 	if (cg_slice_eq_cstr(kw, "min_severity")) {
@@ -190,12 +177,12 @@ static cg_err rule_attr(parser *p, cg_slice kw, cg_slice rest)
 static cg_err statement(parser *p, cg_slice line)
 {
 	cg_slice rest = line;
-	cg_slice kw = word(&rest);
+	cg_slice kw = cg_slice_word(&rest);
 	if (cg_slice_eq_cstr(kw, "rule")) {
 		cg_err err = end_rule(p);
 		if (err)
 			return err;
-		cg_slice n = word(&rest);
+		cg_slice n = cg_slice_word(&rest);
 		if (!is_ident(n) || cg_slice_trim(rest).len)
 			return fail(p, "rule NAME: a name of a-z, 0-9, _ - and .");
 		for (int i = 0; i < p->out->n_rule; i++)

@@ -58,19 +58,6 @@ __attribute__((format(printf, 2, 3))) static cg_err fail(parser *p, const char *
 	return CG_EPARSE;
 }
 
-static cg_slice word(cg_slice *rest)
-{
-	cg_slice s = *rest;
-	size_t i = 0;
-	while (i < s.len && (s.ptr[i] == ' ' || s.ptr[i] == '\t'))
-		i++;
-	size_t b = i;
-	while (i < s.len && s.ptr[i] != ' ' && s.ptr[i] != '\t')
-		i++;
-	*rest = cg_slice_from(s.ptr + i, s.len - i);
-	return cg_slice_from(s.ptr + b, i - b);
-}
-
 /* [a-z][a-z0-9_-]* shorter than CG_PLAYBOOK_MAX_NAME. */
 static bool is_ident(cg_slice s)
 {
@@ -140,7 +127,7 @@ static cg_err playbook_line(parser *p, cg_slice kw, cg_slice rest)
 {
 	cg_playbook *pb = p->pb;
 	if (cg_slice_eq_cstr(kw, "playbook")) {
-		cg_slice n = word(&rest);
+		cg_slice n = cg_slice_word(&rest);
 		if (p->named)
 			return fail(p, "one playbook a file (a second \"playbook\" line)");
 		if (!is_ident(n) || cg_slice_trim(rest).len)
@@ -157,7 +144,7 @@ static cg_err playbook_line(parser *p, cg_slice kw, cg_slice rest)
 		return text(p, rest, pb->title_en, sizeof pb->title_en);
 	if (cg_slice_eq_cstr(kw, "kind")) {
 		cg_slice k;
-		while ((k = word(&rest)).len) {
+		while ((k = cg_slice_word(&rest)).len) {
 			bool known = !p->kinds;
 			for (int i = 0; p->kinds && p->kinds[i]; i++)
 				known |= cg_slice_eq_cstr(k, p->kinds[i]);
@@ -175,7 +162,7 @@ static cg_err playbook_line(parser *p, cg_slice kw, cg_slice rest)
 	}
 	if (cg_slice_eq_cstr(kw, "system")) {
 		cg_slice d;
-		while ((d = word(&rest)).len) {
+		while ((d = cg_slice_word(&rest)).len) {
 			if (!is_domain(d))
 				return fail(
 				    p, "system: a domain of the inventory (letters, digits, - .)");
@@ -201,7 +188,7 @@ static cg_err step_line(parser *p, cg_slice kw, cg_slice rest)
 		return fail(p, "check_vi without its check_en line");
 	}
 	if (cg_slice_eq_cstr(kw, "role")) {
-		cg_slice r = word(&rest);
+		cg_slice r = cg_slice_word(&rest);
 		if (cg_slice_trim(rest).len)
 			return fail(p, "role takes one name");
 		for (int i = 0; i < CG_PB_NROLES; i++)
@@ -243,14 +230,14 @@ static cg_err step_line(parser *p, cg_slice kw, cg_slice rest)
 static cg_err statement(parser *p, cg_slice line)
 {
 	cg_slice rest = line;
-	cg_slice kw = word(&rest);
+	cg_slice kw = cg_slice_word(&rest);
 	if (cg_slice_eq_cstr(kw, "step")) {
 		cg_err err = end_step(p);
 		if (err)
 			return err;
 		if (!p->named)
 			return fail(p, "the file must start with \"playbook NAME\"");
-		cg_slice n = word(&rest);
+		cg_slice n = cg_slice_word(&rest);
 		if (!is_ident(n) || cg_slice_trim(rest).len)
 			return fail(p, "step NAME: a name of a-z, 0-9, _ and -");
 		for (int i = 0; i < p->pb->n_step; i++)

@@ -86,21 +86,6 @@ static int src_index(cg_slice s, const char *const *v, int n)
 	return -1;
 }
 
-/* The next whitespace-separated word of *line. */
-static cg_slice word(cg_slice *line)
-{
-	size_t i = 0;
-	while (i < line->len && (line->ptr[i] == ' ' || line->ptr[i] == '\t'))
-		i++;
-	size_t j = i;
-	while (j < line->len && line->ptr[j] != ' ' && line->ptr[j] != '\t')
-		j++;
-	cg_slice w = {line->ptr + i, j - i};
-	line->ptr += j;
-	line->len -= j;
-	return w;
-}
-
 static cg_err line_error(cg_buf *why, const char *file, size_t ln, const char *fmt, cg_slice w)
 {
 	cg_buf_reset(why);
@@ -140,7 +125,7 @@ cg_err cg_natmap_parse(cg_slice text, const char *file, cg_natmap *m, cg_buf *wh
 			if ((unsigned char)line.ptr[i] < 0x20 && line.ptr[i] != '\t')
 				return line_error(why, file, ln, "a control character%.*s",
 				                  CG_SLICE(""));
-		cg_slice kind = word(&line);
+		cg_slice kind = cg_slice_word(&line);
 		if (!kind.len)
 			continue;
 		bool rep = cg_slice_eq_cstr(kind, "field"), ag = cg_slice_eq_cstr(kind, "agency");
@@ -154,7 +139,7 @@ cg_err cg_natmap_parse(cg_slice text, const char *file, cg_natmap *m, cg_buf *wh
 		int src = -1;
 		cg_slice s = {0};
 		if (!single) {
-			s = word(&line);
+			s = cg_slice_word(&line);
 			src = rep ? src_index(s, rep_src, R_COUNT) : src_index(s, ag_src, A_COUNT);
 			if (src < 0)
 				return line_error(why, file, ln,
@@ -162,12 +147,12 @@ cg_err cg_natmap_parse(cg_slice text, const char *file, cg_natmap *m, cg_buf *wh
 				                      : "'%.*s' is not a figure of an agency",
 				                  s);
 		}
-		cg_slice name = word(&line);
+		cg_slice name = cg_slice_word(&line);
 		if (!name_ok(name))
 			return line_error(
 			    why, file, ln,
 			    "'%.*s' is not a name (letters, digits, _ . -, at most 64)", name);
-		cg_slice extra = word(&line);
+		cg_slice extra = cg_slice_word(&line);
 		if (extra.len)
 			return line_error(why, file, ln, "'%.*s' after the name", extra);
 		if (single) {
