@@ -49,6 +49,8 @@
 #include "core/limits.h"
 #include "store/agents_import.h"
 #include "store/figures.h"
+#include "store/infection.h"
+#include "report/report.h"
 #include <sodium.h>
 
 #define ENROLL_MAX_FAIL_IP 20 /* failed enrolments per client per window */
@@ -475,6 +477,17 @@ void api_endpoints_list(cg_req *req, cg_resp *resp)
 	cg_resp_json(resp, 200, cg_list_body(items, (int64_t)json_array_size(items)));
 }
 
+/* The infection members of a coverage row: the hosts and the index of
+ * store/infection.h, the same number the reports give. */
+static void infection_members(json_t *row, int64_t mw, int64_t dns, int64_t declared)
+{
+	json_object_set_new(row, "malware_hosts", json_integer(mw));
+	json_object_set_new(row, "dns_hosts", json_integer(dns));
+	json_object_set_new(row, "infected", json_integer(mw + dns));
+	json_object_set_new(row, "infection_index",
+	                    json_real(cg_infection_index(mw + dns, declared)));
+}
+
 void api_coverage(cg_req *req, cg_resp *resp)
 {
 	int64_t days = 0;
@@ -482,8 +495,29 @@ void api_coverage(cg_req *req, cg_resp *resp)
 		return;
 	if (!days)
 		days = 30;
-	/* whole UTC days, today included: the overview's window (figures.h) */
-	int64_t now = cg_time_now_ms(), since = (now / 86400000LL - (days - 1)) * 86400000LL;
+	/* the infection index's period (store/infection.h): a calendar month
+	 * when asked, the reports' and the national centre's; else the last
+	 * days whole UTC days, today included: the overview's window */
+	int64_t now = cg_time_now_ms(), since, until;
+	const char *month = cg_req_arg(req, "period");
+	cg_period cur, prev;
+	if (month && cg_req_arg(req, "days")) {
+		cg_resp_error(resp, 400, "period and days: one or the other", NULL);
+		return;
+	}
+	if (month && cg_period_parse(CG_REPORT_MONTHLY, month, &cur, &prev)) {
+		cg_resp_json(resp, 400,
+		             json_pack("{s:s,s:s,s:s}", "error", "period must be a month (2026-11)",
+		                       "code", "invalid", "field", "period"));
+		return;
+	}
+	if (month) {
+		since = cur.from_ms;
+		until = cur.to_ms;
+		days = (until - since) / 86400000LL;
+	} else {
+		cg_infection_window(now, days, &since, &until);
+	}
 	json_t *agencies = NULL, *agents = NULL;
 	int64_t total = 0;
 	if (cg_store_inv_list(req->srv->store, &req->scope, CG_RES_AGENCY, NULL, 500, 0, &agencies,
@@ -495,8 +529,8 @@ void api_coverage(cg_req *req, cg_resp *resp)
 		return;
 	}
 	/* a count that could not be made is an error, never a clean 0 */
-	json_t *malware = NULL;
-	if (cg_fig_malware_hosts(req->srv->store, &req->scope, since, &malware)) {
+	cg_infection_hosts inf;
+	if (cg_infection_count(req->srv->store, &req->scope, since, until, &inf)) {
 		json_decref(agencies);
 		json_decref(agents);
 		cg_resp_error(resp, 500, "cannot compute coverage", NULL);
@@ -505,38 +539,40 @@ void api_coverage(cg_req *req, cg_resp *resp)
 	json_t *out = json_array();
 	size_t i;
 	json_t *ag;
-	int64_t t_decl = 0, t_enr = 0, t_inf = 0, t_onl = 0;
+	int64_t t_decl = 0, t_enr = 0, t_mw = 0, t_dns = 0, t_onl = 0;
 	json_array_foreach(agencies, i, ag) {
 		int64_t id = json_integer_value(json_object_get(ag, "id"));
 		int64_t declared = json_integer_value(json_object_get(ag, "declared_endpoints"));
 		int64_t enrolled = 0, online = 0;
 		cg_fig_agents(agents, id, &enrolled, &online);
-		char key[32];
-		snprintf(key, sizeof key, "%lld", (long long)id);
-		int64_t infected = json_integer_value(json_object_get(malware, key));
+		int64_t mw = cg_infection_of(inf.malware, id), dns = cg_infection_of(inf.dns, id);
 		t_decl += declared;
 		t_enr += enrolled;
 		t_onl += online;
-		t_inf += infected;
-		json_array_append_new(out, json_pack(
-			"{s:I,s:O,s:I,s:I,s:I,s:o,s:I,s:o}", "agency_id", (json_int_t)id, "name",
-			json_object_get(ag, "name"), "declared_endpoints", (json_int_t)declared,
-			"enrolled", (json_int_t)enrolled, "online", (json_int_t)online, "coverage",
-			declared > 0 ? json_real((double)enrolled / (double)declared) : json_null(),
-			"infected", (json_int_t)infected, "infection_index",
-			enrolled > 0 ? json_real((double)infected / (double)enrolled) : json_null()));
+		t_mw += mw;
+		t_dns += dns;
+		json_t *row = json_pack(
+		    "{s:I,s:O,s:I,s:I,s:I,s:o}", "agency_id", (json_int_t)id, "name",
+		    json_object_get(ag, "name"), "declared_endpoints", (json_int_t)declared,
+		    "enrolled", (json_int_t)enrolled, "online", (json_int_t)online, "coverage",
+		    declared > 0 ? json_real((double)enrolled / (double)declared) : json_null());
+		infection_members(row, mw, dns, declared);
+		json_array_append_new(out, row);
 	}
 	json_decref(agencies);
 	json_decref(agents);
-	json_decref(malware);
-	cg_resp_json(resp, 200, json_pack("{s:I,s:o,s:{s:I,s:I,s:I,s:I,s:o,s:o}}", "days",
-					  (json_int_t)days, "items", out, "totals",
-					  "declared_endpoints", (json_int_t)t_decl, "enrolled",
-					  (json_int_t)t_enr, "online", (json_int_t)t_onl,
-					  "infected", (json_int_t)t_inf, "coverage",
-					  t_decl > 0 ? json_real((double)t_enr / (double)t_decl) : json_null(),
-					  "infection_index",
-					  t_enr > 0 ? json_real((double)t_inf / (double)t_enr) : json_null()));
+	cg_infection_free(&inf);
+	json_t *tot =
+	    json_pack("{s:I,s:I,s:I,s:o}", "declared_endpoints", (json_int_t)t_decl, "enrolled",
+	              (json_int_t)t_enr, "online", (json_int_t)t_onl, "coverage",
+	              t_decl > 0 ? json_real((double)t_enr / (double)t_decl) : json_null());
+	infection_members(tot, t_mw, t_dns, t_decl);
+	char from_s[32], to_s[32];
+	cg_time_format(since, from_s, sizeof from_s);
+	cg_time_format(until, to_s, sizeof to_s);
+	cg_resp_json(resp, 200,
+	             json_pack("{s:I,s:s,s:s,s:o,s:o}", "days", (json_int_t)days, "from", from_s,
+	                       "to", to_s, "items", out, "totals", tot));
 }
 
 /* ---- routes (gathered by routes.c; who may call each: api/policy.h) --- */

@@ -101,16 +101,17 @@ try:
     st, itok, _ = srv.req("POST", "/api/v1/tokens", {"name": "scanner", "scope": "ingest", "agency_id": aid})
     host = ep[0]["host"] if ep else "x"
     st, res, _ = srv.req("POST", "/api/v1/events", token=itok["token"], body=[{
-        "id": "mw-1", "time": "2026-11-21T04:00:00Z", "host": host, "source": "malware",
+        "id": "mw-1", "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "host": host, "source": "malware",
         "kind": "webshell", "severity": "critical", "subject": shell, "summary": "web shell"}])
     t.ok(st == 200 and res["accepted"] == 1, "malware finding ingested", res)
     st, cov, _ = srv.req("GET", "/api/v1/coverage?days=30")
     row = [c for c in cov["items"] if c["agency_id"] == aid][0]
-    t.ok(row["infected"] == 1 and abs(row["infection_index"] - 1.0) < 1e-9,
-         "infection index 1.0 (1 infected of 1 enrolled)", row)
+    t.ok(row["infected"] == 1 and row["malware_hosts"] == 1 and row["infection_index"] == 50.0,
+         "infection index 50 (1 infected host per 2 declared endpoints, docs/infection-index.md)",
+         row)
     row2 = [c for c in cov["items"] if c["agency_id"] == other["id"]][0]
-    t.ok(row2["enrolled"] == 0 and row2["infection_index"] is None and row2["coverage"] is None,
-         "an agency with no declared endpoints and no agent: no ratios", row2)
+    t.ok(row2["enrolled"] == 0 and row2["infection_index"] == 0 and row2["coverage"] is None,
+         "an agency with no declared endpoints and no agent: no coverage, nothing infected", row2)
 
     # an officer of the other agency sees none of this
     subprocess.run([BIN, "user", "add", "officer2", "--role", "officer", "--agency", str(other["id"]),

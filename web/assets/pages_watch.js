@@ -166,6 +166,9 @@ async function pagePortals(main) {
 /* ---- endpoints, coverage and enrolment tokens ----------------------- */
 
 const pct = (x) => (x === null || x === undefined ? "–" : fmtNum(Math.round(Number(x) * 1000) / 10) + " %");
+/* the infection index is already per 100 declared endpoints, two decimals
+ * (store/infection.h): shown as the reports print it */
+const idxPct = (x) => (x === null || x === undefined ? "–" : fmtNum(Number(x)) + " %");
 
 async function pageEndpoints(main) {
 	const idx = await agencyIndex();
@@ -205,14 +208,15 @@ async function pageEndpoints(main) {
 					el("div", { class: "card" }, el("div", { class: "card-value", id: "cov-enrolled" }, fmtNum(tot.enrolled) + " / " + fmtNum(tot.declared_endpoints)), el("div", { class: "card-label" }, t("fig_enrolled_declared"))),
 					el("div", { class: "card" }, el("div", { class: "card-value" }, pct(tot.coverage)), el("div", { class: "card-label" }, t("coverage"))),
 					el("div", { class: "card" }, el("div", { class: "card-value", id: "cov-online" }, fmtNum(tot.online !== undefined ? tot.online : (cov.items || []).reduce((n, a) => n + (a.online || 0), 0))), el("div", { class: "card-label" }, t("fig_online"))),
-					el("div", { class: "card" + (tot.infected > 0 ? " card-alert" : "") }, el("div", { class: "card-value", id: "cov-malware" }, fmtNum(tot.infected)), el("div", { class: "card-label" }, t("fig_malware_hosts"))),
-					el("div", { class: "card" }, el("div", { class: "card-value" }, pct(tot.infection_index)), el("div", { class: "card-label" }, t("infection_index")))),
+					el("div", { class: "card" + (tot.infected > 0 ? " card-alert" : "") }, el("div", { class: "card-value", id: "cov-malware" }, fmtNum(tot.malware_hosts)), el("div", { class: "card-label" }, t("fig_malware_hosts"))),
+					el("div", { class: "card" }, el("div", { class: "card-value", id: "cov-infection" }, idxPct(tot.infection_index)), el("div", { class: "card-label" }, t("infection_index")))),
 				table([
 					{ label: t("col_agency"), value: (a) => el("span", { class: "strong" }, a.name) },
 					{ label: t("coverage"), value: (a) => bar(a.enrolled || 0, a.declared_endpoints || 0, fmtNum(a.enrolled) + " / " + fmtNum(a.declared_endpoints) + " (" + pct(a.coverage) + ")") },
 					{ label: t("fig_online"), class: "num", value: (a) => fmtNum(a.online) },
-					{ label: t("fig_malware_hosts"), class: "num", value: (a) => fmtNum(a.infected) },
-					{ label: t("infection_index"), class: "num infection-index", value: (a) => pct(a.infection_index) },
+					{ label: t("fig_malware_hosts"), class: "num", value: (a) => fmtNum(a.malware_hosts) },
+					{ label: t("cov_dns_hosts"), class: "num", value: (a) => fmtNum(a.dns_hosts) },
+					{ label: t("infection_index"), class: "num infection-index", value: (a) => idxPct(a.infection_index) },
 				], cov.items || [])));
 		} catch (e) { clear(coverageBox).appendChild(notice("error", errorText(e))); }
 	};

@@ -9,7 +9,9 @@
  * distinct hosts are counted per agency with a small open-addressing set
  * of (agency, host) hashes, bounded by CG_REPORT_MAX_HOSTS. Reading the
  * events once and counting in C keeps the definition of each figure in one
- * place for both store backends.
+ * place for both store backends. The infected hosts and the infection
+ * index are the exception: they are store/infection.h's, which the
+ * coverage API calls too, so the dashboard and the reports agree.
  */
 #include "report/report.h"
 
@@ -24,6 +26,7 @@
 #include "core/json.h"
 #include "core/limits.h"
 #include "core/timeutil.h"
+#include "store/infection.h"
 
 cg_err cg_report_kind_parse(const char *s, cg_report_kind *k)
 {
@@ -432,11 +435,6 @@ static int count_event(void *ud, const cg_event_row *e)
 		f->malware_events++;
 		if (kd && strstr(kd, "webshell"))
 			f->webshells++;
-		if (sev >= CG_SEV_HIGH && hs_add(&sc->hs, fnv(ag, "m", host))) {
-			f->malware_hosts++;
-			if (g)
-				g->malware_hosts++;
-		}
 	} else if (is(src, "secrets")) {
 		f->secret_docs++;
 		if (g)
@@ -445,15 +443,40 @@ static int count_event(void *ud, const cg_event_row *e)
 			f->secret_hosts++;
 	} else if (is(src, "dns")) {
 		f->dns_events++;
-		if (hs_add(&sc->hs, fnv(ag, "d", subj))) {
-			f->dns_hosts++;
-			if (g)
-				g->dns_hosts++;
-		}
 	} else if (is(src, "accounts")) {
 		f->account_findings++;
 	}
 	return 0;
+}
+
+/* The infected hosts and the infection index of the period, as the
+ * coverage API counts them (store/infection.h); the province's hosts
+ * include those of no agency. */
+static cg_err infection(cg_store *st, const cg_scope *scope, const cg_period *p, cg_report_figs *f,
+                        cg_buf *why)
+{
+	cg_infection_hosts h;
+	cg_err err = cg_infection_count(st, scope, p->from_ms, p->to_ms, &h);
+	if (err) {
+		if (why) {
+			cg_buf_reset(why);
+			cg_buf_printf(why, "counting the infected hosts: %s", cg_store_errmsg());
+		}
+		return err;
+	}
+	const char *k;
+	json_t *v;
+	json_object_foreach(h.malware, k, v) f->malware_hosts += json_integer_value(v);
+	json_object_foreach(h.dns, k, v) f->dns_hosts += json_integer_value(v);
+	for (size_t i = 0; i < f->nagencies; i++) {
+		cg_agency_figs *g = &f->agencies[i];
+		g->malware_hosts = cg_infection_of(h.malware, g->id);
+		g->dns_hosts = cg_infection_of(h.dns, g->id);
+		g->infected_hosts = g->malware_hosts + g->dns_hosts;
+		g->infection_index = cg_infection_index(g->infected_hosts, g->declared);
+	}
+	cg_infection_free(&h);
+	return CG_OK;
 }
 
 cg_err cg_report_collect(cg_store *st, const cg_scope *scope, cg_report_kind kind,
@@ -505,14 +528,7 @@ cg_err cg_report_collect(cg_store *st, const cg_scope *scope, cg_report_kind kin
 	for (size_t j = 0; j < cap; j++)
 		if (sc.sn[j].key && (sc.sn[j].last - sc.sn[j].first) / 1000 > f->web_longest_s)
 			f->web_longest_s = (sc.sn[j].last - sc.sn[j].first) / 1000;
-	for (size_t i = 0; i < f->nagencies; i++) {
-		cg_agency_figs *g = &f->agencies[i];
-		int64_t inf = g->malware_hosts + g->dns_hosts;
-		g->infection_index = g->declared > 0 ? 100.0 * (double)inf / (double)g->declared
-		                                     : (double)(inf > 0 ? 100 : 0);
-		if (g->infection_index > 100)
-			g->infection_index = 100;
-	}
+	err = infection(st, scope, p, f, why);
 out:
 	free(sc.hs.slot);
 	free(sc.urls.slot);
@@ -1014,7 +1030,7 @@ cg_err cg_report_build(cg_report_kind kind, const cg_period *cur, const cg_perio
 			snprintf(mh, sizeof mh, "%lld", (long long)g->malware_hosts);
 			snprintf(dh, sizeof dh, "%lld", (long long)g->dns_hosts);
 			snprintf(sd, sizeof sd, "%lld", (long long)g->secret_docs);
-			snprintf(ii, sizeof ii, "%.1f", g->infection_index);
+			snprintf(ii, sizeof ii, "%.2f", g->infection_index);
 			const char *cells[] = {g->name, e, mh, dh, sd, ii};
 			w.err = cg_doc_row(d, cells);
 			cats[i] = g->name;

@@ -64,7 +64,8 @@ typedef struct cg_agency_figs {
 	int64_t declared; /* endpoints the agency declared */
 	int64_t events;
 	int64_t malware_hosts, dns_hosts, secret_docs, web_findings;
-	double infection_index; /* infected hosts per 100 declared endpoints */
+	int64_t infected_hosts; /* malware_hosts + dns_hosts (store/infection.h) */
+	double infection_index; /* store/infection.h cg_infection_index */
 } cg_agency_figs;
 
 typedef struct cg_report_figs {

@@ -12,7 +12,6 @@
 
 #include <jansson.h>
 #include <limits.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -291,10 +290,10 @@ static val ag_val(const cg_agency_figs *g, int src)
 	case A_DNS_HOSTS:
 		return (val){V_INT, NULL, g->dns_hosts, 0};
 	case A_INFECTED:
-		return (val){V_INT, NULL, g->malware_hosts + g->dns_hosts, 0};
-	/* the reports' index (report.c), rounded as the document says it */
+		return (val){V_INT, NULL, g->infected_hosts, 0};
+	/* the one index (store/infection.h), already rounded to two decimals */
 	default:
-		return (val){V_REAL, NULL, 0, round(g->infection_index * 100.0) / 100.0};
+		return (val){V_REAL, NULL, 0, g->infection_index};
 	}
 }
 

@@ -20,9 +20,9 @@
  * same map serves both formats. The sources are listed in natreport.c
  * (cg_natmap_sources) and in docs/sharing.md.
  *
- * The figures are the reports' (report/report.h cg_report_collect): one
- * definition of the infection index, infected hosts (endpoint scans and
- * DNS) per 100 declared endpoints, shared with the monthly report.
+ * The figures are the reports' (report/report.h cg_report_collect); the
+ * infection index is store/infection.h's, the coverage API's too:
+ * infected hosts (endpoint scans and DNS) per 100 declared endpoints.
  */
 #ifndef CG_SHARE_NATREPORT_H
 #define CG_SHARE_NATREPORT_H

@@ -101,8 +101,8 @@ typedef struct cg_store_ops {
 	cg_err (*findings_by_day)(cg_store_impl *st, const cg_scope *scope, int64_t since_day,
 	                          json_t **out);
 	cg_err (*events_distinct)(cg_store_impl *st, const cg_scope *scope, const char *source,
-	                          const char *kind, int severity_min, int64_t since_ms, bool subject,
-	                          json_t **out);
+	                          const char *kind, int severity_min, int64_t since_ms,
+	                          int64_t until_ms, bool subject, json_t **out);
 	/* jobs (store.h): error NULL = success */
 	cg_err (*job_ensure)(cg_store_impl *st, const char *name, const char *kind,
 	                     int64_t first_run_ms);

@@ -15,6 +15,7 @@
 #include "api/triage.h"
 #include "core/json.h"
 #include "core/timeutil.h"
+#include "store/infection.h"
 
 #define DAY_MS    86400000LL
 #define PAGE      500
@@ -59,20 +60,9 @@ static cg_err each_event(cg_store *st, const cg_scope *scope, cg_event_query q,
 	return CG_OK;
 }
 
-/* The one definition of "a host with malware": a malware finding of
- * severity high or worse. */
-#define MALWARE_SEV_MIN 3
-
-cg_err cg_fig_malware_hosts(cg_store *st, const cg_scope *scope, int64_t since_ms,
-                            json_t **per_agency)
-{
-	return cg_store_events_distinct(st, scope, "malware", NULL, MALWARE_SEV_MIN, since_ms,
-	                                false, per_agency);
-}
-
 cg_err cg_fig_dns_clients(cg_store *st, const cg_scope *scope, json_t **per_agency)
 {
-	return cg_store_events_distinct(st, scope, "dns", "infected_client", 0, 0, true,
+	return cg_store_events_distinct(st, scope, "dns", "infected_client", 0, 0, INT64_MAX, true,
 	                                per_agency);
 }
 
@@ -171,8 +161,9 @@ cg_err cg_fig_overview(cg_store *st, const cg_scope *scope, const json_t *agents
 	*out = NULL;
 	json_t *ov = NULL, *dns = NULL, *days = NULL;
 	int64_t today = now_ms / DAY_MS;
-	/* the malware window is the open-findings window: whole UTC days */
-	int64_t since = (today - (CG_FIG_OPEN_DAYS - 1)) * DAY_MS;
+	/* the malware window is the open-findings window, the Điểm cuối page's */
+	int64_t since, until;
+	cg_infection_window(now_ms, CG_FIG_OPEN_DAYS, &since, &until);
 	json_t *malware = NULL;
 	cg_err err = cg_store_overview(st, scope, now_ms, &ov);
 	if (!err)
@@ -180,7 +171,7 @@ cg_err cg_fig_overview(cg_store *st, const cg_scope *scope, const json_t *agents
 	if (!err)
 		err = cg_fig_dns_clients(st, scope, &dns);
 	if (!err) /* one pass over the window for every agency */
-		err = cg_fig_malware_hosts(st, scope, since, &malware);
+		err = cg_infection_malware_hosts(st, scope, since, until, &malware);
 	if (!err)
 		err = trend(st, scope, today, &days);
 	json_t *tot = ov ? json_object_get(ov, "totals") : NULL;

@@ -15,7 +15,8 @@
  *                   open (api/triage.h cg_triage_is_open: state new);
  *                   the headline is the sum of all five severities
  *   malware hosts   distinct hosts with a malware finding of severity high
- *                   or worse in the period (agent scans)
+ *                   or worse in the period (agent scans): the endpoint
+ *                   part of the infection index (infection.h)
  *   dns clients     distinct client addresses flagged infected by a DNS log
  *                   analysis (any time: logs are uploaded after the fact)
  *
@@ -35,11 +36,6 @@
 
 /* Counts the agents of agency_id (0 = all) in a cg_store_agents_list() answer. */
 void cg_fig_agents(const json_t *agents, int64_t agency_id, int64_t *enrolled, int64_t *online);
-
-/* {"<agency id>": distinct hosts with a malware finding (high or worse)
- * since since_ms}. */
-cg_err cg_fig_malware_hosts(cg_store *st, const cg_scope *scope, int64_t since_ms,
-                            json_t **per_agency);
 
 /* {"<agency id>" or "0" (unmapped): number of distinct DNS-flagged clients}. */
 cg_err cg_fig_dns_clients(cg_store *st, const cg_scope *scope, json_t **per_agency);

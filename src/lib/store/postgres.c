@@ -2774,16 +2774,17 @@ static cg_err pg_findings_by_day(cg_store_impl *st, const cg_scope *scope, int64
 	return CG_OK;
 }
 
-/* Distinct hosts or subjects per agency (figures.c): one grouped query. */
+/* Distinct hosts or subjects per agency (figures.c, infection.c): one
+ * grouped query. */
 #define PG_DISTINCT(col)                                                                           \
 	"SELECT coalesce(agency_id, 0), count(DISTINCT " col ") FROM events"                       \
-	" WHERE source = $1 AND ($2::text IS NULL OR kind = $2) AND severity >= $3"              \
-	" AND time >= $4 AND ($5 = 0 OR agency_id = $5) AND " col " IS NOT NULL"                 \
+	" WHERE source = $1 AND ($2::text IS NULL OR kind = $2) AND severity >= $3"                \
+	" AND time >= $4 AND time < $6 AND ($5 = 0 OR agency_id = $5) AND " col " IS NOT NULL"     \
 	" AND " col " <> '' GROUP BY 1"
 
 static cg_err pg_events_distinct(cg_store_impl *st, const cg_scope *scope, const char *source,
                                  const char *kind, int severity_min, int64_t since_ms,
-                                 bool subject, json_t **out)
+                                 int64_t until_ms, bool subject, json_t **out)
 {
 	*out = NULL;
 	params p = {0};
@@ -2795,6 +2796,7 @@ static cg_err pg_events_distinct(cg_store_impl *st, const cg_scope *scope, const
 	p_int(&p, severity_min);
 	p_int(&p, since_ms);
 	p_int(&p, scope->agency_id);
+	p_int(&p, until_ms);
 	PGresult *res = NULL;
 	cg_err err =
 	    read_q(st, subject ? PG_DISTINCT("subject") : PG_DISTINCT("host"), &p, &res);

@@ -1789,17 +1789,18 @@ static cg_err sq_findings_by_day(cg_store_impl *st, const cg_scope *scope, int64
 }
 
 /* Distinct hosts or subjects per agency for the dashboard's figures
- * (figures.c): one grouped query instead of decoding every event. */
+ * (figures.c, infection.c): one grouped query instead of decoding every event. */
 #define SQL_DISTINCT(col)                                                                          \
 	"SELECT coalesce(agency_id,0), count(DISTINCT " col ") FROM events"                        \
-	" WHERE source=?1 AND (?2 IS NULL OR kind=?2) AND severity>=?3 AND time>=?4"             \
-	" AND (?5=0 OR agency_id=?5) AND " col " IS NOT NULL AND " col "<>'' GROUP BY 1"
+	" WHERE source=?1 AND (?2 IS NULL OR kind=?2) AND severity>=?3 AND time>=?4"               \
+	" AND time<?6 AND (?5=0 OR agency_id=?5) AND " col " IS NOT NULL AND " col "<>''"          \
+	" GROUP BY 1"
 static const char SQL_DISTINCT_HOST[] = SQL_DISTINCT("host");
 static const char SQL_DISTINCT_SUBJECT[] = SQL_DISTINCT("subject");
 
 static cg_err sq_events_distinct(cg_store_impl *st, const cg_scope *scope, const char *source,
                                  const char *kind, int severity_min, int64_t since_ms,
-                                 bool subject, json_t **out)
+                                 int64_t until_ms, bool subject, json_t **out)
 {
 	*out = NULL;
 	conn *c = reader_get(st);
@@ -1814,6 +1815,7 @@ static cg_err sq_events_distinct(cg_store_impl *st, const cg_scope *scope, const
 	sqlite3_bind_int(s, 3, severity_min);
 	sqlite3_bind_int64(s, 4, since_ms);
 	sqlite3_bind_int64(s, 5, scope->agency_id);
+	sqlite3_bind_int64(s, 6, until_ms);
 	json_t *res = json_object();
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {

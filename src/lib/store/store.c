@@ -216,11 +216,11 @@ cg_err cg_store_findings_by_day(cg_store *st, const cg_scope *scope, int64_t sin
 }
 
 cg_err cg_store_events_distinct(cg_store *st, const cg_scope *scope, const char *source,
-                                const char *kind, int severity_min, int64_t since_ms, bool subject,
-                                json_t **out)
+                                const char *kind, int severity_min, int64_t since_ms,
+                                int64_t until_ms, bool subject, json_t **out)
 {
 	return st->ops->events_distinct(st->impl, scope, source, kind, severity_min, since_ms,
-	                                subject, out);
+	                                until_ms, subject, out);
 }
 
 cg_err cg_store_overview(cg_store *st, const cg_scope *scope, int64_t now_ms, json_t **out)

@@ -146,10 +146,10 @@ cg_err cg_store_findings_by_day(cg_store *st, const cg_scope *scope, int64_t sin
                                 json_t **out);
 /* {"<agency id>": number of distinct hosts (or subjects) among the events
  * of `source` (and `kind` unless NULL) with severity >= severity_min and
- * time >= since_ms}; "0" counts events of no agency. */
+ * since_ms <= time < until_ms}; "0" counts events of no agency. */
 cg_err cg_store_events_distinct(cg_store *st, const cg_scope *scope, const char *source,
-                                const char *kind, int severity_min, int64_t since_ms, bool subject,
-                                json_t **out);
+                                const char *kind, int severity_min, int64_t since_ms,
+                                int64_t until_ms, bool subject, json_t **out);
 
 /* ---- users ----------------------------------------------------------- */
 
