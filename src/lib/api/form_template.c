@@ -10,7 +10,6 @@
 
 #include <dirent.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 
 #include "core/fileio.h"
 #include "core/json.h"
+#include "core/rulefile.h"
 
 typedef struct parser {
 	const char *name;
@@ -27,19 +27,8 @@ typedef struct parser {
 	unsigned seen; /* header keywords met, one bit each */
 } parser;
 
-__attribute__((format(printf, 3, 4))) static cg_err fail(parser *p, cg_err err, const char *fmt,
-                                                         ...)
-{
-	if (p->why) {
-		cg_buf_reset(p->why);
-		cg_buf_printf(p->why, "%s:%zu: ", p->name, p->line);
-		va_list ap;
-		va_start(ap, fmt);
-		cg_buf_vprintf(p->why, fmt, ap);
-		va_end(ap);
-	}
-	return err;
-}
+/* The error of the line being read: "FILE:LINE: reason" (core/rulefile.h). */
+#define fail(p, err, ...) cg_rule_error((p)->why, err, (p)->name, (p)->line, __VA_ARGS__)
 
 static cg_slice trim(cg_slice s)
 {

@@ -13,7 +13,6 @@
 #include "compliance.h"
 
 #include <dirent.h>
-#include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +22,7 @@
 #include "api/schema.h"
 #include "core/fileio.h"
 #include "core/json.h"
+#include "core/rulefile.h"
 #include "core/rulesdir.h"
 
 static const char *const status_names[CG_CS_COUNT] = {
@@ -115,18 +115,8 @@ typedef struct parser {
 	bool have_title_vi, have_title_en, have_document, have_article, have_applies, have_evidence;
 } parser;
 
-__attribute__((format(printf, 2, 3))) static cg_err fail(parser *p, const char *fmt, ...)
-{
-	if (p->why) {
-		cg_buf_reset(p->why);
-		cg_buf_printf(p->why, "%s:%zu: ", p->name, p->line);
-		va_list ap;
-		va_start(ap, fmt);
-		cg_buf_vprintf(p->why, fmt, ap);
-		va_end(ap);
-	}
-	return CG_EPARSE;
-}
+/* The error of the line being read: "FILE:LINE: reason" (core/rulefile.h). */
+#define fail(p, ...) cg_rule_error((p)->why, CG_EPARSE, (p)->name, (p)->line, __VA_ARGS__)
 
 static bool is_ident(cg_slice s)
 {

@@ -8,12 +8,12 @@
  */
 #include "autocase.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "core/fileio.h"
 #include "core/json.h"
+#include "core/rulefile.h"
 #include "core/rulesdir.h"
 
 typedef struct parser {
@@ -26,18 +26,8 @@ typedef struct parser {
 	size_t cur_line;
 } parser;
 
-__attribute__((format(printf, 2, 3))) static cg_err fail(parser *p, const char *fmt, ...)
-{
-	if (p->why) {
-		cg_buf_reset(p->why);
-		cg_buf_printf(p->why, "%s:%zu: ", p->name, p->line);
-		va_list ap;
-		va_start(ap, fmt);
-		cg_buf_vprintf(p->why, fmt, ap);
-		va_end(ap);
-	}
-	return CG_EPARSE;
-}
+/* The error of the line being read: "FILE:LINE: reason" (core/rulefile.h). */
+#define fail(p, ...) cg_rule_error((p)->why, CG_EPARSE, (p)->name, (p)->line, __VA_ARGS__)
 
 /* [a-z][a-z0-9_.-]*: names of rules, sources and kinds. */
 static bool is_ident(cg_slice s)

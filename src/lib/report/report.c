@@ -25,6 +25,7 @@
 #include "api/incident_clocks.h"
 #include "core/json.h"
 #include "core/limits.h"
+#include "core/rulefile.h"
 #include "core/timeutil.h"
 #include "store/infection.h"
 
@@ -609,13 +610,8 @@ cg_err cg_reco_parse(cg_slice text, const char *file, cg_reco *out, size_t max, 
 		         !copy_field(cg_slice_trim(en), r.en, sizeof r.en) ||
 		         memchr(en.ptr, '\t', en.len))
 			what = "want FIGURE, MIN, Vietnamese and English text separated by tabs";
-		if (what) {
-			if (why) {
-				cg_buf_reset(why);
-				cg_buf_printf(why, "%s:%d: %s", file, line, what);
-			}
-			return CG_EPARSE;
-		}
+		if (what)
+			return cg_rule_error(why, CG_EPARSE, file, (size_t)line, "%s", what);
 		r.min = v;
 		out[(*n)++] = r;
 	}

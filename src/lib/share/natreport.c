@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "core/fileio.h"
+#include "core/rulefile.h"
 #include "core/rulesdir.h"
 #include "core/timeutil.h"
 
@@ -85,14 +86,12 @@ static int src_index(cg_slice s, const char *const *v, int n)
 	return -1;
 }
 
+/* fmt has one "%.*s": the offending word, bounded, as a hostile line is
+ * not echoed whole (the "FILE:LINE: " prefix is core/rulefile.h's). */
 static cg_err line_error(cg_buf *why, const char *file, size_t ln, const char *fmt, cg_slice w)
 {
-	cg_buf_reset(why);
-	cg_buf_printf(why, "%s:%zu: ", file, ln);
-	/* the offending word, bounded: a hostile line is not echoed whole */
 	int n = w.len > 80 ? 80 : (int)w.len;
-	cg_buf_printf(why, fmt, n, w.ptr);
-	return CG_EPARSE;
+	return cg_rule_error(why, CG_EPARSE, file, ln, fmt, n, w.ptr);
 }
 
 static bool taken(const cg_natmap_field *v, size_t n, cg_slice name, const char *list)

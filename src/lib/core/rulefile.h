@@ -1,0 +1,23 @@
+/*
+ * rulefile.h - what the line parsers of the rule files share (rules/:
+ * compliance controls, deadlines, playbooks, auto-case rules, incident
+ * forms, the national report's map, report recommendations): the one-line
+ * error that names the file and the line, "FILE:LINE: reason". Each
+ * parser had its own copy of this formatter; one copy keeps the messages
+ * alike (DESIGN.md: rules as data, errors naming file:line). The words of
+ * a line are split by cg_slice_word (core/buf.h).
+ */
+#ifndef CG_RULEFILE_H
+#define CG_RULEFILE_H
+
+#include <stddef.h>
+
+#include "core/buf.h"
+
+/* Replaces why's contents with "file:line: " and the formatted reason
+ * (nothing when why is NULL) and returns err, so a parser writes
+ * `return cg_rule_error(why, CG_EPARSE, file, line, "...", ...);`. */
+__attribute__((format(printf, 5, 6))) cg_err
+cg_rule_error(cg_buf *why, cg_err err, const char *file, size_t line, const char *fmt, ...);
+
+#endif
