@@ -1589,7 +1589,7 @@ static cg_err read_q(cg_store_impl *st, const char *sql, const params *p, PGresu
 /* A row as JSON by a column map: each column's member name and kind, in
  * the SELECT's order, so a list's rows are written once per resource
  * (sqlite.c has the same map over its statements). */
-typedef enum { CM_STR, CM_INT, CM_INT_NULL, CM_TIME, CM_JSON } cm_kind;
+typedef enum { CM_STR, CM_INT, CM_INT_NULL, CM_TIME, CM_JSON, CM_BOOL } cm_kind;
 typedef struct colmap {
 	const char *name; /* NULL ends the map */
 	cm_kind kind;
@@ -1605,6 +1605,9 @@ static json_t *row_map(const PGresult *r, int row, const colmap *m)
 		case CM_INT: v = json_integer(col_i64(r, row, i)); break;
 		case CM_INT_NULL: v = col_int_null(r, row, i); break;
 		case CM_TIME: v = col_time(r, row, i); break;
+		case CM_BOOL:
+			v = json_boolean(col_i64(r, row, i) != 0);
+			break;
 		default: v = col_json(r, row, i); break;
 		}
 		json_object_set_new(o, m[i].name, v);

@@ -1,8 +1,11 @@
 /*
  * postgres_natreport.c - the PostgreSQL backend's record of deliveries to
  * the national centre (backend_natreport.h). Part of postgres.c's
- * translation unit (included at its end).
+ * translation unit (included at its end), using its row_map over the
+ * columns of natreport_cols.h.
  */
+#include "natreport_cols.h"
+
 static cg_err pgn_add(cg_store_impl *st, const cg_natdeliv *d)
 {
 	params p = {0};
@@ -35,30 +38,15 @@ static cg_err pgn_list(cg_store_impl *st, const char *period, int64_t limit, jso
 	p_str(&p, period);
 	p_int(&p, limit);
 	PGresult *r = NULL;
-	cg_err err = read_q(st,
-	                    "SELECT id, period, format, url, at, ok, http_status, answer, error,"
-	                    " sha256, bytes FROM national_deliveries"
-	                    " WHERE $1::text IS NULL OR period=$1 ORDER BY id DESC LIMIT $2",
-	                    &p, &r);
+	cg_err err = read_q(
+	    st, NATDELIV_SELECT " WHERE $1::text IS NULL OR period=$1 ORDER BY id DESC LIMIT $2",
+	    &p, &r);
 	params_free(&p);
 	if (err)
 		return err;
 	json_t *arr = json_array();
-	for (int i = 0; i < PQntuples(r); i++) {
-		json_t *o = json_object();
-		json_object_set_new(o, "id", json_integer(col_i64(r, i, 0)));
-		json_object_set_new(o, "period", col_str(r, i, 1));
-		json_object_set_new(o, "format", col_str(r, i, 2));
-		json_object_set_new(o, "url", col_str(r, i, 3));
-		json_object_set_new(o, "at", col_time(r, i, 4));
-		json_object_set_new(o, "ok", json_boolean(col_i64(r, i, 5) != 0));
-		json_object_set_new(o, "http_status", json_integer(col_i64(r, i, 6)));
-		json_object_set_new(o, "answer", col_str(r, i, 7));
-		json_object_set_new(o, "error", col_str(r, i, 8));
-		json_object_set_new(o, "sha256", col_str(r, i, 9));
-		json_object_set_new(o, "bytes", json_integer(col_i64(r, i, 10)));
-		json_array_append_new(arr, o);
-	}
+	for (int i = 0; i < PQntuples(r); i++)
+		json_array_append_new(arr, row_map(r, i, NATDELIV_COLS));
 	PQclear(r);
 	*items = arr;
 	return CG_OK;

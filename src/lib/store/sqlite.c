@@ -864,7 +864,7 @@ static json_t *col_json(sqlite3_stmt *s, int i)
 /* A row as JSON by a column map: each column's member name and kind, in
  * the SELECT's order, so a list's rows are written once per resource
  * (postgres.c has the same map over its results). */
-typedef enum { CM_STR, CM_INT, CM_INT_NULL, CM_TIME, CM_JSON } cm_kind;
+typedef enum { CM_STR, CM_INT, CM_INT_NULL, CM_TIME, CM_JSON, CM_BOOL } cm_kind;
 typedef struct colmap {
 	const char *name; /* NULL ends the map */
 	cm_kind kind;
@@ -880,6 +880,9 @@ static json_t *row_map(sqlite3_stmt *s, const colmap *m)
 		case CM_INT: v = json_integer(sqlite3_column_int64(s, i)); break;
 		case CM_INT_NULL: v = col_int_null(s, i); break;
 		case CM_TIME: v = col_time(s, i); break;
+		case CM_BOOL:
+			v = json_boolean(sqlite3_column_int64(s, i) != 0);
+			break;
 		default: v = col_json(s, i); break;
 		}
 		json_object_set_new(o, m[i].name, v);

@@ -1,8 +1,11 @@
 /*
  * sqlite_natreport.c - the SQLite backend's record of deliveries to the
  * national centre (backend_natreport.h). Part of sqlite.c's translation
- * unit (included at its end), using sqlite_state.c's statement helpers.
+ * unit (included at its end), using sqlite_state.c's statement helpers
+ * and sqlite.c's row_map over the columns of natreport_cols.h.
  */
+#include "natreport_cols.h"
+
 static cg_err sqn_add(cg_store_impl *st, const cg_natdeliv *d)
 {
 	conn *c = writer_get(st);
@@ -33,33 +36,16 @@ static cg_err sqn_list(cg_store_impl *st, const char *period, int64_t limit, jso
 {
 	conn *c = reader_get(st);
 	cg_err err = CG_OK;
-	sqlite3_stmt *s = st_prep(c,
-	                          "SELECT id, period, format, url, at, ok, http_status, answer,"
-	                          " error, sha256, bytes FROM national_deliveries"
-	                          " WHERE ? IS NULL OR period=? ORDER BY id DESC LIMIT ?",
-	                          &err);
+	sqlite3_stmt *s = st_prep(
+	    c, NATDELIV_SELECT " WHERE ? IS NULL OR period=? ORDER BY id DESC LIMIT ?", &err);
 	json_t *arr = json_array();
 	if (s) {
 		bind_str(s, 1, period);
 		bind_str(s, 2, period);
 		sqlite3_bind_int64(s, 3, limit);
 		int rc;
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-			json_t *o = json_object();
-			json_object_set_new(o, "id", json_integer(sqlite3_column_int64(s, 0)));
-			json_object_set_new(o, "period", col_str(s, 1));
-			json_object_set_new(o, "format", col_str(s, 2));
-			json_object_set_new(o, "url", col_str(s, 3));
-			json_object_set_new(o, "at", col_time(s, 4));
-			json_object_set_new(o, "ok", json_boolean(sqlite3_column_int64(s, 5) != 0));
-			json_object_set_new(o, "http_status",
-			                    json_integer(sqlite3_column_int64(s, 6)));
-			json_object_set_new(o, "answer", col_str(s, 7));
-			json_object_set_new(o, "error", col_str(s, 8));
-			json_object_set_new(o, "sha256", col_str(s, 9));
-			json_object_set_new(o, "bytes", json_integer(sqlite3_column_int64(s, 10)));
-			json_array_append_new(arr, o);
-		}
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+			json_array_append_new(arr, row_map(s, NATDELIV_COLS));
 		if (rc != SQLITE_DONE)
 			err = db_err(c->db, sqlite3_extended_errcode(c->db));
 		sqlite3_finalize(s);
