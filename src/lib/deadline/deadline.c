@@ -198,17 +198,7 @@ static cg_err parse_moment(parser *p, cg_slice s, cg_case_moment *m)
 
 static cg_err parse_text(parser *p, cg_slice s, char *dst, size_t size)
 {
-	s = cg_slice_trim(s);
-	if (s.len == 0)
-		return fail(p, "text expected");
-	if (!cg_utf8_valid(s))
-		return fail(p, "text is not valid UTF-8");
-	for (size_t i = 0; i < s.len; i++)
-		if ((unsigned char)s.ptr[i] < 0x20 && s.ptr[i] != '\t')
-			return fail(p, "control character in text");
-	if (cg_slice_copy(s, dst, size))
-		return fail(p, "text longer than %zu bytes", size - 1);
-	return CG_OK;
+	return cg_rule_text(p->why, p->name, p->line, s, dst, size);
 }
 
 static cg_err end_rule(parser *p)
