@@ -51,8 +51,8 @@ cg_err cg_intel_jobs_add(cg_jobs *j, cg_store *st, const cg_intel_feed *feeds, s
 	cg_intel_readers_set(&cg_intel_sandboxed);
 #if CG_TEST_HOOKS
 	/* a test build only: the benchmark of what the sandbox costs
-	 * (scripts/bench-intel-privsep.py) measures a pull both ways */
-	const char *inproc = getenv("CANHGAC_TEST_INTEL_IN_PROCESS");
+	 * (bench/intel_privsep.py) measures a pull both ways */
+	const char *inproc = getenv("CANHGAC_TEST_PARSER_INTEL_IN_PROCESS");
 	if (inproc && strcmp(inproc, "1") == 0)
 		cg_intel_readers_set(NULL);
 #endif
