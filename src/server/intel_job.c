@@ -1,14 +1,18 @@
 /*
  * intel_job.c - the jobs that pull threat-intelligence sources
  * (intel_job.h). Only scheduling: the pull itself is the library's
- * (share/intel_feed.c).
+ * (share/intel_feed.c), which reads what it fetches in sandboxed
+ * children (intel_privsep.h).
  */
 #include "intel_job.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "intel_privsep.h"
+#include "version.h"
 
 typedef struct feed_job {
 	const cg_intel_feed *f;
@@ -43,6 +47,15 @@ cg_err cg_intel_jobs_add(cg_jobs *j, cg_store *st, const cg_intel_feed *feeds, s
 	if (n > CG_INTEL_MAX_FEEDS)
 		return CG_EINVAL;
 	g.runner = j;
+	/* what the pulls fetch is read in sandboxed children (intel_privsep.h) */
+	cg_intel_readers_set(&cg_intel_sandboxed);
+#if CG_TEST_HOOKS
+	/* a test build only: the benchmark of what the sandbox costs
+	 * (bench/intel_privsep.py) measures a pull both ways */
+	const char *inproc = getenv("CANHGAC_TEST_PARSER_INTEL_IN_PROCESS");
+	if (inproc && strcmp(inproc, "1") == 0)
+		cg_intel_readers_set(NULL);
+#endif
 	for (size_t i = 0; i < n; i++) {
 		g.jobs[i] = (feed_job){&feeds[i], st};
 		/* the scheduler finds a job's function by its kind: each source

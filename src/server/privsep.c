@@ -26,6 +26,7 @@
 #include "core/timeutil.h"
 #include "dns/analyze.h"
 #include "dns/input.h"
+#include "intel_privsep.h"
 #include "render_privsep.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/sbmsg.h"
@@ -107,9 +108,11 @@ static bool run_cancelled(void *c)
 	return r->j->cancelled && r->j->cancelled(r->j->ctx);
 }
 
-static int64_t deadline_ms(bool long_job)
+static int64_t deadline_ms(const cg_privsep_job *j)
 {
-	int64_t d = long_job ? CG_PRIVSEP_DNS_DEADLINE_MS : CG_PRIVSEP_REQ_DEADLINE_MS;
+	int64_t d = j->deadline_ms ? j->deadline_ms
+	            : j->long_job  ? CG_PRIVSEP_DNS_DEADLINE_MS
+	                           : CG_PRIVSEP_REQ_DEADLINE_MS;
 #if CG_TEST_HOOKS
 	const char *t = getenv("CANHGAC_TEST_PARSER_DEADLINE_MS");
 	int64_t v;
@@ -149,11 +152,15 @@ cg_err cg_privsep_run(const cg_privsep_job *j, cg_buf *why)
 	    .env = env,
 	    .input_fd = j->input_fd,
 	    .request = cg_buf_slice(&req),
-	    .lim = {.max_memory = j->long_job ? CG_PRIVSEP_DNS_MEMORY : CG_PRIVSEP_REQ_MEMORY,
-	            .cpu_seconds = j->long_job ? CG_PRIVSEP_DNS_CPU_S : CG_PRIVSEP_REQ_CPU_S,
+	    .lim = {.max_memory = j->max_memory ? j->max_memory
+	                          : j->long_job ? CG_PRIVSEP_DNS_MEMORY
+	                                        : CG_PRIVSEP_REQ_MEMORY,
+	            .cpu_seconds = j->cpu_seconds ? j->cpu_seconds
+	                           : j->long_job  ? CG_PRIVSEP_DNS_CPU_S
+	                                          : CG_PRIVSEP_REQ_CPU_S,
 	            .no_caps = true,
 	            .no_files = true},
-	    .deadline_ms = deadline_ms(j->long_job),
+	    .deadline_ms = deadline_ms(j),
 	    .on_msg = on_frame,
 	    .cancelled = run_cancelled,
 	    .ctx = &r,
@@ -474,6 +481,16 @@ int cg_privsep_child_main(int argc, char **argv)
 		test_hooks();
 #endif
 		rc = kind[0] == 'c' ? child_csv(req) : child_sniff();
+	} else if (strcmp(kind, "intel") == 0) {
+		/* jansson and the readers open nothing: confined at once */
+		lim.max_memory = CG_PRIVSEP_INTEL_MEMORY;
+		lim.cpu_seconds = CG_PRIVSEP_INTEL_CPU_S;
+		if (cg_sandbox_confine(&lim))
+			_exit(3);
+#if CG_TEST_HOOKS
+		test_hooks();
+#endif
+		rc = cg_intel_child(req);
 	} else if (strcmp(kind, "render") == 0) {
 		rc = cg_render_child(req); /* confines itself once its fonts are loaded */
 	}

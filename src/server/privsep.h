@@ -31,6 +31,11 @@
  *          input a document
  *          model (report/doc_json.h). DATA frames of the file's bytes,
  *          then DONE {"size"}, or ERROR (render_privsep.h).
+ *   intel  request {"format": "stix"|"misp"|"manifest", "now_ms",
+ *          "after_s"}; input one document an intel:NAME pull fetched.
+ *          ITEM {"items": [...]} or {"events": [...]}, then DONE with
+ *          the reader's counts, or ERROR {"error", "code"}
+ *          (share/intel_wire.h, intel_privsep.h).
  *
  * Test hooks (built only when the build has its tests, meson option
  * `tests`, which the Debian packages turn off; and honoured only when
@@ -63,10 +68,14 @@ typedef int (*cg_privsep_fn)(void *ctx, uint8_t type, json_t *payload);
 typedef int (*cg_privsep_data_fn)(void *ctx, cg_slice bytes);
 
 typedef struct cg_privsep_job {
-	const char *kind;      /* "dns", "csv", "sniff", "render" */
+	const char *kind;      /* "dns", "csv", "sniff", "render", "intel" */
 	const json_t *request; /* the request object (borrowed) */
 	int input_fd;          /* the input (borrowed; the child gets a copy) */
 	bool long_job;         /* the job runner's limits (dns), else a request's */
+	/* limits of the kind's own, each 0 for long_job's (intel) */
+	uint64_t max_memory;
+	int cpu_seconds;
+	int64_t deadline_ms;
 	cg_privsep_fn on_msg;
 	cg_privsep_data_fn on_data;   /* NULL: a DATA frame is malformed */
 	bool (*cancelled)(void *ctx); /* optional */

@@ -722,6 +722,17 @@
  * pull (the rest, newer, in the next pulls). */
 #define CG_INTEL_FEED_MAX_EVENTS 1000000
 #define CG_INTEL_FEED_EVENTS_PER_PULL 2000
+/* The sandboxed reader of one fetched intelligence document (privsep
+ * kind "intel", server/intel_privsep.h): jansson's tree of a
+ * CG_INTEL_MAX_INPUT document takes several times its size, and a large
+ * bundle is read in seconds, not minutes (the deadline also bounds how
+ * long a stopping server waits for a pull in progress). Its answers come in ITEM
+ * frames of about CG_INTEL_WIRE_BATCH bytes of JSON (an item is at most
+ * a few tens of KiB escaped: well under CG_SANDBOX_MAX_MSG). */
+#define CG_PRIVSEP_INTEL_MEMORY (4ull * 1024u * 1024u * 1024u)
+#define CG_PRIVSEP_INTEL_CPU_S 120
+#define CG_PRIVSEP_INTEL_DEADLINE_MS (2ll * 60 * 1000)
+#define CG_INTEL_WIRE_BATCH (1024u * 1024u)
 
 /* The national malware-statistics report's field mapping
  * (rules/national/national-malware.map, share/natreport.h): lines mapped,

@@ -88,6 +88,10 @@ cg_err cg_intel_read_misp(cg_slice text, int64_t now_ms, json_t **items, cg_inte
 cg_err cg_intel_read_any(cg_slice text, int64_t now_ms, json_t **items, cg_intel_stats *st,
                          const char **kind, cg_buf *why);
 
+/* type's value normalized into out (n bytes) by the readers' rules;
+ * false when type is not one of the seven or value not a valid one. */
+bool cg_intel_norm(const char *type, const char *value, char *out, size_t n);
+
 /* Gives every item without a valid_until one of valid_from + days (days
  * > 0), for sources that have no expiry of their own. */
 void cg_intel_expire_after(json_t *items, int64_t days);

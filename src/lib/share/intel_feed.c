@@ -17,6 +17,7 @@
 #include "core/timeutil.h"
 #include "intel.h"
 #include "intel_mispfeed.h"
+#include "intel_readers.h"
 
 static const char *const feed_keys[] = {"kind",        "url",     "token_file", "interval",
                                         "expire_days", "ca_file", "page_size"};
@@ -350,7 +351,8 @@ static cg_err pull_taxii(const cg_intel_feed *f, int64_t now_ms, const char *cur
 		if (!err) {
 			cg_buf r;
 			cg_buf_init(&r, 1024);
-			err = cg_intel_read_stix(cg_buf_slice(&body), now_ms, items, s, &page, &r);
+			err = cg_intel_readers_get()->stix(cg_buf_slice(&body), now_ms, items, s,
+			                                   &page, &r);
 			if (err)
 				cg_buf_printf(why, "%s: %s", cg_buf_cstr(&url), cg_buf_cstr(&r));
 			cg_buf_free(&r);
@@ -393,7 +395,7 @@ static cg_err pull_misp(const cg_intel_feed *f, int64_t now_ms, const char *curs
 	if (!err) {
 		cg_buf r;
 		cg_buf_init(&r, 1024);
-		err = cg_intel_read_misp(cg_buf_slice(&body), now_ms, items, s, &r);
+		err = cg_intel_readers_get()->misp(cg_buf_slice(&body), now_ms, items, s, &r);
 		if (err)
 			cg_buf_printf(why, "%s: %s", url, cg_buf_cstr(&r));
 		cg_buf_free(&r);

@@ -11,6 +11,7 @@
 
 #include "core/json.h"
 #include "core/limits.h"
+#include "intel_readers.h"
 
 /* 8-4-4-4-12 hex digits, nothing else: the only names put in a URL. */
 static bool uuid_ok(const char *s)
@@ -133,7 +134,8 @@ cg_err cg_mispfeed_pull(const cg_intel_feed *f, int64_t now_ms, const char *curs
 	if (!err) {
 		cg_buf r;
 		cg_buf_init(&r, 1024);
-		err = cg_mispfeed_manifest(cg_buf_slice(&body), after, &ev, &n, &bad, &r);
+		err =
+		    cg_intel_readers_get()->manifest(cg_buf_slice(&body), after, &ev, &n, &bad, &r);
 		if (err)
 			cg_buf_printf(why, "%s: %s", url, cg_buf_cstr(&r));
 		cg_buf_free(&r);
@@ -158,12 +160,15 @@ cg_err cg_mispfeed_pull(const cg_intel_feed *f, int64_t now_ms, const char *curs
 			break;
 		cg_buf r;
 		cg_buf_init(&r, 1024);
-		cg_err rerr = cg_intel_read_misp(cg_buf_slice(&body), now_ms, items, s, &r);
-		if (rerr == CG_ETOOBIG || rerr == CG_ENOMEM) {
+		cg_err rerr =
+		    cg_intel_readers_get()->misp(cg_buf_slice(&body), now_ms, items, s, &r);
+		if (rerr == CG_EPARSE) {
+			s->skipped++;
+		} else if (rerr) {
+			/* too many, no memory, or a sandboxed reader that crashed
+			 * or hung (intel_readers.h): the pull fails */
 			cg_buf_printf(why, "%s: %s", url, cg_buf_cstr(&r));
 			err = rerr;
-		} else if (rerr) {
-			s->skipped++;
 		}
 		cg_buf_free(&r);
 	}

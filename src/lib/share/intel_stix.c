@@ -210,6 +210,11 @@ static bool norm(const char *type, const char *v, char *out, size_t n)
 	return false;
 }
 
+bool cg_intel_norm(const char *type, const char *value, char *out, size_t n)
+{
+	return type && value && norm(type, value, out, n);
+}
+
 typedef struct found {
 	const char *type;
 	char value[CG_INTEL_VALUE_MAX + 1];
