@@ -5,8 +5,8 @@ serve` on 127.0.0.1 (its self-signed certificate, the pin given), its
 token sealed with DPAPI; a wrong pin is refused at enrolment and at run
 time with the same errors as on Linux; a changed page and a planted ASPX
 web shell in the watched web root (ReadDirectoryChangesW) reach the
-server as fim and malware events, and the scheduled secrets scan finds a
-marked document; with the server stopped, a change is spooled, the agent
+server as fim and malware events (the scan in a child process in a Job
+object), and the scheduled secrets scan finds a marked document; with the server stopped, a change is spooled, the agent
 is killed (SIGKILL of the Wine process), both restart and the event
 arrives exactly once; a signed rule bundle is installed (rule version in
 the inventory). TAP on stdout."""
@@ -153,6 +153,9 @@ try:
     mw = wait_for(lambda: of_subject(srv.events(source="malware"), "/uploads/cmd.aspx"), WAIT, 1)
     t.ok(bool(mw) and mw[0]["evidence"]["rule"] == "asp_exec_request_input",
          "scanned at once: the malware event names the rule", mw or agent.logtail())
+    t.ok("sandbox: job scan in process" in agent.logtail() or
+         "sandbox: job scan in process" in open(os.path.join(A, "agent.log"), errors="replace").read(),
+         "the scan ran in a child process in a Job object", agent.logtail())
     sec = wait_for(lambda: of_subject(srv.events(source="secrets"), "/cong-van.txt"), WAIT, 1)
     t.ok(bool(sec), "the scheduled secrets scan of the policy's paths finds the marked document",
          sec or agent.logtail())
