@@ -18,8 +18,8 @@
  *      pinned public key");
  *   2. the real request, on the same connection handle (WinHTTP keeps the
  *      probe's connection alive and reuses it). Its SENDING_REQUEST
- *      callback checks the key again; on a mismatch the request is
- *      cancelled and its body, which is written only after that check
+ *      callback checks the key again; on a mismatch the call fails and
+ *      the body, which is written only after that check
  *      (WinHttpWriteData), never leaves. The remaining gap, said plainly:
  *      if WinHTTP opened a new connection for step 2 and that connection
  *      reached another key, the request line and headers (the bearer
