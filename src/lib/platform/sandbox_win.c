@@ -216,11 +216,12 @@ static cg_err run_child(const struct reg *r, const cg_sandbox_limits *lim, void 
 		goto out;
 	}
 	ResumeThread(pi.hThread);
-	cg_info("sandbox: job %s in process %lu, in a Job object (memory %llu MiB, CPU %d s, no "
-		"further process)",
-		r->name, (unsigned long)pi.dwProcessId,
-		(unsigned long long)((lim && lim->max_memory ? lim->max_memory : (1ull << 30)) >> 20),
-		lim && lim->cpu_seconds ? lim->cpu_seconds : 300);
+	cg_info(
+	    "sandbox: job %s in process %lu, in a Job object (memory %llu MiB, CPU %d s, no "
+	    "further process)",
+	    r->name, (unsigned long)pi.dwProcessId,
+	    (unsigned long long)((lim && lim->max_memory ? lim->max_memory : (1ull << 30)) >> 20),
+	    lim && lim->cpu_seconds ? lim->cpu_seconds : 300);
 	CloseHandle(in_r);
 	CloseHandle(out_w);
 	in_r = out_w = NULL;
