@@ -10,9 +10,13 @@
  * (cg_fim_i_check_file hashes it; a directory that appeared is walked and
  * its files judged, as inotify's add_tree does); a removed or renamed-from
  * name is gone (as a file and as a directory, since its kind can no
- * longer be asked). Windows reports a write while it happens (there is no
- * close-write), so a file being written may be judged twice: each state
- * is a finding with its own hashes, and the last one is the file's.
+ * longer be asked). An empty new file is left to its MODIFIED record (as
+ * inotify's IN_CREATE waits for IN_CLOSE_WRITE), so a page written after
+ * its creation is one finding, not an empty one and a changed one; an
+ * empty file never written is found by the next hash pass. Windows reports
+ * a write while it happens (there is no close-write), so a file written in
+ * several pieces may be judged more than once: each state is a finding
+ * with its own hashes, and the last one is the file's.
  *
  * A zero-length completion means the system's buffer overflowed: the
  * caller is told to run a full pass, as for IN_Q_OVERFLOW.
@@ -183,6 +187,11 @@ static void handle(cg_fim *f, const char *root, const FILE_NOTIFY_INFORMATION *n
 		if (stat(path, &st) != 0)
 			break;
 		if (S_ISREG(st.st_mode)) {
+			/* as inotify's IN_CREATE: an empty new file is about to be
+			 * written (its MODIFIED record follows), one born with
+			 * content (a copy, a move) is judged now */
+			if (ni->Action == FILE_ACTION_ADDED && st.st_size == 0)
+				break;
 			cg_fim_i_check_file(f, path, HOW, false);
 		} else if (S_ISDIR(st.st_mode) && ni->Action != FILE_ACTION_MODIFIED) {
 			const char *one[1] = {path};
