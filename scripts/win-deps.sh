@@ -22,7 +22,7 @@
 #      patches applied) and builds it static, for x86_64-w64-mingw32.
 #
 # The libraries: zlib, jansson, utf8proc, libarchive (zlib only: the
-# containers the scanners open) and libyara (from trixie, see below;
+# containers the scanners open), libsodium (bundle signatures) and libyara (from trixie, see below;
 # without its OpenSSL-based
 # hash/pe-signature code and without magic/cuckoo/dotnet: the shipped rules
 # import no module). OpenSSL is not cross-built: digests come from the
@@ -127,7 +127,7 @@ yapt_ready() {
 }
 yapt_ready
 srcvers_yara() { apt-cache "${yapt_opts[@]}" showsrc yara 2>/dev/null | sed -n 's/^Version: //p' | sort -uVr; }
-SOURCES=(zlib jansson utf8proc libarchive yara)
+SOURCES=(zlib jansson utf8proc libarchive yara libsodium)
 declare -A VER
 keytext="$(sha256sum "$0" | cut -d' ' -f1) $($TRIPLE-gcc -dumpversion)"
 for s in "${SOURCES[@]}"; do
@@ -263,6 +263,17 @@ if ! built yara; then
 		conf --without-crypto --disable-magic --disable-cuckoo --disable-dotnet &&
 		make -j"$JOBS" install >>"$LOG" 2>&1)
 	done_ yara
+fi
+
+# libsodium: the Ed25519 signatures of rule bundles (bundle/bundle.c) and
+# base64, as on Linux. Debian's source carries no configure script:
+# autoreconf as dh_autoreconf does; its configure knows mingw.
+if ! built libsodium; then
+	step libsodium
+	d=$(fetch libsodium)
+	(cd "$d" && reconf && conf --disable-pie &&
+		make -j"$JOBS" install >>"$LOG" 2>&1)
+	done_ libsodium
 fi
 
 # Relocatable: the .pc files find the prefix from where they are.

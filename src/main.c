@@ -12,6 +12,9 @@
 #include "core/msg.h"
 #ifndef _WIN32
 #include "server/privsep.h" /* the server: not in the Windows build */
+#else
+#include "agent/scans.h"
+#include "sandbox/sandbox.h"
 #endif
 
 void cg_print_command_list(FILE *out);
@@ -68,6 +71,13 @@ int main(int argc, char **argv)
 #ifndef _WIN32
 	if (argc >= 2 && strcmp(argv[1], CG_PRIVSEP_ARGV) == 0)
 		return cg_privsep_child_main(argc, argv);
+#else
+	/* the agent's scans in a child process in a Job object (no fork on
+	 * Windows: platform/sandbox_win.c) */
+	if (argc >= 2 && strcmp(argv[1], CG_SANDBOX_CHILD_ARGV) == 0) {
+		cg_agent_scans_register();
+		return cg_sandbox_child_main(argc, argv);
+	}
 #endif
 	cg_cli_pick_lang(argc, argv);
 	if (argc < 2) {

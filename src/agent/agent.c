@@ -10,15 +10,12 @@
 #include "agent/agent.h"
 
 #include <errno.h>
-#include <ftw.h>
 #include <sodium.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "api/agent_policy.h"
@@ -37,6 +34,9 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "fim/fim.h"
+#include "platform/path.h"
+#include "platform/proc.h"
+#include "platform/secret.h"
 #include "version.h"
 
 /* ---- credentials ------------------------------------------------------ */
@@ -59,10 +59,14 @@ cg_err cg_agent_load_creds(const char *data_dir, cg_agent_creds *c, cg_buf *why)
 		copy_str(c->server, sizeof c->server, cg_json_get_str(j, "server"));
 		copy_str(c->agent_id, sizeof c->agent_id, cg_json_get_str(j, "agent_id"));
 		copy_str(c->token, sizeof c->token, cg_json_get_str(j, "token"));
+		/* Windows: the token is sealed with DPAPI (platform/secret.h) */
+		const char *sealed = cg_json_get_str(j, "token_sealed");
+		if (sealed && !c->token[0])
+			err = cg_secret_unseal(sealed, c->token, sizeof c->token, why);
 		copy_str(c->pin, sizeof c->pin, cg_json_get_str(j, "pin"));
 		copy_str(c->agency, sizeof c->agency, cg_json_get_str(j, "agency"));
 		copy_str(c->ca_file, sizeof c->ca_file, cg_json_get_str(j, "ca_file"));
-		if (!c->server[0] || !c->token[0]) {
+		if (!err && (!c->server[0] || !c->token[0])) {
 			if (why)
 				cg_buf_printf(why, "%s: no server or token", path);
 			err = CG_EPARSE;
@@ -82,11 +86,19 @@ cg_err cg_agent_save_creds(const char *data_dir, const cg_agent_creds *c, cg_buf
 		return err;
 	char t[32];
 	cg_time_format(cg_time_now_ms(), t, sizeof t);
-	json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "server", c->server, "agent_id",
-			      c->agent_id, "token", c->token, "pin", c->pin, "agency", c->agency,
-			      "ca_file", c->ca_file, "enrolled_at", t);
 	cg_buf b;
 	cg_buf_init(&b, 64 * 1024);
+	bool seal = cg_secret_sealing();
+	if (seal && (err = cg_secret_seal(c->token, &b, why))) {
+		cg_buf_free(&b);
+		return err;
+	}
+	json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "server", c->server, "agent_id",
+			      c->agent_id, "token", seal ? "" : c->token, "pin", c->pin, "agency",
+			      c->agency, "ca_file", c->ca_file, "enrolled_at", t);
+	if (seal)
+		json_object_set_new(j, "token_sealed", cg_json_cstr(cg_buf_cstr(&b)));
+	cg_buf_reset(&b);
 	err = cg_json_encode(&b, j);
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s/agent.json", data_dir);
@@ -122,7 +134,9 @@ static void set_paths(char **list, int *n, const json_t *arr)
 	size_t i;
 	json_t *r;
 	json_array_foreach(arr, i, r) {
-		if (json_is_string(r) && *n < 64 && json_string_value(r)[0] == '/')
+		/* this platform's absolute paths only: a policy may also name
+		 * the other platform's (platform/path.h) */
+		if (json_is_string(r) && *n < 64 && cg_path_is_absolute(json_string_value(r)))
 			list[(*n)++] = strdup(json_string_value(r));
 	}
 }
@@ -244,14 +258,8 @@ cg_err cg_agent_load_policy(const char *data_dir, const char *config, cg_agent_p
 
 static void host_info(char *host, size_t hn, char *os, size_t on)
 {
-	if (gethostname(host, hn - 1) != 0)
-		copy_str(host, hn, "unknown");
-	host[hn - 1] = '\0';
-	struct utsname u;
-	if (uname(&u) == 0)
-		snprintf(os, on, "%s %s %s", u.sysname, u.release, u.machine);
-	else
-		copy_str(os, on, "unknown");
+	cg_hostname(host, hn);
+	cg_os_describe(os, on);
 }
 
 cg_err cg_agent_enroll(const char *data_dir, const char *server, const char *token,
@@ -505,7 +513,7 @@ static void save_state(rt *r)
 	if (r->last_upload)
 		cg_time_format(r->last_upload, t2, sizeof t2);
 	json_t *j = json_pack("{s:i,s:s,s:s?,s:s?,s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "pid",
-			      (int)getpid(), "started_at", t0, "last_heartbeat", t1[0] ? t1 : NULL,
+			      (int)cg_pid_self(), "started_at", t0, "last_heartbeat", t1[0] ? t1 : NULL,
 			      "last_upload", t2[0] ? t2 : NULL, "last_error", r->last_error,
 			      "spooled", (json_int_t)r->spooled, "uploaded", (json_int_t)r->up.sent,
 			      "duplicates", (json_int_t)r->up.duplicates, "rejected",
@@ -644,17 +652,9 @@ static void fetch_policy(rt *r)
 
 /* ---- rule bundles ------------------------------------------------------ */
 
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	(void)flag;
-	(void)f;
-	return remove(p) == 0 || errno == ENOENT ? 0 : -1;
-}
-
 static void rm_tree(const char *dir)
 {
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	cg_remove_tree(dir);
 }
 
 static cg_err write_rel(const char *dir, const char *rel, cg_slice data, cg_buf *why)
@@ -994,9 +994,11 @@ cg_err cg_agent_run(const cg_agent_run_opts *o, cg_buf *why)
 			wait = 0;
 		if (wait > 1000)
 			wait = 1000; /* look at *stop at least every second */
-		struct pollfd pf = { r.ifd, POLLIN, 0 };
-		int n = poll(&pf, r.ifd >= 0 ? 1 : 0, (int)wait);
-		if (n > 0 && r.fim) {
+		/* the change notification (inotify, ReadDirectoryChangesW) or
+		 * the time of the next task, whichever comes first */
+		bool changed =
+		    r.fim ? cg_fim_watch_wait(r.fim, (int)wait) : (cg_sleep_ms((int)wait), false);
+		if (changed) {
 			bool need_pass = false;
 			cg_fim_watch_process(r.fim, &need_pass);
 			sync_spool(&r);

@@ -2,6 +2,8 @@
  * http.c - see http.h. One curl easy handle per request: the agent sends
  * a request every few seconds at most, so connection reuse is not worth
  * the state; each request is independent and leaves nothing behind.
+ * The Windows build has platform/http_win.c (WinHTTP) in its place; gzip
+ * and the backoff are http_common.c, shared.
  */
 #include "agent/http.h"
 
@@ -12,8 +14,6 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/random.h>
-#include <zlib.h>
 
 #include "core/limits.h"
 
@@ -22,30 +22,6 @@ static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static void curl_init(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
-cg_err cg_gzip(cg_slice in, cg_buf *out)
-{
-	z_stream z;
-	memset(&z, 0, sizeof z);
-	if (deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-		return CG_ENOMEM;
-	size_t bound = deflateBound(&z, (uLong)in.len);
-	cg_err err = cg_buf_reserve(out, bound);
-	if (!err) {
-		z.next_in = (Bytef *)(uintptr_t)in.ptr;
-		z.avail_in = (uInt)in.len;
-		z.next_out = (Bytef *)out->ptr + out->len;
-		z.avail_out = (uInt)bound;
-		if (deflate(&z, Z_FINISH) != Z_STREAM_END)
-			err = CG_EINTERNAL;
-		else {
-			out->len += z.total_out;
-			out->ptr[out->len] = '\0';
-		}
-	}
-	deflateEnd(&z);
-	return err;
 }
 
 static size_t on_body(char *p, size_t size, size_t n, void *ctx)
@@ -217,25 +193,4 @@ cg_err cg_http_fetch_pin(const char *url, const char *ca_file, char *pin,
 out:
 	curl_easy_cleanup(c);
 	return err;
-}
-
-int64_t cg_backoff_next(cg_backoff *b)
-{
-	int64_t d = b->base_ms > 0 ? b->base_ms : 1000;
-	int64_t max = b->max_ms > 0 ? b->max_ms : 300000;
-	for (int i = 0; i < b->failures && d < max; i++)
-		d *= 2;
-	if (d > max)
-		d = max;
-	if (b->failures < 62)
-		b->failures++;
-	uint32_t r = 0;
-	if (getrandom(&r, sizeof r, 0) != sizeof r)
-		r = 0;
-	return d / 2 + (int64_t)(r % (uint32_t)(d / 2 + 1));
-}
-
-void cg_backoff_reset(cg_backoff *b)
-{
-	b->failures = 0;
 }

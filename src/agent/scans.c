@@ -62,6 +62,7 @@ static void state_path(const cg_agent_scans *s, char *buf, size_t n)
 
 cg_agent_scans *cg_agent_scans_open(const char *data_dir)
 {
+	cg_agent_scans_register();
 	cg_agent_scans *s = calloc(1, sizeof *s);
 	if (!s)
 		return NULL;
@@ -371,6 +372,70 @@ static int job_run(void *ctx, int fd)
 		cg_warn("malware scan: %s", cg_buf_cstr(&why));
 	cg_buf_free(&why);
 	return err || j->failed;
+}
+
+/* ---- the job in a process of its own (Windows) -------------------------- */
+
+/* Windows has no fork (sandbox.h): the job is described as JSON and run
+ * again in a child process of this program, which loads the rules from
+ * the compiled form the agent cached in DATA/malware/. On Linux the
+ * registration is a no-op and the forked child uses the agent's rules. */
+static cg_err job_encode(void *ctx, cg_buf *req)
+{
+	const job *j = ctx;
+	json_t *paths = json_array();
+	for (int i = 0; i < j->n; i++)
+		json_array_append_new(paths, cg_json_cstr(j->paths[i]));
+	json_t *o = json_pack("{s:s,s:i,s:b,s:o}", "data_dir", j->s->data_dir, "kind", (int)j->kind,
+			      "hook", j->hook, "paths", paths);
+	cg_err err = o ? cg_json_encode(req, o) : CG_ENOMEM;
+	json_decref(o);
+	return err;
+}
+
+static int job_remote(cg_slice request, int out_fd)
+{
+	json_t *o = NULL;
+	cg_buf why;
+	cg_buf_init(&why, 4096);
+	if (cg_json_parse(request, &o, &why) || !json_is_object(o) ||
+	    !cg_json_get_str(o, "data_dir") || !json_is_array(json_object_get(o, "paths"))) {
+		cg_warn("scan job: bad request: %s", cg_buf_cstr(&why));
+		json_decref(o);
+		cg_buf_free(&why);
+		return 1;
+	}
+	json_int_t kind = json_integer_value(json_object_get(o, "kind"));
+	json_t *arr = json_object_get(o, "paths");
+	size_t n = json_array_size(arr);
+	const char **paths = calloc(n + 1, sizeof *paths);
+	cg_agent_scans *s = cg_agent_scans_open(cg_json_get_str(o, "data_dir"));
+	int rc = 1;
+	if (paths && s && kind >= 0 && kind < CG_SCAN_NKINDS && n <= CG_MAX_AGENT_SCAN_QUEUE) {
+		for (size_t i = 0; i < n; i++)
+			paths[i] = json_string_value(json_array_get(arr, i));
+		job j = { .s = s,
+			  .kind = (cg_agent_scan_kind)kind,
+			  .hook = json_is_true(json_object_get(o, "hook")),
+			  .paths = paths,
+			  .n = (int)n };
+		pthread_mutex_init(&j.lock, NULL);
+		if (j.kind != CG_SCAN_SECRETS && load_rules(s, &why))
+			cg_warn("scan job: %s", cg_buf_cstr(&why));
+		else
+			rc = job_run(&j, out_fd);
+		pthread_mutex_destroy(&j.lock);
+	}
+	cg_agent_scans_close(s);
+	free(paths);
+	json_decref(o);
+	cg_buf_free(&why);
+	return rc;
+}
+
+void cg_agent_scans_register(void)
+{
+	cg_sandbox_register("scan", job_run, job_encode, job_remote);
 }
 
 /* ---- the parent: findings reported once -------------------------------- */

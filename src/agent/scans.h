@@ -5,8 +5,9 @@
  * paths).
  *
  * Every scan runs in a sandboxed child (sandbox/sandbox.h: no exec, no
- * sockets, no identity changes, capabilities dropped, rlimits): the files
- * read are hostile by definition. The YARA rules are compiled once per
+ * sockets, no identity changes, capabilities dropped, rlimits; on Windows
+ * a child process in a Job object): the files read are hostile by
+ * definition. The YARA rules are compiled once per
  * agent process, in the parent, before the first scan; each child gets
  * them by fork. The child writes each finding as a cg_event line
  * (cg_mw_finding_event / cg_sec_finding_event); the parent validates it
@@ -44,6 +45,11 @@ typedef enum cg_agent_scan_kind {
 } cg_agent_scan_kind;
 
 typedef struct cg_agent_scans cg_agent_scans;
+
+/* Tells the sandbox how a scan job is described and run again in a
+ * process of its own (sandbox.h; used on Windows, where there is no fork).
+ * cg_agent_scans_open calls it; so does the child's entry (main.c). */
+void cg_agent_scans_register(void);
 
 /* Loads DATA/scans.json (missing or damaged: fresh state). NULL on
  * out of memory. */

@@ -25,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -34,6 +33,7 @@
 #include "core/fileio.h"
 #include "core/json.h"
 #include "core/limits.h"
+#include "platform/filesync.h"
 
 typedef struct seg_info {
 	uint64_t num;
@@ -45,7 +45,7 @@ struct cg_spool {
 	char dir[PATH_MAX];
 	cg_spool_opts opts;
 	int lock_fd;
-	int dir_fd;
+	cg_dir_handle *dir_h;
 	seg_info *segs; /* sorted by num */
 	size_t nsegs, capsegs;
 	int cur_fd;       /* the segment this process appends to, or -1 */
@@ -155,8 +155,9 @@ static cg_err scan_dir(cg_spool *sp, cg_buf *why)
 		if (!parse_seg_name(de->d_name, &num))
 			continue;
 		struct stat st;
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
-		    !S_ISREG(st.st_mode))
+		char path[PATH_MAX + 32];
+		seg_path(sp, num, path, sizeof path);
+		if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
 			continue;
 		err = seg_add(sp, num, (uint64_t)st.st_size);
 	}
@@ -215,7 +216,7 @@ cg_err cg_spool_open(const char *dir, const cg_spool_opts *opts,
 	if (!sp)
 		return CG_ENOMEM;
 	pthread_mutex_init(&sp->mu, NULL);
-	sp->lock_fd = sp->dir_fd = sp->cur_fd = -1;
+	sp->lock_fd = sp->cur_fd = -1;
 	if (opts)
 		sp->opts = *opts;
 	if (!sp->opts.max_bytes)
@@ -234,18 +235,20 @@ cg_err cg_spool_open(const char *dir, const cg_spool_opts *opts,
 	}
 	if (!sp->opts.read_only && (err = cg_mkdir_p(dir, 0700, why)))
 		goto out;
-	sp->dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (sp->dir_fd < 0) {
+	sp->dir_h = cg_dir_open(dir);
+	if (!sp->dir_h) {
 		err = fail(why, dir, "open");
 		goto out;
 	}
 	if (!sp->opts.read_only) {
-		sp->lock_fd = openat(sp->dir_fd, "lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		char lock[PATH_MAX + 16];
+		snprintf(lock, sizeof lock, "%s/lock", sp->dir);
+		sp->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 		if (sp->lock_fd < 0) {
 			err = fail(why, dir, "lock");
 			goto out;
 		}
-		if (flock(sp->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+		if (cg_lock_exclusive(sp->lock_fd) != 0) {
 			if (why)
 				cg_buf_printf(why, "%s: spool in use by another process", dir);
 			err = CG_ECONFLICT;
@@ -275,8 +278,7 @@ void cg_spool_close(cg_spool *sp)
 		return;
 	if (sp->cur_fd >= 0)
 		close(sp->cur_fd);
-	if (sp->dir_fd >= 0)
-		close(sp->dir_fd);
+	cg_dir_close(sp->dir_h);
 	if (sp->lock_fd >= 0)
 		close(sp->lock_fd); /* releases the flock */
 	free(sp->segs);
@@ -394,7 +396,7 @@ static uint64_t total_bytes(const cg_spool *sp)
 static cg_err roll(cg_spool *sp)
 {
 	if (sp->cur_fd >= 0) {
-		if (sp->unsynced && fdatasync(sp->cur_fd) != 0) {
+		if (sp->unsynced && cg_fdatasync(sp->cur_fd) != 0) {
 			close(sp->cur_fd);
 			sp->cur_fd = -1;
 			return CG_EIO;
@@ -410,7 +412,7 @@ static cg_err roll(cg_spool *sp)
 	if (fd < 0)
 		return CG_EIO;
 	/* The new name must survive a crash too, or its records vanish. */
-	if (fsync(sp->dir_fd) != 0) {
+	if (cg_dir_sync(sp->dir_h) != 0) {
 		close(fd);
 		unlink(path);
 		return CG_EIO;
@@ -494,7 +496,7 @@ static cg_err append_locked(cg_spool *sp, cg_slice json, bool sync)
 		done += (size_t)w;
 	}
 	cur->size += done;
-	bool ok = done == rec.len && (!sync || fdatasync(sp->cur_fd) == 0);
+	bool ok = done == rec.len && (!sync || cg_fdatasync(sp->cur_fd) == 0);
 	sp->unsynced = ok && !sync;
 	cg_buf_free(&rec);
 	if (!ok) {
@@ -562,7 +564,7 @@ cg_err cg_spool_sync(cg_spool *sp)
 	pthread_mutex_lock(&sp->mu);
 	cg_err err = CG_OK;
 	if (sp->unsynced && sp->cur_fd >= 0) {
-		if (fdatasync(sp->cur_fd) != 0) {
+		if (cg_fdatasync(sp->cur_fd) != 0) {
 			close(sp->cur_fd);
 			sp->cur_fd = -1;
 			err = CG_EIO;

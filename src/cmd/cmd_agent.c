@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,6 +16,7 @@
 #include "core/fileio.h"
 #include "core/json.h"
 #include "core/msg.h"
+#include "platform/proc.h"
 
 typedef struct agent_opts {
 	const cg_cli *cli;
@@ -140,12 +140,6 @@ int cmd_agent_enroll(cg_cli *cli)
 
 static volatile int stop_flag;
 
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_flag = 1;
-}
-
 static const cg_opt run_opts[] = {
 	{ "once", 0, false, O_ONCE },
 	{ "run-for", 0, true, O_RUN_FOR },
@@ -165,12 +159,7 @@ int cmd_agent_run(cg_cli *cli)
 	 * DATA_DIR/agent.conf may be absent) */
 	if (o.config && access(o.config, R_OK) != 0)
 		return cg_cli_usage_error(cli, "--config %s: %s", o.config, cg_tr(strerror(errno)));
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	cg_stop_on_signals(&stop_flag);
 	umask(077);
 	cg_agent_run_opts ro = { .data_dir = cli->data_dir, .config = o.config, .once = o.once,
 				 .run_for_ms = o.run_for * 1000, .stop = &stop_flag };
@@ -214,7 +203,7 @@ int cmd_agent_status(cg_cli *cli)
 	json_object_set_new(out, "pin", cg_json_cstr(cg_json_get_str(creds, "pin")));
 	json_object_set_new(out, "enrolled_at", cg_json_cstr(cg_json_get_str(creds, "enrolled_at")));
 	json_t *pid = json_object_get(state, "pid");
-	bool running = json_is_integer(pid) && kill((pid_t)json_integer_value(pid), 0) == 0;
+	bool running = json_is_integer(pid) && cg_pid_alive((long)json_integer_value(pid));
 	json_object_set_new(out, "running", json_boolean(running));
 	if (state)
 		json_object_set(out, "state", state);

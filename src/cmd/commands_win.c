@@ -8,6 +8,9 @@
  */
 #include "cli.h"
 
+int cmd_agent_enroll(cg_cli *cli);
+int cmd_agent_run(cg_cli *cli);
+int cmd_agent_status(cg_cli *cli);
 int cmd_fim_scan(cg_cli *cli);
 int cmd_help(cg_cli *cli);
 int cmd_scan_malware(cg_cli *cli);
@@ -15,6 +18,24 @@ int cmd_scan_secrets(cg_cli *cli);
 int cmd_version(cg_cli *cli);
 
 const cg_command cg_commands[] = {
+    {"agent enroll", cmd_agent_enroll,
+     "Enrol this endpoint with the canhgac server (one-time token, pins the server key).",
+     "--server URL --token T [--pin sha256//...] [--bundle-key FILE]",
+     "  --server URL      https://server:port of canhgac serve\n"
+     "  --token T         the one-time enrolment token from the dashboard\n"
+     "  --pin PIN         refuse unless the server key has this pin (else trust on first use)\n"
+     "  --bundle-key FILE the public key rule bundles must be signed with\n"
+     "                    (from 'bundle keygen'); without it bundles are refused\n"
+     "the agent's token is sealed with DPAPI (machine scope) in DATA_DIR\\agent.json\n"},
+    {"agent run", cmd_agent_run, "Run the endpoint agent (file integrity, scans, spool, upload).",
+     "[--once] [--run-for SECONDS] [--config FILE]",
+     "  --once            one round of every task, then exit\n"
+     "  --run-for S       stop after S seconds\n"
+     "  -c, --config FILE local settings (INI, see docs/agent.md; default\n"
+     "                    DATA_DIR/agent.conf)\n"
+     "Ctrl-C (or the console's close) stops it cleanly\n"},
+    {"agent status", cmd_agent_status,
+     "Show the agent's enrolment, last contact with the server and spool depth.", "", ""},
     {"fim scan", cmd_fim_scan,
      "File integrity of web roots: hash every file, report new or changed scripts.",
      "ROOT... [-j N]",

@@ -7,6 +7,7 @@
  */
 #include <archive.h>
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <utf8proc.h>
 #include <zlib.h>
@@ -66,5 +67,6 @@ const cg_version_lib cg_version_libs[] = {
     {"utf8proc", utf8proc_version_str},
     {"zlib", zlibVersion},
     {"libyara", yara_version},
+    {"libsodium", sodium_version_string},
 };
 const size_t cg_version_nlibs = sizeof cg_version_libs / sizeof cg_version_libs[0];

@@ -5,6 +5,7 @@
  */
 #include "agent_policy.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -95,6 +96,18 @@ static cg_err bad(char *why, size_t n, const struct field *f, const char *what)
 	return CG_EINVAL;
 }
 
+/* An absolute path on one of the agents' platforms: "/..." (Linux) or a
+ * drive letter "C:/..." / "C:\\..." (Windows). Each agent keeps the paths of
+ * its own platform (agent.c), so one agency's policy can name the web
+ * roots of its Linux and its Windows servers. */
+static bool policy_path_absolute(const char *s)
+{
+	if (s[0] == '/')
+		return true;
+	bool letter = (s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z');
+	return letter && s[1] == ':' && (s[2] == '/' || s[2] == '\\');
+}
+
 static cg_err check_value(const struct field *f, const json_t *v, char *why, size_t n)
 {
 	char msg[160];
@@ -131,8 +144,8 @@ static cg_err check_value(const struct field *f, const json_t *v, char *why, siz
 		{
 			const char *s = json_string_value(p);
 			size_t len = json_string_length(p);
-			if (!json_is_string(p) || s[0] != '/' || len > CG_AGENT_MAX_POLICY_PATH ||
-			    strlen(s) != len)
+			if (!json_is_string(p) || !policy_path_absolute(s) ||
+			    len > CG_AGENT_MAX_POLICY_PATH || strlen(s) != len)
 				return bad(why, n, f, "absolute paths (at most 1024 bytes each)");
 			for (size_t k = 0; k < len; k++)
 				if ((unsigned char)s[k] < 0x20 || s[k] == 0x7f)

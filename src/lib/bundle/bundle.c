@@ -26,6 +26,7 @@
 #include "core/relpath.h"
 #include "core/fileio.h"
 #include "core/limits.h"
+#include "platform/dirfd.h"
 
 #define MANIFEST_NAME "MANIFEST"
 #define SIG_NAME "MANIFEST.sig"
@@ -210,13 +211,9 @@ static cg_err list_tree(int dirfd, const char *prefix, pathlist *l, int depth,
 {
 	if (depth > 16)
 		return refuse(why, CG_ELIMIT, "%s: directories nested too deep", prefix);
-	int fd = dup(dirfd);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
+	DIR *d = cg_dirfd_opendir(dirfd);
+	if (!d)
 		return refuse(why, CG_EIO, "%s: %s", *prefix ? prefix : ".", strerror(errno));
-	}
 	cg_err err = CG_OK;
 	struct dirent *de;
 	while (!err && (de = readdir(d))) {
@@ -240,7 +237,7 @@ static cg_err list_tree(int dirfd, const char *prefix, pathlist *l, int depth,
 				err = refuse(why, CG_EIO, "%s: %s", rel, strerror(errno));
 			else {
 				err = list_tree(sub, rel, l, depth + 1, why);
-				close(sub);
+				cg_dirfd_close(sub);
 			}
 		} else if (!S_ISREG(st.st_mode)) {
 			err = refuse(why, CG_ECRYPTO, "%s: not a regular file (symlink or special)", rel);
@@ -312,7 +309,7 @@ cg_err cg_bundle_sign(const char *dir, int64_t version, const char *sec_path,
 	cg_err err = cg_keyfile_read(sec_path, SEC_TAG, sk, sizeof sk, why);
 	if (err)
 		return err;
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int dfd = cg_dirfd_open(dir);
 	if (dfd < 0) {
 		sodium_memzero(sk, sizeof sk);
 		return refuse(why, CG_EIO, "%s: %s", dir, strerror(errno));
@@ -354,7 +351,7 @@ cg_err cg_bundle_sign(const char *dir, int64_t version, const char *sec_path,
 	sodium_memzero(sk, sizeof sk);
 	cg_buf_free(&man);
 	pathlist_free(&l);
-	close(dfd);
+	cg_dirfd_close(dfd);
 	return err;
 }
 
@@ -437,7 +434,7 @@ cg_err cg_bundle_verify(const char *dir, const char *pub_path,
 	cg_err err = cg_keyfile_read(pub_path, PUB_TAG, pk, sizeof pk, why);
 	if (err)
 		return err;
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int dfd = cg_dirfd_open(dir);
 	if (dfd < 0)
 		return refuse(why, CG_EIO, "%s: %s", dir, strerror(errno));
 	cg_buf man;
@@ -481,7 +478,7 @@ cg_err cg_bundle_verify(const char *dir, const char *pub_path,
 out:
 	cg_bundle_manifest_free(&m);
 	cg_buf_free(&man);
-	close(dfd);
+	cg_dirfd_close(dfd);
 	return err;
 }
 

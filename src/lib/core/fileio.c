@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -127,4 +128,17 @@ cg_err cg_mkdir_p(const char *path, mode_t mode, cg_buf *why)
 		return CG_EIO;
 	}
 	return CG_OK;
+}
+
+static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st;
+	(void)flag;
+	(void)f;
+	return remove(p) == 0 || errno == ENOENT ? 0 : -1;
+}
+
+void cg_remove_tree(const char *dir)
+{
+	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }

@@ -21,5 +21,9 @@ cg_err cg_write_file_atomic(const char *path, const void *data, size_t len,
 			    mode_t mode, cg_buf *why);
 /* mkdir -p with the given mode for the directories it creates. */
 cg_err cg_mkdir_p(const char *path, mode_t mode, cg_buf *why);
+/* rm -rf: removes dir and everything below it, never following a link
+ * (Linux: nftw FTW_PHYS; Windows: reparse points removed, not entered).
+ * A missing dir is fine; what could not be removed stays. */
+void cg_remove_tree(const char *dir);
 
 #endif

@@ -284,6 +284,10 @@
 /* Scripts FIM hands to the malware scan between two loop turns; more are
  * left to the next scheduled scan (and logged). */
 #define CG_MAX_AGENT_SCAN_QUEUE 4096
+/* The description of a scan job handed to its child process on Windows
+ * (platform/sandbox_win.c): the data directory and up to
+ * CG_MAX_AGENT_SCAN_QUEUE paths of up to PATH_MAX bytes, JSON-escaped. */
+#define CG_MAX_SANDBOX_REQUEST (CG_MAX_AGENT_SCAN_QUEUE * 4096 * 2 + 65536)
 /* Findings of scheduled scans remembered (DATA/scans.json) so each is
  * reported once, not at every run. */
 #define CG_MAX_AGENT_REPORTED 100000

@@ -14,11 +14,12 @@
  * pass is meant to be as cheap as `sha256sum` over the same files, or
  * cheaper thanks to the threads); CNG on Windows.
  *
- * The change notification (the inotify section below) is Linux only for
- * now: the Windows build has the pass (`fim scan`), not the watch
- * (docs/windows.md: ReadDirectoryChangesW is to come, in its own file).
+ * The change notification is one file per platform beside this one
+ * (fim_internal.h): watch_inotify.c on Linux, platform/fim_watch_win.c
+ * (ReadDirectoryChangesW) on Windows.
  */
 #include "fim/fim.h"
+#include "fim/fim_internal.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -30,9 +31,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#ifdef __linux__
-#include <sys/inotify.h>
-#endif
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -44,42 +42,6 @@
 #include "fs/walk.h"
 #include "malware/digest.h"
 #include "platform/path.h"
-
-typedef struct entry {
-	struct entry *next;
-	char *path;
-	uint64_t size;
-	int64_t mtime_ns;
-	uint32_t gen;
-	unsigned char sha[32];
-} entry;
-
-typedef struct pending {
-	cg_event ev;
-	char *scan_path; /* non-NULL: hand to the scan hook */
-} pending;
-
-struct cg_fim {
-	cg_fim_opts o;
-	char **roots;
-	int nroots;
-	char baseline[PATH_MAX];
-	pthread_mutex_t mu;
-	entry **buckets;
-	size_t nbuckets, count;
-	uint32_t gen;
-	bool first, dirty;
-	/* findings collected during a pass */
-	pending *pend;
-	size_t npend, cappend;
-	cg_fim_stats *st;
-	/* inotify */
-	int ifd;
-	char **wd_dir;
-	size_t nwd;
-	uint64_t nwatches;
-	bool watch_limited;
-};
 
 /* ---- names ------------------------------------------------------------ */
 
@@ -305,7 +267,6 @@ cg_err cg_fim_open(const cg_fim_opts *opts, cg_fim **out, cg_buf *why)
 	if (!f)
 		return CG_ENOMEM;
 	f->o = *opts;
-	f->ifd = -1;
 	pthread_mutex_init(&f->mu, NULL);
 	f->nbuckets = 1024;
 	f->buckets = calloc(f->nbuckets, sizeof *f->buckets);
@@ -350,16 +311,12 @@ void cg_fim_close(cg_fim *f)
 	for (int i = 0; f->roots && i < f->nroots; i++)
 		free(f->roots[i]);
 	free(f->roots);
-	for (size_t i = 0; i < f->nwd; i++)
-		free(f->wd_dir[i]);
-	free(f->wd_dir);
+	cg_fim_i_watch_free(f);
 	for (size_t i = 0; i < f->npend; i++) {
 		cg_event_clear(&f->pend[i].ev);
 		free(f->pend[i].scan_path);
 	}
 	free(f->pend);
-	if (f->ifd >= 0)
-		close(f->ifd);
 	pthread_mutex_destroy(&f->mu);
 	free(f);
 }
@@ -474,7 +431,7 @@ static void add_pending(cg_fim *f, pending *p)
 	f->pend[f->npend++] = *p;
 }
 
-static void flush_pending(cg_fim *f)
+void cg_fim_i_flush(cg_fim *f)
 {
 	for (size_t i = 0; i < f->npend; i++) {
 		pending *p = &f->pend[i];
@@ -533,7 +490,7 @@ static void judge(cg_fim *f, const char *path, const entry *now, const char *how
 }
 
 /* Opens (no symlinks), hashes and judges one file. */
-static void check_file(cg_fim *f, const char *path, const char *how, bool quiet)
+void cg_fim_i_check_file(cg_fim *f, const char *path, const char *how, bool quiet)
 {
 	struct stat st;
 	int fd = cg_walk_open(path, &st);
@@ -566,7 +523,7 @@ static void pass_file(void *ctx, int worker, const char *path, const struct stat
 	(void)worker;
 	(void)st;
 	cg_fim *f = ctx;
-	check_file(f, path, "hash_pass", f->first);
+	cg_fim_i_check_file(f, path, "hash_pass", f->first);
 }
 
 static void pass_problem(void *ctx, const char *path, cg_walk_problem kind, const char *reason)
@@ -590,6 +547,29 @@ static void queue_removed(cg_fim *f, entry *e, const char *how)
 	if (f->st)
 		f->st->removed++;
 	f->dirty = true;
+}
+
+void cg_fim_i_gone(cg_fim *f, const char *path, bool is_dir, const char *how)
+{
+	pthread_mutex_lock(&f->mu);
+	size_t n = strlen(path);
+	if (!is_dir) {
+		entry *e = lookup(f, path);
+		if (e) {
+			queue_removed(f, e, how);
+			remove_entry(f, e);
+		}
+	} else {
+		for (size_t i = 0; i < f->nbuckets; i++)
+			for (entry *e = f->buckets[i], *nx; e; e = nx) {
+				nx = e->next;
+				if (strncmp(e->path, path, n) == 0 && e->path[n] == '/') {
+					queue_removed(f, e, how);
+					remove_entry(f, e);
+				}
+			}
+	}
+	pthread_mutex_unlock(&f->mu);
 }
 
 cg_err cg_fim_pass(cg_fim *f, cg_fim_stats *st)
@@ -622,7 +602,7 @@ cg_err cg_fim_pass(cg_fim *f, cg_fim_stats *st)
 	f->first = false;
 	f->dirty = true;
 	pthread_mutex_unlock(&f->mu);
-	flush_pending(f);
+	cg_fim_i_flush(f);
 	if (!err)
 		err = cg_fim_save(f, NULL);
 	if (st)
@@ -630,191 +610,3 @@ cg_err cg_fim_pass(cg_fim *f, cg_fim_stats *st)
 	return err;
 }
 
-#ifdef __linux__
-/* ---- inotify ---------------------------------------------------------- */
-
-#define WATCH_MASK (IN_CREATE | IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | \
-		    IN_DELETE | IN_DELETE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW)
-
-static void watch_limit(cg_fim *f, const char *path)
-{
-	if (f->watch_limited)
-		return;
-	f->watch_limited = true;
-	cg_event ev;
-	cg_event_init(&ev);
-	ev.severity = CG_SEV_MEDIUM;
-	cg_event_set(&ev, CG_EV_SOURCE, CG_SLICE("fim"));
-	cg_event_set(&ev, CG_EV_KIND, CG_SLICE("watch_limit"));
-	cg_event_set(&ev, CG_EV_SUBJECT, cg_slice_cstr(path));
-	cg_event_set(&ev, CG_EV_SUMMARY,
-		     CG_SLICE("inotify watch limit reached: changes below are found only by the periodic hash pass (raise fs.inotify.max_user_watches)"));
-	json_object_set_new(ev.evidence, "watched_directories", json_integer((json_int_t)f->nwatches));
-	json_object_set_new(ev.evidence, "path", cg_json_cstr(path));
-	if (f->o.emit)
-		f->o.emit(f->o.ctx, &ev);
-	cg_event_clear(&ev);
-}
-
-static bool set_wd(cg_fim *f, int wd, const char *dir)
-{
-	if ((size_t)wd >= f->nwd) {
-		size_t n = (size_t)wd * 2 + 16;
-		char **v = realloc(f->wd_dir, n * sizeof *v);
-		if (!v)
-			return false;
-		memset(v + f->nwd, 0, (n - f->nwd) * sizeof *v);
-		f->wd_dir = v;
-		f->nwd = n;
-	}
-	if (!f->wd_dir[wd])
-		f->nwatches++;
-	free(f->wd_dir[wd]);
-	f->wd_dir[wd] = strdup(dir);
-	return f->wd_dir[wd] != NULL;
-}
-
-/* Watches dir and every directory below it; with check, also judges the
- * files found (a directory that appeared with files already in it). */
-static void add_tree(cg_fim *f, const char *dir, int depth, bool check)
-{
-	if (depth > 256 || f->watch_limited)
-		return;
-	if (f->nwatches >= CG_MAX_FIM_WATCHES) {
-		watch_limit(f, dir);
-		return;
-	}
-	int wd = inotify_add_watch(f->ifd, dir, WATCH_MASK);
-	if (wd < 0) {
-		if (errno == ENOSPC)
-			watch_limit(f, dir);
-		else if (errno != ENOENT && errno != ENOTDIR && f->o.on_problem)
-			f->o.on_problem(f->o.ctx, dir, strerror(errno));
-		return;
-	}
-	set_wd(f, wd, dir);
-	DIR *d = opendir(dir);
-	if (!d)
-		return;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		char path[PATH_MAX];
-		if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, de->d_name) >= sizeof path)
-			continue;
-		struct stat st;
-		if (lstat(path, &st) != 0)
-			continue;
-		if (S_ISDIR(st.st_mode))
-			add_tree(f, path, depth + 1, check);
-		else if (check && S_ISREG(st.st_mode))
-			check_file(f, path, "inotify", false);
-	}
-	closedir(d);
-}
-
-cg_err cg_fim_watch_start(cg_fim *f, int *fd)
-{
-	*fd = -1;
-	if (f->ifd < 0) {
-		f->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-		if (f->ifd < 0)
-			return CG_EIO;
-		for (int i = 0; i < f->nroots; i++)
-			add_tree(f, f->roots[i], 0, false);
-	}
-	*fd = f->ifd;
-	return CG_OK;
-}
-
-uint64_t cg_fim_watch_count(cg_fim *f)
-{
-	return f->nwatches;
-}
-
-/* A file or a whole directory went away (deleted or moved out). */
-static void gone(cg_fim *f, const char *path, bool is_dir)
-{
-	pthread_mutex_lock(&f->mu);
-	size_t n = strlen(path);
-	if (!is_dir) {
-		entry *e = lookup(f, path);
-		if (e) {
-			queue_removed(f, e, "inotify");
-			remove_entry(f, e);
-		}
-	} else {
-		for (size_t i = 0; i < f->nbuckets; i++)
-			for (entry *e = f->buckets[i], *nx; e; e = nx) {
-				nx = e->next;
-				if (strncmp(e->path, path, n) == 0 && e->path[n] == '/') {
-					queue_removed(f, e, "inotify");
-					remove_entry(f, e);
-				}
-			}
-	}
-	pthread_mutex_unlock(&f->mu);
-}
-
-static void handle_event(cg_fim *f, const struct inotify_event *ev, bool *need_pass)
-{
-	if (ev->mask & IN_Q_OVERFLOW) {
-		*need_pass = true;
-		return;
-	}
-	if (ev->wd < 0 || (size_t)ev->wd >= f->nwd || !f->wd_dir[ev->wd])
-		return;
-	if (ev->mask & IN_IGNORED) {
-		free(f->wd_dir[ev->wd]);
-		f->wd_dir[ev->wd] = NULL;
-		f->nwatches--;
-		return;
-	}
-	if (ev->len == 0 || !ev->name[0])
-		return;
-	char path[PATH_MAX];
-	if ((size_t)snprintf(path, sizeof path, "%s/%s", f->wd_dir[ev->wd], ev->name) >= sizeof path)
-		return;
-	bool dir = ev->mask & IN_ISDIR;
-	if (ev->mask & (IN_DELETE | IN_MOVED_FROM)) {
-		gone(f, path, dir);
-	} else if (dir && (ev->mask & (IN_CREATE | IN_MOVED_TO))) {
-		add_tree(f, path, 0, true);
-		if (f->watch_limited)
-			*need_pass = true;
-	} else if (!dir && (ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO))) {
-		check_file(f, path, "inotify", false);
-	} else if (!dir && (ev->mask & IN_CREATE)) {
-		/* an empty new file will be written and closed (IN_CLOSE_WRITE
-		 * comes); one born with content is a hard link: judge now */
-		struct stat st;
-		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-			check_file(f, path, "inotify", false);
-	}
-}
-
-cg_err cg_fim_watch_process(cg_fim *f, bool *need_pass)
-{
-	*need_pass = false;
-	if (f->ifd < 0)
-		return CG_EINVAL;
-	char buf[64 * 1024] __attribute__((aligned(__alignof__(struct inotify_event))));
-	for (;;) {
-		ssize_t n = read(f->ifd, buf, sizeof buf);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		for (char *p = buf; p < buf + n;) {
-			const struct inotify_event *ev = (const struct inotify_event *)p;
-			if (p + sizeof *ev > buf + n || p + sizeof *ev + ev->len > buf + n)
-				break;
-			handle_event(f, ev, need_pass);
-			p += sizeof *ev + ev->len;
-		}
-	}
-	flush_pending(f);
-	return CG_OK;
-}
-#endif /* __linux__ */

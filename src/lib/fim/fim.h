@@ -8,11 +8,13 @@
  *  - cg_fim_pass: a full pass that walks every root (fs/walk, parallel),
  *    hashes every file (even when size and mtime look unchanged: `touch
  *    -r` is the oldest trick of web-shell droppers) and compares;
- *  - cg_fim_watch_*: inotify with a watch on every directory (recursive,
- *    new directories added as they appear), so a change is seen within
- *    moments. When the kernel's queue overflows, or the watch limit is
- *    hit, the caller is told to run a full pass (the pass covers what
- *    inotify misses).
+ *  - cg_fim_watch_*: the system's change notification, so a change is
+ *    seen within moments: on Linux inotify with a watch on every
+ *    directory (recursive, new directories added as they appear), on
+ *    Windows ReadDirectoryChangesW over each root's tree. When the
+ *    system's queue overflows, or the watch limit is hit, the caller is
+ *    told to run a full pass (the pass covers what the notification
+ *    misses).
  *
  * A new or changed server-side script (.php .phtml .php3-7 .phar .asp
  * .aspx .ashx .asmx .ascx .jsp .jspx, .htaccess, .user.ini, web.config,
@@ -81,13 +83,17 @@ cg_err cg_fim_save(cg_fim *f, cg_buf *why);
 /* Entries in the baseline. */
 uint64_t cg_fim_count(cg_fim *f);
 
-/* Starts inotify on every directory under the roots. Returns the fd to
- * poll() for reading. */
+/* Starts the change notification under the roots (Linux: inotify on
+ * every directory, *fd its descriptor; Windows: ReadDirectoryChangesW on
+ * each root, *fd -1). Wait with cg_fim_watch_wait. */
 cg_err cg_fim_watch_start(cg_fim *f, int *fd);
-/* Handles whatever inotify has queued (never blocks). *need_pass is set
+/* Handles whatever changes are queued (never blocks). *need_pass is set
  * when events were lost (queue overflow, watch limit) and a full pass
  * should run. */
 cg_err cg_fim_watch_process(cg_fim *f, bool *need_pass);
+/* Waits up to timeout_ms for changes to process (true) or none (false);
+ * before cg_fim_watch_start it only waits. */
+bool cg_fim_watch_wait(cg_fim *f, int timeout_ms);
 /* Directories currently watched. */
 uint64_t cg_fim_watch_count(cg_fim *f);
 

@@ -13,6 +13,7 @@
 #include "core/fileio.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include <windows.h>
 
@@ -157,4 +158,47 @@ cg_err cg_mkdir_p(const char *path, mode_t mode, cg_buf *why)
 		return CG_EIO;
 	}
 	return CG_OK;
+}
+
+/* Depth first over a wide path in p (its length n), which it extends and
+ * restores; reparse points (links, junctions) are removed, not entered. */
+static void remove_tree_w(wchar_t *p, size_t n, int depth)
+{
+	DWORD attr = GetFileAttributesW(p);
+	if (attr == INVALID_FILE_ATTRIBUTES)
+		return;
+	if ((attr & FILE_ATTRIBUTE_DIRECTORY) && !(attr & FILE_ATTRIBUTE_REPARSE_POINT) &&
+	    depth < 64 && n + 3 < CG_WPATH_MAX) {
+		memcpy(p + n, L"\\*", 3 * sizeof(wchar_t));
+		WIN32_FIND_DATAW fd;
+		HANDLE h = FindFirstFileW(p, &fd);
+		p[n] = 0;
+		if (h != INVALID_HANDLE_VALUE) {
+			do {
+				if (!wcscmp(fd.cFileName, L".") || !wcscmp(fd.cFileName, L".."))
+					continue;
+				size_t k = wcslen(fd.cFileName);
+				if (n + 1 + k + 1 >= CG_WPATH_MAX)
+					continue;
+				p[n] = L'\\';
+				memcpy(p + n + 1, fd.cFileName, (k + 1) * sizeof(wchar_t));
+				remove_tree_w(p, n + 1 + k, depth + 1);
+				p[n] = 0;
+			} while (FindNextFileW(h, &fd));
+			FindClose(h);
+		}
+	}
+	if (attr & FILE_ATTRIBUTE_READONLY)
+		SetFileAttributesW(p, attr & ~(DWORD)FILE_ATTRIBUTE_READONLY);
+	if (attr & FILE_ATTRIBUTE_DIRECTORY)
+		RemoveDirectoryW(p);
+	else
+		DeleteFileW(p);
+}
+
+void cg_remove_tree(const char *dir)
+{
+	wchar_t w[CG_WPATH_MAX];
+	if (cg_wpath(dir, w, NULL) == CG_OK)
+		remove_tree_w(w, wcslen(w), 0);
 }

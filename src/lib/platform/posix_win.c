@@ -117,3 +117,16 @@ void qsort_r(void *base, size_t n, size_t size, int (*cmp)(const void *, const v
 	qsort_ctx c = {cmp, arg};
 	qsort_s(base, n, size, qsort_tramp, &c);
 }
+
+char *strndup(const char *s, size_t n)
+{
+	size_t len = 0;
+	while (len < n && s[len])
+		len++;
+	char *d = malloc(len + 1);
+	if (d) {
+		memcpy(d, s, len);
+		d[len] = '\0';
+	}
+	return d;
+}

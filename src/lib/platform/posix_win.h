@@ -33,6 +33,26 @@ ssize_t pread(int fd, void *buf, size_t n, off_t off);
 #define O_CLOEXEC (0x0080 /* _O_NOINHERIT */ | 0x8000 /* _O_BINARY */)
 #endif
 
+/* O_NOFOLLOW: Windows' C runtime opens through no symbolic links of the
+ * POSIX kind; reparse points are the walker's business (walk_win.c). */
+#ifndef O_NOFOLLOW
+#define O_NOFOLLOW 0
+#endif
+
+/* openat and fstatat over the directory descriptors of platform/dirfd.h
+ * (implemented in dirfd_win.c): names resolved against the directory's
+ * path; a reparse point (link, junction) is refused by openat (ELOOP) and
+ * shown by fstatat with AT_SYMLINK_NOFOLLOW as neither file nor directory. */
+#ifndef O_DIRECTORY
+#define O_DIRECTORY 0x4000000
+#endif
+#define AT_SYMLINK_NOFOLLOW 0x100
+int openat(int dirfd, const char *name, int flags, ...);
+int fstatat(int dirfd, const char *name, struct stat *st, int flags);
+
+/* POSIX strndup: a malloc'd copy of at most n bytes of s, terminated. */
+char *strndup(const char *s, size_t n);
+
 /* POSIX realpath into resolved[PATH_MAX]: the absolute path of an
  * existing file (platform/path.h's cg_abspath, UTF-8); NULL with errno
  * otherwise (Windows' links are not resolved: the rule-include check

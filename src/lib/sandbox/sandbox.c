@@ -255,6 +255,23 @@ cg_err cg_sandbox_run(const cg_sandbox_limits *lim, cg_sandbox_job job, void *jo
 	return WIFSIGNALED(status) ? CG_ELIMIT : CG_EINTERNAL;
 }
 
+/* fork gives the child the job as it is: nothing to describe */
+void cg_sandbox_register(const char *name, cg_sandbox_job job, cg_sandbox_encode_fn encode,
+			 cg_sandbox_remote_fn run)
+{
+	(void)name;
+	(void)job;
+	(void)encode;
+	(void)run;
+}
+
+int cg_sandbox_child_main(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return 2; /* only the Windows build starts such children */
+}
+
 /* ---- fork and exec ----------------------------------------------------- */
 
 int cg_sandbox_memfd(const char *name, cg_slice bytes)

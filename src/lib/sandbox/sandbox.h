@@ -73,6 +73,26 @@ typedef void (*cg_sandbox_event_fn)(void *ctx, cg_event *ev);
 cg_err cg_sandbox_run(const cg_sandbox_limits *lim, cg_sandbox_job job, void *job_ctx,
 		      cg_sandbox_event_fn on_event, void *ev_ctx, uint64_t *bad, cg_buf *why);
 
+/* ---- jobs re-created in a new process (platforms without fork) ------- */
+
+/* On Linux cg_sandbox_run forks and the child runs the job on a copy of
+ * the caller's memory. Windows has no fork: there a job runs in a fresh
+ * process of this program (in a Job object with the limits) only when its
+ * caller registered how to describe it as bytes (encode, in the caller)
+ * and how to run it again from them (run, in the child, writing its lines
+ * to out_fd). A job without a registration runs on a thread of the caller
+ * (weaker; platform/sandbox_win.c). Linux keeps nothing: registering is a
+ * no-op there. */
+typedef cg_err (*cg_sandbox_encode_fn)(void *job_ctx, cg_buf *request);
+typedef int (*cg_sandbox_remote_fn)(cg_slice request, int out_fd);
+void cg_sandbox_register(const char *name, cg_sandbox_job job, cg_sandbox_encode_fn encode,
+			 cg_sandbox_remote_fn run);
+
+/* The child's side (main.c, Windows): `PROGRAM __sandbox-job NAME`, the
+ * request on stdin, the lines on stdout; the exit status is run's. */
+#define CG_SANDBOX_CHILD_ARGV "__sandbox-job"
+int cg_sandbox_child_main(int argc, char **argv);
+
 /* ---- fork and exec (the server) ------------------------------------- */
 
 /* The descriptors the exec'd child finds. */

@@ -55,6 +55,10 @@ TEST(hostile_policies_refused)
 	CHECK(refused("{\"fim\":{\"web_roots\":[\"relative/path\"]}}", "fim.web_roots"));
 	CHECK(refused("{\"fim\":{\"web_roots\":[\"/a\\nb\"]}}", "fim.web_roots"));
 	CHECK(refused("{\"fim\":{\"web_roots\":\"/var/www\"}}", "fim.web_roots"));
+	/* Windows paths: a drive letter and a separator, nothing looser */
+	CHECK(refused("{\"fim\":{\"web_roots\":[\"C:inetpub\"]}}", "fim.web_roots"));
+	CHECK(refused("{\"fim\":{\"web_roots\":[\"1:/x\"]}}", "fim.web_roots"));
+	CHECK(refused("{\"fim\":{\"web_roots\":[\"\\\\inetpub\"]}}", "fim.web_roots"));
 	CHECK(refused("{\"malware\":{\"incremental\":\"sometimes\"}}", "malware.incremental"));
 	CHECK(refused("{\"malware\":{\"full\":7}}", "malware.full"));
 	CHECK(refused("{\"malware\":{\"bogus\":1}}", "malware.bogus"));
@@ -92,6 +96,9 @@ TEST(usual_policies_accepted)
 	    "\"secrets\":{\"interval\":\"monthly\",\"paths\":[\"/home/docs\"]}}"));
 	CHECK(accepted(
 	    "{\"accounts\":{\"interval_s\":86400,\"max_age_days\":90,\"unused_days\":90}}"));
+	/* one agency's Linux and Windows servers in one policy */
+	CHECK(accepted("{\"fim\":{\"web_roots\":[\"/var/www\",\"C:/inetpub/wwwroot\","
+	               "\"d:\\\\sites\\\\portal\"]},\"secrets\":{\"paths\":[\"C:/Users\"]}}"));
 }
 
 TEST(agent_clamps)
