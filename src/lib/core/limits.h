@@ -339,6 +339,14 @@
 /* File and scan size given to libclamav: above every --max-size that
  * makes sense, so that ClamAV never silently skips what canhgac reads. */
 #define CG_MW_CLAMAV_MAX_SCAN (4ull * 1024ull * 1024ull * 1024ull)
+/* The ClamAV prefilter (malware/clamfilter.h): literal anchors kept (one
+ * per body signature or logical subsignature; a larger database turns it
+ * off: it is meant for small hand-made ones), the bytes of an anchor
+ * compared (a longer run is cut: a prefix is still a necessary
+ * condition), and the hash-signature sizes kept. */
+#define CG_MW_CLAMFILTER_MAX_ANCHORS 65536u
+#define CG_MW_CLAMFILTER_ANCHOR_LEN 32u
+#define CG_MW_CLAMFILTER_MAX_SIZES 1000000u
 /* Address space of the agent's scan child when a bundle brings ClamAV
  * databases (the official ones take about 1.5 GB once compiled). */
 #define CG_AGENT_CLAMAV_MEMORY (6ull * 1024ull * 1024ull * 1024ull)
