@@ -37,6 +37,7 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "fim/fim.h"
+#include "platform/av.h"
 #include "version.h"
 
 /* ---- credentials ------------------------------------------------------ */
@@ -823,6 +824,17 @@ static void do_heartbeat(rt *r, int64_t now)
 			      (json_int_t)r->pol.version, "spool_pending", (json_int_t)ss.pending,
 			      "fim_files", (json_int_t)(r->fim ? cg_fim_count(r->fim) : 0),
 			      "web_roots", (json_int_t)r->pol.nroots);
+	/* the antivirus products this endpoint has (platform/av.h): the server
+	 * counts it as protected only when one is on and current */
+	json_t *av = NULL;
+	cg_buf avwhy;
+	cg_buf_init(&avwhy, 1024);
+	if (cg_av_status(&av, &avwhy) == CG_OK) {
+		if (!json_array_size(av) && avwhy.len) /* said once a heartbeat, only when empty */
+			cg_info("antivirus: none found: %s", cg_buf_cstr(&avwhy));
+		json_object_set_new(j, "antivirus", av);
+	}
+	cg_buf_free(&avwhy);
 	cg_buf body, resp, why;
 	cg_buf_init(&body, 64 * 1024);
 	cg_buf_init(&resp, CG_MAX_AGENT_RESPONSE);

@@ -13,7 +13,8 @@
  *                                     heartbeat (write, scoped)
  *   GET  /api/v1/endpoints            inventory with offline flags (read)
  *   GET  /api/v1/coverage             per agency: enrolled vs declared
- *                                     endpoints, infection index (read)
+ *                                     endpoints, protected (antivirus on
+ *                                     and current), infection index (read)
  *   GET  /api/v1/agent/bundle         agent token: the signed rule bundle
  *                                     in DATA_DIR/bundle (signed offline
  *                                     with `canhgac bundle sign`; the
@@ -439,6 +440,22 @@ void api_agent_heartbeat(cg_req *req, cg_resp *resp)
 		cg_resp_error(resp, 400, "heartbeat: a JSON object", NULL);
 		return;
 	}
+	/* antivirus products (platform/av.h): checked and trimmed before they
+	 * are stored; an agent that sends none keeps the column NULL */
+	json_t *av = json_object_get(body, "antivirus");
+	if (av && !json_is_null(av)) {
+		json_t *clean = NULL;
+		cg_buf why;
+		cg_buf_init(&why, 256);
+		if (cg_fig_antivirus_check(av, &clean, &why)) {
+			json_decref(body);
+			cg_resp_error(resp, 400, cg_buf_cstr(&why), NULL);
+			cg_buf_free(&why);
+			return;
+		}
+		cg_buf_free(&why);
+		json_object_set_new(body, "antivirus", clean);
+	}
 	cg_err err = cg_store_agent_heartbeat(req->srv->store, req->who.id, body, cg_time_now_ms());
 	json_decref(body);
 	if (err == CG_ENOTFOUND) {
@@ -472,6 +489,10 @@ void api_endpoints_list(cg_req *req, cg_resp *resp)
 		cg_resp_store_error(resp, err, "endpoints");
 		return;
 	}
+	size_t i;
+	json_t *a;
+	json_array_foreach(items, i, a)
+		json_object_set_new(a, "protected", json_boolean(cg_fig_protected(a)));
 	cg_resp_json(resp, 200, cg_list_body(items, (int64_t)json_array_size(items)));
 }
 
@@ -505,12 +526,14 @@ void api_coverage(cg_req *req, cg_resp *resp)
 	json_t *out = json_array();
 	size_t i;
 	json_t *ag;
-	int64_t t_decl = 0, t_enr = 0, t_inf = 0, t_onl = 0;
+	int64_t t_decl = 0, t_enr = 0, t_inf = 0, t_onl = 0, t_prot = 0;
 	json_array_foreach(agencies, i, ag) {
 		int64_t id = json_integer_value(json_object_get(ag, "id"));
 		int64_t declared = json_integer_value(json_object_get(ag, "declared_endpoints"));
 		int64_t enrolled = 0, online = 0;
 		cg_fig_agents(agents, id, &enrolled, &online);
+		int64_t prot = cg_fig_protected_count(agents, id);
+		t_prot += prot;
 		char key[32];
 		snprintf(key, sizeof key, "%lld", (long long)id);
 		int64_t infected = json_integer_value(json_object_get(malware, key));
@@ -525,18 +548,29 @@ void api_coverage(cg_req *req, cg_resp *resp)
 			declared > 0 ? json_real((double)enrolled / (double)declared) : json_null(),
 			"infected", (json_int_t)infected, "infection_index",
 			enrolled > 0 ? json_real((double)infected / (double)enrolled) : json_null()));
+		json_t *row = json_array_get(out, json_array_size(out) - 1);
+		json_object_set_new(row, "protected", json_integer(prot));
+		json_object_set_new(row, "protection",
+		                    declared > 0 ? json_real((double)prot / (double)declared)
+		                                 : json_null());
 	}
 	json_decref(agencies);
 	json_decref(agents);
 	json_decref(malware);
-	cg_resp_json(resp, 200, json_pack("{s:I,s:o,s:{s:I,s:I,s:I,s:I,s:o,s:o}}", "days",
+	json_t *body = json_pack("{s:I,s:o,s:{s:I,s:I,s:I,s:I,s:o,s:o}}", "days",
 					  (json_int_t)days, "items", out, "totals",
 					  "declared_endpoints", (json_int_t)t_decl, "enrolled",
 					  (json_int_t)t_enr, "online", (json_int_t)t_onl,
 					  "infected", (json_int_t)t_inf, "coverage",
 					  t_decl > 0 ? json_real((double)t_enr / (double)t_decl) : json_null(),
 					  "infection_index",
-					  t_enr > 0 ? json_real((double)t_inf / (double)t_enr) : json_null()));
+					  t_enr > 0 ? json_real((double)t_inf / (double)t_enr) : json_null());
+	/* protected: an antivirus on and current (store/figures.h cg_fig_protected) */
+	json_t *tot = json_object_get(body, "totals");
+	json_object_set_new(tot, "protected", json_integer(t_prot));
+	json_object_set_new(tot, "protection",
+	                    t_decl > 0 ? json_real((double)t_prot / (double)t_decl) : json_null());
+	cg_resp_json(resp, 200, body);
 }
 
 /* ---- routes (gathered by routes.c; who may call each: api/policy.h) --- */
