@@ -8,6 +8,9 @@
  */
 #include "cli.h"
 
+#ifdef CG_WIN_AGENT_SERVICE
+int cmd_agent_service(cg_cli *cli);
+#endif
 int cmd_fim_scan(cg_cli *cli);
 int cmd_help(cg_cli *cli);
 int cmd_scan_malware(cg_cli *cli);
@@ -15,6 +18,16 @@ int cmd_scan_secrets(cg_cli *cli);
 int cmd_version(cg_cli *cli);
 
 const cg_command cg_commands[] = {
+#ifdef CG_WIN_AGENT_SERVICE
+    {"agent service", cmd_agent_service,
+     "Run the agent as a Windows service, or install/remove that service.",
+     "[install|uninstall] [--config FILE]",
+     "  (no action)      run under the service manager (the service's command line)\n"
+     "  install          register the service canhgac-agent: automatic start,\n"
+     "                   LocalSystem, restarted on failure, with --data-dir/--config\n"
+     "  uninstall        stop and remove it\n"
+     "  -c, --config FILE local settings (INI, see docs/agent.md)\n"},
+#endif
     {"fim scan", cmd_fim_scan,
      "File integrity of web roots: hash every file, report new or changed scripts.",
      "ROOT... [-j N]",
