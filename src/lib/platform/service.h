@@ -13,7 +13,8 @@
  *                                STOPPED once the task has returned
  *   the task returns an error -> logged (event log, error), STOPPED with a
  *                                service-specific exit code, which the
- *                                failure actions set at install treat as
+ *                                failure actions (set at install and by
+ *                                the service at each start) treat as
  *                                a failure: restart after 10 s, 60 s,
  *                                5 min; the count resets after a day
  *   the process crashes       -> the same failure actions

@@ -80,6 +80,8 @@ static DWORD WINAPI on_control(DWORD ctl, DWORD type, LPVOID data, LPVOID ctx)
 	}
 }
 
+static void own_failure_actions(void);
+
 static void WINAPI service_main(DWORD argc, LPWSTR *argv)
 {
 	(void)argc;
@@ -93,6 +95,7 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
 	}
 	report(SERVICE_START_PENDING, NO_ERROR, 0, 10000);
 	report(SERVICE_RUNNING, NO_ERROR, 0, 0);
+	own_failure_actions();
 	cg_service_log(svc.name8, CG_SVC_LOG_INFO, "service started");
 	svc.result = svc.task(svc.ctx, &svc.stop, svc.why);
 	if (svc.result) {
@@ -150,18 +153,31 @@ static cg_err fail(cg_buf *why, const char *what)
 	                                           : CG_EIO;
 }
 
-static void set_recovery(SC_HANDLE s, const wchar_t *desc)
+/* Restart after 10 s, 60 s, 5 min; an error exit (not only a crash)
+ * counts as a failure. */
+static void set_failure_actions(SC_HANDLE s)
 {
-	SERVICE_DESCRIPTIONW d = {(LPWSTR)desc};
-	ChangeServiceConfig2W(s, SERVICE_CONFIG_DESCRIPTION, &d);
 	SC_ACTION actions[3] = {
 	    {SC_ACTION_RESTART, 10000}, {SC_ACTION_RESTART, 60000}, {SC_ACTION_RESTART, 300000}};
-	SERVICE_FAILURE_ACTIONSW fa = {
-	    .dwResetPeriod = 86400, .cActions = 3, .lpsaActions = actions};
+	SERVICE_FAILURE_ACTIONSW fa = {.dwResetPeriod = 86400, .cActions = 3, .lpsaActions = actions};
 	ChangeServiceConfig2W(s, SERVICE_CONFIG_FAILURE_ACTIONS, &fa);
-	/* an error exit (not only a crash) counts as a failure */
 	SERVICE_FAILURE_ACTIONS_FLAG flag = {TRUE};
 	ChangeServiceConfig2W(s, SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, &flag);
+}
+
+/* The MSI's ServiceInstall table cannot carry failure actions (wixl has
+ * no ServiceConfig), so the running service sets its own at each start;
+ * `agent service install` sets them too. */
+static void own_failure_actions(void)
+{
+	SC_HANDLE m = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
+	SC_HANDLE s = m ? OpenServiceW(m, svc.name, SERVICE_CHANGE_CONFIG | SERVICE_START) : NULL;
+	if (s) {
+		set_failure_actions(s);
+		CloseServiceHandle(s);
+	}
+	if (m)
+		CloseServiceHandle(m);
 }
 
 cg_err cg_service_install(const char *name, const char *display, const char *description,
@@ -196,7 +212,9 @@ cg_err cg_service_install(const char *name, const char *display, const char *des
 	if (!s) {
 		err = fail(why, "CreateService");
 	} else {
-		set_recovery(s, wdesc);
+		SERVICE_DESCRIPTIONW d = {wdesc};
+		ChangeServiceConfig2W(s, SERVICE_CONFIG_DESCRIPTION, &d);
+		set_failure_actions(s);
 		CloseServiceHandle(s);
 	}
 	CloseServiceHandle(m);
