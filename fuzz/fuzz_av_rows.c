@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	json_t *seen = json_object();
 	cg_av_detection_events(json_object_get(j, "d"), json_object_get(j, "t"), seen, 1, sink,
-			       NULL);
+	                       NULL);
 	json_decref(cg_av_product_defender(json_object_get(j, "s")));
 	json_decref(seen);
 	json_decref(j);

@@ -163,7 +163,8 @@ cg_err cg_compliance_gather(cg_store *st, const cg_scope *scope, int64_t now_ms,
 			json_object_set_new(ag, "agents", json_integer(int_of(ag, "agents") + 1));
 		/* endpoints with an antivirus on and current (store/figures.h) */
 		if (ag && cg_fig_protected(x))
-			json_object_set_new(ag, "protected", json_integer(int_of(ag, "protected") + 1));
+			json_object_set_new(ag, "protected",
+			                    json_integer(int_of(ag, "protected") + 1));
 		json_array_append_new(
 		    endpoints,
 		    json_pack("{s:O?, s:I, s:O?, s:O}", "agent_id", json_object_get(x, "agent_id"),

@@ -159,7 +159,8 @@ static void set_failure_actions(SC_HANDLE s)
 {
 	SC_ACTION actions[3] = {
 	    {SC_ACTION_RESTART, 10000}, {SC_ACTION_RESTART, 60000}, {SC_ACTION_RESTART, 300000}};
-	SERVICE_FAILURE_ACTIONSW fa = {.dwResetPeriod = 86400, .cActions = 3, .lpsaActions = actions};
+	SERVICE_FAILURE_ACTIONSW fa = {
+	    .dwResetPeriod = 86400, .cActions = 3, .lpsaActions = actions};
 	ChangeServiceConfig2W(s, SERVICE_CONFIG_FAILURE_ACTIONS, &fa);
 	SERVICE_FAILURE_ACTIONS_FLAG flag = {TRUE};
 	ChangeServiceConfig2W(s, SERVICE_CONFIG_FAILURE_ACTIONS_FLAG, &flag);
