@@ -8,7 +8,7 @@
  * protected endpoints against the declared ones. A hostile product name is
  * shown as text. Vietnamese first, English through the switch.
  */
-import { tap, startServer, launchBrowser, newPage, uiLogin, apiLogin, call, screenshot } from "./lib.mjs";
+import { tap, startServer, launchBrowser, newPage, uiLogin, apiLogin, call, screenshots } from "./lib.mjs";
 
 const T = tap();
 const cleanups = [];
@@ -49,7 +49,8 @@ await T.step("each endpoint's products and verdict (Vietnamese)", async () => {
 	await uiLogin(page, srv.url, "quantri", adminPw);
 	await page.click("#nav-endpoints");
 	await page.waitForSelector("#endpoints tr:has-text('pc-tnmt-03')");
-	await screenshot(page, "endpoints-antivirus");
+	await page.hover("#endpoints tr:has-text('pc-tnmt-02') td.endpoint-av");
+	await screenshots(page, "endpoints-antivirus");
 	const r1 = await rowText("pc-tnmt-01"), r2 = await rowText("pc-tnmt-02"), r3 = await rowText("pc-tnmt-03");
 	const want = [
 		[r1, ["Microsoft Defender Antivirus", "bật, đã cập nhật", "Được bảo vệ"]],
