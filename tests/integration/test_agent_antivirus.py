@@ -8,10 +8,13 @@ not; a Linux endpoint reporting none keeps the agent rule. Malformed
 fields are refused with 400 and change nothing. Runs on both store
 backends (integration@pg/...)."""
 import os
+import shutil
+import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _agentlib import TlsServer, Tap  # noqa: E402
+from _agentlib import BIN, TlsServer, Tap  # noqa: E402
 
 t = Tap()
 srv = TlsServer()
@@ -93,6 +96,27 @@ try:
     st, eps, _ = srv.req("GET", "/api/v1/endpoints")
     p0 = [e for e in eps["items"] if e["host"] == "win-ok"][0]["antivirus"][0]
     t.ok("junk" not in p0 and p0["name"] == "Defender", "only the known members are stored", p0)
+
+    # the real Linux agent: one round (--once) sends its own antivirus answer
+    A = tempfile.mkdtemp(prefix="canhgac-agent-av.")
+    try:
+        st, et, _ = srv.req("POST", "/api/v1/enroll-tokens", {"agency_id": aid})
+        r = subprocess.run([BIN, "agent", "enroll", "--server", srv.url, "--token", et["token"],
+                            "--pin", srv.pin, "--data-dir", A], capture_output=True, text=True)
+        t.ok(r.returncode == 0, "a real agent enrols", r.stderr)
+        with open(os.path.join(A, "agent.conf"), "w") as f:
+            f.write("[accounts]\ninterval_s = 0\n")
+        r = subprocess.run([BIN, "agent", "run", "--once", "--data-dir", A],
+                           capture_output=True, text=True, timeout=120)
+        st, eps, _ = srv.req("GET", "/api/v1/endpoints")
+        me = [e for e in eps["items"] if e["agent_id"] not in {v[1] for v in tokens.values()}]
+        t.ok(len(me) == 1 and isinstance(me[0]["antivirus"], list)
+             and all(p["source"] == "clamav" for p in me[0]["antivirus"]),
+             "the Linux agent's heartbeat carries its antivirus answer (ClamAV or [])", (r.stderr[-2000:], me))
+        if me and me[0]["antivirus"] == []:
+            t.ok(me[0]["protected"] is True, "no ClamAV here: the Linux agent rule counts it", me)
+    finally:
+        shutil.rmtree(A, ignore_errors=True)
 finally:
     srv.cleanup()
 t.done()
