@@ -834,6 +834,13 @@ static void do_heartbeat(rt *r, int64_t now)
 			cg_info("antivirus: none found: %s", cg_buf_cstr(&avwhy));
 		json_object_set_new(j, "antivirus", av);
 	}
+	/* Defender's new detections as events (nothing on Linux; no Defender,
+	 * no events: its absence is not an error worth a log line a minute) */
+	cg_buf_reset(&avwhy);
+	uint64_t spooled = r->spooled;
+	cg_av_detections(r->o->data_dir, on_engine_event, r, &avwhy);
+	if (r->spooled != spooled)
+		sync_spool(r);
 	cg_buf_free(&avwhy);
 	cg_buf body, resp, why;
 	cg_buf_init(&body, 64 * 1024);
