@@ -6,6 +6,12 @@
 #      -> ratio fim-vs-sha256sum (> 1: canhgac faster)
 #   2. the agent's CPU and memory when idle (watching the same tree, the
 #      server unreachable) and during a full pass.
+#   3. when the Windows build is there (make windows) and Wine is
+#      installed: the same full pass by build-win/canhgac.exe under Wine
+#      on the same files -> ratio wine-vs-linux (> 1: Wine slower), and
+#      Wine's own start-up (`wine cmd /c exit`, warm wineserver) with its
+#      share of the Windows pass. WINE_RUNS passes (default 2, median).
+# ONLY=wine skips sha256sum and the agent (parts of 1 and 2).
 # Numbers on a shared 2-core machine are noisy; read them as indications.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,14 +48,38 @@ time_it() { # prints seconds
 median() { printf '%s\n' "$@" | sort -g | sed -n "$((($# + 1) / 2))p"; }
 fim() { rm -rf "$T/data"; "$BIN" fim scan "$T/www" --data-dir "$T/data" -q; }
 shasum() { (cd "$T/www" && find . -type f -print0 | xargs -0 -P1 sha256sum); }
-fim >/dev/null 2>&1 || true; shasum >/dev/null   # warm both
+fim >/dev/null 2>&1 || true   # warm
 f=(); s=()
 for i in 1 2 3; do
-	f+=("$(time_it fim)"); s+=("$(time_it shasum)")
+	f+=("$(time_it fim)")
+	[ "${ONLY:-}" = wine ] || s+=("$(time_it shasum)")
 done
-fm=$(median "${f[@]}"); sm=$(median "${s[@]}")
-printf 'fim scan (full pass, %d threads): %.2fs  sha256sum: %.2fs\n' "$(nproc)" "$fm" "$sm"
-echo "ratio fim-vs-sha256sum $(echo "scale=2; $sm / $fm" | bc -l)"
+fm=$(median "${f[@]}")
+printf 'fim scan (full pass, %d threads): %.2fs\n' "$(nproc)" "$fm"
+if [ "${ONLY:-}" != wine ]; then
+	sm=$(median "${s[@]}")
+	printf 'sha256sum: %.2fs\n' "$sm"
+	echo "ratio fim-vs-sha256sum $(echo "scale=2; $sm / $fm" | bc -l)"
+fi
+
+# 3. the Windows build under Wine, on the same files
+EXE=$PWD/build-win/canhgac.exe
+if [ -f "$EXE" ] && { command -v wine64 >/dev/null || [ -x /usr/lib/wine/wine64 ]; }; then
+	WINE=$PWD/scripts/win-wine.sh
+	winfim() { rm -rf "$T/wdata"; "$WINE" "$EXE" fim scan "Z:$T/www" --data-dir "Z:$T/wdata" -q; }
+	"$WINE" cmd /c exit >/dev/null 2>&1 || true   # the prefix and a wineserver, warm
+	u=(); for i in 1 2 3 4 5; do u+=("$(time_it "$WINE" cmd /c exit)"); done
+	um=$(median "${u[@]}")
+	w=(); for i in $(seq 1 "${WINE_RUNS:-2}"); do w+=("$(time_it winfim)"); done
+	wm=$(median "${w[@]}")
+	[ -s "$T/wdata/fim/baseline" ] || echo "warning: the Windows pass left no baseline" >&2
+	printf 'canhgac.exe fim scan under Wine (full pass): %.2fs  wine start-up: %.3fs\n' "$wm" "$um"
+	echo "ratio wine-vs-linux $(echo "scale=2; $wm / $fm" | bc -l)"
+	echo "wine start-up share of the Windows pass $(echo "scale=4; $um / $wm" | bc -l)"
+else
+	echo "Windows build or Wine missing: part 3 skipped (make windows; scripts/win-deps.sh --wine)"
+fi
+[ "${ONLY:-}" = wine ] && exit 0
 
 # 2. the agent: a baseline pass, then idle
 A=$T/agent; mkdir -p "$A"

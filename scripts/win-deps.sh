@@ -4,7 +4,7 @@
 #
 #   scripts/win-deps.sh            toolchain + libraries into build-win/deps
 #   scripts/win-deps.sh --wine     also wine64 (the Windows tests run under it)
-#   scripts/win-deps.sh --msi      also msitools (wixl builds the MSI)
+#   scripts/win-deps.sh --msi      also wixl and msitools (the MSI: win/canhgac-agent.wxs)
 #   scripts/win-deps.sh --print-prefix   the prefix, nothing else
 #
 # What it does, in order, each step skipped when already done:
@@ -63,7 +63,7 @@ export DEBIAN_FRONTEND=noninteractive
 pkgs=(gcc-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev
 	dpkg-dev autoconf automake libtool make pkg-config)
 [ $want_wine = 1 ] && pkgs+=(wine64)
-[ $want_msi = 1 ] && pkgs+=(msitools)
+[ $want_msi = 1 ] && pkgs+=(wixl msitools) # wixl is its own package in Debian
 missing=()
 for p in "${pkgs[@]}"; do
 	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)

@@ -37,6 +37,7 @@
 #include "platform/path.h"
 #include "platform/proc.h"
 #include "platform/secret.h"
+#include "platform/av.h"
 #include "version.h"
 
 /* ---- credentials ------------------------------------------------------ */
@@ -823,6 +824,24 @@ static void do_heartbeat(rt *r, int64_t now)
 			      (json_int_t)r->pol.version, "spool_pending", (json_int_t)ss.pending,
 			      "fim_files", (json_int_t)(r->fim ? cg_fim_count(r->fim) : 0),
 			      "web_roots", (json_int_t)r->pol.nroots);
+	/* the antivirus products this endpoint has (platform/av.h): the server
+	 * counts it as protected only when one is on and current */
+	json_t *av = NULL;
+	cg_buf avwhy;
+	cg_buf_init(&avwhy, 1024);
+	if (cg_av_status(&av, &avwhy) == CG_OK) {
+		if (!json_array_size(av) && avwhy.len) /* said once a heartbeat, only when empty */
+			cg_info("antivirus: none found: %s", cg_buf_cstr(&avwhy));
+		json_object_set_new(j, "antivirus", av);
+	}
+	/* Defender's new detections as events (nothing on Linux; no Defender,
+	 * no events: its absence is not an error worth a log line a minute) */
+	cg_buf_reset(&avwhy);
+	uint64_t spooled = r->spooled;
+	cg_av_detections(r->o->data_dir, on_engine_event, r, &avwhy);
+	if (r->spooled != spooled)
+		sync_spool(r);
+	cg_buf_free(&avwhy);
 	cg_buf body, resp, why;
 	cg_buf_init(&body, 64 * 1024);
 	cg_buf_init(&resp, CG_MAX_AGENT_RESPONSE);

@@ -16,6 +16,7 @@
  *   malware/        compiled rules and the incremental scan cache
  *   scans.json      last run of each scheduled scan, findings reported
  *                   (agent/scans.h)
+ *   antivirus.json  Defender detections already reported (platform/av.h)
  *
  * The run loop is one thread: poll() on the inotify descriptor with a
  * timeout until the next due task (upload, heartbeat, account audit, full

@@ -11,6 +11,7 @@
 int cmd_agent_enroll(cg_cli *cli);
 int cmd_agent_run(cg_cli *cli);
 int cmd_agent_status(cg_cli *cli);
+int cmd_agent_service(cg_cli *cli);
 int cmd_fim_scan(cg_cli *cli);
 int cmd_help(cg_cli *cli);
 int cmd_scan_malware(cg_cli *cli);
@@ -36,6 +37,14 @@ const cg_command cg_commands[] = {
      "Ctrl-C (or the console's close) stops it cleanly\n"},
     {"agent status", cmd_agent_status,
      "Show the agent's enrolment, last contact with the server and spool depth.", "", ""},
+    {"agent service", cmd_agent_service,
+     "Run the agent as a Windows service, or install/remove that service.",
+     "[install|uninstall] [--config FILE]",
+     "  (no action)      run under the service manager (the service's command line)\n"
+     "  install          register the service canhgac-agent: automatic start,\n"
+     "                   LocalSystem, restarted on failure, with --data-dir/--config\n"
+     "  uninstall        stop and remove it\n"
+     "  -c, --config FILE local settings (INI, see docs/agent.md)\n"},
     {"fim scan", cmd_fim_scan,
      "File integrity of web roots: hash every file, report new or changed scripts.",
      "ROOT... [-j N]",

@@ -13,7 +13,8 @@
  *                                     heartbeat (write, scoped)
  *   GET  /api/v1/endpoints            inventory with offline flags (read)
  *   GET  /api/v1/coverage             per agency: enrolled vs declared
- *                                     endpoints, infection index (read)
+ *                                     endpoints, protected (antivirus on
+ *                                     and current), infection index (read)
  *   GET  /api/v1/agent/bundle         agent token: the signed rule bundle
  *                                     in DATA_DIR/bundle (signed offline
  *                                     with `canhgac bundle sign`; the
@@ -441,6 +442,22 @@ void api_agent_heartbeat(cg_req *req, cg_resp *resp)
 		cg_resp_error(resp, 400, "heartbeat: a JSON object", NULL);
 		return;
 	}
+	/* antivirus products (platform/av.h): checked and trimmed before they
+	 * are stored; an agent that sends none keeps the column NULL */
+	json_t *av = json_object_get(body, "antivirus");
+	if (av && !json_is_null(av)) {
+		json_t *clean = NULL;
+		cg_buf why;
+		cg_buf_init(&why, 256);
+		if (cg_fig_antivirus_check(av, &clean, &why)) {
+			json_decref(body);
+			cg_resp_error(resp, 400, cg_buf_cstr(&why), NULL);
+			cg_buf_free(&why);
+			return;
+		}
+		cg_buf_free(&why);
+		json_object_set_new(body, "antivirus", clean);
+	}
 	cg_err err = cg_store_agent_heartbeat(req->srv->store, req->who.id, body, cg_time_now_ms());
 	json_decref(body);
 	if (err == CG_ENOTFOUND) {
@@ -474,6 +491,10 @@ void api_endpoints_list(cg_req *req, cg_resp *resp)
 		cg_resp_store_error(resp, err, "endpoints");
 		return;
 	}
+	size_t i;
+	json_t *a;
+	json_array_foreach(items, i, a)
+		json_object_set_new(a, "protected", json_boolean(cg_fig_protected(a)));
 	cg_resp_json(resp, 200, cg_list_body(items, (int64_t)json_array_size(items)));
 }
 
@@ -486,6 +507,14 @@ static void infection_members(json_t *row, int64_t mw, int64_t dns, int64_t decl
 	json_object_set_new(row, "infected", json_integer(mw + dns));
 	json_object_set_new(row, "infection_index",
 	                    json_real(cg_infection_index(mw + dns, declared)));
+}
+
+/* protected: an antivirus on and current (store/figures.h cg_fig_protected) */
+static void protection_members(json_t *row, int64_t prot, int64_t declared)
+{
+	json_object_set_new(row, "protected", json_integer(prot));
+	json_object_set_new(row, "protection",
+	                    declared > 0 ? json_real((double)prot / (double)declared) : json_null());
 }
 
 void api_coverage(cg_req *req, cg_resp *resp)
@@ -539,7 +568,7 @@ void api_coverage(cg_req *req, cg_resp *resp)
 	json_t *out = json_array();
 	size_t i;
 	json_t *ag;
-	int64_t t_decl = 0, t_enr = 0, t_mw = 0, t_dns = 0, t_onl = 0;
+	int64_t t_decl = 0, t_enr = 0, t_mw = 0, t_dns = 0, t_onl = 0, t_prot = 0;
 	json_array_foreach(agencies, i, ag) {
 		int64_t id = json_integer_value(json_object_get(ag, "id"));
 		int64_t declared = json_integer_value(json_object_get(ag, "declared_endpoints"));
@@ -551,12 +580,15 @@ void api_coverage(cg_req *req, cg_resp *resp)
 		t_onl += online;
 		t_mw += mw;
 		t_dns += dns;
+		int64_t prot = cg_fig_protected_count(agents, id);
+		t_prot += prot;
 		json_t *row = json_pack(
 		    "{s:I,s:O,s:I,s:I,s:I,s:o}", "agency_id", (json_int_t)id, "name",
 		    json_object_get(ag, "name"), "declared_endpoints", (json_int_t)declared,
 		    "enrolled", (json_int_t)enrolled, "online", (json_int_t)online, "coverage",
 		    declared > 0 ? json_real((double)enrolled / (double)declared) : json_null());
 		infection_members(row, mw, dns, declared);
+		protection_members(row, prot, declared);
 		json_array_append_new(out, row);
 	}
 	json_decref(agencies);
@@ -567,6 +599,7 @@ void api_coverage(cg_req *req, cg_resp *resp)
 	              (json_int_t)t_enr, "online", (json_int_t)t_onl, "coverage",
 	              t_decl > 0 ? json_real((double)t_enr / (double)t_decl) : json_null());
 	infection_members(tot, t_mw, t_dns, t_decl);
+	protection_members(tot, t_prot, t_decl);
 	char from_s[32], to_s[32];
 	cg_time_format(since, from_s, sizeof from_s);
 	cg_time_format(until, to_s, sizeof to_s);

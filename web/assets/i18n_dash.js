@@ -53,6 +53,15 @@ Object.assign(CG_STRINGS.vi, {
 	outcome_unwatched: "Chưa giám sát",
 	watch_off_words: "Giám sát định kỳ cổng thông tin đang tắt trên máy chủ này: danh sách dưới đây là các cổng đã khai báo cùng các cảnh báo đã ghi nhận, nhưng không có lượt kiểm tra mới. Hãy đề nghị quản trị hệ thống bật giám sát.",
 	portals_summary: "{n} địa chỉ web của {s} hệ thống ({p} cổng/trang TTĐT); {f} địa chỉ đang có cảnh báo.",
+	fig_protected_declared: "Máy trạm được bảo vệ / khai báo",
+	protected_help: "Được bảo vệ: có phần mềm phòng chống mã độc đang bật và cập nhật mẫu nhận diện; máy Linux không báo cáo phần mềm nào được tính theo agent.",
+	col_antivirus: "Phòng chống mã độc",
+	av_none: "Không báo cáo",
+	av_on_current: "bật, đã cập nhật",
+	av_off: "tắt",
+	av_outdated: "mẫu nhận diện cũ",
+	protected_yes: "Được bảo vệ",
+	protected_no: "Chưa được bảo vệ",
 });
 
 Object.assign(CG_STRINGS.en, {
@@ -101,4 +110,13 @@ Object.assign(CG_STRINGS.en, {
 	outcome_unwatched: "Not watched",
 	watch_off_words: "Scheduled portal watching is off on this server: below are the declared portals with the findings recorded so far, but no new checks are made. Ask the system administrator to turn watching on.",
 	portals_summary: "{n} web addresses of {s} systems ({p} web portals); {f} addresses have open findings.",
+	fig_protected_declared: "Endpoints protected / declared",
+	protected_help: "Protected: an anti-malware product is on and its signatures are current; a Linux endpoint that reports none counts through its agent.",
+	col_antivirus: "Anti-malware",
+	av_none: "None reported",
+	av_on_current: "on, current",
+	av_off: "off",
+	av_outdated: "signatures out of date",
+	protected_yes: "Protected",
+	protected_no: "Not protected",
 });

@@ -165,6 +165,23 @@ async function pagePortals(main) {
 
 /* ---- endpoints, coverage and enrolment tokens ----------------------- */
 
+/* The antivirus products an endpoint reported (platform/av.h) and whether
+ * the server counts it as protected (store/figures.h cg_fig_protected). */
+function avCell(x) {
+	const list = Array.isArray(x.antivirus) ? x.antivirus : [];
+	const box = el("div");
+	for (const p of list) {
+		const state = p.enabled && p.up_to_date ? t("av_on_current") : !p.enabled ? t("av_off") : t("av_outdated");
+		box.appendChild(el("div", { class: "av-product" }, el("span", null, p.name || "?"), " ",
+			badge(state, p.enabled && p.up_to_date ? "ok" : "warn")));
+	}
+	if (!list.length)
+		box.appendChild(el("small", { class: "muted" }, t("av_none")));
+	box.appendChild(el("div", { class: "av-protected" },
+		x.protected ? badge(t("protected_yes"), "ok") : badge(t("protected_no"), "sev-high")));
+	return box;
+}
+
 const pct = (x) => (x === null || x === undefined ? "–" : fmtNum(Math.round(Number(x) * 1000) / 10) + " %");
 /* the infection index is already per 100 declared endpoints, two decimals
  * (store/infection.h): shown as the reports print it */
@@ -207,12 +224,14 @@ async function pageEndpoints(main) {
 				el("div", { class: "cards" },
 					el("div", { class: "card" }, el("div", { class: "card-value", id: "cov-enrolled" }, fmtNum(tot.enrolled) + " / " + fmtNum(tot.declared_endpoints)), el("div", { class: "card-label" }, t("fig_enrolled_declared"))),
 					el("div", { class: "card" }, el("div", { class: "card-value" }, pct(tot.coverage)), el("div", { class: "card-label" }, t("coverage"))),
+					el("div", { class: "card" + (tot.declared_endpoints > 0 && (tot.protected || 0) < tot.declared_endpoints ? " card-alert" : ""), title: t("protected_help") }, el("div", { class: "card-value", id: "cov-protected" }, fmtNum(tot.protected || 0) + " / " + fmtNum(tot.declared_endpoints)), el("div", { class: "card-label" }, t("fig_protected_declared"))),
 					el("div", { class: "card" }, el("div", { class: "card-value", id: "cov-online" }, fmtNum(tot.online !== undefined ? tot.online : (cov.items || []).reduce((n, a) => n + (a.online || 0), 0))), el("div", { class: "card-label" }, t("fig_online"))),
 					el("div", { class: "card" + (tot.infected > 0 ? " card-alert" : "") }, el("div", { class: "card-value", id: "cov-malware" }, fmtNum(tot.malware_hosts)), el("div", { class: "card-label" }, t("fig_malware_hosts"))),
 					el("div", { class: "card" }, el("div", { class: "card-value", id: "cov-infection" }, idxPct(tot.infection_index)), el("div", { class: "card-label" }, t("infection_index")))),
 				table([
 					{ label: t("col_agency"), value: (a) => el("span", { class: "strong" }, a.name) },
 					{ label: t("coverage"), value: (a) => bar(a.enrolled || 0, a.declared_endpoints || 0, fmtNum(a.enrolled) + " / " + fmtNum(a.declared_endpoints) + " (" + pct(a.coverage) + ")") },
+					{ label: t("fig_protected_declared"), class: "num cov-protected", value: (a) => fmtNum(a.protected || 0) + " / " + fmtNum(a.declared_endpoints) },
 					{ label: t("fig_online"), class: "num", value: (a) => fmtNum(a.online) },
 					{ label: t("fig_malware_hosts"), class: "num", value: (a) => fmtNum(a.malware_hosts) },
 					{ label: t("cov_dns_hosts"), class: "num", value: (a) => fmtNum(a.dns_hosts) },
@@ -230,6 +249,7 @@ async function pageEndpoints(main) {
 				{ label: t("os"), value: (x) => x.os || "" },
 				{ label: t("agent_version"), value: (x) => x.agent_version || "" },
 				{ label: t("rule_version"), value: (x) => x.rule_version || "" },
+				{ label: t("col_antivirus"), class: "endpoint-av", value: avCell },
 				{ label: t("last_seen"), class: "nowrap", value: (x) => (x.last_seen ? timeEl(x.last_seen) : t("never")) },
 				{ label: t("status"), class: "endpoint-state", value: (x) => (x.offline ? badge(t("offline"), "warn") : badge(t("online"), "ok")) },
 			], res.items || [], { rowClass: (x) => (x.offline ? "row-offline" : "") })));

@@ -14,6 +14,7 @@
  * the file.
  */
 #include "accounts/accounts.h"
+#include "accounts/sam.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -476,17 +477,10 @@ static void judge_keys(audit *a, json_t *prev)
 
 /* ---- judging accounts ------------------------------------------------- */
 
+/* The list is shared with the Windows audit (sam.c). */
 static bool default_name(const char *n)
 {
-	static const char *const names[] = {
-		"admin", "administrator", "test", "testuser", "test1", "guest",
-		"user", "user1", "oracle", "demo", "temp", "tmp", "support",
-		"default", "ubnt", "pi", "share", "shared", "public", "webadmin",
-	};
-	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-		if (strcasecmp(n, names[i]) == 0)
-			return true;
-	return false;
+	return cg_acct_default_name(n);
 }
 
 static json_t *user_evidence(const user *u)

@@ -310,11 +310,12 @@ static void read_evidence(const cg_control *c, const cg_deadline_rules *cal, con
 		         e->state ? "a responsible officer is named" : "no responsible officer");
 		return;
 	case CG_EV_AV_COVERAGE: {
-		int64_t decl = int_of(s, "declared_endpoints"), have = int_of(s, "agents");
+		int64_t decl = int_of(s, "declared_endpoints"), have = int_of(s, "protected");
 		e->link = "#/endpoints";
 		if (decl <= 0) {
 			SAY(e, "chưa khai báo số máy trạm (%lld máy có agent)",
-			    "no declared endpoints (%lld with an agent)", (long long)have);
+			    "no declared endpoints (%lld with an agent)",
+			    (long long)int_of(s, "agents"));
 			return;
 		}
 		e->state = have >= decl ? EV_HAVE : EV_BREACH;

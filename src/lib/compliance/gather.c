@@ -21,6 +21,7 @@
 #include "api/triage.h"
 #include "compliance.h"
 #include "core/timeutil.h"
+#include "store/figures.h"
 
 #define VN_OFFSET_MS (7LL * 3600 * 1000)
 #define DAY_MS       86400000LL
@@ -123,6 +124,7 @@ cg_err cg_compliance_gather(cg_store *st, const cg_scope *scope, int64_t now_ms,
 	{
 		json_object_set_new(x, "people", json_array());
 		json_object_set_new(x, "agents", json_integer(0));
+		json_object_set_new(x, "protected", json_integer(0));
 		json_object_set_new(x, "open_secrets", json_integer(0));
 		json_object_set_new(x, "last", json_object());
 		json_object_set_new(x, "incidents", json_array());
@@ -159,6 +161,10 @@ cg_err cg_compliance_gather(cg_store *st, const cg_scope *scope, int64_t now_ms,
 		json_t *ag = by_id(amap, int_of(x, "agency_id"));
 		if (ag)
 			json_object_set_new(ag, "agents", json_integer(int_of(ag, "agents") + 1));
+		/* endpoints with an antivirus on and current (store/figures.h) */
+		if (ag && cg_fig_protected(x))
+			json_object_set_new(ag, "protected",
+			                    json_integer(int_of(ag, "protected") + 1));
 		json_array_append_new(
 		    endpoints,
 		    json_pack("{s:O?, s:I, s:O?, s:O}", "agent_id", json_object_get(x, "agent_id"),

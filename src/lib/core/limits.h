@@ -293,6 +293,16 @@
 #define CG_MAX_AGENT_REPORTED 100000
 /* DATA/scans.json itself. */
 #define CG_MAX_AGENT_SCANS_STATE (64u * 1024u * 1024u)
+/* Antivirus state (platform/av.h): signatures older than this many days
+ * are not current (ClamAV databases, Defender without Security Center);
+ * products kept from one answer; Defender detections remembered as
+ * reported (DATA/antivirus.json) and that file's size. */
+#define CG_AV_MAX_SIG_AGE_DAYS 7
+#define CG_AV_MAX_PRODUCTS 32
+#define CG_AV_MAX_SEEN 4096
+#define CG_AV_MAX_STATE (1u * 1024u * 1024u)
+/* The "antivirus" field of a heartbeat as the server stores it (encoded). */
+#define CG_AV_MAX_HEARTBEAT_JSON (16u * 1024u)
 
 /* ---- malware (src/lib/malware) ------------------------------------ */
 

@@ -160,6 +160,7 @@ static const col agents_cols[] = {
     {"agency_id", K_INT},    {"host", K_TEXT},           {"os", K_TEXT},
     {"agent_version", K_TEXT}, {"rule_version", K_TEXT}, {"policy_version", K_INT},
     {"spool_pending", K_INT}, {"enrolled_at", K_INT},    {"last_seen", K_INT},
+    {"antivirus", K_JSON},
     {NULL, K_INT},
 };
 static const col apolicies_cols[] = {

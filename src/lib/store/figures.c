@@ -11,9 +11,11 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api/triage.h"
 #include "core/json.h"
+#include "core/limits.h"
 #include "core/timeutil.h"
 #include "store/infection.h"
 
@@ -36,6 +38,89 @@ void cg_fig_agents(const json_t *agents, int64_t agency_id, int64_t *enrolled, i
 		(*enrolled)++;
 		*online += !json_is_true(json_object_get(a, "offline"));
 	}
+}
+
+bool cg_fig_protected(const json_t *agent)
+{
+	const json_t *av = json_object_get(agent, "antivirus");
+	if (json_is_array(av) && json_array_size(av) > 0) {
+		size_t i;
+		const json_t *p;
+		json_array_foreach(av, i, p)
+		{
+			if (json_is_true(json_object_get(p, "enabled")) &&
+			    json_is_true(json_object_get(p, "up_to_date")))
+				return true;
+		}
+		return false;
+	}
+	const char *os = json_string_value(json_object_get(agent, "os"));
+	return !(os && strncasecmp(os, "windows", 7) == 0);
+}
+
+int64_t cg_fig_protected_count(const json_t *agents, int64_t agency_id)
+{
+	int64_t n = 0;
+	size_t i;
+	const json_t *a;
+	json_array_foreach(agents, i, a)
+	{
+		if (agency_id && json_integer_value(json_object_get(a, "agency_id")) != agency_id)
+			continue;
+		n += cg_fig_protected(a);
+	}
+	return n;
+}
+
+static bool str_field(const json_t *p, const char *k, size_t max)
+{
+	const json_t *v = json_object_get(p, k);
+	return json_is_string(v) && json_string_length(v) <= max;
+}
+
+cg_err cg_fig_antivirus_check(const json_t *in, json_t **out, cg_buf *why)
+{
+	*out = NULL;
+	if (!json_is_array(in) || json_array_size(in) > CG_AV_MAX_PRODUCTS) {
+		cg_buf_printf(why, "antivirus: an array of at most %d products",
+		              CG_AV_MAX_PRODUCTS);
+		return CG_EINVAL;
+	}
+	json_t *arr = json_array();
+	size_t i;
+	const json_t *p;
+	json_array_foreach(in, i, p)
+	{
+		if (!json_is_object(p) || !str_field(p, "name", 256) ||
+		    !json_is_boolean(json_object_get(p, "enabled")) ||
+		    !json_is_boolean(json_object_get(p, "up_to_date"))) {
+			cg_buf_printf(
+			    why, "antivirus[%zu]: an object with name, enabled and up_to_date", i);
+			json_decref(arr);
+			return CG_EINVAL;
+		}
+		json_t *q = json_pack("{s:O,s:O,s:O}", "name", json_object_get(p, "name"),
+		                      "enabled", json_object_get(p, "enabled"), "up_to_date",
+		                      json_object_get(p, "up_to_date"));
+		if (str_field(p, "state", 32))
+			json_object_set(q, "state", json_object_get(p, "state"));
+		if (str_field(p, "source", 32))
+			json_object_set(q, "source", json_object_get(p, "source"));
+		if (json_is_object(json_object_get(p, "raw")))
+			json_object_set(q, "raw", json_object_get(p, "raw"));
+		json_array_append_new(arr, q);
+	}
+	cg_buf b;
+	cg_buf_init(&b, CG_AV_MAX_HEARTBEAT_JSON);
+	cg_err err = cg_json_encode(&b, arr);
+	cg_buf_free(&b);
+	if (err) {
+		cg_buf_printf(why, "antivirus: more than %u bytes", CG_AV_MAX_HEARTBEAT_JSON);
+		json_decref(arr);
+		return CG_EINVAL;
+	}
+	*out = arr;
+	return CG_OK;
 }
 
 /* Calls fn(event, ctx) for every event matching q, newest first. */

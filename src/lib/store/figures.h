@@ -19,6 +19,8 @@
  *                   part of the infection index (infection.h)
  *   dns clients     distinct client addresses flagged infected by a DNS log
  *                   analysis (any time: logs are uploaded after the fact)
+ *   protected       enrolled agents whose endpoint has anti-malware
+ *                   protection (cg_fig_protected, the one rule)
  *
  * Only the public store and registry interfaces are used, so a second
  * store backend needs nothing here.
@@ -27,6 +29,7 @@
 #define CG_STORE_FIGURES_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "store/store.h"
@@ -36,6 +39,28 @@
 
 /* Counts the agents of agency_id (0 = all) in a cg_store_agents_list() answer. */
 void cg_fig_agents(const json_t *agents, int64_t agency_id, int64_t *enrolled, int64_t *online);
+
+/* The one rule of "protected" (coverage, endpoints, compliance), on one
+ * row of cg_store_agents_list():
+ *   - the agent reported antivirus products (heartbeat "antivirus", a
+ *     non-empty array, platform/av.h): protected when at least one of
+ *     them is enabled and up to date;
+ *   - it reported none (empty or absent): a Windows endpoint (os starting
+ *     with "Windows") is not protected, since Windows always has a
+ *     Security Center or Defender to ask and an empty answer means no
+ *     working antivirus; any other endpoint keeps the rule that held
+ *     before antivirus reporting: its enrolled agent (whose malware
+ *     scans are the protection) counts it as protected. */
+bool cg_fig_protected(const json_t *agent);
+/* Protected agents of agency_id (0 = all) in a cg_store_agents_list() answer. */
+int64_t cg_fig_protected_count(const json_t *agents, int64_t agency_id);
+
+/* The heartbeat's "antivirus" field checked and trimmed to what the store
+ * keeps: an array of at most CG_AV_MAX_PRODUCTS objects with a string
+ * name, booleans enabled and up_to_date, strings state and source, an
+ * object raw; at most CG_AV_MAX_HEARTBEAT_JSON bytes encoded. *out is a
+ * new reference; CG_EINVAL (why says what) for anything else. */
+cg_err cg_fig_antivirus_check(const json_t *in, json_t **out, cg_buf *why);
 
 /* {"<agency id>" or "0" (unmapped): number of distinct DNS-flagged clients}. */
 cg_err cg_fig_dns_clients(cg_store *st, const cg_scope *scope, json_t **per_agency);

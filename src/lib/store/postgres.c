@@ -618,6 +618,9 @@ static const char *const migrations[] = {
     " sha256 text NOT NULL,"
     " bytes bigint NOT NULL);"
     "CREATE INDEX national_deliveries_period ON national_deliveries(period, ok);",
+    /* the antivirus products an agent reported in its last heartbeat
+     * (platform/av.h; JSON array, NULL when it reports none) */
+    "ALTER TABLE agents ADD COLUMN antivirus text;",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -277,11 +277,14 @@ static cg_err pgs_agent_heartbeat(cg_store_impl *st, int64_t api_token_id, const
 	p_int(&p, pgs_int(info, "spool_pending"));
 	p_int(&p, now_ms);
 	p_int(&p, api_token_id);
+	/* the antivirus products as reported (NULL: none reported) */
+	const json_t *av = json_object_get(info, "antivirus");
+	p_json(&p, json_is_array(av) ? av : NULL, NULL);
 	PGresult *r = NULL;
 	cg_err err = pgs_q(st,
 	                   "UPDATE agents SET host=coalesce($1,host),os=coalesce($2,os),"
 	                   "agent_version=coalesce($3,agent_version),rule_version=$4,"
-	                   "policy_version=$5,spool_pending=$6,last_seen=$7"
+	                   "policy_version=$5,spool_pending=$6,last_seen=$7,antivirus=$9"
 	                   " WHERE api_token_id=$8",
 	                   &p, &r);
 	if (!err && strcmp(PQcmdTuples(r), "0") == 0)
@@ -298,8 +301,8 @@ static cg_err pgs_agents_list(cg_store_impl *st, const cg_scope *scope, int64_t 
 	PGresult *r = NULL;
 	cg_err err = pgs_q(st,
 	                   "SELECT agent_id,agency_id,host,os,agent_version,rule_version,"
-	                   "policy_version,spool_pending,enrolled_at,last_seen FROM agents"
-	                   " WHERE $1=0 OR agency_id=$1"
+	                   "policy_version,spool_pending,enrolled_at,last_seen,antivirus"
+	                   " FROM agents WHERE $1=0 OR agency_id=$1"
 	                   " ORDER BY agency_id, host COLLATE \"C\", agent_id COLLATE \"C\"",
 	                   &p, &r);
 	if (err)
@@ -316,6 +319,8 @@ static cg_err pgs_agents_list(cg_store_impl *st, const cg_scope *scope, int64_t 
 		              col_int_null(r, i, 6), "spool_pending", col_int_null(r, i, 7),
 		              "enrolled_at", col_time(r, i, 8), "last_seen", col_time(r, i, 9),
 		              "offline", now_ms - seen > offline_after_ms));
+		json_object_set_new(json_array_get(*items, json_array_size(*items) - 1), "antivirus",
+		                    col_json(r, i, 10));
 	}
 	PQclear(r);
 	return CG_OK;

@@ -505,6 +505,9 @@ static const char *const migrations[] = {
     " sha256 TEXT NOT NULL,"
     " bytes INTEGER NOT NULL);"
     "CREATE INDEX national_deliveries_period ON national_deliveries(period, ok);",
+    /* the antivirus products an agent reported in its last heartbeat
+     * (platform/av.h; JSON array, NULL when it reports none) */
+    "ALTER TABLE agents ADD COLUMN antivirus TEXT;",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -318,9 +318,12 @@ static cg_err sqs_agent_heartbeat(cg_store_impl *st, int64_t api_token_id, const
 	sqlite3_stmt *s = st_prep(c,
 	                          "UPDATE agents SET host=coalesce(?,host),os=coalesce(?,os),"
 	                          "agent_version=coalesce(?,agent_version),rule_version=?,"
-	                          "policy_version=?,spool_pending=?,last_seen=?"
-	                          " WHERE api_token_id=?",
+	                          "policy_version=?,spool_pending=?,last_seen=?,antivirus=?9"
+	                          " WHERE api_token_id=?8",
 	                          &err);
+	/* the antivirus products as reported (NULL: none reported) */
+	const json_t *av = json_object_get(info, "antivirus");
+	char *avs = json_is_array(av) ? json_dumps(av, JSON_COMPACT) : NULL;
 	if (s) {
 		bind_str(s, 1, info_str(info, "host"));
 		bind_str(s, 2, info_str(info, "os"));
@@ -330,10 +333,12 @@ static cg_err sqs_agent_heartbeat(cg_store_impl *st, int64_t api_token_id, const
 		sqlite3_bind_int64(s, 6, info_int(info, "spool_pending"));
 		sqlite3_bind_int64(s, 7, now_ms);
 		sqlite3_bind_int64(s, 8, api_token_id);
+		bind_str(s, 9, avs);
 		err = st_done(c, s);
 		if (!err && sqlite3_changes(c->db) == 0)
 			err = CG_ENOTFOUND;
 	}
+	free(avs);
 	writer_put(st);
 	return err;
 }
@@ -345,7 +350,8 @@ static cg_err sqs_agents_list(cg_store_impl *st, const cg_scope *scope, int64_t 
 	cg_err err = CG_OK;
 	sqlite3_stmt *s = st_prep(c,
 	                          "SELECT agent_id,agency_id,host,os,agent_version,rule_version,"
-	                          "policy_version,spool_pending,enrolled_at,last_seen FROM agents"
+	                          "policy_version,spool_pending,enrolled_at,last_seen,antivirus"
+	                          " FROM agents"
 	                          " WHERE ?1=0 OR agency_id=?1 ORDER BY agency_id, host, agent_id",
 	                          &err);
 	if (s) {
@@ -364,6 +370,8 @@ static cg_err sqs_agents_list(cg_store_impl *st, const cg_scope *scope, int64_t 
 			              col_int_null(s, 7), "enrolled_at", col_time(s, 8),
 			              "last_seen", col_time(s, 9), "offline",
 			              now_ms - seen > offline_after_ms));
+			json_object_set_new(json_array_get(*items, json_array_size(*items) - 1),
+			                    "antivirus", col_json(s, 10));
 		}
 		if (rc != SQLITE_DONE)
 			err = db_err(c->db, sqlite3_extended_errcode(c->db));

@@ -364,7 +364,7 @@ TEST(breaches_are_overdue)
 	        CTRL("ep", "applies = endpoints\nevidence = agent_seen\n");
 	json_t *res =
 	    eval(r,
-	         "{\"agencies\":[{\"id\":1,\"declared_endpoints\":10,\"agents\":8,"
+	         "{\"agencies\":[{\"id\":1,\"declared_endpoints\":10,\"agents\":9,\"protected\":8,"
 	         "\"open_secrets\":2}],\"endpoints\":[{\"agent_id\":\"x\",\"agency_id\":1,"
 	         "\"host\":\"pc1\",\"offline\":true},{\"agent_id\":\"y\",\"agency_id\":1,"
 	         "\"host\":\"pc2\",\"offline\":false}]}",
@@ -417,7 +417,7 @@ TEST(incident_report_clocks)
  * control of both regimes. */
 static const char *FULL =
     "{\"agencies\":[{\"id\":1,\"name\":\"full\",\"kind\":\"so_ban_nganh\","
-    "\"declared_endpoints\":2,\"agents\":2,\"open_secrets\":0,\"incidents\":[],"
+    "\"declared_endpoints\":2,\"agents\":2,\"protected\":2,\"open_secrets\":0,\"incidents\":[],"
     "\"people\":[{\"role\":\"contact_point\",\"phone\":\"1\",\"email\":\"a@b\","
     "\"published_on_portal\":true},{\"role\":\"responsible_officer\"}],"
     "\"portal_checks\":[{\"url\":\"https://p.vn/\",\"state\":\"published\",\"date\":\"DAY\"}],"
