@@ -74,3 +74,17 @@ bool cg_mw_clamav_is_database(const char *name)
 	(void)name;
 	return false;
 }
+
+/* No engine, so no prefilter: every file "needs" the (refused) scan. */
+bool cg_mw_clamav_needs_scan(const cg_mw_clamav *c, const unsigned char *p, size_t n,
+                             cg_mw_clamfilter_scratch *s)
+{
+	(void)c, (void)p, (void)n, (void)s;
+	return true;
+}
+
+const char *cg_mw_clamav_prefilter_off(const cg_mw_clamav *c)
+{
+	(void)c;
+	return "ClamAV is not in the Windows build";
+}
