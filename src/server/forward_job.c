@@ -190,11 +190,18 @@ static cg_err write_all(fwd_dest *f, const char *p, size_t n, cg_buf *why)
  * not promise. */
 static cg_err wait_acked(fwd_dest *f, cg_buf *why)
 {
+	/* the receiver is given CG_FWD_IO_TIMEOUT_MS to acknowledge more,
+	 * not the whole batch: a slow one that keeps taking bytes is not
+	 * cut off however large the batch */
 	int64_t until = cg_mono_ms() + CG_FWD_IO_TIMEOUT_MS;
+	int last = -1;
 	for (;;) {
 		int queued = 0;
 		if (ioctl(f->fd, SIOCOUTQ, &queued) != 0)
 			return fail(why, CG_ENET, "send queue: %s", strerror(errno));
+		if (last >= 0 && queued < last)
+			until = cg_mono_ms() + CG_FWD_IO_TIMEOUT_MS;
+		last = queued;
 		if (queued == 0)
 			return peer_closed(f->fd)
 			           ? fail(why, CG_ENET, "%s", "the receiver closed the connection")
