@@ -2097,7 +2097,10 @@ TEST(fwd_rows_as_records)
 				*f[k] = NULL;
 			} else if (pick < NT && texts[pick][0]) {
 				free(*f[k]);
-				*f[k] = strdup(texts[pick]);
+				/* PostgreSQL refuses text that is not UTF-8:
+				 * only SQLite can hold it */
+				bool bad = strchr(texts[pick], '\xff') != NULL;
+				*f[k] = strdup(bad && pg_admin ? "good utf8" : texts[pick]);
 			}
 		}
 		in[i] = (cg_event_in){.ev = &evs[i]};
@@ -2116,6 +2119,10 @@ TEST(fwd_rows_as_records)
 	    CHECK(cg_syslog_message(CG_FWD_CEF, CG_FWD_TCP, "h", ev, &a) == CG_OK);
 	CHECK(cg_store_event_rows_after(st, 0, 1000, rows_cef, &b, &upto_b, &n) == CG_OK);
 	CHECK(n == N && json_array_size(items) == N && upto_a == upto_b);
+	if (n != N || json_array_size(items) != N)
+		printf("# rows %lld, records %zu, upto %lld %lld: %s\n", (long long)n,
+		       json_array_size(items), (long long)upto_a, (long long)upto_b,
+		       cg_store_errmsg());
 	CHECK(a.len > 0 && a.len == b.len && memcmp(a.ptr, b.ptr, a.len) == 0);
 	if (a.len != b.len || memcmp(a.ptr, b.ptr, a.len) != 0)
 		printf("# records:\n# %s\n# rows:\n# %s\n", cg_buf_cstr(&a), cg_buf_cstr(&b));
