@@ -374,6 +374,7 @@ static const char *const tricky[] = {
     "http://portal1.example.vn/p?id=1&x=|y",
     "2026-12-03T01:02:03.004Z",
     "2026-11-21T04:00:00Z",
+    "1969-12-31T23:59:58.999Z", /* rt < 0 */
     "not a time",
     "a very long value "
     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
@@ -390,7 +391,10 @@ static json_t *varied(size_t i)
 	static const char *const sevs[] = {"info",     "low",   "medium", "high",
 	                                   "critical", "bogus", ""};
 	json_t *ev = json_object();
-	json_object_set_new(ev, "seq", json_integer((json_int_t)(i * 7919 % 100003)));
+	json_object_set_new(ev, "seq",
+	                    json_integer(i == 7    ? INT64_MAX
+	                                 : i == 11 ? INT64_MIN
+	                                           : (json_int_t)(i * 7919 % 100003)));
 	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
 		size_t pick = (i * (2 * k + 3) + k) % (NTRICKY + 2);
 		if (pick == NTRICKY)
@@ -406,7 +410,9 @@ static json_t *varied(size_t i)
 	if (i % 9 != 8)
 		json_object_set_new(ev, "severity", json_string(sevs[i % 7]));
 	if (i % 4 == 1)
-		json_object_set_new(ev, "agency_id", json_integer((json_int_t)(i % 50)));
+		json_object_set_new(
+		    ev, "agency_id",
+		    json_integer(i % 8 == 5 ? -(json_int_t)i : (json_int_t)(i % 50)));
 	else if (i % 4 == 2)
 		json_object_set_new(ev, "agency_id", json_null());
 	json_object_set_new(ev, "evidence", json_pack("{s:s}", "k", "v|=\\"));
