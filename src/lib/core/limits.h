@@ -618,9 +618,13 @@
 #define CG_FWD_MAX_DESTS 8
 #define CG_FWD_MAX_FILTER 32
 #define CG_FWD_NAME_MAX 48
-/* Events read from the store per batch, and the longest a batch may wait
- * for a slow receiver before the job gives up and retries with backoff. */
-#define CG_FWD_BATCH 2000
+/* Events read from the store per batch (at most one batch is sent again
+ * after a crash: the cursor moves per acknowledged batch; a larger one
+ * means fewer waits for the receiver's last acknowledgement, which on
+ * loopback cost more than formatting), and the longest a batch may wait
+ * for a slow receiver to acknowledge more before the job gives up and
+ * retries with backoff. */
+#define CG_FWD_BATCH 10000
 #define CG_FWD_IO_TIMEOUT_MS 10000
 /* The longest one run of a destination's job sends before it lets the
  * scheduler's other jobs have a turn (it is due again at once). */
