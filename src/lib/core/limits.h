@@ -726,6 +726,13 @@
  * pull (the rest, newer, in the next pulls). */
 #define CG_INTEL_FEED_MAX_EVENTS 1000000
 #define CG_INTEL_FEED_EVENTS_PER_PULL 2000
+/* The active hashes served to the agents (server/agent_intel.h): hashes
+ * listed (SHA-256 and MD5 lines of about 100 bytes), the list's size
+ * (the agent refuses a longer answer), and how long the server keeps
+ * one list before building it again from the store. */
+#define CG_AGENT_INTEL_MAX_HASHES 500000
+#define CG_AGENT_INTEL_MAX_BYTES (64u * 1024u * 1024u)
+#define CG_AGENT_INTEL_CACHE_MS 10000
 
 /* The national malware-statistics report's field mapping
  * (rules/national/national-malware.map, share/natreport.h): lines mapped,
