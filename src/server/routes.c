@@ -40,6 +40,7 @@ CG_ROUTE_GROUP(api_reports);
 CG_ROUTE_GROUP(api_exports);
 CG_ROUTE_GROUP(api_forward);
 CG_ROUTE_GROUP(api_intel);
+CG_ROUTE_GROUP(api_misp);
 CG_ROUTE_GROUP(static);
 
 static const cg_route_group groups[] = {
@@ -65,6 +66,7 @@ static const cg_route_group groups[] = {
     {api_taxii_routes, &api_taxii_nroutes},
     /* before api_exports, whose export wildcard takes the rest */
     {api_intel_routes, &api_intel_nroutes},
+    {api_misp_routes, &api_misp_nroutes},
     {api_compliance_routes, &api_compliance_nroutes},
     {api_reports_routes, &api_reports_nroutes},
     {api_exports_routes, &api_exports_nroutes},

@@ -733,6 +733,12 @@
 #define CG_AGENT_INTEL_MAX_HASHES 500000
 #define CG_AGENT_INTEL_MAX_BYTES (64u * 1024u * 1024u)
 #define CG_AGENT_INTEL_CACHE_MS 10000
+/* [misp.NAME] push destinations (server/misp_job.h), and how much of an
+ * instance's answer is read. */
+#define CG_MISP_MAX_DESTS 8
+#define CG_MISP_ANSWER_MAX (1u << 20)
+/* Events one push reads after its cursor (the rest: the next run, at once). */
+#define CG_MISP_PUSH_EVENTS 100000
 
 /* The national malware-statistics report's field mapping
  * (rules/national/national-malware.map, share/natreport.h): lines mapped,

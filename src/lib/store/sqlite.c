@@ -505,6 +505,22 @@ static const char *const migrations[] = {
     " sha256 TEXT NOT NULL,"
     " bytes INTEGER NOT NULL);"
     "CREATE INDEX national_deliveries_period ON national_deliveries(period, ok);",
+    /* the scheduled MISP pushes (store_natreport.h): one row per run */
+    "CREATE TABLE misp_deliveries ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " dest TEXT NOT NULL,"
+    " url TEXT NOT NULL,"
+    " since INTEGER NOT NULL,"
+    " until INTEGER NOT NULL,"
+    " from_seq INTEGER NOT NULL,"
+    " to_seq INTEGER NOT NULL,"
+    " at INTEGER NOT NULL,"
+    " ok INTEGER NOT NULL,"
+    " http_status INTEGER,"
+    " events INTEGER NOT NULL,"
+    " attributes INTEGER NOT NULL,"
+    " error TEXT);"
+    "CREATE INDEX misp_deliveries_dest ON misp_deliveries(dest, ok);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -23,6 +23,7 @@
 #include "playbook/apply.h"
 #include "store/figures.h"
 #include "store/store.h"
+#include "store/store_natreport.h"
 #include "syslog/syslog.h"
 #include "drill/drill.h"
 #include "../test.h"
@@ -533,6 +534,7 @@ TEST(migration_backfill)
 	                   " DROP TABLE fwd_cursors;"
 	                   " DROP TABLE intel_indicators; DROP TABLE intel_sources;"
 	                   " DROP TABLE national_deliveries;"
+	                   " DROP TABLE misp_deliveries;"
 	                   " DELETE FROM schema_version WHERE version >= 2",
 	                   NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
@@ -1375,6 +1377,50 @@ TEST(intel)
 	cg_store_close(st);
 }
 
+TEST(misp_deliveries)
+{
+	cg_store *st = fresh();
+	json_t *items = NULL;
+	CHECK(cg_store_mispdeliv_list(st, "nc", true, 10, &items) == CG_OK &&
+	      json_array_size(items) == 0);
+	json_decref(items);
+	cg_mispdeliv d = {.dest = "nc", .url = "https://misp.example", .since_ms = 0,
+	                  .until_ms = 5000, .at_ms = 6000, .ok = false, .http_status = 500,
+	                  .events = 0, .attributes = 0, .error = "MISP answered HTTP 500"};
+	CHECK(cg_store_mispdeliv_add(st, &d) == CG_OK);
+	d.ok = true, d.http_status = 200, d.until_ms = 7000, d.at_ms = 8000, d.events = 2;
+	d.to_seq = 42;
+	d.attributes = 3, d.error = NULL;
+	CHECK(cg_store_mispdeliv_add(st, &d) == CG_OK);
+	d.dest = "other";
+	CHECK(cg_store_mispdeliv_add(st, &d) == CG_OK);
+	d.until_ms = 1; /* a window ending before it starts */
+	d.since_ms = 2;
+	CHECK(cg_store_mispdeliv_add(st, &d) == CG_EINVAL);
+	d.since_ms = 0, d.from_seq = 50; /* events read backwards */
+	CHECK(cg_store_mispdeliv_add(st, &d) == CG_EINVAL);
+	CHECK(cg_store_mispdeliv_list(st, "nc", false, 10, &items) == CG_OK &&
+	      json_array_size(items) == 2);
+	json_t *row = json_array_get(items, 1); /* newest first */
+	CHECK(!json_is_true(json_object_get(row, "ok")) && json_is_null(json_object_get(row, "since")));
+	CHECK_STR(json_string_value(json_object_get(row, "error")), "MISP answered HTTP 500");
+	json_decref(items);
+	CHECK(cg_store_mispdeliv_list(st, "nc", true, 10, &items) == CG_OK &&
+	      json_array_size(items) == 1);
+	row = json_array_get(items, 0);
+	CHECK(json_integer_value(json_object_get(row, "until_ms")) == 7000 &&
+	      json_integer_value(json_object_get(row, "events")) == 2 &&
+	      json_integer_value(json_object_get(row, "attributes")) == 3 &&
+	      json_integer_value(json_object_get(row, "http_status")) == 200 &&
+	      json_integer_value(json_object_get(row, "to_seq")) == 42);
+	json_decref(items);
+	CHECK(cg_store_mispdeliv_list(st, NULL, false, 10, &items) == CG_OK &&
+	      json_array_size(items) == 3);
+	json_decref(items);
+	CHECK(cg_store_mispdeliv_list(st, NULL, false, 0, &items) == CG_EINVAL);
+	done(st);
+}
+
 TEST(fwd_cursors)
 {
 	cg_store *st = fresh();
@@ -2178,6 +2224,7 @@ int main(void)
 		RUN_ON(reports);
 		RUN_ON(fwd_cursors);
 		RUN_ON(intel);
+		RUN_ON(misp_deliveries);
 		if (!pg_admin) /* SQLite only: a SQLite-file schema downgrade */
 			RUN_ON(migration_backfill);
 	}
