@@ -739,6 +739,10 @@
 #define CG_MISP_ANSWER_MAX (1u << 20)
 /* Events one push reads after its cursor (the rest: the next run, at once). */
 #define CG_MISP_PUSH_EVENTS 100000
+/* The TAXII server's built collections kept (per TLP level and agency
+ * scope), and how long one is served at most without being rebuilt. */
+#define CG_TAXII_CACHE_SLOTS 16
+#define CG_TAXII_CACHE_MS 60000
 
 /* The national malware-statistics report's field mapping
  * (rules/national/national-malware.map, share/natreport.h): lines mapped,
