@@ -24,6 +24,7 @@
 #include "sandbox/sandbox.h"
 #include "agent/scans.h"
 #include "bundle/bundle.h"
+#include "agent/intel.h"
 #include "agent/spool.h"
 #include "agent/upload.h"
 #include "core/config.h"
@@ -803,6 +804,20 @@ out:
 	cg_buf_free(&why);
 }
 
+/* The server's intelligence hashes (agent/intel.h): fetched when the
+ * heartbeat offers another version; the scans reload their signatures. */
+static void fetch_intel(rt *r, const char *offered)
+{
+	cg_buf why;
+	cg_buf_init(&why, 4096);
+	bool changed = false;
+	if (cg_agent_intel_update(&r->http, r->o->data_dir, offered, &changed, &why))
+		set_error(r, "intelligence hashes", &why);
+	else if (changed)
+		cg_agent_scans_rules_changed(r->scans);
+	cg_buf_free(&why);
+}
+
 static void do_heartbeat(rt *r, int64_t now)
 {
 	r->next_heartbeat = now + (int64_t)r->pol.heartbeat_s * 1000;
@@ -864,6 +879,7 @@ static void do_heartbeat(rt *r, int64_t now)
 			    json_integer_value(bv) > cg_bundle_accepted_version(r->o->data_dir) &&
 			    json_integer_value(bv) != r->refused_bundle)
 				fetch_bundle(r, json_integer_value(bv));
+			fetch_intel(r, json_string_value(json_object_get(rj, "intel_version")));
 		}
 		json_decref(rj);
 	} else if (!err) {

@@ -9,6 +9,7 @@
  */
 #include "api/agent_policy.h"
 #include "agent/scans.h"
+#include "agent/intel.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -226,6 +227,36 @@ static cg_err load_hashes(cg_agent_scans *s, cg_buf *why)
 	return err;
 }
 
+/* The server's intelligence hashes (agent/intel.h), beside the bundle's:
+ * they only add detections. A list that does not load is removed (the
+ * next heartbeat fetches it again) and the scans go on with the bundle's
+ * hashes alone: the server's list never blocks a scan. */
+static cg_err load_intel(cg_agent_scans *s, cg_buf *why)
+{
+	char path[PATH_MAX];
+	cg_agent_intel_path(s->data_dir, path, sizeof path);
+	struct stat st;
+	if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return CG_OK;
+	cg_err err = s->hashes ? CG_OK : cg_hashset_new(&s->hashes);
+	size_t before = s->hashes ? cg_hashset_count(s->hashes) : 0;
+	if (!err && (err = cg_hashset_load_file(s->hashes, path, why)) == CG_OK) {
+		cg_info("agent: %zu intelligence hash signatures from %s",
+			cg_hashset_count(s->hashes) - before, path);
+		return CG_OK;
+	}
+	if (err == CG_ENOMEM)
+		return err;
+	cg_warn("agent: %s not loaded (%s): removed, fetched again at the next heartbeat", path,
+		cg_buf_cstr(why));
+	cg_buf_reset(why);
+	cg_agent_intel_remove(s->data_dir);
+	/* the set may hold part of the list: start again from the bundle's */
+	cg_hashset_free(s->hashes);
+	s->hashes = NULL;
+	return load_hashes(s, why);
+}
+
 /* The bundle's clamav/: ClamAV databases (clamav.h). Only fingerprinted
  * here; each scan's sandboxed child loads the engine at the first file
  * that needs it. */
@@ -266,6 +297,8 @@ static cg_err load_rules(cg_agent_scans *s, cg_buf *why)
 	/* Whatever else the verified bundle installs for the malware scan. */
 	if (!err)
 		err = load_hashes(s, why);
+	if (!err)
+		err = load_intel(s, why);
 	if (!err)
 		err = load_clamav(s, why);
 	if (err) {

@@ -187,7 +187,7 @@ int cmd_export_misp(cg_cli *cli)
 	snprintf(key, sizeof key, "event|%s|%lld|%lld|%lld|%s", o.province ? o.province : "",
 	         (long long)r.since_ms, (long long)r.until_ms, (long long)r.agency_id,
 	         cg_tlp_name(so.tlp));
-	cg_misp_opts mo = {o.province, key, (int)o.distribution, o.sharing_group};
+	cg_misp_opts mo = {o.province, key, (int)o.distribution, o.sharing_group, NULL};
 	if ((err = cg_stix_export(st, &scope, &so, &r, &x, &why)) ||
 	    (err = cg_misp_event(x, &mo, so.tlp, &event)) || (err = cg_json_encode(&text, event)) ||
 	    (err = cg_buf_putc(&text, '\n'))) {

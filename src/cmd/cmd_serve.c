@@ -194,6 +194,8 @@ static int apply_config(ctx *c, cg_serve_config *f)
 	c->o.nfwd = f->nfwd;
 	c->o.intel = f->intel;
 	c->o.nintel = f->nintel;
+	c->o.misp = f->misp;
+	c->o.nmisp = f->nmisp;
 	c->o.national = f->national;
 	if (c->cli->verbosity != 0)
 		c->o.fixed |= CG_SERVE_FIXED_LOG_LEVEL;

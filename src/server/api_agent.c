@@ -31,6 +31,7 @@
  * imported once at start (cg_agent_api_import) and renamed.
  */
 #include "server/api_agent.h"
+#include "server/agent_intel.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -473,9 +474,14 @@ void api_agent_heartbeat(cg_req *req, cg_resp *resp)
 	json_decref(p);
 	char t[32];
 	cg_time_format(cg_time_now_ms(), t, sizeof t);
-	cg_resp_json(resp, 200, json_pack("{s:I,s:I,s:s}", "policy_version", (json_int_t)v,
-					  "bundle_version", (json_int_t)published_version(req->srv->data_dir),
-					  "server_time", t));
+	json_t *out = json_pack("{s:I,s:I,s:s}", "policy_version", (json_int_t)v, "bundle_version",
+				(json_int_t)published_version(req->srv->data_dir), "server_time", t);
+	/* the intelligence hashes' version (agent_intel.h); left out when the
+	 * store cannot say, so the agent keeps the list it has */
+	char iv[CG_AGENT_INTEL_VERSION_LEN + 1];
+	if (cg_agent_intel_version(req->srv->store, iv) == CG_OK)
+		json_object_set_new(out, "intel_version", json_string(iv));
+	cg_resp_json(resp, 200, out);
 }
 
 void api_endpoints_list(cg_req *req, cg_resp *resp)

@@ -122,7 +122,7 @@ void api_export_misp(cg_req *req, cg_resp *resp)
 	char key[256];
 	snprintf(key, sizeof key, "event|%s|%lld|%lld|%lld|%s", "", (long long)r.since_ms,
 	         (long long)r.until_ms, (long long)r.agency_id, cg_tlp_name(o.tlp));
-	cg_misp_opts mo = {NULL, key, 1, 0};
+	cg_misp_opts mo = {NULL, key, 1, 0, NULL};
 	cg_buf why;
 	cg_buf_init(&why, 1024);
 	cg_stix *x = NULL;

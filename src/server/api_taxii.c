@@ -18,11 +18,18 @@
  * an agency getting that agency's findings only. Nothing is written:
  * there is no POST or DELETE route. What a collection holds, what the
  * parameters mean and which objects make a page are share/taxii.h; the
- * objects are share/stix_export.h's, built per request from the store.
+ * objects are share/stix_export.h's, built from the store once per store
+ * change: a built collection (per TLP level and caller's agency) is kept
+ * and served again while the newest event's seq and the newest audit row
+ * (every change to triage, cases and agencies writes one) are the same,
+ * for at most CG_TAXII_CACHE_MS (what no mark shows -- an insert still
+ * committing on PostgreSQL, retention deleting old events -- shows by
+ * then).
  * Every answer is application/taxii+json;version=2.1, errors as TAXII
  * error objects; a client whose Accept names neither that nor a wildcard
  * gets 406.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +82,115 @@ static json_t *collection(cg_tlp t)
 }
 
 /* The page's objects (full, or as manifest records) and its headers. */
+/* ---- built collections, kept while the store is unchanged ------------- */
+
+typedef struct built {
+	int refs; /* the cache's and each request's; freed at 0 */
+	cg_tlp level;
+	int64_t agency, seq, audit, mono_ms;
+	cg_stix *x;
+	const cg_stix_item *items;
+	size_t n;
+} built;
+
+static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
+static built *g_built[CG_TAXII_CACHE_SLOTS];
+
+static void built_unref_locked(built *b)
+{
+	if (b && --b->refs == 0) {
+		cg_stix_free(b->x);
+		free(b);
+	}
+}
+
+static void built_put(built *b)
+{
+	pthread_mutex_lock(&g_lock);
+	built_unref_locked(b);
+	pthread_mutex_unlock(&g_lock);
+}
+
+/* The store's change marks: the newest event's seq, the newest audit
+ * row's id. */
+static cg_err change_marks(cg_store *st, int64_t *seq, int64_t *audit)
+{
+	cg_scope all = {0};
+	cg_event_query q = {0};
+	q.limit = 1;
+	json_t *items = NULL;
+	int64_t next = 0, total = 0;
+	cg_err err = cg_store_events_query(st, &all, &q, &items, &next);
+	*seq = json_integer_value(json_object_get(json_array_get(items, 0), "seq"));
+	json_decref(items);
+	items = NULL;
+	if (!err)
+		err = cg_store_audit_list(st, NULL, 0, 1, 0, &items, &total);
+	*audit = json_integer_value(json_object_get(json_array_get(items, 0), "id"));
+	json_decref(items);
+	return err;
+}
+
+/* The collection of level as the caller may see it: the kept one when
+ * the store has not changed, else built now and kept. Release with
+ * built_put. */
+static cg_err built_get(cg_req *req, cg_tlp level, built **out)
+{
+	*out = NULL;
+	int64_t seq = 0, audit = 0, mono = cg_mono_ms(), agency = req->scope.agency_id;
+	cg_err err = change_marks(req->srv->store, &seq, &audit);
+	if (err)
+		return err;
+	pthread_mutex_lock(&g_lock);
+	for (size_t i = 0; i < CG_TAXII_CACHE_SLOTS; i++) {
+		built *b = g_built[i];
+		if (b && b->level == level && b->agency == agency && b->seq == seq &&
+		    b->audit == audit && mono - b->mono_ms < CG_TAXII_CACHE_MS) {
+			b->refs++;
+			*out = b;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&g_lock);
+	if (*out)
+		return CG_OK;
+	built *b = calloc(1, sizeof *b);
+	if (!b)
+		return CG_ENOMEM;
+	*b = (built){2, level, agency, seq, audit, mono, NULL, NULL, 0};
+	cg_stix_opts o = {.tlp = level};
+	cg_stix_range r = {0};
+	cg_buf why;
+	cg_buf_init(&why, 1024);
+	err = cg_stix_export(req->srv->store, &req->scope, &o, &r, &b->x, &why);
+	cg_buf_free(&why);
+	if (!err)
+		err = cg_stix_items(b->x, &b->items, &b->n);
+	if (err) {
+		cg_stix_free(b->x);
+		free(b);
+		return err;
+	}
+	pthread_mutex_lock(&g_lock);
+	/* its slot: the one of the same level and agency, else an empty or
+	 * the oldest one */
+	size_t slot = 0;
+	for (size_t i = 0; i < CG_TAXII_CACHE_SLOTS; i++) {
+		built *c = g_built[i];
+		if (c && c->level == level && c->agency == agency) {
+			slot = i;
+			break;
+		}
+		if (!c || (g_built[slot] && c->mono_ms < g_built[slot]->mono_ms))
+			slot = i;
+	}
+	built_unref_locked(g_built[slot]);
+	g_built[slot] = b;
+	pthread_mutex_unlock(&g_lock);
+	*out = b;
+	return CG_OK;
+}
+
 static void objects(cg_req *req, cg_resp *resp, cg_tlp level, const char *object_id, bool manifest)
 {
 	cg_taxii_query q;
@@ -89,20 +205,17 @@ static void objects(cg_req *req, cg_resp *resp, cg_tlp level, const char *object
 		taxii_error(resp, 400, object_id ? "no such object" : "invalid parameter", d);
 		return;
 	}
-	cg_stix_opts o = {.tlp = level};
-	cg_stix_range r = {0};
-	cg_buf why;
-	cg_buf_init(&why, 1024);
-	cg_stix *x = NULL;
+	built *b = NULL;
 	const cg_stix_item *items = NULL;
 	size_t n = 0, nidx = 0;
 	size_t *idx = NULL;
 	bool more = false;
 	char next[160];
-	err = cg_stix_export(req->srv->store, &req->scope, &o, &r, &x, &why);
-	cg_buf_free(&why);
-	if (!err)
-		err = cg_stix_items(x, &items, &n);
+	err = built_get(req, level, &b);
+	if (!err) {
+		items = b->items;
+		n = b->n;
+	}
 	if (!err && !(idx = calloc((size_t)q.limit, sizeof *idx)))
 		err = CG_ENOMEM;
 	if (!err)
@@ -150,7 +263,8 @@ static void objects(cg_req *req, cg_resp *resp, cg_tlp level, const char *object
 	taxii_json(resp, 200, env);
 done:
 	free(idx);
-	cg_stix_free(x);
+	if (b)
+		built_put(b);
 }
 
 void api_taxii(cg_req *req, cg_resp *resp)

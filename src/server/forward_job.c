@@ -190,11 +190,18 @@ static cg_err write_all(fwd_dest *f, const char *p, size_t n, cg_buf *why)
  * not promise. */
 static cg_err wait_acked(fwd_dest *f, cg_buf *why)
 {
+	/* the receiver is given CG_FWD_IO_TIMEOUT_MS to acknowledge more,
+	 * not the whole batch: a slow one that keeps taking bytes is not
+	 * cut off however large the batch */
 	int64_t until = cg_mono_ms() + CG_FWD_IO_TIMEOUT_MS;
+	int last = -1;
 	for (;;) {
 		int queued = 0;
 		if (ioctl(f->fd, SIOCOUTQ, &queued) != 0)
 			return fail(why, CG_ENET, "send queue: %s", strerror(errno));
+		if (last >= 0 && queued < last)
+			until = cg_mono_ms() + CG_FWD_IO_TIMEOUT_MS;
+		last = queued;
 		if (queued == 0)
 			return peer_closed(f->fd)
 			           ? fail(why, CG_ENET, "%s", "the receiver closed the connection")
@@ -206,6 +213,36 @@ static cg_err wait_acked(fwd_dest *f, cg_buf *why)
 			            "the receiver did not acknowledge what was sent");
 		usleep(1000);
 	}
+}
+
+/* After one message was appended to f->out: a UDP one is sent as its own
+ * datagram. *sent counts the messages that went. */
+static cg_err message_done(fwd_dest *f, int64_t seq, int64_t *sent, cg_buf *why)
+{
+	if (f->d->transport == CG_FWD_UDP) {
+		ssize_t w = send(f->fd, f->out.ptr, f->out.len, MSG_NOSIGNAL);
+		cg_buf_reset(&f->out);
+		if (w < 0 && errno == EMSGSIZE) {
+			/* over the largest datagram: it can never go by UDP;
+			 * skipped rather than blocking the queue */
+			cg_warn("forward %s: event %lld too large for UDP", f->d->name,
+			        (long long)seq);
+			return CG_OK;
+		}
+		if (w < 0 && errno != ECONNREFUSED)
+			return fail(why, CG_ENET, "send: %s", strerror(errno));
+	}
+	(*sent)++;
+	return CG_OK;
+}
+
+/* A message not formatted: cannot happen with events from the store
+ * (bounded fields); skipped rather than blocking the queue. */
+static void not_formatted(fwd_dest *f, int64_t seq, size_t before, cg_err err)
+{
+	cg_warn("forward %s: event %lld not formatted: %s", f->d->name, (long long)seq,
+	        cg_strerror(err));
+	f->out.len = before;
 }
 
 /* Formats the events the destination wants into f->out (TCP, TLS) or
@@ -221,32 +258,83 @@ static cg_err format_batch(fwd_dest *f, const json_t *items, int64_t *sent, cg_b
 		if (!cg_fwd_wants(f->d, ev))
 			continue;
 		size_t before = f->out.len;
+		int64_t seq = json_integer_value(json_object_get(ev, "seq"));
 		cg_err err = cg_syslog_message(f->d->format, f->d->transport, f->host, ev, &f->out);
 		if (err) {
-			/* cannot happen with events from the store (bounded
-			 * fields); skipped rather than blocking the queue */
-			cg_warn("forward %s: event %lld not formatted: %s", f->d->name,
-			        (long long)json_integer_value(json_object_get(ev, "seq")),
-			        cg_strerror(err));
-			f->out.len = before;
+			not_formatted(f, seq, before, err);
 			continue;
 		}
-		if (f->d->transport == CG_FWD_UDP) {
-			ssize_t w = send(f->fd, f->out.ptr, f->out.len, MSG_NOSIGNAL);
-			cg_buf_reset(&f->out);
-			if (w < 0 && errno == EMSGSIZE) {
-				/* over the largest datagram: it can never go
-				 * by UDP; skipped rather than blocking the queue */
-				cg_warn("forward %s: event %lld too large for UDP", f->d->name,
-				        (long long)json_integer_value(json_object_get(ev, "seq")));
-				continue;
-			}
-			if (w < 0 && errno != ECONNREFUSED)
-				return fail(why, CG_ENET, "send: %s", strerror(errno));
-		}
-		(*sent)++;
+		err = message_done(f, seq, sent, why);
+		if (err)
+			return err;
 	}
 	return CG_OK;
+}
+
+/* The CEF batch being read from the store's rows (no record per event). */
+typedef struct row_batch {
+	fwd_dest *f;
+	int64_t sent;
+	cg_buf *why;
+	cg_err failed; /* the receiver's error (not the store's) */
+} row_batch;
+
+static cg_err format_row_(row_batch *b, const cg_fwd_row *r)
+{
+	fwd_dest *f = b->f;
+	/* connected at the first event read, as for the records: a job with
+	 * nothing to send does not connect */
+	if (f->fd < 0) {
+		cg_err err = conn_open(f, b->why);
+		if (err)
+			return err;
+	}
+	if (!cg_fwd_wants_row(f->d, r))
+		return CG_OK;
+	size_t before = f->out.len;
+	cg_err err = cg_syslog_cef_row(f->d->transport, f->host, r, &f->out);
+	if (err) {
+		not_formatted(f, r->seq, before, err);
+		return CG_OK;
+	}
+	return message_done(f, r->seq, &b->sent, b->why);
+}
+
+static cg_err format_row(void *ctx, const cg_fwd_row *r)
+{
+	row_batch *b = ctx;
+	b->failed = format_row_(b, r);
+	return b->failed;
+}
+
+/* Reads and formats (CEF) or reads (RFC 5424: into *items, formatted by
+ * format_batch) the batch after cur. *n: events read. */
+static cg_err read_batch(fwd_dest *f, int64_t cur, json_t **items, int64_t *upto, int64_t *n,
+                         int64_t *sent, cg_buf *why)
+{
+	*items = NULL;
+	*n = *sent = 0;
+	if (f->d->format == CG_FWD_CEF) {
+		cg_buf_reset(&f->out);
+		row_batch b = {f, 0, why, CG_OK};
+		cg_err err =
+		    cg_store_event_rows_after(f->st, cur, CG_FWD_BATCH, format_row, &b, upto, n);
+		if (b.failed)
+			return b.failed; /* connecting or a UDP send: why says so */
+		if (err)
+			return fail(why, CG_EDB, "store: %s", cg_store_errmsg());
+		*sent = b.sent;
+		return CG_OK;
+	}
+	if (cg_store_events_after(f->st, cur, CG_FWD_BATCH, items, upto))
+		return fail(why, CG_EDB, "store: %s", cg_store_errmsg());
+	*n = (int64_t)json_array_size(*items);
+	if (f->fd < 0 && *n > 0) {
+		cg_err err = conn_open(f, why);
+		if (err)
+			return err;
+	}
+	return format_batch(f, *items, sent, why);
 }
 
 /* A batch written but whose cursor has not moved yet. */
@@ -289,22 +377,12 @@ static cg_err send_from_cursor(fwd_dest *f, bool *more, cg_buf *why)
 	int64_t until = cg_mono_ms() + CG_FWD_TURN_MS;
 	for (;;) {
 		json_t *items = NULL;
-		int64_t upto = 0;
-		if (cg_store_events_after(f->st, cur, CG_FWD_BATCH, &items, &upto)) {
-			err = fail(why, CG_EDB, "store: %s", cg_store_errmsg());
-			break;
-		}
-		if (upto <= cur) {
-			json_decref(items);
-			break;
-		}
-		bool full = json_array_size(items) == CG_FWD_BATCH;
-		if (f->fd < 0 && json_array_size(items) > 0)
-			err = conn_open(f, why);
-		int64_t sent = 0;
-		if (!err)
-			err = f->fd >= 0 ? format_batch(f, items, &sent, why) : CG_OK;
+		int64_t upto = 0, n = 0, sent = 0;
+		err = read_batch(f, cur, &items, &upto, &n, &sent, why);
 		json_decref(items);
+		if (err || upto <= cur)
+			break;
+		bool full = n == CG_FWD_BATCH;
 		if (!err)
 			err = settle(f, &p, why);
 		if (!err && f->out.len && f->d->transport != CG_FWD_UDP)

@@ -6,8 +6,10 @@
  * destination at a time.
  *
  * A run reads the events after the destination's cursor in the store
- * (cg_store_events_after), in seq order, a batch at a time; sends those
- * its filters want (the others are passed over) over its connection,
+ * (cg_store_event_rows_after for CEF, formatted from the rows without a
+ * record each; cg_store_events_after for RFC 5424), in seq order, a batch
+ * at a time; sends those its filters want (the others are passed over)
+ * over its connection,
  * which stays open between runs; and moves the cursor past the batch
  * only when the batch was delivered as far as the transport can tell
  * (below). The next batch is read and formatted while the receiver

@@ -39,6 +39,7 @@
 #include "api/violation.h"
 #include "forward_job.h"
 #include "intel_job.h"
+#include "misp_job.h"
 #include "serve_config.h"
 #include "backup_job.h"
 #include "report_job.h"
@@ -1259,7 +1260,8 @@ int cg_serve_run(const cg_serve_opts *o)
 	    cg_report_job_add(jobs, g_srv.store, o, &bwhy) ||
 	    cg_natreport_job_add(jobs, g_srv.store, o, &bwhy) ||
 	    cg_forward_jobs_add(jobs, g_srv.store, o->fwd, o->nfwd) ||
-	    cg_intel_jobs_add(jobs, g_srv.store, o->intel, o->nintel) || cg_jobs_start(jobs)) {
+	    cg_intel_jobs_add(jobs, g_srv.store, o->intel, o->nintel) ||
+	    cg_misp_jobs_add(jobs, g_srv.store, o->misp, o->nmisp) || cg_jobs_start(jobs)) {
 		fprintf(stderr, "canhgac serve: cannot start the background jobs (see above) %s\n",
 		        cg_buf_cstr(&bwhy));
 		cg_buf_free(&bwhy);

@@ -27,6 +27,7 @@ CG_ROUTE_GROUP(api_incident_tasks);
 CG_ROUTE_GROUP(dns_upload);
 CG_ROUTE_GROUP(api_admin);
 CG_ROUTE_GROUP(api_agent);
+CG_ROUTE_GROUP(api_agent_intel);
 CG_ROUTE_GROUP(api_public_report);
 CG_ROUTE_GROUP(api_drills);
 CG_ROUTE_GROUP(api_metrics);
@@ -39,6 +40,7 @@ CG_ROUTE_GROUP(api_reports);
 CG_ROUTE_GROUP(api_exports);
 CG_ROUTE_GROUP(api_forward);
 CG_ROUTE_GROUP(api_intel);
+CG_ROUTE_GROUP(api_misp);
 CG_ROUTE_GROUP(static);
 
 static const cg_route_group groups[] = {
@@ -54,6 +56,7 @@ static const cg_route_group groups[] = {
     {dns_upload_routes, &dns_upload_nroutes},
     {api_admin_routes, &api_admin_nroutes},
     {api_agent_routes, &api_agent_nroutes},
+    {api_agent_intel_routes, &api_agent_intel_nroutes},
     {api_public_report_routes, &api_public_report_nroutes},
     {api_drills_routes, &api_drills_nroutes},
     {api_metrics_routes, &api_metrics_nroutes},
@@ -63,6 +66,7 @@ static const cg_route_group groups[] = {
     {api_taxii_routes, &api_taxii_nroutes},
     /* before api_exports, whose export wildcard takes the rest */
     {api_intel_routes, &api_intel_nroutes},
+    {api_misp_routes, &api_misp_nroutes},
     {api_compliance_routes, &api_compliance_nroutes},
     {api_reports_routes, &api_reports_nroutes},
     {api_exports_routes, &api_exports_nroutes},

@@ -35,6 +35,8 @@ static bool known_key(const char *section, const char *key)
 		return true; /* checked by cg_fwd_dests_from_config */
 	if (strncmp(section, "intel.", 6) == 0)
 		return true; /* checked by cg_intel_feeds_from_config */
+	if (strncmp(section, "misp.", 5) == 0)
+		return true; /* checked by cg_misp_dests_from_config */
 	if (strcmp(section, "national") == 0)
 		return cg_natsend_key_known(key);
 	if (strcmp(section, "backup") == 0) {
@@ -291,6 +293,8 @@ static cg_err check(cg_serve_config *c, cg_buf *why)
 	}
 	if ((err = cg_intel_feeds_from_config(ini, &c->intel, &c->nintel, why)))
 		return err;
+	if ((err = cg_misp_dests_from_config(ini, &c->misp, &c->nmisp, why)))
+		return err;
 	/* the alert channels may be written in this same file */
 	if (!c->alert_config) {
 		for (size_t i = 0; cg_config_entry(ini, i, &sec, &key, &line); i++)
@@ -326,6 +330,9 @@ void cg_serve_config_free(cg_serve_config *c)
 	if (c->intel)
 		explicit_bzero(c->intel, c->nintel * sizeof *c->intel);
 	free(c->intel);
+	if (c->misp)
+		explicit_bzero(c->misp, c->nmisp * sizeof *c->misp);
+	free(c->misp);
 	cg_config_free(c->ini);
 	memset(c, 0, sizeof *c);
 }

@@ -59,6 +59,7 @@
 #include "core/config.h"
 #include "server.h"
 #include "web_watch.h"
+#include "misp_job.h"
 
 typedef struct cg_serve_config {
 	cg_config *ini; /* owns every string below */
@@ -84,6 +85,8 @@ typedef struct cg_serve_config {
 	 * no such section (share/natreport_send.h) */
 	cg_natsend_conf national;
 	size_t nintel;
+	cg_misp_dest *misp; /* [misp.NAME] pushes (misp_job.h); owned */
+	size_t nmisp;
 } cg_serve_config;
 
 /* On failure *why holds "FILE:LINE: reason" (or "FILE: reason"). */

@@ -219,6 +219,8 @@ typedef struct cg_serve_opts {
 	const cg_intel_feed *intel; /* intelligence sources pulled (intel_job.h) */
 	cg_natsend_conf national;   /* [national] (natreport_job.h) */
 	size_t nintel;
+	const struct cg_misp_dest *misp; /* MISP push destinations (misp_job.h) */
+	size_t nmisp;
 } cg_serve_opts;
 
 /* What is wrong with the options before anything is opened or created:

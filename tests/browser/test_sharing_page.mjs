@@ -4,7 +4,8 @@
  * scheduled TAXII source that cannot be reached with its error and a
  * "pull now" that reaches the API), the syslog destination with its
  * backlog and error, the failed delivery of the national malware report
- * (a receiver that is not there) with its error, the TAXII collections
+ * (a receiver that is not there) with its error, the failed scheduled
+ * push to a MISP instance that is not there, the TAXII collections
  * partners pull, and the export links; in Vietnamese and in English. A source name written by someone
  * else is shown as text, never run. The page is in the admin menu only.
  * Screenshots in build/test-logs/.
@@ -25,7 +26,9 @@ execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyo
 writeFileSync(cfg, "[intel.tinh-ban]\nkind = taxii\nurl = http://127.0.0.1:1/taxii2/api/collections/x/\ninterval = 3600\n\n" +
 	"[forward.siem]\nurl = tcp://127.0.0.1:1\nformat = cef\n\n" +
 	`[reports]\nformats = docx\nsign_key = ${join(tmp, "k.pem")}\nsign_cert = ${join(tmp, "c.pem")}\n\n` +
-	"[national]\nurl = http://127.0.0.1:1/bao-cao\ninterval = 3600\n");
+	"[national]\nurl = http://127.0.0.1:1/bao-cao\ninterval = 3600\n\n" +
+	`[misp.quoc-gia]\nurl = http://127.0.0.1:1\nkey_file = ${join(tmp, "misp.key")}\ninterval = 3600\n`);
+writeFileSync(join(tmp, "misp.key"), "k3yOfTheMispInstance0123456789abcdefABCD\n");
 const srv = await startServer(["--config", cfg]);
 cleanups.push(() => srv.stop());
 const pw = srv.addUser("quantri", "admin");
@@ -43,6 +46,9 @@ const ing = await call(srv.url, admin, "POST", "/tokens", { name: "ing", scope: 
 await call(srv.url, { token: ing.json.token }, "POST", "/events",
 	JSON.stringify({ id: "e1", time: "2026-11-21T04:00:00Z", source: "web", kind: "defacement", severity: "high", summary: "x" }) + "\n",
 	"application/x-ndjson");
+await call(srv.url, { token: ing.json.token }, "POST", "/events",
+	JSON.stringify({ id: "m1", time: "2026-11-21T05:00:00Z", source: "malware", kind: "webshell", severity: "critical",
+		summary: "x", evidence: { sha256: "cd".repeat(32), rule: "php_eval" } }) + "\n", "application/x-ndjson");
 let src = null;
 for (let i = 0; i < 150; i++) { // the TAXII source's first pull fails at start
 	const r = await call(srv.url, admin, "GET", "/intel/sources");
@@ -67,6 +73,16 @@ for (let i = 0; i < 300; i++) { // the national report's first delivery fails
 	await new Promise((r2) => setTimeout(r2, 200));
 }
 T.ok(natd && !natd.ok && /127\.0\.0\.1/.test(natd.error || ""), "API: the failed national delivery is recorded", natd);
+const pn = await call(srv.url, admin, "POST", "/misp/push?dest=quoc-gia");
+T.ok(pn.status === 202, "API: push now", pn);
+let mispd = null;
+for (let i = 0; i < 300; i++) { // the push to an instance that is not there fails
+	const r = await call(srv.url, admin, "GET", "/misp/deliveries");
+	mispd = (r.json.items || []).find((d) => !d.ok);
+	if (mispd) break;
+	await new Promise((r2) => setTimeout(r2, 200));
+}
+T.ok(mispd && !mispd.ok && /127\.0\.0\.1:1/.test(mispd.error || ""), "API: the failed MISP push is recorded", mispd);
 
 const { context, close } = await launchBrowser();
 cleanups.unshift(close);
@@ -101,6 +117,16 @@ await T.step("the national report's failed delivery with its error", async () =>
 	if (cells[0] !== natd.period || cells[2] !== "Lỗi" || cells[4] !== natd.error)
 		throw new Error(JSON.stringify(cells));
 	return true;
+});
+await T.step("the failed MISP push with its error and a push-now button", async () => {
+	await page.waitForSelector("#share-misp-push tbody tr");
+	const cells = await page.$$eval("#share-misp-push tbody tr:first-child td", (tds) => tds.map((td) => td.textContent));
+	const newest = ((await call(srv.url, admin, "GET", "/misp/deliveries")).json.items || [])[0] || {};
+	/* destination, time, result, events, attributes, HTTP, error */
+	if (cells[0] !== "quoc-gia" || cells[2] !== "Lỗi" || cells[3] !== "0" || cells[6] !== newest.error
+		|| !/127\.0\.0\.1:1/.test(cells[6]))
+		throw new Error(JSON.stringify(cells));
+	return (await page.textContent("#share-misp-push")).includes("Đẩy ngay (quoc-gia)");
 });
 await T.step("the TAXII collections and the export links", async () => {
 	await page.waitForSelector("#share-taxii tbody tr");

@@ -91,8 +91,11 @@ class Rsyslog:
 
     def lines(self, name):
         try:
-            with open(os.path.join(self.dir, name), encoding="utf-8") as f:
-                return f.read().splitlines()
+            # complete lines only: rsyslog may be writing the last one
+            # (cut mid-character, it would not even decode)
+            with open(os.path.join(self.dir, name), "rb") as f:
+                data = f.read()
+            return data[:data.rfind(b"\n") + 1].decode("utf-8").splitlines()
         except FileNotFoundError:
             return []
 
@@ -294,7 +297,7 @@ def when_sent(name, above):
         time.sleep(0.005)
 
 
-N1 = 20000
+N1 = 40000
 post([S.event(f"a-{i}", summary=f"batch a {i}") for i in range(N1)])
 when_sent("tcp", 4)
 plain.stop(signal.SIGKILL)
@@ -331,11 +334,11 @@ def repeated(seqs):
 # again whole, so what the receiver had of it arrives twice (at least once)
 for name, r, f in (("tcp", plain, "tcp.log"), ("tls", tls, "tls.log")):
     twice = repeated(seqs_of(r.lines(f)))
-    t.ok(len(twice) <= 2000, f"{name}: at most the batch in flight when the receiver died is"
+    t.ok(len(twice) <= 10000, f"{name}: at most the batch in flight when the receiver died is"
          f" sent again ({len(twice)})", twice[:20])
 
 # --- canhgac killed -9 mid-stream, then back ---
-N2 = 20000
+N2 = 40000
 post([S.event(f"b-{i}", summary=f"batch b {i}") for i in range(N2)])
 when_sent("tcp", total)
 srv.stop(signal.SIGKILL)
@@ -374,7 +377,7 @@ for name, r, f in (("tcp", plain, "tcp.log"), ("tls", tls, "tls.log")):
          " again", acked_again[:20])
     before = set(seqs_of(r.lines(f)[:lines_at_kill[name]]))
     again = sorted(set(after) & before)
-    t.ok(len(again) <= 2000, f"{name}: what is sent again is at most the unacknowledged batch"
+    t.ok(len(again) <= 10000, f"{name}: what is sent again is at most the unacknowledged batch"
          f" ({len(again)})", again[:20])
     s_all = seqs_of(r.lines(f))
     order = [x for i, x in enumerate(s_all) if i and x < s_all[i - 1]]

@@ -168,6 +168,25 @@ t.ok(h.get("x-taxii-date-added-first", "") > last, "their date added is after ad
 st, h, env = curl("/taxii2/api/collections/%s/objects/?added_after=2099-01-01T00:00:00Z" % amber)
 t.ok(st == 200 and env == {"more": False}, "nothing added after the future", env)
 
+# the collections are kept between requests while the store is unchanged:
+# a change that adds no event (triage, audited) is seen at the next pull
+LATE = "[domain-name:value = 'late-c2.example']"
+
+
+def late_listed():
+    objs = curl("/taxii2/api/collections/%s/objects/?match[type]=indicator&limit=1000" % amber)[2]
+    return any(o.get("pattern") == LATE for o in objs.get("objects", []))
+
+
+t.ok(late_listed() and late_listed(), "the late finding is listed, pulled twice (the kept collection)")
+_, evs, _ = admin.req("GET", "/api/v1/events?source=dns&limit=500")
+late_seq = [e["seq"] for e in evs.get("items", []) if e["id"] == "late-1"]
+st, body, _ = admin.req("POST", "/api/v1/events/triage", {"ids": late_seq, "state": "false_positive"})
+t.ok(st == 200 and not late_listed(),
+     "marked a false positive, it leaves the next pull (no new event: the audit row changed)", (st, body))
+st, body, _ = admin.req("POST", "/api/v1/events/triage", {"ids": late_seq, "state": "new"})
+t.ok(st == 200 and late_listed(), "and comes back when the mark is undone", (st, body))
+
 # errors: TAXII error objects
 for q, what in (("added_after=yesterday", "added_after"), ("limit=0", "limit"),
                 ("limit=ten", "limit"), ("next=123", "next"),

@@ -34,6 +34,7 @@ Object.assign(CG_STRINGS.vi, {
 	job_desc_forward: "Chuyển tiếp sự kiện tới SIEM qua syslog",
 	job_desc_intel: "Lấy tin tình báo mối đe dọa (TAXII, MISP) theo lịch",
 	job_desc_national_report: "Gửi báo cáo thống kê mã độc (đã ký số) tới Trung tâm giám sát quốc gia",
+	job_desc_misp: "Đẩy phát hiện và sự cố mới lên MISP theo lịch, gửi lại khi lỗi",
 	jobs_none: "Chưa có tác vụ nền nào.",
 });
 
@@ -67,5 +68,6 @@ Object.assign(CG_STRINGS.en, {
 	job_desc_forward: "Forwarding of events to a SIEM over syslog",
 	job_desc_intel: "Scheduled pull of threat intelligence (TAXII, MISP)",
 	job_desc_national_report: "Signed malware-statistics report to the national monitoring centre",
+	job_desc_misp: "Scheduled push of new findings and incidents to MISP, retried on failure",
 	jobs_none: "No background jobs yet.",
 });

@@ -9,6 +9,9 @@
  *     (events stored after the destination's cursor) and the last error;
  *   - the malware-statistics reports sent to the national monitoring
  *     centre (GET /national/deliveries): each attempt and its answer;
+ *   - the scheduled MISP pushes (GET /misp/deliveries): each run, the
+ *     events and attributes it sent, its answer, "push now" (POST
+ *     /misp/push);
  *   - the TAXII 2.1 collections partners pull (GET /taxii2/api/collections/
  *     with the TAXII media type) and the STIX and MISP exports.
  * Every value shown is written by someone else (a partner's source name,
@@ -17,11 +20,12 @@
 "use strict";
 
 async function pageSharing(main) {
-	const intel = el("div"), fwd = el("div"), taxii = el("div"), nat = el("div");
+	const intel = el("div"), fwd = el("div"), taxii = el("div"), nat = el("div"), misp = el("div");
 	main.append(pageHeader(t("share_title")), el("p", { class: "muted" }, t("share_intro")),
 		el("h2", null, t("share_intel_title")), intel,
 		el("h2", null, t("share_fwd_title")), fwd,
 		el("h2", null, t("share_nat_title")), nat,
+		el("h2", null, t("share_misp_title")), misp,
 		el("h2", null, t("share_taxii_title")), taxii,
 		el("h2", null, t("share_export_title")),
 		el("section", { class: "panel", id: "share-exports" },
@@ -88,6 +92,35 @@ async function pageSharing(main) {
 			clear(nat).appendChild(notice("error", errorText(e)));
 		}
 	};
+	const pushNow = (name) => button(t("share_misp_push_now") + " (" + name + ")", async () => {
+		try {
+			await api("POST", "/misp/push", { query: { dest: name } });
+			toast(t("share_misp_queued", { name }));
+		} catch (e) {
+			toast(errorText(e), "error");
+		}
+	}, "btn-small");
+	const loadMisp = async () => {
+		try {
+			const res = await api("GET", "/misp/deliveries", { query: { limit: 24 } });
+			const items = res.items || [];
+			const dests = [...new Set(items.map((d) => d.dest))];
+			clear(misp).append(el("section", { class: "panel", id: "share-misp-push" },
+				el("p", { class: "muted" }, t(items.length ? "share_misp_note" : "share_misp_none")),
+				items.length ? table([
+					{ label: t("share_col_dest"), value: (d) => el("span", { class: "mono" }, d.dest) },
+					{ label: t("share_col_at"), class: "nowrap", value: (d) => timeEl(d.at) },
+					{ label: t("share_col_result"), value: (d) => d.ok ? badge(t("share_nat_ok"), "ok") : badge(t("share_nat_failed"), "sev-high") },
+					{ label: t("share_col_events"), class: "num", value: (d) => fmtNum(d.events || 0) },
+					{ label: t("share_col_attributes"), class: "num", value: (d) => fmtNum(d.attributes || 0) },
+					{ label: t("share_col_http"), class: "num", value: (d) => d.http_status ? String(d.http_status) : "" },
+					{ label: t("share_col_error"), class: "summary", value: (d) => errCell(d.error) },
+				], items) : "",
+				el("p", null, ...dests.map(pushNow))));
+		} catch (e) {
+			clear(misp).appendChild(notice("error", errorText(e)));
+		}
+	};
 	const loadTaxii = async () => {
 		try {
 			const res = await fetch("/taxii2/api/collections/", { headers: { Accept: "application/taxii+json;version=2.1" }, credentials: "same-origin", cache: "no-store" });
@@ -104,7 +137,7 @@ async function pageSharing(main) {
 			clear(taxii).appendChild(notice("error", errorText(e)));
 		}
 	};
-	const load = async () => { await Promise.all([loadIntel(), loadFwd(), loadNat(), loadTaxii()]); };
+	const load = async () => { await Promise.all([loadIntel(), loadFwd(), loadNat(), loadMisp(), loadTaxii()]); };
 	await load();
 	autoRefresh(load);
 }

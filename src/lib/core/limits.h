@@ -640,9 +640,13 @@
 #define CG_FWD_MAX_DESTS 8
 #define CG_FWD_MAX_FILTER 32
 #define CG_FWD_NAME_MAX 48
-/* Events read from the store per batch, and the longest a batch may wait
- * for a slow receiver before the job gives up and retries with backoff. */
-#define CG_FWD_BATCH 2000
+/* Events read from the store per batch (at most one batch is sent again
+ * after a crash: the cursor moves per acknowledged batch; a larger one
+ * means fewer waits for the receiver's last acknowledgement, which on
+ * loopback cost more than formatting), and the longest a batch may wait
+ * for a slow receiver to acknowledge more before the job gives up and
+ * retries with backoff. */
+#define CG_FWD_BATCH 10000
 #define CG_FWD_IO_TIMEOUT_MS 10000
 /* The longest one run of a destination's job sends before it lets the
  * scheduler's other jobs have a turn (it is due again at once). */
@@ -755,6 +759,23 @@
 #define CG_PRIVSEP_INTEL_CPU_S 120
 #define CG_PRIVSEP_INTEL_DEADLINE_MS (2ll * 60 * 1000)
 #define CG_INTEL_WIRE_BATCH (1024u * 1024u)
+/* The active hashes served to the agents (server/agent_intel.h): hashes
+ * listed (SHA-256 and MD5 lines of about 100 bytes), the list's size
+ * (the agent refuses a longer answer), and how long the server keeps
+ * one list before building it again from the store. */
+#define CG_AGENT_INTEL_MAX_HASHES 500000
+#define CG_AGENT_INTEL_MAX_BYTES (64u * 1024u * 1024u)
+#define CG_AGENT_INTEL_CACHE_MS 10000
+/* [misp.NAME] push destinations (server/misp_job.h), and how much of an
+ * instance's answer is read. */
+#define CG_MISP_MAX_DESTS 8
+#define CG_MISP_ANSWER_MAX (1u << 20)
+/* Events one push reads after its cursor (the rest: the next run, at once). */
+#define CG_MISP_PUSH_EVENTS 100000
+/* The TAXII server's built collections kept (per TLP level and agency
+ * scope), and how long one is served at most without being rebuilt. */
+#define CG_TAXII_CACHE_SLOTS 16
+#define CG_TAXII_CACHE_MS 60000
 
 /* The national malware-statistics report's field mapping
  * (rules/national/national-malware.map, share/natreport.h): lines mapped,

@@ -34,9 +34,25 @@ typedef struct cg_misp_opts {
 	const char *key;          /* what identifies this export (its stable uuid) */
 	int distribution;         /* MISP's 0..4 (default 1: this community) */
 	int64_t sharing_group_id; /* with distribution 4 */
+	/* NULL: an attribute's uuid is its STIX indicator's; else UUIDv5 of
+	 * salt and that uuid (a scheduled push: the same value in two
+	 * events must have two uuids, MISP keeps them unique) */
+	const char *uuid_salt;
 } cg_misp_opts;
 
 /* {"Event": {...}} from the builder's items (within its TLP level). */
 cg_err cg_misp_event(cg_stix *x, const cg_misp_opts *o, cg_tlp tlp, json_t **out);
+
+/* One MISP event per incident case of the builder (STIX incident, amber)
+ * when tlp is amber or above, else none: *out an array of {"Event":
+ * {...}}. The event's uuid is UUIDv5 of the case's STIX id (a case pushed
+ * again updates its event); info "canhgac NUMBER: TITLE"; threat level
+ * from the severity (critical/high 1, medium 2, low 3), analysis from the
+ * state (new 0, closed/resolved 2, else 1); tags tlp:amber (or the
+ * case's level), canhgac:incident-kind="KIND" and canhgac:agency="NAME"
+ * of its agency; attributes and file objects the indicators related to
+ * it (of its linked events in the builder), their uuids salted with the
+ * case's id. o: distribution and sharing group. */
+cg_err cg_misp_incident_events(cg_stix *x, const cg_misp_opts *o, cg_tlp tlp, json_t **out);
 
 #endif

@@ -131,3 +131,48 @@ cg_err cg_stix_export(cg_store *st, const cg_scope *scope, const cg_stix_opts *o
 	*out = x;
 	return CG_OK;
 }
+
+cg_err cg_stix_export_after(cg_store *st, const cg_stix_opts *o, int64_t after_seq, int64_t limit,
+                            int64_t cases_since_ms, cg_stix **out, int64_t *upto, int64_t *count,
+                            cg_buf *why)
+{
+	*out = NULL;
+	*upto = after_seq;
+	*count = 0;
+	cg_stix *x = NULL;
+	cg_err err = cg_stix_new(o, &x);
+	if (err)
+		return err;
+	json_t *map = NULL, *items = NULL;
+	if ((err = cg_store_agency_map(st, &map)) == CG_OK) {
+		err = cg_stix_set_agencies(x, map);
+		json_decref(map);
+	} else {
+		cg_buf_printf(why, "reading agencies: %s", cg_strerror(err));
+	}
+	if (!err && (err = cg_store_events_after(st, after_seq, limit, &items, upto)))
+		cg_buf_printf(why, "reading events: %s", cg_strerror(err));
+	size_t i;
+	json_t *ev;
+	json_array_foreach(items, i, ev)
+	{
+		const char *src = cg_json_get_str(ev, "source");
+		bool shared = false;
+		for (size_t k = 0; src && k < sizeof SOURCES / sizeof SOURCES[0]; k++)
+			shared |= strcmp(src, SOURCES[k]) == 0;
+		if (!err && shared && (err = cg_stix_add_event(x, ev)))
+			cg_buf_printf(why, "building the bundle: %s", cg_strerror(err));
+	}
+	*count = (int64_t)json_array_size(items);
+	json_decref(items);
+	cg_scope all = {0};
+	cg_stix_range r = {cases_since_ms, 0, 0};
+	if (!err)
+		err = add_incidents(st, &all, &r, x, why);
+	if (err) {
+		cg_stix_free(x);
+		return err;
+	}
+	*out = x;
+	return CG_OK;
+}

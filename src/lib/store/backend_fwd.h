@@ -18,6 +18,13 @@ typedef struct cg_store_fwd_ops {
 	cg_err (*list)(cg_store_impl *st, json_t **items);
 	cg_err (*events_after)(cg_store_impl *st, int64_t after_seq, int64_t limit, json_t **items,
 	                       int64_t *upto);
+	cg_err (*event_rows_after)(cg_store_impl *st, int64_t after_seq, int64_t limit,
+	                           cg_fwd_row_fn fn, void *ctx, int64_t *upto, int64_t *count);
 } cg_store_fwd_ops;
+
+/* Text of a row's column for a cg_fwd_row: p itself when it is valid
+ * UTF-8 without NUL (the usual case: no copy), "" when null, else its
+ * sanitized copy in scratch (as cg_json_str would store it). */
+const char *cg_fwd_row_text(const char *p, size_t n, bool null, cg_buf *scratch);
 
 #endif

@@ -14,6 +14,9 @@
 typedef struct cg_store_natreport_ops {
 	cg_err (*add)(cg_store_impl *st, const cg_natdeliv *d);
 	cg_err (*list)(cg_store_impl *st, const char *period, int64_t limit, json_t **items);
+	cg_err (*misp_add)(cg_store_impl *st, const cg_mispdeliv *d);
+	cg_err (*misp_list)(cg_store_impl *st, const char *dest, bool ok_only, int64_t limit,
+	                    json_t **items);
 } cg_store_natreport_ops;
 
 #endif

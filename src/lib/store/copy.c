@@ -236,6 +236,13 @@ static const col natdeliv_cols[] = {
     {"error", K_TEXT},      {"sha256", K_TEXT},  {"bytes", K_INT},   {NULL, K_INT},
 };
 
+static const col mispdeliv_cols[] = {
+    {"id", K_INT},          {"dest", K_TEXT},        {"url", K_TEXT},    {"since", K_INT},
+    {"until", K_INT},       {"at", K_INT},           {"ok", K_INT},      {"http_status", K_INT},
+    {"events", K_INT},      {"attributes", K_INT},   {"error", K_TEXT},  {"from_seq", K_INT},
+    {"to_seq", K_INT},      {NULL, K_INT},
+};
+
 static const col intel_src_cols[] = {
     {"name", K_TEXT},       {"kind", K_TEXT},    {"cursor", K_TEXT}, {"last_pull", K_INT},
     {"last_error", K_TEXT}, {"error_at", K_INT}, {NULL, K_INT},
@@ -288,6 +295,8 @@ static const table tables[] = {
     {"intel_indicators", "id", "id", intel_ind_cols},
     /* the record of what the national centre was sent and answered */
     {"national_deliveries", "id", "id", natdeliv_cols},
+    /* the record of what the MISP instances were pushed, and the cursor */
+    {"misp_deliveries", "id", "id", mispdeliv_cols},
 };
 #define N_TABLES (sizeof tables / sizeof tables[0])
 _Static_assert(N_TABLES <= CG_COPY_MAX_TABLES, "the copy report holds every table");

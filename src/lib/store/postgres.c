@@ -621,6 +621,22 @@ static const char *const migrations[] = {
     /* the antivirus products an agent reported in its last heartbeat
      * (platform/av.h; JSON array, NULL when it reports none) */
     "ALTER TABLE agents ADD COLUMN antivirus text;",
+    /* the scheduled MISP pushes (store_natreport.h): one row per run */
+    "CREATE TABLE misp_deliveries ("
+    " id bigserial PRIMARY KEY,"
+    " dest text NOT NULL,"
+    " url text NOT NULL,"
+    " since bigint NOT NULL,"
+    " until bigint NOT NULL,"
+    " from_seq bigint NOT NULL,"
+    " to_seq bigint NOT NULL,"
+    " at bigint NOT NULL,"
+    " ok bigint NOT NULL,"
+    " http_status bigint,"
+    " events bigint NOT NULL,"
+    " attributes bigint NOT NULL,"
+    " error text);"
+    "CREATE INDEX misp_deliveries_dest ON misp_deliveries(dest, ok);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

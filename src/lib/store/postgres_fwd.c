@@ -173,10 +173,96 @@ static cg_err pgf_events_after(cg_store_impl *st, int64_t after_seq, int64_t lim
 	return CG_OK;
 }
 
+/* Row i of an SQL_EV_COLS result as a cg_fwd_row (scratch: one buffer
+ * per text column, for the rare text that needs sanitizing). */
+static void pgf_row(const PGresult *r, int i, cg_buf scratch[8], char ts[32], cg_fwd_row *e)
+{
+#define TXT(c, k)                                                                                  \
+	cg_fwd_row_text(PQgetvalue(r, i, (c)), (size_t)PQgetlength(r, i, (c)), isnull(r, i, (c)),  \
+	                &scratch[k])
+	ts[0] = '\0';
+	if (!isnull(r, i, 2))
+		cg_time_format(col_i64(r, i, 2), ts, 32);
+	int64_t sev = col_i64(r, i, 10);
+	*e = (cg_fwd_row){
+	    .seq = col_i64(r, i, 0),
+	    .id = TXT(1, 0),
+	    .time = ts,
+	    .host = TXT(4, 1),
+	    .agency = TXT(5, 2),
+	    .source = TXT(8, 3),
+	    .kind = TXT(9, 4),
+	    .subject = TXT(11, 5),
+	    .summary = TXT(12, 6),
+	    .severity = sev >= CG_SEV_INFO && sev <= CG_SEV_CRITICAL ? (int)sev : CG_SEV_INFO,
+	    .has_agency_id = !isnull(r, i, 6),
+	    .agency_id = col_i64(r, i, 6),
+	};
+#undef TXT
+}
+
+static cg_err pgf_event_rows_after(cg_store_impl *st, int64_t after_seq, int64_t limit,
+                                   cg_fwd_row_fn fn, void *ctx, int64_t *upto, int64_t *count)
+{
+	/* the same newest-seq wait and rows as events_after; the read is one
+	 * result set whose rows are given to fn without a record each */
+	cg_err err;
+	pgconn *c = take(st, &err);
+	if (!c)
+		return err;
+	int64_t newest = after_seq, n = 0;
+	PGresult *r = NULL;
+	err = q0(c, "BEGIN; SELECT pg_advisory_xact_lock(" FWD_LOCK ")");
+	if (!err)
+		err = q(c, "SELECT coalesce(max(seq),0) FROM events", NULL, &r);
+	if (!err) {
+		if (col_i64(r, 0, 0) > newest)
+			newest = col_i64(r, 0, 0);
+		PQclear(r);
+	}
+	err = finish(c, err);
+	if (!err && newest > after_seq) {
+		params p = {0};
+		p_int(&p, after_seq);
+		p_int(&p, newest);
+		p_int(&p, limit);
+		char sql[512];
+		snprintf(sql, sizeof sql, "%s WHERE seq>$1 AND seq<=$2 ORDER BY seq LIMIT $3",
+		         SQL_EV_COLS);
+		err = q(c, sql, &p, &r);
+		params_free(&p);
+		if (!err) {
+			cg_buf scratch[8];
+			for (int k = 0; k < 8; k++)
+				cg_buf_init(&scratch[k], 64);
+			char ts[32];
+			int rows = PQntuples(r);
+			for (int i = 0; i < rows && !err; i++) {
+				cg_fwd_row e;
+				pgf_row(r, i, scratch, ts, &e);
+				err = fn(ctx, &e);
+				n++;
+			}
+			for (int k = 0; k < 8; k++)
+				cg_buf_free(&scratch[k]);
+			if (rows == limit)
+				newest = col_i64(r, rows - 1, 0);
+			PQclear(r);
+		}
+	}
+	conn_put(st, c);
+	if (err)
+		return err;
+	*upto = newest;
+	*count = n;
+	return CG_OK;
+}
+
 static const cg_store_fwd_ops pg_fwd_ops = {
     .cursor = pgf_cursor,
     .advance = pgf_advance,
     .error = pgf_error,
     .list = pgf_list,
     .events_after = pgf_events_after,
+    .event_rows_after = pgf_event_rows_after,
 };

@@ -508,6 +508,22 @@ static const char *const migrations[] = {
     /* the antivirus products an agent reported in its last heartbeat
      * (platform/av.h; JSON array, NULL when it reports none) */
     "ALTER TABLE agents ADD COLUMN antivirus TEXT;",
+    /* the scheduled MISP pushes (store_natreport.h): one row per run */
+    "CREATE TABLE misp_deliveries ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " dest TEXT NOT NULL,"
+    " url TEXT NOT NULL,"
+    " since INTEGER NOT NULL,"
+    " until INTEGER NOT NULL,"
+    " from_seq INTEGER NOT NULL,"
+    " to_seq INTEGER NOT NULL,"
+    " at INTEGER NOT NULL,"
+    " ok INTEGER NOT NULL,"
+    " http_status INTEGER,"
+    " events INTEGER NOT NULL,"
+    " attributes INTEGER NOT NULL,"
+    " error TEXT);"
+    "CREATE INDEX misp_deliveries_dest ON misp_deliveries(dest, ok);",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -168,10 +168,93 @@ static cg_err sqf_events_after(cg_store_impl *st, int64_t after_seq, int64_t lim
 	return CG_OK;
 }
 
+/* One row of SQL_FWD_AFTER as a cg_fwd_row (scratch: one buffer per
+ * text column, for the rare text that needs sanitizing). */
+static void sqf_row(sqlite3_stmt *s, cg_buf scratch[8], char ts[32], cg_fwd_row *r)
+{
+#define TXT(i, k)                                                                                  \
+	cg_fwd_row_text((const char *)sqlite3_column_text(s, (i)),                                 \
+	                (size_t)sqlite3_column_bytes(s, (i)),                                      \
+	                sqlite3_column_type(s, (i)) == SQLITE_NULL, &scratch[k])
+	ts[0] = '\0';
+	if (sqlite3_column_type(s, 2) != SQLITE_NULL)
+		cg_time_format(sqlite3_column_int64(s, 2), ts, 32);
+	int sev = sqlite3_column_int(s, 10);
+	*r = (cg_fwd_row){
+	    .seq = sqlite3_column_int64(s, 0),
+	    .id = TXT(1, 0),
+	    .time = ts,
+	    .host = TXT(4, 1),
+	    .agency = TXT(5, 2),
+	    .source = TXT(8, 3),
+	    .kind = TXT(9, 4),
+	    .subject = TXT(11, 5),
+	    .summary = TXT(12, 6),
+	    .severity = sev >= CG_SEV_INFO && sev <= CG_SEV_CRITICAL ? sev : CG_SEV_INFO,
+	    .has_agency_id = sqlite3_column_type(s, 6) != SQLITE_NULL,
+	    .agency_id = sqlite3_column_int64(s, 6),
+	};
+#undef TXT
+}
+
+static const char SQL_FWD_ROWS[] = "SELECT seq,id,time,received_at,host,agency,agency_id,system_id,"
+                                   "source,kind,severity,subject,summary FROM events "
+                                   "WHERE seq>? ORDER BY seq LIMIT ?";
+
+static cg_err sqf_event_rows_after(cg_store_impl *st, int64_t after_seq, int64_t limit,
+                                   cg_fwd_row_fn fn, void *ctx, int64_t *upto, int64_t *count)
+{
+	conn *c = reader_get(st);
+	int64_t last = after_seq, n = 0;
+	cg_buf scratch[8];
+	for (int i = 0; i < 8; i++)
+		cg_buf_init(&scratch[i], 64);
+	char ts[32];
+	/* one read transaction: the newest seq and the rows from one snapshot */
+	cg_err err = exec(c, "BEGIN");
+	sqlite3_stmt *s = err ? NULL : stmt(c, SQL_FWD_ROWS);
+	if (!err && !s)
+		err = CG_EDB;
+	if (s) {
+		sqlite3_bind_int64(s, 1, after_seq);
+		sqlite3_bind_int64(s, 2, limit);
+		int rc;
+		while (!err && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+			cg_fwd_row r;
+			sqf_row(s, scratch, ts, &r);
+			last = r.seq;
+			err = fn(ctx, &r);
+			n++;
+		}
+		if (!err && rc != SQLITE_DONE)
+			err = db_err(c->db, sqlite3_extended_errcode(c->db));
+		sqlite3_reset(s);
+	}
+	int64_t newest = last;
+	if (!err && n < limit) {
+		sqlite3_stmt *m = st_prep(c, "SELECT coalesce(max(seq),0) FROM events", &err);
+		if (m) {
+			if (sqlite3_step(m) == SQLITE_ROW && sqlite3_column_int64(m, 0) > newest)
+				newest = sqlite3_column_int64(m, 0);
+			sqlite3_finalize(m);
+		}
+	}
+	exec(c, "COMMIT");
+	reader_put(st, c);
+	for (int i = 0; i < 8; i++)
+		cg_buf_free(&scratch[i]);
+	if (err)
+		return err;
+	*upto = newest;
+	*count = n;
+	return CG_OK;
+}
+
 static const cg_store_fwd_ops sq_fwd_ops = {
     .cursor = sqf_cursor,
     .advance = sqf_advance,
     .error = sqf_error,
     .list = sqf_list,
     .events_after = sqf_events_after,
+    .event_rows_after = sqf_event_rows_after,
 };

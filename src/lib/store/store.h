@@ -436,6 +436,25 @@ cg_err cg_store_fwd_list(cg_store *st, json_t **items);
  * postgres_fwd.c). */
 cg_err cg_store_events_after(cg_store *st, int64_t after_seq, int64_t limit, json_t **items,
                              int64_t *upto);
+/* One event as the forwarder formats it, straight from the row (no JSON
+ * record): the strings are what events_after's record would hold (UTF-8
+ * sanitized, "" for NULL, time as RFC 3339 or ""), borrowed: valid only
+ * during the callback. severity: a cg_severity (info for an unknown one). */
+typedef struct cg_fwd_row {
+	int64_t seq;
+	const char *id, *time, *host, *agency, *source, *kind, *subject, *summary;
+	int severity;
+	bool has_agency_id;
+	int64_t agency_id;
+} cg_fwd_row;
+/* Called for each row in seq order; an error stops the read and is
+ * returned. */
+typedef cg_err (*cg_fwd_row_fn)(void *ctx, const cg_fwd_row *row);
+/* events_after without building records: the same rows and *upto, each
+ * given to fn (for the forwarder, where a JSON object per event cost more
+ * than formatting and sending it). *count: rows given. */
+cg_err cg_store_event_rows_after(cg_store *st, int64_t after_seq, int64_t limit, cg_fwd_row_fn fn,
+                                 void *ctx, int64_t *upto, int64_t *count);
 
 /* ---- threat intelligence in (share/intel.h)
  *

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/limits.h"
+#include "core/json.h"
 
 static const cg_store_fwd_ops *F(const cg_store *st)
 {
@@ -61,4 +62,27 @@ cg_err cg_store_events_after(cg_store *st, int64_t after_seq, int64_t limit, jso
 	if (after_seq < 0 || limit < 1 || limit > 100000)
 		return CG_EINVAL;
 	return F(st)->events_after(IMPL, after_seq, limit, items, upto);
+}
+
+cg_err cg_store_event_rows_after(cg_store *st, int64_t after_seq, int64_t limit, cg_fwd_row_fn fn,
+                                 void *ctx, int64_t *upto, int64_t *count)
+{
+	*upto = after_seq;
+	*count = 0;
+	if (after_seq < 0 || limit < 1 || limit > 100000 || !fn)
+		return CG_EINVAL;
+	return F(st)->event_rows_after(IMPL, after_seq, limit, fn, ctx, upto, count);
+}
+
+const char *cg_fwd_row_text(const char *p, size_t n, bool null, cg_buf *scratch)
+{
+	if (null || !p)
+		return "";
+	cg_slice s = cg_slice_from(p, n);
+	if (cg_utf8_valid(s) && !memchr(p, 0, n))
+		return p;
+	cg_buf_reset(scratch);
+	if (cg_utf8_sanitize(scratch, s) != CG_OK)
+		return "";
+	return cg_buf_cstr(scratch);
 }

@@ -42,3 +42,28 @@ cg_err cg_store_natdeliv_list(cg_store *st, const char *period, int64_t limit, j
 		return CG_EINVAL;
 	return N(st)->list(cg_store_impl_of(st), period, limit, items);
 }
+
+cg_err cg_store_mispdeliv_add(cg_store *st, const cg_mispdeliv *d)
+{
+	if (!d->dest || !d->url || strlen(d->url) > CG_NATDELIV_TEXT_MAX || d->events < 0 ||
+	    d->attributes < 0 || d->since_ms < 0 || d->until_ms < d->since_ms || d->from_seq < 0 ||
+	    d->to_seq < d->from_seq)
+		return CG_EINVAL;
+	char error[CG_NATDELIV_TEXT_MAX + 1];
+	cg_mispdeliv c = *d;
+	if (d->error) {
+		snprintf(error, sizeof error, "%s", d->error);
+		c.error = error;
+	}
+	cg_store_set_violation(CG_VIOL_NONE, NULL);
+	return N(st)->misp_add(cg_store_impl_of(st), &c);
+}
+
+cg_err cg_store_mispdeliv_list(cg_store *st, const char *dest, bool ok_only, int64_t limit,
+                               json_t **items)
+{
+	*items = NULL;
+	if (limit < 1 || limit > 1000)
+		return CG_EINVAL;
+	return N(st)->misp_list(cg_store_impl_of(st), dest, ok_only, limit, items);
+}

@@ -31,4 +31,29 @@ cg_err cg_store_natdeliv_add(cg_store *st, const cg_natdeliv *d);
  * bytes}] (at as RFC 3339). *items is the caller's. */
 cg_err cg_store_natdeliv_list(cg_store *st, const char *period, int64_t limit, json_t **items);
 
+/* The scheduled MISP pushes (server/misp_job.h): one row per run of a
+ * [misp.NAME] destination (table misp_deliveries, both backends, copied
+ * by `store copy`): the window of findings it covered, how many events
+ * and attributes it sent, and the instance's answer. The next run starts
+ * at the newest accepted row's until. */
+typedef struct cg_mispdeliv {
+	const char *dest; /* the [misp.NAME] name */
+	const char *url;
+	int64_t since_ms, until_ms; /* the window pushed (since 0: the start) */
+	int64_t from_seq, to_seq;   /* the events read: seq > from, <= to */
+	int64_t at_ms;
+	bool ok;          /* every event of the run accepted */
+	long http_status; /* the last answer's; 0: none (connection, TLS) */
+	int64_t events, attributes;
+	const char *error; /* may be NULL; cut to CG_NATDELIV_TEXT_MAX */
+} cg_mispdeliv;
+
+cg_err cg_store_mispdeliv_add(cg_store *st, const cg_mispdeliv *d);
+/* Newest first, at most limit (1..1000), of dest (NULL: every one), only
+ * the accepted ones when ok_only: [{id, dest, url, since, until, until_ms,
+ * from_seq, to_seq, at, ok, http_status, events, attributes, error}]
+ * (times RFC 3339, since null when 0). *items is the caller's. */
+cg_err cg_store_mispdeliv_list(cg_store *st, const char *dest, bool ok_only, int64_t limit,
+                               json_t **items);
+
 #endif

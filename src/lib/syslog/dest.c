@@ -280,3 +280,24 @@ bool cg_fwd_wants(const cg_fwd_dest *d, const json_t *event)
 	}
 	return true;
 }
+
+bool cg_fwd_wants_row(const cg_fwd_dest *d, const cg_fwd_row *r)
+{
+	if (r->severity < d->min_severity)
+		return false;
+	if (d->nsources) {
+		bool hit = false;
+		for (size_t i = 0; i < d->nsources && !hit; i++)
+			hit = strcmp(r->source, d->sources[i]) == 0;
+		if (!hit)
+			return false;
+	}
+	if (d->nagencies) {
+		bool hit = false;
+		for (size_t i = 0; r->has_agency_id && i < d->nagencies && !hit; i++)
+			hit = r->agency_id == d->agencies[i];
+		if (!hit)
+			return false;
+	}
+	return true;
+}

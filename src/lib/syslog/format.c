@@ -4,7 +4,10 @@
  *
  * The message is built in one pass into the caller's buffer, which the
  * sender reuses for a whole batch: no allocation per event except what
- * jansson needs to encode the JSON format. Every string of the event is
+ * jansson needs to encode the JSON format. Header and CEF are written
+ * from a cg_fwd_row (store.h): the forwarder reads CEF's straight from
+ * the store's rows, and an event record is turned into one first, so
+ * both ways give the same bytes. Every string of the event is
  * attacker text; the escaping functions below are the only way one
  * reaches the message.
  */
@@ -22,6 +25,33 @@ static const char *str_of(const json_t *ev, const char *key)
 {
 	const char *s = json_string_value(json_object_get(ev, key));
 	return s ? s : "";
+}
+
+/* n in decimal into num (at least 21 bytes), as "%lld" writes it,
+ * without printf (which was the largest cost of a CEF message). Returns
+ * the length. */
+static size_t dec(int64_t n, char *num)
+{
+	char t[24];
+	size_t k = 0;
+	uint64_t u = n < 0 ? 0 - (uint64_t)n : (uint64_t)n;
+	do {
+		t[k++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	size_t len = 0;
+	if (n < 0)
+		num[len++] = '-';
+	while (k)
+		num[len++] = t[--k];
+	num[len] = '\0';
+	return len;
+}
+
+static cg_err put_dec(cg_buf *out, int64_t n)
+{
+	char num[24];
+	return cg_buf_append(out, num, dec(n, num));
 }
 
 /* A control character other than those an escaper handles. */
@@ -156,7 +186,7 @@ static cg_err ext_pair(cg_buf *out, bool *first, const char *key, const char *va
 }
 #define ext(out, k, v) ext_pair((out), &first, (k), (v))
 
-static cg_err cef_body(const json_t *ev, int sev, cg_buf *out)
+static cg_err cef_body(const cg_fwd_row *r, cg_buf *out)
 {
 	cg_err err = cg_buf_puts(out, "CEF:0|canhgac|canhgac|");
 	if (!err)
@@ -164,53 +194,54 @@ static cg_err cef_body(const json_t *ev, int sev, cg_buf *out)
 	if (!err)
 		err = cg_buf_putc(out, '|');
 	if (!err)
-		err = cg_cef_header_escape(cg_slice_cstr(str_of(ev, "source")), out);
+		err = cg_cef_header_escape(cg_slice_cstr(r->source), out);
 	if (!err)
 		err = cg_buf_putc(out, '.');
 	if (!err)
-		err = cg_cef_header_escape(cg_slice_cstr(str_of(ev, "kind")), out);
+		err = cg_cef_header_escape(cg_slice_cstr(r->kind), out);
 	if (!err)
 		err = cg_buf_putc(out, '|');
 	if (!err)
-		err = cg_cef_header_escape(cg_slice_cstr(str_of(ev, "summary")), out);
+		err = cg_cef_header_escape(cg_slice_cstr(r->summary), out);
 	if (!err)
-		err = cg_buf_printf(out, "|%d|", cg_cef_severity(sev));
+		err = cg_buf_putc(out, '|');
+	if (!err)
+		err = put_dec(out, cg_cef_severity(r->severity));
+	if (!err)
+		err = cg_buf_putc(out, '|');
 	if (err)
 		return err;
 	/* extension: rt in ms since the epoch (a CEF form of date) */
 	bool first = true;
 	int64_t ms = 0;
-	const char *t = str_of(ev, "time");
 	char num[32];
-	if (cg_time_parse(cg_slice_cstr(t), &ms) == CG_OK) {
-		snprintf(num, sizeof num, "%lld", (long long)ms);
+	if (cg_time_parse(cg_slice_cstr(r->time), &ms) == CG_OK) {
+		dec(ms, num);
 		err = ext(out, "rt", num);
 	}
 	if (!err)
-		err = ext(out, "externalId", str_of(ev, "id"));
+		err = ext(out, "externalId", r->id);
 	if (!err)
-		err = ext(out, "cat", str_of(ev, "source"));
+		err = ext(out, "cat", r->source);
 	if (!err)
-		err = ext(out, "dhost", str_of(ev, "host"));
+		err = ext(out, "dhost", r->host);
 	if (!err)
-		err = ext(out, "msg", str_of(ev, "summary"));
-	if (!err && *str_of(ev, "subject"))
+		err = ext(out, "msg", r->summary);
+	if (!err && *r->subject)
 		err = ext(out, "cs1Label", "subject");
 	if (!err)
-		err = ext(out, "cs1", str_of(ev, "subject"));
-	if (!err && *str_of(ev, "agency"))
+		err = ext(out, "cs1", r->subject);
+	if (!err && *r->agency)
 		err = ext(out, "cs2Label", "agency");
 	if (!err)
-		err = ext(out, "cs2", str_of(ev, "agency"));
-	json_t *aid = json_object_get(ev, "agency_id");
-	if (!err && json_is_integer(aid)) {
-		snprintf(num, sizeof num, "%lld", (long long)json_integer_value(aid));
+		err = ext(out, "cs2", r->agency);
+	if (!err && r->has_agency_id) {
+		dec(r->agency_id, num);
 		err = ext(out, "cn1Label", "agencyId");
 		if (!err)
 			err = ext(out, "cn1", num);
 	}
-	snprintf(num, sizeof num, "%lld",
-	         (long long)json_integer_value(json_object_get(ev, "seq")));
+	dec(r->seq, num);
 	if (!err)
 		err = ext(out, "cn2Label", "seq");
 	if (!err)
@@ -240,18 +271,22 @@ static cg_err json_body(const json_t *ev, size_t room, cg_buf *out)
 	return err;
 }
 
-cg_err cg_syslog_message(cg_fwd_format fmt, cg_fwd_transport transport, const char *host,
-                         const json_t *ev, cg_buf *out)
+/* The header fields and CEF body come from r; the JSON body from ev
+ * (RFC 5424 only; NULL with CEF). */
+static cg_err message(cg_fwd_format fmt, cg_fwd_transport transport, const char *host,
+                      const cg_fwd_row *r, const json_t *ev, cg_buf *out)
 {
-	int sev = 0;
-	if (cg_severity_parse(str_of(ev, "severity"), (cg_severity *)&sev))
-		sev = 0;
+	int sev = r->severity;
 	/* built in place; the octet count is put in front at the end */
 	size_t start = out->len;
 	cg_buf *m = out;
-	cg_err err = cg_buf_printf(m, "<%d>1 ", FACILITY * 8 + syslog_severity(sev));
+	cg_err err = cg_buf_putc(m, '<');
 	if (!err)
-		err = header_field(str_of(ev, "time"), 32, m);
+		err = put_dec(m, FACILITY * 8 + syslog_severity(sev));
+	if (!err)
+		err = cg_buf_puts(m, ">1 ");
+	if (!err)
+		err = header_field(r->time, 32, m);
 	if (!err)
 		err = cg_buf_putc(m, ' ');
 	if (!err)
@@ -259,35 +294,73 @@ cg_err cg_syslog_message(cg_fwd_format fmt, cg_fwd_transport transport, const ch
 	if (!err)
 		err = cg_buf_puts(m, " canhgac - ");
 	if (!err)
-		err = header_field(fmt == CG_FWD_CEF ? "cef" : str_of(ev, "source"), 32, m);
+		err = header_field(fmt == CG_FWD_CEF ? "cef" : r->source, 32, m);
 	if (!err && fmt == CG_FWD_CEF)
 		err = cg_buf_puts(m, " - ");
 	else if (!err) {
-		err = cg_buf_printf(m, " [" CG_SYSLOG_SD_ID " seq=\"%lld\" id=\"",
-		                    (long long)json_integer_value(json_object_get(ev, "seq")));
+		err =
+		    cg_buf_printf(m, " [" CG_SYSLOG_SD_ID " seq=\"%lld\" id=\"", (long long)r->seq);
 		if (!err)
-			err = sd_value(str_of(ev, "id"), m);
+			err = sd_value(r->id, m);
 		if (!err)
 			err = cg_buf_puts(m, "\"] ");
 	}
 	if (!err)
-		err = fmt == CG_FWD_CEF ? cef_body(ev, sev, m)
-		                        : json_body(ev, CG_SYSLOG_MSG_MAX - (m->len - start), m);
+		err = fmt == CG_FWD_CEF ? cef_body(r, m)
+		      : ev              ? json_body(ev, CG_SYSLOG_MSG_MAX - (m->len - start), m)
+		                        : CG_EINVAL;
 	size_t n = m->len - start;
 	if (!err && n > CG_SYSLOG_MSG_MAX)
 		err = CG_ETOOBIG;
 	if (!err && transport != CG_FWD_UDP) {
 		char pre[24];
-		int k = snprintf(pre, sizeof pre, "%zu ", n);
-		err = cg_buf_reserve(out, (size_t)k);
+		size_t k = dec((int64_t)n, pre);
+		pre[k++] = ' ';
+		err = cg_buf_reserve(out, k);
 		if (!err) {
 			memmove(out->ptr + start + k, out->ptr + start, n);
-			memcpy(out->ptr + start, pre, (size_t)k);
-			out->len += (size_t)k;
+			memcpy(out->ptr + start, pre, k);
+			out->len += k;
 			out->ptr[out->len] = '\0';
 		}
 	}
 	if (err)
 		out->len = start;
 	return err;
+}
+
+void cg_fwd_row_of_json(const json_t *ev, cg_fwd_row *r)
+{
+	cg_severity sev = CG_SEV_INFO;
+	if (cg_severity_parse(str_of(ev, "severity"), &sev))
+		sev = CG_SEV_INFO;
+	json_t *aid = json_object_get(ev, "agency_id");
+	*r = (cg_fwd_row){
+	    .seq = json_integer_value(json_object_get(ev, "seq")),
+	    .id = str_of(ev, "id"),
+	    .time = str_of(ev, "time"),
+	    .host = str_of(ev, "host"),
+	    .agency = str_of(ev, "agency"),
+	    .source = str_of(ev, "source"),
+	    .kind = str_of(ev, "kind"),
+	    .subject = str_of(ev, "subject"),
+	    .summary = str_of(ev, "summary"),
+	    .severity = (int)sev,
+	    .has_agency_id = json_is_integer(aid),
+	    .agency_id = json_integer_value(aid),
+	};
+}
+
+cg_err cg_syslog_message(cg_fwd_format fmt, cg_fwd_transport transport, const char *host,
+                         const json_t *ev, cg_buf *out)
+{
+	cg_fwd_row r;
+	cg_fwd_row_of_json(ev, &r);
+	return message(fmt, transport, host, &r, ev, out);
+}
+
+cg_err cg_syslog_cef_row(cg_fwd_transport transport, const char *host, const cg_fwd_row *r,
+                         cg_buf *out)
+{
+	return message(CG_FWD_CEF, transport, host, r, NULL, out);
 }

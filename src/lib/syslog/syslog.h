@@ -50,6 +50,7 @@
 #include "core/buf.h"
 #include "core/config.h"
 #include "core/limits.h"
+#include "store/store.h"
 
 #define CG_SYSLOG_SD_ID "canhgac@32473"
 
@@ -98,6 +99,15 @@ bool cg_fwd_wants(const cg_fwd_dest *d, const json_t *event);
  * (printable ASCII; anything else becomes '_'). */
 cg_err cg_syslog_message(cg_fwd_format fmt, cg_fwd_transport transport, const char *host,
                          const json_t *ev, cg_buf *out);
+
+/* The CEF message of a row read by cg_store_event_rows_after: the same
+ * bytes as cg_syslog_message(CG_FWD_CEF, ...) of that event's record. */
+cg_err cg_syslog_cef_row(cg_fwd_transport transport, const char *host, const cg_fwd_row *r,
+                         cg_buf *out);
+/* The fields of a store event record ev (borrowed from it). */
+void cg_fwd_row_of_json(const json_t *ev, cg_fwd_row *r);
+/* cg_fwd_wants for a row. */
+bool cg_fwd_wants_row(const cg_fwd_dest *d, const cg_fwd_row *r);
 
 /* The escaping of CEF, for the tests and for the message: header field
  * and extension value of s appended to out. */

@@ -23,6 +23,8 @@
 #include "playbook/apply.h"
 #include "store/figures.h"
 #include "store/store.h"
+#include "store/store_natreport.h"
+#include "syslog/syslog.h"
 #include "drill/drill.h"
 #include "../test.h"
 
@@ -532,6 +534,7 @@ TEST(migration_backfill)
 	                   " DROP TABLE fwd_cursors;"
 	                   " DROP TABLE intel_indicators; DROP TABLE intel_sources;"
 	                   " DROP TABLE national_deliveries;"
+	                   " DROP TABLE misp_deliveries;"
 	                   " DELETE FROM schema_version WHERE version >= 2",
 	                   NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
@@ -1374,6 +1377,50 @@ TEST(intel)
 	cg_store_close(st);
 }
 
+TEST(misp_deliveries)
+{
+	cg_store *st = fresh();
+	json_t *items = NULL;
+	CHECK(cg_store_mispdeliv_list(st, "nc", true, 10, &items) == CG_OK &&
+	      json_array_size(items) == 0);
+	json_decref(items);
+	cg_mispdeliv d = {.dest = "nc", .url = "https://misp.example", .since_ms = 0,
+	                  .until_ms = 5000, .at_ms = 6000, .ok = false, .http_status = 500,
+	                  .events = 0, .attributes = 0, .error = "MISP answered HTTP 500"};
+	CHECK(cg_store_mispdeliv_add(st, &d) == CG_OK);
+	d.ok = true, d.http_status = 200, d.until_ms = 7000, d.at_ms = 8000, d.events = 2;
+	d.to_seq = 42;
+	d.attributes = 3, d.error = NULL;
+	CHECK(cg_store_mispdeliv_add(st, &d) == CG_OK);
+	d.dest = "other";
+	CHECK(cg_store_mispdeliv_add(st, &d) == CG_OK);
+	d.until_ms = 1; /* a window ending before it starts */
+	d.since_ms = 2;
+	CHECK(cg_store_mispdeliv_add(st, &d) == CG_EINVAL);
+	d.since_ms = 0, d.from_seq = 50; /* events read backwards */
+	CHECK(cg_store_mispdeliv_add(st, &d) == CG_EINVAL);
+	CHECK(cg_store_mispdeliv_list(st, "nc", false, 10, &items) == CG_OK &&
+	      json_array_size(items) == 2);
+	json_t *row = json_array_get(items, 1); /* newest first */
+	CHECK(!json_is_true(json_object_get(row, "ok")) && json_is_null(json_object_get(row, "since")));
+	CHECK_STR(json_string_value(json_object_get(row, "error")), "MISP answered HTTP 500");
+	json_decref(items);
+	CHECK(cg_store_mispdeliv_list(st, "nc", true, 10, &items) == CG_OK &&
+	      json_array_size(items) == 1);
+	row = json_array_get(items, 0);
+	CHECK(json_integer_value(json_object_get(row, "until_ms")) == 7000 &&
+	      json_integer_value(json_object_get(row, "events")) == 2 &&
+	      json_integer_value(json_object_get(row, "attributes")) == 3 &&
+	      json_integer_value(json_object_get(row, "http_status")) == 200 &&
+	      json_integer_value(json_object_get(row, "to_seq")) == 42);
+	json_decref(items);
+	CHECK(cg_store_mispdeliv_list(st, NULL, false, 10, &items) == CG_OK &&
+	      json_array_size(items) == 3);
+	json_decref(items);
+	CHECK(cg_store_mispdeliv_list(st, NULL, false, 0, &items) == CG_EINVAL);
+	done(st);
+}
+
 TEST(fwd_cursors)
 {
 	cg_store *st = fresh();
@@ -2064,6 +2111,80 @@ TEST(reports)
 	done(st);
 }
 
+/* The forwarder's rows (cg_store_event_rows_after) give the same CEF
+ * messages as the records of cg_store_events_after, byte for byte: the
+ * same fields, NULLs, times, severities, and text the store holds that is
+ * not valid UTF-8 sanitized the same way. */
+static cg_err rows_cef(void *ctx, const cg_fwd_row *r)
+{
+	return cg_syslog_cef_row(CG_FWD_TCP, "h", r, ctx);
+}
+
+TEST(fwd_rows_as_records)
+{
+	cg_store *st = fresh();
+	static const char *const texts[] = {
+	    "a|b=c\\d", "l1\r\nl2\nl3\rl4", "ctl\x01\x7f", "bad \xff\xfe utf8 \xc3", "Sở|bị=sửa",
+	    "=", "\\", ""};
+	enum { NT = sizeof texts / sizeof texts[0], N = 40 };
+	cg_event evs[N];
+	cg_event_in in[N];
+	for (int i = 0; i < N; i++) {
+		char id[16];
+		snprintf(id, sizeof id, "r%d", i);
+		mk_event(&evs[i], id, i % 5, i % 3 ? "web" : "dns");
+		evs[i].time_ms = 1796259723004LL + i * 1000 + (i % 2);
+		/* raw bytes, as a backend or an older version may hold them */
+		char **f[] = {&evs[i].host, &evs[i].agency, &evs[i].subject, &evs[i].summary,
+		              &evs[i].kind};
+		for (size_t k = 0; k < sizeof f / sizeof f[0]; k++) {
+			size_t pick = (size_t)(i * (int)(k + 2) + (int)k) % (NT + 1);
+			if (pick == NT && k < 3) { /* NULL where the column may be */
+				free(*f[k]);
+				*f[k] = NULL;
+			} else if (pick < NT && texts[pick][0]) {
+				free(*f[k]);
+				/* PostgreSQL refuses text that is not UTF-8:
+				 * only SQLite can hold it */
+				bool bad = strchr(texts[pick], '\xff') != NULL;
+				*f[k] = strdup(bad && pg_admin ? "good utf8" : texts[pick]);
+			}
+		}
+		in[i] = (cg_event_in){.ev = &evs[i]};
+	}
+	size_t acc = 0, dup = 0;
+	CHECK(cg_store_events_insert(st, in, N, cg_time_now_ms(), &acc, &dup) == CG_OK && acc == N);
+	json_t *items = NULL;
+	int64_t upto_a = 0, upto_b = 0, n = 0;
+	cg_buf a, b;
+	cg_buf_init(&a, 1u << 20);
+	cg_buf_init(&b, 1u << 20);
+	CHECK(cg_store_events_after(st, 0, 1000, &items, &upto_a) == CG_OK);
+	size_t i;
+	json_t *ev;
+	json_array_foreach(items, i, ev)
+	    CHECK(cg_syslog_message(CG_FWD_CEF, CG_FWD_TCP, "h", ev, &a) == CG_OK);
+	CHECK(cg_store_event_rows_after(st, 0, 1000, rows_cef, &b, &upto_b, &n) == CG_OK);
+	CHECK(n == N && json_array_size(items) == N && upto_a == upto_b);
+	if (n != N || json_array_size(items) != N)
+		printf("# rows %lld, records %zu, upto %lld %lld: %s\n", (long long)n,
+		       json_array_size(items), (long long)upto_a, (long long)upto_b,
+		       cg_store_errmsg());
+	CHECK(a.len > 0 && a.len == b.len && memcmp(a.ptr, b.ptr, a.len) == 0);
+	if (a.len != b.len || memcmp(a.ptr, b.ptr, a.len) != 0)
+		printf("# records:\n# %s\n# rows:\n# %s\n", cg_buf_cstr(&a), cg_buf_cstr(&b));
+	/* limit and *upto as events_after: the last row's seq when full */
+	cg_buf_reset(&b);
+	CHECK(cg_store_event_rows_after(st, 0, 7, rows_cef, &b, &upto_b, &n) == CG_OK);
+	CHECK(n == 7 && upto_b == json_integer_value(json_object_get(json_array_get(items, 6), "seq")));
+	json_decref(items);
+	cg_buf_free(&a);
+	cg_buf_free(&b);
+	for (int k = 0; k < N; k++)
+		cg_event_clear(&evs[k]);
+	done(st);
+}
+
 int main(void)
 {
 	const char *pg = getenv("CANHGAC_TEST_PG");
@@ -2079,6 +2200,7 @@ int main(void)
 		RUN_ON(users_sessions_tokens);
 		RUN_ON(events_dedup_and_query);
 		RUN_ON(events_dedup_per_producer);
+		RUN_ON(fwd_rows_as_records);
 		RUN_ON(text_search);
 		RUN_ON(events_triage);
 		RUN_ON(suppressions);
@@ -2102,6 +2224,7 @@ int main(void)
 		RUN_ON(reports);
 		RUN_ON(fwd_cursors);
 		RUN_ON(intel);
+		RUN_ON(misp_deliveries);
 		if (!pg_admin) /* SQLite only: a SQLite-file schema downgrade */
 			RUN_ON(migration_backfill);
 	}
