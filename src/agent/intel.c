@@ -9,7 +9,6 @@
 #include "agent/intel.h"
 
 #include <limits.h>
-#include <openssl/sha.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,6 +17,7 @@
 #include "core/hex.h"
 #include "core/limits.h"
 #include "core/log.h"
+#include "malware/digest.h"
 #include "malware/hashsig.h"
 
 void cg_agent_intel_path(const char *data_dir, char *path, size_t n)
@@ -92,9 +92,11 @@ cg_err cg_agent_intel_update(const cg_http *h, const char *data_dir, const char 
 	size_t count = set ? cg_hashset_count(set) : 0;
 	cg_hashset_free(set);
 	char path[PATH_MAX], vpath[PATH_MAX], got[CG_AGENT_INTEL_VLEN + 2];
+	unsigned char d[CG_SHA256_LEN];
 	if (!err) {
-		unsigned char d[SHA256_DIGEST_LENGTH];
-		SHA256((const unsigned char *)(resp.ptr ? resp.ptr : ""), resp.len, d);
+		err = cg_digest_sha256(resp.ptr ? resp.ptr : "", resp.len, d);
+	}
+	if (!err) {
 		cg_hex_encode(d, CG_AGENT_INTEL_VLEN / 2, got);
 		got[CG_AGENT_INTEL_VLEN] = '\n';
 		got[CG_AGENT_INTEL_VLEN + 1] = '\0';
