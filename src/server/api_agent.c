@@ -1,10 +1,14 @@
 /*
  * api_agent.c - the endpoint-agent routes (docs/agent.md):
  *
- *   POST /api/v1/enroll-tokens        one-time token for an agency (write)
+ *   POST /api/v1/enroll-tokens        enrolment token for an agency, good
+ *                                     for max_uses enrolments (default 1;
+ *                                     one token for a fleet deployed by
+ *                                     group policy) (write)
  *   GET  /api/v1/enroll-tokens        list (read, scoped)
  *   POST /api/v1/agent/enroll         token -> agent credentials (public,
- *                                     throttled; a used token is refused)
+ *                                     throttled; each enrolment spends one
+ *                                     use, a spent token is refused)
  *   POST /api/v1/agent/heartbeat      agent token: inventory, last seen
  *   GET  /api/v1/agent/policy         agent token: its agency's policy
  *   GET  /api/v1/agent-policies/{id}  an agency's policy (read)
@@ -194,12 +198,15 @@ void api_agent_policies_put(cg_req *req, cg_resp *resp)
 
 /* ---- enrolment -------------------------------------------------------- */
 
+_Static_assert(CG_MAX_ENROLL_TOKEN_USES == 10000, "the max_uses error names the limit");
+
 void api_enroll_tokens_create(cg_req *req, cg_resp *resp)
 {
 	json_t *body;
 	if (!cg_req_json(req, resp, &body))
 		return;
 	json_t *ag = json_object_get(body, "agency_id"), *hours = json_object_get(body, "expires_hours");
+	json_t *uses = json_object_get(body, "max_uses");
 	const char *note = cg_json_get_str(body, "note");
 	const char *bad = NULL;
 	if (!json_is_integer(ag) || json_integer_value(ag) <= 0)
@@ -207,6 +214,9 @@ void api_enroll_tokens_create(cg_req *req, cg_resp *resp)
 	else if (hours && (!json_is_integer(hours) || json_integer_value(hours) < 1 ||
 			   json_integer_value(hours) > 24 * 90))
 		bad = "expires_hours: 1..2160";
+	else if (uses && (!json_is_integer(uses) || json_integer_value(uses) < 1 ||
+			  json_integer_value(uses) > CG_MAX_ENROLL_TOKEN_USES))
+		bad = "max_uses: 1..10000";
 	else if (note && strlen(note) > 256)
 		bad = "note: at most 256 bytes";
 	if (bad) {
@@ -216,6 +226,7 @@ void api_enroll_tokens_create(cg_req *req, cg_resp *resp)
 	}
 	int64_t agency = json_integer_value(ag);
 	int64_t h = hours ? json_integer_value(hours) : 72;
+	int64_t max_uses = uses ? json_integer_value(uses) : 1;
 	char note_copy[260] = "";
 	if (note)
 		snprintf(note_copy, sizeof note_copy, "%s", note);
@@ -229,21 +240,24 @@ void api_enroll_tokens_create(cg_req *req, cg_resp *resp)
 	uint8_t hash[32];
 	cg_sha256(token, strlen(token), hash);
 	int64_t id = 0, exp = cg_time_now_ms() + h * 3600000;
-	json_t *rec = json_pack("{s:I,s:o,s:s,s:I}", "agency_id", (json_int_t)agency, "note",
+	json_t *rec = json_pack("{s:I,s:o,s:s,s:I,s:I}", "agency_id", (json_int_t)agency, "note",
 	                        note ? json_string(note) : json_null(), "created_by",
-	                        req->actor.name, "expires_at", (json_int_t)exp);
+	                        req->actor.name, "expires_at", (json_int_t)exp, "max_uses",
+	                        (json_int_t)max_uses);
 	cg_err err = cg_store_etoken_create(req->srv->store, &req->scope, rec, hash, &id);
 	json_decref(rec);
 	if (err) {
 		cg_resp_store_error(resp, err, "enroll_token");
 		return;
 	}
-	cg_info("enrolment token %lld for agency %lld created by %s", (long long)id,
-		(long long)agency, req->actor.name);
+	cg_info("enrolment token %lld for agency %lld (%lld uses) created by %s", (long long)id,
+		(long long)agency, (long long)max_uses, req->actor.name);
 	char t[32];
 	cg_time_format(exp, t, sizeof t);
-	cg_resp_json(resp, 201, json_pack("{s:I,s:I,s:s,s:s}", "id", (json_int_t)id, "agency_id",
-					  (json_int_t)agency, "expires_at", t, "token", token));
+	cg_resp_json(resp, 201,
+		     json_pack("{s:I,s:I,s:s,s:I,s:s}", "id", (json_int_t)id, "agency_id",
+			       (json_int_t)agency, "expires_at", t, "max_uses",
+			       (json_int_t)max_uses, "token", token));
 }
 
 void api_enroll_tokens_list(cg_req *req, cg_resp *resp)
@@ -287,7 +301,9 @@ void api_agent_enroll(cg_req *req, cg_resp *resp)
 	if (err) {
 		cg_throttle_fail(&req->srv->throttle, ikey, now);
 		cg_warn("enrolment refused for host %s from %s: %s", host, req->client_ip,
-			err == CG_ECONFLICT ? "token already used" : err == CG_ETIMEOUT ? "expired" : "unknown token");
+			err == CG_ECONFLICT ? "token already used (every use spent)"
+			: err == CG_ETIMEOUT ? "expired"
+					     : "unknown token");
 		if (err == CG_ECONFLICT)
 			cg_resp_error(resp, 409, "enrolment token already used", NULL);
 		else if (err == CG_ETIMEOUT)

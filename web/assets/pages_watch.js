@@ -199,11 +199,14 @@ async function pageEndpoints(main) {
 		fields: [
 			{ name: "agency_id", label: t("agency_unit"), type: "select", options: idx.options(), required: true },
 			{ name: "expires_hours", label: t("expires_hours"), type: "number", min: 1, max: 2160, default: 72 },
+			/* one token for a fleet deployed by group policy (docs/windows.md) */
+			{ name: "max_uses", label: t("enroll_max_uses"), type: "number", min: 1, max: 10000, default: 1 },
 			{ name: "note", label: t("note"), wide: true },
 		],
 		onSubmit: async (v) => {
 			const body = { agency_id: Number(v.agency_id) };
 			if (v.expires_hours !== null) body.expires_hours = v.expires_hours;
+			if (v.max_uses !== null) body.max_uses = v.max_uses;
 			if (v.note.trim() !== "") body.note = v.note.trim();
 			const res = await api("POST", "/enroll-tokens", { body });
 			/* the secret exists only in this answer: shown once, never stored */
@@ -267,8 +270,12 @@ async function pageEndpoints(main) {
 				{ label: t("created_by"), value: (x) => x.created_by || "" },
 				{ label: t("created_at"), class: "nowrap", value: (x) => fmtTime(x.created_at) },
 				{ label: t("expires_at"), class: "nowrap", value: (x) => fmtTime(x.expires_at) },
-				{ label: t("status"), class: "enroll-state", value: (x) => (x.used_at ? badge(t("enroll_used", { host: x.used_by || "", at: fmtTime(x.used_at) }), "")
-					: new Date(x.expires_at).getTime() < now ? badge(t("enroll_expired"), "warn") : badge(t("enroll_unused"), "ok")) },
+				{ label: t("enroll_uses"), class: "num enroll-uses", value: (x) => fmtNum(x.uses || 0) + " / " + fmtNum(x.max_uses || 1) },
+				/* used_at/used_by are the last use */
+				{ label: t("status"), class: "enroll-state", value: (x) => ((x.uses || 0) >= (x.max_uses || 1) ? badge(t("enroll_used", { host: x.used_by || "", at: fmtTime(x.used_at) }), "")
+					: new Date(x.expires_at).getTime() < now ? badge(t("enroll_expired"), "warn")
+					: x.used_at ? badge(t("enroll_partly", { host: x.used_by || "", at: fmtTime(x.used_at) }), "ok")
+					: badge(t("enroll_unused"), "ok")) },
 			], res.items || [])));
 		} catch (e) { clear(tokenBox).appendChild(notice("error", errorText(e))); }
 	};

@@ -245,6 +245,10 @@
 /* One upload batch (before gzip) and its number of events. */
 #define CG_MAX_UPLOAD_BATCH_BYTES (4u * 1024u * 1024u)
 #define CG_MAX_UPLOAD_BATCH_EVENTS 1000
+/* Enrolments one enrolment token allows (max_uses, api_agent.c): one token
+ * enrols an agency's fleet through group policy, and a leaked one is
+ * bounded. */
+#define CG_MAX_ENROLL_TOKEN_USES 10000
 /* A server response to the agent (ack, policy, enrolment). */
 #define CG_MAX_AGENT_RESPONSE (1u * 1024u * 1024u)
 /* Account files: /etc/passwd, shadow, group, sudoers, one authorized_keys. */

@@ -637,6 +637,11 @@ static const char *const migrations[] = {
     " attributes bigint NOT NULL,"
     " error text);"
     "CREATE INDEX misp_deliveries_dest ON misp_deliveries(dest, ok);",
+    /* enrolment tokens that enrol many endpoints (api_agent.c): one use
+     * per enrolment up to max_uses; used_at/used_by are the last use */
+    "ALTER TABLE enroll_tokens ADD COLUMN max_uses bigint NOT NULL DEFAULT 1;"
+    "ALTER TABLE enroll_tokens ADD COLUMN uses bigint NOT NULL DEFAULT 0;"
+    "UPDATE enroll_tokens SET uses=1 WHERE used_at IS NOT NULL;",
 };
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

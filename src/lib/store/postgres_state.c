@@ -153,11 +153,14 @@ static cg_err pgs_etoken_create(cg_store_impl *st, const cg_scope *scope, const 
 	p_rec_int(&p, rec, "expires_at", 0, false);
 	p_rec_int(&p, rec, "used_at", 0, true);
 	p_str(&p, cg_json_get_str(rec, "used_by"));
+	/* an imported token that was used counts one use */
+	p_rec_int(&p, rec, "max_uses", 1, false);
+	p_rec_int(&p, rec, "uses", json_is_integer(json_object_get(rec, "used_at")), false);
 	PGresult *r = NULL;
 	cg_err err = pgs_q(st,
 	                   "INSERT INTO enroll_tokens(token_hash,agency_id,note,created_by,"
-	                   "created_at,expires_at,used_at,used_by) VALUES($1,$2,$3,$4,$5,$6,$7,$8)"
-	                   " RETURNING id",
+	                   "created_at,expires_at,used_at,used_by,max_uses,uses)"
+	                   " VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) RETURNING id",
 	                   &p, &r);
 	pgs_fk(err);
 	if (!err)
@@ -173,7 +176,7 @@ static cg_err pgs_etoken_list(cg_store_impl *st, const cg_scope *scope, json_t *
 	PGresult *r = NULL;
 	cg_err err = pgs_q(st,
 	                   "SELECT id,agency_id,note,created_by,created_at,expires_at,used_at,"
-	                   "used_by FROM enroll_tokens WHERE $1=0 OR agency_id=$1"
+	                   "used_by,uses,max_uses FROM enroll_tokens WHERE $1=0 OR agency_id=$1"
 	                   " ORDER BY id DESC LIMIT 500",
 	                   &p, &r);
 	if (err)
@@ -182,11 +185,12 @@ static cg_err pgs_etoken_list(cg_store_impl *st, const cg_scope *scope, json_t *
 	for (int i = 0; i < PQntuples(r); i++)
 		json_array_append_new(
 		    *items,
-		    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", col_int_null(r, i, 0),
-		              "agency_id", col_int_null(r, i, 1), "note", col_str(r, i, 2),
-		              "created_by", col_str(r, i, 3), "created_at", col_time(r, i, 4),
-		              "expires_at", col_time(r, i, 5), "used_at", col_time(r, i, 6),
-		              "used_by", col_str(r, i, 7)));
+		    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
+		              col_int_null(r, i, 0), "agency_id", col_int_null(r, i, 1), "note",
+		              col_str(r, i, 2), "created_by", col_str(r, i, 3), "created_at",
+		              col_time(r, i, 4), "expires_at", col_time(r, i, 5), "used_at",
+		              col_time(r, i, 6), "used_by", col_str(r, i, 7), "uses",
+		              col_int_null(r, i, 8), "max_uses", col_int_null(r, i, 9)));
 	PQclear(r);
 	return CG_OK;
 }
@@ -199,10 +203,14 @@ static cg_err pgs_etoken_consume(cg_store_impl *st, const uint8_t hash[32], int6
 	p_int(&p, now_ms);
 	p_str(&p, used_by);
 	PGresult *r = NULL;
-	/* the condition makes the use atomic: one winner across servers */
+	/* the condition makes each use atomic: the row lock makes a racing
+	 * UPDATE re-check uses<max_uses on the row as the winner left it, so
+	 * never more than max_uses across servers; used_at/used_by become the
+	 * last use */
 	cg_err err = pgs_q(st,
-	                   "UPDATE enroll_tokens SET used_at=$2,used_by=$3 WHERE token_hash=$1"
-	                   " AND used_at IS NULL AND expires_at>=$2 RETURNING agency_id",
+	                   "UPDATE enroll_tokens SET uses=uses+1,used_at=$2,used_by=$3"
+	                   " WHERE token_hash=$1 AND uses<max_uses AND expires_at>=$2"
+	                   " RETURNING agency_id",
 	                   &p, &r);
 	if (err)
 		return err;
@@ -214,14 +222,16 @@ static cg_err pgs_etoken_consume(cg_store_impl *st, const uint8_t hash[32], int6
 	PQclear(r);
 	/* not used now: say why */
 	p_hash(&p, hash);
-	err = pgs_q(st, "SELECT agency_id,used_at FROM enroll_tokens WHERE token_hash=$1", &p, &r);
+	err = pgs_q(st, "SELECT agency_id,uses<max_uses FROM enroll_tokens WHERE token_hash=$1", &p,
+	            &r);
 	if (err)
 		return err;
 	if (PQntuples(r) == 0)
 		err = CG_ENOTFOUND;
 	else {
 		*agency_id = col_i64(r, 0, 0);
-		err = isnull(r, 0, 1) ? CG_ETIMEOUT : CG_ECONFLICT;
+		/* uses left: it expired; none: every use spent */
+		err = strcmp(PQgetvalue(r, 0, 1), "t") == 0 ? CG_ETIMEOUT : CG_ECONFLICT;
 	}
 	PQclear(r);
 	return err;

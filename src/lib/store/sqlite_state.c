@@ -171,8 +171,8 @@ static cg_err sqs_etoken_create(cg_store_impl *st, const cg_scope *scope, const 
 	cg_err err = CG_OK;
 	sqlite3_stmt *s = st_prep(c,
 	                          "INSERT INTO enroll_tokens(token_hash,agency_id,note,"
-	                          "created_by,created_at,expires_at,used_at,used_by)"
-	                          " VALUES(?,?,?,?,?,?,?,?)",
+	                          "created_by,created_at,expires_at,used_at,used_by,max_uses,uses)"
+	                          " VALUES(?,?,?,?,?,?,?,?,?,?)",
 	                          &err);
 	if (s) {
 		ST_HASH(s, 1, hash);
@@ -183,6 +183,10 @@ static cg_err sqs_etoken_create(cg_store_impl *st, const cg_scope *scope, const 
 		bind_opt_int(s, 6, rec, "expires_at", 0, false);
 		bind_opt_int(s, 7, rec, "used_at", 0, true);
 		bind_str(s, 8, cg_json_get_str(rec, "used_by"));
+		/* an imported token that was used counts one use */
+		bind_opt_int(s, 9, rec, "max_uses", 1, false);
+		bind_opt_int(s, 10, rec, "uses", json_is_integer(json_object_get(rec, "used_at")),
+		             false);
 		err = st_done(c, s);
 		if (err == CG_EINVAL)
 			fk_field("agency_id");
@@ -199,7 +203,8 @@ static cg_err sqs_etoken_list(cg_store_impl *st, const cg_scope *scope, json_t *
 	cg_err err = CG_OK;
 	sqlite3_stmt *s = st_prep(c,
 	                          "SELECT id,agency_id,note,created_by,created_at,expires_at,"
-	                          "used_at,used_by FROM enroll_tokens WHERE ?1=0 OR agency_id=?1"
+	                          "used_at,used_by,uses,max_uses FROM enroll_tokens"
+	                          " WHERE ?1=0 OR agency_id=?1"
 	                          " ORDER BY id DESC LIMIT 500",
 	                          &err);
 	if (s) {
@@ -209,11 +214,12 @@ static cg_err sqs_etoken_list(cg_store_impl *st, const cg_scope *scope, json_t *
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 			json_array_append_new(
 			    *items,
-			    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", col_int_null(s, 0),
-			              "agency_id", col_int_null(s, 1), "note", col_str(s, 2),
-			              "created_by", col_str(s, 3), "created_at", col_time(s, 4),
-			              "expires_at", col_time(s, 5), "used_at", col_time(s, 6),
-			              "used_by", col_str(s, 7)));
+			    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
+			              col_int_null(s, 0), "agency_id", col_int_null(s, 1), "note",
+			              col_str(s, 2), "created_by", col_str(s, 3), "created_at",
+			              col_time(s, 4), "expires_at", col_time(s, 5), "used_at",
+			              col_time(s, 6), "used_by", col_str(s, 7), "uses",
+			              col_int_null(s, 8), "max_uses", col_int_null(s, 9)));
 		if (rc != SQLITE_DONE)
 			err = db_err(c->db, sqlite3_extended_errcode(c->db));
 		sqlite3_finalize(s);
@@ -229,7 +235,7 @@ static cg_err sqs_etoken_consume(cg_store_impl *st, const uint8_t hash[32], int6
 	cg_err err = begin(c);
 	sqlite3_stmt *s = err ? NULL
 	                      : st_prep(c,
-	                                "SELECT agency_id,used_at,expires_at FROM enroll_tokens"
+	                                "SELECT agency_id,uses>=max_uses,expires_at FROM enroll_tokens"
 	                                " WHERE token_hash=?",
 	                                &err);
 	if (s) {
@@ -237,8 +243,8 @@ static cg_err sqs_etoken_consume(cg_store_impl *st, const uint8_t hash[32], int6
 		int rc = sqlite3_step(s);
 		if (rc == SQLITE_ROW) {
 			*agency_id = sqlite3_column_int64(s, 0);
-			if (sqlite3_column_type(s, 1) != SQLITE_NULL)
-				err = CG_ECONFLICT;
+			if (sqlite3_column_int64(s, 1) != 0)
+				err = CG_ECONFLICT; /* every use spent */
 			else if (sqlite3_column_int64(s, 2) < now_ms)
 				err = CG_ETIMEOUT;
 		} else
@@ -246,12 +252,13 @@ static cg_err sqs_etoken_consume(cg_store_impl *st, const uint8_t hash[32], int6
 			                        : db_err(c->db, sqlite3_extended_errcode(c->db));
 		sqlite3_finalize(s);
 	}
-	/* inside the write transaction, and conditional on used_at: one
-	 * winner, whichever server or thread asks */
+	/* inside the write transaction, and conditional on the uses left: one
+	 * use per enrolment and never more than max_uses, whichever server or
+	 * thread asks; used_at/used_by become the last use */
 	s = err ? NULL
 	        : st_prep(c,
-	                  "UPDATE enroll_tokens SET used_at=?,used_by=? WHERE token_hash=?"
-	                  " AND used_at IS NULL",
+	                  "UPDATE enroll_tokens SET uses=uses+1,used_at=?,used_by=?"
+	                  " WHERE token_hash=? AND uses<max_uses",
 	                  &err);
 	if (s) {
 		sqlite3_bind_int64(s, 1, now_ms);

@@ -1183,6 +1183,82 @@ static void agent_token_one_winner(void)
 	done(st);
 }
 
+/* A token of max_uses 3: each enrolment spends one use, the list shows
+ * uses and the last host, the spent token answers as a used one-time token
+ * does; then 12 racers (two connections) on a token of 5 uses: exactly 5
+ * win, never more. */
+static void agent_token_max_uses(void)
+{
+	cg_store *st = fresh();
+	CHECK(st);
+	if (!st)
+		return;
+	cg_store *st2 = NULL;
+	CHECK(cg_store_open(url, &st2, NULL) == CG_OK);
+	int64_t a = mk_agency(st, "Xã A", "xa-a");
+	const int64_t now = 1700000000000;
+	uint8_t h[32];
+	memset(h, 0x61, 32);
+	json_t *rec = json_pack("{s:I,s:I,s:i}", "agency_id", (json_int_t)a, "expires_at",
+	                        (json_int_t)(now + 3600000), "max_uses", 3);
+	int64_t id = 0, ag = 0;
+	CHECK(cg_store_etoken_create(st, &ALL, rec, h, &id) == CG_OK);
+	json_t *items = NULL;
+	CHECK(cg_store_etoken_list(st, &ALL, &items) == CG_OK && json_array_size(items) == 1);
+	json_t *t = json_array_get(items, 0);
+	CHECK(json_integer_value(json_object_get(t, "uses")) == 0 &&
+	      json_integer_value(json_object_get(t, "max_uses")) == 3 &&
+	      json_is_null(json_object_get(t, "used_at")));
+	json_decref(items);
+	static const char *const hosts[] = {"pc-1", "pc-2", "pc-3"};
+	for (int i = 0; i < 3; i++) {
+		ag = 0;
+		CHECK(cg_store_etoken_consume(i % 2 ? st2 : st, h, now + i, hosts[i], &ag) == CG_OK &&
+		      ag == a);
+	}
+	CHECK(cg_store_etoken_consume(st, h, now + 5, "pc-4", &ag) == CG_ECONFLICT);
+	CHECK(cg_store_etoken_consume(st2, h, now + 5, "pc-4", &ag) == CG_ECONFLICT);
+	CHECK(cg_store_etoken_list(st, &ALL, &items) == CG_OK);
+	t = json_array_get(items, 0);
+	CHECK(json_integer_value(json_object_get(t, "uses")) == 3 &&
+	      strcmp(cg_json_get_str(t, "used_by"), "pc-3") == 0 &&
+	      json_is_string(json_object_get(t, "used_at")));
+	json_decref(items);
+	/* uses left but expired: expired, and no use spent */
+	memset(h, 0x62, 32);
+	json_object_set_new(rec, "expires_at", json_integer(now - 1));
+	CHECK(cg_store_etoken_create(st, &ALL, rec, h, &id) == CG_OK);
+	CHECK(cg_store_etoken_consume(st, h, now, "late", &ag) == CG_ETIMEOUT);
+	CHECK(cg_store_etoken_list(st, &ALL, &items) == CG_OK);
+	CHECK(json_integer_value(json_object_get(json_array_get(items, 0), "uses")) == 0);
+	json_decref(items);
+	/* the race */
+	enum { N = 12, USES = 5 };
+	memset(h, 0x63, 32);
+	json_object_set_new(rec, "expires_at", json_integer(now + 3600000));
+	json_object_set_new(rec, "max_uses", json_integer(USES));
+	CHECK(cg_store_etoken_create(st, &ALL, rec, h, &id) == CG_OK);
+	json_decref(rec);
+	consume_arg args[N];
+	pthread_t th[N];
+	for (int i = 0; i < N; i++) {
+		args[i] = (consume_arg){.st = i % 2 ? st2 : st};
+		memcpy(args[i].hash, h, 32);
+		pthread_create(&th[i], NULL, race_consume, &args[i]);
+	}
+	int won = 0;
+	for (int i = 0; i < N; i++) {
+		pthread_join(th[i], NULL);
+		won += args[i].won;
+	}
+	CHECK(won == USES);
+	CHECK(cg_store_etoken_list(st, &ALL, &items) == CG_OK);
+	CHECK(json_integer_value(json_object_get(json_array_get(items, 0), "uses")) == USES);
+	json_decref(items);
+	cg_store_close(st2);
+	done(st);
+}
+
 /* DNS uploads: the owner's quota in the same write, one PUT at a time
  * (renewable hold, expiry), queued then analysed, the oldest unfinished
  * first, no delete while queued. */
@@ -2218,6 +2294,7 @@ int main(void)
 		RUN_ON(login_throttle_no_eviction);
 		RUN_ON(agent_registry);
 		RUN_ON(agent_token_one_winner);
+		RUN_ON(agent_token_max_uses);
 		RUN_ON(dns_uploads);
 		RUN_ON(public_reports);
 		RUN_ON(drills);
