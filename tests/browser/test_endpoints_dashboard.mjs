@@ -86,7 +86,27 @@ await T.step("coverage and infection index per agency", async () => {
 });
 await T.step("the used token shows who used it", async () => {
 	const s = await page.textContent("#enroll-tokens tr:has-text('Máy kế toán') td.enroll-state");
-	return s.includes("Đã dùng") && s.includes("pc-ketoan-01");
+	const u = (await page.textContent("#enroll-tokens tr:has-text('Máy kế toán') td.enroll-uses")).trim();
+	return s.includes("Đã dùng") && s.includes("pc-ketoan-01") && u === "1 / 1";
+});
+await T.step("a token for a fleet: the form's uses field, the list counts the uses", async () => {
+	await page.click("button.btn-enroll");
+	await page.selectOption("#f-agency_id", String(ag2.json.id));
+	await page.fill("#f-note", "GPO toàn sở");
+	await page.fill("#f-max_uses", "3");
+	await page.click(".dialog button[type=submit]");
+	await page.waitForSelector("#enroll-tokens td:has-text('GPO toàn sở')");
+	const fleet = (await page.textContent("#enroll-token")).trim();
+	const r = await enroll(fleet, "pc-sct-02", "Windows 11");
+	if (r.status !== 200) throw new Error("fleet token enrolment: " + r.text);
+	await page.click("#nav-overview");
+	await page.click("#nav-endpoints");
+	const row = "#enroll-tokens tr:has-text('GPO toàn sở')";
+	await page.waitForSelector(row);
+	const u = (await page.textContent(`${row} td.enroll-uses`)).trim();
+	const s = await page.textContent(`${row} td.enroll-state`);
+	await screenshot(page, "endpoints-fleet-token");
+	return u === "1 / 3" && s.includes("Còn lượt") && s.includes("pc-sct-02");
 });
 await T.step("a hostile host name is shown as text", async () => {
 	const txt = await page.textContent("#endpoints");
