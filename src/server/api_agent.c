@@ -215,7 +215,7 @@ void api_enroll_tokens_create(cg_req *req, cg_resp *resp)
 			   json_integer_value(hours) > 24 * 90))
 		bad = "expires_hours: 1..2160";
 	else if (uses && (!json_is_integer(uses) || json_integer_value(uses) < 1 ||
-			  json_integer_value(uses) > CG_MAX_ENROLL_TOKEN_USES))
+	                  json_integer_value(uses) > CG_MAX_ENROLL_TOKEN_USES))
 		bad = "max_uses: 1..10000";
 	else if (note && strlen(note) > 256)
 		bad = "note: at most 256 bytes";
@@ -240,10 +240,10 @@ void api_enroll_tokens_create(cg_req *req, cg_resp *resp)
 	uint8_t hash[32];
 	cg_sha256(token, strlen(token), hash);
 	int64_t id = 0, exp = cg_time_now_ms() + h * 3600000;
-	json_t *rec = json_pack("{s:I,s:o,s:s,s:I,s:I}", "agency_id", (json_int_t)agency, "note",
-	                        note ? json_string(note) : json_null(), "created_by",
-	                        req->actor.name, "expires_at", (json_int_t)exp, "max_uses",
-	                        (json_int_t)max_uses);
+	json_t *rec =
+	    json_pack("{s:I,s:o,s:s,s:I,s:I}", "agency_id", (json_int_t)agency, "note",
+	              note ? json_string(note) : json_null(), "created_by", req->actor.name,
+	              "expires_at", (json_int_t)exp, "max_uses", (json_int_t)max_uses);
 	cg_err err = cg_store_etoken_create(req->srv->store, &req->scope, rec, hash, &id);
 	json_decref(rec);
 	if (err) {
@@ -251,13 +251,13 @@ void api_enroll_tokens_create(cg_req *req, cg_resp *resp)
 		return;
 	}
 	cg_info("enrolment token %lld for agency %lld (%lld uses) created by %s", (long long)id,
-		(long long)agency, (long long)max_uses, req->actor.name);
+	        (long long)agency, (long long)max_uses, req->actor.name);
 	char t[32];
 	cg_time_format(exp, t, sizeof t);
 	cg_resp_json(resp, 201,
-		     json_pack("{s:I,s:I,s:s,s:I,s:s}", "id", (json_int_t)id, "agency_id",
-			       (json_int_t)agency, "expires_at", t, "max_uses",
-			       (json_int_t)max_uses, "token", token));
+	             json_pack("{s:I,s:I,s:s,s:I,s:s}", "id", (json_int_t)id, "agency_id",
+	                       (json_int_t)agency, "expires_at", t, "max_uses",
+	                       (json_int_t)max_uses, "token", token));
 }
 
 void api_enroll_tokens_list(cg_req *req, cg_resp *resp)
@@ -301,9 +301,9 @@ void api_agent_enroll(cg_req *req, cg_resp *resp)
 	if (err) {
 		cg_throttle_fail(&req->srv->throttle, ikey, now);
 		cg_warn("enrolment refused for host %s from %s: %s", host, req->client_ip,
-			err == CG_ECONFLICT ? "token already used (every use spent)"
-			: err == CG_ETIMEOUT ? "expired"
-					     : "unknown token");
+		        err == CG_ECONFLICT  ? "token already used (every use spent)"
+		        : err == CG_ETIMEOUT ? "expired"
+		                             : "unknown token");
 		if (err == CG_ECONFLICT)
 			cg_resp_error(resp, 409, "enrolment token already used", NULL);
 		else if (err == CG_ETIMEOUT)

@@ -233,11 +233,12 @@ static cg_err sqs_etoken_consume(cg_store_impl *st, const uint8_t hash[32], int6
 {
 	conn *c = writer_get(st);
 	cg_err err = begin(c);
-	sqlite3_stmt *s = err ? NULL
-	                      : st_prep(c,
-	                                "SELECT agency_id,uses>=max_uses,expires_at FROM enroll_tokens"
-	                                " WHERE token_hash=?",
-	                                &err);
+	sqlite3_stmt *s =
+	    err ? NULL
+	        : st_prep(c,
+	                  "SELECT agency_id,uses>=max_uses,expires_at FROM enroll_tokens"
+	                  " WHERE token_hash=?",
+	                  &err);
 	if (s) {
 		ST_HASH(s, 1, hash);
 		int rc = sqlite3_step(s);

@@ -1213,7 +1213,8 @@ static void agent_token_max_uses(void)
 	static const char *const hosts[] = {"pc-1", "pc-2", "pc-3"};
 	for (int i = 0; i < 3; i++) {
 		ag = 0;
-		CHECK(cg_store_etoken_consume(i % 2 ? st2 : st, h, now + i, hosts[i], &ag) == CG_OK &&
+		CHECK(cg_store_etoken_consume(i % 2 ? st2 : st, h, now + i, hosts[i], &ag) ==
+		          CG_OK &&
 		      ag == a);
 	}
 	CHECK(cg_store_etoken_consume(st, h, now + 5, "pc-4", &ag) == CG_ECONFLICT);
