@@ -125,6 +125,7 @@ try:
     # a leftover of an interrupted run: uninstalled, its data gone
     wine("msiexec", "/x", W, "/qn")
     shutil.rmtree(os.path.dirname(DATA), ignore_errors=True)
+    shutil.rmtree(PF, ignore_errors=True)  # left by an uninstall of a running service
 
     rc, out = wine("msiexec", "/i", W, "/qn", "TOKEN=cge_test")
     t.ok(rc != 0 and not os.path.exists(os.path.join(PF, "canhgac.exe")),
@@ -229,6 +230,7 @@ finally:
     # the prefix's processes (a service left running by a failed case)
     subprocess.run([shutil.which("wineserver") or "/usr/lib/wine/wineserver64", "-k"], env=env,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    shutil.rmtree(PF, ignore_errors=True)  # the prefix is the test's own
     if srv:
         srv.cleanup()
     shutil.rmtree(tmp, ignore_errors=True)
