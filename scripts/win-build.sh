@@ -22,35 +22,25 @@ TRIPLE=x86_64-w64-mingw32
 want_test=0 want_wine=0
 case "${1:-}" in
 test) want_test=1 want_wine=1 ;;
-msi) ;;
 --wine) want_wine=1 ;;
 "") ;;
-*) echo "win-build: unknown argument '$1' (--wine, test, msi or nothing)" >&2; exit 2 ;;
+*) echo "win-build: unknown argument '$1' (--wine, test or nothing)" >&2; exit 2 ;;
 esac
 
 # The MSI (win/canhgac-agent.wxs) around build-win/canhgac.exe. MSI versions are
 # numeric: the project's x.y.z. wixl's MajorUpgrade writes
 # SecureCustomProperties, so the public properties are added to that row
 # afterwards.
-msi() { # OUTPUT START_SERVICE(yes|no); OUTPUT relative to ROOT or absolute
+msi() { # OUTPUT, relative to ROOT or absolute
 	local ver
 	# wixl wants the file relative to the working directory (ROOT)
 	ver=$(sed -n "s/^ *version : '\([0-9][0-9.]*\)'.*/\1/p" meson.build | head -1)
-	wixl -a x64 -D Version="$ver" -D Exe="${OUT#"$ROOT"/}/canhgac.exe" -D StartService="$2" \
+	wixl -a x64 -D Version="$ver" -D Exe="${OUT#"$ROOT"/}/canhgac.exe" \
 		-o "$1.tmp" win/canhgac-agent.wxs 2>"$OUT/wixl.log" ||
 		{ cat "$OUT/wixl.log" >&2; return 1; }
 	msibuild "$1.tmp" -q "UPDATE \`Property\` SET \`Value\` = 'WIX_DOWNGRADE_DETECTED;WIX_UPGRADE_DETECTED;SERVER;PIN;TOKEN' WHERE \`Property\` = 'SecureCustomProperties'"
 	mv "$1.tmp" "$1"
 }
-# `scripts/win-build.sh msi OUTPUT no`: only the MSI, around the
-# canhgac.exe already built, without starting the service at install
-# (tests/windows/test_msi.sh installs that one under Wine, where
-# canhgac.exe cannot run as a service until the agent is ported).
-if [ "${1:-}" = msi ]; then
-	[ $# = 3 ] || { echo "win-build: msi OUTPUT yes|no" >&2; exit 2; }
-	msi "$2" "$3"
-	exit 0
-fi
 if [ $want_wine = 1 ]; then scripts/win-deps.sh --wine --msi; else scripts/win-deps.sh --msi; fi
 PREFIX=$(scripts/win-deps.sh --print-prefix)
 
@@ -89,7 +79,7 @@ ninja -C "$OUT/meson" >&2
 cp -p "$OUT/meson/win/canhgac.exe" "$OUT/canhgac.exe"
 echo "win-build: $OUT/canhgac.exe" >&2
 
-msi "$OUT/canhgac-agent.msi" yes
+msi "$OUT/canhgac-agent.msi"
 echo "win-build: $OUT/canhgac-agent.msi" >&2
 
 if [ $want_test = 1 ]; then
