@@ -1265,6 +1265,10 @@ const cg_msg cg_msgs[] = {
 	  "Theo từng đơn vị: số máy khai báo, số máy nhiễm (quét máy trạm, DNS) và" },
 	{ "infection index of the monthly report (docs/sharing.md).",
 	  "chỉ số lây nhiễm của báo cáo tháng (docs/sharing.md)." },
+	{ "--data-dir or --config too long or quoted",
+	  "--data-dir hoặc --config quá dài hoặc có dấu ngoặc kép" },
+	{ "unknown action '%s' (install, uninstall or none)",
+	  "không rõ thao tác '%s' (install, uninstall hoặc không có)" },
 };
 // clang-format on
 const size_t cg_nmsgs = sizeof cg_msgs / sizeof cg_msgs[0];
