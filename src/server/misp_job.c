@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/config_sections.h"
 #include "core/fileio.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -28,18 +29,6 @@ static cg_err bad(cg_buf *why, const cg_config *ini, const char *sec, const char
 	cg_buf_printf(why, "%s: [%s]%s%s: %s", cg_config_name(ini), sec, key ? " " : "",
 	              key ? key : "", msg);
 	return CG_EINVAL;
-}
-
-static bool name_ok(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > CG_INTEL_NAME_MAX)
-		return false;
-	for (const char *p = s; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.'))
-			return false;
-	return true;
 }
 
 /* The auth key: one printable token in the file. */
@@ -79,10 +68,7 @@ static cg_err read_key(const cg_config *ini, const char *sec, const char *path, 
 static cg_err one_dest(const cg_config *ini, const char *sec, cg_misp_dest *d, cg_buf *why)
 {
 	memset(d, 0, sizeof *d);
-	const char *name = sec + 5;
-	if (!name_ok(name))
-		return bad(why, ini, sec, NULL,
-		           "the name must be 1-64 letters, digits, '-', '_' or '.'");
+	const char *name = sec + strlen("misp.");
 	snprintf(d->name, sizeof d->name, "%s", name);
 	snprintf(d->job, sizeof d->job, "misp:%s", name);
 	const char *url = cg_config_get(ini, sec, "url");
@@ -126,49 +112,38 @@ static cg_err one_dest(const cg_config *ini, const char *sec, cg_misp_dest *d, c
 	return read_key(ini, sec, kf, d->key, sizeof d->key, why);
 }
 
+typedef struct walk {
+	const cg_config *ini;
+	cg_misp_dest *ds;
+} walk;
+
+static cg_err on_dest(void *ud, size_t i, const char *sec, const char *name, cg_buf *why)
+{
+	walk *w = ud;
+	(void)name;
+	return one_dest(w->ini, sec, &w->ds[i], why);
+}
+
 cg_err cg_misp_dests_from_config(const cg_config *ini, cg_misp_dest **out, size_t *n, cg_buf *why)
 {
+	static const cg_config_sections rules = {
+	    .prefix = "misp.",
+	    .keys = dest_keys,
+	    .nkeys = sizeof dest_keys / sizeof *dest_keys,
+	    .max = CG_MISP_MAX_DESTS,
+	    .name_max = CG_INTEL_NAME_MAX,
+	    .name_rule = "the name must be 1-64 letters, digits, '-', '_' or '.'",
+	};
 	*out = NULL;
 	*n = 0;
-	const char *sec, *key;
-	int line;
-	cg_misp_dest *ds = NULL;
+	cg_misp_dest *ds = calloc(CG_MISP_MAX_DESTS, sizeof *ds);
+	if (!ds)
+		return CG_ENOMEM;
+	walk w = {ini, ds};
 	size_t nd = 0;
-	cg_err err = CG_OK;
-	for (size_t i = 0; !err && cg_config_entry(ini, i, &sec, &key, &line); i++) {
-		if (strncmp(sec, "misp.", 5) != 0)
-			continue;
-		bool known = false;
-		for (size_t k = 0; k < sizeof dest_keys / sizeof *dest_keys; k++)
-			known |= strcmp(dest_keys[k], key) == 0;
-		if (!known) {
-			cg_buf_reset(why);
-			cg_buf_printf(why, "%s:%d: unknown key '%s' in [%s]", cg_config_name(ini),
-			              line, key, sec);
-			err = CG_EINVAL;
-			break;
-		}
-		bool seen = false;
-		for (size_t k = 0; k < nd && !seen; k++)
-			seen = strcmp(ds[k].name, sec + 5) == 0;
-		if (seen)
-			continue;
-		if (nd == CG_MISP_MAX_DESTS) {
-			err = bad(why, ini, sec, NULL, "too many [misp.NAME] sections");
-			break;
-		}
-		cg_misp_dest *grown = realloc(ds, (nd + 1) * sizeof *ds);
-		if (!grown) {
-			err = CG_ENOMEM;
-			break;
-		}
-		ds = grown;
-		if (!(err = one_dest(ini, sec, &ds[nd], why)))
-			nd++;
-	}
-	if (err) {
-		if (ds)
-			explicit_bzero(ds, nd * sizeof *ds);
+	cg_err err = cg_config_each_section(ini, &rules, on_dest, &w, &nd, why);
+	if (err || nd == 0) {
+		explicit_bzero(ds, CG_MISP_MAX_DESTS * sizeof *ds);
 		free(ds);
 		return err;
 	}

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/config_sections.h"
 #include "core/fileio.h"
 #include "core/json.h"
 #include "core/timeutil.h"
@@ -46,25 +47,10 @@ static cg_err bad(cg_buf *why, const cg_config *ini, const char *sec, const char
 	return CG_EINVAL;
 }
 
-static bool name_ok(const char *n)
-{
-	size_t len = strlen(n);
-	if (len == 0 || len > CG_INTEL_NAME_MAX)
-		return false;
-	for (size_t i = 0; i < len; i++)
-		if (!((n[i] >= 'a' && n[i] <= 'z') || (n[i] >= 'A' && n[i] <= 'Z') ||
-		      (n[i] >= '0' && n[i] <= '9') || n[i] == '-' || n[i] == '_' || n[i] == '.'))
-			return false;
-	return true;
-}
-
 static cg_err one_feed(const cg_config *ini, const char *sec, cg_intel_feed *f, cg_buf *why)
 {
 	memset(f, 0, sizeof *f);
-	const char *name = sec + 6;
-	if (!name_ok(name))
-		return bad(why, ini, sec, NULL,
-		           "the name must be 1-64 letters, digits, '-', '_' or '.'");
+	const char *name = sec + strlen("intel.");
 	snprintf(f->name, sizeof f->name, "%s", name);
 	snprintf(f->job, sizeof f->job, "intel:%s", name);
 	const char *kind = cg_config_get(ini, sec, "kind");
@@ -130,49 +116,38 @@ static cg_err one_feed(const cg_config *ini, const char *sec, cg_intel_feed *f, 
 	return err;
 }
 
+typedef struct walk {
+	const cg_config *ini;
+	cg_intel_feed *fs;
+} walk;
+
+static cg_err on_feed(void *ud, size_t i, const char *sec, const char *name, cg_buf *why)
+{
+	walk *w = ud;
+	(void)name;
+	return one_feed(w->ini, sec, &w->fs[i], why);
+}
+
 cg_err cg_intel_feeds_from_config(const cg_config *ini, cg_intel_feed **out, size_t *n, cg_buf *why)
 {
+	static const cg_config_sections rules = {
+	    .prefix = "intel.",
+	    .keys = feed_keys,
+	    .nkeys = sizeof feed_keys / sizeof *feed_keys,
+	    .max = CG_INTEL_MAX_FEEDS,
+	    .name_max = CG_INTEL_NAME_MAX,
+	    .name_rule = "the name must be 1-64 letters, digits, '-', '_' or '.'",
+	};
 	*out = NULL;
 	*n = 0;
-	const char *sec, *key;
-	int line;
-	cg_intel_feed *fs = NULL;
+	cg_intel_feed *fs = calloc(CG_INTEL_MAX_FEEDS, sizeof *fs);
+	if (!fs)
+		return CG_ENOMEM;
+	walk w = {ini, fs};
 	size_t nf = 0;
-	cg_err err = CG_OK;
-	for (size_t i = 0; !err && cg_config_entry(ini, i, &sec, &key, &line); i++) {
-		if (strncmp(sec, "intel.", 6) != 0)
-			continue;
-		bool known = false;
-		for (size_t k = 0; k < sizeof feed_keys / sizeof *feed_keys; k++)
-			known |= strcmp(feed_keys[k], key) == 0;
-		if (!known) {
-			cg_buf_reset(why);
-			cg_buf_printf(why, "%s:%d: unknown key '%s' in [%s]", cg_config_name(ini),
-			              line, key, sec);
-			err = CG_EINVAL;
-			break;
-		}
-		bool seen = false;
-		for (size_t k = 0; k < nf && !seen; k++)
-			seen = strcmp(fs[k].name, sec + 6) == 0;
-		if (seen)
-			continue;
-		if (nf == CG_INTEL_MAX_FEEDS) {
-			err = bad(why, ini, sec, NULL, "too many [intel.NAME] sections");
-			break;
-		}
-		cg_intel_feed *grown = realloc(fs, (nf + 1) * sizeof *fs);
-		if (!grown) {
-			err = CG_ENOMEM;
-			break;
-		}
-		fs = grown;
-		if (!(err = one_feed(ini, sec, &fs[nf], why)))
-			nf++;
-	}
-	if (err) {
-		if (fs)
-			explicit_bzero(fs, nf * sizeof *fs);
+	cg_err err = cg_config_each_section(ini, &rules, on_feed, &w, &nf, why);
+	if (err || nf == 0) {
+		explicit_bzero(fs, CG_INTEL_MAX_FEEDS * sizeof *fs);
 		free(fs);
 		return err;
 	}

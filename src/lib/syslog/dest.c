@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/config_sections.h"
 #include "core/event.h"
 
 static const char *const dest_keys[] = {"url",      "format",  "min_severity", "sources",
@@ -129,11 +130,8 @@ static cg_err one_dest(const cg_config *ini, const char *section, cg_fwd_dest *d
                        cg_buf *why)
 {
 	memset(d, 0, sizeof *d);
-	const char *name = section + strlen("forward.");
 	*bad = NULL;
-	if (!*name || strlen(name) > CG_FWD_NAME_MAX)
-		return fail(why, "a destination needs a name of 1-48 characters: [forward.NAME]");
-	snprintf(d->name, sizeof d->name, "%s", name);
+	snprintf(d->name, sizeof d->name, "%s", section + strlen("forward."));
 	const char *v = cg_config_get(ini, section, "url");
 	*bad = "url";
 	if (!v)
@@ -193,63 +191,54 @@ static cg_err one_dest(const cg_config *ini, const char *section, cg_fwd_dest *d
 	return CG_OK;
 }
 
+typedef struct dest_walk {
+	const cg_config *ini;
+	cg_fwd_dest *ds;
+} dest_walk;
+
+static cg_err on_dest(void *ud, size_t i, const char *sec, const char *name, cg_buf *why)
+{
+	dest_walk *w = ud;
+	const char *bad;
+	cg_buf reason;
+	cg_buf_init(&reason, 256);
+	(void)name;
+	cg_err err = one_dest(w->ini, sec, &w->ds[i], &bad, &reason);
+	if (err) {
+		cg_buf_reset(why);
+		cg_buf_printf(
+		    why, "%s:%d: [%s]: %s", cg_config_name(w->ini),
+		    line_of(w->ini, sec,
+		            bad ? (cg_config_get(w->ini, sec, bad) ? bad : NULL) : NULL),
+		    sec, cg_buf_cstr(&reason));
+	}
+	cg_buf_free(&reason);
+	return err;
+}
+
 cg_err cg_fwd_dests_from_config(const cg_config *ini, cg_fwd_dest **out, size_t *n, cg_buf *why)
 {
+	static const cg_config_sections rules = {
+	    .prefix = "forward.",
+	    .keys = dest_keys,
+	    .nkeys = sizeof dest_keys / sizeof *dest_keys,
+	    .max = CG_FWD_MAX_DESTS,
+	    .name_max = CG_FWD_NAME_MAX,
+	    .name_rule = "a destination needs a name of 1-48 letters, digits, '-', '_' or '.': "
+	                 "[forward.NAME]",
+	};
 	*out = NULL;
 	*n = 0;
-	const char *sec, *key;
-	int line;
-	cg_fwd_dest *ds = NULL;
+	dest_walk w = {ini, calloc(CG_FWD_MAX_DESTS, sizeof(cg_fwd_dest))};
+	if (!w.ds)
+		return CG_ENOMEM;
 	size_t nd = 0;
-	cg_err err = CG_OK;
-	for (size_t i = 0; !err && cg_config_entry(ini, i, &sec, &key, &line); i++) {
-		if (strncmp(sec, "forward.", 8) != 0)
-			continue;
-		if (!cg_fwd_known_key(key)) {
-			cg_buf_reset(why);
-			cg_buf_printf(why, "%s:%d: unknown key '%s' in [%s]", cg_config_name(ini),
-			              line, key, sec);
-			err = CG_EINVAL;
-			break;
-		}
-		bool seen = false;
-		for (size_t k = 0; k < nd && !seen; k++)
-			seen = strcmp(ds[k].name, sec + 8) == 0;
-		if (seen)
-			continue;
-		if (nd == CG_FWD_MAX_DESTS) {
-			cg_buf_reset(why);
-			cg_buf_printf(why, "%s:%d: more than %d [forward.NAME] sections",
-			              cg_config_name(ini), line, CG_FWD_MAX_DESTS);
-			err = CG_EINVAL;
-			break;
-		}
-		cg_fwd_dest *grown = realloc(ds, (nd + 1) * sizeof *ds);
-		if (!grown) {
-			err = CG_ENOMEM;
-			break;
-		}
-		ds = grown;
-		const char *bad;
-		cg_buf reason;
-		cg_buf_init(&reason, 256);
-		err = one_dest(ini, sec, &ds[nd], &bad, &reason);
-		if (err) {
-			cg_buf_reset(why);
-			cg_buf_printf(
-			    why, "%s:%d: [%s]: %s", cg_config_name(ini),
-			    line_of(ini, sec,
-			            bad ? (cg_config_get(ini, sec, bad) ? bad : NULL) : NULL),
-			    sec, cg_buf_cstr(&reason));
-		} else
-			nd++;
-		cg_buf_free(&reason);
-	}
-	if (err) {
-		free(ds);
+	cg_err err = cg_config_each_section(ini, &rules, on_dest, &w, &nd, why);
+	if (err || nd == 0) {
+		free(w.ds);
 		return err;
 	}
-	*out = ds;
+	*out = w.ds;
 	*n = nd;
 	return CG_OK;
 }
