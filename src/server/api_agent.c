@@ -6,6 +6,8 @@
  *                                     one token for a fleet deployed by
  *                                     group policy) (write)
  *   GET  /api/v1/enroll-tokens        list (read, scoped)
+ *   DELETE /api/v1/enroll-tokens/{id} revoke: enrols nothing more (scoped;
+ *                                     the agents it enrolled stay)
  *   POST /api/v1/agent/enroll         token -> agent credentials (public,
  *                                     throttled; each enrolment spends one
  *                                     use, a spent token is refused)
@@ -271,6 +273,30 @@ void api_enroll_tokens_list(cg_req *req, cg_resp *resp)
 	cg_resp_json(resp, 200, cg_list_body(items, (int64_t)json_array_size(items)));
 }
 
+/* Revoking stops later enrolments with the token; the agents enrolled
+ * with it keep their own credentials (DELETE /api/v1/tokens/{id} each).
+ * Audited as "revoke" of an "enroll_token". */
+void api_enroll_tokens_revoke(cg_req *req, cg_resp *resp)
+{
+	int64_t agency = 0;
+	cg_err err = cg_store_etoken_revoke(req->srv->store, &req->scope, req->id, req->actor.name,
+	                                    &agency);
+	if (err == CG_ECONFLICT) {
+		cg_resp_error(resp, 409, "enrolment token already revoked", NULL);
+		return;
+	}
+	if (err) {
+		cg_resp_store_error(resp, err, "enroll_token");
+		return;
+	}
+	json_t *d = json_pack("{s:I}", "agency_id", (json_int_t)agency);
+	cg_store_audit(req->srv->store, &req->actor, "revoke", "enroll_token", req->id, d);
+	json_decref(d);
+	cg_info("enrolment token %lld of agency %lld revoked by %s", (long long)req->id,
+	        (long long)agency, req->actor.name);
+	resp->status = 204;
+}
+
 void api_agent_enroll(cg_req *req, cg_resp *resp)
 {
 	char ikey[96];
@@ -303,8 +329,11 @@ void api_agent_enroll(cg_req *req, cg_resp *resp)
 		cg_warn("enrolment refused for host %s from %s: %s", host, req->client_ip,
 		        err == CG_ECONFLICT  ? "token already used (every use spent)"
 		        : err == CG_ETIMEOUT ? "expired"
+		        : err == CG_EPERM    ? "token revoked"
 		                             : "unknown token");
-		if (err == CG_ECONFLICT)
+		if (err == CG_EPERM)
+			cg_resp_error(resp, 410, "enrolment token revoked: ask for a new one", NULL);
+		else if (err == CG_ECONFLICT)
 			cg_resp_error(resp, 409, "enrolment token already used", NULL);
 		else if (err == CG_ETIMEOUT)
 			cg_resp_error(resp, 410, "enrolment token expired", NULL);
@@ -636,6 +665,7 @@ CG_ROUTE_GROUP(api_agent);
 const cg_route api_agent_routes[] = {
     {"POST", "/api/v1/enroll-tokens", api_enroll_tokens_create, CG_PRES_ENROLL_TOKEN, CG_ACT_CREATE, NULL},
     {"GET", "/api/v1/enroll-tokens", api_enroll_tokens_list, CG_PRES_ENROLL_TOKEN, CG_ACT_READ, NULL},
+    {"DELETE", "/api/v1/enroll-tokens/{id}", api_enroll_tokens_revoke, CG_PRES_ENROLL_TOKEN, CG_ACT_DELETE, NULL},
     {"POST", "/api/v1/agent/enroll", api_agent_enroll, CG_PRES_ENROLMENT, CG_ACT_CREATE, NULL},
     {"POST", "/api/v1/agent/heartbeat", api_agent_heartbeat, CG_PRES_AGENT_SELF, CG_ACT_UPDATE, NULL},
     {"GET", "/api/v1/agent/policy", api_agent_policy_get, CG_PRES_AGENT_SELF, CG_ACT_READ, NULL},

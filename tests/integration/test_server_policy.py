@@ -109,11 +109,14 @@ try:
         "POST", f"/api/v1/compliance/records/upload?kind=assessment&date=2025-01-01&agency_id={a1['id']}&name=a.pdf",
         raw=b"%PDF-1.4 agency one", ctype="application/octet-stream")
     t.ok(st == 201, "a record of agency one with its file", rec1)
+    st, et1, _ = srv.login_admin().req("POST", "/api/v1/enroll-tokens", {"agency_id": a1["id"]})
+    t.ok(st == 201, "an enrolment token of agency one", et1)
     tries = [("GET", f"/api/v1/agencies/{a1['id']}", None), ("PUT", f"/api/v1/agencies/{a1['id']}", {"declared_endpoints": 1}),
              ("GET", f"/api/v1/systems/{sys1['id']}", None), ("PATCH", f"/api/v1/systems/{sys1['id']}", {"name": "x"}),
              ("DELETE", f"/api/v1/systems/{sys1['id']}", None), ("POST", f"/api/v1/systems/{sys1['id']}/web/check", None),
              ("GET", f"/api/v1/agent-policies/{a1['id']}", None), ("PUT", f"/api/v1/agent-policies/{a1['id']}", {"heartbeat_s": 30}),
              ("POST", "/api/v1/enroll-tokens", {"agency_id": a1["id"]}),
+             ("DELETE", f"/api/v1/enroll-tokens/{et1['id']}", None),
              ("POST", "/api/v1/systems", {"agency_id": a1["id"], "name": "lạ", "kind": "portal", "level": 1}),
              ("POST", "/api/v1/people", {"agency_id": a1["id"], "name": "Người lạ", "role": "contact_point"}),
              ("PATCH", f"/api/v1/events/{ev1}", {"state": "false_positive"}),

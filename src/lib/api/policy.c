@@ -90,8 +90,8 @@ static unsigned extra(cg_pol_kind k, cg_pol_resource res)
 			return R | C | U;
 		case CG_PRES_DNS_UPLOAD:
 			return R | UP;
-		case CG_PRES_ENROLL_TOKEN:
-			return R | C;
+		case CG_PRES_ENROLL_TOKEN: /* and revoke */
+			return R | C | D;
 		case CG_PRES_AGENT_POLICY:
 			return R | U;
 		case CG_PRES_SESSION:
@@ -121,8 +121,8 @@ static unsigned extra(cg_pol_kind k, cg_pol_resource res)
 			return R | C | U;
 		case CG_PRES_DNS_UPLOAD:
 			return R | UP;
-		case CG_PRES_ENROLL_TOKEN:
-			return R | C;
+		case CG_PRES_ENROLL_TOKEN: /* and revoke */
+			return R | C | D;
 		case CG_PRES_AGENT_POLICY:
 			return R | U;
 		case CG_PRES_SESSION:

@@ -30,6 +30,8 @@ typedef struct cg_store_state_ops {
 	cg_err (*etoken_list)(cg_store_impl *st, const cg_scope *scope, json_t **items);
 	cg_err (*etoken_consume)(cg_store_impl *st, const uint8_t hash[32], int64_t now_ms,
 	                         const char *used_by, int64_t *agency_id);
+	cg_err (*etoken_revoke)(cg_store_impl *st, const cg_scope *scope, int64_t id,
+	                        const char *by, int64_t now_ms, int64_t *agency_id);
 	cg_err (*agent_register)(cg_store_impl *st, const json_t *rec);
 	cg_err (*agent_heartbeat)(cg_store_impl *st, int64_t api_token_id, const json_t *info,
 	                          int64_t now_ms);

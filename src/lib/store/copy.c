@@ -153,7 +153,8 @@ static const col reports_cols[] = {
 static const col etokens_cols[] = {
     {"id", K_INT},          {"token_hash", K_BLOB}, {"agency_id", K_INT},  {"note", K_TEXT},
     {"created_by", K_TEXT}, {"created_at", K_INT},  {"expires_at", K_INT}, {"used_at", K_INT},
-    {"used_by", K_TEXT},    {"max_uses", K_INT},    {"uses", K_INT},       {NULL, K_INT},
+    {"used_by", K_TEXT},    {"max_uses", K_INT},    {"uses", K_INT},       {"revoked_at", K_INT},
+    {"revoked_by", K_TEXT}, {NULL, K_INT},
 };
 static const col agents_cols[] = {
     {"id", K_INT},           {"agent_id", K_TEXT},       {"api_token_id", K_INT},

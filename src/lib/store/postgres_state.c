@@ -176,7 +176,8 @@ static cg_err pgs_etoken_list(cg_store_impl *st, const cg_scope *scope, json_t *
 	PGresult *r = NULL;
 	cg_err err = pgs_q(st,
 	                   "SELECT id,agency_id,note,created_by,created_at,expires_at,used_at,"
-	                   "used_by,uses,max_uses FROM enroll_tokens WHERE $1=0 OR agency_id=$1"
+	                   "used_by,uses,max_uses,revoked_at,revoked_by FROM enroll_tokens"
+	                   " WHERE $1=0 OR agency_id=$1"
 	                   " ORDER BY id DESC LIMIT 500",
 	                   &p, &r);
 	if (err)
@@ -185,12 +186,13 @@ static cg_err pgs_etoken_list(cg_store_impl *st, const cg_scope *scope, json_t *
 	for (int i = 0; i < PQntuples(r); i++)
 		json_array_append_new(
 		    *items,
-		    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
+		    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
 		              col_int_null(r, i, 0), "agency_id", col_int_null(r, i, 1), "note",
 		              col_str(r, i, 2), "created_by", col_str(r, i, 3), "created_at",
 		              col_time(r, i, 4), "expires_at", col_time(r, i, 5), "used_at",
 		              col_time(r, i, 6), "used_by", col_str(r, i, 7), "uses",
-		              col_int_null(r, i, 8), "max_uses", col_int_null(r, i, 9)));
+		              col_int_null(r, i, 8), "max_uses", col_int_null(r, i, 9),
+		              "revoked_at", col_time(r, i, 10), "revoked_by", col_str(r, i, 11)));
 	PQclear(r);
 	return CG_OK;
 }
@@ -210,6 +212,7 @@ static cg_err pgs_etoken_consume(cg_store_impl *st, const uint8_t hash[32], int6
 	cg_err err = pgs_q(st,
 	                   "UPDATE enroll_tokens SET uses=uses+1,used_at=$2,used_by=$3"
 	                   " WHERE token_hash=$1 AND uses<max_uses AND expires_at>=$2"
+	                   " AND revoked_at IS NULL"
 	                   " RETURNING agency_id",
 	                   &p, &r);
 	if (err)
@@ -222,16 +225,60 @@ static cg_err pgs_etoken_consume(cg_store_impl *st, const uint8_t hash[32], int6
 	PQclear(r);
 	/* not used now: say why */
 	p_hash(&p, hash);
-	err = pgs_q(st, "SELECT agency_id,uses<max_uses FROM enroll_tokens WHERE token_hash=$1", &p,
-	            &r);
+	err = pgs_q(st,
+	            "SELECT agency_id,uses<max_uses,revoked_at IS NOT NULL FROM enroll_tokens"
+	            " WHERE token_hash=$1",
+	            &p, &r);
 	if (err)
 		return err;
 	if (PQntuples(r) == 0)
 		err = CG_ENOTFOUND;
 	else {
 		*agency_id = col_i64(r, 0, 0);
-		/* uses left: it expired; none: every use spent */
-		err = strcmp(PQgetvalue(r, 0, 1), "t") == 0 ? CG_ETIMEOUT : CG_ECONFLICT;
+		/* revoked; uses left: it expired; none: every use spent */
+		err = strcmp(PQgetvalue(r, 0, 2), "t") == 0   ? CG_EPERM
+		      : strcmp(PQgetvalue(r, 0, 1), "t") == 0 ? CG_ETIMEOUT
+		                                              : CG_ECONFLICT;
+	}
+	PQclear(r);
+	return err;
+}
+
+/* One conditional UPDATE: revoked once, whichever server asks first. */
+static cg_err pgs_etoken_revoke(cg_store_impl *st, const cg_scope *scope, int64_t id,
+                                const char *by, int64_t now_ms, int64_t *agency_id)
+{
+	params p = {0};
+	p_int(&p, id);
+	p_int(&p, scope->agency_id);
+	p_int(&p, now_ms);
+	p_str(&p, by);
+	PGresult *r = NULL;
+	cg_err err = pgs_q(st,
+	                   "UPDATE enroll_tokens SET revoked_at=$3,revoked_by=$4"
+	                   " WHERE id=$1 AND ($2=0 OR agency_id=$2) AND revoked_at IS NULL"
+	                   " RETURNING agency_id",
+	                   &p, &r);
+	if (err)
+		return err;
+	bool done = PQntuples(r) > 0;
+	if (done)
+		*agency_id = col_i64(r, 0, 0);
+	PQclear(r);
+	if (done)
+		return CG_OK;
+	/* nothing changed: say why */
+	p_int(&p, id);
+	p_int(&p, scope->agency_id);
+	err = pgs_q(st, "SELECT agency_id FROM enroll_tokens WHERE id=$1 AND ($2=0 OR agency_id=$2)",
+	            &p, &r);
+	if (err)
+		return err;
+	if (PQntuples(r) == 0)
+		err = CG_ENOTFOUND;
+	else {
+		*agency_id = col_i64(r, 0, 0);
+		err = CG_ECONFLICT;
 	}
 	PQclear(r);
 	return err;
@@ -704,6 +751,7 @@ static const cg_store_state_ops pg_state_ops = {
     .etoken_create = pgs_etoken_create,
     .etoken_list = pgs_etoken_list,
     .etoken_consume = pgs_etoken_consume,
+    .etoken_revoke = pgs_etoken_revoke,
     .agent_register = pgs_agent_register,
     .agent_heartbeat = pgs_agent_heartbeat,
     .agents_list = pgs_agents_list,

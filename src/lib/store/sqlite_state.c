@@ -203,8 +203,8 @@ static cg_err sqs_etoken_list(cg_store_impl *st, const cg_scope *scope, json_t *
 	cg_err err = CG_OK;
 	sqlite3_stmt *s = st_prep(c,
 	                          "SELECT id,agency_id,note,created_by,created_at,expires_at,"
-	                          "used_at,used_by,uses,max_uses FROM enroll_tokens"
-	                          " WHERE ?1=0 OR agency_id=?1"
+	                          "used_at,used_by,uses,max_uses,revoked_at,revoked_by"
+	                          " FROM enroll_tokens WHERE ?1=0 OR agency_id=?1"
 	                          " ORDER BY id DESC LIMIT 500",
 	                          &err);
 	if (s) {
@@ -214,12 +214,13 @@ static cg_err sqs_etoken_list(cg_store_impl *st, const cg_scope *scope, json_t *
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 			json_array_append_new(
 			    *items,
-			    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
+			    json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
 			              col_int_null(s, 0), "agency_id", col_int_null(s, 1), "note",
 			              col_str(s, 2), "created_by", col_str(s, 3), "created_at",
 			              col_time(s, 4), "expires_at", col_time(s, 5), "used_at",
 			              col_time(s, 6), "used_by", col_str(s, 7), "uses",
-			              col_int_null(s, 8), "max_uses", col_int_null(s, 9)));
+			              col_int_null(s, 8), "max_uses", col_int_null(s, 9),
+			              "revoked_at", col_time(s, 10), "revoked_by", col_str(s, 11)));
 		if (rc != SQLITE_DONE)
 			err = db_err(c->db, sqlite3_extended_errcode(c->db));
 		sqlite3_finalize(s);
@@ -236,15 +237,17 @@ static cg_err sqs_etoken_consume(cg_store_impl *st, const uint8_t hash[32], int6
 	sqlite3_stmt *s =
 	    err ? NULL
 	        : st_prep(c,
-	                  "SELECT agency_id,uses>=max_uses,expires_at FROM enroll_tokens"
-	                  " WHERE token_hash=?",
+	                  "SELECT agency_id,uses>=max_uses,expires_at,revoked_at IS NOT NULL"
+	                  " FROM enroll_tokens WHERE token_hash=?",
 	                  &err);
 	if (s) {
 		ST_HASH(s, 1, hash);
 		int rc = sqlite3_step(s);
 		if (rc == SQLITE_ROW) {
 			*agency_id = sqlite3_column_int64(s, 0);
-			if (sqlite3_column_int64(s, 1) != 0)
+			if (sqlite3_column_int64(s, 3) != 0)
+				err = CG_EPERM; /* revoked */
+			else if (sqlite3_column_int64(s, 1) != 0)
 				err = CG_ECONFLICT; /* every use spent */
 			else if (sqlite3_column_int64(s, 2) < now_ms)
 				err = CG_ETIMEOUT;
@@ -265,6 +268,49 @@ static cg_err sqs_etoken_consume(cg_store_impl *st, const uint8_t hash[32], int6
 		sqlite3_bind_int64(s, 1, now_ms);
 		bind_str(s, 2, used_by);
 		ST_HASH(s, 3, hash);
+		err = st_done(c, s);
+		if (!err && sqlite3_changes(c->db) != 1)
+			err = CG_ECONFLICT;
+	}
+	err = finish(c, err);
+	writer_put(st);
+	return err;
+}
+
+/* The row's agency, in scope; CG_ECONFLICT when revoked before. */
+static cg_err sqs_etoken_revoke(cg_store_impl *st, const cg_scope *scope, int64_t id,
+                                const char *by, int64_t now_ms, int64_t *agency_id)
+{
+	conn *c = writer_get(st);
+	cg_err err = begin(c);
+	sqlite3_stmt *s =
+	    err ? NULL
+	        : st_prep(c,
+	                  "SELECT agency_id,revoked_at IS NOT NULL FROM enroll_tokens"
+	                  " WHERE id=?1 AND (?2=0 OR agency_id=?2)",
+	                  &err);
+	if (s) {
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_int64(s, 2, scope->agency_id);
+		int rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			*agency_id = sqlite3_column_int64(s, 0);
+			if (sqlite3_column_int64(s, 1) != 0)
+				err = CG_ECONFLICT;
+		} else
+			err = rc == SQLITE_DONE ? CG_ENOTFOUND
+			                        : db_err(c->db, sqlite3_extended_errcode(c->db));
+		sqlite3_finalize(s);
+	}
+	s = err ? NULL
+	        : st_prep(c,
+	                  "UPDATE enroll_tokens SET revoked_at=?,revoked_by=?"
+	                  " WHERE id=? AND revoked_at IS NULL",
+	                  &err);
+	if (s) {
+		sqlite3_bind_int64(s, 1, now_ms);
+		bind_str(s, 2, by);
+		sqlite3_bind_int64(s, 3, id);
 		err = st_done(c, s);
 		if (!err && sqlite3_changes(c->db) != 1)
 			err = CG_ECONFLICT;
@@ -771,6 +817,7 @@ static const cg_store_state_ops sq_state_ops = {
     .etoken_create = sqs_etoken_create,
     .etoken_list = sqs_etoken_list,
     .etoken_consume = sqs_etoken_consume,
+    .etoken_revoke = sqs_etoken_revoke,
     .agent_register = sqs_agent_register,
     .agent_heartbeat = sqs_agent_heartbeat,
     .agents_list = sqs_agents_list,

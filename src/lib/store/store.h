@@ -670,12 +670,19 @@ cg_err cg_store_throttle_reset(cg_store *st, const uint8_t key[32]);
 cg_err cg_store_etoken_create(cg_store *st, const cg_scope *scope, const json_t *rec,
                               const uint8_t hash[32], int64_t *id);
 /* Newest first (at most 500): [{id, agency_id, note, created_by,
- * created_at, expires_at, used_at, used_by}] (times RFC 3339). */
+ * created_at, expires_at, used_at, used_by, uses, max_uses, revoked_at,
+ * revoked_by}] (times RFC 3339). */
 cg_err cg_store_etoken_list(cg_store *st, const cg_scope *scope, json_t **items);
 /* Marks the token used; only one caller ever succeeds. CG_ENOTFOUND
- * unknown, CG_ECONFLICT already used, CG_ETIMEOUT expired. */
+ * unknown, CG_ECONFLICT already used, CG_ETIMEOUT expired, CG_EPERM
+ * revoked. */
 cg_err cg_store_etoken_consume(cg_store *st, const uint8_t hash[32], int64_t now_ms,
                                const char *used_by, int64_t *agency_id);
+/* Revokes token id (by: who, for the list): it enrols nothing more; the
+ * agents it enrolled keep their own credentials. CG_ENOTFOUND: no such
+ * token in scope; CG_ECONFLICT: revoked already. *agency_id: its agency. */
+cg_err cg_store_etoken_revoke(cg_store *st, const cg_scope *scope, int64_t id, const char *by,
+                              int64_t *agency_id);
 
 /* An enrolled agent, bound to its API token (scope "agent"): rec
  * {agent_id, api_token_id, agency_id, host, os, agent_version,

@@ -112,6 +112,15 @@ cg_err cg_store_etoken_consume(cg_store *st, const uint8_t hash[32], int64_t now
 	STATE(etoken_consume(IMPL, hash, now_ms, used_by, agency_id));
 }
 
+cg_err cg_store_etoken_revoke(cg_store *st, const cg_scope *scope, int64_t id, const char *by,
+                              int64_t *agency_id)
+{
+	*agency_id = 0;
+	if (id <= 0 || (by && strlen(by) > 256))
+		return CG_EINVAL;
+	STATE(etoken_revoke(IMPL, scope, id, by, cg_time_now_ms(), agency_id));
+}
+
 cg_err cg_store_agent_register(cg_store *st, const json_t *rec)
 {
 	const char *aid = cg_json_get_str(rec, "agent_id");

@@ -31,7 +31,7 @@ static const struct {
     {CG_PRES_USER, {"", "RCUD", "", "", "", "", "", "", ""}},
     {CG_PRES_TOKEN, {"", "RCUD", "", "", "", "", "", "", ""}},
     {CG_PRES_AUDIT, {"", "R", "", "", "", "", "", "", ""}},
-    {CG_PRES_ENROLL_TOKEN, {"", "RC", "RC", "RC", "R", "", "R", "", ""}},
+    {CG_PRES_ENROLL_TOKEN, {"", "RCD", "RCD", "RCD", "R", "", "R", "", ""}},
     {CG_PRES_AGENT_SELF, {"", "", "", "", "", "", "", "RU", ""}},
     {CG_PRES_AGENT_POLICY, {"", "RU", "RU", "RU", "R", "", "R", "", ""}},
     {CG_PRES_ENDPOINT, {"", "R", "R", "R", "R", "", "R", "", ""}},
