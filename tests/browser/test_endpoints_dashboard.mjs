@@ -89,6 +89,7 @@ await T.step("the used token shows who used it", async () => {
 	const u = (await page.textContent("#enroll-tokens tr:has-text('Máy kế toán') td.enroll-uses")).trim();
 	return s.includes("Đã dùng") && s.includes("pc-ketoan-01") && u === "1 / 1";
 });
+let fleetToken = "";
 await T.step("a token for a fleet: the form's uses field, the list counts the uses", async () => {
 	await page.click("button.btn-enroll");
 	await page.selectOption("#f-agency_id", String(ag2.json.id));
@@ -97,6 +98,7 @@ await T.step("a token for a fleet: the form's uses field, the list counts the us
 	await page.click(".dialog button[type=submit]");
 	await page.waitForSelector("#enroll-tokens td:has-text('GPO toàn sở')");
 	const fleet = (await page.textContent("#enroll-token")).trim();
+	fleetToken = fleet;
 	const r = await enroll(fleet, "pc-sct-02", "Windows 11");
 	if (r.status !== 200) throw new Error("fleet token enrolment: " + r.text);
 	await page.click("#nav-overview");
@@ -107,6 +109,20 @@ await T.step("a token for a fleet: the form's uses field, the list counts the us
 	const s = await page.textContent(`${row} td.enroll-state`);
 	await screenshot(page, "endpoints-fleet-token");
 	return u === "1 / 3" && s.includes("Còn lượt") && s.includes("pc-sct-02");
+});
+await T.step("revoking the fleet token in the page: it enrols no more, the list says so", async () => {
+	const row = "#enroll-tokens tr:has-text('GPO toàn sở')";
+	await page.click(`${row} button.btn-enroll-revoke`);
+	await page.click(".dialog .dialog-actions .btn-danger");
+	await page.waitForSelector(`${row} td.enroll-state:has-text('Đã thu hồi')`);
+	const s = await page.textContent(`${row} td.enroll-state`);
+	const gone = (await page.$(`${row} button.btn-enroll-revoke`)) === null;
+	const list = await call(srv.url, admin, "GET", "/enroll-tokens");
+	const rec = list.json.items.find((x) => x.note === "GPO toàn sở");
+	const r = await call(srv.url, {}, "POST", "/agent/enroll", { token: fleetToken, host: "pc-sct-03", os: "Windows 11", agent_version: "1.4.2" });
+	await screenshot(page, "endpoints-token-revoked");
+	if (r.status !== 410 || !r.text.includes("revoked")) throw new Error("enrolment after revocation: " + r.status + " " + r.text);
+	return s.includes("quantri") && gone && rec && rec.revoked_at;
 });
 await T.step("a hostile host name is shown as text", async () => {
 	const txt = await page.textContent("#endpoints");

@@ -255,6 +255,8 @@ const CG_STRINGS = {
 		enroll_used: "Đã dùng: {host} ({at})",
 		enroll_expired: "Đã hết hạn",
 		enroll_unused: "Chưa dùng",
+		enroll_revoked: "Đã thu hồi: {by} ({at})",
+		enroll_confirm_revoke: "Thu hồi mã đăng ký #{id} của {agency}? Mã này sẽ không đăng ký thêm được máy nào; các máy đã đăng ký vẫn hoạt động.",
 		// DNS (pages_watch.js)
 		nav_dns: "Nhật ký DNS",
 		dns_title: "Phân tích nhật ký phân giải tên miền (DNS)",
@@ -505,6 +507,8 @@ const CG_STRINGS = {
 		enroll_used: "Used: {host} ({at})",
 		enroll_expired: "Expired",
 		enroll_unused: "Unused",
+		enroll_revoked: "Revoked: {by} ({at})",
+		enroll_confirm_revoke: "Revoke enrolment token #{id} of {agency}? It will enrol no more machines; those already enrolled keep working.",
 		// DNS (pages_watch.js)
 		nav_dns: "DNS logs",
 		dns_title: "Resolver (DNS) log analysis",

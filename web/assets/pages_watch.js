@@ -272,10 +272,18 @@ async function pageEndpoints(main) {
 				{ label: t("expires_at"), class: "nowrap", value: (x) => fmtTime(x.expires_at) },
 				{ label: t("enroll_uses"), class: "num enroll-uses", value: (x) => fmtNum(x.uses || 0) + " / " + fmtNum(x.max_uses || 1) },
 				/* used_at/used_by are the last use */
-				{ label: t("status"), class: "enroll-state", value: (x) => ((x.uses || 0) >= (x.max_uses || 1) ? badge(t("enroll_used", { host: x.used_by || "", at: fmtTime(x.used_at) }), "")
+				{ label: t("status"), class: "enroll-state", value: (x) => (x.revoked_at ? badge(t("enroll_revoked", { by: x.revoked_by || "", at: fmtTime(x.revoked_at) }), "warn")
+					: (x.uses || 0) >= (x.max_uses || 1) ? badge(t("enroll_used", { host: x.used_by || "", at: fmtTime(x.used_at) }), "")
 					: new Date(x.expires_at).getTime() < now ? badge(t("enroll_expired"), "warn")
 					: x.used_at ? badge(t("enroll_partly", { host: x.used_by || "", at: fmtTime(x.used_at) }), "ok")
 					: badge(t("enroll_unused"), "ok")) },
+				/* a token that can still enrol can be revoked (the agents it
+				 * enrolled stay) */
+				{ label: t("actions"), class: "actions", value: (x) => (!canWrite() || x.revoked_at || (x.uses || 0) >= (x.max_uses || 1) || new Date(x.expires_at).getTime() < now ? null
+					: button(t("revoke"), () => confirmDialog(t("enroll_confirm_revoke", { id: x.id, agency: idx.name(x.agency_id) }), async () => {
+						await api("DELETE", "/enroll-tokens/" + x.id);
+						loadTokens();
+					}, t("revoke")), "btn-small btn-danger-outline btn-enroll-revoke")) },
 			], res.items || [])));
 		} catch (e) { clear(tokenBox).appendChild(notice("error", errorText(e))); }
 	};
