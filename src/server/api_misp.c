@@ -4,6 +4,12 @@
  *   GET  /api/v1/misp/deliveries?dest=NAME&limit=N
  *        newest first: {items: [{id, dest, url, since, until, at, ok,
  *        http_status, events, attributes, error}]}
+ *   GET  /api/v1/misp/destinations
+ *        every configured [misp.NAME] in file order, with its last run:
+ *        {items: [{name, url, interval_s, tlp, distribution,
+ *        sharing_group, last_run: {at, ok, http_status, events,
+ *        attributes, error} | null}]}; never the auth key, its file or
+ *        the CA file, nor a user:password in the URL
  *   POST /api/v1/misp/push?dest=NAME
  *        202: the [misp.NAME] destination's job made due now; 404 when
  *        none is configured
@@ -13,6 +19,7 @@
  * push now. A push covers every agency, so a caller bound to one agency
  * is refused the record.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "misp_job.h"
@@ -21,6 +28,7 @@
 
 void api_misp_deliveries(cg_req *req, cg_resp *resp);
 void api_misp_push(cg_req *req, cg_resp *resp);
+void api_misp_destinations(cg_req *req, cg_resp *resp);
 
 static bool dest_arg(cg_req *req, cg_resp *resp, bool needed, const char **out)
 {
@@ -72,9 +80,62 @@ void api_misp_push(cg_req *req, cg_resp *resp)
 	cg_resp_json(resp, 202, json_pack("{s:s,s:s}", "dest", dest, "state", "queued"));
 }
 
+/* url without a user:password@ part (none is needed: the key goes in a
+ * header, but an operator may have written one). */
+static json_t *public_url(const char *url)
+{
+	const char *host = strstr(url, "://");
+	host = host ? host + 3 : url;
+	size_t alen = strcspn(host, "/?#");
+	const char *at = memchr(host, '@', alen);
+	if (!at)
+		return json_string(url);
+	char buf[2100];
+	snprintf(buf, sizeof buf, "%.*s%s", (int)(host - url), url, at + 1);
+	return json_string(buf);
+}
+
+void api_misp_destinations(cg_req *req, cg_resp *resp)
+{
+	if (req->scope.agency_id > 0) {
+		cg_resp_error(resp, 403, "the MISP pushes cover every agency", NULL);
+		return;
+	}
+	json_t *items = json_array();
+	const cg_misp_dest *d;
+	for (size_t i = 0; (d = cg_misp_dest_at(i)); i++) {
+		json_t *runs = NULL;
+		cg_err err = cg_store_mispdeliv_list(req->srv->store, d->name, false, 1, &runs);
+		if (err) {
+			json_decref(items);
+			cg_resp_store_error(resp, err, "deliveries");
+			return;
+		}
+		json_t *last = json_array_get(runs, 0);
+		json_t *run = json_null();
+		if (last) {
+			run = json_object();
+			static const char *const keep[] = {"at",     "ok",         "http_status",
+			                                   "events", "attributes", "error"};
+			for (size_t k = 0; k < sizeof keep / sizeof *keep; k++) {
+				json_t *v = json_object_get(last, keep[k]);
+				json_object_set(run, keep[k], v ? v : json_null());
+			}
+		}
+		json_decref(runs);
+		json_array_append_new(
+		    items, json_pack("{s:s,s:o,s:I,s:s,s:i,s:I,s:o}", "name", d->name, "url",
+		                     public_url(d->url), "interval_s", (json_int_t)d->interval_s,
+		                     "tlp", cg_tlp_name(d->tlp), "distribution", d->distribution,
+		                     "sharing_group", (json_int_t)d->sharing_group, "last_run", run));
+	}
+	cg_resp_json(resp, 200, json_pack("{s:o}", "items", items));
+}
+
 CG_ROUTE_GROUP(api_misp);
 const cg_route api_misp_routes[] = {
     {"GET", "/api/v1/misp/deliveries", api_misp_deliveries, CG_PRES_SHARING, CG_ACT_READ, NULL},
     {"POST", "/api/v1/misp/push", api_misp_push, CG_PRES_SHARING, CG_ACT_UPDATE, NULL},
+    {"GET", "/api/v1/misp/destinations", api_misp_destinations, CG_PRES_SHARING, CG_ACT_READ, NULL},
 };
 CG_ROUTE_COUNT(api_misp);

@@ -337,6 +337,11 @@ cg_err cg_misp_jobs_add(cg_jobs *j, cg_store *st, const cg_misp_dest *dests, siz
 	return CG_OK;
 }
 
+const cg_misp_dest *cg_misp_dest_at(size_t i)
+{
+	return i < g.n ? g.jobs[i].d : NULL;
+}
+
 bool cg_misp_push_soon(const char *name)
 {
 	for (size_t i = 0; i < g.n; i++)

@@ -66,5 +66,8 @@ cg_err cg_misp_dests_from_config(const cg_config *ini, cg_misp_dest **out, size_
 cg_err cg_misp_jobs_add(cg_jobs *j, cg_store *st, const cg_misp_dest *dests, size_t n);
 /* Makes dest name's job due now; false when there is no such one. */
 bool cg_misp_push_soon(const char *name);
+/* The i-th destination the jobs were added for (file order); NULL past
+ * the last. */
+const cg_misp_dest *cg_misp_dest_at(size_t i);
 
 #endif

@@ -27,7 +27,9 @@ writeFileSync(cfg, "[intel.tinh-ban]\nkind = taxii\nurl = http://127.0.0.1:1/tax
 	"[forward.siem]\nurl = tcp://127.0.0.1:1\nformat = cef\n\n" +
 	`[reports]\nformats = docx\nsign_key = ${join(tmp, "k.pem")}\nsign_cert = ${join(tmp, "c.pem")}\n\n` +
 	"[national]\nurl = http://127.0.0.1:1/bao-cao\ninterval = 3600\n\n" +
-	`[misp.quoc-gia]\nurl = http://127.0.0.1:1\nkey_file = ${join(tmp, "misp.key")}\ninterval = 3600\n`);
+	`[misp.quoc-gia]\nurl = http://127.0.0.1:1\nkey_file = ${join(tmp, "misp.key")}\ninterval = 3600\n\n` +
+	/* configured, maybe never run: shown all the same */
+	`[misp.du-phong]\nurl = http://u:secret@127.0.0.1:1/misp\nkey_file = ${join(tmp, "misp.key")}\ninterval = 86400\n`);
 writeFileSync(join(tmp, "misp.key"), "k3yOfTheMispInstance0123456789abcdefABCD\n");
 const srv = await startServer(["--config", cfg]);
 cleanups.push(() => srv.stop());
@@ -73,6 +75,11 @@ for (let i = 0; i < 300; i++) { // the national report's first delivery fails
 	await new Promise((r2) => setTimeout(r2, 200));
 }
 T.ok(natd && !natd.ok && /127\.0\.0\.1/.test(natd.error || ""), "API: the failed national delivery is recorded", natd);
+const md = await call(srv.url, admin, "GET", "/misp/destinations");
+const mdText = JSON.stringify(md.json);
+T.ok(md.status === 200 && md.json.items.length === 2 && md.json.items[0].name === "quoc-gia" && md.json.items[1].name === "du-phong"
+	&& !mdText.includes("k3yOf") && !mdText.includes("misp.key") && !mdText.includes("secret@"),
+	"API: every configured MISP destination, without its key or the URL's password", mdText);
 const pn = await call(srv.url, admin, "POST", "/misp/push?dest=quoc-gia");
 T.ok(pn.status === 202, "API: push now", pn);
 let mispd = null;
@@ -119,14 +126,24 @@ await T.step("the national report's failed delivery with its error", async () =>
 	return true;
 });
 await T.step("the failed MISP push with its error and a push-now button", async () => {
-	await page.waitForSelector("#share-misp-push tbody tr");
-	const cells = await page.$$eval("#share-misp-push tbody tr:first-child td", (tds) => tds.map((td) => td.textContent));
+	await page.waitForSelector("#share-misp-push tbody tr.misp-run");
+	const cells = await page.$$eval("#share-misp-push tbody tr.misp-run:first-child td", (tds) => tds.map((td) => td.textContent));
 	const newest = ((await call(srv.url, admin, "GET", "/misp/deliveries")).json.items || [])[0] || {};
 	/* destination, time, result, events, attributes, HTTP, error */
 	if (cells[0] !== "quoc-gia" || cells[2] !== "Lỗi" || cells[3] !== "0" || cells[6] !== newest.error
 		|| !/127\.0\.0\.1:1/.test(cells[6]))
 		throw new Error(JSON.stringify(cells));
 	return (await page.textContent("#share-misp-push")).includes("Đẩy ngay (quoc-gia)");
+});
+await T.step("every configured MISP destination with its last push or never, and push now for each", async () => {
+	const dests = (await call(srv.url, admin, "GET", "/misp/destinations")).json.items;
+	const rows = await page.$$eval("#share-misp-push tbody tr.misp-dest", (trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
+	/* destination, URL, last push, action */
+	const want = (d) => (d.last_run ? (d.last_run.ok ? "Đã nhận" : "Lỗi") : "Chưa đẩy lần nào");
+	if (rows.length !== 2 || rows[0][0] !== "quoc-gia" || !rows[0][2].includes("Lỗi") || rows[1][0] !== "du-phong"
+		|| rows[1][1] !== "http://127.0.0.1:1/misp" || !rows[1][2].includes(want(dests[1])) || rows[1][3] !== "Đẩy ngay (du-phong)")
+		throw new Error(JSON.stringify([rows, dests]));
+	return true;
 });
 await T.step("the TAXII collections and the export links", async () => {
 	await page.waitForSelector("#share-taxii tbody tr");

@@ -64,6 +64,12 @@ try:
     time.sleep(1)
     subprocess.run([BIN, "demo", "seed", "--data-dir", da], check=True, stdout=subprocess.DEVNULL)
     t.ok(not adds(), "an empty store: nothing pushed", adds())
+    st, body, _ = admin.req("GET", "/api/v1/misp/destinations")
+    t.ok(st == 200 and [d["name"] for d in body["items"]] == ["quoc-gia"]
+         and body["items"][0]["last_run"] is None and body["items"][0]["tlp"] == "amber"
+         and body["items"][0]["url"] == MISP and "key" not in body["items"][0]
+         and KEY not in json.dumps(body) and keyfile not in json.dumps(body),
+         "the configured destination is listed before any run (last_run null), without its key", body)
     Misp.fail_next = 1  # the instance is broken for the first event
     st, body, _ = admin.req("POST", "/api/v1/misp/push?dest=quoc-gia")
     t.ok(st == 202, "push now: 202", (st, body))
@@ -142,6 +148,12 @@ try:
          (ok and ok[0]["until"], newest.get("since")))
     st, body, _ = srv.client().req("GET", "/api/v1/misp/deliveries")
     t.ok(st == 401, "the record is not public", st)
+    st, body, _ = admin.req("GET", "/api/v1/misp/destinations")
+    last = body["items"][0]["last_run"] if st == 200 and body.get("items") else None
+    t.ok(last and last["ok"] and last["at"] == newest["at"] and last["events"] == newest["events"],
+         "the destination's last run is the newest delivery", (body, newest))
+    st, body, _ = srv.client().req("GET", "/api/v1/misp/destinations")
+    t.ok(st == 401, "the destinations are not public", st)
 finally:
     if srv:
         srv.cleanup()

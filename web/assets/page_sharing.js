@@ -9,9 +9,10 @@
  *     (events stored after the destination's cursor) and the last error;
  *   - the malware-statistics reports sent to the national monitoring
  *     centre (GET /national/deliveries): each attempt and its answer;
- *   - the scheduled MISP pushes (GET /misp/deliveries): each run, the
- *     events and attributes it sent, its answer, "push now" (POST
- *     /misp/push);
+ *   - the scheduled MISP pushes: every configured destination with its
+ *     last run or "never" and "push now" (GET /misp/destinations, POST
+ *     /misp/push), then each run (GET /misp/deliveries): the events and
+ *     attributes it sent, its answer;
  *   - the TAXII 2.1 collections partners pull (GET /taxii2/api/collections/
  *     with the TAXII media type) and the STIX and MISP exports.
  * Every value shown is written by someone else (a partner's source name,
@@ -102,11 +103,18 @@ async function pageSharing(main) {
 	}, "btn-small");
 	const loadMisp = async () => {
 		try {
-			const res = await api("GET", "/misp/deliveries", { query: { limit: 24 } });
+			const [res, conf] = await Promise.all([api("GET", "/misp/deliveries", { query: { limit: 24 } }), api("GET", "/misp/destinations")]);
 			const items = res.items || [];
-			const dests = [...new Set(items.map((d) => d.dest))];
+			/* every configured destination, run or not, with its last run */
+			const dests = conf.items || [];
 			clear(misp).append(el("section", { class: "panel", id: "share-misp-push" },
-				el("p", { class: "muted" }, t(items.length ? "share_misp_note" : "share_misp_none")),
+				el("p", { class: "muted" }, t(dests.length ? "share_misp_note" : "share_misp_none")),
+				dests.length ? table([
+					{ label: t("share_col_dest"), value: (d) => el("span", { class: "mono" }, d.name) },
+					{ label: "URL", class: "mono", value: (d) => d.url },
+					{ label: t("share_misp_last_run"), class: "nowrap misp-last-run", value: (d) => (d.last_run ? el("span", null, timeEl(d.last_run.at), " ", d.last_run.ok ? badge(t("share_nat_ok"), "ok") : badge(t("share_nat_failed"), "sev-high")) : t("share_misp_never")) },
+					{ label: "", class: "actions", value: (d) => (isRole("admin") ? pushNow(d.name) : "") },
+				], dests, { rowClass: () => "misp-dest" }) : "",
 				items.length ? table([
 					{ label: t("share_col_dest"), value: (d) => el("span", { class: "mono" }, d.dest) },
 					{ label: t("share_col_at"), class: "nowrap", value: (d) => timeEl(d.at) },
@@ -115,8 +123,7 @@ async function pageSharing(main) {
 					{ label: t("share_col_attributes"), class: "num", value: (d) => fmtNum(d.attributes || 0) },
 					{ label: t("share_col_http"), class: "num", value: (d) => d.http_status ? String(d.http_status) : "" },
 					{ label: t("share_col_error"), class: "summary", value: (d) => errCell(d.error) },
-				], items) : "",
-				el("p", null, ...dests.map(pushNow))));
+				], items, { rowClass: () => "misp-run" }) : ""));
 		} catch (e) {
 			clear(misp).appendChild(notice("error", errorText(e)));
 		}
