@@ -9,7 +9,7 @@
  *        {items: [{name, url, interval_s, tlp, distribution,
  *        sharing_group, last_run: {at, ok, http_status, events,
  *        attributes, error} | null}]}; never the auth key, its file or
- *        the CA file, nor a user:password in the URL
+ *        the CA file (a URL holds no password: misp_job.c refuses one)
  *   POST /api/v1/misp/push?dest=NAME
  *        202: the [misp.NAME] destination's job made due now; 404 when
  *        none is configured
@@ -19,7 +19,6 @@
  * push now. A push covers every agency, so a caller bound to one agency
  * is refused the record.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "misp_job.h"
@@ -80,21 +79,6 @@ void api_misp_push(cg_req *req, cg_resp *resp)
 	cg_resp_json(resp, 202, json_pack("{s:s,s:s}", "dest", dest, "state", "queued"));
 }
 
-/* url without a user:password@ part (none is needed: the key goes in a
- * header, but an operator may have written one). */
-static json_t *public_url(const char *url)
-{
-	const char *host = strstr(url, "://");
-	host = host ? host + 3 : url;
-	size_t alen = strcspn(host, "/?#");
-	const char *at = memchr(host, '@', alen);
-	if (!at)
-		return json_string(url);
-	char buf[2100];
-	snprintf(buf, sizeof buf, "%.*s%s", (int)(host - url), url, at + 1);
-	return json_string(buf);
-}
-
 void api_misp_destinations(cg_req *req, cg_resp *resp)
 {
 	if (req->scope.agency_id > 0) {
@@ -125,7 +109,7 @@ void api_misp_destinations(cg_req *req, cg_resp *resp)
 		json_decref(runs);
 		json_array_append_new(
 		    items, json_pack("{s:s,s:o,s:I,s:s,s:i,s:I,s:o}", "name", d->name, "url",
-		                     public_url(d->url), "interval_s", (json_int_t)d->interval_s,
+		                     json_string(d->url), "interval_s", (json_int_t)d->interval_s,
 		                     "tlp", cg_tlp_name(d->tlp), "distribution", d->distribution,
 		                     "sharing_group", (json_int_t)d->sharing_group, "last_run", run));
 	}

@@ -78,6 +78,12 @@ static cg_err one_dest(const cg_config *ini, const char *sec, cg_misp_dest *d, c
 	for (const char *p = url; *p; p++)
 		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
 			return bad(why, ini, sec, "url", "must be printable ASCII");
+	/* the URL is recorded with each run and shown (its errors name it):
+	 * no password in it; MISP takes its key in a header */
+	const char *host = strstr(url, "://") + 3;
+	if (memchr(host, '@', strcspn(host, "/?#")))
+		return bad(why, ini, sec, "url",
+		           "must not hold a user:password (the auth key goes in key_file)");
 	snprintf(d->url, sizeof d->url, "%s", url);
 	if (d->url[strlen(d->url) - 1] == '/')
 		d->url[strlen(d->url) - 1] = 0;

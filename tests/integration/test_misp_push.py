@@ -57,6 +57,14 @@ def adds():
 
 srv = None
 try:
+    # a URL with a password in it is refused at start: it would be recorded
+    bad = os.path.join(tmp, "bad.ini")
+    with open(bad, "w") as f:
+        f.write("[misp.x]\nurl = https://u:pw@misp.example/\nkey_file = %s\n" % keyfile)
+    r = subprocess.run([BIN, "serve", "--config", bad, "--data-dir", os.path.join(tmp, "bad")],
+                       capture_output=True, text=True, timeout=30)
+    t.ok(r.returncode == 2 and "[misp.x] url: must not hold a user:password" in r.stderr,
+         "a [misp.NAME] url with a password is refused, naming the section", (r.returncode, r.stderr))
     srv = PushServer(data_dir=da)
     admin = srv.login_admin()
     # the job's first run at start finds an empty store: nothing is sent
