@@ -32,24 +32,34 @@ static cg_err pgn_add(cg_store_impl *st, const cg_natdeliv *d)
 	return err;
 }
 
-static cg_err pgn_list(cg_store_impl *st, const char *period, int64_t limit, json_t **items)
+/* The newest rows of a delivery table: sql takes $1 the key (NULL: any),
+ * $2 accepted rows only, $3 the limit; m maps its columns. */
+static cg_err pg_deliv_list(cg_store_impl *st, const char *sql, const colmap *m, const char *key,
+                            bool ok_only, int64_t limit, json_t **items)
 {
 	params p = {0};
-	p_str(&p, period);
+	p_str(&p, key);
+	p_int(&p, ok_only ? 1 : 0);
 	p_int(&p, limit);
 	PGresult *r = NULL;
-	cg_err err = read_q(
-	    st, NATDELIV_SELECT " WHERE $1::text IS NULL OR period=$1 ORDER BY id DESC LIMIT $2",
-	    &p, &r);
+	cg_err err = read_q(st, sql, &p, &r);
 	params_free(&p);
 	if (err)
 		return err;
 	json_t *arr = json_array();
 	for (int i = 0; i < PQntuples(r); i++)
-		json_array_append_new(arr, row_map(r, i, NATDELIV_COLS));
+		json_array_append_new(arr, row_map(r, i, m));
 	PQclear(r);
 	*items = arr;
 	return CG_OK;
+}
+
+static cg_err pgn_list(cg_store_impl *st, const char *period, int64_t limit, json_t **items)
+{
+	return pg_deliv_list(st,
+	                     NATDELIV_SELECT " WHERE ($1::text IS NULL OR period=$1) AND ($2=0 OR ok=1)"
+	                                     " ORDER BY id DESC LIMIT $3",
+	                     NATDELIV_COLS, period, false, limit, items);
 }
 
 static cg_err pgm_add(cg_store_impl *st, const cg_mispdeliv *d)
@@ -84,43 +94,10 @@ static cg_err pgm_add(cg_store_impl *st, const cg_mispdeliv *d)
 static cg_err pgm_list(cg_store_impl *st, const char *dest, bool ok_only, int64_t limit,
                        json_t **items)
 {
-	params p = {0};
-	p_str(&p, dest);
-	p_int(&p, ok_only ? 1 : 0);
-	p_int(&p, limit);
-	PGresult *r = NULL;
-	cg_err err = read_q(st,
-	                    "SELECT id, dest, url, since, until, at, ok, http_status, events,"
-	                    " attributes, error, from_seq, to_seq FROM misp_deliveries"
-	                    " WHERE ($1::text IS NULL OR dest=$1) AND ($2=0 OR ok=1)"
-	                    " ORDER BY id DESC LIMIT $3",
-	                    &p, &r);
-	params_free(&p);
-	if (err)
-		return err;
-	json_t *arr = json_array();
-	for (int i = 0; i < PQntuples(r); i++) {
-		int64_t since = col_i64(r, i, 3);
-		json_t *o = json_object();
-		json_object_set_new(o, "id", json_integer(col_i64(r, i, 0)));
-		json_object_set_new(o, "dest", col_str(r, i, 1));
-		json_object_set_new(o, "url", col_str(r, i, 2));
-		json_object_set_new(o, "since", since ? col_time(r, i, 3) : json_null());
-		json_object_set_new(o, "until", col_time(r, i, 4));
-		json_object_set_new(o, "until_ms", json_integer(col_i64(r, i, 4)));
-		json_object_set_new(o, "at", col_time(r, i, 5));
-		json_object_set_new(o, "ok", json_boolean(col_i64(r, i, 6) != 0));
-		json_object_set_new(o, "http_status", json_integer(col_i64(r, i, 7)));
-		json_object_set_new(o, "events", json_integer(col_i64(r, i, 8)));
-		json_object_set_new(o, "attributes", json_integer(col_i64(r, i, 9)));
-		json_object_set_new(o, "error", col_str(r, i, 10));
-		json_object_set_new(o, "from_seq", json_integer(col_i64(r, i, 11)));
-		json_object_set_new(o, "to_seq", json_integer(col_i64(r, i, 12)));
-		json_array_append_new(arr, o);
-	}
-	PQclear(r);
-	*items = arr;
-	return CG_OK;
+	return pg_deliv_list(st,
+	                     MISPDELIV_SELECT " WHERE ($1::text IS NULL OR dest=$1) AND ($2=0 OR ok=1)"
+	                                      " ORDER BY id DESC LIMIT $3",
+	                     MISPDELIV_COLS, dest, ok_only, limit, items);
 }
 
 static const cg_store_natreport_ops pg_natreport_ops = {

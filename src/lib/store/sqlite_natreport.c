@@ -32,20 +32,22 @@ static cg_err sqn_add(cg_store_impl *st, const cg_natdeliv *d)
 	return err;
 }
 
-static cg_err sqn_list(cg_store_impl *st, const char *period, int64_t limit, json_t **items)
+/* The newest rows of a delivery table: sql takes ?1 the key (NULL: any),
+ * ?2 accepted rows only, ?3 the limit; m maps its columns. */
+static cg_err sq_deliv_list(cg_store_impl *st, const char *sql, const colmap *m, const char *key,
+                            bool ok_only, int64_t limit, json_t **items)
 {
 	conn *c = reader_get(st);
 	cg_err err = CG_OK;
-	sqlite3_stmt *s = st_prep(
-	    c, NATDELIV_SELECT " WHERE ? IS NULL OR period=? ORDER BY id DESC LIMIT ?", &err);
+	sqlite3_stmt *s = st_prep(c, sql, &err);
 	json_t *arr = json_array();
 	if (s) {
-		bind_str(s, 1, period);
-		bind_str(s, 2, period);
+		bind_str(s, 1, key);
+		sqlite3_bind_int64(s, 2, ok_only ? 1 : 0);
 		sqlite3_bind_int64(s, 3, limit);
 		int rc;
 		while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-			json_array_append_new(arr, row_map(s, NATDELIV_COLS));
+			json_array_append_new(arr, row_map(s, m));
 		if (rc != SQLITE_DONE)
 			err = db_err(c->db, sqlite3_extended_errcode(c->db));
 		sqlite3_finalize(s);
@@ -57,6 +59,14 @@ static cg_err sqn_list(cg_store_impl *st, const char *period, int64_t limit, jso
 	}
 	*items = arr;
 	return CG_OK;
+}
+
+static cg_err sqn_list(cg_store_impl *st, const char *period, int64_t limit, json_t **items)
+{
+	return sq_deliv_list(st,
+	                     NATDELIV_SELECT " WHERE (?1 IS NULL OR period=?1) AND (?2=0 OR ok=1)"
+	                                     " ORDER BY id DESC LIMIT ?3",
+	                     NATDELIV_COLS, period, false, limit, items);
 }
 
 static cg_err sqm_add(cg_store_impl *st, const cg_mispdeliv *d)
@@ -90,55 +100,10 @@ static cg_err sqm_add(cg_store_impl *st, const cg_mispdeliv *d)
 static cg_err sqm_list(cg_store_impl *st, const char *dest, bool ok_only, int64_t limit,
                        json_t **items)
 {
-	conn *c = reader_get(st);
-	cg_err err = CG_OK;
-	sqlite3_stmt *s = st_prep(c,
-	                          "SELECT id, dest, url, since, until, at, ok, http_status, events,"
-	                          " attributes, error, from_seq, to_seq FROM misp_deliveries"
-	                          " WHERE (? IS NULL OR dest=?) AND (?=0 OR ok=1)"
-	                          " ORDER BY id DESC LIMIT ?",
-	                          &err);
-	json_t *arr = json_array();
-	if (s) {
-		bind_str(s, 1, dest);
-		bind_str(s, 2, dest);
-		sqlite3_bind_int64(s, 3, ok_only ? 1 : 0);
-		sqlite3_bind_int64(s, 4, limit);
-		int rc;
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-			int64_t since = sqlite3_column_int64(s, 3);
-			json_t *o = json_object();
-			json_object_set_new(o, "id", json_integer(sqlite3_column_int64(s, 0)));
-			json_object_set_new(o, "dest", col_str(s, 1));
-			json_object_set_new(o, "url", col_str(s, 2));
-			json_object_set_new(o, "since", since ? col_time(s, 3) : json_null());
-			json_object_set_new(o, "until", col_time(s, 4));
-			json_object_set_new(o, "until_ms",
-			                    json_integer(sqlite3_column_int64(s, 4)));
-			json_object_set_new(o, "at", col_time(s, 5));
-			json_object_set_new(o, "ok", json_boolean(sqlite3_column_int64(s, 6) != 0));
-			json_object_set_new(o, "http_status",
-			                    json_integer(sqlite3_column_int64(s, 7)));
-			json_object_set_new(o, "events", json_integer(sqlite3_column_int64(s, 8)));
-			json_object_set_new(o, "attributes",
-			                    json_integer(sqlite3_column_int64(s, 9)));
-			json_object_set_new(o, "error", col_str(s, 10));
-			json_object_set_new(o, "from_seq",
-			                    json_integer(sqlite3_column_int64(s, 11)));
-			json_object_set_new(o, "to_seq", json_integer(sqlite3_column_int64(s, 12)));
-			json_array_append_new(arr, o);
-		}
-		if (rc != SQLITE_DONE)
-			err = db_err(c->db, sqlite3_extended_errcode(c->db));
-		sqlite3_finalize(s);
-	}
-	reader_put(st, c);
-	if (err) {
-		json_decref(arr);
-		return err;
-	}
-	*items = arr;
-	return CG_OK;
+	return sq_deliv_list(st,
+	                     MISPDELIV_SELECT " WHERE (?1 IS NULL OR dest=?1) AND (?2=0 OR ok=1)"
+	                                      " ORDER BY id DESC LIMIT ?3",
+	                     MISPDELIV_COLS, dest, ok_only, limit, items);
 }
 
 static const cg_store_natreport_ops sq_natreport_ops = {
