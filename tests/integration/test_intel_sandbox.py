@@ -23,10 +23,8 @@ from urllib.parse import parse_qs, urlparse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _serverlib as S  # noqa: E402
+from _sandboxlib import CRASH, DEADLINE_MS, LOOP, answering, children, hooks_on, wait  # noqa: E402
 
-CRASH = b"CANHGAC-TEST-PARSER-CRASH"
-LOOP = b"CANHGAC-TEST-PARSER-LOOP"
-DEADLINE_MS = 3000
 TAXII = "application/taxii+json;version=2.1"
 E1 = "5f0e7b1a-2c3d-4e5f-8a9b-0c1d2e3f4a5b"
 E2 = "6a1f8c2b-3d4e-4f6a-9b0c-1d2e3f4a5b6c"
@@ -102,41 +100,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_error(404)
 
 
-def children(pid):
-    """The live processes whose parent is pid."""
-    out = []
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            with open(f"/proc/{d}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid and fields[0] != "Z":
-            out.append(int(d))
-    return out
-
-
-def wait(pred, timeout):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        v = pred()
-        if v:
-            return v
-        time.sleep(0.1)
-    return pred()
-
-
-def answering(admin):
-    t0 = time.monotonic()
-    st, _, _ = admin.req("GET", "/api/v1/agencies")
-    return st == 200 and time.monotonic() - t0 < 1.0
-
-
 def main():
-    os.environ["CANHGAC_TEST_PARSER_HOOKS"] = "1"
-    os.environ["CANHGAC_TEST_PARSER_DEADLINE_MS"] = str(DEADLINE_MS)
+    hooks_on()
     t = S.Tap()
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()

@@ -14,44 +14,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _serverlib as S  # noqa: E402
-
-CRASH = b"CANHGAC-TEST-PARSER-CRASH"
-LOOP = b"CANHGAC-TEST-PARSER-LOOP"
-DEADLINE_MS = 3000
-
-
-def children(pid):
-    """The live processes whose parent is pid."""
-    out = []
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            with open(f"/proc/{d}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid and fields[0] != "Z":
-            out.append(int(d))
-    return out
-
-
-def wait(pred, timeout):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        v = pred()
-        if v:
-            return v
-        time.sleep(0.05)
-    return pred()
-
-
-def answering(admin):
-    """The server answers an ordinary request within a second."""
-    t0 = time.monotonic()
-    st, body, _ = admin.req("GET", "/api/v1/agencies")
-    return st == 200 and time.monotonic() - t0 < 1.0
-
+from _sandboxlib import CRASH, DEADLINE_MS, LOOP, answering, children, hooks_on, wait  # noqa: E402
 
 def bind_line(i, client, name):
     return ("21-Nov-2026 04:%02d:%02d.000 queries: info: client @0x7f1c %s#5353 (%s): query: %s IN A +E(0)K (10.0.0.1)\n"
@@ -74,8 +37,7 @@ def finished(admin, uid):
 
 
 def main():
-    os.environ["CANHGAC_TEST_PARSER_HOOKS"] = "1"
-    os.environ["CANHGAC_TEST_PARSER_DEADLINE_MS"] = str(DEADLINE_MS)
+    hooks_on()
     t = S.Tap()
     srv = S.Server()
     try:

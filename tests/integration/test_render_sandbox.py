@@ -22,7 +22,7 @@ import time
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _serverlib as S  # noqa: E402
-from test_parser_sandbox import CRASH, LOOP, DEADLINE_MS, answering, children, wait  # noqa: E402
+from _sandboxlib import CRASH, LOOP, DEADLINE_MS, answering, children, hooks_on, wait  # noqa: E402
 
 tmp = tempfile.mkdtemp(prefix="canhgac-render-")
 
@@ -40,8 +40,7 @@ def docs_of(c):
 
 
 def main():
-    os.environ["CANHGAC_TEST_PARSER_HOOKS"] = "1"
-    os.environ["CANHGAC_TEST_PARSER_DEADLINE_MS"] = str(DEADLINE_MS)
+    hooks_on()
     t = S.Tap()
     srv = S.Server()
     try:
