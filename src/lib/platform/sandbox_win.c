@@ -27,6 +27,7 @@
  * crash of its parser is the agent's, and no limit applies.
  */
 #include "sandbox/sandbox.h"
+#include "sandbox/sblines.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -81,51 +82,6 @@ static const struct reg *find(cg_sandbox_job job, const char *name)
 			r = &regs[i];
 	pthread_mutex_unlock(&regs_mu);
 	return r;
-}
-
-/* ---- reading the job's lines --------------------------------------------- */
-
-static void feed_line(cg_slice line, cg_sandbox_event_fn on_event, void *ctx, uint64_t *bad)
-{
-	json_t *j = NULL;
-	cg_event ev;
-	memset(&ev, 0, sizeof ev);
-	if (cg_json_parse(line, &j, NULL) == CG_OK && cg_event_decode(j, &ev, false, NULL) == CG_OK)
-		on_event(ctx, &ev);
-	else
-		(*bad)++;
-	cg_event_clear(&ev);
-	json_decref(j);
-}
-
-/* Reads fd to its end, one event a line (over-long lines dropped). */
-static void read_lines(int fd, cg_sandbox_event_fn on_event, void *ctx, uint64_t *bad)
-{
-	cg_buf line;
-	cg_buf_init(&line, CG_MAX_EVENT_JSON);
-	bool skipping = false; /* inside an over-long line */
-	char buf[65536];
-	for (;;) {
-		int n = read(fd, buf, sizeof buf);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		for (int i = 0; i < n; i++) {
-			if (buf[i] == '\n') {
-				if (!skipping && line.len)
-					feed_line(cg_buf_slice(&line), on_event, ctx, bad);
-				else if (skipping)
-					(*bad)++;
-				skipping = false;
-				cg_buf_reset(&line);
-			} else if (!skipping && cg_buf_putc(&line, buf[i])) {
-				skipping = true;
-				cg_buf_reset(&line);
-			}
-		}
-	}
-	cg_buf_free(&line);
 }
 
 /* ---- a registered job: a child process in a Job object -------------------- */
@@ -234,7 +190,7 @@ static cg_err run_child(const struct reg *r, const cg_sandbox_limits *lim, void 
 	int fd = _open_osfhandle((intptr_t)out_r, _O_RDONLY | _O_BINARY);
 	if (fd >= 0) {
 		out_r = NULL; /* the descriptor owns it */
-		read_lines(fd, on_event, ev_ctx, bad);
+		cg_sandbox_read_events(fd, on_event, ev_ctx, bad);
 		close(fd);
 	}
 	WaitForSingleObject(pi.hProcess, INFINITE);
@@ -319,7 +275,7 @@ static cg_err run_thread(cg_sandbox_job job, void *job_ctx, cg_sandbox_event_fn 
 		close(p[1]);
 		return CG_EIO;
 	}
-	read_lines(p[0], on_event, ev_ctx, bad);
+	cg_sandbox_read_events(p[0], on_event, ev_ctx, bad);
 	close(p[0]);
 	pthread_join(th, NULL);
 	if (t.rc == 0)

@@ -12,6 +12,7 @@
  * lock another thread held is copied locked.
  */
 #include "sandbox/sandbox.h"
+#include "sandbox/sblines.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -183,19 +184,6 @@ static void child(const cg_sandbox_limits *lim, cg_sandbox_job job, void *ctx, i
 	_exit(job(ctx, fd) == 0 ? 0 : 1);
 }
 
-static void feed_line(cg_slice line, cg_sandbox_event_fn on_event, void *ctx, uint64_t *bad)
-{
-	json_t *j = NULL;
-	cg_event ev;
-	memset(&ev, 0, sizeof ev);
-	if (cg_json_parse(line, &j, NULL) == CG_OK && cg_event_decode(j, &ev, false, NULL) == CG_OK)
-		on_event(ctx, &ev);
-	else
-		(*bad)++;
-	cg_event_clear(&ev);
-	json_decref(j);
-}
-
 cg_err cg_sandbox_run(const cg_sandbox_limits *lim, cg_sandbox_job job, void *job_ctx,
 		      cg_sandbox_event_fn on_event, void *ev_ctx, uint64_t *bad, cg_buf *why)
 {
@@ -215,32 +203,8 @@ cg_err cg_sandbox_run(const cg_sandbox_limits *lim, cg_sandbox_job job, void *jo
 		child(lim, job, job_ctx, p[1]);
 	}
 	close(p[1]);
-	cg_buf line;
-	cg_buf_init(&line, CG_MAX_EVENT_JSON);
-	bool skipping = false; /* inside an over-long line */
-	char buf[65536];
-	for (;;) {
-		ssize_t n = read(p[0], buf, sizeof buf);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		for (ssize_t i = 0; i < n; i++) {
-			if (buf[i] == '\n') {
-				if (!skipping && line.len)
-					feed_line(cg_buf_slice(&line), on_event, ev_ctx, bad);
-				else if (skipping)
-					(*bad)++;
-				skipping = false;
-				cg_buf_reset(&line);
-			} else if (!skipping && cg_buf_putc(&line, buf[i])) {
-				skipping = true;
-				cg_buf_reset(&line);
-			}
-		}
-	}
+	cg_sandbox_read_events(p[0], on_event, ev_ctx, bad);
 	close(p[0]);
-	cg_buf_free(&line);
 	int status = 0;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
