@@ -67,6 +67,7 @@ typedef struct cg_store_ops {
 	                const char *object_type, int64_t object_id, const json_t *detail);
 	cg_err (*audit_list)(cg_store_impl *st, const char *actor, int64_t since_ms, int64_t limit,
 	                     int64_t offset, json_t **items, int64_t *total);
+	cg_err (*audit_last)(cg_store_impl *st, int64_t *id);
 	cg_err (*events_insert)(cg_store_impl *st, cg_event_in *evs, size_t n, int64_t received_ms,
 	                        size_t *accepted, size_t *duplicates);
 	cg_err (*events_query)(cg_store_impl *st, const cg_scope *scope, const cg_event_query *q,

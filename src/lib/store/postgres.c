@@ -2274,6 +2274,19 @@ static cg_err pg_audit(cg_store_impl *st, const cg_actor *actor, const char *act
 	return err;
 }
 
+/* max() of the primary key: PostgreSQL answers it from the end of the
+ * index (a backward index-only scan of one row) */
+static cg_err pg_audit_last(cg_store_impl *st, int64_t *id)
+{
+	PGresult *res = NULL;
+	cg_err err = read_q(st, "SELECT coalesce(max(id), 0) FROM audit", NULL, &res);
+	if (err)
+		return err;
+	*id = PQntuples(res) == 1 ? col_i64(res, 0, 0) : 0;
+	PQclear(res);
+	return CG_OK;
+}
+
 static cg_err pg_audit_list(cg_store_impl *st, const char *actor, int64_t since_ms, int64_t limit,
                             int64_t offset, json_t **items, int64_t *total)
 {
@@ -4065,6 +4078,7 @@ const cg_store_ops cg_store_postgres_ops = {
     .token_auth = pg_token_auth,
     .audit = pg_audit,
     .audit_list = pg_audit_list,
+    .audit_last = pg_audit_last,
     .events_insert = pg_events_insert,
     .events_query = pg_events_query,
     .event_get = pg_event_get,

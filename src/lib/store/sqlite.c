@@ -2359,6 +2359,26 @@ static cg_err sq_audit(cg_store_impl *st, const cg_actor *actor, const char *act
 	return err;
 }
 
+/* max() of the INTEGER PRIMARY KEY: SQLite reads the last rowid of the
+ * table's b-tree, O(log n) */
+static const char SQL_AUDIT_LAST[] = "SELECT max(id) FROM audit";
+
+static cg_err sq_audit_last(cg_store_impl *st, int64_t *id)
+{
+	conn *c = reader_get(st);
+	sqlite3_stmt *s = stmt(c, SQL_AUDIT_LAST);
+	cg_err err = s ? CG_OK : CG_EDB;
+	if (!err) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			*id = sqlite3_column_int64(s, 0); /* NULL (empty): 0 */
+		else
+			err = db_err(c->db, sqlite3_extended_errcode(c->db));
+		sqlite3_reset(s);
+	}
+	reader_put(st, c);
+	return err;
+}
+
 static cg_err sq_audit_list(cg_store_impl *st, const char *actor, int64_t since_ms, int64_t limit,
                            int64_t offset, json_t **items, int64_t *total)
 {
@@ -4048,6 +4068,7 @@ const cg_store_ops cg_store_sqlite_ops = {
 	.token_auth = sq_token_auth,
 	.audit = sq_audit,
 	.audit_list = sq_audit_list,
+	.audit_last = sq_audit_last,
 	.events_insert = sq_events_insert,
 	.events_query = sq_events_query,
 	.event_get = sq_event_get,

@@ -311,6 +311,12 @@ cg_err cg_store_audit(cg_store *st, const cg_actor *actor, const char *action,
 	WRITE(audit(st->impl, actor, action, object_type, object_id, detail));
 }
 
+cg_err cg_store_audit_last(cg_store *st, int64_t *id)
+{
+	*id = 0;
+	return st->ops->audit_last(st->impl, id);
+}
+
 cg_err cg_store_audit_list(cg_store *st, const char *actor, int64_t since_ms, int64_t limit,
                            int64_t offset, json_t **items, int64_t *total)
 {

@@ -202,6 +202,10 @@ cg_err cg_store_token_auth(cg_store *st, const uint8_t token_hash[32], int64_t n
  * failed login). detail may be NULL. */
 cg_err cg_store_audit(cg_store *st, const cg_actor *actor, const char *action,
                       const char *object_type, int64_t object_id, const json_t *detail);
+/* The newest audit row's id (0: none): one lookup in the primary key's
+ * index on both backends, never a count over the log, for caches that
+ * key on "has anything changed" (api_taxii.c). */
+cg_err cg_store_audit_last(cg_store *st, int64_t *id);
 /* actor NULL = any; since_ms 0 = all. */
 cg_err cg_store_audit_list(cg_store *st, const char *actor, int64_t since_ms, int64_t limit,
                            int64_t offset, json_t **items, int64_t *total);

@@ -221,6 +221,8 @@ TEST(inventory_scope)
 TEST(audit_with_changes)
 {
 	cg_store *st = fresh();
+	int64_t last = -1;
+	CHECK(cg_store_audit_last(st, &last) == CG_OK && last == 0); /* an empty log */
 	int64_t a = mk_agency(st, "A", "a");
 	json_t *rec = json_pack("{s:s,s:s,s:n,s:n,s:[],s:i}", "name", "A2", "kind", "huyen",
 	                        "parent_id", "code", "ip_ranges", "declared_endpoints", 0);
@@ -234,6 +236,9 @@ TEST(audit_with_changes)
 	CHECK_STR(cg_json_get_str(json_array_get(items, 0), "action"), "delete");
 	CHECK_STR(cg_json_get_str(json_array_get(items, 2), "action"), "create");
 	CHECK_STR(cg_json_get_str(json_array_get(items, 1), "object_type"), "agency");
+	/* the newest row's id, as the list's first */
+	CHECK(cg_store_audit_last(st, &last) == CG_OK &&
+	      last == json_integer_value(json_object_get(json_array_get(items, 0), "id")) && last > 0);
 	json_decref(items);
 	done(st);
 }
@@ -1065,7 +1070,21 @@ static void agent_registry(void)
 	CHECK(cg_store_etoken_list(st, &ALL, &items) == CG_OK);
 	json_t *t1 = json_array_get(items, 2);
 	CHECK(t1 && strcmp(cg_json_get_str(t1, "used_by"), "web01") == 0 &&
-	      json_is_string(json_object_get(t1, "used_at")));
+	      json_is_string(json_object_get(t1, "used_at")) &&
+	      json_is_null(json_object_get(t1, "revoked_at")));
+	json_decref(items);
+	/* revoking: in scope only, once; a revoked token enrols nothing */
+	cg_scope sa = {a};
+	CHECK(cg_store_etoken_revoke(st, &sa, id3, "user:o", &ag) == CG_ENOTFOUND);
+	CHECK(cg_store_etoken_revoke(st, &ALL, 999999, "user:o", &ag) == CG_ENOTFOUND);
+	CHECK(cg_store_etoken_revoke(st, &sb, id3, "user:o", &ag) == CG_OK && ag == b);
+	CHECK(cg_store_etoken_revoke(st, &ALL, id3, "user:admin", &ag) == CG_ECONFLICT);
+	CHECK(cg_store_etoken_consume(st, h3, now, "pc", &ag) == CG_EPERM);
+	CHECK(cg_store_etoken_list(st, &sb, &items) == CG_OK);
+	t1 = json_array_get(items, 0);
+	CHECK(t1 && json_is_string(json_object_get(t1, "revoked_at")) &&
+	      strcmp(cg_json_get_str(t1, "revoked_by"), "user:o") == 0 &&
+	      json_integer_value(json_object_get(t1, "uses")) == 0);
 	json_decref(items);
 
 	/* an agent bound to its API token */
