@@ -118,16 +118,9 @@ static cg_err one_dest(const cg_config *ini, const char *sec, cg_misp_dest *d, c
 	return read_key(ini, sec, kf, d->key, sizeof d->key, why);
 }
 
-typedef struct walk {
-	const cg_config *ini;
-	cg_misp_dest *ds;
-} walk;
-
-static cg_err on_dest(void *ud, size_t i, const char *sec, const char *name, cg_buf *why)
+static cg_err read_dest(const cg_config *ini, const char *sec, void *item, cg_buf *why)
 {
-	walk *w = ud;
-	(void)name;
-	return one_dest(w->ini, sec, &w->ds[i], why);
+	return one_dest(ini, sec, item, why);
 }
 
 cg_err cg_misp_dests_from_config(const cg_config *ini, cg_misp_dest **out, size_t *n, cg_buf *why)
@@ -140,22 +133,10 @@ cg_err cg_misp_dests_from_config(const cg_config *ini, cg_misp_dest **out, size_
 	    .name_max = CG_INTEL_NAME_MAX,
 	    .name_rule = "the name must be 1-64 letters, digits, '-', '_' or '.'",
 	};
-	*out = NULL;
-	*n = 0;
-	cg_misp_dest *ds = calloc(CG_MISP_MAX_DESTS, sizeof *ds);
-	if (!ds)
-		return CG_ENOMEM;
-	walk w = {ini, ds};
-	size_t nd = 0;
-	cg_err err = cg_config_each_section(ini, &rules, on_dest, &w, &nd, why);
-	if (err || nd == 0) {
-		explicit_bzero(ds, CG_MISP_MAX_DESTS * sizeof *ds);
-		free(ds);
-		return err;
-	}
-	*out = ds;
-	*n = nd;
-	return CG_OK;
+	void *items;
+	cg_err err = cg_config_read_sections(ini, &rules, sizeof **out, read_dest, &items, n, why);
+	*out = items;
+	return err;
 }
 
 /* ---- a run ------------------------------------------------------------ */

@@ -1,6 +1,7 @@
 /* Unit tests for core/config_sections: the [PREFIX.NAME] walk visits each
  * section once in file order, and refuses unknown keys, bad or empty
  * names and one section too many with the file and line. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -141,6 +142,53 @@ TEST(callback_error_stops_the_walk)
 	cg_buf_free(&why);
 }
 
+typedef struct item {
+	char url[16];
+} item;
+
+static cg_err read_item(const cg_config *ini, const char *sec, void *it, cg_buf *why)
+{
+	const char *url = cg_config_get(ini, sec, "url");
+	if (!url) {
+		cg_buf_reset(why);
+		cg_buf_printf(why, "[%s] needs url", sec);
+		return CG_EINVAL;
+	}
+	snprintf(((item *)it)->url, sizeof((item *)it)->url, "%s", url);
+	return CG_OK;
+}
+
+static cg_err read_all(const char *text, item **out, size_t *n, cg_buf *why)
+{
+	cg_config *c = NULL;
+	if (cg_config_parse(cg_slice_cstr(text), "t.ini", &c, NULL))
+		return CG_EIO;
+	void *items = NULL;
+	cg_err err = cg_config_read_sections(c, &rules, sizeof(item), read_item, &items, n, why);
+	*out = items;
+	cg_config_free(c);
+	return err;
+}
+
+TEST(read_into_an_array)
+{
+	cg_buf why;
+	cg_buf_init(&why, 512);
+	item *it = NULL;
+	size_t n = 9;
+	CHECK(read_all("[dest.b]\nurl=u1\n[dest.a]\nurl=u2\n", &it, &n, &why) == CG_OK && n == 2 &&
+	      it);
+	CHECK(it && strcmp(it[0].url, "u1") == 0 && strcmp(it[1].url, "u2") == 0);
+	free(it);
+	/* none: NULL and 0 */
+	CHECK(read_all("[other]\nurl=x\n", &it, &n, &why) == CG_OK && n == 0 && it == NULL);
+	/* an error: nothing returned, the reader's reason kept */
+	CHECK(read_all("[dest.a]\nurl=u\n[dest.b]\ninterval=1\n", &it, &n, &why) == CG_EINVAL &&
+	      n == 0 && it == NULL);
+	CHECK_STR(cg_buf_cstr(&why), "[dest.b] needs url");
+	cg_buf_free(&why);
+}
+
 int main(void)
 {
 	RUN(each_section_once_in_file_order);
@@ -149,5 +197,6 @@ int main(void)
 	RUN(duplicates_are_one_section);
 	RUN(too_many_sections);
 	RUN(callback_error_stops_the_walk);
+	RUN(read_into_an_array);
 	return test_done();
 }

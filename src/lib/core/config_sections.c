@@ -7,6 +7,7 @@
 #include "config_sections.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 static bool name_ok(const char *name, size_t max)
@@ -40,6 +41,40 @@ static bool seen_before(const cg_config *ini, size_t i, const char *sec)
 		if (strcmp(s, sec) == 0)
 			return true;
 	return false;
+}
+
+typedef struct reading {
+	const cg_config *ini;
+	cg_config_item_fn read;
+	char *items;
+	size_t size;
+} reading;
+
+static cg_err read_one(void *ud, size_t i, const char *sec, const char *name, cg_buf *why)
+{
+	reading *r = ud;
+	(void)name;
+	return r->read(r->ini, sec, r->items + i * r->size, why);
+}
+
+cg_err cg_config_read_sections(const cg_config *ini, const cg_config_sections *rules, size_t size,
+                               cg_config_item_fn read, void **items, size_t *n, cg_buf *why)
+{
+	*items = NULL;
+	*n = 0;
+	reading r = {ini, read, calloc(rules->max ? rules->max : 1, size), size};
+	if (!r.items)
+		return CG_ENOMEM;
+	size_t got = 0;
+	cg_err err = cg_config_each_section(ini, rules, read_one, &r, &got, why);
+	if (err || got == 0) {
+		explicit_bzero(r.items, rules->max * size);
+		free(r.items);
+		return err;
+	}
+	*items = r.items;
+	*n = got;
+	return CG_OK;
 }
 
 cg_err cg_config_each_section(const cg_config *ini, const cg_config_sections *r,

@@ -27,8 +27,8 @@ typedef struct cg_config_sections {
 	const char *prefix;      /* with its dot: "forward." */
 	const char *const *keys; /* the keys such a section may hold */
 	size_t nkeys;
-	size_t max;           /* sections at most */
-	size_t name_max;      /* bytes of NAME at most */
+	size_t max;            /* sections at most */
+	size_t name_max;       /* bytes of NAME at most */
 	const char *name_rule; /* the reason a bad NAME is refused with */
 } cg_config_sections;
 
@@ -43,5 +43,15 @@ typedef cg_err (*cg_config_section_fn)(void *ud, size_t i, const char *sec, cons
  * walk reaches it. *n (if given) is how many sections fn accepted. */
 cg_err cg_config_each_section(const cg_config *ini, const cg_config_sections *rules,
                               cg_config_section_fn fn, void *ud, size_t *n, cg_buf *why);
+
+/* The common case on top of the walk: every section read into an array
+ * of max items of size bytes (zeroed first), read(ini, sec, item, why)
+ * filling item i from section i. *items is malloc'd (NULL and *n = 0
+ * when there is no section), freed by the caller; on an error nothing is
+ * returned and the items read are wiped (explicit_bzero: they may hold
+ * secrets read from key files) and freed. */
+typedef cg_err (*cg_config_item_fn)(const cg_config *ini, const char *sec, void *item, cg_buf *why);
+cg_err cg_config_read_sections(const cg_config *ini, const cg_config_sections *rules, size_t size,
+                               cg_config_item_fn read, void **items, size_t *n, cg_buf *why);
 
 #endif

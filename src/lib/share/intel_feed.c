@@ -116,16 +116,9 @@ static cg_err one_feed(const cg_config *ini, const char *sec, cg_intel_feed *f, 
 	return err;
 }
 
-typedef struct walk {
-	const cg_config *ini;
-	cg_intel_feed *fs;
-} walk;
-
-static cg_err on_feed(void *ud, size_t i, const char *sec, const char *name, cg_buf *why)
+static cg_err read_feed(const cg_config *ini, const char *sec, void *item, cg_buf *why)
 {
-	walk *w = ud;
-	(void)name;
-	return one_feed(w->ini, sec, &w->fs[i], why);
+	return one_feed(ini, sec, item, why);
 }
 
 cg_err cg_intel_feeds_from_config(const cg_config *ini, cg_intel_feed **out, size_t *n, cg_buf *why)
@@ -138,22 +131,10 @@ cg_err cg_intel_feeds_from_config(const cg_config *ini, cg_intel_feed **out, siz
 	    .name_max = CG_INTEL_NAME_MAX,
 	    .name_rule = "the name must be 1-64 letters, digits, '-', '_' or '.'",
 	};
-	*out = NULL;
-	*n = 0;
-	cg_intel_feed *fs = calloc(CG_INTEL_MAX_FEEDS, sizeof *fs);
-	if (!fs)
-		return CG_ENOMEM;
-	walk w = {ini, fs};
-	size_t nf = 0;
-	cg_err err = cg_config_each_section(ini, &rules, on_feed, &w, &nf, why);
-	if (err || nf == 0) {
-		explicit_bzero(fs, CG_INTEL_MAX_FEEDS * sizeof *fs);
-		free(fs);
-		return err;
-	}
-	*out = fs;
-	*n = nf;
-	return CG_OK;
+	void *items;
+	cg_err err = cg_config_read_sections(ini, &rules, sizeof **out, read_feed, &items, n, why);
+	*out = items;
+	return err;
 }
 
 /* ---- HTTP ----------------------------------------------------------- */

@@ -191,25 +191,18 @@ static cg_err one_dest(const cg_config *ini, const char *section, cg_fwd_dest *d
 	return CG_OK;
 }
 
-typedef struct dest_walk {
-	const cg_config *ini;
-	cg_fwd_dest *ds;
-} dest_walk;
-
-static cg_err on_dest(void *ud, size_t i, const char *sec, const char *name, cg_buf *why)
+/* one_dest, its reason placed at the line of the key it names */
+static cg_err read_dest(const cg_config *ini, const char *sec, void *item, cg_buf *why)
 {
-	dest_walk *w = ud;
 	const char *bad;
 	cg_buf reason;
 	cg_buf_init(&reason, 256);
-	(void)name;
-	cg_err err = one_dest(w->ini, sec, &w->ds[i], &bad, &reason);
+	cg_err err = one_dest(ini, sec, item, &bad, &reason);
 	if (err) {
 		cg_buf_reset(why);
 		cg_buf_printf(
-		    why, "%s:%d: [%s]: %s", cg_config_name(w->ini),
-		    line_of(w->ini, sec,
-		            bad ? (cg_config_get(w->ini, sec, bad) ? bad : NULL) : NULL),
+		    why, "%s:%d: [%s]: %s", cg_config_name(ini),
+		    line_of(ini, sec, bad ? (cg_config_get(ini, sec, bad) ? bad : NULL) : NULL),
 		    sec, cg_buf_cstr(&reason));
 	}
 	cg_buf_free(&reason);
@@ -227,20 +220,10 @@ cg_err cg_fwd_dests_from_config(const cg_config *ini, cg_fwd_dest **out, size_t 
 	    .name_rule = "a destination needs a name of 1-48 letters, digits, '-', '_' or '.': "
 	                 "[forward.NAME]",
 	};
-	*out = NULL;
-	*n = 0;
-	dest_walk w = {ini, calloc(CG_FWD_MAX_DESTS, sizeof(cg_fwd_dest))};
-	if (!w.ds)
-		return CG_ENOMEM;
-	size_t nd = 0;
-	cg_err err = cg_config_each_section(ini, &rules, on_dest, &w, &nd, why);
-	if (err || nd == 0) {
-		free(w.ds);
-		return err;
-	}
-	*out = w.ds;
-	*n = nd;
-	return CG_OK;
+	void *items;
+	cg_err err = cg_config_read_sections(ini, &rules, sizeof **out, read_dest, &items, n, why);
+	*out = items;
+	return err;
 }
 
 bool cg_fwd_wants(const cg_fwd_dest *d, const json_t *event)
