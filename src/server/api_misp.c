@@ -108,10 +108,11 @@ void api_misp_destinations(cg_req *req, cg_resp *resp)
 		}
 		json_decref(runs);
 		json_array_append_new(
-		    items, json_pack("{s:s,s:o,s:I,s:s,s:i,s:I,s:o}", "name", d->name, "url",
-		                     json_string(d->url), "interval_s", (json_int_t)d->interval_s,
-		                     "tlp", cg_tlp_name(d->tlp), "distribution", d->distribution,
-		                     "sharing_group", (json_int_t)d->sharing_group, "last_run", run));
+		    items,
+		    json_pack("{s:s,s:o,s:I,s:s,s:i,s:I,s:o}", "name", d->name, "url",
+		              json_string(d->url), "interval_s", (json_int_t)d->interval_s, "tlp",
+		              cg_tlp_name(d->tlp), "distribution", d->distribution, "sharing_group",
+		              (json_int_t)d->sharing_group, "last_run", run));
 	}
 	cg_resp_json(resp, 200, json_pack("{s:o}", "items", items));
 }

@@ -28,11 +28,10 @@ static const colmap NATDELIV_COLS[] = {
 
 /* MISPDELIV_SELECT's columns, in order. */
 static const colmap MISPDELIV_COLS[] = {
-    {"id", CM_INT},          {"dest", CM_STR},       {"url", CM_STR},
-    {"since", CM_TIME},      {"until", CM_TIME},     {"until_ms", CM_INT},
-    {"at", CM_TIME},         {"ok", CM_BOOL},        {"http_status", CM_INT},
-    {"events", CM_INT},      {"attributes", CM_INT}, {"error", CM_STR},
-    {"from_seq", CM_INT},    {"to_seq", CM_INT},     {NULL, CM_STR},
+    {"id", CM_INT},          {"dest", CM_STR},     {"url", CM_STR},        {"since", CM_TIME},
+    {"until", CM_TIME},      {"until_ms", CM_INT}, {"at", CM_TIME},        {"ok", CM_BOOL},
+    {"http_status", CM_INT}, {"events", CM_INT},   {"attributes", CM_INT}, {"error", CM_STR},
+    {"from_seq", CM_INT},    {"to_seq", CM_INT},   {NULL, CM_STR},
 };
 
 #endif

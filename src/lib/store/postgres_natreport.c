@@ -57,8 +57,9 @@ static cg_err pg_deliv_list(cg_store_impl *st, const char *sql, const colmap *m,
 static cg_err pgn_list(cg_store_impl *st, const char *period, int64_t limit, json_t **items)
 {
 	return pg_deliv_list(st,
-	                     NATDELIV_SELECT " WHERE ($1::text IS NULL OR period=$1) AND ($2=0 OR ok=1)"
-	                                     " ORDER BY id DESC LIMIT $3",
+	                     NATDELIV_SELECT
+	                     " WHERE ($1::text IS NULL OR period=$1) AND ($2=0 OR ok=1)"
+	                     " ORDER BY id DESC LIMIT $3",
 	                     NATDELIV_COLS, period, false, limit, items);
 }
 
@@ -95,8 +96,9 @@ static cg_err pgm_list(cg_store_impl *st, const char *dest, bool ok_only, int64_
                        json_t **items)
 {
 	return pg_deliv_list(st,
-	                     MISPDELIV_SELECT " WHERE ($1::text IS NULL OR dest=$1) AND ($2=0 OR ok=1)"
-	                                      " ORDER BY id DESC LIMIT $3",
+	                     MISPDELIV_SELECT
+	                     " WHERE ($1::text IS NULL OR dest=$1) AND ($2=0 OR ok=1)"
+	                     " ORDER BY id DESC LIMIT $3",
 	                     MISPDELIV_COLS, dest, ok_only, limit, items);
 }
 
