@@ -270,8 +270,9 @@ static cg_err pgs_etoken_revoke(cg_store_impl *st, const cg_scope *scope, int64_
 	/* nothing changed: say why */
 	p_int(&p, id);
 	p_int(&p, scope->agency_id);
-	err = pgs_q(st, "SELECT agency_id FROM enroll_tokens WHERE id=$1 AND ($2=0 OR agency_id=$2)",
-	            &p, &r);
+	err =
+	    pgs_q(st, "SELECT agency_id FROM enroll_tokens WHERE id=$1 AND ($2=0 OR agency_id=$2)",
+	          &p, &r);
 	if (err)
 		return err;
 	if (PQntuples(r) == 0)

@@ -277,45 +277,47 @@ static cg_err sqs_etoken_consume(cg_store_impl *st, const uint8_t hash[32], int6
 	return err;
 }
 
-/* The row's agency, in scope; CG_ECONFLICT when revoked before. */
+/* The agency of the row sql finds for ?1 id, ?2 the scope's agency (and
+ * ?3 now, ?4 by when it changes one): CG_ENOTFOUND when none. */
+static cg_err etoken_agency(conn *c, const char *sql, int64_t id, int64_t scope_agency,
+                            int64_t now_ms, const char *by, int64_t *agency_id)
+{
+	cg_err err = CG_OK;
+	sqlite3_stmt *s = st_prep(c, sql, &err);
+	if (!s)
+		return err;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, scope_agency);
+	if (sqlite3_bind_parameter_count(s) >= 4) {
+		sqlite3_bind_int64(s, 3, now_ms);
+		bind_str(s, 4, by);
+	}
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*agency_id = sqlite3_column_int64(s, 0);
+	else
+		err = rc == SQLITE_DONE ? CG_ENOTFOUND
+		                        : db_err(c->db, sqlite3_extended_errcode(c->db));
+	sqlite3_finalize(s);
+	return err;
+}
+
+/* One conditional UPDATE (the writer runs one at a time): revoked once;
+ * when it changed nothing, the row in scope says why. */
 static cg_err sqs_etoken_revoke(cg_store_impl *st, const cg_scope *scope, int64_t id,
                                 const char *by, int64_t now_ms, int64_t *agency_id)
 {
 	conn *c = writer_get(st);
-	cg_err err = begin(c);
-	sqlite3_stmt *s =
-	    err ? NULL
-	        : st_prep(c,
-	                  "SELECT agency_id,revoked_at IS NOT NULL FROM enroll_tokens"
-	                  " WHERE id=?1 AND (?2=0 OR agency_id=?2)",
-	                  &err);
-	if (s) {
-		sqlite3_bind_int64(s, 1, id);
-		sqlite3_bind_int64(s, 2, scope->agency_id);
-		int rc = sqlite3_step(s);
-		if (rc == SQLITE_ROW) {
-			*agency_id = sqlite3_column_int64(s, 0);
-			if (sqlite3_column_int64(s, 1) != 0)
-				err = CG_ECONFLICT;
-		} else
-			err = rc == SQLITE_DONE ? CG_ENOTFOUND
-			                        : db_err(c->db, sqlite3_extended_errcode(c->db));
-		sqlite3_finalize(s);
-	}
-	s = err ? NULL
-	        : st_prep(c,
-	                  "UPDATE enroll_tokens SET revoked_at=?,revoked_by=?"
-	                  " WHERE id=? AND revoked_at IS NULL",
-	                  &err);
-	if (s) {
-		sqlite3_bind_int64(s, 1, now_ms);
-		bind_str(s, 2, by);
-		sqlite3_bind_int64(s, 3, id);
-		err = st_done(c, s);
-		if (!err && sqlite3_changes(c->db) != 1)
-			err = CG_ECONFLICT;
-	}
-	err = finish(c, err);
+	cg_err err = etoken_agency(c,
+	                           "UPDATE enroll_tokens SET revoked_at=?3,revoked_by=?4"
+	                           " WHERE id=?1 AND (?2=0 OR agency_id=?2) AND revoked_at IS NULL"
+	                           " RETURNING agency_id",
+	                           id, scope->agency_id, now_ms, by, agency_id);
+	if (err == CG_ENOTFOUND &&
+	    etoken_agency(
+	        c, "SELECT agency_id FROM enroll_tokens WHERE id=?1 AND (?2=0 OR agency_id=?2)", id,
+	        scope->agency_id, 0, NULL, agency_id) == CG_OK)
+		err = CG_ECONFLICT; /* revoked before */
 	writer_put(st);
 	return err;
 }
