@@ -289,26 +289,40 @@ t.ok(wrong.get("sent") == 0 and wrong.get("last_seq") == 0,
      "TLS: nothing is sent to it and its backlog is kept", wrong)
 
 # --- the receiver killed mid-stream, then back ---
-def when_sent(name, above):
-    """Returns once the destination's cursor passed `above` (polled often:
-    forwarding a batch takes a fraction of a second)."""
-    end = time.time() + 60
-    while time.time() < end and cursor_of(name).get("last_seq", 0) <= above:
-        time.sleep(0.005)
+# "Mid-stream" is made, not caught by timing: one batch is forwarded whole,
+# then the receivers are paused (SIGSTOP) and the rest posted. A paused
+# receiver's kernel still acknowledges what fits in its socket buffer,
+# then nothing: the cursor stops between the first batch and the end
+# whatever the machine's speed (the rest is ~12 MB, more than any loopback
+# receive buffer holds).
+PAD = "x" * 150  # so the paused part (~12 MB) cannot all be buffered
 
 
-N1 = 40000
-post([S.event(f"a-{i}", summary=f"batch a {i}") for i in range(N1)])
-when_sent("tcp", 4)
+def pause(*rs, sig=signal.SIGSTOP):
+    for r in rs:
+        r.proc.send_signal(sig)
+
+
+def cursor_at(name, seq, timeout=120):
+    return wait_for(lambda: cursor_of(name).get("last_seq", 0) >= seq, timeout)
+
+
+N1a, N1 = 10000, 40000
+post([S.event(f"a-{i}", summary=f"batch a {i} {PAD}") for i in range(N1a)])
+t.ok(cursor_at("tcp", 4 + N1a) and cursor_at("tls", 4 + N1a),
+     "the first batch is forwarded whole to both receivers")
+pause(plain, tls)
+post([S.event(f"a-{i}", summary=f"batch a {i} {PAD}") for i in range(N1a, N1)])
+time.sleep(2)  # the forwarder fills what the paused receivers' buffers take
 plain.stop(signal.SIGKILL)
 tls.stop(signal.SIGKILL)
-time.sleep(3)
+time.sleep(1)
 # what the receivers' TCP had acknowledged when they died: syslog can
 # promise nothing beyond it (rsyslog may have held some of it unwritten)
 down = cursor_of("tcp")
 acked_a = down.get("last_seq", 0)
 acked_tls = cursor_of("tls").get("last_seq", 0)
-t.ok(4 < acked_a < 4 + N1, f"the receivers were killed mid-stream (cursor {acked_a})", down)
+t.ok(4 + N1a <= acked_a < 4 + N1, f"the receivers were killed mid-stream (cursor {acked_a})", down)
 t.ok(down.get("last_error") and down.get("backlog", 0) > 0,
      "the backlog and the last error are shown while the receiver is down", down)
 plain.start()
@@ -338,11 +352,18 @@ for name, r, f in (("tcp", plain, "tcp.log"), ("tls", tls, "tls.log")):
          f" sent again ({len(twice)})", twice[:20])
 
 # --- canhgac killed -9 mid-stream, then back ---
-N2 = 40000
-post([S.event(f"b-{i}", summary=f"batch b {i}") for i in range(N2)])
-when_sent("tcp", total)
+# made the same way: one batch whole, the receivers paused, the rest
+# posted, canhgac killed while it waits for acknowledgements; then the
+# receivers resumed and left to write all they had taken before the kill,
+# so any line after that point is something sent again after the restart
+N2a, N2 = 10000, 40000
+post([S.event(f"b-{i}", summary=f"batch b {i} {PAD}") for i in range(N2a)])
+t.ok(cursor_at("tcp", total + N2a) and cursor_at("tls", total + N2a),
+     "the first batch of the second stream is forwarded whole")
+pause(plain, tls)
+post([S.event(f"b-{i}", summary=f"batch b {i} {PAD}") for i in range(N2a, N2)])
+time.sleep(2)
 srv.stop(signal.SIGKILL)
-
 
 def cursors():
     """The cursors as the store kept them (read with the store's own client)."""
@@ -360,8 +381,24 @@ def cursors():
 
 
 at_kill = cursors()
+pause(plain, tls, sig=signal.SIGCONT)
+
+
+def settled(files, quiet=1.5, timeout=60):
+    """Waits until the receivers' files stop growing."""
+    end, last, since = time.time() + timeout, None, time.time()
+    while time.time() < end:
+        now = [os.path.getsize(f) if os.path.exists(f) else 0 for f in files]
+        if now != last:
+            last, since = now, time.time()
+        elif time.time() - since >= quiet:
+            return
+        time.sleep(0.1)
+
+
+settled([os.path.join(plain.dir, "tcp.log"), os.path.join(tls.dir, "tls.log")])
 lines_at_kill = {"tcp": len(plain.lines("tcp.log")), "tls": len(tls.lines("tls.log"))}
-t.ok(4 + N1 < at_kill.get("tcp", 0) < 4 + N1 + N2,
+t.ok(4 + N1 + N2a <= at_kill.get("tcp", 0) < 4 + N1 + N2,
      f"canhgac was killed mid-stream (tcp cursor {at_kill.get('tcp')})", at_kill)
 srv.start()
 total += N2
