@@ -361,6 +361,12 @@
 #define CG_MW_CLAMFILTER_MAX_ANCHORS 65536u
 #define CG_MW_CLAMFILTER_ANCHOR_LEN 32u
 #define CG_MW_CLAMFILTER_MAX_SIZES 1000000u
+/* Its HTML part (malware/clamhtml.h): signature anchors it keeps (more
+ * turn it off), and the longest stretch without white space it lets go
+ * (htmlnorm cuts a tag value at 1024 bytes; two stretches, entities at
+ * most doubling, stay under that). */
+#define CG_MW_CLAMHTML_MAX_ANCHORS 256u
+#define CG_MW_CLAMHTML_MAX_STRETCH 250u
 /* Address space of the agent's scan child when a bundle brings ClamAV
  * databases (the official ones take about 1.5 GB once compiled). */
 #define CG_AGENT_CLAMAV_MEMORY (6ull * 1024ull * 1024ull * 1024ull)
