@@ -29,6 +29,7 @@ Wine boots inherit the standard handles of the program that booted the
 prefix: a pipe this script reads would never reach its end. The
 wineserver (and so the service) is ended at the end. argv: the TAP number
 and failure count of test_msi.sh so far. TAP."""
+import fcntl
 import json
 import os
 import re
@@ -134,6 +135,12 @@ def readlog(p):
         return ""
 
 
+# One run at a time in the prefix: two work trees running their suites
+# at once would install, stop and remove each other's service (seen: a
+# clean stop in the middle of the other run's checks). Held to the end.
+os.makedirs(os.path.dirname(PREFIX.rstrip("/")), exist_ok=True)
+prefix_lock = open(PREFIX.rstrip("/") + ".test.lock", "w")
+fcntl.flock(prefix_lock, fcntl.LOCK_EX)
 tmp = tempfile.mkdtemp(prefix="canhgac-msiwine.")
 W = z(MSI)
 srv = None
