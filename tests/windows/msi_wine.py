@@ -54,6 +54,7 @@ env = dict(os.environ, CANHGAC_WINEPREFIX=PREFIX, WINEPREFIX=PREFIX)
 PF = os.path.join(PREFIX, "drive_c", "Program Files", "canhgac")
 DATA = os.path.join(PREFIX, "drive_c", "ProgramData", "canhgac", "agent")
 SVC_KEY = r"HKLM\System\CurrentControlSet\Services\canhgac-agent"
+UNINSTALL = r"HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall"
 
 t = Tap()
 t.n, t.failed = int(sys.argv[1]), int(sys.argv[2])
@@ -110,6 +111,19 @@ def service_pids():
     return pids
 
 
+def installed_products():
+    """The ProductCodes of every installed "canhgac agent" (the Uninstall
+    key's subkeys)."""
+    rc, out = wine("reg", "query", UNINSTALL, "/s", timeout=120)
+    codes, key = [], None
+    for line in out.splitlines():
+        if line.startswith("HKEY_"):
+            key = line.rsplit("\\", 1)[-1].strip()
+        elif key and re.match(r"\s+DisplayName\s+REG_SZ\s+canhgac agent\s*$", line):
+            codes.append(key)
+    return [c for c in codes if re.fullmatch(r"\{[0-9A-Fa-f-]{36}\}", c)]
+
+
 def svc_log():
     try:
         with open(os.path.join(DATA, "agent.log"), encoding="utf-8", errors="replace") as f:
@@ -152,8 +166,13 @@ try:
     with open(os.path.join(tmp, "wineboot.log"), "wb") as bl:
         subprocess.run([WINE, "wineboot"], env=env, stdout=bl, stderr=subprocess.STDOUT,
                        timeout=600)
-    # a leftover of an interrupted run: uninstalled, its data gone
+    # a leftover of an interrupted run: uninstalled, its data gone. Every
+    # "canhgac agent" product, not only this MSI's: each build has its own
+    # ProductCode, and an older one left installed keeps the shared
+    # component (the exe, the service) through this one's uninstall.
     wine("msiexec", "/x", W, "/qn")
+    for code in installed_products():
+        wine("msiexec", "/x", code, "/qn")
     shutil.rmtree(os.path.dirname(DATA), ignore_errors=True)
     shutil.rmtree(PF, ignore_errors=True)  # left by an uninstall of a running service
 
