@@ -11,14 +11,24 @@
  *                             same through its ServiceInstall table
  *   agent service uninstall   stop and remove it
  *
- * It runs the same agent loop (agent/agent.c) as `agent run`.
+ * It runs the same agent loop (agent/agent.c) as `agent run`. A service
+ * has no standard error, so under the SCM the log goes to DATA\agent.log
+ * (C:\ProgramData\canhgac\agent\agent.log from the MSI), JSON lines
+ * with their time, at least the info level, kept under
+ * CG_MAX_SERVICE_LOG (then agent.log.1); start, stop and errors also go
+ * to the Application event log.
  */
+#include <windows.h>
+
 #include <stdio.h>
 #include <string.h>
 
 #include "agent/agent.h"
 #include "cli.h"
+#include "core/limits.h"
+#include "core/log.h"
 #include "platform/service.h"
+#include "version.h"
 
 enum { O_CONFIG = 1 };
 
@@ -43,6 +53,18 @@ static int on_opt(void *ctx, int id, const char *value)
 static cg_err run_agent(void *ctx, volatile int *stop, cg_buf *why)
 {
 	svc_opts *o = ctx;
+	/* under the SCM now (from a console the dispatcher refuses first, on
+	 * standard error) */
+	char logp[4096];
+	snprintf(logp, sizeof logp, "%s/agent.log", o->data_dir);
+	if (cg_log_threshold() < CG_LOG_INFO)
+		cg_log_set_threshold(CG_LOG_INFO);
+	cg_log_set_json(true);
+	if (cg_log_to_file(logp, CG_MAX_SERVICE_LOG) != CG_OK)
+		cg_service_log(CG_SERVICE_NAME, CG_SVC_LOG_WARNING,
+		               "cannot open the service log file: no log but this one");
+	cg_info("service: %s %s started (pid %lu, data %s)", CG_SERVICE_NAME, CG_VERSION,
+	        (unsigned long)GetCurrentProcessId(), o->data_dir);
 	cg_agent_run_opts ro = {.data_dir = o->data_dir, .config = o->config, .stop = stop};
 	return cg_agent_run(&ro, why);
 }

@@ -292,6 +292,13 @@
  * (platform/sandbox_win.c): the data directory and up to
  * CG_MAX_AGENT_SCAN_QUEUE paths of up to PATH_MAX bytes, JSON-escaped. */
 #define CG_MAX_SANDBOX_REQUEST (CG_MAX_AGENT_SCAN_QUEUE * 4096 * 2 + 65536)
+/* The agent service's log file (core/log.h cg_log_to_file; Windows: a
+ * service has no standard error): renamed to .1 when it would pass this,
+ * so at most twice this is kept. Its stop (platform/service_win.c): the
+ * agent is given this long to stop cleanly after the SCM asks before the
+ * process reports STOPPED and exits (its spool survives a kill). */
+#define CG_MAX_SERVICE_LOG (1u * 1024u * 1024u)
+#define CG_SERVICE_STOP_GRACE_MS 10000
 /* Findings of scheduled scans remembered (DATA/scans.json) so each is
  * reported once, not at every run. */
 #define CG_MAX_AGENT_REPORTED 100000

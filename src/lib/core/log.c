@@ -1,12 +1,17 @@
 /*
  * log.c - see log.h. Each line is formatted into a bounded buffer and
  * written with a single write(2) so lines from threads never interleave.
+ * The file sink (cg_log_to_file) takes a mutex around its size check,
+ * rotation and write: a rename must not race another thread's line.
  */
 #include "log.h"
 
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -21,6 +26,69 @@ static _Atomic int log_threshold = CG_LOG_WARN;
 static _Atomic bool log_json;
 /* the request the calling thread works for ("" none) */
 static _Thread_local char log_request[65];
+
+/* the file sink: path, its descriptor (-1: standard error), its size */
+static struct {
+	pthread_mutex_t mu;
+	char path[4096];
+	int fd;
+	size_t size, max;
+} log_file = { .mu = PTHREAD_MUTEX_INITIALIZER, .fd = -1 };
+
+static int open_log(const char *path, size_t *size)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	struct stat st;
+	*size = fd >= 0 && fstat(fd, &st) == 0 ? (size_t)st.st_size : 0;
+	return fd;
+}
+
+cg_err cg_log_to_file(const char *path, size_t max_bytes)
+{
+	size_t size;
+	if (strlen(path) >= sizeof log_file.path)
+		return CG_EINVAL;
+	int fd = open_log(path, &size);
+	if (fd < 0)
+		return CG_EIO; /* the sink in use, if any, stays */
+	pthread_mutex_lock(&log_file.mu);
+	if (log_file.fd >= 0)
+		close(log_file.fd);
+	snprintf(log_file.path, sizeof log_file.path, "%s", path);
+	log_file.fd = fd;
+	log_file.size = size;
+	log_file.max = max_bytes;
+	pthread_mutex_unlock(&log_file.mu);
+	return CG_OK;
+}
+
+/* Keeps the file under its bound: PATH -> PATH.1, a new PATH. A failed
+ * rotation keeps writing where it can (a full log beats a silent one). */
+static void rotate_log(size_t need)
+{
+	if (log_file.size + need <= log_file.max)
+		return;
+	char old[sizeof log_file.path + 2];
+	snprintf(old, sizeof old, "%s.1", log_file.path);
+	close(log_file.fd);
+	remove(old); /* Windows' rename does not replace */
+	rename(log_file.path, old);
+	log_file.fd = open_log(log_file.path, &log_file.size);
+}
+
+static void write_line(const char *p, size_t len)
+{
+	if (log_file.max == 0) {
+		ssize_t w = write(STDERR_FILENO, p, len);
+		(void)w; /* nowhere left to report a failed diagnostic */
+		return;
+	}
+	pthread_mutex_lock(&log_file.mu);
+	rotate_log(len);
+	if (log_file.fd >= 0 && write(log_file.fd, p, len) == (ssize_t)len)
+		log_file.size += len;
+	pthread_mutex_unlock(&log_file.mu);
+}
 
 static const char *const level_names[] = { "error", "warning", "info",
 					    "debug" };
@@ -99,8 +167,7 @@ static void vlog(cg_log_level level, const cg_log_field *f, size_t n, const char
 		}
 		cg_buf_putc(&line, '\n');
 	}
-	ssize_t w = write(STDERR_FILENO, line.ptr, line.len);
-	(void)w; /* nowhere left to report a failed diagnostic */
+	write_line(line.ptr, line.len);
 	cg_buf_free(&msg);
 	cg_buf_free(&line);
 }

@@ -14,12 +14,20 @@
  * " key=value" after the text.
  * Not thread-safe to configure; safe to call from threads (one write per
  * line).
+ *
+ * A process with no standard error (the agent as a Windows service) sends
+ * the lines to a file instead (cg_log_to_file): appended, one write per
+ * line; a line that would take the file past max_bytes first renames it
+ * to PATH.1 (dropping the older one) and starts a new one, so the log
+ * never holds more than twice max_bytes.
  */
 #ifndef CG_LOG_H
 #define CG_LOG_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "error.h"
 
 typedef enum cg_log_level {
 	CG_LOG_ERROR = 0,
@@ -34,6 +42,10 @@ void cg_log_set_threshold(cg_log_level threshold);
 cg_log_level cg_log_threshold(void);
 /* Switches between the two forms; safe while other threads log. */
 void cg_log_set_json(bool json);
+/* Lines from now on go to path (created if needed) instead of standard
+ * error; CG_EIO when it cannot be opened (the lines keep going where
+ * they went). */
+cg_err cg_log_to_file(const char *path, size_t max_bytes);
 void cg_log(cg_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

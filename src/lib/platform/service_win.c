@@ -5,8 +5,16 @@
  * ours, and a process runs one service here, so the running service's
  * state is one static struct. The task runs on the ServiceMain thread; the
  * control handler (on the dispatcher thread) only sets the stop flag and
- * reports STOP_PENDING, so nothing of the task is touched from two
- * threads but that flag.
+ * an event and reports STOP_PENDING, so nothing of the task is touched
+ * from two threads but that flag.
+ *
+ * A stop is honoured within a bound whatever the task is doing: a
+ * watchdog thread waits for the stop event, then gives the task
+ * CG_SERVICE_STOP_GRACE_MS to return; past that it logs the overrun,
+ * reports STOPPED and ends the process (the agent's spool and state are
+ * crash-safe: the next start carries on). A service that says
+ * STOP_PENDING forever keeps an uninstall or an upgrade from replacing
+ * its program.
  */
 #include "platform/service.h"
 
@@ -16,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/limits.h"
+#include "core/log.h"
 #include "platform/wtext.h"
 
 static struct {
@@ -26,6 +36,7 @@ static struct {
 	cg_buf *why;
 	cg_err result;
 	volatile int stop;
+	HANDLE stop_event, done_event; /* set by the handler; by the task's end */
 	SERVICE_STATUS_HANDLE h;
 	SERVICE_STATUS st;
 } svc;
@@ -71,7 +82,9 @@ static DWORD WINAPI on_control(DWORD ctl, DWORD type, LPVOID data, LPVOID ctx)
 	case SERVICE_CONTROL_STOP:
 	case SERVICE_CONTROL_SHUTDOWN:
 		svc.stop = 1;
-		report(SERVICE_STOP_PENDING, NO_ERROR, 0, 30000);
+		report(SERVICE_STOP_PENDING, NO_ERROR, 0, CG_SERVICE_STOP_GRACE_MS + 5000);
+		cg_info("service: %s requested", ctl == SERVICE_CONTROL_STOP ? "stop" : "shutdown");
+		SetEvent(svc.stop_event);
 		return NO_ERROR;
 	case SERVICE_CONTROL_INTERROGATE:
 		return NO_ERROR;
@@ -81,6 +94,24 @@ static DWORD WINAPI on_control(DWORD ctl, DWORD type, LPVOID data, LPVOID ctx)
 }
 
 static void own_failure_actions(void);
+
+/* The watchdog (above): the process ends if the task overstays a stop. */
+static DWORD WINAPI watchdog(LPVOID arg)
+{
+	(void)arg;
+	HANDLE both[2] = {svc.done_event, svc.stop_event};
+	if (WaitForMultipleObjects(2, both, FALSE, INFINITE) != WAIT_OBJECT_0 + 1)
+		return 0; /* the task ended first */
+	if (WaitForSingleObject(svc.done_event, CG_SERVICE_STOP_GRACE_MS) == WAIT_OBJECT_0)
+		return 0;
+	cg_error("service: the agent did not stop within %d ms of the request: ending the "
+	         "process (its spool is kept)",
+	         CG_SERVICE_STOP_GRACE_MS);
+	cg_service_log(svc.name8, CG_SVC_LOG_WARNING, "service stop overran: process ended");
+	report(SERVICE_STOPPED, NO_ERROR, 0, 0);
+	ExitProcess(0);
+	return 0;
+}
 
 static void WINAPI service_main(DWORD argc, LPWSTR *argv)
 {
@@ -94,10 +125,26 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
 		return;
 	}
 	report(SERVICE_START_PENDING, NO_ERROR, 0, 10000);
+	svc.stop_event = CreateEventW(NULL, TRUE, FALSE, NULL);
+	svc.done_event = CreateEventW(NULL, TRUE, FALSE, NULL);
+	HANDLE wd = svc.stop_event && svc.done_event
+	                ? CreateThread(NULL, 0, watchdog, NULL, 0, NULL)
+	                : NULL;
+	if (!wd)
+		cg_warn("service: no stop watchdog (error %lu): a stop waits for the agent",
+		        (unsigned long)GetLastError());
 	report(SERVICE_RUNNING, NO_ERROR, 0, 0);
 	own_failure_actions();
 	cg_service_log(svc.name8, CG_SVC_LOG_INFO, "service started");
 	svc.result = svc.task(svc.ctx, &svc.stop, svc.why);
+	if (svc.done_event)
+		SetEvent(svc.done_event);
+	if (wd) {
+		WaitForSingleObject(wd, INFINITE);
+		CloseHandle(wd);
+	}
+	cg_info("service: %s stopped%s%s", svc.name8, svc.result ? ": " : "",
+	        svc.result ? (svc.why->len ? cg_buf_cstr(svc.why) : cg_strerror(svc.result)) : "");
 	if (svc.result) {
 		char msg[4200];
 		snprintf(msg, sizeof msg, "service stopped on an error: %s",
