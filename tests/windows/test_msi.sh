@@ -3,15 +3,18 @@
 # tables read back with msiinfo (the file under Program Files\canhgac, the
 # service canhgac-agent with automatic start and its command line, started
 # at install and removed at uninstall, the Enroll custom action with the
-# SERVER/TOKEN/PIN properties, the launch condition, the secure
-# properties); then, under Wine's msiexec (in a Wine prefix of its own,
+# SERVER/TOKEN/PIN/BUNDLEKEY properties, the launch condition, the secure
+# and hidden properties, every rules/malware file); then, under Wine's msiexec (in a Wine prefix of its own,
 # msi_wine.py), that same MSI: a TOKEN without
 # SERVER/PIN refused with nothing installed; an enrolment that fails
 # (unreachable server) rolls the whole install back; against a real
 # `canhgac serve` on 127.0.0.1 the Enroll action enrols, the service
 # manager runs `agent service`, which heartbeats and reports a page
 # planted in the policy's web root; `net stop` stops it cleanly;
-# uninstall removes program and service and keeps the agent's data. TAP.
+# uninstall removes program and service and keeps the agent's data; the
+# shipped rules are installed under Program Files\canhgac\rules and used by
+# the installed program with the source tree out of reach, and BUNDLEKEY
+# becomes the agent's bundle key (a signed bundle installed). TAP.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 MSI=$ROOT/build-win/canhgac-agent.msi
