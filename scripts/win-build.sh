@@ -35,10 +35,13 @@ msi() { # OUTPUT, relative to ROOT or absolute
 	local ver
 	# wixl wants the file relative to the working directory (ROOT)
 	ver=$(sed -n "s/^ *version : '\([0-9][0-9.]*\)'.*/\1/p" meson.build | head -1)
+	# rules\ beside the exe (rules/malware, copied below): a fragment
+	# generated from the files, one component each
+	python3 scripts/win-rules-wxs.py "${OUT#"$ROOT"/}/rules" "$OUT/rules.wxs"
 	wixl -a x64 -D Version="$ver" -D Exe="${OUT#"$ROOT"/}/canhgac.exe" \
-		-o "$1.tmp" win/canhgac-agent.wxs 2>"$OUT/wixl.log" ||
+		-o "$1.tmp" win/canhgac-agent.wxs "$OUT/rules.wxs" 2>"$OUT/wixl.log" ||
 		{ cat "$OUT/wixl.log" >&2; return 1; }
-	msibuild "$1.tmp" -q "UPDATE \`Property\` SET \`Value\` = 'WIX_DOWNGRADE_DETECTED;WIX_UPGRADE_DETECTED;SERVER;PIN;TOKEN' WHERE \`Property\` = 'SecureCustomProperties'"
+	msibuild "$1.tmp" -q "UPDATE \`Property\` SET \`Value\` = 'WIX_DOWNGRADE_DETECTED;WIX_UPGRADE_DETECTED;SERVER;PIN;TOKEN;BUNDLEKEY' WHERE \`Property\` = 'SecureCustomProperties'"
 	mv "$1.tmp" "$1"
 }
 if [ $want_wine = 1 ]; then scripts/win-deps.sh --wine --msi; else scripts/win-deps.sh --msi; fi
@@ -71,12 +74,26 @@ if ! cmp -s "$tmp" "$cross"; then
 else
 	rm -f "$tmp"
 fi
-if [ ! -f "$OUT/meson/build.ninja" ]; then
-	meson setup "$OUT/meson" --cross-file "$cross" -Dbuildtype=debugoptimized >"$OUT/setup.log" 2>&1 ||
+# source_rules=false: canhgac.exe is the release (the MSI ships it) and
+# finds its rules in rules\ beside itself, never under this machine's
+# source path (src/lib/core/rulesdir.h). A build dir configured before
+# that is reconfigured.
+if [ -f "$OUT/meson/build.ninja" ] &&
+	! grep -q '"name": "source_rules", "value": false' "$OUT/meson/meson-info/intro-buildoptions.json" 2>/dev/null; then
+	meson configure "$OUT/meson" -Dsource_rules=false >"$OUT/setup.log" 2>&1 ||
 		{ tail -30 "$OUT/setup.log" >&2; exit 1; }
+fi
+if [ ! -f "$OUT/meson/build.ninja" ]; then
+	meson setup "$OUT/meson" --cross-file "$cross" -Dbuildtype=debugoptimized -Dsource_rules=false \
+		>"$OUT/setup.log" 2>&1 || { tail -30 "$OUT/setup.log" >&2; exit 1; }
 fi
 ninja -C "$OUT/meson" >&2
 cp -p "$OUT/meson/win/canhgac.exe" "$OUT/canhgac.exe"
+# build-win/ laid out as the install folder: the shipped rules the Windows
+# agent reads (its one area, malware) beside the exe, where it looks
+rm -rf "$OUT/rules"
+mkdir -p "$OUT/rules"
+cp -R rules/malware "$OUT/rules/malware"
 echo "win-build: $OUT/canhgac.exe" >&2
 
 msi "$OUT/canhgac-agent.msi"

@@ -12,20 +12,32 @@
 
 #include "agent/agent.h"
 #include "agent/spool.h"
+#include "bundle/bundle.h"
 #include "cli.h"
 #include "core/fileio.h"
+#include "core/hex.h"
 #include "core/json.h"
 #include "core/msg.h"
 #include "platform/proc.h"
 
 typedef struct agent_opts {
 	const cg_cli *cli;
-	const char *server, *token, *pin, *ca, *bundle_key, *config;
+	const char *server, *token, *pin, *ca, *bundle_key, *bundle_key_text, *config;
 	bool once;
 	long long run_for;
 } agent_opts;
 
-enum { O_SERVER = 1, O_TOKEN, O_PIN, O_CA, O_ONCE, O_RUN_FOR, O_BUNDLE_KEY, O_CONFIG };
+enum {
+	O_SERVER = 1,
+	O_TOKEN,
+	O_PIN,
+	O_CA,
+	O_ONCE,
+	O_RUN_FOR,
+	O_BUNDLE_KEY,
+	O_CONFIG,
+	O_BUNDLE_KEY_TEXT
+};
 
 static int on_opt(void *ctx, int id, const char *val)
 {
@@ -45,6 +57,9 @@ static int on_opt(void *ctx, int id, const char *val)
 		break;
 	case O_BUNDLE_KEY:
 		o->bundle_key = val;
+		break;
+	case O_BUNDLE_KEY_TEXT:
+		o->bundle_key_text = val;
 		break;
 	case O_CONFIG:
 		o->config = val;
@@ -71,6 +86,7 @@ static const cg_opt enroll_opts[] = {
 	{ "pin", 0, true, O_PIN },
 	{ "ca", 0, true, O_CA },
 	{ "bundle-key", 0, true, O_BUNDLE_KEY },
+	{ "bundle-key-text", 0, true, O_BUNDLE_KEY_TEXT },
 	{ NULL, 0, false, 0 },
 };
 
@@ -94,6 +110,34 @@ static cg_err install_bundle_key(const char *data_dir, const char *file, cg_buf 
 	return err;
 }
 
+/* The same key given as text on the command line (the Windows MSI's
+ * BUNDLEKEY property: an installer passes properties, not files): the key
+ * file's line "canhgac-ed25519-public HEX" or the 64 hex digits alone,
+ * spaces around ignored. Written as the key file install_bundle_key
+ * writes. Empty means no key: the MSI passes the property whether it was
+ * set or not. */
+static cg_err install_bundle_key_text(const char *data_dir, const char *text, cg_buf *why)
+{
+	cg_slice s = cg_slice_trim(cg_slice_cstr(text));
+	cg_slice tag = CG_SLICE(CG_ED25519_PUBLIC_TAG " ");
+	if (cg_slice_starts_with(s, tag))
+		s = cg_slice_trim(cg_slice_from(s.ptr + tag.len, s.len - tag.len));
+	unsigned char key[32];
+	if (s.len != 2 * sizeof key || !cg_hex_decode(s, key, sizeof key)) {
+		cg_buf_printf(why,
+		              "--bundle-key-text: not a public key from 'canhgac bundle keygen' "
+		              "(want \"%s\" and 64 hex digits)",
+		              CG_ED25519_PUBLIC_TAG);
+		return CG_EPARSE;
+	}
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/bundle-key.pub", data_dir);
+	cg_err err = cg_mkdir_p(data_dir, 0700, why);
+	if (!err)
+		err = cg_keyfile_write(path, CG_ED25519_PUBLIC_TAG, key, sizeof key, 0644, why);
+	return err;
+}
+
 int cmd_agent_enroll(cg_cli *cli)
 {
 	agent_opts o = { .cli = cli };
@@ -112,8 +156,12 @@ int cmd_agent_enroll(cg_cli *cli)
 	cg_buf_init(&why, 4096);
 	cg_err err = CG_OK;
 	/* the key first: a bad key file must not spend the one-time token */
+	if (o.bundle_key && o.bundle_key_text && *o.bundle_key_text)
+		return cg_cli_usage_error(cli, "--bundle-key and --bundle-key-text: one key, not two");
 	if (o.bundle_key)
 		err = install_bundle_key(cli->data_dir, o.bundle_key, &why);
+	else if (o.bundle_key_text && *o.bundle_key_text)
+		err = install_bundle_key_text(cli->data_dir, o.bundle_key_text, &why);
 	if (!err)
 		err = cg_agent_enroll(cli->data_dir, o.server, o.token, o.pin, o.ca, &c, &why);
 	if (err) {

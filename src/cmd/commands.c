@@ -63,13 +63,14 @@ int cmd_web_check(cg_cli *cli);
 const cg_command cg_commands[] = {
 	{ "agent enroll", cmd_agent_enroll,
 	  "Enrol this endpoint with the canhgac server (one-time token, pins the server key).",
-	  "--server URL --token T [--pin sha256//...] [--ca FILE] [--bundle-key FILE]",
+	  "--server URL --token T [--pin sha256//...] [--ca FILE] [--bundle-key FILE | --bundle-key-text K]",
 	  "  --server URL      https://server:port of canhgac serve\n"
 	  "  --token T         the one-time enrolment token from the dashboard\n"
 	  "  --pin PIN         refuse unless the server key has this pin (else trust on first use)\n"
 	  "  --ca FILE         also verify the server certificate against this CA\n"
 	  "  --bundle-key FILE the public key rule bundles must be signed with\n"
-	  "                    (from 'bundle keygen'); without it bundles are refused\n" },
+	  "                    (from 'bundle keygen'); without it bundles are refused\n"
+	  "  --bundle-key-text K the same key as text (the key file's line or its hex)\n" },
 	{ "agent run", cmd_agent_run,
 	  "Run the endpoint agent (file integrity, account audit, spool, upload).",
 	  "[--once] [--run-for SECONDS] [--config FILE]",

@@ -21,12 +21,13 @@ int cmd_version(cg_cli *cli);
 const cg_command cg_commands[] = {
     {"agent enroll", cmd_agent_enroll,
      "Enrol this endpoint with the canhgac server (one-time token, pins the server key).",
-     "--server URL --token T [--pin sha256//...] [--bundle-key FILE]",
+     "--server URL --token T [--pin sha256//...] [--bundle-key FILE | --bundle-key-text K]",
      "  --server URL      https://server:port of canhgac serve\n"
      "  --token T         the one-time enrolment token from the dashboard\n"
      "  --pin PIN         refuse unless the server key has this pin (else trust on first use)\n"
      "  --bundle-key FILE the public key rule bundles must be signed with\n"
      "                    (from 'bundle keygen'); without it bundles are refused\n"
+     "  --bundle-key-text K the same key as text (the key file's line or its hex)\n"
      "the agent's token is sealed with DPAPI (machine scope) in DATA_DIR\\agent.json\n"},
     {"agent run", cmd_agent_run, "Run the endpoint agent (file integrity, scans, spool, upload).",
      "[--once] [--run-for SECONDS] [--config FILE]",

@@ -3,7 +3,8 @@
  * otherwise the source tree's rules/ in a development build
  * (source_rules=true, as this one is by default) and never in a package
  * build (source_rules=false), a missing area is CG_ENOTFOUND, and a short
- * buffer is CG_ETOOBIG.
+ * buffer is CG_ETOOBIG. On Windows: rules\ beside the program first (the
+ * MSI's install folder).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,11 @@
 #include "core/rulesdir.h"
 #include "test.h"
 #include "version.h"
+#ifdef _WIN32
+#include <windows.h>
+
+#include "platform/exedir.h"
+#endif
 
 TEST(env_wins)
 {
@@ -62,11 +68,32 @@ TEST(missing_and_short)
 	CHECK(cg_rules_dir("dns", tiny, sizeof tiny) == CG_ETOOBIG);
 }
 
+#ifdef _WIN32
+/* An area under rules\ beside this test's exe is found there, before the
+ * source tree (which has no such area anyway: the name is this test's). */
+TEST(beside_the_exe)
+{
+	char rules[4096], area[4200], b[4096];
+	CHECK(cg_exe_dir("rules", rules, sizeof rules) == CG_OK);
+	CHECK(strchr(rules, '\\') == NULL); /* '/' separators */
+	snprintf(area, sizeof area, "%s/win-exedir-test", rules);
+	CreateDirectoryA(rules, NULL);
+	CHECK(CreateDirectoryA(area, NULL) || GetLastError() == ERROR_ALREADY_EXISTS);
+	CHECK(cg_rules_base("win-exedir-test", b, sizeof b) == CG_OK);
+	CHECK_STR(b, rules);
+	RemoveDirectoryA(area);
+	RemoveDirectoryA(rules); /* fails, as it should, when rules\ has more */
+}
+#endif
+
 int main(void)
 {
 	RUN(env_wins);
 	RUN(source_tree);
 	RUN(missing_and_short);
 	RUN(installed_path);
+#ifdef _WIN32
+	RUN(beside_the_exe);
+#endif
 	return test_done();
 }

@@ -14,7 +14,15 @@ build-win/canhgac-agent.msi, the one that starts the service:
   and reports a page planted in the policy's web root (fim/file_added);
   `net stop` stops it (the SCM says STOPPED with exit code 0, the process
   is gone, the agent's state is saved); msiexec /x removes the program and
-  the service and keeps the agent's data.
+  the service and keeps the agent's data;
+- what a real machine needs from the MSI: the shipped rules are installed
+  under Program Files\canhgac\rules, and the installed canhgac.exe scans
+  with them with the source tree unreachable (the prefix's Z: drive
+  removed for that run; a marker rule added to the installed folder
+  matches, the rule count is the shipped rules' plus one); BUNDLEKEY (the
+  server's bundle key as text) is written as the agent's bundle-key.pub
+  by the Enroll action, and a bundle signed with the matching key is
+  installed by the service's agent (its version in the inventory).
 
 Wine runs in a prefix of its own (CANHGAC_MSI_WINEPREFIX, by default
 ~/.cache/canhgac/wine-msi, made once and kept): the MSI registers an
@@ -42,7 +50,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
-from _agentlib import Tap, TlsServer, wait_for  # noqa: E402
+from _agentlib import BIN, Tap, TlsServer, wait_for  # noqa: E402
 
 MSI = os.path.join(ROOT, "build-win", "canhgac-agent.msi")
 EXE = os.path.join(ROOT, "build-win", "canhgac.exe")
@@ -205,15 +213,36 @@ try:
         "secrets": {"interval": "off", "paths": []}})
     t.ok(st == 200, "the agency's policy names a web root for the Windows agent", pol)
     st, et, _ = srv.req("POST", "/api/v1/enroll-tokens", {"agency_id": ag["id"]})
+    # the server's rule-bundle key pair; the MSI gets the public key as text
+    subprocess.run([BIN, "bundle", "keygen", os.path.join(tmp, "k")], check=True,
+                   stdout=subprocess.DEVNULL)
+    with open(os.path.join(tmp, "k.pub")) as f:
+        bundle_key = f.read().strip()
     L = os.path.join(tmp, "install.log")
     t0 = time.time()
     rc, out = wine("msiexec", "/i", W, "/qn", "SERVER=" + srv.url, "PIN=" + srv.pin,
-                   "TOKEN=" + et["token"], "/l*v", z(L))
-    t.ok(rc == 0, f"msiexec /i /qn SERVER= PIN= TOKEN= installs ({time.time() - t0:.0f}s)",
-         (rc, out, readlog(L)[-3000:]))
+                   "TOKEN=" + et["token"], "BUNDLEKEY=" + bundle_key, "/l*v", z(L))
+    t.ok(rc == 0, f"msiexec /i /qn SERVER= PIN= TOKEN= BUNDLEKEY= installs "
+         f"({time.time() - t0:.0f}s)", (rc, out, readlog(L)[-3000:]))
     t.ok(os.path.exists(os.path.join(PF, "canhgac.exe")) and
          open(os.path.join(PF, "canhgac.exe"), "rb").read() == open(EXE, "rb").read(),
          "canhgac.exe is under Program Files\\canhgac")
+    shipped = sorted(os.listdir(os.path.join(ROOT, "rules", "malware")))
+    inst_rules = os.path.join(PF, "rules", "malware")
+    got = sorted(os.listdir(inst_rules)) if os.path.isdir(inst_rules) else []
+    t.ok(shipped and got == shipped and all(
+        open(os.path.join(inst_rules, n), "rb").read() ==
+        open(os.path.join(ROOT, "rules", "malware", n), "rb").read() for n in shipped),
+        f"the shipped rules are installed in Program Files\\canhgac\\rules\\malware "
+        f"({len(got)} files)", (shipped, got))
+    try:
+        with open(os.path.join(DATA, "bundle-key.pub")) as f:
+            key_got = f.read().strip()
+    except OSError as e:
+        key_got = str(e)
+    t.ok(key_got == bundle_key,
+         "BUNDLEKEY reached the Enroll action: the agent's bundle-key.pub is the server's key",
+         (key_got, bundle_key))
     rc, reg = wine("reg", "query", SVC_KEY, timeout=120)
     t.ok(re.search(r'ImagePath +REG_(EXPAND_)?SZ +"?C:\\Program Files\\canhgac\\canhgac\.exe"? '
                    r'agent service --data-dir "C:\\ProgramData\\canhgac\\agent"', reg) is not None and
@@ -278,6 +307,33 @@ try:
          "the service logs to ProgramData\\canhgac\\agent\\agent.log (JSON lines, bounded)",
          log[-2000:])
 
+    # ---- a bundle signed with the key given as BUNDLEKEY is accepted
+    d = os.path.join(tmp, "b1")
+    os.makedirs(os.path.join(d, "malware"))
+    with open(os.path.join(d, "malware", "bundle.yar"), "w") as f:
+        f.write('rule msi_bundle_v1 { meta: kind = "webshell" strings: $a = "CANHGAC-MSI-BUNDLE" '
+                'condition: $a }\n')
+    subprocess.run([BIN, "bundle", "sign", d, "--key", os.path.join(tmp, "k.key"),
+                    "--version", "1"], check=True, stdout=subprocess.DEVNULL)
+    shutil.copytree(d, os.path.join(srv.data_dir, "bundle"))
+
+    def bundle_installed():
+        try:
+            with open(os.path.join(DATA, "bundle", "version")) as f:
+                return f.read().strip() == "1"
+        except OSError:
+            return False
+
+    inst = wait_for(bundle_installed, WAIT, 1)
+    t.ok(bool(inst) and os.path.exists(os.path.join(DATA, "bundle", "current", "malware",
+                                                    "bundle.yar")),
+         "the service's agent verifies and installs a bundle signed with the BUNDLEKEY key",
+         svc_log()[-2000:])
+    rv = wait_for(lambda: [e for e in srv.req("GET", "/api/v1/endpoints")[1]["items"]
+                           if e["agency_id"] == ag["id"] and e.get("rule_version") == "1"],
+                  WAIT, 1)
+    t.ok(bool(rv), "rule version 1 in the inventory", srv.req("GET", "/api/v1/endpoints")[1])
+
     # ---- net stop: the agent stops cleanly
     pids = service_pids()
     t0 = time.time()
@@ -295,6 +351,60 @@ try:
     t.ok('"service: stop requested"' in log and '"service: canhgac-agent stopped"' in log,
          "the log says the stop was asked for and done", log[-1500:])
 
+    # ---- the installed program scans with the installed rules, the source
+    # tree out of reach: the prefix's Z: drive (/ of this machine) removed
+    # for this one run, everything it touches on C:. A marker rule added
+    # to the installed folder must match and the rule count be the
+    # shipped rules' plus one.
+    ref = os.path.join(tmp, "ref")
+    os.makedirs(os.path.join(ref, "empty"))
+    r = subprocess.run([BIN, "scan", "malware", "--json", "--data-dir", os.path.join(ref, "d"),
+                        "--rules", os.path.join(ROOT, "rules", "malware"),
+                        os.path.join(ref, "empty")], capture_output=True, text=True)
+    lines = [json.loads(x) for x in r.stdout.splitlines() if x.startswith("{")]
+    nshipped = lines[-1].get("rules", 0) if lines else 0
+    marker = os.path.join(inst_rules, "zz_msi_marker.yar")
+    with open(marker, "w") as f:
+        f.write('rule msi_installed_rules_marker { meta: kind = "webshell" '
+                'strings: $a = "CANHGAC-MSI-RULES-MARKER" condition: $a }\n')
+    probe = os.path.join(PREFIX, "drive_c", "canhgac-probe")
+    shutil.rmtree(probe, ignore_errors=True)
+    os.makedirs(os.path.join(probe, "files"))
+    with open(os.path.join(probe, "files", "x.php"), "w") as f:
+        f.write("<?php // CANHGAC-MSI-RULES-MARKER\n")
+    zlink = os.path.join(PREFIX, "dosdevices", "z:")
+    zaway = os.path.join(PREFIX, "dosdevices", "z-hidden-by-test")
+    os.rename(zlink, zaway)
+    try:
+        r = subprocess.run([WINE, r"C:\Program Files\canhgac\canhgac.exe", "scan", "malware",
+                            "--json", "--data-dir", r"C:\canhgac-probe\data",
+                            r"C:\canhgac-probe\files"], capture_output=True, text=True,
+                           env=env, cwd=os.path.join(PREFIX, "drive_c"), timeout=600,
+                           errors="replace")
+        zgone = not os.path.exists(zlink)
+        # and Wine sees it gone: the source tree's rules named through Z:
+        # cannot be opened in this window
+        rz = subprocess.run([WINE, r"C:\Program Files\canhgac\canhgac.exe", "scan", "malware",
+                             "--rules", z(os.path.join(ROOT, "rules", "malware")),
+                             "--data-dir", r"C:\canhgac-probe\data", r"C:\canhgac-probe\files"],
+                            capture_output=True, text=True, env=env,
+                            cwd=os.path.join(PREFIX, "drive_c"), timeout=600, errors="replace")
+    finally:
+        os.rename(zaway, zlink)
+    lines = [json.loads(x) for x in r.stdout.replace("\r", "").splitlines() if x.startswith("{")]
+    matches = [x for x in lines if x.get("type") == "match"]
+    summ = lines[-1] if lines else {}
+    t.ok(zgone and rz.returncode == 2,
+         "with the prefix's Z: drive removed, the source tree is out of Wine's reach "
+         "(its rules through Z: are refused)", (rz.returncode, rz.stderr[-1000:]))
+    t.ok(zgone and nshipped > 0 and summ.get("rules") == nshipped + 1 and
+         [x["rule"] for x in matches] == ["msi_installed_rules_marker"],
+         f"with Z: (the source tree) removed, the installed canhgac.exe scans with "
+         f"Program Files\\canhgac\\rules: the marker rule matches, {summ.get('rules')} rules "
+         f"= {nshipped} shipped + 1", (r.returncode, r.stdout[-2000:], r.stderr[-2000:]))
+    os.remove(marker)
+    shutil.rmtree(probe, ignore_errors=True)
+
     # ---- uninstall: program and service gone, the agent's data kept
     rc, out = wine("msiexec", "/x", W, "/qn")
     t.ok(rc == 0, "msiexec /x /qn uninstalls", out)
@@ -305,6 +415,9 @@ try:
          "ProgramData\\canhgac\\agent is kept (the sealed credentials)",
          os.listdir(DATA) if os.path.isdir(DATA) else "no directory")
 finally:
+    zaway = os.path.join(PREFIX, "dosdevices", "z-hidden-by-test")
+    if os.path.lexists(zaway):  # interrupted while Z: was away
+        os.rename(zaway, os.path.join(PREFIX, "dosdevices", "z:"))
     if os.path.exists(os.path.join(PF, "canhgac.exe")):
         wine("msiexec", "/x", W, "/qn")
     # the prefix's processes (a service left running by a failed case)

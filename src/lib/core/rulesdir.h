@@ -10,8 +10,10 @@
  * place; only when built with the meson option source_rules, the
  * default, CG_SOURCE_RULES in version.h), the install prefix chosen at
  * build time (CG_RULES_DIR), and /usr/share/canhgac/rules (the Debian
- * package). The agent looks in its installed signed bundle before asking
- * here.
+ * package). On Windows the candidates are rules\ beside canhgac.exe
+ * (platform/exedir.h: the MSI's install folder) and then, in a
+ * source_rules build, the source tree; never a Unix prefix. The agent
+ * looks in its installed signed bundle before asking here.
  *
  * Packages are built with -Dsource_rules=false: their binary must never
  * look under the build machine's source path, which on the target machine
