@@ -51,11 +51,7 @@ def free_port():
 def start_server(data):
     for _ in range(5):
         port = free_port()
-        # no portal watch (--web-interval 0): the demo's portals are real
-        # names off loopback, which no test may look up (and a watch run
-        # in progress held the server's exit for 15 s)
-        p = subprocess.Popen([CANHGAC, "serve", "--exposure-interval", "0", "--web-interval", "0", "--no-tls",
-                              "--data-dir", data, "--listen", f"127.0.0.1:{port}"],
+        p = subprocess.Popen([CANHGAC, "serve", "--exposure-interval", "0", "--no-tls", "--data-dir", data, "--listen", f"127.0.0.1:{port}"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         url = f"http://127.0.0.1:{port}"
         for _ in range(150):
