@@ -50,7 +50,7 @@ run_suite() {
 
 # run_suite_bg NAME TIMEOUT FUNCTION : starts a suite in the background at
 # idle CPU priority; tally_bg waits for it and tallies it like run_suite.
-bg_name="" bg_pid="" bg_t0=0
+bg_name="" bg_pid="" bg_epoch=0
 run_suite_bg() {
 	local name=$1 limit=$2
 	if [ -n "${TEST_FILTER:-}" ] && ! [[ $name =~ $TEST_FILTER ]]; then
@@ -59,7 +59,7 @@ run_suite_bg() {
 	local log="$LOGDIR/${name//\//_}.log" idle=()
 	# SCHED_IDLE runs only on a CPU nothing else wants; nice 19 backs it up
 	chrt -i 0 true 2>/dev/null && idle=(chrt -i 0)
-	bg_name=$name bg_t0=$SECONDS
+	bg_name=$name bg_epoch=$(date +%s)
 	"${idle[@]+"${idle[@]}"}" nice -n 19 \
 		timeout --kill-after=10 "$limit" bash -c "$3" >"$log" 2>&1 &
 	bg_pid=$!
@@ -67,7 +67,9 @@ run_suite_bg() {
 tally_bg() {
 	[ -n "$bg_pid" ] || return 0
 	wait "$bg_pid"
-	tally "$bg_name" "$LOGDIR/${bg_name//\//_}.log" $? "$bg_t0"
+	local rc=$? log="$LOGDIR/${bg_name//\//_}.log"
+	# its own time: until its log's last write, not until this wait
+	tally "$bg_name" "$log" $rc $((SECONDS - ($(stat -c %Y "$log") - bg_epoch)))
 	bg_pid=""
 }
 
