@@ -20,6 +20,10 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from _agentlib import BIN, Agent, Tap, TlsServer, wait_for  # noqa: E402
+# the server rebuilds its hash list for the agents at once, not after
+# its 10 s cache period (a test-build knob, agent_intel.c): each import
+# below reaches the agent at its next heartbeat
+os.environ["CANHGAC_TEST_AGENT_INTEL_CACHE_MS"] = "0"
 
 t = Tap()
 tmp = tempfile.mkdtemp(prefix="canhgac-agent-intel.")

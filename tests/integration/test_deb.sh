@@ -66,6 +66,10 @@ check "the test build carries the parsers' test hooks (the check below can see t
 	grep -q CANHGAC_TEST_PARSER_HOOKS build/canhgac
 check "the packaged binary has no parser test hooks" \
 	sh -c "! grep -q -e CANHGAC_TEST_PARSER -e CANHGAC-TEST-PARSER '$w/usr/bin/canhgac'"
+check "the test build can lift the exposure scans' rate limits, the packaged binary cannot" \
+	sh -c "grep -q CANHGAC_TEST_XP_NO_RATE build/canhgac && ! grep -q CANHGAC_TEST_XP '$w/usr/bin/canhgac'"
+check "the test build can shorten the agents' hash list cache, the packaged binary cannot" \
+	sh -c "grep -q CANHGAC_TEST_AGENT_INTEL build/canhgac && ! grep -q CANHGAC_TEST_AGENT_INTEL '$w/usr/bin/canhgac'"
 
 # version N-1: the same packages, repacked with a lower version
 w=$(tmpdir)
