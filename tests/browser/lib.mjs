@@ -96,7 +96,7 @@ export async function startServer(extraArgs) {
 		const port = await freePort();
 		const url = `http://127.0.0.1:${port}`;
 		let stderr = "";
-		const proc = spawn(CANHGAC, ["serve", "--no-tls", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`, "--exposure-interval", "0", ...(extraArgs || [])], {
+		const proc = spawn(CANHGAC, ["serve", "--no-tls", "--data-dir", dataDir, "--listen", `127.0.0.1:${port}`, "--exposure-interval", "0", "--web-interval", "0", ...(extraArgs || [])], {
 			stdio: ["ignore", "ignore", "pipe"],
 		});
 		proc.stderr.on("data", (d) => { stderr = (stderr + d).slice(-8000); });

@@ -9,7 +9,8 @@ import { tap, startServer, launchBrowser, newPage, uiLogin, apiLogin, call, scre
 
 const T = tap();
 const cleanups = [];
-const srv = await startServer();
+// the portal watch on (the harness turns it off): its job must be listed
+const srv = await startServer(["--web-interval", "3600"]);
 cleanups.push(() => srv.stop());
 const pw = srv.addUser("quantri", "admin");
 const admin = await apiLogin(srv.url, "quantri", pw);

@@ -138,6 +138,10 @@ class Server:
         # last one given wins), with loopback targets only.
         if not getattr(self, "exposure_schedule", False):
             args += ["--exposure-interval", "0"]
+        # no portal watch either unless the test asks for it with a
+        # --web-interval in extra_args (the last one given wins): a seeded
+        # demo province names real portals off loopback
+        args += ["--web-interval", "0"]
         args += list(getattr(self, "extra_args", ()))
         self.log = open(os.path.join(self.data_dir, "server.log"), "ab")
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE,
