@@ -19,7 +19,10 @@
 #      key; when PREFIX/.key holds that key it stops there, so a rerun
 #      costs a few dpkg/apt-cache queries;
 #   4. otherwise fetches each source with `apt-get source` (Debian's
-#      patches applied) and builds it static, for x86_64-w64-mingw32.
+#      patches applied) and builds it static, for x86_64-w64-mingw32:
+#      only the files canhgac.exe and its tests link, the four autotools
+#      libraries side by side, each logged to build-win/deps-NAME.log
+#      (about 4 min from scratch on 2 busy cores; docs/windows.md, Cost).
 #
 # The libraries: zlib, jansson, utf8proc, libarchive (zlib only: the
 # containers the scanners open), libsodium (bundle signatures) and libyara (from trixie, see below;
