@@ -176,11 +176,14 @@ fetch() {
 # built NAME: true when NAME was built into the prefix from the source
 # version apt offers now, by this compiler (a package is rebuilt alone when
 # its version moves; rm -rf build-win/deps rebuilds all).
+# The stamp holds the version, the compiler's and the hash of the build's
+# recipe (build_NAME below), so a changed list of files rebuilds that one.
+stamp() { echo "${VER[$1]} $($CC -dumpversion) $(declare -f "build_$1" | sha256sum | cut -c1-16)"; }
 built() {
-	[ "$(cat "$PREFIX/.built-$1" 2>/dev/null)" = "${VER[$1]} $($CC -dumpversion)" ] &&
+	[ "$(cat "$PREFIX/.built-$1" 2>/dev/null)" = "$(stamp "$1")" ] &&
 		grep -h "^$1 " "$PREFIX/.built-$1.v" >>"$SRC/BUILT"
 }
-done_() { echo "${VER[$1]} $($CC -dumpversion)" >"$PREFIX/.built-$1"; grep "^$1 " "$SRC/BUILT" >"$PREFIX/.built-$1.v"; }
+done_() { stamp "$1" >"$PREFIX/.built-$1"; grep "^$1 " "$SRC/BUILT" >"$PREFIX/.built-$1.v"; }
 step() { echo "win-deps: $1" >&2; }
 # Debian builds these with dh_autoreconf (its patches touch configure.ac
 # and Makefile.am, and three tarballs carry no configure script): so does
