@@ -19,7 +19,10 @@
 #      key; when PREFIX/.key holds that key it stops there, so a rerun
 #      costs a few dpkg/apt-cache queries;
 #   4. otherwise fetches each source with `apt-get source` (Debian's
-#      patches applied) and builds it static, for x86_64-w64-mingw32.
+#      patches applied) and builds it static, for x86_64-w64-mingw32:
+#      only the files canhgac.exe and its tests link, the four autotools
+#      libraries side by side, each logged to build-win/deps-NAME.log
+#      (about 4 min from scratch on 2 busy cores; docs/windows.md, Cost).
 #
 # The libraries: zlib, jansson, utf8proc, libarchive (zlib only: the
 # containers the scanners open), libsodium (bundle signatures) and libyara (from trixie, see below;
@@ -173,29 +176,57 @@ fetch() {
 # built NAME: true when NAME was built into the prefix from the source
 # version apt offers now, by this compiler (a package is rebuilt alone when
 # its version moves; rm -rf build-win/deps rebuilds all).
+# The stamp holds the version, the compiler's and the hash of the build's
+# recipe (build_NAME below), so a changed list of files rebuilds that one.
+stamp() { echo "${VER[$1]} $($CC -dumpversion) $(declare -f "build_$1" | sha256sum | cut -c1-16)"; }
 built() {
-	[ "$(cat "$PREFIX/.built-$1" 2>/dev/null)" = "${VER[$1]} $($CC -dumpversion)" ] &&
+	[ "$(cat "$PREFIX/.built-$1" 2>/dev/null)" = "$(stamp "$1")" ] &&
 		grep -h "^$1 " "$PREFIX/.built-$1.v" >>"$SRC/BUILT"
 }
-done_() { echo "${VER[$1]} $($CC -dumpversion)" >"$PREFIX/.built-$1"; grep "^$1 " "$SRC/BUILT" >"$PREFIX/.built-$1.v"; }
+done_() { stamp "$1" >"$PREFIX/.built-$1"; grep "^$1 " "$SRC/BUILT" >"$PREFIX/.built-$1.v"; }
 step() { echo "win-deps: $1" >&2; }
 # Debian builds these with dh_autoreconf (its patches touch configure.ac
-# and Makefile.am): so does this script, with the machine's autotools.
-reconf() { autoreconf -fi >>"$LOG" 2>&1; }
+# and Makefile.am, and three tarballs carry no configure script): so does
+# this script, with the machine's autotools.
+reconf() { autoreconf -fi; }
 conf() { # autotools configure for the cross target, static only
 	./configure --host=$TRIPLE --prefix="$PREFIX" --disable-shared --enable-static \
-		CFLAGS="$CFLAGS" "$@" >>"$LOG" 2>&1
+		--disable-dependency-tracking CFLAGS="$CFLAGS" "$@"
+}
+# objs DIR LIB LO...: compiles only the named libtool objects, with the
+# package's own make rules (so its own flags), into PREFIX/lib/LIB.a.
+# Static linking takes from a library only the objects a program calls;
+# compiling the others is the bulk of a full build and buys nothing. A
+# new call into a part not listed fails the link of canhgac.exe with an
+# undefined reference: add that part's file here.
+objs() {
+	local d=$1 lib=$2; shift 2
+	make -C "$d" -j"$JOBS" "$@" &&
+		(cd "$d" && $AR crD "$PREFIX/lib/$lib.a" "${@/%.lo/.o}")
 }
 
-if ! built zlib; then
-	step zlib
-	d=$(fetch zlib)
+# Each library builds in its own subshell, logging to build-win/deps-NAME.log;
+# zlib first (libarchive's configure looks for it), then the four autotools
+# builds side by side, so one's serial configure overlaps another's make.
+run() { # NAME DIR: build_NAME DIR into its log, recorded as built when it succeeds
+	local log=$OUT/deps-$1.log t=$SECONDS
+	if ! "build_$1" "$2" >"$log" 2>&1; then
+		echo "win-deps: $1 failed; the end of $log:" >&2
+		tail -30 "$log" >&2
+		return 1
+	fi
+	done_ "$1"
+	step "$1 built in $((SECONDS - t))s"
+}
+
+build_zlib() {
+	local d=$1
 	# Debian's tarball has no win32/ (removed as non-free build files): the
 	# library is its fifteen C files, compiled here.
 	(cd "$d" && for f in adler32 compress crc32 deflate gzclose gzlib gzread gzwrite infback \
 		inffast inflate inftrees trees uncompr zutil; do
 		$CC $CFLAGS -c $f.c -o $f.o || exit 1
-	done && $AR crD "$PREFIX/lib/libz.a" ./*.o && cp zlib.h zconf.h "$PREFIX/include/") >>"$LOG" 2>&1
+	done && $AR crD "$PREFIX/lib/libz.a" ./*.o && cp zlib.h zconf.h "$PREFIX/include/") || return 1
 	mkdir -p "$PREFIX/lib/pkgconfig"
 	cat >"$PREFIX/lib/pkgconfig/zlib.pc" <<-EOF
 	prefix=$PREFIX
@@ -207,23 +238,13 @@ if ! built zlib; then
 	Libs: -L\${libdir} -lz
 	Cflags: -I\${includedir}
 	EOF
-	done_ zlib
-fi
+}
 
-if ! built jansson; then
-	step jansson
-	d=$(fetch jansson)
-	(cd "$d" && reconf && conf &&
-		make -j"$JOBS" install >>"$LOG" 2>&1)
-	done_ jansson
-fi
-
-if ! built utf8proc; then
-	step utf8proc
-	d=$(fetch utf8proc)
+build_utf8proc() {
+	local d=$1
 	# Two C files; its Makefile wants a shared library too, so compile by hand.
 	(cd "$d" && $CC $CFLAGS -DUTF8PROC_STATIC -c utf8proc.c -o utf8proc.o &&
-		$AR crD "$PREFIX/lib/libutf8proc.a" utf8proc.o && cp utf8proc.h "$PREFIX/include/") >>"$LOG" 2>&1
+		$AR crD "$PREFIX/lib/libutf8proc.a" utf8proc.o && cp utf8proc.h "$PREFIX/include/") || return 1
 	mkdir -p "$PREFIX/lib/pkgconfig"
 	cat >"$PREFIX/lib/pkgconfig/libutf8proc.pc" <<-EOF
 	prefix=$PREFIX
@@ -235,46 +256,130 @@ if ! built utf8proc; then
 	Libs: -L\${libdir} -lutf8proc
 	Cflags: -I\${includedir} -DUTF8PROC_STATIC
 	EOF
-	done_ utf8proc
-fi
+}
 
-if ! built libarchive; then
-	step libarchive
-	d=$(fetch libarchive)
-	(cd "$d" && reconf &&
-		conf --without-openssl --without-xml2 --without-expat --without-lzma --without-zstd \
-			--without-bz2lib --without-lz4 --without-iconv --without-libb2 --without-nettle \
-			--without-cng --disable-bsdtar --disable-bsdcpio --disable-bsdcat --disable-acl \
-			--disable-xattr CPPFLAGS="-I$PREFIX/include" LDFLAGS="-L$PREFIX/lib" &&
-		make -j"$JOBS" install >>"$LOG" 2>&1)
-	done_ libarchive
-fi
+# jansson: twelve small files, all of which the agent uses.
+build_jansson() {
+	(cd "$1" && reconf && conf && make -j"$JOBS" install)
+}
+
+# libarchive: the read side of the containers src/lib/fs/archive.c opens
+# (zip, 7z, rar, rar5, tar, raw; gzip and the other filters, zlib the only
+# codec linked: the rest would run an external program, which the agent
+# does not have), and the write side tests/unit/fs/test_archive.c makes
+# its archives with (archive_write_set_format.c's table pulls in every
+# writer): 58 of its 127 files; no bsdtar/bsdcpio/bsdcat.
+build_libarchive() {
+	(cd "$1" && reconf && conf --without-openssl --without-xml2 --without-expat --without-lzma \
+			--without-zstd --without-bz2lib --without-lz4 --without-iconv --without-libb2 \
+			--without-nettle --without-cng --disable-bsdtar --disable-bsdcpio --disable-bsdcat \
+			--disable-acl --disable-xattr CPPFLAGS="-I$PREFIX/include" LDFLAGS="-L$PREFIX/lib" &&
+			make install-includeHEADERS install-pkgconfigDATA) &&
+		objs "$1" libarchive $(for f in acl blake2s_ref blake2sp_ref check_magic cmdline \
+			cryptor entry entry_sparse entry_xattr hmac ppmd7 ppmd8 rb read \
+			read_add_passphrase read_open_memory read_support_filter_bzip2 \
+			read_support_filter_gzip read_support_filter_program read_support_filter_xz \
+			read_support_filter_zstd read_support_format_7zip read_support_format_rar \
+			read_support_format_rar5 read_support_format_raw read_support_format_tar \
+			read_support_format_zip string string_sprintf util version_details virtual \
+			windows digest options random write write_add_filter_gzip write_open_memory \
+			write_set_format write_set_format_7zip write_set_format_cpio \
+			write_set_format_cpio_binary write_set_format_cpio_newc \
+			write_set_format_cpio_odc write_set_format_gnutar write_set_format_iso9660 \
+			write_set_format_mtree write_set_format_pax write_set_format_raw \
+			write_set_format_shar write_set_format_ustar write_set_format_warc \
+			write_set_format_xar write_set_format_zip write_set_options \
+			write_set_passphrase; do echo libarchive/archive_$f.lo; done) \
+		libarchive/filter_fork_windows.lo
+}
 
 # libyara: no crypto (its OpenSSL-based hash module and PE signature
 # parsing are left out: --without-crypto), no magic (libmagic), cuckoo
 # (jansson reports) or dotnet module; the shipped rules import none.
 # Built: pe (without Authenticode signatures), elf, math, time, string,
 # console, tests, and hash, which yara's configure puts on the Windows
-# CryptoAPI (wincrypt.h) once OpenSSL is off.
-if ! built yara; then
-	step yara
-	d=$(fetch yara)
-	(cd "$d" && reconf &&
+# CryptoAPI (wincrypt.h) once OpenSSL is off. The library only, not the
+# yara and yarac programs.
+build_yara() {
+	(cd "$1" && reconf &&
 		conf --without-crypto --disable-magic --disable-cuckoo --disable-dotnet &&
-		make -j"$JOBS" install >>"$LOG" 2>&1)
-	done_ yara
-fi
+		make -j"$JOBS" libyara.la &&
+		make install-libLTLIBRARIES install-includeHEADERS install-yaraincludeHEADERS \
+			install-nodist_pkgconfigDATA)
+}
 
-# libsodium: the Ed25519 signatures of rule bundles (bundle/bundle.c) and
-# base64, as on Linux. Debian's source carries no configure script:
-# autoreconf as dh_autoreconf does; its configure knows mingw.
-if ! built libsodium; then
-	step libsodium
-	d=$(fetch libsodium)
-	(cd "$d" && reconf && conf --disable-pie &&
-		make -j"$JOBS" install >>"$LOG" 2>&1)
-	done_ libsodium
-fi
+# libsodium: the Ed25519 signatures of rule bundles (bundle/bundle.c),
+# SHA-256 and base64, as on Linux: those, sodium_init's choice of
+# implementations (it looks at the CPU for each primitive it picks
+# among) and what they call: 42 of its 102 files.
+build_libsodium() {
+	(cd "$1" && reconf && conf --disable-pie && make -C src/libsodium/include install &&
+		make install-pkgconfigDATA) &&
+		objs "$1/src/libsodium" libsodium $(for f in \
+			crypto_core/ed25519/ref10/libsodium_la-ed25519_ref10 \
+			crypto_core/salsa/ref/libsodium_la-core_salsa_ref \
+			crypto_generichash/blake2b/ref/libavx2_la-blake2b-compress-avx2 \
+			crypto_generichash/blake2b/ref/libsodium_la-blake2b-compress-ref \
+			crypto_generichash/blake2b/ref/libsodium_la-blake2b-ref \
+			crypto_generichash/blake2b/ref/libsodium_la-generichash_blake2b \
+			crypto_generichash/blake2b/ref/libsse41_la-blake2b-compress-sse41 \
+			crypto_generichash/blake2b/ref/libssse3_la-blake2b-compress-ssse3 \
+			crypto_hash/sha256/cp/libsodium_la-hash_sha256_cp \
+			crypto_hash/sha512/cp/libsodium_la-hash_sha512_cp \
+			crypto_onetimeauth/poly1305/donna/libsodium_la-poly1305_donna \
+			crypto_onetimeauth/poly1305/libsodium_la-onetimeauth_poly1305 \
+			crypto_onetimeauth/poly1305/sse2/libsse2_la-poly1305_sse2 \
+			crypto_pwhash/argon2/libavx2_la-argon2-fill-block-avx2 \
+			crypto_pwhash/argon2/libavx512f_la-argon2-fill-block-avx512f \
+			crypto_pwhash/argon2/libsodium_la-argon2-core \
+			crypto_pwhash/argon2/libsodium_la-argon2-fill-block-ref \
+			crypto_pwhash/argon2/libsodium_la-blake2b-long \
+			crypto_pwhash/argon2/libssse3_la-argon2-fill-block-ssse3 \
+			crypto_scalarmult/curve25519/libsodium_la-scalarmult_curve25519 \
+			crypto_scalarmult/curve25519/ref10/libsodium_la-x25519_ref10 \
+			crypto_sign/ed25519/libsodium_la-sign_ed25519 \
+			crypto_sign/ed25519/ref10/libsodium_la-keypair \
+			crypto_sign/ed25519/ref10/libsodium_la-open \
+			crypto_sign/ed25519/ref10/libsodium_la-sign \
+			crypto_sign/libsodium_la-crypto_sign \
+			crypto_stream/chacha20/dolbeau/libavx2_la-chacha20_dolbeau-avx2 \
+			crypto_stream/chacha20/dolbeau/libssse3_la-chacha20_dolbeau-ssse3 \
+			crypto_stream/chacha20/libsodium_la-stream_chacha20 \
+			crypto_stream/chacha20/ref/libsodium_la-chacha20_ref \
+			crypto_stream/salsa20/libsodium_la-stream_salsa20 \
+			crypto_stream/salsa20/ref/libsodium_la-salsa20_ref \
+			crypto_stream/salsa20/xmm6int/libavx2_la-salsa20_xmm6int-avx2 \
+			crypto_stream/salsa20/xmm6int/libsse2_la-salsa20_xmm6int-sse2 \
+			crypto_verify/sodium/libsodium_la-verify \
+			randombytes/libsodium_la-randombytes \
+			randombytes/sysrandom/libsodium_la-randombytes_sysrandom \
+			sodium/libsodium_la-codecs sodium/libsodium_la-core sodium/libsodium_la-runtime \
+			sodium/libsodium_la-utils sodium/libsodium_la-version; do echo "$f.lo"; done)
+}
+
+# Fetched one after the other (apt-get source writes into one directory),
+# built side by side.
+declare -A DIR
+for s in "${SOURCES[@]}"; do
+	built "$s" && continue
+	step "fetching $s"
+	DIR[$s]=$(fetch "$s")
+done
+for s in zlib utf8proc; do
+	[ -n "${DIR[$s]:-}" ] || continue
+	step "building $s"
+	run "$s" "${DIR[$s]}" || exit 1
+done
+pids=()
+for s in jansson libarchive yara libsodium; do
+	[ -n "${DIR[$s]:-}" ] || continue
+	step "building $s"
+	run "$s" "${DIR[$s]}" &
+	pids+=($!)
+done
+rc=0
+for p in "${pids[@]}"; do wait "$p" || rc=1; done
+[ $rc = 0 ] || exit 1
 
 # Relocatable: the .pc files find the prefix from where they are.
 sed -i "s|^prefix=.*|prefix=\${pcfiledir}/../..|" "$PREFIX"/lib/pkgconfig/*.pc

@@ -14,6 +14,7 @@ export DISPLAY=
 # Debian's wine64 package puts its loader under /usr/lib/wine (the wine
 # package adds the /usr/bin wrappers): either will do.
 WINE=$(command -v wine64 || echo /usr/lib/wine/wine64)
+WINESERVER=$(command -v wineserver || echo /usr/lib/wine/wineserver64)
 [ -x "$WINE" ] || { echo "win-wine: wine64 is not installed (scripts/win-deps.sh --wine)" >&2; exit 2; }
 # First use: one process makes the prefix while the others (meson test
 # runs tests in parallel) wait for it.
@@ -21,12 +22,28 @@ if [ ! -f "$WINEPREFIX/system.reg" ]; then
 	mkdir -p "$WINEPREFIX"
 	exec 9>"$WINEPREFIX/.init.lock"
 	flock 9
-	[ -f "$WINEPREFIX/system.reg" ] || "$WINE" wineboot --init >/dev/null 2>&1 || true
+	# bounded: a wineboot that hangs (it has, on a loaded machine) fails
+	# this run with a message instead of holding every test behind the lock
+	# (wineserver -w: the registry files are written when the wineserver
+	# that wineboot started ends, a few seconds after)
+	if [ ! -f "$WINEPREFIX/system.reg" ]; then
+		timeout --kill-after=10 "${CG_WINEBOOT_TIMEOUT:-300}" sh -c '"$1" wineboot --init && "$2" -w' \
+			sh "$WINE" "$WINESERVER" </dev/null >"$WINEPREFIX/wineboot.log" 2>&1 || true
+	fi
 	exec 9>&-
+	[ -f "$WINEPREFIX/system.reg" ] || {
+		echo "win-wine: wineboot did not make the prefix $WINEPREFIX (see its wineboot.log)" >&2
+		exit 2
+	}
 fi
 # Keep one wineserver for the prefix alive 30 s past its last client: the
 # tests start many short programs, and a wineserver started afresh for each
-# costs seconds. A second start while one runs is refused; that is fine.
-WINESERVER=$(command -v wineserver || echo /usr/lib/wine/wineserver64)
-"$WINESERVER" -p30 >/dev/null 2>&1 || true
+# costs seconds. A second start while one runs is refused (exit 2).
+if "$WINESERVER" -p30 >/dev/null 2>&1; then
+	# A new wineserver: the first program starts Wine's system processes
+	# (services, winedevice, ...), which keep its stdout and stderr open
+	# until the wineserver ends, so `out=$(win-wine.sh ...)` would wait
+	# those 30 s. Started here with no terminal of the caller's: 1-2 s.
+	"$WINE" cmd /c exit </dev/null >/dev/null 2>&1 || true
+fi
 exec "$WINE" "$@"
