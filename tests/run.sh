@@ -48,31 +48,6 @@ run_suite() {
 	tally "$name" "$log" $? "$t0"
 }
 
-# run_suite_bg NAME TIMEOUT FUNCTION : starts a suite in the background at
-# idle CPU priority; tally_bg waits for it and tallies it like run_suite.
-bg_name="" bg_pid="" bg_epoch=0
-run_suite_bg() {
-	local name=$1 limit=$2
-	if [ -n "${TEST_FILTER:-}" ] && ! [[ $name =~ $TEST_FILTER ]]; then
-		return
-	fi
-	local log="$LOGDIR/${name//\//_}.log" idle=()
-	# SCHED_IDLE runs only on a CPU nothing else wants; nice 19 backs it up
-	chrt -i 0 true 2>/dev/null && idle=(chrt -i 0)
-	bg_name=$name bg_epoch=$(date +%s)
-	"${idle[@]+"${idle[@]}"}" nice -n 19 \
-		timeout --kill-after=10 "$limit" bash -c "$3" >"$log" 2>&1 &
-	bg_pid=$!
-}
-tally_bg() {
-	[ -n "$bg_pid" ] || return 0
-	wait "$bg_pid"
-	local rc=$? log="$LOGDIR/${bg_name//\//_}.log"
-	# its own time: until its log's last write, not until this wait
-	tally "$bg_name" "$log" $rc $((SECONDS - ($(stat -c %Y "$log") - bg_epoch)))
-	bg_pid=""
-}
-
 # tally NAME LOG RC T0 : counts a finished suite's TAP lines, prints its
 # table line (and what failed).
 tally() {
@@ -205,10 +180,7 @@ export CANHGAC="$ROOT/build-asan/canhgac"
 export CANHGAC_RELEASE="$ROOT/build/canhgac"
 export CANHGAC_SRC="$ROOT"
 export ASAN_OPTIONS="halt_on_error=1:detect_leaks=0"
-# The fuzz smoke (every libFuzzer target built with clang and run briefly)
-# is CPU-bound while the integration and browser suites mostly wait on
-# servers and sockets: it runs beside them at idle priority, taking only
-# the CPU they leave, and is tallied last.
+# The fuzz smoke: every libFuzzer target built with clang and run briefly.
 if [ "${SKIP_FUZZ:-0}" != 1 ]; then
 	fuzz_smoke() {
 		if ! build_dir build-fuzz --native-file scripts/clang.ini -Dfuzz=true \
@@ -220,8 +192,8 @@ if [ "${SKIP_FUZZ:-0}" != 1 ]; then
 			[ -f "$f" ] && [ -x "$f" ] || continue
 			n=$((n + 1))
 			local t; t=$(basename "$f")
-			# at idle priority a busy machine may hold a target off the
-			# CPU for seconds: a hang is an input still running after 60s
+			# a busy machine may hold a target off the CPU for seconds:
+			# a hang is an input still running after 60s
 			if FUZZ_TIMEOUT=60 scripts/fuzz-run.sh "$t" "${FUZZ_SECONDS:-5}" >"$LOGDIR/$t.log" 2>&1; then
 				echo "ok $n - $t runs ${FUZZ_SECONDS:-5}s clean"
 			else
@@ -231,8 +203,8 @@ if [ "${SKIP_FUZZ:-0}" != 1 ]; then
 	}
 	export -f fuzz_smoke
 	# (its time limit counts the time it waits for a CPU)
-	# in the foreground for now: over a long run bash forgot the status of
-	# the background job (wait said 127); run_suite_bg needs its status in a file
+	# in the foreground: run in the background beside the integration
+	# suites, bash forgot its exit status over a long run (wait said 127)
 	run_suite fuzz-smoke 3600 fuzz_smoke
 fi
 for t in tests/integration/*.sh tests/integration/*.py; do
@@ -291,5 +263,4 @@ if [ -n "$PGDIR" ]; then
 	unset CANHGAC_TEST_BACKEND
 fi
 
-tally_bg
 finish
