@@ -135,17 +135,15 @@ done
 
 # The Windows build (docs/windows.md): canhgac.exe and the unit tests of
 # the portable parts, cross-built with mingw-w64 and run under Wine, and
-# tests/windows/*.sh driving canhgac.exe under Wine. WINDOWS=1 (to become
-# the default, WIN_DEFAULT, once test_agent's bundle case stops timing out
-# now and then: docs/windows.md) installs the toolchain and Wine like any other
+# tests/windows/*.sh driving canhgac.exe under Wine. WINDOWS=1, the
+# default (WIN_DEFAULT), installs the toolchain and Wine like any other
 # dependency and cross-builds the libraries first (scripts/win-deps.sh:
 # about 4 min on a fresh machine, cached after; the whole Windows part
-# about 7.5 min there, docs/windows.md); WINDOWS=auto, the default now,
-# runs them only when
-# the cross compiler and Wine are installed; WINDOWS=0 skips them. Each
-# step is bounded: a build that fails or hangs shows its log and counts as
-# a failure.
-WIN_DEFAULT=auto
+# about 7.5 min there, docs/windows.md); WINDOWS=auto runs them only when
+# the cross compiler and Wine are already installed; WINDOWS=0 skips them.
+# Each step is bounded: a build that fails or hangs shows its log and
+# counts as a failure.
+WIN_DEFAULT=1
 win_wine_ok() { command -v x86_64-w64-mingw32-gcc >/dev/null &&
 	{ command -v wine64 >/dev/null || [ -x /usr/lib/wine/wine64 ]; }; }
 win_mode=${WINDOWS:-$WIN_DEFAULT}

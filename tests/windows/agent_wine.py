@@ -30,6 +30,9 @@ WINE = os.path.join(ROOT, "scripts", "win-wine.sh")
 SHELL = os.path.join(ROOT, "tests", "data", "malware", "match", "asp_exec_request_input__process.aspx")
 # Wine is slow and CI machines are loaded: generous waits
 WAIT = float(os.environ.get("CG_WINE_WAIT", "180"))
+# ...but every wait ends by this, inside the suite's 600 s (tests/run.sh),
+# so that a stuck step still prints its TAP lines and the logs that say why
+END = time.time() + float(os.environ.get("CG_WINE_BUDGET", "540"))
 
 t = Tap()
 tmp = tempfile.mkdtemp(prefix="canhgac-winagent.")
@@ -70,11 +73,39 @@ class WinAgent:
         except ValueError:
             return {}
 
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
     def logtail(self):
         try:
             return open(os.path.join(self.data, "agent.log"), errors="replace").read()[-3000:]
         except OSError:
             return ""
+
+
+def wait_agent(pred, timeout, step=1):
+    """wait_for, but give up at once when the agent process has ended (a
+    dead agent sends nothing, and each later wait would otherwise use its
+    whole timeout, together more than the suite's) and at END."""
+    return wait_for(lambda: pred() or (agent is not None and not agent.alive() and "dead"),
+                    max(0, min(timeout, END - time.time())), step)
+
+
+def found(v):
+    return v and v != "dead"
+
+
+def why(v):
+    """What to show when a step failed: the agent's end, its log, the server's."""
+    if v == "dead":
+        head = f"the agent process ended (exit {agent.proc.returncode})\n"
+    else:
+        head = ""
+    try:
+        srvlog = open(os.path.join(srv.data_dir, "server.log"), errors="replace").read()[-1500:]
+    except OSError:
+        srvlog = ""
+    return head + agent.logtail() + "\n--- server.log\n" + srvlog
 
 
 def of_subject(events, path):
@@ -136,51 +167,51 @@ try:
     # --- the agent runs: baseline, then changes seen by ReadDirectoryChangesW
     agent = WinAgent(A)
     agent.start()
-    ep = wait_for(lambda: [e for e in srv.req("GET", "/api/v1/endpoints")[1]["items"]
+    ep = wait_agent(lambda: [e for e in srv.req("GET", "/api/v1/endpoints")[1]["items"]
                            if e["os"].startswith("Windows")], WAIT)
-    t.ok(bool(ep), "the Windows endpoint heartbeats (inventory shows its OS)", agent.logtail())
-    ok = wait_for(lambda: agent.status().get("state", {}).get("fim_files", 0) >= 1, WAIT, 2)
-    t.ok(bool(ok), "the web root's baseline is taken (fim_files)", agent.status())
+    t.ok(found(ep), "the Windows endpoint heartbeats (inventory shows its OS)", why(ep))
+    ok = wait_agent(lambda: agent.status().get("state", {}).get("fim_files", 0) >= 1, WAIT, 2)
+    t.ok(found(ok), "the web root's baseline is taken (fim_files)", agent.status())
     time.sleep(2)
     with open(os.path.join(web, "index.html"), "a") as f:
         f.write("<!-- sửa đổi -->\n")
     t0 = time.time()
     shutil.copy(SHELL, os.path.join(web, "uploads", "cmd.aspx"))
-    ch = wait_for(lambda: of_subject(srv.events(source="fim", kind="file_changed"), "/index.html"), WAIT, 1)
-    t.ok(bool(ch) and ch[0]["evidence"].get("detected_by") == "ReadDirectoryChangesW",
-         "a changed page arrives as fim/file_changed, seen by ReadDirectoryChangesW", ch or agent.logtail())
-    sa = wait_for(lambda: of_subject(srv.events(source="fim", kind="script_added"), "/uploads/cmd.aspx"), WAIT, 1)
-    t.ok(bool(sa) and sa[0]["severity"] == "high", "the planted .aspx arrives as fim/script_added (high)",
-         sa or agent.logtail())
-    mw = wait_for(lambda: of_subject(srv.events(source="malware"), "/uploads/cmd.aspx"), WAIT, 1)
-    t.ok(bool(mw) and mw[0]["evidence"]["rule"] == "asp_exec_request_input",
+    ch = wait_agent(lambda: of_subject(srv.events(source="fim", kind="file_changed"), "/index.html"), WAIT, 1)
+    t.ok(found(ch) and ch[0]["evidence"].get("detected_by") == "ReadDirectoryChangesW",
+         "a changed page arrives as fim/file_changed, seen by ReadDirectoryChangesW", ch if found(ch) else why(ch))
+    sa = wait_agent(lambda: of_subject(srv.events(source="fim", kind="script_added"), "/uploads/cmd.aspx"), WAIT, 1)
+    t.ok(found(sa) and sa[0]["severity"] == "high", "the planted .aspx arrives as fim/script_added (high)",
+         sa if found(sa) else why(sa))
+    mw = wait_agent(lambda: of_subject(srv.events(source="malware"), "/uploads/cmd.aspx"), WAIT, 1)
+    t.ok(found(mw) and mw[0]["evidence"]["rule"] == "asp_exec_request_input",
          f"scanned at once: the malware event names the rule ({time.time() - t0:.1f}s from the "
-         "write to the server's API)", mw or agent.logtail())
+         "write to the server's API)", mw if found(mw) else why(mw))
     t.ok("sandbox: job scan in process" in agent.logtail() or
          "sandbox: job scan in process" in open(os.path.join(A, "agent.log"), errors="replace").read(),
          "the scan ran in a child process in a Job object", agent.logtail())
-    sec = wait_for(lambda: of_subject(srv.events(source="secrets"), "/cong-van.txt"), WAIT, 1)
-    t.ok(bool(sec), "the scheduled secrets scan of the policy's paths finds the marked document",
-         sec or agent.logtail())
+    sec = wait_agent(lambda: of_subject(srv.events(source="secrets"), "/cong-van.txt"), WAIT, 1)
+    t.ok(found(sec), "the scheduled secrets scan of the policy's paths finds the marked document",
+         sec if found(sec) else why(sec))
 
     # --- nothing lost: server down, a change spooled, agent killed, both back
     srv.stop()
     with open(os.path.join(web, "lienhe.html"), "w") as f:
         f.write("<html>liên hệ</html>\n")
-    sp = wait_for(lambda: agent.status().get("spool", {}).get("pending", 0) >= 1, WAIT, 2)
-    t.ok(bool(sp), "with the server down the new page waits in the spool", agent.status())
+    sp = wait_agent(lambda: agent.status().get("spool", {}).get("pending", 0) >= 1, WAIT, 2)
+    t.ok(found(sp), "with the server down the new page waits in the spool", agent.status())
     agent.kill9()
     srv.start()
     agent = WinAgent(A)
     agent.start()
     want = hashlib.sha256(open(os.path.join(web, "lienhe.html"), "rb").read()).hexdigest()
-    got = wait_for(lambda: of_subject(srv.events(source="fim", kind="file_added"), "/lienhe.html"), WAIT, 1)
+    got = wait_agent(lambda: of_subject(srv.events(source="fim", kind="file_added"), "/lienhe.html"), WAIT, 1)
     time.sleep(8)  # a resend would show up as a second event
     again = of_subject(srv.events(source="fim"), "/lienhe.html")
-    t.ok(bool(got) and len(again) == 1 and again[0]["evidence"]["sha256"] == want and
+    t.ok(found(got) and len(again) == 1 and again[0]["evidence"]["sha256"] == want and
          again[0]["evidence"]["detected_by"] == "ReadDirectoryChangesW",
          "after kill -9 and restarts the spooled event (the page's content) arrives exactly once",
-         (again, agent.logtail()))
+         (again, why(got)))
     t.ok(len(of_subject(srv.events(source="malware"), "/uploads/cmd.aspx")) == 1,
          "no earlier event was sent twice (one malware event for the shell)")
 
@@ -193,18 +224,18 @@ try:
     subprocess.run([BIN, "bundle", "sign", d, "--key", os.path.join(tmp, "k.key"), "--version", "1"],
                    check=True, stdout=subprocess.DEVNULL)
     shutil.copytree(d, os.path.join(srv.data_dir, "bundle"))
-    inst = wait_for(lambda: os.path.exists(os.path.join(A, "bundle", "version")) and
+    inst = wait_agent(lambda: os.path.exists(os.path.join(A, "bundle", "version")) and
                     open(os.path.join(A, "bundle", "version")).read().strip() == "1", WAIT, 1)
-    t.ok(bool(inst) and os.path.exists(os.path.join(A, "bundle", "current", "malware", "bundle.yar")),
-         "the signed bundle is verified and installed", agent.logtail())
-    rv = wait_for(lambda: [e for e in srv.req("GET", "/api/v1/endpoints")[1]["items"]
+    t.ok(found(inst) and os.path.exists(os.path.join(A, "bundle", "current", "malware", "bundle.yar")),
+         "the signed bundle is verified and installed", why(inst))
+    rv = wait_agent(lambda: [e for e in srv.req("GET", "/api/v1/endpoints")[1]["items"]
                            if e["rule_version"] == "1"], WAIT, 1)
-    t.ok(bool(rv), "rule version 1 in the inventory")
+    t.ok(found(rv), "rule version 1 in the inventory")
     with open(os.path.join(web, "uploads", "x.php"), "w") as f:
         f.write("<?php // CANHGAC-BUNDLE-MARKER\n")
-    m = wait_for(lambda: of_subject(srv.events(source="malware"), "/uploads/x.php"), WAIT, 1)
-    t.ok(bool(m) and m[0]["evidence"]["rule"] == "bundle_marker_v1",
-         "a new script is scanned with the bundle's rules", m or agent.logtail())
+    m = wait_agent(lambda: of_subject(srv.events(source="malware"), "/uploads/x.php"), WAIT, 1)
+    t.ok(found(m) and m[0]["evidence"]["rule"] == "bundle_marker_v1",
+         "a new script is scanned with the bundle's rules", m if found(m) else why(m))
 finally:
     if agent:
         agent.kill9()
