@@ -65,8 +65,10 @@ static cg_err read_key(const cg_config *ini, const char *sec, const char *path, 
 	return err;
 }
 
-static cg_err one_dest(const cg_config *ini, const char *sec, cg_misp_dest *d, cg_buf *why)
+/* One [section] into item (a cg_misp_dest: cg_config_read_sections' callback). */
+static cg_err one_dest(const cg_config *ini, const char *sec, void *item, cg_buf *why)
 {
+	cg_misp_dest *d = item;
 	memset(d, 0, sizeof *d);
 	const char *name = sec + strlen("misp.");
 	snprintf(d->name, sizeof d->name, "%s", name);
@@ -118,11 +120,6 @@ static cg_err one_dest(const cg_config *ini, const char *sec, cg_misp_dest *d, c
 	return read_key(ini, sec, kf, d->key, sizeof d->key, why);
 }
 
-static cg_err read_dest(const cg_config *ini, const char *sec, void *item, cg_buf *why)
-{
-	return one_dest(ini, sec, item, why);
-}
-
 cg_err cg_misp_dests_from_config(const cg_config *ini, cg_misp_dest **out, size_t *n, cg_buf *why)
 {
 	static const cg_config_sections rules = {
@@ -134,7 +131,7 @@ cg_err cg_misp_dests_from_config(const cg_config *ini, cg_misp_dest **out, size_
 	    .name_rule = "the name must be 1-64 letters, digits, '-', '_' or '.'",
 	};
 	void *items;
-	cg_err err = cg_config_read_sections(ini, &rules, sizeof **out, read_dest, &items, n, why);
+	cg_err err = cg_config_read_sections(ini, &rules, sizeof **out, one_dest, &items, n, why);
 	*out = items;
 	return err;
 }

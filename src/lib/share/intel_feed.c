@@ -47,8 +47,10 @@ static cg_err bad(cg_buf *why, const cg_config *ini, const char *sec, const char
 	return CG_EINVAL;
 }
 
-static cg_err one_feed(const cg_config *ini, const char *sec, cg_intel_feed *f, cg_buf *why)
+/* One [section] into item (a cg_intel_feed: cg_config_read_sections' callback). */
+static cg_err one_feed(const cg_config *ini, const char *sec, void *item, cg_buf *why)
 {
+	cg_intel_feed *f = item;
 	memset(f, 0, sizeof *f);
 	const char *name = sec + strlen("intel.");
 	snprintf(f->name, sizeof f->name, "%s", name);
@@ -116,11 +118,6 @@ static cg_err one_feed(const cg_config *ini, const char *sec, cg_intel_feed *f, 
 	return err;
 }
 
-static cg_err read_feed(const cg_config *ini, const char *sec, void *item, cg_buf *why)
-{
-	return one_feed(ini, sec, item, why);
-}
-
 cg_err cg_intel_feeds_from_config(const cg_config *ini, cg_intel_feed **out, size_t *n, cg_buf *why)
 {
 	static const cg_config_sections rules = {
@@ -132,7 +129,7 @@ cg_err cg_intel_feeds_from_config(const cg_config *ini, cg_intel_feed **out, siz
 	    .name_rule = "the name must be 1-64 letters, digits, '-', '_' or '.'",
 	};
 	void *items;
-	cg_err err = cg_config_read_sections(ini, &rules, sizeof **out, read_feed, &items, n, why);
+	cg_err err = cg_config_read_sections(ini, &rules, sizeof **out, one_feed, &items, n, why);
 	*out = items;
 	return err;
 }
