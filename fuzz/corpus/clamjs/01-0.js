@@ -1,0 +1,1 @@
+var a = "x\\"; var b = "qqq\"rst"; c = "uvw";

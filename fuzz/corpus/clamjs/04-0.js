@@ -1,0 +1,1 @@
+var r = /ab"c/g; var s = "d/e"; t = 3 / 4;

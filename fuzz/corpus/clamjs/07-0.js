@@ -1,0 +1,1 @@
+var a = 1; /* unclosed comment ... with words inside

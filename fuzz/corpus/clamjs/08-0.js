@@ -1,0 +1,1 @@
+if (a &lt; b &amp;&amp; c) { d = '&quot;x&#65;'; }

@@ -1,0 +1,1 @@
+VAR X = 1; Function F() {}

@@ -1,0 +1,3 @@
+
+var crlf = 'line';
+var two = 2;

@@ -1,0 +1,1 @@
+<div class="x">{{ name }}</div><b>bold</b>

@@ -1,0 +1,1 @@
+var s1 = "ab\x"; var s2 = "\u12"; var s3 = "\x4"; var s4 = "end\\";

@@ -1,0 +1,1 @@
+">link</a><p>x</p><script>var real = "yes";

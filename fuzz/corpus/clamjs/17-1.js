@@ -1,0 +1,1 @@
+var b = 'inner'; var c = 42;

@@ -1,0 +1,1 @@
+function foo(x, y) { var z = x + y; return z; } foo(1, 2); var obj = {key: 'val', n: 3.14};

@@ -1,0 +1,1 @@
+x = `template ${y} literal`; z = 'after';

@@ -1,0 +1,1 @@
+var $jq = $('#id'); _under = 1; a$b = 2;

@@ -1,0 +1,1 @@
+var s = 'tab\there\nnew\rret\bback\ffeed\vvert\0nul\aq\qx';

@@ -1,0 +1,1 @@
+a = 1; <b>not a tag</b> c = 'd';

@@ -1,0 +1,1 @@
+var up = 'UPPER';
