@@ -40,6 +40,12 @@ typedef struct job {
 	bool done; /* stop-at-first-match satisfied */
 } job;
 
+/* With stop-at-first-match the paths go one after the other, in the
+ * template's order, as Nuclei sends them: the first path that matches is
+ * the one reported, whatever answers first (.git/config before
+ * .git/HEAD: the remote is in the evidence). Without it they all go at
+ * once. */
+
 typedef struct scan {
 	const cg_xp_opts *o;
 	const cg_xp_sink *sink;
@@ -67,6 +73,7 @@ typedef struct rctx {
 	size_t target;
 	char *scheme;
 	job *j;
+	size_t path;        /* R_TPL, R_SOFT: which of the request's paths */
 	cg_xhttp_req *orig; /* R_SOFT: the matched response */
 	/* R_CRED: the device and which of its defaults this is */
 	site *s;
@@ -168,46 +175,78 @@ static void job_release(job *j)
 		free(j);
 }
 
-static void run_templates(scan *sc, site *s)
+/* Sends the job's path p, or the first one after it that expands;
+ * returns the index after the one sent (npaths: none left, or out of
+ * memory). */
+static size_t send_path(scan *sc, job *j, size_t p)
 {
 	cg_buf url;
 	cg_buf_init(&url, 16384);
+	for (; p < j->q->npaths; p++) {
+		if (expand(j->s, j->q->paths[p], &url))
+			continue;
+		rctx *c = calloc(1, sizeof *c);
+		cg_xhttp_req *r = c ? new_req(sc, cg_buf_cstr(&url), j->q, j->s, c, on_tpl) : NULL;
+		if (!r) {
+			free(c);
+			p = j->q->npaths;
+			break;
+		}
+		c->sc = sc;
+		c->what = R_TPL;
+		c->j = j;
+		c->path = p;
+		j->pending++;
+		submit(sc, r);
+		p++;
+		break;
+	}
+	cg_buf_free(&url);
+	return p;
+}
+
+/* A path of a stop-at-first-match job did not match: the next one. */
+static void next_path(scan *sc, job *j, size_t path)
+{
+	if (j->q->stop_first && !j->done)
+		send_path(sc, j, path + 1);
+}
+
+static void dry_run(scan *sc, const site *s, const cg_xtpl *t, const cg_xreq *q)
+{
+	cg_buf url;
+	cg_buf_init(&url, 16384);
+	for (size_t p = 0; p < q->npaths; p++)
+		if (!expand(s, q->paths[p], &url) && sc->sink->request)
+			sc->sink->request(q->head ? "HEAD" : "GET", cg_buf_cstr(&url), t->id,
+			                  sc->sink->ctx);
+	cg_buf_free(&url);
+}
+
+static void run_templates(scan *sc, site *s)
+{
 	for (size_t i = 0; i < sc->o->ntpls; i++) {
 		const cg_xtpl *t = sc->o->tpls[i];
 		for (size_t k = 0; k < t->nreqs; k++) {
 			const cg_xreq *q = &t->reqs[k];
+			if (sc->o->dry_run) {
+				dry_run(sc, s, t, q);
+				continue;
+			}
 			job *j = calloc(1, sizeof *j);
 			if (!j) {
 				sc->err = CG_ENOMEM;
 				break;
 			}
 			*j = (job){.s = s, .t = t, .q = q, .pending = 1};
-			for (size_t p = 0; p < q->npaths; p++) {
-				if (expand(s, q->paths[p], &url))
-					continue;
-				if (sc->o->dry_run) {
-					if (sc->sink->request)
-						sc->sink->request(q->head ? "HEAD" : "GET",
-						                  cg_buf_cstr(&url), t->id,
-						                  sc->sink->ctx);
-					continue;
-				}
-				rctx *c = calloc(1, sizeof *c);
-				if (!c)
-					break;
-				*c = (rctx){.sc = sc, .what = R_TPL, .j = j};
-				cg_xhttp_req *r = new_req(sc, cg_buf_cstr(&url), q, s, c, on_tpl);
-				if (!r) {
-					free(c);
-					break;
-				}
-				j->pending++;
-				submit(sc, r);
-			}
+			if (q->stop_first)
+				send_path(sc, j, 0);
+			else
+				for (size_t p = 0; p < q->npaths;)
+					p = send_path(sc, j, p);
 			job_release(j);
 		}
 	}
-	cg_buf_free(&url);
 }
 
 /* ---- findings ------------------------------------------------------------- */
@@ -296,11 +335,11 @@ static void on_tpl(cg_xhttp_req *r, void *ctx)
 		/* a template request that gets no answer from a live site says
 		 * nothing about the file; the site's own failure was reported by
 		 * its probe */
-		goto out;
+		goto next;
 	}
 	cg_xresp resp = {r->status, cg_buf_slice(&r->headers), cg_buf_slice(&r->body)};
 	if (!cg_xmatch(j->q, &resp, NULL))
-		goto out;
+		goto next;
 	const char *rest = after_root(j->s, r->url);
 	if (is_base(j->s, r->url) || !rest || !*rest || !strcmp(rest, "/")) {
 		if (j->q->stop_first)
@@ -319,7 +358,7 @@ static void on_tpl(cg_xhttp_req *r, void *ctx)
 		emit_match(sc, j, r, "failed");
 		goto out;
 	}
-	*c2 = (rctx){.sc = sc, .what = R_SOFT, .j = j, .orig = r};
+	*c2 = (rctx){.sc = sc, .what = R_SOFT, .j = j, .path = c->path, .orig = r};
 	cg_xhttp_req *p = new_req(sc, cg_buf_cstr(&u), j->q, j->s, c2, on_soft);
 	cg_buf_free(&u);
 	if (!p) {
@@ -332,6 +371,8 @@ static void on_tpl(cg_xhttp_req *r, void *ctx)
 	free(c);
 	job_release(j);
 	return; /* r lives on until the probe answers */
+next:
+	next_path(sc, j, c->path);
 out:
 	free(c);
 	job_release(j);
@@ -360,6 +401,7 @@ static void on_soft(cg_xhttp_req *r, void *ctx)
 			                 cg_buf_slice(&r->body)};
 			if (cg_xmatch(j->q, &resp, NULL) || same_body(orig, r)) {
 				sc->st->soft404++;
+				next_path(sc, j, c->path);
 			} else {
 				if (j->q->stop_first)
 					j->done = true;
