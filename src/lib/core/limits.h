@@ -374,6 +374,9 @@
  * most doubling, stay under that). */
 #define CG_MW_CLAMHTML_MAX_ANCHORS 256u
 #define CG_MW_CLAMHTML_MAX_STRETCH 250u
+/* <script> or <style> opened inside another one's content (each is read
+ * to its own end again; more send the page to libclamav). */
+#define CG_MW_CLAMHTML_MAX_NESTED 16u
 /* Address space of the agent's scan child when a bundle brings ClamAV
  * databases (the official ones take about 1.5 GB once compiled). */
 #define CG_AGENT_CLAMAV_MEMORY (6ull * 1024ull * 1024ull * 1024ull)
