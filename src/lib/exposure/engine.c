@@ -32,19 +32,21 @@ typedef struct tstate {
 	char why[320];      /* the last failure, reported after the TLS check */
 } tstate;
 
+/* One request of a template over a site: its paths go at once. With
+ * stop-at-first-match the confirmed match of the earliest path is kept
+ * and reported when the last of them is done, so that what is reported
+ * does not depend on which path answered first (.git/config before
+ * .git/HEAD: the remote is in the evidence). */
 typedef struct job {
+	struct scan *sc;
 	site *s;
 	const cg_xtpl *t;
 	const cg_xreq *q;
 	int pending;
-	bool done; /* stop-at-first-match satisfied */
+	cg_xhttp_req *best; /* stop-at-first-match: the earliest match so far */
+	size_t best_path;
+	const char *best_soft;
 } job;
-
-/* With stop-at-first-match the paths go one after the other, in the
- * template's order, as Nuclei sends them: the first path that matches is
- * the one reported, whatever answers first (.git/config before
- * .git/HEAD: the remote is in the evidence). Without it they all go at
- * once. */
 
 typedef struct scan {
 	const cg_xp_opts *o;
@@ -169,84 +171,85 @@ static void submit(scan *sc, cg_xhttp_req *r)
 	}
 }
 
+static void emit_match(scan *sc, job *j, cg_xhttp_req *r, const char *soft);
+
 static void job_release(job *j)
 {
-	if (--j->pending == 0)
-		free(j);
-}
-
-/* Sends the job's path p, or the first one after it that expands;
- * returns the index after the one sent (npaths: none left, or out of
- * memory). */
-static size_t send_path(scan *sc, job *j, size_t p)
-{
-	cg_buf url;
-	cg_buf_init(&url, 16384);
-	for (; p < j->q->npaths; p++) {
-		if (expand(j->s, j->q->paths[p], &url))
-			continue;
-		rctx *c = calloc(1, sizeof *c);
-		cg_xhttp_req *r = c ? new_req(sc, cg_buf_cstr(&url), j->q, j->s, c, on_tpl) : NULL;
-		if (!r) {
-			free(c);
-			p = j->q->npaths;
-			break;
-		}
-		c->sc = sc;
-		c->what = R_TPL;
-		c->j = j;
-		c->path = p;
-		j->pending++;
-		submit(sc, r);
-		p++;
-		break;
+	if (--j->pending)
+		return;
+	if (j->best) {
+		emit_match(j->sc, j, j->best, j->best_soft);
+		cg_xhttp_req_free(j->best);
 	}
-	cg_buf_free(&url);
-	return p;
+	free(j);
 }
 
-/* A path of a stop-at-first-match job did not match: the next one. */
-static void next_path(scan *sc, job *j, size_t path)
+/* A confirmed match of path `path` (soft: how the soft-404 check went);
+ * takes r. Reported now, or kept if it is the earliest path yet of a
+ * stop-at-first-match request. */
+static void found(scan *sc, job *j, cg_xhttp_req *r, size_t path, const char *soft)
 {
-	if (j->q->stop_first && !j->done)
-		send_path(sc, j, path + 1);
+	if (!j->q->stop_first) {
+		emit_match(sc, j, r, soft);
+		cg_xhttp_req_free(r);
+		return;
+	}
+	if (j->best && j->best_path <= path) {
+		cg_xhttp_req_free(r);
+		return;
+	}
+	cg_xhttp_req_free(j->best);
+	j->best = r;
+	j->best_path = path;
+	j->best_soft = soft;
 }
 
-static void dry_run(scan *sc, const site *s, const cg_xtpl *t, const cg_xreq *q)
+/* A later path than a match already kept cannot change the answer. */
+static bool settled(const job *j, size_t path)
 {
-	cg_buf url;
-	cg_buf_init(&url, 16384);
-	for (size_t p = 0; p < q->npaths; p++)
-		if (!expand(s, q->paths[p], &url) && sc->sink->request)
-			sc->sink->request(q->head ? "HEAD" : "GET", cg_buf_cstr(&url), t->id,
-			                  sc->sink->ctx);
-	cg_buf_free(&url);
+	return j->best && path > j->best_path;
 }
 
 static void run_templates(scan *sc, site *s)
 {
+	cg_buf url;
+	cg_buf_init(&url, 16384);
 	for (size_t i = 0; i < sc->o->ntpls; i++) {
 		const cg_xtpl *t = sc->o->tpls[i];
 		for (size_t k = 0; k < t->nreqs; k++) {
 			const cg_xreq *q = &t->reqs[k];
-			if (sc->o->dry_run) {
-				dry_run(sc, s, t, q);
-				continue;
-			}
 			job *j = calloc(1, sizeof *j);
 			if (!j) {
 				sc->err = CG_ENOMEM;
 				break;
 			}
-			*j = (job){.s = s, .t = t, .q = q, .pending = 1};
-			if (q->stop_first)
-				send_path(sc, j, 0);
-			else
-				for (size_t p = 0; p < q->npaths;)
-					p = send_path(sc, j, p);
+			*j = (job){.sc = sc, .s = s, .t = t, .q = q, .pending = 1};
+			for (size_t p = 0; p < q->npaths; p++) {
+				if (expand(s, q->paths[p], &url))
+					continue;
+				if (sc->o->dry_run) {
+					if (sc->sink->request)
+						sc->sink->request(q->head ? "HEAD" : "GET",
+						                  cg_buf_cstr(&url), t->id,
+						                  sc->sink->ctx);
+					continue;
+				}
+				rctx *c = calloc(1, sizeof *c);
+				if (!c)
+					break;
+				*c = (rctx){.sc = sc, .what = R_TPL, .j = j, .path = p};
+				cg_xhttp_req *r = new_req(sc, cg_buf_cstr(&url), q, s, c, on_tpl);
+				if (!r) {
+					free(c);
+					break;
+				}
+				j->pending++;
+				submit(sc, r);
+			}
 			job_release(j);
 		}
 	}
+	cg_buf_free(&url);
 }
 
 /* ---- findings ------------------------------------------------------------- */
@@ -331,20 +334,19 @@ static void on_tpl(cg_xhttp_req *r, void *ctx)
 	rctx *c = ctx;
 	scan *sc = c->sc;
 	job *j = c->j;
-	if (r->failed || j->done) {
+	if (r->failed || settled(j, c->path)) {
 		/* a template request that gets no answer from a live site says
 		 * nothing about the file; the site's own failure was reported by
 		 * its probe */
-		goto next;
+		goto out;
 	}
 	cg_xresp resp = {r->status, cg_buf_slice(&r->headers), cg_buf_slice(&r->body)};
 	if (!cg_xmatch(j->q, &resp, NULL))
-		goto next;
+		goto out;
 	const char *rest = after_root(j->s, r->url);
 	if (is_base(j->s, r->url) || !rest || !*rest || !strcmp(rest, "/")) {
-		if (j->q->stop_first)
-			j->done = true;
-		emit_match(sc, j, r, "not needed (the base page)");
+		found(sc, j, r, c->path, "not needed (the base page)");
+		r = NULL;
 		goto out;
 	}
 	/* confirm against a random path of the same shape */
@@ -355,7 +357,8 @@ static void on_tpl(cg_xhttp_req *r, void *ctx)
 	rctx *c2 = e ? NULL : calloc(1, sizeof *c2);
 	if (!c2) {
 		cg_buf_free(&u);
-		emit_match(sc, j, r, "failed");
+		found(sc, j, r, c->path, "failed");
+		r = NULL;
 		goto out;
 	}
 	*c2 = (rctx){.sc = sc, .what = R_SOFT, .j = j, .path = c->path, .orig = r};
@@ -363,7 +366,8 @@ static void on_tpl(cg_xhttp_req *r, void *ctx)
 	cg_buf_free(&u);
 	if (!p) {
 		free(c2);
-		emit_match(sc, j, r, "failed");
+		found(sc, j, r, c->path, "failed");
+		r = NULL;
 		goto out;
 	}
 	j->pending++;
@@ -371,8 +375,6 @@ static void on_tpl(cg_xhttp_req *r, void *ctx)
 	free(c);
 	job_release(j);
 	return; /* r lives on until the probe answers */
-next:
-	next_path(sc, j, c->path);
 out:
 	free(c);
 	job_release(j);
@@ -391,21 +393,18 @@ static void on_soft(cg_xhttp_req *r, void *ctx)
 	scan *sc = c->sc;
 	job *j = c->j;
 	cg_xhttp_req *orig = c->orig;
-	if (!j->done) {
+	if (!settled(j, c->path)) {
 		if (r->failed) {
-			if (j->q->stop_first)
-				j->done = true;
-			emit_match(sc, j, orig, "failed");
+			found(sc, j, orig, c->path, "failed");
+			orig = NULL;
 		} else {
 			cg_xresp resp = {r->status, cg_buf_slice(&r->headers),
 			                 cg_buf_slice(&r->body)};
 			if (cg_xmatch(j->q, &resp, NULL) || same_body(orig, r)) {
 				sc->st->soft404++;
-				next_path(sc, j, c->path);
 			} else {
-				if (j->q->stop_first)
-					j->done = true;
-				emit_match(sc, j, orig, "passed");
+				found(sc, j, orig, c->path, "passed");
+				orig = NULL;
 			}
 		}
 	}
