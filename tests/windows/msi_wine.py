@@ -160,7 +160,9 @@ def readlog(p):
 # One run at a time in the prefix: two work trees running their suites
 # at once would install, stop and remove each other's service (seen: a
 # clean stop in the middle of the other run's checks). Held to the end.
-os.makedirs(os.path.dirname(PREFIX.rstrip("/")), exist_ok=True)
+# the prefix itself: wineserver -p below changes into it (a fresh machine
+# has none yet; wineboot fills an empty one)
+os.makedirs(PREFIX, exist_ok=True)
 prefix_lock = open(PREFIX.rstrip("/") + ".test.lock", "w")
 fcntl.flock(prefix_lock, fcntl.LOCK_EX)
 tmp = tempfile.mkdtemp(prefix="canhgac-msiwine.")
