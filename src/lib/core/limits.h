@@ -368,6 +368,10 @@
 #define CG_MW_CLAMFILTER_MAX_ANCHORS 65536u
 #define CG_MW_CLAMFILTER_ANCHOR_LEN 32u
 #define CG_MW_CLAMFILTER_MAX_SIZES 1000000u
+/* Keys the vector search puts in its 8 buckets one by one, each where it
+ * adds the fewest candidates (clamfilter.c); the rest by their first
+ * byte (with that many keys every bucket lets most pairs through). */
+#define CG_MW_CLAMFILTER_GREEDY_KEYS 128u
 /* Its HTML part (malware/clamhtml.h): signature anchors it keeps (more
  * turn it off), and the longest stretch without white space it lets go
  * (htmlnorm cuts a tag value at 1024 bytes; two stretches, entities at
