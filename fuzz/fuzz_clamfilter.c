@@ -55,8 +55,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * 40-byte hash */
 	if (cg_mw_clamfilter_new(&f))
 		return 0;
-	cg_mw_clamfilter_add(f, "x.ndb", CG_SLICE("S:3:*:63616e686761632d6d61726b6572\n"
-	                                          "T:0:*:7e2065\n")); /* "~ e" */
+	cg_mw_clamfilter_add(f, "x.ndb",
+	                     CG_SLICE("S:3:*:63616e686761632d6d61726b6572\n"
+	                              "T:0:*:7e2065\n")); /* "~ e" */
 	cg_mw_clamfilter_add(f, "x.hdb", CG_SLICE("d41d8cd98f00b204e9800998ecf8427e:40:H\n"));
 	cg_mw_clamfilter_finish(f);
 	judge(f, data, size);
