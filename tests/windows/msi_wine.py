@@ -169,6 +169,14 @@ tmp = tempfile.mkdtemp(prefix="canhgac-msiwine.")
 W = z(MSI)
 srv = None
 try:
+    # A fresh prefix is made first, by win-wine.sh (wineboot, then
+    # `wineserver -w` until the registry is written), before the
+    # persistent wineserver below: that one never ends, so `-w` would
+    # wait for it until wineboot's time limit, and the prefix would be
+    # left half made (seen: msiexec dying after ProcessComponents).
+    if not os.path.exists(os.path.join(PREFIX, "system.reg")):
+        subprocess.run([WINE, "cmd", "/c", "exit"], env=env, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=900)
     # the prefix kept up as a machine is (above), booted with no pipe of ours
     subprocess.run([WINESERVER, "-k"], env=env, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
