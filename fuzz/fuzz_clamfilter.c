@@ -7,15 +7,16 @@
 #include <string.h>
 
 #include "malware/clamfilter.h"
+#include "malware/simd.h"
 
 /* The answer, from the AVX2 search and from the scalar one: they must
  * agree (where the CPU has no AVX2 both are the scalar one). */
 static bool needs(const cg_mw_clamfilter *f, const uint8_t *p, size_t n,
                   cg_mw_clamfilter_scratch *s)
 {
-	cg_mw_clamfilter_vector(false);
+	cg_simd_allow(false);
 	bool scalar = cg_mw_clamfilter_needs_scan(f, p, n, s);
-	cg_mw_clamfilter_vector(true);
+	cg_simd_allow(true);
 	if (cg_mw_clamfilter_needs_scan(f, p, n, s) != scalar)
 		abort();
 	return scalar;
