@@ -323,8 +323,10 @@
 #define CG_MW_MAX_RULE_FILES 4096
 /* Files up to this size are read() into a per-worker buffer; larger ones
  * are mmap'ed (libyara guards its own accesses against SIGBUS when a file
- * shrinks under it). Bounds each worker's buffer. */
-#define CG_MW_READ_MAX (8u * 1024u * 1024u)
+ * shrinks under it). Bounds each worker's buffer. Only bytes read are
+ * given to the ClamAV prefilter (clamfilter.h): the cap holds the big
+ * single-page manuals (nodejs's all.html is 8.4 MB). */
+#define CG_MW_READ_MAX (16u * 1024u * 1024u)
 /* Files up to this size get a SHA-256 for the scan cache's "content
  * known clean" index (a rewritten but identical PHP file is not rescanned).
  * Web content is small; hashing large binaries on every first scan would
@@ -373,11 +375,16 @@
  * byte (with that many keys every bucket lets most pairs through). */
 #define CG_MW_CLAMFILTER_GREEDY_KEYS 128u
 /* Its HTML part (malware/clamhtml.h): signature anchors it keeps (more
- * turn it off), and the longest stretch without white space it lets go
- * (htmlnorm cuts a tag value at 1024 bytes; two stretches, entities at
- * most doubling, stay under that). */
+ * turn it off); the longest stretch without white space it lets go
+ * (htmlnorm reads a page 8191 bytes at a time, cut after white space: a
+ * shorter stretch is never cut), and in the content of a script or style
+ * sheet (the javascript view's bound was checked against clamscan's on
+ * such content only); the longest entity name (htmlnorm keeps 1024
+ * characters of one and reads the rest as text). */
 #define CG_MW_CLAMHTML_MAX_ANCHORS 256u
-#define CG_MW_CLAMHTML_MAX_STRETCH 250u
+#define CG_MW_CLAMHTML_MAX_STRETCH 4096u
+#define CG_MW_CLAMHTML_MAX_RAW_STRETCH 250u
+#define CG_MW_CLAMHTML_MAX_ENTITY 1000u
 /* <script> or <style> opened inside another one's content (each is read
  * to its own end again; more send the page to libclamav). */
 #define CG_MW_CLAMHTML_MAX_NESTED 16u
